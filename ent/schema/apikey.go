@@ -1,0 +1,64 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+)
+
+// APIKey is a credential. Only a SHA-256 hash of the secret is stored; the
+// secret is shown once, when the key is created.
+type APIKey struct {
+	ent.Schema
+}
+
+// Fields of the APIKey.
+func (APIKey) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").
+			NotEmpty().
+			MaxLen(100).
+			Comment("Who or what the key is for. 名称。"),
+		field.String("prefix").
+			Unique().
+			NotEmpty().
+			Comment("Public first characters of the key, to tell keys apart in logs. 前缀。"),
+		field.String("secret_hash").
+			Unique().
+			Sensitive().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Enum("role").
+			Values("PARTNER", "EDITOR", "REVIEWER", "ADMIN").
+			Default("ADMIN").
+			Comment("What the key may do. 角色。"),
+		field.Int("organization_id").
+			Optional().
+			Nillable().
+			Comment("Organisation the key is scoped to, if any.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Time("expires_at").
+			Optional().
+			Nillable().
+			Comment("After this the key is refused. 过期时间。"),
+		field.Time("revoked_at").
+			Optional().
+			Nillable().
+			Comment("When the key was revoked. 吊销时间。"),
+		field.Time("last_used_at").
+			Optional().
+			Nillable().
+			Comment("Last successful use. 最近使用。"),
+	}
+}
+
+// Mixin of the APIKey.
+func (APIKey) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, RestrictedMixin{}} }
+
+// Annotations of the APIKey.
+func (APIKey) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("An API key (the secret itself is never stored). API 密钥。"),
+		entgql.Type("ApiKey"),
+	}
+}

@@ -1,0 +1,86 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+	"entgo.io/ent/schema/mixin"
+
+	"github.com/tongxing/tongxing/ent/privacy"
+	"github.com/tongxing/tongxing/policy"
+)
+
+// TimeMixin gives every entity createdAt and updatedAt. updatedAt is what
+// incremental sync (updatedSince) and cache validation key on, so it is
+// indexed and orderable everywhere.
+type TimeMixin struct {
+	mixin.Schema
+}
+
+// Fields of the TimeMixin.
+func (TimeMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("created_at").
+			Default(time.Now).
+			Immutable().
+			Comment("When the record was created. 记录创建时间。").
+			Annotations(
+				entgql.OrderField("CREATED_AT"),
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+			),
+		field.Time("updated_at").
+			Default(time.Now).
+			UpdateDefault(time.Now).
+			Comment("When the record last changed. 最后修改时间。").
+			Annotations(
+				entgql.OrderField("UPDATED_AT"),
+				entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+			),
+	}
+}
+
+// Indexes of the TimeMixin.
+func (TimeMixin) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("updated_at"),
+	}
+}
+
+// dateField is a calendar date (no time of day) exposed as the GraphQL Date scalar.
+func dateField(name, comment string) ent.Field {
+	return field.Time(name).
+		Optional().
+		Nillable().
+		Comment(comment).
+		Annotations(entgql.Type("Date"))
+}
+
+// WriteProtectedMixin is for public registers: anyone may read, only an
+// authenticated caller may write.
+type WriteProtectedMixin struct {
+	mixin.Schema
+}
+
+// Policy of the WriteProtectedMixin.
+func (WriteProtectedMixin) Policy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{policy.DenyAnonymousMutation()},
+	}
+}
+
+// RestrictedMixin is for personal data and credentials: reading needs an
+// authenticated caller too.
+type RestrictedMixin struct {
+	mixin.Schema
+}
+
+// Policy of the RestrictedMixin.
+func (RestrictedMixin) Policy() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{policy.DenyAnonymousMutation()},
+		Query:    privacy.QueryPolicy{policy.DenyAnonymousQuery()},
+	}
+}

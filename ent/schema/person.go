@@ -1,0 +1,109 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Person is a volunteer, social worker or staff member. Everything here but
+// the volunteer number is personal data: it is never public and never
+// appears in open data.
+type Person struct {
+	ent.Schema
+}
+
+// Fields of the Person.
+func (Person) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("volunteer_number").
+			Unique().
+			NotEmpty().
+			MaxLen(32).
+			Comment("Unified volunteer number: the public-facing identifier. 志愿者编号。").
+			Annotations(entgql.OrderField("VOLUNTEER_NUMBER")),
+		field.String("name").
+			NotEmpty().
+			MaxLen(100).
+			Comment("Full name (personal data). 姓名。"),
+		field.Enum("gender").
+			Values("MALE", "FEMALE", "UNSPECIFIED").
+			Default("UNSPECIFIED").
+			Comment("Gender (personal data). 性别。"),
+		dateField("birth_date", "Birth date (personal data). 出生日期。"),
+		field.Bytes("id_number_ciphertext").
+			Optional().
+			Sensitive().
+			Comment("ID document number, AES-GCM encrypted.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("id_number_hash").
+			Optional().
+			Nillable().
+			Unique().
+			Sensitive().
+			Comment("Keyed hash of the ID document number, for de-duplication.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("phone").
+			Optional().
+			MaxLen(20).
+			Comment("Mobile phone (personal data). 手机号。"),
+		field.JSON("skills", []string{}).
+			Optional().
+			Comment("Skills the person offers, e.g. 心理咨询. 技能。"),
+		field.Bool("party_member").
+			Default(false).
+			Comment("Member of the Communist Party of China (personal data). 是否党员。"),
+		field.Enum("social_work_level").
+			Values("ASSISTANT", "INTERMEDIATE", "SENIOR").
+			Optional().
+			Nillable().
+			Comment("Social-work certificate: ASSISTANT 助理社会工作师, INTERMEDIATE 社会工作师, SENIOR 高级社会工作师. 社工职业资格。"),
+		field.String("social_work_certificate").
+			Optional().
+			MaxLen(64).
+			Comment("Certificate number (personal data). 证书编号。"),
+		field.Int("university_id").
+			Optional().
+			Nillable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+	}
+}
+
+// Edges of the Person.
+func (Person) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("university", Organization.Type).
+			Ref("students").
+			Field("university_id").
+			Unique().
+			Comment("University the person studies at, if a student. 就读高校。"),
+		edge.To("memberships", Membership.Type).
+			Comment("Organisations the person belongs to. 所属组织。").
+			Annotations(entgql.RelayConnection()),
+		edge.To("service_records", ServiceRecord.Type).
+			Comment("Volunteer service records. 志愿服务记录。").
+			Annotations(entgql.RelayConnection()),
+	}
+}
+
+// Indexes of the Person.
+func (Person) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("university_id"),
+	}
+}
+
+// Mixin of the Person.
+func (Person) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, RestrictedMixin{}} }
+
+// Annotations of the Person.
+func (Person) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		schema.Comment("A volunteer, social worker or staff member. Personal data: readable only with an authorised key. 人员（个人信息，受限）。"),
+		entgql.RelayConnection(),
+		entgql.QueryField().Description("People (restricted: needs an API key). 人员（需授权）。"),
+	}
+}
