@@ -104,6 +104,6 @@ func (Person) Annotations() []schema.Annotation {
 	return []schema.Annotation{
 		schema.Comment("A volunteer, social worker or staff member. Personal data: readable only with an authorised key. 人员（个人信息，受限）。"),
 		entgql.RelayConnection(),
-		entgql.QueryField().Description("People (restricted: needs an API key). 人员（需授权）。"),
+		entgql.QueryField("people").Description("People (restricted: needs an API key). 人员（需授权）。"),
 	}
 }

@@ -53,7 +53,9 @@ func (ProjectParticipation) Indexes() []ent.Index {
 }
 
 // Mixin of the ProjectParticipation.
-func (ProjectParticipation) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}} }
+func (ProjectParticipation) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}}
+}
 
 // Annotations of the ProjectParticipation.
 func (ProjectParticipation) Annotations() []schema.Annotation {

@@ -1,0 +1,118 @@
+// Package apikeys issues, checks and revokes API keys. A key's secret is
+// shown once, when it is created; only its SHA-256 hash is stored, so a
+// database leak does not leak usable keys.
+package apikeys
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/apikey"
+)
+
+// SecretPrefix starts every key, so that leaked keys are easy to recognise
+// (and to scan for in repositories).
+const SecretPrefix = "tx_"
+
+// prefixLen is how many characters of a key are stored in clear to tell
+// keys apart in listings and logs.
+const prefixLen = len(SecretPrefix) + 8
+
+// lastUsedGranularity limits last-used bookkeeping to one write per key
+// per minute.
+const lastUsedGranularity = time.Minute
+
+// ErrInvalidKey covers unknown, malformed, expired and revoked keys alike,
+// so a caller cannot probe which keys exist.
+var ErrInvalidKey = errors.New("invalid, expired or revoked API key")
+
+// CreateOptions are the optional properties of a new key.
+type CreateOptions struct {
+	Role           apikey.Role
+	OrganizationID *int
+	ExpiresAt      *time.Time
+}
+
+// Create stores a new key and returns its secret, which is never shown again.
+func Create(ctx context.Context, c *ent.Client, name string, opts CreateOptions) (string, *ent.APIKey, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", nil, errors.New("key name must not be blank")
+	}
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return "", nil, err
+	}
+	secret := SecretPrefix + base64.RawURLEncoding.EncodeToString(buf)
+	create := c.APIKey.Create().
+		SetName(name).
+		SetPrefix(secret[:prefixLen]).
+		SetSecretHash(hash(secret)).
+		SetNillableOrganizationID(opts.OrganizationID).
+		SetNillableExpiresAt(opts.ExpiresAt)
+	if opts.Role != "" {
+		create.SetRole(opts.Role)
+	}
+	k, err := create.Save(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	return secret, k, nil
+}
+
+// Authenticate returns the viewer a secret stands for. ctx must allow
+// reading keys (a system context): the caller is not yet known.
+func Authenticate(ctx context.Context, c *ent.Client, secret string, now time.Time) (*auth.Viewer, error) {
+	if !strings.HasPrefix(secret, SecretPrefix) || len(secret) < prefixLen || len(secret) > 200 {
+		return nil, ErrInvalidKey
+	}
+	k, err := c.APIKey.Query().Where(apikey.SecretHash(hash(secret))).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrInvalidKey
+	}
+	if err != nil {
+		return nil, err
+	}
+	if k.RevokedAt != nil || (k.ExpiresAt != nil && !now.Before(*k.ExpiresAt)) {
+		return nil, ErrInvalidKey
+	}
+	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= lastUsedGranularity {
+		// Best effort: a busy database must not turn a valid key away.
+		_ = c.APIKey.UpdateOneID(k.ID).SetLastUsedAt(now).Exec(ctx)
+	}
+	v := &auth.Viewer{KeyID: k.ID, Name: k.Name, Role: auth.Role(k.Role)}
+	if k.OrganizationID != nil {
+		v.OrganizationID = *k.OrganizationID
+	}
+	return v, nil
+}
+
+// List returns every key, newest first.
+func List(ctx context.Context, c *ent.Client) ([]*ent.APIKey, error) {
+	return c.APIKey.Query().Order(ent.Desc(apikey.FieldID)).All(ctx)
+}
+
+// Revoke stops key id from working from now on; revoking twice is harmless.
+func Revoke(ctx context.Context, c *ent.Client, id int, now time.Time) error {
+	k, err := c.APIKey.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if k.RevokedAt != nil {
+		return nil
+	}
+	return k.Update().SetRevokedAt(now).Exec(ctx)
+}
+
+func hash(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}

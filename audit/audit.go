@@ -1,0 +1,47 @@
+// Package audit writes the audit trail: who did what to which entity, and
+// when. Events carry identifiers only, never personal data.
+package audit
+
+import (
+	"context"
+
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/server/requestid"
+)
+
+// Event is one audited operation.
+type Event struct {
+	// Action is the operation, e.g. the GraphQL mutation name.
+	Action string
+	// EntityType is the GraphQL type acted on, e.g. "Organization".
+	EntityType string
+	// EntityID is the ent id of the entity, 0 when the action touched many.
+	EntityID int
+	// Count is how many records the action touched.
+	Count int
+}
+
+// Record writes e through c, which must be the transactional client of the
+// operation so that the event commits or rolls back with it.
+func Record(ctx context.Context, c *ent.Client, e Event) error {
+	actor, keyID := auth.Actor(ctx)
+	entityID := ""
+	if e.EntityID != 0 {
+		entityID = gid.Encode(e.EntityID)
+	}
+	count := e.Count
+	if count == 0 {
+		count = 1
+	}
+	return c.AuditEvent.Create().
+		SetActor(actor).
+		SetNillableActorKeyID(keyID).
+		SetAction(e.Action).
+		SetEntityType(e.EntityType).
+		SetEntityID(entityID).
+		SetRequestID(requestid.From(ctx)).
+		SetCount(count).
+		Exec(ctx)
+}

@@ -1,0 +1,28 @@
+// Command tongxing is the Tongxing server and its administration tool.
+//
+//	tongxing [serve]                 run the API server (the default)
+//	tongxing migrate                 create or update the database schema
+//	tongxing seed                    load the demo district into an empty database
+//	tongxing keys create --name N    issue an API key (printed once)
+//	tongxing keys list               list keys (never their secrets)
+//	tongxing keys revoke ID          revoke a key
+//
+// Configuration comes from TONGXING_* environment variables; see README.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "tongxing:", err)
+		os.Exit(exitCode(err))
+	}
+}

@@ -1,0 +1,137 @@
+// Package database opens the ent client on the configured store: an embedded
+// SQLite file (modernc.org/sqlite, pure Go) by default, or PostgreSQL
+// through lib/pq, and brings the schema up to date.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq" // PostgreSQL driver "postgres"
+	"modernc.org/sqlite"
+
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/migrate"
+	_ "github.com/tongxing/tongxing/ent/runtime" // schema defaults, validators and privacy policies
+)
+
+func init() {
+	// Atlas opens sqlite:// URLs with the driver name "sqlite3"; let the
+	// pure-Go driver answer to it too.
+	sql.Register("sqlite3", &sqlite.Driver{})
+}
+
+// DefaultURL is the embedded database used when nothing is configured.
+const DefaultURL = "tongxing.db"
+
+// sqlitePragmas make SQLite behave as the code expects: foreign keys
+// enforced (ent refuses to migrate without them), WAL so readers never block
+// the writer, a busy timeout instead of immediate "database is locked", and
+// times stored in a format SQL date functions understand.
+const sqlitePragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_time_format=sqlite&_txlock=immediate"
+
+// DB is an open database.
+type DB struct {
+	Client  *ent.Client
+	SQL     *sql.DB
+	Dialect string
+	// Location is the URL with any password removed, safe to log.
+	Location string
+}
+
+// Open connects to url: "postgres://…" or "postgresql://…" selects
+// PostgreSQL; anything else is an SQLite file path or "file:" URI.
+func Open(ctx context.Context, rawURL string, opts ...ent.Option) (*DB, error) {
+	if rawURL == "" {
+		rawURL = DefaultURL
+	}
+	var (
+		drv, dsn, dia, location string
+	)
+	switch {
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		drv, dsn, dia = "postgres", rawURL, dialect.Postgres
+		location = redact(rawURL)
+	default:
+		drv, dia = "sqlite", dialect.SQLite
+		dsn = sqliteDSN(rawURL)
+		location = strings.TrimPrefix(strings.SplitN(rawURL, "?", 2)[0], "file:")
+	}
+	db, err := sql.Open(drv, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database %s: %w", dia, location, err)
+	}
+	if dia == dialect.Postgres {
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("cannot reach %s database %s: %w", dia, location, rootCause(err))
+	}
+	drvr := entsql.OpenDB(dia, db)
+	client := ent.NewClient(append([]ent.Option{ent.Driver(drvr)}, opts...)...)
+	return &DB{Client: client, SQL: db, Dialect: dia, Location: location}, nil
+}
+
+// Migrate creates or updates the schema. It is additive: columns and tables
+// are added, never dropped.
+func (d *DB) Migrate(ctx context.Context) error {
+	if err := d.Client.Schema.Create(ctx, migrate.WithForeignKeys(true)); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	return nil
+}
+
+// Ping reports whether the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }
+
+// Close closes the client and the pool.
+func (d *DB) Close() error { return d.Client.Close() }
+
+func sqliteDSN(raw string) string {
+	if strings.Contains(raw, "_pragma=") {
+		return raw
+	}
+	if !strings.HasPrefix(raw, "file:") {
+		raw = "file:" + raw
+	}
+	sep := "?"
+	if strings.Contains(raw, "?") {
+		sep = "&"
+	}
+	return raw + sep + sqlitePragmas
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "postgres://…"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	return u.String()
+}
+
+// rootCause drops wrapping that repeats the DSN, keeping the driver's reason
+// (e.g. "connection refused") for a one-line startup error.
+func rootCause(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}

@@ -1,0 +1,175 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/privacy"
+	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/graph/scalar"
+	"github.com/tongxing/tongxing/server/requestid"
+)
+
+// presentError is the one place where an error becomes what a client sees:
+// a known code and a safe message. Anything unexpected is logged with the
+// request id and answered as INTERNAL without its text.
+func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		out := graphql.DefaultErrorPresenter(ctx, err)
+		code, message, field := classify(ctx, err)
+		if code == apierror.Internal {
+			rid := requestid.From(ctx)
+			logger.ErrorContext(ctx, "internal error", "request_id", rid, "path", out.Path.String(), "error", err)
+			message = "服务器内部错误，请凭请求编号联系管理员 (internal error; quote the request id when reporting it)"
+			out.Extensions = map[string]any{"code": string(code), "requestId": rid}
+			out.Message = message
+			return out
+		}
+		out.Message = message
+		reason := ""
+		if ge, ok := err.(*gqlerror.Error); ok {
+			if c := codeOf(ge.Extensions); c != "" && c != string(code) {
+				reason = c
+			}
+		}
+		out.Extensions = map[string]any{"code": string(code)}
+		if reason != "" {
+			out.Extensions["reason"] = reason
+		}
+		if field != "" {
+			out.Extensions["field"] = field
+		}
+		return out
+	}
+}
+
+// gqlgenCodes maps the codes gqlgen and its extensions set to the API's.
+var gqlgenCodes = map[string]apierror.Code{
+	"GRAPHQL_PARSE_FAILED":      apierror.BadUserInput,
+	"GRAPHQL_VALIDATION_FAILED": apierror.BadUserInput,
+	"PERSISTED_QUERY_NOT_FOUND": apierror.BadUserInput,
+	"COMPLEXITY_LIMIT_EXCEEDED": apierror.QueryTooComplex,
+}
+
+func classify(ctx context.Context, err error) (code apierror.Code, message, field string) {
+	if list, ok := apierror.As(err); ok {
+		e := list[0]
+		return e.Code, e.Message, e.Field
+	}
+	switch {
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return apierror.Unauthenticated, "需要 API 密钥 (an API key is required: Authorization: Bearer <key>)", ""
+	case errors.Is(err, auth.ErrForbidden), errors.Is(err, privacy.Deny):
+		if auth.FromContext(ctx) == nil {
+			return apierror.Unauthenticated, "需要 API 密钥 (an API key is required: Authorization: Bearer <key>)", ""
+		}
+		return apierror.Forbidden, "无权执行此操作 (not allowed for this key)", ""
+	case errors.Is(err, gid.ErrInvalid):
+		return apierror.BadUserInput, "ID 无效 (invalid ID)", argumentPath(err)
+	case errors.Is(err, scalar.ErrInvalidDate), errors.Is(err, scalar.ErrInvalidTime):
+		return apierror.BadUserInput, unwrapMessage(err), argumentPath(err)
+	case ent.IsNotFound(err):
+		// Before the gqlerror case: entgql's node-not-found message shows
+		// the raw database id.
+		return apierror.NotFound, "记录不存在 (not found)", ""
+	case ent.IsConstraintError(err):
+		return apierror.Conflict, "与现有记录冲突 (conflicts with an existing record)", ""
+	case ent.IsValidationError(err):
+		var ve *ent.ValidationError
+		if errors.As(err, &ve) {
+			return apierror.BadUserInput, "字段取值不合法 (invalid value for " + ve.Name + ")", "input." + ve.Name
+		}
+	case errors.Is(err, context.DeadlineExceeded):
+		return apierror.Internal, "", ""
+	}
+	var ge *gqlerror.Error
+	if errors.As(err, &ge) && ge.Err == nil {
+		if c := codeOf(ge.Extensions); c != "" {
+			if mapped, ok := gqlgenCodes[c]; ok {
+				return mapped, ge.Message, ""
+			}
+			if known(c) {
+				f, _ := ge.Extensions["field"].(string)
+				return apierror.Code(c), ge.Message, f
+			}
+		}
+	}
+	if isArgumentError(ctx) {
+		return apierror.BadUserInput, "参数格式不正确 (malformed argument)", argumentPath(err)
+	}
+	return apierror.Internal, "", ""
+}
+
+// isArgumentError reports whether err arose while gqlgen decoded the field's
+// arguments (for instance a malformed cursor): gqlgen leaves Args unset then.
+func isArgumentError(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	return fc != nil && fc.Field.Field != nil && len(fc.Field.Arguments) > 0 && fc.Args == nil
+}
+
+// argumentPath is the input path gqlgen recorded for an argument error.
+func argumentPath(err error) string {
+	var ge *gqlerror.Error
+	if errors.As(err, &ge) && len(ge.Path) > 0 {
+		return ge.Path.String()
+	}
+	return ""
+}
+
+func unwrapMessage(err error) string {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err.Error()
+		}
+		err = u
+	}
+}
+
+// normalizeCodes is the last guard on a response: every error leaves with
+// one of the API's codes (an error built outside the presenter included).
+func normalizeCodes(errs gqlerror.List) {
+	for _, e := range errs {
+		code := codeOf(e.Extensions)
+		switch {
+		case known(code):
+			continue
+		case code == "":
+			if e.Extensions == nil {
+				e.Extensions = map[string]any{}
+			}
+			e.Extensions["code"] = string(apierror.Internal)
+		default:
+			e.Extensions["reason"] = code
+			e.Extensions["code"] = string(apierror.BadUserInput)
+		}
+	}
+}
+
+func known(code string) bool {
+	switch apierror.Code(code) {
+	case apierror.BadUserInput, apierror.Unauthenticated, apierror.Forbidden, apierror.NotFound,
+		apierror.Conflict, apierror.QueryTooComplex, apierror.RateLimited, apierror.Internal:
+		return true
+	}
+	return false
+}
+
+// codeOf reads extensions.code whether it was stored as a string or as an
+// apierror.Code.
+func codeOf(ext map[string]any) string {
+	switch c := ext["code"].(type) {
+	case string:
+		return c
+	case apierror.Code:
+		return string(c)
+	}
+	return ""
+}

@@ -1,0 +1,125 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"reflect"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/audit"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/hours"
+	"github.com/tongxing/tongxing/server/requestid"
+)
+
+// transaction runs every mutation operation in one database transaction
+// that commits only when the whole response is free of errors, so a
+// mutation applies entirely or changes nothing. It also writes the audit
+// event of each successful mutation field inside that transaction.
+type transaction struct {
+	client *ent.Client
+	logger *slog.Logger
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+	graphql.ResponseInterceptor
+	graphql.FieldInterceptor
+} = transaction{}
+
+func (transaction) ExtensionName() string                   { return "Transaction" }
+func (transaction) Validate(graphql.ExecutableSchema) error { return nil }
+
+func isMutation(oc *graphql.OperationContext) bool {
+	return oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Mutation
+}
+
+// MutateOperationContext serialises resolvers of a mutation: one
+// transaction cannot run statements concurrently.
+func (transaction) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if isMutation(oc) {
+		previous := oc.ResolverMiddleware
+		var mu sync.Mutex
+		oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return previous(ctx, next)
+		}
+	}
+	return nil
+}
+
+func (t transaction) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) || !isMutation(graphql.GetOperationContext(ctx)) {
+		return next(ctx)
+	}
+	tx, err := t.client.Tx(ctx)
+	if err != nil {
+		return t.internal(ctx, "open transaction", err)
+	}
+	ctx = ent.NewTxContext(ctx, tx)
+	ctx = ent.NewContext(ctx, tx.Client())
+	defer func() {
+		if r := recover(); r != nil {
+			_ = tx.Rollback()
+			panic(r)
+		}
+	}()
+	rsp := next(ctx)
+	if len(rsp.Errors) > 0 {
+		_ = tx.Rollback()
+		// Data of a rolled-back mutation would describe writes that never
+		// happened; clients get the errors alone.
+		return &graphql.Response{Errors: rsp.Errors, Extensions: rsp.Extensions}
+	}
+	if err := tx.Commit(); err != nil {
+		return t.internal(ctx, "commit transaction", err)
+	}
+	return rsp
+}
+
+// InterceptField audits each successful mutation field.
+func (t transaction) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	fc := graphql.GetFieldContext(ctx)
+	if err != nil || fc == nil || fc.Object != "Mutation" || !fc.IsResolver {
+		return res, err
+	}
+	ev := audit.Event{Action: fc.Field.Name}
+	switch v := res.(type) {
+	case *hours.Result:
+		ev.Count = v.Count()
+		if v.Activity != nil {
+			ev.EntityType, ev.EntityID = "Activity", v.Activity.ID
+		} else {
+			ev.EntityType = "ServiceRecord"
+		}
+	case ent.Noder:
+		rv := reflect.ValueOf(v).Elem()
+		ev.EntityType = rv.Type().Name()
+		ev.EntityID = int(rv.FieldByName("ID").Int())
+	}
+	c := ent.FromContext(ctx)
+	if c == nil {
+		return nil, apierror.New(apierror.Internal, "mutation outside a transaction")
+	}
+	if err := audit.Record(ctx, c, ev); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (t transaction) internal(ctx context.Context, what string, err error) *graphql.Response {
+	rid := requestid.From(ctx)
+	t.logger.ErrorContext(ctx, what, "request_id", rid, "error", err)
+	return &graphql.Response{Errors: gqlerror.List{{
+		Message:    "服务器内部错误，请凭请求编号联系管理员 (internal error; quote the request id when reporting it)",
+		Extensions: map[string]any{"code": string(apierror.Internal), "requestId": rid},
+	}}}
+}

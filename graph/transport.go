@@ -1,0 +1,126 @@
+package graph
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/tongxing/tongxing/apierror"
+)
+
+// The HTTP transports are our own rather than gqlgen's so that a request
+// that cannot even be decoded still gets a coded error, and never has the
+// decoder's message or the body echoed back (gqlgen's POST does both).
+
+// postTransport serves POST /graphql with a JSON body.
+type postTransport struct{}
+
+func (postTransport) Supports(r *http.Request) bool {
+	if r.Header.Get("Upgrade") != "" || r.Method != http.MethodPost {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && (mt == "application/json" || mt == "application/graphql-response+json")
+}
+
+func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	w.Header().Set("Content-Type", "application/json")
+	start := graphql.Now()
+	var params graphql.RawParams
+	dec := json.NewDecoder(r.Body)
+	dec.UseNumber()
+	if err := dec.Decode(&params); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			refuse(w, http.StatusRequestEntityTooLarge, "请求体过大 (request body too large)")
+			return
+		}
+		refuse(w, http.StatusBadRequest, "请求体不是有效的 JSON：应为 {\"query\": …, \"variables\": {…}} (request body is not a valid GraphQL JSON request)")
+		return
+	}
+	if dec.More() {
+		refuse(w, http.StatusBadRequest, "请求体含有多余内容；不支持批量请求 (trailing data after the request; batched requests are not supported)")
+		return
+	}
+	params.Headers = r.Header
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	execute(w, r, exec, &params, false)
+}
+
+// getTransport serves GET /graphql?query=… for queries (cacheable reads).
+type getTransport struct{}
+
+func (getTransport) Supports(r *http.Request) bool {
+	return r.Header.Get("Upgrade") == "" && r.Method == http.MethodGet
+}
+
+func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	w.Header().Set("Content-Type", "application/json")
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		refuse(w, http.StatusBadRequest, "查询字符串格式错误 (malformed query string)")
+		return
+	}
+	params := graphql.RawParams{
+		Query:         q.Get("query"),
+		OperationName: q.Get("operationName"),
+		Headers:       r.Header,
+	}
+	params.ReadTime.Start = graphql.Now()
+	for name, dst := range map[string]*map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
+		if v := q.Get(name); v != "" {
+			dec := json.NewDecoder(strings.NewReader(v))
+			dec.UseNumber()
+			if err := dec.Decode(dst); err != nil {
+				refuse(w, http.StatusBadRequest, name+" 不是有效的 JSON 对象 ("+name+" is not a valid JSON object)")
+				return
+			}
+		}
+	}
+	params.ReadTime.End = graphql.Now()
+	execute(w, r, exec, &params, true)
+}
+
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, queriesOnly bool) {
+	ctx := r.Context()
+	rc, opErr := exec.CreateOperationContext(ctx, params)
+	if opErr != nil {
+		if errcode.GetErrorKind(opErr) == errcode.KindProtocol {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+		}
+		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
+		return
+	}
+	if queriesOnly && rc.Operation.Operation != ast.Query {
+		w.Header().Set("Allow", "POST")
+		refuse(w, http.StatusMethodNotAllowed, "GET 只能用于查询，写操作请用 POST (GET allows queries only; send mutations with POST)")
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, rc)
+	writeResponse(w, responses(ctx))
+}
+
+func refuse(w http.ResponseWriter, status int, message string) {
+	w.WriteHeader(status)
+	writeResponse(w, &graphql.Response{Errors: gqlerror.List{{
+		Message:    message,
+		Extensions: map[string]any{"code": string(apierror.BadUserInput)},
+	}}})
+}
+
+func writeResponse(w io.Writer, rsp *graphql.Response) {
+	b, err := json.Marshal(rsp)
+	if err != nil {
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+	}
+	_, _ = w.Write(b)
+}

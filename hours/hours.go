@@ -1,0 +1,220 @@
+// Package hours records volunteer service time (志愿服务记录) and its review,
+// following 志愿服务记录与证明出具办法: the organiser records, the organiser
+// proves; records are reviewed, never edited in place or deleted.
+package hours
+
+import (
+	"context"
+	"fmt"
+	"time"
+	_ "time/tzdata" // the district's zone must resolve on hosts without tzdata
+
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/input"
+)
+
+// Limits of one batch and one day.
+const (
+	MaxBatch      = 500
+	MaxDayMinutes = 1440
+	maxContent    = 500
+	maxNote       = 500
+)
+
+// Zone is the time zone in which an activity's instants become calendar
+// dates. China has one.
+var Zone = mustZone("Asia/Shanghai")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// EntryInput is the GraphQL ServiceHoursEntryInput.
+type EntryInput struct {
+	PersonID int
+	ServedOn time.Time
+	Minutes  int
+	Content  *string
+}
+
+// LogInput is the GraphQL LogServiceHoursInput.
+type LogInput struct {
+	ActivityID int
+	Records    []*EntryInput
+}
+
+// Result is what a batch operation created or changed.
+type Result struct {
+	Activity *ent.Activity
+	IDs      []int
+}
+
+// Count is the number of records in the result.
+func (r *Result) Count() int { return len(r.IDs) }
+
+// Log records a batch of service time at one activity. Either every entry
+// is valid and all are written (PENDING), or nothing is.
+func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Result, error) {
+	f := apierror.NewFields("input")
+	act, err := c.Activity.Get(ctx, in.ActivityID)
+	if ent.IsNotFound(err) {
+		f.Add("activityId", "活动不存在 (no such activity)")
+		return nil, f.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch n := len(in.Records); {
+	case n == 0:
+		f.Add("records", "至少需要一条记录 (at least one record)")
+	case n > MaxBatch:
+		f.Add("records", fmt.Sprintf("一次最多 %d 条 (at most %d records per call)", MaxBatch, MaxBatch))
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+
+	first := dateOf(act.StartsAt)
+	last := dateOf(act.EndsAt)
+	today := dateOf(now)
+	personIDs := make([]int, 0, len(in.Records))
+	for _, r := range in.Records {
+		personIDs = append(personIDs, r.PersonID)
+	}
+	known, err := c.Person.Query().Where(person.IDIn(personIDs...)).IDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	exists := make(map[int]bool, len(known))
+	for _, id := range known {
+		exists[id] = true
+	}
+	used, err := minutesUsed(ctx, c, personIDs, first, last)
+	if err != nil {
+		return nil, err
+	}
+	already, err := recordedAt(ctx, c, act.ID)
+	if err != nil {
+		return nil, err
+	}
+
+	type dayKey struct {
+		person int
+		day    time.Time
+	}
+	inBatch := map[dayKey]int{}
+	contents := make([]*string, len(in.Records))
+	for i, r := range in.Records {
+		field := func(name string) string { return fmt.Sprintf("records.%d.%s", i, name) }
+		if !exists[r.PersonID] {
+			f.Add(field("personId"), "人员不存在 (no such person)")
+		}
+		day := r.ServedOn
+		switch {
+		case day.Before(first) || day.After(last):
+			f.Add(field("servedOn"), fmt.Sprintf("服务日期应在活动日期 %s 至 %s 之内 (servedOn must be within the activity's dates)",
+				first.Format(time.DateOnly), last.Format(time.DateOnly)))
+		case day.After(today):
+			f.Add(field("servedOn"), "服务日期不能晚于今天 (servedOn must not be in the future)")
+		}
+		if r.Minutes < 1 || r.Minutes > MaxDayMinutes {
+			f.Add(field("minutes"), "时长应为 1–1440 分钟 (minutes must be between 1 and 1440)")
+		}
+		k := dayKey{r.PersonID, day}
+		if _, dup := inBatch[k]; dup {
+			f.Add(field("personId"), "同一人同一天在本批中重复 (person listed twice for the same day)")
+		}
+		if already[k.person][k.day] {
+			f.Add(field("personId"), "该人员当天在本活动已有记录 (person already has a record at this activity on that day)")
+		}
+		inBatch[k] += r.Minutes
+		if r.Minutes >= 1 && used[k.person][k.day]+inBatch[k] > MaxDayMinutes {
+			f.Add(field("minutes"), "该人员当天累计时长将超过 24 小时 (the person's records on that day would exceed 1440 minutes)")
+		}
+		contents[i] = input.OptionalText(f, field("content"), r.Content, maxContent)
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+
+	recorder, _ := auth.Actor(ctx)
+	builders := make([]*ent.ServiceRecordCreate, len(in.Records))
+	for i, r := range in.Records {
+		builders[i] = c.ServiceRecord.Create().
+			SetPersonID(r.PersonID).
+			SetActivityID(act.ID).
+			SetServedOn(r.ServedOn).
+			SetMinutes(r.Minutes).
+			SetNillableContent(contents[i]).
+			SetRecordedBy(recorder)
+	}
+	created, err := c.ServiceRecord.CreateBulk(builders...).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int, len(created))
+	for i, r := range created {
+		ids[i] = r.ID
+	}
+	return &Result{Activity: act, IDs: ids}, nil
+}
+
+// dateOf is the calendar date of t in the district, as midnight UTC (the
+// representation of the Date scalar).
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.In(Zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// minutesUsed sums the non-rejected minutes each person already has on each
+// day of the window.
+func minutesUsed(ctx context.Context, c *ent.Client, personIDs []int, first, last time.Time) (map[int]map[time.Time]int, error) {
+	recs, err := c.ServiceRecord.Query().
+		Where(
+			servicerecord.PersonIDIn(personIDs...),
+			servicerecord.ServedOnGTE(first),
+			servicerecord.ServedOnLTE(last),
+			servicerecord.StatusNEQ(servicerecord.StatusREJECTED),
+		).
+		Select(servicerecord.FieldPersonID, servicerecord.FieldServedOn, servicerecord.FieldMinutes).
+		All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]map[time.Time]int{}
+	for _, r := range recs {
+		if out[r.PersonID] == nil {
+			out[r.PersonID] = map[time.Time]int{}
+		}
+		out[r.PersonID][r.ServedOn.UTC()] += r.Minutes
+	}
+	return out, nil
+}
+
+// recordedAt lists who already has a non-rejected record at the activity on
+// which day.
+func recordedAt(ctx context.Context, c *ent.Client, activityID int) (map[int]map[time.Time]bool, error) {
+	recs, err := c.ServiceRecord.Query().
+		Where(servicerecord.ActivityID(activityID), servicerecord.StatusNEQ(servicerecord.StatusREJECTED)).
+		Select(servicerecord.FieldPersonID, servicerecord.FieldServedOn).
+		All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]map[time.Time]bool{}
+	for _, r := range recs {
+		if out[r.PersonID] == nil {
+			out[r.PersonID] = map[time.Time]bool{}
+		}
+		out[r.PersonID][r.ServedOn.UTC()] = true
+	}
+	return out, nil
+}

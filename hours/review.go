@@ -1,0 +1,94 @@
+package hours
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/input"
+)
+
+// Decision is the GraphQL ReviewDecision.
+type Decision string
+
+// Review decisions.
+const (
+	Verify Decision = "VERIFY"
+	Reject Decision = "REJECT"
+)
+
+// ReviewInput is the GraphQL ReviewServiceRecordsInput.
+type ReviewInput struct {
+	IDs      []int
+	Decision Decision
+	Note     *string
+}
+
+// Review verifies or rejects pending records, all or none. A record that is
+// no longer PENDING cannot be reviewed again: a change to a reviewed record
+// is a correction, which keeps the original.
+func Review(ctx context.Context, c *ent.Client, in ReviewInput, now time.Time) (*Result, error) {
+	f := apierror.NewFields("input")
+	switch n := len(in.IDs); {
+	case n == 0:
+		f.Add("ids", "至少需要一条记录 (at least one record)")
+	case n > MaxBatch:
+		f.Add("ids", fmt.Sprintf("一次最多 %d 条 (at most %d records per call)", MaxBatch, MaxBatch))
+	}
+	note := input.OptionalText(f, "note", in.Note, maxNote)
+	if in.Decision == Reject && (note == nil || *note == "") {
+		f.Add("note", "驳回时须填写审核意见 (a note is required when rejecting)")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	recs, err := c.ServiceRecord.Query().Where(servicerecord.IDIn(in.IDs...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int]*ent.ServiceRecord, len(recs))
+	for _, r := range recs {
+		byID[r.ID] = r
+	}
+	seen := map[int]bool{}
+	for i, id := range in.IDs {
+		field := fmt.Sprintf("ids.%d", i)
+		r, ok := byID[id]
+		switch {
+		case !ok:
+			f.Add(field, "服务记录不存在 (no such service record)")
+		case seen[id]:
+			f.Add(field, "记录重复 (record listed twice)")
+		case r.Status != servicerecord.StatusPENDING:
+			f.Add(field, fmt.Sprintf("记录已审核（%s），不能再次审核 (record is already %s)", r.Status, r.Status))
+		}
+		seen[id] = true
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	status := servicerecord.StatusVERIFIED
+	if in.Decision == Reject {
+		status = servicerecord.StatusREJECTED
+	}
+	reviewer, _ := auth.Actor(ctx)
+	n, err := c.ServiceRecord.Update().
+		Where(servicerecord.IDIn(in.IDs...), servicerecord.StatusEQ(servicerecord.StatusPENDING)).
+		SetStatus(status).
+		SetReviewedBy(reviewer).
+		SetReviewedAt(now).
+		SetNillableReviewNote(note).
+		Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n != len(in.IDs) {
+		// Another reviewer got there between the read and the write.
+		return nil, apierror.New(apierror.Conflict, "部分记录已被他人审核，请刷新后重试 (some records were reviewed concurrently; reload and retry)")
+	}
+	return &Result{IDs: in.IDs}, nil
+}

@@ -1,0 +1,136 @@
+package projects
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/indicator"
+	"github.com/tongxing/tongxing/input"
+)
+
+// CreateOutcomeInput is the GraphQL CreateOutcomeInput.
+type CreateOutcomeInput struct {
+	ProjectID   int
+	IndicatorID int
+	PeriodStart time.Time
+	PeriodEnd   time.Time
+	Baseline    *float64
+	Target      *float64
+	Actual      *float64
+	Evidence    *string
+	VerifiedBy  *string
+	Comment     *string
+}
+
+// UpdateOutcomeInput is the GraphQL UpdateOutcomeInput.
+type UpdateOutcomeInput struct {
+	PeriodStart *time.Time
+	PeriodEnd   *time.Time
+	Baseline    graphql.Omittable[*float64]
+	Target      graphql.Omittable[*float64]
+	Actual      graphql.Omittable[*float64]
+	Evidence    *string
+	VerifiedBy  *string
+	Comment     *string
+}
+
+const maxVerifier = 100
+
+// CreateOutcome validates in and records the measurement.
+func CreateOutcome(ctx context.Context, c *ent.Client, in CreateOutcomeInput) (*ent.Outcome, error) {
+	f := apierror.NewFields("input")
+	if err := input.ProjectExists(ctx, c, f, "projectId", in.ProjectID); err != nil {
+		return nil, err
+	}
+	ok, err := c.Indicator.Query().Where(indicator.ID(in.IndicatorID)).Exist(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f.Check(ok, "indicatorId", "指标不存在 (no such indicator)")
+	input.Reasonable(f, "periodStart", &in.PeriodStart)
+	input.Reasonable(f, "periodEnd", &in.PeriodEnd)
+	input.Order(f, "periodEnd", &in.PeriodStart, &in.PeriodEnd)
+	for field, v := range map[string]*float64{"baseline": in.Baseline, "target": in.Target, "actual": in.Actual} {
+		checkValue(f, field, v)
+	}
+	evidence := input.OptionalText(f, "evidence", in.Evidence, maxText)
+	verifier := input.OptionalText(f, "verifiedBy", in.VerifiedBy, maxVerifier)
+	comment := input.OptionalText(f, "comment", in.Comment, maxText)
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	return c.Outcome.Create().
+		SetProjectID(in.ProjectID).
+		SetIndicatorID(in.IndicatorID).
+		SetPeriodStart(in.PeriodStart).
+		SetPeriodEnd(in.PeriodEnd).
+		SetNillableBaseline(in.Baseline).
+		SetNillableTarget(in.Target).
+		SetNillableActual(in.Actual).
+		SetNillableEvidence(evidence).
+		SetNillableVerifiedBy(verifier).
+		SetNillableComment(comment).
+		Save(ctx)
+}
+
+// UpdateOutcome validates in and applies it to outcome id.
+func UpdateOutcome(ctx context.Context, c *ent.Client, id int, in UpdateOutcomeInput) (*ent.Outcome, error) {
+	o, err := c.Outcome.Get(ctx, id)
+	if err != nil {
+		return nil, notFound(err, "成效记录不存在 (no such outcome)")
+	}
+	f := apierror.NewFields("input")
+	upd := o.Update()
+	start, end := o.PeriodStart, o.PeriodEnd
+	if in.PeriodStart != nil {
+		input.Reasonable(f, "periodStart", in.PeriodStart)
+		start = *in.PeriodStart
+		upd.SetPeriodStart(start)
+	}
+	if in.PeriodEnd != nil {
+		input.Reasonable(f, "periodEnd", in.PeriodEnd)
+		end = *in.PeriodEnd
+		upd.SetPeriodEnd(end)
+	}
+	input.Order(f, "periodEnd", &start, &end)
+	setValue(f, "baseline", in.Baseline, upd.SetBaseline, upd.ClearBaseline)
+	setValue(f, "target", in.Target, upd.SetTarget, upd.ClearTarget)
+	setValue(f, "actual", in.Actual, upd.SetActual, upd.ClearActual)
+	if v := input.OptionalText(f, "evidence", in.Evidence, maxText); v != nil {
+		upd.SetEvidence(*v)
+	}
+	if v := input.OptionalText(f, "verifiedBy", in.VerifiedBy, maxVerifier); v != nil {
+		upd.SetVerifiedBy(*v)
+	}
+	if v := input.OptionalText(f, "comment", in.Comment, maxText); v != nil {
+		upd.SetComment(*v)
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	return upd.Save(ctx)
+}
+
+func checkValue(f *apierror.Fields, field string, v *float64) {
+	if v != nil && (math.IsNaN(*v) || math.IsInf(*v, 0) || math.Abs(*v) > 1e15) {
+		f.Add(field, "数值超出范围 (value out of range)")
+	}
+}
+
+func setValue(f *apierror.Fields, field string, v graphql.Omittable[*float64], set func(float64) *ent.OutcomeUpdateOne, clear func() *ent.OutcomeUpdateOne) {
+	p, ok := v.ValueOK()
+	if !ok {
+		return
+	}
+	if p == nil {
+		clear()
+		return
+	}
+	checkValue(f, field, p)
+	set(*p)
+}

@@ -1,0 +1,48 @@
+// Package requestid gives every request an id that ties the client's error
+// to the server's log lines.
+package requestid
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"regexp"
+)
+
+// Header carries the id in requests (from a trusted proxy) and responses.
+const Header = "X-Request-Id"
+
+type key struct{}
+
+var valid = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
+
+// New returns a random 16-byte hex id.
+func New() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// With returns ctx carrying id.
+func With(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, key{}, id)
+}
+
+// From returns the request id of ctx, or "".
+func From(ctx context.Context) string {
+	id, _ := ctx.Value(key{}).(string)
+	return id
+}
+
+// Middleware reuses a well-formed incoming id or makes one, and echoes it.
+func Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get(Header)
+		if !valid.MatchString(id) {
+			id = New()
+		}
+		w.Header().Set(Header, id)
+		next.ServeHTTP(w, r.WithContext(With(r.Context(), id)))
+	})
+}

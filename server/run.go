@@ -1,0 +1,88 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/tongxing/tongxing/database"
+	"github.com/tongxing/tongxing/demo"
+	"github.com/tongxing/tongxing/policy"
+)
+
+// Run opens the database, brings it up to date, seeds the demo district if
+// configured and the database is empty, then serves until ctx is cancelled
+// and shuts down gracefully. Links for people are printed to out.
+func Run(ctx context.Context, cfg Config, out io.Writer) error {
+	logger := cfg.NewLogger()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, unwrapAll(err))
+	}
+	defer ln.Close()
+
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	logger.Info("database ready", "dialect", db.Dialect, "location", db.Location, "took", time.Since(start).Round(time.Millisecond))
+	if cfg.DemoData {
+		start := time.Now()
+		seeded, err := demo.Seed(policy.SystemContext(ctx, "demo-seed"), db.Client)
+		if err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+		if seeded {
+			logger.Info("seeded the demo district", "took", time.Since(start).Round(time.Millisecond))
+		}
+	}
+
+	srv := &http.Server{
+		Handler:           New(cfg, db, logger).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	base := cfg.BaseURL(ln.Addr())
+	fmt.Fprintf(out, "同行 Tongxing is serving on %s\n  GraphQL    %s/graphql\n  GraphiQL   %s/graphiql\n  Open data  %s/opendata/\n",
+		ln.Addr(), base, base, base)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func unwrapAll(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}

@@ -1,0 +1,246 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/rs/cors"
+
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/apikeys"
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/database"
+	"github.com/tongxing/tongxing/graph"
+	"github.com/tongxing/tongxing/policy"
+	"github.com/tongxing/tongxing/server/graphiql"
+	"github.com/tongxing/tongxing/server/requestid"
+)
+
+// Server is the assembled HTTP server.
+type Server struct {
+	cfg    Config
+	db     *database.DB
+	logger *slog.Logger
+	now    func() time.Time
+}
+
+// New returns a server over an open, migrated database.
+func New(cfg Config, db *database.DB, logger *slog.Logger) *Server {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Server{cfg: cfg, db: db, logger: logger, now: time.Now}
+}
+
+// Handler returns the root HTTP handler with every route and middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection})
+	mux.Handle("/graphql", graphqlGate(s.identify(api)))
+	ide := graphiql.Handler(graphiql.DefaultTitle, "/graphql")
+	mux.Handle("/graphiql", ide)
+	mux.Handle("/graphiql/", ide)
+	mux.HandleFunc("GET /opendata/", s.openDataPending)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.HandleFunc("GET /{$}", s.home)
+
+	var h http.Handler = mux
+	h = s.limitBody(h)
+	h = s.cors().Handler(h)
+	h = s.recoverPanics(h)
+	h = s.logRequests(h)
+	h = requestid.Middleware(h)
+	return h
+}
+
+// cors allows the configured browser origins to call the API with a key.
+func (s *Server) cors() *cors.Cors {
+	return cors.New(cors.Options{
+		AllowedOrigins:   s.cfg.CORSOrigins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", requestid.Header},
+		ExposedHeaders:   []string{requestid.Header, "Retry-After"},
+		AllowCredentials: false,
+		MaxAge:           600,
+	})
+}
+
+// identify resolves the bearer key, if any, into the request's viewer. A
+// request without a key is anonymous; a bad key is refused outright rather
+// than downgraded to anonymous, so a client notices its mistake.
+func (s *Server) identify(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		header := r.Header.Get("Authorization")
+		if header == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		scheme, secret, ok := strings.Cut(header, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			writeGraphQLError(w, r, http.StatusUnauthorized, apierror.Unauthenticated,
+				"Authorization 头格式应为 Bearer <key> (Authorization header must be: Bearer <key>)")
+			return
+		}
+		sys := policy.SystemContext(r.Context(), "authenticator")
+		v, err := apikeys.Authenticate(sys, s.db.Client, strings.TrimSpace(secret), s.now())
+		switch {
+		case errors.Is(err, apikeys.ErrInvalidKey):
+			writeGraphQLError(w, r, http.StatusUnauthorized, apierror.Unauthenticated,
+				"API 密钥无效、已过期或已吊销 (invalid, expired or revoked API key)")
+			return
+		case err != nil:
+			s.logger.ErrorContext(r.Context(), "authenticate", "request_id", requestid.From(r.Context()), "error", err)
+			writeGraphQLError(w, r, http.StatusInternalServerError, apierror.Internal,
+				"服务器内部错误 (internal error)")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), v)))
+	})
+}
+
+// graphqlGate refuses, with a coded error, requests no GraphQL transport
+// accepts: other methods, and POST bodies that are not JSON.
+func graphqlGate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodOptions:
+		case http.MethodPost:
+			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || (mt != "application/json" && mt != "application/graphql-response+json") {
+				writeGraphQLError(w, r, http.StatusUnsupportedMediaType, apierror.BadUserInput,
+					"请以 Content-Type: application/json 发送 (send the request as Content-Type: application/json)")
+				return
+			}
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeGraphQLError(w, r, http.StatusMethodNotAllowed, apierror.BadUserInput,
+				"只支持 GET 与 POST (only GET and POST are supported)")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.logger.WarnContext(r.Context(), "readiness check failed", "error", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": s.db.Dialect})
+}
+
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > s.cfg.MaxBodyBytes {
+			writeGraphQLError(w, r, http.StatusRequestEntityTooLarge, apierror.BadUserInput,
+				fmt.Sprintf("请求体超过 %d 字节 (request body larger than %d bytes)", s.cfg.MaxBodyBytes, s.cfg.MaxBodyBytes))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.logger.ErrorContext(r.Context(), "panic", "request_id", requestid.From(r.Context()), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				writeGraphQLError(w, r, http.StatusInternalServerError, apierror.Internal, "服务器内部错误 (internal error)")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logRequests writes one access-log line per request. It logs the key's
+// name, never the key, and never a request body.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			return
+		}
+		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("request_id", requestid.From(r.Context())),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+			slog.Int("bytes", rec.bytes),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("remote", remoteIP(r)),
+		)
+	})
+}
+
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// writeGraphQLError answers in the GraphQL response shape so clients handle
+// transport-level refusals the same way as resolver errors.
+func writeGraphQLError(w http.ResponseWriter, r *http.Request, status int, code apierror.Code, message string) {
+	ext := map[string]any{"code": string(code)}
+	if code == apierror.Internal {
+		ext["requestId"] = requestid.From(r.Context())
+	}
+	if code == apierror.Unauthenticated {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="tongxing"`)
+	}
+	writeJSON(w, status, map[string]any{"errors": []any{map[string]any{"message": message, "extensions": ext}}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
