@@ -3,6 +3,8 @@ package demo
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/tongxing/tongxing/creditcode"
 )
 
 func TestCreditCheckChar(t *testing.T) {
@@ -24,7 +26,8 @@ func TestGeneratedCreditCodes(t *testing.T) {
 	for _, prefix := range []string{"51330411", "52330411", "91330411", "93330411"} {
 		for i := 0; i < 2000; i++ {
 			code := g.next(prefix)
-			if !ValidCreditCode(code) || code[:8] != prefix {
+			// The API's own validator must accept them too.
+			if !ValidCreditCode(code) || creditcode.Validate(code) != nil || code[:8] != prefix {
 				t.Fatalf("generated %s does not verify", code)
 			}
 			if c := orgCodeCheck(code[8:16]); c != code[16] {

@@ -21,25 +21,8 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/ent/organization"
-	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/region"
 	_ "github.com/tongxing/tongxing/ent/runtime" // defaults, validators and policies on the builders
-	"github.com/tongxing/tongxing/ent/term"
-)
-
-// The design makes organisation categories and project domains, target
-// groups and regions many-to-many. Declared with edge.To alone, ent makes
-// them one-to-many (a foreign key on the term or region), so a term could
-// belong to one organisation only. Until the schema makes them
-// many-to-many the seeder leaves those edges empty rather than hand each
-// term to a single arbitrary owner; once it does, these turn true and the
-// edges are written with no change here.
-const (
-	categoriesManyToMany     = organization.CategoriesTable != term.Table
-	domainsManyToMany        = project.DomainsTable != term.Table
-	targetGroupsManyToMany   = project.TargetGroupsTable != term.Table
-	projectRegionsManyToMany = project.RegionsTable != region.Table
 )
 
 // DistrictCode is the division code of the demo district; its presence marks
@@ -120,8 +103,8 @@ func seededAlready(ctx context.Context, client *ent.Client) (bool, error) {
 	return n > 0, nil
 }
 
-// seeder carries the generated rows between sections: later sections refer
-// to earlier rows by slice index and read their database ids from there.
+// seeder carries the generated rows between sections: later sections reach
+// earlier rows through these structs and read their database ids from them.
 type seeder struct {
 	ctx context.Context
 	tx  *ent.Tx
@@ -141,9 +124,9 @@ type seeder struct {
 	agencies     []*org // 孝慈, 芯悦, 管佳
 	federation   *org
 	bureau       *org
-	socialOrgs   []*org // the 60 others
-	partyOrg     *org   // the district's social-organisation Party committee
-	hosts        map[*org][]*org
+	socialOrgs   []*org          // the 60 others
+	partyOrg     *org            // the district's social-organisation Party committee
+	hosts        map[*org][]*org // university → its practice-base hosts
 	universities []*org
 
 	indicators map[string]int

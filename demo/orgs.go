@@ -369,7 +369,7 @@ func (s *seeder) insertOrgs(os []*org) error {
 		if o.address != "" {
 			b.SetAddress(o.address)
 		}
-		if categoriesManyToMany && len(o.categories) > 0 {
+		if len(o.categories) > 0 {
 			b.AddCategoryIDs(s.termIDs(taxCategory, o.categories)...)
 		}
 		bs[i] = b

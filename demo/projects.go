@@ -142,16 +142,10 @@ func (s *seeder) seedProjects() error {
 		bs := make([]*ent.ProjectCreate, len(batch))
 		for i, p := range batch {
 			b := s.tx.Project.Create().SetName(p.def.Name).SetDescription(p.description()).SetStage(p.def.Stage)
-			if domainsManyToMany {
-				b.AddDomainIDs(s.termIDs(taxDomain, p.def.Domains)...)
-			}
-			if targetGroupsManyToMany {
-				b.AddTargetGroupIDs(s.termIDs(taxTarget, p.def.Targets)...)
-			}
-			if projectRegionsManyToMany {
-				for _, d := range p.regions {
-					b.AddRegionIDs(d.id)
-				}
+			b.AddDomainIDs(s.termIDs(taxDomain, p.def.Domains)...)
+			b.AddTargetGroupIDs(s.termIDs(taxTarget, p.def.Targets)...)
+			for _, d := range p.regions {
+				b.AddRegionIDs(d.id)
 			}
 			if !p.start.IsZero() {
 				b.SetStartOn(p.start)

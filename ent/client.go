@@ -1485,7 +1485,7 @@ func (c *OrganizationClient) QueryCategories(_m *Organization) *TermQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(organization.Table, organization.FieldID, id),
 			sqlgraph.To(term.Table, term.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, organization.CategoriesTable, organization.CategoriesColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, organization.CategoriesTable, organization.CategoriesPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2491,7 +2491,7 @@ func (c *ProjectClient) QueryDomains(_m *Project) *TermQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(project.Table, project.FieldID, id),
 			sqlgraph.To(term.Table, term.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, project.DomainsTable, project.DomainsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, project.DomainsTable, project.DomainsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2507,7 +2507,7 @@ func (c *ProjectClient) QueryTargetGroups(_m *Project) *TermQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(project.Table, project.FieldID, id),
 			sqlgraph.To(term.Table, term.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, project.TargetGroupsTable, project.TargetGroupsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, project.TargetGroupsTable, project.TargetGroupsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2523,7 +2523,7 @@ func (c *ProjectClient) QueryRegions(_m *Project) *RegionQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(project.Table, project.FieldID, id),
 			sqlgraph.To(region.Table, region.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, project.RegionsTable, project.RegionsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, project.RegionsTable, project.RegionsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3000,6 +3000,22 @@ func (c *RegionClient) QueryNeeds(_m *Region) *NeedQuery {
 			sqlgraph.From(region.Table, region.FieldID, id),
 			sqlgraph.To(need.Table, need.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, region.NeedsTable, region.NeedsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProjects queries the projects edge of a Region.
+func (c *RegionClient) QueryProjects(_m *Region) *ProjectQuery {
+	query := (&ProjectClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(region.Table, region.FieldID, id),
+			sqlgraph.To(project.Table, project.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, region.ProjectsTable, region.ProjectsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3498,6 +3514,54 @@ func (c *TermClient) QueryChildren(_m *Term) *TermQuery {
 			sqlgraph.From(term.Table, term.FieldID, id),
 			sqlgraph.To(term.Table, term.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, term.ChildrenTable, term.ChildrenColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganizations queries the organizations edge of a Term.
+func (c *TermClient) QueryOrganizations(_m *Term) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, term.OrganizationsTable, term.OrganizationsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDomainProjects queries the domain_projects edge of a Term.
+func (c *TermClient) QueryDomainProjects(_m *Term) *ProjectQuery {
+	query := (&ProjectClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, id),
+			sqlgraph.To(project.Table, project.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, term.DomainProjectsTable, term.DomainProjectsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTargetGroupProjects queries the target_group_projects edge of a Term.
+func (c *TermClient) QueryTargetGroupProjects(_m *Term) *ProjectQuery {
+	query := (&ProjectClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, id),
+			sqlgraph.To(project.Table, project.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, term.TargetGroupProjectsTable, term.TargetGroupProjectsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

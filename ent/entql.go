@@ -587,10 +587,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 	graph.MustAddE(
 		"categories",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   organization.CategoriesTable,
-			Columns: []string{organization.CategoriesColumn},
+			Columns: organization.CategoriesPrimaryKey,
 			Bidi:    false,
 		},
 		"Organization",
@@ -839,10 +839,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 	graph.MustAddE(
 		"domains",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   project.DomainsTable,
-			Columns: []string{project.DomainsColumn},
+			Columns: project.DomainsPrimaryKey,
 			Bidi:    false,
 		},
 		"Project",
@@ -851,10 +851,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 	graph.MustAddE(
 		"target_groups",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   project.TargetGroupsTable,
-			Columns: []string{project.TargetGroupsColumn},
+			Columns: project.TargetGroupsPrimaryKey,
 			Bidi:    false,
 		},
 		"Project",
@@ -863,10 +863,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 	graph.MustAddE(
 		"regions",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   project.RegionsTable,
-			Columns: []string{project.RegionsColumn},
+			Columns: project.RegionsPrimaryKey,
 			Bidi:    false,
 		},
 		"Project",
@@ -1029,6 +1029,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Need",
 	)
 	graph.MustAddE(
+		"projects",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   region.ProjectsTable,
+			Columns: region.ProjectsPrimaryKey,
+			Bidi:    false,
+		},
+		"Region",
+		"Project",
+	)
+	graph.MustAddE(
 		"person",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1099,6 +1111,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Term",
 		"Term",
+	)
+	graph.MustAddE(
+		"organizations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.OrganizationsTable,
+			Columns: term.OrganizationsPrimaryKey,
+			Bidi:    false,
+		},
+		"Term",
+		"Organization",
+	)
+	graph.MustAddE(
+		"domain_projects",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.DomainProjectsTable,
+			Columns: term.DomainProjectsPrimaryKey,
+			Bidi:    false,
+		},
+		"Term",
+		"Project",
+	)
+	graph.MustAddE(
+		"target_group_projects",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupProjectsTable,
+			Columns: term.TargetGroupProjectsPrimaryKey,
+			Bidi:    false,
+		},
+		"Term",
+		"Project",
 	)
 	return graph
 }()
@@ -3083,6 +3131,20 @@ func (f *RegionFilter) WhereHasNeedsWith(preds ...predicate.Need) {
 	})))
 }
 
+// WhereHasProjects applies a predicate to check if query has an edge projects.
+func (f *RegionFilter) WhereHasProjects() {
+	f.Where(entql.HasEdge("projects"))
+}
+
+// WhereHasProjectsWith applies a predicate to check if query has an edge projects with a given conditions (other predicates).
+func (f *RegionFilter) WhereHasProjectsWith(preds ...predicate.Project) {
+	f.Where(entql.HasEdgeWith("projects", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ServiceRecordQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3401,6 +3463,48 @@ func (f *TermFilter) WhereHasChildren() {
 // WhereHasChildrenWith applies a predicate to check if query has an edge children with a given conditions (other predicates).
 func (f *TermFilter) WhereHasChildrenWith(preds ...predicate.Term) {
 	f.Where(entql.HasEdgeWith("children", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrganizations applies a predicate to check if query has an edge organizations.
+func (f *TermFilter) WhereHasOrganizations() {
+	f.Where(entql.HasEdge("organizations"))
+}
+
+// WhereHasOrganizationsWith applies a predicate to check if query has an edge organizations with a given conditions (other predicates).
+func (f *TermFilter) WhereHasOrganizationsWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organizations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDomainProjects applies a predicate to check if query has an edge domain_projects.
+func (f *TermFilter) WhereHasDomainProjects() {
+	f.Where(entql.HasEdge("domain_projects"))
+}
+
+// WhereHasDomainProjectsWith applies a predicate to check if query has an edge domain_projects with a given conditions (other predicates).
+func (f *TermFilter) WhereHasDomainProjectsWith(preds ...predicate.Project) {
+	f.Where(entql.HasEdgeWith("domain_projects", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTargetGroupProjects applies a predicate to check if query has an edge target_group_projects.
+func (f *TermFilter) WhereHasTargetGroupProjects() {
+	f.Where(entql.HasEdge("target_group_projects"))
+}
+
+// WhereHasTargetGroupProjectsWith applies a predicate to check if query has an edge target_group_projects with a given conditions (other predicates).
+func (f *TermFilter) WhereHasTargetGroupProjectsWith(preds ...predicate.Project) {
+	f.Where(entql.HasEdgeWith("target_group_projects", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

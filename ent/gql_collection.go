@@ -1255,13 +1255,17 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"organization_categories"`
+							NodeID int `sql:"organization_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(organization.CategoriesColumn), ids...))
+							joinT := sql.Table(organization.CategoriesTable)
+							s.Join(joinT).On(s.C(term.FieldID), joinT.C(organization.CategoriesPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(organization.CategoriesPrimaryKey[0]), ids...))
+							s.Select(joinT.C(organization.CategoriesPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(organization.CategoriesPrimaryKey[0]))
 						})
-						if err := query.GroupBy(organization.CategoriesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+						if err := query.Select().Scan(ctx, &v); err != nil {
 							return err
 						}
 						m := make(map[int]int, len(v))
@@ -1306,7 +1310,7 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(organization.CategoriesColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(organization.CategoriesPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2736,13 +2740,17 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"project_domains"`
+							NodeID int `sql:"project_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(project.DomainsColumn), ids...))
+							joinT := sql.Table(project.DomainsTable)
+							s.Join(joinT).On(s.C(term.FieldID), joinT.C(project.DomainsPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(project.DomainsPrimaryKey[0]), ids...))
+							s.Select(joinT.C(project.DomainsPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(project.DomainsPrimaryKey[0]))
 						})
-						if err := query.GroupBy(project.DomainsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+						if err := query.Select().Scan(ctx, &v); err != nil {
 							return err
 						}
 						m := make(map[int]int, len(v))
@@ -2787,7 +2795,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(project.DomainsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(project.DomainsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2825,13 +2833,17 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"project_target_groups"`
+							NodeID int `sql:"project_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(project.TargetGroupsColumn), ids...))
+							joinT := sql.Table(project.TargetGroupsTable)
+							s.Join(joinT).On(s.C(term.FieldID), joinT.C(project.TargetGroupsPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(project.TargetGroupsPrimaryKey[0]), ids...))
+							s.Select(joinT.C(project.TargetGroupsPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(project.TargetGroupsPrimaryKey[0]))
 						})
-						if err := query.GroupBy(project.TargetGroupsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+						if err := query.Select().Scan(ctx, &v); err != nil {
 							return err
 						}
 						m := make(map[int]int, len(v))
@@ -2876,7 +2888,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(project.TargetGroupsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(project.TargetGroupsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -2914,13 +2926,17 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID int `sql:"project_regions"`
+							NodeID int `sql:"project_id"`
 							Count  int `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(project.RegionsColumn), ids...))
+							joinT := sql.Table(project.RegionsTable)
+							s.Join(joinT).On(s.C(region.FieldID), joinT.C(project.RegionsPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(project.RegionsPrimaryKey[0]), ids...))
+							s.Select(joinT.C(project.RegionsPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(project.RegionsPrimaryKey[0]))
 						})
-						if err := query.GroupBy(project.RegionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+						if err := query.Select().Scan(ctx, &v); err != nil {
 							return err
 						}
 						m := make(map[int]int, len(v))
@@ -2965,7 +2981,7 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(project.RegionsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(project.RegionsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {

@@ -15428,6 +15428,9 @@ type RegionMutation struct {
 	needs                map[int]struct{}
 	removedneeds         map[int]struct{}
 	clearedneeds         bool
+	projects             map[int]struct{}
+	removedprojects      map[int]struct{}
+	clearedprojects      bool
 	done                 bool
 	oldValue             func(context.Context) (*Region, error)
 	predicates           []predicate.Region
@@ -16003,6 +16006,60 @@ func (m *RegionMutation) ResetNeeds() {
 	m.removedneeds = nil
 }
 
+// AddProjectIDs adds the "projects" edge to the Project entity by ids.
+func (m *RegionMutation) AddProjectIDs(ids ...int) {
+	if m.projects == nil {
+		m.projects = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.projects[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProjects clears the "projects" edge to the Project entity.
+func (m *RegionMutation) ClearProjects() {
+	m.clearedprojects = true
+}
+
+// ProjectsCleared reports if the "projects" edge to the Project entity was cleared.
+func (m *RegionMutation) ProjectsCleared() bool {
+	return m.clearedprojects
+}
+
+// RemoveProjectIDs removes the "projects" edge to the Project entity by IDs.
+func (m *RegionMutation) RemoveProjectIDs(ids ...int) {
+	if m.removedprojects == nil {
+		m.removedprojects = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.projects, ids[i])
+		m.removedprojects[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProjects returns the removed IDs of the "projects" edge to the Project entity.
+func (m *RegionMutation) RemovedProjectsIDs() (ids []int) {
+	for id := range m.removedprojects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProjectsIDs returns the "projects" edge IDs in the mutation.
+func (m *RegionMutation) ProjectsIDs() (ids []int) {
+	for id := range m.projects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProjects resets all changes to the "projects" edge.
+func (m *RegionMutation) ResetProjects() {
+	m.projects = nil
+	m.clearedprojects = false
+	m.removedprojects = nil
+}
+
 // Where appends a list predicates to the RegionMutation builder.
 func (m *RegionMutation) Where(ps ...predicate.Region) {
 	m.predicates = append(m.predicates, ps...)
@@ -16233,7 +16290,7 @@ func (m *RegionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *RegionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.parent != nil {
 		edges = append(edges, region.EdgeParent)
 	}
@@ -16248,6 +16305,9 @@ func (m *RegionMutation) AddedEdges() []string {
 	}
 	if m.needs != nil {
 		edges = append(edges, region.EdgeNeeds)
+	}
+	if m.projects != nil {
+		edges = append(edges, region.EdgeProjects)
 	}
 	return edges
 }
@@ -16284,13 +16344,19 @@ func (m *RegionMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case region.EdgeProjects:
+		ids := make([]ent.Value, 0, len(m.projects))
+		for id := range m.projects {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *RegionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedchildren != nil {
 		edges = append(edges, region.EdgeChildren)
 	}
@@ -16302,6 +16368,9 @@ func (m *RegionMutation) RemovedEdges() []string {
 	}
 	if m.removedneeds != nil {
 		edges = append(edges, region.EdgeNeeds)
+	}
+	if m.removedprojects != nil {
+		edges = append(edges, region.EdgeProjects)
 	}
 	return edges
 }
@@ -16334,13 +16403,19 @@ func (m *RegionMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case region.EdgeProjects:
+		ids := make([]ent.Value, 0, len(m.removedprojects))
+		for id := range m.removedprojects {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *RegionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedparent {
 		edges = append(edges, region.EdgeParent)
 	}
@@ -16355,6 +16430,9 @@ func (m *RegionMutation) ClearedEdges() []string {
 	}
 	if m.clearedneeds {
 		edges = append(edges, region.EdgeNeeds)
+	}
+	if m.clearedprojects {
+		edges = append(edges, region.EdgeProjects)
 	}
 	return edges
 }
@@ -16373,6 +16451,8 @@ func (m *RegionMutation) EdgeCleared(name string) bool {
 		return m.clearedactivities
 	case region.EdgeNeeds:
 		return m.clearedneeds
+	case region.EdgeProjects:
+		return m.clearedprojects
 	}
 	return false
 }
@@ -16406,6 +16486,9 @@ func (m *RegionMutation) ResetEdge(name string) error {
 		return nil
 	case region.EdgeNeeds:
 		m.ResetNeeds()
+		return nil
+	case region.EdgeProjects:
+		m.ResetProjects()
 		return nil
 	}
 	return fmt.Errorf("unknown Region edge %s", name)
@@ -18206,25 +18289,34 @@ func (m *TaxonomyMutation) ResetEdge(name string) error {
 // TermMutation represents an operation that mutates the Term nodes in the graph.
 type TermMutation struct {
 	config
-	op              Op
-	typ             string
-	id              *int
-	created_at      *time.Time
-	updated_at      *time.Time
-	code            *string
-	name            *string
-	name_en         *string
-	clearedFields   map[string]struct{}
-	taxonomy        *int
-	clearedtaxonomy bool
-	parent          *int
-	clearedparent   bool
-	children        map[int]struct{}
-	removedchildren map[int]struct{}
-	clearedchildren bool
-	done            bool
-	oldValue        func(context.Context) (*Term, error)
-	predicates      []predicate.Term
+	op                           Op
+	typ                          string
+	id                           *int
+	created_at                   *time.Time
+	updated_at                   *time.Time
+	code                         *string
+	name                         *string
+	name_en                      *string
+	clearedFields                map[string]struct{}
+	taxonomy                     *int
+	clearedtaxonomy              bool
+	parent                       *int
+	clearedparent                bool
+	children                     map[int]struct{}
+	removedchildren              map[int]struct{}
+	clearedchildren              bool
+	organizations                map[int]struct{}
+	removedorganizations         map[int]struct{}
+	clearedorganizations         bool
+	domain_projects              map[int]struct{}
+	removeddomain_projects       map[int]struct{}
+	cleareddomain_projects       bool
+	target_group_projects        map[int]struct{}
+	removedtarget_group_projects map[int]struct{}
+	clearedtarget_group_projects bool
+	done                         bool
+	oldValue                     func(context.Context) (*Term, error)
+	predicates                   []predicate.Term
 }
 
 var _ ent.Mutation = (*TermMutation)(nil)
@@ -18711,6 +18803,168 @@ func (m *TermMutation) ResetChildren() {
 	m.removedchildren = nil
 }
 
+// AddOrganizationIDs adds the "organizations" edge to the Organization entity by ids.
+func (m *TermMutation) AddOrganizationIDs(ids ...int) {
+	if m.organizations == nil {
+		m.organizations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.organizations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearOrganizations clears the "organizations" edge to the Organization entity.
+func (m *TermMutation) ClearOrganizations() {
+	m.clearedorganizations = true
+}
+
+// OrganizationsCleared reports if the "organizations" edge to the Organization entity was cleared.
+func (m *TermMutation) OrganizationsCleared() bool {
+	return m.clearedorganizations
+}
+
+// RemoveOrganizationIDs removes the "organizations" edge to the Organization entity by IDs.
+func (m *TermMutation) RemoveOrganizationIDs(ids ...int) {
+	if m.removedorganizations == nil {
+		m.removedorganizations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.organizations, ids[i])
+		m.removedorganizations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedOrganizations returns the removed IDs of the "organizations" edge to the Organization entity.
+func (m *TermMutation) RemovedOrganizationsIDs() (ids []int) {
+	for id := range m.removedorganizations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// OrganizationsIDs returns the "organizations" edge IDs in the mutation.
+func (m *TermMutation) OrganizationsIDs() (ids []int) {
+	for id := range m.organizations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetOrganizations resets all changes to the "organizations" edge.
+func (m *TermMutation) ResetOrganizations() {
+	m.organizations = nil
+	m.clearedorganizations = false
+	m.removedorganizations = nil
+}
+
+// AddDomainProjectIDs adds the "domain_projects" edge to the Project entity by ids.
+func (m *TermMutation) AddDomainProjectIDs(ids ...int) {
+	if m.domain_projects == nil {
+		m.domain_projects = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.domain_projects[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDomainProjects clears the "domain_projects" edge to the Project entity.
+func (m *TermMutation) ClearDomainProjects() {
+	m.cleareddomain_projects = true
+}
+
+// DomainProjectsCleared reports if the "domain_projects" edge to the Project entity was cleared.
+func (m *TermMutation) DomainProjectsCleared() bool {
+	return m.cleareddomain_projects
+}
+
+// RemoveDomainProjectIDs removes the "domain_projects" edge to the Project entity by IDs.
+func (m *TermMutation) RemoveDomainProjectIDs(ids ...int) {
+	if m.removeddomain_projects == nil {
+		m.removeddomain_projects = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.domain_projects, ids[i])
+		m.removeddomain_projects[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDomainProjects returns the removed IDs of the "domain_projects" edge to the Project entity.
+func (m *TermMutation) RemovedDomainProjectsIDs() (ids []int) {
+	for id := range m.removeddomain_projects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DomainProjectsIDs returns the "domain_projects" edge IDs in the mutation.
+func (m *TermMutation) DomainProjectsIDs() (ids []int) {
+	for id := range m.domain_projects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDomainProjects resets all changes to the "domain_projects" edge.
+func (m *TermMutation) ResetDomainProjects() {
+	m.domain_projects = nil
+	m.cleareddomain_projects = false
+	m.removeddomain_projects = nil
+}
+
+// AddTargetGroupProjectIDs adds the "target_group_projects" edge to the Project entity by ids.
+func (m *TermMutation) AddTargetGroupProjectIDs(ids ...int) {
+	if m.target_group_projects == nil {
+		m.target_group_projects = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.target_group_projects[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTargetGroupProjects clears the "target_group_projects" edge to the Project entity.
+func (m *TermMutation) ClearTargetGroupProjects() {
+	m.clearedtarget_group_projects = true
+}
+
+// TargetGroupProjectsCleared reports if the "target_group_projects" edge to the Project entity was cleared.
+func (m *TermMutation) TargetGroupProjectsCleared() bool {
+	return m.clearedtarget_group_projects
+}
+
+// RemoveTargetGroupProjectIDs removes the "target_group_projects" edge to the Project entity by IDs.
+func (m *TermMutation) RemoveTargetGroupProjectIDs(ids ...int) {
+	if m.removedtarget_group_projects == nil {
+		m.removedtarget_group_projects = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.target_group_projects, ids[i])
+		m.removedtarget_group_projects[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTargetGroupProjects returns the removed IDs of the "target_group_projects" edge to the Project entity.
+func (m *TermMutation) RemovedTargetGroupProjectsIDs() (ids []int) {
+	for id := range m.removedtarget_group_projects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TargetGroupProjectsIDs returns the "target_group_projects" edge IDs in the mutation.
+func (m *TermMutation) TargetGroupProjectsIDs() (ids []int) {
+	for id := range m.target_group_projects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTargetGroupProjects resets all changes to the "target_group_projects" edge.
+func (m *TermMutation) ResetTargetGroupProjects() {
+	m.target_group_projects = nil
+	m.clearedtarget_group_projects = false
+	m.removedtarget_group_projects = nil
+}
+
 // Where appends a list predicates to the TermMutation builder.
 func (m *TermMutation) Where(ps ...predicate.Term) {
 	m.predicates = append(m.predicates, ps...)
@@ -18964,7 +19218,7 @@ func (m *TermMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *TermMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 6)
 	if m.taxonomy != nil {
 		edges = append(edges, term.EdgeTaxonomy)
 	}
@@ -18973,6 +19227,15 @@ func (m *TermMutation) AddedEdges() []string {
 	}
 	if m.children != nil {
 		edges = append(edges, term.EdgeChildren)
+	}
+	if m.organizations != nil {
+		edges = append(edges, term.EdgeOrganizations)
+	}
+	if m.domain_projects != nil {
+		edges = append(edges, term.EdgeDomainProjects)
+	}
+	if m.target_group_projects != nil {
+		edges = append(edges, term.EdgeTargetGroupProjects)
 	}
 	return edges
 }
@@ -18995,15 +19258,42 @@ func (m *TermMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case term.EdgeOrganizations:
+		ids := make([]ent.Value, 0, len(m.organizations))
+		for id := range m.organizations {
+			ids = append(ids, id)
+		}
+		return ids
+	case term.EdgeDomainProjects:
+		ids := make([]ent.Value, 0, len(m.domain_projects))
+		for id := range m.domain_projects {
+			ids = append(ids, id)
+		}
+		return ids
+	case term.EdgeTargetGroupProjects:
+		ids := make([]ent.Value, 0, len(m.target_group_projects))
+		for id := range m.target_group_projects {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *TermMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 6)
 	if m.removedchildren != nil {
 		edges = append(edges, term.EdgeChildren)
+	}
+	if m.removedorganizations != nil {
+		edges = append(edges, term.EdgeOrganizations)
+	}
+	if m.removeddomain_projects != nil {
+		edges = append(edges, term.EdgeDomainProjects)
+	}
+	if m.removedtarget_group_projects != nil {
+		edges = append(edges, term.EdgeTargetGroupProjects)
 	}
 	return edges
 }
@@ -19018,13 +19308,31 @@ func (m *TermMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case term.EdgeOrganizations:
+		ids := make([]ent.Value, 0, len(m.removedorganizations))
+		for id := range m.removedorganizations {
+			ids = append(ids, id)
+		}
+		return ids
+	case term.EdgeDomainProjects:
+		ids := make([]ent.Value, 0, len(m.removeddomain_projects))
+		for id := range m.removeddomain_projects {
+			ids = append(ids, id)
+		}
+		return ids
+	case term.EdgeTargetGroupProjects:
+		ids := make([]ent.Value, 0, len(m.removedtarget_group_projects))
+		for id := range m.removedtarget_group_projects {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *TermMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 6)
 	if m.clearedtaxonomy {
 		edges = append(edges, term.EdgeTaxonomy)
 	}
@@ -19033,6 +19341,15 @@ func (m *TermMutation) ClearedEdges() []string {
 	}
 	if m.clearedchildren {
 		edges = append(edges, term.EdgeChildren)
+	}
+	if m.clearedorganizations {
+		edges = append(edges, term.EdgeOrganizations)
+	}
+	if m.cleareddomain_projects {
+		edges = append(edges, term.EdgeDomainProjects)
+	}
+	if m.clearedtarget_group_projects {
+		edges = append(edges, term.EdgeTargetGroupProjects)
 	}
 	return edges
 }
@@ -19047,6 +19364,12 @@ func (m *TermMutation) EdgeCleared(name string) bool {
 		return m.clearedparent
 	case term.EdgeChildren:
 		return m.clearedchildren
+	case term.EdgeOrganizations:
+		return m.clearedorganizations
+	case term.EdgeDomainProjects:
+		return m.cleareddomain_projects
+	case term.EdgeTargetGroupProjects:
+		return m.clearedtarget_group_projects
 	}
 	return false
 }
@@ -19077,6 +19400,15 @@ func (m *TermMutation) ResetEdge(name string) error {
 		return nil
 	case term.EdgeChildren:
 		m.ResetChildren()
+		return nil
+	case term.EdgeOrganizations:
+		m.ResetOrganizations()
+		return nil
+	case term.EdgeDomainProjects:
+		m.ResetDomainProjects()
+		return nil
+	case term.EdgeTargetGroupProjects:
+		m.ResetTargetGroupProjects()
 		return nil
 	}
 	return fmt.Errorf("unknown Term edge %s", name)

@@ -31,9 +31,8 @@ type Region struct {
 	ParentID *int `json:"parent_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the RegionQuery when eager-loading is set.
-	Edges           RegionEdges `json:"edges"`
-	project_regions *int
-	selectValues    sql.SelectValues
+	Edges        RegionEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // RegionEdges holds the relations/edges for other nodes in the graph.
@@ -48,9 +47,11 @@ type RegionEdges struct {
 	Activities []*Activity `json:"activities,omitempty"`
 	// Needs holds the value of the needs edge.
 	Needs []*Need `json:"needs,omitempty"`
+	// Projects holds the value of the projects edge.
+	Projects []*Project `json:"projects,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
@@ -58,6 +59,7 @@ type RegionEdges struct {
 	namedOrganizations map[string][]*Organization
 	namedActivities    map[string][]*Activity
 	namedNeeds         map[string][]*Need
+	namedProjects      map[string][]*Project
 }
 
 // ParentOrErr returns the Parent value or an error if the edge
@@ -107,6 +109,15 @@ func (e RegionEdges) NeedsOrErr() ([]*Need, error) {
 	return nil, &NotLoadedError{edge: "needs"}
 }
 
+// ProjectsOrErr returns the Projects value or an error if the edge
+// was not loaded in eager-loading.
+func (e RegionEdges) ProjectsOrErr() ([]*Project, error) {
+	if e.loadedTypes[5] {
+		return e.Projects, nil
+	}
+	return nil, &NotLoadedError{edge: "projects"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Region) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -118,8 +129,6 @@ func (*Region) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case region.FieldCreatedAt, region.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case region.ForeignKeys[0]: // project_regions
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -178,13 +187,6 @@ func (_m *Region) assignValues(columns []string, values []any) error {
 				_m.ParentID = new(int)
 				*_m.ParentID = int(value.Int64)
 			}
-		case region.ForeignKeys[0]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field project_regions", value)
-			} else if value.Valid {
-				_m.project_regions = new(int)
-				*_m.project_regions = int(value.Int64)
-			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -221,6 +223,11 @@ func (_m *Region) QueryActivities() *ActivityQuery {
 // QueryNeeds queries the "needs" edge of the Region entity.
 func (_m *Region) QueryNeeds() *NeedQuery {
 	return NewRegionClient(_m.config).QueryNeeds(_m)
+}
+
+// QueryProjects queries the "projects" edge of the Region entity.
+func (_m *Region) QueryProjects() *ProjectQuery {
+	return NewRegionClient(_m.config).QueryProjects(_m)
 }
 
 // Update returns a builder for updating this Region.
@@ -362,6 +369,30 @@ func (_m *Region) appendNamedNeeds(name string, edges ...*Need) {
 		_m.Edges.namedNeeds[name] = []*Need{}
 	} else {
 		_m.Edges.namedNeeds[name] = append(_m.Edges.namedNeeds[name], edges...)
+	}
+}
+
+// NamedProjects returns the Projects named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Region) NamedProjects(name string) ([]*Project, error) {
+	if _m.Edges.namedProjects == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedProjects[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Region) appendNamedProjects(name string, edges ...*Project) {
+	if _m.Edges.namedProjects == nil {
+		_m.Edges.namedProjects = make(map[string][]*Project)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedProjects[name] = []*Project{}
+	} else {
+		_m.Edges.namedProjects[name] = append(_m.Edges.namedProjects[name], edges...)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/predicate"
+	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/region"
 )
 
@@ -32,13 +33,14 @@ type RegionQuery struct {
 	withOrganizations      *OrganizationQuery
 	withActivities         *ActivityQuery
 	withNeeds              *NeedQuery
-	withFKs                bool
+	withProjects           *ProjectQuery
 	modifiers              []func(*sql.Selector)
 	loadTotal              []func(context.Context, []*Region) error
 	withNamedChildren      map[string]*RegionQuery
 	withNamedOrganizations map[string]*OrganizationQuery
 	withNamedActivities    map[string]*ActivityQuery
 	withNamedNeeds         map[string]*NeedQuery
+	withNamedProjects      map[string]*ProjectQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -178,6 +180,28 @@ func (_q *RegionQuery) QueryNeeds() *NeedQuery {
 			sqlgraph.From(region.Table, region.FieldID, selector),
 			sqlgraph.To(need.Table, need.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, region.NeedsTable, region.NeedsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryProjects chains the current query on the "projects" edge.
+func (_q *RegionQuery) QueryProjects() *ProjectQuery {
+	query := (&ProjectClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(region.Table, region.FieldID, selector),
+			sqlgraph.To(project.Table, project.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, region.ProjectsTable, region.ProjectsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -382,6 +406,7 @@ func (_q *RegionQuery) Clone() *RegionQuery {
 		withOrganizations: _q.withOrganizations.Clone(),
 		withActivities:    _q.withActivities.Clone(),
 		withNeeds:         _q.withNeeds.Clone(),
+		withProjects:      _q.withProjects.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -440,6 +465,17 @@ func (_q *RegionQuery) WithNeeds(opts ...func(*NeedQuery)) *RegionQuery {
 		opt(query)
 	}
 	_q.withNeeds = query
+	return _q
+}
+
+// WithProjects tells the query-builder to eager-load the nodes that are connected to
+// the "projects" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *RegionQuery) WithProjects(opts ...func(*ProjectQuery)) *RegionQuery {
+	query := (&ProjectClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withProjects = query
 	return _q
 }
 
@@ -526,19 +562,16 @@ func (_q *RegionQuery) prepareQuery(ctx context.Context) error {
 func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Region, error) {
 	var (
 		nodes       = []*Region{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withOrganizations != nil,
 			_q.withActivities != nil,
 			_q.withNeeds != nil,
+			_q.withProjects != nil,
 		}
 	)
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, region.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Region).scanValues(nil, columns)
 	}
@@ -594,6 +627,13 @@ func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Regio
 			return nil, err
 		}
 	}
+	if query := _q.withProjects; query != nil {
+		if err := _q.loadProjects(ctx, query, nodes,
+			func(n *Region) { n.Edges.Projects = []*Project{} },
+			func(n *Region, e *Project) { n.Edges.Projects = append(n.Edges.Projects, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedChildren {
 		if err := _q.loadChildren(ctx, query, nodes,
 			func(n *Region) { n.appendNamedChildren(name) },
@@ -619,6 +659,13 @@ func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Regio
 		if err := _q.loadNeeds(ctx, query, nodes,
 			func(n *Region) { n.appendNamedNeeds(name) },
 			func(n *Region, e *Need) { n.appendNamedNeeds(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedProjects {
+		if err := _q.loadProjects(ctx, query, nodes,
+			func(n *Region) { n.appendNamedProjects(name) },
+			func(n *Region, e *Project) { n.appendNamedProjects(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -672,7 +719,6 @@ func (_q *RegionQuery) loadChildren(ctx context.Context, query *RegionQuery, nod
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(region.FieldParentID)
 	}
@@ -783,6 +829,67 @@ func (_q *RegionQuery) loadNeeds(ctx context.Context, query *NeedQuery, nodes []
 			return fmt.Errorf(`unexpected referenced foreign-key "region_id" returned %v for node %v`, fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *RegionQuery) loadProjects(ctx context.Context, query *ProjectQuery, nodes []*Region, init func(*Region), assign func(*Region, *Project)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Region)
+	nids := make(map[int]map[*Region]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(region.ProjectsTable)
+		s.Join(joinT).On(s.C(project.FieldID), joinT.C(region.ProjectsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(region.ProjectsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(region.ProjectsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Region]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Project](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "projects" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
@@ -927,6 +1034,20 @@ func (_q *RegionQuery) WithNamedNeeds(name string, opts ...func(*NeedQuery)) *Re
 		_q.withNamedNeeds = make(map[string]*NeedQuery)
 	}
 	_q.withNamedNeeds[name] = query
+	return _q
+}
+
+// WithNamedProjects tells the query-builder to eager-load the nodes that are connected to the "projects"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *RegionQuery) WithNamedProjects(name string, opts ...func(*ProjectQuery)) *RegionQuery {
+	query := (&ProjectClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedProjects == nil {
+		_q.withNamedProjects = make(map[string]*ProjectQuery)
+	}
+	_q.withNamedProjects[name] = query
 	return _q
 }
 

@@ -438,7 +438,6 @@ func (_q *TaxonomyQuery) loadTerms(ctx context.Context, query *TermQuery, nodes 
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(term.FieldTaxonomyID)
 	}

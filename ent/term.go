@@ -34,11 +34,8 @@ type Term struct {
 	ParentID *int `json:"parent_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TermQuery when eager-loading is set.
-	Edges                   TermEdges `json:"edges"`
-	organization_categories *int
-	project_domains         *int
-	project_target_groups   *int
-	selectValues            sql.SelectValues
+	Edges        TermEdges `json:"edges"`
+	selectValues sql.SelectValues
 }
 
 // TermEdges holds the relations/edges for other nodes in the graph.
@@ -49,13 +46,22 @@ type TermEdges struct {
 	Parent *Term `json:"parent,omitempty"`
 	// Narrower terms.
 	Children []*Term `json:"children,omitempty"`
+	// Organizations holds the value of the organizations edge.
+	Organizations []*Organization `json:"organizations,omitempty"`
+	// DomainProjects holds the value of the domain_projects edge.
+	DomainProjects []*Project `json:"domain_projects,omitempty"`
+	// TargetGroupProjects holds the value of the target_group_projects edge.
+	TargetGroupProjects []*Project `json:"target_group_projects,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
-	namedChildren map[string][]*Term
+	namedChildren            map[string][]*Term
+	namedOrganizations       map[string][]*Organization
+	namedDomainProjects      map[string][]*Project
+	namedTargetGroupProjects map[string][]*Project
 }
 
 // TaxonomyOrErr returns the Taxonomy value or an error if the edge
@@ -89,6 +95,33 @@ func (e TermEdges) ChildrenOrErr() ([]*Term, error) {
 	return nil, &NotLoadedError{edge: "children"}
 }
 
+// OrganizationsOrErr returns the Organizations value or an error if the edge
+// was not loaded in eager-loading.
+func (e TermEdges) OrganizationsOrErr() ([]*Organization, error) {
+	if e.loadedTypes[3] {
+		return e.Organizations, nil
+	}
+	return nil, &NotLoadedError{edge: "organizations"}
+}
+
+// DomainProjectsOrErr returns the DomainProjects value or an error if the edge
+// was not loaded in eager-loading.
+func (e TermEdges) DomainProjectsOrErr() ([]*Project, error) {
+	if e.loadedTypes[4] {
+		return e.DomainProjects, nil
+	}
+	return nil, &NotLoadedError{edge: "domain_projects"}
+}
+
+// TargetGroupProjectsOrErr returns the TargetGroupProjects value or an error if the edge
+// was not loaded in eager-loading.
+func (e TermEdges) TargetGroupProjectsOrErr() ([]*Project, error) {
+	if e.loadedTypes[5] {
+		return e.TargetGroupProjects, nil
+	}
+	return nil, &NotLoadedError{edge: "target_group_projects"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Term) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -100,12 +133,6 @@ func (*Term) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case term.FieldCreatedAt, term.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case term.ForeignKeys[0]: // organization_categories
-			values[i] = new(sql.NullInt64)
-		case term.ForeignKeys[1]: // project_domains
-			values[i] = new(sql.NullInt64)
-		case term.ForeignKeys[2]: // project_target_groups
-			values[i] = new(sql.NullInt64)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -170,27 +197,6 @@ func (_m *Term) assignValues(columns []string, values []any) error {
 				_m.ParentID = new(int)
 				*_m.ParentID = int(value.Int64)
 			}
-		case term.ForeignKeys[0]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field organization_categories", value)
-			} else if value.Valid {
-				_m.organization_categories = new(int)
-				*_m.organization_categories = int(value.Int64)
-			}
-		case term.ForeignKeys[1]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field project_domains", value)
-			} else if value.Valid {
-				_m.project_domains = new(int)
-				*_m.project_domains = int(value.Int64)
-			}
-		case term.ForeignKeys[2]:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for edge-field project_target_groups", value)
-			} else if value.Valid {
-				_m.project_target_groups = new(int)
-				*_m.project_target_groups = int(value.Int64)
-			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -217,6 +223,21 @@ func (_m *Term) QueryParent() *TermQuery {
 // QueryChildren queries the "children" edge of the Term entity.
 func (_m *Term) QueryChildren() *TermQuery {
 	return NewTermClient(_m.config).QueryChildren(_m)
+}
+
+// QueryOrganizations queries the "organizations" edge of the Term entity.
+func (_m *Term) QueryOrganizations() *OrganizationQuery {
+	return NewTermClient(_m.config).QueryOrganizations(_m)
+}
+
+// QueryDomainProjects queries the "domain_projects" edge of the Term entity.
+func (_m *Term) QueryDomainProjects() *ProjectQuery {
+	return NewTermClient(_m.config).QueryDomainProjects(_m)
+}
+
+// QueryTargetGroupProjects queries the "target_group_projects" edge of the Term entity.
+func (_m *Term) QueryTargetGroupProjects() *ProjectQuery {
+	return NewTermClient(_m.config).QueryTargetGroupProjects(_m)
 }
 
 // Update returns a builder for updating this Term.
@@ -289,6 +310,78 @@ func (_m *Term) appendNamedChildren(name string, edges ...*Term) {
 		_m.Edges.namedChildren[name] = []*Term{}
 	} else {
 		_m.Edges.namedChildren[name] = append(_m.Edges.namedChildren[name], edges...)
+	}
+}
+
+// NamedOrganizations returns the Organizations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Term) NamedOrganizations(name string) ([]*Organization, error) {
+	if _m.Edges.namedOrganizations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedOrganizations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Term) appendNamedOrganizations(name string, edges ...*Organization) {
+	if _m.Edges.namedOrganizations == nil {
+		_m.Edges.namedOrganizations = make(map[string][]*Organization)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedOrganizations[name] = []*Organization{}
+	} else {
+		_m.Edges.namedOrganizations[name] = append(_m.Edges.namedOrganizations[name], edges...)
+	}
+}
+
+// NamedDomainProjects returns the DomainProjects named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Term) NamedDomainProjects(name string) ([]*Project, error) {
+	if _m.Edges.namedDomainProjects == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDomainProjects[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Term) appendNamedDomainProjects(name string, edges ...*Project) {
+	if _m.Edges.namedDomainProjects == nil {
+		_m.Edges.namedDomainProjects = make(map[string][]*Project)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDomainProjects[name] = []*Project{}
+	} else {
+		_m.Edges.namedDomainProjects[name] = append(_m.Edges.namedDomainProjects[name], edges...)
+	}
+}
+
+// NamedTargetGroupProjects returns the TargetGroupProjects named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Term) NamedTargetGroupProjects(name string) ([]*Project, error) {
+	if _m.Edges.namedTargetGroupProjects == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTargetGroupProjects[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Term) appendNamedTargetGroupProjects(name string, edges ...*Project) {
+	if _m.Edges.namedTargetGroupProjects == nil {
+		_m.Edges.namedTargetGroupProjects = make(map[string][]*Project)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTargetGroupProjects[name] = []*Project{}
+	} else {
+		_m.Edges.namedTargetGroupProjects[name] = append(_m.Edges.namedTargetGroupProjects[name], edges...)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/ent/organization"
+	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 )
@@ -118,6 +120,51 @@ func (_c *TermCreate) AddChildren(v ...*Term) *TermCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddChildIDs(ids...)
+}
+
+// AddOrganizationIDs adds the "organizations" edge to the Organization entity by IDs.
+func (_c *TermCreate) AddOrganizationIDs(ids ...int) *TermCreate {
+	_c.mutation.AddOrganizationIDs(ids...)
+	return _c
+}
+
+// AddOrganizations adds the "organizations" edges to the Organization entity.
+func (_c *TermCreate) AddOrganizations(v ...*Organization) *TermCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddOrganizationIDs(ids...)
+}
+
+// AddDomainProjectIDs adds the "domain_projects" edge to the Project entity by IDs.
+func (_c *TermCreate) AddDomainProjectIDs(ids ...int) *TermCreate {
+	_c.mutation.AddDomainProjectIDs(ids...)
+	return _c
+}
+
+// AddDomainProjects adds the "domain_projects" edges to the Project entity.
+func (_c *TermCreate) AddDomainProjects(v ...*Project) *TermCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDomainProjectIDs(ids...)
+}
+
+// AddTargetGroupProjectIDs adds the "target_group_projects" edge to the Project entity by IDs.
+func (_c *TermCreate) AddTargetGroupProjectIDs(ids ...int) *TermCreate {
+	_c.mutation.AddTargetGroupProjectIDs(ids...)
+	return _c
+}
+
+// AddTargetGroupProjects adds the "target_group_projects" edges to the Project entity.
+func (_c *TermCreate) AddTargetGroupProjects(v ...*Project) *TermCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddTargetGroupProjectIDs(ids...)
 }
 
 // Mutation returns the TermMutation object of the builder.
@@ -298,6 +345,54 @@ func (_c *TermCreate) createSpec() (*Term, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(term.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.OrganizationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.OrganizationsTable,
+			Columns: term.OrganizationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DomainProjectsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.DomainProjectsTable,
+			Columns: term.DomainProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.TargetGroupProjectsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupProjectsTable,
+			Columns: term.TargetGroupProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -13,7 +13,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/predicate"
+	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 )
@@ -21,17 +23,22 @@ import (
 // TermQuery is the builder for querying Term entities.
 type TermQuery struct {
 	config
-	ctx               *QueryContext
-	order             []term.OrderOption
-	inters            []Interceptor
-	predicates        []predicate.Term
-	withTaxonomy      *TaxonomyQuery
-	withParent        *TermQuery
-	withChildren      *TermQuery
-	withFKs           bool
-	modifiers         []func(*sql.Selector)
-	loadTotal         []func(context.Context, []*Term) error
-	withNamedChildren map[string]*TermQuery
+	ctx                          *QueryContext
+	order                        []term.OrderOption
+	inters                       []Interceptor
+	predicates                   []predicate.Term
+	withTaxonomy                 *TaxonomyQuery
+	withParent                   *TermQuery
+	withChildren                 *TermQuery
+	withOrganizations            *OrganizationQuery
+	withDomainProjects           *ProjectQuery
+	withTargetGroupProjects      *ProjectQuery
+	modifiers                    []func(*sql.Selector)
+	loadTotal                    []func(context.Context, []*Term) error
+	withNamedChildren            map[string]*TermQuery
+	withNamedOrganizations       map[string]*OrganizationQuery
+	withNamedDomainProjects      map[string]*ProjectQuery
+	withNamedTargetGroupProjects map[string]*ProjectQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -127,6 +134,72 @@ func (_q *TermQuery) QueryChildren() *TermQuery {
 			sqlgraph.From(term.Table, term.FieldID, selector),
 			sqlgraph.To(term.Table, term.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, term.ChildrenTable, term.ChildrenColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryOrganizations chains the current query on the "organizations" edge.
+func (_q *TermQuery) QueryOrganizations() *OrganizationQuery {
+	query := (&OrganizationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, selector),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, term.OrganizationsTable, term.OrganizationsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDomainProjects chains the current query on the "domain_projects" edge.
+func (_q *TermQuery) QueryDomainProjects() *ProjectQuery {
+	query := (&ProjectClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, selector),
+			sqlgraph.To(project.Table, project.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, term.DomainProjectsTable, term.DomainProjectsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTargetGroupProjects chains the current query on the "target_group_projects" edge.
+func (_q *TermQuery) QueryTargetGroupProjects() *ProjectQuery {
+	query := (&ProjectClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, selector),
+			sqlgraph.To(project.Table, project.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, term.TargetGroupProjectsTable, term.TargetGroupProjectsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -321,14 +394,17 @@ func (_q *TermQuery) Clone() *TermQuery {
 		return nil
 	}
 	return &TermQuery{
-		config:       _q.config,
-		ctx:          _q.ctx.Clone(),
-		order:        append([]term.OrderOption{}, _q.order...),
-		inters:       append([]Interceptor{}, _q.inters...),
-		predicates:   append([]predicate.Term{}, _q.predicates...),
-		withTaxonomy: _q.withTaxonomy.Clone(),
-		withParent:   _q.withParent.Clone(),
-		withChildren: _q.withChildren.Clone(),
+		config:                  _q.config,
+		ctx:                     _q.ctx.Clone(),
+		order:                   append([]term.OrderOption{}, _q.order...),
+		inters:                  append([]Interceptor{}, _q.inters...),
+		predicates:              append([]predicate.Term{}, _q.predicates...),
+		withTaxonomy:            _q.withTaxonomy.Clone(),
+		withParent:              _q.withParent.Clone(),
+		withChildren:            _q.withChildren.Clone(),
+		withOrganizations:       _q.withOrganizations.Clone(),
+		withDomainProjects:      _q.withDomainProjects.Clone(),
+		withTargetGroupProjects: _q.withTargetGroupProjects.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -365,6 +441,39 @@ func (_q *TermQuery) WithChildren(opts ...func(*TermQuery)) *TermQuery {
 		opt(query)
 	}
 	_q.withChildren = query
+	return _q
+}
+
+// WithOrganizations tells the query-builder to eager-load the nodes that are connected to
+// the "organizations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithOrganizations(opts ...func(*OrganizationQuery)) *TermQuery {
+	query := (&OrganizationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withOrganizations = query
+	return _q
+}
+
+// WithDomainProjects tells the query-builder to eager-load the nodes that are connected to
+// the "domain_projects" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithDomainProjects(opts ...func(*ProjectQuery)) *TermQuery {
+	query := (&ProjectClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDomainProjects = query
+	return _q
+}
+
+// WithTargetGroupProjects tells the query-builder to eager-load the nodes that are connected to
+// the "target_group_projects" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithTargetGroupProjects(opts ...func(*ProjectQuery)) *TermQuery {
+	query := (&ProjectClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTargetGroupProjects = query
 	return _q
 }
 
@@ -451,17 +560,16 @@ func (_q *TermQuery) prepareQuery(ctx context.Context) error {
 func (_q *TermQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Term, error) {
 	var (
 		nodes       = []*Term{}
-		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [6]bool{
 			_q.withTaxonomy != nil,
 			_q.withParent != nil,
 			_q.withChildren != nil,
+			_q.withOrganizations != nil,
+			_q.withDomainProjects != nil,
+			_q.withTargetGroupProjects != nil,
 		}
 	)
-	if withFKs {
-		_spec.Node.Columns = append(_spec.Node.Columns, term.ForeignKeys...)
-	}
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Term).scanValues(nil, columns)
 	}
@@ -502,10 +610,52 @@ func (_q *TermQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Term, e
 			return nil, err
 		}
 	}
+	if query := _q.withOrganizations; query != nil {
+		if err := _q.loadOrganizations(ctx, query, nodes,
+			func(n *Term) { n.Edges.Organizations = []*Organization{} },
+			func(n *Term, e *Organization) { n.Edges.Organizations = append(n.Edges.Organizations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDomainProjects; query != nil {
+		if err := _q.loadDomainProjects(ctx, query, nodes,
+			func(n *Term) { n.Edges.DomainProjects = []*Project{} },
+			func(n *Term, e *Project) { n.Edges.DomainProjects = append(n.Edges.DomainProjects, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withTargetGroupProjects; query != nil {
+		if err := _q.loadTargetGroupProjects(ctx, query, nodes,
+			func(n *Term) { n.Edges.TargetGroupProjects = []*Project{} },
+			func(n *Term, e *Project) { n.Edges.TargetGroupProjects = append(n.Edges.TargetGroupProjects, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedChildren {
 		if err := _q.loadChildren(ctx, query, nodes,
 			func(n *Term) { n.appendNamedChildren(name) },
 			func(n *Term, e *Term) { n.appendNamedChildren(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedOrganizations {
+		if err := _q.loadOrganizations(ctx, query, nodes,
+			func(n *Term) { n.appendNamedOrganizations(name) },
+			func(n *Term, e *Organization) { n.appendNamedOrganizations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDomainProjects {
+		if err := _q.loadDomainProjects(ctx, query, nodes,
+			func(n *Term) { n.appendNamedDomainProjects(name) },
+			func(n *Term, e *Project) { n.appendNamedDomainProjects(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTargetGroupProjects {
+		if err := _q.loadTargetGroupProjects(ctx, query, nodes,
+			func(n *Term) { n.appendNamedTargetGroupProjects(name) },
+			func(n *Term, e *Project) { n.appendNamedTargetGroupProjects(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -588,7 +738,6 @@ func (_q *TermQuery) loadChildren(ctx context.Context, query *TermQuery, nodes [
 			init(nodes[i])
 		}
 	}
-	query.withFKs = true
 	if len(query.ctx.Fields) > 0 {
 		query.ctx.AppendFieldOnce(term.FieldParentID)
 	}
@@ -609,6 +758,189 @@ func (_q *TermQuery) loadChildren(ctx context.Context, query *TermQuery, nodes [
 			return fmt.Errorf(`unexpected referenced foreign-key "parent_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
+	}
+	return nil
+}
+func (_q *TermQuery) loadOrganizations(ctx context.Context, query *OrganizationQuery, nodes []*Term, init func(*Term), assign func(*Term, *Organization)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Term)
+	nids := make(map[int]map[*Term]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(term.OrganizationsTable)
+		s.Join(joinT).On(s.C(organization.FieldID), joinT.C(term.OrganizationsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(term.OrganizationsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(term.OrganizationsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Term]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Organization](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "organizations" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *TermQuery) loadDomainProjects(ctx context.Context, query *ProjectQuery, nodes []*Term, init func(*Term), assign func(*Term, *Project)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Term)
+	nids := make(map[int]map[*Term]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(term.DomainProjectsTable)
+		s.Join(joinT).On(s.C(project.FieldID), joinT.C(term.DomainProjectsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(term.DomainProjectsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(term.DomainProjectsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Term]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Project](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "domain_projects" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *TermQuery) loadTargetGroupProjects(ctx context.Context, query *ProjectQuery, nodes []*Term, init func(*Term), assign func(*Term, *Project)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Term)
+	nids := make(map[int]map[*Term]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(term.TargetGroupProjectsTable)
+		s.Join(joinT).On(s.C(project.FieldID), joinT.C(term.TargetGroupProjectsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(term.TargetGroupProjectsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(term.TargetGroupProjectsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Term]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Project](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "target_group_projects" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }
@@ -714,6 +1046,48 @@ func (_q *TermQuery) WithNamedChildren(name string, opts ...func(*TermQuery)) *T
 		_q.withNamedChildren = make(map[string]*TermQuery)
 	}
 	_q.withNamedChildren[name] = query
+	return _q
+}
+
+// WithNamedOrganizations tells the query-builder to eager-load the nodes that are connected to the "organizations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithNamedOrganizations(name string, opts ...func(*OrganizationQuery)) *TermQuery {
+	query := (&OrganizationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedOrganizations == nil {
+		_q.withNamedOrganizations = make(map[string]*OrganizationQuery)
+	}
+	_q.withNamedOrganizations[name] = query
+	return _q
+}
+
+// WithNamedDomainProjects tells the query-builder to eager-load the nodes that are connected to the "domain_projects"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithNamedDomainProjects(name string, opts ...func(*ProjectQuery)) *TermQuery {
+	query := (&ProjectClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDomainProjects == nil {
+		_q.withNamedDomainProjects = make(map[string]*ProjectQuery)
+	}
+	_q.withNamedDomainProjects[name] = query
+	return _q
+}
+
+// WithNamedTargetGroupProjects tells the query-builder to eager-load the nodes that are connected to the "target_group_projects"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithNamedTargetGroupProjects(name string, opts ...func(*ProjectQuery)) *TermQuery {
+	query := (&ProjectClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTargetGroupProjects == nil {
+		_q.withNamedTargetGroupProjects = make(map[string]*ProjectQuery)
+	}
+	_q.withNamedTargetGroupProjects[name] = query
 	return _q
 }
 

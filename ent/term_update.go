@@ -11,7 +11,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/predicate"
+	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 )
@@ -142,6 +144,51 @@ func (_u *TermUpdate) AddChildren(v ...*Term) *TermUpdate {
 	return _u.AddChildIDs(ids...)
 }
 
+// AddOrganizationIDs adds the "organizations" edge to the Organization entity by IDs.
+func (_u *TermUpdate) AddOrganizationIDs(ids ...int) *TermUpdate {
+	_u.mutation.AddOrganizationIDs(ids...)
+	return _u
+}
+
+// AddOrganizations adds the "organizations" edges to the Organization entity.
+func (_u *TermUpdate) AddOrganizations(v ...*Organization) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOrganizationIDs(ids...)
+}
+
+// AddDomainProjectIDs adds the "domain_projects" edge to the Project entity by IDs.
+func (_u *TermUpdate) AddDomainProjectIDs(ids ...int) *TermUpdate {
+	_u.mutation.AddDomainProjectIDs(ids...)
+	return _u
+}
+
+// AddDomainProjects adds the "domain_projects" edges to the Project entity.
+func (_u *TermUpdate) AddDomainProjects(v ...*Project) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDomainProjectIDs(ids...)
+}
+
+// AddTargetGroupProjectIDs adds the "target_group_projects" edge to the Project entity by IDs.
+func (_u *TermUpdate) AddTargetGroupProjectIDs(ids ...int) *TermUpdate {
+	_u.mutation.AddTargetGroupProjectIDs(ids...)
+	return _u
+}
+
+// AddTargetGroupProjects adds the "target_group_projects" edges to the Project entity.
+func (_u *TermUpdate) AddTargetGroupProjects(v ...*Project) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTargetGroupProjectIDs(ids...)
+}
+
 // Mutation returns the TermMutation object of the builder.
 func (_u *TermUpdate) Mutation() *TermMutation {
 	return _u.mutation
@@ -178,6 +225,69 @@ func (_u *TermUpdate) RemoveChildren(v ...*Term) *TermUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveChildIDs(ids...)
+}
+
+// ClearOrganizations clears all "organizations" edges to the Organization entity.
+func (_u *TermUpdate) ClearOrganizations() *TermUpdate {
+	_u.mutation.ClearOrganizations()
+	return _u
+}
+
+// RemoveOrganizationIDs removes the "organizations" edge to Organization entities by IDs.
+func (_u *TermUpdate) RemoveOrganizationIDs(ids ...int) *TermUpdate {
+	_u.mutation.RemoveOrganizationIDs(ids...)
+	return _u
+}
+
+// RemoveOrganizations removes "organizations" edges to Organization entities.
+func (_u *TermUpdate) RemoveOrganizations(v ...*Organization) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOrganizationIDs(ids...)
+}
+
+// ClearDomainProjects clears all "domain_projects" edges to the Project entity.
+func (_u *TermUpdate) ClearDomainProjects() *TermUpdate {
+	_u.mutation.ClearDomainProjects()
+	return _u
+}
+
+// RemoveDomainProjectIDs removes the "domain_projects" edge to Project entities by IDs.
+func (_u *TermUpdate) RemoveDomainProjectIDs(ids ...int) *TermUpdate {
+	_u.mutation.RemoveDomainProjectIDs(ids...)
+	return _u
+}
+
+// RemoveDomainProjects removes "domain_projects" edges to Project entities.
+func (_u *TermUpdate) RemoveDomainProjects(v ...*Project) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDomainProjectIDs(ids...)
+}
+
+// ClearTargetGroupProjects clears all "target_group_projects" edges to the Project entity.
+func (_u *TermUpdate) ClearTargetGroupProjects() *TermUpdate {
+	_u.mutation.ClearTargetGroupProjects()
+	return _u
+}
+
+// RemoveTargetGroupProjectIDs removes the "target_group_projects" edge to Project entities by IDs.
+func (_u *TermUpdate) RemoveTargetGroupProjectIDs(ids ...int) *TermUpdate {
+	_u.mutation.RemoveTargetGroupProjectIDs(ids...)
+	return _u
+}
+
+// RemoveTargetGroupProjects removes "target_group_projects" edges to Project entities.
+func (_u *TermUpdate) RemoveTargetGroupProjects(v ...*Project) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTargetGroupProjectIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -375,6 +485,141 @@ func (_u *TermUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.OrganizationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.OrganizationsTable,
+			Columns: term.OrganizationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOrganizationsIDs(); len(nodes) > 0 && !_u.mutation.OrganizationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.OrganizationsTable,
+			Columns: term.OrganizationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganizationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.OrganizationsTable,
+			Columns: term.OrganizationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DomainProjectsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.DomainProjectsTable,
+			Columns: term.DomainProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDomainProjectsIDs(); len(nodes) > 0 && !_u.mutation.DomainProjectsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.DomainProjectsTable,
+			Columns: term.DomainProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DomainProjectsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.DomainProjectsTable,
+			Columns: term.DomainProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TargetGroupProjectsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupProjectsTable,
+			Columns: term.TargetGroupProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTargetGroupProjectsIDs(); len(nodes) > 0 && !_u.mutation.TargetGroupProjectsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupProjectsTable,
+			Columns: term.TargetGroupProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TargetGroupProjectsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupProjectsTable,
+			Columns: term.TargetGroupProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{term.Label}
@@ -508,6 +753,51 @@ func (_u *TermUpdateOne) AddChildren(v ...*Term) *TermUpdateOne {
 	return _u.AddChildIDs(ids...)
 }
 
+// AddOrganizationIDs adds the "organizations" edge to the Organization entity by IDs.
+func (_u *TermUpdateOne) AddOrganizationIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.AddOrganizationIDs(ids...)
+	return _u
+}
+
+// AddOrganizations adds the "organizations" edges to the Organization entity.
+func (_u *TermUpdateOne) AddOrganizations(v ...*Organization) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOrganizationIDs(ids...)
+}
+
+// AddDomainProjectIDs adds the "domain_projects" edge to the Project entity by IDs.
+func (_u *TermUpdateOne) AddDomainProjectIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.AddDomainProjectIDs(ids...)
+	return _u
+}
+
+// AddDomainProjects adds the "domain_projects" edges to the Project entity.
+func (_u *TermUpdateOne) AddDomainProjects(v ...*Project) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDomainProjectIDs(ids...)
+}
+
+// AddTargetGroupProjectIDs adds the "target_group_projects" edge to the Project entity by IDs.
+func (_u *TermUpdateOne) AddTargetGroupProjectIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.AddTargetGroupProjectIDs(ids...)
+	return _u
+}
+
+// AddTargetGroupProjects adds the "target_group_projects" edges to the Project entity.
+func (_u *TermUpdateOne) AddTargetGroupProjects(v ...*Project) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTargetGroupProjectIDs(ids...)
+}
+
 // Mutation returns the TermMutation object of the builder.
 func (_u *TermUpdateOne) Mutation() *TermMutation {
 	return _u.mutation
@@ -544,6 +834,69 @@ func (_u *TermUpdateOne) RemoveChildren(v ...*Term) *TermUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveChildIDs(ids...)
+}
+
+// ClearOrganizations clears all "organizations" edges to the Organization entity.
+func (_u *TermUpdateOne) ClearOrganizations() *TermUpdateOne {
+	_u.mutation.ClearOrganizations()
+	return _u
+}
+
+// RemoveOrganizationIDs removes the "organizations" edge to Organization entities by IDs.
+func (_u *TermUpdateOne) RemoveOrganizationIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.RemoveOrganizationIDs(ids...)
+	return _u
+}
+
+// RemoveOrganizations removes "organizations" edges to Organization entities.
+func (_u *TermUpdateOne) RemoveOrganizations(v ...*Organization) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOrganizationIDs(ids...)
+}
+
+// ClearDomainProjects clears all "domain_projects" edges to the Project entity.
+func (_u *TermUpdateOne) ClearDomainProjects() *TermUpdateOne {
+	_u.mutation.ClearDomainProjects()
+	return _u
+}
+
+// RemoveDomainProjectIDs removes the "domain_projects" edge to Project entities by IDs.
+func (_u *TermUpdateOne) RemoveDomainProjectIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.RemoveDomainProjectIDs(ids...)
+	return _u
+}
+
+// RemoveDomainProjects removes "domain_projects" edges to Project entities.
+func (_u *TermUpdateOne) RemoveDomainProjects(v ...*Project) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDomainProjectIDs(ids...)
+}
+
+// ClearTargetGroupProjects clears all "target_group_projects" edges to the Project entity.
+func (_u *TermUpdateOne) ClearTargetGroupProjects() *TermUpdateOne {
+	_u.mutation.ClearTargetGroupProjects()
+	return _u
+}
+
+// RemoveTargetGroupProjectIDs removes the "target_group_projects" edge to Project entities by IDs.
+func (_u *TermUpdateOne) RemoveTargetGroupProjectIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.RemoveTargetGroupProjectIDs(ids...)
+	return _u
+}
+
+// RemoveTargetGroupProjects removes "target_group_projects" edges to Project entities.
+func (_u *TermUpdateOne) RemoveTargetGroupProjects(v ...*Project) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTargetGroupProjectIDs(ids...)
 }
 
 // Where appends a list predicates to the TermUpdate builder.
@@ -764,6 +1117,141 @@ func (_u *TermUpdateOne) sqlSave(ctx context.Context) (_node *Term, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(term.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OrganizationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.OrganizationsTable,
+			Columns: term.OrganizationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOrganizationsIDs(); len(nodes) > 0 && !_u.mutation.OrganizationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.OrganizationsTable,
+			Columns: term.OrganizationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganizationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.OrganizationsTable,
+			Columns: term.OrganizationsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(organization.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DomainProjectsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.DomainProjectsTable,
+			Columns: term.DomainProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDomainProjectsIDs(); len(nodes) > 0 && !_u.mutation.DomainProjectsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.DomainProjectsTable,
+			Columns: term.DomainProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DomainProjectsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.DomainProjectsTable,
+			Columns: term.DomainProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TargetGroupProjectsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupProjectsTable,
+			Columns: term.TargetGroupProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTargetGroupProjectsIDs(); len(nodes) > 0 && !_u.mutation.TargetGroupProjectsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupProjectsTable,
+			Columns: term.TargetGroupProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TargetGroupProjectsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupProjectsTable,
+			Columns: term.TargetGroupProjectsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

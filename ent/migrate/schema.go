@@ -693,7 +693,6 @@ var (
 		{Name: "code", Type: field.TypeString, Unique: true, Size: 12},
 		{Name: "name", Type: field.TypeString, Size: 100},
 		{Name: "level", Type: field.TypeEnum, Enums: []string{"PROVINCE", "CITY", "DISTRICT", "TOWN", "COMMUNITY", "GRID"}},
-		{Name: "project_regions", Type: field.TypeInt, Nullable: true},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 	}
 	// RegionsTable holds the schema information for the "regions" table.
@@ -703,14 +702,8 @@ var (
 		PrimaryKey: []*schema.Column{RegionsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "regions_projects_regions",
-				Columns:    []*schema.Column{RegionsColumns[6]},
-				RefColumns: []*schema.Column{ProjectsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
 				Symbol:     "regions_regions_children",
-				Columns:    []*schema.Column{RegionsColumns[7]},
+				Columns:    []*schema.Column{RegionsColumns[6]},
 				RefColumns: []*schema.Column{RegionsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -724,7 +717,7 @@ var (
 			{
 				Name:    "region_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegionsColumns[7]},
+				Columns: []*schema.Column{RegionsColumns[6]},
 			},
 			{
 				Name:    "region_level",
@@ -821,9 +814,6 @@ var (
 		{Name: "code", Type: field.TypeString, Size: 64},
 		{Name: "name", Type: field.TypeString, Size: 100},
 		{Name: "name_en", Type: field.TypeString, Nullable: true, Size: 100},
-		{Name: "organization_categories", Type: field.TypeInt, Nullable: true},
-		{Name: "project_domains", Type: field.TypeInt, Nullable: true},
-		{Name: "project_target_groups", Type: field.TypeInt, Nullable: true},
 		{Name: "taxonomy_id", Type: field.TypeInt},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -834,32 +824,14 @@ var (
 		PrimaryKey: []*schema.Column{TermsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "terms_organizations_categories",
-				Columns:    []*schema.Column{TermsColumns[6]},
-				RefColumns: []*schema.Column{OrganizationsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "terms_projects_domains",
-				Columns:    []*schema.Column{TermsColumns[7]},
-				RefColumns: []*schema.Column{ProjectsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
-				Symbol:     "terms_projects_target_groups",
-				Columns:    []*schema.Column{TermsColumns[8]},
-				RefColumns: []*schema.Column{ProjectsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
 				Symbol:     "terms_taxonomies_terms",
-				Columns:    []*schema.Column{TermsColumns[9]},
+				Columns:    []*schema.Column{TermsColumns[6]},
 				RefColumns: []*schema.Column{TaxonomiesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "terms_terms_children",
-				Columns:    []*schema.Column{TermsColumns[10]},
+				Columns:    []*schema.Column{TermsColumns[7]},
 				RefColumns: []*schema.Column{TermsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -873,12 +845,112 @@ var (
 			{
 				Name:    "term_taxonomy_id_code",
 				Unique:  true,
-				Columns: []*schema.Column{TermsColumns[9], TermsColumns[3]},
+				Columns: []*schema.Column{TermsColumns[6], TermsColumns[3]},
 			},
 			{
 				Name:    "term_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{TermsColumns[10]},
+				Columns: []*schema.Column{TermsColumns[7]},
+			},
+		},
+	}
+	// OrganizationCategoriesColumns holds the columns for the "organization_categories" table.
+	OrganizationCategoriesColumns = []*schema.Column{
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "term_id", Type: field.TypeInt},
+	}
+	// OrganizationCategoriesTable holds the schema information for the "organization_categories" table.
+	OrganizationCategoriesTable = &schema.Table{
+		Name:       "organization_categories",
+		Columns:    OrganizationCategoriesColumns,
+		PrimaryKey: []*schema.Column{OrganizationCategoriesColumns[0], OrganizationCategoriesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "organization_categories_organization_id",
+				Columns:    []*schema.Column{OrganizationCategoriesColumns[0]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "organization_categories_term_id",
+				Columns:    []*schema.Column{OrganizationCategoriesColumns[1]},
+				RefColumns: []*schema.Column{TermsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// ProjectDomainsColumns holds the columns for the "project_domains" table.
+	ProjectDomainsColumns = []*schema.Column{
+		{Name: "project_id", Type: field.TypeInt},
+		{Name: "term_id", Type: field.TypeInt},
+	}
+	// ProjectDomainsTable holds the schema information for the "project_domains" table.
+	ProjectDomainsTable = &schema.Table{
+		Name:       "project_domains",
+		Columns:    ProjectDomainsColumns,
+		PrimaryKey: []*schema.Column{ProjectDomainsColumns[0], ProjectDomainsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "project_domains_project_id",
+				Columns:    []*schema.Column{ProjectDomainsColumns[0]},
+				RefColumns: []*schema.Column{ProjectsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "project_domains_term_id",
+				Columns:    []*schema.Column{ProjectDomainsColumns[1]},
+				RefColumns: []*schema.Column{TermsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// ProjectTargetGroupsColumns holds the columns for the "project_target_groups" table.
+	ProjectTargetGroupsColumns = []*schema.Column{
+		{Name: "project_id", Type: field.TypeInt},
+		{Name: "term_id", Type: field.TypeInt},
+	}
+	// ProjectTargetGroupsTable holds the schema information for the "project_target_groups" table.
+	ProjectTargetGroupsTable = &schema.Table{
+		Name:       "project_target_groups",
+		Columns:    ProjectTargetGroupsColumns,
+		PrimaryKey: []*schema.Column{ProjectTargetGroupsColumns[0], ProjectTargetGroupsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "project_target_groups_project_id",
+				Columns:    []*schema.Column{ProjectTargetGroupsColumns[0]},
+				RefColumns: []*schema.Column{ProjectsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "project_target_groups_term_id",
+				Columns:    []*schema.Column{ProjectTargetGroupsColumns[1]},
+				RefColumns: []*schema.Column{TermsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// ProjectRegionsColumns holds the columns for the "project_regions" table.
+	ProjectRegionsColumns = []*schema.Column{
+		{Name: "project_id", Type: field.TypeInt},
+		{Name: "region_id", Type: field.TypeInt},
+	}
+	// ProjectRegionsTable holds the schema information for the "project_regions" table.
+	ProjectRegionsTable = &schema.Table{
+		Name:       "project_regions",
+		Columns:    ProjectRegionsColumns,
+		PrimaryKey: []*schema.Column{ProjectRegionsColumns[0], ProjectRegionsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "project_regions_project_id",
+				Columns:    []*schema.Column{ProjectRegionsColumns[0]},
+				RefColumns: []*schema.Column{ProjectsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "project_regions_region_id",
+				Columns:    []*schema.Column{ProjectRegionsColumns[1]},
+				RefColumns: []*schema.Column{RegionsColumns[0]},
+				OnDelete:   schema.Cascade,
 			},
 		},
 	}
@@ -901,6 +973,10 @@ var (
 		ServiceRecordsTable,
 		TaxonomiesTable,
 		TermsTable,
+		OrganizationCategoriesTable,
+		ProjectDomainsTable,
+		ProjectTargetGroupsTable,
+		ProjectRegionsTable,
 	}
 )
 
@@ -965,8 +1041,7 @@ func init() {
 	ProjectParticipationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
-	RegionsTable.ForeignKeys[0].RefTable = ProjectsTable
-	RegionsTable.ForeignKeys[1].RefTable = RegionsTable
+	RegionsTable.ForeignKeys[0].RefTable = RegionsTable
 	RegionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}
@@ -978,12 +1053,17 @@ func init() {
 	TaxonomiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
-	TermsTable.ForeignKeys[0].RefTable = OrganizationsTable
-	TermsTable.ForeignKeys[1].RefTable = ProjectsTable
-	TermsTable.ForeignKeys[2].RefTable = ProjectsTable
-	TermsTable.ForeignKeys[3].RefTable = TaxonomiesTable
-	TermsTable.ForeignKeys[4].RefTable = TermsTable
+	TermsTable.ForeignKeys[0].RefTable = TaxonomiesTable
+	TermsTable.ForeignKeys[1].RefTable = TermsTable
 	TermsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
+	OrganizationCategoriesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	OrganizationCategoriesTable.ForeignKeys[1].RefTable = TermsTable
+	ProjectDomainsTable.ForeignKeys[0].RefTable = ProjectsTable
+	ProjectDomainsTable.ForeignKeys[1].RefTable = TermsTable
+	ProjectTargetGroupsTable.ForeignKeys[0].RefTable = ProjectsTable
+	ProjectTargetGroupsTable.ForeignKeys[1].RefTable = TermsTable
+	ProjectRegionsTable.ForeignKeys[0].RefTable = ProjectsTable
+	ProjectRegionsTable.ForeignKeys[1].RefTable = RegionsTable
 }

@@ -91,13 +91,11 @@ const (
 	ChildrenTable = "organizations"
 	// ChildrenColumn is the table column denoting the children relation/edge.
 	ChildrenColumn = "parent_id"
-	// CategoriesTable is the table that holds the categories relation/edge.
-	CategoriesTable = "terms"
+	// CategoriesTable is the table that holds the categories relation/edge. The primary key declared below.
+	CategoriesTable = "organization_categories"
 	// CategoriesInverseTable is the table name for the Term entity.
 	// It exists in this package in order to avoid circular dependency with the "term" package.
 	CategoriesInverseTable = "terms"
-	// CategoriesColumn is the table column denoting the categories relation/edge.
-	CategoriesColumn = "organization_categories"
 	// ProjectsTable is the table that holds the projects relation/edge. The primary key declared below.
 	ProjectsTable = "project_participations"
 	// ProjectsInverseTable is the table name for the Project entity.
@@ -188,6 +186,9 @@ var Columns = []string{
 }
 
 var (
+	// CategoriesPrimaryKey and CategoriesColumn2 are the table columns denoting the
+	// primary key for the categories relation (M2M).
+	CategoriesPrimaryKey = []string{"organization_id", "term_id"}
 	// ProjectsPrimaryKey and ProjectsColumn2 are the table columns denoting the
 	// primary key for the projects relation (M2M).
 	ProjectsPrimaryKey = []string{"project_id", "organization_id"}
@@ -598,7 +599,7 @@ func newCategoriesStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CategoriesInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, CategoriesTable, CategoriesColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, CategoriesTable, CategoriesPrimaryKey...),
 	)
 }
 func newProjectsStep() *sqlgraph.Step {

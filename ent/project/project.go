@@ -67,27 +67,21 @@ const (
 	// OrganizationsInverseTable is the table name for the Organization entity.
 	// It exists in this package in order to avoid circular dependency with the "organization" package.
 	OrganizationsInverseTable = "organizations"
-	// DomainsTable is the table that holds the domains relation/edge.
-	DomainsTable = "terms"
+	// DomainsTable is the table that holds the domains relation/edge. The primary key declared below.
+	DomainsTable = "project_domains"
 	// DomainsInverseTable is the table name for the Term entity.
 	// It exists in this package in order to avoid circular dependency with the "term" package.
 	DomainsInverseTable = "terms"
-	// DomainsColumn is the table column denoting the domains relation/edge.
-	DomainsColumn = "project_domains"
-	// TargetGroupsTable is the table that holds the target_groups relation/edge.
-	TargetGroupsTable = "terms"
+	// TargetGroupsTable is the table that holds the target_groups relation/edge. The primary key declared below.
+	TargetGroupsTable = "project_target_groups"
 	// TargetGroupsInverseTable is the table name for the Term entity.
 	// It exists in this package in order to avoid circular dependency with the "term" package.
 	TargetGroupsInverseTable = "terms"
-	// TargetGroupsColumn is the table column denoting the target_groups relation/edge.
-	TargetGroupsColumn = "project_target_groups"
-	// RegionsTable is the table that holds the regions relation/edge.
-	RegionsTable = "regions"
+	// RegionsTable is the table that holds the regions relation/edge. The primary key declared below.
+	RegionsTable = "project_regions"
 	// RegionsInverseTable is the table name for the Region entity.
 	// It exists in this package in order to avoid circular dependency with the "region" package.
 	RegionsInverseTable = "regions"
-	// RegionsColumn is the table column denoting the regions relation/edge.
-	RegionsColumn = "project_regions"
 	// ActivitiesTable is the table that holds the activities relation/edge.
 	ActivitiesTable = "activities"
 	// ActivitiesInverseTable is the table name for the Activity entity.
@@ -146,6 +140,15 @@ var (
 	// OrganizationsPrimaryKey and OrganizationsColumn2 are the table columns denoting the
 	// primary key for the organizations relation (M2M).
 	OrganizationsPrimaryKey = []string{"project_id", "organization_id"}
+	// DomainsPrimaryKey and DomainsColumn2 are the table columns denoting the
+	// primary key for the domains relation (M2M).
+	DomainsPrimaryKey = []string{"project_id", "term_id"}
+	// TargetGroupsPrimaryKey and TargetGroupsColumn2 are the table columns denoting the
+	// primary key for the target_groups relation (M2M).
+	TargetGroupsPrimaryKey = []string{"project_id", "term_id"}
+	// RegionsPrimaryKey and RegionsColumn2 are the table columns denoting the
+	// primary key for the regions relation (M2M).
+	RegionsPrimaryKey = []string{"project_id", "region_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -434,21 +437,21 @@ func newDomainsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(DomainsInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, DomainsTable, DomainsColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, DomainsTable, DomainsPrimaryKey...),
 	)
 }
 func newTargetGroupsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TargetGroupsInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, TargetGroupsTable, TargetGroupsColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, TargetGroupsTable, TargetGroupsPrimaryKey...),
 	)
 }
 func newRegionsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(RegionsInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, RegionsTable, RegionsColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, RegionsTable, RegionsPrimaryKey...),
 	)
 }
 func newActivitiesStep() *sqlgraph.Step {

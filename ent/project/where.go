@@ -583,7 +583,7 @@ func HasDomains() predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, DomainsTable, DomainsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, DomainsTable, DomainsPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})
@@ -606,7 +606,7 @@ func HasTargetGroups() predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, TargetGroupsTable, TargetGroupsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, TargetGroupsTable, TargetGroupsPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})
@@ -629,7 +629,7 @@ func HasRegions() predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, RegionsTable, RegionsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, RegionsTable, RegionsPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})

@@ -58,6 +58,10 @@ func (Region) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("needs", Need.Type).
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		// Inverse of Project.regions, which makes that edge many-to-many.
+		edge.From("projects", Project.Type).
+			Ref("regions").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -56,6 +56,17 @@ func (Term) Edges() []ent.Edge {
 			Field("parent_id").
 			Unique().
 			Comment("Broader term."),
+		// Inverses of the many-to-many edges that point at terms; without
+		// them ent would model those edges as one-to-many.
+		edge.From("organizations", Organization.Type).
+			Ref("categories").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.From("domain_projects", Project.Type).
+			Ref("domains").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.From("target_group_projects", Project.Type).
+			Ref("target_groups").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -35,6 +35,12 @@ const (
 	EdgeParent = "parent"
 	// EdgeChildren holds the string denoting the children edge name in mutations.
 	EdgeChildren = "children"
+	// EdgeOrganizations holds the string denoting the organizations edge name in mutations.
+	EdgeOrganizations = "organizations"
+	// EdgeDomainProjects holds the string denoting the domain_projects edge name in mutations.
+	EdgeDomainProjects = "domain_projects"
+	// EdgeTargetGroupProjects holds the string denoting the target_group_projects edge name in mutations.
+	EdgeTargetGroupProjects = "target_group_projects"
 	// Table holds the table name of the term in the database.
 	Table = "terms"
 	// TaxonomyTable is the table that holds the taxonomy relation/edge.
@@ -52,6 +58,21 @@ const (
 	ChildrenTable = "terms"
 	// ChildrenColumn is the table column denoting the children relation/edge.
 	ChildrenColumn = "parent_id"
+	// OrganizationsTable is the table that holds the organizations relation/edge. The primary key declared below.
+	OrganizationsTable = "organization_categories"
+	// OrganizationsInverseTable is the table name for the Organization entity.
+	// It exists in this package in order to avoid circular dependency with the "organization" package.
+	OrganizationsInverseTable = "organizations"
+	// DomainProjectsTable is the table that holds the domain_projects relation/edge. The primary key declared below.
+	DomainProjectsTable = "project_domains"
+	// DomainProjectsInverseTable is the table name for the Project entity.
+	// It exists in this package in order to avoid circular dependency with the "project" package.
+	DomainProjectsInverseTable = "projects"
+	// TargetGroupProjectsTable is the table that holds the target_group_projects relation/edge. The primary key declared below.
+	TargetGroupProjectsTable = "project_target_groups"
+	// TargetGroupProjectsInverseTable is the table name for the Project entity.
+	// It exists in this package in order to avoid circular dependency with the "project" package.
+	TargetGroupProjectsInverseTable = "projects"
 )
 
 // Columns holds all SQL columns for term fields.
@@ -66,23 +87,22 @@ var Columns = []string{
 	FieldParentID,
 }
 
-// ForeignKeys holds the SQL foreign-keys that are owned by the "terms"
-// table and are not defined as standalone fields in the schema.
-var ForeignKeys = []string{
-	"organization_categories",
-	"project_domains",
-	"project_target_groups",
-}
+var (
+	// OrganizationsPrimaryKey and OrganizationsColumn2 are the table columns denoting the
+	// primary key for the organizations relation (M2M).
+	OrganizationsPrimaryKey = []string{"organization_id", "term_id"}
+	// DomainProjectsPrimaryKey and DomainProjectsColumn2 are the table columns denoting the
+	// primary key for the domain_projects relation (M2M).
+	DomainProjectsPrimaryKey = []string{"project_id", "term_id"}
+	// TargetGroupProjectsPrimaryKey and TargetGroupProjectsColumn2 are the table columns denoting the
+	// primary key for the target_group_projects relation (M2M).
+	TargetGroupProjectsPrimaryKey = []string{"project_id", "term_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
 	for i := range Columns {
 		if column == Columns[i] {
-			return true
-		}
-	}
-	for i := range ForeignKeys {
-		if column == ForeignKeys[i] {
 			return true
 		}
 	}
@@ -181,6 +201,48 @@ func ByChildren(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newChildrenStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByOrganizationsCount orders the results by organizations count.
+func ByOrganizationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newOrganizationsStep(), opts...)
+	}
+}
+
+// ByOrganizations orders the results by organizations terms.
+func ByOrganizations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newOrganizationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByDomainProjectsCount orders the results by domain_projects count.
+func ByDomainProjectsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDomainProjectsStep(), opts...)
+	}
+}
+
+// ByDomainProjects orders the results by domain_projects terms.
+func ByDomainProjects(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDomainProjectsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByTargetGroupProjectsCount orders the results by target_group_projects count.
+func ByTargetGroupProjectsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTargetGroupProjectsStep(), opts...)
+	}
+}
+
+// ByTargetGroupProjects orders the results by target_group_projects terms.
+func ByTargetGroupProjects(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTargetGroupProjectsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newTaxonomyStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -200,5 +262,26 @@ func newChildrenStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(Table, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ChildrenTable, ChildrenColumn),
+	)
+}
+func newOrganizationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(OrganizationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, OrganizationsTable, OrganizationsPrimaryKey...),
+	)
+}
+func newDomainProjectsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DomainProjectsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, DomainProjectsTable, DomainProjectsPrimaryKey...),
+	)
+}
+func newTargetGroupProjectsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TargetGroupProjectsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, TargetGroupProjectsTable, TargetGroupProjectsPrimaryKey...),
 	)
 }

@@ -494,6 +494,75 @@ func HasChildrenWith(preds ...predicate.Term) predicate.Term {
 	})
 }
 
+// HasOrganizations applies the HasEdge predicate on the "organizations" edge.
+func HasOrganizations() predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, OrganizationsTable, OrganizationsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasOrganizationsWith applies the HasEdge predicate on the "organizations" edge with a given conditions (other predicates).
+func HasOrganizationsWith(preds ...predicate.Organization) predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := newOrganizationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasDomainProjects applies the HasEdge predicate on the "domain_projects" edge.
+func HasDomainProjects() predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, DomainProjectsTable, DomainProjectsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDomainProjectsWith applies the HasEdge predicate on the "domain_projects" edge with a given conditions (other predicates).
+func HasDomainProjectsWith(preds ...predicate.Project) predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := newDomainProjectsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasTargetGroupProjects applies the HasEdge predicate on the "target_group_projects" edge.
+func HasTargetGroupProjects() predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, TargetGroupProjectsTable, TargetGroupProjectsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasTargetGroupProjectsWith applies the HasEdge predicate on the "target_group_projects" edge with a given conditions (other predicates).
+func HasTargetGroupProjectsWith(preds ...predicate.Project) predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := newTargetGroupProjectsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Term) predicate.Term {
 	return predicate.Term(sql.AndPredicates(predicates...))

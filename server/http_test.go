@@ -1,0 +1,136 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tongxing/tongxing/database/dbtest"
+	"github.com/tongxing/tongxing/server"
+)
+
+func TestHTTPSurface(t *testing.T) {
+	a := newAPI(t, dbtest.OpenSQLite(t))
+	get := func(path string, hdr map[string]string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		a.h.ServeHTTP(rec, req)
+		return rec
+	}
+	for _, tc := range []struct {
+		path, contentType, body string
+		status                  int
+	}{
+		{"/healthz", "application/json", `"ok"`, 200},
+		{"/readyz", "application/json", `"ready"`, 200},
+		{"/", "text/html", "GraphiQL", 200},
+		{"/graphiql", "text/html", "同行", 200},
+		{"/opendata/", "text/html", "Open data", 200},
+		{"/graphql?query=" + url.QueryEscape("{ regions(first:2) { totalCount } }"), "application/json", `"totalCount":11`, 200},
+		{"/graphql?query=" + url.QueryEscape("mutation { createNeed(input:{title:\"x\", domainId:\"x\", regionCode:\"1\"}) { id } }"), "application/json", "BAD_USER_INPUT", 405},
+		{"/graphql?query={regions{totalCount}}&variables=%7Bnot-json", "application/json", "BAD_USER_INPUT", 400},
+		{"/nope", "text/plain", "404", 404},
+	} {
+		rec := get(tc.path, nil)
+		if rec.Code != tc.status || !strings.HasPrefix(rec.Header().Get("Content-Type"), tc.contentType) || !strings.Contains(rec.Body.String(), tc.body) {
+			t.Errorf("GET %s = %d %q %.200s", tc.path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.String())
+		}
+		if rec.Header().Get("X-Request-Id") == "" {
+			t.Errorf("GET %s: no X-Request-Id", tc.path)
+		}
+	}
+
+	post := func(contentType, body string) response {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", contentType)
+		return a.do(req)
+	}
+	for _, tc := range []struct {
+		contentType, body string
+		status            int
+	}{
+		{"application/json", `{"query": "{ regions { totalCount } }"`, 400},
+		{"application/json", `not json at all`, 400},
+		{"application/json", `[{"query":"{ regions { totalCount } }"},{"query":"{ regions { totalCount } }"}]`, 400},
+		{"text/plain", `{"query":"{ regions { totalCount } }"}`, 415},
+		{"application/json", `{"query":"{ regions { totalCount } "}`, 422},
+		{"application/json", `{"query":"{ regions { nosuchfield } }"}`, 422},
+		{"application/json", `{"query":"` + strings.Repeat("x", 2<<20) + `"}`, 413},
+	} {
+		r := post(tc.contentType, tc.body)
+		if r.Status != tc.status || r.code() != "BAD_USER_INPUT" {
+			t.Errorf("POST %s %.60s = %d %s", tc.contentType, tc.body, r.Status, r.Raw[:min(len(r.Raw), 300)])
+		}
+		if strings.Contains(r.Raw, "json:") || strings.Contains(r.Raw, "xxxxxxxx") {
+			t.Errorf("decoder error or body echoed: %.300s", r.Raw)
+		}
+	}
+}
+
+func TestCORS(t *testing.T) {
+	a := newAPI(t, dbtest.OpenSQLite(t))
+	preflight := func(origin string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization, content-type")
+		rec := httptest.NewRecorder()
+		a.h.ServeHTTP(rec, req)
+		return rec
+	}
+	rec := preflight("https://dashboard.example.org")
+	if rec.Header().Get("Access-Control-Allow-Origin") != "https://dashboard.example.org" ||
+		!strings.Contains(strings.ToLower(rec.Header().Get("Access-Control-Allow-Headers")), "authorization") {
+		t.Errorf("allowed origin preflight: %d %v", rec.Code, rec.Header())
+	}
+	if rec := preflight("https://evil.example.com"); rec.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("foreign origin allowed: %v", rec.Header())
+	}
+}
+
+func TestConfig(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	cfg, err := server.LoadConfig(env(nil))
+	if err != nil || cfg.Addr != ":8080" || cfg.DatabaseURL != "tongxing.db" || !cfg.DemoData || cfg.MaxBodyBytes != 1<<20 {
+		t.Fatalf("defaults = %+v, %v", cfg, err)
+	}
+	cfg, err = server.LoadConfig(env(map[string]string{"TONGXING_ADDR": "127.0.0.1:9090", "TONGXING_CORS_ORIGINS": "https://a.org, https://b.org",
+		"TONGXING_DEMO_DATA": "false", "TONGXING_DATABASE_URL": "postgres://db/tongxing"}))
+	if err != nil || cfg.Addr != "127.0.0.1:9090" || len(cfg.CORSOrigins) != 2 || cfg.DemoData || cfg.DatabaseURL != "postgres://db/tongxing" {
+		t.Errorf("overrides = %+v, %v", cfg, err)
+	}
+	_, err = server.LoadConfig(env(map[string]string{"TONGXING_ADDR": "8080", "TONGXING_DEMO_DATA": "maybe", "TONGXING_LOG_LEVEL": "loud"}))
+	for _, want := range []string{"TONGXING_ADDR", "TONGXING_DEMO_DATA", "TONGXING_LOG_LEVEL"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("bad %s not reported: %v", want, err)
+		}
+	}
+}
+
+func TestRunReportsBadAddressAndDatabase(t *testing.T) {
+	cfg, _ := server.LoadConfig(func(string) string { return "" })
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cfg.Addr = ln.Addr().String()
+	err = server.Run(context.Background(), cfg, io.Discard)
+	if err == nil || !strings.HasPrefix(err.Error(), "cannot listen on "+cfg.Addr) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("busy address: %v", err)
+	}
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DatabaseURL = "postgres://tongxing:secret@127.0.0.1:1/tongxing?sslmode=disable&connect_timeout=2"
+	err = server.Run(context.Background(), cfg, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "cannot reach postgres database") || strings.Contains(err.Error(), "secret") {
+		t.Errorf("unreachable database: %v", err)
+	}
+}
