@@ -1,0 +1,70 @@
+package server_test
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+	"testing"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/tongxing/tongxing/database"
+	"github.com/tongxing/tongxing/database/dbtest"
+	"github.com/tongxing/tongxing/demo"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/policy"
+	"github.com/tongxing/tongxing/server"
+)
+
+// countingDriver counts the statements the API sends to the database.
+type countingDriver struct {
+	dialect.Driver
+	n atomic.Int64
+}
+
+func (d *countingDriver) Query(ctx context.Context, query string, args, v any) error {
+	d.n.Add(1)
+	return d.Driver.Query(ctx, query, args, v)
+}
+
+// TestDemoDistrict runs the README's example query against the seeded demo
+// district, on every backend, and checks that nested connections load in a
+// fixed number of statements however many rows they return.
+func TestDemoDistrict(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the full demo district")
+	}
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		if _, err := demo.Seed(policy.SystemContext(context.Background(), "demo-seed"), db.Client); err != nil {
+			t.Fatal(err)
+		}
+		drv := &countingDriver{Driver: entsql.OpenDB(db.Dialect, db.SQL)}
+		counted := &database.DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db.SQL, Dialect: db.Dialect}
+		cfg, _ := server.LoadConfig(func(string) string { return "" })
+		a := &api{t: t, db: counted, h: server.New(cfg, counted, slog.New(slog.DiscardHandler)).Handler()}
+
+		d := a.anon(`{ organizations(where:{nameContains:"孝慈"}) { totalCount edges { node { name kind region { name } projects { totalCount } } } } }`, nil)
+		conn := d["organizations"].(map[string]any)
+		node := edges(t, conn)[0]
+		if conn["totalCount"].(float64) != 1 || node["name"] != demo.AgencyXiaoci || node["projects"].(map[string]any)["totalCount"].(float64) < 1 {
+			t.Errorf("孝慈 query = %v", d)
+		}
+
+		const nested = `query($n:Int!){ organizations(first:$n, where:{kind:VOLUNTEER_TEAM}) { edges { node { name region { name parent { name } }
+		  activities(first:5) { totalCount edges { node { title project { name } } } } } } } }`
+		statements := func(n int) int64 {
+			drv.n.Store(0)
+			d := a.anon(nested, map[string]any{"n": n})
+			if got := len(edges(t, d["organizations"])); got != n {
+				t.Fatalf("asked for %d teams, got %d", n, got)
+			}
+			return drv.n.Load()
+		}
+		small, large := statements(2), statements(20)
+		if small != large {
+			t.Errorf("N+1: %d statements for 2 teams, %d for 20", small, large)
+		}
+		t.Logf("nested query: %d statements for 2 and for 20 teams", large)
+	})
+}
