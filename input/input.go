@@ -149,3 +149,12 @@ func Terms(ctx context.Context, c *ent.Client, f *apierror.Fields, field, taxono
 	}
 	return out, nil
 }
+
+// NotFound turns ent's not-found for the record a mutation acts on into the
+// API's NOT_FOUND with message; other errors pass through.
+func NotFound(err error, message string) error {
+	if ent.IsNotFound(err) {
+		return apierror.New(apierror.NotFound, message)
+	}
+	return err
+}

@@ -89,7 +89,7 @@ func CreateActivity(ctx context.Context, c *ent.Client, in CreateActivityInput) 
 func UpdateActivity(ctx context.Context, c *ent.Client, id int, in UpdateActivityInput) (*ent.Activity, error) {
 	a, err := c.Activity.Get(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "活动不存在 (no such activity)")
+		return nil, input.NotFound(err, "活动不存在 (no such activity)")
 	}
 	f := apierror.NewFields("input")
 	upd := a.Update()

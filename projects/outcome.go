@@ -82,7 +82,7 @@ func CreateOutcome(ctx context.Context, c *ent.Client, in CreateOutcomeInput) (*
 func UpdateOutcome(ctx context.Context, c *ent.Client, id int, in UpdateOutcomeInput) (*ent.Outcome, error) {
 	o, err := c.Outcome.Get(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "成效记录不存在 (no such outcome)")
+		return nil, input.NotFound(err, "成效记录不存在 (no such outcome)")
 	}
 	f := apierror.NewFields("input")
 	upd := o.Update()

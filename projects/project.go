@@ -142,7 +142,7 @@ func CreateProject(ctx context.Context, c *ent.Client, in CreateProjectInput) (*
 func UpdateProject(ctx context.Context, c *ent.Client, id int, in UpdateProjectInput) (*ent.Project, error) {
 	p, err := c.Project.Get(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "项目不存在 (no such project)")
+		return nil, input.NotFound(err, "项目不存在 (no such project)")
 	}
 	f := apierror.NewFields("input")
 	upd := p.Update()
@@ -300,11 +300,4 @@ func saveParticipants(ctx context.Context, c *ent.Client, projectID int, ps []*P
 			SetRole(p.Role)
 	}
 	return c.ProjectParticipation.CreateBulk(builders...).Exec(ctx)
-}
-
-func notFound(err error, message string) error {
-	if ent.IsNotFound(err) {
-		return apierror.New(apierror.NotFound, message)
-	}
-	return err
 }

@@ -91,7 +91,7 @@ func CreatePartyBuildingLink(ctx context.Context, c *ent.Client, in CreatePartyB
 func UpdatePartyBuildingLink(ctx context.Context, c *ent.Client, id int, in UpdatePartyBuildingLinkInput) (*ent.PartyBuildingLink, error) {
 	link, err := c.PartyBuildingLink.Get(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "党建联建不存在 (no such Party-building link)")
+		return nil, input.NotFound(err, "党建联建不存在 (no such Party-building link)")
 	}
 	f := apierror.NewFields("input")
 	upd := link.Update()
@@ -116,7 +116,7 @@ func UpdatePartyBuildingLink(ctx context.Context, c *ent.Client, id int, in Upda
 func EndPartyBuildingLink(ctx context.Context, c *ent.Client, id int, endedOn time.Time) (*ent.PartyBuildingLink, error) {
 	link, err := c.PartyBuildingLink.Get(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "党建联建不存在 (no such Party-building link)")
+		return nil, input.NotFound(err, "党建联建不存在 (no such Party-building link)")
 	}
 	if link.EndedOn != nil {
 		return nil, apierror.New(apierror.Conflict, "该党建联建已于 "+link.EndedOn.UTC().Format(time.DateOnly)+" 结束 (link has already ended)")
@@ -167,7 +167,7 @@ func CreatePartnership(ctx context.Context, c *ent.Client, in CreatePartnershipI
 func UpdatePartnership(ctx context.Context, c *ent.Client, id int, in UpdatePartnershipInput) (*ent.Partnership, error) {
 	p, err := c.Partnership.Get(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "合作关系不存在 (no such partnership)")
+		return nil, input.NotFound(err, "合作关系不存在 (no such partnership)")
 	}
 	f := apierror.NewFields("input")
 	upd := p.Update()

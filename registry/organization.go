@@ -110,7 +110,7 @@ func CreateOrganization(ctx context.Context, c *ent.Client, in CreateOrganizatio
 func UpdateOrganization(ctx context.Context, c *ent.Client, id int, in UpdateOrganizationInput) (*ent.Organization, error) {
 	org, err := c.Organization.Get(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "组织不存在 (no such organization)")
+		return nil, input.NotFound(err, "组织不存在 (no such organization)")
 	}
 	f := apierror.NewFields("input")
 	upd := org.Update()
@@ -279,12 +279,4 @@ func checkParent(ctx context.Context, c *ent.Client, f *apierror.Fields, self, p
 		cur = *o.ParentID
 	}
 	return nil
-}
-
-// notFound turns ent's not-found into the API's NOT_FOUND; other errors pass.
-func notFound(err error, message string) error {
-	if ent.IsNotFound(err) {
-		return apierror.New(apierror.NotFound, message)
-	}
-	return err
 }
