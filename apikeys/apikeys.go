@@ -16,6 +16,7 @@ import (
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/apikey"
+	"github.com/tongxing/tongxing/ent/organization"
 )
 
 // SecretPrefix starts every key, so that leaked keys are easy to recognise
@@ -91,8 +92,32 @@ func Authenticate(ctx context.Context, c *ent.Client, secret string, now time.Ti
 	v := &auth.Viewer{KeyID: k.ID, Name: k.Name, Role: auth.Role(k.Role)}
 	if k.OrganizationID != nil {
 		v.OrganizationID = *k.OrganizationID
+		if v.Scope, err = Subtree(ctx, c, *k.OrganizationID); err != nil {
+			return nil, err
+		}
 	}
 	return v, nil
+}
+
+// Subtree returns organisation root and every organisation below it.
+func Subtree(ctx context.Context, c *ent.Client, root int) ([]int, error) {
+	ids := []int{root}
+	seen := map[int]bool{root: true}
+	for frontier := ids; len(frontier) > 0; {
+		children, err := c.Organization.Query().Where(organization.ParentIDIn(frontier...)).IDs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		frontier = frontier[:0:0]
+		for _, id := range children {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+				frontier = append(frontier, id)
+			}
+		}
+	}
+	return ids, nil
 }
 
 // List returns every key, newest first.

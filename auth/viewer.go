@@ -6,6 +6,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"sync"
 )
 
 // Role is what a key may do. The values mirror the ApiKey role enum.
@@ -30,8 +31,43 @@ type Viewer struct {
 	Role Role
 	// OrganizationID scopes the key to one organisation; zero means unscoped.
 	OrganizationID int
+	// Scope is OrganizationID and every organisation below it: what an
+	// EDITOR or REVIEWER key may act on.
+	Scope []int
 	// System is set for in-process callers that bypass row rules.
 	System bool
+
+	memo sync.Map
+}
+
+// Admin reports whether the viewer may do everything.
+func (v *Viewer) Admin() bool { return v != nil && (v.System || v.Role == RoleAdmin) }
+
+// InScope reports whether organisation id is within the viewer's scope.
+func (v *Viewer) InScope(id int) bool {
+	if v == nil {
+		return false
+	}
+	for _, s := range v.Scope {
+		if s == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Memo returns the value fn computes, once per viewer (that is, per
+// request): for look-ups that many field checks of one response share.
+func (v *Viewer) Memo(key string, fn func() (any, error)) (any, error) {
+	if got, ok := v.memo.Load(key); ok {
+		return got, nil
+	}
+	val, err := fn()
+	if err != nil {
+		return nil, err
+	}
+	v.memo.Store(key, val)
+	return val, nil
 }
 
 // ErrUnauthenticated means the operation needs a key and none was given.

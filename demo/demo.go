@@ -23,6 +23,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/region"
 	_ "github.com/tongxing/tongxing/ent/runtime" // defaults, validators and policies on the builders
+	"github.com/tongxing/tongxing/pii"
 )
 
 // DistrictCode is the division code of the demo district; its presence marks
@@ -69,7 +70,10 @@ const batchSize = 500
 // region 330411 already exists it does nothing and returns (false, nil).
 // Everything is written in one transaction, so a failure leaves nothing
 // behind. ctx must allow writes (policy.SystemContext).
-func Seed(ctx context.Context, client *ent.Client) (seeded bool, err error) {
+//
+// keys, when given, encrypt the synthetic people's ID numbers; without them
+// people are seeded without one.
+func Seed(ctx context.Context, client *ent.Client, keys *pii.Keys) (seeded bool, err error) {
 	if exists, err := seededAlready(ctx, client); err != nil || exists {
 		return false, err
 	}
@@ -77,7 +81,7 @@ func Seed(ctx context.Context, client *ent.Client) (seeded bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("demo seed: begin: %w", err)
 	}
-	s := &seeder{ctx: ctx, tx: tx}
+	s := &seeder{ctx: ctx, tx: tx, keys: keys}
 	if err := s.run(); err != nil {
 		_ = tx.Rollback()
 		// Another process may have seeded between our check and our
@@ -106,9 +110,10 @@ func seededAlready(ctx context.Context, client *ent.Client) (bool, error) {
 // seeder carries the generated rows between sections: later sections reach
 // earlier rows through these structs and read their database ids from them.
 type seeder struct {
-	ctx context.Context
-	tx  *ent.Tx
-	err error // first lookup failure in the static tables
+	ctx  context.Context
+	tx   *ent.Tx
+	keys *pii.Keys
+	err  error // first lookup failure in the static tables
 
 	codes creditCodes
 

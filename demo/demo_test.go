@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,6 +27,7 @@ import (
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -34,7 +36,7 @@ func systemCtx() context.Context { return policy.SystemContext(context.Backgroun
 func seed(t *testing.T, db *database.DB) {
 	t.Helper()
 	start := time.Now()
-	seeded, err := demo.Seed(systemCtx(), db.Client)
+	seeded, err := demo.Seed(systemCtx(), db.Client, testKeys(t))
 	if err != nil {
 		t.Fatalf("Seed: %v", err)
 	}
@@ -56,7 +58,7 @@ func TestSeed(t *testing.T) {
 		t.Logf("rows: %+v", sum)
 
 		t.Run("idempotent", func(t *testing.T) {
-			seeded, err := demo.Seed(ctx, c)
+			seeded, err := demo.Seed(ctx, c, testKeys(t))
 			if err != nil || seeded {
 				t.Fatalf("second Seed = %v, %v; want false, nil", seeded, err)
 			}
@@ -298,8 +300,15 @@ func checkPeople(t *testing.T, ctx context.Context, c *ent.Client) {
 	if n := c.Person.Query().Where(person.SocialWorkLevelNotNil(), person.SocialWorkCertificateNEQ("")).CountX(ctx); n != demo.SocialWorkers {
 		t.Errorf("%d certified social workers, want %d", n, demo.SocialWorkers)
 	}
-	if n := c.Person.Query().Where(person.IDNumberHashNotNil()).CountX(ctx); n != 0 {
-		t.Errorf("%d people with an id-number hash; the demo sets none", n)
+	if n := c.Person.Query().Where(person.IDNumberHashNotNil()).CountX(ctx); n != demo.People {
+		t.Errorf("%d people with an ID number, want all", n)
+	}
+	keys := testKeys(t)
+	for _, p := range c.Person.Query().Limit(20).AllX(ctx) {
+		id, err := keys.OpenIDNumber(p.IDNumberCiphertext)
+		if err != nil || !pii.ValidIDNumber(id) || !strings.HasPrefix(id, demo.DistrictCode) || keys.IDNumberHash(id) != *p.IDNumberHash {
+			t.Errorf("person %s: ID number %q (%v) is not a sealed, valid synthetic number", p.VolunteerNumber, id, err)
+		}
 	}
 	party := c.Person.Query().Where(person.PartyMember(true)).CountX(ctx)
 	inRange(t, "party members (per mille)", party*1000/demo.People, 100, 250)
@@ -519,8 +528,16 @@ func BenchmarkSeed(b *testing.B) {
 		b.StopTimer()
 		db := dbtest.OpenSQLite(b)
 		b.StartTimer()
-		if _, err := demo.Seed(systemCtx(), db.Client); err != nil {
+		if _, err := demo.Seed(systemCtx(), db.Client, testKeys(b)); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+func testKeys(t testing.TB) *pii.Keys {
+	k, err := pii.NewKeys([]byte("tongxing-demo-test-secret-key-32"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/pii"
 )
 
 type personKind int
@@ -101,6 +102,13 @@ func (s *seeder) seedPeople() error {
 		}
 		if p.university != nil {
 			b.SetUniversityID(p.university.id)
+		}
+		if s.keys != nil {
+			ct, hash, err := s.keys.SealIDNumber(syntheticIDNumber(p.birth, p.gender, i))
+			if err != nil {
+				return err
+			}
+			b.SetIDNumberCiphertext(ct).SetIDNumberHash(hash)
 		}
 		bs[i] = b
 	}
@@ -286,4 +294,19 @@ func (s *seeder) seedMemberships() error {
 	}
 	_, err := saveAll[ent.Membership](s.ctx, bs, s.tx.Membership.CreateBulk)
 	return err
+}
+
+// syntheticIDNumber builds a well-formed resident ID number (GB 11643) for a
+// synthetic person: the district's code, the birth date, a sequence whose
+// parity follows the gender, and the check character. The sequence comes
+// from the person's index, so no two people share a number; the numbers
+// belong to no real person.
+func syntheticIDNumber(birth time.Time, gender person.Gender, i int) string {
+	seq := (i*2 + 1) % 1000
+	if gender == person.GenderFEMALE {
+		seq = (i * 2) % 1000
+	}
+	first17 := fmt.Sprintf("%s%s%03d", DistrictCode, birth.Format("20060102"), seq)
+	check, _ := pii.IDNumberCheck(first17)
+	return first17 + string(check)
 }

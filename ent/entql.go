@@ -285,6 +285,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldIDNumberCiphertext:    {Type: field.TypeBytes, Column: person.FieldIDNumberCiphertext},
 			person.FieldIDNumberHash:          {Type: field.TypeString, Column: person.FieldIDNumberHash},
 			person.FieldPhone:                 {Type: field.TypeString, Column: person.FieldPhone},
+			person.FieldAddress:               {Type: field.TypeString, Column: person.FieldAddress},
 			person.FieldSkills:                {Type: field.TypeJSON, Column: person.FieldSkills},
 			person.FieldPartyMember:           {Type: field.TypeBool, Column: person.FieldPartyMember},
 			person.FieldSocialWorkLevel:       {Type: field.TypeEnum, Column: person.FieldSocialWorkLevel},
@@ -2594,6 +2595,11 @@ func (f *PersonFilter) WhereIDNumberHash(p entql.StringP) {
 // WherePhone applies the entql string predicate on the phone field.
 func (f *PersonFilter) WherePhone(p entql.StringP) {
 	f.Where(p.Field(person.FieldPhone))
+}
+
+// WhereAddress applies the entql string predicate on the address field.
+func (f *PersonFilter) WhereAddress(p entql.StringP) {
+	f.Where(p.Field(person.FieldAddress))
 }
 
 // WhereSkills applies the entql json.RawMessage predicate on the skills field.

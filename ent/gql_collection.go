@@ -2514,6 +2514,11 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, person.FieldPhone)
 				fieldSeen[person.FieldPhone] = struct{}{}
 			}
+		case "address":
+			if _, ok := fieldSeen[person.FieldAddress]; !ok {
+				selectedFields = append(selectedFields, person.FieldAddress)
+				fieldSeen[person.FieldAddress] = struct{}{}
+			}
 		case "skills":
 			if _, ok := fieldSeen[person.FieldSkills]; !ok {
 				selectedFields = append(selectedFields, person.FieldSkills)

@@ -5288,6 +5288,8 @@ type PersonWhereInput struct {
 	VolunteerNumberContains     *string  `json:"volunteerNumberContains,omitempty"`
 	VolunteerNumberHasPrefix    *string  `json:"volunteerNumberHasPrefix,omitempty"`
 	VolunteerNumberHasSuffix    *string  `json:"volunteerNumberHasSuffix,omitempty"`
+	VolunteerNumberIsNil        bool     `json:"volunteerNumberIsNil,omitempty"`
+	VolunteerNumberNotNil       bool     `json:"volunteerNumberNotNil,omitempty"`
 	VolunteerNumberEqualFold    *string  `json:"volunteerNumberEqualFold,omitempty"`
 	VolunteerNumberContainsFold *string  `json:"volunteerNumberContainsFold,omitempty"`
 
@@ -5303,14 +5305,18 @@ type PersonWhereInput struct {
 	NameContains     *string  `json:"nameContains,omitempty"`
 	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
 	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameIsNil        bool     `json:"nameIsNil,omitempty"`
+	NameNotNil       bool     `json:"nameNotNil,omitempty"`
 	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
 	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
 
 	// "gender" field predicates.
-	Gender      *person.Gender  `json:"gender,omitempty"`
-	GenderNEQ   *person.Gender  `json:"genderNEQ,omitempty"`
-	GenderIn    []person.Gender `json:"genderIn,omitempty"`
-	GenderNotIn []person.Gender `json:"genderNotIn,omitempty"`
+	Gender       *person.Gender  `json:"gender,omitempty"`
+	GenderNEQ    *person.Gender  `json:"genderNEQ,omitempty"`
+	GenderIn     []person.Gender `json:"genderIn,omitempty"`
+	GenderNotIn  []person.Gender `json:"genderNotIn,omitempty"`
+	GenderIsNil  bool            `json:"genderIsNil,omitempty"`
+	GenderNotNil bool            `json:"genderNotNil,omitempty"`
 
 	// "birth_date" field predicates.
 	BirthDate       *time.Time  `json:"birthDate,omitempty"`
@@ -5341,9 +5347,28 @@ type PersonWhereInput struct {
 	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
 	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
 
+	// "address" field predicates.
+	Address             *string  `json:"address,omitempty"`
+	AddressNEQ          *string  `json:"addressNEQ,omitempty"`
+	AddressIn           []string `json:"addressIn,omitempty"`
+	AddressNotIn        []string `json:"addressNotIn,omitempty"`
+	AddressGT           *string  `json:"addressGT,omitempty"`
+	AddressGTE          *string  `json:"addressGTE,omitempty"`
+	AddressLT           *string  `json:"addressLT,omitempty"`
+	AddressLTE          *string  `json:"addressLTE,omitempty"`
+	AddressContains     *string  `json:"addressContains,omitempty"`
+	AddressHasPrefix    *string  `json:"addressHasPrefix,omitempty"`
+	AddressHasSuffix    *string  `json:"addressHasSuffix,omitempty"`
+	AddressIsNil        bool     `json:"addressIsNil,omitempty"`
+	AddressNotNil       bool     `json:"addressNotNil,omitempty"`
+	AddressEqualFold    *string  `json:"addressEqualFold,omitempty"`
+	AddressContainsFold *string  `json:"addressContainsFold,omitempty"`
+
 	// "party_member" field predicates.
-	PartyMember    *bool `json:"partyMember,omitempty"`
-	PartyMemberNEQ *bool `json:"partyMemberNEQ,omitempty"`
+	PartyMember       *bool `json:"partyMember,omitempty"`
+	PartyMemberNEQ    *bool `json:"partyMemberNEQ,omitempty"`
+	PartyMemberIsNil  bool  `json:"partyMemberIsNil,omitempty"`
+	PartyMemberNotNil bool  `json:"partyMemberNotNil,omitempty"`
 
 	// "social_work_level" field predicates.
 	SocialWorkLevel       *person.SocialWorkLevel  `json:"socialWorkLevel,omitempty"`
@@ -5559,6 +5584,12 @@ func (i *PersonWhereInput) P() (predicate.Person, error) {
 	if i.VolunteerNumberHasSuffix != nil {
 		predicates = append(predicates, person.VolunteerNumberHasSuffix(*i.VolunteerNumberHasSuffix))
 	}
+	if i.VolunteerNumberIsNil {
+		predicates = append(predicates, person.VolunteerNumberIsNil())
+	}
+	if i.VolunteerNumberNotNil {
+		predicates = append(predicates, person.VolunteerNumberNotNil())
+	}
 	if i.VolunteerNumberEqualFold != nil {
 		predicates = append(predicates, person.VolunteerNumberEqualFold(*i.VolunteerNumberEqualFold))
 	}
@@ -5598,6 +5629,12 @@ func (i *PersonWhereInput) P() (predicate.Person, error) {
 	if i.NameHasSuffix != nil {
 		predicates = append(predicates, person.NameHasSuffix(*i.NameHasSuffix))
 	}
+	if i.NameIsNil {
+		predicates = append(predicates, person.NameIsNil())
+	}
+	if i.NameNotNil {
+		predicates = append(predicates, person.NameNotNil())
+	}
 	if i.NameEqualFold != nil {
 		predicates = append(predicates, person.NameEqualFold(*i.NameEqualFold))
 	}
@@ -5615,6 +5652,12 @@ func (i *PersonWhereInput) P() (predicate.Person, error) {
 	}
 	if len(i.GenderNotIn) > 0 {
 		predicates = append(predicates, person.GenderNotIn(i.GenderNotIn...))
+	}
+	if i.GenderIsNil {
+		predicates = append(predicates, person.GenderIsNil())
+	}
+	if i.GenderNotNil {
+		predicates = append(predicates, person.GenderNotNil())
 	}
 	if i.BirthDate != nil {
 		predicates = append(predicates, person.BirthDateEQ(*i.BirthDate))
@@ -5691,11 +5734,62 @@ func (i *PersonWhereInput) P() (predicate.Person, error) {
 	if i.PhoneContainsFold != nil {
 		predicates = append(predicates, person.PhoneContainsFold(*i.PhoneContainsFold))
 	}
+	if i.Address != nil {
+		predicates = append(predicates, person.AddressEQ(*i.Address))
+	}
+	if i.AddressNEQ != nil {
+		predicates = append(predicates, person.AddressNEQ(*i.AddressNEQ))
+	}
+	if len(i.AddressIn) > 0 {
+		predicates = append(predicates, person.AddressIn(i.AddressIn...))
+	}
+	if len(i.AddressNotIn) > 0 {
+		predicates = append(predicates, person.AddressNotIn(i.AddressNotIn...))
+	}
+	if i.AddressGT != nil {
+		predicates = append(predicates, person.AddressGT(*i.AddressGT))
+	}
+	if i.AddressGTE != nil {
+		predicates = append(predicates, person.AddressGTE(*i.AddressGTE))
+	}
+	if i.AddressLT != nil {
+		predicates = append(predicates, person.AddressLT(*i.AddressLT))
+	}
+	if i.AddressLTE != nil {
+		predicates = append(predicates, person.AddressLTE(*i.AddressLTE))
+	}
+	if i.AddressContains != nil {
+		predicates = append(predicates, person.AddressContains(*i.AddressContains))
+	}
+	if i.AddressHasPrefix != nil {
+		predicates = append(predicates, person.AddressHasPrefix(*i.AddressHasPrefix))
+	}
+	if i.AddressHasSuffix != nil {
+		predicates = append(predicates, person.AddressHasSuffix(*i.AddressHasSuffix))
+	}
+	if i.AddressIsNil {
+		predicates = append(predicates, person.AddressIsNil())
+	}
+	if i.AddressNotNil {
+		predicates = append(predicates, person.AddressNotNil())
+	}
+	if i.AddressEqualFold != nil {
+		predicates = append(predicates, person.AddressEqualFold(*i.AddressEqualFold))
+	}
+	if i.AddressContainsFold != nil {
+		predicates = append(predicates, person.AddressContainsFold(*i.AddressContainsFold))
+	}
 	if i.PartyMember != nil {
 		predicates = append(predicates, person.PartyMemberEQ(*i.PartyMember))
 	}
 	if i.PartyMemberNEQ != nil {
 		predicates = append(predicates, person.PartyMemberNEQ(*i.PartyMemberNEQ))
+	}
+	if i.PartyMemberIsNil {
+		predicates = append(predicates, person.PartyMemberIsNil())
+	}
+	if i.PartyMemberNotNil {
+		predicates = append(predicates, person.PartyMemberNotNil())
 	}
 	if i.SocialWorkLevel != nil {
 		predicates = append(predicates, person.SocialWorkLevelEQ(*i.SocialWorkLevel))

@@ -11488,6 +11488,7 @@ type PersonMutation struct {
 	id_number_ciphertext    *[]byte
 	id_number_hash          *string
 	phone                   *string
+	address                 *string
 	skills                  *[]string
 	appendskills            []string
 	party_member            *bool
@@ -11708,9 +11709,22 @@ func (m *PersonMutation) OldVolunteerNumber(ctx context.Context) (v string, err 
 	return oldValue.VolunteerNumber, nil
 }
 
+// ClearVolunteerNumber clears the value of the "volunteer_number" field.
+func (m *PersonMutation) ClearVolunteerNumber() {
+	m.volunteer_number = nil
+	m.clearedFields[person.FieldVolunteerNumber] = struct{}{}
+}
+
+// VolunteerNumberCleared returns if the "volunteer_number" field was cleared in this mutation.
+func (m *PersonMutation) VolunteerNumberCleared() bool {
+	_, ok := m.clearedFields[person.FieldVolunteerNumber]
+	return ok
+}
+
 // ResetVolunteerNumber resets all changes to the "volunteer_number" field.
 func (m *PersonMutation) ResetVolunteerNumber() {
 	m.volunteer_number = nil
+	delete(m.clearedFields, person.FieldVolunteerNumber)
 }
 
 // SetName sets the "name" field.
@@ -11744,9 +11758,22 @@ func (m *PersonMutation) OldName(ctx context.Context) (v string, err error) {
 	return oldValue.Name, nil
 }
 
+// ClearName clears the value of the "name" field.
+func (m *PersonMutation) ClearName() {
+	m.name = nil
+	m.clearedFields[person.FieldName] = struct{}{}
+}
+
+// NameCleared returns if the "name" field was cleared in this mutation.
+func (m *PersonMutation) NameCleared() bool {
+	_, ok := m.clearedFields[person.FieldName]
+	return ok
+}
+
 // ResetName resets all changes to the "name" field.
 func (m *PersonMutation) ResetName() {
 	m.name = nil
+	delete(m.clearedFields, person.FieldName)
 }
 
 // SetGender sets the "gender" field.
@@ -11780,9 +11807,22 @@ func (m *PersonMutation) OldGender(ctx context.Context) (v person.Gender, err er
 	return oldValue.Gender, nil
 }
 
+// ClearGender clears the value of the "gender" field.
+func (m *PersonMutation) ClearGender() {
+	m.gender = nil
+	m.clearedFields[person.FieldGender] = struct{}{}
+}
+
+// GenderCleared returns if the "gender" field was cleared in this mutation.
+func (m *PersonMutation) GenderCleared() bool {
+	_, ok := m.clearedFields[person.FieldGender]
+	return ok
+}
+
 // ResetGender resets all changes to the "gender" field.
 func (m *PersonMutation) ResetGender() {
 	m.gender = nil
+	delete(m.clearedFields, person.FieldGender)
 }
 
 // SetBirthDate sets the "birth_date" field.
@@ -11981,6 +12021,55 @@ func (m *PersonMutation) ResetPhone() {
 	delete(m.clearedFields, person.FieldPhone)
 }
 
+// SetAddress sets the "address" field.
+func (m *PersonMutation) SetAddress(s string) {
+	m.address = &s
+}
+
+// Address returns the value of the "address" field in the mutation.
+func (m *PersonMutation) Address() (r string, exists bool) {
+	v := m.address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddress returns the old "address" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddress: %w", err)
+	}
+	return oldValue.Address, nil
+}
+
+// ClearAddress clears the value of the "address" field.
+func (m *PersonMutation) ClearAddress() {
+	m.address = nil
+	m.clearedFields[person.FieldAddress] = struct{}{}
+}
+
+// AddressCleared returns if the "address" field was cleared in this mutation.
+func (m *PersonMutation) AddressCleared() bool {
+	_, ok := m.clearedFields[person.FieldAddress]
+	return ok
+}
+
+// ResetAddress resets all changes to the "address" field.
+func (m *PersonMutation) ResetAddress() {
+	m.address = nil
+	delete(m.clearedFields, person.FieldAddress)
+}
+
 // SetSkills sets the "skills" field.
 func (m *PersonMutation) SetSkills(s []string) {
 	m.skills = &s
@@ -12077,9 +12166,22 @@ func (m *PersonMutation) OldPartyMember(ctx context.Context) (v bool, err error)
 	return oldValue.PartyMember, nil
 }
 
+// ClearPartyMember clears the value of the "party_member" field.
+func (m *PersonMutation) ClearPartyMember() {
+	m.party_member = nil
+	m.clearedFields[person.FieldPartyMember] = struct{}{}
+}
+
+// PartyMemberCleared returns if the "party_member" field was cleared in this mutation.
+func (m *PersonMutation) PartyMemberCleared() bool {
+	_, ok := m.clearedFields[person.FieldPartyMember]
+	return ok
+}
+
 // ResetPartyMember resets all changes to the "party_member" field.
 func (m *PersonMutation) ResetPartyMember() {
 	m.party_member = nil
+	delete(m.clearedFields, person.FieldPartyMember)
 }
 
 // SetSocialWorkLevel sets the "social_work_level" field.
@@ -12398,7 +12500,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, person.FieldCreatedAt)
 	}
@@ -12425,6 +12527,9 @@ func (m *PersonMutation) Fields() []string {
 	}
 	if m.phone != nil {
 		fields = append(fields, person.FieldPhone)
+	}
+	if m.address != nil {
+		fields = append(fields, person.FieldAddress)
 	}
 	if m.skills != nil {
 		fields = append(fields, person.FieldSkills)
@@ -12467,6 +12572,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.IDNumberHash()
 	case person.FieldPhone:
 		return m.Phone()
+	case person.FieldAddress:
+		return m.Address()
 	case person.FieldSkills:
 		return m.Skills()
 	case person.FieldPartyMember:
@@ -12504,6 +12611,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldIDNumberHash(ctx)
 	case person.FieldPhone:
 		return m.OldPhone(ctx)
+	case person.FieldAddress:
+		return m.OldAddress(ctx)
 	case person.FieldSkills:
 		return m.OldSkills(ctx)
 	case person.FieldPartyMember:
@@ -12586,6 +12695,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPhone(v)
 		return nil
+	case person.FieldAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddress(v)
+		return nil
 	case person.FieldSkills:
 		v, ok := value.([]string)
 		if !ok {
@@ -12654,6 +12770,15 @@ func (m *PersonMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *PersonMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(person.FieldVolunteerNumber) {
+		fields = append(fields, person.FieldVolunteerNumber)
+	}
+	if m.FieldCleared(person.FieldName) {
+		fields = append(fields, person.FieldName)
+	}
+	if m.FieldCleared(person.FieldGender) {
+		fields = append(fields, person.FieldGender)
+	}
 	if m.FieldCleared(person.FieldBirthDate) {
 		fields = append(fields, person.FieldBirthDate)
 	}
@@ -12666,8 +12791,14 @@ func (m *PersonMutation) ClearedFields() []string {
 	if m.FieldCleared(person.FieldPhone) {
 		fields = append(fields, person.FieldPhone)
 	}
+	if m.FieldCleared(person.FieldAddress) {
+		fields = append(fields, person.FieldAddress)
+	}
 	if m.FieldCleared(person.FieldSkills) {
 		fields = append(fields, person.FieldSkills)
+	}
+	if m.FieldCleared(person.FieldPartyMember) {
+		fields = append(fields, person.FieldPartyMember)
 	}
 	if m.FieldCleared(person.FieldSocialWorkLevel) {
 		fields = append(fields, person.FieldSocialWorkLevel)
@@ -12692,6 +12823,15 @@ func (m *PersonMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *PersonMutation) ClearField(name string) error {
 	switch name {
+	case person.FieldVolunteerNumber:
+		m.ClearVolunteerNumber()
+		return nil
+	case person.FieldName:
+		m.ClearName()
+		return nil
+	case person.FieldGender:
+		m.ClearGender()
+		return nil
 	case person.FieldBirthDate:
 		m.ClearBirthDate()
 		return nil
@@ -12704,8 +12844,14 @@ func (m *PersonMutation) ClearField(name string) error {
 	case person.FieldPhone:
 		m.ClearPhone()
 		return nil
+	case person.FieldAddress:
+		m.ClearAddress()
+		return nil
 	case person.FieldSkills:
 		m.ClearSkills()
+		return nil
+	case person.FieldPartyMember:
+		m.ClearPartyMember()
 		return nil
 	case person.FieldSocialWorkLevel:
 		m.ClearSocialWorkLevel()
@@ -12750,6 +12896,9 @@ func (m *PersonMutation) ResetField(name string) error {
 		return nil
 	case person.FieldPhone:
 		m.ResetPhone()
+		return nil
+	case person.FieldAddress:
+		m.ResetAddress()
 		return nil
 	case person.FieldSkills:
 		m.ResetSkills()

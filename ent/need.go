@@ -27,7 +27,7 @@ type Need struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Short summary, no personal data. 需求摘要。
 	Title string `json:"title,omitempty"`
-	// Details, no personal data. 需求描述。
+	// Details of the case: ADMIN or the matched organisation's EDITOR only. 需求描述。
 	Description string `json:"description,omitempty"`
 	// DomainID holds the value of the "domain_id" field.
 	DomainID int `json:"domain_id,omitempty"`
@@ -47,7 +47,7 @@ type Need struct {
 	OpenedAt time.Time `json:"opened_at,omitempty"`
 	// When it was resolved. 解决时间。
 	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
-	// How it was resolved. 解决情况。
+	// How it was resolved: ADMIN or the matched organisation's EDITOR only. 解决情况。
 	ResolutionNote string `json:"resolution_note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the NeedQuery when eager-loading is set.

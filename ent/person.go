@@ -23,7 +23,7 @@ type Person struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// When the record last changed. 最后修改时间。
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// Unified volunteer number: the public-facing identifier. 志愿者编号。
+	// Unified volunteer number: the identifier shown outside the person's organisation; null for PARTNER keys. 志愿者编号。
 	VolunteerNumber string `json:"volunteer_number,omitempty"`
 	// Full name (personal data). 姓名。
 	Name string `json:"name,omitempty"`
@@ -35,8 +35,10 @@ type Person struct {
 	IDNumberCiphertext []byte `json:"-"`
 	// Keyed hash of the ID document number, for de-duplication.
 	IDNumberHash *string `json:"-"`
-	// Mobile phone (personal data). 手机号。
+	// Mobile phone (personal data); masked as 138****1234 for keys that may see the person but not the number. 手机号。
 	Phone string `json:"phone,omitempty"`
+	// Residence (personal data). 居住地址。
+	Address string `json:"address,omitempty"`
 	// Skills the person offers, e.g. 心理咨询. 技能。
 	Skills []string `json:"skills,omitempty"`
 	// Member of the Communist Party of China (personal data). 是否党员。
@@ -111,7 +113,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case person.FieldID, person.FieldUniversityID:
 			values[i] = new(sql.NullInt64)
-		case person.FieldVolunteerNumber, person.FieldName, person.FieldGender, person.FieldIDNumberHash, person.FieldPhone, person.FieldSocialWorkLevel, person.FieldSocialWorkCertificate:
+		case person.FieldVolunteerNumber, person.FieldName, person.FieldGender, person.FieldIDNumberHash, person.FieldPhone, person.FieldAddress, person.FieldSocialWorkLevel, person.FieldSocialWorkCertificate:
 			values[i] = new(sql.NullString)
 		case person.FieldCreatedAt, person.FieldUpdatedAt, person.FieldBirthDate:
 			values[i] = new(sql.NullTime)
@@ -191,6 +193,12 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field phone", values[i])
 			} else if value.Valid {
 				_m.Phone = value.String
+			}
+		case person.FieldAddress:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field address", values[i])
+			} else if value.Valid {
+				_m.Address = value.String
 			}
 		case person.FieldSkills:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -303,6 +311,9 @@ func (_m *Person) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("phone=")
 	builder.WriteString(_m.Phone)
+	builder.WriteString(", ")
+	builder.WriteString("address=")
+	builder.WriteString(_m.Address)
 	builder.WriteString(", ")
 	builder.WriteString("skills=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Skills))

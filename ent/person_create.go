@@ -57,9 +57,25 @@ func (_c *PersonCreate) SetVolunteerNumber(v string) *PersonCreate {
 	return _c
 }
 
+// SetNillableVolunteerNumber sets the "volunteer_number" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableVolunteerNumber(v *string) *PersonCreate {
+	if v != nil {
+		_c.SetVolunteerNumber(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *PersonCreate) SetName(v string) *PersonCreate {
 	_c.mutation.SetName(v)
+	return _c
+}
+
+// SetNillableName sets the "name" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableName(v *string) *PersonCreate {
+	if v != nil {
+		_c.SetName(*v)
+	}
 	return _c
 }
 
@@ -121,6 +137,20 @@ func (_c *PersonCreate) SetPhone(v string) *PersonCreate {
 func (_c *PersonCreate) SetNillablePhone(v *string) *PersonCreate {
 	if v != nil {
 		_c.SetPhone(*v)
+	}
+	return _c
+}
+
+// SetAddress sets the "address" field.
+func (_c *PersonCreate) SetAddress(v string) *PersonCreate {
+	_c.mutation.SetAddress(v)
+	return _c
+}
+
+// SetNillableAddress sets the "address" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableAddress(v *string) *PersonCreate {
+	if v != nil {
+		_c.SetAddress(*v)
 	}
 	return _c
 }
@@ -292,24 +322,15 @@ func (_c *PersonCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Person.updated_at"`)}
 	}
-	if _, ok := _c.mutation.VolunteerNumber(); !ok {
-		return &ValidationError{Name: "volunteer_number", err: errors.New(`ent: missing required field "Person.volunteer_number"`)}
-	}
 	if v, ok := _c.mutation.VolunteerNumber(); ok {
 		if err := person.VolunteerNumberValidator(v); err != nil {
 			return &ValidationError{Name: "volunteer_number", err: fmt.Errorf(`ent: validator failed for field "Person.volunteer_number": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.Name(); !ok {
-		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Person.name"`)}
-	}
 	if v, ok := _c.mutation.Name(); ok {
 		if err := person.NameValidator(v); err != nil {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Person.name": %w`, err)}
 		}
-	}
-	if _, ok := _c.mutation.Gender(); !ok {
-		return &ValidationError{Name: "gender", err: errors.New(`ent: missing required field "Person.gender"`)}
 	}
 	if v, ok := _c.mutation.Gender(); ok {
 		if err := person.GenderValidator(v); err != nil {
@@ -321,8 +342,10 @@ func (_c *PersonCreate) check() error {
 			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Person.phone": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.PartyMember(); !ok {
-		return &ValidationError{Name: "party_member", err: errors.New(`ent: missing required field "Person.party_member"`)}
+	if v, ok := _c.mutation.Address(); ok {
+		if err := person.AddressValidator(v); err != nil {
+			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Person.address": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.SocialWorkLevel(); ok {
 		if err := person.SocialWorkLevelValidator(v); err != nil {
@@ -395,6 +418,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Phone(); ok {
 		_spec.SetField(person.FieldPhone, field.TypeString, value)
 		_node.Phone = value
+	}
+	if value, ok := _c.mutation.Address(); ok {
+		_spec.SetField(person.FieldAddress, field.TypeString, value)
+		_node.Address = value
 	}
 	if value, ok := _c.mutation.Skills(); ok {
 		_spec.SetField(person.FieldSkills, field.TypeJSON, value)

@@ -52,6 +52,12 @@ func (_u *PersonUpdate) SetNillableVolunteerNumber(v *string) *PersonUpdate {
 	return _u
 }
 
+// ClearVolunteerNumber clears the value of the "volunteer_number" field.
+func (_u *PersonUpdate) ClearVolunteerNumber() *PersonUpdate {
+	_u.mutation.ClearVolunteerNumber()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *PersonUpdate) SetName(v string) *PersonUpdate {
 	_u.mutation.SetName(v)
@@ -66,6 +72,12 @@ func (_u *PersonUpdate) SetNillableName(v *string) *PersonUpdate {
 	return _u
 }
 
+// ClearName clears the value of the "name" field.
+func (_u *PersonUpdate) ClearName() *PersonUpdate {
+	_u.mutation.ClearName()
+	return _u
+}
+
 // SetGender sets the "gender" field.
 func (_u *PersonUpdate) SetGender(v person.Gender) *PersonUpdate {
 	_u.mutation.SetGender(v)
@@ -77,6 +89,12 @@ func (_u *PersonUpdate) SetNillableGender(v *person.Gender) *PersonUpdate {
 	if v != nil {
 		_u.SetGender(*v)
 	}
+	return _u
+}
+
+// ClearGender clears the value of the "gender" field.
+func (_u *PersonUpdate) ClearGender() *PersonUpdate {
+	_u.mutation.ClearGender()
 	return _u
 }
 
@@ -152,6 +170,26 @@ func (_u *PersonUpdate) ClearPhone() *PersonUpdate {
 	return _u
 }
 
+// SetAddress sets the "address" field.
+func (_u *PersonUpdate) SetAddress(v string) *PersonUpdate {
+	_u.mutation.SetAddress(v)
+	return _u
+}
+
+// SetNillableAddress sets the "address" field if the given value is not nil.
+func (_u *PersonUpdate) SetNillableAddress(v *string) *PersonUpdate {
+	if v != nil {
+		_u.SetAddress(*v)
+	}
+	return _u
+}
+
+// ClearAddress clears the value of the "address" field.
+func (_u *PersonUpdate) ClearAddress() *PersonUpdate {
+	_u.mutation.ClearAddress()
+	return _u
+}
+
 // SetSkills sets the "skills" field.
 func (_u *PersonUpdate) SetSkills(v []string) *PersonUpdate {
 	_u.mutation.SetSkills(v)
@@ -181,6 +219,12 @@ func (_u *PersonUpdate) SetNillablePartyMember(v *bool) *PersonUpdate {
 	if v != nil {
 		_u.SetPartyMember(*v)
 	}
+	return _u
+}
+
+// ClearPartyMember clears the value of the "party_member" field.
+func (_u *PersonUpdate) ClearPartyMember() *PersonUpdate {
+	_u.mutation.ClearPartyMember()
 	return _u
 }
 
@@ -396,6 +440,11 @@ func (_u *PersonUpdate) check() error {
 			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Person.phone": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Address(); ok {
+		if err := person.AddressValidator(v); err != nil {
+			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Person.address": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.SocialWorkLevel(); ok {
 		if err := person.SocialWorkLevelValidator(v); err != nil {
 			return &ValidationError{Name: "social_work_level", err: fmt.Errorf(`ent: validator failed for field "Person.social_work_level": %w`, err)}
@@ -427,11 +476,20 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.VolunteerNumber(); ok {
 		_spec.SetField(person.FieldVolunteerNumber, field.TypeString, value)
 	}
+	if _u.mutation.VolunteerNumberCleared() {
+		_spec.ClearField(person.FieldVolunteerNumber, field.TypeString)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(person.FieldName, field.TypeString, value)
 	}
+	if _u.mutation.NameCleared() {
+		_spec.ClearField(person.FieldName, field.TypeString)
+	}
 	if value, ok := _u.mutation.Gender(); ok {
 		_spec.SetField(person.FieldGender, field.TypeEnum, value)
+	}
+	if _u.mutation.GenderCleared() {
+		_spec.ClearField(person.FieldGender, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.BirthDate(); ok {
 		_spec.SetField(person.FieldBirthDate, field.TypeTime, value)
@@ -457,6 +515,12 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.PhoneCleared() {
 		_spec.ClearField(person.FieldPhone, field.TypeString)
 	}
+	if value, ok := _u.mutation.Address(); ok {
+		_spec.SetField(person.FieldAddress, field.TypeString, value)
+	}
+	if _u.mutation.AddressCleared() {
+		_spec.ClearField(person.FieldAddress, field.TypeString)
+	}
 	if value, ok := _u.mutation.Skills(); ok {
 		_spec.SetField(person.FieldSkills, field.TypeJSON, value)
 	}
@@ -470,6 +534,9 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.PartyMember(); ok {
 		_spec.SetField(person.FieldPartyMember, field.TypeBool, value)
+	}
+	if _u.mutation.PartyMemberCleared() {
+		_spec.ClearField(person.FieldPartyMember, field.TypeBool)
 	}
 	if value, ok := _u.mutation.SocialWorkLevel(); ok {
 		_spec.SetField(person.FieldSocialWorkLevel, field.TypeEnum, value)
@@ -642,6 +709,12 @@ func (_u *PersonUpdateOne) SetNillableVolunteerNumber(v *string) *PersonUpdateOn
 	return _u
 }
 
+// ClearVolunteerNumber clears the value of the "volunteer_number" field.
+func (_u *PersonUpdateOne) ClearVolunteerNumber() *PersonUpdateOne {
+	_u.mutation.ClearVolunteerNumber()
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *PersonUpdateOne) SetName(v string) *PersonUpdateOne {
 	_u.mutation.SetName(v)
@@ -656,6 +729,12 @@ func (_u *PersonUpdateOne) SetNillableName(v *string) *PersonUpdateOne {
 	return _u
 }
 
+// ClearName clears the value of the "name" field.
+func (_u *PersonUpdateOne) ClearName() *PersonUpdateOne {
+	_u.mutation.ClearName()
+	return _u
+}
+
 // SetGender sets the "gender" field.
 func (_u *PersonUpdateOne) SetGender(v person.Gender) *PersonUpdateOne {
 	_u.mutation.SetGender(v)
@@ -667,6 +746,12 @@ func (_u *PersonUpdateOne) SetNillableGender(v *person.Gender) *PersonUpdateOne 
 	if v != nil {
 		_u.SetGender(*v)
 	}
+	return _u
+}
+
+// ClearGender clears the value of the "gender" field.
+func (_u *PersonUpdateOne) ClearGender() *PersonUpdateOne {
+	_u.mutation.ClearGender()
 	return _u
 }
 
@@ -742,6 +827,26 @@ func (_u *PersonUpdateOne) ClearPhone() *PersonUpdateOne {
 	return _u
 }
 
+// SetAddress sets the "address" field.
+func (_u *PersonUpdateOne) SetAddress(v string) *PersonUpdateOne {
+	_u.mutation.SetAddress(v)
+	return _u
+}
+
+// SetNillableAddress sets the "address" field if the given value is not nil.
+func (_u *PersonUpdateOne) SetNillableAddress(v *string) *PersonUpdateOne {
+	if v != nil {
+		_u.SetAddress(*v)
+	}
+	return _u
+}
+
+// ClearAddress clears the value of the "address" field.
+func (_u *PersonUpdateOne) ClearAddress() *PersonUpdateOne {
+	_u.mutation.ClearAddress()
+	return _u
+}
+
 // SetSkills sets the "skills" field.
 func (_u *PersonUpdateOne) SetSkills(v []string) *PersonUpdateOne {
 	_u.mutation.SetSkills(v)
@@ -771,6 +876,12 @@ func (_u *PersonUpdateOne) SetNillablePartyMember(v *bool) *PersonUpdateOne {
 	if v != nil {
 		_u.SetPartyMember(*v)
 	}
+	return _u
+}
+
+// ClearPartyMember clears the value of the "party_member" field.
+func (_u *PersonUpdateOne) ClearPartyMember() *PersonUpdateOne {
+	_u.mutation.ClearPartyMember()
 	return _u
 }
 
@@ -999,6 +1110,11 @@ func (_u *PersonUpdateOne) check() error {
 			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Person.phone": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Address(); ok {
+		if err := person.AddressValidator(v); err != nil {
+			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Person.address": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.SocialWorkLevel(); ok {
 		if err := person.SocialWorkLevelValidator(v); err != nil {
 			return &ValidationError{Name: "social_work_level", err: fmt.Errorf(`ent: validator failed for field "Person.social_work_level": %w`, err)}
@@ -1047,11 +1163,20 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	if value, ok := _u.mutation.VolunteerNumber(); ok {
 		_spec.SetField(person.FieldVolunteerNumber, field.TypeString, value)
 	}
+	if _u.mutation.VolunteerNumberCleared() {
+		_spec.ClearField(person.FieldVolunteerNumber, field.TypeString)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(person.FieldName, field.TypeString, value)
 	}
+	if _u.mutation.NameCleared() {
+		_spec.ClearField(person.FieldName, field.TypeString)
+	}
 	if value, ok := _u.mutation.Gender(); ok {
 		_spec.SetField(person.FieldGender, field.TypeEnum, value)
+	}
+	if _u.mutation.GenderCleared() {
+		_spec.ClearField(person.FieldGender, field.TypeEnum)
 	}
 	if value, ok := _u.mutation.BirthDate(); ok {
 		_spec.SetField(person.FieldBirthDate, field.TypeTime, value)
@@ -1077,6 +1202,12 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	if _u.mutation.PhoneCleared() {
 		_spec.ClearField(person.FieldPhone, field.TypeString)
 	}
+	if value, ok := _u.mutation.Address(); ok {
+		_spec.SetField(person.FieldAddress, field.TypeString, value)
+	}
+	if _u.mutation.AddressCleared() {
+		_spec.ClearField(person.FieldAddress, field.TypeString)
+	}
 	if value, ok := _u.mutation.Skills(); ok {
 		_spec.SetField(person.FieldSkills, field.TypeJSON, value)
 	}
@@ -1090,6 +1221,9 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	}
 	if value, ok := _u.mutation.PartyMember(); ok {
 		_spec.SetField(person.FieldPartyMember, field.TypeBool, value)
+	}
+	if _u.mutation.PartyMemberCleared() {
+		_spec.ClearField(person.FieldPartyMember, field.TypeBool)
 	}
 	if value, ok := _u.mutation.SocialWorkLevel(); ok {
 		_spec.SetField(person.FieldSocialWorkLevel, field.TypeEnum, value)

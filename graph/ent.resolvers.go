@@ -28,6 +28,11 @@ func (r *queryResolver) Activities(ctx context.Context, after *entgql.Cursor[int
 	return r.client.Activity.Query().Paginate(ctx, after, first, before, last, ent.WithActivityOrder(orderBy), ent.WithActivityFilter(where.Filter))
 }
 
+// AuditEvents is the resolver for the auditEvents field.
+func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
+	return r.clientFrom(ctx).AuditEvent.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEventOrder(orderBy), ent.WithAuditEventFilter(where.Filter))
+}
+
 // Indicators is the resolver for the indicators field.
 func (r *queryResolver) Indicators(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) (*ent.IndicatorConnection, error) {
 	return r.client.Indicator.Query().Paginate(ctx, after, first, before, last, ent.WithIndicatorOrder(orderBy), ent.WithIndicatorFilter(where.Filter))
@@ -86,10 +91,14 @@ func (r *queryResolver) Taxonomies(ctx context.Context, after *entgql.Cursor[int
 // Organization returns generated.OrganizationResolver implementation.
 func (r *Resolver) Organization() generated.OrganizationResolver { return &organizationResolver{r} }
 
+// Person returns generated.PersonResolver implementation.
+func (r *Resolver) Person() generated.PersonResolver { return &personResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
 	organizationResolver struct{ *Resolver }
+	personResolver       struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 )

@@ -14,6 +14,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/server/requestid"
 )
 
@@ -22,6 +23,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Introspection allows __schema queries (GraphiQL needs them).
 	Introspection bool
+	// Limits bound the depth, complexity, aliases, operations and tokens of
+	// a request; zero fields take their defaults.
+	Limits Limits
+	// Keys decrypt ID numbers and derive partner pseudonyms.
+	Keys *pii.Keys
 }
 
 // NewHandler assembles the GraphQL HTTP handler: transports, caches, limits,
@@ -31,18 +37,19 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := handler.New(NewSchema(client))
+	es := NewSchema(client, opts.Keys)
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getTransport{})
 	srv.AddTransport(postTransport{})
 	srv.SetQueryCache(pagingCache{lru.New[*ast.QueryDocument](1000)})
-	srv.SetParserTokenLimit(20000)
+	limits := opts.Limits.WithDefaults()
+	srv.SetParserTokenLimit(limits.MaxTokens)
 	srv.SetDisableSuggestion(true)
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(pageLimits{})
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		rsp := next(ctx)
 		if rsp != nil {
@@ -50,7 +57,13 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 		}
 		return rsp
 	})
+	// After normalizeCodes (which must see every response) and before the
+	// transaction (which a refused request must never reach).
+	srv.Use(queryLimits{limits: limits})
 	srv.Use(transaction{client: client, logger: logger})
+	// After the transaction, so that the audit record of a personal-data
+	// read inside a mutation commits with it.
+	srv.Use(accessControl{table: NewAccessTable(es.Schema()), client: client, keys: opts.Keys})
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "request_id", requestid.From(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))

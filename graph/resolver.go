@@ -12,6 +12,7 @@ import (
 
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/graph/generated"
+	"github.com/tongxing/tongxing/pii"
 )
 
 //go:generate sh -c "cd .. && go tool gqlgen generate"
@@ -20,13 +21,15 @@ import (
 // Resolver is the root resolver.
 type Resolver struct {
 	client *ent.Client
+	keys   *pii.Keys
 	now    func() time.Time
 }
 
-// NewSchema builds the executable schema over client.
-func NewSchema(client *ent.Client) graphql.ExecutableSchema {
+// NewSchema builds the executable schema over client; keys decrypt and
+// pseudonymise personal data.
+func NewSchema(client *ent.Client, keys *pii.Keys) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, now: time.Now},
+		Resolvers: &Resolver{client: client, keys: keys, now: time.Now},
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/input"
 )
@@ -89,7 +90,10 @@ func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Resul
 	for _, r := range in.Records {
 		personIDs = append(personIDs, r.PersonID)
 	}
-	known, err := c.Person.Query().Where(person.IDIn(personIDs...)).IDs(ctx)
+	// Existence only, across scopes: an organiser records hours for
+	// volunteers of partner organisations too. Whether the caller may write
+	// the records is the row rules' decision.
+	known, err := c.Person.Query().Where(person.IDIn(personIDs...)).IDs(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +189,7 @@ func minutesUsed(ctx context.Context, c *ent.Client, personIDs []int, first, las
 			servicerecord.StatusNEQ(servicerecord.StatusREJECTED),
 		).
 		Select(servicerecord.FieldPersonID, servicerecord.FieldServedOn, servicerecord.FieldMinutes).
-		All(ctx)
+		All(privacy.DecisionContext(ctx, privacy.Allow)) // a day's total counts every organisation's records
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +209,7 @@ func recordedAt(ctx context.Context, c *ent.Client, activityID int) (map[int]map
 	recs, err := c.ServiceRecord.Query().
 		Where(servicerecord.ActivityID(activityID), servicerecord.StatusNEQ(servicerecord.StatusREJECTED)).
 		Select(servicerecord.FieldPersonID, servicerecord.FieldServedOn).
-		All(ctx)
+		All(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
 		return nil, err
 	}

@@ -291,13 +291,25 @@ func checkParticipants(ctx context.Context, c *ent.Client, f *apierror.Fields, p
 	return nil
 }
 
+// saveParticipants writes the LEAD first, on its own: the row rules let an
+// editor add partners to a project only once its scope leads it.
 func saveParticipants(ctx context.Context, c *ent.Client, projectID int, ps []*ParticipantInput) error {
-	builders := make([]*ent.ProjectParticipationCreate, len(ps))
-	for i, p := range ps {
-		builders[i] = c.ProjectParticipation.Create().
+	var rest []*ent.ProjectParticipationCreate
+	for _, p := range ps {
+		b := c.ProjectParticipation.Create().
 			SetProjectID(projectID).
 			SetOrganizationID(p.OrganizationID).
 			SetRole(p.Role)
+		if p.Role == projectparticipation.RoleLEAD {
+			if err := b.Exec(ctx); err != nil {
+				return err
+			}
+			continue
+		}
+		rest = append(rest, b)
 	}
-	return c.ProjectParticipation.CreateBulk(builders...).Exec(ctx)
+	if len(rest) == 0 {
+		return nil
+	}
+	return c.ProjectParticipation.CreateBulk(rest...).Exec(ctx)
 }

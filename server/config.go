@@ -8,10 +8,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tongxing/tongxing/graph"
+	"github.com/tongxing/tongxing/pii"
 )
 
 // Config is the server's configuration, read from TONGXING_* variables.
@@ -40,6 +45,30 @@ type Config struct {
 	// PublicURL is the externally visible base URL, used in printed links
 	// (TONGXING_PUBLIC_URL, default derived from Addr).
 	PublicURL string
+	// Limits bound every GraphQL request: TONGXING_MAX_DEPTH (default 12),
+	// TONGXING_MAX_COMPLEXITY (5000), TONGXING_MAX_ALIASES (50),
+	// TONGXING_MAX_OPERATIONS (5) and TONGXING_MAX_TOKENS (20000).
+	Limits graph.Limits
+	// RateLimitAnon is the requests per minute /graphql accepts from one
+	// client IP without a key (TONGXING_RATE_LIMIT_ANON, default 120; 0
+	// turns the limit off).
+	RateLimitAnon int
+	// RateLimitKey is the requests per minute /graphql accepts per API key
+	// (TONGXING_RATE_LIMIT_KEY, default 600; 0 turns the limit off).
+	RateLimitKey int
+	// RequestTimeout bounds the handling of one /graphql request
+	// (TONGXING_REQUEST_TIMEOUT, default 30s).
+	RequestTimeout time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client (TONGXING_TRUSTED_PROXIES, comma-separated IPs or
+	// CIDR prefixes; default none, so the connection's address is the
+	// client).
+	TrustedProxies []netip.Prefix
+	// SecretKey encrypts ID numbers and keys partner pseudonyms
+	// (TONGXING_SECRET_KEY, ≥32 bytes as base64 or hex). Without it the
+	// embedded database keeps a generated key beside its file; PostgreSQL
+	// mode refuses to start.
+	SecretKey []byte
 }
 
 // LoadConfig reads the configuration from the environment (getenv is
@@ -57,6 +86,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		ShutdownTimeout: 15 * time.Second,
 		LogLevel:        slog.LevelInfo,
 		LogFormat:       "text",
+		Limits:          graph.Limits{}.WithDefaults(),
+		RateLimitAnon:   120,
+		RateLimitKey:    600,
+		RequestTimeout:  30 * time.Second,
 	}
 	var errs []error
 	if v := getenv("TONGXING_ADDR"); v != "" {
@@ -117,6 +150,45 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		c.LogFormat = v
 	}
 	c.PublicURL = strings.TrimRight(getenv("TONGXING_PUBLIC_URL"), "/")
+	if v := getenv("TONGXING_SECRET_KEY"); v != "" {
+		key, err := pii.ParseKey(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TONGXING_SECRET_KEY: %w", err))
+		}
+		c.SecretKey = key
+	}
+	intVar := func(name string, dst *int, least, most int) {
+		if v := getenv(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < least || n > most {
+				errs = append(errs, fmt.Errorf("%s=%q: want a whole number from %d to %d", name, v, least, most))
+				return
+			}
+			*dst = n
+		}
+	}
+	intVar("TONGXING_MAX_DEPTH", &c.Limits.MaxDepth, 1, 1000)
+	intVar("TONGXING_MAX_COMPLEXITY", &c.Limits.MaxComplexity, 1, 1<<30)
+	intVar("TONGXING_MAX_ALIASES", &c.Limits.MaxAliases, 1, 1<<20)
+	intVar("TONGXING_MAX_OPERATIONS", &c.Limits.MaxOperations, 1, 1000)
+	intVar("TONGXING_MAX_TOKENS", &c.Limits.MaxTokens, 100, 1<<24)
+	intVar("TONGXING_RATE_LIMIT_ANON", &c.RateLimitAnon, 0, 1<<24)
+	intVar("TONGXING_RATE_LIMIT_KEY", &c.RateLimitKey, 0, 1<<24)
+	if v := getenv("TONGXING_REQUEST_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("TONGXING_REQUEST_TIMEOUT=%q: want a duration such as 30s", v))
+		} else {
+			c.RequestTimeout = d
+		}
+	}
+	if v := getenv("TONGXING_TRUSTED_PROXIES"); v != "" {
+		proxies, err := parsePrefixes(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TONGXING_TRUSTED_PROXIES=%q: %v", v, err))
+		}
+		c.TrustedProxies = proxies
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -140,4 +212,29 @@ func (c Config) NewLogger() *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// IsPostgres reports whether the configured store is PostgreSQL.
+func (c Config) IsPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// ResolveSecretKey fills SecretKey when it was not configured: the embedded
+// database gets a key generated once into tongxing.secret beside the
+// database file; PostgreSQL, where data is shared and backed up elsewhere,
+// must be given one explicitly.
+func (c *Config) ResolveSecretKey() error {
+	if c.SecretKey != nil {
+		return nil
+	}
+	if c.IsPostgres() {
+		return errors.New("TONGXING_SECRET_KEY is required with PostgreSQL (e.g. TONGXING_SECRET_KEY=$(openssl rand -base64 32)); keep it safe: ID numbers cannot be read without it")
+	}
+	path := strings.TrimPrefix(strings.SplitN(c.DatabaseURL, "?", 2)[0], "file:")
+	key, err := pii.LoadOrCreateKeyFile(filepath.Join(filepath.Dir(path), "tongxing.secret"))
+	if err != nil {
+		return fmt.Errorf("secret key: %w", err)
+	}
+	c.SecretKey = key
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/demo"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/server"
 )
@@ -36,12 +37,15 @@ func TestDemoDistrict(t *testing.T) {
 		t.Skip("seeds the full demo district")
 	}
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
-		if _, err := demo.Seed(policy.SystemContext(context.Background(), "demo-seed"), db.Client); err != nil {
+		secret := []byte("tongxing-server-test-secret-32by")
+		keys, _ := pii.NewKeys(secret)
+		if _, err := demo.Seed(policy.SystemContext(context.Background(), "demo-seed"), db.Client, keys); err != nil {
 			t.Fatal(err)
 		}
 		drv := &countingDriver{Driver: entsql.OpenDB(db.Dialect, db.SQL)}
 		counted := &database.DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db.SQL, Dialect: db.Dialect}
 		cfg, _ := server.LoadConfig(func(string) string { return "" })
+		cfg.SecretKey = secret
 		a := &api{t: t, db: counted, h: server.New(cfg, counted, slog.New(slog.DiscardHandler)).Handler()}
 
 		d := a.anon(`{ organizations(where:{nameContains:"孝慈"}) { totalCount edges { node { name kind region { name } projects { totalCount } } } } }`, nil)

@@ -93,6 +93,7 @@ func newAPI(t *testing.T, db *database.DB) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.SecretKey = testSecret
 	a := &api{t: t, db: db, h: server.New(cfg, db, slog.New(slog.DiscardHandler)).Handler()}
 	ctx := a.sys()
 	a.key, _, err = apikeys.Create(ctx, db.Client, "test-admin", apikeys.CreateOptions{})
@@ -206,6 +207,9 @@ func (a *api) snapshot() string {
 }
 
 func id(v int) string { return gid.Encode(v) }
+
+// testSecret is the server's TONGXING_SECRET_KEY in tests.
+var testSecret = []byte("tongxing-api-test-secret-key-32b")
 
 func buildFixture(t *testing.T, ctx context.Context, c *ent.Client) fixture {
 	t.Helper()

@@ -130,6 +130,11 @@ func TestRunReportsBadAddressAndDatabase(t *testing.T) {
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DatabaseURL = "postgres://tongxing:secret@127.0.0.1:1/tongxing?sslmode=disable&connect_timeout=2"
 	err = server.Run(context.Background(), cfg, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "TONGXING_SECRET_KEY is required with PostgreSQL") {
+		t.Errorf("PostgreSQL without a secret key: %v", err)
+	}
+	cfg.SecretKey = make([]byte, 32)
+	err = server.Run(context.Background(), cfg, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "cannot reach postgres database") || strings.Contains(err.Error(), "secret") {
 		t.Errorf("unreachable database: %v", err)
 	}

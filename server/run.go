@@ -11,6 +11,7 @@ import (
 
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/demo"
+	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -25,6 +26,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	}
 	defer ln.Close()
 
+	if err := cfg.ResolveSecretKey(); err != nil {
+		return err
+	}
 	db, err := database.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
@@ -37,7 +41,11 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	logger.Info("database ready", "dialect", db.Dialect, "location", db.Location, "took", time.Since(start).Round(time.Millisecond))
 	if cfg.DemoData {
 		start := time.Now()
-		seeded, err := demo.Seed(policy.SystemContext(ctx, "demo-seed"), db.Client)
+		keys, err := pii.NewKeys(cfg.SecretKey)
+		if err != nil {
+			return err
+		}
+		seeded, err := demo.Seed(policy.SystemContext(ctx, "demo-seed"), db.Client, keys)
 		if err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/tongxing/tongxing/pii"
 
 	"github.com/rs/cors"
 
@@ -31,6 +34,7 @@ type Server struct {
 	db     *database.DB
 	logger *slog.Logger
 	now    func() time.Time
+	keys   *pii.Keys
 }
 
 // New returns a server over an open, migrated database.
@@ -38,14 +42,29 @@ func New(cfg Config, db *database.DB, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Server{cfg: cfg, db: db, logger: logger, now: time.Now}
+	secret := cfg.SecretKey
+	if secret == nil {
+		// Only tests get here (Run resolves the key first): a throwaway key
+		// keeps them free of files, at the price of unreadable ID numbers
+		// across restarts.
+		secret = make([]byte, pii.MinKeyBytes)
+		_, _ = rand.Read(secret)
+	}
+	keys, err := pii.NewKeys(secret)
+	if err != nil {
+		panic(err) // LoadConfig already refused short keys
+	}
+	return &Server{cfg: cfg, db: db, logger: logger, now: time.Now, keys: keys}
 }
 
 // Handler returns the root HTTP handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection})
-	mux.Handle("/graphql", graphqlGate(s.identify(api)))
+	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection, Keys: s.keys, Limits: s.cfg.Limits})
+	// /graphql alone is rate limited and timed: throttle first, then the
+	// cheap refusals, then the key lookup (a database read) and the query.
+	rl := newRateLimiter(s.cfg, s.now)
+	mux.Handle("/graphql", rl.limitClients(graphqlGate(s.limitTime(requireUTF8(s.identify(rl.limitKeys(api)))))))
 	ide := graphiql.Handler(graphiql.DefaultTitle, "/graphql")
 	mux.Handle("/graphiql", ide)
 	mux.Handle("/graphiql/", ide)

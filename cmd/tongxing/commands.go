@@ -17,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/demo"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/server"
 )
@@ -68,7 +69,14 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		defer db.Close()
-		seeded, err := demo.Seed(policy.SystemContext(ctx, "demo-seed"), db.Client)
+		if err := cfg.ResolveSecretKey(); err != nil {
+			return err
+		}
+		keys, err := pii.NewKeys(cfg.SecretKey)
+		if err != nil {
+			return err
+		}
+		seeded, err := demo.Seed(policy.SystemContext(ctx, "demo-seed"), db.Client, keys)
 		if err != nil {
 			return err
 		}

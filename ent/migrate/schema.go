@@ -549,15 +549,16 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "volunteer_number", Type: field.TypeString, Unique: true, Size: 32},
-		{Name: "name", Type: field.TypeString, Size: 100},
-		{Name: "gender", Type: field.TypeEnum, Enums: []string{"MALE", "FEMALE", "UNSPECIFIED"}, Default: "UNSPECIFIED"},
+		{Name: "volunteer_number", Type: field.TypeString, Unique: true, Nullable: true, Size: 32},
+		{Name: "name", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "gender", Type: field.TypeEnum, Nullable: true, Enums: []string{"MALE", "FEMALE", "UNSPECIFIED"}, Default: "UNSPECIFIED"},
 		{Name: "birth_date", Type: field.TypeTime, Nullable: true},
 		{Name: "id_number_ciphertext", Type: field.TypeBytes, Nullable: true},
 		{Name: "id_number_hash", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "phone", Type: field.TypeString, Nullable: true, Size: 20},
+		{Name: "address", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "skills", Type: field.TypeJSON, Nullable: true},
-		{Name: "party_member", Type: field.TypeBool, Default: false},
+		{Name: "party_member", Type: field.TypeBool, Nullable: true, Default: false},
 		{Name: "social_work_level", Type: field.TypeEnum, Nullable: true, Enums: []string{"ASSISTANT", "INTERMEDIATE", "SENIOR"}},
 		{Name: "social_work_certificate", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "university_id", Type: field.TypeInt, Nullable: true},
@@ -570,7 +571,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organizations_students",
-				Columns:    []*schema.Column{PersonsColumns[14]},
+				Columns:    []*schema.Column{PersonsColumns[15]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -584,7 +585,7 @@ var (
 			{
 				Name:    "person_university_id",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[14]},
+				Columns: []*schema.Column{PersonsColumns[15]},
 			},
 		},
 	}

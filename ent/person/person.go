@@ -36,6 +36,8 @@ const (
 	FieldIDNumberHash = "id_number_hash"
 	// FieldPhone holds the string denoting the phone field in the database.
 	FieldPhone = "phone"
+	// FieldAddress holds the string denoting the address field in the database.
+	FieldAddress = "address"
 	// FieldSkills holds the string denoting the skills field in the database.
 	FieldSkills = "skills"
 	// FieldPartyMember holds the string denoting the party_member field in the database.
@@ -89,6 +91,7 @@ var Columns = []string{
 	FieldIDNumberCiphertext,
 	FieldIDNumberHash,
 	FieldPhone,
+	FieldAddress,
 	FieldSkills,
 	FieldPartyMember,
 	FieldSocialWorkLevel,
@@ -126,6 +129,8 @@ var (
 	NameValidator func(string) error
 	// PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	PhoneValidator func(string) error
+	// AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	AddressValidator func(string) error
 	// DefaultPartyMember holds the default value on creation for the "party_member" field.
 	DefaultPartyMember bool
 	// SocialWorkCertificateValidator is a validator for the "social_work_certificate" field. It is called by the builders before save.
@@ -229,6 +234,11 @@ func ByIDNumberHash(opts ...sql.OrderTermOption) OrderOption {
 // ByPhone orders the results by the phone field.
 func ByPhone(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPhone, opts...).ToFunc()
+}
+
+// ByAddress orders the results by the address field.
+func ByAddress(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAddress, opts...).ToFunc()
 }
 
 // ByPartyMember orders the results by the party_member field.

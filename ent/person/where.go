@@ -95,6 +95,11 @@ func Phone(v string) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldPhone, v))
 }
 
+// Address applies equality check predicate on the "address" field. It's identical to AddressEQ.
+func Address(v string) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldAddress, v))
+}
+
 // PartyMember applies equality check predicate on the "party_member" field. It's identical to PartyMemberEQ.
 func PartyMember(v bool) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldPartyMember, v))
@@ -245,6 +250,16 @@ func VolunteerNumberHasSuffix(v string) predicate.Person {
 	return predicate.Person(sql.FieldHasSuffix(FieldVolunteerNumber, v))
 }
 
+// VolunteerNumberIsNil applies the IsNil predicate on the "volunteer_number" field.
+func VolunteerNumberIsNil() predicate.Person {
+	return predicate.Person(sql.FieldIsNull(FieldVolunteerNumber))
+}
+
+// VolunteerNumberNotNil applies the NotNil predicate on the "volunteer_number" field.
+func VolunteerNumberNotNil() predicate.Person {
+	return predicate.Person(sql.FieldNotNull(FieldVolunteerNumber))
+}
+
 // VolunteerNumberEqualFold applies the EqualFold predicate on the "volunteer_number" field.
 func VolunteerNumberEqualFold(v string) predicate.Person {
 	return predicate.Person(sql.FieldEqualFold(FieldVolunteerNumber, v))
@@ -310,6 +325,16 @@ func NameHasSuffix(v string) predicate.Person {
 	return predicate.Person(sql.FieldHasSuffix(FieldName, v))
 }
 
+// NameIsNil applies the IsNil predicate on the "name" field.
+func NameIsNil() predicate.Person {
+	return predicate.Person(sql.FieldIsNull(FieldName))
+}
+
+// NameNotNil applies the NotNil predicate on the "name" field.
+func NameNotNil() predicate.Person {
+	return predicate.Person(sql.FieldNotNull(FieldName))
+}
+
 // NameEqualFold applies the EqualFold predicate on the "name" field.
 func NameEqualFold(v string) predicate.Person {
 	return predicate.Person(sql.FieldEqualFold(FieldName, v))
@@ -338,6 +363,16 @@ func GenderIn(vs ...Gender) predicate.Person {
 // GenderNotIn applies the NotIn predicate on the "gender" field.
 func GenderNotIn(vs ...Gender) predicate.Person {
 	return predicate.Person(sql.FieldNotIn(FieldGender, vs...))
+}
+
+// GenderIsNil applies the IsNil predicate on the "gender" field.
+func GenderIsNil() predicate.Person {
+	return predicate.Person(sql.FieldIsNull(FieldGender))
+}
+
+// GenderNotNil applies the NotNil predicate on the "gender" field.
+func GenderNotNil() predicate.Person {
+	return predicate.Person(sql.FieldNotNull(FieldGender))
 }
 
 // BirthDateEQ applies the EQ predicate on the "birth_date" field.
@@ -590,6 +625,81 @@ func PhoneContainsFold(v string) predicate.Person {
 	return predicate.Person(sql.FieldContainsFold(FieldPhone, v))
 }
 
+// AddressEQ applies the EQ predicate on the "address" field.
+func AddressEQ(v string) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldAddress, v))
+}
+
+// AddressNEQ applies the NEQ predicate on the "address" field.
+func AddressNEQ(v string) predicate.Person {
+	return predicate.Person(sql.FieldNEQ(FieldAddress, v))
+}
+
+// AddressIn applies the In predicate on the "address" field.
+func AddressIn(vs ...string) predicate.Person {
+	return predicate.Person(sql.FieldIn(FieldAddress, vs...))
+}
+
+// AddressNotIn applies the NotIn predicate on the "address" field.
+func AddressNotIn(vs ...string) predicate.Person {
+	return predicate.Person(sql.FieldNotIn(FieldAddress, vs...))
+}
+
+// AddressGT applies the GT predicate on the "address" field.
+func AddressGT(v string) predicate.Person {
+	return predicate.Person(sql.FieldGT(FieldAddress, v))
+}
+
+// AddressGTE applies the GTE predicate on the "address" field.
+func AddressGTE(v string) predicate.Person {
+	return predicate.Person(sql.FieldGTE(FieldAddress, v))
+}
+
+// AddressLT applies the LT predicate on the "address" field.
+func AddressLT(v string) predicate.Person {
+	return predicate.Person(sql.FieldLT(FieldAddress, v))
+}
+
+// AddressLTE applies the LTE predicate on the "address" field.
+func AddressLTE(v string) predicate.Person {
+	return predicate.Person(sql.FieldLTE(FieldAddress, v))
+}
+
+// AddressContains applies the Contains predicate on the "address" field.
+func AddressContains(v string) predicate.Person {
+	return predicate.Person(sql.FieldContains(FieldAddress, v))
+}
+
+// AddressHasPrefix applies the HasPrefix predicate on the "address" field.
+func AddressHasPrefix(v string) predicate.Person {
+	return predicate.Person(sql.FieldHasPrefix(FieldAddress, v))
+}
+
+// AddressHasSuffix applies the HasSuffix predicate on the "address" field.
+func AddressHasSuffix(v string) predicate.Person {
+	return predicate.Person(sql.FieldHasSuffix(FieldAddress, v))
+}
+
+// AddressIsNil applies the IsNil predicate on the "address" field.
+func AddressIsNil() predicate.Person {
+	return predicate.Person(sql.FieldIsNull(FieldAddress))
+}
+
+// AddressNotNil applies the NotNil predicate on the "address" field.
+func AddressNotNil() predicate.Person {
+	return predicate.Person(sql.FieldNotNull(FieldAddress))
+}
+
+// AddressEqualFold applies the EqualFold predicate on the "address" field.
+func AddressEqualFold(v string) predicate.Person {
+	return predicate.Person(sql.FieldEqualFold(FieldAddress, v))
+}
+
+// AddressContainsFold applies the ContainsFold predicate on the "address" field.
+func AddressContainsFold(v string) predicate.Person {
+	return predicate.Person(sql.FieldContainsFold(FieldAddress, v))
+}
+
 // SkillsIsNil applies the IsNil predicate on the "skills" field.
 func SkillsIsNil() predicate.Person {
 	return predicate.Person(sql.FieldIsNull(FieldSkills))
@@ -608,6 +718,16 @@ func PartyMemberEQ(v bool) predicate.Person {
 // PartyMemberNEQ applies the NEQ predicate on the "party_member" field.
 func PartyMemberNEQ(v bool) predicate.Person {
 	return predicate.Person(sql.FieldNEQ(FieldPartyMember, v))
+}
+
+// PartyMemberIsNil applies the IsNil predicate on the "party_member" field.
+func PartyMemberIsNil() predicate.Person {
+	return predicate.Person(sql.FieldIsNull(FieldPartyMember))
+}
+
+// PartyMemberNotNil applies the NotNil predicate on the "party_member" field.
+func PartyMemberNotNil() predicate.Person {
+	return predicate.Person(sql.FieldNotNull(FieldPartyMember))
 }
 
 // SocialWorkLevelEQ applies the EQ predicate on the "social_work_level" field.

@@ -34,7 +34,7 @@ import (
 // to their package variables.
 func init() {
 	apikeyMixin := schema.APIKey{}.Mixin()
-	apikey.Policy = privacy.NewPolicies(apikeyMixin[1], schema.APIKey{})
+	apikey.Policy = privacy.NewPolicies(schema.APIKey{})
 	apikey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := apikey.Policy.EvalMutation(ctx, m); err != nil {
@@ -80,7 +80,7 @@ func init() {
 	// apikey.PrefixValidator is a validator for the "prefix" field. It is called by the builders before save.
 	apikey.PrefixValidator = apikeyDescPrefix.Validators[0].(func(string) error)
 	activityMixin := schema.Activity{}.Mixin()
-	activity.Policy = privacy.NewPolicies(activityMixin[1], schema.Activity{})
+	activity.Policy = privacy.NewPolicies(schema.Activity{})
 	activity.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := activity.Policy.EvalMutation(ctx, m); err != nil {
@@ -132,7 +132,7 @@ func init() {
 	// activity.BeneficiariesValidator is a validator for the "beneficiaries" field. It is called by the builders before save.
 	activity.BeneficiariesValidator = activityDescBeneficiaries.Validators[0].(func(int) error)
 	auditeventMixin := schema.AuditEvent{}.Mixin()
-	auditevent.Policy = privacy.NewPolicies(auditeventMixin[1], schema.AuditEvent{})
+	auditevent.Policy = privacy.NewPolicies(schema.AuditEvent{})
 	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := auditevent.Policy.EvalMutation(ctx, m); err != nil {
@@ -208,7 +208,7 @@ func init() {
 	// auditevent.DefaultCount holds the default value on creation for the count field.
 	auditevent.DefaultCount = auditeventDescCount.Default.(int)
 	indicatorMixin := schema.Indicator{}.Mixin()
-	indicator.Policy = privacy.NewPolicies(indicatorMixin[1], schema.Indicator{})
+	indicator.Policy = privacy.NewPolicies(schema.Indicator{})
 	indicator.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := indicator.Policy.EvalMutation(ctx, m); err != nil {
@@ -280,7 +280,7 @@ func init() {
 	// indicator.DefaultAscending holds the default value on creation for the ascending field.
 	indicator.DefaultAscending = indicatorDescAscending.Default.(bool)
 	membershipMixin := schema.Membership{}.Mixin()
-	membership.Policy = privacy.NewPolicies(membershipMixin[1], schema.Membership{})
+	membership.Policy = privacy.NewPolicies(schema.Membership{})
 	membership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := membership.Policy.EvalMutation(ctx, m); err != nil {
@@ -304,7 +304,7 @@ func init() {
 	// membership.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	membership.UpdateDefaultUpdatedAt = membershipDescUpdatedAt.UpdateDefault.(func() time.Time)
 	needMixin := schema.Need{}.Mixin()
-	need.Policy = privacy.NewPolicies(needMixin[1], schema.Need{})
+	need.Policy = privacy.NewPolicies(schema.Need{})
 	need.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := need.Policy.EvalMutation(ctx, m); err != nil {
@@ -350,7 +350,7 @@ func init() {
 	// need.ContactValidator is a validator for the "contact" field. It is called by the builders before save.
 	need.ContactValidator = needDescContact.Validators[0].(func(string) error)
 	organizationMixin := schema.Organization{}.Mixin()
-	organization.Policy = privacy.NewPolicies(organizationMixin[1], schema.Organization{})
+	organization.Policy = privacy.NewPolicies(schema.Organization{})
 	organization.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := organization.Policy.EvalMutation(ctx, m); err != nil {
@@ -408,7 +408,7 @@ func init() {
 	// organization.AddressValidator is a validator for the "address" field. It is called by the builders before save.
 	organization.AddressValidator = organizationDescAddress.Validators[0].(func(string) error)
 	outcomeMixin := schema.Outcome{}.Mixin()
-	outcome.Policy = privacy.NewPolicies(outcomeMixin[1], schema.Outcome{})
+	outcome.Policy = privacy.NewPolicies(schema.Outcome{})
 	outcome.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := outcome.Policy.EvalMutation(ctx, m); err != nil {
@@ -436,7 +436,7 @@ func init() {
 	// outcome.VerifiedByValidator is a validator for the "verified_by" field. It is called by the builders before save.
 	outcome.VerifiedByValidator = outcomeDescVerifiedBy.Validators[0].(func(string) error)
 	partnershipMixin := schema.Partnership{}.Mixin()
-	partnership.Policy = privacy.NewPolicies(partnershipMixin[1], schema.Partnership{})
+	partnership.Policy = privacy.NewPolicies(schema.Partnership{})
 	partnership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := partnership.Policy.EvalMutation(ctx, m); err != nil {
@@ -464,7 +464,7 @@ func init() {
 	// partnership.CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
 	partnership.CapacityValidator = partnershipDescCapacity.Validators[0].(func(int) error)
 	partybuildinglinkMixin := schema.PartyBuildingLink{}.Mixin()
-	partybuildinglink.Policy = privacy.NewPolicies(partybuildinglinkMixin[1], schema.PartyBuildingLink{})
+	partybuildinglink.Policy = privacy.NewPolicies(schema.PartyBuildingLink{})
 	partybuildinglink.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := partybuildinglink.Policy.EvalMutation(ctx, m); err != nil {
@@ -488,7 +488,7 @@ func init() {
 	// partybuildinglink.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	partybuildinglink.UpdateDefaultUpdatedAt = partybuildinglinkDescUpdatedAt.UpdateDefault.(func() time.Time)
 	personMixin := schema.Person{}.Mixin()
-	person.Policy = privacy.NewPolicies(personMixin[1], schema.Person{})
+	person.Policy = privacy.NewPolicies(schema.Person{})
 	person.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := person.Policy.EvalMutation(ctx, m); err != nil {
@@ -551,16 +551,20 @@ func init() {
 	personDescPhone := personFields[6].Descriptor()
 	// person.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	person.PhoneValidator = personDescPhone.Validators[0].(func(string) error)
+	// personDescAddress is the schema descriptor for address field.
+	personDescAddress := personFields[7].Descriptor()
+	// person.AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	person.AddressValidator = personDescAddress.Validators[0].(func(string) error)
 	// personDescPartyMember is the schema descriptor for party_member field.
-	personDescPartyMember := personFields[8].Descriptor()
+	personDescPartyMember := personFields[9].Descriptor()
 	// person.DefaultPartyMember holds the default value on creation for the party_member field.
 	person.DefaultPartyMember = personDescPartyMember.Default.(bool)
 	// personDescSocialWorkCertificate is the schema descriptor for social_work_certificate field.
-	personDescSocialWorkCertificate := personFields[10].Descriptor()
+	personDescSocialWorkCertificate := personFields[11].Descriptor()
 	// person.SocialWorkCertificateValidator is a validator for the "social_work_certificate" field. It is called by the builders before save.
 	person.SocialWorkCertificateValidator = personDescSocialWorkCertificate.Validators[0].(func(string) error)
 	projectMixin := schema.Project{}.Mixin()
-	project.Policy = privacy.NewPolicies(projectMixin[1], schema.Project{})
+	project.Policy = privacy.NewPolicies(schema.Project{})
 	project.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := project.Policy.EvalMutation(ctx, m); err != nil {
@@ -606,7 +610,7 @@ func init() {
 	// project.FundingAmountValidator is a validator for the "funding_amount" field. It is called by the builders before save.
 	project.FundingAmountValidator = projectDescFundingAmount.Validators[0].(func(float64) error)
 	projectparticipationMixin := schema.ProjectParticipation{}.Mixin()
-	projectparticipation.Policy = privacy.NewPolicies(projectparticipationMixin[1], schema.ProjectParticipation{})
+	projectparticipation.Policy = privacy.NewPolicies(schema.ProjectParticipation{})
 	projectparticipation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := projectparticipation.Policy.EvalMutation(ctx, m); err != nil {
@@ -630,7 +634,7 @@ func init() {
 	// projectparticipation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	projectparticipation.UpdateDefaultUpdatedAt = projectparticipationDescUpdatedAt.UpdateDefault.(func() time.Time)
 	regionMixin := schema.Region{}.Mixin()
-	region.Policy = privacy.NewPolicies(regionMixin[1], schema.Region{})
+	region.Policy = privacy.NewPolicies(schema.Region{})
 	region.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := region.Policy.EvalMutation(ctx, m); err != nil {
@@ -690,7 +694,7 @@ func init() {
 		}
 	}()
 	servicerecordMixin := schema.ServiceRecord{}.Mixin()
-	servicerecord.Policy = privacy.NewPolicies(servicerecordMixin[1], schema.ServiceRecord{})
+	servicerecord.Policy = privacy.NewPolicies(schema.ServiceRecord{})
 	servicerecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := servicerecord.Policy.EvalMutation(ctx, m); err != nil {
@@ -748,7 +752,7 @@ func init() {
 	// servicerecord.ReviewNoteValidator is a validator for the "review_note" field. It is called by the builders before save.
 	servicerecord.ReviewNoteValidator = servicerecordDescReviewNote.Validators[0].(func(string) error)
 	taxonomyMixin := schema.Taxonomy{}.Mixin()
-	taxonomy.Policy = privacy.NewPolicies(taxonomyMixin[1], schema.Taxonomy{})
+	taxonomy.Policy = privacy.NewPolicies(schema.Taxonomy{})
 	taxonomy.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := taxonomy.Policy.EvalMutation(ctx, m); err != nil {
@@ -812,7 +816,7 @@ func init() {
 	// taxonomy.NameEnValidator is a validator for the "name_en" field. It is called by the builders before save.
 	taxonomy.NameEnValidator = taxonomyDescNameEn.Validators[0].(func(string) error)
 	termMixin := schema.Term{}.Mixin()
-	term.Policy = privacy.NewPolicies(termMixin[1], schema.Term{})
+	term.Policy = privacy.NewPolicies(schema.Term{})
 	term.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := term.Policy.EvalMutation(ctx, m); err != nil {

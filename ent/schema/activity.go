@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Activity is a dated service event, organised by one organisation, usually
@@ -94,13 +95,17 @@ func (Activity) Indexes() []ent.Index {
 }
 
 // Mixin of the Activity.
-func (Activity) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}} }
+func (Activity) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the Activity.
 func (Activity) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("PUBLIC"),
 		schema.Comment("A dated service event of a project or organisation. 活动。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Activities. 活动。"),
 	}
 }
+
+// Policy of the Activity: see package policy.
+func (Activity) Policy() ent.Policy { return policy.Activity() }

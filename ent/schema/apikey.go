@@ -5,6 +5,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // APIKey is a credential. Only a SHA-256 hash of the secret is stored; the
@@ -53,12 +54,16 @@ func (APIKey) Fields() []ent.Field {
 }
 
 // Mixin of the APIKey.
-func (APIKey) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, RestrictedMixin{}} }
+func (APIKey) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the APIKey.
 func (APIKey) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("ADMIN"),
 		schema.Comment("An API key (the secret itself is never stored). API 密钥。"),
 		entgql.Type("ApiKey"),
 	}
 }
+
+// Policy of the APIKey: see package policy.
+func (APIKey) Policy() ent.Policy { return policy.AdminOnly() }

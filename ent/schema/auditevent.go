@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // AuditEvent records who did what to which entity. It holds identifiers
@@ -63,12 +64,17 @@ func (AuditEvent) Indexes() []ent.Index {
 }
 
 // Mixin of the AuditEvent.
-func (AuditEvent) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, RestrictedMixin{}} }
+func (AuditEvent) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the AuditEvent.
 func (AuditEvent) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("ADMIN"),
 		schema.Comment("An audit trail entry: who did what to which entity. 审计记录。"),
 		entgql.RelayConnection(),
+		entgql.QueryField().Description("The audit trail (ADMIN only). 审计记录（仅管理员）。"),
 	}
 }
+
+// Policy of the AuditEvent: see package policy.
+func (AuditEvent) Policy() ent.Policy { return policy.AuditEvent() }

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Indicator is an IATI-style results indicator that outcomes are measured on.
@@ -58,13 +59,17 @@ func (Indicator) Edges() []ent.Edge {
 }
 
 // Mixin of the Indicator.
-func (Indicator) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}} }
+func (Indicator) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the Indicator.
 func (Indicator) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("PUBLIC"),
 		schema.Comment("A results indicator (IATI results framework). 成效指标。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Results indicators. 成效指标。"),
 	}
 }
+
+// Policy of the Indicator: see package policy.
+func (Indicator) Policy() ent.Policy { return policy.Public() }

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Membership places a person in an organisation with a role for a period.
@@ -59,12 +60,16 @@ func (Membership) Indexes() []ent.Index {
 }
 
 // Mixin of the Membership.
-func (Membership) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, RestrictedMixin{}} }
+func (Membership) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the Membership.
 func (Membership) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("KEY"),
 		schema.Comment("A person's membership of an organisation (restricted). 组织成员关系（受限）。"),
 		entgql.RelayConnection(),
 	}
 }
+
+// Policy of the Membership: see package policy.
+func (Membership) Policy() ent.Policy { return policy.Membership() }

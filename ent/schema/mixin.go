@@ -8,9 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
-
-	"github.com/tongxing/tongxing/ent/privacy"
-	"github.com/tongxing/tongxing/policy"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // TimeMixin gives every entity createdAt and updatedAt. updatedAt is what
@@ -58,29 +56,8 @@ func dateField(name, comment string) ent.Field {
 		Annotations(entgql.Type("Date"))
 }
 
-// WriteProtectedMixin is for public registers: anyone may read, only an
-// authenticated caller may write.
-type WriteProtectedMixin struct {
-	mixin.Schema
-}
-
-// Policy of the WriteProtectedMixin.
-func (WriteProtectedMixin) Policy() ent.Policy {
-	return privacy.Policy{
-		Mutation: privacy.MutationPolicy{policy.DenyAnonymousMutation()},
-	}
-}
-
-// RestrictedMixin is for personal data and credentials: reading needs an
-// authenticated caller too.
-type RestrictedMixin struct {
-	mixin.Schema
-}
-
-// Policy of the RestrictedMixin.
-func (RestrictedMixin) Policy() ent.Policy {
-	return privacy.Policy{
-		Mutation: privacy.MutationPolicy{policy.DenyAnonymousMutation()},
-		Query:    privacy.QueryPolicy{policy.DenyAnonymousQuery()},
-	}
+// access declares who may read a type or field (see graph/access.graphqls).
+func access(level string) entgql.Annotation {
+	return entgql.Directives(entgql.NewDirective("access",
+		&ast.Argument{Name: "level", Value: &ast.Value{Kind: ast.EnumValue, Raw: level}}))
 }

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Need (群众需求) is a resident need to be matched with an organisation or
@@ -26,7 +27,8 @@ func (Need) Fields() []ent.Field {
 			Annotations(entgql.OrderField("TITLE")),
 		field.Text("description").
 			Optional().
-			Comment("Details, no personal data. 需求描述。"),
+			Comment("Details of the case: ADMIN or the matched organisation's EDITOR only. 需求描述。").
+			Annotations(access("CASE")),
 		field.Int("domain_id").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int("region_id").
@@ -65,7 +67,8 @@ func (Need) Fields() []ent.Field {
 			Annotations(entgql.OrderField("RESOLVED_AT")),
 		field.Text("resolution_note").
 			Optional().
-			Comment("How it was resolved. 解决情况。"),
+			Comment("How it was resolved: ADMIN or the matched organisation's EDITOR only. 解决情况。").
+			Annotations(access("CASE")),
 	}
 }
 
@@ -108,13 +111,17 @@ func (Need) Indexes() []ent.Index {
 }
 
 // Mixin of the Need.
-func (Need) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}} }
+func (Need) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the Need.
 func (Need) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("PUBLIC"),
 		schema.Comment("A resident need (群众需求) to be matched with a provider."),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Resident needs. 群众需求。"),
 	}
 }
+
+// Policy of the Need: see package policy.
+func (Need) Policy() ent.Policy { return policy.Need() }

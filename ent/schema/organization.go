@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Organization is any body the programme works with: social organisations,
@@ -129,14 +130,18 @@ func (Organization) Indexes() []ent.Index {
 }
 
 // Mixin of the Organization.
-func (Organization) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}} }
+func (Organization) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the Organization.
 func (Organization) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("PUBLIC"),
 		schema.Comment("A social organisation, social-work agency, volunteer team, Party organisation, university or other body. 组织。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("The organisation register. 组织名录。"),
 		entgql.MultiOrder(),
 	}
 }
+
+// Policy of the Organization: see package policy.
+func (Organization) Policy() ent.Policy { return policy.Organization() }

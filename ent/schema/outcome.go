@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Outcome is one measurement of a project on an indicator for a period:
@@ -80,13 +81,17 @@ func (Outcome) Indexes() []ent.Index {
 }
 
 // Mixin of the Outcome.
-func (Outcome) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}} }
+func (Outcome) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the Outcome.
 func (Outcome) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("PUBLIC"),
 		schema.Comment("A measured result of a project on an indicator for a period. 项目成效。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Project outcomes. 项目成效。"),
 	}
 }
+
+// Policy of the Outcome: see package policy.
+func (Outcome) Policy() ent.Policy { return policy.Outcome() }

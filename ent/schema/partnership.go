@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Partnership is a working relation between two organisations: an agency
@@ -69,13 +70,17 @@ func (Partnership) Indexes() []ent.Index {
 }
 
 // Mixin of the Partnership.
-func (Partnership) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}} }
+func (Partnership) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the Partnership.
 func (Partnership) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("PUBLIC"),
 		schema.Comment("A working relation between two organisations (mentoring, supervision, practice base, co-building). 合作关系。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Partnerships between organisations. 合作关系。"),
 	}
 }
+
+// Policy of the Partnership: see package policy.
+func (Partnership) Policy() ent.Policy { return policy.Partnership() }

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // PartyBuildingLink (党建联建) ties a Party organisation to a partner
@@ -65,13 +66,17 @@ func (PartyBuildingLink) Indexes() []ent.Index {
 }
 
 // Mixin of the PartyBuildingLink.
-func (PartyBuildingLink) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}} }
+func (PartyBuildingLink) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the PartyBuildingLink.
 func (PartyBuildingLink) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("PUBLIC"),
 		schema.Comment("A Party-building link (党建联建) between a Party organisation and a partner organisation."),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Party-building links. 党建联建。"),
 	}
 }
+
+// Policy of the PartyBuildingLink: see package policy.
+func (PartyBuildingLink) Policy() ent.Policy { return policy.PartyBuildingLink() }

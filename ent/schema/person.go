@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Person is a volunteer, social worker or staff member. Everything here but
@@ -19,21 +20,33 @@ type Person struct {
 // Fields of the Person.
 func (Person) Fields() []ent.Field {
 	return []ent.Field{
+		// Fields a viewer may not see resolve to null, so every personal
+		// field is nullable in GraphQL (Optional) even where it is required
+		// on write.
 		field.String("volunteer_number").
 			Unique().
 			NotEmpty().
 			MaxLen(32).
-			Comment("Unified volunteer number: the public-facing identifier. 志愿者编号。").
-			Annotations(entgql.OrderField("VOLUNTEER_NUMBER")),
+			Optional().
+			Comment("Unified volunteer number: the identifier shown outside the person's organisation; null for PARTNER keys. 志愿者编号。").
+			Annotations(entgql.OrderField("VOLUNTEER_NUMBER"), access("IDENTIFIER")),
 		field.String("name").
 			NotEmpty().
 			MaxLen(100).
-			Comment("Full name (personal data). 姓名。"),
+			Optional().
+			Comment("Full name (personal data). 姓名。").
+			Annotations(access("PERSONAL")),
 		field.Enum("gender").
 			Values("MALE", "FEMALE", "UNSPECIFIED").
 			Default("UNSPECIFIED").
-			Comment("Gender (personal data). 性别。"),
-		dateField("birth_date", "Birth date (personal data). 出生日期。"),
+			Optional().
+			Comment("Gender (personal data). 性别。").
+			Annotations(access("PERSONAL")),
+		field.Time("birth_date").
+			Optional().
+			Nillable().
+			Comment("Birth date (personal data). 出生日期。").
+			Annotations(entgql.Type("Date"), access("PERSONAL")),
 		field.Bytes("id_number_ciphertext").
 			Optional().
 			Sensitive().
@@ -49,13 +62,21 @@ func (Person) Fields() []ent.Field {
 		field.String("phone").
 			Optional().
 			MaxLen(20).
-			Comment("Mobile phone (personal data). 手机号。"),
+			Comment("Mobile phone (personal data); masked as 138****1234 for keys that may see the person but not the number. 手机号。").
+			Annotations(access("PHONE")),
+		field.String("address").
+			Optional().
+			MaxLen(300).
+			Comment("Residence (personal data). 居住地址。").
+			Annotations(access("PERSONAL")),
 		field.JSON("skills", []string{}).
 			Optional().
 			Comment("Skills the person offers, e.g. 心理咨询. 技能。"),
 		field.Bool("party_member").
 			Default(false).
-			Comment("Member of the Communist Party of China (personal data). 是否党员。"),
+			Optional().
+			Comment("Member of the Communist Party of China (personal data). 是否党员。").
+			Annotations(access("PERSONAL")),
 		field.Enum("social_work_level").
 			Values("ASSISTANT", "INTERMEDIATE", "SENIOR").
 			Optional().
@@ -64,7 +85,8 @@ func (Person) Fields() []ent.Field {
 		field.String("social_work_certificate").
 			Optional().
 			MaxLen(64).
-			Comment("Certificate number (personal data). 证书编号。"),
+			Comment("Certificate number (personal data). 证书编号。").
+			Annotations(access("PERSONAL")),
 		field.Int("university_id").
 			Optional().
 			Nillable().
@@ -97,13 +119,17 @@ func (Person) Indexes() []ent.Index {
 }
 
 // Mixin of the Person.
-func (Person) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, RestrictedMixin{}} }
+func (Person) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the Person.
 func (Person) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("KEY"),
 		schema.Comment("A volunteer, social worker or staff member. Personal data: readable only with an authorised key. 人员（个人信息，受限）。"),
 		entgql.RelayConnection(),
 		entgql.QueryField("people").Description("People (restricted: needs an API key). 人员（需授权）。"),
 	}
 }
+
+// Policy of the Person: see package policy.
+func (Person) Policy() ent.Policy { return policy.Person() }

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Project is a volunteer or social-work service project, from design
@@ -97,14 +98,18 @@ func (Project) Indexes() []ent.Index {
 }
 
 // Mixin of the Project.
-func (Project) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}} }
+func (Project) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the Project.
 func (Project) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("PUBLIC"),
 		schema.Comment("A volunteer or social-work service project. 服务项目。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Service projects. 服务项目。"),
 		entgql.MultiOrder(),
 	}
 }
+
+// Policy of the Project: see package policy.
+func (Project) Policy() ent.Policy { return policy.Project() }

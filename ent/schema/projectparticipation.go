@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // ProjectParticipation is the edge schema between Project and Organization
@@ -54,13 +55,17 @@ func (ProjectParticipation) Indexes() []ent.Index {
 
 // Mixin of the ProjectParticipation.
 func (ProjectParticipation) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}}
+	return []ent.Mixin{TimeMixin{}}
 }
 
 // Annotations of the ProjectParticipation.
 func (ProjectParticipation) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("PUBLIC"),
 		schema.Comment("An organisation's role in a project. 项目参与方。"),
 		entgql.RelayConnection(),
 	}
 }
+
+// Policy of the ProjectParticipation: see package policy.
+func (ProjectParticipation) Policy() ent.Policy { return policy.ProjectParticipation() }

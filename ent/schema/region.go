@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Region is an administrative division: province down to community and grid,
@@ -74,13 +75,17 @@ func (Region) Indexes() []ent.Index {
 }
 
 // Mixin of the Region.
-func (Region) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}} }
+func (Region) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the Region.
 func (Region) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("PUBLIC"),
 		schema.Comment("An administrative division (GB/T 2260): province, city, district, town/street, community, grid. 行政区划。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Administrative divisions. 行政区划列表。"),
 	}
 }
+
+// Policy of the Region: see package policy.
+func (Region) Policy() ent.Policy { return policy.Public() }

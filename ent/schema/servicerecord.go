@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // ServiceRecord (志愿服务记录) is one person's service time at one activity.
@@ -94,13 +95,17 @@ func (ServiceRecord) Indexes() []ent.Index {
 }
 
 // Mixin of the ServiceRecord.
-func (ServiceRecord) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, RestrictedMixin{}} }
+func (ServiceRecord) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the ServiceRecord.
 func (ServiceRecord) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("KEY"),
 		schema.Comment("A volunteer service record (志愿服务记录): one person's time at one activity (restricted)."),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Volunteer service records (restricted: needs an API key). 志愿服务记录（需授权）。"),
 	}
 }
+
+// Policy of the ServiceRecord: see package policy.
+func (ServiceRecord) Policy() ent.Policy { return policy.ServiceRecord() }

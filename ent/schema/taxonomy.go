@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Taxonomy is a named vocabulary (organisation categories, service domains,
@@ -44,13 +45,17 @@ func (Taxonomy) Edges() []ent.Edge {
 }
 
 // Mixin of the Taxonomy.
-func (Taxonomy) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}} }
+func (Taxonomy) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the Taxonomy.
 func (Taxonomy) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("PUBLIC"),
 		schema.Comment("A controlled vocabulary, e.g. service domains or organisation categories. 分类体系。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Controlled vocabularies. 分类体系。"),
 	}
 }
+
+// Policy of the Taxonomy: see package policy.
+func (Taxonomy) Policy() ent.Policy { return policy.Public() }

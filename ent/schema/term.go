@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Term is one entry of a Taxonomy; terms may nest.
@@ -79,12 +80,16 @@ func (Term) Indexes() []ent.Index {
 }
 
 // Mixin of the Term.
-func (Term) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, WriteProtectedMixin{}} }
+func (Term) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 
 // Annotations of the Term.
 func (Term) Annotations() []schema.Annotation {
 	return []schema.Annotation{
+		access("PUBLIC"),
 		schema.Comment("A term of a controlled vocabulary, e.g. 养老 (elderly care). 分类词条。"),
 		entgql.RelayConnection(),
 	}
 }
+
+// Policy of the Term: see package policy.
+func (Term) Policy() ent.Policy { return policy.Public() }

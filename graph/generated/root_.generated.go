@@ -31,6 +31,7 @@ type ResolverRoot interface {
 	LogServiceHoursPayload() LogServiceHoursPayloadResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
+	Person() PersonResolver
 	Query() QueryResolver
 	ReviewServiceRecordsPayload() ReviewServiceRecordsPayloadResolver
 }
@@ -322,14 +323,17 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
+		Address               func(childComplexity int) int
 		BirthDate             func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		Gender                func(childComplexity int) int
 		ID                    func(childComplexity int) int
+		IDNumber              func(childComplexity int) int
 		Memberships           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MembershipOrder, where *ent.MembershipWhereInput) int
 		Name                  func(childComplexity int) int
 		PartyMember           func(childComplexity int) int
 		Phone                 func(childComplexity int) int
+		Pseudonym             func(childComplexity int) int
 		ServiceRecords        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServiceRecordOrder, where *ent.ServiceRecordWhereInput) int
 		Skills                func(childComplexity int) int
 		SocialWorkCertificate func(childComplexity int) int
@@ -406,6 +410,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Activities         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		AuditEvents        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
 		Indicators         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
 		Needs              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NeedOrder, where *ent.NeedWhereInput) int
 		Node               func(childComplexity int, id int) int
@@ -1841,6 +1846,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartyBuildingLinkEdge.Node(childComplexity), true
 
+	case "Person.address":
+		if e.ComplexityRoot.Person.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Address(childComplexity), true
 	case "Person.birthDate":
 		if e.ComplexityRoot.Person.BirthDate == nil {
 			break
@@ -1865,6 +1876,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.ID(childComplexity), true
+	case "Person.idNumber":
+		if e.ComplexityRoot.Person.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.IDNumber(childComplexity), true
 	case "Person.memberships":
 		if e.ComplexityRoot.Person.Memberships == nil {
 			break
@@ -1894,6 +1911,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Phone(childComplexity), true
+	case "Person.pseudonym":
+		if e.ComplexityRoot.Person.Pseudonym == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Pseudonym(childComplexity), true
 	case "Person.serviceRecords":
 		if e.ComplexityRoot.Person.ServiceRecords == nil {
 			break
@@ -2247,6 +2270,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Activities(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ActivityOrder), args["where"].(*ent.ActivityWhereInput)), true
+	case "Query.auditEvents":
+		if e.ComplexityRoot.Query.AuditEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
 	case "Query.indicators":
 		if e.ComplexityRoot.Query.Indicators == nil {
 			break
@@ -2943,7 +2977,7 @@ directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on 
 """
 A dated service event of a project or organisation. 活动。
 """
-type Activity implements Node {
+type Activity implements Node @access(level: PUBLIC) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -3250,7 +3284,7 @@ input ActivityWhereInput {
 """
 An API key (the secret itself is never stored). API 密钥。
 """
-type ApiKey implements Node @goModel(model: "github.com/tongxing/tongxing/ent.APIKey") {
+type ApiKey implements Node @access(level: ADMIN) @goModel(model: "github.com/tongxing/tongxing/ent.APIKey") {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -3437,7 +3471,7 @@ input ApiKeyWhereInput {
 """
 An audit trail entry: who did what to which entity. 审计记录。
 """
-type AuditEvent implements Node {
+type AuditEvent implements Node @access(level: ADMIN) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -3665,7 +3699,7 @@ scalar Cursor
 """
 A results indicator (IATI results framework). 成效指标。
 """
-type Indicator implements Node {
+type Indicator implements Node @access(level: PUBLIC) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -3948,7 +3982,7 @@ input IndicatorWhereInput {
 """
 A person's membership of an organisation (restricted). 组织成员关系（受限）。
 """
-type Membership implements Node {
+type Membership implements Node @access(level: KEY) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -4126,7 +4160,7 @@ input MembershipWhereInput {
 """
 A resident need (群众需求) to be matched with a provider.
 """
-type Need implements Node {
+type Need implements Node @access(level: PUBLIC) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -4141,9 +4175,9 @@ type Need implements Node {
   """
   title: String!
   """
-  Details, no personal data. 需求描述。
+  Details of the case: ADMIN or the matched organisation's EDITOR only. 需求描述。
   """
-  description: String
+  description: String @access(level: CASE)
   """
   How urgent. 紧急程度。
   """
@@ -4161,9 +4195,9 @@ type Need implements Node {
   """
   resolvedAt: Time
   """
-  How it was resolved. 解决情况。
+  How it was resolved: ADMIN or the matched organisation's EDITOR only. 解决情况。
   """
-  resolutionNote: String
+  resolutionNote: String @access(level: CASE)
   """
   Service domain. 服务领域。
   """
@@ -4432,7 +4466,7 @@ enum OrderDirection {
 """
 A social organisation, social-work agency, volunteer team, Party organisation, university or other body. 组织。
 """
-type Organization implements Node {
+type Organization implements Node @access(level: PUBLIC) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -4997,7 +5031,7 @@ input OrganizationWhereInput {
 """
 A measured result of a project on an indicator for a period. 项目成效。
 """
-type Outcome implements Node {
+type Outcome implements Node @access(level: PUBLIC) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -5292,7 +5326,7 @@ type PageInfo {
 """
 A working relation between two organisations (mentoring, supervision, practice base, co-building). 合作关系。
 """
-type Partnership implements Node {
+type Partnership implements Node @access(level: PUBLIC) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -5509,7 +5543,7 @@ input PartnershipWhereInput {
 """
 A Party-building link (党建联建) between a Party organisation and a partner organisation.
 """
-type PartyBuildingLink implements Node {
+type PartyBuildingLink implements Node @access(level: PUBLIC) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -5710,7 +5744,7 @@ input PartyBuildingLinkWhereInput {
 """
 A volunteer, social worker or staff member. Personal data: readable only with an authorised key. 人员（个人信息，受限）。
 """
-type Person implements Node {
+type Person implements Node @access(level: KEY) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -5721,25 +5755,29 @@ type Person implements Node {
   """
   updatedAt: Time!
   """
-  Unified volunteer number: the public-facing identifier. 志愿者编号。
+  Unified volunteer number: the identifier shown outside the person's organisation; null for PARTNER keys. 志愿者编号。
   """
-  volunteerNumber: String!
+  volunteerNumber: String @access(level: IDENTIFIER)
   """
   Full name (personal data). 姓名。
   """
-  name: String!
+  name: String @access(level: PERSONAL)
   """
   Gender (personal data). 性别。
   """
-  gender: PersonGender!
+  gender: PersonGender @access(level: PERSONAL)
   """
   Birth date (personal data). 出生日期。
   """
-  birthDate: Date
+  birthDate: Date @access(level: PERSONAL)
   """
-  Mobile phone (personal data). 手机号。
+  Mobile phone (personal data); masked as 138****1234 for keys that may see the person but not the number. 手机号。
   """
-  phone: String
+  phone: String @access(level: PHONE)
+  """
+  Residence (personal data). 居住地址。
+  """
+  address: String @access(level: PERSONAL)
   """
   Skills the person offers, e.g. 心理咨询. 技能。
   """
@@ -5747,7 +5785,7 @@ type Person implements Node {
   """
   Member of the Communist Party of China (personal data). 是否党员。
   """
-  partyMember: Boolean!
+  partyMember: Boolean @access(level: PERSONAL)
   """
   Social-work certificate: ASSISTANT 助理社会工作师, INTERMEDIATE 社会工作师, SENIOR 高级社会工作师. 社工职业资格。
   """
@@ -5755,7 +5793,7 @@ type Person implements Node {
   """
   Certificate number (personal data). 证书编号。
   """
-  socialWorkCertificate: String
+  socialWorkCertificate: String @access(level: PERSONAL)
   """
   University the person studies at, if a student. 就读高校。
   """
@@ -5951,6 +5989,8 @@ input PersonWhereInput {
   volunteerNumberContains: String
   volunteerNumberHasPrefix: String
   volunteerNumberHasSuffix: String
+  volunteerNumberIsNil: Boolean
+  volunteerNumberNotNil: Boolean
   volunteerNumberEqualFold: String
   volunteerNumberContainsFold: String
   """
@@ -5967,6 +6007,8 @@ input PersonWhereInput {
   nameContains: String
   nameHasPrefix: String
   nameHasSuffix: String
+  nameIsNil: Boolean
+  nameNotNil: Boolean
   nameEqualFold: String
   nameContainsFold: String
   """
@@ -5976,6 +6018,8 @@ input PersonWhereInput {
   genderNEQ: PersonGender
   genderIn: [PersonGender!]
   genderNotIn: [PersonGender!]
+  genderIsNil: Boolean
+  genderNotNil: Boolean
   """
   birth_date field predicates
   """
@@ -6008,10 +6052,30 @@ input PersonWhereInput {
   phoneEqualFold: String
   phoneContainsFold: String
   """
+  address field predicates
+  """
+  address: String
+  addressNEQ: String
+  addressIn: [String!]
+  addressNotIn: [String!]
+  addressGT: String
+  addressGTE: String
+  addressLT: String
+  addressLTE: String
+  addressContains: String
+  addressHasPrefix: String
+  addressHasSuffix: String
+  addressIsNil: Boolean
+  addressNotNil: Boolean
+  addressEqualFold: String
+  addressContainsFold: String
+  """
   party_member field predicates
   """
   partyMember: Boolean
   partyMemberNEQ: Boolean
+  partyMemberIsNil: Boolean
+  partyMemberNotNil: Boolean
   """
   social_work_level field predicates
   """
@@ -6058,7 +6122,7 @@ input PersonWhereInput {
 """
 A volunteer or social-work service project. 服务项目。
 """
-type Project implements Node {
+type Project implements Node @access(level: PUBLIC) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -6439,7 +6503,7 @@ enum ProjectOrderField {
 """
 An organisation's role in a project. 项目参与方。
 """
-type ProjectParticipation implements Node {
+type ProjectParticipation implements Node @access(level: PUBLIC) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -6809,6 +6873,40 @@ type Query {
     """
     where: ActivityWhereInput
   ): ActivityConnection!
+  """
+  The audit trail (ADMIN only). 审计记录（仅管理员）。
+  """
+  auditEvents(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for AuditEvents returned from the connection.
+    """
+    orderBy: AuditEventOrder
+
+    """
+    Filtering options for AuditEvents returned from the connection.
+    """
+    where: AuditEventWhereInput
+  ): AuditEventConnection!
   """
   Results indicators. 成效指标。
   """
@@ -7187,7 +7285,7 @@ type Query {
 """
 An administrative division (GB/T 2260): province, city, district, town/street, community, grid. 行政区划。
 """
-type Region implements Node {
+type Region implements Node @access(level: PUBLIC) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -7445,7 +7543,7 @@ input RegionWhereInput {
 """
 A volunteer service record (志愿服务记录): one person's time at one activity (restricted).
 """
-type ServiceRecord implements Node {
+type ServiceRecord implements Node @access(level: KEY) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -7724,7 +7822,7 @@ input ServiceRecordWhereInput {
 """
 A controlled vocabulary, e.g. service domains or organisation categories. 分类体系。
 """
-type Taxonomy implements Node {
+type Taxonomy implements Node @access(level: PUBLIC) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -7932,7 +8030,7 @@ input TaxonomyWhereInput {
 """
 A term of a controlled vocabulary, e.g. 养老 (elderly care). 分类词条。
 """
-type Term implements Node {
+type Term implements Node @access(level: PUBLIC) {
   id: ID!
   """
   When the record was created. 记录创建时间。
@@ -8157,6 +8255,35 @@ input TermWhereInput {
   hasChildrenWith: [TermWhereInput!]
 }
 `, BuiltIn: false},
+	{Name: "../access.graphqls", Input: `"""
+Who may read a field (field-level access control, enforced for every field
+of every type). 字段访问级别。
+"""
+enum AccessLevel {
+  "Anyone, without a key. 公开。"
+  PUBLIC
+  "Any valid API key; rows are still limited to the key's scope. 须持密钥。"
+  KEY
+  "Keys other than PARTNER (partners see pseudonyms instead). 非合作方密钥。"
+  IDENTIFIER
+  "PARTNER keys only: a stable pseudonym per partner. 仅合作方（假名）。"
+  PSEUDONYM
+  "ADMIN, or EDITOR of the person's own organisation; null for others. 个人信息。"
+  PERSONAL
+  "As PERSONAL; other keys that may see the person get it masked (138****1234). 手机号（其他角色见掩码）。"
+  PHONE
+  "ADMIN, or EDITOR of the organisation handling the case; null for others. 个案信息。"
+  CASE
+  "ADMIN only. 仅管理员。"
+  ADMIN
+}
+
+"""
+Declares who may read a type's fields (on a type: its default) or one field
+(overrides the type). A type without it exposes nothing.
+"""
+directive @access(level: AccessLevel!) on OBJECT | FIELD_DEFINITION
+`, BuiltIn: false},
 	{Name: "../hours.graphqls", Input: `"""
 One volunteer's time at the activity. 一条服务时长。
 """
@@ -8203,7 +8330,7 @@ input ReviewServiceRecordsInput {
 """
 Result of logServiceHours. 记录结果。
 """
-type LogServiceHoursPayload {
+type LogServiceHoursPayload @access(level: KEY) {
   "The activity. 活动。"
   activity: Activity!
   "How many records were created. 新增条数。"
@@ -8215,7 +8342,7 @@ type LogServiceHoursPayload {
 """
 Result of reviewServiceRecords. 审核结果。
 """
-type ReviewServiceRecordsPayload {
+type ReviewServiceRecordsPayload @access(level: KEY) {
   "How many records were reviewed. 审核条数。"
   count: Int!
   "The reviewed records. 已审核记录。"
@@ -8444,6 +8571,18 @@ type Mutation {
   Change an organisation. Needs a key. 修改组织。
   """
   updateOrganization(id: ID!, input: UpdateOrganizationInput!): Organization!
+}
+`, BuiltIn: false},
+	{Name: "../person.graphqls", Input: `extend type Person {
+  """
+  ID document number (personal data), stored encrypted. 证件号码。
+  """
+  idNumber: String @access(level: PERSONAL)
+  """
+  A stable pseudonym of the person for the calling PARTNER key: the same on every call, different for every partner,
+  null for other keys. 合作方专用假名。
+  """
+  pseudonym: String @access(level: PSEUDONYM)
 }
 `, BuiltIn: false},
 	{Name: "../project.graphqls", Input: `"""
@@ -8698,6 +8837,18 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEventConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9126,6 +9277,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_birthDate(ctx, field)
 	case "phone":
 		return ec.fieldContext_Person_phone(ctx, field)
+	case "address":
+		return ec.fieldContext_Person_address(ctx, field)
 	case "skills":
 		return ec.fieldContext_Person_skills(ctx, field)
 	case "partyMember":
@@ -9140,6 +9293,10 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_memberships(ctx, field)
 	case "serviceRecords":
 		return ec.fieldContext_Person_serviceRecords(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_Person_idNumber(ctx, field)
+	case "pseudonym":
+		return ec.fieldContext_Person_pseudonym(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }

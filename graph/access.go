@@ -1,0 +1,299 @@
+package graph
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/tongxing/tongxing/audit"
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/membership"
+	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/privacy"
+	"github.com/tongxing/tongxing/pii"
+)
+
+// Access levels of the @access directive (graph/access.graphqls).
+const (
+	levelPrivate    = "" // no declaration: nobody reads it
+	levelPublic     = "PUBLIC"
+	levelKey        = "KEY"
+	levelIdentifier = "IDENTIFIER"
+	levelPseudonym  = "PSEUDONYM"
+	levelPersonal   = "PERSONAL"
+	levelPhone      = "PHONE"
+	levelCase       = "CASE"
+	levelAdmin      = "ADMIN"
+)
+
+// AccessTable maps type and field to the declared access level. It is built
+// from the schema's @access directives, so the schema is the one place
+// where field rules are written.
+type AccessTable map[string]map[string]string
+
+// Level is the level of typ.field; structural types (Query, Mutation,
+// connections, edges, page info, introspection) carry no data of their own
+// and are public, their rows being filtered by the row rules.
+func (t AccessTable) Level(typ, field string) string {
+	if fields, ok := t[typ]; ok {
+		return fields[field]
+	}
+	if structural(typ) {
+		return levelPublic
+	}
+	return levelPrivate
+}
+
+func structural(typ string) bool {
+	return typ == "Query" || typ == "Mutation" || typ == "PageInfo" || strings.HasPrefix(typ, "__") ||
+		strings.HasSuffix(typ, "Connection") || strings.HasSuffix(typ, "Edge")
+}
+
+// NewAccessTable reads the @access declarations of every object type.
+func NewAccessTable(schema *ast.Schema) AccessTable {
+	t := AccessTable{}
+	for name, def := range schema.Types {
+		if def.Kind != ast.Object {
+			continue
+		}
+		typeLevel, declared := accessLevel(def.Directives)
+		if !declared && structural(name) {
+			continue
+		}
+		fields := map[string]string{}
+		for _, f := range def.Fields {
+			if l, ok := accessLevel(f.Directives); ok {
+				fields[f.Name] = l
+			} else {
+				fields[f.Name] = typeLevel
+			}
+		}
+		t[name] = fields
+	}
+	return t
+}
+
+func accessLevel(list ast.DirectiveList) (string, bool) {
+	d := list.ForName("access")
+	if d == nil {
+		return levelPrivate, false
+	}
+	if a := d.Arguments.ForName("level"); a != nil && a.Value != nil {
+		return a.Value.Raw, true
+	}
+	return levelPrivate, false
+}
+
+// accessControl enforces the table on every field a response contains,
+// and records reads of personal data in the audit trail.
+type accessControl struct {
+	table  AccessTable
+	client *ent.Client
+	keys   *pii.Keys
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.FieldInterceptor
+	graphql.ResponseInterceptor
+} = accessControl{}
+
+func (accessControl) ExtensionName() string                  { return "AccessControl" }
+func (accessControl) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (a accessControl) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return next(ctx)
+	}
+	level := a.table.Level(fc.Object, fc.Field.Name)
+	if level == levelPublic {
+		return next(ctx)
+	}
+	v := auth.FromContext(ctx)
+	switch {
+	case level == levelPrivate:
+		return nil, auth.ErrForbidden
+	case v == nil && level == levelCase:
+		return nil, nil // on a public row: the row shows, the case stays hidden
+	case v == nil:
+		return nil, auth.ErrUnauthenticated
+	}
+	partner := v.Role == auth.RolePartner && !v.System
+	switch level {
+	case levelKey:
+		return next(ctx)
+	case levelAdmin:
+		if v.Admin() {
+			return next(ctx)
+		}
+		return nil, auth.ErrForbidden
+	case levelIdentifier:
+		if partner {
+			return nil, nil
+		}
+		return next(ctx)
+	case levelPseudonym:
+		if !partner {
+			return nil, nil
+		}
+		return next(ctx)
+	case levelPersonal, levelPhone:
+		p, ok := parentAs[*ent.Person](fc)
+		if !ok {
+			return nil, auth.ErrForbidden
+		}
+		full, err := seesPerson(ctx, a.client, v, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if full {
+			readLogFrom(ctx).add(p.ID)
+			return next(ctx)
+		}
+		if level == levelPhone && !partner {
+			res, err := next(ctx)
+			if s, ok := res.(string); ok && err == nil && s != "" {
+				return pii.MaskPhone(s), nil
+			}
+			return nil, err
+		}
+		return nil, nil
+	case levelCase:
+		n, ok := parentAs[*ent.Need](fc)
+		if !ok {
+			return nil, auth.ErrForbidden
+		}
+		ok, err := handlesCase(ctx, a.client, v, n.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return next(ctx)
+		}
+		return nil, nil
+	}
+	return nil, auth.ErrForbidden
+}
+
+// seesPerson reports whether v may read p's personal data: ADMIN, or an
+// EDITOR of an organisation (within its scope) the person belongs to.
+func seesPerson(ctx context.Context, c *ent.Client, v *auth.Viewer, personID int) (bool, error) {
+	if v.Admin() {
+		return true, nil
+	}
+	if v.Role != auth.RoleEditor || len(v.Scope) == 0 {
+		return false, nil
+	}
+	members, err := v.Memo("members-in-scope", func() (any, error) {
+		ids, err := c.Membership.Query().
+			Where(membership.OrganizationIDIn(v.Scope...)).
+			Select(membership.FieldPersonID).
+			Ints(privacy.DecisionContext(ctx, privacy.Allow))
+		set := make(map[int]bool, len(ids))
+		for _, id := range ids {
+			set[id] = true
+		}
+		return set, err
+	})
+	if err != nil {
+		return false, err
+	}
+	return members.(map[int]bool)[personID], nil
+}
+
+// handlesCase reports whether v may read a need's case details: ADMIN, or
+// an EDITOR whose scope holds the organisation the need is matched to. The
+// matched organisation is looked up, not read off the loaded need: queries
+// select only the columns a request asks for.
+func handlesCase(ctx context.Context, c *ent.Client, v *auth.Viewer, needID int) (bool, error) {
+	if v.Admin() {
+		return true, nil
+	}
+	if v.Role != auth.RoleEditor || len(v.Scope) == 0 {
+		return false, nil
+	}
+	n, err := c.Need.Query().Where(need.ID(needID), need.MatchedOrganizationIDIn(v.Scope...)).
+		Exist(privacy.DecisionContext(ctx, privacy.Allow))
+	return n, err
+}
+
+// parentAs finds the object whose field is being resolved.
+func parentAs[T any](fc *graphql.FieldContext) (T, bool) {
+	var zero T
+	for p := fc.Parent; p != nil; p = p.Parent {
+		switch r := p.Result.(type) {
+		case T:
+			return r, true
+		case *T:
+			if r != nil {
+				return *r, true
+			}
+		case *ent.Noder:
+			if r != nil {
+				if t, ok := (*r).(T); ok {
+					return t, true
+				}
+			}
+		}
+		if p.Index == nil && p.Result != nil {
+			// Only list elements sit between an object and its fields.
+			break
+		}
+	}
+	return zero, false
+}
+
+// readLog collects the people whose personal data one response revealed.
+type readLog struct {
+	mu  sync.Mutex
+	ids map[int]bool
+}
+
+type readLogKey struct{}
+
+func readLogFrom(ctx context.Context) *readLog {
+	l, _ := ctx.Value(readLogKey{}).(*readLog)
+	if l == nil {
+		return &readLog{ids: map[int]bool{}}
+	}
+	return l
+}
+
+func (l *readLog) add(id int) {
+	l.mu.Lock()
+	l.ids[id] = true
+	l.mu.Unlock()
+}
+
+// InterceptResponse writes one audit event per response that revealed
+// personal data to a key: who, when, how many people (and which one, when
+// it was one).
+func (a accessControl) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	log := &readLog{ids: map[int]bool{}}
+	rsp := next(context.WithValue(ctx, readLogKey{}, log))
+	v := auth.FromContext(ctx)
+	if len(log.ids) == 0 || v == nil || v.System || rsp == nil || rsp.Data == nil {
+		return rsp
+	}
+	ev := audit.Event{Action: "readPersonalData", EntityType: "Person", Count: len(log.ids)}
+	if len(log.ids) == 1 {
+		for id := range log.ids {
+			ev.EntityID = id
+		}
+	}
+	c := ent.FromContext(ctx)
+	if c == nil {
+		c = a.client
+	}
+	if err := audit.Record(ctx, c, ev); err != nil {
+		// Personal data must not leave without its audit record.
+		return &graphql.Response{Errors: gqlerror.List{graphql.DefaultErrorPresenter(ctx, err)}}
+	}
+	return rsp
+}

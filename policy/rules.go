@@ -1,0 +1,449 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/membership"
+	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/outcome"
+	"github.com/tongxing/tongxing/ent/partnership"
+	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/privacy"
+	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/projectparticipation"
+	"github.com/tongxing/tongxing/ent/servicerecord"
+)
+
+// The roles, in short (docs/security.md has the full table):
+//   anonymous  reads the public registers; writes nothing
+//   PARTNER    reads its own university's students (as pseudonyms) and their records; writes nothing
+//   EDITOR     writes within its organisation and those under it (its scope)
+//   REVIEWER   reviews service records of activities within its scope
+//   ADMIN      everything
+
+func forbidden(format string, args ...any) error {
+	return fmt.Errorf("%w: %w: %s", privacy.Deny, auth.ErrForbidden, fmt.Sprintf(format, args...))
+}
+
+func unauthenticated() error {
+	return fmt.Errorf("%w: %w", privacy.Deny, auth.ErrUnauthenticated)
+}
+
+// allowAll is the context rules use for their own look-ups, which must see
+// every row to judge the mutation (a filtered look-up would judge too little).
+func allowAll(ctx context.Context) context.Context { return privacy.DecisionContext(ctx, privacy.Allow) }
+
+// writes is the common head of every mutation policy: no key, no write;
+// partners never write; ADMIN writes anything. Editors and reviewers fall
+// through to the entity's own rule, and are refused when none allows them.
+func writes(rules ...privacy.MutationRule) privacy.MutationPolicy {
+	head := privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+		v := auth.FromContext(ctx)
+		switch {
+		case v == nil:
+			return unauthenticated()
+		case v.Admin():
+			return privacy.Allow
+		case v.Role == auth.RolePartner:
+			return forbidden("partner keys are read-only")
+		}
+		return privacy.Skip
+	})
+	tail := privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+		return forbidden("%s %s is outside the key's scope", m.Op(), m.Type())
+	})
+	return append(append(privacy.MutationPolicy{head}, rules...), tail)
+}
+
+// editor applies fn to EDITOR keys only.
+func editor(fn func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error)) privacy.MutationRule {
+	return role(auth.RoleEditor, fn)
+}
+
+func role(r auth.Role, fn func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error)) privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+		v := auth.FromContext(ctx)
+		if v == nil || v.Role != r {
+			return privacy.Skip
+		}
+		ok, err := fn(ctx, v, m)
+		switch {
+		case err != nil:
+			return err
+		case ok:
+			return privacy.Allow
+		}
+		return privacy.Skip
+	})
+}
+
+func allInScope(v *auth.Viewer, ids ...int) bool {
+	if len(ids) == 0 {
+		return false
+	}
+	for _, id := range ids {
+		if !v.InScope(id) {
+			return false
+		}
+	}
+	return true
+}
+
+// Public is the policy of the public registers that only ADMIN maintains
+// (regions, taxonomies, terms, indicators).
+func Public() ent.Policy {
+	return privacy.Policy{Mutation: writes()}
+}
+
+// Organization: an editor creates organisations under its own and changes
+// those within its scope.
+func Organization() ent.Policy {
+	return privacy.Policy{Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+		om := m.(*ent.OrganizationMutation)
+		if parent, ok := om.ParentID(); ok && !v.InScope(parent) {
+			return false, nil
+		}
+		if om.Op().Is(ent.OpCreate) {
+			parent, ok := om.ParentID()
+			return ok && v.InScope(parent), nil
+		}
+		ids, err := om.IDs(allowAll(ctx))
+		return allInScope(v, ids...), err
+	}))}
+}
+
+// PartyBuildingLink: either side within the editor's scope.
+func PartyBuildingLink() ent.Policy {
+	return privacy.Policy{Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+		lm := m.(*ent.PartyBuildingLinkMutation)
+		if lm.Op().Is(ent.OpCreate) {
+			party, _ := lm.PartyOrganizationID()
+			partner, _ := lm.PartnerID()
+			return v.InScope(party) || v.InScope(partner), nil
+		}
+		ids, err := lm.IDs(allowAll(ctx))
+		if err != nil || len(ids) == 0 {
+			return false, err
+		}
+		n, err := lm.Client().PartyBuildingLink.Query().Where(partybuildinglink.IDIn(ids...),
+			partybuildinglink.Or(partybuildinglink.PartyOrganizationIDIn(v.Scope...), partybuildinglink.PartnerIDIn(v.Scope...))).Count(allowAll(ctx))
+		return n == len(ids), err
+	}))}
+}
+
+// Partnership: either side within the editor's scope.
+func Partnership() ent.Policy {
+	return privacy.Policy{Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+		pm := m.(*ent.PartnershipMutation)
+		if pm.Op().Is(ent.OpCreate) {
+			org, _ := pm.OrganizationID()
+			partner, _ := pm.PartnerID()
+			return v.InScope(org) || v.InScope(partner), nil
+		}
+		ids, err := pm.IDs(allowAll(ctx))
+		if err != nil || len(ids) == 0 {
+			return false, err
+		}
+		n, err := pm.Client().Partnership.Query().Where(partnership.IDIn(ids...),
+			partnership.Or(partnership.OrganizationIDIn(v.Scope...), partnership.PartnerIDIn(v.Scope...))).Count(allowAll(ctx))
+		return n == len(ids), err
+	}))}
+}
+
+// ledInScope reports whether every project is led by an organisation in scope.
+func ledInScope(ctx context.Context, c *ent.Client, v *auth.Viewer, projectIDs ...int) (bool, error) {
+	if len(projectIDs) == 0 {
+		return false, nil
+	}
+	n, err := c.Project.Query().Where(project.IDIn(projectIDs...), project.HasParticipationsWith(
+		projectparticipation.RoleEQ(projectparticipation.RoleLEAD), projectparticipation.OrganizationIDIn(v.Scope...))).Count(allowAll(ctx))
+	return n == len(uniq(projectIDs)), err
+}
+
+func uniq(ids []int) []int {
+	seen := map[int]bool{}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Project: an editor may start a project (its LEAD participation, which
+// must be in scope, is checked as it is written) and change projects its
+// scope leads.
+func Project() ent.Policy {
+	return privacy.Policy{Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+		pm := m.(*ent.ProjectMutation)
+		if pm.Op().Is(ent.OpCreate) {
+			return true, nil
+		}
+		ids, err := pm.IDs(allowAll(ctx))
+		if err != nil {
+			return false, err
+		}
+		return ledInScope(ctx, pm.Client(), v, ids...)
+	}))}
+}
+
+// ProjectParticipation: an editor adds its own organisation, or changes the
+// participants of a project its scope leads.
+func ProjectParticipation() ent.Policy {
+	return privacy.Policy{Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+		pm := m.(*ent.ProjectParticipationMutation)
+		if pm.Op().Is(ent.OpCreate) {
+			org, _ := pm.OrganizationID()
+			role, _ := pm.Role()
+			prj, _ := pm.ProjectID()
+			if role == projectparticipation.RoleLEAD {
+				return v.InScope(org), nil
+			}
+			if v.InScope(org) {
+				return true, nil
+			}
+			return ledInScope(ctx, pm.Client(), v, prj)
+		}
+		ids, err := pm.IDs(allowAll(ctx))
+		if err != nil || len(ids) == 0 {
+			return len(ids) == 0 && err == nil, err
+		}
+		prjs, err := pm.Client().ProjectParticipation.Query().Where(projectparticipation.IDIn(ids...)).
+			Select(projectparticipation.FieldProjectID).Ints(allowAll(ctx))
+		if err != nil {
+			return false, err
+		}
+		return ledInScope(ctx, pm.Client(), v, prjs...)
+	}))}
+}
+
+// Activity: organised by an organisation within the editor's scope.
+func Activity() ent.Policy {
+	return privacy.Policy{Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+		am := m.(*ent.ActivityMutation)
+		if org, ok := am.OrganizationID(); ok && !v.InScope(org) {
+			return false, nil
+		}
+		if am.Op().Is(ent.OpCreate) {
+			return true, nil
+		}
+		ids, err := am.IDs(allowAll(ctx))
+		if err != nil || len(ids) == 0 {
+			return false, err
+		}
+		n, err := am.Client().Activity.Query().Where(activity.IDIn(ids...), activity.OrganizationIDIn(v.Scope...)).Count(allowAll(ctx))
+		return n == len(ids), err
+	}))}
+}
+
+// Outcome: of a project the editor's scope leads.
+func Outcome() ent.Policy {
+	return privacy.Policy{Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+		om := m.(*ent.OutcomeMutation)
+		if om.Op().Is(ent.OpCreate) {
+			prj, _ := om.ProjectID()
+			return ledInScope(ctx, om.Client(), v, prj)
+		}
+		ids, err := om.IDs(allowAll(ctx))
+		if err != nil || len(ids) == 0 {
+			return false, err
+		}
+		prjs, err := om.Client().Outcome.Query().Where(outcome.IDIn(ids...)).Select(outcome.FieldProjectID).Ints(allowAll(ctx))
+		if err != nil {
+			return false, err
+		}
+		return ledInScope(ctx, om.Client(), v, prjs...)
+	}))}
+}
+
+// Need: editors record needs, and work on those matched to their scope or
+// not yet matched.
+func Need() ent.Policy {
+	return privacy.Policy{Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+		nm := m.(*ent.NeedMutation)
+		if org, ok := nm.MatchedOrganizationID(); ok && !v.InScope(org) {
+			return false, nil
+		}
+		if nm.Op().Is(ent.OpCreate) {
+			return true, nil
+		}
+		ids, err := nm.IDs(allowAll(ctx))
+		if err != nil || len(ids) == 0 {
+			return false, err
+		}
+		n, err := nm.Client().Need.Query().Where(need.IDIn(ids...),
+			need.Or(need.MatchedOrganizationIDIsNil(), need.MatchedOrganizationIDIn(v.Scope...))).Count(allowAll(ctx))
+		return n == len(ids), err
+	}))}
+}
+
+// ServiceRecord: the organiser records (EDITOR creates records for
+// activities in scope) and the organiser proves (REVIEWER reviews them).
+// Records are never deleted.
+func ServiceRecord() ent.Policy {
+	inScope := func(ctx context.Context, v *auth.Viewer, sm *ent.ServiceRecordMutation) (bool, error) {
+		ids, err := sm.IDs(allowAll(ctx))
+		if err != nil || len(ids) == 0 {
+			return false, err
+		}
+		n, err := sm.Client().ServiceRecord.Query().Where(servicerecord.IDIn(ids...),
+			servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...))).Count(allowAll(ctx))
+		return n == len(ids), err
+	}
+	return privacy.Policy{
+		Mutation: writes(
+			privacy.OnMutationOperation(privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
+				return forbidden("service records are corrected, never deleted")
+			}), ent.OpDelete|ent.OpDeleteOne),
+			editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+				sm := m.(*ent.ServiceRecordMutation)
+				if !sm.Op().Is(ent.OpCreate) {
+					return false, nil
+				}
+				act, _ := sm.ActivityID()
+				n, err := sm.Client().Activity.Query().Where(activity.ID(act), activity.OrganizationIDIn(v.Scope...)).Count(allowAll(ctx))
+				return n == 1, err
+			}),
+			role(auth.RoleReviewer, func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+				sm := m.(*ent.ServiceRecordMutation)
+				if !sm.Op().Is(ent.OpUpdate | ent.OpUpdateOne) {
+					return false, nil
+				}
+				return inScope(ctx, v, sm)
+			}),
+		),
+		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
+			sq := q.(*ent.ServiceRecordQuery)
+			if v.Role == auth.RolePartner {
+				sq.Where(servicerecord.HasPersonWith(person.UniversityID(v.OrganizationID)))
+				return
+			}
+			sq.Where(servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...)))
+		})},
+	}
+}
+
+// Person: editors and reviewers see the people of their scope (members, or
+// volunteers at its activities); a partner sees its own students; which
+// fields of them is decided per field (graph/access.go).
+func Person() ent.Policy {
+	return privacy.Policy{
+		Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+			pm := m.(*ent.PersonMutation)
+			if pm.Op().Is(ent.OpCreate) {
+				return true, nil
+			}
+			ids, err := pm.IDs(allowAll(ctx))
+			if err != nil || len(ids) == 0 {
+				return false, err
+			}
+			n, err := pm.Client().Person.Query().Where(person.IDIn(ids...),
+				person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...))).Count(allowAll(ctx))
+			return n == len(ids), err
+		})),
+		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
+			pq := q.(*ent.PersonQuery)
+			if v.Role == auth.RolePartner {
+				pq.Where(person.UniversityID(v.OrganizationID))
+				return
+			}
+			pq.Where(person.Or(
+				person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...)),
+				person.HasServiceRecordsWith(servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...))),
+			))
+		})},
+	}
+}
+
+// Membership: within the editor's or reviewer's scope; a partner sees its
+// students' memberships.
+func Membership() ent.Policy {
+	return privacy.Policy{
+		Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+			mm := m.(*ent.MembershipMutation)
+			if org, ok := mm.OrganizationID(); ok && !v.InScope(org) {
+				return false, nil
+			}
+			if mm.Op().Is(ent.OpCreate) {
+				return true, nil
+			}
+			ids, err := mm.IDs(allowAll(ctx))
+			if err != nil || len(ids) == 0 {
+				return false, err
+			}
+			n, err := mm.Client().Membership.Query().Where(membership.IDIn(ids...), membership.OrganizationIDIn(v.Scope...)).Count(allowAll(ctx))
+			return n == len(ids), err
+		})),
+		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
+			mq := q.(*ent.MembershipQuery)
+			if v.Role == auth.RolePartner {
+				mq.Where(membership.HasPersonWith(person.UniversityID(v.OrganizationID)))
+				return
+			}
+			mq.Where(membership.OrganizationIDIn(v.Scope...))
+		})},
+	}
+}
+
+// AdminOnly is the policy of credentials: ADMIN reads and writes them.
+func AdminOnly() ent.Policy {
+	return privacy.Policy{
+		Mutation: writes(),
+		Query:    privacy.QueryPolicy{adminRead()},
+	}
+}
+
+// AuditEvent: every authenticated write appends one; nobody changes or
+// deletes them; only ADMIN reads them.
+func AuditEvent() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+			v := auth.FromContext(ctx)
+			switch {
+			case v == nil:
+				return unauthenticated()
+			case !m.Op().Is(ent.OpCreate):
+				return forbidden("the audit trail is append-only")
+			}
+			return privacy.Allow
+		})},
+		Query: privacy.QueryPolicy{adminRead()},
+	}
+}
+
+func adminRead() privacy.QueryRule {
+	return privacy.QueryRuleFunc(func(ctx context.Context, _ ent.Query) error {
+		v := auth.FromContext(ctx)
+		switch {
+		case v == nil:
+			return unauthenticated()
+		case v.Admin():
+			return privacy.Allow
+		}
+		return forbidden("ADMIN only")
+	})
+}
+
+// restrictedRead refuses anonymous callers, lets ADMIN read everything and
+// narrows everyone else's query with filter — so a row outside the scope is
+// simply absent, never a tell-tale error.
+func restrictedRead(filter func(v *auth.Viewer, q ent.Query)) privacy.QueryRule {
+	return privacy.QueryRuleFunc(func(ctx context.Context, q ent.Query) error {
+		v := auth.FromContext(ctx)
+		switch {
+		case v == nil:
+			return unauthenticated()
+		case v.Admin():
+			return privacy.Allow
+		}
+		filter(v, q)
+		return privacy.Skip
+	})
+}

@@ -1,0 +1,362 @@
+package server_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/tongxing/tongxing/apikeys"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/apikey"
+	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/membership"
+	"github.com/tongxing/tongxing/graph"
+	"github.com/tongxing/tongxing/pii"
+)
+
+// restrictedFields is every field of the types that hold personal data,
+// with its declared access level. The schema walk below fails when a field
+// is added to one of these types without being classified here, so no new
+// field reaches clients unreviewed.
+var restrictedFields = map[string]string{
+	"Person.id": "KEY", "Person.createdAt": "KEY", "Person.updatedAt": "KEY",
+	"Person.volunteerNumber": "IDENTIFIER", "Person.pseudonym": "PSEUDONYM",
+	"Person.name": "PERSONAL", "Person.gender": "PERSONAL", "Person.birthDate": "PERSONAL", "Person.idNumber": "PERSONAL",
+	"Person.address": "PERSONAL", "Person.partyMember": "PERSONAL", "Person.socialWorkCertificate": "PERSONAL",
+	"Person.phone": "PHONE", "Person.skills": "KEY", "Person.socialWorkLevel": "KEY",
+	"Person.university": "KEY", "Person.memberships": "KEY", "Person.serviceRecords": "KEY",
+	"ServiceRecord.id": "KEY", "ServiceRecord.createdAt": "KEY", "ServiceRecord.updatedAt": "KEY", "ServiceRecord.servedOn": "KEY",
+	"ServiceRecord.minutes": "KEY", "ServiceRecord.content": "KEY", "ServiceRecord.recordedBy": "KEY", "ServiceRecord.status": "KEY",
+	"ServiceRecord.reviewedBy": "KEY", "ServiceRecord.reviewedAt": "KEY", "ServiceRecord.reviewNote": "KEY",
+	"ServiceRecord.person": "KEY", "ServiceRecord.activity": "KEY",
+	"Membership.id": "KEY", "Membership.createdAt": "KEY", "Membership.updatedAt": "KEY", "Membership.role": "KEY",
+	"Membership.joinedOn": "KEY", "Membership.leftOn": "KEY", "Membership.person": "KEY", "Membership.organization": "KEY",
+	"Need.description": "CASE", "Need.resolutionNote": "CASE",
+}
+
+func TestEveryTypeDeclaresAccess(t *testing.T) {
+	schema := graph.NewSchema(nil, nil).Schema()
+	table := graph.NewAccessTable(schema)
+	var undeclared, unclassified []string
+	for name, def := range schema.Types {
+		if def.Kind != ast.Object || strings.HasPrefix(name, "__") || name == "Query" || name == "Mutation" || name == "PageInfo" ||
+			strings.HasSuffix(name, "Connection") || strings.HasSuffix(name, "Edge") {
+			continue
+		}
+		if def.Directives.ForName("access") == nil {
+			undeclared = append(undeclared, name)
+		}
+		for _, f := range def.Fields {
+			key := name + "." + f.Name
+			level := table.Level(name, f.Name)
+			want, listed := restrictedFields[key]
+			switch {
+			case listed && level != want:
+				t.Errorf("%s is %s in the schema, %s here", key, level, want)
+			case !listed && level != "PUBLIC" && (name == "Person" || name == "ServiceRecord" || name == "Membership"):
+				unclassified = append(unclassified, key+" ("+level+")")
+			}
+		}
+	}
+	sort.Strings(undeclared)
+	sort.Strings(unclassified)
+	if len(undeclared) > 0 {
+		t.Errorf("types without @access (nothing of them is readable): %v", undeclared)
+	}
+	if len(unclassified) > 0 {
+		t.Errorf("fields of personal-data types not classified in restrictedFields: %v", unclassified)
+	}
+	if table.Level("SomeNewType", "field") != "" {
+		t.Error("an undeclared type must be private")
+	}
+}
+
+type roleKey struct {
+	name string
+	key  string
+	role apikey.Role
+}
+
+// accessFixture adds memberships, a student, ID numbers and role keys.
+func accessFixture(t *testing.T, a *api) (keys map[string]string) {
+	t.Helper()
+	ctx, c, fx := a.sys(), a.db.Client, a.fx
+	pk, err := pii.NewKeys(testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range fx.volunteers {
+		ct, hash, _ := pk.SealIDNumber(fmt.Sprintf("33041119900101%03d%d", i, i))
+		upd := c.Person.UpdateOne(v).SetIDNumberCiphertext(ct).SetIDNumberHash(hash).SetAddress("新塍镇某村").
+			SetBirthDate(time.Date(1990, 1, 1+i, 0, 0, 0, 0, time.UTC))
+		if i == 1 {
+			upd.SetUniversityID(fx.university.ID)
+		}
+		if err := upd.Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk := func(p *ent.Person, o *ent.Organization) {
+		if err := c.Membership.Create().SetPerson(p).SetOrganization(o).SetRole(membership.RoleVOLUNTEER).SetJoinedOn(fx.activity.StartsAt).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk(fx.volunteers[0], fx.agency)
+	mk(fx.volunteers[1], fx.agency)
+	mk(fx.volunteers[2], fx.team)
+	keys = map[string]string{"anonymous": "", "admin": a.key}
+	for _, rk := range []struct {
+		name string
+		role apikey.Role
+		org  *ent.Organization
+	}{
+		{"editor-agency", apikey.RoleEDITOR, fx.agency},
+		{"editor-team", apikey.RoleEDITOR, fx.team},
+		{"reviewer-agency", apikey.RoleREVIEWER, fx.agency},
+		{"partner", apikey.RolePARTNER, fx.university},
+	} {
+		id := rk.org.ID
+		secret, _, err := apikeys.Create(ctx, c, rk.name, apikeys.CreateOptions{Role: rk.role, OrganizationID: &id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys[rk.name] = secret
+	}
+	return keys
+}
+
+// outcome of reading one field: its value, null, or an error code.
+func outcomeOf(r response, field string) string {
+	if len(r.Errors) > 0 {
+		return "error:" + r.code()
+	}
+	node, _ := r.Data["node"].(map[string]any)
+	if node == nil {
+		return "absent"
+	}
+	v := node[field]
+	if v == nil {
+		return "null"
+	}
+	s := fmt.Sprint(v)
+	if strings.Contains(s, "****") {
+		return "masked"
+	}
+	return "value"
+}
+
+// TestFieldAccessByRole walks every scalar field of Person and Need in the
+// schema and reads it as every role, comparing with what the declared level
+// allows: the schema-walking proof that no role but ADMIN or the person's
+// own organisation's EDITOR reads a name, ID number or phone.
+func TestFieldAccessByRole(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		keys := accessFixture(t, a)
+		schema := graph.NewSchema(nil, nil).Schema()
+		table := graph.NewAccessTable(schema)
+		fx := a.fx
+
+		// Who sees the row of volunteers[0] (member of the agency) and of
+		// volunteers[1] (member of the agency, student of the university).
+		rowVisible := map[string]bool{"admin": true, "editor-agency": true, "reviewer-agency": true}
+		expect := func(level, role string, member, student bool) string {
+			if role == "anonymous" {
+				return "error:UNAUTHENTICATED"
+			}
+			visible := rowVisible[role] || (role == "partner" && student)
+			if !visible {
+				return "error:NOT_FOUND"
+			}
+			full := role == "admin" || (role == "editor-agency" && member)
+			switch level {
+			case "KEY":
+				return "value"
+			case "IDENTIFIER":
+				return map[bool]string{true: "null", false: "value"}[role == "partner"]
+			case "PSEUDONYM":
+				return map[bool]string{true: "value", false: "null"}[role == "partner"]
+			case "PERSONAL":
+				return map[bool]string{true: "value", false: "null"}[full]
+			case "PHONE":
+				if full {
+					return "value"
+				}
+				if role == "partner" {
+					return "null"
+				}
+				return "masked"
+			}
+			return "?"
+		}
+		for _, target := range []struct {
+			p       *ent.Person
+			student bool
+		}{{fx.volunteers[0], false}, {fx.volunteers[1], true}} {
+			for _, f := range schema.Types["Person"].Fields {
+				if k := schema.Types[f.Type.Name()].Kind; k != ast.Scalar && k != ast.Enum {
+					continue
+				}
+				if f.Name == "skills" || f.Name == "socialWorkLevel" || f.Name == "socialWorkCertificate" || f.Name == "partyMember" {
+					// Values may legitimately be empty for the fixture people; their
+					// levels are checked by TestEveryTypeDeclaresAccess.
+					continue
+				}
+				level := table.Level("Person", f.Name)
+				for role, key := range keys {
+					r := a.post(key, fmt.Sprintf(`query($id:ID!){ node(id:$id) { ... on Person { %s } } }`, f.Name), map[string]any{"id": id(target.p.ID)})
+					got := outcomeOf(r, f.Name)
+					if want := expect(level, role, true, target.student); got != want {
+						t.Errorf("%s reading Person.%s (%s) of %s: got %s, want %s (%s)", role, f.Name, level, target.p.VolunteerNumber, got, want, r.Raw)
+					}
+					if role != "admin" && role != "editor-agency" {
+						for _, secret := range []string{target.p.Name, target.p.Phone, "330411199001"} {
+							if strings.Contains(r.Raw, secret) {
+								t.Errorf("%s read %q through Person.%s", role, secret, f.Name)
+							}
+						}
+					}
+				}
+			}
+		}
+
+		// Pseudonyms: stable for one partner, different for another.
+		r := a.post(keys["partner"], `query($id:ID!){ node(id:$id) { ... on Person { pseudonym } } }`, map[string]any{"id": id(fx.volunteers[1].ID)})
+		p1 := r.Data["node"].(map[string]any)["pseudonym"]
+		r = a.post(keys["partner"], `query($id:ID!){ node(id:$id) { ... on Person { pseudonym } } }`, map[string]any{"id": id(fx.volunteers[1].ID)})
+		if p1 == nil || r.Data["node"].(map[string]any)["pseudonym"] != p1 {
+			t.Errorf("pseudonym not stable: %v", r.Raw)
+		}
+
+		// Case details of a need: the matched organisation's editor and ADMIN only.
+		n, err := a.db.Client.Need.Create().SetTitle("独居老人助餐").SetDescription("老人独居，行动不便").SetDomain(fx.elderly).
+			SetRegion(fx.town).SetMatchedOrganization(fx.agency).SetOpenedAt(fx.activity.StartsAt).Save(a.sys())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for role, want := range map[string]string{"anonymous": "null", "admin": "value", "editor-agency": "value", "editor-team": "null", "reviewer-agency": "null", "partner": "null"} {
+			r := a.post(keys[role], `query($id:ID!){ node(id:$id) { ... on Need { title description } } }`, map[string]any{"id": id(n.ID)})
+			if got := outcomeOf(r, "description"); got != want {
+				t.Errorf("%s reading Need.description: %s, want %s (%s)", role, got, want, r.Raw)
+			}
+		}
+	})
+}
+
+func TestRowScopes(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		keys := accessFixture(t, a)
+		count := func(key, q, path string) int {
+			r := a.post(key, q, nil)
+			if len(r.Errors) > 0 {
+				t.Fatalf("%s: %s", q, r.Raw)
+			}
+			return int(r.Data[path].(map[string]any)["totalCount"].(float64))
+		}
+		for role, want := range map[string]int{"admin": 3, "editor-agency": 2, "editor-team": 1, "reviewer-agency": 2, "partner": 1} {
+			if got := count(keys[role], `{ people { totalCount } }`, "people"); got != want {
+				t.Errorf("%s sees %d people, want %d", role, got, want)
+			}
+		}
+		// A key outside the person's scope gets nothing back, as for a
+		// person that does not exist.
+		r := a.post(keys["editor-team"], `query($id:ID!){ node(id:$id) { id } }`, map[string]any{"id": id(a.fx.volunteers[0].ID)})
+		if r.code() != "NOT_FOUND" {
+			t.Errorf("out-of-scope person: %s", r.Raw)
+		}
+		// Audit trail: ADMIN only.
+		if r := a.post(keys["editor-agency"], `{ auditEvents { totalCount } }`, nil); r.code() != "FORBIDDEN" {
+			t.Errorf("editor reading audit: %s", r.Raw)
+		}
+	})
+}
+
+func TestWriteScopes(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		keys := accessFixture(t, a)
+		fx := a.fx
+		const update = `mutation($id:ID!){ updateActivity(id:$id, input:{beneficiaries: 99}) { beneficiaries } }`
+		// The done-when case: a team's editor cannot change another organisation's activity.
+		for _, role := range []string{"editor-team", "reviewer-agency", "partner"} {
+			before := a.snapshot()
+			r := a.post(keys[role], update, map[string]any{"id": id(fx.activity.ID)})
+			if r.code() != "FORBIDDEN" {
+				t.Errorf("%s updating the agency's activity: %s", role, r.Raw)
+			}
+			if got, _ := a.db.Client.Activity.Get(a.sys(), fx.activity.ID); got.Beneficiaries != 40 || a.snapshot() != before {
+				t.Errorf("%s: refused update changed the database", role)
+			}
+		}
+		if r := a.post(keys["editor-agency"], update, map[string]any{"id": id(fx.activity.ID)}); len(r.Errors) > 0 {
+			t.Errorf("the agency's editor updating its activity: %s", r.Raw)
+		}
+		// Hours: the agency's editor records, the team's cannot; the reviewer reviews.
+		const logQ = `mutation($a:ID!,$p:ID!){ logServiceHours(input:{activityId:$a, records:[{personId:$p, servedOn:"2025-06-01", minutes:60}]}) { serviceRecords { edges { node { id } } } } }`
+		vars := map[string]any{"a": id(fx.activity.ID), "p": id(fx.volunteers[0].ID)}
+		if r := a.post(keys["editor-team"], logQ, vars); r.code() != "FORBIDDEN" {
+			t.Errorf("team editor logging agency hours: %s", r.Raw)
+		}
+		r := a.post(keys["editor-agency"], logQ, vars)
+		if len(r.Errors) > 0 {
+			t.Fatalf("agency editor logging hours: %s", r.Raw)
+		}
+		recID := edges(t, r.Data["logServiceHours"].(map[string]any)["serviceRecords"])[0]["id"]
+		const review = `mutation($ids:[ID!]!){ reviewServiceRecords(input:{ids:$ids, decision:VERIFY}) { count } }`
+		if r := a.post(keys["editor-agency"], review, map[string]any{"ids": []any{recID}}); r.code() != "FORBIDDEN" {
+			t.Errorf("editor verifying (separation of duties): %s", r.Raw)
+		}
+		if r := a.post(keys["reviewer-agency"], review, map[string]any{"ids": []any{recID}}); len(r.Errors) > 0 {
+			t.Errorf("reviewer verifying: %s", r.Raw)
+		}
+		// Projects: an editor cannot make another organisation the lead.
+		r = a.post(keys["editor-team"], `mutation($o:ID!){ createProject(input:{name:"越权项目", participants:[{organizationId:$o, role:LEAD}]}) { id } }`,
+			map[string]any{"o": id(fx.agency.ID)})
+		if r.code() != "FORBIDDEN" {
+			t.Errorf("team editor creating an agency-led project: %s", r.Raw)
+		}
+		r = a.post(keys["editor-team"], `mutation($o:ID!,$p:ID!){ createProject(input:{name:"红心助老", participants:[{organizationId:$o, role:LEAD},{organizationId:$p, role:PARTNER}]}) { id } }`,
+			map[string]any{"o": id(fx.team.ID), "p": id(fx.agency.ID)})
+		if len(r.Errors) > 0 {
+			t.Errorf("team editor creating its own project with a partner: %s", r.Raw)
+		}
+		// Registers only ADMIN maintains.
+		if r := a.post(keys["editor-agency"], `mutation{ createOrganization(input:{name:"新组织", kind:OTHER, regionCode:"330411104"}) { id } }`, nil); r.code() != "FORBIDDEN" {
+			t.Errorf("editor creating a top-level organisation: %s", r.Raw)
+		}
+		if r := a.post(keys["editor-agency"], `mutation($p:ID!){ createOrganization(input:{name:"孝慈下属志愿队", kind:VOLUNTEER_TEAM, regionCode:"330411104", parentId:$p}) { id } }`,
+			map[string]any{"p": id(fx.agency.ID)}); len(r.Errors) > 0 {
+			t.Errorf("editor creating an organisation under its own: %s", r.Raw)
+		}
+	})
+}
+
+func TestPersonalDataReadsAreAudited(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		keys := accessFixture(t, a)
+		count := func() int {
+			n, err := a.db.Client.AuditEvent.Query().Where(auditevent.Action("readPersonalData")).Count(a.sys())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		a.post(keys["reviewer-agency"], `{ people { edges { node { volunteerNumber phone } } } }`, nil)
+		if count() != 0 {
+			t.Error("a masked read was audited as a personal-data read")
+		}
+		r := a.post(keys["editor-agency"], `{ people { edges { node { name idNumber } } } }`, nil)
+		if len(r.Errors) > 0 || !strings.Contains(r.Raw, "330411199001") {
+			t.Fatalf("editor reading its members: %s", r.Raw)
+		}
+		ev, err := a.db.Client.AuditEvent.Query().Where(auditevent.Action("readPersonalData")).Only(a.sys())
+		if err != nil {
+			t.Fatalf("no audit event for the read: %v", err)
+		}
+		if ev.Actor != "editor-agency" || ev.EntityType != "Person" || ev.Count != 2 {
+			t.Errorf("audit event = %+v", ev)
+		}
+	})
+}
