@@ -18,6 +18,7 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -47,6 +48,8 @@ type Client struct {
 	Activity *ActivityClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// Certificate is the client for interacting with the Certificate builders.
+	Certificate *CertificateClient
 	// Indicator is the client for interacting with the Indicator builders.
 	Indicator *IndicatorClient
 	// Membership is the client for interacting with the Membership builders.
@@ -89,6 +92,7 @@ func (c *Client) init() {
 	c.APIKey = NewAPIKeyClient(c.config)
 	c.Activity = NewActivityClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
+	c.Certificate = NewCertificateClient(c.config)
 	c.Indicator = NewIndicatorClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.Need = NewNeedClient(c.config)
@@ -198,6 +202,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		APIKey:               NewAPIKeyClient(cfg),
 		Activity:             NewActivityClient(cfg),
 		AuditEvent:           NewAuditEventClient(cfg),
+		Certificate:          NewCertificateClient(cfg),
 		Indicator:            NewIndicatorClient(cfg),
 		Membership:           NewMembershipClient(cfg),
 		Need:                 NewNeedClient(cfg),
@@ -234,6 +239,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		APIKey:               NewAPIKeyClient(cfg),
 		Activity:             NewActivityClient(cfg),
 		AuditEvent:           NewAuditEventClient(cfg),
+		Certificate:          NewCertificateClient(cfg),
 		Indicator:            NewIndicatorClient(cfg),
 		Membership:           NewMembershipClient(cfg),
 		Need:                 NewNeedClient(cfg),
@@ -277,10 +283,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Activity, c.AuditEvent, c.Indicator, c.Membership, c.Need,
-		c.Organization, c.Outcome, c.Partnership, c.PartyBuildingLink, c.Person,
-		c.Project, c.ProjectParticipation, c.Region, c.ServiceRecord, c.Taxonomy,
-		c.Term,
+		c.APIKey, c.Activity, c.AuditEvent, c.Certificate, c.Indicator, c.Membership,
+		c.Need, c.Organization, c.Outcome, c.Partnership, c.PartyBuildingLink,
+		c.Person, c.Project, c.ProjectParticipation, c.Region, c.ServiceRecord,
+		c.Taxonomy, c.Term,
 	} {
 		n.Use(hooks...)
 	}
@@ -290,10 +296,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Activity, c.AuditEvent, c.Indicator, c.Membership, c.Need,
-		c.Organization, c.Outcome, c.Partnership, c.PartyBuildingLink, c.Person,
-		c.Project, c.ProjectParticipation, c.Region, c.ServiceRecord, c.Taxonomy,
-		c.Term,
+		c.APIKey, c.Activity, c.AuditEvent, c.Certificate, c.Indicator, c.Membership,
+		c.Need, c.Organization, c.Outcome, c.Partnership, c.PartyBuildingLink,
+		c.Person, c.Project, c.ProjectParticipation, c.Region, c.ServiceRecord,
+		c.Taxonomy, c.Term,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -308,6 +314,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Activity.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
+	case *CertificateMutation:
+		return c.Certificate.mutate(ctx, m)
 	case *IndicatorMutation:
 		return c.Indicator.mutate(ctx, m)
 	case *MembershipMutation:
@@ -804,6 +812,172 @@ func (c *AuditEventClient) mutate(ctx context.Context, m *AuditEventMutation) (V
 		return (&AuditEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AuditEvent mutation op: %q", m.Op())
+	}
+}
+
+// CertificateClient is a client for the Certificate schema.
+type CertificateClient struct {
+	config
+}
+
+// NewCertificateClient returns a client for the Certificate from the given config.
+func NewCertificateClient(c config) *CertificateClient {
+	return &CertificateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `certificate.Hooks(f(g(h())))`.
+func (c *CertificateClient) Use(hooks ...Hook) {
+	c.hooks.Certificate = append(c.hooks.Certificate, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `certificate.Intercept(f(g(h())))`.
+func (c *CertificateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Certificate = append(c.inters.Certificate, interceptors...)
+}
+
+// Create returns a builder for creating a Certificate entity.
+func (c *CertificateClient) Create() *CertificateCreate {
+	mutation := newCertificateMutation(c.config, OpCreate)
+	return &CertificateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Certificate entities.
+func (c *CertificateClient) CreateBulk(builders ...*CertificateCreate) *CertificateCreateBulk {
+	return &CertificateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CertificateClient) MapCreateBulk(slice any, setFunc func(*CertificateCreate, int)) *CertificateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CertificateCreateBulk{err: fmt.Errorf("calling to CertificateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CertificateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CertificateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Certificate.
+func (c *CertificateClient) Update() *CertificateUpdate {
+	mutation := newCertificateMutation(c.config, OpUpdate)
+	return &CertificateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CertificateClient) UpdateOne(_m *Certificate) *CertificateUpdateOne {
+	mutation := newCertificateMutation(c.config, OpUpdateOne, withCertificate(_m))
+	return &CertificateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CertificateClient) UpdateOneID(id int) *CertificateUpdateOne {
+	mutation := newCertificateMutation(c.config, OpUpdateOne, withCertificateID(id))
+	return &CertificateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Certificate.
+func (c *CertificateClient) Delete() *CertificateDelete {
+	mutation := newCertificateMutation(c.config, OpDelete)
+	return &CertificateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CertificateClient) DeleteOne(_m *Certificate) *CertificateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CertificateClient) DeleteOneID(id int) *CertificateDeleteOne {
+	builder := c.Delete().Where(certificate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CertificateDeleteOne{builder}
+}
+
+// Query returns a query builder for Certificate.
+func (c *CertificateClient) Query() *CertificateQuery {
+	return &CertificateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCertificate},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Certificate entity by its id.
+func (c *CertificateClient) Get(ctx context.Context, id int) (*Certificate, error) {
+	return c.Query().Where(certificate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CertificateClient) GetX(ctx context.Context, id int) *Certificate {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPerson queries the person edge of a Certificate.
+func (c *CertificateClient) QueryPerson(_m *Certificate) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(certificate.Table, certificate.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, certificate.PersonTable, certificate.PersonColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRecords queries the records edge of a Certificate.
+func (c *CertificateClient) QueryRecords(_m *Certificate) *ServiceRecordQuery {
+	query := (&ServiceRecordClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(certificate.Table, certificate.FieldID, id),
+			sqlgraph.To(servicerecord.Table, servicerecord.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, certificate.RecordsTable, certificate.RecordsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CertificateClient) Hooks() []Hook {
+	hooks := c.hooks.Certificate
+	return append(hooks[:len(hooks):len(hooks)], certificate.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CertificateClient) Interceptors() []Interceptor {
+	return c.inters.Certificate
+}
+
+func (c *CertificateClient) mutate(ctx context.Context, m *CertificateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CertificateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CertificateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CertificateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CertificateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Certificate mutation op: %q", m.Op())
 	}
 }
 
@@ -2333,6 +2507,22 @@ func (c *PersonClient) QueryServiceRecords(_m *Person) *ServiceRecordQuery {
 	return query
 }
 
+// QueryCertificates queries the certificates edge of a Person.
+func (c *PersonClient) QueryCertificates(_m *Person) *CertificateQuery {
+	query := (&CertificateClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, id),
+			sqlgraph.To(certificate.Table, certificate.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.CertificatesTable, person.CertificatesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *PersonClient) Hooks() []Hook {
 	hooks := c.hooks.Person
@@ -3189,6 +3379,54 @@ func (c *ServiceRecordClient) QueryActivity(_m *ServiceRecord) *ActivityQuery {
 	return query
 }
 
+// QueryCorrects queries the corrects edge of a ServiceRecord.
+func (c *ServiceRecordClient) QueryCorrects(_m *ServiceRecord) *ServiceRecordQuery {
+	query := (&ServiceRecordClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicerecord.Table, servicerecord.FieldID, id),
+			sqlgraph.To(servicerecord.Table, servicerecord.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, servicerecord.CorrectsTable, servicerecord.CorrectsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCorrections queries the corrections edge of a ServiceRecord.
+func (c *ServiceRecordClient) QueryCorrections(_m *ServiceRecord) *ServiceRecordQuery {
+	query := (&ServiceRecordClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicerecord.Table, servicerecord.FieldID, id),
+			sqlgraph.To(servicerecord.Table, servicerecord.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, servicerecord.CorrectionsTable, servicerecord.CorrectionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCertificates queries the certificates edge of a ServiceRecord.
+func (c *ServiceRecordClient) QueryCertificates(_m *ServiceRecord) *CertificateQuery {
+	query := (&CertificateClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicerecord.Table, servicerecord.FieldID, id),
+			sqlgraph.To(certificate.Table, certificate.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, servicerecord.CertificatesTable, servicerecord.CertificatesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ServiceRecordClient) Hooks() []Hook {
 	hooks := c.hooks.ServiceRecord
@@ -3598,14 +3836,14 @@ func (c *TermClient) mutate(ctx context.Context, m *TermMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Activity, AuditEvent, Indicator, Membership, Need, Organization,
-		Outcome, Partnership, PartyBuildingLink, Person, Project, ProjectParticipation,
-		Region, ServiceRecord, Taxonomy, Term []ent.Hook
+		APIKey, Activity, AuditEvent, Certificate, Indicator, Membership, Need,
+		Organization, Outcome, Partnership, PartyBuildingLink, Person, Project,
+		ProjectParticipation, Region, ServiceRecord, Taxonomy, Term []ent.Hook
 	}
 	inters struct {
-		APIKey, Activity, AuditEvent, Indicator, Membership, Need, Organization,
-		Outcome, Partnership, PartyBuildingLink, Person, Project, ProjectParticipation,
-		Region, ServiceRecord, Taxonomy, Term []ent.Interceptor
+		APIKey, Activity, AuditEvent, Certificate, Indicator, Membership, Need,
+		Organization, Outcome, Partnership, PartyBuildingLink, Person, Project,
+		ProjectParticipation, Region, ServiceRecord, Taxonomy, Term []ent.Interceptor
 	}
 )
 

@@ -15,6 +15,7 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -92,6 +93,7 @@ func checkColumn(t, c string) error {
 			apikey.Table:               apikey.ValidColumn,
 			activity.Table:             activity.ValidColumn,
 			auditevent.Table:           auditevent.ValidColumn,
+			certificate.Table:          certificate.ValidColumn,
 			indicator.Table:            indicator.ValidColumn,
 			membership.Table:           membership.ValidColumn,
 			need.Table:                 need.ValidColumn,

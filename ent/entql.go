@@ -6,6 +6,7 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -30,7 +31,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -103,6 +104,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   certificate.Table,
+			Columns: certificate.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: certificate.FieldID,
+			},
+		},
+		Type: "Certificate",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			certificate.FieldCreatedAt:        {Type: field.TypeTime, Column: certificate.FieldCreatedAt},
+			certificate.FieldUpdatedAt:        {Type: field.TypeTime, Column: certificate.FieldUpdatedAt},
+			certificate.FieldNumber:           {Type: field.TypeString, Column: certificate.FieldNumber},
+			certificate.FieldVerificationCode: {Type: field.TypeString, Column: certificate.FieldVerificationCode},
+			certificate.FieldPersonID:         {Type: field.TypeInt, Column: certificate.FieldPersonID},
+			certificate.FieldPeriodStart:      {Type: field.TypeTime, Column: certificate.FieldPeriodStart},
+			certificate.FieldPeriodEnd:        {Type: field.TypeTime, Column: certificate.FieldPeriodEnd},
+			certificate.FieldMinutes:          {Type: field.TypeInt, Column: certificate.FieldMinutes},
+			certificate.FieldRecordCount:      {Type: field.TypeInt, Column: certificate.FieldRecordCount},
+			certificate.FieldContent:          {Type: field.TypeString, Column: certificate.FieldContent},
+			certificate.FieldIssuer:           {Type: field.TypeString, Column: certificate.FieldIssuer},
+			certificate.FieldIssuedBy:         {Type: field.TypeString, Column: certificate.FieldIssuedBy},
+			certificate.FieldRevokedAt:        {Type: field.TypeTime, Column: certificate.FieldRevokedAt},
+			certificate.FieldRevocationReason: {Type: field.TypeString, Column: certificate.FieldRevocationReason},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   indicator.Table,
 			Columns: indicator.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -123,7 +151,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			indicator.FieldDescription: {Type: field.TypeString, Column: indicator.FieldDescription},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -143,7 +171,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldLeftOn:         {Type: field.TypeTime, Column: membership.FieldLeftOn},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   need.Table,
 			Columns: need.Columns,
@@ -167,10 +195,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			need.FieldMatchedProjectID:      {Type: field.TypeInt, Column: need.FieldMatchedProjectID},
 			need.FieldOpenedAt:              {Type: field.TypeTime, Column: need.FieldOpenedAt},
 			need.FieldResolvedAt:            {Type: field.TypeTime, Column: need.FieldResolvedAt},
+			need.FieldClosedAt:              {Type: field.TypeTime, Column: need.FieldClosedAt},
 			need.FieldResolutionNote:        {Type: field.TypeString, Column: need.FieldResolutionNote},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -197,7 +226,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldDescription:        {Type: field.TypeString, Column: organization.FieldDescription},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   outcome.Table,
 			Columns: outcome.Columns,
@@ -217,12 +246,13 @@ var schemaGraph = func() *sqlgraph.Schema {
 			outcome.FieldBaseline:    {Type: field.TypeFloat64, Column: outcome.FieldBaseline},
 			outcome.FieldTarget:      {Type: field.TypeFloat64, Column: outcome.FieldTarget},
 			outcome.FieldActual:      {Type: field.TypeFloat64, Column: outcome.FieldActual},
+			outcome.FieldDimensions:  {Type: field.TypeJSON, Column: outcome.FieldDimensions},
 			outcome.FieldEvidence:    {Type: field.TypeString, Column: outcome.FieldEvidence},
 			outcome.FieldVerifiedBy:  {Type: field.TypeString, Column: outcome.FieldVerifiedBy},
 			outcome.FieldComment:     {Type: field.TypeString, Column: outcome.FieldComment},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partnership.Table,
 			Columns: partnership.Columns,
@@ -241,10 +271,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnership.FieldStartedOn:      {Type: field.TypeTime, Column: partnership.FieldStartedOn},
 			partnership.FieldEndedOn:        {Type: field.TypeTime, Column: partnership.FieldEndedOn},
 			partnership.FieldCapacity:       {Type: field.TypeInt, Column: partnership.FieldCapacity},
+			partnership.FieldProgrammes:     {Type: field.TypeJSON, Column: partnership.FieldProgrammes},
 			partnership.FieldDescription:    {Type: field.TypeString, Column: partnership.FieldDescription},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partybuildinglink.Table,
 			Columns: partybuildinglink.Columns,
@@ -265,7 +296,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partybuildinglink.FieldAgreementSummary:    {Type: field.TypeString, Column: partybuildinglink.FieldAgreementSummary},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   person.Table,
 			Columns: person.Columns,
@@ -290,10 +321,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldPartyMember:           {Type: field.TypeBool, Column: person.FieldPartyMember},
 			person.FieldSocialWorkLevel:       {Type: field.TypeEnum, Column: person.FieldSocialWorkLevel},
 			person.FieldSocialWorkCertificate: {Type: field.TypeString, Column: person.FieldSocialWorkCertificate},
+			person.FieldShareWithUniversity:   {Type: field.TypeBool, Column: person.FieldShareWithUniversity},
 			person.FieldUniversityID:          {Type: field.TypeInt, Column: person.FieldUniversityID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -313,11 +345,12 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldEndOn:         {Type: field.TypeTime, Column: project.FieldEndOn},
 			project.FieldFundingSource: {Type: field.TypeEnum, Column: project.FieldFundingSource},
 			project.FieldFundingAmount: {Type: field.TypeFloat64, Column: project.FieldFundingAmount},
+			project.FieldWeight:        {Type: field.TypeFloat64, Column: project.FieldWeight},
 			project.FieldAwards:        {Type: field.TypeJSON, Column: project.FieldAwards},
 			project.FieldParentID:      {Type: field.TypeInt, Column: project.FieldParentID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   projectparticipation.Table,
 			Columns: projectparticipation.Columns,
@@ -335,7 +368,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			projectparticipation.FieldRole:           {Type: field.TypeEnum, Column: projectparticipation.FieldRole},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -354,7 +387,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldParentID:  {Type: field.TypeInt, Column: region.FieldParentID},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   servicerecord.Table,
 			Columns: servicerecord.Columns,
@@ -365,21 +398,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "ServiceRecord",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			servicerecord.FieldCreatedAt:  {Type: field.TypeTime, Column: servicerecord.FieldCreatedAt},
-			servicerecord.FieldUpdatedAt:  {Type: field.TypeTime, Column: servicerecord.FieldUpdatedAt},
-			servicerecord.FieldPersonID:   {Type: field.TypeInt, Column: servicerecord.FieldPersonID},
-			servicerecord.FieldActivityID: {Type: field.TypeInt, Column: servicerecord.FieldActivityID},
-			servicerecord.FieldServedOn:   {Type: field.TypeTime, Column: servicerecord.FieldServedOn},
-			servicerecord.FieldMinutes:    {Type: field.TypeInt, Column: servicerecord.FieldMinutes},
-			servicerecord.FieldContent:    {Type: field.TypeString, Column: servicerecord.FieldContent},
-			servicerecord.FieldRecordedBy: {Type: field.TypeString, Column: servicerecord.FieldRecordedBy},
-			servicerecord.FieldStatus:     {Type: field.TypeEnum, Column: servicerecord.FieldStatus},
-			servicerecord.FieldReviewedBy: {Type: field.TypeString, Column: servicerecord.FieldReviewedBy},
-			servicerecord.FieldReviewedAt: {Type: field.TypeTime, Column: servicerecord.FieldReviewedAt},
-			servicerecord.FieldReviewNote: {Type: field.TypeString, Column: servicerecord.FieldReviewNote},
+			servicerecord.FieldCreatedAt:        {Type: field.TypeTime, Column: servicerecord.FieldCreatedAt},
+			servicerecord.FieldUpdatedAt:        {Type: field.TypeTime, Column: servicerecord.FieldUpdatedAt},
+			servicerecord.FieldPersonID:         {Type: field.TypeInt, Column: servicerecord.FieldPersonID},
+			servicerecord.FieldActivityID:       {Type: field.TypeInt, Column: servicerecord.FieldActivityID},
+			servicerecord.FieldServedOn:         {Type: field.TypeTime, Column: servicerecord.FieldServedOn},
+			servicerecord.FieldMinutes:          {Type: field.TypeInt, Column: servicerecord.FieldMinutes},
+			servicerecord.FieldContent:          {Type: field.TypeString, Column: servicerecord.FieldContent},
+			servicerecord.FieldRecordedBy:       {Type: field.TypeString, Column: servicerecord.FieldRecordedBy},
+			servicerecord.FieldStatus:           {Type: field.TypeEnum, Column: servicerecord.FieldStatus},
+			servicerecord.FieldLate:             {Type: field.TypeBool, Column: servicerecord.FieldLate},
+			servicerecord.FieldFirstVerifiedBy:  {Type: field.TypeString, Column: servicerecord.FieldFirstVerifiedBy},
+			servicerecord.FieldFirstVerifiedAt:  {Type: field.TypeTime, Column: servicerecord.FieldFirstVerifiedAt},
+			servicerecord.FieldCorrectsID:       {Type: field.TypeInt, Column: servicerecord.FieldCorrectsID},
+			servicerecord.FieldCorrectionReason: {Type: field.TypeString, Column: servicerecord.FieldCorrectionReason},
+			servicerecord.FieldReviewedBy:       {Type: field.TypeString, Column: servicerecord.FieldReviewedBy},
+			servicerecord.FieldReviewedAt:       {Type: field.TypeTime, Column: servicerecord.FieldReviewedAt},
+			servicerecord.FieldReviewNote:       {Type: field.TypeString, Column: servicerecord.FieldReviewNote},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   taxonomy.Table,
 			Columns: taxonomy.Columns,
@@ -397,7 +435,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			taxonomy.FieldNameEn:    {Type: field.TypeString, Column: taxonomy.FieldNameEn},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   term.Table,
 			Columns: term.Columns,
@@ -463,6 +501,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"Activity",
+		"ServiceRecord",
+	)
+	graph.MustAddE(
+		"person",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   certificate.PersonTable,
+			Columns: []string{certificate.PersonColumn},
+			Bidi:    false,
+		},
+		"Certificate",
+		"Person",
+	)
+	graph.MustAddE(
+		"records",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   certificate.RecordsTable,
+			Columns: certificate.RecordsPrimaryKey,
+			Bidi:    false,
+		},
+		"Certificate",
 		"ServiceRecord",
 	)
 	graph.MustAddE(
@@ -826,6 +888,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"ServiceRecord",
 	)
 	graph.MustAddE(
+		"certificates",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CertificatesTable,
+			Columns: []string{person.CertificatesColumn},
+			Bidi:    false,
+		},
+		"Person",
+		"Certificate",
+	)
+	graph.MustAddE(
 		"organizations",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -1064,6 +1138,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ServiceRecord",
 		"Activity",
+	)
+	graph.MustAddE(
+		"corrects",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   servicerecord.CorrectsTable,
+			Columns: []string{servicerecord.CorrectsColumn},
+			Bidi:    false,
+		},
+		"ServiceRecord",
+		"ServiceRecord",
+	)
+	graph.MustAddE(
+		"corrections",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   servicerecord.CorrectionsTable,
+			Columns: []string{servicerecord.CorrectionsColumn},
+			Bidi:    false,
+		},
+		"ServiceRecord",
+		"ServiceRecord",
+	)
+	graph.MustAddE(
+		"certificates",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   servicerecord.CertificatesTable,
+			Columns: servicerecord.CertificatesPrimaryKey,
+			Bidi:    false,
+		},
+		"ServiceRecord",
+		"Certificate",
 	)
 	graph.MustAddE(
 		"terms",
@@ -1490,6 +1600,144 @@ func (f *AuditEventFilter) WhereCount(p entql.IntP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CertificateQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CertificateQuery builder.
+func (_q *CertificateQuery) Filter() *CertificateFilter {
+	return &CertificateFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CertificateMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CertificateMutation builder.
+func (m *CertificateMutation) Filter() *CertificateFilter {
+	return &CertificateFilter{config: m.config, predicateAdder: m}
+}
+
+// CertificateFilter provides a generic filtering capability at runtime for CertificateQuery.
+type CertificateFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CertificateFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CertificateFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(certificate.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CertificateFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(certificate.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CertificateFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(certificate.FieldUpdatedAt))
+}
+
+// WhereNumber applies the entql string predicate on the number field.
+func (f *CertificateFilter) WhereNumber(p entql.StringP) {
+	f.Where(p.Field(certificate.FieldNumber))
+}
+
+// WhereVerificationCode applies the entql string predicate on the verification_code field.
+func (f *CertificateFilter) WhereVerificationCode(p entql.StringP) {
+	f.Where(p.Field(certificate.FieldVerificationCode))
+}
+
+// WherePersonID applies the entql int predicate on the person_id field.
+func (f *CertificateFilter) WherePersonID(p entql.IntP) {
+	f.Where(p.Field(certificate.FieldPersonID))
+}
+
+// WherePeriodStart applies the entql time.Time predicate on the period_start field.
+func (f *CertificateFilter) WherePeriodStart(p entql.TimeP) {
+	f.Where(p.Field(certificate.FieldPeriodStart))
+}
+
+// WherePeriodEnd applies the entql time.Time predicate on the period_end field.
+func (f *CertificateFilter) WherePeriodEnd(p entql.TimeP) {
+	f.Where(p.Field(certificate.FieldPeriodEnd))
+}
+
+// WhereMinutes applies the entql int predicate on the minutes field.
+func (f *CertificateFilter) WhereMinutes(p entql.IntP) {
+	f.Where(p.Field(certificate.FieldMinutes))
+}
+
+// WhereRecordCount applies the entql int predicate on the record_count field.
+func (f *CertificateFilter) WhereRecordCount(p entql.IntP) {
+	f.Where(p.Field(certificate.FieldRecordCount))
+}
+
+// WhereContent applies the entql string predicate on the content field.
+func (f *CertificateFilter) WhereContent(p entql.StringP) {
+	f.Where(p.Field(certificate.FieldContent))
+}
+
+// WhereIssuer applies the entql string predicate on the issuer field.
+func (f *CertificateFilter) WhereIssuer(p entql.StringP) {
+	f.Where(p.Field(certificate.FieldIssuer))
+}
+
+// WhereIssuedBy applies the entql string predicate on the issued_by field.
+func (f *CertificateFilter) WhereIssuedBy(p entql.StringP) {
+	f.Where(p.Field(certificate.FieldIssuedBy))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *CertificateFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(certificate.FieldRevokedAt))
+}
+
+// WhereRevocationReason applies the entql string predicate on the revocation_reason field.
+func (f *CertificateFilter) WhereRevocationReason(p entql.StringP) {
+	f.Where(p.Field(certificate.FieldRevocationReason))
+}
+
+// WhereHasPerson applies a predicate to check if query has an edge person.
+func (f *CertificateFilter) WhereHasPerson() {
+	f.Where(entql.HasEdge("person"))
+}
+
+// WhereHasPersonWith applies a predicate to check if query has an edge person with a given conditions (other predicates).
+func (f *CertificateFilter) WhereHasPersonWith(preds ...predicate.Person) {
+	f.Where(entql.HasEdgeWith("person", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRecords applies a predicate to check if query has an edge records.
+func (f *CertificateFilter) WhereHasRecords() {
+	f.Where(entql.HasEdge("records"))
+}
+
+// WhereHasRecordsWith applies a predicate to check if query has an edge records with a given conditions (other predicates).
+func (f *CertificateFilter) WhereHasRecordsWith(preds ...predicate.ServiceRecord) {
+	f.Where(entql.HasEdgeWith("records", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *IndicatorQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1518,7 +1766,7 @@ type IndicatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IndicatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1617,7 +1865,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1720,7 +1968,7 @@ type NeedFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NeedFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1794,6 +2042,11 @@ func (f *NeedFilter) WhereOpenedAt(p entql.TimeP) {
 // WhereResolvedAt applies the entql time.Time predicate on the resolved_at field.
 func (f *NeedFilter) WhereResolvedAt(p entql.TimeP) {
 	f.Where(p.Field(need.FieldResolvedAt))
+}
+
+// WhereClosedAt applies the entql time.Time predicate on the closed_at field.
+func (f *NeedFilter) WhereClosedAt(p entql.TimeP) {
+	f.Where(p.Field(need.FieldClosedAt))
 }
 
 // WhereResolutionNote applies the entql string predicate on the resolution_note field.
@@ -1886,7 +2139,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2192,7 +2445,7 @@ type OutcomeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OutcomeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2246,6 +2499,11 @@ func (f *OutcomeFilter) WhereTarget(p entql.Float64P) {
 // WhereActual applies the entql float64 predicate on the actual field.
 func (f *OutcomeFilter) WhereActual(p entql.Float64P) {
 	f.Where(p.Field(outcome.FieldActual))
+}
+
+// WhereDimensions applies the entql json.RawMessage predicate on the dimensions field.
+func (f *OutcomeFilter) WhereDimensions(p entql.BytesP) {
+	f.Where(p.Field(outcome.FieldDimensions))
 }
 
 // WhereEvidence applies the entql string predicate on the evidence field.
@@ -2320,7 +2578,7 @@ type PartnershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2369,6 +2627,11 @@ func (f *PartnershipFilter) WhereEndedOn(p entql.TimeP) {
 // WhereCapacity applies the entql int predicate on the capacity field.
 func (f *PartnershipFilter) WhereCapacity(p entql.IntP) {
 	f.Where(p.Field(partnership.FieldCapacity))
+}
+
+// WhereProgrammes applies the entql json.RawMessage predicate on the programmes field.
+func (f *PartnershipFilter) WhereProgrammes(p entql.BytesP) {
+	f.Where(p.Field(partnership.FieldProgrammes))
 }
 
 // WhereDescription applies the entql string predicate on the description field.
@@ -2433,7 +2696,7 @@ type PartyBuildingLinkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyBuildingLinkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2541,7 +2804,7 @@ type PersonFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PersonFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2622,6 +2885,11 @@ func (f *PersonFilter) WhereSocialWorkCertificate(p entql.StringP) {
 	f.Where(p.Field(person.FieldSocialWorkCertificate))
 }
 
+// WhereShareWithUniversity applies the entql bool predicate on the share_with_university field.
+func (f *PersonFilter) WhereShareWithUniversity(p entql.BoolP) {
+	f.Where(p.Field(person.FieldShareWithUniversity))
+}
+
 // WhereUniversityID applies the entql int predicate on the university_id field.
 func (f *PersonFilter) WhereUniversityID(p entql.IntP) {
 	f.Where(p.Field(person.FieldUniversityID))
@@ -2669,6 +2937,20 @@ func (f *PersonFilter) WhereHasServiceRecordsWith(preds ...predicate.ServiceReco
 	})))
 }
 
+// WhereHasCertificates applies a predicate to check if query has an edge certificates.
+func (f *PersonFilter) WhereHasCertificates() {
+	f.Where(entql.HasEdge("certificates"))
+}
+
+// WhereHasCertificatesWith applies a predicate to check if query has an edge certificates with a given conditions (other predicates).
+func (f *PersonFilter) WhereHasCertificatesWith(preds ...predicate.Certificate) {
+	f.Where(entql.HasEdgeWith("certificates", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ProjectQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2698,7 +2980,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2752,6 +3034,11 @@ func (f *ProjectFilter) WhereFundingSource(p entql.StringP) {
 // WhereFundingAmount applies the entql float64 predicate on the funding_amount field.
 func (f *ProjectFilter) WhereFundingAmount(p entql.Float64P) {
 	f.Where(p.Field(project.FieldFundingAmount))
+}
+
+// WhereWeight applies the entql float64 predicate on the weight field.
+func (f *ProjectFilter) WhereWeight(p entql.Float64P) {
+	f.Where(p.Field(project.FieldWeight))
 }
 
 // WhereAwards applies the entql json.RawMessage predicate on the awards field.
@@ -2933,7 +3220,7 @@ type ProjectParticipationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectParticipationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3026,7 +3313,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3180,7 +3467,7 @@ type ServiceRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServiceRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3236,6 +3523,31 @@ func (f *ServiceRecordFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(servicerecord.FieldStatus))
 }
 
+// WhereLate applies the entql bool predicate on the late field.
+func (f *ServiceRecordFilter) WhereLate(p entql.BoolP) {
+	f.Where(p.Field(servicerecord.FieldLate))
+}
+
+// WhereFirstVerifiedBy applies the entql string predicate on the first_verified_by field.
+func (f *ServiceRecordFilter) WhereFirstVerifiedBy(p entql.StringP) {
+	f.Where(p.Field(servicerecord.FieldFirstVerifiedBy))
+}
+
+// WhereFirstVerifiedAt applies the entql time.Time predicate on the first_verified_at field.
+func (f *ServiceRecordFilter) WhereFirstVerifiedAt(p entql.TimeP) {
+	f.Where(p.Field(servicerecord.FieldFirstVerifiedAt))
+}
+
+// WhereCorrectsID applies the entql int predicate on the corrects_id field.
+func (f *ServiceRecordFilter) WhereCorrectsID(p entql.IntP) {
+	f.Where(p.Field(servicerecord.FieldCorrectsID))
+}
+
+// WhereCorrectionReason applies the entql string predicate on the correction_reason field.
+func (f *ServiceRecordFilter) WhereCorrectionReason(p entql.StringP) {
+	f.Where(p.Field(servicerecord.FieldCorrectionReason))
+}
+
 // WhereReviewedBy applies the entql string predicate on the reviewed_by field.
 func (f *ServiceRecordFilter) WhereReviewedBy(p entql.StringP) {
 	f.Where(p.Field(servicerecord.FieldReviewedBy))
@@ -3279,6 +3591,48 @@ func (f *ServiceRecordFilter) WhereHasActivityWith(preds ...predicate.Activity) 
 	})))
 }
 
+// WhereHasCorrects applies a predicate to check if query has an edge corrects.
+func (f *ServiceRecordFilter) WhereHasCorrects() {
+	f.Where(entql.HasEdge("corrects"))
+}
+
+// WhereHasCorrectsWith applies a predicate to check if query has an edge corrects with a given conditions (other predicates).
+func (f *ServiceRecordFilter) WhereHasCorrectsWith(preds ...predicate.ServiceRecord) {
+	f.Where(entql.HasEdgeWith("corrects", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCorrections applies a predicate to check if query has an edge corrections.
+func (f *ServiceRecordFilter) WhereHasCorrections() {
+	f.Where(entql.HasEdge("corrections"))
+}
+
+// WhereHasCorrectionsWith applies a predicate to check if query has an edge corrections with a given conditions (other predicates).
+func (f *ServiceRecordFilter) WhereHasCorrectionsWith(preds ...predicate.ServiceRecord) {
+	f.Where(entql.HasEdgeWith("corrections", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCertificates applies a predicate to check if query has an edge certificates.
+func (f *ServiceRecordFilter) WhereHasCertificates() {
+	f.Where(entql.HasEdge("certificates"))
+}
+
+// WhereHasCertificatesWith applies a predicate to check if query has an edge certificates with a given conditions (other predicates).
+func (f *ServiceRecordFilter) WhereHasCertificatesWith(preds ...predicate.Certificate) {
+	f.Where(entql.HasEdgeWith("certificates", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *TaxonomyQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -3308,7 +3662,7 @@ type TaxonomyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaxonomyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3387,7 +3741,7 @@ type TermFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TermFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

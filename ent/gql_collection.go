@@ -13,6 +13,7 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -541,6 +542,263 @@ func newAuditEventPaginateArgs(rv map[string]any) *auditeventPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CertificateQuery) CollectFields(ctx context.Context, satisfies ...string) (*CertificateQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CertificateQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(certificate.Columns))
+		selectedFields = []string{certificate.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "person":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PersonClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
+				return err
+			}
+			_q.withPerson = query
+			if _, ok := fieldSeen[certificate.FieldPersonID]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldPersonID)
+				fieldSeen[certificate.FieldPersonID] = struct{}{}
+			}
+
+		case "records":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ServiceRecordClient{config: _q.config}).Query()
+			)
+			args := newServiceRecordPaginateArgs(fieldArgs(ctx, new(ServiceRecordWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newServiceRecordPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Certificate) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"certificate_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(certificate.RecordsTable)
+							s.Join(joinT).On(s.C(servicerecord.FieldID), joinT.C(certificate.RecordsPrimaryKey[0]))
+							s.Where(sql.InValues(joinT.C(certificate.RecordsPrimaryKey[1]), ids...))
+							s.Select(joinT.C(certificate.RecordsPrimaryKey[1]), sql.Count("*"))
+							s.GroupBy(joinT.C(certificate.RecordsPrimaryKey[1]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Certificate) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Records)
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, servicerecordImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(certificate.RecordsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedRecords(alias, func(wq *ServiceRecordQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[certificate.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldCreatedAt)
+				fieldSeen[certificate.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[certificate.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldUpdatedAt)
+				fieldSeen[certificate.FieldUpdatedAt] = struct{}{}
+			}
+		case "number":
+			if _, ok := fieldSeen[certificate.FieldNumber]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldNumber)
+				fieldSeen[certificate.FieldNumber] = struct{}{}
+			}
+		case "verificationCode":
+			if _, ok := fieldSeen[certificate.FieldVerificationCode]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldVerificationCode)
+				fieldSeen[certificate.FieldVerificationCode] = struct{}{}
+			}
+		case "periodStart":
+			if _, ok := fieldSeen[certificate.FieldPeriodStart]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldPeriodStart)
+				fieldSeen[certificate.FieldPeriodStart] = struct{}{}
+			}
+		case "periodEnd":
+			if _, ok := fieldSeen[certificate.FieldPeriodEnd]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldPeriodEnd)
+				fieldSeen[certificate.FieldPeriodEnd] = struct{}{}
+			}
+		case "minutes":
+			if _, ok := fieldSeen[certificate.FieldMinutes]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldMinutes)
+				fieldSeen[certificate.FieldMinutes] = struct{}{}
+			}
+		case "recordCount":
+			if _, ok := fieldSeen[certificate.FieldRecordCount]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldRecordCount)
+				fieldSeen[certificate.FieldRecordCount] = struct{}{}
+			}
+		case "content":
+			if _, ok := fieldSeen[certificate.FieldContent]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldContent)
+				fieldSeen[certificate.FieldContent] = struct{}{}
+			}
+		case "issuer":
+			if _, ok := fieldSeen[certificate.FieldIssuer]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldIssuer)
+				fieldSeen[certificate.FieldIssuer] = struct{}{}
+			}
+		case "issuedBy":
+			if _, ok := fieldSeen[certificate.FieldIssuedBy]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldIssuedBy)
+				fieldSeen[certificate.FieldIssuedBy] = struct{}{}
+			}
+		case "revokedAt":
+			if _, ok := fieldSeen[certificate.FieldRevokedAt]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldRevokedAt)
+				fieldSeen[certificate.FieldRevokedAt] = struct{}{}
+			}
+		case "revocationReason":
+			if _, ok := fieldSeen[certificate.FieldRevocationReason]; !ok {
+				selectedFields = append(selectedFields, certificate.FieldRevocationReason)
+				fieldSeen[certificate.FieldRevocationReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type certificatePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CertificatePaginateOption
+}
+
+func newCertificatePaginateArgs(rv map[string]any) *certificatePaginateArgs {
+	args := &certificatePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CertificateOrder{Field: &CertificateOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCertificateOrder(order))
+			}
+		case *CertificateOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCertificateOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CertificateWhereInput); ok {
+		args.opts = append(args.opts, WithCertificateFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *IndicatorQuery) CollectFields(ctx context.Context, satisfies ...string) (*IndicatorQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1017,6 +1275,11 @@ func (_q *NeedQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[need.FieldResolvedAt]; !ok {
 				selectedFields = append(selectedFields, need.FieldResolvedAt)
 				fieldSeen[need.FieldResolvedAt] = struct{}{}
+			}
+		case "closedAt":
+			if _, ok := fieldSeen[need.FieldClosedAt]; !ok {
+				selectedFields = append(selectedFields, need.FieldClosedAt)
+				fieldSeen[need.FieldClosedAt] = struct{}{}
 			}
 		case "resolutionNote":
 			if _, ok := fieldSeen[need.FieldResolutionNote]; !ok {
@@ -1894,6 +2157,11 @@ func (_q *OutcomeQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, outcome.FieldActual)
 				fieldSeen[outcome.FieldActual] = struct{}{}
 			}
+		case "dimensions":
+			if _, ok := fieldSeen[outcome.FieldDimensions]; !ok {
+				selectedFields = append(selectedFields, outcome.FieldDimensions)
+				fieldSeen[outcome.FieldDimensions] = struct{}{}
+			}
 		case "evidence":
 			if _, ok := fieldSeen[outcome.FieldEvidence]; !ok {
 				selectedFields = append(selectedFields, outcome.FieldEvidence)
@@ -2052,6 +2320,11 @@ func (_q *PartnershipQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[partnership.FieldCapacity]; !ok {
 				selectedFields = append(selectedFields, partnership.FieldCapacity)
 				fieldSeen[partnership.FieldCapacity] = struct{}{}
+			}
+		case "programmes":
+			if _, ok := fieldSeen[partnership.FieldProgrammes]; !ok {
+				selectedFields = append(selectedFields, partnership.FieldProgrammes)
+				fieldSeen[partnership.FieldProgrammes] = struct{}{}
 			}
 		case "description":
 			if _, ok := fieldSeen[partnership.FieldDescription]; !ok {
@@ -2479,6 +2752,95 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			_q.WithNamedServiceRecords(alias, func(wq *ServiceRecordQuery) {
 				*wq = *query
 			})
+
+		case "certificates":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CertificateClient{config: _q.config}).Query()
+			)
+			args := newCertificatePaginateArgs(fieldArgs(ctx, new(CertificateWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newCertificatePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Person) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"person_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(person.CertificatesColumn), ids...))
+						})
+						if err := query.GroupBy(person.CertificatesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Person) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Certificates)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, certificateImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(person.CertificatesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedCertificates(alias, func(wq *CertificateQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[person.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, person.FieldCreatedAt)
@@ -2538,6 +2900,11 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[person.FieldSocialWorkCertificate]; !ok {
 				selectedFields = append(selectedFields, person.FieldSocialWorkCertificate)
 				fieldSeen[person.FieldSocialWorkCertificate] = struct{}{}
+			}
+		case "shareWithUniversity":
+			if _, ok := fieldSeen[person.FieldShareWithUniversity]; !ok {
+				selectedFields = append(selectedFields, person.FieldShareWithUniversity)
+				fieldSeen[person.FieldShareWithUniversity] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -3411,6 +3778,11 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, project.FieldFundingAmount)
 				fieldSeen[project.FieldFundingAmount] = struct{}{}
 			}
+		case "weight":
+			if _, ok := fieldSeen[project.FieldWeight]; !ok {
+				selectedFields = append(selectedFields, project.FieldWeight)
+				fieldSeen[project.FieldWeight] = struct{}{}
+			}
 		case "awards":
 			if _, ok := fieldSeen[project.FieldAwards]; !ok {
 				selectedFields = append(selectedFields, project.FieldAwards)
@@ -3967,6 +4339,110 @@ func (_q *ServiceRecordQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, servicerecord.FieldActivityID)
 				fieldSeen[servicerecord.FieldActivityID] = struct{}{}
 			}
+
+		case "corrects":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ServiceRecordClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, servicerecordImplementors)...); err != nil {
+				return err
+			}
+			_q.withCorrects = query
+			if _, ok := fieldSeen[servicerecord.FieldCorrectsID]; !ok {
+				selectedFields = append(selectedFields, servicerecord.FieldCorrectsID)
+				fieldSeen[servicerecord.FieldCorrectsID] = struct{}{}
+			}
+
+		case "corrections":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ServiceRecordClient{config: _q.config}).Query()
+			)
+			args := newServiceRecordPaginateArgs(fieldArgs(ctx, new(ServiceRecordWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newServiceRecordPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ServiceRecord) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"corrects_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(servicerecord.CorrectionsColumn), ids...))
+						})
+						if err := query.GroupBy(servicerecord.CorrectionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ServiceRecord) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Corrections)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, servicerecordImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(servicerecord.CorrectionsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedCorrections(alias, func(wq *ServiceRecordQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[servicerecord.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, servicerecord.FieldCreatedAt)
@@ -4001,6 +4477,26 @@ func (_q *ServiceRecordQuery) collectField(ctx context.Context, oneNode bool, op
 			if _, ok := fieldSeen[servicerecord.FieldStatus]; !ok {
 				selectedFields = append(selectedFields, servicerecord.FieldStatus)
 				fieldSeen[servicerecord.FieldStatus] = struct{}{}
+			}
+		case "late":
+			if _, ok := fieldSeen[servicerecord.FieldLate]; !ok {
+				selectedFields = append(selectedFields, servicerecord.FieldLate)
+				fieldSeen[servicerecord.FieldLate] = struct{}{}
+			}
+		case "firstVerifiedBy":
+			if _, ok := fieldSeen[servicerecord.FieldFirstVerifiedBy]; !ok {
+				selectedFields = append(selectedFields, servicerecord.FieldFirstVerifiedBy)
+				fieldSeen[servicerecord.FieldFirstVerifiedBy] = struct{}{}
+			}
+		case "firstVerifiedAt":
+			if _, ok := fieldSeen[servicerecord.FieldFirstVerifiedAt]; !ok {
+				selectedFields = append(selectedFields, servicerecord.FieldFirstVerifiedAt)
+				fieldSeen[servicerecord.FieldFirstVerifiedAt] = struct{}{}
+			}
+		case "correctionReason":
+			if _, ok := fieldSeen[servicerecord.FieldCorrectionReason]; !ok {
+				selectedFields = append(selectedFields, servicerecord.FieldCorrectionReason)
+				fieldSeen[servicerecord.FieldCorrectionReason] = struct{}{}
 			}
 		case "reviewedBy":
 			if _, ok := fieldSeen[servicerecord.FieldReviewedBy]; !ok {

@@ -53,6 +53,35 @@ func (_m *Activity) ServiceRecords(
 	return _m.QueryServiceRecords().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Certificate) Person(ctx context.Context) (*Person, error) {
+	result, err := _m.Edges.PersonOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPerson().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Certificate) Records(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ServiceRecordOrder, where *ServiceRecordWhereInput,
+) (*ServiceRecordConnection, error) {
+	opts := []ServiceRecordPaginateOption{
+		WithServiceRecordOrder(orderBy),
+		WithServiceRecordFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedRecords(alias); err == nil || hasTotalCount {
+		pager, err := newServiceRecordPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ServiceRecordConnection{Edges: []*ServiceRecordEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryRecords().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Indicator) Outcomes(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *OutcomeOrder, where *OutcomeWhereInput,
 ) (*OutcomeConnection, error) {
@@ -362,6 +391,27 @@ func (_m *Person) ServiceRecords(
 	return _m.QueryServiceRecords().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Person) Certificates(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CertificateOrder, where *CertificateWhereInput,
+) (*CertificateConnection, error) {
+	opts := []CertificatePaginateOption{
+		WithCertificateOrder(orderBy),
+		WithCertificateFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedCertificates(alias); err == nil || hasTotalCount {
+		pager, err := newCertificatePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &CertificateConnection{Edges: []*CertificateEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryCertificates().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Project) Organizations(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*OrganizationOrder, where *OrganizationWhereInput,
 ) (*OrganizationConnection, error) {
@@ -618,6 +668,35 @@ func (_m *ServiceRecord) Activity(ctx context.Context) (*Activity, error) {
 		result, err = _m.QueryActivity().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *ServiceRecord) Corrects(ctx context.Context) (*ServiceRecord, error) {
+	result, err := _m.Edges.CorrectsOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCorrects().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ServiceRecord) Corrections(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ServiceRecordOrder, where *ServiceRecordWhereInput,
+) (*ServiceRecordConnection, error) {
+	opts := []ServiceRecordPaginateOption{
+		WithServiceRecordOrder(orderBy),
+		WithServiceRecordFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedCorrections(alias); err == nil || hasTotalCount {
+		pager, err := newServiceRecordPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ServiceRecordConnection{Edges: []*ServiceRecordEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryCorrections().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Taxonomy) Terms(

@@ -10,6 +10,7 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -1553,6 +1554,752 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	}
 }
 
+// CertificateWhereInput represents a where input for filtering Certificate queries.
+type CertificateWhereInput struct {
+	Predicates []predicate.Certificate  `json:"-"`
+	Not        *CertificateWhereInput   `json:"not,omitempty"`
+	Or         []*CertificateWhereInput `json:"or,omitempty"`
+	And        []*CertificateWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "number" field predicates.
+	Number             *string  `json:"number,omitempty"`
+	NumberNEQ          *string  `json:"numberNEQ,omitempty"`
+	NumberIn           []string `json:"numberIn,omitempty"`
+	NumberNotIn        []string `json:"numberNotIn,omitempty"`
+	NumberGT           *string  `json:"numberGT,omitempty"`
+	NumberGTE          *string  `json:"numberGTE,omitempty"`
+	NumberLT           *string  `json:"numberLT,omitempty"`
+	NumberLTE          *string  `json:"numberLTE,omitempty"`
+	NumberContains     *string  `json:"numberContains,omitempty"`
+	NumberHasPrefix    *string  `json:"numberHasPrefix,omitempty"`
+	NumberHasSuffix    *string  `json:"numberHasSuffix,omitempty"`
+	NumberEqualFold    *string  `json:"numberEqualFold,omitempty"`
+	NumberContainsFold *string  `json:"numberContainsFold,omitempty"`
+
+	// "verification_code" field predicates.
+	VerificationCode             *string  `json:"verificationCode,omitempty"`
+	VerificationCodeNEQ          *string  `json:"verificationCodeNEQ,omitempty"`
+	VerificationCodeIn           []string `json:"verificationCodeIn,omitempty"`
+	VerificationCodeNotIn        []string `json:"verificationCodeNotIn,omitempty"`
+	VerificationCodeGT           *string  `json:"verificationCodeGT,omitempty"`
+	VerificationCodeGTE          *string  `json:"verificationCodeGTE,omitempty"`
+	VerificationCodeLT           *string  `json:"verificationCodeLT,omitempty"`
+	VerificationCodeLTE          *string  `json:"verificationCodeLTE,omitempty"`
+	VerificationCodeContains     *string  `json:"verificationCodeContains,omitempty"`
+	VerificationCodeHasPrefix    *string  `json:"verificationCodeHasPrefix,omitempty"`
+	VerificationCodeHasSuffix    *string  `json:"verificationCodeHasSuffix,omitempty"`
+	VerificationCodeEqualFold    *string  `json:"verificationCodeEqualFold,omitempty"`
+	VerificationCodeContainsFold *string  `json:"verificationCodeContainsFold,omitempty"`
+
+	// "period_start" field predicates.
+	PeriodStart      *time.Time  `json:"periodStart,omitempty"`
+	PeriodStartNEQ   *time.Time  `json:"periodStartNEQ,omitempty"`
+	PeriodStartIn    []time.Time `json:"periodStartIn,omitempty"`
+	PeriodStartNotIn []time.Time `json:"periodStartNotIn,omitempty"`
+	PeriodStartGT    *time.Time  `json:"periodStartGT,omitempty"`
+	PeriodStartGTE   *time.Time  `json:"periodStartGTE,omitempty"`
+	PeriodStartLT    *time.Time  `json:"periodStartLT,omitempty"`
+	PeriodStartLTE   *time.Time  `json:"periodStartLTE,omitempty"`
+
+	// "period_end" field predicates.
+	PeriodEnd      *time.Time  `json:"periodEnd,omitempty"`
+	PeriodEndNEQ   *time.Time  `json:"periodEndNEQ,omitempty"`
+	PeriodEndIn    []time.Time `json:"periodEndIn,omitempty"`
+	PeriodEndNotIn []time.Time `json:"periodEndNotIn,omitempty"`
+	PeriodEndGT    *time.Time  `json:"periodEndGT,omitempty"`
+	PeriodEndGTE   *time.Time  `json:"periodEndGTE,omitempty"`
+	PeriodEndLT    *time.Time  `json:"periodEndLT,omitempty"`
+	PeriodEndLTE   *time.Time  `json:"periodEndLTE,omitempty"`
+
+	// "minutes" field predicates.
+	Minutes      *int  `json:"minutes,omitempty"`
+	MinutesNEQ   *int  `json:"minutesNEQ,omitempty"`
+	MinutesIn    []int `json:"minutesIn,omitempty"`
+	MinutesNotIn []int `json:"minutesNotIn,omitempty"`
+	MinutesGT    *int  `json:"minutesGT,omitempty"`
+	MinutesGTE   *int  `json:"minutesGTE,omitempty"`
+	MinutesLT    *int  `json:"minutesLT,omitempty"`
+	MinutesLTE   *int  `json:"minutesLTE,omitempty"`
+
+	// "record_count" field predicates.
+	RecordCount      *int  `json:"recordCount,omitempty"`
+	RecordCountNEQ   *int  `json:"recordCountNEQ,omitempty"`
+	RecordCountIn    []int `json:"recordCountIn,omitempty"`
+	RecordCountNotIn []int `json:"recordCountNotIn,omitempty"`
+	RecordCountGT    *int  `json:"recordCountGT,omitempty"`
+	RecordCountGTE   *int  `json:"recordCountGTE,omitempty"`
+	RecordCountLT    *int  `json:"recordCountLT,omitempty"`
+	RecordCountLTE   *int  `json:"recordCountLTE,omitempty"`
+
+	// "content" field predicates.
+	Content             *string  `json:"content,omitempty"`
+	ContentNEQ          *string  `json:"contentNEQ,omitempty"`
+	ContentIn           []string `json:"contentIn,omitempty"`
+	ContentNotIn        []string `json:"contentNotIn,omitempty"`
+	ContentGT           *string  `json:"contentGT,omitempty"`
+	ContentGTE          *string  `json:"contentGTE,omitempty"`
+	ContentLT           *string  `json:"contentLT,omitempty"`
+	ContentLTE          *string  `json:"contentLTE,omitempty"`
+	ContentContains     *string  `json:"contentContains,omitempty"`
+	ContentHasPrefix    *string  `json:"contentHasPrefix,omitempty"`
+	ContentHasSuffix    *string  `json:"contentHasSuffix,omitempty"`
+	ContentEqualFold    *string  `json:"contentEqualFold,omitempty"`
+	ContentContainsFold *string  `json:"contentContainsFold,omitempty"`
+
+	// "issuer" field predicates.
+	Issuer             *string  `json:"issuer,omitempty"`
+	IssuerNEQ          *string  `json:"issuerNEQ,omitempty"`
+	IssuerIn           []string `json:"issuerIn,omitempty"`
+	IssuerNotIn        []string `json:"issuerNotIn,omitempty"`
+	IssuerGT           *string  `json:"issuerGT,omitempty"`
+	IssuerGTE          *string  `json:"issuerGTE,omitempty"`
+	IssuerLT           *string  `json:"issuerLT,omitempty"`
+	IssuerLTE          *string  `json:"issuerLTE,omitempty"`
+	IssuerContains     *string  `json:"issuerContains,omitempty"`
+	IssuerHasPrefix    *string  `json:"issuerHasPrefix,omitempty"`
+	IssuerHasSuffix    *string  `json:"issuerHasSuffix,omitempty"`
+	IssuerEqualFold    *string  `json:"issuerEqualFold,omitempty"`
+	IssuerContainsFold *string  `json:"issuerContainsFold,omitempty"`
+
+	// "issued_by" field predicates.
+	IssuedBy             *string  `json:"issuedBy,omitempty"`
+	IssuedByNEQ          *string  `json:"issuedByNEQ,omitempty"`
+	IssuedByIn           []string `json:"issuedByIn,omitempty"`
+	IssuedByNotIn        []string `json:"issuedByNotIn,omitempty"`
+	IssuedByGT           *string  `json:"issuedByGT,omitempty"`
+	IssuedByGTE          *string  `json:"issuedByGTE,omitempty"`
+	IssuedByLT           *string  `json:"issuedByLT,omitempty"`
+	IssuedByLTE          *string  `json:"issuedByLTE,omitempty"`
+	IssuedByContains     *string  `json:"issuedByContains,omitempty"`
+	IssuedByHasPrefix    *string  `json:"issuedByHasPrefix,omitempty"`
+	IssuedByHasSuffix    *string  `json:"issuedByHasSuffix,omitempty"`
+	IssuedByEqualFold    *string  `json:"issuedByEqualFold,omitempty"`
+	IssuedByContainsFold *string  `json:"issuedByContainsFold,omitempty"`
+
+	// "revoked_at" field predicates.
+	RevokedAt       *time.Time  `json:"revokedAt,omitempty"`
+	RevokedAtNEQ    *time.Time  `json:"revokedAtNEQ,omitempty"`
+	RevokedAtIn     []time.Time `json:"revokedAtIn,omitempty"`
+	RevokedAtNotIn  []time.Time `json:"revokedAtNotIn,omitempty"`
+	RevokedAtGT     *time.Time  `json:"revokedAtGT,omitempty"`
+	RevokedAtGTE    *time.Time  `json:"revokedAtGTE,omitempty"`
+	RevokedAtLT     *time.Time  `json:"revokedAtLT,omitempty"`
+	RevokedAtLTE    *time.Time  `json:"revokedAtLTE,omitempty"`
+	RevokedAtIsNil  bool        `json:"revokedAtIsNil,omitempty"`
+	RevokedAtNotNil bool        `json:"revokedAtNotNil,omitempty"`
+
+	// "revocation_reason" field predicates.
+	RevocationReason             *string  `json:"revocationReason,omitempty"`
+	RevocationReasonNEQ          *string  `json:"revocationReasonNEQ,omitempty"`
+	RevocationReasonIn           []string `json:"revocationReasonIn,omitempty"`
+	RevocationReasonNotIn        []string `json:"revocationReasonNotIn,omitempty"`
+	RevocationReasonGT           *string  `json:"revocationReasonGT,omitempty"`
+	RevocationReasonGTE          *string  `json:"revocationReasonGTE,omitempty"`
+	RevocationReasonLT           *string  `json:"revocationReasonLT,omitempty"`
+	RevocationReasonLTE          *string  `json:"revocationReasonLTE,omitempty"`
+	RevocationReasonContains     *string  `json:"revocationReasonContains,omitempty"`
+	RevocationReasonHasPrefix    *string  `json:"revocationReasonHasPrefix,omitempty"`
+	RevocationReasonHasSuffix    *string  `json:"revocationReasonHasSuffix,omitempty"`
+	RevocationReasonIsNil        bool     `json:"revocationReasonIsNil,omitempty"`
+	RevocationReasonNotNil       bool     `json:"revocationReasonNotNil,omitempty"`
+	RevocationReasonEqualFold    *string  `json:"revocationReasonEqualFold,omitempty"`
+	RevocationReasonContainsFold *string  `json:"revocationReasonContainsFold,omitempty"`
+
+	// "person" edge predicates.
+	HasPerson     *bool               `json:"hasPerson,omitempty"`
+	HasPersonWith []*PersonWhereInput `json:"hasPersonWith,omitempty"`
+
+	// "records" edge predicates.
+	HasRecords     *bool                      `json:"hasRecords,omitempty"`
+	HasRecordsWith []*ServiceRecordWhereInput `json:"hasRecordsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CertificateWhereInput) AddPredicates(predicates ...predicate.Certificate) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CertificateWhereInput filter on the CertificateQuery builder.
+func (i *CertificateWhereInput) Filter(q *CertificateQuery) (*CertificateQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCertificateWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCertificateWhereInput is returned in case the CertificateWhereInput is empty.
+var ErrEmptyCertificateWhereInput = errors.New("ent: empty predicate CertificateWhereInput")
+
+// P returns a predicate for filtering certificates.
+// An error is returned if the input is empty or invalid.
+func (i *CertificateWhereInput) P() (predicate.Certificate, error) {
+	var predicates []predicate.Certificate
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, certificate.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Certificate, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, certificate.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Certificate, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, certificate.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, certificate.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, certificate.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, certificate.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, certificate.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, certificate.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, certificate.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, certificate.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, certificate.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, certificate.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, certificate.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, certificate.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, certificate.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, certificate.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, certificate.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, certificate.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, certificate.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, certificate.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, certificate.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, certificate.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, certificate.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, certificate.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, certificate.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, certificate.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, certificate.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Number != nil {
+		predicates = append(predicates, certificate.NumberEQ(*i.Number))
+	}
+	if i.NumberNEQ != nil {
+		predicates = append(predicates, certificate.NumberNEQ(*i.NumberNEQ))
+	}
+	if len(i.NumberIn) > 0 {
+		predicates = append(predicates, certificate.NumberIn(i.NumberIn...))
+	}
+	if len(i.NumberNotIn) > 0 {
+		predicates = append(predicates, certificate.NumberNotIn(i.NumberNotIn...))
+	}
+	if i.NumberGT != nil {
+		predicates = append(predicates, certificate.NumberGT(*i.NumberGT))
+	}
+	if i.NumberGTE != nil {
+		predicates = append(predicates, certificate.NumberGTE(*i.NumberGTE))
+	}
+	if i.NumberLT != nil {
+		predicates = append(predicates, certificate.NumberLT(*i.NumberLT))
+	}
+	if i.NumberLTE != nil {
+		predicates = append(predicates, certificate.NumberLTE(*i.NumberLTE))
+	}
+	if i.NumberContains != nil {
+		predicates = append(predicates, certificate.NumberContains(*i.NumberContains))
+	}
+	if i.NumberHasPrefix != nil {
+		predicates = append(predicates, certificate.NumberHasPrefix(*i.NumberHasPrefix))
+	}
+	if i.NumberHasSuffix != nil {
+		predicates = append(predicates, certificate.NumberHasSuffix(*i.NumberHasSuffix))
+	}
+	if i.NumberEqualFold != nil {
+		predicates = append(predicates, certificate.NumberEqualFold(*i.NumberEqualFold))
+	}
+	if i.NumberContainsFold != nil {
+		predicates = append(predicates, certificate.NumberContainsFold(*i.NumberContainsFold))
+	}
+	if i.VerificationCode != nil {
+		predicates = append(predicates, certificate.VerificationCodeEQ(*i.VerificationCode))
+	}
+	if i.VerificationCodeNEQ != nil {
+		predicates = append(predicates, certificate.VerificationCodeNEQ(*i.VerificationCodeNEQ))
+	}
+	if len(i.VerificationCodeIn) > 0 {
+		predicates = append(predicates, certificate.VerificationCodeIn(i.VerificationCodeIn...))
+	}
+	if len(i.VerificationCodeNotIn) > 0 {
+		predicates = append(predicates, certificate.VerificationCodeNotIn(i.VerificationCodeNotIn...))
+	}
+	if i.VerificationCodeGT != nil {
+		predicates = append(predicates, certificate.VerificationCodeGT(*i.VerificationCodeGT))
+	}
+	if i.VerificationCodeGTE != nil {
+		predicates = append(predicates, certificate.VerificationCodeGTE(*i.VerificationCodeGTE))
+	}
+	if i.VerificationCodeLT != nil {
+		predicates = append(predicates, certificate.VerificationCodeLT(*i.VerificationCodeLT))
+	}
+	if i.VerificationCodeLTE != nil {
+		predicates = append(predicates, certificate.VerificationCodeLTE(*i.VerificationCodeLTE))
+	}
+	if i.VerificationCodeContains != nil {
+		predicates = append(predicates, certificate.VerificationCodeContains(*i.VerificationCodeContains))
+	}
+	if i.VerificationCodeHasPrefix != nil {
+		predicates = append(predicates, certificate.VerificationCodeHasPrefix(*i.VerificationCodeHasPrefix))
+	}
+	if i.VerificationCodeHasSuffix != nil {
+		predicates = append(predicates, certificate.VerificationCodeHasSuffix(*i.VerificationCodeHasSuffix))
+	}
+	if i.VerificationCodeEqualFold != nil {
+		predicates = append(predicates, certificate.VerificationCodeEqualFold(*i.VerificationCodeEqualFold))
+	}
+	if i.VerificationCodeContainsFold != nil {
+		predicates = append(predicates, certificate.VerificationCodeContainsFold(*i.VerificationCodeContainsFold))
+	}
+	if i.PeriodStart != nil {
+		predicates = append(predicates, certificate.PeriodStartEQ(*i.PeriodStart))
+	}
+	if i.PeriodStartNEQ != nil {
+		predicates = append(predicates, certificate.PeriodStartNEQ(*i.PeriodStartNEQ))
+	}
+	if len(i.PeriodStartIn) > 0 {
+		predicates = append(predicates, certificate.PeriodStartIn(i.PeriodStartIn...))
+	}
+	if len(i.PeriodStartNotIn) > 0 {
+		predicates = append(predicates, certificate.PeriodStartNotIn(i.PeriodStartNotIn...))
+	}
+	if i.PeriodStartGT != nil {
+		predicates = append(predicates, certificate.PeriodStartGT(*i.PeriodStartGT))
+	}
+	if i.PeriodStartGTE != nil {
+		predicates = append(predicates, certificate.PeriodStartGTE(*i.PeriodStartGTE))
+	}
+	if i.PeriodStartLT != nil {
+		predicates = append(predicates, certificate.PeriodStartLT(*i.PeriodStartLT))
+	}
+	if i.PeriodStartLTE != nil {
+		predicates = append(predicates, certificate.PeriodStartLTE(*i.PeriodStartLTE))
+	}
+	if i.PeriodEnd != nil {
+		predicates = append(predicates, certificate.PeriodEndEQ(*i.PeriodEnd))
+	}
+	if i.PeriodEndNEQ != nil {
+		predicates = append(predicates, certificate.PeriodEndNEQ(*i.PeriodEndNEQ))
+	}
+	if len(i.PeriodEndIn) > 0 {
+		predicates = append(predicates, certificate.PeriodEndIn(i.PeriodEndIn...))
+	}
+	if len(i.PeriodEndNotIn) > 0 {
+		predicates = append(predicates, certificate.PeriodEndNotIn(i.PeriodEndNotIn...))
+	}
+	if i.PeriodEndGT != nil {
+		predicates = append(predicates, certificate.PeriodEndGT(*i.PeriodEndGT))
+	}
+	if i.PeriodEndGTE != nil {
+		predicates = append(predicates, certificate.PeriodEndGTE(*i.PeriodEndGTE))
+	}
+	if i.PeriodEndLT != nil {
+		predicates = append(predicates, certificate.PeriodEndLT(*i.PeriodEndLT))
+	}
+	if i.PeriodEndLTE != nil {
+		predicates = append(predicates, certificate.PeriodEndLTE(*i.PeriodEndLTE))
+	}
+	if i.Minutes != nil {
+		predicates = append(predicates, certificate.MinutesEQ(*i.Minutes))
+	}
+	if i.MinutesNEQ != nil {
+		predicates = append(predicates, certificate.MinutesNEQ(*i.MinutesNEQ))
+	}
+	if len(i.MinutesIn) > 0 {
+		predicates = append(predicates, certificate.MinutesIn(i.MinutesIn...))
+	}
+	if len(i.MinutesNotIn) > 0 {
+		predicates = append(predicates, certificate.MinutesNotIn(i.MinutesNotIn...))
+	}
+	if i.MinutesGT != nil {
+		predicates = append(predicates, certificate.MinutesGT(*i.MinutesGT))
+	}
+	if i.MinutesGTE != nil {
+		predicates = append(predicates, certificate.MinutesGTE(*i.MinutesGTE))
+	}
+	if i.MinutesLT != nil {
+		predicates = append(predicates, certificate.MinutesLT(*i.MinutesLT))
+	}
+	if i.MinutesLTE != nil {
+		predicates = append(predicates, certificate.MinutesLTE(*i.MinutesLTE))
+	}
+	if i.RecordCount != nil {
+		predicates = append(predicates, certificate.RecordCountEQ(*i.RecordCount))
+	}
+	if i.RecordCountNEQ != nil {
+		predicates = append(predicates, certificate.RecordCountNEQ(*i.RecordCountNEQ))
+	}
+	if len(i.RecordCountIn) > 0 {
+		predicates = append(predicates, certificate.RecordCountIn(i.RecordCountIn...))
+	}
+	if len(i.RecordCountNotIn) > 0 {
+		predicates = append(predicates, certificate.RecordCountNotIn(i.RecordCountNotIn...))
+	}
+	if i.RecordCountGT != nil {
+		predicates = append(predicates, certificate.RecordCountGT(*i.RecordCountGT))
+	}
+	if i.RecordCountGTE != nil {
+		predicates = append(predicates, certificate.RecordCountGTE(*i.RecordCountGTE))
+	}
+	if i.RecordCountLT != nil {
+		predicates = append(predicates, certificate.RecordCountLT(*i.RecordCountLT))
+	}
+	if i.RecordCountLTE != nil {
+		predicates = append(predicates, certificate.RecordCountLTE(*i.RecordCountLTE))
+	}
+	if i.Content != nil {
+		predicates = append(predicates, certificate.ContentEQ(*i.Content))
+	}
+	if i.ContentNEQ != nil {
+		predicates = append(predicates, certificate.ContentNEQ(*i.ContentNEQ))
+	}
+	if len(i.ContentIn) > 0 {
+		predicates = append(predicates, certificate.ContentIn(i.ContentIn...))
+	}
+	if len(i.ContentNotIn) > 0 {
+		predicates = append(predicates, certificate.ContentNotIn(i.ContentNotIn...))
+	}
+	if i.ContentGT != nil {
+		predicates = append(predicates, certificate.ContentGT(*i.ContentGT))
+	}
+	if i.ContentGTE != nil {
+		predicates = append(predicates, certificate.ContentGTE(*i.ContentGTE))
+	}
+	if i.ContentLT != nil {
+		predicates = append(predicates, certificate.ContentLT(*i.ContentLT))
+	}
+	if i.ContentLTE != nil {
+		predicates = append(predicates, certificate.ContentLTE(*i.ContentLTE))
+	}
+	if i.ContentContains != nil {
+		predicates = append(predicates, certificate.ContentContains(*i.ContentContains))
+	}
+	if i.ContentHasPrefix != nil {
+		predicates = append(predicates, certificate.ContentHasPrefix(*i.ContentHasPrefix))
+	}
+	if i.ContentHasSuffix != nil {
+		predicates = append(predicates, certificate.ContentHasSuffix(*i.ContentHasSuffix))
+	}
+	if i.ContentEqualFold != nil {
+		predicates = append(predicates, certificate.ContentEqualFold(*i.ContentEqualFold))
+	}
+	if i.ContentContainsFold != nil {
+		predicates = append(predicates, certificate.ContentContainsFold(*i.ContentContainsFold))
+	}
+	if i.Issuer != nil {
+		predicates = append(predicates, certificate.IssuerEQ(*i.Issuer))
+	}
+	if i.IssuerNEQ != nil {
+		predicates = append(predicates, certificate.IssuerNEQ(*i.IssuerNEQ))
+	}
+	if len(i.IssuerIn) > 0 {
+		predicates = append(predicates, certificate.IssuerIn(i.IssuerIn...))
+	}
+	if len(i.IssuerNotIn) > 0 {
+		predicates = append(predicates, certificate.IssuerNotIn(i.IssuerNotIn...))
+	}
+	if i.IssuerGT != nil {
+		predicates = append(predicates, certificate.IssuerGT(*i.IssuerGT))
+	}
+	if i.IssuerGTE != nil {
+		predicates = append(predicates, certificate.IssuerGTE(*i.IssuerGTE))
+	}
+	if i.IssuerLT != nil {
+		predicates = append(predicates, certificate.IssuerLT(*i.IssuerLT))
+	}
+	if i.IssuerLTE != nil {
+		predicates = append(predicates, certificate.IssuerLTE(*i.IssuerLTE))
+	}
+	if i.IssuerContains != nil {
+		predicates = append(predicates, certificate.IssuerContains(*i.IssuerContains))
+	}
+	if i.IssuerHasPrefix != nil {
+		predicates = append(predicates, certificate.IssuerHasPrefix(*i.IssuerHasPrefix))
+	}
+	if i.IssuerHasSuffix != nil {
+		predicates = append(predicates, certificate.IssuerHasSuffix(*i.IssuerHasSuffix))
+	}
+	if i.IssuerEqualFold != nil {
+		predicates = append(predicates, certificate.IssuerEqualFold(*i.IssuerEqualFold))
+	}
+	if i.IssuerContainsFold != nil {
+		predicates = append(predicates, certificate.IssuerContainsFold(*i.IssuerContainsFold))
+	}
+	if i.IssuedBy != nil {
+		predicates = append(predicates, certificate.IssuedByEQ(*i.IssuedBy))
+	}
+	if i.IssuedByNEQ != nil {
+		predicates = append(predicates, certificate.IssuedByNEQ(*i.IssuedByNEQ))
+	}
+	if len(i.IssuedByIn) > 0 {
+		predicates = append(predicates, certificate.IssuedByIn(i.IssuedByIn...))
+	}
+	if len(i.IssuedByNotIn) > 0 {
+		predicates = append(predicates, certificate.IssuedByNotIn(i.IssuedByNotIn...))
+	}
+	if i.IssuedByGT != nil {
+		predicates = append(predicates, certificate.IssuedByGT(*i.IssuedByGT))
+	}
+	if i.IssuedByGTE != nil {
+		predicates = append(predicates, certificate.IssuedByGTE(*i.IssuedByGTE))
+	}
+	if i.IssuedByLT != nil {
+		predicates = append(predicates, certificate.IssuedByLT(*i.IssuedByLT))
+	}
+	if i.IssuedByLTE != nil {
+		predicates = append(predicates, certificate.IssuedByLTE(*i.IssuedByLTE))
+	}
+	if i.IssuedByContains != nil {
+		predicates = append(predicates, certificate.IssuedByContains(*i.IssuedByContains))
+	}
+	if i.IssuedByHasPrefix != nil {
+		predicates = append(predicates, certificate.IssuedByHasPrefix(*i.IssuedByHasPrefix))
+	}
+	if i.IssuedByHasSuffix != nil {
+		predicates = append(predicates, certificate.IssuedByHasSuffix(*i.IssuedByHasSuffix))
+	}
+	if i.IssuedByEqualFold != nil {
+		predicates = append(predicates, certificate.IssuedByEqualFold(*i.IssuedByEqualFold))
+	}
+	if i.IssuedByContainsFold != nil {
+		predicates = append(predicates, certificate.IssuedByContainsFold(*i.IssuedByContainsFold))
+	}
+	if i.RevokedAt != nil {
+		predicates = append(predicates, certificate.RevokedAtEQ(*i.RevokedAt))
+	}
+	if i.RevokedAtNEQ != nil {
+		predicates = append(predicates, certificate.RevokedAtNEQ(*i.RevokedAtNEQ))
+	}
+	if len(i.RevokedAtIn) > 0 {
+		predicates = append(predicates, certificate.RevokedAtIn(i.RevokedAtIn...))
+	}
+	if len(i.RevokedAtNotIn) > 0 {
+		predicates = append(predicates, certificate.RevokedAtNotIn(i.RevokedAtNotIn...))
+	}
+	if i.RevokedAtGT != nil {
+		predicates = append(predicates, certificate.RevokedAtGT(*i.RevokedAtGT))
+	}
+	if i.RevokedAtGTE != nil {
+		predicates = append(predicates, certificate.RevokedAtGTE(*i.RevokedAtGTE))
+	}
+	if i.RevokedAtLT != nil {
+		predicates = append(predicates, certificate.RevokedAtLT(*i.RevokedAtLT))
+	}
+	if i.RevokedAtLTE != nil {
+		predicates = append(predicates, certificate.RevokedAtLTE(*i.RevokedAtLTE))
+	}
+	if i.RevokedAtIsNil {
+		predicates = append(predicates, certificate.RevokedAtIsNil())
+	}
+	if i.RevokedAtNotNil {
+		predicates = append(predicates, certificate.RevokedAtNotNil())
+	}
+	if i.RevocationReason != nil {
+		predicates = append(predicates, certificate.RevocationReasonEQ(*i.RevocationReason))
+	}
+	if i.RevocationReasonNEQ != nil {
+		predicates = append(predicates, certificate.RevocationReasonNEQ(*i.RevocationReasonNEQ))
+	}
+	if len(i.RevocationReasonIn) > 0 {
+		predicates = append(predicates, certificate.RevocationReasonIn(i.RevocationReasonIn...))
+	}
+	if len(i.RevocationReasonNotIn) > 0 {
+		predicates = append(predicates, certificate.RevocationReasonNotIn(i.RevocationReasonNotIn...))
+	}
+	if i.RevocationReasonGT != nil {
+		predicates = append(predicates, certificate.RevocationReasonGT(*i.RevocationReasonGT))
+	}
+	if i.RevocationReasonGTE != nil {
+		predicates = append(predicates, certificate.RevocationReasonGTE(*i.RevocationReasonGTE))
+	}
+	if i.RevocationReasonLT != nil {
+		predicates = append(predicates, certificate.RevocationReasonLT(*i.RevocationReasonLT))
+	}
+	if i.RevocationReasonLTE != nil {
+		predicates = append(predicates, certificate.RevocationReasonLTE(*i.RevocationReasonLTE))
+	}
+	if i.RevocationReasonContains != nil {
+		predicates = append(predicates, certificate.RevocationReasonContains(*i.RevocationReasonContains))
+	}
+	if i.RevocationReasonHasPrefix != nil {
+		predicates = append(predicates, certificate.RevocationReasonHasPrefix(*i.RevocationReasonHasPrefix))
+	}
+	if i.RevocationReasonHasSuffix != nil {
+		predicates = append(predicates, certificate.RevocationReasonHasSuffix(*i.RevocationReasonHasSuffix))
+	}
+	if i.RevocationReasonIsNil {
+		predicates = append(predicates, certificate.RevocationReasonIsNil())
+	}
+	if i.RevocationReasonNotNil {
+		predicates = append(predicates, certificate.RevocationReasonNotNil())
+	}
+	if i.RevocationReasonEqualFold != nil {
+		predicates = append(predicates, certificate.RevocationReasonEqualFold(*i.RevocationReasonEqualFold))
+	}
+	if i.RevocationReasonContainsFold != nil {
+		predicates = append(predicates, certificate.RevocationReasonContainsFold(*i.RevocationReasonContainsFold))
+	}
+
+	if i.HasPerson != nil {
+		p := certificate.HasPerson()
+		if !*i.HasPerson {
+			p = certificate.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPersonWith) > 0 {
+		with := make([]predicate.Person, 0, len(i.HasPersonWith))
+		for _, w := range i.HasPersonWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPersonWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, certificate.HasPersonWith(with...))
+	}
+	if i.HasRecords != nil {
+		p := certificate.HasRecords()
+		if !*i.HasRecords {
+			p = certificate.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRecordsWith) > 0 {
+		with := make([]predicate.ServiceRecord, 0, len(i.HasRecordsWith))
+		for _, w := range i.HasRecordsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRecordsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, certificate.HasRecordsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCertificateWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return certificate.And(predicates...), nil
+	}
+}
+
 // IndicatorWhereInput represents a where input for filtering Indicator queries.
 type IndicatorWhereInput struct {
 	Predicates []predicate.Indicator  `json:"-"`
@@ -2522,6 +3269,18 @@ type NeedWhereInput struct {
 	ResolvedAtIsNil  bool        `json:"resolvedAtIsNil,omitempty"`
 	ResolvedAtNotNil bool        `json:"resolvedAtNotNil,omitempty"`
 
+	// "closed_at" field predicates.
+	ClosedAt       *time.Time  `json:"closedAt,omitempty"`
+	ClosedAtNEQ    *time.Time  `json:"closedAtNEQ,omitempty"`
+	ClosedAtIn     []time.Time `json:"closedAtIn,omitempty"`
+	ClosedAtNotIn  []time.Time `json:"closedAtNotIn,omitempty"`
+	ClosedAtGT     *time.Time  `json:"closedAtGT,omitempty"`
+	ClosedAtGTE    *time.Time  `json:"closedAtGTE,omitempty"`
+	ClosedAtLT     *time.Time  `json:"closedAtLT,omitempty"`
+	ClosedAtLTE    *time.Time  `json:"closedAtLTE,omitempty"`
+	ClosedAtIsNil  bool        `json:"closedAtIsNil,omitempty"`
+	ClosedAtNotNil bool        `json:"closedAtNotNil,omitempty"`
+
 	// "resolution_note" field predicates.
 	ResolutionNote             *string  `json:"resolutionNote,omitempty"`
 	ResolutionNoteNEQ          *string  `json:"resolutionNoteNEQ,omitempty"`
@@ -2860,6 +3619,36 @@ func (i *NeedWhereInput) P() (predicate.Need, error) {
 	}
 	if i.ResolvedAtNotNil {
 		predicates = append(predicates, need.ResolvedAtNotNil())
+	}
+	if i.ClosedAt != nil {
+		predicates = append(predicates, need.ClosedAtEQ(*i.ClosedAt))
+	}
+	if i.ClosedAtNEQ != nil {
+		predicates = append(predicates, need.ClosedAtNEQ(*i.ClosedAtNEQ))
+	}
+	if len(i.ClosedAtIn) > 0 {
+		predicates = append(predicates, need.ClosedAtIn(i.ClosedAtIn...))
+	}
+	if len(i.ClosedAtNotIn) > 0 {
+		predicates = append(predicates, need.ClosedAtNotIn(i.ClosedAtNotIn...))
+	}
+	if i.ClosedAtGT != nil {
+		predicates = append(predicates, need.ClosedAtGT(*i.ClosedAtGT))
+	}
+	if i.ClosedAtGTE != nil {
+		predicates = append(predicates, need.ClosedAtGTE(*i.ClosedAtGTE))
+	}
+	if i.ClosedAtLT != nil {
+		predicates = append(predicates, need.ClosedAtLT(*i.ClosedAtLT))
+	}
+	if i.ClosedAtLTE != nil {
+		predicates = append(predicates, need.ClosedAtLTE(*i.ClosedAtLTE))
+	}
+	if i.ClosedAtIsNil {
+		predicates = append(predicates, need.ClosedAtIsNil())
+	}
+	if i.ClosedAtNotNil {
+		predicates = append(predicates, need.ClosedAtNotNil())
 	}
 	if i.ResolutionNote != nil {
 		predicates = append(predicates, need.ResolutionNoteEQ(*i.ResolutionNote))
@@ -5395,6 +6184,10 @@ type PersonWhereInput struct {
 	SocialWorkCertificateEqualFold    *string  `json:"socialWorkCertificateEqualFold,omitempty"`
 	SocialWorkCertificateContainsFold *string  `json:"socialWorkCertificateContainsFold,omitempty"`
 
+	// "share_with_university" field predicates.
+	ShareWithUniversity    *bool `json:"shareWithUniversity,omitempty"`
+	ShareWithUniversityNEQ *bool `json:"shareWithUniversityNEQ,omitempty"`
+
 	// "university" edge predicates.
 	HasUniversity     *bool                     `json:"hasUniversity,omitempty"`
 	HasUniversityWith []*OrganizationWhereInput `json:"hasUniversityWith,omitempty"`
@@ -5406,6 +6199,10 @@ type PersonWhereInput struct {
 	// "service_records" edge predicates.
 	HasServiceRecords     *bool                      `json:"hasServiceRecords,omitempty"`
 	HasServiceRecordsWith []*ServiceRecordWhereInput `json:"hasServiceRecordsWith,omitempty"`
+
+	// "certificates" edge predicates.
+	HasCertificates     *bool                    `json:"hasCertificates,omitempty"`
+	HasCertificatesWith []*CertificateWhereInput `json:"hasCertificatesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -5854,6 +6651,12 @@ func (i *PersonWhereInput) P() (predicate.Person, error) {
 	if i.SocialWorkCertificateContainsFold != nil {
 		predicates = append(predicates, person.SocialWorkCertificateContainsFold(*i.SocialWorkCertificateContainsFold))
 	}
+	if i.ShareWithUniversity != nil {
+		predicates = append(predicates, person.ShareWithUniversityEQ(*i.ShareWithUniversity))
+	}
+	if i.ShareWithUniversityNEQ != nil {
+		predicates = append(predicates, person.ShareWithUniversityNEQ(*i.ShareWithUniversityNEQ))
+	}
 
 	if i.HasUniversity != nil {
 		p := person.HasUniversity()
@@ -5908,6 +6711,24 @@ func (i *PersonWhereInput) P() (predicate.Person, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, person.HasServiceRecordsWith(with...))
+	}
+	if i.HasCertificates != nil {
+		p := person.HasCertificates()
+		if !*i.HasCertificates {
+			p = person.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCertificatesWith) > 0 {
+		with := make([]predicate.Certificate, 0, len(i.HasCertificatesWith))
+		for _, w := range i.HasCertificatesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCertificatesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, person.HasCertificatesWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -6037,6 +6858,16 @@ type ProjectWhereInput struct {
 	FundingAmountLTE    *float64  `json:"fundingAmountLTE,omitempty"`
 	FundingAmountIsNil  bool      `json:"fundingAmountIsNil,omitempty"`
 	FundingAmountNotNil bool      `json:"fundingAmountNotNil,omitempty"`
+
+	// "weight" field predicates.
+	Weight      *float64  `json:"weight,omitempty"`
+	WeightNEQ   *float64  `json:"weightNEQ,omitempty"`
+	WeightIn    []float64 `json:"weightIn,omitempty"`
+	WeightNotIn []float64 `json:"weightNotIn,omitempty"`
+	WeightGT    *float64  `json:"weightGT,omitempty"`
+	WeightGTE   *float64  `json:"weightGTE,omitempty"`
+	WeightLT    *float64  `json:"weightLT,omitempty"`
+	WeightLTE   *float64  `json:"weightLTE,omitempty"`
 
 	// "organizations" edge predicates.
 	HasOrganizations     *bool                     `json:"hasOrganizations,omitempty"`
@@ -6421,6 +7252,30 @@ func (i *ProjectWhereInput) P() (predicate.Project, error) {
 	}
 	if i.FundingAmountNotNil {
 		predicates = append(predicates, project.FundingAmountNotNil())
+	}
+	if i.Weight != nil {
+		predicates = append(predicates, project.WeightEQ(*i.Weight))
+	}
+	if i.WeightNEQ != nil {
+		predicates = append(predicates, project.WeightNEQ(*i.WeightNEQ))
+	}
+	if len(i.WeightIn) > 0 {
+		predicates = append(predicates, project.WeightIn(i.WeightIn...))
+	}
+	if len(i.WeightNotIn) > 0 {
+		predicates = append(predicates, project.WeightNotIn(i.WeightNotIn...))
+	}
+	if i.WeightGT != nil {
+		predicates = append(predicates, project.WeightGT(*i.WeightGT))
+	}
+	if i.WeightGTE != nil {
+		predicates = append(predicates, project.WeightGTE(*i.WeightGTE))
+	}
+	if i.WeightLT != nil {
+		predicates = append(predicates, project.WeightLT(*i.WeightLT))
+	}
+	if i.WeightLTE != nil {
+		predicates = append(predicates, project.WeightLTE(*i.WeightLTE))
 	}
 
 	if i.HasOrganizations != nil {
@@ -7328,6 +8183,56 @@ type ServiceRecordWhereInput struct {
 	StatusIn    []servicerecord.Status `json:"statusIn,omitempty"`
 	StatusNotIn []servicerecord.Status `json:"statusNotIn,omitempty"`
 
+	// "late" field predicates.
+	Late    *bool `json:"late,omitempty"`
+	LateNEQ *bool `json:"lateNEQ,omitempty"`
+
+	// "first_verified_by" field predicates.
+	FirstVerifiedBy             *string  `json:"firstVerifiedBy,omitempty"`
+	FirstVerifiedByNEQ          *string  `json:"firstVerifiedByNEQ,omitempty"`
+	FirstVerifiedByIn           []string `json:"firstVerifiedByIn,omitempty"`
+	FirstVerifiedByNotIn        []string `json:"firstVerifiedByNotIn,omitempty"`
+	FirstVerifiedByGT           *string  `json:"firstVerifiedByGT,omitempty"`
+	FirstVerifiedByGTE          *string  `json:"firstVerifiedByGTE,omitempty"`
+	FirstVerifiedByLT           *string  `json:"firstVerifiedByLT,omitempty"`
+	FirstVerifiedByLTE          *string  `json:"firstVerifiedByLTE,omitempty"`
+	FirstVerifiedByContains     *string  `json:"firstVerifiedByContains,omitempty"`
+	FirstVerifiedByHasPrefix    *string  `json:"firstVerifiedByHasPrefix,omitempty"`
+	FirstVerifiedByHasSuffix    *string  `json:"firstVerifiedByHasSuffix,omitempty"`
+	FirstVerifiedByIsNil        bool     `json:"firstVerifiedByIsNil,omitempty"`
+	FirstVerifiedByNotNil       bool     `json:"firstVerifiedByNotNil,omitempty"`
+	FirstVerifiedByEqualFold    *string  `json:"firstVerifiedByEqualFold,omitempty"`
+	FirstVerifiedByContainsFold *string  `json:"firstVerifiedByContainsFold,omitempty"`
+
+	// "first_verified_at" field predicates.
+	FirstVerifiedAt       *time.Time  `json:"firstVerifiedAt,omitempty"`
+	FirstVerifiedAtNEQ    *time.Time  `json:"firstVerifiedAtNEQ,omitempty"`
+	FirstVerifiedAtIn     []time.Time `json:"firstVerifiedAtIn,omitempty"`
+	FirstVerifiedAtNotIn  []time.Time `json:"firstVerifiedAtNotIn,omitempty"`
+	FirstVerifiedAtGT     *time.Time  `json:"firstVerifiedAtGT,omitempty"`
+	FirstVerifiedAtGTE    *time.Time  `json:"firstVerifiedAtGTE,omitempty"`
+	FirstVerifiedAtLT     *time.Time  `json:"firstVerifiedAtLT,omitempty"`
+	FirstVerifiedAtLTE    *time.Time  `json:"firstVerifiedAtLTE,omitempty"`
+	FirstVerifiedAtIsNil  bool        `json:"firstVerifiedAtIsNil,omitempty"`
+	FirstVerifiedAtNotNil bool        `json:"firstVerifiedAtNotNil,omitempty"`
+
+	// "correction_reason" field predicates.
+	CorrectionReason             *string  `json:"correctionReason,omitempty"`
+	CorrectionReasonNEQ          *string  `json:"correctionReasonNEQ,omitempty"`
+	CorrectionReasonIn           []string `json:"correctionReasonIn,omitempty"`
+	CorrectionReasonNotIn        []string `json:"correctionReasonNotIn,omitempty"`
+	CorrectionReasonGT           *string  `json:"correctionReasonGT,omitempty"`
+	CorrectionReasonGTE          *string  `json:"correctionReasonGTE,omitempty"`
+	CorrectionReasonLT           *string  `json:"correctionReasonLT,omitempty"`
+	CorrectionReasonLTE          *string  `json:"correctionReasonLTE,omitempty"`
+	CorrectionReasonContains     *string  `json:"correctionReasonContains,omitempty"`
+	CorrectionReasonHasPrefix    *string  `json:"correctionReasonHasPrefix,omitempty"`
+	CorrectionReasonHasSuffix    *string  `json:"correctionReasonHasSuffix,omitempty"`
+	CorrectionReasonIsNil        bool     `json:"correctionReasonIsNil,omitempty"`
+	CorrectionReasonNotNil       bool     `json:"correctionReasonNotNil,omitempty"`
+	CorrectionReasonEqualFold    *string  `json:"correctionReasonEqualFold,omitempty"`
+	CorrectionReasonContainsFold *string  `json:"correctionReasonContainsFold,omitempty"`
+
 	// "reviewed_by" field predicates.
 	ReviewedBy             *string  `json:"reviewedBy,omitempty"`
 	ReviewedByNEQ          *string  `json:"reviewedByNEQ,omitempty"`
@@ -7381,6 +8286,14 @@ type ServiceRecordWhereInput struct {
 	// "activity" edge predicates.
 	HasActivity     *bool                 `json:"hasActivity,omitempty"`
 	HasActivityWith []*ActivityWhereInput `json:"hasActivityWith,omitempty"`
+
+	// "corrects" edge predicates.
+	HasCorrects     *bool                      `json:"hasCorrects,omitempty"`
+	HasCorrectsWith []*ServiceRecordWhereInput `json:"hasCorrectsWith,omitempty"`
+
+	// "corrections" edge predicates.
+	HasCorrections     *bool                      `json:"hasCorrections,omitempty"`
+	HasCorrectionsWith []*ServiceRecordWhereInput `json:"hasCorrectionsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -7670,6 +8583,132 @@ func (i *ServiceRecordWhereInput) P() (predicate.ServiceRecord, error) {
 	if len(i.StatusNotIn) > 0 {
 		predicates = append(predicates, servicerecord.StatusNotIn(i.StatusNotIn...))
 	}
+	if i.Late != nil {
+		predicates = append(predicates, servicerecord.LateEQ(*i.Late))
+	}
+	if i.LateNEQ != nil {
+		predicates = append(predicates, servicerecord.LateNEQ(*i.LateNEQ))
+	}
+	if i.FirstVerifiedBy != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByEQ(*i.FirstVerifiedBy))
+	}
+	if i.FirstVerifiedByNEQ != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByNEQ(*i.FirstVerifiedByNEQ))
+	}
+	if len(i.FirstVerifiedByIn) > 0 {
+		predicates = append(predicates, servicerecord.FirstVerifiedByIn(i.FirstVerifiedByIn...))
+	}
+	if len(i.FirstVerifiedByNotIn) > 0 {
+		predicates = append(predicates, servicerecord.FirstVerifiedByNotIn(i.FirstVerifiedByNotIn...))
+	}
+	if i.FirstVerifiedByGT != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByGT(*i.FirstVerifiedByGT))
+	}
+	if i.FirstVerifiedByGTE != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByGTE(*i.FirstVerifiedByGTE))
+	}
+	if i.FirstVerifiedByLT != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByLT(*i.FirstVerifiedByLT))
+	}
+	if i.FirstVerifiedByLTE != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByLTE(*i.FirstVerifiedByLTE))
+	}
+	if i.FirstVerifiedByContains != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByContains(*i.FirstVerifiedByContains))
+	}
+	if i.FirstVerifiedByHasPrefix != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByHasPrefix(*i.FirstVerifiedByHasPrefix))
+	}
+	if i.FirstVerifiedByHasSuffix != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByHasSuffix(*i.FirstVerifiedByHasSuffix))
+	}
+	if i.FirstVerifiedByIsNil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByIsNil())
+	}
+	if i.FirstVerifiedByNotNil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByNotNil())
+	}
+	if i.FirstVerifiedByEqualFold != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByEqualFold(*i.FirstVerifiedByEqualFold))
+	}
+	if i.FirstVerifiedByContainsFold != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedByContainsFold(*i.FirstVerifiedByContainsFold))
+	}
+	if i.FirstVerifiedAt != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedAtEQ(*i.FirstVerifiedAt))
+	}
+	if i.FirstVerifiedAtNEQ != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedAtNEQ(*i.FirstVerifiedAtNEQ))
+	}
+	if len(i.FirstVerifiedAtIn) > 0 {
+		predicates = append(predicates, servicerecord.FirstVerifiedAtIn(i.FirstVerifiedAtIn...))
+	}
+	if len(i.FirstVerifiedAtNotIn) > 0 {
+		predicates = append(predicates, servicerecord.FirstVerifiedAtNotIn(i.FirstVerifiedAtNotIn...))
+	}
+	if i.FirstVerifiedAtGT != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedAtGT(*i.FirstVerifiedAtGT))
+	}
+	if i.FirstVerifiedAtGTE != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedAtGTE(*i.FirstVerifiedAtGTE))
+	}
+	if i.FirstVerifiedAtLT != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedAtLT(*i.FirstVerifiedAtLT))
+	}
+	if i.FirstVerifiedAtLTE != nil {
+		predicates = append(predicates, servicerecord.FirstVerifiedAtLTE(*i.FirstVerifiedAtLTE))
+	}
+	if i.FirstVerifiedAtIsNil {
+		predicates = append(predicates, servicerecord.FirstVerifiedAtIsNil())
+	}
+	if i.FirstVerifiedAtNotNil {
+		predicates = append(predicates, servicerecord.FirstVerifiedAtNotNil())
+	}
+	if i.CorrectionReason != nil {
+		predicates = append(predicates, servicerecord.CorrectionReasonEQ(*i.CorrectionReason))
+	}
+	if i.CorrectionReasonNEQ != nil {
+		predicates = append(predicates, servicerecord.CorrectionReasonNEQ(*i.CorrectionReasonNEQ))
+	}
+	if len(i.CorrectionReasonIn) > 0 {
+		predicates = append(predicates, servicerecord.CorrectionReasonIn(i.CorrectionReasonIn...))
+	}
+	if len(i.CorrectionReasonNotIn) > 0 {
+		predicates = append(predicates, servicerecord.CorrectionReasonNotIn(i.CorrectionReasonNotIn...))
+	}
+	if i.CorrectionReasonGT != nil {
+		predicates = append(predicates, servicerecord.CorrectionReasonGT(*i.CorrectionReasonGT))
+	}
+	if i.CorrectionReasonGTE != nil {
+		predicates = append(predicates, servicerecord.CorrectionReasonGTE(*i.CorrectionReasonGTE))
+	}
+	if i.CorrectionReasonLT != nil {
+		predicates = append(predicates, servicerecord.CorrectionReasonLT(*i.CorrectionReasonLT))
+	}
+	if i.CorrectionReasonLTE != nil {
+		predicates = append(predicates, servicerecord.CorrectionReasonLTE(*i.CorrectionReasonLTE))
+	}
+	if i.CorrectionReasonContains != nil {
+		predicates = append(predicates, servicerecord.CorrectionReasonContains(*i.CorrectionReasonContains))
+	}
+	if i.CorrectionReasonHasPrefix != nil {
+		predicates = append(predicates, servicerecord.CorrectionReasonHasPrefix(*i.CorrectionReasonHasPrefix))
+	}
+	if i.CorrectionReasonHasSuffix != nil {
+		predicates = append(predicates, servicerecord.CorrectionReasonHasSuffix(*i.CorrectionReasonHasSuffix))
+	}
+	if i.CorrectionReasonIsNil {
+		predicates = append(predicates, servicerecord.CorrectionReasonIsNil())
+	}
+	if i.CorrectionReasonNotNil {
+		predicates = append(predicates, servicerecord.CorrectionReasonNotNil())
+	}
+	if i.CorrectionReasonEqualFold != nil {
+		predicates = append(predicates, servicerecord.CorrectionReasonEqualFold(*i.CorrectionReasonEqualFold))
+	}
+	if i.CorrectionReasonContainsFold != nil {
+		predicates = append(predicates, servicerecord.CorrectionReasonContainsFold(*i.CorrectionReasonContainsFold))
+	}
 	if i.ReviewedBy != nil {
 		predicates = append(predicates, servicerecord.ReviewedByEQ(*i.ReviewedBy))
 	}
@@ -7826,6 +8865,42 @@ func (i *ServiceRecordWhereInput) P() (predicate.ServiceRecord, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, servicerecord.HasActivityWith(with...))
+	}
+	if i.HasCorrects != nil {
+		p := servicerecord.HasCorrects()
+		if !*i.HasCorrects {
+			p = servicerecord.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCorrectsWith) > 0 {
+		with := make([]predicate.ServiceRecord, 0, len(i.HasCorrectsWith))
+		for _, w := range i.HasCorrectsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCorrectsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, servicerecord.HasCorrectsWith(with...))
+	}
+	if i.HasCorrections != nil {
+		p := servicerecord.HasCorrections()
+		if !*i.HasCorrections {
+			p = servicerecord.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCorrectionsWith) > 0 {
+		with := make([]predicate.ServiceRecord, 0, len(i.HasCorrectionsWith))
+		for _, w := range i.HasCorrectionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCorrectionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, servicerecord.HasCorrectionsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

@@ -14,6 +14,7 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -26,6 +27,7 @@ import (
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/schema/dimension"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
@@ -43,6 +45,7 @@ const (
 	TypeAPIKey               = "APIKey"
 	TypeActivity             = "Activity"
 	TypeAuditEvent           = "AuditEvent"
+	TypeCertificate          = "Certificate"
 	TypeIndicator            = "Indicator"
 	TypeMembership           = "Membership"
 	TypeNeed                 = "Need"
@@ -3103,6 +3106,1283 @@ func (m *AuditEventMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AuditEvent edge %s", name)
 }
 
+// CertificateMutation represents an operation that mutates the Certificate nodes in the graph.
+type CertificateMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	number            *string
+	verification_code *string
+	period_start      *time.Time
+	period_end        *time.Time
+	minutes           *int
+	addminutes        *int
+	record_count      *int
+	addrecord_count   *int
+	content           *string
+	issuer            *string
+	issued_by         *string
+	revoked_at        *time.Time
+	revocation_reason *string
+	clearedFields     map[string]struct{}
+	person            *int
+	clearedperson     bool
+	records           map[int]struct{}
+	removedrecords    map[int]struct{}
+	clearedrecords    bool
+	done              bool
+	oldValue          func(context.Context) (*Certificate, error)
+	predicates        []predicate.Certificate
+}
+
+var _ ent.Mutation = (*CertificateMutation)(nil)
+
+// certificateOption allows management of the mutation configuration using functional options.
+type certificateOption func(*CertificateMutation)
+
+// newCertificateMutation creates new mutation for the Certificate entity.
+func newCertificateMutation(c config, op Op, opts ...certificateOption) *CertificateMutation {
+	m := &CertificateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCertificate,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCertificateID sets the ID field of the mutation.
+func withCertificateID(id int) certificateOption {
+	return func(m *CertificateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Certificate
+		)
+		m.oldValue = func(ctx context.Context) (*Certificate, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Certificate.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCertificate sets the old Certificate of the mutation.
+func withCertificate(node *Certificate) certificateOption {
+	return func(m *CertificateMutation) {
+		m.oldValue = func(context.Context) (*Certificate, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CertificateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CertificateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CertificateMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CertificateMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Certificate.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CertificateMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CertificateMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CertificateMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CertificateMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CertificateMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CertificateMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetNumber sets the "number" field.
+func (m *CertificateMutation) SetNumber(s string) {
+	m.number = &s
+}
+
+// Number returns the value of the "number" field in the mutation.
+func (m *CertificateMutation) Number() (r string, exists bool) {
+	v := m.number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNumber returns the old "number" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNumber: %w", err)
+	}
+	return oldValue.Number, nil
+}
+
+// ResetNumber resets all changes to the "number" field.
+func (m *CertificateMutation) ResetNumber() {
+	m.number = nil
+}
+
+// SetVerificationCode sets the "verification_code" field.
+func (m *CertificateMutation) SetVerificationCode(s string) {
+	m.verification_code = &s
+}
+
+// VerificationCode returns the value of the "verification_code" field in the mutation.
+func (m *CertificateMutation) VerificationCode() (r string, exists bool) {
+	v := m.verification_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVerificationCode returns the old "verification_code" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldVerificationCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVerificationCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVerificationCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVerificationCode: %w", err)
+	}
+	return oldValue.VerificationCode, nil
+}
+
+// ResetVerificationCode resets all changes to the "verification_code" field.
+func (m *CertificateMutation) ResetVerificationCode() {
+	m.verification_code = nil
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *CertificateMutation) SetPersonID(i int) {
+	m.person = &i
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *CertificateMutation) PersonID() (r int, exists bool) {
+	v := m.person
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *CertificateMutation) ResetPersonID() {
+	m.person = nil
+}
+
+// SetPeriodStart sets the "period_start" field.
+func (m *CertificateMutation) SetPeriodStart(t time.Time) {
+	m.period_start = &t
+}
+
+// PeriodStart returns the value of the "period_start" field in the mutation.
+func (m *CertificateMutation) PeriodStart() (r time.Time, exists bool) {
+	v := m.period_start
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodStart returns the old "period_start" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldPeriodStart(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodStart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodStart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodStart: %w", err)
+	}
+	return oldValue.PeriodStart, nil
+}
+
+// ResetPeriodStart resets all changes to the "period_start" field.
+func (m *CertificateMutation) ResetPeriodStart() {
+	m.period_start = nil
+}
+
+// SetPeriodEnd sets the "period_end" field.
+func (m *CertificateMutation) SetPeriodEnd(t time.Time) {
+	m.period_end = &t
+}
+
+// PeriodEnd returns the value of the "period_end" field in the mutation.
+func (m *CertificateMutation) PeriodEnd() (r time.Time, exists bool) {
+	v := m.period_end
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodEnd returns the old "period_end" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldPeriodEnd(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodEnd is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodEnd requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodEnd: %w", err)
+	}
+	return oldValue.PeriodEnd, nil
+}
+
+// ResetPeriodEnd resets all changes to the "period_end" field.
+func (m *CertificateMutation) ResetPeriodEnd() {
+	m.period_end = nil
+}
+
+// SetMinutes sets the "minutes" field.
+func (m *CertificateMutation) SetMinutes(i int) {
+	m.minutes = &i
+	m.addminutes = nil
+}
+
+// Minutes returns the value of the "minutes" field in the mutation.
+func (m *CertificateMutation) Minutes() (r int, exists bool) {
+	v := m.minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinutes returns the old "minutes" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinutes: %w", err)
+	}
+	return oldValue.Minutes, nil
+}
+
+// AddMinutes adds i to the "minutes" field.
+func (m *CertificateMutation) AddMinutes(i int) {
+	if m.addminutes != nil {
+		*m.addminutes += i
+	} else {
+		m.addminutes = &i
+	}
+}
+
+// AddedMinutes returns the value that was added to the "minutes" field in this mutation.
+func (m *CertificateMutation) AddedMinutes() (r int, exists bool) {
+	v := m.addminutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMinutes resets all changes to the "minutes" field.
+func (m *CertificateMutation) ResetMinutes() {
+	m.minutes = nil
+	m.addminutes = nil
+}
+
+// SetRecordCount sets the "record_count" field.
+func (m *CertificateMutation) SetRecordCount(i int) {
+	m.record_count = &i
+	m.addrecord_count = nil
+}
+
+// RecordCount returns the value of the "record_count" field in the mutation.
+func (m *CertificateMutation) RecordCount() (r int, exists bool) {
+	v := m.record_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordCount returns the old "record_count" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldRecordCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordCount: %w", err)
+	}
+	return oldValue.RecordCount, nil
+}
+
+// AddRecordCount adds i to the "record_count" field.
+func (m *CertificateMutation) AddRecordCount(i int) {
+	if m.addrecord_count != nil {
+		*m.addrecord_count += i
+	} else {
+		m.addrecord_count = &i
+	}
+}
+
+// AddedRecordCount returns the value that was added to the "record_count" field in this mutation.
+func (m *CertificateMutation) AddedRecordCount() (r int, exists bool) {
+	v := m.addrecord_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRecordCount resets all changes to the "record_count" field.
+func (m *CertificateMutation) ResetRecordCount() {
+	m.record_count = nil
+	m.addrecord_count = nil
+}
+
+// SetContent sets the "content" field.
+func (m *CertificateMutation) SetContent(s string) {
+	m.content = &s
+}
+
+// Content returns the value of the "content" field in the mutation.
+func (m *CertificateMutation) Content() (r string, exists bool) {
+	v := m.content
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContent returns the old "content" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldContent(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContent: %w", err)
+	}
+	return oldValue.Content, nil
+}
+
+// ResetContent resets all changes to the "content" field.
+func (m *CertificateMutation) ResetContent() {
+	m.content = nil
+}
+
+// SetIssuer sets the "issuer" field.
+func (m *CertificateMutation) SetIssuer(s string) {
+	m.issuer = &s
+}
+
+// Issuer returns the value of the "issuer" field in the mutation.
+func (m *CertificateMutation) Issuer() (r string, exists bool) {
+	v := m.issuer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuer returns the old "issuer" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldIssuer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuer: %w", err)
+	}
+	return oldValue.Issuer, nil
+}
+
+// ResetIssuer resets all changes to the "issuer" field.
+func (m *CertificateMutation) ResetIssuer() {
+	m.issuer = nil
+}
+
+// SetIssuedBy sets the "issued_by" field.
+func (m *CertificateMutation) SetIssuedBy(s string) {
+	m.issued_by = &s
+}
+
+// IssuedBy returns the value of the "issued_by" field in the mutation.
+func (m *CertificateMutation) IssuedBy() (r string, exists bool) {
+	v := m.issued_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuedBy returns the old "issued_by" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldIssuedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuedBy: %w", err)
+	}
+	return oldValue.IssuedBy, nil
+}
+
+// ResetIssuedBy resets all changes to the "issued_by" field.
+func (m *CertificateMutation) ResetIssuedBy() {
+	m.issued_by = nil
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (m *CertificateMutation) SetRevokedAt(t time.Time) {
+	m.revoked_at = &t
+}
+
+// RevokedAt returns the value of the "revoked_at" field in the mutation.
+func (m *CertificateMutation) RevokedAt() (r time.Time, exists bool) {
+	v := m.revoked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokedAt returns the old "revoked_at" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldRevokedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokedAt: %w", err)
+	}
+	return oldValue.RevokedAt, nil
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (m *CertificateMutation) ClearRevokedAt() {
+	m.revoked_at = nil
+	m.clearedFields[certificate.FieldRevokedAt] = struct{}{}
+}
+
+// RevokedAtCleared returns if the "revoked_at" field was cleared in this mutation.
+func (m *CertificateMutation) RevokedAtCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldRevokedAt]
+	return ok
+}
+
+// ResetRevokedAt resets all changes to the "revoked_at" field.
+func (m *CertificateMutation) ResetRevokedAt() {
+	m.revoked_at = nil
+	delete(m.clearedFields, certificate.FieldRevokedAt)
+}
+
+// SetRevocationReason sets the "revocation_reason" field.
+func (m *CertificateMutation) SetRevocationReason(s string) {
+	m.revocation_reason = &s
+}
+
+// RevocationReason returns the value of the "revocation_reason" field in the mutation.
+func (m *CertificateMutation) RevocationReason() (r string, exists bool) {
+	v := m.revocation_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevocationReason returns the old "revocation_reason" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldRevocationReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevocationReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevocationReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevocationReason: %w", err)
+	}
+	return oldValue.RevocationReason, nil
+}
+
+// ClearRevocationReason clears the value of the "revocation_reason" field.
+func (m *CertificateMutation) ClearRevocationReason() {
+	m.revocation_reason = nil
+	m.clearedFields[certificate.FieldRevocationReason] = struct{}{}
+}
+
+// RevocationReasonCleared returns if the "revocation_reason" field was cleared in this mutation.
+func (m *CertificateMutation) RevocationReasonCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldRevocationReason]
+	return ok
+}
+
+// ResetRevocationReason resets all changes to the "revocation_reason" field.
+func (m *CertificateMutation) ResetRevocationReason() {
+	m.revocation_reason = nil
+	delete(m.clearedFields, certificate.FieldRevocationReason)
+}
+
+// ClearPerson clears the "person" edge to the Person entity.
+func (m *CertificateMutation) ClearPerson() {
+	m.clearedperson = true
+	m.clearedFields[certificate.FieldPersonID] = struct{}{}
+}
+
+// PersonCleared reports if the "person" edge to the Person entity was cleared.
+func (m *CertificateMutation) PersonCleared() bool {
+	return m.clearedperson
+}
+
+// PersonIDs returns the "person" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PersonID instead. It exists only for internal usage by the builders.
+func (m *CertificateMutation) PersonIDs() (ids []int) {
+	if id := m.person; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPerson resets all changes to the "person" edge.
+func (m *CertificateMutation) ResetPerson() {
+	m.person = nil
+	m.clearedperson = false
+}
+
+// AddRecordIDs adds the "records" edge to the ServiceRecord entity by ids.
+func (m *CertificateMutation) AddRecordIDs(ids ...int) {
+	if m.records == nil {
+		m.records = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.records[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRecords clears the "records" edge to the ServiceRecord entity.
+func (m *CertificateMutation) ClearRecords() {
+	m.clearedrecords = true
+}
+
+// RecordsCleared reports if the "records" edge to the ServiceRecord entity was cleared.
+func (m *CertificateMutation) RecordsCleared() bool {
+	return m.clearedrecords
+}
+
+// RemoveRecordIDs removes the "records" edge to the ServiceRecord entity by IDs.
+func (m *CertificateMutation) RemoveRecordIDs(ids ...int) {
+	if m.removedrecords == nil {
+		m.removedrecords = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.records, ids[i])
+		m.removedrecords[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRecords returns the removed IDs of the "records" edge to the ServiceRecord entity.
+func (m *CertificateMutation) RemovedRecordsIDs() (ids []int) {
+	for id := range m.removedrecords {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RecordsIDs returns the "records" edge IDs in the mutation.
+func (m *CertificateMutation) RecordsIDs() (ids []int) {
+	for id := range m.records {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRecords resets all changes to the "records" edge.
+func (m *CertificateMutation) ResetRecords() {
+	m.records = nil
+	m.clearedrecords = false
+	m.removedrecords = nil
+}
+
+// Where appends a list predicates to the CertificateMutation builder.
+func (m *CertificateMutation) Where(ps ...predicate.Certificate) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CertificateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CertificateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Certificate, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CertificateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CertificateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Certificate).
+func (m *CertificateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CertificateMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, certificate.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, certificate.FieldUpdatedAt)
+	}
+	if m.number != nil {
+		fields = append(fields, certificate.FieldNumber)
+	}
+	if m.verification_code != nil {
+		fields = append(fields, certificate.FieldVerificationCode)
+	}
+	if m.person != nil {
+		fields = append(fields, certificate.FieldPersonID)
+	}
+	if m.period_start != nil {
+		fields = append(fields, certificate.FieldPeriodStart)
+	}
+	if m.period_end != nil {
+		fields = append(fields, certificate.FieldPeriodEnd)
+	}
+	if m.minutes != nil {
+		fields = append(fields, certificate.FieldMinutes)
+	}
+	if m.record_count != nil {
+		fields = append(fields, certificate.FieldRecordCount)
+	}
+	if m.content != nil {
+		fields = append(fields, certificate.FieldContent)
+	}
+	if m.issuer != nil {
+		fields = append(fields, certificate.FieldIssuer)
+	}
+	if m.issued_by != nil {
+		fields = append(fields, certificate.FieldIssuedBy)
+	}
+	if m.revoked_at != nil {
+		fields = append(fields, certificate.FieldRevokedAt)
+	}
+	if m.revocation_reason != nil {
+		fields = append(fields, certificate.FieldRevocationReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CertificateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case certificate.FieldCreatedAt:
+		return m.CreatedAt()
+	case certificate.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case certificate.FieldNumber:
+		return m.Number()
+	case certificate.FieldVerificationCode:
+		return m.VerificationCode()
+	case certificate.FieldPersonID:
+		return m.PersonID()
+	case certificate.FieldPeriodStart:
+		return m.PeriodStart()
+	case certificate.FieldPeriodEnd:
+		return m.PeriodEnd()
+	case certificate.FieldMinutes:
+		return m.Minutes()
+	case certificate.FieldRecordCount:
+		return m.RecordCount()
+	case certificate.FieldContent:
+		return m.Content()
+	case certificate.FieldIssuer:
+		return m.Issuer()
+	case certificate.FieldIssuedBy:
+		return m.IssuedBy()
+	case certificate.FieldRevokedAt:
+		return m.RevokedAt()
+	case certificate.FieldRevocationReason:
+		return m.RevocationReason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CertificateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case certificate.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case certificate.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case certificate.FieldNumber:
+		return m.OldNumber(ctx)
+	case certificate.FieldVerificationCode:
+		return m.OldVerificationCode(ctx)
+	case certificate.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case certificate.FieldPeriodStart:
+		return m.OldPeriodStart(ctx)
+	case certificate.FieldPeriodEnd:
+		return m.OldPeriodEnd(ctx)
+	case certificate.FieldMinutes:
+		return m.OldMinutes(ctx)
+	case certificate.FieldRecordCount:
+		return m.OldRecordCount(ctx)
+	case certificate.FieldContent:
+		return m.OldContent(ctx)
+	case certificate.FieldIssuer:
+		return m.OldIssuer(ctx)
+	case certificate.FieldIssuedBy:
+		return m.OldIssuedBy(ctx)
+	case certificate.FieldRevokedAt:
+		return m.OldRevokedAt(ctx)
+	case certificate.FieldRevocationReason:
+		return m.OldRevocationReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown Certificate field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CertificateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case certificate.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case certificate.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case certificate.FieldNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNumber(v)
+		return nil
+	case certificate.FieldVerificationCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVerificationCode(v)
+		return nil
+	case certificate.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case certificate.FieldPeriodStart:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodStart(v)
+		return nil
+	case certificate.FieldPeriodEnd:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodEnd(v)
+		return nil
+	case certificate.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinutes(v)
+		return nil
+	case certificate.FieldRecordCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordCount(v)
+		return nil
+	case certificate.FieldContent:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContent(v)
+		return nil
+	case certificate.FieldIssuer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuer(v)
+		return nil
+	case certificate.FieldIssuedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuedBy(v)
+		return nil
+	case certificate.FieldRevokedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokedAt(v)
+		return nil
+	case certificate.FieldRevocationReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevocationReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Certificate field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CertificateMutation) AddedFields() []string {
+	var fields []string
+	if m.addminutes != nil {
+		fields = append(fields, certificate.FieldMinutes)
+	}
+	if m.addrecord_count != nil {
+		fields = append(fields, certificate.FieldRecordCount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CertificateMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case certificate.FieldMinutes:
+		return m.AddedMinutes()
+	case certificate.FieldRecordCount:
+		return m.AddedRecordCount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CertificateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case certificate.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinutes(v)
+		return nil
+	case certificate.FieldRecordCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecordCount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Certificate numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CertificateMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(certificate.FieldRevokedAt) {
+		fields = append(fields, certificate.FieldRevokedAt)
+	}
+	if m.FieldCleared(certificate.FieldRevocationReason) {
+		fields = append(fields, certificate.FieldRevocationReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CertificateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CertificateMutation) ClearField(name string) error {
+	switch name {
+	case certificate.FieldRevokedAt:
+		m.ClearRevokedAt()
+		return nil
+	case certificate.FieldRevocationReason:
+		m.ClearRevocationReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Certificate nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CertificateMutation) ResetField(name string) error {
+	switch name {
+	case certificate.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case certificate.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case certificate.FieldNumber:
+		m.ResetNumber()
+		return nil
+	case certificate.FieldVerificationCode:
+		m.ResetVerificationCode()
+		return nil
+	case certificate.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case certificate.FieldPeriodStart:
+		m.ResetPeriodStart()
+		return nil
+	case certificate.FieldPeriodEnd:
+		m.ResetPeriodEnd()
+		return nil
+	case certificate.FieldMinutes:
+		m.ResetMinutes()
+		return nil
+	case certificate.FieldRecordCount:
+		m.ResetRecordCount()
+		return nil
+	case certificate.FieldContent:
+		m.ResetContent()
+		return nil
+	case certificate.FieldIssuer:
+		m.ResetIssuer()
+		return nil
+	case certificate.FieldIssuedBy:
+		m.ResetIssuedBy()
+		return nil
+	case certificate.FieldRevokedAt:
+		m.ResetRevokedAt()
+		return nil
+	case certificate.FieldRevocationReason:
+		m.ResetRevocationReason()
+		return nil
+	}
+	return fmt.Errorf("unknown Certificate field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CertificateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.person != nil {
+		edges = append(edges, certificate.EdgePerson)
+	}
+	if m.records != nil {
+		edges = append(edges, certificate.EdgeRecords)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CertificateMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case certificate.EdgePerson:
+		if id := m.person; id != nil {
+			return []ent.Value{*id}
+		}
+	case certificate.EdgeRecords:
+		ids := make([]ent.Value, 0, len(m.records))
+		for id := range m.records {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CertificateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedrecords != nil {
+		edges = append(edges, certificate.EdgeRecords)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CertificateMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case certificate.EdgeRecords:
+		ids := make([]ent.Value, 0, len(m.removedrecords))
+		for id := range m.removedrecords {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CertificateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedperson {
+		edges = append(edges, certificate.EdgePerson)
+	}
+	if m.clearedrecords {
+		edges = append(edges, certificate.EdgeRecords)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CertificateMutation) EdgeCleared(name string) bool {
+	switch name {
+	case certificate.EdgePerson:
+		return m.clearedperson
+	case certificate.EdgeRecords:
+		return m.clearedrecords
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CertificateMutation) ClearEdge(name string) error {
+	switch name {
+	case certificate.EdgePerson:
+		m.ClearPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown Certificate unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CertificateMutation) ResetEdge(name string) error {
+	switch name {
+	case certificate.EdgePerson:
+		m.ResetPerson()
+		return nil
+	case certificate.EdgeRecords:
+		m.ResetRecords()
+		return nil
+	}
+	return fmt.Errorf("unknown Certificate edge %s", name)
+}
+
 // IndicatorMutation represents an operation that mutates the Indicator nodes in the graph.
 type IndicatorMutation struct {
 	config
@@ -4804,6 +6084,7 @@ type NeedMutation struct {
 	contact                     *string
 	opened_at                   *time.Time
 	resolved_at                 *time.Time
+	closed_at                   *time.Time
 	resolution_note             *string
 	clearedFields               map[string]struct{}
 	domain                      *int
@@ -5450,6 +6731,55 @@ func (m *NeedMutation) ResetResolvedAt() {
 	delete(m.clearedFields, need.FieldResolvedAt)
 }
 
+// SetClosedAt sets the "closed_at" field.
+func (m *NeedMutation) SetClosedAt(t time.Time) {
+	m.closed_at = &t
+}
+
+// ClosedAt returns the value of the "closed_at" field in the mutation.
+func (m *NeedMutation) ClosedAt() (r time.Time, exists bool) {
+	v := m.closed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedAt returns the old "closed_at" field's value of the Need entity.
+// If the Need object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedMutation) OldClosedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedAt: %w", err)
+	}
+	return oldValue.ClosedAt, nil
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (m *NeedMutation) ClearClosedAt() {
+	m.closed_at = nil
+	m.clearedFields[need.FieldClosedAt] = struct{}{}
+}
+
+// ClosedAtCleared returns if the "closed_at" field was cleared in this mutation.
+func (m *NeedMutation) ClosedAtCleared() bool {
+	_, ok := m.clearedFields[need.FieldClosedAt]
+	return ok
+}
+
+// ResetClosedAt resets all changes to the "closed_at" field.
+func (m *NeedMutation) ResetClosedAt() {
+	m.closed_at = nil
+	delete(m.clearedFields, need.FieldClosedAt)
+}
+
 // SetResolutionNote sets the "resolution_note" field.
 func (m *NeedMutation) SetResolutionNote(s string) {
 	m.resolution_note = &s
@@ -5641,7 +6971,7 @@ func (m *NeedMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *NeedMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, need.FieldCreatedAt)
 	}
@@ -5681,6 +7011,9 @@ func (m *NeedMutation) Fields() []string {
 	if m.resolved_at != nil {
 		fields = append(fields, need.FieldResolvedAt)
 	}
+	if m.closed_at != nil {
+		fields = append(fields, need.FieldClosedAt)
+	}
 	if m.resolution_note != nil {
 		fields = append(fields, need.FieldResolutionNote)
 	}
@@ -5718,6 +7051,8 @@ func (m *NeedMutation) Field(name string) (ent.Value, bool) {
 		return m.OpenedAt()
 	case need.FieldResolvedAt:
 		return m.ResolvedAt()
+	case need.FieldClosedAt:
+		return m.ClosedAt()
 	case need.FieldResolutionNote:
 		return m.ResolutionNote()
 	}
@@ -5755,6 +7090,8 @@ func (m *NeedMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldOpenedAt(ctx)
 	case need.FieldResolvedAt:
 		return m.OldResolvedAt(ctx)
+	case need.FieldClosedAt:
+		return m.OldClosedAt(ctx)
 	case need.FieldResolutionNote:
 		return m.OldResolutionNote(ctx)
 	}
@@ -5857,6 +7194,13 @@ func (m *NeedMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetResolvedAt(v)
 		return nil
+	case need.FieldClosedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedAt(v)
+		return nil
 	case need.FieldResolutionNote:
 		v, ok := value.(string)
 		if !ok {
@@ -5912,6 +7256,9 @@ func (m *NeedMutation) ClearedFields() []string {
 	if m.FieldCleared(need.FieldResolvedAt) {
 		fields = append(fields, need.FieldResolvedAt)
 	}
+	if m.FieldCleared(need.FieldClosedAt) {
+		fields = append(fields, need.FieldClosedAt)
+	}
 	if m.FieldCleared(need.FieldResolutionNote) {
 		fields = append(fields, need.FieldResolutionNote)
 	}
@@ -5943,6 +7290,9 @@ func (m *NeedMutation) ClearField(name string) error {
 		return nil
 	case need.FieldResolvedAt:
 		m.ClearResolvedAt()
+		return nil
+	case need.FieldClosedAt:
+		m.ClearClosedAt()
 		return nil
 	case need.FieldResolutionNote:
 		m.ClearResolutionNote()
@@ -5993,6 +7343,9 @@ func (m *NeedMutation) ResetField(name string) error {
 		return nil
 	case need.FieldResolvedAt:
 		m.ResetResolvedAt()
+		return nil
+	case need.FieldClosedAt:
+		m.ResetClosedAt()
 		return nil
 	case need.FieldResolutionNote:
 		m.ResetResolutionNote()
@@ -8444,6 +9797,8 @@ type OutcomeMutation struct {
 	addtarget        *float64
 	actual           *float64
 	addactual        *float64
+	dimensions       *[]dimension.Dimension
+	appenddimensions []dimension.Dimension
 	evidence         *string
 	verified_by      *string
 	comment          *string
@@ -8981,6 +10336,71 @@ func (m *OutcomeMutation) ResetActual() {
 	delete(m.clearedFields, outcome.FieldActual)
 }
 
+// SetDimensions sets the "dimensions" field.
+func (m *OutcomeMutation) SetDimensions(d []dimension.Dimension) {
+	m.dimensions = &d
+	m.appenddimensions = nil
+}
+
+// Dimensions returns the value of the "dimensions" field in the mutation.
+func (m *OutcomeMutation) Dimensions() (r []dimension.Dimension, exists bool) {
+	v := m.dimensions
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDimensions returns the old "dimensions" field's value of the Outcome entity.
+// If the Outcome object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutcomeMutation) OldDimensions(ctx context.Context) (v []dimension.Dimension, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDimensions is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDimensions requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDimensions: %w", err)
+	}
+	return oldValue.Dimensions, nil
+}
+
+// AppendDimensions adds d to the "dimensions" field.
+func (m *OutcomeMutation) AppendDimensions(d []dimension.Dimension) {
+	m.appenddimensions = append(m.appenddimensions, d...)
+}
+
+// AppendedDimensions returns the list of values that were appended to the "dimensions" field in this mutation.
+func (m *OutcomeMutation) AppendedDimensions() ([]dimension.Dimension, bool) {
+	if len(m.appenddimensions) == 0 {
+		return nil, false
+	}
+	return m.appenddimensions, true
+}
+
+// ClearDimensions clears the value of the "dimensions" field.
+func (m *OutcomeMutation) ClearDimensions() {
+	m.dimensions = nil
+	m.appenddimensions = nil
+	m.clearedFields[outcome.FieldDimensions] = struct{}{}
+}
+
+// DimensionsCleared returns if the "dimensions" field was cleared in this mutation.
+func (m *OutcomeMutation) DimensionsCleared() bool {
+	_, ok := m.clearedFields[outcome.FieldDimensions]
+	return ok
+}
+
+// ResetDimensions resets all changes to the "dimensions" field.
+func (m *OutcomeMutation) ResetDimensions() {
+	m.dimensions = nil
+	m.appenddimensions = nil
+	delete(m.clearedFields, outcome.FieldDimensions)
+}
+
 // SetEvidence sets the "evidence" field.
 func (m *OutcomeMutation) SetEvidence(s string) {
 	m.evidence = &s
@@ -9216,7 +10636,7 @@ func (m *OutcomeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *OutcomeMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, outcome.FieldCreatedAt)
 	}
@@ -9243,6 +10663,9 @@ func (m *OutcomeMutation) Fields() []string {
 	}
 	if m.actual != nil {
 		fields = append(fields, outcome.FieldActual)
+	}
+	if m.dimensions != nil {
+		fields = append(fields, outcome.FieldDimensions)
 	}
 	if m.evidence != nil {
 		fields = append(fields, outcome.FieldEvidence)
@@ -9279,6 +10702,8 @@ func (m *OutcomeMutation) Field(name string) (ent.Value, bool) {
 		return m.Target()
 	case outcome.FieldActual:
 		return m.Actual()
+	case outcome.FieldDimensions:
+		return m.Dimensions()
 	case outcome.FieldEvidence:
 		return m.Evidence()
 	case outcome.FieldVerifiedBy:
@@ -9312,6 +10737,8 @@ func (m *OutcomeMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldTarget(ctx)
 	case outcome.FieldActual:
 		return m.OldActual(ctx)
+	case outcome.FieldDimensions:
+		return m.OldDimensions(ctx)
 	case outcome.FieldEvidence:
 		return m.OldEvidence(ctx)
 	case outcome.FieldVerifiedBy:
@@ -9389,6 +10816,13 @@ func (m *OutcomeMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetActual(v)
+		return nil
+	case outcome.FieldDimensions:
+		v, ok := value.([]dimension.Dimension)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDimensions(v)
 		return nil
 	case outcome.FieldEvidence:
 		v, ok := value.(string)
@@ -9489,6 +10923,9 @@ func (m *OutcomeMutation) ClearedFields() []string {
 	if m.FieldCleared(outcome.FieldActual) {
 		fields = append(fields, outcome.FieldActual)
 	}
+	if m.FieldCleared(outcome.FieldDimensions) {
+		fields = append(fields, outcome.FieldDimensions)
+	}
 	if m.FieldCleared(outcome.FieldEvidence) {
 		fields = append(fields, outcome.FieldEvidence)
 	}
@@ -9520,6 +10957,9 @@ func (m *OutcomeMutation) ClearField(name string) error {
 		return nil
 	case outcome.FieldActual:
 		m.ClearActual()
+		return nil
+	case outcome.FieldDimensions:
+		m.ClearDimensions()
 		return nil
 	case outcome.FieldEvidence:
 		m.ClearEvidence()
@@ -9564,6 +11004,9 @@ func (m *OutcomeMutation) ResetField(name string) error {
 		return nil
 	case outcome.FieldActual:
 		m.ResetActual()
+		return nil
+	case outcome.FieldDimensions:
+		m.ResetDimensions()
 		return nil
 	case outcome.FieldEvidence:
 		m.ResetEvidence()
@@ -9683,6 +11126,8 @@ type PartnershipMutation struct {
 	ended_on            *time.Time
 	capacity            *int
 	addcapacity         *int
+	programmes          *[]string
+	appendprogrammes    []string
 	description         *string
 	clearedFields       map[string]struct{}
 	organization        *int
@@ -10127,6 +11572,71 @@ func (m *PartnershipMutation) ResetCapacity() {
 	delete(m.clearedFields, partnership.FieldCapacity)
 }
 
+// SetProgrammes sets the "programmes" field.
+func (m *PartnershipMutation) SetProgrammes(s []string) {
+	m.programmes = &s
+	m.appendprogrammes = nil
+}
+
+// Programmes returns the value of the "programmes" field in the mutation.
+func (m *PartnershipMutation) Programmes() (r []string, exists bool) {
+	v := m.programmes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProgrammes returns the old "programmes" field's value of the Partnership entity.
+// If the Partnership object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartnershipMutation) OldProgrammes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProgrammes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProgrammes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProgrammes: %w", err)
+	}
+	return oldValue.Programmes, nil
+}
+
+// AppendProgrammes adds s to the "programmes" field.
+func (m *PartnershipMutation) AppendProgrammes(s []string) {
+	m.appendprogrammes = append(m.appendprogrammes, s...)
+}
+
+// AppendedProgrammes returns the list of values that were appended to the "programmes" field in this mutation.
+func (m *PartnershipMutation) AppendedProgrammes() ([]string, bool) {
+	if len(m.appendprogrammes) == 0 {
+		return nil, false
+	}
+	return m.appendprogrammes, true
+}
+
+// ClearProgrammes clears the value of the "programmes" field.
+func (m *PartnershipMutation) ClearProgrammes() {
+	m.programmes = nil
+	m.appendprogrammes = nil
+	m.clearedFields[partnership.FieldProgrammes] = struct{}{}
+}
+
+// ProgrammesCleared returns if the "programmes" field was cleared in this mutation.
+func (m *PartnershipMutation) ProgrammesCleared() bool {
+	_, ok := m.clearedFields[partnership.FieldProgrammes]
+	return ok
+}
+
+// ResetProgrammes resets all changes to the "programmes" field.
+func (m *PartnershipMutation) ResetProgrammes() {
+	m.programmes = nil
+	m.appendprogrammes = nil
+	delete(m.clearedFields, partnership.FieldProgrammes)
+}
+
 // SetDescription sets the "description" field.
 func (m *PartnershipMutation) SetDescription(s string) {
 	m.description = &s
@@ -10264,7 +11774,7 @@ func (m *PartnershipMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PartnershipMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, partnership.FieldCreatedAt)
 	}
@@ -10288,6 +11798,9 @@ func (m *PartnershipMutation) Fields() []string {
 	}
 	if m.capacity != nil {
 		fields = append(fields, partnership.FieldCapacity)
+	}
+	if m.programmes != nil {
+		fields = append(fields, partnership.FieldProgrammes)
 	}
 	if m.description != nil {
 		fields = append(fields, partnership.FieldDescription)
@@ -10316,6 +11829,8 @@ func (m *PartnershipMutation) Field(name string) (ent.Value, bool) {
 		return m.EndedOn()
 	case partnership.FieldCapacity:
 		return m.Capacity()
+	case partnership.FieldProgrammes:
+		return m.Programmes()
 	case partnership.FieldDescription:
 		return m.Description()
 	}
@@ -10343,6 +11858,8 @@ func (m *PartnershipMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldEndedOn(ctx)
 	case partnership.FieldCapacity:
 		return m.OldCapacity(ctx)
+	case partnership.FieldProgrammes:
+		return m.OldProgrammes(ctx)
 	case partnership.FieldDescription:
 		return m.OldDescription(ctx)
 	}
@@ -10410,6 +11927,13 @@ func (m *PartnershipMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCapacity(v)
 		return nil
+	case partnership.FieldProgrammes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProgrammes(v)
+		return nil
 	case partnership.FieldDescription:
 		v, ok := value.(string)
 		if !ok {
@@ -10468,6 +11992,9 @@ func (m *PartnershipMutation) ClearedFields() []string {
 	if m.FieldCleared(partnership.FieldCapacity) {
 		fields = append(fields, partnership.FieldCapacity)
 	}
+	if m.FieldCleared(partnership.FieldProgrammes) {
+		fields = append(fields, partnership.FieldProgrammes)
+	}
 	if m.FieldCleared(partnership.FieldDescription) {
 		fields = append(fields, partnership.FieldDescription)
 	}
@@ -10490,6 +12017,9 @@ func (m *PartnershipMutation) ClearField(name string) error {
 		return nil
 	case partnership.FieldCapacity:
 		m.ClearCapacity()
+		return nil
+	case partnership.FieldProgrammes:
+		m.ClearProgrammes()
 		return nil
 	case partnership.FieldDescription:
 		m.ClearDescription()
@@ -10525,6 +12055,9 @@ func (m *PartnershipMutation) ResetField(name string) error {
 		return nil
 	case partnership.FieldCapacity:
 		m.ResetCapacity()
+		return nil
+	case partnership.FieldProgrammes:
+		m.ResetProgrammes()
 		return nil
 	case partnership.FieldDescription:
 		m.ResetDescription()
@@ -11494,6 +13027,7 @@ type PersonMutation struct {
 	party_member            *bool
 	social_work_level       *person.SocialWorkLevel
 	social_work_certificate *string
+	share_with_university   *bool
 	clearedFields           map[string]struct{}
 	university              *int
 	cleareduniversity       bool
@@ -11503,6 +13037,9 @@ type PersonMutation struct {
 	service_records         map[int]struct{}
 	removedservice_records  map[int]struct{}
 	clearedservice_records  bool
+	certificates            map[int]struct{}
+	removedcertificates     map[int]struct{}
+	clearedcertificates     bool
 	done                    bool
 	oldValue                func(context.Context) (*Person, error)
 	predicates              []predicate.Person
@@ -12282,6 +13819,42 @@ func (m *PersonMutation) ResetSocialWorkCertificate() {
 	delete(m.clearedFields, person.FieldSocialWorkCertificate)
 }
 
+// SetShareWithUniversity sets the "share_with_university" field.
+func (m *PersonMutation) SetShareWithUniversity(b bool) {
+	m.share_with_university = &b
+}
+
+// ShareWithUniversity returns the value of the "share_with_university" field in the mutation.
+func (m *PersonMutation) ShareWithUniversity() (r bool, exists bool) {
+	v := m.share_with_university
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShareWithUniversity returns the old "share_with_university" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldShareWithUniversity(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShareWithUniversity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShareWithUniversity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShareWithUniversity: %w", err)
+	}
+	return oldValue.ShareWithUniversity, nil
+}
+
+// ResetShareWithUniversity resets all changes to the "share_with_university" field.
+func (m *PersonMutation) ResetShareWithUniversity() {
+	m.share_with_university = nil
+}
+
 // SetUniversityID sets the "university_id" field.
 func (m *PersonMutation) SetUniversityID(i int) {
 	m.university = &i
@@ -12466,6 +14039,60 @@ func (m *PersonMutation) ResetServiceRecords() {
 	m.removedservice_records = nil
 }
 
+// AddCertificateIDs adds the "certificates" edge to the Certificate entity by ids.
+func (m *PersonMutation) AddCertificateIDs(ids ...int) {
+	if m.certificates == nil {
+		m.certificates = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.certificates[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCertificates clears the "certificates" edge to the Certificate entity.
+func (m *PersonMutation) ClearCertificates() {
+	m.clearedcertificates = true
+}
+
+// CertificatesCleared reports if the "certificates" edge to the Certificate entity was cleared.
+func (m *PersonMutation) CertificatesCleared() bool {
+	return m.clearedcertificates
+}
+
+// RemoveCertificateIDs removes the "certificates" edge to the Certificate entity by IDs.
+func (m *PersonMutation) RemoveCertificateIDs(ids ...int) {
+	if m.removedcertificates == nil {
+		m.removedcertificates = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.certificates, ids[i])
+		m.removedcertificates[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCertificates returns the removed IDs of the "certificates" edge to the Certificate entity.
+func (m *PersonMutation) RemovedCertificatesIDs() (ids []int) {
+	for id := range m.removedcertificates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CertificatesIDs returns the "certificates" edge IDs in the mutation.
+func (m *PersonMutation) CertificatesIDs() (ids []int) {
+	for id := range m.certificates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCertificates resets all changes to the "certificates" edge.
+func (m *PersonMutation) ResetCertificates() {
+	m.certificates = nil
+	m.clearedcertificates = false
+	m.removedcertificates = nil
+}
+
 // Where appends a list predicates to the PersonMutation builder.
 func (m *PersonMutation) Where(ps ...predicate.Person) {
 	m.predicates = append(m.predicates, ps...)
@@ -12500,7 +14127,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, person.FieldCreatedAt)
 	}
@@ -12543,6 +14170,9 @@ func (m *PersonMutation) Fields() []string {
 	if m.social_work_certificate != nil {
 		fields = append(fields, person.FieldSocialWorkCertificate)
 	}
+	if m.share_with_university != nil {
+		fields = append(fields, person.FieldShareWithUniversity)
+	}
 	if m.university != nil {
 		fields = append(fields, person.FieldUniversityID)
 	}
@@ -12582,6 +14212,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.SocialWorkLevel()
 	case person.FieldSocialWorkCertificate:
 		return m.SocialWorkCertificate()
+	case person.FieldShareWithUniversity:
+		return m.ShareWithUniversity()
 	case person.FieldUniversityID:
 		return m.UniversityID()
 	}
@@ -12621,6 +14253,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldSocialWorkLevel(ctx)
 	case person.FieldSocialWorkCertificate:
 		return m.OldSocialWorkCertificate(ctx)
+	case person.FieldShareWithUniversity:
+		return m.OldShareWithUniversity(ctx)
 	case person.FieldUniversityID:
 		return m.OldUniversityID(ctx)
 	}
@@ -12729,6 +14363,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSocialWorkCertificate(v)
+		return nil
+	case person.FieldShareWithUniversity:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShareWithUniversity(v)
 		return nil
 	case person.FieldUniversityID:
 		v, ok := value.(int)
@@ -12912,6 +14553,9 @@ func (m *PersonMutation) ResetField(name string) error {
 	case person.FieldSocialWorkCertificate:
 		m.ResetSocialWorkCertificate()
 		return nil
+	case person.FieldShareWithUniversity:
+		m.ResetShareWithUniversity()
+		return nil
 	case person.FieldUniversityID:
 		m.ResetUniversityID()
 		return nil
@@ -12921,7 +14565,7 @@ func (m *PersonMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PersonMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.university != nil {
 		edges = append(edges, person.EdgeUniversity)
 	}
@@ -12930,6 +14574,9 @@ func (m *PersonMutation) AddedEdges() []string {
 	}
 	if m.service_records != nil {
 		edges = append(edges, person.EdgeServiceRecords)
+	}
+	if m.certificates != nil {
+		edges = append(edges, person.EdgeCertificates)
 	}
 	return edges
 }
@@ -12954,18 +14601,27 @@ func (m *PersonMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case person.EdgeCertificates:
+		ids := make([]ent.Value, 0, len(m.certificates))
+		for id := range m.certificates {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PersonMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedmemberships != nil {
 		edges = append(edges, person.EdgeMemberships)
 	}
 	if m.removedservice_records != nil {
 		edges = append(edges, person.EdgeServiceRecords)
+	}
+	if m.removedcertificates != nil {
+		edges = append(edges, person.EdgeCertificates)
 	}
 	return edges
 }
@@ -12986,13 +14642,19 @@ func (m *PersonMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case person.EdgeCertificates:
+		ids := make([]ent.Value, 0, len(m.removedcertificates))
+		for id := range m.removedcertificates {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PersonMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.cleareduniversity {
 		edges = append(edges, person.EdgeUniversity)
 	}
@@ -13001,6 +14663,9 @@ func (m *PersonMutation) ClearedEdges() []string {
 	}
 	if m.clearedservice_records {
 		edges = append(edges, person.EdgeServiceRecords)
+	}
+	if m.clearedcertificates {
+		edges = append(edges, person.EdgeCertificates)
 	}
 	return edges
 }
@@ -13015,6 +14680,8 @@ func (m *PersonMutation) EdgeCleared(name string) bool {
 		return m.clearedmemberships
 	case person.EdgeServiceRecords:
 		return m.clearedservice_records
+	case person.EdgeCertificates:
+		return m.clearedcertificates
 	}
 	return false
 }
@@ -13043,6 +14710,9 @@ func (m *PersonMutation) ResetEdge(name string) error {
 	case person.EdgeServiceRecords:
 		m.ResetServiceRecords()
 		return nil
+	case person.EdgeCertificates:
+		m.ResetCertificates()
+		return nil
 	}
 	return fmt.Errorf("unknown Person edge %s", name)
 }
@@ -13063,6 +14733,8 @@ type ProjectMutation struct {
 	funding_source        *project.FundingSource
 	funding_amount        *float64
 	addfunding_amount     *float64
+	weight                *float64
+	addweight             *float64
 	awards                *[]string
 	appendawards          []string
 	clearedFields         map[string]struct{}
@@ -13606,6 +15278,62 @@ func (m *ProjectMutation) ResetFundingAmount() {
 	m.funding_amount = nil
 	m.addfunding_amount = nil
 	delete(m.clearedFields, project.FieldFundingAmount)
+}
+
+// SetWeight sets the "weight" field.
+func (m *ProjectMutation) SetWeight(f float64) {
+	m.weight = &f
+	m.addweight = nil
+}
+
+// Weight returns the value of the "weight" field in the mutation.
+func (m *ProjectMutation) Weight() (r float64, exists bool) {
+	v := m.weight
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeight returns the old "weight" field's value of the Project entity.
+// If the Project object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProjectMutation) OldWeight(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeight is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeight requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeight: %w", err)
+	}
+	return oldValue.Weight, nil
+}
+
+// AddWeight adds f to the "weight" field.
+func (m *ProjectMutation) AddWeight(f float64) {
+	if m.addweight != nil {
+		*m.addweight += f
+	} else {
+		m.addweight = &f
+	}
+}
+
+// AddedWeight returns the value that was added to the "weight" field in this mutation.
+func (m *ProjectMutation) AddedWeight() (r float64, exists bool) {
+	v := m.addweight
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWeight resets all changes to the "weight" field.
+func (m *ProjectMutation) ResetWeight() {
+	m.weight = nil
+	m.addweight = nil
 }
 
 // SetAwards sets the "awards" field.
@@ -14269,7 +15997,7 @@ func (m *ProjectMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProjectMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, project.FieldCreatedAt)
 	}
@@ -14296,6 +16024,9 @@ func (m *ProjectMutation) Fields() []string {
 	}
 	if m.funding_amount != nil {
 		fields = append(fields, project.FieldFundingAmount)
+	}
+	if m.weight != nil {
+		fields = append(fields, project.FieldWeight)
 	}
 	if m.awards != nil {
 		fields = append(fields, project.FieldAwards)
@@ -14329,6 +16060,8 @@ func (m *ProjectMutation) Field(name string) (ent.Value, bool) {
 		return m.FundingSource()
 	case project.FieldFundingAmount:
 		return m.FundingAmount()
+	case project.FieldWeight:
+		return m.Weight()
 	case project.FieldAwards:
 		return m.Awards()
 	case project.FieldParentID:
@@ -14360,6 +16093,8 @@ func (m *ProjectMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldFundingSource(ctx)
 	case project.FieldFundingAmount:
 		return m.OldFundingAmount(ctx)
+	case project.FieldWeight:
+		return m.OldWeight(ctx)
 	case project.FieldAwards:
 		return m.OldAwards(ctx)
 	case project.FieldParentID:
@@ -14436,6 +16171,13 @@ func (m *ProjectMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFundingAmount(v)
 		return nil
+	case project.FieldWeight:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeight(v)
+		return nil
 	case project.FieldAwards:
 		v, ok := value.([]string)
 		if !ok {
@@ -14461,6 +16203,9 @@ func (m *ProjectMutation) AddedFields() []string {
 	if m.addfunding_amount != nil {
 		fields = append(fields, project.FieldFundingAmount)
 	}
+	if m.addweight != nil {
+		fields = append(fields, project.FieldWeight)
+	}
 	return fields
 }
 
@@ -14471,6 +16216,8 @@ func (m *ProjectMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case project.FieldFundingAmount:
 		return m.AddedFundingAmount()
+	case project.FieldWeight:
+		return m.AddedWeight()
 	}
 	return nil, false
 }
@@ -14486,6 +16233,13 @@ func (m *ProjectMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddFundingAmount(v)
+		return nil
+	case project.FieldWeight:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWeight(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Project numeric field %s", name)
@@ -14585,6 +16339,9 @@ func (m *ProjectMutation) ResetField(name string) error {
 		return nil
 	case project.FieldFundingAmount:
 		m.ResetFundingAmount()
+		return nil
+	case project.FieldWeight:
+		m.ResetWeight()
 		return nil
 	case project.FieldAwards:
 		m.ResetAwards()
@@ -16646,28 +18403,40 @@ func (m *RegionMutation) ResetEdge(name string) error {
 // ServiceRecordMutation represents an operation that mutates the ServiceRecord nodes in the graph.
 type ServiceRecordMutation struct {
 	config
-	op              Op
-	typ             string
-	id              *int
-	created_at      *time.Time
-	updated_at      *time.Time
-	served_on       *time.Time
-	minutes         *int
-	addminutes      *int
-	content         *string
-	recorded_by     *string
-	status          *servicerecord.Status
-	reviewed_by     *string
-	reviewed_at     *time.Time
-	review_note     *string
-	clearedFields   map[string]struct{}
-	person          *int
-	clearedperson   bool
-	activity        *int
-	clearedactivity bool
-	done            bool
-	oldValue        func(context.Context) (*ServiceRecord, error)
-	predicates      []predicate.ServiceRecord
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	served_on           *time.Time
+	minutes             *int
+	addminutes          *int
+	content             *string
+	recorded_by         *string
+	status              *servicerecord.Status
+	late                *bool
+	first_verified_by   *string
+	first_verified_at   *time.Time
+	correction_reason   *string
+	reviewed_by         *string
+	reviewed_at         *time.Time
+	review_note         *string
+	clearedFields       map[string]struct{}
+	person              *int
+	clearedperson       bool
+	activity            *int
+	clearedactivity     bool
+	corrects            *int
+	clearedcorrects     bool
+	corrections         map[int]struct{}
+	removedcorrections  map[int]struct{}
+	clearedcorrections  bool
+	certificates        map[int]struct{}
+	removedcertificates map[int]struct{}
+	clearedcertificates bool
+	done                bool
+	oldValue            func(context.Context) (*ServiceRecord, error)
+	predicates          []predicate.ServiceRecord
 }
 
 var _ ent.Mutation = (*ServiceRecordMutation)(nil)
@@ -17125,6 +18894,238 @@ func (m *ServiceRecordMutation) ResetStatus() {
 	m.status = nil
 }
 
+// SetLate sets the "late" field.
+func (m *ServiceRecordMutation) SetLate(b bool) {
+	m.late = &b
+}
+
+// Late returns the value of the "late" field in the mutation.
+func (m *ServiceRecordMutation) Late() (r bool, exists bool) {
+	v := m.late
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLate returns the old "late" field's value of the ServiceRecord entity.
+// If the ServiceRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceRecordMutation) OldLate(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLate: %w", err)
+	}
+	return oldValue.Late, nil
+}
+
+// ResetLate resets all changes to the "late" field.
+func (m *ServiceRecordMutation) ResetLate() {
+	m.late = nil
+}
+
+// SetFirstVerifiedBy sets the "first_verified_by" field.
+func (m *ServiceRecordMutation) SetFirstVerifiedBy(s string) {
+	m.first_verified_by = &s
+}
+
+// FirstVerifiedBy returns the value of the "first_verified_by" field in the mutation.
+func (m *ServiceRecordMutation) FirstVerifiedBy() (r string, exists bool) {
+	v := m.first_verified_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstVerifiedBy returns the old "first_verified_by" field's value of the ServiceRecord entity.
+// If the ServiceRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceRecordMutation) OldFirstVerifiedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstVerifiedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstVerifiedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstVerifiedBy: %w", err)
+	}
+	return oldValue.FirstVerifiedBy, nil
+}
+
+// ClearFirstVerifiedBy clears the value of the "first_verified_by" field.
+func (m *ServiceRecordMutation) ClearFirstVerifiedBy() {
+	m.first_verified_by = nil
+	m.clearedFields[servicerecord.FieldFirstVerifiedBy] = struct{}{}
+}
+
+// FirstVerifiedByCleared returns if the "first_verified_by" field was cleared in this mutation.
+func (m *ServiceRecordMutation) FirstVerifiedByCleared() bool {
+	_, ok := m.clearedFields[servicerecord.FieldFirstVerifiedBy]
+	return ok
+}
+
+// ResetFirstVerifiedBy resets all changes to the "first_verified_by" field.
+func (m *ServiceRecordMutation) ResetFirstVerifiedBy() {
+	m.first_verified_by = nil
+	delete(m.clearedFields, servicerecord.FieldFirstVerifiedBy)
+}
+
+// SetFirstVerifiedAt sets the "first_verified_at" field.
+func (m *ServiceRecordMutation) SetFirstVerifiedAt(t time.Time) {
+	m.first_verified_at = &t
+}
+
+// FirstVerifiedAt returns the value of the "first_verified_at" field in the mutation.
+func (m *ServiceRecordMutation) FirstVerifiedAt() (r time.Time, exists bool) {
+	v := m.first_verified_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstVerifiedAt returns the old "first_verified_at" field's value of the ServiceRecord entity.
+// If the ServiceRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceRecordMutation) OldFirstVerifiedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstVerifiedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstVerifiedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstVerifiedAt: %w", err)
+	}
+	return oldValue.FirstVerifiedAt, nil
+}
+
+// ClearFirstVerifiedAt clears the value of the "first_verified_at" field.
+func (m *ServiceRecordMutation) ClearFirstVerifiedAt() {
+	m.first_verified_at = nil
+	m.clearedFields[servicerecord.FieldFirstVerifiedAt] = struct{}{}
+}
+
+// FirstVerifiedAtCleared returns if the "first_verified_at" field was cleared in this mutation.
+func (m *ServiceRecordMutation) FirstVerifiedAtCleared() bool {
+	_, ok := m.clearedFields[servicerecord.FieldFirstVerifiedAt]
+	return ok
+}
+
+// ResetFirstVerifiedAt resets all changes to the "first_verified_at" field.
+func (m *ServiceRecordMutation) ResetFirstVerifiedAt() {
+	m.first_verified_at = nil
+	delete(m.clearedFields, servicerecord.FieldFirstVerifiedAt)
+}
+
+// SetCorrectsID sets the "corrects_id" field.
+func (m *ServiceRecordMutation) SetCorrectsID(i int) {
+	m.corrects = &i
+}
+
+// CorrectsID returns the value of the "corrects_id" field in the mutation.
+func (m *ServiceRecordMutation) CorrectsID() (r int, exists bool) {
+	v := m.corrects
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCorrectsID returns the old "corrects_id" field's value of the ServiceRecord entity.
+// If the ServiceRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceRecordMutation) OldCorrectsID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCorrectsID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCorrectsID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCorrectsID: %w", err)
+	}
+	return oldValue.CorrectsID, nil
+}
+
+// ClearCorrectsID clears the value of the "corrects_id" field.
+func (m *ServiceRecordMutation) ClearCorrectsID() {
+	m.corrects = nil
+	m.clearedFields[servicerecord.FieldCorrectsID] = struct{}{}
+}
+
+// CorrectsIDCleared returns if the "corrects_id" field was cleared in this mutation.
+func (m *ServiceRecordMutation) CorrectsIDCleared() bool {
+	_, ok := m.clearedFields[servicerecord.FieldCorrectsID]
+	return ok
+}
+
+// ResetCorrectsID resets all changes to the "corrects_id" field.
+func (m *ServiceRecordMutation) ResetCorrectsID() {
+	m.corrects = nil
+	delete(m.clearedFields, servicerecord.FieldCorrectsID)
+}
+
+// SetCorrectionReason sets the "correction_reason" field.
+func (m *ServiceRecordMutation) SetCorrectionReason(s string) {
+	m.correction_reason = &s
+}
+
+// CorrectionReason returns the value of the "correction_reason" field in the mutation.
+func (m *ServiceRecordMutation) CorrectionReason() (r string, exists bool) {
+	v := m.correction_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCorrectionReason returns the old "correction_reason" field's value of the ServiceRecord entity.
+// If the ServiceRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServiceRecordMutation) OldCorrectionReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCorrectionReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCorrectionReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCorrectionReason: %w", err)
+	}
+	return oldValue.CorrectionReason, nil
+}
+
+// ClearCorrectionReason clears the value of the "correction_reason" field.
+func (m *ServiceRecordMutation) ClearCorrectionReason() {
+	m.correction_reason = nil
+	m.clearedFields[servicerecord.FieldCorrectionReason] = struct{}{}
+}
+
+// CorrectionReasonCleared returns if the "correction_reason" field was cleared in this mutation.
+func (m *ServiceRecordMutation) CorrectionReasonCleared() bool {
+	_, ok := m.clearedFields[servicerecord.FieldCorrectionReason]
+	return ok
+}
+
+// ResetCorrectionReason resets all changes to the "correction_reason" field.
+func (m *ServiceRecordMutation) ResetCorrectionReason() {
+	m.correction_reason = nil
+	delete(m.clearedFields, servicerecord.FieldCorrectionReason)
+}
+
 // SetReviewedBy sets the "reviewed_by" field.
 func (m *ServiceRecordMutation) SetReviewedBy(s string) {
 	m.reviewed_by = &s
@@ -17326,6 +19327,141 @@ func (m *ServiceRecordMutation) ResetActivity() {
 	m.clearedactivity = false
 }
 
+// ClearCorrects clears the "corrects" edge to the ServiceRecord entity.
+func (m *ServiceRecordMutation) ClearCorrects() {
+	m.clearedcorrects = true
+	m.clearedFields[servicerecord.FieldCorrectsID] = struct{}{}
+}
+
+// CorrectsCleared reports if the "corrects" edge to the ServiceRecord entity was cleared.
+func (m *ServiceRecordMutation) CorrectsCleared() bool {
+	return m.CorrectsIDCleared() || m.clearedcorrects
+}
+
+// CorrectsIDs returns the "corrects" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CorrectsID instead. It exists only for internal usage by the builders.
+func (m *ServiceRecordMutation) CorrectsIDs() (ids []int) {
+	if id := m.corrects; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCorrects resets all changes to the "corrects" edge.
+func (m *ServiceRecordMutation) ResetCorrects() {
+	m.corrects = nil
+	m.clearedcorrects = false
+}
+
+// AddCorrectionIDs adds the "corrections" edge to the ServiceRecord entity by ids.
+func (m *ServiceRecordMutation) AddCorrectionIDs(ids ...int) {
+	if m.corrections == nil {
+		m.corrections = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.corrections[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCorrections clears the "corrections" edge to the ServiceRecord entity.
+func (m *ServiceRecordMutation) ClearCorrections() {
+	m.clearedcorrections = true
+}
+
+// CorrectionsCleared reports if the "corrections" edge to the ServiceRecord entity was cleared.
+func (m *ServiceRecordMutation) CorrectionsCleared() bool {
+	return m.clearedcorrections
+}
+
+// RemoveCorrectionIDs removes the "corrections" edge to the ServiceRecord entity by IDs.
+func (m *ServiceRecordMutation) RemoveCorrectionIDs(ids ...int) {
+	if m.removedcorrections == nil {
+		m.removedcorrections = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.corrections, ids[i])
+		m.removedcorrections[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCorrections returns the removed IDs of the "corrections" edge to the ServiceRecord entity.
+func (m *ServiceRecordMutation) RemovedCorrectionsIDs() (ids []int) {
+	for id := range m.removedcorrections {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CorrectionsIDs returns the "corrections" edge IDs in the mutation.
+func (m *ServiceRecordMutation) CorrectionsIDs() (ids []int) {
+	for id := range m.corrections {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCorrections resets all changes to the "corrections" edge.
+func (m *ServiceRecordMutation) ResetCorrections() {
+	m.corrections = nil
+	m.clearedcorrections = false
+	m.removedcorrections = nil
+}
+
+// AddCertificateIDs adds the "certificates" edge to the Certificate entity by ids.
+func (m *ServiceRecordMutation) AddCertificateIDs(ids ...int) {
+	if m.certificates == nil {
+		m.certificates = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.certificates[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCertificates clears the "certificates" edge to the Certificate entity.
+func (m *ServiceRecordMutation) ClearCertificates() {
+	m.clearedcertificates = true
+}
+
+// CertificatesCleared reports if the "certificates" edge to the Certificate entity was cleared.
+func (m *ServiceRecordMutation) CertificatesCleared() bool {
+	return m.clearedcertificates
+}
+
+// RemoveCertificateIDs removes the "certificates" edge to the Certificate entity by IDs.
+func (m *ServiceRecordMutation) RemoveCertificateIDs(ids ...int) {
+	if m.removedcertificates == nil {
+		m.removedcertificates = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.certificates, ids[i])
+		m.removedcertificates[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCertificates returns the removed IDs of the "certificates" edge to the Certificate entity.
+func (m *ServiceRecordMutation) RemovedCertificatesIDs() (ids []int) {
+	for id := range m.removedcertificates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CertificatesIDs returns the "certificates" edge IDs in the mutation.
+func (m *ServiceRecordMutation) CertificatesIDs() (ids []int) {
+	for id := range m.certificates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCertificates resets all changes to the "certificates" edge.
+func (m *ServiceRecordMutation) ResetCertificates() {
+	m.certificates = nil
+	m.clearedcertificates = false
+	m.removedcertificates = nil
+}
+
 // Where appends a list predicates to the ServiceRecordMutation builder.
 func (m *ServiceRecordMutation) Where(ps ...predicate.ServiceRecord) {
 	m.predicates = append(m.predicates, ps...)
@@ -17360,7 +19496,7 @@ func (m *ServiceRecordMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ServiceRecordMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, servicerecord.FieldCreatedAt)
 	}
@@ -17387,6 +19523,21 @@ func (m *ServiceRecordMutation) Fields() []string {
 	}
 	if m.status != nil {
 		fields = append(fields, servicerecord.FieldStatus)
+	}
+	if m.late != nil {
+		fields = append(fields, servicerecord.FieldLate)
+	}
+	if m.first_verified_by != nil {
+		fields = append(fields, servicerecord.FieldFirstVerifiedBy)
+	}
+	if m.first_verified_at != nil {
+		fields = append(fields, servicerecord.FieldFirstVerifiedAt)
+	}
+	if m.corrects != nil {
+		fields = append(fields, servicerecord.FieldCorrectsID)
+	}
+	if m.correction_reason != nil {
+		fields = append(fields, servicerecord.FieldCorrectionReason)
 	}
 	if m.reviewed_by != nil {
 		fields = append(fields, servicerecord.FieldReviewedBy)
@@ -17423,6 +19574,16 @@ func (m *ServiceRecordMutation) Field(name string) (ent.Value, bool) {
 		return m.RecordedBy()
 	case servicerecord.FieldStatus:
 		return m.Status()
+	case servicerecord.FieldLate:
+		return m.Late()
+	case servicerecord.FieldFirstVerifiedBy:
+		return m.FirstVerifiedBy()
+	case servicerecord.FieldFirstVerifiedAt:
+		return m.FirstVerifiedAt()
+	case servicerecord.FieldCorrectsID:
+		return m.CorrectsID()
+	case servicerecord.FieldCorrectionReason:
+		return m.CorrectionReason()
 	case servicerecord.FieldReviewedBy:
 		return m.ReviewedBy()
 	case servicerecord.FieldReviewedAt:
@@ -17456,6 +19617,16 @@ func (m *ServiceRecordMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldRecordedBy(ctx)
 	case servicerecord.FieldStatus:
 		return m.OldStatus(ctx)
+	case servicerecord.FieldLate:
+		return m.OldLate(ctx)
+	case servicerecord.FieldFirstVerifiedBy:
+		return m.OldFirstVerifiedBy(ctx)
+	case servicerecord.FieldFirstVerifiedAt:
+		return m.OldFirstVerifiedAt(ctx)
+	case servicerecord.FieldCorrectsID:
+		return m.OldCorrectsID(ctx)
+	case servicerecord.FieldCorrectionReason:
+		return m.OldCorrectionReason(ctx)
 	case servicerecord.FieldReviewedBy:
 		return m.OldReviewedBy(ctx)
 	case servicerecord.FieldReviewedAt:
@@ -17534,6 +19705,41 @@ func (m *ServiceRecordMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStatus(v)
 		return nil
+	case servicerecord.FieldLate:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLate(v)
+		return nil
+	case servicerecord.FieldFirstVerifiedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstVerifiedBy(v)
+		return nil
+	case servicerecord.FieldFirstVerifiedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstVerifiedAt(v)
+		return nil
+	case servicerecord.FieldCorrectsID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCorrectsID(v)
+		return nil
+	case servicerecord.FieldCorrectionReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCorrectionReason(v)
+		return nil
 	case servicerecord.FieldReviewedBy:
 		v, ok := value.(string)
 		if !ok {
@@ -17603,6 +19809,18 @@ func (m *ServiceRecordMutation) ClearedFields() []string {
 	if m.FieldCleared(servicerecord.FieldContent) {
 		fields = append(fields, servicerecord.FieldContent)
 	}
+	if m.FieldCleared(servicerecord.FieldFirstVerifiedBy) {
+		fields = append(fields, servicerecord.FieldFirstVerifiedBy)
+	}
+	if m.FieldCleared(servicerecord.FieldFirstVerifiedAt) {
+		fields = append(fields, servicerecord.FieldFirstVerifiedAt)
+	}
+	if m.FieldCleared(servicerecord.FieldCorrectsID) {
+		fields = append(fields, servicerecord.FieldCorrectsID)
+	}
+	if m.FieldCleared(servicerecord.FieldCorrectionReason) {
+		fields = append(fields, servicerecord.FieldCorrectionReason)
+	}
 	if m.FieldCleared(servicerecord.FieldReviewedBy) {
 		fields = append(fields, servicerecord.FieldReviewedBy)
 	}
@@ -17628,6 +19846,18 @@ func (m *ServiceRecordMutation) ClearField(name string) error {
 	switch name {
 	case servicerecord.FieldContent:
 		m.ClearContent()
+		return nil
+	case servicerecord.FieldFirstVerifiedBy:
+		m.ClearFirstVerifiedBy()
+		return nil
+	case servicerecord.FieldFirstVerifiedAt:
+		m.ClearFirstVerifiedAt()
+		return nil
+	case servicerecord.FieldCorrectsID:
+		m.ClearCorrectsID()
+		return nil
+	case servicerecord.FieldCorrectionReason:
+		m.ClearCorrectionReason()
 		return nil
 	case servicerecord.FieldReviewedBy:
 		m.ClearReviewedBy()
@@ -17673,6 +19903,21 @@ func (m *ServiceRecordMutation) ResetField(name string) error {
 	case servicerecord.FieldStatus:
 		m.ResetStatus()
 		return nil
+	case servicerecord.FieldLate:
+		m.ResetLate()
+		return nil
+	case servicerecord.FieldFirstVerifiedBy:
+		m.ResetFirstVerifiedBy()
+		return nil
+	case servicerecord.FieldFirstVerifiedAt:
+		m.ResetFirstVerifiedAt()
+		return nil
+	case servicerecord.FieldCorrectsID:
+		m.ResetCorrectsID()
+		return nil
+	case servicerecord.FieldCorrectionReason:
+		m.ResetCorrectionReason()
+		return nil
 	case servicerecord.FieldReviewedBy:
 		m.ResetReviewedBy()
 		return nil
@@ -17688,12 +19933,21 @@ func (m *ServiceRecordMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ServiceRecordMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 5)
 	if m.person != nil {
 		edges = append(edges, servicerecord.EdgePerson)
 	}
 	if m.activity != nil {
 		edges = append(edges, servicerecord.EdgeActivity)
+	}
+	if m.corrects != nil {
+		edges = append(edges, servicerecord.EdgeCorrects)
+	}
+	if m.corrections != nil {
+		edges = append(edges, servicerecord.EdgeCorrections)
+	}
+	if m.certificates != nil {
+		edges = append(edges, servicerecord.EdgeCertificates)
 	}
 	return edges
 }
@@ -17710,30 +19964,75 @@ func (m *ServiceRecordMutation) AddedIDs(name string) []ent.Value {
 		if id := m.activity; id != nil {
 			return []ent.Value{*id}
 		}
+	case servicerecord.EdgeCorrects:
+		if id := m.corrects; id != nil {
+			return []ent.Value{*id}
+		}
+	case servicerecord.EdgeCorrections:
+		ids := make([]ent.Value, 0, len(m.corrections))
+		for id := range m.corrections {
+			ids = append(ids, id)
+		}
+		return ids
+	case servicerecord.EdgeCertificates:
+		ids := make([]ent.Value, 0, len(m.certificates))
+		for id := range m.certificates {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ServiceRecordMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 5)
+	if m.removedcorrections != nil {
+		edges = append(edges, servicerecord.EdgeCorrections)
+	}
+	if m.removedcertificates != nil {
+		edges = append(edges, servicerecord.EdgeCertificates)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *ServiceRecordMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case servicerecord.EdgeCorrections:
+		ids := make([]ent.Value, 0, len(m.removedcorrections))
+		for id := range m.removedcorrections {
+			ids = append(ids, id)
+		}
+		return ids
+	case servicerecord.EdgeCertificates:
+		ids := make([]ent.Value, 0, len(m.removedcertificates))
+		for id := range m.removedcertificates {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ServiceRecordMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 5)
 	if m.clearedperson {
 		edges = append(edges, servicerecord.EdgePerson)
 	}
 	if m.clearedactivity {
 		edges = append(edges, servicerecord.EdgeActivity)
+	}
+	if m.clearedcorrects {
+		edges = append(edges, servicerecord.EdgeCorrects)
+	}
+	if m.clearedcorrections {
+		edges = append(edges, servicerecord.EdgeCorrections)
+	}
+	if m.clearedcertificates {
+		edges = append(edges, servicerecord.EdgeCertificates)
 	}
 	return edges
 }
@@ -17746,6 +20045,12 @@ func (m *ServiceRecordMutation) EdgeCleared(name string) bool {
 		return m.clearedperson
 	case servicerecord.EdgeActivity:
 		return m.clearedactivity
+	case servicerecord.EdgeCorrects:
+		return m.clearedcorrects
+	case servicerecord.EdgeCorrections:
+		return m.clearedcorrections
+	case servicerecord.EdgeCertificates:
+		return m.clearedcertificates
 	}
 	return false
 }
@@ -17760,6 +20065,9 @@ func (m *ServiceRecordMutation) ClearEdge(name string) error {
 	case servicerecord.EdgeActivity:
 		m.ClearActivity()
 		return nil
+	case servicerecord.EdgeCorrects:
+		m.ClearCorrects()
+		return nil
 	}
 	return fmt.Errorf("unknown ServiceRecord unique edge %s", name)
 }
@@ -17773,6 +20081,15 @@ func (m *ServiceRecordMutation) ResetEdge(name string) error {
 		return nil
 	case servicerecord.EdgeActivity:
 		m.ResetActivity()
+		return nil
+	case servicerecord.EdgeCorrects:
+		m.ResetCorrects()
+		return nil
+	case servicerecord.EdgeCorrections:
+		m.ResetCorrections()
+		return nil
+	case servicerecord.EdgeCertificates:
+		m.ResetCertificates()
 		return nil
 	}
 	return fmt.Errorf("unknown ServiceRecord edge %s", name)

@@ -47,6 +47,8 @@ type Need struct {
 	OpenedAt time.Time `json:"opened_at,omitempty"`
 	// When it was resolved. 解决时间。
 	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
+	// When it was closed. 关闭时间。
+	ClosedAt *time.Time `json:"closed_at,omitempty"`
 	// How it was resolved: ADMIN or the matched organisation's EDITOR only. 解决情况。
 	ResolutionNote string `json:"resolution_note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -125,7 +127,7 @@ func (*Need) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case need.FieldTitle, need.FieldDescription, need.FieldUrgency, need.FieldStatus, need.FieldContact, need.FieldResolutionNote:
 			values[i] = new(sql.NullString)
-		case need.FieldCreatedAt, need.FieldUpdatedAt, need.FieldOpenedAt, need.FieldResolvedAt:
+		case need.FieldCreatedAt, need.FieldUpdatedAt, need.FieldOpenedAt, need.FieldResolvedAt, need.FieldClosedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -228,6 +230,13 @@ func (_m *Need) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ResolvedAt = new(time.Time)
 				*_m.ResolvedAt = value.Time
+			}
+		case need.FieldClosedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field closed_at", values[i])
+			} else if value.Valid {
+				_m.ClosedAt = new(time.Time)
+				*_m.ClosedAt = value.Time
 			}
 		case need.FieldResolutionNote:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -332,6 +341,11 @@ func (_m *Need) String() string {
 	builder.WriteString(", ")
 	if v := _m.ResolvedAt; v != nil {
 		builder.WriteString("resolved_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ClosedAt; v != nil {
+		builder.WriteString("closed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")

@@ -174,6 +174,20 @@ func (_c *NeedCreate) SetNillableResolvedAt(v *time.Time) *NeedCreate {
 	return _c
 }
 
+// SetClosedAt sets the "closed_at" field.
+func (_c *NeedCreate) SetClosedAt(v time.Time) *NeedCreate {
+	_c.mutation.SetClosedAt(v)
+	return _c
+}
+
+// SetNillableClosedAt sets the "closed_at" field if the given value is not nil.
+func (_c *NeedCreate) SetNillableClosedAt(v *time.Time) *NeedCreate {
+	if v != nil {
+		_c.SetClosedAt(*v)
+	}
+	return _c
+}
+
 // SetResolutionNote sets the "resolution_note" field.
 func (_c *NeedCreate) SetResolutionNote(v string) *NeedCreate {
 	_c.mutation.SetResolutionNote(v)
@@ -383,6 +397,10 @@ func (_c *NeedCreate) createSpec() (*Need, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ResolvedAt(); ok {
 		_spec.SetField(need.FieldResolvedAt, field.TypeTime, value)
 		_node.ResolvedAt = &value
+	}
+	if value, ok := _c.mutation.ClosedAt(); ok {
+		_spec.SetField(need.FieldClosedAt, field.TypeTime, value)
+		_node.ClosedAt = &value
 	}
 	if value, ok := _c.mutation.ResolutionNote(); ok {
 		_spec.SetField(need.FieldResolutionNote, field.TypeString, value)

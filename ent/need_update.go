@@ -222,6 +222,26 @@ func (_u *NeedUpdate) ClearResolvedAt() *NeedUpdate {
 	return _u
 }
 
+// SetClosedAt sets the "closed_at" field.
+func (_u *NeedUpdate) SetClosedAt(v time.Time) *NeedUpdate {
+	_u.mutation.SetClosedAt(v)
+	return _u
+}
+
+// SetNillableClosedAt sets the "closed_at" field if the given value is not nil.
+func (_u *NeedUpdate) SetNillableClosedAt(v *time.Time) *NeedUpdate {
+	if v != nil {
+		_u.SetClosedAt(*v)
+	}
+	return _u
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (_u *NeedUpdate) ClearClosedAt() *NeedUpdate {
+	_u.mutation.ClearClosedAt()
+	return _u
+}
+
 // SetResolutionNote sets the "resolution_note" field.
 func (_u *NeedUpdate) SetResolutionNote(v string) *NeedUpdate {
 	_u.mutation.SetResolutionNote(v)
@@ -408,6 +428,12 @@ func (_u *NeedUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ResolvedAtCleared() {
 		_spec.ClearField(need.FieldResolvedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ClosedAt(); ok {
+		_spec.SetField(need.FieldClosedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ClosedAtCleared() {
+		_spec.ClearField(need.FieldClosedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.ResolutionNote(); ok {
 		_spec.SetField(need.FieldResolutionNote, field.TypeString, value)
@@ -741,6 +767,26 @@ func (_u *NeedUpdateOne) ClearResolvedAt() *NeedUpdateOne {
 	return _u
 }
 
+// SetClosedAt sets the "closed_at" field.
+func (_u *NeedUpdateOne) SetClosedAt(v time.Time) *NeedUpdateOne {
+	_u.mutation.SetClosedAt(v)
+	return _u
+}
+
+// SetNillableClosedAt sets the "closed_at" field if the given value is not nil.
+func (_u *NeedUpdateOne) SetNillableClosedAt(v *time.Time) *NeedUpdateOne {
+	if v != nil {
+		_u.SetClosedAt(*v)
+	}
+	return _u
+}
+
+// ClearClosedAt clears the value of the "closed_at" field.
+func (_u *NeedUpdateOne) ClearClosedAt() *NeedUpdateOne {
+	_u.mutation.ClearClosedAt()
+	return _u
+}
+
 // SetResolutionNote sets the "resolution_note" field.
 func (_u *NeedUpdateOne) SetResolutionNote(v string) *NeedUpdateOne {
 	_u.mutation.SetResolutionNote(v)
@@ -957,6 +1003,12 @@ func (_u *NeedUpdateOne) sqlSave(ctx context.Context) (_node *Need, err error) {
 	}
 	if _u.mutation.ResolvedAtCleared() {
 		_spec.ClearField(need.FieldResolvedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ClosedAt(); ok {
+		_spec.SetField(need.FieldClosedAt, field.TypeTime, value)
+	}
+	if _u.mutation.ClosedAtCleared() {
+		_spec.ClearField(need.FieldClosedAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.ResolutionNote(); ok {
 		_spec.SetField(need.FieldResolutionNote, field.TypeString, value)

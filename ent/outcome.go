@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/schema/dimension"
 )
 
 // A measured result of a project on an indicator for a period. 项目成效。
@@ -37,6 +39,8 @@ type Outcome struct {
 	Target *float64 `json:"target,omitempty"`
 	// Value reached. 实际值。
 	Actual *float64 `json:"actual,omitempty"`
+	// What the values are disaggregated by, e.g. town = 新塍镇 (IATI dimensions). 分组维度。
+	Dimensions []dimension.Dimension `json:"dimensions,omitempty"`
 	// Source or evidence of the actual value. 佐证材料。
 	Evidence string `json:"evidence,omitempty"`
 	// Who verified the value. 核实人。
@@ -89,6 +93,8 @@ func (*Outcome) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case outcome.FieldDimensions:
+			values[i] = new([]byte)
 		case outcome.FieldBaseline, outcome.FieldTarget, outcome.FieldActual:
 			values[i] = new(sql.NullFloat64)
 		case outcome.FieldID, outcome.FieldProjectID, outcome.FieldIndicatorID:
@@ -174,6 +180,14 @@ func (_m *Outcome) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Actual = new(float64)
 				*_m.Actual = value.Float64
+			}
+		case outcome.FieldDimensions:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field dimensions", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Dimensions); err != nil {
+					return fmt.Errorf("unmarshal field dimensions: %w", err)
+				}
 			}
 		case outcome.FieldEvidence:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -271,6 +285,9 @@ func (_m *Outcome) String() string {
 		builder.WriteString("actual=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("dimensions=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Dimensions))
 	builder.WriteString(", ")
 	builder.WriteString("evidence=")
 	builder.WriteString(_m.Evidence)

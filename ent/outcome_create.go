@@ -13,6 +13,7 @@ import (
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/schema/dimension"
 )
 
 // OutcomeCreate is the builder for creating a Outcome entity.
@@ -113,6 +114,12 @@ func (_c *OutcomeCreate) SetNillableActual(v *float64) *OutcomeCreate {
 	if v != nil {
 		_c.SetActual(*v)
 	}
+	return _c
+}
+
+// SetDimensions sets the "dimensions" field.
+func (_c *OutcomeCreate) SetDimensions(v []dimension.Dimension) *OutcomeCreate {
+	_c.mutation.SetDimensions(v)
 	return _c
 }
 
@@ -306,6 +313,10 @@ func (_c *OutcomeCreate) createSpec() (*Outcome, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Actual(); ok {
 		_spec.SetField(outcome.FieldActual, field.TypeFloat64, value)
 		_node.Actual = &value
+	}
+	if value, ok := _c.mutation.Dimensions(); ok {
+		_spec.SetField(outcome.FieldDimensions, field.TypeJSON, value)
+		_node.Dimensions = value
 	}
 	if value, ok := _c.mutation.Evidence(); ok {
 		_spec.SetField(outcome.FieldEvidence, field.TypeString, value)

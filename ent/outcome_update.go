@@ -10,11 +10,13 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/schema/dimension"
 )
 
 // OutcomeUpdate is the builder for updating Outcome entities.
@@ -170,6 +172,24 @@ func (_u *OutcomeUpdate) AddActual(v float64) *OutcomeUpdate {
 // ClearActual clears the value of the "actual" field.
 func (_u *OutcomeUpdate) ClearActual() *OutcomeUpdate {
 	_u.mutation.ClearActual()
+	return _u
+}
+
+// SetDimensions sets the "dimensions" field.
+func (_u *OutcomeUpdate) SetDimensions(v []dimension.Dimension) *OutcomeUpdate {
+	_u.mutation.SetDimensions(v)
+	return _u
+}
+
+// AppendDimensions appends value to the "dimensions" field.
+func (_u *OutcomeUpdate) AppendDimensions(v []dimension.Dimension) *OutcomeUpdate {
+	_u.mutation.AppendDimensions(v)
+	return _u
+}
+
+// ClearDimensions clears the value of the "dimensions" field.
+func (_u *OutcomeUpdate) ClearDimensions() *OutcomeUpdate {
+	_u.mutation.ClearDimensions()
 	return _u
 }
 
@@ -365,6 +385,17 @@ func (_u *OutcomeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ActualCleared() {
 		_spec.ClearField(outcome.FieldActual, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.Dimensions(); ok {
+		_spec.SetField(outcome.FieldDimensions, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedDimensions(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, outcome.FieldDimensions, value)
+		})
+	}
+	if _u.mutation.DimensionsCleared() {
+		_spec.ClearField(outcome.FieldDimensions, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Evidence(); ok {
 		_spec.SetField(outcome.FieldEvidence, field.TypeString, value)
@@ -605,6 +636,24 @@ func (_u *OutcomeUpdateOne) ClearActual() *OutcomeUpdateOne {
 	return _u
 }
 
+// SetDimensions sets the "dimensions" field.
+func (_u *OutcomeUpdateOne) SetDimensions(v []dimension.Dimension) *OutcomeUpdateOne {
+	_u.mutation.SetDimensions(v)
+	return _u
+}
+
+// AppendDimensions appends value to the "dimensions" field.
+func (_u *OutcomeUpdateOne) AppendDimensions(v []dimension.Dimension) *OutcomeUpdateOne {
+	_u.mutation.AppendDimensions(v)
+	return _u
+}
+
+// ClearDimensions clears the value of the "dimensions" field.
+func (_u *OutcomeUpdateOne) ClearDimensions() *OutcomeUpdateOne {
+	_u.mutation.ClearDimensions()
+	return _u
+}
+
 // SetEvidence sets the "evidence" field.
 func (_u *OutcomeUpdateOne) SetEvidence(v string) *OutcomeUpdateOne {
 	_u.mutation.SetEvidence(v)
@@ -827,6 +876,17 @@ func (_u *OutcomeUpdateOne) sqlSave(ctx context.Context) (_node *Outcome, err er
 	}
 	if _u.mutation.ActualCleared() {
 		_spec.ClearField(outcome.FieldActual, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.Dimensions(); ok {
+		_spec.SetField(outcome.FieldDimensions, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedDimensions(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, outcome.FieldDimensions, value)
+		})
+	}
+	if _u.mutation.DimensionsCleared() {
+		_spec.ClearField(outcome.FieldDimensions, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Evidence(); ok {
 		_spec.SetField(outcome.FieldEvidence, field.TypeString, value)

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -34,6 +35,8 @@ type Partnership struct {
 	EndedOn *time.Time `json:"ended_on,omitempty"`
 	// For practice bases: students the host can take at once. 容量。
 	Capacity *int `json:"capacity,omitempty"`
+	// For practice bases: the study programmes served, e.g. 社会工作. 服务专业。
+	Programmes []string `json:"programmes,omitempty"`
 	// What the partnership covers. 说明。
 	Description string `json:"description,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -82,6 +85,8 @@ func (*Partnership) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case partnership.FieldProgrammes:
+			values[i] = new([]byte)
 		case partnership.FieldID, partnership.FieldOrganizationID, partnership.FieldPartnerID, partnership.FieldCapacity:
 			values[i] = new(sql.NullInt64)
 		case partnership.FieldKind, partnership.FieldDescription:
@@ -158,6 +163,14 @@ func (_m *Partnership) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Capacity = new(int)
 				*_m.Capacity = int(value.Int64)
+			}
+		case partnership.FieldProgrammes:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field programmes", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Programmes); err != nil {
+					return fmt.Errorf("unmarshal field programmes: %w", err)
+				}
 			}
 		case partnership.FieldDescription:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -238,6 +251,9 @@ func (_m *Partnership) String() string {
 		builder.WriteString("capacity=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("programmes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Programmes))
 	builder.WriteString(", ")
 	builder.WriteString("description=")
 	builder.WriteString(_m.Description)

@@ -101,6 +101,12 @@ func (_c *PartnershipCreate) SetNillableCapacity(v *int) *PartnershipCreate {
 	return _c
 }
 
+// SetProgrammes sets the "programmes" field.
+func (_c *PartnershipCreate) SetProgrammes(v []string) *PartnershipCreate {
+	_c.mutation.SetProgrammes(v)
+	return _c
+}
+
 // SetDescription sets the "description" field.
 func (_c *PartnershipCreate) SetDescription(v string) *PartnershipCreate {
 	_c.mutation.SetDescription(v)
@@ -264,6 +270,10 @@ func (_c *PartnershipCreate) createSpec() (*Partnership, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Capacity(); ok {
 		_spec.SetField(partnership.FieldCapacity, field.TypeInt, value)
 		_node.Capacity = &value
+	}
+	if value, ok := _c.mutation.Programmes(); ok {
+		_spec.SetField(partnership.FieldProgrammes, field.TypeJSON, value)
+		_node.Programmes = value
 	}
 	if value, ok := _c.mutation.Description(); ok {
 		_spec.SetField(partnership.FieldDescription, field.TypeString, value)

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -135,6 +136,24 @@ func (_u *PartnershipUpdate) AddCapacity(v int) *PartnershipUpdate {
 // ClearCapacity clears the value of the "capacity" field.
 func (_u *PartnershipUpdate) ClearCapacity() *PartnershipUpdate {
 	_u.mutation.ClearCapacity()
+	return _u
+}
+
+// SetProgrammes sets the "programmes" field.
+func (_u *PartnershipUpdate) SetProgrammes(v []string) *PartnershipUpdate {
+	_u.mutation.SetProgrammes(v)
+	return _u
+}
+
+// AppendProgrammes appends value to the "programmes" field.
+func (_u *PartnershipUpdate) AppendProgrammes(v []string) *PartnershipUpdate {
+	_u.mutation.AppendProgrammes(v)
+	return _u
+}
+
+// ClearProgrammes clears the value of the "programmes" field.
+func (_u *PartnershipUpdate) ClearProgrammes() *PartnershipUpdate {
+	_u.mutation.ClearProgrammes()
 	return _u
 }
 
@@ -283,6 +302,17 @@ func (_u *PartnershipUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.CapacityCleared() {
 		_spec.ClearField(partnership.FieldCapacity, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Programmes(); ok {
+		_spec.SetField(partnership.FieldProgrammes, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedProgrammes(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, partnership.FieldProgrammes, value)
+		})
+	}
+	if _u.mutation.ProgrammesCleared() {
+		_spec.ClearField(partnership.FieldProgrammes, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Description(); ok {
 		_spec.SetField(partnership.FieldDescription, field.TypeString, value)
@@ -477,6 +507,24 @@ func (_u *PartnershipUpdateOne) ClearCapacity() *PartnershipUpdateOne {
 	return _u
 }
 
+// SetProgrammes sets the "programmes" field.
+func (_u *PartnershipUpdateOne) SetProgrammes(v []string) *PartnershipUpdateOne {
+	_u.mutation.SetProgrammes(v)
+	return _u
+}
+
+// AppendProgrammes appends value to the "programmes" field.
+func (_u *PartnershipUpdateOne) AppendProgrammes(v []string) *PartnershipUpdateOne {
+	_u.mutation.AppendProgrammes(v)
+	return _u
+}
+
+// ClearProgrammes clears the value of the "programmes" field.
+func (_u *PartnershipUpdateOne) ClearProgrammes() *PartnershipUpdateOne {
+	_u.mutation.ClearProgrammes()
+	return _u
+}
+
 // SetDescription sets the "description" field.
 func (_u *PartnershipUpdateOne) SetDescription(v string) *PartnershipUpdateOne {
 	_u.mutation.SetDescription(v)
@@ -652,6 +700,17 @@ func (_u *PartnershipUpdateOne) sqlSave(ctx context.Context) (_node *Partnership
 	}
 	if _u.mutation.CapacityCleared() {
 		_spec.ClearField(partnership.FieldCapacity, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Programmes(); ok {
+		_spec.SetField(partnership.FieldProgrammes, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedProgrammes(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, partnership.FieldProgrammes, value)
+		})
+	}
+	if _u.mutation.ProgrammesCleared() {
+		_spec.ClearField(partnership.FieldProgrammes, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Description(); ok {
 		_spec.SetField(partnership.FieldDescription, field.TypeString, value)

@@ -47,6 +47,8 @@ type Person struct {
 	SocialWorkLevel *person.SocialWorkLevel `json:"social_work_level,omitempty"`
 	// Certificate number (personal data). 证书编号。
 	SocialWorkCertificate string `json:"social_work_certificate,omitempty"`
+	// The student consented to their university receiving their records under a pseudonym; without it they count only in protected aggregates. 同意向高校提供记录。
+	ShareWithUniversity bool `json:"share_with_university,omitempty"`
 	// UniversityID holds the value of the "university_id" field.
 	UniversityID *int `json:"university_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -63,14 +65,17 @@ type PersonEdges struct {
 	Memberships []*Membership `json:"memberships,omitempty"`
 	// Volunteer service records. 志愿服务记录。
 	ServiceRecords []*ServiceRecord `json:"service_records,omitempty"`
+	// Hour certificates issued to the person. 时长证明。
+	Certificates []*Certificate `json:"certificates,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
 	namedMemberships    map[string][]*Membership
 	namedServiceRecords map[string][]*ServiceRecord
+	namedCertificates   map[string][]*Certificate
 }
 
 // UniversityOrErr returns the University value or an error if the edge
@@ -102,6 +107,15 @@ func (e PersonEdges) ServiceRecordsOrErr() ([]*ServiceRecord, error) {
 	return nil, &NotLoadedError{edge: "service_records"}
 }
 
+// CertificatesOrErr returns the Certificates value or an error if the edge
+// was not loaded in eager-loading.
+func (e PersonEdges) CertificatesOrErr() ([]*Certificate, error) {
+	if e.loadedTypes[3] {
+		return e.Certificates, nil
+	}
+	return nil, &NotLoadedError{edge: "certificates"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Person) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -109,7 +123,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case person.FieldIDNumberCiphertext, person.FieldSkills:
 			values[i] = new([]byte)
-		case person.FieldPartyMember:
+		case person.FieldPartyMember, person.FieldShareWithUniversity:
 			values[i] = new(sql.NullBool)
 		case person.FieldID, person.FieldUniversityID:
 			values[i] = new(sql.NullInt64)
@@ -227,6 +241,12 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.SocialWorkCertificate = value.String
 			}
+		case person.FieldShareWithUniversity:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field share_with_university", values[i])
+			} else if value.Valid {
+				_m.ShareWithUniversity = value.Bool
+			}
 		case person.FieldUniversityID:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field university_id", values[i])
@@ -260,6 +280,11 @@ func (_m *Person) QueryMemberships() *MembershipQuery {
 // QueryServiceRecords queries the "service_records" edge of the Person entity.
 func (_m *Person) QueryServiceRecords() *ServiceRecordQuery {
 	return NewPersonClient(_m.config).QueryServiceRecords(_m)
+}
+
+// QueryCertificates queries the "certificates" edge of the Person entity.
+func (_m *Person) QueryCertificates() *CertificateQuery {
+	return NewPersonClient(_m.config).QueryCertificates(_m)
 }
 
 // Update returns a builder for updating this Person.
@@ -329,6 +354,9 @@ func (_m *Person) String() string {
 	builder.WriteString("social_work_certificate=")
 	builder.WriteString(_m.SocialWorkCertificate)
 	builder.WriteString(", ")
+	builder.WriteString("share_with_university=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ShareWithUniversity))
+	builder.WriteString(", ")
 	if v := _m.UniversityID; v != nil {
 		builder.WriteString("university_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
@@ -382,6 +410,30 @@ func (_m *Person) appendNamedServiceRecords(name string, edges ...*ServiceRecord
 		_m.Edges.namedServiceRecords[name] = []*ServiceRecord{}
 	} else {
 		_m.Edges.namedServiceRecords[name] = append(_m.Edges.namedServiceRecords[name], edges...)
+	}
+}
+
+// NamedCertificates returns the Certificates named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Person) NamedCertificates(name string) ([]*Certificate, error) {
+	if _m.Edges.namedCertificates == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCertificates[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Person) appendNamedCertificates(name string, edges ...*Certificate) {
+	if _m.Edges.namedCertificates == nil {
+		_m.Edges.namedCertificates = make(map[string][]*Certificate)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCertificates[name] = []*Certificate{}
+	} else {
+		_m.Edges.namedCertificates[name] = append(_m.Edges.namedCertificates[name], edges...)
 	}
 }
 

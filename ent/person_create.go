@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/person"
@@ -203,6 +204,20 @@ func (_c *PersonCreate) SetNillableSocialWorkCertificate(v *string) *PersonCreat
 	return _c
 }
 
+// SetShareWithUniversity sets the "share_with_university" field.
+func (_c *PersonCreate) SetShareWithUniversity(v bool) *PersonCreate {
+	_c.mutation.SetShareWithUniversity(v)
+	return _c
+}
+
+// SetNillableShareWithUniversity sets the "share_with_university" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableShareWithUniversity(v *bool) *PersonCreate {
+	if v != nil {
+		_c.SetShareWithUniversity(*v)
+	}
+	return _c
+}
+
 // SetUniversityID sets the "university_id" field.
 func (_c *PersonCreate) SetUniversityID(v int) *PersonCreate {
 	_c.mutation.SetUniversityID(v)
@@ -250,6 +265,21 @@ func (_c *PersonCreate) AddServiceRecords(v ...*ServiceRecord) *PersonCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddServiceRecordIDs(ids...)
+}
+
+// AddCertificateIDs adds the "certificates" edge to the Certificate entity by IDs.
+func (_c *PersonCreate) AddCertificateIDs(ids ...int) *PersonCreate {
+	_c.mutation.AddCertificateIDs(ids...)
+	return _c
+}
+
+// AddCertificates adds the "certificates" edges to the Certificate entity.
+func (_c *PersonCreate) AddCertificates(v ...*Certificate) *PersonCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCertificateIDs(ids...)
 }
 
 // Mutation returns the PersonMutation object of the builder.
@@ -311,6 +341,10 @@ func (_c *PersonCreate) defaults() error {
 		v := person.DefaultPartyMember
 		_c.mutation.SetPartyMember(v)
 	}
+	if _, ok := _c.mutation.ShareWithUniversity(); !ok {
+		v := person.DefaultShareWithUniversity
+		_c.mutation.SetShareWithUniversity(v)
+	}
 	return nil
 }
 
@@ -356,6 +390,9 @@ func (_c *PersonCreate) check() error {
 		if err := person.SocialWorkCertificateValidator(v); err != nil {
 			return &ValidationError{Name: "social_work_certificate", err: fmt.Errorf(`ent: validator failed for field "Person.social_work_certificate": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.ShareWithUniversity(); !ok {
+		return &ValidationError{Name: "share_with_university", err: errors.New(`ent: missing required field "Person.share_with_university"`)}
 	}
 	return nil
 }
@@ -439,6 +476,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 		_spec.SetField(person.FieldSocialWorkCertificate, field.TypeString, value)
 		_node.SocialWorkCertificate = value
 	}
+	if value, ok := _c.mutation.ShareWithUniversity(); ok {
+		_spec.SetField(person.FieldShareWithUniversity, field.TypeBool, value)
+		_node.ShareWithUniversity = value
+	}
 	if nodes := _c.mutation.UniversityIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -481,6 +522,22 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CertificatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CertificatesTable,
+			Columns: []string{person.CertificatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/person"
@@ -30,10 +31,12 @@ type PersonQuery struct {
 	withUniversity          *OrganizationQuery
 	withMemberships         *MembershipQuery
 	withServiceRecords      *ServiceRecordQuery
+	withCertificates        *CertificateQuery
 	modifiers               []func(*sql.Selector)
 	loadTotal               []func(context.Context, []*Person) error
 	withNamedMemberships    map[string]*MembershipQuery
 	withNamedServiceRecords map[string]*ServiceRecordQuery
+	withNamedCertificates   map[string]*CertificateQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -129,6 +132,28 @@ func (_q *PersonQuery) QueryServiceRecords() *ServiceRecordQuery {
 			sqlgraph.From(person.Table, person.FieldID, selector),
 			sqlgraph.To(servicerecord.Table, servicerecord.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, person.ServiceRecordsTable, person.ServiceRecordsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCertificates chains the current query on the "certificates" edge.
+func (_q *PersonQuery) QueryCertificates() *CertificateQuery {
+	query := (&CertificateClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, selector),
+			sqlgraph.To(certificate.Table, certificate.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.CertificatesTable, person.CertificatesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -331,6 +356,7 @@ func (_q *PersonQuery) Clone() *PersonQuery {
 		withUniversity:     _q.withUniversity.Clone(),
 		withMemberships:    _q.withMemberships.Clone(),
 		withServiceRecords: _q.withServiceRecords.Clone(),
+		withCertificates:   _q.withCertificates.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -367,6 +393,17 @@ func (_q *PersonQuery) WithServiceRecords(opts ...func(*ServiceRecordQuery)) *Pe
 		opt(query)
 	}
 	_q.withServiceRecords = query
+	return _q
+}
+
+// WithCertificates tells the query-builder to eager-load the nodes that are connected to
+// the "certificates" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithCertificates(opts ...func(*CertificateQuery)) *PersonQuery {
+	query := (&CertificateClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCertificates = query
 	return _q
 }
 
@@ -454,10 +491,11 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 	var (
 		nodes       = []*Person{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withUniversity != nil,
 			_q.withMemberships != nil,
 			_q.withServiceRecords != nil,
+			_q.withCertificates != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -501,6 +539,13 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 			return nil, err
 		}
 	}
+	if query := _q.withCertificates; query != nil {
+		if err := _q.loadCertificates(ctx, query, nodes,
+			func(n *Person) { n.Edges.Certificates = []*Certificate{} },
+			func(n *Person, e *Certificate) { n.Edges.Certificates = append(n.Edges.Certificates, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedMemberships {
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *Person) { n.appendNamedMemberships(name) },
@@ -512,6 +557,13 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 		if err := _q.loadServiceRecords(ctx, query, nodes,
 			func(n *Person) { n.appendNamedServiceRecords(name) },
 			func(n *Person, e *ServiceRecord) { n.appendNamedServiceRecords(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCertificates {
+		if err := _q.loadCertificates(ctx, query, nodes,
+			func(n *Person) { n.appendNamedCertificates(name) },
+			func(n *Person, e *Certificate) { n.appendNamedCertificates(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -600,6 +652,36 @@ func (_q *PersonQuery) loadServiceRecords(ctx context.Context, query *ServiceRec
 	}
 	query.Where(predicate.ServiceRecord(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(person.ServiceRecordsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PersonID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "person_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *PersonQuery) loadCertificates(ctx context.Context, query *CertificateQuery, nodes []*Person, init func(*Person), assign func(*Person, *Certificate)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Person)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(certificate.FieldPersonID)
+	}
+	query.Where(predicate.Certificate(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(person.CertificatesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -728,6 +810,20 @@ func (_q *PersonQuery) WithNamedServiceRecords(name string, opts ...func(*Servic
 		_q.withNamedServiceRecords = make(map[string]*ServiceRecordQuery)
 	}
 	_q.withNamedServiceRecords[name] = query
+	return _q
+}
+
+// WithNamedCertificates tells the query-builder to eager-load the nodes that are connected to the "certificates"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithNamedCertificates(name string, opts ...func(*CertificateQuery)) *PersonQuery {
+	query := (&CertificateClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCertificates == nil {
+		_q.withNamedCertificates = make(map[string]*CertificateQuery)
+	}
+	_q.withNamedCertificates[name] = query
 	return _q
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/person"
@@ -268,6 +269,20 @@ func (_u *PersonUpdate) ClearSocialWorkCertificate() *PersonUpdate {
 	return _u
 }
 
+// SetShareWithUniversity sets the "share_with_university" field.
+func (_u *PersonUpdate) SetShareWithUniversity(v bool) *PersonUpdate {
+	_u.mutation.SetShareWithUniversity(v)
+	return _u
+}
+
+// SetNillableShareWithUniversity sets the "share_with_university" field if the given value is not nil.
+func (_u *PersonUpdate) SetNillableShareWithUniversity(v *bool) *PersonUpdate {
+	if v != nil {
+		_u.SetShareWithUniversity(*v)
+	}
+	return _u
+}
+
 // SetUniversityID sets the "university_id" field.
 func (_u *PersonUpdate) SetUniversityID(v int) *PersonUpdate {
 	_u.mutation.SetUniversityID(v)
@@ -323,6 +338,21 @@ func (_u *PersonUpdate) AddServiceRecords(v ...*ServiceRecord) *PersonUpdate {
 	return _u.AddServiceRecordIDs(ids...)
 }
 
+// AddCertificateIDs adds the "certificates" edge to the Certificate entity by IDs.
+func (_u *PersonUpdate) AddCertificateIDs(ids ...int) *PersonUpdate {
+	_u.mutation.AddCertificateIDs(ids...)
+	return _u
+}
+
+// AddCertificates adds the "certificates" edges to the Certificate entity.
+func (_u *PersonUpdate) AddCertificates(v ...*Certificate) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCertificateIDs(ids...)
+}
+
 // Mutation returns the PersonMutation object of the builder.
 func (_u *PersonUpdate) Mutation() *PersonMutation {
 	return _u.mutation
@@ -374,6 +404,27 @@ func (_u *PersonUpdate) RemoveServiceRecords(v ...*ServiceRecord) *PersonUpdate 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveServiceRecordIDs(ids...)
+}
+
+// ClearCertificates clears all "certificates" edges to the Certificate entity.
+func (_u *PersonUpdate) ClearCertificates() *PersonUpdate {
+	_u.mutation.ClearCertificates()
+	return _u
+}
+
+// RemoveCertificateIDs removes the "certificates" edge to Certificate entities by IDs.
+func (_u *PersonUpdate) RemoveCertificateIDs(ids ...int) *PersonUpdate {
+	_u.mutation.RemoveCertificateIDs(ids...)
+	return _u
+}
+
+// RemoveCertificates removes "certificates" edges to Certificate entities.
+func (_u *PersonUpdate) RemoveCertificates(v ...*Certificate) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCertificateIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -550,6 +601,9 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SocialWorkCertificateCleared() {
 		_spec.ClearField(person.FieldSocialWorkCertificate, field.TypeString)
 	}
+	if value, ok := _u.mutation.ShareWithUniversity(); ok {
+		_spec.SetField(person.FieldShareWithUniversity, field.TypeBool, value)
+	}
 	if _u.mutation.UniversityCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -662,6 +716,51 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CertificatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CertificatesTable,
+			Columns: []string{person.CertificatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCertificatesIDs(); len(nodes) > 0 && !_u.mutation.CertificatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CertificatesTable,
+			Columns: []string{person.CertificatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CertificatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CertificatesTable,
+			Columns: []string{person.CertificatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -925,6 +1024,20 @@ func (_u *PersonUpdateOne) ClearSocialWorkCertificate() *PersonUpdateOne {
 	return _u
 }
 
+// SetShareWithUniversity sets the "share_with_university" field.
+func (_u *PersonUpdateOne) SetShareWithUniversity(v bool) *PersonUpdateOne {
+	_u.mutation.SetShareWithUniversity(v)
+	return _u
+}
+
+// SetNillableShareWithUniversity sets the "share_with_university" field if the given value is not nil.
+func (_u *PersonUpdateOne) SetNillableShareWithUniversity(v *bool) *PersonUpdateOne {
+	if v != nil {
+		_u.SetShareWithUniversity(*v)
+	}
+	return _u
+}
+
 // SetUniversityID sets the "university_id" field.
 func (_u *PersonUpdateOne) SetUniversityID(v int) *PersonUpdateOne {
 	_u.mutation.SetUniversityID(v)
@@ -980,6 +1093,21 @@ func (_u *PersonUpdateOne) AddServiceRecords(v ...*ServiceRecord) *PersonUpdateO
 	return _u.AddServiceRecordIDs(ids...)
 }
 
+// AddCertificateIDs adds the "certificates" edge to the Certificate entity by IDs.
+func (_u *PersonUpdateOne) AddCertificateIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.AddCertificateIDs(ids...)
+	return _u
+}
+
+// AddCertificates adds the "certificates" edges to the Certificate entity.
+func (_u *PersonUpdateOne) AddCertificates(v ...*Certificate) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCertificateIDs(ids...)
+}
+
 // Mutation returns the PersonMutation object of the builder.
 func (_u *PersonUpdateOne) Mutation() *PersonMutation {
 	return _u.mutation
@@ -1031,6 +1159,27 @@ func (_u *PersonUpdateOne) RemoveServiceRecords(v ...*ServiceRecord) *PersonUpda
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveServiceRecordIDs(ids...)
+}
+
+// ClearCertificates clears all "certificates" edges to the Certificate entity.
+func (_u *PersonUpdateOne) ClearCertificates() *PersonUpdateOne {
+	_u.mutation.ClearCertificates()
+	return _u
+}
+
+// RemoveCertificateIDs removes the "certificates" edge to Certificate entities by IDs.
+func (_u *PersonUpdateOne) RemoveCertificateIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.RemoveCertificateIDs(ids...)
+	return _u
+}
+
+// RemoveCertificates removes "certificates" edges to Certificate entities.
+func (_u *PersonUpdateOne) RemoveCertificates(v ...*Certificate) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCertificateIDs(ids...)
 }
 
 // Where appends a list predicates to the PersonUpdate builder.
@@ -1237,6 +1386,9 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	if _u.mutation.SocialWorkCertificateCleared() {
 		_spec.ClearField(person.FieldSocialWorkCertificate, field.TypeString)
 	}
+	if value, ok := _u.mutation.ShareWithUniversity(); ok {
+		_spec.SetField(person.FieldShareWithUniversity, field.TypeBool, value)
+	}
 	if _u.mutation.UniversityCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1349,6 +1501,51 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CertificatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CertificatesTable,
+			Columns: []string{person.CertificatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCertificatesIDs(); len(nodes) > 0 && !_u.mutation.CertificatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CertificatesTable,
+			Columns: []string{person.CertificatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CertificatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.CertificatesTable,
+			Columns: []string{person.CertificatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -36,6 +36,8 @@ type Project struct {
 	FundingSource *project.FundingSource `json:"funding_source,omitempty"`
 	// Funding in yuan. 资金（元）。
 	FundingAmount *float64 `json:"funding_amount,omitempty"`
+	// Weight of this project in its parent's progress. 在上级项目进度中的权重。
+	Weight float64 `json:"weight,omitempty"`
 	// Awards and recognitions. 获奖荣誉。
 	Awards []string `json:"awards,omitempty"`
 	// ParentID holds the value of the "parent_id" field.
@@ -184,7 +186,7 @@ func (*Project) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case project.FieldAwards:
 			values[i] = new([]byte)
-		case project.FieldFundingAmount:
+		case project.FieldFundingAmount, project.FieldWeight:
 			values[i] = new(sql.NullFloat64)
 		case project.FieldID, project.FieldParentID:
 			values[i] = new(sql.NullInt64)
@@ -270,6 +272,12 @@ func (_m *Project) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.FundingAmount = new(float64)
 				*_m.FundingAmount = value.Float64
+			}
+		case project.FieldWeight:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field weight", values[i])
+			} else if value.Valid {
+				_m.Weight = value.Float64
 			}
 		case project.FieldAwards:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -406,6 +414,9 @@ func (_m *Project) String() string {
 		builder.WriteString("funding_amount=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("weight=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Weight))
 	builder.WriteString(", ")
 	builder.WriteString("awards=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Awards))

@@ -145,6 +145,20 @@ func (_c *ProjectCreate) SetNillableFundingAmount(v *float64) *ProjectCreate {
 	return _c
 }
 
+// SetWeight sets the "weight" field.
+func (_c *ProjectCreate) SetWeight(v float64) *ProjectCreate {
+	_c.mutation.SetWeight(v)
+	return _c
+}
+
+// SetNillableWeight sets the "weight" field if the given value is not nil.
+func (_c *ProjectCreate) SetNillableWeight(v *float64) *ProjectCreate {
+	if v != nil {
+		_c.SetWeight(*v)
+	}
+	return _c
+}
+
 // SetAwards sets the "awards" field.
 func (_c *ProjectCreate) SetAwards(v []string) *ProjectCreate {
 	_c.mutation.SetAwards(v)
@@ -360,6 +374,10 @@ func (_c *ProjectCreate) defaults() error {
 		v := project.DefaultStage
 		_c.mutation.SetStage(v)
 	}
+	if _, ok := _c.mutation.Weight(); !ok {
+		v := project.DefaultWeight
+		_c.mutation.SetWeight(v)
+	}
 	return nil
 }
 
@@ -395,6 +413,14 @@ func (_c *ProjectCreate) check() error {
 	if v, ok := _c.mutation.FundingAmount(); ok {
 		if err := project.FundingAmountValidator(v); err != nil {
 			return &ValidationError{Name: "funding_amount", err: fmt.Errorf(`ent: validator failed for field "Project.funding_amount": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Weight(); !ok {
+		return &ValidationError{Name: "weight", err: errors.New(`ent: missing required field "Project.weight"`)}
+	}
+	if v, ok := _c.mutation.Weight(); ok {
+		if err := project.WeightValidator(v); err != nil {
+			return &ValidationError{Name: "weight", err: fmt.Errorf(`ent: validator failed for field "Project.weight": %w`, err)}
 		}
 	}
 	return nil
@@ -458,6 +484,10 @@ func (_c *ProjectCreate) createSpec() (*Project, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.FundingAmount(); ok {
 		_spec.SetField(project.FieldFundingAmount, field.TypeFloat64, value)
 		_node.FundingAmount = &value
+	}
+	if value, ok := _c.mutation.Weight(); ok {
+		_spec.SetField(project.FieldWeight, field.TypeFloat64, value)
+		_node.Weight = value
 	}
 	if value, ok := _c.mutation.Awards(); ok {
 		_spec.SetField(project.FieldAwards, field.TypeJSON, value)

@@ -177,6 +177,27 @@ func (_u *ProjectUpdate) ClearFundingAmount() *ProjectUpdate {
 	return _u
 }
 
+// SetWeight sets the "weight" field.
+func (_u *ProjectUpdate) SetWeight(v float64) *ProjectUpdate {
+	_u.mutation.ResetWeight()
+	_u.mutation.SetWeight(v)
+	return _u
+}
+
+// SetNillableWeight sets the "weight" field if the given value is not nil.
+func (_u *ProjectUpdate) SetNillableWeight(v *float64) *ProjectUpdate {
+	if v != nil {
+		_u.SetWeight(*v)
+	}
+	return _u
+}
+
+// AddWeight adds value to the "weight" field.
+func (_u *ProjectUpdate) AddWeight(v float64) *ProjectUpdate {
+	_u.mutation.AddWeight(v)
+	return _u
+}
+
 // SetAwards sets the "awards" field.
 func (_u *ProjectUpdate) SetAwards(v []string) *ProjectUpdate {
 	_u.mutation.SetAwards(v)
@@ -619,6 +640,11 @@ func (_u *ProjectUpdate) check() error {
 			return &ValidationError{Name: "funding_amount", err: fmt.Errorf(`ent: validator failed for field "Project.funding_amount": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Weight(); ok {
+		if err := project.WeightValidator(v); err != nil {
+			return &ValidationError{Name: "weight", err: fmt.Errorf(`ent: validator failed for field "Project.weight": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -675,6 +701,12 @@ func (_u *ProjectUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.FundingAmountCleared() {
 		_spec.ClearField(project.FieldFundingAmount, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.Weight(); ok {
+		_spec.SetField(project.FieldWeight, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedWeight(); ok {
+		_spec.AddField(project.FieldWeight, field.TypeFloat64, value)
 	}
 	if value, ok := _u.mutation.Awards(); ok {
 		_spec.SetField(project.FieldAwards, field.TypeJSON, value)
@@ -1294,6 +1326,27 @@ func (_u *ProjectUpdateOne) ClearFundingAmount() *ProjectUpdateOne {
 	return _u
 }
 
+// SetWeight sets the "weight" field.
+func (_u *ProjectUpdateOne) SetWeight(v float64) *ProjectUpdateOne {
+	_u.mutation.ResetWeight()
+	_u.mutation.SetWeight(v)
+	return _u
+}
+
+// SetNillableWeight sets the "weight" field if the given value is not nil.
+func (_u *ProjectUpdateOne) SetNillableWeight(v *float64) *ProjectUpdateOne {
+	if v != nil {
+		_u.SetWeight(*v)
+	}
+	return _u
+}
+
+// AddWeight adds value to the "weight" field.
+func (_u *ProjectUpdateOne) AddWeight(v float64) *ProjectUpdateOne {
+	_u.mutation.AddWeight(v)
+	return _u
+}
+
 // SetAwards sets the "awards" field.
 func (_u *ProjectUpdateOne) SetAwards(v []string) *ProjectUpdateOne {
 	_u.mutation.SetAwards(v)
@@ -1749,6 +1802,11 @@ func (_u *ProjectUpdateOne) check() error {
 			return &ValidationError{Name: "funding_amount", err: fmt.Errorf(`ent: validator failed for field "Project.funding_amount": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Weight(); ok {
+		if err := project.WeightValidator(v); err != nil {
+			return &ValidationError{Name: "weight", err: fmt.Errorf(`ent: validator failed for field "Project.weight": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1822,6 +1880,12 @@ func (_u *ProjectUpdateOne) sqlSave(ctx context.Context) (_node *Project, err er
 	}
 	if _u.mutation.FundingAmountCleared() {
 		_spec.ClearField(project.FieldFundingAmount, field.TypeFloat64)
+	}
+	if value, ok := _u.mutation.Weight(); ok {
+		_spec.SetField(project.FieldWeight, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedWeight(); ok {
+		_spec.AddField(project.FieldWeight, field.TypeFloat64, value)
 	}
 	if value, ok := _u.mutation.Awards(); ok {
 		_spec.SetField(project.FieldAwards, field.TypeJSON, value)

@@ -35,8 +35,18 @@ type ServiceRecord struct {
 	Content string `json:"content,omitempty"`
 	// Who entered the record (API key name). 记录人。
 	RecordedBy string `json:"recorded_by,omitempty"`
-	// PENDING 待审核, VERIFIED 已核实, REJECTED 已驳回. 状态。
+	// PENDING 待审核, VERIFIED 已核实, REJECTED 已驳回, SUPERSEDED 已被更正（见 corrections）. 状态。
 	Status servicerecord.Status `json:"status,omitempty"`
+	// Entered more than 10 working days after the activity (Art. 11): needs two different reviewers to verify. 逾期补录。
+	Late bool `json:"late,omitempty"`
+	// For a LATE record: the first of its two verifiers. 首位核实人。
+	FirstVerifiedBy string `json:"first_verified_by,omitempty"`
+	// For a LATE record: when the first verifier verified it. 首次核实时间。
+	FirstVerifiedAt *time.Time `json:"first_verified_at,omitempty"`
+	// CorrectsID holds the value of the "corrects_id" field.
+	CorrectsID *int `json:"corrects_id,omitempty"`
+	// For a correction: why the original is wrong (reported by the volunteer, Art. 13). 更正理由。
+	CorrectionReason string `json:"correction_reason,omitempty"`
 	// Who verified or rejected it. 审核人。
 	ReviewedBy string `json:"reviewed_by,omitempty"`
 	// When it was reviewed. 审核时间。
@@ -55,11 +65,20 @@ type ServiceRecordEdges struct {
 	Person *Person `json:"person,omitempty"`
 	// The activity served at. 活动。
 	Activity *Activity `json:"activity,omitempty"`
+	// For a correction: the record it corrects. 被更正的原记录。
+	Corrects *ServiceRecord `json:"corrects,omitempty"`
+	// Corrections requested for this record, oldest first; the original stays as it was. 更正记录。
+	Corrections []*ServiceRecord `json:"corrections,omitempty"`
+	// Certificates holds the value of the certificates edge.
+	Certificates []*Certificate `json:"certificates,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [4]map[string]int
+
+	namedCorrections  map[string][]*ServiceRecord
+	namedCertificates map[string][]*Certificate
 }
 
 // PersonOrErr returns the Person value or an error if the edge
@@ -84,16 +103,47 @@ func (e ServiceRecordEdges) ActivityOrErr() (*Activity, error) {
 	return nil, &NotLoadedError{edge: "activity"}
 }
 
+// CorrectsOrErr returns the Corrects value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ServiceRecordEdges) CorrectsOrErr() (*ServiceRecord, error) {
+	if e.Corrects != nil {
+		return e.Corrects, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: servicerecord.Label}
+	}
+	return nil, &NotLoadedError{edge: "corrects"}
+}
+
+// CorrectionsOrErr returns the Corrections value or an error if the edge
+// was not loaded in eager-loading.
+func (e ServiceRecordEdges) CorrectionsOrErr() ([]*ServiceRecord, error) {
+	if e.loadedTypes[3] {
+		return e.Corrections, nil
+	}
+	return nil, &NotLoadedError{edge: "corrections"}
+}
+
+// CertificatesOrErr returns the Certificates value or an error if the edge
+// was not loaded in eager-loading.
+func (e ServiceRecordEdges) CertificatesOrErr() ([]*Certificate, error) {
+	if e.loadedTypes[4] {
+		return e.Certificates, nil
+	}
+	return nil, &NotLoadedError{edge: "certificates"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*ServiceRecord) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case servicerecord.FieldID, servicerecord.FieldPersonID, servicerecord.FieldActivityID, servicerecord.FieldMinutes:
+		case servicerecord.FieldLate:
+			values[i] = new(sql.NullBool)
+		case servicerecord.FieldID, servicerecord.FieldPersonID, servicerecord.FieldActivityID, servicerecord.FieldMinutes, servicerecord.FieldCorrectsID:
 			values[i] = new(sql.NullInt64)
-		case servicerecord.FieldContent, servicerecord.FieldRecordedBy, servicerecord.FieldStatus, servicerecord.FieldReviewedBy, servicerecord.FieldReviewNote:
+		case servicerecord.FieldContent, servicerecord.FieldRecordedBy, servicerecord.FieldStatus, servicerecord.FieldFirstVerifiedBy, servicerecord.FieldCorrectionReason, servicerecord.FieldReviewedBy, servicerecord.FieldReviewNote:
 			values[i] = new(sql.NullString)
-		case servicerecord.FieldCreatedAt, servicerecord.FieldUpdatedAt, servicerecord.FieldServedOn, servicerecord.FieldReviewedAt:
+		case servicerecord.FieldCreatedAt, servicerecord.FieldUpdatedAt, servicerecord.FieldServedOn, servicerecord.FieldFirstVerifiedAt, servicerecord.FieldReviewedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -170,6 +220,38 @@ func (_m *ServiceRecord) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Status = servicerecord.Status(value.String)
 			}
+		case servicerecord.FieldLate:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field late", values[i])
+			} else if value.Valid {
+				_m.Late = value.Bool
+			}
+		case servicerecord.FieldFirstVerifiedBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field first_verified_by", values[i])
+			} else if value.Valid {
+				_m.FirstVerifiedBy = value.String
+			}
+		case servicerecord.FieldFirstVerifiedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field first_verified_at", values[i])
+			} else if value.Valid {
+				_m.FirstVerifiedAt = new(time.Time)
+				*_m.FirstVerifiedAt = value.Time
+			}
+		case servicerecord.FieldCorrectsID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field corrects_id", values[i])
+			} else if value.Valid {
+				_m.CorrectsID = new(int)
+				*_m.CorrectsID = int(value.Int64)
+			}
+		case servicerecord.FieldCorrectionReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field correction_reason", values[i])
+			} else if value.Valid {
+				_m.CorrectionReason = value.String
+			}
 		case servicerecord.FieldReviewedBy:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field reviewed_by", values[i])
@@ -210,6 +292,21 @@ func (_m *ServiceRecord) QueryPerson() *PersonQuery {
 // QueryActivity queries the "activity" edge of the ServiceRecord entity.
 func (_m *ServiceRecord) QueryActivity() *ActivityQuery {
 	return NewServiceRecordClient(_m.config).QueryActivity(_m)
+}
+
+// QueryCorrects queries the "corrects" edge of the ServiceRecord entity.
+func (_m *ServiceRecord) QueryCorrects() *ServiceRecordQuery {
+	return NewServiceRecordClient(_m.config).QueryCorrects(_m)
+}
+
+// QueryCorrections queries the "corrections" edge of the ServiceRecord entity.
+func (_m *ServiceRecord) QueryCorrections() *ServiceRecordQuery {
+	return NewServiceRecordClient(_m.config).QueryCorrections(_m)
+}
+
+// QueryCertificates queries the "certificates" edge of the ServiceRecord entity.
+func (_m *ServiceRecord) QueryCertificates() *CertificateQuery {
+	return NewServiceRecordClient(_m.config).QueryCertificates(_m)
 }
 
 // Update returns a builder for updating this ServiceRecord.
@@ -262,6 +359,25 @@ func (_m *ServiceRecord) String() string {
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
 	builder.WriteString(", ")
+	builder.WriteString("late=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Late))
+	builder.WriteString(", ")
+	builder.WriteString("first_verified_by=")
+	builder.WriteString(_m.FirstVerifiedBy)
+	builder.WriteString(", ")
+	if v := _m.FirstVerifiedAt; v != nil {
+		builder.WriteString("first_verified_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.CorrectsID; v != nil {
+		builder.WriteString("corrects_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("correction_reason=")
+	builder.WriteString(_m.CorrectionReason)
+	builder.WriteString(", ")
 	builder.WriteString("reviewed_by=")
 	builder.WriteString(_m.ReviewedBy)
 	builder.WriteString(", ")
@@ -274,6 +390,54 @@ func (_m *ServiceRecord) String() string {
 	builder.WriteString(_m.ReviewNote)
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedCorrections returns the Corrections named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *ServiceRecord) NamedCorrections(name string) ([]*ServiceRecord, error) {
+	if _m.Edges.namedCorrections == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCorrections[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *ServiceRecord) appendNamedCorrections(name string, edges ...*ServiceRecord) {
+	if _m.Edges.namedCorrections == nil {
+		_m.Edges.namedCorrections = make(map[string][]*ServiceRecord)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCorrections[name] = []*ServiceRecord{}
+	} else {
+		_m.Edges.namedCorrections[name] = append(_m.Edges.namedCorrections[name], edges...)
+	}
+}
+
+// NamedCertificates returns the Certificates named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *ServiceRecord) NamedCertificates(name string) ([]*Certificate, error) {
+	if _m.Edges.namedCertificates == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCertificates[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *ServiceRecord) appendNamedCertificates(name string, edges ...*Certificate) {
+	if _m.Edges.namedCertificates == nil {
+		_m.Edges.namedCertificates = make(map[string][]*Certificate)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCertificates[name] = []*Certificate{}
+	} else {
+		_m.Edges.namedCertificates[name] = append(_m.Edges.namedCertificates[name], edges...)
+	}
 }
 
 // ServiceRecords is a parsable slice of ServiceRecord.

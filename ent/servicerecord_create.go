@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 )
@@ -108,6 +109,76 @@ func (_c *ServiceRecordCreate) SetNillableStatus(v *servicerecord.Status) *Servi
 	return _c
 }
 
+// SetLate sets the "late" field.
+func (_c *ServiceRecordCreate) SetLate(v bool) *ServiceRecordCreate {
+	_c.mutation.SetLate(v)
+	return _c
+}
+
+// SetNillableLate sets the "late" field if the given value is not nil.
+func (_c *ServiceRecordCreate) SetNillableLate(v *bool) *ServiceRecordCreate {
+	if v != nil {
+		_c.SetLate(*v)
+	}
+	return _c
+}
+
+// SetFirstVerifiedBy sets the "first_verified_by" field.
+func (_c *ServiceRecordCreate) SetFirstVerifiedBy(v string) *ServiceRecordCreate {
+	_c.mutation.SetFirstVerifiedBy(v)
+	return _c
+}
+
+// SetNillableFirstVerifiedBy sets the "first_verified_by" field if the given value is not nil.
+func (_c *ServiceRecordCreate) SetNillableFirstVerifiedBy(v *string) *ServiceRecordCreate {
+	if v != nil {
+		_c.SetFirstVerifiedBy(*v)
+	}
+	return _c
+}
+
+// SetFirstVerifiedAt sets the "first_verified_at" field.
+func (_c *ServiceRecordCreate) SetFirstVerifiedAt(v time.Time) *ServiceRecordCreate {
+	_c.mutation.SetFirstVerifiedAt(v)
+	return _c
+}
+
+// SetNillableFirstVerifiedAt sets the "first_verified_at" field if the given value is not nil.
+func (_c *ServiceRecordCreate) SetNillableFirstVerifiedAt(v *time.Time) *ServiceRecordCreate {
+	if v != nil {
+		_c.SetFirstVerifiedAt(*v)
+	}
+	return _c
+}
+
+// SetCorrectsID sets the "corrects_id" field.
+func (_c *ServiceRecordCreate) SetCorrectsID(v int) *ServiceRecordCreate {
+	_c.mutation.SetCorrectsID(v)
+	return _c
+}
+
+// SetNillableCorrectsID sets the "corrects_id" field if the given value is not nil.
+func (_c *ServiceRecordCreate) SetNillableCorrectsID(v *int) *ServiceRecordCreate {
+	if v != nil {
+		_c.SetCorrectsID(*v)
+	}
+	return _c
+}
+
+// SetCorrectionReason sets the "correction_reason" field.
+func (_c *ServiceRecordCreate) SetCorrectionReason(v string) *ServiceRecordCreate {
+	_c.mutation.SetCorrectionReason(v)
+	return _c
+}
+
+// SetNillableCorrectionReason sets the "correction_reason" field if the given value is not nil.
+func (_c *ServiceRecordCreate) SetNillableCorrectionReason(v *string) *ServiceRecordCreate {
+	if v != nil {
+		_c.SetCorrectionReason(*v)
+	}
+	return _c
+}
+
 // SetReviewedBy sets the "reviewed_by" field.
 func (_c *ServiceRecordCreate) SetReviewedBy(v string) *ServiceRecordCreate {
 	_c.mutation.SetReviewedBy(v)
@@ -158,6 +229,41 @@ func (_c *ServiceRecordCreate) SetPerson(v *Person) *ServiceRecordCreate {
 // SetActivity sets the "activity" edge to the Activity entity.
 func (_c *ServiceRecordCreate) SetActivity(v *Activity) *ServiceRecordCreate {
 	return _c.SetActivityID(v.ID)
+}
+
+// SetCorrects sets the "corrects" edge to the ServiceRecord entity.
+func (_c *ServiceRecordCreate) SetCorrects(v *ServiceRecord) *ServiceRecordCreate {
+	return _c.SetCorrectsID(v.ID)
+}
+
+// AddCorrectionIDs adds the "corrections" edge to the ServiceRecord entity by IDs.
+func (_c *ServiceRecordCreate) AddCorrectionIDs(ids ...int) *ServiceRecordCreate {
+	_c.mutation.AddCorrectionIDs(ids...)
+	return _c
+}
+
+// AddCorrections adds the "corrections" edges to the ServiceRecord entity.
+func (_c *ServiceRecordCreate) AddCorrections(v ...*ServiceRecord) *ServiceRecordCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCorrectionIDs(ids...)
+}
+
+// AddCertificateIDs adds the "certificates" edge to the Certificate entity by IDs.
+func (_c *ServiceRecordCreate) AddCertificateIDs(ids ...int) *ServiceRecordCreate {
+	_c.mutation.AddCertificateIDs(ids...)
+	return _c
+}
+
+// AddCertificates adds the "certificates" edges to the Certificate entity.
+func (_c *ServiceRecordCreate) AddCertificates(v ...*Certificate) *ServiceRecordCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCertificateIDs(ids...)
 }
 
 // Mutation returns the ServiceRecordMutation object of the builder.
@@ -215,6 +321,10 @@ func (_c *ServiceRecordCreate) defaults() error {
 		v := servicerecord.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.Late(); !ok {
+		v := servicerecord.DefaultLate
+		_c.mutation.SetLate(v)
+	}
 	return nil
 }
 
@@ -262,6 +372,19 @@ func (_c *ServiceRecordCreate) check() error {
 	if v, ok := _c.mutation.Status(); ok {
 		if err := servicerecord.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ServiceRecord.status": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Late(); !ok {
+		return &ValidationError{Name: "late", err: errors.New(`ent: missing required field "ServiceRecord.late"`)}
+	}
+	if v, ok := _c.mutation.FirstVerifiedBy(); ok {
+		if err := servicerecord.FirstVerifiedByValidator(v); err != nil {
+			return &ValidationError{Name: "first_verified_by", err: fmt.Errorf(`ent: validator failed for field "ServiceRecord.first_verified_by": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.CorrectionReason(); ok {
+		if err := servicerecord.CorrectionReasonValidator(v); err != nil {
+			return &ValidationError{Name: "correction_reason", err: fmt.Errorf(`ent: validator failed for field "ServiceRecord.correction_reason": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ReviewedBy(); ok {
@@ -334,6 +457,22 @@ func (_c *ServiceRecordCreate) createSpec() (*ServiceRecord, *sqlgraph.CreateSpe
 		_spec.SetField(servicerecord.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
 	}
+	if value, ok := _c.mutation.Late(); ok {
+		_spec.SetField(servicerecord.FieldLate, field.TypeBool, value)
+		_node.Late = value
+	}
+	if value, ok := _c.mutation.FirstVerifiedBy(); ok {
+		_spec.SetField(servicerecord.FieldFirstVerifiedBy, field.TypeString, value)
+		_node.FirstVerifiedBy = value
+	}
+	if value, ok := _c.mutation.FirstVerifiedAt(); ok {
+		_spec.SetField(servicerecord.FieldFirstVerifiedAt, field.TypeTime, value)
+		_node.FirstVerifiedAt = &value
+	}
+	if value, ok := _c.mutation.CorrectionReason(); ok {
+		_spec.SetField(servicerecord.FieldCorrectionReason, field.TypeString, value)
+		_node.CorrectionReason = value
+	}
 	if value, ok := _c.mutation.ReviewedBy(); ok {
 		_spec.SetField(servicerecord.FieldReviewedBy, field.TypeString, value)
 		_node.ReviewedBy = value
@@ -378,6 +517,55 @@ func (_c *ServiceRecordCreate) createSpec() (*ServiceRecord, *sqlgraph.CreateSpe
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.ActivityID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CorrectsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   servicerecord.CorrectsTable,
+			Columns: []string{servicerecord.CorrectsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.CorrectsID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CorrectionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   servicerecord.CorrectionsTable,
+			Columns: []string{servicerecord.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CertificatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   servicerecord.CertificatesTable,
+			Columns: servicerecord.CertificatesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/servicerecord"
@@ -21,14 +23,19 @@ import (
 // ServiceRecordQuery is the builder for querying ServiceRecord entities.
 type ServiceRecordQuery struct {
 	config
-	ctx          *QueryContext
-	order        []servicerecord.OrderOption
-	inters       []Interceptor
-	predicates   []predicate.ServiceRecord
-	withPerson   *PersonQuery
-	withActivity *ActivityQuery
-	modifiers    []func(*sql.Selector)
-	loadTotal    []func(context.Context, []*ServiceRecord) error
+	ctx                   *QueryContext
+	order                 []servicerecord.OrderOption
+	inters                []Interceptor
+	predicates            []predicate.ServiceRecord
+	withPerson            *PersonQuery
+	withActivity          *ActivityQuery
+	withCorrects          *ServiceRecordQuery
+	withCorrections       *ServiceRecordQuery
+	withCertificates      *CertificateQuery
+	modifiers             []func(*sql.Selector)
+	loadTotal             []func(context.Context, []*ServiceRecord) error
+	withNamedCorrections  map[string]*ServiceRecordQuery
+	withNamedCertificates map[string]*CertificateQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -102,6 +109,72 @@ func (_q *ServiceRecordQuery) QueryActivity() *ActivityQuery {
 			sqlgraph.From(servicerecord.Table, servicerecord.FieldID, selector),
 			sqlgraph.To(activity.Table, activity.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, servicerecord.ActivityTable, servicerecord.ActivityColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCorrects chains the current query on the "corrects" edge.
+func (_q *ServiceRecordQuery) QueryCorrects() *ServiceRecordQuery {
+	query := (&ServiceRecordClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicerecord.Table, servicerecord.FieldID, selector),
+			sqlgraph.To(servicerecord.Table, servicerecord.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, servicerecord.CorrectsTable, servicerecord.CorrectsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCorrections chains the current query on the "corrections" edge.
+func (_q *ServiceRecordQuery) QueryCorrections() *ServiceRecordQuery {
+	query := (&ServiceRecordClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicerecord.Table, servicerecord.FieldID, selector),
+			sqlgraph.To(servicerecord.Table, servicerecord.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, servicerecord.CorrectionsTable, servicerecord.CorrectionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCertificates chains the current query on the "certificates" edge.
+func (_q *ServiceRecordQuery) QueryCertificates() *CertificateQuery {
+	query := (&CertificateClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicerecord.Table, servicerecord.FieldID, selector),
+			sqlgraph.To(certificate.Table, certificate.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, servicerecord.CertificatesTable, servicerecord.CertificatesPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -296,13 +369,16 @@ func (_q *ServiceRecordQuery) Clone() *ServiceRecordQuery {
 		return nil
 	}
 	return &ServiceRecordQuery{
-		config:       _q.config,
-		ctx:          _q.ctx.Clone(),
-		order:        append([]servicerecord.OrderOption{}, _q.order...),
-		inters:       append([]Interceptor{}, _q.inters...),
-		predicates:   append([]predicate.ServiceRecord{}, _q.predicates...),
-		withPerson:   _q.withPerson.Clone(),
-		withActivity: _q.withActivity.Clone(),
+		config:           _q.config,
+		ctx:              _q.ctx.Clone(),
+		order:            append([]servicerecord.OrderOption{}, _q.order...),
+		inters:           append([]Interceptor{}, _q.inters...),
+		predicates:       append([]predicate.ServiceRecord{}, _q.predicates...),
+		withPerson:       _q.withPerson.Clone(),
+		withActivity:     _q.withActivity.Clone(),
+		withCorrects:     _q.withCorrects.Clone(),
+		withCorrections:  _q.withCorrections.Clone(),
+		withCertificates: _q.withCertificates.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -328,6 +404,39 @@ func (_q *ServiceRecordQuery) WithActivity(opts ...func(*ActivityQuery)) *Servic
 		opt(query)
 	}
 	_q.withActivity = query
+	return _q
+}
+
+// WithCorrects tells the query-builder to eager-load the nodes that are connected to
+// the "corrects" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ServiceRecordQuery) WithCorrects(opts ...func(*ServiceRecordQuery)) *ServiceRecordQuery {
+	query := (&ServiceRecordClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCorrects = query
+	return _q
+}
+
+// WithCorrections tells the query-builder to eager-load the nodes that are connected to
+// the "corrections" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ServiceRecordQuery) WithCorrections(opts ...func(*ServiceRecordQuery)) *ServiceRecordQuery {
+	query := (&ServiceRecordClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCorrections = query
+	return _q
+}
+
+// WithCertificates tells the query-builder to eager-load the nodes that are connected to
+// the "certificates" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ServiceRecordQuery) WithCertificates(opts ...func(*CertificateQuery)) *ServiceRecordQuery {
+	query := (&CertificateClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCertificates = query
 	return _q
 }
 
@@ -415,9 +524,12 @@ func (_q *ServiceRecordQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	var (
 		nodes       = []*ServiceRecord{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [5]bool{
 			_q.withPerson != nil,
 			_q.withActivity != nil,
+			_q.withCorrects != nil,
+			_q.withCorrections != nil,
+			_q.withCertificates != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -450,6 +562,40 @@ func (_q *ServiceRecordQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([
 	if query := _q.withActivity; query != nil {
 		if err := _q.loadActivity(ctx, query, nodes, nil,
 			func(n *ServiceRecord, e *Activity) { n.Edges.Activity = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCorrects; query != nil {
+		if err := _q.loadCorrects(ctx, query, nodes, nil,
+			func(n *ServiceRecord, e *ServiceRecord) { n.Edges.Corrects = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCorrections; query != nil {
+		if err := _q.loadCorrections(ctx, query, nodes,
+			func(n *ServiceRecord) { n.Edges.Corrections = []*ServiceRecord{} },
+			func(n *ServiceRecord, e *ServiceRecord) { n.Edges.Corrections = append(n.Edges.Corrections, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCertificates; query != nil {
+		if err := _q.loadCertificates(ctx, query, nodes,
+			func(n *ServiceRecord) { n.Edges.Certificates = []*Certificate{} },
+			func(n *ServiceRecord, e *Certificate) { n.Edges.Certificates = append(n.Edges.Certificates, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCorrections {
+		if err := _q.loadCorrections(ctx, query, nodes,
+			func(n *ServiceRecord) { n.appendNamedCorrections(name) },
+			func(n *ServiceRecord, e *ServiceRecord) { n.appendNamedCorrections(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCertificates {
+		if err := _q.loadCertificates(ctx, query, nodes,
+			func(n *ServiceRecord) { n.appendNamedCertificates(name) },
+			func(n *ServiceRecord, e *Certificate) { n.appendNamedCertificates(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -519,6 +665,132 @@ func (_q *ServiceRecordQuery) loadActivity(ctx context.Context, query *ActivityQ
 	}
 	return nil
 }
+func (_q *ServiceRecordQuery) loadCorrects(ctx context.Context, query *ServiceRecordQuery, nodes []*ServiceRecord, init func(*ServiceRecord), assign func(*ServiceRecord, *ServiceRecord)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*ServiceRecord)
+	for i := range nodes {
+		if nodes[i].CorrectsID == nil {
+			continue
+		}
+		fk := *nodes[i].CorrectsID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(servicerecord.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "corrects_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ServiceRecordQuery) loadCorrections(ctx context.Context, query *ServiceRecordQuery, nodes []*ServiceRecord, init func(*ServiceRecord), assign func(*ServiceRecord, *ServiceRecord)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*ServiceRecord)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(servicerecord.FieldCorrectsID)
+	}
+	query.Where(predicate.ServiceRecord(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(servicerecord.CorrectionsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CorrectsID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "corrects_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "corrects_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ServiceRecordQuery) loadCertificates(ctx context.Context, query *CertificateQuery, nodes []*ServiceRecord, init func(*ServiceRecord), assign func(*ServiceRecord, *Certificate)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*ServiceRecord)
+	nids := make(map[int]map[*ServiceRecord]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(servicerecord.CertificatesTable)
+		s.Join(joinT).On(s.C(certificate.FieldID), joinT.C(servicerecord.CertificatesPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(servicerecord.CertificatesPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(servicerecord.CertificatesPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*ServiceRecord]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Certificate](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "certificates" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *ServiceRecordQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -553,6 +825,9 @@ func (_q *ServiceRecordQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withActivity != nil {
 			_spec.Node.AddColumnOnce(servicerecord.FieldActivityID)
+		}
+		if _q.withCorrects != nil {
+			_spec.Node.AddColumnOnce(servicerecord.FieldCorrectsID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {
@@ -608,6 +883,34 @@ func (_q *ServiceRecordQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// WithNamedCorrections tells the query-builder to eager-load the nodes that are connected to the "corrections"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ServiceRecordQuery) WithNamedCorrections(name string, opts ...func(*ServiceRecordQuery)) *ServiceRecordQuery {
+	query := (&ServiceRecordClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCorrections == nil {
+		_q.withNamedCorrections = make(map[string]*ServiceRecordQuery)
+	}
+	_q.withNamedCorrections[name] = query
+	return _q
+}
+
+// WithNamedCertificates tells the query-builder to eager-load the nodes that are connected to the "certificates"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ServiceRecordQuery) WithNamedCertificates(name string, opts ...func(*CertificateQuery)) *ServiceRecordQuery {
+	query := (&CertificateClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCertificates == nil {
+		_q.withNamedCertificates = make(map[string]*CertificateQuery)
+	}
+	_q.withNamedCertificates[name] = query
+	return _q
 }
 
 // ServiceRecordGroupBy is the group-by builder for ServiceRecord entities.

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 )
@@ -45,6 +46,46 @@ func (_u *ServiceRecordUpdate) SetNillableStatus(v *servicerecord.Status) *Servi
 	if v != nil {
 		_u.SetStatus(*v)
 	}
+	return _u
+}
+
+// SetFirstVerifiedBy sets the "first_verified_by" field.
+func (_u *ServiceRecordUpdate) SetFirstVerifiedBy(v string) *ServiceRecordUpdate {
+	_u.mutation.SetFirstVerifiedBy(v)
+	return _u
+}
+
+// SetNillableFirstVerifiedBy sets the "first_verified_by" field if the given value is not nil.
+func (_u *ServiceRecordUpdate) SetNillableFirstVerifiedBy(v *string) *ServiceRecordUpdate {
+	if v != nil {
+		_u.SetFirstVerifiedBy(*v)
+	}
+	return _u
+}
+
+// ClearFirstVerifiedBy clears the value of the "first_verified_by" field.
+func (_u *ServiceRecordUpdate) ClearFirstVerifiedBy() *ServiceRecordUpdate {
+	_u.mutation.ClearFirstVerifiedBy()
+	return _u
+}
+
+// SetFirstVerifiedAt sets the "first_verified_at" field.
+func (_u *ServiceRecordUpdate) SetFirstVerifiedAt(v time.Time) *ServiceRecordUpdate {
+	_u.mutation.SetFirstVerifiedAt(v)
+	return _u
+}
+
+// SetNillableFirstVerifiedAt sets the "first_verified_at" field if the given value is not nil.
+func (_u *ServiceRecordUpdate) SetNillableFirstVerifiedAt(v *time.Time) *ServiceRecordUpdate {
+	if v != nil {
+		_u.SetFirstVerifiedAt(*v)
+	}
+	return _u
+}
+
+// ClearFirstVerifiedAt clears the value of the "first_verified_at" field.
+func (_u *ServiceRecordUpdate) ClearFirstVerifiedAt() *ServiceRecordUpdate {
+	_u.mutation.ClearFirstVerifiedAt()
 	return _u
 }
 
@@ -108,9 +149,81 @@ func (_u *ServiceRecordUpdate) ClearReviewNote() *ServiceRecordUpdate {
 	return _u
 }
 
+// AddCorrectionIDs adds the "corrections" edge to the ServiceRecord entity by IDs.
+func (_u *ServiceRecordUpdate) AddCorrectionIDs(ids ...int) *ServiceRecordUpdate {
+	_u.mutation.AddCorrectionIDs(ids...)
+	return _u
+}
+
+// AddCorrections adds the "corrections" edges to the ServiceRecord entity.
+func (_u *ServiceRecordUpdate) AddCorrections(v ...*ServiceRecord) *ServiceRecordUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCorrectionIDs(ids...)
+}
+
+// AddCertificateIDs adds the "certificates" edge to the Certificate entity by IDs.
+func (_u *ServiceRecordUpdate) AddCertificateIDs(ids ...int) *ServiceRecordUpdate {
+	_u.mutation.AddCertificateIDs(ids...)
+	return _u
+}
+
+// AddCertificates adds the "certificates" edges to the Certificate entity.
+func (_u *ServiceRecordUpdate) AddCertificates(v ...*Certificate) *ServiceRecordUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCertificateIDs(ids...)
+}
+
 // Mutation returns the ServiceRecordMutation object of the builder.
 func (_u *ServiceRecordUpdate) Mutation() *ServiceRecordMutation {
 	return _u.mutation
+}
+
+// ClearCorrections clears all "corrections" edges to the ServiceRecord entity.
+func (_u *ServiceRecordUpdate) ClearCorrections() *ServiceRecordUpdate {
+	_u.mutation.ClearCorrections()
+	return _u
+}
+
+// RemoveCorrectionIDs removes the "corrections" edge to ServiceRecord entities by IDs.
+func (_u *ServiceRecordUpdate) RemoveCorrectionIDs(ids ...int) *ServiceRecordUpdate {
+	_u.mutation.RemoveCorrectionIDs(ids...)
+	return _u
+}
+
+// RemoveCorrections removes "corrections" edges to ServiceRecord entities.
+func (_u *ServiceRecordUpdate) RemoveCorrections(v ...*ServiceRecord) *ServiceRecordUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCorrectionIDs(ids...)
+}
+
+// ClearCertificates clears all "certificates" edges to the Certificate entity.
+func (_u *ServiceRecordUpdate) ClearCertificates() *ServiceRecordUpdate {
+	_u.mutation.ClearCertificates()
+	return _u
+}
+
+// RemoveCertificateIDs removes the "certificates" edge to Certificate entities by IDs.
+func (_u *ServiceRecordUpdate) RemoveCertificateIDs(ids ...int) *ServiceRecordUpdate {
+	_u.mutation.RemoveCertificateIDs(ids...)
+	return _u
+}
+
+// RemoveCertificates removes "certificates" edges to Certificate entities.
+func (_u *ServiceRecordUpdate) RemoveCertificates(v ...*Certificate) *ServiceRecordUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCertificateIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -162,6 +275,11 @@ func (_u *ServiceRecordUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ServiceRecord.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.FirstVerifiedBy(); ok {
+		if err := servicerecord.FirstVerifiedByValidator(v); err != nil {
+			return &ValidationError{Name: "first_verified_by", err: fmt.Errorf(`ent: validator failed for field "ServiceRecord.first_verified_by": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.ReviewedBy(); ok {
 		if err := servicerecord.ReviewedByValidator(v); err != nil {
 			return &ValidationError{Name: "reviewed_by", err: fmt.Errorf(`ent: validator failed for field "ServiceRecord.reviewed_by": %w`, err)}
@@ -202,6 +320,21 @@ func (_u *ServiceRecordUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(servicerecord.FieldStatus, field.TypeEnum, value)
 	}
+	if value, ok := _u.mutation.FirstVerifiedBy(); ok {
+		_spec.SetField(servicerecord.FieldFirstVerifiedBy, field.TypeString, value)
+	}
+	if _u.mutation.FirstVerifiedByCleared() {
+		_spec.ClearField(servicerecord.FieldFirstVerifiedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.FirstVerifiedAt(); ok {
+		_spec.SetField(servicerecord.FieldFirstVerifiedAt, field.TypeTime, value)
+	}
+	if _u.mutation.FirstVerifiedAtCleared() {
+		_spec.ClearField(servicerecord.FieldFirstVerifiedAt, field.TypeTime)
+	}
+	if _u.mutation.CorrectionReasonCleared() {
+		_spec.ClearField(servicerecord.FieldCorrectionReason, field.TypeString)
+	}
 	if value, ok := _u.mutation.ReviewedBy(); ok {
 		_spec.SetField(servicerecord.FieldReviewedBy, field.TypeString, value)
 	}
@@ -219,6 +352,96 @@ func (_u *ServiceRecordUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if _u.mutation.ReviewNoteCleared() {
 		_spec.ClearField(servicerecord.FieldReviewNote, field.TypeString)
+	}
+	if _u.mutation.CorrectionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   servicerecord.CorrectionsTable,
+			Columns: []string{servicerecord.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCorrectionsIDs(); len(nodes) > 0 && !_u.mutation.CorrectionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   servicerecord.CorrectionsTable,
+			Columns: []string{servicerecord.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CorrectionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   servicerecord.CorrectionsTable,
+			Columns: []string{servicerecord.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CertificatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   servicerecord.CertificatesTable,
+			Columns: servicerecord.CertificatesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCertificatesIDs(); len(nodes) > 0 && !_u.mutation.CertificatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   servicerecord.CertificatesTable,
+			Columns: servicerecord.CertificatesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CertificatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   servicerecord.CertificatesTable,
+			Columns: servicerecord.CertificatesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -257,6 +480,46 @@ func (_u *ServiceRecordUpdateOne) SetNillableStatus(v *servicerecord.Status) *Se
 	if v != nil {
 		_u.SetStatus(*v)
 	}
+	return _u
+}
+
+// SetFirstVerifiedBy sets the "first_verified_by" field.
+func (_u *ServiceRecordUpdateOne) SetFirstVerifiedBy(v string) *ServiceRecordUpdateOne {
+	_u.mutation.SetFirstVerifiedBy(v)
+	return _u
+}
+
+// SetNillableFirstVerifiedBy sets the "first_verified_by" field if the given value is not nil.
+func (_u *ServiceRecordUpdateOne) SetNillableFirstVerifiedBy(v *string) *ServiceRecordUpdateOne {
+	if v != nil {
+		_u.SetFirstVerifiedBy(*v)
+	}
+	return _u
+}
+
+// ClearFirstVerifiedBy clears the value of the "first_verified_by" field.
+func (_u *ServiceRecordUpdateOne) ClearFirstVerifiedBy() *ServiceRecordUpdateOne {
+	_u.mutation.ClearFirstVerifiedBy()
+	return _u
+}
+
+// SetFirstVerifiedAt sets the "first_verified_at" field.
+func (_u *ServiceRecordUpdateOne) SetFirstVerifiedAt(v time.Time) *ServiceRecordUpdateOne {
+	_u.mutation.SetFirstVerifiedAt(v)
+	return _u
+}
+
+// SetNillableFirstVerifiedAt sets the "first_verified_at" field if the given value is not nil.
+func (_u *ServiceRecordUpdateOne) SetNillableFirstVerifiedAt(v *time.Time) *ServiceRecordUpdateOne {
+	if v != nil {
+		_u.SetFirstVerifiedAt(*v)
+	}
+	return _u
+}
+
+// ClearFirstVerifiedAt clears the value of the "first_verified_at" field.
+func (_u *ServiceRecordUpdateOne) ClearFirstVerifiedAt() *ServiceRecordUpdateOne {
+	_u.mutation.ClearFirstVerifiedAt()
 	return _u
 }
 
@@ -320,9 +583,81 @@ func (_u *ServiceRecordUpdateOne) ClearReviewNote() *ServiceRecordUpdateOne {
 	return _u
 }
 
+// AddCorrectionIDs adds the "corrections" edge to the ServiceRecord entity by IDs.
+func (_u *ServiceRecordUpdateOne) AddCorrectionIDs(ids ...int) *ServiceRecordUpdateOne {
+	_u.mutation.AddCorrectionIDs(ids...)
+	return _u
+}
+
+// AddCorrections adds the "corrections" edges to the ServiceRecord entity.
+func (_u *ServiceRecordUpdateOne) AddCorrections(v ...*ServiceRecord) *ServiceRecordUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCorrectionIDs(ids...)
+}
+
+// AddCertificateIDs adds the "certificates" edge to the Certificate entity by IDs.
+func (_u *ServiceRecordUpdateOne) AddCertificateIDs(ids ...int) *ServiceRecordUpdateOne {
+	_u.mutation.AddCertificateIDs(ids...)
+	return _u
+}
+
+// AddCertificates adds the "certificates" edges to the Certificate entity.
+func (_u *ServiceRecordUpdateOne) AddCertificates(v ...*Certificate) *ServiceRecordUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCertificateIDs(ids...)
+}
+
 // Mutation returns the ServiceRecordMutation object of the builder.
 func (_u *ServiceRecordUpdateOne) Mutation() *ServiceRecordMutation {
 	return _u.mutation
+}
+
+// ClearCorrections clears all "corrections" edges to the ServiceRecord entity.
+func (_u *ServiceRecordUpdateOne) ClearCorrections() *ServiceRecordUpdateOne {
+	_u.mutation.ClearCorrections()
+	return _u
+}
+
+// RemoveCorrectionIDs removes the "corrections" edge to ServiceRecord entities by IDs.
+func (_u *ServiceRecordUpdateOne) RemoveCorrectionIDs(ids ...int) *ServiceRecordUpdateOne {
+	_u.mutation.RemoveCorrectionIDs(ids...)
+	return _u
+}
+
+// RemoveCorrections removes "corrections" edges to ServiceRecord entities.
+func (_u *ServiceRecordUpdateOne) RemoveCorrections(v ...*ServiceRecord) *ServiceRecordUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCorrectionIDs(ids...)
+}
+
+// ClearCertificates clears all "certificates" edges to the Certificate entity.
+func (_u *ServiceRecordUpdateOne) ClearCertificates() *ServiceRecordUpdateOne {
+	_u.mutation.ClearCertificates()
+	return _u
+}
+
+// RemoveCertificateIDs removes the "certificates" edge to Certificate entities by IDs.
+func (_u *ServiceRecordUpdateOne) RemoveCertificateIDs(ids ...int) *ServiceRecordUpdateOne {
+	_u.mutation.RemoveCertificateIDs(ids...)
+	return _u
+}
+
+// RemoveCertificates removes "certificates" edges to Certificate entities.
+func (_u *ServiceRecordUpdateOne) RemoveCertificates(v ...*Certificate) *ServiceRecordUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCertificateIDs(ids...)
 }
 
 // Where appends a list predicates to the ServiceRecordUpdate builder.
@@ -387,6 +722,11 @@ func (_u *ServiceRecordUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "ServiceRecord.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.FirstVerifiedBy(); ok {
+		if err := servicerecord.FirstVerifiedByValidator(v); err != nil {
+			return &ValidationError{Name: "first_verified_by", err: fmt.Errorf(`ent: validator failed for field "ServiceRecord.first_verified_by": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.ReviewedBy(); ok {
 		if err := servicerecord.ReviewedByValidator(v); err != nil {
 			return &ValidationError{Name: "reviewed_by", err: fmt.Errorf(`ent: validator failed for field "ServiceRecord.reviewed_by": %w`, err)}
@@ -444,6 +784,21 @@ func (_u *ServiceRecordUpdateOne) sqlSave(ctx context.Context) (_node *ServiceRe
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(servicerecord.FieldStatus, field.TypeEnum, value)
 	}
+	if value, ok := _u.mutation.FirstVerifiedBy(); ok {
+		_spec.SetField(servicerecord.FieldFirstVerifiedBy, field.TypeString, value)
+	}
+	if _u.mutation.FirstVerifiedByCleared() {
+		_spec.ClearField(servicerecord.FieldFirstVerifiedBy, field.TypeString)
+	}
+	if value, ok := _u.mutation.FirstVerifiedAt(); ok {
+		_spec.SetField(servicerecord.FieldFirstVerifiedAt, field.TypeTime, value)
+	}
+	if _u.mutation.FirstVerifiedAtCleared() {
+		_spec.ClearField(servicerecord.FieldFirstVerifiedAt, field.TypeTime)
+	}
+	if _u.mutation.CorrectionReasonCleared() {
+		_spec.ClearField(servicerecord.FieldCorrectionReason, field.TypeString)
+	}
 	if value, ok := _u.mutation.ReviewedBy(); ok {
 		_spec.SetField(servicerecord.FieldReviewedBy, field.TypeString, value)
 	}
@@ -461,6 +816,96 @@ func (_u *ServiceRecordUpdateOne) sqlSave(ctx context.Context) (_node *ServiceRe
 	}
 	if _u.mutation.ReviewNoteCleared() {
 		_spec.ClearField(servicerecord.FieldReviewNote, field.TypeString)
+	}
+	if _u.mutation.CorrectionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   servicerecord.CorrectionsTable,
+			Columns: []string{servicerecord.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCorrectionsIDs(); len(nodes) > 0 && !_u.mutation.CorrectionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   servicerecord.CorrectionsTable,
+			Columns: []string{servicerecord.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CorrectionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   servicerecord.CorrectionsTable,
+			Columns: []string{servicerecord.CorrectionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CertificatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   servicerecord.CertificatesTable,
+			Columns: servicerecord.CertificatesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCertificatesIDs(); len(nodes) > 0 && !_u.mutation.CertificatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   servicerecord.CertificatesTable,
+			Columns: servicerecord.CertificatesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CertificatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   servicerecord.CertificatesTable,
+			Columns: servicerecord.CertificatesPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_node = &ServiceRecord{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -20,6 +20,8 @@ type Tx struct {
 	Activity *ActivityClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// Certificate is the client for interacting with the Certificate builders.
+	Certificate *CertificateClient
 	// Indicator is the client for interacting with the Indicator builders.
 	Indicator *IndicatorClient
 	// Membership is the client for interacting with the Membership builders.
@@ -182,6 +184,7 @@ func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.Activity = NewActivityClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
+	tx.Certificate = NewCertificateClient(tx.config)
 	tx.Indicator = NewIndicatorClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Need = NewNeedClient(tx.config)

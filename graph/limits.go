@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/server/requestid"
 )
 
 // Page sizes of every connection.
@@ -146,6 +147,7 @@ type queryLimits struct {
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
+	graphql.OperationInterceptor
 	graphql.ResponseInterceptor
 } = queryLimits{}
 
@@ -172,6 +174,26 @@ func (queryLimits) InterceptResponse(ctx context.Context, next graphql.ResponseH
 	return next(ctx)
 }
 
+// InterceptOperation answers an operation whose context ended (the
+// request timeout, see server.Config.RequestTimeout) before it could run:
+// gqlgen would return no response at all, and the client would get a bare
+// null.
+func (queryLimits) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	responses := next(ctx)
+	answered := false
+	return func(ctx context.Context) *graphql.Response {
+		rsp := responses(ctx)
+		if rsp == nil && !answered && ctx.Err() != nil {
+			rsp = &graphql.Response{Errors: gqlerror.List{{
+				Message:    "请求超时，请缩小查询范围或稍后再试 (the request timed out; ask for less or try again later)",
+				Extensions: map[string]any{"code": string(apierror.Internal), "requestId": requestid.From(ctx)},
+			}}}
+		}
+		answered = true
+		return rsp
+	}
+}
+
 // check measures op of doc with vars and returns the first limit it
 // breaks, or nil. It may set a null page-size variable in vars to
 // DefaultPageSize (see walker.pageSize).
@@ -183,9 +205,17 @@ func (l Limits) check(doc *ast.QueryDocument, op *ast.OperationDefinition, vars 
 	}
 	w := newWalker(vars)
 	m := w.selections(op.SelectionSet)
+	if w.inputErr == nil {
+		for name, v := range vars {
+			if hasNUL(v) {
+				w.inputErr = nulError("$"+name, op.Position)
+				break
+			}
+		}
+	}
 	switch {
-	case w.pageErr != nil:
-		return w.pageErr
+	case w.inputErr != nil:
+		return w.inputErr
 	case m.Depth > l.MaxDepth:
 		return tooComplex(op, "查询嵌套 %d 层，超过上限 %d 层 (query depth %d exceeds the limit of %d)",
 			m.Depth, l.MaxDepth, m.Depth, l.MaxDepth)
@@ -247,7 +277,7 @@ func satMul(a, b int) int {
 type walker struct {
 	vars      map[string]any
 	fragments map[*ast.FragmentDefinition]*measure // nil while being measured
-	pageErr   *gqlerror.Error
+	inputErr   *gqlerror.Error
 }
 
 func newWalker(vars map[string]any) *walker {
@@ -295,6 +325,14 @@ func (w *walker) field(f *ast.Field) measure {
 	if f.Alias != "" && f.Alias != f.Name {
 		m.Aliases = 1
 	}
+	if w.inputErr == nil {
+		for _, a := range f.Arguments {
+			if literalHasNUL(a.Value) {
+				w.inputErr = nulError(fieldName(f)+"."+a.Name, a.Position)
+				break
+			}
+		}
+	}
 	below := w.selections(f.SelectionSet)
 	m.Aliases = satAdd(m.Aliases, below.Aliases)
 	if isIntrospection(f) {
@@ -322,8 +360,8 @@ func (w *walker) pageSize(f *ast.Field) int {
 			continue
 		}
 		if n < 0 || n > MaxPageSize {
-			if w.pageErr == nil {
-				w.pageErr = pageSizeError(f, name)
+			if w.inputErr == nil {
+				w.inputErr = pageSizeError(f, name)
 			}
 			n = MaxPageSize
 		}
@@ -363,11 +401,15 @@ func (w *walker) intArgument(f *ast.Field, name string) (int64, bool) {
 	return n, true
 }
 
-func pageSizeError(f *ast.Field, name string) *gqlerror.Error {
-	alias := f.Alias
-	if alias == "" {
-		alias = f.Name
+func fieldName(f *ast.Field) string {
+	if f.Alias != "" {
+		return f.Alias
 	}
+	return f.Name
+}
+
+func pageSizeError(f *ast.Field, name string) *gqlerror.Error {
+	alias := fieldName(f)
 	e := &gqlerror.Error{
 		Message: fmt.Sprintf("%s.%s 应为 0–%d (%s must be between 0 and %d)", alias, name, MaxPageSize, name, MaxPageSize),
 		Extensions: map[string]any{
@@ -377,6 +419,61 @@ func pageSizeError(f *ast.Field, name string) *gqlerror.Error {
 	}
 	if f.Position != nil {
 		e.Locations = []gqlerror.Location{{Line: f.Position.Line, Column: f.Position.Column}}
+	}
+	return e
+}
+
+// NUL characters are refused in every string a request passes: PostgreSQL
+// cannot store them and SQLite ends a string at the first one, so a filter
+// "a\u0000" would match like "a", and "\u0000" like "" — everything.
+
+// hasNUL reports whether a variable value holds a string with NUL.
+func hasNUL(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.IndexByte(x, 0) >= 0
+	case map[string]any:
+		for k, e := range x {
+			if strings.IndexByte(k, 0) >= 0 || hasNUL(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if hasNUL(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// literalHasNUL reports whether an argument written in the document holds
+// a string with NUL.
+func literalHasNUL(v *ast.Value) bool {
+	if v == nil {
+		return false
+	}
+	switch v.Kind {
+	case ast.StringValue, ast.BlockValue:
+		return strings.IndexByte(v.Raw, 0) >= 0
+	case ast.ListValue, ast.ObjectValue:
+		for _, c := range v.Children {
+			if literalHasNUL(c.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func nulError(field string, pos *ast.Position) *gqlerror.Error {
+	e := &gqlerror.Error{
+		Message:    fmt.Sprintf("%s 含有 NUL 字符 (U+0000)，不予接受 (%s contains a NUL character, which is not accepted)", field, field),
+		Extensions: map[string]any{"code": string(apierror.BadUserInput), "field": field},
+	}
+	if pos != nil {
+		e.Locations = []gqlerror.Location{{Line: pos.Line, Column: pos.Column}}
 	}
 	return e
 }

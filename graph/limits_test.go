@@ -36,7 +36,7 @@ func measureOf(t testing.TB, query string, vars map[string]any) (measure, *gqler
 	doc := load(t, query)
 	w := newWalker(vars)
 	m := w.selections(doc.Operations[0].SelectionSet)
-	return m, w.pageErr
+	return m, w.inputErr
 }
 
 // nested builds { regions { edges { node { parent { parent … { id } } } } } }
@@ -77,9 +77,9 @@ func TestMeasure(t *testing.T) {
 		{"fifty deep", nestedParents(50), measure{Depth: 50, Complexity: 1 + 20*49}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, pageErr := measureOf(t, tt.query, map[string]any{})
-			if pageErr != nil {
-				t.Fatalf("page error: %v", pageErr)
+			got, inputErr := measureOf(t, tt.query, map[string]any{})
+			if inputErr != nil {
+				t.Fatalf("page error: %v", inputErr)
 			}
 			if got != tt.want {
 				t.Errorf("measure = %+v, want %+v", got, tt.want)

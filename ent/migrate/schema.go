@@ -151,6 +151,50 @@ var (
 			},
 		},
 	}
+	// CertificatesColumns holds the columns for the "certificates" table.
+	CertificatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "number", Type: field.TypeString, Unique: true},
+		{Name: "verification_code", Type: field.TypeString, Unique: true},
+		{Name: "period_start", Type: field.TypeTime},
+		{Name: "period_end", Type: field.TypeTime},
+		{Name: "minutes", Type: field.TypeInt},
+		{Name: "record_count", Type: field.TypeInt},
+		{Name: "content", Type: field.TypeString, Size: 2147483647},
+		{Name: "issuer", Type: field.TypeString},
+		{Name: "issued_by", Type: field.TypeString},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revocation_reason", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "person_id", Type: field.TypeInt},
+	}
+	// CertificatesTable holds the schema information for the "certificates" table.
+	CertificatesTable = &schema.Table{
+		Name:       "certificates",
+		Columns:    CertificatesColumns,
+		PrimaryKey: []*schema.Column{CertificatesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "certificates_persons_certificates",
+				Columns:    []*schema.Column{CertificatesColumns[14]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "certificate_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CertificatesColumns[2]},
+			},
+			{
+				Name:    "certificate_person_id",
+				Unique:  false,
+				Columns: []*schema.Column{CertificatesColumns[14]},
+			},
+		},
+	}
 	// IndicatorsColumns holds the columns for the "indicators" table.
 	IndicatorsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -237,6 +281,7 @@ var (
 		{Name: "contact", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "opened_at", Type: field.TypeTime},
 		{Name: "resolved_at", Type: field.TypeTime, Nullable: true},
+		{Name: "closed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "resolution_note", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "domain_id", Type: field.TypeInt},
 		{Name: "matched_organization_id", Type: field.TypeInt, Nullable: true},
@@ -251,25 +296,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "needs_terms_domain",
-				Columns:    []*schema.Column{NeedsColumns[11]},
+				Columns:    []*schema.Column{NeedsColumns[12]},
 				RefColumns: []*schema.Column{TermsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "needs_organizations_matched_needs",
-				Columns:    []*schema.Column{NeedsColumns[12]},
+				Columns:    []*schema.Column{NeedsColumns[13]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "needs_projects_needs",
-				Columns:    []*schema.Column{NeedsColumns[13]},
+				Columns:    []*schema.Column{NeedsColumns[14]},
 				RefColumns: []*schema.Column{ProjectsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "needs_regions_needs",
-				Columns:    []*schema.Column{NeedsColumns[14]},
+				Columns:    []*schema.Column{NeedsColumns[15]},
 				RefColumns: []*schema.Column{RegionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -288,22 +333,22 @@ var (
 			{
 				Name:    "need_region_id",
 				Unique:  false,
-				Columns: []*schema.Column{NeedsColumns[14]},
+				Columns: []*schema.Column{NeedsColumns[15]},
 			},
 			{
 				Name:    "need_domain_id",
 				Unique:  false,
-				Columns: []*schema.Column{NeedsColumns[11]},
+				Columns: []*schema.Column{NeedsColumns[12]},
 			},
 			{
 				Name:    "need_matched_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{NeedsColumns[12]},
+				Columns: []*schema.Column{NeedsColumns[13]},
 			},
 			{
 				Name:    "need_matched_project_id",
 				Unique:  false,
-				Columns: []*schema.Column{NeedsColumns[13]},
+				Columns: []*schema.Column{NeedsColumns[14]},
 			},
 		},
 	}
@@ -387,6 +432,7 @@ var (
 		{Name: "baseline", Type: field.TypeFloat64, Nullable: true},
 		{Name: "target", Type: field.TypeFloat64, Nullable: true},
 		{Name: "actual", Type: field.TypeFloat64, Nullable: true},
+		{Name: "dimensions", Type: field.TypeJSON, Nullable: true},
 		{Name: "evidence", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "verified_by", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "comment", Type: field.TypeString, Nullable: true, Size: 2147483647},
@@ -401,13 +447,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "outcomes_indicators_outcomes",
-				Columns:    []*schema.Column{OutcomesColumns[11]},
+				Columns:    []*schema.Column{OutcomesColumns[12]},
 				RefColumns: []*schema.Column{IndicatorsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "outcomes_projects_outcomes",
-				Columns:    []*schema.Column{OutcomesColumns[12]},
+				Columns:    []*schema.Column{OutcomesColumns[13]},
 				RefColumns: []*schema.Column{ProjectsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -421,12 +467,12 @@ var (
 			{
 				Name:    "outcome_project_id_indicator_id_period_start",
 				Unique:  false,
-				Columns: []*schema.Column{OutcomesColumns[12], OutcomesColumns[11], OutcomesColumns[3]},
+				Columns: []*schema.Column{OutcomesColumns[13], OutcomesColumns[12], OutcomesColumns[3]},
 			},
 			{
 				Name:    "outcome_indicator_id",
 				Unique:  false,
-				Columns: []*schema.Column{OutcomesColumns[11]},
+				Columns: []*schema.Column{OutcomesColumns[12]},
 			},
 		},
 	}
@@ -439,6 +485,7 @@ var (
 		{Name: "started_on", Type: field.TypeTime},
 		{Name: "ended_on", Type: field.TypeTime, Nullable: true},
 		{Name: "capacity", Type: field.TypeInt, Nullable: true},
+		{Name: "programmes", Type: field.TypeJSON, Nullable: true},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "organization_id", Type: field.TypeInt},
 		{Name: "partner_id", Type: field.TypeInt},
@@ -451,13 +498,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "partnerships_organizations_partnerships",
-				Columns:    []*schema.Column{PartnershipsColumns[8]},
+				Columns:    []*schema.Column{PartnershipsColumns[9]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "partnerships_organizations_partner_partnerships",
-				Columns:    []*schema.Column{PartnershipsColumns[9]},
+				Columns:    []*schema.Column{PartnershipsColumns[10]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -471,12 +518,12 @@ var (
 			{
 				Name:    "partnership_organization_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartnershipsColumns[8]},
+				Columns: []*schema.Column{PartnershipsColumns[9]},
 			},
 			{
 				Name:    "partnership_partner_id",
 				Unique:  false,
-				Columns: []*schema.Column{PartnershipsColumns[9]},
+				Columns: []*schema.Column{PartnershipsColumns[10]},
 			},
 			{
 				Name:    "partnership_kind",
@@ -561,6 +608,7 @@ var (
 		{Name: "party_member", Type: field.TypeBool, Nullable: true, Default: false},
 		{Name: "social_work_level", Type: field.TypeEnum, Nullable: true, Enums: []string{"ASSISTANT", "INTERMEDIATE", "SENIOR"}},
 		{Name: "social_work_certificate", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "share_with_university", Type: field.TypeBool, Default: false},
 		{Name: "university_id", Type: field.TypeInt, Nullable: true},
 	}
 	// PersonsTable holds the schema information for the "persons" table.
@@ -571,7 +619,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organizations_students",
-				Columns:    []*schema.Column{PersonsColumns[15]},
+				Columns:    []*schema.Column{PersonsColumns[16]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -585,7 +633,7 @@ var (
 			{
 				Name:    "person_university_id",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[15]},
+				Columns: []*schema.Column{PersonsColumns[16]},
 			},
 		},
 	}
@@ -601,6 +649,7 @@ var (
 		{Name: "end_on", Type: field.TypeTime, Nullable: true},
 		{Name: "funding_source", Type: field.TypeEnum, Nullable: true, Enums: []string{"VENTURE_PHILANTHROPY", "GOVERNMENT_PURCHASE", "CHARITY", "SELF_FUNDED", "OTHER"}},
 		{Name: "funding_amount", Type: field.TypeFloat64, Nullable: true},
+		{Name: "weight", Type: field.TypeFloat64, Default: 1},
 		{Name: "awards", Type: field.TypeJSON, Nullable: true},
 		{Name: "parent_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -612,7 +661,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "projects_projects_children",
-				Columns:    []*schema.Column{ProjectsColumns[11]},
+				Columns:    []*schema.Column{ProjectsColumns[12]},
 				RefColumns: []*schema.Column{ProjectsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -636,7 +685,7 @@ var (
 			{
 				Name:    "project_parent_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProjectsColumns[11]},
+				Columns: []*schema.Column{ProjectsColumns[12]},
 			},
 		},
 	}
@@ -736,12 +785,17 @@ var (
 		{Name: "minutes", Type: field.TypeInt},
 		{Name: "content", Type: field.TypeString, Nullable: true, Size: 500},
 		{Name: "recorded_by", Type: field.TypeString, Size: 100},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "VERIFIED", "REJECTED"}, Default: "PENDING"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "VERIFIED", "REJECTED", "SUPERSEDED"}, Default: "PENDING"},
+		{Name: "late", Type: field.TypeBool, Default: false},
+		{Name: "first_verified_by", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "first_verified_at", Type: field.TypeTime, Nullable: true},
+		{Name: "correction_reason", Type: field.TypeString, Nullable: true, Size: 500},
 		{Name: "reviewed_by", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "reviewed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "review_note", Type: field.TypeString, Nullable: true, Size: 500},
 		{Name: "activity_id", Type: field.TypeInt},
 		{Name: "person_id", Type: field.TypeInt},
+		{Name: "corrects_id", Type: field.TypeInt, Nullable: true},
 	}
 	// ServiceRecordsTable holds the schema information for the "service_records" table.
 	ServiceRecordsTable = &schema.Table{
@@ -751,15 +805,21 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "service_records_activities_service_records",
-				Columns:    []*schema.Column{ServiceRecordsColumns[11]},
+				Columns:    []*schema.Column{ServiceRecordsColumns[15]},
 				RefColumns: []*schema.Column{ActivitiesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "service_records_persons_service_records",
-				Columns:    []*schema.Column{ServiceRecordsColumns[12]},
+				Columns:    []*schema.Column{ServiceRecordsColumns[16]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "service_records_service_records_corrections",
+				Columns:    []*schema.Column{ServiceRecordsColumns[17]},
+				RefColumns: []*schema.Column{ServiceRecordsColumns[0]},
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
@@ -771,17 +831,22 @@ var (
 			{
 				Name:    "servicerecord_person_id_served_on",
 				Unique:  false,
-				Columns: []*schema.Column{ServiceRecordsColumns[12], ServiceRecordsColumns[3]},
+				Columns: []*schema.Column{ServiceRecordsColumns[16], ServiceRecordsColumns[3]},
 			},
 			{
 				Name:    "servicerecord_activity_id",
 				Unique:  false,
-				Columns: []*schema.Column{ServiceRecordsColumns[11]},
+				Columns: []*schema.Column{ServiceRecordsColumns[15]},
 			},
 			{
 				Name:    "servicerecord_status_served_on",
 				Unique:  false,
 				Columns: []*schema.Column{ServiceRecordsColumns[7], ServiceRecordsColumns[3]},
+			},
+			{
+				Name:    "servicerecord_corrects_id",
+				Unique:  false,
+				Columns: []*schema.Column{ServiceRecordsColumns[17]},
 			},
 		},
 	}
@@ -955,11 +1020,37 @@ var (
 			},
 		},
 	}
+	// ServiceRecordCertificatesColumns holds the columns for the "service_record_certificates" table.
+	ServiceRecordCertificatesColumns = []*schema.Column{
+		{Name: "service_record_id", Type: field.TypeInt},
+		{Name: "certificate_id", Type: field.TypeInt},
+	}
+	// ServiceRecordCertificatesTable holds the schema information for the "service_record_certificates" table.
+	ServiceRecordCertificatesTable = &schema.Table{
+		Name:       "service_record_certificates",
+		Columns:    ServiceRecordCertificatesColumns,
+		PrimaryKey: []*schema.Column{ServiceRecordCertificatesColumns[0], ServiceRecordCertificatesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "service_record_certificates_service_record_id",
+				Columns:    []*schema.Column{ServiceRecordCertificatesColumns[0]},
+				RefColumns: []*schema.Column{ServiceRecordsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "service_record_certificates_certificate_id",
+				Columns:    []*schema.Column{ServiceRecordCertificatesColumns[1]},
+				RefColumns: []*schema.Column{CertificatesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APIKeysTable,
 		ActivitiesTable,
 		AuditEventsTable,
+		CertificatesTable,
 		IndicatorsTable,
 		MembershipsTable,
 		NeedsTable,
@@ -978,6 +1069,7 @@ var (
 		ProjectDomainsTable,
 		ProjectTargetGroupsTable,
 		ProjectRegionsTable,
+		ServiceRecordCertificatesTable,
 	}
 )
 
@@ -993,6 +1085,10 @@ func init() {
 	}
 	AuditEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	CertificatesTable.ForeignKeys[0].RefTable = PersonsTable
+	CertificatesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
 	IndicatorsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
@@ -1048,6 +1144,7 @@ func init() {
 	}
 	ServiceRecordsTable.ForeignKeys[0].RefTable = ActivitiesTable
 	ServiceRecordsTable.ForeignKeys[1].RefTable = PersonsTable
+	ServiceRecordsTable.ForeignKeys[2].RefTable = ServiceRecordsTable
 	ServiceRecordsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
@@ -1067,4 +1164,6 @@ func init() {
 	ProjectTargetGroupsTable.ForeignKeys[1].RefTable = TermsTable
 	ProjectRegionsTable.ForeignKeys[0].RefTable = ProjectsTable
 	ProjectRegionsTable.ForeignKeys[1].RefTable = RegionsTable
+	ServiceRecordCertificatesTable.ForeignKeys[0].RefTable = ServiceRecordsTable
+	ServiceRecordCertificatesTable.ForeignKeys[1].RefTable = CertificatesTable
 }

@@ -44,6 +44,8 @@ const (
 	FieldOpenedAt = "opened_at"
 	// FieldResolvedAt holds the string denoting the resolved_at field in the database.
 	FieldResolvedAt = "resolved_at"
+	// FieldClosedAt holds the string denoting the closed_at field in the database.
+	FieldClosedAt = "closed_at"
 	// FieldResolutionNote holds the string denoting the resolution_note field in the database.
 	FieldResolutionNote = "resolution_note"
 	// EdgeDomain holds the string denoting the domain edge name in mutations.
@@ -102,6 +104,7 @@ var Columns = []string{
 	FieldMatchedProjectID,
 	FieldOpenedAt,
 	FieldResolvedAt,
+	FieldClosedAt,
 	FieldResolutionNote,
 }
 
@@ -262,6 +265,11 @@ func ByOpenedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByResolvedAt orders the results by the resolved_at field.
 func ByResolvedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldResolvedAt, opts...).ToFunc()
+}
+
+// ByClosedAt orders the results by the closed_at field.
+func ByClosedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClosedAt, opts...).ToFunc()
 }
 
 // ByResolutionNote orders the results by the resolution_note field.

@@ -110,6 +110,11 @@ func ResolvedAt(v time.Time) predicate.Need {
 	return predicate.Need(sql.FieldEQ(FieldResolvedAt, v))
 }
 
+// ClosedAt applies equality check predicate on the "closed_at" field. It's identical to ClosedAtEQ.
+func ClosedAt(v time.Time) predicate.Need {
+	return predicate.Need(sql.FieldEQ(FieldClosedAt, v))
+}
+
 // ResolutionNote applies equality check predicate on the "resolution_note" field. It's identical to ResolutionNoteEQ.
 func ResolutionNote(v string) predicate.Need {
 	return predicate.Need(sql.FieldEQ(FieldResolutionNote, v))
@@ -638,6 +643,56 @@ func ResolvedAtIsNil() predicate.Need {
 // ResolvedAtNotNil applies the NotNil predicate on the "resolved_at" field.
 func ResolvedAtNotNil() predicate.Need {
 	return predicate.Need(sql.FieldNotNull(FieldResolvedAt))
+}
+
+// ClosedAtEQ applies the EQ predicate on the "closed_at" field.
+func ClosedAtEQ(v time.Time) predicate.Need {
+	return predicate.Need(sql.FieldEQ(FieldClosedAt, v))
+}
+
+// ClosedAtNEQ applies the NEQ predicate on the "closed_at" field.
+func ClosedAtNEQ(v time.Time) predicate.Need {
+	return predicate.Need(sql.FieldNEQ(FieldClosedAt, v))
+}
+
+// ClosedAtIn applies the In predicate on the "closed_at" field.
+func ClosedAtIn(vs ...time.Time) predicate.Need {
+	return predicate.Need(sql.FieldIn(FieldClosedAt, vs...))
+}
+
+// ClosedAtNotIn applies the NotIn predicate on the "closed_at" field.
+func ClosedAtNotIn(vs ...time.Time) predicate.Need {
+	return predicate.Need(sql.FieldNotIn(FieldClosedAt, vs...))
+}
+
+// ClosedAtGT applies the GT predicate on the "closed_at" field.
+func ClosedAtGT(v time.Time) predicate.Need {
+	return predicate.Need(sql.FieldGT(FieldClosedAt, v))
+}
+
+// ClosedAtGTE applies the GTE predicate on the "closed_at" field.
+func ClosedAtGTE(v time.Time) predicate.Need {
+	return predicate.Need(sql.FieldGTE(FieldClosedAt, v))
+}
+
+// ClosedAtLT applies the LT predicate on the "closed_at" field.
+func ClosedAtLT(v time.Time) predicate.Need {
+	return predicate.Need(sql.FieldLT(FieldClosedAt, v))
+}
+
+// ClosedAtLTE applies the LTE predicate on the "closed_at" field.
+func ClosedAtLTE(v time.Time) predicate.Need {
+	return predicate.Need(sql.FieldLTE(FieldClosedAt, v))
+}
+
+// ClosedAtIsNil applies the IsNil predicate on the "closed_at" field.
+func ClosedAtIsNil() predicate.Need {
+	return predicate.Need(sql.FieldIsNull(FieldClosedAt))
+}
+
+// ClosedAtNotNil applies the NotNil predicate on the "closed_at" field.
+func ClosedAtNotNil() predicate.Need {
+	return predicate.Need(sql.FieldNotNull(FieldClosedAt))
 }
 
 // ResolutionNoteEQ applies the EQ predicate on the "resolution_note" field.

@@ -33,6 +33,8 @@ const (
 	FieldTarget = "target"
 	// FieldActual holds the string denoting the actual field in the database.
 	FieldActual = "actual"
+	// FieldDimensions holds the string denoting the dimensions field in the database.
+	FieldDimensions = "dimensions"
 	// FieldEvidence holds the string denoting the evidence field in the database.
 	FieldEvidence = "evidence"
 	// FieldVerifiedBy holds the string denoting the verified_by field in the database.
@@ -73,6 +75,7 @@ var Columns = []string{
 	FieldBaseline,
 	FieldTarget,
 	FieldActual,
+	FieldDimensions,
 	FieldEvidence,
 	FieldVerifiedBy,
 	FieldComment,

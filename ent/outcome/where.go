@@ -465,6 +465,16 @@ func ActualNotNil() predicate.Outcome {
 	return predicate.Outcome(sql.FieldNotNull(FieldActual))
 }
 
+// DimensionsIsNil applies the IsNil predicate on the "dimensions" field.
+func DimensionsIsNil() predicate.Outcome {
+	return predicate.Outcome(sql.FieldIsNull(FieldDimensions))
+}
+
+// DimensionsNotNil applies the NotNil predicate on the "dimensions" field.
+func DimensionsNotNil() predicate.Outcome {
+	return predicate.Outcome(sql.FieldNotNull(FieldDimensions))
+}
+
 // EvidenceEQ applies the EQ predicate on the "evidence" field.
 func EvidenceEQ(v string) predicate.Outcome {
 	return predicate.Outcome(sql.FieldEQ(FieldEvidence, v))

@@ -34,6 +34,8 @@ const (
 	FieldEndedOn = "ended_on"
 	// FieldCapacity holds the string denoting the capacity field in the database.
 	FieldCapacity = "capacity"
+	// FieldProgrammes holds the string denoting the programmes field in the database.
+	FieldProgrammes = "programmes"
 	// FieldDescription holds the string denoting the description field in the database.
 	FieldDescription = "description"
 	// EdgeOrganization holds the string denoting the organization edge name in mutations.
@@ -69,6 +71,7 @@ var Columns = []string{
 	FieldStartedOn,
 	FieldEndedOn,
 	FieldCapacity,
+	FieldProgrammes,
 	FieldDescription,
 }
 

@@ -375,6 +375,16 @@ func CapacityNotNil() predicate.Partnership {
 	return predicate.Partnership(sql.FieldNotNull(FieldCapacity))
 }
 
+// ProgrammesIsNil applies the IsNil predicate on the "programmes" field.
+func ProgrammesIsNil() predicate.Partnership {
+	return predicate.Partnership(sql.FieldIsNull(FieldProgrammes))
+}
+
+// ProgrammesNotNil applies the NotNil predicate on the "programmes" field.
+func ProgrammesNotNil() predicate.Partnership {
+	return predicate.Partnership(sql.FieldNotNull(FieldProgrammes))
+}
+
 // DescriptionEQ applies the EQ predicate on the "description" field.
 func DescriptionEQ(v string) predicate.Partnership {
 	return predicate.Partnership(sql.FieldEQ(FieldDescription, v))

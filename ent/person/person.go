@@ -46,6 +46,8 @@ const (
 	FieldSocialWorkLevel = "social_work_level"
 	// FieldSocialWorkCertificate holds the string denoting the social_work_certificate field in the database.
 	FieldSocialWorkCertificate = "social_work_certificate"
+	// FieldShareWithUniversity holds the string denoting the share_with_university field in the database.
+	FieldShareWithUniversity = "share_with_university"
 	// FieldUniversityID holds the string denoting the university_id field in the database.
 	FieldUniversityID = "university_id"
 	// EdgeUniversity holds the string denoting the university edge name in mutations.
@@ -54,6 +56,8 @@ const (
 	EdgeMemberships = "memberships"
 	// EdgeServiceRecords holds the string denoting the service_records edge name in mutations.
 	EdgeServiceRecords = "service_records"
+	// EdgeCertificates holds the string denoting the certificates edge name in mutations.
+	EdgeCertificates = "certificates"
 	// Table holds the table name of the person in the database.
 	Table = "persons"
 	// UniversityTable is the table that holds the university relation/edge.
@@ -77,6 +81,13 @@ const (
 	ServiceRecordsInverseTable = "service_records"
 	// ServiceRecordsColumn is the table column denoting the service_records relation/edge.
 	ServiceRecordsColumn = "person_id"
+	// CertificatesTable is the table that holds the certificates relation/edge.
+	CertificatesTable = "certificates"
+	// CertificatesInverseTable is the table name for the Certificate entity.
+	// It exists in this package in order to avoid circular dependency with the "certificate" package.
+	CertificatesInverseTable = "certificates"
+	// CertificatesColumn is the table column denoting the certificates relation/edge.
+	CertificatesColumn = "person_id"
 )
 
 // Columns holds all SQL columns for person fields.
@@ -96,6 +107,7 @@ var Columns = []string{
 	FieldPartyMember,
 	FieldSocialWorkLevel,
 	FieldSocialWorkCertificate,
+	FieldShareWithUniversity,
 	FieldUniversityID,
 }
 
@@ -135,6 +147,8 @@ var (
 	DefaultPartyMember bool
 	// SocialWorkCertificateValidator is a validator for the "social_work_certificate" field. It is called by the builders before save.
 	SocialWorkCertificateValidator func(string) error
+	// DefaultShareWithUniversity holds the default value on creation for the "share_with_university" field.
+	DefaultShareWithUniversity bool
 )
 
 // Gender defines the type for the "gender" enum field.
@@ -256,6 +270,11 @@ func BySocialWorkCertificate(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSocialWorkCertificate, opts...).ToFunc()
 }
 
+// ByShareWithUniversity orders the results by the share_with_university field.
+func ByShareWithUniversity(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldShareWithUniversity, opts...).ToFunc()
+}
+
 // ByUniversityID orders the results by the university_id field.
 func ByUniversityID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUniversityID, opts...).ToFunc()
@@ -295,6 +314,20 @@ func ByServiceRecords(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newServiceRecordsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByCertificatesCount orders the results by certificates count.
+func ByCertificatesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCertificatesStep(), opts...)
+	}
+}
+
+// ByCertificates orders the results by certificates terms.
+func ByCertificates(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCertificatesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newUniversityStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -314,6 +347,13 @@ func newServiceRecordsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ServiceRecordsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ServiceRecordsTable, ServiceRecordsColumn),
+	)
+}
+func newCertificatesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CertificatesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CertificatesTable, CertificatesColumn),
 	)
 }
 

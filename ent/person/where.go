@@ -110,6 +110,11 @@ func SocialWorkCertificate(v string) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldSocialWorkCertificate, v))
 }
 
+// ShareWithUniversity applies equality check predicate on the "share_with_university" field. It's identical to ShareWithUniversityEQ.
+func ShareWithUniversity(v bool) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldShareWithUniversity, v))
+}
+
 // UniversityID applies equality check predicate on the "university_id" field. It's identical to UniversityIDEQ.
 func UniversityID(v int) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldUniversityID, v))
@@ -835,6 +840,16 @@ func SocialWorkCertificateContainsFold(v string) predicate.Person {
 	return predicate.Person(sql.FieldContainsFold(FieldSocialWorkCertificate, v))
 }
 
+// ShareWithUniversityEQ applies the EQ predicate on the "share_with_university" field.
+func ShareWithUniversityEQ(v bool) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldShareWithUniversity, v))
+}
+
+// ShareWithUniversityNEQ applies the NEQ predicate on the "share_with_university" field.
+func ShareWithUniversityNEQ(v bool) predicate.Person {
+	return predicate.Person(sql.FieldNEQ(FieldShareWithUniversity, v))
+}
+
 // UniversityIDEQ applies the EQ predicate on the "university_id" field.
 func UniversityIDEQ(v int) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldUniversityID, v))
@@ -926,6 +941,29 @@ func HasServiceRecords() predicate.Person {
 func HasServiceRecordsWith(preds ...predicate.ServiceRecord) predicate.Person {
 	return predicate.Person(func(s *sql.Selector) {
 		step := newServiceRecordsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCertificates applies the HasEdge predicate on the "certificates" edge.
+func HasCertificates() predicate.Person {
+	return predicate.Person(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CertificatesTable, CertificatesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCertificatesWith applies the HasEdge predicate on the "certificates" edge with a given conditions (other predicates).
+func HasCertificatesWith(preds ...predicate.Certificate) predicate.Person {
+	return predicate.Person(func(s *sql.Selector) {
+		step := newCertificatesStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

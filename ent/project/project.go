@@ -36,6 +36,8 @@ const (
 	FieldFundingSource = "funding_source"
 	// FieldFundingAmount holds the string denoting the funding_amount field in the database.
 	FieldFundingAmount = "funding_amount"
+	// FieldWeight holds the string denoting the weight field in the database.
+	FieldWeight = "weight"
 	// FieldAwards holds the string denoting the awards field in the database.
 	FieldAwards = "awards"
 	// FieldParentID holds the string denoting the parent_id field in the database.
@@ -132,6 +134,7 @@ var Columns = []string{
 	FieldEndOn,
 	FieldFundingSource,
 	FieldFundingAmount,
+	FieldWeight,
 	FieldAwards,
 	FieldParentID,
 }
@@ -179,6 +182,10 @@ var (
 	NameValidator func(string) error
 	// FundingAmountValidator is a validator for the "funding_amount" field. It is called by the builders before save.
 	FundingAmountValidator func(float64) error
+	// DefaultWeight holds the default value on creation for the "weight" field.
+	DefaultWeight float64
+	// WeightValidator is a validator for the "weight" field. It is called by the builders before save.
+	WeightValidator func(float64) error
 )
 
 // Stage defines the type for the "stage" enum field.
@@ -287,6 +294,11 @@ func ByFundingSource(opts ...sql.OrderTermOption) OrderOption {
 // ByFundingAmount orders the results by the funding_amount field.
 func ByFundingAmount(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFundingAmount, opts...).ToFunc()
+}
+
+// ByWeight orders the results by the weight field.
+func ByWeight(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWeight, opts...).ToFunc()
 }
 
 // ByParentID orders the results by the parent_id field.

@@ -90,6 +90,11 @@ func FundingAmount(v float64) predicate.Project {
 	return predicate.Project(sql.FieldEQ(FieldFundingAmount, v))
 }
 
+// Weight applies equality check predicate on the "weight" field. It's identical to WeightEQ.
+func Weight(v float64) predicate.Project {
+	return predicate.Project(sql.FieldEQ(FieldWeight, v))
+}
+
 // ParentID applies equality check predicate on the "parent_id" field. It's identical to ParentIDEQ.
 func ParentID(v int) predicate.Project {
 	return predicate.Project(sql.FieldEQ(FieldParentID, v))
@@ -513,6 +518,46 @@ func FundingAmountIsNil() predicate.Project {
 // FundingAmountNotNil applies the NotNil predicate on the "funding_amount" field.
 func FundingAmountNotNil() predicate.Project {
 	return predicate.Project(sql.FieldNotNull(FieldFundingAmount))
+}
+
+// WeightEQ applies the EQ predicate on the "weight" field.
+func WeightEQ(v float64) predicate.Project {
+	return predicate.Project(sql.FieldEQ(FieldWeight, v))
+}
+
+// WeightNEQ applies the NEQ predicate on the "weight" field.
+func WeightNEQ(v float64) predicate.Project {
+	return predicate.Project(sql.FieldNEQ(FieldWeight, v))
+}
+
+// WeightIn applies the In predicate on the "weight" field.
+func WeightIn(vs ...float64) predicate.Project {
+	return predicate.Project(sql.FieldIn(FieldWeight, vs...))
+}
+
+// WeightNotIn applies the NotIn predicate on the "weight" field.
+func WeightNotIn(vs ...float64) predicate.Project {
+	return predicate.Project(sql.FieldNotIn(FieldWeight, vs...))
+}
+
+// WeightGT applies the GT predicate on the "weight" field.
+func WeightGT(v float64) predicate.Project {
+	return predicate.Project(sql.FieldGT(FieldWeight, v))
+}
+
+// WeightGTE applies the GTE predicate on the "weight" field.
+func WeightGTE(v float64) predicate.Project {
+	return predicate.Project(sql.FieldGTE(FieldWeight, v))
+}
+
+// WeightLT applies the LT predicate on the "weight" field.
+func WeightLT(v float64) predicate.Project {
+	return predicate.Project(sql.FieldLT(FieldWeight, v))
+}
+
+// WeightLTE applies the LTE predicate on the "weight" field.
+func WeightLTE(v float64) predicate.Project {
+	return predicate.Project(sql.FieldLTE(FieldWeight, v))
 }
 
 // AwardsIsNil applies the IsNil predicate on the "awards" field.

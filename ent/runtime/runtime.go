@@ -9,6 +9,7 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -207,6 +208,58 @@ func init() {
 	auditeventDescCount := auditeventFields[6].Descriptor()
 	// auditevent.DefaultCount holds the default value on creation for the count field.
 	auditevent.DefaultCount = auditeventDescCount.Default.(int)
+	certificateMixin := schema.Certificate{}.Mixin()
+	certificate.Policy = privacy.NewPolicies(schema.Certificate{})
+	certificate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := certificate.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	certificateMixinFields0 := certificateMixin[0].Fields()
+	_ = certificateMixinFields0
+	certificateFields := schema.Certificate{}.Fields()
+	_ = certificateFields
+	// certificateDescCreatedAt is the schema descriptor for created_at field.
+	certificateDescCreatedAt := certificateMixinFields0[0].Descriptor()
+	// certificate.DefaultCreatedAt holds the default value on creation for the created_at field.
+	certificate.DefaultCreatedAt = certificateDescCreatedAt.Default.(func() time.Time)
+	// certificateDescUpdatedAt is the schema descriptor for updated_at field.
+	certificateDescUpdatedAt := certificateMixinFields0[1].Descriptor()
+	// certificate.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	certificate.DefaultUpdatedAt = certificateDescUpdatedAt.Default.(func() time.Time)
+	// certificate.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	certificate.UpdateDefaultUpdatedAt = certificateDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// certificateDescNumber is the schema descriptor for number field.
+	certificateDescNumber := certificateFields[0].Descriptor()
+	// certificate.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	certificate.NumberValidator = certificateDescNumber.Validators[0].(func(string) error)
+	// certificateDescVerificationCode is the schema descriptor for verification_code field.
+	certificateDescVerificationCode := certificateFields[1].Descriptor()
+	// certificate.VerificationCodeValidator is a validator for the "verification_code" field. It is called by the builders before save.
+	certificate.VerificationCodeValidator = certificateDescVerificationCode.Validators[0].(func(string) error)
+	// certificateDescMinutes is the schema descriptor for minutes field.
+	certificateDescMinutes := certificateFields[5].Descriptor()
+	// certificate.MinutesValidator is a validator for the "minutes" field. It is called by the builders before save.
+	certificate.MinutesValidator = certificateDescMinutes.Validators[0].(func(int) error)
+	// certificateDescRecordCount is the schema descriptor for record_count field.
+	certificateDescRecordCount := certificateFields[6].Descriptor()
+	// certificate.RecordCountValidator is a validator for the "record_count" field. It is called by the builders before save.
+	certificate.RecordCountValidator = certificateDescRecordCount.Validators[0].(func(int) error)
+	// certificateDescIssuer is the schema descriptor for issuer field.
+	certificateDescIssuer := certificateFields[8].Descriptor()
+	// certificate.IssuerValidator is a validator for the "issuer" field. It is called by the builders before save.
+	certificate.IssuerValidator = certificateDescIssuer.Validators[0].(func(string) error)
+	// certificateDescIssuedBy is the schema descriptor for issued_by field.
+	certificateDescIssuedBy := certificateFields[9].Descriptor()
+	// certificate.IssuedByValidator is a validator for the "issued_by" field. It is called by the builders before save.
+	certificate.IssuedByValidator = certificateDescIssuedBy.Validators[0].(func(string) error)
+	// certificateDescRevocationReason is the schema descriptor for revocation_reason field.
+	certificateDescRevocationReason := certificateFields[11].Descriptor()
+	// certificate.RevocationReasonValidator is a validator for the "revocation_reason" field. It is called by the builders before save.
+	certificate.RevocationReasonValidator = certificateDescRevocationReason.Validators[0].(func(string) error)
 	indicatorMixin := schema.Indicator{}.Mixin()
 	indicator.Policy = privacy.NewPolicies(schema.Indicator{})
 	indicator.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -432,7 +485,7 @@ func init() {
 	// outcome.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	outcome.UpdateDefaultUpdatedAt = outcomeDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// outcomeDescVerifiedBy is the schema descriptor for verified_by field.
-	outcomeDescVerifiedBy := outcomeFields[8].Descriptor()
+	outcomeDescVerifiedBy := outcomeFields[9].Descriptor()
 	// outcome.VerifiedByValidator is a validator for the "verified_by" field. It is called by the builders before save.
 	outcome.VerifiedByValidator = outcomeDescVerifiedBy.Validators[0].(func(string) error)
 	partnershipMixin := schema.Partnership{}.Mixin()
@@ -563,6 +616,10 @@ func init() {
 	personDescSocialWorkCertificate := personFields[11].Descriptor()
 	// person.SocialWorkCertificateValidator is a validator for the "social_work_certificate" field. It is called by the builders before save.
 	person.SocialWorkCertificateValidator = personDescSocialWorkCertificate.Validators[0].(func(string) error)
+	// personDescShareWithUniversity is the schema descriptor for share_with_university field.
+	personDescShareWithUniversity := personFields[12].Descriptor()
+	// person.DefaultShareWithUniversity holds the default value on creation for the share_with_university field.
+	person.DefaultShareWithUniversity = personDescShareWithUniversity.Default.(bool)
 	projectMixin := schema.Project{}.Mixin()
 	project.Policy = privacy.NewPolicies(schema.Project{})
 	project.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -609,6 +666,12 @@ func init() {
 	projectDescFundingAmount := projectFields[6].Descriptor()
 	// project.FundingAmountValidator is a validator for the "funding_amount" field. It is called by the builders before save.
 	project.FundingAmountValidator = projectDescFundingAmount.Validators[0].(func(float64) error)
+	// projectDescWeight is the schema descriptor for weight field.
+	projectDescWeight := projectFields[7].Descriptor()
+	// project.DefaultWeight holds the default value on creation for the weight field.
+	project.DefaultWeight = projectDescWeight.Default.(float64)
+	// project.WeightValidator is a validator for the "weight" field. It is called by the builders before save.
+	project.WeightValidator = projectDescWeight.Validators[0].(func(float64) error)
 	projectparticipationMixin := schema.ProjectParticipation{}.Mixin()
 	projectparticipation.Policy = privacy.NewPolicies(schema.ProjectParticipation{})
 	projectparticipation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -743,12 +806,24 @@ func init() {
 			return nil
 		}
 	}()
+	// servicerecordDescLate is the schema descriptor for late field.
+	servicerecordDescLate := servicerecordFields[7].Descriptor()
+	// servicerecord.DefaultLate holds the default value on creation for the late field.
+	servicerecord.DefaultLate = servicerecordDescLate.Default.(bool)
+	// servicerecordDescFirstVerifiedBy is the schema descriptor for first_verified_by field.
+	servicerecordDescFirstVerifiedBy := servicerecordFields[8].Descriptor()
+	// servicerecord.FirstVerifiedByValidator is a validator for the "first_verified_by" field. It is called by the builders before save.
+	servicerecord.FirstVerifiedByValidator = servicerecordDescFirstVerifiedBy.Validators[0].(func(string) error)
+	// servicerecordDescCorrectionReason is the schema descriptor for correction_reason field.
+	servicerecordDescCorrectionReason := servicerecordFields[11].Descriptor()
+	// servicerecord.CorrectionReasonValidator is a validator for the "correction_reason" field. It is called by the builders before save.
+	servicerecord.CorrectionReasonValidator = servicerecordDescCorrectionReason.Validators[0].(func(string) error)
 	// servicerecordDescReviewedBy is the schema descriptor for reviewed_by field.
-	servicerecordDescReviewedBy := servicerecordFields[7].Descriptor()
+	servicerecordDescReviewedBy := servicerecordFields[12].Descriptor()
 	// servicerecord.ReviewedByValidator is a validator for the "reviewed_by" field. It is called by the builders before save.
 	servicerecord.ReviewedByValidator = servicerecordDescReviewedBy.Validators[0].(func(string) error)
 	// servicerecordDescReviewNote is the schema descriptor for review_note field.
-	servicerecordDescReviewNote := servicerecordFields[9].Descriptor()
+	servicerecordDescReviewNote := servicerecordFields[14].Descriptor()
 	// servicerecord.ReviewNoteValidator is a validator for the "review_note" field. It is called by the builders before save.
 	servicerecord.ReviewNoteValidator = servicerecordDescReviewNote.Validators[0].(func(string) error)
 	taxonomyMixin := schema.Taxonomy{}.Mixin()

@@ -65,6 +65,10 @@ func (Need) Fields() []ent.Field {
 			Nillable().
 			Comment("When it was resolved. 解决时间。").
 			Annotations(entgql.OrderField("RESOLVED_AT")),
+		field.Time("closed_at").
+			Optional().
+			Nillable().
+			Comment("When it was closed. 关闭时间。"),
 		field.Text("resolution_note").
 			Optional().
 			Comment("How it was resolved: ADMIN or the matched organisation's EDITOR only. 解决情况。").

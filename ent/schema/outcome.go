@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"github.com/tongxing/tongxing/ent/schema/dimension"
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -41,6 +42,10 @@ func (Outcome) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Comment("Value reached. 实际值。"),
+		field.JSON("dimensions", []dimension.Dimension{}).
+			Optional().
+			Comment("What the values are disaggregated by, e.g. town = 新塍镇 (IATI dimensions). 分组维度。").
+			Annotations(entgql.Type("[OutcomeDimension!]")),
 		field.Text("evidence").
 			Optional().
 			Comment("Source or evidence of the actual value. 佐证材料。"),

@@ -36,6 +36,9 @@ func (Partnership) Fields() []ent.Field {
 			Nillable().
 			NonNegative().
 			Comment("For practice bases: students the host can take at once. 容量。"),
+		field.JSON("programmes", []string{}).
+			Optional().
+			Comment("For practice bases: the study programmes served, e.g. 社会工作. 服务专业。"),
 		field.Text("description").
 			Optional().
 			Comment("What the partnership covers. 说明。"),

@@ -87,6 +87,9 @@ func (Person) Fields() []ent.Field {
 			MaxLen(64).
 			Comment("Certificate number (personal data). 证书编号。").
 			Annotations(access("PERSONAL")),
+		field.Bool("share_with_university").
+			Default(false).
+			Comment("The student consented to their university receiving their records under a pseudonym; without it they count only in protected aggregates. 同意向高校提供记录。"),
 		field.Int("university_id").
 			Optional().
 			Nillable().
@@ -107,6 +110,9 @@ func (Person) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection()),
 		edge.To("service_records", ServiceRecord.Type).
 			Comment("Volunteer service records. 志愿服务记录。").
+			Annotations(entgql.RelayConnection()),
+		edge.To("certificates", Certificate.Type).
+			Comment("Hour certificates issued to the person. 时长证明。").
 			Annotations(entgql.RelayConnection()),
 	}
 }

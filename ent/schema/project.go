@@ -44,6 +44,10 @@ func (Project) Fields() []ent.Field {
 			Nillable().
 			Min(0).
 			Comment("Funding in yuan. 资金（元）。"),
+		field.Float("weight").
+			Default(1).
+			Min(0).
+			Comment("Weight of this project in its parent's progress. 在上级项目进度中的权重。"),
 		field.JSON("awards", []string{}).
 			Optional().
 			Comment("Awards and recognitions. 获奖荣誉。"),

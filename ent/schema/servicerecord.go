@@ -46,10 +46,32 @@ func (ServiceRecord) Fields() []ent.Field {
 			MaxLen(100).
 			Comment("Who entered the record (API key name). 记录人。"),
 		field.Enum("status").
-			Values("PENDING", "VERIFIED", "REJECTED").
+			Values("PENDING", "VERIFIED", "REJECTED", "SUPERSEDED").
 			Default("PENDING").
-			Comment("PENDING 待审核, VERIFIED 已核实, REJECTED 已驳回. 状态。").
+			Comment("PENDING 待审核, VERIFIED 已核实, REJECTED 已驳回, SUPERSEDED 已被更正（见 corrections）. 状态。").
 			Annotations(entgql.OrderField("STATUS")),
+		field.Bool("late").
+			Default(false).
+			Immutable().
+			Comment("Entered more than 10 working days after the activity (Art. 11): needs two different reviewers to verify. 逾期补录。"),
+		field.String("first_verified_by").
+			Optional().
+			MaxLen(100).
+			Comment("For a LATE record: the first of its two verifiers. 首位核实人。"),
+		field.Time("first_verified_at").
+			Optional().
+			Nillable().
+			Comment("For a LATE record: when the first verifier verified it. 首次核实时间。"),
+		field.Int("corrects_id").
+			Optional().
+			Nillable().
+			Immutable().
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.String("correction_reason").
+			Optional().
+			Immutable().
+			MaxLen(500).
+			Comment("For a correction: why the original is wrong (reported by the volunteer, Art. 13). 更正理由。"),
 		field.String("reviewed_by").
 			Optional().
 			MaxLen(100).
@@ -82,6 +104,16 @@ func (ServiceRecord) Edges() []ent.Edge {
 			Required().
 			Immutable().
 			Comment("The activity served at. 活动。"),
+		edge.To("corrections", ServiceRecord.Type).
+			Comment("Corrections requested for this record, oldest first; the original stays as it was. 更正记录。").
+			Annotations(entgql.RelayConnection()).
+			From("corrects").
+			Field("corrects_id").
+			Unique().
+			Immutable().
+			Comment("For a correction: the record it corrects. 被更正的原记录。"),
+		edge.To("certificates", Certificate.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -91,6 +123,7 @@ func (ServiceRecord) Indexes() []ent.Index {
 		index.Fields("person_id", "served_on"),
 		index.Fields("activity_id"),
 		index.Fields("status", "served_on"),
+		index.Fields("corrects_id"),
 	}
 }
 

@@ -36,6 +36,16 @@ const (
 	FieldRecordedBy = "recorded_by"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
+	// FieldLate holds the string denoting the late field in the database.
+	FieldLate = "late"
+	// FieldFirstVerifiedBy holds the string denoting the first_verified_by field in the database.
+	FieldFirstVerifiedBy = "first_verified_by"
+	// FieldFirstVerifiedAt holds the string denoting the first_verified_at field in the database.
+	FieldFirstVerifiedAt = "first_verified_at"
+	// FieldCorrectsID holds the string denoting the corrects_id field in the database.
+	FieldCorrectsID = "corrects_id"
+	// FieldCorrectionReason holds the string denoting the correction_reason field in the database.
+	FieldCorrectionReason = "correction_reason"
 	// FieldReviewedBy holds the string denoting the reviewed_by field in the database.
 	FieldReviewedBy = "reviewed_by"
 	// FieldReviewedAt holds the string denoting the reviewed_at field in the database.
@@ -46,6 +56,12 @@ const (
 	EdgePerson = "person"
 	// EdgeActivity holds the string denoting the activity edge name in mutations.
 	EdgeActivity = "activity"
+	// EdgeCorrects holds the string denoting the corrects edge name in mutations.
+	EdgeCorrects = "corrects"
+	// EdgeCorrections holds the string denoting the corrections edge name in mutations.
+	EdgeCorrections = "corrections"
+	// EdgeCertificates holds the string denoting the certificates edge name in mutations.
+	EdgeCertificates = "certificates"
 	// Table holds the table name of the servicerecord in the database.
 	Table = "service_records"
 	// PersonTable is the table that holds the person relation/edge.
@@ -62,6 +78,19 @@ const (
 	ActivityInverseTable = "activities"
 	// ActivityColumn is the table column denoting the activity relation/edge.
 	ActivityColumn = "activity_id"
+	// CorrectsTable is the table that holds the corrects relation/edge.
+	CorrectsTable = "service_records"
+	// CorrectsColumn is the table column denoting the corrects relation/edge.
+	CorrectsColumn = "corrects_id"
+	// CorrectionsTable is the table that holds the corrections relation/edge.
+	CorrectionsTable = "service_records"
+	// CorrectionsColumn is the table column denoting the corrections relation/edge.
+	CorrectionsColumn = "corrects_id"
+	// CertificatesTable is the table that holds the certificates relation/edge. The primary key declared below.
+	CertificatesTable = "service_record_certificates"
+	// CertificatesInverseTable is the table name for the Certificate entity.
+	// It exists in this package in order to avoid circular dependency with the "certificate" package.
+	CertificatesInverseTable = "certificates"
 )
 
 // Columns holds all SQL columns for servicerecord fields.
@@ -76,10 +105,21 @@ var Columns = []string{
 	FieldContent,
 	FieldRecordedBy,
 	FieldStatus,
+	FieldLate,
+	FieldFirstVerifiedBy,
+	FieldFirstVerifiedAt,
+	FieldCorrectsID,
+	FieldCorrectionReason,
 	FieldReviewedBy,
 	FieldReviewedAt,
 	FieldReviewNote,
 }
+
+var (
+	// CertificatesPrimaryKey and CertificatesColumn2 are the table columns denoting the
+	// primary key for the certificates relation (M2M).
+	CertificatesPrimaryKey = []string{"service_record_id", "certificate_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -111,6 +151,12 @@ var (
 	ContentValidator func(string) error
 	// RecordedByValidator is a validator for the "recorded_by" field. It is called by the builders before save.
 	RecordedByValidator func(string) error
+	// DefaultLate holds the default value on creation for the "late" field.
+	DefaultLate bool
+	// FirstVerifiedByValidator is a validator for the "first_verified_by" field. It is called by the builders before save.
+	FirstVerifiedByValidator func(string) error
+	// CorrectionReasonValidator is a validator for the "correction_reason" field. It is called by the builders before save.
+	CorrectionReasonValidator func(string) error
 	// ReviewedByValidator is a validator for the "reviewed_by" field. It is called by the builders before save.
 	ReviewedByValidator func(string) error
 	// ReviewNoteValidator is a validator for the "review_note" field. It is called by the builders before save.
@@ -125,9 +171,10 @@ const DefaultStatus = StatusPENDING
 
 // Status values.
 const (
-	StatusPENDING  Status = "PENDING"
-	StatusVERIFIED Status = "VERIFIED"
-	StatusREJECTED Status = "REJECTED"
+	StatusPENDING    Status = "PENDING"
+	StatusVERIFIED   Status = "VERIFIED"
+	StatusREJECTED   Status = "REJECTED"
+	StatusSUPERSEDED Status = "SUPERSEDED"
 )
 
 func (s Status) String() string {
@@ -137,7 +184,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusPENDING, StatusVERIFIED, StatusREJECTED:
+	case StatusPENDING, StatusVERIFIED, StatusREJECTED, StatusSUPERSEDED:
 		return nil
 	default:
 		return fmt.Errorf("servicerecord: invalid enum value for status field: %q", s)
@@ -197,6 +244,31 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
 }
 
+// ByLate orders the results by the late field.
+func ByLate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLate, opts...).ToFunc()
+}
+
+// ByFirstVerifiedBy orders the results by the first_verified_by field.
+func ByFirstVerifiedBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFirstVerifiedBy, opts...).ToFunc()
+}
+
+// ByFirstVerifiedAt orders the results by the first_verified_at field.
+func ByFirstVerifiedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFirstVerifiedAt, opts...).ToFunc()
+}
+
+// ByCorrectsID orders the results by the corrects_id field.
+func ByCorrectsID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCorrectsID, opts...).ToFunc()
+}
+
+// ByCorrectionReason orders the results by the correction_reason field.
+func ByCorrectionReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCorrectionReason, opts...).ToFunc()
+}
+
 // ByReviewedBy orders the results by the reviewed_by field.
 func ByReviewedBy(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReviewedBy, opts...).ToFunc()
@@ -225,6 +297,41 @@ func ByActivityField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newActivityStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByCorrectsField orders the results by corrects field.
+func ByCorrectsField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCorrectsStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByCorrectionsCount orders the results by corrections count.
+func ByCorrectionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCorrectionsStep(), opts...)
+	}
+}
+
+// ByCorrections orders the results by corrections terms.
+func ByCorrections(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCorrectionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByCertificatesCount orders the results by certificates count.
+func ByCertificatesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCertificatesStep(), opts...)
+	}
+}
+
+// ByCertificates orders the results by certificates terms.
+func ByCertificates(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCertificatesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newPersonStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -237,6 +344,27 @@ func newActivityStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ActivityInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, ActivityTable, ActivityColumn),
+	)
+}
+func newCorrectsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, CorrectsTable, CorrectsColumn),
+	)
+}
+func newCorrectionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(Table, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CorrectionsTable, CorrectionsColumn),
+	)
+}
+func newCertificatesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CertificatesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, CertificatesTable, CertificatesPrimaryKey...),
 	)
 }
 

@@ -95,6 +95,31 @@ func RecordedBy(v string) predicate.ServiceRecord {
 	return predicate.ServiceRecord(sql.FieldEQ(FieldRecordedBy, v))
 }
 
+// Late applies equality check predicate on the "late" field. It's identical to LateEQ.
+func Late(v bool) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldEQ(FieldLate, v))
+}
+
+// FirstVerifiedBy applies equality check predicate on the "first_verified_by" field. It's identical to FirstVerifiedByEQ.
+func FirstVerifiedBy(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldEQ(FieldFirstVerifiedBy, v))
+}
+
+// FirstVerifiedAt applies equality check predicate on the "first_verified_at" field. It's identical to FirstVerifiedAtEQ.
+func FirstVerifiedAt(v time.Time) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldEQ(FieldFirstVerifiedAt, v))
+}
+
+// CorrectsID applies equality check predicate on the "corrects_id" field. It's identical to CorrectsIDEQ.
+func CorrectsID(v int) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldEQ(FieldCorrectsID, v))
+}
+
+// CorrectionReason applies equality check predicate on the "correction_reason" field. It's identical to CorrectionReasonEQ.
+func CorrectionReason(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldEQ(FieldCorrectionReason, v))
+}
+
 // ReviewedBy applies equality check predicate on the "reviewed_by" field. It's identical to ReviewedByEQ.
 func ReviewedBy(v string) predicate.ServiceRecord {
 	return predicate.ServiceRecord(sql.FieldEQ(FieldReviewedBy, v))
@@ -470,6 +495,246 @@ func StatusNotIn(vs ...Status) predicate.ServiceRecord {
 	return predicate.ServiceRecord(sql.FieldNotIn(FieldStatus, vs...))
 }
 
+// LateEQ applies the EQ predicate on the "late" field.
+func LateEQ(v bool) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldEQ(FieldLate, v))
+}
+
+// LateNEQ applies the NEQ predicate on the "late" field.
+func LateNEQ(v bool) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNEQ(FieldLate, v))
+}
+
+// FirstVerifiedByEQ applies the EQ predicate on the "first_verified_by" field.
+func FirstVerifiedByEQ(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldEQ(FieldFirstVerifiedBy, v))
+}
+
+// FirstVerifiedByNEQ applies the NEQ predicate on the "first_verified_by" field.
+func FirstVerifiedByNEQ(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNEQ(FieldFirstVerifiedBy, v))
+}
+
+// FirstVerifiedByIn applies the In predicate on the "first_verified_by" field.
+func FirstVerifiedByIn(vs ...string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldIn(FieldFirstVerifiedBy, vs...))
+}
+
+// FirstVerifiedByNotIn applies the NotIn predicate on the "first_verified_by" field.
+func FirstVerifiedByNotIn(vs ...string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNotIn(FieldFirstVerifiedBy, vs...))
+}
+
+// FirstVerifiedByGT applies the GT predicate on the "first_verified_by" field.
+func FirstVerifiedByGT(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldGT(FieldFirstVerifiedBy, v))
+}
+
+// FirstVerifiedByGTE applies the GTE predicate on the "first_verified_by" field.
+func FirstVerifiedByGTE(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldGTE(FieldFirstVerifiedBy, v))
+}
+
+// FirstVerifiedByLT applies the LT predicate on the "first_verified_by" field.
+func FirstVerifiedByLT(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldLT(FieldFirstVerifiedBy, v))
+}
+
+// FirstVerifiedByLTE applies the LTE predicate on the "first_verified_by" field.
+func FirstVerifiedByLTE(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldLTE(FieldFirstVerifiedBy, v))
+}
+
+// FirstVerifiedByContains applies the Contains predicate on the "first_verified_by" field.
+func FirstVerifiedByContains(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldContains(FieldFirstVerifiedBy, v))
+}
+
+// FirstVerifiedByHasPrefix applies the HasPrefix predicate on the "first_verified_by" field.
+func FirstVerifiedByHasPrefix(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldHasPrefix(FieldFirstVerifiedBy, v))
+}
+
+// FirstVerifiedByHasSuffix applies the HasSuffix predicate on the "first_verified_by" field.
+func FirstVerifiedByHasSuffix(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldHasSuffix(FieldFirstVerifiedBy, v))
+}
+
+// FirstVerifiedByIsNil applies the IsNil predicate on the "first_verified_by" field.
+func FirstVerifiedByIsNil() predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldIsNull(FieldFirstVerifiedBy))
+}
+
+// FirstVerifiedByNotNil applies the NotNil predicate on the "first_verified_by" field.
+func FirstVerifiedByNotNil() predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNotNull(FieldFirstVerifiedBy))
+}
+
+// FirstVerifiedByEqualFold applies the EqualFold predicate on the "first_verified_by" field.
+func FirstVerifiedByEqualFold(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldEqualFold(FieldFirstVerifiedBy, v))
+}
+
+// FirstVerifiedByContainsFold applies the ContainsFold predicate on the "first_verified_by" field.
+func FirstVerifiedByContainsFold(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldContainsFold(FieldFirstVerifiedBy, v))
+}
+
+// FirstVerifiedAtEQ applies the EQ predicate on the "first_verified_at" field.
+func FirstVerifiedAtEQ(v time.Time) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldEQ(FieldFirstVerifiedAt, v))
+}
+
+// FirstVerifiedAtNEQ applies the NEQ predicate on the "first_verified_at" field.
+func FirstVerifiedAtNEQ(v time.Time) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNEQ(FieldFirstVerifiedAt, v))
+}
+
+// FirstVerifiedAtIn applies the In predicate on the "first_verified_at" field.
+func FirstVerifiedAtIn(vs ...time.Time) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldIn(FieldFirstVerifiedAt, vs...))
+}
+
+// FirstVerifiedAtNotIn applies the NotIn predicate on the "first_verified_at" field.
+func FirstVerifiedAtNotIn(vs ...time.Time) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNotIn(FieldFirstVerifiedAt, vs...))
+}
+
+// FirstVerifiedAtGT applies the GT predicate on the "first_verified_at" field.
+func FirstVerifiedAtGT(v time.Time) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldGT(FieldFirstVerifiedAt, v))
+}
+
+// FirstVerifiedAtGTE applies the GTE predicate on the "first_verified_at" field.
+func FirstVerifiedAtGTE(v time.Time) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldGTE(FieldFirstVerifiedAt, v))
+}
+
+// FirstVerifiedAtLT applies the LT predicate on the "first_verified_at" field.
+func FirstVerifiedAtLT(v time.Time) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldLT(FieldFirstVerifiedAt, v))
+}
+
+// FirstVerifiedAtLTE applies the LTE predicate on the "first_verified_at" field.
+func FirstVerifiedAtLTE(v time.Time) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldLTE(FieldFirstVerifiedAt, v))
+}
+
+// FirstVerifiedAtIsNil applies the IsNil predicate on the "first_verified_at" field.
+func FirstVerifiedAtIsNil() predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldIsNull(FieldFirstVerifiedAt))
+}
+
+// FirstVerifiedAtNotNil applies the NotNil predicate on the "first_verified_at" field.
+func FirstVerifiedAtNotNil() predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNotNull(FieldFirstVerifiedAt))
+}
+
+// CorrectsIDEQ applies the EQ predicate on the "corrects_id" field.
+func CorrectsIDEQ(v int) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldEQ(FieldCorrectsID, v))
+}
+
+// CorrectsIDNEQ applies the NEQ predicate on the "corrects_id" field.
+func CorrectsIDNEQ(v int) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNEQ(FieldCorrectsID, v))
+}
+
+// CorrectsIDIn applies the In predicate on the "corrects_id" field.
+func CorrectsIDIn(vs ...int) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldIn(FieldCorrectsID, vs...))
+}
+
+// CorrectsIDNotIn applies the NotIn predicate on the "corrects_id" field.
+func CorrectsIDNotIn(vs ...int) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNotIn(FieldCorrectsID, vs...))
+}
+
+// CorrectsIDIsNil applies the IsNil predicate on the "corrects_id" field.
+func CorrectsIDIsNil() predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldIsNull(FieldCorrectsID))
+}
+
+// CorrectsIDNotNil applies the NotNil predicate on the "corrects_id" field.
+func CorrectsIDNotNil() predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNotNull(FieldCorrectsID))
+}
+
+// CorrectionReasonEQ applies the EQ predicate on the "correction_reason" field.
+func CorrectionReasonEQ(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldEQ(FieldCorrectionReason, v))
+}
+
+// CorrectionReasonNEQ applies the NEQ predicate on the "correction_reason" field.
+func CorrectionReasonNEQ(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNEQ(FieldCorrectionReason, v))
+}
+
+// CorrectionReasonIn applies the In predicate on the "correction_reason" field.
+func CorrectionReasonIn(vs ...string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldIn(FieldCorrectionReason, vs...))
+}
+
+// CorrectionReasonNotIn applies the NotIn predicate on the "correction_reason" field.
+func CorrectionReasonNotIn(vs ...string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNotIn(FieldCorrectionReason, vs...))
+}
+
+// CorrectionReasonGT applies the GT predicate on the "correction_reason" field.
+func CorrectionReasonGT(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldGT(FieldCorrectionReason, v))
+}
+
+// CorrectionReasonGTE applies the GTE predicate on the "correction_reason" field.
+func CorrectionReasonGTE(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldGTE(FieldCorrectionReason, v))
+}
+
+// CorrectionReasonLT applies the LT predicate on the "correction_reason" field.
+func CorrectionReasonLT(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldLT(FieldCorrectionReason, v))
+}
+
+// CorrectionReasonLTE applies the LTE predicate on the "correction_reason" field.
+func CorrectionReasonLTE(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldLTE(FieldCorrectionReason, v))
+}
+
+// CorrectionReasonContains applies the Contains predicate on the "correction_reason" field.
+func CorrectionReasonContains(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldContains(FieldCorrectionReason, v))
+}
+
+// CorrectionReasonHasPrefix applies the HasPrefix predicate on the "correction_reason" field.
+func CorrectionReasonHasPrefix(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldHasPrefix(FieldCorrectionReason, v))
+}
+
+// CorrectionReasonHasSuffix applies the HasSuffix predicate on the "correction_reason" field.
+func CorrectionReasonHasSuffix(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldHasSuffix(FieldCorrectionReason, v))
+}
+
+// CorrectionReasonIsNil applies the IsNil predicate on the "correction_reason" field.
+func CorrectionReasonIsNil() predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldIsNull(FieldCorrectionReason))
+}
+
+// CorrectionReasonNotNil applies the NotNil predicate on the "correction_reason" field.
+func CorrectionReasonNotNil() predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldNotNull(FieldCorrectionReason))
+}
+
+// CorrectionReasonEqualFold applies the EqualFold predicate on the "correction_reason" field.
+func CorrectionReasonEqualFold(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldEqualFold(FieldCorrectionReason, v))
+}
+
+// CorrectionReasonContainsFold applies the ContainsFold predicate on the "correction_reason" field.
+func CorrectionReasonContainsFold(v string) predicate.ServiceRecord {
+	return predicate.ServiceRecord(sql.FieldContainsFold(FieldCorrectionReason, v))
+}
+
 // ReviewedByEQ applies the EQ predicate on the "reviewed_by" field.
 func ReviewedByEQ(v string) predicate.ServiceRecord {
 	return predicate.ServiceRecord(sql.FieldEQ(FieldReviewedBy, v))
@@ -708,6 +973,75 @@ func HasActivity() predicate.ServiceRecord {
 func HasActivityWith(preds ...predicate.Activity) predicate.ServiceRecord {
 	return predicate.ServiceRecord(func(s *sql.Selector) {
 		step := newActivityStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCorrects applies the HasEdge predicate on the "corrects" edge.
+func HasCorrects() predicate.ServiceRecord {
+	return predicate.ServiceRecord(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, CorrectsTable, CorrectsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCorrectsWith applies the HasEdge predicate on the "corrects" edge with a given conditions (other predicates).
+func HasCorrectsWith(preds ...predicate.ServiceRecord) predicate.ServiceRecord {
+	return predicate.ServiceRecord(func(s *sql.Selector) {
+		step := newCorrectsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCorrections applies the HasEdge predicate on the "corrections" edge.
+func HasCorrections() predicate.ServiceRecord {
+	return predicate.ServiceRecord(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CorrectionsTable, CorrectionsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCorrectionsWith applies the HasEdge predicate on the "corrections" edge with a given conditions (other predicates).
+func HasCorrectionsWith(preds ...predicate.ServiceRecord) predicate.ServiceRecord {
+	return predicate.ServiceRecord(func(s *sql.Selector) {
+		step := newCorrectionsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCertificates applies the HasEdge predicate on the "certificates" edge.
+func HasCertificates() predicate.ServiceRecord {
+	return predicate.ServiceRecord(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, CertificatesTable, CertificatesPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCertificatesWith applies the HasEdge predicate on the "certificates" edge with a given conditions (other predicates).
+func HasCertificatesWith(preds ...predicate.Certificate) predicate.ServiceRecord {
+	return predicate.ServiceRecord(func(s *sql.Selector) {
+		step := newCertificatesStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -4,9 +4,14 @@ package generated
 
 import (
 	"context"
+	"math"
+	"strconv"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/tongxing/tongxing/ent/schema/dimension"
 	"github.com/tongxing/tongxing/projects"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // region    ************************** generated!.gotpl **************************
@@ -18,6 +23,52 @@ import (
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _OutcomeDimension_name(ctx context.Context, field graphql.CollectedField, obj *dimension.Dimension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeDimension_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeDimension_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeDimension", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutcomeDimension_value(ctx context.Context, field graphql.CollectedField, obj *dimension.Dimension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeDimension_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeDimension_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeDimension", field, false, false, "String")
+}
 
 // endregion **************************** field.gotpl *****************************
 
@@ -356,6 +407,55 @@ func (ec *executionContext) unmarshalInputCreateProjectInput(ctx context.Context
 func UnmarshalCreateProjectInput(ctx context.Context, raw any) (projects.CreateProjectInput, error) {
 	var out projects.CreateProjectInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateProjectInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOutcomeDimensionInput(ctx context.Context, obj any) (dimension.Dimension, error) {
+	var it dimension.Dimension
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOutcomeDimensionInput unmarshals raw into the OutcomeDimensionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOutcomeDimensionInput(ctx context.Context, raw any) (dimension.Dimension, error) {
+	var out dimension.Dimension
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OutcomeDimensionInput", raw, &out)
 	return out, err
 }
 
@@ -724,6 +824,44 @@ func UnmarshalUpdateProjectInput(ctx context.Context, raw any) (projects.UpdateP
 
 // region    **************************** object.gotpl ****************************
 
+var outcomeDimensionImplementors = []string{"OutcomeDimension"}
+
+func (ec *executionContext) _OutcomeDimension(ctx context.Context, sel ast.SelectionSet, obj *dimension.Dimension) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeDimensionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutcomeDimension")
+		case "name":
+			out.Values[i] = ec._OutcomeDimension_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._OutcomeDimension_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
@@ -741,6 +879,10 @@ func (ec *executionContext) unmarshalNCreateOutcomeInput2githubᚗcomᚋtongxing
 func (ec *executionContext) unmarshalNCreateProjectInput2githubᚗcomᚋtongxingᚋtongxingᚋprojectsᚐCreateProjectInput(ctx context.Context, v any) (projects.CreateProjectInput, error) {
 	res, err := ec.unmarshalInputCreateProjectInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOutcomeDimension2githubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimension(ctx context.Context, sel ast.SelectionSet, v dimension.Dimension) graphql.Marshaler {
+	return ec._OutcomeDimension(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNProjectParticipantInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋprojectsᚐParticipantInputᚄ(ctx context.Context, v any) ([]*projects.ParticipantInput, error) {
@@ -775,6 +917,25 @@ func (ec *executionContext) unmarshalNUpdateOutcomeInput2githubᚗcomᚋtongxing
 func (ec *executionContext) unmarshalNUpdateProjectInput2githubᚗcomᚋtongxingᚋtongxingᚋprojectsᚐUpdateProjectInput(ctx context.Context, v any) (projects.UpdateProjectInput, error) {
 	res, err := ec.unmarshalInputUpdateProjectInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOutcomeDimension2ᚕgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []dimension.Dimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutcomeDimension2githubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOProjectParticipantInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋprojectsᚐParticipantInputᚄ(ctx context.Context, v any) ([]*projects.ParticipantInput, error) {

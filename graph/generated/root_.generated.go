@@ -103,6 +103,36 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Certificate struct {
+		Content          func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IssuedBy         func(childComplexity int) int
+		Issuer           func(childComplexity int) int
+		Minutes          func(childComplexity int) int
+		Number           func(childComplexity int) int
+		PeriodEnd        func(childComplexity int) int
+		PeriodStart      func(childComplexity int) int
+		Person           func(childComplexity int) int
+		RecordCount      func(childComplexity int) int
+		Records          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServiceRecordOrder, where *ent.ServiceRecordWhereInput) int
+		RevocationReason func(childComplexity int) int
+		RevokedAt        func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		VerificationCode func(childComplexity int) int
+	}
+
+	CertificateConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CertificateEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Indicator struct {
 		Ascending   func(childComplexity int) int
 		Code        func(childComplexity int) int
@@ -177,6 +207,7 @@ type ComplexityRoot struct {
 	}
 
 	Need struct {
+		ClosedAt            func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
 		Description         func(childComplexity int) int
 		Domain              func(childComplexity int) int
@@ -246,6 +277,7 @@ type ComplexityRoot struct {
 		Baseline    func(childComplexity int) int
 		Comment     func(childComplexity int) int
 		CreatedAt   func(childComplexity int) int
+		Dimensions  func(childComplexity int) int
 		Evidence    func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Indicator   func(childComplexity int) int
@@ -261,6 +293,11 @@ type ComplexityRoot struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	OutcomeDimension struct {
+		Name  func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	OutcomeEdge struct {
@@ -284,6 +321,7 @@ type ComplexityRoot struct {
 		Kind         func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Partner      func(childComplexity int) int
+		Programmes   func(childComplexity int) int
 		StartedOn    func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 	}
@@ -325,6 +363,7 @@ type ComplexityRoot struct {
 	Person struct {
 		Address               func(childComplexity int) int
 		BirthDate             func(childComplexity int) int
+		Certificates          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CertificateOrder, where *ent.CertificateWhereInput) int
 		CreatedAt             func(childComplexity int) int
 		Gender                func(childComplexity int) int
 		ID                    func(childComplexity int) int
@@ -335,6 +374,7 @@ type ComplexityRoot struct {
 		Phone                 func(childComplexity int) int
 		Pseudonym             func(childComplexity int) int
 		ServiceRecords        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServiceRecordOrder, where *ent.ServiceRecordWhereInput) int
+		ShareWithUniversity   func(childComplexity int) int
 		Skills                func(childComplexity int) int
 		SocialWorkCertificate func(childComplexity int) int
 		SocialWorkLevel       func(childComplexity int) int
@@ -375,6 +415,7 @@ type ComplexityRoot struct {
 		StartOn        func(childComplexity int) int
 		TargetGroups   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TermOrder, where *ent.TermWhereInput) int
 		UpdatedAt      func(childComplexity int) int
+		Weight         func(childComplexity int) int
 	}
 
 	ProjectConnection struct {
@@ -456,19 +497,25 @@ type ComplexityRoot struct {
 	}
 
 	ServiceRecord struct {
-		Activity   func(childComplexity int) int
-		Content    func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Minutes    func(childComplexity int) int
-		Person     func(childComplexity int) int
-		RecordedBy func(childComplexity int) int
-		ReviewNote func(childComplexity int) int
-		ReviewedAt func(childComplexity int) int
-		ReviewedBy func(childComplexity int) int
-		ServedOn   func(childComplexity int) int
-		Status     func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
+		Activity         func(childComplexity int) int
+		Content          func(childComplexity int) int
+		CorrectionReason func(childComplexity int) int
+		Corrections      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServiceRecordOrder, where *ent.ServiceRecordWhereInput) int
+		Corrects         func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		FirstVerifiedAt  func(childComplexity int) int
+		FirstVerifiedBy  func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Late             func(childComplexity int) int
+		Minutes          func(childComplexity int) int
+		Person           func(childComplexity int) int
+		RecordedBy       func(childComplexity int) int
+		ReviewNote       func(childComplexity int) int
+		ReviewedAt       func(childComplexity int) int
+		ReviewedBy       func(childComplexity int) int
+		ServedOn         func(childComplexity int) int
+		Status           func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
 	}
 
 	ServiceRecordConnection struct {
@@ -804,6 +851,140 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
+
+	case "Certificate.content":
+		if e.ComplexityRoot.Certificate.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.Content(childComplexity), true
+	case "Certificate.createdAt":
+		if e.ComplexityRoot.Certificate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.CreatedAt(childComplexity), true
+	case "Certificate.id":
+		if e.ComplexityRoot.Certificate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.ID(childComplexity), true
+	case "Certificate.issuedBy":
+		if e.ComplexityRoot.Certificate.IssuedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.IssuedBy(childComplexity), true
+	case "Certificate.issuer":
+		if e.ComplexityRoot.Certificate.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.Issuer(childComplexity), true
+	case "Certificate.minutes":
+		if e.ComplexityRoot.Certificate.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.Minutes(childComplexity), true
+	case "Certificate.number":
+		if e.ComplexityRoot.Certificate.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.Number(childComplexity), true
+	case "Certificate.periodEnd":
+		if e.ComplexityRoot.Certificate.PeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.PeriodEnd(childComplexity), true
+	case "Certificate.periodStart":
+		if e.ComplexityRoot.Certificate.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.PeriodStart(childComplexity), true
+	case "Certificate.person":
+		if e.ComplexityRoot.Certificate.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.Person(childComplexity), true
+	case "Certificate.recordCount":
+		if e.ComplexityRoot.Certificate.RecordCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.RecordCount(childComplexity), true
+	case "Certificate.records":
+		if e.ComplexityRoot.Certificate.Records == nil {
+			break
+		}
+
+		args, err := ec.field_Certificate_records_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Certificate.Records(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ServiceRecordOrder), args["where"].(*ent.ServiceRecordWhereInput)), true
+	case "Certificate.revocationReason":
+		if e.ComplexityRoot.Certificate.RevocationReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.RevocationReason(childComplexity), true
+	case "Certificate.revokedAt":
+		if e.ComplexityRoot.Certificate.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.RevokedAt(childComplexity), true
+	case "Certificate.updatedAt":
+		if e.ComplexityRoot.Certificate.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.UpdatedAt(childComplexity), true
+	case "Certificate.verificationCode":
+		if e.ComplexityRoot.Certificate.VerificationCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.VerificationCode(childComplexity), true
+
+	case "CertificateConnection.edges":
+		if e.ComplexityRoot.CertificateConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateConnection.Edges(childComplexity), true
+	case "CertificateConnection.pageInfo":
+		if e.ComplexityRoot.CertificateConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateConnection.PageInfo(childComplexity), true
+	case "CertificateConnection.totalCount":
+		if e.ComplexityRoot.CertificateConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateConnection.TotalCount(childComplexity), true
+
+	case "CertificateEdge.cursor":
+		if e.ComplexityRoot.CertificateEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateEdge.Cursor(childComplexity), true
+	case "CertificateEdge.node":
+		if e.ComplexityRoot.CertificateEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateEdge.Node(childComplexity), true
 
 	case "Indicator.ascending":
 		if e.ComplexityRoot.Indicator.Ascending == nil {
@@ -1202,6 +1383,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.UpdateProject(childComplexity, args["id"].(int), args["input"].(projects.UpdateProjectInput)), true
 
+	case "Need.closedAt":
+		if e.ComplexityRoot.Need.ClosedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.ClosedAt(childComplexity), true
 	case "Need.createdAt":
 		if e.ComplexityRoot.Need.CreatedAt == nil {
 			break
@@ -1554,6 +1741,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.CreatedAt(childComplexity), true
+	case "Outcome.dimensions":
+		if e.ComplexityRoot.Outcome.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Dimensions(childComplexity), true
 	case "Outcome.evidence":
 		if e.ComplexityRoot.Outcome.Evidence == nil {
 			break
@@ -1627,6 +1820,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OutcomeConnection.TotalCount(childComplexity), true
+
+	case "OutcomeDimension.name":
+		if e.ComplexityRoot.OutcomeDimension.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeDimension.Name(childComplexity), true
+	case "OutcomeDimension.value":
+		if e.ComplexityRoot.OutcomeDimension.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeDimension.Value(childComplexity), true
 
 	case "OutcomeEdge.cursor":
 		if e.ComplexityRoot.OutcomeEdge.Cursor == nil {
@@ -1714,6 +1920,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Partnership.Partner(childComplexity), true
+	case "Partnership.programmes":
+		if e.ComplexityRoot.Partnership.Programmes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Partnership.Programmes(childComplexity), true
 	case "Partnership.startedOn":
 		if e.ComplexityRoot.Partnership.StartedOn == nil {
 			break
@@ -1858,6 +2070,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.BirthDate(childComplexity), true
+	case "Person.certificates":
+		if e.ComplexityRoot.Person.Certificates == nil {
+			break
+		}
+
+		args, err := ec.field_Person_certificates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Certificates(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CertificateOrder), args["where"].(*ent.CertificateWhereInput)), true
 	case "Person.createdAt":
 		if e.ComplexityRoot.Person.CreatedAt == nil {
 			break
@@ -1928,6 +2151,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.ServiceRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ServiceRecordOrder), args["where"].(*ent.ServiceRecordWhereInput)), true
+	case "Person.shareWithUniversity":
+		if e.ComplexityRoot.Person.ShareWithUniversity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.ShareWithUniversity(childComplexity), true
 	case "Person.skills":
 		if e.ComplexityRoot.Person.Skills == nil {
 			break
@@ -2157,6 +2386,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.UpdatedAt(childComplexity), true
+	case "Project.weight":
+		if e.ComplexityRoot.Project.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.Weight(childComplexity), true
 
 	case "ProjectConnection.edges":
 		if e.ComplexityRoot.ProjectConnection.Edges == nil {
@@ -2564,18 +2799,59 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ServiceRecord.Content(childComplexity), true
+	case "ServiceRecord.correctionReason":
+		if e.ComplexityRoot.ServiceRecord.CorrectionReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRecord.CorrectionReason(childComplexity), true
+	case "ServiceRecord.corrections":
+		if e.ComplexityRoot.ServiceRecord.Corrections == nil {
+			break
+		}
+
+		args, err := ec.field_ServiceRecord_corrections_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServiceRecord.Corrections(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ServiceRecordOrder), args["where"].(*ent.ServiceRecordWhereInput)), true
+	case "ServiceRecord.corrects":
+		if e.ComplexityRoot.ServiceRecord.Corrects == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRecord.Corrects(childComplexity), true
 	case "ServiceRecord.createdAt":
 		if e.ComplexityRoot.ServiceRecord.CreatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ServiceRecord.CreatedAt(childComplexity), true
+	case "ServiceRecord.firstVerifiedAt":
+		if e.ComplexityRoot.ServiceRecord.FirstVerifiedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRecord.FirstVerifiedAt(childComplexity), true
+	case "ServiceRecord.firstVerifiedBy":
+		if e.ComplexityRoot.ServiceRecord.FirstVerifiedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRecord.FirstVerifiedBy(childComplexity), true
 	case "ServiceRecord.id":
 		if e.ComplexityRoot.ServiceRecord.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ServiceRecord.ID(childComplexity), true
+	case "ServiceRecord.late":
+		if e.ComplexityRoot.ServiceRecord.Late == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceRecord.Late(childComplexity), true
 	case "ServiceRecord.minutes":
 		if e.ComplexityRoot.ServiceRecord.Minutes == nil {
 			break
@@ -2850,6 +3126,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ApiKeyWhereInput", ec.unmarshalInputApiKeyWhereInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
+			graphql.NewInputUnmarshaler("CertificateOrder", ec.unmarshalInputCertificateOrder),
+			graphql.NewInputUnmarshaler("CertificateWhereInput", ec.unmarshalInputCertificateWhereInput),
 			graphql.NewInputUnmarshaler("CreateActivityInput", ec.unmarshalInputCreateActivityInput),
 			graphql.NewInputUnmarshaler("CreateNeedInput", ec.unmarshalInputCreateNeedInput),
 			graphql.NewInputUnmarshaler("CreateOrganizationInput", ec.unmarshalInputCreateOrganizationInput),
@@ -2866,6 +3144,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("NeedWhereInput", ec.unmarshalInputNeedWhereInput),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("OrganizationWhereInput", ec.unmarshalInputOrganizationWhereInput),
+			graphql.NewInputUnmarshaler("OutcomeDimensionInput", ec.unmarshalInputOutcomeDimensionInput),
 			graphql.NewInputUnmarshaler("OutcomeOrder", ec.unmarshalInputOutcomeOrder),
 			graphql.NewInputUnmarshaler("OutcomeWhereInput", ec.unmarshalInputOutcomeWhereInput),
 			graphql.NewInputUnmarshaler("PartnershipOrder", ec.unmarshalInputPartnershipOrder),
@@ -3692,6 +3971,360 @@ input AuditEventWhereInput {
   countLTE: Int
 }
 """
+A certificate of verified volunteer hours (志愿服务记录证明). 时长证明。
+"""
+type Certificate implements Node @access(level: KEY) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  Certificate number, e.g. ZYZM-330411-2026-000123. 证明编号。
+  """
+  number: String!
+  """
+  Code anyone can check at /verify/{code}. 核验码。
+  """
+  verificationCode: String!
+  """
+  First day of the hours certified. 统计期起。
+  """
+  periodStart: Date!
+  """
+  Last day of the hours certified. 统计期止。
+  """
+  periodEnd: Date!
+  """
+  Verified service time certified, in minutes. 核实时长（分钟）。
+  """
+  minutes: Int!
+  """
+  Verified records counted. 记录条数。
+  """
+  recordCount: Int!
+  """
+  Summary of the service: activities, organisers. 服务内容摘要。
+  """
+  content: String!
+  """
+  Issuing unit (the recording organisation, 谁记录谁证明). 出具单位。
+  """
+  issuer: String!
+  """
+  Key or process that issued it. 经办。
+  """
+  issuedBy: String!
+  """
+  When it was revoked; a revoked certificate no longer verifies. 吊销时间。
+  """
+  revokedAt: Time
+  """
+  Why it was revoked. 吊销原因。
+  """
+  revocationReason: String
+  """
+  The volunteer. 志愿者。
+  """
+  person: Person!
+  """
+  The verified records certified. 所证明的记录。
+  """
+  records(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ServiceRecords returned from the connection.
+    """
+    orderBy: ServiceRecordOrder
+
+    """
+    Filtering options for ServiceRecords returned from the connection.
+    """
+    where: ServiceRecordWhereInput
+  ): ServiceRecordConnection!
+}
+"""
+A connection to a list of items.
+"""
+type CertificateConnection {
+  """
+  A list of edges.
+  """
+  edges: [CertificateEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CertificateEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Certificate
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Certificate connections
+"""
+input CertificateOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Certificates.
+  """
+  field: CertificateOrderField!
+}
+"""
+Properties by which Certificate connections can be ordered.
+"""
+enum CertificateOrderField {
+  CREATED_AT
+  UPDATED_AT
+  NUMBER
+}
+"""
+CertificateWhereInput is used for filtering Certificate objects.
+Input was generated by ent.
+"""
+input CertificateWhereInput {
+  not: CertificateWhereInput
+  and: [CertificateWhereInput!]
+  or: [CertificateWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  number field predicates
+  """
+  number: String
+  numberNEQ: String
+  numberIn: [String!]
+  numberNotIn: [String!]
+  numberGT: String
+  numberGTE: String
+  numberLT: String
+  numberLTE: String
+  numberContains: String
+  numberHasPrefix: String
+  numberHasSuffix: String
+  numberEqualFold: String
+  numberContainsFold: String
+  """
+  verification_code field predicates
+  """
+  verificationCode: String
+  verificationCodeNEQ: String
+  verificationCodeIn: [String!]
+  verificationCodeNotIn: [String!]
+  verificationCodeGT: String
+  verificationCodeGTE: String
+  verificationCodeLT: String
+  verificationCodeLTE: String
+  verificationCodeContains: String
+  verificationCodeHasPrefix: String
+  verificationCodeHasSuffix: String
+  verificationCodeEqualFold: String
+  verificationCodeContainsFold: String
+  """
+  period_start field predicates
+  """
+  periodStart: Date
+  periodStartNEQ: Date
+  periodStartIn: [Date!]
+  periodStartNotIn: [Date!]
+  periodStartGT: Date
+  periodStartGTE: Date
+  periodStartLT: Date
+  periodStartLTE: Date
+  """
+  period_end field predicates
+  """
+  periodEnd: Date
+  periodEndNEQ: Date
+  periodEndIn: [Date!]
+  periodEndNotIn: [Date!]
+  periodEndGT: Date
+  periodEndGTE: Date
+  periodEndLT: Date
+  periodEndLTE: Date
+  """
+  minutes field predicates
+  """
+  minutes: Int
+  minutesNEQ: Int
+  minutesIn: [Int!]
+  minutesNotIn: [Int!]
+  minutesGT: Int
+  minutesGTE: Int
+  minutesLT: Int
+  minutesLTE: Int
+  """
+  record_count field predicates
+  """
+  recordCount: Int
+  recordCountNEQ: Int
+  recordCountIn: [Int!]
+  recordCountNotIn: [Int!]
+  recordCountGT: Int
+  recordCountGTE: Int
+  recordCountLT: Int
+  recordCountLTE: Int
+  """
+  content field predicates
+  """
+  content: String
+  contentNEQ: String
+  contentIn: [String!]
+  contentNotIn: [String!]
+  contentGT: String
+  contentGTE: String
+  contentLT: String
+  contentLTE: String
+  contentContains: String
+  contentHasPrefix: String
+  contentHasSuffix: String
+  contentEqualFold: String
+  contentContainsFold: String
+  """
+  issuer field predicates
+  """
+  issuer: String
+  issuerNEQ: String
+  issuerIn: [String!]
+  issuerNotIn: [String!]
+  issuerGT: String
+  issuerGTE: String
+  issuerLT: String
+  issuerLTE: String
+  issuerContains: String
+  issuerHasPrefix: String
+  issuerHasSuffix: String
+  issuerEqualFold: String
+  issuerContainsFold: String
+  """
+  issued_by field predicates
+  """
+  issuedBy: String
+  issuedByNEQ: String
+  issuedByIn: [String!]
+  issuedByNotIn: [String!]
+  issuedByGT: String
+  issuedByGTE: String
+  issuedByLT: String
+  issuedByLTE: String
+  issuedByContains: String
+  issuedByHasPrefix: String
+  issuedByHasSuffix: String
+  issuedByEqualFold: String
+  issuedByContainsFold: String
+  """
+  revoked_at field predicates
+  """
+  revokedAt: Time
+  revokedAtNEQ: Time
+  revokedAtIn: [Time!]
+  revokedAtNotIn: [Time!]
+  revokedAtGT: Time
+  revokedAtGTE: Time
+  revokedAtLT: Time
+  revokedAtLTE: Time
+  revokedAtIsNil: Boolean
+  revokedAtNotNil: Boolean
+  """
+  revocation_reason field predicates
+  """
+  revocationReason: String
+  revocationReasonNEQ: String
+  revocationReasonIn: [String!]
+  revocationReasonNotIn: [String!]
+  revocationReasonGT: String
+  revocationReasonGTE: String
+  revocationReasonLT: String
+  revocationReasonLTE: String
+  revocationReasonContains: String
+  revocationReasonHasPrefix: String
+  revocationReasonHasSuffix: String
+  revocationReasonIsNil: Boolean
+  revocationReasonNotNil: Boolean
+  revocationReasonEqualFold: String
+  revocationReasonContainsFold: String
+  """
+  person edge predicates
+  """
+  hasPerson: Boolean
+  hasPersonWith: [PersonWhereInput!]
+  """
+  records edge predicates
+  """
+  hasRecords: Boolean
+  hasRecordsWith: [ServiceRecordWhereInput!]
+}
+"""
 Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
@@ -4195,6 +4828,10 @@ type Need implements Node @access(level: PUBLIC) {
   """
   resolvedAt: Time
   """
+  When it was closed. 关闭时间。
+  """
+  closedAt: Time
+  """
   How it was resolved: ADMIN or the matched organisation's EDITOR only. 解决情况。
   """
   resolutionNote: String @access(level: CASE)
@@ -4401,6 +5038,19 @@ input NeedWhereInput {
   resolvedAtLTE: Time
   resolvedAtIsNil: Boolean
   resolvedAtNotNil: Boolean
+  """
+  closed_at field predicates
+  """
+  closedAt: Time
+  closedAtNEQ: Time
+  closedAtIn: [Time!]
+  closedAtNotIn: [Time!]
+  closedAtGT: Time
+  closedAtGTE: Time
+  closedAtLT: Time
+  closedAtLTE: Time
+  closedAtIsNil: Boolean
+  closedAtNotNil: Boolean
   """
   resolution_note field predicates
   """
@@ -5062,6 +5712,10 @@ type Outcome implements Node @access(level: PUBLIC) {
   """
   actual: Float
   """
+  What the values are disaggregated by, e.g. town = 新塍镇 (IATI dimensions). 分组维度。
+  """
+  dimensions: [OutcomeDimension!]
+  """
   Source or evidence of the actual value. 佐证材料。
   """
   evidence: String
@@ -5352,6 +6006,10 @@ type Partnership implements Node @access(level: PUBLIC) {
   For practice bases: students the host can take at once. 容量。
   """
   capacity: Int
+  """
+  For practice bases: the study programmes served, e.g. 社会工作. 服务专业。
+  """
+  programmes: [String!]
   """
   What the partnership covers. 说明。
   """
@@ -5795,6 +6453,10 @@ type Person implements Node @access(level: KEY) {
   """
   socialWorkCertificate: String @access(level: PERSONAL)
   """
+  The student consented to their university receiving their records under a pseudonym; without it they count only in protected aggregates. 同意向高校提供记录。
+  """
+  shareWithUniversity: Boolean!
+  """
   University the person studies at, if a student. 就读高校。
   """
   university: Organization
@@ -5866,6 +6528,40 @@ type Person implements Node @access(level: KEY) {
     """
     where: ServiceRecordWhereInput
   ): ServiceRecordConnection!
+  """
+  Hour certificates issued to the person. 时长证明。
+  """
+  certificates(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Certificates returned from the connection.
+    """
+    orderBy: CertificateOrder
+
+    """
+    Filtering options for Certificates returned from the connection.
+    """
+    where: CertificateWhereInput
+  ): CertificateConnection!
 }
 """
 A connection to a list of items.
@@ -6104,6 +6800,11 @@ input PersonWhereInput {
   socialWorkCertificateEqualFold: String
   socialWorkCertificateContainsFold: String
   """
+  share_with_university field predicates
+  """
+  shareWithUniversity: Boolean
+  shareWithUniversityNEQ: Boolean
+  """
   university edge predicates
   """
   hasUniversity: Boolean
@@ -6118,6 +6819,11 @@ input PersonWhereInput {
   """
   hasServiceRecords: Boolean
   hasServiceRecordsWith: [ServiceRecordWhereInput!]
+  """
+  certificates edge predicates
+  """
+  hasCertificates: Boolean
+  hasCertificatesWith: [CertificateWhereInput!]
 }
 """
 A volunteer or social-work service project. 服务项目。
@@ -6160,6 +6866,10 @@ type Project implements Node @access(level: PUBLIC) {
   Funding in yuan. 资金（元）。
   """
   fundingAmount: Float
+  """
+  Weight of this project in its parent's progress. 在上级项目进度中的权重。
+  """
+  weight: Float!
   """
   Awards and recognitions. 获奖荣誉。
   """
@@ -6774,6 +7484,17 @@ input ProjectWhereInput {
   fundingAmountLTE: Float
   fundingAmountIsNil: Boolean
   fundingAmountNotNil: Boolean
+  """
+  weight field predicates
+  """
+  weight: Float
+  weightNEQ: Float
+  weightIn: [Float!]
+  weightNotIn: [Float!]
+  weightGT: Float
+  weightGTE: Float
+  weightLT: Float
+  weightLTE: Float
   """
   organizations edge predicates
   """
@@ -7570,9 +8291,25 @@ type ServiceRecord implements Node @access(level: KEY) {
   """
   recordedBy: String!
   """
-  PENDING 待审核, VERIFIED 已核实, REJECTED 已驳回. 状态。
+  PENDING 待审核, VERIFIED 已核实, REJECTED 已驳回, SUPERSEDED 已被更正（见 corrections）. 状态。
   """
   status: ServiceRecordStatus!
+  """
+  Entered more than 10 working days after the activity (Art. 11): needs two different reviewers to verify. 逾期补录。
+  """
+  late: Boolean!
+  """
+  For a LATE record: the first of its two verifiers. 首位核实人。
+  """
+  firstVerifiedBy: String
+  """
+  For a LATE record: when the first verifier verified it. 首次核实时间。
+  """
+  firstVerifiedAt: Time
+  """
+  For a correction: why the original is wrong (reported by the volunteer, Art. 13). 更正理由。
+  """
+  correctionReason: String
   """
   Who verified or rejected it. 审核人。
   """
@@ -7593,6 +8330,44 @@ type ServiceRecord implements Node @access(level: KEY) {
   The activity served at. 活动。
   """
   activity: Activity!
+  """
+  For a correction: the record it corrects. 被更正的原记录。
+  """
+  corrects: ServiceRecord
+  """
+  Corrections requested for this record, oldest first; the original stays as it was. 更正记录。
+  """
+  corrections(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ServiceRecords returned from the connection.
+    """
+    orderBy: ServiceRecordOrder
+
+    """
+    Filtering options for ServiceRecords returned from the connection.
+    """
+    where: ServiceRecordWhereInput
+  ): ServiceRecordConnection!
 }
 """
 A connection to a list of items.
@@ -7654,6 +8429,7 @@ enum ServiceRecordStatus @goModel(model: "github.com/tongxing/tongxing/ent/servi
   PENDING
   VERIFIED
   REJECTED
+  SUPERSEDED
 }
 """
 ServiceRecordWhereInput is used for filtering ServiceRecord objects.
@@ -7760,6 +8536,60 @@ input ServiceRecordWhereInput {
   statusIn: [ServiceRecordStatus!]
   statusNotIn: [ServiceRecordStatus!]
   """
+  late field predicates
+  """
+  late: Boolean
+  lateNEQ: Boolean
+  """
+  first_verified_by field predicates
+  """
+  firstVerifiedBy: String
+  firstVerifiedByNEQ: String
+  firstVerifiedByIn: [String!]
+  firstVerifiedByNotIn: [String!]
+  firstVerifiedByGT: String
+  firstVerifiedByGTE: String
+  firstVerifiedByLT: String
+  firstVerifiedByLTE: String
+  firstVerifiedByContains: String
+  firstVerifiedByHasPrefix: String
+  firstVerifiedByHasSuffix: String
+  firstVerifiedByIsNil: Boolean
+  firstVerifiedByNotNil: Boolean
+  firstVerifiedByEqualFold: String
+  firstVerifiedByContainsFold: String
+  """
+  first_verified_at field predicates
+  """
+  firstVerifiedAt: Time
+  firstVerifiedAtNEQ: Time
+  firstVerifiedAtIn: [Time!]
+  firstVerifiedAtNotIn: [Time!]
+  firstVerifiedAtGT: Time
+  firstVerifiedAtGTE: Time
+  firstVerifiedAtLT: Time
+  firstVerifiedAtLTE: Time
+  firstVerifiedAtIsNil: Boolean
+  firstVerifiedAtNotNil: Boolean
+  """
+  correction_reason field predicates
+  """
+  correctionReason: String
+  correctionReasonNEQ: String
+  correctionReasonIn: [String!]
+  correctionReasonNotIn: [String!]
+  correctionReasonGT: String
+  correctionReasonGTE: String
+  correctionReasonLT: String
+  correctionReasonLTE: String
+  correctionReasonContains: String
+  correctionReasonHasPrefix: String
+  correctionReasonHasSuffix: String
+  correctionReasonIsNil: Boolean
+  correctionReasonNotNil: Boolean
+  correctionReasonEqualFold: String
+  correctionReasonContainsFold: String
+  """
   reviewed_by field predicates
   """
   reviewedBy: String
@@ -7818,6 +8648,16 @@ input ServiceRecordWhereInput {
   """
   hasActivity: Boolean
   hasActivityWith: [ActivityWhereInput!]
+  """
+  corrects edge predicates
+  """
+  hasCorrects: Boolean
+  hasCorrectsWith: [ServiceRecordWhereInput!]
+  """
+  corrections edge predicates
+  """
+  hasCorrections: Boolean
+  hasCorrectionsWith: [ServiceRecordWhereInput!]
 }
 """
 A controlled vocabulary, e.g. service domains or organisation categories. 分类体系。
@@ -8734,6 +9574,22 @@ extend type Mutation {
   """
   updateOutcome(id: ID!, input: UpdateOutcomeInput!): Outcome!
 }
+
+"""
+One name/value pair an outcome is disaggregated by (IATI dimension), e.g. town = 新塍镇. 分组维度。
+"""
+type OutcomeDimension @access(level: PUBLIC) {
+  name: String!
+  value: String!
+}
+
+"""
+A dimension of an outcome. 分组维度。
+"""
+input OutcomeDimensionInput {
+  name: String!
+  value: String!
+}
 `, BuiltIn: false},
 	{Name: "../query.graphqls", Input: `extend type Query {
   """
@@ -8859,6 +9715,66 @@ func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Certificate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Certificate_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Certificate_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Certificate_updatedAt(ctx, field)
+	case "number":
+		return ec.fieldContext_Certificate_number(ctx, field)
+	case "verificationCode":
+		return ec.fieldContext_Certificate_verificationCode(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_Certificate_periodStart(ctx, field)
+	case "periodEnd":
+		return ec.fieldContext_Certificate_periodEnd(ctx, field)
+	case "minutes":
+		return ec.fieldContext_Certificate_minutes(ctx, field)
+	case "recordCount":
+		return ec.fieldContext_Certificate_recordCount(ctx, field)
+	case "content":
+		return ec.fieldContext_Certificate_content(ctx, field)
+	case "issuer":
+		return ec.fieldContext_Certificate_issuer(ctx, field)
+	case "issuedBy":
+		return ec.fieldContext_Certificate_issuedBy(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_Certificate_revokedAt(ctx, field)
+	case "revocationReason":
+		return ec.fieldContext_Certificate_revocationReason(ctx, field)
+	case "person":
+		return ec.fieldContext_Certificate_person(ctx, field)
+	case "records":
+		return ec.fieldContext_Certificate_records(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Certificate", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificateConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CertificateConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CertificateConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CertificateConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificateConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificateEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CertificateEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CertificateEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificateEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Indicator(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8987,6 +9903,8 @@ func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.
 		return ec.fieldContext_Need_openedAt(ctx, field)
 	case "resolvedAt":
 		return ec.fieldContext_Need_resolvedAt(ctx, field)
+	case "closedAt":
+		return ec.fieldContext_Need_closedAt(ctx, field)
 	case "resolutionNote":
 		return ec.fieldContext_Need_resolutionNote(ctx, field)
 	case "domain":
@@ -9115,6 +10033,8 @@ func (ec *executionContext) childFields_Outcome(ctx context.Context, field graph
 		return ec.fieldContext_Outcome_target(ctx, field)
 	case "actual":
 		return ec.fieldContext_Outcome_actual(ctx, field)
+	case "dimensions":
+		return ec.fieldContext_Outcome_dimensions(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Outcome_evidence(ctx, field)
 	case "verifiedBy":
@@ -9139,6 +10059,16 @@ func (ec *executionContext) childFields_OutcomeConnection(ctx context.Context, f
 		return ec.fieldContext_OutcomeConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OutcomeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OutcomeDimension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_OutcomeDimension_name(ctx, field)
+	case "value":
+		return ec.fieldContext_OutcomeDimension_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutcomeDimension", field.Name)
 }
 
 func (ec *executionContext) childFields_OutcomeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9181,6 +10111,8 @@ func (ec *executionContext) childFields_Partnership(ctx context.Context, field g
 		return ec.fieldContext_Partnership_endedOn(ctx, field)
 	case "capacity":
 		return ec.fieldContext_Partnership_capacity(ctx, field)
+	case "programmes":
+		return ec.fieldContext_Partnership_programmes(ctx, field)
 	case "description":
 		return ec.fieldContext_Partnership_description(ctx, field)
 	case "organization":
@@ -9287,12 +10219,16 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_socialWorkLevel(ctx, field)
 	case "socialWorkCertificate":
 		return ec.fieldContext_Person_socialWorkCertificate(ctx, field)
+	case "shareWithUniversity":
+		return ec.fieldContext_Person_shareWithUniversity(ctx, field)
 	case "university":
 		return ec.fieldContext_Person_university(ctx, field)
 	case "memberships":
 		return ec.fieldContext_Person_memberships(ctx, field)
 	case "serviceRecords":
 		return ec.fieldContext_Person_serviceRecords(ctx, field)
+	case "certificates":
+		return ec.fieldContext_Person_certificates(ctx, field)
 	case "idNumber":
 		return ec.fieldContext_Person_idNumber(ctx, field)
 	case "pseudonym":
@@ -9345,6 +10281,8 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_fundingSource(ctx, field)
 	case "fundingAmount":
 		return ec.fieldContext_Project_fundingAmount(ctx, field)
+	case "weight":
+		return ec.fieldContext_Project_weight(ctx, field)
 	case "awards":
 		return ec.fieldContext_Project_awards(ctx, field)
 	case "organizations":
@@ -9505,6 +10443,14 @@ func (ec *executionContext) childFields_ServiceRecord(ctx context.Context, field
 		return ec.fieldContext_ServiceRecord_recordedBy(ctx, field)
 	case "status":
 		return ec.fieldContext_ServiceRecord_status(ctx, field)
+	case "late":
+		return ec.fieldContext_ServiceRecord_late(ctx, field)
+	case "firstVerifiedBy":
+		return ec.fieldContext_ServiceRecord_firstVerifiedBy(ctx, field)
+	case "firstVerifiedAt":
+		return ec.fieldContext_ServiceRecord_firstVerifiedAt(ctx, field)
+	case "correctionReason":
+		return ec.fieldContext_ServiceRecord_correctionReason(ctx, field)
 	case "reviewedBy":
 		return ec.fieldContext_ServiceRecord_reviewedBy(ctx, field)
 	case "reviewedAt":
@@ -9515,6 +10461,10 @@ func (ec *executionContext) childFields_ServiceRecord(ctx context.Context, field
 		return ec.fieldContext_ServiceRecord_person(ctx, field)
 	case "activity":
 		return ec.fieldContext_ServiceRecord_activity(ctx, field)
+	case "corrects":
+		return ec.fieldContext_ServiceRecord_corrects(ctx, field)
+	case "corrections":
+		return ec.fieldContext_ServiceRecord_corrections(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ServiceRecord", field.Name)
 }

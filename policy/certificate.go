@@ -1,0 +1,56 @@
+package policy
+
+import (
+	"context"
+
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/membership"
+	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/privacy"
+)
+
+// Certificate: issued and revoked by ADMIN, or by an EDITOR or REVIEWER
+// of an organisation the person belongs to (谁记录谁证明); read likewise.
+// Anyone verifies a certificate through its code, which shows no more than
+// the verification page does.
+func Certificate() ent.Policy {
+	personInScope := func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+		cm := m.(*ent.CertificateMutation)
+		var personIDs []int
+		if cm.Op().Is(ent.OpCreate) {
+			p, _ := cm.PersonID()
+			personIDs = []int{p}
+		} else {
+			ids, err := cm.IDs(allowAll(ctx))
+			if err != nil || len(ids) == 0 {
+				return false, err
+			}
+			if personIDs, err = cm.Client().Certificate.Query().Where(certificate.IDIn(ids...)).
+				Select(certificate.FieldPersonID).Ints(allowAll(ctx)); err != nil {
+				return false, err
+			}
+		}
+		n, err := cm.Client().Person.Query().Where(person.IDIn(uniq(personIDs)...),
+			person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...))).Count(allowAll(ctx))
+		return n == len(uniq(personIDs)), err
+	}
+	return privacy.Policy{
+		Mutation: writes(
+			privacy.OnMutationOperation(privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
+				return forbidden("certificates are revoked, never deleted")
+			}), ent.OpDelete|ent.OpDeleteOne),
+			editor(personInScope),
+			role(auth.RoleReviewer, personInScope),
+		),
+		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
+			cq := q.(*ent.CertificateQuery)
+			if v.Role == auth.RolePartner {
+				cq.Where(certificate.IDLT(0)) // partners get no certificates
+				return
+			}
+			cq.Where(certificate.HasPersonWith(person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...))))
+		})},
+	}
+}
