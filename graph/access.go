@@ -63,7 +63,9 @@ func NewAccessTable(schema *ast.Schema) AccessTable {
 		}
 		typeLevel, declared := accessLevel(def.Directives)
 		if !declared && structural(name) {
-			continue
+			// Structural types are public, but a field may still ask for
+			// more (e.g. a query only keys may run).
+			typeLevel = levelPublic
 		}
 		fields := map[string]string{}
 		for _, f := range def.Fields {

@@ -88,17 +88,29 @@ func (r *queryResolver) Taxonomies(ctx context.Context, after *entgql.Cursor[int
 	return r.client.Taxonomy.Query().Paginate(ctx, after, first, before, last, ent.WithTaxonomyOrder(orderBy), ent.WithTaxonomyFilter(where.Filter))
 }
 
+// Certificate returns generated.CertificateResolver implementation.
+func (r *Resolver) Certificate() generated.CertificateResolver { return &certificateResolver{r} }
+
+// Need returns generated.NeedResolver implementation.
+func (r *Resolver) Need() generated.NeedResolver { return &needResolver{r} }
+
 // Organization returns generated.OrganizationResolver implementation.
 func (r *Resolver) Organization() generated.OrganizationResolver { return &organizationResolver{r} }
 
 // Person returns generated.PersonResolver implementation.
 func (r *Resolver) Person() generated.PersonResolver { return &personResolver{r} }
 
+// Project returns generated.ProjectResolver implementation.
+func (r *Resolver) Project() generated.ProjectResolver { return &projectResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 type (
+	certificateResolver  struct{ *Resolver }
+	needResolver         struct{ *Resolver }
 	organizationResolver struct{ *Resolver }
 	personResolver       struct{ *Resolver }
+	projectResolver      struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
 )

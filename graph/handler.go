@@ -14,6 +14,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/hours"
+	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/server/requestid"
 )
@@ -28,6 +30,10 @@ type Options struct {
 	Limits Limits
 	// Keys decrypt ID numbers and derive partner pseudonyms.
 	Keys *pii.Keys
+	// SLA is how long needs of each urgency may stay open (default needs.DefaultSLA).
+	SLA needs.SLA
+	// Stars are the star tiers by cumulative hours (default hours.DefaultStarTiers).
+	Stars hours.StarScale
 }
 
 // NewHandler assembles the GraphQL HTTP handler: transports, caches, limits,
@@ -37,7 +43,7 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	es := NewSchema(client, opts.Keys)
+	es := newSchema(&Resolver{client: client, keys: opts.Keys, sla: opts.SLA, stars: opts.Stars})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getTransport{})

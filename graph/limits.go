@@ -138,8 +138,9 @@ func (c pagingCache) Add(ctx context.Context, key string, doc *ast.QueryDocument
 	c.Cache.Add(ctx, key, doc)
 }
 
-// queryLimits enforces Limits and the page-size bounds on every operation,
-// with variables resolved, before any resolver runs.
+// queryLimits enforces Limits, the page-size bounds and the refusal of NUL
+// characters on every operation, with variables resolved, before any
+// resolver runs.
 type queryLimits struct {
 	limits Limits
 }
@@ -195,7 +196,9 @@ func (queryLimits) InterceptOperation(ctx context.Context, next graphql.Operatio
 }
 
 // check measures op of doc with vars and returns the first limit it
-// breaks, or nil. It may set a null page-size variable in vars to
+// breaks, or nil: too many operations; then bad input (a page size outside
+// 0..MaxPageSize, a string with NUL) as BAD_USER_INPUT; then depth,
+// aliases and complexity. It may set a null page-size variable in vars to
 // DefaultPageSize (see walker.pageSize).
 func (l Limits) check(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) *gqlerror.Error {
 	l = l.WithDefaults()
@@ -274,10 +277,11 @@ func satMul(a, b int) int {
 // measure reused wherever it is spread, so the work is linear in the size
 // of the document even when fragments spread each other many times over;
 // a fragment cycle (which validation rejects anyway) counts as empty.
+// inputErr is the first bad argument met on the way.
 type walker struct {
 	vars      map[string]any
 	fragments map[*ast.FragmentDefinition]*measure // nil while being measured
-	inputErr   *gqlerror.Error
+	inputErr  *gqlerror.Error
 }
 
 func newWalker(vars map[string]any) *walker {

@@ -338,3 +338,28 @@ fragment TypeRef on __Type {
   kind name
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
 }`
+
+func TestNULRefused(t *testing.T) {
+	const filter = `query($s: String, $w: OrganizationWhereInput) { a: organizations(where: {nameContains: $s}) { totalCount } b: organizations(where: $w) { totalCount } }`
+	for _, tt := range []struct {
+		name  string
+		query string
+		vars  map[string]any
+		field string
+	}{
+		{"variable", filter, map[string]any{"s": "a\x00"}, "$s"},
+		{"nested variable", filter, map[string]any{"w": map[string]any{"or": []any{map[string]any{"nameContains": "\x00"}}}}, "$w"},
+		{"literal", `{ organizations(where: {nameContains: "x\u0000"}) { totalCount } }`, nil, "organizations.where"},
+		{"literal in a list in a fragment", `{ ...F } fragment F on Query { o: organizations(where: {or: [{nameContains: "ok"}, {nameContains: "\u0000"}]}) { totalCount } }`, nil, "o.where"},
+	} {
+		doc := load(t, tt.query)
+		err := Limits{}.check(doc, doc.Operations[0], tt.vars)
+		if err == nil || err.Extensions["code"] != string(apierror.BadUserInput) || err.Extensions["field"] != tt.field || !strings.Contains(err.Message, "NUL") {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+	doc := load(t, filter)
+	if err := (Limits{}).check(doc, doc.Operations[0], map[string]any{"s": "孝慈 ' OR 1=1 --"}); err != nil {
+		t.Errorf("ordinary string refused: %v", err)
+	}
+}

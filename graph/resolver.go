@@ -12,6 +12,8 @@ import (
 
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/graph/generated"
+	"github.com/tongxing/tongxing/hours"
+	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/pii"
 )
 
@@ -23,14 +25,27 @@ type Resolver struct {
 	client *ent.Client
 	keys   *pii.Keys
 	now    func() time.Time
+	sla    needs.SLA
+	stars  hours.StarScale
 }
 
-// NewSchema builds the executable schema over client; keys decrypt and
-// pseudonymise personal data.
+// NewSchema builds the executable schema over client with the default
+// SLA and star tiers; keys decrypt and pseudonymise personal data.
 func NewSchema(client *ent.Client, keys *pii.Keys) graphql.ExecutableSchema {
-	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, keys: keys, now: time.Now},
-	})
+	return newSchema(&Resolver{client: client, keys: keys})
+}
+
+func newSchema(r *Resolver) graphql.ExecutableSchema {
+	if r.now == nil {
+		r.now = time.Now
+	}
+	if r.sla == nil {
+		r.sla = needs.DefaultSLA
+	}
+	if r.stars.Default == nil {
+		r.stars = hours.StarScale{Default: hours.DefaultStarTiers}
+	}
+	return generated.NewExecutableSchema(generated.Config{Resolvers: r})
 }
 
 // clientFrom returns the transactional client of a mutation, or the root

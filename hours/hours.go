@@ -150,6 +150,7 @@ func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Resul
 	}
 
 	recorder, _ := auth.Actor(ctx)
+	late := IsLate(act.EndsAt, now)
 	builders := make([]*ent.ServiceRecordCreate, len(in.Records))
 	for i, r := range in.Records {
 		builders[i] = c.ServiceRecord.Create().
@@ -158,7 +159,8 @@ func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Resul
 			SetServedOn(r.ServedOn).
 			SetMinutes(r.Minutes).
 			SetNillableContent(contents[i]).
-			SetRecordedBy(recorder)
+			SetRecordedBy(recorder).
+			SetLate(late)
 	}
 	created, err := c.ServiceRecord.CreateBulk(builders...).Save(ctx)
 	if err != nil {
@@ -186,7 +188,7 @@ func minutesUsed(ctx context.Context, c *ent.Client, personIDs []int, first, las
 			servicerecord.PersonIDIn(personIDs...),
 			servicerecord.ServedOnGTE(first),
 			servicerecord.ServedOnLTE(last),
-			servicerecord.StatusNEQ(servicerecord.StatusREJECTED),
+			servicerecord.StatusIn(servicerecord.StatusPENDING, servicerecord.StatusVERIFIED),
 		).
 		Select(servicerecord.FieldPersonID, servicerecord.FieldServedOn, servicerecord.FieldMinutes).
 		All(privacy.DecisionContext(ctx, privacy.Allow)) // a day's total counts every organisation's records
@@ -207,7 +209,7 @@ func minutesUsed(ctx context.Context, c *ent.Client, personIDs []int, first, las
 // which day.
 func recordedAt(ctx context.Context, c *ent.Client, activityID int) (map[int]map[time.Time]bool, error) {
 	recs, err := c.ServiceRecord.Query().
-		Where(servicerecord.ActivityID(activityID), servicerecord.StatusNEQ(servicerecord.StatusREJECTED)).
+		Where(servicerecord.ActivityID(activityID), servicerecord.StatusIn(servicerecord.StatusPENDING, servicerecord.StatusVERIFIED)).
 		Select(servicerecord.FieldPersonID, servicerecord.FieldServedOn).
 		All(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {

@@ -28,9 +28,13 @@ type ReviewInput struct {
 	Note     *string
 }
 
-// Review verifies or rejects pending records, all or none. A record that is
-// no longer PENDING cannot be reviewed again: a change to a reviewed record
-// is a correction, which keeps the original.
+// Review verifies or rejects pending records, all or none.
+//
+// A LATE record needs two different reviewers: the first verification is
+// recorded and the record stays PENDING; the second, by someone else, makes
+// it VERIFIED. A verified correction supersedes the record it corrects. A
+// record that is no longer PENDING cannot be reviewed again: a change to a
+// reviewed record is a correction, which keeps the original.
 func Review(ctx context.Context, c *ent.Client, in ReviewInput, now time.Time) (*Result, error) {
 	f := apierror.NewFields("input")
 	switch n := len(in.IDs); {
@@ -54,6 +58,8 @@ func Review(ctx context.Context, c *ent.Client, in ReviewInput, now time.Time) (
 	for _, r := range recs {
 		byID[r.ID] = r
 	}
+	reviewer, _ := auth.Actor(ctx)
+	var final, firstOfTwo, superseded []int
 	seen := map[int]bool{}
 	for i, id := range in.IDs {
 		field := fmt.Sprintf("ids.%d", i)
@@ -65,30 +71,66 @@ func Review(ctx context.Context, c *ent.Client, in ReviewInput, now time.Time) (
 			f.Add(field, "记录重复 (record listed twice)")
 		case r.Status != servicerecord.StatusPENDING:
 			f.Add(field, fmt.Sprintf("记录已审核（%s），不能再次审核 (record is already %s)", r.Status, r.Status))
+		case in.Decision == Verify && r.Late && r.FirstVerifiedBy == reviewer:
+			f.Add(field, "逾期补录的记录须由另一位审核人再次核实 (a LATE record needs a second, different reviewer)")
+		case in.Decision == Verify && r.Late && r.FirstVerifiedBy == "":
+			firstOfTwo = append(firstOfTwo, id)
+		default:
+			final = append(final, id)
+			if in.Decision == Verify && r.CorrectsID != nil {
+				superseded = append(superseded, *r.CorrectsID)
+			}
 		}
 		seen[id] = true
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	status := servicerecord.StatusVERIFIED
-	if in.Decision == Reject {
-		status = servicerecord.StatusREJECTED
+	pending := servicerecord.StatusEQ(servicerecord.StatusPENDING)
+	if len(firstOfTwo) > 0 {
+		n, err := c.ServiceRecord.Update().
+			Where(servicerecord.IDIn(firstOfTwo...), pending,
+				servicerecord.Or(servicerecord.FirstVerifiedByIsNil(), servicerecord.FirstVerifiedByEQ(""))).
+			SetFirstVerifiedBy(reviewer).
+			SetFirstVerifiedAt(now).
+			Save(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n != len(firstOfTwo) {
+			return nil, concurrent()
+		}
 	}
-	reviewer, _ := auth.Actor(ctx)
-	n, err := c.ServiceRecord.Update().
-		Where(servicerecord.IDIn(in.IDs...), servicerecord.StatusEQ(servicerecord.StatusPENDING)).
-		SetStatus(status).
-		SetReviewedBy(reviewer).
-		SetReviewedAt(now).
-		SetNillableReviewNote(note).
-		Save(ctx)
-	if err != nil {
-		return nil, err
+	if len(final) > 0 {
+		status := servicerecord.StatusVERIFIED
+		if in.Decision == Reject {
+			status = servicerecord.StatusREJECTED
+		}
+		n, err := c.ServiceRecord.Update().
+			Where(servicerecord.IDIn(final...), pending).
+			SetStatus(status).
+			SetReviewedBy(reviewer).
+			SetReviewedAt(now).
+			SetNillableReviewNote(note).
+			Save(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n != len(final) {
+			return nil, concurrent()
+		}
 	}
-	if n != len(in.IDs) {
-		// Another reviewer got there between the read and the write.
-		return nil, apierror.New(apierror.Conflict, "部分记录已被他人审核，请刷新后重试 (some records were reviewed concurrently; reload and retry)")
+	if len(superseded) > 0 {
+		if err := c.ServiceRecord.Update().
+			Where(servicerecord.IDIn(superseded...), servicerecord.StatusEQ(servicerecord.StatusVERIFIED)).
+			SetStatus(servicerecord.StatusSUPERSEDED).
+			Exec(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return &Result{IDs: in.IDs}, nil
+}
+
+func concurrent() error {
+	return apierror.New(apierror.Conflict, "部分记录已被他人审核，请刷新后重试 (some records were reviewed concurrently; reload and retry)")
 }

@@ -101,6 +101,12 @@ func Create(ctx context.Context, c *ent.Client, in CreateInput, now time.Time) (
 
 // Update validates in and applies it to need id.
 func Update(ctx context.Context, c *ent.Client, id int, in UpdateInput, now time.Time) (*ent.Need, error) {
+	return update(ctx, c, id, in, now, "input")
+}
+
+// update reports field errors under prefix ("input" for updateNeed, none
+// for the dedicated mutations whose arguments are top-level).
+func update(ctx context.Context, c *ent.Client, id int, in UpdateInput, now time.Time, prefix string) (*ent.Need, error) {
 	n, err := c.Need.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return nil, apierror.New(apierror.NotFound, "需求不存在 (no such need)")
@@ -108,7 +114,7 @@ func Update(ctx context.Context, c *ent.Client, id int, in UpdateInput, now time
 	if err != nil {
 		return nil, err
 	}
-	f := apierror.NewFields("input")
+	f := apierror.NewFields(prefix)
 	upd := n.Update()
 	if in.Title != nil {
 		upd.SetTitle(input.Text(f, "title", *in.Title, maxTitle, true))
@@ -170,8 +176,11 @@ func Update(ctx context.Context, c *ent.Client, id int, in UpdateInput, now time
 			f.Add("resolutionNote", "解决时须填写解决情况 (RESOLVED needs a resolutionNote)")
 		}
 		upd.SetStatus(to)
-		if to == need.StatusRESOLVED {
+		switch to {
+		case need.StatusRESOLVED:
 			upd.SetResolvedAt(now)
+		case need.StatusCLOSED:
+			upd.SetClosedAt(now)
 		}
 		if to == need.StatusOPEN {
 			upd.ClearMatchedOrganization().ClearMatchedProject()

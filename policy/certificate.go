@@ -37,13 +37,10 @@ func Certificate() ent.Policy {
 		return n == len(uniq(personIDs)), err
 	}
 	return privacy.Policy{
-		Mutation: writes(
-			privacy.OnMutationOperation(privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
-				return forbidden("certificates are revoked, never deleted")
-			}), ent.OpDelete|ent.OpDeleteOne),
+		Mutation: append(privacy.MutationPolicy{neverDeleted("certificates are revoked, never deleted")}, writes(
 			editor(personInScope),
 			role(auth.RoleReviewer, personInScope),
-		),
+		)...),
 		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
 			cq := q.(*ent.CertificateQuery)
 			if v.Role == auth.RolePartner {

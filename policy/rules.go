@@ -298,10 +298,7 @@ func ServiceRecord() ent.Policy {
 		return n == len(ids), err
 	}
 	return privacy.Policy{
-		Mutation: writes(
-			privacy.OnMutationOperation(privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
-				return forbidden("service records are corrected, never deleted")
-			}), ent.OpDelete|ent.OpDeleteOne),
+		Mutation: append(privacy.MutationPolicy{neverDeleted("service records are corrected, never deleted")}, writes(
 			editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
 				sm := m.(*ent.ServiceRecordMutation)
 				if !sm.Op().Is(ent.OpCreate) {
@@ -318,7 +315,7 @@ func ServiceRecord() ent.Policy {
 				}
 				return inScope(ctx, v, sm)
 			}),
-		),
+		)...),
 		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
 			sq := q.(*ent.ServiceRecordQuery)
 			if v.Role == auth.RolePartner {
@@ -446,4 +443,16 @@ func restrictedRead(filter func(v *auth.Viewer, q ent.Query)) privacy.QueryRule 
 		filter(v, q)
 		return privacy.Skip
 	})
+}
+
+// neverDeleted refuses deletes to everyone, ADMIN included: some records
+// are evidence (service records, certificates) and change only by
+// correction or revocation.
+func neverDeleted(why string) privacy.MutationRule {
+	return privacy.OnMutationOperation(privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
+		if v := auth.FromContext(ctx); v != nil && v.System {
+			return privacy.Skip // maintenance by the operator, never through the API
+		}
+		return forbidden(why)
+	}), ent.OpDelete|ent.OpDeleteOne)
 }

@@ -29,7 +29,7 @@ var restrictedFields = map[string]string{
 	"Person.address": "PERSONAL", "Person.partyMember": "PERSONAL", "Person.socialWorkCertificate": "PERSONAL",
 	"Person.phone": "PHONE", "Person.skills": "KEY", "Person.socialWorkLevel": "KEY",
 	"Person.university": "KEY", "Person.memberships": "KEY", "Person.serviceRecords": "KEY",
-	"Person.certificates": "KEY", "Person.shareWithUniversity": "KEY",
+	"Person.certificates": "KEY", "Person.shareWithUniversity": "KEY", "Person.verifiedHours": "KEY", "Person.starLevel": "KEY",
 	"ServiceRecord.id": "KEY", "ServiceRecord.createdAt": "KEY", "ServiceRecord.updatedAt": "KEY", "ServiceRecord.servedOn": "KEY",
 	"ServiceRecord.minutes": "KEY", "ServiceRecord.content": "KEY", "ServiceRecord.recordedBy": "KEY", "ServiceRecord.status": "KEY",
 	"ServiceRecord.reviewedBy": "KEY", "ServiceRecord.reviewedAt": "KEY", "ServiceRecord.reviewNote": "KEY",
@@ -297,7 +297,7 @@ func TestWriteScopes(t *testing.T) {
 			t.Errorf("the agency's editor updating its activity: %s", r.Raw)
 		}
 		// Hours: the agency's editor records, the team's cannot; the reviewer reviews.
-		const logQ = `mutation($a:ID!,$p:ID!){ logServiceHours(input:{activityId:$a, records:[{personId:$p, servedOn:"2025-06-01", minutes:60}]}) { serviceRecords { edges { node { id } } } } }`
+		logQ := `mutation($a:ID!,$p:ID!){ logServiceHours(input:{activityId:$a, records:[{personId:$p, servedOn:"` + fx.day + `", minutes:60}]}) { serviceRecords { edges { node { id } } } } }`
 		vars := map[string]any{"a": id(fx.activity.ID), "p": id(fx.volunteers[0].ID)}
 		if r := a.post(keys["editor-team"], logQ, vars); r.code() != "FORBIDDEN" {
 			t.Errorf("team editor logging agency hours: %s", r.Raw)

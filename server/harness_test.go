@@ -73,6 +73,8 @@ type fixture struct {
 	volunteers                      []*ent.Person
 	elderly, youth, charityCategory *ent.Term
 	indicator                       *ent.Indicator
+	// day is the activity's date, YYYY-MM-DD.
+	day string
 }
 
 // eachAPI runs fn against a fresh server and database on every backend.
@@ -259,7 +261,12 @@ func buildFixture(t *testing.T, ctx context.Context, c *ent.Client) fixture {
 	fx.project, err = c.Project.Create().SetName("一口暖心饭").SetStage(project.StageIMPLEMENTATION).AddDomains(fx.elderly).Save(ctx)
 	must(err)
 	must(c.ProjectParticipation.Create().SetProject(fx.project).SetOrganization(fx.agency).SetRole(projectparticipation.RoleLEAD).Exec(ctx))
-	start := time.Date(2025, 6, 1, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	// The activity took place yesterday (China time), so hours logged for it
+	// now are on time; the LATE rules are tested with older activities.
+	cst := time.FixedZone("CST", 8*3600)
+	y, m, d := time.Now().In(cst).AddDate(0, 0, -1).Date()
+	start := time.Date(y, m, d, 9, 0, 0, 0, cst)
+	fx.day = start.Format(time.DateOnly)
 	fx.activity, err = c.Activity.Create().SetTitle("助餐送餐").SetOrganization(fx.agency).SetProject(fx.project).SetRegion(fx.town).
 		SetStartsAt(start).SetEndsAt(start.Add(3 * time.Hour)).SetBeneficiaries(40).Save(ctx)
 	must(err)

@@ -108,29 +108,29 @@ func TestMutationsRefuseBadInput(t *testing.T) {
 			query: `mutation($in:LogServiceHoursInput!){ logServiceHours(input:$in) { count } }`,
 			vars: func(fx fixture) map[string]any {
 				return map[string]any{"in": map[string]any{"activityId": id(fx.activity.ID), "records": []any{
-					map[string]any{"personId": id(fx.volunteers[0].ID), "servedOn": "2025-06-01", "minutes": 120},
-					map[string]any{"personId": id(fx.volunteers[1].ID), "servedOn": "2025-06-01", "minutes": 1441},
+					map[string]any{"personId": id(fx.volunteers[0].ID), "servedOn": fx.day, "minutes": 120},
+					map[string]any{"personId": id(fx.volunteers[1].ID), "servedOn": fx.day, "minutes": 1441},
 				}}}
 			}, code: "BAD_USER_INPUT", field: "input.records.1.minutes"},
 		{name: "hours: zero minutes",
 			query: `mutation($in:LogServiceHoursInput!){ logServiceHours(input:$in) { count } }`,
 			vars: func(fx fixture) map[string]any {
 				return map[string]any{"in": map[string]any{"activityId": id(fx.activity.ID), "records": []any{
-					map[string]any{"personId": id(fx.volunteers[0].ID), "servedOn": "2025-06-01", "minutes": 0},
+					map[string]any{"personId": id(fx.volunteers[0].ID), "servedOn": fx.day, "minutes": 0},
 				}}}
 			}, code: "BAD_USER_INPUT", field: "input.records.0.minutes"},
 		{name: "hours: date outside the activity",
 			query: `mutation($in:LogServiceHoursInput!){ logServiceHours(input:$in) { count } }`,
 			vars: func(fx fixture) map[string]any {
 				return map[string]any{"in": map[string]any{"activityId": id(fx.activity.ID), "records": []any{
-					map[string]any{"personId": id(fx.volunteers[0].ID), "servedOn": "2025-06-03", "minutes": 60},
+					map[string]any{"personId": id(fx.volunteers[0].ID), "servedOn": "2020-06-03", "minutes": 60},
 				}}}
 			}, code: "BAD_USER_INPUT", field: "input.records.0.servedOn"},
 		{name: "hours: anonymous", anon: true,
 			query: `mutation($in:LogServiceHoursInput!){ logServiceHours(input:$in) { count } }`,
 			vars: func(fx fixture) map[string]any {
 				return map[string]any{"in": map[string]any{"activityId": id(fx.activity.ID), "records": []any{
-					map[string]any{"personId": id(fx.volunteers[0].ID), "servedOn": "2025-06-01", "minutes": 60},
+					map[string]any{"personId": id(fx.volunteers[0].ID), "servedOn": fx.day, "minutes": 60},
 				}}}
 			}, code: "UNAUTHENTICATED"},
 		{name: "review: reject without note",
@@ -291,14 +291,14 @@ func TestServiceHours(t *testing.T) {
 		fx := a.fx
 		const logQ = `mutation($in:LogServiceHoursInput!){ logServiceHours(input:$in) { count activity { title } serviceRecords { totalCount edges { node { id status minutes recordedBy servedOn person { volunteerNumber } } } } } }`
 		in := map[string]any{"activityId": id(fx.activity.ID), "records": []any{
-			map[string]any{"personId": id(fx.volunteers[0].ID), "servedOn": "2025-06-01", "minutes": 180, "content": "分餐送餐"},
-			map[string]any{"personId": id(fx.volunteers[1].ID), "servedOn": "2025-06-01", "minutes": 150},
-			map[string]any{"personId": id(fx.volunteers[2].ID), "servedOn": "2025-06-01", "minutes": 90},
+			map[string]any{"personId": id(fx.volunteers[0].ID), "servedOn": fx.day, "minutes": 180, "content": "分餐送餐"},
+			map[string]any{"personId": id(fx.volunteers[1].ID), "servedOn": fx.day, "minutes": 150},
+			map[string]any{"personId": id(fx.volunteers[2].ID), "servedOn": fx.day, "minutes": 90},
 		}}
 		d := a.admin(logQ, map[string]any{"in": in})
 		p := d["logServiceHours"].(map[string]any)
 		recs := edges(t, p["serviceRecords"])
-		if p["count"].(float64) != 3 || len(recs) != 3 || recs[0]["status"] != "PENDING" || recs[0]["recordedBy"] != "test-admin" || recs[0]["servedOn"] != "2025-06-01" {
+		if p["count"].(float64) != 3 || len(recs) != 3 || recs[0]["status"] != "PENDING" || recs[0]["recordedBy"] != "test-admin" || recs[0]["servedOn"] != fx.day {
 			t.Fatalf("logServiceHours = %v", p)
 		}
 		// The same people cannot be logged twice for the day.

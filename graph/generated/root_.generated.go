@@ -11,6 +11,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/tongxing/tongxing/certificates"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/needs"
@@ -28,10 +29,15 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Certificate() CertificateResolver
+	DistrictStats() DistrictStatsResolver
 	LogServiceHoursPayload() LogServiceHoursPayloadResolver
 	Mutation() MutationResolver
+	Need() NeedResolver
 	Organization() OrganizationResolver
+	OutcomeTotal() OutcomeTotalResolver
 	Person() PersonResolver
+	Project() ProjectResolver
 	Query() QueryResolver
 	ReviewServiceRecordsPayload() ReviewServiceRecordsPayloadResolver
 }
@@ -106,6 +112,7 @@ type ComplexityRoot struct {
 	Certificate struct {
 		Content          func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
+		Hours            func(childComplexity int) int
 		ID               func(childComplexity int) int
 		IssuedBy         func(childComplexity int) int
 		Issuer           func(childComplexity int) int
@@ -120,6 +127,7 @@ type ComplexityRoot struct {
 		RevokedAt        func(childComplexity int) int
 		UpdatedAt        func(childComplexity int) int
 		VerificationCode func(childComplexity int) int
+		VerificationPath func(childComplexity int) int
 	}
 
 	CertificateConnection struct {
@@ -131,6 +139,37 @@ type ComplexityRoot struct {
 	CertificateEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CertificateVerification struct {
+		Holder      func(childComplexity int) int
+		Hours       func(childComplexity int) int
+		IssuedAt    func(childComplexity int) int
+		Issuer      func(childComplexity int) int
+		Number      func(childComplexity int) int
+		PeriodEnd   func(childComplexity int) int
+		PeriodStart func(childComplexity int) int
+		RevokedAt   func(childComplexity int) int
+		Valid       func(childComplexity int) int
+	}
+
+	DistrictStats struct {
+		ActiveVolunteers        func(childComplexity int) int
+		Activities              func(childComplexity int) int
+		Beneficiaries           func(childComplexity int) int
+		CertifiedSocialWorkers  func(childComplexity int) int
+		FiledOrganizations      func(childComplexity int) int
+		From                    func(childComplexity int) int
+		NeedsOpened             func(childComplexity int) int
+		NeedsOverdue            func(childComplexity int) int
+		NeedsResolved           func(childComplexity int) int
+		ProjectsByStage         func(childComplexity int) int
+		Region                  func(childComplexity int) int
+		RegisteredOrganizations func(childComplexity int) int
+		RegisteredVolunteers    func(childComplexity int) int
+		To                      func(childComplexity int) int
+		VerifiedHours           func(childComplexity int) int
+		VolunteerTeams          func(childComplexity int) int
 	}
 
 	Indicator struct {
@@ -187,34 +226,43 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateActivity          func(childComplexity int, input projects.CreateActivityInput) int
-		CreateNeed              func(childComplexity int, input needs.CreateInput) int
-		CreateOrganization      func(childComplexity int, input registry.CreateOrganizationInput) int
-		CreateOutcome           func(childComplexity int, input projects.CreateOutcomeInput) int
-		CreatePartnership       func(childComplexity int, input registry.CreatePartnershipInput) int
-		CreatePartyBuildingLink func(childComplexity int, input registry.CreatePartyBuildingLinkInput) int
-		CreateProject           func(childComplexity int, input projects.CreateProjectInput) int
-		EndPartyBuildingLink    func(childComplexity int, id int, endedOn time.Time) int
-		LogServiceHours         func(childComplexity int, input hours.LogInput) int
-		ReviewServiceRecords    func(childComplexity int, input hours.ReviewInput) int
-		UpdateActivity          func(childComplexity int, id int, input projects.UpdateActivityInput) int
-		UpdateNeed              func(childComplexity int, id int, input needs.UpdateInput) int
-		UpdateOrganization      func(childComplexity int, id int, input registry.UpdateOrganizationInput) int
-		UpdateOutcome           func(childComplexity int, id int, input projects.UpdateOutcomeInput) int
-		UpdatePartnership       func(childComplexity int, id int, input registry.UpdatePartnershipInput) int
-		UpdatePartyBuildingLink func(childComplexity int, id int, input registry.UpdatePartyBuildingLinkInput) int
-		UpdateProject           func(childComplexity int, id int, input projects.UpdateProjectInput) int
+		AssignNeed                     func(childComplexity int, id int, organizationID *int, projectID *int) int
+		CloseNeed                      func(childComplexity int, id int, reason string) int
+		CreateActivity                 func(childComplexity int, input projects.CreateActivityInput) int
+		CreateNeed                     func(childComplexity int, input needs.CreateInput) int
+		CreateOrganization             func(childComplexity int, input registry.CreateOrganizationInput) int
+		CreateOutcome                  func(childComplexity int, input projects.CreateOutcomeInput) int
+		CreatePartnership              func(childComplexity int, input registry.CreatePartnershipInput) int
+		CreatePartyBuildingLink        func(childComplexity int, input registry.CreatePartyBuildingLinkInput) int
+		CreateProject                  func(childComplexity int, input projects.CreateProjectInput) int
+		EndPartyBuildingLink           func(childComplexity int, id int, endedOn time.Time) int
+		IssueCertificate               func(childComplexity int, input certificates.IssueInput) int
+		LogServiceHours                func(childComplexity int, input hours.LogInput) int
+		RequestServiceRecordCorrection func(childComplexity int, input hours.CorrectionInput) int
+		ResolveNeed                    func(childComplexity int, id int, note string) int
+		ReviewServiceRecords           func(childComplexity int, input hours.ReviewInput) int
+		RevokeCertificate              func(childComplexity int, id int, reason string) int
+		UpdateActivity                 func(childComplexity int, id int, input projects.UpdateActivityInput) int
+		UpdateNeed                     func(childComplexity int, id int, input needs.UpdateInput) int
+		UpdateOrganization             func(childComplexity int, id int, input registry.UpdateOrganizationInput) int
+		UpdateOutcome                  func(childComplexity int, id int, input projects.UpdateOutcomeInput) int
+		UpdatePartnership              func(childComplexity int, id int, input registry.UpdatePartnershipInput) int
+		UpdatePartyBuildingLink        func(childComplexity int, id int, input registry.UpdatePartyBuildingLinkInput) int
+		UpdateProject                  func(childComplexity int, id int, input projects.UpdateProjectInput) int
 	}
 
 	Need struct {
 		ClosedAt            func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
+		DaysToResolve       func(childComplexity int) int
 		Description         func(childComplexity int) int
 		Domain              func(childComplexity int) int
+		DueAt               func(childComplexity int) int
 		ID                  func(childComplexity int) int
 		MatchedOrganization func(childComplexity int) int
 		MatchedProject      func(childComplexity int) int
 		OpenedAt            func(childComplexity int) int
+		Overdue             func(childComplexity int) int
 		Region              func(childComplexity int) int
 		ResolutionNote      func(childComplexity int) int
 		ResolvedAt          func(childComplexity int) int
@@ -233,6 +281,32 @@ type ComplexityRoot struct {
 	NeedEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	NeedMatch struct {
+		Kind         func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Parts        func(childComplexity int) int
+		Project      func(childComplexity int) int
+		Score        func(childComplexity int) int
+	}
+
+	NeedMatchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NeedMatchEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	NeedMatchParts struct {
+		Capacity    func(childComplexity int) int
+		DomainFit   func(childComplexity int) int
+		Nearness    func(childComplexity int) int
+		TrackRecord func(childComplexity int) int
 	}
 
 	Organization struct {
@@ -303,6 +377,16 @@ type ComplexityRoot struct {
 	OutcomeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	OutcomeTotal struct {
+		Actual       func(childComplexity int) int
+		From         func(childComplexity int) int
+		Indicator    func(childComplexity int) int
+		ProjectCount func(childComplexity int) int
+		Region       func(childComplexity int) int
+		Target       func(childComplexity int) int
+		To           func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -378,8 +462,10 @@ type ComplexityRoot struct {
 		Skills                func(childComplexity int) int
 		SocialWorkCertificate func(childComplexity int) int
 		SocialWorkLevel       func(childComplexity int) int
+		StarLevel             func(childComplexity int) int
 		University            func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
+		VerifiedHours         func(childComplexity int) int
 		VolunteerNumber       func(childComplexity int) int
 	}
 
@@ -410,11 +496,14 @@ type ComplexityRoot struct {
 		Outcomes       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
 		Parent         func(childComplexity int) int
 		Participations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProjectParticipationOrder, where *ent.ProjectParticipationWhereInput) int
+		Progress       func(childComplexity int) int
 		Regions        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegionOrder, where *ent.RegionWhereInput) int
 		Stage          func(childComplexity int) int
 		StartOn        func(childComplexity int) int
 		TargetGroups   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TermOrder, where *ent.TermWhereInput) int
 		UpdatedAt      func(childComplexity int) int
+		VerifiedHours  func(childComplexity int) int
+		VolunteerCount func(childComplexity int) int
 		Weight         func(childComplexity int) int
 	}
 
@@ -449,15 +538,27 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ProjectStageCounts struct {
+		Closed         func(childComplexity int) int
+		Design         func(childComplexity int) int
+		Evaluation     func(childComplexity int) int
+		Implementation func(childComplexity int) int
+		Showcase       func(childComplexity int) int
+	}
+
 	Query struct {
 		Activities         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		AuditEvents        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		DistrictStats      func(childComplexity int, regionCode *string, from time.Time, to time.Time) int
 		Indicators         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
+		NeedMatches        func(childComplexity int, needID int, after *entgql.Cursor[int], first *int) int
 		Needs              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NeedOrder, where *ent.NeedWhereInput) int
 		Node               func(childComplexity int, id int) int
 		Nodes              func(childComplexity int, ids []int) int
 		Organizations      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		OutcomeTotals      func(childComplexity int, indicatorID int, regionCode string, from time.Time, to time.Time) int
 		Outcomes           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		OverdueNeeds       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		Partnerships       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
 		PartyBuildingLinks func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartyBuildingLinkOrder, where *ent.PartyBuildingLinkWhereInput) int
 		People             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput) int
@@ -466,6 +567,7 @@ type ComplexityRoot struct {
 		Regions            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegionOrder, where *ent.RegionWhereInput) int
 		ServiceRecords     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServiceRecordOrder, where *ent.ServiceRecordWhereInput) int
 		Taxonomies         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaxonomyOrder, where *ent.TaxonomyWhereInput) int
+		VerifyCertificate  func(childComplexity int, code string) int
 	}
 
 	Region struct {
@@ -494,6 +596,13 @@ type ComplexityRoot struct {
 	ReviewServiceRecordsPayload struct {
 		Count          func(childComplexity int) int
 		ServiceRecords func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+	}
+
+	ScorePart struct {
+		Explanation func(childComplexity int) int
+		Points      func(childComplexity int) int
+		Value       func(childComplexity int) int
+		Weight      func(childComplexity int) int
 	}
 
 	ServiceRecord struct {
@@ -864,6 +973,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Certificate.CreatedAt(childComplexity), true
+	case "Certificate.hours":
+		if e.ComplexityRoot.Certificate.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.Hours(childComplexity), true
 	case "Certificate.id":
 		if e.ComplexityRoot.Certificate.ID == nil {
 			break
@@ -953,6 +1068,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Certificate.VerificationCode(childComplexity), true
+	case "Certificate.verificationPath":
+		if e.ComplexityRoot.Certificate.VerificationPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Certificate.VerificationPath(childComplexity), true
 
 	case "CertificateConnection.edges":
 		if e.ComplexityRoot.CertificateConnection.Edges == nil {
@@ -985,6 +1106,158 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CertificateEdge.Node(childComplexity), true
+
+	case "CertificateVerification.holder":
+		if e.ComplexityRoot.CertificateVerification.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateVerification.Holder(childComplexity), true
+	case "CertificateVerification.hours":
+		if e.ComplexityRoot.CertificateVerification.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateVerification.Hours(childComplexity), true
+	case "CertificateVerification.issuedAt":
+		if e.ComplexityRoot.CertificateVerification.IssuedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateVerification.IssuedAt(childComplexity), true
+	case "CertificateVerification.issuer":
+		if e.ComplexityRoot.CertificateVerification.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateVerification.Issuer(childComplexity), true
+	case "CertificateVerification.number":
+		if e.ComplexityRoot.CertificateVerification.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateVerification.Number(childComplexity), true
+	case "CertificateVerification.periodEnd":
+		if e.ComplexityRoot.CertificateVerification.PeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateVerification.PeriodEnd(childComplexity), true
+	case "CertificateVerification.periodStart":
+		if e.ComplexityRoot.CertificateVerification.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateVerification.PeriodStart(childComplexity), true
+	case "CertificateVerification.revokedAt":
+		if e.ComplexityRoot.CertificateVerification.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateVerification.RevokedAt(childComplexity), true
+	case "CertificateVerification.valid":
+		if e.ComplexityRoot.CertificateVerification.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateVerification.Valid(childComplexity), true
+
+	case "DistrictStats.activeVolunteers":
+		if e.ComplexityRoot.DistrictStats.ActiveVolunteers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.ActiveVolunteers(childComplexity), true
+	case "DistrictStats.activities":
+		if e.ComplexityRoot.DistrictStats.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.Activities(childComplexity), true
+	case "DistrictStats.beneficiaries":
+		if e.ComplexityRoot.DistrictStats.Beneficiaries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.Beneficiaries(childComplexity), true
+	case "DistrictStats.certifiedSocialWorkers":
+		if e.ComplexityRoot.DistrictStats.CertifiedSocialWorkers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.CertifiedSocialWorkers(childComplexity), true
+	case "DistrictStats.filedOrganizations":
+		if e.ComplexityRoot.DistrictStats.FiledOrganizations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.FiledOrganizations(childComplexity), true
+	case "DistrictStats.from":
+		if e.ComplexityRoot.DistrictStats.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.From(childComplexity), true
+	case "DistrictStats.needsOpened":
+		if e.ComplexityRoot.DistrictStats.NeedsOpened == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.NeedsOpened(childComplexity), true
+	case "DistrictStats.needsOverdue":
+		if e.ComplexityRoot.DistrictStats.NeedsOverdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.NeedsOverdue(childComplexity), true
+	case "DistrictStats.needsResolved":
+		if e.ComplexityRoot.DistrictStats.NeedsResolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.NeedsResolved(childComplexity), true
+	case "DistrictStats.projectsByStage":
+		if e.ComplexityRoot.DistrictStats.ProjectsByStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.ProjectsByStage(childComplexity), true
+	case "DistrictStats.region":
+		if e.ComplexityRoot.DistrictStats.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.Region(childComplexity), true
+	case "DistrictStats.registeredOrganizations":
+		if e.ComplexityRoot.DistrictStats.RegisteredOrganizations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.RegisteredOrganizations(childComplexity), true
+	case "DistrictStats.registeredVolunteers":
+		if e.ComplexityRoot.DistrictStats.RegisteredVolunteers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.RegisteredVolunteers(childComplexity), true
+	case "DistrictStats.to":
+		if e.ComplexityRoot.DistrictStats.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.To(childComplexity), true
+	case "DistrictStats.verifiedHours":
+		if e.ComplexityRoot.DistrictStats.VerifiedHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.VerifiedHours(childComplexity), true
+	case "DistrictStats.volunteerTeams":
+		if e.ComplexityRoot.DistrictStats.VolunteerTeams == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.VolunteerTeams(childComplexity), true
 
 	case "Indicator.ascending":
 		if e.ComplexityRoot.Indicator.Ascending == nil {
@@ -1195,6 +1468,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MembershipEdge.Node(childComplexity), true
 
+	case "Mutation.assignNeed":
+		if e.ComplexityRoot.Mutation.AssignNeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignNeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignNeed(childComplexity, args["id"].(int), args["organizationId"].(*int), args["projectId"].(*int)), true
+	case "Mutation.closeNeed":
+		if e.ComplexityRoot.Mutation.CloseNeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeNeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseNeed(childComplexity, args["id"].(int), args["reason"].(string)), true
 	case "Mutation.createActivity":
 		if e.ComplexityRoot.Mutation.CreateActivity == nil {
 			break
@@ -1283,6 +1578,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndPartyBuildingLink(childComplexity, args["id"].(int), args["endedOn"].(time.Time)), true
+	case "Mutation.issueCertificate":
+		if e.ComplexityRoot.Mutation.IssueCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueCertificate(childComplexity, args["input"].(certificates.IssueInput)), true
 	case "Mutation.logServiceHours":
 		if e.ComplexityRoot.Mutation.LogServiceHours == nil {
 			break
@@ -1294,6 +1600,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LogServiceHours(childComplexity, args["input"].(hours.LogInput)), true
+	case "Mutation.requestServiceRecordCorrection":
+		if e.ComplexityRoot.Mutation.RequestServiceRecordCorrection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestServiceRecordCorrection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestServiceRecordCorrection(childComplexity, args["input"].(hours.CorrectionInput)), true
+	case "Mutation.resolveNeed":
+		if e.ComplexityRoot.Mutation.ResolveNeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveNeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveNeed(childComplexity, args["id"].(int), args["note"].(string)), true
 	case "Mutation.reviewServiceRecords":
 		if e.ComplexityRoot.Mutation.ReviewServiceRecords == nil {
 			break
@@ -1305,6 +1633,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReviewServiceRecords(childComplexity, args["input"].(hours.ReviewInput)), true
+	case "Mutation.revokeCertificate":
+		if e.ComplexityRoot.Mutation.RevokeCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeCertificate(childComplexity, args["id"].(int), args["reason"].(string)), true
 	case "Mutation.updateActivity":
 		if e.ComplexityRoot.Mutation.UpdateActivity == nil {
 			break
@@ -1395,6 +1734,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Need.CreatedAt(childComplexity), true
+	case "Need.daysToResolve":
+		if e.ComplexityRoot.Need.DaysToResolve == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.DaysToResolve(childComplexity), true
 	case "Need.description":
 		if e.ComplexityRoot.Need.Description == nil {
 			break
@@ -1407,6 +1752,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Need.Domain(childComplexity), true
+	case "Need.dueAt":
+		if e.ComplexityRoot.Need.DueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.DueAt(childComplexity), true
 	case "Need.id":
 		if e.ComplexityRoot.Need.ID == nil {
 			break
@@ -1431,6 +1782,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Need.OpenedAt(childComplexity), true
+	case "Need.overdue":
+		if e.ComplexityRoot.Need.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.Overdue(childComplexity), true
 	case "Need.region":
 		if e.ComplexityRoot.Need.Region == nil {
 			break
@@ -1505,6 +1862,94 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NeedEdge.Node(childComplexity), true
+
+	case "NeedMatch.kind":
+		if e.ComplexityRoot.NeedMatch.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatch.Kind(childComplexity), true
+	case "NeedMatch.organization":
+		if e.ComplexityRoot.NeedMatch.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatch.Organization(childComplexity), true
+	case "NeedMatch.parts":
+		if e.ComplexityRoot.NeedMatch.Parts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatch.Parts(childComplexity), true
+	case "NeedMatch.project":
+		if e.ComplexityRoot.NeedMatch.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatch.Project(childComplexity), true
+	case "NeedMatch.score":
+		if e.ComplexityRoot.NeedMatch.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatch.Score(childComplexity), true
+
+	case "NeedMatchConnection.edges":
+		if e.ComplexityRoot.NeedMatchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatchConnection.Edges(childComplexity), true
+	case "NeedMatchConnection.pageInfo":
+		if e.ComplexityRoot.NeedMatchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatchConnection.PageInfo(childComplexity), true
+	case "NeedMatchConnection.totalCount":
+		if e.ComplexityRoot.NeedMatchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatchConnection.TotalCount(childComplexity), true
+
+	case "NeedMatchEdge.cursor":
+		if e.ComplexityRoot.NeedMatchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatchEdge.Cursor(childComplexity), true
+	case "NeedMatchEdge.node":
+		if e.ComplexityRoot.NeedMatchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatchEdge.Node(childComplexity), true
+
+	case "NeedMatchParts.capacity":
+		if e.ComplexityRoot.NeedMatchParts.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatchParts.Capacity(childComplexity), true
+	case "NeedMatchParts.domainFit":
+		if e.ComplexityRoot.NeedMatchParts.DomainFit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatchParts.DomainFit(childComplexity), true
+	case "NeedMatchParts.nearness":
+		if e.ComplexityRoot.NeedMatchParts.Nearness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatchParts.Nearness(childComplexity), true
+	case "NeedMatchParts.trackRecord":
+		if e.ComplexityRoot.NeedMatchParts.TrackRecord == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedMatchParts.TrackRecord(childComplexity), true
 
 	case "Organization.activities":
 		if e.ComplexityRoot.Organization.Activities == nil {
@@ -1847,6 +2292,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OutcomeEdge.Node(childComplexity), true
 
+	case "OutcomeTotal.actual":
+		if e.ComplexityRoot.OutcomeTotal.Actual == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotal.Actual(childComplexity), true
+	case "OutcomeTotal.from":
+		if e.ComplexityRoot.OutcomeTotal.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotal.From(childComplexity), true
+	case "OutcomeTotal.indicator":
+		if e.ComplexityRoot.OutcomeTotal.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotal.Indicator(childComplexity), true
+	case "OutcomeTotal.projectCount":
+		if e.ComplexityRoot.OutcomeTotal.ProjectCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotal.ProjectCount(childComplexity), true
+	case "OutcomeTotal.region":
+		if e.ComplexityRoot.OutcomeTotal.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotal.Region(childComplexity), true
+	case "OutcomeTotal.target":
+		if e.ComplexityRoot.OutcomeTotal.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotal.Target(childComplexity), true
+	case "OutcomeTotal.to":
+		if e.ComplexityRoot.OutcomeTotal.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotal.To(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -2175,6 +2663,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.SocialWorkLevel(childComplexity), true
+	case "Person.starLevel":
+		if e.ComplexityRoot.Person.StarLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.StarLevel(childComplexity), true
 	case "Person.university":
 		if e.ComplexityRoot.Person.University == nil {
 			break
@@ -2187,6 +2681,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.UpdatedAt(childComplexity), true
+	case "Person.verifiedHours":
+		if e.ComplexityRoot.Person.VerifiedHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.VerifiedHours(childComplexity), true
 	case "Person.volunteerNumber":
 		if e.ComplexityRoot.Person.VolunteerNumber == nil {
 			break
@@ -2346,6 +2846,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Participations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ProjectParticipationOrder), args["where"].(*ent.ProjectParticipationWhereInput)), true
+	case "Project.progress":
+		if e.ComplexityRoot.Project.Progress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.Progress(childComplexity), true
 	case "Project.regions":
 		if e.ComplexityRoot.Project.Regions == nil {
 			break
@@ -2386,6 +2892,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.UpdatedAt(childComplexity), true
+	case "Project.verifiedHours":
+		if e.ComplexityRoot.Project.VerifiedHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.VerifiedHours(childComplexity), true
+	case "Project.volunteerCount":
+		if e.ComplexityRoot.Project.VolunteerCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.VolunteerCount(childComplexity), true
 	case "Project.weight":
 		if e.ComplexityRoot.Project.Weight == nil {
 			break
@@ -2494,6 +3012,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProjectParticipationEdge.Node(childComplexity), true
 
+	case "ProjectStageCounts.closed":
+		if e.ComplexityRoot.ProjectStageCounts.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectStageCounts.Closed(childComplexity), true
+	case "ProjectStageCounts.design":
+		if e.ComplexityRoot.ProjectStageCounts.Design == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectStageCounts.Design(childComplexity), true
+	case "ProjectStageCounts.evaluation":
+		if e.ComplexityRoot.ProjectStageCounts.Evaluation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectStageCounts.Evaluation(childComplexity), true
+	case "ProjectStageCounts.implementation":
+		if e.ComplexityRoot.ProjectStageCounts.Implementation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectStageCounts.Implementation(childComplexity), true
+	case "ProjectStageCounts.showcase":
+		if e.ComplexityRoot.ProjectStageCounts.Showcase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProjectStageCounts.Showcase(childComplexity), true
+
 	case "Query.activities":
 		if e.ComplexityRoot.Query.Activities == nil {
 			break
@@ -2516,6 +3065,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
+	case "Query.districtStats":
+		if e.ComplexityRoot.Query.DistrictStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_districtStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DistrictStats(childComplexity, args["regionCode"].(*string), args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.indicators":
 		if e.ComplexityRoot.Query.Indicators == nil {
 			break
@@ -2528,6 +3088,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Indicators(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.IndicatorOrder), args["where"].(*ent.IndicatorWhereInput)), true
 
+	case "Query.needMatches":
+		if e.ComplexityRoot.Query.NeedMatches == nil {
+			break
+		}
+
+		args, err := ec.field_Query_needMatches_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NeedMatches(childComplexity, args["needId"].(int), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
 	case "Query.needs":
 		if e.ComplexityRoot.Query.Needs == nil {
 			break
@@ -2572,6 +3143,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organizations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OrganizationOrder), args["where"].(*ent.OrganizationWhereInput)), true
+	case "Query.outcomeTotals":
+		if e.ComplexityRoot.Query.OutcomeTotals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_outcomeTotals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OutcomeTotals(childComplexity, args["indicatorId"].(int), args["regionCode"].(string), args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.outcomes":
 		if e.ComplexityRoot.Query.Outcomes == nil {
 			break
@@ -2583,6 +3165,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Outcomes(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.OutcomeOrder), args["where"].(*ent.OutcomeWhereInput)), true
+	case "Query.overdueNeeds":
+		if e.ComplexityRoot.Query.OverdueNeeds == nil {
+			break
+		}
+
+		args, err := ec.field_Query_overdueNeeds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OverdueNeeds(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
 	case "Query.partnerships":
 		if e.ComplexityRoot.Query.Partnerships == nil {
 			break
@@ -2671,6 +3264,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Taxonomies(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TaxonomyOrder), args["where"].(*ent.TaxonomyWhereInput)), true
+	case "Query.verifyCertificate":
+		if e.ComplexityRoot.Query.VerifyCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_verifyCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VerifyCertificate(childComplexity, args["code"].(string)), true
 
 	case "Region.children":
 		if e.ComplexityRoot.Region.Children == nil {
@@ -2786,6 +3390,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewServiceRecordsPayload.ServiceRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
+
+	case "ScorePart.explanation":
+		if e.ComplexityRoot.ScorePart.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScorePart.Explanation(childComplexity), true
+	case "ScorePart.points":
+		if e.ComplexityRoot.ScorePart.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScorePart.Points(childComplexity), true
+	case "ScorePart.value":
+		if e.ComplexityRoot.ScorePart.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScorePart.Value(childComplexity), true
+	case "ScorePart.weight":
+		if e.ComplexityRoot.ScorePart.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScorePart.Weight(childComplexity), true
 
 	case "ServiceRecord.activity":
 		if e.ComplexityRoot.ServiceRecord.Activity == nil {
@@ -3137,6 +3766,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateProjectInput", ec.unmarshalInputCreateProjectInput),
 			graphql.NewInputUnmarshaler("IndicatorOrder", ec.unmarshalInputIndicatorOrder),
 			graphql.NewInputUnmarshaler("IndicatorWhereInput", ec.unmarshalInputIndicatorWhereInput),
+			graphql.NewInputUnmarshaler("IssueCertificateInput", ec.unmarshalInputIssueCertificateInput),
 			graphql.NewInputUnmarshaler("LogServiceHoursInput", ec.unmarshalInputLogServiceHoursInput),
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
@@ -3160,6 +3790,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProjectWhereInput", ec.unmarshalInputProjectWhereInput),
 			graphql.NewInputUnmarshaler("RegionOrder", ec.unmarshalInputRegionOrder),
 			graphql.NewInputUnmarshaler("RegionWhereInput", ec.unmarshalInputRegionWhereInput),
+			graphql.NewInputUnmarshaler("RequestCorrectionInput", ec.unmarshalInputRequestCorrectionInput),
 			graphql.NewInputUnmarshaler("ReviewServiceRecordsInput", ec.unmarshalInputReviewServiceRecordsInput),
 			graphql.NewInputUnmarshaler("ServiceHoursEntryInput", ec.unmarshalInputServiceHoursEntryInput),
 			graphql.NewInputUnmarshaler("ServiceRecordOrder", ec.unmarshalInputServiceRecordOrder),
@@ -9124,6 +9755,76 @@ Declares who may read a type's fields (on a type: its default) or one field
 """
 directive @access(level: AccessLevel!) on OBJECT | FIELD_DEFINITION
 `, BuiltIn: false},
+	{Name: "../certificate.graphqls", Input: `"""
+A certificate of a volunteer's verified hours over a period (志愿服务记录证明). 出具时长证明。
+"""
+input IssueCertificateInput @goModel(model: "github.com/tongxing/tongxing/certificates.IssueInput") {
+  "The volunteer. 志愿者。"
+  personId: ID!
+  "First day of the period, inclusive. 统计期起。"
+  from: Date!
+  "Last day of the period, inclusive; not before from, not after today. 统计期止。"
+  to: Date!
+}
+
+"""
+What anyone holding a certificate's verification code may learn about it — and nothing more: no ids, no full name,
+no volunteer number, no activities. 证明核验结果（公开，仅含核验所需信息）。
+"""
+type CertificateVerification @access(level: PUBLIC) @goModel(model: "github.com/tongxing/tongxing/certificates.Verification") {
+  "Certificate number. 证明编号。"
+  number: String!
+  "First character of the holder's name followed by **, e.g. 张**. 持有人（脱敏）。"
+  holder: String!
+  "Certified hours, one decimal. 服务时长（小时）。"
+  hours: Float!
+  "First day of the period certified. 统计期起。"
+  periodStart: Date!
+  "Last day of the period certified. 统计期止。"
+  periodEnd: Date!
+  "Issuing unit. 出具单位。"
+  issuer: String!
+  "When it was issued. 出具时间。"
+  issuedAt: Time!
+  "False once the certificate has been revoked. 是否有效。"
+  valid: Boolean!
+  "When it was revoked, if it was. 吊销时间。"
+  revokedAt: Time
+}
+
+extend type Certificate {
+  "Certified hours: minutes / 60, one decimal. 证明时长（小时）。"
+  hours: Float!
+  """
+  Path of the public verification page, /verify/{verificationCode}, relative to the server's base URL (the QR code
+  on the printed certificate carries the full URL). 核验页面路径。
+  """
+  verificationPath: String!
+}
+
+extend type Query {
+  """
+  Check a certificate by its verification code; no key needed. Null for an unknown or malformed code.
+  Shows only what verification needs. 核验时长证明（无需密钥）。
+  """
+  verifyCertificate(code: String!): CertificateVerification
+}
+
+extend type Mutation {
+  """
+  Certify a person's VERIFIED service records served in [from, to] (pending, rejected and superseded records do not count).
+  The issuer is the organisation that organised most of the certified time (谁记录谁证明); the number is
+  ZYZM-<district code>-<year>-<6-digit sequence>. ADMIN, or EDITOR/REVIEWER of an organisation the person belongs to.
+  出具志愿服务时长证明。
+  """
+  issueCertificate(input: IssueCertificateInput!): Certificate!
+  """
+  Revoke a certificate; it then verifies as revoked (valid: false). A reason is required; revoking twice is CONFLICT.
+  吊销时长证明。
+  """
+  revokeCertificate(id: ID!, reason: String!): Certificate!
+}
+`, BuiltIn: false},
 	{Name: "../hours.graphqls", Input: `"""
 One volunteer's time at the activity. 一条服务时长。
 """
@@ -9198,6 +9899,132 @@ extend type Mutation {
   Verify or reject pending service records; the key's name is recorded as reviewer. Needs a key. 审核志愿服务记录。
   """
   reviewServiceRecords(input: ReviewServiceRecordsInput!): ReviewServiceRecordsPayload!
+}
+`, BuiltIn: false},
+	{Name: "../lifecycle.graphqls", Input: `extend type Need {
+  """
+  When the need should be resolved by: opened + the SLA of its urgency. 应办结时间。
+  """
+  dueAt: Time!
+  """
+  Still open or matched after dueAt. 是否超期。
+  """
+  overdue: Boolean!
+  """
+  Days from opening to resolution; null until resolved. 办结用时（天）。
+  """
+  daysToResolve: Float
+}
+
+extend type Person {
+  """
+  Cumulative verified service hours. 累计已核实时长（小时）。
+  """
+  verifiedHours: Float! @access(level: KEY)
+  """
+  Star level 0–5 by cumulative verified hours, on the tiers configured for the person's region. 星级。
+  """
+  starLevel: Int! @access(level: KEY)
+}
+
+"""
+Which kind of provider a match is. 匹配对象类型。
+"""
+enum NeedMatchKind {
+  ORGANIZATION
+  PROJECT
+}
+
+"""
+One part of a match score: value (0–1) × weight = points. 评分项。
+"""
+type ScorePart @access(level: PUBLIC) {
+  weight: Float!
+  value: Float!
+  points: Float!
+  "Why, in words. 说明。"
+  explanation: String!
+}
+
+"""
+The parts of a match score; their points add up to the score. 评分构成。
+"""
+type NeedMatchParts @access(level: PUBLIC) {
+  "Does the provider work in the need's service domain? 领域匹配。"
+  domainFit: ScorePart!
+  "Same community, town or district. 距离。"
+  nearness: ScorePart!
+  "Active volunteers (last 90 days) with skills for the domain. 服务能力。"
+  capacity: ScorePart!
+  "Needs resolved and verified hours in the last year. 服务记录。"
+  trackRecord: ScorePart!
+}
+
+"""
+A provider ranked for a need. 需求匹配结果。
+"""
+type NeedMatch @access(level: KEY) {
+  kind: NeedMatchKind!
+  organization: Organization
+  project: Project
+  "0–100: the sum of the parts' points. 总分。"
+  score: Float!
+  parts: NeedMatchParts!
+}
+
+type NeedMatchEdge {
+  node: NeedMatch!
+  cursor: Cursor!
+}
+
+type NeedMatchConnection {
+  edges: [NeedMatchEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"""
+A correction of a verified record (Art. 13): the original stays unchanged; the correction is a new PENDING
+record that, once verified, supersedes it. Omitted fields keep the original's values. 更正申请。
+"""
+input RequestCorrectionInput {
+  recordId: ID!
+  servedOn: Date
+  minutes: Int
+  content: String
+  "What is wrong, as the volunteer reported it. 更正理由。"
+  reason: String!
+}
+
+extend type Query {
+  """
+  Volunteer teams, agencies and running projects ranked for a need, best first, with the parts of each
+  score. Needs a key. 需求匹配。
+  """
+  needMatches(needId: ID!, after: Cursor, first: Int): NeedMatchConnection! @access(level: KEY)
+  """
+  Open or matched needs past their deadline, oldest first. 超期需求。
+  """
+  overdueNeeds(after: Cursor, first: Int, before: Cursor, last: Int): NeedConnection!
+}
+
+extend type Mutation {
+  """
+  Assign a need to an organisation and/or a project (status MATCHED). 对接需求。
+  """
+  assignNeed(id: ID!, organizationId: ID, projectId: ID): Need!
+  """
+  Mark a matched need resolved, with what was done; records the time to resolve. 办结需求。
+  """
+  resolveNeed(id: ID!, note: String!): Need!
+  """
+  Close a need that will not be resolved (duplicate, withdrawn, out of scope). 关闭需求。
+  """
+  closeNeed(id: ID!, reason: String!): Need!
+  """
+  Request a correction of a verified service record; the original is kept. 申请更正服务记录。
+  """
+  requestServiceRecordCorrection(input: RequestCorrectionInput!): ServiceRecord!
 }
 `, BuiltIn: false},
 	{Name: "../link.graphqls", Input: `"""
@@ -9598,6 +10425,99 @@ input OutcomeDimensionInput {
   region(code: String!): Region
 }
 `, BuiltIn: false},
+	{Name: "../results.graphqls", Input: `extend type Project {
+  """
+  Progress towards the project's targets, 0–1: for each indicator the latest measured period's
+  (actual − baseline) / (target − baseline), capped to 0–1 (direction-aware), averaged; a project with
+  sub-projects combines its own indicators and its children's progress weighted by their weight.
+  Null when nothing measurable has been recorded. 项目进度（0–1）。
+  """
+  progress: Float
+  """
+  Verified volunteer hours of the project's activities. 已核实志愿服务时长（小时）。
+  """
+  verifiedHours: Float! @access(level: KEY)
+  """
+  Distinct volunteers with verified hours at the project's activities. 参与志愿者人数。
+  """
+  volunteerCount: Int! @access(level: KEY)
+}
+
+"""
+Totals of one indicator over the projects serving a division in a period. 指标汇总。
+"""
+type OutcomeTotal @access(level: PUBLIC) {
+  indicator: Indicator!
+  "Division the totals cover (its projects and those of divisions below it). 区划。"
+  region: Region!
+  from: Date!
+  to: Date!
+  "Sum of actual values of the latest measurement per project in the period. 实际值合计。"
+  actual: Float!
+  "Sum of targets of the same measurements. 目标值合计。"
+  target: Float!
+  "Projects contributing a measurement. 项目数。"
+  projectCount: Int!
+}
+
+"""
+Projects counted by lifecycle stage. 各阶段项目数。
+"""
+type ProjectStageCounts @access(level: PUBLIC) {
+  design: Int!
+  showcase: Int!
+  implementation: Int!
+  evaluation: Int!
+  closed: Int!
+}
+
+"""
+Headline figures of a division for a period: the dashboard's numbers. 区域概况。
+"""
+type DistrictStats @access(level: PUBLIC) {
+  region: Region!
+  from: Date!
+  to: Date!
+  "Registered (登记) social organisations and agencies. 登记社会组织。"
+  registeredOrganizations: Int!
+  "Filed (备案) community social organisations. 备案社区社会组织。"
+  filedOrganizations: Int!
+  "Volunteer teams. 志愿服务队伍。"
+  volunteerTeams: Int!
+  "People who are members of an organisation in the division. 注册志愿者。"
+  registeredVolunteers: Int!
+  "People with verified hours in the period. 活跃志愿者。"
+  activeVolunteers: Int!
+  "People holding a social-work certificate. 持证社工。"
+  certifiedSocialWorkers: Int!
+  "Verified volunteer hours in the period. 已核实服务时长（小时）。"
+  verifiedHours: Float!
+  "Activities held in the period. 活动场次。"
+  activities: Int!
+  "People served by those activities (as recorded; counts, no identities). 服务人次。"
+  beneficiaries: Int!
+  "Projects serving the division, by stage (now). 项目（按阶段）。"
+  projectsByStage: ProjectStageCounts!
+  "Needs raised in the period. 新增需求。"
+  needsOpened: Int!
+  "Needs resolved in the period. 已解决需求。"
+  needsResolved: Int!
+  "Open or matched needs past their deadline now. 超期需求。"
+  needsOverdue: Int!
+}
+
+extend type Query {
+  """
+  Totals of an indicator over the projects serving a division (and those below it), for outcomes whose
+  period overlaps from–to. 指标汇总。
+  """
+  outcomeTotals(indicatorId: ID!, regionCode: String!, from: Date!, to: Date!): OutcomeTotal!
+  """
+  Headline figures of a division (default: the whole district in the data) for a period. 区域概况。
+  """
+  districtStats(regionCode: String, from: Date!, to: Date!): DistrictStats!
+}
+`, BuiltIn: false},
 	{Name: "../scalars.graphqls", Input: `"""
 A calendar date in ISO 8601 form, YYYY-MM-DD. 日期。
 """
@@ -9751,6 +10671,10 @@ func (ec *executionContext) childFields_Certificate(ctx context.Context, field g
 		return ec.fieldContext_Certificate_person(ctx, field)
 	case "records":
 		return ec.fieldContext_Certificate_records(ctx, field)
+	case "hours":
+		return ec.fieldContext_Certificate_hours(ctx, field)
+	case "verificationPath":
+		return ec.fieldContext_Certificate_verificationPath(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Certificate", field.Name)
 }
@@ -9775,6 +10699,68 @@ func (ec *executionContext) childFields_CertificateEdge(ctx context.Context, fie
 		return ec.fieldContext_CertificateEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CertificateEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CertificateVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_CertificateVerification_number(ctx, field)
+	case "holder":
+		return ec.fieldContext_CertificateVerification_holder(ctx, field)
+	case "hours":
+		return ec.fieldContext_CertificateVerification_hours(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_CertificateVerification_periodStart(ctx, field)
+	case "periodEnd":
+		return ec.fieldContext_CertificateVerification_periodEnd(ctx, field)
+	case "issuer":
+		return ec.fieldContext_CertificateVerification_issuer(ctx, field)
+	case "issuedAt":
+		return ec.fieldContext_CertificateVerification_issuedAt(ctx, field)
+	case "valid":
+		return ec.fieldContext_CertificateVerification_valid(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_CertificateVerification_revokedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificateVerification", field.Name)
+}
+
+func (ec *executionContext) childFields_DistrictStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "region":
+		return ec.fieldContext_DistrictStats_region(ctx, field)
+	case "from":
+		return ec.fieldContext_DistrictStats_from(ctx, field)
+	case "to":
+		return ec.fieldContext_DistrictStats_to(ctx, field)
+	case "registeredOrganizations":
+		return ec.fieldContext_DistrictStats_registeredOrganizations(ctx, field)
+	case "filedOrganizations":
+		return ec.fieldContext_DistrictStats_filedOrganizations(ctx, field)
+	case "volunteerTeams":
+		return ec.fieldContext_DistrictStats_volunteerTeams(ctx, field)
+	case "registeredVolunteers":
+		return ec.fieldContext_DistrictStats_registeredVolunteers(ctx, field)
+	case "activeVolunteers":
+		return ec.fieldContext_DistrictStats_activeVolunteers(ctx, field)
+	case "certifiedSocialWorkers":
+		return ec.fieldContext_DistrictStats_certifiedSocialWorkers(ctx, field)
+	case "verifiedHours":
+		return ec.fieldContext_DistrictStats_verifiedHours(ctx, field)
+	case "activities":
+		return ec.fieldContext_DistrictStats_activities(ctx, field)
+	case "beneficiaries":
+		return ec.fieldContext_DistrictStats_beneficiaries(ctx, field)
+	case "projectsByStage":
+		return ec.fieldContext_DistrictStats_projectsByStage(ctx, field)
+	case "needsOpened":
+		return ec.fieldContext_DistrictStats_needsOpened(ctx, field)
+	case "needsResolved":
+		return ec.fieldContext_DistrictStats_needsResolved(ctx, field)
+	case "needsOverdue":
+		return ec.fieldContext_DistrictStats_needsOverdue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DistrictStats", field.Name)
 }
 
 func (ec *executionContext) childFields_Indicator(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9915,6 +10901,12 @@ func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.
 		return ec.fieldContext_Need_matchedOrganization(ctx, field)
 	case "matchedProject":
 		return ec.fieldContext_Need_matchedProject(ctx, field)
+	case "dueAt":
+		return ec.fieldContext_Need_dueAt(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Need_overdue(ctx, field)
+	case "daysToResolve":
+		return ec.fieldContext_Need_daysToResolve(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Need", field.Name)
 }
@@ -9939,6 +10931,58 @@ func (ec *executionContext) childFields_NeedEdge(ctx context.Context, field grap
 		return ec.fieldContext_NeedEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NeedEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_NeedMatch_kind(ctx, field)
+	case "organization":
+		return ec.fieldContext_NeedMatch_organization(ctx, field)
+	case "project":
+		return ec.fieldContext_NeedMatch_project(ctx, field)
+	case "score":
+		return ec.fieldContext_NeedMatch_score(ctx, field)
+	case "parts":
+		return ec.fieldContext_NeedMatch_parts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedMatch", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedMatchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NeedMatchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NeedMatchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NeedMatchConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedMatchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedMatchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NeedMatchEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_NeedMatchEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedMatchEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedMatchParts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "domainFit":
+		return ec.fieldContext_NeedMatchParts_domainFit(ctx, field)
+	case "nearness":
+		return ec.fieldContext_NeedMatchParts_nearness(ctx, field)
+	case "capacity":
+		return ec.fieldContext_NeedMatchParts_capacity(ctx, field)
+	case "trackRecord":
+		return ec.fieldContext_NeedMatchParts_trackRecord(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedMatchParts", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10079,6 +11123,26 @@ func (ec *executionContext) childFields_OutcomeEdge(ctx context.Context, field g
 		return ec.fieldContext_OutcomeEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OutcomeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OutcomeTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "indicator":
+		return ec.fieldContext_OutcomeTotal_indicator(ctx, field)
+	case "region":
+		return ec.fieldContext_OutcomeTotal_region(ctx, field)
+	case "from":
+		return ec.fieldContext_OutcomeTotal_from(ctx, field)
+	case "to":
+		return ec.fieldContext_OutcomeTotal_to(ctx, field)
+	case "actual":
+		return ec.fieldContext_OutcomeTotal_actual(ctx, field)
+	case "target":
+		return ec.fieldContext_OutcomeTotal_target(ctx, field)
+	case "projectCount":
+		return ec.fieldContext_OutcomeTotal_projectCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutcomeTotal", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10229,6 +11293,10 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_serviceRecords(ctx, field)
 	case "certificates":
 		return ec.fieldContext_Person_certificates(ctx, field)
+	case "verifiedHours":
+		return ec.fieldContext_Person_verifiedHours(ctx, field)
+	case "starLevel":
+		return ec.fieldContext_Person_starLevel(ctx, field)
 	case "idNumber":
 		return ec.fieldContext_Person_idNumber(ctx, field)
 	case "pseudonym":
@@ -10303,6 +11371,12 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_children(ctx, field)
 	case "participations":
 		return ec.fieldContext_Project_participations(ctx, field)
+	case "progress":
+		return ec.fieldContext_Project_progress(ctx, field)
+	case "verifiedHours":
+		return ec.fieldContext_Project_verifiedHours(ctx, field)
+	case "volunteerCount":
+		return ec.fieldContext_Project_volunteerCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Project", field.Name)
 }
@@ -10369,6 +11443,22 @@ func (ec *executionContext) childFields_ProjectParticipationEdge(ctx context.Con
 	return nil, fmt.Errorf("no field named %q was found under type ProjectParticipationEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ProjectStageCounts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "design":
+		return ec.fieldContext_ProjectStageCounts_design(ctx, field)
+	case "showcase":
+		return ec.fieldContext_ProjectStageCounts_showcase(ctx, field)
+	case "implementation":
+		return ec.fieldContext_ProjectStageCounts_implementation(ctx, field)
+	case "evaluation":
+		return ec.fieldContext_ProjectStageCounts_evaluation(ctx, field)
+	case "closed":
+		return ec.fieldContext_ProjectStageCounts_closed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProjectStageCounts", field.Name)
+}
+
 func (ec *executionContext) childFields_Region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10423,6 +11513,20 @@ func (ec *executionContext) childFields_ReviewServiceRecordsPayload(ctx context.
 		return ec.fieldContext_ReviewServiceRecordsPayload_serviceRecords(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReviewServiceRecordsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ScorePart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weight":
+		return ec.fieldContext_ScorePart_weight(ctx, field)
+	case "value":
+		return ec.fieldContext_ScorePart_value(ctx, field)
+	case "points":
+		return ec.fieldContext_ScorePart_points(ctx, field)
+	case "explanation":
+		return ec.fieldContext_ScorePart_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScorePart", field.Name)
 }
 
 func (ec *executionContext) childFields_ServiceRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

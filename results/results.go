@@ -1,0 +1,174 @@
+// Package results computes what projects achieve: progress against their
+// indicators (IATI results framework) rolled up from sub-projects, the
+// volunteer hours that stand next to them, indicator totals for a division,
+// and the district dashboard's headline figures.
+package results
+
+import (
+	"context"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/indicator"
+	"github.com/tongxing/tongxing/ent/outcome"
+	"github.com/tongxing/tongxing/ent/privacy"
+	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/servicerecord"
+)
+
+// allRows reads aggregates across every scope: the figures here are counts
+// and sums, never a person's data.
+func allRows(ctx context.Context) context.Context { return privacy.DecisionContext(ctx, privacy.Allow) }
+
+// IndicatorProgress is how far one measurement is from baseline to target,
+// 0–1, or false when it cannot say (qualitative, or no baseline/target/actual,
+// or target equal to baseline). Direction comes from the numbers: a target
+// below the baseline is a reduction.
+func IndicatorProgress(measure indicator.Measure, baseline, target, actual *float64) (float64, bool) {
+	if measure == indicator.MeasureQUALITATIVE || measure == indicator.MeasureNOMINAL || target == nil || actual == nil {
+		return 0, false
+	}
+	base := 0.0
+	if baseline != nil {
+		base = *baseline
+	}
+	span := *target - base
+	if span == 0 {
+		return 0, false
+	}
+	return math.Max(0, math.Min(1, (*actual-base)/span)), true
+}
+
+// Progress of project id: the mean progress of its indicators (latest
+// measured period of each), combined with its sub-projects' progress
+// weighted by their weight (the project's own indicators weigh 1). Nil when
+// nothing in the tree is measurable.
+func Progress(ctx context.Context, c *ent.Client, id int) (*float64, error) {
+	p, err := progress(allRows(ctx), c, id, map[int]bool{})
+	if err != nil || math.IsNaN(p) {
+		return nil, err
+	}
+	return &p, nil
+}
+
+func progress(ctx context.Context, c *ent.Client, id int, seen map[int]bool) (float64, error) {
+	if seen[id] {
+		return math.NaN(), nil // a cycle in the hierarchy contributes nothing
+	}
+	seen[id] = true
+	outs, err := c.Outcome.Query().Where(outcome.ProjectID(id)).WithIndicator().
+		Order(ent.Asc(outcome.FieldIndicatorID), ent.Desc(outcome.FieldPeriodEnd), ent.Desc(outcome.FieldID)).All(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var sum, weight float64
+	latest := map[int]bool{}
+	var own []float64
+	for _, o := range outs {
+		if latest[o.IndicatorID] || o.Actual == nil {
+			continue
+		}
+		latest[o.IndicatorID] = true
+		if v, ok := IndicatorProgress(o.Edges.Indicator.Measure, o.Baseline, o.Target, o.Actual); ok {
+			own = append(own, v)
+		}
+	}
+	if len(own) > 0 {
+		var s float64
+		for _, v := range own {
+			s += v
+		}
+		sum, weight = s/float64(len(own)), 1
+	}
+	children, err := c.Project.Query().Where(project.ParentID(id)).Select(project.FieldWeight).All(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, ch := range children {
+		v, err := progress(ctx, c, ch.ID, seen)
+		if err != nil {
+			return 0, err
+		}
+		if math.IsNaN(v) || ch.Weight <= 0 {
+			continue
+		}
+		sum += v * ch.Weight
+		weight += ch.Weight
+	}
+	if weight == 0 {
+		return math.NaN(), nil
+	}
+	return sum / weight, nil
+}
+
+// ProjectHours are the verified hours and distinct volunteers of a
+// project's activities.
+func ProjectHours(ctx context.Context, c *ent.Client, id int) (hours float64, volunteers int, err error) {
+	ctx = allRows(ctx)
+	recs, err := c.ServiceRecord.Query().
+		Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED), servicerecord.HasActivityWith(activity.ProjectID(id))).
+		Select(servicerecord.FieldPersonID, servicerecord.FieldMinutes).All(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	people := map[int]bool{}
+	minutes := 0
+	for _, r := range recs {
+		people[r.PersonID] = true
+		minutes += r.Minutes
+	}
+	return float64(minutes) / 60, len(people), nil
+}
+
+// Total is an indicator summed over the projects serving a division.
+type Total struct {
+	IndicatorID  int
+	RegionID     int
+	From, To     time.Time
+	Actual       float64
+	Target       float64
+	ProjectCount int
+}
+
+// OutcomeTotals sums, over projects serving the division with code prefix
+// regionCode (or a division below it), the latest measurement of indicator
+// in periods overlapping from–to.
+func OutcomeTotals(ctx context.Context, c *ent.Client, indicatorID int, regionCode string, from, to time.Time) (*Total, error) {
+	ctx = allRows(ctx)
+	outs, err := c.Outcome.Query().
+		Where(outcome.IndicatorID(indicatorID), outcome.PeriodStartLTE(to), outcome.PeriodEndGTE(from),
+			outcome.HasProjectWith(project.HasRegionsWith(regionUnder(regionCode)))).
+		Order(ent.Asc(outcome.FieldProjectID), ent.Desc(outcome.FieldPeriodEnd), ent.Desc(outcome.FieldID)).
+		All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t := &Total{IndicatorID: indicatorID, From: from, To: to}
+	seen := map[int]bool{}
+	for _, o := range outs {
+		if seen[o.ProjectID] {
+			continue
+		}
+		seen[o.ProjectID] = true
+		t.ProjectCount++
+		if o.Actual != nil {
+			t.Actual += *o.Actual
+		}
+		if o.Target != nil {
+			t.Target += *o.Target
+		}
+	}
+	return t, nil
+}
+
+func sortedKeys(m map[int]bool) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Ints(out)
+	return out
+}

@@ -1,0 +1,126 @@
+package results
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/membership"
+	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/organization"
+	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/predicate"
+	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicerecord"
+)
+
+// regionUnder selects the division with code and every division below it:
+// division codes nest by prefix (330411 → 330411104 → 330411104001).
+func regionUnder(code string) predicate.Region {
+	return region.CodeHasPrefix(strings.TrimSpace(code))
+}
+
+// StageCounts are projects by lifecycle stage.
+type StageCounts struct {
+	Design, Showcase, Implementation, Evaluation, Closed int
+}
+
+// Stats are a division's headline figures for a period.
+type Stats struct {
+	RegionID                 int
+	From, To                 time.Time
+	RegisteredOrganizations  int
+	FiledOrganizations       int
+	VolunteerTeams           int
+	RegisteredVolunteers     int
+	ActiveVolunteers         int
+	CertifiedSocialWorkers   int
+	VerifiedHours            float64
+	Activities               int
+	Beneficiaries            int
+	ProjectsByStage          StageCounts
+	NeedsOpened              int
+	NeedsResolved            int
+	NeedsOverdue             int
+}
+
+// DistrictStats computes the headline figures of the division with code
+// regionCode (and everything below it) for from–to (dates, inclusive).
+// overdue selects the needs past their deadline now.
+func DistrictStats(ctx context.Context, c *ent.Client, regionCode string, from, to time.Time, overdue predicate.Need) (*Stats, error) {
+	ctx = allRows(ctx)
+	r, err := c.Region.Query().Where(region.Code(regionCode)).Only(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &Stats{RegionID: r.ID, From: from, To: to}
+	in := regionUnder(regionCode)
+	end := to.AddDate(0, 0, 1) // to is a date: include all of that day
+	orgsIn := organization.HasRegionWith(in)
+	count := func(dst *int, q interface{ Count(context.Context) (int, error) }) {
+		if err == nil {
+			*dst, err = q.Count(ctx)
+		}
+	}
+	count(&s.RegisteredOrganizations, c.Organization.Query().Where(orgsIn,
+		organization.RegistrationStatusEQ(organization.RegistrationStatusREGISTERED),
+		organization.KindIn(organization.KindSOCIAL_ORGANIZATION, organization.KindSOCIAL_WORK_AGENCY)))
+	count(&s.FiledOrganizations, c.Organization.Query().Where(orgsIn, organization.RegistrationStatusEQ(organization.RegistrationStatusFILED)))
+	count(&s.VolunteerTeams, c.Organization.Query().Where(orgsIn, organization.KindEQ(organization.KindVOLUNTEER_TEAM)))
+	count(&s.RegisteredVolunteers, c.Person.Query().Where(person.HasMembershipsWith(
+		membership.HasOrganizationWith(orgsIn), membership.JoinedOnLT(end),
+		membership.Or(membership.LeftOnIsNil(), membership.LeftOnGTE(from)))))
+	count(&s.CertifiedSocialWorkers, c.Person.Query().Where(person.SocialWorkLevelNotNil(),
+		person.HasMembershipsWith(membership.HasOrganizationWith(orgsIn), membership.LeftOnIsNil())))
+	actsIn := activity.And(activity.HasRegionWith(in), activity.StartsAtGTE(from), activity.StartsAtLT(end))
+	count(&s.Activities, c.Activity.Query().Where(actsIn))
+	count(&s.NeedsOpened, c.Need.Query().Where(need.HasRegionWith(in), need.OpenedAtGTE(from), need.OpenedAtLT(end)))
+	count(&s.NeedsResolved, c.Need.Query().Where(need.HasRegionWith(in), need.ResolvedAtGTE(from), need.ResolvedAtLT(end)))
+	count(&s.NeedsOverdue, c.Need.Query().Where(need.HasRegionWith(in), overdue))
+	if err != nil {
+		return nil, err
+	}
+	acts, err := c.Activity.Query().Where(actsIn).Select(activity.FieldBeneficiaries).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range acts {
+		s.Beneficiaries += a.Beneficiaries
+	}
+	recs, err := c.ServiceRecord.Query().
+		Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED), servicerecord.ServedOnGTE(from), servicerecord.ServedOnLTE(to),
+			servicerecord.HasActivityWith(activity.HasRegionWith(in))).
+		Select(servicerecord.FieldPersonID, servicerecord.FieldMinutes).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	active := map[int]bool{}
+	minutes := 0
+	for _, rec := range recs {
+		active[rec.PersonID] = true
+		minutes += rec.Minutes
+	}
+	s.ActiveVolunteers, s.VerifiedHours = len(active), float64(minutes)/60
+	projects, err := c.Project.Query().Where(project.HasRegionsWith(in)).Select(project.FieldStage).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range projects {
+		switch p.Stage {
+		case project.StageDESIGN:
+			s.ProjectsByStage.Design++
+		case project.StageSHOWCASE:
+			s.ProjectsByStage.Showcase++
+		case project.StageIMPLEMENTATION:
+			s.ProjectsByStage.Implementation++
+		case project.StageEVALUATION:
+			s.ProjectsByStage.Evaluation++
+		case project.StageCLOSED:
+			s.ProjectsByStage.Closed++
+		}
+	}
+	return s, nil
+}
