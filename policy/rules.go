@@ -453,6 +453,6 @@ func neverDeleted(why string) privacy.MutationRule {
 		if v := auth.FromContext(ctx); v != nil && v.System {
 			return privacy.Skip // maintenance by the operator, never through the API
 		}
-		return forbidden(why)
+		return forbidden("%s", why)
 	}), ent.OpDelete|ent.OpDeleteOne)
 }

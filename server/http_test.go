@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tongxing/tongxing/database/dbtest"
+	"github.com/tongxing/tongxing/graph"
 	"github.com/tongxing/tongxing/server"
 )
 
@@ -111,6 +113,30 @@ func TestConfig(t *testing.T) {
 	for _, want := range []string{"TONGXING_ADDR", "TONGXING_DEMO_DATA", "TONGXING_LOG_LEVEL"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("bad %s not reported: %v", want, err)
+		}
+	}
+
+	// Request limits.
+	cfg, _ = server.LoadConfig(env(nil))
+	if want := (graph.Limits{MaxDepth: 12, MaxComplexity: 5000, MaxAliases: 50, MaxOperations: 5, MaxTokens: 20000}); cfg.Limits != want ||
+		cfg.RateLimitAnon != 120 || cfg.RateLimitKey != 600 || cfg.RequestTimeout != 30*time.Second || cfg.TrustedProxies != nil {
+		t.Errorf("limit defaults = %+v %d %d %v %v", cfg.Limits, cfg.RateLimitAnon, cfg.RateLimitKey, cfg.RequestTimeout, cfg.TrustedProxies)
+	}
+	cfg, err = server.LoadConfig(env(map[string]string{"TONGXING_MAX_DEPTH": "8", "TONGXING_MAX_COMPLEXITY": "900", "TONGXING_MAX_ALIASES": "10",
+		"TONGXING_MAX_OPERATIONS": "1", "TONGXING_MAX_TOKENS": "5000", "TONGXING_RATE_LIMIT_ANON": "0", "TONGXING_RATE_LIMIT_KEY": "60",
+		"TONGXING_REQUEST_TIMEOUT": "5s", "TONGXING_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1"}))
+	if want := (graph.Limits{MaxDepth: 8, MaxComplexity: 900, MaxAliases: 10, MaxOperations: 1, MaxTokens: 5000}); err != nil || cfg.Limits != want ||
+		cfg.RateLimitAnon != 0 || cfg.RateLimitKey != 60 || cfg.RequestTimeout != 5*time.Second || len(cfg.TrustedProxies) != 2 ||
+		cfg.TrustedProxies[1].String() != "127.0.0.1/32" {
+		t.Errorf("limit overrides = %+v %d %d %v %v, %v", cfg.Limits, cfg.RateLimitAnon, cfg.RateLimitKey, cfg.RequestTimeout, cfg.TrustedProxies, err)
+	}
+	bad := map[string]string{"TONGXING_MAX_DEPTH": "0", "TONGXING_MAX_COMPLEXITY": "lots", "TONGXING_MAX_ALIASES": "-1",
+		"TONGXING_MAX_OPERATIONS": "1.5", "TONGXING_MAX_TOKENS": "10", "TONGXING_RATE_LIMIT_ANON": "-5", "TONGXING_RATE_LIMIT_KEY": "1e3",
+		"TONGXING_REQUEST_TIMEOUT": "30", "TONGXING_TRUSTED_PROXIES": "proxy.example.org"}
+	_, err = server.LoadConfig(env(bad))
+	for name := range bad {
+		if err == nil || !strings.Contains(err.Error(), name+"=") {
+			t.Errorf("bad %s not reported: %v", name, err)
 		}
 	}
 }

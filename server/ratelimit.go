@@ -31,8 +31,8 @@ const maxBuckets = 50_000
 // rateLimiter throttles /graphql with token buckets: one per client IP for
 // requests without a key, one per API key, and one per client IP for
 // failed key attempts, so that guessing keys is throttled like anonymous
-// use. Each allows its per-minute rate on average and a burst of a quarter
-// of a minute's worth.
+// use. Each allows its per-minute rate on average and a burst of half a
+// minute's worth (anonymous default: 2 a second, 60 at once).
 type rateLimiter struct {
 	anonymous *buckets // nil: no limit
 	keys      *buckets // nil: no limit
@@ -127,12 +127,12 @@ type bucket struct {
 }
 
 // newBuckets allows perMinute requests a minute per key, with a burst of
-// a quarter of that (at least 1). perMinute <= 0 means no limit: nil.
+// half that (at least 1). perMinute <= 0 means no limit: nil.
 func newBuckets(perMinute, max int) *buckets {
 	if perMinute <= 0 {
 		return nil
 	}
-	burst := max1(perMinute / 4)
+	burst := max1(perMinute / 2)
 	limit := rate.Limit(float64(perMinute) / 60)
 	return &buckets{
 		limit: limit,
@@ -283,6 +283,7 @@ func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 // /64 prefix of its IPv6 address (one subscriber usually holds a whole
 // /64, so single IPv6 addresses would be free to vary).
 func bucketKey(a netip.Addr) string {
+	a = a.Unmap()
 	switch {
 	case !a.IsValid():
 		return "unknown"

@@ -128,6 +128,9 @@ func keys(ctx context.Context, cfg server.Config, args []string, out io.Writer) 
 		if err := apikey.RoleValidator(opts.Role); err != nil {
 			return usageError{fmt.Sprintf("keys create: unknown role %q", *role)}
 		}
+		if opts.Role != apikey.RoleADMIN && *org == "" {
+			return usageError{fmt.Sprintf("keys create: role %s acts for one organisation: give --org ORG_ID (its GraphQL id)", opts.Role)}
+		}
 		if *org != "" {
 			id, err := gid.Decode(*org)
 			if err != nil {
