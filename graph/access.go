@@ -105,7 +105,7 @@ var _ interface {
 	graphql.ResponseInterceptor
 } = accessControl{}
 
-func (accessControl) ExtensionName() string                  { return "AccessControl" }
+func (accessControl) ExtensionName() string                   { return "AccessControl" }
 func (accessControl) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (a accessControl) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {

@@ -36,7 +36,9 @@ func unauthenticated() error {
 
 // allowAll is the context rules use for their own look-ups, which must see
 // every row to judge the mutation (a filtered look-up would judge too little).
-func allowAll(ctx context.Context) context.Context { return privacy.DecisionContext(ctx, privacy.Allow) }
+func allowAll(ctx context.Context) context.Context {
+	return privacy.DecisionContext(ctx, privacy.Allow)
+}
 
 // writes is the common head of every mutation policy: no key, no write;
 // partners never write; ADMIN writes anything. Editors and reviewers fall

@@ -30,21 +30,21 @@ type StageCounts struct {
 
 // Stats are a division's headline figures for a period.
 type Stats struct {
-	RegionID                 int
-	From, To                 time.Time
-	RegisteredOrganizations  int
-	FiledOrganizations       int
-	VolunteerTeams           int
-	RegisteredVolunteers     int
-	ActiveVolunteers         int
-	CertifiedSocialWorkers   int
-	VerifiedHours            float64
-	Activities               int
-	Beneficiaries            int
-	ProjectsByStage          StageCounts
-	NeedsOpened              int
-	NeedsResolved            int
-	NeedsOverdue             int
+	RegionID                int
+	From, To                time.Time
+	RegisteredOrganizations int
+	FiledOrganizations      int
+	VolunteerTeams          int
+	RegisteredVolunteers    int
+	ActiveVolunteers        int
+	CertifiedSocialWorkers  int
+	VerifiedHours           float64
+	Activities              int
+	Beneficiaries           int
+	ProjectsByStage         StageCounts
+	NeedsOpened             int
+	NeedsResolved           int
+	NeedsOverdue            int
 }
 
 // DistrictStats computes the headline figures of the division with code
@@ -60,11 +60,11 @@ func DistrictStats(ctx context.Context, c *ent.Client, regionCode string, from, 
 	in := regionUnder(regionCode)
 	end := to.AddDate(0, 0, 1) // to is a date: include all of that day
 	orgsIn := organization.HasRegionWith(in)
-	count := func(dst *int, q interface{ Count(context.Context) (int, error) }) {
-		if err == nil {
-			*dst, err = q.Count(ctx)
-		}
-	}
+	count := func(dst *int, q interface {
+		Count(context.Context) (int, error)
+	}) { if err == nil {
+		*dst, err = q.Count(ctx)
+	} }
 	count(&s.RegisteredOrganizations, c.Organization.Query().Where(orgsIn,
 		organization.RegistrationStatusEQ(organization.RegistrationStatusREGISTERED),
 		organization.KindIn(organization.KindSOCIAL_ORGANIZATION, organization.KindSOCIAL_WORK_AGENCY)))

@@ -1,13 +1,13 @@
 package schema
 
 import (
-	"github.com/tongxing/tongxing/ent/schema/dimension"
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/ent/schema/dimension"
 	"github.com/tongxing/tongxing/policy"
 )
 
