@@ -15,6 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tongxing/tongxing/hours"
+	"github.com/tongxing/tongxing/needs"
+
 	"github.com/tongxing/tongxing/graph"
 	"github.com/tongxing/tongxing/pii"
 )
@@ -69,6 +72,15 @@ type Config struct {
 	// embedded database keeps a generated key beside its file; PostgreSQL
 	// mode refuses to start.
 	SecretKey []byte
+	// NeedSLA is how long needs of each urgency may stay unresolved
+	// (TONGXING_NEED_SLA, e.g. "CRITICAL=12h,HIGH=48h").
+	NeedSLA needs.SLA
+	// Stars are the star tiers by cumulative verified hours, with regional
+	// overrides (TONGXING_STAR_TIERS).
+	Stars hours.StarScale
+	// Holidays are non-working days for the 10-working-day entry deadline
+	// (TONGXING_HOLIDAYS, comma-separated YYYY-MM-DD).
+	Holidays []time.Time
 }
 
 // LoadConfig reads the configuration from the environment (getenv is
@@ -150,6 +162,24 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		c.LogFormat = v
 	}
 	c.PublicURL = strings.TrimRight(getenv("TONGXING_PUBLIC_URL"), "/")
+	var err error
+	if c.NeedSLA, err = needs.ParseSLA(getenv("TONGXING_NEED_SLA")); err != nil {
+		errs = append(errs, fmt.Errorf("TONGXING_NEED_SLA: %w", err))
+	}
+	if c.Stars, err = hours.ParseStarScale(getenv("TONGXING_STAR_TIERS")); err != nil {
+		errs = append(errs, fmt.Errorf("TONGXING_STAR_TIERS: %w", err))
+	}
+	for _, d := range strings.Split(getenv("TONGXING_HOLIDAYS"), ",") {
+		if d = strings.TrimSpace(d); d == "" {
+			continue
+		}
+		day, err := time.Parse(time.DateOnly, d)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TONGXING_HOLIDAYS: %q is not YYYY-MM-DD", d))
+			continue
+		}
+		c.Holidays = append(c.Holidays, day)
+	}
 	if v := getenv("TONGXING_SECRET_KEY"); v != "" {
 		key, err := pii.ParseKey(v)
 		if err != nil {

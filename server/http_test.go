@@ -165,3 +165,19 @@ func TestRunReportsBadAddressAndDatabase(t *testing.T) {
 		t.Errorf("unreachable database: %v", err)
 	}
 }
+
+func TestLifecycleConfig(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	cfg, err := server.LoadConfig(env(map[string]string{"TONGXING_NEED_SLA": "CRITICAL=12h", "TONGXING_STAR_TIERS": "100,200,500,800,1000",
+		"TONGXING_HOLIDAYS": "2026-10-01, 2026-10-02", "TONGXING_SECRET_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}))
+	if err != nil || cfg.NeedSLA["CRITICAL"] != 12*time.Hour || cfg.NeedSLA["LOW"] != 14*24*time.Hour ||
+		cfg.Stars.For("330411").Stars(500) != 3 || len(cfg.Holidays) != 2 || len(cfg.SecretKey) != 32 {
+		t.Errorf("config = %+v, %v", cfg, err)
+	}
+	_, err = server.LoadConfig(env(map[string]string{"TONGXING_NEED_SLA": "SOON=1h", "TONGXING_STAR_TIERS": "1,2", "TONGXING_HOLIDAYS": "10/01", "TONGXING_SECRET_KEY": "short"}))
+	for _, want := range []string{"TONGXING_NEED_SLA", "TONGXING_STAR_TIERS", "TONGXING_HOLIDAYS", "TONGXING_SECRET_KEY"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("bad %s not reported: %v", want, err)
+		}
+	}
+}

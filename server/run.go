@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tongxing/tongxing/hours"
+
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/demo"
 	"github.com/tongxing/tongxing/pii"
@@ -26,6 +28,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	}
 	defer ln.Close()
 
+	for _, d := range cfg.Holidays {
+		hours.Holidays[d] = true
+	}
 	if err := cfg.ResolveSecretKey(); err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func New(cfg Config, db *database.DB, logger *slog.Logger) *Server {
 // Handler returns the root HTTP handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection, Keys: s.keys, Limits: s.cfg.Limits})
+	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection, Keys: s.keys, SLA: s.cfg.NeedSLA, Stars: s.cfg.Stars, Limits: s.cfg.Limits})
 	// /graphql alone is rate limited and timed: throttle first, then the
 	// cheap refusals, then the key lookup (a database read) and the query.
 	rl := newRateLimiter(s.cfg, s.now)
