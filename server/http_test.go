@@ -181,3 +181,14 @@ func TestLifecycleConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestCertificateRoutesMounted(t *testing.T) {
+	a := newAPI(t, dbtest.OpenSQLite(t))
+	for path, want := range map[string]int{"/verify/NOSUCHCODE234": 404, "/certificates/ZYZM-330411-2026-000001": 401} {
+		rec := httptest.NewRecorder()
+		a.h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != want {
+			t.Errorf("GET %s = %d, want %d", path, rec.Code, want)
+		}
+	}
+}

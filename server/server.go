@@ -21,6 +21,7 @@ import (
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/apikeys"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/certificates"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/graph"
 	"github.com/tongxing/tongxing/policy"
@@ -69,6 +70,12 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/graphiql", ide)
 	mux.Handle("/graphiql/", ide)
 	mux.HandleFunc("GET /opendata/", s.openDataPending)
+	// Hour certificates: /verify/{code} is public (it shows no more than the
+	// certificate's verification fields); the printable /certificates/{number}
+	// shows the holder's name and needs a key, rate-limited like the API.
+	certs := certificates.NewHandler(s.db.Client, s.logger, s.publicBaseURL)
+	mux.Handle("/verify/", rl.limitClients(certs))
+	mux.Handle("/certificates/", rl.limitClients(s.identify(rl.limitKeys(certs))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -150,6 +157,19 @@ func graphqlGate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// publicBaseURL is where people reach this server: TONGXING_PUBLIC_URL, or
+// the host the request came to.
+func (s *Server) publicBaseURL(r *http.Request) string {
+	if s.cfg.PublicURL != "" {
+		return s.cfg.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
