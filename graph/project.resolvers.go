@@ -12,6 +12,16 @@ import (
 	"github.com/tongxing/tongxing/projects"
 )
 
+// CreateIndicator is the resolver for the createIndicator field.
+func (r *mutationResolver) CreateIndicator(ctx context.Context, input projects.CreateIndicatorInput) (*ent.Indicator, error) {
+	return projects.CreateIndicator(ctx, r.clientFrom(ctx), input)
+}
+
+// UpdateIndicator is the resolver for the updateIndicator field.
+func (r *mutationResolver) UpdateIndicator(ctx context.Context, id int, input projects.UpdateIndicatorInput) (*ent.Indicator, error) {
+	return projects.UpdateIndicator(ctx, r.clientFrom(ctx), id, input)
+}
+
 // CreateProject is the resolver for the createProject field.
 func (r *mutationResolver) CreateProject(ctx context.Context, input projects.CreateProjectInput) (*ent.Project, error) {
 	return projects.CreateProject(ctx, r.clientFrom(ctx), input)

@@ -2,6 +2,7 @@ package projects
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/indicator"
+	"github.com/tongxing/tongxing/ent/schema/dimension"
 	"github.com/tongxing/tongxing/input"
 )
 
@@ -22,6 +24,7 @@ type CreateOutcomeInput struct {
 	Baseline    *float64
 	Target      *float64
 	Actual      *float64
+	Dimensions  []*dimension.Dimension
 	Evidence    *string
 	VerifiedBy  *string
 	Comment     *string
@@ -34,6 +37,7 @@ type UpdateOutcomeInput struct {
 	Baseline    graphql.Omittable[*float64]
 	Target      graphql.Omittable[*float64]
 	Actual      graphql.Omittable[*float64]
+	Dimensions  []*dimension.Dimension
 	Evidence    *string
 	VerifiedBy  *string
 	Comment     *string
@@ -61,10 +65,12 @@ func CreateOutcome(ctx context.Context, c *ent.Client, in CreateOutcomeInput) (*
 	evidence := input.OptionalText(f, "evidence", in.Evidence, maxText)
 	verifier := input.OptionalText(f, "verifiedBy", in.VerifiedBy, maxVerifier)
 	comment := input.OptionalText(f, "comment", in.Comment, maxText)
+	dims := checkDimensions(f, in.Dimensions)
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	return c.Outcome.Create().
+		SetDimensions(dims).
 		SetProjectID(in.ProjectID).
 		SetIndicatorID(in.IndicatorID).
 		SetPeriodStart(in.PeriodStart).
@@ -101,6 +107,9 @@ func UpdateOutcome(ctx context.Context, c *ent.Client, id int, in UpdateOutcomeI
 	setValue(f, "baseline", in.Baseline, upd.SetBaseline, upd.ClearBaseline)
 	setValue(f, "target", in.Target, upd.SetTarget, upd.ClearTarget)
 	setValue(f, "actual", in.Actual, upd.SetActual, upd.ClearActual)
+	if in.Dimensions != nil {
+		upd.SetDimensions(checkDimensions(f, in.Dimensions))
+	}
 	if v := input.OptionalText(f, "evidence", in.Evidence, maxText); v != nil {
 		upd.SetEvidence(*v)
 	}
@@ -133,4 +142,26 @@ func setValue(f *apierror.Fields, field string, v graphql.Omittable[*float64], s
 	}
 	checkValue(f, field, p)
 	set(*p)
+}
+
+const maxDimensions = 10
+
+// checkDimensions trims and checks dimension pairs; a name may appear once.
+func checkDimensions(f *apierror.Fields, dims []*dimension.Dimension) []dimension.Dimension {
+	if len(dims) > maxDimensions {
+		f.Add("dimensions", fmt.Sprintf("最多 %d 个维度 (at most %d dimensions)", maxDimensions, maxDimensions))
+		return nil
+	}
+	out := make([]dimension.Dimension, 0, len(dims))
+	seen := map[string]bool{}
+	for i, d := range dims {
+		name := input.Text(f, fmt.Sprintf("dimensions.%d.name", i), d.Name, 50, true)
+		value := input.Text(f, fmt.Sprintf("dimensions.%d.value", i), d.Value, 100, true)
+		if seen[name] {
+			f.Add(fmt.Sprintf("dimensions.%d.name", i), "维度重复 (dimension listed twice)")
+		}
+		seen[name] = true
+		out = append(out, dimension.Dimension{Name: name, Value: value})
+	}
+	return out
 }

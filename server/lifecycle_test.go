@@ -340,3 +340,38 @@ func TestDistrictFigures(t *testing.T) {
 		}
 	})
 }
+
+func TestIndicatorsAndDimensions(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		keys := accessFixture(t, a)
+		const create = `mutation($in:CreateIndicatorInput!){ createIndicator(input:$in) { id code measure ascending } }`
+		in := map[string]any{"in": map[string]any{"code": "meals-served", "name": "助餐人次", "nameEn": "Meals served", "unit": "人次"}}
+		if r := a.post(keys["editor-agency"], create, in); r.code() != "FORBIDDEN" {
+			t.Errorf("editor defining an indicator: %s", r.Raw)
+		}
+		d := a.admin(create, in)
+		ind := d["createIndicator"].(map[string]any)
+		if ind["measure"] != "UNIT" || ind["ascending"] != true {
+			t.Errorf("indicator = %v", ind)
+		}
+		if r := a.post(a.key, create, in); r.code() != "CONFLICT" {
+			t.Errorf("duplicate code: %s", r.Raw)
+		}
+		if r := a.post(a.key, create, map[string]any{"in": map[string]any{"code": "Bad Code", "name": "x"}}); r.field() != "input.code" {
+			t.Errorf("bad code: %s", r.Raw)
+		}
+		a.admin(`mutation($id:ID!){ updateIndicator(id:$id, input:{measure:PERCENTAGE, unit:"%"}) { measure } }`, map[string]any{"id": ind["id"]})
+		d = a.admin(`mutation($p:ID!,$i:ID!){ createOutcome(input:{projectId:$p, indicatorId:$i, periodStart:"2025-01-01", periodEnd:"2025-06-30",
+			target:1000, actual:640, dimensions:[{name:"town", value:"新塍镇"},{name:"gender", value:"FEMALE"}]}) { id dimensions { name value } } }`,
+			map[string]any{"p": id(a.fx.project.ID), "i": ind["id"]})
+		dims := d["createOutcome"].(map[string]any)["dimensions"].([]any)
+		if len(dims) != 2 || dims[0].(map[string]any)["value"] != "新塍镇" {
+			t.Errorf("dimensions = %v", dims)
+		}
+		r := a.post(a.key, `mutation($p:ID!,$i:ID!){ createOutcome(input:{projectId:$p, indicatorId:$i, periodStart:"2025-01-01", periodEnd:"2025-06-30",
+			dimensions:[{name:"town", value:"甲"},{name:"town", value:"乙"}]}) { id } }`, map[string]any{"p": id(a.fx.project.ID), "i": ind["id"]})
+		if r.field() != "input.dimensions.1.name" {
+			t.Errorf("repeated dimension: %s", r.Raw)
+		}
+	})
+}

@@ -179,6 +179,90 @@ func UnmarshalCreateActivityInput(ctx context.Context, raw any) (projects.Create
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateIndicatorInput(ctx context.Context, obj any) (projects.CreateIndicatorInput, error) {
+	var it projects.CreateIndicatorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "name", "nameEn", "unit", "measure", "ascending", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "measure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measure"))
+			data, err := ec.unmarshalOIndicatorMeasure2ᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚋindicatorᚐMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Measure = data
+		case "ascending":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ascending"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ascending = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateIndicatorInput unmarshals raw into the CreateIndicatorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateIndicatorInput(ctx context.Context, raw any) (projects.CreateIndicatorInput, error) {
+	var out projects.CreateIndicatorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateIndicatorInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateOutcomeInput(ctx context.Context, obj any) (projects.CreateOutcomeInput, error) {
 	var it projects.CreateOutcomeInput
 	if obj == nil {
@@ -190,7 +274,7 @@ func (ec *executionContext) unmarshalInputCreateOutcomeInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"projectId", "indicatorId", "periodStart", "periodEnd", "baseline", "target", "actual", "evidence", "verifiedBy", "comment"}
+	fieldsInOrder := [...]string{"projectId", "indicatorId", "periodStart", "periodEnd", "baseline", "target", "actual", "dimensions", "evidence", "verifiedBy", "comment"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -246,6 +330,13 @@ func (ec *executionContext) unmarshalInputCreateOutcomeInput(ctx context.Context
 				return it, err
 			}
 			it.Actual = data
+		case "dimensions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimensions"))
+			data, err := ec.unmarshalOOutcomeDimensionInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimensionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dimensions = data
 		case "evidence":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidence"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -606,6 +697,83 @@ func UnmarshalUpdateActivityInput(ctx context.Context, raw any) (projects.Update
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateIndicatorInput(ctx context.Context, obj any) (projects.UpdateIndicatorInput, error) {
+	var it projects.UpdateIndicatorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "nameEn", "unit", "measure", "ascending", "description"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "measure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measure"))
+			data, err := ec.unmarshalOIndicatorMeasure2ᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚋindicatorᚐMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Measure = data
+		case "ascending":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ascending"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ascending = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateIndicatorInput unmarshals raw into the UpdateIndicatorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateIndicatorInput(ctx context.Context, raw any) (projects.UpdateIndicatorInput, error) {
+	var out projects.UpdateIndicatorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateIndicatorInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateOutcomeInput(ctx context.Context, obj any) (projects.UpdateOutcomeInput, error) {
 	var it projects.UpdateOutcomeInput
 	if obj == nil {
@@ -617,7 +785,7 @@ func (ec *executionContext) unmarshalInputUpdateOutcomeInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"periodStart", "periodEnd", "baseline", "target", "actual", "evidence", "verifiedBy", "comment"}
+	fieldsInOrder := [...]string{"periodStart", "periodEnd", "baseline", "target", "actual", "dimensions", "evidence", "verifiedBy", "comment"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -659,6 +827,13 @@ func (ec *executionContext) unmarshalInputUpdateOutcomeInput(ctx context.Context
 				return it, err
 			}
 			it.Actual = graphql.OmittableOf(data)
+		case "dimensions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimensions"))
+			data, err := ec.unmarshalOOutcomeDimensionInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimensionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dimensions = data
 		case "evidence":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("evidence"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -871,6 +1046,11 @@ func (ec *executionContext) unmarshalNCreateActivityInput2githubᚗcomᚋtongxin
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateIndicatorInput2githubᚗcomᚋtongxingᚋtongxingᚋprojectsᚐCreateIndicatorInput(ctx context.Context, v any) (projects.CreateIndicatorInput, error) {
+	res, err := ec.unmarshalInputCreateIndicatorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateOutcomeInput2githubᚗcomᚋtongxingᚋtongxingᚋprojectsᚐCreateOutcomeInput(ctx context.Context, v any) (projects.CreateOutcomeInput, error) {
 	res, err := ec.unmarshalInputCreateOutcomeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -883,6 +1063,11 @@ func (ec *executionContext) unmarshalNCreateProjectInput2githubᚗcomᚋtongxing
 
 func (ec *executionContext) marshalNOutcomeDimension2githubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimension(ctx context.Context, sel ast.SelectionSet, v dimension.Dimension) graphql.Marshaler {
 	return ec._OutcomeDimension(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNOutcomeDimensionInput2ᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimension(ctx context.Context, v any) (*dimension.Dimension, error) {
+	res, err := ec.unmarshalInputOutcomeDimensionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNProjectParticipantInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋprojectsᚐParticipantInputᚄ(ctx context.Context, v any) ([]*projects.ParticipantInput, error) {
@@ -906,6 +1091,11 @@ func (ec *executionContext) unmarshalNProjectParticipantInput2ᚖgithubᚗcomᚋ
 
 func (ec *executionContext) unmarshalNUpdateActivityInput2githubᚗcomᚋtongxingᚋtongxingᚋprojectsᚐUpdateActivityInput(ctx context.Context, v any) (projects.UpdateActivityInput, error) {
 	res, err := ec.unmarshalInputUpdateActivityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateIndicatorInput2githubᚗcomᚋtongxingᚋtongxingᚋprojectsᚐUpdateIndicatorInput(ctx context.Context, v any) (projects.UpdateIndicatorInput, error) {
+	res, err := ec.unmarshalInputUpdateIndicatorInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -936,6 +1126,23 @@ func (ec *executionContext) marshalOOutcomeDimension2ᚕgithubᚗcomᚋtongxing�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOOutcomeDimensionInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimensionᚄ(ctx context.Context, v any) ([]*dimension.Dimension, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*dimension.Dimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOutcomeDimensionInput2ᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOProjectParticipantInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋprojectsᚐParticipantInputᚄ(ctx context.Context, v any) ([]*projects.ParticipantInput, error) {

@@ -229,6 +229,7 @@ type ComplexityRoot struct {
 		AssignNeed                     func(childComplexity int, id int, organizationID *int, projectID *int) int
 		CloseNeed                      func(childComplexity int, id int, reason string) int
 		CreateActivity                 func(childComplexity int, input projects.CreateActivityInput) int
+		CreateIndicator                func(childComplexity int, input projects.CreateIndicatorInput) int
 		CreateNeed                     func(childComplexity int, input needs.CreateInput) int
 		CreateOrganization             func(childComplexity int, input registry.CreateOrganizationInput) int
 		CreateOutcome                  func(childComplexity int, input projects.CreateOutcomeInput) int
@@ -243,6 +244,7 @@ type ComplexityRoot struct {
 		ReviewServiceRecords           func(childComplexity int, input hours.ReviewInput) int
 		RevokeCertificate              func(childComplexity int, id int, reason string) int
 		UpdateActivity                 func(childComplexity int, id int, input projects.UpdateActivityInput) int
+		UpdateIndicator                func(childComplexity int, id int, input projects.UpdateIndicatorInput) int
 		UpdateNeed                     func(childComplexity int, id int, input needs.UpdateInput) int
 		UpdateOrganization             func(childComplexity int, id int, input registry.UpdateOrganizationInput) int
 		UpdateOutcome                  func(childComplexity int, id int, input projects.UpdateOutcomeInput) int
@@ -1501,6 +1503,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateActivity(childComplexity, args["input"].(projects.CreateActivityInput)), true
+	case "Mutation.createIndicator":
+		if e.ComplexityRoot.Mutation.CreateIndicator == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createIndicator_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateIndicator(childComplexity, args["input"].(projects.CreateIndicatorInput)), true
 	case "Mutation.createNeed":
 		if e.ComplexityRoot.Mutation.CreateNeed == nil {
 			break
@@ -1655,6 +1668,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateActivity(childComplexity, args["id"].(int), args["input"].(projects.UpdateActivityInput)), true
+	case "Mutation.updateIndicator":
+		if e.ComplexityRoot.Mutation.UpdateIndicator == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateIndicator_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateIndicator(childComplexity, args["id"].(int), args["input"].(projects.UpdateIndicatorInput)), true
 	case "Mutation.updateNeed":
 		if e.ComplexityRoot.Mutation.UpdateNeed == nil {
 			break
@@ -3758,6 +3782,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CertificateOrder", ec.unmarshalInputCertificateOrder),
 			graphql.NewInputUnmarshaler("CertificateWhereInput", ec.unmarshalInputCertificateWhereInput),
 			graphql.NewInputUnmarshaler("CreateActivityInput", ec.unmarshalInputCreateActivityInput),
+			graphql.NewInputUnmarshaler("CreateIndicatorInput", ec.unmarshalInputCreateIndicatorInput),
 			graphql.NewInputUnmarshaler("CreateNeedInput", ec.unmarshalInputCreateNeedInput),
 			graphql.NewInputUnmarshaler("CreateOrganizationInput", ec.unmarshalInputCreateOrganizationInput),
 			graphql.NewInputUnmarshaler("CreateOutcomeInput", ec.unmarshalInputCreateOutcomeInput),
@@ -3800,6 +3825,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TermOrder", ec.unmarshalInputTermOrder),
 			graphql.NewInputUnmarshaler("TermWhereInput", ec.unmarshalInputTermWhereInput),
 			graphql.NewInputUnmarshaler("UpdateActivityInput", ec.unmarshalInputUpdateActivityInput),
+			graphql.NewInputUnmarshaler("UpdateIndicatorInput", ec.unmarshalInputUpdateIndicatorInput),
 			graphql.NewInputUnmarshaler("UpdateNeedInput", ec.unmarshalInputUpdateNeedInput),
 			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
 			graphql.NewInputUnmarshaler("UpdateOutcomeInput", ec.unmarshalInputUpdateOutcomeInput),
@@ -10356,6 +10382,8 @@ input CreateOutcomeInput {
   baseline: Float
   target: Float
   actual: Float
+  "What the values are disaggregated by, e.g. [{name:\"town\", value:\"新塍镇\"}]; at most 10. 分组维度。"
+  dimensions: [OutcomeDimensionInput!]
   evidence: String
   verifiedBy: String
   comment: String
@@ -10370,12 +10398,50 @@ input UpdateOutcomeInput {
   baseline: Float @goField(omittable: true)
   target: Float @goField(omittable: true)
   actual: Float @goField(omittable: true)
+  "Replaces the dimensions."
+  dimensions: [OutcomeDimensionInput!]
   evidence: String
   verifiedBy: String
   comment: String
 }
 
+"""
+A new results indicator. ADMIN only. 新建成效指标。
+"""
+input CreateIndicatorInput {
+  "Stable code, e.g. households-served; letters, digits and hyphens; unique."
+  code: String!
+  name: String!
+  nameEn: String
+  unit: String
+  "Defaults to UNIT."
+  measure: IndicatorMeasure
+  "Defaults to true (higher is better)."
+  ascending: Boolean
+  description: String
+}
+
+"""
+Changes to an indicator; its code never changes. 修改成效指标。
+"""
+input UpdateIndicatorInput {
+  name: String
+  nameEn: String
+  unit: String
+  measure: IndicatorMeasure
+  ascending: Boolean
+  description: String
+}
+
 extend type Mutation {
+  """
+  Define a results indicator. ADMIN only. 新建成效指标。
+  """
+  createIndicator(input: CreateIndicatorInput!): Indicator!
+  """
+  Change a results indicator. ADMIN only. 修改成效指标。
+  """
+  updateIndicator(id: ID!, input: UpdateIndicatorInput!): Indicator!
   """
   Create a project with its participating organisations. Needs a key. 新建项目。
   """
