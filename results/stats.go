@@ -62,9 +62,11 @@ func DistrictStats(ctx context.Context, c *ent.Client, regionCode string, from, 
 	orgsIn := organization.HasRegionWith(in)
 	count := func(dst *int, q interface {
 		Count(context.Context) (int, error)
-	}) { if err == nil {
-		*dst, err = q.Count(ctx)
-	} }
+	}) {
+		if err == nil {
+			*dst, err = q.Count(ctx)
+		}
+	}
 	count(&s.RegisteredOrganizations, c.Organization.Query().Where(orgsIn,
 		organization.RegistrationStatusEQ(organization.RegistrationStatusREGISTERED),
 		organization.KindIn(organization.KindSOCIAL_ORGANIZATION, organization.KindSOCIAL_WORK_AGENCY)))
