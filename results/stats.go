@@ -2,8 +2,11 @@ package results
 
 import (
 	"context"
+
 	"strings"
 	"time"
+
+	"entgo.io/ent/dialect/sql"
 
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
@@ -57,9 +60,15 @@ func DistrictStats(ctx context.Context, c *ent.Client, regionCode string, from, 
 		return nil, err
 	}
 	s := &Stats{RegionID: r.ID, From: from, To: to}
-	in := regionUnder(regionCode)
+	// The divisions below are few; naming them by id keeps every count an
+	// index lookup rather than a LIKE inside nested subqueries.
+	regionIDs, err := c.Region.Query().Where(regionUnder(regionCode)).IDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in := region.IDIn(regionIDs...)
 	end := to.AddDate(0, 0, 1) // to is a date: include all of that day
-	orgsIn := organization.HasRegionWith(in)
+	orgsIn := organization.RegionIDIn(regionIDs...)
 	count := func(dst *int, q interface {
 		Count(context.Context) (int, error)
 	}) {
@@ -77,35 +86,41 @@ func DistrictStats(ctx context.Context, c *ent.Client, regionCode string, from, 
 		membership.Or(membership.LeftOnIsNil(), membership.LeftOnGTE(from)))))
 	count(&s.CertifiedSocialWorkers, c.Person.Query().Where(person.SocialWorkLevelNotNil(),
 		person.HasMembershipsWith(membership.HasOrganizationWith(orgsIn), membership.LeftOnIsNil())))
-	actsIn := activity.And(activity.HasRegionWith(in), activity.StartsAtGTE(from), activity.StartsAtLT(end))
+	actsIn := activity.And(activity.RegionIDIn(regionIDs...), activity.StartsAtGTE(from), activity.StartsAtLT(end))
 	count(&s.Activities, c.Activity.Query().Where(actsIn))
-	count(&s.NeedsOpened, c.Need.Query().Where(need.HasRegionWith(in), need.OpenedAtGTE(from), need.OpenedAtLT(end)))
-	count(&s.NeedsResolved, c.Need.Query().Where(need.HasRegionWith(in), need.ResolvedAtGTE(from), need.ResolvedAtLT(end)))
-	count(&s.NeedsOverdue, c.Need.Query().Where(need.HasRegionWith(in), overdue))
+	count(&s.NeedsOpened, c.Need.Query().Where(need.RegionIDIn(regionIDs...), need.OpenedAtGTE(from), need.OpenedAtLT(end)))
+	count(&s.NeedsResolved, c.Need.Query().Where(need.RegionIDIn(regionIDs...), need.ResolvedAtGTE(from), need.ResolvedAtLT(end)))
+	count(&s.NeedsOverdue, c.Need.Query().Where(need.RegionIDIn(regionIDs...), overdue))
 	if err != nil {
 		return nil, err
 	}
-	acts, err := c.Activity.Query().Where(actsIn).Select(activity.FieldBeneficiaries).All(ctx)
-	if err != nil {
+	// Sums and distinct counts in SQL: the period may hold every record.
+	if s.Beneficiaries, err = sumInt(ctx, c.Activity.Query().Where(actsIn).Aggregate(ent.Sum(activity.FieldBeneficiaries))); err != nil {
 		return nil, err
 	}
-	for _, a := range acts {
-		s.Beneficiaries += a.Beneficiaries
+	verified := c.ServiceRecord.Query().Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED),
+		servicerecord.ServedOnGTE(from), servicerecord.ServedOnLTE(to), servicerecord.HasActivityWith(activity.RegionIDIn(regionIDs...)))
+	// One pass over the period's records for both figures.
+	var agg []struct {
+		Minutes *float64 `json:"minutes"`
+		Active  int      `json:"active"`
 	}
-	recs, err := c.ServiceRecord.Query().
-		Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED), servicerecord.ServedOnGTE(from), servicerecord.ServedOnLTE(to),
-			servicerecord.HasActivityWith(activity.HasRegionWith(in))).
-		Select(servicerecord.FieldPersonID, servicerecord.FieldMinutes).All(ctx)
-	if err != nil {
+	if err := verified.Aggregate(
+		func(sel *sql.Selector) string {
+			return sql.As(sql.Sum(sel.C(servicerecord.FieldMinutes)), "minutes")
+		},
+		func(sel *sql.Selector) string {
+			return sql.As(sql.Count(sql.Distinct(sel.C(servicerecord.FieldPersonID))), "active")
+		},
+	).Scan(ctx, &agg); err != nil {
 		return nil, err
 	}
-	active := map[int]bool{}
-	minutes := 0
-	for _, rec := range recs {
-		active[rec.PersonID] = true
-		minutes += rec.Minutes
+	if len(agg) == 1 {
+		s.ActiveVolunteers = agg[0].Active
+		if agg[0].Minutes != nil {
+			s.VerifiedHours = *agg[0].Minutes / 60
+		}
 	}
-	s.ActiveVolunteers, s.VerifiedHours = len(active), float64(minutes)/60
 	projects, err := c.Project.Query().Where(project.HasRegionsWith(in)).Select(project.FieldStage).All(ctx)
 	if err != nil {
 		return nil, err
@@ -125,4 +140,20 @@ func DistrictStats(ctx context.Context, c *ent.Client, regionCode string, from, 
 		}
 	}
 	return s, nil
+}
+
+// sumInt reads a SUM aggregate, which is NULL over no rows.
+func sumInt(ctx context.Context, sel interface {
+	Scan(context.Context, any) error
+}) (int, error) {
+	var rows []struct {
+		Sum *float64 `json:"sum"`
+	}
+	if err := sel.Scan(ctx, &rows); err != nil {
+		return 0, err
+	}
+	if len(rows) == 0 || rows[0].Sum == nil {
+		return 0, nil
+	}
+	return int(*rows[0].Sum), nil
 }
