@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tongxing/tongxing/opendata"
+
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/needs"
 
@@ -81,6 +83,10 @@ type Config struct {
 	// Holidays are non-working days for the 10-working-day entry deadline
 	// (TONGXING_HOLIDAYS, comma-separated YYYY-MM-DD).
 	Holidays []time.Time
+	// OpenData configures the open-data publisher (TONGXING_OPENDATA_*);
+	// Run fills it once the secret key is known. Empty in tests: the portal
+	// then serves from a directory with no release.
+	OpenData opendata.Config
 }
 
 // LoadConfig reads the configuration from the environment (getenv is
@@ -266,5 +272,29 @@ func (c *Config) ResolveSecretKey() error {
 		return fmt.Errorf("secret key: %w", err)
 	}
 	c.SecretKey = key
+	return nil
+}
+
+// DataDir is where the server keeps files beside the embedded database
+// (the secret key, open-data releases); the working directory with
+// PostgreSQL.
+func (c Config) DataDir() string {
+	if c.IsPostgres() {
+		return ""
+	}
+	return filepath.Dir(strings.TrimPrefix(strings.SplitN(c.DatabaseURL, "?", 2)[0], "file:"))
+}
+
+// ResolveOpenData reads the TONGXING_OPENDATA_* variables; the disclosure
+// secret falls back to one derived from the secret key.
+func (c *Config) ResolveOpenData(getenv func(string) string) error {
+	oc, err := opendata.LoadConfig(getenv, c.SecretKey, c.DataDir())
+	if err != nil {
+		return fmt.Errorf("open data: %w", err)
+	}
+	if oc.BaseURL == "" {
+		oc.BaseURL = c.PublicURL
+	}
+	c.OpenData = oc
 	return nil
 }

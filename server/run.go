@@ -7,7 +7,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"time"
+
+	"github.com/tongxing/tongxing/opendata"
 
 	"github.com/tongxing/tongxing/hours"
 
@@ -32,6 +35,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		hours.Holidays[d] = true
 	}
 	if err := cfg.ResolveSecretKey(); err != nil {
+		return err
+	}
+	if err := cfg.ResolveOpenData(os.Getenv); err != nil {
 		return err
 	}
 	db, err := database.Open(ctx, cfg.DatabaseURL)
@@ -70,6 +76,12 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	base := cfg.BaseURL(ln.Addr())
 	fmt.Fprintf(out, "同行 Tongxing is serving on %s\n  GraphQL    %s/graphql\n  GraphiQL   %s/graphiql\n  Open data  %s/opendata/\n",
 		ln.Addr(), base, base, base)
+
+	// Open data: build the first release if none exists, then on schedule.
+	// The server answers meanwhile; the portal says when no release exists yet.
+	schedCtx, stopSched := context.WithCancel(ctx)
+	defer stopSched()
+	go opendata.RunScheduler(policy.SystemContext(schedCtx, "opendata"), db.Client, cfg.OpenData, logger)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -10,9 +10,13 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/tongxing/tongxing/opendata"
 
 	"github.com/tongxing/tongxing/pii"
 
@@ -69,7 +73,12 @@ func (s *Server) Handler() http.Handler {
 	ide := graphiql.Handler(graphiql.DefaultTitle, "/graphql")
 	mux.Handle("/graphiql", ide)
 	mux.Handle("/graphiql/", ide)
-	mux.HandleFunc("GET /opendata/", s.openDataPending)
+	if od, err := opendata.NewHandler(s.openDataConfig(), s.logger); err == nil {
+		mux.Handle("/opendata/", od)
+	} else {
+		s.logger.Error("open data portal unavailable", "error", err)
+		mux.HandleFunc("GET /opendata/", s.openDataPending)
+	}
 	// Hour certificates: /verify/{code} is public (it shows no more than the
 	// certificate's verification fields); the printable /certificates/{number}
 	// shows the holder's name and needs a key, rate-limited like the API.
@@ -157,6 +166,16 @@ func graphqlGate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// openDataConfig is the configured publisher, or, in tests that configure
+// none, one over an empty directory (the portal says no release exists).
+func (s *Server) openDataConfig() opendata.Config {
+	oc := s.cfg.OpenData
+	if oc.Dir == "" {
+		oc.Dir = filepath.Join(os.TempDir(), "tongxing-no-opendata")
+	}
+	return oc
 }
 
 // publicBaseURL is where people reach this server: TONGXING_PUBLIC_URL, or

@@ -41,7 +41,9 @@ const usage = `usage:
   tongxing seed
   tongxing keys create --name NAME [--role ADMIN|EDITOR|REVIEWER|PARTNER] [--org ORG_ID] [--expires 90d]
   tongxing keys list
-  tongxing keys revoke ID`
+  tongxing keys revoke ID
+  tongxing opendata build [--out DIR]
+  tongxing opendata list [--out DIR]`
 
 func run(ctx context.Context, args []string) error {
 	cmd := "serve"
@@ -86,6 +88,8 @@ func run(ctx context.Context, args []string) error {
 		return nil
 	case "keys":
 		return keys(ctx, cfg, args, os.Stdout)
+	case "opendata":
+		return opendataCommand(ctx, cfg, args)
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil

@@ -6,6 +6,8 @@
 //	tongxing keys create --name N    issue an API key (printed once)
 //	tongxing keys list               list keys (never their secrets)
 //	tongxing keys revoke ID          revoke a key
+//	tongxing opendata build          build an open-data release now
+//	tongxing opendata list           list the releases
 //
 // Configuration comes from TONGXING_* environment variables; see README.md.
 package main

@@ -1,0 +1,382 @@
+// Package portal renders the open-data portal under /opendata/: server-side
+// HTML (Chinese first, English alongside), one page per dataset with a
+// chart, a preview, the data dictionary, downloads of every version and
+// format, a citation and schema.org Dataset JSON-LD; a methodology page; a
+// changelog. The pages work without JavaScript except for the chart, which
+// ECharts draws from data embedded in the page.
+//
+// Every asset — ECharts included — is embedded in the binary and served
+// below /opendata/assets/ under a name that changes with its content, so
+// pages reference no other host and assets can be cached for a year.
+package portal
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/tongxing/tongxing/opendata/catalog"
+	"github.com/tongxing/tongxing/opendata/dataset"
+	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/opendata/release"
+	"github.com/tongxing/tongxing/opendata/writer"
+)
+
+// AssetPrefix is the URL path of the embedded assets.
+const AssetPrefix = "/opendata/assets/"
+
+// EChartsVersion is the vendored ECharts (see vendor.sh); EChartsSRI is the
+// SHA-256 subresource-integrity string of assets/echarts-<version>.min.js.
+const (
+	EChartsVersion = "6.1.0"
+	EChartsSRI     = "sha256-tmslrrTfhOMxmdwhaUAU0zbSIsvZ3rDlp8FL1qoND9A="
+)
+
+//go:embed assets/*.js assets/*.css assets/LICENSES.txt
+var assetFS embed.FS
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Asset is one embedded file.
+type Asset struct {
+	Name        string // served name, below AssetPrefix
+	ContentType string
+	Body        []byte
+	SHA256      string
+}
+
+// assets by served name, and the served name of each source file.
+var (
+	assets     = map[string]*Asset{}
+	assetNames = map[string]string{}
+)
+
+func init() {
+	err := fs.WalkDir(assetFS, "assets", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := assetFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		name := path.Base(p)
+		served := name
+		// Our own files get a content hash in their name; vendored files
+		// already carry their version.
+		if name == "portal.js" || name == "portal.css" {
+			ext := path.Ext(name)
+			served = strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
+		}
+		ct := "text/plain; charset=utf-8"
+		switch path.Ext(name) {
+		case ".js":
+			ct = "text/javascript; charset=utf-8"
+		case ".css":
+			ct = "text/css; charset=utf-8"
+		}
+		assets[served] = &Asset{Name: served, ContentType: ct, Body: body, SHA256: hex.EncodeToString(sum[:])}
+		assetNames[name] = served
+		return nil
+	})
+	if err != nil {
+		panic("portal: embedded assets: " + err.Error())
+	}
+	assetNames["echarts"] = assetNames["echarts-"+EChartsVersion+".min.js"]
+}
+
+// LookupAsset returns the embedded asset served under name.
+func LookupAsset(name string) (*Asset, bool) {
+	a, ok := assets[name]
+	return a, ok
+}
+
+// AssetURL is the URL of an asset by its source name ("portal.js",
+// "portal.css", "echarts").
+func AssetURL(name string) string { return AssetPrefix + assetNames[name] }
+
+// AssetSRI is the subresource-integrity string of an asset by source name.
+func AssetSRI(name string) string {
+	a := assets[assetNames[name]]
+	if a == nil {
+		return ""
+	}
+	sum, _ := hex.DecodeString(a.SHA256)
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum)
+}
+
+var funcs = template.FuncMap{
+	"asset":      AssetURL,
+	"sri":        AssetSRI,
+	"licenseZh":  func() string { return dataset.LicenseName.Zh },
+	"licenseEn":  func() string { return dataset.LicenseName.En },
+	"licenseURL": func() string { return dataset.LicenseURL },
+}
+
+var pages = map[string]*template.Template{}
+
+func init() {
+	for _, name := range []string{"index", "dataset", "methodology", "changelog", "notfound"} {
+		t := template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+		pages[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
+	}
+}
+
+// page is what the layout needs.
+type page struct {
+	Title       dataset.Text
+	Description string
+	Nav         string
+	Manifest    *release.Manifest
+	Body        any
+}
+
+func render(name string, p page) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		return nil, fmt.Errorf("portal: %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Site renders the pages for one base URL.
+type Site struct {
+	// BaseURL is the external site URL used in JSON-LD and citations; empty
+	// gives root-relative URLs.
+	BaseURL string
+}
+
+type indexFile struct {
+	Label, MediaType, LatestURL string
+}
+
+type indexDataset struct {
+	ID                 string
+	Title, Description dataset.Text
+	PersonDerived      bool
+	Rows               int
+	Files              []indexFile
+}
+
+// Index renders the dataset list; m is nil while no release exists.
+func (s Site) Index(m *release.Manifest) ([]byte, error) {
+	p := page{Title: dataset.Text{Zh: "开放数据", En: "Open data"}, Nav: "index", Manifest: m,
+		Description: "同行开放数据：组织、项目、志愿服务和群众需求的开放数据集。Tongxing open data: datasets on organisations, projects, volunteer service and resident needs."}
+	if m != nil {
+		title := release.CatalogTitle(m.District.Name)
+		p.Title = title
+		var ds []indexDataset
+		for _, d := range m.Datasets {
+			def := dataset.ByID(d.ID)
+			if def == nil {
+				continue
+			}
+			e := indexDataset{ID: d.ID, Title: def.Title, Description: def.Description, PersonDerived: def.PersonDerived, Rows: d.Rows}
+			for _, f := range d.Files {
+				format, _ := writer.FormatByExt(f.Format)
+				e.Files = append(e.Files, indexFile{Label: strings.ToUpper(f.Format), MediaType: format.MediaType,
+					LatestURL: "/opendata/datasets/" + d.ID + "/latest." + f.Format})
+			}
+			ds = append(ds, e)
+		}
+		p.Body = struct {
+			Intro    dataset.Text
+			Datasets []indexDataset
+		}{
+			Intro: dataset.Text{
+				Zh: m.District.Name + "“专业社工 + 志愿服务”的开放数据：组织、项目和党建联建名录，以及志愿服务时长、志愿者和群众需求的统计。涉及个人的统计都经过披露控制，无法识别到任何志愿者、社工或居民。",
+				En: "Open data of the \"professional social work + volunteer service\" programme of " + m.District.Name + ": registers of organisations, projects and Party-building links, and statistics of volunteer hours, volunteers and resident needs. Every figure about people is disclosure-controlled, so no volunteer, social worker or resident can be identified.",
+			},
+			Datasets: ds,
+		}
+	}
+	return render("index", p)
+}
+
+// DownloadLink is one file link on a dataset page.
+type DownloadLink struct {
+	URL, MediaType, Download, Label, Size string
+}
+
+// VersionRow is one release's files of a dataset.
+type VersionRow struct {
+	Version string
+	Files   []DownloadLink // one per format in writer.Formats order; empty URL when missing
+}
+
+type previewCell struct {
+	Text   string
+	Num    bool
+	NoWrap bool // dates and codes read badly when broken
+}
+
+type datasetBody struct {
+	Def      *dataset.Dataset
+	Info     *release.Dataset
+	Chart    *release.ChartData
+	Formats  []writer.Format
+	Latest   []DownloadLink
+	Versions []VersionRow
+	Header   []dataset.Field
+	Preview  [][]previewCell
+	Citation dataset.Text
+	JSONLD   json.RawMessage
+}
+
+// Dataset renders a dataset's page. history lists every release (newest
+// first) that holds the dataset, the latest included.
+func (s Site) Dataset(m *release.Manifest, id string, history []*release.Manifest) ([]byte, bool, error) {
+	info, ok := m.Dataset(id)
+	def := dataset.ByID(id)
+	if !ok || def == nil {
+		return nil, false, nil
+	}
+	pageURL := s.BaseURL + "/opendata/" + catalog.PagePath(id)
+	cat := m.Catalog(s.BaseURL)
+	var cd catalog.Dataset
+	for _, d := range cat.Datasets {
+		if d.Def.ID == id {
+			cd = d
+		}
+	}
+	ld, err := catalog.SchemaOrg(cat, cd)
+	if err != nil {
+		return nil, false, err
+	}
+	b := datasetBody{Def: def, Info: info, Chart: info.Chart, Formats: writer.Formats, Header: def.Fields,
+		Citation: release.Citation(m, def, pageURL), JSONLD: json.RawMessage(ld)}
+	link := func(hm *release.Manifest, f release.File, latest bool) DownloadLink {
+		url := "/opendata/" + f.Path
+		if latest {
+			url = "/opendata/datasets/" + id + "/latest." + f.Format
+		}
+		return DownloadLink{URL: url, MediaType: f.MediaType, Download: release.DownloadName(id, hm.Version, f.Format),
+			Label: strings.ToUpper(f.Format), Size: humanSize(f.Bytes)}
+	}
+	for _, f := range writer.Formats {
+		if rf, ok := info.File(f.Ext); ok {
+			b.Latest = append(b.Latest, link(m, rf, true))
+		}
+	}
+	for _, hm := range history {
+		hd, ok := hm.Dataset(id)
+		if !ok {
+			continue
+		}
+		row := VersionRow{Version: hm.Version}
+		for _, f := range writer.Formats {
+			if rf, ok := hd.File(f.Ext); ok {
+				row.Files = append(row.Files, link(hm, rf, false))
+			} else {
+				row.Files = append(row.Files, DownloadLink{})
+			}
+		}
+		b.Versions = append(b.Versions, row)
+	}
+	for _, r := range info.Preview[min(1, len(info.Preview)):] {
+		row := make([]previewCell, len(r))
+		for i, v := range r {
+			c := previewCell{Text: v}
+			if i < len(def.Fields) {
+				switch f := def.Fields[i]; f.Type {
+				case dataset.Integer, dataset.Number:
+					c.Num = true
+				case dataset.Date, dataset.Year, dataset.YearMonth:
+					c.NoWrap = true
+				default:
+					c.NoWrap = strings.HasSuffix(f.Name, "_code") || strings.HasSuffix(f.Name, "_id")
+				}
+			}
+			row[i] = c
+		}
+		b.Preview = append(b.Preview, row)
+	}
+	out, err := render("dataset", page{Title: def.Title, Nav: "dataset", Manifest: m, Body: b,
+		Description: def.Description.Zh + " " + def.Description.En})
+	return out, true, err
+}
+
+type param struct {
+	Name  dataset.Text
+	Value string
+}
+
+// Methodology renders the methodology page; m may be nil.
+func (s Site) Methodology(m *release.Manifest, k int) ([]byte, error) {
+	if m != nil {
+		k = m.K
+	}
+	body := struct {
+		Rules  []dataset.Text
+		Params []param
+	}{
+		Rules: release.Methodology(k),
+		Params: []param{
+			{dataset.Text{Zh: "频数阈值 k", En: "Frequency threshold k"}, fmt.Sprintf("%d（不低于 %d / never below %d）", k, disclosure.MinK, disclosure.MinK)},
+			{dataset.Text{Zh: "人数扰动", En: "Count noise"}, fmt.Sprintf("−%d … +%d", disclosure.CountNoiseMax, disclosure.CountNoiseMax)},
+			{dataset.Text{Zh: "人数取整基数", En: "Counts rounded to base"}, fmt.Sprint(disclosure.RoundBase)},
+			{dataset.Text{Zh: "每人每月时长上限", En: "Hours cap per person and month"}, fmt.Sprintf("%d 小时 hours", disclosure.HoursCapPerMonth)},
+			{dataset.Text{Zh: "优势规则", En: "Dominance rule"}, fmt.Sprintf("单人 > %d%% 时隐去 / withheld when one person > %d%%", int(disclosure.DominanceShare*100), int(disclosure.DominanceShare*100))},
+			{dataset.Text{Zh: "时长扰动", En: "Hours noise"}, fmt.Sprintf("≤ %d%% × 最大个人贡献 / of the largest contribution", int(disclosure.HoursNoise*100))},
+		},
+	}
+	return render("methodology", page{Title: dataset.Text{Zh: "方法说明", En: "Methodology"}, Nav: "methodology", Manifest: m, Body: body,
+		Description: "同行开放数据如何保护个人：披露控制规则说明。How Tongxing open data protects people: the disclosure-control rules."})
+}
+
+type changeRow struct {
+	release.Change
+	Title string
+}
+
+type changelogEntry struct {
+	Version, ReferenceDate, BuiltAt string
+	Changes                         []changeRow
+}
+
+// Changelog renders the release history, newest first.
+func (s Site) Changelog(history []*release.Manifest) ([]byte, error) {
+	var entries []changelogEntry
+	for _, m := range history {
+		e := changelogEntry{Version: m.Version, ReferenceDate: m.ReferenceDate, BuiltAt: m.BuiltAt.UTC().Format("2006-01-02 15:04 UTC")}
+		for _, c := range m.Changes {
+			title := c.Dataset
+			if d := dataset.ByID(c.Dataset); d != nil {
+				title = d.Title.Zh
+			}
+			e.Changes = append(e.Changes, changeRow{Change: c, Title: title})
+		}
+		entries = append(entries, e)
+	}
+	var latest *release.Manifest
+	if len(history) > 0 {
+		latest = history[0]
+	}
+	return render("changelog", page{Title: dataset.Text{Zh: "更新记录", En: "Changelog"}, Nav: "changelog", Manifest: latest, Body: entries,
+		Description: "同行开放数据各版本的变化。What changed in each Tongxing open-data release."})
+}
+
+// NotFound renders the 404 page.
+func (s Site) NotFound(m *release.Manifest) ([]byte, error) {
+	return render("notfound", page{Title: dataset.Text{Zh: "未找到", En: "Not found"}, Nav: "", Manifest: m})
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

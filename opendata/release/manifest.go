@@ -1,0 +1,252 @@
+// Package release builds, stores and lists the immutable open-data
+// releases.
+//
+// A release is a directory named by its version under the releases root:
+//
+//	<root>/2026-10-31/
+//	  manifest.json                   what is in it: files, hashes, row counts, changes
+//	  datapackage.json                Frictionless Data Package v2 (CSV resources)
+//	  catalog.jsonld                  DCAT 3 catalogue
+//	  datasets/<id>/2026-10-31.csv    and .xlsx, .json, .parquet for every dataset
+//
+// Paths inside mirror the URLs below /opendata/, so the directory is itself
+// a valid data package. A release is written to a temporary directory,
+// fsynced and renamed into place, and never changed afterwards; versions are
+// the reference date, with ".2", ".3" … for later builds on the same day.
+package release
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tongxing/tongxing/opendata/catalog"
+	"github.com/tongxing/tongxing/opendata/dataset"
+	"github.com/tongxing/tongxing/opendata/writer"
+)
+
+// ManifestFile is the name of the manifest in a release directory. It is
+// written last, so a directory without one is not a release.
+const ManifestFile = "manifest.json"
+
+// Manifest describes a release.
+type Manifest struct {
+	Version       string    `json:"version"`
+	ReferenceDate string    `json:"referenceDate"`
+	BuiltAt       time.Time `json:"builtAt"`
+	// Previous is the version this release's changes are measured against.
+	Previous  string       `json:"previous,omitempty"`
+	District  Division     `json:"district"`
+	Publisher dataset.Text `json:"publisher"`
+	BaseURL   string       `json:"baseURL,omitempty"`
+	// Created is the reference date's start in the district's time zone.
+	Created   string            `json:"created"`
+	Frequency catalog.Frequency `json:"frequency"`
+	// K is the frequency threshold the release was protected with.
+	K int `json:"k"`
+	// ContentDigest is a SHA-256 over every dataset's CSV and JSON bytes: two
+	// builds with the same digest published the same data.
+	ContentDigest string    `json:"contentDigest"`
+	Datasets      []Dataset `json:"datasets"`
+	// Documents are datapackage.json and catalog.jsonld.
+	Documents []File   `json:"documents"`
+	Changes   []Change `json:"changes"`
+}
+
+// Division is the district published.
+type Division struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Dataset is one dataset of a release.
+type Dataset struct {
+	ID            string     `json:"id"`
+	Rows          int        `json:"rows"`
+	Suppressed    int        `json:"suppressedCells"`
+	TemporalStart string     `json:"temporalStart,omitempty"`
+	TemporalEnd   string     `json:"temporalEnd,omitempty"`
+	Files         []File     `json:"files"`
+	Preview       [][]string `json:"preview"` // the first rows, as written in CSV
+	Chart         *ChartData `json:"chart,omitempty"`
+}
+
+// File is one file of a release.
+type File struct {
+	// Format is the extension: csv, xlsx, json, parquet, or jsonld.
+	Format string `json:"format"`
+	// Path is relative to the release directory and to /opendata/.
+	Path      string `json:"path"`
+	MediaType string `json:"mediaType"`
+	Bytes     int64  `json:"bytes"`
+	SHA256    string `json:"sha256"`
+}
+
+// Change summarises how a dataset changed since the previous release.
+type Change struct {
+	Dataset    string `json:"dataset"`
+	New        bool   `json:"new,omitempty"` // not in the previous release
+	RowsBefore int    `json:"rowsBefore"`
+	RowsAfter  int    `json:"rowsAfter"`
+	Added      int    `json:"rowsAdded"`
+	Removed    int    `json:"rowsRemoved"`
+	Changed    int    `json:"rowsChanged"`
+	// Fields counts changed cells per field, in field order.
+	Fields []FieldChange `json:"fields,omitempty"`
+}
+
+// FieldChange counts the changed cells of one field.
+type FieldChange struct {
+	Field string `json:"field"`
+	Cells int    `json:"cells"`
+}
+
+// Dataset returns the entry of a dataset id.
+func (m *Manifest) Dataset(id string) (*Dataset, bool) {
+	for i := range m.Datasets {
+		if m.Datasets[i].ID == id {
+			return &m.Datasets[i], true
+		}
+	}
+	return nil, false
+}
+
+// File returns the dataset's file in a format.
+func (d *Dataset) File(ext string) (File, bool) {
+	for _, f := range d.Files {
+		if f.Format == ext {
+			return f, true
+		}
+	}
+	return File{}, false
+}
+
+// Catalog converts the manifest into the input of package catalog.
+func (m *Manifest) Catalog(baseURL string) catalog.Release {
+	r := catalog.Release{
+		Version: m.Version, ReferenceDate: m.ReferenceDate, Created: m.Created, BaseURL: baseURL,
+		Publisher: m.Publisher, District: catalog.Place{Code: m.District.Code, Name: m.District.Name},
+		Frequency: m.Frequency, CatalogTitle: CatalogTitle(m.District.Name),
+	}
+	for _, d := range m.Datasets {
+		def := dataset.ByID(d.ID)
+		if def == nil {
+			continue // a dataset retired since; its files stay in the release
+		}
+		cd := catalog.Dataset{Def: def, Rows: d.Rows, TemporalStart: d.TemporalStart, TemporalEnd: d.TemporalEnd}
+		for _, f := range d.Files {
+			format, ok := writer.FormatByExt(f.Format)
+			if !ok {
+				continue
+			}
+			cd.Files = append(cd.Files, catalog.File{Format: format, Path: f.Path, Bytes: f.Bytes, SHA256: f.SHA256})
+		}
+		r.Datasets = append(r.Datasets, cd)
+	}
+	return r
+}
+
+// CatalogTitle is the title of the open-data catalogue of a district.
+func CatalogTitle(district string) dataset.Text {
+	return dataset.Text{Zh: district + "“专业社工 + 志愿服务”开放数据", En: "Open data: professional social work and volunteer service, " + district}
+}
+
+// versionRE matches release versions: a date, optionally ".N" (N ≥ 2).
+var versionRE = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})(?:\.([2-9]|[1-9]\d+))?$`)
+
+// ValidVersion reports whether v is a well-formed release version.
+func ValidVersion(v string) bool {
+	m := versionRE.FindStringSubmatch(v)
+	if m == nil {
+		return false
+	}
+	_, err := time.Parse(time.DateOnly, m[1])
+	return err == nil
+}
+
+// CompareVersions orders versions by date, then by build number.
+func CompareVersions(a, b string) int {
+	da, na := splitVersion(a)
+	db, nb := splitVersion(b)
+	if c := strings.Compare(da, db); c != 0 {
+		return c
+	}
+	return na - nb
+}
+
+func splitVersion(v string) (date string, n int) {
+	m := versionRE.FindStringSubmatch(v)
+	if m == nil {
+		return v, 0
+	}
+	n = 1
+	if m[2] != "" {
+		n, _ = strconv.Atoi(m[2])
+	}
+	return m[1], n
+}
+
+// List returns the versions of the releases under root, oldest first. A
+// missing root has none.
+func List(root string) ([]string, error) {
+	entries, err := os.ReadDir(root)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var vs []string
+	for _, e := range entries {
+		if !e.IsDir() || !ValidVersion(e.Name()) {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(root, e.Name(), ManifestFile)); err == nil {
+			vs = append(vs, e.Name())
+		}
+	}
+	slices.SortFunc(vs, CompareVersions)
+	return vs, nil
+}
+
+// Load reads the manifest of one release.
+func Load(root, version string) (*Manifest, error) {
+	if !ValidVersion(version) {
+		return nil, fmt.Errorf("release: bad version %q", version)
+	}
+	b, err := os.ReadFile(filepath.Join(root, version, ManifestFile))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("release %s: manifest: %w", version, err)
+	}
+	return &m, nil
+}
+
+// Latest returns the newest release's manifest, or nil when there is none.
+func Latest(root string) (*Manifest, error) {
+	vs, err := List(root)
+	if err != nil || len(vs) == 0 {
+		return nil, err
+	}
+	return Load(root, vs[len(vs)-1])
+}
+
+// DatasetPath is a dataset file's path within a release and below /opendata/.
+func DatasetPath(id, version, ext string) string {
+	return "datasets/" + id + "/" + version + "." + ext
+}
+
+// DownloadName is the file name offered for a dataset file.
+func DownloadName(id, version, ext string) string {
+	return "tongxing-" + id + "-" + version + "." + ext
+}

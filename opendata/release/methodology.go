@@ -1,0 +1,56 @@
+package release
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/tongxing/tongxing/opendata/dataset"
+	"github.com/tongxing/tongxing/opendata/disclosure"
+)
+
+// Methodology explains the disclosure rules in plain words, one paragraph
+// each, for the portal's methodology page and the XLSX notes sheet.
+func Methodology(k int) []dataset.Text {
+	ks := strconv.Itoa(k)
+	hoursCap := strconv.Itoa(disclosure.HoursCapPerMonth)
+	dom := strconv.Itoa(int(disclosure.DominanceShare * 100))
+	return []dataset.Text{
+		{
+			Zh: "只公布固定的汇总表，不提供对个人数据的任意查询。组织、项目和党建联建是公开名录，按清单公布，其中不含任何个人。",
+			En: "Only fixed, predefined tables are published; there is no ad-hoc query on personal data. Organisations, projects and Party-building links are public registers, published as lists that name no person.",
+		},
+		{
+			Zh: "频数规则：由少于 " + ks + " 人（群众需求表为少于 " + ks + " 件）构成的单元格不公布，以 x 表示。没有人的单元格公布为 0。",
+			En: "Frequency rule: a cell made up of fewer than " + ks + " people (fewer than " + ks + " needs in the needs table) is not published and shows x. A cell with nobody in it shows 0.",
+		},
+		{
+			Zh: "时长上限与优势规则：每人每月计入的服务时长最多 " + hoursCap + " 小时（超出时按比例缩减），再行加总；若某一格中一个人的时长超过该格合计的 " + dom + "%，该格不公布。",
+			En: "Hours cap and dominance rule: each person's hours count for at most " + hoursCap + " hours a month (scaled down proportionally beyond that) before they are added up; if one person accounts for more than " + dom + "% of a cell's hours, the cell is not published.",
+		},
+		{
+			Zh: "确定性扰动：每个公布的人数和时长都加了一个小的随机偏差。偏差由参与该格的记录编号经密钥散列后确定，所以同一格在每次发布、每张表中都得到同一个值；而相差一条记录的两个格的偏差互不相关，用两张表或两次发布相减得到的只是噪声，推算不出任何一个人。人数偏差在 −2 到 +2 之间，时长偏差不超过该格最大个人贡献的一半。",
+			En: "Deterministic perturbation: every published count of people and every sum of hours carries a small random offset. The offset is derived from a keyed hash of the ids of the records in the cell, so the same cell always publishes the same value, in every release and every table, while two cells that differ by one record get unrelated offsets: subtracting two tables or two releases yields noise, not a person. Counts move by −2 to +2; hours by at most half of the largest single person's contribution to the cell.",
+		},
+		{
+			Zh: "取整：扰动后的人数按 5 取整（四舍五入），且公布的人数不小于 " + fmt.Sprint(k) + "；时长取整到小时。因此各行之和与合计行可能略有出入——合计由原始数据单独计算、同样处理，而不是由公布值相加，这样任何被隐去的格都无法从其所在行或列的合计中反推出来。",
+			En: "Rounding: perturbed counts are rounded to the nearest 5 and no published count of people is below " + fmt.Sprint(k) + "; hours are rounded to whole hours. Rows may therefore not add up exactly to their totals — totals are computed from the raw data and protected the same way, not added up from published cells, so no withheld cell can be worked out from its row or column.",
+		},
+		{
+			Zh: "儿童：任何涉及儿童的数字都不按低于区县的层级细分。未满 18 岁（或年龄不详）的志愿者只计入全区合计行；与儿童相关领域（托育、青少年、助学）的群众需求只公布全区数；项目成效中计人数（含儿童人数）的值不足 " + ks + " 时以 x 表示。",
+			En: "Children: nothing about children is broken down below the district. Volunteers under 18 (or of unknown age) count only in district-wide rows; resident needs in child-related domains (childcare, youth, education aid) are published district-wide only; project outcome values that count people (children included) below " + ks + " show x.",
+		},
+		{
+			Zh: "口径：只计已核实的志愿服务记录；统计截至发布参考日（中国标准时间），年龄和“近 12 个月”按参考日计算。同一数据库、同一参考日重复生成，结果逐字节相同。",
+			En: "Scope: only verified service records count; figures run to the release's reference date (China Standard Time), and ages and \"the last 12 months\" are taken on that date. Rebuilding from the same database for the same date gives byte-identical files.",
+		},
+	}
+}
+
+// Citation is the suggested citation of a dataset in a release.
+func Citation(m *Manifest, d *dataset.Dataset, pageURL string) dataset.Text {
+	year := m.ReferenceDate[:4]
+	return dataset.Text{
+		Zh: fmt.Sprintf("%s（%s）：《%s》，%s 版，%s。许可：CC BY 4.0。", m.Publisher.Zh, year, d.Title.Zh, m.Version, pageURL),
+		En: fmt.Sprintf("%s (%s). %s, version %s. %s. Licensed under CC BY 4.0.", m.Publisher.En, year, d.Title.En, m.Version, pageURL),
+	}
+}

@@ -1,0 +1,87 @@
+package tables
+
+import (
+	"slices"
+
+	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/opendata/disclosure"
+)
+
+// needCell is a needs-monthly cell.
+type needCell struct {
+	opened, resolved disclosure.Count
+	// days to resolve of the needs resolved in the cell, for the median.
+	// Needs are a few per cell; this grows with needs, not service records.
+	days []float64
+}
+
+func (b *builder) needCell(k cell3) *needCell {
+	c := b.needs[k]
+	if c == nil {
+		c = &needCell{}
+		b.needs[k] = c
+	}
+	return c
+}
+
+// streamNeeds reads the needs page by page. Only the domain, division,
+// status and the two times are read — never the description, contact or
+// resolution note.
+func (b *builder) streamNeeds() error {
+	last := 0
+	for {
+		page, err := b.c.Need.Query().Where(need.IDGT(last)).Order(need.ByID()).Limit(b.opt.PageSize).
+			Select(need.FieldDomainID, need.FieldRegionID, need.FieldStatus, need.FieldOpenedAt, need.FieldResolvedAt).
+			All(b.ctx)
+		b.stats.Queries++
+		if err != nil {
+			return err
+		}
+		for _, n := range page {
+			last = n.ID
+			opened := b.localDay(n.OpenedAt)
+			town := b.town(n.RegionID)
+			if opened > b.ref || town == townOutside {
+				continue
+			}
+			b.stats.Needs++
+			if b.childDomain[n.DomainID] {
+				town = townDistrict // needs about children: district-wide only
+			}
+			key := b.rules.RecordKey(disclosure.NSNeed, n.ID)
+			b.firstYear = min(b.firstYear, opened.year())
+			for _, k := range cells3(opened.month(), town, n.DomainID) {
+				b.needCell(k).opened.Add(key)
+			}
+			b.year(opened.year()).needsOpened.Add(key)
+			if n.Status != need.StatusRESOLVED || n.ResolvedAt == nil {
+				continue
+			}
+			resolved := b.localDay(*n.ResolvedAt)
+			if resolved > b.ref {
+				continue
+			}
+			days := n.ResolvedAt.Sub(n.OpenedAt).Hours() / 24
+			for _, k := range cells3(resolved.month(), town, n.DomainID) {
+				c := b.needCell(k)
+				c.resolved.Add(key)
+				c.days = append(c.days, days)
+			}
+			b.year(resolved.year()).needsResolved.Add(key)
+		}
+		if len(page) < b.opt.PageSize {
+			return nil
+		}
+	}
+}
+
+// median of xs (sorted in place), rounded to one decimal.
+func median(xs []float64) float64 {
+	slices.Sort(xs)
+	n := len(xs)
+	m := xs[n/2]
+	if n%2 == 0 {
+		m = (xs[n/2-1] + xs[n/2]) / 2
+	}
+	return roundTo(m, 1)
+}

@@ -1,0 +1,532 @@
+// Package web serves /opendata/: the portal pages, the embedded assets, and
+// the files of the immutable releases — latest and versioned downloads,
+// catalog.jsonld and datapackage.json — with strong ETags, Last-Modified,
+// 304 answers, gzip where it helps, and readable download names.
+//
+// The handler reads the releases directory itself (it holds no state that
+// a build must update): it notices a new release by the directory's
+// modification time, and caches manifests (immutable) and rendered pages
+// (per latest release).
+package web
+
+import (
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tongxing/tongxing/opendata/portal"
+	"github.com/tongxing/tongxing/opendata/release"
+	"github.com/tongxing/tongxing/opendata/writer"
+)
+
+// Prefix is where the handler is mounted: mux.Handle(Prefix, h).
+const Prefix = "/opendata/"
+
+// Cache lifetimes.
+const (
+	cacheImmutable = "public, max-age=31536000, immutable" // versioned files, assets
+	cacheLatest    = "public, max-age=300"                 // latest.* and the latest documents
+	cachePage      = "public, max-age=60"                  // portal pages
+)
+
+// pageCSP lets pages load only their own scripts and styles. ECharts'
+// SVG renderer sets inline style attributes, hence 'unsafe-inline' for
+// styles only.
+const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+
+// Options configure the handler.
+type Options struct {
+	// Dir is the releases root.
+	Dir string
+	// BaseURL is the external site URL used in JSON-LD and citations.
+	BaseURL string
+	// K is shown on the methodology page before any release exists.
+	K      int
+	Logger *slog.Logger
+}
+
+// Handler serves /opendata/.
+type Handler struct {
+	opt  Options
+	site portal.Site
+
+	mu        sync.Mutex
+	checked   time.Time // when the directory was last looked at
+	dirMod    time.Time
+	versions  []string                     // oldest first
+	manifests map[string]*release.Manifest // immutable once loaded
+	pages     map[string]*cachedPage       // for the current latest release
+	pagesFor  string
+}
+
+type cachedPage struct {
+	body []byte
+	etag string
+}
+
+// New returns the handler. The directory need not exist yet.
+func New(opt Options) (*Handler, error) {
+	if opt.Dir == "" {
+		return nil, errors.New("opendata: no releases directory")
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{opt: opt, site: portal.Site{BaseURL: opt.BaseURL}, manifests: map[string]*release.Manifest{}, pages: map[string]*cachedPage{}}, nil
+}
+
+// state returns the release versions (oldest first) and the latest
+// manifest, rescanning the directory when it changed. A new release
+// appears by a rename into the root, which updates the root's mtime.
+func (h *Handler) state() ([]string, *release.Manifest) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := time.Now()
+	if now.Sub(h.checked) > 250*time.Millisecond || h.checked.IsZero() {
+		h.checked = now
+		info, err := os.Stat(h.opt.Dir)
+		mod := time.Time{}
+		if err == nil {
+			mod = info.ModTime()
+		}
+		if !mod.Equal(h.dirMod) || h.versions == nil {
+			vs, err := release.List(h.opt.Dir)
+			if err != nil {
+				h.opt.Logger.Error("opendata: list releases", "dir", h.opt.Dir, "err", err)
+			} else {
+				h.dirMod, h.versions = mod, vs
+				if h.versions == nil {
+					h.versions = []string{}
+				}
+			}
+		}
+	}
+	if len(h.versions) == 0 {
+		return h.versions, nil
+	}
+	latest := h.manifestLocked(h.versions[len(h.versions)-1])
+	if latest != nil && h.pagesFor != latest.Version {
+		h.pages, h.pagesFor = map[string]*cachedPage{}, latest.Version
+	}
+	return h.versions, latest
+}
+
+func (h *Handler) manifest(version string) *release.Manifest {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.manifestLocked(version)
+}
+
+func (h *Handler) manifestLocked(version string) *release.Manifest {
+	if m, ok := h.manifests[version]; ok {
+		return m
+	}
+	m, err := release.Load(h.opt.Dir, version)
+	if err != nil {
+		if !errors.Is(err, os.ErrNotExist) {
+			h.opt.Logger.Error("opendata: load release", "version", version, "err", err)
+		}
+		return nil
+	}
+	h.manifests[version] = m
+	return m
+}
+
+// history is every release, newest first.
+func (h *Handler) history(versions []string) []*release.Manifest {
+	out := make([]*release.Manifest, 0, len(versions))
+	for i := len(versions) - 1; i >= 0; i-- {
+		if m := h.manifest(versions[i]); m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// ServeHTTP routes /opendata/….
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	p := r.URL.Path
+	if p == strings.TrimSuffix(Prefix, "/") {
+		http.Redirect(w, r, Prefix, http.StatusMovedPermanently)
+		return
+	}
+	rest, ok := strings.CutPrefix(p, Prefix)
+	if !ok || strings.Contains(rest, "..") || strings.Contains(rest, "//") || strings.Contains(rest, "\\") {
+		h.notFound(w, r, nil)
+		return
+	}
+	versions, latest := h.state()
+	switch {
+	case rest == "":
+		h.page(w, r, "index", latest, func() ([]byte, bool, error) {
+			b, err := h.site.Index(latest)
+			return b, true, err
+		})
+	case rest == "methodology":
+		h.page(w, r, "methodology", latest, func() ([]byte, bool, error) {
+			b, err := h.site.Methodology(latest, h.opt.K)
+			return b, true, err
+		})
+	case rest == "changelog":
+		h.page(w, r, "changelog", latest, func() ([]byte, bool, error) {
+			b, err := h.site.Changelog(h.history(versions))
+			return b, true, err
+		})
+	case rest == "changelog.json":
+		h.changelogJSON(w, r, versions, latest)
+	case rest == "catalog.jsonld" || rest == "datapackage.json":
+		if latest == nil {
+			h.notFound(w, r, nil)
+			return
+		}
+		h.releaseFile(w, r, latest, rest, false)
+	case strings.HasPrefix(rest, "assets/"):
+		h.asset(w, r, strings.TrimPrefix(rest, "assets/"))
+	case strings.HasPrefix(rest, "datasets/"):
+		h.datasets(w, r, strings.TrimPrefix(rest, "datasets/"), versions, latest)
+	case strings.HasPrefix(rest, "releases/"):
+		// releases/<version>/<path>: every file of a release at the path
+		// its datapackage.json and catalog.jsonld use relative to it.
+		v, file, _ := strings.Cut(strings.TrimPrefix(rest, "releases/"), "/")
+		m := h.manifestIfListed(versions, v)
+		if m == nil || file == "" {
+			h.notFound(w, r, latest)
+			return
+		}
+		h.releaseFile(w, r, m, file, true)
+	default:
+		h.notFound(w, r, latest)
+	}
+}
+
+func (h *Handler) manifestIfListed(versions []string, v string) *release.Manifest {
+	if !slices.Contains(versions, v) {
+		return nil
+	}
+	return h.manifest(v)
+}
+
+// datasets serves datasets/<id>/, datasets/<id>/latest.<ext> and
+// datasets/<id>/<version>.<ext>.
+func (h *Handler) datasets(w http.ResponseWriter, r *http.Request, rest string, versions []string, latest *release.Manifest) {
+	id, file, hasSlash := strings.Cut(rest, "/")
+	if latest == nil || id == "" {
+		h.notFound(w, r, latest)
+		return
+	}
+	if _, ok := latest.Dataset(id); !ok && !h.inAnyRelease(versions, id) {
+		h.notFound(w, r, latest)
+		return
+	}
+	if !hasSlash {
+		http.Redirect(w, r, Prefix+"datasets/"+id+"/", http.StatusMovedPermanently)
+		return
+	}
+	if file == "" {
+		h.page(w, r, "dataset:"+id, latest, func() ([]byte, bool, error) {
+			return h.site.Dataset(latest, id, h.history(versions))
+		})
+		return
+	}
+	ext := path.Ext(file)
+	version := strings.TrimSuffix(file, ext)
+	ext = strings.TrimPrefix(ext, ".")
+	if _, ok := writer.FormatByExt(ext); !ok {
+		h.notFound(w, r, latest)
+		return
+	}
+	m, isLatest := latest, version == "latest"
+	if !isLatest {
+		m = h.manifestIfListed(versions, version)
+	}
+	if m == nil {
+		h.notFound(w, r, latest)
+		return
+	}
+	d, ok := m.Dataset(id)
+	if !ok {
+		h.notFound(w, r, latest)
+		return
+	}
+	f, ok := d.File(ext)
+	if !ok {
+		h.notFound(w, r, latest)
+		return
+	}
+	if isLatest {
+		w.Header().Set("Link", "<"+Prefix+f.Path+`>; rel="canonical"`)
+	}
+	h.serveFile(w, r, m, f, !isLatest, release.DownloadName(id, m.Version, ext))
+}
+
+func (h *Handler) inAnyRelease(versions []string, id string) bool {
+	for _, v := range versions {
+		if m := h.manifest(v); m != nil {
+			if _, ok := m.Dataset(id); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// releaseFile serves a file listed in a release's manifest by its path.
+func (h *Handler) releaseFile(w http.ResponseWriter, r *http.Request, m *release.Manifest, p string, versioned bool) {
+	for _, f := range m.Documents {
+		if f.Path == p {
+			h.serveFile(w, r, m, f, versioned, "")
+			return
+		}
+	}
+	for _, d := range m.Datasets {
+		for _, f := range d.Files {
+			if f.Path == p {
+				h.serveFile(w, r, m, f, versioned, release.DownloadName(d.ID, m.Version, f.Format))
+				return
+			}
+		}
+	}
+	h.notFound(w, r, m)
+}
+
+// serveFile sends one release file. The ETag is the file's SHA-256 from
+// the manifest (with "-gzip" for the gzip encoding, as a strong ETag must
+// differ per representation); Last-Modified is the release's build time.
+func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, m *release.Manifest, f release.File, versioned bool, download string) {
+	hdr := w.Header()
+	hdr.Set("Content-Type", f.MediaType)
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Access-Control-Allow-Origin", "*") // open data: any page may fetch it
+	if versioned {
+		hdr.Set("Cache-Control", cacheImmutable)
+	} else {
+		hdr.Set("Cache-Control", cacheLatest)
+	}
+	if download != "" {
+		hdr.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": download}))
+	}
+	format, _ := writer.FormatByExt(f.Format)
+	compressible := !format.Compressed
+	if compressible {
+		hdr.Add("Vary", "Accept-Encoding")
+	}
+	gz := compressible && acceptsGzip(r)
+	etag := `"` + f.SHA256[:32] + `"`
+	if gz {
+		etag = `"` + f.SHA256[:32] + `-gzip"`
+	}
+	hdr.Set("ETag", etag)
+	modified := m.BuiltAt.UTC().Truncate(time.Second)
+	hdr.Set("Last-Modified", modified.Format(http.TimeFormat))
+	if notModified(r, f.SHA256[:32], modified) {
+		delete(hdr, "Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	file, err := os.Open(filepath.Join(h.opt.Dir, m.Version, filepath.FromSlash(f.Path)))
+	if err != nil {
+		h.opt.Logger.Error("opendata: open release file", "version", m.Version, "path", f.Path, "err", err)
+		http.Error(w, "file unavailable", http.StatusInternalServerError)
+		return
+	}
+	defer file.Close()
+	if gz {
+		hdr.Set("Content-Encoding", "gzip")
+		if r.Method == http.MethodHead {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		zw, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
+		if _, err := io.Copy(zw, file); err != nil {
+			return // the client went away
+		}
+		_ = zw.Close()
+		return
+	}
+	// Identity: ServeContent adds Content-Length and Range support. The
+	// conditional headers were answered above; ServeContent's own checks
+	// agree with them.
+	http.ServeContent(w, r, "", modified, file)
+}
+
+// notModified answers If-None-Match (which wins when present) and
+// If-Modified-Since. Both encodings of a file share its validator.
+func notModified(r *http.Request, hash string, modified time.Time) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimSpace(t)
+			t = strings.TrimPrefix(t, "W/")
+			if t == "*" || t == `"`+hash+`"` || t == `"`+hash+`-gzip"` {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" && !modified.IsZero() {
+		if t, err := http.ParseTime(ims); err == nil && !modified.After(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reports whether the client accepts gzip (q > 0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
+}
+
+// page serves a rendered portal page, cached per latest release.
+func (h *Handler) page(w http.ResponseWriter, r *http.Request, key string, latest *release.Manifest, render func() ([]byte, bool, error)) {
+	h.mu.Lock()
+	cp := h.pages[key]
+	h.mu.Unlock()
+	if cp == nil {
+		body, found, err := render()
+		if err != nil {
+			h.opt.Logger.Error("opendata: render page", "page", key, "err", err)
+			http.Error(w, "page unavailable", http.StatusInternalServerError)
+			return
+		}
+		if !found {
+			h.notFound(w, r, latest)
+			return
+		}
+		sum := sha256.Sum256(body)
+		cp = &cachedPage{body: body, etag: hex.EncodeToString(sum[:16])}
+		h.mu.Lock()
+		if latest == nil || h.pagesFor == latest.Version {
+			h.pages[key] = cp
+		}
+		h.mu.Unlock()
+	}
+	var modified time.Time
+	if latest != nil {
+		modified = latest.BuiltAt.UTC().Truncate(time.Second)
+	}
+	h.sendBytes(w, r, http.StatusOK, "text/html; charset=utf-8", cp.body, cp.etag, modified, cachePage)
+}
+
+// sendBytes sends an in-memory body with an ETag, conditional answers and
+// gzip.
+func (h *Handler) sendBytes(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte, etag string, modified time.Time, cache string) {
+	hdr := w.Header()
+	hdr.Set("Content-Type", contentType)
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Cache-Control", cache)
+	hdr.Add("Vary", "Accept-Encoding")
+	if strings.HasPrefix(contentType, "text/html") {
+		hdr.Set("Content-Security-Policy", pageCSP)
+		hdr.Set("Referrer-Policy", "same-origin")
+	}
+	gz := acceptsGzip(r) && len(body) > 512
+	if etag != "" {
+		if gz {
+			hdr.Set("ETag", `"`+etag+`-gzip"`)
+		} else {
+			hdr.Set("ETag", `"`+etag+`"`)
+		}
+	}
+	if !modified.IsZero() {
+		hdr.Set("Last-Modified", modified.Format(http.TimeFormat))
+	}
+	if status == http.StatusOK && etag != "" && notModified(r, etag, modified) {
+		delete(hdr, "Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if gz {
+		hdr.Set("Content-Encoding", "gzip")
+		w.WriteHeader(status)
+		if r.Method == http.MethodHead {
+			return
+		}
+		zw, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
+		_, _ = zw.Write(body)
+		_ = zw.Close()
+		return
+	}
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+func (h *Handler) asset(w http.ResponseWriter, r *http.Request, name string) {
+	a, ok := portal.LookupAsset(name)
+	if !ok {
+		h.notFound(w, r, nil)
+		return
+	}
+	h.sendBytes(w, r, http.StatusOK, a.ContentType, a.Body, a.SHA256[:32], time.Time{}, cacheImmutable)
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, latest *release.Manifest) {
+	body, err := h.site.NotFound(latest)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	h.sendBytes(w, r, http.StatusNotFound, "text/html; charset=utf-8", body, "", time.Time{}, "no-store")
+}
+
+// changelogJSON lists every release with its changes, newest first.
+func (h *Handler) changelogJSON(w http.ResponseWriter, r *http.Request, versions []string, latest *release.Manifest) {
+	type entry struct {
+		Version       string           `json:"version"`
+		ReferenceDate string           `json:"referenceDate"`
+		BuiltAt       time.Time        `json:"builtAt"`
+		Previous      string           `json:"previous,omitempty"`
+		Datasets      map[string]int   `json:"rows"`
+		Changes       []release.Change `json:"changes"`
+	}
+	out := []entry{}
+	for _, m := range h.history(versions) {
+		e := entry{Version: m.Version, ReferenceDate: m.ReferenceDate, BuiltAt: m.BuiltAt, Previous: m.Previous,
+			Datasets: map[string]int{}, Changes: m.Changes}
+		for _, d := range m.Datasets {
+			e.Datasets[d.ID] = d.Rows
+		}
+		out = append(out, e)
+	}
+	body, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		http.Error(w, "changelog unavailable", http.StatusInternalServerError)
+		return
+	}
+	sum := sha256.Sum256(body)
+	var modified time.Time
+	if latest != nil {
+		modified = latest.BuiltAt.UTC().Truncate(time.Second)
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	h.sendBytes(w, r, http.StatusOK, "application/json", append(body, '\n'), hex.EncodeToString(sum[:16]), modified, cacheLatest)
+}
