@@ -33,8 +33,11 @@ func Decode(s string) (int, error) {
 	if err != nil || !strings.HasPrefix(string(raw), prefix) {
 		return 0, ErrInvalid
 	}
-	id, err := strconv.Atoi(string(raw[len(prefix):]))
-	if err != nil || id <= 0 {
+	digits := string(raw[len(prefix):])
+	id, err := strconv.Atoi(digits)
+	// Only the canonical form: "tx1:048" or "tx1:+48" would be a second
+	// spelling of the same node, which breaks caching and equality on IDs.
+	if err != nil || id <= 0 || strconv.Itoa(id) != digits {
 		return 0, ErrInvalid
 	}
 	return id, nil
