@@ -35,9 +35,10 @@ func Decode(s string) (int, error) {
 	}
 	digits := string(raw[len(prefix):])
 	id, err := strconv.Atoi(digits)
-	// Only the canonical form: "tx1:048" or "tx1:+48" would be a second
-	// spelling of the same node, which breaks caching and equality on IDs.
-	if err != nil || id <= 0 || strconv.Itoa(id) != digits {
+	// Only the canonical form: "tx1:048", "tx1:+48" or base64 with stray
+	// padding bits would be a second spelling of the same node, which breaks
+	// caching and equality on IDs.
+	if err != nil || id <= 0 || strconv.Itoa(id) != digits || Encode(id) != s {
 		return 0, ErrInvalid
 	}
 	return id, nil
