@@ -297,6 +297,16 @@ func checkPeople(t *testing.T, ctx context.Context, c *ent.Client) {
 	if n := c.Person.Query().Where(person.UniversityIDNotNil()).CountX(ctx); n != demo.Students {
 		t.Errorf("%d students, want %d", n, demo.Students)
 	}
+	// About four students in five consent to share their records with
+	// their university, at both universities; nobody else is marked.
+	for _, u := range []string{demo.UniversityJiaxing, demo.UniversityNanhu} {
+		all := c.Person.Query().Where(person.HasUniversityWith(organization.Name(u))).CountX(ctx)
+		shared := c.Person.Query().Where(person.HasUniversityWith(organization.Name(u)), person.ShareWithUniversity(true)).CountX(ctx)
+		inRange(t, u+" consenting students (per cent)", shared*100/all, 70, 90)
+	}
+	if n := c.Person.Query().Where(person.UniversityIDIsNil(), person.ShareWithUniversity(true)).CountX(ctx); n != 0 {
+		t.Errorf("%d non-students marked as sharing with a university", n)
+	}
 	if n := c.Person.Query().Where(person.SocialWorkLevelNotNil(), person.SocialWorkCertificateNEQ("")).CountX(ctx); n != demo.SocialWorkers {
 		t.Errorf("%d certified social workers, want %d", n, demo.SocialWorkers)
 	}

@@ -19,6 +19,10 @@ const (
 	student
 )
 
+// StudentConsentShare is the share of students who consent to their
+// university receiving their records (share_with_university).
+const StudentConsentShare = 0.8
+
 // personRow is one generated person.
 type personRow struct {
 	id         int
@@ -34,6 +38,7 @@ type personRow struct {
 	level      person.SocialWorkLevel // social workers only
 	cert       string
 	university *org
+	shares     bool  // students: consented to share records with the university
 	town       *town // home town of community volunteers
 	agency     *org  // employer of social workers
 }
@@ -81,6 +86,10 @@ func (s *seeder) seedPeople() error {
 	if n := len(s.people) - CommunityVolunteers; n != SocialWorkers {
 		s.fail("%d social workers, want %d", n, SocialWorkers)
 	}
+	// Four students in five consent to their university receiving their
+	// records (under a pseudonym); the rest count only in its protected
+	// aggregates. The draw has its own stream, so it moves nothing else.
+	consent := s.rng("consent")
 	for i := 0; i < Students; i++ {
 		p := s.newPerson(r, student)
 		// 嘉兴大学 is the larger university: three students in five.
@@ -88,6 +97,7 @@ func (s *seeder) seedPeople() error {
 		if i%5 >= 3 {
 			p.university = s.universities[1]
 		}
+		p.shares = chance(consent, StudentConsentShare)
 		s.people = append(s.people, p)
 	}
 
@@ -101,7 +111,7 @@ func (s *seeder) seedPeople() error {
 			b.SetSocialWorkLevel(p.level).SetSocialWorkCertificate(p.cert)
 		}
 		if p.university != nil {
-			b.SetUniversityID(p.university.id)
+			b.SetUniversityID(p.university.id).SetShareWithUniversity(p.shares)
 		}
 		if s.keys != nil {
 			ct, hash, err := s.keys.SealIDNumber(syntheticIDNumber(p.birth, p.gender, i))

@@ -33,6 +33,7 @@ import (
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
+	"github.com/tongxing/tongxing/ent/tombstone"
 
 	stdsql "database/sql"
 )
@@ -78,6 +79,8 @@ type Client struct {
 	Taxonomy *TaxonomyClient
 	// Term is the client for interacting with the Term builders.
 	Term *TermClient
+	// Tombstone is the client for interacting with the Tombstone builders.
+	Tombstone *TombstoneClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -107,6 +110,7 @@ func (c *Client) init() {
 	c.ServiceRecord = NewServiceRecordClient(c.config)
 	c.Taxonomy = NewTaxonomyClient(c.config)
 	c.Term = NewTermClient(c.config)
+	c.Tombstone = NewTombstoneClient(c.config)
 }
 
 type (
@@ -217,6 +221,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ServiceRecord:        NewServiceRecordClient(cfg),
 		Taxonomy:             NewTaxonomyClient(cfg),
 		Term:                 NewTermClient(cfg),
+		Tombstone:            NewTombstoneClient(cfg),
 	}, nil
 }
 
@@ -254,6 +259,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ServiceRecord:        NewServiceRecordClient(cfg),
 		Taxonomy:             NewTaxonomyClient(cfg),
 		Term:                 NewTermClient(cfg),
+		Tombstone:            NewTombstoneClient(cfg),
 	}, nil
 }
 
@@ -286,7 +292,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.APIKey, c.Activity, c.AuditEvent, c.Certificate, c.Indicator, c.Membership,
 		c.Need, c.Organization, c.Outcome, c.Partnership, c.PartyBuildingLink,
 		c.Person, c.Project, c.ProjectParticipation, c.Region, c.ServiceRecord,
-		c.Taxonomy, c.Term,
+		c.Taxonomy, c.Term, c.Tombstone,
 	} {
 		n.Use(hooks...)
 	}
@@ -299,7 +305,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.APIKey, c.Activity, c.AuditEvent, c.Certificate, c.Indicator, c.Membership,
 		c.Need, c.Organization, c.Outcome, c.Partnership, c.PartyBuildingLink,
 		c.Person, c.Project, c.ProjectParticipation, c.Region, c.ServiceRecord,
-		c.Taxonomy, c.Term,
+		c.Taxonomy, c.Term, c.Tombstone,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -344,6 +350,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Taxonomy.mutate(ctx, m)
 	case *TermMutation:
 		return c.Term.mutate(ctx, m)
+	case *TombstoneMutation:
+		return c.Tombstone.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -3833,17 +3841,153 @@ func (c *TermClient) mutate(ctx context.Context, m *TermMutation) (Value, error)
 	}
 }
 
+// TombstoneClient is a client for the Tombstone schema.
+type TombstoneClient struct {
+	config
+}
+
+// NewTombstoneClient returns a client for the Tombstone from the given config.
+func NewTombstoneClient(c config) *TombstoneClient {
+	return &TombstoneClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `tombstone.Hooks(f(g(h())))`.
+func (c *TombstoneClient) Use(hooks ...Hook) {
+	c.hooks.Tombstone = append(c.hooks.Tombstone, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `tombstone.Intercept(f(g(h())))`.
+func (c *TombstoneClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Tombstone = append(c.inters.Tombstone, interceptors...)
+}
+
+// Create returns a builder for creating a Tombstone entity.
+func (c *TombstoneClient) Create() *TombstoneCreate {
+	mutation := newTombstoneMutation(c.config, OpCreate)
+	return &TombstoneCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Tombstone entities.
+func (c *TombstoneClient) CreateBulk(builders ...*TombstoneCreate) *TombstoneCreateBulk {
+	return &TombstoneCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TombstoneClient) MapCreateBulk(slice any, setFunc func(*TombstoneCreate, int)) *TombstoneCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TombstoneCreateBulk{err: fmt.Errorf("calling to TombstoneClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TombstoneCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TombstoneCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Tombstone.
+func (c *TombstoneClient) Update() *TombstoneUpdate {
+	mutation := newTombstoneMutation(c.config, OpUpdate)
+	return &TombstoneUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TombstoneClient) UpdateOne(_m *Tombstone) *TombstoneUpdateOne {
+	mutation := newTombstoneMutation(c.config, OpUpdateOne, withTombstone(_m))
+	return &TombstoneUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TombstoneClient) UpdateOneID(id int) *TombstoneUpdateOne {
+	mutation := newTombstoneMutation(c.config, OpUpdateOne, withTombstoneID(id))
+	return &TombstoneUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Tombstone.
+func (c *TombstoneClient) Delete() *TombstoneDelete {
+	mutation := newTombstoneMutation(c.config, OpDelete)
+	return &TombstoneDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TombstoneClient) DeleteOne(_m *Tombstone) *TombstoneDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TombstoneClient) DeleteOneID(id int) *TombstoneDeleteOne {
+	builder := c.Delete().Where(tombstone.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TombstoneDeleteOne{builder}
+}
+
+// Query returns a query builder for Tombstone.
+func (c *TombstoneClient) Query() *TombstoneQuery {
+	return &TombstoneQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTombstone},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Tombstone entity by its id.
+func (c *TombstoneClient) Get(ctx context.Context, id int) (*Tombstone, error) {
+	return c.Query().Where(tombstone.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TombstoneClient) GetX(ctx context.Context, id int) *Tombstone {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *TombstoneClient) Hooks() []Hook {
+	hooks := c.hooks.Tombstone
+	return append(hooks[:len(hooks):len(hooks)], tombstone.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TombstoneClient) Interceptors() []Interceptor {
+	return c.inters.Tombstone
+}
+
+func (c *TombstoneClient) mutate(ctx context.Context, m *TombstoneMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TombstoneCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TombstoneUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TombstoneUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TombstoneDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Tombstone mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
 		APIKey, Activity, AuditEvent, Certificate, Indicator, Membership, Need,
 		Organization, Outcome, Partnership, PartyBuildingLink, Person, Project,
-		ProjectParticipation, Region, ServiceRecord, Taxonomy, Term []ent.Hook
+		ProjectParticipation, Region, ServiceRecord, Taxonomy, Term,
+		Tombstone []ent.Hook
 	}
 	inters struct {
 		APIKey, Activity, AuditEvent, Certificate, Indicator, Membership, Need,
 		Organization, Outcome, Partnership, PartyBuildingLink, Person, Project,
-		ProjectParticipation, Region, ServiceRecord, Taxonomy, Term []ent.Interceptor
+		ProjectParticipation, Region, ServiceRecord, Taxonomy, Term,
+		Tombstone []ent.Interceptor
 	}
 )
 

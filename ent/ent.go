@@ -30,6 +30,7 @@ import (
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
+	"github.com/tongxing/tongxing/ent/tombstone"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -108,6 +109,7 @@ func checkColumn(t, c string) error {
 			servicerecord.Table:        servicerecord.ValidColumn,
 			taxonomy.Table:             taxonomy.ValidColumn,
 			term.Table:                 term.ValidColumn,
+			tombstone.Table:            tombstone.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -22,6 +22,7 @@ import (
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
+	"github.com/tongxing/tongxing/ent/tombstone"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -31,7 +32,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -453,6 +454,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 			term.FieldNameEn:     {Type: field.TypeString, Column: term.FieldNameEn},
 			term.FieldTaxonomyID: {Type: field.TypeInt, Column: term.FieldTaxonomyID},
 			term.FieldParentID:   {Type: field.TypeInt, Column: term.FieldParentID},
+		},
+	}
+	graph.Nodes[18] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   tombstone.Table,
+			Columns: tombstone.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: tombstone.FieldID,
+			},
+		},
+		Type: "Tombstone",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			tombstone.FieldUniversityID: {Type: field.TypeInt, Column: tombstone.FieldUniversityID},
+			tombstone.FieldEntity:       {Type: field.TypeEnum, Column: tombstone.FieldEntity},
+			tombstone.FieldEntityID:     {Type: field.TypeInt, Column: tombstone.FieldEntityID},
+			tombstone.FieldReason:       {Type: field.TypeEnum, Column: tombstone.FieldReason},
+			tombstone.FieldAt:           {Type: field.TypeTime, Column: tombstone.FieldAt},
 		},
 	}
 	graph.MustAddE(
@@ -3869,4 +3888,69 @@ func (f *TermFilter) WhereHasTargetGroupProjectsWith(preds ...predicate.Project)
 			p(s)
 		}
 	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *TombstoneQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TombstoneQuery builder.
+func (_q *TombstoneQuery) Filter() *TombstoneFilter {
+	return &TombstoneFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TombstoneMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TombstoneMutation builder.
+func (m *TombstoneMutation) Filter() *TombstoneFilter {
+	return &TombstoneFilter{config: m.config, predicateAdder: m}
+}
+
+// TombstoneFilter provides a generic filtering capability at runtime for TombstoneQuery.
+type TombstoneFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TombstoneFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TombstoneFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(tombstone.FieldID))
+}
+
+// WhereUniversityID applies the entql int predicate on the university_id field.
+func (f *TombstoneFilter) WhereUniversityID(p entql.IntP) {
+	f.Where(p.Field(tombstone.FieldUniversityID))
+}
+
+// WhereEntity applies the entql string predicate on the entity field.
+func (f *TombstoneFilter) WhereEntity(p entql.StringP) {
+	f.Where(p.Field(tombstone.FieldEntity))
+}
+
+// WhereEntityID applies the entql int predicate on the entity_id field.
+func (f *TombstoneFilter) WhereEntityID(p entql.IntP) {
+	f.Where(p.Field(tombstone.FieldEntityID))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *TombstoneFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(tombstone.FieldReason))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *TombstoneFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(tombstone.FieldAt))
 }

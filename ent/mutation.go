@@ -31,6 +31,7 @@ import (
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
+	"github.com/tongxing/tongxing/ent/tombstone"
 )
 
 const (
@@ -60,6 +61,7 @@ const (
 	TypeServiceRecord        = "ServiceRecord"
 	TypeTaxonomy             = "Taxonomy"
 	TypeTerm                 = "Term"
+	TypeTombstone            = "Tombstone"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -21878,4 +21880,615 @@ func (m *TermMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Term edge %s", name)
+}
+
+// TombstoneMutation represents an operation that mutates the Tombstone nodes in the graph.
+type TombstoneMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	university_id    *int
+	adduniversity_id *int
+	entity           *tombstone.Entity
+	entity_id        *int
+	addentity_id     *int
+	reason           *tombstone.Reason
+	at               *time.Time
+	clearedFields    map[string]struct{}
+	done             bool
+	oldValue         func(context.Context) (*Tombstone, error)
+	predicates       []predicate.Tombstone
+}
+
+var _ ent.Mutation = (*TombstoneMutation)(nil)
+
+// tombstoneOption allows management of the mutation configuration using functional options.
+type tombstoneOption func(*TombstoneMutation)
+
+// newTombstoneMutation creates new mutation for the Tombstone entity.
+func newTombstoneMutation(c config, op Op, opts ...tombstoneOption) *TombstoneMutation {
+	m := &TombstoneMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTombstone,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTombstoneID sets the ID field of the mutation.
+func withTombstoneID(id int) tombstoneOption {
+	return func(m *TombstoneMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Tombstone
+		)
+		m.oldValue = func(ctx context.Context) (*Tombstone, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Tombstone.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTombstone sets the old Tombstone of the mutation.
+func withTombstone(node *Tombstone) tombstoneOption {
+	return func(m *TombstoneMutation) {
+		m.oldValue = func(context.Context) (*Tombstone, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TombstoneMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TombstoneMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TombstoneMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TombstoneMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Tombstone.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetUniversityID sets the "university_id" field.
+func (m *TombstoneMutation) SetUniversityID(i int) {
+	m.university_id = &i
+	m.adduniversity_id = nil
+}
+
+// UniversityID returns the value of the "university_id" field in the mutation.
+func (m *TombstoneMutation) UniversityID() (r int, exists bool) {
+	v := m.university_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUniversityID returns the old "university_id" field's value of the Tombstone entity.
+// If the Tombstone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TombstoneMutation) OldUniversityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUniversityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUniversityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUniversityID: %w", err)
+	}
+	return oldValue.UniversityID, nil
+}
+
+// AddUniversityID adds i to the "university_id" field.
+func (m *TombstoneMutation) AddUniversityID(i int) {
+	if m.adduniversity_id != nil {
+		*m.adduniversity_id += i
+	} else {
+		m.adduniversity_id = &i
+	}
+}
+
+// AddedUniversityID returns the value that was added to the "university_id" field in this mutation.
+func (m *TombstoneMutation) AddedUniversityID() (r int, exists bool) {
+	v := m.adduniversity_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUniversityID resets all changes to the "university_id" field.
+func (m *TombstoneMutation) ResetUniversityID() {
+	m.university_id = nil
+	m.adduniversity_id = nil
+}
+
+// SetEntity sets the "entity" field.
+func (m *TombstoneMutation) SetEntity(t tombstone.Entity) {
+	m.entity = &t
+}
+
+// Entity returns the value of the "entity" field in the mutation.
+func (m *TombstoneMutation) Entity() (r tombstone.Entity, exists bool) {
+	v := m.entity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEntity returns the old "entity" field's value of the Tombstone entity.
+// If the Tombstone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TombstoneMutation) OldEntity(ctx context.Context) (v tombstone.Entity, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEntity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEntity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEntity: %w", err)
+	}
+	return oldValue.Entity, nil
+}
+
+// ResetEntity resets all changes to the "entity" field.
+func (m *TombstoneMutation) ResetEntity() {
+	m.entity = nil
+}
+
+// SetEntityID sets the "entity_id" field.
+func (m *TombstoneMutation) SetEntityID(i int) {
+	m.entity_id = &i
+	m.addentity_id = nil
+}
+
+// EntityID returns the value of the "entity_id" field in the mutation.
+func (m *TombstoneMutation) EntityID() (r int, exists bool) {
+	v := m.entity_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEntityID returns the old "entity_id" field's value of the Tombstone entity.
+// If the Tombstone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TombstoneMutation) OldEntityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEntityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEntityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEntityID: %w", err)
+	}
+	return oldValue.EntityID, nil
+}
+
+// AddEntityID adds i to the "entity_id" field.
+func (m *TombstoneMutation) AddEntityID(i int) {
+	if m.addentity_id != nil {
+		*m.addentity_id += i
+	} else {
+		m.addentity_id = &i
+	}
+}
+
+// AddedEntityID returns the value that was added to the "entity_id" field in this mutation.
+func (m *TombstoneMutation) AddedEntityID() (r int, exists bool) {
+	v := m.addentity_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetEntityID resets all changes to the "entity_id" field.
+func (m *TombstoneMutation) ResetEntityID() {
+	m.entity_id = nil
+	m.addentity_id = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *TombstoneMutation) SetReason(t tombstone.Reason) {
+	m.reason = &t
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *TombstoneMutation) Reason() (r tombstone.Reason, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the Tombstone entity.
+// If the Tombstone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TombstoneMutation) OldReason(ctx context.Context) (v tombstone.Reason, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *TombstoneMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetAt sets the "at" field.
+func (m *TombstoneMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *TombstoneMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the Tombstone entity.
+// If the Tombstone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TombstoneMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *TombstoneMutation) ResetAt() {
+	m.at = nil
+}
+
+// Where appends a list predicates to the TombstoneMutation builder.
+func (m *TombstoneMutation) Where(ps ...predicate.Tombstone) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TombstoneMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TombstoneMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Tombstone, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TombstoneMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TombstoneMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Tombstone).
+func (m *TombstoneMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TombstoneMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.university_id != nil {
+		fields = append(fields, tombstone.FieldUniversityID)
+	}
+	if m.entity != nil {
+		fields = append(fields, tombstone.FieldEntity)
+	}
+	if m.entity_id != nil {
+		fields = append(fields, tombstone.FieldEntityID)
+	}
+	if m.reason != nil {
+		fields = append(fields, tombstone.FieldReason)
+	}
+	if m.at != nil {
+		fields = append(fields, tombstone.FieldAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TombstoneMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case tombstone.FieldUniversityID:
+		return m.UniversityID()
+	case tombstone.FieldEntity:
+		return m.Entity()
+	case tombstone.FieldEntityID:
+		return m.EntityID()
+	case tombstone.FieldReason:
+		return m.Reason()
+	case tombstone.FieldAt:
+		return m.At()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TombstoneMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case tombstone.FieldUniversityID:
+		return m.OldUniversityID(ctx)
+	case tombstone.FieldEntity:
+		return m.OldEntity(ctx)
+	case tombstone.FieldEntityID:
+		return m.OldEntityID(ctx)
+	case tombstone.FieldReason:
+		return m.OldReason(ctx)
+	case tombstone.FieldAt:
+		return m.OldAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Tombstone field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TombstoneMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case tombstone.FieldUniversityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUniversityID(v)
+		return nil
+	case tombstone.FieldEntity:
+		v, ok := value.(tombstone.Entity)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEntity(v)
+		return nil
+	case tombstone.FieldEntityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEntityID(v)
+		return nil
+	case tombstone.FieldReason:
+		v, ok := value.(tombstone.Reason)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case tombstone.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Tombstone field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TombstoneMutation) AddedFields() []string {
+	var fields []string
+	if m.adduniversity_id != nil {
+		fields = append(fields, tombstone.FieldUniversityID)
+	}
+	if m.addentity_id != nil {
+		fields = append(fields, tombstone.FieldEntityID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TombstoneMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case tombstone.FieldUniversityID:
+		return m.AddedUniversityID()
+	case tombstone.FieldEntityID:
+		return m.AddedEntityID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TombstoneMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case tombstone.FieldUniversityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUniversityID(v)
+		return nil
+	case tombstone.FieldEntityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEntityID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Tombstone numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TombstoneMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TombstoneMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TombstoneMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Tombstone nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TombstoneMutation) ResetField(name string) error {
+	switch name {
+	case tombstone.FieldUniversityID:
+		m.ResetUniversityID()
+		return nil
+	case tombstone.FieldEntity:
+		m.ResetEntity()
+		return nil
+	case tombstone.FieldEntityID:
+		m.ResetEntityID()
+		return nil
+	case tombstone.FieldReason:
+		m.ResetReason()
+		return nil
+	case tombstone.FieldAt:
+		m.ResetAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Tombstone field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TombstoneMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TombstoneMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TombstoneMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TombstoneMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TombstoneMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TombstoneMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TombstoneMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Tombstone unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TombstoneMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Tombstone edge %s", name)
 }

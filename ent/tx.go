@@ -50,6 +50,8 @@ type Tx struct {
 	Taxonomy *TaxonomyClient
 	// Term is the client for interacting with the Term builders.
 	Term *TermClient
+	// Tombstone is the client for interacting with the Tombstone builders.
+	Tombstone *TombstoneClient
 
 	// lazily loaded.
 	client     *Client
@@ -199,6 +201,7 @@ func (tx *Tx) init() {
 	tx.ServiceRecord = NewServiceRecordClient(tx.config)
 	tx.Taxonomy = NewTaxonomyClient(tx.config)
 	tx.Term = NewTermClient(tx.config)
+	tx.Tombstone = NewTombstoneClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

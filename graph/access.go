@@ -150,7 +150,7 @@ func (a accessControl) InterceptField(ctx context.Context, next graphql.Resolver
 		if !ok {
 			return nil, auth.ErrForbidden
 		}
-		full, err := seesPerson(ctx, a.client, v, p.ID)
+		full, err := seesPerson(ctx, a.clientFor(ctx), v, p.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +171,7 @@ func (a accessControl) InterceptField(ctx context.Context, next graphql.Resolver
 		if !ok {
 			return nil, auth.ErrForbidden
 		}
-		ok, err := handlesCase(ctx, a.client, v, n.ID)
+		ok, err := handlesCase(ctx, a.clientFor(ctx), v, n.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -181,6 +181,16 @@ func (a accessControl) InterceptField(ctx context.Context, next graphql.Resolver
 		return nil, nil
 	}
 	return nil, auth.ErrForbidden
+}
+
+// clientFor is the mutation's transactional client when there is one, so
+// that rows the mutation just wrote count (another connection would not see
+// them before commit).
+func (a accessControl) clientFor(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return a.client
 }
 
 // seesPerson reports whether v may read p's personal data: ADMIN, or an

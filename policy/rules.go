@@ -21,7 +21,7 @@ import (
 
 // The roles, in short (docs/security.md has the full table):
 //   anonymous  reads the public registers; writes nothing
-//   PARTNER    reads its own university's students (as pseudonyms) and their records; writes nothing
+//   PARTNER    reads its own university's consenting students (as pseudonyms) and their records; writes nothing
 //   EDITOR     writes within its organisation and those under it (its scope)
 //   REVIEWER   reviews service records of activities within its scope
 //   ADMIN      everything
@@ -321,7 +321,7 @@ func ServiceRecord() ent.Policy {
 		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
 			sq := q.(*ent.ServiceRecordQuery)
 			if v.Role == auth.RolePartner {
-				sq.Where(servicerecord.HasPersonWith(person.UniversityID(v.OrganizationID)))
+				sq.Where(servicerecord.HasPersonWith(consentingStudents(v)))
 				return
 			}
 			sq.Where(servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...)))
@@ -330,8 +330,8 @@ func ServiceRecord() ent.Policy {
 }
 
 // Person: editors and reviewers see the people of their scope (members, or
-// volunteers at its activities); a partner sees its own students; which
-// fields of them is decided per field (graph/access.go).
+// volunteers at its activities); a partner sees its own consenting
+// students; which fields of them is decided per field (graph/access.go).
 func Person() ent.Policy {
 	return privacy.Policy{
 		Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
@@ -350,7 +350,7 @@ func Person() ent.Policy {
 		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
 			pq := q.(*ent.PersonQuery)
 			if v.Role == auth.RolePartner {
-				pq.Where(person.UniversityID(v.OrganizationID))
+				pq.Where(consentingStudents(v))
 				return
 			}
 			pq.Where(person.Or(
@@ -362,7 +362,7 @@ func Person() ent.Policy {
 }
 
 // Membership: within the editor's or reviewer's scope; a partner sees its
-// students' memberships.
+// consenting students' memberships.
 func Membership() ent.Policy {
 	return privacy.Policy{
 		Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
@@ -383,7 +383,7 @@ func Membership() ent.Policy {
 		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
 			mq := q.(*ent.MembershipQuery)
 			if v.Role == auth.RolePartner {
-				mq.Where(membership.HasPersonWith(person.UniversityID(v.OrganizationID)))
+				mq.Where(membership.HasPersonWith(consentingStudents(v)))
 				return
 			}
 			mq.Where(membership.OrganizationIDIn(v.Scope...))

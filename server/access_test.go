@@ -97,7 +97,9 @@ func accessFixture(t *testing.T, a *api) (keys map[string]string) {
 		upd := c.Person.UpdateOne(v).SetIDNumberCiphertext(ct).SetIDNumberHash(hash).SetAddress("新塍镇某村").
 			SetBirthDate(time.Date(1990, 1, 1+i, 0, 0, 0, 0, time.UTC))
 		if i == 1 {
-			upd.SetUniversityID(fx.university.ID)
+			// A student who consented to share records with the
+			// university: the partner key's one visible person.
+			upd.SetUniversityID(fx.university.ID).SetShareWithUniversity(true)
 		}
 		if err := upd.Exec(ctx); err != nil {
 			t.Fatal(err)

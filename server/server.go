@@ -28,6 +28,7 @@ import (
 	"github.com/tongxing/tongxing/certificates"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/graph"
+	"github.com/tongxing/tongxing/partners"
 	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/server/graphiql"
 	"github.com/tongxing/tongxing/server/requestid"
@@ -73,6 +74,7 @@ func (s *Server) Handler() http.Handler {
 	ide := graphiql.Handler(graphiql.DefaultTitle, "/graphql")
 	mux.Handle("/graphiql", ide)
 	mux.Handle("/graphiql/", ide)
+	mux.Handle(partners.ExportPrefix, rl.limitClients(s.identify(rl.limitKeys(partners.ExportHandler(s.db.Client, s.keys, s.logger)))))
 	if od, err := opendata.NewHandler(s.openDataConfig(), s.logger); err == nil {
 		mux.Handle("/opendata/", od)
 	} else {
@@ -106,7 +108,7 @@ func (s *Server) cors() *cors.Cors {
 		AllowedOrigins:   s.cfg.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders:   []string{"Authorization", "Content-Type", requestid.Header},
-		ExposedHeaders:   []string{requestid.Header, "Retry-After"},
+		ExposedHeaders:   []string{requestid.Header, "Retry-After", "X-Next-Cursor", "X-Has-More"},
 		AllowCredentials: false,
 		MaxAge:           600,
 	})

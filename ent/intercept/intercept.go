@@ -27,6 +27,7 @@ import (
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
+	"github.com/tongxing/tongxing/ent/tombstone"
 )
 
 // The Query interface represents an operation that queries a graph.
@@ -571,6 +572,33 @@ func (f TraverseTerm) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.TermQuery", q)
 }
 
+// The TombstoneFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TombstoneFunc func(context.Context, *ent.TombstoneQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TombstoneFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TombstoneQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TombstoneQuery", q)
+}
+
+// The TraverseTombstone type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTombstone func(context.Context, *ent.TombstoneQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTombstone) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTombstone) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TombstoneQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TombstoneQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
@@ -610,6 +638,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.TaxonomyQuery, predicate.Taxonomy, taxonomy.OrderOption]{typ: ent.TypeTaxonomy, tq: q}, nil
 	case *ent.TermQuery:
 		return &query[*ent.TermQuery, predicate.Term, term.OrderOption]{typ: ent.TypeTerm, tq: q}, nil
+	case *ent.TombstoneQuery:
+		return &query[*ent.TombstoneQuery, predicate.Tombstone, tombstone.OrderOption]{typ: ent.TypeTombstone, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"activities\":4294967296,\"api_keys\":0,\"audit_events\":8589934592,\"certificates\":73014444032,\"indicators\":12884901888,\"memberships\":17179869184,\"needs\":21474836480,\"organizations\":25769803776,\"outcomes\":30064771072,\"partnerships\":34359738368,\"party_building_links\":38654705664,\"persons\":42949672960,\"project_participations\":51539607552,\"projects\":47244640256,\"regions\":55834574848,\"service_records\":60129542144,\"taxonomies\":64424509440,\"terms\":68719476736}"
+const IncrementStarts = "{\"activities\":4294967296,\"api_keys\":0,\"audit_events\":8589934592,\"certificates\":73014444032,\"indicators\":12884901888,\"memberships\":17179869184,\"needs\":21474836480,\"organizations\":25769803776,\"outcomes\":30064771072,\"partnerships\":34359738368,\"party_building_links\":38654705664,\"persons\":42949672960,\"project_participations\":51539607552,\"projects\":47244640256,\"regions\":55834574848,\"service_records\":60129542144,\"taxonomies\":64424509440,\"terms\":68719476736,\"tombstones\":77309411328}"

@@ -920,6 +920,28 @@ var (
 			},
 		},
 	}
+	// TombstonesColumns holds the columns for the "tombstones" table.
+	TombstonesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "university_id", Type: field.TypeInt},
+		{Name: "entity", Type: field.TypeEnum, Enums: []string{"PRACTICE_BASE", "ACTIVITY", "SERVICE_RECORD"}},
+		{Name: "entity_id", Type: field.TypeInt},
+		{Name: "reason", Type: field.TypeEnum, Enums: []string{"DELETED", "CONSENT", "UNIVERSITY", "PRACTICE_BASE", "ACTIVITY"}},
+		{Name: "at", Type: field.TypeTime},
+	}
+	// TombstonesTable holds the schema information for the "tombstones" table.
+	TombstonesTable = &schema.Table{
+		Name:       "tombstones",
+		Columns:    TombstonesColumns,
+		PrimaryKey: []*schema.Column{TombstonesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "tombstone_university_id_at",
+				Unique:  false,
+				Columns: []*schema.Column{TombstonesColumns[1], TombstonesColumns[5]},
+			},
+		},
+	}
 	// OrganizationCategoriesColumns holds the columns for the "organization_categories" table.
 	OrganizationCategoriesColumns = []*schema.Column{
 		{Name: "organization_id", Type: field.TypeInt},
@@ -1065,6 +1087,7 @@ var (
 		ServiceRecordsTable,
 		TaxonomiesTable,
 		TermsTable,
+		TombstonesTable,
 		OrganizationCategoriesTable,
 		ProjectDomainsTable,
 		ProjectTargetGroupsTable,
@@ -1155,6 +1178,9 @@ func init() {
 	TermsTable.ForeignKeys[1].RefTable = TermsTable
 	TermsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
+	}
+	TombstonesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	OrganizationCategoriesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	OrganizationCategoriesTable.ForeignKeys[1].RefTable = TermsTable

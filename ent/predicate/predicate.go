@@ -59,3 +59,6 @@ type Taxonomy func(*sql.Selector)
 
 // Term is the predicate function for term builders.
 type Term func(*sql.Selector)
+
+// Tombstone is the predicate function for tombstone builders.
+type Tombstone func(*sql.Selector)

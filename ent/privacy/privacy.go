@@ -543,6 +543,30 @@ func (f TermMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TermMutation", m)
 }
 
+// The TombstoneQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TombstoneQueryRuleFunc func(context.Context, *ent.TombstoneQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TombstoneQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TombstoneQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TombstoneQuery", q)
+}
+
+// The TombstoneMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TombstoneMutationRuleFunc func(context.Context, *ent.TombstoneMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TombstoneMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TombstoneMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TombstoneMutation", m)
+}
+
 type (
 	// Filter is the interface that wraps the Where function
 	// for filtering nodes in queries and mutations.
@@ -614,6 +638,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.TermQuery:
 		return q.Filter(), nil
+	case *ent.TombstoneQuery:
+		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
 	}
@@ -656,6 +682,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.TaxonomyMutation:
 		return m.Filter(), nil
 	case *ent.TermMutation:
+		return m.Filter(), nil
+	case *ent.TombstoneMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)

@@ -25,6 +25,7 @@ import (
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
+	"github.com/tongxing/tongxing/ent/tombstone"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -90,6 +91,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	activityHooks := schema.Activity{}.Hooks()
+
+	activity.Hooks[1] = activityHooks[0]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
 	activityFields := schema.Activity{}.Fields()
@@ -498,6 +502,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	partnershipHooks := schema.Partnership{}.Hooks()
+
+	partnership.Hooks[1] = partnershipHooks[0]
 	partnershipMixinFields0 := partnershipMixin[0].Fields()
 	_ = partnershipMixinFields0
 	partnershipFields := schema.Partnership{}.Fields()
@@ -550,6 +557,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	personHooks := schema.Person{}.Hooks()
+
+	person.Hooks[1] = personHooks[0]
 	personMixinFields0 := personMixin[0].Fields()
 	_ = personMixinFields0
 	personFields := schema.Person{}.Fields()
@@ -766,6 +776,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	servicerecordHooks := schema.ServiceRecord{}.Hooks()
+
+	servicerecord.Hooks[1] = servicerecordHooks[0]
 	servicerecordMixinFields0 := servicerecordMixin[0].Fields()
 	_ = servicerecordMixinFields0
 	servicerecordFields := schema.ServiceRecord{}.Fields()
@@ -954,6 +967,21 @@ func init() {
 	termDescNameEn := termFields[2].Descriptor()
 	// term.NameEnValidator is a validator for the "name_en" field. It is called by the builders before save.
 	term.NameEnValidator = termDescNameEn.Validators[0].(func(string) error)
+	tombstone.Policy = privacy.NewPolicies(schema.Tombstone{})
+	tombstone.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := tombstone.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	tombstoneFields := schema.Tombstone{}.Fields()
+	_ = tombstoneFields
+	// tombstoneDescAt is the schema descriptor for at field.
+	tombstoneDescAt := tombstoneFields[4].Descriptor()
+	// tombstone.DefaultAt holds the default value on creation for the at field.
+	tombstone.DefaultAt = tombstoneDescAt.Default.(func() time.Time)
 }
 
 const (

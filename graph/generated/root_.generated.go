@@ -15,6 +15,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/needs"
+	"github.com/tongxing/tongxing/people"
 	"github.com/tongxing/tongxing/projects"
 	"github.com/tongxing/tongxing/registry"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -37,6 +38,7 @@ type ResolverRoot interface {
 	Organization() OrganizationResolver
 	OutcomeTotal() OutcomeTotalResolver
 	Person() PersonResolver
+	PracticeBase() PracticeBaseResolver
 	Project() ProjectResolver
 	Query() QueryResolver
 	ReviewServiceRecordsPayload() ReviewServiceRecordsPayloadResolver
@@ -236,9 +238,11 @@ type ComplexityRoot struct {
 		CreatePartnership              func(childComplexity int, input registry.CreatePartnershipInput) int
 		CreatePartyBuildingLink        func(childComplexity int, input registry.CreatePartyBuildingLinkInput) int
 		CreateProject                  func(childComplexity int, input projects.CreateProjectInput) int
+		EndMembership                  func(childComplexity int, id int, leftOn time.Time) int
 		EndPartyBuildingLink           func(childComplexity int, id int, endedOn time.Time) int
 		IssueCertificate               func(childComplexity int, input certificates.IssueInput) int
 		LogServiceHours                func(childComplexity int, input hours.LogInput) int
+		RegisterVolunteer              func(childComplexity int, input people.RegisterInput) int
 		RequestServiceRecordCorrection func(childComplexity int, input hours.CorrectionInput) int
 		ResolveNeed                    func(childComplexity int, id int, note string) int
 		ReviewServiceRecords           func(childComplexity int, input hours.ReviewInput) int
@@ -398,6 +402,110 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PartnerActivity struct {
+		Beneficiaries  func(childComplexity int) int
+		EndsAt         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		Place          func(childComplexity int) int
+		PracticeBaseID func(childComplexity int) int
+		Project        func(childComplexity int) int
+		Region         func(childComplexity int) int
+		StartsAt       func(childComplexity int) int
+		Title          func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	PartnerActivityConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PartnerActivityEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PartnerChange struct {
+		Activity      func(childComplexity int) int
+		At            func(childComplexity int) int
+		Entity        func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Op            func(childComplexity int) int
+		PracticeBase  func(childComplexity int) int
+		ServiceRecord func(childComplexity int) int
+	}
+
+	PartnerChangeConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	PartnerChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PartnerOutcomeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PartnerOutcomeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PartnerServiceRecord struct {
+		Activity       func(childComplexity int) int
+		ActivityID     func(childComplexity int) int
+		CorrectsID     func(childComplexity int) int
+		Hours          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Minutes        func(childComplexity int) int
+		Month          func(childComplexity int) int
+		PracticeBaseID func(childComplexity int) int
+		Pseudonym      func(childComplexity int) int
+		ServedOn       func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Term           func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	PartnerServiceRecordConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PartnerServiceRecordEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PartnerStudentMonth struct {
+		Activities func(childComplexity int) int
+		Hours      func(childComplexity int) int
+		Minutes    func(childComplexity int) int
+		Month      func(childComplexity int) int
+		Pseudonym  func(childComplexity int) int
+		Records    func(childComplexity int) int
+	}
+
+	PartnerStudentMonthConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PartnerStudentMonthEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Partnership struct {
 		Capacity     func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
@@ -482,6 +590,49 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PracticeBase struct {
+		Activities     func(childComplexity int, updatedSince *time.Time, after *entgql.Cursor[int], first *int) int
+		Capacity       func(childComplexity int) int
+		Description    func(childComplexity int) int
+		EndedOn        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Organization   func(childComplexity int) int
+		Outcomes       func(childComplexity int, updatedSince *time.Time, after *entgql.Cursor[int], first *int) int
+		Partner        func(childComplexity int) int
+		Programmes     func(childComplexity int) int
+		ServiceRecords func(childComplexity int, pseudonym *string, updatedSince *time.Time, after *entgql.Cursor[int], first *int) int
+		StartedOn      func(childComplexity int) int
+		StudentMonths  func(childComplexity int, from *time.Time, to *time.Time, after *entgql.Cursor[int], first *int) int
+		Terms          func(childComplexity int) int
+		Totals         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	PracticeBaseConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PracticeBaseEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PracticeBaseFigures struct {
+		Activities    func(childComplexity int) int
+		From          func(childComplexity int) int
+		Hours         func(childComplexity int) int
+		Minutes       func(childComplexity int) int
+		OtherHours    func(childComplexity int) int
+		OtherStudents func(childComplexity int) int
+		Records       func(childComplexity int) int
+		Students      func(childComplexity int) int
+		Suppressed    func(childComplexity int) int
+		Term          func(childComplexity int) int
+		To            func(childComplexity int) int
+	}
+
 	Project struct {
 		Activities     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		Awards         func(childComplexity int) int
@@ -549,27 +700,32 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Activities         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActivityOrder, where *ent.ActivityWhereInput) int
-		AuditEvents        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		DistrictStats      func(childComplexity int, regionCode *string, from time.Time, to time.Time) int
-		Indicators         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
-		NeedMatches        func(childComplexity int, needID int, after *entgql.Cursor[int], first *int) int
-		Needs              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NeedOrder, where *ent.NeedWhereInput) int
-		Node               func(childComplexity int, id int) int
-		Nodes              func(childComplexity int, ids []int) int
-		Organizations      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
-		OutcomeTotals      func(childComplexity int, indicatorID int, regionCode string, from time.Time, to time.Time) int
-		Outcomes           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
-		OverdueNeeds       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
-		Partnerships       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
-		PartyBuildingLinks func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartyBuildingLinkOrder, where *ent.PartyBuildingLinkWhereInput) int
-		People             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput) int
-		Projects           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
-		Region             func(childComplexity int, code string) int
-		Regions            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegionOrder, where *ent.RegionWhereInput) int
-		ServiceRecords     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServiceRecordOrder, where *ent.ServiceRecordWhereInput) int
-		Taxonomies         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaxonomyOrder, where *ent.TaxonomyWhereInput) int
-		VerifyCertificate  func(childComplexity int, code string) int
+		Activities            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		DistrictStats         func(childComplexity int, regionCode *string, from time.Time, to time.Time) int
+		Indicators            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
+		NeedMatches           func(childComplexity int, needID int, after *entgql.Cursor[int], first *int) int
+		Needs                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NeedOrder, where *ent.NeedWhereInput) int
+		Node                  func(childComplexity int, id int) int
+		Nodes                 func(childComplexity int, ids []int) int
+		Organizations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		OutcomeTotals         func(childComplexity int, indicatorID int, regionCode string, from time.Time, to time.Time) int
+		Outcomes              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		OverdueNeeds          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+		PartnerActivities     func(childComplexity int, universityID *int, practiceBaseID *int, updatedSince *time.Time, after *entgql.Cursor[int], first *int) int
+		PartnerChanges        func(childComplexity int, universityID *int, since *time.Time, after *entgql.Cursor[int], first *int) int
+		PartnerServiceRecords func(childComplexity int, universityID *int, practiceBaseID *int, pseudonym *string, updatedSince *time.Time, after *entgql.Cursor[int], first *int) int
+		Partnerships          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
+		PartyBuildingLinks    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartyBuildingLinkOrder, where *ent.PartyBuildingLinkWhereInput) int
+		People                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput) int
+		PracticeBase          func(childComplexity int, id int) int
+		PracticeBases         func(childComplexity int, universityID *int, updatedSince *time.Time, after *entgql.Cursor[int], first *int) int
+		Projects              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
+		Region                func(childComplexity int, code string) int
+		Regions               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegionOrder, where *ent.RegionWhereInput) int
+		ServiceRecords        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServiceRecordOrder, where *ent.ServiceRecordWhereInput) int
+		Taxonomies            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaxonomyOrder, where *ent.TaxonomyWhereInput) int
+		VerifyCertificate     func(childComplexity int, code string) int
 	}
 
 	Region struct {
@@ -1580,6 +1736,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateProject(childComplexity, args["input"].(projects.CreateProjectInput)), true
+	case "Mutation.endMembership":
+		if e.ComplexityRoot.Mutation.EndMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndMembership(childComplexity, args["id"].(int), args["leftOn"].(time.Time)), true
 	case "Mutation.endPartyBuildingLink":
 		if e.ComplexityRoot.Mutation.EndPartyBuildingLink == nil {
 			break
@@ -1613,6 +1780,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LogServiceHours(childComplexity, args["input"].(hours.LogInput)), true
+	case "Mutation.registerVolunteer":
+		if e.ComplexityRoot.Mutation.RegisterVolunteer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerVolunteer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterVolunteer(childComplexity, args["input"].(people.RegisterInput)), true
 	case "Mutation.requestServiceRecordCorrection":
 		if e.ComplexityRoot.Mutation.RequestServiceRecordCorrection == nil {
 			break
@@ -2384,6 +2562,392 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PartnerActivity.beneficiaries":
+		if e.ComplexityRoot.PartnerActivity.Beneficiaries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivity.Beneficiaries(childComplexity), true
+	case "PartnerActivity.endsAt":
+		if e.ComplexityRoot.PartnerActivity.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivity.EndsAt(childComplexity), true
+	case "PartnerActivity.id":
+		if e.ComplexityRoot.PartnerActivity.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivity.ID(childComplexity), true
+	case "PartnerActivity.kind":
+		if e.ComplexityRoot.PartnerActivity.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivity.Kind(childComplexity), true
+	case "PartnerActivity.organization":
+		if e.ComplexityRoot.PartnerActivity.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivity.Organization(childComplexity), true
+	case "PartnerActivity.place":
+		if e.ComplexityRoot.PartnerActivity.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivity.Place(childComplexity), true
+	case "PartnerActivity.practiceBaseId":
+		if e.ComplexityRoot.PartnerActivity.PracticeBaseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivity.PracticeBaseID(childComplexity), true
+	case "PartnerActivity.project":
+		if e.ComplexityRoot.PartnerActivity.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivity.Project(childComplexity), true
+	case "PartnerActivity.region":
+		if e.ComplexityRoot.PartnerActivity.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivity.Region(childComplexity), true
+	case "PartnerActivity.startsAt":
+		if e.ComplexityRoot.PartnerActivity.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivity.StartsAt(childComplexity), true
+	case "PartnerActivity.title":
+		if e.ComplexityRoot.PartnerActivity.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivity.Title(childComplexity), true
+	case "PartnerActivity.updatedAt":
+		if e.ComplexityRoot.PartnerActivity.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivity.UpdatedAt(childComplexity), true
+
+	case "PartnerActivityConnection.edges":
+		if e.ComplexityRoot.PartnerActivityConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivityConnection.Edges(childComplexity), true
+	case "PartnerActivityConnection.pageInfo":
+		if e.ComplexityRoot.PartnerActivityConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivityConnection.PageInfo(childComplexity), true
+	case "PartnerActivityConnection.totalCount":
+		if e.ComplexityRoot.PartnerActivityConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivityConnection.TotalCount(childComplexity), true
+
+	case "PartnerActivityEdge.cursor":
+		if e.ComplexityRoot.PartnerActivityEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivityEdge.Cursor(childComplexity), true
+	case "PartnerActivityEdge.node":
+		if e.ComplexityRoot.PartnerActivityEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerActivityEdge.Node(childComplexity), true
+
+	case "PartnerChange.activity":
+		if e.ComplexityRoot.PartnerChange.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerChange.Activity(childComplexity), true
+	case "PartnerChange.at":
+		if e.ComplexityRoot.PartnerChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerChange.At(childComplexity), true
+	case "PartnerChange.entity":
+		if e.ComplexityRoot.PartnerChange.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerChange.Entity(childComplexity), true
+	case "PartnerChange.id":
+		if e.ComplexityRoot.PartnerChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerChange.ID(childComplexity), true
+	case "PartnerChange.op":
+		if e.ComplexityRoot.PartnerChange.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerChange.Op(childComplexity), true
+	case "PartnerChange.practiceBase":
+		if e.ComplexityRoot.PartnerChange.PracticeBase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerChange.PracticeBase(childComplexity), true
+	case "PartnerChange.serviceRecord":
+		if e.ComplexityRoot.PartnerChange.ServiceRecord == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerChange.ServiceRecord(childComplexity), true
+
+	case "PartnerChangeConnection.edges":
+		if e.ComplexityRoot.PartnerChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerChangeConnection.Edges(childComplexity), true
+	case "PartnerChangeConnection.pageInfo":
+		if e.ComplexityRoot.PartnerChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerChangeConnection.PageInfo(childComplexity), true
+
+	case "PartnerChangeEdge.cursor":
+		if e.ComplexityRoot.PartnerChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerChangeEdge.Cursor(childComplexity), true
+	case "PartnerChangeEdge.node":
+		if e.ComplexityRoot.PartnerChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerChangeEdge.Node(childComplexity), true
+
+	case "PartnerOutcomeConnection.edges":
+		if e.ComplexityRoot.PartnerOutcomeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerOutcomeConnection.Edges(childComplexity), true
+	case "PartnerOutcomeConnection.pageInfo":
+		if e.ComplexityRoot.PartnerOutcomeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerOutcomeConnection.PageInfo(childComplexity), true
+	case "PartnerOutcomeConnection.totalCount":
+		if e.ComplexityRoot.PartnerOutcomeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerOutcomeConnection.TotalCount(childComplexity), true
+
+	case "PartnerOutcomeEdge.cursor":
+		if e.ComplexityRoot.PartnerOutcomeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerOutcomeEdge.Cursor(childComplexity), true
+	case "PartnerOutcomeEdge.node":
+		if e.ComplexityRoot.PartnerOutcomeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerOutcomeEdge.Node(childComplexity), true
+
+	case "PartnerServiceRecord.activity":
+		if e.ComplexityRoot.PartnerServiceRecord.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.Activity(childComplexity), true
+	case "PartnerServiceRecord.activityId":
+		if e.ComplexityRoot.PartnerServiceRecord.ActivityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.ActivityID(childComplexity), true
+	case "PartnerServiceRecord.correctsId":
+		if e.ComplexityRoot.PartnerServiceRecord.CorrectsID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.CorrectsID(childComplexity), true
+	case "PartnerServiceRecord.hours":
+		if e.ComplexityRoot.PartnerServiceRecord.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.Hours(childComplexity), true
+	case "PartnerServiceRecord.id":
+		if e.ComplexityRoot.PartnerServiceRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.ID(childComplexity), true
+	case "PartnerServiceRecord.minutes":
+		if e.ComplexityRoot.PartnerServiceRecord.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.Minutes(childComplexity), true
+	case "PartnerServiceRecord.month":
+		if e.ComplexityRoot.PartnerServiceRecord.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.Month(childComplexity), true
+	case "PartnerServiceRecord.practiceBaseId":
+		if e.ComplexityRoot.PartnerServiceRecord.PracticeBaseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.PracticeBaseID(childComplexity), true
+	case "PartnerServiceRecord.pseudonym":
+		if e.ComplexityRoot.PartnerServiceRecord.Pseudonym == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.Pseudonym(childComplexity), true
+	case "PartnerServiceRecord.servedOn":
+		if e.ComplexityRoot.PartnerServiceRecord.ServedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.ServedOn(childComplexity), true
+	case "PartnerServiceRecord.status":
+		if e.ComplexityRoot.PartnerServiceRecord.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.Status(childComplexity), true
+	case "PartnerServiceRecord.term":
+		if e.ComplexityRoot.PartnerServiceRecord.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.Term(childComplexity), true
+	case "PartnerServiceRecord.updatedAt":
+		if e.ComplexityRoot.PartnerServiceRecord.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecord.UpdatedAt(childComplexity), true
+
+	case "PartnerServiceRecordConnection.edges":
+		if e.ComplexityRoot.PartnerServiceRecordConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecordConnection.Edges(childComplexity), true
+	case "PartnerServiceRecordConnection.pageInfo":
+		if e.ComplexityRoot.PartnerServiceRecordConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecordConnection.PageInfo(childComplexity), true
+	case "PartnerServiceRecordConnection.totalCount":
+		if e.ComplexityRoot.PartnerServiceRecordConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecordConnection.TotalCount(childComplexity), true
+
+	case "PartnerServiceRecordEdge.cursor":
+		if e.ComplexityRoot.PartnerServiceRecordEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecordEdge.Cursor(childComplexity), true
+	case "PartnerServiceRecordEdge.node":
+		if e.ComplexityRoot.PartnerServiceRecordEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerServiceRecordEdge.Node(childComplexity), true
+
+	case "PartnerStudentMonth.activities":
+		if e.ComplexityRoot.PartnerStudentMonth.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerStudentMonth.Activities(childComplexity), true
+	case "PartnerStudentMonth.hours":
+		if e.ComplexityRoot.PartnerStudentMonth.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerStudentMonth.Hours(childComplexity), true
+	case "PartnerStudentMonth.minutes":
+		if e.ComplexityRoot.PartnerStudentMonth.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerStudentMonth.Minutes(childComplexity), true
+	case "PartnerStudentMonth.month":
+		if e.ComplexityRoot.PartnerStudentMonth.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerStudentMonth.Month(childComplexity), true
+	case "PartnerStudentMonth.pseudonym":
+		if e.ComplexityRoot.PartnerStudentMonth.Pseudonym == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerStudentMonth.Pseudonym(childComplexity), true
+	case "PartnerStudentMonth.records":
+		if e.ComplexityRoot.PartnerStudentMonth.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerStudentMonth.Records(childComplexity), true
+
+	case "PartnerStudentMonthConnection.edges":
+		if e.ComplexityRoot.PartnerStudentMonthConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerStudentMonthConnection.Edges(childComplexity), true
+	case "PartnerStudentMonthConnection.pageInfo":
+		if e.ComplexityRoot.PartnerStudentMonthConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerStudentMonthConnection.PageInfo(childComplexity), true
+	case "PartnerStudentMonthConnection.totalCount":
+		if e.ComplexityRoot.PartnerStudentMonthConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerStudentMonthConnection.TotalCount(childComplexity), true
+
+	case "PartnerStudentMonthEdge.cursor":
+		if e.ComplexityRoot.PartnerStudentMonthEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerStudentMonthEdge.Cursor(childComplexity), true
+	case "PartnerStudentMonthEdge.node":
+		if e.ComplexityRoot.PartnerStudentMonthEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerStudentMonthEdge.Node(childComplexity), true
+
 	case "Partnership.capacity":
 		if e.ComplexityRoot.Partnership.Capacity == nil {
 			break
@@ -2749,6 +3313,216 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PersonEdge.Node(childComplexity), true
+
+	case "PracticeBase.activities":
+		if e.ComplexityRoot.PracticeBase.Activities == nil {
+			break
+		}
+
+		args, err := ec.field_PracticeBase_activities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PracticeBase.Activities(childComplexity, args["updatedSince"].(*time.Time), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "PracticeBase.capacity":
+		if e.ComplexityRoot.PracticeBase.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBase.Capacity(childComplexity), true
+	case "PracticeBase.description":
+		if e.ComplexityRoot.PracticeBase.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBase.Description(childComplexity), true
+	case "PracticeBase.endedOn":
+		if e.ComplexityRoot.PracticeBase.EndedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBase.EndedOn(childComplexity), true
+	case "PracticeBase.id":
+		if e.ComplexityRoot.PracticeBase.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBase.ID(childComplexity), true
+	case "PracticeBase.university":
+		if e.ComplexityRoot.PracticeBase.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBase.Organization(childComplexity), true
+	case "PracticeBase.outcomes":
+		if e.ComplexityRoot.PracticeBase.Outcomes == nil {
+			break
+		}
+
+		args, err := ec.field_PracticeBase_outcomes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PracticeBase.Outcomes(childComplexity, args["updatedSince"].(*time.Time), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "PracticeBase.host":
+		if e.ComplexityRoot.PracticeBase.Partner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBase.Partner(childComplexity), true
+	case "PracticeBase.programmes":
+		if e.ComplexityRoot.PracticeBase.Programmes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBase.Programmes(childComplexity), true
+	case "PracticeBase.serviceRecords":
+		if e.ComplexityRoot.PracticeBase.ServiceRecords == nil {
+			break
+		}
+
+		args, err := ec.field_PracticeBase_serviceRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PracticeBase.ServiceRecords(childComplexity, args["pseudonym"].(*string), args["updatedSince"].(*time.Time), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "PracticeBase.startedOn":
+		if e.ComplexityRoot.PracticeBase.StartedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBase.StartedOn(childComplexity), true
+	case "PracticeBase.studentMonths":
+		if e.ComplexityRoot.PracticeBase.StudentMonths == nil {
+			break
+		}
+
+		args, err := ec.field_PracticeBase_studentMonths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.PracticeBase.StudentMonths(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "PracticeBase.terms":
+		if e.ComplexityRoot.PracticeBase.Terms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBase.Terms(childComplexity), true
+	case "PracticeBase.totals":
+		if e.ComplexityRoot.PracticeBase.Totals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBase.Totals(childComplexity), true
+	case "PracticeBase.updatedAt":
+		if e.ComplexityRoot.PracticeBase.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBase.UpdatedAt(childComplexity), true
+
+	case "PracticeBaseConnection.edges":
+		if e.ComplexityRoot.PracticeBaseConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseConnection.Edges(childComplexity), true
+	case "PracticeBaseConnection.pageInfo":
+		if e.ComplexityRoot.PracticeBaseConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseConnection.PageInfo(childComplexity), true
+	case "PracticeBaseConnection.totalCount":
+		if e.ComplexityRoot.PracticeBaseConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseConnection.TotalCount(childComplexity), true
+
+	case "PracticeBaseEdge.cursor":
+		if e.ComplexityRoot.PracticeBaseEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseEdge.Cursor(childComplexity), true
+	case "PracticeBaseEdge.node":
+		if e.ComplexityRoot.PracticeBaseEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseEdge.Node(childComplexity), true
+
+	case "PracticeBaseFigures.activities":
+		if e.ComplexityRoot.PracticeBaseFigures.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseFigures.Activities(childComplexity), true
+	case "PracticeBaseFigures.from":
+		if e.ComplexityRoot.PracticeBaseFigures.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseFigures.From(childComplexity), true
+	case "PracticeBaseFigures.hours":
+		if e.ComplexityRoot.PracticeBaseFigures.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseFigures.Hours(childComplexity), true
+	case "PracticeBaseFigures.minutes":
+		if e.ComplexityRoot.PracticeBaseFigures.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseFigures.Minutes(childComplexity), true
+	case "PracticeBaseFigures.otherHours":
+		if e.ComplexityRoot.PracticeBaseFigures.OtherHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseFigures.OtherHours(childComplexity), true
+	case "PracticeBaseFigures.otherStudents":
+		if e.ComplexityRoot.PracticeBaseFigures.OtherStudents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseFigures.OtherStudents(childComplexity), true
+	case "PracticeBaseFigures.records":
+		if e.ComplexityRoot.PracticeBaseFigures.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseFigures.Records(childComplexity), true
+	case "PracticeBaseFigures.students":
+		if e.ComplexityRoot.PracticeBaseFigures.Students == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseFigures.Students(childComplexity), true
+	case "PracticeBaseFigures.suppressed":
+		if e.ComplexityRoot.PracticeBaseFigures.Suppressed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseFigures.Suppressed(childComplexity), true
+	case "PracticeBaseFigures.term":
+		if e.ComplexityRoot.PracticeBaseFigures.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseFigures.Term(childComplexity), true
+	case "PracticeBaseFigures.to":
+		if e.ComplexityRoot.PracticeBaseFigures.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PracticeBaseFigures.To(childComplexity), true
 
 	case "Project.activities":
 		if e.ComplexityRoot.Project.Activities == nil {
@@ -3200,6 +3974,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OverdueNeeds(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
+	case "Query.partnerActivities":
+		if e.ComplexityRoot.Query.PartnerActivities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partnerActivities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PartnerActivities(childComplexity, args["universityId"].(*int), args["practiceBaseId"].(*int), args["updatedSince"].(*time.Time), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Query.partnerChanges":
+		if e.ComplexityRoot.Query.PartnerChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partnerChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PartnerChanges(childComplexity, args["universityId"].(*int), args["since"].(*time.Time), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Query.partnerServiceRecords":
+		if e.ComplexityRoot.Query.PartnerServiceRecords == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partnerServiceRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PartnerServiceRecords(childComplexity, args["universityId"].(*int), args["practiceBaseId"].(*int), args["pseudonym"].(*string), args["updatedSince"].(*time.Time), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
 	case "Query.partnerships":
 		if e.ComplexityRoot.Query.Partnerships == nil {
 			break
@@ -3233,6 +4040,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.People(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PersonOrder), args["where"].(*ent.PersonWhereInput)), true
+	case "Query.practiceBase":
+		if e.ComplexityRoot.Query.PracticeBase == nil {
+			break
+		}
+
+		args, err := ec.field_Query_practiceBase_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PracticeBase(childComplexity, args["id"].(int)), true
+	case "Query.practiceBases":
+		if e.ComplexityRoot.Query.PracticeBases == nil {
+			break
+		}
+
+		args, err := ec.field_Query_practiceBases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PracticeBases(childComplexity, args["universityId"].(*int), args["updatedSince"].(*time.Time), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
 	case "Query.projects":
 		if e.ComplexityRoot.Query.Projects == nil {
 			break
@@ -3815,6 +4644,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProjectWhereInput", ec.unmarshalInputProjectWhereInput),
 			graphql.NewInputUnmarshaler("RegionOrder", ec.unmarshalInputRegionOrder),
 			graphql.NewInputUnmarshaler("RegionWhereInput", ec.unmarshalInputRegionWhereInput),
+			graphql.NewInputUnmarshaler("RegisterVolunteerInput", ec.unmarshalInputRegisterVolunteerInput),
 			graphql.NewInputUnmarshaler("RequestCorrectionInput", ec.unmarshalInputRequestCorrectionInput),
 			graphql.NewInputUnmarshaler("ReviewServiceRecordsInput", ec.unmarshalInputReviewServiceRecordsInput),
 			graphql.NewInputUnmarshaler("ServiceHoursEntryInput", ec.unmarshalInputServiceHoursEntryInput),
@@ -10266,6 +11096,338 @@ type Mutation {
   updateOrganization(id: ID!, input: UpdateOrganizationInput!): Organization!
 }
 `, BuiltIn: false},
+	{Name: "../partner.graphqls", Input: `# Partner universities: their practice bases, their consenting students' verified hours under
+# pseudonyms, incremental sync and the change feed. Only PARTNER keys (their own university) and ADMIN
+# (any university, named by universityId) may read any of it; docs/partners.md explains every field.
+
+"""
+A volunteer practice base (志愿服务实践基地): a PRACTICE_BASE partnership between a university and a host
+organisation, as the university's PARTNER key sees it. Its id is the partnership's id. 实践基地。
+"""
+type PracticeBase @goModel(model: "github.com/tongxing/tongxing/ent.Partnership") @access(level: KEY) {
+  "The partnership's ID. 基地 ID（即合作关系 ID）。"
+  id: ID!
+  "The university. 高校。"
+  university: Organization! @goField(name: "Organization")
+  "The host organisation the students serve at. 基地依托单位。"
+  host: Organization! @goField(name: "Partner")
+  "First day of the agreement. 协议开始日期。"
+  startedOn: Date!
+  "Last day of the agreement; null while it runs. 协议结束日期。"
+  endedOn: Date
+  "Students the host can take at once. 容量（人）。"
+  capacity: Int
+  "Study programmes the base serves, e.g. 社会工作. 服务专业。"
+  programmes: [String!]!
+  "What the agreement covers. 说明。"
+  description: String
+  "When the base's own record last changed. 最后修改时间。"
+  updatedAt: Time!
+  """
+  Activities the host organised during the agreement (start on or after startedOn, before the end of
+  endedOn, China time), ordered by (updatedAt, id). 基地活动。
+  """
+  activities(updatedSince: Time, after: Cursor, first: Int): PartnerActivityConnection!
+  """
+  Verified service records of the university's consenting students at the base's activities, ordered by
+  (updatedAt, id). 本校已授权学生的已核实服务记录。
+  """
+  serviceRecords(pseudonym: String, updatedSince: Time, after: Cursor, first: Int): PartnerServiceRecordConnection!
+  """
+  Verified hours per consenting student and month (served date, YYYY-MM), ordered by month then
+  pseudonym. Computed when asked: not part of the sync. 学生月度服务时长。
+  """
+  studentMonths(from: Date, to: Date, after: Cursor, first: Int): PartnerStudentMonthConnection!
+  """
+  Outcome measurements of the projects the host organisation takes part in (any role), ordered by
+  (updatedAt, id). Public data. 基地所服务项目的成效。
+  """
+  outcomes(updatedSince: Time, after: Cursor, first: Int): PartnerOutcomeConnection!
+  """
+  Figures per academic term, from the term the agreement started in to the current (or last) one.
+  Terms: autumn YYYY-(YYYY+1)-1 = 1 September – 31 January, spring YYYY-(YYYY+1)-2 = 1 February – 31 August.
+  学期统计。
+  """
+  terms: [PracticeBaseFigures!]!
+  "The same figures over the whole agreement. 基地累计。"
+  totals: PracticeBaseFigures!
+}
+
+"""
+Summary figures of a practice base for a term (or in total). Students who did not consent to sharing are
+counted only in otherStudents/otherHours, and only when at least 5 of them served (the minimum cell):
+otherwise both are null. 实践基地统计。
+"""
+type PracticeBaseFigures @goModel(model: "github.com/tongxing/tongxing/partners.Figures") @access(level: KEY) {
+  "Academic term code, e.g. 2026-2027-1; null for the totals. 学期。"
+  term: String
+  "First day counted. 起始日期。"
+  from: Date!
+  "Last day counted. 截止日期。"
+  to: Date!
+  "Activities held at the base. 活动场次。"
+  activities: Int!
+  "Consenting students with verified hours. 已授权学生数。"
+  students: Int!
+  "Their verified records. 记录数。"
+  records: Int!
+  "Their verified hours (the sum of serviceRecords' minutes / 60). 已授权学生服务时长（小时）。"
+  hours: Float!
+  "Their verified minutes. 分钟数。"
+  minutes: Int!
+  """
+  Students without consent who have verified hours: null when 1–4 (suppressed), and in the totals null
+  whenever any term's is. 未授权学生数（少于 5 人不公布）。
+  """
+  otherStudents: Int
+  "Their verified hours, suppressed like otherStudents. 未授权学生服务时长（小时）。"
+  otherHours: Float
+  "True when otherStudents and otherHours are withheld. 是否抑制。"
+  suppressed: Boolean!
+}
+
+"""
+An activity at a practice base: the public activity record, flattened. 实践基地活动。
+"""
+type PartnerActivity @goModel(model: "github.com/tongxing/tongxing/partners.Activity") @access(level: KEY) {
+  "The activity's ID. 活动 ID。"
+  id: ID!
+  "The practice base it counts for (the first of the university's bases at the host whose agreement covers its start). 所属基地。"
+  practiceBaseId: ID!
+  title: String!
+  kind: ActivityKind!
+  startsAt: Time!
+  endsAt: Time!
+  place: String
+  "People served (a count). 受益人次。"
+  beneficiaries: Int!
+  "The organiser: the base's host. 组织单位。"
+  organization: Organization!
+  project: Project
+  region: Region!
+  "When the activity's record last changed. 最后修改时间。"
+  updatedAt: Time!
+}
+
+"""
+A verified volunteer service record of a consenting student, under the student's pseudonym: never a
+name, ID number, phone or volunteer number. 学生服务记录（假名）。
+"""
+type PartnerServiceRecord @goModel(model: "github.com/tongxing/tongxing/partners.ServiceRecord") @access(level: KEY) {
+  "The record's ID. 记录 ID。"
+  id: ID!
+  """
+  The student's pseudonym: P- and 16 characters, the same for this university on every call and in every
+  export, unrelated to the pseudonyms other universities see. 学生假名。
+  """
+  pseudonym: String!
+  practiceBaseId: ID!
+  activityId: ID!
+  activity: Activity!
+  "Date served. 服务日期。"
+  servedOn: Date!
+  "Month served, YYYY-MM. 服务月份。"
+  month: String!
+  "Academic term served, e.g. 2026-2027-1. 学期。"
+  term: String!
+  minutes: Int!
+  "minutes / 60. 时长（小时）。"
+  hours: Float!
+  "Always VERIFIED here; records that stop being verified leave the view (see partnerChanges). 状态。"
+  status: ServiceRecordStatus!
+  "For a correction: the record it replaced (which left the view as SUPERSEDED). 被更正的原记录。"
+  correctsId: ID
+  "When the record last changed. 最后修改时间。"
+  updatedAt: Time!
+}
+
+"""
+Verified minutes of one consenting student in one month at one practice base. 学生月度时长。
+"""
+type PartnerStudentMonth @goModel(model: "github.com/tongxing/tongxing/partners.StudentMonth") @access(level: KEY) {
+  pseudonym: String!
+  "YYYY-MM."
+  month: String!
+  minutes: Int!
+  hours: Float!
+  records: Int!
+  "Distinct activities served at. 活动数。"
+  activities: Int!
+}
+
+"""
+What a change event is about. 变更对象。
+"""
+enum PartnerEntity @goModel(model: "github.com/tongxing/tongxing/partners.Entity") {
+  PRACTICE_BASE
+  ACTIVITY
+  SERVICE_RECORD
+}
+
+"""
+UPSERT: the entity is in your view; store the attached object (replacing any copy). DELETE: it is not
+(deleted, rejected, superseded, consent withdrawn, base ended…); remove your copy if you have one. 变更类型。
+"""
+enum ChangeOp @goModel(model: "github.com/tongxing/tongxing/partners.Op") {
+  UPSERT
+  DELETE
+}
+
+"""
+One event of the change feed: an entity changed, or entered or left the university's view, at ` + "`" + `at` + "`" + `. The
+op and object are the entity's state when the feed is read, so applying a page's events in order makes a
+copy equal to the server's. 变更事件。
+"""
+type PartnerChange @goModel(model: "github.com/tongxing/tongxing/partners.Change") @access(level: KEY) {
+  entity: PartnerEntity!
+  "The entity's ID (as practiceBase.id, activity.id or serviceRecord.id). 对象 ID。"
+  id: ID!
+  op: ChangeOp!
+  "When it changed. 变更时间。"
+  at: Time!
+  "For UPSERT of a PRACTICE_BASE."
+  practiceBase: PracticeBase
+  "For UPSERT of an ACTIVITY."
+  activity: PartnerActivity
+  "For UPSERT of a SERVICE_RECORD."
+  serviceRecord: PartnerServiceRecord
+}
+
+type PracticeBaseEdge @goModel(model: "github.com/tongxing/tongxing/partners.BaseEdge") {
+  node: PracticeBase!
+  cursor: Cursor!
+}
+
+type PracticeBaseConnection @goModel(model: "github.com/tongxing/tongxing/partners.BaseConnection") {
+  edges: [PracticeBaseEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PartnerActivityEdge @goModel(model: "github.com/tongxing/tongxing/partners.ActivityEdge") {
+  node: PartnerActivity!
+  cursor: Cursor!
+}
+
+type PartnerActivityConnection @goModel(model: "github.com/tongxing/tongxing/partners.ActivityConnection") {
+  edges: [PartnerActivityEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PartnerServiceRecordEdge @goModel(model: "github.com/tongxing/tongxing/partners.RecordEdge") {
+  node: PartnerServiceRecord!
+  cursor: Cursor!
+}
+
+type PartnerServiceRecordConnection @goModel(model: "github.com/tongxing/tongxing/partners.RecordConnection") {
+  edges: [PartnerServiceRecordEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PartnerStudentMonthEdge @goModel(model: "github.com/tongxing/tongxing/partners.StudentMonthEdge") {
+  node: PartnerStudentMonth!
+  cursor: Cursor!
+}
+
+type PartnerStudentMonthConnection @goModel(model: "github.com/tongxing/tongxing/partners.StudentMonthConnection") {
+  edges: [PartnerStudentMonthEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PartnerOutcomeEdge @goModel(model: "github.com/tongxing/tongxing/partners.OutcomeEdge") {
+  node: Outcome!
+  cursor: Cursor!
+}
+
+type PartnerOutcomeConnection @goModel(model: "github.com/tongxing/tongxing/partners.OutcomeConnection") {
+  edges: [PartnerOutcomeEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type PartnerChangeEdge @goModel(model: "github.com/tongxing/tongxing/partners.ChangeEdge") {
+  node: PartnerChange!
+  cursor: Cursor!
+}
+
+type PartnerChangeConnection @goModel(model: "github.com/tongxing/tongxing/partners.ChangeConnection") {
+  edges: [PartnerChangeEdge!]!
+  pageInfo: PageInfo!
+}
+
+extend type Query {
+  """
+  The practice bases of a university, ordered by (updatedAt, id). A PARTNER key gets its own university's
+  (universityId may be left out); ADMIN must name one; other keys are FORBIDDEN. updatedSince keeps rows
+  changed after that instant; after resumes from any returned cursor. 高校实践基地。
+  """
+  practiceBases(universityId: ID, updatedSince: Time, after: Cursor, first: Int): PracticeBaseConnection! @access(level: KEY)
+  """
+  One practice base of the caller's university (ADMIN: of any); NOT_FOUND otherwise. 单个实践基地。
+  """
+  practiceBase(id: ID!): PracticeBase! @access(level: KEY)
+  """
+  Activities at all (or one) of the university's practice bases, ordered by (updatedAt, id). 基地活动。
+  """
+  partnerActivities(universityId: ID, practiceBaseId: ID, updatedSince: Time, after: Cursor, first: Int): PartnerActivityConnection! @access(level: KEY)
+  """
+  Verified service records of the university's consenting students at its practice bases (all, or one
+  base's, or one pseudonym's), ordered by (updatedAt, id). 学生服务记录（假名）。
+  """
+  partnerServiceRecords(universityId: ID, practiceBaseId: ID, pseudonym: String, updatedSince: Time, after: Cursor, first: Int): PartnerServiceRecordConnection! @access(level: KEY)
+  """
+  The change feed: every change of a practice base, activity or service record in the university's view
+  after ` + "`" + `since` + "`" + ` (all when null), including entities that left it, ordered by time. Apply the events in
+  order and keep pageInfo.endCursor to resume exactly where you stopped. 变更订阅。
+  """
+  partnerChanges(universityId: ID, since: Time, after: Cursor, first: Int): PartnerChangeConnection! @access(level: KEY)
+}
+`, BuiltIn: false},
+	{Name: "../people.graphqls", Input: `"""
+A volunteer or social worker joining an organisation: the person and the membership are recorded
+together. Personal data is collected only for the fields 志愿服务记录与证明出具办法 lists. 登记志愿者。
+"""
+input RegisterVolunteerInput {
+  "The organisation the person joins (in the key's scope). 所属组织。"
+  organizationId: ID!
+  "Defaults to VOLUNTEER."
+  role: MembershipRole
+  "Defaults to today."
+  joinedOn: Date
+  name: String!
+  gender: PersonGender
+  birthDate: Date
+  "18-character resident ID number, check character verified; stored encrypted; an ID number already on record is a CONFLICT. 身份证号码。"
+  idNumber: String
+  "11-digit mainland mobile number. 手机号。"
+  phone: String
+  address: String
+  "Up to 20 skills, e.g. 心理咨询. 技能。"
+  skills: [String!]
+  partyMember: Boolean
+  socialWorkLevel: PersonSocialWorkLevel
+  socialWorkCertificate: String
+  "For students: their university. 就读高校。"
+  universityId: ID
+  "For students: consent to their university receiving their records under a pseudonym. 同意向高校提供记录。"
+  shareWithUniversity: Boolean
+}
+
+extend type Mutation {
+  """
+  Register a person with an organisation; the unified volunteer number is issued here. EDITOR of the
+  organisation or ADMIN. 登记志愿者。
+  """
+  registerVolunteer(input: RegisterVolunteerInput!): Person!
+  """
+  Record that a member left the organisation on leftOn; the membership stays on record. 成员离开组织。
+  """
+  endMembership(id: ID!, leftOn: Date!): Membership!
+}
+`, BuiltIn: false},
 	{Name: "../person.graphqls", Input: `extend type Person {
   """
   ID document number (personal data), stored encrypted. 证件号码。
@@ -11225,6 +12387,214 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PartnerActivity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PartnerActivity_id(ctx, field)
+	case "practiceBaseId":
+		return ec.fieldContext_PartnerActivity_practiceBaseId(ctx, field)
+	case "title":
+		return ec.fieldContext_PartnerActivity_title(ctx, field)
+	case "kind":
+		return ec.fieldContext_PartnerActivity_kind(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_PartnerActivity_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_PartnerActivity_endsAt(ctx, field)
+	case "place":
+		return ec.fieldContext_PartnerActivity_place(ctx, field)
+	case "beneficiaries":
+		return ec.fieldContext_PartnerActivity_beneficiaries(ctx, field)
+	case "organization":
+		return ec.fieldContext_PartnerActivity_organization(ctx, field)
+	case "project":
+		return ec.fieldContext_PartnerActivity_project(ctx, field)
+	case "region":
+		return ec.fieldContext_PartnerActivity_region(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PartnerActivity_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerActivity", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerActivityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PartnerActivityConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PartnerActivityConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PartnerActivityConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerActivityConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerActivityEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PartnerActivityEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PartnerActivityEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerActivityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_PartnerChange_entity(ctx, field)
+	case "id":
+		return ec.fieldContext_PartnerChange_id(ctx, field)
+	case "op":
+		return ec.fieldContext_PartnerChange_op(ctx, field)
+	case "at":
+		return ec.fieldContext_PartnerChange_at(ctx, field)
+	case "practiceBase":
+		return ec.fieldContext_PartnerChange_practiceBase(ctx, field)
+	case "activity":
+		return ec.fieldContext_PartnerChange_activity(ctx, field)
+	case "serviceRecord":
+		return ec.fieldContext_PartnerChange_serviceRecord(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerChange", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PartnerChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PartnerChangeConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PartnerChangeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PartnerChangeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerChangeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerOutcomeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PartnerOutcomeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PartnerOutcomeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PartnerOutcomeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerOutcomeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerOutcomeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PartnerOutcomeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PartnerOutcomeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerOutcomeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerServiceRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PartnerServiceRecord_id(ctx, field)
+	case "pseudonym":
+		return ec.fieldContext_PartnerServiceRecord_pseudonym(ctx, field)
+	case "practiceBaseId":
+		return ec.fieldContext_PartnerServiceRecord_practiceBaseId(ctx, field)
+	case "activityId":
+		return ec.fieldContext_PartnerServiceRecord_activityId(ctx, field)
+	case "activity":
+		return ec.fieldContext_PartnerServiceRecord_activity(ctx, field)
+	case "servedOn":
+		return ec.fieldContext_PartnerServiceRecord_servedOn(ctx, field)
+	case "month":
+		return ec.fieldContext_PartnerServiceRecord_month(ctx, field)
+	case "term":
+		return ec.fieldContext_PartnerServiceRecord_term(ctx, field)
+	case "minutes":
+		return ec.fieldContext_PartnerServiceRecord_minutes(ctx, field)
+	case "hours":
+		return ec.fieldContext_PartnerServiceRecord_hours(ctx, field)
+	case "status":
+		return ec.fieldContext_PartnerServiceRecord_status(ctx, field)
+	case "correctsId":
+		return ec.fieldContext_PartnerServiceRecord_correctsId(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PartnerServiceRecord_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerServiceRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerServiceRecordConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PartnerServiceRecordConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PartnerServiceRecordConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PartnerServiceRecordConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerServiceRecordConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerServiceRecordEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PartnerServiceRecordEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PartnerServiceRecordEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerServiceRecordEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerStudentMonth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "pseudonym":
+		return ec.fieldContext_PartnerStudentMonth_pseudonym(ctx, field)
+	case "month":
+		return ec.fieldContext_PartnerStudentMonth_month(ctx, field)
+	case "minutes":
+		return ec.fieldContext_PartnerStudentMonth_minutes(ctx, field)
+	case "hours":
+		return ec.fieldContext_PartnerStudentMonth_hours(ctx, field)
+	case "records":
+		return ec.fieldContext_PartnerStudentMonth_records(ctx, field)
+	case "activities":
+		return ec.fieldContext_PartnerStudentMonth_activities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerStudentMonth", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerStudentMonthConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PartnerStudentMonthConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PartnerStudentMonthConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PartnerStudentMonthConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerStudentMonthConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PartnerStudentMonthEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PartnerStudentMonthEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PartnerStudentMonthEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerStudentMonthEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Partnership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -11391,6 +12761,92 @@ func (ec *executionContext) childFields_PersonEdge(ctx context.Context, field gr
 		return ec.fieldContext_PersonEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PersonEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PracticeBase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PracticeBase_id(ctx, field)
+	case "university":
+		return ec.fieldContext_PracticeBase_university(ctx, field)
+	case "host":
+		return ec.fieldContext_PracticeBase_host(ctx, field)
+	case "startedOn":
+		return ec.fieldContext_PracticeBase_startedOn(ctx, field)
+	case "endedOn":
+		return ec.fieldContext_PracticeBase_endedOn(ctx, field)
+	case "capacity":
+		return ec.fieldContext_PracticeBase_capacity(ctx, field)
+	case "programmes":
+		return ec.fieldContext_PracticeBase_programmes(ctx, field)
+	case "description":
+		return ec.fieldContext_PracticeBase_description(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PracticeBase_updatedAt(ctx, field)
+	case "activities":
+		return ec.fieldContext_PracticeBase_activities(ctx, field)
+	case "serviceRecords":
+		return ec.fieldContext_PracticeBase_serviceRecords(ctx, field)
+	case "studentMonths":
+		return ec.fieldContext_PracticeBase_studentMonths(ctx, field)
+	case "outcomes":
+		return ec.fieldContext_PracticeBase_outcomes(ctx, field)
+	case "terms":
+		return ec.fieldContext_PracticeBase_terms(ctx, field)
+	case "totals":
+		return ec.fieldContext_PracticeBase_totals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PracticeBase", field.Name)
+}
+
+func (ec *executionContext) childFields_PracticeBaseConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PracticeBaseConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PracticeBaseConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PracticeBaseConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PracticeBaseConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PracticeBaseEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PracticeBaseEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PracticeBaseEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PracticeBaseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PracticeBaseFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "term":
+		return ec.fieldContext_PracticeBaseFigures_term(ctx, field)
+	case "from":
+		return ec.fieldContext_PracticeBaseFigures_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PracticeBaseFigures_to(ctx, field)
+	case "activities":
+		return ec.fieldContext_PracticeBaseFigures_activities(ctx, field)
+	case "students":
+		return ec.fieldContext_PracticeBaseFigures_students(ctx, field)
+	case "records":
+		return ec.fieldContext_PracticeBaseFigures_records(ctx, field)
+	case "hours":
+		return ec.fieldContext_PracticeBaseFigures_hours(ctx, field)
+	case "minutes":
+		return ec.fieldContext_PracticeBaseFigures_minutes(ctx, field)
+	case "otherStudents":
+		return ec.fieldContext_PracticeBaseFigures_otherStudents(ctx, field)
+	case "otherHours":
+		return ec.fieldContext_PracticeBaseFigures_otherHours(ctx, field)
+	case "suppressed":
+		return ec.fieldContext_PracticeBaseFigures_suppressed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PracticeBaseFigures", field.Name)
 }
 
 func (ec *executionContext) childFields_Project(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -1,0 +1,74 @@
+package policy
+
+import (
+	"context"
+
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/predicate"
+	"github.com/tongxing/tongxing/ent/privacy"
+	"github.com/tongxing/tongxing/ent/tombstone"
+)
+
+// PartnerUniversity decides whose partner view (practice bases, pseudonymous
+// records, change feed, exports) the caller may read:
+//
+//   - a PARTNER key reads its own university's, and only that: asking for
+//     another university is FORBIDDEN;
+//   - ADMIN reads any university's, named by requested (0 when it named
+//     none: the caller must then ask for one);
+//   - every other key is FORBIDDEN, and no key is UNAUTHENTICATED.
+//
+// The row rules (Person, ServiceRecord, Membership) still narrow what a
+// PARTNER key reads to its consenting students.
+func PartnerUniversity(ctx context.Context, requested int) (int, error) {
+	v := auth.FromContext(ctx)
+	switch {
+	case v == nil:
+		return 0, auth.ErrUnauthenticated
+	case v.Admin():
+		return requested, nil
+	case v.Role == auth.RolePartner && v.OrganizationID != 0:
+		if requested != 0 && requested != v.OrganizationID {
+			return 0, auth.ErrForbidden
+		}
+		return v.OrganizationID, nil
+	}
+	return 0, auth.ErrForbidden
+}
+
+// consentingStudents is what a PARTNER key sees of people: the students of
+// its university who consented to share their records with it
+// (share_with_university). Students without consent count only in the
+// partner's protected aggregates (package partners), never one by one.
+func consentingStudents(v *auth.Viewer) predicate.Person {
+	return person.And(person.UniversityID(v.OrganizationID), person.ShareWithUniversity(true))
+}
+
+// Tombstone: the partner change feed's markers are written by ent hooks
+// (package partners, with their own allow decision), never through the API
+// or by any key; a PARTNER key reads its own university's, ADMIN all.
+func Tombstone() ent.Policy {
+	return privacy.Policy{
+		Mutation: privacy.MutationPolicy{privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
+			if v := auth.FromContext(ctx); v != nil && v.System {
+				return privacy.Allow // maintenance (pruning) by the operator
+			}
+			return forbidden("change markers are written by the server only")
+		})},
+		Query: privacy.QueryPolicy{privacy.QueryRuleFunc(func(ctx context.Context, q ent.Query) error {
+			v := auth.FromContext(ctx)
+			switch {
+			case v == nil:
+				return unauthenticated()
+			case v.Admin():
+				return privacy.Allow
+			case v.Role == auth.RolePartner && v.OrganizationID != 0:
+				q.(*ent.TombstoneQuery).Where(tombstone.UniversityID(v.OrganizationID))
+				return privacy.Skip
+			}
+			return forbidden("partner keys only")
+		})},
+	}
+}
