@@ -128,13 +128,10 @@ func PartyBuildingLink() ent.Policy {
 			partner, _ := lm.PartnerID()
 			return v.InScope(party) || v.InScope(partner), nil
 		}
-		ids, err := lm.IDs(allowAll(ctx))
-		if err != nil || len(ids) == 0 {
-			return false, err
-		}
-		n, err := lm.Client().PartyBuildingLink.Query().Where(partybuildinglink.IDIn(ids...),
-			partybuildinglink.Or(partybuildinglink.PartyOrganizationIDIn(v.Scope...), partybuildinglink.PartnerIDIn(v.Scope...))).Count(allowAll(ctx))
-		return n == len(ids), err
+		return everyRow(ctx, lm, func(ctx context.Context, ids []int) (int, error) {
+			return lm.Client().PartyBuildingLink.Query().Where(partybuildinglink.IDIn(ids...),
+				partybuildinglink.Or(partybuildinglink.PartyOrganizationIDIn(v.Scope...), partybuildinglink.PartnerIDIn(v.Scope...))).Count(ctx)
+		})
 	}))}
 }
 
@@ -147,13 +144,10 @@ func Partnership() ent.Policy {
 			partner, _ := pm.PartnerID()
 			return v.InScope(org) || v.InScope(partner), nil
 		}
-		ids, err := pm.IDs(allowAll(ctx))
-		if err != nil || len(ids) == 0 {
-			return false, err
-		}
-		n, err := pm.Client().Partnership.Query().Where(partnership.IDIn(ids...),
-			partnership.Or(partnership.OrganizationIDIn(v.Scope...), partnership.PartnerIDIn(v.Scope...))).Count(allowAll(ctx))
-		return n == len(ids), err
+		return everyRow(ctx, pm, func(ctx context.Context, ids []int) (int, error) {
+			return pm.Client().Partnership.Query().Where(partnership.IDIn(ids...),
+				partnership.Or(partnership.OrganizationIDIn(v.Scope...), partnership.PartnerIDIn(v.Scope...))).Count(ctx)
+		})
 	}))}
 }
 
@@ -236,12 +230,9 @@ func Activity() ent.Policy {
 		if am.Op().Is(ent.OpCreate) {
 			return true, nil
 		}
-		ids, err := am.IDs(allowAll(ctx))
-		if err != nil || len(ids) == 0 {
-			return false, err
-		}
-		n, err := am.Client().Activity.Query().Where(activity.IDIn(ids...), activity.OrganizationIDIn(v.Scope...)).Count(allowAll(ctx))
-		return n == len(ids), err
+		return everyRow(ctx, am, func(ctx context.Context, ids []int) (int, error) {
+			return am.Client().Activity.Query().Where(activity.IDIn(ids...), activity.OrganizationIDIn(v.Scope...)).Count(ctx)
+		})
 	}))}
 }
 
@@ -276,13 +267,10 @@ func Need() ent.Policy {
 		if nm.Op().Is(ent.OpCreate) {
 			return true, nil
 		}
-		ids, err := nm.IDs(allowAll(ctx))
-		if err != nil || len(ids) == 0 {
-			return false, err
-		}
-		n, err := nm.Client().Need.Query().Where(need.IDIn(ids...),
-			need.Or(need.MatchedOrganizationIDIsNil(), need.MatchedOrganizationIDIn(v.Scope...))).Count(allowAll(ctx))
-		return n == len(ids), err
+		return everyRow(ctx, nm, func(ctx context.Context, ids []int) (int, error) {
+			return nm.Client().Need.Query().Where(need.IDIn(ids...),
+				need.Or(need.MatchedOrganizationIDIsNil(), need.MatchedOrganizationIDIn(v.Scope...))).Count(ctx)
+		})
 	}))}
 }
 
@@ -291,13 +279,10 @@ func Need() ent.Policy {
 // Records are never deleted.
 func ServiceRecord() ent.Policy {
 	inScope := func(ctx context.Context, v *auth.Viewer, sm *ent.ServiceRecordMutation) (bool, error) {
-		ids, err := sm.IDs(allowAll(ctx))
-		if err != nil || len(ids) == 0 {
-			return false, err
-		}
-		n, err := sm.Client().ServiceRecord.Query().Where(servicerecord.IDIn(ids...),
-			servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...))).Count(allowAll(ctx))
-		return n == len(ids), err
+		return everyRow(ctx, sm, func(ctx context.Context, ids []int) (int, error) {
+			return sm.Client().ServiceRecord.Query().Where(servicerecord.IDIn(ids...),
+				servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...))).Count(ctx)
+		})
 	}
 	return privacy.Policy{
 		Mutation: append(privacy.MutationPolicy{neverDeleted("service records are corrected, never deleted")}, writes(
@@ -457,4 +442,18 @@ func neverDeleted(why string) privacy.MutationRule {
 		}
 		return forbidden("%s", why)
 	}), ent.OpDelete|ent.OpDeleteOne)
+}
+
+// everyRow runs count over the ids the mutation touches (all of them,
+// whatever the caller may read) and reports whether it counted every one:
+// a write is in scope only when each row it changes is.
+func everyRow(ctx context.Context, m interface {
+	IDs(context.Context) ([]int, error)
+}, count func(ctx context.Context, ids []int) (int, error)) (bool, error) {
+	ids, err := m.IDs(allowAll(ctx))
+	if err != nil || len(ids) == 0 {
+		return false, err
+	}
+	n, err := count(allowAll(ctx), ids)
+	return n == len(ids), err
 }
