@@ -31,7 +31,7 @@ func runOpendata(ctx context.Context, cfg server.Config, args []string, out io.W
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("opendata "+sub, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	dir := fs.String("out", "", "releases directory (default TONGXING_OPENDATA_DIR, or opendata/ next to the database)")
+	dir := fs.String("out", "", "releases directory (default TONGXING_OPENDATA_DIR, or tongxing-opendata/ next to the database)")
 	if err := fs.Parse(args); err != nil {
 		return usageError{fmt.Sprintf("opendata %s: %v\n%s", sub, err, opendataUsage)}
 	}

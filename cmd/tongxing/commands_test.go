@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tongxing/tongxing/server"
+)
+
+func testConfig(t *testing.T) server.Config {
+	t.Helper()
+	cfg, err := server.LoadConfig(func(k string) string {
+		if k == "TONGXING_DATABASE_URL" {
+			return filepath.Join(t.TempDir(), "cli.db")
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func TestKeysCommand(t *testing.T) {
+	ctx := context.Background()
+	cfg := testConfig(t)
+	var out bytes.Buffer
+	if err := keys(ctx, cfg, []string{"create", "--name", "新塍镇社工站"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	// The key alone on one line of standard output, so scripts can capture it.
+	if !regexp.MustCompile(`^tx_[A-Za-z0-9_-]{43}\n$`).MatchString(out.String()) {
+		t.Fatalf("keys create printed %q", out.String())
+	}
+	secret := strings.TrimSpace(out.String())
+
+	out.Reset()
+	if err := keys(ctx, cfg, []string{"list"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), secret[:11]) || strings.Contains(out.String(), secret) || !strings.Contains(out.String(), "新塍镇社工站") {
+		t.Errorf("keys list = %q", out.String())
+	}
+	if err := keys(ctx, cfg, []string{"revoke", "1"}, &out); err != nil {
+		t.Fatal(err)
+	}
+
+	var usage usageError
+	for _, args := range [][]string{
+		{"create"},
+		{"create", "--name", "x", "--role", "EDITOR"},
+		{"create", "--name", "x", "--role", "OWNER"},
+		{"create", "--name", "x", "--org", "not-an-id", "--role", "EDITOR"},
+		{"create", "--name", "x", "--expires", "soon"},
+		{"revoke", "abc"},
+		{"rotate"},
+	} {
+		if err := keys(ctx, cfg, args, &out); !errors.As(err, &usage) {
+			t.Errorf("keys %v: %v, want a usage error", args, err)
+		}
+	}
+}
+
+func TestParseLifetime(t *testing.T) {
+	for in, ok := range map[string]bool{"90d": true, "720h": true, "0d": false, "-5h": false, "x": false} {
+		if _, err := parseLifetime(in); (err == nil) != ok {
+			t.Errorf("parseLifetime(%q) error = %v", in, err)
+		}
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var usage usageError
+	if err := run(context.Background(), []string{"frobnicate"}); !errors.As(err, &usage) || exitCode(err) != 2 {
+		t.Errorf("unknown command: %v", err)
+	}
+}
+
+func TestOpendataBuildCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo district")
+	}
+	ctx := context.Background()
+	cfg := testConfig(t)
+	// run reads the environment, as the binary does.
+	t.Setenv("TONGXING_DATABASE_URL", cfg.DatabaseURL)
+	if err := run(ctx, []string{"seed"}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var out bytes.Buffer
+	now := func() time.Time { return time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC) }
+	if err := runOpendata(ctx, cfg, []string{"build", "--out", dir}, &out, now); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "2026-11-29") {
+		t.Errorf("build printed %q", out.String())
+	}
+	out.Reset()
+	if err := runOpendata(ctx, cfg, []string{"list", "--out", dir}, &out, now); err != nil || !strings.Contains(out.String(), "2026-11-29") {
+		t.Errorf("list: %q, %v", out.String(), err)
+	}
+}
