@@ -2,7 +2,6 @@ package certificates
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -17,9 +16,9 @@ import (
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/certificate"
-	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/hours"
+	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/server/requestid"
 )
 
@@ -140,7 +139,7 @@ func (h *handler) certificate(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	ok, err := mayReadName(ctx, h.client, v, cert.PersonID)
+	ok, err := policy.SeesPersonalData(ctx, h.client, v, cert.PersonID)
 	if err != nil {
 		h.internal(w, r, "check personal-data access", err)
 		return
@@ -199,22 +198,6 @@ func plausibleNumber(s string) bool {
 		}
 	}
 	return true
-}
-
-// mayReadName applies the PERSONAL field level of the API (graph/access.go)
-// to the printed name: ADMIN, or an EDITOR of an organisation within its
-// scope that the person belongs to. A REVIEWER reads certificates but not
-// names, so it gets no printable page.
-func mayReadName(ctx context.Context, c *ent.Client, v *auth.Viewer, personID int) (bool, error) {
-	if v.Admin() {
-		return true, nil
-	}
-	if v.Role != auth.RoleEditor || len(v.Scope) == 0 {
-		return false, nil
-	}
-	return c.Membership.Query().
-		Where(membership.PersonID(personID), membership.OrganizationIDIn(v.Scope...)).
-		Exist(privacy.DecisionContext(ctx, privacy.Allow))
 }
 
 // errorsIsDeny: a refused read is answered like a missing certificate.

@@ -12,10 +12,8 @@ import (
 	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/ent/membership"
-	"github.com/tongxing/tongxing/ent/need"
-	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/pii"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Access levels of the @access directive (graph/access.graphqls).
@@ -150,7 +148,7 @@ func (a accessControl) InterceptField(ctx context.Context, next graphql.Resolver
 		if !ok {
 			return nil, auth.ErrForbidden
 		}
-		full, err := seesPerson(ctx, a.clientFor(ctx), v, p.ID)
+		full, err := policy.SeesPersonalData(ctx, a.clientFor(ctx), v, p.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -171,7 +169,7 @@ func (a accessControl) InterceptField(ctx context.Context, next graphql.Resolver
 		if !ok {
 			return nil, auth.ErrForbidden
 		}
-		ok, err := handlesCase(ctx, a.clientFor(ctx), v, n.ID)
+		ok, err := policy.HandlesCase(ctx, a.clientFor(ctx), v, n.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -191,48 +189,6 @@ func (a accessControl) clientFor(ctx context.Context) *ent.Client {
 		return c
 	}
 	return a.client
-}
-
-// seesPerson reports whether v may read p's personal data: ADMIN, or an
-// EDITOR of an organisation (within its scope) the person belongs to.
-func seesPerson(ctx context.Context, c *ent.Client, v *auth.Viewer, personID int) (bool, error) {
-	if v.Admin() {
-		return true, nil
-	}
-	if v.Role != auth.RoleEditor || len(v.Scope) == 0 {
-		return false, nil
-	}
-	members, err := v.Memo("members-in-scope", func() (any, error) {
-		ids, err := c.Membership.Query().
-			Where(membership.OrganizationIDIn(v.Scope...)).
-			Select(membership.FieldPersonID).
-			Ints(privacy.DecisionContext(ctx, privacy.Allow))
-		set := make(map[int]bool, len(ids))
-		for _, id := range ids {
-			set[id] = true
-		}
-		return set, err
-	})
-	if err != nil {
-		return false, err
-	}
-	return members.(map[int]bool)[personID], nil
-}
-
-// handlesCase reports whether v may read a need's case details: ADMIN, or
-// an EDITOR whose scope holds the organisation the need is matched to. The
-// matched organisation is looked up, not read off the loaded need: queries
-// select only the columns a request asks for.
-func handlesCase(ctx context.Context, c *ent.Client, v *auth.Viewer, needID int) (bool, error) {
-	if v.Admin() {
-		return true, nil
-	}
-	if v.Role != auth.RoleEditor || len(v.Scope) == 0 {
-		return false, nil
-	}
-	n, err := c.Need.Query().Where(need.ID(needID), need.MatchedOrganizationIDIn(v.Scope...)).
-		Exist(privacy.DecisionContext(ctx, privacy.Allow))
-	return n, err
 }
 
 // parentAs finds the object whose field is being resolved.

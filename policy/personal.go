@@ -1,0 +1,53 @@
+package policy
+
+import (
+	"context"
+
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/membership"
+	"github.com/tongxing/tongxing/ent/need"
+)
+
+// SeesPersonalData reports whether v may read a person's personal data
+// (name, ID number, birth date, full phone): ADMIN, or an EDITOR of an
+// organisation within its scope that the person belongs to. The API's
+// PERSONAL field level and the printable certificate both ask here.
+func SeesPersonalData(ctx context.Context, c *ent.Client, v *auth.Viewer, personID int) (bool, error) {
+	if v.Admin() {
+		return true, nil
+	}
+	if v.Role != auth.RoleEditor || len(v.Scope) == 0 {
+		return false, nil
+	}
+	// Loaded once per request: a page of people asks for each of them.
+	members, err := v.Memo("members-in-scope", func() (any, error) {
+		ids, err := c.Membership.Query().
+			Where(membership.OrganizationIDIn(v.Scope...)).
+			Select(membership.FieldPersonID).
+			Ints(allowAll(ctx))
+		set := make(map[int]bool, len(ids))
+		for _, id := range ids {
+			set[id] = true
+		}
+		return set, err
+	})
+	if err != nil {
+		return false, err
+	}
+	return members.(map[int]bool)[personID], nil
+}
+
+// HandlesCase reports whether v may read a need's case details: ADMIN, or
+// an EDITOR whose scope holds the organisation the need is matched to. The
+// matched organisation is looked up, not read off a loaded need: queries
+// select only the columns a request asks for.
+func HandlesCase(ctx context.Context, c *ent.Client, v *auth.Viewer, needID int) (bool, error) {
+	if v.Admin() {
+		return true, nil
+	}
+	if v.Role != auth.RoleEditor || len(v.Scope) == 0 {
+		return false, nil
+	}
+	return c.Need.Query().Where(need.ID(needID), need.MatchedOrganizationIDIn(v.Scope...)).Exist(allowAll(ctx))
+}
