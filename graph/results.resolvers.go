@@ -9,11 +9,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/graph/generated"
-	"github.com/tongxing/tongxing/input"
 	"github.com/tongxing/tongxing/results"
 )
 
@@ -51,49 +48,12 @@ func (r *projectResolver) VolunteerCount(ctx context.Context, obj *ent.Project) 
 
 // OutcomeTotals is the resolver for the outcomeTotals field.
 func (r *queryResolver) OutcomeTotals(ctx context.Context, indicatorID int, regionCode string, from time.Time, to time.Time) (*results.Total, error) {
-	c := r.clientFrom(ctx)
-	f := apierror.NewFields("")
-	input.Order(f, "to", &from, &to)
-	regionID, err := input.RegionID(ctx, c, f, "regionCode", regionCode)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	if _, err := c.Indicator.Get(ctx, indicatorID); err != nil {
-		return nil, input.NotFound(err, "指标不存在 (no such indicator)")
-	}
-	t, err := results.OutcomeTotals(ctx, c, indicatorID, regionCode, from, to)
-	if err != nil {
-		return nil, err
-	}
-	t.RegionID = regionID
-	return t, nil
+	return results.OutcomeTotals(ctx, r.clientFrom(ctx), indicatorID, regionCode, from, to)
 }
 
 // DistrictStats is the resolver for the districtStats field.
 func (r *queryResolver) DistrictStats(ctx context.Context, regionCode *string, from time.Time, to time.Time) (*results.Stats, error) {
-	c := r.clientFrom(ctx)
-	f := apierror.NewFields("")
-	input.Order(f, "to", &from, &to)
-	code := ""
-	if regionCode != nil {
-		code = *regionCode
-		if _, err := input.RegionID(ctx, c, f, "regionCode", code); err != nil {
-			return nil, err
-		}
-	} else {
-		d, err := c.Region.Query().Where(region.LevelEQ(region.LevelDISTRICT)).Order(ent.Asc(region.FieldCode)).First(ctx)
-		if err != nil {
-			return nil, input.NotFound(err, "没有区县级区划 (no district in the data)")
-		}
-		code = d.Code
-	}
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	return results.DistrictStats(ctx, c, code, from, to, r.sla.OverduePredicate(r.now()))
+	return results.DistrictStats(ctx, r.clientFrom(ctx), regionCode, from, to, r.sla.OverduePredicate(r.now()))
 }
 
 // DistrictStats returns generated.DistrictStatsResolver implementation.

@@ -10,6 +10,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/input"
+
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/indicator"
@@ -135,8 +138,22 @@ type Total struct {
 
 // OutcomeTotals sums, over projects serving the division with code prefix
 // regionCode (or a division below it), the latest measurement of indicator
-// in periods overlapping from–to.
+// in periods overlapping from–to. Arguments are checked first: an unknown
+// division or a reversed range is BAD_USER_INPUT, an unknown indicator
+// NOT_FOUND.
 func OutcomeTotals(ctx context.Context, c *ent.Client, indicatorID int, regionCode string, from, to time.Time) (*Total, error) {
+	f := apierror.NewFields("")
+	input.Order(f, "to", &from, &to)
+	regionID, err := input.RegionID(ctx, c, f, "regionCode", regionCode)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := c.Indicator.Get(ctx, indicatorID); err != nil {
+		return nil, input.NotFound(err, "指标不存在 (no such indicator)")
+	}
 	ctx = allRows(ctx)
 	outs, err := c.Outcome.Query().
 		Where(outcome.IndicatorID(indicatorID), outcome.PeriodStartLTE(to), outcome.PeriodEndGTE(from),
@@ -146,7 +163,7 @@ func OutcomeTotals(ctx context.Context, c *ent.Client, indicatorID int, regionCo
 	if err != nil {
 		return nil, err
 	}
-	t := &Total{IndicatorID: indicatorID, From: from, To: to}
+	t := &Total{IndicatorID: indicatorID, RegionID: regionID, From: from, To: to}
 	seen := map[int]bool{}
 	for _, o := range outs {
 		if seen[o.ProjectID] {

@@ -3,6 +3,9 @@ package results
 import (
 	"context"
 
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/input"
+
 	"strings"
 	"time"
 
@@ -51,18 +54,40 @@ type Stats struct {
 }
 
 // DistrictStats computes the headline figures of the division with code
-// regionCode (and everything below it) for from–to (dates, inclusive).
-// overdue selects the needs past their deadline now.
-func DistrictStats(ctx context.Context, c *ent.Client, regionCode string, from, to time.Time, overdue predicate.Need) (*Stats, error) {
-	ctx = allRows(ctx)
-	r, err := c.Region.Query().Where(region.Code(regionCode)).Only(ctx)
-	if err != nil {
-		return nil, err
+// regionCode (and everything below it; nil means the district in the data)
+// for from–to (dates, inclusive). overdue selects the needs past their
+// deadline now.
+func DistrictStats(ctx context.Context, c *ent.Client, regionCode *string, from, to time.Time, overdue predicate.Need) (*Stats, error) {
+	f := apierror.NewFields("")
+	input.Order(f, "to", &from, &to)
+	var r *ent.Region
+	if regionCode != nil {
+		id, err := input.RegionID(ctx, c, f, "regionCode", *regionCode)
+		if err != nil {
+			return nil, err
+		}
+		if err := f.Err(); err != nil {
+			return nil, err
+		}
+		if r, err = c.Region.Get(ctx, id); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := f.Err(); err != nil {
+			return nil, err
+		}
+		var err error
+		r, err = c.Region.Query().Where(region.LevelEQ(region.LevelDISTRICT)).Order(ent.Asc(region.FieldCode)).First(ctx)
+		if err != nil {
+			return nil, input.NotFound(err, "没有区县级区划 (no district in the data)")
+		}
 	}
+	regionCode = &r.Code
+	ctx = allRows(ctx)
 	s := &Stats{RegionID: r.ID, From: from, To: to}
 	// The divisions below are few; naming them by id keeps every count an
 	// index lookup rather than a LIKE inside nested subqueries.
-	regionIDs, err := c.Region.Query().Where(regionUnder(regionCode)).IDs(ctx)
+	regionIDs, err := c.Region.Query().Where(regionUnder(*regionCode)).IDs(ctx)
 	if err != nil {
 		return nil, err
 	}
