@@ -8,6 +8,7 @@ import (
 	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/privacy"
 )
 
@@ -41,13 +42,8 @@ func Certificate() ent.Policy {
 			editor(personInScope),
 			role(auth.RoleReviewer, personInScope),
 		)...),
-		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
-			cq := q.(*ent.CertificateQuery)
-			if v.Role == auth.RolePartner {
-				cq.Where(certificate.IDLT(0)) // partners get no certificates
-				return
-			}
-			cq.Where(certificate.HasPersonWith(person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...))))
+		Query: privacy.QueryPolicy{rowsRule(CertificateRows, func(q ent.Query, p predicate.Certificate) {
+			q.(*ent.CertificateQuery).Where(p)
 		})},
 	}
 }

@@ -5,8 +5,6 @@ import (
 
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/ent/person"
-	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/tombstone"
 )
@@ -20,8 +18,9 @@ import (
 //     none: the caller must then ask for one);
 //   - every other key is FORBIDDEN, and no key is UNAUTHENTICATED.
 //
-// The row rules (Person, ServiceRecord, Membership) still narrow what a
-// PARTNER key reads to its consenting students.
+// PARTNER keys read nothing through the generic person, membership,
+// service-record and certificate connections (policy.PeopleRows and its
+// siblings refuse them): the partner view is their only door.
 func PartnerUniversity(ctx context.Context, requested int) (int, error) {
 	v := auth.FromContext(ctx)
 	switch {
@@ -36,14 +35,6 @@ func PartnerUniversity(ctx context.Context, requested int) (int, error) {
 		return v.OrganizationID, nil
 	}
 	return 0, auth.ErrForbidden
-}
-
-// consentingStudents is what a PARTNER key sees of people: the students of
-// its university who consented to share their records with it
-// (share_with_university). Students without consent count only in the
-// partner's protected aggregates (package partners), never one by one.
-func consentingStudents(v *auth.Viewer) predicate.Person {
-	return person.And(person.UniversityID(v.OrganizationID), person.ShareWithUniversity(true))
 }
 
 // Tombstone: the partner change feed's markers are written by ent hooks

@@ -13,6 +13,7 @@ import (
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
 	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
@@ -303,20 +304,14 @@ func ServiceRecord() ent.Policy {
 				return inScope(ctx, v, sm)
 			}),
 		)...),
-		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
-			sq := q.(*ent.ServiceRecordQuery)
-			if v.Role == auth.RolePartner {
-				sq.Where(servicerecord.HasPersonWith(consentingStudents(v)))
-				return
-			}
-			sq.Where(servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...)))
+		Query: privacy.QueryPolicy{rowsRule(ServiceRecordRows, func(q ent.Query, p predicate.ServiceRecord) {
+			q.(*ent.ServiceRecordQuery).Where(p)
 		})},
 	}
 }
 
-// Person: editors and reviewers see the people of their scope (members, or
-// volunteers at its activities); a partner sees its own consenting
-// students; which fields of them is decided per field (graph/access.go).
+// Person: editors and reviewers see the people of their scope (PeopleRows);
+// which fields of them is decided per field (graph/access.go).
 func Person() ent.Policy {
 	return privacy.Policy{
 		Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
@@ -332,22 +327,13 @@ func Person() ent.Policy {
 				person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...))).Count(allowAll(ctx))
 			return n == len(ids), err
 		})),
-		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
-			pq := q.(*ent.PersonQuery)
-			if v.Role == auth.RolePartner {
-				pq.Where(consentingStudents(v))
-				return
-			}
-			pq.Where(person.Or(
-				person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...)),
-				person.HasServiceRecordsWith(servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...))),
-			))
+		Query: privacy.QueryPolicy{rowsRule(PeopleRows, func(q ent.Query, p predicate.Person) {
+			q.(*ent.PersonQuery).Where(p)
 		})},
 	}
 }
 
-// Membership: within the editor's or reviewer's scope; a partner sees its
-// consenting students' memberships.
+// Membership: within the editor's or reviewer's scope (MembershipRows).
 func Membership() ent.Policy {
 	return privacy.Policy{
 		Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
@@ -365,13 +351,8 @@ func Membership() ent.Policy {
 			n, err := mm.Client().Membership.Query().Where(membership.IDIn(ids...), membership.OrganizationIDIn(v.Scope...)).Count(allowAll(ctx))
 			return n == len(ids), err
 		})),
-		Query: privacy.QueryPolicy{restrictedRead(func(v *auth.Viewer, q ent.Query) {
-			mq := q.(*ent.MembershipQuery)
-			if v.Role == auth.RolePartner {
-				mq.Where(membership.HasPersonWith(consentingStudents(v)))
-				return
-			}
-			mq.Where(membership.OrganizationIDIn(v.Scope...))
+		Query: privacy.QueryPolicy{rowsRule(MembershipRows, func(q ent.Query, p predicate.Membership) {
+			q.(*ent.MembershipQuery).Where(p)
 		})},
 	}
 }
@@ -412,23 +393,6 @@ func adminRead() privacy.QueryRule {
 			return privacy.Allow
 		}
 		return forbidden("ADMIN only")
-	})
-}
-
-// restrictedRead refuses anonymous callers, lets ADMIN read everything and
-// narrows everyone else's query with filter — so a row outside the scope is
-// simply absent, never a tell-tale error.
-func restrictedRead(filter func(v *auth.Viewer, q ent.Query)) privacy.QueryRule {
-	return privacy.QueryRuleFunc(func(ctx context.Context, q ent.Query) error {
-		v := auth.FromContext(ctx)
-		switch {
-		case v == nil:
-			return unauthenticated()
-		case v.Admin():
-			return privacy.Allow
-		}
-		filter(v, q)
-		return privacy.Skip
 	})
 }
 

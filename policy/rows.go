@@ -1,0 +1,99 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/membership"
+	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/predicate"
+	"github.com/tongxing/tongxing/ent/privacy"
+	"github.com/tongxing/tongxing/ent/servicerecord"
+)
+
+// The read rules of the restricted types, written once as predicates. The
+// ent query policies apply them to every query of the type, and the API's
+// filter guard (graph/filters.go) applies them inside has…With edge
+// predicates, which run as SQL subqueries that no query policy sees.
+//
+// Each returns (nil, nil) for a viewer who reads every row (ADMIN, system),
+// a predicate for a viewer who reads some rows, and auth.ErrUnauthenticated
+// or auth.ErrForbidden for one who reads none. PARTNER keys read no
+// person, membership, service record or certificate through these: their
+// university's data reaches them only through the partner view (package
+// partners), which applies its own, narrower rules.
+
+// PeopleRows: editors and reviewers read the people of their scope, which
+// are its members and the volunteers at its activities.
+func PeopleRows(v *auth.Viewer) (predicate.Person, error) {
+	if err := keyed(v); err != nil || v.Admin() {
+		return nil, err
+	}
+	return person.Or(
+		person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...)),
+		person.HasServiceRecordsWith(servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...))),
+	), nil
+}
+
+// MembershipRows: memberships of organisations within the scope.
+func MembershipRows(v *auth.Viewer) (predicate.Membership, error) {
+	if err := keyed(v); err != nil || v.Admin() {
+		return nil, err
+	}
+	return membership.OrganizationIDIn(v.Scope...), nil
+}
+
+// ServiceRecordRows: records of activities organised within the scope.
+func ServiceRecordRows(v *auth.Viewer) (predicate.ServiceRecord, error) {
+	if err := keyed(v); err != nil || v.Admin() {
+		return nil, err
+	}
+	return servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...)), nil
+}
+
+// CertificateRows: certificates of members of organisations within the
+// scope (谁记录谁证明).
+func CertificateRows(v *auth.Viewer) (predicate.Certificate, error) {
+	if err := keyed(v); err != nil || v.Admin() {
+		return nil, err
+	}
+	return certificate.HasPersonWith(person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...))), nil
+}
+
+// keyed admits keys that read restricted rows through the generic API:
+// every key but PARTNER.
+func keyed(v *auth.Viewer) error {
+	switch {
+	case v == nil:
+		return auth.ErrUnauthenticated
+	case v.Admin():
+		return nil
+	case v.Role == auth.RolePartner:
+		return auth.ErrForbidden
+	case v.Role != auth.RoleEditor && v.Role != auth.RoleReviewer:
+		return auth.ErrForbidden
+	}
+	return nil
+}
+
+// rowsRule turns a read rule into an ent query rule: ADMIN reads all,
+// others have rows narrowed (a row outside the scope is absent, never a
+// tell-tale error), and callers who read none are refused.
+func rowsRule[P any](rows func(*auth.Viewer) (P, error), where func(ent.Query, P)) privacy.QueryRule {
+	return privacy.QueryRuleFunc(func(ctx context.Context, q ent.Query) error {
+		v := auth.FromContext(ctx)
+		if v.Admin() {
+			return privacy.Allow
+		}
+		p, err := rows(v)
+		if err != nil {
+			return fmt.Errorf("%w: %w", privacy.Deny, err)
+		}
+		where(q, p)
+		return privacy.Skip
+	})
+}
