@@ -258,9 +258,10 @@ func Outcome() ent.Policy {
 }
 
 // Need: editors record needs, and work on those matched to their scope or
-// not yet matched.
+// not yet matched. Reads: needs about children only to ADMIN and the
+// editors handling them (NeedRows, policy/need.go).
 func Need() ent.Policy {
-	return privacy.Policy{Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+	return privacy.Policy{Query: privacy.QueryPolicy{needRows()}, Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
 		nm := m.(*ent.NeedMutation)
 		if org, ok := nm.MatchedOrganizationID(); ok && !v.InScope(org) {
 			return false, nil
