@@ -20,6 +20,7 @@ import (
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/csvsafe"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/graph/gid"
 	"github.com/tongxing/tongxing/pii"
@@ -296,21 +297,37 @@ type sink[R any] interface {
 type csvSink[R any] struct {
 	w      *csv.Writer
 	record func(R) []string
+	// text marks the string columns, whose cells are made
+	// spreadsheet-safe: names and titles come from users.
+	text []bool
 }
 
 func newCSVSink[R any](w http.ResponseWriter, columns []Column, record func(R) []string) *csvSink[R] {
 	cw := csv.NewWriter(w)
 	header := make([]string, len(columns))
+	text := make([]bool, len(columns))
 	for i, c := range columns {
 		header[i] = c.Name
+		text[i] = textColumn(c)
 	}
 	_ = cw.Write(header)
-	return &csvSink[R]{w: cw, record: record}
+	return &csvSink[R]{w: cw, record: record, text: text}
 }
+
+// textColumn reports whether a column holds text (its stated type is
+// "string…"). Only text cells are neutralised: the numbers, dates and
+// timestamps the server writes are data and must stay readable as such.
+func textColumn(c Column) bool { return strings.HasPrefix(c.Type, "string") }
 
 func (s *csvSink[R]) write(rows []R) error {
 	for _, r := range rows {
-		if err := s.w.Write(s.record(r)); err != nil {
+		rec := s.record(r)
+		for i, v := range rec {
+			if i < len(s.text) && s.text[i] {
+				rec[i] = csvsafe.Text(v)
+			}
+		}
+		if err := s.w.Write(rec); err != nil {
 			return err
 		}
 	}

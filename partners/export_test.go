@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -276,6 +277,69 @@ func TestExportFormats(t *testing.T) {
 		}
 		if bytes.Contains(body, []byte(testKeys.Pseudonym(s.university, p.ID))) {
 			t.Error("the withdrawn student's pseudonym is still exported")
+		}
+	})
+}
+
+// TestExportNeutralisesFormulas names the host organisation and an
+// activity like spreadsheet formulas: every CSV export writes them with a
+// leading apostrophe, numbers and timestamps stay as they are, and
+// Parquet (typed, not opened as a sheet) keeps the text as entered.
+func TestExportNeutralisesFormulas(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		s := seedSynthetic(t, db, 5, 3, 40)
+		ctx := policy.SystemContext(context.Background(), "test")
+		const hyperlink = `=HYPERLINK("http://x","y")`
+		db.Client.Organization.UpdateOneID(s.host).SetName(hyperlink).ExecX(ctx)
+		db.Client.Activity.Update().SetTitle("-1+1").SetPlace("@SUM(A1)").ExecX(ctx)
+		h := partners.ExportHandler(db.Client, testKeys, nil)
+		get := func(path string) []byte {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil).WithContext(partnerContext(s.university)))
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%s: status %d: %s", path, rec.Code, rec.Body)
+			}
+			return rec.Body.Bytes()
+		}
+		for _, tc := range []struct {
+			dataset string
+			want    map[string]string // column → every cell
+			numeric []string          // columns that must parse as numbers
+		}{
+			{"service-records", map[string]string{"host_organization": "'" + hyperlink, "activity_title": "'-1+1"}, []string{"minutes"}},
+			{"activities", map[string]string{"host_organization": "'" + hyperlink, "title": "'-1+1", "place": "'@SUM(A1)"}, []string{"beneficiaries"}},
+			{"practice-bases", map[string]string{"host_organization": "'" + hyperlink, "university": "测试大学"}, []string{"capacity"}},
+		} {
+			body := get("/partner/export/" + tc.dataset + ".csv")
+			recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+			if err != nil || len(recs) < 2 {
+				t.Fatalf("%s: %d lines, %v", tc.dataset, len(recs), err)
+			}
+			col := map[string]int{}
+			for i, h := range recs[0] {
+				col[h] = i
+			}
+			for _, row := range recs[1:] {
+				for name, want := range tc.want {
+					if got := row[col[name]]; got != want {
+						t.Errorf("%s.%s = %q, want %q", tc.dataset, name, got, want)
+					}
+				}
+				for _, name := range tc.numeric {
+					if _, err := strconv.Atoi(row[col[name]]); err != nil {
+						t.Errorf("%s.%s = %q is no longer a number", tc.dataset, name, row[col[name]])
+					}
+				}
+			}
+			if bytes.Contains(body, []byte(",\""+strings.ReplaceAll(hyperlink, `"`, `""`))) {
+				t.Errorf("%s: a cell starts with the formula itself", tc.dataset)
+			}
+		}
+		// Parquet columns are typed text; no spreadsheet evaluates them.
+		body := get("/partner/export/service-records.parquet")
+		rows, err := parquet.Read[partners.RecordRow](bytes.NewReader(body), int64(len(body)))
+		if err != nil || len(rows) == 0 || rows[0].HostOrganization != hyperlink {
+			t.Errorf("parquet: %d rows, %v, host %q", len(rows), err, rows[0].HostOrganization)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tongxing/tongxing/opendata/dataset"
+	"github.com/tongxing/tongxing/opendata/writer"
 )
 
 // diffReleases compares each new table with the same dataset's CSV in the
@@ -52,7 +53,7 @@ func diffReleases(root string, prev *Manifest, ts []*dataset.Table) ([]Change, e
 		for _, r := range t.Rows {
 			parts := make([]string, len(keyCols))
 			for i, k := range keyCols {
-				parts[i] = r[k].Text()
+				parts[i] = writer.CSVCell(r[k])
 			}
 			key := strings.Join(parts, "\x1f")
 			seen[key] = true
@@ -64,7 +65,7 @@ func diffReleases(root string, prev *Manifest, ts []*dataset.Table) ([]Change, e
 			changed := false
 			for i, fl := range t.Dataset.Fields {
 				j, ok := oldCol[fl.Name]
-				if !ok || o[j] != r[i].Text() {
+				if !ok || o[j] != writer.CSVCell(r[i]) {
 					cells[i]++
 					changed = true
 				}

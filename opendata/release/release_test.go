@@ -1,6 +1,7 @@
 package release_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
@@ -17,7 +18,9 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/database"
+	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/graph/gid"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/disclosure"
 	"github.com/tongxing/tongxing/opendata/internal/fixture"
@@ -154,6 +157,55 @@ func TestRelease(t *testing.T) {
 		latest, err := release.Latest(dirA)
 		if err != nil || latest.Version != "2026-10-31.2" {
 			t.Errorf("latest %v %v", latest, err)
+		}
+	})
+
+	t.Run("an organisation named like a formula is published as text", func(t *testing.T) {
+		ctx := fixture.Context()
+		const hyperlink = `=HYPERLINK("http://x","y")`
+		org := db.Client.Organization.Query().Order(organization.ByID()).FirstX(ctx)
+		db.Client.Organization.UpdateOne(org).SetName(hyperlink).ExecX(ctx)
+		next := build(t, dirA, fixture.Now.Add(5*time.Hour))
+		if !next.Created {
+			t.Fatal("renaming an organisation made no release")
+		}
+		ds, _ := next.Manifest.Dataset(dataset.Organizations)
+		f, _ := ds.File("csv")
+		body, err := os.ReadFile(filepath.Join(next.Dir, filepath.FromSlash(f.Path)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range recs[1:] {
+			if r[0] == gid.Encode(org.ID) {
+				found = true
+				if r[1] != "'"+hyperlink {
+					t.Errorf("organisation name published as %q", r[1])
+				}
+			}
+		}
+		if !found {
+			t.Fatal("the organisation is not in the register")
+		}
+		// The changelog reads the neutralised CSV back: one changed cell,
+		// and none in the next release, where nothing about it changed.
+		changed := map[string]release.Change{}
+		for _, c := range next.Manifest.Changes {
+			changed[c.Dataset] = c
+		}
+		if c := changed[dataset.Organizations]; c.Changed != 1 || len(c.Fields) != 1 || c.Fields[0].Field != "name" {
+			t.Errorf("organizations change %+v", c)
+		}
+		addRecord(t)
+		after := build(t, dirA, fixture.Now.Add(6*time.Hour))
+		for _, c := range after.Manifest.Changes {
+			if c.Dataset == dataset.Organizations && c.Summary().En != "no change" {
+				t.Errorf("organizations changed again: %+v", c)
+			}
 		}
 	})
 }

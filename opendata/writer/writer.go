@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tongxing/tongxing/csvsafe"
 	"github.com/tongxing/tongxing/opendata/dataset"
 )
 
@@ -63,7 +64,8 @@ func FormatByExt(ext string) (Format, bool) {
 // WriteCSV writes the table as CSV: a header row of field names, then one
 // line per row, CRLF line ends (RFC 4180 and the Frictionless default
 // dialect), UTF-8 without a byte-order mark. Missing values are written as
-// their symbols ("" or "x").
+// their symbols ("" or "x"). Text cells a spreadsheet would run as a
+// formula are neutralised (CSVCell).
 func WriteCSV(w io.Writer, t *dataset.Table) error {
 	bw := bufio.NewWriter(w)
 	cw := csv.NewWriter(bw)
@@ -78,7 +80,7 @@ func WriteCSV(w io.Writer, t *dataset.Table) error {
 	rec := make([]string, len(header))
 	for _, r := range t.Rows {
 		for i, v := range r {
-			rec[i] = v.Text()
+			rec[i] = CSVCell(v)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -89,6 +91,20 @@ func WriteCSV(w io.Writer, t *dataset.Table) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// CSVCell is the text a value is written as in CSV: its Text, and for a
+// string value the spreadsheet-safe form (package csvsafe), so a name like
+// =HYPERLINK(…) is published as '=HYPERLINK(…). Integers and numbers are
+// the server's own and stay numbers, negative ones included; the
+// suppression symbol "x" and the empty missing value never need it. The
+// changelog compares a previous release's CSV with CSVCell of the new
+// values, so it must be the only spelling of a CSV cell.
+func CSVCell(v dataset.Value) string {
+	if v.Kind == dataset.KindString {
+		return csvsafe.Text(v.Str)
+	}
+	return v.Text()
 }
 
 // WriteJSON writes the table as a JSON array of objects, one row per line,

@@ -1,9 +1,11 @@
 package writer
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 
@@ -182,4 +184,125 @@ func TestParquet(t *testing.T) {
 	if v := get(rows[2], 1); v.String() != "洪合镇\n北" {
 		t.Errorf("town = %q", v.String())
 	}
+}
+
+// formulaTable has text cells a spreadsheet would run and a negative
+// number in a numeric column, which is data.
+func formulaTable() *dataset.Table {
+	t := sample()
+	t.Rows = []dataset.Row{
+		{dataset.Str("2026-03"), dataset.Str(`=HYPERLINK("http://x","y")`), dataset.Int(-5), dataset.Num(-0.5), dataset.None(), dataset.Int(2026), dataset.Str("-1+1")},
+		{dataset.Str("2026-04"), dataset.Str("@SUM(A1)"), dataset.Suppressed(), dataset.None(), dataset.None(), dataset.None(), dataset.Str("+1")},
+		{dataset.Str("2026-05"), dataset.Str("\t=1"), dataset.Int(10), dataset.None(), dataset.None(), dataset.None(), dataset.Str("\r=1")},
+	}
+	return t
+}
+
+func TestCSVNeutralisesFormulas(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, formulaTable()); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(buf.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		row, col int
+		want     string
+	}{
+		{1, 1, `'=HYPERLINK("http://x","y")`},
+		{1, 2, "-5"},   // a negative integer stays a number
+		{1, 3, "-0.5"}, // so does a negative number
+		{1, 6, "'-1+1"},
+		{2, 1, "'@SUM(A1)"},
+		{2, 2, "x"},
+		{2, 6, "'+1"},
+		{3, 1, "'\t=1"},
+	} {
+		if got := recs[tc.row][tc.col]; got != tc.want {
+			t.Errorf("row %d column %s = %q, want %q", tc.row, recs[0][tc.col], got, tc.want)
+		}
+	}
+	// With CRLF line ends Go's CSV writer drops a carriage return inside a
+	// field; neutralising first keeps the "\r=1" that would then start
+	// with "=" a text cell.
+	if got := recs[3][6]; got != "'=1" {
+		t.Errorf("a cell starting with a carriage return is written %q", got)
+	}
+	// No cell the file holds starts like a formula, whatever its column.
+	for _, rec := range recs[1:] {
+		for i, v := range rec {
+			if i != 2 && i != 3 && v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+				t.Errorf("text cell %q starts like a formula", v)
+			}
+		}
+	}
+	// JSON is not opened as a sheet: text is published as entered.
+	buf.Reset()
+	_ = WriteJSON(&buf, formulaTable())
+	if !strings.Contains(buf.String(), `"town":"=HYPERLINK(\"http://x\",\"y\")"`) {
+		t.Errorf("JSON changed the text: %s", buf.String())
+	}
+}
+
+// TestXLSXWritesTextNotFormulas: the XLSX writer gives excelize Go strings,
+// which it stores as text cells; a formula is only ever written by
+// SetCellFormula, which the writer does not call. Read back, the cell has
+// no formula and is a text cell holding exactly the name.
+func TestXLSXWritesTextNotFormulas(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, formulaTable(), Notes{Version: "v", ReferenceDate: "2026-10-31"}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, cell := range []string{"B2", "G2", "B3", "G3", "B4", "G4"} {
+		if formula, err := f.GetCellFormula("data", cell); err != nil || formula != "" {
+			t.Errorf("%s has formula %q (%v)", cell, formula, err)
+		}
+		if typ, _ := f.GetCellType("data", cell); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+			t.Errorf("%s is of type %v, want text", cell, typ)
+		}
+	}
+	if v, _ := f.GetCellValue("data", "B2"); v != `=HYPERLINK("http://x","y")` {
+		t.Errorf("B2 = %q", v)
+	}
+	if v, _ := f.GetCellValue("data", "C2"); v != "-5" {
+		t.Errorf("C2 = %q", v)
+	}
+	if typ, _ := f.GetCellType("data", "C2"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Error("a negative count is stored as text")
+	}
+	// Nothing in the sheet's XML is a formula element.
+	if bytes.Contains(unzipSheet(t, buf.Bytes()), []byte("<f>")) || bytes.Contains(unzipSheet(t, buf.Bytes()), []byte("<f ")) {
+		t.Error("the data sheet holds a formula element")
+	}
+}
+
+func unzipSheet(t *testing.T, xlsx []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(xlsx), int64(len(xlsx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range zr.File {
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			b, err := io.ReadAll(rc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+	t.Fatal("no sheet1.xml")
+	return nil
 }
