@@ -142,7 +142,7 @@ func (r *Reader) Changes(ctx context.Context, since *time.Time, after *Key, firs
 		predicate.ServiceRecord(changedSince(servicerecord.FieldUpdatedAt, since)),
 		predicate.ServiceRecord(afterKey(servicerecord.FieldUpdatedAt, rankRecords, after)),
 	).Order(ent.Asc(servicerecord.FieldUpdatedAt, servicerecord.FieldID)).Limit(n).
-		WithActivity(func(q *ent.ActivityQuery) { q.WithOrganization() }).All(ctx)
+		WithActivity(func(q *ent.ActivityQuery) { q.WithOrganization() }).All(viewRead(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +224,7 @@ func (r *Reader) resolve(ctx context.Context, events []*Change) error {
 	recs := map[int]*ServiceRecord{}
 	if len(ids[EntityServiceRecord]) > 0 {
 		rows, err := r.Client.ServiceRecord.Query().Where(r.View.Visible(0), servicerecord.IDIn(ids[EntityServiceRecord]...)).
-			WithActivity(func(q *ent.ActivityQuery) { q.WithOrganization() }).All(ctx)
+			WithActivity(func(q *ent.ActivityQuery) { q.WithOrganization() }).All(viewRead(ctx))
 		if err != nil {
 			return err
 		}

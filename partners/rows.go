@@ -197,7 +197,7 @@ func (r *Reader) Records(ctx context.Context, f Filter, p Page) ([]*ServiceRecor
 		predicate.ServiceRecord(upTo(servicerecord.FieldUpdatedAt, p.UpTo)),
 	).Order(ent.Asc(servicerecord.FieldUpdatedAt, servicerecord.FieldID)).WithActivity(func(q *ent.ActivityQuery) { q.WithOrganization() })
 	p.apply(func(n int) { q.Limit(n) }, func(n int) { q.Offset(n) })
-	rows, err := q.All(ctx)
+	rows, err := q.All(viewRead(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -355,7 +355,8 @@ func (r *Reader) RecordConnection(ctx context.Context, f Filter, after *Key, fir
 		return nil, err
 	}
 	rows, cursors, info := paginate(rows, first, after, func(s *ServiceRecord) Key { return Key{At: s.UpdatedAt, ID: s.ID} })
-	conn := &RecordConnection{Edges: make([]*RecordEdge, len(rows)), PageInfo: info, count: r.RecordQuery(f).Count}
+	count := func(ctx context.Context) (int, error) { return r.RecordQuery(f).Count(viewRead(ctx)) }
+	conn := &RecordConnection{Edges: make([]*RecordEdge, len(rows)), PageInfo: info, count: count}
 	for i, row := range rows {
 		conn.Edges[i] = &RecordEdge{Node: row, Cursor: cursors[i]}
 	}

@@ -202,7 +202,7 @@ func (r *Reader) StudentMonths(ctx context.Context, base int, from, to *time.Tim
 		Minutes    int       `json:"minutes"`
 	}
 	if err := q.Select(servicerecord.FieldPersonID, servicerecord.FieldActivityID, servicerecord.FieldServedOn, servicerecord.FieldMinutes).
-		Scan(ctx, &recs); err != nil {
+		Scan(viewRead(ctx), &recs); err != nil {
 		return nil, err
 	}
 	type key struct {
