@@ -33,11 +33,10 @@ func (_m *Activity) Region(ctx context.Context) (*Region, error) {
 }
 
 func (_m *Activity) ServiceRecords(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ServiceRecordOrder, where *ServiceRecordWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ServiceRecordOrder,
 ) (*ServiceRecordConnection, error) {
 	opts := []ServiceRecordPaginateOption{
 		WithServiceRecordOrder(orderBy),
-		WithServiceRecordFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -231,11 +230,10 @@ func (_m *Organization) Projects(
 }
 
 func (_m *Organization) Memberships(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *MembershipOrder, where *MembershipWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *MembershipOrder,
 ) (*MembershipConnection, error) {
 	opts := []MembershipPaginateOption{
 		WithMembershipOrder(orderBy),
-		WithMembershipFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]

@@ -605,10 +605,6 @@ type ActivityWhereInput struct {
 	// "region" edge predicates.
 	HasRegion     *bool               `json:"hasRegion,omitempty"`
 	HasRegionWith []*RegionWhereInput `json:"hasRegionWith,omitempty"`
-
-	// "service_records" edge predicates.
-	HasServiceRecords     *bool                      `json:"hasServiceRecords,omitempty"`
-	HasServiceRecordsWith []*ServiceRecordWhereInput `json:"hasServiceRecordsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1021,24 +1017,6 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, activity.HasRegionWith(with...))
-	}
-	if i.HasServiceRecords != nil {
-		p := activity.HasServiceRecords()
-		if !*i.HasServiceRecords {
-			p = activity.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasServiceRecordsWith) > 0 {
-		with := make([]predicate.ServiceRecord, 0, len(i.HasServiceRecordsWith))
-		for _, w := range i.HasServiceRecordsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasServiceRecordsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, activity.HasServiceRecordsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -1606,21 +1584,6 @@ type CertificateWhereInput struct {
 	NumberEqualFold    *string  `json:"numberEqualFold,omitempty"`
 	NumberContainsFold *string  `json:"numberContainsFold,omitempty"`
 
-	// "verification_code" field predicates.
-	VerificationCode             *string  `json:"verificationCode,omitempty"`
-	VerificationCodeNEQ          *string  `json:"verificationCodeNEQ,omitempty"`
-	VerificationCodeIn           []string `json:"verificationCodeIn,omitempty"`
-	VerificationCodeNotIn        []string `json:"verificationCodeNotIn,omitempty"`
-	VerificationCodeGT           *string  `json:"verificationCodeGT,omitempty"`
-	VerificationCodeGTE          *string  `json:"verificationCodeGTE,omitempty"`
-	VerificationCodeLT           *string  `json:"verificationCodeLT,omitempty"`
-	VerificationCodeLTE          *string  `json:"verificationCodeLTE,omitempty"`
-	VerificationCodeContains     *string  `json:"verificationCodeContains,omitempty"`
-	VerificationCodeHasPrefix    *string  `json:"verificationCodeHasPrefix,omitempty"`
-	VerificationCodeHasSuffix    *string  `json:"verificationCodeHasSuffix,omitempty"`
-	VerificationCodeEqualFold    *string  `json:"verificationCodeEqualFold,omitempty"`
-	VerificationCodeContainsFold *string  `json:"verificationCodeContainsFold,omitempty"`
-
 	// "period_start" field predicates.
 	PeriodStart      *time.Time  `json:"periodStart,omitempty"`
 	PeriodStartNEQ   *time.Time  `json:"periodStartNEQ,omitempty"`
@@ -1925,45 +1888,6 @@ func (i *CertificateWhereInput) P() (predicate.Certificate, error) {
 	}
 	if i.NumberContainsFold != nil {
 		predicates = append(predicates, certificate.NumberContainsFold(*i.NumberContainsFold))
-	}
-	if i.VerificationCode != nil {
-		predicates = append(predicates, certificate.VerificationCodeEQ(*i.VerificationCode))
-	}
-	if i.VerificationCodeNEQ != nil {
-		predicates = append(predicates, certificate.VerificationCodeNEQ(*i.VerificationCodeNEQ))
-	}
-	if len(i.VerificationCodeIn) > 0 {
-		predicates = append(predicates, certificate.VerificationCodeIn(i.VerificationCodeIn...))
-	}
-	if len(i.VerificationCodeNotIn) > 0 {
-		predicates = append(predicates, certificate.VerificationCodeNotIn(i.VerificationCodeNotIn...))
-	}
-	if i.VerificationCodeGT != nil {
-		predicates = append(predicates, certificate.VerificationCodeGT(*i.VerificationCodeGT))
-	}
-	if i.VerificationCodeGTE != nil {
-		predicates = append(predicates, certificate.VerificationCodeGTE(*i.VerificationCodeGTE))
-	}
-	if i.VerificationCodeLT != nil {
-		predicates = append(predicates, certificate.VerificationCodeLT(*i.VerificationCodeLT))
-	}
-	if i.VerificationCodeLTE != nil {
-		predicates = append(predicates, certificate.VerificationCodeLTE(*i.VerificationCodeLTE))
-	}
-	if i.VerificationCodeContains != nil {
-		predicates = append(predicates, certificate.VerificationCodeContains(*i.VerificationCodeContains))
-	}
-	if i.VerificationCodeHasPrefix != nil {
-		predicates = append(predicates, certificate.VerificationCodeHasPrefix(*i.VerificationCodeHasPrefix))
-	}
-	if i.VerificationCodeHasSuffix != nil {
-		predicates = append(predicates, certificate.VerificationCodeHasSuffix(*i.VerificationCodeHasSuffix))
-	}
-	if i.VerificationCodeEqualFold != nil {
-		predicates = append(predicates, certificate.VerificationCodeEqualFold(*i.VerificationCodeEqualFold))
-	}
-	if i.VerificationCodeContainsFold != nil {
-		predicates = append(predicates, certificate.VerificationCodeContainsFold(*i.VerificationCodeContainsFold))
 	}
 	if i.PeriodStart != nil {
 		predicates = append(predicates, certificate.PeriodStartEQ(*i.PeriodStart))
@@ -3218,23 +3142,6 @@ type NeedWhereInput struct {
 	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
 	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
 
-	// "description" field predicates.
-	Description             *string  `json:"description,omitempty"`
-	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
-	DescriptionIn           []string `json:"descriptionIn,omitempty"`
-	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
-	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
-	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
-	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
-	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
-	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
-	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
-	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
-	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
-	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
-	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
-	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
-
 	// "urgency" field predicates.
 	Urgency      *need.Urgency  `json:"urgency,omitempty"`
 	UrgencyNEQ   *need.Urgency  `json:"urgencyNEQ,omitempty"`
@@ -3280,23 +3187,6 @@ type NeedWhereInput struct {
 	ClosedAtLTE    *time.Time  `json:"closedAtLTE,omitempty"`
 	ClosedAtIsNil  bool        `json:"closedAtIsNil,omitempty"`
 	ClosedAtNotNil bool        `json:"closedAtNotNil,omitempty"`
-
-	// "resolution_note" field predicates.
-	ResolutionNote             *string  `json:"resolutionNote,omitempty"`
-	ResolutionNoteNEQ          *string  `json:"resolutionNoteNEQ,omitempty"`
-	ResolutionNoteIn           []string `json:"resolutionNoteIn,omitempty"`
-	ResolutionNoteNotIn        []string `json:"resolutionNoteNotIn,omitempty"`
-	ResolutionNoteGT           *string  `json:"resolutionNoteGT,omitempty"`
-	ResolutionNoteGTE          *string  `json:"resolutionNoteGTE,omitempty"`
-	ResolutionNoteLT           *string  `json:"resolutionNoteLT,omitempty"`
-	ResolutionNoteLTE          *string  `json:"resolutionNoteLTE,omitempty"`
-	ResolutionNoteContains     *string  `json:"resolutionNoteContains,omitempty"`
-	ResolutionNoteHasPrefix    *string  `json:"resolutionNoteHasPrefix,omitempty"`
-	ResolutionNoteHasSuffix    *string  `json:"resolutionNoteHasSuffix,omitempty"`
-	ResolutionNoteIsNil        bool     `json:"resolutionNoteIsNil,omitempty"`
-	ResolutionNoteNotNil       bool     `json:"resolutionNoteNotNil,omitempty"`
-	ResolutionNoteEqualFold    *string  `json:"resolutionNoteEqualFold,omitempty"`
-	ResolutionNoteContainsFold *string  `json:"resolutionNoteContainsFold,omitempty"`
 
 	// "domain" edge predicates.
 	HasDomain     *bool             `json:"hasDomain,omitempty"`
@@ -3497,51 +3387,6 @@ func (i *NeedWhereInput) P() (predicate.Need, error) {
 	if i.TitleContainsFold != nil {
 		predicates = append(predicates, need.TitleContainsFold(*i.TitleContainsFold))
 	}
-	if i.Description != nil {
-		predicates = append(predicates, need.DescriptionEQ(*i.Description))
-	}
-	if i.DescriptionNEQ != nil {
-		predicates = append(predicates, need.DescriptionNEQ(*i.DescriptionNEQ))
-	}
-	if len(i.DescriptionIn) > 0 {
-		predicates = append(predicates, need.DescriptionIn(i.DescriptionIn...))
-	}
-	if len(i.DescriptionNotIn) > 0 {
-		predicates = append(predicates, need.DescriptionNotIn(i.DescriptionNotIn...))
-	}
-	if i.DescriptionGT != nil {
-		predicates = append(predicates, need.DescriptionGT(*i.DescriptionGT))
-	}
-	if i.DescriptionGTE != nil {
-		predicates = append(predicates, need.DescriptionGTE(*i.DescriptionGTE))
-	}
-	if i.DescriptionLT != nil {
-		predicates = append(predicates, need.DescriptionLT(*i.DescriptionLT))
-	}
-	if i.DescriptionLTE != nil {
-		predicates = append(predicates, need.DescriptionLTE(*i.DescriptionLTE))
-	}
-	if i.DescriptionContains != nil {
-		predicates = append(predicates, need.DescriptionContains(*i.DescriptionContains))
-	}
-	if i.DescriptionHasPrefix != nil {
-		predicates = append(predicates, need.DescriptionHasPrefix(*i.DescriptionHasPrefix))
-	}
-	if i.DescriptionHasSuffix != nil {
-		predicates = append(predicates, need.DescriptionHasSuffix(*i.DescriptionHasSuffix))
-	}
-	if i.DescriptionIsNil {
-		predicates = append(predicates, need.DescriptionIsNil())
-	}
-	if i.DescriptionNotNil {
-		predicates = append(predicates, need.DescriptionNotNil())
-	}
-	if i.DescriptionEqualFold != nil {
-		predicates = append(predicates, need.DescriptionEqualFold(*i.DescriptionEqualFold))
-	}
-	if i.DescriptionContainsFold != nil {
-		predicates = append(predicates, need.DescriptionContainsFold(*i.DescriptionContainsFold))
-	}
 	if i.Urgency != nil {
 		predicates = append(predicates, need.UrgencyEQ(*i.Urgency))
 	}
@@ -3649,51 +3494,6 @@ func (i *NeedWhereInput) P() (predicate.Need, error) {
 	}
 	if i.ClosedAtNotNil {
 		predicates = append(predicates, need.ClosedAtNotNil())
-	}
-	if i.ResolutionNote != nil {
-		predicates = append(predicates, need.ResolutionNoteEQ(*i.ResolutionNote))
-	}
-	if i.ResolutionNoteNEQ != nil {
-		predicates = append(predicates, need.ResolutionNoteNEQ(*i.ResolutionNoteNEQ))
-	}
-	if len(i.ResolutionNoteIn) > 0 {
-		predicates = append(predicates, need.ResolutionNoteIn(i.ResolutionNoteIn...))
-	}
-	if len(i.ResolutionNoteNotIn) > 0 {
-		predicates = append(predicates, need.ResolutionNoteNotIn(i.ResolutionNoteNotIn...))
-	}
-	if i.ResolutionNoteGT != nil {
-		predicates = append(predicates, need.ResolutionNoteGT(*i.ResolutionNoteGT))
-	}
-	if i.ResolutionNoteGTE != nil {
-		predicates = append(predicates, need.ResolutionNoteGTE(*i.ResolutionNoteGTE))
-	}
-	if i.ResolutionNoteLT != nil {
-		predicates = append(predicates, need.ResolutionNoteLT(*i.ResolutionNoteLT))
-	}
-	if i.ResolutionNoteLTE != nil {
-		predicates = append(predicates, need.ResolutionNoteLTE(*i.ResolutionNoteLTE))
-	}
-	if i.ResolutionNoteContains != nil {
-		predicates = append(predicates, need.ResolutionNoteContains(*i.ResolutionNoteContains))
-	}
-	if i.ResolutionNoteHasPrefix != nil {
-		predicates = append(predicates, need.ResolutionNoteHasPrefix(*i.ResolutionNoteHasPrefix))
-	}
-	if i.ResolutionNoteHasSuffix != nil {
-		predicates = append(predicates, need.ResolutionNoteHasSuffix(*i.ResolutionNoteHasSuffix))
-	}
-	if i.ResolutionNoteIsNil {
-		predicates = append(predicates, need.ResolutionNoteIsNil())
-	}
-	if i.ResolutionNoteNotNil {
-		predicates = append(predicates, need.ResolutionNoteNotNil())
-	}
-	if i.ResolutionNoteEqualFold != nil {
-		predicates = append(predicates, need.ResolutionNoteEqualFold(*i.ResolutionNoteEqualFold))
-	}
-	if i.ResolutionNoteContainsFold != nil {
-		predicates = append(predicates, need.ResolutionNoteContainsFold(*i.ResolutionNoteContainsFold))
 	}
 
 	if i.HasDomain != nil {
@@ -3959,10 +3759,6 @@ type OrganizationWhereInput struct {
 	// "projects" edge predicates.
 	HasProjects     *bool                `json:"hasProjects,omitempty"`
 	HasProjectsWith []*ProjectWhereInput `json:"hasProjectsWith,omitempty"`
-
-	// "memberships" edge predicates.
-	HasMemberships     *bool                   `json:"hasMemberships,omitempty"`
-	HasMembershipsWith []*MembershipWhereInput `json:"hasMembershipsWith,omitempty"`
 
 	// "activities" edge predicates.
 	HasActivities     *bool                 `json:"hasActivities,omitempty"`
@@ -4522,24 +4318,6 @@ func (i *OrganizationWhereInput) P() (predicate.Organization, error) {
 		}
 		predicates = append(predicates, organization.HasProjectsWith(with...))
 	}
-	if i.HasMemberships != nil {
-		p := organization.HasMemberships()
-		if !*i.HasMemberships {
-			p = organization.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasMembershipsWith) > 0 {
-		with := make([]predicate.Membership, 0, len(i.HasMembershipsWith))
-		for _, w := range i.HasMembershipsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasMembershipsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, organization.HasMembershipsWith(with...))
-	}
 	if i.HasActivities != nil {
 		p := organization.HasActivities()
 		if !*i.HasActivities {
@@ -4642,42 +4420,6 @@ type OutcomeWhereInput struct {
 	PeriodEndGTE   *time.Time  `json:"periodEndGTE,omitempty"`
 	PeriodEndLT    *time.Time  `json:"periodEndLT,omitempty"`
 	PeriodEndLTE   *time.Time  `json:"periodEndLTE,omitempty"`
-
-	// "baseline" field predicates.
-	Baseline       *float64  `json:"baseline,omitempty"`
-	BaselineNEQ    *float64  `json:"baselineNEQ,omitempty"`
-	BaselineIn     []float64 `json:"baselineIn,omitempty"`
-	BaselineNotIn  []float64 `json:"baselineNotIn,omitempty"`
-	BaselineGT     *float64  `json:"baselineGT,omitempty"`
-	BaselineGTE    *float64  `json:"baselineGTE,omitempty"`
-	BaselineLT     *float64  `json:"baselineLT,omitempty"`
-	BaselineLTE    *float64  `json:"baselineLTE,omitempty"`
-	BaselineIsNil  bool      `json:"baselineIsNil,omitempty"`
-	BaselineNotNil bool      `json:"baselineNotNil,omitempty"`
-
-	// "target" field predicates.
-	Target       *float64  `json:"target,omitempty"`
-	TargetNEQ    *float64  `json:"targetNEQ,omitempty"`
-	TargetIn     []float64 `json:"targetIn,omitempty"`
-	TargetNotIn  []float64 `json:"targetNotIn,omitempty"`
-	TargetGT     *float64  `json:"targetGT,omitempty"`
-	TargetGTE    *float64  `json:"targetGTE,omitempty"`
-	TargetLT     *float64  `json:"targetLT,omitempty"`
-	TargetLTE    *float64  `json:"targetLTE,omitempty"`
-	TargetIsNil  bool      `json:"targetIsNil,omitempty"`
-	TargetNotNil bool      `json:"targetNotNil,omitempty"`
-
-	// "actual" field predicates.
-	Actual       *float64  `json:"actual,omitempty"`
-	ActualNEQ    *float64  `json:"actualNEQ,omitempty"`
-	ActualIn     []float64 `json:"actualIn,omitempty"`
-	ActualNotIn  []float64 `json:"actualNotIn,omitempty"`
-	ActualGT     *float64  `json:"actualGT,omitempty"`
-	ActualGTE    *float64  `json:"actualGTE,omitempty"`
-	ActualLT     *float64  `json:"actualLT,omitempty"`
-	ActualLTE    *float64  `json:"actualLTE,omitempty"`
-	ActualIsNil  bool      `json:"actualIsNil,omitempty"`
-	ActualNotNil bool      `json:"actualNotNil,omitempty"`
 
 	// "evidence" field predicates.
 	Evidence             *string  `json:"evidence,omitempty"`
@@ -4929,96 +4671,6 @@ func (i *OutcomeWhereInput) P() (predicate.Outcome, error) {
 	}
 	if i.PeriodEndLTE != nil {
 		predicates = append(predicates, outcome.PeriodEndLTE(*i.PeriodEndLTE))
-	}
-	if i.Baseline != nil {
-		predicates = append(predicates, outcome.BaselineEQ(*i.Baseline))
-	}
-	if i.BaselineNEQ != nil {
-		predicates = append(predicates, outcome.BaselineNEQ(*i.BaselineNEQ))
-	}
-	if len(i.BaselineIn) > 0 {
-		predicates = append(predicates, outcome.BaselineIn(i.BaselineIn...))
-	}
-	if len(i.BaselineNotIn) > 0 {
-		predicates = append(predicates, outcome.BaselineNotIn(i.BaselineNotIn...))
-	}
-	if i.BaselineGT != nil {
-		predicates = append(predicates, outcome.BaselineGT(*i.BaselineGT))
-	}
-	if i.BaselineGTE != nil {
-		predicates = append(predicates, outcome.BaselineGTE(*i.BaselineGTE))
-	}
-	if i.BaselineLT != nil {
-		predicates = append(predicates, outcome.BaselineLT(*i.BaselineLT))
-	}
-	if i.BaselineLTE != nil {
-		predicates = append(predicates, outcome.BaselineLTE(*i.BaselineLTE))
-	}
-	if i.BaselineIsNil {
-		predicates = append(predicates, outcome.BaselineIsNil())
-	}
-	if i.BaselineNotNil {
-		predicates = append(predicates, outcome.BaselineNotNil())
-	}
-	if i.Target != nil {
-		predicates = append(predicates, outcome.TargetEQ(*i.Target))
-	}
-	if i.TargetNEQ != nil {
-		predicates = append(predicates, outcome.TargetNEQ(*i.TargetNEQ))
-	}
-	if len(i.TargetIn) > 0 {
-		predicates = append(predicates, outcome.TargetIn(i.TargetIn...))
-	}
-	if len(i.TargetNotIn) > 0 {
-		predicates = append(predicates, outcome.TargetNotIn(i.TargetNotIn...))
-	}
-	if i.TargetGT != nil {
-		predicates = append(predicates, outcome.TargetGT(*i.TargetGT))
-	}
-	if i.TargetGTE != nil {
-		predicates = append(predicates, outcome.TargetGTE(*i.TargetGTE))
-	}
-	if i.TargetLT != nil {
-		predicates = append(predicates, outcome.TargetLT(*i.TargetLT))
-	}
-	if i.TargetLTE != nil {
-		predicates = append(predicates, outcome.TargetLTE(*i.TargetLTE))
-	}
-	if i.TargetIsNil {
-		predicates = append(predicates, outcome.TargetIsNil())
-	}
-	if i.TargetNotNil {
-		predicates = append(predicates, outcome.TargetNotNil())
-	}
-	if i.Actual != nil {
-		predicates = append(predicates, outcome.ActualEQ(*i.Actual))
-	}
-	if i.ActualNEQ != nil {
-		predicates = append(predicates, outcome.ActualNEQ(*i.ActualNEQ))
-	}
-	if len(i.ActualIn) > 0 {
-		predicates = append(predicates, outcome.ActualIn(i.ActualIn...))
-	}
-	if len(i.ActualNotIn) > 0 {
-		predicates = append(predicates, outcome.ActualNotIn(i.ActualNotIn...))
-	}
-	if i.ActualGT != nil {
-		predicates = append(predicates, outcome.ActualGT(*i.ActualGT))
-	}
-	if i.ActualGTE != nil {
-		predicates = append(predicates, outcome.ActualGTE(*i.ActualGTE))
-	}
-	if i.ActualLT != nil {
-		predicates = append(predicates, outcome.ActualLT(*i.ActualLT))
-	}
-	if i.ActualLTE != nil {
-		predicates = append(predicates, outcome.ActualLTE(*i.ActualLTE))
-	}
-	if i.ActualIsNil {
-		predicates = append(predicates, outcome.ActualIsNil())
-	}
-	if i.ActualNotNil {
-		predicates = append(predicates, outcome.ActualNotNil())
 	}
 	if i.Evidence != nil {
 		predicates = append(predicates, outcome.EvidenceEQ(*i.Evidence))
@@ -6082,83 +5734,6 @@ type PersonWhereInput struct {
 	VolunteerNumberEqualFold    *string  `json:"volunteerNumberEqualFold,omitempty"`
 	VolunteerNumberContainsFold *string  `json:"volunteerNumberContainsFold,omitempty"`
 
-	// "name" field predicates.
-	Name             *string  `json:"name,omitempty"`
-	NameNEQ          *string  `json:"nameNEQ,omitempty"`
-	NameIn           []string `json:"nameIn,omitempty"`
-	NameNotIn        []string `json:"nameNotIn,omitempty"`
-	NameGT           *string  `json:"nameGT,omitempty"`
-	NameGTE          *string  `json:"nameGTE,omitempty"`
-	NameLT           *string  `json:"nameLT,omitempty"`
-	NameLTE          *string  `json:"nameLTE,omitempty"`
-	NameContains     *string  `json:"nameContains,omitempty"`
-	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
-	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
-	NameIsNil        bool     `json:"nameIsNil,omitempty"`
-	NameNotNil       bool     `json:"nameNotNil,omitempty"`
-	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
-	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
-
-	// "gender" field predicates.
-	Gender       *person.Gender  `json:"gender,omitempty"`
-	GenderNEQ    *person.Gender  `json:"genderNEQ,omitempty"`
-	GenderIn     []person.Gender `json:"genderIn,omitempty"`
-	GenderNotIn  []person.Gender `json:"genderNotIn,omitempty"`
-	GenderIsNil  bool            `json:"genderIsNil,omitempty"`
-	GenderNotNil bool            `json:"genderNotNil,omitempty"`
-
-	// "birth_date" field predicates.
-	BirthDate       *time.Time  `json:"birthDate,omitempty"`
-	BirthDateNEQ    *time.Time  `json:"birthDateNEQ,omitempty"`
-	BirthDateIn     []time.Time `json:"birthDateIn,omitempty"`
-	BirthDateNotIn  []time.Time `json:"birthDateNotIn,omitempty"`
-	BirthDateGT     *time.Time  `json:"birthDateGT,omitempty"`
-	BirthDateGTE    *time.Time  `json:"birthDateGTE,omitempty"`
-	BirthDateLT     *time.Time  `json:"birthDateLT,omitempty"`
-	BirthDateLTE    *time.Time  `json:"birthDateLTE,omitempty"`
-	BirthDateIsNil  bool        `json:"birthDateIsNil,omitempty"`
-	BirthDateNotNil bool        `json:"birthDateNotNil,omitempty"`
-
-	// "phone" field predicates.
-	Phone             *string  `json:"phone,omitempty"`
-	PhoneNEQ          *string  `json:"phoneNEQ,omitempty"`
-	PhoneIn           []string `json:"phoneIn,omitempty"`
-	PhoneNotIn        []string `json:"phoneNotIn,omitempty"`
-	PhoneGT           *string  `json:"phoneGT,omitempty"`
-	PhoneGTE          *string  `json:"phoneGTE,omitempty"`
-	PhoneLT           *string  `json:"phoneLT,omitempty"`
-	PhoneLTE          *string  `json:"phoneLTE,omitempty"`
-	PhoneContains     *string  `json:"phoneContains,omitempty"`
-	PhoneHasPrefix    *string  `json:"phoneHasPrefix,omitempty"`
-	PhoneHasSuffix    *string  `json:"phoneHasSuffix,omitempty"`
-	PhoneIsNil        bool     `json:"phoneIsNil,omitempty"`
-	PhoneNotNil       bool     `json:"phoneNotNil,omitempty"`
-	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
-	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
-
-	// "address" field predicates.
-	Address             *string  `json:"address,omitempty"`
-	AddressNEQ          *string  `json:"addressNEQ,omitempty"`
-	AddressIn           []string `json:"addressIn,omitempty"`
-	AddressNotIn        []string `json:"addressNotIn,omitempty"`
-	AddressGT           *string  `json:"addressGT,omitempty"`
-	AddressGTE          *string  `json:"addressGTE,omitempty"`
-	AddressLT           *string  `json:"addressLT,omitempty"`
-	AddressLTE          *string  `json:"addressLTE,omitempty"`
-	AddressContains     *string  `json:"addressContains,omitempty"`
-	AddressHasPrefix    *string  `json:"addressHasPrefix,omitempty"`
-	AddressHasSuffix    *string  `json:"addressHasSuffix,omitempty"`
-	AddressIsNil        bool     `json:"addressIsNil,omitempty"`
-	AddressNotNil       bool     `json:"addressNotNil,omitempty"`
-	AddressEqualFold    *string  `json:"addressEqualFold,omitempty"`
-	AddressContainsFold *string  `json:"addressContainsFold,omitempty"`
-
-	// "party_member" field predicates.
-	PartyMember       *bool `json:"partyMember,omitempty"`
-	PartyMemberNEQ    *bool `json:"partyMemberNEQ,omitempty"`
-	PartyMemberIsNil  bool  `json:"partyMemberIsNil,omitempty"`
-	PartyMemberNotNil bool  `json:"partyMemberNotNil,omitempty"`
-
 	// "social_work_level" field predicates.
 	SocialWorkLevel       *person.SocialWorkLevel  `json:"socialWorkLevel,omitempty"`
 	SocialWorkLevelNEQ    *person.SocialWorkLevel  `json:"socialWorkLevelNEQ,omitempty"`
@@ -6166,23 +5741,6 @@ type PersonWhereInput struct {
 	SocialWorkLevelNotIn  []person.SocialWorkLevel `json:"socialWorkLevelNotIn,omitempty"`
 	SocialWorkLevelIsNil  bool                     `json:"socialWorkLevelIsNil,omitempty"`
 	SocialWorkLevelNotNil bool                     `json:"socialWorkLevelNotNil,omitempty"`
-
-	// "social_work_certificate" field predicates.
-	SocialWorkCertificate             *string  `json:"socialWorkCertificate,omitempty"`
-	SocialWorkCertificateNEQ          *string  `json:"socialWorkCertificateNEQ,omitempty"`
-	SocialWorkCertificateIn           []string `json:"socialWorkCertificateIn,omitempty"`
-	SocialWorkCertificateNotIn        []string `json:"socialWorkCertificateNotIn,omitempty"`
-	SocialWorkCertificateGT           *string  `json:"socialWorkCertificateGT,omitempty"`
-	SocialWorkCertificateGTE          *string  `json:"socialWorkCertificateGTE,omitempty"`
-	SocialWorkCertificateLT           *string  `json:"socialWorkCertificateLT,omitempty"`
-	SocialWorkCertificateLTE          *string  `json:"socialWorkCertificateLTE,omitempty"`
-	SocialWorkCertificateContains     *string  `json:"socialWorkCertificateContains,omitempty"`
-	SocialWorkCertificateHasPrefix    *string  `json:"socialWorkCertificateHasPrefix,omitempty"`
-	SocialWorkCertificateHasSuffix    *string  `json:"socialWorkCertificateHasSuffix,omitempty"`
-	SocialWorkCertificateIsNil        bool     `json:"socialWorkCertificateIsNil,omitempty"`
-	SocialWorkCertificateNotNil       bool     `json:"socialWorkCertificateNotNil,omitempty"`
-	SocialWorkCertificateEqualFold    *string  `json:"socialWorkCertificateEqualFold,omitempty"`
-	SocialWorkCertificateContainsFold *string  `json:"socialWorkCertificateContainsFold,omitempty"`
 
 	// "share_with_university" field predicates.
 	ShareWithUniversity    *bool `json:"shareWithUniversity,omitempty"`
@@ -6393,201 +5951,6 @@ func (i *PersonWhereInput) P() (predicate.Person, error) {
 	if i.VolunteerNumberContainsFold != nil {
 		predicates = append(predicates, person.VolunteerNumberContainsFold(*i.VolunteerNumberContainsFold))
 	}
-	if i.Name != nil {
-		predicates = append(predicates, person.NameEQ(*i.Name))
-	}
-	if i.NameNEQ != nil {
-		predicates = append(predicates, person.NameNEQ(*i.NameNEQ))
-	}
-	if len(i.NameIn) > 0 {
-		predicates = append(predicates, person.NameIn(i.NameIn...))
-	}
-	if len(i.NameNotIn) > 0 {
-		predicates = append(predicates, person.NameNotIn(i.NameNotIn...))
-	}
-	if i.NameGT != nil {
-		predicates = append(predicates, person.NameGT(*i.NameGT))
-	}
-	if i.NameGTE != nil {
-		predicates = append(predicates, person.NameGTE(*i.NameGTE))
-	}
-	if i.NameLT != nil {
-		predicates = append(predicates, person.NameLT(*i.NameLT))
-	}
-	if i.NameLTE != nil {
-		predicates = append(predicates, person.NameLTE(*i.NameLTE))
-	}
-	if i.NameContains != nil {
-		predicates = append(predicates, person.NameContains(*i.NameContains))
-	}
-	if i.NameHasPrefix != nil {
-		predicates = append(predicates, person.NameHasPrefix(*i.NameHasPrefix))
-	}
-	if i.NameHasSuffix != nil {
-		predicates = append(predicates, person.NameHasSuffix(*i.NameHasSuffix))
-	}
-	if i.NameIsNil {
-		predicates = append(predicates, person.NameIsNil())
-	}
-	if i.NameNotNil {
-		predicates = append(predicates, person.NameNotNil())
-	}
-	if i.NameEqualFold != nil {
-		predicates = append(predicates, person.NameEqualFold(*i.NameEqualFold))
-	}
-	if i.NameContainsFold != nil {
-		predicates = append(predicates, person.NameContainsFold(*i.NameContainsFold))
-	}
-	if i.Gender != nil {
-		predicates = append(predicates, person.GenderEQ(*i.Gender))
-	}
-	if i.GenderNEQ != nil {
-		predicates = append(predicates, person.GenderNEQ(*i.GenderNEQ))
-	}
-	if len(i.GenderIn) > 0 {
-		predicates = append(predicates, person.GenderIn(i.GenderIn...))
-	}
-	if len(i.GenderNotIn) > 0 {
-		predicates = append(predicates, person.GenderNotIn(i.GenderNotIn...))
-	}
-	if i.GenderIsNil {
-		predicates = append(predicates, person.GenderIsNil())
-	}
-	if i.GenderNotNil {
-		predicates = append(predicates, person.GenderNotNil())
-	}
-	if i.BirthDate != nil {
-		predicates = append(predicates, person.BirthDateEQ(*i.BirthDate))
-	}
-	if i.BirthDateNEQ != nil {
-		predicates = append(predicates, person.BirthDateNEQ(*i.BirthDateNEQ))
-	}
-	if len(i.BirthDateIn) > 0 {
-		predicates = append(predicates, person.BirthDateIn(i.BirthDateIn...))
-	}
-	if len(i.BirthDateNotIn) > 0 {
-		predicates = append(predicates, person.BirthDateNotIn(i.BirthDateNotIn...))
-	}
-	if i.BirthDateGT != nil {
-		predicates = append(predicates, person.BirthDateGT(*i.BirthDateGT))
-	}
-	if i.BirthDateGTE != nil {
-		predicates = append(predicates, person.BirthDateGTE(*i.BirthDateGTE))
-	}
-	if i.BirthDateLT != nil {
-		predicates = append(predicates, person.BirthDateLT(*i.BirthDateLT))
-	}
-	if i.BirthDateLTE != nil {
-		predicates = append(predicates, person.BirthDateLTE(*i.BirthDateLTE))
-	}
-	if i.BirthDateIsNil {
-		predicates = append(predicates, person.BirthDateIsNil())
-	}
-	if i.BirthDateNotNil {
-		predicates = append(predicates, person.BirthDateNotNil())
-	}
-	if i.Phone != nil {
-		predicates = append(predicates, person.PhoneEQ(*i.Phone))
-	}
-	if i.PhoneNEQ != nil {
-		predicates = append(predicates, person.PhoneNEQ(*i.PhoneNEQ))
-	}
-	if len(i.PhoneIn) > 0 {
-		predicates = append(predicates, person.PhoneIn(i.PhoneIn...))
-	}
-	if len(i.PhoneNotIn) > 0 {
-		predicates = append(predicates, person.PhoneNotIn(i.PhoneNotIn...))
-	}
-	if i.PhoneGT != nil {
-		predicates = append(predicates, person.PhoneGT(*i.PhoneGT))
-	}
-	if i.PhoneGTE != nil {
-		predicates = append(predicates, person.PhoneGTE(*i.PhoneGTE))
-	}
-	if i.PhoneLT != nil {
-		predicates = append(predicates, person.PhoneLT(*i.PhoneLT))
-	}
-	if i.PhoneLTE != nil {
-		predicates = append(predicates, person.PhoneLTE(*i.PhoneLTE))
-	}
-	if i.PhoneContains != nil {
-		predicates = append(predicates, person.PhoneContains(*i.PhoneContains))
-	}
-	if i.PhoneHasPrefix != nil {
-		predicates = append(predicates, person.PhoneHasPrefix(*i.PhoneHasPrefix))
-	}
-	if i.PhoneHasSuffix != nil {
-		predicates = append(predicates, person.PhoneHasSuffix(*i.PhoneHasSuffix))
-	}
-	if i.PhoneIsNil {
-		predicates = append(predicates, person.PhoneIsNil())
-	}
-	if i.PhoneNotNil {
-		predicates = append(predicates, person.PhoneNotNil())
-	}
-	if i.PhoneEqualFold != nil {
-		predicates = append(predicates, person.PhoneEqualFold(*i.PhoneEqualFold))
-	}
-	if i.PhoneContainsFold != nil {
-		predicates = append(predicates, person.PhoneContainsFold(*i.PhoneContainsFold))
-	}
-	if i.Address != nil {
-		predicates = append(predicates, person.AddressEQ(*i.Address))
-	}
-	if i.AddressNEQ != nil {
-		predicates = append(predicates, person.AddressNEQ(*i.AddressNEQ))
-	}
-	if len(i.AddressIn) > 0 {
-		predicates = append(predicates, person.AddressIn(i.AddressIn...))
-	}
-	if len(i.AddressNotIn) > 0 {
-		predicates = append(predicates, person.AddressNotIn(i.AddressNotIn...))
-	}
-	if i.AddressGT != nil {
-		predicates = append(predicates, person.AddressGT(*i.AddressGT))
-	}
-	if i.AddressGTE != nil {
-		predicates = append(predicates, person.AddressGTE(*i.AddressGTE))
-	}
-	if i.AddressLT != nil {
-		predicates = append(predicates, person.AddressLT(*i.AddressLT))
-	}
-	if i.AddressLTE != nil {
-		predicates = append(predicates, person.AddressLTE(*i.AddressLTE))
-	}
-	if i.AddressContains != nil {
-		predicates = append(predicates, person.AddressContains(*i.AddressContains))
-	}
-	if i.AddressHasPrefix != nil {
-		predicates = append(predicates, person.AddressHasPrefix(*i.AddressHasPrefix))
-	}
-	if i.AddressHasSuffix != nil {
-		predicates = append(predicates, person.AddressHasSuffix(*i.AddressHasSuffix))
-	}
-	if i.AddressIsNil {
-		predicates = append(predicates, person.AddressIsNil())
-	}
-	if i.AddressNotNil {
-		predicates = append(predicates, person.AddressNotNil())
-	}
-	if i.AddressEqualFold != nil {
-		predicates = append(predicates, person.AddressEqualFold(*i.AddressEqualFold))
-	}
-	if i.AddressContainsFold != nil {
-		predicates = append(predicates, person.AddressContainsFold(*i.AddressContainsFold))
-	}
-	if i.PartyMember != nil {
-		predicates = append(predicates, person.PartyMemberEQ(*i.PartyMember))
-	}
-	if i.PartyMemberNEQ != nil {
-		predicates = append(predicates, person.PartyMemberNEQ(*i.PartyMemberNEQ))
-	}
-	if i.PartyMemberIsNil {
-		predicates = append(predicates, person.PartyMemberIsNil())
-	}
-	if i.PartyMemberNotNil {
-		predicates = append(predicates, person.PartyMemberNotNil())
-	}
 	if i.SocialWorkLevel != nil {
 		predicates = append(predicates, person.SocialWorkLevelEQ(*i.SocialWorkLevel))
 	}
@@ -6605,51 +5968,6 @@ func (i *PersonWhereInput) P() (predicate.Person, error) {
 	}
 	if i.SocialWorkLevelNotNil {
 		predicates = append(predicates, person.SocialWorkLevelNotNil())
-	}
-	if i.SocialWorkCertificate != nil {
-		predicates = append(predicates, person.SocialWorkCertificateEQ(*i.SocialWorkCertificate))
-	}
-	if i.SocialWorkCertificateNEQ != nil {
-		predicates = append(predicates, person.SocialWorkCertificateNEQ(*i.SocialWorkCertificateNEQ))
-	}
-	if len(i.SocialWorkCertificateIn) > 0 {
-		predicates = append(predicates, person.SocialWorkCertificateIn(i.SocialWorkCertificateIn...))
-	}
-	if len(i.SocialWorkCertificateNotIn) > 0 {
-		predicates = append(predicates, person.SocialWorkCertificateNotIn(i.SocialWorkCertificateNotIn...))
-	}
-	if i.SocialWorkCertificateGT != nil {
-		predicates = append(predicates, person.SocialWorkCertificateGT(*i.SocialWorkCertificateGT))
-	}
-	if i.SocialWorkCertificateGTE != nil {
-		predicates = append(predicates, person.SocialWorkCertificateGTE(*i.SocialWorkCertificateGTE))
-	}
-	if i.SocialWorkCertificateLT != nil {
-		predicates = append(predicates, person.SocialWorkCertificateLT(*i.SocialWorkCertificateLT))
-	}
-	if i.SocialWorkCertificateLTE != nil {
-		predicates = append(predicates, person.SocialWorkCertificateLTE(*i.SocialWorkCertificateLTE))
-	}
-	if i.SocialWorkCertificateContains != nil {
-		predicates = append(predicates, person.SocialWorkCertificateContains(*i.SocialWorkCertificateContains))
-	}
-	if i.SocialWorkCertificateHasPrefix != nil {
-		predicates = append(predicates, person.SocialWorkCertificateHasPrefix(*i.SocialWorkCertificateHasPrefix))
-	}
-	if i.SocialWorkCertificateHasSuffix != nil {
-		predicates = append(predicates, person.SocialWorkCertificateHasSuffix(*i.SocialWorkCertificateHasSuffix))
-	}
-	if i.SocialWorkCertificateIsNil {
-		predicates = append(predicates, person.SocialWorkCertificateIsNil())
-	}
-	if i.SocialWorkCertificateNotNil {
-		predicates = append(predicates, person.SocialWorkCertificateNotNil())
-	}
-	if i.SocialWorkCertificateEqualFold != nil {
-		predicates = append(predicates, person.SocialWorkCertificateEqualFold(*i.SocialWorkCertificateEqualFold))
-	}
-	if i.SocialWorkCertificateContainsFold != nil {
-		predicates = append(predicates, person.SocialWorkCertificateContainsFold(*i.SocialWorkCertificateContainsFold))
 	}
 	if i.ShareWithUniversity != nil {
 		predicates = append(predicates, person.ShareWithUniversityEQ(*i.ShareWithUniversity))

@@ -69,7 +69,7 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 	srv.Use(transaction{client: client, logger: logger})
 	// After the transaction, so that the audit record of a personal-data
 	// read inside a mutation commits with it.
-	srv.Use(accessControl{table: NewAccessTable(es.Schema()), client: client, keys: opts.Keys})
+	srv.Use(newAccessControl(es.Schema(), client, opts.Keys))
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "request_id", requestid.From(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))

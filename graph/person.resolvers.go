@@ -8,8 +8,10 @@ package graph
 import (
 	"context"
 
+	"entgo.io/contrib/entgql"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/people"
 )
 
 // IDNumber is the resolver for the idNumber field.
@@ -32,4 +34,13 @@ func (r *personResolver) Pseudonym(ctx context.Context, obj *ent.Person) (*strin
 	}
 	p := r.keys.Pseudonym(v.OrganizationID, obj.ID)
 	return &p, nil
+}
+
+// SearchPeople is the resolver for the searchPeople field.
+func (r *queryResolver) SearchPeople(ctx context.Context, name *string, phone *string, volunteerNumber *string, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.PersonConnection, error) {
+	q, err := people.Search(ctx, r.client, people.SearchInput{Name: name, Phone: phone, VolunteerNumber: volunteerNumber})
+	if err != nil {
+		return nil, err
+	}
+	return q.Paginate(ctx, after, first, before, last)
 }

@@ -79,7 +79,7 @@ func (Activity) Edges() []ent.Edge {
 			Comment("Division where it took place. 活动区域。"),
 		edge.To("service_records", ServiceRecord.Type).
 			Comment("Volunteer service records (restricted). 志愿服务记录。").
-			Annotations(entgql.RelayConnection()),
+			Annotations(entgql.RelayConnection(), notFilterable()),
 	}
 }
 

@@ -31,7 +31,9 @@ func (Certificate) Fields() []ent.Field {
 			Unique().
 			Immutable().
 			NotEmpty().
-			Comment("Code anyone can check at /verify/{code}. 核验码。"),
+			Comment("Code anyone can check at /verify/{code}. 核验码。").
+			// The code is the certificate's proof: nobody needs to search by it.
+			Annotations(notFilterable()),
 		field.Int("person_id").
 			Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),

@@ -57,7 +57,25 @@ func dateField(name, comment string) ent.Field {
 }
 
 // access declares who may read a type or field (see graph/access.graphqls).
+// On a field whose level is narrower than its type's (personal data, case
+// details), it also keeps the field out of the where and order inputs:
+// filtering or sorting on a value is reading it, and a field readable only
+// on some rows of a type cannot be offered to everyone who reads the type
+// (docs/security.md, "Filters are reads").
 func access(level string) entgql.Annotation {
-	return entgql.Directives(entgql.NewDirective("access",
+	a := entgql.Directives(entgql.NewDirective("access",
 		&ast.Argument{Name: "level", Value: &ast.Value{Kind: ast.EnumValue, Raw: level}}))
+	switch level {
+	case "PERSONAL", "PHONE", "CASE", "PSEUDONYM":
+		a.Skip = entgql.SkipWhereInput | entgql.SkipOrderField
+	}
+	return a
+}
+
+// notFilterable keeps a field or edge out of the where inputs. Edges from a
+// public type into a restricted one carry it: their has…With predicates
+// would run as subqueries beyond the restricted type's row rules, answering
+// anonymous callers questions about people through counts.
+func notFilterable() entgql.Annotation {
+	return entgql.Skip(entgql.SkipWhereInput)
 }

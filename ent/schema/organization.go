@@ -99,7 +99,7 @@ func (Organization) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection()),
 		edge.To("memberships", Membership.Type).
 			Comment("People in the organisation (restricted). 成员。").
-			Annotations(entgql.RelayConnection()),
+			Annotations(entgql.RelayConnection(), notFilterable()),
 		edge.To("activities", Activity.Type).
 			Comment("Activities the organisation organised. 组织的活动。").
 			Annotations(entgql.RelayConnection()),

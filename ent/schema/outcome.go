@@ -33,15 +33,20 @@ func (Outcome) Fields() []ent.Field {
 		field.Float("baseline").
 			Optional().
 			Nillable().
-			Comment("Value before the project. 基线值。"),
+			Comment("Value before the project. 基线值。").
+			// Child indicators' values are disclosure-controlled for most
+			// callers (results package), so no filter may probe them.
+			Annotations(notFilterable()),
 		field.Float("target").
 			Optional().
 			Nillable().
-			Comment("Value aimed for. 目标值。"),
+			Comment("Value aimed for. 目标值。").
+			Annotations(notFilterable()),
 		field.Float("actual").
 			Optional().
 			Nillable().
-			Comment("Value reached. 实际值。"),
+			Comment("Value reached. 实际值。").
+			Annotations(notFilterable()),
 		field.JSON("dimensions", []dimension.Dimension{}).
 			Optional().
 			Comment("What the values are disaggregated by, e.g. town = 新塍镇 (IATI dimensions). 分组维度。").
