@@ -75,9 +75,10 @@ func allow(ctx context.Context) context.Context { return privacy.DecisionContext
 // the issuer is the organisation that organised most of the certified time
 // (谁记录谁证明).
 //
-// Whether the caller may issue is the row rules' decision (package policy):
-// they are asked before the person or their records are looked up, so a key
-// that may not issue learns nothing about them.
+// Whether the caller may issue is the row rules' decision, asked before
+// anything else (policy.MayIssueCertificate): a key that may not issue
+// learns nothing about the person or their records, and a person who does
+// not exist is refused like one outside the key's scope.
 //
 // c must be the transactional client of ctx's transaction when there is one
 // (a GraphQL mutation); otherwise Issue runs in a transaction of its own.
@@ -101,6 +102,9 @@ func Issue(ctx context.Context, c *ent.Client, in IssueInput, now time.Time) (*e
 }
 
 func issue(ctx context.Context, c *ent.Client, in IssueInput, now time.Time) (*ent.Certificate, error) {
+	if err := policy.MayIssueCertificate(ctx, c, in.PersonID); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	today := dateOf(now)
 	input.Reasonable(f, "from", &in.From)
@@ -115,9 +119,6 @@ func issue(ctx context.Context, c *ent.Client, in IssueInput, now time.Time) (*e
 		f.Add("to", "统计期止不能晚于今天 (to must not be after today)")
 	}
 	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	if err := mayIssue(ctx, c, in.PersonID); err != nil {
 		return nil, err
 	}
 	// Existence only, across scopes (as for logging hours); the dialect is
@@ -187,24 +188,14 @@ func issue(ctx context.Context, c *ent.Client, in IssueInput, now time.Time) (*e
 		Save(ctx)
 }
 
-// mayIssue asks the certificate row rules whether the caller may issue a
-// certificate to the person, without writing anything. The create itself
-// passes the same rules again.
-func mayIssue(ctx context.Context, c *ent.Client, personID int) error {
-	if d, ok := privacy.DecisionFromContext(ctx); ok && errors.Is(d, privacy.Allow) {
-		return nil
-	}
-	err := policy.Certificate().EvalMutation(ctx, c.Certificate.Create().SetPersonID(personID).Mutation())
-	if err == nil || errors.Is(err, privacy.Allow) || errors.Is(err, privacy.Skip) {
-		return nil
-	}
-	return err
-}
-
 // Revoke withdraws a certificate: from then on it verifies as revoked. The
 // certificate itself stays (certificates are never deleted). Revoking twice
-// is a CONFLICT; a certificate the caller cannot read is NOT_FOUND.
+// is a CONFLICT. A key that may not revoke it is refused first
+// (policy.MayRevokeCertificate), whether the certificate exists or not.
 func Revoke(ctx context.Context, c *ent.Client, id int, reason string, now time.Time) (*ent.Certificate, error) {
+	if err := policy.MayRevokeCertificate(ctx, c, id); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("")
 	reason = input.Text(f, "reason", reason, maxReason, true)
 	if err := f.Err(); err != nil {

@@ -56,6 +56,7 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(mutationAuth{maxTokens: limits.MaxTokens}) // after APQ; before limits, transaction and resolvers
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		rsp := next(ctx)
 		if rsp != nil {

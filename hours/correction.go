@@ -10,6 +10,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // CorrectionInput is the GraphQL RequestCorrectionInput.
@@ -26,28 +27,23 @@ type CorrectionInput struct {
 // is never changed here: the correction is a new PENDING record pointing at
 // it, and only when a reviewer verifies the correction does the original
 // become SUPERSEDED — both stay readable.
+//
+// Whether the key may file it is asked first (policy.MayCorrectRecord: the
+// rule for logging hours, applied to the corrected record); then the
+// input's shape; then the checks that read data (the original's state, an
+// open correction, the day's total).
 func RequestCorrection(ctx context.Context, c *ent.Client, in CorrectionInput, now time.Time) (*ent.ServiceRecord, error) {
+	if err := policy.MayCorrectRecord(ctx, c, in.RecordID, in.ServedOn); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	orig, err := c.ServiceRecord.Get(ctx, in.RecordID)
-	if ent.IsNotFound(err) {
+	if ent.IsNotFound(err) { // ADMIN only: any other key was refused above
 		f.Add("recordId", "服务记录不存在 (no such service record)")
 		return nil, f.Err()
 	}
 	if err != nil {
 		return nil, err
-	}
-	if orig.Status != servicerecord.StatusVERIFIED {
-		f.Add("recordId", fmt.Sprintf("只能更正已核实的记录，此记录为 %s；待审核记录请驳回后重新记录 (only VERIFIED records are corrected; this one is %s)", orig.Status, orig.Status))
-		return nil, f.Err()
-	}
-	open, err := c.ServiceRecord.Query().
-		Where(servicerecord.CorrectsID(orig.ID), servicerecord.StatusEQ(servicerecord.StatusPENDING)).
-		Exist(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if open {
-		return nil, apierror.New(apierror.Conflict, "该记录已有待审核的更正 (a correction of this record is already pending)")
 	}
 	reason := input.Text(f, "reason", in.Reason, maxNote, true)
 	content := input.OptionalText(f, "content", in.Content, maxContent)
@@ -81,6 +77,18 @@ func RequestCorrection(ctx context.Context, c *ent.Client, in CorrectionInput, n
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
+	}
+	if orig.Status != servicerecord.StatusVERIFIED {
+		return nil, apierror.Invalid("input.recordId", fmt.Sprintf("只能更正已核实的记录，此记录为 %s；待审核记录请驳回后重新记录 (only VERIFIED records are corrected; this one is %s)", orig.Status, orig.Status))
+	}
+	open, err := c.ServiceRecord.Query().
+		Where(servicerecord.CorrectsID(orig.ID), servicerecord.StatusEQ(servicerecord.StatusPENDING)).
+		Exist(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if open {
+		return nil, apierror.New(apierror.Conflict, "该记录已有待审核的更正 (a correction of this record is already pending)")
 	}
 	used, err := minutesUsed(ctx, c, []int{orig.PersonID}, servedOn, servedOn)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Limits of one batch and one day.
@@ -63,8 +64,27 @@ func (r *Result) Count() int { return len(r.IDs) }
 
 // Log records a batch of service time at one activity. Either every entry
 // is valid and all are written (PENDING), or nothing is.
+//
+// The order of the checks is the API's (docs/security.md): first whether
+// the key may record these people at this activity (policy.MayLogHours),
+// then the input's shape, and only then the checks that read other
+// records — a record already at this activity that day, the 24 hours of a
+// day — whose answers would otherwise tell anyone about service done
+// elsewhere.
 func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Result, error) {
+	targets := make([]policy.RecordTarget, len(in.Records))
+	personIDs := make([]int, 0, len(in.Records))
+	for i, r := range in.Records {
+		targets[i] = policy.RecordTarget{PersonID: r.PersonID, ServedOn: r.ServedOn}
+		personIDs = append(personIDs, r.PersonID)
+	}
+	if err := policy.MayLogHours(ctx, c, in.ActivityID, targets); err != nil {
+		return nil, err
+	}
+
 	f := apierror.NewFields("input")
+	// The activity is a public register; only ADMIN gets this far with
+	// one that does not exist.
 	act, err := c.Activity.Get(ctx, in.ActivityID)
 	if ent.IsNotFound(err) {
 		f.Add("activityId", "活动不存在 (no such activity)")
@@ -86,13 +106,9 @@ func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Resul
 	first := dateOf(act.StartsAt)
 	last := dateOf(act.EndsAt)
 	today := dateOf(now)
-	personIDs := make([]int, 0, len(in.Records))
-	for _, r := range in.Records {
-		personIDs = append(personIDs, r.PersonID)
-	}
-	// Existence only, across scopes: an organiser records hours for
-	// volunteers of partner organisations too. Whether the caller may write
-	// the records is the row rules' decision.
+	// Existence only: an EDITOR key has been allowed these people as
+	// members, so only ADMIN can name one that does not exist, and ADMIN
+	// reads every person.
 	known, err := c.Person.Query().Where(person.IDIn(personIDs...)).IDs(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
 		return nil, err
@@ -100,14 +116,6 @@ func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Resul
 	exists := make(map[int]bool, len(known))
 	for _, id := range known {
 		exists[id] = true
-	}
-	used, err := minutesUsed(ctx, c, personIDs, first, last)
-	if err != nil {
-		return nil, err
-	}
-	already, err := recordedAt(ctx, c, act.ID)
-	if err != nil {
-		return nil, err
 	}
 
 	type dayKey struct {
@@ -136,14 +144,36 @@ func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Resul
 		if _, dup := inBatch[k]; dup {
 			f.Add(field("personId"), "同一人同一天在本批中重复 (person listed twice for the same day)")
 		}
+		inBatch[k] += r.Minutes
+		contents[i] = input.OptionalText(f, field("content"), r.Content, maxContent)
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+
+	// Checks that read other records, now that the key is known to record
+	// these people here and the input is well formed.
+	used, err := minutesUsed(ctx, c, personIDs, first, last)
+	if err != nil {
+		return nil, err
+	}
+	already, err := recordedAt(ctx, c, act.ID)
+	if err != nil {
+		return nil, err
+	}
+	for k := range inBatch {
+		inBatch[k] = 0
+	}
+	for i, r := range in.Records {
+		field := func(name string) string { return fmt.Sprintf("records.%d.%s", i, name) }
+		k := dayKey{r.PersonID, r.ServedOn}
 		if already[k.person][k.day] {
 			f.Add(field("personId"), "该人员当天在本活动已有记录 (person already has a record at this activity on that day)")
 		}
 		inBatch[k] += r.Minutes
-		if r.Minutes >= 1 && used[k.person][k.day]+inBatch[k] > MaxDayMinutes {
+		if used[k.person][k.day]+inBatch[k] > MaxDayMinutes {
 			f.Add(field("minutes"), "该人员当天累计时长将超过 24 小时 (the person's records on that day would exceed 1440 minutes)")
 		}
-		contents[i] = input.OptionalText(f, field("content"), r.Content, maxContent)
 	}
 	if err := f.Err(); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Decision is the GraphQL ReviewDecision.
@@ -35,7 +36,15 @@ type ReviewInput struct {
 // it VERIFIED. A verified correction supersedes the record it corrects. A
 // record that is no longer PENDING cannot be reviewed again: a change to a
 // reviewed record is a correction, which keeps the original.
+//
+// Whether the key may review every listed record comes first
+// (policy.MayReviewRecords: a record that does not exist and one outside
+// the scope are refused alike), then the input's shape, then the records'
+// states.
 func Review(ctx context.Context, c *ent.Client, in ReviewInput, now time.Time) (*Result, error) {
+	if err := policy.MayReviewRecords(ctx, c, in.IDs); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	switch n := len(in.IDs); {
 	case n == 0:
@@ -65,7 +74,7 @@ func Review(ctx context.Context, c *ent.Client, in ReviewInput, now time.Time) (
 		field := fmt.Sprintf("ids.%d", i)
 		r, ok := byID[id]
 		switch {
-		case !ok:
+		case !ok: // ADMIN only: any other key was refused above
 			f.Add(field, "服务记录不存在 (no such service record)")
 		case seen[id]:
 			f.Add(field, "记录重复 (record listed twice)")

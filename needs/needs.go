@@ -13,6 +13,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // CreateInput is the GraphQL CreateNeedInput.
@@ -68,6 +69,9 @@ func CanMove(from, to need.Status) bool {
 
 // Create validates in and records the need as OPEN.
 func Create(ctx context.Context, c *ent.Client, in CreateInput, now time.Time) (*ent.Need, error) {
+	if err := policy.MayCreateNeed(ctx, c); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	title := input.Text(f, "title", in.Title, maxTitle, true)
 	desc := input.OptionalText(f, "description", in.Description, maxText)
@@ -106,7 +110,15 @@ func Update(ctx context.Context, c *ent.Client, id int, in UpdateInput, now time
 
 // update reports field errors under prefix ("input" for updateNeed, none
 // for the dedicated mutations whose arguments are top-level).
+//
+// Whether the key may change the need (and match it where it asks to) is
+// decided first: a need that does not exist and one matched outside the
+// scope are refused alike (policy.MayUpdateNeed).
 func update(ctx context.Context, c *ent.Client, id int, in UpdateInput, now time.Time, prefix string) (*ent.Need, error) {
+	newMatch, _ := in.MatchedOrganizationID.ValueOK()
+	if err := policy.MayUpdateNeed(ctx, c, id, newMatch); err != nil {
+		return nil, err
+	}
 	n, err := c.Need.Get(ctx, id)
 	if ent.IsNotFound(err) {
 		return nil, apierror.New(apierror.NotFound, "需求不存在 (no such need)")

@@ -13,6 +13,7 @@ import (
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // SLA is how long a need of each urgency may stay unresolved.
@@ -76,7 +77,13 @@ func DaysToResolve(n *ent.Need) *float64 {
 }
 
 // Assign matches a need to an organisation and/or a project.
+//
+// Like every change of a need, it is authorised before its arguments are
+// checked (policy.MayUpdateNeed); update asks again, which costs a count.
 func Assign(ctx context.Context, c *ent.Client, id int, orgID, projectID *int, now time.Time) (*ent.Need, error) {
+	if err := policy.MayUpdateNeed(ctx, c, id, orgID); err != nil {
+		return nil, err
+	}
 	if orgID == nil && projectID == nil {
 		return nil, apierror.Invalid("organizationId", "须指定对接组织或项目 (give organizationId or projectId)")
 	}
@@ -93,6 +100,9 @@ func Assign(ctx context.Context, c *ent.Client, id int, orgID, projectID *int, n
 
 // Resolve marks a need resolved with what was done.
 func Resolve(ctx context.Context, c *ent.Client, id int, note string, now time.Time) (*ent.Need, error) {
+	if err := policy.MayUpdateNeed(ctx, c, id, nil); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("")
 	note = input.Text(f, "note", note, maxText, true)
 	if err := f.Err(); err != nil {
@@ -104,6 +114,9 @@ func Resolve(ctx context.Context, c *ent.Client, id int, note string, now time.T
 
 // Close closes a need that will not be resolved, saying why.
 func Close(ctx context.Context, c *ent.Client, id int, reason string, now time.Time) (*ent.Need, error) {
+	if err := policy.MayUpdateNeed(ctx, c, id, nil); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("")
 	reason = input.Text(f, "reason", reason, maxText, true)
 	if err := f.Err(); err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/input"
 	"github.com/tongxing/tongxing/pii"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // RegisterInput is the GraphQL RegisterVolunteerInput.
@@ -49,9 +50,18 @@ const (
 )
 
 // Register creates the person and their membership of the organisation.
-// An ID number already on record is a CONFLICT that names the existing
-// volunteer number, so staff add a membership instead of a duplicate.
+//
+// Whether the key may register with the organisation is asked first
+// (policy.MayRegisterVolunteer), then the input is checked, and only then
+// is the ID number looked up among everyone on record. A number already on
+// record is a CONFLICT. It names the existing volunteer number only to a
+// caller who may read that person (policy.SeesPerson), so their staff add
+// a membership instead of a duplicate; anyone else learns no more than
+// that the number is registered and whom to ask (duplicateElsewhere).
 func Register(ctx context.Context, c *ent.Client, keys *pii.Keys, in RegisterInput, now time.Time) (*ent.Person, error) {
+	if err := policy.MayRegisterVolunteer(ctx, c, in.OrganizationID); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	org, err := input.Organization(ctx, c, f, "organizationId", in.OrganizationID)
 	if err != nil {
@@ -108,15 +118,14 @@ func Register(ctx context.Context, c *ent.Client, keys *pii.Keys, in RegisterInp
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	// Duplicates are found across every scope: the hash says nothing but
-	// "this ID number is on record".
+	// Duplicates are found across every scope, so one person keeps one
+	// record; what the answer says depends on who asks.
 	if idHash != nil {
 		dup, err := c.Person.Query().Where(person.IDNumberHash(*idHash)).Only(privacy.DecisionContext(ctx, privacy.Allow))
-		if err == nil {
-			return nil, &apierror.Error{Code: apierror.Conflict, Field: "input.idNumber",
-				Message: fmt.Sprintf("该证件号码已登记，志愿者编号 %s；请为其添加组织关系 (already registered as %s)", dup.VolunteerNumber, dup.VolunteerNumber)}
-		}
-		if !ent.IsNotFound(err) {
+		switch {
+		case err == nil:
+			return nil, duplicate(ctx, c, dup)
+		case !ent.IsNotFound(err):
 			return nil, err
 		}
 	}
@@ -153,6 +162,28 @@ func Register(ctx context.Context, c *ent.Client, keys *pii.Keys, in RegisterInp
 	return p, nil
 }
 
+// duplicateElsewhere answers a caller who may not read the person already
+// registered under an ID number. It is the same for every such person, so
+// it tells no more than the refusal itself must: that the number is on
+// record. It names no volunteer number, organisation or date, and points to
+// the district administrator, who reads every person and can add the
+// membership.
+var duplicateElsewhere = &apierror.Error{Code: apierror.Conflict, Field: "input.idNumber",
+	Message: "该证件号码已登记；请联系区级管理员为其添加组织关系，不要重复登记 (this ID number is already registered; ask the district administrator to add the membership instead of registering again)"}
+
+// duplicate is the CONFLICT for an ID number already on record as dup.
+func duplicate(ctx context.Context, c *ent.Client, dup *ent.Person) error {
+	sees, err := policy.SeesPerson(ctx, c, dup.ID)
+	if err != nil {
+		return err
+	}
+	if !sees {
+		return duplicateElsewhere
+	}
+	return &apierror.Error{Code: apierror.Conflict, Field: "input.idNumber",
+		Message: fmt.Sprintf("该证件号码已登记，志愿者编号 %s；请为其添加组织关系 (already registered as %s)", dup.VolunteerNumber, dup.VolunteerNumber)}
+}
+
 // nextVolunteerNumber issues "ZJ" + the district code of the organisation
 // + a six-digit sequence, the next after the highest in use for that prefix.
 func nextVolunteerNumber(ctx context.Context, c *ent.Client, org *ent.Organization) (string, error) {
@@ -179,20 +210,25 @@ func nextVolunteerNumber(ctx context.Context, c *ent.Client, org *ent.Organizati
 	return fmt.Sprintf("%s%06d", prefix, seq+1), nil
 }
 
-// EndMembership records that a person left an organisation on leftOn.
+// EndMembership records that a person left an organisation on leftOn:
+// authorised first (policy.MayEndMembership), then the date, then the
+// membership's state.
 func EndMembership(ctx context.Context, c *ent.Client, id int, leftOn time.Time) (*ent.Membership, error) {
+	if err := policy.MayEndMembership(ctx, c, id); err != nil {
+		return nil, err
+	}
 	m, err := c.Membership.Get(ctx, id)
 	if err != nil {
 		return nil, input.NotFound(err, "成员关系不存在 (no such membership)")
-	}
-	if m.LeftOn != nil {
-		return nil, apierror.New(apierror.Conflict, "成员关系已结束 (membership already ended)")
 	}
 	f := apierror.NewFields("")
 	input.Reasonable(f, "leftOn", &leftOn)
 	input.Order(f, "leftOn", &m.JoinedOn, &leftOn)
 	if err := f.Err(); err != nil {
 		return nil, err
+	}
+	if m.LeftOn != nil {
+		return nil, apierror.New(apierror.Conflict, "成员关系已结束 (membership already ended)")
 	}
 	return m.Update().SetLeftOn(leftOn).Save(ctx)
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
-	"github.com/tongxing/tongxing/ent/servicerecord"
 )
 
 // The roles, in short (docs/security.md has the full table):
@@ -277,15 +276,12 @@ func Need() ent.Policy {
 }
 
 // ServiceRecord: the organiser records (EDITOR creates records for
-// activities in scope) and the organiser proves (REVIEWER reviews them).
-// Records are never deleted.
+// activities in scope, for members of the activity's organisation or one
+// under it: mayRecord) and the organiser proves (REVIEWER reviews records
+// of activities in scope: recordsInScope). Records are never deleted. The
+// pre-checks MayLogHours, MayCorrectRecord and MayReviewRecords
+// (authorize.go) ask the same two functions before anything is read.
 func ServiceRecord() ent.Policy {
-	inScope := func(ctx context.Context, v *auth.Viewer, sm *ent.ServiceRecordMutation) (bool, error) {
-		return everyRow(ctx, sm, func(ctx context.Context, ids []int) (int, error) {
-			return sm.Client().ServiceRecord.Query().Where(servicerecord.IDIn(ids...),
-				servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...))).Count(ctx)
-		})
-	}
 	return privacy.Policy{
 		Mutation: append(privacy.MutationPolicy{neverDeleted("service records are corrected, never deleted")}, writes(
 			editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
@@ -294,15 +290,20 @@ func ServiceRecord() ent.Policy {
 					return false, nil
 				}
 				act, _ := sm.ActivityID()
-				n, err := sm.Client().Activity.Query().Where(activity.ID(act), activity.OrganizationIDIn(v.Scope...)).Count(allowAll(ctx))
-				return n == 1, err
+				p, _ := sm.PersonID()
+				day, _ := sm.ServedOn()
+				return mayRecord(ctx, sm.Client(), v, act, []RecordTarget{{PersonID: p, ServedOn: day}})
 			}),
 			role(auth.RoleReviewer, func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
 				sm := m.(*ent.ServiceRecordMutation)
 				if !sm.Op().Is(ent.OpUpdate | ent.OpUpdateOne) {
 					return false, nil
 				}
-				return inScope(ctx, v, sm)
+				ids, err := sm.IDs(allowAll(ctx))
+				if err != nil || len(ids) == 0 {
+					return false, err
+				}
+				return recordsInScope(ctx, sm.Client(), v, ids)
 			}),
 		)...),
 		Query: privacy.QueryPolicy{rowsRule(ServiceRecordRows, func(q ent.Query, p predicate.ServiceRecord) {

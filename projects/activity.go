@@ -10,6 +10,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // CreateActivityInput is the GraphQL CreateActivityInput.
@@ -50,6 +51,9 @@ const (
 
 // CreateActivity validates in and creates the activity.
 func CreateActivity(ctx context.Context, c *ent.Client, in CreateActivityInput) (*ent.Activity, error) {
+	if err := policy.MayCreateActivity(ctx, c, in.OrganizationID); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	title := input.Text(f, "title", in.Title, maxName, true)
 	if err := input.OrganizationExists(ctx, c, f, "organizationId", in.OrganizationID); err != nil {
@@ -87,6 +91,9 @@ func CreateActivity(ctx context.Context, c *ent.Client, in CreateActivityInput) 
 
 // UpdateActivity validates in and applies it to activity id.
 func UpdateActivity(ctx context.Context, c *ent.Client, id int, in UpdateActivityInput) (*ent.Activity, error) {
+	if err := policy.MayUpdateActivity(ctx, c, id); err != nil {
+		return nil, err
+	}
 	a, err := c.Activity.Get(ctx, id)
 	if err != nil {
 		return nil, input.NotFound(err, "活动不存在 (no such activity)")

@@ -8,6 +8,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // CreateIndicatorInput is the GraphQL CreateIndicatorInput.
@@ -35,6 +36,9 @@ var indicatorCode = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,63}$`)
 
 // CreateIndicator validates in and defines the indicator.
 func CreateIndicator(ctx context.Context, c *ent.Client, in CreateIndicatorInput) (*ent.Indicator, error) {
+	if err := policy.MayDefineIndicators(ctx, c); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	code := input.Text(f, "code", in.Code, 64, true)
 	if code != "" && !indicatorCode.MatchString(code) {
@@ -67,6 +71,9 @@ func CreateIndicator(ctx context.Context, c *ent.Client, in CreateIndicatorInput
 
 // UpdateIndicator validates in and applies it to indicator id.
 func UpdateIndicator(ctx context.Context, c *ent.Client, id int, in UpdateIndicatorInput) (*ent.Indicator, error) {
+	if err := policy.MayDefineIndicators(ctx, c); err != nil {
+		return nil, err
+	}
 	ind, err := c.Indicator.Get(ctx, id)
 	if err != nil {
 		return nil, input.NotFound(err, "指标不存在 (no such indicator)")

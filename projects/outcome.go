@@ -13,6 +13,7 @@ import (
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/schema/dimension"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // CreateOutcomeInput is the GraphQL CreateOutcomeInput.
@@ -47,6 +48,9 @@ const maxVerifier = 100
 
 // CreateOutcome validates in and records the measurement.
 func CreateOutcome(ctx context.Context, c *ent.Client, in CreateOutcomeInput) (*ent.Outcome, error) {
+	if err := policy.MayCreateOutcome(ctx, c, in.ProjectID); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	if err := input.ProjectExists(ctx, c, f, "projectId", in.ProjectID); err != nil {
 		return nil, err
@@ -86,6 +90,9 @@ func CreateOutcome(ctx context.Context, c *ent.Client, in CreateOutcomeInput) (*
 
 // UpdateOutcome validates in and applies it to outcome id.
 func UpdateOutcome(ctx context.Context, c *ent.Client, id int, in UpdateOutcomeInput) (*ent.Outcome, error) {
+	if err := policy.MayUpdateOutcome(ctx, c, id); err != nil {
+		return nil, err
+	}
 	o, err := c.Outcome.Get(ctx, id)
 	if err != nil {
 		return nil, input.NotFound(err, "成效记录不存在 (no such outcome)")

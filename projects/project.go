@@ -15,6 +15,7 @@ import (
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // ParticipantInput is the GraphQL ProjectParticipantInput.
@@ -92,6 +93,9 @@ func CanMove(from, to project.Stage) bool {
 
 // CreateProject validates in and creates the project with its participants.
 func CreateProject(ctx context.Context, c *ent.Client, in CreateProjectInput) (*ent.Project, error) {
+	if err := policy.MayCreateProject(ctx, c, leads(in.Participants)); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	name := input.Text(f, "name", in.Name, maxName, true)
 	desc := input.OptionalText(f, "description", in.Description, maxText)
@@ -140,6 +144,9 @@ func CreateProject(ctx context.Context, c *ent.Client, in CreateProjectInput) (*
 
 // UpdateProject validates in and applies it to project id.
 func UpdateProject(ctx context.Context, c *ent.Client, id int, in UpdateProjectInput) (*ent.Project, error) {
+	if err := policy.MayUpdateProject(ctx, c, id, leads(in.Participants)); err != nil {
+		return nil, err
+	}
 	p, err := c.Project.Get(ctx, id)
 	if err != nil {
 		return nil, input.NotFound(err, "项目不存在 (no such project)")
@@ -231,6 +238,18 @@ func UpdateProject(ctx context.Context, c *ent.Client, id int, in UpdateProjectI
 		}
 	}
 	return upd.Save(ctx)
+}
+
+// leads are the organisations given the LEAD role: the scope a key needs
+// to start or hand over a project.
+func leads(ps []*ParticipantInput) []int {
+	var out []int
+	for _, p := range ps {
+		if p.Role == projectparticipation.RoleLEAD {
+			out = append(out, p.OrganizationID)
+		}
+	}
+	return out
 }
 
 func checkAmount(f *apierror.Fields, v *float64) {

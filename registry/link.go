@@ -12,6 +12,7 @@ import (
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // CreatePartyBuildingLinkInput is the GraphQL CreatePartyBuildingLinkInput.
@@ -58,6 +59,9 @@ var partyKinds = map[organization.Kind]bool{
 
 // CreatePartyBuildingLink validates in and records the link.
 func CreatePartyBuildingLink(ctx context.Context, c *ent.Client, in CreatePartyBuildingLinkInput) (*ent.PartyBuildingLink, error) {
+	if err := policy.MayCreatePartyBuildingLink(ctx, c, in.PartyOrganizationID, in.PartnerID); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	party, err := input.Organization(ctx, c, f, "partyOrganizationId", in.PartyOrganizationID)
 	if err != nil {
@@ -89,6 +93,9 @@ func CreatePartyBuildingLink(ctx context.Context, c *ent.Client, in CreatePartyB
 
 // UpdatePartyBuildingLink validates in and applies it to link id.
 func UpdatePartyBuildingLink(ctx context.Context, c *ent.Client, id int, in UpdatePartyBuildingLinkInput) (*ent.PartyBuildingLink, error) {
+	if err := policy.MayChangePartyBuildingLink(ctx, c, id); err != nil {
+		return nil, err
+	}
 	link, err := c.PartyBuildingLink.Get(ctx, id)
 	if err != nil {
 		return nil, input.NotFound(err, "党建联建不存在 (no such Party-building link)")
@@ -114,12 +121,12 @@ func UpdatePartyBuildingLink(ctx context.Context, c *ent.Client, id int, in Upda
 
 // EndPartyBuildingLink ends a running link on endedOn.
 func EndPartyBuildingLink(ctx context.Context, c *ent.Client, id int, endedOn time.Time) (*ent.PartyBuildingLink, error) {
+	if err := policy.MayChangePartyBuildingLink(ctx, c, id); err != nil {
+		return nil, err
+	}
 	link, err := c.PartyBuildingLink.Get(ctx, id)
 	if err != nil {
 		return nil, input.NotFound(err, "党建联建不存在 (no such Party-building link)")
-	}
-	if link.EndedOn != nil {
-		return nil, apierror.New(apierror.Conflict, "该党建联建已于 "+link.EndedOn.UTC().Format(time.DateOnly)+" 结束 (link has already ended)")
 	}
 	f := apierror.NewFields("")
 	input.Reasonable(f, "endedOn", &endedOn)
@@ -127,11 +134,17 @@ func EndPartyBuildingLink(ctx context.Context, c *ent.Client, id int, endedOn ti
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
+	if link.EndedOn != nil {
+		return nil, apierror.New(apierror.Conflict, "该党建联建已于 "+link.EndedOn.UTC().Format(time.DateOnly)+" 结束 (link has already ended)")
+	}
 	return link.Update().SetEndedOn(endedOn).Save(ctx)
 }
 
 // CreatePartnership validates in and records the partnership.
 func CreatePartnership(ctx context.Context, c *ent.Client, in CreatePartnershipInput) (*ent.Partnership, error) {
+	if err := policy.MayCreatePartnership(ctx, c, in.OrganizationID, in.PartnerID); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	org, err := input.Organization(ctx, c, f, "organizationId", in.OrganizationID)
 	if err != nil {
@@ -165,6 +178,9 @@ func CreatePartnership(ctx context.Context, c *ent.Client, in CreatePartnershipI
 
 // UpdatePartnership validates in and applies it to partnership id.
 func UpdatePartnership(ctx context.Context, c *ent.Client, id int, in UpdatePartnershipInput) (*ent.Partnership, error) {
+	if err := policy.MayChangePartnership(ctx, c, id); err != nil {
+		return nil, err
+	}
 	p, err := c.Partnership.Get(ctx, id)
 	if err != nil {
 		return nil, input.NotFound(err, "合作关系不存在 (no such partnership)")

@@ -1,6 +1,7 @@
 // Package registry creates and changes the public registers: organisations,
-// Party-building links and partnerships. Every function validates its whole
-// input first and writes nothing when any field is wrong.
+// Party-building links and partnerships. Every function asks first whether
+// the key may make the change (package policy), then validates its whole
+// input, and writes nothing when any field is wrong.
 package registry
 
 import (
@@ -16,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // CreateOrganizationInput is the GraphQL CreateOrganizationInput.
@@ -61,6 +63,9 @@ const (
 
 // CreateOrganization validates in and creates the organisation.
 func CreateOrganization(ctx context.Context, c *ent.Client, in CreateOrganizationInput) (*ent.Organization, error) {
+	if err := policy.MayCreateOrganization(ctx, c, in.ParentID); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	name := input.Text(f, "name", in.Name, maxName, true)
 	code, err := checkCreditCode(ctx, c, f, in.CreditCode, 0)
@@ -108,6 +113,10 @@ func CreateOrganization(ctx context.Context, c *ent.Client, in CreateOrganizatio
 
 // UpdateOrganization validates in and applies it to organisation id.
 func UpdateOrganization(ctx context.Context, c *ent.Client, id int, in UpdateOrganizationInput) (*ent.Organization, error) {
+	newParent, _ := in.ParentID.ValueOK()
+	if err := policy.MayUpdateOrganization(ctx, c, id, newParent); err != nil {
+		return nil, err
+	}
 	org, err := c.Organization.Get(ctx, id)
 	if err != nil {
 		return nil, input.NotFound(err, "组织不存在 (no such organization)")
