@@ -9,12 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq" // PostgreSQL driver "postgres"
+	"github.com/lib/pq" // PostgreSQL driver "postgres"
 	"modernc.org/sqlite"
 
 	"github.com/tongxing/tongxing/ent"
@@ -46,9 +47,27 @@ type DB struct {
 	Location string
 }
 
+// Options tune how Open connects.
+type Options struct {
+	// StatementTimeout, when positive, bounds every statement the server
+	// runs on PostgreSQL: it is set as statement_timeout on each pooled
+	// connection, so a statement that outlives it is cancelled by the
+	// database itself (SQLSTATE 57014; see IsStatementTimeout), even when
+	// no Go context is watching. A statement_timeout given in the URL wins.
+	// SQLite has no such setting and needs none: the pure-Go driver
+	// interrupts a statement as soon as its context ends (the request
+	// timeout), which TestSQLiteStatementStopsWithContext proves.
+	StatementTimeout time.Duration
+}
+
 // Open connects to url: "postgres://…" or "postgresql://…" selects
 // PostgreSQL; anything else is an SQLite file path or "file:" URI.
 func Open(ctx context.Context, rawURL string, opts ...ent.Option) (*DB, error) {
+	return OpenWith(ctx, rawURL, Options{}, opts...)
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, rawURL string, o Options, opts ...ent.Option) (*DB, error) {
 	if rawURL == "" {
 		rawURL = DefaultURL
 	}
@@ -57,7 +76,7 @@ func Open(ctx context.Context, rawURL string, opts ...ent.Option) (*DB, error) {
 	)
 	switch {
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		drv, dsn, dia = "postgres", rawURL, dialect.Postgres
+		drv, dsn, dia = "postgres", withStatementTimeout(rawURL, o.StatementTimeout), dialect.Postgres
 		location = redact(rawURL)
 	default:
 		drv, dia = "sqlite", dialect.SQLite
@@ -111,6 +130,37 @@ func sqliteDSN(raw string) string {
 		sep = "&"
 	}
 	return raw + sep + sqlitePragmas
+}
+
+// withStatementTimeout adds statement_timeout (in milliseconds) to a
+// PostgreSQL URL. lib/pq sends every URL parameter it does not know itself
+// to the server as a run-time parameter of the session, so each new
+// connection of the pool starts with the timeout set: no hook after
+// connecting is needed, and a connection cannot miss it.
+func withStatementTimeout(raw string, d time.Duration) string {
+	if d <= 0 {
+		return raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw // sql.Open reports it
+	}
+	q := u.Query()
+	if q.Has("statement_timeout") || strings.Contains(q.Get("options"), "statement_timeout") {
+		return raw
+	}
+	q.Set("statement_timeout", strconv.FormatInt(max(1, d.Milliseconds()), 10))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// IsStatementTimeout reports whether err is PostgreSQL cancelling a
+// statement (SQLSTATE 57014, query_canceled): its statement_timeout ran
+// out, or the statement's context ended and lib/pq asked the server to
+// cancel it. Callers tell the two apart by their context.
+func IsStatementTimeout(err error) bool {
+	var pe *pq.Error
+	return errors.As(err, &pe) && pe.Code == "57014"
 }
 
 func redact(raw string) string {
