@@ -283,6 +283,9 @@ var rowRules = map[reflect.Type]func(*auth.Viewer, any) error{
 	reflect.TypeOf(&ent.MembershipWhereInput{}):    narrowWith(policy.MembershipRows, (*ent.MembershipWhereInput).AddPredicates),
 	reflect.TypeOf(&ent.ServiceRecordWhereInput{}): narrowWith(policy.ServiceRecordRows, (*ent.ServiceRecordWhereInput).AddPredicates),
 	reflect.TypeOf(&ent.CertificateWhereInput{}):   narrowWith(policy.CertificateRows, (*ent.CertificateWhereInput).AddPredicates),
+	// Needs are public, but those concerning children are not (NeedRows):
+	// regions(where:{hasNeedsWith:…}) must not count them per village.
+	reflect.TypeOf(&ent.NeedWhereInput{}): narrowWith(policy.NeedRows, (*ent.NeedWhereInput).AddPredicates),
 }
 
 func restricted(w any) bool {
