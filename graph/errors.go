@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/graph/gid"
@@ -88,9 +90,23 @@ func classify(ctx context.Context, err error) (code apierror.Code, message, fiel
 		}
 	case errors.Is(err, context.DeadlineExceeded):
 		return apierror.Internal, "", ""
+	case database.IsStatementTimeout(err) && ctx.Err() == nil:
+		// The database's statement_timeout, below the request timeout,
+		// stopped the statement (when the request's own deadline passed,
+		// lib/pq cancels with the same SQLSTATE; that stays INTERNAL).
+		return apierror.QueryTooComplex, "查询超过数据库语句时限而被中止，请缩小筛选范围或减小分页 (the query ran past the database's statement time limit and was stopped; narrow the filter or ask for smaller pages)", ""
+	case isEmptyPredicate(err):
+		// The limits refuse empty nested filters before any resolver; this
+		// is the guard for a filter built some other way.
+		return apierror.BadUserInput, "空的筛选条件：请写出条件或省略该字段 (an empty filter: give a condition or leave the field out)", ""
 	}
 	var ge *gqlerror.Error
 	if errors.As(err, &ge) && ge.Err == nil {
+		if c := codeOf(ge.Extensions); c == string(apierror.NotFound) {
+			// entgql's "Could not resolve to a node with the global id of
+			// '<database id>'" (nodes, node): the code without the text.
+			return apierror.NotFound, "记录不存在 (not found)", ""
+		}
 		if c := codeOf(ge.Extensions); c != "" {
 			if mapped, ok := gqlgenCodes[c]; ok {
 				return mapped, ge.Message, ""
@@ -105,6 +121,18 @@ func classify(ctx context.Context, err error) (code apierror.Code, message, fiel
 		return apierror.BadUserInput, "参数格式不正确 (malformed argument)", argumentPath(err)
 	}
 	return apierror.Internal, "", ""
+}
+
+// isEmptyPredicate reports whether err is ent's refusal of a where input
+// with no condition (ErrEmpty…WhereInput, one per type; all share the text
+// of entgql's template).
+func isEmptyPredicate(err error) bool {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if strings.HasPrefix(err.Error(), "ent: empty predicate ") {
+			return true
+		}
+	}
+	return false
 }
 
 // isArgumentError reports whether err arose while gqlgen decoded the field's

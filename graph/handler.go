@@ -66,7 +66,7 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 	})
 	// After normalizeCodes (which must see every response) and before the
 	// transaction (which a refused request must never reach).
-	srv.Use(queryLimits{limits: limits})
+	srv.Use(queryLimits{limits: limits, schema: es.Schema()})
 	srv.Use(transaction{client: client, logger: logger})
 	// After the transaction, so that the audit record of a personal-data
 	// read inside a mutation commits with it.

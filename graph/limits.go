@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -23,6 +24,51 @@ const (
 	DefaultPageSize = 20
 	// MaxPageSize is the largest first or last accepted.
 	MaxPageSize = 100
+)
+
+// Bounds on what a filter (a …WhereInput argument) and a list argument may
+// hold. They are fixed rather than configurable: no legitimate filter comes
+// near them, and each guards the database against one request.
+const (
+	// MaxFilterString is the longest string, in characters, any value in a
+	// filter may be. Names, titles and codes are far shorter; a longer
+	// pattern only makes LIKE slower (SQLite refuses patterns over 50,000
+	// bytes outright, which surfaced as INTERNAL).
+	MaxFilterString = 200
+	// MaxListLength bounds every list in a filter (…In, …NotIn, and, or,
+	// has…With) and every list argument of a query field (nodes(ids:)),
+	// like page sizes: a list is a page of conditions.
+	MaxListLength = MaxPageSize
+)
+
+// What filters cost in the complexity model (Limits.MaxComplexity). A
+// filter runs once per connection it is given to (so under a connection of
+// page size n it counts n times, like any field there), but its own cost
+// does not scale with the page it asks for: it scans tables, not rows
+// returned. Measured on the demo district (docs/benchmarks.md): one level
+// of has…With costs milliseconds, three levels up to about a second,
+// four levels more than the 30 s request timeout on SQLite, because ent
+// writes each level as an EXISTS subquery correlated with the level above
+// it, which the database runs once per outer row.
+const (
+	// FilterPredicateCost is a comparison on a column (per value of a list
+	// such as nameIn).
+	FilterPredicateCost = 1
+	// FilterPatternCost is a string pattern (…Contains, …HasPrefix,
+	// …HasSuffix, …EqualFold, …ContainsFold): no index serves it, so every
+	// row it is tried on is read.
+	FilterPatternCost = 20
+	// FilterEdgeCost is an edge predicate (hasX, or one has…With level): a
+	// subquery.
+	FilterEdgeCost = 20
+	// FilterEdgeFactor multiplies everything inside a has…With, level by
+	// level: the inner conditions run once per row of the outer table.
+	// With the default complexity limit of 5,000 it refuses four levels of
+	// has…With however simple the innermost condition (≥ 15,796), and
+	// three levels ending in a string pattern (11,700), while two levels
+	// with a pattern (1,460) and three with plain comparisons (1,972)
+	// remain.
+	FilterEdgeFactor = 8
 )
 
 // Default query limits; see Limits.
@@ -45,7 +91,9 @@ type Limits struct {
 	MaxDepth int
 	// MaxComplexity bounds the cost of an operation: every field costs 1,
 	// and the cost of a connection's selections is multiplied by its page
-	// size (first or last; DefaultPageSize when neither is given).
+	// size (first or last; DefaultPageSize when neither is given), that of
+	// nodes(ids:) by the number of ids. A filter adds its cost (see
+	// FilterPatternCost and FilterEdgeFactor) to the field it is given to.
 	// Introspection is free.
 	MaxComplexity int
 	// MaxAliases bounds the fields whose alias differs from their name,
@@ -138,11 +186,13 @@ func (c pagingCache) Add(ctx context.Context, key string, doc *ast.QueryDocument
 	c.Cache.Add(ctx, key, doc)
 }
 
-// queryLimits enforces Limits, the page-size bounds and the refusal of NUL
-// characters on every operation, with variables resolved, before any
-// resolver runs.
+// queryLimits enforces Limits, the page-size, filter and list bounds and
+// the refusal of NUL characters on every operation, with variables
+// resolved, before any resolver runs. schema types the filters given as
+// variables.
 type queryLimits struct {
 	limits Limits
+	schema *ast.Schema
 }
 
 var _ interface {
@@ -159,7 +209,7 @@ func (q queryLimits) MutateOperationContext(_ context.Context, oc *graphql.Opera
 	if oc.Doc == nil || oc.Operation == nil {
 		return nil
 	}
-	return q.limits.check(oc.Doc, oc.Operation, oc.Variables)
+	return q.limits.check(q.schema, oc.Doc, oc.Operation, oc.Variables)
 }
 
 // InterceptResponse answers a request that was refused before execution
@@ -196,17 +246,20 @@ func (queryLimits) InterceptOperation(ctx context.Context, next graphql.Operatio
 }
 
 // check measures op of doc with vars and returns the first limit it
-// breaks, or nil: too many operations; then bad input (a page size outside
-// 0..MaxPageSize, a string with NUL) as BAD_USER_INPUT; then depth,
-// aliases and complexity. It may set a null page-size variable in vars to
-// DefaultPageSize (see walker.pageSize).
-func (l Limits) check(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) *gqlerror.Error {
+// breaks, or nil: too many operations; then bad input as BAD_USER_INPUT (a
+// page size outside 0..MaxPageSize, first together with last, a string
+// with NUL, a filter string over MaxFilterString, a list over
+// MaxListLength, an empty nested filter); then depth, aliases and
+// complexity. It may set a null page-size variable in vars to
+// DefaultPageSize (see walker.pageSize). schema (nil in some tests) types
+// filter values; without it filters are not inspected.
+func (l Limits) check(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any) *gqlerror.Error {
 	l = l.WithDefaults()
 	if n := len(doc.Operations); n > l.MaxOperations {
 		return tooComplex(op, "一个请求最多包含 %d 个操作，此请求有 %d 个 (a request may contain at most %d operations; this one has %d)",
 			l.MaxOperations, n, l.MaxOperations, n)
 	}
-	w := newWalker(vars)
+	w := newWalker(schema, vars)
 	m := w.selections(op.SelectionSet)
 	if w.inputErr == nil {
 		for name, v := range vars {
@@ -226,7 +279,7 @@ func (l Limits) check(doc *ast.QueryDocument, op *ast.OperationDefinition, vars 
 		return tooComplex(op, "查询使用了 %d 个别名，超过上限 %d 个 (%d aliases exceed the limit of %d)",
 			m.Aliases, l.MaxAliases, m.Aliases, l.MaxAliases)
 	case m.Complexity > l.MaxComplexity:
-		return tooComplex(op, "查询复杂度 %s 超过上限 %d，请减小 first/last 或减少嵌套的列表 (query complexity %s exceeds the limit of %d; ask for smaller pages or fewer nested lists)",
+		return tooComplex(op, "查询复杂度 %s 超过上限 %d，请减小 first/last、减少嵌套的列表或简化筛选条件 (query complexity %s exceeds the limit of %d; ask for smaller pages, fewer nested lists or simpler filters)",
 			costString(m.Complexity), l.MaxComplexity, costString(m.Complexity), l.MaxComplexity)
 	}
 	return nil
@@ -279,13 +332,21 @@ func satMul(a, b int) int {
 // a fragment cycle (which validation rejects anyway) counts as empty.
 // inputErr is the first bad argument met on the way.
 type walker struct {
+	schema    *ast.Schema
 	vars      map[string]any
 	fragments map[*ast.FragmentDefinition]*measure // nil while being measured
 	inputErr  *gqlerror.Error
 }
 
-func newWalker(vars map[string]any) *walker {
-	return &walker{vars: vars, fragments: map[*ast.FragmentDefinition]*measure{}}
+func newWalker(schema *ast.Schema, vars map[string]any) *walker {
+	return &walker{schema: schema, vars: vars, fragments: map[*ast.FragmentDefinition]*measure{}}
+}
+
+// refuse records err unless an earlier bad input was recorded already.
+func (w *walker) refuse(err *gqlerror.Error) {
+	if w.inputErr == nil {
+		w.inputErr = err
+	}
 }
 
 func (w *walker) selections(set ast.SelectionSet) measure {
@@ -343,12 +404,187 @@ func (w *walker) field(f *ast.Field) measure {
 		return m
 	}
 	m.Depth = satAdd(m.Depth, below.Depth)
-	per := 1
+	per, filters := w.arguments(f)
 	if isConnection(f) {
 		per = w.pageSize(f)
 	}
+	m.Complexity = satAdd(m.Complexity, filters)
 	m.Complexity = satAdd(m.Complexity, satMul(per, below.Complexity))
 	return m
+}
+
+// arguments checks the list and filter arguments of f. It returns how many
+// times f's selections are resolved (the number of ids of nodes(ids:), else
+// 1) and what f's filters cost.
+func (w *walker) arguments(f *ast.Field) (per, cost int) {
+	per = 1
+	if w.schema == nil || f.Definition == nil {
+		return per, 0
+	}
+	onQuery := f.ObjectDefinition != nil && w.schema.Query != nil && f.ObjectDefinition.Name == w.schema.Query.Name
+	for _, a := range f.Arguments {
+		def := f.Definition.Arguments.ForName(a.Name)
+		if def == nil || def.Type == nil || a.Value == nil {
+			continue
+		}
+		path := fieldName(f) + "." + a.Name
+		if onQuery && def.Type.Elem != nil {
+			if v, err := a.Value.Value(w.vars); err == nil {
+				if list, ok := v.([]any); ok {
+					if len(list) > MaxListLength {
+						w.refuse(listError(path, len(list), a.Position))
+					}
+					if a.Name == "ids" {
+						per = max(1, min(len(list), MaxListLength))
+					}
+				}
+			}
+		}
+		if t := w.schema.Types[def.Type.Name()]; t != nil && t.Kind == ast.InputObject && strings.HasSuffix(t.Name, "WhereInput") {
+			v, err := a.Value.Value(w.vars)
+			if err != nil {
+				continue // gqlgen's validation of the variables answers it
+			}
+			if def.Type.Elem != nil {
+				// (No list of filters exists today; measure each all the same.)
+				list, _ := v.([]any)
+				for i, e := range list {
+					c, _ := w.filter(t, e, fmt.Sprintf("%s[%d]", path, i), a.Position)
+					cost = satAdd(cost, c)
+				}
+				continue
+			}
+			c, _ := w.filter(t, v, path, a.Position)
+			cost = satAdd(cost, c)
+		}
+	}
+	return per, cost
+}
+
+// filter checks the value v of filter type def (an ent …WhereInput) found
+// at path, and returns its cost and the number of conditions it holds.
+//
+// Bounds: every string is at most MaxFilterString characters and every
+// list at most MaxListLength values long. A nested filter (under not, and,
+// or, has…With) with no condition is refused: ent has no meaning for it
+// and answered INTERNAL; a top-level empty filter, a null and an empty
+// list are no condition, as they always were.
+//
+// Cost: see FilterPredicateCost, FilterPatternCost, FilterEdgeCost and
+// FilterEdgeFactor.
+func (w *walker) filter(def *ast.Definition, v any, path string, pos *ast.Position) (cost, conditions int) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return 0, 0
+	}
+	// In schema order, so that the first problem reported is always the
+	// same one.
+	for _, fd := range def.Fields {
+		val, present := obj[fd.Name]
+		if !present || val == nil || fd.Type == nil {
+			continue
+		}
+		at := path + "." + fd.Name
+		items, isList := val.([]any)
+		if !isList {
+			items = []any{val}
+		}
+		if len(items) == 0 {
+			continue
+		}
+		if len(items) > MaxListLength {
+			w.refuse(listError(at, len(items), pos))
+			items = items[:MaxListLength]
+		}
+		conditions++
+		elem := w.schema.Types[fd.Type.Name()]
+		if elem != nil && elem.Kind == ast.InputObject {
+			edge := strings.HasPrefix(fd.Name, "has") && strings.HasSuffix(fd.Name, "With")
+			inner := 0
+			for i, item := range items {
+				p := at
+				if isList {
+					p = fmt.Sprintf("%s[%d]", at, i)
+				}
+				c, n := w.filter(elem, item, p, pos)
+				if n == 0 {
+					w.refuse(emptyFilterError(p, edgeName(def, fd.Name), pos))
+				}
+				inner = satAdd(inner, c)
+			}
+			if edge {
+				cost = satAdd(cost, satAdd(FilterEdgeCost, satMul(FilterEdgeFactor, inner)))
+			} else {
+				cost = satAdd(cost, inner)
+			}
+			continue
+		}
+		for _, item := range items {
+			if s, ok := item.(string); ok && utf8.RuneCountInString(s) > MaxFilterString {
+				w.refuse(longStringError(at, pos))
+			}
+		}
+		switch {
+		case edgeName(def, fd.Name) != "":
+			cost = satAdd(cost, FilterEdgeCost)
+		case isPattern(fd.Name):
+			cost = satAdd(cost, satMul(FilterPatternCost, len(items)))
+		default:
+			cost = satAdd(cost, satMul(FilterPredicateCost, len(items)))
+		}
+	}
+	return cost, conditions
+}
+
+// edgeName returns "hasX" when field (hasX or hasXWith) of filter def is an
+// edge predicate, else "".
+func edgeName(def *ast.Definition, field string) string {
+	name := strings.TrimSuffix(field, "With")
+	if !strings.HasPrefix(name, "has") || def.Fields.ForName(name) == nil || def.Fields.ForName(name+"With") == nil {
+		return ""
+	}
+	return name
+}
+
+// isPattern reports whether filter field name is one of ent's string
+// pattern predicates.
+func isPattern(name string) bool {
+	for _, suffix := range []string{"Contains", "HasPrefix", "HasSuffix", "EqualFold", "ContainsFold"} {
+		if strings.HasSuffix(name, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+func inputError(field string, pos *ast.Position, format string, args ...any) *gqlerror.Error {
+	e := &gqlerror.Error{
+		Message:    fmt.Sprintf(format, args...),
+		Extensions: map[string]any{"code": string(apierror.BadUserInput), "field": field},
+	}
+	if pos != nil {
+		e.Locations = []gqlerror.Location{{Line: pos.Line, Column: pos.Column}}
+	}
+	return e
+}
+
+func listError(field string, n int, pos *ast.Position) *gqlerror.Error {
+	return inputError(field, pos, "%s 最多 %d 项，此处有 %d 项 (%s may hold at most %d values; it has %d)",
+		field, MaxListLength, n, field, MaxListLength, n)
+}
+
+func longStringError(field string, pos *ast.Position) *gqlerror.Error {
+	return inputError(field, pos, "%s 超过 %d 个字符 (%s is longer than %d characters)",
+		field, MaxFilterString, field, MaxFilterString)
+}
+
+func emptyFilterError(field, edge string, pos *ast.Position) *gqlerror.Error {
+	if edge != "" {
+		return inputError(field, pos, "%s 是空的筛选条件：请写出条件；只要求存在关联记录请用 %s: true (%s is an empty filter: give a condition, or use %s: true for \"has any\")",
+			field, edge, field, edge)
+	}
+	return inputError(field, pos, "%s 是空的筛选条件：请写出条件或省略该字段 (%s is an empty filter: give a condition or leave the field out)",
+		field, field)
 }
 
 // pageSize checks first and last of connection field f and returns the
@@ -362,6 +598,12 @@ func (w *walker) pageSize(f *ast.Field) int {
 		n, ok := w.intArgument(f, name)
 		if !ok {
 			continue
+		}
+		if given {
+			// entgql refuses the pair itself, but with an error that
+			// surfaced as INTERNAL; and the pair has no clear meaning.
+			w.refuse(inputError(fieldName(f)+"."+name, f.Position,
+				"%s：first 与 last 不能同时使用 (first and last cannot be used together)", fieldName(f)))
 		}
 		if n < 0 || n > MaxPageSize {
 			if w.inputErr == nil {

@@ -34,7 +34,7 @@ func load(t testing.TB, query string) *ast.QueryDocument {
 func measureOf(t testing.TB, query string, vars map[string]any) (measure, *gqlerror.Error) {
 	t.Helper()
 	doc := load(t, query)
-	w := newWalker(vars)
+	w := newWalker(testSchema, vars)
 	m := w.selections(doc.Operations[0].SelectionSet)
 	return m, w.inputErr
 }
@@ -155,7 +155,7 @@ func TestCheck(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			doc := load(t, tt.query)
-			err := tt.limits.check(doc, doc.Operations[0], map[string]any{})
+			err := tt.limits.check(testSchema, doc, doc.Operations[0], map[string]any{})
 			switch {
 			case tt.code == "" && err != nil:
 				t.Errorf("refused: %v", err)
@@ -166,10 +166,10 @@ func TestCheck(t *testing.T) {
 			}
 		})
 	}
-	if err := (Limits{}).check(introspection, introspection.Operations[0], map[string]any{}); err != nil {
+	if err := (Limits{}).check(testSchema, introspection, introspection.Operations[0], map[string]any{}); err != nil {
 		t.Errorf("GraphiQL's introspection query refused: %v", err)
 	}
-	if m := newWalker(nil).selections(introspection.Operations[0].SelectionSet); m.Depth != 1 || m.Complexity != 1 || m.Aliases != 0 {
+	if m := newWalker(testSchema, nil).selections(introspection.Operations[0].SelectionSet); m.Depth != 1 || m.Complexity != 1 || m.Aliases != 0 {
 		t.Errorf("introspection query measures %+v", m)
 	}
 }
@@ -195,7 +195,7 @@ func TestFragmentCycles(t *testing.T) {
 		t.Fatalf("fragment cycle not rejected by validation: %v", errs)
 	}
 	// Validation has linked the spreads to their definitions.
-	m := newWalker(map[string]any{}).selections(doc.Operations[0].SelectionSet)
+	m := newWalker(testSchema, map[string]any{}).selections(doc.Operations[0].SelectionSet)
 	if m.Depth == 0 || m.Depth > 20 {
 		t.Errorf("cyclic fragments measure %+v", m)
 	}
@@ -232,7 +232,7 @@ func TestFragmentFanOut(t *testing.T) {
 	}
 	doc.Operations[0].SelectionSet[0].(*ast.FragmentSpread).Definition = doc.Fragments.ForName("F0")
 	start := time.Now()
-	m := newWalker(nil).selections(doc.Operations[0].SelectionSet)
+	m := newWalker(testSchema, nil).selections(doc.Operations[0].SelectionSet)
 	defaultPageSizes(doc)
 	if d := time.Since(start); d > 100*time.Millisecond {
 		t.Errorf("measuring took %v", d)
@@ -297,14 +297,14 @@ func FuzzLimits(f *testing.F) {
 		vars := map[string]any{"n": n, "first": n, "m": nil}
 		// Unvalidated documents have no definitions; still no panic.
 		for _, op := range doc.Operations {
-			_ = Limits{}.check(doc, op, vars)
+			_ = Limits{}.check(testSchema, doc, op, vars)
 		}
 		if errs := validator.Validate(testSchema, doc); len(errs) > 0 {
 			return
 		}
 		defaultPageSizes(doc)
 		for _, op := range doc.Operations {
-			if err := (Limits{}).check(doc, op, vars); err != nil {
+			if err := (Limits{}).check(testSchema, doc, op, vars); err != nil {
 				code := err.Extensions["code"]
 				if code != string(apierror.QueryTooComplex) && code != string(apierror.BadUserInput) {
 					t.Errorf("refusal without a known code: %v", err)
@@ -353,13 +353,170 @@ func TestNULRefused(t *testing.T) {
 		{"literal in a list in a fragment", `{ ...F } fragment F on Query { o: organizations(where: {or: [{nameContains: "ok"}, {nameContains: "\u0000"}]}) { totalCount } }`, nil, "o.where"},
 	} {
 		doc := load(t, tt.query)
-		err := Limits{}.check(doc, doc.Operations[0], tt.vars)
+		err := Limits{}.check(testSchema, doc, doc.Operations[0], tt.vars)
 		if err == nil || err.Extensions["code"] != string(apierror.BadUserInput) || err.Extensions["field"] != tt.field || !strings.Contains(err.Message, "NUL") {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
 	doc := load(t, filter)
-	if err := (Limits{}).check(doc, doc.Operations[0], map[string]any{"s": "孝慈 ' OR 1=1 --"}); err != nil {
+	if err := (Limits{}).check(testSchema, doc, doc.Operations[0], map[string]any{"s": "孝慈 ' OR 1=1 --"}); err != nil {
 		t.Errorf("ordinary string refused: %v", err)
+	}
+}
+
+// TestFilterInput: the smaller doors of issue 9, item 7, refused on the
+// parsed document with its variables as BAD_USER_INPUT naming the field;
+// what means "no condition" stays allowed.
+func TestFilterInput(t *testing.T) {
+	const byVar = `query($w: OrganizationWhereInput) { organizations(where: $w) { totalCount } }`
+	long := strings.Repeat("a", MaxFilterString+1)
+	longHan := strings.Repeat("长", MaxFilterString) // 200 characters, 600 bytes: allowed
+	many := func(n int) []any {
+		out := make([]any, n)
+		for i := range out {
+			out[i] = "x" + strconv.Itoa(i)
+		}
+		return out
+	}
+	ids := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString(strconv.Quote("id" + strconv.Itoa(i)))
+			b.WriteString(" ")
+		}
+		return b.String()
+	}
+	for _, tt := range []struct {
+		name  string
+		query string
+		vars  map[string]any
+		field string // "" when allowed
+		text  string
+	}{
+		{"first and last", `{ organizations(first: 2, last: 2) { totalCount } }`, nil, "organizations.last", "first and last cannot be used together"},
+		{"first and last by variables", `query($f: Int, $l: Int) { regions { edges { node { children(first: $f, last: $l) { totalCount } } } } }`,
+			map[string]any{"f": int64(1), "l": int64(1)}, "children.last", "first 与 last 不能同时使用"},
+		{"first with a null last", `query($l: Int) { organizations(first: 2, last: $l) { totalCount } }`, map[string]any{"l": nil}, "", ""},
+		{"not: {}", `{ organizations(where: {not: {}}) { totalCount } }`, nil, "organizations.where.not", "is an empty filter"},
+		{"and: [{}]", `{ organizations(where: {and: [{name: "a"}, {}]}) { totalCount } }`, nil, "organizations.where.and[1]", "空的筛选条件"},
+		{"or: [{}] nested in an edge", `{ organizations(where: {hasProjectsWith: {or: [{}]}}) { totalCount } }`, nil, "organizations.where.hasProjectsWith.or[0]", "empty filter"},
+		// A single object for a list is the list of it (GraphQL input
+		// coercion); the path then names no index, as the query did not.
+		{"hasXWith: [{}]", `{ organizations(where: {hasProjectsWith: [{}]}) { totalCount } }`, nil, "organizations.where.hasProjectsWith[0]", "use hasProjects: true"},
+		{"not: {} in a variable", byVar, map[string]any{"w": map[string]any{"not": map[string]any{}}}, "organizations.where.not", "empty"},
+		{"not with only nulls and empty lists", byVar, map[string]any{"w": map[string]any{"not": map[string]any{"name": nil, "and": []any{}, "hasProjectsWith": []any{}}}},
+			"organizations.where.not", "empty"},
+		{"deep empty filter in a nested connection", `{ regions { edges { node { organizations(where: {hasActivitiesWith: {hasRegionWith: {not: {}}}}) { totalCount } } } } }`, nil,
+			"organizations.where.hasActivitiesWith.hasRegionWith.not", "empty"},
+		{"empty where is no condition", `{ organizations(where: {}) { totalCount } }`, nil, "", ""},
+		{"null where", byVar, map[string]any{"w": nil}, "", ""},
+		{"empty lists are no condition", `{ organizations(where: {and: [], or: [], hasProjectsWith: []}) { totalCount } }`, nil, "", ""},
+		{"not of a real condition", `{ organizations(where: {not: {nameContains: "队"}}) { totalCount } }`, nil, "", ""},
+		{"hasX: true", `{ organizations(where: {hasProjects: true}) { totalCount } }`, nil, "", ""},
+		{"string over the cap", `{ organizations(where: {nameContains: "` + long + `"}) { totalCount } }`, nil, "organizations.where.nameContains", "longer than 200 characters"},
+		{"string over the cap in a variable, nested", byVar, map[string]any{"w": map[string]any{"or": []any{map[string]any{"name": "a"}, map[string]any{"hasRegionWith": []any{map[string]any{"nameHasPrefix": long}}}}}},
+			"organizations.where.or[1].hasRegionWith[0].nameHasPrefix", "超过 200 个字符"},
+		{"string over the cap in a list", byVar, map[string]any{"w": map[string]any{"nameIn": []any{"a", long}}}, "organizations.where.nameIn", "longer than"},
+		{"900 KB string", byVar, map[string]any{"w": map[string]any{"nameContains": strings.Repeat("a", 900_000)}}, "organizations.where.nameContains", "longer than"},
+		{"200 characters of Chinese", byVar, map[string]any{"w": map[string]any{"nameContains": longHan}}, "", ""},
+		{"101 values in nameIn", byVar, map[string]any{"w": map[string]any{"nameIn": many(101)}}, "organizations.where.nameIn", "at most 100 values; it has 101"},
+		{"100 values in nameIn", byVar, map[string]any{"w": map[string]any{"nameIn": many(100)}}, "", ""},
+		{"nodes: 101 ids", `{ nodes(ids: [` + ids(101) + `]) { id } }`, nil, "nodes.ids", "at most 100 values"},
+		{"nodes: 20,000 ids by variable", `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": many(20000)}, "nodes.ids", "it has 20000"},
+		{"nodes: 100 ids", `{ nodes(ids: [` + ids(100) + `]) { id } }`, nil, "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := load(t, tt.query)
+			vars := tt.vars
+			if vars == nil {
+				vars = map[string]any{}
+			}
+			err := Limits{}.check(testSchema, doc, doc.Operations[0], vars)
+			switch {
+			case tt.field == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tt.field == "":
+			case err == nil:
+				t.Errorf("accepted, want BAD_USER_INPUT at %s", tt.field)
+			case err.Extensions["code"] != string(apierror.BadUserInput) || err.Extensions["field"] != tt.field || !strings.Contains(err.Message, tt.text):
+				t.Errorf("got %v %v %q, want BAD_USER_INPUT %s %q", err.Extensions["code"], err.Extensions["field"], err.Message, tt.field, tt.text)
+			case len(err.Message) > 600:
+				t.Errorf("message echoes the input: %d bytes", len(err.Message))
+			}
+		})
+	}
+}
+
+// TestFilterCost: filters cost by kind and by has…With depth, so the
+// nested edge predicates that ran past the request timeout are refused
+// while ordinary dashboard queries keep most of the budget.
+func TestFilterCost(t *testing.T) {
+	// chain nests the edges (each "has…With:" of the type before it) around
+	// inner, as an organizations filter.
+	chain := func(inner string, edges ...string) string {
+		s := inner
+		for i := len(edges) - 1; i >= 0; i-- {
+			s = edges[i] + ": {" + s + "}"
+		}
+		return `{ organizations(where: {` + s + `}) { totalCount } }`
+	}
+	const (
+		e, p, k = FilterEdgeCost, FilterPatternCost, FilterEdgeFactor
+		base    = 1 + DefaultPageSize // organizations { totalCount }
+	)
+	for _, tt := range []struct {
+		name    string
+		query   string
+		want    int  // complexity, 0: not checked
+		refused bool // QUERY_TOO_COMPLEX under the default limits
+	}{
+		{"one comparison", chain(`name: "a"`), base + 1, false},
+		{"one pattern", chain(`nameContains: "a"`), base + p, false},
+		{"list values count", chain(`nameIn: ["a", "b", "c"]`), base + 3, false},
+		{"hasX", chain(`hasProjects: true`), base + e, false},
+		{"one level with a pattern", chain(`nameContains: "a"`, "hasProjectsWith"), base + e + k*p, false},
+		{"two levels with a pattern", chain(`nameContains: "暖"`, "hasActivitiesWith", "hasProjectWith"), base + e + k*(e+k*p), false},
+		{"three levels of comparisons", chain(`code: "330411"`, "hasActivitiesWith", "hasRegionWith", "hasParentWith"), base + e + k*(e+k*(e+k*1)), false},
+		{"three levels with a pattern", chain(`nameContains: "暖"`, "hasActivitiesWith", "hasOrganizationWith", "hasProjectsWith"), base + e + k*(e+k*(e+k*p)), true},
+		{"four levels, the issue's shape", chain(`nameContains: "暖"`, "hasActivitiesWith", "hasRegionWith", "hasOrganizationsWith", "hasProjectsWith"), 0, true},
+		{"four levels of a bare id", chain(`id: "x"`, "hasActivitiesWith", "hasProjectWith", "hasActivitiesWith", "hasOrganizationWith"), 0, true},
+		{"and/or/not add up without a factor", `{ organizations(where: {or: [{nameContains: "a"}, {not: {nameHasPrefix: "b"}}], and: [{name: "c"}]}) { totalCount } }`, base + p + p + 1, false},
+		{"several has…With in one level share the factor", chain(`nameContains: "a", hasProjectsWith: [{nameContains: "b"}, {stage: DESIGN}]`), base + p + e + k*(p+1), false},
+		{"a filter under a page counts per parent", `{ regions(first: 10) { edges { node { organizations(where: {hasProjectsWith: {nameContains: "a"}}) { totalCount } } } } }`,
+			1 + 10*(1+(1+(1+(e+k*p)+20))), false},
+		{"nodes counts per id", `{ nodes(ids: ["a", "b", "c"]) { id } }`, 1 + 3, false},
+		{"four aliases of two levels with patterns", `{ ` + strings.Repeat(`a: organizations(where: {hasActivitiesWith: {hasProjectWith: {nameContains: "a"}}}) { totalCount } `, 1) +
+			`b: organizations(where: {hasActivitiesWith: {hasProjectWith: {nameContains: "b"}}}) { totalCount } ` +
+			`c: organizations(where: {hasActivitiesWith: {hasProjectWith: {nameContains: "c"}}}) { totalCount } ` +
+			`d: organizations(where: {hasActivitiesWith: {hasProjectWith: {nameContains: "d"}}}) { totalCount } }`, 4 * (base + e + k*(e+k*p)), true},
+		// Ordinary dashboard queries.
+		{"README example", `{ organizations(where: {nameContains: "孝慈"}) { totalCount edges { node { name kind region { name } projects { totalCount } } } } }`, 0, false},
+		{"a town's activities in a month with their organisations", `{ activities(first: 50, where: {startsAtGTE: "2026-01-01T00:00:00+08:00", startsAtLT: "2026-02-01T00:00:00+08:00", hasRegionWith: {hasParentWith: {code: "330411104"}}}) {
+			totalCount edges { node { title startsAt organization { name } project { name } region { name } } } } }`, 0, false},
+		{"projects of a domain led in a town", `{ projects(first: 20, where: {hasDomainsWith: {code: "elderly-care"}, hasOrganizationsWith: {hasRegionWith: {code: "330411104"}}}) {
+			edges { node { name stage organizations { edges { node { name } } } } } } }`, 0, false},
+		{"needs open in a town by name", `{ needs(first: 50, where: {titleContains: "助餐", hasRegionWith: {or: [{code: "330411104"}, {hasParentWith: {code: "330411104"}}]}}) { totalCount edges { node { title urgency } } } }`, 0, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := load(t, tt.query)
+			w := newWalker(testSchema, map[string]any{})
+			m := w.selections(doc.Operations[0].SelectionSet)
+			if w.inputErr != nil {
+				t.Fatalf("input refused: %v", w.inputErr)
+			}
+			if tt.want != 0 && m.Complexity != tt.want {
+				t.Errorf("complexity %d, want %d", m.Complexity, tt.want)
+			}
+			err := Limits{}.check(testSchema, doc, doc.Operations[0], map[string]any{})
+			switch {
+			case tt.refused && (err == nil || err.Extensions["code"] != string(apierror.QueryTooComplex)):
+				t.Errorf("complexity %d accepted or refused otherwise (%v), want QUERY_TOO_COMPLEX", m.Complexity, err)
+			case !tt.refused && err != nil:
+				t.Errorf("refused: %v", err)
+			case !tt.refused && m.Complexity > DefaultMaxComplexity/2:
+				t.Errorf("complexity %d: an ordinary query should keep half the budget of %d", m.Complexity, DefaultMaxComplexity)
+			}
+			t.Logf("complexity %d", m.Complexity)
+		})
 	}
 }
