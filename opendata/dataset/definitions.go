@@ -11,6 +11,7 @@ const (
 	VolunteersByTown      = "volunteers-by-town"
 	NeedsMonthly          = "needs-monthly"
 	PracticeBases         = "practice-bases"
+	ChildrenSummary       = "children-summary"
 )
 
 // Shared field definitions.
@@ -127,21 +128,20 @@ var (
 		{"UNSPECIFIED", Text{"未说明", "Unspecified"}},
 		{Total, Text{"合计", "Total"}},
 	}
-	// AgeBands are the age groups of volunteers-by-town. UnderAge and
-	// UnknownAge rows exist only at district level (children are never
-	// broken down below the district).
+	// AgeBands are the age groups of volunteers-by-town, whose population
+	// is adults: people under 18 or of unknown age are counted in
+	// children-summary only, so no age band of theirs appears in it.
 	ageBands = []Category{
-		{AgeUnder18, Text{"未满 18 岁（仅全区）", "Under 18 (district only)"}},
 		{"18-29", Text{"18–29 岁", "18–29"}},
 		{"30-44", Text{"30–44 岁", "30–44"}},
 		{"45-59", Text{"45–59 岁", "45–59"}},
 		{"60+", Text{"60 岁及以上", "60 and over"}},
-		{AgeUnknown, Text{"年龄不详（仅全区）", "Age not known (district only)"}},
-		{Total, Text{"合计", "Total"}},
+		{Total, Text{"合计（18 岁及以上）", "Total (18 and over)"}},
 	}
 )
 
-// Age band codes that only ever appear on district-wide rows.
+// Age groups outside the adult population: counted in children-summary
+// only, never in volunteers-by-town.
 const (
 	AgeUnder18 = "<18"
 	AgeUnknown = "UNKNOWN"
@@ -195,8 +195,24 @@ var recordSource = Text{
 func All() []*Dataset {
 	return []*Dataset{
 		districtSummary(), organizations(), partyBuildingLinks(), projects(), projectOutcomes(),
-		volunteerHoursMonthly(), volunteersByTown(), needsMonthly(), practiceBases(),
+		volunteerHoursMonthly(), volunteersByTown(), needsMonthly(), practiceBases(), childrenSummary(),
 	}
+}
+
+// adultsOnly states the population rule in a person-derived dataset's
+// method text.
+var adultsOnly = Text{
+	"本表所有行（含全区行和各合计行）统计同一人群：18 岁及以上的成年人；未满 18 岁或年龄不详者只计入“儿童相关全区年度统计”（children-summary），不计入本表任何一行，因此各行相减得不出儿童的数字。",
+	"Every row of this table, district-wide rows and totals included, counts one population: adults, 18 and over; people under 18 or of unknown age count only in children-summary and in no row of this table, so no difference of its rows yields a figure about children.",
+}
+
+// with appends sentences to a text, in both languages.
+func (t Text) with(more ...Text) Text {
+	for _, m := range more {
+		t.Zh += m.Zh
+		t.En += " " + m.En
+	}
+	return t
 }
 
 // ByID returns the dataset with the given id, or nil.
@@ -214,8 +230,8 @@ func districtSummary() *Dataset {
 		ID:    DistrictSummary,
 		Title: Text{"全区年度概况", "District headline figures by year"},
 		Description: Text{
-			"按年统计的全区“专业社工 + 志愿服务”主要指标：登记和备案的社会组织、志愿服务队、注册和活跃志愿者、持证社工、已核实志愿服务时长、活动场次、项目数量与阶段、群众需求的提出与解决。组织和活动数量来自公开名录；涉及个人的数字经披露控制（不足 k 人以 x 表示，加扰动并取整），因此与其他表的合计可能略有出入。",
-			"Headline figures of the district's \"professional social work + volunteer service\" programme per year: registered and filed social organisations, volunteer teams, registered and active volunteers, certified social workers, verified volunteer hours, activities, projects and their stages, resident needs opened and resolved. Organisation and activity counts come from the public registers; figures about people are disclosure-controlled (fewer than k shown as x, perturbed and rounded), so they may differ slightly from totals of other tables.",
+			"按年统计的全区“专业社工 + 志愿服务”主要指标：登记和备案的社会组织、志愿服务队、注册和活跃志愿者、持证社工、已核实志愿服务时长、活动场次、项目数量与阶段、群众需求的提出与解决。组织和活动数量来自公开名录；涉及个人的数字只计成年人（未满 18 岁或年龄不详的志愿者、儿童相关领域的需求见 children-summary），并经披露控制（不足 k 人以 x 表示，加扰动并取整），因此与其他表的合计可能略有出入。",
+			"Headline figures of the district's \"professional social work + volunteer service\" programme per year: registered and filed social organisations, volunteer teams, registered and active volunteers, certified social workers, verified volunteer hours, activities, projects and their stages, resident needs opened and resolved. Organisation and activity counts come from the public registers; figures about people count adults only (volunteers under 18 or of unknown age, and needs in child-related domains, are in children-summary) and are disclosure-controlled (fewer than k shown as x, perturbed and rounded), so they may differ slightly from totals of other tables.",
 		},
 		Unit:          Text{"个、人、小时、件", "count, people, hours, needs"},
 		Keywords:      []Text{{"志愿服务", "volunteering"}, {"社会工作", "social work"}, {"社会组织", "social organisations"}, {"年度统计", "annual statistics"}},
@@ -225,16 +241,16 @@ func districtSummary() *Dataset {
 		Method: Text{
 			"组织数为当年年末（当年为参考日）已成立的组织，按当前登记状态计；注册志愿者为年末在任一组织担任志愿者或队长的人数；活跃志愿者为当年至少有一条已核实服务记录的人数；持证社工为持有社会工作职业资格且年末在组织任职的人数；项目阶段仅在参考年度给出（系统不保存阶段历史）。",
 			"Organisations counted are those founded by the end of the year (the reference date for the current year), by their current registration status; registered volunteers are people who were volunteers or team leaders of an organisation at the end of the year; active volunteers had at least one verified service record in the year; certified social workers hold a social-work certificate and belonged to an organisation at the end of the year; project stages are given for the reference year only (stage history is not kept).",
-		},
+		}.with(adultsOnly, Text{"需求只计儿童相关领域以外的需求。", "Needs count those outside child-related domains."}),
 		Fields: []Field{
 			yearField,
 			publicCount("registered_organizations", Text{"登记社会组织", "Registered organisations"}, Text{"年末已成立、在民政部门登记的组织数。", "Organisations registered with civil affairs and founded by the end of the year."}),
 			publicCount("filed_organizations", Text{"备案社区社会组织", "Filed organisations"}, Text{"年末已成立、向县级民政部门备案的社区社会组织数。", "Community social organisations filed with the county bureau and founded by the end of the year."}),
 			publicCount("volunteer_teams", Text{"志愿服务队", "Volunteer teams"}, Text{"年末已成立的志愿服务队数。", "Volunteer teams founded by the end of the year."}),
-			protectedCount("registered_volunteers", Text{"注册志愿者", "Registered volunteers"}, Text{"年末在任一组织担任志愿者或队长的人数（去重）。", "Distinct people who were volunteers or team leaders of an organisation at the end of the year."}),
-			protectedCount("active_volunteers", Text{"活跃志愿者", "Active volunteers"}, Text{"当年至少有一条已核实服务记录的人数（去重）。", "Distinct people with at least one verified service record in the year."}),
+			protectedCount("registered_volunteers", Text{"注册志愿者", "Registered volunteers"}, Text{"年末年满 18 岁、在任一组织担任志愿者或队长的人数（去重）。", "Distinct adults who were volunteers or team leaders of an organisation at the end of the year."}),
+			protectedCount("active_volunteers", Text{"活跃志愿者", "Active volunteers"}, Text{"当年至少有一条成年后的已核实服务记录的人数（去重）。", "Distinct people with at least one verified service record served as an adult in the year."}),
 			protectedCount("certified_social_workers", Text{"持证社工", "Certified social workers"}, Text{"持有社会工作职业资格（助理社会工作师及以上）且年末在组织任职的人数。", "People holding a social-work certificate (assistant social worker or above) who belonged to an organisation at the end of the year."}),
-			protectedHours("verified_hours", Text{"已核实志愿服务时长", "Verified volunteer hours"}, Text{"当年已核实的志愿服务时长合计。", "Total verified volunteer service hours in the year."}),
+			protectedHours("verified_hours", Text{"已核实志愿服务时长", "Verified volunteer hours"}, Text{"当年成年志愿者已核实的志愿服务时长合计。", "Total verified volunteer service hours of adults in the year."}),
 			publicCount("activities", Text{"活动场次", "Activities"}, Text{"当年开展的活动场次（服务、培训、督导、宣传等）。", "Activities held in the year (service, training, supervision, publicity and other)."}),
 			publicCount("projects_started", Text{"当年启动项目", "Projects started"}, Text{"开始日期在当年的项目数。", "Projects whose start date falls in the year."}),
 			publicCount("projects_running", Text{"在实施项目", "Projects running"}, Text{"当年任一时间处于开始与结束日期之间的项目数。", "Projects whose start–end period overlaps the year."}),
@@ -243,8 +259,8 @@ func districtSummary() *Dataset {
 			publicCount("projects_implementation", Text{"实施阶段项目", "Projects in implementation"}, Text{"参考日处于实施阶段的项目数；仅参考年度有值。", "Projects in the implementation stage on the reference date; reference year only."}),
 			publicCount("projects_evaluation", Text{"评估阶段项目", "Projects in evaluation"}, Text{"参考日处于评估阶段的项目数；仅参考年度有值。", "Projects in the evaluation stage on the reference date; reference year only."}),
 			publicCount("projects_closed", Text{"已结项项目", "Projects closed"}, Text{"参考日已结项的项目数；仅参考年度有值。", "Projects closed by the reference date; reference year only."}),
-			protectedNeeds("needs_opened", Text{"群众需求提出", "Needs opened"}, Text{"当年提出的群众需求件数。", "Resident needs submitted in the year."}),
-			protectedNeeds("needs_resolved", Text{"群众需求解决", "Needs resolved"}, Text{"当年解决（状态为已解决）的群众需求件数。", "Resident needs resolved in the year (status RESOLVED)."}),
+			protectedNeeds("needs_opened", Text{"群众需求提出", "Needs opened"}, Text{"当年提出的群众需求件数（儿童相关领域除外）。", "Resident needs submitted in the year (child-related domains excepted)."}),
+			protectedNeeds("needs_resolved", Text{"群众需求解决", "Needs resolved"}, Text{"当年解决（状态为已解决）的群众需求件数（儿童相关领域除外）。", "Resident needs resolved in the year (status RESOLVED; child-related domains excepted)."}),
 		},
 		Chart: Chart{Type: "bar", X: "year", Title: Text{"已核实志愿服务时长与活跃志愿者", "Verified hours and active volunteers"},
 			Series: []Series{
@@ -332,7 +348,7 @@ func projects() *Dataset {
 		Method: Text{
 			"名录字段原样公布；参与志愿者为在项目活动中有已核实记录的成年人数（去重，项目全周期），时长同口径；子项目单独统计，不并入上级项目。",
 			"Register fields are published as registered; volunteers are distinct adults with verified records at the project's activities over its whole life, hours likewise; sub-projects are counted on their own, not in their parent.",
-		},
+		}.with(adultsOnly),
 		Fields: []Field{
 			nameField("project_id", Text{"项目 ID", "Project ID"}, Text{"稳定标识，与 GraphQL API 中的 ID 相同。", "Stable identifier, the same as the ID in the GraphQL API."}, true),
 			nameField("name", Text{"项目名称", "Name"}, Text{"项目名称。", "Project name."}, true),
@@ -395,8 +411,8 @@ func volunteerHoursMonthly() *Dataset {
 		ID:    VolunteerHoursMonthly,
 		Title: Text{"分镇街分月志愿服务", "Volunteer service by town and month"},
 		Description: Text{
-			"按镇街、月份和服务领域统计的参与志愿者人数、已核实志愿服务时长和活动场次。含各镇街的全部领域合计（domain_code = ALL）和全区合计（town_code 为区县代码）；合计由原始数据独立计算并同样经披露控制，不是已公布单元格之和。",
-			"Distinct volunteers, verified volunteer hours and activities by town, month and service domain. Includes all-domain totals per town (domain_code = ALL) and district-wide totals (town_code = the district's code); totals are computed from the raw data and disclosure-controlled the same way, not summed from published cells.",
+			"按镇街、月份和服务领域统计的成年（18 岁及以上）参与志愿者人数、已核实志愿服务时长和活动场次。含各镇街的全部领域合计（domain_code = ALL）和全区合计（town_code 为区县代码）；合计由原始数据独立计算并同样经披露控制，不是已公布单元格之和。未满 18 岁或年龄不详的志愿者见 children-summary。",
+			"Distinct adult (18 and over) volunteers, verified volunteer hours and activities by town, month and service domain. Includes all-domain totals per town (domain_code = ALL) and district-wide totals (town_code = the district's code); totals are computed from the raw data and disclosure-controlled the same way, not summed from published cells. Volunteers under 18 or of unknown age are in children-summary.",
 		},
 		Unit:          Text{"人；小时；场", "people; hours; activities"},
 		Keywords:      []Text{{"志愿服务时长", "volunteer hours"}, {"月度统计", "monthly statistics"}, {"镇街", "towns"}},
@@ -404,17 +420,17 @@ func volunteerHoursMonthly() *Dataset {
 		PrimaryKey:    []string{"month", "town_code", "domain_code"},
 		Source:        recordSource,
 		Method: Text{
-			"服务领域取活动所属项目的主领域，项目外活动记为“未归类”；镇街取活动地点所在镇（街道）；未满 18 岁的志愿者只计入全区合计行。",
-			"The domain is the primary domain of the activity's project (activities outside projects are UNCLASSIFIED); the town is where the activity took place; volunteers under 18 count only in district-wide rows.",
-		},
+			"服务领域取活动所属项目的主领域，项目外活动记为“未归类”；镇街取活动地点所在镇（街道）；全区行还包括在区级（不属任何镇街）开展的活动。",
+			"The domain is the primary domain of the activity's project (activities outside projects are UNCLASSIFIED); the town is where the activity took place; district rows also include activities held at district level (in no town).",
+		}.with(adultsOnly),
 		Fields: []Field{
 			monthField,
 			townCode(townCodeTotal),
 			townName,
 			domainCode(Text{"服务领域代码；ALL 表示全部领域合计；UNCLASSIFIED 表示项目外活动。", "Service domain code; ALL totals every domain; UNCLASSIFIED marks activities outside any project."}),
 			domainName,
-			protectedCount("volunteers", Text{"参与志愿者", "Volunteers"}, Text{"当月在该镇街、该领域有已核实服务记录的人数（去重）。", "Distinct people with verified service records in the town, month and domain."}),
-			protectedHours("verified_hours", Text{"已核实时长", "Verified hours"}, Text{"已核实志愿服务时长合计。", "Total verified volunteer hours."}),
+			protectedCount("volunteers", Text{"参与志愿者", "Volunteers"}, Text{"当月在该镇街、该领域有已核实服务记录的成年人数（去重）。", "Distinct adults with verified service records in the town, month and domain."}),
+			protectedHours("verified_hours", Text{"已核实时长", "Verified hours"}, Text{"成年志愿者已核实志愿服务时长合计。", "Total verified volunteer hours of adults."}),
 			publicCount("activities", Text{"活动场次", "Activities"}, Text{"当月在该镇街、该领域开展的活动场次（活动为公开信息，不作扰动）。", "Activities held in the town, month and domain (activities are public and not perturbed)."}),
 		},
 		Chart: Chart{Type: "line", X: "month", Title: Text{"全区每月已核实志愿服务时长", "Verified volunteer hours per month, district-wide"},
@@ -431,8 +447,8 @@ func volunteersByTown() *Dataset {
 		ID:    VolunteersByTown,
 		Title: Text{"分镇街志愿者构成", "Volunteers by town, age and gender"},
 		Description: Text{
-			"参考日按镇街、年龄段和性别统计的注册志愿者人数，以及其中近 12 个月有已核实服务记录的活跃志愿者人数。含各维度合计（ALL）和全区合计；未满 18 岁和年龄不详者只计入全区合计行。",
-			"Registered volunteers on the reference date by town, age band and gender, and how many of them were active (a verified service record in the last 12 months). Includes totals for each dimension (ALL) and district-wide totals; people under 18 or of unknown age count only in district-wide rows.",
+			"参考日按镇街、年龄段和性别统计的成年（18 岁及以上）注册志愿者人数，以及其中近 12 个月有已核实服务记录的活跃志愿者人数。含各维度合计（ALL）和全区合计；未满 18 岁和年龄不详者不计入本表，见 children-summary。",
+			"Registered adult (18 and over) volunteers on the reference date by town, age band and gender, and how many of them were active (a verified service record in the last 12 months). Includes totals for each dimension (ALL) and district-wide totals; people under 18 or of unknown age are not in this table but in children-summary.",
 		},
 		Unit:          peopleUnit,
 		Keywords:      []Text{{"志愿者", "volunteers"}, {"年龄", "age"}, {"性别", "gender"}, {"镇街", "towns"}},
@@ -442,11 +458,11 @@ func volunteersByTown() *Dataset {
 		Method: Text{
 			"注册志愿者：参考日在任一组织担任志愿者或队长；所属镇街：这些成员关系中最早加入、且组织位于镇街内的那一个；年龄按参考日计算。",
 			"Registered volunteer: a volunteer or team leader of an organisation on the reference date; town: the town of the earliest-joined such membership whose organisation lies in a town; age on the reference date.",
-		},
+		}.with(adultsOnly),
 		Fields: []Field{
 			townCode(townCodeTotal),
 			townName,
-			coded("age_band", Text{"年龄段", "Age band"}, Text{"参考日年龄段；ALL 为合计。", "Age band on the reference date; ALL is the total."}, ageBands, true),
+			coded("age_band", Text{"年龄段", "Age band"}, Text{"参考日年龄段；ALL 为 18 岁及以上合计。", "Age band on the reference date; ALL is the total of all adults (18 and over)."}, ageBands, true),
 			coded("gender", Text{"性别", "Gender"}, Text{"FEMALE 女、MALE 男、UNSPECIFIED 未说明；ALL 为合计。", "FEMALE, MALE, UNSPECIFIED; ALL is the total."}, genders, true),
 			protectedCount("registered_volunteers", Text{"注册志愿者", "Registered volunteers"}, Text{"参考日的注册志愿者人数。", "Registered volunteers on the reference date."}),
 			protectedCount("active_volunteers", Text{"活跃志愿者", "Active volunteers"}, Text{"其中参考日前 12 个月内有已核实服务记录的人数。", "Of whom had a verified service record in the 12 months to the reference date."}),
@@ -466,8 +482,8 @@ func needsMonthly() *Dataset {
 		ID:    NeedsMonthly,
 		Title: Text{"群众需求月度统计", "Resident needs by town and month"},
 		Description: Text{
-			"按镇街、月份和服务领域统计的群众需求提出件数、解决件数和解决所需天数中位数。需求涉及居民，件数同样适用频数规则（不足 k 件以 x 表示）；与儿童相关领域的需求只公布全区合计。",
-			"Resident needs opened and resolved, and the median days to resolve, by town, month and service domain. Needs concern residents, so counts follow the frequency rule too (fewer than k needs shown as x); needs in child-related domains are published district-wide only.",
+			"按镇街、月份和服务领域统计的群众需求提出件数、解决件数和解决所需天数中位数。需求涉及居民，件数同样适用频数规则（不足 k 件以 x 表示）；与儿童相关领域的需求不计入本表任何一行（含全区行和 ALL 合计），只在 children-summary 中按年公布全区数。",
+			"Resident needs opened and resolved, and the median days to resolve, by town, month and service domain. Needs concern residents, so counts follow the frequency rule too (fewer than k needs shown as x); needs in child-related domains count in no row of this table (district rows and ALL totals included) and are published district-wide by year in children-summary.",
 		},
 		Unit:          Text{"件；天", "needs; days"},
 		Keywords:      []Text{{"群众需求", "resident needs"}, {"基层治理", "community governance"}},
@@ -477,7 +493,7 @@ func needsMonthly() *Dataset {
 		Method: Text{
 			"提出件数按提出月份计；解决件数和天数中位数按解决月份计，仅计状态为已解决的需求；天数中位数在解决件数不足 k 时隐去。",
 			"Needs opened count by the month submitted; needs resolved and the median days count by the month resolved, status RESOLVED only; the median is withheld when fewer than k needs were resolved.",
-		},
+		}.with(Text{"本表所有行统计同一类需求：儿童相关领域以外的需求。", "Every row counts one population: needs outside child-related domains."}),
 		Fields: []Field{
 			monthField,
 			townCode(townCodeTotal),
@@ -513,9 +529,9 @@ func practiceBases() *Dataset {
 		PrimaryKey:    []string{"year", "university_id", "host_id"},
 		Source:        recordSource,
 		Method: Text{
-			"学生：登记了就读高校的人员；实践基地：服务当日学生所在、且与其高校有实践基地合作关系的组织（无则只计入高校合计）；未满 18 岁的学生不计入本表。",
-			"Students are people with a university on record; the practice base is the organisation the student belonged to on the day of service that has a practice-base partnership with their university (otherwise the hours count only in the university total); students under 18 are left out of this table.",
-		},
+			"学生：登记了就读高校的人员；实践基地：服务当日学生所在、且与其高校有实践基地合作关系的组织（无则只计入高校合计）。",
+			"Students are people with a university on record; the practice base is the organisation the student belonged to on the day of service that has a practice-base partnership with their university (otherwise the hours count only in the university total).",
+		}.with(adultsOnly),
 		Fields: []Field{
 			yearField,
 			nameField("university_id", Text{"高校 ID", "University ID"}, Text{"见组织名录；ALL 为总计。", "See the register of organisations; ALL is the grand total."}, true),
@@ -530,5 +546,38 @@ func practiceBases() *Dataset {
 			Exclude: map[string]string{"university_id": Total},
 			GroupBy: "university_id", GroupLabel: "university",
 			Series: []Series{{Field: "verified_hours", Title: Text{"已核实时长（小时）", "Verified hours"}}}},
+	}
+}
+
+func childrenSummary() *Dataset {
+	return &Dataset{
+		ID:    ChildrenSummary,
+		Title: Text{"儿童相关全区年度统计", "Children: district-wide figures by year"},
+		Description: Text{
+			"按年统计的全区未满 18 岁（或年龄不详）的注册志愿者、活跃志愿者及其已核实服务时长，以及与儿童相关领域（托育、青少年、助学）的群众需求。这些人和需求不计入其他任何表，只在本表按全区、按年公布；每次发布每年都有一行，人数或件数不足 k（包括为 0）时以 x 表示，因此某一行出现与否、是否为 x 都说明不了具体的人。",
+			"Registered and active volunteers under 18 (or of unknown age) and their verified hours, and resident needs in child-related domains (childcare, youth, education aid), district-wide, per year. These people and needs count in no other table: they are published here only, for the whole district and by year. Every release has a row for every year, and a value of fewer than k people or needs — zero included — shows x, so neither a row nor an x says anything about a particular child.",
+		},
+		Unit:          Text{"人；小时；件", "people; hours; needs"},
+		Keywords:      []Text{{"儿童", "children"}, {"未成年志愿者", "young volunteers"}, {"年度统计", "annual statistics"}},
+		PersonDerived: true,
+		PrimaryKey:    []string{"year"},
+		Source:        Text{recordSource.Zh + "群众需求登记（不含需求描述和联系人）。", recordSource.En + " Resident needs (descriptions and contacts are never used)."},
+		Method: Text{
+			"本表是未满 18 岁或年龄不详者（按服务当日或年末年龄）和儿童相关领域需求的唯一去处，其余各表只计成年人和其他领域的需求，所以任何两行或两表相减都得不出本表的数字。注册志愿者按年末（当年为参考日）计；活跃志愿者和时长只计其未满 18 岁期间的已核实记录；需求提出按提出年份、解决按解决年份计。所有人数、件数和时长经同样的披露控制（阈值 k、每人每月时长上限、优势规则、确定性扰动、取整），且不足 k 时（包括 0）一律以 x 表示。",
+			"This table is the only place people under 18 or of unknown age (on the day served, or at the end of the year) and needs in child-related domains are counted; every other table counts adults and other needs only, so no difference of two rows or two tables yields a figure of this table. Registered volunteers are counted at the end of the year (the reference date for the current year); active volunteers and hours count verified records served while under 18; needs opened count by the year submitted, needs resolved by the year resolved. Every count and sum passes the same disclosure control (threshold k, monthly hours cap, dominance rule, deterministic perturbation, rounding), and any value below k, zero included, shows x.",
+		},
+		Fields: []Field{
+			yearField,
+			protectedCount("registered_volunteers", Text{"未成年注册志愿者", "Registered volunteers under 18"}, Text{"年末未满 18 岁（或年龄不详）、在任一组织担任志愿者或队长的人数（去重）；不足 k（包括 0）时为 x。", "Distinct people under 18 (or of unknown age) who were volunteers or team leaders of an organisation at the end of the year; x below k, zero included."}),
+			protectedCount("active_volunteers", Text{"未成年活跃志愿者", "Active volunteers under 18"}, Text{"当年在未满 18 岁（或年龄不详）时有已核实服务记录的人数（去重）；不足 k（包括 0）时为 x。", "Distinct people with a verified service record in the year served while under 18 (or of unknown age); x below k, zero included."}),
+			protectedHours("verified_hours", Text{"未成年志愿者已核实时长", "Verified hours under 18"}, Text{"上述记录的已核实时长合计；不足 k 人（包括 0）时为 x。", "Total verified hours of those records; x below k people, zero included."}),
+			protectedNeeds("needs_opened", Text{"儿童相关需求提出", "Child-related needs opened"}, Text{"当年提出的儿童相关领域群众需求件数；不足 k（包括 0）时为 x。", "Resident needs in child-related domains submitted in the year; x below k, zero included."}),
+			protectedNeeds("needs_resolved", Text{"儿童相关需求解决", "Child-related needs resolved"}, Text{"当年解决的儿童相关领域群众需求件数；不足 k（包括 0）时为 x。", "Resident needs in child-related domains resolved in the year; x below k, zero included."}),
+		},
+		Chart: Chart{Type: "bar", X: "year", Title: Text{"儿童相关需求与未成年志愿者（全区）", "Child-related needs and volunteers under 18, district-wide"},
+			Series: []Series{
+				{Field: "needs_opened", Title: Text{"儿童相关需求提出（件）", "Child-related needs opened"}},
+				{Field: "active_volunteers", Title: Text{"未成年活跃志愿者（人）", "Active volunteers under 18"}, Axis: 1},
+			}},
 	}
 }

@@ -65,14 +65,17 @@ type builder struct {
 	firstYear int
 
 	// accumulators
-	vhm      map[cell3]*measure // volunteer-hours-monthly
-	vhmActs  map[cell3]int64
-	vbt      map[vbtCell]*[2]disclosure.Count // registered, active
-	years    map[int]*yearAcc
-	proj     map[int]*measure // by project index
-	pb       map[pbCell]*measure
-	needs    map[cell3]*needCell
-	actYears map[int]int64
+	vhm     map[cell3]*measure // volunteer-hours-monthly
+	vhmActs map[cell3]int64
+	vbt     map[vbtCell]*[2]disclosure.Count // registered, active
+	years   map[int]*yearAcc
+	// childYears are children-summary's accumulators: the one place
+	// people under 18 (or of unknown age) and child-related needs count.
+	childYears map[int]*childAcc
+	proj       map[int]*measure // by project index
+	pb         map[pbCell]*measure
+	needs      map[cell3]*needCell
+	actYears   map[int]int64
 
 	stats Stats
 }
@@ -81,15 +84,16 @@ func newBuilder(ctx context.Context, c *ent.Client, opt Options) *builder {
 	now := opt.Now.In(opt.Location)
 	return &builder{
 		ctx: ctx, c: c, opt: opt, rules: opt.Rules,
-		ref:      dayOf(now.Year(), now.Month(), now.Day()),
-		vhm:      map[cell3]*measure{},
-		vhmActs:  map[cell3]int64{},
-		vbt:      map[vbtCell]*[2]disclosure.Count{},
-		years:    map[int]*yearAcc{},
-		proj:     map[int]*measure{},
-		pb:       map[pbCell]*measure{},
-		needs:    map[cell3]*needCell{},
-		actYears: map[int]int64{},
+		ref:        dayOf(now.Year(), now.Month(), now.Day()),
+		vhm:        map[cell3]*measure{},
+		vhmActs:    map[cell3]int64{},
+		vbt:        map[vbtCell]*[2]disclosure.Count{},
+		years:      map[int]*yearAcc{},
+		childYears: map[int]*childAcc{},
+		proj:       map[int]*measure{},
+		pb:         map[pbCell]*measure{},
+		needs:      map[cell3]*needCell{},
+		actYears:   map[int]int64{},
 	}
 }
 
@@ -300,8 +304,10 @@ type cell3 struct {
 
 // cells3 lists the cells a contribution in (month, town, domain) counts in:
 // itself, its all-domain total, and the district's domain and all-domain
-// totals. A district-only contribution (town = townDistrict) counts only in
-// the district rows.
+// totals. A contribution in the district but in none of its towns (town =
+// townDistrict: an activity held at district level) counts only in the
+// district rows; it is an adult's like every other (children never reach
+// these cells), so the district rows and the town rows are one population.
 func cells3(month int, town int, domain int) []cell3 {
 	m := int32(month)
 	out := make([]cell3, 0, 4)

@@ -45,10 +45,22 @@ func (b *builder) streamNeeds() error {
 				continue
 			}
 			b.stats.Needs++
-			if b.childDomain[n.DomainID] {
-				town = townDistrict // needs about children: district-wide only
-			}
 			key := b.rules.RecordKey(disclosure.NSNeed, n.ID)
+			if b.childDomain[n.DomainID] {
+				// Needs about children count in children-summary, by
+				// year, district-wide, and in no row of needs-monthly or
+				// district-summary: those tables' district rows hold the
+				// same needs as their town rows. They do not move
+				// firstYear either, so they never add a year to the
+				// other tables.
+				b.childYear(opened.year()).needsOpened.Add(key)
+				if n.Status == need.StatusRESOLVED && n.ResolvedAt != nil {
+					if resolved := b.localDay(*n.ResolvedAt); resolved <= b.ref {
+						b.childYear(resolved.year()).needsResolved.Add(key)
+					}
+				}
+				continue
+			}
 			b.firstYear = min(b.firstYear, opened.year())
 			for _, k := range cells3(opened.month(), town, n.DomainID) {
 				b.needCell(k).opened.Add(key)

@@ -14,7 +14,19 @@ import (
 	"github.com/tongxing/tongxing/opendata/disclosure"
 )
 
-// adultAge is the age from which a person may be counted below district level.
+// adultAge is the age from which a person belongs to the published adult
+// population.
+//
+// One population per table: every row of a person-derived table — town
+// rows, district rows, ALL totals — counts people of ONE population, adults
+// (18 or over on the day that decides: the day served, or the snapshot
+// day), so that no difference of published rows (district − Σ towns,
+// ALL − Σ parts, one row − another, one table − another) isolates anyone
+// else. People under 18 and people of unknown age (who may be children)
+// are counted only in their own district-wide table, children-summary,
+// whose rows exist in every release whether or not there is anyone to
+// count. A person who turns 18 counts as a child for the days before and
+// as an adult from then on.
 const adultAge = 18
 
 // measure is a cell with a count of people and a sum of their hours.
@@ -30,7 +42,26 @@ type contrib struct {
 	key     disclosure.Key
 }
 
-// yearAcc holds the person-derived figures of one year of district-summary.
+// childAcc holds one year of children-summary: volunteers under 18 or of
+// unknown age, and resident needs in child-related domains.
+type childAcc struct {
+	registered    disclosure.Count
+	active        measure // people and hours served while under 18
+	needsOpened   disclosure.Count
+	needsResolved disclosure.Count
+}
+
+func (b *builder) childYear(y int) *childAcc {
+	a := b.childYears[y]
+	if a == nil {
+		a = &childAcc{}
+		b.childYears[y] = a
+	}
+	return a
+}
+
+// yearAcc holds the person-derived figures of one year of district-summary
+// (adults only, like every other person-derived table but children-summary).
 type yearAcc struct {
 	registered, certified measure // people only
 	active                measure // people and hours
@@ -268,10 +299,18 @@ func (b *builder) person(pr *personRows) {
 	}
 	for y := b.firstYear; y <= b.ref.year(); y++ {
 		snap := min(dayOf(y, 12, 31), b.ref)
+		child := childOn(snap)
 		if registeredOn(snap) {
-			b.year(y).registered.people.Add(personKey)
+			if child {
+				b.childYear(y).registered.Add(personKey)
+			} else {
+				b.year(y).registered.people.Add(personKey)
+			}
 		}
-		if p.SocialWorkLevel != nil && memberOn(snap) {
+		// Certified social workers are adults; anyone else with a level
+		// on record is published nowhere rather than in a second
+		// population of this table.
+		if !child && p.SocialWorkLevel != nil && memberOn(snap) {
 			b.year(y).certified.people.Add(personKey)
 		}
 	}
@@ -317,6 +356,7 @@ func (b *builder) records(pr *personRows, personKey disclosure.Key, childOn func
 
 	vhm := map[cell3]*contrib{}
 	years := map[int]*contrib{}
+	childYears := map[int]*contrib{}
 	projs := map[int]*contrib{}
 	pbs := map[pbCell]*contrib{}
 	add := func(c *contrib, r rec) {
@@ -326,15 +366,21 @@ func (b *builder) records(pr *personRows, personKey disclosure.Key, childOn func
 	activeSince := b.ref.yearsBefore(1) // the last 12 months: (ref − 1 year, ref]
 	active := false
 	for _, r := range recs {
-		child := childOn(r.day)
 		if r.day > activeSince {
 			active = true
 		}
-		town := int(r.act.town)
-		if child {
-			town = townDistrict
+		if childOn(r.day) {
+			// Served as a child: children-summary only, nowhere else
+			// (not even in district-wide rows of the adult tables).
+			c := childYears[r.day.year()]
+			if c == nil {
+				c = &contrib{}
+				childYears[r.day.year()] = c
+			}
+			add(c, r)
+			continue
 		}
-		for _, k := range cells3(r.day.month(), town, int(r.act.domain)) {
+		for _, k := range cells3(r.day.month(), int(r.act.town), int(r.act.domain)) {
 			c := vhm[k]
 			if c == nil {
 				c = &contrib{}
@@ -348,9 +394,6 @@ func (b *builder) records(pr *personRows, personKey disclosure.Key, childOn func
 			years[r.day.year()] = y
 		}
 		add(y, r)
-		if child {
-			continue // below district level from here on
-		}
 		if r.act.project >= 0 {
 			c := projs[int(r.act.project)]
 			if c == nil {
@@ -393,6 +436,9 @@ func (b *builder) records(pr *personRows, personKey disclosure.Key, childOn func
 	for y, c := range years {
 		flush(&b.year(y).active, c)
 	}
+	for y, c := range childYears {
+		flush(&b.childYear(y).active, c)
+	}
 	for i, c := range projs {
 		m := b.proj[i]
 		if m == nil {
@@ -416,19 +462,18 @@ func (b *builder) records(pr *personRows, personKey disclosure.Key, childOn func
 		return
 	}
 	band, gender := ageBand(pr.p, b.ref), genderCode(pr.p)
-	town := home
 	if band == dataset.AgeUnder18 || band == dataset.AgeUnknown {
-		town = townDistrict
+		// Counted in children-summary (registered on the reference
+		// date), and in no row of this table: its district rows hold
+		// the same adults as its town rows.
+		return
 	}
 	towns := []int{townDistrict}
-	if town >= 0 {
-		towns = append(towns, town)
+	if home >= 0 {
+		towns = append(towns, home)
 	}
 	for _, t := range towns {
 		for _, a := range []string{band, dataset.Total} {
-			if t >= 0 && (a == dataset.AgeUnder18 || a == dataset.AgeUnknown) {
-				continue
-			}
 			for _, g := range []string{gender, dataset.Total} {
 				k := vbtCell{int16(t), a, g}
 				c := b.vbt[k]

@@ -140,9 +140,11 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 			continue
 		}
 		p := people[rec.PersonID]
-		grown := adult(p, day)
-		if !grown {
-			town = ""
+		year := fmt.Sprint(day.Year())
+		if !adult(p, day) {
+			// Served as a child (or of unknown age): children-summary only.
+			r.add(dataset.ChildrenSummary, year, "active_volunteers", p.ID)
+			continue
 		}
 		dom := dataset.Unclassified
 		if a.ProjectID != nil {
@@ -159,11 +161,7 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 				r.add(dataset.VolunteerHoursMonthly, month+"|"+tw+"|"+d, "verified_hours", p.ID)
 			}
 		}
-		year := fmt.Sprint(day.Year())
 		r.add(dataset.DistrictSummary, year, "active_volunteers", p.ID)
-		if !grown {
-			continue
-		}
 		if a.ProjectID != nil {
 			r.add(dataset.Projects, gid.Encode(*a.ProjectID), "volunteers", p.ID)
 		}
@@ -223,10 +221,14 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 					}
 				}
 			}
-			if reg {
+			child := !adult(p, snap)
+			if reg && child {
+				r.add(dataset.ChildrenSummary, fmt.Sprint(y), "registered_volunteers", p.ID)
+			}
+			if reg && !child {
 				r.add(dataset.DistrictSummary, fmt.Sprint(y), "registered_volunteers", p.ID)
 			}
-			if member && p.SocialWorkLevel != nil {
+			if member && p.SocialWorkLevel != nil && !child {
 				r.add(dataset.DistrictSummary, fmt.Sprint(y), "certified_social_workers", p.ID)
 			}
 		}
@@ -234,6 +236,9 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 			continue
 		}
 		band := "UNKNOWN"
+		if !adult(p, refDay) {
+			continue // children-summary's registered volunteers, counted above
+		}
 		switch a := age(p, refDay); {
 		case a < 0:
 		case a < 18:
@@ -252,7 +257,7 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 			gender = "UNSPECIFIED"
 		}
 		towns := []string{district}
-		if home != nil && band != "<18" && band != "UNKNOWN" {
+		if home != nil {
 			towns = append(towns, orgTown[home.OrganizationID])
 		}
 		for _, tw := range towns {
@@ -279,7 +284,15 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 		}
 		dom := n.Edges.Domain.Code
 		if slices.Contains(childDomains, dom) {
-			town = ""
+			// Needs about children: children-summary only, by year.
+			r.add(dataset.ChildrenSummary, opened.Format("2006"), "needs_opened", n.ID)
+			if n.Status == need.StatusRESOLVED && n.ResolvedAt != nil {
+				rd := n.ResolvedAt.In(cst)
+				if !time.Date(rd.Year(), rd.Month(), rd.Day(), 0, 0, 0, 0, time.UTC).After(refDay) {
+					r.add(dataset.ChildrenSummary, rd.Format("2006"), "needs_resolved", n.ID)
+				}
+			}
+			continue
 		}
 		towns := []string{district}
 		if town != "" {
@@ -335,6 +348,11 @@ func checkAgainstRaw(t *testing.T, res *tables.Result, r *raw) {
 				n := r.count(tb.Dataset.ID, kk, name)
 				v := row[i]
 				switch {
+				case tb.Dataset.ID == dataset.ChildrenSummary && n < k:
+					// The children's own cells withhold zero too.
+					if v.Kind != dataset.KindSuppressed {
+						t.Errorf("%s[%s].%s: %d children published as %q", tb.Dataset.ID, kk, name, n, v.Text())
+					}
 				case n == 0 && (v.Kind != dataset.KindInt || v.Int != 0):
 					t.Errorf("%s[%s].%s: nobody in the cell but published %q", tb.Dataset.ID, kk, name, v.Text())
 				case n > 0 && n < k && v.Kind != dataset.KindSuppressed:
@@ -378,7 +396,7 @@ func checkAgainstRaw(t *testing.T, res *tables.Result, r *raw) {
 		}
 	}
 	t.Logf("cells checked against the database: %v", checked)
-	for _, ds := range []string{dataset.DistrictSummary, dataset.Projects, dataset.VolunteerHoursMonthly, dataset.VolunteersByTown, dataset.NeedsMonthly, dataset.PracticeBases} {
+	for _, ds := range []string{dataset.DistrictSummary, dataset.Projects, dataset.VolunteerHoursMonthly, dataset.VolunteersByTown, dataset.NeedsMonthly, dataset.PracticeBases, dataset.ChildrenSummary} {
 		if checked[ds] == 0 {
 			t.Errorf("no %s cell checked", ds)
 		}

@@ -422,6 +422,41 @@ func (b *builder) needsRows() []dataset.Row {
 	return rows
 }
 
+// ---- children-summary ----
+
+// childrenRows publishes the children's own cells: one row per year from
+// the first year of the other tables to the reference year, in every
+// release, whatever the data. Each cell passes the same disclosure control
+// as every other, and in addition an empty cell is withheld like a small
+// one: with the rows always there and 0, 1 … k−1 all shown as x, neither
+// a row's presence nor its symbol says whether any child served or asked
+// for help.
+func (b *builder) childrenRows() []dataset.Row {
+	k := int64(b.rules.K())
+	small := func(n int64, v dataset.Value) dataset.Value {
+		if n < k {
+			return dataset.Suppressed()
+		}
+		return v
+	}
+	var rows []dataset.Row
+	for y := b.firstYear; y <= b.ref.year(); y++ {
+		a := b.childYears[y]
+		if a == nil {
+			a = &childAcc{}
+		}
+		rows = append(rows, dataset.Row{
+			dataset.Int(int64(y)),
+			small(a.registered.N, b.people(a.registered)),
+			small(a.active.people.N, b.people(a.active.people)),
+			small(a.active.hours.People, b.hours(a.active.hours)),
+			small(a.needsOpened.N, b.needCount(a.needsOpened)),
+			small(a.needsResolved.N, b.needCount(a.needsResolved)),
+		})
+	}
+	return rows
+}
+
 func (b *builder) practiceBaseRows() []dataset.Row {
 	rows := make([]dataset.Row, 0, len(b.pb))
 	org := func(id int, all dataset.Text) (dataset.Value, dataset.Value) {

@@ -178,6 +178,8 @@ func (b *builder) table(d *dataset.Dataset) (*dataset.Table, error) {
 		rows = b.needsRows()
 	case dataset.PracticeBases:
 		rows = b.practiceBaseRows()
+	case dataset.ChildrenSummary:
+		rows = b.childrenRows()
 	default:
 		return nil, fmt.Errorf("no builder for dataset %q", d.ID)
 	}
