@@ -17,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/pii"
+	"github.com/tongxing/tongxing/results"
 	"github.com/tongxing/tongxing/server/requestid"
 )
 
@@ -34,6 +35,9 @@ type Options struct {
 	SLA needs.SLA
 	// Stars are the star tiers by cumulative hours (default hours.DefaultStarTiers).
 	Stars hours.StarScale
+	// Figures protects figures about people (results.NewFigures); without
+	// it such figures are refused to every caller but ADMIN.
+	Figures *results.Figures
 }
 
 // NewHandler assembles the GraphQL HTTP handler: transports, caches, limits,
@@ -43,7 +47,7 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	es := newSchema(&Resolver{client: client, keys: opts.Keys, sla: opts.SLA, stars: opts.Stars})
+	es := newSchema(&Resolver{client: client, keys: opts.Keys, sla: opts.SLA, stars: opts.Stars, figures: opts.Figures})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getTransport{})
@@ -71,6 +75,7 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 	// After the transaction, so that the audit record of a personal-data
 	// read inside a mutation commits with it.
 	srv.Use(newAccessControl(es.Schema(), client, opts.Keys))
+	srv.Use(figureControl{figures: opts.Figures, client: client})
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "request_id", requestid.From(ctx), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))

@@ -15,6 +15,7 @@ import (
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/pii"
+	"github.com/tongxing/tongxing/results"
 )
 
 //go:generate sh -c "cd .. && go tool gqlgen generate"
@@ -27,6 +28,9 @@ type Resolver struct {
 	now    func() time.Time
 	sla    needs.SLA
 	stars  hours.StarScale
+	// figures serves figures about people to callers who may not read
+	// those people (package results, Figures).
+	figures *results.Figures
 }
 
 // NewSchema builds the executable schema over client with the default

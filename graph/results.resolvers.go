@@ -9,6 +9,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/graph/generated"
 	"github.com/tongxing/tongxing/results"
@@ -31,29 +32,30 @@ func (r *outcomeTotalResolver) Region(ctx context.Context, obj *results.Total) (
 
 // Progress is the resolver for the progress field.
 func (r *projectResolver) Progress(ctx context.Context, obj *ent.Project) (*float64, error) {
-	return results.Progress(ctx, r.clientFrom(ctx), obj.ID)
+	return results.Progress(ctx, r.clientFrom(ctx), r.figures, auth.FromContext(ctx), obj.ID)
 }
 
 // VerifiedHours is the resolver for the verifiedHours field.
 func (r *projectResolver) VerifiedHours(ctx context.Context, obj *ent.Project) (float64, error) {
-	h, _, err := results.ProjectHours(ctx, r.clientFrom(ctx), obj.ID)
-	return h, err
+	h, _, err := r.figures.ProjectFigures(ctx, r.clientFrom(ctx), auth.FromContext(ctx), obj.ID)
+	return withheld(h, err)
 }
 
 // VolunteerCount is the resolver for the volunteerCount field.
 func (r *projectResolver) VolunteerCount(ctx context.Context, obj *ent.Project) (int, error) {
-	_, n, err := results.ProjectHours(ctx, r.clientFrom(ctx), obj.ID)
-	return n, err
+	_, n, err := r.figures.ProjectFigures(ctx, r.clientFrom(ctx), auth.FromContext(ctx), obj.ID)
+	return withheld(n, err)
 }
 
 // OutcomeTotals is the resolver for the outcomeTotals field.
 func (r *queryResolver) OutcomeTotals(ctx context.Context, indicatorID int, regionCode string, from time.Time, to time.Time) (*results.Total, error) {
-	return results.OutcomeTotals(ctx, r.clientFrom(ctx), indicatorID, regionCode, from, to)
+	return results.OutcomeTotals(ctx, r.clientFrom(ctx), r.figures, auth.FromContext(ctx), indicatorID, regionCode, from, to)
 }
 
 // DistrictStats is the resolver for the districtStats field.
 func (r *queryResolver) DistrictStats(ctx context.Context, regionCode *string, from time.Time, to time.Time) (*results.Stats, error) {
-	return results.DistrictStats(ctx, r.clientFrom(ctx), regionCode, from, to, r.sla.OverduePredicate(r.now()))
+	return results.DistrictStats(ctx, r.clientFrom(ctx), r.figures, auth.FromContext(ctx), selectsAny(ctx, results.PeopleFields...),
+		regionCode, from, to, r.sla.OverduePredicate(r.now()))
 }
 
 // DistrictStats returns generated.DistrictStatsResolver implementation.

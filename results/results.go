@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/input"
 
 	"github.com/tongxing/tongxing/ent"
@@ -49,15 +50,42 @@ func IndicatorProgress(measure indicator.Measure, baseline, target, actual *floa
 // measured period of each), combined with its sub-projects' progress
 // weighted by their weight (the project's own indicators weigh 1). Nil when
 // nothing in the tree is measurable.
-func Progress(ctx context.Context, c *ent.Client, id int) (*float64, error) {
-	p, err := progress(allRows(ctx), c, id, map[int]bool{})
+//
+// Progress reveals an actual value once baseline and target are known, so
+// for callers who do not get a project's outcome values exact it is
+// computed from the values the open data publishes: a withheld value makes
+// its indicator unmeasurable rather than letting its progress through.
+func Progress(ctx context.Context, c *ent.Client, fig *Figures, v *auth.Viewer, id int) (*float64, error) {
+	exact := map[int]bool{} // by project: sub-projects may be led by others
+	values := func(o *ent.Outcome) (baseline, actual *float64, err error) {
+		ok, seen := exact[o.ProjectID]
+		if !seen {
+			if ok, err = ExactOutcomes(ctx, c, v, o.ProjectID); err != nil {
+				return nil, nil, err
+			}
+			exact[o.ProjectID] = ok
+		}
+		if ok {
+			return o.Baseline, o.Actual, nil
+		}
+		if baseline, err = fig.OutcomeValue(ctx, c, nil, o.ID, "baseline", o.Baseline); err != nil {
+			return nil, nil, err
+		}
+		actual, err = fig.OutcomeValue(ctx, c, nil, o.ID, "actual", o.Actual)
+		if o.Baseline != nil && baseline == nil {
+			actual = nil // a withheld baseline makes the indicator unmeasurable
+		}
+		return baseline, actual, err
+	}
+	p, err := progress(allRows(ctx), c, id, map[int]bool{}, values)
 	if err != nil || math.IsNaN(p) {
 		return nil, err
 	}
 	return &p, nil
 }
 
-func progress(ctx context.Context, c *ent.Client, id int, seen map[int]bool) (float64, error) {
+func progress(ctx context.Context, c *ent.Client, id int, seen map[int]bool,
+	values func(*ent.Outcome) (baseline, actual *float64, err error)) (float64, error) {
 	if seen[id] {
 		return math.NaN(), nil // a cycle in the hierarchy contributes nothing
 	}
@@ -75,7 +103,11 @@ func progress(ctx context.Context, c *ent.Client, id int, seen map[int]bool) (fl
 			continue
 		}
 		latest[o.IndicatorID] = true
-		if v, ok := IndicatorProgress(o.Edges.Indicator.Measure, o.Baseline, o.Target, o.Actual); ok {
+		baseline, actual, err := values(o)
+		if err != nil {
+			return 0, err
+		}
+		if v, ok := IndicatorProgress(o.Edges.Indicator.Measure, baseline, o.Target, actual); ok {
 			own = append(own, v)
 		}
 	}
@@ -91,7 +123,7 @@ func progress(ctx context.Context, c *ent.Client, id int, seen map[int]bool) (fl
 		return 0, err
 	}
 	for _, ch := range children {
-		v, err := progress(ctx, c, ch.ID, seen)
+		v, err := progress(ctx, c, ch.ID, seen, values)
 		if err != nil {
 			return 0, err
 		}
@@ -128,10 +160,13 @@ func ProjectHours(ctx context.Context, c *ent.Client, id int) (hours float64, vo
 
 // Total is an indicator summed over the projects serving a division.
 type Total struct {
-	IndicatorID  int
-	RegionID     int
-	From, To     time.Time
-	Actual       float64
+	IndicatorID int
+	RegionID    int
+	From, To    time.Time
+	// Actual is nil for a caller who does not get exact division figures
+	// when any value summed is withheld in the open data (a count of people
+	// from 1 to k − 1): the published total of the others would give it away.
+	Actual       *float64
 	Target       float64
 	ProjectCount int
 }
@@ -141,7 +176,10 @@ type Total struct {
 // in periods overlapping from–to. Arguments are checked first: an unknown
 // division or a reversed range is BAD_USER_INPUT, an unknown indicator
 // NOT_FOUND.
-func OutcomeTotals(ctx context.Context, c *ent.Client, indicatorID int, regionCode string, from, to time.Time) (*Total, error) {
+//
+// Callers ExactDivision does not admit get the sum of the values the open
+// data publishes (OutcomeValue), or no actual total when one is withheld.
+func OutcomeTotals(ctx context.Context, c *ent.Client, fig *Figures, v *auth.Viewer, indicatorID int, regionCode string, from, to time.Time) (*Total, error) {
 	f := apierror.NewFields("")
 	input.Order(f, "to", &from, &to)
 	regionID, err := input.RegionID(ctx, c, f, "regionCode", regionCode)
@@ -154,6 +192,7 @@ func OutcomeTotals(ctx context.Context, c *ent.Client, indicatorID int, regionCo
 	if _, err := c.Indicator.Get(ctx, indicatorID); err != nil {
 		return nil, input.NotFound(err, "指标不存在 (no such indicator)")
 	}
+	exact := ExactDivision(v)
 	ctx = allRows(ctx)
 	outs, err := c.Outcome.Query().
 		Where(outcome.IndicatorID(indicatorID), outcome.PeriodStartLTE(to), outcome.PeriodEndGTE(from),
@@ -163,6 +202,7 @@ func OutcomeTotals(ctx context.Context, c *ent.Client, indicatorID int, regionCo
 	if err != nil {
 		return nil, err
 	}
+	actual, withheld := 0.0, false
 	t := &Total{IndicatorID: indicatorID, RegionID: regionID, From: from, To: to}
 	seen := map[int]bool{}
 	for _, o := range outs {
@@ -171,12 +211,22 @@ func OutcomeTotals(ctx context.Context, c *ent.Client, indicatorID int, regionCo
 		}
 		seen[o.ProjectID] = true
 		t.ProjectCount++
-		if o.Actual != nil {
-			t.Actual += *o.Actual
+		a := o.Actual
+		if !exact && a != nil {
+			if a, err = fig.OutcomeValue(ctx, c, nil, o.ID, "actual", a); err != nil {
+				return nil, err
+			}
+			withheld = withheld || a == nil
+		}
+		if a != nil {
+			actual += *a
 		}
 		if o.Target != nil {
 			t.Target += *o.Target
 		}
+	}
+	if !withheld {
+		t.Actual = &actual
 	}
 	return t, nil
 }

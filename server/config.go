@@ -298,3 +298,15 @@ func (c *Config) ResolveOpenData(getenv func(string) string) error {
 	c.OpenData = oc
 	return nil
 }
+
+// FiguresOpenData is the open-data configuration the API's figures about
+// people are protected with (results.Figures): the publisher's own, so an
+// API figure equals the published cell. When Run has not resolved it
+// (tests), it is the publisher's defaults with the cell-key secret derived
+// from secretKey exactly as the publisher derives it.
+func (c Config) FiguresOpenData(secretKey []byte) (opendata.Config, error) {
+	if len(c.OpenData.Secret) > 0 {
+		return c.OpenData, nil
+	}
+	return opendata.LoadConfig(func(string) string { return "" }, secretKey, c.DataDir())
+}

@@ -30,6 +30,7 @@ import (
 	"github.com/tongxing/tongxing/graph"
 	"github.com/tongxing/tongxing/partners"
 	"github.com/tongxing/tongxing/policy"
+	"github.com/tongxing/tongxing/results"
 	"github.com/tongxing/tongxing/server/graphiql"
 	"github.com/tongxing/tongxing/server/requestid"
 )
@@ -41,6 +42,8 @@ type Server struct {
 	logger *slog.Logger
 	now    func() time.Time
 	keys   *pii.Keys
+	// figures protects figures about people in API answers.
+	figures *results.Figures
 }
 
 // New returns a server over an open, migrated database.
@@ -60,13 +63,25 @@ func New(cfg Config, db *database.DB, logger *slog.Logger) *Server {
 	if err != nil {
 		panic(err) // LoadConfig already refused short keys
 	}
-	return &Server{cfg: cfg, db: db, logger: logger, now: time.Now, keys: keys}
+	// Figures about people reach callers who may not read those people only
+	// through the open-data disclosure rules, with the publisher's own
+	// configuration; needs about children are rows of their own (policy).
+	oc, err := cfg.FiguresOpenData(secret)
+	if err != nil {
+		panic(err) // the defaults with a valid key always load
+	}
+	policy.SetChildDomains(oc.ChildDomains)
+	figures, err := results.NewFigures(oc, nil)
+	if err != nil {
+		panic(err) // LoadConfig already refused a short secret or a low k
+	}
+	return &Server{cfg: cfg, db: db, logger: logger, now: time.Now, keys: keys, figures: figures}
 }
 
 // Handler returns the root HTTP handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection, Keys: s.keys, SLA: s.cfg.NeedSLA, Stars: s.cfg.Stars, Limits: s.cfg.Limits})
+	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection, Keys: s.keys, SLA: s.cfg.NeedSLA, Stars: s.cfg.Stars, Limits: s.cfg.Limits, Figures: s.figures})
 	// /graphql alone is rate limited and timed: throttle first, then the
 	// cheap refusals, then the key lookup (a database read) and the query.
 	rl := newRateLimiter(s.cfg, s.now)

@@ -1,0 +1,388 @@
+package results
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/outcome"
+	"github.com/tongxing/tongxing/ent/projectparticipation"
+	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/opendata"
+	"github.com/tongxing/tongxing/opendata/dataset"
+	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/opendata/tables"
+)
+
+// Figures derived from people (volunteers, hours, needs, outcome values
+// that count people) reach two kinds of caller through the API:
+//
+//   - callers who may read the people behind a figure get it exact: ADMIN
+//     always; an EDITOR for a project whose every verified record is at an
+//     activity its scope organises (it reads those records and people
+//     anyway) and for outcome values of projects its scope leads (it records
+//     them);
+//   - everyone else gets the value the open data publishes for the same
+//     cell, computed by the open-data table code itself (opendata/tables,
+//     with the rules of opendata/disclosure: threshold k, monthly hours cap,
+//     dominance, cell-key noise, base-5 rounding, children district-wide
+//     only), or nothing: null where the open data shows x or has no such
+//     cell, and a refusal for divisions and periods it does not publish.
+//
+// Nothing here re-implements a disclosure rule: the tables are built by
+// tables.Build with the publisher's own threshold, secret and child codes,
+// and cells are looked up by their published keys. A build reads every
+// person once, so its result is kept until the data changes (a cheap
+// fingerprint of the tables it reads) or the reference date moves.
+
+// Figures serves protected figures; the zero value is not usable (NewFigures).
+type Figures struct {
+	opt tables.Options
+	now func() time.Time
+
+	mu   sync.Mutex // one build at a time
+	last *published
+}
+
+// NewFigures returns the figures service for the open-data configuration
+// cfg (threshold, cell-key secret, district, time zone, child codes): the
+// same configuration the publisher builds releases with, so a figure equals
+// the published cell. now is the clock (nil: time.Now).
+func NewFigures(cfg opendata.Config, now func() time.Time) (*Figures, error) {
+	k := cfg.K
+	if k == 0 {
+		k = disclosure.DefaultK
+	}
+	rules, err := disclosure.New(k, cfg.Secret)
+	if err != nil {
+		return nil, err
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Figures{now: now, opt: tables.Options{
+		Rules: rules, Location: cfg.Location, District: cfg.District,
+		ChildDomains: cfg.ChildDomains, ChildIndicators: cfg.ChildIndicators,
+	}}, nil
+}
+
+// errNoFigures refuses protected figures when the server was assembled
+// without the open-data configuration: nothing but an exact figure exists
+// then, and only callers entitled to it get one.
+var errNoFigures = apierror.New(apierror.Forbidden,
+	"服务器未配置开放数据披露控制，人员相关数字只向管理员提供 (disclosure control is not configured: figures about people are given to ADMIN only)")
+
+// K is the frequency threshold.
+func (f *Figures) K() int { return f.opt.Rules.K() }
+
+// published is one computation of the open-data tables, indexed by the
+// cells the API answers.
+type published struct {
+	key      string
+	res      *tables.Result
+	summary  cells // district-summary by year
+	hours    cells // volunteer-hours-monthly by month, town code (all domains)
+	needs    cells // needs-monthly by month, town code (all domains)
+	projects cells // projects by project id
+	outcomes cells // project-outcomes by outcome id
+}
+
+// cells are the rows of one table by the text of some key fields.
+type cells struct {
+	t    *dataset.Table
+	rows map[string]dataset.Row
+}
+
+// index keys the rows of t by the given fields. Every other field of the
+// primary key must be the total (ALL): a dimension the API does not ask
+// about is taken whole, so a table that gains a dimension is still read at
+// its total rather than at an arbitrary part of it.
+func index(t *dataset.Table, keys ...string) (cells, error) {
+	c := cells{t: t, rows: map[string]dataset.Row{}}
+	if t == nil {
+		return c, errors.New("figures: open-data table missing")
+	}
+	var keyIdx, restIdx []int
+	for _, k := range keys {
+		i := t.Dataset.FieldIndex(k)
+		if i < 0 {
+			return c, fmt.Errorf("figures: %s has no field %s", t.Dataset.ID, k)
+		}
+		keyIdx = append(keyIdx, i)
+	}
+	for _, k := range t.Dataset.PrimaryKey {
+		if !containsString(keys, k) {
+			restIdx = append(restIdx, t.Dataset.FieldIndex(k))
+		}
+	}
+rows:
+	for _, r := range t.Rows {
+		for _, i := range restIdx {
+			if r[i].Text() != dataset.Total {
+				continue rows
+			}
+		}
+		parts := make([]string, len(keyIdx))
+		for j, i := range keyIdx {
+			parts[j] = r[i].Text()
+		}
+		c.rows[strings.Join(parts, "\x00")] = r
+	}
+	return c, nil
+}
+
+func containsString(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// value is the published value of field in the row keyed by key; found is
+// false when the table has no such row.
+func (c cells) value(field string, key ...string) (v dataset.Value, found bool) {
+	r, ok := c.rows[strings.Join(key, "\x00")]
+	if !ok {
+		return dataset.None(), false
+	}
+	i := c.t.Dataset.FieldIndex(field)
+	if i < 0 {
+		return dataset.None(), true
+	}
+	return r[i], true
+}
+
+// intOf and floatOf turn a published value into an API value: nil when the
+// open data withholds it (x) or has none.
+func intOf(v dataset.Value) *int {
+	switch v.Kind {
+	case dataset.KindInt:
+		n := int(v.Int)
+		return &n
+	case dataset.KindNumber:
+		n := int(math.Round(v.Num))
+		return &n
+	}
+	return nil
+}
+
+func floatOf(v dataset.Value) *float64 {
+	switch v.Kind {
+	case dataset.KindInt, dataset.KindNumber:
+		x := v.Float()
+		return &x
+	}
+	return nil
+}
+
+// orZero reads a cell of a table that lists only the cells with something
+// in them (the monthly tables): no row means an empty cell, which the open
+// data publishes as 0.
+func orZero(v dataset.Value, found bool) dataset.Value {
+	if !found {
+		return dataset.Int(0)
+	}
+	return v
+}
+
+// Published returns the open-data tables as a release built now would
+// publish them, recomputing only when the data or the reference date has
+// changed since the last call.
+func (f *Figures) Published(ctx context.Context, c *ent.Client) (*published, error) {
+	if f == nil {
+		return nil, errNoFigures
+	}
+	now := f.now()
+	loc := f.opt.Location
+	if loc == nil {
+		loc = tables.CST
+	}
+	fp, err := fingerprint(allRows(ctx), c)
+	if err != nil {
+		return nil, err
+	}
+	key := now.In(loc).Format(time.DateOnly) + "|" + fp
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.last != nil && f.last.key == key {
+		return f.last, nil
+	}
+	opt := f.opt
+	opt.Now = now
+	// A build that has started serves the requests queued behind it, so a
+	// caller going away does not throw it away.
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
+	defer cancel()
+	res, err := tables.Build(bctx, c, opt)
+	if err != nil {
+		return nil, err
+	}
+	p := &published{key: key, res: res}
+	for _, ix := range []struct {
+		dst  *cells
+		id   string
+		keys []string
+	}{
+		{&p.summary, dataset.DistrictSummary, []string{"year"}},
+		{&p.hours, dataset.VolunteerHoursMonthly, []string{"month", "town_code"}},
+		{&p.needs, dataset.NeedsMonthly, []string{"month", "town_code"}},
+		{&p.projects, dataset.Projects, []string{"project_id"}},
+		{&p.outcomes, dataset.ProjectOutcomes, []string{"outcome_id"}},
+	} {
+		if *ix.dst, err = index(res.Table(ix.id), ix.keys...); err != nil {
+			return nil, err
+		}
+	}
+	f.last = p
+	return p, nil
+}
+
+// fingerprint changes whenever a table the open data reads gains, loses or
+// changes a row: its row count and newest updated_at. Each is one indexed
+// aggregate, far cheaper than a build.
+func fingerprint(ctx context.Context, c *ent.Client) (string, error) {
+	type scanner interface {
+		Scan(context.Context, any) error
+	}
+	agg := []ent.AggregateFunc{
+		func(s *sql.Selector) string { return sql.As(sql.Count("*"), "n") },
+		func(s *sql.Selector) string {
+			return sql.As("CAST(MAX("+s.C("updated_at")+") AS TEXT)", "newest")
+		},
+	}
+	qs := []scanner{
+		c.Region.Query().Aggregate(agg...), c.Term.Query().Aggregate(agg...),
+		c.Organization.Query().Aggregate(agg...), c.Partnership.Query().Aggregate(agg...),
+		c.PartyBuildingLink.Query().Aggregate(agg...), c.Project.Query().Aggregate(agg...),
+		c.ProjectParticipation.Query().Aggregate(agg...), c.Indicator.Query().Aggregate(agg...),
+		c.Outcome.Query().Aggregate(agg...), c.Activity.Query().Aggregate(agg...),
+		c.Need.Query().Aggregate(agg...), c.Person.Query().Aggregate(agg...),
+		c.Membership.Query().Aggregate(agg...), c.ServiceRecord.Query().Aggregate(agg...),
+	}
+	var b strings.Builder
+	for _, q := range qs {
+		var rows []struct {
+			N      int     `json:"n"`
+			Newest *string `json:"newest"`
+		}
+		if err := q.Scan(ctx, &rows); err != nil {
+			return "", err
+		}
+		for _, r := range rows {
+			newest := ""
+			if r.Newest != nil {
+				newest = *r.Newest
+			}
+			fmt.Fprintf(&b, "%d@%s;", r.N, newest)
+		}
+	}
+	return b.String(), nil
+}
+
+// ---- who gets exact figures ----
+
+// ExactDivision reports whether v gets exact figures for a division: only
+// ADMIN. A division's figures gather the people of every organisation in
+// it, and an editor reads only its own.
+func ExactDivision(v *auth.Viewer) bool { return v.Admin() }
+
+// ExactProject reports whether v gets a project's exact volunteer figures:
+// ADMIN, or an EDITOR whose scope organised every activity of the project
+// that has a verified record — then it reads every record and volunteer
+// the figures count (policy.ServiceRecordRows, policy.PeopleRows).
+func ExactProject(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID int) (bool, error) {
+	if v.Admin() {
+		return true, nil
+	}
+	if v == nil || v.Role != auth.RoleEditor || len(v.Scope) == 0 {
+		return false, nil
+	}
+	outside, err := c.ServiceRecord.Query().Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED),
+		servicerecord.HasActivityWith(activity.ProjectID(projectID), activity.Not(activity.OrganizationIDIn(v.Scope...)))).
+		Exist(allRows(ctx))
+	return !outside, err
+}
+
+// ExactOutcomes reports whether v gets a project's outcome values exact:
+// ADMIN, or an EDITOR whose scope leads the project (it records them).
+func ExactOutcomes(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID int) (bool, error) {
+	if v.Admin() {
+		return true, nil
+	}
+	if v == nil || v.Role != auth.RoleEditor || len(v.Scope) == 0 {
+		return false, nil
+	}
+	return c.ProjectParticipation.Query().Where(projectparticipation.ProjectID(projectID),
+		projectparticipation.RoleEQ(projectparticipation.RoleLEAD),
+		projectparticipation.OrganizationIDIn(v.Scope...)).Exist(allRows(ctx))
+}
+
+// ---- projects ----
+
+// ProjectFigures are a project's verified hours and distinct volunteers as
+// v may have them: exact (ProjectExact), or as the open-data projects table
+// publishes them — adults only, each protected (nil when withheld).
+func (f *Figures) ProjectFigures(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID int) (hours *float64, volunteers *int, err error) {
+	exact, err := ExactProject(ctx, c, v, projectID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if exact {
+		h, n, err := ProjectHours(ctx, c, projectID)
+		return &h, &n, err
+	}
+	p, err := f.Published(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	hv, _ := p.projects.value("verified_hours", gid.Encode(projectID))
+	nv, _ := p.projects.value("volunteers", gid.Encode(projectID))
+	return floatOf(hv), intOf(nv), nil
+}
+
+// ---- outcome values ----
+
+// OutcomeValue is the baseline or actual (field "baseline" or "actual") of
+// outcome id as v may read it, given its exact value: exact for ADMIN and
+// the editors leading the project (they record it); for others as the
+// open-data project-outcomes table publishes it — a count of people
+// (children above all) from 1 to k − 1 is withheld (nil). Targets are
+// published as recorded and need no call.
+func (f *Figures) OutcomeValue(ctx context.Context, c *ent.Client, v *auth.Viewer, id int, field string, value *float64) (*float64, error) {
+	if value == nil {
+		return nil, nil // nothing to protect
+	}
+	if v != nil {
+		// The project is looked up, not read off the loaded outcome:
+		// queries select only the columns a request asks for.
+		prj, err := c.Outcome.Query().Where(outcome.ID(id)).Select(outcome.FieldProjectID).Int(allRows(ctx))
+		if err != nil {
+			return nil, err
+		}
+		exact, err := ExactOutcomes(ctx, c, v, prj)
+		if err != nil || exact {
+			return value, err
+		}
+	}
+	p, err := f.Published(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	// An outcome not in the table (written while the build ran) is
+	// withheld rather than guessed.
+	pv, _ := p.outcomes.value(field, gid.Encode(id))
+	return floatOf(pv), nil
+}
