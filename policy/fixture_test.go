@@ -49,6 +49,10 @@ type world struct {
 	domain, indicator int
 
 	nA, nT, nO, nOpen int
+	// Needs in a child-related domain (NeedRows): matched to the agency,
+	// to other, and not yet matched.
+	childDomain      int
+	ncA, ncO, ncOpen int
 
 	// prjA is led by the agency with other as a PARTNER; prjO is led by
 	// other with the team as a PARTNER (the scope takes part, never leads).
@@ -131,14 +135,17 @@ func newWorld(t testing.TB, db *database.DB) *world {
 	w.domain = mk(c.Term.Create().SetCode("elderly").SetName("养老").SetTaxonomyID(tax.ID).Save(ctx)).ID
 	w.indicator = mk(c.Indicator.Create().SetCode("served").SetName("服务人次").Save(ctx)).ID
 
-	need := func(matched int) int {
-		q := c.Need.Create().SetTitle("独居老人助餐").SetDomainID(w.domain).SetRegionID(w.town.ID).SetOpenedAt(day(0))
+	// The default child-related domain codes apply (policy.DefaultChildDomains).
+	w.childDomain = mk(c.Term.Create().SetCode(policy.DefaultChildDomains[0]).SetName("托育").SetTaxonomyID(tax.ID).Save(ctx)).ID
+	need := func(domain, matched int) int {
+		q := c.Need.Create().SetTitle("独居老人助餐").SetDomainID(domain).SetRegionID(w.town.ID).SetOpenedAt(day(0))
 		if matched != 0 {
 			q.SetMatchedOrganizationID(matched)
 		}
 		return mk(q.Save(ctx)).ID
 	}
-	w.nA, w.nT, w.nO, w.nOpen = need(w.agency), need(w.team), need(w.other), need(0)
+	w.nA, w.nT, w.nO, w.nOpen = need(w.domain, w.agency), need(w.domain, w.team), need(w.domain, w.other), need(w.domain, 0)
+	w.ncA, w.ncO, w.ncOpen = need(w.childDomain, w.agency), need(w.childDomain, w.other), need(w.childDomain, 0)
 
 	w.prjA = mk(c.Project.Create().SetName("社工帮").Save(ctx)).ID
 	w.prjO = mk(c.Project.Create().SetName("秀水助农").Save(ctx)).ID

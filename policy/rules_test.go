@@ -371,12 +371,13 @@ func TestActivityAndNeedWrites(t *testing.T) {
 func TestServiceRecordWrites(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		w := newWorld(t, db)
-		log := func(p, act int) func(context.Context, *ent.Client) error {
+		logOn := func(p, act int, served time.Time) func(context.Context, *ent.Client) error {
 			return func(ctx context.Context, c *ent.Client) error {
-				return saved(c.ServiceRecord.Create().SetPersonID(p).SetActivityID(act).SetServedOn(day(1)).
+				return saved(c.ServiceRecord.Create().SetPersonID(p).SetActivityID(act).SetServedOn(served).
 					SetMinutes(90).SetRecordedBy("editor").Save(ctx))
 			}
 		}
+		log := func(p, act int) func(context.Context, *ent.Client) error { return logOn(p, act, day(1)) }
 		review := func(ids ...int) func(context.Context, *ent.Client) error {
 			return func(ctx context.Context, c *ent.Client) error {
 				if len(ids) == 1 {
@@ -389,12 +390,42 @@ func TestServiceRecordWrites(t *testing.T) {
 		erase := func(id int) func(context.Context, *ent.Client) error {
 			return func(ctx context.Context, c *ent.Client) error { return c.ServiceRecord.DeleteOneID(id).Exec(ctx) }
 		}
+		// leftThenLog ends the agency member's membership on left, then
+		// logs their hours at the agency's activity on served.
+		leftThenLog := func(left, served time.Time) func(context.Context, *ent.Client) error {
+			return func(ctx context.Context, c *ent.Client) error {
+				if err := c.Membership.UpdateOneID(w.mA).SetLeftOn(left).Exec(sys()); err != nil {
+					return err
+				}
+				return saved(c.ServiceRecord.Create().SetPersonID(w.pA).SetActivityID(w.actA).SetServedOn(served).
+					SetMinutes(60).SetRecordedBy("editor").Save(ctx))
+			}
+		}
+		left := time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)
+		beijing := time.FixedZone("CST", 8*3600)
 		eraseAll := func(ctx context.Context, c *ent.Client) error {
 			return saved(c.ServiceRecord.Delete().Where(servicerecord.ActivityID(w.actO)).Exec(ctx))
 		}
 		w.runWrites(t, []writeCase{
 			{"logs a member's hours at an activity of its own", editorKey, log(w.pA, w.actA), allowed},
 			{"logs a member's hours at an activity of a unit in its scope", editorKey, log(w.pT, w.actT), allowed},
+			// Hours only for members of the activity's organisation or of
+			// one under it: logging must not bring people into the scope.
+			{"logs a team member's hours at the agency's activity (the team is under it)", editorKey, log(w.pT, w.actA), allowed},
+			{"logs no hours of the agency's member at the team's activity", editorKey, log(w.pA, w.actT), forbidden},
+			{"logs no hours for a visitor who is nobody's member", editorKey, log(w.pN, w.actA), forbidden},
+			{"logs no more hours for a visitor who is not a member", editorKey, log(w.pV, w.actA), forbidden},
+			{"logs no hours for an outside member at its activity", editorKey, log(w.pO, w.actA), forbidden},
+			{"logs no hours for a member who left the day before", editorKey, leftThenLog(left, left.AddDate(0, 0, 1)), forbidden},
+			{"logs hours for a member on the day they left", editorKey, leftThenLog(left, left.Add(20*time.Hour)), allowed},
+			{"logs hours served before the member left", editorKey, leftThenLog(left, left.AddDate(0, 0, -3)), allowed},
+			// Volunteers are often registered after they first served.
+			{"logs hours served before the membership began", editorKey, logOn(w.pA, w.actA, day(-3)), allowed},
+			// Days are calendar dates in the zone each value came in.
+			{"the day served is its calendar date where it was given (still the day left)", editorKey,
+				leftThenLog(left, time.Date(2025, 3, 4, 23, 0, 0, 0, beijing)), allowed},
+			{"the day served is its calendar date where it was given (the day after)", editorKey,
+				leftThenLog(left, time.Date(2025, 3, 5, 1, 0, 0, 0, beijing)), forbidden},
 			{"logs nothing at an activity outside its scope", editorKey, log(w.pO, w.actO), forbidden},
 			{"logs nothing at an activity above its scope", teamEditorKey, log(w.pA, w.actA), forbidden},
 			{"logs nothing at an activity that does not exist", editorKey, log(w.pA, noID), forbidden},
