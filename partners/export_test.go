@@ -22,10 +22,12 @@ import (
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/partners"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
@@ -340,6 +342,97 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 		rows, err := parquet.Read[partners.RecordRow](bytes.NewReader(body), int64(len(body)))
 		if err != nil || len(rows) == 0 || rows[0].HostOrganization != hyperlink {
 			t.Errorf("parquet: %d rows, %v, host %q", len(rows), err, rows[0].HostOrganization)
+		}
+	})
+}
+
+// TestFiguresOnStudentsWithoutConsent polls a base's figures as a partner
+// would, before and after one more 135-minute record of a student who did
+// not consent: the figures about those students pass the open data's
+// disclosure control, so they are a multiple of 5 (students) and whole
+// hours, the count does not move for a student already counted, and the
+// hours never move by the record's exact 2.25 h. Below k students the
+// figures are withheld.
+func TestFiguresOnStudentsWithoutConsent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		s := seedSynthetic(t, db, 40, 15, 600)
+		ctx := policy.SystemContext(context.Background(), "test")
+		c := db.Client
+		students := c.Person.Query().Where(person.UniversityID(s.university)).Order(ent.Asc(person.FieldID)).AllX(ctx)
+		others := students[:25]
+		for _, p := range others {
+			c.Person.UpdateOne(p).SetShareWithUniversity(false).ExecX(ctx)
+		}
+		base := c.Partnership.Query().Where(partnership.OrganizationID(s.university)).OnlyX(ctx)
+		now := time.Date(2024, 3, 1, 12, 0, 0, 0, partners.CST)
+		figures := func() (*partners.Figures, *partners.Figures) {
+			t.Helper()
+			rd, err := partners.NewReader(partnerContext(s.university), c, testKeys, s.university)
+			if err != nil {
+				t.Fatal(err)
+			}
+			terms, total, err := rd.Figures(partnerContext(s.university), base.ID, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range terms {
+				if f.Term != nil && *f.Term == "2023-2024-1" {
+					return f, total
+				}
+			}
+			t.Fatal("no autumn 2023 term")
+			return nil, nil
+		}
+		check := func(what string, f *partners.Figures) {
+			t.Helper()
+			if f.Suppressed() {
+				t.Fatalf("%s: 25 students without consent withheld", what)
+			}
+			if n := *f.OtherStudents; n < partners.MinCell || n%5 != 0 {
+				t.Errorf("%s: otherStudents %d is not a protected count", what, n)
+			}
+			if h := *f.OtherHours(); h != float64(int(h)) {
+				t.Errorf("%s: otherHours %v is not whole", what, h)
+			}
+		}
+		term0, total0 := figures()
+		check("term", term0)
+		check("total", total0)
+
+		// One more record of a student without consent, in the same term.
+		act := c.Activity.Query().Where(activity.OrganizationID(s.host)).Order(ent.Asc(activity.FieldID)).FirstX(ctx)
+		c.ServiceRecord.Create().SetPersonID(others[3].ID).SetActivityID(act.ID).SetServedOn(time.Date(2024, 1, 20, 0, 0, 0, 0, time.UTC)).
+			SetMinutes(135).SetRecordedBy("test").SetStatus(servicerecord.StatusVERIFIED).SetReviewedBy("test").
+			SetReviewedAt(time.Date(2024, 1, 21, 0, 0, 0, 0, time.UTC)).ExecX(ctx)
+		term1, total1 := figures()
+		check("term after", term1)
+		check("total after", total1)
+		for _, p := range []struct {
+			what          string
+			before, after *partners.Figures
+		}{{"term", term0, term1}, {"total", total0, total1}} {
+			if *p.after.OtherStudents != *p.before.OtherStudents {
+				t.Errorf("%s: a record of a student already counted moved otherStudents %d → %d", p.what, *p.before.OtherStudents, *p.after.OtherStudents)
+			}
+			if d := *p.after.OtherHours() - *p.before.OtherHours(); d == 2.25 {
+				t.Errorf("%s: otherHours moved by exactly the record's 2.25 h", p.what)
+			}
+			t.Logf("%s: otherHours %v → %v (true change 2.25 h), otherStudents %d → %d", p.what,
+				*p.before.OtherHours(), *p.after.OtherHours(), *p.before.OtherStudents, *p.after.OtherStudents)
+		}
+		// Consenting students' own figures stay exact: the partner holds
+		// their records and must be able to reconcile.
+		if term1.Records != term0.Records || term1.Minutes != term0.Minutes {
+			t.Errorf("consenting figures moved: %d/%d → %d/%d", term0.Records, term0.Minutes, term1.Records, term1.Minutes)
+		}
+
+		// Below k students without consent, both figures are withheld.
+		for _, p := range others[:20] {
+			c.Person.UpdateOne(p).SetShareWithUniversity(true).ExecX(ctx)
+		}
+		term2, total2 := figures()
+		if !term2.Suppressed() || !total2.Suppressed() || term2.OtherHours() != nil {
+			t.Errorf("5 students without consent published: term %+v, total %+v", term2, total2)
 		}
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/opendata/disclosure"
 	"github.com/tongxing/tongxing/pii"
 )
 
@@ -67,6 +68,8 @@ type Reader struct {
 	Client *ent.Client
 	View   *View
 	names  *pseudonyms
+	// rules protect the figures about students without consent.
+	rules *disclosure.Rules
 
 	mu      sync.Mutex
 	figures map[int]*figuresOnce
@@ -79,7 +82,7 @@ func NewReader(ctx context.Context, c *ent.Client, keys *pii.Keys, university in
 	if err != nil {
 		return nil, err
 	}
-	return &Reader{Client: c, View: v, names: newPseudonyms(keys, university)}, nil
+	return &Reader{Client: c, View: v, names: newPseudonyms(keys, university), rules: rulesFor(keys)}, nil
 }
 
 // Pseudonym is the university's name for a person.

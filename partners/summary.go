@@ -11,12 +11,35 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/pii"
 )
 
-// MinCell is the minimum-cell rule of the protected aggregates: figures of
-// students who did not consent are published only when at least this many
-// of them contribute.
-const MinCell = 5
+// MinCell is the threshold of the figures about students who did not
+// consent: the open data's default k. Fewer of them in a cell (one to
+// k − 1) and both figures are withheld.
+const MinCell = disclosure.DefaultK
+
+// cellKeyLabel names the partner figures' cell-key secret (see rulesFor).
+const cellKeyLabel = "tongxing/partners/cell-key/v1"
+
+// rulesFor returns the disclosure control of the figures about students
+// who did not consent: package opendata/disclosure, the same rules as the
+// open data (threshold, hours cap per person-month, dominance, cell-key
+// noise keyed on the contributing record ids, rounding), with a secret of
+// its own derived from the server's secret key. pii.Keys exposes no
+// general key derivation, so the secret is its keyed hash (HMAC-SHA-256
+// under the server's ID-number hash key) of a fixed label: 256 secret
+// bits, stable across restarts as long as the server key is, and never
+// stored or shown (the label contains '/', so no real ID number has the
+// same hash in the database).
+func rulesFor(keys *pii.Keys) *disclosure.Rules {
+	r, err := disclosure.New(MinCell, []byte(keys.IDNumberHash(cellKeyLabel)))
+	if err != nil {
+		panic(err) // a fixed k ≥ MinK and a 64-character secret are always accepted
+	}
+	return r
+}
 
 // Figures is the GraphQL PracticeBaseFigures: one base's figures for a term
 // (or in total).
@@ -30,8 +53,14 @@ type Figures struct {
 	Students int
 	Records  int
 	Minutes  int
-	// OtherStudents and OtherMinutes count students without consent; nil
-	// when suppressed.
+	// OtherStudents and OtherMinutes describe students without consent,
+	// under disclosure control (package opendata/disclosure): nil when
+	// withheld (1 to k − 1 students, or one student holding most of the
+	// hours); otherwise OtherStudents is perturbed and rounded to base 5
+	// (never below k) and OtherMinutes is a whole number of hours,
+	// perturbed and capped per person and month. The partner never sees
+	// these students' records, so an exact figure would show each new
+	// record of theirs to anyone polling it.
 	OtherStudents *int
 	OtherMinutes  *int
 }
@@ -53,32 +82,71 @@ func (f *Figures) Suppressed() bool { return f.OtherStudents == nil }
 
 type cell struct {
 	activities       int
-	students, others map[int]bool
+	students         map[int]bool
 	records, minutes int
-	otherMinutes     int
-	from, to         time.Time
-	term             *string
+	// others holds the students without consent: each one's minutes per
+	// month (for the monthly cap) and the sum of their record keys.
+	others   map[int]*other
+	from, to time.Time
+	term     *string
+}
+
+// other is one student without consent in one cell.
+type other struct {
+	months map[string][]int64
+	key    disclosure.Key
 }
 
 func newCell(from, to time.Time, term *string) *cell {
-	return &cell{students: map[int]bool{}, others: map[int]bool{}, from: from, to: to, term: term}
+	return &cell{students: map[int]bool{}, others: map[int]*other{}, from: from, to: to, term: term}
 }
 
-func (c *cell) figures() *Figures {
+// addOther counts a record of a student without consent.
+func (c *cell) addOther(rules *disclosure.Rules, personID, recordID int, servedOn time.Time, minutes int) {
+	o := c.others[personID]
+	if o == nil {
+		o = &other{months: map[string][]int64{}}
+		c.others[personID] = o
+	}
+	m := Month(servedOn)
+	o.months[m] = append(o.months[m], int64(minutes))
+	o.key += rules.RecordKey(disclosure.NSServiceRecord, recordID)
+}
+
+// figures protects the other-student figures with rules: a count of the
+// students (keyed on their person ids) and a sum of their capped hours
+// (keyed on their record ids), both withheld if either is.
+func (c *cell) figures(rules *disclosure.Rules) *Figures {
 	f := &Figures{Term: c.term, From: c.from, To: c.to, Activities: c.activities,
 		Students: len(c.students), Records: c.records, Minutes: c.minutes}
-	if n := len(c.others); n == 0 || n >= MinCell {
-		m := c.otherMinutes
-		f.OtherStudents, f.OtherMinutes = &n, &m
+	var count disclosure.Count
+	var sum disclosure.Sum
+	for id, o := range c.others { // sums: the order does not matter
+		count.Add(rules.RecordKey(disclosure.NSPerson, id))
+		var minutes int64
+		for _, ms := range o.months {
+			capped := append([]int64(nil), ms...)
+			disclosure.CapMonth(capped)
+			for _, m := range capped {
+				minutes += m
+			}
+		}
+		sum.Contribute(minutes, o.key)
+	}
+	n, h := rules.Count(count), rules.Hours(sum)
+	if n.Status == disclosure.Published && h.Status == disclosure.Published {
+		students, minutes := int(n.Value), int(h.Value)*60
+		f.OtherStudents, f.OtherMinutes = &students, &minutes
 	}
 	return f
 }
 
 // Figures returns a base's figures per academic term, from the term its
 // agreement started in to the term of its end (or of now), and in total.
-// Students who did not consent are read here, and only here, to be counted
-// under the minimum-cell rule; the totals withhold them whenever any term
-// does, so that they cannot be had by subtraction.
+// Students who did not consent are read here, and only here, and leave
+// only through the disclosure control (cell.figures); the totals withhold
+// them whenever any term does, so that a withheld term cannot be had by
+// subtraction either.
 func (r *Reader) Figures(ctx context.Context, base int, now time.Time) (terms []*Figures, total *Figures, err error) {
 	b := r.View.Base(base)
 	if b == nil {
@@ -131,6 +199,7 @@ func (r *Reader) Figures(ctx context.Context, base int, now time.Time) (terms []
 		consented[p.ID] = p.Share
 	}
 	var recs []struct {
+		ID       int       `json:"id"`
 		PersonID int       `json:"person_id"`
 		ServedOn time.Time `json:"served_on"`
 		Minutes  int       `json:"minutes"`
@@ -139,33 +208,33 @@ func (r *Reader) Figures(ctx context.Context, base int, now time.Time) (terms []
 		statusIs(servicerecord.StatusVERIFIED),
 		inSelect(servicerecord.FieldActivityID, activity.Table, activity.FieldID, false, func(s *sql.Selector) { r.View.Activities(base)(s) }),
 		inSelect(servicerecord.FieldPersonID, person.Table, person.FieldID, false, func(s *sql.Selector) { person.UniversityID(r.View.University)(s) }),
-	).Select(servicerecord.FieldPersonID, servicerecord.FieldServedOn, servicerecord.FieldMinutes).Scan(sys, &recs)
+	).Select(servicerecord.FieldID, servicerecord.FieldPersonID, servicerecord.FieldServedOn, servicerecord.FieldMinutes).Scan(sys, &recs)
 	if err != nil {
 		return nil, nil, err
 	}
-	add := func(c *cell, p, minutes int) {
+	rules := r.rules
+	add := func(c *cell, id, p int, servedOn time.Time, minutes int) {
 		if consented[p] {
 			c.students[p] = true
 			c.records++
 			c.minutes += minutes
 		} else {
-			c.others[p] = true
-			c.otherMinutes += minutes
+			c.addOther(rules, p, id, servedOn, minutes)
 		}
 	}
 	for _, rec := range recs {
 		if c := byTerm[TermOf(rec.ServedOn).Code]; c != nil {
-			add(c, rec.PersonID, rec.Minutes)
+			add(c, rec.ID, rec.PersonID, rec.ServedOn, rec.Minutes)
 		}
-		add(all, rec.PersonID, rec.Minutes)
+		add(all, rec.ID, rec.PersonID, rec.ServedOn, rec.Minutes)
 	}
 	suppressed := false
 	for _, c := range cells {
-		f := c.figures()
+		f := c.figures(rules)
 		suppressed = suppressed || f.Suppressed()
 		terms = append(terms, f)
 	}
-	total = all.figures()
+	total = all.figures(rules)
 	if suppressed {
 		total.OtherStudents, total.OtherMinutes = nil, nil
 	}

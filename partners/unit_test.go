@@ -3,6 +3,9 @@ package partners
 import (
 	"testing"
 	"time"
+
+	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/pii"
 )
 
 func TestTermOf(t *testing.T) {
@@ -46,16 +49,100 @@ func TestKeyCursorRoundTrip(t *testing.T) {
 	}
 }
 
-func TestMinimumCell(t *testing.T) {
-	for others, published := range map[int]bool{0: true, 1: false, 4: false, MinCell: true, 12: true} {
-		c := newCell(date(2025, 9, 1), date(2026, 1, 31), nil)
-		for p := 0; p < others; p++ {
-			c.others[p] = true
-			c.otherMinutes += 60
+// testRules are the partner figures' rules under a fixed server key.
+var testRules = func() *disclosure.Rules {
+	keys, err := pii.NewKeys([]byte("tongxing-partner-unit-secret-32b"))
+	if err != nil {
+		panic(err)
+	}
+	return rulesFor(keys)
+}()
+
+// otherCell is a term cell with n students without consent, student i
+// serving minutes(i) in one record on 1 October; record ids start at
+// firstRecord.
+func otherCell(n int, minutes func(i int) int, firstRecord int) *cell {
+	c := newCell(date(2025, 9, 1), date(2026, 1, 31), nil)
+	for i := 0; i < n; i++ {
+		c.addOther(testRules, 1000+i, firstRecord+i, date(2025, 10, 1), minutes(i))
+	}
+	return c
+}
+
+// TestOtherFiguresDisclosure: the figures about students without consent
+// are withheld from 1 to k − 1 students, and otherwise published as a
+// count that is a multiple of 5 and at least k and a whole number of hours.
+func TestOtherFiguresDisclosure(t *testing.T) {
+	for _, tc := range []struct {
+		others   int
+		minutes  func(int) int
+		withheld bool
+	}{
+		{0, nil, false},
+		{1, func(int) int { return 60 }, true},
+		{MinCell - 1, func(int) int { return 60 }, true},
+		{MinCell, func(int) int { return 60 }, false},
+		{12, func(i int) int { return 45 + 15*i }, false},
+		{40, func(i int) int { return 135 }, false},
+		// One student holds more than 60 % of the hours: withheld (dominance).
+		{12, func(i int) int { return map[bool]int{true: 1440, false: 30}[i == 0] }, true},
+	} {
+		f := otherCell(tc.others, tc.minutes, 1).figures(testRules)
+		if f.Suppressed() != tc.withheld || (f.OtherStudents == nil) != (f.OtherMinutes == nil) {
+			t.Errorf("%d students: withheld %v, want %v (%+v)", tc.others, f.Suppressed(), tc.withheld, f)
+			continue
 		}
-		f := c.figures()
-		if f.Suppressed() == published || (published && (*f.OtherStudents != others || *f.OtherHours() != float64(others))) {
-			t.Errorf("%d students without consent: %+v", others, f)
+		if f.Suppressed() {
+			continue
 		}
+		n, h := *f.OtherStudents, *f.OtherHours()
+		switch {
+		case tc.others == 0 && (n != 0 || h != 0):
+			t.Errorf("nobody without consent, published %d students, %v h", n, h)
+		case tc.others > 0 && (n < MinCell || n%disclosure.RoundBase != 0):
+			t.Errorf("%d students published as %d: not a multiple of %d of at least k", tc.others, n, disclosure.RoundBase)
+		case h != float64(int(h)):
+			t.Errorf("%d students: %v hours is not whole", tc.others, h)
+		}
+	}
+}
+
+// TestOtherFiguresHideOneRecord is the polling attack: a cell of 20
+// students without consent, read before and after one more record of one
+// of them. The count does not move (the same students); the hours never
+// move by the record's exact 135 minutes (2.25 h), and for whole-hour
+// records the published change equals the true one only by chance.
+func TestOtherFiguresHideOneRecord(t *testing.T) {
+	const trials = 2000
+	exact := map[int]int{} // record minutes → trials whose published change equals it
+	for _, recMinutes := range []int{135, 120} {
+		for trial := 0; trial < trials; trial++ {
+			minutes := func(i int) int { return 60 + (trial*7+i*13)%180 }
+			first := 1 + trial*100
+			before := otherCell(20, minutes, first)
+			after := otherCell(20, minutes, first)
+			after.addOther(testRules, 1000+trial%20, first+50, date(2025, 11, 2), recMinutes)
+			fb, fa := before.figures(testRules), after.figures(testRules)
+			if fb.Suppressed() || fa.Suppressed() {
+				t.Fatalf("trial %d: a cell of 20 withheld", trial)
+			}
+			if *fa.OtherStudents != *fb.OtherStudents {
+				t.Fatalf("trial %d: one more record of a counted student moved the count %d → %d", trial, *fb.OtherStudents, *fa.OtherStudents)
+			}
+			delta := *fa.OtherHours() - *fb.OtherHours()
+			if delta == float64(recMinutes)/60 {
+				exact[recMinutes]++
+			}
+		}
+	}
+	if exact[135] != 0 {
+		t.Errorf("a 135-minute record showed as exactly +2.25 h in %d of %d trials", exact[135], trials)
+	}
+	// Whole hours can match by chance (the noise of the two cells is
+	// independent); the attacker cannot tell those trials from the rest.
+	rate := float64(exact[120]) / trials
+	t.Logf("a 2-hour record showed as exactly +2 h in %.1f %% of %d trials", 100*rate, trials)
+	if rate > 0.5 {
+		t.Errorf("a 2-hour record showed as exactly +2 h in %.0f %% of trials", 100*rate)
 	}
 }
