@@ -16,6 +16,8 @@ import (
 	"github.com/tongxing/tongxing/server"
 )
 
+const getMutation = `mutation { createNeed(input:{title:"x", domainId:"x", regionCode:"1"}) { id } }`
+
 func TestHTTPSurface(t *testing.T) {
 	a := newAPI(t, dbtest.OpenSQLite(t))
 	get := func(path string, hdr map[string]string) *httptest.ResponseRecorder {
@@ -37,7 +39,8 @@ func TestHTTPSurface(t *testing.T) {
 		{"/graphiql", "text/html", "同行", 200},
 		{"/opendata/", "text/html", "Open data", 200},
 		{"/graphql?query=" + url.QueryEscape("{ regions(first:2) { totalCount } }"), "application/json", `"totalCount":11`, 200},
-		{"/graphql?query=" + url.QueryEscape("mutation { createNeed(input:{title:\"x\", domainId:\"x\", regionCode:\"1\"}) { id } }"), "application/json", "BAD_USER_INPUT", 405},
+		// Without a key a mutation is refused before anything else, GET or not.
+		{"/graphql?query=" + url.QueryEscape(getMutation), "application/json", "UNAUTHENTICATED", 200},
 		{"/graphql?query={regions{totalCount}}&variables=%7Bnot-json", "application/json", "BAD_USER_INPUT", 400},
 		{"/nope", "text/plain", "404", 404},
 	} {
@@ -48,6 +51,12 @@ func TestHTTPSurface(t *testing.T) {
 		if rec.Header().Get("X-Request-Id") == "" {
 			t.Errorf("GET %s: no X-Request-Id", tc.path)
 		}
+	}
+
+	// With a key, a mutation sent by GET is refused for its method.
+	if rec := get("/graphql?query="+url.QueryEscape(getMutation), map[string]string{"Authorization": "Bearer " + a.key}); rec.Code != http.StatusMethodNotAllowed ||
+		!strings.Contains(rec.Body.String(), "BAD_USER_INPUT") {
+		t.Errorf("keyed mutation by GET = %d %.200s", rec.Code, rec.Body.String())
 	}
 
 	post := func(contentType, body string) response {
