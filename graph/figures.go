@@ -5,7 +5,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/results"
@@ -64,18 +63,4 @@ func selectsAny(ctx context.Context, names ...string) bool {
 		}
 	}
 	return false
-}
-
-// withheld unwraps a protected figure for a non-null field: a withheld one
-// is an error. The fields become nullable with the next code generation,
-// and the resolvers then return the pointer as it is.
-func withheld[T any](v *T, err error) (T, error) {
-	var zero T
-	if err != nil {
-		return zero, err
-	}
-	if v == nil {
-		return zero, apierror.New(apierror.Forbidden, "开放数据未公布此数字 (the open data withholds this figure)")
-	}
-	return *v, nil
 }

@@ -9,7 +9,6 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
-	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/people"
 )
@@ -24,16 +23,6 @@ func (r *personResolver) IDNumber(ctx context.Context, obj *ent.Person) (*string
 		return nil, err
 	}
 	return &id, nil
-}
-
-// Pseudonym is the resolver for the pseudonym field.
-func (r *personResolver) Pseudonym(ctx context.Context, obj *ent.Person) (*string, error) {
-	v := auth.FromContext(ctx)
-	if v == nil || v.Role != auth.RolePartner || v.OrganizationID == 0 {
-		return nil, nil
-	}
-	p := r.keys.Pseudonym(v.OrganizationID, obj.ID)
-	return &p, nil
 }
 
 // SearchPeople is the resolver for the searchPeople field.

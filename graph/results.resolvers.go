@@ -36,15 +36,15 @@ func (r *projectResolver) Progress(ctx context.Context, obj *ent.Project) (*floa
 }
 
 // VerifiedHours is the resolver for the verifiedHours field.
-func (r *projectResolver) VerifiedHours(ctx context.Context, obj *ent.Project) (float64, error) {
+func (r *projectResolver) VerifiedHours(ctx context.Context, obj *ent.Project) (*float64, error) {
 	h, _, err := r.figures.ProjectFigures(ctx, r.clientFrom(ctx), auth.FromContext(ctx), obj.ID)
-	return withheld(h, err)
+	return h, err
 }
 
 // VolunteerCount is the resolver for the volunteerCount field.
-func (r *projectResolver) VolunteerCount(ctx context.Context, obj *ent.Project) (int, error) {
+func (r *projectResolver) VolunteerCount(ctx context.Context, obj *ent.Project) (*int, error) {
 	_, n, err := r.figures.ProjectFigures(ctx, r.clientFrom(ctx), auth.FromContext(ctx), obj.ID)
-	return withheld(n, err)
+	return n, err
 }
 
 // OutcomeTotals is the resolver for the outcomeTotals field.

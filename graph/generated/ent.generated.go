@@ -55,12 +55,11 @@ type PersonResolver interface {
 	VerifiedHours(ctx context.Context, obj *ent.Person) (float64, error)
 	StarLevel(ctx context.Context, obj *ent.Person) (int, error)
 	IDNumber(ctx context.Context, obj *ent.Person) (*string, error)
-	Pseudonym(ctx context.Context, obj *ent.Person) (*string, error)
 }
 type ProjectResolver interface {
 	Progress(ctx context.Context, obj *ent.Project) (*float64, error)
-	VerifiedHours(ctx context.Context, obj *ent.Project) (float64, error)
-	VolunteerCount(ctx context.Context, obj *ent.Project) (int, error)
+	VerifiedHours(ctx context.Context, obj *ent.Project) (*float64, error)
+	VolunteerCount(ctx context.Context, obj *ent.Project) (*int, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -8483,29 +8482,6 @@ func (ec *executionContext) fieldContext_Person_idNumber(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
 }
 
-func (ec *executionContext) _Person_pseudonym(ctx context.Context, field graphql.CollectedField, obj *ent.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_pseudonym(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Pseudonym(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Person_pseudonym(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
-}
-
 func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PersonConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9343,11 +9319,11 @@ func (ec *executionContext) _Project_verifiedHours(ctx context.Context, field gr
 			return ec.Resolvers.Project().VerifiedHours(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Project_verifiedHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -9366,11 +9342,11 @@ func (ec *executionContext) _Project_volunteerCount(ctx context.Context, field g
 			return ec.Resolvers.Project().VolunteerCount(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Project_volunteerCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -28056,12 +28032,6 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_idNumber(ctx, field, obj)
 				})
-		case "pseudonym":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Person_pseudonym(ctx, field, obj)
-				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28293,13 +28263,13 @@ func (ec *executionContext) _Project(ctx context.Context, sel ast.SelectionSet, 
 				})
 		case "verifiedHours":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Project_verifiedHours(ctx, field, obj)
 				})
 		case "volunteerCount":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Project_volunteerCount(ctx, field, obj)
 				})

@@ -192,11 +192,11 @@ func (ec *executionContext) _DistrictStats_registeredVolunteers(ctx context.Cont
 			return obj.RegisteredVolunteers, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DistrictStats_registeredVolunteers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -215,11 +215,11 @@ func (ec *executionContext) _DistrictStats_activeVolunteers(ctx context.Context,
 			return obj.ActiveVolunteers, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DistrictStats_activeVolunteers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -238,11 +238,11 @@ func (ec *executionContext) _DistrictStats_certifiedSocialWorkers(ctx context.Co
 			return obj.CertifiedSocialWorkers, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DistrictStats_certifiedSocialWorkers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -261,11 +261,11 @@ func (ec *executionContext) _DistrictStats_verifiedHours(ctx context.Context, fi
 			return obj.VerifiedHours, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DistrictStats_verifiedHours(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -362,11 +362,11 @@ func (ec *executionContext) _DistrictStats_needsOpened(ctx context.Context, fiel
 			return obj.NeedsOpened, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DistrictStats_needsOpened(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -385,11 +385,11 @@ func (ec *executionContext) _DistrictStats_needsResolved(ctx context.Context, fi
 			return obj.NeedsResolved, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DistrictStats_needsResolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -408,11 +408,11 @@ func (ec *executionContext) _DistrictStats_needsOverdue(ctx context.Context, fie
 			return obj.NeedsOverdue, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DistrictStats_needsOverdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -541,11 +541,11 @@ func (ec *executionContext) _OutcomeTotal_actual(ctx context.Context, field grap
 			return obj.Actual, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_OutcomeTotal_actual(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -769,22 +769,22 @@ func (ec *executionContext) _DistrictStats(ctx context.Context, sel ast.Selectio
 			}
 		case "registeredVolunteers":
 			out.Values[i] = ec._DistrictStats_registeredVolunteers(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "activeVolunteers":
 			out.Values[i] = ec._DistrictStats_activeVolunteers(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "certifiedSocialWorkers":
 			out.Values[i] = ec._DistrictStats_certifiedSocialWorkers(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "verifiedHours":
 			out.Values[i] = ec._DistrictStats_verifiedHours(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "activities":
@@ -804,17 +804,17 @@ func (ec *executionContext) _DistrictStats(ctx context.Context, sel ast.Selectio
 			}
 		case "needsOpened":
 			out.Values[i] = ec._DistrictStats_needsOpened(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "needsResolved":
 			out.Values[i] = ec._DistrictStats_needsResolved(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "needsOverdue":
 			out.Values[i] = ec._DistrictStats_needsOverdue(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -869,7 +869,7 @@ func (ec *executionContext) _OutcomeTotal(ctx context.Context, sel ast.Selection
 			}
 		case "actual":
 			out.Values[i] = ec._OutcomeTotal_actual(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "target":

@@ -566,7 +566,6 @@ type ComplexityRoot struct {
 		Name                  func(childComplexity int) int
 		PartyMember           func(childComplexity int) int
 		Phone                 func(childComplexity int) int
-		Pseudonym             func(childComplexity int) int
 		ServiceRecords        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServiceRecordOrder, where *ent.ServiceRecordWhereInput) int
 		ShareWithUniversity   func(childComplexity int) int
 		Skills                func(childComplexity int) int
@@ -3211,12 +3210,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Phone(childComplexity), true
-	case "Person.pseudonym":
-		if e.ComplexityRoot.Person.Pseudonym == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Person.Pseudonym(childComplexity), true
 	case "Person.serviceRecords":
 		if e.ComplexityRoot.Person.ServiceRecords == nil {
 			break
@@ -11233,11 +11226,6 @@ extend type Mutation {
   ID document number (personal data), stored encrypted. 证件号码。
   """
   idNumber: String @access(level: PERSONAL)
-  """
-  A stable pseudonym of the person for the calling PARTNER key: the same on every call, different for every partner,
-  null for other keys. 合作方专用假名。
-  """
-  pseudonym: String @access(level: PSEUDONYM)
 }
 
 extend type Query {
@@ -11480,13 +11468,17 @@ input OutcomeDimensionInput {
   """
   progress: Float
   """
-  Verified volunteer hours of the project's activities. 已核实志愿服务时长（小时）。
+  Verified volunteer hours of the project's activities. Exact for ADMIN and for an EDITOR whose scope
+  organised every activity with verified records; for other keys the value the open-data projects table
+  publishes (adults only, disclosure-controlled, whole hours), null where it shows x.
+  已核实志愿服务时长（小时）；无权查看相关人员的调用方得到开放数据公布值，不足 k 人为 null。
   """
-  verifiedHours: Float! @access(level: KEY)
+  verifiedHours: Float @access(level: KEY)
   """
-  Distinct volunteers with verified hours at the project's activities. 参与志愿者人数。
+  Distinct volunteers with verified hours at the project's activities; exact or published like
+  verifiedHours (rounded to base 5, null below k). 参与志愿者人数（同上）。
   """
-  volunteerCount: Int! @access(level: KEY)
+  volunteerCount: Int @access(level: KEY)
 }
 
 """
@@ -11498,8 +11490,12 @@ type OutcomeTotal @access(level: PUBLIC) {
   region: Region!
   from: Date!
   to: Date!
-  "Sum of actual values of the latest measurement per project in the period. 实际值合计。"
-  actual: Float!
+  """
+  Sum of actual values of the latest measurement per project in the period. Callers other than ADMIN
+  sum the values the open data publishes, and get null when one of them is withheld (a count of people
+  from 1 to k − 1). 实际值合计；非管理员按开放数据公布值合计，含隐去值时为 null。
+  """
+  actual: Float
   "Sum of targets of the same measurements. 目标值合计。"
   target: Float!
   "Projects contributing a measurement. 项目数。"
@@ -11519,6 +11515,14 @@ type ProjectStageCounts @access(level: PUBLIC) {
 
 """
 Headline figures of a division for a period: the dashboard's numbers. 区域概况。
+
+Organisation, activity and project counts come from the public registers and are exact. The figures
+about people (registeredVolunteers, activeVolunteers, certifiedSocialWorkers, verifiedHours,
+needsOpened, needsResolved, needsOverdue) are exact for ADMIN only; every other caller gets the value
+the open data publishes for the same cell — the district or a town for a calendar month
+(volunteer-hours-monthly, needs-monthly), or the district for a calendar year (district-summary) —
+and null where the open data shows x or has no such figure. Selecting them for any other division or
+period is refused (FORBIDDEN). 人员相关数字仅管理员得到精确值；其他调用方得到开放数据同一单元格的公布值。
 """
 type DistrictStats @access(level: PUBLIC) {
   region: Region!
@@ -11530,26 +11534,26 @@ type DistrictStats @access(level: PUBLIC) {
   filedOrganizations: Int!
   "Volunteer teams. 志愿服务队伍。"
   volunteerTeams: Int!
-  "People who are members of an organisation in the division. 注册志愿者。"
-  registeredVolunteers: Int!
-  "People with verified hours in the period. 活跃志愿者。"
-  activeVolunteers: Int!
-  "People holding a social-work certificate. 持证社工。"
-  certifiedSocialWorkers: Int!
-  "Verified volunteer hours in the period. 已核实服务时长（小时）。"
-  verifiedHours: Float!
+  "People who are members of an organisation in the division (protected; district-year only). 注册志愿者。"
+  registeredVolunteers: Int
+  "People with verified hours in the period (protected). 活跃志愿者。"
+  activeVolunteers: Int
+  "People holding a social-work certificate (protected; district-year only). 持证社工。"
+  certifiedSocialWorkers: Int
+  "Verified volunteer hours in the period (protected). 已核实服务时长（小时）。"
+  verifiedHours: Float
   "Activities held in the period. 活动场次。"
   activities: Int!
   "People served by those activities (as recorded; counts, no identities). 服务人次。"
   beneficiaries: Int!
   "Projects serving the division, by stage (now). 项目（按阶段）。"
   projectsByStage: ProjectStageCounts!
-  "Needs raised in the period. 新增需求。"
-  needsOpened: Int!
-  "Needs resolved in the period. 已解决需求。"
-  needsResolved: Int!
-  "Open or matched needs past their deadline now. 超期需求。"
-  needsOverdue: Int!
+  "Needs raised in the period (protected). 新增需求。"
+  needsOpened: Int
+  "Needs resolved in the period (protected). 已解决需求。"
+  needsResolved: Int
+  "Open or matched needs past their deadline now (ADMIN only: the open data has no such figure). 超期需求。"
+  needsOverdue: Int
 }
 
 extend type Query {
@@ -11559,7 +11563,8 @@ extend type Query {
   """
   outcomeTotals(indicatorId: ID!, regionCode: String!, from: Date!, to: Date!): OutcomeTotal!
   """
-  Headline figures of a division (default: the whole district in the data) for a period. 区域概况。
+  Headline figures of a division (default: the whole district in the data) for a period. Figures about
+  people follow the open data for callers other than ADMIN (see DistrictStats). 区域概况。
   """
   districtStats(regionCode: String, from: Date!, to: Date!): DistrictStats!
 }
@@ -12553,8 +12558,6 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_starLevel(ctx, field)
 	case "idNumber":
 		return ec.fieldContext_Person_idNumber(ctx, field)
-	case "pseudonym":
-		return ec.fieldContext_Person_pseudonym(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
