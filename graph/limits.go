@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -430,7 +431,7 @@ func (w *walker) arguments(f *ast.Field) (per, cost int) {
 		path := fieldName(f) + "." + a.Name
 		if onQuery && def.Type.Elem != nil {
 			if v, err := a.Value.Value(w.vars); err == nil {
-				if list, ok := v.([]any); ok {
+				if list, ok := asList(v); ok {
 					if len(list) > MaxListLength {
 						w.refuse(listError(path, len(list), a.Position))
 					}
@@ -447,7 +448,7 @@ func (w *walker) arguments(f *ast.Field) (per, cost int) {
 			}
 			if def.Type.Elem != nil {
 				// (No list of filters exists today; measure each all the same.)
-				list, _ := v.([]any)
+				list, _ := asList(v)
 				for i, e := range list {
 					c, _ := w.filter(t, e, fmt.Sprintf("%s[%d]", path, i), a.Position)
 					cost = satAdd(cost, c)
@@ -485,7 +486,7 @@ func (w *walker) filter(def *ast.Definition, v any, path string, pos *ast.Positi
 			continue
 		}
 		at := path + "." + fd.Name
-		items, isList := val.([]any)
+		items, isList := asList(val)
 		if !isList {
 			items = []any{val}
 		}
@@ -534,6 +535,24 @@ func (w *walker) filter(def *ast.Definition, v any, path string, pos *ast.Positi
 		}
 	}
 	return cost, conditions
+}
+
+// asList returns v as a list if it is one. Variables reach the limits
+// coerced by gqlgen, whose lists are typed ([]map[string]any for a list of
+// input objects, for instance), while literals give []any.
+func asList(v any) ([]any, bool) {
+	if l, ok := v.([]any); ok {
+		return l, true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice {
+		return nil, false
+	}
+	out := make([]any, rv.Len())
+	for i := range out {
+		out[i] = rv.Index(i).Interface()
+	}
+	return out, true
 }
 
 // edgeName returns "hasX" when field (hasX or hasXWith) of filter def is an
@@ -684,10 +703,13 @@ func hasNUL(v any) bool {
 				return true
 			}
 		}
-	case []any:
-		for _, e := range x {
-			if hasNUL(e) {
-				return true
+	default:
+		// Coerced variables hold typed lists ([]map[string]any, …).
+		if list, ok := asList(v); ok {
+			for _, e := range list {
+				if hasNUL(e) {
+					return true
+				}
 			}
 		}
 	}

@@ -349,11 +349,16 @@ func TestNULRefused(t *testing.T) {
 	}{
 		{"variable", filter, map[string]any{"s": "a\x00"}, "$s"},
 		{"nested variable", filter, map[string]any{"w": map[string]any{"or": []any{map[string]any{"nameContains": "\x00"}}}}, "$w"},
+		{"nested variable, a single object for a list", filter, map[string]any{"w": map[string]any{"hasProjectsWith": map[string]any{"nameContains": "\x00"}}}, "$w"},
 		{"literal", `{ organizations(where: {nameContains: "x\u0000"}) { totalCount } }`, nil, "organizations.where"},
 		{"literal in a list in a fragment", `{ ...F } fragment F on Query { o: organizations(where: {or: [{nameContains: "ok"}, {nameContains: "\u0000"}]}) { totalCount } }`, nil, "o.where"},
 	} {
 		doc := load(t, tt.query)
-		err := Limits{}.check(testSchema, doc, doc.Operations[0], tt.vars)
+		vars, gerr := validator.VariableValues(testSchema, doc.Operations[0], tt.vars)
+		if gerr != nil {
+			t.Fatalf("%s: variables: %v", tt.name, gerr)
+		}
+		err := Limits{}.check(testSchema, doc, doc.Operations[0], vars)
 		if err == nil || err.Extensions["code"] != string(apierror.BadUserInput) || err.Extensions["field"] != tt.field || !strings.Contains(err.Message, "NUL") {
 			t.Errorf("%s: %v", tt.name, err)
 		}
@@ -427,9 +432,11 @@ func TestFilterInput(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			doc := load(t, tt.query)
-			vars := tt.vars
-			if vars == nil {
-				vars = map[string]any{}
+			// Coerced as gqlgen coerces them: lists of input objects
+			// arrive typed ([]map[string]any), not as []any.
+			vars, gerr := validator.VariableValues(testSchema, doc.Operations[0], tt.vars)
+			if gerr != nil {
+				t.Fatalf("variables: %v", gerr)
 			}
 			err := Limits{}.check(testSchema, doc, doc.Operations[0], vars)
 			switch {

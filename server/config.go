@@ -64,6 +64,13 @@ type Config struct {
 	// RequestTimeout bounds the handling of one /graphql request
 	// (TONGXING_REQUEST_TIMEOUT, default 30s).
 	RequestTimeout time.Duration
+	// StatementTimeout bounds one database statement on PostgreSQL
+	// (TONGXING_STATEMENT_TIMEOUT; default 5s below RequestTimeout, and
+	// at most half of a RequestTimeout of 10s or less; 0 turns it off). It
+	// sits below the request timeout so that the database stops a runaway
+	// statement itself and the client gets QUERY_TOO_COMPLEX rather than a
+	// timeout. SQLite needs none: its statements stop with the request.
+	StatementTimeout time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
 	// names the client (TONGXING_TRUSTED_PROXIES, comma-separated IPs or
 	// CIDR prefixes; default none, so the connection's address is the
@@ -218,6 +225,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			c.RequestTimeout = d
 		}
 	}
+	c.StatementTimeout = defaultStatementTimeout(c.RequestTimeout)
+	if v := getenv("TONGXING_STATEMENT_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d >= c.RequestTimeout {
+			errs = append(errs, fmt.Errorf("TONGXING_STATEMENT_TIMEOUT=%q: want a duration below TONGXING_REQUEST_TIMEOUT (%v), such as 25s, or 0 to turn it off", v, c.RequestTimeout))
+		} else {
+			c.StatementTimeout = d
+		}
+	}
 	if v := getenv("TONGXING_TRUSTED_PROXIES"); v != "" {
 		proxies, err := parsePrefixes(v)
 		if err != nil {
@@ -226,6 +242,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		c.TrustedProxies = proxies
 	}
 	return c, errors.Join(errs...)
+}
+
+// defaultStatementTimeout leaves a request a few seconds after its
+// statement was stopped to answer with a coded error.
+func defaultStatementTimeout(request time.Duration) time.Duration {
+	if request > 10*time.Second {
+		return request - 5*time.Second
+	}
+	return request / 2
 }
 
 // BaseURL is where users reach the server: PublicURL, or a local URL

@@ -40,7 +40,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	if err := cfg.ResolveOpenData(os.Getenv); err != nil {
 		return err
 	}
-	db, err := database.Open(ctx, cfg.DatabaseURL)
+	db, err := database.OpenWith(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.StatementTimeout})
 	if err != nil {
 		return err
 	}

@@ -118,9 +118,17 @@ func (s *Server) Handler() http.Handler {
 }
 
 // cors allows the configured browser origins to call the API with a key.
+// With none configured no foreign origin is allowed: rs/cors reads an empty
+// AllowedOrigins as "*", so the empty list is replaced by a rule that
+// allows nothing. "*" applies only when configured.
 func (s *Server) cors() *cors.Cors {
+	var none func(string) bool
+	if len(s.cfg.CORSOrigins) == 0 {
+		none = func(string) bool { return false }
+	}
 	return cors.New(cors.Options{
 		AllowedOrigins:   s.cfg.CORSOrigins,
+		AllowOriginFunc:  none,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders:   []string{"Authorization", "Content-Type", requestid.Header},
 		ExposedHeaders:   []string{requestid.Header, "Retry-After", "X-Next-Cursor", "X-Has-More"},
