@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
+	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/needs"
@@ -73,7 +74,11 @@ func (r *personResolver) StarLevel(ctx context.Context, obj *ent.Person) (int, e
 
 // NeedMatches is the resolver for the needMatches field.
 func (r *queryResolver) NeedMatches(ctx context.Context, needID int, after *entgql.Cursor[int], first *int) (*needs.MatchConnection, error) {
-	all, err := needs.Matches(ctx, r.clientFrom(ctx), needID, r.now())
+	prot, err := r.figures.MatchProtection(ctx, r.clientFrom(ctx), auth.FromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	all, err := needs.Matches(ctx, r.clientFrom(ctx), needID, r.now(), prot)
 	if err != nil {
 		return nil, err
 	}

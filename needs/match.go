@@ -22,6 +22,7 @@ import (
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/term"
+	"github.com/tongxing/tongxing/opendata/disclosure"
 )
 
 // Weights of the parts of a match score; they add up to 100.
@@ -127,12 +128,36 @@ func nearness(needCode string, providerCodes []string) (float64, string) {
 	return best, why
 }
 
+// Protection decides how the figures about people inside a score (active
+// volunteers, verified hours) reach the caller: exact for the providers
+// whose people the caller may read, otherwise through the open data's
+// disclosure rules, so that a ranking is no back door to a team's exact,
+// small numbers (docs/security.md, "Figures about people").
+type Protection struct {
+	// Rules protect the figures; nil gives every figure exactly.
+	Rules *disclosure.Rules
+	// ExactOrganization and ExactProject report whether the caller may read
+	// the people behind a provider's figures.
+	ExactOrganization, ExactProject func(id int) bool
+}
+
+func (p Protection) exact(fn func(int) bool, id int) bool {
+	return p.Rules == nil || (fn != nil && fn(id))
+}
+
 // Matches ranks volunteer teams, social-work agencies and running projects
-// for need id. It reads aggregates across scopes (counts and sums, never a
-// person), so it queries with privacy bypassed; who may call it is
-// decided by the field's access level.
-func Matches(ctx context.Context, c *ent.Client, id int, now time.Time) ([]*Match, error) {
+// for need id. The need is read under the caller's row rules (a need the
+// caller may not read is NOT_FOUND, like one that does not exist); the
+// providers' aggregates are read across scopes and reach the caller as
+// prot decides.
+func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Protection) ([]*Match, error) {
 	all := privacy.DecisionContext(ctx, privacy.Allow)
+	if n, err := c.Need.Query().Where(need.ID(id)).Exist(ctx); err != nil || !n {
+		if err == nil || ent.IsNotFound(err) {
+			return nil, apierror.New(apierror.NotFound, "需求不存在 (no such need)")
+		}
+		return nil, err
+	}
 	n, err := c.Need.Query().Where(need.ID(id)).WithDomain().WithRegion().Only(all)
 	if ent.IsNotFound(err) {
 		return nil, apierror.New(apierror.NotFound, "需求不存在 (no such need)")
@@ -171,7 +196,7 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time) ([]*Matc
 		fit[p.OrganizationID] = math.Max(fit[p.OrganizationID], v)
 	}
 
-	act, err := recentActivity(all, c, now, DomainSkills[domain.Code])
+	act, err := recentActivity(all, c, now, DomainSkills[domain.Code], prot.Rules)
 	if err != nil {
 		return nil, err
 	}
@@ -181,18 +206,48 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time) ([]*Matc
 	}
 
 	var out []*Match
-	capacityPart := func(active, skilled int) ScorePart {
-		if len(DomainSkills[domain.Code]) == 0 {
-			return part(WeightCapacity, float64(active)/(3*fullCapacity),
-				fmt.Sprintf("近 90 天活跃志愿者 %d 人 (%d active volunteers in 90 days)", active, active))
+	// count gives a number of people as the caller may see it: exact, or
+	// the open data's protected count; a count the open data would withhold
+	// scores as half the threshold, whatever it is, and says so.
+	count := func(people map[int]bool, exact bool) (value float64, shown string) {
+		if exact {
+			return float64(len(people)), fmt.Sprint(len(people))
 		}
-		return part(WeightCapacity, float64(skilled)/fullCapacity,
-			fmt.Sprintf("近 90 天有相关技能的活跃志愿者 %d 人 (%d active volunteers with matching skills in 90 days)", skilled, skilled))
+		var c disclosure.Count
+		for id := range people {
+			c.Add(prot.Rules.RecordKey(disclosure.NSPerson, id))
+		}
+		r := prot.Rules.Count(c)
+		if r.Status == disclosure.Suppressed {
+			k := prot.Rules.K()
+			return float64(k) / 2, fmt.Sprintf("<%d", k)
+		}
+		return float64(r.Value), fmt.Sprint(r.Value)
 	}
-	trackPart := func(resolved int, minutes int) ScorePart {
-		hours := float64(minutes) / 60
-		v := 0.5*math.Min(1, float64(resolved)/fullResolvedNeeds) + 0.5*math.Min(1, hours/fullTrackHours)
-		return part(WeightTrack, v, fmt.Sprintf("近一年办结需求 %d 件、核实时长 %.0f 小时 (%d needs resolved, %.0f verified hours in a year)", resolved, hours, resolved, hours))
+	capacityPart := func(active, skilled map[int]bool, exact bool) ScorePart {
+		if len(DomainSkills[domain.Code]) == 0 {
+			n, shown := count(active, exact)
+			return part(WeightCapacity, n/(3*fullCapacity),
+				fmt.Sprintf("近 90 天活跃志愿者 %s 人 (%s active volunteers in 90 days)", shown, shown))
+		}
+		n, shown := count(skilled, exact)
+		return part(WeightCapacity, n/fullCapacity,
+			fmt.Sprintf("近 90 天有相关技能的活跃志愿者 %s 人 (%s active volunteers with matching skills in 90 days)", shown, shown))
+	}
+	trackPart := func(resolved int, hours hoursCell, exact bool) ScorePart {
+		h, shown := float64(hours.sum.Minutes)/60, fmt.Sprintf("%.0f", float64(hours.sum.Minutes)/60)
+		if !exact {
+			// Resolved needs are a public register count; hours are a
+			// figure about the people who served them.
+			switch r := prot.Rules.Hours(hours.sum); r.Status {
+			case disclosure.Suppressed:
+				h, shown = 0, "x"
+			default:
+				h, shown = float64(r.Value), fmt.Sprint(r.Value)
+			}
+		}
+		v := 0.5*math.Min(1, float64(resolved)/fullResolvedNeeds) + 0.5*math.Min(1, h/fullTrackHours)
+		return part(WeightTrack, v, fmt.Sprintf("近一年办结需求 %d 件、核实时长 %s 小时 (%d needs resolved, %s verified hours in a year)", resolved, shown, resolved, shown))
 	}
 	for _, o := range orgs {
 		f := fit[o.ID]
@@ -207,8 +262,8 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time) ([]*Matc
 		m := &Match{Kind: KindOrganization, Organization: o, Parts: MatchParts{
 			DomainFit:   part(WeightDomain, f, why),
 			Nearness:    part(WeightNearness, near, nearWhy),
-			Capacity:    capacityPart(len(act.orgActive[o.ID]), len(act.orgSkilled[o.ID])),
-			TrackRecord: trackPart(resolvedByOrg[o.ID], act.orgMinutes[o.ID]),
+			Capacity:    capacityPart(act.orgActive[o.ID], act.orgSkilled[o.ID], prot.exact(prot.ExactOrganization, o.ID)),
+			TrackRecord: trackPart(resolvedByOrg[o.ID], act.orgHours.cell(o.ID), prot.exact(prot.ExactOrganization, o.ID)),
 		}}
 		out = append(out, m)
 	}
@@ -227,8 +282,8 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time) ([]*Matc
 		m := &Match{Kind: KindProject, Project: p, Parts: MatchParts{
 			DomainFit:   part(WeightDomain, f, why),
 			Nearness:    part(WeightNearness, near, nearWhy),
-			Capacity:    capacityPart(len(act.projectActive[p.ID]), len(act.projectSkilled[p.ID])),
-			TrackRecord: trackPart(resolvedByProject[p.ID], act.projectMinutes[p.ID]),
+			Capacity:    capacityPart(act.projectActive[p.ID], act.projectSkilled[p.ID], prot.exact(prot.ExactProject, p.ID)),
+			TrackRecord: trackPart(resolvedByProject[p.ID], act.projectHours.cell(p.ID), prot.exact(prot.ExactProject, p.ID)),
 		}}
 		out = append(out, m)
 	}
@@ -248,17 +303,52 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time) ([]*Matc
 
 type activityStats struct {
 	orgActive, orgSkilled, projectActive, projectSkilled map[int]map[int]bool
-	orgMinutes, projectMinutes                           map[int]int
+	orgHours, projectHours                               hoursByProvider
+}
+
+// hoursCell is one provider's verified minutes as a disclosure Sum, built
+// per person (minutes and the keys of their records).
+type hoursCell struct{ sum disclosure.Sum }
+
+// hoursByProvider collects, per provider, each person's minutes and record
+// keys; cell folds them into a Sum. Without rules the keys stay zero: the
+// exact minutes are all that is read.
+type hoursByProvider struct {
+	rules   *disclosure.Rules
+	minutes map[int]map[int]int64
+	keys    map[int]map[int]disclosure.Key
+}
+
+func newHoursByProvider(rules *disclosure.Rules) hoursByProvider {
+	return hoursByProvider{rules: rules, minutes: map[int]map[int]int64{}, keys: map[int]map[int]disclosure.Key{}}
+}
+
+func (h hoursByProvider) add(provider, person, record int, minutes int) {
+	if h.minutes[provider] == nil {
+		h.minutes[provider], h.keys[provider] = map[int]int64{}, map[int]disclosure.Key{}
+	}
+	h.minutes[provider][person] += int64(minutes)
+	if h.rules != nil {
+		h.keys[provider][person] += h.rules.RecordKey(disclosure.NSServiceRecord, record)
+	}
+}
+
+func (h hoursByProvider) cell(provider int) hoursCell {
+	var c hoursCell
+	for person, m := range h.minutes[provider] {
+		c.sum.Contribute(m, h.keys[provider][person])
+	}
+	return c
 }
 
 // recentActivity aggregates verified records: active volunteers (and those
 // with one of skills) in the capacity window, and verified minutes in the
 // track-record window, per organising organisation and per project.
-func recentActivity(ctx context.Context, c *ent.Client, now time.Time, skills []string) (*activityStats, error) {
+func recentActivity(ctx context.Context, c *ent.Client, now time.Time, skills []string, rules *disclosure.Rules) (*activityStats, error) {
 	s := &activityStats{
 		orgActive: map[int]map[int]bool{}, orgSkilled: map[int]map[int]bool{},
 		projectActive: map[int]map[int]bool{}, projectSkilled: map[int]map[int]bool{},
-		orgMinutes: map[int]int{}, projectMinutes: map[int]int{},
+		orgHours: newHoursByProvider(rules), projectHours: newHoursByProvider(rules),
 	}
 	capSince, trackSince := now.Add(-CapacityWindow), now.Add(-TrackWindow)
 	recs, err := c.ServiceRecord.Query().
@@ -313,9 +403,9 @@ func recentActivity(ctx context.Context, c *ent.Client, now time.Time, skills []
 		if a == nil {
 			continue
 		}
-		s.orgMinutes[a.OrganizationID] += r.Minutes
+		s.orgHours.add(a.OrganizationID, r.PersonID, r.ID, r.Minutes)
 		if a.ProjectID != nil {
-			s.projectMinutes[*a.ProjectID] += r.Minutes
+			s.projectHours.add(*a.ProjectID, r.PersonID, r.ID, r.Minutes)
 		}
 		if r.ServedOn.Before(capSince) {
 			continue

@@ -19,6 +19,7 @@ import (
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/opendata"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/disclosure"
@@ -385,4 +386,28 @@ func (f *Figures) OutcomeValue(ctx context.Context, c *ent.Client, v *auth.Viewe
 	// withheld rather than guessed.
 	pv, _ := p.outcomes.value(field, gid.Encode(id))
 	return floatOf(pv), nil
+}
+
+// MatchProtection is how needMatches shows v the figures about people in
+// its scores (active volunteers, verified hours): exact for ADMIN, for an
+// EDITOR's own organisations (it reads their volunteers, policy.PeopleRows)
+// and for projects by ExactProject; through the open data's rules for
+// every other provider.
+func (f *Figures) MatchProtection(ctx context.Context, c *ent.Client, v *auth.Viewer) (needs.Protection, error) {
+	if v.Admin() {
+		return needs.Protection{}, nil
+	}
+	if f == nil {
+		return needs.Protection{}, errNoFigures
+	}
+	return needs.Protection{
+		Rules: f.opt.Rules,
+		ExactOrganization: func(id int) bool {
+			return v != nil && v.Role == auth.RoleEditor && v.InScope(id)
+		},
+		ExactProject: func(id int) bool {
+			ok, err := ExactProject(ctx, c, v, id)
+			return err == nil && ok // a failed look-up protects
+		},
+	}, nil
 }
