@@ -46,30 +46,34 @@ const (
 // filter runs once per connection it is given to (so under a connection of
 // page size n it counts n times, like any field there), but its own cost
 // does not scale with the page it asks for: it scans tables, not rows
-// returned. Measured on the demo district (docs/benchmarks.md): one level
-// of has…With costs milliseconds, three levels up to about a second,
-// four levels more than the 30 s request timeout on SQLite, because ent
-// writes each level as an EXISTS subquery correlated with the level above
-// it, which the database runs once per outer row.
+// returned. ent writes each has…With level as an EXISTS subquery
+// correlated with the level above it, which the database runs once per
+// outer row, so every level multiplies the work below it. Measured on the
+// demo district (docs/benchmarks.md, SQLite): one level costs
+// milliseconds; two levels up to 1.3 s (activities → organisation →
+// activities), whether the innermost condition is a comparison or a
+// pattern; three levels about as much; four levels more than the 30 s
+// request timeout.
 const (
 	// FilterPredicateCost is a comparison on a column (per value of a list
 	// such as nameIn).
 	FilterPredicateCost = 1
 	// FilterPatternCost is a string pattern (…Contains, …HasPrefix,
-	// …HasSuffix, …EqualFold, …ContainsFold): no index serves it, so every
-	// row it is tried on is read.
-	FilterPatternCost = 20
+	// …HasSuffix, …EqualFold, …ContainsFold), per value: no index serves
+	// it, so every row it is tried on is read and matched.
+	FilterPatternCost = 5
 	// FilterEdgeCost is an edge predicate (hasX, or one has…With level): a
 	// subquery.
 	FilterEdgeCost = 20
 	// FilterEdgeFactor multiplies everything inside a has…With, level by
 	// level: the inner conditions run once per row of the outer table.
-	// With the default complexity limit of 5,000 it refuses four levels of
-	// has…With however simple the innermost condition (≥ 15,796), and
-	// three levels ending in a string pattern (11,700), while two levels
-	// with a pattern (1,460) and three with plain comparisons (1,972)
-	// remain.
-	FilterEdgeFactor = 8
+	// Chains of has…With then cost 50 (one level around a comparison), 170
+	// (one level around a pattern), 1,520 (two levels around a
+	// comparison), 5,120 (two around a pattern) and 45,620 (three levels):
+	// under the default limit of 5,000 a request holds at most three
+	// two-level filters (a few seconds of database work at worst) and no
+	// deeper one.
+	FilterEdgeFactor = 30
 )
 
 // Default query limits; see Limits.
