@@ -37,8 +37,8 @@ import (
 //   - everyone else gets the value the open data publishes for the same
 //     cell, computed by the open-data table code itself (opendata/tables,
 //     with the rules of opendata/disclosure: threshold k, monthly hours cap,
-//     dominance, cell-key noise, base-5 rounding, children district-wide
-//     only), or nothing: null where the open data shows x or has no such
+//     dominance, cell-key noise, base-5 rounding, adults only — children
+//     are counted only in the children-summary table), or nothing: null where the open data shows x or has no such
 //     cell, and a refusal for divisions and periods it does not publish.
 //
 // Nothing here re-implements a disclosure rule: the tables are built by

@@ -10948,8 +10948,8 @@ type PracticeBase @goModel(model: "github.com/tongxing/tongxing/ent.Partnership"
 
 """
 Summary figures of a practice base for a term (or in total). Students who did not consent to sharing are
-counted only in otherStudents/otherHours, and only when at least 5 of them served (the minimum cell):
-otherwise both are null. 实践基地统计。
+counted only in otherStudents/otherHours, which pass the open data's disclosure control: at least 10 of
+them must have served (the minimum cell), otherwise both are null. 实践基地统计。
 """
 type PracticeBaseFigures @goModel(model: "github.com/tongxing/tongxing/partners.Figures") @access(level: KEY) {
   "Academic term code, e.g. 2026-2027-1; null for the totals. 学期。"
@@ -10969,11 +10969,15 @@ type PracticeBaseFigures @goModel(model: "github.com/tongxing/tongxing/partners.
   "Their verified minutes. 分钟数。"
   minutes: Int!
   """
-  Students without consent who have verified hours: null when 1–4 (suppressed), and in the totals null
-  whenever any term's is. 未授权学生数（少于 5 人不公布）。
+  Students without consent who have verified hours, disclosure-controlled: cell-key noise, rounded to a
+  multiple of 5; null when fewer than 10 (suppressed), and in the totals null whenever any term's is.
+  未授权学生数（经披露控制，取 5 的倍数；少于 10 人不公布）。
   """
   otherStudents: Int
-  "Their verified hours, suppressed like otherStudents. 未授权学生服务时长（小时）。"
+  """
+  Their verified hours, each student's capped per month, disclosure-controlled (noise, dominance rule),
+  in whole hours; suppressed like otherStudents. 未授权学生服务时长（整小时，经披露控制）。
+  """
   otherHours: Float
   "True when otherStudents and otherHours are withheld. 是否抑制。"
   suppressed: Boolean!
