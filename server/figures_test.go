@@ -59,7 +59,7 @@ func newFiguresFixture(t *testing.T, a *api, people int) *figuresFixture {
 	}
 	// Needs in the village: one about children (youth), one about elderly care.
 	for _, d := range []*ent.Term{fx.youth, fx.elderly} {
-		if err := c.Need.Create().SetTitle("需求 "+d.Code).SetDomain(d).SetRegion(fx.community).SetOpenedAt(start).Exec(ctx); err != nil {
+		if err := c.Need.Create().SetTitle("需求 " + d.Code).SetDomain(d).SetRegion(fx.community).SetOpenedAt(start).Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -252,8 +252,8 @@ func TestFiltersAreReads(t *testing.T) {
 			},
 			{
 				name:  "membership outside the scope, negated",
-				true:  guess{`query($p:ID!,$n:String!){ people(where:{id:$p, not:{hasMembershipsWith:{hasOrganizationWith:{nameHasPrefix:$n}}}}){ totalCount } }`, map[string]any{"p": id(v2.ID), "n": "外区"}},
-				false: guess{`query($p:ID!,$n:String!){ people(where:{id:$p, not:{hasMembershipsWith:{hasOrganizationWith:{nameHasPrefix:$n}}}}){ totalCount } }`, map[string]any{"p": id(v2.ID), "n": "无此组织"}},
+				true:  guess{`query($p:ID!,$o:ID!){ people(where:{id:$p, not:{hasMembershipsWith:{hasOrganizationWith:{id:$o}}}}){ totalCount } }`, map[string]any{"p": id(v2.ID), "o": id(ff.outsider.ID)}},
+				false: guess{`query($p:ID!,$o:ID!){ people(where:{id:$p, not:{hasMembershipsWith:{hasOrganizationWith:{id:$o}}}}){ totalCount } }`, map[string]any{"p": id(v2.ID), "o": id(fx.party.ID)}},
 			},
 		} {
 			t.Run("editor-team: "+tc.name, func(t *testing.T) {
