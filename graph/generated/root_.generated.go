@@ -10541,7 +10541,9 @@ type ReviewServiceRecordsPayload @access(level: KEY) {
 
 extend type Mutation {
   """
-  Record volunteers' service time at an activity, all-or-nothing; records start PENDING. Needs a key. 批量记录志愿服务时长。
+  Record volunteers' service time at an activity, all-or-nothing; records start PENDING. ADMIN, or an EDITOR
+  of the activity's organisation, for members of that organisation or of one under it (FORBIDDEN for anyone
+  else, whether or not the person exists). 批量记录志愿服务时长（仅限活动组织及其下属组织的成员）。
   """
   logServiceHours(input: LogServiceHoursInput!): LogServiceHoursPayload!
   """
