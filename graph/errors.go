@@ -165,6 +165,12 @@ func unwrapMessage(err error) string {
 // one of the API's codes (an error built outside the presenter included).
 func normalizeCodes(errs gqlerror.List) {
 	for _, e := range errs {
+		// gqlparser's validation rules suggest field names even with
+		// suggestions disabled; with introspection off they would describe
+		// the schema to anyone who guesses near it.
+		if i := strings.Index(e.Message, " Did you mean "); i >= 0 {
+			e.Message = e.Message[:i]
+		}
 		code := codeOf(e.Extensions)
 		switch {
 		case known(code):

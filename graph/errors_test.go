@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/lib/pq"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
@@ -57,5 +58,15 @@ func TestPresentError(t *testing.T) {
 				t.Errorf("%s: message leaks %q: %s", tt.name, leak, out.Message)
 			}
 		}
+	}
+}
+
+// Validation errors carry no suggestions of field names.
+func TestNoSuggestions(t *testing.T) {
+	errs := gqlerror.List{&gqlerror.Error{Message: `Field "nameX" is not defined by type "RegionWhereInput". Did you mean "name" or "nameGT"?`,
+		Extensions: map[string]any{"code": "GRAPHQL_VALIDATION_FAILED"}}}
+	normalizeCodes(errs)
+	if got, want := errs[0].Message, `Field "nameX" is not defined by type "RegionWhereInput".`; got != want {
+		t.Errorf("message %q, want %q", got, want)
 	}
 }
