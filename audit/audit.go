@@ -7,8 +7,8 @@ import (
 
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/graph/gid"
-	"github.com/tongxing/tongxing/server/requestid"
+	"github.com/tongxing/tongxing/gid"
+	"github.com/tongxing/tongxing/requestid"
 )
 
 // Event is one audited operation.

@@ -19,7 +19,7 @@ import (
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/policy"
-	"github.com/tongxing/tongxing/server/requestid"
+	"github.com/tongxing/tongxing/requestid"
 )
 
 // maxNumberLen bounds the number in a URL; real ones are about 25 characters.

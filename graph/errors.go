@@ -14,9 +14,9 @@ import (
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/privacy"
-	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/graph/scalar"
-	"github.com/tongxing/tongxing/server/requestid"
+	"github.com/tongxing/tongxing/requestid"
 )
 
 // presentError is the one place where an error becomes what a client sees:

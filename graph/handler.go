@@ -17,8 +17,8 @@ import (
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/pii"
+	"github.com/tongxing/tongxing/requestid"
 	"github.com/tongxing/tongxing/results"
-	"github.com/tongxing/tongxing/server/requestid"
 )
 
 // Options configure the GraphQL handler.

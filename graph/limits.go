@@ -15,7 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/tongxing/tongxing/apierror"
-	"github.com/tongxing/tongxing/server/requestid"
+	"github.com/tongxing/tongxing/requestid"
 )
 
 // Page sizes of every connection.

@@ -14,7 +14,7 @@ import (
 	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/hours"
-	"github.com/tongxing/tongxing/server/requestid"
+	"github.com/tongxing/tongxing/requestid"
 )
 
 // transaction runs every mutation operation in one database transaction

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/gid"
 )
 
 // Column describes one column of an export: the stated schema, served at

@@ -22,7 +22,7 @@ import (
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/csvsafe"
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
 )

@@ -18,7 +18,7 @@ import (
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/servicerecord"
-	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/opendata"
 	"github.com/tongxing/tongxing/opendata/dataset"

@@ -16,7 +16,7 @@ import (
 
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/server"
 )
 

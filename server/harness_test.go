@@ -20,7 +20,7 @@ import (
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
-	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/server"
 )

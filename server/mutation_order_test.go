@@ -24,8 +24,8 @@ import (
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/graph"
-	"github.com/tongxing/tongxing/graph/gid"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/server"
 )

@@ -31,7 +31,7 @@ import (
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/examples/partnersync/syncer"
-	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/partners"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"

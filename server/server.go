@@ -30,9 +30,9 @@ import (
 	"github.com/tongxing/tongxing/graph"
 	"github.com/tongxing/tongxing/partners"
 	"github.com/tongxing/tongxing/policy"
+	"github.com/tongxing/tongxing/requestid"
 	"github.com/tongxing/tongxing/results"
 	"github.com/tongxing/tongxing/server/graphiql"
-	"github.com/tongxing/tongxing/server/requestid"
 )
 
 // Server is the assembled HTTP server.

@@ -16,7 +16,7 @@ import (
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/demo"
 	"github.com/tongxing/tongxing/ent/apikey"
-	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/server"

@@ -10,7 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
-	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/gid"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 

@@ -20,7 +20,7 @@ import (
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/servicerecord"
-	"github.com/tongxing/tongxing/graph/gid"
+	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/disclosure"
 	"github.com/tongxing/tongxing/opendata/internal/fixture"
