@@ -21,6 +21,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/migrate"
 	_ "github.com/tongxing/tongxing/ent/runtime" // schema defaults, validators and privacy policies
+	"github.com/tongxing/tongxing/partners"
 )
 
 func init() {
@@ -100,6 +101,7 @@ func OpenWith(ctx context.Context, rawURL string, o Options, opts ...ent.Option)
 	}
 	drvr := entsql.OpenDB(dia, db)
 	client := ent.NewClient(append([]ent.Option{ent.Driver(drvr)}, opts...)...)
+	partners.Track(client)
 	return &DB{Client: client, SQL: db, Dialect: dia, Location: location}, nil
 }
 

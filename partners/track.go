@@ -106,6 +106,20 @@ func viewMarks(ctx context.Context, c *ent.Client, universities map[int]bool) (m
 	return out, nil
 }
 
+// Track registers the change-marker hooks on c: consent or university
+// changes of people, practice bases added, changed or deleted, activities
+// moved or deleted, records deleted by operator maintenance. The hooks
+// belong to partner sync, not to the entities, so they are added to the
+// client from here (database.Open calls it for every client it makes)
+// rather than declared in ent/schema, which would make the data model
+// import this package. Call it once per client.
+func Track(c *ent.Client) {
+	c.Person.Use(TrackPersons())
+	c.Partnership.Use(TrackPartnerships())
+	c.Activity.Use(TrackActivities())
+	c.ServiceRecord.Use(TrackRecordDeletes())
+}
+
 // TrackPartnerships is the Partnership hook: practice bases added,
 // changed (kind, sides, dates) or deleted.
 func TrackPartnerships() ent.Hook {

@@ -91,9 +91,6 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
-	activityHooks := schema.Activity{}.Hooks()
-
-	activity.Hooks[1] = activityHooks[0]
 	activityMixinFields0 := activityMixin[0].Fields()
 	_ = activityMixinFields0
 	activityFields := schema.Activity{}.Fields()
@@ -502,9 +499,6 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
-	partnershipHooks := schema.Partnership{}.Hooks()
-
-	partnership.Hooks[1] = partnershipHooks[0]
 	partnershipMixinFields0 := partnershipMixin[0].Fields()
 	_ = partnershipMixinFields0
 	partnershipFields := schema.Partnership{}.Fields()
@@ -557,9 +551,6 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
-	personHooks := schema.Person{}.Hooks()
-
-	person.Hooks[1] = personHooks[0]
 	personMixinFields0 := personMixin[0].Fields()
 	_ = personMixinFields0
 	personFields := schema.Person{}.Fields()
@@ -776,9 +767,6 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
-	servicerecordHooks := schema.ServiceRecord{}.Hooks()
-
-	servicerecord.Hooks[1] = servicerecordHooks[0]
 	servicerecordMixinFields0 := servicerecordMixin[0].Fields()
 	_ = servicerecordMixinFields0
 	servicerecordFields := schema.ServiceRecord{}.Fields()

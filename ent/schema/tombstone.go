@@ -8,7 +8,6 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
-	"github.com/tongxing/tongxing/partners"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -20,7 +19,8 @@ import (
 // updated_at moved, and reports each entity's state as it is when read:
 // UPSERT with the object while it is in the partner's view, DELETE when it
 // is not. So a partner's copy converges even for changes its rows cannot
-// show. Rows are written by the hooks below, never through the API.
+// show. Rows are written by the hooks of package partners (partners.Track,
+// registered on every client database.Open makes), never through the API.
 type Tombstone struct {
 	ent.Schema
 }
@@ -68,22 +68,3 @@ func (Tombstone) Annotations() []schema.Annotation {
 
 // Policy of the Tombstone: see package policy.
 func (Tombstone) Policy() ent.Policy { return policy.Tombstone() }
-
-// The change-marker hooks are registered here, beside the marker they
-// write, rather than in each entity's file: they belong to partner sync,
-// not to the entity. (A second Hooks method for one of these types would
-// not compile: add its hooks to the list below instead.)
-
-// Hooks of the Person: consent or university changes (package partners).
-func (Person) Hooks() []ent.Hook { return []ent.Hook{partners.TrackPersons()} }
-
-// Hooks of the Partnership: practice bases added, changed or deleted.
-func (Partnership) Hooks() []ent.Hook { return []ent.Hook{partners.TrackPartnerships()} }
-
-// Hooks of the Activity: activities moved to another organiser or date, or
-// deleted.
-func (Activity) Hooks() []ent.Hook { return []ent.Hook{partners.TrackActivities()} }
-
-// Hooks of the ServiceRecord: records deleted by operator maintenance
-// (status changes move updated_at and need no marker).
-func (ServiceRecord) Hooks() []ent.Hook { return []ent.Hook{partners.TrackRecordDeletes()} }
