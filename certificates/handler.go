@@ -14,10 +14,10 @@ import (
 
 	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/privacy"
-	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/requestid"
 )
@@ -99,11 +99,11 @@ func (h *handler) verify(w http.ResponseWriter, r *http.Request) {
 		PeriodStart: v.PeriodStart.Format(time.DateOnly),
 		PeriodEnd:   v.PeriodEnd.Format(time.DateOnly),
 		Issuer:      v.Issuer,
-		IssuedOn:    v.IssuedAt.In(hours.Zone).Format(time.DateOnly),
+		IssuedOn:    v.IssuedAt.In(calendar.Zone).Format(time.DateOnly),
 		Valid:       v.Valid,
 	}
 	if v.RevokedAt != nil {
-		page.RevokedOn = v.RevokedAt.In(hours.Zone).Format(time.DateOnly)
+		page.RevokedOn = v.RevokedAt.In(calendar.Zone).Format(time.DateOnly)
 	}
 	writeHTML(w, http.StatusOK, verifyPage, page)
 }
@@ -173,15 +173,15 @@ func (h *handler) certificate(w http.ResponseWriter, r *http.Request) {
 		RecordCount:     cert.RecordCount,
 		Content:         cert.Content,
 		Issuer:          cert.Issuer,
-		Issued:          cert.CreatedAt.In(hours.Zone).Format(time.DateOnly),
-		IssuedZh:        zhDate(cert.CreatedAt.In(hours.Zone)),
+		Issued:          cert.CreatedAt.In(calendar.Zone).Format(time.DateOnly),
+		IssuedZh:        zhDate(cert.CreatedAt.In(calendar.Zone)),
 		VerifyURL:       verifyURL,
 		Code:            groupCode(cert.VerificationCode),
 		QR:              qr,
 	}
 	if cert.RevokedAt != nil {
 		page.Revoked = true
-		page.RevokedOn = cert.RevokedAt.In(hours.Zone).Format(time.DateOnly)
+		page.RevokedOn = cert.RevokedAt.In(calendar.Zone).Format(time.DateOnly)
 	}
 	writeHTML(w, http.StatusOK, printPage, page)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/organization"
@@ -196,7 +197,7 @@ func (s *seeder) planActivity(r *rand.Rand, day time.Time) *plannedActivity {
 	if a.kind == activity.KindLIVESTREAM_SALES {
 		hour, minute = pick(r, []int{14, 19, 19}), 0
 	}
-	a.start = time.Date(day.Year(), day.Month(), day.Day(), hour, minute, 0, 0, cst)
+	a.start = time.Date(day.Year(), day.Month(), day.Day(), hour, minute, 0, 0, calendar.Zone)
 	a.end = a.start.Add(time.Duration(between(r, 2, 8)) * 30 * time.Minute)
 
 	phrases := servicePhrases[a.domain]

@@ -51,10 +51,9 @@ const Recorder = "demo-seed"
 // seed is the fixed PCG seed; each section derives its own stream from it.
 const seed = 330411
 
-// cst is China Standard Time. Activity and review times are wall-clock
+// calendar.Zone is China Standard Time. Activity and review times are wall-clock
 // times in the district; calendar dates are midnight UTC, as the Date
 // scalar expects.
-var cst = time.FixedZone("CST", 8*3600)
 
 // ReferenceDate is the demo's "today": no activity, record or need is later.
 var ReferenceDate = date(2026, 10, 31)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/need"
 )
@@ -86,7 +87,7 @@ func (s *seeder) seedNeeds() error {
 			where = pick(r, t.communities)
 		}
 		title := pick(r, needTitles[domain])
-		opened := time.Date(day.Year(), day.Month(), day.Day(), between(r, 8, 20), r.IntN(60), 0, 0, cst)
+		opened := time.Date(day.Year(), day.Month(), day.Day(), between(r, 8, 20), r.IntN(60), 0, 0, calendar.Zone)
 		b := s.tx.Need.Create().SetTitle(title).SetDomainID(s.term(taxDomain, domain)).SetRegionID(where.id).
 			SetDescription(fmt.Sprintf("%s%s反映：%s。", t.def.Name, where.nameIn(t), title) + fmt.Sprintf(pick(r, needDetails), between(r, 2, 40))).
 			SetUrgency([]need.Urgency{need.UrgencyLOW, need.UrgencyMEDIUM, need.UrgencyHIGH, need.UrgencyCRITICAL}[weighted(r, []int{30, 45, 20, 5})]).

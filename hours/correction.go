@@ -7,6 +7,7 @@ import (
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/input"
@@ -61,12 +62,12 @@ func RequestCorrection(ctx context.Context, c *ent.Client, in CorrectionInput, n
 	if err != nil {
 		return nil, err
 	}
-	first, last := dateOf(act.StartsAt), dateOf(act.EndsAt)
+	first, last := calendar.Date(act.StartsAt), calendar.Date(act.EndsAt)
 	switch {
 	case servedOn.Before(first) || servedOn.After(last):
 		f.Add("servedOn", fmt.Sprintf("服务日期应在活动日期 %s 至 %s 之内 (servedOn must be within the activity's dates)",
 			first.Format(time.DateOnly), last.Format(time.DateOnly)))
-	case servedOn.After(dateOf(now)):
+	case servedOn.After(calendar.Date(now)):
 		f.Add("servedOn", "服务日期不能晚于今天 (servedOn must not be in the future)")
 	}
 	if minutes < 1 || minutes > MaxDayMinutes {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tongxing/tongxing/calendar"
 )
 
 // EntryDeadline is how many working days after an activity its records may
@@ -32,7 +34,7 @@ func WorkingDaysAfter(from, to time.Time) int {
 // IsLate reports whether a record entered on entered for an activity that
 // ended on activityEnd misses the entry deadline.
 func IsLate(activityEnd, entered time.Time) bool {
-	return WorkingDaysAfter(dateOf(activityEnd), dateOf(entered)) > EntryDeadline
+	return WorkingDaysAfter(calendar.Date(activityEnd), calendar.Date(entered)) > EntryDeadline
 }
 
 // DefaultStarTiers are the cumulative verified hours of stars one to five

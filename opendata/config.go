@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/disclosure"
 	"github.com/tongxing/tongxing/opendata/tables"
@@ -74,7 +75,7 @@ func LoadConfig(getenv func(string) string, fallbackSecret []byte, dataDir strin
 		Schedule:        24 * time.Hour,
 		ChildDomains:    tables.DefaultChildDomains,
 		ChildIndicators: tables.DefaultChildIndicators,
-		Location:        tables.CST,
+		Location:        calendar.Zone,
 	}
 	if dataDir == "" {
 		c.Dir = DefaultDirName

@@ -19,6 +19,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/ent"
@@ -364,7 +365,7 @@ func TestFiguresOnStudentsWithoutConsent(t *testing.T) {
 			c.Person.UpdateOne(p).SetShareWithUniversity(false).ExecX(ctx)
 		}
 		base := c.Partnership.Query().Where(partnership.OrganizationID(s.university)).OnlyX(ctx)
-		now := time.Date(2024, 3, 1, 12, 0, 0, 0, partners.CST)
+		now := time.Date(2024, 3, 1, 12, 0, 0, 0, calendar.Zone)
 		figures := func() (*partners.Figures, *partners.Figures) {
 			t.Helper()
 			rd, err := partners.NewReader(partnerContext(s.university), c, testKeys, s.university)

@@ -3,6 +3,8 @@ package partners
 import (
 	"fmt"
 	"time"
+
+	"github.com/tongxing/tongxing/calendar"
 )
 
 // Term is an academic term (学期). The autumn term of academic year Y
@@ -35,7 +37,7 @@ func Month(d time.Time) string { return d.UTC().Format("2006-01") }
 
 // cstDate is the calendar date (midnight UTC) of instant t in China time.
 func cstDate(t time.Time) time.Time {
-	y, m, d := t.In(CST).Date()
+	y, m, d := t.In(calendar.Zone).Date()
 	return date(y, m, d)
 }
 

@@ -24,6 +24,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/migrate"
@@ -34,10 +35,6 @@ import (
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/pii"
 )
-
-// CST is the time zone agreement dates are read in: a base that starts on
-// 1 March covers activities from 1 March 00:00 China time.
-var CST = time.FixedZone("CST", 8*3600)
 
 // allowAll lets an internal look-up see every row: used only where the
 // result is a count under the minimum-cell rule, or a change marker.
@@ -104,7 +101,7 @@ func span(b *ent.Partnership) (from, until time.Time) {
 // midnight UTC).
 func cstDay(d time.Time) time.Time {
 	y, m, day := d.UTC().Date()
-	return time.Date(y, m, day, 0, 0, 0, 0, CST)
+	return time.Date(y, m, day, 0, 0, 0, 0, calendar.Zone)
 }
 
 // covers reports whether base b's agreement covers an activity of org

@@ -395,14 +395,15 @@ func mayRecord(ctx context.Context, c *ent.Client, v *auth.Viewer, activityID in
 // their own.
 func memberOn(ms []*ent.Membership, personID int, day time.Time) bool {
 	for _, m := range ms {
-		if m.PersonID == personID && (m.LeftOn == nil || !calendar(*m.LeftOn).Before(calendar(day))) {
+		if m.PersonID == personID && (m.LeftOn == nil || !dateIn(*m.LeftOn).Before(dateIn(day))) {
 			return true
 		}
 	}
 	return false
 }
 
-func calendar(t time.Time) time.Time {
+// dateIn is t's date in its own zone, as midnight UTC.
+func dateIn(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

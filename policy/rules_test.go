@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/ent"
@@ -402,7 +403,7 @@ func TestServiceRecordWrites(t *testing.T) {
 			}
 		}
 		left := time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)
-		beijing := time.FixedZone("CST", 8*3600)
+		beijing := calendar.Zone
 		eraseAll := func(ctx context.Context, c *ent.Client) error {
 			return saved(c.ServiceRecord.Delete().Where(servicerecord.ActivityID(w.actO)).Exec(ctx))
 		}

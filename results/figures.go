@@ -13,6 +13,7 @@ import (
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/outcome"
@@ -209,7 +210,7 @@ func (f *Figures) Published(ctx context.Context, c *ent.Client) (*published, err
 	now := f.now()
 	loc := f.opt.Location
 	if loc == nil {
-		loc = tables.CST
+		loc = calendar.Zone
 	}
 	fp, err := fingerprint(allRows(ctx), c)
 	if err != nil {

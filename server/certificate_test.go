@@ -14,6 +14,7 @@ import (
 
 	"github.com/tongxing/tongxing/apikeys"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/certificates"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/auditevent"
@@ -118,7 +119,7 @@ func TestCertificates(t *testing.T) {
 		period := issueVars(holder.ID, "2025-01-01", "2025-12-31")
 
 		t.Run("refusals write nothing", func(t *testing.T) {
-			tomorrow := time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, 1).Format(time.DateOnly)
+			tomorrow := time.Now().In(calendar.Zone).AddDate(0, 0, 1).Format(time.DateOnly)
 			for _, tc := range []struct {
 				name, key string
 				vars      map[string]any
@@ -159,7 +160,7 @@ func TestCertificates(t *testing.T) {
 			}
 		})
 
-		year := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006")
+		year := time.Now().In(calendar.Zone).Format("2006")
 		var cert map[string]any
 		t.Run("admin issues", func(t *testing.T) {
 			d := a.admin(issueCertQ, period)

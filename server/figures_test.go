@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/person"
@@ -42,7 +43,7 @@ func newFiguresFixture(t *testing.T, a *api, people int) *figuresFixture {
 	t.Helper()
 	ctx, c, fx := a.sys(), a.db.Client, a.fx
 	f := &figuresFixture{keys: accessFixture(t, a), village: fx.community.Code, people: people, minutesPer: 150}
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.Zone
 	first := time.Date(time.Now().In(cst).Year(), time.Now().In(cst).Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -2, 0)
 	f.month, f.from, f.to = first.Format("2006-01"), first.Format(time.DateOnly), first.AddDate(0, 1, -1).Format(time.DateOnly)
 	served := first.AddDate(0, 0, 9)

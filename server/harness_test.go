@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/apikeys"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/ent"
@@ -263,7 +264,7 @@ func buildFixture(t *testing.T, ctx context.Context, c *ent.Client) fixture {
 	must(c.ProjectParticipation.Create().SetProject(fx.project).SetOrganization(fx.agency).SetRole(projectparticipation.RoleLEAD).Exec(ctx))
 	// The activity took place yesterday (China time), so hours logged for it
 	// now are on time; the LATE rules are tested with older activities.
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.Zone
 	y, m, d := time.Now().In(cst).AddDate(0, 0, -1).Date()
 	start := time.Date(y, m, d, 9, 0, 0, 0, cst)
 	fx.day = start.Format(time.DateOnly)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tongxing/tongxing/apikeys"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/demo"
@@ -126,7 +127,7 @@ func TestLateRecordsNeedTwoReviewers(t *testing.T) {
 		}
 		d := a.admin(`mutation($a:ID!,$p:ID!,$d:Date!){ logServiceHours(input:{activityId:$a, records:[{personId:$p, servedOn:$d, minutes:90}]}) {
 			serviceRecords { edges { node { id late status } } } } }`,
-			map[string]any{"a": id(old.ID), "p": id(fx.volunteers[0].ID), "d": start.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)})
+			map[string]any{"a": id(old.ID), "p": id(fx.volunteers[0].ID), "d": start.In(calendar.Zone).Format(time.DateOnly)})
 		rec := edges(t, d["logServiceHours"].(map[string]any)["serviceRecords"])[0]
 		if rec["late"] != true || rec["status"] != "PENDING" {
 			t.Fatalf("record = %v, want LATE and PENDING", rec)

@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/tongxing/tongxing/apikeys"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/apikey"
@@ -502,7 +503,7 @@ func newOrderWorld(t *testing.T, a *api) *orderWorld {
 	w.certificate = decodeID(t, cert["issueCertificate"].(map[string]any)["id"].(string))
 
 	// Two days of the agency, and a team activity on the first.
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.Zone
 	dayB := day
 	dayA := day.AddDate(0, 0, -1)
 	w.dayA, w.dayB = dayA.Format(time.DateOnly), dayB.Format(time.DateOnly)

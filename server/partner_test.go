@@ -19,6 +19,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/tongxing/tongxing/apikeys"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/demo"
@@ -161,7 +162,7 @@ func viewOf(t *testing.T, c *ent.Client, u *ent.Organization) map[int]bool {
 	t.Helper()
 	ctx := policy.SystemContext(context.Background(), "test")
 	bases := c.Partnership.Query().Where(partnership.OrganizationID(u.ID), partnership.KindEQ(partnership.KindPRACTICE_BASE)).AllX(ctx)
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.Zone
 	inView := map[int]bool{}
 	for _, b := range bases {
 		for _, a := range c.Activity.Query().Where(activity.OrganizationID(b.PartnerID)).AllX(ctx) {
@@ -756,7 +757,7 @@ func TestPartnerUniversities(t *testing.T) {
 			// students only ADMIN may record there (an editor records its
 			// members only: docs/security.md, "Mutations: authorise before
 			// reading data").
-			cst := time.FixedZone("CST", 8*3600)
+			cst := calendar.Zone
 			y, m, d := time.Now().In(cst).AddDate(0, 0, -1).Date()
 			start := time.Date(y, m, d, 9, 0, 0, 0, cst)
 			region := c.Region.Query().FirstIDX(ctx)
@@ -917,7 +918,7 @@ func TestPartnerUniversities(t *testing.T) {
 				Where(person.Not(person.HasServiceRecordsWith(servicerecord.ActivityID(act.ID)))).FirstX(ctx)
 			r = e.a.post(e.editor, `mutation($in: LogServiceHoursInput!) { logServiceHours(input: $in) { serviceRecords(first: 1) { edges { node { id } } } } }`,
 				map[string]any{"in": map[string]any{"activityId": id(act.ID), "records": []any{map[string]any{
-					"personId": id(someone.ID), "servedOn": act.StartsAt.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly), "minutes": 60}}}})
+					"personId": id(someone.ID), "servedOn": act.StartsAt.In(calendar.Zone).Format(time.DateOnly), "minutes": 60}}}})
 			if len(r.Errors) > 0 {
 				t.Fatalf("log: %s", r.Raw)
 			}

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
@@ -71,7 +72,7 @@ func Build(ctx context.Context, client *ent.Client, opt Options, now time.Time) 
 	topt := opt.Tables
 	topt.Rules, topt.Now = opt.Rules, now
 	if topt.Location == nil {
-		topt.Location = tables.CST
+		topt.Location = calendar.Zone
 	}
 	res, err := tables.Build(ctx, client, topt)
 	if err != nil {
@@ -275,7 +276,7 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 	}
 	loc := b.opt.Tables.Location
 	if loc == nil {
-		loc = tables.CST
+		loc = calendar.Zone
 	}
 	ref := res.Reference
 	m.Created = time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, loc).Format(time.RFC3339)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/ent"
@@ -66,7 +67,7 @@ func newPopFixture(t *testing.T, db *database.DB) *popFixture {
 	proj := c.Project.Create().SetName("测试项目").SetStage(project.StageIMPLEMENTATION).
 		SetStartOn(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).AddDomains(f.other).SaveX(ctx)
 	f.university = c.Organization.Create().SetName("测试大学").SetKind(organization.KindUNIVERSITY).SetRegion(district).SaveX(ctx)
-	cst := tables.CST
+	cst := calendar.Zone
 	for i := range f.teams {
 		f.teams[i] = c.Organization.Create().SetName(fmt.Sprintf("测试志愿服务队%d", i+1)).SetKind(organization.KindVOLUNTEER_TEAM).
 			SetRegion(f.towns[i]).SaveX(ctx)
@@ -102,7 +103,7 @@ func (f *popFixture) volunteer(t *testing.T, town int, birth *time.Time, student
 	f.c.Membership.Create().SetPersonID(p.ID).SetOrganizationID(f.teams[town].ID).SetRole(membership.RoleVOLUNTEER).
 		SetJoinedOn(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)).ExecX(ctx)
 	a := f.acts[town]
-	day := a.StartsAt.In(tables.CST)
+	day := a.StartsAt.In(calendar.Zone)
 	f.c.ServiceRecord.Create().SetPersonID(p.ID).SetActivityID(a.ID).
 		SetServedOn(time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)).SetMinutes(minutes).
 		SetRecordedBy("population-test").SetStatus(servicerecord.StatusVERIFIED).SetReviewedBy("population-test").
@@ -115,7 +116,7 @@ func (f *popFixture) needs(t *testing.T, at *ent.Region, domain *ent.Term, n int
 	t.Helper()
 	ctx := fixture.Context()
 	for i := 0; i < n; i++ {
-		opened := time.Date(2026, 6, 1+i, 9, 0, 0, 0, tables.CST)
+		opened := time.Date(2026, 6, 1+i, 9, 0, 0, 0, calendar.Zone)
 		nc := f.c.Need.Create().SetTitle(fmt.Sprintf("测试需求%d", i)).SetDomainID(domain.ID).SetRegionID(at.ID).SetOpenedAt(opened)
 		if i%2 == 0 {
 			nc.SetStatus(need.StatusRESOLVED).SetResolvedAt(opened.AddDate(0, 1, 0))

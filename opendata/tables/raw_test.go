@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -107,7 +108,7 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 	for _, m := range c.Membership.Query().AllX(ctx) {
 		members[m.PersonID] = append(members[m.PersonID], m)
 	}
-	cst := tables.CST
+	cst := calendar.Zone
 	refDay := time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, time.UTC)
 	active := func(m *ent.Membership, d time.Time) bool {
 		return !m.JoinedOn.UTC().After(d) && (m.LeftOn == nil || !m.LeftOn.UTC().Before(d))

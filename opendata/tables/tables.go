@@ -22,6 +22,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/disclosure"
@@ -58,9 +59,6 @@ var (
 	DefaultChildDomains    = []string{"childcare", "youth", "education-aid"}
 	DefaultChildIndicators = []string{"children-served", "students-aided"}
 )
-
-// CST is China Standard Time, the default Location.
-var CST = time.FixedZone("CST", 8*3600)
 
 // Division is a published region. The district's Name includes its city
 // (嘉兴市秀洲区); table rows use the division's own name.
@@ -102,7 +100,7 @@ func Build(ctx context.Context, client *ent.Client, opt Options) (*Result, error
 		return nil, errors.New("tables: no disclosure rules")
 	}
 	if opt.Location == nil {
-		opt.Location = CST
+		opt.Location = calendar.Zone
 	}
 	if opt.PageSize <= 0 {
 		opt.PageSize = 2000

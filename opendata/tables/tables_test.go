@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/ent"
@@ -288,7 +289,7 @@ func checkChildren(t *testing.T, c *ent.Client, before *tables.Result) {
 
 func addRecord(t *testing.T, c *ent.Client, personID int, act *ent.Activity, minutes int) *ent.ServiceRecord {
 	t.Helper()
-	day := act.StartsAt.In(tables.CST)
+	day := act.StartsAt.In(calendar.Zone)
 	served := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 	return c.ServiceRecord.Create().SetPersonID(personID).SetActivityID(act.ID).SetServedOn(served).SetMinutes(minutes).
 		SetRecordedBy("opendata-test").SetStatus(servicerecord.StatusVERIFIED).SetReviewedBy("opendata-test").
