@@ -21,13 +21,14 @@ import (
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicerecord"
-	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/input"
 	"github.com/tongxing/tongxing/policy"
 )
@@ -106,7 +107,7 @@ func issue(ctx context.Context, c *ent.Client, in IssueInput, now time.Time) (*e
 		return nil, err
 	}
 	f := apierror.NewFields("input")
-	today := dateOf(now)
+	today := calendar.Date(now)
 	input.Reasonable(f, "from", &in.From)
 	input.Reasonable(f, "to", &in.To)
 	switch {
@@ -134,15 +135,27 @@ func issue(ctx context.Context, c *ent.Client, in IssueInput, now time.Time) (*e
 		return nil, apierror.Invalid("input.personId", "人员不存在 (no such person)")
 	}
 
-	// Every organisation's verified records count, not only the caller's:
-	// the certificate states the person's verified service in the period.
+	// 谁记录谁证明: a certificate proves the records its issuer's scope
+	// recorded — the activities its organisations organised. ADMIN (the
+	// district) certifies every organisation's. Counting other
+	// organisations' records would tell an editor or reviewer where and how
+	// long the person served elsewhere, which it may not read
+	// (policy.ServiceRecordRows).
+	where := []predicate.ServiceRecord{
+		servicerecord.PersonID(in.PersonID),
+		servicerecord.StatusEQ(servicerecord.StatusVERIFIED),
+		servicerecord.ServedOnGTE(in.From),
+		servicerecord.ServedOnLTE(in.To),
+	}
+	rows, err := policy.ServiceRecordRows(auth.FromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if rows != nil {
+		where = append(where, rows)
+	}
 	recs, err := c.ServiceRecord.Query().
-		Where(
-			servicerecord.PersonID(in.PersonID),
-			servicerecord.StatusEQ(servicerecord.StatusVERIFIED),
-			servicerecord.ServedOnGTE(in.From),
-			servicerecord.ServedOnLTE(in.To),
-		).
+		Where(where...).
 		WithActivity(func(q *ent.ActivityQuery) { q.WithOrganization() }).
 		Order(ent.Asc(servicerecord.FieldServedOn), ent.Asc(servicerecord.FieldID)).
 		All(allow(ctx))
@@ -151,7 +164,7 @@ func issue(ctx context.Context, c *ent.Client, in IssueInput, now time.Time) (*e
 	}
 	if len(recs) == 0 {
 		return nil, apierror.Invalid("input.personId",
-			"该人员在此期间没有已核实的服务记录 (the person has no verified service records in this period)")
+			"该人员在此期间没有本单位可证明的已核实服务记录 (the person has no verified service records in this period that the issuer recorded)")
 	}
 	s := summarise(recs)
 
@@ -162,7 +175,7 @@ func issue(ctx context.Context, c *ent.Client, in IssueInput, now time.Time) (*e
 	if err := lockSequence(ctx, c, dialectName); err != nil {
 		return nil, err
 	}
-	number, err := nextNumber(ctx, c, code, now.In(hours.Zone).Year())
+	number, err := nextNumber(ctx, c, code, now.In(calendar.Zone).Year())
 	if err != nil {
 		return nil, err
 	}
@@ -399,11 +412,4 @@ func unusedCode(ctx context.Context, c *ent.Client) (string, error) {
 		}
 	}
 	return "", errors.New("no unused verification code")
-}
-
-// dateOf is the calendar date of t in the district, as midnight UTC (the
-// representation of the Date scalar).
-func dateOf(t time.Time) time.Time {
-	y, m, d := t.In(hours.Zone).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

@@ -7,12 +7,13 @@ import (
 	"context"
 	"fmt"
 	"time"
-	_ "time/tzdata" // the district's zone must resolve on hosts without tzdata
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/input"
@@ -26,18 +27,6 @@ const (
 	maxContent    = 500
 	maxNote       = 500
 )
-
-// Zone is the time zone in which an activity's instants become calendar
-// dates. China has one.
-var Zone = mustZone("Asia/Shanghai")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
 
 // EntryInput is the GraphQL ServiceHoursEntryInput.
 type EntryInput struct {
@@ -103,9 +92,9 @@ func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Resul
 		return nil, err
 	}
 
-	first := dateOf(act.StartsAt)
-	last := dateOf(act.EndsAt)
-	today := dateOf(now)
+	first := calendar.Date(act.StartsAt)
+	last := calendar.Date(act.EndsAt)
+	today := calendar.Date(now)
 	// Existence only: an EDITOR key has been allowed these people as
 	// members, so only ADMIN can name one that does not exist, and ADMIN
 	// reads every person.
@@ -203,25 +192,32 @@ func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Resul
 	return &Result{Activity: act, IDs: ids}, nil
 }
 
-// dateOf is the calendar date of t in the district, as midnight UTC (the
-// representation of the Date scalar).
-func dateOf(t time.Time) time.Time {
-	y, m, d := t.In(Zone).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
 // minutesUsed sums the non-rejected minutes each person already has on each
 // day of the window.
+//
+// Only records the caller may read count: the cap's answer would otherwise
+// tell an editor, by bisection, how long its member served elsewhere that
+// day (docs/security.md, "Mutations: authorise before reading data"). ADMIN
+// reads every record, so a day past 24 hours across organisations shows to
+// the district, not to each organiser.
 func minutesUsed(ctx context.Context, c *ent.Client, personIDs []int, first, last time.Time) (map[int]map[time.Time]int, error) {
+	where := []predicate.ServiceRecord{
+		servicerecord.PersonIDIn(personIDs...),
+		servicerecord.ServedOnGTE(first),
+		servicerecord.ServedOnLTE(last),
+		servicerecord.StatusIn(servicerecord.StatusPENDING, servicerecord.StatusVERIFIED),
+	}
+	rows, err := policy.ServiceRecordRows(auth.FromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if rows != nil {
+		where = append(where, rows)
+	}
 	recs, err := c.ServiceRecord.Query().
-		Where(
-			servicerecord.PersonIDIn(personIDs...),
-			servicerecord.ServedOnGTE(first),
-			servicerecord.ServedOnLTE(last),
-			servicerecord.StatusIn(servicerecord.StatusPENDING, servicerecord.StatusVERIFIED),
-		).
+		Where(where...).
 		Select(servicerecord.FieldPersonID, servicerecord.FieldServedOn, servicerecord.FieldMinutes).
-		All(privacy.DecisionContext(ctx, privacy.Allow)) // a day's total counts every organisation's records
+		All(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
 		return nil, err
 	}

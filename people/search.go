@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/tongxing/tongxing/apierror"
@@ -26,7 +27,7 @@ type SearchInput struct {
 // reads"). Each criterion is open only to those who read the value it
 // compares, over the people whose value they read:
 //
-//   - name and phone: ADMIN (everyone), EDITOR (members of organisations in
+//   - name and phone: ADMIN (everyone), EDITOR (current members of organisations in
 //     its scope, whose personal data it reads);
 //   - volunteer number: ADMIN, EDITOR and REVIEWER, over the people of their
 //     scope (policy.PeopleRows).
@@ -82,7 +83,7 @@ func Search(ctx context.Context, c *ent.Client, in SearchInput) (*ent.PersonQuer
 		q.Where(rows)
 	}
 	if personal && !v.Admin() {
-		q.Where(person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...)))
+		q.Where(person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...), policy.CurrentMembership(time.Now())))
 	}
 	for _, w := range where {
 		w(q)

@@ -2,16 +2,20 @@ package policy
 
 import (
 	"context"
+	"time"
 
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/predicate"
 )
 
 // SeesPersonalData reports whether v may read a person's personal data
 // (name, ID number, birth date, full phone): ADMIN, or an EDITOR of an
-// organisation within its scope that the person belongs to. The API's
+// organisation within its scope that the person belongs to now — someone
+// who left keeps their records there, but not their personal data. The API's
 // PERSONAL field level and the printable certificate both ask here.
 func SeesPersonalData(ctx context.Context, c *ent.Client, v *auth.Viewer, personID int) (bool, error) {
 	if v.Admin() {
@@ -23,7 +27,7 @@ func SeesPersonalData(ctx context.Context, c *ent.Client, v *auth.Viewer, person
 	// Loaded once per request: a page of people asks for each of them.
 	members, err := v.Memo("members-in-scope", func() (any, error) {
 		ids, err := c.Membership.Query().
-			Where(membership.OrganizationIDIn(v.Scope...)).
+			Where(membership.OrganizationIDIn(v.Scope...), CurrentMembership(time.Now())).
 			Select(membership.FieldPersonID).
 			Ints(allowAll(ctx))
 		set := make(map[int]bool, len(ids))
@@ -50,4 +54,11 @@ func HandlesCase(ctx context.Context, c *ent.Client, v *auth.Viewer, needID int)
 		return false, nil
 	}
 	return c.Need.Query().Where(need.ID(needID), need.MatchedOrganizationIDIn(v.Scope...)).Exist(allowAll(ctx))
+}
+
+// CurrentMembership holds memberships not ended by the date of now in the
+// district: a member's personal data is read by the editors of the
+// organisations they belong to, and only while they belong.
+func CurrentMembership(now time.Time) predicate.Membership {
+	return membership.Or(membership.LeftOnIsNil(), membership.LeftOnGT(calendar.Date(now)))
 }
