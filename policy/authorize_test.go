@@ -9,6 +9,7 @@ import (
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/policy"
 )
@@ -110,8 +111,6 @@ func TestMayPreChecks(t *testing.T) {
 			{"certifies no missing person", editorKey, func(ctx context.Context) error { return policy.MayIssueCertificate(ctx, c, noID) }, auth.ErrForbidden},
 			{"revokes a member's certificate", editorKey, func(ctx context.Context) error { return policy.MayRevokeCertificate(ctx, c, w.cA1) }, nil},
 			{"revokes no outside certificate", editorKey, func(ctx context.Context) error { return policy.MayRevokeCertificate(ctx, c, w.cO) }, auth.ErrForbidden},
-			// The write rule would let an update of a missing certificate
-			// through (no person to check); the pre-check refuses it.
 			{"a missing certificate is refused like an outside one", editorKey, func(ctx context.Context) error { return policy.MayRevokeCertificate(ctx, c, noID) }, auth.ErrForbidden},
 			{"anonymous callers revoke nothing", anonymous, func(ctx context.Context) error { return policy.MayRevokeCertificate(ctx, c, w.cA1) }, auth.ErrUnauthenticated},
 			{"ADMIN learns of a missing certificate later, as NOT_FOUND", adminKey, func(ctx context.Context) error { return policy.MayRevokeCertificate(ctx, c, noID) }, nil},
@@ -152,6 +151,15 @@ func TestMayPreChecks(t *testing.T) {
 				}
 			})
 		}
+
+		// An earlier decision other than allow lets nothing through that
+		// the viewer's own rules refuse.
+		t.Run("a deny decision in the context allows nothing", func(t *testing.T) {
+			ctx := privacy.DecisionContext(w.as(editorKey), privacy.Deny)
+			if err := policy.MayUpdateActivity(ctx, c, w.actO); err != auth.ErrForbidden {
+				t.Fatalf("got %v, want FORBIDDEN", err)
+			}
+		})
 
 		// A failure to decide is reported as what it is, never as a
 		// refusal or a yes.

@@ -46,6 +46,9 @@ func TestCertificateWrites(t *testing.T) {
 			{"revokes a certificate of a member", editorKey, revoke(w.cA1), allowed},
 			{"reviewers revoke a certificate of a member", reviewerKey, revoke(w.cT), allowed},
 			{"revokes no certificate of a visitor", editorKey, revoke(w.cV), forbidden},
+			// Nobody to vouch for: a missing certificate is refused like one
+			// out of scope, so the answer tells nothing.
+			{"revokes no certificate that does not exist", editorKey, revoke(noID), forbidden},
 			{"revokes no certificate of an outside member", reviewerKey, revoke(w.cO), forbidden},
 			// Two certificates of one person: the person is counted once.
 			{"bulk revocation of one member's certificates", editorKey, revoke(w.cA1, w.cA2), allowed},
