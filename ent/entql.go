@@ -324,6 +324,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldSocialWorkCertificate: {Type: field.TypeString, Column: person.FieldSocialWorkCertificate},
 			person.FieldShareWithUniversity:   {Type: field.TypeBool, Column: person.FieldShareWithUniversity},
 			person.FieldUniversityID:          {Type: field.TypeInt, Column: person.FieldUniversityID},
+			person.FieldPossibleDuplicateOf:   {Type: field.TypeInt, Column: person.FieldPossibleDuplicateOf},
 		},
 	}
 	graph.Nodes[12] = &sqlgraph.Node{
@@ -2912,6 +2913,11 @@ func (f *PersonFilter) WhereShareWithUniversity(p entql.BoolP) {
 // WhereUniversityID applies the entql int predicate on the university_id field.
 func (f *PersonFilter) WhereUniversityID(p entql.IntP) {
 	f.Where(p.Field(person.FieldUniversityID))
+}
+
+// WherePossibleDuplicateOf applies the entql int predicate on the possible_duplicate_of field.
+func (f *PersonFilter) WherePossibleDuplicateOf(p entql.IntP) {
+	f.Where(p.Field(person.FieldPossibleDuplicateOf))
 }
 
 // WhereHasUniversity applies a predicate to check if query has an edge university.

@@ -13011,40 +13011,42 @@ func (m *PartyBuildingLinkMutation) ResetEdge(name string) error {
 // PersonMutation represents an operation that mutates the Person nodes in the graph.
 type PersonMutation struct {
 	config
-	op                      Op
-	typ                     string
-	id                      *int
-	created_at              *time.Time
-	updated_at              *time.Time
-	volunteer_number        *string
-	name                    *string
-	gender                  *person.Gender
-	birth_date              *time.Time
-	id_number_ciphertext    *[]byte
-	id_number_hash          *string
-	phone                   *string
-	address                 *string
-	skills                  *[]string
-	appendskills            []string
-	party_member            *bool
-	social_work_level       *person.SocialWorkLevel
-	social_work_certificate *string
-	share_with_university   *bool
-	clearedFields           map[string]struct{}
-	university              *int
-	cleareduniversity       bool
-	memberships             map[int]struct{}
-	removedmemberships      map[int]struct{}
-	clearedmemberships      bool
-	service_records         map[int]struct{}
-	removedservice_records  map[int]struct{}
-	clearedservice_records  bool
-	certificates            map[int]struct{}
-	removedcertificates     map[int]struct{}
-	clearedcertificates     bool
-	done                    bool
-	oldValue                func(context.Context) (*Person, error)
-	predicates              []predicate.Person
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	volunteer_number         *string
+	name                     *string
+	gender                   *person.Gender
+	birth_date               *time.Time
+	id_number_ciphertext     *[]byte
+	id_number_hash           *string
+	phone                    *string
+	address                  *string
+	skills                   *[]string
+	appendskills             []string
+	party_member             *bool
+	social_work_level        *person.SocialWorkLevel
+	social_work_certificate  *string
+	share_with_university    *bool
+	possible_duplicate_of    *int
+	addpossible_duplicate_of *int
+	clearedFields            map[string]struct{}
+	university               *int
+	cleareduniversity        bool
+	memberships              map[int]struct{}
+	removedmemberships       map[int]struct{}
+	clearedmemberships       bool
+	service_records          map[int]struct{}
+	removedservice_records   map[int]struct{}
+	clearedservice_records   bool
+	certificates             map[int]struct{}
+	removedcertificates      map[int]struct{}
+	clearedcertificates      bool
+	done                     bool
+	oldValue                 func(context.Context) (*Person, error)
+	predicates               []predicate.Person
 }
 
 var _ ent.Mutation = (*PersonMutation)(nil)
@@ -13906,6 +13908,76 @@ func (m *PersonMutation) ResetUniversityID() {
 	delete(m.clearedFields, person.FieldUniversityID)
 }
 
+// SetPossibleDuplicateOf sets the "possible_duplicate_of" field.
+func (m *PersonMutation) SetPossibleDuplicateOf(i int) {
+	m.possible_duplicate_of = &i
+	m.addpossible_duplicate_of = nil
+}
+
+// PossibleDuplicateOf returns the value of the "possible_duplicate_of" field in the mutation.
+func (m *PersonMutation) PossibleDuplicateOf() (r int, exists bool) {
+	v := m.possible_duplicate_of
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPossibleDuplicateOf returns the old "possible_duplicate_of" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldPossibleDuplicateOf(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPossibleDuplicateOf is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPossibleDuplicateOf requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPossibleDuplicateOf: %w", err)
+	}
+	return oldValue.PossibleDuplicateOf, nil
+}
+
+// AddPossibleDuplicateOf adds i to the "possible_duplicate_of" field.
+func (m *PersonMutation) AddPossibleDuplicateOf(i int) {
+	if m.addpossible_duplicate_of != nil {
+		*m.addpossible_duplicate_of += i
+	} else {
+		m.addpossible_duplicate_of = &i
+	}
+}
+
+// AddedPossibleDuplicateOf returns the value that was added to the "possible_duplicate_of" field in this mutation.
+func (m *PersonMutation) AddedPossibleDuplicateOf() (r int, exists bool) {
+	v := m.addpossible_duplicate_of
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPossibleDuplicateOf clears the value of the "possible_duplicate_of" field.
+func (m *PersonMutation) ClearPossibleDuplicateOf() {
+	m.possible_duplicate_of = nil
+	m.addpossible_duplicate_of = nil
+	m.clearedFields[person.FieldPossibleDuplicateOf] = struct{}{}
+}
+
+// PossibleDuplicateOfCleared returns if the "possible_duplicate_of" field was cleared in this mutation.
+func (m *PersonMutation) PossibleDuplicateOfCleared() bool {
+	_, ok := m.clearedFields[person.FieldPossibleDuplicateOf]
+	return ok
+}
+
+// ResetPossibleDuplicateOf resets all changes to the "possible_duplicate_of" field.
+func (m *PersonMutation) ResetPossibleDuplicateOf() {
+	m.possible_duplicate_of = nil
+	m.addpossible_duplicate_of = nil
+	delete(m.clearedFields, person.FieldPossibleDuplicateOf)
+}
+
 // ClearUniversity clears the "university" edge to the Organization entity.
 func (m *PersonMutation) ClearUniversity() {
 	m.cleareduniversity = true
@@ -14129,7 +14201,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, person.FieldCreatedAt)
 	}
@@ -14178,6 +14250,9 @@ func (m *PersonMutation) Fields() []string {
 	if m.university != nil {
 		fields = append(fields, person.FieldUniversityID)
 	}
+	if m.possible_duplicate_of != nil {
+		fields = append(fields, person.FieldPossibleDuplicateOf)
+	}
 	return fields
 }
 
@@ -14218,6 +14293,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.ShareWithUniversity()
 	case person.FieldUniversityID:
 		return m.UniversityID()
+	case person.FieldPossibleDuplicateOf:
+		return m.PossibleDuplicateOf()
 	}
 	return nil, false
 }
@@ -14259,6 +14336,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldShareWithUniversity(ctx)
 	case person.FieldUniversityID:
 		return m.OldUniversityID(ctx)
+	case person.FieldPossibleDuplicateOf:
+		return m.OldPossibleDuplicateOf(ctx)
 	}
 	return nil, fmt.Errorf("unknown Person field %s", name)
 }
@@ -14380,6 +14459,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUniversityID(v)
 		return nil
+	case person.FieldPossibleDuplicateOf:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPossibleDuplicateOf(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)
 }
@@ -14388,6 +14474,9 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *PersonMutation) AddedFields() []string {
 	var fields []string
+	if m.addpossible_duplicate_of != nil {
+		fields = append(fields, person.FieldPossibleDuplicateOf)
+	}
 	return fields
 }
 
@@ -14396,6 +14485,8 @@ func (m *PersonMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *PersonMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case person.FieldPossibleDuplicateOf:
+		return m.AddedPossibleDuplicateOf()
 	}
 	return nil, false
 }
@@ -14405,6 +14496,13 @@ func (m *PersonMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *PersonMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case person.FieldPossibleDuplicateOf:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPossibleDuplicateOf(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Person numeric field %s", name)
 }
@@ -14451,6 +14549,9 @@ func (m *PersonMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(person.FieldUniversityID) {
 		fields = append(fields, person.FieldUniversityID)
+	}
+	if m.FieldCleared(person.FieldPossibleDuplicateOf) {
+		fields = append(fields, person.FieldPossibleDuplicateOf)
 	}
 	return fields
 }
@@ -14504,6 +14605,9 @@ func (m *PersonMutation) ClearField(name string) error {
 		return nil
 	case person.FieldUniversityID:
 		m.ClearUniversityID()
+		return nil
+	case person.FieldPossibleDuplicateOf:
+		m.ClearPossibleDuplicateOf()
 		return nil
 	}
 	return fmt.Errorf("unknown Person nullable field %s", name)
@@ -14560,6 +14664,9 @@ func (m *PersonMutation) ResetField(name string) error {
 		return nil
 	case person.FieldUniversityID:
 		m.ResetUniversityID()
+		return nil
+	case person.FieldPossibleDuplicateOf:
+		m.ResetPossibleDuplicateOf()
 		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)

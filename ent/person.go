@@ -51,6 +51,8 @@ type Person struct {
 	ShareWithUniversity bool `json:"share_with_university,omitempty"`
 	// UniversityID holds the value of the "university_id" field.
 	UniversityID *int `json:"university_id,omitempty"`
+	// The person already on record under the same ID number.
+	PossibleDuplicateOf *int `json:"possible_duplicate_of,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PersonQuery when eager-loading is set.
 	Edges        PersonEdges `json:"edges"`
@@ -125,7 +127,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case person.FieldPartyMember, person.FieldShareWithUniversity:
 			values[i] = new(sql.NullBool)
-		case person.FieldID, person.FieldUniversityID:
+		case person.FieldID, person.FieldUniversityID, person.FieldPossibleDuplicateOf:
 			values[i] = new(sql.NullInt64)
 		case person.FieldVolunteerNumber, person.FieldName, person.FieldGender, person.FieldIDNumberHash, person.FieldPhone, person.FieldAddress, person.FieldSocialWorkLevel, person.FieldSocialWorkCertificate:
 			values[i] = new(sql.NullString)
@@ -254,6 +256,13 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 				_m.UniversityID = new(int)
 				*_m.UniversityID = int(value.Int64)
 			}
+		case person.FieldPossibleDuplicateOf:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field possible_duplicate_of", values[i])
+			} else if value.Valid {
+				_m.PossibleDuplicateOf = new(int)
+				*_m.PossibleDuplicateOf = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -359,6 +368,11 @@ func (_m *Person) String() string {
 	builder.WriteString(", ")
 	if v := _m.UniversityID; v != nil {
 		builder.WriteString("university_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.PossibleDuplicateOf; v != nil {
+		builder.WriteString("possible_duplicate_of=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')

@@ -232,6 +232,20 @@ func (_c *PersonCreate) SetNillableUniversityID(v *int) *PersonCreate {
 	return _c
 }
 
+// SetPossibleDuplicateOf sets the "possible_duplicate_of" field.
+func (_c *PersonCreate) SetPossibleDuplicateOf(v int) *PersonCreate {
+	_c.mutation.SetPossibleDuplicateOf(v)
+	return _c
+}
+
+// SetNillablePossibleDuplicateOf sets the "possible_duplicate_of" field if the given value is not nil.
+func (_c *PersonCreate) SetNillablePossibleDuplicateOf(v *int) *PersonCreate {
+	if v != nil {
+		_c.SetPossibleDuplicateOf(*v)
+	}
+	return _c
+}
+
 // SetUniversity sets the "university" edge to the Organization entity.
 func (_c *PersonCreate) SetUniversity(v *Organization) *PersonCreate {
 	return _c.SetUniversityID(v.ID)
@@ -479,6 +493,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ShareWithUniversity(); ok {
 		_spec.SetField(person.FieldShareWithUniversity, field.TypeBool, value)
 		_node.ShareWithUniversity = value
+	}
+	if value, ok := _c.mutation.PossibleDuplicateOf(); ok {
+		_spec.SetField(person.FieldPossibleDuplicateOf, field.TypeInt, value)
+		_node.PossibleDuplicateOf = &value
 	}
 	if nodes := _c.mutation.UniversityIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

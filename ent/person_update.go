@@ -303,6 +303,33 @@ func (_u *PersonUpdate) ClearUniversityID() *PersonUpdate {
 	return _u
 }
 
+// SetPossibleDuplicateOf sets the "possible_duplicate_of" field.
+func (_u *PersonUpdate) SetPossibleDuplicateOf(v int) *PersonUpdate {
+	_u.mutation.ResetPossibleDuplicateOf()
+	_u.mutation.SetPossibleDuplicateOf(v)
+	return _u
+}
+
+// SetNillablePossibleDuplicateOf sets the "possible_duplicate_of" field if the given value is not nil.
+func (_u *PersonUpdate) SetNillablePossibleDuplicateOf(v *int) *PersonUpdate {
+	if v != nil {
+		_u.SetPossibleDuplicateOf(*v)
+	}
+	return _u
+}
+
+// AddPossibleDuplicateOf adds value to the "possible_duplicate_of" field.
+func (_u *PersonUpdate) AddPossibleDuplicateOf(v int) *PersonUpdate {
+	_u.mutation.AddPossibleDuplicateOf(v)
+	return _u
+}
+
+// ClearPossibleDuplicateOf clears the value of the "possible_duplicate_of" field.
+func (_u *PersonUpdate) ClearPossibleDuplicateOf() *PersonUpdate {
+	_u.mutation.ClearPossibleDuplicateOf()
+	return _u
+}
+
 // SetUniversity sets the "university" edge to the Organization entity.
 func (_u *PersonUpdate) SetUniversity(v *Organization) *PersonUpdate {
 	return _u.SetUniversityID(v.ID)
@@ -603,6 +630,15 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.ShareWithUniversity(); ok {
 		_spec.SetField(person.FieldShareWithUniversity, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.PossibleDuplicateOf(); ok {
+		_spec.SetField(person.FieldPossibleDuplicateOf, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPossibleDuplicateOf(); ok {
+		_spec.AddField(person.FieldPossibleDuplicateOf, field.TypeInt, value)
+	}
+	if _u.mutation.PossibleDuplicateOfCleared() {
+		_spec.ClearField(person.FieldPossibleDuplicateOf, field.TypeInt)
 	}
 	if _u.mutation.UniversityCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1058,6 +1094,33 @@ func (_u *PersonUpdateOne) ClearUniversityID() *PersonUpdateOne {
 	return _u
 }
 
+// SetPossibleDuplicateOf sets the "possible_duplicate_of" field.
+func (_u *PersonUpdateOne) SetPossibleDuplicateOf(v int) *PersonUpdateOne {
+	_u.mutation.ResetPossibleDuplicateOf()
+	_u.mutation.SetPossibleDuplicateOf(v)
+	return _u
+}
+
+// SetNillablePossibleDuplicateOf sets the "possible_duplicate_of" field if the given value is not nil.
+func (_u *PersonUpdateOne) SetNillablePossibleDuplicateOf(v *int) *PersonUpdateOne {
+	if v != nil {
+		_u.SetPossibleDuplicateOf(*v)
+	}
+	return _u
+}
+
+// AddPossibleDuplicateOf adds value to the "possible_duplicate_of" field.
+func (_u *PersonUpdateOne) AddPossibleDuplicateOf(v int) *PersonUpdateOne {
+	_u.mutation.AddPossibleDuplicateOf(v)
+	return _u
+}
+
+// ClearPossibleDuplicateOf clears the value of the "possible_duplicate_of" field.
+func (_u *PersonUpdateOne) ClearPossibleDuplicateOf() *PersonUpdateOne {
+	_u.mutation.ClearPossibleDuplicateOf()
+	return _u
+}
+
 // SetUniversity sets the "university" edge to the Organization entity.
 func (_u *PersonUpdateOne) SetUniversity(v *Organization) *PersonUpdateOne {
 	return _u.SetUniversityID(v.ID)
@@ -1388,6 +1451,15 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	}
 	if value, ok := _u.mutation.ShareWithUniversity(); ok {
 		_spec.SetField(person.FieldShareWithUniversity, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.PossibleDuplicateOf(); ok {
+		_spec.SetField(person.FieldPossibleDuplicateOf, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPossibleDuplicateOf(); ok {
+		_spec.AddField(person.FieldPossibleDuplicateOf, field.TypeInt, value)
+	}
+	if _u.mutation.PossibleDuplicateOfCleared() {
+		_spec.ClearField(person.FieldPossibleDuplicateOf, field.TypeInt)
 	}
 	if _u.mutation.UniversityCleared() {
 		edge := &sqlgraph.EdgeSpec{

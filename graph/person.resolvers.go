@@ -25,6 +25,17 @@ func (r *personResolver) IDNumber(ctx context.Context, obj *ent.Person) (*string
 	return &id, nil
 }
 
+// PossibleDuplicateOf is the resolver for the possibleDuplicateOf field.
+func (r *personResolver) PossibleDuplicateOf(ctx context.Context, obj *ent.Person) (*ent.Person, error) {
+	return people.PossibleDuplicateOf(ctx, r.client, obj.ID)
+}
+
+// PossibleDuplicates is the resolver for the possibleDuplicates field.
+func (r *queryResolver) PossibleDuplicates(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.PersonConnection, error) {
+	return people.PossibleDuplicates(r.client).Paginate(ctx, after, first, before, last,
+		ent.WithPersonOrder(&ent.PersonOrder{Direction: entgql.OrderDirectionAsc, Field: ent.PersonOrderFieldCreatedAt}))
+}
+
 // SearchPeople is the resolver for the searchPeople field.
 func (r *queryResolver) SearchPeople(ctx context.Context, name *string, phone *string, volunteerNumber *string, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) (*ent.PersonConnection, error) {
 	q, err := people.Search(ctx, r.client, people.SearchInput{Name: name, Phone: phone, VolunteerNumber: volunteerNumber})

@@ -54,10 +54,11 @@ const (
 // Whether the key may register with the organisation is asked first
 // (policy.MayRegisterVolunteer), then the input is checked, and only then
 // is the ID number looked up among everyone on record. A number already on
-// record is a CONFLICT. It names the existing volunteer number only to a
-// caller who may read that person (policy.SeesPerson), so their staff add
-// a membership instead of a duplicate; anyone else learns no more than
-// that the number is registered and whom to ask (duplicateElsewhere).
+// record is a CONFLICT naming the existing volunteer number for a caller
+// who may read that person (policy.SeesPerson), so their staff add a
+// membership instead of a duplicate. For anyone else it is registered like
+// a new number and marked possible_duplicate_of for ADMIN to reconcile:
+// the answer must be the same whether the number is on record or not.
 func Register(ctx context.Context, c *ent.Client, keys *pii.Keys, in RegisterInput, now time.Time) (*ent.Person, error) {
 	if err := policy.MayRegisterVolunteer(ctx, c, in.OrganizationID); err != nil {
 		return nil, err
@@ -120,11 +121,23 @@ func Register(ctx context.Context, c *ent.Client, keys *pii.Keys, in RegisterInp
 	}
 	// Duplicates are found across every scope, so one person keeps one
 	// record; what the answer says depends on who asks.
+	var duplicateOf *int
 	if idHash != nil {
 		dup, err := c.Person.Query().Where(person.IDNumberHash(*idHash)).Only(privacy.DecisionContext(ctx, privacy.Allow))
 		switch {
 		case err == nil:
-			return nil, duplicate(ctx, c, dup)
+			sees, err := policy.SeesPerson(ctx, c, dup.ID)
+			if err != nil {
+				return nil, err
+			}
+			if sees {
+				return nil, duplicate(dup)
+			}
+			// Any other answer than the one a new number gets would tell
+			// the caller that this ID number is on record — an oracle for
+			// whole ID numbers, one birth date at a time. So the
+			// registration goes through, marked for ADMIN to reconcile.
+			duplicateOf, idHash = &dup.ID, nil
 		case !ent.IsNotFound(err):
 			return nil, err
 		}
@@ -148,6 +161,7 @@ func Register(ctx context.Context, c *ent.Client, keys *pii.Keys, in RegisterInp
 		SetNillableSocialWorkCertificate(cert).
 		SetNillableUniversityID(in.UniversityID).
 		SetNillableShareWithUniversity(in.ShareWithUniversity).
+		SetNillablePossibleDuplicateOf(duplicateOf).
 		Save(ctx)
 	if err != nil {
 		return nil, err
@@ -162,24 +176,10 @@ func Register(ctx context.Context, c *ent.Client, keys *pii.Keys, in RegisterInp
 	return p, nil
 }
 
-// duplicateElsewhere answers a caller who may not read the person already
-// registered under an ID number. It is the same for every such person, so
-// it tells no more than the refusal itself must: that the number is on
-// record. It names no volunteer number, organisation or date, and points to
-// the district administrator, who reads every person and can add the
-// membership.
-var duplicateElsewhere = &apierror.Error{Code: apierror.Conflict, Field: "input.idNumber",
-	Message: "该证件号码已登记；请联系区级管理员为其添加组织关系，不要重复登记 (this ID number is already registered; ask the district administrator to add the membership instead of registering again)"}
-
-// duplicate is the CONFLICT for an ID number already on record as dup.
-func duplicate(ctx context.Context, c *ent.Client, dup *ent.Person) error {
-	sees, err := policy.SeesPerson(ctx, c, dup.ID)
-	if err != nil {
-		return err
-	}
-	if !sees {
-		return duplicateElsewhere
-	}
+// duplicate is the CONFLICT for an ID number already on record as dup,
+// answered to a caller who may read dup: it names the volunteer number so
+// that staff add a membership instead of a second record.
+func duplicate(dup *ent.Person) error {
 	return &apierror.Error{Code: apierror.Conflict, Field: "input.idNumber",
 		Message: fmt.Sprintf("该证件号码已登记，志愿者编号 %s；请为其添加组织关系 (already registered as %s)", dup.VolunteerNumber, dup.VolunteerNumber)}
 }

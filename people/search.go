@@ -98,3 +98,25 @@ func Search(ctx context.Context, c *ent.Client, in SearchInput) (*ent.PersonQuer
 	}
 	return q, nil
 }
+
+// PossibleDuplicates lists the people registered under an ID number already
+// on record by an editor who may not read the person on record (Register),
+// oldest first. The API offers it to ADMIN only.
+func PossibleDuplicates(c *ent.Client) *ent.PersonQuery {
+	return c.Person.Query().Where(person.PossibleDuplicateOfNotNil())
+}
+
+// PossibleDuplicateOf is the person on record that id may duplicate, or
+// nil. The column is looked up, not read off a loaded person: queries
+// select only the columns a request asks for.
+func PossibleDuplicateOf(ctx context.Context, c *ent.Client, id int) (*ent.Person, error) {
+	p, err := c.Person.Query().Where(person.ID(id), person.PossibleDuplicateOfNotNil()).
+		Select(person.FieldPossibleDuplicateOf).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.Person.Get(ctx, *p.PossibleDuplicateOf)
+}

@@ -24,7 +24,7 @@ import (
 // field reaches clients unreviewed.
 var restrictedFields = map[string]string{
 	"Person.id": "KEY", "Person.createdAt": "KEY", "Person.updatedAt": "KEY",
-	"Person.volunteerNumber": "IDENTIFIER", "Person.pseudonym": "PSEUDONYM",
+	"Person.volunteerNumber": "IDENTIFIER", "Person.possibleDuplicateOf": "ADMIN",
 	"Person.name": "PERSONAL", "Person.gender": "PERSONAL", "Person.birthDate": "PERSONAL", "Person.idNumber": "PERSONAL",
 	"Person.address": "PERSONAL", "Person.partyMember": "PERSONAL", "Person.socialWorkCertificate": "PERSONAL",
 	"Person.phone": "PHONE", "Person.skills": "KEY", "Person.socialWorkLevel": "KEY",

@@ -609,6 +609,7 @@ var (
 		{Name: "social_work_level", Type: field.TypeEnum, Nullable: true, Enums: []string{"ASSISTANT", "INTERMEDIATE", "SENIOR"}},
 		{Name: "social_work_certificate", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "share_with_university", Type: field.TypeBool, Default: false},
+		{Name: "possible_duplicate_of", Type: field.TypeInt, Nullable: true},
 		{Name: "university_id", Type: field.TypeInt, Nullable: true},
 	}
 	// PersonsTable holds the schema information for the "persons" table.
@@ -619,7 +620,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organizations_students",
-				Columns:    []*schema.Column{PersonsColumns[16]},
+				Columns:    []*schema.Column{PersonsColumns[17]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -633,7 +634,7 @@ var (
 			{
 				Name:    "person_university_id",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[16]},
+				Columns: []*schema.Column{PersonsColumns[17]},
 			},
 		},
 	}

@@ -50,6 +50,8 @@ const (
 	FieldShareWithUniversity = "share_with_university"
 	// FieldUniversityID holds the string denoting the university_id field in the database.
 	FieldUniversityID = "university_id"
+	// FieldPossibleDuplicateOf holds the string denoting the possible_duplicate_of field in the database.
+	FieldPossibleDuplicateOf = "possible_duplicate_of"
 	// EdgeUniversity holds the string denoting the university edge name in mutations.
 	EdgeUniversity = "university"
 	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
@@ -109,6 +111,7 @@ var Columns = []string{
 	FieldSocialWorkCertificate,
 	FieldShareWithUniversity,
 	FieldUniversityID,
+	FieldPossibleDuplicateOf,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -278,6 +281,11 @@ func ByShareWithUniversity(opts ...sql.OrderTermOption) OrderOption {
 // ByUniversityID orders the results by the university_id field.
 func ByUniversityID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUniversityID, opts...).ToFunc()
+}
+
+// ByPossibleDuplicateOf orders the results by the possible_duplicate_of field.
+func ByPossibleDuplicateOf(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPossibleDuplicateOf, opts...).ToFunc()
 }
 
 // ByUniversityField orders the results by university field.

@@ -120,6 +120,11 @@ func UniversityID(v int) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldUniversityID, v))
 }
 
+// PossibleDuplicateOf applies equality check predicate on the "possible_duplicate_of" field. It's identical to PossibleDuplicateOfEQ.
+func PossibleDuplicateOf(v int) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldPossibleDuplicateOf, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldCreatedAt, v))
@@ -878,6 +883,56 @@ func UniversityIDIsNil() predicate.Person {
 // UniversityIDNotNil applies the NotNil predicate on the "university_id" field.
 func UniversityIDNotNil() predicate.Person {
 	return predicate.Person(sql.FieldNotNull(FieldUniversityID))
+}
+
+// PossibleDuplicateOfEQ applies the EQ predicate on the "possible_duplicate_of" field.
+func PossibleDuplicateOfEQ(v int) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldPossibleDuplicateOf, v))
+}
+
+// PossibleDuplicateOfNEQ applies the NEQ predicate on the "possible_duplicate_of" field.
+func PossibleDuplicateOfNEQ(v int) predicate.Person {
+	return predicate.Person(sql.FieldNEQ(FieldPossibleDuplicateOf, v))
+}
+
+// PossibleDuplicateOfIn applies the In predicate on the "possible_duplicate_of" field.
+func PossibleDuplicateOfIn(vs ...int) predicate.Person {
+	return predicate.Person(sql.FieldIn(FieldPossibleDuplicateOf, vs...))
+}
+
+// PossibleDuplicateOfNotIn applies the NotIn predicate on the "possible_duplicate_of" field.
+func PossibleDuplicateOfNotIn(vs ...int) predicate.Person {
+	return predicate.Person(sql.FieldNotIn(FieldPossibleDuplicateOf, vs...))
+}
+
+// PossibleDuplicateOfGT applies the GT predicate on the "possible_duplicate_of" field.
+func PossibleDuplicateOfGT(v int) predicate.Person {
+	return predicate.Person(sql.FieldGT(FieldPossibleDuplicateOf, v))
+}
+
+// PossibleDuplicateOfGTE applies the GTE predicate on the "possible_duplicate_of" field.
+func PossibleDuplicateOfGTE(v int) predicate.Person {
+	return predicate.Person(sql.FieldGTE(FieldPossibleDuplicateOf, v))
+}
+
+// PossibleDuplicateOfLT applies the LT predicate on the "possible_duplicate_of" field.
+func PossibleDuplicateOfLT(v int) predicate.Person {
+	return predicate.Person(sql.FieldLT(FieldPossibleDuplicateOf, v))
+}
+
+// PossibleDuplicateOfLTE applies the LTE predicate on the "possible_duplicate_of" field.
+func PossibleDuplicateOfLTE(v int) predicate.Person {
+	return predicate.Person(sql.FieldLTE(FieldPossibleDuplicateOf, v))
+}
+
+// PossibleDuplicateOfIsNil applies the IsNil predicate on the "possible_duplicate_of" field.
+func PossibleDuplicateOfIsNil() predicate.Person {
+	return predicate.Person(sql.FieldIsNull(FieldPossibleDuplicateOf))
+}
+
+// PossibleDuplicateOfNotNil applies the NotNil predicate on the "possible_duplicate_of" field.
+func PossibleDuplicateOfNotNil() predicate.Person {
+	return predicate.Person(sql.FieldNotNull(FieldPossibleDuplicateOf))
 }
 
 // HasUniversity applies the HasEdge predicate on the "university" edge.

@@ -94,6 +94,16 @@ func (Person) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		// Set when an editor registered an ID number already on record for
+		// someone it may not read: the registration goes through as for a
+		// new number (the answer must not say whether the number is on
+		// record) and ADMIN reconciles the two (Query.possibleDuplicates).
+		// Such a record carries no id_number_hash, which stays unique.
+		field.Int("possible_duplicate_of").
+			Optional().
+			Nillable().
+			Comment("The person already on record under the same ID number.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -566,6 +566,7 @@ type ComplexityRoot struct {
 		Name                  func(childComplexity int) int
 		PartyMember           func(childComplexity int) int
 		Phone                 func(childComplexity int) int
+		PossibleDuplicateOf   func(childComplexity int) int
 		ServiceRecords        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServiceRecordOrder, where *ent.ServiceRecordWhereInput) int
 		ShareWithUniversity   func(childComplexity int) int
 		Skills                func(childComplexity int) int
@@ -717,6 +718,7 @@ type ComplexityRoot struct {
 		Partnerships          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
 		PartyBuildingLinks    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartyBuildingLinkOrder, where *ent.PartyBuildingLinkWhereInput) int
 		People                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput) int
+		PossibleDuplicates    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		PracticeBase          func(childComplexity int, id int) int
 		PracticeBases         func(childComplexity int, universityID *int, updatedSince *time.Time, after *entgql.Cursor[int], first *int) int
 		Projects              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
@@ -3210,6 +3212,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Phone(childComplexity), true
+	case "Person.possibleDuplicateOf":
+		if e.ComplexityRoot.Person.PossibleDuplicateOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.PossibleDuplicateOf(childComplexity), true
 	case "Person.serviceRecords":
 		if e.ComplexityRoot.Person.ServiceRecords == nil {
 			break
@@ -4034,6 +4042,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.People(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PersonOrder), args["where"].(*ent.PersonWhereInput)), true
+	case "Query.possibleDuplicates":
+		if e.ComplexityRoot.Query.PossibleDuplicates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_possibleDuplicates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PossibleDuplicates(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
 	case "Query.practiceBase":
 		if e.ComplexityRoot.Query.PracticeBase == nil {
 			break
@@ -11234,7 +11253,23 @@ extend type Mutation {
   idNumber: String @access(level: PERSONAL)
 }
 
+extend type Person {
+  """
+  The person already on record under the same ID number, when an editor who may not read that person
+  registered the number again (its answer could not say so): ADMIN reconciles the two. Null otherwise.
+  可能重复登记的既有人员（仅管理员）。
+  """
+  possibleDuplicateOf: Person @access(level: ADMIN)
+}
+
 extend type Query {
+  """
+  People registered under an ID number already on record by an editor who may not read the person on
+  record, oldest first: ADMIN adds the membership to the person on record and retires the new record.
+  可能重复登记的人员（仅管理员）。
+  """
+  possibleDuplicates(after: Cursor, first: Int, before: Cursor, last: Int): PersonConnection! @access(level: ADMIN)
+
   """
   Find people by what staff know of them: name (prefix), mobile phone (exact) or volunteer number
   (exact). Name and phone: ADMIN, and EDITORs over the members of their organisations; volunteer
@@ -12564,6 +12599,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_starLevel(ctx, field)
 	case "idNumber":
 		return ec.fieldContext_Person_idNumber(ctx, field)
+	case "possibleDuplicateOf":
+		return ec.fieldContext_Person_possibleDuplicateOf(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
