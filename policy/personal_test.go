@@ -3,10 +3,14 @@ package policy_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
+	"github.com/tongxing/tongxing/ent/membership"
+	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -64,6 +68,29 @@ func TestSeesPersonalData(t *testing.T) {
 			}
 		})
 
+		// Personal data only while the person belongs: someone who left
+		// keeps their records in the scope, not their name and number.
+		today := calendar.Date(time.Now())
+		for _, tc := range []struct {
+			name string
+			left time.Time
+			want bool
+		}{
+			{"a member who left yesterday is no longer the editor's to see", today.AddDate(0, 0, -1), false},
+			{"a member who leaves today is no longer the editor's to see", today, false},
+			{"a member who leaves tomorrow still is", today.AddDate(0, 0, 1), true},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				tx := mk(w.c.Tx(context.Background()))
+				defer func() { _ = tx.Rollback() }()
+				mk(0, tx.Membership.UpdateOneID(w.mA).SetLeftOn(tc.left).Exec(sys()))
+				got, err := policy.SeesPersonalData(context.Background(), tx.Client(), w.viewer(editorKey), w.pA)
+				if err != nil || got != tc.want {
+					t.Fatalf("SeesPersonalData = %v, %v; want %v", got, err, tc.want)
+				}
+			})
+		}
+
 		// A failed look-up is an error, never a yes; and it is not
 		// remembered, so the next question asks again.
 		t.Run("a failed look-up is reported", func(t *testing.T) {
@@ -77,6 +104,33 @@ func TestSeesPersonalData(t *testing.T) {
 				t.Fatalf("after a failure: %v, %v; want the member seen", ok, err)
 			}
 		})
+	})
+}
+
+// CurrentMembership: memberships not ended by the day of now in the
+// district (China Standard Time), whatever zone now comes in.
+func TestCurrentMembership(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		w := newWorld(t, db)
+		tx := mk(w.c.Tx(context.Background()))
+		defer func() { _ = tx.Rollback() }()
+		date := func(d int) *time.Time { v := time.Date(2025, 3, d, 0, 0, 0, 0, time.UTC); return &v }
+		member := func(org int, left *time.Time) int {
+			return mk(tx.Membership.Create().SetPersonID(w.pN).SetOrganizationID(org).SetRole("VOLUNTEER").
+				SetJoinedOn(day(0)).SetNillableLeftOn(left).Save(sys())).ID
+		}
+		open, before, onTheDay, after := member(w.agency, nil), member(w.team, date(9)), member(w.partyIn, date(10)), member(w.other, date(11))
+		all := privacy.DecisionContext(context.Background(), privacy.Allow)
+		for _, now := range []time.Time{
+			time.Date(2025, 3, 10, 10, 0, 0, 0, calendar.Zone),
+			time.Date(2025, 3, 10, 0, 5, 0, 0, calendar.Zone), // still 9 March in UTC
+			time.Date(2025, 3, 10, 15, 59, 0, 0, time.UTC),    // 23:59 in the district
+		} {
+			ids := mk(tx.Membership.Query().Where(membership.PersonID(w.pN), policy.CurrentMembership(now)).IDs(all))
+			if g, want := sorted(ids...), sorted(open, after); !equal(g, want) {
+				t.Errorf("on %v: current %v, want %v (not %d left the day before, nor %d left that day)", now, g, want, before, onTheDay)
+			}
+		}
 	})
 }
 
