@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/auditevent"
 	"github.com/tongxing/tongxing/ent/membership"
@@ -50,9 +51,9 @@ func newFilterFixture(t *testing.T, a *api) filterFixture {
 	must(err)
 	// volunteers[2] (the team's) served at the outsider's activity; volunteers[0]
 	// (the agency's) served at the agency's.
-	must(c.ServiceRecord.Create().SetPerson(fx.volunteers[2]).SetActivity(at).SetServedOn(fx.activity.StartsAt).
+	must(c.ServiceRecord.Create().SetPerson(fx.volunteers[2]).SetActivity(at).SetServedOn(calendar.Date(fx.activity.StartsAt)).
 		SetMinutes(120).SetRecordedBy("test").Exec(ctx))
-	must(c.ServiceRecord.Create().SetPerson(fx.volunteers[0]).SetActivity(fx.activity).SetServedOn(fx.activity.StartsAt).
+	must(c.ServiceRecord.Create().SetPerson(fx.volunteers[0]).SetActivity(fx.activity).SetServedOn(calendar.Date(fx.activity.StartsAt)).
 		SetMinutes(90).SetRecordedBy("test").SetContent("陪伴独居老人").Exec(ctx))
 	cert, err := c.Certificate.Create().SetNumber("ZYZM-330411-2026-000001").SetVerificationCode("K7Q2M9X4").
 		SetPersonID(fx.volunteers[0].ID).SetPeriodStart(fx.activity.StartsAt).SetPeriodEnd(fx.activity.EndsAt).
