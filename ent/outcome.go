@@ -10,10 +10,10 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/tongxing/tongxing/dimension"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/project"
-	"github.com/tongxing/tongxing/ent/schema/dimension"
 )
 
 // A measured result of a project on an indicator for a period. 项目成效。

@@ -10,10 +10,10 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/dimension"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/project"
-	"github.com/tongxing/tongxing/ent/schema/dimension"
 )
 
 // OutcomeCreate is the builder for creating a Outcome entity.

@@ -13,7 +13,7 @@ import (
 
 	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/tables"
 )
 

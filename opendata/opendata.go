@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/release"
 	"github.com/tongxing/tongxing/opendata/tables"
 	"github.com/tongxing/tongxing/opendata/web"

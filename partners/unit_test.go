@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/pii"
 )
 

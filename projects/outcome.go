@@ -11,7 +11,7 @@ import (
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/indicator"
-	"github.com/tongxing/tongxing/ent/schema/dimension"
+	"github.com/tongxing/tongxing/dimension"
 	"github.com/tongxing/tongxing/input"
 	"github.com/tongxing/tongxing/policy"
 )

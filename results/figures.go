@@ -23,7 +23,7 @@ import (
 	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/opendata"
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/tables"
 )
 

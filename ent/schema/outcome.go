@@ -7,7 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
-	"github.com/tongxing/tongxing/ent/schema/dimension"
+	"github.com/tongxing/tongxing/dimension"
 	"github.com/tongxing/tongxing/policy"
 )
 

@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/tongxing/tongxing/certificates"
+	"github.com/tongxing/tongxing/dimension"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
@@ -28,7 +29,6 @@ import (
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
-	"github.com/tongxing/tongxing/ent/schema/dimension"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/partners"
@@ -6801,7 +6801,7 @@ func (ec *executionContext) _Outcome_dimensions(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dimension.Dimension) graphql.Marshaler {
-			return ec.marshalOOutcomeDimension2ᚕgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimensionᚄ(ctx, selections, v)
+			return ec.marshalOOutcomeDimension2ᚕgithubᚗcomᚋtongxingᚋtongxingᚋdimensionᚐDimensionᚄ(ctx, selections, v)
 		},
 		true,
 		false,

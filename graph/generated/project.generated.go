@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/tongxing/tongxing/ent/schema/dimension"
+	"github.com/tongxing/tongxing/dimension"
 	"github.com/tongxing/tongxing/projects"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -332,7 +332,7 @@ func (ec *executionContext) unmarshalInputCreateOutcomeInput(ctx context.Context
 			it.Actual = data
 		case "dimensions":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimensions"))
-			data, err := ec.unmarshalOOutcomeDimensionInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimensionᚄ(ctx, v)
+			data, err := ec.unmarshalOOutcomeDimensionInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋdimensionᚐDimensionᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -829,7 +829,7 @@ func (ec *executionContext) unmarshalInputUpdateOutcomeInput(ctx context.Context
 			it.Actual = graphql.OmittableOf(data)
 		case "dimensions":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimensions"))
-			data, err := ec.unmarshalOOutcomeDimensionInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimensionᚄ(ctx, v)
+			data, err := ec.unmarshalOOutcomeDimensionInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋdimensionᚐDimensionᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -1061,11 +1061,11 @@ func (ec *executionContext) unmarshalNCreateProjectInput2githubᚗcomᚋtongxing
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNOutcomeDimension2githubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimension(ctx context.Context, sel ast.SelectionSet, v dimension.Dimension) graphql.Marshaler {
+func (ec *executionContext) marshalNOutcomeDimension2githubᚗcomᚋtongxingᚋtongxingᚋdimensionᚐDimension(ctx context.Context, sel ast.SelectionSet, v dimension.Dimension) graphql.Marshaler {
 	return ec._OutcomeDimension(ctx, sel, &v)
 }
 
-func (ec *executionContext) unmarshalNOutcomeDimensionInput2ᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimension(ctx context.Context, v any) (*dimension.Dimension, error) {
+func (ec *executionContext) unmarshalNOutcomeDimensionInput2ᚖgithubᚗcomᚋtongxingᚋtongxingᚋdimensionᚐDimension(ctx context.Context, v any) (*dimension.Dimension, error) {
 	res, err := ec.unmarshalInputOutcomeDimensionInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
@@ -1109,14 +1109,14 @@ func (ec *executionContext) unmarshalNUpdateProjectInput2githubᚗcomᚋtongxing
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOOutcomeDimension2ᚕgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []dimension.Dimension) graphql.Marshaler {
+func (ec *executionContext) marshalOOutcomeDimension2ᚕgithubᚗcomᚋtongxingᚋtongxingᚋdimensionᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []dimension.Dimension) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOutcomeDimension2githubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimension(ctx, sel, v[i])
+		return ec.marshalNOutcomeDimension2githubᚗcomᚋtongxingᚋtongxingᚋdimensionᚐDimension(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -1128,7 +1128,7 @@ func (ec *executionContext) marshalOOutcomeDimension2ᚕgithubᚗcomᚋtongxing�
 	return ret
 }
 
-func (ec *executionContext) unmarshalOOutcomeDimensionInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimensionᚄ(ctx context.Context, v any) ([]*dimension.Dimension, error) {
+func (ec *executionContext) unmarshalOOutcomeDimensionInput2ᚕᚖgithubᚗcomᚋtongxingᚋtongxingᚋdimensionᚐDimensionᚄ(ctx context.Context, v any) ([]*dimension.Dimension, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -1137,7 +1137,7 @@ func (ec *executionContext) unmarshalOOutcomeDimensionInput2ᚕᚖgithubᚗcom�
 	res := make([]*dimension.Dimension, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNOutcomeDimensionInput2ᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚋschemaᚋdimensionᚐDimension(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNOutcomeDimensionInput2ᚖgithubᚗcomᚋtongxingᚋtongxingᚋdimensionᚐDimension(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

@@ -25,7 +25,7 @@ import (
 
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/release"
 	"github.com/tongxing/tongxing/opendata/writer"
 )

@@ -20,7 +20,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/tables"
 	"github.com/tongxing/tongxing/opendata/writer"
 )

@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/disclosure"
 )
 
 // Methodology explains the disclosure rules in plain words, one paragraph

@@ -16,7 +16,7 @@ import (
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/term"
-	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/disclosure"
 )
 
 // Town positions: a town's index in b.towns, or one of these.

@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"github.com/tongxing/tongxing/ent/need"
-	"github.com/tongxing/tongxing/opendata/disclosure"
+	"github.com/tongxing/tongxing/disclosure"
 )
 
 // needCell is a needs-monthly cell.
