@@ -15,16 +15,19 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/paging"
 	"github.com/tongxing/tongxing/requestid"
 )
 
-// Page sizes of every connection.
+// Page sizes of every connection: the rules live in package paging, which
+// the resolvers that page by themselves (need matches, partner views) use
+// too, so the limits checked here and the pages returned cannot disagree.
 const (
 	// DefaultPageSize applies when a connection is asked for without first
 	// or last, so no list is ever unbounded.
-	DefaultPageSize = 20
+	DefaultPageSize = paging.DefaultSize
 	// MaxPageSize is the largest first or last accepted.
-	MaxPageSize = 100
+	MaxPageSize = paging.MaxSize
 )
 
 // Bounds on what a filter (a …WhereInput argument) and a list argument may
