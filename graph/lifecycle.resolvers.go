@@ -82,11 +82,7 @@ func (r *queryResolver) NeedMatches(ctx context.Context, needID int, after *entg
 	if err != nil {
 		return nil, err
 	}
-	n := DefaultPageSize
-	if first != nil {
-		n = *first
-	}
-	return needs.Page(all, after, n), nil
+	return needs.Page(all, after, first)
 }
 
 // OverdueNeeds is the resolver for the overdueNeeds field.

@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"entgo.io/contrib/entgql"
-
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/need"
@@ -22,7 +21,7 @@ import (
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/term"
-	"github.com/tongxing/tongxing/disclosure"
+	"github.com/tongxing/tongxing/paging"
 )
 
 // Weights of the parts of a match score; they add up to 100.
@@ -456,35 +455,36 @@ func keys(m map[int]bool) []int {
 // cursors being positions in the ranking.
 type MatchConnection struct {
 	Edges      []*MatchEdge
-	PageInfo   entgql.PageInfo[int]
+	PageInfo   paging.Info
 	TotalCount int
 }
 
 // MatchEdge is the GraphQL NeedMatchEdge.
 type MatchEdge struct {
 	Node   *Match
-	Cursor entgql.Cursor[int]
+	Cursor paging.Cursor
 }
 
-// Page cuts the ranking after cursor after (exclusive) to first entries.
-func Page(all []*Match, after *entgql.Cursor[int], first int) *MatchConnection {
-	start := 0
-	if after != nil {
-		start = after.ID + 1
+// matchList names the ranking in its cursors (paging.At).
+const matchList = "matches"
+
+// Page cuts the ranking to the first entries after cursor after (see
+// paging.Slice; first nil: the default page size).
+func Page(all []*Match, after *paging.Cursor, first *int) (*MatchConnection, error) {
+	// Cursors issued before the one pager held the 0-based rank and no
+	// list name; they still resume where they did. (A forged negative one,
+	// which used to restart the ranking or, below -1, crash the request, is
+	// now BAD_USER_INPUT.)
+	if after != nil && after.Value == nil && after.ID >= 0 {
+		after = &paging.Cursor{ID: after.ID + 1, Value: matchList}
 	}
-	if start > len(all) {
-		start = len(all)
+	p, err := paging.Slice(matchList, all, after, first)
+	if err != nil {
+		return nil, err
 	}
-	end := min(len(all), start+first)
-	conn := &MatchConnection{TotalCount: len(all)}
-	for i := start; i < end; i++ {
-		conn.Edges = append(conn.Edges, &MatchEdge{Node: all[i], Cursor: entgql.Cursor[int]{ID: i}})
+	conn := &MatchConnection{Edges: make([]*MatchEdge, len(p.Nodes)), PageInfo: p.Info, TotalCount: len(all)}
+	for i, m := range p.Nodes {
+		conn.Edges[i] = &MatchEdge{Node: m, Cursor: p.Cursors[i]}
 	}
-	conn.PageInfo.HasNextPage = end < len(all)
-	conn.PageInfo.HasPreviousPage = start > 0
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
-	}
-	return conn
+	return conn, nil
 }
