@@ -37,6 +37,30 @@ func PartnerUniversity(ctx context.Context, requested int) (int, error) {
 	return 0, auth.ErrForbidden
 }
 
+// PartnerBase decides whether the caller may read one practice base, whose
+// university is university; requested is the university the caller named
+// beside the base (0: none). Keys that may read no partner view at all are
+// refused as by PartnerUniversity (FORBIDDEN, or UNAUTHENTICATED; callers
+// ask PartnerUniversity before looking the base up, so that such keys learn
+// nothing of which bases exist). A base the caller may not read is
+// NOT_FOUND, as any row outside a key's scope, so that existence is not
+// told apart from scope:
+//
+//   - a PARTNER key reads its own university's bases only;
+//   - ADMIN reads any university's;
+//   - nobody reads a base under another university than the one they
+//     named.
+func PartnerBase(ctx context.Context, requested, university int) error {
+	if _, err := PartnerUniversity(ctx, 0); err != nil {
+		return err
+	}
+	v := auth.FromContext(ctx)
+	if (!v.Admin() && v.OrganizationID != university) || (requested != 0 && requested != university) {
+		return &ent.NotFoundError{}
+	}
+	return nil
+}
+
 // Tombstone: the partner change feed's markers are written by ent hooks
 // (package partners, with their own allow decision), never through the API
 // or by any key; a PARTNER key reads its own university's, ADMIN all.
