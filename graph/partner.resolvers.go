@@ -17,130 +17,57 @@ import (
 
 // Activities is the resolver for the activities field.
 func (r *practiceBaseResolver) Activities(ctx context.Context, obj *ent.Partnership, updatedSince *time.Time, after *entgql.Cursor[int], first *int) (*partners.ActivityConnection, error) {
-	rd, err := partners.Open(ctx, r.client, r.keys, obj.OrganizationID)
-	if err != nil {
-		return nil, err
-	}
-	k, err := partners.KeyOf(after)
-	if err != nil {
-		return nil, err
-	}
-	return rd.ActivityConnection(ctx, partners.Filter{Base: obj.ID, Since: updatedSince}, k, partners.PageSize(first))
+	return partners.BaseActivities(ctx, r.client, r.keys, obj, updatedSince, after, first)
 }
 
 // ServiceRecords is the resolver for the serviceRecords field.
 func (r *practiceBaseResolver) ServiceRecords(ctx context.Context, obj *ent.Partnership, pseudonym *string, updatedSince *time.Time, after *entgql.Cursor[int], first *int) (*partners.RecordConnection, error) {
-	return partners.RecordsOf(ctx, r.client, r.keys, obj.OrganizationID, obj.ID, pseudonym, updatedSince, after, first)
+	return partners.BaseRecords(ctx, r.client, r.keys, obj, pseudonym, updatedSince, after, first)
 }
 
 // StudentMonths is the resolver for the studentMonths field.
 func (r *practiceBaseResolver) StudentMonths(ctx context.Context, obj *ent.Partnership, from *time.Time, to *time.Time, after *entgql.Cursor[int], first *int) (*partners.StudentMonthConnection, error) {
-	rd, err := partners.Open(ctx, r.client, r.keys, obj.OrganizationID)
-	if err != nil {
-		return nil, err
-	}
-	all, err := rd.StudentMonths(ctx, obj.ID, from, to)
-	if err != nil {
-		return nil, err
-	}
-	return partners.StudentMonthPage(all, after, partners.PageSize(first))
+	return partners.BaseStudentMonths(ctx, r.client, r.keys, obj, from, to, after, first)
 }
 
 // Outcomes is the resolver for the outcomes field.
 func (r *practiceBaseResolver) Outcomes(ctx context.Context, obj *ent.Partnership, updatedSince *time.Time, after *entgql.Cursor[int], first *int) (*partners.OutcomeConnection, error) {
-	rd, err := partners.Open(ctx, r.client, r.keys, obj.OrganizationID)
-	if err != nil {
-		return nil, err
-	}
-	k, err := partners.KeyOf(after)
-	if err != nil {
-		return nil, err
-	}
-	return rd.OutcomeConnection(ctx, partners.Filter{Base: obj.ID, Since: updatedSince}, k, partners.PageSize(first))
+	return partners.BaseOutcomes(ctx, r.client, r.keys, obj, updatedSince, after, first)
 }
 
 // Terms is the resolver for the terms field.
 func (r *practiceBaseResolver) Terms(ctx context.Context, obj *ent.Partnership) ([]*partners.Figures, error) {
-	rd, err := partners.Open(ctx, r.client, r.keys, obj.OrganizationID)
-	if err != nil {
-		return nil, err
-	}
-	terms, _, err := rd.BaseFigures(ctx, obj.ID, r.now())
-	return terms, err
+	return partners.BaseTerms(ctx, r.client, r.keys, obj, r.now())
 }
 
 // Totals is the resolver for the totals field.
 func (r *practiceBaseResolver) Totals(ctx context.Context, obj *ent.Partnership) (*partners.Figures, error) {
-	rd, err := partners.Open(ctx, r.client, r.keys, obj.OrganizationID)
-	if err != nil {
-		return nil, err
-	}
-	_, total, err := rd.BaseFigures(ctx, obj.ID, r.now())
-	return total, err
+	return partners.BaseTotals(ctx, r.client, r.keys, obj, r.now())
 }
 
 // PracticeBases is the resolver for the practiceBases field.
 func (r *queryResolver) PracticeBases(ctx context.Context, universityID *int, updatedSince *time.Time, after *entgql.Cursor[int], first *int) (*partners.BaseConnection, error) {
-	rd, err := partners.Open(ctx, r.client, r.keys, partners.IDOf(universityID))
-	if err != nil {
-		return nil, err
-	}
-	k, err := partners.KeyOf(after)
-	if err != nil {
-		return nil, err
-	}
-	return rd.BaseConnection(ctx, partners.Filter{Since: updatedSince}, k, partners.PageSize(first))
+	return partners.UniversityBases(ctx, r.client, r.keys, universityID, updatedSince, after, first)
 }
 
 // PracticeBase is the resolver for the practiceBase field.
 func (r *queryResolver) PracticeBase(ctx context.Context, id int) (*ent.Partnership, error) {
-	_, b, err := partners.OpenBase(ctx, r.client, r.keys, id)
-	return b, err
+	return partners.BaseByID(ctx, r.client, r.keys, id)
 }
 
 // PartnerActivities is the resolver for the partnerActivities field.
 func (r *queryResolver) PartnerActivities(ctx context.Context, universityID *int, practiceBaseID *int, updatedSince *time.Time, after *entgql.Cursor[int], first *int) (*partners.ActivityConnection, error) {
-	rd, err := partners.Open(ctx, r.client, r.keys, partners.IDOf(universityID))
-	if err != nil {
-		return nil, err
-	}
-	k, err := partners.KeyOf(after)
-	if err != nil {
-		return nil, err
-	}
-	f := partners.Filter{Base: partners.IDOf(practiceBaseID), Since: updatedSince}
-	if f.Base != 0 && rd.View.Base(f.Base) == nil {
-		return nil, &ent.NotFoundError{}
-	}
-	return rd.ActivityConnection(ctx, f, k, partners.PageSize(first))
+	return partners.UniversityActivities(ctx, r.client, r.keys, universityID, practiceBaseID, updatedSince, after, first)
 }
 
 // PartnerServiceRecords is the resolver for the partnerServiceRecords field.
 func (r *queryResolver) PartnerServiceRecords(ctx context.Context, universityID *int, practiceBaseID *int, pseudonym *string, updatedSince *time.Time, after *entgql.Cursor[int], first *int) (*partners.RecordConnection, error) {
-	if practiceBaseID != nil {
-		rd, b, err := partners.OpenBase(ctx, r.client, r.keys, *practiceBaseID)
-		if err != nil {
-			return nil, err
-		}
-		if universityID != nil && *universityID != rd.View.University {
-			return nil, &ent.NotFoundError{}
-		}
-		return partners.RecordsOf(ctx, r.client, r.keys, b.OrganizationID, b.ID, pseudonym, updatedSince, after, first)
-	}
-	return partners.RecordsOf(ctx, r.client, r.keys, partners.IDOf(universityID), 0, pseudonym, updatedSince, after, first)
+	return partners.UniversityRecords(ctx, r.client, r.keys, universityID, practiceBaseID, pseudonym, updatedSince, after, first)
 }
 
 // PartnerChanges is the resolver for the partnerChanges field.
 func (r *queryResolver) PartnerChanges(ctx context.Context, universityID *int, since *time.Time, after *entgql.Cursor[int], first *int) (*partners.ChangeConnection, error) {
-	rd, err := partners.Open(ctx, r.client, r.keys, partners.IDOf(universityID))
-	if err != nil {
-		return nil, err
-	}
-	k, err := partners.KeyOf(after)
-	if err != nil {
-		return nil, err
-	}
-	return rd.Changes(ctx, since, k, partners.PageSize(first))
+	return partners.UniversityChanges(ctx, r.client, r.keys, universityID, since, after, first)
 }
 
 // PracticeBase returns generated.PracticeBaseResolver implementation.

@@ -5,10 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 
-	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/paging"
 )
 
 // Cursor is the GraphQL Cursor scalar: an opaque token. Partner cursors
@@ -16,7 +15,7 @@ import (
 // row's updated_at (or a marker's time), rank tells the change feed's
 // sources apart (0 elsewhere) and id breaks ties. The same token resumes a
 // GraphQL connection and an export.
-type Cursor = entgql.Cursor[int]
+type Cursor = paging.Cursor
 
 // Key is a position in a (time, rank, id) order.
 type Key struct {
@@ -35,8 +34,8 @@ func (k Key) Cursor() Cursor {
 }
 
 // ErrCursor is the answer to a cursor this server did not issue for the
-// stream it is used with.
-var ErrCursor = apierror.Invalid("after", "游标无效，请使用上次返回的 endCursor (invalid cursor: pass an endCursor this API returned)")
+// stream it is used with: the same answer as the in-memory lists give.
+var ErrCursor = paging.ErrCursor
 
 // KeyOf decodes a cursor; nil decodes to nil (the start of the stream).
 func KeyOf(c *Cursor) (*Key, error) {

@@ -36,10 +36,12 @@ func Open(ctx context.Context, c *ent.Client, keys *pii.Keys, requested int) (*R
 	return r.(*Reader), nil
 }
 
-// OpenBase returns a practice base and its university's reader. A base of
-// another university is NOT_FOUND to a PARTNER key, as any row outside a
-// key's scope; keys that may not read partner views are FORBIDDEN.
-func OpenBase(ctx context.Context, c *ent.Client, keys *pii.Keys, id int) (*Reader, *ent.Partnership, error) {
+// OpenBase returns practice base id and its university's reader; requested
+// is the university the caller named beside it (0: none). Whether the
+// caller may read the base is policy.PartnerBase's decision: a base out of
+// scope is NOT_FOUND, keys that may not read partner views are FORBIDDEN
+// (before the base is looked up).
+func OpenBase(ctx context.Context, c *ent.Client, keys *pii.Keys, requested, id int) (*Reader, *ent.Partnership, error) {
 	if _, err := policy.PartnerUniversity(ctx, 0); err != nil {
 		return nil, nil, err
 	}
@@ -47,8 +49,8 @@ func OpenBase(ctx context.Context, c *ent.Client, keys *pii.Keys, id int) (*Read
 	if err != nil {
 		return nil, nil, err
 	}
-	if v := auth.FromContext(ctx); !v.Admin() && v.OrganizationID != b.OrganizationID {
-		return nil, nil, &ent.NotFoundError{}
+	if err := policy.PartnerBase(ctx, requested, b.OrganizationID); err != nil {
+		return nil, nil, err
 	}
 	r, err := Open(ctx, c, keys, b.OrganizationID)
 	if err != nil {
@@ -82,45 +84,4 @@ type figuresOnce struct {
 	terms []*Figures
 	total *Figures
 	err   error
-}
-
-// PageSize is first, or the default page size when it is nil.
-func PageSize(first *int) int {
-	if first == nil {
-		return 20
-	}
-	return max(*first, 0)
-}
-
-// RecordsOf is the records connection of a university's view (ADMIN: the
-// university named), of one of its bases when base is not 0 and of one
-// pseudonym when pseudonym is given.
-func RecordsOf(ctx context.Context, c *ent.Client, keys *pii.Keys, university, base int, pseudonym *string,
-	since *time.Time, after *Cursor, first *int) (*RecordConnection, error) {
-	rd, err := Open(ctx, c, keys, university)
-	if err != nil {
-		return nil, err
-	}
-	k, err := KeyOf(after)
-	if err != nil {
-		return nil, err
-	}
-	f := Filter{Base: base, Since: since}
-	if pseudonym != nil {
-		if f.Person, err = rd.PersonOf(ctx, *pseudonym); err != nil {
-			return nil, err
-		}
-		if f.Person == 0 {
-			return EmptyRecords(), nil
-		}
-	}
-	return rd.RecordConnection(ctx, f, k, PageSize(first))
-}
-
-// IDOf is *id, or 0 when id is nil (an argument not given).
-func IDOf(id *int) int {
-	if id == nil {
-		return 0
-	}
-	return *id
 }

@@ -5,8 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"entgo.io/contrib/entgql"
-
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/outcome"
@@ -15,7 +14,7 @@ import (
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/servicerecord"
-	"github.com/tongxing/tongxing/disclosure"
+	"github.com/tongxing/tongxing/paging"
 	"github.com/tongxing/tongxing/pii"
 )
 
@@ -249,7 +248,7 @@ func (r *Reader) Outcomes(ctx context.Context, f Filter, p Page) ([]*ent.Outcome
 // ---- connections ----
 
 // PageInfo is the GraphQL PageInfo.
-type PageInfo = entgql.PageInfo[int]
+type PageInfo = paging.Info
 
 type counter func(context.Context) (int, error)
 

@@ -7,11 +7,12 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/servicerecord"
-	"github.com/tongxing/tongxing/disclosure"
+	"github.com/tongxing/tongxing/paging"
 	"github.com/tongxing/tongxing/pii"
 )
 
@@ -312,33 +313,27 @@ type StudentMonthEdge struct {
 }
 
 // StudentMonthConnection is the GraphQL PartnerStudentMonthConnection;
-// its cursors are positions in the computed list.
+// its cursors are positions in the computed list (paging.At).
 type StudentMonthConnection struct {
 	Edges      []*StudentMonthEdge
 	PageInfo   PageInfo
 	TotalCount int
 }
 
-// StudentMonthPage cuts all after cursor after to first entries.
-func StudentMonthPage(all []*StudentMonth, after *Cursor, first int) (*StudentMonthConnection, error) {
-	start := 0
-	if after != nil {
-		if after.Value != "months" || after.ID < 1 {
-			return nil, ErrCursor
-		}
-		start = after.ID
+// monthList names the student-months in their cursors; the name predates
+// the one pager, so cursors issued before it still resume.
+const monthList = "months"
+
+// StudentMonthPage cuts all to the first entries after cursor after (see
+// paging.Slice; first nil: the default page size).
+func StudentMonthPage(all []*StudentMonth, after *Cursor, first *int) (*StudentMonthConnection, error) {
+	p, err := paging.Slice(monthList, all, after, first)
+	if err != nil {
+		return nil, err
 	}
-	start = min(start, len(all))
-	end := min(len(all), start+first)
-	conn := &StudentMonthConnection{Edges: []*StudentMonthEdge{}, TotalCount: len(all)}
-	for i := start; i < end; i++ {
-		conn.Edges = append(conn.Edges, &StudentMonthEdge{Node: all[i], Cursor: Cursor{ID: i + 1, Value: "months"}})
-	}
-	conn.PageInfo.HasNextPage = end < len(all)
-	conn.PageInfo.HasPreviousPage = start > 0
-	if n := len(conn.Edges); n > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
+	conn := &StudentMonthConnection{Edges: make([]*StudentMonthEdge, len(p.Nodes)), PageInfo: p.Info, TotalCount: len(all)}
+	for i, m := range p.Nodes {
+		conn.Edges[i] = &StudentMonthEdge{Node: m, Cursor: p.Cursors[i]}
 	}
 	return conn, nil
 }
