@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
@@ -16,35 +17,22 @@ import (
 	"github.com/tongxing/tongxing/policy"
 )
 
-// Access levels of the @access directive (graph/access.graphqls).
-const (
-	levelPrivate    = "" // no declaration: nobody reads it
-	levelPublic     = "PUBLIC"
-	levelKey        = "KEY"
-	levelIdentifier = "IDENTIFIER"
-	levelPseudonym  = "PSEUDONYM"
-	levelPersonal   = "PERSONAL"
-	levelPhone      = "PHONE"
-	levelCase       = "CASE"
-	levelAdmin      = "ADMIN"
-)
-
 // AccessTable maps type and field to the declared access level. It is built
 // from the schema's @access directives, so the schema is the one place
 // where field rules are written.
-type AccessTable map[string]map[string]string
+type AccessTable map[string]map[string]access.Level
 
 // Level is the level of typ.field; structural types (Query, Mutation,
 // connections, edges, page info, introspection) carry no data of their own
 // and are public, their rows being filtered by the row rules.
-func (t AccessTable) Level(typ, field string) string {
+func (t AccessTable) Level(typ, field string) access.Level {
 	if fields, ok := t[typ]; ok {
 		return fields[field]
 	}
 	if structural(typ) {
-		return levelPublic
+		return access.Public
 	}
-	return levelPrivate
+	return access.Private
 }
 
 func structural(typ string) bool {
@@ -63,11 +51,11 @@ func NewAccessTable(schema *ast.Schema) AccessTable {
 		if !declared && structural(name) {
 			// Structural types are public, but a field may still ask for
 			// more (e.g. a query only keys may run).
-			typeLevel = levelPublic
+			typeLevel = access.Public
 		}
 		// "" holds the type's own level: what filtering on an edge into
 		// the type, or on a field entgql filters but GraphQL hides, needs.
-		fields := map[string]string{"": typeLevel}
+		fields := map[string]access.Level{"": typeLevel}
 		for _, f := range def.Fields {
 			if l, ok := accessLevel(f.Directives); ok {
 				fields[f.Name] = l
@@ -80,15 +68,15 @@ func NewAccessTable(schema *ast.Schema) AccessTable {
 	return t
 }
 
-func accessLevel(list ast.DirectiveList) (string, bool) {
+func accessLevel(list ast.DirectiveList) (access.Level, bool) {
 	d := list.ForName("access")
 	if d == nil {
-		return levelPrivate, false
+		return access.Private, false
 	}
 	if a := d.Arguments.ForName("level"); a != nil && a.Value != nil {
-		return a.Value.Raw, true
+		return access.Level(a.Value.Raw), true
 	}
-	return levelPrivate, false
+	return access.Private, false
 }
 
 // readsLevel decides whether v may read values of a level on whatever row
@@ -96,24 +84,24 @@ func accessLevel(list ast.DirectiveList) (string, bool) {
 // rows the caller never sees. Row-dependent levels (PERSONAL, PHONE, CASE)
 // are therefore ADMIN's alone here, although an EDITOR reads them on the
 // rows of its own members.
-func readsLevel(v *auth.Viewer, level string) error {
+func readsLevel(v *auth.Viewer, level access.Level) error {
 	switch {
-	case level == levelPublic:
+	case level == access.Public:
 		return nil
-	case level == levelPrivate:
+	case level == access.Private:
 		return auth.ErrForbidden
 	case v == nil:
 		return auth.ErrUnauthenticated
 	}
 	partner := v.Role == auth.RolePartner && !v.System
 	switch level {
-	case levelKey:
+	case access.Key:
 		return nil
-	case levelIdentifier:
+	case access.Identifier:
 		if !partner {
 			return nil
 		}
-	case levelPseudonym:
+	case access.Pseudonym:
 		if partner {
 			return nil
 		}
@@ -157,38 +145,38 @@ func (a accessControl) InterceptField(ctx context.Context, next graphql.Resolver
 		return nil, err
 	}
 	level := a.table.Level(fc.Object, fc.Field.Name)
-	if level == levelPublic {
+	if level == access.Public {
 		return next(ctx)
 	}
 	v := auth.FromContext(ctx)
 	switch {
-	case level == levelPrivate:
+	case level == access.Private:
 		return nil, auth.ErrForbidden
-	case v == nil && level == levelCase:
+	case v == nil && level == access.Case:
 		return nil, nil // on a public row: the row shows, the case stays hidden
 	case v == nil:
 		return nil, auth.ErrUnauthenticated
 	}
 	partner := v.Role == auth.RolePartner && !v.System
 	switch level {
-	case levelKey:
+	case access.Key:
 		return next(ctx)
-	case levelAdmin:
+	case access.Admin:
 		if v.Admin() {
 			return next(ctx)
 		}
 		return nil, auth.ErrForbidden
-	case levelIdentifier:
+	case access.Identifier:
 		if partner {
 			return nil, nil
 		}
 		return next(ctx)
-	case levelPseudonym:
+	case access.Pseudonym:
 		if !partner {
 			return nil, nil
 		}
 		return next(ctx)
-	case levelPersonal, levelPhone:
+	case access.Personal, access.Phone:
 		p, ok := parentAs[*ent.Person](fc)
 		if !ok {
 			return nil, auth.ErrForbidden
@@ -201,7 +189,7 @@ func (a accessControl) InterceptField(ctx context.Context, next graphql.Resolver
 			readLogFrom(ctx).add(p.ID)
 			return next(ctx)
 		}
-		if level == levelPhone && !partner {
+		if level == access.Phone && !partner {
 			res, err := next(ctx)
 			if s, ok := res.(string); ok && err == nil && s != "" {
 				return pii.MaskPhone(s), nil
@@ -209,7 +197,7 @@ func (a accessControl) InterceptField(ctx context.Context, next graphql.Resolver
 			return nil, err
 		}
 		return nil, nil
-	case levelCase:
+	case access.Case:
 		n, ok := parentAs[*ent.Need](fc)
 		if !ok {
 			return nil, auth.ErrForbidden

@@ -8,18 +8,20 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/auth"
 )
 
 // roleReads restates docs/security.md's roles table for values compared on
 // rows the caller may not see (filters, orderings): the test's own copy,
 // so that a change to readsLevel must be a change to the documented rules.
-var roleReads = map[string]map[string]bool{
-	"anonymous": {"PUBLIC": true},
-	"PARTNER":   {"PUBLIC": true, "KEY": true, "PSEUDONYM": true},
-	"REVIEWER":  {"PUBLIC": true, "KEY": true, "IDENTIFIER": true},
-	"EDITOR":    {"PUBLIC": true, "KEY": true, "IDENTIFIER": true},
-	"ADMIN":     {"PUBLIC": true, "KEY": true, "IDENTIFIER": true, "PERSONAL": true, "PHONE": true, "CASE": true, "ADMIN": true},
+var roleReads = map[string]map[access.Level]bool{
+	"anonymous": {access.Public: true},
+	"PARTNER":   {access.Public: true, access.Key: true, access.Pseudonym: true},
+	"REVIEWER":  {access.Public: true, access.Key: true, access.Identifier: true},
+	"EDITOR":    {access.Public: true, access.Key: true, access.Identifier: true},
+	"ADMIN": {access.Public: true, access.Key: true, access.Identifier: true, access.Personal: true,
+		access.Phone: true, access.Case: true, access.Admin: true},
 }
 
 var roleViewers = map[string]*auth.Viewer{
@@ -196,22 +198,23 @@ func TestFilterTableKnowsEveryInput(t *testing.T) {
 // with the code of the missing permission.
 func TestReadsLevel(t *testing.T) {
 	for _, tc := range []struct {
-		role, level string
-		want        error
+		role  string
+		level access.Level
+		want  error
 	}{
-		{"anonymous", "PUBLIC", nil},
-		{"anonymous", "KEY", auth.ErrUnauthenticated},
-		{"anonymous", "PERSONAL", auth.ErrUnauthenticated},
-		{"PARTNER", "IDENTIFIER", auth.ErrForbidden},
-		{"PARTNER", "PSEUDONYM", nil},
-		{"REVIEWER", "PSEUDONYM", auth.ErrForbidden},
-		{"EDITOR", "PERSONAL", auth.ErrForbidden},
-		{"EDITOR", "PHONE", auth.ErrForbidden},
-		{"EDITOR", "CASE", auth.ErrForbidden},
-		{"EDITOR", "ADMIN", auth.ErrForbidden},
-		{"EDITOR", "", auth.ErrForbidden},
-		{"ADMIN", "PERSONAL", nil},
-		{"ADMIN", "", auth.ErrForbidden},
+		{"anonymous", access.Public, nil},
+		{"anonymous", access.Key, auth.ErrUnauthenticated},
+		{"anonymous", access.Personal, auth.ErrUnauthenticated},
+		{"PARTNER", access.Identifier, auth.ErrForbidden},
+		{"PARTNER", access.Pseudonym, nil},
+		{"REVIEWER", access.Pseudonym, auth.ErrForbidden},
+		{"EDITOR", access.Personal, auth.ErrForbidden},
+		{"EDITOR", access.Phone, auth.ErrForbidden},
+		{"EDITOR", access.Case, auth.ErrForbidden},
+		{"EDITOR", access.Admin, auth.ErrForbidden},
+		{"EDITOR", access.Private, auth.ErrForbidden},
+		{"ADMIN", access.Personal, nil},
+		{"ADMIN", access.Private, auth.ErrForbidden},
 	} {
 		if got := readsLevel(roleViewers[tc.role], tc.level); !errors.Is(got, tc.want) || (tc.want == nil) != (got == nil) {
 			t.Errorf("%s reading %q: %v, want %v", tc.role, tc.level, got, tc.want)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/apikeys"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/apikey"
@@ -22,23 +23,23 @@ import (
 // with its declared access level. The schema walk below fails when a field
 // is added to one of these types without being classified here, so no new
 // field reaches clients unreviewed.
-var restrictedFields = map[string]string{
-	"Person.id": "KEY", "Person.createdAt": "KEY", "Person.updatedAt": "KEY",
-	"Person.volunteerNumber": "IDENTIFIER", "Person.possibleDuplicateOf": "ADMIN",
-	"Person.name": "PERSONAL", "Person.gender": "PERSONAL", "Person.birthDate": "PERSONAL", "Person.idNumber": "PERSONAL",
-	"Person.address": "PERSONAL", "Person.partyMember": "PERSONAL", "Person.socialWorkCertificate": "PERSONAL",
-	"Person.phone": "PHONE", "Person.skills": "KEY", "Person.socialWorkLevel": "KEY",
-	"Person.university": "KEY", "Person.memberships": "KEY", "Person.serviceRecords": "KEY",
-	"Person.certificates": "KEY", "Person.shareWithUniversity": "KEY", "Person.verifiedHours": "KEY", "Person.starLevel": "KEY",
-	"ServiceRecord.id": "KEY", "ServiceRecord.createdAt": "KEY", "ServiceRecord.updatedAt": "KEY", "ServiceRecord.servedOn": "KEY",
-	"ServiceRecord.minutes": "KEY", "ServiceRecord.content": "KEY", "ServiceRecord.recordedBy": "KEY", "ServiceRecord.status": "KEY",
-	"ServiceRecord.reviewedBy": "KEY", "ServiceRecord.reviewedAt": "KEY", "ServiceRecord.reviewNote": "KEY",
-	"ServiceRecord.person": "KEY", "ServiceRecord.activity": "KEY",
-	"ServiceRecord.late": "KEY", "ServiceRecord.firstVerifiedBy": "KEY", "ServiceRecord.firstVerifiedAt": "KEY",
-	"ServiceRecord.correctionReason": "KEY", "ServiceRecord.corrections": "KEY", "ServiceRecord.corrects": "KEY",
-	"Membership.id": "KEY", "Membership.createdAt": "KEY", "Membership.updatedAt": "KEY", "Membership.role": "KEY",
-	"Membership.joinedOn": "KEY", "Membership.leftOn": "KEY", "Membership.person": "KEY", "Membership.organization": "KEY",
-	"Need.description": "CASE", "Need.resolutionNote": "CASE",
+var restrictedFields = map[string]access.Level{
+	"Person.id": access.Key, "Person.createdAt": access.Key, "Person.updatedAt": access.Key,
+	"Person.volunteerNumber": access.Identifier, "Person.possibleDuplicateOf": access.Admin,
+	"Person.name": access.Personal, "Person.gender": access.Personal, "Person.birthDate": access.Personal, "Person.idNumber": access.Personal,
+	"Person.address": access.Personal, "Person.partyMember": access.Personal, "Person.socialWorkCertificate": access.Personal,
+	"Person.phone": access.Phone, "Person.skills": access.Key, "Person.socialWorkLevel": access.Key,
+	"Person.university": access.Key, "Person.memberships": access.Key, "Person.serviceRecords": access.Key,
+	"Person.certificates": access.Key, "Person.shareWithUniversity": access.Key, "Person.verifiedHours": access.Key, "Person.starLevel": access.Key,
+	"ServiceRecord.id": access.Key, "ServiceRecord.createdAt": access.Key, "ServiceRecord.updatedAt": access.Key, "ServiceRecord.servedOn": access.Key,
+	"ServiceRecord.minutes": access.Key, "ServiceRecord.content": access.Key, "ServiceRecord.recordedBy": access.Key, "ServiceRecord.status": access.Key,
+	"ServiceRecord.reviewedBy": access.Key, "ServiceRecord.reviewedAt": access.Key, "ServiceRecord.reviewNote": access.Key,
+	"ServiceRecord.person": access.Key, "ServiceRecord.activity": access.Key,
+	"ServiceRecord.late": access.Key, "ServiceRecord.firstVerifiedBy": access.Key, "ServiceRecord.firstVerifiedAt": access.Key,
+	"ServiceRecord.correctionReason": access.Key, "ServiceRecord.corrections": access.Key, "ServiceRecord.corrects": access.Key,
+	"Membership.id": access.Key, "Membership.createdAt": access.Key, "Membership.updatedAt": access.Key, "Membership.role": access.Key,
+	"Membership.joinedOn": access.Key, "Membership.leftOn": access.Key, "Membership.person": access.Key, "Membership.organization": access.Key,
+	"Need.description": access.Case, "Need.resolutionNote": access.Case,
 }
 
 func TestEveryTypeDeclaresAccess(t *testing.T) {
@@ -60,8 +61,8 @@ func TestEveryTypeDeclaresAccess(t *testing.T) {
 			switch {
 			case listed && level != want:
 				t.Errorf("%s is %s in the schema, %s here", key, level, want)
-			case !listed && level != "PUBLIC" && (name == "Person" || name == "ServiceRecord" || name == "Membership"):
-				unclassified = append(unclassified, key+" ("+level+")")
+			case !listed && level != access.Public && (name == "Person" || name == "ServiceRecord" || name == "Membership"):
+				unclassified = append(unclassified, key+" ("+string(level)+")")
 			}
 		}
 	}
@@ -73,7 +74,7 @@ func TestEveryTypeDeclaresAccess(t *testing.T) {
 	if len(unclassified) > 0 {
 		t.Errorf("fields of personal-data types not classified in restrictedFields: %v", unclassified)
 	}
-	if table.Level("SomeNewType", "field") != "" {
+	if table.Level("SomeNewType", "field") != access.Private {
 		t.Error("an undeclared type must be private")
 	}
 }
@@ -168,7 +169,7 @@ func TestFieldAccessByRole(t *testing.T) {
 		// Who sees the row of volunteers[0] (member of the agency) and of
 		// volunteers[1] (member of the agency, student of the university).
 		rowVisible := map[string]bool{"admin": true, "editor-agency": true, "reviewer-agency": true}
-		expect := func(level, role string, member, student bool) string {
+		expect := func(level access.Level, role string, member, student bool) string {
 			switch role {
 			case "anonymous":
 				return "error:UNAUTHENTICATED"
@@ -182,13 +183,13 @@ func TestFieldAccessByRole(t *testing.T) {
 			}
 			full := role == "admin" || (role == "editor-agency" && member)
 			switch level {
-			case "KEY":
+			case access.Key:
 				return "value"
-			case "IDENTIFIER":
+			case access.Identifier:
 				return "value"
-			case "PERSONAL":
+			case access.Personal:
 				return map[bool]string{true: "value", false: "null"}[full]
-			case "PHONE":
+			case access.Phone:
 				if full {
 					return "value"
 				}

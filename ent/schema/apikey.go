@@ -5,6 +5,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -59,7 +60,7 @@ func (APIKey) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the APIKey.
 func (APIKey) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("ADMIN"),
+		accessLevel(access.Admin),
 		schema.Comment("An API key (the secret itself is never stored). API 密钥。"),
 		entgql.Type("ApiKey"),
 	}

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -69,7 +70,7 @@ func (AuditEvent) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the AuditEvent.
 func (AuditEvent) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("ADMIN"),
+		accessLevel(access.Admin),
 		schema.Comment("An audit trail entry: who did what to which entity. 审计记录。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("The audit trail (ADMIN only). 审计记录（仅管理员）。"),

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -105,7 +106,7 @@ func (Certificate) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the Certificate.
 func (Certificate) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("KEY"),
+		accessLevel(access.Key),
 		schema.Comment("A certificate of verified volunteer hours (志愿服务记录证明). 时长证明。"),
 		entgql.RelayConnection(),
 	}

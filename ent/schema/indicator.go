@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -64,7 +65,7 @@ func (Indicator) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the Indicator.
 func (Indicator) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("PUBLIC"),
+		accessLevel(access.Public),
 		schema.Comment("A results indicator (IATI results framework). 成效指标。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Results indicators. 成效指标。"),

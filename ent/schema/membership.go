@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -65,7 +66,7 @@ func (Membership) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the Membership.
 func (Membership) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("KEY"),
+		accessLevel(access.Key),
 		schema.Comment("A person's membership of an organisation (restricted). 组织成员关系（受限）。"),
 		entgql.RelayConnection(),
 	}

@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/tongxing/tongxing/access"
 )
 
 // TimeMixin gives every entity createdAt and updatedAt. updatedAt is what
@@ -56,17 +58,18 @@ func dateField(name, comment string) ent.Field {
 		Annotations(entgql.Type("Date"))
 }
 
-// access declares who may read a type or field (see graph/access.graphqls).
+// accessLevel declares who may read a type or field (package access; the
+// enum is declared in graph/access.graphqls).
 // On a field whose level is narrower than its type's (personal data, case
 // details), it also keeps the field out of the where and order inputs:
 // filtering or sorting on a value is reading it, and a field readable only
 // on some rows of a type cannot be offered to everyone who reads the type
 // (docs/security.md, "Filters are reads").
-func access(level string) entgql.Annotation {
+func accessLevel(level access.Level) entgql.Annotation {
 	a := entgql.Directives(entgql.NewDirective("access",
-		&ast.Argument{Name: "level", Value: &ast.Value{Kind: ast.EnumValue, Raw: level}}))
+		&ast.Argument{Name: "level", Value: &ast.Value{Kind: ast.EnumValue, Raw: string(level)}}))
 	switch level {
-	case "PERSONAL", "PHONE", "CASE", "PSEUDONYM":
+	case access.Personal, access.Phone, access.Case, access.Pseudonym:
 		a.Skip = entgql.SkipWhereInput | entgql.SkipOrderField
 	}
 	return a

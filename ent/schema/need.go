@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -28,7 +29,7 @@ func (Need) Fields() []ent.Field {
 		field.Text("description").
 			Optional().
 			Comment("Details of the case: ADMIN or the matched organisation's EDITOR only. 需求描述。").
-			Annotations(access("CASE")),
+			Annotations(accessLevel(access.Case)),
 		field.Int("domain_id").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int("region_id").
@@ -72,7 +73,7 @@ func (Need) Fields() []ent.Field {
 		field.Text("resolution_note").
 			Optional().
 			Comment("How it was resolved: ADMIN or the matched organisation's EDITOR only. 解决情况。").
-			Annotations(access("CASE")),
+			Annotations(accessLevel(access.Case)),
 	}
 }
 
@@ -120,7 +121,7 @@ func (Need) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the Need.
 func (Need) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("PUBLIC"),
+		accessLevel(access.Public),
 		schema.Comment("A resident need (群众需求) to be matched with a provider."),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Resident needs. 群众需求。"),

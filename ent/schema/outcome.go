@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/dimension"
 	"github.com/tongxing/tongxing/policy"
 )
@@ -96,7 +97,7 @@ func (Outcome) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the Outcome.
 func (Outcome) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("PUBLIC"),
+		accessLevel(access.Public),
 		schema.Comment("A measured result of a project on an indicator for a period. 项目成效。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Project outcomes. 项目成效。"),

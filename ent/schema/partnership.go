@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -78,7 +79,7 @@ func (Partnership) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the Partnership.
 func (Partnership) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("PUBLIC"),
+		accessLevel(access.Public),
 		schema.Comment("A working relation between two organisations (mentoring, supervision, practice base, co-building). 合作关系。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Partnerships between organisations. 合作关系。"),

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -71,7 +72,7 @@ func (PartyBuildingLink) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the PartyBuildingLink.
 func (PartyBuildingLink) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("PUBLIC"),
+		accessLevel(access.Public),
 		schema.Comment("A Party-building link (党建联建) between a Party organisation and a partner organisation."),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Party-building links. 党建联建。"),

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -29,24 +30,24 @@ func (Person) Fields() []ent.Field {
 			MaxLen(32).
 			Optional().
 			Comment("Unified volunteer number: the identifier shown outside the person's organisation; null for PARTNER keys. 志愿者编号。").
-			Annotations(entgql.OrderField("VOLUNTEER_NUMBER"), access("IDENTIFIER")),
+			Annotations(entgql.OrderField("VOLUNTEER_NUMBER"), accessLevel(access.Identifier)),
 		field.String("name").
 			NotEmpty().
 			MaxLen(100).
 			Optional().
 			Comment("Full name (personal data). 姓名。").
-			Annotations(access("PERSONAL")),
+			Annotations(accessLevel(access.Personal)),
 		field.Enum("gender").
 			Values("MALE", "FEMALE", "UNSPECIFIED").
 			Default("UNSPECIFIED").
 			Optional().
 			Comment("Gender (personal data). 性别。").
-			Annotations(access("PERSONAL")),
+			Annotations(accessLevel(access.Personal)),
 		field.Time("birth_date").
 			Optional().
 			Nillable().
 			Comment("Birth date (personal data). 出生日期。").
-			Annotations(entgql.Type("Date"), access("PERSONAL")),
+			Annotations(entgql.Type("Date"), accessLevel(access.Personal)),
 		field.Bytes("id_number_ciphertext").
 			Optional().
 			Sensitive().
@@ -63,12 +64,12 @@ func (Person) Fields() []ent.Field {
 			Optional().
 			MaxLen(20).
 			Comment("Mobile phone (personal data); masked as 138****1234 for keys that may see the person but not the number. 手机号。").
-			Annotations(access("PHONE")),
+			Annotations(accessLevel(access.Phone)),
 		field.String("address").
 			Optional().
 			MaxLen(300).
 			Comment("Residence (personal data). 居住地址。").
-			Annotations(access("PERSONAL")),
+			Annotations(accessLevel(access.Personal)),
 		field.JSON("skills", []string{}).
 			Optional().
 			Comment("Skills the person offers, e.g. 心理咨询. 技能。"),
@@ -76,7 +77,7 @@ func (Person) Fields() []ent.Field {
 			Default(false).
 			Optional().
 			Comment("Member of the Communist Party of China (personal data). 是否党员。").
-			Annotations(access("PERSONAL")),
+			Annotations(accessLevel(access.Personal)),
 		field.Enum("social_work_level").
 			Values("ASSISTANT", "INTERMEDIATE", "SENIOR").
 			Optional().
@@ -86,7 +87,7 @@ func (Person) Fields() []ent.Field {
 			Optional().
 			MaxLen(64).
 			Comment("Certificate number (personal data). 证书编号。").
-			Annotations(access("PERSONAL")),
+			Annotations(accessLevel(access.Personal)),
 		field.Bool("share_with_university").
 			Default(false).
 			Comment("The student consented to their university receiving their records under a pseudonym; without it they count only in protected aggregates. 同意向高校提供记录。"),
@@ -140,7 +141,7 @@ func (Person) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the Person.
 func (Person) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("KEY"),
+		accessLevel(access.Key),
 		schema.Comment("A volunteer, social worker or staff member. Personal data: readable only with an authorised key. 人员（个人信息，受限）。"),
 		entgql.RelayConnection(),
 		entgql.QueryField("people").Description("People (restricted: needs an API key). 人员（需授权）。"),

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -61,7 +62,7 @@ func (ProjectParticipation) Mixin() []ent.Mixin {
 // Annotations of the ProjectParticipation.
 func (ProjectParticipation) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("PUBLIC"),
+		accessLevel(access.Public),
 		schema.Comment("An organisation's role in a project. 项目参与方。"),
 		entgql.RelayConnection(),
 	}

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -80,7 +81,7 @@ func (Region) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the Region.
 func (Region) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("PUBLIC"),
+		accessLevel(access.Public),
 		schema.Comment("An administrative division (GB/T 2260): province, city, district, town/street, community, grid. 行政区划。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Administrative divisions. 行政区划列表。"),

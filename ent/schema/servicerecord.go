@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -133,7 +134,7 @@ func (ServiceRecord) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the ServiceRecord.
 func (ServiceRecord) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("KEY"),
+		accessLevel(access.Key),
 		schema.Comment("A volunteer service record (志愿服务记录): one person's time at one activity (restricted)."),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Volunteer service records (restricted: needs an API key). 志愿服务记录（需授权）。"),

@@ -6,6 +6,7 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/access"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -50,7 +51,7 @@ func (Taxonomy) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the Taxonomy.
 func (Taxonomy) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		access("PUBLIC"),
+		accessLevel(access.Public),
 		schema.Comment("A controlled vocabulary, e.g. service domains or organisation categories. 分类体系。"),
 		entgql.RelayConnection(),
 		entgql.QueryField().Description("Controlled vocabularies. 分类体系。"),

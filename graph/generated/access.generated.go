@@ -6,7 +6,7 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/tongxing/tongxing/graph/model"
+	"github.com/tongxing/tongxing/access"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -36,13 +36,13 @@ import (
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) unmarshalNAccessLevel2githubᚗcomᚋtongxingᚋtongxingᚋgraphᚋmodelᚐAccessLevel(ctx context.Context, v any) (model.AccessLevel, error) {
-	var res model.AccessLevel
+func (ec *executionContext) unmarshalNAccessLevel2githubᚗcomᚋtongxingᚋtongxingᚋaccessᚐLevel(ctx context.Context, v any) (access.Level, error) {
+	var res access.Level
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAccessLevel2githubᚗcomᚋtongxingᚋtongxingᚋgraphᚋmodelᚐAccessLevel(ctx context.Context, sel ast.SelectionSet, v model.AccessLevel) graphql.Marshaler {
+func (ec *executionContext) marshalNAccessLevel2githubᚗcomᚋtongxingᚋtongxingᚋaccessᚐLevel(ctx context.Context, sel ast.SelectionSet, v access.Level) graphql.Marshaler {
 	return v
 }
 

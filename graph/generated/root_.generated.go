@@ -10394,7 +10394,10 @@ input TermWhereInput {
   hasChildrenWith: [TermWhereInput!]
 }
 `, BuiltIn: false},
-	{Name: "../access.graphqls", Input: `"""
+	{Name: "../access.graphqls", Input: `# The Go values of this enum are the constants of package access
+# (access.Level, bound in gqlgen.yml); graph/access_test.go fails when the
+# two lists differ.
+"""
 Who may read a field (field-level access control, enforced for every field
 of every type). 字段访问级别。
 """
