@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/organization"
@@ -123,23 +124,32 @@ func Register(ctx context.Context, c *ent.Client, keys *pii.Keys, in RegisterInp
 	// record; what the answer says depends on who asks.
 	var duplicateOf *int
 	if idHash != nil {
-		dup, err := c.Person.Query().Where(person.IDNumberHash(*idHash)).Only(privacy.DecisionContext(ctx, privacy.Allow))
-		switch {
-		case err == nil:
-			sees, err := policy.SeesPerson(ctx, c, dup.ID)
+		records, err := recordsOf(ctx, c, *idHash)
+		if err != nil {
+			return nil, err
+		}
+		if len(records) > 0 {
+			// A CONFLICT names a volunteer number, so it goes only to a
+			// caller who reads the personal data — the ID number — of one
+			// of the records: ADMIN, or an editor of an organisation the
+			// person belongs to now. For anyone else any answer but the one
+			// a new number gets would be an oracle for whole ID numbers,
+			// one birth date at a time; so the registration goes through,
+			// marked for ADMIN to reconcile. The records include earlier
+			// possible duplicates, so registering the same number twice
+			// answers alike whether or not it was on record before.
+			readable, err := policy.PersonalDataReaders(ctx, c, auth.FromContext(ctx), now, records...)
 			if err != nil {
 				return nil, err
 			}
-			if sees {
+			if len(readable) > 0 {
+				dup, err := c.Person.Query().Where(person.ID(readable[0])).Only(privacy.DecisionContext(ctx, privacy.Allow))
+				if err != nil {
+					return nil, err
+				}
 				return nil, duplicate(dup)
 			}
-			// Any other answer than the one a new number gets would tell
-			// the caller that this ID number is on record — an oracle for
-			// whole ID numbers, one birth date at a time. So the
-			// registration goes through, marked for ADMIN to reconcile.
-			duplicateOf, idHash = &dup.ID, nil
-		case !ent.IsNotFound(err):
-			return nil, err
+			duplicateOf, idHash = &records[0], nil
 		}
 	}
 	number, err := nextVolunteerNumber(ctx, c, org)
@@ -174,6 +184,25 @@ func Register(ctx context.Context, c *ent.Client, keys *pii.Keys, in RegisterInp
 		return nil, err
 	}
 	return p, nil
+}
+
+// recordsOf are the people on record under an ID number's keyed hash: the
+// one holding the hash first, then the possible duplicates registered
+// against it since (which carry no hash), in id order.
+func recordsOf(ctx context.Context, c *ent.Client, hash string) ([]int, error) {
+	all := privacy.DecisionContext(ctx, privacy.Allow)
+	primary, err := c.Person.Query().Where(person.IDNumberHash(hash)).OnlyID(all)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	dups, err := c.Person.Query().Where(person.PossibleDuplicateOf(primary)).Order(ent.Asc(person.FieldID)).IDs(all)
+	if err != nil {
+		return nil, err
+	}
+	return append([]int{primary}, dups...), nil
 }
 
 // duplicate is the CONFLICT for an ID number already on record as dup,

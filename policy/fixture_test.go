@@ -45,6 +45,8 @@ type world struct {
 	actA, actT, actO       int
 	rA, rT, rV, rO, rU     int
 	cA1, cA2, cT, cV, cO   int
+	cMixed                 int // proves records of the agency and of the outsider
+	rMixed                 int // A's record at the outsider's activity
 
 	domain, indicator int
 
@@ -128,8 +130,15 @@ func newWorld(t testing.TB, db *database.DB) *world {
 	w.rO = w.record(t, w.pO, w.actO)
 	w.rU = w.record(t, w.pU, w.actO)
 
-	w.cA1, w.cA2, w.cT = w.certificate(t, w.pA), w.certificate(t, w.pA), w.certificate(t, w.pT)
-	w.cV, w.cO = w.certificate(t, w.pV), w.certificate(t, w.pO)
+	// Each certificate proves records: the agency's (A twice, and the
+	// visitor V, who served at the agency), the team's, the outsider's; one
+	// of A's proves a record at the agency and one at the outsider, as
+	// certificates issued before they proved only their issuer's records
+	// may.
+	w.cA1, w.cA2, w.cT = w.certificate(t, w.pA, w.rA), w.certificate(t, w.pA, w.rA), w.certificate(t, w.pT, w.rT)
+	w.cV, w.cO = w.certificate(t, w.pV, w.rV), w.certificate(t, w.pO, w.rO)
+	w.rMixed = w.record(t, w.pA, w.actO)
+	w.cMixed = w.certificate(t, w.pA, w.rA, w.rMixed)
 
 	tax := mk(c.Taxonomy.Create().SetCode("domain").SetName("服务领域").Save(ctx))
 	w.domain = mk(c.Term.Create().SetCode("elderly").SetName("养老").SetTaxonomyID(tax.ID).Save(ctx)).ID
@@ -196,9 +205,9 @@ func (w *world) record(t testing.TB, p, act int) int {
 		SetMinutes(120).SetRecordedBy("test").Save(sys())).ID
 }
 
-func (w *world) certificate(t testing.TB, p int) int {
+func (w *world) certificate(t testing.TB, p int, records ...int) int {
 	t.Helper()
-	return mk(certificateFor(w.c, p).Save(sys())).ID
+	return mk(certificateFor(w.c, p).AddRecordIDs(records...).Save(sys())).ID
 }
 
 // certificateFor is a certificate of person p with fresh unique numbers.

@@ -100,15 +100,16 @@ func TestNeedRows(t *testing.T) {
 			})
 		}
 
-		// Writes are decided by the write rule, which looks at every row
-		// whatever the editor may read (see the report on unmatched child
-		// needs).
-		t.Run("an editor matches an unmatched child need to its scope", func(t *testing.T) {
+		// A need the editor may not read is refused to its writes like a
+		// missing one: otherwise an update's answer (allowed, or NOT_FOUND
+		// after it) tells hidden children's needs from ids that do not
+		// exist. Only ADMIN matches an unmatched child need.
+		t.Run("an editor cannot match an unmatched child need it may not read", func(t *testing.T) {
 			tx := mk(w.c.Tx(context.Background()))
 			defer func() { _ = tx.Rollback() }()
-			ctx := w.as(editorKey)
-			expect(t, tx.Need.UpdateOneID(w.ncOpen).SetMatchedOrganizationID(w.agency).Exec(ctx), allowed)
-			if n := mk(tx.Need.Query().Where(need.ID(w.ncOpen)).Count(ctx)); n != 1 {
+			expect(t, tx.Need.UpdateOneID(w.ncOpen).SetMatchedOrganizationID(w.agency).Exec(w.as(editorKey)), forbidden)
+			expect(t, tx.Need.UpdateOneID(w.ncOpen).SetMatchedOrganizationID(w.agency).Exec(w.as(adminKey)), allowed)
+			if n := mk(tx.Need.Query().Where(need.ID(w.ncOpen)).Count(w.as(editorKey))); n != 1 {
 				t.Fatal("once matched to its scope the editor reads the need")
 			}
 		})

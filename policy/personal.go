@@ -62,3 +62,33 @@ func HandlesCase(ctx context.Context, c *ent.Client, v *auth.Viewer, needID int)
 func CurrentMembership(now time.Time) predicate.Membership {
 	return membership.Or(membership.LeftOnIsNil(), membership.LeftOnGT(calendar.Date(now)))
 }
+
+// PersonalDataReaders returns those of people (in their order) whose
+// personal data v reads now, as SeesPersonalData decides, but looked up
+// afresh on c: a mutation asks about rows it may have written a moment
+// before in the same transaction, which a per-request memo would miss.
+func PersonalDataReaders(ctx context.Context, c *ent.Client, v *auth.Viewer, now time.Time, people ...int) ([]int, error) {
+	if v.Admin() {
+		return people, nil
+	}
+	if v == nil || v.Role != auth.RoleEditor || len(v.Scope) == 0 || len(people) == 0 {
+		return nil, nil
+	}
+	members, err := c.Membership.Query().
+		Where(membership.PersonIDIn(people...), membership.OrganizationIDIn(v.Scope...), CurrentMembership(now)).
+		Select(membership.FieldPersonID).Ints(allowAll(ctx))
+	if err != nil {
+		return nil, err
+	}
+	in := map[int]bool{}
+	for _, id := range members {
+		in[id] = true
+	}
+	var out []int
+	for _, id := range people {
+		if in[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}

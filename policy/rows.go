@@ -55,13 +55,20 @@ func ServiceRecordRows(v *auth.Viewer) (predicate.ServiceRecord, error) {
 	return servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...)), nil
 }
 
-// CertificateRows: certificates of members of organisations within the
-// scope (谁记录谁证明).
+// CertificateRows: certificates that prove records organised within the
+// scope, and none beyond it (谁记录谁证明: the issuer reads what it
+// issued). A certificate states where and how long a person served; shown
+// to the editor of another organisation the person belongs to, it would
+// tell what that editor's own record rules hide.
 func CertificateRows(v *auth.Viewer) (predicate.Certificate, error) {
 	if err := keyed(v); err != nil || v.Admin() {
 		return nil, err
 	}
-	return certificate.HasPersonWith(person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...))), nil
+	inScope := servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...))
+	return certificate.And(
+		certificate.HasRecordsWith(inScope),
+		certificate.Not(certificate.HasRecordsWith(servicerecord.Not(inScope))),
+	), nil
 }
 
 // keyed admits keys that read restricted rows through the generic API:

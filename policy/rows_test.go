@@ -43,8 +43,8 @@ func TestReadRules(t *testing.T) {
 		w := newWorld(t, db)
 		allPeople := []int{w.pA, w.pT, w.pV, w.pO, w.pU, w.pN}
 		allMemberships := []int{w.mA, w.mT, w.mO, w.mU}
-		allRecords := []int{w.rA, w.rT, w.rV, w.rO, w.rU}
-		allCertificates := []int{w.cA1, w.cA2, w.cT, w.cV, w.cO}
+		allRecords := []int{w.rA, w.rT, w.rV, w.rO, w.rU, w.rMixed}
+		allCertificates := []int{w.cA1, w.cA2, w.cT, w.cV, w.cO, w.cMixed}
 		cases := []readCase{
 			// Members of the scope and visitors at its activities; not pO
 			// or pU, who served only at other's activity (mutant e: anyone
@@ -77,12 +77,13 @@ func TestReadRules(t *testing.T) {
 			{"records: unknown roles read none", unknownRole, readRecords, nil, forbidden},
 			{"records: anonymous callers read none", anonymous, readRecords, nil, unauthenticated},
 
-			// 谁记录谁证明: certificates follow membership, not visits, so
-			// the visitor's certificate (issued by its own organisation) is
-			// not the agency's to read.
-			{"certificates: of members of its scope", editorKey, readCertificates, []int{w.cA1, w.cA2, w.cT}, allowed},
-			{"certificates: the same for a reviewer", reviewerKey, readCertificates, []int{w.cA1, w.cA2, w.cT}, allowed},
-			{"certificates: a team key sees its team members'", teamEditorKey, readCertificates, []int{w.cT}, allowed},
+			// 谁记录谁证明: certificates follow the records they prove, so
+			// the visitor's certificate of service at the agency is the
+			// agency's, and one that also proves another organisation's
+			// record is nobody's but ADMIN's.
+			{"certificates: proving records of its scope", editorKey, readCertificates, []int{w.cA1, w.cA2, w.cT, w.cV}, allowed},
+			{"certificates: the same for a reviewer", reviewerKey, readCertificates, []int{w.cA1, w.cA2, w.cT, w.cV}, allowed},
+			{"certificates: a team key sees its team's", teamEditorKey, readCertificates, []int{w.cT}, allowed},
 			{"certificates: ADMIN sees all", adminKey, readCertificates, allCertificates, allowed},
 			{"certificates: partner keys read none", partnerKey, readCertificates, nil, forbidden},
 			{"certificates: anonymous callers read none", anonymous, readCertificates, nil, unauthenticated},
@@ -173,7 +174,7 @@ func TestRowsHelpers(t *testing.T) {
 			"PeopleRows":        {w.pA, w.pT, w.pV},
 			"MembershipRows":    {w.mA, w.mT},
 			"ServiceRecordRows": {w.rA, w.rT, w.rV},
-			"CertificateRows":   {w.cA1, w.cA2, w.cT},
+			"CertificateRows":   {w.cA1, w.cA2, w.cT, w.cV},
 		}
 		teamScoped := map[string][]int{
 			"PeopleRows":        {w.pT},

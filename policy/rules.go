@@ -268,9 +268,17 @@ func Need() ent.Policy {
 		if nm.Op().Is(ent.OpCreate) {
 			return true, nil
 		}
+		// A need the editor may not read (a child's, NeedRows) is refused
+		// like one out of scope, so that no write answers differently for
+		// a hidden need and a missing one.
+		where := []predicate.Need{need.Or(need.MatchedOrganizationIDIsNil(), need.MatchedOrganizationIDIn(v.Scope...))}
+		if rows, err := NeedRows(v); err != nil {
+			return false, err
+		} else if rows != nil {
+			where = append(where, rows)
+		}
 		return everyRow(ctx, nm, func(ctx context.Context, ids []int) (int, error) {
-			return nm.Client().Need.Query().Where(need.IDIn(ids...),
-				need.Or(need.MatchedOrganizationIDIsNil(), need.MatchedOrganizationIDIn(v.Scope...))).Count(ctx)
+			return nm.Client().Need.Query().Where(append(where, need.IDIn(ids...))...).Count(ctx)
 		})
 	}))}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/pii"
 )
 
 // What a caller who passes authorisation still learns: an attack on the
@@ -86,5 +87,77 @@ func TestAuthorisedCallersLearnOnlyTheirRows(t *testing.T) {
 				t.Errorf("admin hasCertificates: %s", r.Raw)
 			}
 		})
+	})
+}
+
+// registerVolunteer answers CONFLICT, naming a volunteer number, only to a
+// caller who reads the ID number of someone on record under it; anyone
+// else registers as with a new number — also when the same number is sent
+// twice in one request, and also for people the caller sees but whose
+// personal data it does not read (former members).
+func TestRegistrationIsNoIDNumberOracle(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		ff := newFilterFixture(t, a)
+		ctx, c, fx := a.sys(), a.db.Client, a.fx
+		// Valid ID numbers for the fixture's three volunteers.
+		pk, err := pii.NewKeys(testSecret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		number := func(i int) string { return idNumber(fmt.Sprintf("3304111990010100%d", i)) }
+		for i, v := range fx.volunteers {
+			ct, hash, err := pk.SealIDNumber(number(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Person.UpdateOne(v).SetIDNumberCiphertext(ct).SetIDNumberHash(hash).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fresh := idNumber("33041119850203123")
+		key := ff.keys["editor-agency"]
+		// Three fields: the same number twice, then one that always fails,
+		// so the request writes nothing whatever the answer.
+		const twice = `mutation($n:String!,$o:ID!){
+			a: registerVolunteer(input:{organizationId:$o, name:"测试", idNumber:$n}) { id }
+			a2: registerVolunteer(input:{organizationId:$o, name:"测试", idNumber:$n}) { id }
+			b: registerVolunteer(input:{organizationId:$o, name:"x", phone:"1"}) { id } }`
+		codes := func(r response) string {
+			var out []string
+			for _, e := range r.Errors {
+				c, _ := e.Extensions["code"].(string)
+				out = append(out, fmt.Sprint(e.Path)+" "+c)
+			}
+			return strings.Join(out, "; ")
+		}
+		before := a.counts()
+		onRecord := a.post(key, twice, map[string]any{"n": number(2), "o": id(fx.agency.ID)}) // the team's volunteer
+		notOnRecord := a.post(key, twice, map[string]any{"n": fresh, "o": id(fx.agency.ID)})
+		if codes(onRecord) != codes(notOnRecord) {
+			t.Errorf("a number on record and a new one answer differently when sent twice:\n%s\n%s", onRecord.Raw, notOnRecord.Raw)
+		}
+		if fmt.Sprint(a.counts()) != fmt.Sprint(before) {
+			t.Error("a failed request wrote")
+		}
+		// A former member: the editor still sees the person (their records
+		// stay), but no longer reads their ID number.
+		if _, err := c.Membership.Update().Where(membership.PersonID(fx.volunteers[1].ID)).SetLeftOn(time.Now().AddDate(0, 0, -1)).Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		one := `mutation($n:String!,$o:ID!){ registerVolunteer(input:{organizationId:$o, name:"测试", idNumber:$n}) { id } }`
+		for _, tc := range []struct {
+			name, number, code string
+		}{
+			{"a current member's number: CONFLICT naming them", number(0), "CONFLICT"},
+			{"a former member's number: registered", number(1), ""},
+			{"another organisation's volunteer's number: registered", number(2), ""},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := a.post(key, one, map[string]any{"n": tc.number, "o": id(fx.agency.ID)})
+				if r.code() != tc.code {
+					t.Errorf("got %q, want %q: %s", r.code(), tc.code, r.Raw)
+				}
+			})
+		}
 	})
 }

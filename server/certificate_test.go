@@ -322,13 +322,22 @@ func TestCertificates(t *testing.T) {
 				t.Errorf("without a key: %d %v", p.status, p.header)
 			}
 			readsBefore, _ := c.AuditEvent.Query().Where(auditevent.Action("readPersonalData")).Count(ctx)
-			for _, key := range []string{"admin", "editor-agency"} {
+			// ADMIN prints the certificate it issued over the agency's and
+			// the team's records; the agency's editor prints the one it
+			// issued itself (谁记录谁证明: a certificate proving another
+			// organisation's records is not the agency's to read).
+			for key, path := range map[string]string{"admin": path, "editor-agency": "/certificates/ZYZM-330411-" + year + "-000002"} {
 				p := get(h, path, keys[key], "")
 				if p.status != http.StatusOK {
 					t.Fatalf("%s: %d %s", key, p.status, p.body)
 				}
-				for _, want := range []string{holder.Name, number, "5 小时", "5 hours", fx.agency.Name, "2025年1月1日", "2025年12月31日",
-					`<svg class="qr"`, testBaseURL + "/verify/" + code, "@page{size:A4 portrait", "志愿服务记录证明"} {
+				wants := []string{holder.Name, fx.agency.Name, `<svg class="qr"`, "@page{size:A4 portrait", "志愿服务记录证明"}
+				if key == "admin" {
+					wants = append(wants, number, "5 小时", "5 hours", "2025年1月1日", "2025年12月31日", testBaseURL+"/verify/"+code)
+				} else {
+					wants = append(wants, "4 小时", "2025年6月1日", "2025年6月30日")
+				}
+				for _, want := range wants {
 					if !strings.Contains(p.body, want) {
 						t.Errorf("%s: printable page lacks %q", key, want)
 					}
@@ -343,9 +352,11 @@ func TestCertificates(t *testing.T) {
 				t.Errorf("printing the name wrote %d readPersonalData events, want 2", reads-readsBefore)
 			}
 			// Outside the key's scope, a partner, a reviewer (who may not
-			// read names), an unknown number: the same 404.
+			// read names), the agency's editor for a certificate that also
+			// proves the team's records, an unknown number: the same 404.
 			for _, tc := range []struct{ key, path string }{
-				{"editor-team", path}, {"partner", path}, {"reviewer-agency", path}, {"admin", "/certificates/ZYZM-330411-2000-000001"},
+				{"editor-team", path}, {"partner", path}, {"reviewer-agency", path}, {"editor-agency", path},
+				{"admin", "/certificates/ZYZM-330411-2000-000001"},
 			} {
 				p := get(h, tc.path, keys[tc.key], "")
 				if p.status != http.StatusNotFound || strings.Contains(p.body, holder.Name) || strings.Contains(p.body, number) {
