@@ -12,7 +12,7 @@ import (
 // Code is the value of extensions.code.
 type Code string
 
-// The codes of the API contract (DESIGN.md).
+// The codes of the API contract (docs/architecture.md, "Where each rule lives"; README, "Errors").
 const (
 	BadUserInput    Code = "BAD_USER_INPUT"
 	Unauthenticated Code = "UNAUTHENTICATED"

@@ -1,8 +1,10 @@
 // Package disclosure implements the statistical disclosure control every
-// person-derived open-data table passes (DESIGN.md, "Open data: disclosure
-// control"). It is implemented once, here, as pure functions over cell
-// accumulators, and the table builders apply it to every protected cell,
-// totals included.
+// figure about people passes before it reaches someone who may not read
+// the people behind it: the open-data tables, the partner universities'
+// figures, the API's protected figures and the need-matching scores
+// (docs/opendata.md, "Disclosure control"; docs/architecture.md). It is
+// implemented once, here, as pure functions over cell accumulators, and
+// its callers apply it to every protected cell, totals included.
 //
 // The rules, in the order they apply:
 //

@@ -4,7 +4,7 @@
 // (rows of typed values) that builders fill and writers write.
 //
 // Only these predefined tables are ever published: there is no ad-hoc query
-// on personal data (DESIGN.md, "Open data: disclosure control").
+// on personal data (docs/opendata.md, "Disclosure control").
 package dataset
 
 import (
