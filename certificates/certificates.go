@@ -20,6 +20,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
@@ -85,7 +86,8 @@ func allow(ctx context.Context) context.Context { return privacy.DecisionContext
 // (a GraphQL mutation); otherwise Issue runs in a transaction of its own.
 func Issue(ctx context.Context, c *ent.Client, in IssueInput, now time.Time) (*ent.Certificate, error) {
 	if ent.TxFromContext(ctx) != nil {
-		return issue(ctx, c, in, now)
+		cert, err := issue(ctx, c, in, now)
+		return audit.Acted(ctx, cert, err)
 	}
 	tx, err := c.Tx(ctx)
 	if err != nil {
@@ -99,7 +101,7 @@ func Issue(ctx context.Context, c *ent.Client, in IssueInput, now time.Time) (*e
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	return cert.Unwrap(), nil
+	return audit.Acted(ctx, cert.Unwrap(), nil)
 }
 
 func issue(ctx context.Context, c *ent.Client, in IssueInput, now time.Time) (*ent.Certificate, error) {
@@ -229,7 +231,7 @@ func Revoke(ctx context.Context, c *ent.Client, id int, reason string, now time.
 	if ent.IsNotFound(err) {
 		return nil, alreadyRevoked // revoked concurrently
 	}
-	return cert, err
+	return audit.Acted(ctx, cert, err)
 }
 
 var alreadyRevoked = apierror.New(apierror.Conflict, "证明已被吊销 (the certificate is already revoked)")

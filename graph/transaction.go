@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"log/slog"
-	"reflect"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -13,7 +12,6 @@ import (
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/requestid"
 )
 
@@ -84,27 +82,22 @@ func (t transaction) InterceptResponse(ctx context.Context, next graphql.Respons
 	return rsp
 }
 
-// InterceptField audits each successful mutation field.
+// InterceptField audits each successful mutation field. The operation
+// behind the field says what it acted on (package audit: a result that is
+// audit.Audited, or audit.Acted/Note inside the operation); this middleware
+// adds only the action, the field's name, so it knows no domain type.
 func (t transaction) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	res, err := next(ctx)
 	fc := graphql.GetFieldContext(ctx)
-	if err != nil || fc == nil || fc.Object != "Mutation" || !fc.IsResolver {
+	if fc == nil || fc.Object != "Mutation" || !fc.IsResolver {
+		return next(ctx)
+	}
+	ctx, noted := audit.Collect(ctx)
+	res, err := next(ctx)
+	if err != nil {
 		return res, err
 	}
-	ev := audit.Event{Action: fc.Field.Name}
-	switch v := res.(type) {
-	case *hours.Result:
-		ev.Count = v.Count()
-		if v.Activity != nil {
-			ev.EntityType, ev.EntityID = "Activity", v.Activity.ID
-		} else {
-			ev.EntityType = "ServiceRecord"
-		}
-	case ent.Noder:
-		rv := reflect.ValueOf(v).Elem()
-		ev.EntityType = rv.Type().Name()
-		ev.EntityID = int(rv.FieldByName("ID").Int())
-	}
+	ev := audit.Of(res, noted)
+	ev.Action = fc.Field.Name
 	c := ent.FromContext(ctx)
 	if c == nil {
 		return nil, apierror.New(apierror.Internal, "mutation outside a transaction")

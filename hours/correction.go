@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
@@ -104,7 +105,7 @@ func RequestCorrection(ctx context.Context, c *ent.Client, in CorrectionInput, n
 		return nil, f.Err()
 	}
 	recorder, _ := auth.Actor(ctx)
-	return c.ServiceRecord.Create().
+	saved, err := c.ServiceRecord.Create().
 		SetPersonID(orig.PersonID).
 		SetActivityID(orig.ActivityID).
 		SetServedOn(servedOn).
@@ -115,4 +116,5 @@ func RequestCorrection(ctx context.Context, c *ent.Client, in CorrectionInput, n
 		SetCorrectsID(orig.ID).
 		SetCorrectionReason(reason).
 		Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
@@ -50,6 +51,15 @@ type Result struct {
 
 // Count is the number of records in the result.
 func (r *Result) Count() int { return len(r.IDs) }
+
+// AuditEvent says what a batch audits: the records' activity when the batch
+// was logged at one, else the service records as a whole, with how many.
+func (r *Result) AuditEvent() audit.Event {
+	if r.Activity != nil {
+		return audit.Event{EntityType: ent.TypeActivity, EntityID: r.Activity.ID, Count: r.Count()}
+	}
+	return audit.Event{EntityType: ent.TypeServiceRecord, Count: r.Count()}
+}
 
 // Log records a batch of service time at one activity. Either every entry
 // is valid and all are written (PENDING), or nothing is.

@@ -10,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/input"
@@ -92,7 +93,7 @@ func Create(ctx context.Context, c *ent.Client, in CreateInput, now time.Time) (
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return c.Need.Create().
+	saved, err := c.Need.Create().
 		SetTitle(title).
 		SetNillableDescription(desc).
 		SetDomainID(in.DomainID).
@@ -101,6 +102,7 @@ func Create(ctx context.Context, c *ent.Client, in CreateInput, now time.Time) (
 		SetNillableContact(contact).
 		SetOpenedAt(opened).
 		Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 // Update validates in and applies it to need id.
@@ -201,5 +203,6 @@ func update(ctx context.Context, c *ent.Client, id int, in UpdateInput, now time
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return upd.Save(ctx)
+	saved, err := upd.Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }

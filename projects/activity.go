@@ -7,6 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/input"
@@ -75,7 +76,7 @@ func CreateActivity(ctx context.Context, c *ent.Client, in CreateActivityInput) 
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return c.Activity.Create().
+	saved, err := c.Activity.Create().
 		SetTitle(title).
 		SetNillableKind(in.Kind).
 		SetOrganizationID(in.OrganizationID).
@@ -87,6 +88,7 @@ func CreateActivity(ctx context.Context, c *ent.Client, in CreateActivityInput) 
 		SetNillableBeneficiaries(in.Beneficiaries).
 		SetNillableDescription(desc).
 		Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 // UpdateActivity validates in and applies it to activity id.
@@ -146,7 +148,8 @@ func UpdateActivity(ctx context.Context, c *ent.Client, id int, in UpdateActivit
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return upd.Save(ctx)
+	saved, err := upd.Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 func checkSpan(f *apierror.Fields, start, end time.Time) {

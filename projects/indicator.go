@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/input"
@@ -58,7 +59,7 @@ func CreateIndicator(ctx context.Context, c *ent.Client, in CreateIndicatorInput
 	if taken {
 		return nil, &apierror.Error{Code: apierror.Conflict, Field: "input.code", Message: "指标代码已存在 (indicator code already exists)"}
 	}
-	return c.Indicator.Create().
+	saved, err := c.Indicator.Create().
 		SetCode(code).
 		SetName(name).
 		SetNillableNameEn(nameEn).
@@ -67,6 +68,7 @@ func CreateIndicator(ctx context.Context, c *ent.Client, in CreateIndicatorInput
 		SetNillableAscending(in.Ascending).
 		SetNillableDescription(desc).
 		Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 // UpdateIndicator validates in and applies it to indicator id.
@@ -101,5 +103,6 @@ func UpdateIndicator(ctx context.Context, c *ent.Client, id int, in UpdateIndica
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return upd.Save(ctx)
+	saved, err := upd.Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }

@@ -9,9 +9,10 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/audit"
+	"github.com/tongxing/tongxing/dimension"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/indicator"
-	"github.com/tongxing/tongxing/dimension"
 	"github.com/tongxing/tongxing/input"
 	"github.com/tongxing/tongxing/policy"
 )
@@ -73,7 +74,7 @@ func CreateOutcome(ctx context.Context, c *ent.Client, in CreateOutcomeInput) (*
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return c.Outcome.Create().
+	saved, err := c.Outcome.Create().
 		SetDimensions(dims).
 		SetProjectID(in.ProjectID).
 		SetIndicatorID(in.IndicatorID).
@@ -86,6 +87,7 @@ func CreateOutcome(ctx context.Context, c *ent.Client, in CreateOutcomeInput) (*
 		SetNillableVerifiedBy(verifier).
 		SetNillableComment(comment).
 		Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 // UpdateOutcome validates in and applies it to outcome id.
@@ -129,7 +131,8 @@ func UpdateOutcome(ctx context.Context, c *ent.Client, id int, in UpdateOutcomeI
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return upd.Save(ctx)
+	saved, err := upd.Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 func checkValue(f *apierror.Fields, field string, v *float64) {

@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
@@ -139,7 +140,7 @@ func CreateProject(ctx context.Context, c *ent.Client, in CreateProjectInput) (*
 	if err := saveParticipants(ctx, c, p.ID, in.Participants); err != nil {
 		return nil, err
 	}
-	return p, nil
+	return audit.Acted(ctx, p, nil)
 }
 
 // UpdateProject validates in and applies it to project id.
@@ -237,7 +238,8 @@ func UpdateProject(ctx context.Context, c *ent.Client, id int, in UpdateProjectI
 			return nil, err
 		}
 	}
-	return upd.Save(ctx)
+	saved, err := upd.Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 // leads are the organisations given the LEAD role: the scope a key needs

@@ -7,6 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -81,7 +82,7 @@ func CreatePartyBuildingLink(ctx context.Context, c *ent.Client, in CreatePartyB
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return c.PartyBuildingLink.Create().
+	saved, err := c.PartyBuildingLink.Create().
 		SetPartyOrganizationID(in.PartyOrganizationID).
 		SetPartnerID(in.PartnerID).
 		SetLinkType(in.LinkType).
@@ -89,6 +90,7 @@ func CreatePartyBuildingLink(ctx context.Context, c *ent.Client, in CreatePartyB
 		SetNillableEndedOn(in.EndedOn).
 		SetNillableAgreementSummary(summary).
 		Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 // UpdatePartyBuildingLink validates in and applies it to link id.
@@ -116,7 +118,8 @@ func UpdatePartyBuildingLink(ctx context.Context, c *ent.Client, id int, in Upda
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return upd.Save(ctx)
+	saved, err := upd.Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 // EndPartyBuildingLink ends a running link on endedOn.
@@ -137,7 +140,8 @@ func EndPartyBuildingLink(ctx context.Context, c *ent.Client, id int, endedOn ti
 	if link.EndedOn != nil {
 		return nil, apierror.New(apierror.Conflict, "该党建联建已于 "+link.EndedOn.UTC().Format(time.DateOnly)+" 结束 (link has already ended)")
 	}
-	return link.Update().SetEndedOn(endedOn).Save(ctx)
+	saved, err := link.Update().SetEndedOn(endedOn).Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 // CreatePartnership validates in and records the partnership.
@@ -165,7 +169,7 @@ func CreatePartnership(ctx context.Context, c *ent.Client, in CreatePartnershipI
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return c.Partnership.Create().
+	saved, err := c.Partnership.Create().
 		SetOrganizationID(in.OrganizationID).
 		SetPartnerID(in.PartnerID).
 		SetKind(in.Kind).
@@ -174,6 +178,7 @@ func CreatePartnership(ctx context.Context, c *ent.Client, in CreatePartnershipI
 		SetNillableCapacity(in.Capacity).
 		SetNillableDescription(desc).
 		Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 // UpdatePartnership validates in and applies it to partnership id.
@@ -227,7 +232,8 @@ func UpdatePartnership(ctx context.Context, c *ent.Client, id int, in UpdatePart
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return upd.Save(ctx)
+	saved, err := upd.Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 func checkCapacity(f *apierror.Fields, c *int) {

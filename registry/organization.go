@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/creditcode"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/organization"
@@ -94,7 +95,7 @@ func CreateOrganization(ctx context.Context, c *ent.Client, in CreateOrganizatio
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return c.Organization.Create().
+	saved, err := c.Organization.Create().
 		SetName(name).
 		SetKind(in.Kind).
 		SetNillableLegalForm(in.LegalForm).
@@ -109,6 +110,7 @@ func CreateOrganization(ctx context.Context, c *ent.Client, in CreateOrganizatio
 		SetNillableDescription(desc).
 		AddCategoryIDs(categories...).
 		Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 // UpdateOrganization validates in and applies it to organisation id.
@@ -203,7 +205,8 @@ func UpdateOrganization(ctx context.Context, c *ent.Client, id int, in UpdateOrg
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	return upd.Save(ctx)
+	saved, err := upd.Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
 
 // checkCreditCode normalises and verifies an optional credit code and
