@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/membership"
@@ -183,7 +184,7 @@ func Register(ctx context.Context, c *ent.Client, keys *pii.Keys, in RegisterInp
 	if err := c.Membership.Create().SetPersonID(p.ID).SetOrganizationID(org.ID).SetRole(role).SetJoinedOn(joined).Exec(ctx); err != nil {
 		return nil, err
 	}
-	return p, nil
+	return audit.Acted(ctx, p, nil)
 }
 
 // recordsOf are the people on record under an ID number's keyed hash: the
@@ -259,5 +260,6 @@ func EndMembership(ctx context.Context, c *ent.Client, id int, leftOn time.Time)
 	if m.LeftOn != nil {
 		return nil, apierror.New(apierror.Conflict, "成员关系已结束 (membership already ended)")
 	}
-	return m.Update().SetLeftOn(leftOn).Save(ctx)
+	saved, err := m.Update().SetLeftOn(leftOn).Save(ctx)
+	return audit.Acted(ctx, saved, err)
 }
