@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/calendar"
@@ -71,7 +72,7 @@ func headers(next http.Handler) http.Handler {
 		h.Set("Vary", "Accept, Authorization")
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			h.Set("Allow", "GET, HEAD")
-			writeError(w, r, http.StatusMethodNotAllowed, "BAD_USER_INPUT", "只支持 GET (only GET is supported)")
+			writeError(w, r, http.StatusMethodNotAllowed, apierror.BadUserInput, "只支持 GET (only GET is supported)")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -112,8 +113,9 @@ func (h *handler) certificate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	v := auth.FromContext(ctx)
 	if v == nil {
+		// Set here for the HTML page as well; apierror.Write sets it too.
 		w.Header().Set("WWW-Authenticate", `Bearer realm="tongxing"`)
-		writeError(w, r, http.StatusUnauthorized, "UNAUTHENTICATED",
+		writeError(w, r, http.StatusUnauthorized, apierror.Unauthenticated,
 			"需要 API 密钥 (an API key is required: Authorization: Bearer <key>)")
 		return
 	}
@@ -207,7 +209,7 @@ func errorsIsDeny(err error) bool {
 
 func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
 	if wantsJSON(r) {
-		writeError(w, r, http.StatusNotFound, "NOT_FOUND", "证明不存在 (certificate not found)")
+		writeError(w, r, http.StatusNotFound, apierror.NotFound, "证明不存在 (certificate not found)")
 		return
 	}
 	writeHTML(w, http.StatusNotFound, notFoundPage, nil)
@@ -217,7 +219,7 @@ func (h *handler) internal(w http.ResponseWriter, r *http.Request, what string, 
 	rid := requestid.From(r.Context())
 	h.logger.ErrorContext(r.Context(), what, "request_id", rid, "error", err)
 	if wantsJSON(r) {
-		writeError(w, r, http.StatusInternalServerError, "INTERNAL", "服务器内部错误 (internal error)")
+		apierror.WriteInternal(w, r)
 		return
 	}
 	writeHTML(w, http.StatusInternalServerError, errorPage, rid)
@@ -276,20 +278,17 @@ func formatOptional(t *time.Time) any {
 	return t.Format(time.RFC3339)
 }
 
-// writeError answers in the shape of a GraphQL error, as the server's other
-// refusals do; HTML clients get a page.
-func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+// writeError answers JSON clients in the API's one error shape
+// (apierror.Write); HTML clients get a page.
+func writeError(w http.ResponseWriter, r *http.Request, status int, code apierror.Code, message string) {
 	if !wantsJSON(r) {
 		writeHTML(w, status, messagePage, message)
 		return
 	}
-	ext := map[string]any{"code": code}
-	if code == "INTERNAL" {
-		ext["requestId"] = requestid.From(r.Context())
-	}
-	writeJSON(w, status, map[string]any{"errors": []any{map[string]any{"message": message, "extensions": ext}}})
+	apierror.Write(w, r, status, apierror.New(code, message))
 }
 
+// writeJSON sends a verification's JSON form; refusals go through writeError.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)

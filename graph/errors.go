@@ -26,12 +26,12 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		out := graphql.DefaultErrorPresenter(ctx, err)
 		code, message, field := classify(ctx, err)
+		// The extensions and the internal message are the ones every HTTP
+		// refusal carries too (apierror.Write).
+		out.Extensions = apierror.Extensions(ctx, &apierror.Error{Code: code, Field: field})
 		if code == apierror.Internal {
-			rid := requestid.From(ctx)
-			logger.ErrorContext(ctx, "internal error", "request_id", rid, "path", out.Path.String(), "error", err)
-			message = "服务器内部错误，请凭请求编号联系管理员 (internal error; quote the request id when reporting it)"
-			out.Extensions = map[string]any{"code": string(code), "requestId": rid}
-			out.Message = message
+			logger.ErrorContext(ctx, "internal error", "request_id", requestid.From(ctx), "path", out.Path.String(), "error", err)
+			out.Message = apierror.InternalMessage
 			return out
 		}
 		out.Message = message
@@ -41,12 +41,8 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				reason = c
 			}
 		}
-		out.Extensions = map[string]any{"code": string(code)}
 		if reason != "" {
 			out.Extensions["reason"] = reason
-		}
-		if field != "" {
-			out.Extensions["field"] = field
 		}
 		return out
 	}

@@ -3,7 +3,6 @@ package graph
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -12,7 +11,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/tongxing/tongxing/apierror"
 )
@@ -28,6 +26,15 @@ func (postTransport) Supports(r *http.Request) bool {
 	if r.Header.Get("Upgrade") != "" || r.Method != http.MethodPost {
 		return false
 	}
+	return HasJSONBody(r)
+}
+
+// HasJSONBody reports whether r declares a body that the POST transport
+// decodes: application/json, or application/graphql-response+json, which
+// some clients send as the request's type too. It is the one statement of
+// that rule: the server's gate refuses every other POST with 415 before
+// any work, and the transport claims the same requests.
+func HasJSONBody(r *http.Request) bool {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	return err == nil && (mt == "application/json" || mt == "application/graphql-response+json")
 }
@@ -41,14 +48,14 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	if err := dec.Decode(&params); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			refuse(w, http.StatusRequestEntityTooLarge, "请求体过大 (request body too large)")
+			refuseRequest(w, r, http.StatusRequestEntityTooLarge, "请求体过大 (request body too large)")
 			return
 		}
-		refuse(w, http.StatusBadRequest, "请求体不是有效的 JSON：应为 {\"query\": …, \"variables\": {…}} (request body is not a valid GraphQL JSON request)")
+		refuseRequest(w, r, http.StatusBadRequest, "请求体不是有效的 JSON：应为 {\"query\": …, \"variables\": {…}} (request body is not a valid GraphQL JSON request)")
 		return
 	}
 	if dec.More() {
-		refuse(w, http.StatusBadRequest, "请求体含有多余内容；不支持批量请求 (trailing data after the request; batched requests are not supported)")
+		refuseRequest(w, r, http.StatusBadRequest, "请求体含有多余内容；不支持批量请求 (trailing data after the request; batched requests are not supported)")
 		return
 	}
 	params.Headers = r.Header
@@ -67,7 +74,7 @@ func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	w.Header().Set("Content-Type", "application/json")
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		refuse(w, http.StatusBadRequest, "查询字符串格式错误 (malformed query string)")
+		refuseRequest(w, r, http.StatusBadRequest, "查询字符串格式错误 (malformed query string)")
 		return
 	}
 	params := graphql.RawParams{
@@ -81,7 +88,7 @@ func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 			dec := json.NewDecoder(strings.NewReader(v))
 			dec.UseNumber()
 			if err := dec.Decode(dst); err != nil {
-				refuse(w, http.StatusBadRequest, name+" 不是有效的 JSON 对象 ("+name+" is not a valid JSON object)")
+				refuseRequest(w, r, http.StatusBadRequest, name+" 不是有效的 JSON 对象 ("+name+" is not a valid JSON object)")
 				return
 			}
 		}
@@ -97,30 +104,30 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 		if errcode.GetErrorKind(opErr) == errcode.KindProtocol {
 			w.WriteHeader(http.StatusUnprocessableEntity)
 		}
-		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
+		writeResponse(w, r, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
 		return
 	}
 	if queriesOnly && rc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", "POST")
-		refuse(w, http.StatusMethodNotAllowed, "GET 只能用于查询，写操作请用 POST (GET allows queries only; send mutations with POST)")
+		refuseRequest(w, r, http.StatusMethodNotAllowed, "GET 只能用于查询，写操作请用 POST (GET allows queries only; send mutations with POST)")
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	writeResponse(w, responses(ctx))
+	writeResponse(w, r, responses(ctx))
 }
 
-func refuse(w http.ResponseWriter, status int, message string) {
-	w.WriteHeader(status)
-	writeResponse(w, &graphql.Response{Errors: gqlerror.List{{
-		Message:    message,
-		Extensions: map[string]any{"code": string(apierror.BadUserInput)},
-	}}})
+// refuseRequest answers a request that cannot be executed at all, in the
+// API's one error shape (apierror.Write).
+func refuseRequest(w http.ResponseWriter, r *http.Request, status int, message string) {
+	apierror.Write(w, r, status, apierror.New(apierror.BadUserInput, message))
 }
 
-func writeResponse(w io.Writer, rsp *graphql.Response) {
+func writeResponse(w http.ResponseWriter, r *http.Request, rsp *graphql.Response) {
 	b, err := json.Marshal(rsp)
 	if err != nil {
-		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+		// Not expected (a response holds JSON values only); the client
+		// still gets a coded answer with the request id, never the text.
+		b = apierror.Body(r.Context(), apierror.New(apierror.Internal, ""))
 	}
 	_, _ = w.Write(b)
 }

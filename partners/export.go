@@ -25,6 +25,7 @@ import (
 	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
+	"github.com/tongxing/tongxing/requestid"
 )
 
 // ExportPrefix is where the exports are mounted.
@@ -108,7 +109,7 @@ func (s *spec[T, R]) info() datasetInfo {
 func (h *exportHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
-		writeError(w, http.StatusMethodNotAllowed, apierror.BadUserInput, "只支持 GET (only GET is supported)")
+		writeError(w, r, http.StatusMethodNotAllowed, apierror.BadUserInput, "只支持 GET (only GET is supported)")
 		return
 	}
 	name := strings.TrimPrefix(r.URL.Path, ExportPrefix)
@@ -119,14 +120,14 @@ func (h *exportHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	base, format, _ := strings.Cut(name, ".")
 	ds, ok := datasets[base]
 	if !ok || (format != "csv" && format != "parquet") {
-		writeError(w, http.StatusNotFound, apierror.NotFound,
+		writeError(w, r, http.StatusNotFound, apierror.NotFound,
 			"没有这个导出；见 "+ExportPrefix+" (no such export; the list is at "+ExportPrefix+")")
 		return
 	}
 	ctx := r.Context()
 	q, university, err := h.parse(r)
 	if err != nil {
-		writeAPIError(w, err)
+		writeAPIError(w, r, err)
 		return
 	}
 	u, err := policy.PartnerUniversity(ctx, university)
@@ -134,7 +135,7 @@ func (h *exportHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		err = apierror.Invalid("university", "管理员密钥须指定 university (ADMIN keys must name the university: ?university=<ID>)")
 	}
 	if err != nil {
-		writeAPIError(w, err)
+		writeAPIError(w, r, err)
 		return
 	}
 	rd, err := NewReader(ctx, h.client, h.keys, u)
@@ -143,14 +144,14 @@ func (h *exportHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.filter.Base != 0 && rd.View.Base(q.filter.Base) == nil {
-		writeError(w, http.StatusNotFound, apierror.NotFound, "记录不存在 (not found)")
+		writeError(w, r, http.StatusNotFound, apierror.NotFound, "记录不存在 (not found)")
 		return
 	}
 	q.format, q.start = format, h.now()
 	if err := ds.export(ctx, w, rd, q); err != nil {
 		var ae *apierror.Error
 		if errors.As(err, &ae) {
-			writeAPIError(w, err)
+			writeAPIError(w, r, err)
 			return
 		}
 		if errors.Is(err, errStreaming) {
@@ -381,37 +382,24 @@ func (h *exportHandler) schema(w http.ResponseWriter) {
 }
 
 func (h *exportHandler) internal(w http.ResponseWriter, r *http.Request, err error) {
-	h.logger.ErrorContext(r.Context(), "partner export", "path", r.URL.Path, "error", err)
-	writeError(w, http.StatusInternalServerError, apierror.Internal, "服务器内部错误 (internal error)")
+	h.logger.ErrorContext(r.Context(), "partner export", "request_id", requestid.From(r.Context()), "path", r.URL.Path, "error", err)
+	apierror.WriteInternal(w, r)
 }
 
-// writeAPIError answers a refusal in the API's error shape.
-func writeAPIError(w http.ResponseWriter, err error) {
+// writeAPIError answers a refusal in the API's one error shape
+// (apierror.Write).
+func writeAPIError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apierror.Error
 	switch {
 	case errors.As(err, &ae):
-		status := http.StatusBadRequest
-		if ae.Code == apierror.NotFound {
-			status = http.StatusNotFound
-		}
-		writeErrorField(w, status, ae.Code, ae.Message, ae.Field)
+		apierror.Write(w, r, apierror.Status(ae.Code), ae)
 	case errors.Is(err, auth.ErrUnauthenticated):
-		writeError(w, http.StatusUnauthorized, apierror.Unauthenticated, "需要 API 密钥 (an API key is required: Authorization: Bearer <key>)")
+		writeError(w, r, http.StatusUnauthorized, apierror.Unauthenticated, "需要 API 密钥 (an API key is required: Authorization: Bearer <key>)")
 	default:
-		writeError(w, http.StatusForbidden, apierror.Forbidden, "此密钥不能导出合作方数据 (this key may not export partner data)")
+		writeError(w, r, http.StatusForbidden, apierror.Forbidden, "此密钥不能导出合作方数据 (this key may not export partner data)")
 	}
 }
 
-func writeError(w http.ResponseWriter, status int, code apierror.Code, message string) {
-	writeErrorField(w, status, code, message, "")
-}
-
-func writeErrorField(w http.ResponseWriter, status int, code apierror.Code, message, field string) {
-	ext := map[string]any{"code": string(code)}
-	if field != "" {
-		ext["field"] = field
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": message, "extensions": ext}}})
+func writeError(w http.ResponseWriter, r *http.Request, status int, code apierror.Code, message string) {
+	apierror.Write(w, r, status, apierror.New(code, message))
 }

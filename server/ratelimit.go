@@ -103,8 +103,8 @@ func refuseRate(w http.ResponseWriter, r *http.Request, wait time.Duration) {
 		secs = 1
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	writeGraphQLError(w, r, http.StatusTooManyRequests, apierror.RateLimited,
-		fmt.Sprintf("请求过于频繁，请 %d 秒后再试 (too many requests; retry after %d s)", secs, secs))
+	apierror.Write(w, r, http.StatusTooManyRequests, apierror.New(apierror.RateLimited,
+		fmt.Sprintf("请求过于频繁，请 %d 秒后再试 (too many requests; retry after %d s)", secs, secs)))
 }
 
 // buckets is a bounded set of token buckets, most recently used first.
@@ -359,8 +359,8 @@ func requireUTF8(next http.Handler) http.Handler {
 		for _, vs := range r.URL.Query() {
 			for _, v := range vs {
 				if !utf8.ValidString(v) {
-					writeGraphQLError(w, r, http.StatusBadRequest, apierror.BadUserInput,
-						"查询字符串不是有效的 UTF-8 (query string is not valid UTF-8)")
+					apierror.Write(w, r, http.StatusBadRequest, apierror.New(apierror.BadUserInput,
+						"查询字符串不是有效的 UTF-8 (query string is not valid UTF-8)"))
 					return
 				}
 			}
@@ -370,14 +370,14 @@ func requireUTF8(next http.Handler) http.Handler {
 			var tooLarge *http.MaxBytesError
 			switch {
 			case errors.As(err, &tooLarge):
-				writeGraphQLError(w, r, http.StatusRequestEntityTooLarge, apierror.BadUserInput, "请求体过大 (request body too large)")
+				apierror.Write(w, r, http.StatusRequestEntityTooLarge, apierror.New(apierror.BadUserInput, "请求体过大 (request body too large)"))
 				return
 			case err != nil:
-				writeGraphQLError(w, r, http.StatusBadRequest, apierror.BadUserInput, "无法读取请求体 (cannot read the request body)")
+				apierror.Write(w, r, http.StatusBadRequest, apierror.New(apierror.BadUserInput, "无法读取请求体 (cannot read the request body)"))
 				return
 			case !utf8.Valid(body):
-				writeGraphQLError(w, r, http.StatusBadRequest, apierror.BadUserInput,
-					"请求体不是有效的 UTF-8 (request body is not valid UTF-8)")
+				apierror.Write(w, r, http.StatusBadRequest, apierror.New(apierror.BadUserInput,
+					"请求体不是有效的 UTF-8 (request body is not valid UTF-8)"))
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))

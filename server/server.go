@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"mime"
 	"net"
 	"net/http"
 	"os"
@@ -149,21 +148,20 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		}
 		scheme, secret, ok := strings.Cut(header, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			writeGraphQLError(w, r, http.StatusUnauthorized, apierror.Unauthenticated,
-				"Authorization 头格式应为 Bearer <key> (Authorization header must be: Bearer <key>)")
+			apierror.Write(w, r, http.StatusUnauthorized, apierror.New(apierror.Unauthenticated,
+				"Authorization 头格式应为 Bearer <key> (Authorization header must be: Bearer <key>)"))
 			return
 		}
 		sys := policy.SystemContext(r.Context(), "authenticator")
 		v, err := apikeys.Authenticate(sys, s.db.Client, strings.TrimSpace(secret), s.now())
 		switch {
 		case errors.Is(err, apikeys.ErrInvalidKey):
-			writeGraphQLError(w, r, http.StatusUnauthorized, apierror.Unauthenticated,
-				"API 密钥无效、已过期或已吊销 (invalid, expired or revoked API key)")
+			apierror.Write(w, r, http.StatusUnauthorized, apierror.New(apierror.Unauthenticated,
+				"API 密钥无效、已过期或已吊销 (invalid, expired or revoked API key)"))
 			return
 		case err != nil:
 			s.logger.ErrorContext(r.Context(), "authenticate", "request_id", requestid.From(r.Context()), "error", err)
-			writeGraphQLError(w, r, http.StatusInternalServerError, apierror.Internal,
-				"服务器内部错误 (internal error)")
+			apierror.WriteInternal(w, r)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), v)))
@@ -177,16 +175,15 @@ func graphqlGate(next http.Handler) http.Handler {
 		switch r.Method {
 		case http.MethodGet, http.MethodOptions:
 		case http.MethodPost:
-			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-			if err != nil || (mt != "application/json" && mt != "application/graphql-response+json") {
-				writeGraphQLError(w, r, http.StatusUnsupportedMediaType, apierror.BadUserInput,
-					"请以 Content-Type: application/json 发送 (send the request as Content-Type: application/json)")
+			if !graph.HasJSONBody(r) {
+				apierror.Write(w, r, http.StatusUnsupportedMediaType, apierror.New(apierror.BadUserInput,
+					"请以 Content-Type: application/json 发送 (send the request as Content-Type: application/json)"))
 				return
 			}
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
-			writeGraphQLError(w, r, http.StatusMethodNotAllowed, apierror.BadUserInput,
-				"只支持 GET 与 POST (only GET and POST are supported)")
+			apierror.Write(w, r, http.StatusMethodNotAllowed, apierror.New(apierror.BadUserInput,
+				"只支持 GET 与 POST (only GET and POST are supported)"))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -230,8 +227,8 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > s.cfg.MaxBodyBytes {
-			writeGraphQLError(w, r, http.StatusRequestEntityTooLarge, apierror.BadUserInput,
-				fmt.Sprintf("请求体超过 %d 字节 (request body larger than %d bytes)", s.cfg.MaxBodyBytes, s.cfg.MaxBodyBytes))
+			apierror.Write(w, r, http.StatusRequestEntityTooLarge, apierror.New(apierror.BadUserInput,
+				fmt.Sprintf("请求体超过 %d 字节 (request body larger than %d bytes)", s.cfg.MaxBodyBytes, s.cfg.MaxBodyBytes)))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
@@ -247,7 +244,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 					panic(p)
 				}
 				s.logger.ErrorContext(r.Context(), "panic", "request_id", requestid.From(r.Context()), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				writeGraphQLError(w, r, http.StatusInternalServerError, apierror.Internal, "服务器内部错误 (internal error)")
+				apierror.WriteInternal(w, r)
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -308,19 +305,8 @@ func remoteIP(r *http.Request) string {
 	return host
 }
 
-// writeGraphQLError answers in the GraphQL response shape so clients handle
-// transport-level refusals the same way as resolver errors.
-func writeGraphQLError(w http.ResponseWriter, r *http.Request, status int, code apierror.Code, message string) {
-	ext := map[string]any{"code": string(code)}
-	if code == apierror.Internal {
-		ext["requestId"] = requestid.From(r.Context())
-	}
-	if code == apierror.Unauthenticated {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="tongxing"`)
-	}
-	writeJSON(w, status, map[string]any{"errors": []any{map[string]any{"message": message, "extensions": ext}}})
-}
-
+// writeJSON sends the health documents (/healthz, /readyz); refusals go
+// through apierror.Write.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
