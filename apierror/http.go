@@ -13,6 +13,18 @@ import (
 // extensions carry, so the two can be matched when a client reports it.
 const InternalMessage = "服务器内部错误，请凭请求编号联系管理员 (internal error; quote the request id when reporting it)"
 
+// Messages that several surfaces give for the same refusal (GraphQL, the
+// partner export, the certificate pages), kept here so that they say it
+// the same way.
+const (
+	KeyRequiredMessage = "需要 API 密钥 (an API key is required: Authorization: Bearer <key>)"
+	NotFoundMessage    = "记录不存在 (not found)"
+)
+
+// Challenge is the WWW-Authenticate value of every 401: API keys are
+// Bearer tokens.
+const Challenge = `Bearer realm="tongxing"`
+
 // Status is the HTTP status that a request refused with code alone gets.
 // Refusals with a more precise status (405, 413, 415) pass it to Write
 // themselves.
@@ -85,7 +97,7 @@ func Write(w http.ResponseWriter, r *http.Request, status int, e *Error) {
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	if status == http.StatusUnauthorized {
-		h.Set("WWW-Authenticate", `Bearer realm="tongxing"`)
+		h.Set("WWW-Authenticate", Challenge)
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(Body(r.Context(), e))

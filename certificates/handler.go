@@ -114,9 +114,8 @@ func (h *handler) certificate(w http.ResponseWriter, r *http.Request) {
 	v := auth.FromContext(ctx)
 	if v == nil {
 		// Set here for the HTML page as well; apierror.Write sets it too.
-		w.Header().Set("WWW-Authenticate", `Bearer realm="tongxing"`)
-		writeError(w, r, http.StatusUnauthorized, apierror.Unauthenticated,
-			"需要 API 密钥 (an API key is required: Authorization: Bearer <key>)")
+		w.Header().Set("WWW-Authenticate", apierror.Challenge)
+		writeError(w, r, http.StatusUnauthorized, apierror.Unauthenticated, apierror.KeyRequiredMessage)
 		return
 	}
 	number := r.PathValue("number")

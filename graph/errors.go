@@ -63,10 +63,10 @@ func classify(ctx context.Context, err error) (code apierror.Code, message, fiel
 	}
 	switch {
 	case errors.Is(err, auth.ErrUnauthenticated):
-		return apierror.Unauthenticated, "需要 API 密钥 (an API key is required: Authorization: Bearer <key>)", ""
+		return apierror.Unauthenticated, apierror.KeyRequiredMessage, ""
 	case errors.Is(err, auth.ErrForbidden), errors.Is(err, privacy.Deny):
 		if auth.FromContext(ctx) == nil {
-			return apierror.Unauthenticated, "需要 API 密钥 (an API key is required: Authorization: Bearer <key>)", ""
+			return apierror.Unauthenticated, apierror.KeyRequiredMessage, ""
 		}
 		return apierror.Forbidden, "无权执行此操作 (not allowed for this key)", ""
 	case errors.Is(err, gid.ErrInvalid):
@@ -76,7 +76,7 @@ func classify(ctx context.Context, err error) (code apierror.Code, message, fiel
 	case ent.IsNotFound(err):
 		// Before the gqlerror case: entgql's node-not-found message shows
 		// the raw database id.
-		return apierror.NotFound, "记录不存在 (not found)", ""
+		return apierror.NotFound, apierror.NotFoundMessage, ""
 	case ent.IsConstraintError(err):
 		return apierror.Conflict, "与现有记录冲突 (conflicts with an existing record)", ""
 	case ent.IsValidationError(err):
@@ -101,7 +101,7 @@ func classify(ctx context.Context, err error) (code apierror.Code, message, fiel
 		if c := codeOf(ge.Extensions); c == string(apierror.NotFound) {
 			// entgql's "Could not resolve to a node with the global id of
 			// '<database id>'" (nodes, node): the code without the text.
-			return apierror.NotFound, "记录不存在 (not found)", ""
+			return apierror.NotFound, apierror.NotFoundMessage, ""
 		}
 		if c := codeOf(ge.Extensions); c != "" {
 			if mapped, ok := gqlgenCodes[c]; ok {

@@ -144,7 +144,7 @@ func (h *exportHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q.filter.Base != 0 && rd.View.Base(q.filter.Base) == nil {
-		writeError(w, r, http.StatusNotFound, apierror.NotFound, "记录不存在 (not found)")
+		writeError(w, r, http.StatusNotFound, apierror.NotFound, apierror.NotFoundMessage)
 		return
 	}
 	q.format, q.start = format, h.now()
@@ -394,7 +394,7 @@ func writeAPIError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &ae):
 		apierror.Write(w, r, apierror.Status(ae.Code), ae)
 	case errors.Is(err, auth.ErrUnauthenticated):
-		writeError(w, r, http.StatusUnauthorized, apierror.Unauthenticated, "需要 API 密钥 (an API key is required: Authorization: Bearer <key>)")
+		writeError(w, r, http.StatusUnauthorized, apierror.Unauthenticated, apierror.KeyRequiredMessage)
 	default:
 		writeError(w, r, http.StatusForbidden, apierror.Forbidden, "此密钥不能导出合作方数据 (this key may not export partner data)")
 	}
