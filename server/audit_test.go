@@ -86,7 +86,9 @@ func TestEveryMutationWritesItsAuditEvent(t *testing.T) {
 			func(_ *testing.T, a *api) map[string]any { return map[string]any{"id": id(a.fx.team.ID)} }),
 		"createPartyBuildingLink": entity("createPartyBuildingLink", "PartyBuildingLink",
 			`mutation($p:ID!,$q:ID!){ createPartyBuildingLink(input:{partyOrganizationId:$p, partnerId:$q, linkType:PAIRING, startedOn:"2024-01-01"}) { id } }`,
-			func(_ *testing.T, a *api) map[string]any { return map[string]any{"p": id(a.fx.party.ID), "q": id(a.fx.team.ID)} }),
+			func(_ *testing.T, a *api) map[string]any {
+				return map[string]any{"p": id(a.fx.party.ID), "q": id(a.fx.team.ID)}
+			}),
 		"updatePartyBuildingLink": entity("updatePartyBuildingLink", "PartyBuildingLink",
 			`mutation($id:ID!){ updatePartyBuildingLink(id:$id, input:{agreementSummary:"共建助餐点"}) { id } }`,
 			func(t *testing.T, a *api) map[string]any {
