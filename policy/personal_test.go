@@ -2,6 +2,8 @@ package policy_test
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -211,4 +213,47 @@ func TestPartnerUniversity(t *testing.T) {
 			}
 		})
 	}
+}
+
+// PersonalDataReaders: SeesPersonalData for many people at once, looked up
+// afresh (no memo) and in the order asked.
+func TestPersonalDataReaders(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		w := newWorld(t, db)
+		now := time.Now()
+		asked := []int{w.pO, w.pT, w.pV, w.pA, w.pN}
+		for _, tc := range []struct {
+			who  who
+			want []int
+		}{
+			{adminKey, asked},
+			{operator, asked},
+			{editorKey, []int{w.pT, w.pA}},
+			{teamEditorKey, []int{w.pT}},
+			{reviewerKey, nil},
+			{partnerKey, nil},
+			{scopeless, nil},
+			{anonymous, nil},
+		} {
+			got, err := policy.PersonalDataReaders(context.Background(), w.c, w.viewer(tc.who), now, asked...)
+			if err != nil || !slices.Equal(got, tc.want) {
+				t.Errorf("%s: %v, %v; want %v", tc.who, got, err, tc.want)
+			}
+		}
+		if got, err := policy.PersonalDataReaders(context.Background(), w.c, w.viewer(editorKey), now); got != nil || err != nil {
+			t.Errorf("nobody asked: %v, %v", got, err)
+		}
+		// A member who has left is no longer read, even within the request.
+		tx := mk(w.c.Tx(context.Background()))
+		defer func() { _ = tx.Rollback() }()
+		mk(0, tx.Membership.UpdateOneID(w.mA).SetLeftOn(calendar.Date(now).AddDate(0, 0, -1)).Exec(sys()))
+		if got, _ := policy.PersonalDataReaders(context.Background(), tx.Client(), w.viewer(editorKey), now, w.pA, w.pT); !slices.Equal(got, []int{w.pT}) {
+			t.Errorf("after pA left: %v, want only pT", got)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := policy.PersonalDataReaders(ctx, w.c, w.viewer(editorKey), now, w.pA); !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled: %v", err)
+		}
+	})
 }
