@@ -24,6 +24,16 @@ const (
 	Internal        Code = "INTERNAL"
 )
 
+// Known reports whether c is one of the codes above: the only values a
+// client may find in extensions.code.
+func (c Code) Known() bool {
+	switch c {
+	case BadUserInput, Unauthenticated, Forbidden, NotFound, Conflict, QueryTooComplex, RateLimited, Internal:
+		return true
+	}
+	return false
+}
+
 // Error is an error meant for the client: its message is safe to show.
 type Error struct {
 	Code    Code

@@ -81,5 +81,11 @@ func TestStatus(t *testing.T) {
 		if got := Status(code); got != want {
 			t.Errorf("Status(%s) = %d, want %d", code, got, want)
 		}
+		if !code.Known() {
+			t.Errorf("%s is not Known", code)
+		}
+	}
+	if Code("GRAPHQL_PARSE_FAILED").Known() || Code("").Known() {
+		t.Error("a code outside the contract is Known")
 	}
 }

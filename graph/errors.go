@@ -107,7 +107,7 @@ func classify(ctx context.Context, err error) (code apierror.Code, message, fiel
 			if mapped, ok := gqlgenCodes[c]; ok {
 				return mapped, ge.Message, ""
 			}
-			if known(c) {
+			if apierror.Code(c).Known() {
 				f, _ := ge.Extensions["field"].(string)
 				return apierror.Code(c), ge.Message, f
 			}
@@ -169,7 +169,7 @@ func normalizeCodes(errs gqlerror.List) {
 		}
 		code := codeOf(e.Extensions)
 		switch {
-		case known(code):
+		case apierror.Code(code).Known():
 			continue
 		case code == "":
 			if e.Extensions == nil {
@@ -181,15 +181,6 @@ func normalizeCodes(errs gqlerror.List) {
 			e.Extensions["code"] = string(apierror.BadUserInput)
 		}
 	}
-}
-
-func known(code string) bool {
-	switch apierror.Code(code) {
-	case apierror.BadUserInput, apierror.Unauthenticated, apierror.Forbidden, apierror.NotFound,
-		apierror.Conflict, apierror.QueryTooComplex, apierror.RateLimited, apierror.Internal:
-		return true
-	}
-	return false
 }
 
 // codeOf reads extensions.code whether it was stored as a string or as an
