@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
@@ -161,6 +162,17 @@ func ledInScope(ctx context.Context, c *ent.Client, v *auth.Viewer, projectIDs .
 	return n == len(uniq(projectIDs)), err
 }
 
+// leadableInScope reports whether the scope may name a LEAD of project:
+// it has no lead yet (it is being created), or the scope leads it already.
+func leadableInScope(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID int) (bool, error) {
+	led, err := c.ProjectParticipation.Query().Where(projectparticipation.ProjectID(projectID),
+		projectparticipation.RoleEQ(projectparticipation.RoleLEAD)).Exist(allowAll(ctx))
+	if err != nil || !led {
+		return !led && err == nil, err
+	}
+	return ledInScope(ctx, c, v, projectID)
+}
+
 func uniq(ids []int) []int {
 	seen := map[int]bool{}
 	out := ids[:0:0]
@@ -191,25 +203,46 @@ func Project() ent.Policy {
 }
 
 // ProjectParticipation: an editor adds its own organisation, or changes the
-// participants of a project its scope leads.
+// participants of a project its scope leads. A LEAD is written only for an
+// organisation within the scope, and only on a project that has no lead yet
+// (one being created) or that the scope already leads: adding itself as
+// LEAD must not take over another organisation's project.
 func ProjectParticipation() ent.Policy {
 	return privacy.Policy{Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
 		pm := m.(*ent.ProjectParticipationMutation)
+		org, orgSet := pm.OrganizationID()
+		role, roleSet := pm.Role()
+		prj, prjSet := pm.ProjectID()
+		if roleSet && role == projectparticipation.RoleLEAD && orgSet && !v.InScope(org) {
+			return false, nil
+		}
 		if pm.Op().Is(ent.OpCreate) {
-			org, _ := pm.OrganizationID()
-			role, _ := pm.Role()
-			prj, _ := pm.ProjectID()
 			if role == projectparticipation.RoleLEAD {
-				return v.InScope(org), nil
+				return leadableInScope(ctx, pm.Client(), v, prj)
 			}
 			if v.InScope(org) {
 				return true, nil
 			}
 			return ledInScope(ctx, pm.Client(), v, prj)
 		}
+		if prjSet {
+			// Moving a participation to another project: the scope must
+			// lead the new project too.
+			if ok, err := ledInScope(ctx, pm.Client(), v, prj); err != nil || !ok {
+				return false, err
+			}
+		}
 		ids, err := pm.IDs(allowAll(ctx))
 		if err != nil || len(ids) == 0 {
-			return len(ids) == 0 && err == nil, err
+			return false, err
+		}
+		if roleSet && role == projectparticipation.RoleLEAD && !orgSet {
+			// Rows becoming LEAD keep their organisation: it must be in scope.
+			n, err := pm.Client().ProjectParticipation.Query().Where(projectparticipation.IDIn(ids...),
+				projectparticipation.OrganizationIDIn(v.Scope...)).Count(allowAll(ctx))
+			if err != nil || n != len(ids) {
+				return false, err
+			}
 		}
 		prjs, err := pm.Client().ProjectParticipation.Query().Where(projectparticipation.IDIn(ids...)).
 			Select(projectparticipation.FieldProjectID).Ints(allowAll(ctx))
@@ -243,6 +276,13 @@ func Outcome() ent.Policy {
 		if om.Op().Is(ent.OpCreate) {
 			prj, _ := om.ProjectID()
 			return ledInScope(ctx, om.Client(), v, prj)
+		}
+		if prj, ok := om.ProjectID(); ok {
+			// Moving an outcome to another project: the scope must lead
+			// the new project too.
+			if led, err := ledInScope(ctx, om.Client(), v, prj); err != nil || !led {
+				return false, err
+			}
 		}
 		ids, err := om.IDs(allowAll(ctx))
 		if err != nil || len(ids) == 0 {
@@ -351,6 +391,16 @@ func Membership() ent.Policy {
 			if org, ok := mm.OrganizationID(); ok && !v.InScope(org) {
 				return false, nil
 			}
+			if p, ok := mm.PersonID(); ok {
+				// Enrolling someone is reading them: an editor enrols only a
+				// person it registers (no membership anywhere yet) or one
+				// already a member of its scope. Anyone else is joined to
+				// an organisation by ADMIN, or the write would widen the
+				// editor's scope to their personal data.
+				if ok, err := enrollable(ctx, mm.Client(), v, p); err != nil || !ok {
+					return false, err
+				}
+			}
 			if mm.Op().Is(ent.OpCreate) {
 				return true, nil
 			}
@@ -365,6 +415,17 @@ func Membership() ent.Policy {
 			q.(*ent.MembershipQuery).Where(p)
 		})},
 	}
+}
+
+// enrollable reports whether an editor may write a membership of person:
+// the person belongs nowhere yet, or belongs to the scope now.
+func enrollable(ctx context.Context, c *ent.Client, v *auth.Viewer, personID int) (bool, error) {
+	anywhere, err := c.Membership.Query().Where(membership.PersonID(personID)).Exist(allowAll(ctx))
+	if err != nil || !anywhere {
+		return !anywhere && err == nil, err
+	}
+	return c.Membership.Query().Where(membership.PersonID(personID), membership.OrganizationIDIn(v.Scope...),
+		CurrentMembership(time.Now())).Exist(allowAll(ctx))
 }
 
 // AdminOnly is the policy of credentials: ADMIN reads and writes them.

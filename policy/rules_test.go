@@ -230,6 +230,26 @@ func TestProjectWrites(t *testing.T) {
 			// Starting a project is open to editors: what makes it theirs
 			// is the LEAD participation, checked below.
 			{"starts a project", editorKey, start, allowed},
+			// Naming itself LEAD of a project another organisation leads
+			// would take it over; a project with no lead yet is one being
+			// started.
+			{"takes over no project another organisation leads", editorKey, join(w.prjO, w.agency, projectparticipation.RoleLEAD), forbidden},
+			{"leads a project it starts", editorKey, func(ctx context.Context, c *ent.Client) error {
+				prj, err := c.Project.Create().SetName("新项目").Save(sys())
+				if err != nil {
+					return err
+				}
+				return saved(c.ProjectParticipation.Create().SetProjectID(prj.ID).SetOrganizationID(w.agency).SetRole(projectparticipation.RoleLEAD).Save(ctx))
+			}, allowed},
+			{"makes no participant of a project it leads a LEAD for an outside organisation", editorKey, func(ctx context.Context, c *ent.Client) error {
+				return c.ProjectParticipation.UpdateOneID(w.partnerOnA).SetRole(projectparticipation.RoleLEAD).Exec(ctx)
+			}, forbidden},
+			{"moves no participation to a project it does not lead", editorKey, func(ctx context.Context, c *ent.Client) error {
+				return c.ProjectParticipation.UpdateOneID(w.partnerOnA).SetProjectID(w.prjO).Exec(ctx)
+			}, forbidden},
+			{"moves no outcome to a project it does not lead", editorKey, func(ctx context.Context, c *ent.Client) error {
+				return c.Outcome.UpdateOneID(w.oA1).SetProjectID(w.prjO).Exec(ctx)
+			}, forbidden},
 			{"a team editor starts a project", teamEditorKey, start, allowed},
 			{"reviewers start no project", reviewerKey, start, forbidden},
 			{"partner keys start no project", partnerKey, start, forbidden},
@@ -252,9 +272,8 @@ func TestProjectWrites(t *testing.T) {
 			{"changes no participation in a project it does not lead, its own included", editorKey, changeParts(w.teamOnO), forbidden},
 			{"bulk change of two participations of one project it leads", editorKey, changeParts(w.leadA, w.partnerOnA), allowed},
 			{"bulk change with one participation of a project it does not lead", editorKey, changeParts(w.partnerOnA, w.teamOnO), forbidden},
-			// Unlike the other rules, a participation write touching no row
-			// is let through: it changes nothing.
-			{"bulk change matching no participation", editorKey, changeParts(noID, noID-1), allowed},
+			// Like every other rule: a write that touches no row is nobody's to allow.
+			{"bulk change matching no participation", editorKey, changeParts(noID, noID-1), forbidden},
 			{"removes a participant of a project it leads", editorKey, leave(w.partnerOnA), allowed},
 			{"leaves no project it does not lead", editorKey, leave(w.teamOnO), forbidden},
 
@@ -511,6 +530,14 @@ func TestPersonAndMembershipWrites(t *testing.T) {
 			{"ADMIN changes anybody", adminKey, changePeople(w.pN), allowed},
 
 			{"enrols a person in its own organisation", editorKey, enrol(w.pN, w.agency), allowed},
+			// Enrolling is reading: a person who belongs to an outside
+			// organisation (or belonged to its own) is joined by ADMIN.
+			{"enrols nobody who belongs to an outside organisation", editorKey, enrol(w.pO, w.agency), forbidden},
+			{"enrols its own member in another unit of its scope", editorKey, enrol(w.pA, w.team), allowed},
+			{"moves no outside person into its membership", editorKey, func(ctx context.Context, c *ent.Client) error {
+				return c.Membership.UpdateOneID(w.mA).SetPersonID(w.pO).Exec(ctx)
+			}, forbidden},
+			{"ADMIN enrols anybody", adminKey, enrol(w.pO, w.agency), allowed},
 			{"enrols nobody in an outside organisation", editorKey, enrol(w.pA, w.other), forbidden},
 			{"enrols nobody in the parent of its scope", teamEditorKey, enrol(w.pT, w.agency), forbidden},
 			{"reviewers enrol nobody", reviewerKey, enrol(w.pN, w.agency), forbidden},
