@@ -112,7 +112,7 @@ func (t transaction) internal(ctx context.Context, what string, err error) *grap
 	rid := requestid.From(ctx)
 	t.logger.ErrorContext(ctx, what, "request_id", rid, "error", err)
 	return &graphql.Response{Errors: gqlerror.List{{
-		Message:    "服务器内部错误，请凭请求编号联系管理员 (internal error; quote the request id when reporting it)",
-		Extensions: map[string]any{"code": string(apierror.Internal), "requestId": rid},
+		Message:    apierror.InternalMessage,
+		Extensions: apierror.Extensions(ctx, apierror.New(apierror.Internal, apierror.InternalMessage)),
 	}}}
 }
