@@ -28,6 +28,19 @@ func Certificate() ent.Policy {
 			if err != nil || len(ids) == 0 {
 				return false, err
 			}
+			// A certificate the key may not read (it proves another
+			// organisation's records, CertificateRows) is refused like a
+			// missing one, even for a person the two organisations share.
+			rows, err := CertificateRows(v)
+			if err != nil {
+				return false, err
+			}
+			if rows != nil {
+				n, err := cm.Client().Certificate.Query().Where(certificate.IDIn(ids...), rows).Count(allowAll(ctx))
+				if err != nil || n != len(uniq(ids)) {
+					return false, err
+				}
+			}
 			if personIDs, err = cm.Client().Certificate.Query().Where(certificate.IDIn(ids...)).
 				Select(certificate.FieldPersonID).Ints(allowAll(ctx)); err != nil {
 				return false, err

@@ -50,6 +50,7 @@ func TestCertificateWrites(t *testing.T) {
 			// out of scope, so the answer tells nothing.
 			{"revokes no certificate that does not exist", editorKey, revoke(noID), forbidden},
 			{"revokes no certificate of an outside member", reviewerKey, revoke(w.cO), forbidden},
+			{"revokes no certificate proving another organisation's records, of its own member", editorKey, revoke(w.cMixed), forbidden},
 			// Two certificates of one person: the person is counted once.
 			{"bulk revocation of one member's certificates", editorKey, revoke(w.cA1, w.cA2), allowed},
 			{"bulk revocation of members' certificates", editorKey, revoke(w.cA1, w.cA2, w.cT), allowed},

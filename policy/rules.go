@@ -162,6 +162,13 @@ func ledInScope(ctx context.Context, c *ent.Client, v *auth.Viewer, projectIDs .
 	return n == len(uniq(projectIDs)), err
 }
 
+// participatesInScope reports whether an organisation within the scope
+// takes part in project, in any role.
+func participatesInScope(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID int) (bool, error) {
+	return c.ProjectParticipation.Query().Where(projectparticipation.ProjectID(projectID),
+		projectparticipation.OrganizationIDIn(v.Scope...)).Exist(allowAll(ctx))
+}
+
 // leadableInScope reports whether the scope may name a LEAD of project:
 // it has no lead yet (it is being created), or the scope leads it already.
 func leadableInScope(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID int) (bool, error) {
@@ -191,6 +198,13 @@ func uniq(ids []int) []int {
 func Project() ent.Policy {
 	return privacy.Policy{Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
 		pm := m.(*ent.ProjectMutation)
+		if parent, ok := pm.ParentID(); ok {
+			// A sub-project counts in its parent's progress: only the
+			// parent's lead may hang one under it.
+			if led, err := ledInScope(ctx, pm.Client(), v, parent); err != nil || !led {
+				return false, err
+			}
+		}
 		if pm.Op().Is(ent.OpCreate) {
 			return true, nil
 		}
@@ -260,6 +274,13 @@ func Activity() ent.Policy {
 		if org, ok := am.OrganizationID(); ok && !v.InScope(org) {
 			return false, nil
 		}
+		if prj, ok := am.ProjectID(); ok {
+			// An activity of a project counts in the project's figures:
+			// only organisations taking part in it (in any role) add one.
+			if in, err := participatesInScope(ctx, am.Client(), v, prj); err != nil || !in {
+				return false, err
+			}
+		}
 		if am.Op().Is(ent.OpCreate) {
 			return true, nil
 		}
@@ -304,6 +325,13 @@ func Need() ent.Policy {
 		nm := m.(*ent.NeedMutation)
 		if org, ok := nm.MatchedOrganizationID(); ok && !v.InScope(org) {
 			return false, nil
+		}
+		if prj, ok := nm.MatchedProjectID(); ok {
+			// Matching a need to a project the scope takes no part in would
+			// hand another organisation's project work it did not take on.
+			if in, err := participatesInScope(ctx, nm.Client(), v, prj); err != nil || !in {
+				return false, err
+			}
 		}
 		if nm.Op().Is(ent.OpCreate) {
 			return true, nil

@@ -227,6 +227,13 @@ func TestProjectWrites(t *testing.T) {
 			}
 		}
 		w.runWrites(t, []writeCase{
+			// A sub-project counts in its parent's progress.
+			{"hangs a sub-project under a project it leads", editorKey, func(ctx context.Context, c *ent.Client) error {
+				return saved(c.Project.Create().SetName("子项目").SetParentID(w.prjA).Save(ctx))
+			}, allowed},
+			{"hangs no sub-project under a project it does not lead", editorKey, func(ctx context.Context, c *ent.Client) error {
+				return saved(c.Project.Create().SetName("子项目").SetParentID(w.prjO).Save(ctx))
+			}, forbidden},
 			// Starting a project is open to editors: what makes it theirs
 			// is the LEAD participation, checked below.
 			{"starts a project", editorKey, start, allowed},
@@ -346,6 +353,23 @@ func TestActivityAndNeedWrites(t *testing.T) {
 			}
 		}
 		w.runWrites(t, []writeCase{
+			// Activities and needs count in a project's figures: only
+			// organisations taking part in the project attach them to it.
+			{"adds an activity to a project its scope takes part in", editorKey, func(ctx context.Context, c *ent.Client) error {
+				return saved(c.Activity.Create().SetTitle("义诊").SetOrganizationID(w.agency).SetProjectID(w.prjA).SetRegionID(w.town.ID).
+					SetStartsAt(day(2)).SetEndsAt(day(2).Add(2 * time.Hour)).Save(ctx))
+			}, allowed},
+			{"adds no activity to a project its scope takes no part in", teamEditorKey, func(ctx context.Context, c *ent.Client) error {
+				return saved(c.Activity.Create().SetTitle("义诊").SetOrganizationID(w.team).SetProjectID(w.prjA).SetRegionID(w.town.ID).
+					SetStartsAt(day(2)).SetEndsAt(day(2).Add(2 * time.Hour)).Save(ctx))
+			}, forbidden},
+			{"moves no activity into a project its scope takes no part in", teamEditorKey, func(ctx context.Context, c *ent.Client) error {
+				return c.Activity.UpdateOneID(w.actT).SetProjectID(w.prjA).Exec(ctx)
+			}, forbidden},
+			{"matches no need to a project its scope takes no part in", teamEditorKey, func(ctx context.Context, c *ent.Client) error {
+				return saved(c.Need.Create().SetTitle("助餐").SetDomainID(w.domain).SetRegionID(w.town.ID).
+					SetOpenedAt(day(1)).SetMatchedProjectID(w.prjA).Save(ctx))
+			}, forbidden},
 			{"organises an activity for a unit in its scope", editorKey, organise(w.team), allowed},
 			{"organises none for an organisation outside its scope", editorKey, organise(w.other), forbidden},
 			{"organises none for the parent of its scope", teamEditorKey, organise(w.agency), forbidden},
