@@ -59,7 +59,7 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: callerPersistedQueries{lru.New[string](1000)}})
 	srv.Use(mutationAuth{maxTokens: limits.MaxTokens}) // after APQ; before limits, transaction and resolvers
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		rsp := next(ctx)
