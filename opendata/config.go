@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/calendar"
-	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/disclosure"
+	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/tables"
 )
 

@@ -15,8 +15,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/disclosure"
+	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/opendata/release"
 	"github.com/tongxing/tongxing/opendata/tables"
 	"github.com/tongxing/tongxing/opendata/web"

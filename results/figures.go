@@ -14,6 +14,7 @@ import (
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/calendar"
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/outcome"
@@ -23,7 +24,6 @@ import (
 	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/opendata"
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/tables"
 )
 

@@ -23,9 +23,9 @@ import (
 	"path"
 	"strings"
 
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/release"
 	"github.com/tongxing/tongxing/opendata/writer"
 )

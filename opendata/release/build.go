@@ -17,10 +17,10 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/calendar"
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/tables"
 	"github.com/tongxing/tongxing/opendata/writer"
 )

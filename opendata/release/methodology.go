@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/disclosure"
+	"github.com/tongxing/tongxing/opendata/dataset"
 )
 
 // Methodology explains the disclosure rules in plain words, one paragraph

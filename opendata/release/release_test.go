@@ -18,11 +18,11 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/database"
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/internal/fixture"
 	"github.com/tongxing/tongxing/opendata/release"
 )

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/indicator"
@@ -16,7 +17,6 @@ import (
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/term"
-	"github.com/tongxing/tongxing/disclosure"
 )
 
 // Town positions: a town's index in b.towns, or one of these.

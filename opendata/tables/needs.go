@@ -3,8 +3,8 @@ package tables
 import (
 	"slices"
 
-	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/disclosure"
+	"github.com/tongxing/tongxing/ent/need"
 )
 
 // needCell is a needs-monthly cell.

@@ -5,13 +5,13 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/disclosure"
 )
 
 // adultAge is the age from which a person belongs to the published adult

@@ -8,13 +8,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/disclosure"
 )
 
 // ---- protected values ----

@@ -23,9 +23,9 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/calendar"
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/policy"
 )
 

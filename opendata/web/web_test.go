@@ -18,9 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/internal/fixture"
 	"github.com/tongxing/tongxing/opendata/release"
 	"github.com/tongxing/tongxing/opendata/web"
