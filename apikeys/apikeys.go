@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/apikey"
+	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/organization"
 )
 
@@ -40,13 +42,42 @@ type CreateOptions struct {
 	Role           apikey.Role
 	OrganizationID *int
 	ExpiresAt      *time.Time
+	// HolderID is the person the key belongs to. Case keys need one
+	// (docs/casework.md): a current member of the key's organisation.
+	HolderID *int
+	// Casework is the key's case permission; only EDITOR keys scoped to an
+	// organisation carry one.
+	Casework apikey.Casework
 }
+
+// ErrCaseKey is the answer to a case permission on a key that cannot carry
+// it.
+var ErrCaseKey = errors.New("a case permission (WORKER or SUPERVISOR) needs an EDITOR key scoped to an organisation, held by a current member of it")
 
 // Create stores a new key and returns its secret, which is never shown again.
 func Create(ctx context.Context, c *ent.Client, name string, opts CreateOptions) (string, *ent.APIKey, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "", nil, errors.New("key name must not be blank")
+	}
+	if opts.Casework != "" && opts.Casework != apikey.CaseworkNONE {
+		if opts.Role != apikey.RoleEDITOR || opts.OrganizationID == nil || opts.HolderID == nil {
+			return "", nil, ErrCaseKey
+		}
+	}
+	if opts.HolderID != nil {
+		if opts.OrganizationID == nil {
+			return "", nil, ErrCaseKey
+		}
+		member, err := c.Membership.Query().Where(membership.PersonID(*opts.HolderID),
+			membership.OrganizationID(*opts.OrganizationID),
+			membership.Or(membership.LeftOnIsNil(), membership.LeftOnGT(calendar.Date(time.Now())))).Exist(ctx)
+		if err != nil {
+			return "", nil, err
+		}
+		if !member {
+			return "", nil, ErrCaseKey
+		}
 	}
 	buf := make([]byte, 32)
 	if _, err := rand.Read(buf); err != nil {
@@ -58,7 +89,11 @@ func Create(ctx context.Context, c *ent.Client, name string, opts CreateOptions)
 		SetPrefix(secret[:prefixLen]).
 		SetSecretHash(hash(secret)).
 		SetNillableOrganizationID(opts.OrganizationID).
-		SetNillableExpiresAt(opts.ExpiresAt)
+		SetNillableExpiresAt(opts.ExpiresAt).
+		SetNillableHolderID(opts.HolderID)
+	if opts.Casework != "" {
+		create.SetCasework(opts.Casework)
+	}
 	if opts.Role != "" {
 		create.SetRole(opts.Role)
 	}
@@ -89,7 +124,10 @@ func Authenticate(ctx context.Context, c *ent.Client, secret string, now time.Ti
 		// Best effort: a busy database must not turn a valid key away.
 		_ = c.APIKey.UpdateOneID(k.ID).SetLastUsedAt(now).Exec(ctx)
 	}
-	v := &auth.Viewer{KeyID: k.ID, Name: k.Name, Role: auth.Role(k.Role)}
+	v := &auth.Viewer{KeyID: k.ID, Name: k.Name, Role: auth.Role(k.Role), Casework: auth.CaseAccess(k.Casework)}
+	if k.HolderID != nil {
+		v.HolderID = *k.HolderID
+	}
 	if k.OrganizationID != nil {
 		v.OrganizationID = *k.OrganizationID
 		if v.Scope, err = Subtree(ctx, c, *k.OrganizationID); err != nil {

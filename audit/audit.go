@@ -21,6 +21,9 @@ type Event struct {
 	EntityID int
 	// Count is how many records the action touched.
 	Count int
+	// Reason is what the caller stated, for reads that need a reason (case
+	// files, package casework).
+	Reason string
 }
 
 // Record writes e through c, which must be the transactional client of the
@@ -32,8 +35,8 @@ func Record(ctx context.Context, c *ent.Client, e Event) error {
 		entityID = gid.Encode(e.EntityID)
 	}
 	count := e.Count
-	if count == 0 {
-		count = 1
+	if count == 0 && e.EntityID != 0 {
+		count = 1 // an operation on one entity need not say how many
 	}
 	return c.AuditEvent.Create().
 		SetActor(actor).
@@ -43,5 +46,6 @@ func Record(ctx context.Context, c *ent.Client, e Event) error {
 		SetEntityID(entityID).
 		SetRequestID(requestid.From(ctx)).
 		SetCount(count).
+		SetReason(e.Reason).
 		Exec(ctx)
 }

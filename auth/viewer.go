@@ -20,6 +20,18 @@ const (
 	RoleAdmin    Role = "ADMIN"
 )
 
+// CaseAccess is an EDITOR key's permission on its agency's case files. The
+// values mirror the ApiKey casework enum.
+type CaseAccess string
+
+// Case permissions: none; the cases the key's holder is responsible for;
+// every case of the key's organisation.
+const (
+	CaseNone       CaseAccess = "NONE"
+	CaseWorker     CaseAccess = "WORKER"
+	CaseSupervisor CaseAccess = "SUPERVISOR"
+)
+
 // Viewer is an authenticated caller: an API key, or a system process such as
 // the seeder or the open-data builder.
 type Viewer struct {
@@ -34,6 +46,11 @@ type Viewer struct {
 	// Scope is OrganizationID and every organisation below it: what an
 	// EDITOR or REVIEWER key may act on.
 	Scope []int
+	// HolderID is the person the key belongs to; zero for keys that stand
+	// for an organisation rather than one person.
+	HolderID int
+	// Casework is an EDITOR key's case permission (policy.CaseRows).
+	Casework CaseAccess
 	// System is set for in-process callers that bypass row rules.
 	System bool
 

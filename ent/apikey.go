@@ -31,6 +31,10 @@ type APIKey struct {
 	Role apikey.Role `json:"role,omitempty"`
 	// Organisation the key is scoped to, if any.
 	OrganizationID *int `json:"organization_id,omitempty"`
+	// The person the key belongs to, for keys that act as one person (case work).
+	HolderID *int `json:"holder_id,omitempty"`
+	// Case permission of an EDITOR key: WORKER reads the cases its holder is responsible for, SUPERVISOR every case of the key's agency (docs/casework.md). 个案权限。
+	Casework apikey.Casework `json:"casework,omitempty"`
 	// After this the key is refused. 过期时间。
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// When the key was revoked. 吊销时间。
@@ -45,9 +49,9 @@ func (*APIKey) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case apikey.FieldID, apikey.FieldOrganizationID:
+		case apikey.FieldID, apikey.FieldOrganizationID, apikey.FieldHolderID:
 			values[i] = new(sql.NullInt64)
-		case apikey.FieldName, apikey.FieldPrefix, apikey.FieldSecretHash, apikey.FieldRole:
+		case apikey.FieldName, apikey.FieldPrefix, apikey.FieldSecretHash, apikey.FieldRole, apikey.FieldCasework:
 			values[i] = new(sql.NullString)
 		case apikey.FieldCreatedAt, apikey.FieldUpdatedAt, apikey.FieldExpiresAt, apikey.FieldRevokedAt, apikey.FieldLastUsedAt:
 			values[i] = new(sql.NullTime)
@@ -114,6 +118,19 @@ func (_m *APIKey) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.OrganizationID = new(int)
 				*_m.OrganizationID = int(value.Int64)
+			}
+		case apikey.FieldHolderID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field holder_id", values[i])
+			} else if value.Valid {
+				_m.HolderID = new(int)
+				*_m.HolderID = int(value.Int64)
+			}
+		case apikey.FieldCasework:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field casework", values[i])
+			} else if value.Valid {
+				_m.Casework = apikey.Casework(value.String)
 			}
 		case apikey.FieldExpiresAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -193,6 +210,14 @@ func (_m *APIKey) String() string {
 		builder.WriteString("organization_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	if v := _m.HolderID; v != nil {
+		builder.WriteString("holder_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("casework=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Casework))
 	builder.WriteString(", ")
 	if v := _m.ExpiresAt; v != nil {
 		builder.WriteString("expires_at=")

@@ -94,6 +94,34 @@ func (_c *APIKeyCreate) SetNillableOrganizationID(v *int) *APIKeyCreate {
 	return _c
 }
 
+// SetHolderID sets the "holder_id" field.
+func (_c *APIKeyCreate) SetHolderID(v int) *APIKeyCreate {
+	_c.mutation.SetHolderID(v)
+	return _c
+}
+
+// SetNillableHolderID sets the "holder_id" field if the given value is not nil.
+func (_c *APIKeyCreate) SetNillableHolderID(v *int) *APIKeyCreate {
+	if v != nil {
+		_c.SetHolderID(*v)
+	}
+	return _c
+}
+
+// SetCasework sets the "casework" field.
+func (_c *APIKeyCreate) SetCasework(v apikey.Casework) *APIKeyCreate {
+	_c.mutation.SetCasework(v)
+	return _c
+}
+
+// SetNillableCasework sets the "casework" field if the given value is not nil.
+func (_c *APIKeyCreate) SetNillableCasework(v *apikey.Casework) *APIKeyCreate {
+	if v != nil {
+		_c.SetCasework(*v)
+	}
+	return _c
+}
+
 // SetExpiresAt sets the "expires_at" field.
 func (_c *APIKeyCreate) SetExpiresAt(v time.Time) *APIKeyCreate {
 	_c.mutation.SetExpiresAt(v)
@@ -191,6 +219,10 @@ func (_c *APIKeyCreate) defaults() error {
 		v := apikey.DefaultRole
 		_c.mutation.SetRole(v)
 	}
+	if _, ok := _c.mutation.Casework(); !ok {
+		v := apikey.DefaultCasework
+		_c.mutation.SetCasework(v)
+	}
 	return nil
 }
 
@@ -227,6 +259,14 @@ func (_c *APIKeyCreate) check() error {
 	if v, ok := _c.mutation.Role(); ok {
 		if err := apikey.RoleValidator(v); err != nil {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "APIKey.role": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Casework(); !ok {
+		return &ValidationError{Name: "casework", err: errors.New(`ent: missing required field "APIKey.casework"`)}
+	}
+	if v, ok := _c.mutation.Casework(); ok {
+		if err := apikey.CaseworkValidator(v); err != nil {
+			return &ValidationError{Name: "casework", err: fmt.Errorf(`ent: validator failed for field "APIKey.casework": %w`, err)}
 		}
 	}
 	return nil
@@ -282,6 +322,14 @@ func (_c *APIKeyCreate) createSpec() (*APIKey, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.OrganizationID(); ok {
 		_spec.SetField(apikey.FieldOrganizationID, field.TypeInt, value)
 		_node.OrganizationID = &value
+	}
+	if value, ok := _c.mutation.HolderID(); ok {
+		_spec.SetField(apikey.FieldHolderID, field.TypeInt, value)
+		_node.HolderID = &value
+	}
+	if value, ok := _c.mutation.Casework(); ok {
+		_spec.SetField(apikey.FieldCasework, field.TypeEnum, value)
+		_node.Casework = value
 	}
 	if value, ok := _c.mutation.ExpiresAt(); ok {
 		_spec.SetField(apikey.FieldExpiresAt, field.TypeTime, value)

@@ -117,6 +117,47 @@ func (_u *APIKeyUpdate) ClearOrganizationID() *APIKeyUpdate {
 	return _u
 }
 
+// SetHolderID sets the "holder_id" field.
+func (_u *APIKeyUpdate) SetHolderID(v int) *APIKeyUpdate {
+	_u.mutation.ResetHolderID()
+	_u.mutation.SetHolderID(v)
+	return _u
+}
+
+// SetNillableHolderID sets the "holder_id" field if the given value is not nil.
+func (_u *APIKeyUpdate) SetNillableHolderID(v *int) *APIKeyUpdate {
+	if v != nil {
+		_u.SetHolderID(*v)
+	}
+	return _u
+}
+
+// AddHolderID adds value to the "holder_id" field.
+func (_u *APIKeyUpdate) AddHolderID(v int) *APIKeyUpdate {
+	_u.mutation.AddHolderID(v)
+	return _u
+}
+
+// ClearHolderID clears the value of the "holder_id" field.
+func (_u *APIKeyUpdate) ClearHolderID() *APIKeyUpdate {
+	_u.mutation.ClearHolderID()
+	return _u
+}
+
+// SetCasework sets the "casework" field.
+func (_u *APIKeyUpdate) SetCasework(v apikey.Casework) *APIKeyUpdate {
+	_u.mutation.SetCasework(v)
+	return _u
+}
+
+// SetNillableCasework sets the "casework" field if the given value is not nil.
+func (_u *APIKeyUpdate) SetNillableCasework(v *apikey.Casework) *APIKeyUpdate {
+	if v != nil {
+		_u.SetCasework(*v)
+	}
+	return _u
+}
+
 // SetExpiresAt sets the "expires_at" field.
 func (_u *APIKeyUpdate) SetExpiresAt(v time.Time) *APIKeyUpdate {
 	_u.mutation.SetExpiresAt(v)
@@ -241,6 +282,11 @@ func (_u *APIKeyUpdate) check() error {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "APIKey.role": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Casework(); ok {
+		if err := apikey.CaseworkValidator(v); err != nil {
+			return &ValidationError{Name: "casework", err: fmt.Errorf(`ent: validator failed for field "APIKey.casework": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -279,6 +325,18 @@ func (_u *APIKeyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.OrganizationIDCleared() {
 		_spec.ClearField(apikey.FieldOrganizationID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.HolderID(); ok {
+		_spec.SetField(apikey.FieldHolderID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedHolderID(); ok {
+		_spec.AddField(apikey.FieldHolderID, field.TypeInt, value)
+	}
+	if _u.mutation.HolderIDCleared() {
+		_spec.ClearField(apikey.FieldHolderID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Casework(); ok {
+		_spec.SetField(apikey.FieldCasework, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.ExpiresAt(); ok {
 		_spec.SetField(apikey.FieldExpiresAt, field.TypeTime, value)
@@ -404,6 +462,47 @@ func (_u *APIKeyUpdateOne) AddOrganizationID(v int) *APIKeyUpdateOne {
 // ClearOrganizationID clears the value of the "organization_id" field.
 func (_u *APIKeyUpdateOne) ClearOrganizationID() *APIKeyUpdateOne {
 	_u.mutation.ClearOrganizationID()
+	return _u
+}
+
+// SetHolderID sets the "holder_id" field.
+func (_u *APIKeyUpdateOne) SetHolderID(v int) *APIKeyUpdateOne {
+	_u.mutation.ResetHolderID()
+	_u.mutation.SetHolderID(v)
+	return _u
+}
+
+// SetNillableHolderID sets the "holder_id" field if the given value is not nil.
+func (_u *APIKeyUpdateOne) SetNillableHolderID(v *int) *APIKeyUpdateOne {
+	if v != nil {
+		_u.SetHolderID(*v)
+	}
+	return _u
+}
+
+// AddHolderID adds value to the "holder_id" field.
+func (_u *APIKeyUpdateOne) AddHolderID(v int) *APIKeyUpdateOne {
+	_u.mutation.AddHolderID(v)
+	return _u
+}
+
+// ClearHolderID clears the value of the "holder_id" field.
+func (_u *APIKeyUpdateOne) ClearHolderID() *APIKeyUpdateOne {
+	_u.mutation.ClearHolderID()
+	return _u
+}
+
+// SetCasework sets the "casework" field.
+func (_u *APIKeyUpdateOne) SetCasework(v apikey.Casework) *APIKeyUpdateOne {
+	_u.mutation.SetCasework(v)
+	return _u
+}
+
+// SetNillableCasework sets the "casework" field if the given value is not nil.
+func (_u *APIKeyUpdateOne) SetNillableCasework(v *apikey.Casework) *APIKeyUpdateOne {
+	if v != nil {
+		_u.SetCasework(*v)
+	}
 	return _u
 }
 
@@ -544,6 +643,11 @@ func (_u *APIKeyUpdateOne) check() error {
 			return &ValidationError{Name: "role", err: fmt.Errorf(`ent: validator failed for field "APIKey.role": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Casework(); ok {
+		if err := apikey.CaseworkValidator(v); err != nil {
+			return &ValidationError{Name: "casework", err: fmt.Errorf(`ent: validator failed for field "APIKey.casework": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -599,6 +703,18 @@ func (_u *APIKeyUpdateOne) sqlSave(ctx context.Context) (_node *APIKey, err erro
 	}
 	if _u.mutation.OrganizationIDCleared() {
 		_spec.ClearField(apikey.FieldOrganizationID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.HolderID(); ok {
+		_spec.SetField(apikey.FieldHolderID, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedHolderID(); ok {
+		_spec.AddField(apikey.FieldHolderID, field.TypeInt, value)
+	}
+	if _u.mutation.HolderIDCleared() {
+		_spec.ClearField(apikey.FieldHolderID, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Casework(); ok {
+		_spec.SetField(apikey.FieldCasework, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.ExpiresAt(); ok {
 		_spec.SetField(apikey.FieldExpiresAt, field.TypeTime, value)

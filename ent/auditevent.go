@@ -33,6 +33,8 @@ type AuditEvent struct {
 	EntityID string `json:"entity_id,omitempty"`
 	// Request id, to find the matching log lines. 请求 ID。
 	RequestID string `json:"request_id,omitempty"`
+	// The reason the caller stated, for reads that need one (case files). 查阅理由。
+	Reason string `json:"reason,omitempty"`
 	// Number of records the operation touched (e.g. a batch of hours). 影响记录数。
 	Count        int `json:"count,omitempty"`
 	selectValues sql.SelectValues
@@ -45,7 +47,7 @@ func (*AuditEvent) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case auditevent.FieldID, auditevent.FieldActorKeyID, auditevent.FieldCount:
 			values[i] = new(sql.NullInt64)
-		case auditevent.FieldActor, auditevent.FieldAction, auditevent.FieldEntityType, auditevent.FieldEntityID, auditevent.FieldRequestID:
+		case auditevent.FieldActor, auditevent.FieldAction, auditevent.FieldEntityType, auditevent.FieldEntityID, auditevent.FieldRequestID, auditevent.FieldReason:
 			values[i] = new(sql.NullString)
 		case auditevent.FieldCreatedAt, auditevent.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -119,6 +121,12 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RequestID = value.String
 			}
+		case auditevent.FieldReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field reason", values[i])
+			} else if value.Valid {
+				_m.Reason = value.String
+			}
 		case auditevent.FieldCount:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field count", values[i])
@@ -186,6 +194,9 @@ func (_m *AuditEvent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("request_id=")
 	builder.WriteString(_m.RequestID)
+	builder.WriteString(", ")
+	builder.WriteString("reason=")
+	builder.WriteString(_m.Reason)
 	builder.WriteString(", ")
 	builder.WriteString("count=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Count))

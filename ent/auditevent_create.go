@@ -100,6 +100,20 @@ func (_c *AuditEventCreate) SetNillableRequestID(v *string) *AuditEventCreate {
 	return _c
 }
 
+// SetReason sets the "reason" field.
+func (_c *AuditEventCreate) SetReason(v string) *AuditEventCreate {
+	_c.mutation.SetReason(v)
+	return _c
+}
+
+// SetNillableReason sets the "reason" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableReason(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetReason(*v)
+	}
+	return _c
+}
+
 // SetCount sets the "count" field.
 func (_c *AuditEventCreate) SetCount(v int) *AuditEventCreate {
 	_c.mutation.SetCount(v)
@@ -217,6 +231,11 @@ func (_c *AuditEventCreate) check() error {
 			return &ValidationError{Name: "request_id", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.request_id": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Reason(); ok {
+		if err := auditevent.ReasonValidator(v); err != nil {
+			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.reason": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Count(); !ok {
 		return &ValidationError{Name: "count", err: errors.New(`ent: missing required field "AuditEvent.count"`)}
 	}
@@ -277,6 +296,10 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.RequestID(); ok {
 		_spec.SetField(auditevent.FieldRequestID, field.TypeString, value)
 		_node.RequestID = value
+	}
+	if value, ok := _c.mutation.Reason(); ok {
+		_spec.SetField(auditevent.FieldReason, field.TypeString, value)
+		_node.Reason = value
 	}
 	if value, ok := _c.mutation.Count(); ok {
 		_spec.SetField(auditevent.FieldCount, field.TypeInt, value)

@@ -18,6 +18,12 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/casecrisis"
+	"github.com/tongxing/tongxing/ent/casefile"
+	"github.com/tongxing/tongxing/ent/casegoal"
+	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/casesession"
+	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
@@ -49,6 +55,18 @@ type Client struct {
 	Activity *ActivityClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// CaseCrisis is the client for interacting with the CaseCrisis builders.
+	CaseCrisis *CaseCrisisClient
+	// CaseFile is the client for interacting with the CaseFile builders.
+	CaseFile *CaseFileClient
+	// CaseGoal is the client for interacting with the CaseGoal builders.
+	CaseGoal *CaseGoalClient
+	// CaseReferral is the client for interacting with the CaseReferral builders.
+	CaseReferral *CaseReferralClient
+	// CaseSession is the client for interacting with the CaseSession builders.
+	CaseSession *CaseSessionClient
+	// CaseVolunteer is the client for interacting with the CaseVolunteer builders.
+	CaseVolunteer *CaseVolunteerClient
 	// Certificate is the client for interacting with the Certificate builders.
 	Certificate *CertificateClient
 	// Indicator is the client for interacting with the Indicator builders.
@@ -95,6 +113,12 @@ func (c *Client) init() {
 	c.APIKey = NewAPIKeyClient(c.config)
 	c.Activity = NewActivityClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
+	c.CaseCrisis = NewCaseCrisisClient(c.config)
+	c.CaseFile = NewCaseFileClient(c.config)
+	c.CaseGoal = NewCaseGoalClient(c.config)
+	c.CaseReferral = NewCaseReferralClient(c.config)
+	c.CaseSession = NewCaseSessionClient(c.config)
+	c.CaseVolunteer = NewCaseVolunteerClient(c.config)
 	c.Certificate = NewCertificateClient(c.config)
 	c.Indicator = NewIndicatorClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
@@ -206,6 +230,12 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		APIKey:               NewAPIKeyClient(cfg),
 		Activity:             NewActivityClient(cfg),
 		AuditEvent:           NewAuditEventClient(cfg),
+		CaseCrisis:           NewCaseCrisisClient(cfg),
+		CaseFile:             NewCaseFileClient(cfg),
+		CaseGoal:             NewCaseGoalClient(cfg),
+		CaseReferral:         NewCaseReferralClient(cfg),
+		CaseSession:          NewCaseSessionClient(cfg),
+		CaseVolunteer:        NewCaseVolunteerClient(cfg),
 		Certificate:          NewCertificateClient(cfg),
 		Indicator:            NewIndicatorClient(cfg),
 		Membership:           NewMembershipClient(cfg),
@@ -244,6 +274,12 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		APIKey:               NewAPIKeyClient(cfg),
 		Activity:             NewActivityClient(cfg),
 		AuditEvent:           NewAuditEventClient(cfg),
+		CaseCrisis:           NewCaseCrisisClient(cfg),
+		CaseFile:             NewCaseFileClient(cfg),
+		CaseGoal:             NewCaseGoalClient(cfg),
+		CaseReferral:         NewCaseReferralClient(cfg),
+		CaseSession:          NewCaseSessionClient(cfg),
+		CaseVolunteer:        NewCaseVolunteerClient(cfg),
 		Certificate:          NewCertificateClient(cfg),
 		Indicator:            NewIndicatorClient(cfg),
 		Membership:           NewMembershipClient(cfg),
@@ -289,10 +325,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Activity, c.AuditEvent, c.Certificate, c.Indicator, c.Membership,
-		c.Need, c.Organization, c.Outcome, c.Partnership, c.PartyBuildingLink,
-		c.Person, c.Project, c.ProjectParticipation, c.Region, c.ServiceRecord,
-		c.Taxonomy, c.Term, c.Tombstone,
+		c.APIKey, c.Activity, c.AuditEvent, c.CaseCrisis, c.CaseFile, c.CaseGoal,
+		c.CaseReferral, c.CaseSession, c.CaseVolunteer, c.Certificate, c.Indicator,
+		c.Membership, c.Need, c.Organization, c.Outcome, c.Partnership,
+		c.PartyBuildingLink, c.Person, c.Project, c.ProjectParticipation, c.Region,
+		c.ServiceRecord, c.Taxonomy, c.Term, c.Tombstone,
 	} {
 		n.Use(hooks...)
 	}
@@ -302,10 +339,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Activity, c.AuditEvent, c.Certificate, c.Indicator, c.Membership,
-		c.Need, c.Organization, c.Outcome, c.Partnership, c.PartyBuildingLink,
-		c.Person, c.Project, c.ProjectParticipation, c.Region, c.ServiceRecord,
-		c.Taxonomy, c.Term, c.Tombstone,
+		c.APIKey, c.Activity, c.AuditEvent, c.CaseCrisis, c.CaseFile, c.CaseGoal,
+		c.CaseReferral, c.CaseSession, c.CaseVolunteer, c.Certificate, c.Indicator,
+		c.Membership, c.Need, c.Organization, c.Outcome, c.Partnership,
+		c.PartyBuildingLink, c.Person, c.Project, c.ProjectParticipation, c.Region,
+		c.ServiceRecord, c.Taxonomy, c.Term, c.Tombstone,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -320,6 +358,18 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Activity.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
+	case *CaseCrisisMutation:
+		return c.CaseCrisis.mutate(ctx, m)
+	case *CaseFileMutation:
+		return c.CaseFile.mutate(ctx, m)
+	case *CaseGoalMutation:
+		return c.CaseGoal.mutate(ctx, m)
+	case *CaseReferralMutation:
+		return c.CaseReferral.mutate(ctx, m)
+	case *CaseSessionMutation:
+		return c.CaseSession.mutate(ctx, m)
+	case *CaseVolunteerMutation:
+		return c.CaseVolunteer.mutate(ctx, m)
 	case *CertificateMutation:
 		return c.Certificate.mutate(ctx, m)
 	case *IndicatorMutation:
@@ -820,6 +870,1082 @@ func (c *AuditEventClient) mutate(ctx context.Context, m *AuditEventMutation) (V
 		return (&AuditEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AuditEvent mutation op: %q", m.Op())
+	}
+}
+
+// CaseCrisisClient is a client for the CaseCrisis schema.
+type CaseCrisisClient struct {
+	config
+}
+
+// NewCaseCrisisClient returns a client for the CaseCrisis from the given config.
+func NewCaseCrisisClient(c config) *CaseCrisisClient {
+	return &CaseCrisisClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `casecrisis.Hooks(f(g(h())))`.
+func (c *CaseCrisisClient) Use(hooks ...Hook) {
+	c.hooks.CaseCrisis = append(c.hooks.CaseCrisis, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `casecrisis.Intercept(f(g(h())))`.
+func (c *CaseCrisisClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CaseCrisis = append(c.inters.CaseCrisis, interceptors...)
+}
+
+// Create returns a builder for creating a CaseCrisis entity.
+func (c *CaseCrisisClient) Create() *CaseCrisisCreate {
+	mutation := newCaseCrisisMutation(c.config, OpCreate)
+	return &CaseCrisisCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CaseCrisis entities.
+func (c *CaseCrisisClient) CreateBulk(builders ...*CaseCrisisCreate) *CaseCrisisCreateBulk {
+	return &CaseCrisisCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CaseCrisisClient) MapCreateBulk(slice any, setFunc func(*CaseCrisisCreate, int)) *CaseCrisisCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CaseCrisisCreateBulk{err: fmt.Errorf("calling to CaseCrisisClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CaseCrisisCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CaseCrisisCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CaseCrisis.
+func (c *CaseCrisisClient) Update() *CaseCrisisUpdate {
+	mutation := newCaseCrisisMutation(c.config, OpUpdate)
+	return &CaseCrisisUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CaseCrisisClient) UpdateOne(_m *CaseCrisis) *CaseCrisisUpdateOne {
+	mutation := newCaseCrisisMutation(c.config, OpUpdateOne, withCaseCrisis(_m))
+	return &CaseCrisisUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CaseCrisisClient) UpdateOneID(id int) *CaseCrisisUpdateOne {
+	mutation := newCaseCrisisMutation(c.config, OpUpdateOne, withCaseCrisisID(id))
+	return &CaseCrisisUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CaseCrisis.
+func (c *CaseCrisisClient) Delete() *CaseCrisisDelete {
+	mutation := newCaseCrisisMutation(c.config, OpDelete)
+	return &CaseCrisisDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CaseCrisisClient) DeleteOne(_m *CaseCrisis) *CaseCrisisDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CaseCrisisClient) DeleteOneID(id int) *CaseCrisisDeleteOne {
+	builder := c.Delete().Where(casecrisis.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CaseCrisisDeleteOne{builder}
+}
+
+// Query returns a query builder for CaseCrisis.
+func (c *CaseCrisisClient) Query() *CaseCrisisQuery {
+	return &CaseCrisisQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCaseCrisis},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CaseCrisis entity by its id.
+func (c *CaseCrisisClient) Get(ctx context.Context, id int) (*CaseCrisis, error) {
+	return c.Query().Where(casecrisis.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CaseCrisisClient) GetX(ctx context.Context, id int) *CaseCrisis {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCase queries the case edge of a CaseCrisis.
+func (c *CaseCrisisClient) QueryCase(_m *CaseCrisis) *CaseFileQuery {
+	query := (&CaseFileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casecrisis.Table, casecrisis.FieldID, id),
+			sqlgraph.To(casefile.Table, casefile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, casecrisis.CaseTable, casecrisis.CaseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CaseCrisisClient) Hooks() []Hook {
+	hooks := c.hooks.CaseCrisis
+	return append(hooks[:len(hooks):len(hooks)], casecrisis.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CaseCrisisClient) Interceptors() []Interceptor {
+	return c.inters.CaseCrisis
+}
+
+func (c *CaseCrisisClient) mutate(ctx context.Context, m *CaseCrisisMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CaseCrisisCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CaseCrisisUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CaseCrisisUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CaseCrisisDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CaseCrisis mutation op: %q", m.Op())
+	}
+}
+
+// CaseFileClient is a client for the CaseFile schema.
+type CaseFileClient struct {
+	config
+}
+
+// NewCaseFileClient returns a client for the CaseFile from the given config.
+func NewCaseFileClient(c config) *CaseFileClient {
+	return &CaseFileClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `casefile.Hooks(f(g(h())))`.
+func (c *CaseFileClient) Use(hooks ...Hook) {
+	c.hooks.CaseFile = append(c.hooks.CaseFile, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `casefile.Intercept(f(g(h())))`.
+func (c *CaseFileClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CaseFile = append(c.inters.CaseFile, interceptors...)
+}
+
+// Create returns a builder for creating a CaseFile entity.
+func (c *CaseFileClient) Create() *CaseFileCreate {
+	mutation := newCaseFileMutation(c.config, OpCreate)
+	return &CaseFileCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CaseFile entities.
+func (c *CaseFileClient) CreateBulk(builders ...*CaseFileCreate) *CaseFileCreateBulk {
+	return &CaseFileCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CaseFileClient) MapCreateBulk(slice any, setFunc func(*CaseFileCreate, int)) *CaseFileCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CaseFileCreateBulk{err: fmt.Errorf("calling to CaseFileClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CaseFileCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CaseFileCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CaseFile.
+func (c *CaseFileClient) Update() *CaseFileUpdate {
+	mutation := newCaseFileMutation(c.config, OpUpdate)
+	return &CaseFileUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CaseFileClient) UpdateOne(_m *CaseFile) *CaseFileUpdateOne {
+	mutation := newCaseFileMutation(c.config, OpUpdateOne, withCaseFile(_m))
+	return &CaseFileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CaseFileClient) UpdateOneID(id int) *CaseFileUpdateOne {
+	mutation := newCaseFileMutation(c.config, OpUpdateOne, withCaseFileID(id))
+	return &CaseFileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CaseFile.
+func (c *CaseFileClient) Delete() *CaseFileDelete {
+	mutation := newCaseFileMutation(c.config, OpDelete)
+	return &CaseFileDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CaseFileClient) DeleteOne(_m *CaseFile) *CaseFileDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CaseFileClient) DeleteOneID(id int) *CaseFileDeleteOne {
+	builder := c.Delete().Where(casefile.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CaseFileDeleteOne{builder}
+}
+
+// Query returns a query builder for CaseFile.
+func (c *CaseFileClient) Query() *CaseFileQuery {
+	return &CaseFileQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCaseFile},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CaseFile entity by its id.
+func (c *CaseFileClient) Get(ctx context.Context, id int) (*CaseFile, error) {
+	return c.Query().Where(casefile.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CaseFileClient) GetX(ctx context.Context, id int) *CaseFile {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAgency queries the agency edge of a CaseFile.
+func (c *CaseFileClient) QueryAgency(_m *CaseFile) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casefile.Table, casefile.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, casefile.AgencyTable, casefile.AgencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryResponsibleWorker queries the responsible_worker edge of a CaseFile.
+func (c *CaseFileClient) QueryResponsibleWorker(_m *CaseFile) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casefile.Table, casefile.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, casefile.ResponsibleWorkerTable, casefile.ResponsibleWorkerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryResident queries the resident edge of a CaseFile.
+func (c *CaseFileClient) QueryResident(_m *CaseFile) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casefile.Table, casefile.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, casefile.ResidentTable, casefile.ResidentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryNeed queries the need edge of a CaseFile.
+func (c *CaseFileClient) QueryNeed(_m *CaseFile) *NeedQuery {
+	query := (&NeedClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casefile.Table, casefile.FieldID, id),
+			sqlgraph.To(need.Table, need.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, casefile.NeedTable, casefile.NeedColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRegion queries the region edge of a CaseFile.
+func (c *CaseFileClient) QueryRegion(_m *CaseFile) *RegionQuery {
+	query := (&RegionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casefile.Table, casefile.FieldID, id),
+			sqlgraph.To(region.Table, region.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, casefile.RegionTable, casefile.RegionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryGoals queries the goals edge of a CaseFile.
+func (c *CaseFileClient) QueryGoals(_m *CaseFile) *CaseGoalQuery {
+	query := (&CaseGoalClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casefile.Table, casefile.FieldID, id),
+			sqlgraph.To(casegoal.Table, casegoal.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, casefile.GoalsTable, casefile.GoalsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySessions queries the sessions edge of a CaseFile.
+func (c *CaseFileClient) QuerySessions(_m *CaseFile) *CaseSessionQuery {
+	query := (&CaseSessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casefile.Table, casefile.FieldID, id),
+			sqlgraph.To(casesession.Table, casesession.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, casefile.SessionsTable, casefile.SessionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCrises queries the crises edge of a CaseFile.
+func (c *CaseFileClient) QueryCrises(_m *CaseFile) *CaseCrisisQuery {
+	query := (&CaseCrisisClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casefile.Table, casefile.FieldID, id),
+			sqlgraph.To(casecrisis.Table, casecrisis.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, casefile.CrisesTable, casefile.CrisesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVolunteers queries the volunteers edge of a CaseFile.
+func (c *CaseFileClient) QueryVolunteers(_m *CaseFile) *CaseVolunteerQuery {
+	query := (&CaseVolunteerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casefile.Table, casefile.FieldID, id),
+			sqlgraph.To(casevolunteer.Table, casevolunteer.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, casefile.VolunteersTable, casefile.VolunteersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReferrals queries the referrals edge of a CaseFile.
+func (c *CaseFileClient) QueryReferrals(_m *CaseFile) *CaseReferralQuery {
+	query := (&CaseReferralClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casefile.Table, casefile.FieldID, id),
+			sqlgraph.To(casereferral.Table, casereferral.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, casefile.ReferralsTable, casefile.ReferralsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CaseFileClient) Hooks() []Hook {
+	hooks := c.hooks.CaseFile
+	return append(hooks[:len(hooks):len(hooks)], casefile.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CaseFileClient) Interceptors() []Interceptor {
+	return c.inters.CaseFile
+}
+
+func (c *CaseFileClient) mutate(ctx context.Context, m *CaseFileMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CaseFileCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CaseFileUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CaseFileUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CaseFileDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CaseFile mutation op: %q", m.Op())
+	}
+}
+
+// CaseGoalClient is a client for the CaseGoal schema.
+type CaseGoalClient struct {
+	config
+}
+
+// NewCaseGoalClient returns a client for the CaseGoal from the given config.
+func NewCaseGoalClient(c config) *CaseGoalClient {
+	return &CaseGoalClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `casegoal.Hooks(f(g(h())))`.
+func (c *CaseGoalClient) Use(hooks ...Hook) {
+	c.hooks.CaseGoal = append(c.hooks.CaseGoal, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `casegoal.Intercept(f(g(h())))`.
+func (c *CaseGoalClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CaseGoal = append(c.inters.CaseGoal, interceptors...)
+}
+
+// Create returns a builder for creating a CaseGoal entity.
+func (c *CaseGoalClient) Create() *CaseGoalCreate {
+	mutation := newCaseGoalMutation(c.config, OpCreate)
+	return &CaseGoalCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CaseGoal entities.
+func (c *CaseGoalClient) CreateBulk(builders ...*CaseGoalCreate) *CaseGoalCreateBulk {
+	return &CaseGoalCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CaseGoalClient) MapCreateBulk(slice any, setFunc func(*CaseGoalCreate, int)) *CaseGoalCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CaseGoalCreateBulk{err: fmt.Errorf("calling to CaseGoalClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CaseGoalCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CaseGoalCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CaseGoal.
+func (c *CaseGoalClient) Update() *CaseGoalUpdate {
+	mutation := newCaseGoalMutation(c.config, OpUpdate)
+	return &CaseGoalUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CaseGoalClient) UpdateOne(_m *CaseGoal) *CaseGoalUpdateOne {
+	mutation := newCaseGoalMutation(c.config, OpUpdateOne, withCaseGoal(_m))
+	return &CaseGoalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CaseGoalClient) UpdateOneID(id int) *CaseGoalUpdateOne {
+	mutation := newCaseGoalMutation(c.config, OpUpdateOne, withCaseGoalID(id))
+	return &CaseGoalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CaseGoal.
+func (c *CaseGoalClient) Delete() *CaseGoalDelete {
+	mutation := newCaseGoalMutation(c.config, OpDelete)
+	return &CaseGoalDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CaseGoalClient) DeleteOne(_m *CaseGoal) *CaseGoalDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CaseGoalClient) DeleteOneID(id int) *CaseGoalDeleteOne {
+	builder := c.Delete().Where(casegoal.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CaseGoalDeleteOne{builder}
+}
+
+// Query returns a query builder for CaseGoal.
+func (c *CaseGoalClient) Query() *CaseGoalQuery {
+	return &CaseGoalQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCaseGoal},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CaseGoal entity by its id.
+func (c *CaseGoalClient) Get(ctx context.Context, id int) (*CaseGoal, error) {
+	return c.Query().Where(casegoal.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CaseGoalClient) GetX(ctx context.Context, id int) *CaseGoal {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCase queries the case edge of a CaseGoal.
+func (c *CaseGoalClient) QueryCase(_m *CaseGoal) *CaseFileQuery {
+	query := (&CaseFileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casegoal.Table, casegoal.FieldID, id),
+			sqlgraph.To(casefile.Table, casefile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, casegoal.CaseTable, casegoal.CaseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CaseGoalClient) Hooks() []Hook {
+	hooks := c.hooks.CaseGoal
+	return append(hooks[:len(hooks):len(hooks)], casegoal.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CaseGoalClient) Interceptors() []Interceptor {
+	return c.inters.CaseGoal
+}
+
+func (c *CaseGoalClient) mutate(ctx context.Context, m *CaseGoalMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CaseGoalCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CaseGoalUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CaseGoalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CaseGoalDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CaseGoal mutation op: %q", m.Op())
+	}
+}
+
+// CaseReferralClient is a client for the CaseReferral schema.
+type CaseReferralClient struct {
+	config
+}
+
+// NewCaseReferralClient returns a client for the CaseReferral from the given config.
+func NewCaseReferralClient(c config) *CaseReferralClient {
+	return &CaseReferralClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `casereferral.Hooks(f(g(h())))`.
+func (c *CaseReferralClient) Use(hooks ...Hook) {
+	c.hooks.CaseReferral = append(c.hooks.CaseReferral, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `casereferral.Intercept(f(g(h())))`.
+func (c *CaseReferralClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CaseReferral = append(c.inters.CaseReferral, interceptors...)
+}
+
+// Create returns a builder for creating a CaseReferral entity.
+func (c *CaseReferralClient) Create() *CaseReferralCreate {
+	mutation := newCaseReferralMutation(c.config, OpCreate)
+	return &CaseReferralCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CaseReferral entities.
+func (c *CaseReferralClient) CreateBulk(builders ...*CaseReferralCreate) *CaseReferralCreateBulk {
+	return &CaseReferralCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CaseReferralClient) MapCreateBulk(slice any, setFunc func(*CaseReferralCreate, int)) *CaseReferralCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CaseReferralCreateBulk{err: fmt.Errorf("calling to CaseReferralClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CaseReferralCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CaseReferralCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CaseReferral.
+func (c *CaseReferralClient) Update() *CaseReferralUpdate {
+	mutation := newCaseReferralMutation(c.config, OpUpdate)
+	return &CaseReferralUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CaseReferralClient) UpdateOne(_m *CaseReferral) *CaseReferralUpdateOne {
+	mutation := newCaseReferralMutation(c.config, OpUpdateOne, withCaseReferral(_m))
+	return &CaseReferralUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CaseReferralClient) UpdateOneID(id int) *CaseReferralUpdateOne {
+	mutation := newCaseReferralMutation(c.config, OpUpdateOne, withCaseReferralID(id))
+	return &CaseReferralUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CaseReferral.
+func (c *CaseReferralClient) Delete() *CaseReferralDelete {
+	mutation := newCaseReferralMutation(c.config, OpDelete)
+	return &CaseReferralDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CaseReferralClient) DeleteOne(_m *CaseReferral) *CaseReferralDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CaseReferralClient) DeleteOneID(id int) *CaseReferralDeleteOne {
+	builder := c.Delete().Where(casereferral.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CaseReferralDeleteOne{builder}
+}
+
+// Query returns a query builder for CaseReferral.
+func (c *CaseReferralClient) Query() *CaseReferralQuery {
+	return &CaseReferralQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCaseReferral},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CaseReferral entity by its id.
+func (c *CaseReferralClient) Get(ctx context.Context, id int) (*CaseReferral, error) {
+	return c.Query().Where(casereferral.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CaseReferralClient) GetX(ctx context.Context, id int) *CaseReferral {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCase queries the case edge of a CaseReferral.
+func (c *CaseReferralClient) QueryCase(_m *CaseReferral) *CaseFileQuery {
+	query := (&CaseFileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casereferral.Table, casereferral.FieldID, id),
+			sqlgraph.To(casefile.Table, casefile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, casereferral.CaseTable, casereferral.CaseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryToOrganization queries the to_organization edge of a CaseReferral.
+func (c *CaseReferralClient) QueryToOrganization(_m *CaseReferral) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casereferral.Table, casereferral.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, casereferral.ToOrganizationTable, casereferral.ToOrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CaseReferralClient) Hooks() []Hook {
+	hooks := c.hooks.CaseReferral
+	return append(hooks[:len(hooks):len(hooks)], casereferral.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CaseReferralClient) Interceptors() []Interceptor {
+	return c.inters.CaseReferral
+}
+
+func (c *CaseReferralClient) mutate(ctx context.Context, m *CaseReferralMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CaseReferralCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CaseReferralUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CaseReferralUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CaseReferralDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CaseReferral mutation op: %q", m.Op())
+	}
+}
+
+// CaseSessionClient is a client for the CaseSession schema.
+type CaseSessionClient struct {
+	config
+}
+
+// NewCaseSessionClient returns a client for the CaseSession from the given config.
+func NewCaseSessionClient(c config) *CaseSessionClient {
+	return &CaseSessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `casesession.Hooks(f(g(h())))`.
+func (c *CaseSessionClient) Use(hooks ...Hook) {
+	c.hooks.CaseSession = append(c.hooks.CaseSession, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `casesession.Intercept(f(g(h())))`.
+func (c *CaseSessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CaseSession = append(c.inters.CaseSession, interceptors...)
+}
+
+// Create returns a builder for creating a CaseSession entity.
+func (c *CaseSessionClient) Create() *CaseSessionCreate {
+	mutation := newCaseSessionMutation(c.config, OpCreate)
+	return &CaseSessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CaseSession entities.
+func (c *CaseSessionClient) CreateBulk(builders ...*CaseSessionCreate) *CaseSessionCreateBulk {
+	return &CaseSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CaseSessionClient) MapCreateBulk(slice any, setFunc func(*CaseSessionCreate, int)) *CaseSessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CaseSessionCreateBulk{err: fmt.Errorf("calling to CaseSessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CaseSessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CaseSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CaseSession.
+func (c *CaseSessionClient) Update() *CaseSessionUpdate {
+	mutation := newCaseSessionMutation(c.config, OpUpdate)
+	return &CaseSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CaseSessionClient) UpdateOne(_m *CaseSession) *CaseSessionUpdateOne {
+	mutation := newCaseSessionMutation(c.config, OpUpdateOne, withCaseSession(_m))
+	return &CaseSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CaseSessionClient) UpdateOneID(id int) *CaseSessionUpdateOne {
+	mutation := newCaseSessionMutation(c.config, OpUpdateOne, withCaseSessionID(id))
+	return &CaseSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CaseSession.
+func (c *CaseSessionClient) Delete() *CaseSessionDelete {
+	mutation := newCaseSessionMutation(c.config, OpDelete)
+	return &CaseSessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CaseSessionClient) DeleteOne(_m *CaseSession) *CaseSessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CaseSessionClient) DeleteOneID(id int) *CaseSessionDeleteOne {
+	builder := c.Delete().Where(casesession.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CaseSessionDeleteOne{builder}
+}
+
+// Query returns a query builder for CaseSession.
+func (c *CaseSessionClient) Query() *CaseSessionQuery {
+	return &CaseSessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCaseSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CaseSession entity by its id.
+func (c *CaseSessionClient) Get(ctx context.Context, id int) (*CaseSession, error) {
+	return c.Query().Where(casesession.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CaseSessionClient) GetX(ctx context.Context, id int) *CaseSession {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCase queries the case edge of a CaseSession.
+func (c *CaseSessionClient) QueryCase(_m *CaseSession) *CaseFileQuery {
+	query := (&CaseFileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casesession.Table, casesession.FieldID, id),
+			sqlgraph.To(casefile.Table, casefile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, casesession.CaseTable, casesession.CaseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CaseSessionClient) Hooks() []Hook {
+	hooks := c.hooks.CaseSession
+	return append(hooks[:len(hooks):len(hooks)], casesession.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CaseSessionClient) Interceptors() []Interceptor {
+	return c.inters.CaseSession
+}
+
+func (c *CaseSessionClient) mutate(ctx context.Context, m *CaseSessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CaseSessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CaseSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CaseSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CaseSessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CaseSession mutation op: %q", m.Op())
+	}
+}
+
+// CaseVolunteerClient is a client for the CaseVolunteer schema.
+type CaseVolunteerClient struct {
+	config
+}
+
+// NewCaseVolunteerClient returns a client for the CaseVolunteer from the given config.
+func NewCaseVolunteerClient(c config) *CaseVolunteerClient {
+	return &CaseVolunteerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `casevolunteer.Hooks(f(g(h())))`.
+func (c *CaseVolunteerClient) Use(hooks ...Hook) {
+	c.hooks.CaseVolunteer = append(c.hooks.CaseVolunteer, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `casevolunteer.Intercept(f(g(h())))`.
+func (c *CaseVolunteerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CaseVolunteer = append(c.inters.CaseVolunteer, interceptors...)
+}
+
+// Create returns a builder for creating a CaseVolunteer entity.
+func (c *CaseVolunteerClient) Create() *CaseVolunteerCreate {
+	mutation := newCaseVolunteerMutation(c.config, OpCreate)
+	return &CaseVolunteerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CaseVolunteer entities.
+func (c *CaseVolunteerClient) CreateBulk(builders ...*CaseVolunteerCreate) *CaseVolunteerCreateBulk {
+	return &CaseVolunteerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CaseVolunteerClient) MapCreateBulk(slice any, setFunc func(*CaseVolunteerCreate, int)) *CaseVolunteerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CaseVolunteerCreateBulk{err: fmt.Errorf("calling to CaseVolunteerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CaseVolunteerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CaseVolunteerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CaseVolunteer.
+func (c *CaseVolunteerClient) Update() *CaseVolunteerUpdate {
+	mutation := newCaseVolunteerMutation(c.config, OpUpdate)
+	return &CaseVolunteerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CaseVolunteerClient) UpdateOne(_m *CaseVolunteer) *CaseVolunteerUpdateOne {
+	mutation := newCaseVolunteerMutation(c.config, OpUpdateOne, withCaseVolunteer(_m))
+	return &CaseVolunteerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CaseVolunteerClient) UpdateOneID(id int) *CaseVolunteerUpdateOne {
+	mutation := newCaseVolunteerMutation(c.config, OpUpdateOne, withCaseVolunteerID(id))
+	return &CaseVolunteerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CaseVolunteer.
+func (c *CaseVolunteerClient) Delete() *CaseVolunteerDelete {
+	mutation := newCaseVolunteerMutation(c.config, OpDelete)
+	return &CaseVolunteerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CaseVolunteerClient) DeleteOne(_m *CaseVolunteer) *CaseVolunteerDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CaseVolunteerClient) DeleteOneID(id int) *CaseVolunteerDeleteOne {
+	builder := c.Delete().Where(casevolunteer.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CaseVolunteerDeleteOne{builder}
+}
+
+// Query returns a query builder for CaseVolunteer.
+func (c *CaseVolunteerClient) Query() *CaseVolunteerQuery {
+	return &CaseVolunteerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCaseVolunteer},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CaseVolunteer entity by its id.
+func (c *CaseVolunteerClient) Get(ctx context.Context, id int) (*CaseVolunteer, error) {
+	return c.Query().Where(casevolunteer.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CaseVolunteerClient) GetX(ctx context.Context, id int) *CaseVolunteer {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCase queries the case edge of a CaseVolunteer.
+func (c *CaseVolunteerClient) QueryCase(_m *CaseVolunteer) *CaseFileQuery {
+	query := (&CaseFileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casevolunteer.Table, casevolunteer.FieldID, id),
+			sqlgraph.To(casefile.Table, casefile.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, casevolunteer.CaseTable, casevolunteer.CaseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPerson queries the person edge of a CaseVolunteer.
+func (c *CaseVolunteerClient) QueryPerson(_m *CaseVolunteer) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(casevolunteer.Table, casevolunteer.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, casevolunteer.PersonTable, casevolunteer.PersonColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CaseVolunteerClient) Hooks() []Hook {
+	hooks := c.hooks.CaseVolunteer
+	return append(hooks[:len(hooks):len(hooks)], casevolunteer.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CaseVolunteerClient) Interceptors() []Interceptor {
+	return c.inters.CaseVolunteer
+}
+
+func (c *CaseVolunteerClient) mutate(ctx context.Context, m *CaseVolunteerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CaseVolunteerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CaseVolunteerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CaseVolunteerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CaseVolunteerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CaseVolunteer mutation op: %q", m.Op())
 	}
 }
 
@@ -3978,13 +5104,15 @@ func (c *TombstoneClient) mutate(ctx context.Context, m *TombstoneMutation) (Val
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Activity, AuditEvent, Certificate, Indicator, Membership, Need,
+		APIKey, Activity, AuditEvent, CaseCrisis, CaseFile, CaseGoal, CaseReferral,
+		CaseSession, CaseVolunteer, Certificate, Indicator, Membership, Need,
 		Organization, Outcome, Partnership, PartyBuildingLink, Person, Project,
 		ProjectParticipation, Region, ServiceRecord, Taxonomy, Term,
 		Tombstone []ent.Hook
 	}
 	inters struct {
-		APIKey, Activity, AuditEvent, Certificate, Indicator, Membership, Need,
+		APIKey, Activity, AuditEvent, CaseCrisis, CaseFile, CaseGoal, CaseReferral,
+		CaseSession, CaseVolunteer, Certificate, Indicator, Membership, Need,
 		Organization, Outcome, Partnership, PartyBuildingLink, Person, Project,
 		ProjectParticipation, Region, ServiceRecord, Taxonomy, Term,
 		Tombstone []ent.Interceptor

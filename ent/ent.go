@@ -15,6 +15,12 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/casecrisis"
+	"github.com/tongxing/tongxing/ent/casefile"
+	"github.com/tongxing/tongxing/ent/casegoal"
+	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/casesession"
+	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
@@ -94,6 +100,12 @@ func checkColumn(t, c string) error {
 			apikey.Table:               apikey.ValidColumn,
 			activity.Table:             activity.ValidColumn,
 			auditevent.Table:           auditevent.ValidColumn,
+			casecrisis.Table:           casecrisis.ValidColumn,
+			casefile.Table:             casefile.ValidColumn,
+			casegoal.Table:             casegoal.ValidColumn,
+			casereferral.Table:         casereferral.ValidColumn,
+			casesession.Table:          casesession.ValidColumn,
+			casevolunteer.Table:        casevolunteer.ValidColumn,
 			certificate.Table:          certificate.ValidColumn,
 			indicator.Table:            indicator.ValidColumn,
 			membership.Table:           membership.ValidColumn,

@@ -6,6 +6,12 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/casecrisis"
+	"github.com/tongxing/tongxing/ent/casefile"
+	"github.com/tongxing/tongxing/ent/casegoal"
+	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/casesession"
+	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
@@ -32,7 +38,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -51,6 +57,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			apikey.FieldSecretHash:     {Type: field.TypeString, Column: apikey.FieldSecretHash},
 			apikey.FieldRole:           {Type: field.TypeEnum, Column: apikey.FieldRole},
 			apikey.FieldOrganizationID: {Type: field.TypeInt, Column: apikey.FieldOrganizationID},
+			apikey.FieldHolderID:       {Type: field.TypeInt, Column: apikey.FieldHolderID},
+			apikey.FieldCasework:       {Type: field.TypeEnum, Column: apikey.FieldCasework},
 			apikey.FieldExpiresAt:      {Type: field.TypeTime, Column: apikey.FieldExpiresAt},
 			apikey.FieldRevokedAt:      {Type: field.TypeTime, Column: apikey.FieldRevokedAt},
 			apikey.FieldLastUsedAt:     {Type: field.TypeTime, Column: apikey.FieldLastUsedAt},
@@ -100,10 +108,154 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldEntityType: {Type: field.TypeString, Column: auditevent.FieldEntityType},
 			auditevent.FieldEntityID:   {Type: field.TypeString, Column: auditevent.FieldEntityID},
 			auditevent.FieldRequestID:  {Type: field.TypeString, Column: auditevent.FieldRequestID},
+			auditevent.FieldReason:     {Type: field.TypeString, Column: auditevent.FieldReason},
 			auditevent.FieldCount:      {Type: field.TypeInt, Column: auditevent.FieldCount},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   casecrisis.Table,
+			Columns: casecrisis.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: casecrisis.FieldID,
+			},
+		},
+		Type: "CaseCrisis",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			casecrisis.FieldCreatedAt:             {Type: field.TypeTime, Column: casecrisis.FieldCreatedAt},
+			casecrisis.FieldUpdatedAt:             {Type: field.TypeTime, Column: casecrisis.FieldUpdatedAt},
+			casecrisis.FieldCaseID:                {Type: field.TypeInt, Column: casecrisis.FieldCaseID},
+			casecrisis.FieldOccurredAt:            {Type: field.TypeTime, Column: casecrisis.FieldOccurredAt},
+			casecrisis.FieldRiskLevel:             {Type: field.TypeEnum, Column: casecrisis.FieldRiskLevel},
+			casecrisis.FieldDescriptionCiphertext: {Type: field.TypeBytes, Column: casecrisis.FieldDescriptionCiphertext},
+			casecrisis.FieldActionsCiphertext:     {Type: field.TypeBytes, Column: casecrisis.FieldActionsCiphertext},
+			casecrisis.FieldReportedBy:            {Type: field.TypeString, Column: casecrisis.FieldReportedBy},
+			casecrisis.FieldAcknowledgedBy:        {Type: field.TypeString, Column: casecrisis.FieldAcknowledgedBy},
+			casecrisis.FieldAcknowledgedAt:        {Type: field.TypeTime, Column: casecrisis.FieldAcknowledgedAt},
+			casecrisis.FieldResolvedAt:            {Type: field.TypeTime, Column: casecrisis.FieldResolvedAt},
+			casecrisis.FieldResolvedBy:            {Type: field.TypeString, Column: casecrisis.FieldResolvedBy},
+			casecrisis.FieldResolutionCiphertext:  {Type: field.TypeBytes, Column: casecrisis.FieldResolutionCiphertext},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   casefile.Table,
+			Columns: casefile.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: casefile.FieldID,
+			},
+		},
+		Type: "CaseFile",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			casefile.FieldCreatedAt:            {Type: field.TypeTime, Column: casefile.FieldCreatedAt},
+			casefile.FieldUpdatedAt:            {Type: field.TypeTime, Column: casefile.FieldUpdatedAt},
+			casefile.FieldAgencyID:             {Type: field.TypeInt, Column: casefile.FieldAgencyID},
+			casefile.FieldResponsibleWorkerID:  {Type: field.TypeInt, Column: casefile.FieldResponsibleWorkerID},
+			casefile.FieldResidentID:           {Type: field.TypeInt, Column: casefile.FieldResidentID},
+			casefile.FieldNeedID:               {Type: field.TypeInt, Column: casefile.FieldNeedID},
+			casefile.FieldRegionID:             {Type: field.TypeInt, Column: casefile.FieldRegionID},
+			casefile.FieldDisplayName:          {Type: field.TypeString, Column: casefile.FieldDisplayName},
+			casefile.FieldKind:                 {Type: field.TypeEnum, Column: casefile.FieldKind},
+			casefile.FieldMinor:                {Type: field.TypeBool, Column: casefile.FieldMinor},
+			casefile.FieldStatus:               {Type: field.TypeEnum, Column: casefile.FieldStatus},
+			casefile.FieldOpenedOn:             {Type: field.TypeTime, Column: casefile.FieldOpenedOn},
+			casefile.FieldClosedOn:             {Type: field.TypeTime, Column: casefile.FieldClosedOn},
+			casefile.FieldAssessmentCiphertext: {Type: field.TypeBytes, Column: casefile.FieldAssessmentCiphertext},
+			casefile.FieldAssessedAt:           {Type: field.TypeTime, Column: casefile.FieldAssessedAt},
+			casefile.FieldPlanCiphertext:       {Type: field.TypeBytes, Column: casefile.FieldPlanCiphertext},
+			casefile.FieldPlannedAt:            {Type: field.TypeTime, Column: casefile.FieldPlannedAt},
+			casefile.FieldClosureOutcome:       {Type: field.TypeEnum, Column: casefile.FieldClosureOutcome},
+			casefile.FieldClosureCiphertext:    {Type: field.TypeBytes, Column: casefile.FieldClosureCiphertext},
+			casefile.FieldPurgedAt:             {Type: field.TypeTime, Column: casefile.FieldPurgedAt},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   casegoal.Table,
+			Columns: casegoal.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: casegoal.FieldID,
+			},
+		},
+		Type: "CaseGoal",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			casegoal.FieldCreatedAt:             {Type: field.TypeTime, Column: casegoal.FieldCreatedAt},
+			casegoal.FieldUpdatedAt:             {Type: field.TypeTime, Column: casegoal.FieldUpdatedAt},
+			casegoal.FieldCaseID:                {Type: field.TypeInt, Column: casegoal.FieldCaseID},
+			casegoal.FieldPosition:              {Type: field.TypeInt, Column: casegoal.FieldPosition},
+			casegoal.FieldDescriptionCiphertext: {Type: field.TypeBytes, Column: casegoal.FieldDescriptionCiphertext},
+			casegoal.FieldResult:                {Type: field.TypeEnum, Column: casegoal.FieldResult},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   casereferral.Table,
+			Columns: casereferral.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: casereferral.FieldID,
+			},
+		},
+		Type: "CaseReferral",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			casereferral.FieldCreatedAt:        {Type: field.TypeTime, Column: casereferral.FieldCreatedAt},
+			casereferral.FieldUpdatedAt:        {Type: field.TypeTime, Column: casereferral.FieldUpdatedAt},
+			casereferral.FieldCaseID:           {Type: field.TypeInt, Column: casereferral.FieldCaseID},
+			casereferral.FieldToOrganizationID: {Type: field.TypeInt, Column: casereferral.FieldToOrganizationID},
+			casereferral.FieldReferredOn:       {Type: field.TypeTime, Column: casereferral.FieldReferredOn},
+			casereferral.FieldReasonCiphertext: {Type: field.TypeBytes, Column: casereferral.FieldReasonCiphertext},
+			casereferral.FieldStatus:           {Type: field.TypeEnum, Column: casereferral.FieldStatus},
+			casereferral.FieldAnsweredOn:       {Type: field.TypeTime, Column: casereferral.FieldAnsweredOn},
+			casereferral.FieldAnsweredBy:       {Type: field.TypeString, Column: casereferral.FieldAnsweredBy},
+			casereferral.FieldAnswerCiphertext: {Type: field.TypeBytes, Column: casereferral.FieldAnswerCiphertext},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   casesession.Table,
+			Columns: casesession.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: casesession.FieldID,
+			},
+		},
+		Type: "CaseSession",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			casesession.FieldCreatedAt:        {Type: field.TypeTime, Column: casesession.FieldCreatedAt},
+			casesession.FieldUpdatedAt:        {Type: field.TypeTime, Column: casesession.FieldUpdatedAt},
+			casesession.FieldCaseID:           {Type: field.TypeInt, Column: casesession.FieldCaseID},
+			casesession.FieldHeldOn:           {Type: field.TypeTime, Column: casesession.FieldHeldOn},
+			casesession.FieldKind:             {Type: field.TypeEnum, Column: casesession.FieldKind},
+			casesession.FieldMinutes:          {Type: field.TypeInt, Column: casesession.FieldMinutes},
+			casesession.FieldNoteCiphertext:   {Type: field.TypeBytes, Column: casesession.FieldNoteCiphertext},
+			casesession.FieldRecordedBy:       {Type: field.TypeString, Column: casesession.FieldRecordedBy},
+			casesession.FieldServiceRecordIds: {Type: field.TypeJSON, Column: casesession.FieldServiceRecordIds},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   casevolunteer.Table,
+			Columns: casevolunteer.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: casevolunteer.FieldID,
+			},
+		},
+		Type: "CaseVolunteer",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			casevolunteer.FieldCreatedAt:  {Type: field.TypeTime, Column: casevolunteer.FieldCreatedAt},
+			casevolunteer.FieldUpdatedAt:  {Type: field.TypeTime, Column: casevolunteer.FieldUpdatedAt},
+			casevolunteer.FieldCaseID:     {Type: field.TypeInt, Column: casevolunteer.FieldCaseID},
+			casevolunteer.FieldPersonID:   {Type: field.TypeInt, Column: casevolunteer.FieldPersonID},
+			casevolunteer.FieldRole:       {Type: field.TypeEnum, Column: casevolunteer.FieldRole},
+			casevolunteer.FieldAssignedOn: {Type: field.TypeTime, Column: casevolunteer.FieldAssignedOn},
+			casevolunteer.FieldEndedOn:    {Type: field.TypeTime, Column: casevolunteer.FieldEndedOn},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   certificate.Table,
 			Columns: certificate.Columns,
@@ -130,7 +282,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			certificate.FieldRevocationReason: {Type: field.TypeString, Column: certificate.FieldRevocationReason},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   indicator.Table,
 			Columns: indicator.Columns,
@@ -152,7 +304,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			indicator.FieldDescription: {Type: field.TypeString, Column: indicator.FieldDescription},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -172,7 +324,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldLeftOn:         {Type: field.TypeTime, Column: membership.FieldLeftOn},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   need.Table,
 			Columns: need.Columns,
@@ -200,7 +352,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			need.FieldResolutionNote:        {Type: field.TypeString, Column: need.FieldResolutionNote},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -227,7 +379,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldDescription:        {Type: field.TypeString, Column: organization.FieldDescription},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   outcome.Table,
 			Columns: outcome.Columns,
@@ -253,7 +405,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			outcome.FieldComment:     {Type: field.TypeString, Column: outcome.FieldComment},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partnership.Table,
 			Columns: partnership.Columns,
@@ -276,7 +428,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnership.FieldDescription:    {Type: field.TypeString, Column: partnership.FieldDescription},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partybuildinglink.Table,
 			Columns: partybuildinglink.Columns,
@@ -297,7 +449,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partybuildinglink.FieldAgreementSummary:    {Type: field.TypeString, Column: partybuildinglink.FieldAgreementSummary},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   person.Table,
 			Columns: person.Columns,
@@ -324,10 +476,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldSocialWorkCertificate: {Type: field.TypeString, Column: person.FieldSocialWorkCertificate},
 			person.FieldShareWithUniversity:   {Type: field.TypeBool, Column: person.FieldShareWithUniversity},
 			person.FieldUniversityID:          {Type: field.TypeInt, Column: person.FieldUniversityID},
+			person.FieldResident:              {Type: field.TypeBool, Column: person.FieldResident},
 			person.FieldPossibleDuplicateOf:   {Type: field.TypeInt, Column: person.FieldPossibleDuplicateOf},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -352,7 +505,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldParentID:      {Type: field.TypeInt, Column: project.FieldParentID},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   projectparticipation.Table,
 			Columns: projectparticipation.Columns,
@@ -370,7 +523,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			projectparticipation.FieldRole:           {Type: field.TypeEnum, Column: projectparticipation.FieldRole},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -389,7 +542,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldParentID:  {Type: field.TypeInt, Column: region.FieldParentID},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   servicerecord.Table,
 			Columns: servicerecord.Columns,
@@ -419,7 +572,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			servicerecord.FieldReviewNote:       {Type: field.TypeString, Column: servicerecord.FieldReviewNote},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   taxonomy.Table,
 			Columns: taxonomy.Columns,
@@ -437,7 +590,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			taxonomy.FieldNameEn:    {Type: field.TypeString, Column: taxonomy.FieldNameEn},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   term.Table,
 			Columns: term.Columns,
@@ -457,7 +610,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			term.FieldParentID:   {Type: field.TypeInt, Column: term.FieldParentID},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tombstone.Table,
 			Columns: tombstone.Columns,
@@ -522,6 +675,210 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Activity",
 		"ServiceRecord",
+	)
+	graph.MustAddE(
+		"case",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   casecrisis.CaseTable,
+			Columns: []string{casecrisis.CaseColumn},
+			Bidi:    false,
+		},
+		"CaseCrisis",
+		"CaseFile",
+	)
+	graph.MustAddE(
+		"agency",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   casefile.AgencyTable,
+			Columns: []string{casefile.AgencyColumn},
+			Bidi:    false,
+		},
+		"CaseFile",
+		"Organization",
+	)
+	graph.MustAddE(
+		"responsible_worker",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   casefile.ResponsibleWorkerTable,
+			Columns: []string{casefile.ResponsibleWorkerColumn},
+			Bidi:    false,
+		},
+		"CaseFile",
+		"Person",
+	)
+	graph.MustAddE(
+		"resident",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   casefile.ResidentTable,
+			Columns: []string{casefile.ResidentColumn},
+			Bidi:    false,
+		},
+		"CaseFile",
+		"Person",
+	)
+	graph.MustAddE(
+		"need",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   casefile.NeedTable,
+			Columns: []string{casefile.NeedColumn},
+			Bidi:    false,
+		},
+		"CaseFile",
+		"Need",
+	)
+	graph.MustAddE(
+		"region",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   casefile.RegionTable,
+			Columns: []string{casefile.RegionColumn},
+			Bidi:    false,
+		},
+		"CaseFile",
+		"Region",
+	)
+	graph.MustAddE(
+		"goals",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   casefile.GoalsTable,
+			Columns: []string{casefile.GoalsColumn},
+			Bidi:    false,
+		},
+		"CaseFile",
+		"CaseGoal",
+	)
+	graph.MustAddE(
+		"sessions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   casefile.SessionsTable,
+			Columns: []string{casefile.SessionsColumn},
+			Bidi:    false,
+		},
+		"CaseFile",
+		"CaseSession",
+	)
+	graph.MustAddE(
+		"crises",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   casefile.CrisesTable,
+			Columns: []string{casefile.CrisesColumn},
+			Bidi:    false,
+		},
+		"CaseFile",
+		"CaseCrisis",
+	)
+	graph.MustAddE(
+		"volunteers",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   casefile.VolunteersTable,
+			Columns: []string{casefile.VolunteersColumn},
+			Bidi:    false,
+		},
+		"CaseFile",
+		"CaseVolunteer",
+	)
+	graph.MustAddE(
+		"referrals",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   casefile.ReferralsTable,
+			Columns: []string{casefile.ReferralsColumn},
+			Bidi:    false,
+		},
+		"CaseFile",
+		"CaseReferral",
+	)
+	graph.MustAddE(
+		"case",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   casegoal.CaseTable,
+			Columns: []string{casegoal.CaseColumn},
+			Bidi:    false,
+		},
+		"CaseGoal",
+		"CaseFile",
+	)
+	graph.MustAddE(
+		"case",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   casereferral.CaseTable,
+			Columns: []string{casereferral.CaseColumn},
+			Bidi:    false,
+		},
+		"CaseReferral",
+		"CaseFile",
+	)
+	graph.MustAddE(
+		"to_organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   casereferral.ToOrganizationTable,
+			Columns: []string{casereferral.ToOrganizationColumn},
+			Bidi:    false,
+		},
+		"CaseReferral",
+		"Organization",
+	)
+	graph.MustAddE(
+		"case",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   casesession.CaseTable,
+			Columns: []string{casesession.CaseColumn},
+			Bidi:    false,
+		},
+		"CaseSession",
+		"CaseFile",
+	)
+	graph.MustAddE(
+		"case",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   casevolunteer.CaseTable,
+			Columns: []string{casevolunteer.CaseColumn},
+			Bidi:    false,
+		},
+		"CaseVolunteer",
+		"CaseFile",
+	)
+	graph.MustAddE(
+		"person",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   casevolunteer.PersonTable,
+			Columns: []string{casevolunteer.PersonColumn},
+			Bidi:    false,
+		},
+		"CaseVolunteer",
+		"Person",
 	)
 	graph.MustAddE(
 		"person",
@@ -1363,6 +1720,16 @@ func (f *APIKeyFilter) WhereOrganizationID(p entql.IntP) {
 	f.Where(p.Field(apikey.FieldOrganizationID))
 }
 
+// WhereHolderID applies the entql int predicate on the holder_id field.
+func (f *APIKeyFilter) WhereHolderID(p entql.IntP) {
+	f.Where(p.Field(apikey.FieldHolderID))
+}
+
+// WhereCasework applies the entql string predicate on the casework field.
+func (f *APIKeyFilter) WhereCasework(p entql.StringP) {
+	f.Where(p.Field(apikey.FieldCasework))
+}
+
 // WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
 func (f *APIKeyFilter) WhereExpiresAt(p entql.TimeP) {
 	f.Where(p.Field(apikey.FieldExpiresAt))
@@ -1614,9 +1981,817 @@ func (f *AuditEventFilter) WhereRequestID(p entql.StringP) {
 	f.Where(p.Field(auditevent.FieldRequestID))
 }
 
+// WhereReason applies the entql string predicate on the reason field.
+func (f *AuditEventFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldReason))
+}
+
 // WhereCount applies the entql int predicate on the count field.
 func (f *AuditEventFilter) WhereCount(p entql.IntP) {
 	f.Where(p.Field(auditevent.FieldCount))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CaseCrisisQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CaseCrisisQuery builder.
+func (_q *CaseCrisisQuery) Filter() *CaseCrisisFilter {
+	return &CaseCrisisFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CaseCrisisMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CaseCrisisMutation builder.
+func (m *CaseCrisisMutation) Filter() *CaseCrisisFilter {
+	return &CaseCrisisFilter{config: m.config, predicateAdder: m}
+}
+
+// CaseCrisisFilter provides a generic filtering capability at runtime for CaseCrisisQuery.
+type CaseCrisisFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CaseCrisisFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CaseCrisisFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(casecrisis.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CaseCrisisFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(casecrisis.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CaseCrisisFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(casecrisis.FieldUpdatedAt))
+}
+
+// WhereCaseID applies the entql int predicate on the case_id field.
+func (f *CaseCrisisFilter) WhereCaseID(p entql.IntP) {
+	f.Where(p.Field(casecrisis.FieldCaseID))
+}
+
+// WhereOccurredAt applies the entql time.Time predicate on the occurred_at field.
+func (f *CaseCrisisFilter) WhereOccurredAt(p entql.TimeP) {
+	f.Where(p.Field(casecrisis.FieldOccurredAt))
+}
+
+// WhereRiskLevel applies the entql string predicate on the risk_level field.
+func (f *CaseCrisisFilter) WhereRiskLevel(p entql.StringP) {
+	f.Where(p.Field(casecrisis.FieldRiskLevel))
+}
+
+// WhereDescriptionCiphertext applies the entql []byte predicate on the description_ciphertext field.
+func (f *CaseCrisisFilter) WhereDescriptionCiphertext(p entql.BytesP) {
+	f.Where(p.Field(casecrisis.FieldDescriptionCiphertext))
+}
+
+// WhereActionsCiphertext applies the entql []byte predicate on the actions_ciphertext field.
+func (f *CaseCrisisFilter) WhereActionsCiphertext(p entql.BytesP) {
+	f.Where(p.Field(casecrisis.FieldActionsCiphertext))
+}
+
+// WhereReportedBy applies the entql string predicate on the reported_by field.
+func (f *CaseCrisisFilter) WhereReportedBy(p entql.StringP) {
+	f.Where(p.Field(casecrisis.FieldReportedBy))
+}
+
+// WhereAcknowledgedBy applies the entql string predicate on the acknowledged_by field.
+func (f *CaseCrisisFilter) WhereAcknowledgedBy(p entql.StringP) {
+	f.Where(p.Field(casecrisis.FieldAcknowledgedBy))
+}
+
+// WhereAcknowledgedAt applies the entql time.Time predicate on the acknowledged_at field.
+func (f *CaseCrisisFilter) WhereAcknowledgedAt(p entql.TimeP) {
+	f.Where(p.Field(casecrisis.FieldAcknowledgedAt))
+}
+
+// WhereResolvedAt applies the entql time.Time predicate on the resolved_at field.
+func (f *CaseCrisisFilter) WhereResolvedAt(p entql.TimeP) {
+	f.Where(p.Field(casecrisis.FieldResolvedAt))
+}
+
+// WhereResolvedBy applies the entql string predicate on the resolved_by field.
+func (f *CaseCrisisFilter) WhereResolvedBy(p entql.StringP) {
+	f.Where(p.Field(casecrisis.FieldResolvedBy))
+}
+
+// WhereResolutionCiphertext applies the entql []byte predicate on the resolution_ciphertext field.
+func (f *CaseCrisisFilter) WhereResolutionCiphertext(p entql.BytesP) {
+	f.Where(p.Field(casecrisis.FieldResolutionCiphertext))
+}
+
+// WhereHasCase applies a predicate to check if query has an edge case.
+func (f *CaseCrisisFilter) WhereHasCase() {
+	f.Where(entql.HasEdge("case"))
+}
+
+// WhereHasCaseWith applies a predicate to check if query has an edge case with a given conditions (other predicates).
+func (f *CaseCrisisFilter) WhereHasCaseWith(preds ...predicate.CaseFile) {
+	f.Where(entql.HasEdgeWith("case", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CaseFileQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CaseFileQuery builder.
+func (_q *CaseFileQuery) Filter() *CaseFileFilter {
+	return &CaseFileFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CaseFileMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CaseFileMutation builder.
+func (m *CaseFileMutation) Filter() *CaseFileFilter {
+	return &CaseFileFilter{config: m.config, predicateAdder: m}
+}
+
+// CaseFileFilter provides a generic filtering capability at runtime for CaseFileQuery.
+type CaseFileFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CaseFileFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CaseFileFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(casefile.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CaseFileFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(casefile.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CaseFileFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(casefile.FieldUpdatedAt))
+}
+
+// WhereAgencyID applies the entql int predicate on the agency_id field.
+func (f *CaseFileFilter) WhereAgencyID(p entql.IntP) {
+	f.Where(p.Field(casefile.FieldAgencyID))
+}
+
+// WhereResponsibleWorkerID applies the entql int predicate on the responsible_worker_id field.
+func (f *CaseFileFilter) WhereResponsibleWorkerID(p entql.IntP) {
+	f.Where(p.Field(casefile.FieldResponsibleWorkerID))
+}
+
+// WhereResidentID applies the entql int predicate on the resident_id field.
+func (f *CaseFileFilter) WhereResidentID(p entql.IntP) {
+	f.Where(p.Field(casefile.FieldResidentID))
+}
+
+// WhereNeedID applies the entql int predicate on the need_id field.
+func (f *CaseFileFilter) WhereNeedID(p entql.IntP) {
+	f.Where(p.Field(casefile.FieldNeedID))
+}
+
+// WhereRegionID applies the entql int predicate on the region_id field.
+func (f *CaseFileFilter) WhereRegionID(p entql.IntP) {
+	f.Where(p.Field(casefile.FieldRegionID))
+}
+
+// WhereDisplayName applies the entql string predicate on the display_name field.
+func (f *CaseFileFilter) WhereDisplayName(p entql.StringP) {
+	f.Where(p.Field(casefile.FieldDisplayName))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *CaseFileFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(casefile.FieldKind))
+}
+
+// WhereMinor applies the entql bool predicate on the minor field.
+func (f *CaseFileFilter) WhereMinor(p entql.BoolP) {
+	f.Where(p.Field(casefile.FieldMinor))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *CaseFileFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(casefile.FieldStatus))
+}
+
+// WhereOpenedOn applies the entql time.Time predicate on the opened_on field.
+func (f *CaseFileFilter) WhereOpenedOn(p entql.TimeP) {
+	f.Where(p.Field(casefile.FieldOpenedOn))
+}
+
+// WhereClosedOn applies the entql time.Time predicate on the closed_on field.
+func (f *CaseFileFilter) WhereClosedOn(p entql.TimeP) {
+	f.Where(p.Field(casefile.FieldClosedOn))
+}
+
+// WhereAssessmentCiphertext applies the entql []byte predicate on the assessment_ciphertext field.
+func (f *CaseFileFilter) WhereAssessmentCiphertext(p entql.BytesP) {
+	f.Where(p.Field(casefile.FieldAssessmentCiphertext))
+}
+
+// WhereAssessedAt applies the entql time.Time predicate on the assessed_at field.
+func (f *CaseFileFilter) WhereAssessedAt(p entql.TimeP) {
+	f.Where(p.Field(casefile.FieldAssessedAt))
+}
+
+// WherePlanCiphertext applies the entql []byte predicate on the plan_ciphertext field.
+func (f *CaseFileFilter) WherePlanCiphertext(p entql.BytesP) {
+	f.Where(p.Field(casefile.FieldPlanCiphertext))
+}
+
+// WherePlannedAt applies the entql time.Time predicate on the planned_at field.
+func (f *CaseFileFilter) WherePlannedAt(p entql.TimeP) {
+	f.Where(p.Field(casefile.FieldPlannedAt))
+}
+
+// WhereClosureOutcome applies the entql string predicate on the closure_outcome field.
+func (f *CaseFileFilter) WhereClosureOutcome(p entql.StringP) {
+	f.Where(p.Field(casefile.FieldClosureOutcome))
+}
+
+// WhereClosureCiphertext applies the entql []byte predicate on the closure_ciphertext field.
+func (f *CaseFileFilter) WhereClosureCiphertext(p entql.BytesP) {
+	f.Where(p.Field(casefile.FieldClosureCiphertext))
+}
+
+// WherePurgedAt applies the entql time.Time predicate on the purged_at field.
+func (f *CaseFileFilter) WherePurgedAt(p entql.TimeP) {
+	f.Where(p.Field(casefile.FieldPurgedAt))
+}
+
+// WhereHasAgency applies a predicate to check if query has an edge agency.
+func (f *CaseFileFilter) WhereHasAgency() {
+	f.Where(entql.HasEdge("agency"))
+}
+
+// WhereHasAgencyWith applies a predicate to check if query has an edge agency with a given conditions (other predicates).
+func (f *CaseFileFilter) WhereHasAgencyWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("agency", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasResponsibleWorker applies a predicate to check if query has an edge responsible_worker.
+func (f *CaseFileFilter) WhereHasResponsibleWorker() {
+	f.Where(entql.HasEdge("responsible_worker"))
+}
+
+// WhereHasResponsibleWorkerWith applies a predicate to check if query has an edge responsible_worker with a given conditions (other predicates).
+func (f *CaseFileFilter) WhereHasResponsibleWorkerWith(preds ...predicate.Person) {
+	f.Where(entql.HasEdgeWith("responsible_worker", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasResident applies a predicate to check if query has an edge resident.
+func (f *CaseFileFilter) WhereHasResident() {
+	f.Where(entql.HasEdge("resident"))
+}
+
+// WhereHasResidentWith applies a predicate to check if query has an edge resident with a given conditions (other predicates).
+func (f *CaseFileFilter) WhereHasResidentWith(preds ...predicate.Person) {
+	f.Where(entql.HasEdgeWith("resident", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasNeed applies a predicate to check if query has an edge need.
+func (f *CaseFileFilter) WhereHasNeed() {
+	f.Where(entql.HasEdge("need"))
+}
+
+// WhereHasNeedWith applies a predicate to check if query has an edge need with a given conditions (other predicates).
+func (f *CaseFileFilter) WhereHasNeedWith(preds ...predicate.Need) {
+	f.Where(entql.HasEdgeWith("need", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRegion applies a predicate to check if query has an edge region.
+func (f *CaseFileFilter) WhereHasRegion() {
+	f.Where(entql.HasEdge("region"))
+}
+
+// WhereHasRegionWith applies a predicate to check if query has an edge region with a given conditions (other predicates).
+func (f *CaseFileFilter) WhereHasRegionWith(preds ...predicate.Region) {
+	f.Where(entql.HasEdgeWith("region", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasGoals applies a predicate to check if query has an edge goals.
+func (f *CaseFileFilter) WhereHasGoals() {
+	f.Where(entql.HasEdge("goals"))
+}
+
+// WhereHasGoalsWith applies a predicate to check if query has an edge goals with a given conditions (other predicates).
+func (f *CaseFileFilter) WhereHasGoalsWith(preds ...predicate.CaseGoal) {
+	f.Where(entql.HasEdgeWith("goals", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSessions applies a predicate to check if query has an edge sessions.
+func (f *CaseFileFilter) WhereHasSessions() {
+	f.Where(entql.HasEdge("sessions"))
+}
+
+// WhereHasSessionsWith applies a predicate to check if query has an edge sessions with a given conditions (other predicates).
+func (f *CaseFileFilter) WhereHasSessionsWith(preds ...predicate.CaseSession) {
+	f.Where(entql.HasEdgeWith("sessions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCrises applies a predicate to check if query has an edge crises.
+func (f *CaseFileFilter) WhereHasCrises() {
+	f.Where(entql.HasEdge("crises"))
+}
+
+// WhereHasCrisesWith applies a predicate to check if query has an edge crises with a given conditions (other predicates).
+func (f *CaseFileFilter) WhereHasCrisesWith(preds ...predicate.CaseCrisis) {
+	f.Where(entql.HasEdgeWith("crises", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasVolunteers applies a predicate to check if query has an edge volunteers.
+func (f *CaseFileFilter) WhereHasVolunteers() {
+	f.Where(entql.HasEdge("volunteers"))
+}
+
+// WhereHasVolunteersWith applies a predicate to check if query has an edge volunteers with a given conditions (other predicates).
+func (f *CaseFileFilter) WhereHasVolunteersWith(preds ...predicate.CaseVolunteer) {
+	f.Where(entql.HasEdgeWith("volunteers", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReferrals applies a predicate to check if query has an edge referrals.
+func (f *CaseFileFilter) WhereHasReferrals() {
+	f.Where(entql.HasEdge("referrals"))
+}
+
+// WhereHasReferralsWith applies a predicate to check if query has an edge referrals with a given conditions (other predicates).
+func (f *CaseFileFilter) WhereHasReferralsWith(preds ...predicate.CaseReferral) {
+	f.Where(entql.HasEdgeWith("referrals", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CaseGoalQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CaseGoalQuery builder.
+func (_q *CaseGoalQuery) Filter() *CaseGoalFilter {
+	return &CaseGoalFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CaseGoalMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CaseGoalMutation builder.
+func (m *CaseGoalMutation) Filter() *CaseGoalFilter {
+	return &CaseGoalFilter{config: m.config, predicateAdder: m}
+}
+
+// CaseGoalFilter provides a generic filtering capability at runtime for CaseGoalQuery.
+type CaseGoalFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CaseGoalFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CaseGoalFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(casegoal.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CaseGoalFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(casegoal.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CaseGoalFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(casegoal.FieldUpdatedAt))
+}
+
+// WhereCaseID applies the entql int predicate on the case_id field.
+func (f *CaseGoalFilter) WhereCaseID(p entql.IntP) {
+	f.Where(p.Field(casegoal.FieldCaseID))
+}
+
+// WherePosition applies the entql int predicate on the position field.
+func (f *CaseGoalFilter) WherePosition(p entql.IntP) {
+	f.Where(p.Field(casegoal.FieldPosition))
+}
+
+// WhereDescriptionCiphertext applies the entql []byte predicate on the description_ciphertext field.
+func (f *CaseGoalFilter) WhereDescriptionCiphertext(p entql.BytesP) {
+	f.Where(p.Field(casegoal.FieldDescriptionCiphertext))
+}
+
+// WhereResult applies the entql string predicate on the result field.
+func (f *CaseGoalFilter) WhereResult(p entql.StringP) {
+	f.Where(p.Field(casegoal.FieldResult))
+}
+
+// WhereHasCase applies a predicate to check if query has an edge case.
+func (f *CaseGoalFilter) WhereHasCase() {
+	f.Where(entql.HasEdge("case"))
+}
+
+// WhereHasCaseWith applies a predicate to check if query has an edge case with a given conditions (other predicates).
+func (f *CaseGoalFilter) WhereHasCaseWith(preds ...predicate.CaseFile) {
+	f.Where(entql.HasEdgeWith("case", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CaseReferralQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CaseReferralQuery builder.
+func (_q *CaseReferralQuery) Filter() *CaseReferralFilter {
+	return &CaseReferralFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CaseReferralMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CaseReferralMutation builder.
+func (m *CaseReferralMutation) Filter() *CaseReferralFilter {
+	return &CaseReferralFilter{config: m.config, predicateAdder: m}
+}
+
+// CaseReferralFilter provides a generic filtering capability at runtime for CaseReferralQuery.
+type CaseReferralFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CaseReferralFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CaseReferralFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(casereferral.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CaseReferralFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(casereferral.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CaseReferralFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(casereferral.FieldUpdatedAt))
+}
+
+// WhereCaseID applies the entql int predicate on the case_id field.
+func (f *CaseReferralFilter) WhereCaseID(p entql.IntP) {
+	f.Where(p.Field(casereferral.FieldCaseID))
+}
+
+// WhereToOrganizationID applies the entql int predicate on the to_organization_id field.
+func (f *CaseReferralFilter) WhereToOrganizationID(p entql.IntP) {
+	f.Where(p.Field(casereferral.FieldToOrganizationID))
+}
+
+// WhereReferredOn applies the entql time.Time predicate on the referred_on field.
+func (f *CaseReferralFilter) WhereReferredOn(p entql.TimeP) {
+	f.Where(p.Field(casereferral.FieldReferredOn))
+}
+
+// WhereReasonCiphertext applies the entql []byte predicate on the reason_ciphertext field.
+func (f *CaseReferralFilter) WhereReasonCiphertext(p entql.BytesP) {
+	f.Where(p.Field(casereferral.FieldReasonCiphertext))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *CaseReferralFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(casereferral.FieldStatus))
+}
+
+// WhereAnsweredOn applies the entql time.Time predicate on the answered_on field.
+func (f *CaseReferralFilter) WhereAnsweredOn(p entql.TimeP) {
+	f.Where(p.Field(casereferral.FieldAnsweredOn))
+}
+
+// WhereAnsweredBy applies the entql string predicate on the answered_by field.
+func (f *CaseReferralFilter) WhereAnsweredBy(p entql.StringP) {
+	f.Where(p.Field(casereferral.FieldAnsweredBy))
+}
+
+// WhereAnswerCiphertext applies the entql []byte predicate on the answer_ciphertext field.
+func (f *CaseReferralFilter) WhereAnswerCiphertext(p entql.BytesP) {
+	f.Where(p.Field(casereferral.FieldAnswerCiphertext))
+}
+
+// WhereHasCase applies a predicate to check if query has an edge case.
+func (f *CaseReferralFilter) WhereHasCase() {
+	f.Where(entql.HasEdge("case"))
+}
+
+// WhereHasCaseWith applies a predicate to check if query has an edge case with a given conditions (other predicates).
+func (f *CaseReferralFilter) WhereHasCaseWith(preds ...predicate.CaseFile) {
+	f.Where(entql.HasEdgeWith("case", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasToOrganization applies a predicate to check if query has an edge to_organization.
+func (f *CaseReferralFilter) WhereHasToOrganization() {
+	f.Where(entql.HasEdge("to_organization"))
+}
+
+// WhereHasToOrganizationWith applies a predicate to check if query has an edge to_organization with a given conditions (other predicates).
+func (f *CaseReferralFilter) WhereHasToOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("to_organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CaseSessionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CaseSessionQuery builder.
+func (_q *CaseSessionQuery) Filter() *CaseSessionFilter {
+	return &CaseSessionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CaseSessionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CaseSessionMutation builder.
+func (m *CaseSessionMutation) Filter() *CaseSessionFilter {
+	return &CaseSessionFilter{config: m.config, predicateAdder: m}
+}
+
+// CaseSessionFilter provides a generic filtering capability at runtime for CaseSessionQuery.
+type CaseSessionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CaseSessionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CaseSessionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(casesession.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CaseSessionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(casesession.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CaseSessionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(casesession.FieldUpdatedAt))
+}
+
+// WhereCaseID applies the entql int predicate on the case_id field.
+func (f *CaseSessionFilter) WhereCaseID(p entql.IntP) {
+	f.Where(p.Field(casesession.FieldCaseID))
+}
+
+// WhereHeldOn applies the entql time.Time predicate on the held_on field.
+func (f *CaseSessionFilter) WhereHeldOn(p entql.TimeP) {
+	f.Where(p.Field(casesession.FieldHeldOn))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *CaseSessionFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(casesession.FieldKind))
+}
+
+// WhereMinutes applies the entql int predicate on the minutes field.
+func (f *CaseSessionFilter) WhereMinutes(p entql.IntP) {
+	f.Where(p.Field(casesession.FieldMinutes))
+}
+
+// WhereNoteCiphertext applies the entql []byte predicate on the note_ciphertext field.
+func (f *CaseSessionFilter) WhereNoteCiphertext(p entql.BytesP) {
+	f.Where(p.Field(casesession.FieldNoteCiphertext))
+}
+
+// WhereRecordedBy applies the entql string predicate on the recorded_by field.
+func (f *CaseSessionFilter) WhereRecordedBy(p entql.StringP) {
+	f.Where(p.Field(casesession.FieldRecordedBy))
+}
+
+// WhereServiceRecordIds applies the entql json.RawMessage predicate on the service_record_ids field.
+func (f *CaseSessionFilter) WhereServiceRecordIds(p entql.BytesP) {
+	f.Where(p.Field(casesession.FieldServiceRecordIds))
+}
+
+// WhereHasCase applies a predicate to check if query has an edge case.
+func (f *CaseSessionFilter) WhereHasCase() {
+	f.Where(entql.HasEdge("case"))
+}
+
+// WhereHasCaseWith applies a predicate to check if query has an edge case with a given conditions (other predicates).
+func (f *CaseSessionFilter) WhereHasCaseWith(preds ...predicate.CaseFile) {
+	f.Where(entql.HasEdgeWith("case", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CaseVolunteerQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CaseVolunteerQuery builder.
+func (_q *CaseVolunteerQuery) Filter() *CaseVolunteerFilter {
+	return &CaseVolunteerFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CaseVolunteerMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CaseVolunteerMutation builder.
+func (m *CaseVolunteerMutation) Filter() *CaseVolunteerFilter {
+	return &CaseVolunteerFilter{config: m.config, predicateAdder: m}
+}
+
+// CaseVolunteerFilter provides a generic filtering capability at runtime for CaseVolunteerQuery.
+type CaseVolunteerFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CaseVolunteerFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CaseVolunteerFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(casevolunteer.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CaseVolunteerFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(casevolunteer.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CaseVolunteerFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(casevolunteer.FieldUpdatedAt))
+}
+
+// WhereCaseID applies the entql int predicate on the case_id field.
+func (f *CaseVolunteerFilter) WhereCaseID(p entql.IntP) {
+	f.Where(p.Field(casevolunteer.FieldCaseID))
+}
+
+// WherePersonID applies the entql int predicate on the person_id field.
+func (f *CaseVolunteerFilter) WherePersonID(p entql.IntP) {
+	f.Where(p.Field(casevolunteer.FieldPersonID))
+}
+
+// WhereRole applies the entql string predicate on the role field.
+func (f *CaseVolunteerFilter) WhereRole(p entql.StringP) {
+	f.Where(p.Field(casevolunteer.FieldRole))
+}
+
+// WhereAssignedOn applies the entql time.Time predicate on the assigned_on field.
+func (f *CaseVolunteerFilter) WhereAssignedOn(p entql.TimeP) {
+	f.Where(p.Field(casevolunteer.FieldAssignedOn))
+}
+
+// WhereEndedOn applies the entql time.Time predicate on the ended_on field.
+func (f *CaseVolunteerFilter) WhereEndedOn(p entql.TimeP) {
+	f.Where(p.Field(casevolunteer.FieldEndedOn))
+}
+
+// WhereHasCase applies a predicate to check if query has an edge case.
+func (f *CaseVolunteerFilter) WhereHasCase() {
+	f.Where(entql.HasEdge("case"))
+}
+
+// WhereHasCaseWith applies a predicate to check if query has an edge case with a given conditions (other predicates).
+func (f *CaseVolunteerFilter) WhereHasCaseWith(preds ...predicate.CaseFile) {
+	f.Where(entql.HasEdgeWith("case", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPerson applies a predicate to check if query has an edge person.
+func (f *CaseVolunteerFilter) WhereHasPerson() {
+	f.Where(entql.HasEdge("person"))
+}
+
+// WhereHasPersonWith applies a predicate to check if query has an edge person with a given conditions (other predicates).
+func (f *CaseVolunteerFilter) WhereHasPersonWith(preds ...predicate.Person) {
+	f.Where(entql.HasEdgeWith("person", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
 }
 
 // addPredicate implements the predicateAdder interface.
@@ -1648,7 +2823,7 @@ type CertificateFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CertificateFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1786,7 +2961,7 @@ type IndicatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IndicatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1885,7 +3060,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1988,7 +3163,7 @@ type NeedFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NeedFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2159,7 +3334,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2465,7 +3640,7 @@ type OutcomeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OutcomeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2598,7 +3773,7 @@ type PartnershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2716,7 +3891,7 @@ type PartyBuildingLinkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyBuildingLinkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2824,7 +3999,7 @@ type PersonFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PersonFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2913,6 +4088,11 @@ func (f *PersonFilter) WhereShareWithUniversity(p entql.BoolP) {
 // WhereUniversityID applies the entql int predicate on the university_id field.
 func (f *PersonFilter) WhereUniversityID(p entql.IntP) {
 	f.Where(p.Field(person.FieldUniversityID))
+}
+
+// WhereResident applies the entql bool predicate on the resident field.
+func (f *PersonFilter) WhereResident(p entql.BoolP) {
+	f.Where(p.Field(person.FieldResident))
 }
 
 // WherePossibleDuplicateOf applies the entql int predicate on the possible_duplicate_of field.
@@ -3005,7 +4185,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3245,7 +4425,7 @@ type ProjectParticipationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectParticipationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3338,7 +4518,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3492,7 +4672,7 @@ type ServiceRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServiceRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3687,7 +4867,7 @@ type TaxonomyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaxonomyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3766,7 +4946,7 @@ type TermFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TermFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3925,7 +5105,7 @@ type TombstoneFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TombstoneFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -76,6 +76,11 @@ func (_q *APIKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, apikey.FieldRole)
 				fieldSeen[apikey.FieldRole] = struct{}{}
 			}
+		case "casework":
+			if _, ok := fieldSeen[apikey.FieldCasework]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldCasework)
+				fieldSeen[apikey.FieldCasework] = struct{}{}
+			}
 		case "expiresAt":
 			if _, ok := fieldSeen[apikey.FieldExpiresAt]; !ok {
 				selectedFields = append(selectedFields, apikey.FieldExpiresAt)
@@ -472,6 +477,11 @@ func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[auditevent.FieldRequestID]; !ok {
 				selectedFields = append(selectedFields, auditevent.FieldRequestID)
 				fieldSeen[auditevent.FieldRequestID] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[auditevent.FieldReason]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldReason)
+				fieldSeen[auditevent.FieldReason] = struct{}{}
 			}
 		case "count":
 			if _, ok := fieldSeen[auditevent.FieldCount]; !ok {

@@ -101,6 +101,12 @@ type ApiKeyWhereInput struct {
 	RoleIn    []apikey.Role `json:"roleIn,omitempty"`
 	RoleNotIn []apikey.Role `json:"roleNotIn,omitempty"`
 
+	// "casework" field predicates.
+	Casework      *apikey.Casework  `json:"casework,omitempty"`
+	CaseworkNEQ   *apikey.Casework  `json:"caseworkNEQ,omitempty"`
+	CaseworkIn    []apikey.Casework `json:"caseworkIn,omitempty"`
+	CaseworkNotIn []apikey.Casework `json:"caseworkNotIn,omitempty"`
+
 	// "expires_at" field predicates.
 	ExpiresAt       *time.Time  `json:"expiresAt,omitempty"`
 	ExpiresAtNEQ    *time.Time  `json:"expiresAtNEQ,omitempty"`
@@ -370,6 +376,18 @@ func (i *ApiKeyWhereInput) P() (predicate.APIKey, error) {
 	}
 	if len(i.RoleNotIn) > 0 {
 		predicates = append(predicates, apikey.RoleNotIn(i.RoleNotIn...))
+	}
+	if i.Casework != nil {
+		predicates = append(predicates, apikey.CaseworkEQ(*i.Casework))
+	}
+	if i.CaseworkNEQ != nil {
+		predicates = append(predicates, apikey.CaseworkNEQ(*i.CaseworkNEQ))
+	}
+	if len(i.CaseworkIn) > 0 {
+		predicates = append(predicates, apikey.CaseworkIn(i.CaseworkIn...))
+	}
+	if len(i.CaseworkNotIn) > 0 {
+		predicates = append(predicates, apikey.CaseworkNotIn(i.CaseworkNotIn...))
 	}
 	if i.ExpiresAt != nil {
 		predicates = append(predicates, apikey.ExpiresAtEQ(*i.ExpiresAt))
@@ -1142,6 +1160,23 @@ type AuditEventWhereInput struct {
 	RequestIDEqualFold    *string  `json:"requestIDEqualFold,omitempty"`
 	RequestIDContainsFold *string  `json:"requestIDContainsFold,omitempty"`
 
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
 	// "count" field predicates.
 	Count      *int  `json:"count,omitempty"`
 	CountNEQ   *int  `json:"countNEQ,omitempty"`
@@ -1496,6 +1531,51 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	}
 	if i.RequestIDContainsFold != nil {
 		predicates = append(predicates, auditevent.RequestIDContainsFold(*i.RequestIDContainsFold))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, auditevent.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, auditevent.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, auditevent.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, auditevent.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, auditevent.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, auditevent.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, auditevent.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, auditevent.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, auditevent.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, auditevent.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, auditevent.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, auditevent.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, auditevent.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, auditevent.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, auditevent.ReasonContainsFold(*i.ReasonContainsFold))
 	}
 	if i.Count != nil {
 		predicates = append(predicates, auditevent.CountEQ(*i.Count))

@@ -15,6 +15,12 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/casecrisis"
+	"github.com/tongxing/tongxing/ent/casefile"
+	"github.com/tongxing/tongxing/ent/casegoal"
+	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/casesession"
+	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
@@ -46,6 +52,12 @@ const (
 	TypeAPIKey               = "APIKey"
 	TypeActivity             = "Activity"
 	TypeAuditEvent           = "AuditEvent"
+	TypeCaseCrisis           = "CaseCrisis"
+	TypeCaseFile             = "CaseFile"
+	TypeCaseGoal             = "CaseGoal"
+	TypeCaseReferral         = "CaseReferral"
+	TypeCaseSession          = "CaseSession"
+	TypeCaseVolunteer        = "CaseVolunteer"
 	TypeCertificate          = "Certificate"
 	TypeIndicator            = "Indicator"
 	TypeMembership           = "Membership"
@@ -78,6 +90,9 @@ type APIKeyMutation struct {
 	role               *apikey.Role
 	organization_id    *int
 	addorganization_id *int
+	holder_id          *int
+	addholder_id       *int
+	casework           *apikey.Casework
 	expires_at         *time.Time
 	revoked_at         *time.Time
 	last_used_at       *time.Time
@@ -471,6 +486,112 @@ func (m *APIKeyMutation) ResetOrganizationID() {
 	delete(m.clearedFields, apikey.FieldOrganizationID)
 }
 
+// SetHolderID sets the "holder_id" field.
+func (m *APIKeyMutation) SetHolderID(i int) {
+	m.holder_id = &i
+	m.addholder_id = nil
+}
+
+// HolderID returns the value of the "holder_id" field in the mutation.
+func (m *APIKeyMutation) HolderID() (r int, exists bool) {
+	v := m.holder_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHolderID returns the old "holder_id" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldHolderID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHolderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHolderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHolderID: %w", err)
+	}
+	return oldValue.HolderID, nil
+}
+
+// AddHolderID adds i to the "holder_id" field.
+func (m *APIKeyMutation) AddHolderID(i int) {
+	if m.addholder_id != nil {
+		*m.addholder_id += i
+	} else {
+		m.addholder_id = &i
+	}
+}
+
+// AddedHolderID returns the value that was added to the "holder_id" field in this mutation.
+func (m *APIKeyMutation) AddedHolderID() (r int, exists bool) {
+	v := m.addholder_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearHolderID clears the value of the "holder_id" field.
+func (m *APIKeyMutation) ClearHolderID() {
+	m.holder_id = nil
+	m.addholder_id = nil
+	m.clearedFields[apikey.FieldHolderID] = struct{}{}
+}
+
+// HolderIDCleared returns if the "holder_id" field was cleared in this mutation.
+func (m *APIKeyMutation) HolderIDCleared() bool {
+	_, ok := m.clearedFields[apikey.FieldHolderID]
+	return ok
+}
+
+// ResetHolderID resets all changes to the "holder_id" field.
+func (m *APIKeyMutation) ResetHolderID() {
+	m.holder_id = nil
+	m.addholder_id = nil
+	delete(m.clearedFields, apikey.FieldHolderID)
+}
+
+// SetCasework sets the "casework" field.
+func (m *APIKeyMutation) SetCasework(a apikey.Casework) {
+	m.casework = &a
+}
+
+// Casework returns the value of the "casework" field in the mutation.
+func (m *APIKeyMutation) Casework() (r apikey.Casework, exists bool) {
+	v := m.casework
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCasework returns the old "casework" field's value of the APIKey entity.
+// If the APIKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *APIKeyMutation) OldCasework(ctx context.Context) (v apikey.Casework, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCasework is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCasework requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCasework: %w", err)
+	}
+	return oldValue.Casework, nil
+}
+
+// ResetCasework resets all changes to the "casework" field.
+func (m *APIKeyMutation) ResetCasework() {
+	m.casework = nil
+}
+
 // SetExpiresAt sets the "expires_at" field.
 func (m *APIKeyMutation) SetExpiresAt(t time.Time) {
 	m.expires_at = &t
@@ -652,7 +773,7 @@ func (m *APIKeyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *APIKeyMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, apikey.FieldCreatedAt)
 	}
@@ -673,6 +794,12 @@ func (m *APIKeyMutation) Fields() []string {
 	}
 	if m.organization_id != nil {
 		fields = append(fields, apikey.FieldOrganizationID)
+	}
+	if m.holder_id != nil {
+		fields = append(fields, apikey.FieldHolderID)
+	}
+	if m.casework != nil {
+		fields = append(fields, apikey.FieldCasework)
 	}
 	if m.expires_at != nil {
 		fields = append(fields, apikey.FieldExpiresAt)
@@ -705,6 +832,10 @@ func (m *APIKeyMutation) Field(name string) (ent.Value, bool) {
 		return m.Role()
 	case apikey.FieldOrganizationID:
 		return m.OrganizationID()
+	case apikey.FieldHolderID:
+		return m.HolderID()
+	case apikey.FieldCasework:
+		return m.Casework()
 	case apikey.FieldExpiresAt:
 		return m.ExpiresAt()
 	case apikey.FieldRevokedAt:
@@ -734,6 +865,10 @@ func (m *APIKeyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldRole(ctx)
 	case apikey.FieldOrganizationID:
 		return m.OldOrganizationID(ctx)
+	case apikey.FieldHolderID:
+		return m.OldHolderID(ctx)
+	case apikey.FieldCasework:
+		return m.OldCasework(ctx)
 	case apikey.FieldExpiresAt:
 		return m.OldExpiresAt(ctx)
 	case apikey.FieldRevokedAt:
@@ -798,6 +933,20 @@ func (m *APIKeyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetOrganizationID(v)
 		return nil
+	case apikey.FieldHolderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHolderID(v)
+		return nil
+	case apikey.FieldCasework:
+		v, ok := value.(apikey.Casework)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCasework(v)
+		return nil
 	case apikey.FieldExpiresAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -830,6 +979,9 @@ func (m *APIKeyMutation) AddedFields() []string {
 	if m.addorganization_id != nil {
 		fields = append(fields, apikey.FieldOrganizationID)
 	}
+	if m.addholder_id != nil {
+		fields = append(fields, apikey.FieldHolderID)
+	}
 	return fields
 }
 
@@ -840,6 +992,8 @@ func (m *APIKeyMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case apikey.FieldOrganizationID:
 		return m.AddedOrganizationID()
+	case apikey.FieldHolderID:
+		return m.AddedHolderID()
 	}
 	return nil, false
 }
@@ -856,6 +1010,13 @@ func (m *APIKeyMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddOrganizationID(v)
 		return nil
+	case apikey.FieldHolderID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHolderID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown APIKey numeric field %s", name)
 }
@@ -866,6 +1027,9 @@ func (m *APIKeyMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(apikey.FieldOrganizationID) {
 		fields = append(fields, apikey.FieldOrganizationID)
+	}
+	if m.FieldCleared(apikey.FieldHolderID) {
+		fields = append(fields, apikey.FieldHolderID)
 	}
 	if m.FieldCleared(apikey.FieldExpiresAt) {
 		fields = append(fields, apikey.FieldExpiresAt)
@@ -892,6 +1056,9 @@ func (m *APIKeyMutation) ClearField(name string) error {
 	switch name {
 	case apikey.FieldOrganizationID:
 		m.ClearOrganizationID()
+		return nil
+	case apikey.FieldHolderID:
+		m.ClearHolderID()
 		return nil
 	case apikey.FieldExpiresAt:
 		m.ClearExpiresAt()
@@ -930,6 +1097,12 @@ func (m *APIKeyMutation) ResetField(name string) error {
 		return nil
 	case apikey.FieldOrganizationID:
 		m.ResetOrganizationID()
+		return nil
+	case apikey.FieldHolderID:
+		m.ResetHolderID()
+		return nil
+	case apikey.FieldCasework:
+		m.ResetCasework()
 		return nil
 	case apikey.FieldExpiresAt:
 		m.ResetExpiresAt()
@@ -2254,6 +2427,7 @@ type AuditEventMutation struct {
 	entity_type     *string
 	entity_id       *string
 	request_id      *string
+	reason          *string
 	count           *int
 	addcount        *int
 	clearedFields   map[string]struct{}
@@ -2695,6 +2869,55 @@ func (m *AuditEventMutation) ResetRequestID() {
 	delete(m.clearedFields, auditevent.FieldRequestID)
 }
 
+// SetReason sets the "reason" field.
+func (m *AuditEventMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *AuditEventMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *AuditEventMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[auditevent.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *AuditEventMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *AuditEventMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, auditevent.FieldReason)
+}
+
 // SetCount sets the "count" field.
 func (m *AuditEventMutation) SetCount(i int) {
 	m.count = &i
@@ -2785,7 +3008,7 @@ func (m *AuditEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditEventMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, auditevent.FieldCreatedAt)
 	}
@@ -2809,6 +3032,9 @@ func (m *AuditEventMutation) Fields() []string {
 	}
 	if m.request_id != nil {
 		fields = append(fields, auditevent.FieldRequestID)
+	}
+	if m.reason != nil {
+		fields = append(fields, auditevent.FieldReason)
 	}
 	if m.count != nil {
 		fields = append(fields, auditevent.FieldCount)
@@ -2837,6 +3063,8 @@ func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 		return m.EntityID()
 	case auditevent.FieldRequestID:
 		return m.RequestID()
+	case auditevent.FieldReason:
+		return m.Reason()
 	case auditevent.FieldCount:
 		return m.Count()
 	}
@@ -2864,6 +3092,8 @@ func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldEntityID(ctx)
 	case auditevent.FieldRequestID:
 		return m.OldRequestID(ctx)
+	case auditevent.FieldReason:
+		return m.OldReason(ctx)
 	case auditevent.FieldCount:
 		return m.OldCount(ctx)
 	}
@@ -2930,6 +3160,13 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetRequestID(v)
+		return nil
+	case auditevent.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
 		return nil
 	case auditevent.FieldCount:
 		v, ok := value.(int)
@@ -3001,6 +3238,9 @@ func (m *AuditEventMutation) ClearedFields() []string {
 	if m.FieldCleared(auditevent.FieldRequestID) {
 		fields = append(fields, auditevent.FieldRequestID)
 	}
+	if m.FieldCleared(auditevent.FieldReason) {
+		fields = append(fields, auditevent.FieldReason)
+	}
 	return fields
 }
 
@@ -3020,6 +3260,9 @@ func (m *AuditEventMutation) ClearField(name string) error {
 		return nil
 	case auditevent.FieldRequestID:
 		m.ClearRequestID()
+		return nil
+	case auditevent.FieldReason:
+		m.ClearReason()
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent nullable field %s", name)
@@ -3052,6 +3295,9 @@ func (m *AuditEventMutation) ResetField(name string) error {
 		return nil
 	case auditevent.FieldRequestID:
 		m.ResetRequestID()
+		return nil
+	case auditevent.FieldReason:
+		m.ResetReason()
 		return nil
 	case auditevent.FieldCount:
 		m.ResetCount()
@@ -3106,6 +3352,6759 @@ func (m *AuditEventMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *AuditEventMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown AuditEvent edge %s", name)
+}
+
+// CaseCrisisMutation represents an operation that mutates the CaseCrisis nodes in the graph.
+type CaseCrisisMutation struct {
+	config
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	occurred_at            *time.Time
+	risk_level             *casecrisis.RiskLevel
+	description_ciphertext *[]byte
+	actions_ciphertext     *[]byte
+	reported_by            *string
+	acknowledged_by        *string
+	acknowledged_at        *time.Time
+	resolved_at            *time.Time
+	resolved_by            *string
+	resolution_ciphertext  *[]byte
+	clearedFields          map[string]struct{}
+	_case                  *int
+	cleared_case           bool
+	done                   bool
+	oldValue               func(context.Context) (*CaseCrisis, error)
+	predicates             []predicate.CaseCrisis
+}
+
+var _ ent.Mutation = (*CaseCrisisMutation)(nil)
+
+// casecrisisOption allows management of the mutation configuration using functional options.
+type casecrisisOption func(*CaseCrisisMutation)
+
+// newCaseCrisisMutation creates new mutation for the CaseCrisis entity.
+func newCaseCrisisMutation(c config, op Op, opts ...casecrisisOption) *CaseCrisisMutation {
+	m := &CaseCrisisMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCaseCrisis,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCaseCrisisID sets the ID field of the mutation.
+func withCaseCrisisID(id int) casecrisisOption {
+	return func(m *CaseCrisisMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CaseCrisis
+		)
+		m.oldValue = func(ctx context.Context) (*CaseCrisis, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CaseCrisis.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCaseCrisis sets the old CaseCrisis of the mutation.
+func withCaseCrisis(node *CaseCrisis) casecrisisOption {
+	return func(m *CaseCrisisMutation) {
+		m.oldValue = func(context.Context) (*CaseCrisis, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CaseCrisisMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CaseCrisisMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CaseCrisisMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CaseCrisisMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CaseCrisis.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CaseCrisisMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CaseCrisisMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CaseCrisisMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CaseCrisisMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CaseCrisisMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CaseCrisisMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCaseID sets the "case_id" field.
+func (m *CaseCrisisMutation) SetCaseID(i int) {
+	m._case = &i
+}
+
+// CaseID returns the value of the "case_id" field in the mutation.
+func (m *CaseCrisisMutation) CaseID() (r int, exists bool) {
+	v := m._case
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCaseID returns the old "case_id" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldCaseID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCaseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCaseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCaseID: %w", err)
+	}
+	return oldValue.CaseID, nil
+}
+
+// ResetCaseID resets all changes to the "case_id" field.
+func (m *CaseCrisisMutation) ResetCaseID() {
+	m._case = nil
+}
+
+// SetOccurredAt sets the "occurred_at" field.
+func (m *CaseCrisisMutation) SetOccurredAt(t time.Time) {
+	m.occurred_at = &t
+}
+
+// OccurredAt returns the value of the "occurred_at" field in the mutation.
+func (m *CaseCrisisMutation) OccurredAt() (r time.Time, exists bool) {
+	v := m.occurred_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOccurredAt returns the old "occurred_at" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldOccurredAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOccurredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOccurredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOccurredAt: %w", err)
+	}
+	return oldValue.OccurredAt, nil
+}
+
+// ResetOccurredAt resets all changes to the "occurred_at" field.
+func (m *CaseCrisisMutation) ResetOccurredAt() {
+	m.occurred_at = nil
+}
+
+// SetRiskLevel sets the "risk_level" field.
+func (m *CaseCrisisMutation) SetRiskLevel(cl casecrisis.RiskLevel) {
+	m.risk_level = &cl
+}
+
+// RiskLevel returns the value of the "risk_level" field in the mutation.
+func (m *CaseCrisisMutation) RiskLevel() (r casecrisis.RiskLevel, exists bool) {
+	v := m.risk_level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRiskLevel returns the old "risk_level" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldRiskLevel(ctx context.Context) (v casecrisis.RiskLevel, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRiskLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRiskLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRiskLevel: %w", err)
+	}
+	return oldValue.RiskLevel, nil
+}
+
+// ResetRiskLevel resets all changes to the "risk_level" field.
+func (m *CaseCrisisMutation) ResetRiskLevel() {
+	m.risk_level = nil
+}
+
+// SetDescriptionCiphertext sets the "description_ciphertext" field.
+func (m *CaseCrisisMutation) SetDescriptionCiphertext(b []byte) {
+	m.description_ciphertext = &b
+}
+
+// DescriptionCiphertext returns the value of the "description_ciphertext" field in the mutation.
+func (m *CaseCrisisMutation) DescriptionCiphertext() (r []byte, exists bool) {
+	v := m.description_ciphertext
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescriptionCiphertext returns the old "description_ciphertext" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldDescriptionCiphertext(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescriptionCiphertext is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescriptionCiphertext requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescriptionCiphertext: %w", err)
+	}
+	return oldValue.DescriptionCiphertext, nil
+}
+
+// ResetDescriptionCiphertext resets all changes to the "description_ciphertext" field.
+func (m *CaseCrisisMutation) ResetDescriptionCiphertext() {
+	m.description_ciphertext = nil
+}
+
+// SetActionsCiphertext sets the "actions_ciphertext" field.
+func (m *CaseCrisisMutation) SetActionsCiphertext(b []byte) {
+	m.actions_ciphertext = &b
+}
+
+// ActionsCiphertext returns the value of the "actions_ciphertext" field in the mutation.
+func (m *CaseCrisisMutation) ActionsCiphertext() (r []byte, exists bool) {
+	v := m.actions_ciphertext
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActionsCiphertext returns the old "actions_ciphertext" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldActionsCiphertext(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActionsCiphertext is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActionsCiphertext requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActionsCiphertext: %w", err)
+	}
+	return oldValue.ActionsCiphertext, nil
+}
+
+// ResetActionsCiphertext resets all changes to the "actions_ciphertext" field.
+func (m *CaseCrisisMutation) ResetActionsCiphertext() {
+	m.actions_ciphertext = nil
+}
+
+// SetReportedBy sets the "reported_by" field.
+func (m *CaseCrisisMutation) SetReportedBy(s string) {
+	m.reported_by = &s
+}
+
+// ReportedBy returns the value of the "reported_by" field in the mutation.
+func (m *CaseCrisisMutation) ReportedBy() (r string, exists bool) {
+	v := m.reported_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReportedBy returns the old "reported_by" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldReportedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReportedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReportedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReportedBy: %w", err)
+	}
+	return oldValue.ReportedBy, nil
+}
+
+// ResetReportedBy resets all changes to the "reported_by" field.
+func (m *CaseCrisisMutation) ResetReportedBy() {
+	m.reported_by = nil
+}
+
+// SetAcknowledgedBy sets the "acknowledged_by" field.
+func (m *CaseCrisisMutation) SetAcknowledgedBy(s string) {
+	m.acknowledged_by = &s
+}
+
+// AcknowledgedBy returns the value of the "acknowledged_by" field in the mutation.
+func (m *CaseCrisisMutation) AcknowledgedBy() (r string, exists bool) {
+	v := m.acknowledged_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAcknowledgedBy returns the old "acknowledged_by" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldAcknowledgedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAcknowledgedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAcknowledgedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAcknowledgedBy: %w", err)
+	}
+	return oldValue.AcknowledgedBy, nil
+}
+
+// ClearAcknowledgedBy clears the value of the "acknowledged_by" field.
+func (m *CaseCrisisMutation) ClearAcknowledgedBy() {
+	m.acknowledged_by = nil
+	m.clearedFields[casecrisis.FieldAcknowledgedBy] = struct{}{}
+}
+
+// AcknowledgedByCleared returns if the "acknowledged_by" field was cleared in this mutation.
+func (m *CaseCrisisMutation) AcknowledgedByCleared() bool {
+	_, ok := m.clearedFields[casecrisis.FieldAcknowledgedBy]
+	return ok
+}
+
+// ResetAcknowledgedBy resets all changes to the "acknowledged_by" field.
+func (m *CaseCrisisMutation) ResetAcknowledgedBy() {
+	m.acknowledged_by = nil
+	delete(m.clearedFields, casecrisis.FieldAcknowledgedBy)
+}
+
+// SetAcknowledgedAt sets the "acknowledged_at" field.
+func (m *CaseCrisisMutation) SetAcknowledgedAt(t time.Time) {
+	m.acknowledged_at = &t
+}
+
+// AcknowledgedAt returns the value of the "acknowledged_at" field in the mutation.
+func (m *CaseCrisisMutation) AcknowledgedAt() (r time.Time, exists bool) {
+	v := m.acknowledged_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAcknowledgedAt returns the old "acknowledged_at" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldAcknowledgedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAcknowledgedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAcknowledgedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAcknowledgedAt: %w", err)
+	}
+	return oldValue.AcknowledgedAt, nil
+}
+
+// ClearAcknowledgedAt clears the value of the "acknowledged_at" field.
+func (m *CaseCrisisMutation) ClearAcknowledgedAt() {
+	m.acknowledged_at = nil
+	m.clearedFields[casecrisis.FieldAcknowledgedAt] = struct{}{}
+}
+
+// AcknowledgedAtCleared returns if the "acknowledged_at" field was cleared in this mutation.
+func (m *CaseCrisisMutation) AcknowledgedAtCleared() bool {
+	_, ok := m.clearedFields[casecrisis.FieldAcknowledgedAt]
+	return ok
+}
+
+// ResetAcknowledgedAt resets all changes to the "acknowledged_at" field.
+func (m *CaseCrisisMutation) ResetAcknowledgedAt() {
+	m.acknowledged_at = nil
+	delete(m.clearedFields, casecrisis.FieldAcknowledgedAt)
+}
+
+// SetResolvedAt sets the "resolved_at" field.
+func (m *CaseCrisisMutation) SetResolvedAt(t time.Time) {
+	m.resolved_at = &t
+}
+
+// ResolvedAt returns the value of the "resolved_at" field in the mutation.
+func (m *CaseCrisisMutation) ResolvedAt() (r time.Time, exists bool) {
+	v := m.resolved_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolvedAt returns the old "resolved_at" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldResolvedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolvedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolvedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolvedAt: %w", err)
+	}
+	return oldValue.ResolvedAt, nil
+}
+
+// ClearResolvedAt clears the value of the "resolved_at" field.
+func (m *CaseCrisisMutation) ClearResolvedAt() {
+	m.resolved_at = nil
+	m.clearedFields[casecrisis.FieldResolvedAt] = struct{}{}
+}
+
+// ResolvedAtCleared returns if the "resolved_at" field was cleared in this mutation.
+func (m *CaseCrisisMutation) ResolvedAtCleared() bool {
+	_, ok := m.clearedFields[casecrisis.FieldResolvedAt]
+	return ok
+}
+
+// ResetResolvedAt resets all changes to the "resolved_at" field.
+func (m *CaseCrisisMutation) ResetResolvedAt() {
+	m.resolved_at = nil
+	delete(m.clearedFields, casecrisis.FieldResolvedAt)
+}
+
+// SetResolvedBy sets the "resolved_by" field.
+func (m *CaseCrisisMutation) SetResolvedBy(s string) {
+	m.resolved_by = &s
+}
+
+// ResolvedBy returns the value of the "resolved_by" field in the mutation.
+func (m *CaseCrisisMutation) ResolvedBy() (r string, exists bool) {
+	v := m.resolved_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolvedBy returns the old "resolved_by" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldResolvedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolvedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolvedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolvedBy: %w", err)
+	}
+	return oldValue.ResolvedBy, nil
+}
+
+// ClearResolvedBy clears the value of the "resolved_by" field.
+func (m *CaseCrisisMutation) ClearResolvedBy() {
+	m.resolved_by = nil
+	m.clearedFields[casecrisis.FieldResolvedBy] = struct{}{}
+}
+
+// ResolvedByCleared returns if the "resolved_by" field was cleared in this mutation.
+func (m *CaseCrisisMutation) ResolvedByCleared() bool {
+	_, ok := m.clearedFields[casecrisis.FieldResolvedBy]
+	return ok
+}
+
+// ResetResolvedBy resets all changes to the "resolved_by" field.
+func (m *CaseCrisisMutation) ResetResolvedBy() {
+	m.resolved_by = nil
+	delete(m.clearedFields, casecrisis.FieldResolvedBy)
+}
+
+// SetResolutionCiphertext sets the "resolution_ciphertext" field.
+func (m *CaseCrisisMutation) SetResolutionCiphertext(b []byte) {
+	m.resolution_ciphertext = &b
+}
+
+// ResolutionCiphertext returns the value of the "resolution_ciphertext" field in the mutation.
+func (m *CaseCrisisMutation) ResolutionCiphertext() (r []byte, exists bool) {
+	v := m.resolution_ciphertext
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolutionCiphertext returns the old "resolution_ciphertext" field's value of the CaseCrisis entity.
+// If the CaseCrisis object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseCrisisMutation) OldResolutionCiphertext(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolutionCiphertext is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolutionCiphertext requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolutionCiphertext: %w", err)
+	}
+	return oldValue.ResolutionCiphertext, nil
+}
+
+// ClearResolutionCiphertext clears the value of the "resolution_ciphertext" field.
+func (m *CaseCrisisMutation) ClearResolutionCiphertext() {
+	m.resolution_ciphertext = nil
+	m.clearedFields[casecrisis.FieldResolutionCiphertext] = struct{}{}
+}
+
+// ResolutionCiphertextCleared returns if the "resolution_ciphertext" field was cleared in this mutation.
+func (m *CaseCrisisMutation) ResolutionCiphertextCleared() bool {
+	_, ok := m.clearedFields[casecrisis.FieldResolutionCiphertext]
+	return ok
+}
+
+// ResetResolutionCiphertext resets all changes to the "resolution_ciphertext" field.
+func (m *CaseCrisisMutation) ResetResolutionCiphertext() {
+	m.resolution_ciphertext = nil
+	delete(m.clearedFields, casecrisis.FieldResolutionCiphertext)
+}
+
+// ClearCase clears the "case" edge to the CaseFile entity.
+func (m *CaseCrisisMutation) ClearCase() {
+	m.cleared_case = true
+	m.clearedFields[casecrisis.FieldCaseID] = struct{}{}
+}
+
+// CaseCleared reports if the "case" edge to the CaseFile entity was cleared.
+func (m *CaseCrisisMutation) CaseCleared() bool {
+	return m.cleared_case
+}
+
+// CaseIDs returns the "case" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CaseID instead. It exists only for internal usage by the builders.
+func (m *CaseCrisisMutation) CaseIDs() (ids []int) {
+	if id := m._case; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCase resets all changes to the "case" edge.
+func (m *CaseCrisisMutation) ResetCase() {
+	m._case = nil
+	m.cleared_case = false
+}
+
+// Where appends a list predicates to the CaseCrisisMutation builder.
+func (m *CaseCrisisMutation) Where(ps ...predicate.CaseCrisis) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CaseCrisisMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CaseCrisisMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CaseCrisis, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CaseCrisisMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CaseCrisisMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CaseCrisis).
+func (m *CaseCrisisMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CaseCrisisMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, casecrisis.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, casecrisis.FieldUpdatedAt)
+	}
+	if m._case != nil {
+		fields = append(fields, casecrisis.FieldCaseID)
+	}
+	if m.occurred_at != nil {
+		fields = append(fields, casecrisis.FieldOccurredAt)
+	}
+	if m.risk_level != nil {
+		fields = append(fields, casecrisis.FieldRiskLevel)
+	}
+	if m.description_ciphertext != nil {
+		fields = append(fields, casecrisis.FieldDescriptionCiphertext)
+	}
+	if m.actions_ciphertext != nil {
+		fields = append(fields, casecrisis.FieldActionsCiphertext)
+	}
+	if m.reported_by != nil {
+		fields = append(fields, casecrisis.FieldReportedBy)
+	}
+	if m.acknowledged_by != nil {
+		fields = append(fields, casecrisis.FieldAcknowledgedBy)
+	}
+	if m.acknowledged_at != nil {
+		fields = append(fields, casecrisis.FieldAcknowledgedAt)
+	}
+	if m.resolved_at != nil {
+		fields = append(fields, casecrisis.FieldResolvedAt)
+	}
+	if m.resolved_by != nil {
+		fields = append(fields, casecrisis.FieldResolvedBy)
+	}
+	if m.resolution_ciphertext != nil {
+		fields = append(fields, casecrisis.FieldResolutionCiphertext)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CaseCrisisMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case casecrisis.FieldCreatedAt:
+		return m.CreatedAt()
+	case casecrisis.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case casecrisis.FieldCaseID:
+		return m.CaseID()
+	case casecrisis.FieldOccurredAt:
+		return m.OccurredAt()
+	case casecrisis.FieldRiskLevel:
+		return m.RiskLevel()
+	case casecrisis.FieldDescriptionCiphertext:
+		return m.DescriptionCiphertext()
+	case casecrisis.FieldActionsCiphertext:
+		return m.ActionsCiphertext()
+	case casecrisis.FieldReportedBy:
+		return m.ReportedBy()
+	case casecrisis.FieldAcknowledgedBy:
+		return m.AcknowledgedBy()
+	case casecrisis.FieldAcknowledgedAt:
+		return m.AcknowledgedAt()
+	case casecrisis.FieldResolvedAt:
+		return m.ResolvedAt()
+	case casecrisis.FieldResolvedBy:
+		return m.ResolvedBy()
+	case casecrisis.FieldResolutionCiphertext:
+		return m.ResolutionCiphertext()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CaseCrisisMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case casecrisis.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case casecrisis.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case casecrisis.FieldCaseID:
+		return m.OldCaseID(ctx)
+	case casecrisis.FieldOccurredAt:
+		return m.OldOccurredAt(ctx)
+	case casecrisis.FieldRiskLevel:
+		return m.OldRiskLevel(ctx)
+	case casecrisis.FieldDescriptionCiphertext:
+		return m.OldDescriptionCiphertext(ctx)
+	case casecrisis.FieldActionsCiphertext:
+		return m.OldActionsCiphertext(ctx)
+	case casecrisis.FieldReportedBy:
+		return m.OldReportedBy(ctx)
+	case casecrisis.FieldAcknowledgedBy:
+		return m.OldAcknowledgedBy(ctx)
+	case casecrisis.FieldAcknowledgedAt:
+		return m.OldAcknowledgedAt(ctx)
+	case casecrisis.FieldResolvedAt:
+		return m.OldResolvedAt(ctx)
+	case casecrisis.FieldResolvedBy:
+		return m.OldResolvedBy(ctx)
+	case casecrisis.FieldResolutionCiphertext:
+		return m.OldResolutionCiphertext(ctx)
+	}
+	return nil, fmt.Errorf("unknown CaseCrisis field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseCrisisMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case casecrisis.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case casecrisis.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case casecrisis.FieldCaseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCaseID(v)
+		return nil
+	case casecrisis.FieldOccurredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOccurredAt(v)
+		return nil
+	case casecrisis.FieldRiskLevel:
+		v, ok := value.(casecrisis.RiskLevel)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRiskLevel(v)
+		return nil
+	case casecrisis.FieldDescriptionCiphertext:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescriptionCiphertext(v)
+		return nil
+	case casecrisis.FieldActionsCiphertext:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActionsCiphertext(v)
+		return nil
+	case casecrisis.FieldReportedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReportedBy(v)
+		return nil
+	case casecrisis.FieldAcknowledgedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAcknowledgedBy(v)
+		return nil
+	case casecrisis.FieldAcknowledgedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAcknowledgedAt(v)
+		return nil
+	case casecrisis.FieldResolvedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolvedAt(v)
+		return nil
+	case casecrisis.FieldResolvedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolvedBy(v)
+		return nil
+	case casecrisis.FieldResolutionCiphertext:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolutionCiphertext(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CaseCrisis field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CaseCrisisMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CaseCrisisMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseCrisisMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CaseCrisis numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CaseCrisisMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(casecrisis.FieldAcknowledgedBy) {
+		fields = append(fields, casecrisis.FieldAcknowledgedBy)
+	}
+	if m.FieldCleared(casecrisis.FieldAcknowledgedAt) {
+		fields = append(fields, casecrisis.FieldAcknowledgedAt)
+	}
+	if m.FieldCleared(casecrisis.FieldResolvedAt) {
+		fields = append(fields, casecrisis.FieldResolvedAt)
+	}
+	if m.FieldCleared(casecrisis.FieldResolvedBy) {
+		fields = append(fields, casecrisis.FieldResolvedBy)
+	}
+	if m.FieldCleared(casecrisis.FieldResolutionCiphertext) {
+		fields = append(fields, casecrisis.FieldResolutionCiphertext)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CaseCrisisMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CaseCrisisMutation) ClearField(name string) error {
+	switch name {
+	case casecrisis.FieldAcknowledgedBy:
+		m.ClearAcknowledgedBy()
+		return nil
+	case casecrisis.FieldAcknowledgedAt:
+		m.ClearAcknowledgedAt()
+		return nil
+	case casecrisis.FieldResolvedAt:
+		m.ClearResolvedAt()
+		return nil
+	case casecrisis.FieldResolvedBy:
+		m.ClearResolvedBy()
+		return nil
+	case casecrisis.FieldResolutionCiphertext:
+		m.ClearResolutionCiphertext()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseCrisis nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CaseCrisisMutation) ResetField(name string) error {
+	switch name {
+	case casecrisis.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case casecrisis.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case casecrisis.FieldCaseID:
+		m.ResetCaseID()
+		return nil
+	case casecrisis.FieldOccurredAt:
+		m.ResetOccurredAt()
+		return nil
+	case casecrisis.FieldRiskLevel:
+		m.ResetRiskLevel()
+		return nil
+	case casecrisis.FieldDescriptionCiphertext:
+		m.ResetDescriptionCiphertext()
+		return nil
+	case casecrisis.FieldActionsCiphertext:
+		m.ResetActionsCiphertext()
+		return nil
+	case casecrisis.FieldReportedBy:
+		m.ResetReportedBy()
+		return nil
+	case casecrisis.FieldAcknowledgedBy:
+		m.ResetAcknowledgedBy()
+		return nil
+	case casecrisis.FieldAcknowledgedAt:
+		m.ResetAcknowledgedAt()
+		return nil
+	case casecrisis.FieldResolvedAt:
+		m.ResetResolvedAt()
+		return nil
+	case casecrisis.FieldResolvedBy:
+		m.ResetResolvedBy()
+		return nil
+	case casecrisis.FieldResolutionCiphertext:
+		m.ResetResolutionCiphertext()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseCrisis field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CaseCrisisMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m._case != nil {
+		edges = append(edges, casecrisis.EdgeCase)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CaseCrisisMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case casecrisis.EdgeCase:
+		if id := m._case; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CaseCrisisMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CaseCrisisMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CaseCrisisMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleared_case {
+		edges = append(edges, casecrisis.EdgeCase)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CaseCrisisMutation) EdgeCleared(name string) bool {
+	switch name {
+	case casecrisis.EdgeCase:
+		return m.cleared_case
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CaseCrisisMutation) ClearEdge(name string) error {
+	switch name {
+	case casecrisis.EdgeCase:
+		m.ClearCase()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseCrisis unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CaseCrisisMutation) ResetEdge(name string) error {
+	switch name {
+	case casecrisis.EdgeCase:
+		m.ResetCase()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseCrisis edge %s", name)
+}
+
+// CaseFileMutation represents an operation that mutates the CaseFile nodes in the graph.
+type CaseFileMutation struct {
+	config
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	display_name              *string
+	kind                      *casefile.Kind
+	minor                     *bool
+	status                    *casefile.Status
+	opened_on                 *time.Time
+	closed_on                 *time.Time
+	assessment_ciphertext     *[]byte
+	assessed_at               *time.Time
+	plan_ciphertext           *[]byte
+	planned_at                *time.Time
+	closure_outcome           *casefile.ClosureOutcome
+	closure_ciphertext        *[]byte
+	purged_at                 *time.Time
+	clearedFields             map[string]struct{}
+	agency                    *int
+	clearedagency             bool
+	responsible_worker        *int
+	clearedresponsible_worker bool
+	resident                  *int
+	clearedresident           bool
+	need                      *int
+	clearedneed               bool
+	region                    *int
+	clearedregion             bool
+	goals                     map[int]struct{}
+	removedgoals              map[int]struct{}
+	clearedgoals              bool
+	sessions                  map[int]struct{}
+	removedsessions           map[int]struct{}
+	clearedsessions           bool
+	crises                    map[int]struct{}
+	removedcrises             map[int]struct{}
+	clearedcrises             bool
+	volunteers                map[int]struct{}
+	removedvolunteers         map[int]struct{}
+	clearedvolunteers         bool
+	referrals                 map[int]struct{}
+	removedreferrals          map[int]struct{}
+	clearedreferrals          bool
+	done                      bool
+	oldValue                  func(context.Context) (*CaseFile, error)
+	predicates                []predicate.CaseFile
+}
+
+var _ ent.Mutation = (*CaseFileMutation)(nil)
+
+// casefileOption allows management of the mutation configuration using functional options.
+type casefileOption func(*CaseFileMutation)
+
+// newCaseFileMutation creates new mutation for the CaseFile entity.
+func newCaseFileMutation(c config, op Op, opts ...casefileOption) *CaseFileMutation {
+	m := &CaseFileMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCaseFile,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCaseFileID sets the ID field of the mutation.
+func withCaseFileID(id int) casefileOption {
+	return func(m *CaseFileMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CaseFile
+		)
+		m.oldValue = func(ctx context.Context) (*CaseFile, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CaseFile.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCaseFile sets the old CaseFile of the mutation.
+func withCaseFile(node *CaseFile) casefileOption {
+	return func(m *CaseFileMutation) {
+		m.oldValue = func(context.Context) (*CaseFile, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CaseFileMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CaseFileMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CaseFileMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CaseFileMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CaseFile.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CaseFileMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CaseFileMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CaseFileMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CaseFileMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CaseFileMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CaseFileMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetAgencyID sets the "agency_id" field.
+func (m *CaseFileMutation) SetAgencyID(i int) {
+	m.agency = &i
+}
+
+// AgencyID returns the value of the "agency_id" field in the mutation.
+func (m *CaseFileMutation) AgencyID() (r int, exists bool) {
+	v := m.agency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAgencyID returns the old "agency_id" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldAgencyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAgencyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAgencyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAgencyID: %w", err)
+	}
+	return oldValue.AgencyID, nil
+}
+
+// ClearAgencyID clears the value of the "agency_id" field.
+func (m *CaseFileMutation) ClearAgencyID() {
+	m.agency = nil
+	m.clearedFields[casefile.FieldAgencyID] = struct{}{}
+}
+
+// AgencyIDCleared returns if the "agency_id" field was cleared in this mutation.
+func (m *CaseFileMutation) AgencyIDCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldAgencyID]
+	return ok
+}
+
+// ResetAgencyID resets all changes to the "agency_id" field.
+func (m *CaseFileMutation) ResetAgencyID() {
+	m.agency = nil
+	delete(m.clearedFields, casefile.FieldAgencyID)
+}
+
+// SetResponsibleWorkerID sets the "responsible_worker_id" field.
+func (m *CaseFileMutation) SetResponsibleWorkerID(i int) {
+	m.responsible_worker = &i
+}
+
+// ResponsibleWorkerID returns the value of the "responsible_worker_id" field in the mutation.
+func (m *CaseFileMutation) ResponsibleWorkerID() (r int, exists bool) {
+	v := m.responsible_worker
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponsibleWorkerID returns the old "responsible_worker_id" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldResponsibleWorkerID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponsibleWorkerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponsibleWorkerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponsibleWorkerID: %w", err)
+	}
+	return oldValue.ResponsibleWorkerID, nil
+}
+
+// ClearResponsibleWorkerID clears the value of the "responsible_worker_id" field.
+func (m *CaseFileMutation) ClearResponsibleWorkerID() {
+	m.responsible_worker = nil
+	m.clearedFields[casefile.FieldResponsibleWorkerID] = struct{}{}
+}
+
+// ResponsibleWorkerIDCleared returns if the "responsible_worker_id" field was cleared in this mutation.
+func (m *CaseFileMutation) ResponsibleWorkerIDCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldResponsibleWorkerID]
+	return ok
+}
+
+// ResetResponsibleWorkerID resets all changes to the "responsible_worker_id" field.
+func (m *CaseFileMutation) ResetResponsibleWorkerID() {
+	m.responsible_worker = nil
+	delete(m.clearedFields, casefile.FieldResponsibleWorkerID)
+}
+
+// SetResidentID sets the "resident_id" field.
+func (m *CaseFileMutation) SetResidentID(i int) {
+	m.resident = &i
+}
+
+// ResidentID returns the value of the "resident_id" field in the mutation.
+func (m *CaseFileMutation) ResidentID() (r int, exists bool) {
+	v := m.resident
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResidentID returns the old "resident_id" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldResidentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResidentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResidentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResidentID: %w", err)
+	}
+	return oldValue.ResidentID, nil
+}
+
+// ClearResidentID clears the value of the "resident_id" field.
+func (m *CaseFileMutation) ClearResidentID() {
+	m.resident = nil
+	m.clearedFields[casefile.FieldResidentID] = struct{}{}
+}
+
+// ResidentIDCleared returns if the "resident_id" field was cleared in this mutation.
+func (m *CaseFileMutation) ResidentIDCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldResidentID]
+	return ok
+}
+
+// ResetResidentID resets all changes to the "resident_id" field.
+func (m *CaseFileMutation) ResetResidentID() {
+	m.resident = nil
+	delete(m.clearedFields, casefile.FieldResidentID)
+}
+
+// SetNeedID sets the "need_id" field.
+func (m *CaseFileMutation) SetNeedID(i int) {
+	m.need = &i
+}
+
+// NeedID returns the value of the "need_id" field in the mutation.
+func (m *CaseFileMutation) NeedID() (r int, exists bool) {
+	v := m.need
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNeedID returns the old "need_id" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldNeedID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNeedID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNeedID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNeedID: %w", err)
+	}
+	return oldValue.NeedID, nil
+}
+
+// ClearNeedID clears the value of the "need_id" field.
+func (m *CaseFileMutation) ClearNeedID() {
+	m.need = nil
+	m.clearedFields[casefile.FieldNeedID] = struct{}{}
+}
+
+// NeedIDCleared returns if the "need_id" field was cleared in this mutation.
+func (m *CaseFileMutation) NeedIDCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldNeedID]
+	return ok
+}
+
+// ResetNeedID resets all changes to the "need_id" field.
+func (m *CaseFileMutation) ResetNeedID() {
+	m.need = nil
+	delete(m.clearedFields, casefile.FieldNeedID)
+}
+
+// SetRegionID sets the "region_id" field.
+func (m *CaseFileMutation) SetRegionID(i int) {
+	m.region = &i
+}
+
+// RegionID returns the value of the "region_id" field in the mutation.
+func (m *CaseFileMutation) RegionID() (r int, exists bool) {
+	v := m.region
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegionID returns the old "region_id" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldRegionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegionID: %w", err)
+	}
+	return oldValue.RegionID, nil
+}
+
+// ResetRegionID resets all changes to the "region_id" field.
+func (m *CaseFileMutation) ResetRegionID() {
+	m.region = nil
+}
+
+// SetDisplayName sets the "display_name" field.
+func (m *CaseFileMutation) SetDisplayName(s string) {
+	m.display_name = &s
+}
+
+// DisplayName returns the value of the "display_name" field in the mutation.
+func (m *CaseFileMutation) DisplayName() (r string, exists bool) {
+	v := m.display_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDisplayName returns the old "display_name" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldDisplayName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDisplayName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDisplayName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDisplayName: %w", err)
+	}
+	return oldValue.DisplayName, nil
+}
+
+// ClearDisplayName clears the value of the "display_name" field.
+func (m *CaseFileMutation) ClearDisplayName() {
+	m.display_name = nil
+	m.clearedFields[casefile.FieldDisplayName] = struct{}{}
+}
+
+// DisplayNameCleared returns if the "display_name" field was cleared in this mutation.
+func (m *CaseFileMutation) DisplayNameCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldDisplayName]
+	return ok
+}
+
+// ResetDisplayName resets all changes to the "display_name" field.
+func (m *CaseFileMutation) ResetDisplayName() {
+	m.display_name = nil
+	delete(m.clearedFields, casefile.FieldDisplayName)
+}
+
+// SetKind sets the "kind" field.
+func (m *CaseFileMutation) SetKind(c casefile.Kind) {
+	m.kind = &c
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *CaseFileMutation) Kind() (r casefile.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldKind(ctx context.Context) (v casefile.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *CaseFileMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetMinor sets the "minor" field.
+func (m *CaseFileMutation) SetMinor(b bool) {
+	m.minor = &b
+}
+
+// Minor returns the value of the "minor" field in the mutation.
+func (m *CaseFileMutation) Minor() (r bool, exists bool) {
+	v := m.minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinor returns the old "minor" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldMinor(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinor: %w", err)
+	}
+	return oldValue.Minor, nil
+}
+
+// ResetMinor resets all changes to the "minor" field.
+func (m *CaseFileMutation) ResetMinor() {
+	m.minor = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *CaseFileMutation) SetStatus(c casefile.Status) {
+	m.status = &c
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CaseFileMutation) Status() (r casefile.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldStatus(ctx context.Context) (v casefile.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CaseFileMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetOpenedOn sets the "opened_on" field.
+func (m *CaseFileMutation) SetOpenedOn(t time.Time) {
+	m.opened_on = &t
+}
+
+// OpenedOn returns the value of the "opened_on" field in the mutation.
+func (m *CaseFileMutation) OpenedOn() (r time.Time, exists bool) {
+	v := m.opened_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenedOn returns the old "opened_on" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldOpenedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenedOn: %w", err)
+	}
+	return oldValue.OpenedOn, nil
+}
+
+// ResetOpenedOn resets all changes to the "opened_on" field.
+func (m *CaseFileMutation) ResetOpenedOn() {
+	m.opened_on = nil
+}
+
+// SetClosedOn sets the "closed_on" field.
+func (m *CaseFileMutation) SetClosedOn(t time.Time) {
+	m.closed_on = &t
+}
+
+// ClosedOn returns the value of the "closed_on" field in the mutation.
+func (m *CaseFileMutation) ClosedOn() (r time.Time, exists bool) {
+	v := m.closed_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedOn returns the old "closed_on" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldClosedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedOn: %w", err)
+	}
+	return oldValue.ClosedOn, nil
+}
+
+// ClearClosedOn clears the value of the "closed_on" field.
+func (m *CaseFileMutation) ClearClosedOn() {
+	m.closed_on = nil
+	m.clearedFields[casefile.FieldClosedOn] = struct{}{}
+}
+
+// ClosedOnCleared returns if the "closed_on" field was cleared in this mutation.
+func (m *CaseFileMutation) ClosedOnCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldClosedOn]
+	return ok
+}
+
+// ResetClosedOn resets all changes to the "closed_on" field.
+func (m *CaseFileMutation) ResetClosedOn() {
+	m.closed_on = nil
+	delete(m.clearedFields, casefile.FieldClosedOn)
+}
+
+// SetAssessmentCiphertext sets the "assessment_ciphertext" field.
+func (m *CaseFileMutation) SetAssessmentCiphertext(b []byte) {
+	m.assessment_ciphertext = &b
+}
+
+// AssessmentCiphertext returns the value of the "assessment_ciphertext" field in the mutation.
+func (m *CaseFileMutation) AssessmentCiphertext() (r []byte, exists bool) {
+	v := m.assessment_ciphertext
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssessmentCiphertext returns the old "assessment_ciphertext" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldAssessmentCiphertext(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssessmentCiphertext is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssessmentCiphertext requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssessmentCiphertext: %w", err)
+	}
+	return oldValue.AssessmentCiphertext, nil
+}
+
+// ClearAssessmentCiphertext clears the value of the "assessment_ciphertext" field.
+func (m *CaseFileMutation) ClearAssessmentCiphertext() {
+	m.assessment_ciphertext = nil
+	m.clearedFields[casefile.FieldAssessmentCiphertext] = struct{}{}
+}
+
+// AssessmentCiphertextCleared returns if the "assessment_ciphertext" field was cleared in this mutation.
+func (m *CaseFileMutation) AssessmentCiphertextCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldAssessmentCiphertext]
+	return ok
+}
+
+// ResetAssessmentCiphertext resets all changes to the "assessment_ciphertext" field.
+func (m *CaseFileMutation) ResetAssessmentCiphertext() {
+	m.assessment_ciphertext = nil
+	delete(m.clearedFields, casefile.FieldAssessmentCiphertext)
+}
+
+// SetAssessedAt sets the "assessed_at" field.
+func (m *CaseFileMutation) SetAssessedAt(t time.Time) {
+	m.assessed_at = &t
+}
+
+// AssessedAt returns the value of the "assessed_at" field in the mutation.
+func (m *CaseFileMutation) AssessedAt() (r time.Time, exists bool) {
+	v := m.assessed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssessedAt returns the old "assessed_at" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldAssessedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssessedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssessedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssessedAt: %w", err)
+	}
+	return oldValue.AssessedAt, nil
+}
+
+// ClearAssessedAt clears the value of the "assessed_at" field.
+func (m *CaseFileMutation) ClearAssessedAt() {
+	m.assessed_at = nil
+	m.clearedFields[casefile.FieldAssessedAt] = struct{}{}
+}
+
+// AssessedAtCleared returns if the "assessed_at" field was cleared in this mutation.
+func (m *CaseFileMutation) AssessedAtCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldAssessedAt]
+	return ok
+}
+
+// ResetAssessedAt resets all changes to the "assessed_at" field.
+func (m *CaseFileMutation) ResetAssessedAt() {
+	m.assessed_at = nil
+	delete(m.clearedFields, casefile.FieldAssessedAt)
+}
+
+// SetPlanCiphertext sets the "plan_ciphertext" field.
+func (m *CaseFileMutation) SetPlanCiphertext(b []byte) {
+	m.plan_ciphertext = &b
+}
+
+// PlanCiphertext returns the value of the "plan_ciphertext" field in the mutation.
+func (m *CaseFileMutation) PlanCiphertext() (r []byte, exists bool) {
+	v := m.plan_ciphertext
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanCiphertext returns the old "plan_ciphertext" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldPlanCiphertext(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanCiphertext is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanCiphertext requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanCiphertext: %w", err)
+	}
+	return oldValue.PlanCiphertext, nil
+}
+
+// ClearPlanCiphertext clears the value of the "plan_ciphertext" field.
+func (m *CaseFileMutation) ClearPlanCiphertext() {
+	m.plan_ciphertext = nil
+	m.clearedFields[casefile.FieldPlanCiphertext] = struct{}{}
+}
+
+// PlanCiphertextCleared returns if the "plan_ciphertext" field was cleared in this mutation.
+func (m *CaseFileMutation) PlanCiphertextCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldPlanCiphertext]
+	return ok
+}
+
+// ResetPlanCiphertext resets all changes to the "plan_ciphertext" field.
+func (m *CaseFileMutation) ResetPlanCiphertext() {
+	m.plan_ciphertext = nil
+	delete(m.clearedFields, casefile.FieldPlanCiphertext)
+}
+
+// SetPlannedAt sets the "planned_at" field.
+func (m *CaseFileMutation) SetPlannedAt(t time.Time) {
+	m.planned_at = &t
+}
+
+// PlannedAt returns the value of the "planned_at" field in the mutation.
+func (m *CaseFileMutation) PlannedAt() (r time.Time, exists bool) {
+	v := m.planned_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlannedAt returns the old "planned_at" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldPlannedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlannedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlannedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlannedAt: %w", err)
+	}
+	return oldValue.PlannedAt, nil
+}
+
+// ClearPlannedAt clears the value of the "planned_at" field.
+func (m *CaseFileMutation) ClearPlannedAt() {
+	m.planned_at = nil
+	m.clearedFields[casefile.FieldPlannedAt] = struct{}{}
+}
+
+// PlannedAtCleared returns if the "planned_at" field was cleared in this mutation.
+func (m *CaseFileMutation) PlannedAtCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldPlannedAt]
+	return ok
+}
+
+// ResetPlannedAt resets all changes to the "planned_at" field.
+func (m *CaseFileMutation) ResetPlannedAt() {
+	m.planned_at = nil
+	delete(m.clearedFields, casefile.FieldPlannedAt)
+}
+
+// SetClosureOutcome sets the "closure_outcome" field.
+func (m *CaseFileMutation) SetClosureOutcome(co casefile.ClosureOutcome) {
+	m.closure_outcome = &co
+}
+
+// ClosureOutcome returns the value of the "closure_outcome" field in the mutation.
+func (m *CaseFileMutation) ClosureOutcome() (r casefile.ClosureOutcome, exists bool) {
+	v := m.closure_outcome
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosureOutcome returns the old "closure_outcome" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldClosureOutcome(ctx context.Context) (v *casefile.ClosureOutcome, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosureOutcome is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosureOutcome requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosureOutcome: %w", err)
+	}
+	return oldValue.ClosureOutcome, nil
+}
+
+// ClearClosureOutcome clears the value of the "closure_outcome" field.
+func (m *CaseFileMutation) ClearClosureOutcome() {
+	m.closure_outcome = nil
+	m.clearedFields[casefile.FieldClosureOutcome] = struct{}{}
+}
+
+// ClosureOutcomeCleared returns if the "closure_outcome" field was cleared in this mutation.
+func (m *CaseFileMutation) ClosureOutcomeCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldClosureOutcome]
+	return ok
+}
+
+// ResetClosureOutcome resets all changes to the "closure_outcome" field.
+func (m *CaseFileMutation) ResetClosureOutcome() {
+	m.closure_outcome = nil
+	delete(m.clearedFields, casefile.FieldClosureOutcome)
+}
+
+// SetClosureCiphertext sets the "closure_ciphertext" field.
+func (m *CaseFileMutation) SetClosureCiphertext(b []byte) {
+	m.closure_ciphertext = &b
+}
+
+// ClosureCiphertext returns the value of the "closure_ciphertext" field in the mutation.
+func (m *CaseFileMutation) ClosureCiphertext() (r []byte, exists bool) {
+	v := m.closure_ciphertext
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosureCiphertext returns the old "closure_ciphertext" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldClosureCiphertext(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosureCiphertext is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosureCiphertext requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosureCiphertext: %w", err)
+	}
+	return oldValue.ClosureCiphertext, nil
+}
+
+// ClearClosureCiphertext clears the value of the "closure_ciphertext" field.
+func (m *CaseFileMutation) ClearClosureCiphertext() {
+	m.closure_ciphertext = nil
+	m.clearedFields[casefile.FieldClosureCiphertext] = struct{}{}
+}
+
+// ClosureCiphertextCleared returns if the "closure_ciphertext" field was cleared in this mutation.
+func (m *CaseFileMutation) ClosureCiphertextCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldClosureCiphertext]
+	return ok
+}
+
+// ResetClosureCiphertext resets all changes to the "closure_ciphertext" field.
+func (m *CaseFileMutation) ResetClosureCiphertext() {
+	m.closure_ciphertext = nil
+	delete(m.clearedFields, casefile.FieldClosureCiphertext)
+}
+
+// SetPurgedAt sets the "purged_at" field.
+func (m *CaseFileMutation) SetPurgedAt(t time.Time) {
+	m.purged_at = &t
+}
+
+// PurgedAt returns the value of the "purged_at" field in the mutation.
+func (m *CaseFileMutation) PurgedAt() (r time.Time, exists bool) {
+	v := m.purged_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPurgedAt returns the old "purged_at" field's value of the CaseFile entity.
+// If the CaseFile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseFileMutation) OldPurgedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPurgedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPurgedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPurgedAt: %w", err)
+	}
+	return oldValue.PurgedAt, nil
+}
+
+// ClearPurgedAt clears the value of the "purged_at" field.
+func (m *CaseFileMutation) ClearPurgedAt() {
+	m.purged_at = nil
+	m.clearedFields[casefile.FieldPurgedAt] = struct{}{}
+}
+
+// PurgedAtCleared returns if the "purged_at" field was cleared in this mutation.
+func (m *CaseFileMutation) PurgedAtCleared() bool {
+	_, ok := m.clearedFields[casefile.FieldPurgedAt]
+	return ok
+}
+
+// ResetPurgedAt resets all changes to the "purged_at" field.
+func (m *CaseFileMutation) ResetPurgedAt() {
+	m.purged_at = nil
+	delete(m.clearedFields, casefile.FieldPurgedAt)
+}
+
+// ClearAgency clears the "agency" edge to the Organization entity.
+func (m *CaseFileMutation) ClearAgency() {
+	m.clearedagency = true
+	m.clearedFields[casefile.FieldAgencyID] = struct{}{}
+}
+
+// AgencyCleared reports if the "agency" edge to the Organization entity was cleared.
+func (m *CaseFileMutation) AgencyCleared() bool {
+	return m.AgencyIDCleared() || m.clearedagency
+}
+
+// AgencyIDs returns the "agency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AgencyID instead. It exists only for internal usage by the builders.
+func (m *CaseFileMutation) AgencyIDs() (ids []int) {
+	if id := m.agency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAgency resets all changes to the "agency" edge.
+func (m *CaseFileMutation) ResetAgency() {
+	m.agency = nil
+	m.clearedagency = false
+}
+
+// ClearResponsibleWorker clears the "responsible_worker" edge to the Person entity.
+func (m *CaseFileMutation) ClearResponsibleWorker() {
+	m.clearedresponsible_worker = true
+	m.clearedFields[casefile.FieldResponsibleWorkerID] = struct{}{}
+}
+
+// ResponsibleWorkerCleared reports if the "responsible_worker" edge to the Person entity was cleared.
+func (m *CaseFileMutation) ResponsibleWorkerCleared() bool {
+	return m.ResponsibleWorkerIDCleared() || m.clearedresponsible_worker
+}
+
+// ResponsibleWorkerIDs returns the "responsible_worker" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ResponsibleWorkerID instead. It exists only for internal usage by the builders.
+func (m *CaseFileMutation) ResponsibleWorkerIDs() (ids []int) {
+	if id := m.responsible_worker; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetResponsibleWorker resets all changes to the "responsible_worker" edge.
+func (m *CaseFileMutation) ResetResponsibleWorker() {
+	m.responsible_worker = nil
+	m.clearedresponsible_worker = false
+}
+
+// ClearResident clears the "resident" edge to the Person entity.
+func (m *CaseFileMutation) ClearResident() {
+	m.clearedresident = true
+	m.clearedFields[casefile.FieldResidentID] = struct{}{}
+}
+
+// ResidentCleared reports if the "resident" edge to the Person entity was cleared.
+func (m *CaseFileMutation) ResidentCleared() bool {
+	return m.ResidentIDCleared() || m.clearedresident
+}
+
+// ResidentIDs returns the "resident" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ResidentID instead. It exists only for internal usage by the builders.
+func (m *CaseFileMutation) ResidentIDs() (ids []int) {
+	if id := m.resident; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetResident resets all changes to the "resident" edge.
+func (m *CaseFileMutation) ResetResident() {
+	m.resident = nil
+	m.clearedresident = false
+}
+
+// ClearNeed clears the "need" edge to the Need entity.
+func (m *CaseFileMutation) ClearNeed() {
+	m.clearedneed = true
+	m.clearedFields[casefile.FieldNeedID] = struct{}{}
+}
+
+// NeedCleared reports if the "need" edge to the Need entity was cleared.
+func (m *CaseFileMutation) NeedCleared() bool {
+	return m.NeedIDCleared() || m.clearedneed
+}
+
+// NeedIDs returns the "need" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// NeedID instead. It exists only for internal usage by the builders.
+func (m *CaseFileMutation) NeedIDs() (ids []int) {
+	if id := m.need; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetNeed resets all changes to the "need" edge.
+func (m *CaseFileMutation) ResetNeed() {
+	m.need = nil
+	m.clearedneed = false
+}
+
+// ClearRegion clears the "region" edge to the Region entity.
+func (m *CaseFileMutation) ClearRegion() {
+	m.clearedregion = true
+	m.clearedFields[casefile.FieldRegionID] = struct{}{}
+}
+
+// RegionCleared reports if the "region" edge to the Region entity was cleared.
+func (m *CaseFileMutation) RegionCleared() bool {
+	return m.clearedregion
+}
+
+// RegionIDs returns the "region" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RegionID instead. It exists only for internal usage by the builders.
+func (m *CaseFileMutation) RegionIDs() (ids []int) {
+	if id := m.region; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRegion resets all changes to the "region" edge.
+func (m *CaseFileMutation) ResetRegion() {
+	m.region = nil
+	m.clearedregion = false
+}
+
+// AddGoalIDs adds the "goals" edge to the CaseGoal entity by ids.
+func (m *CaseFileMutation) AddGoalIDs(ids ...int) {
+	if m.goals == nil {
+		m.goals = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.goals[ids[i]] = struct{}{}
+	}
+}
+
+// ClearGoals clears the "goals" edge to the CaseGoal entity.
+func (m *CaseFileMutation) ClearGoals() {
+	m.clearedgoals = true
+}
+
+// GoalsCleared reports if the "goals" edge to the CaseGoal entity was cleared.
+func (m *CaseFileMutation) GoalsCleared() bool {
+	return m.clearedgoals
+}
+
+// RemoveGoalIDs removes the "goals" edge to the CaseGoal entity by IDs.
+func (m *CaseFileMutation) RemoveGoalIDs(ids ...int) {
+	if m.removedgoals == nil {
+		m.removedgoals = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.goals, ids[i])
+		m.removedgoals[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedGoals returns the removed IDs of the "goals" edge to the CaseGoal entity.
+func (m *CaseFileMutation) RemovedGoalsIDs() (ids []int) {
+	for id := range m.removedgoals {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// GoalsIDs returns the "goals" edge IDs in the mutation.
+func (m *CaseFileMutation) GoalsIDs() (ids []int) {
+	for id := range m.goals {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetGoals resets all changes to the "goals" edge.
+func (m *CaseFileMutation) ResetGoals() {
+	m.goals = nil
+	m.clearedgoals = false
+	m.removedgoals = nil
+}
+
+// AddSessionIDs adds the "sessions" edge to the CaseSession entity by ids.
+func (m *CaseFileMutation) AddSessionIDs(ids ...int) {
+	if m.sessions == nil {
+		m.sessions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.sessions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSessions clears the "sessions" edge to the CaseSession entity.
+func (m *CaseFileMutation) ClearSessions() {
+	m.clearedsessions = true
+}
+
+// SessionsCleared reports if the "sessions" edge to the CaseSession entity was cleared.
+func (m *CaseFileMutation) SessionsCleared() bool {
+	return m.clearedsessions
+}
+
+// RemoveSessionIDs removes the "sessions" edge to the CaseSession entity by IDs.
+func (m *CaseFileMutation) RemoveSessionIDs(ids ...int) {
+	if m.removedsessions == nil {
+		m.removedsessions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.sessions, ids[i])
+		m.removedsessions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSessions returns the removed IDs of the "sessions" edge to the CaseSession entity.
+func (m *CaseFileMutation) RemovedSessionsIDs() (ids []int) {
+	for id := range m.removedsessions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SessionsIDs returns the "sessions" edge IDs in the mutation.
+func (m *CaseFileMutation) SessionsIDs() (ids []int) {
+	for id := range m.sessions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSessions resets all changes to the "sessions" edge.
+func (m *CaseFileMutation) ResetSessions() {
+	m.sessions = nil
+	m.clearedsessions = false
+	m.removedsessions = nil
+}
+
+// AddCrisisIDs adds the "crises" edge to the CaseCrisis entity by ids.
+func (m *CaseFileMutation) AddCrisisIDs(ids ...int) {
+	if m.crises == nil {
+		m.crises = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.crises[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCrises clears the "crises" edge to the CaseCrisis entity.
+func (m *CaseFileMutation) ClearCrises() {
+	m.clearedcrises = true
+}
+
+// CrisesCleared reports if the "crises" edge to the CaseCrisis entity was cleared.
+func (m *CaseFileMutation) CrisesCleared() bool {
+	return m.clearedcrises
+}
+
+// RemoveCrisisIDs removes the "crises" edge to the CaseCrisis entity by IDs.
+func (m *CaseFileMutation) RemoveCrisisIDs(ids ...int) {
+	if m.removedcrises == nil {
+		m.removedcrises = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.crises, ids[i])
+		m.removedcrises[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCrises returns the removed IDs of the "crises" edge to the CaseCrisis entity.
+func (m *CaseFileMutation) RemovedCrisesIDs() (ids []int) {
+	for id := range m.removedcrises {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CrisesIDs returns the "crises" edge IDs in the mutation.
+func (m *CaseFileMutation) CrisesIDs() (ids []int) {
+	for id := range m.crises {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCrises resets all changes to the "crises" edge.
+func (m *CaseFileMutation) ResetCrises() {
+	m.crises = nil
+	m.clearedcrises = false
+	m.removedcrises = nil
+}
+
+// AddVolunteerIDs adds the "volunteers" edge to the CaseVolunteer entity by ids.
+func (m *CaseFileMutation) AddVolunteerIDs(ids ...int) {
+	if m.volunteers == nil {
+		m.volunteers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.volunteers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearVolunteers clears the "volunteers" edge to the CaseVolunteer entity.
+func (m *CaseFileMutation) ClearVolunteers() {
+	m.clearedvolunteers = true
+}
+
+// VolunteersCleared reports if the "volunteers" edge to the CaseVolunteer entity was cleared.
+func (m *CaseFileMutation) VolunteersCleared() bool {
+	return m.clearedvolunteers
+}
+
+// RemoveVolunteerIDs removes the "volunteers" edge to the CaseVolunteer entity by IDs.
+func (m *CaseFileMutation) RemoveVolunteerIDs(ids ...int) {
+	if m.removedvolunteers == nil {
+		m.removedvolunteers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.volunteers, ids[i])
+		m.removedvolunteers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedVolunteers returns the removed IDs of the "volunteers" edge to the CaseVolunteer entity.
+func (m *CaseFileMutation) RemovedVolunteersIDs() (ids []int) {
+	for id := range m.removedvolunteers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// VolunteersIDs returns the "volunteers" edge IDs in the mutation.
+func (m *CaseFileMutation) VolunteersIDs() (ids []int) {
+	for id := range m.volunteers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetVolunteers resets all changes to the "volunteers" edge.
+func (m *CaseFileMutation) ResetVolunteers() {
+	m.volunteers = nil
+	m.clearedvolunteers = false
+	m.removedvolunteers = nil
+}
+
+// AddReferralIDs adds the "referrals" edge to the CaseReferral entity by ids.
+func (m *CaseFileMutation) AddReferralIDs(ids ...int) {
+	if m.referrals == nil {
+		m.referrals = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.referrals[ids[i]] = struct{}{}
+	}
+}
+
+// ClearReferrals clears the "referrals" edge to the CaseReferral entity.
+func (m *CaseFileMutation) ClearReferrals() {
+	m.clearedreferrals = true
+}
+
+// ReferralsCleared reports if the "referrals" edge to the CaseReferral entity was cleared.
+func (m *CaseFileMutation) ReferralsCleared() bool {
+	return m.clearedreferrals
+}
+
+// RemoveReferralIDs removes the "referrals" edge to the CaseReferral entity by IDs.
+func (m *CaseFileMutation) RemoveReferralIDs(ids ...int) {
+	if m.removedreferrals == nil {
+		m.removedreferrals = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.referrals, ids[i])
+		m.removedreferrals[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedReferrals returns the removed IDs of the "referrals" edge to the CaseReferral entity.
+func (m *CaseFileMutation) RemovedReferralsIDs() (ids []int) {
+	for id := range m.removedreferrals {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ReferralsIDs returns the "referrals" edge IDs in the mutation.
+func (m *CaseFileMutation) ReferralsIDs() (ids []int) {
+	for id := range m.referrals {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetReferrals resets all changes to the "referrals" edge.
+func (m *CaseFileMutation) ResetReferrals() {
+	m.referrals = nil
+	m.clearedreferrals = false
+	m.removedreferrals = nil
+}
+
+// Where appends a list predicates to the CaseFileMutation builder.
+func (m *CaseFileMutation) Where(ps ...predicate.CaseFile) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CaseFileMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CaseFileMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CaseFile, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CaseFileMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CaseFileMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CaseFile).
+func (m *CaseFileMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CaseFileMutation) Fields() []string {
+	fields := make([]string, 0, 20)
+	if m.created_at != nil {
+		fields = append(fields, casefile.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, casefile.FieldUpdatedAt)
+	}
+	if m.agency != nil {
+		fields = append(fields, casefile.FieldAgencyID)
+	}
+	if m.responsible_worker != nil {
+		fields = append(fields, casefile.FieldResponsibleWorkerID)
+	}
+	if m.resident != nil {
+		fields = append(fields, casefile.FieldResidentID)
+	}
+	if m.need != nil {
+		fields = append(fields, casefile.FieldNeedID)
+	}
+	if m.region != nil {
+		fields = append(fields, casefile.FieldRegionID)
+	}
+	if m.display_name != nil {
+		fields = append(fields, casefile.FieldDisplayName)
+	}
+	if m.kind != nil {
+		fields = append(fields, casefile.FieldKind)
+	}
+	if m.minor != nil {
+		fields = append(fields, casefile.FieldMinor)
+	}
+	if m.status != nil {
+		fields = append(fields, casefile.FieldStatus)
+	}
+	if m.opened_on != nil {
+		fields = append(fields, casefile.FieldOpenedOn)
+	}
+	if m.closed_on != nil {
+		fields = append(fields, casefile.FieldClosedOn)
+	}
+	if m.assessment_ciphertext != nil {
+		fields = append(fields, casefile.FieldAssessmentCiphertext)
+	}
+	if m.assessed_at != nil {
+		fields = append(fields, casefile.FieldAssessedAt)
+	}
+	if m.plan_ciphertext != nil {
+		fields = append(fields, casefile.FieldPlanCiphertext)
+	}
+	if m.planned_at != nil {
+		fields = append(fields, casefile.FieldPlannedAt)
+	}
+	if m.closure_outcome != nil {
+		fields = append(fields, casefile.FieldClosureOutcome)
+	}
+	if m.closure_ciphertext != nil {
+		fields = append(fields, casefile.FieldClosureCiphertext)
+	}
+	if m.purged_at != nil {
+		fields = append(fields, casefile.FieldPurgedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CaseFileMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case casefile.FieldCreatedAt:
+		return m.CreatedAt()
+	case casefile.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case casefile.FieldAgencyID:
+		return m.AgencyID()
+	case casefile.FieldResponsibleWorkerID:
+		return m.ResponsibleWorkerID()
+	case casefile.FieldResidentID:
+		return m.ResidentID()
+	case casefile.FieldNeedID:
+		return m.NeedID()
+	case casefile.FieldRegionID:
+		return m.RegionID()
+	case casefile.FieldDisplayName:
+		return m.DisplayName()
+	case casefile.FieldKind:
+		return m.Kind()
+	case casefile.FieldMinor:
+		return m.Minor()
+	case casefile.FieldStatus:
+		return m.Status()
+	case casefile.FieldOpenedOn:
+		return m.OpenedOn()
+	case casefile.FieldClosedOn:
+		return m.ClosedOn()
+	case casefile.FieldAssessmentCiphertext:
+		return m.AssessmentCiphertext()
+	case casefile.FieldAssessedAt:
+		return m.AssessedAt()
+	case casefile.FieldPlanCiphertext:
+		return m.PlanCiphertext()
+	case casefile.FieldPlannedAt:
+		return m.PlannedAt()
+	case casefile.FieldClosureOutcome:
+		return m.ClosureOutcome()
+	case casefile.FieldClosureCiphertext:
+		return m.ClosureCiphertext()
+	case casefile.FieldPurgedAt:
+		return m.PurgedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CaseFileMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case casefile.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case casefile.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case casefile.FieldAgencyID:
+		return m.OldAgencyID(ctx)
+	case casefile.FieldResponsibleWorkerID:
+		return m.OldResponsibleWorkerID(ctx)
+	case casefile.FieldResidentID:
+		return m.OldResidentID(ctx)
+	case casefile.FieldNeedID:
+		return m.OldNeedID(ctx)
+	case casefile.FieldRegionID:
+		return m.OldRegionID(ctx)
+	case casefile.FieldDisplayName:
+		return m.OldDisplayName(ctx)
+	case casefile.FieldKind:
+		return m.OldKind(ctx)
+	case casefile.FieldMinor:
+		return m.OldMinor(ctx)
+	case casefile.FieldStatus:
+		return m.OldStatus(ctx)
+	case casefile.FieldOpenedOn:
+		return m.OldOpenedOn(ctx)
+	case casefile.FieldClosedOn:
+		return m.OldClosedOn(ctx)
+	case casefile.FieldAssessmentCiphertext:
+		return m.OldAssessmentCiphertext(ctx)
+	case casefile.FieldAssessedAt:
+		return m.OldAssessedAt(ctx)
+	case casefile.FieldPlanCiphertext:
+		return m.OldPlanCiphertext(ctx)
+	case casefile.FieldPlannedAt:
+		return m.OldPlannedAt(ctx)
+	case casefile.FieldClosureOutcome:
+		return m.OldClosureOutcome(ctx)
+	case casefile.FieldClosureCiphertext:
+		return m.OldClosureCiphertext(ctx)
+	case casefile.FieldPurgedAt:
+		return m.OldPurgedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown CaseFile field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseFileMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case casefile.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case casefile.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case casefile.FieldAgencyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAgencyID(v)
+		return nil
+	case casefile.FieldResponsibleWorkerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponsibleWorkerID(v)
+		return nil
+	case casefile.FieldResidentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResidentID(v)
+		return nil
+	case casefile.FieldNeedID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNeedID(v)
+		return nil
+	case casefile.FieldRegionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegionID(v)
+		return nil
+	case casefile.FieldDisplayName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDisplayName(v)
+		return nil
+	case casefile.FieldKind:
+		v, ok := value.(casefile.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case casefile.FieldMinor:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinor(v)
+		return nil
+	case casefile.FieldStatus:
+		v, ok := value.(casefile.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case casefile.FieldOpenedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenedOn(v)
+		return nil
+	case casefile.FieldClosedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedOn(v)
+		return nil
+	case casefile.FieldAssessmentCiphertext:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssessmentCiphertext(v)
+		return nil
+	case casefile.FieldAssessedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssessedAt(v)
+		return nil
+	case casefile.FieldPlanCiphertext:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanCiphertext(v)
+		return nil
+	case casefile.FieldPlannedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlannedAt(v)
+		return nil
+	case casefile.FieldClosureOutcome:
+		v, ok := value.(casefile.ClosureOutcome)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosureOutcome(v)
+		return nil
+	case casefile.FieldClosureCiphertext:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosureCiphertext(v)
+		return nil
+	case casefile.FieldPurgedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPurgedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CaseFile field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CaseFileMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CaseFileMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseFileMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CaseFile numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CaseFileMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(casefile.FieldAgencyID) {
+		fields = append(fields, casefile.FieldAgencyID)
+	}
+	if m.FieldCleared(casefile.FieldResponsibleWorkerID) {
+		fields = append(fields, casefile.FieldResponsibleWorkerID)
+	}
+	if m.FieldCleared(casefile.FieldResidentID) {
+		fields = append(fields, casefile.FieldResidentID)
+	}
+	if m.FieldCleared(casefile.FieldNeedID) {
+		fields = append(fields, casefile.FieldNeedID)
+	}
+	if m.FieldCleared(casefile.FieldDisplayName) {
+		fields = append(fields, casefile.FieldDisplayName)
+	}
+	if m.FieldCleared(casefile.FieldClosedOn) {
+		fields = append(fields, casefile.FieldClosedOn)
+	}
+	if m.FieldCleared(casefile.FieldAssessmentCiphertext) {
+		fields = append(fields, casefile.FieldAssessmentCiphertext)
+	}
+	if m.FieldCleared(casefile.FieldAssessedAt) {
+		fields = append(fields, casefile.FieldAssessedAt)
+	}
+	if m.FieldCleared(casefile.FieldPlanCiphertext) {
+		fields = append(fields, casefile.FieldPlanCiphertext)
+	}
+	if m.FieldCleared(casefile.FieldPlannedAt) {
+		fields = append(fields, casefile.FieldPlannedAt)
+	}
+	if m.FieldCleared(casefile.FieldClosureOutcome) {
+		fields = append(fields, casefile.FieldClosureOutcome)
+	}
+	if m.FieldCleared(casefile.FieldClosureCiphertext) {
+		fields = append(fields, casefile.FieldClosureCiphertext)
+	}
+	if m.FieldCleared(casefile.FieldPurgedAt) {
+		fields = append(fields, casefile.FieldPurgedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CaseFileMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CaseFileMutation) ClearField(name string) error {
+	switch name {
+	case casefile.FieldAgencyID:
+		m.ClearAgencyID()
+		return nil
+	case casefile.FieldResponsibleWorkerID:
+		m.ClearResponsibleWorkerID()
+		return nil
+	case casefile.FieldResidentID:
+		m.ClearResidentID()
+		return nil
+	case casefile.FieldNeedID:
+		m.ClearNeedID()
+		return nil
+	case casefile.FieldDisplayName:
+		m.ClearDisplayName()
+		return nil
+	case casefile.FieldClosedOn:
+		m.ClearClosedOn()
+		return nil
+	case casefile.FieldAssessmentCiphertext:
+		m.ClearAssessmentCiphertext()
+		return nil
+	case casefile.FieldAssessedAt:
+		m.ClearAssessedAt()
+		return nil
+	case casefile.FieldPlanCiphertext:
+		m.ClearPlanCiphertext()
+		return nil
+	case casefile.FieldPlannedAt:
+		m.ClearPlannedAt()
+		return nil
+	case casefile.FieldClosureOutcome:
+		m.ClearClosureOutcome()
+		return nil
+	case casefile.FieldClosureCiphertext:
+		m.ClearClosureCiphertext()
+		return nil
+	case casefile.FieldPurgedAt:
+		m.ClearPurgedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseFile nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CaseFileMutation) ResetField(name string) error {
+	switch name {
+	case casefile.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case casefile.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case casefile.FieldAgencyID:
+		m.ResetAgencyID()
+		return nil
+	case casefile.FieldResponsibleWorkerID:
+		m.ResetResponsibleWorkerID()
+		return nil
+	case casefile.FieldResidentID:
+		m.ResetResidentID()
+		return nil
+	case casefile.FieldNeedID:
+		m.ResetNeedID()
+		return nil
+	case casefile.FieldRegionID:
+		m.ResetRegionID()
+		return nil
+	case casefile.FieldDisplayName:
+		m.ResetDisplayName()
+		return nil
+	case casefile.FieldKind:
+		m.ResetKind()
+		return nil
+	case casefile.FieldMinor:
+		m.ResetMinor()
+		return nil
+	case casefile.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case casefile.FieldOpenedOn:
+		m.ResetOpenedOn()
+		return nil
+	case casefile.FieldClosedOn:
+		m.ResetClosedOn()
+		return nil
+	case casefile.FieldAssessmentCiphertext:
+		m.ResetAssessmentCiphertext()
+		return nil
+	case casefile.FieldAssessedAt:
+		m.ResetAssessedAt()
+		return nil
+	case casefile.FieldPlanCiphertext:
+		m.ResetPlanCiphertext()
+		return nil
+	case casefile.FieldPlannedAt:
+		m.ResetPlannedAt()
+		return nil
+	case casefile.FieldClosureOutcome:
+		m.ResetClosureOutcome()
+		return nil
+	case casefile.FieldClosureCiphertext:
+		m.ResetClosureCiphertext()
+		return nil
+	case casefile.FieldPurgedAt:
+		m.ResetPurgedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseFile field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CaseFileMutation) AddedEdges() []string {
+	edges := make([]string, 0, 10)
+	if m.agency != nil {
+		edges = append(edges, casefile.EdgeAgency)
+	}
+	if m.responsible_worker != nil {
+		edges = append(edges, casefile.EdgeResponsibleWorker)
+	}
+	if m.resident != nil {
+		edges = append(edges, casefile.EdgeResident)
+	}
+	if m.need != nil {
+		edges = append(edges, casefile.EdgeNeed)
+	}
+	if m.region != nil {
+		edges = append(edges, casefile.EdgeRegion)
+	}
+	if m.goals != nil {
+		edges = append(edges, casefile.EdgeGoals)
+	}
+	if m.sessions != nil {
+		edges = append(edges, casefile.EdgeSessions)
+	}
+	if m.crises != nil {
+		edges = append(edges, casefile.EdgeCrises)
+	}
+	if m.volunteers != nil {
+		edges = append(edges, casefile.EdgeVolunteers)
+	}
+	if m.referrals != nil {
+		edges = append(edges, casefile.EdgeReferrals)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CaseFileMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case casefile.EdgeAgency:
+		if id := m.agency; id != nil {
+			return []ent.Value{*id}
+		}
+	case casefile.EdgeResponsibleWorker:
+		if id := m.responsible_worker; id != nil {
+			return []ent.Value{*id}
+		}
+	case casefile.EdgeResident:
+		if id := m.resident; id != nil {
+			return []ent.Value{*id}
+		}
+	case casefile.EdgeNeed:
+		if id := m.need; id != nil {
+			return []ent.Value{*id}
+		}
+	case casefile.EdgeRegion:
+		if id := m.region; id != nil {
+			return []ent.Value{*id}
+		}
+	case casefile.EdgeGoals:
+		ids := make([]ent.Value, 0, len(m.goals))
+		for id := range m.goals {
+			ids = append(ids, id)
+		}
+		return ids
+	case casefile.EdgeSessions:
+		ids := make([]ent.Value, 0, len(m.sessions))
+		for id := range m.sessions {
+			ids = append(ids, id)
+		}
+		return ids
+	case casefile.EdgeCrises:
+		ids := make([]ent.Value, 0, len(m.crises))
+		for id := range m.crises {
+			ids = append(ids, id)
+		}
+		return ids
+	case casefile.EdgeVolunteers:
+		ids := make([]ent.Value, 0, len(m.volunteers))
+		for id := range m.volunteers {
+			ids = append(ids, id)
+		}
+		return ids
+	case casefile.EdgeReferrals:
+		ids := make([]ent.Value, 0, len(m.referrals))
+		for id := range m.referrals {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CaseFileMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 10)
+	if m.removedgoals != nil {
+		edges = append(edges, casefile.EdgeGoals)
+	}
+	if m.removedsessions != nil {
+		edges = append(edges, casefile.EdgeSessions)
+	}
+	if m.removedcrises != nil {
+		edges = append(edges, casefile.EdgeCrises)
+	}
+	if m.removedvolunteers != nil {
+		edges = append(edges, casefile.EdgeVolunteers)
+	}
+	if m.removedreferrals != nil {
+		edges = append(edges, casefile.EdgeReferrals)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CaseFileMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case casefile.EdgeGoals:
+		ids := make([]ent.Value, 0, len(m.removedgoals))
+		for id := range m.removedgoals {
+			ids = append(ids, id)
+		}
+		return ids
+	case casefile.EdgeSessions:
+		ids := make([]ent.Value, 0, len(m.removedsessions))
+		for id := range m.removedsessions {
+			ids = append(ids, id)
+		}
+		return ids
+	case casefile.EdgeCrises:
+		ids := make([]ent.Value, 0, len(m.removedcrises))
+		for id := range m.removedcrises {
+			ids = append(ids, id)
+		}
+		return ids
+	case casefile.EdgeVolunteers:
+		ids := make([]ent.Value, 0, len(m.removedvolunteers))
+		for id := range m.removedvolunteers {
+			ids = append(ids, id)
+		}
+		return ids
+	case casefile.EdgeReferrals:
+		ids := make([]ent.Value, 0, len(m.removedreferrals))
+		for id := range m.removedreferrals {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CaseFileMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 10)
+	if m.clearedagency {
+		edges = append(edges, casefile.EdgeAgency)
+	}
+	if m.clearedresponsible_worker {
+		edges = append(edges, casefile.EdgeResponsibleWorker)
+	}
+	if m.clearedresident {
+		edges = append(edges, casefile.EdgeResident)
+	}
+	if m.clearedneed {
+		edges = append(edges, casefile.EdgeNeed)
+	}
+	if m.clearedregion {
+		edges = append(edges, casefile.EdgeRegion)
+	}
+	if m.clearedgoals {
+		edges = append(edges, casefile.EdgeGoals)
+	}
+	if m.clearedsessions {
+		edges = append(edges, casefile.EdgeSessions)
+	}
+	if m.clearedcrises {
+		edges = append(edges, casefile.EdgeCrises)
+	}
+	if m.clearedvolunteers {
+		edges = append(edges, casefile.EdgeVolunteers)
+	}
+	if m.clearedreferrals {
+		edges = append(edges, casefile.EdgeReferrals)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CaseFileMutation) EdgeCleared(name string) bool {
+	switch name {
+	case casefile.EdgeAgency:
+		return m.clearedagency
+	case casefile.EdgeResponsibleWorker:
+		return m.clearedresponsible_worker
+	case casefile.EdgeResident:
+		return m.clearedresident
+	case casefile.EdgeNeed:
+		return m.clearedneed
+	case casefile.EdgeRegion:
+		return m.clearedregion
+	case casefile.EdgeGoals:
+		return m.clearedgoals
+	case casefile.EdgeSessions:
+		return m.clearedsessions
+	case casefile.EdgeCrises:
+		return m.clearedcrises
+	case casefile.EdgeVolunteers:
+		return m.clearedvolunteers
+	case casefile.EdgeReferrals:
+		return m.clearedreferrals
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CaseFileMutation) ClearEdge(name string) error {
+	switch name {
+	case casefile.EdgeAgency:
+		m.ClearAgency()
+		return nil
+	case casefile.EdgeResponsibleWorker:
+		m.ClearResponsibleWorker()
+		return nil
+	case casefile.EdgeResident:
+		m.ClearResident()
+		return nil
+	case casefile.EdgeNeed:
+		m.ClearNeed()
+		return nil
+	case casefile.EdgeRegion:
+		m.ClearRegion()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseFile unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CaseFileMutation) ResetEdge(name string) error {
+	switch name {
+	case casefile.EdgeAgency:
+		m.ResetAgency()
+		return nil
+	case casefile.EdgeResponsibleWorker:
+		m.ResetResponsibleWorker()
+		return nil
+	case casefile.EdgeResident:
+		m.ResetResident()
+		return nil
+	case casefile.EdgeNeed:
+		m.ResetNeed()
+		return nil
+	case casefile.EdgeRegion:
+		m.ResetRegion()
+		return nil
+	case casefile.EdgeGoals:
+		m.ResetGoals()
+		return nil
+	case casefile.EdgeSessions:
+		m.ResetSessions()
+		return nil
+	case casefile.EdgeCrises:
+		m.ResetCrises()
+		return nil
+	case casefile.EdgeVolunteers:
+		m.ResetVolunteers()
+		return nil
+	case casefile.EdgeReferrals:
+		m.ResetReferrals()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseFile edge %s", name)
+}
+
+// CaseGoalMutation represents an operation that mutates the CaseGoal nodes in the graph.
+type CaseGoalMutation struct {
+	config
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	position               *int
+	addposition            *int
+	description_ciphertext *[]byte
+	result                 *casegoal.Result
+	clearedFields          map[string]struct{}
+	_case                  *int
+	cleared_case           bool
+	done                   bool
+	oldValue               func(context.Context) (*CaseGoal, error)
+	predicates             []predicate.CaseGoal
+}
+
+var _ ent.Mutation = (*CaseGoalMutation)(nil)
+
+// casegoalOption allows management of the mutation configuration using functional options.
+type casegoalOption func(*CaseGoalMutation)
+
+// newCaseGoalMutation creates new mutation for the CaseGoal entity.
+func newCaseGoalMutation(c config, op Op, opts ...casegoalOption) *CaseGoalMutation {
+	m := &CaseGoalMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCaseGoal,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCaseGoalID sets the ID field of the mutation.
+func withCaseGoalID(id int) casegoalOption {
+	return func(m *CaseGoalMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CaseGoal
+		)
+		m.oldValue = func(ctx context.Context) (*CaseGoal, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CaseGoal.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCaseGoal sets the old CaseGoal of the mutation.
+func withCaseGoal(node *CaseGoal) casegoalOption {
+	return func(m *CaseGoalMutation) {
+		m.oldValue = func(context.Context) (*CaseGoal, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CaseGoalMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CaseGoalMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CaseGoalMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CaseGoalMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CaseGoal.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CaseGoalMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CaseGoalMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CaseGoal entity.
+// If the CaseGoal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseGoalMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CaseGoalMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CaseGoalMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CaseGoalMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CaseGoal entity.
+// If the CaseGoal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseGoalMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CaseGoalMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCaseID sets the "case_id" field.
+func (m *CaseGoalMutation) SetCaseID(i int) {
+	m._case = &i
+}
+
+// CaseID returns the value of the "case_id" field in the mutation.
+func (m *CaseGoalMutation) CaseID() (r int, exists bool) {
+	v := m._case
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCaseID returns the old "case_id" field's value of the CaseGoal entity.
+// If the CaseGoal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseGoalMutation) OldCaseID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCaseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCaseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCaseID: %w", err)
+	}
+	return oldValue.CaseID, nil
+}
+
+// ResetCaseID resets all changes to the "case_id" field.
+func (m *CaseGoalMutation) ResetCaseID() {
+	m._case = nil
+}
+
+// SetPosition sets the "position" field.
+func (m *CaseGoalMutation) SetPosition(i int) {
+	m.position = &i
+	m.addposition = nil
+}
+
+// Position returns the value of the "position" field in the mutation.
+func (m *CaseGoalMutation) Position() (r int, exists bool) {
+	v := m.position
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPosition returns the old "position" field's value of the CaseGoal entity.
+// If the CaseGoal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseGoalMutation) OldPosition(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPosition is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPosition requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPosition: %w", err)
+	}
+	return oldValue.Position, nil
+}
+
+// AddPosition adds i to the "position" field.
+func (m *CaseGoalMutation) AddPosition(i int) {
+	if m.addposition != nil {
+		*m.addposition += i
+	} else {
+		m.addposition = &i
+	}
+}
+
+// AddedPosition returns the value that was added to the "position" field in this mutation.
+func (m *CaseGoalMutation) AddedPosition() (r int, exists bool) {
+	v := m.addposition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPosition resets all changes to the "position" field.
+func (m *CaseGoalMutation) ResetPosition() {
+	m.position = nil
+	m.addposition = nil
+}
+
+// SetDescriptionCiphertext sets the "description_ciphertext" field.
+func (m *CaseGoalMutation) SetDescriptionCiphertext(b []byte) {
+	m.description_ciphertext = &b
+}
+
+// DescriptionCiphertext returns the value of the "description_ciphertext" field in the mutation.
+func (m *CaseGoalMutation) DescriptionCiphertext() (r []byte, exists bool) {
+	v := m.description_ciphertext
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescriptionCiphertext returns the old "description_ciphertext" field's value of the CaseGoal entity.
+// If the CaseGoal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseGoalMutation) OldDescriptionCiphertext(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescriptionCiphertext is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescriptionCiphertext requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescriptionCiphertext: %w", err)
+	}
+	return oldValue.DescriptionCiphertext, nil
+}
+
+// ResetDescriptionCiphertext resets all changes to the "description_ciphertext" field.
+func (m *CaseGoalMutation) ResetDescriptionCiphertext() {
+	m.description_ciphertext = nil
+}
+
+// SetResult sets the "result" field.
+func (m *CaseGoalMutation) SetResult(c casegoal.Result) {
+	m.result = &c
+}
+
+// Result returns the value of the "result" field in the mutation.
+func (m *CaseGoalMutation) Result() (r casegoal.Result, exists bool) {
+	v := m.result
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResult returns the old "result" field's value of the CaseGoal entity.
+// If the CaseGoal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseGoalMutation) OldResult(ctx context.Context) (v *casegoal.Result, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResult is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResult requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResult: %w", err)
+	}
+	return oldValue.Result, nil
+}
+
+// ClearResult clears the value of the "result" field.
+func (m *CaseGoalMutation) ClearResult() {
+	m.result = nil
+	m.clearedFields[casegoal.FieldResult] = struct{}{}
+}
+
+// ResultCleared returns if the "result" field was cleared in this mutation.
+func (m *CaseGoalMutation) ResultCleared() bool {
+	_, ok := m.clearedFields[casegoal.FieldResult]
+	return ok
+}
+
+// ResetResult resets all changes to the "result" field.
+func (m *CaseGoalMutation) ResetResult() {
+	m.result = nil
+	delete(m.clearedFields, casegoal.FieldResult)
+}
+
+// ClearCase clears the "case" edge to the CaseFile entity.
+func (m *CaseGoalMutation) ClearCase() {
+	m.cleared_case = true
+	m.clearedFields[casegoal.FieldCaseID] = struct{}{}
+}
+
+// CaseCleared reports if the "case" edge to the CaseFile entity was cleared.
+func (m *CaseGoalMutation) CaseCleared() bool {
+	return m.cleared_case
+}
+
+// CaseIDs returns the "case" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CaseID instead. It exists only for internal usage by the builders.
+func (m *CaseGoalMutation) CaseIDs() (ids []int) {
+	if id := m._case; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCase resets all changes to the "case" edge.
+func (m *CaseGoalMutation) ResetCase() {
+	m._case = nil
+	m.cleared_case = false
+}
+
+// Where appends a list predicates to the CaseGoalMutation builder.
+func (m *CaseGoalMutation) Where(ps ...predicate.CaseGoal) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CaseGoalMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CaseGoalMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CaseGoal, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CaseGoalMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CaseGoalMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CaseGoal).
+func (m *CaseGoalMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CaseGoalMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, casegoal.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, casegoal.FieldUpdatedAt)
+	}
+	if m._case != nil {
+		fields = append(fields, casegoal.FieldCaseID)
+	}
+	if m.position != nil {
+		fields = append(fields, casegoal.FieldPosition)
+	}
+	if m.description_ciphertext != nil {
+		fields = append(fields, casegoal.FieldDescriptionCiphertext)
+	}
+	if m.result != nil {
+		fields = append(fields, casegoal.FieldResult)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CaseGoalMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case casegoal.FieldCreatedAt:
+		return m.CreatedAt()
+	case casegoal.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case casegoal.FieldCaseID:
+		return m.CaseID()
+	case casegoal.FieldPosition:
+		return m.Position()
+	case casegoal.FieldDescriptionCiphertext:
+		return m.DescriptionCiphertext()
+	case casegoal.FieldResult:
+		return m.Result()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CaseGoalMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case casegoal.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case casegoal.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case casegoal.FieldCaseID:
+		return m.OldCaseID(ctx)
+	case casegoal.FieldPosition:
+		return m.OldPosition(ctx)
+	case casegoal.FieldDescriptionCiphertext:
+		return m.OldDescriptionCiphertext(ctx)
+	case casegoal.FieldResult:
+		return m.OldResult(ctx)
+	}
+	return nil, fmt.Errorf("unknown CaseGoal field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseGoalMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case casegoal.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case casegoal.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case casegoal.FieldCaseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCaseID(v)
+		return nil
+	case casegoal.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPosition(v)
+		return nil
+	case casegoal.FieldDescriptionCiphertext:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescriptionCiphertext(v)
+		return nil
+	case casegoal.FieldResult:
+		v, ok := value.(casegoal.Result)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResult(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CaseGoal field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CaseGoalMutation) AddedFields() []string {
+	var fields []string
+	if m.addposition != nil {
+		fields = append(fields, casegoal.FieldPosition)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CaseGoalMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case casegoal.FieldPosition:
+		return m.AddedPosition()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseGoalMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case casegoal.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CaseGoal numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CaseGoalMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(casegoal.FieldResult) {
+		fields = append(fields, casegoal.FieldResult)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CaseGoalMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CaseGoalMutation) ClearField(name string) error {
+	switch name {
+	case casegoal.FieldResult:
+		m.ClearResult()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseGoal nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CaseGoalMutation) ResetField(name string) error {
+	switch name {
+	case casegoal.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case casegoal.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case casegoal.FieldCaseID:
+		m.ResetCaseID()
+		return nil
+	case casegoal.FieldPosition:
+		m.ResetPosition()
+		return nil
+	case casegoal.FieldDescriptionCiphertext:
+		m.ResetDescriptionCiphertext()
+		return nil
+	case casegoal.FieldResult:
+		m.ResetResult()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseGoal field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CaseGoalMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m._case != nil {
+		edges = append(edges, casegoal.EdgeCase)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CaseGoalMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case casegoal.EdgeCase:
+		if id := m._case; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CaseGoalMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CaseGoalMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CaseGoalMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleared_case {
+		edges = append(edges, casegoal.EdgeCase)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CaseGoalMutation) EdgeCleared(name string) bool {
+	switch name {
+	case casegoal.EdgeCase:
+		return m.cleared_case
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CaseGoalMutation) ClearEdge(name string) error {
+	switch name {
+	case casegoal.EdgeCase:
+		m.ClearCase()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseGoal unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CaseGoalMutation) ResetEdge(name string) error {
+	switch name {
+	case casegoal.EdgeCase:
+		m.ResetCase()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseGoal edge %s", name)
+}
+
+// CaseReferralMutation represents an operation that mutates the CaseReferral nodes in the graph.
+type CaseReferralMutation struct {
+	config
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	referred_on            *time.Time
+	reason_ciphertext      *[]byte
+	status                 *casereferral.Status
+	answered_on            *time.Time
+	answered_by            *string
+	answer_ciphertext      *[]byte
+	clearedFields          map[string]struct{}
+	_case                  *int
+	cleared_case           bool
+	to_organization        *int
+	clearedto_organization bool
+	done                   bool
+	oldValue               func(context.Context) (*CaseReferral, error)
+	predicates             []predicate.CaseReferral
+}
+
+var _ ent.Mutation = (*CaseReferralMutation)(nil)
+
+// casereferralOption allows management of the mutation configuration using functional options.
+type casereferralOption func(*CaseReferralMutation)
+
+// newCaseReferralMutation creates new mutation for the CaseReferral entity.
+func newCaseReferralMutation(c config, op Op, opts ...casereferralOption) *CaseReferralMutation {
+	m := &CaseReferralMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCaseReferral,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCaseReferralID sets the ID field of the mutation.
+func withCaseReferralID(id int) casereferralOption {
+	return func(m *CaseReferralMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CaseReferral
+		)
+		m.oldValue = func(ctx context.Context) (*CaseReferral, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CaseReferral.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCaseReferral sets the old CaseReferral of the mutation.
+func withCaseReferral(node *CaseReferral) casereferralOption {
+	return func(m *CaseReferralMutation) {
+		m.oldValue = func(context.Context) (*CaseReferral, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CaseReferralMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CaseReferralMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CaseReferralMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CaseReferralMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CaseReferral.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CaseReferralMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CaseReferralMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CaseReferral entity.
+// If the CaseReferral object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseReferralMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CaseReferralMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CaseReferralMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CaseReferralMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CaseReferral entity.
+// If the CaseReferral object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseReferralMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CaseReferralMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCaseID sets the "case_id" field.
+func (m *CaseReferralMutation) SetCaseID(i int) {
+	m._case = &i
+}
+
+// CaseID returns the value of the "case_id" field in the mutation.
+func (m *CaseReferralMutation) CaseID() (r int, exists bool) {
+	v := m._case
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCaseID returns the old "case_id" field's value of the CaseReferral entity.
+// If the CaseReferral object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseReferralMutation) OldCaseID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCaseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCaseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCaseID: %w", err)
+	}
+	return oldValue.CaseID, nil
+}
+
+// ResetCaseID resets all changes to the "case_id" field.
+func (m *CaseReferralMutation) ResetCaseID() {
+	m._case = nil
+}
+
+// SetToOrganizationID sets the "to_organization_id" field.
+func (m *CaseReferralMutation) SetToOrganizationID(i int) {
+	m.to_organization = &i
+}
+
+// ToOrganizationID returns the value of the "to_organization_id" field in the mutation.
+func (m *CaseReferralMutation) ToOrganizationID() (r int, exists bool) {
+	v := m.to_organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToOrganizationID returns the old "to_organization_id" field's value of the CaseReferral entity.
+// If the CaseReferral object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseReferralMutation) OldToOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToOrganizationID: %w", err)
+	}
+	return oldValue.ToOrganizationID, nil
+}
+
+// ResetToOrganizationID resets all changes to the "to_organization_id" field.
+func (m *CaseReferralMutation) ResetToOrganizationID() {
+	m.to_organization = nil
+}
+
+// SetReferredOn sets the "referred_on" field.
+func (m *CaseReferralMutation) SetReferredOn(t time.Time) {
+	m.referred_on = &t
+}
+
+// ReferredOn returns the value of the "referred_on" field in the mutation.
+func (m *CaseReferralMutation) ReferredOn() (r time.Time, exists bool) {
+	v := m.referred_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReferredOn returns the old "referred_on" field's value of the CaseReferral entity.
+// If the CaseReferral object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseReferralMutation) OldReferredOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReferredOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReferredOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReferredOn: %w", err)
+	}
+	return oldValue.ReferredOn, nil
+}
+
+// ResetReferredOn resets all changes to the "referred_on" field.
+func (m *CaseReferralMutation) ResetReferredOn() {
+	m.referred_on = nil
+}
+
+// SetReasonCiphertext sets the "reason_ciphertext" field.
+func (m *CaseReferralMutation) SetReasonCiphertext(b []byte) {
+	m.reason_ciphertext = &b
+}
+
+// ReasonCiphertext returns the value of the "reason_ciphertext" field in the mutation.
+func (m *CaseReferralMutation) ReasonCiphertext() (r []byte, exists bool) {
+	v := m.reason_ciphertext
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReasonCiphertext returns the old "reason_ciphertext" field's value of the CaseReferral entity.
+// If the CaseReferral object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseReferralMutation) OldReasonCiphertext(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReasonCiphertext is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReasonCiphertext requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReasonCiphertext: %w", err)
+	}
+	return oldValue.ReasonCiphertext, nil
+}
+
+// ResetReasonCiphertext resets all changes to the "reason_ciphertext" field.
+func (m *CaseReferralMutation) ResetReasonCiphertext() {
+	m.reason_ciphertext = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *CaseReferralMutation) SetStatus(c casereferral.Status) {
+	m.status = &c
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CaseReferralMutation) Status() (r casereferral.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the CaseReferral entity.
+// If the CaseReferral object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseReferralMutation) OldStatus(ctx context.Context) (v casereferral.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CaseReferralMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetAnsweredOn sets the "answered_on" field.
+func (m *CaseReferralMutation) SetAnsweredOn(t time.Time) {
+	m.answered_on = &t
+}
+
+// AnsweredOn returns the value of the "answered_on" field in the mutation.
+func (m *CaseReferralMutation) AnsweredOn() (r time.Time, exists bool) {
+	v := m.answered_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredOn returns the old "answered_on" field's value of the CaseReferral entity.
+// If the CaseReferral object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseReferralMutation) OldAnsweredOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredOn: %w", err)
+	}
+	return oldValue.AnsweredOn, nil
+}
+
+// ClearAnsweredOn clears the value of the "answered_on" field.
+func (m *CaseReferralMutation) ClearAnsweredOn() {
+	m.answered_on = nil
+	m.clearedFields[casereferral.FieldAnsweredOn] = struct{}{}
+}
+
+// AnsweredOnCleared returns if the "answered_on" field was cleared in this mutation.
+func (m *CaseReferralMutation) AnsweredOnCleared() bool {
+	_, ok := m.clearedFields[casereferral.FieldAnsweredOn]
+	return ok
+}
+
+// ResetAnsweredOn resets all changes to the "answered_on" field.
+func (m *CaseReferralMutation) ResetAnsweredOn() {
+	m.answered_on = nil
+	delete(m.clearedFields, casereferral.FieldAnsweredOn)
+}
+
+// SetAnsweredBy sets the "answered_by" field.
+func (m *CaseReferralMutation) SetAnsweredBy(s string) {
+	m.answered_by = &s
+}
+
+// AnsweredBy returns the value of the "answered_by" field in the mutation.
+func (m *CaseReferralMutation) AnsweredBy() (r string, exists bool) {
+	v := m.answered_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnsweredBy returns the old "answered_by" field's value of the CaseReferral entity.
+// If the CaseReferral object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseReferralMutation) OldAnsweredBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnsweredBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnsweredBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnsweredBy: %w", err)
+	}
+	return oldValue.AnsweredBy, nil
+}
+
+// ClearAnsweredBy clears the value of the "answered_by" field.
+func (m *CaseReferralMutation) ClearAnsweredBy() {
+	m.answered_by = nil
+	m.clearedFields[casereferral.FieldAnsweredBy] = struct{}{}
+}
+
+// AnsweredByCleared returns if the "answered_by" field was cleared in this mutation.
+func (m *CaseReferralMutation) AnsweredByCleared() bool {
+	_, ok := m.clearedFields[casereferral.FieldAnsweredBy]
+	return ok
+}
+
+// ResetAnsweredBy resets all changes to the "answered_by" field.
+func (m *CaseReferralMutation) ResetAnsweredBy() {
+	m.answered_by = nil
+	delete(m.clearedFields, casereferral.FieldAnsweredBy)
+}
+
+// SetAnswerCiphertext sets the "answer_ciphertext" field.
+func (m *CaseReferralMutation) SetAnswerCiphertext(b []byte) {
+	m.answer_ciphertext = &b
+}
+
+// AnswerCiphertext returns the value of the "answer_ciphertext" field in the mutation.
+func (m *CaseReferralMutation) AnswerCiphertext() (r []byte, exists bool) {
+	v := m.answer_ciphertext
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswerCiphertext returns the old "answer_ciphertext" field's value of the CaseReferral entity.
+// If the CaseReferral object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseReferralMutation) OldAnswerCiphertext(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswerCiphertext is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswerCiphertext requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswerCiphertext: %w", err)
+	}
+	return oldValue.AnswerCiphertext, nil
+}
+
+// ClearAnswerCiphertext clears the value of the "answer_ciphertext" field.
+func (m *CaseReferralMutation) ClearAnswerCiphertext() {
+	m.answer_ciphertext = nil
+	m.clearedFields[casereferral.FieldAnswerCiphertext] = struct{}{}
+}
+
+// AnswerCiphertextCleared returns if the "answer_ciphertext" field was cleared in this mutation.
+func (m *CaseReferralMutation) AnswerCiphertextCleared() bool {
+	_, ok := m.clearedFields[casereferral.FieldAnswerCiphertext]
+	return ok
+}
+
+// ResetAnswerCiphertext resets all changes to the "answer_ciphertext" field.
+func (m *CaseReferralMutation) ResetAnswerCiphertext() {
+	m.answer_ciphertext = nil
+	delete(m.clearedFields, casereferral.FieldAnswerCiphertext)
+}
+
+// ClearCase clears the "case" edge to the CaseFile entity.
+func (m *CaseReferralMutation) ClearCase() {
+	m.cleared_case = true
+	m.clearedFields[casereferral.FieldCaseID] = struct{}{}
+}
+
+// CaseCleared reports if the "case" edge to the CaseFile entity was cleared.
+func (m *CaseReferralMutation) CaseCleared() bool {
+	return m.cleared_case
+}
+
+// CaseIDs returns the "case" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CaseID instead. It exists only for internal usage by the builders.
+func (m *CaseReferralMutation) CaseIDs() (ids []int) {
+	if id := m._case; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCase resets all changes to the "case" edge.
+func (m *CaseReferralMutation) ResetCase() {
+	m._case = nil
+	m.cleared_case = false
+}
+
+// ClearToOrganization clears the "to_organization" edge to the Organization entity.
+func (m *CaseReferralMutation) ClearToOrganization() {
+	m.clearedto_organization = true
+	m.clearedFields[casereferral.FieldToOrganizationID] = struct{}{}
+}
+
+// ToOrganizationCleared reports if the "to_organization" edge to the Organization entity was cleared.
+func (m *CaseReferralMutation) ToOrganizationCleared() bool {
+	return m.clearedto_organization
+}
+
+// ToOrganizationIDs returns the "to_organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ToOrganizationID instead. It exists only for internal usage by the builders.
+func (m *CaseReferralMutation) ToOrganizationIDs() (ids []int) {
+	if id := m.to_organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetToOrganization resets all changes to the "to_organization" edge.
+func (m *CaseReferralMutation) ResetToOrganization() {
+	m.to_organization = nil
+	m.clearedto_organization = false
+}
+
+// Where appends a list predicates to the CaseReferralMutation builder.
+func (m *CaseReferralMutation) Where(ps ...predicate.CaseReferral) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CaseReferralMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CaseReferralMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CaseReferral, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CaseReferralMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CaseReferralMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CaseReferral).
+func (m *CaseReferralMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CaseReferralMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, casereferral.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, casereferral.FieldUpdatedAt)
+	}
+	if m._case != nil {
+		fields = append(fields, casereferral.FieldCaseID)
+	}
+	if m.to_organization != nil {
+		fields = append(fields, casereferral.FieldToOrganizationID)
+	}
+	if m.referred_on != nil {
+		fields = append(fields, casereferral.FieldReferredOn)
+	}
+	if m.reason_ciphertext != nil {
+		fields = append(fields, casereferral.FieldReasonCiphertext)
+	}
+	if m.status != nil {
+		fields = append(fields, casereferral.FieldStatus)
+	}
+	if m.answered_on != nil {
+		fields = append(fields, casereferral.FieldAnsweredOn)
+	}
+	if m.answered_by != nil {
+		fields = append(fields, casereferral.FieldAnsweredBy)
+	}
+	if m.answer_ciphertext != nil {
+		fields = append(fields, casereferral.FieldAnswerCiphertext)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CaseReferralMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case casereferral.FieldCreatedAt:
+		return m.CreatedAt()
+	case casereferral.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case casereferral.FieldCaseID:
+		return m.CaseID()
+	case casereferral.FieldToOrganizationID:
+		return m.ToOrganizationID()
+	case casereferral.FieldReferredOn:
+		return m.ReferredOn()
+	case casereferral.FieldReasonCiphertext:
+		return m.ReasonCiphertext()
+	case casereferral.FieldStatus:
+		return m.Status()
+	case casereferral.FieldAnsweredOn:
+		return m.AnsweredOn()
+	case casereferral.FieldAnsweredBy:
+		return m.AnsweredBy()
+	case casereferral.FieldAnswerCiphertext:
+		return m.AnswerCiphertext()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CaseReferralMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case casereferral.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case casereferral.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case casereferral.FieldCaseID:
+		return m.OldCaseID(ctx)
+	case casereferral.FieldToOrganizationID:
+		return m.OldToOrganizationID(ctx)
+	case casereferral.FieldReferredOn:
+		return m.OldReferredOn(ctx)
+	case casereferral.FieldReasonCiphertext:
+		return m.OldReasonCiphertext(ctx)
+	case casereferral.FieldStatus:
+		return m.OldStatus(ctx)
+	case casereferral.FieldAnsweredOn:
+		return m.OldAnsweredOn(ctx)
+	case casereferral.FieldAnsweredBy:
+		return m.OldAnsweredBy(ctx)
+	case casereferral.FieldAnswerCiphertext:
+		return m.OldAnswerCiphertext(ctx)
+	}
+	return nil, fmt.Errorf("unknown CaseReferral field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseReferralMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case casereferral.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case casereferral.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case casereferral.FieldCaseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCaseID(v)
+		return nil
+	case casereferral.FieldToOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToOrganizationID(v)
+		return nil
+	case casereferral.FieldReferredOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReferredOn(v)
+		return nil
+	case casereferral.FieldReasonCiphertext:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReasonCiphertext(v)
+		return nil
+	case casereferral.FieldStatus:
+		v, ok := value.(casereferral.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case casereferral.FieldAnsweredOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredOn(v)
+		return nil
+	case casereferral.FieldAnsweredBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnsweredBy(v)
+		return nil
+	case casereferral.FieldAnswerCiphertext:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswerCiphertext(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CaseReferral field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CaseReferralMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CaseReferralMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseReferralMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CaseReferral numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CaseReferralMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(casereferral.FieldAnsweredOn) {
+		fields = append(fields, casereferral.FieldAnsweredOn)
+	}
+	if m.FieldCleared(casereferral.FieldAnsweredBy) {
+		fields = append(fields, casereferral.FieldAnsweredBy)
+	}
+	if m.FieldCleared(casereferral.FieldAnswerCiphertext) {
+		fields = append(fields, casereferral.FieldAnswerCiphertext)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CaseReferralMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CaseReferralMutation) ClearField(name string) error {
+	switch name {
+	case casereferral.FieldAnsweredOn:
+		m.ClearAnsweredOn()
+		return nil
+	case casereferral.FieldAnsweredBy:
+		m.ClearAnsweredBy()
+		return nil
+	case casereferral.FieldAnswerCiphertext:
+		m.ClearAnswerCiphertext()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseReferral nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CaseReferralMutation) ResetField(name string) error {
+	switch name {
+	case casereferral.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case casereferral.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case casereferral.FieldCaseID:
+		m.ResetCaseID()
+		return nil
+	case casereferral.FieldToOrganizationID:
+		m.ResetToOrganizationID()
+		return nil
+	case casereferral.FieldReferredOn:
+		m.ResetReferredOn()
+		return nil
+	case casereferral.FieldReasonCiphertext:
+		m.ResetReasonCiphertext()
+		return nil
+	case casereferral.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case casereferral.FieldAnsweredOn:
+		m.ResetAnsweredOn()
+		return nil
+	case casereferral.FieldAnsweredBy:
+		m.ResetAnsweredBy()
+		return nil
+	case casereferral.FieldAnswerCiphertext:
+		m.ResetAnswerCiphertext()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseReferral field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CaseReferralMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m._case != nil {
+		edges = append(edges, casereferral.EdgeCase)
+	}
+	if m.to_organization != nil {
+		edges = append(edges, casereferral.EdgeToOrganization)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CaseReferralMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case casereferral.EdgeCase:
+		if id := m._case; id != nil {
+			return []ent.Value{*id}
+		}
+	case casereferral.EdgeToOrganization:
+		if id := m.to_organization; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CaseReferralMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CaseReferralMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CaseReferralMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.cleared_case {
+		edges = append(edges, casereferral.EdgeCase)
+	}
+	if m.clearedto_organization {
+		edges = append(edges, casereferral.EdgeToOrganization)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CaseReferralMutation) EdgeCleared(name string) bool {
+	switch name {
+	case casereferral.EdgeCase:
+		return m.cleared_case
+	case casereferral.EdgeToOrganization:
+		return m.clearedto_organization
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CaseReferralMutation) ClearEdge(name string) error {
+	switch name {
+	case casereferral.EdgeCase:
+		m.ClearCase()
+		return nil
+	case casereferral.EdgeToOrganization:
+		m.ClearToOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseReferral unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CaseReferralMutation) ResetEdge(name string) error {
+	switch name {
+	case casereferral.EdgeCase:
+		m.ResetCase()
+		return nil
+	case casereferral.EdgeToOrganization:
+		m.ResetToOrganization()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseReferral edge %s", name)
+}
+
+// CaseSessionMutation represents an operation that mutates the CaseSession nodes in the graph.
+type CaseSessionMutation struct {
+	config
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	held_on                  *time.Time
+	kind                     *casesession.Kind
+	minutes                  *int
+	addminutes               *int
+	note_ciphertext          *[]byte
+	recorded_by              *string
+	service_record_ids       *[]int
+	appendservice_record_ids []int
+	clearedFields            map[string]struct{}
+	_case                    *int
+	cleared_case             bool
+	done                     bool
+	oldValue                 func(context.Context) (*CaseSession, error)
+	predicates               []predicate.CaseSession
+}
+
+var _ ent.Mutation = (*CaseSessionMutation)(nil)
+
+// casesessionOption allows management of the mutation configuration using functional options.
+type casesessionOption func(*CaseSessionMutation)
+
+// newCaseSessionMutation creates new mutation for the CaseSession entity.
+func newCaseSessionMutation(c config, op Op, opts ...casesessionOption) *CaseSessionMutation {
+	m := &CaseSessionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCaseSession,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCaseSessionID sets the ID field of the mutation.
+func withCaseSessionID(id int) casesessionOption {
+	return func(m *CaseSessionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CaseSession
+		)
+		m.oldValue = func(ctx context.Context) (*CaseSession, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CaseSession.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCaseSession sets the old CaseSession of the mutation.
+func withCaseSession(node *CaseSession) casesessionOption {
+	return func(m *CaseSessionMutation) {
+		m.oldValue = func(context.Context) (*CaseSession, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CaseSessionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CaseSessionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CaseSessionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CaseSessionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CaseSession.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CaseSessionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CaseSessionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CaseSession entity.
+// If the CaseSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseSessionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CaseSessionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CaseSessionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CaseSessionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CaseSession entity.
+// If the CaseSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseSessionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CaseSessionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCaseID sets the "case_id" field.
+func (m *CaseSessionMutation) SetCaseID(i int) {
+	m._case = &i
+}
+
+// CaseID returns the value of the "case_id" field in the mutation.
+func (m *CaseSessionMutation) CaseID() (r int, exists bool) {
+	v := m._case
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCaseID returns the old "case_id" field's value of the CaseSession entity.
+// If the CaseSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseSessionMutation) OldCaseID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCaseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCaseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCaseID: %w", err)
+	}
+	return oldValue.CaseID, nil
+}
+
+// ResetCaseID resets all changes to the "case_id" field.
+func (m *CaseSessionMutation) ResetCaseID() {
+	m._case = nil
+}
+
+// SetHeldOn sets the "held_on" field.
+func (m *CaseSessionMutation) SetHeldOn(t time.Time) {
+	m.held_on = &t
+}
+
+// HeldOn returns the value of the "held_on" field in the mutation.
+func (m *CaseSessionMutation) HeldOn() (r time.Time, exists bool) {
+	v := m.held_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHeldOn returns the old "held_on" field's value of the CaseSession entity.
+// If the CaseSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseSessionMutation) OldHeldOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHeldOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHeldOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHeldOn: %w", err)
+	}
+	return oldValue.HeldOn, nil
+}
+
+// ResetHeldOn resets all changes to the "held_on" field.
+func (m *CaseSessionMutation) ResetHeldOn() {
+	m.held_on = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *CaseSessionMutation) SetKind(c casesession.Kind) {
+	m.kind = &c
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *CaseSessionMutation) Kind() (r casesession.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the CaseSession entity.
+// If the CaseSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseSessionMutation) OldKind(ctx context.Context) (v casesession.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *CaseSessionMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetMinutes sets the "minutes" field.
+func (m *CaseSessionMutation) SetMinutes(i int) {
+	m.minutes = &i
+	m.addminutes = nil
+}
+
+// Minutes returns the value of the "minutes" field in the mutation.
+func (m *CaseSessionMutation) Minutes() (r int, exists bool) {
+	v := m.minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinutes returns the old "minutes" field's value of the CaseSession entity.
+// If the CaseSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseSessionMutation) OldMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinutes: %w", err)
+	}
+	return oldValue.Minutes, nil
+}
+
+// AddMinutes adds i to the "minutes" field.
+func (m *CaseSessionMutation) AddMinutes(i int) {
+	if m.addminutes != nil {
+		*m.addminutes += i
+	} else {
+		m.addminutes = &i
+	}
+}
+
+// AddedMinutes returns the value that was added to the "minutes" field in this mutation.
+func (m *CaseSessionMutation) AddedMinutes() (r int, exists bool) {
+	v := m.addminutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMinutes resets all changes to the "minutes" field.
+func (m *CaseSessionMutation) ResetMinutes() {
+	m.minutes = nil
+	m.addminutes = nil
+}
+
+// SetNoteCiphertext sets the "note_ciphertext" field.
+func (m *CaseSessionMutation) SetNoteCiphertext(b []byte) {
+	m.note_ciphertext = &b
+}
+
+// NoteCiphertext returns the value of the "note_ciphertext" field in the mutation.
+func (m *CaseSessionMutation) NoteCiphertext() (r []byte, exists bool) {
+	v := m.note_ciphertext
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNoteCiphertext returns the old "note_ciphertext" field's value of the CaseSession entity.
+// If the CaseSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseSessionMutation) OldNoteCiphertext(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNoteCiphertext is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNoteCiphertext requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNoteCiphertext: %w", err)
+	}
+	return oldValue.NoteCiphertext, nil
+}
+
+// ClearNoteCiphertext clears the value of the "note_ciphertext" field.
+func (m *CaseSessionMutation) ClearNoteCiphertext() {
+	m.note_ciphertext = nil
+	m.clearedFields[casesession.FieldNoteCiphertext] = struct{}{}
+}
+
+// NoteCiphertextCleared returns if the "note_ciphertext" field was cleared in this mutation.
+func (m *CaseSessionMutation) NoteCiphertextCleared() bool {
+	_, ok := m.clearedFields[casesession.FieldNoteCiphertext]
+	return ok
+}
+
+// ResetNoteCiphertext resets all changes to the "note_ciphertext" field.
+func (m *CaseSessionMutation) ResetNoteCiphertext() {
+	m.note_ciphertext = nil
+	delete(m.clearedFields, casesession.FieldNoteCiphertext)
+}
+
+// SetRecordedBy sets the "recorded_by" field.
+func (m *CaseSessionMutation) SetRecordedBy(s string) {
+	m.recorded_by = &s
+}
+
+// RecordedBy returns the value of the "recorded_by" field in the mutation.
+func (m *CaseSessionMutation) RecordedBy() (r string, exists bool) {
+	v := m.recorded_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordedBy returns the old "recorded_by" field's value of the CaseSession entity.
+// If the CaseSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseSessionMutation) OldRecordedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordedBy: %w", err)
+	}
+	return oldValue.RecordedBy, nil
+}
+
+// ResetRecordedBy resets all changes to the "recorded_by" field.
+func (m *CaseSessionMutation) ResetRecordedBy() {
+	m.recorded_by = nil
+}
+
+// SetServiceRecordIds sets the "service_record_ids" field.
+func (m *CaseSessionMutation) SetServiceRecordIds(i []int) {
+	m.service_record_ids = &i
+	m.appendservice_record_ids = nil
+}
+
+// ServiceRecordIds returns the value of the "service_record_ids" field in the mutation.
+func (m *CaseSessionMutation) ServiceRecordIds() (r []int, exists bool) {
+	v := m.service_record_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldServiceRecordIds returns the old "service_record_ids" field's value of the CaseSession entity.
+// If the CaseSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseSessionMutation) OldServiceRecordIds(ctx context.Context) (v []int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldServiceRecordIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldServiceRecordIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldServiceRecordIds: %w", err)
+	}
+	return oldValue.ServiceRecordIds, nil
+}
+
+// AppendServiceRecordIds adds i to the "service_record_ids" field.
+func (m *CaseSessionMutation) AppendServiceRecordIds(i []int) {
+	m.appendservice_record_ids = append(m.appendservice_record_ids, i...)
+}
+
+// AppendedServiceRecordIds returns the list of values that were appended to the "service_record_ids" field in this mutation.
+func (m *CaseSessionMutation) AppendedServiceRecordIds() ([]int, bool) {
+	if len(m.appendservice_record_ids) == 0 {
+		return nil, false
+	}
+	return m.appendservice_record_ids, true
+}
+
+// ClearServiceRecordIds clears the value of the "service_record_ids" field.
+func (m *CaseSessionMutation) ClearServiceRecordIds() {
+	m.service_record_ids = nil
+	m.appendservice_record_ids = nil
+	m.clearedFields[casesession.FieldServiceRecordIds] = struct{}{}
+}
+
+// ServiceRecordIdsCleared returns if the "service_record_ids" field was cleared in this mutation.
+func (m *CaseSessionMutation) ServiceRecordIdsCleared() bool {
+	_, ok := m.clearedFields[casesession.FieldServiceRecordIds]
+	return ok
+}
+
+// ResetServiceRecordIds resets all changes to the "service_record_ids" field.
+func (m *CaseSessionMutation) ResetServiceRecordIds() {
+	m.service_record_ids = nil
+	m.appendservice_record_ids = nil
+	delete(m.clearedFields, casesession.FieldServiceRecordIds)
+}
+
+// ClearCase clears the "case" edge to the CaseFile entity.
+func (m *CaseSessionMutation) ClearCase() {
+	m.cleared_case = true
+	m.clearedFields[casesession.FieldCaseID] = struct{}{}
+}
+
+// CaseCleared reports if the "case" edge to the CaseFile entity was cleared.
+func (m *CaseSessionMutation) CaseCleared() bool {
+	return m.cleared_case
+}
+
+// CaseIDs returns the "case" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CaseID instead. It exists only for internal usage by the builders.
+func (m *CaseSessionMutation) CaseIDs() (ids []int) {
+	if id := m._case; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCase resets all changes to the "case" edge.
+func (m *CaseSessionMutation) ResetCase() {
+	m._case = nil
+	m.cleared_case = false
+}
+
+// Where appends a list predicates to the CaseSessionMutation builder.
+func (m *CaseSessionMutation) Where(ps ...predicate.CaseSession) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CaseSessionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CaseSessionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CaseSession, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CaseSessionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CaseSessionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CaseSession).
+func (m *CaseSessionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CaseSessionMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, casesession.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, casesession.FieldUpdatedAt)
+	}
+	if m._case != nil {
+		fields = append(fields, casesession.FieldCaseID)
+	}
+	if m.held_on != nil {
+		fields = append(fields, casesession.FieldHeldOn)
+	}
+	if m.kind != nil {
+		fields = append(fields, casesession.FieldKind)
+	}
+	if m.minutes != nil {
+		fields = append(fields, casesession.FieldMinutes)
+	}
+	if m.note_ciphertext != nil {
+		fields = append(fields, casesession.FieldNoteCiphertext)
+	}
+	if m.recorded_by != nil {
+		fields = append(fields, casesession.FieldRecordedBy)
+	}
+	if m.service_record_ids != nil {
+		fields = append(fields, casesession.FieldServiceRecordIds)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CaseSessionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case casesession.FieldCreatedAt:
+		return m.CreatedAt()
+	case casesession.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case casesession.FieldCaseID:
+		return m.CaseID()
+	case casesession.FieldHeldOn:
+		return m.HeldOn()
+	case casesession.FieldKind:
+		return m.Kind()
+	case casesession.FieldMinutes:
+		return m.Minutes()
+	case casesession.FieldNoteCiphertext:
+		return m.NoteCiphertext()
+	case casesession.FieldRecordedBy:
+		return m.RecordedBy()
+	case casesession.FieldServiceRecordIds:
+		return m.ServiceRecordIds()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CaseSessionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case casesession.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case casesession.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case casesession.FieldCaseID:
+		return m.OldCaseID(ctx)
+	case casesession.FieldHeldOn:
+		return m.OldHeldOn(ctx)
+	case casesession.FieldKind:
+		return m.OldKind(ctx)
+	case casesession.FieldMinutes:
+		return m.OldMinutes(ctx)
+	case casesession.FieldNoteCiphertext:
+		return m.OldNoteCiphertext(ctx)
+	case casesession.FieldRecordedBy:
+		return m.OldRecordedBy(ctx)
+	case casesession.FieldServiceRecordIds:
+		return m.OldServiceRecordIds(ctx)
+	}
+	return nil, fmt.Errorf("unknown CaseSession field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseSessionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case casesession.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case casesession.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case casesession.FieldCaseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCaseID(v)
+		return nil
+	case casesession.FieldHeldOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHeldOn(v)
+		return nil
+	case casesession.FieldKind:
+		v, ok := value.(casesession.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case casesession.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinutes(v)
+		return nil
+	case casesession.FieldNoteCiphertext:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNoteCiphertext(v)
+		return nil
+	case casesession.FieldRecordedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordedBy(v)
+		return nil
+	case casesession.FieldServiceRecordIds:
+		v, ok := value.([]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetServiceRecordIds(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CaseSession field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CaseSessionMutation) AddedFields() []string {
+	var fields []string
+	if m.addminutes != nil {
+		fields = append(fields, casesession.FieldMinutes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CaseSessionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case casesession.FieldMinutes:
+		return m.AddedMinutes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseSessionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case casesession.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinutes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CaseSession numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CaseSessionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(casesession.FieldNoteCiphertext) {
+		fields = append(fields, casesession.FieldNoteCiphertext)
+	}
+	if m.FieldCleared(casesession.FieldServiceRecordIds) {
+		fields = append(fields, casesession.FieldServiceRecordIds)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CaseSessionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CaseSessionMutation) ClearField(name string) error {
+	switch name {
+	case casesession.FieldNoteCiphertext:
+		m.ClearNoteCiphertext()
+		return nil
+	case casesession.FieldServiceRecordIds:
+		m.ClearServiceRecordIds()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseSession nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CaseSessionMutation) ResetField(name string) error {
+	switch name {
+	case casesession.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case casesession.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case casesession.FieldCaseID:
+		m.ResetCaseID()
+		return nil
+	case casesession.FieldHeldOn:
+		m.ResetHeldOn()
+		return nil
+	case casesession.FieldKind:
+		m.ResetKind()
+		return nil
+	case casesession.FieldMinutes:
+		m.ResetMinutes()
+		return nil
+	case casesession.FieldNoteCiphertext:
+		m.ResetNoteCiphertext()
+		return nil
+	case casesession.FieldRecordedBy:
+		m.ResetRecordedBy()
+		return nil
+	case casesession.FieldServiceRecordIds:
+		m.ResetServiceRecordIds()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseSession field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CaseSessionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m._case != nil {
+		edges = append(edges, casesession.EdgeCase)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CaseSessionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case casesession.EdgeCase:
+		if id := m._case; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CaseSessionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CaseSessionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CaseSessionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleared_case {
+		edges = append(edges, casesession.EdgeCase)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CaseSessionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case casesession.EdgeCase:
+		return m.cleared_case
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CaseSessionMutation) ClearEdge(name string) error {
+	switch name {
+	case casesession.EdgeCase:
+		m.ClearCase()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseSession unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CaseSessionMutation) ResetEdge(name string) error {
+	switch name {
+	case casesession.EdgeCase:
+		m.ResetCase()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseSession edge %s", name)
+}
+
+// CaseVolunteerMutation represents an operation that mutates the CaseVolunteer nodes in the graph.
+type CaseVolunteerMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	role          *casevolunteer.Role
+	assigned_on   *time.Time
+	ended_on      *time.Time
+	clearedFields map[string]struct{}
+	_case         *int
+	cleared_case  bool
+	person        *int
+	clearedperson bool
+	done          bool
+	oldValue      func(context.Context) (*CaseVolunteer, error)
+	predicates    []predicate.CaseVolunteer
+}
+
+var _ ent.Mutation = (*CaseVolunteerMutation)(nil)
+
+// casevolunteerOption allows management of the mutation configuration using functional options.
+type casevolunteerOption func(*CaseVolunteerMutation)
+
+// newCaseVolunteerMutation creates new mutation for the CaseVolunteer entity.
+func newCaseVolunteerMutation(c config, op Op, opts ...casevolunteerOption) *CaseVolunteerMutation {
+	m := &CaseVolunteerMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCaseVolunteer,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCaseVolunteerID sets the ID field of the mutation.
+func withCaseVolunteerID(id int) casevolunteerOption {
+	return func(m *CaseVolunteerMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CaseVolunteer
+		)
+		m.oldValue = func(ctx context.Context) (*CaseVolunteer, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CaseVolunteer.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCaseVolunteer sets the old CaseVolunteer of the mutation.
+func withCaseVolunteer(node *CaseVolunteer) casevolunteerOption {
+	return func(m *CaseVolunteerMutation) {
+		m.oldValue = func(context.Context) (*CaseVolunteer, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CaseVolunteerMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CaseVolunteerMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CaseVolunteerMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CaseVolunteerMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CaseVolunteer.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CaseVolunteerMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CaseVolunteerMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CaseVolunteer entity.
+// If the CaseVolunteer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseVolunteerMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CaseVolunteerMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CaseVolunteerMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CaseVolunteerMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CaseVolunteer entity.
+// If the CaseVolunteer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseVolunteerMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CaseVolunteerMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCaseID sets the "case_id" field.
+func (m *CaseVolunteerMutation) SetCaseID(i int) {
+	m._case = &i
+}
+
+// CaseID returns the value of the "case_id" field in the mutation.
+func (m *CaseVolunteerMutation) CaseID() (r int, exists bool) {
+	v := m._case
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCaseID returns the old "case_id" field's value of the CaseVolunteer entity.
+// If the CaseVolunteer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseVolunteerMutation) OldCaseID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCaseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCaseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCaseID: %w", err)
+	}
+	return oldValue.CaseID, nil
+}
+
+// ResetCaseID resets all changes to the "case_id" field.
+func (m *CaseVolunteerMutation) ResetCaseID() {
+	m._case = nil
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *CaseVolunteerMutation) SetPersonID(i int) {
+	m.person = &i
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *CaseVolunteerMutation) PersonID() (r int, exists bool) {
+	v := m.person
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the CaseVolunteer entity.
+// If the CaseVolunteer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseVolunteerMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *CaseVolunteerMutation) ResetPersonID() {
+	m.person = nil
+}
+
+// SetRole sets the "role" field.
+func (m *CaseVolunteerMutation) SetRole(c casevolunteer.Role) {
+	m.role = &c
+}
+
+// Role returns the value of the "role" field in the mutation.
+func (m *CaseVolunteerMutation) Role() (r casevolunteer.Role, exists bool) {
+	v := m.role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRole returns the old "role" field's value of the CaseVolunteer entity.
+// If the CaseVolunteer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseVolunteerMutation) OldRole(ctx context.Context) (v casevolunteer.Role, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRole: %w", err)
+	}
+	return oldValue.Role, nil
+}
+
+// ResetRole resets all changes to the "role" field.
+func (m *CaseVolunteerMutation) ResetRole() {
+	m.role = nil
+}
+
+// SetAssignedOn sets the "assigned_on" field.
+func (m *CaseVolunteerMutation) SetAssignedOn(t time.Time) {
+	m.assigned_on = &t
+}
+
+// AssignedOn returns the value of the "assigned_on" field in the mutation.
+func (m *CaseVolunteerMutation) AssignedOn() (r time.Time, exists bool) {
+	v := m.assigned_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssignedOn returns the old "assigned_on" field's value of the CaseVolunteer entity.
+// If the CaseVolunteer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseVolunteerMutation) OldAssignedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssignedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssignedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssignedOn: %w", err)
+	}
+	return oldValue.AssignedOn, nil
+}
+
+// ResetAssignedOn resets all changes to the "assigned_on" field.
+func (m *CaseVolunteerMutation) ResetAssignedOn() {
+	m.assigned_on = nil
+}
+
+// SetEndedOn sets the "ended_on" field.
+func (m *CaseVolunteerMutation) SetEndedOn(t time.Time) {
+	m.ended_on = &t
+}
+
+// EndedOn returns the value of the "ended_on" field in the mutation.
+func (m *CaseVolunteerMutation) EndedOn() (r time.Time, exists bool) {
+	v := m.ended_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndedOn returns the old "ended_on" field's value of the CaseVolunteer entity.
+// If the CaseVolunteer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseVolunteerMutation) OldEndedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndedOn: %w", err)
+	}
+	return oldValue.EndedOn, nil
+}
+
+// ClearEndedOn clears the value of the "ended_on" field.
+func (m *CaseVolunteerMutation) ClearEndedOn() {
+	m.ended_on = nil
+	m.clearedFields[casevolunteer.FieldEndedOn] = struct{}{}
+}
+
+// EndedOnCleared returns if the "ended_on" field was cleared in this mutation.
+func (m *CaseVolunteerMutation) EndedOnCleared() bool {
+	_, ok := m.clearedFields[casevolunteer.FieldEndedOn]
+	return ok
+}
+
+// ResetEndedOn resets all changes to the "ended_on" field.
+func (m *CaseVolunteerMutation) ResetEndedOn() {
+	m.ended_on = nil
+	delete(m.clearedFields, casevolunteer.FieldEndedOn)
+}
+
+// ClearCase clears the "case" edge to the CaseFile entity.
+func (m *CaseVolunteerMutation) ClearCase() {
+	m.cleared_case = true
+	m.clearedFields[casevolunteer.FieldCaseID] = struct{}{}
+}
+
+// CaseCleared reports if the "case" edge to the CaseFile entity was cleared.
+func (m *CaseVolunteerMutation) CaseCleared() bool {
+	return m.cleared_case
+}
+
+// CaseIDs returns the "case" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CaseID instead. It exists only for internal usage by the builders.
+func (m *CaseVolunteerMutation) CaseIDs() (ids []int) {
+	if id := m._case; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCase resets all changes to the "case" edge.
+func (m *CaseVolunteerMutation) ResetCase() {
+	m._case = nil
+	m.cleared_case = false
+}
+
+// ClearPerson clears the "person" edge to the Person entity.
+func (m *CaseVolunteerMutation) ClearPerson() {
+	m.clearedperson = true
+	m.clearedFields[casevolunteer.FieldPersonID] = struct{}{}
+}
+
+// PersonCleared reports if the "person" edge to the Person entity was cleared.
+func (m *CaseVolunteerMutation) PersonCleared() bool {
+	return m.clearedperson
+}
+
+// PersonIDs returns the "person" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PersonID instead. It exists only for internal usage by the builders.
+func (m *CaseVolunteerMutation) PersonIDs() (ids []int) {
+	if id := m.person; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPerson resets all changes to the "person" edge.
+func (m *CaseVolunteerMutation) ResetPerson() {
+	m.person = nil
+	m.clearedperson = false
+}
+
+// Where appends a list predicates to the CaseVolunteerMutation builder.
+func (m *CaseVolunteerMutation) Where(ps ...predicate.CaseVolunteer) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CaseVolunteerMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CaseVolunteerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CaseVolunteer, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CaseVolunteerMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CaseVolunteerMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CaseVolunteer).
+func (m *CaseVolunteerMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CaseVolunteerMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, casevolunteer.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, casevolunteer.FieldUpdatedAt)
+	}
+	if m._case != nil {
+		fields = append(fields, casevolunteer.FieldCaseID)
+	}
+	if m.person != nil {
+		fields = append(fields, casevolunteer.FieldPersonID)
+	}
+	if m.role != nil {
+		fields = append(fields, casevolunteer.FieldRole)
+	}
+	if m.assigned_on != nil {
+		fields = append(fields, casevolunteer.FieldAssignedOn)
+	}
+	if m.ended_on != nil {
+		fields = append(fields, casevolunteer.FieldEndedOn)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CaseVolunteerMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case casevolunteer.FieldCreatedAt:
+		return m.CreatedAt()
+	case casevolunteer.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case casevolunteer.FieldCaseID:
+		return m.CaseID()
+	case casevolunteer.FieldPersonID:
+		return m.PersonID()
+	case casevolunteer.FieldRole:
+		return m.Role()
+	case casevolunteer.FieldAssignedOn:
+		return m.AssignedOn()
+	case casevolunteer.FieldEndedOn:
+		return m.EndedOn()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CaseVolunteerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case casevolunteer.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case casevolunteer.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case casevolunteer.FieldCaseID:
+		return m.OldCaseID(ctx)
+	case casevolunteer.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case casevolunteer.FieldRole:
+		return m.OldRole(ctx)
+	case casevolunteer.FieldAssignedOn:
+		return m.OldAssignedOn(ctx)
+	case casevolunteer.FieldEndedOn:
+		return m.OldEndedOn(ctx)
+	}
+	return nil, fmt.Errorf("unknown CaseVolunteer field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseVolunteerMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case casevolunteer.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case casevolunteer.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case casevolunteer.FieldCaseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCaseID(v)
+		return nil
+	case casevolunteer.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case casevolunteer.FieldRole:
+		v, ok := value.(casevolunteer.Role)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRole(v)
+		return nil
+	case casevolunteer.FieldAssignedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssignedOn(v)
+		return nil
+	case casevolunteer.FieldEndedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndedOn(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CaseVolunteer field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CaseVolunteerMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CaseVolunteerMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseVolunteerMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CaseVolunteer numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CaseVolunteerMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(casevolunteer.FieldEndedOn) {
+		fields = append(fields, casevolunteer.FieldEndedOn)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CaseVolunteerMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CaseVolunteerMutation) ClearField(name string) error {
+	switch name {
+	case casevolunteer.FieldEndedOn:
+		m.ClearEndedOn()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseVolunteer nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CaseVolunteerMutation) ResetField(name string) error {
+	switch name {
+	case casevolunteer.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case casevolunteer.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case casevolunteer.FieldCaseID:
+		m.ResetCaseID()
+		return nil
+	case casevolunteer.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case casevolunteer.FieldRole:
+		m.ResetRole()
+		return nil
+	case casevolunteer.FieldAssignedOn:
+		m.ResetAssignedOn()
+		return nil
+	case casevolunteer.FieldEndedOn:
+		m.ResetEndedOn()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseVolunteer field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CaseVolunteerMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m._case != nil {
+		edges = append(edges, casevolunteer.EdgeCase)
+	}
+	if m.person != nil {
+		edges = append(edges, casevolunteer.EdgePerson)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CaseVolunteerMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case casevolunteer.EdgeCase:
+		if id := m._case; id != nil {
+			return []ent.Value{*id}
+		}
+	case casevolunteer.EdgePerson:
+		if id := m.person; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CaseVolunteerMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CaseVolunteerMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CaseVolunteerMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.cleared_case {
+		edges = append(edges, casevolunteer.EdgeCase)
+	}
+	if m.clearedperson {
+		edges = append(edges, casevolunteer.EdgePerson)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CaseVolunteerMutation) EdgeCleared(name string) bool {
+	switch name {
+	case casevolunteer.EdgeCase:
+		return m.cleared_case
+	case casevolunteer.EdgePerson:
+		return m.clearedperson
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CaseVolunteerMutation) ClearEdge(name string) error {
+	switch name {
+	case casevolunteer.EdgeCase:
+		m.ClearCase()
+		return nil
+	case casevolunteer.EdgePerson:
+		m.ClearPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseVolunteer unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CaseVolunteerMutation) ResetEdge(name string) error {
+	switch name {
+	case casevolunteer.EdgeCase:
+		m.ResetCase()
+		return nil
+	case casevolunteer.EdgePerson:
+		m.ResetPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseVolunteer edge %s", name)
 }
 
 // CertificateMutation represents an operation that mutates the Certificate nodes in the graph.
@@ -13030,6 +20029,7 @@ type PersonMutation struct {
 	social_work_level        *person.SocialWorkLevel
 	social_work_certificate  *string
 	share_with_university    *bool
+	resident                 *bool
 	possible_duplicate_of    *int
 	addpossible_duplicate_of *int
 	clearedFields            map[string]struct{}
@@ -13908,6 +20908,42 @@ func (m *PersonMutation) ResetUniversityID() {
 	delete(m.clearedFields, person.FieldUniversityID)
 }
 
+// SetResident sets the "resident" field.
+func (m *PersonMutation) SetResident(b bool) {
+	m.resident = &b
+}
+
+// Resident returns the value of the "resident" field in the mutation.
+func (m *PersonMutation) Resident() (r bool, exists bool) {
+	v := m.resident
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResident returns the old "resident" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldResident(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResident is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResident requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResident: %w", err)
+	}
+	return oldValue.Resident, nil
+}
+
+// ResetResident resets all changes to the "resident" field.
+func (m *PersonMutation) ResetResident() {
+	m.resident = nil
+}
+
 // SetPossibleDuplicateOf sets the "possible_duplicate_of" field.
 func (m *PersonMutation) SetPossibleDuplicateOf(i int) {
 	m.possible_duplicate_of = &i
@@ -14201,7 +21237,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, person.FieldCreatedAt)
 	}
@@ -14250,6 +21286,9 @@ func (m *PersonMutation) Fields() []string {
 	if m.university != nil {
 		fields = append(fields, person.FieldUniversityID)
 	}
+	if m.resident != nil {
+		fields = append(fields, person.FieldResident)
+	}
 	if m.possible_duplicate_of != nil {
 		fields = append(fields, person.FieldPossibleDuplicateOf)
 	}
@@ -14293,6 +21332,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.ShareWithUniversity()
 	case person.FieldUniversityID:
 		return m.UniversityID()
+	case person.FieldResident:
+		return m.Resident()
 	case person.FieldPossibleDuplicateOf:
 		return m.PossibleDuplicateOf()
 	}
@@ -14336,6 +21377,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldShareWithUniversity(ctx)
 	case person.FieldUniversityID:
 		return m.OldUniversityID(ctx)
+	case person.FieldResident:
+		return m.OldResident(ctx)
 	case person.FieldPossibleDuplicateOf:
 		return m.OldPossibleDuplicateOf(ctx)
 	}
@@ -14458,6 +21501,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUniversityID(v)
+		return nil
+	case person.FieldResident:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResident(v)
 		return nil
 	case person.FieldPossibleDuplicateOf:
 		v, ok := value.(int)
@@ -14664,6 +21714,9 @@ func (m *PersonMutation) ResetField(name string) error {
 		return nil
 	case person.FieldUniversityID:
 		m.ResetUniversityID()
+		return nil
+	case person.FieldResident:
+		m.ResetResident()
 		return nil
 	case person.FieldPossibleDuplicateOf:
 		m.ResetPossibleDuplicateOf()

@@ -20,6 +20,18 @@ type Tx struct {
 	Activity *ActivityClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// CaseCrisis is the client for interacting with the CaseCrisis builders.
+	CaseCrisis *CaseCrisisClient
+	// CaseFile is the client for interacting with the CaseFile builders.
+	CaseFile *CaseFileClient
+	// CaseGoal is the client for interacting with the CaseGoal builders.
+	CaseGoal *CaseGoalClient
+	// CaseReferral is the client for interacting with the CaseReferral builders.
+	CaseReferral *CaseReferralClient
+	// CaseSession is the client for interacting with the CaseSession builders.
+	CaseSession *CaseSessionClient
+	// CaseVolunteer is the client for interacting with the CaseVolunteer builders.
+	CaseVolunteer *CaseVolunteerClient
 	// Certificate is the client for interacting with the Certificate builders.
 	Certificate *CertificateClient
 	// Indicator is the client for interacting with the Indicator builders.
@@ -186,6 +198,12 @@ func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.Activity = NewActivityClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
+	tx.CaseCrisis = NewCaseCrisisClient(tx.config)
+	tx.CaseFile = NewCaseFileClient(tx.config)
+	tx.CaseGoal = NewCaseGoalClient(tx.config)
+	tx.CaseReferral = NewCaseReferralClient(tx.config)
+	tx.CaseSession = NewCaseSessionClient(tx.config)
+	tx.CaseVolunteer = NewCaseVolunteerClient(tx.config)
 	tx.Certificate = NewCertificateClient(tx.config)
 	tx.Indicator = NewIndicatorClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)

@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/tongxing/tongxing/casework"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/needs"
@@ -38,6 +39,9 @@ type Options struct {
 	// Figures protects figures about people (results.NewFigures); without
 	// it such figures are refused to every caller but ADMIN.
 	Figures *results.Figures
+	// CaseNotes seals case narratives (TONGXING_CASE_KEY); nil turns case
+	// work off.
+	CaseNotes *pii.CaseNotes
 }
 
 // NewHandler assembles the GraphQL HTTP handler: transports, caches, limits,
@@ -47,7 +51,8 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	es := newSchema(&Resolver{client: client, keys: opts.Keys, sla: opts.SLA, stars: opts.Stars, figures: opts.Figures})
+	es := newSchema(&Resolver{client: client, keys: opts.Keys, sla: opts.SLA, stars: opts.Stars, figures: opts.Figures,
+		cases: &casework.Desk{Notes: opts.CaseNotes}})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getTransport{})

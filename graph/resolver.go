@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/tongxing/tongxing/casework"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/graph/generated"
 	"github.com/tongxing/tongxing/hours"
@@ -31,6 +32,9 @@ type Resolver struct {
 	// figures serves figures about people to callers who may not read
 	// those people (package results, Figures).
 	figures *results.Figures
+	// cases runs case work (package casework); without a case-notes key it
+	// refuses every case operation.
+	cases *casework.Desk
 }
 
 // NewSchema builds the executable schema over client with the default
@@ -45,6 +49,9 @@ func newSchema(r *Resolver) graphql.ExecutableSchema {
 	}
 	if r.sla == nil {
 		r.sla = needs.DefaultSLA
+	}
+	if r.cases == nil {
+		r.cases = &casework.Desk{Now: r.now}
 	}
 	if r.stars.Default == nil {
 		r.stars = hours.StarScale{Default: hours.DefaultStarTiers}

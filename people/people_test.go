@@ -366,10 +366,9 @@ func TestSearch(t *testing.T) {
 					if err != nil || after != before+1 {
 						t.Fatalf("%d audit events written, want 1 (%v)", after-before, err)
 					}
-					// audit.Record stores a count of 0 as 1 (an event stands
-					// for at least one act); a search that finds nobody is
-					// one.
-					wantCount := max(len(tc.want), 1)
+					// The count is the people found: a search that finds
+					// nobody is audited with 0.
+					wantCount := len(tc.want)
 					if ev.Action != "searchPeople:"+tc.criteria || ev.EntityType != "Person" || ev.Count != wantCount {
 						t.Errorf("audit event = %s %s %d, want searchPeople:%s Person %d", ev.Action, ev.EntityType, ev.Count, tc.criteria, wantCount)
 					}

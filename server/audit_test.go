@@ -183,6 +183,60 @@ func TestEveryMutationWritesItsAuditEvent(t *testing.T) {
 			d := call(a, "revokeCertificate", `mutation($id:ID!){ revokeCertificate(id:$id, reason:"信息有误") { id } }`, map[string]any{"id": issued["id"]})
 			return d, returned("Certificate")(d)
 		}},
+		// Case work: each operation is audited as the part it acted on;
+		// a purge as cases, with the number purged.
+		"openCase": entity("openCase", "Case", `mutation($in:OpenCaseInput!){ openCase(input:$in) { id } }`,
+			func(t *testing.T, a *api) map[string]any {
+				c := auditCaseWorld(t, a)
+				return map[string]any{"in": map[string]any{"agencyId": id(a.fx.agency.ID), "responsibleWorkerId": c.worker,
+					"displayName": "小伟（化名）", "kind": "FAMILY", "regionCode": a.fx.town.Code, "resident": map[string]any{"name": "王小伟"}}}
+			}),
+		"assessCase": entity("assessCase", "Case", `mutation($id:ID!){ assessCase(caseId:$id, assessment:"预估") { id } }`,
+			func(t *testing.T, a *api) map[string]any { return map[string]any{"id": auditCaseWorld(t, a).caseID} }),
+		"setCasePlan": entity("setCasePlan", "Case", `mutation($id:ID!){ setCasePlan(input:{caseId:$id, summary:"计划", goals:["目标"]}) { id } }`,
+			func(t *testing.T, a *api) map[string]any { return map[string]any{"id": auditCaseWorld(t, a).caseID} }),
+		"closeCase": entity("closeCase", "Case", `mutation($id:ID!){ closeCase(input:{caseId:$id, outcome:WITHDRAWN, summary:"撤案"}) { id } }`,
+			func(t *testing.T, a *api) map[string]any {
+				c := auditCaseWorld(t, a)
+				a.admin(`mutation($id:ID!){ resolveCrisis(id:$id, resolution:"解除") { id } }`, map[string]any{"id": c.crisis})
+				clearAudit(t, a)
+				return map[string]any{"id": c.caseID}
+			}),
+		"recordCaseSession": entity("recordCaseSession", "CaseSession",
+			`mutation($id:ID!,$d:Date!){ recordCaseSession(input:{caseId:$id, heldOn:$d, kind:PHONE, minutes:20}) { id } }`,
+			func(t *testing.T, a *api) map[string]any {
+				return map[string]any{"id": auditCaseWorld(t, a).caseID, "d": a.fx.day}
+			}),
+		"assignCaseVolunteer": entity("assignCaseVolunteer", "CaseVolunteer",
+			`mutation($id:ID!,$p:ID!){ assignCaseVolunteer(input:{caseId:$id, personId:$p, role:SPORTS}) { id } }`,
+			func(t *testing.T, a *api) map[string]any {
+				return map[string]any{"id": auditCaseWorld(t, a).caseID, "p": id(a.fx.volunteers[1].ID)}
+			}),
+		"endCaseVolunteer": entity("endCaseVolunteer", "CaseVolunteer", `mutation($id:ID!){ endCaseVolunteer(id:$id) { id } }`,
+			func(t *testing.T, a *api) map[string]any { return map[string]any{"id": auditCaseWorld(t, a).volunteer} }),
+		"reportCrisis": entity("reportCrisis", "CaseCrisis",
+			`mutation($id:ID!){ reportCrisis(input:{caseId:$id, occurredAt:"2025-01-01T00:00:00Z", riskLevel:LOW, description:"情况", actionsTaken:"措施"}) { id } }`,
+			func(t *testing.T, a *api) map[string]any { return map[string]any{"id": auditCaseWorld(t, a).caseID} }),
+		"acknowledgeCrisis": entity("acknowledgeCrisis", "CaseCrisis", `mutation($id:ID!){ acknowledgeCrisis(id:$id) { id } }`,
+			func(t *testing.T, a *api) map[string]any { return map[string]any{"id": auditCaseWorld(t, a).crisis} }),
+		"addCrisisAction": entity("addCrisisAction", "CaseCrisis", `mutation($id:ID!){ addCrisisAction(id:$id, action:"复访") { id } }`,
+			func(t *testing.T, a *api) map[string]any { return map[string]any{"id": auditCaseWorld(t, a).crisis} }),
+		"resolveCrisis": entity("resolveCrisis", "CaseCrisis", `mutation($id:ID!){ resolveCrisis(id:$id, resolution:"解除") { id } }`,
+			func(t *testing.T, a *api) map[string]any { return map[string]any{"id": auditCaseWorld(t, a).crisis} }),
+		"referCase": entity("referCase", "CaseReferral", `mutation($id:ID!,$o:ID!){ referCase(input:{caseId:$id, toOrganizationId:$o, reason:"转介"}) { id } }`,
+			func(t *testing.T, a *api) map[string]any {
+				return map[string]any{"id": auditCaseWorld(t, a).caseID, "o": id(a.fx.team.ID)}
+			}),
+		"answerReferral": entity("answerReferral", "CaseReferral", `mutation($id:ID!){ answerReferral(id:$id, accept:false, answer:"无力承接") { id } }`,
+			func(t *testing.T, a *api) map[string]any { return map[string]any{"id": auditCaseWorld(t, a).referral} }),
+		"purgeSealedCases": {run: func(t *testing.T, a *api) (map[string]any, wantEvent) {
+			c := auditCaseWorld(t, a)
+			a.admin(`mutation($id:ID!){ resolveCrisis(id:$id, resolution:"解除") { id } }`, map[string]any{"id": c.crisis})
+			a.admin(`mutation($id:ID!){ closeCase(input:{caseId:$id, outcome:WITHDRAWN, summary:"撤案", closedOn:"2020-06-01"}) { id } }`, map[string]any{"id": c.caseID})
+			clearAudit(t, a)
+			d := call(a, "purgeSealedCases", `mutation { purgeSealedCases(reason:"保存期满") { count } }`, nil)
+			return d, wantEvent{entityType: "Case", count: 1}
+		}},
 		// A batch logged at one activity is audited as that activity, with
 		// the number of records.
 		"logServiceHours": {run: func(t *testing.T, a *api) (map[string]any, wantEvent) {
@@ -250,5 +304,44 @@ func TestEveryMutationWritesItsAuditEvent(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// auditCaseWorld is an open case made by ADMIN with a LOW crisis, a volunteer
+// and a referral to the team; the audit trail is cleared afterwards, so a
+// row sees only its own mutation's event.
+type auditCaseIDs struct{ caseID, worker, crisis, volunteer, referral string }
+
+func auditCaseWorld(t *testing.T, a *api) auditCaseIDs {
+	t.Helper()
+	ctx, c := a.sys(), a.db.Client
+	for _, v := range a.fx.volunteers[:2] {
+		if err := c.Membership.Create().SetPerson(v).SetOrganization(a.fx.agency).SetRole(membership.RoleSOCIAL_WORKER).
+			SetJoinedOn(time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := auditCaseIDs{worker: id(a.fx.volunteers[0].ID)}
+	d := a.admin(`mutation($in:OpenCaseInput!){ openCase(input:$in) { id } }`, map[string]any{"in": map[string]any{
+		"agencyId": id(a.fx.agency.ID), "responsibleWorkerId": out.worker, "openedOn": "2020-01-02",
+		"displayName": "小伟（化名）", "kind": "FAMILY", "regionCode": a.fx.town.Code, "resident": map[string]any{"name": "王小伟"}}})
+	out.caseID = d["openCase"].(map[string]any)["id"].(string)
+	d = a.admin(`mutation($id:ID!){ reportCrisis(input:{caseId:$id, occurredAt:"2025-01-01T00:00:00Z", riskLevel:LOW, description:"情况", actionsTaken:"措施"}) { id } }`,
+		map[string]any{"id": out.caseID})
+	out.crisis = d["reportCrisis"].(map[string]any)["id"].(string)
+	d = a.admin(`mutation($id:ID!,$p:ID!){ assignCaseVolunteer(input:{caseId:$id, personId:$p, role:TUTOR}) { id } }`,
+		map[string]any{"id": out.caseID, "p": id(a.fx.volunteers[0].ID)})
+	out.volunteer = d["assignCaseVolunteer"].(map[string]any)["id"].(string)
+	d = a.admin(`mutation($id:ID!,$o:ID!){ referCase(input:{caseId:$id, toOrganizationId:$o, reason:"转介"}) { id } }`,
+		map[string]any{"id": out.caseID, "o": id(a.fx.team.ID)})
+	out.referral = d["referCase"].(map[string]any)["id"].(string)
+	clearAudit(t, a)
+	return out
+}
+
+func clearAudit(t *testing.T, a *api) {
+	t.Helper()
+	if _, err := a.db.Client.AuditEvent.Delete().Exec(a.sys()); err != nil {
+		t.Fatal(err)
 	}
 }

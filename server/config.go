@@ -81,6 +81,16 @@ type Config struct {
 	// embedded database keeps a generated key beside its file; PostgreSQL
 	// mode refuses to start.
 	SecretKey []byte
+	// CaseKey seals the narrative of case files (TONGXING_CASE_KEY, ≥32
+	// bytes as base64 or hex), a secret apart from SecretKey. Without it the
+	// embedded database keeps a generated key in tongxing-case.secret beside
+	// its file; with PostgreSQL case work stays off (every case operation is
+	// refused) until one is given.
+	CaseKey []byte
+	// CaseSealAfter is how long a closed case stays readable to its agency
+	// before only ADMIN reads it (TONGXING_CASE_SEAL_AFTER, e.g. 26280h;
+	// default three years).
+	CaseSealAfter time.Duration
 	// NeedSLA is how long needs of each urgency may stay unresolved
 	// (TONGXING_NEED_SLA, e.g. "CRITICAL=12h,HIGH=48h").
 	NeedSLA needs.SLA
@@ -200,6 +210,23 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.SecretKey = key
 	}
+	if v := getenv("TONGXING_CASE_KEY"); v != "" {
+		key, err := pii.ParseKey(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TONGXING_CASE_KEY: %w", err))
+		}
+		c.CaseKey = key
+	}
+	if v := getenv("TONGXING_CASE_SEAL_AFTER"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 24*time.Hour {
+			errs = append(errs, fmt.Errorf("TONGXING_CASE_SEAL_AFTER=%q: want a duration of at least 24h, e.g. 26280h for three years", v))
+		}
+		c.CaseSealAfter = d
+	}
+	if c.CaseKey != nil && c.SecretKey != nil && string(c.CaseKey) == string(c.SecretKey) {
+		errs = append(errs, errors.New("TONGXING_CASE_KEY must differ from TONGXING_SECRET_KEY: case notes need a key of their own"))
+	}
 	intVar := func(name string, dst *int, least, most int) {
 		if v := getenv(name); v != "" {
 			n, err := strconv.Atoi(v)
@@ -278,6 +305,26 @@ func (c Config) NewLogger() *slog.Logger {
 // IsPostgres reports whether the configured store is PostgreSQL.
 func (c Config) IsPostgres() bool {
 	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// ResolveCaseKey fills CaseKey when it was not configured: the embedded
+// database gets one generated once into tongxing-case.secret; PostgreSQL
+// runs without case work until TONGXING_CASE_KEY is given (it reports
+// false then, for the log).
+func (c *Config) ResolveCaseKey() (bool, error) {
+	if c.CaseKey != nil {
+		return true, nil
+	}
+	if c.IsPostgres() {
+		return false, nil
+	}
+	path := strings.TrimPrefix(strings.SplitN(c.DatabaseURL, "?", 2)[0], "file:")
+	key, err := pii.LoadOrCreateKeyFile(filepath.Join(filepath.Dir(path), "tongxing-case.secret"))
+	if err != nil {
+		return false, fmt.Errorf("case key: %w", err)
+	}
+	c.CaseKey = key
+	return true, nil
 }
 
 // ResolveSecretKey fills SecretKey when it was not configured: the embedded

@@ -97,6 +97,7 @@ func newAPI(t *testing.T, db *database.DB) *api {
 		t.Fatal(err)
 	}
 	cfg.SecretKey = testSecret
+	cfg.CaseKey = testCaseKey
 	a := &api{t: t, db: db, h: server.New(cfg, db, slog.New(slog.DiscardHandler)).Handler()}
 	ctx := a.sys()
 	a.key, _, err = apikeys.Create(ctx, db.Client, "test-admin", apikeys.CreateOptions{})
@@ -213,6 +214,9 @@ func id(v int) string { return gid.Encode(v) }
 
 // testSecret is the server's TONGXING_SECRET_KEY in tests.
 var testSecret = []byte("tongxing-api-test-secret-key-32b")
+
+// testCaseKey is the server's TONGXING_CASE_KEY in tests.
+var testCaseKey = []byte("tongxing-api-test-case-notes-key")
 
 func buildFixture(t *testing.T, ctx context.Context, c *ent.Client) fixture {
 	t.Helper()

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -188,6 +190,42 @@ func TestLifecycleConfig(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("bad %s not reported: %v", want, err)
 		}
+	}
+}
+
+func TestCaseConfig(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	const secret, other = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODk="
+	cfg, err := server.LoadConfig(env(map[string]string{"TONGXING_SECRET_KEY": secret, "TONGXING_CASE_KEY": other, "TONGXING_CASE_SEAL_AFTER": "8760h"}))
+	if err != nil || len(cfg.CaseKey) != 32 || cfg.CaseSealAfter != 8760*time.Hour {
+		t.Errorf("config = %+v, %v", cfg, err)
+	}
+	for _, bad := range []map[string]string{
+		{"TONGXING_SECRET_KEY": secret, "TONGXING_CASE_KEY": secret}, // one secret for both defeats the separation
+		{"TONGXING_CASE_KEY": "short"},
+		{"TONGXING_CASE_SEAL_AFTER": "1h"},
+		{"TONGXING_CASE_SEAL_AFTER": "three years"},
+	} {
+		if _, err := server.LoadConfig(env(bad)); err == nil || !strings.Contains(err.Error(), "TONGXING_CASE_") {
+			t.Errorf("%v: %v", bad, err)
+		}
+	}
+	// The embedded database generates a case key of its own beside the
+	// database file; PostgreSQL runs with case work off until one is given.
+	dir := t.TempDir()
+	cfg, _ = server.LoadConfig(env(map[string]string{"TONGXING_DATABASE_URL": filepath.Join(dir, "t.db")}))
+	if on, err := cfg.ResolveCaseKey(); !on || err != nil || len(cfg.CaseKey) != 32 {
+		t.Fatalf("embedded: %v %v", on, err)
+	}
+	if err := cfg.ResolveSecretKey(); err != nil || string(cfg.SecretKey) == string(cfg.CaseKey) {
+		t.Errorf("the two generated keys: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "tongxing-case.secret")); err != nil {
+		t.Error(err)
+	}
+	cfg, _ = server.LoadConfig(env(map[string]string{"TONGXING_DATABASE_URL": "postgres://x@127.0.0.1:1/x"}))
+	if on, err := cfg.ResolveCaseKey(); on || err != nil || cfg.CaseKey != nil {
+		t.Errorf("PostgreSQL without a case key: %v %v", on, err)
 	}
 }
 

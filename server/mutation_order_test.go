@@ -20,6 +20,9 @@ import (
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/apikey"
+	"github.com/tongxing/tongxing/ent/casecrisis"
+	"github.com/tongxing/tongxing/ent/casefile"
+	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -240,6 +243,35 @@ func TestMutationOrder(t *testing.T) {
 			logVars(w.twoDays, fx.volunteers[0].ID, w.dayA, 60), logVars(w.twoDays, fx.volunteers[0].ID, w.dayB, 60))
 		add("logServiceHours: over 24 hours vs within, for a non-member", hours, logHoursQ,
 			logVars(w.twoDays, fx.volunteers[2].ID, w.dayA, 100), logVars(w.twoDays, fx.volunteers[2].ID, w.dayA, 10))
+
+		// Case work: every key without a case permission is refused by the
+		// key alone, before the case (or crisis, assignment, referral) is
+		// looked up; the case keys' true and false guesses are in
+		// casework_test.go (TestCaseDoors).
+		noCase := with(map[string]string{"editor-agency": "FORBIDDEN"})
+		for _, m := range []struct {
+			name, query string
+			target      int
+		}{
+			{"openCase: sameResidentAs case vs missing", `mutation($id:ID!){ openCase(input:{displayName:"", kind:FAMILY, regionCode:"0", sameResidentAs:$id}) { id } }`, w.caseFile},
+			{"assessCase", `mutation($id:ID!){ assessCase(caseId:$id, assessment:"") { id } }`, w.caseFile},
+			{"setCasePlan", `mutation($id:ID!){ setCasePlan(input:{caseId:$id, summary:"", goals:[]}) { id } }`, w.caseFile},
+			{"recordCaseSession", `mutation($id:ID!){ recordCaseSession(input:{caseId:$id, heldOn:"0202-01-01", kind:PHONE, minutes:0}) { id } }`, w.caseFile},
+			{"assignCaseVolunteer", `mutation($id:ID!){ assignCaseVolunteer(input:{caseId:$id, personId:$id, role:TUTOR}) { id } }`, w.caseFile},
+			{"endCaseVolunteer", `mutation($id:ID!){ endCaseVolunteer(id:$id, endedOn:"1800-01-01") { id } }`, w.caseVolunteer},
+			{"reportCrisis", `mutation($id:ID!){ reportCrisis(input:{caseId:$id, occurredAt:"2999-01-01T00:00:00Z", riskLevel:LOW, description:"", actionsTaken:""}) { id } }`, w.caseFile},
+			{"acknowledgeCrisis", `mutation($id:ID!){ acknowledgeCrisis(id:$id) { id } }`, w.crisis},
+			{"addCrisisAction", `mutation($id:ID!){ addCrisisAction(id:$id, action:"") { id } }`, w.crisis},
+			{"resolveCrisis", `mutation($id:ID!){ resolveCrisis(id:$id, resolution:"") { id } }`, w.crisis},
+			{"referCase", `mutation($id:ID!){ referCase(input:{caseId:$id, toOrganizationId:$id, reason:""}) { id } }`, w.caseFile},
+			{"answerReferral", `mutation($id:ID!){ answerReferral(id:$id, accept:true, answer:"") { id } }`, w.referral},
+			{"closeCase", `mutation($id:ID!){ closeCase(input:{caseId:$id, outcome:WITHDRAWN, summary:""}) { id } }`, w.caseFile},
+		} {
+			q, tv, lv := target(m.query, m.target, func(g string) map[string]any { return map[string]any{"id": g} })
+			add(m.name+": target vs missing", noCase, q, tv, lv)
+		}
+		add("purgeSealedCases: a sealed case vs none", noCase, `mutation($d:Date){ purgeSealedCases(reason:"", closedBefore:$d) { count } }`,
+			map[string]any{"d": "2999-01-01"}, map[string]any{"d": "1900-01-01"})
 
 		covered := map[string]bool{}
 		for _, tc := range cases {
@@ -477,6 +509,9 @@ type orderWorld struct {
 	// team, numbers their volunteer numbers; notOnRecord is valid and free.
 	onRecord, alsoOnRecord, notOnRecord string
 	numbers                             []string
+	// A case of the agency with a crisis, a volunteer and a referral to
+	// the team.
+	caseFile, crisis, caseVolunteer, referral int
 }
 
 func newOrderWorld(t *testing.T, a *api) *orderWorld {
@@ -556,6 +591,22 @@ func newOrderWorld(t *testing.T, a *api) *orderWorld {
 			map[string]any{"o": id(fx.team.ID), "n": n, "name": []string{"陈晓梅", "沈立群"}[i]})
 		w.numbers = append(w.numbers, d["registerVolunteer"].(map[string]any)["volunteerNumber"].(string))
 	}
+	resident, err := c.Person.Create().SetResident(true).SetName("服务对象").Save(ctx)
+	must(err)
+	cf, err := c.CaseFile.Create().SetAgencyID(fx.agency.ID).SetResponsibleWorkerID(fx.volunteers[0].ID).SetResidentID(resident.ID).
+		SetRegionID(fx.town.ID).SetDisplayName("小伟（化名）").SetKind(casefile.KindFAMILY).SetOpenedOn(day).Save(ctx)
+	must(err)
+	w.caseFile = cf.ID
+	cr, err := c.CaseCrisis.Create().SetCaseID(cf.ID).SetOccurredAt(day).SetRiskLevel(casecrisis.RiskLevelHIGH).
+		SetDescriptionCiphertext([]byte{1}).SetActionsCiphertext([]byte{1}).SetReportedBy("test").Save(ctx)
+	must(err)
+	w.crisis = cr.ID
+	cv, err := c.CaseVolunteer.Create().SetCaseID(cf.ID).SetPersonID(fx.volunteers[1].ID).SetRole(casevolunteer.RoleTUTOR).SetAssignedOn(day).Save(ctx)
+	must(err)
+	w.caseVolunteer = cv.ID
+	rf, err := c.CaseReferral.Create().SetCaseID(cf.ID).SetToOrganizationID(fx.team.ID).SetReferredOn(day).SetReasonCiphertext([]byte{1}).Save(ctx)
+	must(err)
+	w.referral = rf.ID
 	return w
 }
 

@@ -37,6 +37,13 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	if err := cfg.ResolveSecretKey(); err != nil {
 		return err
 	}
+	caseWork, err := cfg.ResolveCaseKey()
+	if err != nil {
+		return err
+	}
+	if !caseWork {
+		logger.Warn("case work is off: set TONGXING_CASE_KEY (a secret apart from TONGXING_SECRET_KEY) to enable it")
+	}
 	if err := cfg.ResolveOpenData(os.Getenv); err != nil {
 		return err
 	}

@@ -43,6 +43,8 @@ type Server struct {
 	keys   *pii.Keys
 	// figures protects figures about people in API answers.
 	figures *results.Figures
+	// caseNotes seals case narratives; nil when case work is off.
+	caseNotes *pii.CaseNotes
 }
 
 // New returns a server over an open, migrated database.
@@ -74,13 +76,20 @@ func New(cfg Config, db *database.DB, logger *slog.Logger) *Server {
 	if err != nil {
 		panic(err) // LoadConfig already refused a short secret or a low k
 	}
-	return &Server{cfg: cfg, db: db, logger: logger, now: time.Now, keys: keys, figures: figures}
+	policy.SetCaseSealAfter(cfg.CaseSealAfter)
+	var notes *pii.CaseNotes
+	if cfg.CaseKey != nil {
+		if notes, err = pii.NewCaseNotes(cfg.CaseKey); err != nil {
+			panic(err) // LoadConfig already refused short keys
+		}
+	}
+	return &Server{cfg: cfg, db: db, logger: logger, now: time.Now, keys: keys, figures: figures, caseNotes: notes}
 }
 
 // Handler returns the root HTTP handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection, Keys: s.keys, SLA: s.cfg.NeedSLA, Stars: s.cfg.Stars, Limits: s.cfg.Limits, Figures: s.figures})
+	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection, Keys: s.keys, SLA: s.cfg.NeedSLA, Stars: s.cfg.Stars, Limits: s.cfg.Limits, Figures: s.figures, CaseNotes: s.caseNotes})
 	// /graphql alone is rate limited and timed: throttle first, then the
 	// cheap refusals, then the key lookup (a database read) and the query.
 	rl := newRateLimiter(s.cfg, s.now)

@@ -40,6 +40,7 @@ const usage = `usage:
   tongxing migrate
   tongxing seed
   tongxing keys create --name NAME [--role ADMIN|EDITOR|REVIEWER|PARTNER] [--org ORG_ID] [--expires 90d]
+                       [--holder PERSON_ID] [--casework WORKER|SUPERVISOR]
   tongxing keys list
   tongxing keys revoke ID
   tongxing opendata build [--out DIR]
@@ -122,6 +123,8 @@ func keys(ctx context.Context, cfg server.Config, args []string, out io.Writer) 
 		role := fs.String("role", "ADMIN", "ADMIN, EDITOR, REVIEWER or PARTNER")
 		org := fs.String("org", "", "GraphQL id of the organisation the key is scoped to")
 		expires := fs.String("expires", "", "lifetime such as 90d or 720h; empty for no expiry")
+		holder := fs.String("holder", "", "GraphQL id of the person the key belongs to (a current member of --org)")
+		casework := fs.String("casework", "", "case permission of an EDITOR key: WORKER (its holder's cases) or SUPERVISOR (every case of --org)")
 		if err := fs.Parse(args); err != nil {
 			return usageError{err.Error() + "\n" + usage}
 		}
@@ -141,6 +144,19 @@ func keys(ctx context.Context, cfg server.Config, args []string, out io.Writer) 
 				return usageError{fmt.Sprintf("keys create: --org %q is not an organisation id", *org)}
 			}
 			opts.OrganizationID = &id
+		}
+		if *holder != "" {
+			id, err := gid.Decode(*holder)
+			if err != nil {
+				return usageError{fmt.Sprintf("keys create: --holder %q is not a person id", *holder)}
+			}
+			opts.HolderID = &id
+		}
+		if *casework != "" {
+			opts.Casework = apikey.Casework(strings.ToUpper(*casework))
+			if err := apikey.CaseworkValidator(opts.Casework); err != nil {
+				return usageError{fmt.Sprintf("keys create: unknown case permission %q (WORKER or SUPERVISOR)", *casework)}
+			}
 		}
 		if *expires != "" {
 			d, err := parseLifetime(*expires)
@@ -162,6 +178,9 @@ func keys(ctx context.Context, cfg server.Config, args []string, out io.Writer) 
 			}
 		}
 		secret, k, err := apikeys.Create(sys, db.Client, *name, opts)
+		if errors.Is(err, apikeys.ErrCaseKey) {
+			return usageError{"keys create: " + err.Error()}
+		}
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tongxing/tongxing/ent/membership"
+	"github.com/tongxing/tongxing/ent/organization"
+	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/gid"
+	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/server"
 )
 
@@ -105,5 +110,59 @@ func TestOpendataBuildCommand(t *testing.T) {
 	out.Reset()
 	if err := runOpendata(ctx, cfg, []string{"list", "--out", dir}, &out, now); err != nil || !strings.Contains(out.String(), "2026-11-29") {
 		t.Errorf("list: %q, %v", out.String(), err)
+	}
+}
+
+// TestKeysCaseWork: a case permission goes only on an EDITOR key of an
+// organisation, held by a current member of it.
+func TestKeysCaseWork(t *testing.T) {
+	ctx := context.Background()
+	cfg := testConfig(t)
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := policy.SystemContext(ctx, "test")
+	district, err := db.Client.Region.Create().SetCode("330411").SetName("秀洲区").SetLevel(region.LevelDISTRICT).Save(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agency, err := db.Client.Organization.Create().SetName("孝慈社工").SetKind(organization.KindSOCIAL_WORK_AGENCY).SetRegion(district).Save(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	member, err := db.Client.Person.Create().SetName("社工甲").Save(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outsider, err := db.Client.Person.Create().SetName("路人乙").Save(sys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Client.Membership.Create().SetPerson(member).SetOrganization(agency).SetRole(membership.RoleSOCIAL_WORKER).
+		SetJoinedOn(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)).Exec(sys); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	org, holder, stranger := gid.Encode(agency.ID), gid.Encode(member.ID), gid.Encode(outsider.ID)
+	var out bytes.Buffer
+	var usage usageError
+	for _, args := range [][]string{
+		{"create", "--name", "x", "--role", "EDITOR", "--org", org, "--casework", "WORKER"},                       // no holder
+		{"create", "--name", "x", "--role", "REVIEWER", "--org", org, "--holder", holder, "--casework", "WORKER"}, // not EDITOR
+		{"create", "--name", "x", "--role", "EDITOR", "--org", org, "--holder", stranger, "--casework", "SUPERVISOR"},
+		{"create", "--name", "x", "--role", "EDITOR", "--org", org, "--holder", holder, "--casework", "BOSS"},
+		{"create", "--name", "x", "--role", "ADMIN", "--holder", holder},
+	} {
+		if err := keys(ctx, cfg, args, &out); !errors.As(err, &usage) {
+			t.Errorf("keys %v: %v, want a usage error", args, err)
+		}
+	}
+	out.Reset()
+	if err := keys(ctx, cfg, []string{"create", "--name", "督导", "--role", "EDITOR", "--org", org, "--holder", holder, "--casework", "supervisor"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "tx_") {
+		t.Errorf("keys create printed %q", out.String())
 	}
 }

@@ -3,7 +3,8 @@
 //	tongxing [serve]                 run the API server (the default)
 //	tongxing migrate                 create or update the database schema
 //	tongxing seed                    load the demo district into an empty database
-//	tongxing keys create --name N    issue an API key (printed once)
+//	tongxing keys create --name N    issue an API key (printed once); --holder and
+//	                                 --casework make an EDITOR key a case key
 //	tongxing keys list               list keys (never their secrets)
 //	tongxing keys revoke ID          revoke a key
 //	tongxing opendata build          build an open-data release now

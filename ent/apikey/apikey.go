@@ -31,6 +31,10 @@ const (
 	FieldRole = "role"
 	// FieldOrganizationID holds the string denoting the organization_id field in the database.
 	FieldOrganizationID = "organization_id"
+	// FieldHolderID holds the string denoting the holder_id field in the database.
+	FieldHolderID = "holder_id"
+	// FieldCasework holds the string denoting the casework field in the database.
+	FieldCasework = "casework"
 	// FieldExpiresAt holds the string denoting the expires_at field in the database.
 	FieldExpiresAt = "expires_at"
 	// FieldRevokedAt holds the string denoting the revoked_at field in the database.
@@ -51,6 +55,8 @@ var Columns = []string{
 	FieldSecretHash,
 	FieldRole,
 	FieldOrganizationID,
+	FieldHolderID,
+	FieldCasework,
 	FieldExpiresAt,
 	FieldRevokedAt,
 	FieldLastUsedAt,
@@ -114,6 +120,33 @@ func RoleValidator(r Role) error {
 	}
 }
 
+// Casework defines the type for the "casework" enum field.
+type Casework string
+
+// CaseworkNONE is the default value of the Casework enum.
+const DefaultCasework = CaseworkNONE
+
+// Casework values.
+const (
+	CaseworkNONE       Casework = "NONE"
+	CaseworkWORKER     Casework = "WORKER"
+	CaseworkSUPERVISOR Casework = "SUPERVISOR"
+)
+
+func (c Casework) String() string {
+	return string(c)
+}
+
+// CaseworkValidator is a validator for the "casework" field enum values. It is called by the builders before save.
+func CaseworkValidator(c Casework) error {
+	switch c {
+	case CaseworkNONE, CaseworkWORKER, CaseworkSUPERVISOR:
+		return nil
+	default:
+		return fmt.Errorf("apikey: invalid enum value for casework field: %q", c)
+	}
+}
+
 // OrderOption defines the ordering options for the APIKey queries.
 type OrderOption func(*sql.Selector)
 
@@ -157,6 +190,16 @@ func ByOrganizationID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOrganizationID, opts...).ToFunc()
 }
 
+// ByHolderID orders the results by the holder_id field.
+func ByHolderID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHolderID, opts...).ToFunc()
+}
+
+// ByCasework orders the results by the casework field.
+func ByCasework(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCasework, opts...).ToFunc()
+}
+
 // ByExpiresAt orders the results by the expires_at field.
 func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldExpiresAt, opts...).ToFunc()
@@ -186,6 +229,24 @@ func (e *Role) UnmarshalGQL(val interface{}) error {
 	*e = Role(str)
 	if err := RoleValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Casework) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Casework) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Casework(str)
+	if err := CaseworkValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Casework", str)
 	}
 	return nil
 }

@@ -84,6 +84,11 @@ func OrganizationID(v int) predicate.APIKey {
 	return predicate.APIKey(sql.FieldEQ(FieldOrganizationID, v))
 }
 
+// HolderID applies equality check predicate on the "holder_id" field. It's identical to HolderIDEQ.
+func HolderID(v int) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldHolderID, v))
+}
+
 // ExpiresAt applies equality check predicate on the "expires_at" field. It's identical to ExpiresAtEQ.
 func ExpiresAt(v time.Time) predicate.APIKey {
 	return predicate.APIKey(sql.FieldEQ(FieldExpiresAt, v))
@@ -442,6 +447,76 @@ func OrganizationIDIsNil() predicate.APIKey {
 // OrganizationIDNotNil applies the NotNil predicate on the "organization_id" field.
 func OrganizationIDNotNil() predicate.APIKey {
 	return predicate.APIKey(sql.FieldNotNull(FieldOrganizationID))
+}
+
+// HolderIDEQ applies the EQ predicate on the "holder_id" field.
+func HolderIDEQ(v int) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldHolderID, v))
+}
+
+// HolderIDNEQ applies the NEQ predicate on the "holder_id" field.
+func HolderIDNEQ(v int) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNEQ(FieldHolderID, v))
+}
+
+// HolderIDIn applies the In predicate on the "holder_id" field.
+func HolderIDIn(vs ...int) predicate.APIKey {
+	return predicate.APIKey(sql.FieldIn(FieldHolderID, vs...))
+}
+
+// HolderIDNotIn applies the NotIn predicate on the "holder_id" field.
+func HolderIDNotIn(vs ...int) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotIn(FieldHolderID, vs...))
+}
+
+// HolderIDGT applies the GT predicate on the "holder_id" field.
+func HolderIDGT(v int) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGT(FieldHolderID, v))
+}
+
+// HolderIDGTE applies the GTE predicate on the "holder_id" field.
+func HolderIDGTE(v int) predicate.APIKey {
+	return predicate.APIKey(sql.FieldGTE(FieldHolderID, v))
+}
+
+// HolderIDLT applies the LT predicate on the "holder_id" field.
+func HolderIDLT(v int) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLT(FieldHolderID, v))
+}
+
+// HolderIDLTE applies the LTE predicate on the "holder_id" field.
+func HolderIDLTE(v int) predicate.APIKey {
+	return predicate.APIKey(sql.FieldLTE(FieldHolderID, v))
+}
+
+// HolderIDIsNil applies the IsNil predicate on the "holder_id" field.
+func HolderIDIsNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldIsNull(FieldHolderID))
+}
+
+// HolderIDNotNil applies the NotNil predicate on the "holder_id" field.
+func HolderIDNotNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotNull(FieldHolderID))
+}
+
+// CaseworkEQ applies the EQ predicate on the "casework" field.
+func CaseworkEQ(v Casework) predicate.APIKey {
+	return predicate.APIKey(sql.FieldEQ(FieldCasework, v))
+}
+
+// CaseworkNEQ applies the NEQ predicate on the "casework" field.
+func CaseworkNEQ(v Casework) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNEQ(FieldCasework, v))
+}
+
+// CaseworkIn applies the In predicate on the "casework" field.
+func CaseworkIn(vs ...Casework) predicate.APIKey {
+	return predicate.APIKey(sql.FieldIn(FieldCasework, vs...))
+}
+
+// CaseworkNotIn applies the NotIn predicate on the "casework" field.
+func CaseworkNotIn(vs ...Casework) predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotIn(FieldCasework, vs...))
 }
 
 // ExpiresAtEQ applies the EQ predicate on the "expires_at" field.

@@ -30,6 +30,8 @@ const (
 	FieldEntityID = "entity_id"
 	// FieldRequestID holds the string denoting the request_id field in the database.
 	FieldRequestID = "request_id"
+	// FieldReason holds the string denoting the reason field in the database.
+	FieldReason = "reason"
 	// FieldCount holds the string denoting the count field in the database.
 	FieldCount = "count"
 	// Table holds the table name of the auditevent in the database.
@@ -47,6 +49,7 @@ var Columns = []string{
 	FieldEntityType,
 	FieldEntityID,
 	FieldRequestID,
+	FieldReason,
 	FieldCount,
 }
 
@@ -84,6 +87,8 @@ var (
 	EntityIDValidator func(string) error
 	// RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
 	RequestIDValidator func(string) error
+	// ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	ReasonValidator func(string) error
 	// DefaultCount holds the default value on creation for the "count" field.
 	DefaultCount int
 )
@@ -134,6 +139,11 @@ func ByEntityID(opts ...sql.OrderTermOption) OrderOption {
 // ByRequestID orders the results by the request_id field.
 func ByRequestID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRequestID, opts...).ToFunc()
+}
+
+// ByReason orders the results by the reason field.
+func ByReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReason, opts...).ToFunc()
 }
 
 // ByCount orders the results by the count field.

@@ -45,6 +45,78 @@ func (f AuditEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditEventMutation", m)
 }
 
+// The CaseCrisisFunc type is an adapter to allow the use of ordinary
+// function as CaseCrisis mutator.
+type CaseCrisisFunc func(context.Context, *ent.CaseCrisisMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CaseCrisisFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CaseCrisisMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CaseCrisisMutation", m)
+}
+
+// The CaseFileFunc type is an adapter to allow the use of ordinary
+// function as CaseFile mutator.
+type CaseFileFunc func(context.Context, *ent.CaseFileMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CaseFileFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CaseFileMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CaseFileMutation", m)
+}
+
+// The CaseGoalFunc type is an adapter to allow the use of ordinary
+// function as CaseGoal mutator.
+type CaseGoalFunc func(context.Context, *ent.CaseGoalMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CaseGoalFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CaseGoalMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CaseGoalMutation", m)
+}
+
+// The CaseReferralFunc type is an adapter to allow the use of ordinary
+// function as CaseReferral mutator.
+type CaseReferralFunc func(context.Context, *ent.CaseReferralMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CaseReferralFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CaseReferralMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CaseReferralMutation", m)
+}
+
+// The CaseSessionFunc type is an adapter to allow the use of ordinary
+// function as CaseSession mutator.
+type CaseSessionFunc func(context.Context, *ent.CaseSessionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CaseSessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CaseSessionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CaseSessionMutation", m)
+}
+
+// The CaseVolunteerFunc type is an adapter to allow the use of ordinary
+// function as CaseVolunteer mutator.
+type CaseVolunteerFunc func(context.Context, *ent.CaseVolunteerMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CaseVolunteerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CaseVolunteerMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CaseVolunteerMutation", m)
+}
+
 // The CertificateFunc type is an adapter to allow the use of ordinary
 // function as Certificate mutator.
 type CertificateFunc func(context.Context, *ent.CertificateMutation) (ent.Value, error)

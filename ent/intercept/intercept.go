@@ -11,6 +11,12 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/casecrisis"
+	"github.com/tongxing/tongxing/ent/casefile"
+	"github.com/tongxing/tongxing/ent/casegoal"
+	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/casesession"
+	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
@@ -165,6 +171,168 @@ func (f TraverseAuditEvent) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AuditEventQuery", q)
+}
+
+// The CaseCrisisFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CaseCrisisFunc func(context.Context, *ent.CaseCrisisQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CaseCrisisFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CaseCrisisQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CaseCrisisQuery", q)
+}
+
+// The TraverseCaseCrisis type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCaseCrisis func(context.Context, *ent.CaseCrisisQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCaseCrisis) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCaseCrisis) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseCrisisQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CaseCrisisQuery", q)
+}
+
+// The CaseFileFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CaseFileFunc func(context.Context, *ent.CaseFileQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CaseFileFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CaseFileQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CaseFileQuery", q)
+}
+
+// The TraverseCaseFile type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCaseFile func(context.Context, *ent.CaseFileQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCaseFile) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCaseFile) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseFileQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CaseFileQuery", q)
+}
+
+// The CaseGoalFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CaseGoalFunc func(context.Context, *ent.CaseGoalQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CaseGoalFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CaseGoalQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CaseGoalQuery", q)
+}
+
+// The TraverseCaseGoal type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCaseGoal func(context.Context, *ent.CaseGoalQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCaseGoal) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCaseGoal) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseGoalQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CaseGoalQuery", q)
+}
+
+// The CaseReferralFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CaseReferralFunc func(context.Context, *ent.CaseReferralQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CaseReferralFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CaseReferralQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CaseReferralQuery", q)
+}
+
+// The TraverseCaseReferral type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCaseReferral func(context.Context, *ent.CaseReferralQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCaseReferral) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCaseReferral) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseReferralQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CaseReferralQuery", q)
+}
+
+// The CaseSessionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CaseSessionFunc func(context.Context, *ent.CaseSessionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CaseSessionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CaseSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CaseSessionQuery", q)
+}
+
+// The TraverseCaseSession type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCaseSession func(context.Context, *ent.CaseSessionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCaseSession) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCaseSession) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CaseSessionQuery", q)
+}
+
+// The CaseVolunteerFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CaseVolunteerFunc func(context.Context, *ent.CaseVolunteerQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CaseVolunteerFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CaseVolunteerQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CaseVolunteerQuery", q)
+}
+
+// The TraverseCaseVolunteer type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCaseVolunteer func(context.Context, *ent.CaseVolunteerQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCaseVolunteer) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCaseVolunteer) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseVolunteerQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CaseVolunteerQuery", q)
 }
 
 // The CertificateFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -608,6 +776,18 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ActivityQuery, predicate.Activity, activity.OrderOption]{typ: ent.TypeActivity, tq: q}, nil
 	case *ent.AuditEventQuery:
 		return &query[*ent.AuditEventQuery, predicate.AuditEvent, auditevent.OrderOption]{typ: ent.TypeAuditEvent, tq: q}, nil
+	case *ent.CaseCrisisQuery:
+		return &query[*ent.CaseCrisisQuery, predicate.CaseCrisis, casecrisis.OrderOption]{typ: ent.TypeCaseCrisis, tq: q}, nil
+	case *ent.CaseFileQuery:
+		return &query[*ent.CaseFileQuery, predicate.CaseFile, casefile.OrderOption]{typ: ent.TypeCaseFile, tq: q}, nil
+	case *ent.CaseGoalQuery:
+		return &query[*ent.CaseGoalQuery, predicate.CaseGoal, casegoal.OrderOption]{typ: ent.TypeCaseGoal, tq: q}, nil
+	case *ent.CaseReferralQuery:
+		return &query[*ent.CaseReferralQuery, predicate.CaseReferral, casereferral.OrderOption]{typ: ent.TypeCaseReferral, tq: q}, nil
+	case *ent.CaseSessionQuery:
+		return &query[*ent.CaseSessionQuery, predicate.CaseSession, casesession.OrderOption]{typ: ent.TypeCaseSession, tq: q}, nil
+	case *ent.CaseVolunteerQuery:
+		return &query[*ent.CaseVolunteerQuery, predicate.CaseVolunteer, casevolunteer.OrderOption]{typ: ent.TypeCaseVolunteer, tq: q}, nil
 	case *ent.CertificateQuery:
 		return &query[*ent.CertificateQuery, predicate.Certificate, certificate.OrderOption]{typ: ent.TypeCertificate, tq: q}, nil
 	case *ent.IndicatorQuery:

@@ -19,6 +19,8 @@ var (
 		{Name: "secret_hash", Type: field.TypeString, Unique: true},
 		{Name: "role", Type: field.TypeEnum, Enums: []string{"PARTNER", "EDITOR", "REVIEWER", "ADMIN"}, Default: "ADMIN"},
 		{Name: "organization_id", Type: field.TypeInt, Nullable: true},
+		{Name: "holder_id", Type: field.TypeInt, Nullable: true},
+		{Name: "casework", Type: field.TypeEnum, Enums: []string{"NONE", "WORKER", "SUPERVISOR"}, Default: "NONE"},
 		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
 		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
@@ -121,6 +123,7 @@ var (
 		{Name: "entity_type", Type: field.TypeString, Size: 64},
 		{Name: "entity_id", Type: field.TypeString, Size: 128},
 		{Name: "request_id", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "count", Type: field.TypeInt, Default: 1},
 	}
 	// AuditEventsTable holds the schema information for the "audit_events" table.
@@ -148,6 +151,292 @@ var (
 				Name:    "auditevent_entity_type_entity_id",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEventsColumns[6], AuditEventsColumns[7]},
+			},
+		},
+	}
+	// CaseCrisesColumns holds the columns for the "case_crises" table.
+	CaseCrisesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "occurred_at", Type: field.TypeTime},
+		{Name: "risk_level", Type: field.TypeEnum, Enums: []string{"LOW", "MEDIUM", "HIGH", "IMMINENT"}},
+		{Name: "description_ciphertext", Type: field.TypeBytes},
+		{Name: "actions_ciphertext", Type: field.TypeBytes},
+		{Name: "reported_by", Type: field.TypeString, Size: 100},
+		{Name: "acknowledged_by", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "acknowledged_at", Type: field.TypeTime, Nullable: true},
+		{Name: "resolved_at", Type: field.TypeTime, Nullable: true},
+		{Name: "resolved_by", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "resolution_ciphertext", Type: field.TypeBytes, Nullable: true},
+		{Name: "case_id", Type: field.TypeInt},
+	}
+	// CaseCrisesTable holds the schema information for the "case_crises" table.
+	CaseCrisesTable = &schema.Table{
+		Name:       "case_crises",
+		Columns:    CaseCrisesColumns,
+		PrimaryKey: []*schema.Column{CaseCrisesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "case_crises_case_files_crises",
+				Columns:    []*schema.Column{CaseCrisesColumns[13]},
+				RefColumns: []*schema.Column{CaseFilesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "casecrisis_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CaseCrisesColumns[2]},
+			},
+			{
+				Name:    "casecrisis_case_id_resolved_at",
+				Unique:  false,
+				Columns: []*schema.Column{CaseCrisesColumns[13], CaseCrisesColumns[10]},
+			},
+		},
+	}
+	// CaseFilesColumns holds the columns for the "case_files" table.
+	CaseFilesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "display_name", Type: field.TypeString, Nullable: true, Size: 50},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CHILD_PROTECTION", "FAMILY", "ELDERLY", "DISABILITY", "MENTAL_HEALTH", "HARDSHIP", "OTHER"}},
+		{Name: "minor", Type: field.TypeBool, Default: false},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "CLOSED", "PURGED"}, Default: "OPEN"},
+		{Name: "opened_on", Type: field.TypeTime},
+		{Name: "closed_on", Type: field.TypeTime, Nullable: true},
+		{Name: "assessment_ciphertext", Type: field.TypeBytes, Nullable: true},
+		{Name: "assessed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "plan_ciphertext", Type: field.TypeBytes, Nullable: true},
+		{Name: "planned_at", Type: field.TypeTime, Nullable: true},
+		{Name: "closure_outcome", Type: field.TypeEnum, Nullable: true, Enums: []string{"GOALS_MET", "PARTLY_MET", "NOT_MET", "TRANSFERRED", "WITHDRAWN"}},
+		{Name: "closure_ciphertext", Type: field.TypeBytes, Nullable: true},
+		{Name: "purged_at", Type: field.TypeTime, Nullable: true},
+		{Name: "agency_id", Type: field.TypeInt, Nullable: true},
+		{Name: "responsible_worker_id", Type: field.TypeInt, Nullable: true},
+		{Name: "resident_id", Type: field.TypeInt, Nullable: true},
+		{Name: "need_id", Type: field.TypeInt, Nullable: true},
+		{Name: "region_id", Type: field.TypeInt},
+	}
+	// CaseFilesTable holds the schema information for the "case_files" table.
+	CaseFilesTable = &schema.Table{
+		Name:       "case_files",
+		Columns:    CaseFilesColumns,
+		PrimaryKey: []*schema.Column{CaseFilesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "case_files_organizations_agency",
+				Columns:    []*schema.Column{CaseFilesColumns[16]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "case_files_persons_responsible_worker",
+				Columns:    []*schema.Column{CaseFilesColumns[17]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "case_files_persons_resident",
+				Columns:    []*schema.Column{CaseFilesColumns[18]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "case_files_needs_need",
+				Columns:    []*schema.Column{CaseFilesColumns[19]},
+				RefColumns: []*schema.Column{NeedsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "case_files_regions_region",
+				Columns:    []*schema.Column{CaseFilesColumns[20]},
+				RefColumns: []*schema.Column{RegionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "casefile_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CaseFilesColumns[2]},
+			},
+			{
+				Name:    "casefile_agency_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{CaseFilesColumns[16], CaseFilesColumns[6]},
+			},
+			{
+				Name:    "casefile_responsible_worker_id",
+				Unique:  false,
+				Columns: []*schema.Column{CaseFilesColumns[17]},
+			},
+			{
+				Name:    "casefile_resident_id",
+				Unique:  false,
+				Columns: []*schema.Column{CaseFilesColumns[18]},
+			},
+			{
+				Name:    "casefile_opened_on",
+				Unique:  false,
+				Columns: []*schema.Column{CaseFilesColumns[7]},
+			},
+		},
+	}
+	// CaseGoalsColumns holds the columns for the "case_goals" table.
+	CaseGoalsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "position", Type: field.TypeInt},
+		{Name: "description_ciphertext", Type: field.TypeBytes},
+		{Name: "result", Type: field.TypeEnum, Nullable: true, Enums: []string{"MET", "PARTLY_MET", "NOT_MET"}},
+		{Name: "case_id", Type: field.TypeInt},
+	}
+	// CaseGoalsTable holds the schema information for the "case_goals" table.
+	CaseGoalsTable = &schema.Table{
+		Name:       "case_goals",
+		Columns:    CaseGoalsColumns,
+		PrimaryKey: []*schema.Column{CaseGoalsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "case_goals_case_files_goals",
+				Columns:    []*schema.Column{CaseGoalsColumns[6]},
+				RefColumns: []*schema.Column{CaseFilesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "casegoal_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CaseGoalsColumns[2]},
+			},
+		},
+	}
+	// CaseReferralsColumns holds the columns for the "case_referrals" table.
+	CaseReferralsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "referred_on", Type: field.TypeTime},
+		{Name: "reason_ciphertext", Type: field.TypeBytes},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "ACCEPTED", "DECLINED"}, Default: "PENDING"},
+		{Name: "answered_on", Type: field.TypeTime, Nullable: true},
+		{Name: "answered_by", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "answer_ciphertext", Type: field.TypeBytes, Nullable: true},
+		{Name: "case_id", Type: field.TypeInt},
+		{Name: "to_organization_id", Type: field.TypeInt},
+	}
+	// CaseReferralsTable holds the schema information for the "case_referrals" table.
+	CaseReferralsTable = &schema.Table{
+		Name:       "case_referrals",
+		Columns:    CaseReferralsColumns,
+		PrimaryKey: []*schema.Column{CaseReferralsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "case_referrals_case_files_referrals",
+				Columns:    []*schema.Column{CaseReferralsColumns[9]},
+				RefColumns: []*schema.Column{CaseFilesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "case_referrals_organizations_to_organization",
+				Columns:    []*schema.Column{CaseReferralsColumns[10]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "casereferral_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CaseReferralsColumns[2]},
+			},
+			{
+				Name:    "casereferral_to_organization_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{CaseReferralsColumns[10], CaseReferralsColumns[5]},
+			},
+		},
+	}
+	// CaseSessionsColumns holds the columns for the "case_sessions" table.
+	CaseSessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "held_on", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"HOME_VISIT", "INTERVIEW", "PHONE", "ONLINE", "GROUP", "ACCOMPANIMENT", "OTHER"}},
+		{Name: "minutes", Type: field.TypeInt},
+		{Name: "note_ciphertext", Type: field.TypeBytes, Nullable: true},
+		{Name: "recorded_by", Type: field.TypeString, Size: 100},
+		{Name: "service_record_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "case_id", Type: field.TypeInt},
+	}
+	// CaseSessionsTable holds the schema information for the "case_sessions" table.
+	CaseSessionsTable = &schema.Table{
+		Name:       "case_sessions",
+		Columns:    CaseSessionsColumns,
+		PrimaryKey: []*schema.Column{CaseSessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "case_sessions_case_files_sessions",
+				Columns:    []*schema.Column{CaseSessionsColumns[9]},
+				RefColumns: []*schema.Column{CaseFilesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "casesession_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CaseSessionsColumns[2]},
+			},
+			{
+				Name:    "casesession_case_id_held_on",
+				Unique:  false,
+				Columns: []*schema.Column{CaseSessionsColumns[9], CaseSessionsColumns[3]},
+			},
+		},
+	}
+	// CaseVolunteersColumns holds the columns for the "case_volunteers" table.
+	CaseVolunteersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"PSYCHOLOGICAL_COUNSELLOR", "FAMILY_EDUCATION", "SPORTS", "TUTOR", "COMPANION", "LEGAL", "OTHER"}},
+		{Name: "assigned_on", Type: field.TypeTime},
+		{Name: "ended_on", Type: field.TypeTime, Nullable: true},
+		{Name: "case_id", Type: field.TypeInt},
+		{Name: "person_id", Type: field.TypeInt},
+	}
+	// CaseVolunteersTable holds the schema information for the "case_volunteers" table.
+	CaseVolunteersTable = &schema.Table{
+		Name:       "case_volunteers",
+		Columns:    CaseVolunteersColumns,
+		PrimaryKey: []*schema.Column{CaseVolunteersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "case_volunteers_case_files_volunteers",
+				Columns:    []*schema.Column{CaseVolunteersColumns[6]},
+				RefColumns: []*schema.Column{CaseFilesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "case_volunteers_persons_person",
+				Columns:    []*schema.Column{CaseVolunteersColumns[7]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "casevolunteer_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CaseVolunteersColumns[2]},
 			},
 		},
 	}
@@ -609,6 +898,7 @@ var (
 		{Name: "social_work_level", Type: field.TypeEnum, Nullable: true, Enums: []string{"ASSISTANT", "INTERMEDIATE", "SENIOR"}},
 		{Name: "social_work_certificate", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "share_with_university", Type: field.TypeBool, Default: false},
+		{Name: "resident", Type: field.TypeBool, Default: false},
 		{Name: "possible_duplicate_of", Type: field.TypeInt, Nullable: true},
 		{Name: "university_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -620,7 +910,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organizations_students",
-				Columns:    []*schema.Column{PersonsColumns[17]},
+				Columns:    []*schema.Column{PersonsColumns[18]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -634,7 +924,7 @@ var (
 			{
 				Name:    "person_university_id",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[17]},
+				Columns: []*schema.Column{PersonsColumns[18]},
 			},
 		},
 	}
@@ -1073,6 +1363,12 @@ var (
 		APIKeysTable,
 		ActivitiesTable,
 		AuditEventsTable,
+		CaseCrisesTable,
+		CaseFilesTable,
+		CaseGoalsTable,
+		CaseReferralsTable,
+		CaseSessionsTable,
+		CaseVolunteersTable,
 		CertificatesTable,
 		IndicatorsTable,
 		MembershipsTable,
@@ -1109,6 +1405,36 @@ func init() {
 	}
 	AuditEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	CaseCrisesTable.ForeignKeys[0].RefTable = CaseFilesTable
+	CaseCrisesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
+	}
+	CaseFilesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	CaseFilesTable.ForeignKeys[1].RefTable = PersonsTable
+	CaseFilesTable.ForeignKeys[2].RefTable = PersonsTable
+	CaseFilesTable.ForeignKeys[3].RefTable = NeedsTable
+	CaseFilesTable.ForeignKeys[4].RefTable = RegionsTable
+	CaseFilesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
+	}
+	CaseGoalsTable.ForeignKeys[0].RefTable = CaseFilesTable
+	CaseGoalsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
+	}
+	CaseReferralsTable.ForeignKeys[0].RefTable = CaseFilesTable
+	CaseReferralsTable.ForeignKeys[1].RefTable = OrganizationsTable
+	CaseReferralsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
+	CaseSessionsTable.ForeignKeys[0].RefTable = CaseFilesTable
+	CaseSessionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
+	}
+	CaseVolunteersTable.ForeignKeys[0].RefTable = CaseFilesTable
+	CaseVolunteersTable.ForeignKeys[1].RefTable = PersonsTable
+	CaseVolunteersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	CertificatesTable.ForeignKeys[0].RefTable = PersonsTable
 	CertificatesTable.Annotation = &entsql.Annotation{

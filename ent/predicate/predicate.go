@@ -15,6 +15,24 @@ type Activity func(*sql.Selector)
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 
+// CaseCrisis is the predicate function for casecrisis builders.
+type CaseCrisis func(*sql.Selector)
+
+// CaseFile is the predicate function for casefile builders.
+type CaseFile func(*sql.Selector)
+
+// CaseGoal is the predicate function for casegoal builders.
+type CaseGoal func(*sql.Selector)
+
+// CaseReferral is the predicate function for casereferral builders.
+type CaseReferral func(*sql.Selector)
+
+// CaseSession is the predicate function for casesession builders.
+type CaseSession func(*sql.Selector)
+
+// CaseVolunteer is the predicate function for casevolunteer builders.
+type CaseVolunteer func(*sql.Selector)
+
 // Certificate is the predicate function for certificate builders.
 type Certificate func(*sql.Selector)
 

@@ -183,6 +183,150 @@ func (f AuditEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditEventMutation", m)
 }
 
+// The CaseCrisisQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CaseCrisisQueryRuleFunc func(context.Context, *ent.CaseCrisisQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CaseCrisisQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseCrisisQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CaseCrisisQuery", q)
+}
+
+// The CaseCrisisMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CaseCrisisMutationRuleFunc func(context.Context, *ent.CaseCrisisMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CaseCrisisMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CaseCrisisMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CaseCrisisMutation", m)
+}
+
+// The CaseFileQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CaseFileQueryRuleFunc func(context.Context, *ent.CaseFileQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CaseFileQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseFileQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CaseFileQuery", q)
+}
+
+// The CaseFileMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CaseFileMutationRuleFunc func(context.Context, *ent.CaseFileMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CaseFileMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CaseFileMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CaseFileMutation", m)
+}
+
+// The CaseGoalQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CaseGoalQueryRuleFunc func(context.Context, *ent.CaseGoalQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CaseGoalQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseGoalQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CaseGoalQuery", q)
+}
+
+// The CaseGoalMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CaseGoalMutationRuleFunc func(context.Context, *ent.CaseGoalMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CaseGoalMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CaseGoalMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CaseGoalMutation", m)
+}
+
+// The CaseReferralQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CaseReferralQueryRuleFunc func(context.Context, *ent.CaseReferralQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CaseReferralQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseReferralQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CaseReferralQuery", q)
+}
+
+// The CaseReferralMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CaseReferralMutationRuleFunc func(context.Context, *ent.CaseReferralMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CaseReferralMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CaseReferralMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CaseReferralMutation", m)
+}
+
+// The CaseSessionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CaseSessionQueryRuleFunc func(context.Context, *ent.CaseSessionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CaseSessionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CaseSessionQuery", q)
+}
+
+// The CaseSessionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CaseSessionMutationRuleFunc func(context.Context, *ent.CaseSessionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CaseSessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CaseSessionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CaseSessionMutation", m)
+}
+
+// The CaseVolunteerQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CaseVolunteerQueryRuleFunc func(context.Context, *ent.CaseVolunteerQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CaseVolunteerQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseVolunteerQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CaseVolunteerQuery", q)
+}
+
+// The CaseVolunteerMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CaseVolunteerMutationRuleFunc func(context.Context, *ent.CaseVolunteerMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CaseVolunteerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CaseVolunteerMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CaseVolunteerMutation", m)
+}
+
 // The CertificateQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CertificateQueryRuleFunc func(context.Context, *ent.CertificateQuery) error
@@ -608,6 +752,18 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AuditEventQuery:
 		return q.Filter(), nil
+	case *ent.CaseCrisisQuery:
+		return q.Filter(), nil
+	case *ent.CaseFileQuery:
+		return q.Filter(), nil
+	case *ent.CaseGoalQuery:
+		return q.Filter(), nil
+	case *ent.CaseReferralQuery:
+		return q.Filter(), nil
+	case *ent.CaseSessionQuery:
+		return q.Filter(), nil
+	case *ent.CaseVolunteerQuery:
+		return q.Filter(), nil
 	case *ent.CertificateQuery:
 		return q.Filter(), nil
 	case *ent.IndicatorQuery:
@@ -652,6 +808,18 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ActivityMutation:
 		return m.Filter(), nil
 	case *ent.AuditEventMutation:
+		return m.Filter(), nil
+	case *ent.CaseCrisisMutation:
+		return m.Filter(), nil
+	case *ent.CaseFileMutation:
+		return m.Filter(), nil
+	case *ent.CaseGoalMutation:
+		return m.Filter(), nil
+	case *ent.CaseReferralMutation:
+		return m.Filter(), nil
+	case *ent.CaseSessionMutation:
+		return m.Filter(), nil
+	case *ent.CaseVolunteerMutation:
 		return m.Filter(), nil
 	case *ent.CertificateMutation:
 		return m.Filter(), nil

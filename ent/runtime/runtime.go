@@ -9,6 +9,12 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
+	"github.com/tongxing/tongxing/ent/casecrisis"
+	"github.com/tongxing/tongxing/ent/casefile"
+	"github.com/tongxing/tongxing/ent/casegoal"
+	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/casesession"
+	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
@@ -205,10 +211,194 @@ func init() {
 	auditeventDescRequestID := auditeventFields[5].Descriptor()
 	// auditevent.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
 	auditevent.RequestIDValidator = auditeventDescRequestID.Validators[0].(func(string) error)
+	// auditeventDescReason is the schema descriptor for reason field.
+	auditeventDescReason := auditeventFields[6].Descriptor()
+	// auditevent.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	auditevent.ReasonValidator = auditeventDescReason.Validators[0].(func(string) error)
 	// auditeventDescCount is the schema descriptor for count field.
-	auditeventDescCount := auditeventFields[6].Descriptor()
+	auditeventDescCount := auditeventFields[7].Descriptor()
 	// auditevent.DefaultCount holds the default value on creation for the count field.
 	auditevent.DefaultCount = auditeventDescCount.Default.(int)
+	casecrisisMixin := schema.CaseCrisis{}.Mixin()
+	casecrisis.Policy = privacy.NewPolicies(schema.CaseCrisis{})
+	casecrisis.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := casecrisis.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	casecrisisMixinFields0 := casecrisisMixin[0].Fields()
+	_ = casecrisisMixinFields0
+	casecrisisFields := schema.CaseCrisis{}.Fields()
+	_ = casecrisisFields
+	// casecrisisDescCreatedAt is the schema descriptor for created_at field.
+	casecrisisDescCreatedAt := casecrisisMixinFields0[0].Descriptor()
+	// casecrisis.DefaultCreatedAt holds the default value on creation for the created_at field.
+	casecrisis.DefaultCreatedAt = casecrisisDescCreatedAt.Default.(func() time.Time)
+	// casecrisisDescUpdatedAt is the schema descriptor for updated_at field.
+	casecrisisDescUpdatedAt := casecrisisMixinFields0[1].Descriptor()
+	// casecrisis.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	casecrisis.DefaultUpdatedAt = casecrisisDescUpdatedAt.Default.(func() time.Time)
+	// casecrisis.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	casecrisis.UpdateDefaultUpdatedAt = casecrisisDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// casecrisisDescReportedBy is the schema descriptor for reported_by field.
+	casecrisisDescReportedBy := casecrisisFields[5].Descriptor()
+	// casecrisis.ReportedByValidator is a validator for the "reported_by" field. It is called by the builders before save.
+	casecrisis.ReportedByValidator = casecrisisDescReportedBy.Validators[0].(func(string) error)
+	// casecrisisDescAcknowledgedBy is the schema descriptor for acknowledged_by field.
+	casecrisisDescAcknowledgedBy := casecrisisFields[6].Descriptor()
+	// casecrisis.AcknowledgedByValidator is a validator for the "acknowledged_by" field. It is called by the builders before save.
+	casecrisis.AcknowledgedByValidator = casecrisisDescAcknowledgedBy.Validators[0].(func(string) error)
+	// casecrisisDescResolvedBy is the schema descriptor for resolved_by field.
+	casecrisisDescResolvedBy := casecrisisFields[9].Descriptor()
+	// casecrisis.ResolvedByValidator is a validator for the "resolved_by" field. It is called by the builders before save.
+	casecrisis.ResolvedByValidator = casecrisisDescResolvedBy.Validators[0].(func(string) error)
+	casefileMixin := schema.CaseFile{}.Mixin()
+	casefile.Policy = privacy.NewPolicies(schema.CaseFile{})
+	casefile.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := casefile.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	casefileMixinFields0 := casefileMixin[0].Fields()
+	_ = casefileMixinFields0
+	casefileFields := schema.CaseFile{}.Fields()
+	_ = casefileFields
+	// casefileDescCreatedAt is the schema descriptor for created_at field.
+	casefileDescCreatedAt := casefileMixinFields0[0].Descriptor()
+	// casefile.DefaultCreatedAt holds the default value on creation for the created_at field.
+	casefile.DefaultCreatedAt = casefileDescCreatedAt.Default.(func() time.Time)
+	// casefileDescUpdatedAt is the schema descriptor for updated_at field.
+	casefileDescUpdatedAt := casefileMixinFields0[1].Descriptor()
+	// casefile.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	casefile.DefaultUpdatedAt = casefileDescUpdatedAt.Default.(func() time.Time)
+	// casefile.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	casefile.UpdateDefaultUpdatedAt = casefileDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// casefileDescDisplayName is the schema descriptor for display_name field.
+	casefileDescDisplayName := casefileFields[5].Descriptor()
+	// casefile.DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
+	casefile.DisplayNameValidator = casefileDescDisplayName.Validators[0].(func(string) error)
+	// casefileDescMinor is the schema descriptor for minor field.
+	casefileDescMinor := casefileFields[7].Descriptor()
+	// casefile.DefaultMinor holds the default value on creation for the minor field.
+	casefile.DefaultMinor = casefileDescMinor.Default.(bool)
+	casegoalMixin := schema.CaseGoal{}.Mixin()
+	casegoal.Policy = privacy.NewPolicies(schema.CaseGoal{})
+	casegoal.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := casegoal.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	casegoalMixinFields0 := casegoalMixin[0].Fields()
+	_ = casegoalMixinFields0
+	casegoalFields := schema.CaseGoal{}.Fields()
+	_ = casegoalFields
+	// casegoalDescCreatedAt is the schema descriptor for created_at field.
+	casegoalDescCreatedAt := casegoalMixinFields0[0].Descriptor()
+	// casegoal.DefaultCreatedAt holds the default value on creation for the created_at field.
+	casegoal.DefaultCreatedAt = casegoalDescCreatedAt.Default.(func() time.Time)
+	// casegoalDescUpdatedAt is the schema descriptor for updated_at field.
+	casegoalDescUpdatedAt := casegoalMixinFields0[1].Descriptor()
+	// casegoal.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	casegoal.DefaultUpdatedAt = casegoalDescUpdatedAt.Default.(func() time.Time)
+	// casegoal.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	casegoal.UpdateDefaultUpdatedAt = casegoalDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// casegoalDescPosition is the schema descriptor for position field.
+	casegoalDescPosition := casegoalFields[1].Descriptor()
+	// casegoal.PositionValidator is a validator for the "position" field. It is called by the builders before save.
+	casegoal.PositionValidator = casegoalDescPosition.Validators[0].(func(int) error)
+	casereferralMixin := schema.CaseReferral{}.Mixin()
+	casereferral.Policy = privacy.NewPolicies(schema.CaseReferral{})
+	casereferral.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := casereferral.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	casereferralMixinFields0 := casereferralMixin[0].Fields()
+	_ = casereferralMixinFields0
+	casereferralFields := schema.CaseReferral{}.Fields()
+	_ = casereferralFields
+	// casereferralDescCreatedAt is the schema descriptor for created_at field.
+	casereferralDescCreatedAt := casereferralMixinFields0[0].Descriptor()
+	// casereferral.DefaultCreatedAt holds the default value on creation for the created_at field.
+	casereferral.DefaultCreatedAt = casereferralDescCreatedAt.Default.(func() time.Time)
+	// casereferralDescUpdatedAt is the schema descriptor for updated_at field.
+	casereferralDescUpdatedAt := casereferralMixinFields0[1].Descriptor()
+	// casereferral.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	casereferral.DefaultUpdatedAt = casereferralDescUpdatedAt.Default.(func() time.Time)
+	// casereferral.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	casereferral.UpdateDefaultUpdatedAt = casereferralDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// casereferralDescAnsweredBy is the schema descriptor for answered_by field.
+	casereferralDescAnsweredBy := casereferralFields[6].Descriptor()
+	// casereferral.AnsweredByValidator is a validator for the "answered_by" field. It is called by the builders before save.
+	casereferral.AnsweredByValidator = casereferralDescAnsweredBy.Validators[0].(func(string) error)
+	casesessionMixin := schema.CaseSession{}.Mixin()
+	casesession.Policy = privacy.NewPolicies(schema.CaseSession{})
+	casesession.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := casesession.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	casesessionMixinFields0 := casesessionMixin[0].Fields()
+	_ = casesessionMixinFields0
+	casesessionFields := schema.CaseSession{}.Fields()
+	_ = casesessionFields
+	// casesessionDescCreatedAt is the schema descriptor for created_at field.
+	casesessionDescCreatedAt := casesessionMixinFields0[0].Descriptor()
+	// casesession.DefaultCreatedAt holds the default value on creation for the created_at field.
+	casesession.DefaultCreatedAt = casesessionDescCreatedAt.Default.(func() time.Time)
+	// casesessionDescUpdatedAt is the schema descriptor for updated_at field.
+	casesessionDescUpdatedAt := casesessionMixinFields0[1].Descriptor()
+	// casesession.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	casesession.DefaultUpdatedAt = casesessionDescUpdatedAt.Default.(func() time.Time)
+	// casesession.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	casesession.UpdateDefaultUpdatedAt = casesessionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// casesessionDescMinutes is the schema descriptor for minutes field.
+	casesessionDescMinutes := casesessionFields[3].Descriptor()
+	// casesession.MinutesValidator is a validator for the "minutes" field. It is called by the builders before save.
+	casesession.MinutesValidator = casesessionDescMinutes.Validators[0].(func(int) error)
+	// casesessionDescRecordedBy is the schema descriptor for recorded_by field.
+	casesessionDescRecordedBy := casesessionFields[5].Descriptor()
+	// casesession.RecordedByValidator is a validator for the "recorded_by" field. It is called by the builders before save.
+	casesession.RecordedByValidator = casesessionDescRecordedBy.Validators[0].(func(string) error)
+	casevolunteerMixin := schema.CaseVolunteer{}.Mixin()
+	casevolunteer.Policy = privacy.NewPolicies(schema.CaseVolunteer{})
+	casevolunteer.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := casevolunteer.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	casevolunteerMixinFields0 := casevolunteerMixin[0].Fields()
+	_ = casevolunteerMixinFields0
+	casevolunteerFields := schema.CaseVolunteer{}.Fields()
+	_ = casevolunteerFields
+	// casevolunteerDescCreatedAt is the schema descriptor for created_at field.
+	casevolunteerDescCreatedAt := casevolunteerMixinFields0[0].Descriptor()
+	// casevolunteer.DefaultCreatedAt holds the default value on creation for the created_at field.
+	casevolunteer.DefaultCreatedAt = casevolunteerDescCreatedAt.Default.(func() time.Time)
+	// casevolunteerDescUpdatedAt is the schema descriptor for updated_at field.
+	casevolunteerDescUpdatedAt := casevolunteerMixinFields0[1].Descriptor()
+	// casevolunteer.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	casevolunteer.DefaultUpdatedAt = casevolunteerDescUpdatedAt.Default.(func() time.Time)
+	// casevolunteer.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	casevolunteer.UpdateDefaultUpdatedAt = casevolunteerDescUpdatedAt.UpdateDefault.(func() time.Time)
 	certificateMixin := schema.Certificate{}.Mixin()
 	certificate.Policy = privacy.NewPolicies(schema.Certificate{})
 	certificate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -621,6 +811,10 @@ func init() {
 	personDescShareWithUniversity := personFields[12].Descriptor()
 	// person.DefaultShareWithUniversity holds the default value on creation for the share_with_university field.
 	person.DefaultShareWithUniversity = personDescShareWithUniversity.Default.(bool)
+	// personDescResident is the schema descriptor for resident field.
+	personDescResident := personFields[14].Descriptor()
+	// person.DefaultResident holds the default value on creation for the resident field.
+	person.DefaultResident = personDescResident.Default.(bool)
 	projectMixin := schema.Project{}.Mixin()
 	project.Policy = privacy.NewPolicies(schema.Project{})
 	project.Hooks[0] = func(next ent.Mutator) ent.Mutator {

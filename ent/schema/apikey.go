@@ -39,6 +39,15 @@ func (APIKey) Fields() []ent.Field {
 			Nillable().
 			Comment("Organisation the key is scoped to, if any.").
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("holder_id").
+			Optional().
+			Nillable().
+			Comment("The person the key belongs to, for keys that act as one person (case work).").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Enum("casework").
+			Values("NONE", "WORKER", "SUPERVISOR").
+			Default("NONE").
+			Comment("Case permission of an EDITOR key: WORKER reads the cases its holder is responsible for, SUPERVISOR every case of the key's agency (docs/casework.md). 个案权限。"),
 		field.Time("expires_at").
 			Optional().
 			Nillable().

@@ -48,6 +48,11 @@ func (AuditEvent) Fields() []ent.Field {
 			Immutable().
 			MaxLen(64).
 			Comment("Request id, to find the matching log lines. 请求 ID。"),
+		field.String("reason").
+			Optional().
+			Immutable().
+			MaxLen(300).
+			Comment("The reason the caller stated, for reads that need one (case files). 查阅理由。"),
 		field.Int("count").
 			Default(1).
 			Immutable().

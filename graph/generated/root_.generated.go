@@ -11,8 +11,12 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/tongxing/tongxing/casework"
 	"github.com/tongxing/tongxing/certificates"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/casefile"
+	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/graph/model"
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/people"
@@ -30,6 +34,11 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Case() CaseResolver
+	CaseCrisis() CaseCrisisResolver
+	CaseReferral() CaseReferralResolver
+	CaseSession() CaseSessionResolver
+	CaseVolunteer() CaseVolunteerResolver
 	Certificate() CertificateResolver
 	DistrictStats() DistrictStatsResolver
 	LogServiceHoursPayload() LogServiceHoursPayloadResolver
@@ -77,6 +86,7 @@ type ComplexityRoot struct {
 	}
 
 	ApiKey struct {
+		Casework   func(childComplexity int) int
 		CreatedAt  func(childComplexity int) int
 		ExpiresAt  func(childComplexity int) int
 		ID         func(childComplexity int) int
@@ -96,6 +106,7 @@ type ComplexityRoot struct {
 		EntityID   func(childComplexity int) int
 		EntityType func(childComplexity int) int
 		ID         func(childComplexity int) int
+		Reason     func(childComplexity int) int
 		RequestID  func(childComplexity int) int
 		UpdatedAt  func(childComplexity int) int
 	}
@@ -107,6 +118,160 @@ type ComplexityRoot struct {
 	}
 
 	AuditEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Case struct {
+		Agency            func(childComplexity int) int
+		AssessedAt        func(childComplexity int) int
+		Assessment        func(childComplexity int) int
+		ClosedOn          func(childComplexity int) int
+		Closure           func(childComplexity int) int
+		Crises            func(childComplexity int, after *entgql.Cursor[int], first *int) int
+		DisplayName       func(childComplexity int) int
+		ID                func(childComplexity int) int
+		InCrisis          func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Minor             func(childComplexity int) int
+		Need              func(childComplexity int) int
+		OpenedOn          func(childComplexity int) int
+		Plan              func(childComplexity int) int
+		Referrals         func(childComplexity int, after *entgql.Cursor[int], first *int) int
+		Region            func(childComplexity int) int
+		Resident          func(childComplexity int) int
+		ResponsibleWorker func(childComplexity int) int
+		Sealed            func(childComplexity int) int
+		Sessions          func(childComplexity int, after *entgql.Cursor[int], first *int) int
+		Status            func(childComplexity int) int
+		Volunteers        func(childComplexity int, after *entgql.Cursor[int], first *int) int
+	}
+
+	CaseClosure struct {
+		ClosedOn func(childComplexity int) int
+		Outcome  func(childComplexity int) int
+		Summary  func(childComplexity int) int
+	}
+
+	CaseConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CaseCrisis struct {
+		AcknowledgedAt func(childComplexity int) int
+		AcknowledgedBy func(childComplexity int) int
+		Actions        func(childComplexity int) int
+		Case           func(childComplexity int) int
+		Description    func(childComplexity int) int
+		ID             func(childComplexity int) int
+		OccurredAt     func(childComplexity int) int
+		ReportedBy     func(childComplexity int) int
+		Resolution     func(childComplexity int) int
+		ResolvedAt     func(childComplexity int) int
+		ResolvedBy     func(childComplexity int) int
+		RiskLevel      func(childComplexity int) int
+	}
+
+	CaseCrisisConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CaseCrisisEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CaseEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CaseGoal struct {
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Position    func(childComplexity int) int
+		Result      func(childComplexity int) int
+	}
+
+	CasePlan struct {
+		Goals   func(childComplexity int) int
+		SetAt   func(childComplexity int) int
+		Summary func(childComplexity int) int
+	}
+
+	CaseReferral struct {
+		Answer          func(childComplexity int) int
+		AnsweredBy      func(childComplexity int) int
+		AnsweredOn      func(childComplexity int) int
+		CaseDisplayName func(childComplexity int) int
+		CaseKind        func(childComplexity int) int
+		FromAgency      func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Reason          func(childComplexity int) int
+		ReferredOn      func(childComplexity int) int
+		Status          func(childComplexity int) int
+		ToOrganization  func(childComplexity int) int
+	}
+
+	CaseReferralConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CaseReferralEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CaseResident struct {
+		Address   func(childComplexity int) int
+		BirthDate func(childComplexity int) int
+		Gender    func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Phone     func(childComplexity int) int
+	}
+
+	CaseSession struct {
+		HeldOn         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Minutes        func(childComplexity int) int
+		Note           func(childComplexity int) int
+		RecordedBy     func(childComplexity int) int
+		ServiceRecords func(childComplexity int) int
+	}
+
+	CaseSessionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CaseSessionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CaseVolunteer struct {
+		AssignedOn func(childComplexity int) int
+		EndedOn    func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Person     func(childComplexity int) int
+		Role       func(childComplexity int) int
+	}
+
+	CaseVolunteerConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CaseVolunteerEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -153,6 +318,12 @@ type ComplexityRoot struct {
 		PeriodStart func(childComplexity int) int
 		RevokedAt   func(childComplexity int) int
 		Valid       func(childComplexity int) int
+	}
+
+	CrisisAction struct {
+		At   func(childComplexity int) int
+		By   func(childComplexity int) int
+		Text func(childComplexity int) int
 	}
 
 	DistrictStats struct {
@@ -228,7 +399,13 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcknowledgeCrisis              func(childComplexity int, id int, note *string) int
+		AddCrisisAction                func(childComplexity int, id int, action string) int
+		AnswerReferral                 func(childComplexity int, id int, accept bool, answer string) int
+		AssessCase                     func(childComplexity int, caseID int, assessment string) int
+		AssignCaseVolunteer            func(childComplexity int, input casework.AssignInput) int
 		AssignNeed                     func(childComplexity int, id int, organizationID *int, projectID *int) int
+		CloseCase                      func(childComplexity int, input casework.CloseInput) int
 		CloseNeed                      func(childComplexity int, id int, reason string) int
 		CreateActivity                 func(childComplexity int, input projects.CreateActivityInput) int
 		CreateIndicator                func(childComplexity int, input projects.CreateIndicatorInput) int
@@ -238,15 +415,23 @@ type ComplexityRoot struct {
 		CreatePartnership              func(childComplexity int, input registry.CreatePartnershipInput) int
 		CreatePartyBuildingLink        func(childComplexity int, input registry.CreatePartyBuildingLinkInput) int
 		CreateProject                  func(childComplexity int, input projects.CreateProjectInput) int
+		EndCaseVolunteer               func(childComplexity int, id int, endedOn *time.Time) int
 		EndMembership                  func(childComplexity int, id int, leftOn time.Time) int
 		EndPartyBuildingLink           func(childComplexity int, id int, endedOn time.Time) int
 		IssueCertificate               func(childComplexity int, input certificates.IssueInput) int
 		LogServiceHours                func(childComplexity int, input hours.LogInput) int
+		OpenCase                       func(childComplexity int, input casework.OpenInput) int
+		PurgeSealedCases               func(childComplexity int, reason string, closedBefore *time.Time) int
+		RecordCaseSession              func(childComplexity int, input casework.SessionInput) int
+		ReferCase                      func(childComplexity int, input casework.ReferInput) int
 		RegisterVolunteer              func(childComplexity int, input people.RegisterInput) int
+		ReportCrisis                   func(childComplexity int, input casework.CrisisInput) int
 		RequestServiceRecordCorrection func(childComplexity int, input hours.CorrectionInput) int
+		ResolveCrisis                  func(childComplexity int, id int, resolution string) int
 		ResolveNeed                    func(childComplexity int, id int, note string) int
 		ReviewServiceRecords           func(childComplexity int, input hours.ReviewInput) int
 		RevokeCertificate              func(childComplexity int, id int, reason string) int
+		SetCasePlan                    func(childComplexity int, input model.SetCasePlanInput) int
 		UpdateActivity                 func(childComplexity int, id int, input projects.UpdateActivityInput) int
 		UpdateIndicator                func(childComplexity int, id int, input projects.UpdateIndicatorInput) int
 		UpdateNeed                     func(childComplexity int, id int, input needs.UpdateInput) int
@@ -699,15 +884,23 @@ type ComplexityRoot struct {
 		Showcase       func(childComplexity int) int
 	}
 
+	PurgeSealedCasesPayload struct {
+		Count func(childComplexity int) int
+	}
+
 	Query struct {
 		Activities            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActivityOrder, where *ent.ActivityWhereInput) int
 		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		Case                  func(childComplexity int, id int, reason string) int
+		Cases                 func(childComplexity int, reason string, status *casefile.Status, inCrisis *bool, after *entgql.Cursor[int], first *int) int
 		DistrictStats         func(childComplexity int, regionCode *string, from time.Time, to time.Time) int
+		IncomingReferrals     func(childComplexity int, reason string, status *casereferral.Status, after *entgql.Cursor[int], first *int) int
 		Indicators            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
 		NeedMatches           func(childComplexity int, needID int, after *entgql.Cursor[int], first *int) int
 		Needs                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NeedOrder, where *ent.NeedWhereInput) int
 		Node                  func(childComplexity int, id int) int
 		Nodes                 func(childComplexity int, ids []int) int
+		OpenCrises            func(childComplexity int, reason string, after *entgql.Cursor[int], first *int) int
 		Organizations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
 		OutcomeTotals         func(childComplexity int, indicatorID int, regionCode string, from time.Time, to time.Time) int
 		Outcomes              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
@@ -979,6 +1172,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActivityEdge.Node(childComplexity), true
 
+	case "ApiKey.casework":
+		if e.ComplexityRoot.ApiKey.Casework == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Casework(childComplexity), true
 	case "ApiKey.createdAt":
 		if e.ComplexityRoot.ApiKey.CreatedAt == nil {
 			break
@@ -1076,6 +1275,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.ID(childComplexity), true
+	case "AuditEvent.reason":
+		if e.ComplexityRoot.AuditEvent.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Reason(childComplexity), true
 	case "AuditEvent.requestID":
 		if e.ComplexityRoot.AuditEvent.RequestID == nil {
 			break
@@ -1120,6 +1325,627 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
+
+	case "Case.agency":
+		if e.ComplexityRoot.Case.Agency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Agency(childComplexity), true
+	case "Case.assessedAt":
+		if e.ComplexityRoot.Case.AssessedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.AssessedAt(childComplexity), true
+	case "Case.assessment":
+		if e.ComplexityRoot.Case.Assessment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Assessment(childComplexity), true
+	case "Case.closedOn":
+		if e.ComplexityRoot.Case.ClosedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.ClosedOn(childComplexity), true
+	case "Case.closure":
+		if e.ComplexityRoot.Case.Closure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Closure(childComplexity), true
+	case "Case.crises":
+		if e.ComplexityRoot.Case.Crises == nil {
+			break
+		}
+
+		args, err := ec.field_Case_crises_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Case.Crises(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Case.displayName":
+		if e.ComplexityRoot.Case.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.DisplayName(childComplexity), true
+	case "Case.id":
+		if e.ComplexityRoot.Case.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.ID(childComplexity), true
+	case "Case.inCrisis":
+		if e.ComplexityRoot.Case.InCrisis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.InCrisis(childComplexity), true
+	case "Case.kind":
+		if e.ComplexityRoot.Case.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Kind(childComplexity), true
+	case "Case.minor":
+		if e.ComplexityRoot.Case.Minor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Minor(childComplexity), true
+	case "Case.need":
+		if e.ComplexityRoot.Case.Need == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Need(childComplexity), true
+	case "Case.openedOn":
+		if e.ComplexityRoot.Case.OpenedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.OpenedOn(childComplexity), true
+	case "Case.plan":
+		if e.ComplexityRoot.Case.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Plan(childComplexity), true
+	case "Case.referrals":
+		if e.ComplexityRoot.Case.Referrals == nil {
+			break
+		}
+
+		args, err := ec.field_Case_referrals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Case.Referrals(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Case.region":
+		if e.ComplexityRoot.Case.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Region(childComplexity), true
+	case "Case.resident":
+		if e.ComplexityRoot.Case.Resident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Resident(childComplexity), true
+	case "Case.responsibleWorker":
+		if e.ComplexityRoot.Case.ResponsibleWorker == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.ResponsibleWorker(childComplexity), true
+	case "Case.sealed":
+		if e.ComplexityRoot.Case.Sealed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Sealed(childComplexity), true
+	case "Case.sessions":
+		if e.ComplexityRoot.Case.Sessions == nil {
+			break
+		}
+
+		args, err := ec.field_Case_sessions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Case.Sessions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Case.status":
+		if e.ComplexityRoot.Case.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Status(childComplexity), true
+	case "Case.volunteers":
+		if e.ComplexityRoot.Case.Volunteers == nil {
+			break
+		}
+
+		args, err := ec.field_Case_volunteers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Case.Volunteers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+
+	case "CaseClosure.closedOn":
+		if e.ComplexityRoot.CaseClosure.ClosedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.ClosedOn(childComplexity), true
+	case "CaseClosure.outcome":
+		if e.ComplexityRoot.CaseClosure.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.Outcome(childComplexity), true
+	case "CaseClosure.summary":
+		if e.ComplexityRoot.CaseClosure.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseClosure.Summary(childComplexity), true
+
+	case "CaseConnection.edges":
+		if e.ComplexityRoot.CaseConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseConnection.Edges(childComplexity), true
+	case "CaseConnection.pageInfo":
+		if e.ComplexityRoot.CaseConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseConnection.PageInfo(childComplexity), true
+	case "CaseConnection.totalCount":
+		if e.ComplexityRoot.CaseConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseConnection.TotalCount(childComplexity), true
+
+	case "CaseCrisis.acknowledgedAt":
+		if e.ComplexityRoot.CaseCrisis.AcknowledgedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisis.AcknowledgedAt(childComplexity), true
+	case "CaseCrisis.acknowledgedBy":
+		if e.ComplexityRoot.CaseCrisis.AcknowledgedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisis.AcknowledgedBy(childComplexity), true
+	case "CaseCrisis.actions":
+		if e.ComplexityRoot.CaseCrisis.Actions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisis.Actions(childComplexity), true
+	case "CaseCrisis.case":
+		if e.ComplexityRoot.CaseCrisis.Case == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisis.Case(childComplexity), true
+	case "CaseCrisis.description":
+		if e.ComplexityRoot.CaseCrisis.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisis.Description(childComplexity), true
+	case "CaseCrisis.id":
+		if e.ComplexityRoot.CaseCrisis.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisis.ID(childComplexity), true
+	case "CaseCrisis.occurredAt":
+		if e.ComplexityRoot.CaseCrisis.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisis.OccurredAt(childComplexity), true
+	case "CaseCrisis.reportedBy":
+		if e.ComplexityRoot.CaseCrisis.ReportedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisis.ReportedBy(childComplexity), true
+	case "CaseCrisis.resolution":
+		if e.ComplexityRoot.CaseCrisis.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisis.Resolution(childComplexity), true
+	case "CaseCrisis.resolvedAt":
+		if e.ComplexityRoot.CaseCrisis.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisis.ResolvedAt(childComplexity), true
+	case "CaseCrisis.resolvedBy":
+		if e.ComplexityRoot.CaseCrisis.ResolvedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisis.ResolvedBy(childComplexity), true
+	case "CaseCrisis.riskLevel":
+		if e.ComplexityRoot.CaseCrisis.RiskLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisis.RiskLevel(childComplexity), true
+
+	case "CaseCrisisConnection.edges":
+		if e.ComplexityRoot.CaseCrisisConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisisConnection.Edges(childComplexity), true
+	case "CaseCrisisConnection.pageInfo":
+		if e.ComplexityRoot.CaseCrisisConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisisConnection.PageInfo(childComplexity), true
+	case "CaseCrisisConnection.totalCount":
+		if e.ComplexityRoot.CaseCrisisConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisisConnection.TotalCount(childComplexity), true
+
+	case "CaseCrisisEdge.cursor":
+		if e.ComplexityRoot.CaseCrisisEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisisEdge.Cursor(childComplexity), true
+	case "CaseCrisisEdge.node":
+		if e.ComplexityRoot.CaseCrisisEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseCrisisEdge.Node(childComplexity), true
+
+	case "CaseEdge.cursor":
+		if e.ComplexityRoot.CaseEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseEdge.Cursor(childComplexity), true
+	case "CaseEdge.node":
+		if e.ComplexityRoot.CaseEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseEdge.Node(childComplexity), true
+
+	case "CaseGoal.description":
+		if e.ComplexityRoot.CaseGoal.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseGoal.Description(childComplexity), true
+	case "CaseGoal.id":
+		if e.ComplexityRoot.CaseGoal.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseGoal.ID(childComplexity), true
+	case "CaseGoal.position":
+		if e.ComplexityRoot.CaseGoal.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseGoal.Position(childComplexity), true
+	case "CaseGoal.result":
+		if e.ComplexityRoot.CaseGoal.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseGoal.Result(childComplexity), true
+
+	case "CasePlan.goals":
+		if e.ComplexityRoot.CasePlan.Goals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePlan.Goals(childComplexity), true
+	case "CasePlan.setAt":
+		if e.ComplexityRoot.CasePlan.SetAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePlan.SetAt(childComplexity), true
+	case "CasePlan.summary":
+		if e.ComplexityRoot.CasePlan.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CasePlan.Summary(childComplexity), true
+
+	case "CaseReferral.answer":
+		if e.ComplexityRoot.CaseReferral.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferral.Answer(childComplexity), true
+	case "CaseReferral.answeredBy":
+		if e.ComplexityRoot.CaseReferral.AnsweredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferral.AnsweredBy(childComplexity), true
+	case "CaseReferral.answeredOn":
+		if e.ComplexityRoot.CaseReferral.AnsweredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferral.AnsweredOn(childComplexity), true
+	case "CaseReferral.caseDisplayName":
+		if e.ComplexityRoot.CaseReferral.CaseDisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferral.CaseDisplayName(childComplexity), true
+	case "CaseReferral.caseKind":
+		if e.ComplexityRoot.CaseReferral.CaseKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferral.CaseKind(childComplexity), true
+	case "CaseReferral.fromAgency":
+		if e.ComplexityRoot.CaseReferral.FromAgency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferral.FromAgency(childComplexity), true
+	case "CaseReferral.id":
+		if e.ComplexityRoot.CaseReferral.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferral.ID(childComplexity), true
+	case "CaseReferral.reason":
+		if e.ComplexityRoot.CaseReferral.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferral.Reason(childComplexity), true
+	case "CaseReferral.referredOn":
+		if e.ComplexityRoot.CaseReferral.ReferredOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferral.ReferredOn(childComplexity), true
+	case "CaseReferral.status":
+		if e.ComplexityRoot.CaseReferral.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferral.Status(childComplexity), true
+	case "CaseReferral.toOrganization":
+		if e.ComplexityRoot.CaseReferral.ToOrganization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferral.ToOrganization(childComplexity), true
+
+	case "CaseReferralConnection.edges":
+		if e.ComplexityRoot.CaseReferralConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferralConnection.Edges(childComplexity), true
+	case "CaseReferralConnection.pageInfo":
+		if e.ComplexityRoot.CaseReferralConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferralConnection.PageInfo(childComplexity), true
+	case "CaseReferralConnection.totalCount":
+		if e.ComplexityRoot.CaseReferralConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferralConnection.TotalCount(childComplexity), true
+
+	case "CaseReferralEdge.cursor":
+		if e.ComplexityRoot.CaseReferralEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferralEdge.Cursor(childComplexity), true
+	case "CaseReferralEdge.node":
+		if e.ComplexityRoot.CaseReferralEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseReferralEdge.Node(childComplexity), true
+
+	case "CaseResident.address":
+		if e.ComplexityRoot.CaseResident.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseResident.Address(childComplexity), true
+	case "CaseResident.birthDate":
+		if e.ComplexityRoot.CaseResident.BirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseResident.BirthDate(childComplexity), true
+	case "CaseResident.gender":
+		if e.ComplexityRoot.CaseResident.Gender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseResident.Gender(childComplexity), true
+	case "CaseResident.name":
+		if e.ComplexityRoot.CaseResident.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseResident.Name(childComplexity), true
+	case "CaseResident.phone":
+		if e.ComplexityRoot.CaseResident.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseResident.Phone(childComplexity), true
+
+	case "CaseSession.heldOn":
+		if e.ComplexityRoot.CaseSession.HeldOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseSession.HeldOn(childComplexity), true
+	case "CaseSession.id":
+		if e.ComplexityRoot.CaseSession.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseSession.ID(childComplexity), true
+	case "CaseSession.kind":
+		if e.ComplexityRoot.CaseSession.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseSession.Kind(childComplexity), true
+	case "CaseSession.minutes":
+		if e.ComplexityRoot.CaseSession.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseSession.Minutes(childComplexity), true
+	case "CaseSession.note":
+		if e.ComplexityRoot.CaseSession.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseSession.Note(childComplexity), true
+	case "CaseSession.recordedBy":
+		if e.ComplexityRoot.CaseSession.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseSession.RecordedBy(childComplexity), true
+	case "CaseSession.serviceRecords":
+		if e.ComplexityRoot.CaseSession.ServiceRecords == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseSession.ServiceRecords(childComplexity), true
+
+	case "CaseSessionConnection.edges":
+		if e.ComplexityRoot.CaseSessionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseSessionConnection.Edges(childComplexity), true
+	case "CaseSessionConnection.pageInfo":
+		if e.ComplexityRoot.CaseSessionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseSessionConnection.PageInfo(childComplexity), true
+	case "CaseSessionConnection.totalCount":
+		if e.ComplexityRoot.CaseSessionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseSessionConnection.TotalCount(childComplexity), true
+
+	case "CaseSessionEdge.cursor":
+		if e.ComplexityRoot.CaseSessionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseSessionEdge.Cursor(childComplexity), true
+	case "CaseSessionEdge.node":
+		if e.ComplexityRoot.CaseSessionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseSessionEdge.Node(childComplexity), true
+
+	case "CaseVolunteer.assignedOn":
+		if e.ComplexityRoot.CaseVolunteer.AssignedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseVolunteer.AssignedOn(childComplexity), true
+	case "CaseVolunteer.endedOn":
+		if e.ComplexityRoot.CaseVolunteer.EndedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseVolunteer.EndedOn(childComplexity), true
+	case "CaseVolunteer.id":
+		if e.ComplexityRoot.CaseVolunteer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseVolunteer.ID(childComplexity), true
+	case "CaseVolunteer.person":
+		if e.ComplexityRoot.CaseVolunteer.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseVolunteer.Person(childComplexity), true
+	case "CaseVolunteer.role":
+		if e.ComplexityRoot.CaseVolunteer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseVolunteer.Role(childComplexity), true
+
+	case "CaseVolunteerConnection.edges":
+		if e.ComplexityRoot.CaseVolunteerConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseVolunteerConnection.Edges(childComplexity), true
+	case "CaseVolunteerConnection.pageInfo":
+		if e.ComplexityRoot.CaseVolunteerConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseVolunteerConnection.PageInfo(childComplexity), true
+	case "CaseVolunteerConnection.totalCount":
+		if e.ComplexityRoot.CaseVolunteerConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseVolunteerConnection.TotalCount(childComplexity), true
+
+	case "CaseVolunteerEdge.cursor":
+		if e.ComplexityRoot.CaseVolunteerEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseVolunteerEdge.Cursor(childComplexity), true
+	case "CaseVolunteerEdge.node":
+		if e.ComplexityRoot.CaseVolunteerEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CaseVolunteerEdge.Node(childComplexity), true
 
 	case "Certificate.content":
 		if e.ComplexityRoot.Certificate.Content == nil {
@@ -1321,6 +2147,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CertificateVerification.Valid(childComplexity), true
+
+	case "CrisisAction.at":
+		if e.ComplexityRoot.CrisisAction.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CrisisAction.At(childComplexity), true
+	case "CrisisAction.by":
+		if e.ComplexityRoot.CrisisAction.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CrisisAction.By(childComplexity), true
+	case "CrisisAction.text":
+		if e.ComplexityRoot.CrisisAction.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CrisisAction.Text(childComplexity), true
 
 	case "DistrictStats.activeVolunteers":
 		if e.ComplexityRoot.DistrictStats.ActiveVolunteers == nil {
@@ -1628,6 +2473,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MembershipEdge.Node(childComplexity), true
 
+	case "Mutation.acknowledgeCrisis":
+		if e.ComplexityRoot.Mutation.AcknowledgeCrisis == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acknowledgeCrisis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcknowledgeCrisis(childComplexity, args["id"].(int), args["note"].(*string)), true
+	case "Mutation.addCrisisAction":
+		if e.ComplexityRoot.Mutation.AddCrisisAction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addCrisisAction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddCrisisAction(childComplexity, args["id"].(int), args["action"].(string)), true
+	case "Mutation.answerReferral":
+		if e.ComplexityRoot.Mutation.AnswerReferral == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_answerReferral_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AnswerReferral(childComplexity, args["id"].(int), args["accept"].(bool), args["answer"].(string)), true
+	case "Mutation.assessCase":
+		if e.ComplexityRoot.Mutation.AssessCase == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assessCase_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssessCase(childComplexity, args["caseId"].(int), args["assessment"].(string)), true
+	case "Mutation.assignCaseVolunteer":
+		if e.ComplexityRoot.Mutation.AssignCaseVolunteer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignCaseVolunteer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignCaseVolunteer(childComplexity, args["input"].(casework.AssignInput)), true
 	case "Mutation.assignNeed":
 		if e.ComplexityRoot.Mutation.AssignNeed == nil {
 			break
@@ -1639,6 +2539,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignNeed(childComplexity, args["id"].(int), args["organizationId"].(*int), args["projectId"].(*int)), true
+	case "Mutation.closeCase":
+		if e.ComplexityRoot.Mutation.CloseCase == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeCase_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseCase(childComplexity, args["input"].(casework.CloseInput)), true
 	case "Mutation.closeNeed":
 		if e.ComplexityRoot.Mutation.CloseNeed == nil {
 			break
@@ -1738,6 +2649,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateProject(childComplexity, args["input"].(projects.CreateProjectInput)), true
+	case "Mutation.endCaseVolunteer":
+		if e.ComplexityRoot.Mutation.EndCaseVolunteer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endCaseVolunteer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndCaseVolunteer(childComplexity, args["id"].(int), args["endedOn"].(*time.Time)), true
 	case "Mutation.endMembership":
 		if e.ComplexityRoot.Mutation.EndMembership == nil {
 			break
@@ -1782,6 +2704,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LogServiceHours(childComplexity, args["input"].(hours.LogInput)), true
+	case "Mutation.openCase":
+		if e.ComplexityRoot.Mutation.OpenCase == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openCase_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenCase(childComplexity, args["input"].(casework.OpenInput)), true
+	case "Mutation.purgeSealedCases":
+		if e.ComplexityRoot.Mutation.PurgeSealedCases == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_purgeSealedCases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PurgeSealedCases(childComplexity, args["reason"].(string), args["closedBefore"].(*time.Time)), true
+	case "Mutation.recordCaseSession":
+		if e.ComplexityRoot.Mutation.RecordCaseSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordCaseSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordCaseSession(childComplexity, args["input"].(casework.SessionInput)), true
+	case "Mutation.referCase":
+		if e.ComplexityRoot.Mutation.ReferCase == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_referCase_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReferCase(childComplexity, args["input"].(casework.ReferInput)), true
 	case "Mutation.registerVolunteer":
 		if e.ComplexityRoot.Mutation.RegisterVolunteer == nil {
 			break
@@ -1793,6 +2759,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterVolunteer(childComplexity, args["input"].(people.RegisterInput)), true
+	case "Mutation.reportCrisis":
+		if e.ComplexityRoot.Mutation.ReportCrisis == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportCrisis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportCrisis(childComplexity, args["input"].(casework.CrisisInput)), true
 	case "Mutation.requestServiceRecordCorrection":
 		if e.ComplexityRoot.Mutation.RequestServiceRecordCorrection == nil {
 			break
@@ -1804,6 +2781,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RequestServiceRecordCorrection(childComplexity, args["input"].(hours.CorrectionInput)), true
+	case "Mutation.resolveCrisis":
+		if e.ComplexityRoot.Mutation.ResolveCrisis == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveCrisis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveCrisis(childComplexity, args["id"].(int), args["resolution"].(string)), true
 	case "Mutation.resolveNeed":
 		if e.ComplexityRoot.Mutation.ResolveNeed == nil {
 			break
@@ -1837,6 +2825,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeCertificate(childComplexity, args["id"].(int), args["reason"].(string)), true
+	case "Mutation.setCasePlan":
+		if e.ComplexityRoot.Mutation.SetCasePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCasePlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCasePlan(childComplexity, args["input"].(model.SetCasePlanInput)), true
 	case "Mutation.updateActivity":
 		if e.ComplexityRoot.Mutation.UpdateActivity == nil {
 			break
@@ -3843,6 +4842,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProjectStageCounts.Showcase(childComplexity), true
 
+	case "PurgeSealedCasesPayload.count":
+		if e.ComplexityRoot.PurgeSealedCasesPayload.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurgeSealedCasesPayload.Count(childComplexity), true
+
 	case "Query.activities":
 		if e.ComplexityRoot.Query.Activities == nil {
 			break
@@ -3865,6 +4871,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
+	case "Query.case":
+		if e.ComplexityRoot.Query.Case == nil {
+			break
+		}
+
+		args, err := ec.field_Query_case_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Case(childComplexity, args["id"].(int), args["reason"].(string)), true
+	case "Query.cases":
+		if e.ComplexityRoot.Query.Cases == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cases_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cases(childComplexity, args["reason"].(string), args["status"].(*casefile.Status), args["inCrisis"].(*bool), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
 	case "Query.districtStats":
 		if e.ComplexityRoot.Query.DistrictStats == nil {
 			break
@@ -3876,6 +4904,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DistrictStats(childComplexity, args["regionCode"].(*string), args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.incomingReferrals":
+		if e.ComplexityRoot.Query.IncomingReferrals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_incomingReferrals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.IncomingReferrals(childComplexity, args["reason"].(string), args["status"].(*casereferral.Status), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
 	case "Query.indicators":
 		if e.ComplexityRoot.Query.Indicators == nil {
 			break
@@ -3932,6 +4971,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]int)), true
+	case "Query.openCrises":
+		if e.ComplexityRoot.Query.OpenCrises == nil {
+			break
+		}
+
+		args, err := ec.field_Query_openCrises_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OpenCrises(childComplexity, args["reason"].(string), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -4630,10 +5680,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ActivityWhereInput", ec.unmarshalInputActivityWhereInput),
 			graphql.NewInputUnmarshaler("ApiKeyOrder", ec.unmarshalInputApiKeyOrder),
 			graphql.NewInputUnmarshaler("ApiKeyWhereInput", ec.unmarshalInputApiKeyWhereInput),
+			graphql.NewInputUnmarshaler("AssignCaseVolunteerInput", ec.unmarshalInputAssignCaseVolunteerInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
+			graphql.NewInputUnmarshaler("CaseGoalResultInput", ec.unmarshalInputCaseGoalResultInput),
+			graphql.NewInputUnmarshaler("CaseResidentInput", ec.unmarshalInputCaseResidentInput),
+			graphql.NewInputUnmarshaler("CaseVolunteerTimeInput", ec.unmarshalInputCaseVolunteerTimeInput),
 			graphql.NewInputUnmarshaler("CertificateOrder", ec.unmarshalInputCertificateOrder),
 			graphql.NewInputUnmarshaler("CertificateWhereInput", ec.unmarshalInputCertificateWhereInput),
+			graphql.NewInputUnmarshaler("CloseCaseInput", ec.unmarshalInputCloseCaseInput),
 			graphql.NewInputUnmarshaler("CreateActivityInput", ec.unmarshalInputCreateActivityInput),
 			graphql.NewInputUnmarshaler("CreateIndicatorInput", ec.unmarshalInputCreateIndicatorInput),
 			graphql.NewInputUnmarshaler("CreateNeedInput", ec.unmarshalInputCreateNeedInput),
@@ -4650,6 +5705,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
 			graphql.NewInputUnmarshaler("NeedOrder", ec.unmarshalInputNeedOrder),
 			graphql.NewInputUnmarshaler("NeedWhereInput", ec.unmarshalInputNeedWhereInput),
+			graphql.NewInputUnmarshaler("OpenCaseInput", ec.unmarshalInputOpenCaseInput),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("OrganizationWhereInput", ec.unmarshalInputOrganizationWhereInput),
 			graphql.NewInputUnmarshaler("OutcomeDimensionInput", ec.unmarshalInputOutcomeDimensionInput),
@@ -4666,14 +5722,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProjectParticipationOrder", ec.unmarshalInputProjectParticipationOrder),
 			graphql.NewInputUnmarshaler("ProjectParticipationWhereInput", ec.unmarshalInputProjectParticipationWhereInput),
 			graphql.NewInputUnmarshaler("ProjectWhereInput", ec.unmarshalInputProjectWhereInput),
+			graphql.NewInputUnmarshaler("RecordCaseSessionInput", ec.unmarshalInputRecordCaseSessionInput),
+			graphql.NewInputUnmarshaler("ReferCaseInput", ec.unmarshalInputReferCaseInput),
 			graphql.NewInputUnmarshaler("RegionOrder", ec.unmarshalInputRegionOrder),
 			graphql.NewInputUnmarshaler("RegionWhereInput", ec.unmarshalInputRegionWhereInput),
 			graphql.NewInputUnmarshaler("RegisterVolunteerInput", ec.unmarshalInputRegisterVolunteerInput),
+			graphql.NewInputUnmarshaler("ReportCrisisInput", ec.unmarshalInputReportCrisisInput),
 			graphql.NewInputUnmarshaler("RequestCorrectionInput", ec.unmarshalInputRequestCorrectionInput),
 			graphql.NewInputUnmarshaler("ReviewServiceRecordsInput", ec.unmarshalInputReviewServiceRecordsInput),
 			graphql.NewInputUnmarshaler("ServiceHoursEntryInput", ec.unmarshalInputServiceHoursEntryInput),
 			graphql.NewInputUnmarshaler("ServiceRecordOrder", ec.unmarshalInputServiceRecordOrder),
 			graphql.NewInputUnmarshaler("ServiceRecordWhereInput", ec.unmarshalInputServiceRecordWhereInput),
+			graphql.NewInputUnmarshaler("SetCasePlanInput", ec.unmarshalInputSetCasePlanInput),
 			graphql.NewInputUnmarshaler("TaxonomyOrder", ec.unmarshalInputTaxonomyOrder),
 			graphql.NewInputUnmarshaler("TaxonomyWhereInput", ec.unmarshalInputTaxonomyWhereInput),
 			graphql.NewInputUnmarshaler("TermOrder", ec.unmarshalInputTermOrder),
@@ -5087,6 +6147,10 @@ type ApiKey implements Node @access(level: ADMIN) @goModel(model: "github.com/to
   """
   role: ApiKeyRole!
   """
+  Case permission of an EDITOR key: WORKER reads the cases its holder is responsible for, SUPERVISOR every case of the key's agency (docs/casework.md). 个案权限。
+  """
+  casework: ApiKeyCasework!
+  """
   After this the key is refused. 过期时间。
   """
   expiresAt: Time
@@ -5098,6 +6162,14 @@ type ApiKey implements Node @access(level: ADMIN) @goModel(model: "github.com/to
   Last successful use. 最近使用。
   """
   lastUsedAt: Time
+}
+"""
+ApiKeyCasework is enum for the field casework
+"""
+enum ApiKeyCasework @goModel(model: "github.com/tongxing/tongxing/ent/apikey.Casework") {
+  NONE
+  WORKER
+  SUPERVISOR
 }
 """
 Ordering options for ApiKey connections
@@ -5209,6 +6281,13 @@ input ApiKeyWhereInput {
   roleIn: [ApiKeyRole!]
   roleNotIn: [ApiKeyRole!]
   """
+  casework field predicates
+  """
+  casework: ApiKeyCasework
+  caseworkNEQ: ApiKeyCasework
+  caseworkIn: [ApiKeyCasework!]
+  caseworkNotIn: [ApiKeyCasework!]
+  """
   expires_at field predicates
   """
   expiresAt: Time
@@ -5281,6 +6360,10 @@ type AuditEvent implements Node @access(level: ADMIN) {
   Request id, to find the matching log lines. 请求 ID。
   """
   requestID: String
+  """
+  The reason the caller stated, for reads that need one (case files). 查阅理由。
+  """
+  reason: String
   """
   Number of records the operation touched (e.g. a batch of hours). 影响记录数。
   """
@@ -5459,6 +6542,24 @@ input AuditEventWhereInput {
   requestIDNotNil: Boolean
   requestIDEqualFold: String
   requestIDContainsFold: String
+  """
+  reason field predicates
+  """
+  reason: String
+  reasonNEQ: String
+  reasonIn: [String!]
+  reasonNotIn: [String!]
+  reasonGT: String
+  reasonGTE: String
+  reasonLT: String
+  reasonLTE: String
+  reasonContains: String
+  reasonHasPrefix: String
+  reasonHasSuffix: String
+  reasonIsNil: Boolean
+  reasonNotNil: Boolean
+  reasonEqualFold: String
+  reasonContainsFold: String
   """
   count field predicates
   """
@@ -10426,6 +11527,513 @@ Declares who may read a type's fields (on a type: its default) or one field
 """
 directive @access(level: AccessLevel!) on OBJECT | FIELD_DEFINITION
 `, BuiltIn: false},
+	{Name: "../casework.graphqls", Input: `# Case work (个案). Case files are not ent types: nothing here has a where
+# input, an ordering or a node lookup, and no public type has an edge into
+# them. Every read states a reason and is audited; docs/casework.md.
+
+"""
+Broad kind of a case: the only category statistics publish. 个案类别。
+"""
+enum CaseKind {
+  "儿童保护 child protection"
+  CHILD_PROTECTION
+  "家庭 family"
+  FAMILY
+  "老年 older people"
+  ELDERLY
+  "残障 disability"
+  DISABILITY
+  "心理健康 mental health"
+  MENTAL_HEALTH
+  "困难救助 hardship"
+  HARDSHIP
+  "其他 other"
+  OTHER
+}
+
+"""
+Where a case stands. 个案状态。
+"""
+enum CaseStatus {
+  "在案 open"
+  OPEN
+  "已结案 closed"
+  CLOSED
+}
+
+"""
+How a case ended. 结案结果。
+"""
+enum CaseClosureOutcome {
+  "目标达成 the plan's goals were met"
+  GOALS_MET
+  "部分达成 partly met"
+  PARTLY_MET
+  "未达成 not met"
+  NOT_MET
+  "转介结案 transferred to another organisation"
+  TRANSFERRED
+  "撤案 withdrawn"
+  WITHDRAWN
+}
+
+"""
+A goal's result at closure. 目标达成情况。
+"""
+enum CaseGoalResult {
+  MET
+  PARTLY_MET
+  NOT_MET
+}
+
+"""
+How a session was held. 服务方式。
+"""
+enum CaseSessionKind {
+  "家访 home visit"
+  HOME_VISIT
+  "面谈 interview"
+  INTERVIEW
+  "电话 phone"
+  PHONE
+  "线上 online"
+  ONLINE
+  "小组 group"
+  GROUP
+  "陪同 accompaniment"
+  ACCOMPANIMENT
+  "其他 other"
+  OTHER
+}
+
+"""
+Risk level of a crisis; HIGH and IMMINENT need a supervisor's acknowledgement before they are resolved. 风险等级。
+"""
+enum CrisisRiskLevel {
+  LOW
+  MEDIUM
+  HIGH
+  IMMINENT
+}
+
+"""
+A volunteer's role in a case. 个案志愿者角色。
+"""
+enum CaseVolunteerRole {
+  "心理咨询师 psychological counsellor"
+  PSYCHOLOGICAL_COUNSELLOR
+  "家庭教育指导师 family-education instructor"
+  FAMILY_EDUCATION
+  "体育老师 sports teacher"
+  SPORTS
+  "学业辅导 tutor"
+  TUTOR
+  "陪伴 companion"
+  COMPANION
+  "法律援助 legal aid"
+  LEGAL
+  "其他 other"
+  OTHER
+}
+
+"""
+Status of a referral. 转介状态。
+"""
+enum CaseReferralStatus {
+  PENDING
+  ACCEPTED
+  DECLINED
+}
+
+"""
+An individual case (个案) run by a social-work agency for a resident. Readable only by the agency's WORKER key
+of its responsible social worker, the agency's SUPERVISOR keys, and ADMIN; sealed cases by ADMIN alone. Shown under
+a pseudonymised display name; the resident's identity is a separate field.
+"""
+type Case @access(level: KEY) {
+  id: ID!
+  "Pseudonymised display name, e.g. 小伟（化名）. 化名。"
+  displayName: String!
+  kind: CaseKind!
+  status: CaseStatus!
+  "Closed longer ago than the retention period: readable by ADMIN only. 已封存。"
+  sealed: Boolean!
+  "The resident was under 18 when the case opened. 未成年人。"
+  minor: Boolean!
+  "An unresolved crisis is open. 危机中。"
+  inCrisis: Boolean!
+  openedOn: Date!
+  closedOn: Date
+  agency: Organization
+  responsibleWorker: Person
+  "The need the case was opened from, if any. 来源需求。"
+  need: Need
+  "Where the resident lives. 所在区划。"
+  region: Region!
+  "The resident's identity; read it only when the task needs it (the read is audited with the case). 服务对象身份。"
+  resident: CaseResident
+  "Assessment (预估). 预估评估。"
+  assessment: String
+  assessedAt: Time
+  "Service plan with its goals. 服务计划。"
+  plan: CasePlan
+  "How the case ended. 结案。"
+  closure: CaseClosure
+  "Sessions, oldest first. 服务记录。"
+  sessions(after: Cursor, first: Int): CaseSessionConnection!
+  "Crisis interventions, newest first. 危机干预。"
+  crises(after: Cursor, first: Int): CaseCrisisConnection!
+  "Volunteers brought into the case. 参与志愿者。"
+  volunteers(after: Cursor, first: Int): CaseVolunteerConnection!
+  "Referrals to other organisations. 转介。"
+  referrals(after: Cursor, first: Int): CaseReferralConnection!
+}
+
+"""
+The identity of a case's resident. 服务对象。
+"""
+type CaseResident @access(level: KEY) {
+  name: String!
+  gender: PersonGender!
+  birthDate: Date
+  phone: String
+  address: String
+}
+
+"""
+A case's service plan. 服务计划。
+"""
+type CasePlan @access(level: KEY) {
+  summary: String!
+  setAt: Time!
+  goals: [CaseGoal!]!
+}
+
+"""
+A goal of a plan. 计划目标。
+"""
+type CaseGoal @access(level: KEY) {
+  id: ID!
+  position: Int!
+  description: String!
+  "Set when the case closed. 达成情况。"
+  result: CaseGoalResult
+}
+
+"""
+How a case ended. 结案情况。
+"""
+type CaseClosure @access(level: KEY) {
+  closedOn: Date!
+  outcome: CaseClosureOutcome!
+  summary: String!
+}
+
+"""
+A casework session. 个案服务记录。
+"""
+type CaseSession @access(level: KEY) {
+  id: ID!
+  heldOn: Date!
+  kind: CaseSessionKind!
+  minutes: Int!
+  note: String
+  recordedBy: String!
+  "The volunteers' service records the session produced (ordinary records: nothing of the case is on them). 志愿服务记录。"
+  serviceRecords: [ServiceRecord!]!
+}
+
+"""
+One action taken in a crisis. 干预措施。
+"""
+type CrisisAction @access(level: KEY) {
+  at: Time!
+  by: String!
+  text: String!
+}
+
+"""
+A crisis intervention. 危机干预。
+"""
+type CaseCrisis @access(level: KEY) {
+  id: ID!
+  "The case, for a supervisor's worklist. 所属个案。"
+  case: Case
+  occurredAt: Time!
+  riskLevel: CrisisRiskLevel!
+  description: String!
+  actions: [CrisisAction!]!
+  reportedBy: String!
+  acknowledgedBy: String
+  acknowledgedAt: Time
+  resolvedAt: Time
+  resolvedBy: String
+  resolution: String
+}
+
+"""
+A volunteer assigned to a case. 个案志愿者。
+"""
+type CaseVolunteer @access(level: KEY) {
+  id: ID!
+  person: Person
+  role: CaseVolunteerRole!
+  assignedOn: Date!
+  endedOn: Date
+}
+
+"""
+A referral of a case to another organisation. The receiving organisation's case keys read this and nothing else
+of the case. 转介。
+"""
+type CaseReferral @access(level: KEY) {
+  id: ID!
+  caseDisplayName: String!
+  caseKind: CaseKind!
+  fromAgency: Organization
+  toOrganization: Organization!
+  referredOn: Date!
+  reason: String!
+  status: CaseReferralStatus!
+  answeredOn: Date
+  answeredBy: String
+  answer: String
+}
+
+type CaseEdge {
+  node: Case!
+  cursor: Cursor!
+}
+
+type CaseConnection {
+  edges: [CaseEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type CaseSessionEdge {
+  node: CaseSession!
+  cursor: Cursor!
+}
+
+type CaseSessionConnection {
+  edges: [CaseSessionEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type CaseCrisisEdge {
+  node: CaseCrisis!
+  cursor: Cursor!
+}
+
+type CaseCrisisConnection {
+  edges: [CaseCrisisEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type CaseVolunteerEdge {
+  node: CaseVolunteer!
+  cursor: Cursor!
+}
+
+type CaseVolunteerConnection {
+  edges: [CaseVolunteerEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type CaseReferralEdge {
+  node: CaseReferral!
+  cursor: Cursor!
+}
+
+type CaseReferralConnection {
+  edges: [CaseReferralEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"""
+The resident a new case is for. A new, restricted record is made; it is never a volunteer and no people query
+finds it. 服务对象。
+"""
+input CaseResidentInput {
+  name: String!
+  gender: PersonGender
+  birthDate: Date
+  phone: String
+  address: String
+}
+
+"""
+Open a case. 开案。
+"""
+input OpenCaseInput {
+  "Defaults to the key's organisation; ADMIN must give it."
+  agencyId: ID
+  "Defaults to a WORKER key's holder; a SUPERVISOR key or ADMIN gives a current member of the agency."
+  responsibleWorkerId: ID
+  "Pseudonymised display name, e.g. 小伟（化名）. 化名。"
+  displayName: String!
+  kind: CaseKind!
+  "Division code of where the resident lives. 区划代码。"
+  regionCode: String!
+  "A need matched to the agency the case comes from. 来源需求。"
+  needId: ID
+  "The resident; or sameResidentAs."
+  resident: CaseResidentInput
+  "A case of the same resident that the key reads."
+  sameResidentAs: ID
+  "Defaults to today."
+  openedOn: Date
+}
+
+"""
+Replace a case's plan. 制定服务计划。
+"""
+input SetCasePlanInput {
+  caseId: ID!
+  summary: String!
+  "1–20 goals, in order. 目标。"
+  goals: [String!]!
+}
+
+"""
+One volunteer's time at a session. 志愿者时长。
+"""
+input CaseVolunteerTimeInput {
+  personId: ID!
+  minutes: Int!
+}
+
+"""
+Record a session. Volunteers who took part, each assigned to the case, get ordinary PENDING service records at
+activityId (an activity of the agency whose title and place say nothing of the case) for its reviewer. 记录个案服务。
+"""
+input RecordCaseSessionInput {
+  caseId: ID!
+  heldOn: Date!
+  kind: CaseSessionKind!
+  minutes: Int!
+  note: String
+  volunteers: [CaseVolunteerTimeInput!]
+  activityId: ID
+}
+
+"""
+Report a crisis. 报告危机。
+"""
+input ReportCrisisInput {
+  caseId: ID!
+  occurredAt: Time!
+  riskLevel: CrisisRiskLevel!
+  "What happened. 危机情况。"
+  description: String!
+  "What was done at once. 已采取措施。"
+  actionsTaken: String!
+}
+
+"""
+Bring a volunteer into a case. 指派志愿者。
+"""
+input AssignCaseVolunteerInput {
+  caseId: ID!
+  "A current member of the agency or of an organisation under it."
+  personId: ID!
+  role: CaseVolunteerRole!
+  assignedOn: Date
+}
+
+"""
+Refer a case. 转介。
+"""
+input ReferCaseInput {
+  caseId: ID!
+  toOrganizationId: ID!
+  "What the receiving organisation is asked to do: all it reads of the case besides its display name and kind."
+  reason: String!
+}
+
+input CaseGoalResultInput {
+  goalId: ID!
+  result: CaseGoalResult!
+}
+
+"""
+Close a case. 结案。
+"""
+input CloseCaseInput {
+  caseId: ID!
+  outcome: CaseClosureOutcome!
+  summary: String!
+  "A result for every goal of the plan."
+  goalResults: [CaseGoalResultInput!]
+  closedOn: Date
+}
+
+"""
+Result of purgeSealedCases. 清除结果。
+"""
+type PurgeSealedCasesPayload @access(level: ADMIN) {
+  "How many cases were purged. 清除数量。"
+  count: Int!
+}
+
+extend type Query {
+  """
+  One case, or null when it does not exist or the key may not read it. Needs a case key or ADMIN and a reason,
+  which the audit trail keeps. 个案（须说明查阅理由）。
+  """
+  case(id: ID!, reason: String!): Case @access(level: KEY)
+  """
+  The cases the key reads, newest first. 个案列表（须说明查阅理由）。
+  """
+  cases(reason: String!, status: CaseStatus, inCrisis: Boolean, after: Cursor, first: Int): CaseConnection! @access(level: KEY)
+  """
+  Unresolved crises of the cases the key reads: unacknowledged first, then highest risk, then oldest. 待处置危机。
+  """
+  openCrises(reason: String!, after: Cursor, first: Int): CaseCrisisConnection! @access(level: KEY)
+  """
+  Referrals addressed to the key's organisation, newest first. 转入个案。
+  """
+  incomingReferrals(reason: String!, status: CaseReferralStatus, after: Cursor, first: Int): CaseReferralConnection! @access(level: KEY)
+}
+
+extend type Mutation {
+  "Open a case. 开案。"
+  openCase(input: OpenCaseInput!): Case!
+  "Record or replace the assessment. 预估。"
+  assessCase(caseId: ID!, assessment: String!): Case!
+  "Record or replace the plan and its goals. 服务计划。"
+  setCasePlan(input: SetCasePlanInput!): Case!
+  "Record a session. 个案服务。"
+  recordCaseSession(input: RecordCaseSessionInput!): CaseSession!
+  "Bring a volunteer into a case. 指派志愿者。"
+  assignCaseVolunteer(input: AssignCaseVolunteerInput!): CaseVolunteer!
+  "End a volunteer's assignment. 结束志愿者参与。"
+  endCaseVolunteer(id: ID!, endedOn: Date): CaseVolunteer!
+  "Report a crisis. 报告危机。"
+  reportCrisis(input: ReportCrisisInput!): CaseCrisis!
+  "A supervisor acknowledges a crisis (SUPERVISOR keys and ADMIN). 督导确认危机。"
+  acknowledgeCrisis(id: ID!, note: String): CaseCrisis!
+  "Add an action taken in a crisis. 追加干预措施。"
+  addCrisisAction(id: ID!, action: String!): CaseCrisis!
+  "Resolve a crisis. 解除危机。"
+  resolveCrisis(id: ID!, resolution: String!): CaseCrisis!
+  "Refer a case to another organisation. 转介。"
+  referCase(input: ReferCaseInput!): CaseReferral!
+  "Accept or decline a referral addressed to the key's organisation. 答复转介。"
+  answerReferral(id: ID!, accept: Boolean!, answer: String!): CaseReferral!
+  "Close a case. 结案。"
+  closeCase(input: CloseCaseInput!): Case!
+  """
+  Purge sealed cases (ADMIN, with a reason): only anonymous counts remain. 清除已封存个案。
+  """
+  purgeSealedCases(reason: String!, closedBefore: Date): PurgeSealedCasesPayload!
+}
+`, BuiltIn: false},
 	{Name: "../certificate.graphqls", Input: `"""
 A certificate of a volunteer's verified hours over a period (志愿服务记录证明). 出具时长证明。
 """
@@ -11704,6 +13312,8 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 		return ec.fieldContext_AuditEvent_entityID(ctx, field)
 	case "requestID":
 		return ec.fieldContext_AuditEvent_requestID(ctx, field)
+	case "reason":
+		return ec.fieldContext_AuditEvent_reason(ctx, field)
 	case "count":
 		return ec.fieldContext_AuditEvent_count(ctx, field)
 	}
@@ -11730,6 +13340,314 @@ func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Case_id(ctx, field)
+	case "displayName":
+		return ec.fieldContext_Case_displayName(ctx, field)
+	case "kind":
+		return ec.fieldContext_Case_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_Case_status(ctx, field)
+	case "sealed":
+		return ec.fieldContext_Case_sealed(ctx, field)
+	case "minor":
+		return ec.fieldContext_Case_minor(ctx, field)
+	case "inCrisis":
+		return ec.fieldContext_Case_inCrisis(ctx, field)
+	case "openedOn":
+		return ec.fieldContext_Case_openedOn(ctx, field)
+	case "closedOn":
+		return ec.fieldContext_Case_closedOn(ctx, field)
+	case "agency":
+		return ec.fieldContext_Case_agency(ctx, field)
+	case "responsibleWorker":
+		return ec.fieldContext_Case_responsibleWorker(ctx, field)
+	case "need":
+		return ec.fieldContext_Case_need(ctx, field)
+	case "region":
+		return ec.fieldContext_Case_region(ctx, field)
+	case "resident":
+		return ec.fieldContext_Case_resident(ctx, field)
+	case "assessment":
+		return ec.fieldContext_Case_assessment(ctx, field)
+	case "assessedAt":
+		return ec.fieldContext_Case_assessedAt(ctx, field)
+	case "plan":
+		return ec.fieldContext_Case_plan(ctx, field)
+	case "closure":
+		return ec.fieldContext_Case_closure(ctx, field)
+	case "sessions":
+		return ec.fieldContext_Case_sessions(ctx, field)
+	case "crises":
+		return ec.fieldContext_Case_crises(ctx, field)
+	case "volunteers":
+		return ec.fieldContext_Case_volunteers(ctx, field)
+	case "referrals":
+		return ec.fieldContext_Case_referrals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseClosure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "closedOn":
+		return ec.fieldContext_CaseClosure_closedOn(ctx, field)
+	case "outcome":
+		return ec.fieldContext_CaseClosure_outcome(ctx, field)
+	case "summary":
+		return ec.fieldContext_CaseClosure_summary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseClosure", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CaseConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CaseConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CaseConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseCrisis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CaseCrisis_id(ctx, field)
+	case "case":
+		return ec.fieldContext_CaseCrisis_case(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_CaseCrisis_occurredAt(ctx, field)
+	case "riskLevel":
+		return ec.fieldContext_CaseCrisis_riskLevel(ctx, field)
+	case "description":
+		return ec.fieldContext_CaseCrisis_description(ctx, field)
+	case "actions":
+		return ec.fieldContext_CaseCrisis_actions(ctx, field)
+	case "reportedBy":
+		return ec.fieldContext_CaseCrisis_reportedBy(ctx, field)
+	case "acknowledgedBy":
+		return ec.fieldContext_CaseCrisis_acknowledgedBy(ctx, field)
+	case "acknowledgedAt":
+		return ec.fieldContext_CaseCrisis_acknowledgedAt(ctx, field)
+	case "resolvedAt":
+		return ec.fieldContext_CaseCrisis_resolvedAt(ctx, field)
+	case "resolvedBy":
+		return ec.fieldContext_CaseCrisis_resolvedBy(ctx, field)
+	case "resolution":
+		return ec.fieldContext_CaseCrisis_resolution(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseCrisis", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseCrisisConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CaseCrisisConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CaseCrisisConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CaseCrisisConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseCrisisConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseCrisisEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CaseCrisisEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CaseCrisisEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseCrisisEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CaseEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CaseEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseGoal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CaseGoal_id(ctx, field)
+	case "position":
+		return ec.fieldContext_CaseGoal_position(ctx, field)
+	case "description":
+		return ec.fieldContext_CaseGoal_description(ctx, field)
+	case "result":
+		return ec.fieldContext_CaseGoal_result(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseGoal", field.Name)
+}
+
+func (ec *executionContext) childFields_CasePlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "summary":
+		return ec.fieldContext_CasePlan_summary(ctx, field)
+	case "setAt":
+		return ec.fieldContext_CasePlan_setAt(ctx, field)
+	case "goals":
+		return ec.fieldContext_CasePlan_goals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CasePlan", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseReferral(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CaseReferral_id(ctx, field)
+	case "caseDisplayName":
+		return ec.fieldContext_CaseReferral_caseDisplayName(ctx, field)
+	case "caseKind":
+		return ec.fieldContext_CaseReferral_caseKind(ctx, field)
+	case "fromAgency":
+		return ec.fieldContext_CaseReferral_fromAgency(ctx, field)
+	case "toOrganization":
+		return ec.fieldContext_CaseReferral_toOrganization(ctx, field)
+	case "referredOn":
+		return ec.fieldContext_CaseReferral_referredOn(ctx, field)
+	case "reason":
+		return ec.fieldContext_CaseReferral_reason(ctx, field)
+	case "status":
+		return ec.fieldContext_CaseReferral_status(ctx, field)
+	case "answeredOn":
+		return ec.fieldContext_CaseReferral_answeredOn(ctx, field)
+	case "answeredBy":
+		return ec.fieldContext_CaseReferral_answeredBy(ctx, field)
+	case "answer":
+		return ec.fieldContext_CaseReferral_answer(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseReferral", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseReferralConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CaseReferralConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CaseReferralConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CaseReferralConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseReferralConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseReferralEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CaseReferralEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CaseReferralEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseReferralEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseResident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_CaseResident_name(ctx, field)
+	case "gender":
+		return ec.fieldContext_CaseResident_gender(ctx, field)
+	case "birthDate":
+		return ec.fieldContext_CaseResident_birthDate(ctx, field)
+	case "phone":
+		return ec.fieldContext_CaseResident_phone(ctx, field)
+	case "address":
+		return ec.fieldContext_CaseResident_address(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseResident", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CaseSession_id(ctx, field)
+	case "heldOn":
+		return ec.fieldContext_CaseSession_heldOn(ctx, field)
+	case "kind":
+		return ec.fieldContext_CaseSession_kind(ctx, field)
+	case "minutes":
+		return ec.fieldContext_CaseSession_minutes(ctx, field)
+	case "note":
+		return ec.fieldContext_CaseSession_note(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_CaseSession_recordedBy(ctx, field)
+	case "serviceRecords":
+		return ec.fieldContext_CaseSession_serviceRecords(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseSession", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseSessionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CaseSessionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CaseSessionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CaseSessionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseSessionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseSessionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CaseSessionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CaseSessionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseSessionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseVolunteer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CaseVolunteer_id(ctx, field)
+	case "person":
+		return ec.fieldContext_CaseVolunteer_person(ctx, field)
+	case "role":
+		return ec.fieldContext_CaseVolunteer_role(ctx, field)
+	case "assignedOn":
+		return ec.fieldContext_CaseVolunteer_assignedOn(ctx, field)
+	case "endedOn":
+		return ec.fieldContext_CaseVolunteer_endedOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseVolunteer", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseVolunteerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CaseVolunteerConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CaseVolunteerConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CaseVolunteerConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseVolunteerConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CaseVolunteerEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CaseVolunteerEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CaseVolunteerEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CaseVolunteerEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Certificate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11818,6 +13736,18 @@ func (ec *executionContext) childFields_CertificateVerification(ctx context.Cont
 		return ec.fieldContext_CertificateVerification_revokedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CertificateVerification", field.Name)
+}
+
+func (ec *executionContext) childFields_CrisisAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_CrisisAction_at(ctx, field)
+	case "by":
+		return ec.fieldContext_CrisisAction_by(ctx, field)
+	case "text":
+		return ec.fieldContext_CrisisAction_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CrisisAction", field.Name)
 }
 
 func (ec *executionContext) childFields_DistrictStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12846,6 +14776,14 @@ func (ec *executionContext) childFields_ProjectStageCounts(ctx context.Context, 
 		return ec.fieldContext_ProjectStageCounts_closed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProjectStageCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_PurgeSealedCasesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_PurgeSealedCasesPayload_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PurgeSealedCasesPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
