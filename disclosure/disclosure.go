@@ -9,9 +9,10 @@
 // The rules, in the order they apply:
 //
 //  1. Frequency rule. A cell built from fewer than K distinct people (or, for
-//     resident needs, K needs) is suppressed and published as the symbol
-//     "x". K defaults to 10 and is never below 5. Empty cells (nobody) are
-//     published as 0: there is no one to identify.
+//     resident needs and social-work cases, K needs or cases) is suppressed
+//     and published as the symbol "x". K defaults to 10 and is never
+//     below 5. Empty cells (nobody) are published as 0: there is no one to
+//     identify.
 //  2. Hours cap. Before hours are summed, each person's verified minutes in a
 //     calendar month are capped at HoursCapPerMonth (200 h): a month above the
 //     cap is scaled down proportionally, record by record (CapMonth).
@@ -21,7 +22,8 @@
 //  4. Cell-key perturbation. Every published value gets noise derived from a
 //     cell key: the sum modulo 2⁶⁴ of the keyed hashes (HMAC-SHA-256 with the
 //     release secret) of the contributing record ids — person ids for counts
-//     of people, need ids for counts of needs, service-record ids for hours.
+//     of people, need ids for counts of needs, case ids for counts of
+//     social-work cases, service-record ids for hours.
 //     This is the ABS cell-key method: the key depends only on which records
 //     are in the cell, so the same cell always publishes the same value, in
 //     every release and every table, while a cell that differs by one record
@@ -89,6 +91,7 @@ const (
 	NSPerson        Namespace = "person"
 	NSServiceRecord Namespace = "service-record"
 	NSNeed          Namespace = "need"
+	NSCase          Namespace = "case"
 )
 
 // Key is a record key or a cell key (a sum of record keys, modulo 2⁶⁴).
@@ -172,6 +175,13 @@ func (r *Rules) Count(c Count) Result {
 // people: needs concern residents, and a small cell could point at one.
 func (r *Rules) Needs(c Count) Result {
 	return r.protectCount("needs", c)
+}
+
+// Cases protects a count of social-work cases (个案) the same way as a count
+// of people: every case is about one resident, and a small cell could
+// point at them. Its noise is drawn apart from that of people and needs.
+func (r *Rules) Cases(c Count) Result {
+	return r.protectCount("cases", c)
 }
 
 func (r *Rules) protectCount(purpose string, c Count) Result {

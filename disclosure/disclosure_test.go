@@ -91,6 +91,41 @@ func TestNeedsFollowTheFrequencyRule(t *testing.T) {
 	}
 }
 
+// TestCasesFollowTheFrequencyRule: a count of cases is protected exactly
+// like a count of people or needs — the same threshold, noise range,
+// rounding and floor — with its own record namespace and noise draw.
+func TestCasesFollowTheFrequencyRule(t *testing.T) {
+	r := rules(t, 10)
+	for _, tc := range []struct {
+		n       int
+		publish bool
+	}{{0, true}, {1, false}, {9, false}, {10, true}, {11, true}, {37, true}} {
+		var c Count
+		for id := 1; id <= tc.n; id++ {
+			c.Add(r.RecordKey(NSCase, id))
+		}
+		got := r.Cases(c)
+		switch {
+		case !tc.publish:
+			if got.Status != Suppressed {
+				t.Errorf("%d cases published as %d", tc.n, got.Value)
+			}
+		case tc.n == 0:
+			if got.Status != Published || got.Value != 0 {
+				t.Errorf("no cases: %+v", got)
+			}
+		default:
+			lo, hi := NoisyCountRange(int64(tc.n))
+			if got.Status != Published || got.Value%RoundBase != 0 || got.Value < 10 || got.Value < lo || got.Value > max(hi, 10) {
+				t.Errorf("%d cases: %+v, want a multiple of %d in %d–%d and at least k", tc.n, got, RoundBase, lo, hi)
+			}
+		}
+	}
+	if r.RecordKey(NSCase, 7) == r.RecordKey(NSNeed, 7) || r.RecordKey(NSCase, 7) == r.RecordKey(NSPerson, 7) {
+		t.Error("case 7 has the key of need or person 7")
+	}
+}
+
 func TestRounding(t *testing.T) {
 	for _, tc := range []struct{ n, want int64 }{{0, 0}, {2, 0}, {3, 5}, {7, 5}, {8, 10}, {12, 10}, {13, 15}, {-3, -5}} {
 		if got := roundToBase(tc.n, 5); got != tc.want {

@@ -130,7 +130,7 @@ func licenses() []obj {
 
 func catalogDescription(r Release) dataset.Text {
 	return dataset.Text{
-		Zh: r.District.Name + "“专业社工 + 志愿服务”开放数据：组织、项目和党建联建名录，以及经披露控制的志愿服务、志愿者和群众需求统计。按 CC BY 4.0 许可开放。",
-		En: "Open data of the \"professional social work + volunteer service\" programme of " + r.District.Name + ": registers of organisations, projects and Party-building links, and disclosure-controlled statistics of volunteer service, volunteers and resident needs. Licensed CC BY 4.0.",
+		Zh: r.District.Name + "“专业社工 + 志愿服务”开放数据：组织、项目和党建联建名录，以及经披露控制的志愿服务、志愿者、群众需求和社工个案统计。按 CC BY 4.0 许可开放。",
+		En: "Open data of the \"professional social work + volunteer service\" programme of " + r.District.Name + ": registers of organisations, projects and Party-building links, and disclosure-controlled statistics of volunteer service, volunteers, resident needs and social-work cases. Licensed CC BY 4.0.",
 	}
 }

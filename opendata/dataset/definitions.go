@@ -12,6 +12,7 @@ const (
 	NeedsMonthly          = "needs-monthly"
 	PracticeBases         = "practice-bases"
 	ChildrenSummary       = "children-summary"
+	CaseStatistics        = "case-statistics"
 )
 
 // Shared field definitions.
@@ -52,6 +53,7 @@ var (
 	peopleUnit = Text{"人", "people"}
 	hoursUnit  = Text{"小时", "hours"}
 	needsUnit  = Text{"件", "needs"}
+	casesUnit  = Text{"件", "cases"}
 	countUnit  = Text{"个", "count"}
 )
 
@@ -71,6 +73,12 @@ func protectedNeeds(name string, title, desc Text) Field {
 	return Field{Name: name, Type: Integer, Title: title, Unit: needsUnit, Protected: true,
 		Description: Text{desc.Zh + "需求涉及居民：不足 k 件的单元格以 x 表示，其余加确定性扰动后按 5 取整。",
 			desc.En + " Needs concern residents: cells of fewer than k needs are shown as x; others are perturbed deterministically and rounded to base 5."}}
+}
+
+func protectedCases(name string, title, desc Text) Field {
+	return Field{Name: name, Type: Integer, Title: title, Unit: casesUnit, Protected: true,
+		Description: Text{desc.Zh + "个案涉及居民：不足 k 件的单元格以 x 表示，其余加确定性扰动后按 5 取整。",
+			desc.En + " Cases concern residents: cells of fewer than k cases are shown as x; others are perturbed deterministically and rounded to base 5."}}
 }
 
 func publicCount(name string, title, desc Text) Field {
@@ -131,6 +139,18 @@ var (
 	// AgeBands are the age groups of volunteers-by-town, whose population
 	// is adults: people under 18 or of unknown age are counted in
 	// children-summary only, so no age band of theirs appears in it.
+	// caseKinds are the kinds of case-statistics: every kind of the data
+	// model but CHILD_PROTECTION, whose cases all concern children and are
+	// counted in children-summary only.
+	caseKinds = []Category{
+		{"FAMILY", Text{"家庭", "Family"}},
+		{"ELDERLY", Text{"老年", "Elderly"}},
+		{"DISABILITY", Text{"残障", "Disability"}},
+		{"MENTAL_HEALTH", Text{"心理健康", "Mental health"}},
+		{"HARDSHIP", Text{"困难救助", "Hardship"}},
+		{"OTHER", Text{"其他", "Other"}},
+		{Total, Text{"全部类别（不含儿童保护）", "All kinds (child protection excepted)"}},
+	}
 	ageBands = []Category{
 		{"18-29", Text{"18–29 岁", "18–29"}},
 		{"30-44", Text{"30–44 岁", "30–44"}},
@@ -170,7 +190,12 @@ var (
 	FundingSources       = fundingSources
 	Genders              = genders
 	AgeBands             = ageBands
+	CaseKinds            = caseKinds
 )
+
+// ChildProtection is the case kind whose cases all concern children: it is
+// counted in children-summary only and has no row in case-statistics.
+const ChildProtection = "CHILD_PROTECTION"
 
 func nameField(name string, title, desc Text, required bool) Field {
 	return Field{Name: name, Type: String, Title: title, Description: desc, Required: required}
@@ -195,7 +220,7 @@ var recordSource = Text{
 func All() []*Dataset {
 	return []*Dataset{
 		districtSummary(), organizations(), partyBuildingLinks(), projects(), projectOutcomes(),
-		volunteerHoursMonthly(), volunteersByTown(), needsMonthly(), practiceBases(), childrenSummary(),
+		volunteerHoursMonthly(), volunteersByTown(), needsMonthly(), caseStatistics(), practiceBases(), childrenSummary(),
 	}
 }
 
@@ -515,6 +540,56 @@ func needsMonthly() *Dataset {
 	}
 }
 
+// quarterField is the period of case-statistics. Table Schema has no
+// quarter type, so it is a string of a fixed form that sorts in time order.
+var quarterField = Field{Name: "quarter", Type: String, Required: true,
+	Title:       Text{"季度", "Quarter"},
+	Description: Text{"统计季度（YYYYQn，如 2026Q3，按中国标准时间）；发布当季统计至发布参考日。", "Calendar quarter (YYYYQn, e.g. 2026Q3, China Standard Time); the current quarter runs to the release's reference date."}}
+
+// casesAdultsOnly states the population rule of case-statistics.
+var casesAdultsOnly = Text{
+	"本表所有行（含全区行和各合计行）统计同一类个案：开案时服务对象已满 18 岁、且不属儿童保护类的个案；开案时未满 18 岁者的个案和全部儿童保护个案只计入“儿童相关全区年度统计”（children-summary，全区、按年），不计入本表任何一行，因此全区减各镇街、合计减各类别得到的只是噪声和区级个案，得不出儿童的数字。",
+	"Every row of this table, district-wide rows and totals included, counts one population: cases whose resident was 18 or over when the case opened, child protection excepted; cases of residents under 18 and every child-protection case count only in children-summary (district-wide, by year) and in no row of this table, so district − Σ towns and ALL − Σ kinds yield noise and district-level cases, never a figure about children.",
+}
+
+func caseStatistics() *Dataset {
+	return &Dataset{
+		ID:    CaseStatistics,
+		Title: Text{"个案统计", "Case statistics"},
+		Description: Text{
+			"按季度、镇街和个案类别统计的社会工作个案开案数和结案数（成年服务对象的个案）。含各镇街的全部类别合计（kind = ALL）和全区合计（town_code 为区县代码）；合计由原始数据独立计算并同样经披露控制，不是已公布单元格之和。开案时未满 18 岁者的个案和全部儿童保护个案不计入本表任何一行（含全区行），只在 children-summary 中按全区、按年公布。个案涉及居民，件数适用频数规则（不足 k 件以 x 表示）。",
+			"Social-work cases (个案) opened and closed per quarter by town and broad kind, for cases of adult residents. Includes all-kind totals per town (kind = ALL) and district-wide totals (town_code = the district's code); totals are computed from the raw data and disclosure-controlled the same way, not summed from published cells. Cases of residents under 18 when the case opened, and every child-protection case, count in no row of this table (district rows included): they are published district-wide by year in children-summary. Cases concern residents, so counts follow the frequency rule (fewer than k cases shown as x).",
+		},
+		Unit:          casesUnit,
+		Keywords:      []Text{{"个案", "casework"}, {"社会工作", "social work"}, {"季度统计", "quarterly statistics"}, {"镇街", "towns"}},
+		PersonDerived: true,
+		PrimaryKey:    []string{"quarter", "town_code", "kind"},
+		Source: Text{
+			"同行平台社会工作个案（只读取服务对象所在区划、个案类别、是否未成年、开案和结案日期；从不读取机构、社工、服务对象本人和任何文字）。",
+			"Social-work case files on the Tongxing platform (only the resident's division, the case kind, the minor flag and the opening and closing dates are read — never the agency, the social worker, the resident or any text).",
+		},
+		Method: Text{
+			"开案数按开案日期所在季度计，结案数按结案日期所在季度计；服务对象居住在村（社区）的个案计入其所在镇（街道）；登记在区级（不属任何镇街）的个案只计入全区行。已清除的个案（PURGED）保留区划、类别、是否未成年和开结案所在季度，照常计入，所以清除不改变任何已公布的数字。",
+			"Cases opened count by the quarter of the opening date, cases closed by the quarter of the closing date; a case whose resident lives in a village or community counts in its town; a case registered at district level (in no town) counts in the district rows only. Purged cases keep their division, kind, minor flag and the quarters they opened and closed in, and are counted as before, so purging changes no published figure.",
+		}.with(casesAdultsOnly),
+		Fields: []Field{
+			quarterField,
+			townCode(townCodeTotal),
+			townName,
+			coded("kind", Text{"个案类别", "Case kind"}, Text{"个案大类；ALL 为全部类别合计。儿童保护（CHILD_PROTECTION）个案都涉及儿童，不在本表，见 children-summary。", "Broad kind of the case; ALL totals every kind. Child-protection (CHILD_PROTECTION) cases all concern children and are not in this table but in children-summary."}, caseKinds, true),
+			nameField("kind_name", Text{"个案类别名称", "Case kind (label)"}, Text{"类别名称（中文 / English）。", "Kind name (Chinese / English)."}, true),
+			protectedCases("cases_opened", Text{"开案数", "Cases opened"}, Text{"当季开案的个案数。", "Cases opened in the quarter."}),
+			protectedCases("cases_closed", Text{"结案数", "Cases closed"}, Text{"当季结案的个案数（含此后已清除的个案）。", "Cases closed in the quarter (cases purged since included)."}),
+		},
+		Chart: Chart{Type: "line", X: "quarter", Title: Text{"全区每季度个案（成年服务对象）", "Cases per quarter, district-wide (adult residents)"},
+			Where: map[string]string{"kind": Total, "town_code": "{district}"},
+			Series: []Series{
+				{Field: "cases_opened", Title: Text{"开案", "Opened"}},
+				{Field: "cases_closed", Title: Text{"结案", "Closed"}},
+			}},
+	}
+}
+
 func practiceBases() *Dataset {
 	return &Dataset{
 		ID:    PracticeBases,
@@ -554,17 +629,17 @@ func childrenSummary() *Dataset {
 		ID:    ChildrenSummary,
 		Title: Text{"儿童相关全区年度统计", "Children: district-wide figures by year"},
 		Description: Text{
-			"按年统计的全区未满 18 岁（或年龄不详）的注册志愿者、活跃志愿者及其已核实服务时长，以及与儿童相关领域（托育、青少年、助学）的群众需求。这些人和需求不计入其他任何表，只在本表按全区、按年公布；每次发布每年都有一行，人数或件数不足 k（包括为 0）时以 x 表示，因此某一行出现与否、是否为 x 都说明不了具体的人。",
-			"Registered and active volunteers under 18 (or of unknown age) and their verified hours, and resident needs in child-related domains (childcare, youth, education aid), district-wide, per year. These people and needs count in no other table: they are published here only, for the whole district and by year. Every release has a row for every year, and a value of fewer than k people or needs — zero included — shows x, so neither a row nor an x says anything about a particular child.",
+			"按年统计的全区未满 18 岁（或年龄不详）的注册志愿者、活跃志愿者及其已核实服务时长，与儿童相关领域（托育、青少年、助学）的群众需求，以及未成年人的社会工作个案（开案时未满 18 岁者的个案和全部儿童保护个案）。这些人、需求和个案不计入其他任何表，只在本表按全区、按年公布；每次发布每年都有一行，人数或件数不足 k（包括为 0）时以 x 表示，因此某一行出现与否、是否为 x 都说明不了具体的人。",
+			"Registered and active volunteers under 18 (or of unknown age) and their verified hours, resident needs in child-related domains (childcare, youth, education aid), and social-work cases of children (cases whose resident was under 18 when the case opened, and every child-protection case), district-wide, per year. These people, needs and cases count in no other table: they are published here only, for the whole district and by year. Every release has a row for every year, and a value of fewer than k people, needs or cases — zero included — shows x, so neither a row nor an x says anything about a particular child.",
 		},
-		Unit:          Text{"人；小时；件", "people; hours; needs"},
-		Keywords:      []Text{{"儿童", "children"}, {"未成年志愿者", "young volunteers"}, {"年度统计", "annual statistics"}},
+		Unit:          Text{"人；小时；件", "people; hours; needs; cases"},
+		Keywords:      []Text{{"儿童", "children"}, {"未成年志愿者", "young volunteers"}, {"儿童保护", "child protection"}, {"年度统计", "annual statistics"}},
 		PersonDerived: true,
 		PrimaryKey:    []string{"year"},
-		Source:        Text{recordSource.Zh + "群众需求登记（不含需求描述和联系人）。", recordSource.En + " Resident needs (descriptions and contacts are never used)."},
+		Source:        Text{recordSource.Zh + "群众需求登记（不含需求描述和联系人）。社会工作个案（只读取类别、是否未成年和开结案日期）。", recordSource.En + " Resident needs (descriptions and contacts are never used). Social-work case files (only the kind, the minor flag and the opening and closing dates are read)."},
 		Method: Text{
-			"本表是未满 18 岁或年龄不详者（按服务当日或年末年龄）和儿童相关领域需求的唯一去处，其余各表只计成年人和其他领域的需求，所以任何两行或两表相减都得不出本表的数字。注册志愿者按年末（当年为参考日）计；活跃志愿者和时长只计其未满 18 岁期间的已核实记录；需求提出按提出年份、解决按解决年份计。所有人数、件数和时长经同样的披露控制（阈值 k、每人每月时长上限、优势规则、确定性扰动、取整），且不足 k 时（包括 0）一律以 x 表示。",
-			"This table is the only place people under 18 or of unknown age (on the day served, or at the end of the year) and needs in child-related domains are counted; every other table counts adults and other needs only, so no difference of two rows or two tables yields a figure of this table. Registered volunteers are counted at the end of the year (the reference date for the current year); active volunteers and hours count verified records served while under 18; needs opened count by the year submitted, needs resolved by the year resolved. Every count and sum passes the same disclosure control (threshold k, monthly hours cap, dominance rule, deterministic perturbation, rounding), and any value below k, zero included, shows x.",
+			"本表是未满 18 岁或年龄不详者（按服务当日或年末年龄）、儿童相关领域需求和未成年人个案的唯一去处，其余各表只计成年人、其他领域的需求和成年人的个案，所以任何两行或两表相减都得不出本表的数字。注册志愿者按年末（当年为参考日）计；活跃志愿者和时长只计其未满 18 岁期间的已核实记录；需求提出按提出年份、解决按解决年份计；个案开案按开案年份、结案按结案年份计（已清除的个案照常计入），“未成年人个案”指开案时服务对象未满 18 岁的个案，以及不论年龄的全部儿童保护个案。所有人数、件数和时长经同样的披露控制（阈值 k、每人每月时长上限、优势规则、确定性扰动、取整），且不足 k 时（包括 0）一律以 x 表示。",
+			"This table is the only place people under 18 or of unknown age (on the day served, or at the end of the year), needs in child-related domains and cases of children are counted; every other table counts adults, other needs and adults' cases only, so no difference of two rows or two tables yields a figure of this table. Registered volunteers are counted at the end of the year (the reference date for the current year); active volunteers and hours count verified records served while under 18; needs opened count by the year submitted, needs resolved by the year resolved; cases opened count by the year opened, cases closed by the year closed (purged cases included), a case of a child being one whose resident was under 18 when it opened, and every child-protection case whatever the age. Every count and sum passes the same disclosure control (threshold k, monthly hours cap, dominance rule, deterministic perturbation, rounding), and any value below k, zero included, shows x.",
 		},
 		Fields: []Field{
 			yearField,
@@ -573,6 +648,8 @@ func childrenSummary() *Dataset {
 			protectedHours("verified_hours", Text{"未成年志愿者已核实时长", "Verified hours under 18"}, Text{"上述记录的已核实时长合计；不足 k 人（包括 0）时为 x。", "Total verified hours of those records; x below k people, zero included."}),
 			protectedNeeds("needs_opened", Text{"儿童相关需求提出", "Child-related needs opened"}, Text{"当年提出的儿童相关领域群众需求件数；不足 k（包括 0）时为 x。", "Resident needs in child-related domains submitted in the year; x below k, zero included."}),
 			protectedNeeds("needs_resolved", Text{"儿童相关需求解决", "Child-related needs resolved"}, Text{"当年解决的儿童相关领域群众需求件数；不足 k（包括 0）时为 x。", "Resident needs in child-related domains resolved in the year; x below k, zero included."}),
+			protectedCases("cases_opened", Text{"未成年人个案开案", "Cases of children opened"}, Text{"当年开案的未成年人个案数（开案时未满 18 岁者的个案和全部儿童保护个案，全区）；不足 k（包括 0）时为 x。", "Cases of children opened in the year (cases whose resident was under 18 when the case opened, and every child-protection case; district-wide); x below k, zero included."}),
+			protectedCases("cases_closed", Text{"未成年人个案结案", "Cases of children closed"}, Text{"当年结案的未成年人个案数（含此后已清除的个案）；不足 k（包括 0）时为 x。", "Cases of children closed in the year (cases purged since included); x below k, zero included."}),
 		},
 		Chart: Chart{Type: "bar", X: "year", Title: Text{"儿童相关需求与未成年志愿者（全区）", "Child-related needs and volunteers under 18, district-wide"},
 			Series: []Series{

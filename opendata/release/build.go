@@ -293,7 +293,7 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 	for _, t := range res.Tables {
 		id := t.Dataset.ID
 		d := Dataset{ID: id, Rows: len(t.Rows), Chart: Chart(t, res.District.Code)}
-		d.TemporalStart, d.TemporalEnd = temporal(t)
+		d.TemporalStart, d.TemporalEnd = temporal(t, res.Reference)
 		for _, r := range t.Rows {
 			for _, v := range r {
 				if v.Kind == dataset.KindSuppressed {

@@ -1,7 +1,9 @@
 package release
 
 import (
+	"fmt"
 	"slices"
+	"time"
 
 	"github.com/tongxing/tongxing/opendata/dataset"
 )
@@ -146,8 +148,9 @@ func Chart(t *dataset.Table, district string) *ChartData {
 }
 
 // temporal returns a time series' first and last period (the values of its
-// year or month column), or "" when the dataset has none.
-func temporal(t *dataset.Table) (start, end string) {
+// year or month column, or the months a quarter column spans, up to the
+// reference month), or "" when the dataset has none.
+func temporal(t *dataset.Table, ref time.Time) (start, end string) {
 	i := -1
 	for j, f := range t.Dataset.Fields {
 		if f.Type == dataset.Year || f.Type == dataset.YearMonth {
@@ -155,6 +158,10 @@ func temporal(t *dataset.Table) (start, end string) {
 				i = j
 				break
 			}
+		}
+		if f.Name == "quarter" && f.Type == dataset.String {
+			i = j
+			break
 		}
 	}
 	if i < 0 {
@@ -171,6 +178,29 @@ func temporal(t *dataset.Table) (start, end string) {
 		if v > end {
 			end = v
 		}
+	}
+	if t.Dataset.Fields[i].Name == "quarter" && start != "" {
+		start, end = quarterMonths(start, end)
+		// The current quarter runs to the reference date.
+		if refMonth := ref.Format("2006-01"); end > refMonth {
+			end = refMonth
+		}
+	}
+	return start, end
+}
+
+// quarterMonths turns a span of quarters (YYYYQn) into its first and last
+// month (YYYY-MM), which DCAT and schema.org can type; "" when malformed.
+func quarterMonths(first, last string) (start, end string) {
+	month := func(q string, offset int) string {
+		if len(q) != 6 || q[4] != 'Q' || q[5] < '1' || q[5] > '4' {
+			return ""
+		}
+		return fmt.Sprintf("%s-%02d", q[:4], int(q[5]-'1')*3+1+offset)
+	}
+	start, end = month(first, 0), month(last, 2)
+	if start == "" || end == "" {
+		return "", ""
 	}
 	return start, end
 }

@@ -240,6 +240,21 @@ func checkFiles(t *testing.T, r *release.Release) {
 			t.Errorf("%s preview %v", d.ID, d.Preview)
 		}
 	}
+	// Temporal coverage: months for the monthly tables, the months its
+	// quarters span (to the reference month) for case-statistics.
+	for id, want := range map[string][2]string{
+		dataset.NeedsMonthly:    {"2022-01", "2026-10"},
+		dataset.CaseStatistics:  {"2024-01", "2026-10"},
+		dataset.DistrictSummary: {"2020", "2026"},
+	} {
+		var got [2]string
+		if d, _ := m.Dataset(id); d != nil {
+			got = [2]string{d.TemporalStart, d.TemporalEnd}
+		}
+		if got != want {
+			t.Errorf("%s temporal coverage %v, want %v", id, got, want)
+		}
+	}
 	for _, f := range files {
 		info, err := os.Stat(filepath.Join(r.Dir, f.Path))
 		if err != nil {

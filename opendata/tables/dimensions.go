@@ -70,11 +70,13 @@ type builder struct {
 	vbt     map[vbtCell]*[2]disclosure.Count // registered, active
 	years   map[int]*yearAcc
 	// childYears are children-summary's accumulators: the one place
-	// people under 18 (or of unknown age) and child-related needs count.
+	// people under 18 (or of unknown age), child-related needs and
+	// children's cases count.
 	childYears map[int]*childAcc
 	proj       map[int]*measure // by project index
 	pb         map[pbCell]*measure
 	needs      map[cell3]*needCell
+	cases      map[caseCell]*caseAcc
 	actYears   map[int]int64
 
 	stats Stats
@@ -93,6 +95,7 @@ func newBuilder(ctx context.Context, c *ent.Client, opt Options) *builder {
 		proj:       map[int]*measure{},
 		pb:         map[pbCell]*measure{},
 		needs:      map[cell3]*needCell{},
+		cases:      map[caseCell]*caseAcc{},
 		actYears:   map[int]int64{},
 	}
 }

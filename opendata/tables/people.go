@@ -43,12 +43,15 @@ type contrib struct {
 }
 
 // childAcc holds one year of children-summary: volunteers under 18 or of
-// unknown age, and resident needs in child-related domains.
+// unknown age, resident needs in child-related domains, and children's
+// social-work cases.
 type childAcc struct {
 	registered    disclosure.Count
 	active        measure // people and hours served while under 18
 	needsOpened   disclosure.Count
 	needsResolved disclosure.Count
+	casesOpened   disclosure.Count
+	casesClosed   disclosure.Count
 }
 
 func (b *builder) childYear(y int) *childAcc {

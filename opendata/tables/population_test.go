@@ -11,6 +11,7 @@ import (
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/organization"
@@ -84,8 +85,39 @@ func newPopFixture(t *testing.T, db *database.DB) *popFixture {
 			f.volunteer(t, town, &born, town == 0, adultMinutes)
 		}
 		f.needs(t, f.towns[town], f.other, 12)
+		// Adults' social-work cases: 12 family cases a town opened in
+		// July 2026, half closed in August, and 11 elderly cases in town 1.
+		f.cases(t, f.towns[town], casefile.KindFAMILY, false, adultCases)
 	}
+	f.cases(t, f.towns[0], casefile.KindELDERLY, false, adultCases-1)
 	return f
+}
+
+const adultCases = 12
+
+// cases opens n social-work cases at a division in July 2026, half of them
+// closed in August.
+func (f *popFixture) cases(t *testing.T, at *ent.Region, kind casefile.Kind, minor bool, n int) {
+	t.Helper()
+	ctx := fixture.Context()
+	for i := 0; i < n; i++ {
+		cc := f.c.CaseFile.Create().SetRegionID(at.ID).SetKind(kind).SetMinor(minor).
+			SetOpenedOn(time.Date(2026, 7, 1+i, 0, 0, 0, 0, time.UTC))
+		if i%2 == 0 {
+			cc.SetStatus(casefile.StatusCLOSED).SetClosedOn(time.Date(2026, 8, 1+i, 0, 0, 0, 0, time.UTC))
+		}
+		cc.ExecX(ctx)
+	}
+}
+
+// addChildCases adds children's cases: n family cases of minors in town 1,
+// n child-protection cases in town 2, and n child-protection cases without
+// the minor flag in town 1 (children's by their kind).
+func (f *popFixture) addChildCases(t *testing.T, n int) {
+	t.Helper()
+	f.cases(t, f.towns[0], casefile.KindFAMILY, true, n)
+	f.cases(t, f.towns[1], casefile.KindCHILD_PROTECTION, true, n)
+	f.cases(t, f.towns[0], casefile.KindCHILD_PROTECTION, false, n)
 }
 
 // volunteer adds a registered volunteer of team town with one verified
@@ -155,7 +187,7 @@ func totalsOf(res *tables.Result, d *dataset.Dataset) map[string]string {
 		switch k {
 		case "town_code":
 			out[k] = res.District.Code
-		case "domain_code", "age_band", "gender", "university_id", "host_id":
+		case "domain_code", "age_band", "gender", "university_id", "host_id", "kind":
 			out[k] = dataset.Total
 		}
 	}
@@ -279,11 +311,12 @@ func TestOnePopulationPerTable(t *testing.T) {
 			t.Fatalf("%d towns", len(a.Towns))
 		}
 
-		const children, unknown, childNeeds = 6, 2, 4
-		if children+unknown >= fixture.K || childNeeds >= fixture.K {
+		const children, unknown, childNeeds, childCases = 6, 2, 4, 3
+		if children+unknown >= fixture.K || childNeeds >= fixture.K || 3*childCases >= fixture.K {
 			t.Fatal("the protected groups must be below k")
 		}
 		f.addProtected(t, children, unknown, childNeeds)
+		f.addChildCases(t, childCases)
 		b := build(t, f.c)
 		trueHours := float64((children + unknown) * protectedHours)
 
@@ -330,6 +363,7 @@ func TestOnePopulationPerTable(t *testing.T) {
 
 		t.Run("at k and above the children's own cells publish protected values", func(t *testing.T) {
 			f.addProtected(t, fixture.K, 0, fixture.K)
+			f.addChildCases(t, fixture.K)
 			c := build(t, f.c)
 			for _, d := range diffTables(a, c) {
 				if d.dataset != dataset.ChildrenSummary {
@@ -345,6 +379,8 @@ func TestOnePopulationPerTable(t *testing.T) {
 				"registered_volunteers": {15, 25}, // 18 registered under 18 or of unknown age (+ the 2 of unknown age)
 				"active_volunteers":     {15, 25},
 				"needs_opened":          {10, 15}, // 14 child-domain needs
+				"cases_opened":          {35, 40}, // 3 × (3 + 10) children's cases
+				"cases_closed":          {15, 25}, // 3 × (2 + 5) of them closed
 			}
 			for name, rng := range want {
 				v := row[cs.Dataset.FieldIndex(name)]

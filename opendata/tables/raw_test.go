@@ -9,6 +9,7 @@ import (
 
 	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -319,6 +320,41 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 		}
 		r.add(dataset.DistrictSummary, rd.Format("2006"), "needs_resolved", n.ID)
 	}
+
+	// ---- social-work cases ----
+	quarter := func(d time.Time) string { return fmt.Sprintf("%dQ%d", d.Year(), (int(d.Month())-1)/3+1) }
+	for _, cf := range c.CaseFile.Query().AllX(ctx) {
+		opened := cf.OpenedOn.UTC()
+		town := townOf(cf.RegionID)
+		if opened.After(refDay) || town == "-" {
+			continue
+		}
+		var closed *time.Time
+		if cf.ClosedOn != nil && !cf.ClosedOn.UTC().After(refDay) {
+			d := cf.ClosedOn.UTC()
+			closed = &d
+		}
+		if cf.Minor || cf.Kind == casefile.KindCHILD_PROTECTION {
+			// Children's cases: children-summary only, by year.
+			r.add(dataset.ChildrenSummary, opened.Format("2006"), "cases_opened", cf.ID)
+			if closed != nil {
+				r.add(dataset.ChildrenSummary, closed.Format("2006"), "cases_closed", cf.ID)
+			}
+			continue
+		}
+		towns := []string{district}
+		if town != "" {
+			towns = append(towns, town)
+		}
+		for _, tw := range towns {
+			for _, k := range []string{string(cf.Kind), dataset.Total} {
+				r.add(dataset.CaseStatistics, quarter(opened)+"|"+tw+"|"+k, "cases_opened", cf.ID)
+				if closed != nil {
+					r.add(dataset.CaseStatistics, quarter(*closed)+"|"+tw+"|"+k, "cases_closed", cf.ID)
+				}
+			}
+		}
+	}
 	return r
 }
 
@@ -397,7 +433,7 @@ func checkAgainstRaw(t *testing.T, res *tables.Result, r *raw) {
 		}
 	}
 	t.Logf("cells checked against the database: %v", checked)
-	for _, ds := range []string{dataset.DistrictSummary, dataset.Projects, dataset.VolunteerHoursMonthly, dataset.VolunteersByTown, dataset.NeedsMonthly, dataset.PracticeBases, dataset.ChildrenSummary} {
+	for _, ds := range []string{dataset.DistrictSummary, dataset.Projects, dataset.VolunteerHoursMonthly, dataset.VolunteersByTown, dataset.NeedsMonthly, dataset.CaseStatistics, dataset.PracticeBases, dataset.ChildrenSummary} {
 		if checked[ds] == 0 {
 			t.Errorf("no %s cell checked", ds)
 		}

@@ -429,8 +429,8 @@ func (b *builder) needsRows() []dataset.Row {
 // release, whatever the data. Each cell passes the same disclosure control
 // as every other, and in addition an empty cell is withheld like a small
 // one: with the rows always there and 0, 1 … k−1 all shown as x, neither
-// a row's presence nor its symbol says whether any child served or asked
-// for help.
+// a row's presence nor its symbol says whether any child served, asked
+// for help or had a case.
 func (b *builder) childrenRows() []dataset.Row {
 	k := int64(b.rules.K())
 	small := func(n int64, v dataset.Value) dataset.Value {
@@ -452,6 +452,8 @@ func (b *builder) childrenRows() []dataset.Row {
 			small(a.active.hours.People, b.hours(a.active.hours)),
 			small(a.needsOpened.N, b.needCount(a.needsOpened)),
 			small(a.needsResolved.N, b.needCount(a.needsResolved)),
+			small(a.casesOpened.N, b.caseCount(a.casesOpened)),
+			small(a.casesClosed.N, b.caseCount(a.casesClosed)),
 		})
 	}
 	return rows

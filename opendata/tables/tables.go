@@ -8,8 +8,11 @@
 // time; every aggregate cell is an O(1) accumulator (counts, sums and key
 // sums, see package disclosure). Memory therefore grows with the number of
 // published cells, activities and organisations — never with the number of
-// service records. Date bucketing happens in Go, so the same SQL (plain
-// ent predicates) runs on SQLite and PostgreSQL.
+// service records. Needs and social-work case files are read in pages by
+// id, only the columns aggregated (for cases: division, kind, minor flag
+// and two dates — never the agency, worker, resident or any text). Date
+// bucketing happens in Go, so the same SQL (plain ent predicates) runs on
+// SQLite and PostgreSQL.
 //
 // Every read passes policy.SystemContext: the builder aggregates personal
 // data server-side, and only the protected aggregates leave this package.
@@ -69,7 +72,7 @@ type Division struct {
 // Stats counts the rows a build streamed; tests use it to show that memory
 // does not follow the record count.
 type Stats struct {
-	People, Memberships, ServiceRecords, Activities, Needs, Queries int
+	People, Memberships, ServiceRecords, Activities, Needs, Cases, Queries int
 }
 
 // Result is the computed tables, in dataset.All() order.
@@ -122,6 +125,7 @@ func Build(ctx context.Context, client *ent.Client, opt Options) (*Result, error
 		{"projects", b.loadProjects},
 		{"activities", b.streamActivities},
 		{"needs", b.streamNeeds},
+		{"cases", b.streamCases},
 		{"people", b.streamPeople},
 	}
 	for _, s := range steps {
@@ -174,6 +178,8 @@ func (b *builder) table(d *dataset.Dataset) (*dataset.Table, error) {
 		rows = b.volunteersByTownRows()
 	case dataset.NeedsMonthly:
 		rows = b.needsRows()
+	case dataset.CaseStatistics:
+		rows = b.caseRows()
 	case dataset.PracticeBases:
 		rows = b.practiceBaseRows()
 	case dataset.ChildrenSummary:

@@ -97,7 +97,7 @@ func checkShape(t *testing.T, res *tables.Result) {
 	want := map[string]int{
 		dataset.DistrictSummary: 7, dataset.Organizations: 100, dataset.PartyBuildingLinks: 30, dataset.Projects: 39,
 		dataset.ProjectOutcomes: 100, dataset.VolunteerHoursMonthly: 1000, dataset.VolunteersByTown: 50,
-		dataset.NeedsMonthly: 300, dataset.PracticeBases: 10, dataset.ChildrenSummary: 7,
+		dataset.NeedsMonthly: 300, dataset.CaseStatistics: 150, dataset.PracticeBases: 10, dataset.ChildrenSummary: 7,
 	}
 	for _, tb := range res.Tables {
 		if n := len(tb.Rows); n < want[tb.Dataset.ID] {
@@ -171,12 +171,12 @@ func diffTables(a, b *tables.Result) []cellDiff {
 	return out
 }
 
-// personCountFields are the protected fields that count people or needs
-// (hours are sums, not counts).
+// personCountFields are the protected fields that count people, needs or
+// cases (hours are sums, not counts).
 func personCountFields(d *dataset.Dataset) []int {
 	var out []int
 	for i, f := range d.Fields {
-		if f.Protected && f.Type == dataset.Integer && (f.Unit.En == "people" || f.Unit.En == "needs") {
+		if f.Protected && f.Type == dataset.Integer && (f.Unit.En == "people" || f.Unit.En == "needs" || f.Unit.En == "cases") {
 			out = append(out, i)
 		}
 	}
@@ -373,7 +373,7 @@ func checkIncremental(t *testing.T, c *ent.Client) {
 // rows, the same public values, the same withheld cells, and protected
 // values within their noise — the noise itself follows the record ids.
 func checkSameAcrossBackends(t *testing.T, a, b *tables.Result) {
-	for _, id := range []string{dataset.DistrictSummary, dataset.VolunteerHoursMonthly, dataset.VolunteersByTown, dataset.NeedsMonthly} {
+	for _, id := range []string{dataset.DistrictSummary, dataset.VolunteerHoursMonthly, dataset.VolunteersByTown, dataset.NeedsMonthly, dataset.CaseStatistics, dataset.ChildrenSummary} {
 		ta, tb := a.Table(id), b.Table(id)
 		if len(ta.Rows) != len(tb.Rows) {
 			t.Errorf("%s: %d rows on one backend, %d on the other", id, len(ta.Rows), len(tb.Rows))
