@@ -195,9 +195,12 @@ func openerOf(v *auth.Viewer, in OpenInput) (agency, worker int, err error) {
 	return agency, worker, nil
 }
 
+// underAge reports whether a resident counts as a child on a day: under
+// 18, or of unknown age — kept to district level like a child, as the open
+// data treats everyone whose age it does not know.
 func underAge(birth *time.Time, on time.Time) bool {
 	if birth == nil {
-		return false
+		return true
 	}
 	return birth.AddDate(18, 0, 0).After(on)
 }
