@@ -33,15 +33,14 @@ type SessionInput struct {
 	// Volunteers who took part, each assigned to the case; their time is
 	// logged as ordinary PENDING service records at ActivityID, an activity
 	// of the agency, for its reviewer (谁组织谁记录、谁记录谁证明). The
-	// records carry no trace of the case: content is the neutral
-	// volunteerServiceContent.
-	Volunteers []*VolunteerTimeInput
-	ActivityID *int
+	// records carry no trace of the case: their content is VolunteerContent
+	// or, by default, the activity's title — what the volunteers' other
+	// records at that activity say — never a fixed text that would pick
+	// case-work records out of the rest with a filter.
+	Volunteers       []*VolunteerTimeInput
+	ActivityID       *int
+	VolunteerContent *string
 }
-
-// volunteerServiceContent is what a volunteer's service record says it was
-// for: nothing about the case, its kind or its resident.
-const volunteerServiceContent = "志愿服务 (volunteer service)"
 
 // RecordSession records a session and, for the volunteers who took part,
 // their service records.
@@ -93,10 +92,21 @@ func (d *Desk) RecordSession(ctx context.Context, c *ent.Client, in SessionInput
 		if err := f.Err(); err != nil {
 			return nil, err
 		}
+		content := in.VolunteerContent
+		if content == nil || strings.TrimSpace(*content) == "" {
+			// The activity is a public register; hours.Log below checks
+			// that the key may record at it before anything is written.
+			act, err := c.Activity.Get(ctx, *in.ActivityID)
+			if err != nil && !ent.IsNotFound(err) {
+				return nil, err
+			}
+			if act != nil {
+				content = &act.Title
+			}
+		}
 		entries := make([]*hours.EntryInput, len(in.Volunteers))
-		content := volunteerServiceContent
 		for i, vt := range in.Volunteers {
-			entries[i] = &hours.EntryInput{PersonID: vt.PersonID, ServedOn: held, Minutes: vt.Minutes, Content: &content}
+			entries[i] = &hours.EntryInput{PersonID: vt.PersonID, ServedOn: held, Minutes: vt.Minutes, Content: content}
 		}
 		res, err := hours.Log(ctx, c, hours.LogInput{ActivityID: *in.ActivityID, Records: entries}, d.now())
 		if err != nil {

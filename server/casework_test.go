@@ -483,7 +483,9 @@ func TestCaseVolunteersAndReferrals(t *testing.T) {
 		in["volunteers"] = []any{map[string]any{"personId": id(a.fx.volunteers[0].ID), "minutes": 60}}
 		d := a.must(w, `mutation($in: RecordCaseSessionInput!) { recordCaseSession(input: $in) { serviceRecords { id status content } } }`, map[string]any{"in": in})
 		recs := d["recordCaseSession"].(map[string]any)["serviceRecords"].([]any)
-		if len(recs) != 1 || recs[0].(map[string]any)["status"] != "PENDING" {
+		// PENDING, and saying what the volunteers' other records at the
+		// activity say (its title): no fixed text picks case work out.
+		if len(recs) != 1 || recs[0].(map[string]any)["status"] != "PENDING" || recs[0].(map[string]any)["content"] != a.fx.activity.Title {
 			t.Fatalf("service records: %v", recs)
 		}
 		// The reviewer verifies the record as any other; nothing in it

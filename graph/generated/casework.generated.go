@@ -52,6 +52,10 @@ type CaseVolunteerResolver interface {
 	Person(ctx context.Context, obj *casework.Volunteer) (*ent.Person, error)
 }
 
+type RecordCaseSessionInputResolver interface {
+	VolunteerContent(ctx context.Context, obj *casework.SessionInput, data *string) error
+}
+
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
@@ -3230,7 +3234,7 @@ func (ec *executionContext) unmarshalInputRecordCaseSessionInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"caseId", "heldOn", "kind", "minutes", "note", "volunteers", "activityId"}
+	fieldsInOrder := [...]string{"caseId", "heldOn", "kind", "minutes", "note", "volunteers", "activityId", "volunteerContent"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -3286,6 +3290,15 @@ func (ec *executionContext) unmarshalInputRecordCaseSessionInput(ctx context.Con
 				return it, err
 			}
 			it.ActivityID = data
+		case "volunteerContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("volunteerContent"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.RecordCaseSessionInput().VolunteerContent(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil

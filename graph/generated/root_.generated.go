@@ -51,6 +51,7 @@ type ResolverRoot interface {
 	Project() ProjectResolver
 	Query() QueryResolver
 	ReviewServiceRecordsPayload() ReviewServiceRecordsPayloadResolver
+	RecordCaseSessionInput() RecordCaseSessionInputResolver
 }
 
 type DirectiveRoot struct {
@@ -11920,6 +11921,11 @@ input RecordCaseSessionInput {
   note: String
   volunteers: [CaseVolunteerTimeInput!]
   activityId: ID
+  """
+  What the volunteers' service records say they did, as on any record (e.g. 心理疏导); nothing of the case.
+  Defaults to the activity's title.
+  """
+  volunteerContent: String
 }
 
 """
