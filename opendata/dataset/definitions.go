@@ -557,8 +557,8 @@ func caseStatistics() *Dataset {
 		ID:    CaseStatistics,
 		Title: Text{"个案统计", "Case statistics"},
 		Description: Text{
-			"按季度、镇街和个案类别统计的社会工作个案开案数和结案数（成年服务对象的个案）。含各镇街的全部类别合计（kind = ALL）和全区合计（town_code 为区县代码）；合计由原始数据独立计算并同样经披露控制，不是已公布单元格之和。开案时未满 18 岁者的个案和全部儿童保护个案不计入本表任何一行（含全区行），只在 children-summary 中按全区、按年公布。个案涉及居民，件数适用频数规则（不足 k 件以 x 表示）。",
-			"Social-work cases (个案) opened and closed per quarter by town and broad kind, for cases of adult residents. Includes all-kind totals per town (kind = ALL) and district-wide totals (town_code = the district's code); totals are computed from the raw data and disclosure-controlled the same way, not summed from published cells. Cases of residents under 18 when the case opened, and every child-protection case, count in no row of this table (district rows included): they are published district-wide by year in children-summary. Cases concern residents, so counts follow the frequency rule (fewer than k cases shown as x).",
+			"按季度、镇街和个案类别统计的社会工作个案开案数和结案数（成年服务对象的个案）。含各镇街的全部类别合计（kind = ALL）和全区合计（town_code 为区县代码）；合计由原始数据独立计算并同样经披露控制，不是已公布单元格之和。开案时未满 18 岁者的个案和全部儿童保护个案不计入本表任何一行（含全区行），只在 children-summary 中按全区、按年公布。每次发布都包含覆盖期内每个季度 × 全区和每个镇街 × 每个类别及合计的全部行，不论有无个案；个案涉及居民，不足 k 件（包括 0）一律以 x 表示，所以一行是否出现、是否为 x 都说明不了有没有个案。",
+			"Social-work cases (个案) opened and closed per quarter by town and broad kind, for cases of adult residents. Includes all-kind totals per town (kind = ALL) and district-wide totals (town_code = the district's code); totals are computed from the raw data and disclosure-controlled the same way, not summed from published cells. Cases of residents under 18 when the case opened, and every child-protection case, count in no row of this table (district rows included): they are published district-wide by year in children-summary. Every release has a row for every quarter of the coverage × the district and each town × each kind and ALL, whether or not there are cases; cases concern residents, so fewer than k cases — zero included — show x, and neither a row nor an x says whether there was a case.",
 		},
 		Unit:          casesUnit,
 		Keywords:      []Text{{"个案", "casework"}, {"社会工作", "social work"}, {"季度统计", "quarterly statistics"}, {"镇街", "towns"}},
@@ -569,8 +569,8 @@ func caseStatistics() *Dataset {
 			"Social-work case files on the Tongxing platform (only the resident's division, the case kind, the minor flag and the opening and closing dates are read — never the agency, the social worker, the resident or any text).",
 		},
 		Method: Text{
-			"开案数按开案日期所在季度计，结案数按结案日期所在季度计；服务对象居住在村（社区）的个案计入其所在镇（街道）；登记在区级（不属任何镇街）的个案只计入全区行。已清除的个案（PURGED）保留区划、类别、是否未成年和开结案所在季度，照常计入，所以清除不改变任何已公布的数字。",
-			"Cases opened count by the quarter of the opening date, cases closed by the quarter of the closing date; a case whose resident lives in a village or community counts in its town; a case registered at district level (in no town) counts in the district rows only. Purged cases keep their division, kind, minor flag and the quarters they opened and closed in, and are counted as before, so purging changes no published figure.",
+			"开案数按开案日期所在季度计，结案数按结案日期所在季度计；服务对象居住在村（社区）的个案计入其所在镇（街道）；登记在区级（不属任何镇街）的个案只计入全区行。已清除的个案（PURGED）保留区划、类别、是否未成年和开结案所在季度，照常计入，所以清除不改变任何已公布的数字。覆盖期从其他各表的第一年（活动和成年人需求的最早年份，不由个案决定）第一季度到参考日所在季度，行的集合只取决于覆盖期、本区镇街和个案类别，不取决于个案；覆盖期以前的开案、结案不公布。",
+			"Cases opened count by the quarter of the opening date, cases closed by the quarter of the closing date; a case whose resident lives in a village or community counts in its town; a case registered at district level (in no town) counts in the district rows only. Purged cases keep their division, kind, minor flag and the quarters they opened and closed in, and are counted as before, so purging changes no published figure. The coverage runs from the first quarter of the other tables' first year (the earliest year of activities and adults' needs, never decided by the cases) to the reference date's quarter; the set of rows depends only on the coverage, the district's towns and the case kinds, never on the cases, and openings or closings before the coverage are not published.",
 		}.with(casesAdultsOnly),
 		Fields: []Field{
 			quarterField,
@@ -578,8 +578,8 @@ func caseStatistics() *Dataset {
 			townName,
 			coded("kind", Text{"个案类别", "Case kind"}, Text{"个案大类；ALL 为全部类别合计。儿童保护（CHILD_PROTECTION）个案都涉及儿童，不在本表，见 children-summary。", "Broad kind of the case; ALL totals every kind. Child-protection (CHILD_PROTECTION) cases all concern children and are not in this table but in children-summary."}, caseKinds, true),
 			nameField("kind_name", Text{"个案类别名称", "Case kind (label)"}, Text{"类别名称（中文 / English）。", "Kind name (Chinese / English)."}, true),
-			protectedCases("cases_opened", Text{"开案数", "Cases opened"}, Text{"当季开案的个案数。", "Cases opened in the quarter."}),
-			protectedCases("cases_closed", Text{"结案数", "Cases closed"}, Text{"当季结案的个案数（含此后已清除的个案）。", "Cases closed in the quarter (cases purged since included)."}),
+			protectedCases("cases_opened", Text{"开案数", "Cases opened"}, Text{"当季开案的个案数；不足 k（包括 0）时为 x。", "Cases opened in the quarter; x below k, zero included."}),
+			protectedCases("cases_closed", Text{"结案数", "Cases closed"}, Text{"当季结案的个案数（含此后已清除的个案）；不足 k（包括 0）时为 x。", "Cases closed in the quarter (cases purged since included); x below k, zero included."}),
 		},
 		Chart: Chart{Type: "line", X: "quarter", Title: Text{"全区每季度个案（成年服务对象）", "Cases per quarter, district-wide (adult residents)"},
 			Where: map[string]string{"kind": Total, "town_code": "{district}"},

@@ -20,8 +20,8 @@ func Methodology(k int) []dataset.Text {
 			En: "Only fixed, predefined tables are published; there is no ad-hoc query on personal data. Organisations, projects and Party-building links are public registers, published as lists that name no person.",
 		},
 		{
-			Zh: "频数规则：由少于 " + ks + " 人（群众需求和个案统计为少于 " + ks + " 件）构成的单元格不公布，以 x 表示。没有人的单元格公布为 0（儿童表除外，见下）。",
-			En: "Frequency rule: a cell made up of fewer than " + ks + " people (fewer than " + ks + " needs or cases in the needs and case tables) is not published and shows x. A cell with nobody in it shows 0 (except in the children's table, below).",
+			Zh: "频数规则：由少于 " + ks + " 人（群众需求和个案统计为少于 " + ks + " 件）构成的单元格不公布，以 x 表示。没有人的单元格公布为 0（儿童表和个案统计除外，见下）。",
+			En: "Frequency rule: a cell made up of fewer than " + ks + " people (fewer than " + ks + " needs or cases in the needs and case tables) is not published and shows x. A cell with nobody in it shows 0 (except in the children's table and the case table, below).",
 		},
 		{
 			Zh: "时长上限与优势规则：每人每月计入的服务时长最多 " + hoursCap + " 小时（超出时按比例缩减），再行加总；若某一格中一个人的时长超过该格合计的 " + dom + "%，该格不公布。",
@@ -38,6 +38,10 @@ func Methodology(k int) []dataset.Text {
 		{
 			Zh: "每张表只统计一个人群：除儿童表外，各表的所有行——镇街行、全区行和合计行——都只统计 18 岁及以上的成年人、儿童相关领域以外的需求和成年服务对象的个案（不含儿童保护个案），所以全区减镇街、合计减分项、两行或两表相减都得不出儿童的数字。未满 18 岁（或年龄不详）的志愿者及其时长、与儿童相关领域（托育、青少年、助学）的群众需求、未成年人的个案（开案时未满 18 岁者的个案和全部儿童保护个案），只在“儿童相关全区年度统计”（children-summary）中按全区、按年公布；该表每次发布每年都有一行，不足 " + ks + "（包括 0）一律以 x 表示，因此一行是否出现、是否为 x 都说明不了有没有儿童。项目成效中计人数（含儿童人数）的值不足 " + ks + " 时以 x 表示。",
 			En: "One population per table: apart from the children's table, every row of every table — town rows, district rows and totals alike — counts adults (18 and over), needs outside child-related domains and cases of adult residents (child protection excepted) only, so no district-minus-towns, total-minus-parts, row-minus-row or table-minus-table difference yields a figure about children. Volunteers under 18 (or of unknown age) and their hours, resident needs in child-related domains (childcare, youth, education aid), and cases of children (the resident under 18 when the case opened, and every child-protection case) are published only in children-summary, district-wide and by year; that table has a row for every year in every release, and any value below " + ks + ", zero included, shows x, so neither a row nor an x says whether any child took part. Project outcome values that count people (children included) below " + ks + " show x.",
+		},
+		{
+			Zh: "个案统计的行固定：个案很少，若只在有个案时才有一行，一行出现本身就说明该镇街该季度有个案，前后两次发布一比就知道是哪一天。因此个案统计（case-statistics）每次发布都包含全部的行——覆盖期内每个季度 × 全区和每个镇街 × 每个类别及合计——不论有无个案，不足 " + ks + " 件（包括 0）一律以 x 表示；覆盖期从其他各表的第一年第一季度到参考日所在季度，不由个案决定。所以一行是否出现、是否为 x，都说明不了某镇街某季度有没有个案。",
+			En: "Fixed rows in the case table: cases are rare, so if a row existed only when a case was in it, its mere presence would say that a case opened or closed in that town that quarter — and comparing two daily releases would date it to the day. case-statistics therefore has every row — every quarter of its coverage × the district and each town × each kind and the total — in every release, whether or not there are cases, and every count below " + ks + ", zero included, shows x; the coverage runs from the first quarter of the other tables' first year to the reference date's quarter and is not decided by the cases. So neither a row nor an x says whether any case opened or closed in a town and quarter.",
 		},
 		{
 			Zh: "口径：只计已核实的志愿服务记录；个案只读取区划、类别、是否未成年和开结案日期，已清除的个案照常计入；统计截至发布参考日（中国标准时间），年龄和“近 12 个月”按参考日计算。同一数据库、同一参考日重复生成，结果逐字节相同。",

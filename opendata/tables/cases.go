@@ -23,6 +23,20 @@ import (
 // case-statistics, district rows and ALL totals included, counts the
 // other cases, so no difference of its rows yields a figure about
 // children.
+//
+// Fixed rows: cases are rare, so a row that existed only when a case was
+// in it would itself say "at least one case of this kind opened or closed
+// here this quarter" — and, compared with the day before's release, on
+// which day. So case-statistics has a row for every quarter of its
+// coverage × every town of the district and the district itself × every
+// published kind and ALL, in every release, whatever the data; and, as in
+// children-summary, every count below k — zero included — shows x
+// (builder.strict). The coverage is decided without reading a case: from
+// the first quarter of the first year of the other tables (activities and
+// adults' needs; cases never move it) to the reference date's quarter.
+// An opening or closing before that first quarter is not published (a
+// quarter added for it would depend on it); a case opened before and
+// closed within the coverage counts as closed.
 
 // caseCell is a case-statistics cell: quarter × town × kind.
 type caseCell struct {
@@ -127,8 +141,9 @@ func (b *builder) streamCases() error {
 			if !publishedKind(cf.Kind) {
 				continue
 			}
+			// An adult's case does not move firstYear either: the rows
+			// and years of every table are decided without the cases.
 			b.stats.Cases++
-			b.firstYear = min(b.firstYear, opened.year())
 			for _, k := range caseCells(opened.quarter(), town, string(cf.Kind)) {
 				b.caseCell(k).opened.Add(key)
 			}
@@ -148,15 +163,56 @@ func (b *builder) caseCount(c disclosure.Count) dataset.Value {
 	return published(b.rules.Cases(c))
 }
 
+// caseQuarters is the coverage of case-statistics: every quarter from
+// the first quarter of firstYear to the reference date's, in order. It
+// reads no case: firstYear follows the activities and the adults' needs
+// only, and the reference date is the build's.
+func (b *builder) caseQuarters() []int32 {
+	var qs []int32
+	for q, last := int32(b.firstYear*10+1), b.ref.quarter(); q <= last; q = nextQuarter(q) {
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+// nextQuarter is the quarter after q (yyyy*10 + q).
+func nextQuarter(q int32) int32 {
+	if q%10 == 4 {
+		return (q/10+1)*10 + 1
+	}
+	return q + 1
+}
+
+// caseRows publishes every cell of the fixed grid, quarter × (the
+// district and each of its towns) × (each published kind and ALL),
+// whether or not a case is in it; counts go through strict, so an empty
+// cell is x like a cell of 1 … k−1 cases. Cells of quarters before the
+// coverage (cases older than the first year of the other tables) are not
+// published.
 func (b *builder) caseRows() []dataset.Row {
-	rows := make([]dataset.Row, 0, len(b.cases))
-	for k, c := range b.cases {
-		tc, tn := b.townCell(int(k.town))
-		rows = append(rows, dataset.Row{
-			dataset.Str(quarterText(k.quarter)), tc, tn,
-			dataset.Str(k.kind), dataset.Str(dataset.Label(dataset.CaseKinds, k.kind).String()),
-			b.caseCount(c.opened), b.caseCount(c.closed),
-		})
+	quarters := b.caseQuarters()
+	towns := make([]int, 0, len(b.towns)+1)
+	towns = append(towns, townDistrict)
+	for t := range b.towns {
+		towns = append(towns, t)
+	}
+	rows := make([]dataset.Row, 0, len(quarters)*len(towns)*len(dataset.CaseKinds))
+	empty := &caseAcc{}
+	for _, q := range quarters {
+		for _, t := range towns {
+			tc, tn := b.townCell(t)
+			for _, kind := range dataset.CaseKinds {
+				c := b.cases[caseCell{q, int16(t), kind.Value}]
+				if c == nil {
+					c = empty
+				}
+				rows = append(rows, dataset.Row{
+					dataset.Str(quarterText(q)), tc, tn,
+					dataset.Str(kind.Value), dataset.Str(kind.Label.String()),
+					b.strict(c.opened.N, b.caseCount(c.opened)), b.strict(c.closed.N, b.caseCount(c.closed)),
+				})
+			}
+		}
 	}
 	sortRows(rows, 0, 1, 3)
 	return rows

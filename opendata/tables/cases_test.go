@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/disclosure"
@@ -21,13 +22,15 @@ import (
 	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/internal/fixture"
+	"github.com/tongxing/tongxing/opendata/tables"
 )
 
 // caseFixture is a small district for the case statistics: two towns, the
 // first with a village, a town of another district, a social-work agency
-// with one social worker, and residents, each case created the way
-// package casework creates it (agency, worker, resident, pseudonym) under
-// policy.SystemContext. The reference date is fixture.Now's, 2026-10-31.
+// with one social worker, one activity in 2024 (so the tables start in
+// 2024), and residents, each case created the way package casework creates
+// it (agency, worker, resident, pseudonym) under policy.SystemContext. The
+// reference date is fixture.Now's, 2026-10-31.
 type caseFixture struct {
 	c                                        *ent.Client
 	district, town1, village, town2, outside *ent.Region
@@ -65,6 +68,12 @@ func newCaseFixture(t *testing.T, db *database.DB) *caseFixture {
 	// districts; a town under the city stands for "outside").
 	f.outside = c.Region.Create().SetCode("330402001").SetName("区外镇").SetLevel(region.LevelTOWN).SetParent(city).SaveX(ctx)
 	f.agency = c.Organization.Create().SetName("测试社工服务中心").SetKind(organization.KindSOCIAL_WORK_AGENCY).SetRegion(f.town1).SaveX(ctx)
+	// The programme's first activity, in 2024: public data that sets the
+	// first year of every table, case-statistics' coverage included
+	// (2024Q1–2026Q4). Cases never move it.
+	start := time.Date(2024, 3, 1, 9, 0, 0, 0, calendar.Zone)
+	c.Activity.Create().SetTitle("测试活动").SetOrganization(f.agency).SetRegion(f.town1).
+		SetStartsAt(start).SetEndsAt(start.Add(2 * time.Hour)).ExecX(ctx)
 	f.worker = c.Person.Create().SetName("测试社工甲").SetVolunteerNumber("ZJ330411CASE01").SetPhone("13900001111").SaveX(ctx)
 	c.Membership.Create().SetPersonID(f.worker.ID).SetOrganizationID(f.agency.ID).SetRole(membership.RoleSOCIAL_WORKER).
 		SetJoinedOn(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)).ExecX(ctx)
@@ -302,18 +311,17 @@ func TestCaseStatistics(t *testing.T) {
 						}
 						c := caseCount(rules, ids)
 						// Protected exactly like the other person-derived
-						// counts: the same threshold, noise and rounding.
-						want := rules.Cases(c)
+						// counts — the same threshold, noise and rounding —
+						// and, like children-summary, x for an empty cell too.
+						want := strictCases(rules, c)
 						if got := row[cs.Dataset.FieldIndex(fc.field)].Text(); got != cellText(want) {
 							t.Errorf("%s = %q, want %q (%d cases)", fc.field, got, cellText(want), fc.n)
 						}
-						if want.Status != rules.Count(c).Status || want.Status != rules.Needs(c).Status {
+						if fc.n > 0 && (want.Status != rules.Count(c).Status || want.Status != rules.Needs(c).Status) {
 							t.Errorf("%s: %d cases withheld differently from %d people or needs", fc.field, fc.n, fc.n)
 						}
 						switch {
-						case fc.n == 0 && want != (disclosure.Result{}):
-							t.Errorf("%s: no case published as %+v", fc.field, want)
-						case fc.n > 0 && fc.n < fixture.K && want.Status != disclosure.Suppressed:
+						case fc.n < fixture.K && want.Status != disclosure.Suppressed:
 							t.Errorf("%s: %d cases published as %d", fc.field, fc.n, want.Value)
 						case fc.n >= fixture.K && (want.Value < fixture.K || want.Value%disclosure.RoundBase != 0):
 							t.Errorf("%s: %d cases published as %d", fc.field, fc.n, want.Value)
@@ -321,8 +329,36 @@ func TestCaseStatistics(t *testing.T) {
 					}
 				})
 			}
-			if len(cs.Rows) != 28 || len(plain) != 28 {
-				t.Errorf("%d rows and %d plain cells, want the 28 above", len(cs.Rows), len(plain))
+			if len(plain) != 28 {
+				t.Errorf("%d plain cells, want the 28 above", len(plain))
+			}
+			// Every other row of the grid has no case: x, not 0.
+			for k, r := range rows {
+				if plain[k] != nil {
+					continue
+				}
+				for _, fl := range []string{"cases_opened", "cases_closed"} {
+					if v := r[cs.Dataset.FieldIndex(fl)]; v.Kind != dataset.KindSuppressed {
+						t.Errorf("%s.%s: no case, published %q", k, fl, v.Text())
+					}
+				}
+			}
+		})
+
+		t.Run("a fixed grid of rows", func(t *testing.T) {
+			// 2024Q1–2026Q4 × (district, town 1, town 2) × (6 kinds + ALL),
+			// whatever the cases: the first year is the activity's.
+			if res.FirstYear != 2024 {
+				t.Fatalf("first year %d, want the activity's 2024", res.FirstYear)
+			}
+			want := caseGrid(res)
+			if len(cs.Rows) != len(want) || len(want) != 12*3*7 {
+				t.Errorf("%d rows, want the %d of the grid (12 quarters × 3 places × 7 kinds)", len(cs.Rows), len(want))
+			}
+			for i, r := range cs.Rows {
+				if i < len(want) && key(cs, r) != want[i] {
+					t.Fatalf("row %d is %s, want %s", i, key(cs, r), want[i])
+				}
 			}
 		})
 
@@ -445,7 +481,99 @@ func TestCaseStatistics(t *testing.T) {
 				t.Error("no resident left: the open cases' residents were deleted too")
 			}
 		})
+
+		t.Run("a case in an empty cell changes nothing", func(t *testing.T) {
+			// The attack: a row that appears between two daily releases
+			// dates a case to the day. One adult case in a quarter and
+			// town without any, one at district level, and one opened
+			// before the coverage (2023: it must not add a year to any
+			// table) — every table, every row and every value as before.
+			before := build(t, f.c)
+			f.add(t, 1, f.town1, casefile.KindELDERLY, false, "2025-05-12", 0, "")
+			f.add(t, 1, f.district, casefile.KindMENTAL_HEALTH, false, "2025-02-03", 1, "2025-03-03")
+			f.add(t, 1, f.town2, casefile.KindFAMILY, false, "2023-06-01", 1, "2023-08-01")
+			after := build(t, f.c)
+			for _, d := range diffTables(before, after) {
+				t.Errorf("a case in an empty cell changed %s", d)
+			}
+			if after.FirstYear != before.FirstYear {
+				t.Errorf("a case moved the first year from %d to %d", before.FirstYear, after.FirstYear)
+			}
+		})
+
+		t.Run("one more case changes only the values of its cells", func(t *testing.T) {
+			// One adult elderly case in town 1, 2026Q3 (3 → 4 cases): the
+			// same rows; only cases_opened of the four cells it counts in
+			// (town 1 and the district, ELDERLY and ALL) may change.
+			before := build(t, f.c)
+			f.add(t, 1, f.town1, casefile.KindELDERLY, false, "2026-08-17", 0, "")
+			after := build(t, f.c)
+			if !slices.Equal(rowKeys(before.Table(dataset.CaseStatistics)), rowKeys(after.Table(dataset.CaseStatistics))) {
+				t.Error("one case changed the rows of case-statistics")
+			}
+			allowed := map[string]bool{}
+			for _, tw := range []string{t1, d} {
+				for _, k := range []string{"ELDERLY", dataset.Total} {
+					allowed["2026Q3|"+tw+"|"+k] = true
+				}
+			}
+			for _, df := range diffTables(before, after) {
+				if df.dataset != dataset.CaseStatistics || !allowed[df.key] || df.field != "cases_opened" {
+					t.Errorf("one case changed %s", df)
+				}
+			}
+		})
 	})
+}
+
+// strictCases is how case-statistics publishes a count: the rules' value,
+// and x below k, zero included.
+func strictCases(rules *disclosure.Rules, c disclosure.Count) disclosure.Result {
+	if c.N < int64(rules.K()) {
+		return disclosure.Result{Status: disclosure.Suppressed}
+	}
+	return rules.Cases(c)
+}
+
+// caseGrid is the row keys case-statistics must have, in order, decided
+// by the first year, the reference date and the towns alone: every
+// quarter × (the district, then every town) × every kind of the
+// dataset's categories (ALL included), sorted by the primary key.
+func caseGrid(res *tables.Result) []string {
+	places := []string{res.District.Code}
+	for _, tw := range res.Towns {
+		places = append(places, tw.Code)
+	}
+	var kinds []string
+	for _, c := range dataset.CaseKinds {
+		kinds = append(kinds, c.Value)
+	}
+	slices.Sort(kinds)
+	last := fmt.Sprintf("%dQ%d", res.Reference.Year(), (int(res.Reference.Month())-1)/3+1)
+	var out []string
+	for y := res.FirstYear; y <= res.Reference.Year(); y++ {
+		for q := 1; q <= 4; q++ {
+			qt := fmt.Sprintf("%dQ%d", y, q)
+			if qt > last {
+				break
+			}
+			for _, p := range places {
+				for _, k := range kinds {
+					out = append(out, qt+"|"+p+"|"+k)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// rowKeys is a table's primary keys in row order.
+func rowKeys(tb *dataset.Table) []string {
+	out := make([]string, 0, len(tb.Rows))
+	for _, r := range tb.Rows {
+		out = append(out, key(tb, r))
+	}
+	return out
 }
 
 // TestCaseKindsArePlaced keeps the open data in step with the data model:

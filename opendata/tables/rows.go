@@ -424,21 +424,29 @@ func (b *builder) needsRows() []dataset.Row {
 
 // ---- children-summary ----
 
+// strict is the treatment of cells whose mere emptiness would say too
+// much: on top of the disclosure control already applied to v, a cell of
+// fewer than k people, needs or cases — zero included — is withheld, so 0
+// and 1 … k−1 all show x. The tables that use it, children-summary and
+// case-statistics, have the same rows in every release whatever the data
+// (decided by the reference date, the first year of the other tables and
+// the district's towns); with that, neither a row's presence nor its
+// symbol says whether anyone is in the cell.
+func (b *builder) strict(n int64, v dataset.Value) dataset.Value {
+	if n < int64(b.rules.K()) {
+		return dataset.Suppressed()
+	}
+	return v
+}
+
 // childrenRows publishes the children's own cells: one row per year from
 // the first year of the other tables to the reference year, in every
 // release, whatever the data. Each cell passes the same disclosure control
 // as every other, and in addition an empty cell is withheld like a small
-// one: with the rows always there and 0, 1 … k−1 all shown as x, neither
-// a row's presence nor its symbol says whether any child served, asked
-// for help or had a case.
+// one (strict): with the rows always there and 0, 1 … k−1 all shown as x,
+// neither a row's presence nor its symbol says whether any child served,
+// asked for help or had a case.
 func (b *builder) childrenRows() []dataset.Row {
-	k := int64(b.rules.K())
-	small := func(n int64, v dataset.Value) dataset.Value {
-		if n < k {
-			return dataset.Suppressed()
-		}
-		return v
-	}
 	var rows []dataset.Row
 	for y := b.firstYear; y <= b.ref.year(); y++ {
 		a := b.childYears[y]
@@ -447,13 +455,13 @@ func (b *builder) childrenRows() []dataset.Row {
 		}
 		rows = append(rows, dataset.Row{
 			dataset.Int(int64(y)),
-			small(a.registered.N, b.people(a.registered)),
-			small(a.active.people.N, b.people(a.active.people)),
-			small(a.active.hours.People, b.hours(a.active.hours)),
-			small(a.needsOpened.N, b.needCount(a.needsOpened)),
-			small(a.needsResolved.N, b.needCount(a.needsResolved)),
-			small(a.casesOpened.N, b.caseCount(a.casesOpened)),
-			small(a.casesClosed.N, b.caseCount(a.casesClosed)),
+			b.strict(a.registered.N, b.people(a.registered)),
+			b.strict(a.active.people.N, b.people(a.active.people)),
+			b.strict(a.active.hours.People, b.hours(a.active.hours)),
+			b.strict(a.needsOpened.N, b.needCount(a.needsOpened)),
+			b.strict(a.needsResolved.N, b.needCount(a.needsResolved)),
+			b.strict(a.casesOpened.N, b.caseCount(a.casesOpened)),
+			b.strict(a.casesClosed.N, b.caseCount(a.casesClosed)),
 		})
 	}
 	return rows

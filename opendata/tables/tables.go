@@ -82,7 +82,10 @@ type Result struct {
 	Towns    []Division
 	// Reference is the reference date (a calendar date at midnight UTC).
 	Reference time.Time
-	// FirstYear is the first year of the yearly and monthly tables.
+	// FirstYear is the first year of the yearly, quarterly and monthly
+	// tables: the year of the earliest activity or adult's need, or the
+	// reference year. Cases never move it (case-statistics' rows must not
+	// depend on them), nor do children's needs.
 	FirstYear int
 	Stats     Stats
 }

@@ -2,6 +2,7 @@ package tables_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,11 @@ func checkShape(t *testing.T, res *tables.Result) {
 		if n := len(tb.Rows); n < want[tb.Dataset.ID] {
 			t.Errorf("%s: %d rows, want at least %d", tb.Dataset.ID, n, want[tb.Dataset.ID])
 		}
+	}
+	// case-statistics: the fixed grid, 2020Q1–2026Q4 × (the district and
+	// its 9 towns) × (6 kinds + ALL), whatever the cases.
+	if got, want := rowKeys(res.Table(dataset.CaseStatistics)), caseGrid(res); !slices.Equal(got, want) || len(want) != 28*10*7 {
+		t.Errorf("case-statistics has %d rows, want the grid's %d (28 quarters × 10 places × 7 kinds)", len(got), len(want))
 	}
 	// The headline table: 2020–2026, hours growing with the programme.
 	ds := res.Table(dataset.DistrictSummary)
