@@ -11,10 +11,10 @@ import (
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casegoal"
 	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/organization"
-	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/input"
 	"github.com/tongxing/tongxing/policy"
 )
@@ -292,7 +292,7 @@ func purge(ctx context.Context, c *ent.Client, cf *ent.CaseFile) error {
 	if err != nil || other {
 		return err
 	}
-	_, err = c.Person.Delete().Where(person.ID(*cf.ResidentID), person.Resident(true)).Exec(sys)
+	_, err = c.CaseResident.Delete().Where(caseresident.ID(*cf.ResidentID)).Exec(sys)
 	return err
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casegoal"
+	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/person"
@@ -18,7 +19,7 @@ import (
 )
 
 // ResidentInput is the GraphQL CaseResidentInput: the resident a new case
-// is for. A new person record is made for every case opened with one; a
+// is for. A new resident record is made for every case opened with one; a
 // case for the same resident as an earlier one names that case instead
 // (OpenInput.SameResidentAs), never a person id, which would let a key
 // probe who is on record.
@@ -132,26 +133,28 @@ func (d *Desk) Open(ctx context.Context, c *ent.Client, in OpenInput) (*Case, er
 
 	minor := in.Kind == casefile.KindCHILD_PROTECTION
 	if in.Resident != nil {
-		create := c.Person.Create().SetResident(true).SetName(res.Name).
-			SetNillableBirthDate(res.BirthDate).SetNillableGender(res.Gender)
+		create := c.CaseResident.Create().SetName(res.Name).SetNillableBirthDate(res.BirthDate)
+		if res.Gender != nil {
+			create.SetGender(caseresident.Gender(*res.Gender))
+		}
 		if res.Phone != nil {
 			create.SetPhone(*res.Phone)
 		}
 		if res.Address != nil {
 			create.SetAddress(*res.Address)
 		}
-		p, err := create.Save(ctx)
+		r, err := create.Save(ctx)
 		if err != nil {
 			return nil, err
 		}
-		residentID = p.ID
+		residentID = r.ID
 		minor = minor || underAge(res.BirthDate, opened)
 	} else {
-		p, err := c.Person.Query().Where(person.ID(residentID)).Only(allRows(ctx))
+		r, err := c.CaseResident.Get(allRows(ctx), residentID)
 		if err != nil {
 			return nil, err
 		}
-		minor = minor || underAge(p.BirthDate, opened)
+		minor = minor || underAge(r.BirthDate, opened)
 	}
 	cf, err := c.CaseFile.Create().
 		SetAgencyID(agency).SetResponsibleWorkerID(worker).SetResidentID(residentID).

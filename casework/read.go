@@ -255,8 +255,8 @@ func (d *Desk) view(ctx context.Context, c *ent.Client, cf *ent.CaseFile) (*Case
 }
 
 // Resident reads the identity of a case's resident. The case was read
-// (and audited) by the caller already; the person row is read past its own
-// rule, which hides residents from everyone (policy.PeopleRows).
+// (and audited) by the caller already; the resident's row is read past its
+// own rule, which lets no key read residents directly.
 func (d *Desk) Resident(ctx context.Context, c *ent.Client, cs *Case) (*Resident, error) {
 	if cs.ResidentID == nil {
 		return nil, nil
@@ -264,11 +264,11 @@ func (d *Desk) Resident(ctx context.Context, c *ent.Client, cs *Case) (*Resident
 	if _, err := load(ctx, c, cs.ID); err != nil { // still the caller's
 		return nil, err
 	}
-	p, err := c.Person.Get(privacy.DecisionContext(ctx, privacy.Allow), *cs.ResidentID)
+	r, err := c.CaseResident.Get(privacy.DecisionContext(ctx, privacy.Allow), *cs.ResidentID)
 	if err != nil {
 		return nil, err
 	}
-	return &Resident{Name: p.Name, Gender: p.Gender, BirthDate: p.BirthDate, Phone: p.Phone, Address: p.Address}, nil
+	return &Resident{Name: r.Name, Gender: person.Gender(r.Gender), BirthDate: r.BirthDate, Phone: r.Phone, Address: r.Address}, nil
 }
 
 // Sessions are a case's sessions, oldest first.

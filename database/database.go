@@ -18,6 +18,7 @@ import (
 	"github.com/lib/pq" // PostgreSQL driver "postgres"
 	"modernc.org/sqlite"
 
+	"github.com/tongxing/tongxing/casework"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/migrate"
 	_ "github.com/tongxing/tongxing/ent/runtime" // schema defaults, validators and privacy policies
@@ -102,6 +103,7 @@ func OpenWith(ctx context.Context, rawURL string, o Options, opts ...ent.Option)
 	drvr := entsql.OpenDB(dia, db)
 	client := ent.NewClient(append([]ent.Option{ent.Driver(drvr)}, opts...)...)
 	partners.Track(client)
+	casework.RandomIDs(client)
 	return &DB{Client: client, SQL: db, Dialect: dia, Location: location}, nil
 }
 

@@ -147,6 +147,12 @@ func (_c *CaseCrisisCreate) SetResolutionCiphertext(v []byte) *CaseCrisisCreate 
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *CaseCrisisCreate) SetID(v int) *CaseCrisisCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetCase sets the "case" edge to the CaseFile entity.
 func (_c *CaseCrisisCreate) SetCase(v *CaseFile) *CaseCrisisCreate {
 	return _c.SetCaseID(v.ID)
@@ -252,6 +258,11 @@ func (_c *CaseCrisisCreate) check() error {
 			return &ValidationError{Name: "resolved_by", err: fmt.Errorf(`ent: validator failed for field "CaseCrisis.resolved_by": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := casecrisis.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "CaseCrisis.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.CaseIDs()) == 0 {
 		return &ValidationError{Name: "case", err: errors.New(`ent: missing required edge "CaseCrisis.case"`)}
 	}
@@ -269,8 +280,10 @@ func (_c *CaseCrisisCreate) sqlSave(ctx context.Context) (*CaseCrisis, error) {
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -281,6 +294,10 @@ func (_c *CaseCrisisCreate) createSpec() (*CaseCrisis, *sqlgraph.CreateSpec) {
 		_node = &CaseCrisis{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(casecrisis.Table, sqlgraph.NewFieldSpec(casecrisis.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(casecrisis.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -394,7 +411,7 @@ func (_c *CaseCrisisCreateBulk) Save(ctx context.Context) ([]*CaseCrisis, error)
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/tongxing/tongxing/ent/casefile"
+	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/person"
@@ -74,7 +75,7 @@ type CaseFileEdges struct {
 	// ResponsibleWorker holds the value of the responsible_worker edge.
 	ResponsibleWorker *Person `json:"responsible_worker,omitempty"`
 	// Resident holds the value of the resident edge.
-	Resident *Person `json:"resident,omitempty"`
+	Resident *CaseResident `json:"resident,omitempty"`
 	// Need holds the value of the need edge.
 	Need *Need `json:"need,omitempty"`
 	// Region holds the value of the region edge.
@@ -93,7 +94,7 @@ type CaseFileEdges struct {
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [10]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [4]map[string]int
 
 	namedGoals      map[string][]*CaseGoal
 	namedSessions   map[string][]*CaseSession
@@ -126,11 +127,11 @@ func (e CaseFileEdges) ResponsibleWorkerOrErr() (*Person, error) {
 
 // ResidentOrErr returns the Resident value or an error if the edge
 // was not loaded in eager-loading, or loaded but was not found.
-func (e CaseFileEdges) ResidentOrErr() (*Person, error) {
+func (e CaseFileEdges) ResidentOrErr() (*CaseResident, error) {
 	if e.Resident != nil {
 		return e.Resident, nil
 	} else if e.loadedTypes[2] {
-		return nil, &NotFoundError{label: person.Label}
+		return nil, &NotFoundError{label: caseresident.Label}
 	}
 	return nil, &NotLoadedError{edge: "resident"}
 }
@@ -391,7 +392,7 @@ func (_m *CaseFile) QueryResponsibleWorker() *PersonQuery {
 }
 
 // QueryResident queries the "resident" edge of the CaseFile entity.
-func (_m *CaseFile) QueryResident() *PersonQuery {
+func (_m *CaseFile) QueryResident() *CaseResidentQuery {
 	return NewCaseFileClient(_m.config).QueryResident(_m)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casegoal"
 	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/need"
@@ -261,6 +262,12 @@ func (_c *CaseFileCreate) SetNillablePurgedAt(v *time.Time) *CaseFileCreate {
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *CaseFileCreate) SetID(v int) *CaseFileCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetAgency sets the "agency" edge to the Organization entity.
 func (_c *CaseFileCreate) SetAgency(v *Organization) *CaseFileCreate {
 	return _c.SetAgencyID(v.ID)
@@ -271,8 +278,8 @@ func (_c *CaseFileCreate) SetResponsibleWorker(v *Person) *CaseFileCreate {
 	return _c.SetResponsibleWorkerID(v.ID)
 }
 
-// SetResident sets the "resident" edge to the Person entity.
-func (_c *CaseFileCreate) SetResident(v *Person) *CaseFileCreate {
+// SetResident sets the "resident" edge to the CaseResident entity.
+func (_c *CaseFileCreate) SetResident(v *CaseResident) *CaseFileCreate {
 	return _c.SetResidentID(v.ID)
 }
 
@@ -466,6 +473,11 @@ func (_c *CaseFileCreate) check() error {
 			return &ValidationError{Name: "closure_outcome", err: fmt.Errorf(`ent: validator failed for field "CaseFile.closure_outcome": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := casefile.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "CaseFile.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.RegionIDs()) == 0 {
 		return &ValidationError{Name: "region", err: errors.New(`ent: missing required edge "CaseFile.region"`)}
 	}
@@ -483,8 +495,10 @@ func (_c *CaseFileCreate) sqlSave(ctx context.Context) (*CaseFile, error) {
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -495,6 +509,10 @@ func (_c *CaseFileCreate) createSpec() (*CaseFile, *sqlgraph.CreateSpec) {
 		_node = &CaseFile{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(casefile.Table, sqlgraph.NewFieldSpec(casefile.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(casefile.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -597,7 +615,7 @@ func (_c *CaseFileCreate) createSpec() (*CaseFile, *sqlgraph.CreateSpec) {
 			Columns: []string{casefile.ResidentColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(caseresident.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -768,7 +786,7 @@ func (_c *CaseFileCreateBulk) Save(ctx context.Context) ([]*CaseFile, error) {
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}

@@ -17,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casegoal"
 	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/need"
@@ -35,7 +36,7 @@ type CaseFileQuery struct {
 	predicates            []predicate.CaseFile
 	withAgency            *OrganizationQuery
 	withResponsibleWorker *PersonQuery
-	withResident          *PersonQuery
+	withResident          *CaseResidentQuery
 	withNeed              *NeedQuery
 	withRegion            *RegionQuery
 	withGoals             *CaseGoalQuery
@@ -131,8 +132,8 @@ func (_q *CaseFileQuery) QueryResponsibleWorker() *PersonQuery {
 }
 
 // QueryResident chains the current query on the "resident" edge.
-func (_q *CaseFileQuery) QueryResident() *PersonQuery {
-	query := (&PersonClient{config: _q.config}).Query()
+func (_q *CaseFileQuery) QueryResident() *CaseResidentQuery {
+	query := (&CaseResidentClient{config: _q.config}).Query()
 	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
 		if err := _q.prepareQuery(ctx); err != nil {
 			return nil, err
@@ -143,7 +144,7 @@ func (_q *CaseFileQuery) QueryResident() *PersonQuery {
 		}
 		step := sqlgraph.NewStep(
 			sqlgraph.From(casefile.Table, casefile.FieldID, selector),
-			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.To(caseresident.Table, caseresident.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, casefile.ResidentTable, casefile.ResidentColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
@@ -538,8 +539,8 @@ func (_q *CaseFileQuery) WithResponsibleWorker(opts ...func(*PersonQuery)) *Case
 
 // WithResident tells the query-builder to eager-load the nodes that are connected to
 // the "resident" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *CaseFileQuery) WithResident(opts ...func(*PersonQuery)) *CaseFileQuery {
-	query := (&PersonClient{config: _q.config}).Query()
+func (_q *CaseFileQuery) WithResident(opts ...func(*CaseResidentQuery)) *CaseFileQuery {
+	query := (&CaseResidentClient{config: _q.config}).Query()
 	for _, opt := range opts {
 		opt(query)
 	}
@@ -756,7 +757,7 @@ func (_q *CaseFileQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cas
 	}
 	if query := _q.withResident; query != nil {
 		if err := _q.loadResident(ctx, query, nodes, nil,
-			func(n *CaseFile, e *Person) { n.Edges.Resident = e }); err != nil {
+			func(n *CaseFile, e *CaseResident) { n.Edges.Resident = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -914,7 +915,7 @@ func (_q *CaseFileQuery) loadResponsibleWorker(ctx context.Context, query *Perso
 	}
 	return nil
 }
-func (_q *CaseFileQuery) loadResident(ctx context.Context, query *PersonQuery, nodes []*CaseFile, init func(*CaseFile), assign func(*CaseFile, *Person)) error {
+func (_q *CaseFileQuery) loadResident(ctx context.Context, query *CaseResidentQuery, nodes []*CaseFile, init func(*CaseFile), assign func(*CaseFile, *CaseResident)) error {
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*CaseFile)
 	for i := range nodes {
@@ -930,7 +931,7 @@ func (_q *CaseFileQuery) loadResident(ctx context.Context, query *PersonQuery, n
 	if len(ids) == 0 {
 		return nil
 	}
-	query.Where(person.IDIn(ids...))
+	query.Where(caseresident.IDIn(ids...))
 	neighbors, err := query.All(ctx)
 	if err != nil {
 		return err

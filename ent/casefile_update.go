@@ -15,6 +15,7 @@ import (
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casegoal"
 	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/need"
@@ -331,8 +332,8 @@ func (_u *CaseFileUpdate) SetResponsibleWorker(v *Person) *CaseFileUpdate {
 	return _u.SetResponsibleWorkerID(v.ID)
 }
 
-// SetResident sets the "resident" edge to the Person entity.
-func (_u *CaseFileUpdate) SetResident(v *Person) *CaseFileUpdate {
+// SetResident sets the "resident" edge to the CaseResident entity.
+func (_u *CaseFileUpdate) SetResident(v *CaseResident) *CaseFileUpdate {
 	return _u.SetResidentID(v.ID)
 }
 
@@ -438,7 +439,7 @@ func (_u *CaseFileUpdate) ClearResponsibleWorker() *CaseFileUpdate {
 	return _u
 }
 
-// ClearResident clears the "resident" edge to the Person entity.
+// ClearResident clears the "resident" edge to the CaseResident entity.
 func (_u *CaseFileUpdate) ClearResident() *CaseFileUpdate {
 	_u.mutation.ClearResident()
 	return _u
@@ -767,7 +768,7 @@ func (_u *CaseFileUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Columns: []string{casefile.ResidentColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(caseresident.FieldID, field.TypeInt),
 			},
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
@@ -780,7 +781,7 @@ func (_u *CaseFileUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Columns: []string{casefile.ResidentColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(caseresident.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1385,8 +1386,8 @@ func (_u *CaseFileUpdateOne) SetResponsibleWorker(v *Person) *CaseFileUpdateOne 
 	return _u.SetResponsibleWorkerID(v.ID)
 }
 
-// SetResident sets the "resident" edge to the Person entity.
-func (_u *CaseFileUpdateOne) SetResident(v *Person) *CaseFileUpdateOne {
+// SetResident sets the "resident" edge to the CaseResident entity.
+func (_u *CaseFileUpdateOne) SetResident(v *CaseResident) *CaseFileUpdateOne {
 	return _u.SetResidentID(v.ID)
 }
 
@@ -1492,7 +1493,7 @@ func (_u *CaseFileUpdateOne) ClearResponsibleWorker() *CaseFileUpdateOne {
 	return _u
 }
 
-// ClearResident clears the "resident" edge to the Person entity.
+// ClearResident clears the "resident" edge to the CaseResident entity.
 func (_u *CaseFileUpdateOne) ClearResident() *CaseFileUpdateOne {
 	_u.mutation.ClearResident()
 	return _u
@@ -1851,7 +1852,7 @@ func (_u *CaseFileUpdateOne) sqlSave(ctx context.Context) (_node *CaseFile, err 
 			Columns: []string{casefile.ResidentColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(caseresident.FieldID, field.TypeInt),
 			},
 		}
 		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
@@ -1864,7 +1865,7 @@ func (_u *CaseFileUpdateOne) sqlSave(ctx context.Context) (_node *CaseFile, err 
 			Columns: []string{casefile.ResidentColumn},
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(person.FieldID, field.TypeInt),
+				IDSpec: sqlgraph.NewFieldSpec(caseresident.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -81,6 +81,12 @@ func (_c *CaseGoalCreate) SetNillableResult(v *casegoal.Result) *CaseGoalCreate 
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *CaseGoalCreate) SetID(v int) *CaseGoalCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetCase sets the "case" edge to the CaseFile entity.
 func (_c *CaseGoalCreate) SetCase(v *CaseFile) *CaseGoalCreate {
 	return _c.SetCaseID(v.ID)
@@ -167,6 +173,11 @@ func (_c *CaseGoalCreate) check() error {
 			return &ValidationError{Name: "result", err: fmt.Errorf(`ent: validator failed for field "CaseGoal.result": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := casegoal.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "CaseGoal.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.CaseIDs()) == 0 {
 		return &ValidationError{Name: "case", err: errors.New(`ent: missing required edge "CaseGoal.case"`)}
 	}
@@ -184,8 +195,10 @@ func (_c *CaseGoalCreate) sqlSave(ctx context.Context) (*CaseGoal, error) {
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -196,6 +209,10 @@ func (_c *CaseGoalCreate) createSpec() (*CaseGoal, *sqlgraph.CreateSpec) {
 		_node = &CaseGoal{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(casegoal.Table, sqlgraph.NewFieldSpec(casegoal.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(casegoal.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -281,7 +298,7 @@ func (_c *CaseGoalCreateBulk) Save(ctx context.Context) ([]*CaseGoal, error) {
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}

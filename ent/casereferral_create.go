@@ -122,6 +122,12 @@ func (_c *CaseReferralCreate) SetAnswerCiphertext(v []byte) *CaseReferralCreate 
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *CaseReferralCreate) SetID(v int) *CaseReferralCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetCase sets the "case" edge to the CaseFile entity.
 func (_c *CaseReferralCreate) SetCase(v *CaseFile) *CaseReferralCreate {
 	return _c.SetCaseID(v.ID)
@@ -223,6 +229,11 @@ func (_c *CaseReferralCreate) check() error {
 			return &ValidationError{Name: "answered_by", err: fmt.Errorf(`ent: validator failed for field "CaseReferral.answered_by": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := casereferral.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "CaseReferral.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.CaseIDs()) == 0 {
 		return &ValidationError{Name: "case", err: errors.New(`ent: missing required edge "CaseReferral.case"`)}
 	}
@@ -243,8 +254,10 @@ func (_c *CaseReferralCreate) sqlSave(ctx context.Context) (*CaseReferral, error
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -255,6 +268,10 @@ func (_c *CaseReferralCreate) createSpec() (*CaseReferral, *sqlgraph.CreateSpec)
 		_node = &CaseReferral{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(casereferral.Table, sqlgraph.NewFieldSpec(casereferral.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(casereferral.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -369,7 +386,7 @@ func (_c *CaseReferralCreateBulk) Save(ctx context.Context) ([]*CaseReferral, er
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}

@@ -91,6 +91,12 @@ func (_c *CaseSessionCreate) SetServiceRecordIds(v []int) *CaseSessionCreate {
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *CaseSessionCreate) SetID(v int) *CaseSessionCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetCase sets the "case" edge to the CaseFile entity.
 func (_c *CaseSessionCreate) SetCase(v *CaseFile) *CaseSessionCreate {
 	return _c.SetCaseID(v.ID)
@@ -188,6 +194,11 @@ func (_c *CaseSessionCreate) check() error {
 			return &ValidationError{Name: "recorded_by", err: fmt.Errorf(`ent: validator failed for field "CaseSession.recorded_by": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := casesession.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "CaseSession.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.CaseIDs()) == 0 {
 		return &ValidationError{Name: "case", err: errors.New(`ent: missing required edge "CaseSession.case"`)}
 	}
@@ -205,8 +216,10 @@ func (_c *CaseSessionCreate) sqlSave(ctx context.Context) (*CaseSession, error) 
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -217,6 +230,10 @@ func (_c *CaseSessionCreate) createSpec() (*CaseSession, *sqlgraph.CreateSpec) {
 		_node = &CaseSession{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(casesession.Table, sqlgraph.NewFieldSpec(casesession.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(casesession.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -314,7 +331,7 @@ func (_c *CaseSessionCreateBulk) Save(ctx context.Context) ([]*CaseSession, erro
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}

@@ -88,6 +88,12 @@ func (_c *CaseVolunteerCreate) SetNillableEndedOn(v *time.Time) *CaseVolunteerCr
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *CaseVolunteerCreate) SetID(v int) *CaseVolunteerCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetCase sets the "case" edge to the CaseFile entity.
 func (_c *CaseVolunteerCreate) SetCase(v *CaseFile) *CaseVolunteerCreate {
 	return _c.SetCaseID(v.ID)
@@ -177,6 +183,11 @@ func (_c *CaseVolunteerCreate) check() error {
 	if _, ok := _c.mutation.AssignedOn(); !ok {
 		return &ValidationError{Name: "assigned_on", err: errors.New(`ent: missing required field "CaseVolunteer.assigned_on"`)}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := casevolunteer.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "CaseVolunteer.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.CaseIDs()) == 0 {
 		return &ValidationError{Name: "case", err: errors.New(`ent: missing required edge "CaseVolunteer.case"`)}
 	}
@@ -197,8 +208,10 @@ func (_c *CaseVolunteerCreate) sqlSave(ctx context.Context) (*CaseVolunteer, err
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -209,6 +222,10 @@ func (_c *CaseVolunteerCreate) createSpec() (*CaseVolunteer, *sqlgraph.CreateSpe
 		_node = &CaseVolunteer{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(casevolunteer.Table, sqlgraph.NewFieldSpec(casevolunteer.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(casevolunteer.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -311,7 +328,7 @@ func (_c *CaseVolunteerCreateBulk) Save(ctx context.Context) ([]*CaseVolunteer, 
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}

@@ -22,6 +22,7 @@ import (
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casegoal"
 	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
@@ -63,6 +64,8 @@ type Client struct {
 	CaseGoal *CaseGoalClient
 	// CaseReferral is the client for interacting with the CaseReferral builders.
 	CaseReferral *CaseReferralClient
+	// CaseResident is the client for interacting with the CaseResident builders.
+	CaseResident *CaseResidentClient
 	// CaseSession is the client for interacting with the CaseSession builders.
 	CaseSession *CaseSessionClient
 	// CaseVolunteer is the client for interacting with the CaseVolunteer builders.
@@ -117,6 +120,7 @@ func (c *Client) init() {
 	c.CaseFile = NewCaseFileClient(c.config)
 	c.CaseGoal = NewCaseGoalClient(c.config)
 	c.CaseReferral = NewCaseReferralClient(c.config)
+	c.CaseResident = NewCaseResidentClient(c.config)
 	c.CaseSession = NewCaseSessionClient(c.config)
 	c.CaseVolunteer = NewCaseVolunteerClient(c.config)
 	c.Certificate = NewCertificateClient(c.config)
@@ -234,6 +238,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		CaseFile:             NewCaseFileClient(cfg),
 		CaseGoal:             NewCaseGoalClient(cfg),
 		CaseReferral:         NewCaseReferralClient(cfg),
+		CaseResident:         NewCaseResidentClient(cfg),
 		CaseSession:          NewCaseSessionClient(cfg),
 		CaseVolunteer:        NewCaseVolunteerClient(cfg),
 		Certificate:          NewCertificateClient(cfg),
@@ -278,6 +283,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		CaseFile:             NewCaseFileClient(cfg),
 		CaseGoal:             NewCaseGoalClient(cfg),
 		CaseReferral:         NewCaseReferralClient(cfg),
+		CaseResident:         NewCaseResidentClient(cfg),
 		CaseSession:          NewCaseSessionClient(cfg),
 		CaseVolunteer:        NewCaseVolunteerClient(cfg),
 		Certificate:          NewCertificateClient(cfg),
@@ -326,8 +332,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Activity, c.AuditEvent, c.CaseCrisis, c.CaseFile, c.CaseGoal,
-		c.CaseReferral, c.CaseSession, c.CaseVolunteer, c.Certificate, c.Indicator,
-		c.Membership, c.Need, c.Organization, c.Outcome, c.Partnership,
+		c.CaseReferral, c.CaseResident, c.CaseSession, c.CaseVolunteer, c.Certificate,
+		c.Indicator, c.Membership, c.Need, c.Organization, c.Outcome, c.Partnership,
 		c.PartyBuildingLink, c.Person, c.Project, c.ProjectParticipation, c.Region,
 		c.ServiceRecord, c.Taxonomy, c.Term, c.Tombstone,
 	} {
@@ -340,8 +346,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Activity, c.AuditEvent, c.CaseCrisis, c.CaseFile, c.CaseGoal,
-		c.CaseReferral, c.CaseSession, c.CaseVolunteer, c.Certificate, c.Indicator,
-		c.Membership, c.Need, c.Organization, c.Outcome, c.Partnership,
+		c.CaseReferral, c.CaseResident, c.CaseSession, c.CaseVolunteer, c.Certificate,
+		c.Indicator, c.Membership, c.Need, c.Organization, c.Outcome, c.Partnership,
 		c.PartyBuildingLink, c.Person, c.Project, c.ProjectParticipation, c.Region,
 		c.ServiceRecord, c.Taxonomy, c.Term, c.Tombstone,
 	} {
@@ -366,6 +372,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.CaseGoal.mutate(ctx, m)
 	case *CaseReferralMutation:
 		return c.CaseReferral.mutate(ctx, m)
+	case *CaseResidentMutation:
+		return c.CaseResident.mutate(ctx, m)
 	case *CaseSessionMutation:
 		return c.CaseSession.mutate(ctx, m)
 	case *CaseVolunteerMutation:
@@ -1164,13 +1172,13 @@ func (c *CaseFileClient) QueryResponsibleWorker(_m *CaseFile) *PersonQuery {
 }
 
 // QueryResident queries the resident edge of a CaseFile.
-func (c *CaseFileClient) QueryResident(_m *CaseFile) *PersonQuery {
-	query := (&PersonClient{config: c.config}).Query()
+func (c *CaseFileClient) QueryResident(_m *CaseFile) *CaseResidentQuery {
+	query := (&CaseResidentClient{config: c.config}).Query()
 	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
 		id := _m.ID
 		step := sqlgraph.NewStep(
 			sqlgraph.From(casefile.Table, casefile.FieldID, id),
-			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.To(caseresident.Table, caseresident.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, casefile.ResidentTable, casefile.ResidentColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
@@ -1630,6 +1638,156 @@ func (c *CaseReferralClient) mutate(ctx context.Context, m *CaseReferralMutation
 		return (&CaseReferralDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CaseReferral mutation op: %q", m.Op())
+	}
+}
+
+// CaseResidentClient is a client for the CaseResident schema.
+type CaseResidentClient struct {
+	config
+}
+
+// NewCaseResidentClient returns a client for the CaseResident from the given config.
+func NewCaseResidentClient(c config) *CaseResidentClient {
+	return &CaseResidentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `caseresident.Hooks(f(g(h())))`.
+func (c *CaseResidentClient) Use(hooks ...Hook) {
+	c.hooks.CaseResident = append(c.hooks.CaseResident, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `caseresident.Intercept(f(g(h())))`.
+func (c *CaseResidentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CaseResident = append(c.inters.CaseResident, interceptors...)
+}
+
+// Create returns a builder for creating a CaseResident entity.
+func (c *CaseResidentClient) Create() *CaseResidentCreate {
+	mutation := newCaseResidentMutation(c.config, OpCreate)
+	return &CaseResidentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CaseResident entities.
+func (c *CaseResidentClient) CreateBulk(builders ...*CaseResidentCreate) *CaseResidentCreateBulk {
+	return &CaseResidentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CaseResidentClient) MapCreateBulk(slice any, setFunc func(*CaseResidentCreate, int)) *CaseResidentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CaseResidentCreateBulk{err: fmt.Errorf("calling to CaseResidentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CaseResidentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CaseResidentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CaseResident.
+func (c *CaseResidentClient) Update() *CaseResidentUpdate {
+	mutation := newCaseResidentMutation(c.config, OpUpdate)
+	return &CaseResidentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CaseResidentClient) UpdateOne(_m *CaseResident) *CaseResidentUpdateOne {
+	mutation := newCaseResidentMutation(c.config, OpUpdateOne, withCaseResident(_m))
+	return &CaseResidentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CaseResidentClient) UpdateOneID(id int) *CaseResidentUpdateOne {
+	mutation := newCaseResidentMutation(c.config, OpUpdateOne, withCaseResidentID(id))
+	return &CaseResidentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CaseResident.
+func (c *CaseResidentClient) Delete() *CaseResidentDelete {
+	mutation := newCaseResidentMutation(c.config, OpDelete)
+	return &CaseResidentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CaseResidentClient) DeleteOne(_m *CaseResident) *CaseResidentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CaseResidentClient) DeleteOneID(id int) *CaseResidentDeleteOne {
+	builder := c.Delete().Where(caseresident.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CaseResidentDeleteOne{builder}
+}
+
+// Query returns a query builder for CaseResident.
+func (c *CaseResidentClient) Query() *CaseResidentQuery {
+	return &CaseResidentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCaseResident},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CaseResident entity by its id.
+func (c *CaseResidentClient) Get(ctx context.Context, id int) (*CaseResident, error) {
+	return c.Query().Where(caseresident.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CaseResidentClient) GetX(ctx context.Context, id int) *CaseResident {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCases queries the cases edge of a CaseResident.
+func (c *CaseResidentClient) QueryCases(_m *CaseResident) *CaseFileQuery {
+	query := (&CaseFileClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(caseresident.Table, caseresident.FieldID, id),
+			sqlgraph.To(casefile.Table, casefile.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, caseresident.CasesTable, caseresident.CasesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CaseResidentClient) Hooks() []Hook {
+	hooks := c.hooks.CaseResident
+	return append(hooks[:len(hooks):len(hooks)], caseresident.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CaseResidentClient) Interceptors() []Interceptor {
+	return c.inters.CaseResident
+}
+
+func (c *CaseResidentClient) mutate(ctx context.Context, m *CaseResidentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CaseResidentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CaseResidentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CaseResidentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CaseResidentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CaseResident mutation op: %q", m.Op())
 	}
 }
 
@@ -5105,15 +5263,15 @@ func (c *TombstoneClient) mutate(ctx context.Context, m *TombstoneMutation) (Val
 type (
 	hooks struct {
 		APIKey, Activity, AuditEvent, CaseCrisis, CaseFile, CaseGoal, CaseReferral,
-		CaseSession, CaseVolunteer, Certificate, Indicator, Membership, Need,
-		Organization, Outcome, Partnership, PartyBuildingLink, Person, Project,
+		CaseResident, CaseSession, CaseVolunteer, Certificate, Indicator, Membership,
+		Need, Organization, Outcome, Partnership, PartyBuildingLink, Person, Project,
 		ProjectParticipation, Region, ServiceRecord, Taxonomy, Term,
 		Tombstone []ent.Hook
 	}
 	inters struct {
 		APIKey, Activity, AuditEvent, CaseCrisis, CaseFile, CaseGoal, CaseReferral,
-		CaseSession, CaseVolunteer, Certificate, Indicator, Membership, Need,
-		Organization, Outcome, Partnership, PartyBuildingLink, Person, Project,
+		CaseResident, CaseSession, CaseVolunteer, Certificate, Indicator, Membership,
+		Need, Organization, Outcome, Partnership, PartyBuildingLink, Person, Project,
 		ProjectParticipation, Region, ServiceRecord, Taxonomy, Term,
 		Tombstone []ent.Interceptor
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casegoal"
 	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
@@ -104,6 +105,7 @@ func checkColumn(t, c string) error {
 			casefile.Table:             casefile.ValidColumn,
 			casegoal.Table:             casegoal.ValidColumn,
 			casereferral.Table:         casereferral.ValidColumn,
+			caseresident.Table:         caseresident.ValidColumn,
 			casesession.Table:          casesession.ValidColumn,
 			casevolunteer.Table:        casevolunteer.ValidColumn,
 			certificate.Table:          certificate.ValidColumn,

@@ -19,6 +19,7 @@ import (
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casegoal"
 	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
@@ -56,6 +57,7 @@ const (
 	TypeCaseFile             = "CaseFile"
 	TypeCaseGoal             = "CaseGoal"
 	TypeCaseReferral         = "CaseReferral"
+	TypeCaseResident         = "CaseResident"
 	TypeCaseSession          = "CaseSession"
 	TypeCaseVolunteer        = "CaseVolunteer"
 	TypeCertificate          = "Certificate"
@@ -3450,6 +3452,12 @@ func (m CaseCrisisMutation) Tx() (*Tx, error) {
 	return tx, nil
 }
 
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CaseCrisis entities.
+func (m *CaseCrisisMutation) SetID(id int) {
+	m.id = &id
+}
+
 // ID returns the ID value in the mutation. Note that the ID is only available
 // if it was provided to the builder or after it was returned from the database.
 func (m *CaseCrisisMutation) ID() (id int, exists bool) {
@@ -4605,6 +4613,12 @@ func (m CaseFileMutation) Tx() (*Tx, error) {
 	return tx, nil
 }
 
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CaseFile entities.
+func (m *CaseFileMutation) SetID(id int) {
+	m.id = &id
+}
+
 // ID returns the ID value in the mutation. Note that the ID is only available
 // if it was provided to the builder or after it was returned from the database.
 func (m *CaseFileMutation) ID() (id int, exists bool) {
@@ -5576,13 +5590,13 @@ func (m *CaseFileMutation) ResetResponsibleWorker() {
 	m.clearedresponsible_worker = false
 }
 
-// ClearResident clears the "resident" edge to the Person entity.
+// ClearResident clears the "resident" edge to the CaseResident entity.
 func (m *CaseFileMutation) ClearResident() {
 	m.clearedresident = true
 	m.clearedFields[casefile.FieldResidentID] = struct{}{}
 }
 
-// ResidentCleared reports if the "resident" edge to the Person entity was cleared.
+// ResidentCleared reports if the "resident" edge to the CaseResident entity was cleared.
 func (m *CaseFileMutation) ResidentCleared() bool {
 	return m.ResidentIDCleared() || m.clearedresident
 }
@@ -6833,6 +6847,12 @@ func (m CaseGoalMutation) Tx() (*Tx, error) {
 	return tx, nil
 }
 
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CaseGoal entities.
+func (m *CaseGoalMutation) SetID(id int) {
+	m.id = &id
+}
+
 // ID returns the ID value in the mutation. Note that the ID is only available
 // if it was provided to the builder or after it was returned from the database.
 func (m *CaseGoalMutation) ID() (id int, exists bool) {
@@ -7543,6 +7563,12 @@ func (m CaseReferralMutation) Tx() (*Tx, error) {
 	tx := &Tx{config: m.config}
 	tx.init()
 	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CaseReferral entities.
+func (m *CaseReferralMutation) SetID(id int) {
+	m.id = &id
 }
 
 // ID returns the ID value in the mutation. Note that the ID is only available
@@ -8426,6 +8452,815 @@ func (m *CaseReferralMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown CaseReferral edge %s", name)
 }
 
+// CaseResidentMutation represents an operation that mutates the CaseResident nodes in the graph.
+type CaseResidentMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	name          *string
+	gender        *caseresident.Gender
+	birth_date    *time.Time
+	phone         *string
+	address       *string
+	clearedFields map[string]struct{}
+	cases         map[int]struct{}
+	removedcases  map[int]struct{}
+	clearedcases  bool
+	done          bool
+	oldValue      func(context.Context) (*CaseResident, error)
+	predicates    []predicate.CaseResident
+}
+
+var _ ent.Mutation = (*CaseResidentMutation)(nil)
+
+// caseresidentOption allows management of the mutation configuration using functional options.
+type caseresidentOption func(*CaseResidentMutation)
+
+// newCaseResidentMutation creates new mutation for the CaseResident entity.
+func newCaseResidentMutation(c config, op Op, opts ...caseresidentOption) *CaseResidentMutation {
+	m := &CaseResidentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCaseResident,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCaseResidentID sets the ID field of the mutation.
+func withCaseResidentID(id int) caseresidentOption {
+	return func(m *CaseResidentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CaseResident
+		)
+		m.oldValue = func(ctx context.Context) (*CaseResident, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CaseResident.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCaseResident sets the old CaseResident of the mutation.
+func withCaseResident(node *CaseResident) caseresidentOption {
+	return func(m *CaseResidentMutation) {
+		m.oldValue = func(context.Context) (*CaseResident, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CaseResidentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CaseResidentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CaseResident entities.
+func (m *CaseResidentMutation) SetID(id int) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CaseResidentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CaseResidentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CaseResident.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CaseResidentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CaseResidentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CaseResident entity.
+// If the CaseResident object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseResidentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CaseResidentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CaseResidentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CaseResidentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CaseResident entity.
+// If the CaseResident object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseResidentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CaseResidentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *CaseResidentMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *CaseResidentMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the CaseResident entity.
+// If the CaseResident object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseResidentMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *CaseResidentMutation) ResetName() {
+	m.name = nil
+}
+
+// SetGender sets the "gender" field.
+func (m *CaseResidentMutation) SetGender(c caseresident.Gender) {
+	m.gender = &c
+}
+
+// Gender returns the value of the "gender" field in the mutation.
+func (m *CaseResidentMutation) Gender() (r caseresident.Gender, exists bool) {
+	v := m.gender
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGender returns the old "gender" field's value of the CaseResident entity.
+// If the CaseResident object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseResidentMutation) OldGender(ctx context.Context) (v caseresident.Gender, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGender is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGender requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGender: %w", err)
+	}
+	return oldValue.Gender, nil
+}
+
+// ResetGender resets all changes to the "gender" field.
+func (m *CaseResidentMutation) ResetGender() {
+	m.gender = nil
+}
+
+// SetBirthDate sets the "birth_date" field.
+func (m *CaseResidentMutation) SetBirthDate(t time.Time) {
+	m.birth_date = &t
+}
+
+// BirthDate returns the value of the "birth_date" field in the mutation.
+func (m *CaseResidentMutation) BirthDate() (r time.Time, exists bool) {
+	v := m.birth_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBirthDate returns the old "birth_date" field's value of the CaseResident entity.
+// If the CaseResident object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseResidentMutation) OldBirthDate(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBirthDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBirthDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBirthDate: %w", err)
+	}
+	return oldValue.BirthDate, nil
+}
+
+// ClearBirthDate clears the value of the "birth_date" field.
+func (m *CaseResidentMutation) ClearBirthDate() {
+	m.birth_date = nil
+	m.clearedFields[caseresident.FieldBirthDate] = struct{}{}
+}
+
+// BirthDateCleared returns if the "birth_date" field was cleared in this mutation.
+func (m *CaseResidentMutation) BirthDateCleared() bool {
+	_, ok := m.clearedFields[caseresident.FieldBirthDate]
+	return ok
+}
+
+// ResetBirthDate resets all changes to the "birth_date" field.
+func (m *CaseResidentMutation) ResetBirthDate() {
+	m.birth_date = nil
+	delete(m.clearedFields, caseresident.FieldBirthDate)
+}
+
+// SetPhone sets the "phone" field.
+func (m *CaseResidentMutation) SetPhone(s string) {
+	m.phone = &s
+}
+
+// Phone returns the value of the "phone" field in the mutation.
+func (m *CaseResidentMutation) Phone() (r string, exists bool) {
+	v := m.phone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhone returns the old "phone" field's value of the CaseResident entity.
+// If the CaseResident object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseResidentMutation) OldPhone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhone: %w", err)
+	}
+	return oldValue.Phone, nil
+}
+
+// ClearPhone clears the value of the "phone" field.
+func (m *CaseResidentMutation) ClearPhone() {
+	m.phone = nil
+	m.clearedFields[caseresident.FieldPhone] = struct{}{}
+}
+
+// PhoneCleared returns if the "phone" field was cleared in this mutation.
+func (m *CaseResidentMutation) PhoneCleared() bool {
+	_, ok := m.clearedFields[caseresident.FieldPhone]
+	return ok
+}
+
+// ResetPhone resets all changes to the "phone" field.
+func (m *CaseResidentMutation) ResetPhone() {
+	m.phone = nil
+	delete(m.clearedFields, caseresident.FieldPhone)
+}
+
+// SetAddress sets the "address" field.
+func (m *CaseResidentMutation) SetAddress(s string) {
+	m.address = &s
+}
+
+// Address returns the value of the "address" field in the mutation.
+func (m *CaseResidentMutation) Address() (r string, exists bool) {
+	v := m.address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddress returns the old "address" field's value of the CaseResident entity.
+// If the CaseResident object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CaseResidentMutation) OldAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddress: %w", err)
+	}
+	return oldValue.Address, nil
+}
+
+// ClearAddress clears the value of the "address" field.
+func (m *CaseResidentMutation) ClearAddress() {
+	m.address = nil
+	m.clearedFields[caseresident.FieldAddress] = struct{}{}
+}
+
+// AddressCleared returns if the "address" field was cleared in this mutation.
+func (m *CaseResidentMutation) AddressCleared() bool {
+	_, ok := m.clearedFields[caseresident.FieldAddress]
+	return ok
+}
+
+// ResetAddress resets all changes to the "address" field.
+func (m *CaseResidentMutation) ResetAddress() {
+	m.address = nil
+	delete(m.clearedFields, caseresident.FieldAddress)
+}
+
+// AddCaseIDs adds the "cases" edge to the CaseFile entity by ids.
+func (m *CaseResidentMutation) AddCaseIDs(ids ...int) {
+	if m.cases == nil {
+		m.cases = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.cases[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCases clears the "cases" edge to the CaseFile entity.
+func (m *CaseResidentMutation) ClearCases() {
+	m.clearedcases = true
+}
+
+// CasesCleared reports if the "cases" edge to the CaseFile entity was cleared.
+func (m *CaseResidentMutation) CasesCleared() bool {
+	return m.clearedcases
+}
+
+// RemoveCaseIDs removes the "cases" edge to the CaseFile entity by IDs.
+func (m *CaseResidentMutation) RemoveCaseIDs(ids ...int) {
+	if m.removedcases == nil {
+		m.removedcases = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.cases, ids[i])
+		m.removedcases[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCases returns the removed IDs of the "cases" edge to the CaseFile entity.
+func (m *CaseResidentMutation) RemovedCasesIDs() (ids []int) {
+	for id := range m.removedcases {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CasesIDs returns the "cases" edge IDs in the mutation.
+func (m *CaseResidentMutation) CasesIDs() (ids []int) {
+	for id := range m.cases {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCases resets all changes to the "cases" edge.
+func (m *CaseResidentMutation) ResetCases() {
+	m.cases = nil
+	m.clearedcases = false
+	m.removedcases = nil
+}
+
+// Where appends a list predicates to the CaseResidentMutation builder.
+func (m *CaseResidentMutation) Where(ps ...predicate.CaseResident) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CaseResidentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CaseResidentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CaseResident, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CaseResidentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CaseResidentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CaseResident).
+func (m *CaseResidentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CaseResidentMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, caseresident.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, caseresident.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, caseresident.FieldName)
+	}
+	if m.gender != nil {
+		fields = append(fields, caseresident.FieldGender)
+	}
+	if m.birth_date != nil {
+		fields = append(fields, caseresident.FieldBirthDate)
+	}
+	if m.phone != nil {
+		fields = append(fields, caseresident.FieldPhone)
+	}
+	if m.address != nil {
+		fields = append(fields, caseresident.FieldAddress)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CaseResidentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case caseresident.FieldCreatedAt:
+		return m.CreatedAt()
+	case caseresident.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case caseresident.FieldName:
+		return m.Name()
+	case caseresident.FieldGender:
+		return m.Gender()
+	case caseresident.FieldBirthDate:
+		return m.BirthDate()
+	case caseresident.FieldPhone:
+		return m.Phone()
+	case caseresident.FieldAddress:
+		return m.Address()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CaseResidentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case caseresident.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case caseresident.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case caseresident.FieldName:
+		return m.OldName(ctx)
+	case caseresident.FieldGender:
+		return m.OldGender(ctx)
+	case caseresident.FieldBirthDate:
+		return m.OldBirthDate(ctx)
+	case caseresident.FieldPhone:
+		return m.OldPhone(ctx)
+	case caseresident.FieldAddress:
+		return m.OldAddress(ctx)
+	}
+	return nil, fmt.Errorf("unknown CaseResident field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseResidentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case caseresident.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case caseresident.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case caseresident.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case caseresident.FieldGender:
+		v, ok := value.(caseresident.Gender)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGender(v)
+		return nil
+	case caseresident.FieldBirthDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBirthDate(v)
+		return nil
+	case caseresident.FieldPhone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhone(v)
+		return nil
+	case caseresident.FieldAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddress(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CaseResident field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CaseResidentMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CaseResidentMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CaseResidentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CaseResident numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CaseResidentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(caseresident.FieldBirthDate) {
+		fields = append(fields, caseresident.FieldBirthDate)
+	}
+	if m.FieldCleared(caseresident.FieldPhone) {
+		fields = append(fields, caseresident.FieldPhone)
+	}
+	if m.FieldCleared(caseresident.FieldAddress) {
+		fields = append(fields, caseresident.FieldAddress)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CaseResidentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CaseResidentMutation) ClearField(name string) error {
+	switch name {
+	case caseresident.FieldBirthDate:
+		m.ClearBirthDate()
+		return nil
+	case caseresident.FieldPhone:
+		m.ClearPhone()
+		return nil
+	case caseresident.FieldAddress:
+		m.ClearAddress()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseResident nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CaseResidentMutation) ResetField(name string) error {
+	switch name {
+	case caseresident.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case caseresident.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case caseresident.FieldName:
+		m.ResetName()
+		return nil
+	case caseresident.FieldGender:
+		m.ResetGender()
+		return nil
+	case caseresident.FieldBirthDate:
+		m.ResetBirthDate()
+		return nil
+	case caseresident.FieldPhone:
+		m.ResetPhone()
+		return nil
+	case caseresident.FieldAddress:
+		m.ResetAddress()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseResident field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CaseResidentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cases != nil {
+		edges = append(edges, caseresident.EdgeCases)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CaseResidentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case caseresident.EdgeCases:
+		ids := make([]ent.Value, 0, len(m.cases))
+		for id := range m.cases {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CaseResidentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedcases != nil {
+		edges = append(edges, caseresident.EdgeCases)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CaseResidentMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case caseresident.EdgeCases:
+		ids := make([]ent.Value, 0, len(m.removedcases))
+		for id := range m.removedcases {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CaseResidentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedcases {
+		edges = append(edges, caseresident.EdgeCases)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CaseResidentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case caseresident.EdgeCases:
+		return m.clearedcases
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CaseResidentMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CaseResident unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CaseResidentMutation) ResetEdge(name string) error {
+	switch name {
+	case caseresident.EdgeCases:
+		m.ResetCases()
+		return nil
+	}
+	return fmt.Errorf("unknown CaseResident edge %s", name)
+}
+
 // CaseSessionMutation represents an operation that mutates the CaseSession nodes in the graph.
 type CaseSessionMutation struct {
 	config
@@ -8518,6 +9353,12 @@ func (m CaseSessionMutation) Tx() (*Tx, error) {
 	tx := &Tx{config: m.config}
 	tx.init()
 	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CaseSession entities.
+func (m *CaseSessionMutation) SetID(id int) {
+	m.id = &id
 }
 
 // ID returns the ID value in the mutation. Note that the ID is only available
@@ -9421,6 +10262,12 @@ func (m CaseVolunteerMutation) Tx() (*Tx, error) {
 	tx := &Tx{config: m.config}
 	tx.init()
 	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CaseVolunteer entities.
+func (m *CaseVolunteerMutation) SetID(id int) {
+	m.id = &id
 }
 
 // ID returns the ID value in the mutation. Note that the ID is only available
@@ -20029,7 +20876,6 @@ type PersonMutation struct {
 	social_work_level        *person.SocialWorkLevel
 	social_work_certificate  *string
 	share_with_university    *bool
-	resident                 *bool
 	possible_duplicate_of    *int
 	addpossible_duplicate_of *int
 	clearedFields            map[string]struct{}
@@ -20908,42 +21754,6 @@ func (m *PersonMutation) ResetUniversityID() {
 	delete(m.clearedFields, person.FieldUniversityID)
 }
 
-// SetResident sets the "resident" field.
-func (m *PersonMutation) SetResident(b bool) {
-	m.resident = &b
-}
-
-// Resident returns the value of the "resident" field in the mutation.
-func (m *PersonMutation) Resident() (r bool, exists bool) {
-	v := m.resident
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldResident returns the old "resident" field's value of the Person entity.
-// If the Person object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PersonMutation) OldResident(ctx context.Context) (v bool, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldResident is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldResident requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldResident: %w", err)
-	}
-	return oldValue.Resident, nil
-}
-
-// ResetResident resets all changes to the "resident" field.
-func (m *PersonMutation) ResetResident() {
-	m.resident = nil
-}
-
 // SetPossibleDuplicateOf sets the "possible_duplicate_of" field.
 func (m *PersonMutation) SetPossibleDuplicateOf(i int) {
 	m.possible_duplicate_of = &i
@@ -21237,7 +22047,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, person.FieldCreatedAt)
 	}
@@ -21286,9 +22096,6 @@ func (m *PersonMutation) Fields() []string {
 	if m.university != nil {
 		fields = append(fields, person.FieldUniversityID)
 	}
-	if m.resident != nil {
-		fields = append(fields, person.FieldResident)
-	}
 	if m.possible_duplicate_of != nil {
 		fields = append(fields, person.FieldPossibleDuplicateOf)
 	}
@@ -21332,8 +22139,6 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.ShareWithUniversity()
 	case person.FieldUniversityID:
 		return m.UniversityID()
-	case person.FieldResident:
-		return m.Resident()
 	case person.FieldPossibleDuplicateOf:
 		return m.PossibleDuplicateOf()
 	}
@@ -21377,8 +22182,6 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldShareWithUniversity(ctx)
 	case person.FieldUniversityID:
 		return m.OldUniversityID(ctx)
-	case person.FieldResident:
-		return m.OldResident(ctx)
 	case person.FieldPossibleDuplicateOf:
 		return m.OldPossibleDuplicateOf(ctx)
 	}
@@ -21501,13 +22304,6 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUniversityID(v)
-		return nil
-	case person.FieldResident:
-		v, ok := value.(bool)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetResident(v)
 		return nil
 	case person.FieldPossibleDuplicateOf:
 		v, ok := value.(int)
@@ -21714,9 +22510,6 @@ func (m *PersonMutation) ResetField(name string) error {
 		return nil
 	case person.FieldUniversityID:
 		m.ResetUniversityID()
-		return nil
-	case person.FieldResident:
-		m.ResetResident()
 		return nil
 	case person.FieldPossibleDuplicateOf:
 		m.ResetPossibleDuplicateOf()

@@ -51,8 +51,6 @@ type Person struct {
 	ShareWithUniversity bool `json:"share_with_university,omitempty"`
 	// UniversityID holds the value of the "university_id" field.
 	UniversityID *int `json:"university_id,omitempty"`
-	// Resident holds the value of the "resident" field.
-	Resident bool `json:"resident,omitempty"`
 	// The person already on record under the same ID number.
 	PossibleDuplicateOf *int `json:"possible_duplicate_of,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -127,7 +125,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case person.FieldIDNumberCiphertext, person.FieldSkills:
 			values[i] = new([]byte)
-		case person.FieldPartyMember, person.FieldShareWithUniversity, person.FieldResident:
+		case person.FieldPartyMember, person.FieldShareWithUniversity:
 			values[i] = new(sql.NullBool)
 		case person.FieldID, person.FieldUniversityID, person.FieldPossibleDuplicateOf:
 			values[i] = new(sql.NullInt64)
@@ -258,12 +256,6 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 				_m.UniversityID = new(int)
 				*_m.UniversityID = int(value.Int64)
 			}
-		case person.FieldResident:
-			if value, ok := values[i].(*sql.NullBool); !ok {
-				return fmt.Errorf("unexpected type %T for field resident", values[i])
-			} else if value.Valid {
-				_m.Resident = value.Bool
-			}
 		case person.FieldPossibleDuplicateOf:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field possible_duplicate_of", values[i])
@@ -378,9 +370,6 @@ func (_m *Person) String() string {
 		builder.WriteString("university_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
-	builder.WriteString(", ")
-	builder.WriteString("resident=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Resident))
 	builder.WriteString(", ")
 	if v := _m.PossibleDuplicateOf; v != nil {
 		builder.WriteString("possible_duplicate_of=")

@@ -232,20 +232,6 @@ func (_c *PersonCreate) SetNillableUniversityID(v *int) *PersonCreate {
 	return _c
 }
 
-// SetResident sets the "resident" field.
-func (_c *PersonCreate) SetResident(v bool) *PersonCreate {
-	_c.mutation.SetResident(v)
-	return _c
-}
-
-// SetNillableResident sets the "resident" field if the given value is not nil.
-func (_c *PersonCreate) SetNillableResident(v *bool) *PersonCreate {
-	if v != nil {
-		_c.SetResident(*v)
-	}
-	return _c
-}
-
 // SetPossibleDuplicateOf sets the "possible_duplicate_of" field.
 func (_c *PersonCreate) SetPossibleDuplicateOf(v int) *PersonCreate {
 	_c.mutation.SetPossibleDuplicateOf(v)
@@ -373,10 +359,6 @@ func (_c *PersonCreate) defaults() error {
 		v := person.DefaultShareWithUniversity
 		_c.mutation.SetShareWithUniversity(v)
 	}
-	if _, ok := _c.mutation.Resident(); !ok {
-		v := person.DefaultResident
-		_c.mutation.SetResident(v)
-	}
 	return nil
 }
 
@@ -425,9 +407,6 @@ func (_c *PersonCreate) check() error {
 	}
 	if _, ok := _c.mutation.ShareWithUniversity(); !ok {
 		return &ValidationError{Name: "share_with_university", err: errors.New(`ent: missing required field "Person.share_with_university"`)}
-	}
-	if _, ok := _c.mutation.Resident(); !ok {
-		return &ValidationError{Name: "resident", err: errors.New(`ent: missing required field "Person.resident"`)}
 	}
 	return nil
 }
@@ -514,10 +493,6 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ShareWithUniversity(); ok {
 		_spec.SetField(person.FieldShareWithUniversity, field.TypeBool, value)
 		_node.ShareWithUniversity = value
-	}
-	if value, ok := _c.mutation.Resident(); ok {
-		_spec.SetField(person.FieldResident, field.TypeBool, value)
-		_node.Resident = value
 	}
 	if value, ok := _c.mutation.PossibleDuplicateOf(); ok {
 		_spec.SetField(person.FieldPossibleDuplicateOf, field.TypeInt, value)

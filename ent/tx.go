@@ -28,6 +28,8 @@ type Tx struct {
 	CaseGoal *CaseGoalClient
 	// CaseReferral is the client for interacting with the CaseReferral builders.
 	CaseReferral *CaseReferralClient
+	// CaseResident is the client for interacting with the CaseResident builders.
+	CaseResident *CaseResidentClient
 	// CaseSession is the client for interacting with the CaseSession builders.
 	CaseSession *CaseSessionClient
 	// CaseVolunteer is the client for interacting with the CaseVolunteer builders.
@@ -202,6 +204,7 @@ func (tx *Tx) init() {
 	tx.CaseFile = NewCaseFileClient(tx.config)
 	tx.CaseGoal = NewCaseGoalClient(tx.config)
 	tx.CaseReferral = NewCaseReferralClient(tx.config)
+	tx.CaseResident = NewCaseResidentClient(tx.config)
 	tx.CaseSession = NewCaseSessionClient(tx.config)
 	tx.CaseVolunteer = NewCaseVolunteerClient(tx.config)
 	tx.Certificate = NewCertificateClient(tx.config)

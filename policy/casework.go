@@ -13,6 +13,7 @@ import (
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casegoal"
 	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/predicate"
@@ -323,4 +324,19 @@ func caseIDsOf(ctx context.Context, m ent.Mutation) (ids []int, none bool, err e
 	}
 	ids, err = cases()
 	return ids, false, err
+}
+
+// CaseResident: created by the case keys and ADMIN when a case is opened;
+// changed by no key, removed only by purging; read by ADMIN and by the
+// readers of one of the resident's cases (package casework reads the
+// identity only after it has authorised and audited the case read).
+func CaseResident() ent.Policy {
+	return privacy.Policy{
+		Mutation: writes(caseKey(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+			return m.Op().Is(ent.OpCreate), nil
+		})),
+		Query: privacy.QueryPolicy{rowsRule(CaseRows, func(q ent.Query, p predicate.CaseFile) {
+			q.(*ent.CaseResidentQuery).Where(caseresident.HasCasesWith(p))
+		})},
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,6 @@ import (
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/organization"
-	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/server"
 )
@@ -256,7 +256,7 @@ func TestCaseFieldsByRole(t *testing.T) {
 // the door.
 func TestCaseDoors(t *testing.T) {
 	eachAPI(t, func(t *testing.T, a *api) {
-		keys, other, _ := caseWorld(t, a)
+		keys, other, people := caseWorld(t, a)
 		caseID := openFullCase(t, a, keys, other)
 		missing := id(decodeID(t, caseID) + 1000)
 
@@ -312,21 +312,56 @@ func TestCaseDoors(t *testing.T) {
 		}
 
 		// The resident is nobody's person: not in people lists (ADMIN's
-		// included), not in search, not through node(id:).
-		resident, err := a.db.Client.Person.Query().Where(person.Resident(true)).Only(a.sys())
+		// included), not in search, not through node(id:); and the people
+		// table's ids do not count residents, who are not in it.
+		resident, err := a.db.Client.CaseResident.Query().Only(a.sys())
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, role := range []string{"admin", "worker-a", "supervisor", "editor-agency"} {
 			r := a.post(keys[role], `{ people(first: 100) { totalCount edges { node { id name } } } }`, nil)
 			assertNoLeak(t, r.Raw, caseResident, id(resident.ID))
-			r = a.post(keys[role], `query($id: ID!) { node(id: $id) { id ... on Person { name } } }`, map[string]any{"id": id(resident.ID)})
-			if r.Data["node"] != nil {
-				t.Errorf("%s reads the resident through node: %s", role, r.Raw)
+			q := `query($id: ID!) { node(id: $id) { id ... on Person { name } } }`
+			real := a.post(keys[role], q, map[string]any{"id": id(resident.ID)})
+			none := a.post(keys[role], q, map[string]any{"id": id(resident.ID + 1)})
+			if real.Data["node"] != nil || stripRequestID(real.Raw) != stripRequestID(none.Raw) {
+				t.Errorf("%s: node(id:) tells a resident from none:\n%s\n%s", role, real.Raw, none.Raw)
 			}
-			assertNoLeak(t, r.Raw, caseResident)
+			assertNoLeak(t, real.Raw, caseResident)
 			r = a.post(keys[role], `{ searchPeople(name: "王", first: 10) { totalCount edges { node { id } } } }`, nil)
 			assertNoLeak(t, r.Raw, caseResident, id(resident.ID))
+		}
+		maxPerson := func() int {
+			ids, err := a.db.Client.Person.Query().IDs(a.sys())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return slices.Max(ids)
+		}
+		lastPerson := maxPerson()
+		d := a.must(keys["editor-agency"], `mutation($o: ID!) { registerVolunteer(input: {organizationId: $o, name: "探针"}) { id } }`,
+			map[string]any{"o": id(a.fx.agency.ID)})
+		if got := decodeID(t, d["registerVolunteer"].(map[string]any)["id"].(string)); got != lastPerson+1 {
+			t.Errorf("the next person's id is %d after %d: something else took people ids", got, lastPerson)
+		}
+
+		// Case ids are random within their table's range: the id a case key
+		// gets back says nothing of how many cases the district has.
+		var caseIDs []int
+		for i := 0; i < 3; i++ {
+			d := a.must(keys["supervisor-other"], `mutation($in: OpenCaseInput!) { openCase(input: $in) { id } }`, map[string]any{"in": map[string]any{
+				"responsibleWorkerId": id(people["O"].ID), "displayName": fmt.Sprintf("探%d（化名）", i), "kind": "FAMILY",
+				"regionCode": a.fx.town.Code, "resident": map[string]any{"name": "某", "birthDate": "1980-01-01"}}})
+			caseIDs = append(caseIDs, decodeID(t, d["openCase"].(map[string]any)["id"].(string)))
+		}
+		if caseIDs[1] == caseIDs[0]+1 && caseIDs[2] == caseIDs[1]+1 {
+			t.Errorf("case ids in sequence: %v", caseIDs)
+		}
+		base := decodeID(t, caseID) >> 32 << 32
+		for _, cid := range caseIDs {
+			if cid>>32<<32 != base {
+				t.Errorf("case id %d outside the case table's range (%d)", cid, base)
+			}
 		}
 
 		// No filter, ordering or edge of the schema reaches a case.
@@ -356,7 +391,7 @@ func TestCaseDoors(t *testing.T) {
 
 		// At rest the narrative is sealed with the case key: not in the
 		// database's bytes, and not openable with the ID-number secret.
-		cf, err := a.db.Client.CaseFile.Query().Only(a.sys())
+		cf, err := a.db.Client.CaseFile.Get(a.sys(), decodeID(t, caseID))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -570,7 +605,7 @@ func TestCaseSealingAndPurge(t *testing.T) {
 			cf.OpenedOn.Format(time.DateOnly) != "2020-01-01" || cf.ClosedOn.Format(time.DateOnly) != "2021-04-01" {
 			t.Errorf("purged row: %+v", cf)
 		}
-		if n, _ := a.db.Client.Person.Query().Where(person.Resident(true)).Count(a.sys()); n != 0 {
+		if n, _ := a.db.Client.CaseResident.Query().Count(a.sys()); n != 0 {
 			t.Errorf("the resident's record outlived the purge")
 		}
 		ev, err := a.db.Client.AuditEvent.Query().Where(auditevent.Action("purgeSealedCases")).Only(a.sys())

@@ -591,7 +591,7 @@ func newOrderWorld(t *testing.T, a *api) *orderWorld {
 			map[string]any{"o": id(fx.team.ID), "n": n, "name": []string{"陈晓梅", "沈立群"}[i]})
 		w.numbers = append(w.numbers, d["registerVolunteer"].(map[string]any)["volunteerNumber"].(string))
 	}
-	resident, err := c.Person.Create().SetResident(true).SetName("服务对象").Save(ctx)
+	resident, err := c.CaseResident.Create().SetName("服务对象").Save(ctx)
 	must(err)
 	cf, err := c.CaseFile.Create().SetAgencyID(fx.agency.ID).SetResponsibleWorkerID(fx.volunteers[0].ID).SetResidentID(resident.ID).
 		SetRegionID(fx.town.ID).SetDisplayName("小伟（化名）").SetKind(casefile.KindFAMILY).SetOpenedOn(day).Save(ctx)

@@ -105,6 +105,8 @@ var (
 	AcknowledgedByValidator func(string) error
 	// ResolvedByValidator is a validator for the "resolved_by" field. It is called by the builders before save.
 	ResolvedByValidator func(string) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // RiskLevel defines the type for the "risk_level" enum field.

@@ -96,9 +96,9 @@ const (
 	ResponsibleWorkerColumn = "responsible_worker_id"
 	// ResidentTable is the table that holds the resident relation/edge.
 	ResidentTable = "case_files"
-	// ResidentInverseTable is the table name for the Person entity.
-	// It exists in this package in order to avoid circular dependency with the "person" package.
-	ResidentInverseTable = "persons"
+	// ResidentInverseTable is the table name for the CaseResident entity.
+	// It exists in this package in order to avoid circular dependency with the "caseresident" package.
+	ResidentInverseTable = "case_residents"
 	// ResidentColumn is the table column denoting the resident relation/edge.
 	ResidentColumn = "resident_id"
 	// NeedTable is the table that holds the need relation/edge.
@@ -205,6 +205,8 @@ var (
 	DisplayNameValidator func(string) error
 	// DefaultMinor holds the default value on creation for the "minor" field.
 	DefaultMinor bool
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // Kind defines the type for the "kind" enum field.

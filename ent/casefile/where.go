@@ -963,7 +963,7 @@ func HasResident() predicate.CaseFile {
 }
 
 // HasResidentWith applies the HasEdge predicate on the "resident" edge with a given conditions (other predicates).
-func HasResidentWith(preds ...predicate.Person) predicate.CaseFile {
+func HasResidentWith(preds ...predicate.CaseResident) predicate.CaseFile {
 	return predicate.CaseFile(func(s *sql.Selector) {
 		step := newResidentStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {

@@ -80,6 +80,8 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// PositionValidator is a validator for the "position" field. It is called by the builders before save.
 	PositionValidator func(int) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // Result defines the type for the "result" enum field.

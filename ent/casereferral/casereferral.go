@@ -101,6 +101,8 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// AnsweredByValidator is a validator for the "answered_by" field. It is called by the builders before save.
 	AnsweredByValidator func(string) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // Status defines the type for the "status" enum field.

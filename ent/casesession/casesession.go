@@ -91,6 +91,8 @@ var (
 	MinutesValidator func(int) error
 	// RecordedByValidator is a validator for the "recorded_by" field. It is called by the builders before save.
 	RecordedByValidator func(string) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // Kind defines the type for the "kind" enum field.

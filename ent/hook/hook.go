@@ -93,6 +93,18 @@ func (f CaseReferralFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CaseReferralMutation", m)
 }
 
+// The CaseResidentFunc type is an adapter to allow the use of ordinary
+// function as CaseResident mutator.
+type CaseResidentFunc func(context.Context, *ent.CaseResidentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CaseResidentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CaseResidentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CaseResidentMutation", m)
+}
+
 // The CaseSessionFunc type is an adapter to allow the use of ordinary
 // function as CaseSession mutator.
 type CaseSessionFunc func(context.Context, *ent.CaseSessionMutation) (ent.Value, error)

@@ -15,6 +15,7 @@ import (
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casegoal"
 	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
@@ -279,6 +280,33 @@ func (f TraverseCaseReferral) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CaseReferralQuery", q)
+}
+
+// The CaseResidentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CaseResidentFunc func(context.Context, *ent.CaseResidentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CaseResidentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CaseResidentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CaseResidentQuery", q)
+}
+
+// The TraverseCaseResident type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCaseResident func(context.Context, *ent.CaseResidentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCaseResident) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCaseResident) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseResidentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CaseResidentQuery", q)
 }
 
 // The CaseSessionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -784,6 +812,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CaseGoalQuery, predicate.CaseGoal, casegoal.OrderOption]{typ: ent.TypeCaseGoal, tq: q}, nil
 	case *ent.CaseReferralQuery:
 		return &query[*ent.CaseReferralQuery, predicate.CaseReferral, casereferral.OrderOption]{typ: ent.TypeCaseReferral, tq: q}, nil
+	case *ent.CaseResidentQuery:
+		return &query[*ent.CaseResidentQuery, predicate.CaseResident, caseresident.OrderOption]{typ: ent.TypeCaseResident, tq: q}, nil
 	case *ent.CaseSessionQuery:
 		return &query[*ent.CaseSessionQuery, predicate.CaseSession, casesession.OrderOption]{typ: ent.TypeCaseSession, tq: q}, nil
 	case *ent.CaseVolunteerQuery:

@@ -240,9 +240,9 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "case_files_persons_resident",
+				Symbol:     "case_files_case_residents_resident",
 				Columns:    []*schema.Column{CaseFilesColumns[18]},
-				RefColumns: []*schema.Column{PersonsColumns[0]},
+				RefColumns: []*schema.Column{CaseResidentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
@@ -360,6 +360,30 @@ var (
 				Name:    "casereferral_to_organization_id_status",
 				Unique:  false,
 				Columns: []*schema.Column{CaseReferralsColumns[10], CaseReferralsColumns[5]},
+			},
+		},
+	}
+	// CaseResidentsColumns holds the columns for the "case_residents" table.
+	CaseResidentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "gender", Type: field.TypeEnum, Enums: []string{"MALE", "FEMALE", "UNSPECIFIED"}, Default: "UNSPECIFIED"},
+		{Name: "birth_date", Type: field.TypeTime, Nullable: true},
+		{Name: "phone", Type: field.TypeString, Nullable: true, Size: 20},
+		{Name: "address", Type: field.TypeString, Nullable: true, Size: 300},
+	}
+	// CaseResidentsTable holds the schema information for the "case_residents" table.
+	CaseResidentsTable = &schema.Table{
+		Name:       "case_residents",
+		Columns:    CaseResidentsColumns,
+		PrimaryKey: []*schema.Column{CaseResidentsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "caseresident_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CaseResidentsColumns[2]},
 			},
 		},
 	}
@@ -898,7 +922,6 @@ var (
 		{Name: "social_work_level", Type: field.TypeEnum, Nullable: true, Enums: []string{"ASSISTANT", "INTERMEDIATE", "SENIOR"}},
 		{Name: "social_work_certificate", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "share_with_university", Type: field.TypeBool, Default: false},
-		{Name: "resident", Type: field.TypeBool, Default: false},
 		{Name: "possible_duplicate_of", Type: field.TypeInt, Nullable: true},
 		{Name: "university_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -910,7 +933,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organizations_students",
-				Columns:    []*schema.Column{PersonsColumns[18]},
+				Columns:    []*schema.Column{PersonsColumns[17]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -924,7 +947,7 @@ var (
 			{
 				Name:    "person_university_id",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[18]},
+				Columns: []*schema.Column{PersonsColumns[17]},
 			},
 		},
 	}
@@ -1367,6 +1390,7 @@ var (
 		CaseFilesTable,
 		CaseGoalsTable,
 		CaseReferralsTable,
+		CaseResidentsTable,
 		CaseSessionsTable,
 		CaseVolunteersTable,
 		CertificatesTable,
@@ -1412,7 +1436,7 @@ func init() {
 	}
 	CaseFilesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	CaseFilesTable.ForeignKeys[1].RefTable = PersonsTable
-	CaseFilesTable.ForeignKeys[2].RefTable = PersonsTable
+	CaseFilesTable.ForeignKeys[2].RefTable = CaseResidentsTable
 	CaseFilesTable.ForeignKeys[3].RefTable = NeedsTable
 	CaseFilesTable.ForeignKeys[4].RefTable = RegionsTable
 	CaseFilesTable.Annotation = &entsql.Annotation{
@@ -1426,6 +1450,9 @@ func init() {
 	CaseReferralsTable.ForeignKeys[1].RefTable = OrganizationsTable
 	CaseReferralsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
+	CaseResidentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(107374182400),
 	}
 	CaseSessionsTable.ForeignKeys[0].RefTable = CaseFilesTable
 	CaseSessionsTable.Annotation = &entsql.Annotation{

@@ -50,8 +50,6 @@ const (
 	FieldShareWithUniversity = "share_with_university"
 	// FieldUniversityID holds the string denoting the university_id field in the database.
 	FieldUniversityID = "university_id"
-	// FieldResident holds the string denoting the resident field in the database.
-	FieldResident = "resident"
 	// FieldPossibleDuplicateOf holds the string denoting the possible_duplicate_of field in the database.
 	FieldPossibleDuplicateOf = "possible_duplicate_of"
 	// EdgeUniversity holds the string denoting the university edge name in mutations.
@@ -113,7 +111,6 @@ var Columns = []string{
 	FieldSocialWorkCertificate,
 	FieldShareWithUniversity,
 	FieldUniversityID,
-	FieldResident,
 	FieldPossibleDuplicateOf,
 }
 
@@ -155,8 +152,6 @@ var (
 	SocialWorkCertificateValidator func(string) error
 	// DefaultShareWithUniversity holds the default value on creation for the "share_with_university" field.
 	DefaultShareWithUniversity bool
-	// DefaultResident holds the default value on creation for the "resident" field.
-	DefaultResident bool
 )
 
 // Gender defines the type for the "gender" enum field.
@@ -286,11 +281,6 @@ func ByShareWithUniversity(opts ...sql.OrderTermOption) OrderOption {
 // ByUniversityID orders the results by the university_id field.
 func ByUniversityID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUniversityID, opts...).ToFunc()
-}
-
-// ByResident orders the results by the resident field.
-func ByResident(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldResident, opts...).ToFunc()
 }
 
 // ByPossibleDuplicateOf orders the results by the possible_duplicate_of field.

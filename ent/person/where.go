@@ -120,11 +120,6 @@ func UniversityID(v int) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldUniversityID, v))
 }
 
-// Resident applies equality check predicate on the "resident" field. It's identical to ResidentEQ.
-func Resident(v bool) predicate.Person {
-	return predicate.Person(sql.FieldEQ(FieldResident, v))
-}
-
 // PossibleDuplicateOf applies equality check predicate on the "possible_duplicate_of" field. It's identical to PossibleDuplicateOfEQ.
 func PossibleDuplicateOf(v int) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldPossibleDuplicateOf, v))
@@ -888,16 +883,6 @@ func UniversityIDIsNil() predicate.Person {
 // UniversityIDNotNil applies the NotNil predicate on the "university_id" field.
 func UniversityIDNotNil() predicate.Person {
 	return predicate.Person(sql.FieldNotNull(FieldUniversityID))
-}
-
-// ResidentEQ applies the EQ predicate on the "resident" field.
-func ResidentEQ(v bool) predicate.Person {
-	return predicate.Person(sql.FieldEQ(FieldResident, v))
-}
-
-// ResidentNEQ applies the NEQ predicate on the "resident" field.
-func ResidentNEQ(v bool) predicate.Person {
-	return predicate.Person(sql.FieldNEQ(FieldResident, v))
 }
 
 // PossibleDuplicateOfEQ applies the EQ predicate on the "possible_duplicate_of" field.

@@ -27,6 +27,9 @@ type CaseGoal func(*sql.Selector)
 // CaseReferral is the predicate function for casereferral builders.
 type CaseReferral func(*sql.Selector)
 
+// CaseResident is the predicate function for caseresident builders.
+type CaseResident func(*sql.Selector)
+
 // CaseSession is the predicate function for casesession builders.
 type CaseSession func(*sql.Selector)
 

@@ -279,6 +279,30 @@ func (f CaseReferralMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CaseReferralMutation", m)
 }
 
+// The CaseResidentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CaseResidentQueryRuleFunc func(context.Context, *ent.CaseResidentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CaseResidentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CaseResidentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CaseResidentQuery", q)
+}
+
+// The CaseResidentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CaseResidentMutationRuleFunc func(context.Context, *ent.CaseResidentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CaseResidentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CaseResidentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CaseResidentMutation", m)
+}
+
 // The CaseSessionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CaseSessionQueryRuleFunc func(context.Context, *ent.CaseSessionQuery) error
@@ -760,6 +784,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CaseReferralQuery:
 		return q.Filter(), nil
+	case *ent.CaseResidentQuery:
+		return q.Filter(), nil
 	case *ent.CaseSessionQuery:
 		return q.Filter(), nil
 	case *ent.CaseVolunteerQuery:
@@ -816,6 +842,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CaseGoalMutation:
 		return m.Filter(), nil
 	case *ent.CaseReferralMutation:
+		return m.Filter(), nil
+	case *ent.CaseResidentMutation:
 		return m.Filter(), nil
 	case *ent.CaseSessionMutation:
 		return m.Filter(), nil

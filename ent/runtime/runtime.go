@@ -13,6 +13,7 @@ import (
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casegoal"
 	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
@@ -244,17 +245,21 @@ func init() {
 	// casecrisis.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	casecrisis.UpdateDefaultUpdatedAt = casecrisisDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// casecrisisDescReportedBy is the schema descriptor for reported_by field.
-	casecrisisDescReportedBy := casecrisisFields[5].Descriptor()
+	casecrisisDescReportedBy := casecrisisFields[6].Descriptor()
 	// casecrisis.ReportedByValidator is a validator for the "reported_by" field. It is called by the builders before save.
 	casecrisis.ReportedByValidator = casecrisisDescReportedBy.Validators[0].(func(string) error)
 	// casecrisisDescAcknowledgedBy is the schema descriptor for acknowledged_by field.
-	casecrisisDescAcknowledgedBy := casecrisisFields[6].Descriptor()
+	casecrisisDescAcknowledgedBy := casecrisisFields[7].Descriptor()
 	// casecrisis.AcknowledgedByValidator is a validator for the "acknowledged_by" field. It is called by the builders before save.
 	casecrisis.AcknowledgedByValidator = casecrisisDescAcknowledgedBy.Validators[0].(func(string) error)
 	// casecrisisDescResolvedBy is the schema descriptor for resolved_by field.
-	casecrisisDescResolvedBy := casecrisisFields[9].Descriptor()
+	casecrisisDescResolvedBy := casecrisisFields[10].Descriptor()
 	// casecrisis.ResolvedByValidator is a validator for the "resolved_by" field. It is called by the builders before save.
 	casecrisis.ResolvedByValidator = casecrisisDescResolvedBy.Validators[0].(func(string) error)
+	// casecrisisDescID is the schema descriptor for id field.
+	casecrisisDescID := casecrisisFields[0].Descriptor()
+	// casecrisis.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	casecrisis.IDValidator = casecrisisDescID.Validators[0].(func(int) error)
 	casefileMixin := schema.CaseFile{}.Mixin()
 	casefile.Policy = privacy.NewPolicies(schema.CaseFile{})
 	casefile.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -280,13 +285,17 @@ func init() {
 	// casefile.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	casefile.UpdateDefaultUpdatedAt = casefileDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// casefileDescDisplayName is the schema descriptor for display_name field.
-	casefileDescDisplayName := casefileFields[5].Descriptor()
+	casefileDescDisplayName := casefileFields[6].Descriptor()
 	// casefile.DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
 	casefile.DisplayNameValidator = casefileDescDisplayName.Validators[0].(func(string) error)
 	// casefileDescMinor is the schema descriptor for minor field.
-	casefileDescMinor := casefileFields[7].Descriptor()
+	casefileDescMinor := casefileFields[8].Descriptor()
 	// casefile.DefaultMinor holds the default value on creation for the minor field.
 	casefile.DefaultMinor = casefileDescMinor.Default.(bool)
+	// casefileDescID is the schema descriptor for id field.
+	casefileDescID := casefileFields[0].Descriptor()
+	// casefile.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	casefile.IDValidator = casefileDescID.Validators[0].(func(int) error)
 	casegoalMixin := schema.CaseGoal{}.Mixin()
 	casegoal.Policy = privacy.NewPolicies(schema.CaseGoal{})
 	casegoal.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -312,9 +321,13 @@ func init() {
 	// casegoal.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	casegoal.UpdateDefaultUpdatedAt = casegoalDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// casegoalDescPosition is the schema descriptor for position field.
-	casegoalDescPosition := casegoalFields[1].Descriptor()
+	casegoalDescPosition := casegoalFields[2].Descriptor()
 	// casegoal.PositionValidator is a validator for the "position" field. It is called by the builders before save.
 	casegoal.PositionValidator = casegoalDescPosition.Validators[0].(func(int) error)
+	// casegoalDescID is the schema descriptor for id field.
+	casegoalDescID := casegoalFields[0].Descriptor()
+	// casegoal.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	casegoal.IDValidator = casegoalDescID.Validators[0].(func(int) error)
 	casereferralMixin := schema.CaseReferral{}.Mixin()
 	casereferral.Policy = privacy.NewPolicies(schema.CaseReferral{})
 	casereferral.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -340,9 +353,67 @@ func init() {
 	// casereferral.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	casereferral.UpdateDefaultUpdatedAt = casereferralDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// casereferralDescAnsweredBy is the schema descriptor for answered_by field.
-	casereferralDescAnsweredBy := casereferralFields[6].Descriptor()
+	casereferralDescAnsweredBy := casereferralFields[7].Descriptor()
 	// casereferral.AnsweredByValidator is a validator for the "answered_by" field. It is called by the builders before save.
 	casereferral.AnsweredByValidator = casereferralDescAnsweredBy.Validators[0].(func(string) error)
+	// casereferralDescID is the schema descriptor for id field.
+	casereferralDescID := casereferralFields[0].Descriptor()
+	// casereferral.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	casereferral.IDValidator = casereferralDescID.Validators[0].(func(int) error)
+	caseresidentMixin := schema.CaseResident{}.Mixin()
+	caseresident.Policy = privacy.NewPolicies(schema.CaseResident{})
+	caseresident.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := caseresident.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	caseresidentMixinFields0 := caseresidentMixin[0].Fields()
+	_ = caseresidentMixinFields0
+	caseresidentFields := schema.CaseResident{}.Fields()
+	_ = caseresidentFields
+	// caseresidentDescCreatedAt is the schema descriptor for created_at field.
+	caseresidentDescCreatedAt := caseresidentMixinFields0[0].Descriptor()
+	// caseresident.DefaultCreatedAt holds the default value on creation for the created_at field.
+	caseresident.DefaultCreatedAt = caseresidentDescCreatedAt.Default.(func() time.Time)
+	// caseresidentDescUpdatedAt is the schema descriptor for updated_at field.
+	caseresidentDescUpdatedAt := caseresidentMixinFields0[1].Descriptor()
+	// caseresident.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	caseresident.DefaultUpdatedAt = caseresidentDescUpdatedAt.Default.(func() time.Time)
+	// caseresident.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	caseresident.UpdateDefaultUpdatedAt = caseresidentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// caseresidentDescName is the schema descriptor for name field.
+	caseresidentDescName := caseresidentFields[1].Descriptor()
+	// caseresident.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	caseresident.NameValidator = func() func(string) error {
+		validators := caseresidentDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// caseresidentDescPhone is the schema descriptor for phone field.
+	caseresidentDescPhone := caseresidentFields[4].Descriptor()
+	// caseresident.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	caseresident.PhoneValidator = caseresidentDescPhone.Validators[0].(func(string) error)
+	// caseresidentDescAddress is the schema descriptor for address field.
+	caseresidentDescAddress := caseresidentFields[5].Descriptor()
+	// caseresident.AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	caseresident.AddressValidator = caseresidentDescAddress.Validators[0].(func(string) error)
+	// caseresidentDescID is the schema descriptor for id field.
+	caseresidentDescID := caseresidentFields[0].Descriptor()
+	// caseresident.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	caseresident.IDValidator = caseresidentDescID.Validators[0].(func(int) error)
 	casesessionMixin := schema.CaseSession{}.Mixin()
 	casesession.Policy = privacy.NewPolicies(schema.CaseSession{})
 	casesession.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -368,13 +439,17 @@ func init() {
 	// casesession.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	casesession.UpdateDefaultUpdatedAt = casesessionDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// casesessionDescMinutes is the schema descriptor for minutes field.
-	casesessionDescMinutes := casesessionFields[3].Descriptor()
+	casesessionDescMinutes := casesessionFields[4].Descriptor()
 	// casesession.MinutesValidator is a validator for the "minutes" field. It is called by the builders before save.
 	casesession.MinutesValidator = casesessionDescMinutes.Validators[0].(func(int) error)
 	// casesessionDescRecordedBy is the schema descriptor for recorded_by field.
-	casesessionDescRecordedBy := casesessionFields[5].Descriptor()
+	casesessionDescRecordedBy := casesessionFields[6].Descriptor()
 	// casesession.RecordedByValidator is a validator for the "recorded_by" field. It is called by the builders before save.
 	casesession.RecordedByValidator = casesessionDescRecordedBy.Validators[0].(func(string) error)
+	// casesessionDescID is the schema descriptor for id field.
+	casesessionDescID := casesessionFields[0].Descriptor()
+	// casesession.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	casesession.IDValidator = casesessionDescID.Validators[0].(func(int) error)
 	casevolunteerMixin := schema.CaseVolunteer{}.Mixin()
 	casevolunteer.Policy = privacy.NewPolicies(schema.CaseVolunteer{})
 	casevolunteer.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -399,6 +474,10 @@ func init() {
 	casevolunteer.DefaultUpdatedAt = casevolunteerDescUpdatedAt.Default.(func() time.Time)
 	// casevolunteer.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	casevolunteer.UpdateDefaultUpdatedAt = casevolunteerDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// casevolunteerDescID is the schema descriptor for id field.
+	casevolunteerDescID := casevolunteerFields[0].Descriptor()
+	// casevolunteer.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	casevolunteer.IDValidator = casevolunteerDescID.Validators[0].(func(int) error)
 	certificateMixin := schema.Certificate{}.Mixin()
 	certificate.Policy = privacy.NewPolicies(schema.Certificate{})
 	certificate.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -811,10 +890,6 @@ func init() {
 	personDescShareWithUniversity := personFields[12].Descriptor()
 	// person.DefaultShareWithUniversity holds the default value on creation for the share_with_university field.
 	person.DefaultShareWithUniversity = personDescShareWithUniversity.Default.(bool)
-	// personDescResident is the schema descriptor for resident field.
-	personDescResident := personFields[14].Descriptor()
-	// person.DefaultResident holds the default value on creation for the resident field.
-	person.DefaultResident = personDescResident.Default.(bool)
 	projectMixin := schema.Project{}.Mixin()
 	project.Policy = privacy.NewPolicies(schema.Project{})
 	project.Hooks[0] = func(next ent.Mutator) ent.Mutator {

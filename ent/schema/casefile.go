@@ -24,7 +24,7 @@ type CaseFile struct {
 
 // Fields of the CaseFile.
 func (CaseFile) Fields() []ent.Field {
-	return []ent.Field{
+	return append(caseID(),
 		// Null once the case is purged: what remains is an anonymous count.
 		field.Int("agency_id").Optional().Nillable(),
 		field.Int("responsible_worker_id").Optional().Nillable(),
@@ -63,7 +63,7 @@ func (CaseFile) Fields() []ent.Field {
 			Nillable(),
 		field.Bytes("closure_ciphertext").Optional().Sensitive(),
 		field.Time("purged_at").Optional().Nillable(),
-	}
+	)
 }
 
 // Edges of the CaseFile: one-way, so that no public type gains an edge
@@ -72,7 +72,7 @@ func (CaseFile) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("agency", Organization.Type).Field("agency_id").Unique(),
 		edge.To("responsible_worker", Person.Type).Field("responsible_worker_id").Unique(),
-		edge.To("resident", Person.Type).Field("resident_id").Unique(),
+		edge.To("resident", CaseResident.Type).Field("resident_id").Unique(),
 		edge.To("need", Need.Type).Field("need_id").Unique(),
 		edge.To("region", Region.Type).Field("region_id").Unique().Required(),
 		edge.To("goals", CaseGoal.Type),
@@ -107,10 +107,18 @@ func (CaseFile) Annotations() []schema.Annotation {
 // Policy of the CaseFile: see package policy.
 func (CaseFile) Policy() ent.Policy { return policy.CaseFile() }
 
-// caseChild is what every part of a case shares: the case it belongs to,
-// never exposed as a filterable edge.
+// caseID declares the id of the case tables so that it can be set: case
+// work gives every row a random id within its table's range
+// (casework.RandomIDs), because sequential ids would tell whoever opens a
+// case or reports a crisis how many others the district has.
+func caseID() []ent.Field {
+	return []ent.Field{field.Int("id").Positive().Immutable()}
+}
+
+// caseChild is what every part of a case shares: a random id, and the case
+// it belongs to, never exposed as a filterable edge.
 func caseChild() []ent.Field {
-	return []ent.Field{field.Int("case_id").Immutable()}
+	return append(caseID(), field.Int("case_id").Immutable())
 }
 
 func caseEdge(ref string) ent.Edge {

@@ -95,14 +95,6 @@ func (Person) Fields() []ent.Field {
 			Optional().
 			Nillable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
-		// A resident on whose behalf a case is run (package casework), not a
-		// volunteer: nobody reads such a record through people, search or
-		// any edge; only the readers of the resident's cases do, through the
-		// case.
-		field.Bool("resident").
-			Default(false).
-			Immutable().
-			Annotations(entgql.Skip(entgql.SkipAll)),
 		// Set when an editor registered an ID number already on record for
 		// someone it may not read: the registration goes through as for a
 		// new number (the answer must not say whether the number is on

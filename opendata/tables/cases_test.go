@@ -17,7 +17,6 @@ import (
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/migrate"
 	"github.com/tongxing/tongxing/ent/organization"
-	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/opendata/dataset"
@@ -96,7 +95,7 @@ func (f *caseFixture) add(t *testing.T, n int, at *ent.Region, kind casefile.Kin
 	ctx := fixture.Context()
 	for i := 0; i < n; i++ {
 		f.seq++
-		res := f.c.Person.Create().SetResident(true).SetName(fmt.Sprintf("测试居民%03d", f.seq)).
+		res := f.c.CaseResident.Create().SetName(fmt.Sprintf("测试居民%03d", f.seq)).
 			SetPhone(fmt.Sprintf("1380000%04d", f.seq)).SaveX(ctx)
 		pseudonym := fmt.Sprintf("小%03d（化名）", f.seq)
 		f.secrets = append(f.secrets, res.Name, res.Phone, pseudonym)
@@ -144,7 +143,7 @@ func (f *caseFixture) purge(t *testing.T, ids []int) {
 			SetOpenedOn(fixture.QuarterStart(cf.OpenedOn)).SetClosedOn(fixture.QuarterStart(*cf.ClosedOn)).
 			SetStatus(casefile.StatusPURGED).SetPurgedAt(time.Now()).ExecX(ctx)
 		if cf.ResidentID != nil {
-			f.c.Person.DeleteOneID(*cf.ResidentID).ExecX(ctx)
+			f.c.CaseResident.DeleteOneID(*cf.ResidentID).ExecX(ctx)
 		}
 	}
 }
@@ -477,7 +476,7 @@ func TestCaseStatistics(t *testing.T) {
 			for _, d := range diffTables(before, after) {
 				t.Errorf("purging %d cases changed %s", len(closed), d)
 			}
-			if left := f.c.Person.Query().Where(person.Resident(true)).CountX(fixture.Context()); left == 0 {
+			if left := f.c.CaseResident.Query().CountX(fixture.Context()); left == 0 {
 				t.Error("no resident left: the open cases' residents were deleted too")
 			}
 		})

@@ -151,8 +151,7 @@ type personRows struct {
 func (b *builder) streamPeople() error {
 	size := b.opt.PageSize
 	people := newCursor(size, func(ctx context.Context, after *ent.Person, first bool) ([]*ent.Person, error) {
-		// Residents with cases are counted only in the case tables.
-		q := b.c.Person.Query().Where(person.Resident(false)).Order(person.ByID()).Limit(size).
+		q := b.c.Person.Query().Order(person.ByID()).Limit(size).
 			Select(person.FieldGender, person.FieldBirthDate, person.FieldSocialWorkLevel, person.FieldUniversityID)
 		if !first {
 			q.Where(person.IDGT(after.ID))
