@@ -27,6 +27,7 @@ import (
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/release"
+	"github.com/tongxing/tongxing/opendata/release/diff"
 	"github.com/tongxing/tongxing/opendata/writer"
 )
 
@@ -130,6 +131,8 @@ func init() {
 		t := template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
 		pages[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
 	}
+	// The dataset page's "What changed" block is a template of its own.
+	template.Must(pages["dataset"].ParseFS(templateFS, "templates/changes.html"))
 }
 
 // page is what the layout needs.
@@ -231,6 +234,53 @@ type datasetBody struct {
 	Preview  [][]previewCell
 	Citation dataset.Text
 	JSONLD   json.RawMessage
+	// Changes is the "What changed" block: the latest release's summary.
+	Changes *changesBlock
+}
+
+// changesBlock is what changed in the dataset in the latest release.
+type changesBlock struct {
+	release.DatasetChanges
+	// Register datasets list their changed rows; the others counts only.
+	Register bool
+	// Protected names a register's disclosure-controlled columns, which
+	// are counted but never listed.
+	Protected []string
+	// Lists are a register's rows added and removed.
+	Lists []changesList
+}
+
+// changesList is one list of rows of the "What changed" block.
+type changesList struct {
+	Title dataset.Text
+	Total int
+	Rows  []diff.Row
+}
+
+func newChangesBlock(m *release.Manifest, def *dataset.Dataset) *changesBlock {
+	s, ok := release.Summary(m, def.ID)
+	if !ok {
+		return nil
+	}
+	b := &changesBlock{DatasetChanges: s, Register: release.ListsRows(def.ID)}
+	if b.Register {
+		for _, f := range def.Fields {
+			if f.Protected {
+				b.Protected = append(b.Protected, f.Name)
+			}
+		}
+	}
+	if r := s.Rows; r != nil {
+		for _, l := range []changesList{
+			{dataset.Text{Zh: "新增", En: "Rows added"}, s.Added, r.Added},
+			{dataset.Text{Zh: "删除", En: "Rows removed"}, s.Removed, r.Removed},
+		} {
+			if len(l.Rows) > 0 {
+				b.Lists = append(b.Lists, l)
+			}
+		}
+	}
+	return b
 }
 
 // Dataset renders a dataset's page. history lists every release (newest
@@ -255,6 +305,7 @@ func (s Site) Dataset(m *release.Manifest, id string, history []*release.Manifes
 	}
 	b := datasetBody{Def: def, Info: info, Chart: info.Chart, Formats: writer.Formats, Header: def.Fields,
 		Citation: release.Citation(m, def, pageURL), JSONLD: json.RawMessage(ld)}
+	b.Changes = newChangesBlock(m, def)
 	link := func(hm *release.Manifest, f release.File, latest bool) DownloadLink {
 		url := "/opendata/" + f.Path
 		if latest {

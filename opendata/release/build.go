@@ -345,7 +345,9 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 		d.Files = []File{d.Files[0], xf, d.Files[1], pf}
 		m.Datasets = append(m.Datasets, d)
 	}
-	changes, err := diffReleases(b.opt.Dir, prev, res.Tables)
+	// The change summaries read the files just written and the previous
+	// release's, never the tables in memory: only published values.
+	changes, err := diffReleases(b.opt.Dir, prev, b.tmp, m)
 	if err != nil {
 		return nil, err
 	}

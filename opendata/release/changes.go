@@ -1,8 +1,6 @@
 package release
 
 import (
-	"encoding/csv"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,145 +8,221 @@ import (
 	"strings"
 
 	"github.com/tongxing/tongxing/opendata/dataset"
-	"github.com/tongxing/tongxing/opendata/writer"
+	"github.com/tongxing/tongxing/opendata/release/diff"
 )
 
-// diffReleases compares each new table with the same dataset's CSV in the
-// previous release, row by row on the primary key and cell by cell on the
-// field name: rows added, removed and changed, and changed cells per field.
-func diffReleases(root string, prev *Manifest, ts []*dataset.Table) ([]Change, error) {
-	var out []Change
-	for _, t := range ts {
-		c := Change{Dataset: t.Dataset.ID, RowsAfter: len(t.Rows)}
-		var pd *Dataset
+// registers are the public registers whose summaries list the changed rows
+// themselves, with the fields that label a row. Every other dataset —
+// everything derived from people, needs or cases — gets counts only. A
+// register's protected columns (the projects' volunteers and hours) are
+// counted but never listed (package diff).
+var registers = map[string][]string{
+	dataset.Organizations:      {"name"},
+	dataset.Projects:           {"name"},
+	dataset.PartyBuildingLinks: {"party_organization", "partner"},
+}
+
+// ListsRows reports whether the change summaries of a dataset list the
+// changed rows (the public registers) rather than counts only.
+func ListsRows(id string) bool {
+	_, ok := registers[id]
+	return ok
+}
+
+// diffReleases compares every dataset's CSV in the new release, written to
+// dir and described by m, with the same dataset's CSV in the previous
+// release. It reads the two releases' published files and nothing else
+// (package diff): a summary never sees an unprotected value.
+func diffReleases(root string, prev *Manifest, dir string, m *Manifest) ([]Change, error) {
+	out := make([]Change, 0, len(m.Datasets))
+	for _, d := range m.Datasets {
+		def := dataset.ByID(d.ID)
+		f, ok := d.File("csv")
+		if def == nil || !ok {
+			continue
+		}
+		var oldPath string
 		if prev != nil {
-			pd, _ = prev.Dataset(t.Dataset.ID)
+			if pd, ok := prev.Dataset(d.ID); ok {
+				if pf, ok := pd.File("csv"); ok {
+					oldPath = filepath.Join(root, prev.Version, filepath.FromSlash(pf.Path))
+				}
+			}
 		}
-		if pd == nil {
-			c.New, c.Added = true, len(t.Rows)
-			out = append(out, c)
-			continue
-		}
-		f, ok := pd.File("csv")
-		if !ok {
-			c.New, c.Added = true, len(t.Rows)
-			out = append(out, c)
-			continue
-		}
-		old, header, err := readCSV(filepath.Join(root, prev.Version, filepath.FromSlash(f.Path)), t.Dataset.PrimaryKey)
+		label, list := registers[d.ID]
+		c, err := compareFiles(def, oldPath, filepath.Join(dir, filepath.FromSlash(f.Path)), diff.Options{ListRows: list, Label: label})
 		if err != nil {
 			return nil, err
 		}
-		c.RowsBefore = len(old)
-		oldCol := map[string]int{}
-		for i, h := range header {
-			oldCol[h] = i
-		}
-		keyCols := make([]int, len(t.Dataset.PrimaryKey))
-		for i, k := range t.Dataset.PrimaryKey {
-			keyCols[i] = t.Dataset.FieldIndex(k)
-		}
-		cells := make([]int, len(t.Dataset.Fields))
-		seen := map[string]bool{}
-		for _, r := range t.Rows {
-			parts := make([]string, len(keyCols))
-			for i, k := range keyCols {
-				parts[i] = writer.CSVCell(r[k])
-			}
-			key := strings.Join(parts, "\x1f")
-			seen[key] = true
-			o, ok := old[key]
-			if !ok {
-				c.Added++
-				continue
-			}
-			changed := false
-			for i, fl := range t.Dataset.Fields {
-				j, ok := oldCol[fl.Name]
-				if !ok || o[j] != writer.CSVCell(r[i]) {
-					cells[i]++
-					changed = true
-				}
-			}
-			if changed {
-				c.Changed++
-			}
-		}
-		for k := range old {
-			if !seen[k] {
-				c.Removed++
-			}
-		}
-		for i, n := range cells {
-			if n > 0 {
-				c.Fields = append(c.Fields, FieldChange{Field: t.Dataset.Fields[i].Name, Cells: n})
-			}
-		}
+		c.First = prev == nil
 		out = append(out, c)
 	}
 	return out, nil
 }
 
-// readCSV reads a published CSV into rows keyed by the primary key.
-func readCSV(path string, primaryKey []string) (rows map[string][]string, header []string, err error) {
-	f, err := os.Open(path)
+// compareFiles opens the two published CSV files (no previous one when
+// oldPath is empty) and compares them.
+func compareFiles(def *dataset.Dataset, oldPath, newPath string, opt diff.Options) (Change, error) {
+	cur, err := os.Open(newPath)
 	if err != nil {
-		return nil, nil, err
+		return Change{}, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	header, err = r.Read()
-	if err != nil {
-		return nil, nil, err
-	}
-	keyCols := make([]int, 0, len(primaryKey))
-	for _, k := range primaryKey {
-		for i, h := range header {
-			if h == k {
-				keyCols = append(keyCols, i)
-			}
-		}
-	}
-	if len(keyCols) != len(primaryKey) {
-		// The key changed since: every row counts as new.
-		return map[string][]string{}, header, nil
-	}
-	rows = map[string][]string{}
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return rows, header, nil
-		}
+	defer cur.Close()
+	var old io.Reader
+	if oldPath != "" {
+		f, err := os.Open(oldPath)
 		if err != nil {
-			return nil, nil, err
+			return Change{}, err
 		}
-		parts := make([]string, len(keyCols))
-		for i, k := range keyCols {
-			parts[i] = rec[k]
-		}
-		rows[strings.Join(parts, "\x1f")] = rec
+		defer f.Close()
+		old = f
 	}
+	return diff.Compare(def, old, cur, opt)
 }
 
-// Summary is a change in one line, Chinese then English.
-func (c Change) Summary() dataset.Text {
-	if c.New {
-		return dataset.Text{Zh: "新数据集，" + itoa(c.RowsAfter) + " 行", En: "new dataset, " + itoa(c.RowsAfter) + " rows"}
+// DatasetChanges is what changed in one dataset in one release, against the
+// release before it: counts for every dataset, and for the public
+// registers the rows themselves (Change.Rows). Text gives it as short
+// bilingual plain text, e.g. for a feed entry.
+type DatasetChanges struct {
+	Change
+	// Title is the dataset's title (its id when it is no longer defined).
+	Title dataset.Text `json:"title"`
+	// Version is the release; Previous the release compared with, empty in
+	// the first release.
+	Version       string `json:"version"`
+	ReferenceDate string `json:"referenceDate"`
+	Previous      string `json:"previous,omitempty"`
+}
+
+// Summary returns what changed in one dataset in release m. It reads the
+// manifest only: the summary was computed once, when the release was
+// built. False when the release does not hold the dataset.
+func Summary(m *Manifest, datasetID string) (DatasetChanges, bool) {
+	if m == nil {
+		return DatasetChanges{}, false
 	}
-	if c.Added == 0 && c.Removed == 0 && c.Changed == 0 {
-		return dataset.Text{Zh: "无变化", En: "no change"}
+	if _, ok := m.Dataset(datasetID); !ok {
+		return DatasetChanges{}, false
 	}
-	zh := "新增 " + itoa(c.Added) + " 行，删除 " + itoa(c.Removed) + " 行，修改 " + itoa(c.Changed) + " 行"
-	en := itoa(c.Added) + " rows added, " + itoa(c.Removed) + " removed, " + itoa(c.Changed) + " changed"
-	if len(c.Fields) > 0 {
-		var parts []string
-		for _, f := range c.Fields {
-			parts = append(parts, f.Field+" ×"+itoa(f.Cells))
+	d := DatasetChanges{Version: m.Version, ReferenceDate: m.ReferenceDate, Previous: m.Previous,
+		Title: dataset.Text{Zh: datasetID, En: datasetID}}
+	if def := dataset.ByID(datasetID); def != nil {
+		d.Title = def.Title
+	}
+	found := false
+	for _, c := range m.Changes {
+		if c.Dataset == datasetID {
+			d.Change, found = c, true
+			break
 		}
-		zh += "（" + strings.Join(parts, "，") + "）"
-		en += " (" + strings.Join(parts, ", ") + ")"
+	}
+	if !found {
+		// A release without a changelog entry for the dataset: say only
+		// how many rows it has.
+		info, _ := m.Dataset(datasetID)
+		d.Change = Change{Dataset: datasetID, New: true, RowsAfter: info.Rows}
+	}
+	if m.Previous == "" {
+		d.First, d.New, d.Added = true, true, d.RowsAfter
+	}
+	return d, true
+}
+
+// Summaries returns the summary of every dataset of release m, in the
+// manifest's order.
+func Summaries(m *Manifest) []DatasetChanges {
+	var out []DatasetChanges
+	for _, ds := range m.Datasets {
+		if d, ok := Summary(m, ds.ID); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// textRows is how many rows of each kind Text names.
+const textRows = 5
+
+// Text is the summary as short plain text, Chinese and English: a line of
+// counts, then for a register up to five rows added, removed and changed
+// (with old → new values). Values are the published ones; a register's
+// protected fields and every row of other datasets are left out.
+func (d DatasetChanges) Text() dataset.Text {
+	s := d.Summary()
+	zh := d.Title.Zh + " " + d.Version
+	en := d.Title.En + " " + d.Version
+	if d.Previous != "" {
+		zh += "（对比 " + d.Previous + "）"
+		en += " (against " + d.Previous + ")"
+	}
+	zh += "：" + s.Zh + "。"
+	en += ": " + s.En + "."
+	if r := d.Rows; r != nil && !d.New {
+		lines := func(total int, rows []diff.Row, cells [][]diff.Cell, zhHead, enHead string) {
+			if total == 0 {
+				return
+			}
+			var zp, ep []string
+			for i, row := range rows[:min(textRows, len(rows))] {
+				name := rowName(row)
+				var cz, ce []string
+				if cells != nil {
+					for _, c := range cells[i] {
+						cz = append(cz, c.Field+" "+shown(c.Old, true)+" → "+shown(c.New, true))
+						ce = append(ce, c.Field+" "+shown(c.Old, false)+" → "+shown(c.New, false))
+					}
+				}
+				if len(cz) > 0 {
+					zp = append(zp, name+"："+strings.Join(cz, "，"))
+					ep = append(ep, name+": "+strings.Join(ce, ", "))
+				} else {
+					zp, ep = append(zp, name), append(ep, name)
+				}
+			}
+			zl, el := "\n"+zhHead+"："+strings.Join(zp, "；"), "\n"+enHead+": "+strings.Join(ep, "; ")
+			if more := total - len(zp); more > 0 {
+				zl += "；另 " + strconv.Itoa(more) + " 行"
+				el += "; " + strconv.Itoa(more) + " more"
+			}
+			zh, en = zh+zl, en+el
+		}
+		lines(d.Added, r.Added, nil, "新增", "Added")
+		lines(d.Removed, r.Removed, nil, "删除", "Removed")
+		changed := make([]diff.Row, len(r.Changed))
+		cells := make([][]diff.Cell, len(r.Changed))
+		for i, c := range r.Changed {
+			changed[i], cells[i] = c.Row, c.Cells
+		}
+		lines(r.ChangedPublic, changed, cells, "修改", "Changed")
 	}
 	return dataset.Text{Zh: zh, En: en}
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
+// String is Text, Chinese then English, separated by a blank line.
+func (d DatasetChanges) String() string {
+	t := d.Text()
+	return t.Zh + "\n\n" + t.En
+}
+
+// rowName is a listed row's label with its key in brackets.
+func rowName(r diff.Row) string {
+	key := strings.Join(r.Key, ", ")
+	if r.Label == "" {
+		return key
+	}
+	return r.Label + " [" + key + "]"
+}
+
+// shown quotes a published value for Text; "" is no value.
+func shown(v string, zh bool) string {
+	switch {
+	case v == "" && zh:
+		return "（空）"
+	case v == "":
+		return "(empty)"
+	case zh:
+		return "“" + v + "”"
+	}
+	return strconv.Quote(v)
+}

@@ -29,6 +29,7 @@ import (
 
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
+	"github.com/tongxing/tongxing/opendata/release/diff"
 	"github.com/tongxing/tongxing/opendata/writer"
 )
 
@@ -89,24 +90,13 @@ type File struct {
 	SHA256    string `json:"sha256"`
 }
 
-// Change summarises how a dataset changed since the previous release.
-type Change struct {
-	Dataset    string `json:"dataset"`
-	New        bool   `json:"new,omitempty"` // not in the previous release
-	RowsBefore int    `json:"rowsBefore"`
-	RowsAfter  int    `json:"rowsAfter"`
-	Added      int    `json:"rowsAdded"`
-	Removed    int    `json:"rowsRemoved"`
-	Changed    int    `json:"rowsChanged"`
-	// Fields counts changed cells per field, in field order.
-	Fields []FieldChange `json:"fields,omitempty"`
-}
+// Change summarises how a dataset changed since the previous release; it
+// is computed from the two releases' published CSV files only (package
+// diff, and Summary for one dataset of a release).
+type Change = diff.Change
 
 // FieldChange counts the changed cells of one field.
-type FieldChange struct {
-	Field string `json:"field"`
-	Cells int    `json:"cells"`
-}
+type FieldChange = diff.FieldChange
 
 // Dataset returns the entry of a dataset id.
 func (m *Manifest) Dataset(id string) (*Dataset, bool) {

@@ -28,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/portal"
 	"github.com/tongxing/tongxing/opendata/release"
 	"github.com/tongxing/tongxing/opendata/writer"
@@ -240,6 +241,10 @@ func (h *Handler) datasets(w http.ResponseWriter, r *http.Request, rest string, 
 	}
 	if !hasSlash {
 		http.Redirect(w, r, Prefix+"datasets/"+id+"/", http.StatusMovedPermanently)
+		return
+	}
+	if file == "changes.json" {
+		h.changesJSON(w, r, id, versions, latest)
 		return
 	}
 	if file == "" {
@@ -511,15 +516,43 @@ func (h *Handler) changelogJSON(w http.ResponseWriter, r *http.Request, versions
 	out := []entry{}
 	for _, m := range h.history(versions) {
 		e := entry{Version: m.Version, ReferenceDate: m.ReferenceDate, BuiltAt: m.BuiltAt, Previous: m.Previous,
-			Datasets: map[string]int{}, Changes: m.Changes}
+			Datasets: map[string]int{}, Changes: make([]release.Change, len(m.Changes))}
+		for i, c := range m.Changes {
+			c.Rows = nil // the rows themselves are in each dataset's changes.json
+			e.Changes[i] = c
+		}
 		for _, d := range m.Datasets {
 			e.Datasets[d.ID] = d.Rows
 		}
 		out = append(out, e)
 	}
-	body, err := json.MarshalIndent(out, "", "  ")
+	h.sendJSON(w, r, out, latest)
+}
+
+// changesJSON serves datasets/<id>/changes.json: what changed in the
+// dataset in every release that holds it, newest first — counts, and for
+// the public registers the rows added, removed and changed — with the
+// plain-text summary (docs/opendata.md, "What changed between releases").
+func (h *Handler) changesJSON(w http.ResponseWriter, r *http.Request, id string, versions []string, latest *release.Manifest) {
+	type entry struct {
+		release.DatasetChanges
+		Text dataset.Text `json:"text"`
+	}
+	out := []entry{}
+	for _, m := range h.history(versions) {
+		if s, ok := release.Summary(m, id); ok {
+			out = append(out, entry{DatasetChanges: s, Text: s.Text()})
+		}
+	}
+	h.sendJSON(w, r, out, latest)
+}
+
+// sendJSON sends a document about the release history: readable from any
+// page, cached like the latest release's documents.
+func (h *Handler) sendJSON(w http.ResponseWriter, r *http.Request, v any, latest *release.Manifest) {
+	body, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		http.Error(w, "changelog unavailable", http.StatusInternalServerError)
+		http.Error(w, "document unavailable", http.StatusInternalServerError)
 		return
 	}
 	sum := sha256.Sum256(body)

@@ -19,15 +19,27 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/disclosure"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/internal/fixture"
 	"github.com/tongxing/tongxing/opendata/release"
 	"github.com/tongxing/tongxing/opendata/web"
 )
 
-// releasesDir holds two releases of the demo district, built once.
-var releasesDir string
+// releasesDir holds two releases of the demo district, built once;
+// between them an organisation was added and one renamed.
+var (
+	releasesDir string
+	added       string     // id of the organisation added
+	renamed     changedOrg // the organisation renamed
+)
+
+const addedName = "同行测试新增组织"
+
+type changedOrg struct{ ID, Old, New string }
 
 func TestMain(m *testing.M) {
 	tmp, err := os.MkdirTemp("", "opendata-web-test-")
@@ -49,11 +61,17 @@ func TestMain(m *testing.M) {
 		if _, err := release.Build(context.Background(), db.Client, opt, fixture.Now.Add(-24*time.Hour)); err != nil {
 			panic(err)
 		}
-		// A record more, and the next day's release.
+		// A record more, an organisation added and one renamed, and the
+		// next day's release.
 		ctx := fixture.Context()
 		r := db.Client.ServiceRecord.Query().Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED)).Order(servicerecord.ByID()).FirstX(ctx)
 		db.Client.ServiceRecord.Create().SetPersonID(r.PersonID).SetActivityID(r.ActivityID).SetServedOn(r.ServedOn).
 			SetMinutes(90).SetRecordedBy("opendata-test").SetStatus(servicerecord.StatusVERIFIED).SaveX(ctx)
+		last := db.Client.Organization.Query().Order(ent.Desc(organization.FieldID)).FirstX(ctx)
+		renamed = changedOrg{ID: gid.Encode(last.ID), Old: last.Name, New: last.Name + "（更名）"}
+		db.Client.Organization.UpdateOne(last).SetName(renamed.New).ExecX(ctx)
+		added = gid.Encode(db.Client.Organization.Create().SetName(addedName).SetKind(organization.KindSOCIAL_ORGANIZATION).
+			SetRegionID(last.RegionID).SaveX(ctx).ID)
 		if _, err := release.Build(context.Background(), db.Client, opt, fixture.Now); err != nil {
 			panic(err)
 		}
