@@ -32,6 +32,7 @@ import (
 type caseDistrict struct {
 	c                      *ent.Client
 	district, town1, town2 *ent.Region
+	seq                    int // cases opened so far
 }
 
 func seedCaseDistrict(t *testing.T, db *database.DB) *caseDistrict {
@@ -59,7 +60,11 @@ func seedCaseDistrict(t *testing.T, db *database.DB) *caseDistrict {
 // addCase opens one adult's case and returns its id.
 func (d *caseDistrict) addCase(t *testing.T, at *ent.Region, kind casefile.Kind, opened time.Time) int {
 	t.Helper()
-	return d.c.CaseFile.Create().SetRegionID(at.ID).SetKind(kind).SetMinor(false).SetOpenedOn(opened).
+	// Ids in sequence, the same in both databases: production draws them
+	// at random (casework.RandomIDs), which would give the two databases
+	// different cell-key noise.
+	d.seq++
+	return d.c.CaseFile.Create().SetID(fixture.CaseID(d.seq)).SetRegionID(at.ID).SetKind(kind).SetMinor(false).SetOpenedOn(opened).
 		SaveX(fixture.Context()).ID
 }
 
