@@ -13,10 +13,48 @@ const (
 	TableSchemaProfile = "https://datapackage.org/profiles/2.0/tableschema.json"
 )
 
-// MissingValues are the missing-value symbols every Table Schema declares.
-var MissingValues = []obj{
-	{{"value", dataset.SymbolNone}, {"label", "无此值（不适用、未填报或未知） / no value (not applicable, not reported or not known)"}},
-	{{"value", dataset.SymbolSuppressed}, {"label", "依披露控制规则隐去 / withheld by disclosure control"}},
+// MissingValues are the missing-value symbols every Table Schema declares,
+// as plain strings: the form Table Schema v1 requires and v2 still accepts.
+// (v2's labelled objects make a v1 reader reject every table holding an
+// empty cell or an x.) The labels are kept where every reader still sees
+// them: each field's description, and MissingValueLabelsProperty.
+var MissingValues = func() []string {
+	out := make([]string, len(dataset.MissingValues))
+	for i, mv := range dataset.MissingValues {
+		out[i] = mv.Symbol
+	}
+	return out
+}()
+
+// MissingValueLabelsProperty is the Table Schema's own property that labels
+// each missing-value symbol, in v2's {value, label} form. Readers that do not
+// know it ignore it; v1 and v2 profiles allow it.
+const MissingValueLabelsProperty = "tongxing:missingValueLabels"
+
+func missingValueLabels() []obj {
+	out := make([]obj, len(dataset.MissingValues))
+	for i, mv := range dataset.MissingValues {
+		out[i] = obj{{"value", mv.Symbol}, {"label", mv.Label.String()}}
+	}
+	return out
+}
+
+// symbolsNote says, in both languages, what the missing-value symbols that
+// may stand in a field mean; empty when none may.
+func symbolsNote(f dataset.Field) string {
+	mvs := f.MissingValues()
+	if len(mvs) == 0 {
+		return ""
+	}
+	parts := make([]string, len(mvs))
+	for i, mv := range mvs {
+		sym := `"` + mv.Symbol + `"`
+		if mv.Symbol == dataset.SymbolNone {
+			sym = "空白 blank"
+		}
+		parts[i] = sym + " = " + mv.Label.Zh + " / " + mv.Label.En
+	}
+	return " 缺失值 Missing values: " + strings.Join(parts, "; ") + "."
 }
 
 // TableSchema is the Frictionless Table Schema of a dataset.
@@ -29,7 +67,7 @@ func TableSchema(d *dataset.Dataset) obj {
 		if f.Unit.Zh != "" {
 			desc += " 单位 Unit: " + f.Unit.String() + "."
 		}
-		fo = fo.add("description", desc)
+		fo = fo.add("description", desc+symbolsNote(f))
 		if f.Type == dataset.Date {
 			fo = fo.add("format", "default")
 		}
@@ -55,6 +93,7 @@ func TableSchema(d *dataset.Dataset) obj {
 		{"fields", fields},
 		{"primaryKey", d.PrimaryKey},
 		{"missingValues", MissingValues},
+		{MissingValueLabelsProperty, missingValueLabels()},
 	}
 }
 

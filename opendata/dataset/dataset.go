@@ -54,6 +54,39 @@ const (
 	SymbolNone = ""
 )
 
+// MissingValue is a symbol written in place of a value, with what it means.
+type MissingValue struct {
+	Symbol string
+	Label  Text
+}
+
+// MissingValues are both symbols with their labels, in the order every Table
+// Schema declares them. Data Package readers see the symbols as plain
+// strings in missingValues (what v1 and v2 readers both accept); the labels
+// go into the field descriptions, the data dictionary and the Table Schema's
+// own property tongxing:missingValueLabels (docs/opendata.md, "Frictionless
+// readers").
+var MissingValues = []MissingValue{
+	{SymbolNone, Text{"无此值（不适用、未填报或未知）", "no value (not applicable, not reported or not known)"}},
+	{SymbolSuppressed, Text{"依披露控制规则隐去", "withheld by disclosure control"}},
+}
+
+// MissingValues are the symbols that may stand in this field's cells: none
+// in a required field, the suppression symbol only in a protected one.
+func (f Field) MissingValues() []MissingValue {
+	var out []MissingValue
+	if f.Required {
+		return out
+	}
+	for _, mv := range MissingValues {
+		if mv.Symbol == SymbolSuppressed && !f.Protected {
+			continue
+		}
+		out = append(out, mv)
+	}
+	return out
+}
+
 // Total is the code a dimension column holds in a row that totals over that
 // dimension (all towns are instead totalled under the district's own code).
 const Total = "ALL"

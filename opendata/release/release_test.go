@@ -306,7 +306,7 @@ func checkDataPackage(t *testing.T, r *release.Release) {
 					Categories  []struct{ Value string }
 				}
 				PrimaryKey    []string
-				MissingValues []struct{ Value string }
+				MissingValues []string
 			}
 		}
 	}
@@ -331,7 +331,7 @@ func checkDataPackage(t *testing.T, r *release.Release) {
 		}
 		missing := map[string]bool{}
 		for _, mv := range res.Schema.MissingValues {
-			missing[mv.Value] = true
+			missing[mv] = true
 		}
 		if !missing[""] || !missing["x"] || len(missing) != 2 {
 			t.Errorf("%s: missingValues %v", res.Name, res.Schema.MissingValues)
