@@ -232,7 +232,7 @@ type datasetBody struct {
 	Versions []VersionRow
 	Header   []dataset.Field
 	Preview  [][]previewCell
-	Citation dataset.Text
+	Citation citationBlock
 	JSONLD   json.RawMessage
 	// Changes is the "What changed" block: the latest release's summary.
 	Changes *changesBlock
@@ -283,6 +283,15 @@ func newChangesBlock(m *release.Manifest, def *dataset.Dataset) *changesBlock {
 	return b
 }
 
+// citationBlock is the dataset page's "How to cite": the latest release's
+// citation and where its CSL-JSON is.
+type citationBlock struct {
+	catalog.Citation
+	// CSLURL is this release's CSL-JSON (immutable); LatestCSLURL always
+	// cites the newest release.
+	CSLURL, LatestCSLURL string
+}
+
 // Dataset renders a dataset's page. history lists every release (newest
 // first) that holds the dataset, the latest included.
 func (s Site) Dataset(m *release.Manifest, id string, history []*release.Manifest) ([]byte, bool, error) {
@@ -291,7 +300,6 @@ func (s Site) Dataset(m *release.Manifest, id string, history []*release.Manifes
 	if !ok || def == nil {
 		return nil, false, nil
 	}
-	pageURL := s.BaseURL + "/opendata/" + catalog.PagePath(id)
 	cat := m.Catalog(s.BaseURL)
 	var cd catalog.Dataset
 	for _, d := range cat.Datasets {
@@ -304,7 +312,9 @@ func (s Site) Dataset(m *release.Manifest, id string, history []*release.Manifes
 		return nil, false, err
 	}
 	b := datasetBody{Def: def, Info: info, Chart: info.Chart, Formats: writer.Formats, Header: def.Fields,
-		Citation: release.Citation(m, def, pageURL), JSONLD: json.RawMessage(ld)}
+		JSONLD: json.RawMessage(ld)}
+	b.Citation = citationBlock{Citation: catalog.Cite(cat, cd),
+		CSLURL: "/opendata/" + catalog.CitationPath(id, m.Version), LatestCSLURL: "/opendata/" + catalog.CitationPath(id, "")}
 	b.Changes = newChangesBlock(m, def)
 	link := func(hm *release.Manifest, f release.File, latest bool) DownloadLink {
 		url := "/opendata/" + f.Path

@@ -28,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/portal"
 	"github.com/tongxing/tongxing/opendata/release"
@@ -253,6 +254,10 @@ func (h *Handler) datasets(w http.ResponseWriter, r *http.Request, rest string, 
 		})
 		return
 	}
+	if v, ok := strings.CutSuffix(file, "citation.json"); ok && (v == "" || strings.HasSuffix(v, "/")) {
+		h.citation(w, r, id, strings.TrimSuffix(v, "/"), versions, latest)
+		return
+	}
 	ext := path.Ext(file)
 	version := strings.TrimSuffix(file, ext)
 	ext = strings.TrimPrefix(ext, ".")
@@ -282,6 +287,43 @@ func (h *Handler) datasets(w http.ResponseWriter, r *http.Request, rest string, 
 		w.Header().Set("Link", "<"+Prefix+f.Path+`>; rel="canonical"`)
 	}
 	h.serveFile(w, r, m, f, !isLatest, release.DownloadName(id, m.Version, ext))
+}
+
+// citation serves datasets/<id>/citation.json, the CSL-JSON citation of
+// the dataset in the latest release (with a canonical link to the versioned
+// one), and datasets/<id>/<version>/citation.json, that release's, which
+// never changes (docs/opendata.md, "Citing a dataset").
+func (h *Handler) citation(w http.ResponseWriter, r *http.Request, id, version string, versions []string, latest *release.Manifest) {
+	m := latest
+	if version != "" {
+		m = h.manifestIfListed(versions, version)
+	}
+	if m == nil {
+		h.notFound(w, r, latest)
+		return
+	}
+	cat := m.Catalog(h.opt.BaseURL)
+	for _, d := range cat.Datasets {
+		if d.Def.ID != id {
+			continue
+		}
+		body, err := catalog.CSLJSON(cat, d)
+		if err != nil {
+			h.opt.Logger.Error("opendata: citation", "dataset", id, "version", m.Version, "err", err)
+			http.Error(w, "citation unavailable", http.StatusInternalServerError)
+			return
+		}
+		cache := cacheImmutable
+		if version == "" {
+			cache = cacheLatest
+			w.Header().Set("Link", "<"+Prefix+catalog.CitationPath(id, m.Version)+`>; rel="canonical"`)
+		}
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		sum := sha256.Sum256(body)
+		h.sendBytes(w, r, http.StatusOK, catalog.CSLMediaType, body, hex.EncodeToString(sum[:16]), m.BuiltAt.UTC().Truncate(time.Second), cache)
+		return
+	}
+	h.notFound(w, r, latest)
 }
 
 func (h *Handler) inAnyRelease(versions []string, id string) bool {
