@@ -332,9 +332,10 @@ func caseIDsOf(ctx context.Context, m ent.Mutation) (ids []int, none bool, err e
 // identity only after it has authorised and audited the case read).
 func CaseResident() ent.Policy {
 	return privacy.Policy{
-		Mutation: writes(caseKey(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
-			return m.Op().Is(ent.OpCreate), nil
-		})),
+		Mutation: append(privacy.MutationPolicy{neverDeleted("a resident is removed by purging, never deleted one by one")},
+			writes(caseKey(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
+				return m.Op().Is(ent.OpCreate), nil
+			}))...),
 		Query: privacy.QueryPolicy{rowsRule(CaseRows, func(q ent.Query, p predicate.CaseFile) {
 			q.(*ent.CaseResidentQuery).Where(caseresident.HasCasesWith(p))
 		})},
