@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -227,11 +226,6 @@ func (r *queryResolver) IncomingReferrals(ctx context.Context, reason string, st
 	return referralConnection(all, after, first)
 }
 
-// VolunteerContent is the resolver for the volunteerContent field.
-func (r *recordCaseSessionInputResolver) VolunteerContent(ctx context.Context, obj *casework.SessionInput, data *string) error {
-	panic(fmt.Errorf("not implemented: VolunteerContent - volunteerContent"))
-}
-
 // Case returns generated.CaseResolver implementation.
 func (r *Resolver) Case() generated.CaseResolver { return &caseResolver{r} }
 
@@ -247,16 +241,10 @@ func (r *Resolver) CaseSession() generated.CaseSessionResolver { return &caseSes
 // CaseVolunteer returns generated.CaseVolunteerResolver implementation.
 func (r *Resolver) CaseVolunteer() generated.CaseVolunteerResolver { return &caseVolunteerResolver{r} }
 
-// RecordCaseSessionInput returns generated.RecordCaseSessionInputResolver implementation.
-func (r *Resolver) RecordCaseSessionInput() generated.RecordCaseSessionInputResolver {
-	return &recordCaseSessionInputResolver{r}
-}
-
 type (
-	caseResolver                   struct{ *Resolver }
-	caseCrisisResolver             struct{ *Resolver }
-	caseReferralResolver           struct{ *Resolver }
-	caseSessionResolver            struct{ *Resolver }
-	caseVolunteerResolver          struct{ *Resolver }
-	recordCaseSessionInputResolver struct{ *Resolver }
+	caseResolver          struct{ *Resolver }
+	caseCrisisResolver    struct{ *Resolver }
+	caseReferralResolver  struct{ *Resolver }
+	caseSessionResolver   struct{ *Resolver }
+	caseVolunteerResolver struct{ *Resolver }
 )

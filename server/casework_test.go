@@ -515,6 +515,9 @@ func TestCaseVolunteersAndReferrals(t *testing.T) {
 		if after := a.counts(); !sameExceptAudit(before, after) {
 			t.Errorf("a refused session wrote: %v -> %v", before, after)
 		}
+		// A session without volunteers takes volunteerContent and writes no record.
+		a.must(w, `mutation($id: ID!, $d: Date!) { recordCaseSession(input: {caseId: $id, heldOn: $d, kind: PHONE, minutes: 15, volunteerContent: "电话随访"}) { id } }`,
+			map[string]any{"id": caseID, "d": a.fx.day})
 		in["volunteers"] = []any{map[string]any{"personId": id(a.fx.volunteers[0].ID), "minutes": 60}}
 		d := a.must(w, `mutation($in: RecordCaseSessionInput!) { recordCaseSession(input: $in) { serviceRecords { id status content } } }`, map[string]any{"in": in})
 		recs := d["recordCaseSession"].(map[string]any)["serviceRecords"].([]any)

@@ -52,10 +52,6 @@ type CaseVolunteerResolver interface {
 	Person(ctx context.Context, obj *casework.Volunteer) (*ent.Person, error)
 }
 
-type RecordCaseSessionInputResolver interface {
-	VolunteerContent(ctx context.Context, obj *casework.SessionInput, data *string) error
-}
-
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
@@ -3296,9 +3292,7 @@ func (ec *executionContext) unmarshalInputRecordCaseSessionInput(ctx context.Con
 			if err != nil {
 				return it, err
 			}
-			if err = ec.Resolvers.RecordCaseSessionInput().VolunteerContent(ctx, &it, data); err != nil {
-				return it, err
-			}
+			it.VolunteerContent = data
 		}
 	}
 	return it, nil

@@ -51,7 +51,6 @@ type ResolverRoot interface {
 	Project() ProjectResolver
 	Query() QueryResolver
 	ReviewServiceRecordsPayload() ReviewServiceRecordsPayloadResolver
-	RecordCaseSessionInput() RecordCaseSessionInputResolver
 }
 
 type DirectiveRoot struct {
