@@ -38,6 +38,9 @@ import (
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 	"github.com/tongxing/tongxing/ent/tombstone"
+	"github.com/tongxing/tongxing/ent/webhookattempt"
+	"github.com/tongxing/tongxing/ent/webhookdelivery"
+	"github.com/tongxing/tongxing/ent/webhooksubscription"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -124,6 +127,9 @@ func checkColumn(t, c string) error {
 			taxonomy.Table:             taxonomy.ValidColumn,
 			term.Table:                 term.ValidColumn,
 			tombstone.Table:            tombstone.ValidColumn,
+			webhookattempt.Table:       webhookattempt.ValidColumn,
+			webhookdelivery.Table:      webhookdelivery.ValidColumn,
+			webhooksubscription.Table:  webhooksubscription.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

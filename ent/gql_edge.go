@@ -754,3 +754,61 @@ func (_m *Term) Children(
 	}
 	return _m.QueryChildren().Paginate(ctx, after, first, before, last, opts...)
 }
+
+func (_m *WebhookAttempt) Delivery(ctx context.Context) (*WebhookDelivery, error) {
+	result, err := _m.Edges.DeliveryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDelivery().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *WebhookDelivery) Subscription(ctx context.Context) (*WebhookSubscription, error) {
+	result, err := _m.Edges.SubscriptionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySubscription().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *WebhookDelivery) Attempts(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *WebhookAttemptOrder, where *WebhookAttemptWhereInput,
+) (*WebhookAttemptConnection, error) {
+	opts := []WebhookAttemptPaginateOption{
+		WithWebhookAttemptOrder(orderBy),
+		WithWebhookAttemptFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedAttempts(alias); err == nil || hasTotalCount {
+		pager, err := newWebhookAttemptPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &WebhookAttemptConnection{Edges: []*WebhookAttemptEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAttempts().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *WebhookSubscription) Deliveries(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *WebhookDeliveryOrder, where *WebhookDeliveryWhereInput,
+) (*WebhookDeliveryConnection, error) {
+	opts := []WebhookDeliveryPaginateOption{
+		WithWebhookDeliveryOrder(orderBy),
+		WithWebhookDeliveryFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedDeliveries(alias); err == nil || hasTotalCount {
+		pager, err := newWebhookDeliveryPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &WebhookDeliveryConnection{Edges: []*WebhookDeliveryEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryDeliveries().Paginate(ctx, after, first, before, last, opts...)
+}

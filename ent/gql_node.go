@@ -29,6 +29,9 @@ import (
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
+	"github.com/tongxing/tongxing/ent/webhookattempt"
+	"github.com/tongxing/tongxing/ent/webhookdelivery"
+	"github.com/tongxing/tongxing/ent/webhooksubscription"
 )
 
 // Noder wraps the basic Node method.
@@ -125,6 +128,21 @@ var termImplementors = []string{"Term", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Term) IsNode() {}
+
+var webhookattemptImplementors = []string{"WebhookAttempt", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*WebhookAttempt) IsNode() {}
+
+var webhookdeliveryImplementors = []string{"WebhookDelivery", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*WebhookDelivery) IsNode() {}
+
+var webhooksubscriptionImplementors = []string{"WebhookSubscription", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*WebhookSubscription) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -361,6 +379,33 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(term.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, termImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case webhookattempt.Table:
+		query := c.WebhookAttempt.Query().
+			Where(webhookattempt.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, webhookattemptImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case webhookdelivery.Table:
+		query := c.WebhookDelivery.Query().
+			Where(webhookdelivery.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, webhookdeliveryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case webhooksubscription.Table:
+		query := c.WebhookSubscription.Query().
+			Where(webhooksubscription.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, webhooksubscriptionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -714,6 +759,54 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Term.Query().
 			Where(term.IDIn(ids...))
 		query, err := query.CollectFields(ctx, termImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case webhookattempt.Table:
+		query := c.WebhookAttempt.Query().
+			Where(webhookattempt.IDIn(ids...))
+		query, err := query.CollectFields(ctx, webhookattemptImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case webhookdelivery.Table:
+		query := c.WebhookDelivery.Query().
+			Where(webhookdelivery.IDIn(ids...))
+		query, err := query.CollectFields(ctx, webhookdeliveryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case webhooksubscription.Table:
+		query := c.WebhookSubscription.Query().
+			Where(webhooksubscription.IDIn(ids...))
+		query, err := query.CollectFields(ctx, webhooksubscriptionImplementors...)
 		if err != nil {
 			return nil, err
 		}
