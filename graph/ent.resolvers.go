@@ -88,6 +88,11 @@ func (r *queryResolver) Taxonomies(ctx context.Context, after *entgql.Cursor[int
 	return r.client.Taxonomy.Query().Paginate(ctx, after, first, before, last, ent.WithTaxonomyOrder(orderBy), ent.WithTaxonomyFilter(where.Filter))
 }
 
+// WebhookSubscriptions is the resolver for the webhookSubscriptions field.
+func (r *queryResolver) WebhookSubscriptions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookSubscriptionOrder, where *ent.WebhookSubscriptionWhereInput) (*ent.WebhookSubscriptionConnection, error) {
+	return r.clientFrom(ctx).WebhookSubscription.Query().Paginate(ctx, after, first, before, last, ent.WithWebhookSubscriptionOrder(orderBy), ent.WithWebhookSubscriptionFilter(where.Filter))
+}
+
 // Certificate returns generated.CertificateResolver implementation.
 func (r *Resolver) Certificate() generated.CertificateResolver { return &certificateResolver{r} }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/requestid"
 	"github.com/tongxing/tongxing/results"
+	"github.com/tongxing/tongxing/webhooks"
 )
 
 // Options configure the GraphQL handler.
@@ -42,6 +43,9 @@ type Options struct {
 	// CaseNotes seals case narratives (TONGXING_CASE_KEY); nil turns case
 	// work off.
 	CaseNotes *pii.CaseNotes
+	// Webhooks registers webhook subscribers; without it every
+	// registration fails (INTERNAL) after the ADMIN check.
+	Webhooks *webhooks.Desk
 }
 
 // NewHandler assembles the GraphQL HTTP handler: transports, caches, limits,
@@ -52,7 +56,7 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 		logger = slog.Default()
 	}
 	es := newSchema(&Resolver{client: client, keys: opts.Keys, sla: opts.SLA, stars: opts.Stars, figures: opts.Figures,
-		cases: &casework.Desk{Notes: opts.CaseNotes}})
+		cases: &casework.Desk{Notes: opts.CaseNotes}, webhooks: opts.Webhooks})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getTransport{})

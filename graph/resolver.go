@@ -17,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/results"
+	"github.com/tongxing/tongxing/webhooks"
 )
 
 //go:generate sh -c "cd .. && go tool gqlgen generate"
@@ -35,6 +36,8 @@ type Resolver struct {
 	// cases runs case work (package casework); without a case-notes key it
 	// refuses every case operation.
 	cases *casework.Desk
+	// webhooks registers and removes webhook subscribers (package webhooks).
+	webhooks *webhooks.Desk
 }
 
 // NewSchema builds the executable schema over client with the default
@@ -52,6 +55,9 @@ func newSchema(r *Resolver) graphql.ExecutableSchema {
 	}
 	if r.cases == nil {
 		r.cases = &casework.Desk{Now: r.now}
+	}
+	if r.webhooks == nil {
+		r.webhooks = &webhooks.Desk{}
 	}
 	if r.stars.Default == nil {
 		r.stars = hours.StarScale{Default: hours.DefaultStarTiers}

@@ -1,8 +1,9 @@
 // Package opendata publishes the programme's anonymised open data: fixed
 // dataset definitions (package dataset), disclosure control (disclosure),
 // aggregation from the database (tables), file writers (writer), metadata
-// documents (catalog), immutable versioned releases (release), and the
-// portal and download handler under /opendata/ (portal, web).
+// documents (catalog), immutable versioned releases (release), Atom feeds
+// and the release.published webhook event (announce), and the portal and
+// download handler under /opendata/ (portal, web).
 //
 // The server calls LoadConfig, mounts NewHandler at /opendata/ and runs
 // RunScheduler; the CLI calls Build. See docs/opendata.md.
@@ -11,15 +12,20 @@ package opendata
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/predicate"
+	"github.com/tongxing/tongxing/ent/webhooksubscription"
+	"github.com/tongxing/tongxing/opendata/announce"
 	"github.com/tongxing/tongxing/opendata/release"
 	"github.com/tongxing/tongxing/opendata/tables"
 	"github.com/tongxing/tongxing/opendata/web"
+	"github.com/tongxing/tongxing/webhooks"
 )
 
 // Release is a built release: its manifest, directory, and whether the
@@ -30,13 +36,39 @@ type Release = release.Release
 // immutable release into cfg.Dir, versioned by now's date in the district's
 // time zone; now is also the reference date of the figures. When the data
 // files would be byte-identical to the latest release, nothing is written
-// and the latest release is returned (Created false).
+// and the latest release is returned (Created false). Either way the
+// release is then announced to webhook subscribers (Announce); when that
+// fails, the release is returned with the error.
 func Build(ctx context.Context, client *ent.Client, cfg Config, now time.Time) (*Release, error) {
 	opt, err := cfg.releaseOptions()
 	if err != nil {
 		return nil, err
 	}
-	return release.Build(ctx, client, opt, now)
+	rel, err := release.Build(ctx, client, opt, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := Announce(ctx, client, cfg, rel); err != nil {
+		return rel, fmt.Errorf("release %s was published, but announcing it to webhook subscribers failed: %w", rel.Manifest.Version, err)
+	}
+	return rel, nil
+}
+
+// Announce queues the release.published event of rel for every webhook
+// subscriber of it (package webhooks; the server's delivery worker sends
+// it, so a release built by the CLI is delivered by the running server). A
+// new release goes to every subscriber. A release built earlier (Created
+// false) is announced again, in case its announcement failed half-way,
+// but only to subscribers registered by the time it was built, and never
+// twice to one subscriber (the event's id names the version).
+func Announce(ctx context.Context, client *ent.Client, cfg Config, rel *Release) error {
+	var where []predicate.WebhookSubscription
+	if !rel.Created {
+		// BuiltAt is truncated to the second.
+		where = append(where, webhooksubscription.CreatedAtLT(rel.Manifest.BuiltAt.Add(time.Second)))
+	}
+	_, err := webhooks.Publish(ctx, client, announce.Event(rel.Manifest, cfg.BaseURL), where...)
+	return err
 }
 
 func (cfg Config) releaseOptions() (release.Options, error) {

@@ -237,6 +237,20 @@ func TestEveryMutationWritesItsAuditEvent(t *testing.T) {
 			d := call(a, "purgeSealedCases", `mutation { purgeSealedCases(reason:"保存期满") { count } }`, nil)
 			return d, wantEvent{entityType: "Case", count: 1}
 		}},
+		// Webhook subscribers: audited as the subscription, created or
+		// deleted.
+		"createWebhookSubscription": {run: func(t *testing.T, a *api) (map[string]any, wantEvent) {
+			d := call(a, "createWebhookSubscription",
+				`mutation{ createWebhookSubscription(input:{url:"https://hooks.example.org/tongxing", events:["release.published"]}) { secret subscription { id } } }`, nil)
+			return d, wantEvent{entityType: "WebhookSubscription", entityID: d["subscription"].(map[string]any)["id"].(string), count: 1}
+		}},
+		"deleteWebhookSubscription": {run: func(t *testing.T, a *api) (map[string]any, wantEvent) {
+			s, err := a.db.Client.WebhookSubscription.Create().SetURL("https://hooks.example.org/tongxing").
+				SetEvents([]string{"release.published"}).SetSecretCiphertext([]byte("sealed")).Save(a.sys())
+			must(t, err)
+			d := call(a, "deleteWebhookSubscription", `mutation($id:ID!){ deleteWebhookSubscription(id:$id) { deletedId } }`, map[string]any{"id": id(s.ID)})
+			return d, wantEvent{entityType: "WebhookSubscription", entityID: id(s.ID), count: 1}
+		}},
 		// A batch logged at one activity is audited as that activity, with
 		// the number of records.
 		"logServiceHours": {run: func(t *testing.T, a *api) (map[string]any, wantEvent) {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/tongxing/tongxing/graph"
 	"github.com/tongxing/tongxing/pii"
+	"github.com/tongxing/tongxing/webhooks"
 )
 
 // Config is the server's configuration, read from TONGXING_* variables.
@@ -104,6 +105,9 @@ type Config struct {
 	// Run fills it once the secret key is known. Empty in tests: the portal
 	// then serves from a directory with no release.
 	OpenData opendata.Config
+	// Webhooks configures webhook delivery (TONGXING_WEBHOOK_*): whether
+	// subscribers may be on private addresses, attempts, back-off, timeout.
+	Webhooks webhooks.Config
 }
 
 // LoadConfig reads the configuration from the environment (getenv is
@@ -260,6 +264,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		} else {
 			c.StatementTimeout = d
 		}
+	}
+	if c.Webhooks, err = webhooks.LoadConfig(getenv); err != nil {
+		errs = append(errs, err)
 	}
 	if v := getenv("TONGXING_TRUSTED_PROXIES"); v != "" {
 		proxies, err := parsePrefixes(v)

@@ -189,6 +189,8 @@ func (a *api) counts() map[string]int {
 	add("serviceRecords", n, err)
 	n, err = c.AuditEvent.Query().Count(ctx)
 	add("auditEvents", n, err)
+	n, err = c.WebhookSubscription.Query().Count(ctx)
+	add("webhookSubscriptions", n, err)
 	return out
 }
 

@@ -273,6 +273,21 @@ func TestMutationOrder(t *testing.T) {
 		add("purgeSealedCases: a sealed case vs none", noCase, `mutation($d:Date){ purgeSealedCases(reason:"", closedBefore:$d) { count } }`,
 			map[string]any{"d": "2999-01-01"}, map[string]any{"d": "1900-01-01"})
 
+		// Webhook subscribers are ADMIN's alone: every other key is refused
+		// by the key, before the address is looked at or the subscription
+		// looked up.
+		hook, err := a.db.Client.WebhookSubscription.Create().SetURL("https://hooks.example.org/tongxing").
+			SetEvents([]string{"release.published"}).SetSecretCiphertext([]byte("sealed")).Save(a.sys())
+		if err != nil {
+			t.Fatal(err)
+		}
+		add("createWebhookSubscription: private address vs public", indicators,
+			`mutation($u:String!){ createWebhookSubscription(input:{url:$u, events:["no.such.event"]}) { secret } }`,
+			map[string]any{"u": "http://127.0.0.1/hook"}, map[string]any{"u": "https://hooks.example.org/hook"})
+		q, tv, lv = target(`mutation($id:ID!){ deleteWebhookSubscription(id:$id) { deletedId } }`, hook.ID,
+			func(g string) map[string]any { return map[string]any{"id": g} })
+		add("deleteWebhookSubscription: subscription vs missing", indicators, q, tv, lv)
+
 		covered := map[string]bool{}
 		for _, tc := range cases {
 			covered[strings.Fields(strings.NewReplacer("(", " ", "{", " ").Replace(tc.query[strings.Index(tc.query, "{")+1:]))[0]] = true

@@ -72,8 +72,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		}
 	}
 
+	app := New(cfg, db, logger)
 	srv := &http.Server{
-		Handler:           New(cfg, db, logger).Handler(),
+		Handler:           app.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -89,6 +90,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	schedCtx, stopSched := context.WithCancel(ctx)
 	defer stopSched()
 	go opendata.RunScheduler(policy.SystemContext(schedCtx, "opendata"), db.Client, cfg.OpenData, logger)
+	// Webhooks: deliver what is due (new releases, retries, and deliveries
+	// left pending by an earlier process or by the CLI).
+	go app.WebhookWorker().Run(schedCtx)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/opendata"
+	"github.com/tongxing/tongxing/opendata/announce"
 
 	"github.com/tongxing/tongxing/pii"
 
@@ -32,6 +33,7 @@ import (
 	"github.com/tongxing/tongxing/requestid"
 	"github.com/tongxing/tongxing/results"
 	"github.com/tongxing/tongxing/server/graphiql"
+	"github.com/tongxing/tongxing/webhooks"
 )
 
 // Server is the assembled HTTP server.
@@ -45,6 +47,8 @@ type Server struct {
 	figures *results.Figures
 	// caseNotes seals case narratives; nil when case work is off.
 	caseNotes *pii.CaseNotes
+	// webhookSecrets seals and opens webhook subscribers' signing secrets.
+	webhookSecrets *pii.SecretBox
 }
 
 // New returns a server over an open, migrated database.
@@ -83,13 +87,28 @@ func New(cfg Config, db *database.DB, logger *slog.Logger) *Server {
 			panic(err) // LoadConfig already refused short keys
 		}
 	}
-	return &Server{cfg: cfg, db: db, logger: logger, now: time.Now, keys: keys, figures: figures, caseNotes: notes}
+	box, err := pii.NewSecretBox(secret, webhooks.SecretPurpose)
+	if err != nil {
+		panic(err) // LoadConfig already refused short keys
+	}
+	return &Server{cfg: cfg, db: db, logger: logger, now: time.Now, keys: keys, figures: figures, caseNotes: notes, webhookSecrets: box}
+}
+
+// WebhookWorker is the delivery worker of this server's webhooks: Run
+// starts it beside the HTTP server.
+func (s *Server) WebhookWorker() *webhooks.Worker {
+	return &webhooks.Worker{Client: s.db.Client, Box: s.webhookSecrets, Config: s.cfg.Webhooks, Logger: s.logger}
+}
+
+// webhookDesk registers subscribers for the events the server publishes.
+func (s *Server) webhookDesk() *webhooks.Desk {
+	return &webhooks.Desk{Box: s.webhookSecrets, Events: []string{announce.EventReleasePublished}, AllowPrivate: s.cfg.Webhooks.AllowPrivate}
 }
 
 // Handler returns the root HTTP handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection, Keys: s.keys, SLA: s.cfg.NeedSLA, Stars: s.cfg.Stars, Limits: s.cfg.Limits, Figures: s.figures, CaseNotes: s.caseNotes})
+	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection, Keys: s.keys, SLA: s.cfg.NeedSLA, Stars: s.cfg.Stars, Limits: s.cfg.Limits, Figures: s.figures, CaseNotes: s.caseNotes, Webhooks: s.webhookDesk()})
 	// /graphql alone is rate limited and timed: throttle first, then the
 	// cheap refusals, then the key lookup (a database read) and the query.
 	rl := newRateLimiter(s.cfg, s.now)

@@ -22,6 +22,7 @@ import (
 	"github.com/tongxing/tongxing/people"
 	"github.com/tongxing/tongxing/projects"
 	"github.com/tongxing/tongxing/registry"
+	"github.com/tongxing/tongxing/webhooks"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -320,10 +321,19 @@ type ComplexityRoot struct {
 		Valid       func(childComplexity int) int
 	}
 
+	CreateWebhookSubscriptionPayload struct {
+		Secret       func(childComplexity int) int
+		Subscription func(childComplexity int) int
+	}
+
 	CrisisAction struct {
 		At   func(childComplexity int) int
 		By   func(childComplexity int) int
 		Text func(childComplexity int) int
+	}
+
+	DeleteWebhookSubscriptionPayload struct {
+		ID func(childComplexity int) int
 	}
 
 	DistrictStats struct {
@@ -415,6 +425,8 @@ type ComplexityRoot struct {
 		CreatePartnership              func(childComplexity int, input registry.CreatePartnershipInput) int
 		CreatePartyBuildingLink        func(childComplexity int, input registry.CreatePartyBuildingLinkInput) int
 		CreateProject                  func(childComplexity int, input projects.CreateProjectInput) int
+		CreateWebhookSubscription      func(childComplexity int, input webhooks.CreateInput) int
+		DeleteWebhookSubscription      func(childComplexity int, id int) int
 		EndCaseVolunteer               func(childComplexity int, id int, endedOn *time.Time) int
 		EndMembership                  func(childComplexity int, id int, leftOn time.Time) int
 		EndPartyBuildingLink           func(childComplexity int, id int, endedOn time.Time) int
@@ -921,6 +933,7 @@ type ComplexityRoot struct {
 		ServiceRecords        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServiceRecordOrder, where *ent.ServiceRecordWhereInput) int
 		Taxonomies            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaxonomyOrder, where *ent.TaxonomyWhereInput) int
 		VerifyCertificate     func(childComplexity int, code string) int
+		WebhookSubscriptions  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookSubscriptionOrder, where *ent.WebhookSubscriptionWhereInput) int
 	}
 
 	Region struct {
@@ -1031,6 +1044,75 @@ type ComplexityRoot struct {
 	}
 
 	TermEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WebhookAttempt struct {
+		CreatedAt  func(childComplexity int) int
+		Delivery   func(childComplexity int) int
+		DurationMs func(childComplexity int) int
+		Error      func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Number     func(childComplexity int) int
+		RetryAt    func(childComplexity int) int
+		StatusCode func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	WebhookAttemptConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WebhookAttemptEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		AttemptCount  func(childComplexity int) int
+		Attempts      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookAttemptOrder, where *ent.WebhookAttemptWhereInput) int
+		CreatedAt     func(childComplexity int) int
+		DeliveredAt   func(childComplexity int) int
+		EventID       func(childComplexity int) int
+		EventType     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		NextAttemptAt func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Subscription  func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+	}
+
+	WebhookDeliveryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WebhookDeliveryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WebhookSubscription struct {
+		CreatedAt   func(childComplexity int) int
+		Deliveries  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookDeliveryOrder, where *ent.WebhookDeliveryWhereInput) int
+		Description func(childComplexity int) int
+		Events      func(childComplexity int) int
+		ID          func(childComplexity int) int
+		URL         func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	WebhookSubscriptionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	WebhookSubscriptionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -2148,6 +2230,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CertificateVerification.Valid(childComplexity), true
 
+	case "CreateWebhookSubscriptionPayload.secret":
+		if e.ComplexityRoot.CreateWebhookSubscriptionPayload.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateWebhookSubscriptionPayload.Secret(childComplexity), true
+	case "CreateWebhookSubscriptionPayload.subscription":
+		if e.ComplexityRoot.CreateWebhookSubscriptionPayload.Subscription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateWebhookSubscriptionPayload.Subscription(childComplexity), true
+
 	case "CrisisAction.at":
 		if e.ComplexityRoot.CrisisAction.At == nil {
 			break
@@ -2166,6 +2261,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CrisisAction.Text(childComplexity), true
+
+	case "DeleteWebhookSubscriptionPayload.deletedId":
+		if e.ComplexityRoot.DeleteWebhookSubscriptionPayload.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteWebhookSubscriptionPayload.ID(childComplexity), true
 
 	case "DistrictStats.activeVolunteers":
 		if e.ComplexityRoot.DistrictStats.ActiveVolunteers == nil {
@@ -2649,6 +2751,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateProject(childComplexity, args["input"].(projects.CreateProjectInput)), true
+	case "Mutation.createWebhookSubscription":
+		if e.ComplexityRoot.Mutation.CreateWebhookSubscription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWebhookSubscription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWebhookSubscription(childComplexity, args["input"].(webhooks.CreateInput)), true
+	case "Mutation.deleteWebhookSubscription":
+		if e.ComplexityRoot.Mutation.DeleteWebhookSubscription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWebhookSubscription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWebhookSubscription(childComplexity, args["id"].(int)), true
 	case "Mutation.endCaseVolunteer":
 		if e.ComplexityRoot.Mutation.EndCaseVolunteer == nil {
 			break
@@ -5202,6 +5326,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.VerifyCertificate(childComplexity, args["code"].(string)), true
+	case "Query.webhookSubscriptions":
+		if e.ComplexityRoot.Query.WebhookSubscriptions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhookSubscriptions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WebhookSubscriptions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.WebhookSubscriptionOrder), args["where"].(*ent.WebhookSubscriptionWhereInput)), true
 
 	case "Region.children":
 		if e.ComplexityRoot.Region.Children == nil {
@@ -5667,6 +5802,277 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TermEdge.Node(childComplexity), true
 
+	case "WebhookAttempt.createdAt":
+		if e.ComplexityRoot.WebhookAttempt.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.CreatedAt(childComplexity), true
+	case "WebhookAttempt.delivery":
+		if e.ComplexityRoot.WebhookAttempt.Delivery == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.Delivery(childComplexity), true
+	case "WebhookAttempt.durationMs":
+		if e.ComplexityRoot.WebhookAttempt.DurationMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.DurationMs(childComplexity), true
+	case "WebhookAttempt.error":
+		if e.ComplexityRoot.WebhookAttempt.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.Error(childComplexity), true
+	case "WebhookAttempt.id":
+		if e.ComplexityRoot.WebhookAttempt.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.ID(childComplexity), true
+	case "WebhookAttempt.number":
+		if e.ComplexityRoot.WebhookAttempt.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.Number(childComplexity), true
+	case "WebhookAttempt.retryAt":
+		if e.ComplexityRoot.WebhookAttempt.RetryAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.RetryAt(childComplexity), true
+	case "WebhookAttempt.statusCode":
+		if e.ComplexityRoot.WebhookAttempt.StatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.StatusCode(childComplexity), true
+	case "WebhookAttempt.updatedAt":
+		if e.ComplexityRoot.WebhookAttempt.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttempt.UpdatedAt(childComplexity), true
+
+	case "WebhookAttemptConnection.edges":
+		if e.ComplexityRoot.WebhookAttemptConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttemptConnection.Edges(childComplexity), true
+	case "WebhookAttemptConnection.pageInfo":
+		if e.ComplexityRoot.WebhookAttemptConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttemptConnection.PageInfo(childComplexity), true
+	case "WebhookAttemptConnection.totalCount":
+		if e.ComplexityRoot.WebhookAttemptConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttemptConnection.TotalCount(childComplexity), true
+
+	case "WebhookAttemptEdge.cursor":
+		if e.ComplexityRoot.WebhookAttemptEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttemptEdge.Cursor(childComplexity), true
+	case "WebhookAttemptEdge.node":
+		if e.ComplexityRoot.WebhookAttemptEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookAttemptEdge.Node(childComplexity), true
+
+	case "WebhookDelivery.attemptCount":
+		if e.ComplexityRoot.WebhookDelivery.AttemptCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.AttemptCount(childComplexity), true
+	case "WebhookDelivery.attempts":
+		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
+			break
+		}
+
+		args, err := ec.field_WebhookDelivery_attempts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.WebhookAttemptOrder), args["where"].(*ent.WebhookAttemptWhereInput)), true
+	case "WebhookDelivery.createdAt":
+		if e.ComplexityRoot.WebhookDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.CreatedAt(childComplexity), true
+	case "WebhookDelivery.deliveredAt":
+		if e.ComplexityRoot.WebhookDelivery.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.DeliveredAt(childComplexity), true
+	case "WebhookDelivery.eventID":
+		if e.ComplexityRoot.WebhookDelivery.EventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.EventID(childComplexity), true
+	case "WebhookDelivery.eventType":
+		if e.ComplexityRoot.WebhookDelivery.EventType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.EventType(childComplexity), true
+	case "WebhookDelivery.id":
+		if e.ComplexityRoot.WebhookDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ID(childComplexity), true
+	case "WebhookDelivery.nextAttemptAt":
+		if e.ComplexityRoot.WebhookDelivery.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.NextAttemptAt(childComplexity), true
+	case "WebhookDelivery.status":
+		if e.ComplexityRoot.WebhookDelivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
+	case "WebhookDelivery.subscription":
+		if e.ComplexityRoot.WebhookDelivery.Subscription == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Subscription(childComplexity), true
+	case "WebhookDelivery.updatedAt":
+		if e.ComplexityRoot.WebhookDelivery.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.UpdatedAt(childComplexity), true
+
+	case "WebhookDeliveryConnection.edges":
+		if e.ComplexityRoot.WebhookDeliveryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.Edges(childComplexity), true
+	case "WebhookDeliveryConnection.pageInfo":
+		if e.ComplexityRoot.WebhookDeliveryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.PageInfo(childComplexity), true
+	case "WebhookDeliveryConnection.totalCount":
+		if e.ComplexityRoot.WebhookDeliveryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.TotalCount(childComplexity), true
+
+	case "WebhookDeliveryEdge.cursor":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Cursor(childComplexity), true
+	case "WebhookDeliveryEdge.node":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Node(childComplexity), true
+
+	case "WebhookSubscription.createdAt":
+		if e.ComplexityRoot.WebhookSubscription.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscription.CreatedAt(childComplexity), true
+	case "WebhookSubscription.deliveries":
+		if e.ComplexityRoot.WebhookSubscription.Deliveries == nil {
+			break
+		}
+
+		args, err := ec.field_WebhookSubscription_deliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.WebhookSubscription.Deliveries(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.WebhookDeliveryOrder), args["where"].(*ent.WebhookDeliveryWhereInput)), true
+	case "WebhookSubscription.description":
+		if e.ComplexityRoot.WebhookSubscription.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscription.Description(childComplexity), true
+	case "WebhookSubscription.events":
+		if e.ComplexityRoot.WebhookSubscription.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscription.Events(childComplexity), true
+	case "WebhookSubscription.id":
+		if e.ComplexityRoot.WebhookSubscription.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscription.ID(childComplexity), true
+	case "WebhookSubscription.url":
+		if e.ComplexityRoot.WebhookSubscription.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscription.URL(childComplexity), true
+	case "WebhookSubscription.updatedAt":
+		if e.ComplexityRoot.WebhookSubscription.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscription.UpdatedAt(childComplexity), true
+
+	case "WebhookSubscriptionConnection.edges":
+		if e.ComplexityRoot.WebhookSubscriptionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscriptionConnection.Edges(childComplexity), true
+	case "WebhookSubscriptionConnection.pageInfo":
+		if e.ComplexityRoot.WebhookSubscriptionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscriptionConnection.PageInfo(childComplexity), true
+	case "WebhookSubscriptionConnection.totalCount":
+		if e.ComplexityRoot.WebhookSubscriptionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscriptionConnection.TotalCount(childComplexity), true
+
+	case "WebhookSubscriptionEdge.cursor":
+		if e.ComplexityRoot.WebhookSubscriptionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscriptionEdge.Cursor(childComplexity), true
+	case "WebhookSubscriptionEdge.node":
+		if e.ComplexityRoot.WebhookSubscriptionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscriptionEdge.Node(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -5697,6 +6103,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreatePartnershipInput", ec.unmarshalInputCreatePartnershipInput),
 			graphql.NewInputUnmarshaler("CreatePartyBuildingLinkInput", ec.unmarshalInputCreatePartyBuildingLinkInput),
 			graphql.NewInputUnmarshaler("CreateProjectInput", ec.unmarshalInputCreateProjectInput),
+			graphql.NewInputUnmarshaler("CreateWebhookSubscriptionInput", ec.unmarshalInputCreateWebhookSubscriptionInput),
 			graphql.NewInputUnmarshaler("IndicatorOrder", ec.unmarshalInputIndicatorOrder),
 			graphql.NewInputUnmarshaler("IndicatorWhereInput", ec.unmarshalInputIndicatorWhereInput),
 			graphql.NewInputUnmarshaler("IssueCertificateInput", ec.unmarshalInputIssueCertificateInput),
@@ -5746,6 +6153,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdatePartnershipInput", ec.unmarshalInputUpdatePartnershipInput),
 			graphql.NewInputUnmarshaler("UpdatePartyBuildingLinkInput", ec.unmarshalInputUpdatePartyBuildingLinkInput),
 			graphql.NewInputUnmarshaler("UpdateProjectInput", ec.unmarshalInputUpdateProjectInput),
+			graphql.NewInputUnmarshaler("WebhookAttemptOrder", ec.unmarshalInputWebhookAttemptOrder),
+			graphql.NewInputUnmarshaler("WebhookAttemptWhereInput", ec.unmarshalInputWebhookAttemptWhereInput),
+			graphql.NewInputUnmarshaler("WebhookDeliveryOrder", ec.unmarshalInputWebhookDeliveryOrder),
+			graphql.NewInputUnmarshaler("WebhookDeliveryWhereInput", ec.unmarshalInputWebhookDeliveryWhereInput),
+			graphql.NewInputUnmarshaler("WebhookSubscriptionOrder", ec.unmarshalInputWebhookSubscriptionOrder),
+			graphql.NewInputUnmarshaler("WebhookSubscriptionWhereInput", ec.unmarshalInputWebhookSubscriptionWhereInput),
 		)
 	}
 	first := true
@@ -10402,6 +10815,40 @@ type Query {
     """
     where: TaxonomyWhereInput
   ): TaxonomyConnection!
+  """
+  Webhook subscribers with their deliveries (ADMIN only). Webhook 订阅（仅管理员）。
+  """
+  webhookSubscriptions(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for WebhookSubscriptions returned from the connection.
+    """
+    orderBy: WebhookSubscriptionOrder
+
+    """
+    Filtering options for WebhookSubscriptions returned from the connection.
+    """
+    where: WebhookSubscriptionWhereInput
+  ): WebhookSubscriptionConnection! @access(level: ADMIN)
 }
 """
 An administrative division (GB/T 2260): province, city, district, town/street, community, grid. 行政区划。
@@ -11493,6 +11940,667 @@ input TermWhereInput {
   """
   hasChildren: Boolean
   hasChildrenWith: [TermWhereInput!]
+}
+"""
+One attempt to deliver a webhook: time, status code or error class — never a response body or a secret (ADMIN only). Webhook 投递日志。
+"""
+type WebhookAttempt implements Node @access(level: ADMIN) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  1 for the first attempt of the delivery, 2 for the first retry, …. 第几次尝试。
+  """
+  number: Int!
+  """
+  The receiver's HTTP status, when it answered. HTTP 状态码。
+  """
+  statusCode: Int
+  """
+  Why the attempt failed; null when it succeeded. HTTP_STATUS: an answer other than 2xx (redirects are not followed); ADDRESS_REFUSED: the URL resolved to a loopback, private or otherwise reserved address. 失败原因。
+  """
+  error: WebhookAttemptError
+  """
+  How long the attempt took, in milliseconds. 耗时（毫秒）。
+  """
+  durationMs: Int!
+  """
+  When the next attempt is due after this failure; null after a success or the last attempt. 重试时间。
+  """
+  retryAt: Time
+  """
+  The delivery attempted. 投递。
+  """
+  delivery: WebhookDelivery!
+}
+"""
+A connection to a list of items.
+"""
+type WebhookAttemptConnection {
+  """
+  A list of edges.
+  """
+  edges: [WebhookAttemptEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type WebhookAttemptEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: WebhookAttempt
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+WebhookAttemptError is enum for the field error
+"""
+enum WebhookAttemptError @goModel(model: "github.com/tongxing/tongxing/ent/webhookattempt.Error") {
+  HTTP_STATUS
+  TIMEOUT
+  DNS
+  CONNECTION
+  TLS
+  ADDRESS_REFUSED
+  INVALID_URL
+  SECRET_UNAVAILABLE
+  OTHER
+}
+"""
+Ordering options for WebhookAttempt connections
+"""
+input WebhookAttemptOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order WebhookAttempts.
+  """
+  field: WebhookAttemptOrderField!
+}
+"""
+Properties by which WebhookAttempt connections can be ordered.
+"""
+enum WebhookAttemptOrderField {
+  CREATED_AT
+  UPDATED_AT
+  NUMBER
+}
+"""
+WebhookAttemptWhereInput is used for filtering WebhookAttempt objects.
+Input was generated by ent.
+"""
+input WebhookAttemptWhereInput {
+  not: WebhookAttemptWhereInput
+  and: [WebhookAttemptWhereInput!]
+  or: [WebhookAttemptWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  number field predicates
+  """
+  number: Int
+  numberNEQ: Int
+  numberIn: [Int!]
+  numberNotIn: [Int!]
+  numberGT: Int
+  numberGTE: Int
+  numberLT: Int
+  numberLTE: Int
+  """
+  status_code field predicates
+  """
+  statusCode: Int
+  statusCodeNEQ: Int
+  statusCodeIn: [Int!]
+  statusCodeNotIn: [Int!]
+  statusCodeGT: Int
+  statusCodeGTE: Int
+  statusCodeLT: Int
+  statusCodeLTE: Int
+  statusCodeIsNil: Boolean
+  statusCodeNotNil: Boolean
+  """
+  error field predicates
+  """
+  error: WebhookAttemptError
+  errorNEQ: WebhookAttemptError
+  errorIn: [WebhookAttemptError!]
+  errorNotIn: [WebhookAttemptError!]
+  errorIsNil: Boolean
+  errorNotNil: Boolean
+  """
+  duration_ms field predicates
+  """
+  durationMs: Int
+  durationMsNEQ: Int
+  durationMsIn: [Int!]
+  durationMsNotIn: [Int!]
+  durationMsGT: Int
+  durationMsGTE: Int
+  durationMsLT: Int
+  durationMsLTE: Int
+  """
+  retry_at field predicates
+  """
+  retryAt: Time
+  retryAtNEQ: Time
+  retryAtIn: [Time!]
+  retryAtNotIn: [Time!]
+  retryAtGT: Time
+  retryAtGTE: Time
+  retryAtLT: Time
+  retryAtLTE: Time
+  retryAtIsNil: Boolean
+  retryAtNotNil: Boolean
+  """
+  delivery edge predicates
+  """
+  hasDelivery: Boolean
+  hasDeliveryWith: [WebhookDeliveryWhereInput!]
+}
+"""
+One event for one webhook subscriber, with its attempts (ADMIN only). Webhook 投递。
+"""
+type WebhookDelivery implements Node @access(level: ADMIN) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  Event type, e.g. release.published. 事件类型。
+  """
+  eventType: String!
+  """
+  The event's id, the same in every subscriber's delivery (X-Tongxing-Event-Id), e.g. release.published:2026-10-31. 事件 ID。
+  """
+  eventID: String!
+  """
+  PENDING until a 2xx answer (DELIVERED) or the last attempt failed (FAILED). 投递状态。
+  """
+  status: WebhookDeliveryStatus!
+  """
+  Attempts made so far. 已尝试次数。
+  """
+  attemptCount: Int!
+  """
+  When the next attempt is due, while PENDING. 下次尝试时间。
+  """
+  nextAttemptAt: Time
+  """
+  When a receiver answered 2xx. 投递成功时间。
+  """
+  deliveredAt: Time
+  """
+  The subscriber. 订阅。
+  """
+  subscription: WebhookSubscription!
+  """
+  The delivery log: one row per attempt. 投递日志。
+  """
+  attempts(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for WebhookAttempts returned from the connection.
+    """
+    orderBy: WebhookAttemptOrder
+
+    """
+    Filtering options for WebhookAttempts returned from the connection.
+    """
+    where: WebhookAttemptWhereInput
+  ): WebhookAttemptConnection!
+}
+"""
+A connection to a list of items.
+"""
+type WebhookDeliveryConnection {
+  """
+  A list of edges.
+  """
+  edges: [WebhookDeliveryEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type WebhookDeliveryEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: WebhookDelivery
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for WebhookDelivery connections
+"""
+input WebhookDeliveryOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order WebhookDeliveries.
+  """
+  field: WebhookDeliveryOrderField!
+}
+"""
+Properties by which WebhookDelivery connections can be ordered.
+"""
+enum WebhookDeliveryOrderField {
+  CREATED_AT
+  UPDATED_AT
+  NEXT_ATTEMPT_AT
+}
+"""
+WebhookDeliveryStatus is enum for the field status
+"""
+enum WebhookDeliveryStatus @goModel(model: "github.com/tongxing/tongxing/ent/webhookdelivery.Status") {
+  PENDING
+  DELIVERED
+  FAILED
+}
+"""
+WebhookDeliveryWhereInput is used for filtering WebhookDelivery objects.
+Input was generated by ent.
+"""
+input WebhookDeliveryWhereInput {
+  not: WebhookDeliveryWhereInput
+  and: [WebhookDeliveryWhereInput!]
+  or: [WebhookDeliveryWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  event_type field predicates
+  """
+  eventType: String
+  eventTypeNEQ: String
+  eventTypeIn: [String!]
+  eventTypeNotIn: [String!]
+  eventTypeGT: String
+  eventTypeGTE: String
+  eventTypeLT: String
+  eventTypeLTE: String
+  eventTypeContains: String
+  eventTypeHasPrefix: String
+  eventTypeHasSuffix: String
+  eventTypeEqualFold: String
+  eventTypeContainsFold: String
+  """
+  event_id field predicates
+  """
+  eventID: String
+  eventIDNEQ: String
+  eventIDIn: [String!]
+  eventIDNotIn: [String!]
+  eventIDGT: String
+  eventIDGTE: String
+  eventIDLT: String
+  eventIDLTE: String
+  eventIDContains: String
+  eventIDHasPrefix: String
+  eventIDHasSuffix: String
+  eventIDEqualFold: String
+  eventIDContainsFold: String
+  """
+  status field predicates
+  """
+  status: WebhookDeliveryStatus
+  statusNEQ: WebhookDeliveryStatus
+  statusIn: [WebhookDeliveryStatus!]
+  statusNotIn: [WebhookDeliveryStatus!]
+  """
+  attempt_count field predicates
+  """
+  attemptCount: Int
+  attemptCountNEQ: Int
+  attemptCountIn: [Int!]
+  attemptCountNotIn: [Int!]
+  attemptCountGT: Int
+  attemptCountGTE: Int
+  attemptCountLT: Int
+  attemptCountLTE: Int
+  """
+  next_attempt_at field predicates
+  """
+  nextAttemptAt: Time
+  nextAttemptAtNEQ: Time
+  nextAttemptAtIn: [Time!]
+  nextAttemptAtNotIn: [Time!]
+  nextAttemptAtGT: Time
+  nextAttemptAtGTE: Time
+  nextAttemptAtLT: Time
+  nextAttemptAtLTE: Time
+  nextAttemptAtIsNil: Boolean
+  nextAttemptAtNotNil: Boolean
+  """
+  delivered_at field predicates
+  """
+  deliveredAt: Time
+  deliveredAtNEQ: Time
+  deliveredAtIn: [Time!]
+  deliveredAtNotIn: [Time!]
+  deliveredAtGT: Time
+  deliveredAtGTE: Time
+  deliveredAtLT: Time
+  deliveredAtLTE: Time
+  deliveredAtIsNil: Boolean
+  deliveredAtNotNil: Boolean
+  """
+  subscription edge predicates
+  """
+  hasSubscription: Boolean
+  hasSubscriptionWith: [WebhookSubscriptionWhereInput!]
+  """
+  attempts edge predicates
+  """
+  hasAttempts: Boolean
+  hasAttemptsWith: [WebhookAttemptWhereInput!]
+}
+"""
+A webhook subscriber: events are POSTed to its URL with an HMAC-SHA-256 signature (ADMIN only). Webhook 订阅。
+"""
+type WebhookSubscription implements Node @access(level: ADMIN) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  Where deliveries are POSTed: an http or https URL. 接收地址。
+  """
+  url: String!
+  """
+  Event types delivered, e.g. release.published. 订阅的事件。
+  """
+  events: [String!]!
+  """
+  Who receives it and why. 说明。
+  """
+  description: String
+  """
+  Events delivered or to be delivered to this subscriber. 投递记录。
+  """
+  deliveries(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for WebhookDeliveries returned from the connection.
+    """
+    orderBy: WebhookDeliveryOrder
+
+    """
+    Filtering options for WebhookDeliveries returned from the connection.
+    """
+    where: WebhookDeliveryWhereInput
+  ): WebhookDeliveryConnection!
+}
+"""
+A connection to a list of items.
+"""
+type WebhookSubscriptionConnection {
+  """
+  A list of edges.
+  """
+  edges: [WebhookSubscriptionEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type WebhookSubscriptionEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: WebhookSubscription
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for WebhookSubscription connections
+"""
+input WebhookSubscriptionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order WebhookSubscriptions.
+  """
+  field: WebhookSubscriptionOrderField!
+}
+"""
+Properties by which WebhookSubscription connections can be ordered.
+"""
+enum WebhookSubscriptionOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+WebhookSubscriptionWhereInput is used for filtering WebhookSubscription objects.
+Input was generated by ent.
+"""
+input WebhookSubscriptionWhereInput {
+  not: WebhookSubscriptionWhereInput
+  and: [WebhookSubscriptionWhereInput!]
+  or: [WebhookSubscriptionWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  url field predicates
+  """
+  url: String
+  urlNEQ: String
+  urlIn: [String!]
+  urlNotIn: [String!]
+  urlGT: String
+  urlGTE: String
+  urlLT: String
+  urlLTE: String
+  urlContains: String
+  urlHasPrefix: String
+  urlHasSuffix: String
+  urlEqualFold: String
+  urlContainsFold: String
+  """
+  description field predicates
+  """
+  description: String
+  descriptionNEQ: String
+  descriptionIn: [String!]
+  descriptionNotIn: [String!]
+  descriptionGT: String
+  descriptionGTE: String
+  descriptionLT: String
+  descriptionLTE: String
+  descriptionContains: String
+  descriptionHasPrefix: String
+  descriptionHasSuffix: String
+  descriptionIsNil: Boolean
+  descriptionNotNil: Boolean
+  descriptionEqualFold: String
+  descriptionContainsFold: String
+  """
+  deliveries edge predicates
+  """
+  hasDeliveries: Boolean
+  hasDeliveriesWith: [WebhookDeliveryWhereInput!]
 }
 `, BuiltIn: false},
 	{Name: "../access.graphqls", Input: `# The Go values of this enum are the constants of package access
@@ -13236,6 +14344,60 @@ An instant in RFC 3339 form, e.g. 2026-05-01T09:30:00+08:00. 时间。
 """
 scalar Time
 `, BuiltIn: false},
+	{Name: "../webhooks.graphqls", Input: `# Webhook subscribers (package webhooks; docs/opendata.md, "Feeds and
+# webhooks"). ADMIN only: the types carry @access(level: ADMIN) from the ent
+# schema, and the mutations ask policy.MayManageWebhooks before anything else.
+
+"""
+A new webhook subscriber. ADMIN only. 新建 Webhook 订阅。
+"""
+input CreateWebhookSubscriptionInput {
+  """
+  Where deliveries are POSTed: an absolute http or https URL, without user name, password or fragment.
+  Loopback, private and reserved addresses are refused unless the server allows them
+  (TONGXING_WEBHOOK_ALLOW_PRIVATE).
+  """
+  url: String!
+  "Event types to deliver. Known: release.published (an open-data release was published)."
+  events: [String!]!
+  "Who receives it and why (up to 300 characters)."
+  description: String
+}
+
+"""
+A new subscription and its signing secret. The secret is shown here once and never again: keep it where
+the receiver can read it. 新订阅及其签名密钥（仅此一次显示）。
+"""
+type CreateWebhookSubscriptionPayload @access(level: ADMIN) {
+  "The subscription. 订阅。"
+  subscription: WebhookSubscription!
+  """
+  The HMAC-SHA-256 key of X-Tongxing-Signature (whsec_…; the whole string, as bytes). Shown once.
+  签名密钥（仅此一次显示）。
+  """
+  secret: String!
+}
+
+"""
+Result of deleteWebhookSubscription. 删除结果。
+"""
+type DeleteWebhookSubscriptionPayload @access(level: ADMIN) {
+  "The id of the subscription deleted, with its deliveries and their log. 已删除的订阅 ID。"
+  deletedId: ID!
+}
+
+extend type Mutation {
+  """
+  Register a webhook subscriber; the answer holds its signing secret, once. ADMIN only. 新建 Webhook 订阅。
+  """
+  createWebhookSubscription(input: CreateWebhookSubscriptionInput!): CreateWebhookSubscriptionPayload!
+  """
+  Remove a webhook subscriber with its deliveries and their log; nothing more is sent to it. ADMIN only.
+  删除 Webhook 订阅。
+  """
+  deleteWebhookSubscription(id: ID!): DeleteWebhookSubscriptionPayload!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -13743,6 +14905,16 @@ func (ec *executionContext) childFields_CertificateVerification(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type CertificateVerification", field.Name)
 }
 
+func (ec *executionContext) childFields_CreateWebhookSubscriptionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subscription":
+		return ec.fieldContext_CreateWebhookSubscriptionPayload_subscription(ctx, field)
+	case "secret":
+		return ec.fieldContext_CreateWebhookSubscriptionPayload_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateWebhookSubscriptionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CrisisAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "at":
@@ -13753,6 +14925,14 @@ func (ec *executionContext) childFields_CrisisAction(ctx context.Context, field 
 		return ec.fieldContext_CrisisAction_text(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CrisisAction", field.Name)
+}
+
+func (ec *executionContext) childFields_DeleteWebhookSubscriptionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedId":
+		return ec.fieldContext_DeleteWebhookSubscriptionPayload_deletedId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeleteWebhookSubscriptionPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_DistrictStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15013,6 +16193,144 @@ func (ec *executionContext) childFields_TermEdge(ctx context.Context, field grap
 		return ec.fieldContext_TermEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TermEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookAttempt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookAttempt_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookAttempt_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WebhookAttempt_updatedAt(ctx, field)
+	case "number":
+		return ec.fieldContext_WebhookAttempt_number(ctx, field)
+	case "statusCode":
+		return ec.fieldContext_WebhookAttempt_statusCode(ctx, field)
+	case "error":
+		return ec.fieldContext_WebhookAttempt_error(ctx, field)
+	case "durationMs":
+		return ec.fieldContext_WebhookAttempt_durationMs(ctx, field)
+	case "retryAt":
+		return ec.fieldContext_WebhookAttempt_retryAt(ctx, field)
+	case "delivery":
+		return ec.fieldContext_WebhookAttempt_delivery(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookAttempt", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookAttemptConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookAttemptConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookAttemptConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WebhookAttemptConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookAttemptConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookAttemptEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WebhookAttemptEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WebhookAttemptEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookAttemptEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDelivery_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WebhookDelivery_updatedAt(ctx, field)
+	case "eventType":
+		return ec.fieldContext_WebhookDelivery_eventType(ctx, field)
+	case "eventID":
+		return ec.fieldContext_WebhookDelivery_eventID(ctx, field)
+	case "status":
+		return ec.fieldContext_WebhookDelivery_status(ctx, field)
+	case "attemptCount":
+		return ec.fieldContext_WebhookDelivery_attemptCount(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+	case "subscription":
+		return ec.fieldContext_WebhookDelivery_subscription(ctx, field)
+	case "attempts":
+		return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookSubscription(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookSubscription_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookSubscription_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_WebhookSubscription_updatedAt(ctx, field)
+	case "url":
+		return ec.fieldContext_WebhookSubscription_url(ctx, field)
+	case "events":
+		return ec.fieldContext_WebhookSubscription_events(ctx, field)
+	case "description":
+		return ec.fieldContext_WebhookSubscription_description(ctx, field)
+	case "deliveries":
+		return ec.fieldContext_WebhookSubscription_deliveries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookSubscription", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookSubscriptionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookSubscriptionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookSubscriptionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_WebhookSubscriptionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookSubscriptionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookSubscriptionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_WebhookSubscriptionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WebhookSubscriptionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookSubscriptionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
