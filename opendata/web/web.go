@@ -1,7 +1,8 @@
-// Package web serves /opendata/: the portal pages, the embedded assets, and
-// the files of the immutable releases — latest and versioned downloads,
-// catalog.jsonld and datapackage.json — with strong ETags, Last-Modified,
-// 304 answers, gzip where it helps, and readable download names.
+// Package web serves /opendata/: the portal pages, the embedded assets, the
+// Atom feeds of releases, and the files of the immutable releases — latest
+// and versioned downloads, catalog.jsonld and datapackage.json — with
+// strong ETags, Last-Modified, 304 answers, gzip where it helps, and
+// readable download names.
 //
 // The handler reads the releases directory itself (it holds no state that
 // a build must update): it notices a new release by the directory's
@@ -28,6 +29,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tongxing/tongxing/opendata/announce"
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/portal"
@@ -196,6 +198,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		})
 	case rest == "changelog.json":
 		h.changelogJSON(w, r, versions, latest)
+	case rest == "releases.atom":
+		h.feed(w, r, "releases", latest, func() ([]byte, bool, error) {
+			b, err := announce.Releases(h.history(versions), h.opt.BaseURL)
+			return b, true, err
+		})
 	case rest == "catalog.jsonld" || rest == "datapackage.json":
 		if latest == nil {
 			h.notFound(w, r, nil)
@@ -256,6 +263,12 @@ func (h *Handler) datasets(w http.ResponseWriter, r *http.Request, rest string, 
 	}
 	if v, ok := strings.CutSuffix(file, "citation.json"); ok && (v == "" || strings.HasSuffix(v, "/")) {
 		h.citation(w, r, id, strings.TrimSuffix(v, "/"), versions, latest)
+		return
+	}
+	if file == "releases.atom" {
+		h.feed(w, r, "dataset:"+id, latest, func() ([]byte, bool, error) {
+			return announce.Dataset(h.history(versions), id, h.opt.BaseURL)
+		})
 		return
 	}
 	ext := path.Ext(file)
@@ -452,6 +465,23 @@ func acceptsGzip(r *http.Request) bool {
 
 // page serves a rendered portal page, cached per latest release.
 func (h *Handler) page(w http.ResponseWriter, r *http.Request, key string, latest *release.Manifest, render func() ([]byte, bool, error)) {
+	h.rendered(w, r, key, latest, "text/html; charset=utf-8", cachePage, render)
+}
+
+// feed serves an Atom feed, cached per latest release like the pages and
+// as cacheable as the latest documents; any page may fetch it.
+func (h *Handler) feed(w http.ResponseWriter, r *http.Request, key string, latest *release.Manifest, render func() ([]byte, bool, error)) {
+	if latest == nil {
+		h.notFound(w, r, nil)
+		return
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	h.rendered(w, r, "atom:"+key, latest, announce.MediaType, cacheLatest, render)
+}
+
+// rendered serves what render makes, cached per latest release, with an
+// ETag of its bytes.
+func (h *Handler) rendered(w http.ResponseWriter, r *http.Request, key string, latest *release.Manifest, contentType, cache string, render func() ([]byte, bool, error)) {
 	h.mu.Lock()
 	cp := h.pages[key]
 	h.mu.Unlock()
@@ -478,7 +508,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, key string, lates
 	if latest != nil {
 		modified = latest.BuiltAt.UTC().Truncate(time.Second)
 	}
-	h.sendBytes(w, r, http.StatusOK, "text/html; charset=utf-8", cp.body, cp.etag, modified, cachePage)
+	h.sendBytes(w, r, http.StatusOK, contentType, cp.body, cp.etag, modified, cache)
 }
 
 // sendBytes sends an in-memory body with an ETag, conditional answers and
