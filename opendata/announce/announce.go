@@ -20,32 +20,36 @@ import (
 // EventReleasePublished is the webhook event type of a new release.
 const EventReleasePublished = "release.published"
 
-// ChangeText is the short bilingual text of what changed in dataset id in
-// release m: the feeds' entries and the webhook payload show it. It is the
-// changelog's line (rows added, removed and changed, and cells per field),
-// the one place to switch when richer change summaries are published.
+// ChangeText is the bilingual text of what changed in dataset id in
+// release m, against the release before it: the dataset feeds' entries and
+// the webhook payload show it. It is the release's change summary
+// (release.Summary): a line of counts and, for the public registers, the
+// rows added, removed and changed, with published values only.
 func ChangeText(m *release.Manifest, id string) dataset.Text {
-	if c, ok := change(m, id); ok {
-		return c.Summary()
+	if d, ok := release.Summary(m, id); ok {
+		return d.Text()
 	}
-	return dataset.Text{Zh: "无变化记录", En: "no change recorded"}
+	return dataset.Text{Zh: "本版本没有该数据集", En: "not in this release"}
 }
 
-// change is the changelog entry of dataset id in m.
-func change(m *release.Manifest, id string) (release.Change, bool) {
-	for _, c := range m.Changes {
-		if c.Dataset == id {
-			return c, true
-		}
+// changeLine is the one line of counts of dataset id in release m, for
+// lists of every dataset (the releases feed).
+func changeLine(m *release.Manifest, id string) dataset.Text {
+	if d, ok := release.Summary(m, id); ok {
+		return d.Summary()
 	}
-	return release.Change{}, false
+	return dataset.Text{Zh: "本版本没有该数据集", En: "not in this release"}
 }
 
 // Changed reports whether dataset id is new or changed in m. A release
-// without a changelog entry for it (none was recorded) counts as changed.
+// without a change summary of it (none was recorded) counts as changed.
 func Changed(m *release.Manifest, id string) bool {
-	c, ok := change(m, id)
-	return !ok || c.New || c.Added+c.Removed+c.Changed > 0
+	for _, c := range m.Changes {
+		if c.Dataset == id {
+			return !c.None()
+		}
+	}
+	return true
 }
 
 // releaseText is a release's own line: its date and how many datasets

@@ -35,14 +35,20 @@ func TestChangeText(t *testing.T) {
 	m := manifest("2026-10-31",
 		release.Change{Dataset: "projects", RowsBefore: 2, RowsAfter: 3, Added: 1},
 		release.Change{Dataset: "retired-dataset", RowsBefore: 1, RowsAfter: 1})
-	if c := ChangeText(m, "projects"); c.Zh != "新增 1 行，删除 0 行，修改 0 行" || c.En != "1 rows added, 0 removed, 0 changed" {
+	m.Previous = "2026-10-30"
+	// The release's change summary (release.Summary), in full.
+	if c := ChangeText(m, "projects"); c.Zh != "服务项目 2026-10-31（对比 2026-10-30）：新增 1 行，删除 0 行，修改 0 行。" ||
+		c.En != "Service projects 2026-10-31 (against 2026-10-30): 1 rows added, 0 removed, 0 changed." {
 		t.Errorf("ChangeText = %+v", c)
+	}
+	if c := changeLine(m, "retired-dataset"); c.En != "no change" {
+		t.Errorf("changeLine = %+v", c)
 	}
 	if !Changed(m, "projects") || Changed(m, "retired-dataset") || !Changed(m, "not-recorded") {
 		t.Error("Changed")
 	}
-	if c := ChangeText(m, "not-recorded"); c.En != "no change recorded" {
-		t.Errorf("ChangeText without a changelog entry = %+v", c)
+	if c := ChangeText(m, "not-in-the-release"); c.En != "not in this release" {
+		t.Errorf("ChangeText of a dataset the release lacks = %+v", c)
 	}
 }
 
@@ -53,9 +59,10 @@ func TestPayload(t *testing.T) {
 	b, _ := json.Marshal(p)
 	for _, want := range []string{
 		`"version":"2026-10-31.2"`, `"previous":"2026-10-31"`, `"datapackage":"https://data.example.org/opendata/releases/2026-10-31.2/datapackage.json"`,
-		`"url":"https://data.example.org/opendata/datasets/projects/2026-10-31.2.csv"`, `"change":{"zh":"新数据集，3 行","en":"new dataset, 3 rows"}`,
+		`"url":"https://data.example.org/opendata/datasets/projects/2026-10-31.2.csv"`, `"change":{"zh":"服务项目 2026-10-31.2（对比 2026-10-31）：新数据集，3 行。","en":"Service projects 2026-10-31.2 (against 2026-10-31): new dataset, 3 rows."}`,
 		`"feed":"https://data.example.org/opendata/datasets/projects/releases.atom"`, `"title":{"zh":"retired-dataset","en":"retired-dataset"}`,
 		`"changelog":"https://data.example.org/opendata/changelog#v-2026-10-31.2"`,
+		`"changes":"https://data.example.org/opendata/datasets/projects/changes.json"`,
 	} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("payload lacks %s: %s", want, b)

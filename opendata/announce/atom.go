@@ -196,7 +196,7 @@ func Releases(history []*release.Manifest, baseURL string) ([]byte, error) {
 		body.WriteString("<p>" + html.EscapeString(text.Zh) + "<br>" + html.EscapeString(text.En) + "</p>\n<ul>\n")
 		for i := range m.Datasets {
 			d := &m.Datasets[i]
-			t, c := title(d.ID), ChangeText(m, d.ID)
+			t, c := title(d.ID), changeLine(m, d.ID)
 			if Changed(m, d.ID) {
 				e.Categories = append(e.Categories, atomCategory{Term: d.ID, Label: t.Zh + " " + t.En})
 			}
@@ -248,7 +248,7 @@ func Dataset(history []*release.Manifest, id, baseURL string) (body []byte, foun
 			Updated: stamp(m.BuiltAt), Published: stamp(m.BuiltAt),
 			Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: f.u.page(id), Title: t.Zh}},
 			Summary: plain(c),
-			Content: atomText{Type: "html", Body: "<p>" + html.EscapeString(c.Zh) + "<br>" + html.EscapeString(c.En) + "</p>\n<p>" +
+			Content: atomText{Type: "html", Body: "<p>" + lines(c.Zh) + "</p>\n<p>" + lines(c.En) + "</p>\n<p>" +
 				html.EscapeString("数据截至 "+m.ReferenceDate+"，"+strconv.Itoa(d.Rows)+" 行 · Figures to "+m.ReferenceDate+", "+strconv.Itoa(d.Rows)+" rows") +
 				"</p>\n<p>" + fileLinks(fs) + "</p>\n"},
 		}
@@ -262,6 +262,11 @@ func Dataset(history []*release.Manifest, id, baseURL string) (body []byte, foun
 		dataset.Text{Zh: "该数据集有变化的每个版本，附变化说明和带版本号的文件链接。", En: "Every release in which this dataset changed, with what changed and its versioned files."},
 		f.u.datasetFeed(id), f.u.page(id), entries)
 	return body, true, err
+}
+
+// lines is plain text as HTML, its line breaks kept.
+func lines(text string) string {
+	return strings.ReplaceAll(html.EscapeString(text), "\n", "<br>")
 }
 
 // fileLinks is an HTML line of links to files.

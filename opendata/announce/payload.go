@@ -3,6 +3,7 @@ package announce
 import (
 	"time"
 
+	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/release"
 	"github.com/tongxing/tongxing/webhooks"
@@ -34,7 +35,10 @@ type DatasetRelease struct {
 	Change  dataset.Text `json:"change"`
 	Page    string       `json:"page"`
 	Feed    string       `json:"feed"`
-	Files   []File       `json:"files"`
+	// Changes is the dataset's change summaries as JSON (counts, and the
+	// registers' changed rows), every release's.
+	Changes string `json:"changes"`
+	Files   []File `json:"files"`
 }
 
 // Payload is what a release.published event says about m. URLs are
@@ -61,7 +65,7 @@ func Payload(m *release.Manifest, baseURL string) ReleasePublished {
 		d := &m.Datasets[i]
 		p.Datasets = append(p.Datasets, DatasetRelease{
 			ID: d.ID, Title: title(d.ID), Rows: d.Rows, Changed: Changed(m, d.ID), Change: ChangeText(m, d.ID),
-			Page: u.page(d.ID), Feed: u.datasetFeed(d.ID), Files: files(u, d),
+			Page: u.page(d.ID), Feed: u.datasetFeed(d.ID), Changes: u.at(catalog.PagePath(d.ID) + "changes.json"), Files: files(u, d),
 		})
 	}
 	return p

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"encoding/xml"
+	"html"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/tongxing/tongxing/opendata/internal/atomcheck"
+	"github.com/tongxing/tongxing/opendata/release"
 	"github.com/tongxing/tongxing/opendata/web"
 )
 
@@ -96,9 +98,32 @@ func TestFeeds(t *testing.T) {
 	if changed.ID() == f.ID() || changed.Entries[1].ID() == f.Entries[1].ID() {
 		t.Error("a dataset's feed shares ids with the releases feed")
 	}
-	still := feed(t, srv, "/opendata/datasets/organizations/releases.atom")
-	if len(still.Entries) != 1 || !strings.Contains(still.Entries[0].Title(), previousVersion) {
-		t.Errorf("unchanged dataset's feed: %+v", still.Entries)
+	// Every dataset: an entry for the latest release only if it changed.
+	m, err := release.Load(releasesDir, latestVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unchanged := 0
+	for _, c := range m.Changes {
+		df := feed(t, srv, "/opendata/datasets/"+c.Dataset+"/releases.atom")
+		want := 2
+		if c.None() {
+			want = 1
+			unchanged++
+		}
+		if len(df.Entries) != want || !strings.Contains(df.Entries[len(df.Entries)-1].Title(), previousVersion) {
+			t.Errorf("%s (%s): %d entries, want %d", c.Dataset, c.Summary().En, len(df.Entries), want)
+		}
+	}
+	if unchanged == 0 {
+		t.Error("no dataset stayed the same: the test shows nothing about unchanged ones")
+	}
+	// A register's entry names the rows that changed, with published values.
+	orgs := feed(t, srv, "/opendata/datasets/organizations/releases.atom")
+	for _, want := range []string{addedName, renamed.Old + "” → “" + renamed.New, "1 rows added"} {
+		if !strings.Contains(orgs.Entries[0].Summaries[0].Body, want) || !strings.Contains(orgs.Entries[0].Contents[0].Body, html.EscapeString(want)) {
+			t.Errorf("organisations' entry lacks %q: %s", want, orgs.Entries[0].Summaries[0].Body)
+		}
 	}
 	if r := get(t, srv, "/opendata/datasets/nope/releases.atom"); r.status != http.StatusNotFound {
 		t.Errorf("feed of a missing dataset: %d", r.status)
