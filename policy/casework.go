@@ -327,7 +327,7 @@ func caseIDsOf(ctx context.Context, m ent.Mutation) (ids []int, none bool, err e
 }
 
 // CaseResident: created by the case keys and ADMIN when a case is opened;
-// changed by no key, removed only by purging; read by ADMIN and by the
+// changed by no case key (ADMIN may correct one), removed only by purging; read by ADMIN and by the
 // readers of one of the resident's cases (package casework reads the
 // identity only after it has authorised and audited the case read).
 func CaseResident() ent.Policy {

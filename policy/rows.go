@@ -32,7 +32,7 @@ import (
 // PeopleRows: editors and reviewers read the people of their scope, which
 // are its members and the volunteers at its activities. (The residents
 // cases are run for are not people: they have a table of their own, read
-// only through their cases; CaseResidentRows.)
+// only through their cases; policy.CaseResident.)
 func PeopleRows(v *auth.Viewer) (predicate.Person, error) {
 	if err := keyed(v); err != nil || v.Admin() {
 		return nil, err
