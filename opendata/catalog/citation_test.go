@@ -2,8 +2,12 @@ package catalog_test
 
 import (
 	"encoding/json"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
@@ -113,6 +117,39 @@ func TestCSLJSON(t *testing.T) {
 			it.Issued.DateParts[0][0] != 2026 || it.Issued.DateParts[0][1] != 10 || it.Issued.DateParts[0][2] != 31 ||
 			it.Version != "2026-10-31" || it.URL != wantURL || !strings.Contains(it.License, dataset.LicenseURL) {
 			t.Errorf("%s: CSL item %+v", d.Def.ID, it)
+		}
+	}
+}
+
+// TestWorkbookCitesLikeThePortal: the notes sheet of each dataset's XLSX
+// file gives the same APA reference as the dataset page and citation.json,
+// in both languages, naming the versioned CSV.
+func TestWorkbookCitesLikeThePortal(t *testing.T) {
+	r := published.Manifest.Catalog("")
+	for _, d := range r.Datasets {
+		c := catalog.Cite(r, d)
+		f, ok := d.File("xlsx")
+		if !ok {
+			t.Fatalf("%s: no XLSX file", d.Def.ID)
+		}
+		wb, err := excelize.OpenFile(filepath.Join(published.Dir, filepath.FromSlash(f.Path)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := wb.GetRows("notes")
+		wb.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, row := range rows {
+			if len(row) == 3 && row[0] == "引用 / Citation" {
+				got = row[1:]
+			}
+		}
+		want := []string{c.APA.Zh.String(), c.APA.En.String()}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: workbook citation %q, want %q", d.Def.ID, got, want)
 		}
 	}
 }

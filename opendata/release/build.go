@@ -328,7 +328,11 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 			License: dataset.LicenseName, LicenseURL: dataset.LicenseURL,
 			Methodology: Methodology(m.K), PageURL: b.opt.BaseURL + "/opendata/" + catalog.PagePath(id),
 		}
-		notes.Citation = Citation(m, t.Dataset, notes.PageURL).String()
+		// The same reference as the portal's and citation.json's: it names
+		// the versioned CSV, which never changes.
+		cite := catalog.Cite(m.Catalog(b.opt.BaseURL), catalog.Dataset{Def: t.Dataset,
+			Files: []catalog.File{{Format: writer.CSV, Path: d.Files[0].Path}}})
+		notes.Citation = dataset.Text{Zh: cite.APA.Zh.String(), En: cite.APA.En.String()}
 		xf, err := b.write(DatasetPath(id, version, writer.XLSX.Ext), writer.XLSX, func(w io.Writer) error {
 			return writer.WriteXLSX(w, t, notes)
 		})

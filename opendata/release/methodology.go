@@ -50,11 +50,3 @@ func Methodology(k int) []dataset.Text {
 	}
 }
 
-// Citation is the suggested citation of a dataset in a release.
-func Citation(m *Manifest, d *dataset.Dataset, pageURL string) dataset.Text {
-	year := m.ReferenceDate[:4]
-	return dataset.Text{
-		Zh: fmt.Sprintf("%s（%s）：《%s》，%s 版，%s。许可：CC BY 4.0。", m.Publisher.Zh, year, d.Title.Zh, m.Version, pageURL),
-		En: fmt.Sprintf("%s (%s). %s, version %s. %s. Licensed under CC BY 4.0.", m.Publisher.En, year, d.Title.En, m.Version, pageURL),
-	}
-}

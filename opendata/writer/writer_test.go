@@ -100,7 +100,7 @@ func TestJSON(t *testing.T) {
 func TestXLSX(t *testing.T) {
 	var buf bytes.Buffer
 	notes := Notes{Version: "2026-10-31", ReferenceDate: "2026-10-31", Publisher: dataset.Text{Zh: "测试", En: "Test"},
-		License: dataset.LicenseName, LicenseURL: dataset.LicenseURL, Citation: "引用 Cite",
+		License: dataset.LicenseName, LicenseURL: dataset.LicenseURL, Citation: dataset.Text{Zh: "引用", En: "Cite"},
 		Methodology: []dataset.Text{{Zh: "规则一", En: "Rule one"}}, PageURL: "/opendata/datasets/sample/"}
 	if err := WriteXLSX(&buf, sample(), notes); err != nil {
 		t.Fatal(err)
@@ -128,7 +128,7 @@ func TestXLSX(t *testing.T) {
 	for _, r := range notesRows {
 		text += strings.Join(r, "\t") + "\n"
 	}
-	for _, want := range []string{"样例", "Sample", "2026-10-31", "CC BY 4.0", "x = ", "规则一", "Rule one", "volunteers", "<18 = 未满 18 岁", "引用 Cite"} {
+	for _, want := range []string{"样例", "Sample", "2026-10-31", "CC BY 4.0", "x = ", "规则一", "Rule one", "volunteers", "<18 = 未满 18 岁", "引用\tCite"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("notes sheet lacks %q", want)
 		}

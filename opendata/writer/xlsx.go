@@ -17,7 +17,9 @@ type Notes struct {
 	Publisher     dataset.Text
 	License       dataset.Text
 	LicenseURL    string
-	Citation      string
+	// Citation is the dataset's APA-style reference (the portal's and
+	// citation.json's), in Chinese and in English.
+	Citation dataset.Text
 	// Methodology explains the disclosure rules in plain words.
 	Methodology []dataset.Text
 	// PageURL is the dataset's portal page (absolute when the base URL is known).
@@ -176,7 +178,7 @@ func writeNotesSheet(f *excelize.File, t *dataset.Table, n Notes, bold, wrap int
 		func() error {
 			return pair(dataset.Text{Zh: "许可", En: "Licence"}, n.License.Zh+" "+n.LicenseURL, n.License.En+" "+n.LicenseURL)
 		},
-		func() error { return pair(dataset.Text{Zh: "引用", En: "Citation"}, n.Citation, n.Citation) },
+		func() error { return pair(dataset.Text{Zh: "引用", En: "Citation"}, n.Citation.Zh, n.Citation.En) },
 		func() error { return pair(dataset.Text{Zh: "网页", En: "Web page"}, n.PageURL, n.PageURL) },
 	}
 	for i, m := range n.Methodology {
