@@ -49,4 +49,3 @@ func Methodology(k int) []dataset.Text {
 		},
 	}
 }
-
