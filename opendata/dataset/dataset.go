@@ -8,6 +8,8 @@
 package dataset
 
 import (
+	"github.com/tongxing/tongxing/disclosure"
+
 	"fmt"
 	"math"
 	"strconv"
@@ -157,8 +159,13 @@ type Dataset struct {
 	// PersonDerived datasets are aggregated from personal data and pass
 	// disclosure control; the others are public registers published as lists.
 	PersonDerived bool
-	Fields        []Field
-	PrimaryKey    []string
+	// Children datasets publish the children's population (volunteers
+	// under 18 or of unknown age, child-related needs, children's cases),
+	// district-wide only; every other person-derived dataset counts adults
+	// only. The release gate holds the tables to it.
+	Children   bool
+	Fields     []Field
+	PrimaryKey []string
 	// Source says where the figures come from; Method how they are computed.
 	Source, Method Text
 	Chart          Chart
@@ -192,6 +199,10 @@ type Value struct {
 	Int  int64
 	Num  float64
 	Str  string
+	// Truth is the confidential cell a protected value was computed from,
+	// for the release gate (package opendata/attack); nil for everything
+	// else. No writer reads it.
+	Truth *disclosure.Cell
 }
 
 // None is the empty (not applicable) value.

@@ -635,6 +635,7 @@ func childrenSummary() *Dataset {
 		Unit:          Text{"人；小时；件", "people; hours; needs; cases"},
 		Keywords:      []Text{{"儿童", "children"}, {"未成年志愿者", "young volunteers"}, {"儿童保护", "child protection"}, {"年度统计", "annual statistics"}},
 		PersonDerived: true,
+		Children:      true,
 		PrimaryKey:    []string{"year"},
 		Source:        Text{recordSource.Zh + "群众需求登记（不含需求描述和联系人）。社会工作个案（只读取类别、是否未成年和开结案日期）。", recordSource.En + " Resident needs (descriptions and contacts are never used). Social-work case files (only the kind, the minor flag and the opening and closing dates are read)."},
 		Method: Text{

@@ -19,6 +19,7 @@ import (
 	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/opendata/attack"
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/tables"
@@ -42,7 +43,13 @@ type Options struct {
 	Tables tables.Options
 	// PreviewRows is how many rows each dataset page previews (default 10).
 	PreviewRows int
+	// Tolerance is the release gate's (zero: attack.DefaultTolerance).
+	Tolerance attack.Tolerance
 }
+
+// planted, when set (by tests only, see export_test.go), changes the
+// computed tables before the gate sees them: how tests plant leaks.
+var planted func(*tables.Result)
 
 // Release is the result of a build.
 type Release struct {
@@ -78,6 +85,9 @@ func Build(ctx context.Context, client *ent.Client, opt Options, now time.Time) 
 	if err != nil {
 		return nil, err
 	}
+	if planted != nil {
+		planted(res)
+	}
 	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -104,6 +114,11 @@ func Build(ctx context.Context, client *ent.Client, opt Options, now time.Time) 
 	if latest != nil && latest.ContentDigest == b.digest {
 		return &Release{Manifest: latest, Dir: filepath.Join(opt.Dir, latest.Version)}, nil
 	}
+	snap, report, err := b.gate()
+	if err != nil {
+		return nil, err
+	}
+	b.report = report.Aggregate()
 	for attempt := 0; ; attempt++ {
 		version, err := nextVersion(opt.Dir, res.Reference.Format(time.DateOnly))
 		if err != nil {
@@ -119,6 +134,13 @@ func Build(ctx context.Context, client *ent.Client, opt Options, now time.Time) 
 			done = true
 			if err := syncDir(opt.Dir); err != nil {
 				return nil, err
+			}
+			// Saved once the version is ours. Should this fail, the
+			// release is out without a snapshot: later gates list it as
+			// unattackable, and the error says so.
+			snap.Version = version
+			if err := snap.Save(opt.Dir); err != nil {
+				return nil, fmt.Errorf("release gate: release %s published, but its snapshot was not saved: %w", version, err)
 			}
 			return &Release{Manifest: m, Dir: dir, Created: true}, nil
 		}
@@ -180,11 +202,39 @@ func nextVersion(root, date string) (string, error) {
 type build struct {
 	opt    Options
 	res    *tables.Result
+	report *attack.Report // the gate's, aggregate
 	tmp    string
 	now    time.Time
 	digest string
 	// per dataset, in order
 	files map[string][]File // id → CSV and JSON first, then XLSX and Parquet
+}
+
+// gate attacks the new tables together with every published release that
+// has a snapshot, keeps the report, and refuses the build when a protected
+// value is recovered.
+func (b *build) gate() (*attack.Release, *attack.Report, error) {
+	versions, err := List(b.opt.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	prev, missing, err := attack.Load(b.opt.Dir, versions)
+	if err != nil {
+		return nil, nil, err
+	}
+	tol := b.opt.Tolerance
+	if tol == (attack.Tolerance{}) {
+		tol = attack.DefaultTolerance
+	}
+	snap := attack.Snapshot("new", b.res.District.Code, b.opt.Rules, b.res.Tables)
+	report := attack.Run(b.opt.Rules, tol, snap, prev, missing, b.now)
+	if err := attack.SaveReport(b.opt.Dir, report); err != nil {
+		return nil, nil, fmt.Errorf("release gate: %w", err)
+	}
+	if !report.Passed {
+		return nil, nil, &attack.RefusedError{Report: report}
+	}
+	return snap, report, nil
 }
 
 // unversioned names of the data files while the version is not known.
@@ -273,6 +323,7 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 		Frequency:     catalog.FrequencyOf(b.opt.Schedule),
 		K:             b.opt.Rules.K(),
 		ContentDigest: b.digest,
+		Gate:          b.report,
 	}
 	loc := b.opt.Tables.Location
 	if loc == nil {

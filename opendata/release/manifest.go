@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tongxing/tongxing/opendata/attack"
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/release/diff"
@@ -54,8 +55,11 @@ type Manifest struct {
 	K int `json:"k"`
 	// ContentDigest is a SHA-256 over every dataset's CSV and JSON bytes: two
 	// builds with the same digest published the same data.
-	ContentDigest string    `json:"contentDigest"`
-	Datasets      []Dataset `json:"datasets"`
+	ContentDigest string `json:"contentDigest"`
+	// Gate is the release gate's report on this release, aggregate only:
+	// attacks tried, cells checked, how close the nearest came.
+	Gate     *attack.Report `json:"gate,omitempty"`
+	Datasets []Dataset      `json:"datasets"`
 	// Documents are datapackage.json and catalog.jsonld.
 	Documents []File   `json:"documents"`
 	Changes   []Change `json:"changes"`

@@ -19,17 +19,39 @@ import (
 
 // ---- protected values ----
 
-func published(r disclosure.Result) dataset.Value {
-	if r.Status == disclosure.Suppressed {
-		return dataset.Suppressed()
+// protect publishes a cell through disclosure control and keeps its truth
+// beside the value for the release gate.
+func (b *builder) protect(c disclosure.Cell) dataset.Value {
+	v := dataset.Int(0)
+	switch r := b.rules.Protect(c); r.Status {
+	case disclosure.Suppressed:
+		v = dataset.Suppressed()
+	default:
+		v.Int = r.Value
 	}
-	return dataset.Int(r.Value)
+	v.Truth = &c
+	return v
 }
 
-func (b *builder) people(c disclosure.Count) dataset.Value { return published(b.rules.Count(c)) }
-func (b *builder) hours(s disclosure.Sum) dataset.Value    { return published(b.rules.Hours(s)) }
+func (b *builder) people(c disclosure.Count) dataset.Value {
+	return b.protect(disclosure.CountCell(disclosure.MeasurePeople, c, false))
+}
+func (b *builder) hours(s disclosure.Sum) dataset.Value {
+	return b.protect(disclosure.HoursCell(s, false))
+}
 func (b *builder) needCount(c disclosure.Count) dataset.Value {
-	return published(b.rules.Needs(c))
+	return b.protect(disclosure.CountCell(disclosure.MeasureNeeds, c, false))
+}
+
+// children marks a protected value as counting the children's population
+// (children-summary): its truth moves from the adults' part to theirs.
+func children(v dataset.Value) dataset.Value {
+	if v.Truth != nil {
+		c := *v.Truth
+		c.Adults, c.Children = disclosure.Part{}, c.Total()
+		v.Truth = &c
+	}
+	return v
 }
 
 // ---- dimension labels ----
@@ -434,7 +456,7 @@ func (b *builder) needsRows() []dataset.Row {
 // symbol says whether anyone is in the cell.
 func (b *builder) strict(n int64, v dataset.Value) dataset.Value {
 	if n < int64(b.rules.K()) {
-		return dataset.Suppressed()
+		return dataset.Value{Kind: dataset.KindSuppressed, Truth: v.Truth}
 	}
 	return v
 }
@@ -455,13 +477,13 @@ func (b *builder) childrenRows() []dataset.Row {
 		}
 		rows = append(rows, dataset.Row{
 			dataset.Int(int64(y)),
-			b.strict(a.registered.N, b.people(a.registered)),
-			b.strict(a.active.people.N, b.people(a.active.people)),
-			b.strict(a.active.hours.People, b.hours(a.active.hours)),
-			b.strict(a.needsOpened.N, b.needCount(a.needsOpened)),
-			b.strict(a.needsResolved.N, b.needCount(a.needsResolved)),
-			b.strict(a.casesOpened.N, b.caseCount(a.casesOpened)),
-			b.strict(a.casesClosed.N, b.caseCount(a.casesClosed)),
+			children(b.strict(a.registered.N, b.people(a.registered))),
+			children(b.strict(a.active.people.N, b.people(a.active.people))),
+			children(b.strict(a.active.hours.People, b.hours(a.active.hours))),
+			children(b.strict(a.needsOpened.N, b.needCount(a.needsOpened))),
+			children(b.strict(a.needsResolved.N, b.needCount(a.needsResolved))),
+			children(b.strict(a.casesOpened.N, b.caseCount(a.casesOpened))),
+			children(b.strict(a.casesClosed.N, b.caseCount(a.casesClosed))),
 		})
 	}
 	return rows

@@ -1,0 +1,248 @@
+// Package attack is the release gate: an automated adversary that tries to
+// recover protected values from a new open-data release together with every
+// release still published, before the new one is published
+// (docs/opendata.md, "The release gate").
+//
+// Disclosure control (package disclosure) protects each cell on its own.
+// Leaks come from combinations: one release minus the previous one, a total
+// minus its published parts, the same quantity at two granularities, a row
+// of one population minus a row of another, the same cell averaged over
+// many releases. The gate knows, for every published protected value, the
+// confidential cell it was computed from (disclosure.Cell, carried beside
+// the value by package tables and kept in a private snapshot per release),
+// so for each combination an attacker can form it knows what the
+// combination truly measures and how far from it the attacker's estimate
+// can be expected to fall. A combination that measures a protected
+// quantity — a count below k, children isolated from a table that should
+// not hold them, or hours that could be one person's — and whose expected
+// error is within the tolerance is a recovery, and a release with any
+// recovery is not published.
+//
+// The expected error is the root-mean-square error over the cell-key draw
+// (disclosure.Rules.ErrorMoments), not the error the current secret happens
+// to give: a gate that passed a release because the noise was lucky this
+// time would pass the next one that is not. Values published without the
+// declared noise (a planted or accidental leak) count as exact.
+package attack
+
+import (
+	"compress/gzip"
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/tongxing/tongxing/disclosure"
+	"github.com/tongxing/tongxing/opendata/dataset"
+)
+
+// Dir is the private folder of the releases root that holds the gate's
+// snapshots and its last report. The open-data handler serves only the
+// files a release's manifest lists, so nothing here is ever served.
+const Dir = ".gate"
+
+// Cell is one protected value of a release and the truth behind it.
+type Cell struct {
+	Dataset string
+	// Key holds the row's primary-key values, in the dataset's PrimaryKey
+	// order.
+	Key   []string
+	Field string
+	// Suppressed cells were published as x; Published holds the others.
+	Suppressed bool
+	Published  int64
+	// Keyed is whether the published value is what disclosure control
+	// gives the truth (decided when the release was built, with its
+	// secret): a value published otherwise is treated as exact.
+	Keyed bool
+	Truth disclosure.Cell
+}
+
+// Name identifies the cell across releases: dataset[key].field.
+func (c *Cell) Name() string {
+	return c.Dataset + "[" + strings.Join(c.Key, " ") + "]." + c.Field
+}
+
+// Release is what the gate knows of one release.
+type Release struct {
+	Version string
+	// District is the division code of the district published: rows
+	// holding it in a town column are district-wide.
+	District string
+	K        int
+	Cells    []Cell
+}
+
+// Snapshot collects every protected value of the tables with its truth.
+// rules decide whether each value is the one disclosure control gives.
+func Snapshot(version, district string, rules *disclosure.Rules, tables []*dataset.Table) *Release {
+	r := &Release{Version: version, District: district, K: rules.K()}
+	for _, t := range tables {
+		d := t.Dataset
+		if !d.PersonDerived {
+			continue
+		}
+		keys := make([]int, len(d.PrimaryKey))
+		for i, k := range d.PrimaryKey {
+			keys[i] = d.FieldIndex(k)
+		}
+		for _, row := range t.Rows {
+			key := make([]string, len(keys))
+			for i, k := range keys {
+				key[i] = row[k].Text()
+			}
+			for i, f := range d.Fields {
+				v := row[i]
+				if !f.Protected || v.Truth == nil {
+					continue
+				}
+				c := Cell{Dataset: d.ID, Key: key, Field: f.Name, Truth: *v.Truth}
+				want := rules.Protect(c.Truth)
+				switch v.Kind {
+				case dataset.KindSuppressed:
+					c.Suppressed = true
+					c.Keyed = true
+				case dataset.KindInt:
+					c.Published = v.Int
+					c.Keyed = want.Status == disclosure.Published && want.Value == v.Int
+				default:
+					continue
+				}
+				r.Cells = append(r.Cells, c)
+			}
+		}
+	}
+	return r
+}
+
+func snapshotPath(root, version string) string {
+	return filepath.Join(root, Dir, version+".cells.gob.gz")
+}
+
+// Save writes the snapshot into the releases root's private folder,
+// readable by the server's user only.
+func (r *Release) Save(root string) (err error) {
+	if err := os.MkdirAll(filepath.Join(root, Dir), 0o700); err != nil {
+		return err
+	}
+	path := snapshotPath(root, r.Version)
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".snapshot-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	z := gzip.NewWriter(tmp)
+	if err = gob.NewEncoder(z).Encode(r); err == nil {
+		err = z.Close()
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Load reads the snapshots of the given versions. Versions published
+// before the gate existed have none; they are returned in missing, and the
+// gate cannot attack them (docs/opendata.md says what that means).
+func Load(root string, versions []string) (rs []*Release, missing []string, err error) {
+	for _, v := range versions {
+		r, err := load(snapshotPath(root, v))
+		if errors.Is(err, fs.ErrNotExist) {
+			missing = append(missing, v)
+			continue
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("release gate: snapshot of %s: %w", v, err)
+		}
+		rs = append(rs, r)
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].Version < rs[j].Version })
+	return rs, missing, nil
+}
+
+func load(path string) (*Release, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	var r Release
+	if err := gob.NewDecoder(z).Decode(&r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// ReportFile is the last report's name in the private folder. It holds
+// the findings (cell names) for operators; pages show its aggregate.
+const ReportFile = "report.json"
+
+// SaveReport keeps r as the last report of the releases root.
+func SaveReport(root string, r *Report) error {
+	if err := os.MkdirAll(filepath.Join(root, Dir), 0o700); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(root, Dir, "."+ReportFile)
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(root, Dir, ReportFile))
+}
+
+// LastReport reads the last report of the releases root, or nil when the
+// gate has not run there.
+func LastReport(root string) (*Report, error) {
+	b, err := os.ReadFile(filepath.Join(root, Dir, ReportFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var r Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// RefusedError is the error of a build the gate refused: no release was
+// written and the previous release stays current.
+type RefusedError struct{ Report *Report }
+
+func (e *RefusedError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Report.Summary())
+	for i, f := range e.Report.Findings {
+		if i == 20 {
+			fmt.Fprintf(&b, "; … %d more in %s/%s", len(e.Report.Findings)-i, Dir, ReportFile)
+			break
+		}
+		fmt.Fprintf(&b, "; %s: %s: %s (truth %.4g %s, estimate %.4g, expected error %.3g ≤ %.3g)",
+			f.Attack, f.Why, strings.Join(f.Cells, " "), f.Truth, f.Unit, f.Estimate, f.RMSE, f.Tolerance)
+	}
+	return b.String()
+}
