@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/tongxing/tongxing/disclosure"
+	"github.com/tongxing/tongxing/opendata/attack"
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/release"
@@ -122,6 +123,7 @@ var funcs = template.FuncMap{
 	"licenseZh":  func() string { return dataset.LicenseName.Zh },
 	"licenseEn":  func() string { return dataset.LicenseName.En },
 	"licenseURL": func() string { return dataset.LicenseURL },
+	"percent":    func(f float64) float64 { return f * 100 },
 }
 
 var pages = map[string]*template.Template{}
@@ -372,15 +374,48 @@ type param struct {
 	Value string
 }
 
-// Methodology renders the methodology page; m may be nil.
-func (s Site) Methodology(m *release.Manifest, k int) ([]byte, error) {
+// gateView is the release gate's report as the methodology page shows it:
+// aggregate figures only.
+type gateView struct {
+	*attack.Report
+	// Refused is set when the last build was refused after the latest
+	// release: the report shown is that build's, and the latest release
+	// stays current.
+	Refused bool
+	Names   map[string]dataset.Text
+}
+
+var attackNames = map[string]dataset.Text{
+	attack.Differencing: {Zh: "版本间相减", En: "release-to-release differencing"},
+	attack.TotalsParts:  {Zh: "合计减分项", En: "totals minus parts"},
+	attack.CrossTable:   {Zh: "跨表、跨粒度相减", En: "cross-table and cross-granularity subtraction"},
+	attack.Population:   {Zh: "人群隔离", En: "population isolation"},
+	attack.Averaging:    {Zh: "多版本平均", En: "repeated-release averaging"},
+}
+
+// Methodology renders the methodology page; m may be nil, and last is the
+// release gate's last report (aggregate), or nil.
+func (s Site) Methodology(m *release.Manifest, k int, last *attack.Report) ([]byte, error) {
 	if m != nil {
 		k = m.K
+	}
+	var gate *gateView
+	switch {
+	case last != nil && !last.Passed && (m == nil || last.CheckedAt.After(m.BuiltAt)):
+		gate = &gateView{Report: last.Aggregate(), Refused: true}
+	case m != nil && m.Gate != nil:
+		gate = &gateView{Report: m.Gate}
+	}
+	if gate != nil {
+		gate.Names = attackNames
 	}
 	body := struct {
 		Rules  []dataset.Text
 		Params []param
+		Gate   *gateView
+		Latest string
 	}{
+		Gate: gate,
 		Rules: release.Methodology(k),
 		Params: []param{
 			{dataset.Text{Zh: "频数阈值 k", En: "Frequency threshold k"}, fmt.Sprintf("%d（不低于 %d / never below %d）", k, disclosure.MinK, disclosure.MinK)},
@@ -390,6 +425,9 @@ func (s Site) Methodology(m *release.Manifest, k int) ([]byte, error) {
 			{dataset.Text{Zh: "优势规则", En: "Dominance rule"}, fmt.Sprintf("单人 > %d%% 时隐去 / withheld when one person > %d%%", int(disclosure.DominanceShare*100), int(disclosure.DominanceShare*100))},
 			{dataset.Text{Zh: "时长扰动", En: "Hours noise"}, fmt.Sprintf("≤ %d%% × 最大个人贡献 / of the largest contribution", int(disclosure.HoursNoise*100))},
 		},
+	}
+	if m != nil {
+		body.Latest = m.Version
 	}
 	return render("methodology", page{Title: dataset.Text{Zh: "方法说明", En: "Methodology"}, Nav: "methodology", Manifest: m, Body: body,
 		Description: "同行开放数据如何保护个人：披露控制规则说明。How Tongxing open data protects people: the disclosure-control rules."})

@@ -43,7 +43,7 @@ func TestPagesWithoutARelease(t *testing.T) {
 	s := Site{}
 	for name, render := range map[string]func() ([]byte, error){
 		"index":       func() ([]byte, error) { return s.Index(nil) },
-		"methodology": func() ([]byte, error) { return s.Methodology(nil, 10) },
+		"methodology": func() ([]byte, error) { return s.Methodology(nil, 10, nil) },
 		"changelog":   func() ([]byte, error) { return s.Changelog(nil) },
 		"notfound":    func() ([]byte, error) { return s.NotFound(nil) },
 	} {
@@ -60,7 +60,7 @@ func TestPagesWithoutARelease(t *testing.T) {
 	if !strings.Contains(string(b), "尚未发布") {
 		t.Error("index without a release does not say so")
 	}
-	if b, _ := s.Methodology(nil, 12); !strings.Contains(string(b), "少于 12 人") {
+	if b, _ := s.Methodology(nil, 12, nil); !strings.Contains(string(b), "少于 12 人") {
 		t.Error("methodology does not state k")
 	}
 }

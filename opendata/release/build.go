@@ -119,6 +119,7 @@ func Build(ctx context.Context, client *ent.Client, opt Options, now time.Time) 
 		return nil, err
 	}
 	b.report = report.Aggregate()
+	b.fullReport = report
 	for attempt := 0; ; attempt++ {
 		version, err := nextVersion(opt.Dir, res.Reference.Format(time.DateOnly))
 		if err != nil {
@@ -141,6 +142,10 @@ func Build(ctx context.Context, client *ent.Client, opt Options, now time.Time) 
 			snap.Version = version
 			if err := snap.Save(opt.Dir); err != nil {
 				return nil, fmt.Errorf("release gate: release %s published, but its snapshot was not saved: %w", version, err)
+			}
+			b.fullReport.Version = version
+			if err := attack.SaveReport(opt.Dir, b.fullReport); err != nil {
+				return nil, fmt.Errorf("release gate: release %s published, but its report was not saved: %w", version, err)
 			}
 			return &Release{Manifest: m, Dir: dir, Created: true}, nil
 		}
@@ -203,9 +208,12 @@ type build struct {
 	opt    Options
 	res    *tables.Result
 	report *attack.Report // the gate's, aggregate
-	tmp    string
-	now    time.Time
-	digest string
+	// fullReport is the gate's with findings (none when it passed), saved
+	// again under the version once the release is in place.
+	fullReport *attack.Report
+	tmp        string
+	now        time.Time
+	digest     string
 	// per dataset, in order
 	files map[string][]File // id → CSV and JSON first, then XLSX and Parquet
 }
@@ -323,7 +331,11 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 		Frequency:     catalog.FrequencyOf(b.opt.Schedule),
 		K:             b.opt.Rules.K(),
 		ContentDigest: b.digest,
-		Gate:          b.report,
+	}
+	if b.report != nil {
+		g := *b.report
+		g.Version = version
+		m.Gate = &g
 	}
 	loc := b.opt.Tables.Location
 	if loc == nil {

@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/opendata/announce"
+	"github.com/tongxing/tongxing/opendata/attack"
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/portal"
@@ -187,8 +188,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return b, true, err
 		})
 	case rest == "methodology":
-		h.page(w, r, "methodology", latest, func() ([]byte, bool, error) {
-			b, err := h.site.Methodology(latest, h.opt.K)
+		// The gate's last report can be newer than the latest release (a
+		// refused build): the page is cached per report.
+		last, err := attack.LastReport(h.opt.Dir)
+		if err != nil {
+			h.opt.Logger.Error("opendata: release gate report", "err", err)
+		}
+		key := "methodology"
+		if last != nil {
+			key += ":" + last.CheckedAt.Format(time.RFC3339)
+			last = last.Aggregate()
+		}
+		h.page(w, r, key, latest, func() ([]byte, bool, error) {
+			b, err := h.site.Methodology(latest, h.opt.K, last)
 			return b, true, err
 		})
 	case rest == "changelog":

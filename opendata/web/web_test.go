@@ -23,6 +23,7 @@ import (
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/gid"
+	"github.com/tongxing/tongxing/opendata/attack"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/internal/fixture"
 	"github.com/tongxing/tongxing/opendata/release"
@@ -527,5 +528,46 @@ func TestNoReleaseYet(t *testing.T) {
 	}
 	if r := get(t, srv, "/opendata/"); bytes.Contains(r.body, []byte("尚未发布")) {
 		t.Error("index still says no release")
+	}
+}
+
+// TestMethodologyShowsTheGate: the methodology page gives the latest
+// release's gate report (two releases attacked, every attack listed), and
+// after a refused build says so — aggregate only: the report's cell names
+// never reach the page, and the private folder is not served.
+func TestMethodologyShowsTheGate(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(releasesDir)); err != nil {
+		t.Fatal(err)
+	}
+	srv := newServer(t, dir)
+	page := string(get(t, srv, "/opendata/methodology").body)
+	for _, want := range []string{"发布前攻击检验", "Release gate", "版本 " + latestVersion + " 的检验结果", "passed",
+		"release-to-release differencing", "totals minus parts", "population isolation", "repeated-release averaging",
+		"attacked together with 2 releases"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("methodology page lacks %q", want)
+		}
+	}
+	secret := "volunteer-hours-monthly[2026-06 330411101 ALL].verified_hours"
+	refusedAt := time.Now().UTC().Add(time.Hour)
+	if err := attack.SaveReport(dir, &attack.Report{Version: "new", CheckedAt: refusedAt, Passed: false, Releases: 3, Cells: 10,
+		Attacks:  []attack.AttackSummary{{Name: attack.TotalsParts, Estimates: 5, Targets: 2, Recovered: 1}},
+		Findings: []attack.Finding{{Attack: attack.TotalsParts, Why: "planted", Cells: []string{secret}, Truth: 160}}}); err != nil {
+		t.Fatal(err)
+	}
+	page = string(get(t, srv, "/opendata/methodology").body)
+	for _, want := range []string{"failed the gate and was not published", "release " + latestVersion + " stays current", refusedAt.Format("2006-01-02 15:04 UTC")} {
+		if !strings.Contains(page, want) {
+			t.Errorf("methodology page after a refusal lacks %q", want)
+		}
+	}
+	if strings.Contains(page, secret) || strings.Contains(page, "planted") {
+		t.Error("the methodology page shows the report's findings")
+	}
+	for _, p := range []string{"/opendata/" + attack.Dir + "/" + attack.ReportFile, "/opendata/.gate/" + latestVersion + ".cells.gob.gz"} {
+		if r := get(t, srv, p); r.status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, r.status)
+		}
 	}
 }
