@@ -17,8 +17,8 @@ func TestCountUncertainty(t *testing.T) {
 		p      int64
 		lo, hi float64 // bounds on the standard deviation
 	}{
-		{37, 0, 0},   // not a multiple of 5: published as it is
-		{5, 0, 0},    // below the floor (10): never published by the rules
+		{37, 0, 0},     // not a multiple of 5: published as it is
+		{5, 0, 0},      // below the floor (10): never published by the rules
 		{10, 0.8, 1.4}, // 10 … 14, the lower ones likelier
 		{50, 1.5, 2.5},
 		{500, 1.5, 2.5},

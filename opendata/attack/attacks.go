@@ -68,9 +68,9 @@ func unitOf(m disclosure.Measure) string {
 // children differ — their difference is the children alone.
 func (g *gate) pairs() {
 	type adults struct {
-		m               disclosure.Measure
-		key             disclosure.Key
-		n, min, minutes int64
+		m          disclosure.Measure
+		key        disclosure.Key
+		n, minutes int64
 	}
 	groups := map[adults][]*Cell{}
 	for i := range g.cur.Cells {
@@ -79,7 +79,7 @@ func (g *gate) pairs() {
 		if c.Suppressed || (a.N == 0 && a.Minutes == 0) {
 			continue
 		}
-		k := adults{c.Truth.Measure, a.Key, a.N, 0, a.Minutes}
+		k := adults{c.Truth.Measure, a.Key, a.N, a.Minutes}
 		groups[k] = append(groups[k], c)
 	}
 	for _, cs := range groups {
@@ -286,6 +286,7 @@ func (g *gate) unchangedCells() {
 		n, mins int64
 	}
 	values := map[sig]map[int64]bool{}
+	releases := map[sig]int{}
 	for _, r := range g.all {
 		for i := range r.Cells {
 			c := &r.Cells[i]
@@ -298,6 +299,7 @@ func (g *gate) unchangedCells() {
 				values[k] = map[int64]bool{}
 			}
 			values[k][c.Published] = true
+			releases[k]++
 		}
 	}
 	s := g.summary[Averaging]
@@ -307,10 +309,11 @@ func (g *gate) unchangedCells() {
 			continue
 		}
 		p := c.Truth.Total()
-		vs := values[sig{c.Name(), c.Truth.Measure, p.Key, p.N, p.Minutes}]
-		if len(g.all) < 2 {
-			continue
+		k := sig{c.Name(), c.Truth.Measure, p.Key, p.N, p.Minutes}
+		if releases[k] < 2 {
+			continue // new or changed since every earlier release
 		}
+		vs := values[k]
 		s.Estimates++
 		if len(vs) < 2 {
 			continue

@@ -415,7 +415,7 @@ func (s Site) Methodology(m *release.Manifest, k int, last *attack.Report) ([]by
 		Gate   *gateView
 		Latest string
 	}{
-		Gate: gate,
+		Gate:  gate,
 		Rules: release.Methodology(k),
 		Params: []param{
 			{dataset.Text{Zh: "频数阈值 k", En: "Frequency threshold k"}, fmt.Sprintf("%d（不低于 %d / never below %d）", k, disclosure.MinK, disclosure.MinK)},

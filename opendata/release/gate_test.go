@@ -3,6 +3,7 @@ package release_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -254,3 +255,36 @@ func TestGate(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// BenchmarkGate measures the release gate on the demo district: the new
+// release attacked alone, and together with 30 earlier releases (copies of
+// its snapshot, so every cell is differenced and averaged 30 times).
+//
+//	go test ./opendata/release/ -run '^$' -bench BenchmarkGate -benchmem
+func BenchmarkGate(b *testing.B) {
+	rules, err := disclosure.New(fixture.K, fixture.Secret)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := tables.Build(context.Background(), db.Client, tables.Options{Rules: rules, Now: fixture.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cur := attack.Snapshot("new", res.District.Code, rules, res.Tables)
+	for _, n := range []int{0, 30} {
+		prev := make([]*attack.Release, n)
+		for i := range prev {
+			c := *cur
+			c.Version = fmt.Sprintf("2026-09-%02d", i+1)
+			prev[i] = &c
+		}
+		b.Run(fmt.Sprintf("previous=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if r := attack.Run(rules, attack.DefaultTolerance, cur, prev, nil, fixture.Now); !r.Passed {
+					b.Fatal(r.Summary())
+				}
+			}
+			b.ReportMetric(float64(len(cur.Cells)), "cells")
+		})
+	}
+}
