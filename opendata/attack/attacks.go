@@ -122,35 +122,41 @@ func isTotal(r *Release, column, value string) bool {
 	return value == dataset.Total
 }
 
-// totalsMinusParts subtracts, in one release, each published part from its
-// total and all published parts together: what is left is the parts the
-// attacker does not see (withheld cells) plus whatever the total counts
-// beyond its parts.
-func (g *gate) totalsMinusParts(r *Release) {
+// group is a total and its parts along one key column of one field:
+// the cells of a field that agree on every other key column.
+type group struct {
+	dataset, column, rest string
+	total                 *Cell
+	parts                 []*Cell
+}
+
+// groupsOf lists every total–parts group of a release, in a stable order.
+func groupsOf(r *Release) []*group {
 	byDataset := map[string][]*Cell{}
+	var ids []string
 	for i := range r.Cells {
 		c := &r.Cells[i]
+		if byDataset[c.Dataset] == nil {
+			ids = append(ids, c.Dataset)
+		}
 		byDataset[c.Dataset] = append(byDataset[c.Dataset], c)
 	}
-	for id, cells := range byDataset {
+	var out []*group
+	for _, id := range ids {
 		d := dataset.ByID(id)
 		if d == nil {
 			continue
 		}
 		for dim, column := range d.PrimaryKey {
-			type group struct {
-				total *Cell
-				parts []*Cell
-			}
 			groups := map[string]*group{}
-			var order []string
-			for _, c := range cells {
+			var order []*group
+			for _, c := range byDataset[id] {
 				rest := c.Field + "|" + strings.Join(slices.Delete(slices.Clone(c.Key), dim, dim+1), "|")
 				gr := groups[rest]
 				if gr == nil {
-					gr = &group{}
+					gr = &group{dataset: id, column: column, rest: rest}
 					groups[rest] = gr
-					order = append(order, rest)
+					order = append(order, gr)
 				}
 				if isTotal(r, column, c.Key[dim]) {
 					gr.total = c
@@ -158,21 +164,30 @@ func (g *gate) totalsMinusParts(r *Release) {
 					gr.parts = append(gr.parts, c)
 				}
 			}
-			for _, rest := range order {
-				gr := groups[rest]
-				if gr.total == nil || len(gr.parts) == 0 {
-					continue
+			for _, gr := range order {
+				if gr.total != nil && len(gr.parts) > 0 {
+					out = append(out, gr)
 				}
-				all := []term{{r, gr.total, 1}}
-				for _, p := range gr.parts {
-					g.try(TotalsParts, "", []term{{r, gr.total, 1}, {r, p, -1}})
-					if !p.Suppressed {
-						all = append(all, term{r, p, -1})
-					}
-				}
-				g.try(TotalsParts, fmt.Sprintf("%s %s total − Σ published parts %s", id, column, rest), all)
 			}
 		}
+	}
+	return out
+}
+
+// totalsMinusParts subtracts, in one release, each published part from its
+// total and all published parts together: what is left is the parts the
+// attacker does not see (withheld cells) plus whatever the total counts
+// beyond its parts.
+func (g *gate) totalsMinusParts(r *Release) {
+	for _, gr := range groupsOf(r) {
+		all := []term{{r, gr.total, 1}}
+		for _, p := range gr.parts {
+			g.try(TotalsParts, "", []term{{r, gr.total, 1}, {r, p, -1}})
+			if !p.Suppressed {
+				all = append(all, term{r, p, -1})
+			}
+		}
+		g.try(TotalsParts, fmt.Sprintf("%s %s total − Σ published parts %s", gr.dataset, gr.column, gr.rest), all)
 	}
 }
 
@@ -187,8 +202,9 @@ var crossRelations = []struct {
 	{dataset.DistrictSummary, dataset.NeedsMonthly, []string{"needs_opened", "needs_resolved"}},
 }
 
-// crossTables subtracts the sum of a year's monthly district cells from the
-// year's cell.
+// crossTables subtracts the sum of a year's published monthly district
+// cells from the year's cell: what is left is the withheld months and
+// whatever the two tables count differently.
 func (g *gate) crossTables(r *Release) {
 	index := map[string]*Cell{}
 	var monthly = map[string][]*Cell{} // table|field|year → the district's ALL months
@@ -213,7 +229,9 @@ func (g *gate) crossTables(r *Release) {
 				}
 				terms := []term{{r, y, 1}}
 				for _, m := range months {
-					terms = append(terms, term{r, m, -1})
+					if !m.Suppressed {
+						terms = append(terms, term{r, m, -1})
+					}
 				}
 				g.try(CrossTable, fmt.Sprintf("%s[%s].%s − Σ %s", rel.yearly, y.Key[0], f, rel.monthly), terms)
 			}

@@ -30,6 +30,7 @@ var DefaultTolerance = Tolerance{People: 1, HoursShare: 0.10}
 const (
 	Differencing   = "release-differencing"
 	TotalsParts    = "totals-minus-parts"
+	Intervals      = "interval-audit"
 	CrossTable     = "cross-table"
 	Population     = "population-isolation"
 	Averaging      = "repeated-release-averaging"
@@ -37,7 +38,7 @@ const (
 )
 
 // Attacks lists the attacks in the order reports give them.
-var Attacks = []string{Differencing, TotalsParts, CrossTable, Population, Averaging}
+var Attacks = []string{Differencing, TotalsParts, Intervals, CrossTable, Population, Averaging}
 
 // Report is what one run of the gate found. Findings name cells and go to
 // operators only (the private report); the rest is aggregate and is
@@ -171,6 +172,7 @@ func Run(rules *disclosure.Rules, tol Tolerance, cur *Release, prev []*Release, 
 
 	g.placement()
 	g.pairs()
+	g.intervals()
 	g.differencing()
 	// Within each release; the previous releases' estimates only feed the
 	// averaging attack (they were published already and were gated then).

@@ -199,3 +199,50 @@ func TestAveraging(t *testing.T) {
 		t.Errorf("forty releases averaged: nothing recovered (%s)", all.Summary())
 	}
 }
+
+// needCount is a needs-monthly cell of n needs; zero publishes 0 when
+// zeroShown (the old way), x otherwise.
+func needCount(month, town, domain string, n int64, key disclosure.Key, zeroShown bool) Cell {
+	c := Cell{Dataset: dataset.NeedsMonthly, Key: []string{month, town, domain}, Field: "needs_opened",
+		Truth: disclosure.CountCell(disclosure.MeasureNeeds, disclosure.Count{N: n, Key: key}, false)}
+	c = publish(c, false)
+	if n == 0 && !zeroShown {
+		c.Suppressed, c.Published = true, 0
+	}
+	return c
+}
+
+// TestIntervalAudit is the attack a reader found by hand on the demo
+// release: where empty cells show 0, an x means at least 1, and a district
+// x (at most 9) over nine x parts pins every part to exactly 1. Shown as
+// x, empty cells leave each part anywhere in 0 … 9.
+func TestIntervalAudit(t *testing.T) {
+	towns := []string{"330411001", "330411002", "330411003", "330411004", "330411005", "330411006", "330411007", "330411008", "330411009"}
+	build := func(zeroShown bool) *Release {
+		var cells []Cell
+		k := disclosure.Key(1)
+		cells = append(cells, needCount("2023-07", district, dataset.Total, 9, 99, zeroShown),
+			needCount("2023-07", district, "elderly-care", 9, 99, zeroShown))
+		for _, town := range towns {
+			k++
+			cells = append(cells, needCount("2023-07", town, dataset.Total, 1, k, zeroShown),
+				needCount("2023-07", town, "elderly-care", 1, k, zeroShown),
+				needCount("2023-07", town, "youth", 0, 0, zeroShown))
+		}
+		// A month with a published need somewhere shows what 0 looks like.
+		cells = append(cells, needCount("2023-08", district, dataset.Total, 0, 0, zeroShown))
+		return rel("2026-10-31", cells...)
+	}
+	shown := run(build(true))
+	if got := recovered(shown, Intervals); got < len(towns) {
+		t.Errorf("zeros shown as 0: %d cells pinned, want at least %d: %s", got, len(towns), shown.Summary())
+	}
+	for _, f := range shown.Findings {
+		if f.Attack == Intervals && (f.Truth != 1 && f.Truth != 9) {
+			t.Errorf("finding %+v", f)
+		}
+	}
+	if hidden := run(build(false)); recovered(hidden, Intervals) != 0 {
+		t.Errorf("zeros shown as x: %+v", hidden.Findings)
+	}
+}

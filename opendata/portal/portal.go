@@ -388,6 +388,7 @@ type gateView struct {
 var attackNames = map[string]dataset.Text{
 	attack.Differencing: {Zh: "版本间相减", En: "release-to-release differencing"},
 	attack.TotalsParts:  {Zh: "合计减分项", En: "totals minus parts"},
+	attack.Intervals:    {Zh: "隐去格区间推算", En: "interval audit of withheld cells"},
 	attack.CrossTable:   {Zh: "跨表、跨粒度相减", En: "cross-table and cross-granularity subtraction"},
 	attack.Population:   {Zh: "人群隔离", En: "population isolation"},
 	attack.Averaging:    {Zh: "多版本平均", En: "repeated-release averaging"},

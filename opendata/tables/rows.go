@@ -21,10 +21,14 @@ import (
 
 // protect publishes a cell through disclosure control and keeps its truth
 // beside the value for the release gate.
+//
+// An empty cell shows x like a small one: with every table on a fixed grid
+// (grid.go), neither a row nor its symbol then says whether anyone is in
+// it, and x means 0 … k − 1 everywhere.
 func (b *builder) protect(c disclosure.Cell) dataset.Value {
 	v := dataset.Int(0)
-	switch r := b.rules.Protect(c); r.Status {
-	case disclosure.Suppressed:
+	switch r := b.rules.Protect(c); {
+	case r.Status == disclosure.Suppressed || c.Total().N == 0:
 		v = dataset.Suppressed()
 	default:
 		v.Int = r.Value
@@ -388,15 +392,18 @@ func (b *builder) outcomeRows() []dataset.Row {
 // ---- person-derived tables ----
 
 func (b *builder) volunteerHoursRows() []dataset.Row {
-	keys := map[cell3]bool{}
+	var counted []cell3
 	for k := range b.vhm {
-		keys[k] = true
+		counted = append(counted, k)
 	}
 	for k := range b.vhmActs {
-		keys[k] = true
+		if b.vhm[k] == nil {
+			counted = append(counted, k)
+		}
 	}
+	keys := b.grid3(counted, true)
 	rows := make([]dataset.Row, 0, len(keys))
-	for k := range keys {
+	for _, k := range keys {
 		m := b.vhm[k]
 		if m == nil {
 			m = &measure{}
@@ -413,8 +420,18 @@ func (b *builder) volunteerHoursRows() []dataset.Row {
 }
 
 func (b *builder) volunteersByTownRows() []dataset.Row {
-	rows := make([]dataset.Row, 0, len(b.vbt))
-	for k, c := range b.vbt {
+	keys := b.vbtGrid()
+	for k := range b.vbt {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	rows := make([]dataset.Row, 0, len(keys))
+	for _, k := range keys {
+		c := b.vbt[k]
+		if c == nil {
+			c = &[2]disclosure.Count{}
+		}
 		tc, tn := b.townCell(int(k.town))
 		rows = append(rows, dataset.Row{tc, tn, dataset.Str(k.age), dataset.Str(k.gender), b.people(c[0]), b.people(c[1])})
 	}
@@ -423,14 +440,23 @@ func (b *builder) volunteersByTownRows() []dataset.Row {
 }
 
 func (b *builder) needsRows() []dataset.Row {
-	rows := make([]dataset.Row, 0, len(b.needs))
-	for k, c := range b.needs {
+	var counted []cell3
+	for k := range b.needs {
+		counted = append(counted, k)
+	}
+	keys := b.grid3(counted, false)
+	rows := make([]dataset.Row, 0, len(keys))
+	for _, k := range keys {
+		c := b.needs[k]
+		if c == nil {
+			c = &needCell{}
+		}
 		tc, tn := b.townCell(int(k.town))
 		dc, dn := b.domainCell(int(k.domain))
 		med := dataset.None()
 		switch {
-		case c.resolved.N == 0:
 		case c.resolved.N < int64(b.rules.K()):
+			// Zero included: an empty median would say none was resolved.
 			med = dataset.Suppressed()
 		default:
 			med = dataset.Num(median(c.days))
@@ -490,7 +516,13 @@ func (b *builder) childrenRows() []dataset.Row {
 }
 
 func (b *builder) practiceBaseRows() []dataset.Row {
-	rows := make([]dataset.Row, 0, len(b.pb))
+	keys := b.pbGrid()
+	for k := range b.pb {
+		if !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	rows := make([]dataset.Row, 0, len(keys))
 	org := func(id int, all dataset.Text) (dataset.Value, dataset.Value) {
 		if id == 0 {
 			return dataset.Str(dataset.Total), dataset.Str(all.String())
@@ -500,7 +532,11 @@ func (b *builder) practiceBaseRows() []dataset.Row {
 		}
 		return dataset.Str(gid.Encode(id)), dataset.Str(gid.Encode(id))
 	}
-	for k, m := range b.pb {
+	for _, k := range keys {
+		m := b.pb[k]
+		if m == nil {
+			m = &measure{}
+		}
 		ui, un := org(k.university, dataset.Text{Zh: "全部高校", En: "All universities"})
 		hi, hn := org(k.host, dataset.Text{Zh: "全部基地", En: "All bases"})
 		rows = append(rows, dataset.Row{dataset.Int(int64(k.year)), ui, un, hi, hn, b.people(m.people), b.hours(m.hours)})

@@ -480,7 +480,7 @@ func TestSchemaOrg(t *testing.T) {
 			t.Errorf("JSON-LD lacks %s", k)
 		}
 	}
-	if ld["@type"] != "Dataset" || ld["temporalCoverage"] != "2022-01/2026-10" {
+	if ld["@type"] != "Dataset" || ld["temporalCoverage"] != "2020-01/2026-10" {
 		t.Errorf("@type %v, temporalCoverage %v", ld["@type"], ld["temporalCoverage"])
 	}
 	if d := ld["description"].(string); len([]rune(d)) < 50 || len([]rune(d)) > 5000 {
