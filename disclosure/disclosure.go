@@ -11,8 +11,9 @@
 //  1. Frequency rule. A cell built from fewer than K distinct people (or, for
 //     resident needs and social-work cases, K needs or cases) is suppressed
 //     and published as the symbol "x". K defaults to 10 and is never
-//     below 5. Empty cells (nobody) are published as 0: there is no one to
-//     identify.
+//     below 5. Empty cells (nobody) get 0 here; the open-data tables show
+//     them as x too (docs/opendata.md: with 0 shown, an x means "at least
+//     one", which totals can pin).
 //  2. Hours cap. Before hours are summed, each person's verified minutes in a
 //     calendar month are capped at HoursCapPerMonth (200 h): a month above the
 //     cap is scaled down proportionally, record by record (CapMonth).

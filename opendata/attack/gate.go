@@ -69,7 +69,7 @@ type AttackSummary struct {
 	// many of them measure a protected quantity; Recovered how many of
 	// those came within the tolerance.
 	Estimates int `json:"estimates"`
-	Targets   int `json:"targets"`
+	Targets   int `json:"targets,omitempty"`
 	Recovered int `json:"recovered"`
 }
 
@@ -79,7 +79,7 @@ type Closest struct {
 	Unit      string  `json:"unit"` // "people" (also needs and cases) or "hours-share"
 	Error     float64 `json:"error"`
 	Threshold float64 `json:"threshold"`
-	Targets   int     `json:"targets"`
+	Targets   int     `json:"targets,omitempty"`
 }
 
 // Finding is one recovery.
@@ -96,10 +96,22 @@ type Finding struct {
 	Unit      string  `json:"unit"`
 }
 
-// Aggregate is the report without its findings: what may be published.
+// Aggregate is what may be published of the report: no findings, and no
+// count of protected targets (which combinations measure a count below k
+// depends on the true values, and its change between releases would be a
+// side channel). The combinations formed depend on what was published
+// only; the closest approach is kept, as the release's risk figure.
 func (r *Report) Aggregate() *Report {
 	a := *r
 	a.Findings = nil
+	a.Attacks = slices.Clone(r.Attacks)
+	for i := range a.Attacks {
+		a.Attacks[i].Targets = 0
+	}
+	a.Closest = slices.Clone(r.Closest)
+	for i := range a.Closest {
+		a.Closest[i].Targets = 0
+	}
 	return &a
 }
 

@@ -20,8 +20,8 @@ func Methodology(k int) []dataset.Text {
 			En: "Only fixed, predefined tables are published; there is no ad-hoc query on personal data. Organisations, projects and Party-building links are public registers, published as lists that name no person.",
 		},
 		{
-			Zh: "频数规则：由少于 " + ks + " 人（群众需求和个案统计为少于 " + ks + " 件）构成的单元格不公布，以 x 表示。没有人的单元格公布为 0（儿童表和个案统计除外，见下）。",
-			En: "Frequency rule: a cell made up of fewer than " + ks + " people (fewer than " + ks + " needs or cases in the needs and case tables) is not published and shows x. A cell with nobody in it shows 0 (except in the children's table and the case table, below).",
+			Zh: "频数规则：由少于 " + ks + " 人（群众需求和个案统计为少于 " + ks + " 件）构成的单元格不公布，以 x 表示。没有人的单元格同样以 x 表示：每张表的行都是固定的（全部月份或年份 × 全区和每个镇街 × 全部领域、年龄段、性别、实践基地），不论有无数据，所以一行是否出现、是否为 x，都说明不了有没有人。",
+			En: "Frequency rule: a cell made up of fewer than " + ks + " people (fewer than " + ks + " needs or cases in the needs and case tables) is not published and shows x. A cell with nobody in it shows x too: every table's rows are fixed (every month or year of the coverage × the district and each town × every domain, age band, gender or practice base), whatever the data, so neither a row nor an x says whether anyone is there.",
 		},
 		{
 			Zh: "时长上限与优势规则：每人每月计入的服务时长最多 " + hoursCap + " 小时（超出时按比例缩减），再行加总；若某一格中一个人的时长超过该格合计的 " + dom + "%，该格不公布。",

@@ -435,6 +435,14 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, m *release.M
 		_ = zw.Close()
 		return
 	}
+	// A suffix range of zero bytes ("bytes=-0") selects nothing; net/http
+	// would answer 206 with an impossible Content-Range (697-696/697).
+	if zeroSuffixRange(r.Header.Get("Range")) {
+		hdr.Set("Content-Range", "bytes */"+strconv.FormatInt(f.Bytes, 10))
+		delete(hdr, "Content-Type")
+		w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
+		return
+	}
 	// Identity: ServeContent adds Content-Length and Range support. The
 	// conditional headers were answered above; ServeContent's own checks
 	// agree with them.
@@ -646,4 +654,19 @@ func (h *Handler) sendJSON(w http.ResponseWriter, r *http.Request, v any, latest
 	}
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	h.sendBytes(w, r, http.StatusOK, "application/json", append(body, '\n'), hex.EncodeToString(sum[:16]), modified, cacheLatest)
+}
+
+// zeroSuffixRange reports whether a Range header asks only for suffixes of
+// zero bytes, which RFC 9110 makes unsatisfiable.
+func zeroSuffixRange(h string) bool {
+	spec, ok := strings.CutPrefix(strings.TrimSpace(h), "bytes=")
+	if !ok {
+		return false
+	}
+	for _, r := range strings.Split(spec, ",") {
+		if n, ok := strings.CutPrefix(strings.TrimSpace(r), "-"); !ok || strings.Trim(n, "0") != "" || n == "" {
+			return false
+		}
+	}
+	return true
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -569,5 +570,22 @@ func TestMethodologyShowsTheGate(t *testing.T) {
 		if r := get(t, srv, p); r.status != http.StatusNotFound {
 			t.Errorf("GET %s: %d, want 404", p, r.status)
 		}
+	}
+}
+
+// TestZeroSuffixRange: a range of the last zero bytes is unsatisfiable
+// (416 with the size), not a 206 with an impossible Content-Range.
+func TestZeroSuffixRange(t *testing.T) {
+	srv := newServer(t, releasesDir)
+	path := "/opendata/datasets/district-summary/" + latestVersion + ".csv"
+	full := get(t, srv, path)
+	for _, rng := range []string{"bytes=-0", "bytes=-00", "bytes=-0, -0"} {
+		r := do(t, srv, http.MethodGet, path, map[string]string{"Range": rng})
+		if r.status != http.StatusRequestedRangeNotSatisfiable || r.header.Get("Content-Range") != fmt.Sprintf("bytes */%d", len(full.body)) {
+			t.Errorf("Range %s: %d, Content-Range %q", rng, r.status, r.header.Get("Content-Range"))
+		}
+	}
+	if r := do(t, srv, http.MethodGet, path, map[string]string{"Range": "bytes=-5"}); r.status != http.StatusPartialContent || len(r.body) != 5 {
+		t.Errorf("Range bytes=-5: %d, %d bytes", r.status, len(r.body))
 	}
 }
