@@ -2,8 +2,8 @@ package attack
 
 import (
 	"fmt"
+	"math"
 	"slices"
-	"strings"
 
 	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/dataset"
@@ -94,23 +94,29 @@ func (g *gate) pairs() {
 	}
 }
 
-// differencing subtracts every published cell of every earlier release
-// from the same cell of the new one.
-func (g *gate) differencing() {
-	for _, p := range g.all[:len(g.all)-1] {
-		byName := make(map[string]*Cell, len(p.Cells))
-		for i := range p.Cells {
-			byName[p.Cells[i].Name()] = &p.Cells[i]
+// differencing subtracts every published cell of an earlier release from
+// the same cell of the new one.
+func (g *gate) differencing(p *Release) {
+	byName := g.curByName()
+	for i := range p.Cells {
+		o := &p.Cells[i]
+		c := byName[o.Name()]
+		if c == nil || c.Suppressed || o.Suppressed || (o.Truth == c.Truth && o.Published == c.Published) {
+			continue // nothing to subtract, or the same records published alike
 		}
+		g.try(Differencing, "", []term{{g.cur, c, 1}, {p, o, -1}})
+	}
+}
+
+// curByName indexes the new release's cells by name (made once).
+func (g *gate) curByName() map[string]*Cell {
+	if g.byName == nil {
+		g.byName = make(map[string]*Cell, len(g.cur.Cells))
 		for i := range g.cur.Cells {
-			c := &g.cur.Cells[i]
-			o := byName[c.Name()]
-			if o == nil || c.Suppressed || o.Suppressed {
-				continue
-			}
-			g.try(Differencing, "", []term{{g.cur, c, 1}, {p, o, -1}})
+			g.byName[g.cur.Cells[i].Name()] = &g.cur.Cells[i]
 		}
 	}
+	return g.byName
 }
 
 // isTotal reports whether a key value is the total of its column: ALL, or
@@ -125,9 +131,16 @@ func isTotal(r *Release, column, value string) bool {
 // group is a total and its parts along one key column of one field:
 // the cells of a field that agree on every other key column.
 type group struct {
-	dataset, column, rest string
-	total                 *Cell
-	parts                 []*Cell
+	dataset, column string
+	total           *Cell
+	parts           []*Cell
+}
+
+// groupKey is a cell's key columns but one, with its field: the cells
+// that share it are a total and its parts along the column left out.
+type groupKey struct {
+	field string
+	key   [4]string
 }
 
 // groupsOf lists every total–parts group of a release, in a stable order.
@@ -144,18 +157,20 @@ func groupsOf(r *Release) []*group {
 	var out []*group
 	for _, id := range ids {
 		d := dataset.ByID(id)
-		if d == nil {
+		if d == nil || len(d.PrimaryKey) > 4 {
 			continue
 		}
 		for dim, column := range d.PrimaryKey {
-			groups := map[string]*group{}
+			groups := map[groupKey]*group{}
 			var order []*group
 			for _, c := range byDataset[id] {
-				rest := c.Field + "|" + strings.Join(slices.Delete(slices.Clone(c.Key), dim, dim+1), "|")
-				gr := groups[rest]
+				k := groupKey{field: c.Field}
+				copy(k.key[:], c.Key)
+				k.key[dim] = ""
+				gr := groups[k]
 				if gr == nil {
-					gr = &group{dataset: id, column: column, rest: rest}
-					groups[rest] = gr
+					gr = &group{dataset: id, column: column}
+					groups[k] = gr
 					order = append(order, gr)
 				}
 				if isTotal(r, column, c.Key[dim]) {
@@ -180,6 +195,30 @@ func groupsOf(r *Release) []*group {
 // beyond its parts.
 func (g *gate) totalsMinusParts(r *Release) {
 	for _, gr := range groupsOf(r) {
+		// Named by the total and the column: the same quantity in every
+		// release, for the averaging attack.
+		id := gr.column + " " + gr.total.Name()
+		if r != g.cur {
+			// An earlier release: only the estimate the averaging can
+			// use, and only when it measures the new one's quantity.
+			sig := truthSig{}.plus(gr.total, 1)
+			for _, p := range gr.parts {
+				if !p.Suppressed {
+					sig = sig.plus(p, -1)
+				}
+			}
+			if gr.total.Suppressed || !g.worthAveraging(id, sig) {
+				continue
+			}
+			all := []term{{r, gr.total, 1}}
+			for _, p := range gr.parts {
+				if !p.Suppressed {
+					all = append(all, term{r, p, -1})
+				}
+			}
+			g.try(TotalsParts, id, all)
+			continue
+		}
 		all := []term{{r, gr.total, 1}}
 		for _, p := range gr.parts {
 			g.try(TotalsParts, "", []term{{r, gr.total, 1}, {r, p, -1}})
@@ -187,7 +226,7 @@ func (g *gate) totalsMinusParts(r *Release) {
 				all = append(all, term{r, p, -1})
 			}
 		}
-		g.try(TotalsParts, fmt.Sprintf("%s %s total − Σ published parts %s", gr.dataset, gr.column, gr.rest), all)
+		g.try(TotalsParts, id, all)
 	}
 }
 
@@ -206,13 +245,12 @@ var crossRelations = []struct {
 // cells from the year's cell: what is left is the withheld months and
 // whatever the two tables count differently.
 func (g *gate) crossTables(r *Release) {
-	index := map[string]*Cell{}
-	var monthly = map[string][]*Cell{} // table|field|year → the district's ALL months
+	type yearOf struct{ table, field, year string }
+	monthly := map[yearOf][]*Cell{} // the district's all-domain months of a year
 	for i := range r.Cells {
 		c := &r.Cells[i]
-		index[c.Name()] = c
 		if len(c.Key) == 3 && c.Key[1] == r.District && c.Key[2] == dataset.Total && len(c.Key[0]) == 7 {
-			k := c.Dataset + "|" + c.Field + "|" + c.Key[0][:4]
+			k := yearOf{c.Dataset, c.Field, c.Key[0][:4]}
 			monthly[k] = append(monthly[k], c)
 		}
 	}
@@ -223,7 +261,7 @@ func (g *gate) crossTables(r *Release) {
 				if y.Dataset != rel.yearly || y.Field != f || len(y.Key) != 1 {
 					continue
 				}
-				months := monthly[rel.monthly+"|"+f+"|"+y.Key[0]]
+				months := monthly[yearOf{rel.monthly, f, y.Key[0]}]
 				if len(months) == 0 {
 					continue
 				}
@@ -255,10 +293,10 @@ func (g *gate) averaging() {
 			bySig[e.sig] = append(bySig[e.sig], e)
 		}
 		for _, es := range bySig {
-			distinct := map[string]estimate{}
+			// Estimates of the same draws were kept once (try).
+			distinct := es
 			current := false
 			for _, e := range es {
-				distinct[noiseSignature(e)] = e
 				for _, t := range e.terms {
 					current = current || t.rel == g.cur
 				}
@@ -281,65 +319,69 @@ func (g *gate) averaging() {
 	}
 }
 
-// noiseSignature names the cell-key draws an estimate is made of.
-func noiseSignature(e estimate) string {
-	parts := make([]string, 0, len(e.terms))
+// noiseHash identifies the cell-key draws an estimate is made of: the same
+// draws, in any order, hash alike.
+func noiseHash(e estimate) uint64 {
+	var h uint64
 	for _, t := range e.terms {
 		p := t.cell.Truth.Total()
-		parts = append(parts, fmt.Sprintf("%g:%d:%d:%d:%d:%t:%d", t.coef, t.cell.Truth.Measure, p.Key, p.N, p.Minutes, t.cell.Keyed, t.cell.Published))
+		x := uint64(p.Key)*0x9e3779b97f4a7c15 ^ uint64(p.N)*0xbf58476d1ce4e5b9 ^ uint64(p.Minutes)*0x94d049bb133111eb ^
+			uint64(t.cell.Truth.Measure)<<56 ^ uint64(t.cell.Published)*0x2545f4914f6cdd1d ^ math.Float64bits(t.coef)
+		if !t.cell.Keyed {
+			x = ^x
+		}
+		x ^= x >> 31
+		h += x * 0xd6e8feb86659fd93
 	}
-	slices.Sort(parts)
-	return strings.Join(parts, ",")
+	return h
+}
+
+// unchanged is what earlier releases published for the records of one
+// cell of the new release.
+type unchanged struct {
+	releases int
+	values   map[int64]bool
 }
 
 // unchangedCells checks the property averaging relies on: a cell whose
 // records did not change publishes the same value in every release. A cell
 // that does not has noise drawn afresh each time, and averaging its
-// releases removes the noise.
-func (g *gate) unchangedCells() {
-	type sig struct {
-		name    string
-		m       disclosure.Measure
-		key     disclosure.Key
-		n, mins int64
-	}
-	values := map[sig]map[int64]bool{}
-	releases := map[sig]int{}
-	for _, r := range g.all {
-		for i := range r.Cells {
-			c := &r.Cells[i]
-			if c.Suppressed {
-				continue
-			}
-			p := c.Truth.Total()
-			k := sig{c.Name(), c.Truth.Measure, p.Key, p.N, p.Minutes}
-			if values[k] == nil {
-				values[k] = map[int64]bool{}
-			}
-			values[k][c.Published] = true
-			releases[k]++
+// releases removes the noise. Called with the new release first, then each
+// earlier one.
+func (g *gate) unchangedCells(r *Release) {
+	byName := g.curByName()
+	for i := range r.Cells {
+		o := &r.Cells[i]
+		c := byName[o.Name()]
+		if c == nil || c.Suppressed || o.Suppressed || o.Truth != c.Truth {
+			continue
 		}
+		u := g.unchanged[c]
+		if u == nil {
+			u = &unchanged{values: map[int64]bool{}}
+			g.unchanged[c] = u
+		}
+		u.releases++
+		u.values[o.Published] = true
 	}
+}
+
+func (g *gate) unchangedFindings() {
 	s := g.summary[Averaging]
 	for i := range g.cur.Cells {
 		c := &g.cur.Cells[i]
-		if c.Suppressed {
-			continue
-		}
-		p := c.Truth.Total()
-		k := sig{c.Name(), c.Truth.Measure, p.Key, p.N, p.Minutes}
-		if releases[k] < 2 {
+		u := g.unchanged[c]
+		if u == nil || u.releases < 2 {
 			continue // new or changed since every earlier release
 		}
-		vs := values[k]
 		s.Estimates++
-		if len(vs) < 2 {
+		if len(u.values) < 2 {
 			continue
 		}
 		s.Targets++
 		s.Recovered++
 		g.report.Findings = append(g.report.Findings, Finding{Attack: Averaging,
-			Why:   fmt.Sprintf("an unchanged cell published %d different values: its noise is not keyed to its records", len(vs)),
+			Why:   fmt.Sprintf("an unchanged cell published %d different values: its noise is not keyed to its records", len(u.values)),
 			Cells: []string{c.Name()}, Truth: c.Truth.Value(), Estimate: float64(c.Published), Unit: unitOf(c.Truth.Measure)})
 	}
 }

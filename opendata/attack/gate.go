@@ -142,13 +142,21 @@ type gate struct {
 	tol     Tolerance
 	k       int64
 	cur     *Release
-	all     []*Release // previous releases, then cur
 	report  *Report
 	summary map[string]*AttackSummary
 	closest map[string]*Closest
 	// seen holds, per averaging identity, the estimates made on each
 	// release, for the repeated-release attack.
 	seen map[string][]estimate
+	// seenNoise holds, per averaging identity, the noise of the estimates
+	// kept: an estimate of the same draws adds nothing and is not kept.
+	seenNoise map[string]map[uint64]bool
+	// unchanged follows, per cell of the new release, the values the same
+	// records published in earlier releases.
+	unchanged map[*Cell]*unchanged
+	byName    map[string]*Cell // the new release's cells, by name
+	// curSig is what each named estimate of the new release measures.
+	curSig map[string]truthSig
 }
 
 type estimate struct {
@@ -164,17 +172,66 @@ type truthSig struct {
 	key              disclosure.Key
 }
 
+// plus adds coef × a cell's truth.
+func (s truthSig) plus(c *Cell, coef int64) truthSig {
+	a, ch := c.Truth.Adults, c.Truth.Children
+	if c.Truth.Measure == disclosure.MeasureHours {
+		s.adults += coef * a.Minutes
+		s.children += coef * ch.Minutes
+	} else {
+		s.adults += coef * a.N
+		s.children += coef * ch.N
+	}
+	s.key += disclosure.Key(coef) * c.Truth.Total().Key
+	return s
+}
+
+// worthAveraging reports whether an estimate of an earlier release, named
+// id, measures what the new release's estimate of that name measures —
+// the only earlier estimates the averaging attack can use. It lets the
+// gate skip forming the rest.
+func (g *gate) worthAveraging(id string, sig truthSig) bool {
+	cur, ok := g.curSig[id]
+	return ok && cur == sig
+}
+
+// Releases yields earlier releases one at a time, so the gate holds one in
+// memory besides the new one; it stops at the first error.
+type Releases func(yield func(*Release) error) error
+
+// These returns releases already in memory as Releases.
+func These(rs ...*Release) Releases {
+	return func(yield func(*Release) error) error {
+		for _, r := range rs {
+			if err := yield(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // Run attacks cur together with the previous releases (their snapshots)
 // and decides whether cur may be published.
 func Run(rules *disclosure.Rules, tol Tolerance, cur *Release, prev []*Release, unattackable []string, now time.Time) *Report {
+	r, _ := RunStream(rules, tol, cur, These(prev...), unattackable, now)
+	return r
+}
+
+// RunStream is Run over releases read one at a time: memory holds the new
+// release, one earlier release and the distinct estimates the averaging
+// attack keeps, whatever the number of releases.
+func RunStream(rules *disclosure.Rules, tol Tolerance, cur *Release, prev Releases, unattackable []string, now time.Time) (*Report, error) {
 	g := &gate{
 		rules: rules, tol: tol, k: int64(rules.K()), cur: cur,
-		all:     append(slices.Clip(prev), cur),
-		summary: map[string]*AttackSummary{},
-		closest: map[string]*Closest{},
-		seen:    map[string][]estimate{},
+		summary:   map[string]*AttackSummary{},
+		closest:   map[string]*Closest{},
+		seen:      map[string][]estimate{},
+		seenNoise: map[string]map[uint64]bool{},
+		curSig:    map[string]truthSig{},
+		unchanged: map[*Cell]*unchanged{},
 	}
-	g.report = &Report{Version: cur.Version, CheckedAt: now.UTC().Truncate(time.Second), Releases: len(g.all),
+	g.report = &Report{Version: cur.Version, CheckedAt: now.UTC().Truncate(time.Second), Releases: 1,
 		Unattackable: unattackable, Cells: len(cur.Cells), Tolerance: tol}
 	for _, a := range Attacks {
 		g.summary[a] = &AttackSummary{Name: a}
@@ -185,15 +242,25 @@ func Run(rules *disclosure.Rules, tol Tolerance, cur *Release, prev []*Release, 
 	g.placement()
 	g.pairs()
 	g.intervals()
-	g.differencing()
-	// Within each release; the previous releases' estimates only feed the
-	// averaging attack (they were published already and were gated then).
-	for _, r := range g.all {
-		g.totalsMinusParts(r)
-		g.crossTables(r)
+	g.totalsMinusParts(cur)
+	g.crossTables(cur)
+	g.unchangedCells(cur)
+	// Each earlier release against the new one; its own estimates only
+	// feed the averaging attack (it was published already, and gated
+	// then).
+	err := prev(func(p *Release) error {
+		g.report.Releases++
+		g.differencing(p)
+		g.totalsMinusParts(p)
+		g.crossTables(p)
+		g.unchangedCells(p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	g.averaging()
-	g.unchangedCells()
+	g.unchangedFindings()
 
 	for _, a := range Attacks {
 		g.report.Attacks = append(g.report.Attacks, *g.summary[a])
@@ -207,7 +274,7 @@ func Run(rules *disclosure.Rules, tol Tolerance, cur *Release, prev []*Release, 
 	}
 	sort.SliceStable(g.report.Findings, func(i, j int) bool { return g.report.Findings[i].Attack < g.report.Findings[j].Attack })
 	g.report.Passed = len(g.report.Findings) == 0
-	return g.report
+	return g.report, nil
 }
 
 // try evaluates one combination of published values. Its estimate is
@@ -234,18 +301,20 @@ func (g *gate) try(attack, id string, terms []term) {
 	e := estimate{terms: terms}
 	for _, t := range terms {
 		e.truth += t.coef * t.cell.Truth.Value()
-		a, c := t.cell.Truth.Adults, t.cell.Truth.Children
-		if m == disclosure.MeasureHours {
-			e.sig.adults += int64(t.coef) * a.Minutes
-			e.sig.children += int64(t.coef) * c.Minutes
-		} else {
-			e.sig.adults += int64(t.coef) * a.N
-			e.sig.children += int64(t.coef) * c.N
-		}
-		e.sig.key += disclosure.Key(int64(t.coef)) * t.cell.Truth.Total().Key
+		e.sig = e.sig.plus(t.cell, int64(t.coef))
 	}
 	if id != "" {
-		g.seen[id] = append(g.seen[id], e)
+		if current {
+			g.curSig[id] = e.sig
+		}
+		n := noiseHash(e)
+		if g.seenNoise[id] == nil {
+			g.seenNoise[id] = map[uint64]bool{}
+		}
+		if !g.seenNoise[id][n] {
+			g.seenNoise[id][n] = true
+			g.seen[id] = append(g.seen[id], e)
+		}
 	}
 	if current {
 		g.evaluate(attack, e, m)

@@ -34,7 +34,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/tongxing/tongxing/disclosure"
@@ -61,11 +60,16 @@ type Cell struct {
 	// secret): a value published otherwise is treated as exact.
 	Keyed bool
 	Truth disclosure.Cell
+
+	name string // Name, once made (not stored)
 }
 
 // Name identifies the cell across releases: dataset[key].field.
 func (c *Cell) Name() string {
-	return c.Dataset + "[" + strings.Join(c.Key, " ") + "]." + c.Field
+	if c.name == "" {
+		c.name = c.Dataset + "[" + strings.Join(c.Key, " ") + "]." + c.Field
+	}
+	return c.name
 }
 
 // Release is what the gate knows of one release.
@@ -156,23 +160,33 @@ func (r *Release) Save(root string) (err error) {
 	return os.Rename(tmp.Name(), path)
 }
 
-// Load reads the snapshots of the given versions. Versions published
-// before the gate existed have none; they are returned in missing, and the
-// gate cannot attack them (docs/opendata.md says what that means).
-func Load(root string, versions []string) (rs []*Release, missing []string, err error) {
+// Stream is Load one snapshot at a time: the versions without a snapshot
+// are known at once, and each snapshot is read when the gate reaches it.
+func Stream(root string, versions []string) (Releases, []string, error) {
+	var have, missing []string
 	for _, v := range versions {
-		r, err := load(snapshotPath(root, v))
-		if errors.Is(err, fs.ErrNotExist) {
+		_, err := os.Stat(snapshotPath(root, v))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
 			missing = append(missing, v)
-			continue
-		}
-		if err != nil {
+		case err != nil:
 			return nil, nil, fmt.Errorf("release gate: snapshot of %s: %w", v, err)
+		default:
+			have = append(have, v)
 		}
-		rs = append(rs, r)
 	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i].Version < rs[j].Version })
-	return rs, missing, nil
+	return func(yield func(*Release) error) error {
+		for _, v := range have {
+			r, err := load(snapshotPath(root, v))
+			if err != nil {
+				return fmt.Errorf("release gate: snapshot of %s: %w", v, err)
+			}
+			if err := yield(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, missing, nil
 }
 
 func load(path string) (*Release, error) {

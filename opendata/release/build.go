@@ -226,7 +226,7 @@ func (b *build) gate() (*attack.Release, *attack.Report, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	prev, missing, err := attack.Load(b.opt.Dir, versions)
+	prev, missing, err := attack.Stream(b.opt.Dir, versions)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -235,7 +235,10 @@ func (b *build) gate() (*attack.Release, *attack.Report, error) {
 		tol = attack.DefaultTolerance
 	}
 	snap := attack.Snapshot("new", b.res.District.Code, b.opt.Rules, b.res.Tables)
-	report := attack.Run(b.opt.Rules, tol, snap, prev, missing, b.now)
+	report, err := attack.RunStream(b.opt.Rules, tol, snap, prev, missing, b.now)
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := attack.SaveReport(b.opt.Dir, report); err != nil {
 		return nil, nil, fmt.Errorf("release gate: %w", err)
 	}

@@ -257,10 +257,11 @@ func TestGate(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 // BenchmarkGate measures the release gate on the demo district: the new
-// release attacked alone, and together with 30 earlier releases (copies of
-// its snapshot, so every cell is differenced and averaged 30 times).
+// release attacked alone, and together with 30 and 365 earlier releases
+// read from their snapshots on disk (copies of the new one's, so every
+// cell is compared and every estimate formed again: the worst case).
 //
-//	go test ./opendata/release/ -run '^$' -bench BenchmarkGate -benchmem
+//	go test ./opendata/release/ -run '^$' -bench BenchmarkGate -benchmem -benchtime 1x
 func BenchmarkGate(b *testing.B) {
 	rules, err := disclosure.New(fixture.K, fixture.Secret)
 	if err != nil {
@@ -271,17 +272,26 @@ func BenchmarkGate(b *testing.B) {
 		b.Fatal(err)
 	}
 	cur := attack.Snapshot("new", res.District.Code, rules, res.Tables)
-	for _, n := range []int{0, 30} {
-		prev := make([]*attack.Release, n)
-		for i := range prev {
+	for _, n := range []int{0, 30, 365} {
+		dir := b.TempDir()
+		versions := make([]string, n)
+		for i := range versions {
 			c := *cur
-			c.Version = fmt.Sprintf("2026-09-%02d", i+1)
-			prev[i] = &c
+			c.Version = fmt.Sprintf("2025-%04d", i+1)
+			if err := c.Save(dir); err != nil {
+				b.Fatal(err)
+			}
+			versions[i] = c.Version
 		}
 		b.Run(fmt.Sprintf("previous=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				if r := attack.Run(rules, attack.DefaultTolerance, cur, prev, nil, fixture.Now); !r.Passed {
-					b.Fatal(r.Summary())
+				prev, missing, err := attack.Stream(dir, versions)
+				if err != nil || len(missing) != 0 {
+					b.Fatal(err, missing)
+				}
+				r, err := attack.RunStream(rules, attack.DefaultTolerance, cur, prev, nil, fixture.Now)
+				if err != nil || !r.Passed {
+					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(len(cur.Cells)), "cells")
