@@ -412,7 +412,7 @@ func projectOutcomes() *Dataset {
 		PersonDerived: true,
 		PrimaryKey:    []string{"outcome_id"},
 		Source:        Text{"项目填报的成效记录（含佐证材料与核实人，佐证与核实人不公开）。", "Outcome records reported by the projects (with evidence and verifier, which are not published)."},
-		Method:        Text{"原样公布；计人数的指标（单位为“人”，或配置为儿童人数的指标），基线值和实际值在 1 至 k−1 之间时隐去。", "Published as reported; for indicators that count people (unit 人, or configured as counting children) baseline and actual values from 1 to k−1 are withheld."},
+		Method:        Text{"原样公布；计人数的指标（单位为“人”，或配置为儿童人数的指标），基线值和实际值在 0 至 k−1 之间时隐去。", "Published as reported; for indicators that count people (unit 人, or configured as counting children) baseline and actual values from 0 to k−1 are withheld."},
 		Fields: []Field{
 			nameField("outcome_id", Text{"成效记录 ID", "Outcome ID"}, Text{"稳定标识，与 GraphQL API 中的 ID 相同。", "Stable identifier, the same as the ID in the GraphQL API."}, true),
 			nameField("project_id", Text{"项目 ID", "Project ID"}, Text{"见服务项目数据集。", "See the projects dataset."}, true),

@@ -264,7 +264,9 @@ func (b *builder) outcomeValue(ind *ent.Indicator, v *float64) dataset.Value {
 	if v == nil {
 		return dataset.None()
 	}
-	if b.countsPeople(ind) && *v > 0 && *v < float64(b.rules.K()) {
+	// Zero included, as in every person-derived cell: were 0 shown, an x
+	// would say "at least one".
+	if b.countsPeople(ind) && *v < float64(b.rules.K()) {
 		return dataset.Suppressed()
 	}
 	return dataset.Num(*v)
