@@ -155,6 +155,7 @@ type gate struct {
 	// records published in earlier releases.
 	unchanged map[*Cell]*unchanged
 	byName    map[string]*Cell // the new release's cells, by name
+	pinned    []*Cell          // withheld counts the interval audit confined
 	// curSig is what each named estimate of the new release measures.
 	curSig map[string]truthSig
 }

@@ -2,6 +2,8 @@ package attack
 
 import (
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/tongxing/tongxing/disclosure"
 )
@@ -24,7 +26,9 @@ import (
 // implies.
 //
 // A withheld count is recovered when its interval is at most twice the
-// tolerance wide (±1 person) and does not hold 0.
+// tolerance wide (±1 person) and does not hold 0. Cells withheld as
+// complements (they hold k or more: see Pinned) are no target, and their
+// x bounds nothing from above.
 func (g *gate) intervals() {
 	r := g.cur
 	s := g.summary[Intervals]
@@ -45,6 +49,8 @@ func (g *gate) intervals() {
 			continue
 		}
 		switch {
+		case c.Suppressed && c.Truth.Total().N >= k:
+			bounds[c] = &bound{0, math.MaxInt64 / 4} // a complement
 		case c.Suppressed && zeros[c.Dataset+"|"+c.Field]:
 			bounds[c] = &bound{1, k - 1}
 		case c.Suppressed:
@@ -120,7 +126,7 @@ func (g *gate) intervals() {
 	for i := range r.Cells {
 		c := &r.Cells[i]
 		b := bounds[c]
-		if !c.Suppressed || b == nil {
+		if !c.Suppressed || b == nil || c.Truth.Total().N >= k {
 			continue
 		}
 		s.Estimates++
@@ -139,9 +145,74 @@ func (g *gate) intervals() {
 			continue
 		}
 		s.Recovered++
+		g.pinned = append(g.pinned, c)
 		g.report.Findings = append(g.report.Findings, Finding{Attack: Intervals,
 			Why:   fmt.Sprintf("a withheld count confined to %d … %d by the published totals and parts", b.lo, b.hi),
 			Cells: []string{r.Version + ":" + c.Name()}, Truth: float64(truth), Estimate: float64(b.lo+b.hi) / 2,
 			RMSE: width / 2, Tolerance: g.tol.People, Unit: "people"})
 	}
+}
+
+// Pinned runs the interval audit alone on a release being built and
+// returns the withheld counts it confines within the tolerance. The
+// builder withholds a complement for each (opendata/tables) and asks
+// again, until none is left.
+func Pinned(rules *disclosure.Rules, tol Tolerance, r *Release) []*Cell {
+	g := &gate{rules: rules, tol: tol, k: int64(rules.K()), cur: r,
+		summary: map[string]*AttackSummary{Intervals: {Name: Intervals}},
+		closest: map[string]*Closest{"people": {Unit: "people", Error: math.Inf(1)}},
+		report:  &Report{}}
+	g.intervals()
+	return g.pinned
+}
+
+// Complements withholds, while the interval audit confines any withheld
+// count within the tolerance, a second cell beside each such count: in the
+// groups the count belongs to, the smallest published count of the same
+// field (the least information lost). A withheld complement holds k or
+// more, and its x bounds nothing from above, so the confined count opens
+// up. This is the secondary suppression statistical offices add to primary
+// suppression, chosen by the same audit the release gate runs. It returns
+// how many cells it withheld; rounds are capped, and a table still pinned
+// after them is refused by the gate.
+func Complements(rules *disclosure.Rules, tol Tolerance, r *Release) int {
+	withheld := 0
+	for range 50 {
+		pinned := Pinned(rules, tol, r)
+		if len(pinned) == 0 {
+			break
+		}
+		isPinned := map[*Cell]bool{}
+		for _, c := range pinned {
+			isPinned[c] = true
+		}
+		groups := groupsOf(r)
+		done := map[*Cell]bool{}
+		for _, c := range pinned {
+			var best *Cell
+			for _, gr := range groups {
+				members := append([]*Cell{gr.total}, gr.parts...)
+				if !slices.Contains(members, c) {
+					continue
+				}
+				for _, m := range members {
+					if m == c || m.Suppressed || m.Field != c.Field || m.Truth.Measure != c.Truth.Measure {
+						continue
+					}
+					if best == nil || m.Published < best.Published || (m.Published == best.Published && m.Name() < best.Name()) {
+						best = m
+					}
+				}
+			}
+			if best != nil && !done[best] {
+				done[best] = true
+				best.Withhold()
+				withheld++
+			}
+		}
+		if len(done) == 0 {
+			break // nothing left to withhold beside them
+		}
+	}
+	return withheld
 }

@@ -62,6 +62,19 @@ type Cell struct {
 	Truth disclosure.Cell
 
 	name string // Name, once made (not stored)
+	// value is the table value the cell was taken from, while the tables
+	// are being built (not stored).
+	value *dataset.Value
+}
+
+// Withhold publishes the cell as x in the table it was taken from: how
+// the builder withholds a complement. It does nothing to a stored
+// snapshot's cells.
+func (c *Cell) Withhold() {
+	c.Suppressed, c.Published = true, 0
+	if c.value != nil {
+		c.value.Kind, c.value.Int = dataset.KindSuppressed, 0
+	}
 }
 
 // Name identifies the cell across releases: dataset[key].field.
@@ -105,7 +118,7 @@ func Snapshot(version, district string, rules *disclosure.Rules, tables []*datas
 				if !f.Protected || v.Truth == nil {
 					continue
 				}
-				c := Cell{Dataset: d.ID, Key: key, Field: f.Name, Truth: *v.Truth}
+				c := Cell{Dataset: d.ID, Key: key, Field: f.Name, Truth: *v.Truth, value: &row[i]}
 				want := rules.Protect(c.Truth)
 				switch v.Kind {
 				case dataset.KindSuppressed:

@@ -32,7 +32,9 @@ func TestIntervalBounds(t *testing.T) {
 		c.Suppressed, c.Published, c.Keyed = false, n, false
 		return c
 	}
-	x := func(town string, n int64, k disclosure.Key) Cell { return needCount("2023-07", town, dataset.Total, n, k, false) }
+	x := func(town string, n int64, k disclosure.Key) Cell {
+		return needCount("2023-07", town, dataset.Total, n, k, false)
+	}
 	t.Run("an exact total minus exact parts pins the x", func(t *testing.T) {
 		r := rel("v", exact(district, 23, 9), exact("330411001", 11, 1), exact("330411002", 9, 2), x("330411003", 3, 3))
 		f := intervalFinding(t, r, "needs-monthly[2023-07 330411003 ALL].needs_opened")
@@ -170,5 +172,30 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 	if math.IsNaN(got[0].Cells[0].Truth.Value()) {
 		t.Error("NaN truth")
+	}
+}
+
+// TestComplements: where the published values pin a withheld count, the
+// builder withholds the smallest published count beside it, and the audit
+// then confines nothing.
+func TestComplements(t *testing.T) {
+	exact := func(town string, n int64, k disclosure.Key) Cell {
+		c := needCount("2023-07", town, dataset.Total, n, k, false)
+		c.Suppressed, c.Published, c.Keyed = false, n, false
+		return c
+	}
+	r := rel("v", exact(district, 23, 9), exact("330411001", 11, 1), exact("330411002", 9, 2),
+		needCount("2023-07", "330411003", dataset.Total, 3, 3, false))
+	if len(Pinned(testRules, DefaultTolerance, r)) != 1 {
+		t.Fatal("the withheld count is not pinned to begin with")
+	}
+	if n := Complements(testRules, DefaultTolerance, r); n != 1 {
+		t.Errorf("%d complements", n)
+	}
+	if !r.Cells[2].Suppressed || r.Cells[1].Suppressed || r.Cells[0].Suppressed {
+		t.Errorf("withheld: %v %v %v, want the smallest part (9) only", r.Cells[0].Suppressed, r.Cells[1].Suppressed, r.Cells[2].Suppressed)
+	}
+	if p := Pinned(testRules, DefaultTolerance, r); len(p) != 0 {
+		t.Errorf("still pinned: %v", p[0].Name())
 	}
 }

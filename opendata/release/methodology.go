@@ -20,8 +20,8 @@ func Methodology(k int) []dataset.Text {
 			En: "Only fixed, predefined tables are published; there is no ad-hoc query on personal data. Organisations, projects and Party-building links are public registers, published as lists that name no person.",
 		},
 		{
-			Zh: "频数规则：由少于 " + ks + " 人（群众需求和个案统计为少于 " + ks + " 件）构成的单元格不公布，以 x 表示。没有人的单元格同样以 x 表示：每张表的行都是固定的（全部月份或年份 × 全区和每个镇街 × 全部领域、年龄段、性别、实践基地），不论有无数据，所以一行是否出现、是否为 x，都说明不了有没有人。",
-			En: "Frequency rule: a cell made up of fewer than " + ks + " people (fewer than " + ks + " needs or cases in the needs and case tables) is not published and shows x. A cell with nobody in it shows x too: every table's rows are fixed (every month or year of the coverage × the district and each town × every domain, age band, gender or practice base), whatever the data, so neither a row nor an x says whether anyone is there.",
+			Zh: "频数规则：由少于 " + ks + " 人（群众需求和个案统计为少于 " + ks + " 件）构成的单元格不公布，以 x 表示。没有人的单元格同样以 x 表示：每张表的行都是固定的（全部月份或年份 × 全区和每个镇街 × 全部领域、年龄段、性别、实践基地），不论有无数据，所以一行是否出现、是否为 x，都说明不了有没有人。若已公布的合计与其他分项足以把某个隐去格推算到 ±1 人以内，则在其旁再隐去一个公布值最小的格（次级隐去），因此 x 也可能代表 k 人或以上。",
+			En: "Frequency rule: a cell made up of fewer than " + ks + " people (fewer than " + ks + " needs or cases in the needs and case tables) is not published and shows x. A cell with nobody in it shows x too: every table's rows are fixed (every month or year of the coverage × the district and each town × every domain, age band, gender or practice base), whatever the data, so neither a row nor an x says whether anyone is there. Where the published totals and other parts would confine a withheld cell to within ±1 person, the smallest published cell beside it is withheld too (secondary suppression), so an x may also stand for k or more.",
 		},
 		{
 			Zh: "时长上限与优势规则：每人每月计入的服务时长最多 " + hoursCap + " 小时（超出时按比例缩减），再行加总；若某一格中一个人的时长超过该格合计的 " + dom + "%，该格不公布。",

@@ -377,6 +377,12 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 func checkAgainstRaw(t *testing.T, res *tables.Result, r *raw) {
 	k := fixture.K
 	checked := map[string]int{}
+	complements := 0
+	defer func() {
+		if complements > res.Complements {
+			t.Errorf("%d cells of k or more withheld, %d of them as complements", complements, res.Complements)
+		}
+	}()
 	for _, tb := range res.Tables {
 		if r.cells[tb.Dataset.ID] == nil {
 			continue
@@ -401,6 +407,8 @@ func checkAgainstRaw(t *testing.T, res *tables.Result, r *raw) {
 					// Every table's rows are fixed (grid.go), and an empty
 					// cell is withheld like a small one.
 					t.Errorf("%s[%s].%s: %d people, needs or cases published as %q", tb.Dataset.ID, kk, name, n, v.Text())
+				case n >= k && v.Kind == dataset.KindSuppressed:
+					complements++ // withheld beside another (secondary suppression)
 				case n >= k && v.Kind != dataset.KindInt:
 					t.Errorf("%s[%s].%s: %d people withheld", tb.Dataset.ID, kk, name, n)
 				case n >= k:

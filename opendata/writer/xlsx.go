@@ -172,8 +172,8 @@ func writeNotesSheet(f *excelize.File, t *dataset.Table, n Notes, bold, wrap int
 		func() error { return pair(dataset.Text{Zh: "单位", En: "Unit"}, d.Unit.Zh, d.Unit.En) },
 		func() error {
 			return pair(dataset.Text{Zh: "符号", En: "Symbols"},
-				"x = 依披露控制规则隐去（不足 k 人/件，或单人占比过高）；空白 = 无此值（不适用、未填报或未知）；ALL = 合计。",
-				"x = withheld by disclosure control (fewer than k people, needs or cases, or one person dominating); blank = no value (not applicable, not reported or not known); ALL = total.")
+				"x = 依披露控制规则隐去（不足 k 人/件，或单人占比过高，或为防止推算出相邻的隐去格而一并隐去）；空白 = 无此值（不适用、未填报或未知）；ALL = 合计。",
+				"x = withheld by disclosure control (fewer than k people, needs or cases, or one person dominating, or withheld beside such a cell so that it cannot be worked out); blank = no value (not applicable, not reported or not known); ALL = total.")
 		},
 		func() error {
 			return pair(dataset.Text{Zh: "许可", En: "Licence"}, n.License.Zh+" "+n.LicenseURL, n.License.En+" "+n.LicenseURL)
