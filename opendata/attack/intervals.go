@@ -15,8 +15,9 @@ import (
 // most k − 1 and parts that are each at least 1 (because the table shows
 // empty cells as 0) can be pinned to the person, whatever the noise.
 //
-// Bounds, as an attacker who has read the methodology sets them: a
-// published count P (a multiple of 5 at or above the floor) stands for
+// Bounds, as an attacker who has read the methodology and the public
+// registers sets them: a cell the registers show to be empty
+// (dataset.Dataset.ZeroWithout) is 0; a published count P (a multiple of 5 at or above the floor) stands for
 // P − 4 … P + 4 and at least k; any other published count is exact; x is
 // 0 … k − 1, or 1 … k − 1 in a field that publishes empty cells as 0 (its
 // zeros say so); a row that is absent holds nothing. Relations: the
@@ -49,6 +50,8 @@ func (g *gate) intervals() {
 			continue
 		}
 		switch {
+		case c.PublicZero:
+			bounds[c] = &bound{0, 0} // the registers say nobody is there
 		case c.Suppressed && c.Truth.Total().N >= k:
 			bounds[c] = &bound{0, math.MaxInt64 / 4} // a complement
 		case c.Suppressed && zeros[c.Dataset+"|"+c.Field]:
@@ -196,7 +199,7 @@ func Complements(rules *disclosure.Rules, tol Tolerance, r *Release) int {
 					continue
 				}
 				for _, m := range members {
-					if m == c || m.Suppressed || m.Field != c.Field || m.Truth.Measure != c.Truth.Measure {
+					if m == c || m.Suppressed || m.PublicZero || m.Field != c.Field || m.Truth.Measure != c.Truth.Measure {
 						continue
 					}
 					if best == nil || m.Published < best.Published || (m.Published == best.Published && m.Name() < best.Name()) {

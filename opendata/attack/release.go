@@ -59,7 +59,10 @@ type Cell struct {
 	// gives the truth (decided when the release was built, with its
 	// secret): a value published otherwise is treated as exact.
 	Keyed bool
-	Truth disclosure.Cell
+	// PublicZero is set when public registers show the cell holds nobody
+	// (dataset.Dataset.ZeroWithout), whatever it publishes.
+	PublicZero bool
+	Truth      disclosure.Cell
 
 	name string // Name, once made (not stored)
 	// value is the table value the cell was taken from, while the tables
@@ -108,7 +111,12 @@ func Snapshot(version, district string, rules *disclosure.Rules, tables []*datas
 		for i, k := range d.PrimaryKey {
 			keys[i] = d.FieldIndex(k)
 		}
+		zeroWithout := -1
+		if d.ZeroWithout != "" {
+			zeroWithout = d.FieldIndex(d.ZeroWithout)
+		}
 		for _, row := range t.Rows {
+			publicZero := zeroWithout >= 0 && row[zeroWithout].Kind == dataset.KindInt && row[zeroWithout].Int == 0
 			key := make([]string, len(keys))
 			for i, k := range keys {
 				key[i] = row[k].Text()
@@ -118,7 +126,7 @@ func Snapshot(version, district string, rules *disclosure.Rules, tables []*datas
 				if !f.Protected || v.Truth == nil {
 					continue
 				}
-				c := Cell{Dataset: d.ID, Key: key, Field: f.Name, Truth: *v.Truth, value: &row[i]}
+				c := Cell{Dataset: d.ID, Key: key, Field: f.Name, Truth: *v.Truth, PublicZero: publicZero, value: &row[i]}
 				want := rules.Protect(c.Truth)
 				switch v.Kind {
 				case dataset.KindSuppressed:

@@ -199,3 +199,46 @@ func TestComplements(t *testing.T) {
 		t.Errorf("still pinned: %v", p[0].Name())
 	}
 }
+
+// TestPublicZeros: the second reader's attack. The district shows 25 (21 …
+// 29), one town 10 (10 … 14); of the two withheld towns the activity
+// register shows one had no activity, so the other holds 21 − 14 … 9: 7 … 9.
+func TestPublicZeros(t *testing.T) {
+	row := func(town string) []string { return []string{"2022-03", town, "childcare"} }
+	cell := func(town string, n int64, k disclosure.Key, publicZero bool) Cell {
+		c := people(dataset.VolunteerHoursMonthly, row(town), "volunteers", n, k, false)
+		c.PublicZero = publicZero
+		if n == 0 {
+			c.Suppressed, c.Published = true, 0 // empty cells show x
+		}
+		return c
+	}
+	// keyFor finds a cell key whose noise publishes n as want.
+	keyFor := func(n, want int64) disclosure.Key {
+		for k := disclosure.Key(1); k < 10000; k++ {
+			if cell(district, n, k, false).Published == want {
+				return k
+			}
+		}
+		t.Fatalf("no key publishes %d as %d", n, want)
+		return 0
+	}
+	// The district is its towns: 14 + 8 + 0 = 22, published as 25.
+	dk, ak := keyFor(22, 25), keyFor(14, 10)
+	build := func(known bool) *Release {
+		return rel("v", cell(district, 22, dk, false), cell("330411101", 14, ak, false),
+			cell("330411102", 8, dk-ak, false), cell("330411103", 0, 0, known))
+	}
+	if p := Pinned(testRules, DefaultTolerance, build(false)); len(p) != 0 {
+		t.Errorf("pinned without the register: %s", p[0].Name())
+	}
+	p := Pinned(testRules, DefaultTolerance, build(true))
+	if len(p) != 1 || p[0].Key[1] != "330411102" {
+		t.Fatalf("pinned with the register: %v", p)
+	}
+	r := build(true)
+	n := Complements(testRules, DefaultTolerance, r)
+	if left := Pinned(testRules, DefaultTolerance, r); n != 1 || len(left) != 0 || !r.Cells[1].Suppressed {
+		t.Errorf("%d complements, %d cells still pinned, the town of 10 withheld: %v", n, len(left), r.Cells[1].Suppressed)
+	}
+}

@@ -163,9 +163,14 @@ type Dataset struct {
 	// under 18 or of unknown age, child-related needs, children's cases),
 	// district-wide only; every other person-derived dataset counts adults
 	// only. The release gate holds the tables to it.
-	Children   bool
-	Fields     []Field
-	PrimaryKey []string
+	Children bool
+	// ZeroWithout names a public count field: where it is 0, anyone can
+	// tell that the row's protected cells hold nobody (volunteer hours
+	// need an activity, and the activity register is public). The release
+	// gate's interval audit takes those cells as 0, as a reader would.
+	ZeroWithout string
+	Fields      []Field
+	PrimaryKey  []string
 	// Source says where the figures come from; Method how they are computed.
 	Source, Method Text
 	Chart          Chart

@@ -442,6 +442,7 @@ func volunteerHoursMonthly() *Dataset {
 		Unit:          Text{"人；小时；场", "people; hours; activities"},
 		Keywords:      []Text{{"志愿服务时长", "volunteer hours"}, {"月度统计", "monthly statistics"}, {"镇街", "towns"}},
 		PersonDerived: true,
+		ZeroWithout:   "activities",
 		PrimaryKey:    []string{"month", "town_code", "domain_code"},
 		Source:        recordSource,
 		Method: Text{
