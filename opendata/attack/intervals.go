@@ -129,8 +129,8 @@ func (g *gate) intervals() {
 	for i := range r.Cells {
 		c := &r.Cells[i]
 		b := bounds[c]
-		if !c.Suppressed || b == nil || c.Truth.Total().N >= k {
-			continue
+		if !c.Suppressed || b == nil || c.Truth.Total().N >= k || c.PublicZero {
+			continue // published, a complement, or empty for all to see
 		}
 		s.Estimates++
 		s.Targets++
