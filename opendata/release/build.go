@@ -85,6 +85,11 @@ func Build(ctx context.Context, client *ent.Client, opt Options, now time.Time) 
 	if err != nil {
 		return nil, err
 	}
+	// Secondary suppression: wherever everything published would confine a
+	// withheld count to within ±1 person, withhold a complement beside it
+	// (the gate's interval audit decides; docs/opendata.md).
+	res.Complements = attack.Complements(opt.Rules, attack.DefaultTolerance,
+		attack.Snapshot("build", res.District.Code, opt.Rules, res.Tables))
 	if planted != nil {
 		planted(res)
 	}

@@ -28,7 +28,6 @@ import (
 	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/opendata/attack"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/policy"
 )
@@ -89,9 +88,9 @@ type Result struct {
 	// depend on them), nor do children's needs.
 	FirstYear int
 	Stats     Stats
-	// Complements is how many cells were withheld beside others, so that
-	// no withheld count can be confined from the rest (secondary
-	// suppression).
+	// Complements is how many cells the release build withheld beside
+	// others, so that no withheld count can be confined from the rest
+	// (secondary suppression, release.Build); 0 from Build itself.
 	Complements int
 }
 
@@ -162,11 +161,6 @@ func Build(ctx context.Context, client *ent.Client, opt Options) (*Result, error
 		}
 		res.Tables = append(res.Tables, t)
 	}
-	// Secondary suppression: wherever everything published would confine a
-	// withheld count to within ±1 person, withhold a complement beside it
-	// (the release gate's interval audit decides; docs/opendata.md).
-	snap := attack.Snapshot("build", res.District.Code, b.rules, res.Tables)
-	res.Complements = attack.Complements(b.rules, attack.DefaultTolerance, snap)
 	res.Stats = b.stats
 	return res, nil
 }
