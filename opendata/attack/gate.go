@@ -68,7 +68,7 @@ type AttackSummary struct {
 	// Estimates is how many combinations the attack formed; Targets how
 	// many of them measure a protected quantity; Recovered how many of
 	// those came within the tolerance.
-	Estimates int `json:"estimates"`
+	Estimates int `json:"estimates,omitempty"`
 	Targets   int `json:"targets,omitempty"`
 	Recovered int `json:"recovered"`
 }
@@ -96,17 +96,19 @@ type Finding struct {
 	Unit      string  `json:"unit"`
 }
 
-// Aggregate is what may be published of the report: no findings, and no
-// count of protected targets (which combinations measure a count below k
-// depends on the true values, and its change between releases would be a
-// side channel). The combinations formed depend on what was published
-// only; the closest approach is kept, as the release's risk figure.
+// Aggregate is what may be published of the report: which attacks ran,
+// that none recovered anything, the cells checked (fixed by the tables'
+// grids), the releases attacked and the closest approach — no findings,
+// and no counts of combinations or targets. Those depend on the true
+// values (which cells changed their records, which children's cells hold
+// anyone, how many complements were withheld), and their change between
+// releases would be a side channel. The private report keeps them.
 func (r *Report) Aggregate() *Report {
 	a := *r
 	a.Findings = nil
 	a.Attacks = slices.Clone(r.Attacks)
 	for i := range a.Attacks {
-		a.Attacks[i].Targets = 0
+		a.Attacks[i].Estimates, a.Attacks[i].Targets = 0, 0
 	}
 	a.Closest = slices.Clone(r.Closest)
 	for i := range a.Closest {

@@ -111,7 +111,7 @@ func TestReportFigures(t *testing.T) {
 		t.Errorf("closest %+v", r.Closest)
 	}
 	a := r.Aggregate()
-	if a.Findings != nil || a.Closest[0].Targets != 0 || a.Attacks[0].Targets != 0 || r.Attacks[0].Targets != 1 {
+	if a.Findings != nil || a.Closest[0].Targets != 0 || a.Attacks[0].Targets != 0 || a.Attacks[0].Estimates != 0 || r.Attacks[0].Targets != 1 || r.Attacks[0].Estimates != 1 {
 		t.Errorf("aggregate %+v (report %+v)", a, r)
 	}
 	if !strings.Contains(r.Summary(), "REFUSED: 1 protected values recovered over 2 releases") {
