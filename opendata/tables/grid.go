@@ -75,9 +75,10 @@ func (b *builder) domains(cells []cell3, withChildDomains bool) []int {
 func (b *builder) grid3(counted []cell3, withChildDomains bool) []cell3 {
 	var out []cell3
 	seen := map[cell3]bool{}
+	domains, divisions := b.domains(counted, withChildDomains), b.divisions()
 	for _, m := range b.months() {
-		for _, t := range b.divisions() {
-			for _, d := range b.domains(counted, withChildDomains) {
+		for _, t := range divisions {
+			for _, d := range domains {
 				k := cell3{m, t, d}
 				out = append(out, k)
 				seen[k] = true
