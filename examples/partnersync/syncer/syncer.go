@@ -25,7 +25,8 @@ import (
 )
 
 // Schema is the local copy's tables. Rows are keyed by the server's IDs;
-// sync_state holds the feed cursor.
+// sync_state holds the feed cursor. Times are stored as SortableTime
+// writes them, so that ORDER BY and MAX on the text follow time.
 const Schema = `
 CREATE TABLE IF NOT EXISTS practice_bases (
   id TEXT PRIMARY KEY, university TEXT NOT NULL, host TEXT NOT NULL,
@@ -257,19 +258,32 @@ func applyEvent(ctx context.Context, tx *sql.Tx, e Event) error {
 		b := e.PracticeBase
 		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO practice_bases
 			(id, university, host, started_on, ended_on, capacity, programmes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			b.ID, b.University.Name, b.Host.Name, b.StartedOn, b.EndedOn, b.Capacity, strings.Join(b.Programmes, "; "), b.UpdatedAt)
+			b.ID, b.University.Name, b.Host.Name, b.StartedOn, b.EndedOn, b.Capacity, strings.Join(b.Programmes, "; "), SortableTime(b.UpdatedAt))
 	case e.Activity != nil:
 		a := e.Activity
 		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO activities
 			(id, practice_base_id, title, kind, starts_at, ends_at, host, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.PracticeBaseID, a.Title, a.Kind, a.StartsAt, a.EndsAt, a.Organization.Name, a.UpdatedAt)
+			a.ID, a.PracticeBaseID, a.Title, a.Kind, SortableTime(a.StartsAt), SortableTime(a.EndsAt), a.Organization.Name, SortableTime(a.UpdatedAt))
 	case e.ServiceRecord != nil:
 		r := e.ServiceRecord
 		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO service_records
 			(id, pseudonym, practice_base_id, activity_id, served_on, month, term, minutes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, r.Pseudonym, r.PracticeBaseID, r.ActivityID, r.ServedOn, r.Month, r.Term, r.Minutes, r.UpdatedAt)
+			r.ID, r.Pseudonym, r.PracticeBaseID, r.ActivityID, r.ServedOn, r.Month, r.Term, r.Minutes, SortableTime(r.UpdatedAt))
 	}
 	return err
+}
+
+// SortableTime is an RFC 3339 time from the server rewritten in UTC with
+// all nine fractional digits. The server trims trailing zeros
+// (…:28.65772Z), and text comparison then disagrees with time
+// (…:28.65772Z sorts after …:28.657722Z); a fixed width in one zone makes
+// the two orders agree. Text that is no RFC 3339 time is kept as it is.
+func SortableTime(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000000000Z")
 }
 
 // Totals are one base's records and minutes.
