@@ -29,6 +29,13 @@ func (postTransport) Supports(r *http.Request) bool {
 	return HasJSONBody(r)
 }
 
+// IsMultipart reports whether r is a GraphQL multipart request (an upload,
+// github.com/jaydenseric/graphql-multipart-request-spec).
+func IsMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
+}
+
 // HasJSONBody reports whether r declares a body that the POST transport
 // decodes: application/json, or application/graphql-response+json, which
 // some clients send as the request's type too. It is the one statement of

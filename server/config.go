@@ -42,6 +42,10 @@ type Config struct {
 	Introspection bool
 	// MaxBodyBytes bounds a request body (TONGXING_MAX_BODY_BYTES, default 1 MiB).
 	MaxBodyBytes int64
+	// MaxUploadBytes bounds an uploaded spreadsheet: the body of POST
+	// /import/{kind} and of a multipart GraphQL request
+	// (TONGXING_MAX_UPLOAD_BYTES, default 64 MiB).
+	MaxUploadBytes int64
 	// ShutdownTimeout bounds graceful shutdown (TONGXING_SHUTDOWN_TIMEOUT, default 15s).
 	ShutdownTimeout time.Duration
 	// LogLevel is debug, info, warn or error (TONGXING_LOG_LEVEL, default info).
@@ -122,6 +126,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DemoData:        true,
 		Introspection:   true,
 		MaxBodyBytes:    1 << 20,
+		MaxUploadBytes:  64 << 20,
 		ShutdownTimeout: 15 * time.Second,
 		LogLevel:        slog.LevelInfo,
 		LogFormat:       "text",
@@ -167,6 +172,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("TONGXING_MAX_BODY_BYTES=%q: want a byte count of at least 1024", v))
 		} else {
 			c.MaxBodyBytes = n
+		}
+	}
+	if v := getenv("TONGXING_MAX_UPLOAD_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 {
+			errs = append(errs, fmt.Errorf("TONGXING_MAX_UPLOAD_BYTES=%q: want a byte count of at least 1024", v))
+		} else {
+			c.MaxUploadBytes = n
 		}
 	}
 	if v := getenv("TONGXING_SHUTDOWN_TIMEOUT"); v != "" {

@@ -28,11 +28,13 @@ import (
 	"github.com/tongxing/tongxing/certificates"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/graph"
+	"github.com/tongxing/tongxing/imports"
 	"github.com/tongxing/tongxing/partners"
 	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/requestid"
 	"github.com/tongxing/tongxing/results"
 	"github.com/tongxing/tongxing/server/graphiql"
+	"github.com/tongxing/tongxing/sheet"
 	"github.com/tongxing/tongxing/webhooks"
 )
 
@@ -129,6 +131,10 @@ func (s *Server) Handler() http.Handler {
 	certs := certificates.NewHandler(s.db.Client, s.logger, s.publicBaseURL)
 	mux.Handle("/verify/", rl.limitClients(certs))
 	mux.Handle("/certificates/", rl.limitClients(s.identify(rl.limitKeys(certs))))
+	// Imports take an upload of up to MaxUploadBytes and run as long as the
+	// file needs (no request time limit; a client that goes away cancels
+	// the transaction).
+	mux.Handle(imports.Prefix, rl.limitClients(s.identify(rl.limitKeys(imports.Handler(s.db.Client, s.keys, s.logger, s.now, sheet.Limits{Bytes: s.cfg.MaxUploadBytes})))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -254,14 +260,25 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.cfg.MaxBodyBytes {
+		limit := s.cfg.MaxBodyBytes
+		if isUpload(r) {
+			limit = s.cfg.MaxUploadBytes
+		}
+		if r.ContentLength > limit {
 			apierror.Write(w, r, http.StatusRequestEntityTooLarge, apierror.New(apierror.BadUserInput,
-				fmt.Sprintf("请求体超过 %d 字节 (request body larger than %d bytes)", s.cfg.MaxBodyBytes, s.cfg.MaxBodyBytes)))
+				fmt.Sprintf("请求体超过 %d 字节 (request body larger than %d bytes)", limit, limit)))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isUpload reports whether r carries a spreadsheet: an import, or a
+// GraphQL multipart request (graph.IsMultipart). Both refuse a caller
+// without a key before they read the body.
+func isUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && (strings.HasPrefix(r.URL.Path, imports.Prefix) || r.URL.Path == "/graphql" && graph.IsMultipart(r))
 }
 
 func (s *Server) recoverPanics(next http.Handler) http.Handler {

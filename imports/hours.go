@@ -1,0 +1,278 @@
+package imports
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/gid"
+	"github.com/tongxing/tongxing/hours"
+	"github.com/tongxing/tongxing/pii"
+	"github.com/tongxing/tongxing/policy"
+)
+
+// hourChunk is how many rows are read before their people are looked up
+// and their batches logged: memory stays flat in the size of the file.
+const hourChunk = 2000
+
+// hourRows logs service hours through hours.Log, a batch per activity of
+// at most hours.MaxBatch rows, so every rule of logServiceHours holds: the
+// key's scope, the activity's dates, no future days, 1–1440 minutes, one
+// record per person, activity and day, 24 hours a day, LATE after 10
+// working days, and PENDING until a reviewer verifies. A row's key is its
+// person, activity and day: a record the caller can read already there
+// leaves the row unchanged.
+type hourRows struct {
+	c       *ent.Client
+	env     Env
+	rep     *Report
+	pending []hourRow
+}
+
+type hourRow struct {
+	row        *cells
+	activity   int
+	number     string // volunteer number, or
+	idHash     string // the ID number's keyed hash
+	personKey  string // the column the person was named in
+	personID   int
+	servedOn   time.Time
+	minutes    int
+	content    *string
+	unresolved bool
+}
+
+func (h *hourRows) add(ctx context.Context, row *cells) error {
+	r := hourRow{row: row}
+	if v := row.text("activityId"); v != "" {
+		id, err := gid.Decode(v)
+		if err != nil {
+			row.bad("activityId", "不是有效的活动编号", "is not an activity id")
+		}
+		r.activity = id
+	}
+	number, idNumber := row.text("volunteerNumber"), row.text("idNumber")
+	switch {
+	case number != "":
+		r.number, r.personKey = strings.ToUpper(number), "volunteerNumber"
+	case idNumber != "":
+		r.personKey = "idNumber"
+		if n := pii.NormalizeIDNumber(idNumber); pii.ValidIDNumber(n) {
+			r.idHash = h.env.Keys.IDNumberHash(n)
+		} else {
+			row.bad("idNumber", "不是有效的 18 位居民身份证号码", "is not a valid 18-character resident ID number")
+		}
+	default:
+		row.add("volunteerNumber", "REQUIRED", "志愿者编号与公民身份号码须填一项 (give the volunteer number or the ID number)")
+	}
+	if d := row.date("servedOn"); d != nil {
+		r.servedOn = *d
+	}
+	if m := row.integer("minutes"); m != nil {
+		r.minutes = *m
+	}
+	r.content = row.optional("content")
+	if len(row.problems) > 0 {
+		h.rep.problem(row.problems...)
+		return nil
+	}
+	h.pending = append(h.pending, r)
+	if len(h.pending) >= hourChunk {
+		return h.flush(ctx)
+	}
+	return nil
+}
+
+func (h *hourRows) flush(ctx context.Context) error {
+	if len(h.pending) == 0 {
+		return nil
+	}
+	if err := h.resolvePeople(ctx); err != nil {
+		return err
+	}
+	// Batches per activity, in the file's order.
+	var order []int
+	byActivity := map[int][]hourRow{}
+	for _, r := range h.pending {
+		if r.unresolved {
+			continue
+		}
+		if _, ok := byActivity[r.activity]; !ok {
+			order = append(order, r.activity)
+		}
+		byActivity[r.activity] = append(byActivity[r.activity], r)
+	}
+	for _, act := range order {
+		rows, err := h.unchanged(ctx, act, byActivity[act])
+		if err != nil {
+			return err
+		}
+		for start := 0; start < len(rows); start += hours.MaxBatch {
+			if err := h.log(ctx, act, rows[start:min(start+hours.MaxBatch, len(rows))]); err != nil {
+				return err
+			}
+		}
+	}
+	h.pending = h.pending[:0]
+	return nil
+}
+
+// resolvePeople finds the people the pending rows name, among those the
+// caller may read: an editor finds its own members only, so a number it
+// cannot record gets the same answer whether or not it is on record.
+func (h *hourRows) resolvePeople(ctx context.Context) error {
+	var numbers, hashes []string
+	for _, r := range h.pending {
+		if r.number != "" {
+			numbers = append(numbers, r.number)
+		} else {
+			hashes = append(hashes, r.idHash)
+		}
+	}
+	byNumber, byHash := map[string]int{}, map[string]int{}
+	found, err := h.c.Person.Query().
+		Where(person.Or(person.VolunteerNumberIn(numbers...), person.IDNumberHashIn(hashes...))).
+		Select(person.FieldID, person.FieldVolunteerNumber, person.FieldIDNumberHash).
+		All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range found {
+		byNumber[p.VolunteerNumber] = p.ID
+		if p.IDNumberHash != nil {
+			byHash[*p.IDNumberHash] = p.ID
+		}
+	}
+	for i := range h.pending {
+		r := &h.pending[i]
+		id, ok := byNumber[r.number]
+		if r.number == "" {
+			id, ok = byHash[r.idHash]
+		}
+		if !ok {
+			r.unresolved = true
+			r.row.add(r.personKey, string(apierror.NotFound), "找不到该志愿者，或其不在您可记录的人员之中 (no such volunteer among the people you may record)")
+			h.rep.problem(r.row.problems...)
+			continue
+		}
+		r.personID = id
+	}
+	return nil
+}
+
+// unchanged counts the rows whose person already has a record the caller
+// can read at the activity on that day, and returns the others.
+func (h *hourRows) unchanged(ctx context.Context, act int, rows []hourRow) ([]hourRow, error) {
+	ids := make([]int, len(rows))
+	for i, r := range rows {
+		ids[i] = r.personID
+	}
+	recs, err := h.c.ServiceRecord.Query().
+		Where(servicerecord.ActivityID(act), servicerecord.PersonIDIn(ids...),
+			servicerecord.StatusIn(servicerecord.StatusPENDING, servicerecord.StatusVERIFIED)).
+		Select(servicerecord.FieldPersonID, servicerecord.FieldServedOn).
+		All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type day struct {
+		person int
+		on     time.Time
+	}
+	have := map[day]bool{}
+	for _, r := range recs {
+		have[day{r.PersonID, r.ServedOn.UTC()}] = true
+	}
+	out := rows[:0:0]
+	for _, r := range rows {
+		if have[day{r.personID, r.servedOn}] {
+			h.rep.Unchanged++
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// log records one batch. A refusal of the whole batch (the key may not
+// record one of its people) is asked again row by row, so the report
+// names the rows.
+func (h *hourRows) log(ctx context.Context, act int, rows []hourRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	in := hours.LogInput{ActivityID: act, Records: make([]*hours.EntryInput, len(rows))}
+	for i, r := range rows {
+		in.Records[i] = &hours.EntryInput{PersonID: r.personID, ServedOn: r.servedOn, Minutes: r.minutes, Content: r.content}
+	}
+	res, err := hours.Log(ctx, h.c, in, h.env.Now)
+	if err == nil {
+		h.rep.Created += res.Count()
+		return nil
+	}
+	list, ok := clientErrors(err)
+	if !ok {
+		return err
+	}
+	for _, e := range list {
+		switch {
+		case e.Code == apierror.Internal:
+			return err
+		case e.Field == "" || e.Field == "input.activityId" || e.Field == "input.records":
+			if err := h.refusedBatch(ctx, act, rows, e); err != nil {
+				return err
+			}
+		default:
+			// input.records.N.field
+			rest := strings.TrimPrefix(e.Field, "input.records.")
+			n, field, _ := strings.Cut(rest, ".")
+			i, convErr := strconv.Atoi(n)
+			if convErr != nil || i >= len(rows) {
+				return err
+			}
+			key := map[string]string{"personId": rows[i].personKey}[field]
+			if key == "" {
+				key = field
+			}
+			h.rep.problem(Problem{Row: rows[i].row.row, Column: rows[i].row.column(key).Header(), Code: string(e.Code), Message: e.Message})
+		}
+	}
+	return nil
+}
+
+// refusedBatch reports a batch-wide refusal on the rows it concerns. For
+// FORBIDDEN the key is asked again one row at a time: the rows refused
+// are reported on their person, or on the activity when every row is
+// refused (the activity is not the key's to record at).
+func (h *hourRows) refusedBatch(ctx context.Context, act int, rows []hourRow, e *apierror.Error) error {
+	refused := make([]bool, len(rows))
+	all := true
+	for i, r := range rows {
+		refused[i] = true
+		if e.Code != apierror.Forbidden {
+			continue
+		}
+		err := policy.MayLogHours(ctx, h.c, act, []policy.RecordTarget{{PersonID: r.personID, ServedOn: r.servedOn}})
+		if _, ok := clientErrors(err); err != nil && !ok {
+			return err
+		}
+		refused[i] = err != nil
+		all = all && refused[i]
+	}
+	for i, r := range rows {
+		if !refused[i] {
+			continue
+		}
+		column := "activityId"
+		if !all {
+			column = r.personKey
+		}
+		h.rep.problem(Problem{Row: r.row.row, Column: r.row.column(column).Header(), Code: string(e.Code), Message: e.Message})
+	}
+	return nil
+}
