@@ -54,8 +54,9 @@ func ParseKind(s string) (Kind, bool) {
 type Env struct {
 	Keys *pii.Keys
 	Now  time.Time
-	// Progress, when set, is told how many data rows have been read.
-	Progress func(rows int)
+	// Progress, when set, is told every thousand rows how many of the
+	// file's lines have been read, and how many it has.
+	Progress func(read, lines int)
 }
 
 // MaxProblems bounds the problems a report lists; Report.ProblemCount
@@ -177,7 +178,7 @@ func Run(ctx context.Context, c *ent.Client, env Env, kind Kind, rows sheet.Rows
 		}
 		rep.Rows++
 		if env.Progress != nil && rep.Rows%1000 == 0 {
-			env.Progress(rep.Rows)
+			env.Progress(num, rows.Lines())
 		}
 		if err := imp.add(ctx, &cells{l: l, raw: raw, row: num}); err != nil {
 			return nil, err
@@ -194,7 +195,7 @@ func Run(ctx context.Context, c *ent.Client, env Env, kind Kind, rows sheet.Rows
 		return nil, err
 	}
 	if env.Progress != nil {
-		env.Progress(rep.Rows)
+		env.Progress(rows.Lines(), rows.Lines())
 	}
 	sort.SliceStable(rep.Problems, func(i, j int) bool { return rep.Problems[i].Row < rep.Problems[j].Row })
 	if rep.Rows == 0 {

@@ -28,7 +28,8 @@ func openCSV(r io.ReaderAt, size int64, l Limits) (Rows, error) {
 	}
 	var text io.Reader = io.NewSectionReader(r, 0, size)
 	gb := false
-	switch valid, err := validUTF8(io.NewSectionReader(r, 0, size)); {
+	valid, lines, err := validUTF8(io.NewSectionReader(r, 0, size))
+	switch {
 	case err != nil:
 		return nil, err
 	case bytes.Equal(head, utf8BOM):
@@ -43,15 +44,17 @@ func openCSV(r io.ReaderAt, size int64, l Limits) (Rows, error) {
 	cr := csv.NewReader(text)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	return &csvRows{r: cr, gb: gb}, nil
+	return &csvRows{r: cr, gb: gb, lines: lines}, nil
 }
 
-// validUTF8 reads r once, in chunks, and reports whether it is all UTF-8.
-func validUTF8(r io.Reader) (bool, error) {
+// validUTF8 reads r once, in chunks, and reports whether it is all UTF-8
+// and how many lines it has.
+func validUTF8(r io.Reader) (bool, int, error) {
 	buf := make([]byte, 64<<10)
-	carry := 0
+	carry, lines, valid := 0, 0, true
 	for {
 		n, err := r.Read(buf[carry:])
+		lines += bytes.Count(buf[carry:carry+n], []byte{'\n'})
 		n += carry
 		chunk := buf[:n]
 		// Keep an incomplete rune at the end for the next chunk.
@@ -65,19 +68,18 @@ func validUTF8(r io.Reader) (bool, error) {
 			}
 		}
 		if err == io.EOF {
-			return utf8.Valid(chunk), nil
+			return valid && utf8.Valid(chunk), lines + 1, nil
 		}
 		if err != nil {
-			return false, err
+			return false, 0, err
 		}
-		if !utf8.Valid(chunk[:end]) {
-			return false, nil
-		}
+		valid = valid && utf8.Valid(chunk[:end])
 		carry = copy(buf, chunk[end:])
 	}
 }
 
 type csvRows struct {
+	lines int
 	r     *csv.Reader
 	gb    bool
 	num   int
@@ -116,3 +118,4 @@ func (c *csvRows) Next() bool {
 func (c *csvRows) Row() (int, []string) { return c.num, c.cells }
 func (c *csvRows) Err() error           { return c.err }
 func (c *csvRows) Close() error         { return nil }
+func (c *csvRows) Lines() int           { return c.lines }

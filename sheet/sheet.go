@@ -141,6 +141,9 @@ type Rows interface {
 	// Err is why Next stopped early, nil at a clean end.
 	Err() error
 	Close() error
+	// Lines is how many rows the file holds, empty ones and headers
+	// included, as counted when it was checked: what a progress bar needs.
+	Lines() int
 }
 
 // Open reads the rows of the file in r (size bytes), XLSX or CSV by its

@@ -37,7 +37,8 @@ func openXLSX(r io.ReaderAt, size int64, l Limits) (Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := scanSheet(zr, sheetPath); err != nil {
+	lines, err := scanSheet(zr, sheetPath)
+	if err != nil {
 		return nil, err
 	}
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
@@ -61,10 +62,11 @@ func openXLSX(r io.ReaderAt, size int64, l Limits) (Rows, error) {
 		f.Close()
 		return nil, refuse(Malformed, "无法读取第一个工作表 (the first sheet cannot be read)")
 	}
-	return &xlsxRows{f: f, rows: rows}, nil
+	return &xlsxRows{f: f, rows: rows, lines: lines}, nil
 }
 
 type xlsxRows struct {
+	lines int
 	f     *excelize.File
 	rows  *excelize.Rows
 	num   int
@@ -87,6 +89,7 @@ func (x *xlsxRows) Next() bool {
 }
 
 func (x *xlsxRows) Row() (int, []string) { return x.num, x.cells }
+func (x *xlsxRows) Lines() int            { return x.lines }
 
 func (x *xlsxRows) Err() error {
 	if x.err != nil {
@@ -157,36 +160,38 @@ func decodePart(zr *zip.Reader, name string, v any) error {
 // value may not be what the formula gives, and no import should depend on
 // a calculation it cannot see) and merged cells (the value of a merged
 // range sits in its first cell only, so the other rows would import
-// empty).
-func scanSheet(zr *zip.Reader, name string) error {
+// empty). It counts the sheet's rows on the way.
+func scanSheet(zr *zip.Reader, name string) (int, error) {
 	rc, err := openPart(zr, name)
 	if err != nil {
-		return refuse(Malformed, "不是有效的 .xlsx 文件：缺少工作表 (not a valid .xlsx file: the sheet is missing)")
+		return 0, refuse(Malformed, "不是有效的 .xlsx 文件：缺少工作表 (not a valid .xlsx file: the sheet is missing)")
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(rc)
-	cell := ""
+	cell, rows := "", 0
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
-			return nil
+			return rows, nil
 		}
 		if err != nil {
-			return refuse(Malformed, "工作表 XML 无效 (the sheet's XML is not valid)")
+			return 0, refuse(Malformed, "工作表 XML 无效 (the sheet's XML is not valid)")
 		}
 		el, ok := tok.(xml.StartElement)
 		if !ok {
 			continue
 		}
 		switch el.Name.Local {
+		case "row":
+			rows++
 		case "c":
 			cell = attr(el, "r")
 		case "f":
 			row, col := cellRef(cell)
-			return &Error{Reason: HasFormula, Row: row, Column: col, Message: fmt.Sprintf("单元格 %s 含有公式，请粘贴为数值后再导入 (cell %s holds a formula: paste it as values before importing)", cell, cell)}
+			return 0, &Error{Reason: HasFormula, Row: row, Column: col, Message: fmt.Sprintf("单元格 %s 含有公式，请粘贴为数值后再导入 (cell %s holds a formula: paste it as values before importing)", cell, cell)}
 		case "mergeCell":
 			ref := attr(el, "ref")
-			return &Error{Reason: HasMergedCells, Message: fmt.Sprintf("工作表含有合并单元格 %s，请取消合并 (the sheet has merged cells %s: unmerge them)", ref, ref)}
+			return 0, &Error{Reason: HasMergedCells, Message: fmt.Sprintf("工作表含有合并单元格 %s，请取消合并 (the sheet has merged cells %s: unmerge them)", ref, ref)}
 		}
 	}
 }

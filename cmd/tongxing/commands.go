@@ -44,7 +44,8 @@ const usage = `usage:
   tongxing keys list
   tongxing keys revoke ID
   tongxing opendata build [--out DIR]
-  tongxing opendata list [--out DIR]`
+  tongxing opendata list [--out DIR]
+  tongxing import KIND FILE [--commit] [--key KEY] [--report OUT.xlsx|OUT.json]`
 
 func run(ctx context.Context, args []string) error {
 	cmd := "serve"
@@ -91,6 +92,8 @@ func run(ctx context.Context, args []string) error {
 		return keys(ctx, cfg, args, os.Stdout)
 	case "opendata":
 		return opendataCommand(ctx, cfg, args)
+	case "import":
+		return importCommand(ctx, cfg, args, os.Stdout, os.Stderr, time.Now)
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil
