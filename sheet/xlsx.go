@@ -89,7 +89,7 @@ func (x *xlsxRows) Next() bool {
 }
 
 func (x *xlsxRows) Row() (int, []string) { return x.num, x.cells }
-func (x *xlsxRows) Lines() int            { return x.lines }
+func (x *xlsxRows) Lines() int           { return x.lines }
 
 func (x *xlsxRows) Err() error {
 	if x.err != nil {
