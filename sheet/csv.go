@@ -95,7 +95,6 @@ func (c *csvRows) Next() bool {
 	if err == io.EOF {
 		return false
 	}
-	line, _ := c.r.FieldPos(0)
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
@@ -105,6 +104,7 @@ func (c *csvRows) Next() bool {
 		}
 		return false
 	}
+	line, _ := c.r.FieldPos(0)
 	for i, cell := range rec {
 		if c.gb && strings.ContainsRune(cell, utf8.RuneError) {
 			c.err = &Error{Reason: Encoding, Row: line, Column: i + 1, Message: fmt.Sprintf("第 %d 行无法按 UTF-8 或 GB18030 读取，请另存为“CSV UTF-8”(row %d is neither UTF-8 nor GB18030: save the file as CSV UTF-8)", line, line)}
