@@ -213,4 +213,5 @@ func fuzzRead(t *testing.T, name string, data []byte) {
 		t.Fatalf("uncoded error: %v", err)
 	}
 }
+
 var sheetLimits = sheet.Limits{Bytes: 1 << 20, Unzipped: 8 << 20, Rows: 1000}
