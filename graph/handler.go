@@ -20,6 +20,7 @@ import (
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/requestid"
 	"github.com/tongxing/tongxing/results"
+	"github.com/tongxing/tongxing/sheet"
 	"github.com/tongxing/tongxing/webhooks"
 )
 
@@ -46,6 +47,9 @@ type Options struct {
 	// Webhooks registers webhook subscribers; without it every
 	// registration fails (INTERNAL) after the ADMIN check.
 	Webhooks *webhooks.Desk
+	// Uploads bound the spreadsheets importRecords takes (sheet.DefaultLimits
+	// for zero fields).
+	Uploads sheet.Limits
 }
 
 // NewHandler assembles the GraphQL HTTP handler: transports, caches, limits,
@@ -56,11 +60,12 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 		logger = slog.Default()
 	}
 	es := newSchema(&Resolver{client: client, keys: opts.Keys, sla: opts.SLA, stars: opts.Stars, figures: opts.Figures,
-		cases: &casework.Desk{Notes: opts.CaseNotes}, webhooks: opts.Webhooks})
+		cases: &casework.Desk{Notes: opts.CaseNotes}, webhooks: opts.Webhooks, uploads: opts.Uploads})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getTransport{})
 	srv.AddTransport(postTransport{})
+	srv.AddTransport(uploadTransport{limits: opts.Uploads})
 	srv.SetQueryCache(pagingCache{lru.New[*ast.QueryDocument](1000)})
 	limits := opts.Limits.WithDefaults()
 	srv.SetParserTokenLimit(limits.MaxTokens)

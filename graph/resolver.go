@@ -17,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/results"
+	"github.com/tongxing/tongxing/sheet"
 	"github.com/tongxing/tongxing/webhooks"
 )
 
@@ -38,6 +39,8 @@ type Resolver struct {
 	cases *casework.Desk
 	// webhooks registers and removes webhook subscribers (package webhooks).
 	webhooks *webhooks.Desk
+	// uploads bound the files importRecords reads.
+	uploads sheet.Limits
 }
 
 // NewSchema builds the executable schema over client with the default

@@ -63,6 +63,8 @@ func (t transaction) InterceptResponse(ctx context.Context, next graphql.Respons
 	}
 	ctx = ent.NewTxContext(ctx, tx)
 	ctx = ent.NewContext(ctx, tx.Client())
+	discard := new(bool)
+	ctx = context.WithValue(ctx, discardKey{}, discard)
 	defer func() {
 		if r := recover(); r != nil {
 			_ = tx.Rollback()
@@ -76,10 +78,30 @@ func (t transaction) InterceptResponse(ctx context.Context, next graphql.Respons
 		// happened; clients get the errors alone.
 		return &graphql.Response{Errors: rsp.Errors, Extensions: rsp.Extensions}
 	}
+	if *discard {
+		// A check that answers data but must write nothing (an import's
+		// dry run): the data describes writes the caller asked only to
+		// see.
+		if err := tx.Rollback(); err != nil {
+			return t.internal(ctx, "roll back transaction", err)
+		}
+		return rsp
+	}
 	if err := tx.Commit(); err != nil {
 		return t.internal(ctx, "commit transaction", err)
 	}
 	return rsp
+}
+
+type discardKey struct{}
+
+// discardWrites makes the mutation running in ctx roll back its
+// transaction, audit event included, even though it answers without
+// errors.
+func discardWrites(ctx context.Context) {
+	if d, ok := ctx.Value(discardKey{}).(*bool); ok {
+		*d = true
+	}
 }
 
 // InterceptField audits each successful mutation field. The operation

@@ -34,7 +34,12 @@ type Choice struct {
 }
 
 // Cell is how the template's drop-down lists offer it: "社会组织 SOCIAL_ORGANIZATION".
-func (ch Choice) Cell() string { return ch.Zh + " " + ch.Code }
+func (ch Choice) Cell() string {
+	if ch.Code == ch.Zh {
+		return ch.Zh
+	}
+	return ch.Zh + " " + ch.Code
+}
 
 // choose reads an enumeration cell: the code, the Chinese label, or the
 // drop-down text holding both.

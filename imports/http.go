@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,13 +77,12 @@ func (h *handler) template(w http.ResponseWriter, r *http.Request) {
 // importFile authorises before it reads the body: an anonymous or
 // read-only key is refused without the upload being read.
 func (h *handler) importFile(w http.ResponseWriter, r *http.Request) {
-	v := auth.FromContext(r.Context())
-	switch {
-	case v == nil:
+	switch err := MayImport(r.Context()); {
+	case errors.Is(err, auth.ErrUnauthenticated):
 		w.Header().Set("WWW-Authenticate", apierror.Challenge)
 		apierror.Write(w, r, http.StatusUnauthorized, apierror.New(apierror.Unauthenticated, apierror.KeyRequiredMessage))
 		return
-	case !v.Admin() && v.Role != auth.RoleEditor:
+	case err != nil:
 		apierror.Write(w, r, http.StatusForbidden, apierror.New(apierror.Forbidden, forbiddenMessage))
 		return
 	}
@@ -202,4 +202,35 @@ func spool(r *http.Request) (*os.File, string, int64, error) {
 func (h *handler) internal(w http.ResponseWriter, r *http.Request, what string, err error) {
 	h.logger.ErrorContext(r.Context(), what, "request_id", requestid.From(r.Context()), "error", err)
 	apierror.WriteInternal(w, r)
+}
+
+// MayImport is asked before an upload is read: ADMIN and EDITOR keys
+// import; anyone else is refused as the API refuses them.
+func MayImport(ctx context.Context) error {
+	v := auth.FromContext(ctx)
+	switch {
+	case v == nil:
+		return auth.ErrUnauthenticated
+	case !v.Admin() && v.Role != auth.RoleEditor:
+		return auth.ErrForbidden
+	}
+	return nil
+}
+
+// Upload imports a file sent to the GraphQL mutation, through c, the
+// mutation's transactional client; the caller discards the transaction's
+// writes unless the report says Committed.
+func Upload(ctx context.Context, c *ent.Client, env Env, kind Kind, name string, file io.ReaderAt, size int64, limits sheet.Limits, commit bool) (*Report, error) {
+	if err := MayImport(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := sheet.Open(name, file, size, limits)
+	if err != nil {
+		if p, ok := fileProblem(err); ok {
+			return (&Report{Kind: kind, DryRun: !commit}).refused(p), nil
+		}
+		return nil, err
+	}
+	defer rows.Close()
+	return Run(ctx, c, env, kind, rows, commit)
 }

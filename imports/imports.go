@@ -21,6 +21,7 @@ import (
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/privacy"
+	"github.com/tongxing/tongxing/paging"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/sheet"
 )
@@ -297,4 +298,30 @@ func Apply(ctx context.Context, client *ent.Client, env Env, kind Kind, rows she
 		return nil, err
 	}
 	return rep, nil
+}
+
+// ProblemConnection is the GraphQL ImportProblemConnection.
+type ProblemConnection struct {
+	Edges      []*ProblemEdge
+	PageInfo   paging.Info
+	TotalCount int
+}
+
+// ProblemEdge is the GraphQL ImportProblemEdge.
+type ProblemEdge struct {
+	Node   *Problem
+	Cursor paging.Cursor
+}
+
+// ProblemPage is a page of the report's problems.
+func (r *Report) ProblemPage(after *paging.Cursor, first *int) (*ProblemConnection, error) {
+	p, err := paging.Slice("import-problems", r.Problems, after, first)
+	if err != nil {
+		return nil, err
+	}
+	conn := &ProblemConnection{PageInfo: p.Info, TotalCount: r.ProblemCount, Edges: make([]*ProblemEdge, len(p.Nodes))}
+	for i := range p.Nodes {
+		conn.Edges[i] = &ProblemEdge{Node: &p.Nodes[i], Cursor: p.Cursors[i]}
+	}
+	return conn, nil
 }

@@ -306,8 +306,103 @@ func TestImportScope(t *testing.T) {
 			r := a.upload(editor, "service-hours", file, false, false, "")
 			answers[number] = fmt.Sprintf("%d %+v", r.status, r.report.Problems)
 		}
-		if answers[onRecord] != answers["ZJ330411999999"] {
+		if answers[onRecord] != answers["ZJ330411999999"] || !strings.Contains(answers[onRecord], "NOT_FOUND") {
 			t.Errorf("a volunteer number on record answers differently:\n%s\n%s", answers[onRecord], answers["ZJ330411999999"])
+		}
+
+		// Hours of its own member at an activity outside its scope, and at
+		// one that does not exist: the same refusal.
+		member := a.upload(editor, "volunteers", a.filledTemplate("volunteers", [][]string{{"Organisation=新塍镇红心志愿服务队", "Name=队员乙", "ID number=" + importID(33)}}), true, false, "")
+		if !member.report.Committed {
+			t.Fatalf("register a member: %s", member.body)
+		}
+		d := a.admin(`{ people(first: 100) { edges { node { name volunteerNumber } } } }`, nil)
+		number := ""
+		for _, e := range d["people"].(map[string]any)["edges"].([]any) {
+			if n := e.(map[string]any)["node"].(map[string]any); n["name"] == "队员乙" {
+				number = n["volunteerNumber"].(string)
+			}
+		}
+		answers = map[string]string{}
+		for _, act := range []string{id(a.fx.activity.ID), id(a.fx.activity.ID + 1_000_000)} {
+			file := a.filledTemplate("service-hours", [][]string{{"Activity ID=" + act, "Volunteer number=" + number, "Served on=" + a.fx.day, "Minutes=60"}})
+			r := a.upload(editor, "service-hours", file, false, false, "")
+			answers[act] = fmt.Sprintf("%d %+v", r.status, r.report.Problems)
+		}
+		if answers[id(a.fx.activity.ID)] != answers[id(a.fx.activity.ID+1_000_000)] || !strings.Contains(answers[id(a.fx.activity.ID)], "FORBIDDEN") {
+			t.Errorf("an activity outside the scope and a missing one answer differently:\n%s\n%s", answers[id(a.fx.activity.ID)], answers[id(a.fx.activity.ID+1_000_000)])
+		}
+	})
+}
+
+// uploadGraphQL sends importRecords as a GraphQL multipart request.
+func (a *api) uploadGraphQL(key, kind string, file []byte, commit bool) response {
+	a.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	ops, _ := json.Marshal(map[string]any{
+		"query": `mutation($file: Upload!, $commit: Boolean) { importRecords(input: {kind: ` + kind + `, file: $file, commit: $commit}) {
+			kind rows created unchanged committed dryRun fileRefused problems(first: 10) { totalCount edges { node { row column code message } } } } }`,
+		"variables": map[string]any{"file": nil, "commit": commit},
+	})
+	mw.WriteField("operations", string(ops))
+	mw.WriteField("map", `{"0": ["variables.file"]}`)
+	w, _ := mw.CreateFormFile("0", "file.xlsx")
+	w.Write(file)
+	mw.Close()
+	req := httptest.NewRequest(http.MethodPost, "/graphql", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	return a.do(req)
+}
+
+// TestImportThroughGraphQL: importRecords takes the file as a GraphQL
+// multipart upload; its dry run answers the report and writes nothing,
+// not even an audit event.
+func TestImportThroughGraphQL(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		file := a.filledTemplate("organizations", [][]string{
+			{"Name=新塍镇银龄互助会", "Kind=社会组织", "Region code=330411104"},
+			{"Name=新塍镇书香志愿服务队", "Kind=志愿服务队", "Region code=999"},
+		})
+		before := a.counts()
+		r := a.uploadGraphQL(a.key, "ORGANIZATIONS", file, true)
+		got := fmt.Sprint(r.Data["importRecords"])
+		if len(r.Errors) > 0 || !strings.Contains(got, "committed:false") || !strings.Contains(got, "totalCount:1") || !strings.Contains(got, "row:5") {
+			t.Fatalf("file with a bad row: %s", r.Raw)
+		}
+		if after := a.counts(); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Fatalf("a refused import wrote: %v → %v", before, after)
+		}
+		good := a.filledTemplate("organizations", [][]string{{"Name=新塍镇银龄互助会", "Kind=社会组织", "Region code=330411104"}})
+		r = a.uploadGraphQL(a.key, "ORGANIZATIONS", good, false)
+		if got := fmt.Sprint(r.Data["importRecords"]); len(r.Errors) > 0 || !strings.Contains(got, "created:1") || !strings.Contains(got, "dryRun:true") {
+			t.Fatalf("dry run: %s", r.Raw)
+		}
+		if after := a.counts(); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Fatalf("a dry run wrote: %v → %v", before, after)
+		}
+		r = a.uploadGraphQL(a.key, "ORGANIZATIONS", good, true)
+		if got := fmt.Sprint(r.Data["importRecords"]); len(r.Errors) > 0 || !strings.Contains(got, "committed:true") || !strings.Contains(got, "kind:ORGANIZATIONS") {
+			t.Fatalf("commit: %s", r.Raw)
+		}
+		d := a.admin(`{ organizations(where: {name: "新塍镇银龄互助会"}) { totalCount } auditEvents(where: {action: "importRecords"}) { totalCount } }`, nil)
+		if fmt.Sprint(d) != "map[auditEvents:map[totalCount:1] organizations:map[totalCount:1]]" {
+			t.Errorf("after the commit: %v", d)
+		}
+
+		team := a.fx.team.ID
+		reviewer, _, err := apikeys.Create(a.sys(), a.db.Client, "reviewer", apikeys.CreateOptions{Role: apikey.RoleREVIEWER, OrganizationID: &team})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := a.uploadGraphQL(reviewer, "ORGANIZATIONS", good, true); r.code() != "FORBIDDEN" {
+			t.Errorf("reviewer: %s", r.Raw)
+		}
+		if r := a.uploadGraphQL("", "ORGANIZATIONS", good, true); r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" {
+			t.Errorf("anonymous upload: %d %s", r.Status, r.Raw)
 		}
 	})
 }

@@ -314,6 +314,11 @@ func TestMutationOrder(t *testing.T) {
 				})
 			}
 		}
+		// importRecords names its targets inside an uploaded file, which a
+		// JSON request cannot carry: its keys are refused in
+		// TestImportThroughGraphQL, its true and false guesses compared in
+		// TestImportScope.
+		covered["importRecords"] = true
 		// Every mutation that can name a target or a fact is in the table.
 		for _, f := range graph.NewSchema(a.db.Client, nil).Schema().Mutation.Fields {
 			if !covered[f.Name] {

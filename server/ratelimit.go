@@ -20,6 +20,7 @@ import (
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/graph"
 )
 
 // maxBuckets bounds the token buckets each rateLimiter set keeps. Idle
@@ -365,7 +366,9 @@ func requireUTF8(next http.Handler) http.Handler {
 				}
 			}
 		}
-		if r.Body != nil && r.Body != http.NoBody && r.Method == http.MethodPost {
+		// A multipart upload is not read here: its spreadsheet is binary,
+		// and it is read only after the key is known (graph.uploadTransport).
+		if r.Body != nil && r.Body != http.NoBody && r.Method == http.MethodPost && !graph.IsMultipart(r) {
 			body, err := io.ReadAll(r.Body)
 			var tooLarge *http.MaxBytesError
 			switch {

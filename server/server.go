@@ -110,7 +110,8 @@ func (s *Server) webhookDesk() *webhooks.Desk {
 // Handler returns the root HTTP handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection, Keys: s.keys, SLA: s.cfg.NeedSLA, Stars: s.cfg.Stars, Limits: s.cfg.Limits, Figures: s.figures, CaseNotes: s.caseNotes, Webhooks: s.webhookDesk()})
+	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection, Keys: s.keys, SLA: s.cfg.NeedSLA, Stars: s.cfg.Stars, Limits: s.cfg.Limits, Figures: s.figures, CaseNotes: s.caseNotes, Webhooks: s.webhookDesk(),
+		Uploads: sheet.Limits{Bytes: s.cfg.MaxUploadBytes}})
 	// /graphql alone is rate limited and timed: throttle first, then the
 	// cheap refusals, then the key lookup (a database read) and the query.
 	rl := newRateLimiter(s.cfg, s.now)
@@ -209,7 +210,7 @@ func graphqlGate(next http.Handler) http.Handler {
 		switch r.Method {
 		case http.MethodGet, http.MethodOptions:
 		case http.MethodPost:
-			if !graph.HasJSONBody(r) {
+			if !graph.HasJSONBody(r) && !graph.IsMultipart(r) {
 				apierror.Write(w, r, http.StatusUnsupportedMediaType, apierror.New(apierror.BadUserInput,
 					"请以 Content-Type: application/json 发送 (send the request as Content-Type: application/json)"))
 				return

@@ -15,6 +15,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/graph/model"
 	"github.com/tongxing/tongxing/hours"
+	"github.com/tongxing/tongxing/imports"
 	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/people"
 	"github.com/tongxing/tongxing/projects"
@@ -46,6 +47,7 @@ type MutationResolver interface {
 	RevokeCertificate(ctx context.Context, id int, reason string) (*ent.Certificate, error)
 	LogServiceHours(ctx context.Context, input hours.LogInput) (*hours.Result, error)
 	ReviewServiceRecords(ctx context.Context, input hours.ReviewInput) (*hours.Result, error)
+	ImportRecords(ctx context.Context, input model.ImportRecordsInput) (*imports.Report, error)
 	AssignNeed(ctx context.Context, id int, organizationID *int, projectID *int) (*ent.Need, error)
 	ResolveNeed(ctx context.Context, id int, note string) (*ent.Need, error)
 	CloseNeed(ctx context.Context, id int, reason string) (*ent.Need, error)
@@ -454,6 +456,20 @@ func (ec *executionContext) field_Mutation_endPartyBuildingLink_args(ctx context
 		return nil, err
 	}
 	args["endedOn"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importRecords_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ImportRecordsInput, error) {
+			return ec.unmarshalNImportRecordsInput2githubᚗcomᚋtongxingᚋtongxingᚋgraphᚋmodelᚐImportRecordsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -1739,6 +1755,50 @@ func (ec *executionContext) fieldContext_Mutation_reviewServiceRecords(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_reviewServiceRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importRecords(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importRecords(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportRecords(ctx, fc.Args["input"].(model.ImportRecordsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *imports.Report) graphql.Marshaler {
+			return ec.marshalNImportReport2ᚖgithubᚗcomᚋtongxingᚋtongxingᚋimportsᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importRecords(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importRecords_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -3176,6 +3236,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "reviewServiceRecords":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_reviewServiceRecords(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importRecords":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importRecords(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	CaseVolunteer() CaseVolunteerResolver
 	Certificate() CertificateResolver
 	DistrictStats() DistrictStatsResolver
+	ImportReport() ImportReportResolver
 	LogServiceHoursPayload() LogServiceHoursPayloadResolver
 	Mutation() MutationResolver
 	Need() NeedResolver
@@ -355,6 +356,35 @@ type ComplexityRoot struct {
 		VolunteerTeams          func(childComplexity int) int
 	}
 
+	ImportProblem struct {
+		Code    func(childComplexity int) int
+		Column  func(childComplexity int) int
+		Message func(childComplexity int) int
+		Row     func(childComplexity int) int
+	}
+
+	ImportProblemConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ImportProblemEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ImportReport struct {
+		Committed   func(childComplexity int) int
+		Created     func(childComplexity int) int
+		DryRun      func(childComplexity int) int
+		FileRefused func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Problems    func(childComplexity int, after *entgql.Cursor[int], first *int) int
+		Rows        func(childComplexity int) int
+		Unchanged   func(childComplexity int) int
+	}
+
 	Indicator struct {
 		Ascending   func(childComplexity int) int
 		Code        func(childComplexity int) int
@@ -430,6 +460,7 @@ type ComplexityRoot struct {
 		EndCaseVolunteer               func(childComplexity int, id int, endedOn *time.Time) int
 		EndMembership                  func(childComplexity int, id int, leftOn time.Time) int
 		EndPartyBuildingLink           func(childComplexity int, id int, endedOn time.Time) int
+		ImportRecords                  func(childComplexity int, input model.ImportRecordsInput) int
 		IssueCertificate               func(childComplexity int, input certificates.IssueInput) int
 		LogServiceHours                func(childComplexity int, input hours.LogInput) int
 		OpenCase                       func(childComplexity int, input casework.OpenInput) int
@@ -2366,6 +2397,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DistrictStats.VolunteerTeams(childComplexity), true
 
+	case "ImportProblem.code":
+		if e.ComplexityRoot.ImportProblem.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Code(childComplexity), true
+	case "ImportProblem.column":
+		if e.ComplexityRoot.ImportProblem.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Column(childComplexity), true
+	case "ImportProblem.message":
+		if e.ComplexityRoot.ImportProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Message(childComplexity), true
+	case "ImportProblem.row":
+		if e.ComplexityRoot.ImportProblem.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Row(childComplexity), true
+
+	case "ImportProblemConnection.edges":
+		if e.ComplexityRoot.ImportProblemConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblemConnection.Edges(childComplexity), true
+	case "ImportProblemConnection.pageInfo":
+		if e.ComplexityRoot.ImportProblemConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblemConnection.PageInfo(childComplexity), true
+	case "ImportProblemConnection.totalCount":
+		if e.ComplexityRoot.ImportProblemConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblemConnection.TotalCount(childComplexity), true
+
+	case "ImportProblemEdge.cursor":
+		if e.ComplexityRoot.ImportProblemEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblemEdge.Cursor(childComplexity), true
+	case "ImportProblemEdge.node":
+		if e.ComplexityRoot.ImportProblemEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblemEdge.Node(childComplexity), true
+
+	case "ImportReport.committed":
+		if e.ComplexityRoot.ImportReport.Committed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Committed(childComplexity), true
+	case "ImportReport.created":
+		if e.ComplexityRoot.ImportReport.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Created(childComplexity), true
+	case "ImportReport.dryRun":
+		if e.ComplexityRoot.ImportReport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.DryRun(childComplexity), true
+	case "ImportReport.fileRefused":
+		if e.ComplexityRoot.ImportReport.FileRefused == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.FileRefused(childComplexity), true
+	case "ImportReport.kind":
+		if e.ComplexityRoot.ImportReport.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Kind(childComplexity), true
+	case "ImportReport.problems":
+		if e.ComplexityRoot.ImportReport.Problems == nil {
+			break
+		}
+
+		args, err := ec.field_ImportReport_problems_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ImportReport.Problems(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "ImportReport.rows":
+		if e.ComplexityRoot.ImportReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Rows(childComplexity), true
+	case "ImportReport.unchanged":
+		if e.ComplexityRoot.ImportReport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Unchanged(childComplexity), true
+
 	case "Indicator.ascending":
 		if e.ComplexityRoot.Indicator.Ascending == nil {
 			break
@@ -2806,6 +2948,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndPartyBuildingLink(childComplexity, args["id"].(int), args["endedOn"].(time.Time)), true
+	case "Mutation.importRecords":
+		if e.ComplexityRoot.Mutation.ImportRecords == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importRecords_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportRecords(childComplexity, args["input"].(model.ImportRecordsInput)), true
 	case "Mutation.issueCertificate":
 		if e.ComplexityRoot.Mutation.IssueCertificate == nil {
 			break
@@ -6104,6 +6257,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreatePartyBuildingLinkInput", ec.unmarshalInputCreatePartyBuildingLinkInput),
 			graphql.NewInputUnmarshaler("CreateProjectInput", ec.unmarshalInputCreateProjectInput),
 			graphql.NewInputUnmarshaler("CreateWebhookSubscriptionInput", ec.unmarshalInputCreateWebhookSubscriptionInput),
+			graphql.NewInputUnmarshaler("ImportRecordsInput", ec.unmarshalInputImportRecordsInput),
 			graphql.NewInputUnmarshaler("IndicatorOrder", ec.unmarshalInputIndicatorOrder),
 			graphql.NewInputUnmarshaler("IndicatorWhereInput", ec.unmarshalInputIndicatorWhereInput),
 			graphql.NewInputUnmarshaler("IssueCertificateInput", ec.unmarshalInputIssueCertificateInput),
@@ -13295,6 +13449,92 @@ extend type Mutation {
   reviewServiceRecords(input: ReviewServiceRecordsInput!): ReviewServiceRecordsPayload!
 }
 `, BuiltIn: false},
+	{Name: "../import.graphqls", Input: `"""
+A file sent with the request, as the GraphQL multipart request specification describes
+(https://github.com/jaydenseric/graphql-multipart-request-spec): POST multipart/form-data with the parts
+operations, map and the file. 上传的文件（GraphQL multipart 请求）。
+"""
+scalar Upload
+
+"What an imported file holds. 导入的数据类别。"
+enum ImportKind {
+  "Organisations (组织名录)."
+  ORGANIZATIONS
+  "Volunteers and their membership (志愿者名册)."
+  VOLUNTEERS
+  "Activities (活动)."
+  ACTIVITIES
+  "Service hours, PENDING until reviewed (志愿服务时长)."
+  SERVICE_HOURS
+}
+
+"""
+An import: the file (.xlsx, or .csv in UTF-8 or GB18030, laid out as GET /import/templates/{kind}.xlsx) and
+whether to apply it. Without commit it is only checked. 导入：文件与是否提交。
+"""
+input ImportRecordsInput {
+  kind: ImportKind!
+  file: Upload!
+  "Apply the file (all or nothing) when no row has a problem; false checks only. 提交（默认仅检查）。"
+  commit: Boolean = false
+}
+
+"One problem of an imported file. 导入问题。"
+type ImportProblem @access(level: KEY) {
+  "The row in the sheet (1 is the header; 0 for the file as a whole). 行号。"
+  row: Int!
+  "The column at fault, as 中文 key; null when the whole row is. 列。"
+  column: String
+  """
+  What is wrong: an API code (BAD_USER_INPUT, FORBIDDEN, NOT_FOUND, CONFLICT) from the rules of the single
+  mutation, or an import code (REQUIRED, INVALID_VALUE, DUPLICATE_ROW, UNKNOWN_COLUMN, MISSING_COLUMN,
+  DUPLICATE_COLUMN, FORMULA, MERGED_CELLS, WRONG_ENCODING, …; docs/import.md). 问题代码。
+  """
+  code: String!
+  "What to change, in Chinese and English. 说明。"
+  message: String!
+}
+
+type ImportProblemEdge {
+  node: ImportProblem!
+  cursor: Cursor!
+}
+
+type ImportProblemConnection {
+  edges: [ImportProblemEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"The outcome of an import, checked or applied. 导入报告。"
+type ImportReport @access(level: KEY) {
+  kind: ImportKind!
+  "Data rows read (headers, the template's example and empty rows not counted). 数据行数。"
+  rows: Int!
+  "Rows created (or, checked only, that would be). 新建行数。"
+  created: Int!
+  "Rows already on record, found by their key and left as they are. 已存在行数。"
+  unchanged: Int!
+  "Whether the file was applied: asked to commit and no problem. 是否已写入。"
+  committed: Boolean!
+  "Whether it was only checked. 是否仅检查。"
+  dryRun: Boolean!
+  "Whether the file was refused as a whole (unreadable, or a header that does not fit). 文件是否被整体拒绝。"
+  fileRefused: Boolean!
+  "The problems, by row (at most the first 10,000; totalCount counts them all). 问题列表。"
+  problems(after: Cursor, first: Int): ImportProblemConnection!
+}
+
+extend type Mutation {
+  """
+  Import a spreadsheet of organisations, volunteers, activities or service hours (docs/import.md). Every row
+  obeys the rules of the single mutation in the key's scope; the file applies all or nothing. ADMIN and EDITOR
+  keys. The same import is POST /import/{kind}, which can also answer the file annotated with its problems.
+  导入表格（仅管理员与编辑）。
+  """
+  importRecords(input: ImportRecordsInput!): ImportReport!
+}
+`, BuiltIn: false},
 	{Name: "../lifecycle.graphqls", Input: `extend type Need {
   """
   When the need should be resolved by: opened + the SLA of its urgency. 应办结时间。
@@ -14971,6 +15211,64 @@ func (ec *executionContext) childFields_DistrictStats(ctx context.Context, field
 		return ec.fieldContext_DistrictStats_needsOverdue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DistrictStats", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_ImportProblem_row(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportProblem_column(ctx, field)
+	case "code":
+		return ec.fieldContext_ImportProblem_code(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportProblem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportProblemConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ImportProblemConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ImportProblemConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ImportProblemConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportProblemConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportProblemEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ImportProblemEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ImportProblemEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportProblemEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ImportReport_kind(ctx, field)
+	case "rows":
+		return ec.fieldContext_ImportReport_rows(ctx, field)
+	case "created":
+		return ec.fieldContext_ImportReport_created(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportReport_unchanged(ctx, field)
+	case "committed":
+		return ec.fieldContext_ImportReport_committed(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_ImportReport_dryRun(ctx, field)
+	case "fileRefused":
+		return ec.fieldContext_ImportReport_fileRefused(ctx, field)
+	case "problems":
+		return ec.fieldContext_ImportReport_problems(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
 }
 
 func (ec *executionContext) childFields_Indicator(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -3,7 +3,13 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/tongxing/tongxing/casework"
 )
 
@@ -62,6 +68,15 @@ type CaseVolunteerEdge struct {
 	Cursor entgql.Cursor[int]  `json:"cursor"`
 }
 
+// An import: the file (.xlsx, or .csv in UTF-8 or GB18030, laid out as GET /import/templates/{kind}.xlsx) and
+// whether to apply it. Without commit it is only checked. 导入：文件与是否提交。
+type ImportRecordsInput struct {
+	Kind ImportKind     `json:"kind"`
+	File graphql.Upload `json:"file"`
+	// Apply the file (all or nothing) when no row has a problem; false checks only. 提交（默认仅检查）。
+	Commit *bool `json:"commit,omitempty"`
+}
+
 // Result of purgeSealedCases. 清除结果。
 type PurgeSealedCasesPayload struct {
 	// How many cases were purged. 清除数量。
@@ -74,4 +89,68 @@ type SetCasePlanInput struct {
 	Summary string `json:"summary"`
 	// 1–20 goals, in order. 目标。
 	Goals []string `json:"goals"`
+}
+
+// What an imported file holds. 导入的数据类别。
+type ImportKind string
+
+const (
+	// Organisations (组织名录).
+	ImportKindOrganizations ImportKind = "ORGANIZATIONS"
+	// Volunteers and their membership (志愿者名册).
+	ImportKindVolunteers ImportKind = "VOLUNTEERS"
+	// Activities (活动).
+	ImportKindActivities ImportKind = "ACTIVITIES"
+	// Service hours, PENDING until reviewed (志愿服务时长).
+	ImportKindServiceHours ImportKind = "SERVICE_HOURS"
+)
+
+var AllImportKind = []ImportKind{
+	ImportKindOrganizations,
+	ImportKindVolunteers,
+	ImportKindActivities,
+	ImportKindServiceHours,
+}
+
+func (e ImportKind) IsValid() bool {
+	switch e {
+	case ImportKindOrganizations, ImportKindVolunteers, ImportKindActivities, ImportKindServiceHours:
+		return true
+	}
+	return false
+}
+
+func (e ImportKind) String() string {
+	return string(e)
+}
+
+func (e *ImportKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ImportKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ImportKind", str)
+	}
+	return nil
+}
+
+func (e ImportKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ImportKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ImportKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -1,0 +1,92 @@
+package graph
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/imports"
+	"github.com/tongxing/tongxing/sheet"
+)
+
+// uploadTransport is gqlgen's multipart transport (the GraphQL multipart
+// request specification) behind one gate: a request without a key is
+// refused before its parts are read, so nobody spools uploads for free.
+// Bearer keys are never sent by a browser on its own, so a cross-site form
+// posting multipart/form-data gets no further either.
+type uploadTransport struct {
+	limits sheet.Limits
+}
+
+var _ graphql.Transport = uploadTransport{}
+
+func (uploadTransport) Supports(r *http.Request) bool {
+	return r.Method == http.MethodPost && IsMultipart(r)
+}
+
+func (u uploadTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	if auth.FromContext(r.Context()) == nil {
+		w.Header().Set("WWW-Authenticate", apierror.Challenge)
+		apierror.Write(w, r, http.StatusUnauthorized, apierror.New(apierror.Unauthenticated, apierror.KeyRequiredMessage))
+		return
+	}
+	max := u.limits.Bytes
+	if max == 0 {
+		max = sheet.DefaultLimits.Bytes
+	}
+	transport.MultipartForm{MaxUploadSize: max, MaxMemory: 8 << 20}.Do(w, r, exec)
+}
+
+var importKinds = map[string]imports.Kind{
+	"ORGANIZATIONS": imports.Organizations,
+	"VOLUNTEERS":    imports.Volunteers,
+	"ACTIVITIES":    imports.Activities,
+	"SERVICE_HOURS": imports.ServiceHours,
+}
+
+// importUpload runs importRecords: the key is asked first, then the file
+// read; a dry run or a refused file discards the transaction's writes.
+func (r *Resolver) importUpload(ctx context.Context, kind string, up graphql.Upload, commit bool) (*imports.Report, error) {
+	if err := imports.MayImport(ctx); err != nil {
+		return nil, err
+	}
+	file, size, done, err := readerAt(up)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	rep, err := imports.Upload(ctx, r.clientFrom(ctx), imports.Env{Keys: r.keys, Now: r.now()}, importKinds[kind], up.Filename, file, size, r.uploads, commit)
+	if err != nil {
+		return nil, err
+	}
+	if !rep.Committed {
+		discardWrites(ctx)
+	}
+	return rep, nil
+}
+
+// readerAt gives random access to an upload: gqlgen's file part already
+// has it; a file shared by several variables is copied to a temporary
+// file first.
+func readerAt(up graphql.Upload) (io.ReaderAt, int64, func(), error) {
+	if ra, ok := up.File.(io.ReaderAt); ok {
+		return ra, up.Size, func() {}, nil
+	}
+	tmp, err := os.CreateTemp("", "tongxing-upload-*")
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	_ = os.Remove(tmp.Name())
+	n, err := io.Copy(tmp, up.File)
+	if err != nil {
+		tmp.Close()
+		return nil, 0, nil, err
+	}
+	return tmp, n, func() { tmp.Close() }, nil
+}

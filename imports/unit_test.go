@@ -1,0 +1,122 @@
+package imports
+
+import (
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tongxing/tongxing/calendar"
+)
+
+// TestChoicesCoverTheEnums: every value of an enumeration a sheet may hold
+// has a label, and no label names a value the data model lacks (the enums
+// as the committed GraphQL schema prints them).
+func TestChoicesCoverTheEnums(t *testing.T) {
+	schema, err := os.ReadFile("../graph/schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	enum := func(name string) []string {
+		m := regexp.MustCompile(`(?s)\nenum ` + name + ` \{(.*?)\n\}`).FindSubmatch(schema)
+		if m == nil {
+			t.Fatalf("no enum %s in the schema", name)
+		}
+		var out []string
+		for _, line := range strings.Split(string(m[1]), "\n") {
+			if v := strings.TrimSpace(line); regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`).MatchString(v) {
+				out = append(out, v)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	codes := func(cs []Choice) []string {
+		out := make([]string, len(cs))
+		for i, c := range cs {
+			out[i] = c.Code
+		}
+		sort.Strings(out)
+		return out
+	}
+	for _, c := range []struct {
+		enum    string
+		choices []Choice
+	}{
+		{"OrganizationKind", orgKinds},
+		{"OrganizationLegalForm", legalForms},
+		{"OrganizationRegistrationStatus", registrationStatuses},
+		{"ActivityKind", activityKinds},
+		{"MembershipRole", memberRoles},
+		{"PersonGender", genders},
+	} {
+		if got, want := strings.Join(codes(c.choices), ","), strings.Join(enum(c.enum), ","); got != want {
+			t.Errorf("%s: labels for %s, the enum has %s", c.enum, got, want)
+		}
+	}
+}
+
+func TestCellsParseWhatStaffType(t *testing.T) {
+	l, problems := matchHeader(columnsOf[Activities], []string{"开始时间", "Ends at", "受益人数", "活动类型*", "组织单位 Organisation", "活动名称", "活动区划代码"})
+	if len(problems) > 0 {
+		t.Fatalf("header: %+v", problems)
+	}
+	day := func(y, m, d, h, min int) time.Time { return time.Date(y, time.Month(m), d, h, min, 0, 0, calendar.Zone) }
+	for _, c := range []struct {
+		starts string
+		want   time.Time
+	}{
+		{"2026-10-29 09:00", day(2026, 10, 29, 9, 0)},
+		{"2026/10/29 9:30", day(2026, 10, 29, 9, 30)},
+		{"2026年10月29日 14:00", day(2026, 10, 29, 14, 0)},
+		{"2026-10-29T09:00:00+08:00", day(2026, 10, 29, 9, 0)},
+		{"46324.375", day(2026, 10, 29, 9, 0)}, // Excel's serial number for 2026-10-29 09:00
+	} {
+		row := &cells{l: l, raw: []string{c.starts}, row: 3}
+		got := row.dateTime("startsAt")
+		if got == nil || !got.Equal(c.want) || len(row.problems) > 0 {
+			t.Errorf("%q: %v %+v, want %v", c.starts, got, row.problems, c.want)
+		}
+	}
+	row := &cells{l: l, raw: []string{"昨天", "", "1,200", "培训 TRAINING"}, row: 4}
+	if row.dateTime("startsAt") != nil || len(row.problems) != 1 || row.problems[0].Code != "INVALID_VALUE" || row.problems[0].Column != "开始时间 startsAt" {
+		t.Errorf("a word for a time: %+v", row.problems)
+	}
+	if n := row.integer("beneficiaries"); n == nil || *n != 1200 {
+		t.Errorf("1,200 read as %v", n)
+	}
+	if k := row.enum("kind"); k == nil || *k != "TRAINING" {
+		t.Errorf("培训 TRAINING read as %v", k)
+	}
+	if row.text("endsAt"); len(row.problems) != 2 || row.problems[1].Code != "REQUIRED" {
+		t.Errorf("an empty required cell: %+v", row.problems)
+	}
+
+	dates := &cells{l: &layout{index: map[string]int{"servedOn": 0}, columns: columnsOf[ServiceHours]}, row: 5}
+	for in, want := range map[string]string{"2026-10-29": "2026-10-29", "2026/1/2": "2026-01-02", "2026年1月2日": "2026-01-02", "46324": "2026-10-29", "20261029": "2026-10-29"} {
+		dates.raw = []string{in}
+		if got := dates.date("servedOn"); got == nil || got.Format(time.DateOnly) != want || got.Location() != time.UTC {
+			t.Errorf("date %q: %v, want %s (midnight UTC)", in, got, want)
+		}
+	}
+}
+
+func TestHeaderProblems(t *testing.T) {
+	_, problems := matchHeader(columnsOf[ServiceHours], []string{"活动编号", "备注", "服务日期", "Served on"})
+	var codes []string
+	for _, p := range problems {
+		codes = append(codes, p.Code+" "+p.Column)
+	}
+	got := strings.Join(codes, "; ")
+	for _, want := range []string{"UNKNOWN_COLUMN 备注", "DUPLICATE_COLUMN 服务日期 servedOn", "MISSING_COLUMN 服务时长（分钟） minutes"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("header problems %q lack %q", got, want)
+		}
+	}
+	// The annotated workbook's own column is read past.
+	if _, problems := matchHeader(columnsOf[Organizations], []string{"组织名称", "组织类型", "所在区划代码", ErrorsColumn}); len(problems) > 0 {
+		t.Errorf("errors column refused: %+v", problems)
+	}
+}
