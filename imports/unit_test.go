@@ -63,7 +63,9 @@ func TestCellsParseWhatStaffType(t *testing.T) {
 	if len(problems) > 0 {
 		t.Fatalf("header: %+v", problems)
 	}
-	day := func(y, m, d, h, min int) time.Time { return time.Date(y, time.Month(m), d, h, min, 0, 0, calendar.Zone) }
+	day := func(y, m, d, h, min int) time.Time {
+		return time.Date(y, time.Month(m), d, h, min, 0, 0, calendar.Zone)
+	}
 	for _, c := range []struct {
 		starts string
 		want   time.Time
