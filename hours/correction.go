@@ -96,7 +96,7 @@ func RequestCorrection(ctx context.Context, c *ent.Client, in CorrectionInput, n
 	if err != nil {
 		return nil, err
 	}
-	other := used[orig.PersonID][servedOn]
+	other := used[dayKey{orig.PersonID, servedOn}]
 	if orig.ServedOn.UTC().Equal(servedOn) {
 		other -= orig.Minutes // the correction replaces the original's minutes
 	}

@@ -5,14 +5,19 @@ package hours
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/privacy"
@@ -71,40 +76,94 @@ func (r *Result) AuditEvent() audit.Event {
 // day — whose answers would otherwise tell anyone about service done
 // elsewhere.
 func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Result, error) {
-	targets := make([]policy.RecordTarget, len(in.Records))
-	personIDs := make([]int, 0, len(in.Records))
-	for i, r := range in.Records {
-		targets[i] = policy.RecordTarget{PersonID: r.PersonID, ServedOn: r.ServedOn}
-		personIDs = append(personIDs, r.PersonID)
-	}
-	if err := policy.MayLogHours(ctx, c, in.ActivityID, targets); err != nil {
-		return nil, err
-	}
-
-	f := apierror.NewFields("input")
-	// The activity is a public register; only ADMIN gets this far with
-	// one that does not exist.
-	act, err := c.Activity.Get(ctx, in.ActivityID)
-	if ent.IsNotFound(err) {
-		f.Add("activityId", "活动不存在 (no such activity)")
-		return nil, f.Err()
-	}
+	outs, err := LogMany(ctx, c, []LogInput{in}, now)
 	if err != nil {
 		return nil, err
 	}
-	switch n := len(in.Records); {
-	case n == 0:
-		f.Add("records", "至少需要一条记录 (at least one record)")
-	case n > MaxBatch:
-		f.Add("records", fmt.Sprintf("一次最多 %d 条 (at most %d records per call)", MaxBatch, MaxBatch))
+	return outs[0].Result, outs[0].Err
+}
+
+// Outcome is what LogMany did with one batch: its Result, or the client
+// error that refused it (field paths as Log's: input.records.N.minutes).
+type Outcome struct {
+	Result *Result
+	Err    error
+}
+
+// LogMany records several batches, each at one activity, by Log's rules
+// and in Log's order, with the checks that read data asked once for all
+// of them: the imports of thousands of rows make a handful of statements
+// per call rather than per activity. Batches are independent, except that
+// a person's day is summed across all of them (the 24 hours). Every batch
+// without a problem is written; a batch with one writes nothing and says
+// why in its Outcome. An error is the database's.
+func LogMany(ctx context.Context, c *ent.Client, batches []LogInput, now time.Time) ([]Outcome, error) {
+	outs := make([]Outcome, len(batches))
+	fields := make([]*apierror.Fields, len(batches))
+	live := func(i int) bool { return outs[i].Err == nil }
+	fail := func(i int, err error) {
+		if outs[i].Err == nil {
+			outs[i].Err = err
+		}
 	}
-	if err := f.Err(); err != nil {
-		return nil, err
+	// Authorise every batch before anything is read.
+	for i, in := range batches {
+		targets := make([]policy.RecordTarget, len(in.Records))
+		for j, r := range in.Records {
+			targets[j] = policy.RecordTarget{PersonID: r.PersonID, ServedOn: r.ServedOn}
+		}
+		if err := policy.MayLogHours(ctx, c, in.ActivityID, targets); err != nil {
+			if _, ok := apierror.As(err); !ok && !isRefusal(err) {
+				return nil, err
+			}
+			fail(i, err)
+		}
+		fields[i] = apierror.NewFields("input")
+	}
+	if !slices.ContainsFunc(outs, func(o Outcome) bool { return o.Err == nil }) {
+		return outs, nil
 	}
 
-	first := calendar.Date(act.StartsAt)
-	last := calendar.Date(act.EndsAt)
-	today := calendar.Date(now)
+	// The activities are a public register; only ADMIN gets this far with
+	// one that does not exist.
+	var activityIDs []int
+	for i, in := range batches {
+		if live(i) {
+			activityIDs = append(activityIDs, in.ActivityID)
+		}
+	}
+	acts, err := c.Activity.Query().Where(activity.IDIn(activityIDs...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	activities := make(map[int]*ent.Activity, len(acts))
+	for _, a := range acts {
+		activities[a.ID] = a
+	}
+	var personIDs []int
+	for i, in := range batches {
+		if !live(i) {
+			continue
+		}
+		f := fields[i]
+		if activities[in.ActivityID] == nil {
+			f.Add("activityId", "活动不存在 (no such activity)")
+		}
+		switch n := len(in.Records); {
+		case n == 0:
+			f.Add("records", "至少需要一条记录 (at least one record)")
+		case n > MaxBatch:
+			f.Add("records", fmt.Sprintf("一次最多 %d 条 (at most %d records per call)", MaxBatch, MaxBatch))
+		}
+		if err := f.Err(); err != nil {
+			fail(i, err)
+			continue
+		}
+		for _, r := range in.Records {
+			personIDs = append(personIDs, r.PersonID)
+		}
+	}
+
 	// Existence only: an EDITOR key has been allowed these people as
 	// members, so only ADMIN can name one that does not exist, and ADMIN
 	// reads every person.
@@ -116,90 +175,137 @@ func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Resul
 	for _, id := range known {
 		exists[id] = true
 	}
-
-	type dayKey struct {
-		person int
-		day    time.Time
+	today := calendar.Date(now)
+	contents := make([][]*string, len(batches))
+	var first, last time.Time
+	var checked []int
+	for i, in := range batches {
+		if !live(i) {
+			continue
+		}
+		f, act := fields[i], activities[in.ActivityID]
+		from, to := calendar.Date(act.StartsAt), calendar.Date(act.EndsAt)
+		inBatch := map[dayKey]bool{}
+		contents[i] = make([]*string, len(in.Records))
+		for j, r := range in.Records {
+			field := func(name string) string { return fmt.Sprintf("records.%d.%s", j, name) }
+			if !exists[r.PersonID] {
+				f.Add(field("personId"), "人员不存在 (no such person)")
+			}
+			switch day := r.ServedOn; {
+			case day.Before(from) || day.After(to):
+				f.Add(field("servedOn"), fmt.Sprintf("服务日期应在活动日期 %s 至 %s 之内 (servedOn must be within the activity's dates)",
+					from.Format(time.DateOnly), to.Format(time.DateOnly)))
+			case day.After(today):
+				f.Add(field("servedOn"), "服务日期不能晚于今天 (servedOn must not be in the future)")
+			}
+			if r.Minutes < 1 || r.Minutes > MaxDayMinutes {
+				f.Add(field("minutes"), "时长应为 1–1440 分钟 (minutes must be between 1 and 1440)")
+			}
+			k := dayKey{r.PersonID, r.ServedOn}
+			if inBatch[k] {
+				f.Add(field("personId"), "同一人同一天在本批中重复 (person listed twice for the same day)")
+			}
+			inBatch[k] = true
+			contents[i][j] = input.OptionalText(f, field("content"), r.Content, maxContent)
+		}
+		if err := f.Err(); err != nil {
+			fail(i, err)
+			continue
+		}
+		checked = append(checked, i)
+		if first.IsZero() || from.Before(first) {
+			first = from
+		}
+		if to.After(last) {
+			last = to
+		}
 	}
-	inBatch := map[dayKey]int{}
-	contents := make([]*string, len(in.Records))
-	for i, r := range in.Records {
-		field := func(name string) string { return fmt.Sprintf("records.%d.%s", i, name) }
-		if !exists[r.PersonID] {
-			f.Add(field("personId"), "人员不存在 (no such person)")
-		}
-		day := r.ServedOn
-		switch {
-		case day.Before(first) || day.After(last):
-			f.Add(field("servedOn"), fmt.Sprintf("服务日期应在活动日期 %s 至 %s 之内 (servedOn must be within the activity's dates)",
-				first.Format(time.DateOnly), last.Format(time.DateOnly)))
-		case day.After(today):
-			f.Add(field("servedOn"), "服务日期不能晚于今天 (servedOn must not be in the future)")
-		}
-		if r.Minutes < 1 || r.Minutes > MaxDayMinutes {
-			f.Add(field("minutes"), "时长应为 1–1440 分钟 (minutes must be between 1 and 1440)")
-		}
-		k := dayKey{r.PersonID, day}
-		if _, dup := inBatch[k]; dup {
-			f.Add(field("personId"), "同一人同一天在本批中重复 (person listed twice for the same day)")
-		}
-		inBatch[k] += r.Minutes
-		contents[i] = input.OptionalText(f, field("content"), r.Content, maxContent)
-	}
-	if err := f.Err(); err != nil {
-		return nil, err
+	if len(checked) == 0 {
+		return outs, nil
 	}
 
 	// Checks that read other records, now that the key is known to record
 	// these people here and the input is well formed.
-	used, err := minutesUsed(ctx, c, personIDs, first, last)
+	var people, checkedActs []int
+	for _, i := range checked {
+		checkedActs = append(checkedActs, batches[i].ActivityID)
+		for _, r := range batches[i].Records {
+			people = append(people, r.PersonID)
+		}
+	}
+	used, err := minutesUsed(ctx, c, people, first, last)
 	if err != nil {
 		return nil, err
 	}
-	already, err := recordedAt(ctx, c, act.ID)
+	already, dialectName, err := recordedAt(ctx, c, checkedActs)
 	if err != nil {
 		return nil, err
 	}
-	for k := range inBatch {
-		inBatch[k] = 0
-	}
-	for i, r := range in.Records {
-		field := func(name string) string { return fmt.Sprintf("records.%d.%s", i, name) }
-		k := dayKey{r.PersonID, r.ServedOn}
-		if already[k.person][k.day] {
-			f.Add(field("personId"), "该人员当天在本活动已有记录 (person already has a record at this activity on that day)")
+	day := map[dayKey]int{} // minutes of this call's batches so far, by person and day
+	var write []int
+	for _, i := range checked {
+		f, in := fields[i], batches[i]
+		mine := map[dayKey]int{}
+		for j, r := range in.Records {
+			field := func(name string) string { return fmt.Sprintf("records.%d.%s", j, name) }
+			k := dayKey{r.PersonID, r.ServedOn}
+			if already[in.ActivityID][k] {
+				f.Add(field("personId"), "该人员当天在本活动已有记录 (person already has a record at this activity on that day)")
+			}
+			mine[k] += r.Minutes
+			if used[k]+day[k]+mine[k] > MaxDayMinutes {
+				f.Add(field("minutes"), "该人员当天累计时长将超过 24 小时 (the person's records on that day would exceed 1440 minutes)")
+			}
 		}
-		inBatch[k] += r.Minutes
-		if used[k.person][k.day]+inBatch[k] > MaxDayMinutes {
-			f.Add(field("minutes"), "该人员当天累计时长将超过 24 小时 (the person's records on that day would exceed 1440 minutes)")
+		if err := f.Err(); err != nil {
+			fail(i, err)
+			continue
 		}
+		for k, m := range mine {
+			day[k] += m
+		}
+		write = append(write, i)
 	}
-	if err := f.Err(); err != nil {
-		return nil, err
+	if len(write) == 0 {
+		return outs, nil
 	}
 
 	recorder, _ := auth.Actor(ctx)
-	late := IsLate(act.EndsAt, now)
-	builders := make([]*ent.ServiceRecordCreate, len(in.Records))
-	for i, r := range in.Records {
-		builders[i] = c.ServiceRecord.Create().
-			SetPersonID(r.PersonID).
-			SetActivityID(act.ID).
-			SetServedOn(r.ServedOn).
-			SetMinutes(r.Minutes).
-			SetNillableContent(contents[i]).
-			SetRecordedBy(recorder).
-			SetLate(late)
+	var recs []newRecord
+	for _, i := range write {
+		act := activities[batches[i].ActivityID]
+		late := IsLate(act.EndsAt, now)
+		for j, r := range batches[i].Records {
+			recs = append(recs, newRecord{activityID: act.ID, personID: r.PersonID, servedOn: r.ServedOn,
+				minutes: r.Minutes, content: contents[i][j], late: late})
+		}
 	}
-	created, err := c.ServiceRecord.CreateBulk(builders...).Save(ctx)
+	ids, err := insertRecords(ctx, c, dialectName, recorder, recs)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int, len(created))
-	for i, r := range created {
-		ids[i] = r.ID
+	if len(ids) != len(recs) {
+		return nil, fmt.Errorf("hours: %d records written, %d returned", len(recs), len(ids))
 	}
-	return &Result{Activity: act, IDs: ids}, nil
+	for _, i := range write {
+		n := len(batches[i].Records)
+		outs[i].Result = &Result{Activity: activities[batches[i].ActivityID], IDs: ids[:n:n]}
+		ids = ids[n:]
+	}
+	return outs, nil
+}
+
+// dayKey is a person's calendar day.
+type dayKey struct {
+	person int
+	day    time.Time
+}
+
+// isRefusal reports whether err is a row rule's refusal, which the API
+// presents as FORBIDDEN or UNAUTHENTICATED.
+func isRefusal(err error) bool {
+	return errors.Is(err, auth.ErrForbidden) || errors.Is(err, auth.ErrUnauthenticated) || errors.Is(err, privacy.Deny)
 }
 
 // minutesUsed sums the non-rejected minutes each person already has on each
@@ -210,7 +316,7 @@ func Log(ctx context.Context, c *ent.Client, in LogInput, now time.Time) (*Resul
 // day (docs/security.md, "Mutations: authorise before reading data"). ADMIN
 // reads every record, so a day past 24 hours across organisations shows to
 // the district, not to each organiser.
-func minutesUsed(ctx context.Context, c *ent.Client, personIDs []int, first, last time.Time) (map[int]map[time.Time]int, error) {
+func minutesUsed(ctx context.Context, c *ent.Client, personIDs []int, first, last time.Time) (map[dayKey]int, error) {
 	where := []predicate.ServiceRecord{
 		servicerecord.PersonIDIn(personIDs...),
 		servicerecord.ServedOnGTE(first),
@@ -231,32 +337,36 @@ func minutesUsed(ctx context.Context, c *ent.Client, personIDs []int, first, las
 	if err != nil {
 		return nil, err
 	}
-	out := map[int]map[time.Time]int{}
+	out := map[dayKey]int{}
 	for _, r := range recs {
-		if out[r.PersonID] == nil {
-			out[r.PersonID] = map[time.Time]int{}
-		}
-		out[r.PersonID][r.ServedOn.UTC()] += r.Minutes
+		out[dayKey{r.PersonID, r.ServedOn.UTC()}] += r.Minutes
 	}
 	return out, nil
 }
 
-// recordedAt lists who already has a non-rejected record at the activity on
-// which day.
-func recordedAt(ctx context.Context, c *ent.Client, activityID int) (map[int]map[time.Time]bool, error) {
+// recordedAt lists, by activity, who already has a non-rejected record
+// there on which day, and says which database answered (for
+// insertRecords).
+func recordedAt(ctx context.Context, c *ent.Client, activityIDs []int) (map[int]map[dayKey]bool, string, error) {
+	var dialectName string
+	// The status is filtered here, not in SQL: given both, SQLite picks
+	// the (status, served_on) index and reads every pending record.
 	recs, err := c.ServiceRecord.Query().
-		Where(servicerecord.ActivityID(activityID), servicerecord.StatusIn(servicerecord.StatusPENDING, servicerecord.StatusVERIFIED)).
-		Select(servicerecord.FieldPersonID, servicerecord.FieldServedOn).
+		Where(servicerecord.ActivityIDIn(activityIDs...), func(s *entsql.Selector) { dialectName = s.Dialect() }).
+		Select(servicerecord.FieldActivityID, servicerecord.FieldPersonID, servicerecord.FieldServedOn, servicerecord.FieldStatus).
 		All(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	out := map[int]map[time.Time]bool{}
+	out := map[int]map[dayKey]bool{}
 	for _, r := range recs {
-		if out[r.PersonID] == nil {
-			out[r.PersonID] = map[time.Time]bool{}
+		if r.Status != servicerecord.StatusPENDING && r.Status != servicerecord.StatusVERIFIED {
+			continue
 		}
-		out[r.PersonID][r.ServedOn.UTC()] = true
+		if out[r.ActivityID] == nil {
+			out[r.ActivityID] = map[dayKey]bool{}
+		}
+		out[r.ActivityID][dayKey{r.PersonID, r.ServedOn.UTC()}] = true
 	}
-	return out, nil
+	return out, dialectName, nil
 }

@@ -20,8 +20,8 @@ import (
 // and their batches logged: memory stays flat in the size of the file.
 const hourChunk = 2000
 
-// hourRows logs service hours through hours.Log, a batch per activity of
-// at most hours.MaxBatch rows, so every rule of logServiceHours holds: the
+// hourRows logs service hours through hours.LogMany, a batch per activity
+// of at most hours.MaxBatch rows, so every rule of logServiceHours holds: the
 // key's scope, the activity's dates, no future days, 1–1440 minutes, one
 // record per person, activity and day, 24 hours a day, LATE after 10
 // working days, and PENDING until a reviewer verifies. A row's key is its
@@ -107,16 +107,26 @@ func (h *hourRows) flush(ctx context.Context) error {
 		}
 		byActivity[r.activity] = append(byActivity[r.activity], r)
 	}
+	have, err := h.recorded(ctx, order)
+	if err != nil {
+		return err
+	}
+	var batches [][]hourRow
 	for _, act := range order {
-		rows, err := h.unchanged(ctx, act, byActivity[act])
-		if err != nil {
-			return err
+		var rows []hourRow
+		for _, r := range byActivity[act] {
+			if have[recordKey{act, r.personID, r.servedOn}] {
+				h.rep.Unchanged++
+				continue
+			}
+			rows = append(rows, r)
 		}
 		for start := 0; start < len(rows); start += hours.MaxBatch {
-			if err := h.log(ctx, act, rows[start:min(start+hours.MaxBatch, len(rows))]); err != nil {
-				return err
-			}
+			batches = append(batches, rows[start:min(start+hours.MaxBatch, len(rows))])
 		}
+	}
+	if err := h.log(ctx, batches); err != nil {
+		return err
 	}
 	h.pending = h.pending[:0]
 	return nil
@@ -165,60 +175,69 @@ func (h *hourRows) resolvePeople(ctx context.Context) error {
 	return nil
 }
 
-// unchanged counts the rows whose person already has a record the caller
-// can read at the activity on that day, and returns the others.
-func (h *hourRows) unchanged(ctx context.Context, act int, rows []hourRow) ([]hourRow, error) {
-	ids := make([]int, len(rows))
-	for i, r := range rows {
-		ids[i] = r.personID
-	}
+type recordKey struct {
+	activity, person int
+	day              time.Time
+}
+
+// recorded lists the records the caller can read at the activities that
+// count against a new one (PENDING or VERIFIED): a row matching one is
+// unchanged. The status is filtered here, not in SQL, so that SQLite
+// reads the activity index rather than every pending record.
+func (h *hourRows) recorded(ctx context.Context, activities []int) (map[recordKey]bool, error) {
 	recs, err := h.c.ServiceRecord.Query().
-		Where(servicerecord.ActivityID(act), servicerecord.PersonIDIn(ids...),
-			servicerecord.StatusIn(servicerecord.StatusPENDING, servicerecord.StatusVERIFIED)).
-		Select(servicerecord.FieldPersonID, servicerecord.FieldServedOn).
+		Where(servicerecord.ActivityIDIn(activities...)).
+		Select(servicerecord.FieldActivityID, servicerecord.FieldPersonID, servicerecord.FieldServedOn, servicerecord.FieldStatus).
 		All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	type day struct {
-		person int
-		on     time.Time
-	}
-	have := map[day]bool{}
+	have := make(map[recordKey]bool, len(recs))
 	for _, r := range recs {
-		have[day{r.PersonID, r.ServedOn.UTC()}] = true
-	}
-	out := rows[:0:0]
-	for _, r := range rows {
-		if have[day{r.personID, r.servedOn}] {
-			h.rep.Unchanged++
-			continue
+		if r.Status == servicerecord.StatusPENDING || r.Status == servicerecord.StatusVERIFIED {
+			have[recordKey{r.ActivityID, r.PersonID, r.ServedOn.UTC()}] = true
 		}
-		out = append(out, r)
 	}
-	return out, nil
+	return have, nil
 }
 
-// log records one batch. A refusal of the whole batch (the key may not
-// record one of its people) is asked again row by row, so the report
-// names the rows.
-func (h *hourRows) log(ctx context.Context, act int, rows []hourRow) error {
-	if len(rows) == 0 {
+// log records the batches, each at one activity, in one hours.LogMany
+// call. A refusal of a whole batch (the key may not record one of its
+// people) is asked again row by row, so the report names the rows.
+func (h *hourRows) log(ctx context.Context, batches [][]hourRow) error {
+	if len(batches) == 0 {
 		return nil
 	}
-	in := hours.LogInput{ActivityID: act, Records: make([]*hours.EntryInput, len(rows))}
-	for i, r := range rows {
-		in.Records[i] = &hours.EntryInput{PersonID: r.personID, ServedOn: r.servedOn, Minutes: r.minutes, Content: r.content}
+	ins := make([]hours.LogInput, len(batches))
+	for b, rows := range batches {
+		ins[b] = hours.LogInput{ActivityID: rows[0].activity, Records: make([]*hours.EntryInput, len(rows))}
+		for i, r := range rows {
+			ins[b].Records[i] = &hours.EntryInput{PersonID: r.personID, ServedOn: r.servedOn, Minutes: r.minutes, Content: r.content}
+		}
 	}
-	res, err := hours.Log(ctx, h.c, in, h.env.Now)
-	if err == nil {
-		h.rep.Created += res.Count()
-		return nil
+	outs, err := hours.LogMany(ctx, h.c, ins, h.env.Now)
+	if err != nil {
+		return err
 	}
+	for b, out := range outs {
+		if out.Err == nil {
+			h.rep.Created += out.Result.Count()
+			continue
+		}
+		if err := h.refused(ctx, batches[b], out.Err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refused reports why a batch was refused, on its rows.
+func (h *hourRows) refused(ctx context.Context, rows []hourRow, err error) error {
 	list, ok := clientErrors(err)
 	if !ok {
 		return err
 	}
+	act := rows[0].activity
 	for _, e := range list {
 		switch {
 		case e.Code == apierror.Internal:
