@@ -17,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/apikeys"
 	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/creditcode"
+	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/imports"
 )
@@ -403,6 +404,111 @@ func TestImportThroughGraphQL(t *testing.T) {
 		}
 		if r := a.uploadGraphQL("", "ORGANIZATIONS", good, true); r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" {
 			t.Errorf("anonymous upload: %d %s", r.Status, r.Raw)
+		}
+	})
+}
+
+// TestImportTemplates: every template has Chinese headers (required ones
+// marked *) above English ones, an example row, a drop-down list on every
+// enumeration and on the region column, and a notes sheet naming every
+// column's key.
+func TestImportTemplates(t *testing.T) {
+	a := newAPI(t, dbtest.OpenSQLite(t))
+	for _, kind := range imports.Kinds {
+		req := httptest.NewRequest(http.MethodGet, "/import/templates/"+string(kind)+".xlsx", nil)
+		rec := httptest.NewRecorder()
+		a.h.ServeHTTP(rec, req)
+		f, err := excelize.OpenReader(rec.Body)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		sheets := f.GetSheetList()
+		if len(sheets) != 3 || sheets[0] != "数据 Data" || sheets[1] != "说明 Notes" || sheets[2] != "选项 Lists" {
+			t.Errorf("%s: sheets %q", kind, sheets)
+		}
+		rows, _ := f.GetRows(sheets[0])
+		if len(rows) != 3 || len(rows[0]) != len(rows[1]) || len(rows[2]) == 0 || !strings.HasSuffix(rows[0][0], "*") {
+			t.Fatalf("%s: data sheet rows %q", kind, rows)
+		}
+		notes, _ := f.GetRows(sheets[1])
+		allNotes := fmt.Sprint(notes)
+		dvs, _ := f.GetDataValidations(sheets[0])
+		lists := 0
+		for _, dv := range dvs {
+			if dv.Type == "list" && strings.Contains(dv.Formula1, "选项 Lists") {
+				lists++
+			}
+		}
+		wantLists := 0
+		for i, en := range rows[1] {
+			key := ""
+			for _, line := range notes {
+				if len(line) > 2 && line[1] == en {
+					key = line[2]
+				}
+			}
+			if key == "" || !strings.Contains(allNotes, key) {
+				t.Errorf("%s: column %d (%s) has no line on the notes sheet", kind, i+1, en)
+			}
+			switch en {
+			case "Kind", "Legal form", "Registration status", "Region code", "Gender", "Party member", "Role":
+				wantLists++
+			}
+		}
+		if lists != wantLists {
+			t.Errorf("%s: %d drop-down lists, want %d (every enumeration and the region)", kind, lists, wantLists)
+		}
+		f.Close()
+	}
+	req := httptest.NewRequest(http.MethodGet, "/import/templates/people.xlsx", nil)
+	rec := httptest.NewRecorder()
+	a.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), `"code":"NOT_FOUND"`) {
+		t.Errorf("unknown template: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestImportRefusesHostileFiles: through the real handler, a file refused
+// as a whole is a coded report (422) or, over the size limit, HTTP 413
+// before the body is read; nothing is written either way.
+func TestImportRefusesHostileFiles(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		formula := func() []byte {
+			f := excelize.NewFile()
+			defer f.Close()
+			f.SetCellStr("Sheet1", "A1", "组织名称")
+			f.SetCellFormula("Sheet1", "A2", `=HYPERLINK("http://example.org","x")`)
+			var buf bytes.Buffer
+			f.WriteTo(&buf)
+			return buf.Bytes()
+		}()
+		before := a.counts()
+		for _, c := range []struct {
+			name, kind string
+			file       []byte
+			code       string
+		}{
+			{"formula", "organizations", formula, "FORMULA"},
+			{"utf16", "organizations", []byte("\xFF\xFE\x44\x00"), "WRONG_ENCODING"},
+			{"ole file named .xlsx", "volunteers", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 old"), "ENCRYPTED_FILE"},
+			{"wrong columns", "service-hours", []byte("名称,备注\n甲,乙\n"), "UNKNOWN_COLUMN"},
+			{"empty", "activities", []byte(" "), "EMPTY_FILE"},
+		} {
+			r := a.upload(a.key, c.kind, c.file, true, false, "")
+			if r.status != http.StatusUnprocessableEntity || !r.report.FileRefused || len(r.report.Problems) == 0 || r.report.Problems[0].Code != c.code {
+				t.Errorf("%s: %d %s", c.name, r.status, r.body)
+			}
+		}
+		req := httptest.NewRequest(http.MethodPost, "/import/organizations?commit=true", strings.NewReader("never read"))
+		req.ContentLength = 200 << 20
+		req.Header.Set("Authorization", "Bearer "+a.key)
+		rec := httptest.NewRecorder()
+		a.h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), `"code":"BAD_USER_INPUT"`) {
+			t.Errorf("200 MB: %d %s", rec.Code, rec.Body)
+		}
+		if after := a.counts(); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Errorf("refused files wrote: %v → %v", before, after)
 		}
 	})
 }
