@@ -5,7 +5,6 @@ package hours
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -107,18 +106,22 @@ func LogMany(ctx context.Context, c *ent.Client, batches []LogInput, now time.Ti
 		}
 	}
 	// Authorise every batch before anything is read.
+	targets := make([]policy.LogTarget, len(batches))
 	for i, in := range batches {
-		targets := make([]policy.RecordTarget, len(in.Records))
-		for j, r := range in.Records {
-			targets[j] = policy.RecordTarget{PersonID: r.PersonID, ServedOn: r.ServedOn}
-		}
-		if err := policy.MayLogHours(ctx, c, in.ActivityID, targets); err != nil {
-			if _, ok := apierror.As(err); !ok && !isRefusal(err) {
-				return nil, err
-			}
-			fail(i, err)
+		targets[i].ActivityID = in.ActivityID
+		for _, r := range in.Records {
+			targets[i].Targets = append(targets[i].Targets, policy.RecordTarget{PersonID: r.PersonID, ServedOn: r.ServedOn})
 		}
 		fields[i] = apierror.NewFields("input")
+	}
+	answers, err := policy.MayLogHoursMany(ctx, c, targets)
+	if err != nil {
+		return nil, err
+	}
+	for i, err := range answers {
+		if err != nil {
+			fail(i, err)
+		}
 	}
 	if !slices.ContainsFunc(outs, func(o Outcome) bool { return o.Err == nil }) {
 		return outs, nil
@@ -300,12 +303,6 @@ func LogMany(ctx context.Context, c *ent.Client, batches []LogInput, now time.Ti
 type dayKey struct {
 	person int
 	day    time.Time
-}
-
-// isRefusal reports whether err is a row rule's refusal, which the API
-// presents as FORBIDDEN or UNAUTHENTICATED.
-func isRefusal(err error) bool {
-	return errors.Is(err, auth.ErrForbidden) || errors.Is(err, auth.ErrUnauthenticated) || errors.Is(err, privacy.Deny)
 }
 
 // minutesUsed sums the non-rejected minutes each person already has on each

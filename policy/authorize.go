@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tongxing/tongxing/apikeys"
@@ -267,6 +268,42 @@ func MayLogHours(ctx context.Context, c *ent.Client, activityID int, targets []R
 	return verdict(mayRecord(ctx, c, v, activityID, targets))
 }
 
+// LogTarget is one batch of MayLogHoursMany: an activity and the people
+// and days it would record there.
+type LogTarget struct {
+	ActivityID int
+	Targets    []RecordTarget
+}
+
+// MayLogHoursMany is MayLogHours for many batches at once, as an import
+// asks it: the same rule (mayRecord), its data read in a few statements
+// for all of them. The answer for batch i is in answers[i]; err is a
+// failure to decide.
+func MayLogHoursMany(ctx context.Context, c *ent.Client, batches []LogTarget) (answers []error, err error) {
+	answers = make([]error, len(batches))
+	if done, err := head(ctx); done {
+		for i := range answers {
+			answers[i] = err
+		}
+		return answers, nil
+	}
+	v := auth.FromContext(ctx)
+	if v.Role != auth.RoleEditor {
+		for i := range answers {
+			answers[i] = auth.ErrForbidden
+		}
+		return answers, nil
+	}
+	oks, err := mayRecordMany(ctx, c, v, batches)
+	if err != nil {
+		return nil, err
+	}
+	for i, ok := range oks {
+		answers[i] = verdict(ok, nil)
+	}
+	return answers, nil
+}
+
 // MayCorrectRecord: a correction is a new record for the same person at the
 // same activity, on the corrected day (servedOn, or the original's when
 // nil), so it obeys the same rule as logging hours.
@@ -352,51 +389,103 @@ func recordsInScope(ctx context.Context, c *ent.Client, v *auth.Viewer, ids []in
 // activities). When the membership began does not matter: volunteers are
 // often registered on the day they first serve, or after it.
 func mayRecord(ctx context.Context, c *ent.Client, v *auth.Viewer, activityID int, targets []RecordTarget) (bool, error) {
-	orgs, err := c.Activity.Query().Where(activity.ID(activityID), activity.OrganizationIDIn(v.Scope...)).
-		Select(activity.FieldOrganizationID).Ints(allowAll(ctx))
-	if err != nil || len(orgs) != 1 {
-		return false, err
-	}
-	subtree, err := v.Memo(fmt.Sprintf("subtree-%d", orgs[0]), func() (any, error) {
-		return apikeys.Subtree(allowAll(ctx), c, orgs[0])
-	})
+	oks, err := mayRecordMany(ctx, c, v, []LogTarget{{ActivityID: activityID, Targets: targets}})
 	if err != nil {
 		return false, err
 	}
-	byPerson := map[int][]time.Time{}
-	for _, t := range targets {
-		byPerson[t.PersonID] = append(byPerson[t.PersonID], t.ServedOn)
+	return oks[0], nil
+}
+
+// mayRecordMany is mayRecord for each batch, reading the activities'
+// organisations, their subtrees (memoised per key) and the people's
+// memberships in those subtrees once for all batches.
+func mayRecordMany(ctx context.Context, c *ent.Client, v *auth.Viewer, batches []LogTarget) ([]bool, error) {
+	oks := make([]bool, len(batches))
+	activityIDs := make([]int, 0, len(batches))
+	for _, b := range batches {
+		activityIDs = append(activityIDs, b.ActivityID)
 	}
-	people := make([]int, 0, len(byPerson))
-	for p := range byPerson {
-		people = append(people, p)
-	}
-	return chunks(people, func(ids []int) (bool, error) {
-		ms, err := c.Membership.Query().
-			Where(membership.PersonIDIn(ids...), membership.OrganizationIDIn(subtree.([]int)...)).
-			Select(membership.FieldPersonID, membership.FieldLeftOn).
-			All(allowAll(ctx))
-		if err != nil {
-			return false, err
+	orgOf := map[int]int{}
+	if _, err := chunks(slices.Compact(slices.Sorted(slices.Values(activityIDs))), func(ids []int) (bool, error) {
+		acts, err := c.Activity.Query().Where(activity.IDIn(ids...), activity.OrganizationIDIn(v.Scope...)).
+			Select(activity.FieldID, activity.FieldOrganizationID).All(allowAll(ctx))
+		for _, a := range acts {
+			orgOf[a.ID] = a.OrganizationID
 		}
-		for _, p := range ids {
-			for _, day := range byPerson[p] {
-				if !memberOn(ms, p, day) {
-					return false, nil
-				}
+		return true, err
+	}); err != nil {
+		return nil, err
+	}
+	subtrees := map[int]map[int]bool{} // organisation → its subtree
+	var people []int
+	seen := map[int]bool{}
+	for _, b := range batches {
+		org, ok := orgOf[b.ActivityID]
+		if !ok {
+			continue // not an activity in scope
+		}
+		if _, done := subtrees[org]; !done {
+			subtree, err := v.Memo(fmt.Sprintf("subtree-%d", org), func() (any, error) {
+				return apikeys.Subtree(allowAll(ctx), c, org)
+			})
+			if err != nil {
+				return nil, err
+			}
+			set := map[int]bool{}
+			for _, id := range subtree.([]int) {
+				set[id] = true
+			}
+			subtrees[org] = set
+		}
+		for _, t := range b.Targets {
+			if !seen[t.PersonID] {
+				seen[t.PersonID] = true
+				people = append(people, t.PersonID)
 			}
 		}
-		return true, nil
-	})
+	}
+	var orgs []int
+	for _, set := range subtrees {
+		for id := range set {
+			orgs = append(orgs, id)
+		}
+	}
+	memberships := map[int][]*ent.Membership{}
+	if _, err := chunks(people, func(ids []int) (bool, error) {
+		ms, err := c.Membership.Query().
+			Where(membership.PersonIDIn(ids...), membership.OrganizationIDIn(orgs...)).
+			Select(membership.FieldPersonID, membership.FieldOrganizationID, membership.FieldLeftOn).
+			All(allowAll(ctx))
+		for _, m := range ms {
+			memberships[m.PersonID] = append(memberships[m.PersonID], m)
+		}
+		return true, err
+	}); err != nil {
+		return nil, err
+	}
+	for i, b := range batches {
+		org, ok := orgOf[b.ActivityID]
+		if !ok {
+			continue
+		}
+		oks[i] = true
+		for _, t := range b.Targets {
+			if !memberOn(memberships[t.PersonID], subtrees[org], t.PersonID, t.ServedOn) {
+				oks[i] = false
+				break
+			}
+		}
+	}
+	return oks, nil
 }
 
 // memberOn reports whether one of ms is person's and had not ended before
 // day. Dates are compared as calendar dates in the zone each value came
 // in: the Date scalar and both databases' date columns carry no zone of
 // their own.
-func memberOn(ms []*ent.Membership, personID int, day time.Time) bool {
+func memberOn(ms []*ent.Membership, orgs map[int]bool, personID int, day time.Time) bool {
 	for _, m := range ms {
-		if m.PersonID == personID && (m.LeftOn == nil || !dateIn(*m.LeftOn).Before(dateIn(day))) {
+		if m.PersonID == personID && orgs[m.OrganizationID] && (m.LeftOn == nil || !dateIn(*m.LeftOn).Before(dateIn(day))) {
 			return true
 		}
 	}

@@ -280,3 +280,45 @@ func TestSeesPerson(t *testing.T) {
 		}
 	})
 }
+
+// TestMayLogHoursManyAnswersEachBatch: asked for many batches at once,
+// MayLogHoursMany answers each as MayLogHours answers it alone — the
+// people of one batch are judged against its own activity's subtree, never
+// the union of all the batches' subtrees.
+func TestMayLogHoursManyAnswersEachBatch(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		w := newWorld(t, db)
+		const noID = 1 << 40
+		at := func(act int, people ...int) policy.LogTarget {
+			b := policy.LogTarget{ActivityID: act}
+			for _, p := range people {
+				b.Targets = append(b.Targets, policy.RecordTarget{PersonID: p, ServedOn: day(1)})
+			}
+			return b
+		}
+		batches := []policy.LogTarget{
+			at(w.actA, w.pA, w.pT), // the agency's activity: its members and its team's
+			at(w.actT, w.pA),       // the team's activity: the agency's member is not the team's
+			at(w.actT, w.pT),
+			at(w.actA, w.pA, w.pV), // one visitor refuses the batch
+			at(w.actO, w.pO),       // outside the scope
+			at(noID, w.pA),         // missing
+			at(w.actA),             // no one: the record count is checked later
+		}
+		for _, k := range []who{editorKey, reviewerKey, anonymous, adminKey} {
+			ctx := w.as(k)
+			answers, err := policy.MayLogHoursMany(ctx, w.c, batches)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, b := range batches {
+				if alone := policy.MayLogHours(ctx, w.c, b.ActivityID, b.Targets); answers[i] != alone {
+					t.Errorf("%v, batch %d: %v together, %v alone", k, i, answers[i], alone)
+				}
+			}
+			if k == editorKey && (answers[0] != nil || answers[1] != auth.ErrForbidden || answers[2] != nil || answers[3] != auth.ErrForbidden) {
+				t.Errorf("editor: %v", answers)
+			}
+		}
+	})
+}
