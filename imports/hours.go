@@ -7,8 +7,11 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/predicate"
+	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/hours"
@@ -132,9 +135,10 @@ func (h *hourRows) flush(ctx context.Context) error {
 	return nil
 }
 
-// resolvePeople finds the people the pending rows name, among those the
-// caller may read: an editor finds its own members only, so a number it
-// cannot record gets the same answer whether or not it is on record.
+// resolvePeople finds the people the pending rows name among those the
+// caller could record: for an editor, people with a membership in its
+// scope (policy.MemberRows, which it reads anyway), so a number it cannot
+// record gets the same answer whether or not it is on record.
 func (h *hourRows) resolvePeople(ctx context.Context) error {
 	var numbers, hashes []string
 	for _, r := range h.pending {
@@ -145,10 +149,17 @@ func (h *hourRows) resolvePeople(ctx context.Context) error {
 		}
 	}
 	byNumber, byHash := map[string]int{}, map[string]int{}
-	found, err := h.c.Person.Query().
-		Where(person.Or(person.VolunteerNumberIn(numbers...), person.IDNumberHashIn(hashes...))).
+	where := []predicate.Person{person.Or(person.VolunteerNumberIn(numbers...), person.IDNumberHashIn(hashes...))}
+	members, err := policy.MemberRows(auth.FromContext(ctx))
+	if err != nil {
+		return err
+	}
+	if members != nil {
+		where = append(where, members)
+	}
+	found, err := h.c.Person.Query().Where(where...).
 		Select(person.FieldID, person.FieldVolunteerNumber, person.FieldIDNumberHash).
-		All(ctx)
+		All(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
 		return err
 	}

@@ -145,6 +145,14 @@ func TestRowsHelpers(t *testing.T) {
 				ids, err := w.c.Person.Query().Where(p).IDs(all)
 				return ids, true, err
 			}},
+			"MemberRows": {"MemberRows", func(v *auth.Viewer) ([]int, bool, error) {
+				p, err := policy.MemberRows(v)
+				if err != nil || p == nil {
+					return nil, p != nil, err
+				}
+				ids, err := w.c.Person.Query().Where(p).IDs(all)
+				return ids, true, err
+			}},
 			"MembershipRows": {"MembershipRows", func(v *auth.Viewer) ([]int, bool, error) {
 				p, err := policy.MembershipRows(v)
 				if err != nil || p == nil {
@@ -172,17 +180,19 @@ func TestRowsHelpers(t *testing.T) {
 		}
 		scoped := map[string][]int{
 			"PeopleRows":        {w.pA, w.pT, w.pV},
+			"MemberRows":        {w.pA, w.pT}, // not the visitor, who only served here
 			"MembershipRows":    {w.mA, w.mT},
 			"ServiceRecordRows": {w.rA, w.rT, w.rV},
 			"CertificateRows":   {w.cA1, w.cA2, w.cT, w.cV},
 		}
 		teamScoped := map[string][]int{
 			"PeopleRows":        {w.pT},
+			"MemberRows":        {w.pT},
 			"MembershipRows":    {w.mT},
 			"ServiceRecordRows": {w.rT},
 			"CertificateRows":   {w.cT},
 		}
-		for _, name := range []string{"PeopleRows", "MembershipRows", "ServiceRecordRows", "CertificateRows"} {
+		for _, name := range []string{"PeopleRows", "MemberRows", "MembershipRows", "ServiceRecordRows", "CertificateRows"} {
 			h := helpers[name]
 			t.Run(name, func(t *testing.T) {
 				for _, tc := range []struct {
