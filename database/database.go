@@ -167,6 +167,21 @@ func IsStatementTimeout(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "57014"
 }
 
+// IsBusy reports whether err is SQLite's refusal to wait longer for its
+// one write lock (SQLITE_BUSY, after the busy timeout; SQLITE_LOCKED): a
+// long write, such as an import, held it. The request may be retried.
+func IsBusy(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff { // the primary code; extended codes add bits above
+	case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+		return true
+	}
+	return false
+}
+
 func redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {

@@ -56,6 +56,10 @@ var gqlgenCodes = map[string]apierror.Code{
 	"COMPLEXITY_LIMIT_EXCEEDED": apierror.QueryTooComplex,
 }
 
+// busyMessage answers a write that found SQLite's write lock held past
+// its busy timeout (a long import): a retry will do.
+const busyMessage = "数据库正忙（可能有导入在进行），请稍后重试 (the database is busy, perhaps with an import: retry shortly)"
+
 func classify(ctx context.Context, err error) (code apierror.Code, message, field string) {
 	if list, ok := apierror.As(err); ok {
 		e := list[0]
@@ -86,6 +90,8 @@ func classify(ctx context.Context, err error) (code apierror.Code, message, fiel
 		}
 	case errors.Is(err, context.DeadlineExceeded):
 		return apierror.Internal, "", ""
+	case database.IsBusy(err):
+		return apierror.RateLimited, busyMessage, ""
 	case database.IsStatementTimeout(err) && ctx.Err() == nil:
 		// The database's statement_timeout, below the request timeout,
 		// stopped the statement (when the request's own deadline passed,

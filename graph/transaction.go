@@ -11,6 +11,7 @@ import (
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/audit"
+	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/requestid"
 )
@@ -58,6 +59,12 @@ func (t transaction) InterceptResponse(ctx context.Context, next graphql.Respons
 		return next(ctx)
 	}
 	tx, err := t.client.Tx(ctx)
+	if database.IsBusy(err) {
+		return &graphql.Response{Errors: gqlerror.List{{
+			Message:    busyMessage,
+			Extensions: apierror.Extensions(ctx, apierror.New(apierror.RateLimited, busyMessage)),
+		}}}
+	}
 	if err != nil {
 		return t.internal(ctx, "open transaction", err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/requestid"
@@ -92,6 +93,12 @@ func (h *handler) importFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	commit := r.URL.Query().Get("commit") == "true" || r.URL.Query().Get("commit") == "1"
+	// A key holder may take longer than the server's read and write
+	// timeouts (30 s, 120 s) to send 64 MB from a district office or to
+	// have 200,000 rows checked; nobody without a key gets this far.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(uploadTime))
+	_ = rc.SetWriteDeadline(time.Now().Add(uploadTime + importTime))
 	file, name, size, err := spool(r)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -108,7 +115,19 @@ func (h *handler) importFile(w http.ResponseWriter, r *http.Request) {
 	}
 	defer file.Close()
 	rep, err := h.run(r, kind, file, name, size, commit)
-	if err != nil {
+	var busy *apierror.Error
+	switch {
+	case errors.As(err, &busy) && busy.Code == apierror.RateLimited:
+		w.Header().Set("Retry-After", "5")
+		apierror.Write(w, r, http.StatusTooManyRequests, busy)
+		return
+	case database.IsBusy(err):
+		// Another writer held SQLite's lock past the busy timeout.
+		w.Header().Set("Retry-After", "5")
+		apierror.Write(w, r, http.StatusTooManyRequests, apierror.New(apierror.RateLimited,
+			"数据库正忙，请稍后重试 (the database is busy: retry shortly)"))
+		return
+	case err != nil:
 		h.internal(w, r, "import", err)
 		return
 	}
@@ -166,6 +185,32 @@ func wantsWorkbook(r *http.Request) bool {
 	return false
 }
 
+// How long a key holder may take to send a file, and then to have it
+// imported.
+const (
+	uploadTime = 10 * time.Minute
+	importTime = 10 * time.Minute
+)
+
+// errUploadCut is a body that ended before it was whole: the client's
+// doing (a dropped connection), not the server's.
+var errUploadCut = apierror.Invalid("file", "上传未完成，请重新上传 (the upload ended before the whole file arrived: send it again)")
+
+// clientReader marks the errors of reading the request, so that spool can
+// tell them from errors of writing the temporary file.
+type clientReader struct {
+	r   io.Reader
+	err error
+}
+
+func (c *clientReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err != nil && err != io.EOF {
+		c.err = err
+	}
+	return n, err
+}
+
 // spool copies the upload to a temporary file (removed when closed), so
 // the readers can seek in it without holding it in memory: the body
 // itself, or the part "file" of a multipart form. The server bounds the
@@ -191,9 +236,14 @@ func spool(r *http.Request) (*os.File, string, int64, error) {
 	// Unlinked at once: the open file lives until closed, and nothing is
 	// left behind if the process dies.
 	_ = os.Remove(tmp.Name())
-	n, err := io.Copy(tmp, src)
+	body := &clientReader{r: src}
+	n, err := io.Copy(tmp, body)
 	if err != nil {
 		tmp.Close()
+		var tooLarge *http.MaxBytesError
+		if body.err != nil && !errors.As(body.err, &tooLarge) {
+			return nil, "", 0, errUploadCut
+		}
 		return nil, "", 0, err
 	}
 	return tmp, name, n, nil
@@ -224,6 +274,11 @@ func Upload(ctx context.Context, c *ent.Client, env Env, kind Kind, name string,
 	if err := MayImport(ctx); err != nil {
 		return nil, err
 	}
+	release, err := take()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	rows, err := sheet.Open(name, file, size, limits)
 	if err != nil {
 		if p, ok := fileProblem(err); ok {

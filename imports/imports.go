@@ -274,11 +274,37 @@ func clientErrors(err error) (apierror.List, bool) {
 // GraphQL mutation's name).
 const Action = "importRecords"
 
+// turn lets one import run at a time in this process. On SQLite an import
+// holds the database's one write lock for as long as it runs (a dry run
+// too: it writes to check later rows against earlier ones); a second one
+// would wait on it and fail after the busy timeout. A second import is
+// refused at once instead, never queued: in a GraphQL mutation it already
+// holds a transaction, and waiting there for the first could deadlock it.
+var turn = make(chan struct{}, 1)
+
+// ErrBusy refuses an import while another runs.
+var ErrBusy = apierror.New(apierror.RateLimited, "另一个导入正在进行，请稍后再试 (another import is running: try again in a few seconds)")
+
+// take claims the turn, or says another import has it.
+func take() (release func(), err error) {
+	select {
+	case turn <- struct{}{}:
+		return func() { <-turn }, nil
+	default:
+		return nil, ErrBusy
+	}
+}
+
 // Apply runs an import in a transaction of client of its own, for callers
 // outside GraphQL (the command line, POST /import/{kind}): it commits
 // when the report says Committed, with the import's one audit event, and
 // rolls back otherwise.
 func Apply(ctx context.Context, client *ent.Client, env Env, kind Kind, rows sheet.Rows, commit bool) (*Report, error) {
+	release, err := take()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	tx, err := client.Tx(ctx)
 	if err != nil {
 		return nil, err

@@ -122,3 +122,21 @@ func TestHeaderProblems(t *testing.T) {
 		t.Errorf("errors column refused: %+v", problems)
 	}
 }
+
+// TestOneImportAtATime: while an import runs, another is refused at once
+// with RATE_LIMITED (never queued), and the turn comes back after.
+func TestOneImportAtATime(t *testing.T) {
+	release, err := take()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(t.Context(), nil, Env{}, Organizations, nil, false); err != ErrBusy {
+		t.Errorf("a second import: %v, want ErrBusy", err)
+	}
+	release()
+	again, err := take()
+	if err != nil {
+		t.Fatalf("after the first ended: %v", err)
+	}
+	again()
+}
