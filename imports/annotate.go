@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -18,10 +19,6 @@ import (
 // The file can be corrected and imported again as it is: the import reads
 // past that column.
 func Annotate(name string, file io.ReaderAt, size int64, rep *Report) ([]byte, error) {
-	byRow := map[int][]Problem{}
-	for _, p := range rep.Problems {
-		byRow[p.Row] = append(byRow[p.Row], p)
-	}
 	head := make([]byte, min(size, 512))
 	if _, err := file.ReadAt(head, 0); err != nil && err != io.EOF {
 		return nil, err
@@ -30,16 +27,35 @@ func Annotate(name string, file io.ReaderAt, size int64, rep *Report) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	var f *excelize.File
 	if format == sheet.XLSX {
-		f, err = excelize.OpenReader(io.NewSectionReader(file, 0, size), excelize.Options{UnzipSizeLimit: sheet.DefaultLimits.Unzipped})
-	} else {
-		f, err = workbookOf(name, file, size)
+		f, err := excelize.OpenReader(io.NewSectionReader(file, 0, size), excelize.Options{UnzipSizeLimit: sheet.DefaultLimits.Unzipped})
+		if err == nil {
+			body, err := annotateInPlace(f, rep)
+			f.Close()
+			if err == nil && readsBack(body) {
+				return body, nil
+			}
+		}
+		// A workbook excelize cannot change (a hand-made one without a
+		// styles part or shared strings, say: it panics, or writes cells
+		// that do not read back) gets its rows copied into a new one, as a
+		// CSV does.
 	}
-	if err != nil {
-		return nil, err
+	return annotateCopy(name, file, size, rep)
+}
+
+// annotateInPlace adds the problems column to f's first sheet. A panic in
+// excelize on a hostile workbook is an error here, not a crash.
+func annotateInPlace(f *excelize.File, rep *Report) (body []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			body, err = nil, fmt.Errorf("imports: annotate: %v", p)
+		}
+	}()
+	byRow := map[int][]Problem{}
+	for _, p := range rep.Problems {
+		byRow[p.Row] = append(byRow[p.Row], p)
 	}
-	defer f.Close()
 	data := f.GetSheetList()[0]
 	rows, err := f.Rows(data)
 	if err != nil {
@@ -50,17 +66,9 @@ func Annotate(name string, file io.ReaderAt, size int64, rep *Report) ([]byte, e
 		header, _ = rows.Columns()
 	}
 	rows.Close()
-	errorsAt := len(header) + 1
-	for i, h := range header {
-		if normalizeHeader(h) == normalizeHeader(ErrorsColumn) {
-			errorsAt = i + 1
-		}
-	}
-	columnAt := map[string]int{}
-	if l, _ := matchHeader(columnsOf[rep.Kind], header); l != nil {
-		for key, i := range l.index {
-			columnAt[l.columnByKey(key).Header()] = i + 1
-		}
+	columnAt, errorsAt := headerColumns(rep.Kind, header)
+	if errorsAt == 0 {
+		errorsAt = len(header) + 1
 	}
 	bad, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8CBAD"}}})
 	if err != nil {
@@ -81,13 +89,7 @@ func Annotate(name string, file io.ReaderAt, size int64, rep *Report) ([]byte, e
 		if row < 1 {
 			row = 1
 		}
-		var msgs []string
 		for _, p := range ps {
-			where := ""
-			if p.Column != "" {
-				where = "[" + p.Column + "] "
-			}
-			msgs = append(msgs, fmt.Sprintf("%s%s: %s", where, p.Code, p.Message))
 			if at, ok := columnAt[p.Column]; ok && row > 1 {
 				ref, _ := excelize.CoordinatesToCellName(at, row)
 				if err := f.SetCellStyle(data, ref, ref, bad); err != nil {
@@ -99,7 +101,7 @@ func Annotate(name string, file io.ReaderAt, size int64, rep *Report) ([]byte, e
 		if row == 1 {
 			continue // the header's problems refuse the file: the JSON report has them
 		}
-		if err := f.SetCellStr(data, ref, strings.Join(msgs, "\n")); err != nil {
+		if err := f.SetCellStr(data, ref, problemText(ps)); err != nil {
 			return nil, err
 		}
 		if err := f.SetCellStyle(data, ref, ref, note); err != nil {
@@ -113,32 +115,120 @@ func Annotate(name string, file io.ReaderAt, size int64, rep *Report) ([]byte, e
 	return buf.Bytes(), nil
 }
 
-// workbookOf copies a CSV's rows, as read for the import, into a new
-// workbook, cell by cell as text.
-func workbookOf(name string, file io.ReaderAt, size int64) (*excelize.File, error) {
+// annotateCopy writes the file's rows, as read for the import, into a new
+// workbook, streamed, each row followed by its problems and the cells at
+// fault filled red.
+func annotateCopy(name string, file io.ReaderAt, size int64, rep *Report) ([]byte, error) {
+	byRow := map[int][]Problem{}
+	for _, p := range rep.Problems {
+		byRow[p.Row] = append(byRow[p.Row], p)
+	}
 	rows, err := sheet.Open(name, file, size, sheet.Limits{})
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	f := excelize.NewFile()
+	defer f.Close()
+	bad, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8CBAD"}}})
+	if err != nil {
+		return nil, err
+	}
+	note, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "C00000"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return nil, err
+	}
 	sw, err := f.NewStreamWriter("Sheet1")
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
+	var columnAt map[string]int
+	errorsAt := 0
+	for header := true; rows.Next(); header = false {
 		num, cells := rows.Row()
-		values := make([]any, len(cells))
+		if header {
+			columnAt, errorsAt = headerColumns(rep.Kind, cells)
+			if errorsAt == 0 {
+				errorsAt = len(cells) + 1
+			}
+		}
+		values := make([]any, max(len(cells), errorsAt))
 		for i, c := range cells {
 			values[i] = c
+		}
+		switch ps := byRow[num]; {
+		case header:
+			values[errorsAt-1] = ErrorsColumn
+		case len(ps) > 0:
+			for _, p := range ps {
+				if at, ok := columnAt[p.Column]; ok && at <= len(cells) {
+					values[at-1] = excelize.Cell{StyleID: bad, Value: cells[at-1]}
+				}
+			}
+			values[errorsAt-1] = excelize.Cell{StyleID: note, Value: problemText(ps)}
 		}
 		ref, _ := excelize.CoordinatesToCellName(1, num)
 		if err := sw.SetRow(ref, values); err != nil {
 			return nil, err
 		}
 	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	if err := sw.Flush(); err != nil {
 		return nil, err
 	}
-	return f, nil
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// readsBack reports whether an annotated workbook shows its problems
+// column when opened again.
+func readsBack(body []byte) bool {
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	rows, err := f.Rows(f.GetSheetList()[0])
+	if err != nil || !rows.Next() {
+		return false
+	}
+	defer rows.Close()
+	header, err := rows.Columns()
+	return err == nil && slices.Contains(header, ErrorsColumn)
+}
+
+// headerColumns maps each column's report name to its 1-based position in
+// a header row, and finds the problems column a file brought back (0 when
+// it has none).
+func headerColumns(kind Kind, header []string) (columnAt map[string]int, errorsAt int) {
+	columnAt = map[string]int{}
+	for i, h := range header {
+		if normalizeHeader(h) == normalizeHeader(ErrorsColumn) {
+			errorsAt = i + 1
+		}
+	}
+	if l, _ := matchHeader(columnsOf[kind], header); l != nil {
+		for key, i := range l.index {
+			columnAt[l.columnByKey(key).Header()] = i + 1
+		}
+	}
+	return columnAt, errorsAt
+}
+
+// problemText is a row's problems, one a line: "[列 key] CODE: message".
+func problemText(ps []Problem) string {
+	msgs := make([]string, len(ps))
+	for i, p := range ps {
+		where := ""
+		if p.Column != "" {
+			where = "[" + p.Column + "] "
+		}
+		msgs[i] = fmt.Sprintf("%s%s: %s", where, p.Code, p.Message)
+	}
+	return strings.Join(msgs, "\n")
 }

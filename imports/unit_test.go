@@ -1,12 +1,17 @@
 package imports
 
 import (
+	"archive/zip"
+	"bytes"
+	"fmt"
 	"os"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/tongxing/tongxing/calendar"
 )
@@ -139,4 +144,55 @@ func TestOneImportAtATime(t *testing.T) {
 		t.Fatalf("after the first ended: %v", err)
 	}
 	again()
+}
+
+// TestAnnotateAHandMadeWorkbook: a workbook without a styles part, which
+// excelize cannot style, is annotated in a copy of its rows (it used to
+// panic the handler).
+func TestAnnotateAHandMadeWorkbook(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range map[string]string{
+		"[Content_Types].xml":        `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+		"_rels/.rels":                `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+		"xl/workbook.xml":            `<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+		"xl/worksheets/sheet1.xml":   `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>组织名称</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t></t></is></c><c r="B2" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>`,
+	} {
+		w, _ := zw.Create(name)
+		w.Write([]byte(body))
+	}
+	zw.Close()
+	rep := &Report{Kind: Organizations, Problems: []Problem{{Row: 2, Column: "组织名称 name", Code: "REQUIRED", Message: "“组织名称”不能为空 (name is required)"}}}
+	body, err := Annotate("hand.xlsx", bytes.NewReader(buf.Bytes()), int64(buf.Len()), rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	if len(rows) < 2 || !strings.Contains(fmt.Sprint(rows[1]), "REQUIRED") {
+		t.Errorf("annotated rows %q", rows)
+	}
+}
+
+// TestAnnotateACSV: a CSV comes back as a workbook of its rows with the
+// problems beside the rows they concern.
+func TestAnnotateACSV(t *testing.T) {
+	csv := []byte("组织名称,组织类型,所在区划代码\n,社会组织,330411104\n新塍镇银龄互助会,社会组织,330411104\n")
+	rep := &Report{Kind: Organizations, Problems: []Problem{{Row: 2, Column: "组织名称 name", Code: "REQUIRED", Message: "“组织名称”不能为空 (name is required)"}}}
+	body, err := Annotate("orgs.csv", bytes.NewReader(csv), int64(len(csv)), rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	if len(rows) != 3 || rows[0][3] != ErrorsColumn || !strings.Contains(rows[1][3], "REQUIRED") || len(rows[2]) > 3 {
+		t.Errorf("annotated rows %q", rows)
+	}
 }
