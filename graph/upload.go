@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -31,16 +33,69 @@ func (uploadTransport) Supports(r *http.Request) bool {
 }
 
 func (u uploadTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	if auth.FromContext(r.Context()) == nil {
+	// Only imports take files, and only ADMIN and EDITOR keys import.
+	switch err := imports.MayImport(r.Context()); {
+	case errors.Is(err, auth.ErrUnauthenticated):
 		w.Header().Set("WWW-Authenticate", apierror.Challenge)
 		apierror.Write(w, r, http.StatusUnauthorized, apierror.New(apierror.Unauthenticated, apierror.KeyRequiredMessage))
+		return
+	case err != nil:
+		apierror.Write(w, r, http.StatusForbidden, apierror.New(apierror.Forbidden, "只有管理员与编辑密钥可以上传文件 (only ADMIN and EDITOR keys upload files)"))
 		return
 	}
 	max := u.limits.Bytes
 	if max == 0 {
 		max = sheet.DefaultLimits.Bytes
 	}
-	transport.MultipartForm{MaxUploadSize: max, MaxMemory: 8 << 20}.Do(w, r, exec)
+	cw := &codedErrors{ResponseWriter: w}
+	transport.MultipartForm{MaxUploadSize: max, MaxMemory: 8 << 20}.Do(cw, r, exec)
+	cw.finish(r)
+}
+
+// codedErrors holds back an answer the multipart transport refuses a
+// request with (a malformed form: "first part must be operations"), whose
+// errors carry no extensions.code, and sends it as BAD_USER_INPUT; a
+// request it executes passes through untouched.
+type codedErrors struct {
+	http.ResponseWriter
+	status int
+	held   []byte
+}
+
+func (c *codedErrors) WriteHeader(status int) {
+	if status >= 400 {
+		c.status = status
+		return
+	}
+	c.ResponseWriter.WriteHeader(status)
+}
+
+func (c *codedErrors) Write(b []byte) (int, error) {
+	if c.status >= 400 {
+		c.held = append(c.held, b...)
+		return len(b), nil
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+func (c *codedErrors) finish(r *http.Request) {
+	if c.status < 400 {
+		return
+	}
+	var body struct {
+		Errors []struct {
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	message := "multipart 请求格式错误 (malformed multipart request)"
+	if json.Unmarshal(c.held, &body) == nil && len(body.Errors) > 0 && body.Errors[0].Message != "" {
+		message += ": " + body.Errors[0].Message
+	}
+	status := c.status
+	if status != http.StatusRequestEntityTooLarge {
+		status = http.StatusBadRequest
+	}
+	apierror.Write(c.ResponseWriter, r, status, apierror.New(apierror.BadUserInput, message))
 }
 
 var importKinds = map[string]imports.Kind{

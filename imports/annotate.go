@@ -27,7 +27,7 @@ func Annotate(name string, file io.ReaderAt, size int64, rep *Report) ([]byte, e
 	if err != nil {
 		return nil, err
 	}
-	if format == sheet.XLSX {
+	if format == sheet.XLSX && inPlaceSize(name, file, size) {
 		f, err := excelize.OpenReader(io.NewSectionReader(file, 0, size), excelize.Options{UnzipSizeLimit: sheet.DefaultLimits.Unzipped})
 		if err == nil {
 			body, err := annotateInPlace(f, rep)
@@ -231,4 +231,19 @@ func problemText(ps []Problem) string {
 		msgs[i] = fmt.Sprintf("%s%s: %s", where, p.Code, p.Message)
 	}
 	return strings.Join(msgs, "\n")
+}
+
+// inPlaceRows is the most rows (empty ones included) of a workbook that is
+// annotated in place. excelize's cell writes take time that grows with the
+// square of a sheet's rows (80,000 empty rows took 26 s), so a larger
+// sheet gets its rows streamed into a new workbook instead.
+const inPlaceRows = 20_000
+
+func inPlaceSize(name string, file io.ReaderAt, size int64) bool {
+	rows, err := sheet.Open(name, file, size, sheet.Limits{})
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	return rows.Lines() <= inPlaceRows
 }

@@ -60,17 +60,20 @@ func (h *hourRows) add(ctx context.Context, row *cells) error {
 		r.activity = id
 	}
 	number, idNumber := row.text("volunteerNumber"), row.text("idNumber")
-	switch {
-	case number != "":
+	if number != "" {
 		r.number, r.personKey = strings.ToUpper(number), "volunteerNumber"
-	case idNumber != "":
-		r.personKey = "idNumber"
+	}
+	if idNumber != "" {
 		if n := pii.NormalizeIDNumber(idNumber); pii.ValidIDNumber(n) {
 			r.idHash = h.env.Keys.IDNumberHash(n)
 		} else {
 			row.bad("idNumber", "不是有效的 18 位居民身份证号码", "is not a valid 18-character resident ID number")
 		}
-	default:
+		if r.personKey == "" {
+			r.personKey = "idNumber"
+		}
+	}
+	if number == "" && idNumber == "" {
 		row.add("volunteerNumber", "REQUIRED", "志愿者编号与公民身份号码须填一项 (give the volunteer number or the ID number)")
 	}
 	if d := row.date("servedOn"); d != nil {
@@ -94,6 +97,12 @@ func (h *hourRows) add(ctx context.Context, row *cells) error {
 func (h *hourRows) flush(ctx context.Context) error {
 	if len(h.pending) == 0 {
 		return nil
+	}
+	// The activities first: a row at one the key may not record at is
+	// refused on its activity before anyone in it is looked up, so no
+	// answer about its person can depend on who is on record.
+	if err := h.authorizeActivities(ctx); err != nil {
+		return err
 	}
 	if err := h.resolvePeople(ctx); err != nil {
 		return err
@@ -135,49 +144,127 @@ func (h *hourRows) flush(ctx context.Context) error {
 	return nil
 }
 
-// resolvePeople finds the people the pending rows name among those the
-// caller could record: for an editor, people with a membership in its
-// scope (policy.MemberRows, which it reads anyway), so a number it cannot
-// record gets the same answer whether or not it is on record.
-func (h *hourRows) resolvePeople(ctx context.Context) error {
-	var numbers, hashes []string
+// authorizeActivities refuses, on its activity, every pending row at an
+// activity the key may not record at (policy.MayLogHoursMany asked with no
+// people: the activity's scope alone).
+func (h *hourRows) authorizeActivities(ctx context.Context) error {
+	var acts []int
+	seen := map[int]bool{}
 	for _, r := range h.pending {
-		if r.number != "" {
-			numbers = append(numbers, r.number)
-		} else {
-			hashes = append(hashes, r.idHash)
+		if !seen[r.activity] {
+			seen[r.activity] = true
+			acts = append(acts, r.activity)
 		}
 	}
-	byNumber, byHash := map[string]int{}, map[string]int{}
-	where := []predicate.Person{person.Or(person.VolunteerNumberIn(numbers...), person.IDNumberHashIn(hashes...))}
-	members, err := policy.MemberRows(auth.FromContext(ctx))
+	targets := make([]policy.LogTarget, len(acts))
+	for i, a := range acts {
+		targets[i].ActivityID = a
+	}
+	answers, err := policy.MayLogHoursMany(ctx, h.c, targets)
 	if err != nil {
 		return err
 	}
-	if members != nil {
-		where = append(where, members)
-	}
-	found, err := h.c.Person.Query().Where(where...).
-		Select(person.FieldID, person.FieldVolunteerNumber, person.FieldIDNumberHash).
-		All(privacy.DecisionContext(ctx, privacy.Allow))
-	if err != nil {
-		return err
-	}
-	for _, p := range found {
-		byNumber[p.VolunteerNumber] = p.ID
-		if p.IDNumberHash != nil {
-			byHash[*p.IDNumberHash] = p.ID
+	refused := map[int]error{}
+	for i, a := range acts {
+		if answers[i] != nil {
+			refused[a] = answers[i]
 		}
 	}
 	for i := range h.pending {
 		r := &h.pending[i]
-		id, ok := byNumber[r.number]
-		if r.number == "" {
-			id, ok = byHash[r.idHash]
-		}
-		if !ok {
+		if err := refused[r.activity]; err != nil {
+			list, _ := clientErrors(err)
 			r.unresolved = true
-			r.row.add(r.personKey, string(apierror.NotFound), "找不到该志愿者，或其不在您可记录的人员之中 (no such volunteer among the people you may record)")
+			h.rep.problem(Problem{Row: r.row.row, Column: r.row.column("activityId").Header(), Code: string(list[0].Code), Message: list[0].Message})
+		}
+	}
+	return nil
+}
+
+// resolvePeople finds the people the pending rows name among those the
+// caller could know them by: a volunteer number among the people with a
+// membership in the key's scope (policy.MemberRows, whom it reads), an ID
+// number among the people whose ID numbers it reads (policy.
+// PersonalDataRows: current members). Anyone else answers as a number not
+// on record, whether or not it is — an ID number's match must never be
+// learnt by guessing. A row giving both must name one person by both.
+func (h *hourRows) resolvePeople(ctx context.Context) error {
+	var numbers, hashes []string
+	for _, r := range h.pending {
+		if r.unresolved {
+			continue
+		}
+		if r.number != "" {
+			numbers = append(numbers, r.number)
+		}
+		if r.idHash != "" {
+			hashes = append(hashes, r.idHash)
+		}
+	}
+	v := auth.FromContext(ctx)
+	members, err := policy.MemberRows(v)
+	if err != nil {
+		return err
+	}
+	readers, err := policy.PersonalDataRows(v, h.env.Now)
+	if err != nil {
+		return err
+	}
+	all := privacy.DecisionContext(ctx, privacy.Allow)
+	lookup := func(match, rows predicate.Person, key func(*ent.Person) string) (map[string]int, error) {
+		where := []predicate.Person{match}
+		if rows != nil {
+			where = append(where, rows)
+		}
+		found, err := h.c.Person.Query().Where(where...).
+			Select(person.FieldID, person.FieldVolunteerNumber, person.FieldIDNumberHash).All(all)
+		out := map[string]int{}
+		for _, p := range found {
+			out[key(p)] = p.ID
+		}
+		return out, err
+	}
+	byNumber, err := lookup(person.VolunteerNumberIn(numbers...), members, func(p *ent.Person) string { return p.VolunteerNumber })
+	if err != nil {
+		return err
+	}
+	byHash, err := lookup(person.IDNumberHashIn(hashes...), readers, func(p *ent.Person) string {
+		if p.IDNumberHash == nil {
+			return ""
+		}
+		return *p.IDNumberHash
+	})
+	if err != nil {
+		return err
+	}
+	notFound := "找不到该志愿者，或其不在您可记录的人员之中 (no such volunteer among the people you may record)"
+	for i := range h.pending {
+		r := &h.pending[i]
+		if r.unresolved {
+			continue
+		}
+		id := 0
+		if r.number != "" {
+			n, ok := byNumber[r.number]
+			if !ok {
+				r.row.add("volunteerNumber", string(apierror.NotFound), notFound)
+			}
+			id = n
+		}
+		if r.idHash != "" {
+			n, ok := byHash[r.idHash]
+			switch {
+			case !ok:
+				r.row.add("idNumber", string(apierror.NotFound), notFound)
+			case id != 0 && n != id:
+				r.row.bad("idNumber", "与志愿者编号不是同一人", "names another person than the volunteer number")
+			}
+			if id == 0 {
+				id = n
+			}
+		}
+		if len(r.row.problems) > 0 {
+			r.unresolved = true
 			h.rep.problem(r.row.problems...)
 			continue
 		}

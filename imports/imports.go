@@ -178,8 +178,13 @@ func Run(ctx context.Context, c *ent.Client, env Env, kind Kind, rows sheet.Rows
 			continue
 		}
 		rep.Rows++
-		if env.Progress != nil && rep.Rows%1000 == 0 {
-			env.Progress(num, rows.Lines())
+		if rep.Rows%1000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err // the caller went away: stop, and roll back
+			}
+			if env.Progress != nil {
+				env.Progress(num, rows.Lines())
+			}
 		}
 		if err := imp.add(ctx, &cells{l: l, raw: raw, row: num}); err != nil {
 			return nil, err
@@ -209,7 +214,7 @@ func Run(ctx context.Context, c *ent.Client, env Env, kind Kind, rows sheet.Rows
 func newImporter(kind Kind, c *ent.Client, env Env, rep *Report) importer {
 	switch kind {
 	case Organizations:
-		return &organizationRows{c: c, rep: rep, seen: map[string]int{}}
+		return &organizationRows{c: c, rep: rep, orgs: orgResolver{c: c}, seen: map[string]int{}}
 	case Volunteers:
 		return &volunteerRows{c: c, env: env, rep: rep, orgs: orgResolver{c: c}, seen: map[string]int{}}
 	case Activities:

@@ -11,6 +11,7 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/projects"
 	"github.com/tongxing/tongxing/registry"
 )
@@ -107,6 +108,12 @@ func (o *organizationRows) add(ctx context.Context, row *cells) error {
 		o.rep.problem(row.problems...)
 		return nil
 	}
+	// Authorise before the register is searched for the row's key: the
+	// answer to a row the key may not create must not depend on what is
+	// on record, public as it is.
+	if err := policy.MayCreateOrganization(ctx, o.c, in.ParentID); err != nil {
+		return o.rep.outcome(err, row, map[string]string{"parentId": "parent"})
+	}
 	key := "name:" + in.Name + "@" + in.RegionCode
 	existing := o.c.Organization.Query().Where(organization.Name(in.Name), organization.CreditCodeIsNil(),
 		organization.HasRegionWith(region.Code(in.RegionCode)))
@@ -181,6 +188,9 @@ func (a *activityRows) add(ctx context.Context, row *cells) error {
 		return nil
 	}
 	in.StartsAt, in.EndsAt = *starts, *ends
+	if err := policy.MayCreateActivity(ctx, a.c, org); err != nil {
+		return a.rep.outcome(err, row, map[string]string{"organizationId": "organization"})
+	}
 	key := fmt.Sprintf("%d|%s|%s", org, strings.TrimSpace(in.Title), in.StartsAt.UTC().Format(time.RFC3339))
 	if first, dup := a.seen[key]; dup {
 		a.rep.problem(Problem{Row: row.row, Code: "DUPLICATE_ROW", Message: fmt.Sprintf("与第 %d 行是同一活动 (the same activity as row %d)", first, first)})

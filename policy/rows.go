@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"time"
+
 	"context"
 	"fmt"
 
@@ -54,6 +56,21 @@ func MemberRows(v *auth.Viewer) (predicate.Person, error) {
 		return nil, err
 	}
 	return person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...)), nil
+}
+
+// PersonalDataRows: the people whose personal data v reads now, as
+// SeesPersonalData decides, as a predicate: for an EDITOR, the current
+// members of organisations in its scope. A search by an ID number (an
+// import's hour rows) looks only among them: anyone else, a former member
+// included, answers as a number not on record.
+func PersonalDataRows(v *auth.Viewer, now time.Time) (predicate.Person, error) {
+	if err := keyed(v); err != nil || v.Admin() {
+		return nil, err
+	}
+	if v.Role != auth.RoleEditor {
+		return nil, auth.ErrForbidden
+	}
+	return person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...), CurrentMembership(now)), nil
 }
 
 // MembershipRows: memberships of organisations within the scope.

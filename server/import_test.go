@@ -19,6 +19,7 @@ import (
 	"github.com/tongxing/tongxing/creditcode"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/ent/apikey"
+	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/imports"
 )
 
@@ -307,7 +308,9 @@ func TestImportScope(t *testing.T) {
 			r := a.upload(editor, "service-hours", file, false, false, "")
 			answers[number] = fmt.Sprintf("%d %+v", r.status, r.report.Problems)
 		}
-		if answers[onRecord] != answers["ZJ330411999999"] || !strings.Contains(answers[onRecord], "NOT_FOUND") {
+		// At the agency's activity, outside the team's scope, both are
+		// refused on the activity before anyone is looked up.
+		if answers[onRecord] != answers["ZJ330411999999"] || !strings.Contains(answers[onRecord], "FORBIDDEN") {
 			t.Errorf("a volunteer number on record answers differently:\n%s\n%s", answers[onRecord], answers["ZJ330411999999"])
 		}
 
@@ -509,6 +512,68 @@ func TestImportRefusesHostileFiles(t *testing.T) {
 		}
 		if after := a.counts(); fmt.Sprint(after) != fmt.Sprint(before) {
 			t.Errorf("refused files wrote: %v → %v", before, after)
+		}
+	})
+}
+
+// TestImportAnswersGuessesAlike: what the attack on the running server
+// found, each as a true and a false guess that must answer alike for an
+// EDITOR of the team.
+func TestImportAnswersGuessesAlike(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		ctx := a.sys()
+		team := a.fx.team.ID
+		editor, _, err := apikeys.Create(ctx, a.db.Client, "team-editor", apikeys.CreateOptions{Role: apikey.RoleEDITOR, OrganizationID: &team})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A former member of the team, whose ID number it no longer reads.
+		r := a.upload(a.key, "volunteers", a.filledTemplate("volunteers", [][]string{{"Organisation=新塍镇红心志愿服务队", "Name=离队者", "ID number=" + importID(41)}}), true, false, "")
+		if !r.report.Committed {
+			t.Fatalf("register: %s", r.body)
+		}
+		if _, err := a.db.Client.Membership.Update().Where(membership.OrganizationID(team)).SetLeftOn(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)).Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		y, m, d := time.Now().In(calendar.Zone).AddDate(0, 0, -1).Date()
+		start := time.Date(y, m, d, 9, 0, 0, 0, calendar.Zone)
+		teamAct := a.db.Client.Activity.Create().SetTitle("队内活动").SetOrganizationID(team).SetRegion(a.fx.town).
+			SetStartsAt(start).SetEndsAt(start.Add(2 * time.Hour)).SaveX(ctx)
+		answer := func(kind string, row []string) string {
+			r := a.upload(editor, kind, a.filledTemplate(kind, [][]string{row}), false, false, "")
+			return fmt.Sprintf("%d %+v", r.status, r.report.Problems)
+		}
+		for _, c := range []struct {
+			name       string
+			kind       string
+			truth, lie []string
+			wantCode   string
+		}{
+			{"an ID number at a missing activity", "service-hours",
+				[]string{"Activity ID=" + id(1<<40), "ID number=" + importID(41), "Served on=" + a.fx.day, "Minutes=60"},
+				[]string{"Activity ID=" + id(1<<40), "ID number=" + importID(42), "Served on=" + a.fx.day, "Minutes=60"}, "FORBIDDEN"},
+			{"another organisation's volunteer number at the team's activity", "service-hours",
+				[]string{"Activity ID=" + id(teamAct.ID), "Volunteer number=" + a.fx.volunteers[0].VolunteerNumber, "Served on=" + a.fx.day, "Minutes=60"},
+				[]string{"Activity ID=" + id(teamAct.ID), "Volunteer number=ZJ330411999999", "Served on=" + a.fx.day, "Minutes=60"}, "NOT_FOUND"},
+			{"a former member's ID number at the team's activity", "service-hours",
+				[]string{"Activity ID=" + id(teamAct.ID), "ID number=" + importID(41), "Served on=" + a.fx.day, "Minutes=60"},
+				[]string{"Activity ID=" + id(teamAct.ID), "ID number=" + importID(42), "Served on=" + a.fx.day, "Minutes=60"}, "NOT_FOUND"},
+			{"an existing activity of another organisation", "activities",
+				[]string{"Organisation=913304007429141869", "Title=助餐送餐", "Region code=330411104", "Starts at=" + a.fx.day + " 09:00", "Ends at=" + a.fx.day + " 12:00"},
+				[]string{"Organisation=913304007429141869", "Title=从未有过的活动", "Region code=330411104", "Starts at=" + a.fx.day + " 09:00", "Ends at=" + a.fx.day + " 12:00"}, "FORBIDDEN"},
+			{"an existing organisation outside the scope", "organizations",
+				[]string{"Name=嘉兴市秀洲区孝慈社会工作服务中心", "Kind=社工机构", "Credit code=913304007429141869", "Region code=330411104"},
+				[]string{"Name=不存在的机构", "Kind=社工机构", "Credit code=" + creditCode("52330411MJ0000009"), "Region code=330411104"}, "FORBIDDEN"},
+		} {
+			truth, lie := answer(c.kind, c.truth), answer(c.kind, c.lie)
+			if truth != lie || !strings.Contains(truth, c.wantCode) {
+				t.Errorf("%s:\n true: %s\nfalse: %s\n(want both %s)", c.name, truth, lie, c.wantCode)
+			}
+		}
+		// An organisation under a parent, named by name (it used to crash).
+		r = a.upload(a.key, "organizations", a.filledTemplate("organizations", [][]string{{"Name=红心志愿服务队第一分队", "Kind=志愿服务队", "Region code=330411104", "Parent organisation=新塍镇红心志愿服务队"}}), true, false, "")
+		if !r.report.Committed || r.report.Created != 1 {
+			t.Errorf("an organisation under a parent: %d %s", r.status, r.body)
 		}
 	})
 }

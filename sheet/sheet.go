@@ -69,7 +69,7 @@ type Limits struct {
 // rows of a year's activities) with room to spare.
 var DefaultLimits = Limits{
 	Bytes:    64 << 20,
-	Unzipped: 512 << 20,
+	Unzipped: 256 << 20,
 	Rows:     200_000,
 	Columns:  64,
 	Cell:     10_000,
@@ -117,7 +117,9 @@ func Detect(name string, head []byte) (Format, error) {
 			return "", refuse(PasswordLocked, "工作簿已加密或为旧版格式，请取消密码后另存为 .xlsx (the workbook is encrypted or in the legacy format: remove the password and save as .xlsx)")
 		}
 		return "", refuse(Unsupported, "不支持旧版 .xls，请另存为 .xlsx 或 CSV (legacy .xls is not supported: save as .xlsx or CSV)")
-	case bytes.HasPrefix(head, []byte("PK")), bytes.HasPrefix(head, []byte("%PDF")):
+	case bytes.HasPrefix(head, []byte("PK")), bytes.HasPrefix(head, []byte("%PDF")),
+		bytes.HasPrefix(head, []byte("\x89PNG")), bytes.HasPrefix(head, []byte("\xFF\xD8\xFF")),
+		bytes.HasPrefix(head, []byte("GIF8")), bytes.HasPrefix(head, []byte("\x1F\x8B")):
 		return "", refuse(Unsupported, "文件不是 .xlsx 或 CSV (the file is neither .xlsx nor CSV)")
 	}
 	return CSV, nil
@@ -197,6 +199,10 @@ func (b *bounded) Next() bool {
 				b.err = &Error{Reason: CellTooLong, Row: num, Column: i + 1, Message: fmt.Sprintf("第 %d 行第 %d 列超过 %d 字 (row %d, column %d is longer than %d characters)", num, i+1, b.l.Cell, num, i+1, b.l.Cell)}
 				return false
 			}
+			if strings.ContainsFunc(c, isControl) {
+				b.err = &Error{Reason: Encoding, Row: num, Column: i + 1, Message: fmt.Sprintf("第 %d 行第 %d 列含有控制字符：文件可能不是文本或编码不对（UTF-16 请另存为 UTF-8）(row %d, column %d holds control characters: the file is not text, or not UTF-8 or GB18030)", num, i+1, num, i+1)}
+				return false
+			}
 			if strings.TrimSpace(c) != "" {
 				blank = false
 			}
@@ -222,4 +228,12 @@ func (b *bounded) Err() error {
 		return b.err
 	}
 	return b.Rows.Err()
+}
+
+// isControl reports the characters no register holds: C0 controls but
+// tab, line feed and carriage return (which a cell may wrap with), DEL and
+// C1 controls. A NUL among them is what UTF-16 without a byte-order mark
+// and binary files read as text show.
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0
 }

@@ -96,6 +96,8 @@ func TestRefusesHostileFiles(t *testing.T) {
 		{"utf16.csv", []byte("\xFF\xFEa\x00,\x00b\x00"), sheet.Encoding},
 		{"binary.csv", []byte("名称\n\x81\x30\xFF\xFE\x00garbage"), sheet.Encoding},
 		{"bad-bom.csv", []byte("\xEF\xBB\xBFa,\xFF\n"), sheet.Encoding},
+		{"utf16-no-bom.csv", []byte("a\x00,\x00b\x00\n\x00"), sheet.Encoding},
+		{"image.csv", []byte("\x89PNG\r\n\x1a\nrest"), sheet.Unsupported},
 		{"quotes.csv", []byte("a,\"b\nc,d"), sheet.Malformed},
 		{"empty.csv", nil, sheet.Empty},
 		{"rows.csv", []byte(manyRows), sheet.TooManyRows},
