@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/creditcode"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
@@ -127,11 +128,20 @@ func (o *organizationRows) add(ctx context.Context, row *cells) error {
 		return nil
 	}
 	o.seen[key] = row.row
-	found, err := existing.Exist(ctx)
+	found, err := existing.Select(organization.FieldParentID).All(ctx)
 	if err != nil {
 		return err
 	}
-	if found {
+	if len(found) > 0 {
+		// The key names one already on record. Unchanged, if the row says
+		// the same of where it belongs; a row that places it under another
+		// parent is not the same organisation, and is not passed over in
+		// silence.
+		if in.ParentID != nil && (found[0].ParentID == nil || *found[0].ParentID != *in.ParentID) {
+			o.rep.problem(Problem{Row: row.row, Column: row.column("parent").Header(), Code: string(apierror.Conflict),
+				Message: "已有同一代码（或同名同区划）的组织，但上级组织不同；导入只新建，修改请用 updateOrganization (an organisation with this key is on record under another parent: imports only create; change it with updateOrganization)"})
+			return nil
+		}
 		o.rep.Unchanged++
 		return nil
 	}

@@ -575,5 +575,11 @@ func TestImportAnswersGuessesAlike(t *testing.T) {
 		if !r.report.Committed || r.report.Created != 1 {
 			t.Errorf("an organisation under a parent: %d %s", r.status, r.body)
 		}
+		// The same name and region under another parent is not passed over
+		// as unchanged.
+		r = a.upload(a.key, "organizations", a.filledTemplate("organizations", [][]string{{"Name=红心志愿服务队第一分队", "Kind=志愿服务队", "Region code=330411104", "Parent organisation=913304007429141869"}}), false, false, "")
+		if r.report.Unchanged != 0 || len(r.report.Problems) != 1 || r.report.Problems[0].Code != "CONFLICT" {
+			t.Errorf("an organisation on record under another parent: %d %s", r.status, r.body)
+		}
 	})
 }

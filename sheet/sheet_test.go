@@ -116,6 +116,7 @@ func TestRefusesHostileFiles(t *testing.T) {
 			f.MergeCell("Sheet1", "A2", "A3")
 		}), sheet.HasMergedCells},
 		{"bomb.xlsx", bomb(t, zeros, false), sheet.UnzipsTooLarge},
+		{"strings.xlsx", manyStrings(t, 150_000), sheet.Malformed},
 		{"lying-bomb.xlsx", bomb(t, zeros, true), sheet.Malformed},
 	} {
 		_, err := readAll(t, c.name, c.file, small)
@@ -180,6 +181,35 @@ func bomb(t testing.TB, payload []byte, lying bool) []byte {
 		t.Fatal(err)
 	}
 	w.Write(compressed.Bytes())
+	zw.Close()
+	return buf.Bytes()
+}
+
+// manyStrings is a workbook of one text cell whose shared strings hold n
+// entries: excelize would read them all, holding the import's lock.
+func manyStrings(t testing.TB, n int) []byte {
+	t.Helper()
+	book := workbook(t, func(f *excelize.File) {
+		f.SetCellStr("Sheet1", "A1", "名称")
+	})
+	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		w, _ := zw.Create(f.Name)
+		if strings.EqualFold(f.Name, "xl/sharedStrings.xml") {
+			io.WriteString(w, `<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>名称</t></si>`)
+			io.WriteString(w, strings.Repeat("<si><t>a</t></si>", n))
+			io.WriteString(w, `</sst>`)
+			continue
+		}
+		rc, _ := f.Open()
+		io.Copy(w, rc)
+		rc.Close()
+	}
 	zw.Close()
 	return buf.Bytes()
 }

@@ -37,11 +37,11 @@ func openXLSX(r io.ReaderAt, size int64, l Limits) (Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	lines, err := scanSheet(zr, sheetPath, l)
+	lines, stringCells, err := scanSheet(zr, sheetPath, l)
 	if err != nil {
 		return nil, err
 	}
-	if err := scanStrings(zr, l); err != nil {
+	if err := scanStrings(zr, stringCells); err != nil {
 		return nil, err
 	}
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
@@ -167,55 +167,63 @@ func decodePart(zr *zip.Reader, name string, v any) error {
 // make the read that follows slow however few its values: more rows than a
 // sheet can have, a row of more cells than the limit, XML nested deeper
 // than a sheet is — all before the import takes any lock.
-func scanSheet(zr *zip.Reader, name string, l Limits) (int, error) {
+func scanSheet(zr *zip.Reader, name string, l Limits) (rows, stringCells int, err error) {
 	rc, err := openPart(zr, name)
 	if err != nil {
-		return 0, refuse(Malformed, "不是有效的 .xlsx 文件：缺少工作表 (not a valid .xlsx file: the sheet is missing)")
+		return 0, 0, refuse(Malformed, "不是有效的 .xlsx 文件：缺少工作表 (not a valid .xlsx file: the sheet is missing)")
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(rc)
-	cell, rows, cells, depth := "", 0, 0, 0
+	cell, cells, depth, elements := "", 0, 0, 0
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
-			return rows, nil
+			return rows, stringCells, nil
 		}
 		if err != nil {
-			return 0, refuse(Malformed, "工作表 XML 无效 (the sheet's XML is not valid)")
+			return 0, 0, refuse(Malformed, "工作表 XML 无效 (the sheet's XML is not valid)")
 		}
 		switch el := tok.(type) {
 		case xml.EndElement:
 			depth--
 		case xml.StartElement:
 			if depth++; depth > maxDepth {
-				return 0, refuse(Malformed, "工作表 XML 嵌套过深 (the sheet's XML is nested too deep)")
+				return 0, 0, refuse(Malformed, "工作表 XML 嵌套过深 (the sheet's XML is nested too deep)")
+			}
+			if elements++; elements > maxElements {
+				return 0, 0, refuse(Malformed, "工作表 XML 元素过多 (the sheet's XML has too many elements)")
 			}
 			switch el.Name.Local {
 			case "row":
 				if rows++; rows > maxSheetRows {
-					return 0, refuse(TooManyRows, "工作表超过 %d 行 (the sheet has more than %d rows)", maxSheetRows, maxSheetRows)
+					return 0, 0, refuse(TooManyRows, "工作表超过 %d 行 (the sheet has more than %d rows)", maxSheetRows, maxSheetRows)
 				}
 				cells = 0
 			case "c":
 				cell = attr(el, "r")
+				if attr(el, "t") == "s" {
+					stringCells++
+				}
 				if cells++; cells > l.Columns {
-					return 0, &Error{Reason: TooManyColumns, Row: rows, Message: fmt.Sprintf("第 %d 行超过 %d 列 (row %d has more than %d columns)", rows, l.Columns, rows, l.Columns)}
+					return 0, 0, &Error{Reason: TooManyColumns, Row: rows, Message: fmt.Sprintf("第 %d 行超过 %d 列 (row %d has more than %d columns)", rows, l.Columns, rows, l.Columns)}
 				}
 			case "f":
 				row, col := cellRef(cell)
-				return 0, &Error{Reason: HasFormula, Row: row, Column: col, Message: fmt.Sprintf("单元格 %s 含有公式，请粘贴为数值后再导入 (cell %s holds a formula: paste it as values before importing)", cell, cell)}
+				return 0, 0, &Error{Reason: HasFormula, Row: row, Column: col, Message: fmt.Sprintf("单元格 %s 含有公式，请粘贴为数值后再导入 (cell %s holds a formula: paste it as values before importing)", cell, cell)}
 			case "mergeCell":
 				ref := attr(el, "ref")
-				return 0, &Error{Reason: HasMergedCells, Message: fmt.Sprintf("工作表含有合并单元格 %s，请取消合并 (the sheet has merged cells %s: unmerge them)", ref, ref)}
+				return 0, 0, &Error{Reason: HasMergedCells, Message: fmt.Sprintf("工作表含有合并单元格 %s，请取消合并 (the sheet has merged cells %s: unmerge them)", ref, ref)}
 			}
 		}
 	}
 }
 
-// scanStrings bounds the shared-strings part, which excelize reads whole:
-// no more strings than a full sheet of the limits could hold, nested no
-// deeper than rich text is.
-func scanStrings(zr *zip.Reader, l Limits) error {
+// scanStrings bounds the shared-strings part, which excelize reads whole
+// before the first row: no more strings than the first sheet's string
+// cells and a margin for the workbook's other sheets (the notes of a
+// template), nested no deeper than rich text is. It stops at the first
+// string too many.
+func scanStrings(zr *zip.Reader, stringCells int) error {
 	rc, err := openPart(zr, "xl/sharedStrings.xml")
 	if err != nil {
 		return nil // a workbook of numbers only has none
@@ -239,8 +247,8 @@ func scanStrings(zr *zip.Reader, l Limits) error {
 				return refuse(Malformed, "共享字符串 XML 嵌套过深 (the shared strings' XML is nested too deep)")
 			}
 			if el.Name.Local == "si" {
-				if strings++; strings > (l.Rows+2)*l.Columns {
-					return refuse(TooManyRows, "工作簿的字符串多于 %d 行 × %d 列 (the workbook holds more strings than %d rows of %d columns)", l.Rows, l.Columns, l.Rows, l.Columns)
+				if strings++; strings > stringCells+otherSheetsStrings {
+					return refuse(Malformed, "工作簿的共享字符串远多于数据表的文字单元格 (the workbook's shared strings far outnumber the text cells of its data sheet)")
 				}
 			}
 		}
@@ -252,6 +260,12 @@ func scanStrings(zr *zip.Reader, l Limits) error {
 const (
 	maxDepth     = 16
 	maxSheetRows = 1_048_576 // Excel's own limit
+	// otherSheetsStrings is how many shared strings a workbook may hold
+	// beyond its data sheet's text cells, for its other sheets.
+	otherSheetsStrings = 100_000
+	// maxElements bounds a sheet's XML elements: 200,000 rows of 10
+	// inline-string cells are 6 million.
+	maxElements = 10_000_000
 )
 
 func attr(el xml.StartElement, name string) string {
