@@ -70,11 +70,7 @@ func annotateInPlace(f *excelize.File, rep *Report) (body []byte, err error) {
 	if errorsAt == 0 {
 		errorsAt = len(header) + 1
 	}
-	bad, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8CBAD"}}})
-	if err != nil {
-		return nil, err
-	}
-	note, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "C00000"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	bad, note, err := problemStyles(f)
 	if err != nil {
 		return nil, err
 	}
@@ -130,11 +126,7 @@ func annotateCopy(name string, file io.ReaderAt, size int64, rep *Report) ([]byt
 	defer rows.Close()
 	f := excelize.NewFile()
 	defer f.Close()
-	bad, err := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8CBAD"}}})
-	if err != nil {
-		return nil, err
-	}
-	note, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "C00000"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	bad, note, err := problemStyles(f)
 	if err != nil {
 		return nil, err
 	}
@@ -246,4 +238,14 @@ func inPlaceSize(name string, file io.ReaderAt, size int64) bool {
 	}
 	defer rows.Close()
 	return rows.Lines() <= inPlaceRows
+}
+
+// problemStyles are the fill of a cell at fault and the style of the
+// problems column.
+func problemStyles(f *excelize.File) (bad, note int, err error) {
+	if bad, err = f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F8CBAD"}}}); err != nil {
+		return 0, 0, err
+	}
+	note, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "C00000"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	return bad, note, err
 }

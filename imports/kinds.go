@@ -3,37 +3,19 @@ package imports
 import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/membership"
-	"github.com/tongxing/tongxing/ent/organization"
-	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/opendata/dataset"
 )
 
 // The enumerations a sheet may hold, with the labels staff know them by.
 // Their codes are the ent enums'; TestChoicesCoverTheEnums keeps the two
 // equal.
 var (
-	orgKinds = []Choice{
-		{string(organization.KindSOCIAL_ORGANIZATION), "社会组织", "Social organisation"},
-		{string(organization.KindSOCIAL_WORK_AGENCY), "社工机构", "Social-work agency"},
-		{string(organization.KindVOLUNTEER_TEAM), "志愿服务队", "Volunteer team"},
-		{string(organization.KindPARTY_ORGANIZATION), "党组织", "Party organisation"},
-		{string(organization.KindPARTY_SERVICE_CENTER), "党群服务中心", "Party-masses service centre"},
-		{string(organization.KindUNIVERSITY), "高校", "University"},
-		{string(organization.KindGOVERNMENT), "政府部门", "Government body"},
-		{string(organization.KindENTERPRISE), "企业", "Enterprise"},
-		{string(organization.KindOTHER), "其他", "Other"},
-	}
-	legalForms = []Choice{
-		{string(organization.LegalFormSOCIAL_GROUP), "社会团体", "Social group"},
-		{string(organization.LegalFormSOCIAL_SERVICE_AGENCY), "社会服务机构", "Social service agency"},
-		{string(organization.LegalFormFOUNDATION), "基金会", "Foundation"},
-		{string(organization.LegalFormNONE), "无", "None"},
-	}
-	registrationStatuses = []Choice{
-		{string(organization.RegistrationStatusREGISTERED), "登记", "Registered"},
-		{string(organization.RegistrationStatusFILED), "备案", "Filed"},
-		{string(organization.RegistrationStatusUNREGISTERED), "未登记", "Unregistered"},
-	}
-	activityKinds = []Choice{
+	// The register's enumerations carry the labels the open data
+	// publishes them under (package dataset): one wording everywhere.
+	orgKinds             = choicesOf(dataset.OrgKinds)
+	legalForms           = choicesOf(dataset.LegalForms)
+	registrationStatuses = choicesOf(dataset.RegistrationStatuses)
+	activityKinds        = []Choice{
 		{string(activity.KindSERVICE), "服务", "Service"},
 		{string(activity.KindTRAINING), "培训", "Training"},
 		{string(activity.KindSUPERVISION), "督导", "Supervision"},
@@ -47,13 +29,21 @@ var (
 		{string(membership.RoleLEADER), "负责人", "Leader"},
 		{string(membership.RoleSTAFF), "工作人员", "Staff"},
 	}
-	genders = []Choice{
-		{string(person.GenderFEMALE), "女", "Female"},
-		{string(person.GenderMALE), "男", "Male"},
-		{string(person.GenderUNSPECIFIED), "未说明", "Unspecified"},
-	}
-	yesNo = []Choice{{"是", "是", "Yes"}, {"否", "否", "No"}}
+	genders = choicesOf(dataset.Genders)
+	yesNo   = []Choice{{"是", "是", "Yes"}, {"否", "否", "No"}}
 )
+
+// choicesOf turns the open data's categories into choices, leaving out
+// the "all" row of its tables.
+func choicesOf(cats []dataset.Category) []Choice {
+	var out []Choice
+	for _, c := range cats {
+		if c.Value != dataset.Total {
+			out = append(out, Choice{Code: c.Value, Zh: c.Label.Zh, En: c.Label.En})
+		}
+	}
+	return out
+}
 
 // orgColumn names an organisation by credit code or exact name.
 func orgColumn(key, zh, en string, required bool) Column {

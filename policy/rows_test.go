@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/database"
@@ -275,5 +276,45 @@ func TestSystemContext(t *testing.T) {
 		if err := tx.ServiceRecord.DeleteOneID(w.rO).Exec(ctx); err != nil {
 			t.Fatalf("system callers bypass the rules (maintenance): %v", err)
 		}
+	})
+}
+
+// TestPersonalDataRows: the people whose ID numbers an import may match
+// for a key are exactly those SeesPersonalData lets it read: for an
+// EDITOR, current members in its scope — not a member who has left, not a
+// visitor who only served there; REVIEWER and PARTNER keys none.
+func TestPersonalDataRows(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		w := newWorld(t, db)
+		all := privacy.DecisionContext(context.Background(), privacy.Allow)
+		now := time.Now()
+		rows := func(k who) ([]int, bool, error) {
+			p, err := policy.PersonalDataRows(w.viewer(k), now)
+			if err != nil || p == nil {
+				return nil, p != nil, err
+			}
+			ids, err := w.c.Person.Query().Where(p).IDs(all)
+			return ids, true, err
+		}
+		check := func(k who, want ...int) {
+			t.Helper()
+			ids, narrowed, err := rows(k)
+			if err != nil || !narrowed || !equal(sorted(ids...), sorted(want...)) {
+				t.Errorf("%s: %v (predicate %v, %v), want exactly %v", k, ids, narrowed, err, want)
+			}
+		}
+		check(editorKey, w.pA, w.pT) // the visitor pV only served here
+		check(teamEditorKey, w.pT)
+		for _, k := range []who{reviewerKey, partnerKey, anonymous} {
+			if _, narrowed, err := rows(k); err == nil || narrowed {
+				t.Errorf("%s: (predicate %v, %v), want a refusal", k, narrowed, err)
+			}
+		}
+		if _, narrowed, err := rows(adminKey); err != nil || narrowed {
+			t.Errorf("ADMIN: (predicate %v, %v), want every row", narrowed, err)
+		}
+		// A member who has left is no longer read.
+		mk(0, w.c.Membership.UpdateOneID(w.mA).SetLeftOn(now.AddDate(0, 0, -1)).Exec(sys()))
+		check(editorKey, w.pT)
 	})
 }

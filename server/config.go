@@ -166,22 +166,18 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	boolVar("TONGXING_DEMO_DATA", &c.DemoData)
 	boolVar("TONGXING_INTROSPECTION", &c.Introspection)
-	if v := getenv("TONGXING_MAX_BODY_BYTES"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1024 {
-			errs = append(errs, fmt.Errorf("TONGXING_MAX_BODY_BYTES=%q: want a byte count of at least 1024", v))
-		} else {
-			c.MaxBodyBytes = n
+	bytesVar := func(name string, dst *int64) {
+		if v := getenv(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1024 {
+				errs = append(errs, fmt.Errorf("%s=%q: want a byte count of at least 1024", name, v))
+				return
+			}
+			*dst = n
 		}
 	}
-	if v := getenv("TONGXING_MAX_UPLOAD_BYTES"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 1024 {
-			errs = append(errs, fmt.Errorf("TONGXING_MAX_UPLOAD_BYTES=%q: want a byte count of at least 1024", v))
-		} else {
-			c.MaxUploadBytes = n
-		}
-	}
+	bytesVar("TONGXING_MAX_BODY_BYTES", &c.MaxBodyBytes)
+	bytesVar("TONGXING_MAX_UPLOAD_BYTES", &c.MaxUploadBytes)
 	if v := getenv("TONGXING_SHUTDOWN_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {

@@ -408,6 +408,18 @@ func TestImportThroughGraphQL(t *testing.T) {
 		if r := a.uploadGraphQL("", "ORGANIZATIONS", good, true); r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" {
 			t.Errorf("anonymous upload: %d %s", r.Status, r.Raw)
 		}
+		// A malformed multipart request (the map before the operations)
+		// answers with a code like every other error.
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("map", `{"0": ["variables.file"]}`)
+		mw.Close()
+		req := httptest.NewRequest(http.MethodPost, "/graphql", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Authorization", "Bearer "+a.key)
+		if r := a.do(req); r.Status != http.StatusBadRequest || r.code() != "BAD_USER_INPUT" {
+			t.Errorf("malformed multipart: %d %s", r.Status, r.Raw)
+		}
 	})
 }
 
