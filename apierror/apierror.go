@@ -22,13 +22,17 @@ const (
 	QueryTooComplex Code = "QUERY_TOO_COMPLEX"
 	RateLimited     Code = "RATE_LIMITED"
 	Internal        Code = "INTERNAL"
+	// PersistedQueryNotFound answers a persisted-query hash the server does
+	// not hold (yet): the client sends the query text with it again. The
+	// name is the one Apollo Client's persisted-queries link looks for.
+	PersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
 )
 
 // Known reports whether c is one of the codes above: the only values a
 // client may find in extensions.code.
 func (c Code) Known() bool {
 	switch c {
-	case BadUserInput, Unauthenticated, Forbidden, NotFound, Conflict, QueryTooComplex, RateLimited, Internal:
+	case BadUserInput, Unauthenticated, Forbidden, NotFound, Conflict, QueryTooComplex, RateLimited, Internal, PersistedQueryNotFound:
 		return true
 	}
 	return false

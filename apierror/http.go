@@ -34,7 +34,7 @@ func Status(code Code) int {
 		return http.StatusUnauthorized
 	case Forbidden:
 		return http.StatusForbidden
-	case NotFound:
+	case NotFound, PersistedQueryNotFound:
 		return http.StatusNotFound
 	case Conflict:
 		return http.StatusConflict
@@ -93,8 +93,14 @@ func Body(ctx context.Context, e *Error) []byte {
 // names the Bearer scheme (RFC 9110, 11.6.1). The caller logs the detail of
 // an internal error before calling Write; Write never sees it.
 func Write(w http.ResponseWriter, r *http.Request, status int, e *Error) {
+	WriteAs(w, r, status, e, "application/json; charset=utf-8")
+}
+
+// WriteAs is Write with the response's media type: GraphQL's own transport
+// answers application/graphql-response+json to clients that ask for it.
+func WriteAs(w http.ResponseWriter, r *http.Request, status int, e *Error, mediaType string) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Type", mediaType)
 	h.Set("Cache-Control", "no-store")
 	if status == http.StatusUnauthorized {
 		h.Set("WWW-Authenticate", Challenge)

@@ -48,12 +48,30 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
-// gqlgenCodes maps the codes gqlgen and its extensions set to the API's.
-var gqlgenCodes = map[string]apierror.Code{
-	"GRAPHQL_PARSE_FAILED":      apierror.BadUserInput,
-	"GRAPHQL_VALIDATION_FAILED": apierror.BadUserInput,
-	"PERSISTED_QUERY_NOT_FOUND": apierror.BadUserInput,
-	"COMPLEXITY_LIMIT_EXCEEDED": apierror.QueryTooComplex,
+// gqlgenCodes maps the codes gqlgen and its extensions set to the API's,
+// with the Chinese that goes before gqlparser's English message.
+var gqlgenCodes = map[string]struct {
+	code   apierror.Code
+	prefix string
+}{
+	"GRAPHQL_PARSE_FAILED":      {apierror.BadUserInput, "查询语法错误 (syntax error): "},
+	"GRAPHQL_VALIDATION_FAILED": {apierror.BadUserInput, "查询未通过校验 (validation failed): "},
+	"COMPLEXITY_LIMIT_EXCEEDED": {apierror.QueryTooComplex, "查询过于复杂 (query too complex): "},
+}
+
+// persistedQueryMessages are the automatic-persisted-query refusals, which
+// gqlgen gives without a code. An unknown hash keeps gqlgen's message
+// "PersistedQueryNotFound" unchanged: Apollo's clients (Kotlin and iOS
+// among them) match that exact text, and Apollo Client the code, to send
+// the query again with its text.
+var persistedQueryMessages = map[string]struct {
+	code    apierror.Code
+	message string
+}{
+	"PersistedQueryNotFound":                 {apierror.PersistedQueryNotFound, "PersistedQueryNotFound"},
+	"invalid APQ extension data":             {apierror.BadUserInput, "persistedQuery 扩展格式错误 (malformed persistedQuery extension: {\"version\": 1, \"sha256Hash\": \"…\"})"},
+	"unsupported APQ version":                {apierror.BadUserInput, "不支持的持久化查询版本，只支持 version 1 (unsupported persisted-query version: only version 1 is supported)"},
+	"provided APQ hash does not match query": {apierror.BadUserInput, "持久化查询的哈希与查询文本不符 (the persisted-query hash does not match the query text)"},
 }
 
 // busyMessage answers a write that found SQLite's write lock held past
@@ -104,6 +122,9 @@ func classify(ctx context.Context, err error) (code apierror.Code, message, fiel
 	}
 	var ge *gqlerror.Error
 	if errors.As(err, &ge) && ge.Err == nil {
+		if pq, ok := persistedQueryMessages[ge.Message]; ok && (codeOf(ge.Extensions) == "" || codeOf(ge.Extensions) == string(apierror.PersistedQueryNotFound)) {
+			return pq.code, pq.message, ""
+		}
 		if c := codeOf(ge.Extensions); c == string(apierror.NotFound) {
 			// entgql's "Could not resolve to a node with the global id of
 			// '<database id>'" (nodes, node): the code without the text.
@@ -111,7 +132,7 @@ func classify(ctx context.Context, err error) (code apierror.Code, message, fiel
 		}
 		if c := codeOf(ge.Extensions); c != "" {
 			if mapped, ok := gqlgenCodes[c]; ok {
-				return mapped, ge.Message, ""
+				return mapped.code, mapped.prefix + ge.Message, ""
 			}
 			if apierror.Code(c).Known() {
 				f, _ := ge.Extensions["field"].(string)

@@ -1,16 +1,18 @@
 package graph
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/tongxing/tongxing/apierror"
 )
@@ -47,10 +49,15 @@ func HasJSONBody(r *http.Request) bool {
 }
 
 func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", answerType(r))
 	start := graphql.Now()
 	var params graphql.RawParams
-	dec := json.NewDecoder(r.Body)
+	body := bufio.NewReader(r.Body)
+	if isBatch(body) {
+		refuseRequest(w, r, http.StatusBadRequest, batchMessage)
+		return
+	}
+	dec := json.NewDecoder(body)
 	dec.UseNumber()
 	if err := dec.Decode(&params); err != nil {
 		var tooLarge *http.MaxBytesError
@@ -62,7 +69,7 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		return
 	}
 	if dec.More() {
-		refuseRequest(w, r, http.StatusBadRequest, "请求体含有多余内容；不支持批量请求 (trailing data after the request; batched requests are not supported)")
+		refuseRequest(w, r, http.StatusBadRequest, "请求体在请求之后还有内容；"+batchMessage)
 		return
 	}
 	params.Headers = r.Header
@@ -78,7 +85,7 @@ func (getTransport) Supports(r *http.Request) bool {
 }
 
 func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", answerType(r))
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		refuseRequest(w, r, http.StatusBadRequest, "查询字符串格式错误 (malformed query string)")
@@ -108,10 +115,23 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	ctx := r.Context()
 	rc, opErr := exec.CreateOperationContext(ctx, params)
 	if opErr != nil {
-		if errcode.GetErrorKind(opErr) == errcode.KindProtocol {
-			w.WriteHeader(http.StatusUnprocessableEntity)
+		// A request error: execution never started, so the answer has no
+		// "data" entry. Its status follows the GraphQL-over-HTTP
+		// specification: 200 under application/json, which clients read
+		// as a GraphQL answer whatever it holds; the error's own 4xx under
+		// application/graphql-response+json.
+		rsp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr)
+		if wantsGraphQLResponse(r) {
+			status := http.StatusBadRequest
+			if len(rsp.Errors) > 0 {
+				status = apierror.Status(apierror.Code(codeOf(rsp.Errors[0].Extensions)))
+			}
+			if status == http.StatusUnauthorized {
+				w.Header().Set("WWW-Authenticate", apierror.Challenge)
+			}
+			w.WriteHeader(status)
 		}
-		writeResponse(w, r, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
+		writeRequestError(w, r, rsp)
 		return
 	}
 	if queriesOnly && rc.Operation.Operation != ast.Query {
@@ -123,14 +143,88 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	writeResponse(w, r, responses(ctx))
 }
 
+// batchMessage refuses a JSON array of operations: each request carries one.
+const batchMessage = "不支持批量请求，请每个请求发送一个操作 (batched requests are not supported: send one operation per request)"
+
+// isBatch reports whether the body starts, after white space, with a JSON
+// array: a batch of operations, which this server does not take.
+func isBatch(body *bufio.Reader) bool {
+	for {
+		b, err := body.ReadByte()
+		if err != nil {
+			return false
+		}
+		switch b {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		_ = body.UnreadByte()
+		return b == '['
+	}
+}
+
+// The two media types of the GraphQL-over-HTTP specification.
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// answerType is the media type of the answer to r: the specification's
+// application/graphql-response+json when Accept prefers it (or ranks it
+// with application/json, as Apollo Client and urql do), application/json
+// otherwise, including for clients that send no Accept at all.
+func answerType(r *http.Request) string {
+	if wantsGraphQLResponse(r) {
+		return mediaGraphQLResponse + "; charset=utf-8"
+	}
+	return mediaJSON + "; charset=utf-8"
+}
+
+func wantsGraphQLResponse(r *http.Request) bool {
+	var graphqlQ, jsonQ float64 = -1, -1
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		switch mt {
+		case mediaGraphQLResponse:
+			graphqlQ = max(graphqlQ, q)
+		case mediaJSON:
+			jsonQ = max(jsonQ, q)
+		}
+	}
+	return graphqlQ > 0 && graphqlQ >= jsonQ
+}
+
 // refuseRequest answers a request that cannot be executed at all, in the
-// API's one error shape (apierror.Write).
+// API's one error shape (apierror.Write), with the media type the client
+// asked for.
 func refuseRequest(w http.ResponseWriter, r *http.Request, status int, message string) {
-	apierror.Write(w, r, status, apierror.New(apierror.BadUserInput, message))
+	apierror.WriteAs(w, r, status, apierror.New(apierror.BadUserInput, message), answerType(r))
+}
+
+// writeRequestError writes the errors of a request that never executed:
+// without "data" (gqlgen's Response always writes it, as null).
+func writeRequestError(w http.ResponseWriter, r *http.Request, rsp *graphql.Response) {
+	writeJSON(w, r, struct {
+		Errors     gqlerror.List  `json:"errors"`
+		Extensions map[string]any `json:"extensions,omitempty"`
+	}{rsp.Errors, rsp.Extensions})
 }
 
 func writeResponse(w http.ResponseWriter, r *http.Request, rsp *graphql.Response) {
-	b, err := json.Marshal(rsp)
+	writeJSON(w, r, rsp)
+}
+
+func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
+	b, err := json.Marshal(v)
 	if err != nil {
 		// Not expected (a response holds JSON values only); the client
 		// still gets a coded answer with the request id, never the text.

@@ -125,8 +125,8 @@ func TestHostileRequests(t *testing.T) {
 			{"first: 100000 as a variable", post(`query($n: Int) { regions { edges { node { children(first: $n) { totalCount } } } } }`, map[string]any{"n": 100000}), 0, "BAD_USER_INPUT"},
 			{"nested pages over the complexity limit", post(`{ regions(first: 100) { edges { node { organizations(first: 100) { edges { node { id name } } } } } } }`, nil), 0, "QUERY_TOO_COMPLEX"},
 			{"fragment fan-out", post(fanOutQuery(30), nil), 0, "QUERY_TOO_COMPLEX"},
-			{"fragment cycle", post(`{ regions { edges { node { ...A } } } } fragment A on Region { parent { ...B } } fragment B on Region { ...A }`, nil), 422, "BAD_USER_INPUT"},
-			{"over the token limit", post("{"+strings.Repeat(" __typename", 25000)+" }", nil), 422, "BAD_USER_INPUT"},
+			{"fragment cycle", post(`{ regions { edges { node { ...A } } } } fragment A on Region { parent { ...B } } fragment B on Region { ...A }`, nil), 200, "BAD_USER_INPUT"},
+			{"over the token limit", post("{"+strings.Repeat(" __typename", 25000)+" }", nil), 200, "BAD_USER_INPUT"},
 			{"1 MiB string argument", post(`query($s: String) { organizations(where: {nameContains: $s}) { totalCount } }`, map[string]any{"s": huge}), 413, "BAD_USER_INPUT"},
 			{"1 MiB string literal", post(`{ organizations(where: {nameContains: "`+huge+`"}) { totalCount } }`, nil), 413, "BAD_USER_INPUT"},
 			{"invalid UTF-8 in a string", raw("{\"query\":\"{ organizations(where: {nameContains: \\\"\xff\xfe\\\"}) { totalCount } }\"}"), 400, "BAD_USER_INPUT"},
@@ -149,7 +149,7 @@ func TestHostileRequests(t *testing.T) {
 				b, _ := json.Marshal(map[string]any{"query": operationsQuery(10), "operationName": "Q3"})
 				return jsonRequest(b)
 			}, 0, "QUERY_TOO_COMPLEX"},
-			{"10 operations, none chosen", post(operationsQuery(10), nil), 422, "BAD_USER_INPUT"},
+			{"10 operations, none chosen", post(operationsQuery(10), nil), 200, "BAD_USER_INPUT"},
 			{"mutation with an expired key", func() *http.Request {
 				return withKey(expired, jsonRequest(graphQLBody(createOrganization, newOrganization)))
 			}, 401, "UNAUTHENTICATED"},
@@ -174,8 +174,7 @@ func TestHostileRequests(t *testing.T) {
 				if r.Data != nil && len(r.Data) > 0 {
 					t.Errorf("data returned with the refusal: %.300s", r.Raw)
 				}
-				// (gqlparser's own parse and validation messages are English.)
-				if msg := r.Errors; len(msg) > 0 && r.Status != 422 && !strings.Contains(msg[0].Message, "(") {
+				if msg := r.Errors; len(msg) > 0 && !strings.Contains(msg[0].Message, "(") {
 					t.Errorf("message is not bilingual: %q", msg[0].Message)
 				}
 				if strings.Contains(r.Raw, "\xff") || strings.Contains(r.Raw, "长长长") {

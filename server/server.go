@@ -161,10 +161,13 @@ func (s *Server) cors() *cors.Cors {
 		none = func(string) bool { return false }
 	}
 	return cors.New(cors.Options{
-		AllowedOrigins:   s.cfg.CORSOrigins,
-		AllowOriginFunc:  none,
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Authorization", "Content-Type", requestid.Header},
+		AllowedOrigins:  s.cfg.CORSOrigins,
+		AllowOriginFunc: none,
+		AllowedMethods:  []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		// With the headers Apollo Client sends: its client awareness pair,
+		// and the two its CSRF-prevention preflight uses.
+		AllowedHeaders: []string{"Authorization", "Content-Type", "Accept", requestid.Header,
+			"Apollographql-Client-Name", "Apollographql-Client-Version", "X-Apollo-Operation-Name", "Apollo-Require-Preflight"},
 		ExposedHeaders:   []string{requestid.Header, "Retry-After", "X-Next-Cursor", "X-Has-More"},
 		AllowCredentials: false,
 		MaxAge:           600,
