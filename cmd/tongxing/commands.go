@@ -39,7 +39,7 @@ const usage = `usage:
   tongxing [serve]
   tongxing migrate
   tongxing seed
-  tongxing keys create --name NAME [--role ADMIN|EDITOR|REVIEWER|PARTNER] [--org ORG_ID] [--expires 90d]
+  tongxing keys create --name NAME --role ADMIN|EDITOR|REVIEWER|PARTNER [--org ORG_ID] [--expires 90d|never]
                        [--holder PERSON_ID] [--casework WORKER|SUPERVISOR]
   tongxing keys list
   tongxing keys revoke ID
@@ -123,9 +123,11 @@ func keys(ctx context.Context, cfg server.Config, args []string, out io.Writer) 
 		fs := flag.NewFlagSet("keys create", flag.ContinueOnError)
 		fs.SetOutput(io.Discard)
 		name := fs.String("name", "", "who or what the key is for")
-		role := fs.String("role", "ADMIN", "ADMIN, EDITOR, REVIEWER or PARTNER")
+		// No default role: a key that can do everything is asked for by
+		// name, never handed out because a flag was forgotten.
+		role := fs.String("role", "", "ADMIN, EDITOR, REVIEWER or PARTNER (required)")
 		org := fs.String("org", "", "GraphQL id of the organisation the key is scoped to")
-		expires := fs.String("expires", "", "lifetime such as 90d or 720h; empty for no expiry")
+		expires := fs.String("expires", defaultKeyLifetime, "lifetime such as 90d or 720h; never for no expiry")
 		holder := fs.String("holder", "", "GraphQL id of the person the key belongs to (a current member of --org)")
 		casework := fs.String("casework", "", "case permission of an EDITOR key: WORKER (its holder's cases) or SUPERVISOR (every case of --org)")
 		if err := fs.Parse(args); err != nil {
@@ -133,6 +135,9 @@ func keys(ctx context.Context, cfg server.Config, args []string, out io.Writer) 
 		}
 		if strings.TrimSpace(*name) == "" {
 			return usageError{"keys create: --name is required\n" + usage}
+		}
+		if *role == "" {
+			return usageError{"keys create: --role is required (ADMIN, EDITOR, REVIEWER or PARTNER)\n" + usage}
 		}
 		opts := apikeys.CreateOptions{Role: apikey.Role(strings.ToUpper(*role))}
 		if err := apikey.RoleValidator(opts.Role); err != nil {
@@ -161,7 +166,7 @@ func keys(ctx context.Context, cfg server.Config, args []string, out io.Writer) 
 				return usageError{fmt.Sprintf("keys create: unknown case permission %q (WORKER or SUPERVISOR)", *casework)}
 			}
 		}
-		if *expires != "" {
+		if *expires != "never" {
 			d, err := parseLifetime(*expires)
 			if err != nil {
 				return usageError{fmt.Sprintf("keys create: --expires %q: %v", *expires, err)}
@@ -229,6 +234,11 @@ func keys(ctx context.Context, cfg server.Config, args []string, out io.Writer) 
 	}
 	return usageError{fmt.Sprintf("unknown keys command %q\n%s", sub, usage)}
 }
+
+// defaultKeyLifetime is how long a key lives unless --expires says
+// otherwise: long enough for a quarter's work, short enough that a
+// forgotten key stops working by itself.
+const defaultKeyLifetime = "90d"
 
 func parseLifetime(s string) (time.Duration, error) {
 	if d, ok := strings.CutSuffix(s, "d"); ok {

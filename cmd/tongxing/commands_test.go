@@ -36,7 +36,11 @@ func TestKeysCommand(t *testing.T) {
 	ctx := context.Background()
 	cfg := testConfig(t)
 	var out bytes.Buffer
-	if err := keys(ctx, cfg, []string{"create", "--name", "新塍镇社工站"}, &out); err != nil {
+	var usage usageError
+	if err := keys(ctx, cfg, []string{"create", "--name", "没有角色"}, &out); !errors.As(err, &usage) || !strings.Contains(err.Error(), "--role is required") || out.Len() != 0 {
+		t.Fatalf("keys create without --role: %v %q", err, out.String())
+	}
+	if err := keys(ctx, cfg, []string{"create", "--name", "新塍镇社工站", "--role", "ADMIN"}, &out); err != nil {
 		t.Fatal(err)
 	}
 	// The key alone on one line of standard output, so scripts can capture it.
@@ -52,17 +56,20 @@ func TestKeysCommand(t *testing.T) {
 	if !strings.Contains(out.String(), secret[:11]) || strings.Contains(out.String(), secret) || !strings.Contains(out.String(), "新塍镇社工站") {
 		t.Errorf("keys list = %q", out.String())
 	}
+	// Without --expires a key lives 90 days; "never" is asked for by name.
+	if want := time.Now().Add(90 * 24 * time.Hour).Format(time.DateOnly); !strings.Contains(out.String(), want) {
+		t.Errorf("keys list shows no expiry on %s: %q", want, out.String())
+	}
 	if err := keys(ctx, cfg, []string{"revoke", "1"}, &out); err != nil {
 		t.Fatal(err)
 	}
 
-	var usage usageError
 	for _, args := range [][]string{
 		{"create"},
 		{"create", "--name", "x", "--role", "EDITOR"},
 		{"create", "--name", "x", "--role", "OWNER"},
 		{"create", "--name", "x", "--org", "not-an-id", "--role", "EDITOR"},
-		{"create", "--name", "x", "--expires", "soon"},
+		{"create", "--name", "x", "--role", "ADMIN", "--expires", "soon"},
 		{"revoke", "abc"},
 		{"rotate"},
 	} {
