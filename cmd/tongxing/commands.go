@@ -45,7 +45,8 @@ const usage = `usage:
   tongxing keys revoke ID
   tongxing opendata build [--out DIR]
   tongxing opendata list [--out DIR]
-  tongxing import KIND FILE [--commit] [--key KEY] [--report OUT.xlsx|OUT.json]`
+  tongxing import KIND FILE [--commit] [--key KEY] [--report OUT.xlsx|OUT.json]
+  tongxing healthcheck`
 
 func run(ctx context.Context, args []string) error {
 	cmd := "serve"
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string) error {
 		return opendataCommand(ctx, cfg, args)
 	case "import":
 		return importCommand(ctx, cfg, args, os.Stdout, os.Stderr, time.Now)
+	case "healthcheck":
+		return healthcheck(ctx, cfg)
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil

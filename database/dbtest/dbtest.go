@@ -72,6 +72,23 @@ func OpenSQLite(t testing.TB) *database.DB {
 // TONGXING_TEST_DATABASE_URL, migrates it and drops it after the test.
 func OpenPostgres(t testing.TB) *database.DB {
 	t.Helper()
+	db, err := database.Open(context.Background(), PostgresURL(t))
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate postgres: %v", err)
+	}
+	return db
+}
+
+// PostgresURL creates an empty scratch database on the server named by
+// TONGXING_TEST_DATABASE_URL and returns its URL, for tests that start a
+// process of their own on it; the database is dropped after the test,
+// connections still open included.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
 	admin := os.Getenv(EnvPostgres)
 	if admin == "" {
 		t.Skip("PostgreSQL tests skipped: " + EnvPostgres + " is not set")
@@ -92,21 +109,13 @@ func OpenPostgres(t testing.TB) *database.DB {
 		t.Fatalf("parse %s: %v", EnvPostgres, err)
 	}
 	u.Path = "/" + name
-	db, err := database.Open(context.Background(), u.String())
-	if err != nil {
-		t.Fatalf("open postgres: %v", err)
-	}
 	t.Cleanup(func() {
-		_ = db.Close()
 		if a, err := sql.Open("postgres", admin); err == nil {
 			_, _ = a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 			_ = a.Close()
 		}
 	})
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatalf("migrate postgres: %v", err)
-	}
-	return db
+	return u.String()
 }
 
 // IsPostgres reports whether db is the PostgreSQL backend.
