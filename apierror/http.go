@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/tongxing/tongxing/requestid"
+	"github.com/tongxing/tongxing/requestlog"
 )
 
 // InternalMessage is all a client learns of an internal error. The detail
@@ -99,6 +100,7 @@ func Write(w http.ResponseWriter, r *http.Request, status int, e *Error) {
 // WriteAs is Write with the response's media type: GraphQL's own transport
 // answers application/graphql-response+json to clients that ask for it.
 func WriteAs(w http.ResponseWriter, r *http.Request, status int, e *Error, mediaType string) {
+	requestlog.From(r.Context()).SetCode(string(e.Code))
 	h := w.Header()
 	h.Set("Content-Type", mediaType)
 	h.Set("Cache-Control", "no-store")

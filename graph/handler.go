@@ -19,6 +19,7 @@ import (
 	"github.com/tongxing/tongxing/needs"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/requestid"
+	"github.com/tongxing/tongxing/requestlog"
 	"github.com/tongxing/tongxing/results"
 	"github.com/tongxing/tongxing/sheet"
 	"github.com/tongxing/tongxing/webhooks"
@@ -79,8 +80,19 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 		rsp := next(ctx)
 		if rsp != nil {
 			normalizeCodes(rsp.Errors)
+			if len(rsp.Errors) > 0 {
+				requestlog.From(ctx).SetCode(codeOf(rsp.Errors[0].Extensions))
+			}
 		}
 		return rsp
+	})
+	// The access log and metrics name the operation (a GraphQL name, never
+	// its variables).
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
+			requestlog.From(ctx).SetOperation(oc.Operation.Name, string(oc.Operation.Operation))
+		}
+		return next(ctx)
 	})
 	// After normalizeCodes (which must see every response) and before the
 	// transaction (which a refused request must never reach).

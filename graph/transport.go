@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/requestlog"
 )
 
 // The HTTP transports are our own rather than gqlgen's so that a request
@@ -121,6 +122,9 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 		// as a GraphQL answer whatever it holds; the error's own 4xx under
 		// application/graphql-response+json.
 		rsp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr)
+		if len(rsp.Errors) > 0 {
+			requestlog.From(ctx).SetCode(codeOf(rsp.Errors[0].Extensions))
+		}
 		if wantsGraphQLResponse(r) {
 			status := http.StatusBadRequest
 			if len(rsp.Errors) > 0 {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/metrics"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/ent"
@@ -118,11 +119,13 @@ func (h *handler) importFile(w http.ResponseWriter, r *http.Request) {
 	var busy *apierror.Error
 	switch {
 	case errors.As(err, &busy) && busy.Code == apierror.RateLimited:
+		metrics.RateLimited("import")
 		w.Header().Set("Retry-After", "5")
 		apierror.Write(w, r, http.StatusTooManyRequests, busy)
 		return
 	case database.IsBusy(err):
 		// Another writer held SQLite's lock past the busy timeout.
+		metrics.RateLimited("database-busy")
 		w.Header().Set("Retry-After", "5")
 		apierror.Write(w, r, http.StatusTooManyRequests, apierror.New(apierror.RateLimited,
 			"数据库正忙，请稍后重试 (the database is busy: retry shortly)"))

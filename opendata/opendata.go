@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tongxing/tongxing/metrics"
 	"log/slog"
 	"net/http"
 	"time"
@@ -154,6 +155,9 @@ func RunScheduler(ctx context.Context, client *ent.Client, cfg Config, logger *s
 		lastAttempt = time.Now()
 		start := time.Now()
 		rel, err := Build(ctx, client, cfg, lastAttempt)
+		if ctx.Err() == nil {
+			metrics.OpenDataBuilt(time.Since(start), err, time.Now())
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tongxing/tongxing/metrics"
 	"log/slog"
 	"math"
 	"net/http"
@@ -266,6 +267,7 @@ func (s *spec[T, R]) export(ctx context.Context, w http.ResponseWriter, rd *Read
 		if err := out.write(rows); err != nil {
 			return fmt.Errorf("%w: %w", errStreaming, err)
 		}
+		metrics.ExportedRows(s.name, len(rows))
 		_ = flush.Flush()
 		if len(chunk) < ChunkRows {
 			break

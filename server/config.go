@@ -29,6 +29,10 @@ import (
 type Config struct {
 	// Addr is the listen address (TONGXING_ADDR, default ":8080").
 	Addr string
+	// MetricsAddr is where /metrics is served (TONGXING_METRICS_ADDR);
+	// empty, the default, serves no metrics. An address of its own keeps
+	// them off the public port.
+	MetricsAddr string
 	// DatabaseURL selects the store (TONGXING_DATABASE_URL): an SQLite file
 	// path (default "tongxing.db") or postgres://….
 	DatabaseURL string
@@ -143,6 +147,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("TONGXING_ADDR=%q: want host:port such as :8080 or 127.0.0.1:8080", c.Addr))
 	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
 		errs = append(errs, fmt.Errorf("TONGXING_ADDR=%q: port must be 0–65535", c.Addr))
+	}
+	if v := getenv("TONGXING_METRICS_ADDR"); v != "" {
+		if _, port, err := net.SplitHostPort(v); err != nil {
+			errs = append(errs, fmt.Errorf("TONGXING_METRICS_ADDR=%q: want host:port such as 127.0.0.1:9090", v))
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			errs = append(errs, fmt.Errorf("TONGXING_METRICS_ADDR=%q: port must be 0–65535", v))
+		} else if v == c.Addr {
+			errs = append(errs, fmt.Errorf("TONGXING_METRICS_ADDR=%q: must differ from TONGXING_ADDR", v))
+		}
+		c.MetricsAddr = v
 	}
 	if v := getenv("TONGXING_DATABASE_URL"); v != "" {
 		c.DatabaseURL = v

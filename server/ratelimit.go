@@ -21,6 +21,7 @@ import (
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/graph"
+	"github.com/tongxing/tongxing/metrics"
 )
 
 // maxBuckets bounds the token buckets each rateLimiter set keeps. Idle
@@ -65,14 +66,14 @@ func (rl *rateLimiter) limitClients(next http.Handler) http.Handler {
 		now := rl.now()
 		if r.Header.Get("Authorization") == "" {
 			if ok, wait := rl.anonymous.take(client, now); !ok {
-				refuseRate(w, r, wait)
+				refuseRate(w, r, wait, "anonymous")
 				return
 			}
 			next.ServeHTTP(w, r)
 			return
 		}
 		if wait := rl.failures.wait(client, now); wait > 0 {
-			refuseRate(w, r, wait)
+			refuseRate(w, r, wait, "failed-keys")
 			return
 		}
 		rec := &statusRecorder{ResponseWriter: w}
@@ -89,7 +90,7 @@ func (rl *rateLimiter) limitKeys(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if v := auth.FromContext(r.Context()); v != nil && v.KeyID != 0 {
 			if ok, wait := rl.keys.take("key:"+strconv.Itoa(v.KeyID), rl.now()); !ok {
-				refuseRate(w, r, wait)
+				refuseRate(w, r, wait, "key")
 				return
 			}
 		}
@@ -97,8 +98,10 @@ func (rl *rateLimiter) limitKeys(next http.Handler) http.Handler {
 	})
 }
 
-// refuseRate answers 429 with Retry-After in whole seconds (at least 1).
-func refuseRate(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+// refuseRate answers 429 with Retry-After in whole seconds (at least 1),
+// and counts the refusal under the limit that made it.
+func refuseRate(w http.ResponseWriter, r *http.Request, wait time.Duration, limit string) {
+	metrics.RateLimited(limit)
 	secs := int(math.Ceil(wait.Seconds()))
 	if secs < 1 {
 		secs = 1

@@ -13,6 +13,7 @@ import (
 	"github.com/tongxing/tongxing/opendata"
 
 	"github.com/tongxing/tongxing/hours"
+	"github.com/tongxing/tongxing/metrics"
 
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/demo"
@@ -72,6 +73,18 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		}
 	}
 
+	metrics.RegisterDB(db.SQL)
+	metricsLine := ""
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("cannot listen on %s (TONGXING_METRICS_ADDR): %w", cfg.MetricsAddr, unwrapAll(err))
+		}
+		msrv := &http.Server{Handler: MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		metricsLine = fmt.Sprintf("  Metrics    http://%s/metrics\n", mln.Addr())
+	}
 	app := New(cfg, db, logger)
 	srv := &http.Server{
 		Handler:           app.Handler(),
@@ -84,6 +97,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	base := cfg.BaseURL(ln.Addr())
 	fmt.Fprintf(out, "同行 Tongxing is serving on %s\n  GraphQL    %s/graphql\n  GraphiQL   %s/graphiql\n  Open data  %s/opendata/\n",
 		ln.Addr(), base, base, base)
+	fmt.Fprint(out, metricsLine)
 
 	// Open data: build the first release if none exists, then on schedule.
 	// The server answers meanwhile; the portal says when no release exists yet.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -29,9 +30,11 @@ import (
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/graph"
 	"github.com/tongxing/tongxing/imports"
+	"github.com/tongxing/tongxing/metrics"
 	"github.com/tongxing/tongxing/partners"
 	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/requestid"
+	"github.com/tongxing/tongxing/requestlog"
 	"github.com/tongxing/tongxing/results"
 	"github.com/tongxing/tongxing/server/graphiql"
 	"github.com/tongxing/tongxing/sheet"
@@ -151,6 +154,14 @@ func (s *Server) Handler() http.Handler {
 	return h
 }
 
+// MetricsHandler serves /metrics for Prometheus; Run puts it on
+// TONGXING_METRICS_ADDR, apart from the API.
+func MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler())
+	return mux
+}
+
 // cors allows the configured browser origins to call the API with a key.
 // With none configured no foreign origin is allowed: rs/cors reads an empty
 // AllowedOrigins as "*", so the empty list is replaced by a rule that
@@ -202,6 +213,7 @@ func (s *Server) identify(next http.Handler) http.Handler {
 			apierror.WriteInternal(w, r)
 			return
 		}
+		requestlog.From(r.Context()).SetCaller(string(v.Role), v.KeyID)
 		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), v)))
 	})
 }
@@ -324,34 +336,92 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// logRequests writes one access-log line per request. It logs the key's
-// name, never the key, and never a request body.
+// logRequests writes one access-log line per request and counts it in
+// the metrics. The line names the route, the GraphQL operation, the error
+// code and the key by role and number — never the key, its name (often a
+// person's), a request body, variables, or a full client address (the
+// network's first 24 bits, or 48 for IPv6).
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		ctx, fields := requestlog.NewContext(r.Context())
 		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+		next.ServeHTTP(rec, r.WithContext(ctx))
+		took := time.Since(start)
+		route := routeOf(r.URL.Path)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		metrics.ObserveRequest(route, rec.status, took)
+		f := fields.Snapshot()
+		if route == "/graphql" && r.Method != http.MethodOptions {
+			metrics.ObserveOperation(f.Operation, f.OperationType, f.Code, took)
+		}
+		if route == "/healthz" || route == "/readyz" {
 			return
 		}
-		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", requestid.From(r.Context())),
+		attrs := []slog.Attr{
+			slog.String("request_id", requestid.From(ctx)),
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("route", route),
 			slog.Int("status", rec.status),
 			slog.Int("bytes", rec.bytes),
-			slog.Duration("duration", time.Since(start)),
-			slog.String("remote", remoteIP(r)),
-		)
+			slog.Duration("duration", took),
+			slog.String("client_network", clientNetwork(r)),
+		}
+		if f.Operation != "" || f.OperationType != "" {
+			attrs = append(attrs, slog.String("operation", metrics.OperationLabel(f.Operation)), slog.String("operation_type", f.OperationType))
+		}
+		if f.Code != "" {
+			attrs = append(attrs, slog.String("code", f.Code))
+		}
+		role := "anonymous"
+		if f.Role != "" {
+			role = f.Role
+			attrs = append(attrs, slog.Int("key_id", f.KeyID))
+		}
+		attrs = append(attrs, slog.String("role", role))
+		s.logger.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 	})
 }
 
-func remoteIP(r *http.Request) string {
+// routeOf is the route a path belongs to: the label of the request's
+// metrics and its log line (paths carry certificate numbers and
+// verification codes, which are not logged).
+func routeOf(path string) string {
+	for _, prefix := range []string{"/graphql", "/graphiql", "/opendata/", "/verify/", "/certificates/", imports.Prefix, partners.ExportPrefix} {
+		if path == prefix || strings.HasPrefix(path, strings.TrimSuffix(prefix, "/")+"/") {
+			return strings.TrimSuffix(prefix, "/")
+		}
+	}
+	switch path {
+	case "/", "/healthz", "/readyz":
+		return path
+	}
+	return "other"
+}
+
+// clientNetwork is the client's network, not its address: the first 24
+// bits of IPv4, 48 of IPv6 — enough to see where traffic comes from,
+// not whose device it was.
+func clientNetwork(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return ""
+	}
+	bits := 48
+	if addr.Unmap().Is4() {
+		addr, bits = addr.Unmap(), 24
+	}
+	prefix, err := addr.Prefix(bits)
+	if err != nil {
+		return ""
+	}
+	return prefix.String()
 }
 
 // writeJSON sends the health documents (/healthz, /readyz); refusals go

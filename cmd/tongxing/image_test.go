@@ -130,11 +130,21 @@ func TestImageRuntimeContract(t *testing.T) {
 		}
 		env["TONGXING_DATABASE_URL"] = pg.String()
 		env["TONGXING_OPENDATA_INTERVAL"] = "0"
+		if env["TONGXING_METRICS_ADDR"] == "" {
+			t.Error("compose serves no metrics (TONGXING_METRICS_ADDR)")
+		}
+		metricsAddr := freeAddr(t) // compose's :9090 may be taken here
+		env["TONGXING_METRICS_ADDR"] = metricsAddr
 		list := append([]string{}, st.env...)
 		for k, v := range env {
 			list = append(list, k+"="+v)
 		}
 		runImage(t, root, st, list)
+		if rsp, err := http.Get("http://" + metricsAddr + "/metrics"); err != nil || rsp.StatusCode != http.StatusOK {
+			t.Errorf("metrics: %v %v", rsp, err)
+		} else {
+			rsp.Body.Close()
+		}
 		dir := env["TONGXING_OPENDATA_DIR"]
 		if !strings.HasPrefix(dir, st.dataDir+"/") {
 			t.Fatalf("compose TONGXING_OPENDATA_DIR %q is outside the image's data directory %s", dir, st.dataDir)

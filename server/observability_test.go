@@ -1,0 +1,176 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tongxing/tongxing/apikeys"
+	"github.com/tongxing/tongxing/database/dbtest"
+	"github.com/tongxing/tongxing/policy"
+	"github.com/tongxing/tongxing/server"
+)
+
+// lockedBuffer collects the log lines of concurrent requests.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// One access-log line per request says which operation ran, how it ended
+// and for which role, and never what the request carried: no key, no key
+// name, no variables, no full client address. The metrics count the same
+// requests by operation and code.
+func TestRequestLogAndMetrics(t *testing.T) {
+	db := dbtest.OpenSQLite(t)
+	cfg, err := server.LoadConfig(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.SecretKey, cfg.CaseKey = testSecret, testCaseKey
+	var logs lockedBuffer
+	h := server.New(cfg, db, slog.New(slog.NewJSONHandler(&logs, nil))).Handler()
+	const keyName = "社工 王秀英"
+	key, _, err := apikeys.Create(policy.SystemContext(t.Context(), "test"), db.Client, keyName, apikeys.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(key, body string) int {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.RemoteAddr = "192.0.2.77:40000"
+		req.Header.Set("Content-Type", "application/json")
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	before := scrape(t)
+	send("", `{"query":"query ObservedTowns { regions { totalCount } }"}`)
+	send("", `{"query":"query ObservedTowns { regions { totalCount } }"}`)
+	send("", `{"query":"query ObservedBroken { regions { nosuchfield } }"}`)
+	const phone = "13912345678"
+	send(key, `{"query":"query ObservedSearch($p: String!) { searchPeople(phone: $p) { totalCount } }","variables":{"p":"`+phone+`"}}`)
+	send("bad-key", `{"query":"{ __typename }"}`)
+	after := scrape(t)
+
+	for series, want := range map[string]float64{
+		`tongxing_graphql_operations_total{code="",operation="ObservedTowns",type="query"}`:  2,
+		`tongxing_graphql_operations_total{code="",operation="ObservedSearch",type="query"}`: 1,
+		`tongxing_http_requests_total{route="/graphql",status="401"}`:                        1,
+	} {
+		if got := after[series] - before[series]; got != want {
+			t.Errorf("%s rose by %v, want %v", series, got, want)
+		}
+	}
+	// A validation error never reaches an operation: counted as anonymous
+	// with its code.
+	if series := `tongxing_graphql_operations_total{code="BAD_USER_INPUT",operation="anonymous",type=""}`; after[series]-before[series] < 1 {
+		t.Errorf("%s did not rise", series)
+	}
+
+	var lines []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line is not JSON: %s", line)
+		}
+		if m["msg"] == "request" {
+			lines = append(lines, m)
+		}
+	}
+	if len(lines) != 5 {
+		t.Fatalf("%d request lines for 5 requests:\n%s", len(lines), logs.String())
+	}
+	for i, want := range []map[string]any{
+		{"operation": "ObservedTowns", "operation_type": "query", "role": "anonymous", "status": 200.0},
+		{"operation": "ObservedTowns", "role": "anonymous"},
+		{"code": "BAD_USER_INPUT", "role": "anonymous", "status": 200.0},
+		{"operation": "ObservedSearch", "role": "ADMIN", "status": 200.0},
+		{"code": "UNAUTHENTICATED", "role": "anonymous", "status": 401.0},
+	} {
+		for k, v := range want {
+			if lines[i][k] != v {
+				t.Errorf("line %d: %s = %v, want %v (%v)", i, k, lines[i][k], v, lines[i])
+			}
+		}
+		if lines[i]["request_id"] == "" || lines[i]["client_network"] != "192.0.2.0/24" || lines[i]["route"] != "/graphql" {
+			t.Errorf("line %d: %v", i, lines[i])
+		}
+	}
+	if _, ok := lines[3]["key_id"]; !ok {
+		t.Errorf("a keyed request's line has no key_id: %v", lines[3])
+	}
+	all := logs.String()
+	for _, secret := range []string{key, keyName, phone, "192.0.2.77", "bad-key", "nosuchfield"} {
+		if strings.Contains(all, secret) {
+			t.Errorf("the log holds %q:\n%s", secret, all)
+		}
+	}
+}
+
+var seriesLine = regexp.MustCompile(`^([a-z_]+(?:\{[^}]*\})?) ([0-9.e+-]+|NaN)$`)
+
+func scrapeText(t *testing.T) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	server.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("/metrics = %d", rec.Code)
+	}
+	b, _ := io.ReadAll(rec.Body)
+	return string(b)
+}
+
+// scrape reads /metrics into series → value.
+func scrape(t *testing.T) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	for _, line := range strings.Split(scrapeText(t), "\n") {
+		if m := seriesLine.FindStringSubmatch(line); m != nil {
+			v, _ := strconv.ParseFloat(m[2], 64)
+			out[m[1]] = v
+		}
+	}
+	return out
+}
+
+func TestMetricsAddrConfig(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	if cfg, err := server.LoadConfig(env(nil)); err != nil || cfg.MetricsAddr != "" {
+		t.Errorf("metrics are off by default: %q %v", cfg.MetricsAddr, err)
+	}
+	if cfg, err := server.LoadConfig(env(map[string]string{"TONGXING_METRICS_ADDR": "127.0.0.1:9090"})); err != nil || cfg.MetricsAddr != "127.0.0.1:9090" {
+		t.Errorf("TONGXING_METRICS_ADDR: %q %v", cfg.MetricsAddr, err)
+	}
+	for _, bad := range []map[string]string{
+		{"TONGXING_METRICS_ADDR": "9090"},
+		{"TONGXING_METRICS_ADDR": ":99999"},
+		{"TONGXING_METRICS_ADDR": ":8080"}, // the API's own address
+	} {
+		if _, err := server.LoadConfig(env(bad)); err == nil || !strings.Contains(err.Error(), "TONGXING_METRICS_ADDR") {
+			t.Errorf("%v accepted: %v", bad, err)
+		}
+	}
+}
