@@ -15,10 +15,10 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/apierror"
-	"github.com/tongxing/tongxing/metrics"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/metrics"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/requestid"
 	"github.com/tongxing/tongxing/sheet"
