@@ -20,7 +20,6 @@ import (
 
 	"github.com/tongxing/tongxing/casework"
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/ent/migrate"
 	_ "github.com/tongxing/tongxing/ent/runtime" // schema defaults, validators and privacy policies
 	"github.com/tongxing/tongxing/partners"
 )
@@ -47,6 +46,9 @@ type DB struct {
 	Dialect string
 	// Location is the URL with any password removed, safe to log.
 	Location string
+	// url is the URL as configured, for the PostgreSQL client programs
+	// that Backup runs.
+	url string
 }
 
 // Options tune how Open connects.
@@ -104,13 +106,19 @@ func OpenWith(ctx context.Context, rawURL string, o Options, opts ...ent.Option)
 	client := ent.NewClient(append([]ent.Option{ent.Driver(drvr)}, opts...)...)
 	partners.Track(client)
 	casework.RandomIDs(client)
-	return &DB{Client: client, SQL: db, Dialect: dia, Location: location}, nil
+	return &DB{Client: client, SQL: db, Dialect: dia, Location: location, url: rawURL}, nil
 }
 
-// Migrate creates or updates the schema. It is additive: columns and tables
-// are added, never dropped.
+// Migrate brings the schema up to date. PostgreSQL takes the versioned
+// migrations embedded in the binary (migrate.go), and refuses a database
+// that a newer release migrated; the embedded SQLite database is migrated
+// automatically from the ent schema, additively: columns and tables are
+// added, never dropped.
 func (d *DB) Migrate(ctx context.Context) error {
-	if err := d.Client.Schema.Create(ctx, migrate.WithForeignKeys(true)); err != nil {
+	if d.Dialect == dialect.Postgres {
+		return d.migratePostgres(ctx)
+	}
+	if err := d.Client.Schema.Create(ctx, diffOptions()...); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
 	}
 	return nil

@@ -37,7 +37,7 @@ func exitCode(err error) int {
 
 const usage = `usage:
   tongxing [serve]
-  tongxing migrate
+  tongxing migrate [status|up]
   tongxing seed
   tongxing keys create --name NAME --role ADMIN|EDITOR|REVIEWER|PARTNER [--org ORG_ID] [--expires 90d|never]
                        [--holder PERSON_ID] [--casework WORKER|SUPERVISOR]
@@ -46,7 +46,9 @@ const usage = `usage:
   tongxing opendata build [--out DIR]
   tongxing opendata list [--out DIR]
   tongxing import KIND FILE [--commit] [--key KEY] [--report OUT.xlsx|OUT.json]
-  tongxing healthcheck`
+  tongxing healthcheck
+  tongxing backup FILE
+  tongxing restore [--force] FILE`
 
 func run(ctx context.Context, args []string) error {
 	cmd := "serve"
@@ -61,13 +63,7 @@ func run(ctx context.Context, args []string) error {
 	case "serve":
 		return server.Run(ctx, cfg, os.Stdout)
 	case "migrate":
-		db, err := openDB(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		fmt.Fprintln(os.Stderr, "schema is up to date:", db.Location)
-		return nil
+		return migrateCommand(ctx, cfg, args, os.Stdout)
 	case "seed":
 		db, err := openDB(ctx, cfg)
 		if err != nil {
@@ -97,6 +93,10 @@ func run(ctx context.Context, args []string) error {
 		return importCommand(ctx, cfg, args, os.Stdout, os.Stderr, time.Now)
 	case "healthcheck":
 		return healthcheck(ctx, cfg)
+	case "backup":
+		return backupCommand(ctx, cfg, args, os.Stdout)
+	case "restore":
+		return restoreCommand(ctx, cfg, args, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tongxing/tongxing/database"
+	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/region"
@@ -171,5 +174,48 @@ func TestKeysCaseWork(t *testing.T) {
 	}
 	if !strings.HasPrefix(out.String(), "tx_") {
 		t.Errorf("keys create printed %q", out.String())
+	}
+}
+
+// migrate status and up on PostgreSQL: pending before, current after,
+// and a database a newer release migrated is refused with a message that
+// says so.
+func TestMigrateCommand(t *testing.T) {
+	ctx := context.Background()
+	cfg := testConfig(t)
+	cfg.DatabaseURL = dbtest.PostgresURL(t)
+	var out bytes.Buffer
+	if err := migrateCommand(ctx, cfg, []string{"status"}, &out); err != nil || !strings.Contains(out.String(), "current   none") || !strings.Contains(out.String(), "pending") {
+		t.Fatalf("status on an empty database: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	if err := migrateCommand(ctx, cfg, nil, &out); err != nil || !strings.Contains(out.String(), "schema is up to date") || strings.Contains(out.String(), "pending") {
+		t.Fatalf("up: %v\n%s", err, out.String())
+	}
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.SQL.Exec(`INSERT INTO ` + database.RevisionTable + ` (version, description, type, applied, total, executed_at, execution_time, hash, operator_version)
+		VALUES ('99991231000000', 'future', 2, 1, 1, now(), 0, '', 'tongxing')`); err != nil {
+		t.Fatal(err)
+	}
+	for _, sub := range []string{"status", "up"} {
+		if err := migrateCommand(ctx, cfg, []string{sub}, &out); !errors.Is(err, database.ErrSchemaNewer) {
+			t.Errorf("migrate %s on a newer schema: %v", sub, err)
+		}
+	}
+	// The server refuses to start on it too.
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DemoData = false
+	cfg.SecretKey = []byte(strings.Repeat("s", 32))
+	cfg.CaseKey = []byte(strings.Repeat("c", 32))
+	if err := server.Run(ctx, cfg, io.Discard); !errors.Is(err, database.ErrSchemaNewer) {
+		t.Errorf("serve on a newer schema: %v", err)
+	}
+	var usage usageError
+	if err := migrateCommand(ctx, cfg, []string{"down"}, &out); !errors.As(err, &usage) {
+		t.Errorf("migrate down: %v", err)
 	}
 }
