@@ -17,6 +17,10 @@ import (
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/server"
+	"go.opentelemetry.io/otel"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // lockedBuffer collects the log lines of concurrent requests.
@@ -171,6 +175,58 @@ func TestMetricsAddrConfig(t *testing.T) {
 	} {
 		if _, err := server.LoadConfig(env(bad)); err == nil || !strings.Contains(err.Error(), "TONGXING_METRICS_ADDR") {
 			t.Errorf("%v accepted: %v", bad, err)
+		}
+	}
+}
+
+// With tracing on, each request is one server span that continues the
+// caller's W3C trace, named and described by route, operation, code and
+// role — never by the path's codes, the key, or what the request carried.
+func TestTraces(t *testing.T) {
+	recorder := tracetest.NewSpanRecorder()
+	previous := otel.GetTracerProvider()
+	otel.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(recorder)))
+	t.Cleanup(func() { otel.SetTracerProvider(previous) })
+
+	a := newAPI(t, dbtest.OpenSQLite(t))
+	const parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	const phone = "13987654321"
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"query TracedSearch($p: String!) { searchPeople(phone: $p) { totalCount } }","variables":{"p":"`+phone+`"}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+a.key)
+	req.Header.Set("traceparent", parent)
+	a.h.ServeHTTP(httptest.NewRecorder(), req)
+	a.h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/verify/SECRETCODE123", nil))
+
+	spans := recorder.Ended()
+	if len(spans) != 2 {
+		t.Fatalf("%d spans for 2 requests", len(spans))
+	}
+	gql := spans[0]
+	if gql.Name() != "POST /graphql" || gql.SpanKind() != trace.SpanKindServer || gql.Parent().TraceID().String() != "4bf92f3577b34da6a3ce929d0e0e4736" {
+		t.Errorf("span %q kind %v parent %v", gql.Name(), gql.SpanKind(), gql.Parent().TraceID())
+	}
+	got := map[string]string{}
+	for _, kv := range gql.Attributes() {
+		got[string(kv.Key)] = kv.Value.Emit()
+	}
+	for k, v := range map[string]string{"graphql.operation.name": "TracedSearch", "graphql.operation.type": "query", "tongxing.role": "ADMIN", "http.route": "/graphql", "http.response.status_code": "200"} {
+		if got[k] != v {
+			t.Errorf("attribute %s = %q, want %q (%v)", k, got[k], v, got)
+		}
+	}
+	if spans[1].Name() != "GET /verify" {
+		t.Errorf("second span %q", spans[1].Name())
+	}
+	for _, s := range spans {
+		text := s.Name()
+		for _, kv := range s.Attributes() {
+			text += " " + kv.Value.Emit()
+		}
+		for _, secret := range []string{phone, a.key, "SECRETCODE123", "192.0.2"} {
+			if strings.Contains(text, secret) {
+				t.Errorf("span %q carries %q: %s", s.Name(), secret, text)
+			}
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/tongxing/tongxing/opendata"
@@ -19,6 +20,7 @@ import (
 	"github.com/tongxing/tongxing/demo"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
+	"github.com/tongxing/tongxing/tracing"
 )
 
 // Run opens the database, brings it up to date, seeds the demo district if
@@ -47,6 +49,14 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	}
 	if err := cfg.ResolveOpenData(os.Getenv); err != nil {
 		return err
+	}
+	stopTracing, err := tracing.Setup(ctx, os.Getenv, version())
+	if err != nil {
+		return fmt.Errorf("OpenTelemetry traces: %w", err)
+	}
+	defer func() { _ = stopTracing(context.Background()) }()
+	if tracing.Enabled(os.Getenv) {
+		logger.Info("sending OpenTelemetry traces", "endpoint", firstNonEmpty(os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT")))
 	}
 	db, err := database.OpenWith(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.StatementTimeout})
 	if err != nil {
@@ -125,6 +135,24 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// version is the module version the binary was built from ("(devel)" in
+// a checkout).
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		return info.Main.Version
+	}
+	return "unknown"
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func unwrapAll(err error) error {

@@ -38,7 +38,12 @@ import (
 	"github.com/tongxing/tongxing/results"
 	"github.com/tongxing/tongxing/server/graphiql"
 	"github.com/tongxing/tongxing/sheet"
+	"github.com/tongxing/tongxing/tracing"
 	"github.com/tongxing/tongxing/webhooks"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Server is the assembled HTTP server.
@@ -344,16 +349,20 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		route := routeOf(r.URL.Path)
 		ctx, fields := requestlog.NewContext(r.Context())
+		ctx, span := tracing.Tracer().Start(tracing.Propagator.Extract(ctx, propagation.HeaderCarrier(r.Header)),
+			r.Method+" "+route, trace.WithSpanKind(trace.SpanKindServer))
+		defer span.End()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		took := time.Since(start)
-		route := routeOf(r.URL.Path)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
 		metrics.ObserveRequest(route, rec.status, took)
 		f := fields.Snapshot()
+		traceRequest(span, r.Method, route, rec.status, f)
 		if route == "/graphql" && r.Method != http.MethodOptions {
 			metrics.ObserveOperation(f.Operation, f.OperationType, f.Code, took)
 		}
@@ -381,8 +390,38 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			attrs = append(attrs, slog.Int("key_id", f.KeyID))
 		}
 		attrs = append(attrs, slog.String("role", role))
+		if sc := span.SpanContext(); sc.IsValid() {
+			attrs = append(attrs, slog.String("trace_id", sc.TraceID().String()))
+		}
 		s.logger.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 	})
+}
+
+// traceRequest sets the span's attributes: the same fields as the log
+// line, nothing a client sent but its method and route.
+func traceRequest(span trace.Span, method, route string, status int, f requestlog.Snapshot) {
+	if !span.IsRecording() {
+		return
+	}
+	attrs := []attribute.KeyValue{
+		attribute.String("http.request.method", method),
+		attribute.String("http.route", route),
+		attribute.Int("http.response.status_code", status),
+	}
+	if f.OperationType != "" {
+		attrs = append(attrs, attribute.String("graphql.operation.name", metrics.OperationLabel(f.Operation)),
+			attribute.String("graphql.operation.type", f.OperationType))
+	}
+	if f.Code != "" {
+		attrs = append(attrs, attribute.String("tongxing.error.code", f.Code))
+	}
+	if f.Role != "" {
+		attrs = append(attrs, attribute.String("tongxing.role", f.Role))
+	}
+	span.SetAttributes(attrs...)
+	if status >= 500 {
+		span.SetStatus(codes.Error, f.Code)
+	}
 }
 
 // routeOf is the route a path belongs to: the label of the request's

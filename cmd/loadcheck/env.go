@@ -61,7 +61,8 @@ type server struct {
 	addr string
 	key  string
 	log  *bytes.Buffer
-	done chan error
+	done chan struct{} // closed when the process has exited
+	exit error
 }
 
 // startServer runs the binary with dbURL in workDir (its SQLite file and
@@ -92,19 +93,19 @@ func (e *env) startServer(ctx context.Context, workDir, dbURL, key string) (*ser
 		}
 		key = strings.TrimSpace(string(out))
 	}
-	s := &server{addr: addr, key: key, log: &bytes.Buffer{}, done: make(chan error, 1)}
+	s := &server{addr: addr, key: key, log: &bytes.Buffer{}, done: make(chan struct{})}
 	s.cmd = exec.Command(e.bin)
 	s.cmd.Dir, s.cmd.Env = workDir, environ
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		return nil, err
 	}
-	go func() { s.done <- s.cmd.Wait() }()
+	go func() { s.exit = s.cmd.Wait(); close(s.done) }()
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		select {
-		case err := <-s.done:
-			return nil, fmt.Errorf("the server exited (%v): %s", err, s.log.String())
+		case <-s.done:
+			return nil, fmt.Errorf("the server exited (%v): %s", s.exit, s.log.String())
 		default:
 		}
 		if status, _ := e.ready(s); status == http.StatusOK {
@@ -118,6 +119,8 @@ func (e *env) startServer(ctx context.Context, workDir, dbURL, key string) (*ser
 	}
 }
 
+// stop ends the server gracefully (SIGTERM), or kills it after 30 s; it
+// may be called again.
 func (s *server) stop() {
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
