@@ -191,7 +191,7 @@ func TestMigrationsUpgradeDatabasesHoldingData(t *testing.T) {
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.SQL.Exec(`INSERT INTO `+database.RevisionTable+` (version, description, type, applied, total, executed_at, execution_time, hash, operator_version)
+		if _, err := db.SQL.Exec(`INSERT INTO ` + database.RevisionTable + ` (version, description, type, applied, total, executed_at, execution_time, hash, operator_version)
 			VALUES ('99991231000000', 'from the future', 2, 1, 1, now(), 0, '', 'tongxing')`); err != nil {
 			t.Fatal(err)
 		}
