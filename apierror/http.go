@@ -3,7 +3,10 @@ package apierror
 import (
 	"context"
 	"encoding/json"
+	"mime"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/tongxing/tongxing/requestid"
 	"github.com/tongxing/tongxing/requestlog"
@@ -94,7 +97,50 @@ func Body(ctx context.Context, e *Error) []byte {
 // names the Bearer scheme (RFC 9110, 11.6.1). The caller logs the detail of
 // an internal error before calling Write; Write never sees it.
 func Write(w http.ResponseWriter, r *http.Request, status int, e *Error) {
-	WriteAs(w, r, status, e, "application/json; charset=utf-8")
+	WriteAs(w, r, status, e, MediaType(r))
+}
+
+// The two media types of the GraphQL-over-HTTP specification.
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// MediaType is the media type of an answer to r, GraphQL's or a refusal
+// before it: the specification's application/graphql-response+json when
+// Accept prefers it (or ranks it with application/json, as Apollo Client
+// and urql do), application/json otherwise, including for clients that
+// send no Accept at all.
+func MediaType(r *http.Request) string {
+	if PrefersGraphQLResponse(r) {
+		return mediaGraphQLResponse + "; charset=utf-8"
+	}
+	return mediaJSON + "; charset=utf-8"
+}
+
+// PrefersGraphQLResponse reports whether r's Accept ranks
+// application/graphql-response+json at least as high as application/json.
+func PrefersGraphQLResponse(r *http.Request) bool {
+	var graphqlQ, jsonQ float64 = -1, -1
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		switch mt {
+		case mediaGraphQLResponse:
+			graphqlQ = max(graphqlQ, q)
+		case mediaJSON:
+			jsonQ = max(jsonQ, q)
+		}
+	}
+	return graphqlQ > 0 && graphqlQ >= jsonQ
 }
 
 // WriteAs is Write with the response's media type: GraphQL's own transport

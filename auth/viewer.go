@@ -118,3 +118,19 @@ func Actor(ctx context.Context) (name string, keyID *int) {
 	id := v.KeyID
 	return v.Name, &id
 }
+
+type clientKey struct{}
+
+// WithClient returns ctx carrying the network the request came from (the
+// client's address, or its IPv6 /64, after trusted proxies): what tells
+// anonymous callers apart where state is kept per caller, as persisted
+// queries are.
+func WithClient(ctx context.Context, client string) context.Context {
+	return context.WithValue(ctx, clientKey{}, client)
+}
+
+// Client is the request's client as WithClient set it, or "".
+func Client(ctx context.Context) string {
+	c, _ := ctx.Value(clientKey{}).(string)
+	return c
+}

@@ -18,10 +18,10 @@ import (
 	"github.com/lib/pq" // PostgreSQL driver "postgres"
 	"modernc.org/sqlite"
 
-	"github.com/tongxing/tongxing/casework"
 	"github.com/tongxing/tongxing/ent"
 	_ "github.com/tongxing/tongxing/ent/runtime" // schema defaults, validators and privacy policies
 	"github.com/tongxing/tongxing/partners"
+	"github.com/tongxing/tongxing/randomids"
 )
 
 func init() {
@@ -105,7 +105,7 @@ func OpenWith(ctx context.Context, rawURL string, o Options, opts ...ent.Option)
 	drvr := entsql.OpenDB(dia, db)
 	client := ent.NewClient(append([]ent.Option{ent.Driver(drvr)}, opts...)...)
 	partners.Track(client)
-	casework.RandomIDs(client)
+	randomids.Register(client)
 	return &DB{Client: client, SQL: db, Dialect: dia, Location: location, url: rawURL}, nil
 }
 

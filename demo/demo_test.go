@@ -505,7 +505,8 @@ func digest(t *testing.T, c *ent.Client) map[string]string {
 		}
 	})
 	sum("needs", func(add func(...any)) {
-		for _, n := range c.Need.Query().Order(need.ByID()).AllX(ctx) {
+		// Needs take random ids (randomids): ordered by what they say.
+		for _, n := range c.Need.Query().Order(need.ByOpenedAt(), need.ByTitle(), need.ByStatus(), need.ByUrgency()).AllX(ctx) {
 			add(n.Title, n.Status, n.Urgency, n.OpenedAt, n.ResolvedAt)
 		}
 	})

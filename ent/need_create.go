@@ -202,6 +202,12 @@ func (_c *NeedCreate) SetNillableResolutionNote(v *string) *NeedCreate {
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *NeedCreate) SetID(v int) *NeedCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetDomain sets the "domain" edge to the Term entity.
 func (_c *NeedCreate) SetDomain(v *Term) *NeedCreate {
 	return _c.SetDomainID(v.ID)
@@ -330,6 +336,11 @@ func (_c *NeedCreate) check() error {
 	if _, ok := _c.mutation.OpenedAt(); !ok {
 		return &ValidationError{Name: "opened_at", err: errors.New(`ent: missing required field "Need.opened_at"`)}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := need.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Need.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.DomainIDs()) == 0 {
 		return &ValidationError{Name: "domain", err: errors.New(`ent: missing required edge "Need.domain"`)}
 	}
@@ -350,8 +361,10 @@ func (_c *NeedCreate) sqlSave(ctx context.Context) (*Need, error) {
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -362,6 +375,10 @@ func (_c *NeedCreate) createSpec() (*Need, *sqlgraph.CreateSpec) {
 		_node = &Need{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(need.Table, sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(need.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -522,7 +539,7 @@ func (_c *NeedCreateBulk) Save(ctx context.Context) ([]*Need, error) {
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}

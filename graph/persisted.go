@@ -14,7 +14,9 @@ import (
 // answers anyone who asks whether a text was ever sent: with values written
 // into the query (searchPeople(phone: "…")) that tells an anonymous caller
 // what staff searched for. Each API key, and anonymous callers together,
-// get their own namespace of the one LRU.
+// get their own namespace of the one LRU; anonymous callers one each per
+// client (auth.Client: an address, or an IPv6 /64), so that one anonymous
+// caller cannot learn what another sent either.
 type callerPersistedQueries struct {
 	graphql.Cache[string]
 }
@@ -31,7 +33,7 @@ func persistedKey(ctx context.Context, hash string) string {
 	v := auth.FromContext(ctx)
 	switch {
 	case v == nil:
-		return "anonymous:" + hash
+		return "anonymous:" + auth.Client(ctx) + ":" + hash
 	case v.KeyID != 0:
 		return "key:" + strconv.Itoa(v.KeyID) + ":" + hash
 	}

@@ -7,7 +7,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -167,45 +166,10 @@ func isBatch(body *bufio.Reader) bool {
 	}
 }
 
-// The two media types of the GraphQL-over-HTTP specification.
-const (
-	mediaJSON            = "application/json"
-	mediaGraphQLResponse = "application/graphql-response+json"
-)
+// answerType is the media type of the answer to r (apierror.MediaType).
+func answerType(r *http.Request) string { return apierror.MediaType(r) }
 
-// answerType is the media type of the answer to r: the specification's
-// application/graphql-response+json when Accept prefers it (or ranks it
-// with application/json, as Apollo Client and urql do), application/json
-// otherwise, including for clients that send no Accept at all.
-func answerType(r *http.Request) string {
-	if wantsGraphQLResponse(r) {
-		return mediaGraphQLResponse + "; charset=utf-8"
-	}
-	return mediaJSON + "; charset=utf-8"
-}
-
-func wantsGraphQLResponse(r *http.Request) bool {
-	var graphqlQ, jsonQ float64 = -1, -1
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		q := 1.0
-		if v, ok := params["q"]; ok {
-			if f, err := strconv.ParseFloat(v, 64); err == nil {
-				q = f
-			}
-		}
-		switch mt {
-		case mediaGraphQLResponse:
-			graphqlQ = max(graphqlQ, q)
-		case mediaJSON:
-			jsonQ = max(jsonQ, q)
-		}
-	}
-	return graphqlQ > 0 && graphqlQ >= jsonQ
-}
+func wantsGraphQLResponse(r *http.Request) bool { return apierror.PrefersGraphQLResponse(r) }
 
 // refuseRequest answers a request that cannot be executed at all, in the
 // API's one error shape (apierror.Write), with the media type the client

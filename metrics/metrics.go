@@ -98,9 +98,9 @@ func ObserveRequest(route string, status int, took time.Duration) {
 }
 
 // ObserveOperation counts one GraphQL request: its operation (see
-// OperationLabel), type and first error code.
-func ObserveOperation(name, typ, code string, took time.Duration) {
-	op := OperationLabel(name)
+// OperationLabel), type and first error code; keyed says a key sent it.
+func ObserveOperation(name, typ, code string, keyed bool, took time.Duration) {
+	op := OperationLabel(name, keyed)
 	graphqlOperations.WithLabelValues(op, typ, code).Inc()
 	graphqlDuration.WithLabelValues(op).Observe(took.Seconds())
 }
@@ -121,22 +121,28 @@ func OpenDataBuilt(took time.Duration, err error, at time.Time) {
 // ExportedRows counts rows written by a partner export of table.
 func ExportedRows(table string, n int) { exportRows.WithLabelValues(table).Add(float64(n)) }
 
-// maxOperations bounds the operation label's values: clients name their
-// operations, and each name is a set of series.
-const maxOperations = 200
+// The operation label's values are bounded: clients name their
+// operations, and each name is a set of series. Keyed callers (the
+// district's own applications) and anonymous ones have separate quotas,
+// so that anonymous callers inventing names cannot use up the slots the
+// staff's operations need.
+const (
+	maxKeyedOperations     = 150
+	maxAnonymousOperations = 50
+)
 
 var operations = struct {
 	sync.Mutex
-	seen map[string]bool
-}{seen: map[string]bool{}}
+	keyed, anonymous map[string]bool
+}{keyed: map[string]bool{}, anonymous: map[string]bool{}}
 
 // OperationLabel is the label value for an operation name: "anonymous"
-// for none; the name itself for the first 200 distinct names the process
-// sees; "other" after that, so that a client inventing names cannot grow
-// the series without bound. Names reach here from parsed operations, so
-// they are GraphQL names ([_A-Za-z][_0-9A-Za-z]*); anything else is
-// "invalid".
-func OperationLabel(name string) string {
+// for none; the name itself while its caller's quota lasts (the first 150
+// distinct names keyed callers send, the first 50 of anonymous callers; a
+// name already counted stays counted for everyone); "other" after that.
+// Names reach here from parsed operations, so they are GraphQL names
+// ([_A-Za-z][_0-9A-Za-z]*); anything else is "invalid".
+func OperationLabel(name string, keyed bool) string {
 	switch {
 	case name == "":
 		return "anonymous"
@@ -145,13 +151,17 @@ func OperationLabel(name string) string {
 	}
 	operations.Lock()
 	defer operations.Unlock()
-	if operations.seen[name] {
+	if operations.keyed[name] || operations.anonymous[name] {
 		return name
 	}
-	if len(operations.seen) >= maxOperations {
+	seen, quota := operations.anonymous, maxAnonymousOperations
+	if keyed {
+		seen, quota = operations.keyed, maxKeyedOperations
+	}
+	if len(seen) >= quota {
 		return "other"
 	}
-	operations.seen[name] = true
+	seen[name] = true
 	return name
 }
 

@@ -49,7 +49,7 @@ import (
 // no case. Referrals: refOpen (cOpen → other), refOpen2 (cOpen2 → uni),
 // refOther (cOther → agency), refSealed (cSealed → other).
 //
-// Case tables take random ids (casework.RandomIDs, registered by
+// Case tables take random ids (randomids.Register, registered by
 // database.Open): the fixture keeps the ids each write returns and never
 // relies on their order.
 type caseWorld struct {

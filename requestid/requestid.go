@@ -35,11 +35,15 @@ func From(ctx context.Context) string {
 	return id
 }
 
-// Middleware reuses a well-formed incoming id or makes one, and echoes it.
-func Middleware(next http.Handler) http.Handler {
+// Middleware makes each request's id and echoes it. It reuses a
+// well-formed incoming id only from a caller trusted says is a proxy of
+// the deployment: from anyone else, an id of their choosing would land in
+// the log and the audit trail, joining unrelated requests under one id or
+// carrying whatever text they like.
+func Middleware(trusted func(*http.Request) bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(Header)
-		if !valid.MatchString(id) {
+		if !valid.MatchString(id) || !trusted(r) {
 			id = New()
 		}
 		w.Header().Set(Header, id)

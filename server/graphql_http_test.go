@@ -67,6 +67,17 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		})
 	}
 
+	// Refusals before GraphQL answer in the type asked for too.
+	t.Run("bad key, Apollo", func(t *testing.T) {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", apollo)
+		req.Header.Set("Authorization", "Bearer nonsense")
+		rec := httptest.NewRecorder()
+		a.h.ServeHTTP(rec, req)
+		checkGraphQLAnswer(t, rec, 401, graphqlType, "UNAUTHENTICATED", false)
+	})
+
 	// GET answers the same way.
 	t.Run("GET validation error, Apollo", func(t *testing.T) {
 		req := httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape("{ regions { nosuchfield } }"), nil)
@@ -119,11 +130,11 @@ func TestCORSAllowsApolloClient(t *testing.T) {
 	req.Header.Set("Origin", "https://dashboard.example.org")
 	req.Header.Set("Access-Control-Request-Method", "POST")
 	// As browsers send it: lower case, sorted, no spaces.
-	req.Header.Set("Access-Control-Request-Headers", "apollo-require-preflight,apollographql-client-name,apollographql-client-version,authorization,content-type")
+	req.Header.Set("Access-Control-Request-Headers", "apollo-require-preflight,apollographql-client-name,apollographql-client-version,authorization,content-type,traceparent")
 	rec := httptest.NewRecorder()
 	a.h.ServeHTTP(rec, req)
 	allowed := strings.ToLower(rec.Header().Get("Access-Control-Allow-Headers"))
-	for _, h := range []string{"apollographql-client-name", "apollographql-client-version", "apollo-require-preflight", "authorization", "content-type"} {
+	for _, h := range []string{"apollographql-client-name", "apollographql-client-version", "apollo-require-preflight", "authorization", "content-type", "traceparent"} {
 		if !strings.Contains(allowed, h) {
 			t.Errorf("preflight does not allow %s: %d %v", h, rec.Code, rec.Header())
 		}

@@ -230,3 +230,35 @@ func TestTraces(t *testing.T) {
 		}
 	}
 }
+
+// A request id is the server's own, unless a trusted proxy of the
+// deployment passes one on: a client's choice would land in the log and
+// the audit trail.
+func TestRequestIDsAreTheServers(t *testing.T) {
+	db := dbtest.OpenSQLite(t)
+	cfg, err := server.LoadConfig(func(k string) string {
+		if k == "TONGXING_TRUSTED_PROXIES" {
+			return "10.0.0.0/8"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.SecretKey, cfg.CaseKey = testSecret, testCaseKey
+	h := server.New(cfg, db, slog.New(slog.DiscardHandler)).Handler()
+	get := func(remote string) string {
+		req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+		req.RemoteAddr = remote
+		req.Header.Set("X-Request-Id", "wang-13800001111")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Header().Get("X-Request-Id")
+	}
+	if id := get("192.0.2.5:1234"); id == "wang-13800001111" || len(id) != 32 {
+		t.Errorf("a client's request id was taken: %q", id)
+	}
+	if id := get("10.1.2.3:1234"); id != "wang-13800001111" {
+		t.Errorf("a trusted proxy's request id was not kept: %q", id)
+	}
+}

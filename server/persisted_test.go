@@ -53,5 +53,27 @@ func TestPersistedQueriesAreEachCallers(t *testing.T) {
 				t.Errorf("%s tells a registered hash from a never-sent one:\n%s\n%s", name, got, want)
 			}
 		}
+
+		// Anonymous callers are told apart by their client: one that sent
+		// a public query with its hash finds it; another does not.
+		public := `{ regions(first: 1) { totalCount } }`
+		psum := sha256.Sum256([]byte(public))
+		phash := hex.EncodeToString(psum[:])
+		pq, _ := json.Marshal(public)
+		from := func(addr, body string) response {
+			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.RemoteAddr = addr
+			return a.do(req)
+		}
+		if r := from("198.51.100.7:4000", `{"query":`+string(pq)+`,"extensions":`+ext(phash)+`}`); len(r.Errors) > 0 {
+			t.Fatalf("registering a public query: %s", r.Raw)
+		}
+		if r := from("198.51.100.7:4001", `{"extensions":`+ext(phash)+`}`); len(r.Errors) > 0 {
+			t.Errorf("the same anonymous client's persisted query: %s", r.Raw)
+		}
+		if got, want := answer(from("203.0.113.9:4000", `{"extensions":`+ext(phash)+`}`)), answer(from("203.0.113.9:4000", `{"extensions":`+ext(hex.EncodeToString(never[:]))+`}`)); got != want {
+			t.Errorf("another anonymous client tells a hash someone sent from a never-sent one:\n%s\n%s", got, want)
+		}
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"os"
@@ -155,7 +154,7 @@ func (s *Server) Handler() http.Handler {
 	h = s.cors().Handler(h)
 	h = s.recoverPanics(h)
 	h = s.logRequests(h)
-	h = requestid.Middleware(h)
+	h = requestid.Middleware(func(r *http.Request) bool { return isTrusted(parseHost(r.RemoteAddr), s.cfg.TrustedProxies) }, h)
 	return h
 }
 
@@ -183,7 +182,9 @@ func (s *Server) cors() *cors.Cors {
 		// With the headers Apollo Client sends: its client awareness pair,
 		// and the two its CSRF-prevention preflight uses.
 		AllowedHeaders: []string{"Authorization", "Content-Type", "Accept", requestid.Header,
-			"Apollographql-Client-Name", "Apollographql-Client-Version", "X-Apollo-Operation-Name", "Apollo-Require-Preflight"},
+			"Apollographql-Client-Name", "Apollographql-Client-Version", "X-Apollo-Operation-Name", "Apollo-Require-Preflight",
+			// W3C trace context, which the server continues (tracing).
+			"Traceparent", "Tracestate"},
 		ExposedHeaders:   []string{requestid.Header, "Retry-After", "X-Next-Cursor", "X-Has-More"},
 		AllowCredentials: false,
 		MaxAge:           600,
@@ -195,6 +196,7 @@ func (s *Server) cors() *cors.Cors {
 // than downgraded to anonymous, so a client notices its mistake.
 func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(auth.WithClient(r.Context(), bucketKey(clientAddr(r, s.cfg.TrustedProxies))))
 		header := r.Header.Get("Authorization")
 		if header == "" {
 			next.ServeHTTP(w, r)
@@ -364,7 +366,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		f := fields.Snapshot()
 		traceRequest(span, r.Method, route, rec.status, f)
 		if route == "/graphql" && r.Method != http.MethodOptions {
-			metrics.ObserveOperation(f.Operation, f.OperationType, f.Code, took)
+			metrics.ObserveOperation(f.Operation, f.OperationType, f.Code, f.Role != "", took)
 		}
 		if route == "/healthz" || route == "/readyz" {
 			return
@@ -376,10 +378,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.Int("status", rec.status),
 			slog.Int("bytes", rec.bytes),
 			slog.Duration("duration", took),
-			slog.String("client_network", clientNetwork(r)),
+			slog.String("client_network", clientNetwork(clientAddr(r, s.cfg.TrustedProxies))),
 		}
 		if f.Operation != "" || f.OperationType != "" {
-			attrs = append(attrs, slog.String("operation", metrics.OperationLabel(f.Operation)), slog.String("operation_type", f.OperationType))
+			attrs = append(attrs, slog.String("operation", metrics.OperationLabel(f.Operation, f.Role != "")), slog.String("operation_type", f.OperationType))
 		}
 		if f.Code != "" {
 			attrs = append(attrs, slog.String("code", f.Code))
@@ -409,7 +411,7 @@ func traceRequest(span trace.Span, method, route string, status int, f requestlo
 		attribute.Int("http.response.status_code", status),
 	}
 	if f.OperationType != "" {
-		attrs = append(attrs, attribute.String("graphql.operation.name", metrics.OperationLabel(f.Operation)),
+		attrs = append(attrs, attribute.String("graphql.operation.name", metrics.OperationLabel(f.Operation, f.Role != "")),
 			attribute.String("graphql.operation.type", f.OperationType))
 	}
 	if f.Code != "" {
@@ -443,18 +445,13 @@ func routeOf(path string) string {
 // clientNetwork is the client's network, not its address: the first 24
 // bits of IPv4, 48 of IPv6 — enough to see where traffic comes from,
 // not whose device it was.
-func clientNetwork(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	addr, err := netip.ParseAddr(host)
-	if err != nil {
+func clientNetwork(addr netip.Addr) string {
+	if !addr.IsValid() {
 		return ""
 	}
 	bits := 48
-	if addr.Unmap().Is4() {
-		addr, bits = addr.Unmap(), 24
+	if addr.Is4() {
+		bits = 24
 	}
 	prefix, err := addr.Prefix(bits)
 	if err != nil {

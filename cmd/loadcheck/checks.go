@@ -173,25 +173,37 @@ func (l *load) ackedCount() int {
 	return len(l.acked)
 }
 
+// onPostgres starts a private cluster in a directory of its own, with a
+// database "tongxing", and a server on it; the caller stops both.
+func (e *env) onPostgres(ctx context.Context, name string) (*cluster, *server, error) {
+	dir := filepath.Join(e.dir, name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, err
+	}
+	pg, err := newCluster(ctx, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := pg.createDB(ctx, "tongxing"); err != nil {
+		_ = pg.stop(context.Background())
+		return nil, nil, err
+	}
+	s, err := e.startServer(ctx, dir, pg.url("tongxing"), "")
+	if err != nil {
+		_ = pg.stop(context.Background())
+		return nil, nil, err
+	}
+	return pg, s, nil
+}
+
 // mixed: connections workers, a fifth of their requests writes, for
 // duration, on a private PostgreSQL cluster.
 func mixed(ctx context.Context, e *env, duration time.Duration, connections int) error {
-	dir := filepath.Join(e.dir, "mixed")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	pg, err := newCluster(ctx, dir)
+	pg, s, err := e.onPostgres(ctx, "mixed")
 	if err != nil {
 		return err
 	}
 	defer pg.stop(context.Background())
-	if err := pg.createDB(ctx, "tongxing"); err != nil {
-		return err
-	}
-	s, err := e.startServer(ctx, dir, pg.url("tongxing"), "")
-	if err != nil {
-		return err
-	}
 	defer s.stop()
 	l := &load{e: e, current: func() *server { return s }, prefix: "负载检查", writeShare: 0.2, timeout: 30 * time.Second}
 	stop := make(chan struct{})
@@ -225,22 +237,11 @@ func mixed(ctx context.Context, e *env, duration time.Duration, connections int)
 // starts it again.
 func pgRestart(ctx context.Context, e *env) error {
 	const outage = 8 * time.Second
-	dir := filepath.Join(e.dir, "pg-restart")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	pg, err := newCluster(ctx, dir)
+	pg, s, err := e.onPostgres(ctx, "pg-restart")
 	if err != nil {
 		return err
 	}
 	defer pg.stop(context.Background())
-	if err := pg.createDB(ctx, "tongxing"); err != nil {
-		return err
-	}
-	s, err := e.startServer(ctx, dir, pg.url("tongxing"), "")
-	if err != nil {
-		return err
-	}
 	defer s.stop()
 	// A request that has not answered in 10 s counts as hanging.
 	l := &load{e: e, current: func() *server { return s }, prefix: "重启检查", writeShare: 0.3, timeout: 10 * time.Second}

@@ -136,6 +136,8 @@ var (
 	TitleValidator func(string) error
 	// ContactValidator is a validator for the "contact" field. It is called by the builders before save.
 	ContactValidator func(string) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // Urgency defines the type for the "urgency" enum field.

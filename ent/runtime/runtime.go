@@ -654,7 +654,7 @@ func init() {
 	// need.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	need.UpdateDefaultUpdatedAt = needDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// needDescTitle is the schema descriptor for title field.
-	needDescTitle := needFields[0].Descriptor()
+	needDescTitle := needFields[1].Descriptor()
 	// need.TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	need.TitleValidator = func() func(string) error {
 		validators := needDescTitle.Validators
@@ -672,9 +672,13 @@ func init() {
 		}
 	}()
 	// needDescContact is the schema descriptor for contact field.
-	needDescContact := needFields[6].Descriptor()
+	needDescContact := needFields[7].Descriptor()
 	// need.ContactValidator is a validator for the "contact" field. It is called by the builders before save.
 	need.ContactValidator = needDescContact.Validators[0].(func(string) error)
+	// needDescID is the schema descriptor for id field.
+	needDescID := needFields[0].Descriptor()
+	// need.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	need.IDValidator = needDescID.Validators[0].(func(int) error)
 	organizationMixin := schema.Organization{}.Mixin()
 	organization.Policy = privacy.NewPolicies(schema.Organization{})
 	organization.Hooks[0] = func(next ent.Mutator) ent.Mutator {

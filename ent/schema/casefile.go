@@ -109,7 +109,7 @@ func (CaseFile) Policy() ent.Policy { return policy.CaseFile() }
 
 // caseID declares the id of the case tables so that it can be set: case
 // work gives every row a random id within its table's range
-// (casework.RandomIDs), because sequential ids would tell whoever opens a
+// (randomids.Register), because sequential ids would tell whoever opens a
 // case or reports a crisis how many others the district has.
 func caseID() []ent.Field {
 	return []ent.Field{field.Int("id").Positive().Immutable()}

@@ -21,6 +21,9 @@ type Need struct {
 // Fields of the Need.
 func (Need) Fields() []ent.Field {
 	return []ent.Field{
+		// Random (randomids.Register): sequential ids would count, by their
+		// gaps, the needs about children that the public list leaves out.
+		field.Int("id").Positive().Immutable(),
 		field.String("title").
 			NotEmpty().
 			MaxLen(200).

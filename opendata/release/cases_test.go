@@ -61,7 +61,7 @@ func seedCaseDistrict(t *testing.T, db *database.DB) *caseDistrict {
 func (d *caseDistrict) addCase(t *testing.T, at *ent.Region, kind casefile.Kind, opened time.Time) int {
 	t.Helper()
 	// Ids in sequence, the same in both databases: production draws them
-	// at random (casework.RandomIDs), which would give the two databases
+	// at random (randomids.Register), which would give the two databases
 	// different cell-key noise.
 	d.seq++
 	return d.c.CaseFile.Create().SetID(fixture.CaseID(d.seq)).SetRegionID(at.ID).SetKind(kind).SetMinor(false).SetOpenedOn(opened).

@@ -1,4 +1,7 @@
-package casework
+// Package randomids gives the rows of chosen tables random ids within their
+// global-id range, where an id in order would be a counter that tells
+// someone what they may not know.
+package randomids
 
 import (
 	"context"
@@ -19,20 +22,27 @@ import (
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/hook"
 	"github.com/tongxing/tongxing/ent/migrate"
+	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/privacy"
 )
 
-// Every table of case work takes random ids. Ent numbers the rows of each
-// table in order within the table's range, and an id in order is a
-// counter: whoever opens a case, reports a crisis or records a session
-// would read, in the id they get back, how many the district has — every
+// Ent numbers the rows of each table in order within the table's range,
+// and an id in order is a counter. Every table of case work takes random
+// ids: whoever opens a case, reports a crisis or records a session would
+// read, in the id they get back, how many the district has — every
 // agency's, not just their own — and by opening two, how many opened in
-// between. A random id within the same range keeps global ids working
-// (ent resolves the type from the range) and tells nothing.
+// between. So do needs: the public list of needs leaves out those about
+// children (policy.NeedRows), and the gaps in a sequence of public ids
+// would count them, and date each one between its neighbours. A random id
+// within the same range keeps global ids working (ent resolves the type
+// from the range) and tells nothing.
 
-// RandomIDs registers the hooks that give each new row of the case tables a
-// random id; database.Open calls it for every client it makes.
-func RandomIDs(c *ent.Client) {
+// Register adds the hooks that give each new row of those tables a random
+// id; database.Open calls it for every client it makes.
+func Register(c *ent.Client) {
+	c.Need.Use(randomID(migrate.NeedsTable, func(ctx context.Context, m *ent.NeedMutation, id int) (bool, error) {
+		return m.Client().Need.Query().Where(need.ID(id)).Exist(ctx)
+	}))
 	c.CaseFile.Use(randomID(migrate.CaseFilesTable, func(ctx context.Context, m *ent.CaseFileMutation, id int) (bool, error) {
 		return m.Client().CaseFile.Query().Where(casefile.ID(id)).Exist(ctx)
 	}))
