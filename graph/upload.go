@@ -47,7 +47,7 @@ func (u uploadTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql
 	if max == 0 {
 		max = sheet.DefaultLimits.Bytes
 	}
-	cw := &codedErrors{ResponseWriter: w}
+	cw := &codedErrors{ResponseWriter: w, mediaType: answerType(r)}
 	transport.MultipartForm{MaxUploadSize: max, MaxMemory: 8 << 20}.Do(cw, r, exec)
 	cw.finish(r)
 }
@@ -56,10 +56,15 @@ func (u uploadTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql
 // request with (a malformed form: "first part must be operations"), whose
 // errors carry no extensions.code, and sends it as BAD_USER_INPUT; a
 // request it executes passes through untouched.
+//
+// The answer takes the media type the client's Accept asks for, as the
+// other transports' answers do (gqlgen's sets application/json).
 type codedErrors struct {
 	http.ResponseWriter
-	status int
-	held   []byte
+	mediaType string
+	status    int
+	held      []byte
+	started   bool
 }
 
 func (c *codedErrors) WriteHeader(status int) {
@@ -67,6 +72,7 @@ func (c *codedErrors) WriteHeader(status int) {
 		c.status = status
 		return
 	}
+	c.start()
 	c.ResponseWriter.WriteHeader(status)
 }
 
@@ -75,7 +81,15 @@ func (c *codedErrors) Write(b []byte) (int, error) {
 		c.held = append(c.held, b...)
 		return len(b), nil
 	}
+	c.start()
 	return c.ResponseWriter.Write(b)
+}
+
+func (c *codedErrors) start() {
+	if !c.started {
+		c.started = true
+		c.ResponseWriter.Header().Set("Content-Type", c.mediaType)
+	}
 }
 
 func (c *codedErrors) finish(r *http.Request) {

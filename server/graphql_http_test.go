@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -76,6 +78,22 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		rec := httptest.NewRecorder()
 		a.h.ServeHTTP(rec, req)
 		checkGraphQLAnswer(t, rec, 401, graphqlType, "UNAUTHENTICATED", false)
+	})
+
+	// The multipart transport too (uploads; ADMIN key).
+	t.Run("multipart, Apollo", func(t *testing.T) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		_ = mw.WriteField("operations", `{"query":"{ regions { totalCount } }"}`)
+		_ = mw.WriteField("map", `{}`)
+		_ = mw.Close()
+		req := httptest.NewRequest(http.MethodPost, "/graphql", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Accept", apollo)
+		req.Header.Set("Authorization", "Bearer "+a.key)
+		rec := httptest.NewRecorder()
+		a.h.ServeHTTP(rec, req)
+		checkGraphQLAnswer(t, rec, 200, graphqlType, "", true)
 	})
 
 	// GET answers the same way.
