@@ -92,7 +92,8 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
 			requestlog.From(ctx).SetOperation(oc.Operation.Name, string(oc.Operation.Operation))
 		}
-		return next(ctx)
+		// Protected figures in one answer share one look at the data.
+		return next(results.WithOneFingerprint(ctx))
 	})
 	// After normalizeCodes (which must see every response) and before the
 	// transaction (which a refused request must never reach).
