@@ -63,6 +63,61 @@ func TestMigrationFilesMatchSchema(t *testing.T) {
 	}
 }
 
+// The check sees a difference: files missing one index of the schema
+// make a new migration that creates it.
+func TestMigrationCheckFindsAMissingIndex(t *testing.T) {
+	dev := dbtest.PostgresURL(t)
+	embedded, err := database.MigrationDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := embedded.Files()
+	dir, err := atlas.NewLocalDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropped := ""
+	for _, f := range files {
+		b := f.Bytes()
+		if dropped == "" {
+			lines := strings.Split(string(b), "\n")
+			for i := len(lines) - 1; i >= 0; i-- {
+				if strings.HasPrefix(lines[i], "CREATE INDEX") || strings.HasPrefix(lines[i], "CREATE UNIQUE INDEX") {
+					dropped = lines[i]
+					lines = append(lines[:i], lines[i+1:]...)
+					break
+				}
+			}
+			b = []byte(strings.Join(lines, "\n"))
+		}
+		if err := dir.WriteFile(f.Name(), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if dropped == "" {
+		t.Fatal("no index statement to drop")
+	}
+	sum, err := dir.Checksum()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := atlas.WriteSumFile(dir, sum); err != nil {
+		t.Fatal(err)
+	}
+	if err := database.DiffMigrations(context.Background(), dev, dir, "check"); err != nil {
+		t.Fatalf("diff: %v", err)
+	}
+	after, _ := dir.Files()
+	if len(after) != len(files)+1 {
+		t.Fatalf("no migration written for the dropped %s", dropped)
+	}
+	name := dropped[strings.Index(dropped, `"`):]
+	name = name[:strings.Index(name[1:], `"`)+2]
+	if got := string(after[len(after)-1].Bytes()); !strings.Contains(got, name) {
+		t.Errorf("the new migration does not create %s:\n%s", name, got)
+	}
+}
+
 func hasFile(files []atlas.File, name string) bool {
 	for _, f := range files {
 		if f.Name() == name {

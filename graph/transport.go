@@ -49,7 +49,7 @@ func HasJSONBody(r *http.Request) bool {
 }
 
 func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	w.Header().Set("Content-Type", answerType(r))
+	w.Header().Set("Content-Type", apierror.MediaType(r))
 	start := graphql.Now()
 	var params graphql.RawParams
 	body := bufio.NewReader(r.Body)
@@ -85,7 +85,7 @@ func (getTransport) Supports(r *http.Request) bool {
 }
 
 func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	w.Header().Set("Content-Type", answerType(r))
+	w.Header().Set("Content-Type", apierror.MediaType(r))
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		refuseRequest(w, r, http.StatusBadRequest, "查询字符串格式错误 (malformed query string)")
@@ -124,7 +124,7 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 		if len(rsp.Errors) > 0 {
 			requestlog.From(ctx).SetCode(codeOf(rsp.Errors[0].Extensions))
 		}
-		if wantsGraphQLResponse(r) {
+		if apierror.PrefersGraphQLResponse(r) {
 			status := http.StatusBadRequest
 			if len(rsp.Errors) > 0 {
 				status = apierror.Status(apierror.Code(codeOf(rsp.Errors[0].Extensions)))
@@ -166,16 +166,11 @@ func isBatch(body *bufio.Reader) bool {
 	}
 }
 
-// answerType is the media type of the answer to r (apierror.MediaType).
-func answerType(r *http.Request) string { return apierror.MediaType(r) }
-
-func wantsGraphQLResponse(r *http.Request) bool { return apierror.PrefersGraphQLResponse(r) }
-
 // refuseRequest answers a request that cannot be executed at all, in the
 // API's one error shape (apierror.Write), with the media type the client
 // asked for.
 func refuseRequest(w http.ResponseWriter, r *http.Request, status int, message string) {
-	apierror.WriteAs(w, r, status, apierror.New(apierror.BadUserInput, message), answerType(r))
+	apierror.Write(w, r, status, apierror.New(apierror.BadUserInput, message))
 }
 
 // writeRequestError writes the errors of a request that never executed:

@@ -47,7 +47,7 @@ func (u uploadTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql
 	if max == 0 {
 		max = sheet.DefaultLimits.Bytes
 	}
-	cw := &codedErrors{ResponseWriter: w, mediaType: answerType(r)}
+	cw := &codedErrors{ResponseWriter: w, mediaType: apierror.MediaType(r)}
 	transport.MultipartForm{MaxUploadSize: max, MaxMemory: 8 << 20}.Do(cw, r, exec)
 	cw.finish(r)
 }

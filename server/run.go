@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -56,7 +57,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	}
 	defer func() { _ = stopTracing(context.Background()) }()
 	if tracing.Enabled(os.Getenv) {
-		logger.Info("sending OpenTelemetry traces", "endpoint", firstNonEmpty(os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT")))
+		logger.Info("sending OpenTelemetry traces", "endpoint", cmp.Or(os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"), os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT")))
 	}
 	db, err := database.OpenWith(ctx, cfg.DatabaseURL, database.Options{StatementTimeout: cfg.StatementTimeout})
 	if err != nil {
@@ -144,15 +145,6 @@ func version() string {
 		return info.Main.Version
 	}
 	return "unknown"
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func unwrapAll(err error) error {

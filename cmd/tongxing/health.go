@@ -30,21 +30,11 @@ func healthcheck(ctx context.Context, cfg server.Config) error {
 	}
 	rsp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("healthcheck: %s: %w", url, unwrapAll(err))
+		return fmt.Errorf("healthcheck: %w", err) // names the URL and the reason
 	}
 	rsp.Body.Close()
 	if rsp.StatusCode != http.StatusOK {
 		return fmt.Errorf("healthcheck: %s answered %s", url, rsp.Status)
 	}
 	return nil
-}
-
-func unwrapAll(err error) error {
-	for {
-		u, ok := err.(interface{ Unwrap() error })
-		if !ok || u.Unwrap() == nil {
-			return err
-		}
-		err = u.Unwrap()
-	}
 }
