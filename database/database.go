@@ -93,7 +93,7 @@ func OpenWith(ctx context.Context, rawURL string, o Options, opts ...ent.Option)
 	}
 	if dia == dialect.Postgres {
 		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		db.SetMaxIdleConns(20)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -89,6 +90,8 @@ func New(cfg Config, db *database.DB, logger *slog.Logger) *Server {
 	if err != nil {
 		panic(err) // LoadConfig already refused a short secret or a low k
 	}
+	// Protected figures follow this server's own writes at once.
+	db.Client.Use(figures.Hook())
 	policy.SetCaseSealAfter(cfg.CaseSealAfter)
 	var notes *pii.CaseNotes
 	if cfg.CaseKey != nil {
@@ -158,11 +161,18 @@ func (s *Server) Handler() http.Handler {
 	return h
 }
 
-// MetricsHandler serves /metrics for Prometheus; Run puts it on
-// TONGXING_METRICS_ADDR, apart from the API.
+// MetricsHandler serves /metrics for Prometheus and the Go profiler under
+// /debug/pprof/; Run puts it on TONGXING_METRICS_ADDR, apart from the API,
+// because a profile is for operators, never for callers of the API
+// (docs/operations.md).
 func MetricsHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	return mux
 }
 

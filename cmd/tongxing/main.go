@@ -18,10 +18,27 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
+// Garbage collection defaults for a server whose answers allocate much and
+// keep little: collecting at 5× the live heap instead of 2× made a nested
+// read of 1,300 objects 40 % faster (docs/benchmarks.md), and the soft
+// limit keeps the heap small where the live heap grows. GOGC and GOMEMLIMIT
+// set in the environment win.
+const (
+	defaultGCPercent   = 400
+	defaultMemoryLimit = 384 << 20
+)
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:]); err != nil {

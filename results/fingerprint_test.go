@@ -1,0 +1,77 @@
+package results
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/tongxing/tongxing/database"
+	"github.com/tongxing/tongxing/database/dbtest"
+	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/opendata"
+	"github.com/tongxing/tongxing/policy"
+)
+
+// The fingerprint is read at most once a second, yet a write through this
+// process is seen by the next figure at once, inside a transaction only
+// after it commits; a write that bypasses ent (another process) shows
+// within FingerprintMaxAge.
+func TestFingerprintFollowsWrites(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		f, err := NewFigures(opendata.Config{Secret: make([]byte, 32)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Client.Use(f.Hook())
+		ctx := policy.SystemContext(context.Background(), "test")
+		read := func() string {
+			t.Helper()
+			fp, err := f.currentFingerprint(ctx, db.Client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fp
+		}
+		first := read()
+
+		if _, err := db.Client.Region.Create().SetCode("330411").SetName("秀洲区").SetLevel(region.LevelDISTRICT).Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		afterWrite := read()
+		if afterWrite == first {
+			t.Fatal("a write through ent was not seen at once")
+		}
+
+		tx, err := db.Client.Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Region.Create().SetCode("330411104").SetName("新塍镇").SetLevel(region.LevelTOWN).Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if read() != afterWrite {
+			t.Error("an uncommitted write changed the fingerprint")
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		afterCommit := read()
+		if afterCommit == afterWrite {
+			t.Fatal("a committed transaction was not seen at once")
+		}
+
+		// Another process's write: not through this client's hooks.
+		if _, err := db.SQL.Exec(`UPDATE regions SET name = '新塍镇 (改)', updated_at = updated_at + INTERVAL '1 second' WHERE code = '330411104'`); err != nil {
+			if _, err := db.SQL.Exec(`UPDATE regions SET name = '新塍镇 (改)', updated_at = datetime(updated_at, '+1 second') WHERE code = '330411104'`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if read() != afterCommit {
+			t.Error("the fingerprint was read again within its age without a write here")
+		}
+		time.Sleep(FingerprintMaxAge)
+		if read() == afterCommit {
+			t.Error("another process's write was not seen after FingerprintMaxAge")
+		}
+	})
+}
