@@ -157,7 +157,7 @@ func seedDemo(t *testing.T, db *database.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Seed(policy.SystemContext(context.Background(), "test"), db.Client, keys); err != nil {
+	if _, err := demo.Seed(policy.SystemContext(context.Background(), "test"), db, keys); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -119,7 +119,7 @@ func (s *seeder) seedActivities() error {
 	var days []time.Time
 	for _, y := range activitiesPerYear {
 		last := earlier(date(y.year, 12, 31), ReferenceDate)
-		for k := 0; k < y.n; k++ {
+		for k := 0; k < y.n*s.scale.PerYear; k++ {
 			days = append(days, dayBetween(r, date(y.year, 1, 1), last))
 		}
 	}
@@ -348,13 +348,32 @@ func (s *seeder) pool(cache map[poolKey]*pool, a *plannedActivity) *pool {
 		}
 	}
 	if t := a.where.town; t != nil {
-		for _, o := range t.teams {
-			addTier(2, o)
+		if t.tier == nil {
+			t.tier = townTier(t)
 		}
-		addTier(2, t.psc)
+		if len(t.tier) > largeTier {
+			// Shared by every pool in the town, not copied into each:
+			// draw samples a tier this large and skips the people it
+			// already took through tiers 0 and 1.
+			pl[2] = t.tier
+		} else {
+			for _, o := range t.teams {
+				addTier(2, o)
+			}
+			addTier(2, t.psc)
+		}
 	}
 	cache[key] = pl
 	return pl
+}
+
+// townTier is everyone in a town's teams and Party service centre.
+func townTier(t *town) []*member {
+	var all []*member
+	for _, o := range append(append([]*org{}, t.teams...), t.psc) {
+		all = append(all, o.members...)
+	}
+	return all
 }
 
 // draw picks n distinct people active on day, three quarters from the
@@ -362,6 +381,10 @@ func (s *seeder) pool(cache map[poolKey]*pool, a *plannedActivity) *pool {
 func (pl *pool) draw(r *rand.Rand, day time.Time, n int, taken []int, mark int) []*member {
 	var out []*member
 	take := func(tier []*member, k int) {
+		if len(tier) > largeTier {
+			sampleLarge(r, tier, day, k, taken, mark, &out)
+			return
+		}
 		var eligible []*member
 		for _, m := range tier {
 			if taken[m.person.idx] != mark && m.active(day) {
@@ -388,18 +411,41 @@ func (pl *pool) draw(r *rand.Rand, day time.Time, n int, taken []int, mark int) 
 	return out
 }
 
+// largeTier is the size above which draw samples a tier instead of listing
+// everyone eligible in it. No tier of the demo scale is this large, so its
+// draws are what they always were; at district scale a town's teams have
+// tens of thousands of members and listing them for each of 76,000
+// activities would take hours.
+const largeTier = 4096
+
+// sampleLarge takes up to k people active on day from a large tier by
+// drawing members at random and skipping the ineligible; after a bounded
+// number of misses it stops short, as a small tier runs out.
+func sampleLarge(r *rand.Rand, tier []*member, day time.Time, k int, taken []int, mark int, out *[]*member) {
+	for misses := 0; k > 0 && misses < 20*k+100; {
+		m := tier[r.IntN(len(tier))]
+		if taken[m.person.idx] == mark || !m.active(day) {
+			misses++
+			continue
+		}
+		taken[m.person.idx] = mark
+		*out = append(*out, m)
+		k--
+	}
+}
+
 func (s *seeder) seedServiceRecords(acts []*plannedActivity) error {
 	r := s.rng("service-records")
 	cache := map[poolKey]*pool{}
 	taken := make([]int, len(s.people))
 	deadline := ReferenceDate.AddDate(0, 0, 1).Add(-8 * time.Hour) // end of the reference day, CST
-	var bs []*ent.ServiceRecordCreate
+	var rows []recordRow
 	flush := func() error {
-		if len(bs) == 0 {
+		if len(rows) == 0 {
 			return nil
 		}
-		err := s.tx.ServiceRecord.CreateBulk(bs...).Exec(s.ctx)
-		bs = bs[:0]
+		err := s.insertRecords(rows)
+		rows = rows[:0]
 		return err
 	}
 	for i, a := range acts {
@@ -410,23 +456,21 @@ func (s *seeder) seedServiceRecords(acts []*plannedActivity) error {
 		day := date(a.start.Year(), a.start.Month(), a.start.Day())
 		duration := int(a.end.Sub(a.start).Minutes())
 		for _, m := range s.pool(cache, a).draw(r, day, n, taken, i+1) {
-			b := s.tx.ServiceRecord.Create().SetPersonID(m.person.id).SetActivityID(a.id).
-				SetServedOn(day).SetMinutes(recordMinutes(r, duration)).
-				SetContent(s.recordContent(r, a)).SetRecordedBy(Recorder)
+			rec := recordRow{personID: m.person.id, activityID: a.id, servedOn: day,
+				minutes: recordMinutes(r, duration), content: s.recordContent(r, a)}
 			// Records are reviewed within ten days (Art. 11); a few wait
 			// in a backlog and a few are rejected.
 			reviewed := a.end.Add(time.Duration(between(r, 1, 10)*24+between(r, 0, 6)) * time.Hour)
 			switch x := r.Float64(); {
 			case reviewed.After(deadline) || x < 0.044:
-				b.SetStatus(servicerecord.StatusPENDING)
+				rec.status = servicerecord.StatusPENDING
 			case x < 0.064:
-				b.SetStatus(servicerecord.StatusREJECTED).SetReviewedBy(Recorder).SetReviewedAt(reviewed).
-					SetReviewNote(pick(r, rejectNotes))
+				rec.status, rec.reviewedAt, rec.reviewNote = servicerecord.StatusREJECTED, reviewed, pick(r, rejectNotes)
 			default:
-				b.SetStatus(servicerecord.StatusVERIFIED).SetReviewedBy(Recorder).SetReviewedAt(reviewed)
+				rec.status, rec.reviewedAt = servicerecord.StatusVERIFIED, reviewed
 			}
-			bs = append(bs, b)
-			if len(bs) == batchSize {
+			rows = append(rows, rec)
+			if len(rows) == 20000 {
 				if err := flush(); err != nil {
 					return err
 				}

@@ -20,6 +20,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/region"
 	_ "github.com/tongxing/tongxing/ent/runtime" // defaults, validators and policies on the builders
@@ -65,14 +66,21 @@ var FirstActivity = date(2020, 1, 1)
 // bind-parameter limit (the widest table has about 15 columns).
 const batchSize = 500
 
-// Seed fills an empty database with the demo district. It is idempotent: if
-// region 330411 already exists it does nothing and returns (false, nil).
-// Everything is written in one transaction, so a failure leaves nothing
-// behind. ctx must allow writes (policy.SystemContext).
+// Seed fills an empty database with the demo district (DemoScale). It is
+// idempotent: if region 330411 already exists it does nothing and returns
+// (false, nil). Everything is written in one transaction, so a failure
+// leaves nothing behind. ctx must allow writes (policy.SystemContext).
 //
 // keys, when given, encrypt the synthetic people's ID numbers; without them
 // people are seeded without one.
-func Seed(ctx context.Context, client *ent.Client, keys *pii.Keys) (seeded bool, err error) {
+func Seed(ctx context.Context, db *database.DB, keys *pii.Keys) (seeded bool, err error) {
+	return SeedScale(ctx, db, keys, DemoScale, nil)
+}
+
+// SeedScale is Seed at the given scale; progress, when not nil, is told
+// each step as it starts.
+func SeedScale(ctx context.Context, db *database.DB, keys *pii.Keys, scale Scale, progress func(step string)) (seeded bool, err error) {
+	client := db.Client
 	if exists, err := seededAlready(ctx, client); err != nil || exists {
 		return false, err
 	}
@@ -80,7 +88,10 @@ func Seed(ctx context.Context, client *ent.Client, keys *pii.Keys) (seeded bool,
 	if err != nil {
 		return false, fmt.Errorf("demo seed: begin: %w", err)
 	}
-	s := &seeder{ctx: ctx, tx: tx, keys: keys}
+	if progress == nil {
+		progress = func(string) {}
+	}
+	s := &seeder{ctx: ctx, tx: tx, dialect: db.Dialect, keys: keys, scale: scale, progress: progress}
 	if err := s.run(); err != nil {
 		_ = tx.Rollback()
 		// Another process may have seeded between our check and our
@@ -92,6 +103,7 @@ func Seed(ctx context.Context, client *ent.Client, keys *pii.Keys) (seeded bool,
 		}
 		return false, fmt.Errorf("demo seed: %w", err)
 	}
+	progress("commit")
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("demo seed: commit: %w", err)
 	}
@@ -109,10 +121,13 @@ func seededAlready(ctx context.Context, client *ent.Client) (bool, error) {
 // seeder carries the generated rows between sections: later sections reach
 // earlier rows through these structs and read their database ids from them.
 type seeder struct {
-	ctx  context.Context
-	tx   *ent.Tx
-	keys *pii.Keys
-	err  error // first lookup failure in the static tables
+	ctx      context.Context
+	tx       *ent.Tx
+	dialect  string
+	keys     *pii.Keys
+	scale    Scale
+	progress func(step string)
+	err      error // first lookup failure in the static tables
 
 	codes creditCodes
 
@@ -155,6 +170,7 @@ type town struct {
 	psc         *org // 党群服务中心
 	socialOrgs  []*org
 	volunteers  []*personRow
+	tier        []*member // townTier, once memberships exist
 }
 
 // rng returns the random stream of one section. Each section has its own
@@ -184,15 +200,18 @@ func (s *seeder) run() error {
 		{"activities", s.seedActivities},
 		{"needs", s.seedNeeds},
 	}
-	for _, st := range steps {
-		if err := st.fn(); err != nil {
-			return fmt.Errorf("%s: %w", st.name, err)
+	return s.withoutIndexes(func() error {
+		for _, st := range steps {
+			s.progress(st.name)
+			if err := st.fn(); err != nil {
+				return fmt.Errorf("%s: %w", st.name, err)
+			}
+			if s.err != nil {
+				return fmt.Errorf("%s: %w", st.name, s.err)
+			}
 		}
-		if s.err != nil {
-			return fmt.Errorf("%s: %w", st.name, s.err)
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // fail records the first error found while resolving the static tables.

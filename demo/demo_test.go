@@ -36,7 +36,7 @@ func systemCtx() context.Context { return policy.SystemContext(context.Backgroun
 func seed(t *testing.T, db *database.DB) {
 	t.Helper()
 	start := time.Now()
-	seeded, err := demo.Seed(systemCtx(), db.Client, testKeys(t))
+	seeded, err := demo.Seed(systemCtx(), db, testKeys(t))
 	if err != nil {
 		t.Fatalf("Seed: %v", err)
 	}
@@ -58,7 +58,7 @@ func TestSeed(t *testing.T) {
 		t.Logf("rows: %+v", sum)
 
 		t.Run("idempotent", func(t *testing.T) {
-			seeded, err := demo.Seed(ctx, c, testKeys(t))
+			seeded, err := demo.Seed(ctx, db, testKeys(t))
 			if err != nil || seeded {
 				t.Fatalf("second Seed = %v, %v; want false, nil", seeded, err)
 			}
@@ -539,7 +539,7 @@ func BenchmarkSeed(b *testing.B) {
 		b.StopTimer()
 		db := dbtest.OpenSQLite(b)
 		b.StartTimer()
-		if _, err := demo.Seed(systemCtx(), db.Client, testKeys(b)); err != nil {
+		if _, err := demo.Seed(systemCtx(), db, testKeys(b)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -551,4 +551,51 @@ func testKeys(t testing.TB) *pii.Keys {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// A larger scale adds its synthetic organisations, projects, people and
+// activities beside the demo register, with names that stay unique, and
+// every step reports progress.
+func TestSeedScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds twice")
+	}
+	base := dbtest.OpenSQLite(t)
+	seed(t, base)
+	want, err := demo.Count(systemCtx(), base.Client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scale := demo.Scale{Name: "test", ExtraTeams: 30, ExtraSocialOrganizations: 25, CommunityVolunteers: demo.CommunityVolunteers + 500,
+		Students: demo.Students, ExtraProjects: 15, PerYear: 2}
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		var steps []string
+		seeded, err := demo.SeedScale(systemCtx(), db, testKeys(t), scale, func(step string) { steps = append(steps, step) })
+		if err != nil || !seeded {
+			t.Fatalf("seeded %v: %v", seeded, err)
+		}
+		got, err := demo.Count(systemCtx(), db.Client)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Organizations != want.Organizations+55 || got.Projects != want.Projects+15 || got.People != scale.People() ||
+			got.Activities != 2*want.Activities || got.Needs != 2*want.Needs {
+			t.Errorf("counts %+v, want the demo's %+v with 55 organisations, 15 projects, %d people and twice the activities and needs",
+				got, want, scale.People())
+		}
+		if got.ServiceRecords < 2*want.ServiceRecords*9/10 {
+			t.Errorf("%d service records for twice the demo's activities (%d)", got.ServiceRecords, want.ServiceRecords)
+		}
+		teams := db.Client.Organization.Query().Where(organization.KindEQ(organization.KindVOLUNTEER_TEAM)).CountX(systemCtx())
+		if teams != demo.VolunteerTeams+30 {
+			t.Errorf("%d volunteer teams, want %d", teams, demo.VolunteerTeams+30)
+		}
+		names := db.Client.Organization.Query().GroupBy(organization.FieldName).StringsX(systemCtx())
+		if len(names) != got.Organizations {
+			t.Errorf("%d organisation names for %d organisations", len(names), got.Organizations)
+		}
+		if len(steps) < 10 || steps[len(steps)-1] != "commit" {
+			t.Errorf("progress steps %v", steps)
+		}
+	})
 }

@@ -67,7 +67,7 @@ func (s *seeder) seedNeeds() error {
 	var days []time.Time
 	for _, y := range needsPerYear {
 		last := earlier(date(y.year, 12, 31), ReferenceDate)
-		for k := 0; k < y.n; k++ {
+		for k := 0; k < y.n*s.scale.PerYear; k++ {
 			days = append(days, dayBetween(r, date(y.year, 1, 1), last))
 		}
 	}

@@ -300,6 +300,7 @@ func (s *seeder) seedOrganizations() error {
 			filed++
 		}
 	}
+	s.addExtraSocialOrganizations()
 	for _, o := range s.socialOrgs {
 		if o.town != nil {
 			o.town.socialOrgs = append(o.town.socialOrgs, o)
@@ -327,8 +328,9 @@ func (s *seeder) seedOrganizations() error {
 			t.teams = append(t.teams, s.addOrg(o))
 		}
 	}
-	if n := len(s.orgs) - len(s.orgsWithoutParent()); n != VolunteerTeams {
-		s.fail("%d volunteer teams, want %d", n, VolunteerTeams)
+	s.addExtraTeams()
+	if n := len(s.orgs) - len(s.orgsWithoutParent()); n != s.teamCount() {
+		s.fail("%d volunteer teams, want %d", n, s.teamCount())
 	}
 	if err := s.insertOrgs(s.orgsWithoutParent()); err != nil {
 		return err

@@ -63,11 +63,11 @@ func (s *seeder) seedPeople() error {
 	for i, t := range s.towns {
 		townWeights[i] = t.def.Weight
 	}
-	for i := 0; i < CommunityVolunteers; i++ {
+	for i := 0; i < s.scale.CommunityVolunteers; i++ {
 		p := s.newPerson(r, communityVolunteer)
 		// The first volunteers lead the teams, one each, so every team has
 		// a leader from its own town.
-		if i < VolunteerTeams {
+		if i < s.teamCount() {
 			p.town = s.teamByIndex(i).town
 		} else {
 			p.town = s.towns[weighted(r, townWeights)]
@@ -83,14 +83,14 @@ func (s *seeder) seedPeople() error {
 			s.people = append(s.people, p)
 		}
 	}
-	if n := len(s.people) - CommunityVolunteers; n != SocialWorkers {
+	if n := len(s.people) - s.scale.CommunityVolunteers; n != SocialWorkers {
 		s.fail("%d social workers, want %d", n, SocialWorkers)
 	}
 	// Four students in five consent to their university receiving their
 	// records (under a pseudonym); the rest count only in its protected
 	// aggregates. The draw has its own stream, so it moves nothing else.
 	consent := s.rng("consent")
-	for i := 0; i < Students; i++ {
+	for i := 0; i < s.scale.Students; i++ {
 		p := s.newPerson(r, student)
 		// 嘉兴大学 is the larger university: three students in five.
 		p.university = s.universities[0]
@@ -102,6 +102,7 @@ func (s *seeder) seedPeople() error {
 	}
 
 	bs := make([]*ent.PersonCreate, len(s.people))
+	usedIDs := make(map[string]bool, len(s.people))
 	for i, p := range s.people {
 		p.idx = i
 		p.number = fmt.Sprintf("ZJ%s%06d", DistrictCode, i+1)
@@ -114,7 +115,7 @@ func (s *seeder) seedPeople() error {
 			b.SetUniversityID(p.university.id).SetShareWithUniversity(p.shares)
 		}
 		if s.keys != nil {
-			ct, hash, err := s.keys.SealIDNumber(syntheticIDNumber(p.birth, p.gender, i))
+			ct, hash, err := s.keys.SealIDNumber(syntheticIDNumber(p.birth, p.gender, i, usedIDs))
 			if err != nil {
 				return err
 			}
@@ -238,7 +239,7 @@ func (s *seeder) seedMemberships() error {
 	for i, p := range s.people {
 		switch p.kind {
 		case communityVolunteer:
-			if i < VolunteerTeams {
+			if i < s.teamCount() {
 				// Founding leaders joined early.
 				join(p, s.teamByIndex(i), membership.RoleLEADER, dayBetween(r, date(2018, 1, 1), date(2019, 6, 30)))
 			} else {
@@ -278,10 +279,10 @@ func (s *seeder) seedMemberships() error {
 		}
 	}
 	for k := 0; k < 3; k++ {
-		join(s.people[VolunteerTeams+r.IntN(CommunityVolunteers-VolunteerTeams)], s.federation, membership.RoleSTAFF, anyDay())
+		join(s.people[s.teamCount()+r.IntN(s.scale.CommunityVolunteers-s.teamCount())], s.federation, membership.RoleSTAFF, anyDay())
 	}
 	for k := 0; k < 2; k++ {
-		join(s.people[VolunteerTeams+r.IntN(CommunityVolunteers-VolunteerTeams)], s.bureau, membership.RoleSTAFF, anyDay())
+		join(s.people[s.teamCount()+r.IntN(s.scale.CommunityVolunteers-s.teamCount())], s.bureau, membership.RoleSTAFF, anyDay())
 	}
 	// A few volunteers moved away or stopped.
 	for _, m := range ms {
@@ -311,12 +312,20 @@ func (s *seeder) seedMemberships() error {
 // parity follows the gender, and the check character. The sequence comes
 // from the person's index, so no two people share a number; the numbers
 // belong to no real person.
-func syntheticIDNumber(birth time.Time, gender person.Gender, i int) string {
+func syntheticIDNumber(birth time.Time, gender person.Gender, i int, used map[string]bool) string {
 	seq := (i*2 + 1) % 1000
 	if gender == person.GenderFEMALE {
 		seq = (i * 2) % 1000
 	}
-	first17 := fmt.Sprintf("%s%s%03d", DistrictCode, birth.Format("20060102"), seq)
-	check, _ := pii.IDNumberCheck(first17)
-	return first17 + string(check)
+	// A district's people share birthdays: the next free sequence number of
+	// the same parity (odd men, even women), as a registry would issue it.
+	for k := 0; k < 500; k++ {
+		first17 := fmt.Sprintf("%s%s%03d", DistrictCode, birth.Format("20060102"), (seq+2*k)%1000)
+		check, _ := pii.IDNumberCheck(first17)
+		if id := first17 + string(check); !used[id] {
+			used[id] = true
+			return id
+		}
+	}
+	panic("demo: more than 500 people of one gender born on " + birth.Format(time.DateOnly))
 }

@@ -100,7 +100,7 @@ func (p *proj) hasDomain(domain string) bool {
 func (s *seeder) seedProjects() error {
 	r := s.rng("projects")
 	byName := map[string]*proj{}
-	defs := append(append([]projectDef{}, namedProjects...), syntheticProjects...)
+	defs := append(append(append([]projectDef{}, namedProjects...), syntheticProjects...), s.extraProjectDefs()...)
 	for i, d := range defs {
 		p := &proj{def: d, lead: s.org(d.Lead), weight: d.Weight, funding: d.Funding, amount: d.Amount, awards: d.Awards}
 		if d.Start != "" {

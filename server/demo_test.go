@@ -39,7 +39,7 @@ func TestDemoDistrict(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		secret := []byte("tongxing-server-test-secret-32by")
 		keys, _ := pii.NewKeys(secret)
-		if _, err := demo.Seed(policy.SystemContext(context.Background(), "demo-seed"), db.Client, keys); err != nil {
+		if _, err := demo.Seed(policy.SystemContext(context.Background(), "demo-seed"), db, keys); err != nil {
 			t.Fatal(err)
 		}
 		drv := &countingDriver{Driver: entsql.OpenDB(db.Dialect, db.SQL)}

@@ -31,7 +31,7 @@ func demoAPI(t *testing.T, db *database.DB) *api {
 	t.Helper()
 	keys, _ := pii.NewKeys(testSecret)
 	ctx := policy.SystemContext(context.Background(), "demo-seed")
-	if _, err := demo.Seed(ctx, db.Client, keys); err != nil {
+	if _, err := demo.Seed(ctx, db, keys); err != nil {
 		t.Fatal(err)
 	}
 	cfg, _ := server.LoadConfig(func(string) string { return "" })

@@ -57,7 +57,7 @@ func newPartnerEnv(t *testing.T, db *database.DB) *partnerEnv {
 	t.Helper()
 	ctx := policy.SystemContext(context.Background(), "demo-seed")
 	keys, _ := pii.NewKeys(testSecret)
-	if _, err := demo.Seed(ctx, db.Client, keys); err != nil {
+	if _, err := demo.Seed(ctx, db, keys); err != nil {
 		t.Fatal(err)
 	}
 	// No rate limits: the tests page through thousands of rows.

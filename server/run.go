@@ -75,7 +75,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		seeded, err := demo.Seed(policy.SystemContext(ctx, "demo-seed"), db.Client, keys)
+		seeded, err := demo.Seed(policy.SystemContext(ctx, "demo-seed"), db, keys)
 		if err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}

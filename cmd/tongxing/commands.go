@@ -14,10 +14,8 @@ import (
 
 	"github.com/tongxing/tongxing/apikeys"
 	"github.com/tongxing/tongxing/database"
-	"github.com/tongxing/tongxing/demo"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/gid"
-	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/server"
 )
@@ -38,7 +36,7 @@ func exitCode(err error) int {
 const usage = `usage:
   tongxing [serve]
   tongxing migrate [status|up]
-  tongxing seed
+  tongxing seed [--scale demo|district]
   tongxing keys create --name NAME --role ADMIN|EDITOR|REVIEWER|PARTNER [--org ORG_ID] [--expires 90d|never]
                        [--holder PERSON_ID] [--casework WORKER|SUPERVISOR]
   tongxing keys list
@@ -65,26 +63,7 @@ func run(ctx context.Context, args []string) error {
 	case "migrate":
 		return migrateCommand(ctx, cfg, args, os.Stdout)
 	case "seed":
-		db, err := openDB(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		if err := cfg.ResolveSecretKey(); err != nil {
-			return err
-		}
-		keys, err := pii.NewKeys(cfg.SecretKey)
-		if err != nil {
-			return err
-		}
-		seeded, err := demo.Seed(policy.SystemContext(ctx, "demo-seed"), db.Client, keys)
-		if err != nil {
-			return err
-		}
-		if !seeded {
-			fmt.Fprintln(os.Stderr, "demo data already present; nothing done")
-		}
-		return nil
+		return seedCommand(ctx, cfg, args, os.Stderr)
 	case "keys":
 		return keys(ctx, cfg, args, os.Stdout)
 	case "opendata":

@@ -97,6 +97,18 @@ func TestUnknownCommand(t *testing.T) {
 	}
 }
 
+// A scale other than demo or district, or a stray argument, is a usage
+// error that touches no database.
+func TestSeedCommandUsage(t *testing.T) {
+	t.Setenv("TONGXING_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none?sslmode=disable")
+	for _, args := range [][]string{{"seed", "--scale", "province"}, {"seed", "district"}, {"seed", "--size", "district"}} {
+		var usage usageError
+		if err := run(context.Background(), args); !errors.As(err, &usage) || exitCode(err) != 2 {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+}
+
 func TestOpendataBuildCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds the demo district")

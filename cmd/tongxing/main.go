@@ -2,7 +2,7 @@
 //
 //	tongxing [serve]                 run the API server (the default)
 //	tongxing migrate                 create or update the database schema
-//	tongxing seed                    load the demo district into an empty database
+//	tongxing seed [--scale district] load the demo (or a district-size) district into an empty database
 //	tongxing keys create --name N    issue an API key (printed once); --holder and
 //	                                 --casework make an EDITOR key a case key
 //	tongxing keys list               list keys (never their secrets)
