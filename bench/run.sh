@@ -5,6 +5,7 @@
 #
 #   bash bench/run.sh                       # demo district, 32 connections, 3 rounds of 10 s
 #   ROUNDS=5 SECONDS_EACH=20 bash bench/run.sh
+#   SCALE=district bash bench/run.sh        # the district-size data set (tongxing seed --scale district)
 #
 # It creates (and drops afterwards) the database tongxing_bench on the
 # server of TONGXING_BENCH_DATABASE_URL (default: the local trust-auth
@@ -18,6 +19,7 @@ ADMIN_URL="${TONGXING_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pos
 CONNECTIONS="${CONNECTIONS:-32}"
 ROUNDS="${ROUNDS:-3}"
 SECONDS_EACH="${SECONDS_EACH:-10}"
+SCALE="${SCALE:-demo}"
 DB=tongxing_bench
 DB_URL="${ADMIN_URL%%/postgres\?*}/$DB?sslmode=disable"
 TX_PORT=18401
@@ -42,8 +44,8 @@ echo "building tongxing …" >&2
 (cd .. && go build -o "$work/tongxing" ./cmd/tongxing)
 psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" >/dev/null
 export TONGXING_DATABASE_URL="$DB_URL" TONGXING_SECRET_KEY="$(head -c 32 /dev/urandom | base64)"
-echo "seeding the demo district …" >&2
-(cd "$work" && ./tongxing seed)
+echo "seeding the $SCALE scale …" >&2
+(cd "$work" && ./tongxing seed --scale "$SCALE")
 KEY="$(cd "$work" && ./tongxing keys create --name bench --role ADMIN --expires 1d 2>/dev/null)"
 psql "$DB_URL" -qc "VACUUM ANALYZE" >/dev/null
 
@@ -63,6 +65,11 @@ done
 for _ in $(seq 1 120); do ls "$work/opendata"/20* >/dev/null 2>&1 && break; sleep 0.5; done
 sleep 2
 
+# An open need in the middle of the register, for needMatches.
+NEED_ID=$(curl -s -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $KEY" \
+  -d '{"query":"{ needs(first: 1, where: {status: OPEN}) { edges { node { id } } } }"}' "http://127.0.0.1:$TX_PORT/graphql" |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).data.needs.edges[0].node.id))')
+
 # name | Tongxing query | PostGraphile query ("" for Tongxing only) | needs the key
 queries=(
   "nested: 50 organisations → 10 projects → 10 outcomes|{ organizations(first: 50) { edges { node { name projects(first: 10) { edges { node { name outcomes(first: 10) { edges { node { actual } } } } } } } } } }|{ allOrganizations(first: 50) { nodes { name projectParticipationsByOrganizationId(first: 10) { nodes { projectByProjectId { name outcomesByProjectId(first: 10) { nodes { actual } } } } } } } }|"
@@ -70,6 +77,7 @@ queries=(
   "README query: organisations named 孝慈|{ organizations(where: {nameContains: \"孝慈\"}) { totalCount edges { node { name kind region { name } projects { totalCount } } } } }||"
   "100 people with personal fields (ADMIN)|{ people(first: 100) { edges { node { volunteerNumber name phone idNumber } } } }||key"
   "districtStats for 2025|{ districtStats(from: \"2025-01-01\", to: \"2025-12-31\") { registeredOrganizations filedOrganizations } }||"
+  "needMatches: 20 providers for an open need (ADMIN)|{ needMatches(needId: \"$NEED_ID\", first: 20) { edges { node { kind score organization { name } project { name } } } } }||key"
 )
 
 # load URL BODY [AUTH] → "req/s p50 p99 non2xx"
@@ -89,8 +97,8 @@ check() { # the query answers without errors on its server
   if [[ "$out" == *'"errors"'* ]]; then echo "query fails on $url: ${out:0:300}" >&2; exit 1; fi
 }
 
-printf '\n%s connections, %s rounds of %s s each, alternating; demo district on PostgreSQL %s\n\n' \
-  "$CONNECTIONS" "$ROUNDS" "$SECONDS_EACH" "$(psql "$DB_URL" -Atc 'show server_version')"
+printf '\n%s connections, %s rounds of %s s each, alternating; %s scale on PostgreSQL %s\n\n' \
+  "$CONNECTIONS" "$ROUNDS" "$SECONDS_EACH" "$SCALE" "$(psql "$DB_URL" -Atc 'show server_version')"
 printf '| query | Tongxing req/s | p50 | p99 | PostGraphile req/s | p50 | p99 | ratio |\n|---|---|---|---|---|---|---|---|\n'
 for entry in "${queries[@]}"; do
   IFS='|' read -r name txq pglq auth <<<"$entry"

@@ -60,8 +60,9 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	es := newSchema(&Resolver{client: client, keys: opts.Keys, sla: opts.SLA, stars: opts.Stars, figures: opts.Figures,
-		cases: &casework.Desk{Notes: opts.CaseNotes}, webhooks: opts.Webhooks, uploads: opts.Uploads})
+	resolver := &Resolver{client: client, keys: opts.Keys, sla: opts.SLA, stars: opts.Stars, figures: opts.Figures,
+		cases: &casework.Desk{Notes: opts.CaseNotes}, webhooks: opts.Webhooks, uploads: opts.Uploads}
+	es := newSchema(resolver)
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(getTransport{})
@@ -92,8 +93,9 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
 			requestlog.From(ctx).SetOperation(oc.Operation.Name, string(oc.Operation.Operation))
 		}
-		// Protected figures in one answer share one look at the data.
-		return next(results.WithOneFingerprint(ctx))
+		// Protected figures in one answer share one look at the data, and
+		// per-row figures of a page load together.
+		return next(withLoaders(results.WithOneFingerprint(ctx), resolver.clientFrom))
 	})
 	// After normalizeCodes (which must see every response) and before the
 	// transaction (which a refused request must never reach).

@@ -12,37 +12,55 @@ import (
 // VerifiedMinutes is the sum of a person's VERIFIED service time: rejected,
 // pending and superseded records do not count.
 func VerifiedMinutes(ctx context.Context, c *ent.Client, personID int) (int, error) {
-	return sumMinutes(ctx, c.ServiceRecord.Query().Where(
-		servicerecord.PersonID(personID), servicerecord.StatusEQ(servicerecord.StatusVERIFIED)))
+	m, err := VerifiedMinutesOf(ctx, c, []int{personID})
+	return m[personID], err
 }
 
-func sumMinutes(ctx context.Context, q *ent.ServiceRecordQuery) (int, error) {
+// VerifiedMinutesOf is VerifiedMinutes of many people in one statement, for
+// a page of them; people without verified time are absent (zero).
+func VerifiedMinutesOf(ctx context.Context, c *ent.Client, personIDs []int) (map[int]int, error) {
 	var rows []struct {
-		Sum *int `json:"sum"`
+		PersonID int `json:"person_id"`
+		Sum      int `json:"sum"`
 	}
-	if err := q.Aggregate(ent.Sum(servicerecord.FieldMinutes)).Scan(ctx, &rows); err != nil {
-		return 0, err
+	err := c.ServiceRecord.Query().
+		Where(servicerecord.PersonIDIn(personIDs...), servicerecord.StatusEQ(servicerecord.StatusVERIFIED)).
+		GroupBy(servicerecord.FieldPersonID).Aggregate(ent.Sum(servicerecord.FieldMinutes)).Scan(ctx, &rows)
+	if err != nil {
+		return nil, err
 	}
-	if len(rows) == 0 || rows[0].Sum == nil {
-		return 0, nil
+	out := make(map[int]int, len(rows))
+	for _, r := range rows {
+		out[r.PersonID] = r.Sum
 	}
-	return *rows[0].Sum, nil
+	return out, nil
 }
 
 // HomeRegion is the division code of the organisation a person joined
 // first (and has not left): where their star scale is set. Empty when
 // they belong to none.
 func HomeRegion(ctx context.Context, c *ent.Client, personID int) (string, error) {
-	m, err := c.Membership.Query().
-		Where(membership.PersonID(personID), membership.LeftOnIsNil()).
+	h, err := HomeRegions(ctx, c, []int{personID})
+	return h[personID], err
+}
+
+// HomeRegions is HomeRegion of many people in one statement (and one for
+// the organisations and their regions); people in no organisation are
+// absent.
+func HomeRegions(ctx context.Context, c *ent.Client, personIDs []int) (map[int]string, error) {
+	ms, err := c.Membership.Query().
+		Where(membership.PersonIDIn(personIDs...), membership.LeftOnIsNil()).
 		Order(ent.Asc(membership.FieldJoinedOn), ent.Asc(membership.FieldID)).
 		WithOrganization(func(q *ent.OrganizationQuery) { q.WithRegion() }).
-		First(privacy.DecisionContext(ctx, privacy.Allow))
-	if ent.IsNotFound(err) {
-		return "", nil
-	}
+		All(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return m.Edges.Organization.Edges.Region.Code, nil
+	out := make(map[int]string, len(personIDs))
+	for _, m := range ms {
+		if _, first := out[m.PersonID]; !first {
+			out[m.PersonID] = m.Edges.Organization.Edges.Region.Code
+		}
+	}
+	return out, nil
 }

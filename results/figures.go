@@ -73,6 +73,8 @@ type Figures struct {
 	fpAt     time.Time     // … when it started, …
 	fpWrites uint64        // … and the writes committed before it
 	fpRead   bool
+	// fpRefreshing is set while a background read runs.
+	fpRefreshing bool
 }
 
 // NewFigures returns the figures service for the open-data configuration
@@ -306,21 +308,26 @@ func (f *Figures) requestFingerprint(ctx context.Context, c *ent.Client) (string
 	return once.fp, nil
 }
 
-// FingerprintMaxAge is how long a fingerprint read is reused while this
-// process has committed no write. Counting a table of a million service
-// records costs tens of milliseconds; once a second, not once a request.
-// Writes by this process (Figures.Hook) end the reuse at once; writes by
-// another process (a second server, the import command) show within this
-// age.
+// FingerprintMaxAge is how long a fingerprint read is used as it is while
+// this process has committed no write. Counting a table of a million
+// service records costs tens of milliseconds; once a second, not once a
+// request. Past that age the last read is still answered while one read
+// runs in the background, so no request waits for it. Writes by this
+// process (Figures.Hook) end the reuse at once, and the next request reads
+// afresh; writes by another process (a second server, the import command)
+// show within about this age.
 const FingerprintMaxAge = time.Second
 
-// currentFingerprint is fingerprint, reused for FingerprintMaxAge while no
-// write has committed here since it was read.
+// currentFingerprint is fingerprint, reused as FingerprintMaxAge says.
 func (f *Figures) currentFingerprint(ctx context.Context, c *ent.Client) (string, error) {
 	f.fpMu.Lock()
 	defer f.fpMu.Unlock()
 	gen := f.writes.Load()
-	if f.fpRead && f.fpWrites == gen && time.Since(f.fpAt) < FingerprintMaxAge {
+	if f.fpRead && f.fpWrites == gen {
+		if time.Since(f.fpAt) >= FingerprintMaxAge && !f.fpRefreshing {
+			f.fpRefreshing = true
+			go f.refreshFingerprint(context.WithoutCancel(ctx), c, gen)
+		}
 		return f.fp, nil
 	}
 	// The write count is taken before the read: a write committing during
@@ -332,6 +339,21 @@ func (f *Figures) currentFingerprint(ctx context.Context, c *ent.Client) (string
 	}
 	f.fp, f.fpAt, f.fpWrites, f.fpRead = fp, at, gen, true
 	return fp, nil
+}
+
+// refreshFingerprint reads the fingerprint in the background and keeps it
+// unless a write here has come in meanwhile (the next request reads then).
+func (f *Figures) refreshFingerprint(ctx context.Context, c *ent.Client, gen uint64) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	at := time.Now()
+	fp, err := fingerprint(allRows(ctx), c)
+	f.fpMu.Lock()
+	defer f.fpMu.Unlock()
+	f.fpRefreshing = false
+	if err == nil && f.writes.Load() == gen && f.fpWrites == gen {
+		f.fp, f.fpAt = fp, at
+	}
 }
 
 // Hook tells f of every write through ent, once it has committed (at once

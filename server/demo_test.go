@@ -9,10 +9,13 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
+	"github.com/tongxing/tongxing/apikeys"
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/demo"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/gid"
+	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/server"
@@ -70,5 +73,29 @@ func TestDemoDistrict(t *testing.T) {
 			t.Errorf("N+1: %d statements for 2 teams, %d for 20", small, large)
 		}
 		t.Logf("nested query: %d statements for 2 and for 20 teams", large)
+
+		// Per-row figures load for the whole page at once, and equal the
+		// single reads.
+		var err error
+		if a.key, _, err = apikeys.Create(a.sys(), db.Client, "test-admin", apikeys.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		const people = `query($n:Int!){ people(first:$n) { edges { node { id verifiedHours starLevel } } } }`
+		var page []map[string]any
+		perRow := func(n int) int64 {
+			drv.n.Store(0)
+			page = edges(t, a.admin(people, map[string]any{"n": n})["people"])
+			return drv.n.Load()
+		}
+		if small, large := perRow(2), perRow(50); small != large {
+			t.Errorf("N+1: %d statements for 2 people's hours and stars, %d for 50", small, large)
+		}
+		for _, p := range page[:5] {
+			id, _ := gid.Decode(p["id"].(string))
+			m, err := hours.VerifiedMinutes(a.sys(), db.Client, id)
+			if err != nil || p["verifiedHours"].(float64) != float64(m)/60 {
+				t.Errorf("person %d: verifiedHours %v, single read %d minutes (%v)", id, p["verifiedHours"], m, err)
+			}
+		}
 	})
 }
