@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/project"
@@ -70,8 +71,7 @@ func (s *seeder) addExtraSocialOrganizations() {
 	r := s.rng("extra-organizations")
 	weights := s.townWeights()
 	for i := 0; i < s.scale.ExtraSocialOrganizations; i++ {
-		t := s.towns[weighted(r, weights)]
-		c := pick(r, t.communities)
+		t, c := s.community(r, weights)
 		k := filedOrgKinds[i%len(filedOrgKinds)]
 		o := s.addOrg(&org{name: fmt.Sprintf("%s%s%s（%d）", t.def.Name, c.name, k.Suffix, i+1), kind: organization.KindSOCIAL_ORGANIZATION,
 			legalForm: k.Form, status: organization.RegistrationStatusFILED, region: c,
@@ -91,8 +91,7 @@ func (s *seeder) addExtraTeams() {
 	r := s.rng("extra-teams")
 	weights := s.townWeights()
 	for i := 0; i < s.scale.ExtraTeams; i++ {
-		t := s.towns[weighted(r, weights)]
-		c := pick(r, t.communities)
+		t, c := s.community(r, weights)
 		o := &org{name: fmt.Sprintf("%s%s%s（%d）", t.def.Name, c.name, pick(r, extraTeamKinds), i+1),
 			kind: organization.KindVOLUNTEER_TEAM, region: c, parent: s.federation,
 			status:      organization.RegistrationStatusFILED,
@@ -103,6 +102,12 @@ func (s *seeder) addExtraTeams() {
 		}
 		t.teams = append(t.teams, s.addOrg(o))
 	}
+}
+
+// community draws a town by its weight and one of its communities.
+func (s *seeder) community(r *rand.Rand, townWeights []int) (*town, *division) {
+	t := s.towns[weighted(r, townWeights)]
+	return t, pick(r, t.communities)
 }
 
 func (s *seeder) townWeights() []int {
