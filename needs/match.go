@@ -5,6 +5,7 @@ import (
 
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -138,6 +139,24 @@ type Protection struct {
 	// ExactOrganization and ExactProject report whether the caller may read
 	// the people behind a provider's figures.
 	ExactOrganization, ExactProject func(id int) bool
+	// Remember, when set, answers read's value as kept under key while the
+	// data has not changed, or reads and keeps it (results.Figures keeps
+	// values by the data's fingerprint). nil reads every time.
+	Remember func(ctx context.Context, key string, read func() (any, error)) (any, error)
+}
+
+// recent is recentActivity, through Remember when the caller keeps one.
+func (p Protection) recent(ctx context.Context, c *ent.Client, now time.Time) (*activityStats, error) {
+	read := func() (any, error) { return recentActivity(ctx, c, now, p.Rules) }
+	if p.Remember == nil {
+		v, err := read()
+		return v.(*activityStats), err
+	}
+	v, err := p.Remember(ctx, fmt.Sprintf("needs.recentActivity|%s|%t", now.UTC().Format(time.DateOnly), p.Rules != nil), read)
+	if err != nil {
+		return nil, err
+	}
+	return v.(*activityStats), nil
 }
 
 func (p Protection) exact(fn func(int) bool, id int) bool {
@@ -195,10 +214,11 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 		fit[p.OrganizationID] = math.Max(fit[p.OrganizationID], v)
 	}
 
-	act, err := recentActivity(all, c, now, DomainSkills[domain.Code], prot.Rules)
+	act, err := prot.recent(all, c, now)
 	if err != nil {
 		return nil, err
 	}
+	orgSkilled, projectSkilled := act.skilled(DomainSkills[domain.Code])
 	resolvedByOrg, resolvedByProject, err := resolvedNeeds(all, c, now)
 	if err != nil {
 		return nil, err
@@ -261,7 +281,7 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 		m := &Match{Kind: KindOrganization, Organization: o, Parts: MatchParts{
 			DomainFit:   part(WeightDomain, f, why),
 			Nearness:    part(WeightNearness, near, nearWhy),
-			Capacity:    capacityPart(act.orgActive[o.ID], act.orgSkilled[o.ID], prot.exact(prot.ExactOrganization, o.ID)),
+			Capacity:    capacityPart(act.orgActive[o.ID], orgSkilled[o.ID], prot.exact(prot.ExactOrganization, o.ID)),
 			TrackRecord: trackPart(resolvedByOrg[o.ID], act.orgHours.cell(o.ID), prot.exact(prot.ExactOrganization, o.ID)),
 		}}
 		out = append(out, m)
@@ -281,7 +301,7 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 		m := &Match{Kind: KindProject, Project: p, Parts: MatchParts{
 			DomainFit:   part(WeightDomain, f, why),
 			Nearness:    part(WeightNearness, near, nearWhy),
-			Capacity:    capacityPart(act.projectActive[p.ID], act.projectSkilled[p.ID], prot.exact(prot.ExactProject, p.ID)),
+			Capacity:    capacityPart(act.projectActive[p.ID], projectSkilled[p.ID], prot.exact(prot.ExactProject, p.ID)),
 			TrackRecord: trackPart(resolvedByProject[p.ID], act.projectHours.cell(p.ID), prot.exact(prot.ExactProject, p.ID)),
 		}}
 		out = append(out, m)
@@ -300,9 +320,49 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 	return out, nil
 }
 
+// activityStats are the providers' recent verified records, summed: they
+// depend on the data and the day alone, not on the need, so a server may
+// keep them until the data changes (Protection.Remember). Read-only once
+// built.
 type activityStats struct {
-	orgActive, orgSkilled, projectActive, projectSkilled map[int]map[int]bool
-	orgHours, projectHours                               hoursByProvider
+	orgActive, projectActive map[int]map[int]bool
+	orgHours, projectHours   hoursByProvider
+	skillsOf                 map[int][]string // of every active volunteer
+}
+
+// skilled narrows the active volunteers to those with one of skills.
+func (s *activityStats) skilled(skills []string) (org, project map[int]map[int]bool) {
+	org, project = map[int]map[int]bool{}, map[int]map[int]bool{}
+	if len(skills) == 0 {
+		return org, project
+	}
+	want := map[string]bool{}
+	for _, sk := range skills {
+		want[sk] = true
+	}
+	has := func(person int) bool {
+		for _, sk := range s.skillsOf[person] {
+			if want[sk] {
+				return true
+			}
+		}
+		return false
+	}
+	narrow := func(dst, src map[int]map[int]bool) {
+		for provider, people := range src {
+			for person := range people {
+				if has(person) {
+					if dst[provider] == nil {
+						dst[provider] = map[int]bool{}
+					}
+					dst[provider][person] = true
+				}
+			}
+		}
+	}
+	narrow(org, s.orgActive)
+	narrow(project, s.projectActive)
+	return org, project
 }
 
 // hoursCell is one provider's verified minutes as a disclosure Sum, built
@@ -340,14 +400,16 @@ func (h hoursByProvider) cell(provider int) hoursCell {
 	return c
 }
 
-// recentActivity aggregates verified records: active volunteers (and those
-// with one of skills) in the capacity window, and verified minutes in the
-// track-record window, per organising organisation and per project.
-func recentActivity(ctx context.Context, c *ent.Client, now time.Time, skills []string, rules *disclosure.Rules) (*activityStats, error) {
+// recentActivity aggregates verified records: active volunteers (and
+// their skills) in the capacity window, and verified minutes in the
+// track-record window, per organising organisation and per project. Its
+// answer changes only with the data and the calendar day (UTC): records are
+// dated, and the windows end at now.
+func recentActivity(ctx context.Context, c *ent.Client, now time.Time, rules *disclosure.Rules) (*activityStats, error) {
 	s := &activityStats{
-		orgActive: map[int]map[int]bool{}, orgSkilled: map[int]map[int]bool{},
-		projectActive: map[int]map[int]bool{}, projectSkilled: map[int]map[int]bool{},
+		orgActive: map[int]map[int]bool{}, projectActive: map[int]map[int]bool{},
 		orgHours: newHoursByProvider(rules), projectHours: newHoursByProvider(rules),
+		skillsOf: map[int][]string{},
 	}
 	capSince, trackSince := now.Add(-CapacityWindow), now.Add(-TrackWindow)
 	recs, err := c.ServiceRecord.Query().
@@ -364,30 +426,26 @@ func recentActivity(ctx context.Context, c *ent.Client, now time.Time, skills []
 			personIDs[r.PersonID] = true
 		}
 	}
-	acts, err := c.Activity.Query().Where(activity.IDIn(keys(actIDs)...)).
-		Select(activity.FieldOrganizationID, activity.FieldProjectID).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byAct := make(map[int]*ent.Activity, len(acts))
-	for _, a := range acts {
-		byAct[a.ID] = a
-	}
-	skilled := map[int]bool{}
-	if len(skills) > 0 && len(personIDs) > 0 {
-		people, err := c.Person.Query().Where(person.IDIn(keys(personIDs)...)).Select(person.FieldSkills).All(ctx)
+	byAct := make(map[int]*ent.Activity, len(actIDs))
+	// In parts: SQLite binds at most 32,766 parameters a statement.
+	for ids := range slices.Chunk(keys(actIDs), 10000) {
+		acts, err := c.Activity.Query().Where(activity.IDIn(ids...)).
+			Select(activity.FieldOrganizationID, activity.FieldProjectID).All(ctx)
 		if err != nil {
 			return nil, err
 		}
-		want := map[string]bool{}
-		for _, s := range skills {
-			want[s] = true
+		for _, a := range acts {
+			byAct[a.ID] = a
+		}
+	}
+	for ids := range slices.Chunk(keys(personIDs), 10000) {
+		people, err := c.Person.Query().Where(person.IDIn(ids...), person.SkillsNotNil()).Select(person.FieldSkills).All(ctx)
+		if err != nil {
+			return nil, err
 		}
 		for _, p := range people {
-			for _, sk := range p.Skills {
-				if want[sk] {
-					skilled[p.ID] = true
-				}
+			if len(p.Skills) > 0 {
+				s.skillsOf[p.ID] = p.Skills
 			}
 		}
 	}
@@ -412,12 +470,6 @@ func recentActivity(ctx context.Context, c *ent.Client, now time.Time, skills []
 		add(s.orgActive, a.OrganizationID, r.PersonID)
 		if a.ProjectID != nil {
 			add(s.projectActive, *a.ProjectID, r.PersonID)
-		}
-		if skilled[r.PersonID] {
-			add(s.orgSkilled, a.OrganizationID, r.PersonID)
-			if a.ProjectID != nil {
-				add(s.projectSkilled, *a.ProjectID, r.PersonID)
-			}
 		}
 	}
 	return s, nil

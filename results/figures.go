@@ -75,6 +75,9 @@ type Figures struct {
 	fpRead   bool
 	// fpRefreshing is set while a background read runs.
 	fpRefreshing bool
+
+	memoMu sync.Mutex
+	memo   map[string]*remembered // remember's values by key
 }
 
 // NewFigures returns the figures service for the open-data configuration
@@ -429,6 +432,49 @@ func fingerprint(ctx context.Context, c *ent.Client) (string, error) {
 	}).String(ctx)
 }
 
+// remembered is one value kept by remember.
+type remembered struct {
+	mu    sync.Mutex // one read at a time per key
+	fp    string
+	value any
+}
+
+// maxRemembered bounds the values kept: their keys carry the day, so old
+// ones are dropped rather than kept for ever.
+const maxRemembered = 16
+
+// remember answers the value kept under key while the data's fingerprint is
+// the one it was read at, or reads it — once, however many requests ask at
+// the same time — and keeps it. The values are aggregates over every row
+// (needs.Protection.Remember); who may see what of them is decided after.
+func (f *Figures) remember(ctx context.Context, c *ent.Client, key string, read func() (any, error)) (any, error) {
+	fp, err := f.requestFingerprint(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	f.memoMu.Lock()
+	if f.memo == nil || (len(f.memo) >= maxRemembered && f.memo[key] == nil) {
+		f.memo = map[string]*remembered{}
+	}
+	e := f.memo[key]
+	if e == nil {
+		e = &remembered{}
+		f.memo[key] = e
+	}
+	f.memoMu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.value != nil && e.fp == fp {
+		return e.value, nil
+	}
+	v, err := read()
+	if err != nil {
+		return nil, err
+	}
+	e.fp, e.value = fp, v
+	return v, nil
+}
+
 // ---- who gets exact figures ----
 
 // ExactDivision reports whether v gets exact figures for a division: only
@@ -438,8 +484,9 @@ func ExactDivision(v *auth.Viewer) bool { return v.Admin() }
 
 // ExactProject reports whether v gets a project's exact volunteer figures:
 // ADMIN, or an EDITOR whose scope organised every activity of the project
-// that has a verified record — then it reads every record and volunteer
-// the figures count (policy.ServiceRecordRows, policy.PeopleRows).
+// that has a verified record, and at least one — then it reads every record
+// and volunteer the figures count (policy.ServiceRecordRows,
+// policy.PeopleRows).
 func ExactProject(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID int) (bool, error) {
 	if v.Admin() {
 		return true, nil
@@ -450,7 +497,15 @@ func ExactProject(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID 
 	outside, err := c.ServiceRecord.Query().Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED),
 		servicerecord.HasActivityWith(activity.ProjectID(projectID), activity.Not(activity.OrganizationIDIn(v.Scope...)))).
 		Exist(allRows(ctx))
-	return !outside, err
+	if err != nil || outside {
+		return false, err
+	}
+	// Not vacuously: a project without verified records of the editor's
+	// own answers as it does to everyone else, or an exact 0 would tell
+	// the editor about another organisation's project.
+	return c.ServiceRecord.Query().Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED),
+		servicerecord.HasActivityWith(activity.ProjectID(projectID), activity.OrganizationIDIn(v.Scope...))).
+		Exist(allRows(ctx))
 }
 
 // ExactOutcomes reports whether v gets a project's outcome values exact:
@@ -531,13 +586,21 @@ func (f *Figures) OutcomeValue(ctx context.Context, c *ent.Client, v *auth.Viewe
 // every other provider.
 func (f *Figures) MatchProtection(ctx context.Context, c *ent.Client, v *auth.Viewer) (needs.Protection, error) {
 	if v.Admin() {
-		return needs.Protection{}, nil
+		if f == nil {
+			return needs.Protection{}, nil
+		}
+		return needs.Protection{Remember: func(ctx context.Context, key string, read func() (any, error)) (any, error) {
+			return f.remember(ctx, c, key, read)
+		}}, nil
 	}
 	if f == nil {
 		return needs.Protection{}, errNoFigures
 	}
 	return needs.Protection{
 		Rules: f.opt.Rules,
+		Remember: func(ctx context.Context, key string, read func() (any, error)) (any, error) {
+			return f.remember(ctx, c, key, read)
+		},
 		ExactOrganization: func(id int) bool {
 			return v != nil && v.Role == auth.RoleEditor && v.InScope(id)
 		},

@@ -2,6 +2,7 @@ package results
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/auth"
@@ -58,6 +59,8 @@ type Stats struct {
 	NeedsOpened             *int
 	NeedsResolved           *int
 	NeedsOverdue            *int
+
+	regionIDs []int // the division and every division below it
 }
 
 // PeopleFields are the GraphQL fields of DistrictStats that are figures
@@ -109,6 +112,37 @@ func DistrictStats(ctx context.Context, c *ent.Client, fig *Figures, v *auth.Vie
 	}
 	regionCode = &r.Code
 	ctx = allRows(ctx)
+	exact := ExactDivision(v)
+	read := func() (any, error) { return divisionStats(ctx, c, fig, r, exact, people, from, to) }
+	var kept any
+	var err error
+	if fig != nil {
+		// Kept until the data changes: a dashboard asks the same figures
+		// again and again, and at district scale they read every activity of
+		// the period (docs/benchmarks.md).
+		kept, err = fig.remember(ctx, c, fmt.Sprintf("results.districtStats|%d|%s|%s|%t|%t",
+			r.ID, from.Format(time.DateOnly), to.Format(time.DateOnly), exact, people), read)
+	} else {
+		kept, err = read()
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := *kept.(*Stats) // a copy: the kept one is shared
+	if exact {
+		// Overdue is now, not the period: counted afresh.
+		n, err := c.Need.Query().Where(need.RegionIDIn(s.regionIDs...), overdue).Count(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.NeedsOverdue = &n
+	}
+	return &s, nil
+}
+
+// divisionStats computes DistrictStats but for the overdue needs.
+func divisionStats(ctx context.Context, c *ent.Client, fig *Figures, r *ent.Region, exact, people bool, from, to time.Time) (*Stats, error) {
+	regionCode := &r.Code
 	s := &Stats{RegionID: r.ID, From: from, To: to}
 	// The divisions below are few; naming them by id keeps every count an
 	// index lookup rather than a LIKE inside nested subqueries.
@@ -143,9 +177,10 @@ func DistrictStats(ctx context.Context, c *ent.Client, fig *Figures, v *auth.Vie
 	if err := stageCounts(ctx, c, in, &s.ProjectsByStage); err != nil {
 		return nil, err
 	}
+	s.regionIDs = regionIDs
 	switch {
-	case ExactDivision(v):
-		err = exactPeople(ctx, c, s, regionIDs, orgsIn, from, to, end, overdue)
+	case exact:
+		err = exactPeople(ctx, c, s, regionIDs, orgsIn, from, to, end)
 	case people:
 		err = publishedPeople(ctx, c, fig, s, r, from, to)
 	}
@@ -157,7 +192,7 @@ func DistrictStats(ctx context.Context, c *ent.Client, fig *Figures, v *auth.Vie
 
 // exactPeople computes the figures about people from the records.
 func exactPeople(ctx context.Context, c *ent.Client, s *Stats, regionIDs []int, orgsIn predicate.Organization,
-	from, to, end time.Time, overdue predicate.Need) error {
+	from, to, end time.Time) error {
 	var err error
 	count := func(dst **int, q interface {
 		Count(context.Context) (int, error)
@@ -175,7 +210,6 @@ func exactPeople(ctx context.Context, c *ent.Client, s *Stats, regionIDs []int, 
 		person.HasMembershipsWith(membership.HasOrganizationWith(orgsIn), membership.LeftOnIsNil())))
 	count(&s.NeedsOpened, c.Need.Query().Where(need.RegionIDIn(regionIDs...), need.OpenedAtGTE(from), need.OpenedAtLT(end)))
 	count(&s.NeedsResolved, c.Need.Query().Where(need.RegionIDIn(regionIDs...), need.ResolvedAtGTE(from), need.ResolvedAtLT(end)))
-	count(&s.NeedsOverdue, c.Need.Query().Where(need.RegionIDIn(regionIDs...), overdue))
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/opendata"
 	"github.com/tongxing/tongxing/opendata/tables"
@@ -362,6 +363,24 @@ func TestFiguresProjectsAndOutcomes(t *testing.T) {
 		r := a.post("", `query($o:ID!){ node(id:$o) { ... on Outcome { actual } } }`, map[string]any{"o": f.outcomeID})
 		if len(r.Errors) > 0 || r.Data["node"].(map[string]any)["actual"] != nil {
 			t.Errorf("anonymous students-aided: %s", r.Raw)
+		}
+
+		// A project without verified records: its figures are not exact
+		// for an editor just because none lies outside its scope (an exact
+		// 0 would tell it about another organisation's project).
+		empty, err := a.db.Client.Project.Create().SetName("尚无记录的项目").SetStage(project.StageIMPLEMENTATION).Save(a.sys())
+		if err != nil {
+			t.Fatal(err)
+		}
+		const pq = `query($p:ID!){ node(id:$p) { ... on Project { verifiedHours volunteerCount } } }`
+		answers := map[string]string{}
+		for _, role := range []string{"editor-agency", "editor-team", "reviewer-agency", "partner"} {
+			answers[role] = a.post(f.keys[role], pq, map[string]any{"p": id(empty.ID)}).Raw
+		}
+		for role, raw := range answers {
+			if raw != answers["reviewer-agency"] {
+				t.Errorf("project without records: %s gets %s, a reviewer %s", role, raw, answers["reviewer-agency"])
+			}
 		}
 	})
 }
