@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tongxing/tongxing/apierror"
@@ -145,6 +146,101 @@ type Protection struct {
 	Remember func(ctx context.Context, key string, read func() (any, error)) (any, error)
 }
 
+// providerFacts are the providers a need in one domain is matched against,
+// from the public register: teams and agencies, running projects, and how
+// well each organisation fits the domain. Read-only once built.
+type providerFacts struct {
+	orgs     []*ent.Organization
+	projects []*ent.Project
+	fit      map[int]float64
+}
+
+// copies are the providers as a match may hold them: entities of its own
+// (a resolver may load edges into them), the fit shared.
+func (f *providerFacts) copies() ([]*ent.Organization, []*ent.Project, map[int]float64) {
+	orgs := make([]*ent.Organization, len(f.orgs))
+	for i, o := range f.orgs {
+		cp := *o
+		orgs[i] = &cp
+	}
+	projects := make([]*ent.Project, len(f.projects))
+	for i, p := range f.projects {
+		cp := *p
+		projects[i] = &cp
+	}
+	return orgs, projects, f.fit
+}
+
+// readProviders reads providerFacts for the domain with id domainID.
+func readProviders(ctx context.Context, c *ent.Client, domainID int) (*providerFacts, error) {
+	orgs, err := c.Organization.Query().
+		Where(organization.KindIn(organization.KindVOLUNTEER_TEAM, organization.KindSOCIAL_WORK_AGENCY)).
+		WithRegion().Order(ent.Asc(organization.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	projects, err := c.Project.Query().
+		Where(project.StageEQ(project.StageIMPLEMENTATION)).
+		WithRegions().WithDomains().Order(ent.Asc(project.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Organisations working in the domain: through running, or any, projects.
+	fit := map[int]float64{}
+	parts, err := c.ProjectParticipation.Query().
+		Where(projectparticipation.HasProjectWith(project.HasDomainsWith(term.ID(domainID)))).
+		WithProject().All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range parts {
+		v := 0.5
+		if s := p.Edges.Project.Stage; s == project.StageIMPLEMENTATION || s == project.StageEVALUATION || s == project.StageSHOWCASE {
+			v = 1
+		}
+		fit[p.OrganizationID] = math.Max(fit[p.OrganizationID], v)
+	}
+	return &providerFacts{orgs: orgs, projects: projects, fit: fit}, nil
+}
+
+// providers is readProviders, through Remember when the caller keeps one.
+func (p Protection) providers(ctx context.Context, c *ent.Client, domainID int) (*providerFacts, error) {
+	read := func() (any, error) { return readProviders(ctx, c, domainID) }
+	if p.Remember == nil {
+		v, err := read()
+		return v.(*providerFacts), err
+	}
+	v, err := p.Remember(ctx, fmt.Sprintf("needs.providers|%d", domainID), read)
+	if err != nil {
+		return nil, err
+	}
+	return v.(*providerFacts), nil
+}
+
+// resolvedCounts are resolvedNeeds' answer, kept.
+type resolvedCounts struct{ byOrg, byProject map[int]int }
+
+// resolved is resolvedNeeds, through Remember when the caller keeps one:
+// its window ends at now, to the minute.
+func (p Protection) resolved(ctx context.Context, c *ent.Client, now time.Time) (byOrg, byProject map[int]int, err error) {
+	minute := now.Truncate(time.Minute)
+	read := func() (any, error) {
+		o, pr, err := resolvedNeeds(ctx, c, minute)
+		return &resolvedCounts{o, pr}, err
+	}
+	var v any
+	if p.Remember == nil {
+		v, err = read()
+	} else {
+		v, err = p.Remember(ctx, "needs.resolved|"+minute.UTC().Format(time.RFC3339), read)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	r := v.(*resolvedCounts)
+	return r.byOrg, r.byProject, nil
+}
+
 // recent is recentActivity, through Remember when the caller keeps one.
 func (p Protection) recent(ctx context.Context, c *ent.Client, now time.Time) (*activityStats, error) {
 	read := func() (any, error) { return recentActivity(ctx, c, now, p.Rules) }
@@ -185,41 +281,19 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 	}
 	domain, needCode := n.Edges.Domain, n.Edges.Region.Code
 
-	orgs, err := c.Organization.Query().
-		Where(organization.KindIn(organization.KindVOLUNTEER_TEAM, organization.KindSOCIAL_WORK_AGENCY)).
-		WithRegion().Order(ent.Asc(organization.FieldID)).All(all)
+	prov, err := prot.providers(all, c, domain.ID)
 	if err != nil {
 		return nil, err
 	}
-	projects, err := c.Project.Query().
-		Where(project.StageEQ(project.StageIMPLEMENTATION)).
-		WithRegions().WithDomains().Order(ent.Asc(project.FieldID)).All(all)
-	if err != nil {
-		return nil, err
-	}
-
-	// Organisations working in the domain: through running, or any, projects.
-	fit := map[int]float64{}
-	parts, err := c.ProjectParticipation.Query().
-		Where(projectparticipation.HasProjectWith(project.HasDomainsWith(term.ID(domain.ID)))).
-		WithProject().All(all)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range parts {
-		v := 0.5
-		if s := p.Edges.Project.Stage; s == project.StageIMPLEMENTATION || s == project.StageEVALUATION || s == project.StageSHOWCASE {
-			v = 1
-		}
-		fit[p.OrganizationID] = math.Max(fit[p.OrganizationID], v)
-	}
+	orgs, projects, fit := prov.copies()
 
 	act, err := prot.recent(all, c, now)
 	if err != nil {
 		return nil, err
 	}
 	orgSkilled, projectSkilled := act.skilled(DomainSkills[domain.Code])
-	resolvedByOrg, resolvedByProject, err := resolvedNeeds(all, c, now)
+	orgCells, projectCells := act.hoursCells()
+	resolvedByOrg, resolvedByProject, err := prot.resolved(all, c, now)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +356,7 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 			DomainFit:   part(WeightDomain, f, why),
 			Nearness:    part(WeightNearness, near, nearWhy),
 			Capacity:    capacityPart(act.orgActive[o.ID], orgSkilled[o.ID], prot.exact(prot.ExactOrganization, o.ID)),
-			TrackRecord: trackPart(resolvedByOrg[o.ID], act.orgHours.cell(o.ID), prot.exact(prot.ExactOrganization, o.ID)),
+			TrackRecord: trackPart(resolvedByOrg[o.ID], orgCells[o.ID], prot.exact(prot.ExactOrganization, o.ID)),
 		}}
 		out = append(out, m)
 	}
@@ -302,7 +376,7 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 			DomainFit:   part(WeightDomain, f, why),
 			Nearness:    part(WeightNearness, near, nearWhy),
 			Capacity:    capacityPart(act.projectActive[p.ID], projectSkilled[p.ID], prot.exact(prot.ExactProject, p.ID)),
-			TrackRecord: trackPart(resolvedByProject[p.ID], act.projectHours.cell(p.ID), prot.exact(prot.ExactProject, p.ID)),
+			TrackRecord: trackPart(resolvedByProject[p.ID], projectCells[p.ID], prot.exact(prot.ExactProject, p.ID)),
 		}}
 		out = append(out, m)
 	}
@@ -328,10 +402,39 @@ type activityStats struct {
 	orgActive, projectActive map[int]map[int]bool
 	orgHours, projectHours   hoursByProvider
 	skillsOf                 map[int][]string // of every active volunteer
+
+	// Derived on first use and kept with the rest: a need's domain names
+	// its skills, and a district has a few hundred thousand active
+	// volunteer–provider pairs to narrow (skillsKey → *skilledSets).
+	bySkills sync.Map
+	cells    sync.Once
+	orgCells map[int]hoursCell
+	prjCells map[int]hoursCell
 }
 
-// skilled narrows the active volunteers to those with one of skills.
+type skilledSets struct {
+	once         sync.Once
+	org, project map[int]map[int]bool
+}
+
+// skilled is narrowSkilled, once per list of skills.
 func (s *activityStats) skilled(skills []string) (org, project map[int]map[int]bool) {
+	v, _ := s.bySkills.LoadOrStore(strings.Join(skills, "\x00"), &skilledSets{})
+	sets := v.(*skilledSets)
+	sets.once.Do(func() { sets.org, sets.project = s.narrowSkilled(skills) })
+	return sets.org, sets.project
+}
+
+// hoursCells are the providers' hours cells, folded once.
+func (s *activityStats) hoursCells() (org, project map[int]hoursCell) {
+	s.cells.Do(func() {
+		s.orgCells, s.prjCells = s.orgHours.cells(), s.projectHours.cells()
+	})
+	return s.orgCells, s.prjCells
+}
+
+// narrowSkilled narrows the active volunteers to those with one of skills.
+func (s *activityStats) narrowSkilled(skills []string) (org, project map[int]map[int]bool) {
 	org, project = map[int]map[int]bool{}, map[int]map[int]bool{}
 	if len(skills) == 0 {
 		return org, project
@@ -392,12 +495,17 @@ func (h hoursByProvider) add(provider, person, record int, minutes int) {
 	}
 }
 
-func (h hoursByProvider) cell(provider int) hoursCell {
-	var c hoursCell
-	for person, m := range h.minutes[provider] {
-		c.sum.Contribute(m, h.keys[provider][person])
+// cells folds every provider's minutes into its cell.
+func (h hoursByProvider) cells() map[int]hoursCell {
+	out := make(map[int]hoursCell, len(h.minutes))
+	for provider, people := range h.minutes {
+		var c hoursCell
+		for person, m := range people {
+			c.sum.Contribute(m, h.keys[provider][person])
+		}
+		out[provider] = c
 	}
-	return c
+	return out
 }
 
 // recentActivity aggregates verified records: active volunteers (and

@@ -441,7 +441,7 @@ type remembered struct {
 
 // maxRemembered bounds the values kept: their keys carry the day, so old
 // ones are dropped rather than kept for ever.
-const maxRemembered = 16
+const maxRemembered = 64
 
 // remember answers the value kept under key while the data's fingerprint is
 // the one it was read at, or reads it — once, however many requests ask at
