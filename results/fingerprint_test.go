@@ -2,6 +2,8 @@ package results
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,4 +85,45 @@ func TestFingerprintFollowsWrites(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	})
+}
+
+// A kept value is read once while the data stays as it was, once for any
+// number of requests asking at the same time, and again after a write.
+func TestRememberFollowsTheData(t *testing.T) {
+	db := dbtest.OpenSQLite(t)
+	f, err := NewFigures(opendata.Config{Secret: make([]byte, 32)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Client.Use(f.Hook())
+	ctx := policy.SystemContext(context.Background(), "test")
+	var reads atomic.Int64
+	read := func() (any, error) {
+		reads.Add(1)
+		time.Sleep(20 * time.Millisecond) // long enough for the others to queue
+		return reads.Load(), nil
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := f.remember(WithOneFingerprint(ctx), db.Client, "k", read); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := reads.Load(); n != 1 {
+		t.Fatalf("%d reads for 8 requests at once", n)
+	}
+	if v, _ := f.remember(WithOneFingerprint(ctx), db.Client, "k", read); v != int64(1) || reads.Load() != 1 {
+		t.Errorf("unchanged data: value %v after %d reads", v, reads.Load())
+	}
+	if _, err := db.Client.Region.Create().SetCode("330411").SetName("秀洲区").SetLevel(region.LevelDISTRICT).Save(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := f.remember(WithOneFingerprint(ctx), db.Client, "k", read); v != int64(2) {
+		t.Errorf("after a write: value %v, want a second read", v)
+	}
 }
