@@ -54,18 +54,18 @@ func (r *needResolver) DaysToResolve(ctx context.Context, obj *ent.Need) (*float
 
 // VerifiedHours is the resolver for the verifiedHours field.
 func (r *personResolver) VerifiedHours(ctx context.Context, obj *ent.Person) (float64, error) {
-	m, err := r.loadersFrom(ctx).verifiedMinutes.Load(ctx, obj.ID)
+	m, err := r.loadersFrom(ctx).verifiedMinutes(ctx, obj.ID)
 	return float64(m) / 60, err
 }
 
 // StarLevel is the resolver for the starLevel field.
 func (r *personResolver) StarLevel(ctx context.Context, obj *ent.Person) (int, error) {
 	l := r.loadersFrom(ctx)
-	m, err := l.verifiedMinutes.Load(ctx, obj.ID)
+	m, err := l.verifiedMinutes(ctx, obj.ID)
 	if err != nil {
 		return 0, err
 	}
-	home, err := l.homeRegion.Load(ctx, obj.ID)
+	home, err := l.homeRegion(ctx, obj.ID)
 	if err != nil {
 		return 0, err
 	}
