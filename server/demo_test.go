@@ -97,5 +97,27 @@ func TestDemoDistrict(t *testing.T) {
 				t.Errorf("person %d: verifiedHours %v, single read %d minutes (%v)", id, p["verifiedHours"], m, err)
 			}
 		}
+		// People reached from a page of other people (a person's
+		// organisations' members) are not that page's: each is read as
+		// itself.
+		d = a.admin(`{ people(first: 3) { edges { node { memberships(first: 1) { edges { node { organization {
+			memberships(first: 10) { edges { node { person { id verifiedHours } } } } } } } } } } } }`, nil)
+		checked := 0
+		for _, p := range edges(t, d["people"]) {
+			for _, m := range edges(t, p["memberships"]) {
+				for _, om := range edges(t, m["organization"].(map[string]any)["memberships"]) {
+					other := om["person"].(map[string]any)
+					id, _ := gid.Decode(other["id"].(string))
+					want, err := hours.VerifiedMinutes(a.sys(), db.Client, id)
+					if err != nil || other["verifiedHours"].(float64) != float64(want)/60 {
+						t.Errorf("member %d: verifiedHours %v, single read %d minutes (%v)", id, other["verifiedHours"], want, err)
+					}
+					checked++
+				}
+			}
+		}
+		if checked < 10 {
+			t.Errorf("only %d members reached through other people", checked)
+		}
 	})
 }
