@@ -271,7 +271,9 @@ func (f *Figures) Published(ctx context.Context, c *ent.Client) (*published, err
 			return nil, err
 		}
 	}
-	f.last = p
+	if !inTransaction(ctx) {
+		f.last = p
+	}
 	return p, nil
 }
 
@@ -323,6 +325,9 @@ const FingerprintMaxAge = time.Second
 
 // currentFingerprint is fingerprint, reused as FingerprintMaxAge says.
 func (f *Figures) currentFingerprint(ctx context.Context, c *ent.Client) (string, error) {
+	if inTransaction(ctx) {
+		return fingerprint(allRows(ctx), c)
+	}
 	f.fpMu.Lock()
 	defer f.fpMu.Unlock()
 	gen := f.writes.Load()
@@ -395,6 +400,12 @@ func (f *Figures) Hook() ent.Hook {
 	}
 }
 
+// inTransaction reports whether ctx reads inside a mutation's transaction
+// (graph's transaction puts it in the context). What it reads there
+// includes the mutation's own uncommitted writes, which may yet roll back:
+// such a read is answered but never kept for other requests.
+func inTransaction(ctx context.Context) bool { return ent.TxFromContext(ctx) != nil }
+
 // mutationTx is the transaction m runs in, nil outside one: every
 // generated mutation has a Tx method, which ent.Mutation does not declare.
 func mutationTx(m ent.Mutation) *ent.Tx {
@@ -448,6 +459,9 @@ const maxRemembered = 64
 // the same time — and keeps it. The values are aggregates over every row
 // (needs.Protection.Remember); who may see what of them is decided after.
 func (f *Figures) remember(ctx context.Context, c *ent.Client, key string, read func() (any, error)) (any, error) {
+	if inTransaction(ctx) {
+		return read()
+	}
 	fp, err := f.requestFingerprint(ctx, c)
 	if err != nil {
 		return nil, err
@@ -585,22 +599,21 @@ func (f *Figures) OutcomeValue(ctx context.Context, c *ent.Client, v *auth.Viewe
 // and for projects by ExactProject; through the open data's rules for
 // every other provider.
 func (f *Figures) MatchProtection(ctx context.Context, c *ent.Client, v *auth.Viewer) (needs.Protection, error) {
-	if v.Admin() {
-		if f == nil {
+	if f == nil {
+		if v.Admin() {
 			return needs.Protection{}, nil
 		}
-		return needs.Protection{Remember: func(ctx context.Context, key string, read func() (any, error)) (any, error) {
-			return f.remember(ctx, c, key, read)
-		}}, nil
-	}
-	if f == nil {
 		return needs.Protection{}, errNoFigures
 	}
+	remember := func(ctx context.Context, key string, read func() (any, error)) (any, error) {
+		return f.remember(ctx, c, key, read)
+	}
+	if v.Admin() {
+		return needs.Protection{Remember: remember}, nil
+	}
 	return needs.Protection{
-		Rules: f.opt.Rules,
-		Remember: func(ctx context.Context, key string, read func() (any, error)) (any, error) {
-			return f.remember(ctx, c, key, read)
-		},
+		Rules:    f.opt.Rules,
+		Remember: remember,
 		ExactOrganization: func(id int) bool {
 			return v != nil && v.Role == auth.RoleEditor && v.InScope(id)
 		},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tongxing/tongxing/database"
 	"github.com/tongxing/tongxing/database/dbtest"
+	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/opendata"
 	"github.com/tongxing/tongxing/policy"
@@ -126,4 +127,46 @@ func TestRememberFollowsTheData(t *testing.T) {
 	if v, _ := f.remember(WithOneFingerprint(ctx), db.Client, "k", read); v != int64(2) {
 		t.Errorf("after a write: value %v, want a second read", v)
 	}
+}
+
+// What a mutation reads inside its transaction includes its own writes,
+// which may roll back: it is answered, but never kept for others.
+func TestUncommittedReadsAreNotKept(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		f, err := NewFigures(opendata.Config{Secret: make([]byte, 32)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Client.Use(f.Hook())
+		ctx := policy.SystemContext(context.Background(), "test")
+		before, err := f.currentFingerprint(ctx, db.Client)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx, err := db.Client.Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		txCtx := ent.NewTxContext(ctx, tx)
+		if _, err := tx.Region.Create().SetCode("330411").SetName("秀洲区").SetLevel(region.LevelDISTRICT).Save(txCtx); err != nil {
+			t.Fatal(err)
+		}
+		inside, err := f.currentFingerprint(txCtx, tx.Client())
+		if err != nil || inside == before {
+			t.Fatalf("inside the transaction: %q (%v), before %q", inside, err, before)
+		}
+		kept, err := f.remember(txCtx, tx.Client(), "k", func() (any, error) { return "uncommitted", nil })
+		if err != nil || kept != "uncommitted" {
+			t.Fatalf("remember inside the transaction = %v, %v", kept, err)
+		}
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		if after, _ := f.currentFingerprint(ctx, db.Client); after != before {
+			t.Errorf("after the rollback the fingerprint is %q, was %q: the transaction's view was kept", after, before)
+		}
+		if v, _ := f.remember(WithOneFingerprint(ctx), db.Client, "k", func() (any, error) { return "committed", nil }); v != "committed" {
+			t.Errorf("after the rollback remember answers %v: the transaction's value was kept", v)
+		}
+	})
 }

@@ -110,7 +110,6 @@ func DistrictStats(ctx context.Context, c *ent.Client, fig *Figures, v *auth.Vie
 			return nil, input.NotFound(err, "没有区县级区划 (no district in the data)")
 		}
 	}
-	regionCode = &r.Code
 	ctx = allRows(ctx)
 	exact := ExactDivision(v)
 	read := func() (any, error) { return divisionStats(ctx, c, fig, r, exact, people, from, to) }
@@ -142,11 +141,10 @@ func DistrictStats(ctx context.Context, c *ent.Client, fig *Figures, v *auth.Vie
 
 // divisionStats computes DistrictStats but for the overdue needs.
 func divisionStats(ctx context.Context, c *ent.Client, fig *Figures, r *ent.Region, exact, people bool, from, to time.Time) (*Stats, error) {
-	regionCode := &r.Code
 	s := &Stats{RegionID: r.ID, From: from, To: to}
 	// The divisions below are few; naming them by id keeps every count an
 	// index lookup rather than a LIKE inside nested subqueries.
-	regionIDs, err := c.Region.Query().Where(regionUnder(*regionCode)).IDs(ctx)
+	regionIDs, err := c.Region.Query().Where(regionUnder(r.Code)).IDs(ctx)
 	if err != nil {
 		return nil, err
 	}
