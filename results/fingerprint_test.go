@@ -21,12 +21,7 @@ import (
 // within FingerprintMaxAge.
 func TestFingerprintFollowsWrites(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
-		f, err := NewFigures(opendata.Config{Secret: make([]byte, 32)}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.Client.Use(f.Hook())
-		ctx := policy.SystemContext(context.Background(), "test")
+		f, ctx := watchedFigures(t, db)
 		read := func() string {
 			t.Helper()
 			fp, err := f.currentFingerprint(ctx, db.Client)
@@ -92,12 +87,7 @@ func TestFingerprintFollowsWrites(t *testing.T) {
 // number of requests asking at the same time, and again after a write.
 func TestRememberFollowsTheData(t *testing.T) {
 	db := dbtest.OpenSQLite(t)
-	f, err := NewFigures(opendata.Config{Secret: make([]byte, 32)}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Client.Use(f.Hook())
-	ctx := policy.SystemContext(context.Background(), "test")
+	f, ctx := watchedFigures(t, db)
 	var reads atomic.Int64
 	read := func() (any, error) {
 		reads.Add(1)
@@ -133,12 +123,7 @@ func TestRememberFollowsTheData(t *testing.T) {
 // which may roll back: it is answered, but never kept for others.
 func TestUncommittedReadsAreNotKept(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
-		f, err := NewFigures(opendata.Config{Secret: make([]byte, 32)}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.Client.Use(f.Hook())
-		ctx := policy.SystemContext(context.Background(), "test")
+		f, ctx := watchedFigures(t, db)
 		before, err := f.currentFingerprint(ctx, db.Client)
 		if err != nil {
 			t.Fatal(err)
@@ -169,4 +154,16 @@ func TestUncommittedReadsAreNotKept(t *testing.T) {
 			t.Errorf("after the rollback remember answers %v: the transaction's value was kept", v)
 		}
 	})
+}
+
+// watchedFigures are figures told of db's writes, with a context that may
+// read everything.
+func watchedFigures(t *testing.T, db *database.DB) (*Figures, context.Context) {
+	t.Helper()
+	f, err := NewFigures(opendata.Config{Secret: make([]byte, 32)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Client.Use(f.Hook())
+	return f, policy.SystemContext(context.Background(), "test")
 }
