@@ -1,12 +1,13 @@
 package needs
 
 import (
+	"cmp"
 	"context"
-
 	"fmt"
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -74,16 +75,30 @@ const (
 )
 
 // ScorePart is one part of a score: Points = Value × Weight, rounded.
+// Explanation is written for the matches a page returns (Page), not for
+// the whole ranking: a district ranks some 1,400 providers per need and
+// shows 20, and the text cost more than the scores.
 type ScorePart struct {
 	Weight      float64
 	Value       float64
 	Points      float64
 	Explanation string
+
+	explain func() string
 }
 
 // MatchParts are the four parts of a score.
 type MatchParts struct {
 	DomainFit, Nearness, Capacity, TrackRecord ScorePart
+}
+
+// explain writes the parts' explanations.
+func (p *MatchParts) explain() {
+	for _, sp := range []*ScorePart{&p.DomainFit, &p.Nearness, &p.Capacity, &p.TrackRecord} {
+		if sp.explain != nil {
+			sp.Explanation, sp.explain = sp.explain(), nil
+		}
+	}
 }
 
 // Match is one ranked provider.
@@ -93,16 +108,27 @@ type Match struct {
 	Project      *ent.Project
 	Score        float64
 	Parts        MatchParts
+
+	order int // place in the register: orders equal scores
 }
 
+// part is a ScorePart whose explanation is why.
 func part(weight, value float64, why string) ScorePart {
-	value = math.Max(0, math.Min(1, value))
-	return ScorePart{Weight: weight, Value: round(value, 4), Points: round(weight*value, 2), Explanation: why}
+	p := partOf(weight, value, nil)
+	p.Explanation = why
+	return p
 }
 
-func round(v float64, places int) float64 {
-	p := math.Pow(10, float64(places))
-	return math.Round(v*p) / p
+// partOf is a ScorePart whose explanation is written by explain when a
+// page shows it.
+func partOf(weight, value float64, explain func() string) ScorePart {
+	value = math.Max(0, math.Min(1, value))
+	return ScorePart{Weight: weight, Value: round(value, 1e4), Points: round(weight*value, 1e2), explain: explain}
+}
+
+// round rounds v to 1/scale (scale 100: two decimal places).
+func round(v, scale float64) float64 {
+	return math.Round(v*scale) / scale
 }
 
 // nearness scores a provider's division against the need's by shared code
@@ -153,22 +179,6 @@ type providerFacts struct {
 	orgs     []*ent.Organization
 	projects []*ent.Project
 	fit      map[int]float64
-}
-
-// copies are the providers as a match may hold them: entities of its own
-// (a resolver may load edges into them), the fit shared.
-func (f *providerFacts) copies() ([]*ent.Organization, []*ent.Project, map[int]float64) {
-	orgs := make([]*ent.Organization, len(f.orgs))
-	for i, o := range f.orgs {
-		cp := *o
-		orgs[i] = &cp
-	}
-	projects := make([]*ent.Project, len(f.projects))
-	for i, p := range f.projects {
-		cp := *p
-		projects[i] = &cp
-	}
-	return orgs, projects, f.fit
 }
 
 // readProviders reads providerFacts for the domain with id domainID.
@@ -285,7 +295,9 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 	if err != nil {
 		return nil, err
 	}
-	orgs, projects, fit := prov.copies()
+	// The providers are kept across requests: Page gives the matches it
+	// returns entities of their own, which resolvers may load edges into.
+	orgs, projects, fit := prov.orgs, prov.projects, prov.fit
 
 	act, err := prot.recent(all, c, now)
 	if err != nil {
@@ -302,9 +314,10 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 	// count gives a number of people as the caller may see it: exact, or
 	// the open data's protected count; a count the open data would withhold
 	// scores as half the threshold, whatever it is, and says so.
-	count := func(people map[int]bool, exact bool) (value float64, shown string) {
+	count := func(people map[int]bool, exact bool) (value float64, shown func() string) {
 		if exact {
-			return float64(len(people)), fmt.Sprint(len(people))
+			n := len(people)
+			return float64(n), func() string { return strconv.Itoa(n) }
 		}
 		var c disclosure.Count
 		for id := range people {
@@ -313,34 +326,42 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 		r := prot.Rules.Count(c)
 		if r.Status == disclosure.Suppressed {
 			k := prot.Rules.K()
-			return float64(k) / 2, fmt.Sprintf("<%d", k)
+			return float64(k) / 2, func() string { return "<" + strconv.Itoa(k) }
 		}
-		return float64(r.Value), fmt.Sprint(r.Value)
+		return float64(r.Value), func() string { return fmt.Sprint(r.Value) }
 	}
 	capacityPart := func(active, skilled map[int]bool, exact bool) ScorePart {
 		if len(DomainSkills[domain.Code]) == 0 {
 			n, shown := count(active, exact)
-			return part(WeightCapacity, n/(3*fullCapacity),
-				fmt.Sprintf("近 90 天活跃志愿者 %s 人 (%s active volunteers in 90 days)", shown, shown))
+			return partOf(WeightCapacity, n/(3*fullCapacity), func() string {
+				s := shown()
+				return fmt.Sprintf("近 90 天活跃志愿者 %s 人 (%s active volunteers in 90 days)", s, s)
+			})
 		}
 		n, shown := count(skilled, exact)
-		return part(WeightCapacity, n/fullCapacity,
-			fmt.Sprintf("近 90 天有相关技能的活跃志愿者 %s 人 (%s active volunteers with matching skills in 90 days)", shown, shown))
+		return partOf(WeightCapacity, n/fullCapacity, func() string {
+			s := shown()
+			return fmt.Sprintf("近 90 天有相关技能的活跃志愿者 %s 人 (%s active volunteers with matching skills in 90 days)", s, s)
+		})
 	}
 	trackPart := func(resolved int, hours hoursCell, exact bool) ScorePart {
-		h, shown := float64(hours.sum.Minutes)/60, fmt.Sprintf("%.0f", float64(hours.sum.Minutes)/60)
+		h := float64(hours.sum.Minutes) / 60
+		shown := func() string { return fmt.Sprintf("%.0f", float64(hours.sum.Minutes)/60) }
 		if !exact {
 			// Resolved needs are a public register count; hours are a
 			// figure about the people who served them.
 			switch r := prot.Rules.Hours(hours.sum); r.Status {
 			case disclosure.Suppressed:
-				h, shown = 0, "x"
+				h, shown = 0, func() string { return "x" }
 			default:
-				h, shown = float64(r.Value), fmt.Sprint(r.Value)
+				h, shown = float64(r.Value), func() string { return fmt.Sprint(r.Value) }
 			}
 		}
 		v := 0.5*math.Min(1, float64(resolved)/fullResolvedNeeds) + 0.5*math.Min(1, h/fullTrackHours)
-		return part(WeightTrack, v, fmt.Sprintf("近一年办结需求 %d 件、核实时长 %s 小时 (%d needs resolved, %s verified hours in a year)", resolved, shown, resolved, shown))
+		return partOf(WeightTrack, v, func() string {
+			s := shown()
+			return fmt.Sprintf("近一年办结需求 %d 件、核实时长 %s 小时 (%d needs resolved, %s verified hours in a year)", resolved, s, resolved, s)
+		})
 	}
 	for _, o := range orgs {
 		f := fit[o.ID]
@@ -380,16 +401,23 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 		}}
 		out = append(out, m)
 	}
-	for _, m := range out {
+	for i, m := range out {
+		m.order = i
 		// The score is the sum of the rounded points, so the parts a client
 		// shows always add up to the score it shows.
-		m.Score = round(m.Parts.DomainFit.Points+m.Parts.Nearness.Points+m.Parts.Capacity.Points+m.Parts.TrackRecord.Points, 2)
+		m.Score = round(m.Parts.DomainFit.Points+m.Parts.Nearness.Points+m.Parts.Capacity.Points+m.Parts.TrackRecord.Points, 1e2)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+	// Equal scores: projects first, then the register's order.
+	slices.SortFunc(out, func(a, b *Match) int {
+		switch {
+		case a.Score != b.Score:
+			return cmp.Compare(b.Score, a.Score)
+		case a.Kind != b.Kind && a.Kind == KindProject:
+			return -1
+		case a.Kind != b.Kind:
+			return 1
 		}
-		return out[i].Kind == KindProject && out[j].Kind == KindOrganization
+		return cmp.Compare(a.order, b.order)
 	})
 	return out, nil
 }
@@ -611,6 +639,23 @@ func keys(m map[int]bool) []int {
 	return out
 }
 
+// shown is m as a page returns it: explained, with entities of its own
+// (the ranking's are shared by every request until the data changes, and
+// resolvers load edges into the entities they are given).
+func (m *Match) shown() *Match {
+	cp := *m
+	cp.Parts.explain()
+	if m.Organization != nil {
+		o := *m.Organization
+		cp.Organization = &o
+	}
+	if m.Project != nil {
+		p := *m.Project
+		cp.Project = &p
+	}
+	return &cp
+}
+
 // MatchConnection is the GraphQL NeedMatchConnection: a page of Matches,
 // cursors being positions in the ranking.
 type MatchConnection struct {
@@ -644,7 +689,7 @@ func Page(all []*Match, after *paging.Cursor, first *int) (*MatchConnection, err
 	}
 	conn := &MatchConnection{Edges: make([]*MatchEdge, len(p.Nodes)), PageInfo: p.Info, TotalCount: len(all)}
 	for i, m := range p.Nodes {
-		conn.Edges[i] = &MatchEdge{Node: m, Cursor: p.Cursors[i]}
+		conn.Edges[i] = &MatchEdge{Node: m.shown(), Cursor: p.Cursors[i]}
 	}
 	return conn, nil
 }
