@@ -22,6 +22,7 @@ import (
 	_ "github.com/tongxing/tongxing/ent/runtime" // schema defaults, validators and privacy policies
 	"github.com/tongxing/tongxing/partners"
 	"github.com/tongxing/tongxing/randomids"
+	"github.com/tongxing/tongxing/rollups"
 )
 
 func init() {
@@ -105,6 +106,7 @@ func OpenWith(ctx context.Context, rawURL string, o Options, opts ...ent.Option)
 	drvr := entsql.OpenDB(dia, db)
 	client := ent.NewClient(append([]ent.Option{ent.Driver(drvr)}, opts...)...)
 	partners.Track(client)
+	rollups.Register(client, dia)
 	randomids.Register(client)
 	return &DB{Client: client, SQL: db, Dialect: dia, Location: location, url: rawURL}, nil
 }
@@ -114,12 +116,19 @@ func OpenWith(ctx context.Context, rawURL string, o Options, opts ...ent.Option)
 // that a newer release migrated; the embedded SQLite database is migrated
 // automatically from the ent schema, additively: columns and tables are
 // added, never dropped.
+//
+// A database with verified records but no roll-ups (written before them)
+// has them counted once, here (rollups.Backfill).
 func (d *DB) Migrate(ctx context.Context) error {
 	if d.Dialect == dialect.Postgres {
-		return d.migratePostgres(ctx)
-	}
-	if err := d.Client.Schema.Create(ctx, diffOptions()...); err != nil {
+		if err := d.migratePostgres(ctx); err != nil {
+			return err
+		}
+	} else if err := d.Client.Schema.Create(ctx, diffOptions()...); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
+	}
+	if _, err := rollups.Backfill(ctx, d.Client, d.Dialect); err != nil {
+		return fmt.Errorf("count the roll-ups: %w", err)
 	}
 	return nil
 }

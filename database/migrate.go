@@ -128,7 +128,10 @@ func (d *DB) Status(ctx context.Context) (*MigrationStatus, error) {
 	known := map[string]bool{}
 	for _, f := range files {
 		known[f.Version()] = true
-		if !applied[f.Version()] && !st.Legacy {
+		// As Atlas does: files up to the last applied version are behind
+		// it, a database recorded at a baseline (from the automatic
+		// migration) included.
+		if !applied[f.Version()] && !st.Legacy && f.Version() > st.Current {
 			st.Pending = append(st.Pending, f.Version())
 		}
 	}

@@ -26,6 +26,8 @@ import (
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
+	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -75,6 +77,10 @@ type Client struct {
 	CaseVolunteer *CaseVolunteerClient
 	// Certificate is the client for interacting with the Certificate builders.
 	Certificate *CertificateClient
+	// HoursByPersonMonth is the client for interacting with the HoursByPersonMonth builders.
+	HoursByPersonMonth *HoursByPersonMonthClient
+	// HoursByProject is the client for interacting with the HoursByProject builders.
+	HoursByProject *HoursByProjectClient
 	// Indicator is the client for interacting with the Indicator builders.
 	Indicator *IndicatorClient
 	// Membership is the client for interacting with the Membership builders.
@@ -133,6 +139,8 @@ func (c *Client) init() {
 	c.CaseSession = NewCaseSessionClient(c.config)
 	c.CaseVolunteer = NewCaseVolunteerClient(c.config)
 	c.Certificate = NewCertificateClient(c.config)
+	c.HoursByPersonMonth = NewHoursByPersonMonthClient(c.config)
+	c.HoursByProject = NewHoursByProjectClient(c.config)
 	c.Indicator = NewIndicatorClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.Need = NewNeedClient(c.config)
@@ -254,6 +262,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		CaseSession:          NewCaseSessionClient(cfg),
 		CaseVolunteer:        NewCaseVolunteerClient(cfg),
 		Certificate:          NewCertificateClient(cfg),
+		HoursByPersonMonth:   NewHoursByPersonMonthClient(cfg),
+		HoursByProject:       NewHoursByProjectClient(cfg),
 		Indicator:            NewIndicatorClient(cfg),
 		Membership:           NewMembershipClient(cfg),
 		Need:                 NewNeedClient(cfg),
@@ -302,6 +312,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		CaseSession:          NewCaseSessionClient(cfg),
 		CaseVolunteer:        NewCaseVolunteerClient(cfg),
 		Certificate:          NewCertificateClient(cfg),
+		HoursByPersonMonth:   NewHoursByPersonMonthClient(cfg),
+		HoursByProject:       NewHoursByProjectClient(cfg),
 		Indicator:            NewIndicatorClient(cfg),
 		Membership:           NewMembershipClient(cfg),
 		Need:                 NewNeedClient(cfg),
@@ -351,10 +363,11 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Activity, c.AuditEvent, c.CaseCrisis, c.CaseFile, c.CaseGoal,
 		c.CaseReferral, c.CaseResident, c.CaseSession, c.CaseVolunteer, c.Certificate,
-		c.Indicator, c.Membership, c.Need, c.Organization, c.Outcome, c.Partnership,
-		c.PartyBuildingLink, c.Person, c.Project, c.ProjectParticipation, c.Region,
-		c.ServiceRecord, c.Taxonomy, c.Term, c.Tombstone, c.WebhookAttempt,
-		c.WebhookDelivery, c.WebhookSubscription,
+		c.HoursByPersonMonth, c.HoursByProject, c.Indicator, c.Membership, c.Need,
+		c.Organization, c.Outcome, c.Partnership, c.PartyBuildingLink, c.Person,
+		c.Project, c.ProjectParticipation, c.Region, c.ServiceRecord, c.Taxonomy,
+		c.Term, c.Tombstone, c.WebhookAttempt, c.WebhookDelivery,
+		c.WebhookSubscription,
 	} {
 		n.Use(hooks...)
 	}
@@ -366,10 +379,11 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Activity, c.AuditEvent, c.CaseCrisis, c.CaseFile, c.CaseGoal,
 		c.CaseReferral, c.CaseResident, c.CaseSession, c.CaseVolunteer, c.Certificate,
-		c.Indicator, c.Membership, c.Need, c.Organization, c.Outcome, c.Partnership,
-		c.PartyBuildingLink, c.Person, c.Project, c.ProjectParticipation, c.Region,
-		c.ServiceRecord, c.Taxonomy, c.Term, c.Tombstone, c.WebhookAttempt,
-		c.WebhookDelivery, c.WebhookSubscription,
+		c.HoursByPersonMonth, c.HoursByProject, c.Indicator, c.Membership, c.Need,
+		c.Organization, c.Outcome, c.Partnership, c.PartyBuildingLink, c.Person,
+		c.Project, c.ProjectParticipation, c.Region, c.ServiceRecord, c.Taxonomy,
+		c.Term, c.Tombstone, c.WebhookAttempt, c.WebhookDelivery,
+		c.WebhookSubscription,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -400,6 +414,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.CaseVolunteer.mutate(ctx, m)
 	case *CertificateMutation:
 		return c.Certificate.mutate(ctx, m)
+	case *HoursByPersonMonthMutation:
+		return c.HoursByPersonMonth.mutate(ctx, m)
+	case *HoursByProjectMutation:
+		return c.HoursByProject.mutate(ctx, m)
 	case *IndicatorMutation:
 		return c.Indicator.mutate(ctx, m)
 	case *MembershipMutation:
@@ -2296,6 +2314,274 @@ func (c *CertificateClient) mutate(ctx context.Context, m *CertificateMutation) 
 		return (&CertificateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Certificate mutation op: %q", m.Op())
+	}
+}
+
+// HoursByPersonMonthClient is a client for the HoursByPersonMonth schema.
+type HoursByPersonMonthClient struct {
+	config
+}
+
+// NewHoursByPersonMonthClient returns a client for the HoursByPersonMonth from the given config.
+func NewHoursByPersonMonthClient(c config) *HoursByPersonMonthClient {
+	return &HoursByPersonMonthClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `hoursbypersonmonth.Hooks(f(g(h())))`.
+func (c *HoursByPersonMonthClient) Use(hooks ...Hook) {
+	c.hooks.HoursByPersonMonth = append(c.hooks.HoursByPersonMonth, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `hoursbypersonmonth.Intercept(f(g(h())))`.
+func (c *HoursByPersonMonthClient) Intercept(interceptors ...Interceptor) {
+	c.inters.HoursByPersonMonth = append(c.inters.HoursByPersonMonth, interceptors...)
+}
+
+// Create returns a builder for creating a HoursByPersonMonth entity.
+func (c *HoursByPersonMonthClient) Create() *HoursByPersonMonthCreate {
+	mutation := newHoursByPersonMonthMutation(c.config, OpCreate)
+	return &HoursByPersonMonthCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of HoursByPersonMonth entities.
+func (c *HoursByPersonMonthClient) CreateBulk(builders ...*HoursByPersonMonthCreate) *HoursByPersonMonthCreateBulk {
+	return &HoursByPersonMonthCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *HoursByPersonMonthClient) MapCreateBulk(slice any, setFunc func(*HoursByPersonMonthCreate, int)) *HoursByPersonMonthCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &HoursByPersonMonthCreateBulk{err: fmt.Errorf("calling to HoursByPersonMonthClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*HoursByPersonMonthCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &HoursByPersonMonthCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for HoursByPersonMonth.
+func (c *HoursByPersonMonthClient) Update() *HoursByPersonMonthUpdate {
+	mutation := newHoursByPersonMonthMutation(c.config, OpUpdate)
+	return &HoursByPersonMonthUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *HoursByPersonMonthClient) UpdateOne(_m *HoursByPersonMonth) *HoursByPersonMonthUpdateOne {
+	mutation := newHoursByPersonMonthMutation(c.config, OpUpdateOne, withHoursByPersonMonth(_m))
+	return &HoursByPersonMonthUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *HoursByPersonMonthClient) UpdateOneID(id int) *HoursByPersonMonthUpdateOne {
+	mutation := newHoursByPersonMonthMutation(c.config, OpUpdateOne, withHoursByPersonMonthID(id))
+	return &HoursByPersonMonthUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for HoursByPersonMonth.
+func (c *HoursByPersonMonthClient) Delete() *HoursByPersonMonthDelete {
+	mutation := newHoursByPersonMonthMutation(c.config, OpDelete)
+	return &HoursByPersonMonthDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *HoursByPersonMonthClient) DeleteOne(_m *HoursByPersonMonth) *HoursByPersonMonthDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *HoursByPersonMonthClient) DeleteOneID(id int) *HoursByPersonMonthDeleteOne {
+	builder := c.Delete().Where(hoursbypersonmonth.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &HoursByPersonMonthDeleteOne{builder}
+}
+
+// Query returns a query builder for HoursByPersonMonth.
+func (c *HoursByPersonMonthClient) Query() *HoursByPersonMonthQuery {
+	return &HoursByPersonMonthQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeHoursByPersonMonth},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a HoursByPersonMonth entity by its id.
+func (c *HoursByPersonMonthClient) Get(ctx context.Context, id int) (*HoursByPersonMonth, error) {
+	return c.Query().Where(hoursbypersonmonth.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *HoursByPersonMonthClient) GetX(ctx context.Context, id int) *HoursByPersonMonth {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *HoursByPersonMonthClient) Hooks() []Hook {
+	hooks := c.hooks.HoursByPersonMonth
+	return append(hooks[:len(hooks):len(hooks)], hoursbypersonmonth.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *HoursByPersonMonthClient) Interceptors() []Interceptor {
+	return c.inters.HoursByPersonMonth
+}
+
+func (c *HoursByPersonMonthClient) mutate(ctx context.Context, m *HoursByPersonMonthMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&HoursByPersonMonthCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&HoursByPersonMonthUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&HoursByPersonMonthUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&HoursByPersonMonthDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown HoursByPersonMonth mutation op: %q", m.Op())
+	}
+}
+
+// HoursByProjectClient is a client for the HoursByProject schema.
+type HoursByProjectClient struct {
+	config
+}
+
+// NewHoursByProjectClient returns a client for the HoursByProject from the given config.
+func NewHoursByProjectClient(c config) *HoursByProjectClient {
+	return &HoursByProjectClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `hoursbyproject.Hooks(f(g(h())))`.
+func (c *HoursByProjectClient) Use(hooks ...Hook) {
+	c.hooks.HoursByProject = append(c.hooks.HoursByProject, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `hoursbyproject.Intercept(f(g(h())))`.
+func (c *HoursByProjectClient) Intercept(interceptors ...Interceptor) {
+	c.inters.HoursByProject = append(c.inters.HoursByProject, interceptors...)
+}
+
+// Create returns a builder for creating a HoursByProject entity.
+func (c *HoursByProjectClient) Create() *HoursByProjectCreate {
+	mutation := newHoursByProjectMutation(c.config, OpCreate)
+	return &HoursByProjectCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of HoursByProject entities.
+func (c *HoursByProjectClient) CreateBulk(builders ...*HoursByProjectCreate) *HoursByProjectCreateBulk {
+	return &HoursByProjectCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *HoursByProjectClient) MapCreateBulk(slice any, setFunc func(*HoursByProjectCreate, int)) *HoursByProjectCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &HoursByProjectCreateBulk{err: fmt.Errorf("calling to HoursByProjectClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*HoursByProjectCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &HoursByProjectCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for HoursByProject.
+func (c *HoursByProjectClient) Update() *HoursByProjectUpdate {
+	mutation := newHoursByProjectMutation(c.config, OpUpdate)
+	return &HoursByProjectUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *HoursByProjectClient) UpdateOne(_m *HoursByProject) *HoursByProjectUpdateOne {
+	mutation := newHoursByProjectMutation(c.config, OpUpdateOne, withHoursByProject(_m))
+	return &HoursByProjectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *HoursByProjectClient) UpdateOneID(id int) *HoursByProjectUpdateOne {
+	mutation := newHoursByProjectMutation(c.config, OpUpdateOne, withHoursByProjectID(id))
+	return &HoursByProjectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for HoursByProject.
+func (c *HoursByProjectClient) Delete() *HoursByProjectDelete {
+	mutation := newHoursByProjectMutation(c.config, OpDelete)
+	return &HoursByProjectDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *HoursByProjectClient) DeleteOne(_m *HoursByProject) *HoursByProjectDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *HoursByProjectClient) DeleteOneID(id int) *HoursByProjectDeleteOne {
+	builder := c.Delete().Where(hoursbyproject.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &HoursByProjectDeleteOne{builder}
+}
+
+// Query returns a query builder for HoursByProject.
+func (c *HoursByProjectClient) Query() *HoursByProjectQuery {
+	return &HoursByProjectQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeHoursByProject},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a HoursByProject entity by its id.
+func (c *HoursByProjectClient) Get(ctx context.Context, id int) (*HoursByProject, error) {
+	return c.Query().Where(hoursbyproject.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *HoursByProjectClient) GetX(ctx context.Context, id int) *HoursByProject {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *HoursByProjectClient) Hooks() []Hook {
+	hooks := c.hooks.HoursByProject
+	return append(hooks[:len(hooks):len(hooks)], hoursbyproject.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *HoursByProjectClient) Interceptors() []Interceptor {
+	return c.inters.HoursByProject
+}
+
+func (c *HoursByProjectClient) mutate(ctx context.Context, m *HoursByProjectMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&HoursByProjectCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&HoursByProjectUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&HoursByProjectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&HoursByProjectDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown HoursByProject mutation op: %q", m.Op())
 	}
 }
 
@@ -5755,17 +6041,19 @@ func (c *WebhookSubscriptionClient) mutate(ctx context.Context, m *WebhookSubscr
 type (
 	hooks struct {
 		APIKey, Activity, AuditEvent, CaseCrisis, CaseFile, CaseGoal, CaseReferral,
-		CaseResident, CaseSession, CaseVolunteer, Certificate, Indicator, Membership,
-		Need, Organization, Outcome, Partnership, PartyBuildingLink, Person, Project,
-		ProjectParticipation, Region, ServiceRecord, Taxonomy, Term, Tombstone,
-		WebhookAttempt, WebhookDelivery, WebhookSubscription []ent.Hook
+		CaseResident, CaseSession, CaseVolunteer, Certificate, HoursByPersonMonth,
+		HoursByProject, Indicator, Membership, Need, Organization, Outcome,
+		Partnership, PartyBuildingLink, Person, Project, ProjectParticipation, Region,
+		ServiceRecord, Taxonomy, Term, Tombstone, WebhookAttempt, WebhookDelivery,
+		WebhookSubscription []ent.Hook
 	}
 	inters struct {
 		APIKey, Activity, AuditEvent, CaseCrisis, CaseFile, CaseGoal, CaseReferral,
-		CaseResident, CaseSession, CaseVolunteer, Certificate, Indicator, Membership,
-		Need, Organization, Outcome, Partnership, PartyBuildingLink, Person, Project,
-		ProjectParticipation, Region, ServiceRecord, Taxonomy, Term, Tombstone,
-		WebhookAttempt, WebhookDelivery, WebhookSubscription []ent.Interceptor
+		CaseResident, CaseSession, CaseVolunteer, Certificate, HoursByPersonMonth,
+		HoursByProject, Indicator, Membership, Need, Organization, Outcome,
+		Partnership, PartyBuildingLink, Person, Project, ProjectParticipation, Region,
+		ServiceRecord, Taxonomy, Term, Tombstone, WebhookAttempt, WebhookDelivery,
+		WebhookSubscription []ent.Interceptor
 	}
 )
 

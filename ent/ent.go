@@ -23,6 +23,8 @@ import (
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
+	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -112,6 +114,8 @@ func checkColumn(t, c string) error {
 			casesession.Table:          casesession.ValidColumn,
 			casevolunteer.Table:        casevolunteer.ValidColumn,
 			certificate.Table:          certificate.ValidColumn,
+			hoursbypersonmonth.Table:   hoursbypersonmonth.ValidColumn,
+			hoursbyproject.Table:       hoursbyproject.ValidColumn,
 			indicator.Table:            indicator.ValidColumn,
 			membership.Table:           membership.ValidColumn,
 			need.Table:                 need.ValidColumn,

@@ -14,6 +14,8 @@ import (
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
+	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -42,7 +44,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 31)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -308,6 +310,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   hoursbypersonmonth.Table,
+			Columns: hoursbypersonmonth.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: hoursbypersonmonth.FieldID,
+			},
+		},
+		Type: "HoursByPersonMonth",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			hoursbypersonmonth.FieldPersonID:       {Type: field.TypeInt, Column: hoursbypersonmonth.FieldPersonID},
+			hoursbypersonmonth.FieldMonth:          {Type: field.TypeTime, Column: hoursbypersonmonth.FieldMonth},
+			hoursbypersonmonth.FieldOrganizationID: {Type: field.TypeInt, Column: hoursbypersonmonth.FieldOrganizationID},
+			hoursbypersonmonth.FieldRegionID:       {Type: field.TypeInt, Column: hoursbypersonmonth.FieldRegionID},
+			hoursbypersonmonth.FieldMinutes:        {Type: field.TypeInt, Column: hoursbypersonmonth.FieldMinutes},
+			hoursbypersonmonth.FieldRecords:        {Type: field.TypeInt, Column: hoursbypersonmonth.FieldRecords},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   hoursbyproject.Table,
+			Columns: hoursbyproject.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: hoursbyproject.FieldID,
+			},
+		},
+		Type: "HoursByProject",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			hoursbyproject.FieldProjectID:  {Type: field.TypeInt, Column: hoursbyproject.FieldProjectID},
+			hoursbyproject.FieldMinutes:    {Type: field.TypeInt, Column: hoursbyproject.FieldMinutes},
+			hoursbyproject.FieldRecords:    {Type: field.TypeInt, Column: hoursbyproject.FieldRecords},
+			hoursbyproject.FieldVolunteers: {Type: field.TypeInt, Column: hoursbyproject.FieldVolunteers},
+		},
+	}
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   indicator.Table,
 			Columns: indicator.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -328,7 +366,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			indicator.FieldDescription: {Type: field.TypeString, Column: indicator.FieldDescription},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -348,7 +386,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldLeftOn:         {Type: field.TypeTime, Column: membership.FieldLeftOn},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   need.Table,
 			Columns: need.Columns,
@@ -376,7 +414,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			need.FieldResolutionNote:        {Type: field.TypeString, Column: need.FieldResolutionNote},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -403,7 +441,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldDescription:        {Type: field.TypeString, Column: organization.FieldDescription},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   outcome.Table,
 			Columns: outcome.Columns,
@@ -429,7 +467,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			outcome.FieldComment:     {Type: field.TypeString, Column: outcome.FieldComment},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partnership.Table,
 			Columns: partnership.Columns,
@@ -452,7 +490,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnership.FieldDescription:    {Type: field.TypeString, Column: partnership.FieldDescription},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partybuildinglink.Table,
 			Columns: partybuildinglink.Columns,
@@ -473,7 +511,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partybuildinglink.FieldAgreementSummary:    {Type: field.TypeString, Column: partybuildinglink.FieldAgreementSummary},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   person.Table,
 			Columns: person.Columns,
@@ -503,7 +541,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldPossibleDuplicateOf:   {Type: field.TypeInt, Column: person.FieldPossibleDuplicateOf},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -528,7 +566,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldParentID:      {Type: field.TypeInt, Column: project.FieldParentID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   projectparticipation.Table,
 			Columns: projectparticipation.Columns,
@@ -546,7 +584,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			projectparticipation.FieldRole:           {Type: field.TypeEnum, Column: projectparticipation.FieldRole},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -565,7 +603,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldParentID:  {Type: field.TypeInt, Column: region.FieldParentID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   servicerecord.Table,
 			Columns: servicerecord.Columns,
@@ -595,7 +633,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			servicerecord.FieldReviewNote:       {Type: field.TypeString, Column: servicerecord.FieldReviewNote},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   taxonomy.Table,
 			Columns: taxonomy.Columns,
@@ -613,7 +651,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			taxonomy.FieldNameEn:    {Type: field.TypeString, Column: taxonomy.FieldNameEn},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   term.Table,
 			Columns: term.Columns,
@@ -633,7 +671,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			term.FieldParentID:   {Type: field.TypeInt, Column: term.FieldParentID},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tombstone.Table,
 			Columns: tombstone.Columns,
@@ -651,7 +689,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tombstone.FieldAt:           {Type: field.TypeTime, Column: tombstone.FieldAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookattempt.Table,
 			Columns: webhookattempt.Columns,
@@ -672,7 +710,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookattempt.FieldRetryAt:    {Type: field.TypeTime, Column: webhookattempt.FieldRetryAt},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -695,7 +733,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldDeliveredAt:    {Type: field.TypeTime, Column: webhookdelivery.FieldDeliveredAt},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhooksubscription.Table,
 			Columns: webhooksubscription.Columns,
@@ -3168,6 +3206,136 @@ func (f *CertificateFilter) WhereHasRecordsWith(preds ...predicate.ServiceRecord
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *HoursByPersonMonthQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the HoursByPersonMonthQuery builder.
+func (_q *HoursByPersonMonthQuery) Filter() *HoursByPersonMonthFilter {
+	return &HoursByPersonMonthFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *HoursByPersonMonthMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the HoursByPersonMonthMutation builder.
+func (m *HoursByPersonMonthMutation) Filter() *HoursByPersonMonthFilter {
+	return &HoursByPersonMonthFilter{config: m.config, predicateAdder: m}
+}
+
+// HoursByPersonMonthFilter provides a generic filtering capability at runtime for HoursByPersonMonthQuery.
+type HoursByPersonMonthFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *HoursByPersonMonthFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *HoursByPersonMonthFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(hoursbypersonmonth.FieldID))
+}
+
+// WherePersonID applies the entql int predicate on the person_id field.
+func (f *HoursByPersonMonthFilter) WherePersonID(p entql.IntP) {
+	f.Where(p.Field(hoursbypersonmonth.FieldPersonID))
+}
+
+// WhereMonth applies the entql time.Time predicate on the month field.
+func (f *HoursByPersonMonthFilter) WhereMonth(p entql.TimeP) {
+	f.Where(p.Field(hoursbypersonmonth.FieldMonth))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *HoursByPersonMonthFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(hoursbypersonmonth.FieldOrganizationID))
+}
+
+// WhereRegionID applies the entql int predicate on the region_id field.
+func (f *HoursByPersonMonthFilter) WhereRegionID(p entql.IntP) {
+	f.Where(p.Field(hoursbypersonmonth.FieldRegionID))
+}
+
+// WhereMinutes applies the entql int predicate on the minutes field.
+func (f *HoursByPersonMonthFilter) WhereMinutes(p entql.IntP) {
+	f.Where(p.Field(hoursbypersonmonth.FieldMinutes))
+}
+
+// WhereRecords applies the entql int predicate on the records field.
+func (f *HoursByPersonMonthFilter) WhereRecords(p entql.IntP) {
+	f.Where(p.Field(hoursbypersonmonth.FieldRecords))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *HoursByProjectQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the HoursByProjectQuery builder.
+func (_q *HoursByProjectQuery) Filter() *HoursByProjectFilter {
+	return &HoursByProjectFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *HoursByProjectMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the HoursByProjectMutation builder.
+func (m *HoursByProjectMutation) Filter() *HoursByProjectFilter {
+	return &HoursByProjectFilter{config: m.config, predicateAdder: m}
+}
+
+// HoursByProjectFilter provides a generic filtering capability at runtime for HoursByProjectQuery.
+type HoursByProjectFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *HoursByProjectFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *HoursByProjectFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(hoursbyproject.FieldID))
+}
+
+// WhereProjectID applies the entql int predicate on the project_id field.
+func (f *HoursByProjectFilter) WhereProjectID(p entql.IntP) {
+	f.Where(p.Field(hoursbyproject.FieldProjectID))
+}
+
+// WhereMinutes applies the entql int predicate on the minutes field.
+func (f *HoursByProjectFilter) WhereMinutes(p entql.IntP) {
+	f.Where(p.Field(hoursbyproject.FieldMinutes))
+}
+
+// WhereRecords applies the entql int predicate on the records field.
+func (f *HoursByProjectFilter) WhereRecords(p entql.IntP) {
+	f.Where(p.Field(hoursbyproject.FieldRecords))
+}
+
+// WhereVolunteers applies the entql int predicate on the volunteers field.
+func (f *HoursByProjectFilter) WhereVolunteers(p entql.IntP) {
+	f.Where(p.Field(hoursbyproject.FieldVolunteers))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *IndicatorQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3196,7 +3364,7 @@ type IndicatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IndicatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3295,7 +3463,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3398,7 +3566,7 @@ type NeedFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NeedFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3569,7 +3737,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3875,7 +4043,7 @@ type OutcomeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OutcomeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4008,7 +4176,7 @@ type PartnershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4126,7 +4294,7 @@ type PartyBuildingLinkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyBuildingLinkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4234,7 +4402,7 @@ type PersonFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PersonFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4415,7 +4583,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4655,7 +4823,7 @@ type ProjectParticipationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectParticipationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4748,7 +4916,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4902,7 +5070,7 @@ type ServiceRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServiceRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5097,7 +5265,7 @@ type TaxonomyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaxonomyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5176,7 +5344,7 @@ type TermFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TermFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5335,7 +5503,7 @@ type TombstoneFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TombstoneFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5400,7 +5568,7 @@ type WebhookAttemptFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookAttemptFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5494,7 +5662,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5612,7 +5780,7 @@ type WebhookSubscriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookSubscriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

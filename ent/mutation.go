@@ -23,6 +23,8 @@ import (
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
+	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -64,6 +66,8 @@ const (
 	TypeCaseSession          = "CaseSession"
 	TypeCaseVolunteer        = "CaseVolunteer"
 	TypeCertificate          = "Certificate"
+	TypeHoursByPersonMonth   = "HoursByPersonMonth"
+	TypeHoursByProject       = "HoursByProject"
 	TypeIndicator            = "Indicator"
 	TypeMembership           = "Membership"
 	TypeNeed                 = "Need"
@@ -12235,6 +12239,1393 @@ func (m *CertificateMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Certificate edge %s", name)
+}
+
+// HoursByPersonMonthMutation represents an operation that mutates the HoursByPersonMonth nodes in the graph.
+type HoursByPersonMonthMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	person_id          *int
+	addperson_id       *int
+	month              *time.Time
+	organization_id    *int
+	addorganization_id *int
+	region_id          *int
+	addregion_id       *int
+	minutes            *int
+	addminutes         *int
+	records            *int
+	addrecords         *int
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*HoursByPersonMonth, error)
+	predicates         []predicate.HoursByPersonMonth
+}
+
+var _ ent.Mutation = (*HoursByPersonMonthMutation)(nil)
+
+// hoursbypersonmonthOption allows management of the mutation configuration using functional options.
+type hoursbypersonmonthOption func(*HoursByPersonMonthMutation)
+
+// newHoursByPersonMonthMutation creates new mutation for the HoursByPersonMonth entity.
+func newHoursByPersonMonthMutation(c config, op Op, opts ...hoursbypersonmonthOption) *HoursByPersonMonthMutation {
+	m := &HoursByPersonMonthMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeHoursByPersonMonth,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withHoursByPersonMonthID sets the ID field of the mutation.
+func withHoursByPersonMonthID(id int) hoursbypersonmonthOption {
+	return func(m *HoursByPersonMonthMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *HoursByPersonMonth
+		)
+		m.oldValue = func(ctx context.Context) (*HoursByPersonMonth, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().HoursByPersonMonth.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withHoursByPersonMonth sets the old HoursByPersonMonth of the mutation.
+func withHoursByPersonMonth(node *HoursByPersonMonth) hoursbypersonmonthOption {
+	return func(m *HoursByPersonMonthMutation) {
+		m.oldValue = func(context.Context) (*HoursByPersonMonth, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m HoursByPersonMonthMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m HoursByPersonMonthMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *HoursByPersonMonthMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *HoursByPersonMonthMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().HoursByPersonMonth.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *HoursByPersonMonthMutation) SetPersonID(i int) {
+	m.person_id = &i
+	m.addperson_id = nil
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *HoursByPersonMonthMutation) PersonID() (r int, exists bool) {
+	v := m.person_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the HoursByPersonMonth entity.
+// If the HoursByPersonMonth object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HoursByPersonMonthMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// AddPersonID adds i to the "person_id" field.
+func (m *HoursByPersonMonthMutation) AddPersonID(i int) {
+	if m.addperson_id != nil {
+		*m.addperson_id += i
+	} else {
+		m.addperson_id = &i
+	}
+}
+
+// AddedPersonID returns the value that was added to the "person_id" field in this mutation.
+func (m *HoursByPersonMonthMutation) AddedPersonID() (r int, exists bool) {
+	v := m.addperson_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *HoursByPersonMonthMutation) ResetPersonID() {
+	m.person_id = nil
+	m.addperson_id = nil
+}
+
+// SetMonth sets the "month" field.
+func (m *HoursByPersonMonthMutation) SetMonth(t time.Time) {
+	m.month = &t
+}
+
+// Month returns the value of the "month" field in the mutation.
+func (m *HoursByPersonMonthMutation) Month() (r time.Time, exists bool) {
+	v := m.month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonth returns the old "month" field's value of the HoursByPersonMonth entity.
+// If the HoursByPersonMonth object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HoursByPersonMonthMutation) OldMonth(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonth: %w", err)
+	}
+	return oldValue.Month, nil
+}
+
+// ResetMonth resets all changes to the "month" field.
+func (m *HoursByPersonMonthMutation) ResetMonth() {
+	m.month = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *HoursByPersonMonthMutation) SetOrganizationID(i int) {
+	m.organization_id = &i
+	m.addorganization_id = nil
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *HoursByPersonMonthMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the HoursByPersonMonth entity.
+// If the HoursByPersonMonth object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HoursByPersonMonthMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// AddOrganizationID adds i to the "organization_id" field.
+func (m *HoursByPersonMonthMutation) AddOrganizationID(i int) {
+	if m.addorganization_id != nil {
+		*m.addorganization_id += i
+	} else {
+		m.addorganization_id = &i
+	}
+}
+
+// AddedOrganizationID returns the value that was added to the "organization_id" field in this mutation.
+func (m *HoursByPersonMonthMutation) AddedOrganizationID() (r int, exists bool) {
+	v := m.addorganization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *HoursByPersonMonthMutation) ResetOrganizationID() {
+	m.organization_id = nil
+	m.addorganization_id = nil
+}
+
+// SetRegionID sets the "region_id" field.
+func (m *HoursByPersonMonthMutation) SetRegionID(i int) {
+	m.region_id = &i
+	m.addregion_id = nil
+}
+
+// RegionID returns the value of the "region_id" field in the mutation.
+func (m *HoursByPersonMonthMutation) RegionID() (r int, exists bool) {
+	v := m.region_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegionID returns the old "region_id" field's value of the HoursByPersonMonth entity.
+// If the HoursByPersonMonth object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HoursByPersonMonthMutation) OldRegionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegionID: %w", err)
+	}
+	return oldValue.RegionID, nil
+}
+
+// AddRegionID adds i to the "region_id" field.
+func (m *HoursByPersonMonthMutation) AddRegionID(i int) {
+	if m.addregion_id != nil {
+		*m.addregion_id += i
+	} else {
+		m.addregion_id = &i
+	}
+}
+
+// AddedRegionID returns the value that was added to the "region_id" field in this mutation.
+func (m *HoursByPersonMonthMutation) AddedRegionID() (r int, exists bool) {
+	v := m.addregion_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRegionID resets all changes to the "region_id" field.
+func (m *HoursByPersonMonthMutation) ResetRegionID() {
+	m.region_id = nil
+	m.addregion_id = nil
+}
+
+// SetMinutes sets the "minutes" field.
+func (m *HoursByPersonMonthMutation) SetMinutes(i int) {
+	m.minutes = &i
+	m.addminutes = nil
+}
+
+// Minutes returns the value of the "minutes" field in the mutation.
+func (m *HoursByPersonMonthMutation) Minutes() (r int, exists bool) {
+	v := m.minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinutes returns the old "minutes" field's value of the HoursByPersonMonth entity.
+// If the HoursByPersonMonth object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HoursByPersonMonthMutation) OldMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinutes: %w", err)
+	}
+	return oldValue.Minutes, nil
+}
+
+// AddMinutes adds i to the "minutes" field.
+func (m *HoursByPersonMonthMutation) AddMinutes(i int) {
+	if m.addminutes != nil {
+		*m.addminutes += i
+	} else {
+		m.addminutes = &i
+	}
+}
+
+// AddedMinutes returns the value that was added to the "minutes" field in this mutation.
+func (m *HoursByPersonMonthMutation) AddedMinutes() (r int, exists bool) {
+	v := m.addminutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMinutes resets all changes to the "minutes" field.
+func (m *HoursByPersonMonthMutation) ResetMinutes() {
+	m.minutes = nil
+	m.addminutes = nil
+}
+
+// SetRecords sets the "records" field.
+func (m *HoursByPersonMonthMutation) SetRecords(i int) {
+	m.records = &i
+	m.addrecords = nil
+}
+
+// Records returns the value of the "records" field in the mutation.
+func (m *HoursByPersonMonthMutation) Records() (r int, exists bool) {
+	v := m.records
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecords returns the old "records" field's value of the HoursByPersonMonth entity.
+// If the HoursByPersonMonth object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HoursByPersonMonthMutation) OldRecords(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecords is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecords requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecords: %w", err)
+	}
+	return oldValue.Records, nil
+}
+
+// AddRecords adds i to the "records" field.
+func (m *HoursByPersonMonthMutation) AddRecords(i int) {
+	if m.addrecords != nil {
+		*m.addrecords += i
+	} else {
+		m.addrecords = &i
+	}
+}
+
+// AddedRecords returns the value that was added to the "records" field in this mutation.
+func (m *HoursByPersonMonthMutation) AddedRecords() (r int, exists bool) {
+	v := m.addrecords
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRecords resets all changes to the "records" field.
+func (m *HoursByPersonMonthMutation) ResetRecords() {
+	m.records = nil
+	m.addrecords = nil
+}
+
+// Where appends a list predicates to the HoursByPersonMonthMutation builder.
+func (m *HoursByPersonMonthMutation) Where(ps ...predicate.HoursByPersonMonth) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the HoursByPersonMonthMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *HoursByPersonMonthMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.HoursByPersonMonth, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *HoursByPersonMonthMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *HoursByPersonMonthMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (HoursByPersonMonth).
+func (m *HoursByPersonMonthMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *HoursByPersonMonthMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.person_id != nil {
+		fields = append(fields, hoursbypersonmonth.FieldPersonID)
+	}
+	if m.month != nil {
+		fields = append(fields, hoursbypersonmonth.FieldMonth)
+	}
+	if m.organization_id != nil {
+		fields = append(fields, hoursbypersonmonth.FieldOrganizationID)
+	}
+	if m.region_id != nil {
+		fields = append(fields, hoursbypersonmonth.FieldRegionID)
+	}
+	if m.minutes != nil {
+		fields = append(fields, hoursbypersonmonth.FieldMinutes)
+	}
+	if m.records != nil {
+		fields = append(fields, hoursbypersonmonth.FieldRecords)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *HoursByPersonMonthMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case hoursbypersonmonth.FieldPersonID:
+		return m.PersonID()
+	case hoursbypersonmonth.FieldMonth:
+		return m.Month()
+	case hoursbypersonmonth.FieldOrganizationID:
+		return m.OrganizationID()
+	case hoursbypersonmonth.FieldRegionID:
+		return m.RegionID()
+	case hoursbypersonmonth.FieldMinutes:
+		return m.Minutes()
+	case hoursbypersonmonth.FieldRecords:
+		return m.Records()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *HoursByPersonMonthMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case hoursbypersonmonth.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case hoursbypersonmonth.FieldMonth:
+		return m.OldMonth(ctx)
+	case hoursbypersonmonth.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case hoursbypersonmonth.FieldRegionID:
+		return m.OldRegionID(ctx)
+	case hoursbypersonmonth.FieldMinutes:
+		return m.OldMinutes(ctx)
+	case hoursbypersonmonth.FieldRecords:
+		return m.OldRecords(ctx)
+	}
+	return nil, fmt.Errorf("unknown HoursByPersonMonth field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HoursByPersonMonthMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case hoursbypersonmonth.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case hoursbypersonmonth.FieldMonth:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonth(v)
+		return nil
+	case hoursbypersonmonth.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case hoursbypersonmonth.FieldRegionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegionID(v)
+		return nil
+	case hoursbypersonmonth.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinutes(v)
+		return nil
+	case hoursbypersonmonth.FieldRecords:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecords(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HoursByPersonMonth field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *HoursByPersonMonthMutation) AddedFields() []string {
+	var fields []string
+	if m.addperson_id != nil {
+		fields = append(fields, hoursbypersonmonth.FieldPersonID)
+	}
+	if m.addorganization_id != nil {
+		fields = append(fields, hoursbypersonmonth.FieldOrganizationID)
+	}
+	if m.addregion_id != nil {
+		fields = append(fields, hoursbypersonmonth.FieldRegionID)
+	}
+	if m.addminutes != nil {
+		fields = append(fields, hoursbypersonmonth.FieldMinutes)
+	}
+	if m.addrecords != nil {
+		fields = append(fields, hoursbypersonmonth.FieldRecords)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *HoursByPersonMonthMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case hoursbypersonmonth.FieldPersonID:
+		return m.AddedPersonID()
+	case hoursbypersonmonth.FieldOrganizationID:
+		return m.AddedOrganizationID()
+	case hoursbypersonmonth.FieldRegionID:
+		return m.AddedRegionID()
+	case hoursbypersonmonth.FieldMinutes:
+		return m.AddedMinutes()
+	case hoursbypersonmonth.FieldRecords:
+		return m.AddedRecords()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HoursByPersonMonthMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case hoursbypersonmonth.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPersonID(v)
+		return nil
+	case hoursbypersonmonth.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrganizationID(v)
+		return nil
+	case hoursbypersonmonth.FieldRegionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRegionID(v)
+		return nil
+	case hoursbypersonmonth.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinutes(v)
+		return nil
+	case hoursbypersonmonth.FieldRecords:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecords(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HoursByPersonMonth numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *HoursByPersonMonthMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *HoursByPersonMonthMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *HoursByPersonMonthMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown HoursByPersonMonth nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *HoursByPersonMonthMutation) ResetField(name string) error {
+	switch name {
+	case hoursbypersonmonth.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case hoursbypersonmonth.FieldMonth:
+		m.ResetMonth()
+		return nil
+	case hoursbypersonmonth.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case hoursbypersonmonth.FieldRegionID:
+		m.ResetRegionID()
+		return nil
+	case hoursbypersonmonth.FieldMinutes:
+		m.ResetMinutes()
+		return nil
+	case hoursbypersonmonth.FieldRecords:
+		m.ResetRecords()
+		return nil
+	}
+	return fmt.Errorf("unknown HoursByPersonMonth field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *HoursByPersonMonthMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *HoursByPersonMonthMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *HoursByPersonMonthMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *HoursByPersonMonthMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *HoursByPersonMonthMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *HoursByPersonMonthMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *HoursByPersonMonthMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown HoursByPersonMonth unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *HoursByPersonMonthMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown HoursByPersonMonth edge %s", name)
+}
+
+// HoursByProjectMutation represents an operation that mutates the HoursByProject nodes in the graph.
+type HoursByProjectMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	project_id    *int
+	addproject_id *int
+	minutes       *int
+	addminutes    *int
+	records       *int
+	addrecords    *int
+	volunteers    *int
+	addvolunteers *int
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*HoursByProject, error)
+	predicates    []predicate.HoursByProject
+}
+
+var _ ent.Mutation = (*HoursByProjectMutation)(nil)
+
+// hoursbyprojectOption allows management of the mutation configuration using functional options.
+type hoursbyprojectOption func(*HoursByProjectMutation)
+
+// newHoursByProjectMutation creates new mutation for the HoursByProject entity.
+func newHoursByProjectMutation(c config, op Op, opts ...hoursbyprojectOption) *HoursByProjectMutation {
+	m := &HoursByProjectMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeHoursByProject,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withHoursByProjectID sets the ID field of the mutation.
+func withHoursByProjectID(id int) hoursbyprojectOption {
+	return func(m *HoursByProjectMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *HoursByProject
+		)
+		m.oldValue = func(ctx context.Context) (*HoursByProject, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().HoursByProject.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withHoursByProject sets the old HoursByProject of the mutation.
+func withHoursByProject(node *HoursByProject) hoursbyprojectOption {
+	return func(m *HoursByProjectMutation) {
+		m.oldValue = func(context.Context) (*HoursByProject, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m HoursByProjectMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m HoursByProjectMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *HoursByProjectMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *HoursByProjectMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().HoursByProject.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetProjectID sets the "project_id" field.
+func (m *HoursByProjectMutation) SetProjectID(i int) {
+	m.project_id = &i
+	m.addproject_id = nil
+}
+
+// ProjectID returns the value of the "project_id" field in the mutation.
+func (m *HoursByProjectMutation) ProjectID() (r int, exists bool) {
+	v := m.project_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProjectID returns the old "project_id" field's value of the HoursByProject entity.
+// If the HoursByProject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HoursByProjectMutation) OldProjectID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProjectID: %w", err)
+	}
+	return oldValue.ProjectID, nil
+}
+
+// AddProjectID adds i to the "project_id" field.
+func (m *HoursByProjectMutation) AddProjectID(i int) {
+	if m.addproject_id != nil {
+		*m.addproject_id += i
+	} else {
+		m.addproject_id = &i
+	}
+}
+
+// AddedProjectID returns the value that was added to the "project_id" field in this mutation.
+func (m *HoursByProjectMutation) AddedProjectID() (r int, exists bool) {
+	v := m.addproject_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetProjectID resets all changes to the "project_id" field.
+func (m *HoursByProjectMutation) ResetProjectID() {
+	m.project_id = nil
+	m.addproject_id = nil
+}
+
+// SetMinutes sets the "minutes" field.
+func (m *HoursByProjectMutation) SetMinutes(i int) {
+	m.minutes = &i
+	m.addminutes = nil
+}
+
+// Minutes returns the value of the "minutes" field in the mutation.
+func (m *HoursByProjectMutation) Minutes() (r int, exists bool) {
+	v := m.minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinutes returns the old "minutes" field's value of the HoursByProject entity.
+// If the HoursByProject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HoursByProjectMutation) OldMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinutes: %w", err)
+	}
+	return oldValue.Minutes, nil
+}
+
+// AddMinutes adds i to the "minutes" field.
+func (m *HoursByProjectMutation) AddMinutes(i int) {
+	if m.addminutes != nil {
+		*m.addminutes += i
+	} else {
+		m.addminutes = &i
+	}
+}
+
+// AddedMinutes returns the value that was added to the "minutes" field in this mutation.
+func (m *HoursByProjectMutation) AddedMinutes() (r int, exists bool) {
+	v := m.addminutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMinutes resets all changes to the "minutes" field.
+func (m *HoursByProjectMutation) ResetMinutes() {
+	m.minutes = nil
+	m.addminutes = nil
+}
+
+// SetRecords sets the "records" field.
+func (m *HoursByProjectMutation) SetRecords(i int) {
+	m.records = &i
+	m.addrecords = nil
+}
+
+// Records returns the value of the "records" field in the mutation.
+func (m *HoursByProjectMutation) Records() (r int, exists bool) {
+	v := m.records
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecords returns the old "records" field's value of the HoursByProject entity.
+// If the HoursByProject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HoursByProjectMutation) OldRecords(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecords is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecords requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecords: %w", err)
+	}
+	return oldValue.Records, nil
+}
+
+// AddRecords adds i to the "records" field.
+func (m *HoursByProjectMutation) AddRecords(i int) {
+	if m.addrecords != nil {
+		*m.addrecords += i
+	} else {
+		m.addrecords = &i
+	}
+}
+
+// AddedRecords returns the value that was added to the "records" field in this mutation.
+func (m *HoursByProjectMutation) AddedRecords() (r int, exists bool) {
+	v := m.addrecords
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRecords resets all changes to the "records" field.
+func (m *HoursByProjectMutation) ResetRecords() {
+	m.records = nil
+	m.addrecords = nil
+}
+
+// SetVolunteers sets the "volunteers" field.
+func (m *HoursByProjectMutation) SetVolunteers(i int) {
+	m.volunteers = &i
+	m.addvolunteers = nil
+}
+
+// Volunteers returns the value of the "volunteers" field in the mutation.
+func (m *HoursByProjectMutation) Volunteers() (r int, exists bool) {
+	v := m.volunteers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVolunteers returns the old "volunteers" field's value of the HoursByProject entity.
+// If the HoursByProject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *HoursByProjectMutation) OldVolunteers(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVolunteers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVolunteers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVolunteers: %w", err)
+	}
+	return oldValue.Volunteers, nil
+}
+
+// AddVolunteers adds i to the "volunteers" field.
+func (m *HoursByProjectMutation) AddVolunteers(i int) {
+	if m.addvolunteers != nil {
+		*m.addvolunteers += i
+	} else {
+		m.addvolunteers = &i
+	}
+}
+
+// AddedVolunteers returns the value that was added to the "volunteers" field in this mutation.
+func (m *HoursByProjectMutation) AddedVolunteers() (r int, exists bool) {
+	v := m.addvolunteers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVolunteers resets all changes to the "volunteers" field.
+func (m *HoursByProjectMutation) ResetVolunteers() {
+	m.volunteers = nil
+	m.addvolunteers = nil
+}
+
+// Where appends a list predicates to the HoursByProjectMutation builder.
+func (m *HoursByProjectMutation) Where(ps ...predicate.HoursByProject) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the HoursByProjectMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *HoursByProjectMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.HoursByProject, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *HoursByProjectMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *HoursByProjectMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (HoursByProject).
+func (m *HoursByProjectMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *HoursByProjectMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.project_id != nil {
+		fields = append(fields, hoursbyproject.FieldProjectID)
+	}
+	if m.minutes != nil {
+		fields = append(fields, hoursbyproject.FieldMinutes)
+	}
+	if m.records != nil {
+		fields = append(fields, hoursbyproject.FieldRecords)
+	}
+	if m.volunteers != nil {
+		fields = append(fields, hoursbyproject.FieldVolunteers)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *HoursByProjectMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case hoursbyproject.FieldProjectID:
+		return m.ProjectID()
+	case hoursbyproject.FieldMinutes:
+		return m.Minutes()
+	case hoursbyproject.FieldRecords:
+		return m.Records()
+	case hoursbyproject.FieldVolunteers:
+		return m.Volunteers()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *HoursByProjectMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case hoursbyproject.FieldProjectID:
+		return m.OldProjectID(ctx)
+	case hoursbyproject.FieldMinutes:
+		return m.OldMinutes(ctx)
+	case hoursbyproject.FieldRecords:
+		return m.OldRecords(ctx)
+	case hoursbyproject.FieldVolunteers:
+		return m.OldVolunteers(ctx)
+	}
+	return nil, fmt.Errorf("unknown HoursByProject field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HoursByProjectMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case hoursbyproject.FieldProjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProjectID(v)
+		return nil
+	case hoursbyproject.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinutes(v)
+		return nil
+	case hoursbyproject.FieldRecords:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecords(v)
+		return nil
+	case hoursbyproject.FieldVolunteers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVolunteers(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HoursByProject field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *HoursByProjectMutation) AddedFields() []string {
+	var fields []string
+	if m.addproject_id != nil {
+		fields = append(fields, hoursbyproject.FieldProjectID)
+	}
+	if m.addminutes != nil {
+		fields = append(fields, hoursbyproject.FieldMinutes)
+	}
+	if m.addrecords != nil {
+		fields = append(fields, hoursbyproject.FieldRecords)
+	}
+	if m.addvolunteers != nil {
+		fields = append(fields, hoursbyproject.FieldVolunteers)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *HoursByProjectMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case hoursbyproject.FieldProjectID:
+		return m.AddedProjectID()
+	case hoursbyproject.FieldMinutes:
+		return m.AddedMinutes()
+	case hoursbyproject.FieldRecords:
+		return m.AddedRecords()
+	case hoursbyproject.FieldVolunteers:
+		return m.AddedVolunteers()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *HoursByProjectMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case hoursbyproject.FieldProjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProjectID(v)
+		return nil
+	case hoursbyproject.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinutes(v)
+		return nil
+	case hoursbyproject.FieldRecords:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecords(v)
+		return nil
+	case hoursbyproject.FieldVolunteers:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVolunteers(v)
+		return nil
+	}
+	return fmt.Errorf("unknown HoursByProject numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *HoursByProjectMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *HoursByProjectMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *HoursByProjectMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown HoursByProject nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *HoursByProjectMutation) ResetField(name string) error {
+	switch name {
+	case hoursbyproject.FieldProjectID:
+		m.ResetProjectID()
+		return nil
+	case hoursbyproject.FieldMinutes:
+		m.ResetMinutes()
+		return nil
+	case hoursbyproject.FieldRecords:
+		m.ResetRecords()
+		return nil
+	case hoursbyproject.FieldVolunteers:
+		m.ResetVolunteers()
+		return nil
+	}
+	return fmt.Errorf("unknown HoursByProject field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *HoursByProjectMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *HoursByProjectMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *HoursByProjectMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *HoursByProjectMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *HoursByProjectMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *HoursByProjectMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *HoursByProjectMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown HoursByProject unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *HoursByProjectMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown HoursByProject edge %s", name)
 }
 
 // IndicatorMutation represents an operation that mutates the Indicator nodes in the graph.

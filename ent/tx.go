@@ -36,6 +36,10 @@ type Tx struct {
 	CaseVolunteer *CaseVolunteerClient
 	// Certificate is the client for interacting with the Certificate builders.
 	Certificate *CertificateClient
+	// HoursByPersonMonth is the client for interacting with the HoursByPersonMonth builders.
+	HoursByPersonMonth *HoursByPersonMonthClient
+	// HoursByProject is the client for interacting with the HoursByProject builders.
+	HoursByProject *HoursByProjectClient
 	// Indicator is the client for interacting with the Indicator builders.
 	Indicator *IndicatorClient
 	// Membership is the client for interacting with the Membership builders.
@@ -214,6 +218,8 @@ func (tx *Tx) init() {
 	tx.CaseSession = NewCaseSessionClient(tx.config)
 	tx.CaseVolunteer = NewCaseVolunteerClient(tx.config)
 	tx.Certificate = NewCertificateClient(tx.config)
+	tx.HoursByPersonMonth = NewHoursByPersonMonthClient(tx.config)
+	tx.HoursByProject = NewHoursByProjectClient(tx.config)
 	tx.Indicator = NewIndicatorClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Need = NewNeedClient(tx.config)

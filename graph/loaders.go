@@ -9,6 +9,7 @@ import (
 
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/hours"
+	"github.com/tongxing/tongxing/results"
 )
 
 // loaders fetch the per-row figures of a page for the whole page at once: a
@@ -21,8 +22,17 @@ import (
 // exactly the rows each single read would (the row rules apply to the
 // batched query as to the single one).
 type loaders struct {
-	client func(context.Context) *ent.Client
-	pages  sync.Map // page (*graphql.FieldContext) → *pageFigures
+	client   func(context.Context) *ent.Client
+	pages    sync.Map // page of people (*graphql.FieldContext) → *pageFigures
+	projects sync.Map // page of projects (*graphql.FieldContext) → *projectPage
+}
+
+// projectPage holds the exact figures of one page's projects, read once.
+type projectPage struct {
+	ids  []int
+	once sync.Once
+	sums map[int]results.ProjectSums
+	err  error
 }
 
 // pageFigures are the figures of one page's people, each read once.
@@ -57,7 +67,7 @@ func (r *Resolver) loadersFrom(ctx context.Context) *loaders {
 
 // page returns the figures of the page person id is on.
 func (l *loaders) page(ctx context.Context, id int) *pageFigures {
-	key, ids := peoplePage(ctx)
+	key, ids := enclosingPage(ctx, personIDs)
 	if key == nil || !slices.Contains(ids, id) {
 		// Alone, or reached from a page of other people (a person's
 		// memberships' people): not that page's figures.
@@ -81,29 +91,67 @@ func (l *loaders) homeRegion(ctx context.Context, id int) (string, error) {
 	return p.homes[id], p.homesErr
 }
 
-// peoplePage finds the list the person being resolved came in: the
-// nearest enclosing field whose result is a page of people (a connection's
+// projectSums is results.ProjectHoursOf of project id, read for its page.
+func (l *loaders) projectSums(ctx context.Context, id int) (results.ProjectSums, error) {
+	key, ids := enclosingPage(ctx, projectIDs)
+	p := &projectPage{ids: []int{id}}
+	if key != nil && slices.Contains(ids, id) {
+		v, _ := l.projects.LoadOrStore(key, &projectPage{ids: ids})
+		p = v.(*projectPage)
+	}
+	p.once.Do(func() { p.sums, p.err = results.ProjectHoursOf(ctx, l.client(ctx), p.ids) })
+	return p.sums[id], p.err
+}
+
+// projectSums reads project id's exact figures for its page (for
+// results.Figures.ProjectFigures).
+func (r *Resolver) projectSums(ctx context.Context, id int) func() (results.ProjectSums, error) {
+	return func() (results.ProjectSums, error) { return r.loadersFrom(ctx).projectSums(ctx, id) }
+}
+
+// enclosingPage finds the list the row being resolved came in: the nearest
+// enclosing field whose result ids recognises as a page (a connection's
 // edges, or a plain list), and the ids on it.
-func peoplePage(ctx context.Context) (*graphql.FieldContext, []int) {
+func enclosingPage(ctx context.Context, ids func(result any) ([]int, bool)) (*graphql.FieldContext, []int) {
 	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
-		switch page := fc.Result.(type) {
-		case []*ent.PersonEdge:
-			ids := make([]int, 0, len(page))
-			for _, e := range page {
-				if e != nil && e.Node != nil {
-					ids = append(ids, e.Node.ID)
-				}
-			}
-			return fc, ids
-		case []*ent.Person:
-			ids := make([]int, 0, len(page))
-			for _, p := range page {
-				if p != nil {
-					ids = append(ids, p.ID)
-				}
-			}
-			return fc, ids
+		if page, ok := ids(fc.Result); ok {
+			return fc, page
 		}
 	}
 	return nil, nil
+}
+
+// personIDs are the people on a page of them.
+func personIDs(result any) ([]int, bool) {
+	return pageIDs(result, func(e *ent.PersonEdge) *ent.Person { return e.Node }, func(p *ent.Person) int { return p.ID })
+}
+
+// projectIDs are the projects on a page of them.
+func projectIDs(result any) ([]int, bool) {
+	return pageIDs(result, func(e *ent.ProjectEdge) *ent.Project { return e.Node }, func(p *ent.Project) int { return p.ID })
+}
+
+// pageIDs are the ids on result when it is a page of nodes N: a
+// connection's edges E or a plain list, skipping empty rows.
+func pageIDs[E, N any](result any, node func(*E) *N, id func(*N) int) ([]int, bool) {
+	var nodes []*N
+	switch page := result.(type) {
+	case []*E:
+		for _, e := range page {
+			if e != nil {
+				nodes = append(nodes, node(e))
+			}
+		}
+	case []*N:
+		nodes = page
+	default:
+		return nil, false
+	}
+	ids := make([]int, 0, len(nodes))
+	for _, n := range nodes {
+		if n != nil {
+			ids = append(ids, id(n))
+		}
+	}
+	return ids, true
 }

@@ -37,13 +37,13 @@ func (r *projectResolver) Progress(ctx context.Context, obj *ent.Project) (*floa
 
 // VerifiedHours is the resolver for the verifiedHours field.
 func (r *projectResolver) VerifiedHours(ctx context.Context, obj *ent.Project) (*float64, error) {
-	h, _, err := r.figures.ProjectFigures(ctx, r.clientFrom(ctx), auth.FromContext(ctx), obj.ID)
+	h, _, err := r.figures.ProjectFigures(ctx, r.clientFrom(ctx), auth.FromContext(ctx), obj.ID, r.projectSums(ctx, obj.ID))
 	return h, err
 }
 
 // VolunteerCount is the resolver for the volunteerCount field.
 func (r *projectResolver) VolunteerCount(ctx context.Context, obj *ent.Project) (*int, error) {
-	_, n, err := r.figures.ProjectFigures(ctx, r.clientFrom(ctx), auth.FromContext(ctx), obj.ID)
+	_, n, err := r.figures.ProjectFigures(ctx, r.clientFrom(ctx), auth.FromContext(ctx), obj.ID, r.projectSums(ctx, obj.ID))
 	return n, err
 }
 

@@ -4,9 +4,9 @@ import (
 	"context"
 
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/privacy"
-	"github.com/tongxing/tongxing/ent/servicerecord"
 )
 
 // VerifiedMinutes is the sum of a person's VERIFIED service time: rejected,
@@ -17,15 +17,18 @@ func VerifiedMinutes(ctx context.Context, c *ent.Client, personID int) (int, err
 }
 
 // VerifiedMinutesOf is VerifiedMinutes of many people in one statement, for
-// a page of them; people without verified time are absent (zero).
+// a page of them; people without verified time are absent (zero). It sums
+// the people's monthly roll-ups (package rollups), which the caller reads
+// as it would the records: an editor counts the time at activities its
+// organisations organised (policy.HoursByPersonMonthRows).
 func VerifiedMinutesOf(ctx context.Context, c *ent.Client, personIDs []int) (map[int]int, error) {
 	var rows []struct {
 		PersonID int `json:"person_id"`
 		Sum      int `json:"sum"`
 	}
-	err := c.ServiceRecord.Query().
-		Where(servicerecord.PersonIDIn(personIDs...), servicerecord.StatusEQ(servicerecord.StatusVERIFIED)).
-		GroupBy(servicerecord.FieldPersonID).Aggregate(ent.Sum(servicerecord.FieldMinutes)).Scan(ctx, &rows)
+	err := c.HoursByPersonMonth.Query().
+		Where(hoursbypersonmonth.PersonIDIn(personIDs...)).
+		GroupBy(hoursbypersonmonth.FieldPersonID).Aggregate(ent.Sum(hoursbypersonmonth.FieldMinutes)).Scan(ctx, &rows)
 	if err != nil {
 		return nil, err
 	}

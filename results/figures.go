@@ -540,15 +540,24 @@ func ExactOutcomes(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID
 
 // ProjectFigures are a project's verified hours and distinct volunteers as
 // v may have them: exact (ProjectExact), or as the open-data projects table
-// publishes them — adults only, each protected (nil when withheld).
-func (f *Figures) ProjectFigures(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID int) (hours *float64, volunteers *int, err error) {
+// publishes them — adults only, each protected (nil when withheld). sums
+// reads the exact figures, for a whole page at once (ProjectHoursOf); nil
+// reads this project's alone.
+func (f *Figures) ProjectFigures(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID int,
+	sums func() (ProjectSums, error)) (hours *float64, volunteers *int, err error) {
 	exact, err := ExactProject(ctx, c, v, projectID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if exact {
-		h, n, err := ProjectHours(ctx, c, projectID)
-		return &h, &n, err
+		if sums == nil {
+			sums = func() (ProjectSums, error) {
+				h, n, err := ProjectHours(ctx, c, projectID)
+				return ProjectSums{Hours: h, Volunteers: n}, err
+			}
+		}
+		s, err := sums()
+		return &s.Hours, &s.Volunteers, err
 	}
 	p, err := f.Published(ctx, c)
 	if err != nil {

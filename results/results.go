@@ -15,12 +15,11 @@ import (
 	"github.com/tongxing/tongxing/input"
 
 	"github.com/tongxing/tongxing/ent"
-	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/project"
-	"github.com/tongxing/tongxing/ent/servicerecord"
 )
 
 // allRows reads aggregates across every scope: the figures here are counts
@@ -142,20 +141,29 @@ func progress(ctx context.Context, c *ent.Client, id int, seen map[int]bool,
 // ProjectHours are the verified hours and distinct volunteers of a
 // project's activities.
 func ProjectHours(ctx context.Context, c *ent.Client, id int) (hours float64, volunteers int, err error) {
-	ctx = allRows(ctx)
-	recs, err := c.ServiceRecord.Query().
-		Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED), servicerecord.HasActivityWith(activity.ProjectID(id))).
-		Select(servicerecord.FieldPersonID, servicerecord.FieldMinutes).All(ctx)
+	all, err := ProjectHoursOf(ctx, c, []int{id})
+	return all[id].Hours, all[id].Volunteers, err
+}
+
+// ProjectSums are a project's verified hours and distinct volunteers.
+type ProjectSums struct {
+	Hours      float64
+	Volunteers int
+}
+
+// ProjectHoursOf is ProjectHours of many projects in one statement, read
+// from their roll-ups (package rollups); projects without verified time
+// are absent (zero).
+func ProjectHoursOf(ctx context.Context, c *ent.Client, ids []int) (map[int]ProjectSums, error) {
+	rows, err := c.HoursByProject.Query().Where(hoursbyproject.ProjectIDIn(ids...)).All(allRows(ctx))
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	people := map[int]bool{}
-	minutes := 0
-	for _, r := range recs {
-		people[r.PersonID] = true
-		minutes += r.Minutes
+	out := make(map[int]ProjectSums, len(rows))
+	for _, r := range rows {
+		out[r.ProjectID] = ProjectSums{Hours: float64(r.Minutes) / 60, Volunteers: r.Volunteers}
 	}
-	return float64(minutes) / 60, len(people), nil
+	return out, nil
 }
 
 // Total is an indicator summed over the projects serving a division.

@@ -3,19 +3,17 @@ package results
 import (
 	"context"
 	"fmt"
-
-	"github.com/tongxing/tongxing/apierror"
-	"github.com/tongxing/tongxing/auth"
-	"github.com/tongxing/tongxing/input"
-	"github.com/tongxing/tongxing/opendata/dataset"
-
 	"strings"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
 
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/organization"
@@ -24,6 +22,8 @@ import (
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/opendata/dataset"
 )
 
 // regionUnder selects the division with code and every division below it:
@@ -188,6 +188,13 @@ func divisionStats(ctx context.Context, c *ent.Client, fig *Figures, r *ent.Regi
 	return s, nil
 }
 
+// wholeMonths reports whether the dates from–to (both included) are whole
+// calendar months: the first of one month to the last day of one.
+func wholeMonths(from, to time.Time) bool {
+	return from.Day() == 1 && to.AddDate(0, 0, 1).Day() == 1 &&
+		from.Equal(calendar.Date(from)) && to.Equal(calendar.Date(to))
+}
+
 // exactPeople computes the figures about people from the records.
 func exactPeople(ctx context.Context, c *ent.Client, s *Stats, regionIDs []int, orgsIn predicate.Organization,
 	from, to, end time.Time) error {
@@ -211,21 +218,27 @@ func exactPeople(ctx context.Context, c *ent.Client, s *Stats, regionIDs []int, 
 	if err != nil {
 		return err
 	}
-	verified := c.ServiceRecord.Query().Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED),
-		servicerecord.ServedOnGTE(from), servicerecord.ServedOnLTE(to), servicerecord.HasActivityWith(activity.RegionIDIn(regionIDs...)))
-	// One pass over the period's records for both figures.
+	// One pass for both figures: over the months' roll-ups when the period
+	// is whole months (a year, a quarter: a row per person and month
+	// rather than per record), else over the period's records.
 	var agg []struct {
 		Minutes *float64 `json:"minutes"`
 		Active  int      `json:"active"`
 	}
-	if err := verified.Aggregate(
-		func(sel *sql.Selector) string {
-			return sql.As(sql.Sum(sel.C(servicerecord.FieldMinutes)), "minutes")
-		},
-		func(sel *sql.Selector) string {
-			return sql.As(sql.Count(sql.Distinct(sel.C(servicerecord.FieldPersonID))), "active")
-		},
-	).Scan(ctx, &agg); err != nil {
+	sumAndActive := []ent.AggregateFunc{
+		func(sel *sql.Selector) string { return sql.As(sql.Sum(sel.C("minutes")), "minutes") },
+		func(sel *sql.Selector) string { return sql.As(sql.Count(sql.Distinct(sel.C("person_id"))), "active") },
+	}
+	if wholeMonths(from, to) {
+		err = c.HoursByPersonMonth.Query().
+			Where(hoursbypersonmonth.RegionIDIn(regionIDs...), hoursbypersonmonth.MonthGTE(from), hoursbypersonmonth.MonthLT(end)).
+			Aggregate(sumAndActive...).Scan(allRows(ctx), &agg)
+	} else {
+		err = c.ServiceRecord.Query().Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED),
+			servicerecord.ServedOnGTE(from), servicerecord.ServedOnLTE(to), servicerecord.HasActivityWith(activity.RegionIDIn(regionIDs...))).
+			Aggregate(sumAndActive...).Scan(ctx, &agg)
+	}
+	if err != nil {
 		return err
 	}
 	active, hours := 0, 0.0

@@ -18,6 +18,7 @@ import (
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
+	"github.com/tongxing/tongxing/results"
 	"github.com/tongxing/tongxing/server"
 )
 
@@ -96,6 +97,33 @@ func TestDemoDistrict(t *testing.T) {
 			if err != nil || p["verifiedHours"].(float64) != float64(m)/60 {
 				t.Errorf("person %d: verifiedHours %v, single read %d minutes (%v)", id, p["verifiedHours"], m, err)
 			}
+		}
+		// A project's hours and volunteers, likewise, for ADMIN (exact).
+		const projects = `query($n:Int!){ projects(first:$n) { edges { node { id verifiedHours volunteerCount } } } }`
+		perProject := func(n int) int64 {
+			drv.n.Store(0)
+			page = edges(t, a.admin(projects, map[string]any{"n": n})["projects"])
+			if len(page) != n {
+				t.Fatalf("asked for %d projects, got %d", n, len(page))
+			}
+			return drv.n.Load()
+		}
+		if small, large := perProject(2), perProject(20); small != large {
+			t.Errorf("N+1: %d statements for 2 projects' hours and volunteers, %d for 20", small, large)
+		}
+		withTime := 0
+		for _, p := range page {
+			id, _ := gid.Decode(p["id"].(string))
+			h, n, err := results.ProjectHours(a.sys(), db.Client, id)
+			if err != nil || p["verifiedHours"].(float64) != h || p["volunteerCount"].(float64) != float64(n) {
+				t.Errorf("project %d: verifiedHours %v volunteerCount %v, single read %v %d (%v)", id, p["verifiedHours"], p["volunteerCount"], h, n, err)
+			}
+			if n > 0 {
+				withTime++
+			}
+		}
+		if withTime == 0 {
+			t.Error("no project on the page has verified time")
 		}
 		// People reached from a page of other people (a person's
 		// organisations' members) are not that page's: each is read as

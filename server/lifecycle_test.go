@@ -19,6 +19,7 @@ import (
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/term"
 	"github.com/tongxing/tongxing/pii"
@@ -375,6 +376,46 @@ func TestIndicatorsAndDimensions(t *testing.T) {
 			dimensions:[{name:"town", value:"甲"},{name:"town", value:"乙"}]}) { id } }`, map[string]any{"p": id(a.fx.project.ID), "i": ind["id"]})
 		if r.field() != "input.dimensions.1.name" {
 			t.Errorf("repeated dimension: %s", r.Raw)
+		}
+	})
+}
+
+// TestVerifiedHoursFollowTheReader: a person's verified hours, summed from
+// the monthly roll-ups, count for an editor only the time at activities
+// its organisation organised — what the records it may read add up to —
+// and for ADMIN all of it.
+func TestVerifiedHoursFollowTheReader(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		keys := accessFixture(t, a)
+		fx, c, ctx := a.fx, a.db.Client, a.sys()
+		p := fx.volunteers[0] // a member of the agency
+		if err := c.Membership.Create().SetPerson(p).SetOrganization(fx.team).SetRole(membership.RoleVOLUNTEER).
+			SetJoinedOn(fx.activity.StartsAt).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		teamActivity, err := c.Activity.Create().SetTitle("环境整治").SetOrganization(fx.team).SetRegion(fx.town).
+			SetStartsAt(fx.activity.StartsAt).SetEndsAt(fx.activity.EndsAt).Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := mustDate(t, fx.day)
+		for _, r := range []struct {
+			act     *ent.Activity
+			minutes int
+		}{{fx.activity, 60}, {teamActivity, 120}} {
+			if err := c.ServiceRecord.Create().SetPerson(p).SetActivity(r.act).SetServedOn(day).SetMinutes(r.minutes).
+				SetRecordedBy("test").SetStatus(servicerecord.StatusVERIFIED).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for key, want := range map[string]float64{"admin": 3, "editor-agency": 1, "editor-team": 2} {
+			r := a.post(keys[key], `query($id:ID!){ node(id:$id) { ... on Person { verifiedHours } } }`, map[string]any{"id": id(p.ID)})
+			if len(r.Errors) > 0 {
+				t.Fatalf("%s: %s", key, r.Raw)
+			}
+			if got := r.Data["node"].(map[string]any)["verifiedHours"]; got != want {
+				t.Errorf("%s reads %v verified hours, want %v", key, got, want)
+			}
 		}
 	})
 }

@@ -141,6 +141,30 @@ func (f CertificateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CertificateMutation", m)
 }
 
+// The HoursByPersonMonthFunc type is an adapter to allow the use of ordinary
+// function as HoursByPersonMonth mutator.
+type HoursByPersonMonthFunc func(context.Context, *ent.HoursByPersonMonthMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f HoursByPersonMonthFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.HoursByPersonMonthMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.HoursByPersonMonthMutation", m)
+}
+
+// The HoursByProjectFunc type is an adapter to allow the use of ordinary
+// function as HoursByProject mutator.
+type HoursByProjectFunc func(context.Context, *ent.HoursByProjectMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f HoursByProjectFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.HoursByProjectMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.HoursByProjectMutation", m)
+}
+
 // The IndicatorFunc type is an adapter to allow the use of ordinary
 // function as Indicator mutator.
 type IndicatorFunc func(context.Context, *ent.IndicatorMutation) (ent.Value, error)

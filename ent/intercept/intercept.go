@@ -19,6 +19,8 @@ import (
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
+	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -391,6 +393,60 @@ func (f TraverseCertificate) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CertificateQuery", q)
+}
+
+// The HoursByPersonMonthFunc type is an adapter to allow the use of ordinary function as a Querier.
+type HoursByPersonMonthFunc func(context.Context, *ent.HoursByPersonMonthQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f HoursByPersonMonthFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.HoursByPersonMonthQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.HoursByPersonMonthQuery", q)
+}
+
+// The TraverseHoursByPersonMonth type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseHoursByPersonMonth func(context.Context, *ent.HoursByPersonMonthQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseHoursByPersonMonth) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseHoursByPersonMonth) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HoursByPersonMonthQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.HoursByPersonMonthQuery", q)
+}
+
+// The HoursByProjectFunc type is an adapter to allow the use of ordinary function as a Querier.
+type HoursByProjectFunc func(context.Context, *ent.HoursByProjectQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f HoursByProjectFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.HoursByProjectQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.HoursByProjectQuery", q)
+}
+
+// The TraverseHoursByProject type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseHoursByProject func(context.Context, *ent.HoursByProjectQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseHoursByProject) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseHoursByProject) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HoursByProjectQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.HoursByProjectQuery", q)
 }
 
 // The IndicatorFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -904,6 +960,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CaseVolunteerQuery, predicate.CaseVolunteer, casevolunteer.OrderOption]{typ: ent.TypeCaseVolunteer, tq: q}, nil
 	case *ent.CertificateQuery:
 		return &query[*ent.CertificateQuery, predicate.Certificate, certificate.OrderOption]{typ: ent.TypeCertificate, tq: q}, nil
+	case *ent.HoursByPersonMonthQuery:
+		return &query[*ent.HoursByPersonMonthQuery, predicate.HoursByPersonMonth, hoursbypersonmonth.OrderOption]{typ: ent.TypeHoursByPersonMonth, tq: q}, nil
+	case *ent.HoursByProjectQuery:
+		return &query[*ent.HoursByProjectQuery, predicate.HoursByProject, hoursbyproject.OrderOption]{typ: ent.TypeHoursByProject, tq: q}, nil
 	case *ent.IndicatorQuery:
 		return &query[*ent.IndicatorQuery, predicate.Indicator, indicator.OrderOption]{typ: ent.TypeIndicator, tq: q}, nil
 	case *ent.MembershipQuery:

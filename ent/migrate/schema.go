@@ -508,6 +508,55 @@ var (
 			},
 		},
 	}
+	// HoursByPersonMonthsColumns holds the columns for the "hours_by_person_months" table.
+	HoursByPersonMonthsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "person_id", Type: field.TypeInt},
+		{Name: "month", Type: field.TypeTime},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "region_id", Type: field.TypeInt},
+		{Name: "minutes", Type: field.TypeInt},
+		{Name: "records", Type: field.TypeInt},
+	}
+	// HoursByPersonMonthsTable holds the schema information for the "hours_by_person_months" table.
+	HoursByPersonMonthsTable = &schema.Table{
+		Name:       "hours_by_person_months",
+		Columns:    HoursByPersonMonthsColumns,
+		PrimaryKey: []*schema.Column{HoursByPersonMonthsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "hoursbypersonmonth_person_id_month_organization_id_region_id",
+				Unique:  true,
+				Columns: []*schema.Column{HoursByPersonMonthsColumns[1], HoursByPersonMonthsColumns[2], HoursByPersonMonthsColumns[3], HoursByPersonMonthsColumns[4]},
+			},
+			{
+				Name:    "hoursbypersonmonth_region_id_month",
+				Unique:  false,
+				Columns: []*schema.Column{HoursByPersonMonthsColumns[4], HoursByPersonMonthsColumns[2]},
+			},
+		},
+	}
+	// HoursByProjectsColumns holds the columns for the "hours_by_projects" table.
+	HoursByProjectsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "project_id", Type: field.TypeInt},
+		{Name: "minutes", Type: field.TypeInt},
+		{Name: "records", Type: field.TypeInt},
+		{Name: "volunteers", Type: field.TypeInt},
+	}
+	// HoursByProjectsTable holds the schema information for the "hours_by_projects" table.
+	HoursByProjectsTable = &schema.Table{
+		Name:       "hours_by_projects",
+		Columns:    HoursByProjectsColumns,
+		PrimaryKey: []*schema.Column{HoursByProjectsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "hoursbyproject_project_id",
+				Unique:  true,
+				Columns: []*schema.Column{HoursByProjectsColumns[1]},
+			},
+		},
+	}
 	// IndicatorsColumns holds the columns for the "indicators" table.
 	IndicatorsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1495,6 +1544,8 @@ var (
 		CaseSessionsTable,
 		CaseVolunteersTable,
 		CertificatesTable,
+		HoursByPersonMonthsTable,
+		HoursByProjectsTable,
 		IndicatorsTable,
 		MembershipsTable,
 		NeedsTable,
@@ -1570,6 +1621,12 @@ func init() {
 	CertificatesTable.ForeignKeys[0].RefTable = PersonsTable
 	CertificatesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(73014444032),
+	}
+	HoursByPersonMonthsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(124554051584),
+	}
+	HoursByProjectsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(128849018880),
 	}
 	IndicatorsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),

@@ -39,6 +39,12 @@ type CaseVolunteer func(*sql.Selector)
 // Certificate is the predicate function for certificate builders.
 type Certificate func(*sql.Selector)
 
+// HoursByPersonMonth is the predicate function for hoursbypersonmonth builders.
+type HoursByPersonMonth func(*sql.Selector)
+
+// HoursByProject is the predicate function for hoursbyproject builders.
+type HoursByProject func(*sql.Selector)
+
 // Indicator is the predicate function for indicator builders.
 type Indicator func(*sql.Selector)
 

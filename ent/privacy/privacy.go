@@ -375,6 +375,54 @@ func (f CertificateMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CertificateMutation", m)
 }
 
+// The HoursByPersonMonthQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type HoursByPersonMonthQueryRuleFunc func(context.Context, *ent.HoursByPersonMonthQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f HoursByPersonMonthQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HoursByPersonMonthQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.HoursByPersonMonthQuery", q)
+}
+
+// The HoursByPersonMonthMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type HoursByPersonMonthMutationRuleFunc func(context.Context, *ent.HoursByPersonMonthMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f HoursByPersonMonthMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.HoursByPersonMonthMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.HoursByPersonMonthMutation", m)
+}
+
+// The HoursByProjectQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type HoursByProjectQueryRuleFunc func(context.Context, *ent.HoursByProjectQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f HoursByProjectQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.HoursByProjectQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.HoursByProjectQuery", q)
+}
+
+// The HoursByProjectMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type HoursByProjectMutationRuleFunc func(context.Context, *ent.HoursByProjectMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f HoursByProjectMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.HoursByProjectMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.HoursByProjectMutation", m)
+}
+
 // The IndicatorQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type IndicatorQueryRuleFunc func(context.Context, *ent.IndicatorQuery) error
@@ -864,6 +912,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CertificateQuery:
 		return q.Filter(), nil
+	case *ent.HoursByPersonMonthQuery:
+		return q.Filter(), nil
+	case *ent.HoursByProjectQuery:
+		return q.Filter(), nil
 	case *ent.IndicatorQuery:
 		return q.Filter(), nil
 	case *ent.MembershipQuery:
@@ -928,6 +980,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CaseVolunteerMutation:
 		return m.Filter(), nil
 	case *ent.CertificateMutation:
+		return m.Filter(), nil
+	case *ent.HoursByPersonMonthMutation:
+		return m.Filter(), nil
+	case *ent.HoursByProjectMutation:
 		return m.Filter(), nil
 	case *ent.IndicatorMutation:
 		return m.Filter(), nil

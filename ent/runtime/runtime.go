@@ -17,6 +17,8 @@ import (
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
+	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -533,6 +535,24 @@ func init() {
 	certificateDescRevocationReason := certificateFields[11].Descriptor()
 	// certificate.RevocationReasonValidator is a validator for the "revocation_reason" field. It is called by the builders before save.
 	certificate.RevocationReasonValidator = certificateDescRevocationReason.Validators[0].(func(string) error)
+	hoursbypersonmonth.Policy = privacy.NewPolicies(schema.HoursByPersonMonth{})
+	hoursbypersonmonth.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := hoursbypersonmonth.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	hoursbyproject.Policy = privacy.NewPolicies(schema.HoursByProject{})
+	hoursbyproject.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := hoursbyproject.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	indicatorMixin := schema.Indicator{}.Mixin()
 	indicator.Policy = privacy.NewPolicies(schema.Indicator{})
 	indicator.Hooks[0] = func(next ent.Mutator) ent.Mutator {
