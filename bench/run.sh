@@ -70,6 +70,11 @@ NEED_ID=$(curl -s -X POST -H 'Content-Type: application/json' -H "Authorization:
   -d '{"query":"{ needs(first: 1, where: {status: OPEN}) { edges { node { id } } } }"}' "http://127.0.0.1:$TX_PORT/graphql" |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).data.needs.edges[0].node.id))')
 
+# An indicator, for outcomeTotals.
+IND_ID=$(curl -s -X POST -H 'Content-Type: application/json' \
+  -d '{"query":"{ indicators(first: 1) { edges { node { id } } } }"}' "http://127.0.0.1:$TX_PORT/graphql" |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).data.indicators.edges[0].node.id))')
+
 # name | Tongxing query | PostGraphile query ("" for Tongxing only) | needs the key
 queries=(
   "nested: 50 organisations → 10 projects → 10 outcomes|{ organizations(first: 50) { edges { node { name projects(first: 10) { edges { node { name outcomes(first: 10) { edges { node { actual } } } } } } } } } }|{ allOrganizations(first: 50) { nodes { name projectParticipationsByOrganizationId(first: 10) { nodes { projectByProjectId { name outcomesByProjectId(first: 10) { nodes { actual } } } } } } } }|"
@@ -78,6 +83,18 @@ queries=(
   "100 people with personal fields (ADMIN)|{ people(first: 100) { edges { node { volunteerNumber name phone idNumber } } } }||key"
   "districtStats for 2025|{ districtStats(from: \"2025-01-01\", to: \"2025-12-31\") { registeredOrganizations filedOrganizations } }||"
   "needMatches: 20 providers for an open need (ADMIN)|{ needMatches(needId: \"$NEED_ID\", first: 20) { edges { node { kind score organization { name } project { name } } } } }||key"
+  "50 projects' verified hours and volunteers (ADMIN)|{ projects(first: 50) { edges { node { name verifiedHours volunteerCount } } } }||key"
+  "50 projects' verified hours and volunteers (anonymous: protected)|{ projects(first: 50) { edges { node { name verifiedHours volunteerCount } } } }||"
+  "outcomeTotals for 2025 (anonymous: protected)|{ outcomeTotals(indicatorId: \"$IND_ID\", regionCode: \"330411\", from: \"2025-01-01\", to: \"2025-12-31\") { actual target projectCount } }||"
+)
+# The aggregates again while a record is verified every second (ADMIN):
+# each write changes the data every figure is kept for.
+under_writes=(
+  "districtStats for 2025, people figures (ADMIN)|{ districtStats(from: \"2025-01-01\", to: \"2025-12-31\") { verifiedHours activeVolunteers } }|key"
+  "districtStats for 2025, people figures (anonymous: protected)|{ districtStats(from: \"2025-01-01\", to: \"2025-12-31\") { verifiedHours activeVolunteers } }|"
+  "outcomeTotals for 2025 (anonymous: protected)|{ outcomeTotals(indicatorId: \"$IND_ID\", regionCode: \"330411\", from: \"2025-01-01\", to: \"2025-12-31\") { actual target projectCount } }|"
+  "50 projects' verified hours and volunteers (ADMIN)|{ projects(first: 50) { edges { node { name verifiedHours volunteerCount } } } }|key"
+  "needMatches: 20 providers for an open need (ADMIN)|{ needMatches(needId: \"$NEED_ID\", first: 20) { edges { node { kind score organization { name } project { name } } } } }|key"
 )
 
 # load URL BODY [AUTH] → "req/s p50 p99 non2xx"
@@ -122,3 +139,29 @@ for entry in "${queries[@]}"; do
   fi
   [ "$txbad" = 0 ] || echo "  (Tongxing: $txbad non-2xx answers or errors)" >&2
 done
+
+# Pending records to verify, one a second, while the aggregates are loaded.
+pending=$(curl -s -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $KEY" \
+  -d '{"query":"{ serviceRecords(first: 100, where: {status: PENDING, late: false}) { edges { node { id } } } }"}' "http://127.0.0.1:$TX_PORT/graphql" |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).data.serviceRecords.edges.map(e=>e.node.id).join(" ")))')
+verify_loop() {
+  for rid in $pending; do
+    curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -H "Authorization: Bearer $KEY" \
+      -d "{\"query\":\"mutation { reviewServiceRecords(input: {ids: [\\\"$rid\\\"], decision: VERIFY}) { count } }\"}" "http://127.0.0.1:$TX_PORT/graphql"
+    sleep 1
+  done
+}
+printf '\nThe aggregates while one record is verified every second (one round of %s s each; TONGXING_FIGURES_MAX_STALE at its default)\n\n' "$SECONDS_EACH"
+printf '| query | Tongxing req/s | p50 | p99 |\n|---|---|---|---|\n'
+verify_loop &
+writer=$!
+pids+=($writer)
+for entry in "${under_writes[@]}"; do
+  IFS='|' read -r name txq auth <<<"$entry"
+  txb=$(body "$txq")
+  check "http://127.0.0.1:$TX_PORT/graphql" "$txb" "$auth"
+  read -r rps p50 p99 bad <<<"$(load "http://127.0.0.1:$TX_PORT/graphql" "$txb" "$auth")"
+  printf '| %s | %d | %s ms | %s ms |\n' "$name" "$rps" "$p50" "$p99"
+  [ "$bad" = 0 ] || echo "  (Tongxing: $bad non-2xx answers or errors)" >&2
+done
+kill "$writer" 2>/dev/null || true

@@ -66,6 +66,13 @@ type Figures struct {
 	mu   sync.Mutex // one build at a time
 	last *published
 
+	// While a slow build (slowBuild or longer) redoes the tables after a
+	// change, requests get the last tables if they are at most maxStale
+	// old (ServeStaleFor); rebuilding is set while that build runs.
+	maxStale   time.Duration
+	slowBuild  time.Duration // slowBuild; tests lower it
+	rebuilding bool
+
 	writes   atomic.Uint64 // writes committed by this process (Hook)
 	watched  sync.Map      // transactions Hook waits on to commit
 	fpMu     sync.Mutex    // one fingerprint read at a time
@@ -96,7 +103,7 @@ func NewFigures(cfg opendata.Config, now func() time.Time) (*Figures, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Figures{now: now, opt: tables.Options{
+	return &Figures{now: now, slowBuild: slowBuild, opt: tables.Options{
 		Rules: rules, Location: cfg.Location, District: cfg.District,
 		ChildDomains: cfg.ChildDomains, ChildIndicators: cfg.ChildIndicators,
 	}}, nil
@@ -115,6 +122,9 @@ func (f *Figures) K() int { return f.opt.Rules.K() }
 // cells the API answers.
 type published struct {
 	key      string
+	date     string        // the reference date the tables were built for
+	builtAt  time.Time     // when the build read the data: what the answer is as of
+	took     time.Duration // how long the build ran
 	res      *tables.Result
 	summary  cells // district-summary by year
 	hours    cells // volunteer-hours-monthly by month, town code (all domains)
@@ -223,9 +233,28 @@ func orZero(v dataset.Value, found bool) dataset.Value {
 	return v
 }
 
+// slowBuild is how long a build must have taken for the next change to be
+// rebuilt behind the last answer rather than in front of the request: the
+// demo district builds in well under a second, the district-size data
+// set in 9–25 s.
+const slowBuild = time.Second
+
+// ServeStaleFor lets requests get tables up to d old while a slow build
+// redoes them after a change (0, the default: every request after a
+// change waits for the new build). The server sets it from
+// TONGXING_FIGURES_MAX_STALE.
+func (f *Figures) ServeStaleFor(d time.Duration) { f.maxStale = d }
+
 // Published returns the open-data tables as a release built now would
 // publish them, recomputing only when the data or the reference date has
 // changed since the last call.
+//
+// When the last build was slow and is at most maxStale old, a change of
+// the data does not hold requests up: they get the last tables — every
+// value in them computed under the rules from one consistent earlier state
+// of the data, as a release of that moment would publish it — while one
+// build runs in the background. A new reference date, tables older than
+// maxStale, and reads inside a mutation's transaction wait for the build.
 func (f *Figures) Published(ctx context.Context, c *ent.Client) (*published, error) {
 	if f == nil {
 		return nil, errNoFigures
@@ -239,23 +268,57 @@ func (f *Figures) Published(ctx context.Context, c *ent.Client) (*published, err
 	if err != nil {
 		return nil, err
 	}
-	key := now.In(loc).Format(time.DateOnly) + "|" + fp
+	date := now.In(loc).Format(time.DateOnly)
+	key := date + "|" + fp
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.last != nil && f.last.key == key {
 		return f.last, nil
 	}
+	if last := f.last; last != nil && f.maxStale > 0 && last.date == date && last.took >= f.slowBuild &&
+		now.Sub(last.builtAt) <= f.maxStale && !inTransaction(ctx) {
+		if !f.rebuilding {
+			f.rebuilding = true
+			go f.rebuild(context.WithoutCancel(ctx), c, key, date, now)
+		}
+		return last, nil
+	}
+	p, err := f.build(ctx, c, key, date, now)
+	if err != nil {
+		return nil, err
+	}
+	if !inTransaction(ctx) {
+		f.last = p
+	}
+	return p, nil
+}
+
+// rebuild builds the tables for key in the background and keeps them
+// unless a newer build got there first.
+func (f *Figures) rebuild(ctx context.Context, c *ent.Client, key, date string, now time.Time) {
+	p, err := f.build(ctx, c, key, date, now)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rebuilding = false
+	if err == nil && (f.last == nil || !f.last.builtAt.After(p.builtAt)) {
+		f.last = p
+	}
+}
+
+// build computes the tables as of now for key.
+func (f *Figures) build(ctx context.Context, c *ent.Client, key, date string, now time.Time) (*published, error) {
 	opt := f.opt
 	opt.Now = now
 	// A build that has started serves the requests queued behind it, so a
 	// caller going away does not throw it away.
 	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
 	defer cancel()
+	started := time.Now()
 	res, err := tables.Build(bctx, c, opt)
 	if err != nil {
 		return nil, err
 	}
-	p := &published{key: key, res: res}
+	p := &published{key: key, date: date, builtAt: now, took: time.Since(started), res: res}
 	for _, ix := range []struct {
 		dst  *cells
 		id   string
@@ -270,9 +333,6 @@ func (f *Figures) Published(ctx context.Context, c *ent.Client) (*published, err
 		if *ix.dst, err = index(res.Table(ix.id), ix.keys...); err != nil {
 			return nil, err
 		}
-	}
-	if !inTransaction(ctx) {
-		f.last = p
 	}
 	return p, nil
 }

@@ -167,3 +167,96 @@ func watchedFigures(t *testing.T, db *database.DB) (*Figures, context.Context) {
 	db.Client.Use(f.Hook())
 	return f, policy.SystemContext(context.Background(), "test")
 }
+
+// After a change, a slow build runs behind the last tables when they are
+// young enough (ServeStaleFor): the request is answered from them at once,
+// the next after the build from the new ones. Tables older than maxStale,
+// and reads inside a transaction, wait for the build.
+func TestStaleWhileRebuilding(t *testing.T) {
+	db := dbtest.OpenSQLite(t)
+	f, ctx := watchedFigures(t, db)
+	f.slowBuild = 0 // every build counts as slow here
+	clock := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	f.now = func() time.Time { return clock }
+	write := func(code string) {
+		t.Helper()
+		if err := db.Client.Indicator.Create().SetCode(code).SetName("指标" + code).SetUnit("户").Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get := func() *published {
+		t.Helper()
+		p, err := f.Published(ctx, db.Client)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	waitRebuilt := func() {
+		t.Helper()
+		for range 500 {
+			f.mu.Lock()
+			busy := f.rebuilding
+			f.mu.Unlock()
+			if !busy {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatal("the background build did not finish")
+	}
+
+	if err := db.Client.Region.Create().SetCode("330411").SetName("秀洲区").SetLevel(region.LevelDISTRICT).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first := get()
+	if again := get(); again != first {
+		t.Fatal("unchanged data was built again")
+	}
+	// Without ServeStaleFor every change waits for its build.
+	write("i1")
+	fresh := get()
+	if fresh == first || fresh.key == first.key {
+		t.Fatal("a change was not built before answering")
+	}
+
+	f.ServeStaleFor(2 * time.Minute)
+	write("i2")
+	clock = clock.Add(time.Minute)
+	if got := get(); got != fresh {
+		t.Fatal("a change with young tables did not answer from them")
+	}
+	waitRebuilt()
+	rebuilt := get()
+	if rebuilt == fresh || !rebuilt.builtAt.Equal(clock) {
+		t.Fatalf("after the background build: %v built at %v, want new tables as of %v", rebuilt.key, rebuilt.builtAt, clock)
+	}
+
+	// Older than maxStale: wait.
+	write("i3")
+	clock = clock.Add(3 * time.Minute)
+	if got := get(); got == rebuilt || !got.builtAt.Equal(clock) {
+		t.Fatal("tables older than maxStale were served after a change")
+	}
+	// Inside a transaction: wait, and keep nothing.
+	kept := get()
+	tx, err := db.Client.Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := tx.Indicator.Create().SetCode("i4").SetName("指标4").SetUnit("户").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	txCtx := ent.NewTxContext(ctx, tx)
+	inside, err := f.Published(txCtx, tx.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inside == kept {
+		t.Error("a read inside a transaction was answered from the kept tables")
+	}
+	if f.rebuilding {
+		t.Error("a read inside a transaction started a background build")
+	}
+}

@@ -52,6 +52,10 @@ type Config struct {
 	MaxUploadBytes int64
 	// ShutdownTimeout bounds graceful shutdown (TONGXING_SHUTDOWN_TIMEOUT, default 15s).
 	ShutdownTimeout time.Duration
+	// FiguresMaxStale is how old the protected figures may be while a slow
+	// rebuild after a change runs (TONGXING_FIGURES_MAX_STALE, default 2m;
+	// 0: wait for it). results.Figures.ServeStaleFor.
+	FiguresMaxStale time.Duration
 	// LogLevel is debug, info, warn or error (TONGXING_LOG_LEVEL, default info).
 	LogLevel slog.Level
 	// LogFormat is text or json (TONGXING_LOG_FORMAT, default text).
@@ -132,6 +136,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		MaxBodyBytes:    1 << 20,
 		MaxUploadBytes:  64 << 20,
 		ShutdownTimeout: 15 * time.Second,
+		FiguresMaxStale: 2 * time.Minute,
 		LogLevel:        slog.LevelInfo,
 		LogFormat:       "text",
 		Limits:          graph.Limits{}.WithDefaults(),
@@ -192,6 +197,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	bytesVar("TONGXING_MAX_BODY_BYTES", &c.MaxBodyBytes)
 	bytesVar("TONGXING_MAX_UPLOAD_BYTES", &c.MaxUploadBytes)
+	if v := getenv("TONGXING_FIGURES_MAX_STALE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("TONGXING_FIGURES_MAX_STALE=%q: want a duration such as 2m, or 0", v))
+		} else {
+			c.FiguresMaxStale = d
+		}
+	}
 	if v := getenv("TONGXING_SHUTDOWN_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {

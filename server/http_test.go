@@ -130,8 +130,12 @@ func TestConfig(t *testing.T) {
 	// Request limits.
 	cfg, _ = server.LoadConfig(env(nil))
 	if want := (graph.Limits{MaxDepth: 12, MaxComplexity: 5000, MaxAliases: 50, MaxOperations: 5, MaxTokens: 20000}); cfg.Limits != want ||
-		cfg.RateLimitAnon != 120 || cfg.RateLimitKey != 600 || cfg.RequestTimeout != 30*time.Second || cfg.TrustedProxies != nil {
-		t.Errorf("limit defaults = %+v %d %d %v %v", cfg.Limits, cfg.RateLimitAnon, cfg.RateLimitKey, cfg.RequestTimeout, cfg.TrustedProxies)
+		cfg.RateLimitAnon != 120 || cfg.RateLimitKey != 600 || cfg.RequestTimeout != 30*time.Second || cfg.TrustedProxies != nil ||
+		cfg.FiguresMaxStale != 2*time.Minute {
+		t.Errorf("limit defaults = %+v %d %d %v %v %v", cfg.Limits, cfg.RateLimitAnon, cfg.RateLimitKey, cfg.RequestTimeout, cfg.TrustedProxies, cfg.FiguresMaxStale)
+	}
+	if cfg, err := server.LoadConfig(env(map[string]string{"TONGXING_FIGURES_MAX_STALE": "0"})); err != nil || cfg.FiguresMaxStale != 0 {
+		t.Errorf("TONGXING_FIGURES_MAX_STALE=0: %v, %v", cfg.FiguresMaxStale, err)
 	}
 	cfg, err = server.LoadConfig(env(map[string]string{"TONGXING_MAX_DEPTH": "8", "TONGXING_MAX_COMPLEXITY": "900", "TONGXING_MAX_ALIASES": "10",
 		"TONGXING_MAX_OPERATIONS": "1", "TONGXING_MAX_TOKENS": "5000", "TONGXING_RATE_LIMIT_ANON": "0", "TONGXING_RATE_LIMIT_KEY": "60",
@@ -143,7 +147,7 @@ func TestConfig(t *testing.T) {
 	}
 	bad := map[string]string{"TONGXING_MAX_DEPTH": "0", "TONGXING_MAX_COMPLEXITY": "lots", "TONGXING_MAX_ALIASES": "-1",
 		"TONGXING_MAX_OPERATIONS": "1.5", "TONGXING_MAX_TOKENS": "10", "TONGXING_RATE_LIMIT_ANON": "-5", "TONGXING_RATE_LIMIT_KEY": "1e3",
-		"TONGXING_REQUEST_TIMEOUT": "30", "TONGXING_TRUSTED_PROXIES": "proxy.example.org"}
+		"TONGXING_REQUEST_TIMEOUT": "30", "TONGXING_TRUSTED_PROXIES": "proxy.example.org", "TONGXING_FIGURES_MAX_STALE": "-1m"}
 	_, err = server.LoadConfig(env(bad))
 	for name := range bad {
 		if err == nil || !strings.Contains(err.Error(), name+"=") {

@@ -90,6 +90,7 @@ func New(cfg Config, db *database.DB, logger *slog.Logger) *Server {
 	if err != nil {
 		panic(err) // LoadConfig already refused a short secret or a low k
 	}
+	figures.ServeStaleFor(cfg.FiguresMaxStale)
 	// Protected figures follow this server's own writes at once.
 	db.Client.Use(figures.Hook())
 	policy.SetCaseSealAfter(cfg.CaseSealAfter)
