@@ -106,12 +106,6 @@ func SeedScale(ctx context.Context, db *database.DB, keys *pii.Keys, scale Scale
 		}
 		return false, fmt.Errorf("demo seed: %w", err)
 	}
-	// The records went in without the hooks that keep the roll-ups.
-	progress("roll-ups")
-	if err := rollups.Rebuild(ctx, tx.Client(), db.Dialect); err != nil {
-		_ = tx.Rollback()
-		return false, fmt.Errorf("demo seed: roll-ups: %w", err)
-	}
 	progress("commit")
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("demo seed: commit: %w", err)
@@ -218,6 +212,8 @@ func (s *seeder) run() error {
 		{"memberships", s.seedMemberships},
 		{"activities", s.seedActivities},
 		{"needs", s.seedNeeds},
+		// The records went in without the hooks that keep the roll-ups.
+		{"roll-ups", func() error { return rollups.Rebuild(s.ctx, s.tx.Client(), s.dialect) }},
 	}
 	return s.withoutIndexes(func() error {
 		for _, st := range steps {

@@ -9,6 +9,8 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
+	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/person"
@@ -89,7 +91,8 @@ func (s *seeder) insertRecords(rows []recordRow) error {
 }
 
 // bulkTables are the tables the seed fills with most of its rows.
-var bulkTables = []string{person.Table, membership.Table, activity.Table, servicerecord.Table, need.Table}
+var bulkTables = []string{person.Table, membership.Table, activity.Table, servicerecord.Table, need.Table,
+	hoursbypersonmonth.Table, hoursbyproject.Table}
 
 // withoutIndexes runs fill with the secondary indexes of the bulk tables
 // dropped, and builds them again afterwards, all inside the seed's

@@ -529,11 +529,6 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{HoursByPersonMonthsColumns[1], HoursByPersonMonthsColumns[2], HoursByPersonMonthsColumns[3], HoursByPersonMonthsColumns[4]},
 			},
-			{
-				Name:    "hoursbypersonmonth_region_id_month",
-				Unique:  false,
-				Columns: []*schema.Column{HoursByPersonMonthsColumns[4], HoursByPersonMonthsColumns[2]},
-			},
 		},
 	}
 	// HoursByProjectsColumns holds the columns for the "hours_by_projects" table.

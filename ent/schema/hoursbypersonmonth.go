@@ -43,7 +43,9 @@ func (HoursByPersonMonth) Fields() []ent.Field {
 func (HoursByPersonMonth) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("person_id", "month", "organization_id", "region_id").Unique(),
-		index.Fields("region_id", "month"),
+		// No index on (region_id, month): a district's year is a seventh of
+		// the rows, and PostgreSQL sums them faster in a parallel scan
+		// (131 ms) than through such an index (326 ms) at district scale.
 	}
 }
 
