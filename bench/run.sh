@@ -84,7 +84,6 @@ queries=(
   "districtStats for 2025|{ districtStats(from: \"2025-01-01\", to: \"2025-12-31\") { registeredOrganizations filedOrganizations } }||"
   "needMatches: 20 providers for an open need (ADMIN)|{ needMatches(needId: \"$NEED_ID\", first: 20) { edges { node { kind score organization { name } project { name } } } } }||key"
   "50 projects' verified hours and volunteers (ADMIN)|{ projects(first: 50) { edges { node { name verifiedHours volunteerCount } } } }||key"
-  "50 projects' verified hours and volunteers (anonymous: protected)|{ projects(first: 50) { edges { node { name verifiedHours volunteerCount } } } }||"
   "outcomeTotals for 2025 (anonymous: protected)|{ outcomeTotals(indicatorId: \"$IND_ID\", regionCode: \"330411\", from: \"2025-01-01\", to: \"2025-12-31\") { actual target projectCount } }||"
 )
 # The aggregates again while a record is verified every second (ADMIN):

@@ -48,14 +48,29 @@ var DistrictScale = Scale{
 	PerYear:                  19,
 }
 
-// ScaleNamed returns the scale called name ("demo" or "district").
+// District10Scale is ten times DistrictScale in the same divisions: 1.27
+// million people, 11,610 volunteer teams, about 12 million service
+// records — the province, one district's worth of divisions at a time,
+// for measuring what grows with the data (docs/scaling.md).
+var District10Scale = Scale{
+	Name:                     "district10",
+	ExtraTeams:               11610 - VolunteerTeams,
+	ExtraSocialOrganizations: 11000,
+	CommunityVolunteers:      1257000,
+	Students:                 12200,
+	ExtraProjects:            9500,
+	PerYear:                  190,
+}
+
+// ScaleNamed returns the scale called name ("demo", "district" or
+// "district10").
 func ScaleNamed(name string) (Scale, error) {
-	for _, s := range []Scale{DemoScale, DistrictScale} {
+	for _, s := range []Scale{DemoScale, DistrictScale, District10Scale} {
 		if s.Name == name {
 			return s, nil
 		}
 	}
-	return Scale{}, fmt.Errorf("unknown scale %q (demo or district)", name)
+	return Scale{}, fmt.Errorf("unknown scale %q (demo, district or district10)", name)
 }
 
 // People is the number of people the scale seeds.

@@ -76,7 +76,7 @@ const (
 
 // ScorePart is one part of a score: Points = Value × Weight, rounded.
 // Explanation is written for the matches a page returns (Page), not for
-// the whole ranking: a district ranks some 1,400 providers per need and
+// the whole ranking: a district ranks some 1,900 providers per need and
 // shows 20, and the text cost more than the scores.
 type ScorePart struct {
 	Weight      float64
@@ -84,7 +84,57 @@ type ScorePart struct {
 	Points      float64
 	Explanation string
 
-	explain func() string
+	why reason // what Explanation will say, when it is written later
+}
+
+// reasonKind names the sentence a later explanation is.
+type reasonKind uint8
+
+const (
+	written         reasonKind = iota // Explanation is already set
+	activeCapacity                    // active volunteers in 90 days
+	skilledCapacity                   // … with matching skills
+	trackRecord                       // needs resolved and verified hours in a year
+)
+
+// reason holds what a capacity or track-record explanation says: a number
+// of people or hours as the caller may see it, and resolved needs.
+type reason struct {
+	kind     reasonKind
+	shown    shownNumber
+	resolved int
+}
+
+// shownNumber is a figure as the explanation shows it: the whole number,
+// "<k" for a count the open data withholds, "x" for withheld hours.
+type shownNumber struct {
+	value  float64
+	below  int
+	hidden bool
+}
+
+func (n shownNumber) String() string {
+	switch {
+	case n.hidden:
+		return "x"
+	case n.below > 0:
+		return "<" + strconv.Itoa(n.below)
+	}
+	return strconv.FormatFloat(n.value, 'f', 0, 64)
+}
+
+// text is the explanation r gives.
+func (r reason) text() string {
+	s := r.shown.String()
+	switch r.kind {
+	case activeCapacity:
+		return fmt.Sprintf("近 90 天活跃志愿者 %s 人 (%s active volunteers in 90 days)", s, s)
+	case skilledCapacity:
+		return fmt.Sprintf("近 90 天有相关技能的活跃志愿者 %s 人 (%s active volunteers with matching skills in 90 days)", s, s)
+	case trackRecord:
+		return fmt.Sprintf("近一年办结需求 %d 件、核实时长 %s 小时 (%d needs resolved, %s verified hours in a year)", r.resolved, s, r.resolved, s)
+	}
+	return ""
 }
 
 // MatchParts are the four parts of a score.
@@ -95,8 +145,8 @@ type MatchParts struct {
 // explain writes the parts' explanations.
 func (p *MatchParts) explain() {
 	for _, sp := range []*ScorePart{&p.DomainFit, &p.Nearness, &p.Capacity, &p.TrackRecord} {
-		if sp.explain != nil {
-			sp.Explanation, sp.explain = sp.explain(), nil
+		if sp.why.kind != written {
+			sp.Explanation, sp.why = sp.why.text(), reason{}
 		}
 	}
 }
@@ -108,22 +158,20 @@ type Match struct {
 	Project      *ent.Project
 	Score        float64
 	Parts        MatchParts
-
-	order int // place in the register: orders equal scores
 }
 
 // part is a ScorePart whose explanation is why.
 func part(weight, value float64, why string) ScorePart {
-	p := partOf(weight, value, nil)
+	p := partFor(weight, value, reason{})
 	p.Explanation = why
 	return p
 }
 
-// partOf is a ScorePart whose explanation is written by explain when a
-// page shows it.
-func partOf(weight, value float64, explain func() string) ScorePart {
+// partFor is a ScorePart whose explanation is written from why when a page
+// shows it.
+func partFor(weight, value float64, why reason) ScorePart {
 	value = math.Max(0, math.Min(1, value))
-	return ScorePart{Weight: weight, Value: round(value, 1e4), Points: round(weight*value, 1e2), explain: explain}
+	return ScorePart{Weight: weight, Value: round(value, 1e4), Points: round(weight*value, 1e2), why: why}
 }
 
 // round rounds v to 1/scale (scale 100: two decimal places).
@@ -274,7 +322,7 @@ func (p Protection) exact(fn func(int) bool, id int) bool {
 // caller may not read is NOT_FOUND, like one that does not exist); the
 // providers' aggregates are read across scopes and reach the caller as
 // prot decides.
-func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Protection) ([]*Match, error) {
+func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Protection) (*Ranking, error) {
 	all := privacy.DecisionContext(ctx, privacy.Allow)
 	if n, err := c.Need.Query().Where(need.ID(id)).Exist(ctx); err != nil || !n {
 		if err == nil || ent.IsNotFound(err) {
@@ -310,14 +358,13 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 		return nil, err
 	}
 
-	var out []*Match
 	// count gives a number of people as the caller may see it: exact, or
 	// the open data's protected count; a count the open data would withhold
 	// scores as half the threshold, whatever it is, and says so.
-	count := func(people map[int]bool, exact bool) (value float64, shown func() string) {
+	count := func(people map[int]bool, exact bool) (value float64, shown shownNumber) {
 		if exact {
-			n := len(people)
-			return float64(n), func() string { return strconv.Itoa(n) }
+			n := float64(len(people))
+			return n, shownNumber{value: n}
 		}
 		var c disclosure.Count
 		for id := range people {
@@ -326,44 +373,36 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 		r := prot.Rules.Count(c)
 		if r.Status == disclosure.Suppressed {
 			k := prot.Rules.K()
-			return float64(k) / 2, func() string { return "<" + strconv.Itoa(k) }
+			return float64(k) / 2, shownNumber{below: k}
 		}
-		return float64(r.Value), func() string { return fmt.Sprint(r.Value) }
+		return float64(r.Value), shownNumber{value: float64(r.Value)}
 	}
 	capacityPart := func(active, skilled map[int]bool, exact bool) ScorePart {
 		if len(DomainSkills[domain.Code]) == 0 {
 			n, shown := count(active, exact)
-			return partOf(WeightCapacity, n/(3*fullCapacity), func() string {
-				s := shown()
-				return fmt.Sprintf("近 90 天活跃志愿者 %s 人 (%s active volunteers in 90 days)", s, s)
-			})
+			return partFor(WeightCapacity, n/(3*fullCapacity), reason{kind: activeCapacity, shown: shown})
 		}
 		n, shown := count(skilled, exact)
-		return partOf(WeightCapacity, n/fullCapacity, func() string {
-			s := shown()
-			return fmt.Sprintf("近 90 天有相关技能的活跃志愿者 %s 人 (%s active volunteers with matching skills in 90 days)", s, s)
-		})
+		return partFor(WeightCapacity, n/fullCapacity, reason{kind: skilledCapacity, shown: shown})
 	}
 	trackPart := func(resolved int, hours hoursCell, exact bool) ScorePart {
 		h := float64(hours.sum.Minutes) / 60
-		shown := func() string { return fmt.Sprintf("%.0f", float64(hours.sum.Minutes)/60) }
+		shown := shownNumber{value: h}
 		if !exact {
 			// Resolved needs are a public register count; hours are a
 			// figure about the people who served them.
 			switch r := prot.Rules.Hours(hours.sum); r.Status {
 			case disclosure.Suppressed:
-				h, shown = 0, func() string { return "x" }
+				h, shown = 0, shownNumber{hidden: true}
 			default:
-				h, shown = float64(r.Value), func() string { return fmt.Sprint(r.Value) }
+				h, shown = float64(r.Value), shownNumber{value: float64(r.Value)}
 			}
 		}
 		v := 0.5*math.Min(1, float64(resolved)/fullResolvedNeeds) + 0.5*math.Min(1, h/fullTrackHours)
-		return partOf(WeightTrack, v, func() string {
-			s := shown()
-			return fmt.Sprintf("近一年办结需求 %d 件、核实时长 %s 小时 (%d needs resolved, %s verified hours in a year)", resolved, s, resolved, s)
-		})
+		return partFor(WeightTrack, v, reason{kind: trackRecord, shown: shown, resolved: resolved})
 	}
-	for _, o := range orgs {
+	orgMatch := func(i int) Match {
+		o := orgs[i]
 		f := fit[o.ID]
 		why := "未开展该领域项目 (no project in this domain)"
 		switch f {
@@ -373,15 +412,15 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 			why = "曾开展该领域项目 (has run a project in this domain)"
 		}
 		near, nearWhy := nearness(needCode, []string{o.Edges.Region.Code})
-		m := &Match{Kind: KindOrganization, Organization: o, Parts: MatchParts{
+		return scored(Match{Kind: KindOrganization, Organization: o, Parts: MatchParts{
 			DomainFit:   part(WeightDomain, f, why),
 			Nearness:    part(WeightNearness, near, nearWhy),
 			Capacity:    capacityPart(act.orgActive[o.ID], orgSkilled[o.ID], prot.exact(prot.ExactOrganization, o.ID)),
 			TrackRecord: trackPart(resolvedByOrg[o.ID], orgCells[o.ID], prot.exact(prot.ExactOrganization, o.ID)),
-		}}
-		out = append(out, m)
+		}})
 	}
-	for _, p := range projects {
+	projectMatch := func(i int) Match {
+		p := projects[i]
 		f, why := 0.0, "项目不属于该服务领域 (project outside this domain)"
 		for _, d := range p.Edges.Domains {
 			if d.ID == domain.ID {
@@ -393,33 +432,80 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 			codes = append(codes, r.Code)
 		}
 		near, nearWhy := nearness(needCode, codes)
-		m := &Match{Kind: KindProject, Project: p, Parts: MatchParts{
+		return scored(Match{Kind: KindProject, Project: p, Parts: MatchParts{
 			DomainFit:   part(WeightDomain, f, why),
 			Nearness:    part(WeightNearness, near, nearWhy),
 			Capacity:    capacityPart(act.projectActive[p.ID], projectSkilled[p.ID], prot.exact(prot.ExactProject, p.ID)),
 			TrackRecord: trackPart(resolvedByProject[p.ID], projectCells[p.ID], prot.exact(prot.ExactProject, p.ID)),
-		}}
-		out = append(out, m)
+		}})
 	}
-	for i, m := range out {
-		m.order = i
-		// The score is the sum of the rounded points, so the parts a client
-		// shows always add up to the score it shows.
-		m.Score = round(m.Parts.DomainFit.Points+m.Parts.Nearness.Points+m.Parts.Capacity.Points+m.Parts.TrackRecord.Points, 1e2)
+	r := &Ranking{entries: make([]rankEntry, 0, len(orgs)+len(projects)), match: func(e rankEntry) Match {
+		if e.project {
+			return projectMatch(int(e.index))
+		}
+		return orgMatch(int(e.index))
+	}}
+	for i := range orgs {
+		r.entries = append(r.entries, rankEntry{score: orgMatch(i).Score, index: int32(i)})
+	}
+	for i := range projects {
+		r.entries = append(r.entries, rankEntry{score: projectMatch(i).Score, project: true, index: int32(i)})
 	}
 	// Equal scores: projects first, then the register's order.
-	slices.SortFunc(out, func(a, b *Match) int {
+	slices.SortFunc(r.entries, func(a, b rankEntry) int {
 		switch {
-		case a.Score != b.Score:
-			return cmp.Compare(b.Score, a.Score)
-		case a.Kind != b.Kind && a.Kind == KindProject:
+		case a.score != b.score:
+			return cmp.Compare(b.score, a.score)
+		case a.project != b.project && a.project:
 			return -1
-		case a.Kind != b.Kind:
+		case a.project != b.project:
 			return 1
 		}
-		return cmp.Compare(a.order, b.order)
+		return cmp.Compare(a.index, b.index)
 	})
-	return out, nil
+	return r, nil
+}
+
+// scored is m with its score: the sum of the rounded points, so the parts
+// a client shows always add up to the score it shows.
+func scored(m Match) Match {
+	m.Score = round(m.Parts.DomainFit.Points+m.Parts.Nearness.Points+m.Parts.Capacity.Points+m.Parts.TrackRecord.Points, 1e2)
+	return m
+}
+
+// Ranking is the providers ranked for a need. Only the scores are kept for
+// the whole ranking; a page's matches are scored again in full (Page): a
+// district ranks some 1,900 providers a need, and a page shows 20.
+type Ranking struct {
+	entries []rankEntry
+	match   func(rankEntry) Match
+}
+
+// rankEntry is one provider's place: its score, and which provider.
+type rankEntry struct {
+	score   float64
+	project bool
+	index   int32 // in the register's organisations or running projects
+}
+
+// Len is the number of ranked providers.
+func (r *Ranking) Len() int { return len(r.entries) }
+
+// At returns the match at rank i (0-based), explained, with entities of
+// its own (the register's are shared by every request until the data
+// changes, and resolvers load edges into the entities they are given).
+func (r *Ranking) At(i int) *Match {
+	m := r.match(r.entries[i])
+	m.Parts.explain()
+	if m.Organization != nil {
+		o := *m.Organization
+		m.Organization = &o
+	}
+	if m.Project != nil {
+		p := *m.Project
+		m.Project = &p
+	}
+	return &m
 }
 
 // activityStats are the providers' recent verified records, summed: they
@@ -639,23 +725,6 @@ func keys(m map[int]bool) []int {
 	return out
 }
 
-// shown is m as a page returns it: explained, with entities of its own
-// (the ranking's are shared by every request until the data changes, and
-// resolvers load edges into the entities they are given).
-func (m *Match) shown() *Match {
-	cp := *m
-	cp.Parts.explain()
-	if m.Organization != nil {
-		o := *m.Organization
-		cp.Organization = &o
-	}
-	if m.Project != nil {
-		p := *m.Project
-		cp.Project = &p
-	}
-	return &cp
-}
-
 // MatchConnection is the GraphQL NeedMatchConnection: a page of Matches,
 // cursors being positions in the ranking.
 type MatchConnection struct {
@@ -675,7 +744,7 @@ const matchList = "matches"
 
 // Page cuts the ranking to the first entries after cursor after (see
 // paging.Slice; first nil: the default page size).
-func Page(all []*Match, after *paging.Cursor, first *int) (*MatchConnection, error) {
+func Page(r *Ranking, after *paging.Cursor, first *int) (*MatchConnection, error) {
 	// Cursors issued before the one pager held the 0-based rank and no
 	// list name; they still resume where they did. (A forged negative one,
 	// which used to restart the ranking or, below -1, crash the request, is
@@ -683,13 +752,13 @@ func Page(all []*Match, after *paging.Cursor, first *int) (*MatchConnection, err
 	if after != nil && after.Value == nil && after.ID >= 0 {
 		after = &paging.Cursor{ID: after.ID + 1, Value: matchList}
 	}
-	p, err := paging.Slice(matchList, all, after, first)
+	p, err := paging.Slice(matchList, r.entries, after, first)
 	if err != nil {
 		return nil, err
 	}
-	conn := &MatchConnection{Edges: make([]*MatchEdge, len(p.Nodes)), PageInfo: p.Info, TotalCount: len(all)}
-	for i, m := range p.Nodes {
-		conn.Edges[i] = &MatchEdge{Node: m.shown(), Cursor: p.Cursors[i]}
+	conn := &MatchConnection{Edges: make([]*MatchEdge, len(p.Nodes)), PageInfo: p.Info, TotalCount: r.Len()}
+	for i := range p.Nodes {
+		conn.Edges[i] = &MatchEdge{Node: r.At(p.Start + i), Cursor: p.Cursors[i]}
 	}
 	return conn, nil
 }

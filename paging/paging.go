@@ -75,8 +75,10 @@ func Position(list string, c *Cursor) (int, error) {
 
 // Page is one page of a list paged in memory.
 type Page[T any] struct {
-	// Nodes are the entries of the page, in the list's order.
+	// Nodes are the entries of the page, in the list's order; Start is
+	// the position of the first in the whole list.
 	Nodes []T
+	Start int
 	// Cursors[i] is the cursor of Nodes[i].
 	Cursors []Cursor
 	// Info has the page's first and last cursors (nil on an empty page)
@@ -100,7 +102,7 @@ func Slice[T any](list string, all []T, after *Cursor, first *int) (Page[T], err
 	}
 	start = min(start, len(all))
 	end := min(len(all), start+n)
-	p := Page[T]{Nodes: all[start:end:end], Cursors: make([]Cursor, end-start)}
+	p := Page[T]{Nodes: all[start:end:end], Start: start, Cursors: make([]Cursor, end-start)}
 	for i := range p.Cursors {
 		p.Cursors[i] = At(list, start+i+1)
 	}

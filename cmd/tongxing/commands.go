@@ -36,7 +36,7 @@ func exitCode(err error) int {
 const usage = `usage:
   tongxing [serve]
   tongxing migrate [status|up]
-  tongxing seed [--scale demo|district]
+  tongxing seed [--scale demo|district|district10]
   tongxing keys create --name NAME --role ADMIN|EDITOR|REVIEWER|PARTNER [--org ORG_ID] [--expires 90d|never]
                        [--holder PERSON_ID] [--casework WORKER|SUPERVISOR]
   tongxing keys list

@@ -19,9 +19,9 @@ import (
 func seedCommand(ctx context.Context, cfg server.Config, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	scaleName := fs.String("scale", "demo", "demo or district")
+	scaleName := fs.String("scale", "demo", "demo, district or district10")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return usageError{"seed: [--scale demo|district]\n" + usage}
+		return usageError{"seed: [--scale demo|district|district10]\n" + usage}
 	}
 	scale, err := demo.ScaleNamed(*scaleName)
 	if err != nil {
