@@ -6,6 +6,7 @@
 #   bash bench/run.sh                       # demo district, 32 connections, 3 rounds of 10 s
 #   ROUNDS=5 SECONDS_EACH=20 bash bench/run.sh
 #   SCALE=district bash bench/run.sh        # the district-size data set (tongxing seed --scale district)
+#   SIDE_BY_SIDE=0 bash bench/run.sh        # only the aggregates while records are verified
 #
 # It creates (and drops afterwards) the database tongxing_bench on the
 # server of TONGXING_BENCH_DATABASE_URL (default: the local trust-auth
@@ -116,6 +117,7 @@ check() { # the query answers without errors on its server
 printf '\n%s connections, %s rounds of %s s each, alternating; %s scale on PostgreSQL %s\n\n' \
   "$CONNECTIONS" "$ROUNDS" "$SECONDS_EACH" "$SCALE" "$(psql "$DB_URL" -Atc 'show server_version')"
 printf '| query | Tongxing req/s | p50 | p99 | PostGraphile req/s | p50 | p99 | ratio |\n|---|---|---|---|---|---|---|---|\n'
+[ "${SIDE_BY_SIDE:-1}" = 0 ] && queries=()
 for entry in "${queries[@]}"; do
   IFS='|' read -r name txq pglq auth <<<"$entry"
   txb=$(body "$txq")
@@ -160,7 +162,7 @@ for entry in "${under_writes[@]}"; do
   txb=$(body "$txq")
   check "http://127.0.0.1:$TX_PORT/graphql" "$txb" "$auth"
   read -r rps p50 p99 bad <<<"$(load "http://127.0.0.1:$TX_PORT/graphql" "$txb" "$auth")"
-  printf '| %s | %d | %s ms | %s ms |\n' "$name" "$rps" "$p50" "$p99"
+  printf '| %s | %s | %s ms | %s ms |\n' "$name" "${rps%.*}" "$p50" "$p99"
   [ "$bad" = 0 ] || echo "  (Tongxing: $bad non-2xx answers or errors)" >&2
 done
 kill "$writer" 2>/dev/null || true

@@ -217,7 +217,9 @@ type Protection struct {
 	// Remember, when set, answers read's value as kept under key while the
 	// data has not changed, or reads and keeps it (results.Figures keeps
 	// values by the data's fingerprint). nil reads every time.
-	Remember func(ctx context.Context, key string, read func() (any, error)) (any, error)
+	// read is given the context to read in: a kept value may be read again
+	// in the background, after the request that asked has ended.
+	Remember func(ctx context.Context, key string, read func(context.Context) (any, error)) (any, error)
 }
 
 // providerFacts are the providers a need in one domain is matched against,
@@ -263,9 +265,9 @@ func readProviders(ctx context.Context, c *ent.Client, domainID int) (*providerF
 
 // providers is readProviders, through Remember when the caller keeps one.
 func (p Protection) providers(ctx context.Context, c *ent.Client, domainID int) (*providerFacts, error) {
-	read := func() (any, error) { return readProviders(ctx, c, domainID) }
+	read := func(ctx context.Context) (any, error) { return readProviders(ctx, c, domainID) }
 	if p.Remember == nil {
-		v, err := read()
+		v, err := read(ctx)
 		return v.(*providerFacts), err
 	}
 	v, err := p.Remember(ctx, fmt.Sprintf("needs.providers|%d", domainID), read)
@@ -282,13 +284,13 @@ type resolvedCounts struct{ byOrg, byProject map[int]int }
 // its window ends at now, to the minute.
 func (p Protection) resolved(ctx context.Context, c *ent.Client, now time.Time) (byOrg, byProject map[int]int, err error) {
 	minute := now.Truncate(time.Minute)
-	read := func() (any, error) {
+	read := func(ctx context.Context) (any, error) {
 		o, pr, err := resolvedNeeds(ctx, c, minute)
 		return &resolvedCounts{o, pr}, err
 	}
 	var v any
 	if p.Remember == nil {
-		v, err = read()
+		v, err = read(ctx)
 	} else {
 		v, err = p.Remember(ctx, "needs.resolved|"+minute.UTC().Format(time.RFC3339), read)
 	}
@@ -301,9 +303,9 @@ func (p Protection) resolved(ctx context.Context, c *ent.Client, now time.Time) 
 
 // recent is recentActivity, through Remember when the caller keeps one.
 func (p Protection) recent(ctx context.Context, c *ent.Client, now time.Time) (*activityStats, error) {
-	read := func() (any, error) { return recentActivity(ctx, c, now, p.Rules) }
+	read := func(ctx context.Context) (any, error) { return recentActivity(ctx, c, now, p.Rules) }
 	if p.Remember == nil {
-		v, err := read()
+		v, err := read(ctx)
 		return v.(*activityStats), err
 	}
 	v, err := p.Remember(ctx, fmt.Sprintf("needs.recentActivity|%s|%t", now.UTC().Format(time.DateOnly), p.Rules != nil), read)

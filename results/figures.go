@@ -71,6 +71,7 @@ type Figures struct {
 	// old (ServeStaleFor); rebuilding is set while that build runs.
 	maxStale   time.Duration
 	slowBuild  time.Duration // slowBuild; tests lower it
+	slowRead   time.Duration // slowRead; tests lower it
 	rebuilding bool
 
 	writes   atomic.Uint64 // writes committed by this process (Hook)
@@ -103,7 +104,7 @@ func NewFigures(cfg opendata.Config, now func() time.Time) (*Figures, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Figures{now: now, slowBuild: slowBuild, opt: tables.Options{
+	return &Figures{now: now, slowBuild: slowBuild, slowRead: slowRead, opt: tables.Options{
 		Rules: rules, Location: cfg.Location, District: cfg.District,
 		ChildDomains: cfg.ChildDomains, ChildIndicators: cfg.ChildIndicators,
 	}}, nil
@@ -240,8 +241,9 @@ func orZero(v dataset.Value, found bool) dataset.Value {
 const slowBuild = time.Second
 
 // ServeStaleFor lets requests get tables up to d old while a slow build
-// redoes them after a change (0, the default: every request after a
-// change waits for the new build). The server sets it from
+// redoes them after a change, and kept aggregates (remember) while a slow
+// read redoes them (0, the default: every request after a change waits for
+// the new build or read). The server sets it from
 // TONGXING_FIGURES_MAX_STALE.
 func (f *Figures) ServeStaleFor(d time.Duration) { f.maxStale = d }
 
@@ -505,22 +507,36 @@ func fingerprint(ctx context.Context, c *ent.Client) (string, error) {
 
 // remembered is one value kept by remember.
 type remembered struct {
-	mu    sync.Mutex // one read at a time per key
-	fp    string
-	value any
+	mu         sync.Mutex // one read at a time per key
+	fp         string
+	value      any
+	readAt     time.Time     // when the kept value's read began (f.now)
+	took       time.Duration // how long it ran
+	refreshing bool          // a background read is under way
 }
 
 // maxRemembered bounds the values kept: their keys carry the day, so old
 // ones are dropped rather than kept for ever.
 const maxRemembered = 64
 
+// slowRead is how long a kept value's read must have taken for the next
+// change to be read behind it (as slowBuild for the tables): at district
+// scale districtStats reads for 0.2–0.4 s and needMatches' recent
+// activity for about a second; at the demo's size they take milliseconds
+// and are read in front of the request.
+const slowRead = 150 * time.Millisecond
+
 // remember answers the value kept under key while the data's fingerprint is
 // the one it was read at, or reads it — once, however many requests ask at
 // the same time — and keeps it. The values are aggregates over every row
 // (needs.Protection.Remember); who may see what of them is decided after.
-func (f *Figures) remember(ctx context.Context, c *ent.Client, key string, read func() (any, error)) (any, error) {
+//
+// After a change, a value whose read was slow and is at most maxStale old
+// (ServeStaleFor) is answered while one read runs in the background, as
+// Published does for the tables; read is given the context to read in.
+func (f *Figures) remember(ctx context.Context, c *ent.Client, key string, read func(context.Context) (any, error)) (any, error) {
 	if inTransaction(ctx) {
-		return read()
+		return read(ctx)
 	}
 	fp, err := f.requestFingerprint(ctx, c)
 	if err != nil {
@@ -541,12 +557,37 @@ func (f *Figures) remember(ctx context.Context, c *ent.Client, key string, read 
 	if e.value != nil && e.fp == fp {
 		return e.value, nil
 	}
-	v, err := read()
+	now := f.now()
+	if e.value != nil && f.maxStale > 0 && e.took >= f.slowRead && now.Sub(e.readAt) <= f.maxStale {
+		if !e.refreshing {
+			e.refreshing = true
+			go f.rereadInBackground(context.WithoutCancel(ctx), e, fp, now, read)
+		}
+		return e.value, nil
+	}
+	started := time.Now()
+	v, err := read(ctx)
 	if err != nil {
 		return nil, err
 	}
-	e.fp, e.value = fp, v
+	e.fp, e.value, e.readAt, e.took = fp, v, now, time.Since(started)
 	return v, nil
+}
+
+// rereadInBackground reads e's value again as of fingerprint fp and keeps
+// it unless a newer read got there first.
+func (f *Figures) rereadInBackground(ctx context.Context, e *remembered, fp string, now time.Time, read func(context.Context) (any, error)) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	started := time.Now()
+	v, err := read(ctx)
+	took := time.Since(started)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.refreshing = false
+	if err == nil && !e.readAt.After(now) {
+		e.fp, e.value, e.readAt, e.took = fp, v, now, took
+	}
 }
 
 // ---- who gets exact figures ----
@@ -674,7 +715,7 @@ func (f *Figures) MatchProtection(ctx context.Context, c *ent.Client, v *auth.Vi
 		}
 		return needs.Protection{}, errNoFigures
 	}
-	remember := func(ctx context.Context, key string, read func() (any, error)) (any, error) {
+	remember := func(ctx context.Context, key string, read func(context.Context) (any, error)) (any, error) {
 		return f.remember(ctx, c, key, read)
 	}
 	if v.Admin() {

@@ -89,7 +89,7 @@ func TestRememberFollowsTheData(t *testing.T) {
 	db := dbtest.OpenSQLite(t)
 	f, ctx := watchedFigures(t, db)
 	var reads atomic.Int64
-	read := func() (any, error) {
+	read := func(context.Context) (any, error) {
 		reads.Add(1)
 		time.Sleep(20 * time.Millisecond) // long enough for the others to queue
 		return reads.Load(), nil
@@ -140,7 +140,7 @@ func TestUncommittedReadsAreNotKept(t *testing.T) {
 		if err != nil || inside == before {
 			t.Fatalf("inside the transaction: %q (%v), before %q", inside, err, before)
 		}
-		kept, err := f.remember(txCtx, tx.Client(), "k", func() (any, error) { return "uncommitted", nil })
+		kept, err := f.remember(txCtx, tx.Client(), "k", func(context.Context) (any, error) { return "uncommitted", nil })
 		if err != nil || kept != "uncommitted" {
 			t.Fatalf("remember inside the transaction = %v, %v", kept, err)
 		}
@@ -150,7 +150,7 @@ func TestUncommittedReadsAreNotKept(t *testing.T) {
 		if after, _ := f.currentFingerprint(ctx, db.Client); after != before {
 			t.Errorf("after the rollback the fingerprint is %q, was %q: the transaction's view was kept", after, before)
 		}
-		if v, _ := f.remember(WithOneFingerprint(ctx), db.Client, "k", func() (any, error) { return "committed", nil }); v != "committed" {
+		if v, _ := f.remember(WithOneFingerprint(ctx), db.Client, "k", func(context.Context) (any, error) { return "committed", nil }); v != "committed" {
 			t.Errorf("after the rollback remember answers %v: the transaction's value was kept", v)
 		}
 	})
@@ -258,5 +258,70 @@ func TestStaleWhileRebuilding(t *testing.T) {
 	}
 	if f.rebuilding {
 		t.Error("a read inside a transaction started a background build")
+	}
+}
+
+// After a change, a kept value whose read was slow is answered while one
+// read runs in the background, with a context of its own (the request's
+// may have ended), when ServeStaleFor allows; otherwise the request waits.
+func TestRememberServesStaleWhileRereading(t *testing.T) {
+	db := dbtest.OpenSQLite(t)
+	f, ctx := watchedFigures(t, db)
+	f.slowRead = 0 // every read counts as slow here
+	var reads atomic.Int64
+	release := make(chan struct{})
+	read := func(ctx context.Context) (any, error) {
+		n := reads.Add(1)
+		if n > 1 {
+			<-release // the background read waits until the test lets it go
+		}
+		return n, ctx.Err()
+	}
+	write := func(code string) {
+		t.Helper()
+		if err := db.Client.Indicator.Create().SetCode(code).SetName("指标" + code).SetUnit("户").Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ask := func(ctx context.Context) any {
+		t.Helper()
+		v, err := f.remember(WithOneFingerprint(ctx), db.Client, "k", read)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if v := ask(ctx); v != int64(1) {
+		t.Fatalf("first read: %v", v)
+	}
+	f.ServeStaleFor(time.Minute)
+	write("i1")
+	// The request that finds the change ends at once; its context too.
+	reqCtx, cancel := context.WithCancel(ctx)
+	if v := ask(reqCtx); v != int64(1) {
+		t.Fatalf("after a change, with young kept value: %v, want the kept 1", v)
+	}
+	cancel()
+	for i := 0; reads.Load() < 2 && i < 500; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if v := ask(ctx); v != int64(1) || reads.Load() != 2 {
+		t.Fatalf("while the background read runs: %v after %d reads, want the kept 1 and one background read", v, reads.Load())
+	}
+	close(release)
+	for range 500 {
+		if v := ask(ctx); v == int64(2) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if v := ask(ctx); v != int64(2) {
+		t.Fatalf("after the background read: %v, want 2 (its context must outlive the request's)", v)
+	}
+	// Without ServeStaleFor, a change is read in front of the request.
+	f.ServeStaleFor(0)
+	write("i2")
+	if v := ask(ctx); v != int64(3) {
+		t.Fatalf("maxStale 0: %v, want a third read", v)
 	}
 }

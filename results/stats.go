@@ -112,7 +112,7 @@ func DistrictStats(ctx context.Context, c *ent.Client, fig *Figures, v *auth.Vie
 	}
 	ctx = allRows(ctx)
 	exact := ExactDivision(v)
-	read := func() (any, error) { return divisionStats(ctx, c, fig, r, exact, people, from, to) }
+	read := func(ctx context.Context) (any, error) { return divisionStats(ctx, c, fig, r, exact, people, from, to) }
 	var kept any
 	var err error
 	if fig != nil {
@@ -122,7 +122,7 @@ func DistrictStats(ctx context.Context, c *ent.Client, fig *Figures, v *auth.Vie
 		kept, err = fig.remember(ctx, c, fmt.Sprintf("results.districtStats|%d|%s|%s|%t|%t",
 			r.ID, from.Format(time.DateOnly), to.Format(time.DateOnly), exact, people), read)
 	} else {
-		kept, err = read()
+		kept, err = read(ctx)
 	}
 	if err != nil {
 		return nil, err

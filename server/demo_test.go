@@ -50,6 +50,7 @@ func TestDemoDistrict(t *testing.T) {
 		counted := &database.DB{Client: ent.NewClient(ent.Driver(drv)), SQL: db.SQL, Dialect: db.Dialect}
 		cfg, _ := server.LoadConfig(func(string) string { return "" })
 		cfg.SecretKey = secret
+		cfg.FiguresMaxStale = 0 // as newAPI
 		a := &api{t: t, db: counted, h: server.New(cfg, counted, slog.New(slog.DiscardHandler)).Handler()}
 
 		d := a.anon(`{ organizations(where:{nameContains:"孝慈"}) { totalCount edges { node { name kind region { name } projects { totalCount } } } } }`, nil)

@@ -98,6 +98,9 @@ func newAPI(t *testing.T, db *database.DB) *api {
 	}
 	cfg.SecretKey = testSecret
 	cfg.CaseKey = testCaseKey
+	// Figures follow each write at once, whatever a read cost under load
+	// (results.TestStaleWhileRebuilding covers the window).
+	cfg.FiguresMaxStale = 0
 	a := &api{t: t, db: db, h: server.New(cfg, db, slog.New(slog.DiscardHandler)).Handler()}
 	ctx := a.sys()
 	a.key, _, err = apikeys.Create(ctx, db.Client, "test-admin", apikeys.CreateOptions{})

@@ -37,6 +37,7 @@ func demoAPI(t *testing.T, db *database.DB) *api {
 	}
 	cfg, _ := server.LoadConfig(func(string) string { return "" })
 	cfg.SecretKey = testSecret
+	cfg.FiguresMaxStale = 0 // as newAPI
 	a := &api{t: t, db: db, h: server.New(cfg, db, slog.New(slog.DiscardHandler)).Handler()}
 	var err error
 	if a.key, _, err = apikeys.Create(ctx, db.Client, "district-admin", apikeys.CreateOptions{}); err != nil {
