@@ -696,6 +696,14 @@ func recentActivity(ctx context.Context, c *ent.Client, now time.Time, rules *di
 			add(s.projectActive, *a.ProjectID, r.PersonID)
 		}
 	}
+	// Derive now what every need asks of them, so that a kept value
+	// replaced after a change (results.Figures keeps it, and reads it again
+	// in the background) does not make the requests that meet it first
+	// wait for the narrowing.
+	for _, skills := range DomainSkills {
+		s.skilled(skills)
+	}
+	s.hoursCells()
 	return s, nil
 }
 

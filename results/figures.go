@@ -279,7 +279,7 @@ func (f *Figures) Published(ctx context.Context, c *ent.Client) (*published, err
 	}
 	if last := f.last; last != nil && f.maxStale > 0 && last.date == date && last.took >= f.slowBuild &&
 		now.Sub(last.builtAt) <= f.maxStale && !inTransaction(ctx) {
-		if !f.rebuilding {
+		if !f.rebuilding && f.dueAgain(now.Sub(last.builtAt), last.took) {
 			f.rebuilding = true
 			go f.rebuild(context.WithoutCancel(ctx), c, key, date, now)
 		}
@@ -293,6 +293,17 @@ func (f *Figures) Published(ctx context.Context, c *ent.Client) (*published, err
 		f.last = p
 	}
 	return p, nil
+}
+
+// dueAgain reports whether a value age old, whose computation took took,
+// should be computed again in the background now. Under a steady stream of
+// writes every request finds the data changed; recomputing each time one
+// finishes would keep a core busy for ever (the district tables take
+// 9–25 s). So a value is recomputed once it is four times as old as it
+// took — at most a fifth of one core — and by half of maxStale at the
+// latest, so that it is renewed before requests would have to wait.
+func (f *Figures) dueAgain(age, took time.Duration) bool {
+	return age >= min(4*took, f.maxStale/2)
 }
 
 // rebuild builds the tables for key in the background and keeps them
@@ -559,7 +570,7 @@ func (f *Figures) remember(ctx context.Context, c *ent.Client, key string, read 
 	}
 	now := f.now()
 	if e.value != nil && f.maxStale > 0 && e.took >= f.slowRead && now.Sub(e.readAt) <= f.maxStale {
-		if !e.refreshing {
+		if !e.refreshing && f.dueAgain(now.Sub(e.readAt), e.took) {
 			e.refreshing = true
 			go f.rereadInBackground(context.WithoutCancel(ctx), e, fp, now, read)
 		}
