@@ -732,6 +732,7 @@ func (f *Figures) MatchProtection(ctx context.Context, c *ent.Client, v *auth.Vi
 	if v.Admin() {
 		return needs.Protection{Remember: remember}, nil
 	}
+	var exactProjects sync.Map // project id → bool, for this request
 	return needs.Protection{
 		Rules:    f.opt.Rules,
 		Remember: remember,
@@ -739,8 +740,15 @@ func (f *Figures) MatchProtection(ctx context.Context, c *ent.Client, v *auth.Vi
 			return v != nil && v.Role == auth.RoleEditor && v.InScope(id)
 		},
 		ExactProject: func(id int) bool {
+			// Asked once a project per request: the ranking scores every
+			// running project, and its page scores its own again.
+			if ok, seen := exactProjects.Load(id); seen {
+				return ok.(bool)
+			}
 			ok, err := ExactProject(ctx, c, v, id)
-			return err == nil && ok // a failed look-up protects
+			ok = err == nil && ok // a failed look-up protects
+			exactProjects.Store(id, ok)
+			return ok
 		},
 	}, nil
 }
