@@ -164,6 +164,7 @@ type seeder struct {
 	indicators map[string]int
 
 	projects []*proj
+	running  map[time.Time]runningList // the projects running on a day (runningOn)
 	people   []*personRow
 }
 

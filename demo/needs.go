@@ -158,8 +158,9 @@ func needStatus(r *rand.Rand, age time.Duration) need.Status {
 // and now and then a district-wide project of the domain.
 func (s *seeder) matchNeed(r *rand.Rand, domain string, t *town, day time.Time) (*org, *proj) {
 	var local, anywhere []*proj
-	for _, p := range s.projects {
-		if !p.runs(day) || !p.hasDomain(domain) {
+	running, _ := s.runningOn(day)
+	for _, p := range running {
+		if !p.hasDomain(domain) {
 			continue
 		}
 		anywhere = append(anywhere, p)
