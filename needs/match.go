@@ -19,6 +19,7 @@ import (
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
@@ -220,6 +221,11 @@ type Protection struct {
 	// read is given the context to read in: a kept value may be read again
 	// in the background, after the request that asked has ended.
 	Remember func(ctx context.Context, key string, read func(context.Context) (any, error)) (any, error)
+	// HiddenDomains are need domains whose needs are not rows for the
+	// caller (needs about children: policy.NeedRows). The needs a provider
+	// resolved count without them, or the count less the needs the caller
+	// can list would be the number of children's needs a team resolved.
+	HiddenDomains []string
 }
 
 // providerFacts are the providers a need in one domain is matched against,
@@ -285,14 +291,14 @@ type resolvedCounts struct{ byOrg, byProject map[int]int }
 func (p Protection) resolved(ctx context.Context, c *ent.Client, now time.Time) (byOrg, byProject map[int]int, err error) {
 	minute := now.Truncate(time.Minute)
 	read := func(ctx context.Context) (any, error) {
-		o, pr, err := resolvedNeeds(ctx, c, minute)
+		o, pr, err := resolvedNeeds(ctx, c, minute, p.HiddenDomains)
 		return &resolvedCounts{o, pr}, err
 	}
 	var v any
 	if p.Remember == nil {
 		v, err = read(ctx)
 	} else {
-		v, err = p.Remember(ctx, "needs.resolved|"+minute.UTC().Format(time.RFC3339), read)
+		v, err = p.Remember(ctx, "needs.resolved|"+minute.UTC().Format(time.RFC3339)+"|"+strings.Join(p.HiddenDomains, ","), read)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -373,7 +379,9 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 			c.Add(prot.Rules.RecordKey(disclosure.NSPerson, id))
 		}
 		r := prot.Rules.Count(c)
-		if r.Status == disclosure.Suppressed {
+		// None is withheld as 1 to k − 1 are: an exact 0 beside "<k" would
+		// show the first volunteer's record to anyone watching.
+		if r.Status == disclosure.Suppressed || len(people) == 0 {
 			k := prot.Rules.K()
 			return float64(k) / 2, shownNumber{below: k}
 		}
@@ -393,8 +401,8 @@ func Matches(ctx context.Context, c *ent.Client, id int, now time.Time, prot Pro
 		if !exact {
 			// Resolved needs are a public register count; hours are a
 			// figure about the people who served them.
-			switch r := prot.Rules.Hours(hours.sum); r.Status {
-			case disclosure.Suppressed:
+			switch r := prot.Rules.Hours(hours.sum); {
+			case r.Status == disclosure.Suppressed || hours.sum.People == 0: // none withheld as few are
 				h, shown = 0, shownNumber{hidden: true}
 			default:
 				h, shown = float64(r.Value), shownNumber{value: float64(r.Value)}
@@ -707,9 +715,15 @@ func recentActivity(ctx context.Context, c *ent.Client, now time.Time, rules *di
 	return s, nil
 }
 
-func resolvedNeeds(ctx context.Context, c *ent.Client, now time.Time) (byOrg, byProject map[int]int, err error) {
+// resolvedNeeds counts the needs each organisation and project resolved in
+// the track-record window, leaving out the needs in hidden domains.
+func resolvedNeeds(ctx context.Context, c *ent.Client, now time.Time, hidden []string) (byOrg, byProject map[int]int, err error) {
+	where := []predicate.Need{need.StatusEQ(need.StatusRESOLVED), need.ResolvedAtGTE(now.Add(-TrackWindow))}
+	if len(hidden) > 0 {
+		where = append(where, need.Not(need.HasDomainWith(term.CodeIn(hidden...))))
+	}
 	ns, err := c.Need.Query().
-		Where(need.StatusEQ(need.StatusRESOLVED), need.ResolvedAtGTE(now.Add(-TrackWindow))).
+		Where(where...).
 		Select(need.FieldMatchedOrganizationID, need.FieldMatchedProjectID).All(ctx)
 	if err != nil {
 		return nil, nil, err

@@ -56,8 +56,8 @@ type Figures struct {
 	Minutes  int
 	// OtherStudents and OtherMinutes describe students without consent,
 	// under disclosure control (package opendata/disclosure): nil when
-	// withheld (1 to k − 1 students, or one student holding most of the
-	// hours); otherwise OtherStudents is perturbed and rounded to base 5
+	// withheld (none, or 1 to k − 1 students, or one student holding most
+	// of the hours); otherwise OtherStudents is perturbed and rounded to base 5
 	// (never below k) and OtherMinutes is a whole number of hours,
 	// perturbed and capped per person and month. The partner never sees
 	// these students' records, so an exact figure would show each new
@@ -135,7 +135,9 @@ func (c *cell) figures(rules *disclosure.Rules) *Figures {
 		sum.Contribute(minutes, o.key)
 	}
 	n, h := rules.Count(count), rules.Hours(sum)
-	if n.Status == disclosure.Published && h.Status == disclosure.Published {
+	// None is withheld as 1 to k − 1 are: an exact 0 beside a withheld
+	// figure would show the first such student's record to the partner.
+	if len(c.others) > 0 && n.Status == disclosure.Published && h.Status == disclosure.Published {
 		students, minutes := int(n.Value), int(h.Value)*60
 		f.OtherStudents, f.OtherMinutes = &students, &minutes
 	}

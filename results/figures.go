@@ -35,6 +35,7 @@ import (
 	"github.com/tongxing/tongxing/opendata"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/tables"
+	"github.com/tongxing/tongxing/policy"
 )
 
 // Figures derived from people (volunteers, hours, needs, outcome values
@@ -609,10 +610,9 @@ func (f *Figures) rereadInBackground(ctx context.Context, e *remembered, fp stri
 func ExactDivision(v *auth.Viewer) bool { return v.Admin() }
 
 // ExactProject reports whether v gets a project's exact volunteer figures:
-// ADMIN, or an EDITOR whose scope organised every activity of the project
-// that has a verified record, and at least one — then it reads every record
-// and volunteer the figures count (policy.ServiceRecordRows,
-// policy.PeopleRows).
+// ADMIN, or an EDITOR whose scope organised every activity of the project,
+// and there is at least one — then it reads every record and volunteer the
+// figures count (policy.ServiceRecordRows, policy.PeopleRows).
 func ExactProject(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID int) (bool, error) {
 	if v.Admin() {
 		return true, nil
@@ -620,18 +620,19 @@ func ExactProject(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID 
 	if v == nil || v.Role != auth.RoleEditor || len(v.Scope) == 0 {
 		return false, nil
 	}
-	outside, err := c.ServiceRecord.Query().Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED),
-		servicerecord.HasActivityWith(activity.ProjectID(projectID), activity.Not(activity.OrganizationIDIn(v.Scope...)))).
-		Exist(allRows(ctx))
+	// Decided on the public register alone — the project's activities and
+	// their organisers — never on records: when it turned on whether
+	// another organisation's activity had a verified record, the answer
+	// switching from exact to protected told the editor the moment such a
+	// record was verified (found in the issue 11 attack round).
+	outside, err := c.Activity.Query().
+		Where(activity.ProjectID(projectID), activity.Not(activity.OrganizationIDIn(v.Scope...))).Exist(allRows(ctx))
 	if err != nil || outside {
 		return false, err
 	}
-	// Not vacuously: a project without verified records of the editor's
-	// own answers as it does to everyone else, or an exact 0 would tell
-	// the editor about another organisation's project.
-	return c.ServiceRecord.Query().Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED),
-		servicerecord.HasActivityWith(activity.ProjectID(projectID), activity.OrganizationIDIn(v.Scope...))).
-		Exist(allRows(ctx))
+	// Not vacuously: a project without activities answers as it does to
+	// everyone else.
+	return c.Activity.Query().Where(activity.ProjectID(projectID)).Exist(allRows(ctx))
 }
 
 // ExactOutcomes reports whether v gets a project's outcome values exact:
@@ -734,8 +735,9 @@ func (f *Figures) MatchProtection(ctx context.Context, c *ent.Client, v *auth.Vi
 	}
 	var exactProjects sync.Map // project id → bool, for this request
 	return needs.Protection{
-		Rules:    f.opt.Rules,
-		Remember: remember,
+		Rules:         f.opt.Rules,
+		Remember:      remember,
+		HiddenDomains: policy.ChildDomains(),
 		ExactOrganization: func(id int) bool {
 			return v != nil && v.Role == auth.RoleEditor && v.InScope(id)
 		},

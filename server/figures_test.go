@@ -382,6 +382,48 @@ func TestFiguresProjectsAndOutcomes(t *testing.T) {
 				t.Errorf("project without records: %s gets %s, a reviewer %s", role, raw, answers["reviewer-agency"])
 			}
 		}
+
+		// Whether an editor gets exact figures follows the public register
+		// (whose activities the project has), not the records: a project
+		// with the agency's activity and the team's answers the agency
+		// editor the same before and after the team's record is verified
+		// (issue 11 attack round: the switch from exact to protected told
+		// the moment another organisation's record was verified).
+		ctx := a.sys()
+		shared, err := a.db.Client.Project.Create().SetName("共建项目").SetStage(project.StageIMPLEMENTATION).Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		own, err := a.db.Client.Activity.Create().SetTitle("机构活动").SetOrganization(a.fx.agency).SetProject(shared).SetRegion(a.fx.town).
+			SetStartsAt(a.fx.activity.StartsAt).SetEndsAt(a.fx.activity.EndsAt).Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exactZero := a.post(f.keys["editor-agency"], pq, map[string]any{"p": id(shared.ID)}).Raw
+		if !strings.Contains(exactZero, `"verifiedHours":0`) {
+			t.Errorf("a project of the agency's activities alone, no record yet: %s, want the exact 0", exactZero)
+		}
+		if err := a.db.Client.ServiceRecord.Create().SetPerson(a.fx.volunteers[0]).SetActivity(own).SetServedOn(a.fx.activity.StartsAt).
+			SetMinutes(60).SetRecordedBy("test").SetStatus(servicerecord.StatusVERIFIED).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		teams, err := a.db.Client.Activity.Create().SetTitle("队伍活动").SetOrganization(a.fx.team).SetProject(shared).SetRegion(a.fx.town).
+			SetStartsAt(a.fx.activity.StartsAt).SetEndsAt(a.fx.activity.EndsAt).Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := a.post(f.keys["editor-agency"], pq, map[string]any{"p": id(shared.ID)}).Raw
+		if err := a.db.Client.ServiceRecord.Create().SetPerson(a.fx.volunteers[2]).SetActivity(teams).SetServedOn(a.fx.activity.StartsAt).
+			SetMinutes(90).SetRecordedBy("test").SetStatus(servicerecord.StatusVERIFIED).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		after := a.post(f.keys["editor-agency"], pq, map[string]any{"p": id(shared.ID)}).Raw
+		if strings.Contains(before, `"verifiedHours":1,`) {
+			t.Errorf("with another organisation's activity in the project the agency editor got exact figures: %s", before)
+		}
+		if before != after {
+			t.Errorf("another organisation's verified record changed what the agency editor gets: %s → %s", before, after)
+		}
 	})
 }
 

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 )
 
@@ -33,7 +35,7 @@ func TestNeedMatchesProtectFigures(t *testing.T) {
 			t.Fatal(err)
 		}
 		const q = `query($id:ID!){ needMatches(needId:$id, first:100) { edges { node { organization { id } parts { capacity { explanation } trackRecord { explanation } } } } } }`
-		agencyParts := func(key string) string {
+		orgParts := func(key string, orgID int) string {
 			t.Helper()
 			r := a.post(key, q, map[string]any{"id": id(ff.need.ID)})
 			if len(r.Errors) > 0 {
@@ -41,13 +43,14 @@ func TestNeedMatchesProtectFigures(t *testing.T) {
 			}
 			for _, e := range r.Data["needMatches"].(map[string]any)["edges"].([]any) {
 				n := e.(map[string]any)["node"].(map[string]any)
-				if o, ok := n["organization"].(map[string]any); ok && o["id"] == id(fx.agency.ID) {
+				if o, ok := n["organization"].(map[string]any); ok && o["id"] == id(orgID) {
 					return fmt.Sprint(n["parts"])
 				}
 			}
-			t.Fatalf("the agency is not ranked")
+			t.Fatalf("organisation %d is not ranked", orgID)
 			return ""
 		}
+		agencyParts := func(key string) string { return orgParts(key, fx.agency.ID) }
 		for _, tc := range []struct {
 			role      string
 			want, not string
@@ -64,6 +67,33 @@ func TestNeedMatchesProtectFigures(t *testing.T) {
 			}
 			if tc.role != "admin" && tc.role != "editor-agency" && !strings.Contains(got, "核实时长 x 小时") {
 				t.Errorf("%s sees the agency's hours: %s", tc.role, got)
+			}
+		}
+		// The team has no active volunteer and no verified hour: to a
+		// protected caller that is withheld like 1 to k − 1, or the first
+		// record would show as 0 → <10 (attack round of issue 11).
+		for role, want := range map[string]string{"admin": "相关技能的活跃志愿者 0 人", "partner": "相关技能的活跃志愿者 <10 人",
+			"editor-agency": "相关技能的活跃志愿者 <10 人"} {
+			got := orgParts(ff.keys[role], fx.team.ID)
+			if !strings.Contains(got, want) {
+				t.Errorf("%s sees the idle team's capacity as %s, want %q", role, got, want)
+			}
+			if role != "admin" && !strings.Contains(got, "核实时长 x 小时") {
+				t.Errorf("%s sees the idle team's hours as %s, want x", role, got)
+			}
+		}
+		// A resolved need about a child counts in the team's track record
+		// for ADMIN only: others cannot list it, so counting it would give
+		// them the number of children's needs the team resolved.
+		if err := c.Need.Create().SetTitle("留守儿童陪伴").SetDomain(fx.youth).SetRegion(fx.community).
+			SetOpenedAt(time.Now().AddDate(0, 0, -3)).SetStatus(need.StatusRESOLVED).SetResolvedAt(time.Now().AddDate(0, 0, -1)).
+			SetMatchedOrganization(fx.team).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for role, want := range map[string]string{"admin": "近一年办结需求 1 件", "partner": "近一年办结需求 0 件",
+			"editor-agency": "近一年办结需求 0 件", "reviewer-agency": "近一年办结需求 0 件"} {
+			if got := orgParts(ff.keys[role], fx.team.ID); !strings.Contains(got, want) {
+				t.Errorf("%s sees the team's resolved needs as %s, want %q", role, got, want)
 			}
 		}
 		// A need about a child, which only ADMIN and its handlers read, is
