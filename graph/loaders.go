@@ -23,29 +23,32 @@ import (
 // batched query as to the single one).
 type loaders struct {
 	client   func(context.Context) *ent.Client
-	pages    sync.Map // page of people (*graphql.FieldContext) → *pageFigures
-	projects sync.Map // page of projects (*graphql.FieldContext) → *projectPage
+	minutes  sync.Map // page (*graphql.FieldContext) → *batch[int]
+	homes    sync.Map // page → *batch[string]
+	projects sync.Map // page → *batch[results.ProjectSums]
 }
 
-// projectPage holds the exact figures of one page's projects, read once.
-type projectPage struct {
-	ids  []int
-	once sync.Once
-	sums map[int]results.ProjectSums
-	err  error
+// batch is one figure of one page's rows, read once for all of them.
+type batch[V any] struct {
+	ids    []int
+	once   sync.Once
+	values map[int]V
+	err    error
 }
 
-// pageFigures are the figures of one page's people, each read once.
-type pageFigures struct {
-	ids []int
-
-	minutesOnce sync.Once
-	minutes     map[int]int
-	minutesErr  error
-
-	homesOnce sync.Once
-	homes     map[int]string
-	homesErr  error
+// pageValue returns row id's value from the batch of the page it came in
+// (pageIDs recognises the page), reading the page's values with read the
+// first time. A row alone, or reached from a page of other rows (a
+// person's memberships' people), is read alone.
+func pageValue[V any](ctx context.Context, batches *sync.Map, id int, pageIDs func(any) ([]int, bool),
+	read func(ids []int) (map[int]V, error)) (V, error) {
+	b := &batch[V]{ids: []int{id}}
+	if key, ids := enclosingPage(ctx, pageIDs); key != nil && slices.Contains(ids, id) {
+		v, _ := batches.LoadOrStore(key, &batch[V]{ids: ids})
+		b = v.(*batch[V])
+	}
+	b.once.Do(func() { b.values, b.err = read(b.ids) })
+	return b.values[id], b.err
 }
 
 type loadersKey struct{}
@@ -65,42 +68,25 @@ func (r *Resolver) loadersFrom(ctx context.Context) *loaders {
 	return &loaders{client: r.clientFrom}
 }
 
-// page returns the figures of the page person id is on.
-func (l *loaders) page(ctx context.Context, id int) *pageFigures {
-	key, ids := enclosingPage(ctx, personIDs)
-	if key == nil || !slices.Contains(ids, id) {
-		// Alone, or reached from a page of other people (a person's
-		// memberships' people): not that page's figures.
-		return &pageFigures{ids: []int{id}}
-	}
-	v, _ := l.pages.LoadOrStore(key, &pageFigures{ids: ids})
-	return v.(*pageFigures)
-}
-
 // verifiedMinutes is hours.VerifiedMinutes of person id, read for its page.
 func (l *loaders) verifiedMinutes(ctx context.Context, id int) (int, error) {
-	p := l.page(ctx, id)
-	p.minutesOnce.Do(func() { p.minutes, p.minutesErr = hours.VerifiedMinutesOf(ctx, l.client(ctx), p.ids) })
-	return p.minutes[id], p.minutesErr
+	return pageValue(ctx, &l.minutes, id, personIDs, func(ids []int) (map[int]int, error) {
+		return hours.VerifiedMinutesOf(ctx, l.client(ctx), ids)
+	})
 }
 
 // homeRegion is hours.HomeRegion of person id, read for its page.
 func (l *loaders) homeRegion(ctx context.Context, id int) (string, error) {
-	p := l.page(ctx, id)
-	p.homesOnce.Do(func() { p.homes, p.homesErr = hours.HomeRegions(ctx, l.client(ctx), p.ids) })
-	return p.homes[id], p.homesErr
+	return pageValue(ctx, &l.homes, id, personIDs, func(ids []int) (map[int]string, error) {
+		return hours.HomeRegions(ctx, l.client(ctx), ids)
+	})
 }
 
 // projectSums is results.ProjectHoursOf of project id, read for its page.
 func (l *loaders) projectSums(ctx context.Context, id int) (results.ProjectSums, error) {
-	key, ids := enclosingPage(ctx, projectIDs)
-	p := &projectPage{ids: []int{id}}
-	if key != nil && slices.Contains(ids, id) {
-		v, _ := l.projects.LoadOrStore(key, &projectPage{ids: ids})
-		p = v.(*projectPage)
-	}
-	p.once.Do(func() { p.sums, p.err = results.ProjectHoursOf(ctx, l.client(ctx), p.ids) })
-	return p.sums[id], p.err
+	return pageValue(ctx, &l.projects, id, projectIDs, func(ids []int) (map[int]results.ProjectSums, error) {
+		return results.ProjectHoursOf(ctx, l.client(ctx), ids)
+	})
 }
 
 // projectSums reads project id's exact figures for its page (for

@@ -269,14 +269,19 @@ func readProviders(ctx context.Context, c *ent.Client, domainID int) (*providerF
 	return &providerFacts{orgs: orgs, projects: projects, fit: fit}, nil
 }
 
-// providers is readProviders, through Remember when the caller keeps one.
-func (p Protection) providers(ctx context.Context, c *ent.Client, domainID int) (*providerFacts, error) {
-	read := func(ctx context.Context) (any, error) { return readProviders(ctx, c, domainID) }
+// kept is read's value through Remember when the caller keeps values,
+// else read now.
+func (p Protection) kept(ctx context.Context, key string, read func(context.Context) (any, error)) (any, error) {
 	if p.Remember == nil {
-		v, err := read(ctx)
-		return v.(*providerFacts), err
+		return read(ctx)
 	}
-	v, err := p.Remember(ctx, fmt.Sprintf("needs.providers|%d", domainID), read)
+	return p.Remember(ctx, key, read)
+}
+
+// providers is readProviders, kept.
+func (p Protection) providers(ctx context.Context, c *ent.Client, domainID int) (*providerFacts, error) {
+	v, err := p.kept(ctx, fmt.Sprintf("needs.providers|%d", domainID),
+		func(ctx context.Context) (any, error) { return readProviders(ctx, c, domainID) })
 	if err != nil {
 		return nil, err
 	}
@@ -286,20 +291,14 @@ func (p Protection) providers(ctx context.Context, c *ent.Client, domainID int) 
 // resolvedCounts are resolvedNeeds' answer, kept.
 type resolvedCounts struct{ byOrg, byProject map[int]int }
 
-// resolved is resolvedNeeds, through Remember when the caller keeps one:
-// its window ends at now, to the minute.
+// resolved is resolvedNeeds, kept: its window ends at now, to the minute.
 func (p Protection) resolved(ctx context.Context, c *ent.Client, now time.Time) (byOrg, byProject map[int]int, err error) {
 	minute := now.Truncate(time.Minute)
-	read := func(ctx context.Context) (any, error) {
-		o, pr, err := resolvedNeeds(ctx, c, minute, p.HiddenDomains)
-		return &resolvedCounts{o, pr}, err
-	}
-	var v any
-	if p.Remember == nil {
-		v, err = read(ctx)
-	} else {
-		v, err = p.Remember(ctx, "needs.resolved|"+minute.UTC().Format(time.RFC3339)+"|"+strings.Join(p.HiddenDomains, ","), read)
-	}
+	v, err := p.kept(ctx, "needs.resolved|"+minute.UTC().Format(time.RFC3339)+"|"+strings.Join(p.HiddenDomains, ","),
+		func(ctx context.Context) (any, error) {
+			o, pr, err := resolvedNeeds(ctx, c, minute, p.HiddenDomains)
+			return &resolvedCounts{o, pr}, err
+		})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -307,14 +306,10 @@ func (p Protection) resolved(ctx context.Context, c *ent.Client, now time.Time) 
 	return r.byOrg, r.byProject, nil
 }
 
-// recent is recentActivity, through Remember when the caller keeps one.
+// recent is recentActivity, kept for the day.
 func (p Protection) recent(ctx context.Context, c *ent.Client, now time.Time) (*activityStats, error) {
-	read := func(ctx context.Context) (any, error) { return recentActivity(ctx, c, now, p.Rules) }
-	if p.Remember == nil {
-		v, err := read(ctx)
-		return v.(*activityStats), err
-	}
-	v, err := p.Remember(ctx, fmt.Sprintf("needs.recentActivity|%s|%t", now.UTC().Format(time.DateOnly), p.Rules != nil), read)
+	v, err := p.kept(ctx, fmt.Sprintf("needs.recentActivity|%s|%t", now.UTC().Format(time.DateOnly), p.Rules != nil),
+		func(ctx context.Context) (any, error) { return recentActivity(ctx, c, now, p.Rules) })
 	if err != nil {
 		return nil, err
 	}

@@ -278,8 +278,7 @@ func (f *Figures) Published(ctx context.Context, c *ent.Client) (*published, err
 	if f.last != nil && f.last.key == key {
 		return f.last, nil
 	}
-	if last := f.last; last != nil && f.maxStale > 0 && last.date == date && last.took >= f.slowBuild &&
-		now.Sub(last.builtAt) <= f.maxStale && !inTransaction(ctx) {
+	if last := f.last; last != nil && last.date == date && f.mayServeStale(ctx, now.Sub(last.builtAt), last.took, f.slowBuild) {
 		if !f.rebuilding && f.dueAgain(now.Sub(last.builtAt), last.took) {
 			f.rebuilding = true
 			go f.rebuild(context.WithoutCancel(ctx), c, key, date, now)
@@ -294,6 +293,15 @@ func (f *Figures) Published(ctx context.Context, c *ent.Client) (*published, err
 		f.last = p
 	}
 	return p, nil
+}
+
+// mayServeStale reports whether a value age old, whose computation took
+// took, may answer a request after the data changed while it is computed
+// again: ServeStaleFor allows it, the computation was slow (slow or more),
+// the value is young enough, and the request does not read inside a
+// transaction (whose own writes it must see).
+func (f *Figures) mayServeStale(ctx context.Context, age, took, slow time.Duration) bool {
+	return f.maxStale > 0 && took >= slow && age <= f.maxStale && !inTransaction(ctx)
 }
 
 // dueAgain reports whether a value age old, whose computation took took,
@@ -570,7 +578,7 @@ func (f *Figures) remember(ctx context.Context, c *ent.Client, key string, read 
 		return e.value, nil
 	}
 	now := f.now()
-	if e.value != nil && f.maxStale > 0 && e.took >= f.slowRead && now.Sub(e.readAt) <= f.maxStale {
+	if e.value != nil && f.mayServeStale(ctx, now.Sub(e.readAt), e.took, f.slowRead) {
 		if !e.refreshing && f.dueAgain(now.Sub(e.readAt), e.took) {
 			e.refreshing = true
 			go f.rereadInBackground(context.WithoutCancel(ctx), e, fp, now, read)
@@ -654,8 +662,8 @@ func ExactOutcomes(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID
 // ProjectFigures are a project's verified hours and distinct volunteers as
 // v may have them: exact (ProjectExact), or as the open-data projects table
 // publishes them — adults only, each protected (nil when withheld). sums
-// reads the exact figures, for a whole page at once (ProjectHoursOf); nil
-// reads this project's alone.
+// reads the exact figures (ProjectHoursOf, for a whole page at once); it is
+// called only for a caller who gets them.
 func (f *Figures) ProjectFigures(ctx context.Context, c *ent.Client, v *auth.Viewer, projectID int,
 	sums func() (ProjectSums, error)) (hours *float64, volunteers *int, err error) {
 	exact, err := ExactProject(ctx, c, v, projectID)
@@ -663,12 +671,6 @@ func (f *Figures) ProjectFigures(ctx context.Context, c *ent.Client, v *auth.Vie
 		return nil, nil, err
 	}
 	if exact {
-		if sums == nil {
-			sums = func() (ProjectSums, error) {
-				h, n, err := ProjectHours(ctx, c, projectID)
-				return ProjectSums{Hours: h, Volunteers: n}, err
-			}
-		}
 		s, err := sums()
 		return &s.Hours, &s.Volunteers, err
 	}

@@ -16,10 +16,12 @@ import (
 	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/demo"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/term"
 	"github.com/tongxing/tongxing/pii"
@@ -329,6 +331,30 @@ func TestDistrictFigures(t *testing.T) {
 		town := d["districtStats"].(map[string]any)
 		if town["activities"].(float64) <= 0 || town["activities"].(float64) >= 4000 {
 			t.Errorf("新塍镇 2025 = %v", town)
+		}
+		// Over whole months the people figures come from the roll-ups, over
+		// other periods from the records: both equal a count of the records.
+		for _, tc := range []struct{ region, from, to string }{
+			{"330411", "2025-01-01", "2025-12-31"}, {"330411104", "2025-01-01", "2025-12-31"},
+			{"330411104", "2025-03-01", "2025-05-31"}, {"330411104", "2025-03-02", "2025-05-30"},
+		} {
+			from, to := mustDate(t, tc.from), mustDate(t, tc.to)
+			recs, err := db.Client.ServiceRecord.Query().Where(servicerecord.StatusEQ(servicerecord.StatusVERIFIED),
+				servicerecord.ServedOnGTE(from), servicerecord.ServedOnLTE(to),
+				servicerecord.HasActivityWith(activity.HasRegionWith(region.CodeHasPrefix(tc.region)))).All(a.sys())
+			if err != nil {
+				t.Fatal(err)
+			}
+			minutes, people := 0, map[int]bool{}
+			for _, r := range recs {
+				minutes += r.Minutes
+				people[r.PersonID] = true
+			}
+			d := a.admin(`query($r:String!,$f:Date!,$t:Date!){ districtStats(regionCode:$r, from:$f, to:$t) { verifiedHours activeVolunteers } }`,
+				map[string]any{"r": tc.region, "f": tc.from, "t": tc.to})["districtStats"].(map[string]any)
+			if len(recs) == 0 || d["verifiedHours"].(float64) != float64(minutes)/60 || d["activeVolunteers"].(float64) != float64(len(people)) {
+				t.Errorf("%s %s–%s: %v, the records give %v h and %d people", tc.region, tc.from, tc.to, d, float64(minutes)/60, len(people))
+			}
 		}
 		if r := a.post("", `{ districtStats(regionCode:"999", from:"2025-01-01", to:"2024-12-31") { activities } }`, nil); r.code() != "BAD_USER_INPUT" {
 			t.Errorf("bad districtStats arguments: %s", r.Raw)
