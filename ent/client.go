@@ -26,6 +26,10 @@ import (
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionaward"
+	"github.com/tongxing/tongxing/ent/competitionreview"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
@@ -35,10 +39,14 @@ import (
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
+	"github.com/tongxing/tongxing/ent/servicepointexception"
+	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
@@ -77,6 +85,14 @@ type Client struct {
 	CaseVolunteer *CaseVolunteerClient
 	// Certificate is the client for interacting with the Certificate builders.
 	Certificate *CertificateClient
+	// CompetitionApplication is the client for interacting with the CompetitionApplication builders.
+	CompetitionApplication *CompetitionApplicationClient
+	// CompetitionAward is the client for interacting with the CompetitionAward builders.
+	CompetitionAward *CompetitionAwardClient
+	// CompetitionReview is the client for interacting with the CompetitionReview builders.
+	CompetitionReview *CompetitionReviewClient
+	// CompetitionRound is the client for interacting with the CompetitionRound builders.
+	CompetitionRound *CompetitionRoundClient
 	// HoursByPersonMonth is the client for interacting with the HoursByPersonMonth builders.
 	HoursByPersonMonth *HoursByPersonMonthClient
 	// HoursByProject is the client for interacting with the HoursByProject builders.
@@ -95,6 +111,8 @@ type Client struct {
 	Partnership *PartnershipClient
 	// PartyBuildingLink is the client for interacting with the PartyBuildingLink builders.
 	PartyBuildingLink *PartyBuildingLinkClient
+	// PartyCoverage is the client for interacting with the PartyCoverage builders.
+	PartyCoverage *PartyCoverageClient
 	// Person is the client for interacting with the Person builders.
 	Person *PersonClient
 	// Project is the client for interacting with the Project builders.
@@ -103,6 +121,12 @@ type Client struct {
 	ProjectParticipation *ProjectParticipationClient
 	// Region is the client for interacting with the Region builders.
 	Region *RegionClient
+	// ServicePoint is the client for interacting with the ServicePoint builders.
+	ServicePoint *ServicePointClient
+	// ServicePointException is the client for interacting with the ServicePointException builders.
+	ServicePointException *ServicePointExceptionClient
+	// ServicePointHours is the client for interacting with the ServicePointHours builders.
+	ServicePointHours *ServicePointHoursClient
 	// ServiceRecord is the client for interacting with the ServiceRecord builders.
 	ServiceRecord *ServiceRecordClient
 	// Taxonomy is the client for interacting with the Taxonomy builders.
@@ -139,6 +163,10 @@ func (c *Client) init() {
 	c.CaseSession = NewCaseSessionClient(c.config)
 	c.CaseVolunteer = NewCaseVolunteerClient(c.config)
 	c.Certificate = NewCertificateClient(c.config)
+	c.CompetitionApplication = NewCompetitionApplicationClient(c.config)
+	c.CompetitionAward = NewCompetitionAwardClient(c.config)
+	c.CompetitionReview = NewCompetitionReviewClient(c.config)
+	c.CompetitionRound = NewCompetitionRoundClient(c.config)
 	c.HoursByPersonMonth = NewHoursByPersonMonthClient(c.config)
 	c.HoursByProject = NewHoursByProjectClient(c.config)
 	c.Indicator = NewIndicatorClient(c.config)
@@ -148,10 +176,14 @@ func (c *Client) init() {
 	c.Outcome = NewOutcomeClient(c.config)
 	c.Partnership = NewPartnershipClient(c.config)
 	c.PartyBuildingLink = NewPartyBuildingLinkClient(c.config)
+	c.PartyCoverage = NewPartyCoverageClient(c.config)
 	c.Person = NewPersonClient(c.config)
 	c.Project = NewProjectClient(c.config)
 	c.ProjectParticipation = NewProjectParticipationClient(c.config)
 	c.Region = NewRegionClient(c.config)
+	c.ServicePoint = NewServicePointClient(c.config)
+	c.ServicePointException = NewServicePointExceptionClient(c.config)
+	c.ServicePointHours = NewServicePointHoursClient(c.config)
 	c.ServiceRecord = NewServiceRecordClient(c.config)
 	c.Taxonomy = NewTaxonomyClient(c.config)
 	c.Term = NewTermClient(c.config)
@@ -249,39 +281,47 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:                  ctx,
-		config:               cfg,
-		APIKey:               NewAPIKeyClient(cfg),
-		Activity:             NewActivityClient(cfg),
-		AuditEvent:           NewAuditEventClient(cfg),
-		CaseCrisis:           NewCaseCrisisClient(cfg),
-		CaseFile:             NewCaseFileClient(cfg),
-		CaseGoal:             NewCaseGoalClient(cfg),
-		CaseReferral:         NewCaseReferralClient(cfg),
-		CaseResident:         NewCaseResidentClient(cfg),
-		CaseSession:          NewCaseSessionClient(cfg),
-		CaseVolunteer:        NewCaseVolunteerClient(cfg),
-		Certificate:          NewCertificateClient(cfg),
-		HoursByPersonMonth:   NewHoursByPersonMonthClient(cfg),
-		HoursByProject:       NewHoursByProjectClient(cfg),
-		Indicator:            NewIndicatorClient(cfg),
-		Membership:           NewMembershipClient(cfg),
-		Need:                 NewNeedClient(cfg),
-		Organization:         NewOrganizationClient(cfg),
-		Outcome:              NewOutcomeClient(cfg),
-		Partnership:          NewPartnershipClient(cfg),
-		PartyBuildingLink:    NewPartyBuildingLinkClient(cfg),
-		Person:               NewPersonClient(cfg),
-		Project:              NewProjectClient(cfg),
-		ProjectParticipation: NewProjectParticipationClient(cfg),
-		Region:               NewRegionClient(cfg),
-		ServiceRecord:        NewServiceRecordClient(cfg),
-		Taxonomy:             NewTaxonomyClient(cfg),
-		Term:                 NewTermClient(cfg),
-		Tombstone:            NewTombstoneClient(cfg),
-		WebhookAttempt:       NewWebhookAttemptClient(cfg),
-		WebhookDelivery:      NewWebhookDeliveryClient(cfg),
-		WebhookSubscription:  NewWebhookSubscriptionClient(cfg),
+		ctx:                    ctx,
+		config:                 cfg,
+		APIKey:                 NewAPIKeyClient(cfg),
+		Activity:               NewActivityClient(cfg),
+		AuditEvent:             NewAuditEventClient(cfg),
+		CaseCrisis:             NewCaseCrisisClient(cfg),
+		CaseFile:               NewCaseFileClient(cfg),
+		CaseGoal:               NewCaseGoalClient(cfg),
+		CaseReferral:           NewCaseReferralClient(cfg),
+		CaseResident:           NewCaseResidentClient(cfg),
+		CaseSession:            NewCaseSessionClient(cfg),
+		CaseVolunteer:          NewCaseVolunteerClient(cfg),
+		Certificate:            NewCertificateClient(cfg),
+		CompetitionApplication: NewCompetitionApplicationClient(cfg),
+		CompetitionAward:       NewCompetitionAwardClient(cfg),
+		CompetitionReview:      NewCompetitionReviewClient(cfg),
+		CompetitionRound:       NewCompetitionRoundClient(cfg),
+		HoursByPersonMonth:     NewHoursByPersonMonthClient(cfg),
+		HoursByProject:         NewHoursByProjectClient(cfg),
+		Indicator:              NewIndicatorClient(cfg),
+		Membership:             NewMembershipClient(cfg),
+		Need:                   NewNeedClient(cfg),
+		Organization:           NewOrganizationClient(cfg),
+		Outcome:                NewOutcomeClient(cfg),
+		Partnership:            NewPartnershipClient(cfg),
+		PartyBuildingLink:      NewPartyBuildingLinkClient(cfg),
+		PartyCoverage:          NewPartyCoverageClient(cfg),
+		Person:                 NewPersonClient(cfg),
+		Project:                NewProjectClient(cfg),
+		ProjectParticipation:   NewProjectParticipationClient(cfg),
+		Region:                 NewRegionClient(cfg),
+		ServicePoint:           NewServicePointClient(cfg),
+		ServicePointException:  NewServicePointExceptionClient(cfg),
+		ServicePointHours:      NewServicePointHoursClient(cfg),
+		ServiceRecord:          NewServiceRecordClient(cfg),
+		Taxonomy:               NewTaxonomyClient(cfg),
+		Term:                   NewTermClient(cfg),
+		Tombstone:              NewTombstoneClient(cfg),
+		WebhookAttempt:         NewWebhookAttemptClient(cfg),
+		WebhookDelivery:        NewWebhookDeliveryClient(cfg),
+		WebhookSubscription:    NewWebhookSubscriptionClient(cfg),
 	}, nil
 }
 
@@ -299,39 +339,47 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:                  ctx,
-		config:               cfg,
-		APIKey:               NewAPIKeyClient(cfg),
-		Activity:             NewActivityClient(cfg),
-		AuditEvent:           NewAuditEventClient(cfg),
-		CaseCrisis:           NewCaseCrisisClient(cfg),
-		CaseFile:             NewCaseFileClient(cfg),
-		CaseGoal:             NewCaseGoalClient(cfg),
-		CaseReferral:         NewCaseReferralClient(cfg),
-		CaseResident:         NewCaseResidentClient(cfg),
-		CaseSession:          NewCaseSessionClient(cfg),
-		CaseVolunteer:        NewCaseVolunteerClient(cfg),
-		Certificate:          NewCertificateClient(cfg),
-		HoursByPersonMonth:   NewHoursByPersonMonthClient(cfg),
-		HoursByProject:       NewHoursByProjectClient(cfg),
-		Indicator:            NewIndicatorClient(cfg),
-		Membership:           NewMembershipClient(cfg),
-		Need:                 NewNeedClient(cfg),
-		Organization:         NewOrganizationClient(cfg),
-		Outcome:              NewOutcomeClient(cfg),
-		Partnership:          NewPartnershipClient(cfg),
-		PartyBuildingLink:    NewPartyBuildingLinkClient(cfg),
-		Person:               NewPersonClient(cfg),
-		Project:              NewProjectClient(cfg),
-		ProjectParticipation: NewProjectParticipationClient(cfg),
-		Region:               NewRegionClient(cfg),
-		ServiceRecord:        NewServiceRecordClient(cfg),
-		Taxonomy:             NewTaxonomyClient(cfg),
-		Term:                 NewTermClient(cfg),
-		Tombstone:            NewTombstoneClient(cfg),
-		WebhookAttempt:       NewWebhookAttemptClient(cfg),
-		WebhookDelivery:      NewWebhookDeliveryClient(cfg),
-		WebhookSubscription:  NewWebhookSubscriptionClient(cfg),
+		ctx:                    ctx,
+		config:                 cfg,
+		APIKey:                 NewAPIKeyClient(cfg),
+		Activity:               NewActivityClient(cfg),
+		AuditEvent:             NewAuditEventClient(cfg),
+		CaseCrisis:             NewCaseCrisisClient(cfg),
+		CaseFile:               NewCaseFileClient(cfg),
+		CaseGoal:               NewCaseGoalClient(cfg),
+		CaseReferral:           NewCaseReferralClient(cfg),
+		CaseResident:           NewCaseResidentClient(cfg),
+		CaseSession:            NewCaseSessionClient(cfg),
+		CaseVolunteer:          NewCaseVolunteerClient(cfg),
+		Certificate:            NewCertificateClient(cfg),
+		CompetitionApplication: NewCompetitionApplicationClient(cfg),
+		CompetitionAward:       NewCompetitionAwardClient(cfg),
+		CompetitionReview:      NewCompetitionReviewClient(cfg),
+		CompetitionRound:       NewCompetitionRoundClient(cfg),
+		HoursByPersonMonth:     NewHoursByPersonMonthClient(cfg),
+		HoursByProject:         NewHoursByProjectClient(cfg),
+		Indicator:              NewIndicatorClient(cfg),
+		Membership:             NewMembershipClient(cfg),
+		Need:                   NewNeedClient(cfg),
+		Organization:           NewOrganizationClient(cfg),
+		Outcome:                NewOutcomeClient(cfg),
+		Partnership:            NewPartnershipClient(cfg),
+		PartyBuildingLink:      NewPartyBuildingLinkClient(cfg),
+		PartyCoverage:          NewPartyCoverageClient(cfg),
+		Person:                 NewPersonClient(cfg),
+		Project:                NewProjectClient(cfg),
+		ProjectParticipation:   NewProjectParticipationClient(cfg),
+		Region:                 NewRegionClient(cfg),
+		ServicePoint:           NewServicePointClient(cfg),
+		ServicePointException:  NewServicePointExceptionClient(cfg),
+		ServicePointHours:      NewServicePointHoursClient(cfg),
+		ServiceRecord:          NewServiceRecordClient(cfg),
+		Taxonomy:               NewTaxonomyClient(cfg),
+		Term:                   NewTermClient(cfg),
+		Tombstone:              NewTombstoneClient(cfg),
+		WebhookAttempt:         NewWebhookAttemptClient(cfg),
+		WebhookDelivery:        NewWebhookDeliveryClient(cfg),
+		WebhookSubscription:    NewWebhookSubscriptionClient(cfg),
 	}, nil
 }
 
@@ -363,11 +411,13 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Activity, c.AuditEvent, c.CaseCrisis, c.CaseFile, c.CaseGoal,
 		c.CaseReferral, c.CaseResident, c.CaseSession, c.CaseVolunteer, c.Certificate,
-		c.HoursByPersonMonth, c.HoursByProject, c.Indicator, c.Membership, c.Need,
-		c.Organization, c.Outcome, c.Partnership, c.PartyBuildingLink, c.Person,
-		c.Project, c.ProjectParticipation, c.Region, c.ServiceRecord, c.Taxonomy,
-		c.Term, c.Tombstone, c.WebhookAttempt, c.WebhookDelivery,
-		c.WebhookSubscription,
+		c.CompetitionApplication, c.CompetitionAward, c.CompetitionReview,
+		c.CompetitionRound, c.HoursByPersonMonth, c.HoursByProject, c.Indicator,
+		c.Membership, c.Need, c.Organization, c.Outcome, c.Partnership,
+		c.PartyBuildingLink, c.PartyCoverage, c.Person, c.Project,
+		c.ProjectParticipation, c.Region, c.ServicePoint, c.ServicePointException,
+		c.ServicePointHours, c.ServiceRecord, c.Taxonomy, c.Term, c.Tombstone,
+		c.WebhookAttempt, c.WebhookDelivery, c.WebhookSubscription,
 	} {
 		n.Use(hooks...)
 	}
@@ -379,11 +429,13 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Activity, c.AuditEvent, c.CaseCrisis, c.CaseFile, c.CaseGoal,
 		c.CaseReferral, c.CaseResident, c.CaseSession, c.CaseVolunteer, c.Certificate,
-		c.HoursByPersonMonth, c.HoursByProject, c.Indicator, c.Membership, c.Need,
-		c.Organization, c.Outcome, c.Partnership, c.PartyBuildingLink, c.Person,
-		c.Project, c.ProjectParticipation, c.Region, c.ServiceRecord, c.Taxonomy,
-		c.Term, c.Tombstone, c.WebhookAttempt, c.WebhookDelivery,
-		c.WebhookSubscription,
+		c.CompetitionApplication, c.CompetitionAward, c.CompetitionReview,
+		c.CompetitionRound, c.HoursByPersonMonth, c.HoursByProject, c.Indicator,
+		c.Membership, c.Need, c.Organization, c.Outcome, c.Partnership,
+		c.PartyBuildingLink, c.PartyCoverage, c.Person, c.Project,
+		c.ProjectParticipation, c.Region, c.ServicePoint, c.ServicePointException,
+		c.ServicePointHours, c.ServiceRecord, c.Taxonomy, c.Term, c.Tombstone,
+		c.WebhookAttempt, c.WebhookDelivery, c.WebhookSubscription,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -414,6 +466,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.CaseVolunteer.mutate(ctx, m)
 	case *CertificateMutation:
 		return c.Certificate.mutate(ctx, m)
+	case *CompetitionApplicationMutation:
+		return c.CompetitionApplication.mutate(ctx, m)
+	case *CompetitionAwardMutation:
+		return c.CompetitionAward.mutate(ctx, m)
+	case *CompetitionReviewMutation:
+		return c.CompetitionReview.mutate(ctx, m)
+	case *CompetitionRoundMutation:
+		return c.CompetitionRound.mutate(ctx, m)
 	case *HoursByPersonMonthMutation:
 		return c.HoursByPersonMonth.mutate(ctx, m)
 	case *HoursByProjectMutation:
@@ -432,6 +492,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Partnership.mutate(ctx, m)
 	case *PartyBuildingLinkMutation:
 		return c.PartyBuildingLink.mutate(ctx, m)
+	case *PartyCoverageMutation:
+		return c.PartyCoverage.mutate(ctx, m)
 	case *PersonMutation:
 		return c.Person.mutate(ctx, m)
 	case *ProjectMutation:
@@ -440,6 +502,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ProjectParticipation.mutate(ctx, m)
 	case *RegionMutation:
 		return c.Region.mutate(ctx, m)
+	case *ServicePointMutation:
+		return c.ServicePoint.mutate(ctx, m)
+	case *ServicePointExceptionMutation:
+		return c.ServicePointException.mutate(ctx, m)
+	case *ServicePointHoursMutation:
+		return c.ServicePointHours.mutate(ctx, m)
 	case *ServiceRecordMutation:
 		return c.ServiceRecord.mutate(ctx, m)
 	case *TaxonomyMutation:
@@ -2317,6 +2385,702 @@ func (c *CertificateClient) mutate(ctx context.Context, m *CertificateMutation) 
 	}
 }
 
+// CompetitionApplicationClient is a client for the CompetitionApplication schema.
+type CompetitionApplicationClient struct {
+	config
+}
+
+// NewCompetitionApplicationClient returns a client for the CompetitionApplication from the given config.
+func NewCompetitionApplicationClient(c config) *CompetitionApplicationClient {
+	return &CompetitionApplicationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `competitionapplication.Hooks(f(g(h())))`.
+func (c *CompetitionApplicationClient) Use(hooks ...Hook) {
+	c.hooks.CompetitionApplication = append(c.hooks.CompetitionApplication, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `competitionapplication.Intercept(f(g(h())))`.
+func (c *CompetitionApplicationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CompetitionApplication = append(c.inters.CompetitionApplication, interceptors...)
+}
+
+// Create returns a builder for creating a CompetitionApplication entity.
+func (c *CompetitionApplicationClient) Create() *CompetitionApplicationCreate {
+	mutation := newCompetitionApplicationMutation(c.config, OpCreate)
+	return &CompetitionApplicationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CompetitionApplication entities.
+func (c *CompetitionApplicationClient) CreateBulk(builders ...*CompetitionApplicationCreate) *CompetitionApplicationCreateBulk {
+	return &CompetitionApplicationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CompetitionApplicationClient) MapCreateBulk(slice any, setFunc func(*CompetitionApplicationCreate, int)) *CompetitionApplicationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CompetitionApplicationCreateBulk{err: fmt.Errorf("calling to CompetitionApplicationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CompetitionApplicationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CompetitionApplicationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CompetitionApplication.
+func (c *CompetitionApplicationClient) Update() *CompetitionApplicationUpdate {
+	mutation := newCompetitionApplicationMutation(c.config, OpUpdate)
+	return &CompetitionApplicationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CompetitionApplicationClient) UpdateOne(_m *CompetitionApplication) *CompetitionApplicationUpdateOne {
+	mutation := newCompetitionApplicationMutation(c.config, OpUpdateOne, withCompetitionApplication(_m))
+	return &CompetitionApplicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CompetitionApplicationClient) UpdateOneID(id int) *CompetitionApplicationUpdateOne {
+	mutation := newCompetitionApplicationMutation(c.config, OpUpdateOne, withCompetitionApplicationID(id))
+	return &CompetitionApplicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CompetitionApplication.
+func (c *CompetitionApplicationClient) Delete() *CompetitionApplicationDelete {
+	mutation := newCompetitionApplicationMutation(c.config, OpDelete)
+	return &CompetitionApplicationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CompetitionApplicationClient) DeleteOne(_m *CompetitionApplication) *CompetitionApplicationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CompetitionApplicationClient) DeleteOneID(id int) *CompetitionApplicationDeleteOne {
+	builder := c.Delete().Where(competitionapplication.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CompetitionApplicationDeleteOne{builder}
+}
+
+// Query returns a query builder for CompetitionApplication.
+func (c *CompetitionApplicationClient) Query() *CompetitionApplicationQuery {
+	return &CompetitionApplicationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCompetitionApplication},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CompetitionApplication entity by its id.
+func (c *CompetitionApplicationClient) Get(ctx context.Context, id int) (*CompetitionApplication, error) {
+	return c.Query().Where(competitionapplication.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CompetitionApplicationClient) GetX(ctx context.Context, id int) *CompetitionApplication {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryRound queries the round edge of a CompetitionApplication.
+func (c *CompetitionApplicationClient) QueryRound(_m *CompetitionApplication) *CompetitionRoundQuery {
+	query := (&CompetitionRoundClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competitionapplication.Table, competitionapplication.FieldID, id),
+			sqlgraph.To(competitionround.Table, competitionround.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, competitionapplication.RoundTable, competitionapplication.RoundColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApplicant queries the applicant edge of a CompetitionApplication.
+func (c *CompetitionApplicationClient) QueryApplicant(_m *CompetitionApplication) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competitionapplication.Table, competitionapplication.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, competitionapplication.ApplicantTable, competitionapplication.ApplicantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProject queries the project edge of a CompetitionApplication.
+func (c *CompetitionApplicationClient) QueryProject(_m *CompetitionApplication) *ProjectQuery {
+	query := (&ProjectClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competitionapplication.Table, competitionapplication.FieldID, id),
+			sqlgraph.To(project.Table, project.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, competitionapplication.ProjectTable, competitionapplication.ProjectColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReviews queries the reviews edge of a CompetitionApplication.
+func (c *CompetitionApplicationClient) QueryReviews(_m *CompetitionApplication) *CompetitionReviewQuery {
+	query := (&CompetitionReviewClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competitionapplication.Table, competitionapplication.FieldID, id),
+			sqlgraph.To(competitionreview.Table, competitionreview.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, competitionapplication.ReviewsTable, competitionapplication.ReviewsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAward queries the award edge of a CompetitionApplication.
+func (c *CompetitionApplicationClient) QueryAward(_m *CompetitionApplication) *CompetitionAwardQuery {
+	query := (&CompetitionAwardClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competitionapplication.Table, competitionapplication.FieldID, id),
+			sqlgraph.To(competitionaward.Table, competitionaward.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, competitionapplication.AwardTable, competitionapplication.AwardColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CompetitionApplicationClient) Hooks() []Hook {
+	hooks := c.hooks.CompetitionApplication
+	return append(hooks[:len(hooks):len(hooks)], competitionapplication.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CompetitionApplicationClient) Interceptors() []Interceptor {
+	return c.inters.CompetitionApplication
+}
+
+func (c *CompetitionApplicationClient) mutate(ctx context.Context, m *CompetitionApplicationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CompetitionApplicationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CompetitionApplicationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CompetitionApplicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CompetitionApplicationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CompetitionApplication mutation op: %q", m.Op())
+	}
+}
+
+// CompetitionAwardClient is a client for the CompetitionAward schema.
+type CompetitionAwardClient struct {
+	config
+}
+
+// NewCompetitionAwardClient returns a client for the CompetitionAward from the given config.
+func NewCompetitionAwardClient(c config) *CompetitionAwardClient {
+	return &CompetitionAwardClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `competitionaward.Hooks(f(g(h())))`.
+func (c *CompetitionAwardClient) Use(hooks ...Hook) {
+	c.hooks.CompetitionAward = append(c.hooks.CompetitionAward, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `competitionaward.Intercept(f(g(h())))`.
+func (c *CompetitionAwardClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CompetitionAward = append(c.inters.CompetitionAward, interceptors...)
+}
+
+// Create returns a builder for creating a CompetitionAward entity.
+func (c *CompetitionAwardClient) Create() *CompetitionAwardCreate {
+	mutation := newCompetitionAwardMutation(c.config, OpCreate)
+	return &CompetitionAwardCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CompetitionAward entities.
+func (c *CompetitionAwardClient) CreateBulk(builders ...*CompetitionAwardCreate) *CompetitionAwardCreateBulk {
+	return &CompetitionAwardCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CompetitionAwardClient) MapCreateBulk(slice any, setFunc func(*CompetitionAwardCreate, int)) *CompetitionAwardCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CompetitionAwardCreateBulk{err: fmt.Errorf("calling to CompetitionAwardClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CompetitionAwardCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CompetitionAwardCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CompetitionAward.
+func (c *CompetitionAwardClient) Update() *CompetitionAwardUpdate {
+	mutation := newCompetitionAwardMutation(c.config, OpUpdate)
+	return &CompetitionAwardUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CompetitionAwardClient) UpdateOne(_m *CompetitionAward) *CompetitionAwardUpdateOne {
+	mutation := newCompetitionAwardMutation(c.config, OpUpdateOne, withCompetitionAward(_m))
+	return &CompetitionAwardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CompetitionAwardClient) UpdateOneID(id int) *CompetitionAwardUpdateOne {
+	mutation := newCompetitionAwardMutation(c.config, OpUpdateOne, withCompetitionAwardID(id))
+	return &CompetitionAwardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CompetitionAward.
+func (c *CompetitionAwardClient) Delete() *CompetitionAwardDelete {
+	mutation := newCompetitionAwardMutation(c.config, OpDelete)
+	return &CompetitionAwardDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CompetitionAwardClient) DeleteOne(_m *CompetitionAward) *CompetitionAwardDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CompetitionAwardClient) DeleteOneID(id int) *CompetitionAwardDeleteOne {
+	builder := c.Delete().Where(competitionaward.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CompetitionAwardDeleteOne{builder}
+}
+
+// Query returns a query builder for CompetitionAward.
+func (c *CompetitionAwardClient) Query() *CompetitionAwardQuery {
+	return &CompetitionAwardQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCompetitionAward},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CompetitionAward entity by its id.
+func (c *CompetitionAwardClient) Get(ctx context.Context, id int) (*CompetitionAward, error) {
+	return c.Query().Where(competitionaward.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CompetitionAwardClient) GetX(ctx context.Context, id int) *CompetitionAward {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryApplication queries the application edge of a CompetitionAward.
+func (c *CompetitionAwardClient) QueryApplication(_m *CompetitionAward) *CompetitionApplicationQuery {
+	query := (&CompetitionApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competitionaward.Table, competitionaward.FieldID, id),
+			sqlgraph.To(competitionapplication.Table, competitionapplication.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, competitionaward.ApplicationTable, competitionaward.ApplicationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CompetitionAwardClient) Hooks() []Hook {
+	hooks := c.hooks.CompetitionAward
+	return append(hooks[:len(hooks):len(hooks)], competitionaward.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CompetitionAwardClient) Interceptors() []Interceptor {
+	return c.inters.CompetitionAward
+}
+
+func (c *CompetitionAwardClient) mutate(ctx context.Context, m *CompetitionAwardMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CompetitionAwardCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CompetitionAwardUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CompetitionAwardUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CompetitionAwardDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CompetitionAward mutation op: %q", m.Op())
+	}
+}
+
+// CompetitionReviewClient is a client for the CompetitionReview schema.
+type CompetitionReviewClient struct {
+	config
+}
+
+// NewCompetitionReviewClient returns a client for the CompetitionReview from the given config.
+func NewCompetitionReviewClient(c config) *CompetitionReviewClient {
+	return &CompetitionReviewClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `competitionreview.Hooks(f(g(h())))`.
+func (c *CompetitionReviewClient) Use(hooks ...Hook) {
+	c.hooks.CompetitionReview = append(c.hooks.CompetitionReview, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `competitionreview.Intercept(f(g(h())))`.
+func (c *CompetitionReviewClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CompetitionReview = append(c.inters.CompetitionReview, interceptors...)
+}
+
+// Create returns a builder for creating a CompetitionReview entity.
+func (c *CompetitionReviewClient) Create() *CompetitionReviewCreate {
+	mutation := newCompetitionReviewMutation(c.config, OpCreate)
+	return &CompetitionReviewCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CompetitionReview entities.
+func (c *CompetitionReviewClient) CreateBulk(builders ...*CompetitionReviewCreate) *CompetitionReviewCreateBulk {
+	return &CompetitionReviewCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CompetitionReviewClient) MapCreateBulk(slice any, setFunc func(*CompetitionReviewCreate, int)) *CompetitionReviewCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CompetitionReviewCreateBulk{err: fmt.Errorf("calling to CompetitionReviewClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CompetitionReviewCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CompetitionReviewCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CompetitionReview.
+func (c *CompetitionReviewClient) Update() *CompetitionReviewUpdate {
+	mutation := newCompetitionReviewMutation(c.config, OpUpdate)
+	return &CompetitionReviewUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CompetitionReviewClient) UpdateOne(_m *CompetitionReview) *CompetitionReviewUpdateOne {
+	mutation := newCompetitionReviewMutation(c.config, OpUpdateOne, withCompetitionReview(_m))
+	return &CompetitionReviewUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CompetitionReviewClient) UpdateOneID(id int) *CompetitionReviewUpdateOne {
+	mutation := newCompetitionReviewMutation(c.config, OpUpdateOne, withCompetitionReviewID(id))
+	return &CompetitionReviewUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CompetitionReview.
+func (c *CompetitionReviewClient) Delete() *CompetitionReviewDelete {
+	mutation := newCompetitionReviewMutation(c.config, OpDelete)
+	return &CompetitionReviewDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CompetitionReviewClient) DeleteOne(_m *CompetitionReview) *CompetitionReviewDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CompetitionReviewClient) DeleteOneID(id int) *CompetitionReviewDeleteOne {
+	builder := c.Delete().Where(competitionreview.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CompetitionReviewDeleteOne{builder}
+}
+
+// Query returns a query builder for CompetitionReview.
+func (c *CompetitionReviewClient) Query() *CompetitionReviewQuery {
+	return &CompetitionReviewQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCompetitionReview},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CompetitionReview entity by its id.
+func (c *CompetitionReviewClient) Get(ctx context.Context, id int) (*CompetitionReview, error) {
+	return c.Query().Where(competitionreview.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CompetitionReviewClient) GetX(ctx context.Context, id int) *CompetitionReview {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryApplication queries the application edge of a CompetitionReview.
+func (c *CompetitionReviewClient) QueryApplication(_m *CompetitionReview) *CompetitionApplicationQuery {
+	query := (&CompetitionApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competitionreview.Table, competitionreview.FieldID, id),
+			sqlgraph.To(competitionapplication.Table, competitionapplication.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, competitionreview.ApplicationTable, competitionreview.ApplicationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CompetitionReviewClient) Hooks() []Hook {
+	hooks := c.hooks.CompetitionReview
+	return append(hooks[:len(hooks):len(hooks)], competitionreview.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CompetitionReviewClient) Interceptors() []Interceptor {
+	return c.inters.CompetitionReview
+}
+
+func (c *CompetitionReviewClient) mutate(ctx context.Context, m *CompetitionReviewMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CompetitionReviewCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CompetitionReviewUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CompetitionReviewUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CompetitionReviewDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CompetitionReview mutation op: %q", m.Op())
+	}
+}
+
+// CompetitionRoundClient is a client for the CompetitionRound schema.
+type CompetitionRoundClient struct {
+	config
+}
+
+// NewCompetitionRoundClient returns a client for the CompetitionRound from the given config.
+func NewCompetitionRoundClient(c config) *CompetitionRoundClient {
+	return &CompetitionRoundClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `competitionround.Hooks(f(g(h())))`.
+func (c *CompetitionRoundClient) Use(hooks ...Hook) {
+	c.hooks.CompetitionRound = append(c.hooks.CompetitionRound, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `competitionround.Intercept(f(g(h())))`.
+func (c *CompetitionRoundClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CompetitionRound = append(c.inters.CompetitionRound, interceptors...)
+}
+
+// Create returns a builder for creating a CompetitionRound entity.
+func (c *CompetitionRoundClient) Create() *CompetitionRoundCreate {
+	mutation := newCompetitionRoundMutation(c.config, OpCreate)
+	return &CompetitionRoundCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CompetitionRound entities.
+func (c *CompetitionRoundClient) CreateBulk(builders ...*CompetitionRoundCreate) *CompetitionRoundCreateBulk {
+	return &CompetitionRoundCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CompetitionRoundClient) MapCreateBulk(slice any, setFunc func(*CompetitionRoundCreate, int)) *CompetitionRoundCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CompetitionRoundCreateBulk{err: fmt.Errorf("calling to CompetitionRoundClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CompetitionRoundCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CompetitionRoundCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CompetitionRound.
+func (c *CompetitionRoundClient) Update() *CompetitionRoundUpdate {
+	mutation := newCompetitionRoundMutation(c.config, OpUpdate)
+	return &CompetitionRoundUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CompetitionRoundClient) UpdateOne(_m *CompetitionRound) *CompetitionRoundUpdateOne {
+	mutation := newCompetitionRoundMutation(c.config, OpUpdateOne, withCompetitionRound(_m))
+	return &CompetitionRoundUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CompetitionRoundClient) UpdateOneID(id int) *CompetitionRoundUpdateOne {
+	mutation := newCompetitionRoundMutation(c.config, OpUpdateOne, withCompetitionRoundID(id))
+	return &CompetitionRoundUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CompetitionRound.
+func (c *CompetitionRoundClient) Delete() *CompetitionRoundDelete {
+	mutation := newCompetitionRoundMutation(c.config, OpDelete)
+	return &CompetitionRoundDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CompetitionRoundClient) DeleteOne(_m *CompetitionRound) *CompetitionRoundDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CompetitionRoundClient) DeleteOneID(id int) *CompetitionRoundDeleteOne {
+	builder := c.Delete().Where(competitionround.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CompetitionRoundDeleteOne{builder}
+}
+
+// Query returns a query builder for CompetitionRound.
+func (c *CompetitionRoundClient) Query() *CompetitionRoundQuery {
+	return &CompetitionRoundQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCompetitionRound},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CompetitionRound entity by its id.
+func (c *CompetitionRoundClient) Get(ctx context.Context, id int) (*CompetitionRound, error) {
+	return c.Query().Where(competitionround.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CompetitionRoundClient) GetX(ctx context.Context, id int) *CompetitionRound {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganizer queries the organizer edge of a CompetitionRound.
+func (c *CompetitionRoundClient) QueryOrganizer(_m *CompetitionRound) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competitionround.Table, competitionround.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, competitionround.OrganizerTable, competitionround.OrganizerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryThemes queries the themes edge of a CompetitionRound.
+func (c *CompetitionRoundClient) QueryThemes(_m *CompetitionRound) *TermQuery {
+	query := (&TermClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competitionround.Table, competitionround.FieldID, id),
+			sqlgraph.To(term.Table, term.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, competitionround.ThemesTable, competitionround.ThemesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApplications queries the applications edge of a CompetitionRound.
+func (c *CompetitionRoundClient) QueryApplications(_m *CompetitionRound) *CompetitionApplicationQuery {
+	query := (&CompetitionApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competitionround.Table, competitionround.FieldID, id),
+			sqlgraph.To(competitionapplication.Table, competitionapplication.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, competitionround.ApplicationsTable, competitionround.ApplicationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CompetitionRoundClient) Hooks() []Hook {
+	hooks := c.hooks.CompetitionRound
+	return append(hooks[:len(hooks):len(hooks)], competitionround.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CompetitionRoundClient) Interceptors() []Interceptor {
+	return c.inters.CompetitionRound
+}
+
+func (c *CompetitionRoundClient) mutate(ctx context.Context, m *CompetitionRoundMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CompetitionRoundCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CompetitionRoundUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CompetitionRoundUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CompetitionRoundDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CompetitionRound mutation op: %q", m.Op())
+	}
+}
+
 // HoursByPersonMonthClient is a client for the HoursByPersonMonth schema.
 type HoursByPersonMonthClient struct {
 	config
@@ -3415,6 +4179,102 @@ func (c *OrganizationClient) QueryMatchedNeeds(_m *Organization) *NeedQuery {
 	return query
 }
 
+// QueryPartyCoverages queries the party_coverages edge of a Organization.
+func (c *OrganizationClient) QueryPartyCoverages(_m *Organization) *PartyCoverageQuery {
+	query := (&PartyCoverageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, id),
+			sqlgraph.To(partycoverage.Table, partycoverage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.PartyCoveragesTable, organization.PartyCoveragesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCoveredByParty queries the covered_by_party edge of a Organization.
+func (c *OrganizationClient) QueryCoveredByParty(_m *Organization) *PartyCoverageQuery {
+	query := (&PartyCoverageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, id),
+			sqlgraph.To(partycoverage.Table, partycoverage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.CoveredByPartyTable, organization.CoveredByPartyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOperatedPoints queries the operated_points edge of a Organization.
+func (c *OrganizationClient) QueryOperatedPoints(_m *Organization) *ServicePointQuery {
+	query := (&ServicePointClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, id),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.OperatedPointsTable, organization.OperatedPointsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLedPoints queries the led_points edge of a Organization.
+func (c *OrganizationClient) QueryLedPoints(_m *Organization) *ServicePointQuery {
+	query := (&ServicePointClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, id),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.LedPointsTable, organization.LedPointsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganizedRounds queries the organized_rounds edge of a Organization.
+func (c *OrganizationClient) QueryOrganizedRounds(_m *Organization) *CompetitionRoundQuery {
+	query := (&CompetitionRoundClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, id),
+			sqlgraph.To(competitionround.Table, competitionround.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.OrganizedRoundsTable, organization.OrganizedRoundsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCompetitionApplications queries the competition_applications edge of a Organization.
+func (c *OrganizationClient) QueryCompetitionApplications(_m *Organization) *CompetitionApplicationQuery {
+	query := (&CompetitionApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, id),
+			sqlgraph.To(competitionapplication.Table, competitionapplication.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.CompetitionApplicationsTable, organization.CompetitionApplicationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryParticipations queries the participations edge of a Organization.
 func (c *OrganizationClient) QueryParticipations(_m *Organization) *ProjectParticipationQuery {
 	query := (&ProjectParticipationClient{config: c.config}).Query()
@@ -3955,6 +4815,204 @@ func (c *PartyBuildingLinkClient) mutate(ctx context.Context, m *PartyBuildingLi
 	}
 }
 
+// PartyCoverageClient is a client for the PartyCoverage schema.
+type PartyCoverageClient struct {
+	config
+}
+
+// NewPartyCoverageClient returns a client for the PartyCoverage from the given config.
+func NewPartyCoverageClient(c config) *PartyCoverageClient {
+	return &PartyCoverageClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `partycoverage.Hooks(f(g(h())))`.
+func (c *PartyCoverageClient) Use(hooks ...Hook) {
+	c.hooks.PartyCoverage = append(c.hooks.PartyCoverage, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `partycoverage.Intercept(f(g(h())))`.
+func (c *PartyCoverageClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PartyCoverage = append(c.inters.PartyCoverage, interceptors...)
+}
+
+// Create returns a builder for creating a PartyCoverage entity.
+func (c *PartyCoverageClient) Create() *PartyCoverageCreate {
+	mutation := newPartyCoverageMutation(c.config, OpCreate)
+	return &PartyCoverageCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PartyCoverage entities.
+func (c *PartyCoverageClient) CreateBulk(builders ...*PartyCoverageCreate) *PartyCoverageCreateBulk {
+	return &PartyCoverageCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PartyCoverageClient) MapCreateBulk(slice any, setFunc func(*PartyCoverageCreate, int)) *PartyCoverageCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PartyCoverageCreateBulk{err: fmt.Errorf("calling to PartyCoverageClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PartyCoverageCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PartyCoverageCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PartyCoverage.
+func (c *PartyCoverageClient) Update() *PartyCoverageUpdate {
+	mutation := newPartyCoverageMutation(c.config, OpUpdate)
+	return &PartyCoverageUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PartyCoverageClient) UpdateOne(_m *PartyCoverage) *PartyCoverageUpdateOne {
+	mutation := newPartyCoverageMutation(c.config, OpUpdateOne, withPartyCoverage(_m))
+	return &PartyCoverageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PartyCoverageClient) UpdateOneID(id int) *PartyCoverageUpdateOne {
+	mutation := newPartyCoverageMutation(c.config, OpUpdateOne, withPartyCoverageID(id))
+	return &PartyCoverageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PartyCoverage.
+func (c *PartyCoverageClient) Delete() *PartyCoverageDelete {
+	mutation := newPartyCoverageMutation(c.config, OpDelete)
+	return &PartyCoverageDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PartyCoverageClient) DeleteOne(_m *PartyCoverage) *PartyCoverageDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PartyCoverageClient) DeleteOneID(id int) *PartyCoverageDeleteOne {
+	builder := c.Delete().Where(partycoverage.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PartyCoverageDeleteOne{builder}
+}
+
+// Query returns a query builder for PartyCoverage.
+func (c *PartyCoverageClient) Query() *PartyCoverageQuery {
+	return &PartyCoverageQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePartyCoverage},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PartyCoverage entity by its id.
+func (c *PartyCoverageClient) Get(ctx context.Context, id int) (*PartyCoverage, error) {
+	return c.Query().Where(partycoverage.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PartyCoverageClient) GetX(ctx context.Context, id int) *PartyCoverage {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOrganization queries the organization edge of a PartyCoverage.
+func (c *PartyCoverageClient) QueryOrganization(_m *PartyCoverage) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partycoverage.Table, partycoverage.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, partycoverage.OrganizationTable, partycoverage.OrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPartyOrganization queries the party_organization edge of a PartyCoverage.
+func (c *PartyCoverageClient) QueryPartyOrganization(_m *PartyCoverage) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partycoverage.Table, partycoverage.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, partycoverage.PartyOrganizationTable, partycoverage.PartyOrganizationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCategory queries the category edge of a PartyCoverage.
+func (c *PartyCoverageClient) QueryCategory(_m *PartyCoverage) *TermQuery {
+	query := (&TermClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partycoverage.Table, partycoverage.FieldID, id),
+			sqlgraph.To(term.Table, term.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, partycoverage.CategoryTable, partycoverage.CategoryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySubcategory queries the subcategory edge of a PartyCoverage.
+func (c *PartyCoverageClient) QuerySubcategory(_m *PartyCoverage) *TermQuery {
+	query := (&TermClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partycoverage.Table, partycoverage.FieldID, id),
+			sqlgraph.To(term.Table, term.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, partycoverage.SubcategoryTable, partycoverage.SubcategoryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PartyCoverageClient) Hooks() []Hook {
+	hooks := c.hooks.PartyCoverage
+	return append(hooks[:len(hooks):len(hooks)], partycoverage.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PartyCoverageClient) Interceptors() []Interceptor {
+	return c.inters.PartyCoverage
+}
+
+func (c *PartyCoverageClient) mutate(ctx context.Context, m *PartyCoverageMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PartyCoverageCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PartyCoverageUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PartyCoverageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PartyCoverageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PartyCoverage mutation op: %q", m.Op())
+	}
+}
+
 // PersonClient is a client for the Person schema.
 type PersonClient struct {
 	config
@@ -4405,6 +5463,38 @@ func (c *ProjectClient) QueryNeeds(_m *Project) *NeedQuery {
 	return query
 }
 
+// QueryCompetitionApplications queries the competition_applications edge of a Project.
+func (c *ProjectClient) QueryCompetitionApplications(_m *Project) *CompetitionApplicationQuery {
+	query := (&CompetitionApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(project.Table, project.FieldID, id),
+			sqlgraph.To(competitionapplication.Table, competitionapplication.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, project.CompetitionApplicationsTable, project.CompetitionApplicationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryServicePoints queries the service_points edge of a Project.
+func (c *ProjectClient) QueryServicePoints(_m *Project) *ServicePointQuery {
+	query := (&ServicePointClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(project.Table, project.FieldID, id),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, project.ServicePointsTable, project.ServicePointsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryParticipations queries the participations edge of a Project.
 func (c *ProjectClient) QueryParticipations(_m *Project) *ProjectParticipationQuery {
 	query := (&ProjectParticipationClient{config: c.config}).Query()
@@ -4801,6 +5891,22 @@ func (c *RegionClient) QueryNeeds(_m *Region) *NeedQuery {
 	return query
 }
 
+// QueryServicePoints queries the service_points edge of a Region.
+func (c *RegionClient) QueryServicePoints(_m *Region) *ServicePointQuery {
+	query := (&ServicePointClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(region.Table, region.FieldID, id),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, region.ServicePointsTable, region.ServicePointsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryProjects queries the projects edge of a Region.
 func (c *RegionClient) QueryProjects(_m *Region) *ProjectQuery {
 	query := (&ProjectClient{config: c.config}).Query()
@@ -4840,6 +5946,568 @@ func (c *RegionClient) mutate(ctx context.Context, m *RegionMutation) (Value, er
 		return (&RegionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Region mutation op: %q", m.Op())
+	}
+}
+
+// ServicePointClient is a client for the ServicePoint schema.
+type ServicePointClient struct {
+	config
+}
+
+// NewServicePointClient returns a client for the ServicePoint from the given config.
+func NewServicePointClient(c config) *ServicePointClient {
+	return &ServicePointClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `servicepoint.Hooks(f(g(h())))`.
+func (c *ServicePointClient) Use(hooks ...Hook) {
+	c.hooks.ServicePoint = append(c.hooks.ServicePoint, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `servicepoint.Intercept(f(g(h())))`.
+func (c *ServicePointClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ServicePoint = append(c.inters.ServicePoint, interceptors...)
+}
+
+// Create returns a builder for creating a ServicePoint entity.
+func (c *ServicePointClient) Create() *ServicePointCreate {
+	mutation := newServicePointMutation(c.config, OpCreate)
+	return &ServicePointCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ServicePoint entities.
+func (c *ServicePointClient) CreateBulk(builders ...*ServicePointCreate) *ServicePointCreateBulk {
+	return &ServicePointCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ServicePointClient) MapCreateBulk(slice any, setFunc func(*ServicePointCreate, int)) *ServicePointCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ServicePointCreateBulk{err: fmt.Errorf("calling to ServicePointClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ServicePointCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ServicePointCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ServicePoint.
+func (c *ServicePointClient) Update() *ServicePointUpdate {
+	mutation := newServicePointMutation(c.config, OpUpdate)
+	return &ServicePointUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ServicePointClient) UpdateOne(_m *ServicePoint) *ServicePointUpdateOne {
+	mutation := newServicePointMutation(c.config, OpUpdateOne, withServicePoint(_m))
+	return &ServicePointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ServicePointClient) UpdateOneID(id int) *ServicePointUpdateOne {
+	mutation := newServicePointMutation(c.config, OpUpdateOne, withServicePointID(id))
+	return &ServicePointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ServicePoint.
+func (c *ServicePointClient) Delete() *ServicePointDelete {
+	mutation := newServicePointMutation(c.config, OpDelete)
+	return &ServicePointDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ServicePointClient) DeleteOne(_m *ServicePoint) *ServicePointDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ServicePointClient) DeleteOneID(id int) *ServicePointDeleteOne {
+	builder := c.Delete().Where(servicepoint.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ServicePointDeleteOne{builder}
+}
+
+// Query returns a query builder for ServicePoint.
+func (c *ServicePointClient) Query() *ServicePointQuery {
+	return &ServicePointQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeServicePoint},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ServicePoint entity by its id.
+func (c *ServicePointClient) Get(ctx context.Context, id int) (*ServicePoint, error) {
+	return c.Query().Where(servicepoint.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ServicePointClient) GetX(ctx context.Context, id int) *ServicePoint {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryRegion queries the region edge of a ServicePoint.
+func (c *ServicePointClient) QueryRegion(_m *ServicePoint) *RegionQuery {
+	query := (&RegionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepoint.Table, servicepoint.FieldID, id),
+			sqlgraph.To(region.Table, region.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, servicepoint.RegionTable, servicepoint.RegionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOperator queries the operator edge of a ServicePoint.
+func (c *ServicePointClient) QueryOperator(_m *ServicePoint) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepoint.Table, servicepoint.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, servicepoint.OperatorTable, servicepoint.OperatorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLead queries the lead edge of a ServicePoint.
+func (c *ServicePointClient) QueryLead(_m *ServicePoint) *OrganizationQuery {
+	query := (&OrganizationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepoint.Table, servicepoint.FieldID, id),
+			sqlgraph.To(organization.Table, organization.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, servicepoint.LeadTable, servicepoint.LeadColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryServices queries the services edge of a ServicePoint.
+func (c *ServicePointClient) QueryServices(_m *ServicePoint) *TermQuery {
+	query := (&TermClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepoint.Table, servicepoint.FieldID, id),
+			sqlgraph.To(term.Table, term.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, servicepoint.ServicesTable, servicepoint.ServicesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTargetGroups queries the target_groups edge of a ServicePoint.
+func (c *ServicePointClient) QueryTargetGroups(_m *ServicePoint) *TermQuery {
+	query := (&TermClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepoint.Table, servicepoint.FieldID, id),
+			sqlgraph.To(term.Table, term.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, servicepoint.TargetGroupsTable, servicepoint.TargetGroupsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryProjects queries the projects edge of a ServicePoint.
+func (c *ServicePointClient) QueryProjects(_m *ServicePoint) *ProjectQuery {
+	query := (&ProjectClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepoint.Table, servicepoint.FieldID, id),
+			sqlgraph.To(project.Table, project.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, servicepoint.ProjectsTable, servicepoint.ProjectsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryWeeklyHours queries the weekly_hours edge of a ServicePoint.
+func (c *ServicePointClient) QueryWeeklyHours(_m *ServicePoint) *ServicePointHoursQuery {
+	query := (&ServicePointHoursClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepoint.Table, servicepoint.FieldID, id),
+			sqlgraph.To(servicepointhours.Table, servicepointhours.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, servicepoint.WeeklyHoursTable, servicepoint.WeeklyHoursColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryExceptions queries the exceptions edge of a ServicePoint.
+func (c *ServicePointClient) QueryExceptions(_m *ServicePoint) *ServicePointExceptionQuery {
+	query := (&ServicePointExceptionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepoint.Table, servicepoint.FieldID, id),
+			sqlgraph.To(servicepointexception.Table, servicepointexception.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, servicepoint.ExceptionsTable, servicepoint.ExceptionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ServicePointClient) Hooks() []Hook {
+	hooks := c.hooks.ServicePoint
+	return append(hooks[:len(hooks):len(hooks)], servicepoint.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ServicePointClient) Interceptors() []Interceptor {
+	return c.inters.ServicePoint
+}
+
+func (c *ServicePointClient) mutate(ctx context.Context, m *ServicePointMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ServicePointCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ServicePointUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ServicePointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ServicePointDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ServicePoint mutation op: %q", m.Op())
+	}
+}
+
+// ServicePointExceptionClient is a client for the ServicePointException schema.
+type ServicePointExceptionClient struct {
+	config
+}
+
+// NewServicePointExceptionClient returns a client for the ServicePointException from the given config.
+func NewServicePointExceptionClient(c config) *ServicePointExceptionClient {
+	return &ServicePointExceptionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `servicepointexception.Hooks(f(g(h())))`.
+func (c *ServicePointExceptionClient) Use(hooks ...Hook) {
+	c.hooks.ServicePointException = append(c.hooks.ServicePointException, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `servicepointexception.Intercept(f(g(h())))`.
+func (c *ServicePointExceptionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ServicePointException = append(c.inters.ServicePointException, interceptors...)
+}
+
+// Create returns a builder for creating a ServicePointException entity.
+func (c *ServicePointExceptionClient) Create() *ServicePointExceptionCreate {
+	mutation := newServicePointExceptionMutation(c.config, OpCreate)
+	return &ServicePointExceptionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ServicePointException entities.
+func (c *ServicePointExceptionClient) CreateBulk(builders ...*ServicePointExceptionCreate) *ServicePointExceptionCreateBulk {
+	return &ServicePointExceptionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ServicePointExceptionClient) MapCreateBulk(slice any, setFunc func(*ServicePointExceptionCreate, int)) *ServicePointExceptionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ServicePointExceptionCreateBulk{err: fmt.Errorf("calling to ServicePointExceptionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ServicePointExceptionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ServicePointExceptionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ServicePointException.
+func (c *ServicePointExceptionClient) Update() *ServicePointExceptionUpdate {
+	mutation := newServicePointExceptionMutation(c.config, OpUpdate)
+	return &ServicePointExceptionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ServicePointExceptionClient) UpdateOne(_m *ServicePointException) *ServicePointExceptionUpdateOne {
+	mutation := newServicePointExceptionMutation(c.config, OpUpdateOne, withServicePointException(_m))
+	return &ServicePointExceptionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ServicePointExceptionClient) UpdateOneID(id int) *ServicePointExceptionUpdateOne {
+	mutation := newServicePointExceptionMutation(c.config, OpUpdateOne, withServicePointExceptionID(id))
+	return &ServicePointExceptionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ServicePointException.
+func (c *ServicePointExceptionClient) Delete() *ServicePointExceptionDelete {
+	mutation := newServicePointExceptionMutation(c.config, OpDelete)
+	return &ServicePointExceptionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ServicePointExceptionClient) DeleteOne(_m *ServicePointException) *ServicePointExceptionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ServicePointExceptionClient) DeleteOneID(id int) *ServicePointExceptionDeleteOne {
+	builder := c.Delete().Where(servicepointexception.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ServicePointExceptionDeleteOne{builder}
+}
+
+// Query returns a query builder for ServicePointException.
+func (c *ServicePointExceptionClient) Query() *ServicePointExceptionQuery {
+	return &ServicePointExceptionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeServicePointException},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ServicePointException entity by its id.
+func (c *ServicePointExceptionClient) Get(ctx context.Context, id int) (*ServicePointException, error) {
+	return c.Query().Where(servicepointexception.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ServicePointExceptionClient) GetX(ctx context.Context, id int) *ServicePointException {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryServicePoint queries the service_point edge of a ServicePointException.
+func (c *ServicePointExceptionClient) QueryServicePoint(_m *ServicePointException) *ServicePointQuery {
+	query := (&ServicePointClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepointexception.Table, servicepointexception.FieldID, id),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, servicepointexception.ServicePointTable, servicepointexception.ServicePointColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ServicePointExceptionClient) Hooks() []Hook {
+	hooks := c.hooks.ServicePointException
+	return append(hooks[:len(hooks):len(hooks)], servicepointexception.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ServicePointExceptionClient) Interceptors() []Interceptor {
+	return c.inters.ServicePointException
+}
+
+func (c *ServicePointExceptionClient) mutate(ctx context.Context, m *ServicePointExceptionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ServicePointExceptionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ServicePointExceptionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ServicePointExceptionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ServicePointExceptionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ServicePointException mutation op: %q", m.Op())
+	}
+}
+
+// ServicePointHoursClient is a client for the ServicePointHours schema.
+type ServicePointHoursClient struct {
+	config
+}
+
+// NewServicePointHoursClient returns a client for the ServicePointHours from the given config.
+func NewServicePointHoursClient(c config) *ServicePointHoursClient {
+	return &ServicePointHoursClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `servicepointhours.Hooks(f(g(h())))`.
+func (c *ServicePointHoursClient) Use(hooks ...Hook) {
+	c.hooks.ServicePointHours = append(c.hooks.ServicePointHours, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `servicepointhours.Intercept(f(g(h())))`.
+func (c *ServicePointHoursClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ServicePointHours = append(c.inters.ServicePointHours, interceptors...)
+}
+
+// Create returns a builder for creating a ServicePointHours entity.
+func (c *ServicePointHoursClient) Create() *ServicePointHoursCreate {
+	mutation := newServicePointHoursMutation(c.config, OpCreate)
+	return &ServicePointHoursCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ServicePointHours entities.
+func (c *ServicePointHoursClient) CreateBulk(builders ...*ServicePointHoursCreate) *ServicePointHoursCreateBulk {
+	return &ServicePointHoursCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ServicePointHoursClient) MapCreateBulk(slice any, setFunc func(*ServicePointHoursCreate, int)) *ServicePointHoursCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ServicePointHoursCreateBulk{err: fmt.Errorf("calling to ServicePointHoursClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ServicePointHoursCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ServicePointHoursCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ServicePointHours.
+func (c *ServicePointHoursClient) Update() *ServicePointHoursUpdate {
+	mutation := newServicePointHoursMutation(c.config, OpUpdate)
+	return &ServicePointHoursUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ServicePointHoursClient) UpdateOne(_m *ServicePointHours) *ServicePointHoursUpdateOne {
+	mutation := newServicePointHoursMutation(c.config, OpUpdateOne, withServicePointHours(_m))
+	return &ServicePointHoursUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ServicePointHoursClient) UpdateOneID(id int) *ServicePointHoursUpdateOne {
+	mutation := newServicePointHoursMutation(c.config, OpUpdateOne, withServicePointHoursID(id))
+	return &ServicePointHoursUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ServicePointHours.
+func (c *ServicePointHoursClient) Delete() *ServicePointHoursDelete {
+	mutation := newServicePointHoursMutation(c.config, OpDelete)
+	return &ServicePointHoursDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ServicePointHoursClient) DeleteOne(_m *ServicePointHours) *ServicePointHoursDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ServicePointHoursClient) DeleteOneID(id int) *ServicePointHoursDeleteOne {
+	builder := c.Delete().Where(servicepointhours.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ServicePointHoursDeleteOne{builder}
+}
+
+// Query returns a query builder for ServicePointHours.
+func (c *ServicePointHoursClient) Query() *ServicePointHoursQuery {
+	return &ServicePointHoursQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeServicePointHours},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ServicePointHours entity by its id.
+func (c *ServicePointHoursClient) Get(ctx context.Context, id int) (*ServicePointHours, error) {
+	return c.Query().Where(servicepointhours.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ServicePointHoursClient) GetX(ctx context.Context, id int) *ServicePointHours {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryServicePoint queries the service_point edge of a ServicePointHours.
+func (c *ServicePointHoursClient) QueryServicePoint(_m *ServicePointHours) *ServicePointQuery {
+	query := (&ServicePointClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(servicepointhours.Table, servicepointhours.FieldID, id),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, servicepointhours.ServicePointTable, servicepointhours.ServicePointColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ServicePointHoursClient) Hooks() []Hook {
+	hooks := c.hooks.ServicePointHours
+	return append(hooks[:len(hooks):len(hooks)], servicepointhours.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ServicePointHoursClient) Interceptors() []Interceptor {
+	return c.inters.ServicePointHours
+}
+
+func (c *ServicePointHoursClient) mutate(ctx context.Context, m *ServicePointHoursMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ServicePointHoursCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ServicePointHoursUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ServicePointHoursUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ServicePointHoursDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ServicePointHours mutation op: %q", m.Op())
 	}
 }
 
@@ -5404,6 +7072,86 @@ func (c *TermClient) QueryTargetGroupProjects(_m *Term) *ProjectQuery {
 			sqlgraph.From(term.Table, term.FieldID, id),
 			sqlgraph.To(project.Table, project.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, term.TargetGroupProjectsTable, term.TargetGroupProjectsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPartyGuideCoverages queries the party_guide_coverages edge of a Term.
+func (c *TermClient) QueryPartyGuideCoverages(_m *Term) *PartyCoverageQuery {
+	query := (&PartyCoverageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, id),
+			sqlgraph.To(partycoverage.Table, partycoverage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, term.PartyGuideCoveragesTable, term.PartyGuideCoveragesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPartyGuideSubCoverages queries the party_guide_sub_coverages edge of a Term.
+func (c *TermClient) QueryPartyGuideSubCoverages(_m *Term) *PartyCoverageQuery {
+	query := (&PartyCoverageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, id),
+			sqlgraph.To(partycoverage.Table, partycoverage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, term.PartyGuideSubCoveragesTable, term.PartyGuideSubCoveragesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryServicePoints queries the service_points edge of a Term.
+func (c *TermClient) QueryServicePoints(_m *Term) *ServicePointQuery {
+	query := (&ServicePointClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, id),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, term.ServicePointsTable, term.ServicePointsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTargetGroupPoints queries the target_group_points edge of a Term.
+func (c *TermClient) QueryTargetGroupPoints(_m *Term) *ServicePointQuery {
+	query := (&ServicePointClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, id),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, term.TargetGroupPointsTable, term.TargetGroupPointsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryThemeRounds queries the theme_rounds edge of a Term.
+func (c *TermClient) QueryThemeRounds(_m *Term) *CompetitionRoundQuery {
+	query := (&CompetitionRoundClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, id),
+			sqlgraph.To(competitionround.Table, competitionround.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, term.ThemeRoundsTable, term.ThemeRoundsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -6041,19 +7789,23 @@ func (c *WebhookSubscriptionClient) mutate(ctx context.Context, m *WebhookSubscr
 type (
 	hooks struct {
 		APIKey, Activity, AuditEvent, CaseCrisis, CaseFile, CaseGoal, CaseReferral,
-		CaseResident, CaseSession, CaseVolunteer, Certificate, HoursByPersonMonth,
+		CaseResident, CaseSession, CaseVolunteer, Certificate, CompetitionApplication,
+		CompetitionAward, CompetitionReview, CompetitionRound, HoursByPersonMonth,
 		HoursByProject, Indicator, Membership, Need, Organization, Outcome,
-		Partnership, PartyBuildingLink, Person, Project, ProjectParticipation, Region,
-		ServiceRecord, Taxonomy, Term, Tombstone, WebhookAttempt, WebhookDelivery,
-		WebhookSubscription []ent.Hook
+		Partnership, PartyBuildingLink, PartyCoverage, Person, Project,
+		ProjectParticipation, Region, ServicePoint, ServicePointException,
+		ServicePointHours, ServiceRecord, Taxonomy, Term, Tombstone, WebhookAttempt,
+		WebhookDelivery, WebhookSubscription []ent.Hook
 	}
 	inters struct {
 		APIKey, Activity, AuditEvent, CaseCrisis, CaseFile, CaseGoal, CaseReferral,
-		CaseResident, CaseSession, CaseVolunteer, Certificate, HoursByPersonMonth,
+		CaseResident, CaseSession, CaseVolunteer, Certificate, CompetitionApplication,
+		CompetitionAward, CompetitionReview, CompetitionRound, HoursByPersonMonth,
 		HoursByProject, Indicator, Membership, Need, Organization, Outcome,
-		Partnership, PartyBuildingLink, Person, Project, ProjectParticipation, Region,
-		ServiceRecord, Taxonomy, Term, Tombstone, WebhookAttempt, WebhookDelivery,
-		WebhookSubscription []ent.Interceptor
+		Partnership, PartyBuildingLink, PartyCoverage, Person, Project,
+		ProjectParticipation, Region, ServicePoint, ServicePointException,
+		ServicePointHours, ServiceRecord, Taxonomy, Term, Tombstone, WebhookAttempt,
+		WebhookDelivery, WebhookSubscription []ent.Interceptor
 	}
 )
 

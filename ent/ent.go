@@ -23,6 +23,10 @@ import (
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionaward"
+	"github.com/tongxing/tongxing/ent/competitionreview"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
@@ -32,10 +36,14 @@ import (
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
+	"github.com/tongxing/tongxing/ent/servicepointexception"
+	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
@@ -103,37 +111,45 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:               apikey.ValidColumn,
-			activity.Table:             activity.ValidColumn,
-			auditevent.Table:           auditevent.ValidColumn,
-			casecrisis.Table:           casecrisis.ValidColumn,
-			casefile.Table:             casefile.ValidColumn,
-			casegoal.Table:             casegoal.ValidColumn,
-			casereferral.Table:         casereferral.ValidColumn,
-			caseresident.Table:         caseresident.ValidColumn,
-			casesession.Table:          casesession.ValidColumn,
-			casevolunteer.Table:        casevolunteer.ValidColumn,
-			certificate.Table:          certificate.ValidColumn,
-			hoursbypersonmonth.Table:   hoursbypersonmonth.ValidColumn,
-			hoursbyproject.Table:       hoursbyproject.ValidColumn,
-			indicator.Table:            indicator.ValidColumn,
-			membership.Table:           membership.ValidColumn,
-			need.Table:                 need.ValidColumn,
-			organization.Table:         organization.ValidColumn,
-			outcome.Table:              outcome.ValidColumn,
-			partnership.Table:          partnership.ValidColumn,
-			partybuildinglink.Table:    partybuildinglink.ValidColumn,
-			person.Table:               person.ValidColumn,
-			project.Table:              project.ValidColumn,
-			projectparticipation.Table: projectparticipation.ValidColumn,
-			region.Table:               region.ValidColumn,
-			servicerecord.Table:        servicerecord.ValidColumn,
-			taxonomy.Table:             taxonomy.ValidColumn,
-			term.Table:                 term.ValidColumn,
-			tombstone.Table:            tombstone.ValidColumn,
-			webhookattempt.Table:       webhookattempt.ValidColumn,
-			webhookdelivery.Table:      webhookdelivery.ValidColumn,
-			webhooksubscription.Table:  webhooksubscription.ValidColumn,
+			apikey.Table:                 apikey.ValidColumn,
+			activity.Table:               activity.ValidColumn,
+			auditevent.Table:             auditevent.ValidColumn,
+			casecrisis.Table:             casecrisis.ValidColumn,
+			casefile.Table:               casefile.ValidColumn,
+			casegoal.Table:               casegoal.ValidColumn,
+			casereferral.Table:           casereferral.ValidColumn,
+			caseresident.Table:           caseresident.ValidColumn,
+			casesession.Table:            casesession.ValidColumn,
+			casevolunteer.Table:          casevolunteer.ValidColumn,
+			certificate.Table:            certificate.ValidColumn,
+			competitionapplication.Table: competitionapplication.ValidColumn,
+			competitionaward.Table:       competitionaward.ValidColumn,
+			competitionreview.Table:      competitionreview.ValidColumn,
+			competitionround.Table:       competitionround.ValidColumn,
+			hoursbypersonmonth.Table:     hoursbypersonmonth.ValidColumn,
+			hoursbyproject.Table:         hoursbyproject.ValidColumn,
+			indicator.Table:              indicator.ValidColumn,
+			membership.Table:             membership.ValidColumn,
+			need.Table:                   need.ValidColumn,
+			organization.Table:           organization.ValidColumn,
+			outcome.Table:                outcome.ValidColumn,
+			partnership.Table:            partnership.ValidColumn,
+			partybuildinglink.Table:      partybuildinglink.ValidColumn,
+			partycoverage.Table:          partycoverage.ValidColumn,
+			person.Table:                 person.ValidColumn,
+			project.Table:                project.ValidColumn,
+			projectparticipation.Table:   projectparticipation.ValidColumn,
+			region.Table:                 region.ValidColumn,
+			servicepoint.Table:           servicepoint.ValidColumn,
+			servicepointexception.Table:  servicepointexception.ValidColumn,
+			servicepointhours.Table:      servicepointhours.ValidColumn,
+			servicerecord.Table:          servicerecord.ValidColumn,
+			taxonomy.Table:               taxonomy.ValidColumn,
+			term.Table:                   term.ValidColumn,
+			tombstone.Table:              tombstone.ValidColumn,
+			webhookattempt.Table:         webhookattempt.ValidColumn,
+			webhookdelivery.Table:        webhookdelivery.ValidColumn,
+			webhooksubscription.Table:    webhooksubscription.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -14,6 +14,10 @@ import (
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionaward"
+	"github.com/tongxing/tongxing/ent/competitionreview"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
@@ -23,11 +27,15 @@ import (
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
+	"github.com/tongxing/tongxing/ent/servicepointexception"
+	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
@@ -44,7 +52,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 31)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 39)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -310,6 +318,91 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   competitionapplication.Table,
+			Columns: competitionapplication.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: competitionapplication.FieldID,
+			},
+		},
+		Type: "CompetitionApplication",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			competitionapplication.FieldCreatedAt:       {Type: field.TypeTime, Column: competitionapplication.FieldCreatedAt},
+			competitionapplication.FieldUpdatedAt:       {Type: field.TypeTime, Column: competitionapplication.FieldUpdatedAt},
+			competitionapplication.FieldRoundID:         {Type: field.TypeInt, Column: competitionapplication.FieldRoundID},
+			competitionapplication.FieldApplicantID:     {Type: field.TypeInt, Column: competitionapplication.FieldApplicantID},
+			competitionapplication.FieldProjectID:       {Type: field.TypeInt, Column: competitionapplication.FieldProjectID},
+			competitionapplication.FieldRequestedAmount: {Type: field.TypeFloat64, Column: competitionapplication.FieldRequestedAmount},
+			competitionapplication.FieldSubmittedOn:     {Type: field.TypeTime, Column: competitionapplication.FieldSubmittedOn},
+			competitionapplication.FieldWithdrawn:       {Type: field.TypeBool, Column: competitionapplication.FieldWithdrawn},
+			competitionapplication.FieldSummary:         {Type: field.TypeString, Column: competitionapplication.FieldSummary},
+		},
+	}
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   competitionaward.Table,
+			Columns: competitionaward.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: competitionaward.FieldID,
+			},
+		},
+		Type: "CompetitionAward",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			competitionaward.FieldCreatedAt:     {Type: field.TypeTime, Column: competitionaward.FieldCreatedAt},
+			competitionaward.FieldUpdatedAt:     {Type: field.TypeTime, Column: competitionaward.FieldUpdatedAt},
+			competitionaward.FieldApplicationID: {Type: field.TypeInt, Column: competitionaward.FieldApplicationID},
+			competitionaward.FieldRank:          {Type: field.TypeInt, Column: competitionaward.FieldRank},
+			competitionaward.FieldPrize:         {Type: field.TypeString, Column: competitionaward.FieldPrize},
+			competitionaward.FieldAmount:        {Type: field.TypeFloat64, Column: competitionaward.FieldAmount},
+			competitionaward.FieldCurrency:      {Type: field.TypeString, Column: competitionaward.FieldCurrency},
+		},
+	}
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   competitionreview.Table,
+			Columns: competitionreview.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: competitionreview.FieldID,
+			},
+		},
+		Type: "CompetitionReview",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			competitionreview.FieldCreatedAt:     {Type: field.TypeTime, Column: competitionreview.FieldCreatedAt},
+			competitionreview.FieldUpdatedAt:     {Type: field.TypeTime, Column: competitionreview.FieldUpdatedAt},
+			competitionreview.FieldApplicationID: {Type: field.TypeInt, Column: competitionreview.FieldApplicationID},
+			competitionreview.FieldReviewer:      {Type: field.TypeString, Column: competitionreview.FieldReviewer},
+			competitionreview.FieldScore:         {Type: field.TypeFloat64, Column: competitionreview.FieldScore},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   competitionround.Table,
+			Columns: competitionround.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: competitionround.FieldID,
+			},
+		},
+		Type: "CompetitionRound",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			competitionround.FieldCreatedAt:           {Type: field.TypeTime, Column: competitionround.FieldCreatedAt},
+			competitionround.FieldUpdatedAt:           {Type: field.TypeTime, Column: competitionround.FieldUpdatedAt},
+			competitionround.FieldName:                {Type: field.TypeString, Column: competitionround.FieldName},
+			competitionround.FieldKind:                {Type: field.TypeEnum, Column: competitionround.FieldKind},
+			competitionround.FieldYear:                {Type: field.TypeInt, Column: competitionround.FieldYear},
+			competitionround.FieldBudget:              {Type: field.TypeFloat64, Column: competitionround.FieldBudget},
+			competitionround.FieldOrganizerID:         {Type: field.TypeInt, Column: competitionround.FieldOrganizerID},
+			competitionround.FieldApplicationsOpenOn:  {Type: field.TypeTime, Column: competitionround.FieldApplicationsOpenOn},
+			competitionround.FieldApplicationsCloseOn: {Type: field.TypeTime, Column: competitionround.FieldApplicationsCloseOn},
+			competitionround.FieldStatus:              {Type: field.TypeEnum, Column: competitionround.FieldStatus},
+			competitionround.FieldAnnouncedOn:         {Type: field.TypeTime, Column: competitionround.FieldAnnouncedOn},
+			competitionround.FieldDescription:         {Type: field.TypeString, Column: competitionround.FieldDescription},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   hoursbypersonmonth.Table,
 			Columns: hoursbypersonmonth.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -327,7 +420,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			hoursbypersonmonth.FieldRecords:        {Type: field.TypeInt, Column: hoursbypersonmonth.FieldRecords},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   hoursbyproject.Table,
 			Columns: hoursbyproject.Columns,
@@ -344,7 +437,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			hoursbyproject.FieldVolunteers: {Type: field.TypeInt, Column: hoursbyproject.FieldVolunteers},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   indicator.Table,
 			Columns: indicator.Columns,
@@ -366,7 +459,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			indicator.FieldDescription: {Type: field.TypeString, Column: indicator.FieldDescription},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -386,7 +479,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldLeftOn:         {Type: field.TypeTime, Column: membership.FieldLeftOn},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   need.Table,
 			Columns: need.Columns,
@@ -414,7 +507,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			need.FieldResolutionNote:        {Type: field.TypeString, Column: need.FieldResolutionNote},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -441,7 +534,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldDescription:        {Type: field.TypeString, Column: organization.FieldDescription},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   outcome.Table,
 			Columns: outcome.Columns,
@@ -467,7 +560,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			outcome.FieldComment:     {Type: field.TypeString, Column: outcome.FieldComment},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partnership.Table,
 			Columns: partnership.Columns,
@@ -490,7 +583,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnership.FieldDescription:    {Type: field.TypeString, Column: partnership.FieldDescription},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partybuildinglink.Table,
 			Columns: partybuildinglink.Columns,
@@ -511,7 +604,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partybuildinglink.FieldAgreementSummary:    {Type: field.TypeString, Column: partybuildinglink.FieldAgreementSummary},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   partycoverage.Table,
+			Columns: partycoverage.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: partycoverage.FieldID,
+			},
+		},
+		Type: "PartyCoverage",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			partycoverage.FieldCreatedAt:           {Type: field.TypeTime, Column: partycoverage.FieldCreatedAt},
+			partycoverage.FieldUpdatedAt:           {Type: field.TypeTime, Column: partycoverage.FieldUpdatedAt},
+			partycoverage.FieldOrganizationID:      {Type: field.TypeInt, Column: partycoverage.FieldOrganizationID},
+			partycoverage.FieldMethod:              {Type: field.TypeEnum, Column: partycoverage.FieldMethod},
+			partycoverage.FieldPartyOrganizationID: {Type: field.TypeInt, Column: partycoverage.FieldPartyOrganizationID},
+			partycoverage.FieldStartedOn:           {Type: field.TypeTime, Column: partycoverage.FieldStartedOn},
+			partycoverage.FieldEndedOn:             {Type: field.TypeTime, Column: partycoverage.FieldEndedOn},
+			partycoverage.FieldCategoryID:          {Type: field.TypeInt, Column: partycoverage.FieldCategoryID},
+			partycoverage.FieldSubcategoryID:       {Type: field.TypeInt, Column: partycoverage.FieldSubcategoryID},
+			partycoverage.FieldNote:                {Type: field.TypeString, Column: partycoverage.FieldNote},
+		},
+	}
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   person.Table,
 			Columns: person.Columns,
@@ -541,7 +657,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldPossibleDuplicateOf:   {Type: field.TypeInt, Column: person.FieldPossibleDuplicateOf},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -566,7 +682,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldParentID:      {Type: field.TypeInt, Column: project.FieldParentID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   projectparticipation.Table,
 			Columns: projectparticipation.Columns,
@@ -584,7 +700,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			projectparticipation.FieldRole:           {Type: field.TypeEnum, Column: projectparticipation.FieldRole},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -603,7 +719,69 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldParentID:  {Type: field.TypeInt, Column: region.FieldParentID},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   servicepoint.Table,
+			Columns: servicepoint.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: servicepoint.FieldID,
+			},
+		},
+		Type: "ServicePoint",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			servicepoint.FieldCreatedAt:    {Type: field.TypeTime, Column: servicepoint.FieldCreatedAt},
+			servicepoint.FieldUpdatedAt:    {Type: field.TypeTime, Column: servicepoint.FieldUpdatedAt},
+			servicepoint.FieldName:         {Type: field.TypeString, Column: servicepoint.FieldName},
+			servicepoint.FieldKind:         {Type: field.TypeEnum, Column: servicepoint.FieldKind},
+			servicepoint.FieldDescription:  {Type: field.TypeString, Column: servicepoint.FieldDescription},
+			servicepoint.FieldAddress:      {Type: field.TypeString, Column: servicepoint.FieldAddress},
+			servicepoint.FieldLatitude:     {Type: field.TypeFloat64, Column: servicepoint.FieldLatitude},
+			servicepoint.FieldLongitude:    {Type: field.TypeFloat64, Column: servicepoint.FieldLongitude},
+			servicepoint.FieldContactPhone: {Type: field.TypeString, Column: servicepoint.FieldContactPhone},
+			servicepoint.FieldRegionID:     {Type: field.TypeInt, Column: servicepoint.FieldRegionID},
+			servicepoint.FieldOperatorID:   {Type: field.TypeInt, Column: servicepoint.FieldOperatorID},
+			servicepoint.FieldLeadID:       {Type: field.TypeInt, Column: servicepoint.FieldLeadID},
+			servicepoint.FieldOpenedOn:     {Type: field.TypeTime, Column: servicepoint.FieldOpenedOn},
+			servicepoint.FieldClosedOn:     {Type: field.TypeTime, Column: servicepoint.FieldClosedOn},
+		},
+	}
+	graph.Nodes[30] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   servicepointexception.Table,
+			Columns: servicepointexception.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: servicepointexception.FieldID,
+			},
+		},
+		Type: "ServicePointException",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			servicepointexception.FieldServicePointID: {Type: field.TypeInt, Column: servicepointexception.FieldServicePointID},
+			servicepointexception.FieldDate:           {Type: field.TypeTime, Column: servicepointexception.FieldDate},
+			servicepointexception.FieldOpensAt:        {Type: field.TypeInt, Column: servicepointexception.FieldOpensAt},
+			servicepointexception.FieldClosesAt:       {Type: field.TypeInt, Column: servicepointexception.FieldClosesAt},
+			servicepointexception.FieldReason:         {Type: field.TypeString, Column: servicepointexception.FieldReason},
+		},
+	}
+	graph.Nodes[31] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   servicepointhours.Table,
+			Columns: servicepointhours.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: servicepointhours.FieldID,
+			},
+		},
+		Type: "ServicePointHours",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			servicepointhours.FieldServicePointID: {Type: field.TypeInt, Column: servicepointhours.FieldServicePointID},
+			servicepointhours.FieldWeekday:        {Type: field.TypeEnum, Column: servicepointhours.FieldWeekday},
+			servicepointhours.FieldOpensAt:        {Type: field.TypeInt, Column: servicepointhours.FieldOpensAt},
+			servicepointhours.FieldClosesAt:       {Type: field.TypeInt, Column: servicepointhours.FieldClosesAt},
+		},
+	}
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   servicerecord.Table,
 			Columns: servicerecord.Columns,
@@ -633,7 +811,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			servicerecord.FieldReviewNote:       {Type: field.TypeString, Column: servicerecord.FieldReviewNote},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   taxonomy.Table,
 			Columns: taxonomy.Columns,
@@ -651,7 +829,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			taxonomy.FieldNameEn:    {Type: field.TypeString, Column: taxonomy.FieldNameEn},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   term.Table,
 			Columns: term.Columns,
@@ -671,7 +849,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			term.FieldParentID:   {Type: field.TypeInt, Column: term.FieldParentID},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tombstone.Table,
 			Columns: tombstone.Columns,
@@ -689,7 +867,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tombstone.FieldAt:           {Type: field.TypeTime, Column: tombstone.FieldAt},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookattempt.Table,
 			Columns: webhookattempt.Columns,
@@ -710,7 +888,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookattempt.FieldRetryAt:    {Type: field.TypeTime, Column: webhookattempt.FieldRetryAt},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[37] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -733,7 +911,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldDeliveredAt:    {Type: field.TypeTime, Column: webhookdelivery.FieldDeliveredAt},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[38] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhooksubscription.Table,
 			Columns: webhooksubscription.Columns,
@@ -1041,6 +1219,126 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"ServiceRecord",
 	)
 	graph.MustAddE(
+		"round",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   competitionapplication.RoundTable,
+			Columns: []string{competitionapplication.RoundColumn},
+			Bidi:    false,
+		},
+		"CompetitionApplication",
+		"CompetitionRound",
+	)
+	graph.MustAddE(
+		"applicant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   competitionapplication.ApplicantTable,
+			Columns: []string{competitionapplication.ApplicantColumn},
+			Bidi:    false,
+		},
+		"CompetitionApplication",
+		"Organization",
+	)
+	graph.MustAddE(
+		"project",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   competitionapplication.ProjectTable,
+			Columns: []string{competitionapplication.ProjectColumn},
+			Bidi:    false,
+		},
+		"CompetitionApplication",
+		"Project",
+	)
+	graph.MustAddE(
+		"reviews",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   competitionapplication.ReviewsTable,
+			Columns: []string{competitionapplication.ReviewsColumn},
+			Bidi:    false,
+		},
+		"CompetitionApplication",
+		"CompetitionReview",
+	)
+	graph.MustAddE(
+		"award",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   competitionapplication.AwardTable,
+			Columns: []string{competitionapplication.AwardColumn},
+			Bidi:    false,
+		},
+		"CompetitionApplication",
+		"CompetitionAward",
+	)
+	graph.MustAddE(
+		"application",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   competitionaward.ApplicationTable,
+			Columns: []string{competitionaward.ApplicationColumn},
+			Bidi:    false,
+		},
+		"CompetitionAward",
+		"CompetitionApplication",
+	)
+	graph.MustAddE(
+		"application",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   competitionreview.ApplicationTable,
+			Columns: []string{competitionreview.ApplicationColumn},
+			Bidi:    false,
+		},
+		"CompetitionReview",
+		"CompetitionApplication",
+	)
+	graph.MustAddE(
+		"organizer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   competitionround.OrganizerTable,
+			Columns: []string{competitionround.OrganizerColumn},
+			Bidi:    false,
+		},
+		"CompetitionRound",
+		"Organization",
+	)
+	graph.MustAddE(
+		"themes",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   competitionround.ThemesTable,
+			Columns: competitionround.ThemesPrimaryKey,
+			Bidi:    false,
+		},
+		"CompetitionRound",
+		"Term",
+	)
+	graph.MustAddE(
+		"applications",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   competitionround.ApplicationsTable,
+			Columns: []string{competitionround.ApplicationsColumn},
+			Bidi:    false,
+		},
+		"CompetitionRound",
+		"CompetitionApplication",
+	)
+	graph.MustAddE(
 		"outcomes",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1281,6 +1579,78 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Need",
 	)
 	graph.MustAddE(
+		"party_coverages",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.PartyCoveragesTable,
+			Columns: []string{organization.PartyCoveragesColumn},
+			Bidi:    false,
+		},
+		"Organization",
+		"PartyCoverage",
+	)
+	graph.MustAddE(
+		"covered_by_party",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CoveredByPartyTable,
+			Columns: []string{organization.CoveredByPartyColumn},
+			Bidi:    false,
+		},
+		"Organization",
+		"PartyCoverage",
+	)
+	graph.MustAddE(
+		"operated_points",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OperatedPointsTable,
+			Columns: []string{organization.OperatedPointsColumn},
+			Bidi:    false,
+		},
+		"Organization",
+		"ServicePoint",
+	)
+	graph.MustAddE(
+		"led_points",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.LedPointsTable,
+			Columns: []string{organization.LedPointsColumn},
+			Bidi:    false,
+		},
+		"Organization",
+		"ServicePoint",
+	)
+	graph.MustAddE(
+		"organized_rounds",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OrganizedRoundsTable,
+			Columns: []string{organization.OrganizedRoundsColumn},
+			Bidi:    false,
+		},
+		"Organization",
+		"CompetitionRound",
+	)
+	graph.MustAddE(
+		"competition_applications",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CompetitionApplicationsTable,
+			Columns: []string{organization.CompetitionApplicationsColumn},
+			Bidi:    false,
+		},
+		"Organization",
+		"CompetitionApplication",
+	)
+	graph.MustAddE(
 		"participations",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1363,6 +1733,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"PartyBuildingLink",
 		"Organization",
+	)
+	graph.MustAddE(
+		"organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   partycoverage.OrganizationTable,
+			Columns: []string{partycoverage.OrganizationColumn},
+			Bidi:    false,
+		},
+		"PartyCoverage",
+		"Organization",
+	)
+	graph.MustAddE(
+		"party_organization",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   partycoverage.PartyOrganizationTable,
+			Columns: []string{partycoverage.PartyOrganizationColumn},
+			Bidi:    false,
+		},
+		"PartyCoverage",
+		"Organization",
+	)
+	graph.MustAddE(
+		"category",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   partycoverage.CategoryTable,
+			Columns: []string{partycoverage.CategoryColumn},
+			Bidi:    false,
+		},
+		"PartyCoverage",
+		"Term",
+	)
+	graph.MustAddE(
+		"subcategory",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   partycoverage.SubcategoryTable,
+			Columns: []string{partycoverage.SubcategoryColumn},
+			Bidi:    false,
+		},
+		"PartyCoverage",
+		"Term",
 	)
 	graph.MustAddE(
 		"university",
@@ -1521,6 +1939,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Need",
 	)
 	graph.MustAddE(
+		"competition_applications",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.CompetitionApplicationsTable,
+			Columns: []string{project.CompetitionApplicationsColumn},
+			Bidi:    false,
+		},
+		"Project",
+		"CompetitionApplication",
+	)
+	graph.MustAddE(
+		"service_points",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.ServicePointsTable,
+			Columns: project.ServicePointsPrimaryKey,
+			Bidi:    false,
+		},
+		"Project",
+		"ServicePoint",
+	)
+	graph.MustAddE(
 		"participations",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1617,6 +2059,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Need",
 	)
 	graph.MustAddE(
+		"service_points",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   region.ServicePointsTable,
+			Columns: []string{region.ServicePointsColumn},
+			Bidi:    false,
+		},
+		"Region",
+		"ServicePoint",
+	)
+	graph.MustAddE(
 		"projects",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -1627,6 +2081,126 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Region",
 		"Project",
+	)
+	graph.MustAddE(
+		"region",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   servicepoint.RegionTable,
+			Columns: []string{servicepoint.RegionColumn},
+			Bidi:    false,
+		},
+		"ServicePoint",
+		"Region",
+	)
+	graph.MustAddE(
+		"operator",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   servicepoint.OperatorTable,
+			Columns: []string{servicepoint.OperatorColumn},
+			Bidi:    false,
+		},
+		"ServicePoint",
+		"Organization",
+	)
+	graph.MustAddE(
+		"lead",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   servicepoint.LeadTable,
+			Columns: []string{servicepoint.LeadColumn},
+			Bidi:    false,
+		},
+		"ServicePoint",
+		"Organization",
+	)
+	graph.MustAddE(
+		"services",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   servicepoint.ServicesTable,
+			Columns: servicepoint.ServicesPrimaryKey,
+			Bidi:    false,
+		},
+		"ServicePoint",
+		"Term",
+	)
+	graph.MustAddE(
+		"target_groups",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   servicepoint.TargetGroupsTable,
+			Columns: servicepoint.TargetGroupsPrimaryKey,
+			Bidi:    false,
+		},
+		"ServicePoint",
+		"Term",
+	)
+	graph.MustAddE(
+		"projects",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   servicepoint.ProjectsTable,
+			Columns: servicepoint.ProjectsPrimaryKey,
+			Bidi:    false,
+		},
+		"ServicePoint",
+		"Project",
+	)
+	graph.MustAddE(
+		"weekly_hours",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   servicepoint.WeeklyHoursTable,
+			Columns: []string{servicepoint.WeeklyHoursColumn},
+			Bidi:    false,
+		},
+		"ServicePoint",
+		"ServicePointHours",
+	)
+	graph.MustAddE(
+		"exceptions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   servicepoint.ExceptionsTable,
+			Columns: []string{servicepoint.ExceptionsColumn},
+			Bidi:    false,
+		},
+		"ServicePoint",
+		"ServicePointException",
+	)
+	graph.MustAddE(
+		"service_point",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   servicepointexception.ServicePointTable,
+			Columns: []string{servicepointexception.ServicePointColumn},
+			Bidi:    false,
+		},
+		"ServicePointException",
+		"ServicePoint",
+	)
+	graph.MustAddE(
+		"service_point",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   servicepointhours.ServicePointTable,
+			Columns: []string{servicepointhours.ServicePointColumn},
+			Bidi:    false,
+		},
+		"ServicePointHours",
+		"ServicePoint",
 	)
 	graph.MustAddE(
 		"person",
@@ -1771,6 +2345,66 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Term",
 		"Project",
+	)
+	graph.MustAddE(
+		"party_guide_coverages",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideCoveragesTable,
+			Columns: []string{term.PartyGuideCoveragesColumn},
+			Bidi:    false,
+		},
+		"Term",
+		"PartyCoverage",
+	)
+	graph.MustAddE(
+		"party_guide_sub_coverages",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideSubCoveragesTable,
+			Columns: []string{term.PartyGuideSubCoveragesColumn},
+			Bidi:    false,
+		},
+		"Term",
+		"PartyCoverage",
+	)
+	graph.MustAddE(
+		"service_points",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ServicePointsTable,
+			Columns: term.ServicePointsPrimaryKey,
+			Bidi:    false,
+		},
+		"Term",
+		"ServicePoint",
+	)
+	graph.MustAddE(
+		"target_group_points",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupPointsTable,
+			Columns: term.TargetGroupPointsPrimaryKey,
+			Bidi:    false,
+		},
+		"Term",
+		"ServicePoint",
+	)
+	graph.MustAddE(
+		"theme_rounds",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ThemeRoundsTable,
+			Columns: term.ThemeRoundsPrimaryKey,
+			Bidi:    false,
+		},
+		"Term",
+		"CompetitionRound",
 	)
 	graph.MustAddE(
 		"delivery",
@@ -3206,6 +3840,471 @@ func (f *CertificateFilter) WhereHasRecordsWith(preds ...predicate.ServiceRecord
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CompetitionApplicationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CompetitionApplicationQuery builder.
+func (_q *CompetitionApplicationQuery) Filter() *CompetitionApplicationFilter {
+	return &CompetitionApplicationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CompetitionApplicationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CompetitionApplicationMutation builder.
+func (m *CompetitionApplicationMutation) Filter() *CompetitionApplicationFilter {
+	return &CompetitionApplicationFilter{config: m.config, predicateAdder: m}
+}
+
+// CompetitionApplicationFilter provides a generic filtering capability at runtime for CompetitionApplicationQuery.
+type CompetitionApplicationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CompetitionApplicationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CompetitionApplicationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(competitionapplication.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CompetitionApplicationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(competitionapplication.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CompetitionApplicationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(competitionapplication.FieldUpdatedAt))
+}
+
+// WhereRoundID applies the entql int predicate on the round_id field.
+func (f *CompetitionApplicationFilter) WhereRoundID(p entql.IntP) {
+	f.Where(p.Field(competitionapplication.FieldRoundID))
+}
+
+// WhereApplicantID applies the entql int predicate on the applicant_id field.
+func (f *CompetitionApplicationFilter) WhereApplicantID(p entql.IntP) {
+	f.Where(p.Field(competitionapplication.FieldApplicantID))
+}
+
+// WhereProjectID applies the entql int predicate on the project_id field.
+func (f *CompetitionApplicationFilter) WhereProjectID(p entql.IntP) {
+	f.Where(p.Field(competitionapplication.FieldProjectID))
+}
+
+// WhereRequestedAmount applies the entql float64 predicate on the requested_amount field.
+func (f *CompetitionApplicationFilter) WhereRequestedAmount(p entql.Float64P) {
+	f.Where(p.Field(competitionapplication.FieldRequestedAmount))
+}
+
+// WhereSubmittedOn applies the entql time.Time predicate on the submitted_on field.
+func (f *CompetitionApplicationFilter) WhereSubmittedOn(p entql.TimeP) {
+	f.Where(p.Field(competitionapplication.FieldSubmittedOn))
+}
+
+// WhereWithdrawn applies the entql bool predicate on the withdrawn field.
+func (f *CompetitionApplicationFilter) WhereWithdrawn(p entql.BoolP) {
+	f.Where(p.Field(competitionapplication.FieldWithdrawn))
+}
+
+// WhereSummary applies the entql string predicate on the summary field.
+func (f *CompetitionApplicationFilter) WhereSummary(p entql.StringP) {
+	f.Where(p.Field(competitionapplication.FieldSummary))
+}
+
+// WhereHasRound applies a predicate to check if query has an edge round.
+func (f *CompetitionApplicationFilter) WhereHasRound() {
+	f.Where(entql.HasEdge("round"))
+}
+
+// WhereHasRoundWith applies a predicate to check if query has an edge round with a given conditions (other predicates).
+func (f *CompetitionApplicationFilter) WhereHasRoundWith(preds ...predicate.CompetitionRound) {
+	f.Where(entql.HasEdgeWith("round", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApplicant applies a predicate to check if query has an edge applicant.
+func (f *CompetitionApplicationFilter) WhereHasApplicant() {
+	f.Where(entql.HasEdge("applicant"))
+}
+
+// WhereHasApplicantWith applies a predicate to check if query has an edge applicant with a given conditions (other predicates).
+func (f *CompetitionApplicationFilter) WhereHasApplicantWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("applicant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProject applies a predicate to check if query has an edge project.
+func (f *CompetitionApplicationFilter) WhereHasProject() {
+	f.Where(entql.HasEdge("project"))
+}
+
+// WhereHasProjectWith applies a predicate to check if query has an edge project with a given conditions (other predicates).
+func (f *CompetitionApplicationFilter) WhereHasProjectWith(preds ...predicate.Project) {
+	f.Where(entql.HasEdgeWith("project", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReviews applies a predicate to check if query has an edge reviews.
+func (f *CompetitionApplicationFilter) WhereHasReviews() {
+	f.Where(entql.HasEdge("reviews"))
+}
+
+// WhereHasReviewsWith applies a predicate to check if query has an edge reviews with a given conditions (other predicates).
+func (f *CompetitionApplicationFilter) WhereHasReviewsWith(preds ...predicate.CompetitionReview) {
+	f.Where(entql.HasEdgeWith("reviews", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAward applies a predicate to check if query has an edge award.
+func (f *CompetitionApplicationFilter) WhereHasAward() {
+	f.Where(entql.HasEdge("award"))
+}
+
+// WhereHasAwardWith applies a predicate to check if query has an edge award with a given conditions (other predicates).
+func (f *CompetitionApplicationFilter) WhereHasAwardWith(preds ...predicate.CompetitionAward) {
+	f.Where(entql.HasEdgeWith("award", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CompetitionAwardQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CompetitionAwardQuery builder.
+func (_q *CompetitionAwardQuery) Filter() *CompetitionAwardFilter {
+	return &CompetitionAwardFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CompetitionAwardMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CompetitionAwardMutation builder.
+func (m *CompetitionAwardMutation) Filter() *CompetitionAwardFilter {
+	return &CompetitionAwardFilter{config: m.config, predicateAdder: m}
+}
+
+// CompetitionAwardFilter provides a generic filtering capability at runtime for CompetitionAwardQuery.
+type CompetitionAwardFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CompetitionAwardFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CompetitionAwardFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(competitionaward.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CompetitionAwardFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(competitionaward.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CompetitionAwardFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(competitionaward.FieldUpdatedAt))
+}
+
+// WhereApplicationID applies the entql int predicate on the application_id field.
+func (f *CompetitionAwardFilter) WhereApplicationID(p entql.IntP) {
+	f.Where(p.Field(competitionaward.FieldApplicationID))
+}
+
+// WhereRank applies the entql int predicate on the rank field.
+func (f *CompetitionAwardFilter) WhereRank(p entql.IntP) {
+	f.Where(p.Field(competitionaward.FieldRank))
+}
+
+// WherePrize applies the entql string predicate on the prize field.
+func (f *CompetitionAwardFilter) WherePrize(p entql.StringP) {
+	f.Where(p.Field(competitionaward.FieldPrize))
+}
+
+// WhereAmount applies the entql float64 predicate on the amount field.
+func (f *CompetitionAwardFilter) WhereAmount(p entql.Float64P) {
+	f.Where(p.Field(competitionaward.FieldAmount))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *CompetitionAwardFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(competitionaward.FieldCurrency))
+}
+
+// WhereHasApplication applies a predicate to check if query has an edge application.
+func (f *CompetitionAwardFilter) WhereHasApplication() {
+	f.Where(entql.HasEdge("application"))
+}
+
+// WhereHasApplicationWith applies a predicate to check if query has an edge application with a given conditions (other predicates).
+func (f *CompetitionAwardFilter) WhereHasApplicationWith(preds ...predicate.CompetitionApplication) {
+	f.Where(entql.HasEdgeWith("application", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CompetitionReviewQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CompetitionReviewQuery builder.
+func (_q *CompetitionReviewQuery) Filter() *CompetitionReviewFilter {
+	return &CompetitionReviewFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CompetitionReviewMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CompetitionReviewMutation builder.
+func (m *CompetitionReviewMutation) Filter() *CompetitionReviewFilter {
+	return &CompetitionReviewFilter{config: m.config, predicateAdder: m}
+}
+
+// CompetitionReviewFilter provides a generic filtering capability at runtime for CompetitionReviewQuery.
+type CompetitionReviewFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CompetitionReviewFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CompetitionReviewFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(competitionreview.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CompetitionReviewFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(competitionreview.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CompetitionReviewFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(competitionreview.FieldUpdatedAt))
+}
+
+// WhereApplicationID applies the entql int predicate on the application_id field.
+func (f *CompetitionReviewFilter) WhereApplicationID(p entql.IntP) {
+	f.Where(p.Field(competitionreview.FieldApplicationID))
+}
+
+// WhereReviewer applies the entql string predicate on the reviewer field.
+func (f *CompetitionReviewFilter) WhereReviewer(p entql.StringP) {
+	f.Where(p.Field(competitionreview.FieldReviewer))
+}
+
+// WhereScore applies the entql float64 predicate on the score field.
+func (f *CompetitionReviewFilter) WhereScore(p entql.Float64P) {
+	f.Where(p.Field(competitionreview.FieldScore))
+}
+
+// WhereHasApplication applies a predicate to check if query has an edge application.
+func (f *CompetitionReviewFilter) WhereHasApplication() {
+	f.Where(entql.HasEdge("application"))
+}
+
+// WhereHasApplicationWith applies a predicate to check if query has an edge application with a given conditions (other predicates).
+func (f *CompetitionReviewFilter) WhereHasApplicationWith(preds ...predicate.CompetitionApplication) {
+	f.Where(entql.HasEdgeWith("application", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CompetitionRoundQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CompetitionRoundQuery builder.
+func (_q *CompetitionRoundQuery) Filter() *CompetitionRoundFilter {
+	return &CompetitionRoundFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CompetitionRoundMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CompetitionRoundMutation builder.
+func (m *CompetitionRoundMutation) Filter() *CompetitionRoundFilter {
+	return &CompetitionRoundFilter{config: m.config, predicateAdder: m}
+}
+
+// CompetitionRoundFilter provides a generic filtering capability at runtime for CompetitionRoundQuery.
+type CompetitionRoundFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CompetitionRoundFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CompetitionRoundFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(competitionround.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CompetitionRoundFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(competitionround.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CompetitionRoundFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(competitionround.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *CompetitionRoundFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(competitionround.FieldName))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *CompetitionRoundFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(competitionround.FieldKind))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *CompetitionRoundFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(competitionround.FieldYear))
+}
+
+// WhereBudget applies the entql float64 predicate on the budget field.
+func (f *CompetitionRoundFilter) WhereBudget(p entql.Float64P) {
+	f.Where(p.Field(competitionround.FieldBudget))
+}
+
+// WhereOrganizerID applies the entql int predicate on the organizer_id field.
+func (f *CompetitionRoundFilter) WhereOrganizerID(p entql.IntP) {
+	f.Where(p.Field(competitionround.FieldOrganizerID))
+}
+
+// WhereApplicationsOpenOn applies the entql time.Time predicate on the applications_open_on field.
+func (f *CompetitionRoundFilter) WhereApplicationsOpenOn(p entql.TimeP) {
+	f.Where(p.Field(competitionround.FieldApplicationsOpenOn))
+}
+
+// WhereApplicationsCloseOn applies the entql time.Time predicate on the applications_close_on field.
+func (f *CompetitionRoundFilter) WhereApplicationsCloseOn(p entql.TimeP) {
+	f.Where(p.Field(competitionround.FieldApplicationsCloseOn))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *CompetitionRoundFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(competitionround.FieldStatus))
+}
+
+// WhereAnnouncedOn applies the entql time.Time predicate on the announced_on field.
+func (f *CompetitionRoundFilter) WhereAnnouncedOn(p entql.TimeP) {
+	f.Where(p.Field(competitionround.FieldAnnouncedOn))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *CompetitionRoundFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(competitionround.FieldDescription))
+}
+
+// WhereHasOrganizer applies a predicate to check if query has an edge organizer.
+func (f *CompetitionRoundFilter) WhereHasOrganizer() {
+	f.Where(entql.HasEdge("organizer"))
+}
+
+// WhereHasOrganizerWith applies a predicate to check if query has an edge organizer with a given conditions (other predicates).
+func (f *CompetitionRoundFilter) WhereHasOrganizerWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organizer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasThemes applies a predicate to check if query has an edge themes.
+func (f *CompetitionRoundFilter) WhereHasThemes() {
+	f.Where(entql.HasEdge("themes"))
+}
+
+// WhereHasThemesWith applies a predicate to check if query has an edge themes with a given conditions (other predicates).
+func (f *CompetitionRoundFilter) WhereHasThemesWith(preds ...predicate.Term) {
+	f.Where(entql.HasEdgeWith("themes", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApplications applies a predicate to check if query has an edge applications.
+func (f *CompetitionRoundFilter) WhereHasApplications() {
+	f.Where(entql.HasEdge("applications"))
+}
+
+// WhereHasApplicationsWith applies a predicate to check if query has an edge applications with a given conditions (other predicates).
+func (f *CompetitionRoundFilter) WhereHasApplicationsWith(preds ...predicate.CompetitionApplication) {
+	f.Where(entql.HasEdgeWith("applications", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *HoursByPersonMonthQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3234,7 +4333,7 @@ type HoursByPersonMonthFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HoursByPersonMonthFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3304,7 +4403,7 @@ type HoursByProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *HoursByProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3364,7 +4463,7 @@ type IndicatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IndicatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3463,7 +4562,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3566,7 +4665,7 @@ type NeedFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NeedFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3737,7 +4836,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4000,6 +5099,90 @@ func (f *OrganizationFilter) WhereHasMatchedNeedsWith(preds ...predicate.Need) {
 	})))
 }
 
+// WhereHasPartyCoverages applies a predicate to check if query has an edge party_coverages.
+func (f *OrganizationFilter) WhereHasPartyCoverages() {
+	f.Where(entql.HasEdge("party_coverages"))
+}
+
+// WhereHasPartyCoveragesWith applies a predicate to check if query has an edge party_coverages with a given conditions (other predicates).
+func (f *OrganizationFilter) WhereHasPartyCoveragesWith(preds ...predicate.PartyCoverage) {
+	f.Where(entql.HasEdgeWith("party_coverages", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCoveredByParty applies a predicate to check if query has an edge covered_by_party.
+func (f *OrganizationFilter) WhereHasCoveredByParty() {
+	f.Where(entql.HasEdge("covered_by_party"))
+}
+
+// WhereHasCoveredByPartyWith applies a predicate to check if query has an edge covered_by_party with a given conditions (other predicates).
+func (f *OrganizationFilter) WhereHasCoveredByPartyWith(preds ...predicate.PartyCoverage) {
+	f.Where(entql.HasEdgeWith("covered_by_party", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOperatedPoints applies a predicate to check if query has an edge operated_points.
+func (f *OrganizationFilter) WhereHasOperatedPoints() {
+	f.Where(entql.HasEdge("operated_points"))
+}
+
+// WhereHasOperatedPointsWith applies a predicate to check if query has an edge operated_points with a given conditions (other predicates).
+func (f *OrganizationFilter) WhereHasOperatedPointsWith(preds ...predicate.ServicePoint) {
+	f.Where(entql.HasEdgeWith("operated_points", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLedPoints applies a predicate to check if query has an edge led_points.
+func (f *OrganizationFilter) WhereHasLedPoints() {
+	f.Where(entql.HasEdge("led_points"))
+}
+
+// WhereHasLedPointsWith applies a predicate to check if query has an edge led_points with a given conditions (other predicates).
+func (f *OrganizationFilter) WhereHasLedPointsWith(preds ...predicate.ServicePoint) {
+	f.Where(entql.HasEdgeWith("led_points", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrganizedRounds applies a predicate to check if query has an edge organized_rounds.
+func (f *OrganizationFilter) WhereHasOrganizedRounds() {
+	f.Where(entql.HasEdge("organized_rounds"))
+}
+
+// WhereHasOrganizedRoundsWith applies a predicate to check if query has an edge organized_rounds with a given conditions (other predicates).
+func (f *OrganizationFilter) WhereHasOrganizedRoundsWith(preds ...predicate.CompetitionRound) {
+	f.Where(entql.HasEdgeWith("organized_rounds", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCompetitionApplications applies a predicate to check if query has an edge competition_applications.
+func (f *OrganizationFilter) WhereHasCompetitionApplications() {
+	f.Where(entql.HasEdge("competition_applications"))
+}
+
+// WhereHasCompetitionApplicationsWith applies a predicate to check if query has an edge competition_applications with a given conditions (other predicates).
+func (f *OrganizationFilter) WhereHasCompetitionApplicationsWith(preds ...predicate.CompetitionApplication) {
+	f.Where(entql.HasEdgeWith("competition_applications", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasParticipations applies a predicate to check if query has an edge participations.
 func (f *OrganizationFilter) WhereHasParticipations() {
 	f.Where(entql.HasEdge("participations"))
@@ -4043,7 +5226,7 @@ type OutcomeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OutcomeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4176,7 +5359,7 @@ type PartnershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4294,7 +5477,7 @@ type PartyBuildingLinkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyBuildingLinkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4374,6 +5557,152 @@ func (f *PartyBuildingLinkFilter) WhereHasPartnerWith(preds ...predicate.Organiz
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *PartyCoverageQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PartyCoverageQuery builder.
+func (_q *PartyCoverageQuery) Filter() *PartyCoverageFilter {
+	return &PartyCoverageFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PartyCoverageMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PartyCoverageMutation builder.
+func (m *PartyCoverageMutation) Filter() *PartyCoverageFilter {
+	return &PartyCoverageFilter{config: m.config, predicateAdder: m}
+}
+
+// PartyCoverageFilter provides a generic filtering capability at runtime for PartyCoverageQuery.
+type PartyCoverageFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PartyCoverageFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PartyCoverageFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(partycoverage.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PartyCoverageFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(partycoverage.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PartyCoverageFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(partycoverage.FieldUpdatedAt))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *PartyCoverageFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(partycoverage.FieldOrganizationID))
+}
+
+// WhereMethod applies the entql string predicate on the method field.
+func (f *PartyCoverageFilter) WhereMethod(p entql.StringP) {
+	f.Where(p.Field(partycoverage.FieldMethod))
+}
+
+// WherePartyOrganizationID applies the entql int predicate on the party_organization_id field.
+func (f *PartyCoverageFilter) WherePartyOrganizationID(p entql.IntP) {
+	f.Where(p.Field(partycoverage.FieldPartyOrganizationID))
+}
+
+// WhereStartedOn applies the entql time.Time predicate on the started_on field.
+func (f *PartyCoverageFilter) WhereStartedOn(p entql.TimeP) {
+	f.Where(p.Field(partycoverage.FieldStartedOn))
+}
+
+// WhereEndedOn applies the entql time.Time predicate on the ended_on field.
+func (f *PartyCoverageFilter) WhereEndedOn(p entql.TimeP) {
+	f.Where(p.Field(partycoverage.FieldEndedOn))
+}
+
+// WhereCategoryID applies the entql int predicate on the category_id field.
+func (f *PartyCoverageFilter) WhereCategoryID(p entql.IntP) {
+	f.Where(p.Field(partycoverage.FieldCategoryID))
+}
+
+// WhereSubcategoryID applies the entql int predicate on the subcategory_id field.
+func (f *PartyCoverageFilter) WhereSubcategoryID(p entql.IntP) {
+	f.Where(p.Field(partycoverage.FieldSubcategoryID))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *PartyCoverageFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(partycoverage.FieldNote))
+}
+
+// WhereHasOrganization applies a predicate to check if query has an edge organization.
+func (f *PartyCoverageFilter) WhereHasOrganization() {
+	f.Where(entql.HasEdge("organization"))
+}
+
+// WhereHasOrganizationWith applies a predicate to check if query has an edge organization with a given conditions (other predicates).
+func (f *PartyCoverageFilter) WhereHasOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPartyOrganization applies a predicate to check if query has an edge party_organization.
+func (f *PartyCoverageFilter) WhereHasPartyOrganization() {
+	f.Where(entql.HasEdge("party_organization"))
+}
+
+// WhereHasPartyOrganizationWith applies a predicate to check if query has an edge party_organization with a given conditions (other predicates).
+func (f *PartyCoverageFilter) WhereHasPartyOrganizationWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("party_organization", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCategory applies a predicate to check if query has an edge category.
+func (f *PartyCoverageFilter) WhereHasCategory() {
+	f.Where(entql.HasEdge("category"))
+}
+
+// WhereHasCategoryWith applies a predicate to check if query has an edge category with a given conditions (other predicates).
+func (f *PartyCoverageFilter) WhereHasCategoryWith(preds ...predicate.Term) {
+	f.Where(entql.HasEdgeWith("category", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSubcategory applies a predicate to check if query has an edge subcategory.
+func (f *PartyCoverageFilter) WhereHasSubcategory() {
+	f.Where(entql.HasEdge("subcategory"))
+}
+
+// WhereHasSubcategoryWith applies a predicate to check if query has an edge subcategory with a given conditions (other predicates).
+func (f *PartyCoverageFilter) WhereHasSubcategoryWith(preds ...predicate.Term) {
+	f.Where(entql.HasEdgeWith("subcategory", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PersonQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4402,7 +5731,7 @@ type PersonFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PersonFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4583,7 +5912,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4780,6 +6109,34 @@ func (f *ProjectFilter) WhereHasNeedsWith(preds ...predicate.Need) {
 	})))
 }
 
+// WhereHasCompetitionApplications applies a predicate to check if query has an edge competition_applications.
+func (f *ProjectFilter) WhereHasCompetitionApplications() {
+	f.Where(entql.HasEdge("competition_applications"))
+}
+
+// WhereHasCompetitionApplicationsWith applies a predicate to check if query has an edge competition_applications with a given conditions (other predicates).
+func (f *ProjectFilter) WhereHasCompetitionApplicationsWith(preds ...predicate.CompetitionApplication) {
+	f.Where(entql.HasEdgeWith("competition_applications", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasServicePoints applies a predicate to check if query has an edge service_points.
+func (f *ProjectFilter) WhereHasServicePoints() {
+	f.Where(entql.HasEdge("service_points"))
+}
+
+// WhereHasServicePointsWith applies a predicate to check if query has an edge service_points with a given conditions (other predicates).
+func (f *ProjectFilter) WhereHasServicePointsWith(preds ...predicate.ServicePoint) {
+	f.Where(entql.HasEdgeWith("service_points", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasParticipations applies a predicate to check if query has an edge participations.
 func (f *ProjectFilter) WhereHasParticipations() {
 	f.Where(entql.HasEdge("participations"))
@@ -4823,7 +6180,7 @@ type ProjectParticipationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectParticipationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4916,7 +6273,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5027,6 +6384,20 @@ func (f *RegionFilter) WhereHasNeedsWith(preds ...predicate.Need) {
 	})))
 }
 
+// WhereHasServicePoints applies a predicate to check if query has an edge service_points.
+func (f *RegionFilter) WhereHasServicePoints() {
+	f.Where(entql.HasEdge("service_points"))
+}
+
+// WhereHasServicePointsWith applies a predicate to check if query has an edge service_points with a given conditions (other predicates).
+func (f *RegionFilter) WhereHasServicePointsWith(preds ...predicate.ServicePoint) {
+	f.Where(entql.HasEdgeWith("service_points", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasProjects applies a predicate to check if query has an edge projects.
 func (f *RegionFilter) WhereHasProjects() {
 	f.Where(entql.HasEdge("projects"))
@@ -5035,6 +6406,381 @@ func (f *RegionFilter) WhereHasProjects() {
 // WhereHasProjectsWith applies a predicate to check if query has an edge projects with a given conditions (other predicates).
 func (f *RegionFilter) WhereHasProjectsWith(preds ...predicate.Project) {
 	f.Where(entql.HasEdgeWith("projects", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ServicePointQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ServicePointQuery builder.
+func (_q *ServicePointQuery) Filter() *ServicePointFilter {
+	return &ServicePointFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ServicePointMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ServicePointMutation builder.
+func (m *ServicePointMutation) Filter() *ServicePointFilter {
+	return &ServicePointFilter{config: m.config, predicateAdder: m}
+}
+
+// ServicePointFilter provides a generic filtering capability at runtime for ServicePointQuery.
+type ServicePointFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ServicePointFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ServicePointFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(servicepoint.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ServicePointFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(servicepoint.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ServicePointFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(servicepoint.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *ServicePointFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(servicepoint.FieldName))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ServicePointFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(servicepoint.FieldKind))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *ServicePointFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(servicepoint.FieldDescription))
+}
+
+// WhereAddress applies the entql string predicate on the address field.
+func (f *ServicePointFilter) WhereAddress(p entql.StringP) {
+	f.Where(p.Field(servicepoint.FieldAddress))
+}
+
+// WhereLatitude applies the entql float64 predicate on the latitude field.
+func (f *ServicePointFilter) WhereLatitude(p entql.Float64P) {
+	f.Where(p.Field(servicepoint.FieldLatitude))
+}
+
+// WhereLongitude applies the entql float64 predicate on the longitude field.
+func (f *ServicePointFilter) WhereLongitude(p entql.Float64P) {
+	f.Where(p.Field(servicepoint.FieldLongitude))
+}
+
+// WhereContactPhone applies the entql string predicate on the contact_phone field.
+func (f *ServicePointFilter) WhereContactPhone(p entql.StringP) {
+	f.Where(p.Field(servicepoint.FieldContactPhone))
+}
+
+// WhereRegionID applies the entql int predicate on the region_id field.
+func (f *ServicePointFilter) WhereRegionID(p entql.IntP) {
+	f.Where(p.Field(servicepoint.FieldRegionID))
+}
+
+// WhereOperatorID applies the entql int predicate on the operator_id field.
+func (f *ServicePointFilter) WhereOperatorID(p entql.IntP) {
+	f.Where(p.Field(servicepoint.FieldOperatorID))
+}
+
+// WhereLeadID applies the entql int predicate on the lead_id field.
+func (f *ServicePointFilter) WhereLeadID(p entql.IntP) {
+	f.Where(p.Field(servicepoint.FieldLeadID))
+}
+
+// WhereOpenedOn applies the entql time.Time predicate on the opened_on field.
+func (f *ServicePointFilter) WhereOpenedOn(p entql.TimeP) {
+	f.Where(p.Field(servicepoint.FieldOpenedOn))
+}
+
+// WhereClosedOn applies the entql time.Time predicate on the closed_on field.
+func (f *ServicePointFilter) WhereClosedOn(p entql.TimeP) {
+	f.Where(p.Field(servicepoint.FieldClosedOn))
+}
+
+// WhereHasRegion applies a predicate to check if query has an edge region.
+func (f *ServicePointFilter) WhereHasRegion() {
+	f.Where(entql.HasEdge("region"))
+}
+
+// WhereHasRegionWith applies a predicate to check if query has an edge region with a given conditions (other predicates).
+func (f *ServicePointFilter) WhereHasRegionWith(preds ...predicate.Region) {
+	f.Where(entql.HasEdgeWith("region", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOperator applies a predicate to check if query has an edge operator.
+func (f *ServicePointFilter) WhereHasOperator() {
+	f.Where(entql.HasEdge("operator"))
+}
+
+// WhereHasOperatorWith applies a predicate to check if query has an edge operator with a given conditions (other predicates).
+func (f *ServicePointFilter) WhereHasOperatorWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("operator", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLead applies a predicate to check if query has an edge lead.
+func (f *ServicePointFilter) WhereHasLead() {
+	f.Where(entql.HasEdge("lead"))
+}
+
+// WhereHasLeadWith applies a predicate to check if query has an edge lead with a given conditions (other predicates).
+func (f *ServicePointFilter) WhereHasLeadWith(preds ...predicate.Organization) {
+	f.Where(entql.HasEdgeWith("lead", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasServices applies a predicate to check if query has an edge services.
+func (f *ServicePointFilter) WhereHasServices() {
+	f.Where(entql.HasEdge("services"))
+}
+
+// WhereHasServicesWith applies a predicate to check if query has an edge services with a given conditions (other predicates).
+func (f *ServicePointFilter) WhereHasServicesWith(preds ...predicate.Term) {
+	f.Where(entql.HasEdgeWith("services", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTargetGroups applies a predicate to check if query has an edge target_groups.
+func (f *ServicePointFilter) WhereHasTargetGroups() {
+	f.Where(entql.HasEdge("target_groups"))
+}
+
+// WhereHasTargetGroupsWith applies a predicate to check if query has an edge target_groups with a given conditions (other predicates).
+func (f *ServicePointFilter) WhereHasTargetGroupsWith(preds ...predicate.Term) {
+	f.Where(entql.HasEdgeWith("target_groups", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasProjects applies a predicate to check if query has an edge projects.
+func (f *ServicePointFilter) WhereHasProjects() {
+	f.Where(entql.HasEdge("projects"))
+}
+
+// WhereHasProjectsWith applies a predicate to check if query has an edge projects with a given conditions (other predicates).
+func (f *ServicePointFilter) WhereHasProjectsWith(preds ...predicate.Project) {
+	f.Where(entql.HasEdgeWith("projects", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasWeeklyHours applies a predicate to check if query has an edge weekly_hours.
+func (f *ServicePointFilter) WhereHasWeeklyHours() {
+	f.Where(entql.HasEdge("weekly_hours"))
+}
+
+// WhereHasWeeklyHoursWith applies a predicate to check if query has an edge weekly_hours with a given conditions (other predicates).
+func (f *ServicePointFilter) WhereHasWeeklyHoursWith(preds ...predicate.ServicePointHours) {
+	f.Where(entql.HasEdgeWith("weekly_hours", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasExceptions applies a predicate to check if query has an edge exceptions.
+func (f *ServicePointFilter) WhereHasExceptions() {
+	f.Where(entql.HasEdge("exceptions"))
+}
+
+// WhereHasExceptionsWith applies a predicate to check if query has an edge exceptions with a given conditions (other predicates).
+func (f *ServicePointFilter) WhereHasExceptionsWith(preds ...predicate.ServicePointException) {
+	f.Where(entql.HasEdgeWith("exceptions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ServicePointExceptionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ServicePointExceptionQuery builder.
+func (_q *ServicePointExceptionQuery) Filter() *ServicePointExceptionFilter {
+	return &ServicePointExceptionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ServicePointExceptionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ServicePointExceptionMutation builder.
+func (m *ServicePointExceptionMutation) Filter() *ServicePointExceptionFilter {
+	return &ServicePointExceptionFilter{config: m.config, predicateAdder: m}
+}
+
+// ServicePointExceptionFilter provides a generic filtering capability at runtime for ServicePointExceptionQuery.
+type ServicePointExceptionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ServicePointExceptionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ServicePointExceptionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(servicepointexception.FieldID))
+}
+
+// WhereServicePointID applies the entql int predicate on the service_point_id field.
+func (f *ServicePointExceptionFilter) WhereServicePointID(p entql.IntP) {
+	f.Where(p.Field(servicepointexception.FieldServicePointID))
+}
+
+// WhereDate applies the entql time.Time predicate on the date field.
+func (f *ServicePointExceptionFilter) WhereDate(p entql.TimeP) {
+	f.Where(p.Field(servicepointexception.FieldDate))
+}
+
+// WhereOpensAt applies the entql int predicate on the opens_at field.
+func (f *ServicePointExceptionFilter) WhereOpensAt(p entql.IntP) {
+	f.Where(p.Field(servicepointexception.FieldOpensAt))
+}
+
+// WhereClosesAt applies the entql int predicate on the closes_at field.
+func (f *ServicePointExceptionFilter) WhereClosesAt(p entql.IntP) {
+	f.Where(p.Field(servicepointexception.FieldClosesAt))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *ServicePointExceptionFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(servicepointexception.FieldReason))
+}
+
+// WhereHasServicePoint applies a predicate to check if query has an edge service_point.
+func (f *ServicePointExceptionFilter) WhereHasServicePoint() {
+	f.Where(entql.HasEdge("service_point"))
+}
+
+// WhereHasServicePointWith applies a predicate to check if query has an edge service_point with a given conditions (other predicates).
+func (f *ServicePointExceptionFilter) WhereHasServicePointWith(preds ...predicate.ServicePoint) {
+	f.Where(entql.HasEdgeWith("service_point", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ServicePointHoursQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ServicePointHoursQuery builder.
+func (_q *ServicePointHoursQuery) Filter() *ServicePointHoursFilter {
+	return &ServicePointHoursFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ServicePointHoursMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ServicePointHoursMutation builder.
+func (m *ServicePointHoursMutation) Filter() *ServicePointHoursFilter {
+	return &ServicePointHoursFilter{config: m.config, predicateAdder: m}
+}
+
+// ServicePointHoursFilter provides a generic filtering capability at runtime for ServicePointHoursQuery.
+type ServicePointHoursFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ServicePointHoursFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ServicePointHoursFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(servicepointhours.FieldID))
+}
+
+// WhereServicePointID applies the entql int predicate on the service_point_id field.
+func (f *ServicePointHoursFilter) WhereServicePointID(p entql.IntP) {
+	f.Where(p.Field(servicepointhours.FieldServicePointID))
+}
+
+// WhereWeekday applies the entql string predicate on the weekday field.
+func (f *ServicePointHoursFilter) WhereWeekday(p entql.StringP) {
+	f.Where(p.Field(servicepointhours.FieldWeekday))
+}
+
+// WhereOpensAt applies the entql int predicate on the opens_at field.
+func (f *ServicePointHoursFilter) WhereOpensAt(p entql.IntP) {
+	f.Where(p.Field(servicepointhours.FieldOpensAt))
+}
+
+// WhereClosesAt applies the entql int predicate on the closes_at field.
+func (f *ServicePointHoursFilter) WhereClosesAt(p entql.IntP) {
+	f.Where(p.Field(servicepointhours.FieldClosesAt))
+}
+
+// WhereHasServicePoint applies a predicate to check if query has an edge service_point.
+func (f *ServicePointHoursFilter) WhereHasServicePoint() {
+	f.Where(entql.HasEdge("service_point"))
+}
+
+// WhereHasServicePointWith applies a predicate to check if query has an edge service_point with a given conditions (other predicates).
+func (f *ServicePointHoursFilter) WhereHasServicePointWith(preds ...predicate.ServicePoint) {
+	f.Where(entql.HasEdgeWith("service_point", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -5070,7 +6816,7 @@ type ServiceRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServiceRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5265,7 +7011,7 @@ type TaxonomyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaxonomyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5344,7 +7090,7 @@ type TermFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TermFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5474,6 +7220,76 @@ func (f *TermFilter) WhereHasTargetGroupProjectsWith(preds ...predicate.Project)
 	})))
 }
 
+// WhereHasPartyGuideCoverages applies a predicate to check if query has an edge party_guide_coverages.
+func (f *TermFilter) WhereHasPartyGuideCoverages() {
+	f.Where(entql.HasEdge("party_guide_coverages"))
+}
+
+// WhereHasPartyGuideCoveragesWith applies a predicate to check if query has an edge party_guide_coverages with a given conditions (other predicates).
+func (f *TermFilter) WhereHasPartyGuideCoveragesWith(preds ...predicate.PartyCoverage) {
+	f.Where(entql.HasEdgeWith("party_guide_coverages", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPartyGuideSubCoverages applies a predicate to check if query has an edge party_guide_sub_coverages.
+func (f *TermFilter) WhereHasPartyGuideSubCoverages() {
+	f.Where(entql.HasEdge("party_guide_sub_coverages"))
+}
+
+// WhereHasPartyGuideSubCoveragesWith applies a predicate to check if query has an edge party_guide_sub_coverages with a given conditions (other predicates).
+func (f *TermFilter) WhereHasPartyGuideSubCoveragesWith(preds ...predicate.PartyCoverage) {
+	f.Where(entql.HasEdgeWith("party_guide_sub_coverages", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasServicePoints applies a predicate to check if query has an edge service_points.
+func (f *TermFilter) WhereHasServicePoints() {
+	f.Where(entql.HasEdge("service_points"))
+}
+
+// WhereHasServicePointsWith applies a predicate to check if query has an edge service_points with a given conditions (other predicates).
+func (f *TermFilter) WhereHasServicePointsWith(preds ...predicate.ServicePoint) {
+	f.Where(entql.HasEdgeWith("service_points", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTargetGroupPoints applies a predicate to check if query has an edge target_group_points.
+func (f *TermFilter) WhereHasTargetGroupPoints() {
+	f.Where(entql.HasEdge("target_group_points"))
+}
+
+// WhereHasTargetGroupPointsWith applies a predicate to check if query has an edge target_group_points with a given conditions (other predicates).
+func (f *TermFilter) WhereHasTargetGroupPointsWith(preds ...predicate.ServicePoint) {
+	f.Where(entql.HasEdgeWith("target_group_points", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasThemeRounds applies a predicate to check if query has an edge theme_rounds.
+func (f *TermFilter) WhereHasThemeRounds() {
+	f.Where(entql.HasEdge("theme_rounds"))
+}
+
+// WhereHasThemeRoundsWith applies a predicate to check if query has an edge theme_rounds with a given conditions (other predicates).
+func (f *TermFilter) WhereHasThemeRoundsWith(preds ...predicate.CompetitionRound) {
+	f.Where(entql.HasEdgeWith("theme_rounds", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *TombstoneQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -5503,7 +7319,7 @@ type TombstoneFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TombstoneFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5568,7 +7384,7 @@ type WebhookAttemptFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookAttemptFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5662,7 +7478,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5780,7 +7596,7 @@ type WebhookSubscriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookSubscriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -14,6 +14,10 @@ import (
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionaward"
+	"github.com/tongxing/tongxing/ent/competitionreview"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -21,10 +25,14 @@ import (
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
+	"github.com/tongxing/tongxing/ent/servicepointexception"
+	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
@@ -807,6 +815,849 @@ func newCertificatePaginateArgs(rv map[string]any) *certificatePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*CertificateWhereInput); ok {
 		args.opts = append(args.opts, WithCertificateFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CompetitionApplicationQuery) CollectFields(ctx context.Context, satisfies ...string) (*CompetitionApplicationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CompetitionApplicationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(competitionapplication.Columns))
+		selectedFields = []string{competitionapplication.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "round":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompetitionRoundClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, competitionroundImplementors)...); err != nil {
+				return err
+			}
+			_q.withRound = query
+			if _, ok := fieldSeen[competitionapplication.FieldRoundID]; !ok {
+				selectedFields = append(selectedFields, competitionapplication.FieldRoundID)
+				fieldSeen[competitionapplication.FieldRoundID] = struct{}{}
+			}
+
+		case "applicant":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withApplicant = query
+			if _, ok := fieldSeen[competitionapplication.FieldApplicantID]; !ok {
+				selectedFields = append(selectedFields, competitionapplication.FieldApplicantID)
+				fieldSeen[competitionapplication.FieldApplicantID] = struct{}{}
+			}
+
+		case "project":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProjectClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, projectImplementors)...); err != nil {
+				return err
+			}
+			_q.withProject = query
+			if _, ok := fieldSeen[competitionapplication.FieldProjectID]; !ok {
+				selectedFields = append(selectedFields, competitionapplication.FieldProjectID)
+				fieldSeen[competitionapplication.FieldProjectID] = struct{}{}
+			}
+
+		case "reviews":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompetitionReviewClient{config: _q.config}).Query()
+			)
+			args := newCompetitionReviewPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newCompetitionReviewPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*CompetitionApplication) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"application_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(competitionapplication.ReviewsColumn), ids...))
+						})
+						if err := query.GroupBy(competitionapplication.ReviewsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*CompetitionApplication) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Reviews)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, competitionreviewImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(competitionapplication.ReviewsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedReviews(alias, func(wq *CompetitionReviewQuery) {
+				*wq = *query
+			})
+
+		case "award":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompetitionAwardClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, competitionawardImplementors)...); err != nil {
+				return err
+			}
+			_q.withAward = query
+		case "createdAt":
+			if _, ok := fieldSeen[competitionapplication.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, competitionapplication.FieldCreatedAt)
+				fieldSeen[competitionapplication.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[competitionapplication.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, competitionapplication.FieldUpdatedAt)
+				fieldSeen[competitionapplication.FieldUpdatedAt] = struct{}{}
+			}
+		case "requestedAmount":
+			if _, ok := fieldSeen[competitionapplication.FieldRequestedAmount]; !ok {
+				selectedFields = append(selectedFields, competitionapplication.FieldRequestedAmount)
+				fieldSeen[competitionapplication.FieldRequestedAmount] = struct{}{}
+			}
+		case "submittedOn":
+			if _, ok := fieldSeen[competitionapplication.FieldSubmittedOn]; !ok {
+				selectedFields = append(selectedFields, competitionapplication.FieldSubmittedOn)
+				fieldSeen[competitionapplication.FieldSubmittedOn] = struct{}{}
+			}
+		case "withdrawn":
+			if _, ok := fieldSeen[competitionapplication.FieldWithdrawn]; !ok {
+				selectedFields = append(selectedFields, competitionapplication.FieldWithdrawn)
+				fieldSeen[competitionapplication.FieldWithdrawn] = struct{}{}
+			}
+		case "summary":
+			if _, ok := fieldSeen[competitionapplication.FieldSummary]; !ok {
+				selectedFields = append(selectedFields, competitionapplication.FieldSummary)
+				fieldSeen[competitionapplication.FieldSummary] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type competitionapplicationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CompetitionApplicationPaginateOption
+}
+
+func newCompetitionApplicationPaginateArgs(rv map[string]any) *competitionapplicationPaginateArgs {
+	args := &competitionapplicationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CompetitionApplicationOrder{Field: &CompetitionApplicationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCompetitionApplicationOrder(order))
+			}
+		case *CompetitionApplicationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCompetitionApplicationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CompetitionApplicationWhereInput); ok {
+		args.opts = append(args.opts, WithCompetitionApplicationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CompetitionAwardQuery) CollectFields(ctx context.Context, satisfies ...string) (*CompetitionAwardQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CompetitionAwardQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(competitionaward.Columns))
+		selectedFields = []string{competitionaward.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "application":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompetitionApplicationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, competitionapplicationImplementors)...); err != nil {
+				return err
+			}
+			_q.withApplication = query
+			if _, ok := fieldSeen[competitionaward.FieldApplicationID]; !ok {
+				selectedFields = append(selectedFields, competitionaward.FieldApplicationID)
+				fieldSeen[competitionaward.FieldApplicationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[competitionaward.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, competitionaward.FieldCreatedAt)
+				fieldSeen[competitionaward.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[competitionaward.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, competitionaward.FieldUpdatedAt)
+				fieldSeen[competitionaward.FieldUpdatedAt] = struct{}{}
+			}
+		case "rank":
+			if _, ok := fieldSeen[competitionaward.FieldRank]; !ok {
+				selectedFields = append(selectedFields, competitionaward.FieldRank)
+				fieldSeen[competitionaward.FieldRank] = struct{}{}
+			}
+		case "prize":
+			if _, ok := fieldSeen[competitionaward.FieldPrize]; !ok {
+				selectedFields = append(selectedFields, competitionaward.FieldPrize)
+				fieldSeen[competitionaward.FieldPrize] = struct{}{}
+			}
+		case "amount":
+			if _, ok := fieldSeen[competitionaward.FieldAmount]; !ok {
+				selectedFields = append(selectedFields, competitionaward.FieldAmount)
+				fieldSeen[competitionaward.FieldAmount] = struct{}{}
+			}
+		case "currency":
+			if _, ok := fieldSeen[competitionaward.FieldCurrency]; !ok {
+				selectedFields = append(selectedFields, competitionaward.FieldCurrency)
+				fieldSeen[competitionaward.FieldCurrency] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type competitionawardPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CompetitionAwardPaginateOption
+}
+
+func newCompetitionAwardPaginateArgs(rv map[string]any) *competitionawardPaginateArgs {
+	args := &competitionawardPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CompetitionAwardOrder{Field: &CompetitionAwardOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCompetitionAwardOrder(order))
+			}
+		case *CompetitionAwardOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCompetitionAwardOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CompetitionAwardWhereInput); ok {
+		args.opts = append(args.opts, WithCompetitionAwardFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CompetitionReviewQuery) CollectFields(ctx context.Context, satisfies ...string) (*CompetitionReviewQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CompetitionReviewQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(competitionreview.Columns))
+		selectedFields = []string{competitionreview.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "application":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompetitionApplicationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, competitionapplicationImplementors)...); err != nil {
+				return err
+			}
+			_q.withApplication = query
+			if _, ok := fieldSeen[competitionreview.FieldApplicationID]; !ok {
+				selectedFields = append(selectedFields, competitionreview.FieldApplicationID)
+				fieldSeen[competitionreview.FieldApplicationID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[competitionreview.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, competitionreview.FieldCreatedAt)
+				fieldSeen[competitionreview.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[competitionreview.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, competitionreview.FieldUpdatedAt)
+				fieldSeen[competitionreview.FieldUpdatedAt] = struct{}{}
+			}
+		case "reviewer":
+			if _, ok := fieldSeen[competitionreview.FieldReviewer]; !ok {
+				selectedFields = append(selectedFields, competitionreview.FieldReviewer)
+				fieldSeen[competitionreview.FieldReviewer] = struct{}{}
+			}
+		case "score":
+			if _, ok := fieldSeen[competitionreview.FieldScore]; !ok {
+				selectedFields = append(selectedFields, competitionreview.FieldScore)
+				fieldSeen[competitionreview.FieldScore] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type competitionreviewPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CompetitionReviewPaginateOption
+}
+
+func newCompetitionReviewPaginateArgs(rv map[string]any) *competitionreviewPaginateArgs {
+	args := &competitionreviewPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CompetitionReviewOrder{Field: &CompetitionReviewOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCompetitionReviewOrder(order))
+			}
+		case *CompetitionReviewOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCompetitionReviewOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CompetitionReviewWhereInput); ok {
+		args.opts = append(args.opts, WithCompetitionReviewFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CompetitionRoundQuery) CollectFields(ctx context.Context, satisfies ...string) (*CompetitionRoundQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CompetitionRoundQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(competitionround.Columns))
+		selectedFields = []string{competitionround.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organizer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganizer = query
+			if _, ok := fieldSeen[competitionround.FieldOrganizerID]; !ok {
+				selectedFields = append(selectedFields, competitionround.FieldOrganizerID)
+				fieldSeen[competitionround.FieldOrganizerID] = struct{}{}
+			}
+
+		case "themes":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TermClient{config: _q.config}).Query()
+			)
+			args := newTermPaginateArgs(fieldArgs(ctx, new(TermWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newTermPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*CompetitionRound) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"competition_round_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(competitionround.ThemesTable)
+							s.Join(joinT).On(s.C(term.FieldID), joinT.C(competitionround.ThemesPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(competitionround.ThemesPrimaryKey[0]), ids...))
+							s.Select(joinT.C(competitionround.ThemesPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(competitionround.ThemesPrimaryKey[0]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*CompetitionRound) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Themes)
+							if nodes[i].Edges.totalCount[1] == nil {
+								nodes[i].Edges.totalCount[1] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[1][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, termImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(competitionround.ThemesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedThemes(alias, func(wq *TermQuery) {
+				*wq = *query
+			})
+
+		case "applications":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompetitionApplicationClient{config: _q.config}).Query()
+			)
+			args := newCompetitionApplicationPaginateArgs(fieldArgs(ctx, new(CompetitionApplicationWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newCompetitionApplicationPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*CompetitionRound) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"round_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(competitionround.ApplicationsColumn), ids...))
+						})
+						if err := query.GroupBy(competitionround.ApplicationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*CompetitionRound) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Applications)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, competitionapplicationImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(competitionround.ApplicationsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedApplications(alias, func(wq *CompetitionApplicationQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[competitionround.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, competitionround.FieldCreatedAt)
+				fieldSeen[competitionround.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[competitionround.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, competitionround.FieldUpdatedAt)
+				fieldSeen[competitionround.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[competitionround.FieldName]; !ok {
+				selectedFields = append(selectedFields, competitionround.FieldName)
+				fieldSeen[competitionround.FieldName] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[competitionround.FieldKind]; !ok {
+				selectedFields = append(selectedFields, competitionround.FieldKind)
+				fieldSeen[competitionround.FieldKind] = struct{}{}
+			}
+		case "year":
+			if _, ok := fieldSeen[competitionround.FieldYear]; !ok {
+				selectedFields = append(selectedFields, competitionround.FieldYear)
+				fieldSeen[competitionround.FieldYear] = struct{}{}
+			}
+		case "budget":
+			if _, ok := fieldSeen[competitionround.FieldBudget]; !ok {
+				selectedFields = append(selectedFields, competitionround.FieldBudget)
+				fieldSeen[competitionround.FieldBudget] = struct{}{}
+			}
+		case "applicationsOpenOn":
+			if _, ok := fieldSeen[competitionround.FieldApplicationsOpenOn]; !ok {
+				selectedFields = append(selectedFields, competitionround.FieldApplicationsOpenOn)
+				fieldSeen[competitionround.FieldApplicationsOpenOn] = struct{}{}
+			}
+		case "applicationsCloseOn":
+			if _, ok := fieldSeen[competitionround.FieldApplicationsCloseOn]; !ok {
+				selectedFields = append(selectedFields, competitionround.FieldApplicationsCloseOn)
+				fieldSeen[competitionround.FieldApplicationsCloseOn] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[competitionround.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, competitionround.FieldStatus)
+				fieldSeen[competitionround.FieldStatus] = struct{}{}
+			}
+		case "announcedOn":
+			if _, ok := fieldSeen[competitionround.FieldAnnouncedOn]; !ok {
+				selectedFields = append(selectedFields, competitionround.FieldAnnouncedOn)
+				fieldSeen[competitionround.FieldAnnouncedOn] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[competitionround.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, competitionround.FieldDescription)
+				fieldSeen[competitionround.FieldDescription] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type competitionroundPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CompetitionRoundPaginateOption
+}
+
+func newCompetitionRoundPaginateArgs(rv map[string]any) *competitionroundPaginateArgs {
+	args := &competitionroundPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CompetitionRoundOrder{Field: &CompetitionRoundOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCompetitionRoundOrder(order))
+			}
+		case *CompetitionRoundOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCompetitionRoundOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CompetitionRoundWhereInput); ok {
+		args.opts = append(args.opts, WithCompetitionRoundFilter(v.Filter))
 	}
 	return args
 }
@@ -1867,6 +2718,273 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 				*wq = *query
 			})
 
+		case "partyCoverages":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartyCoverageClient{config: _q.config}).Query()
+			)
+			args := newPartyCoveragePaginateArgs(fieldArgs(ctx, new(PartyCoverageWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newPartyCoveragePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organization) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"organization_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(organization.PartyCoveragesColumn), ids...))
+						})
+						if err := query.GroupBy(organization.PartyCoveragesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[7][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Organization) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.PartyCoverages)
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[7][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, partycoverageImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(organization.PartyCoveragesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedPartyCoverages(alias, func(wq *PartyCoverageQuery) {
+				*wq = *query
+			})
+
+		case "operatedPoints":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ServicePointClient{config: _q.config}).Query()
+			)
+			args := newServicePointPaginateArgs(fieldArgs(ctx, new(ServicePointWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newServicePointPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organization) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"operator_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(organization.OperatedPointsColumn), ids...))
+						})
+						if err := query.GroupBy(organization.OperatedPointsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[8][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Organization) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.OperatedPoints)
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[8][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, servicepointImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(organization.OperatedPointsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedOperatedPoints(alias, func(wq *ServicePointQuery) {
+				*wq = *query
+			})
+
+		case "competitionApplications":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompetitionApplicationClient{config: _q.config}).Query()
+			)
+			args := newCompetitionApplicationPaginateArgs(fieldArgs(ctx, new(CompetitionApplicationWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newCompetitionApplicationPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Organization) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"applicant_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(organization.CompetitionApplicationsColumn), ids...))
+						})
+						if err := query.GroupBy(organization.CompetitionApplicationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[9] == nil {
+								nodes[i].Edges.totalCount[9] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[9][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Organization) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.CompetitionApplications)
+							if nodes[i].Edges.totalCount[9] == nil {
+								nodes[i].Edges.totalCount[9] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[9][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, competitionapplicationImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(organization.CompetitionApplicationsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedCompetitionApplications(alias, func(wq *CompetitionApplicationQuery) {
+				*wq = *query
+			})
+
 		case "participations":
 			var (
 				alias = field.Alias
@@ -1910,10 +3028,10 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[7] == nil {
-								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							if nodes[i].Edges.totalCount[10] == nil {
+								nodes[i].Edges.totalCount[10] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[7][alias] = n
+							nodes[i].Edges.totalCount[10][alias] = n
 						}
 						return nil
 					})
@@ -1921,10 +3039,10 @@ func (_q *OrganizationQuery) collectField(ctx context.Context, oneNode bool, opC
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Organization) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Participations)
-							if nodes[i].Edges.totalCount[7] == nil {
-								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							if nodes[i].Edges.totalCount[10] == nil {
+								nodes[i].Edges.totalCount[10] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[7][alias] = n
+							nodes[i].Edges.totalCount[10][alias] = n
 						}
 						return nil
 					})
@@ -2547,6 +3665,180 @@ func newPartyBuildingLinkPaginateArgs(rv map[string]any) *partybuildinglinkPagin
 	}
 	if v, ok := rv[whereField].(*PartyBuildingLinkWhereInput); ok {
 		args.opts = append(args.opts, WithPartyBuildingLinkFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PartyCoverageQuery) CollectFields(ctx context.Context, satisfies ...string) (*PartyCoverageQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PartyCoverageQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(partycoverage.Columns))
+		selectedFields = []string{partycoverage.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "organization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganization = query
+			if _, ok := fieldSeen[partycoverage.FieldOrganizationID]; !ok {
+				selectedFields = append(selectedFields, partycoverage.FieldOrganizationID)
+				fieldSeen[partycoverage.FieldOrganizationID] = struct{}{}
+			}
+
+		case "partyOrganization":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withPartyOrganization = query
+			if _, ok := fieldSeen[partycoverage.FieldPartyOrganizationID]; !ok {
+				selectedFields = append(selectedFields, partycoverage.FieldPartyOrganizationID)
+				fieldSeen[partycoverage.FieldPartyOrganizationID] = struct{}{}
+			}
+
+		case "category":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TermClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, termImplementors)...); err != nil {
+				return err
+			}
+			_q.withCategory = query
+			if _, ok := fieldSeen[partycoverage.FieldCategoryID]; !ok {
+				selectedFields = append(selectedFields, partycoverage.FieldCategoryID)
+				fieldSeen[partycoverage.FieldCategoryID] = struct{}{}
+			}
+
+		case "subcategory":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TermClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, termImplementors)...); err != nil {
+				return err
+			}
+			_q.withSubcategory = query
+			if _, ok := fieldSeen[partycoverage.FieldSubcategoryID]; !ok {
+				selectedFields = append(selectedFields, partycoverage.FieldSubcategoryID)
+				fieldSeen[partycoverage.FieldSubcategoryID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[partycoverage.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, partycoverage.FieldCreatedAt)
+				fieldSeen[partycoverage.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[partycoverage.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, partycoverage.FieldUpdatedAt)
+				fieldSeen[partycoverage.FieldUpdatedAt] = struct{}{}
+			}
+		case "method":
+			if _, ok := fieldSeen[partycoverage.FieldMethod]; !ok {
+				selectedFields = append(selectedFields, partycoverage.FieldMethod)
+				fieldSeen[partycoverage.FieldMethod] = struct{}{}
+			}
+		case "startedOn":
+			if _, ok := fieldSeen[partycoverage.FieldStartedOn]; !ok {
+				selectedFields = append(selectedFields, partycoverage.FieldStartedOn)
+				fieldSeen[partycoverage.FieldStartedOn] = struct{}{}
+			}
+		case "endedOn":
+			if _, ok := fieldSeen[partycoverage.FieldEndedOn]; !ok {
+				selectedFields = append(selectedFields, partycoverage.FieldEndedOn)
+				fieldSeen[partycoverage.FieldEndedOn] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[partycoverage.FieldNote]; !ok {
+				selectedFields = append(selectedFields, partycoverage.FieldNote)
+				fieldSeen[partycoverage.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type partycoveragePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PartyCoveragePaginateOption
+}
+
+func newPartyCoveragePaginateArgs(rv map[string]any) *partycoveragePaginateArgs {
+	args := &partycoveragePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &PartyCoverageOrder{Field: &PartyCoverageOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithPartyCoverageOrder(order))
+			}
+		case *PartyCoverageOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithPartyCoverageOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*PartyCoverageWhereInput); ok {
+		args.opts = append(args.opts, WithPartyCoverageFilter(v.Filter))
 	}
 	return args
 }
@@ -3658,6 +4950,188 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				*wq = *query
 			})
 
+		case "competitionApplications":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompetitionApplicationClient{config: _q.config}).Query()
+			)
+			args := newCompetitionApplicationPaginateArgs(fieldArgs(ctx, new(CompetitionApplicationWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newCompetitionApplicationPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Project) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"project_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(project.CompetitionApplicationsColumn), ids...))
+						})
+						if err := query.GroupBy(project.CompetitionApplicationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[8][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Project) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.CompetitionApplications)
+							if nodes[i].Edges.totalCount[8] == nil {
+								nodes[i].Edges.totalCount[8] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[8][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, competitionapplicationImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(project.CompetitionApplicationsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedCompetitionApplications(alias, func(wq *CompetitionApplicationQuery) {
+				*wq = *query
+			})
+
+		case "servicePoints":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ServicePointClient{config: _q.config}).Query()
+			)
+			args := newServicePointPaginateArgs(fieldArgs(ctx, new(ServicePointWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newServicePointPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Project) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"project_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(project.ServicePointsTable)
+							s.Join(joinT).On(s.C(servicepoint.FieldID), joinT.C(project.ServicePointsPrimaryKey[0]))
+							s.Where(sql.InValues(joinT.C(project.ServicePointsPrimaryKey[1]), ids...))
+							s.Select(joinT.C(project.ServicePointsPrimaryKey[1]), sql.Count("*"))
+							s.GroupBy(joinT.C(project.ServicePointsPrimaryKey[1]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[9] == nil {
+								nodes[i].Edges.totalCount[9] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[9][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Project) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.ServicePoints)
+							if nodes[i].Edges.totalCount[9] == nil {
+								nodes[i].Edges.totalCount[9] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[9][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, servicepointImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(project.ServicePointsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedServicePoints(alias, func(wq *ServicePointQuery) {
+				*wq = *query
+			})
+
 		case "participations":
 			var (
 				alias = field.Alias
@@ -3701,10 +5175,10 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[8] == nil {
-								nodes[i].Edges.totalCount[8] = make(map[string]int)
+							if nodes[i].Edges.totalCount[10] == nil {
+								nodes[i].Edges.totalCount[10] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[8][alias] = n
+							nodes[i].Edges.totalCount[10][alias] = n
 						}
 						return nil
 					})
@@ -3712,10 +5186,10 @@ func (_q *ProjectQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Project) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Participations)
-							if nodes[i].Edges.totalCount[8] == nil {
-								nodes[i].Edges.totalCount[8] = make(map[string]int)
+							if nodes[i].Edges.totalCount[10] == nil {
+								nodes[i].Edges.totalCount[10] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[8][alias] = n
+							nodes[i].Edges.totalCount[10][alias] = n
 						}
 						return nil
 					})
@@ -4213,6 +5687,95 @@ func (_q *RegionQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			_q.WithNamedOrganizations(alias, func(wq *OrganizationQuery) {
 				*wq = *query
 			})
+
+		case "servicePoints":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ServicePointClient{config: _q.config}).Query()
+			)
+			args := newServicePointPaginateArgs(fieldArgs(ctx, new(ServicePointWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newServicePointPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Region) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"region_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(region.ServicePointsColumn), ids...))
+						})
+						if err := query.GroupBy(region.ServicePointsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Region) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.ServicePoints)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, servicepointImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(region.ServicePointsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedServicePoints(alias, func(wq *ServicePointQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[region.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, region.FieldCreatedAt)
@@ -4297,6 +5860,866 @@ func newRegionPaginateArgs(rv map[string]any) *regionPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*RegionWhereInput); ok {
 		args.opts = append(args.opts, WithRegionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ServicePointQuery) CollectFields(ctx context.Context, satisfies ...string) (*ServicePointQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ServicePointQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(servicepoint.Columns))
+		selectedFields = []string{servicepoint.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "region":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&RegionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, regionImplementors)...); err != nil {
+				return err
+			}
+			_q.withRegion = query
+			if _, ok := fieldSeen[servicepoint.FieldRegionID]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldRegionID)
+				fieldSeen[servicepoint.FieldRegionID] = struct{}{}
+			}
+
+		case "operator":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOperator = query
+			if _, ok := fieldSeen[servicepoint.FieldOperatorID]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldOperatorID)
+				fieldSeen[servicepoint.FieldOperatorID] = struct{}{}
+			}
+
+		case "lead":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganizationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organizationImplementors)...); err != nil {
+				return err
+			}
+			_q.withLead = query
+			if _, ok := fieldSeen[servicepoint.FieldLeadID]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldLeadID)
+				fieldSeen[servicepoint.FieldLeadID] = struct{}{}
+			}
+
+		case "services":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TermClient{config: _q.config}).Query()
+			)
+			args := newTermPaginateArgs(fieldArgs(ctx, new(TermWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newTermPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ServicePoint) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"service_point_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(servicepoint.ServicesTable)
+							s.Join(joinT).On(s.C(term.FieldID), joinT.C(servicepoint.ServicesPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(servicepoint.ServicesPrimaryKey[0]), ids...))
+							s.Select(joinT.C(servicepoint.ServicesPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(servicepoint.ServicesPrimaryKey[0]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ServicePoint) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Services)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[3][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, termImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(servicepoint.ServicesPrimaryKey[0], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedServices(alias, func(wq *TermQuery) {
+				*wq = *query
+			})
+
+		case "targetGroups":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TermClient{config: _q.config}).Query()
+			)
+			args := newTermPaginateArgs(fieldArgs(ctx, new(TermWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newTermPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ServicePoint) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"service_point_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(servicepoint.TargetGroupsTable)
+							s.Join(joinT).On(s.C(term.FieldID), joinT.C(servicepoint.TargetGroupsPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(servicepoint.TargetGroupsPrimaryKey[0]), ids...))
+							s.Select(joinT.C(servicepoint.TargetGroupsPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(servicepoint.TargetGroupsPrimaryKey[0]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ServicePoint) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.TargetGroups)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, termImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(servicepoint.TargetGroupsPrimaryKey[0], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedTargetGroups(alias, func(wq *TermQuery) {
+				*wq = *query
+			})
+
+		case "projects":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ProjectClient{config: _q.config}).Query()
+			)
+			args := newProjectPaginateArgs(fieldArgs(ctx, new(ProjectWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newProjectPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ServicePoint) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"service_point_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(servicepoint.ProjectsTable)
+							s.Join(joinT).On(s.C(project.FieldID), joinT.C(servicepoint.ProjectsPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(servicepoint.ProjectsPrimaryKey[0]), ids...))
+							s.Select(joinT.C(servicepoint.ProjectsPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(servicepoint.ProjectsPrimaryKey[0]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ServicePoint) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Projects)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, projectImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(servicepoint.ProjectsPrimaryKey[0], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedProjects(alias, func(wq *ProjectQuery) {
+				*wq = *query
+			})
+
+		case "weeklyHours":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ServicePointHoursClient{config: _q.config}).Query()
+			)
+			args := newServicePointHoursPaginateArgs(fieldArgs(ctx, new(ServicePointHoursWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newServicePointHoursPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ServicePoint) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"service_point_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(servicepoint.WeeklyHoursColumn), ids...))
+						})
+						if err := query.GroupBy(servicepoint.WeeklyHoursColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ServicePoint) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.WeeklyHours)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[6][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, servicepointhoursImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(servicepoint.WeeklyHoursColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedWeeklyHours(alias, func(wq *ServicePointHoursQuery) {
+				*wq = *query
+			})
+
+		case "exceptions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ServicePointExceptionClient{config: _q.config}).Query()
+			)
+			args := newServicePointExceptionPaginateArgs(fieldArgs(ctx, new(ServicePointExceptionWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newServicePointExceptionPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*ServicePoint) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"service_point_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(servicepoint.ExceptionsColumn), ids...))
+						})
+						if err := query.GroupBy(servicepoint.ExceptionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[7][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ServicePoint) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Exceptions)
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[7][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, servicepointexceptionImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(servicepoint.ExceptionsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedExceptions(alias, func(wq *ServicePointExceptionQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[servicepoint.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldCreatedAt)
+				fieldSeen[servicepoint.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[servicepoint.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldUpdatedAt)
+				fieldSeen[servicepoint.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[servicepoint.FieldName]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldName)
+				fieldSeen[servicepoint.FieldName] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[servicepoint.FieldKind]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldKind)
+				fieldSeen[servicepoint.FieldKind] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[servicepoint.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldDescription)
+				fieldSeen[servicepoint.FieldDescription] = struct{}{}
+			}
+		case "address":
+			if _, ok := fieldSeen[servicepoint.FieldAddress]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldAddress)
+				fieldSeen[servicepoint.FieldAddress] = struct{}{}
+			}
+		case "latitude":
+			if _, ok := fieldSeen[servicepoint.FieldLatitude]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldLatitude)
+				fieldSeen[servicepoint.FieldLatitude] = struct{}{}
+			}
+		case "longitude":
+			if _, ok := fieldSeen[servicepoint.FieldLongitude]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldLongitude)
+				fieldSeen[servicepoint.FieldLongitude] = struct{}{}
+			}
+		case "contactPhone":
+			if _, ok := fieldSeen[servicepoint.FieldContactPhone]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldContactPhone)
+				fieldSeen[servicepoint.FieldContactPhone] = struct{}{}
+			}
+		case "openedOn":
+			if _, ok := fieldSeen[servicepoint.FieldOpenedOn]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldOpenedOn)
+				fieldSeen[servicepoint.FieldOpenedOn] = struct{}{}
+			}
+		case "closedOn":
+			if _, ok := fieldSeen[servicepoint.FieldClosedOn]; !ok {
+				selectedFields = append(selectedFields, servicepoint.FieldClosedOn)
+				fieldSeen[servicepoint.FieldClosedOn] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type servicepointPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ServicePointPaginateOption
+}
+
+func newServicePointPaginateArgs(rv map[string]any) *servicepointPaginateArgs {
+	args := &servicepointPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*ServicePointOrder:
+			args.opts = append(args.opts, WithServicePointOrder(v))
+		case []any:
+			var orders []*ServicePointOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &ServicePointOrder{Field: &ServicePointOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithServicePointOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*ServicePointWhereInput); ok {
+		args.opts = append(args.opts, WithServicePointFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ServicePointExceptionQuery) CollectFields(ctx context.Context, satisfies ...string) (*ServicePointExceptionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ServicePointExceptionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(servicepointexception.Columns))
+		selectedFields = []string{servicepointexception.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "servicePoint":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ServicePointClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, servicepointImplementors)...); err != nil {
+				return err
+			}
+			_q.withServicePoint = query
+			if _, ok := fieldSeen[servicepointexception.FieldServicePointID]; !ok {
+				selectedFields = append(selectedFields, servicepointexception.FieldServicePointID)
+				fieldSeen[servicepointexception.FieldServicePointID] = struct{}{}
+			}
+		case "date":
+			if _, ok := fieldSeen[servicepointexception.FieldDate]; !ok {
+				selectedFields = append(selectedFields, servicepointexception.FieldDate)
+				fieldSeen[servicepointexception.FieldDate] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[servicepointexception.FieldReason]; !ok {
+				selectedFields = append(selectedFields, servicepointexception.FieldReason)
+				fieldSeen[servicepointexception.FieldReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type servicepointexceptionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ServicePointExceptionPaginateOption
+}
+
+func newServicePointExceptionPaginateArgs(rv map[string]any) *servicepointexceptionPaginateArgs {
+	args := &servicepointexceptionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ServicePointExceptionOrder{Field: &ServicePointExceptionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithServicePointExceptionOrder(order))
+			}
+		case *ServicePointExceptionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithServicePointExceptionOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ServicePointExceptionWhereInput); ok {
+		args.opts = append(args.opts, WithServicePointExceptionFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ServicePointHoursQuery) CollectFields(ctx context.Context, satisfies ...string) (*ServicePointHoursQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ServicePointHoursQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(servicepointhours.Columns))
+		selectedFields = []string{servicepointhours.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "servicePoint":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ServicePointClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, servicepointImplementors)...); err != nil {
+				return err
+			}
+			_q.withServicePoint = query
+			if _, ok := fieldSeen[servicepointhours.FieldServicePointID]; !ok {
+				selectedFields = append(selectedFields, servicepointhours.FieldServicePointID)
+				fieldSeen[servicepointhours.FieldServicePointID] = struct{}{}
+			}
+		case "weekday":
+			if _, ok := fieldSeen[servicepointhours.FieldWeekday]; !ok {
+				selectedFields = append(selectedFields, servicepointhours.FieldWeekday)
+				fieldSeen[servicepointhours.FieldWeekday] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type servicepointhoursPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ServicePointHoursPaginateOption
+}
+
+func newServicePointHoursPaginateArgs(rv map[string]any) *servicepointhoursPaginateArgs {
+	args := &servicepointhoursPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ServicePointHoursOrder{Field: &ServicePointHoursOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithServicePointHoursOrder(order))
+			}
+		case *ServicePointHoursOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithServicePointHoursOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ServicePointHoursWhereInput); ok {
+		args.opts = append(args.opts, WithServicePointHoursFilter(v.Filter))
 	}
 	return args
 }

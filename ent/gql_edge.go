@@ -81,6 +81,124 @@ func (_m *Certificate) Records(
 	return _m.QueryRecords().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *CompetitionApplication) Round(ctx context.Context) (*CompetitionRound, error) {
+	result, err := _m.Edges.RoundOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRound().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CompetitionApplication) Applicant(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.ApplicantOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApplicant().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CompetitionApplication) Project(ctx context.Context) (*Project, error) {
+	result, err := _m.Edges.ProjectOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProject().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CompetitionApplication) Reviews(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CompetitionReviewOrder,
+) (*CompetitionReviewConnection, error) {
+	opts := []CompetitionReviewPaginateOption{
+		WithCompetitionReviewOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedReviews(alias); err == nil || hasTotalCount {
+		pager, err := newCompetitionReviewPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &CompetitionReviewConnection{Edges: []*CompetitionReviewEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryReviews().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *CompetitionApplication) Award(ctx context.Context) (*CompetitionAward, error) {
+	result, err := _m.Edges.AwardOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAward().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *CompetitionAward) Application(ctx context.Context) (*CompetitionApplication, error) {
+	result, err := _m.Edges.ApplicationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApplication().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CompetitionReview) Application(ctx context.Context) (*CompetitionApplication, error) {
+	result, err := _m.Edges.ApplicationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryApplication().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CompetitionRound) Organizer(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganizer().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CompetitionRound) Themes(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TermOrder, where *TermWhereInput,
+) (*TermConnection, error) {
+	opts := []TermPaginateOption{
+		WithTermOrder(orderBy),
+		WithTermFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedThemes(alias); err == nil || hasTotalCount {
+		pager, err := newTermPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TermConnection{Edges: []*TermEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryThemes().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *CompetitionRound) Applications(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CompetitionApplicationOrder, where *CompetitionApplicationWhereInput,
+) (*CompetitionApplicationConnection, error) {
+	opts := []CompetitionApplicationPaginateOption{
+		WithCompetitionApplicationOrder(orderBy),
+		WithCompetitionApplicationFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedApplications(alias); err == nil || hasTotalCount {
+		pager, err := newCompetitionApplicationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &CompetitionApplicationConnection{Edges: []*CompetitionApplicationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryApplications().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Indicator) Outcomes(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *OutcomeOrder, where *OutcomeWhereInput,
 ) (*OutcomeConnection, error) {
@@ -270,6 +388,69 @@ func (_m *Organization) Activities(
 	return _m.QueryActivities().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Organization) PartyCoverages(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PartyCoverageOrder, where *PartyCoverageWhereInput,
+) (*PartyCoverageConnection, error) {
+	opts := []PartyCoveragePaginateOption{
+		WithPartyCoverageOrder(orderBy),
+		WithPartyCoverageFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	if nodes, err := _m.NamedPartyCoverages(alias); err == nil || hasTotalCount {
+		pager, err := newPartyCoveragePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PartyCoverageConnection{Edges: []*PartyCoverageEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryPartyCoverages().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Organization) OperatedPoints(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ServicePointOrder, where *ServicePointWhereInput,
+) (*ServicePointConnection, error) {
+	opts := []ServicePointPaginateOption{
+		WithServicePointOrder(orderBy),
+		WithServicePointFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
+	if nodes, err := _m.NamedOperatedPoints(alias); err == nil || hasTotalCount {
+		pager, err := newServicePointPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ServicePointConnection{Edges: []*ServicePointEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryOperatedPoints().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Organization) CompetitionApplications(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CompetitionApplicationOrder, where *CompetitionApplicationWhereInput,
+) (*CompetitionApplicationConnection, error) {
+	opts := []CompetitionApplicationPaginateOption{
+		WithCompetitionApplicationOrder(orderBy),
+		WithCompetitionApplicationFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[9][alias]
+	if nodes, err := _m.NamedCompetitionApplications(alias); err == nil || hasTotalCount {
+		pager, err := newCompetitionApplicationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &CompetitionApplicationConnection{Edges: []*CompetitionApplicationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryCompetitionApplications().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Organization) Participations(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ProjectParticipationOrder, where *ProjectParticipationWhereInput,
 ) (*ProjectParticipationConnection, error) {
@@ -278,7 +459,7 @@ func (_m *Organization) Participations(
 		WithProjectParticipationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[10][alias]
 	if nodes, err := _m.NamedParticipations(alias); err == nil || hasTotalCount {
 		pager, err := newProjectParticipationPager(opts, last != nil)
 		if err != nil {
@@ -337,6 +518,38 @@ func (_m *PartyBuildingLink) Partner(ctx context.Context) (*Organization, error)
 		result, err = _m.QueryPartner().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *PartyCoverage) Organization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganization().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PartyCoverage) PartyOrganization(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.PartyOrganizationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPartyOrganization().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *PartyCoverage) Category(ctx context.Context) (*Term, error) {
+	result, err := _m.Edges.CategoryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCategory().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *PartyCoverage) Subcategory(ctx context.Context) (*Term, error) {
+	result, err := _m.Edges.SubcategoryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySubcategory().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Person) University(ctx context.Context) (*Organization, error) {
@@ -565,6 +778,48 @@ func (_m *Project) Children(
 	return _m.QueryChildren().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Project) CompetitionApplications(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CompetitionApplicationOrder, where *CompetitionApplicationWhereInput,
+) (*CompetitionApplicationConnection, error) {
+	opts := []CompetitionApplicationPaginateOption{
+		WithCompetitionApplicationOrder(orderBy),
+		WithCompetitionApplicationFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
+	if nodes, err := _m.NamedCompetitionApplications(alias); err == nil || hasTotalCount {
+		pager, err := newCompetitionApplicationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &CompetitionApplicationConnection{Edges: []*CompetitionApplicationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryCompetitionApplications().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Project) ServicePoints(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ServicePointOrder, where *ServicePointWhereInput,
+) (*ServicePointConnection, error) {
+	opts := []ServicePointPaginateOption{
+		WithServicePointOrder(orderBy),
+		WithServicePointFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[9][alias]
+	if nodes, err := _m.NamedServicePoints(alias); err == nil || hasTotalCount {
+		pager, err := newServicePointPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ServicePointConnection{Edges: []*ServicePointEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryServicePoints().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Project) Participations(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ProjectParticipationOrder, where *ProjectParticipationWhereInput,
 ) (*ProjectParticipationConnection, error) {
@@ -573,7 +828,7 @@ func (_m *Project) Participations(
 		WithProjectParticipationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[10][alias]
 	if nodes, err := _m.NamedParticipations(alias); err == nil || hasTotalCount {
 		pager, err := newProjectParticipationPager(opts, last != nil)
 		if err != nil {
@@ -650,6 +905,172 @@ func (_m *Region) Organizations(
 		return conn, nil
 	}
 	return _m.QueryOrganizations().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Region) ServicePoints(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ServicePointOrder, where *ServicePointWhereInput,
+) (*ServicePointConnection, error) {
+	opts := []ServicePointPaginateOption{
+		WithServicePointOrder(orderBy),
+		WithServicePointFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedServicePoints(alias); err == nil || hasTotalCount {
+		pager, err := newServicePointPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ServicePointConnection{Edges: []*ServicePointEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryServicePoints().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *ServicePoint) Region(ctx context.Context) (*Region, error) {
+	result, err := _m.Edges.RegionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRegion().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ServicePoint) Operator(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.OperatorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOperator().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ServicePoint) Lead(ctx context.Context) (*Organization, error) {
+	result, err := _m.Edges.LeadOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLead().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ServicePoint) Services(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TermOrder, where *TermWhereInput,
+) (*TermConnection, error) {
+	opts := []TermPaginateOption{
+		WithTermOrder(orderBy),
+		WithTermFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedServices(alias); err == nil || hasTotalCount {
+		pager, err := newTermPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TermConnection{Edges: []*TermEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryServices().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *ServicePoint) TargetGroups(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TermOrder, where *TermWhereInput,
+) (*TermConnection, error) {
+	opts := []TermPaginateOption{
+		WithTermOrder(orderBy),
+		WithTermFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedTargetGroups(alias); err == nil || hasTotalCount {
+		pager, err := newTermPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TermConnection{Edges: []*TermEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryTargetGroups().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *ServicePoint) Projects(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ProjectOrder, where *ProjectWhereInput,
+) (*ProjectConnection, error) {
+	opts := []ProjectPaginateOption{
+		WithProjectOrder(orderBy),
+		WithProjectFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedProjects(alias); err == nil || hasTotalCount {
+		pager, err := newProjectPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ProjectConnection{Edges: []*ProjectEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryProjects().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *ServicePoint) WeeklyHours(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ServicePointHoursOrder, where *ServicePointHoursWhereInput,
+) (*ServicePointHoursConnection, error) {
+	opts := []ServicePointHoursPaginateOption{
+		WithServicePointHoursOrder(orderBy),
+		WithServicePointHoursFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	if nodes, err := _m.NamedWeeklyHours(alias); err == nil || hasTotalCount {
+		pager, err := newServicePointHoursPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ServicePointHoursConnection{Edges: []*ServicePointHoursEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryWeeklyHours().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *ServicePoint) Exceptions(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *ServicePointExceptionOrder, where *ServicePointExceptionWhereInput,
+) (*ServicePointExceptionConnection, error) {
+	opts := []ServicePointExceptionPaginateOption{
+		WithServicePointExceptionOrder(orderBy),
+		WithServicePointExceptionFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	if nodes, err := _m.NamedExceptions(alias); err == nil || hasTotalCount {
+		pager, err := newServicePointExceptionPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &ServicePointExceptionConnection{Edges: []*ServicePointExceptionEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryExceptions().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *ServicePointException) ServicePoint(ctx context.Context) (*ServicePoint, error) {
+	result, err := _m.Edges.ServicePointOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryServicePoint().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *ServicePointHours) ServicePoint(ctx context.Context) (*ServicePoint, error) {
+	result, err := _m.Edges.ServicePointOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryServicePoint().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *ServiceRecord) Person(ctx context.Context) (*Person, error) {

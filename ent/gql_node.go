@@ -14,6 +14,10 @@ import (
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionaward"
+	"github.com/tongxing/tongxing/ent/competitionreview"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/internal"
 	"github.com/tongxing/tongxing/ent/membership"
@@ -22,10 +26,14 @@ import (
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
+	"github.com/tongxing/tongxing/ent/servicepointexception"
+	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
@@ -58,6 +66,26 @@ var certificateImplementors = []string{"Certificate", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Certificate) IsNode() {}
+
+var competitionapplicationImplementors = []string{"CompetitionApplication", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CompetitionApplication) IsNode() {}
+
+var competitionawardImplementors = []string{"CompetitionAward", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CompetitionAward) IsNode() {}
+
+var competitionreviewImplementors = []string{"CompetitionReview", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CompetitionReview) IsNode() {}
+
+var competitionroundImplementors = []string{"CompetitionRound", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CompetitionRound) IsNode() {}
 
 var indicatorImplementors = []string{"Indicator", "Node"}
 
@@ -94,6 +122,11 @@ var partybuildinglinkImplementors = []string{"PartyBuildingLink", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*PartyBuildingLink) IsNode() {}
 
+var partycoverageImplementors = []string{"PartyCoverage", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*PartyCoverage) IsNode() {}
+
 var personImplementors = []string{"Person", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -113,6 +146,21 @@ var regionImplementors = []string{"Region", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Region) IsNode() {}
+
+var servicepointImplementors = []string{"ServicePoint", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ServicePoint) IsNode() {}
+
+var servicepointexceptionImplementors = []string{"ServicePointException", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ServicePointException) IsNode() {}
+
+var servicepointhoursImplementors = []string{"ServicePointHours", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ServicePointHours) IsNode() {}
 
 var servicerecordImplementors = []string{"ServiceRecord", "Node"}
 
@@ -257,6 +305,42 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case competitionapplication.Table:
+		query := c.CompetitionApplication.Query().
+			Where(competitionapplication.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, competitionapplicationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case competitionaward.Table:
+		query := c.CompetitionAward.Query().
+			Where(competitionaward.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, competitionawardImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case competitionreview.Table:
+		query := c.CompetitionReview.Query().
+			Where(competitionreview.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, competitionreviewImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case competitionround.Table:
+		query := c.CompetitionRound.Query().
+			Where(competitionround.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, competitionroundImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case indicator.Table:
 		query := c.Indicator.Query().
 			Where(indicator.ID(id))
@@ -320,6 +404,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case partycoverage.Table:
+		query := c.PartyCoverage.Query().
+			Where(partycoverage.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, partycoverageImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case person.Table:
 		query := c.Person.Query().
 			Where(person.ID(id))
@@ -352,6 +445,33 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(region.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, regionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case servicepoint.Table:
+		query := c.ServicePoint.Query().
+			Where(servicepoint.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, servicepointImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case servicepointexception.Table:
+		query := c.ServicePointException.Query().
+			Where(servicepointexception.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, servicepointexceptionImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case servicepointhours.Table:
+		query := c.ServicePointHours.Query().
+			Where(servicepointhours.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, servicepointhoursImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -547,6 +667,70 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case competitionapplication.Table:
+		query := c.CompetitionApplication.Query().
+			Where(competitionapplication.IDIn(ids...))
+		query, err := query.CollectFields(ctx, competitionapplicationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case competitionaward.Table:
+		query := c.CompetitionAward.Query().
+			Where(competitionaward.IDIn(ids...))
+		query, err := query.CollectFields(ctx, competitionawardImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case competitionreview.Table:
+		query := c.CompetitionReview.Query().
+			Where(competitionreview.IDIn(ids...))
+		query, err := query.CollectFields(ctx, competitionreviewImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case competitionround.Table:
+		query := c.CompetitionRound.Query().
+			Where(competitionround.IDIn(ids...))
+		query, err := query.CollectFields(ctx, competitionroundImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case indicator.Table:
 		query := c.Indicator.Query().
 			Where(indicator.IDIn(ids...))
@@ -659,6 +843,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case partycoverage.Table:
+		query := c.PartyCoverage.Query().
+			Where(partycoverage.IDIn(ids...))
+		query, err := query.CollectFields(ctx, partycoverageImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case person.Table:
 		query := c.Person.Query().
 			Where(person.IDIn(ids...))
@@ -711,6 +911,54 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Region.Query().
 			Where(region.IDIn(ids...))
 		query, err := query.CollectFields(ctx, regionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case servicepoint.Table:
+		query := c.ServicePoint.Query().
+			Where(servicepoint.IDIn(ids...))
+		query, err := query.CollectFields(ctx, servicepointImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case servicepointexception.Table:
+		query := c.ServicePointException.Query().
+			Where(servicepointexception.IDIn(ids...))
+		query, err := query.CollectFields(ctx, servicepointexceptionImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case servicepointhours.Table:
+		query := c.ServicePointHours.Query().
+			Where(servicepointhours.IDIn(ids...))
+		query, err := query.CollectFields(ctx, servicepointhoursImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,10 @@ import (
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionaward"
+	"github.com/tongxing/tongxing/ent/competitionreview"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -25,10 +29,14 @@ import (
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
+	"github.com/tongxing/tongxing/ent/servicepointexception"
+	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
@@ -1462,6 +1470,1424 @@ func (_m *Certificate) ToEdge(order *CertificateOrder) *CertificateEdge {
 		order = DefaultCertificateOrder
 	}
 	return &CertificateEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CompetitionApplicationEdge is the edge representation of CompetitionApplication.
+type CompetitionApplicationEdge struct {
+	Node   *CompetitionApplication `json:"node"`
+	Cursor Cursor                  `json:"cursor"`
+}
+
+// CompetitionApplicationConnection is the connection containing edges to CompetitionApplication.
+type CompetitionApplicationConnection struct {
+	Edges      []*CompetitionApplicationEdge `json:"edges"`
+	PageInfo   PageInfo                      `json:"pageInfo"`
+	TotalCount int                           `json:"totalCount"`
+}
+
+func (c *CompetitionApplicationConnection) build(nodes []*CompetitionApplication, pager *competitionapplicationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CompetitionApplication
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CompetitionApplication {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CompetitionApplication {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CompetitionApplicationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CompetitionApplicationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CompetitionApplicationPaginateOption enables pagination customization.
+type CompetitionApplicationPaginateOption func(*competitionapplicationPager) error
+
+// WithCompetitionApplicationOrder configures pagination ordering.
+func WithCompetitionApplicationOrder(order *CompetitionApplicationOrder) CompetitionApplicationPaginateOption {
+	if order == nil {
+		order = DefaultCompetitionApplicationOrder
+	}
+	o := *order
+	return func(pager *competitionapplicationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCompetitionApplicationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCompetitionApplicationFilter configures pagination filter.
+func WithCompetitionApplicationFilter(filter func(*CompetitionApplicationQuery) (*CompetitionApplicationQuery, error)) CompetitionApplicationPaginateOption {
+	return func(pager *competitionapplicationPager) error {
+		if filter == nil {
+			return errors.New("CompetitionApplicationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type competitionapplicationPager struct {
+	reverse bool
+	order   *CompetitionApplicationOrder
+	filter  func(*CompetitionApplicationQuery) (*CompetitionApplicationQuery, error)
+}
+
+func newCompetitionApplicationPager(opts []CompetitionApplicationPaginateOption, reverse bool) (*competitionapplicationPager, error) {
+	pager := &competitionapplicationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCompetitionApplicationOrder
+	}
+	return pager, nil
+}
+
+func (p *competitionapplicationPager) applyFilter(query *CompetitionApplicationQuery) (*CompetitionApplicationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *competitionapplicationPager) toCursor(_m *CompetitionApplication) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *competitionapplicationPager) applyCursors(query *CompetitionApplicationQuery, after, before *Cursor) (*CompetitionApplicationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCompetitionApplicationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *competitionapplicationPager) applyOrder(query *CompetitionApplicationQuery) *CompetitionApplicationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCompetitionApplicationOrder.Field {
+		query = query.Order(DefaultCompetitionApplicationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *competitionapplicationPager) orderExpr(query *CompetitionApplicationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCompetitionApplicationOrder.Field {
+			b.Comma().Ident(DefaultCompetitionApplicationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CompetitionApplication.
+func (_m *CompetitionApplicationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CompetitionApplicationPaginateOption,
+) (*CompetitionApplicationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCompetitionApplicationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CompetitionApplicationConnection{Edges: []*CompetitionApplicationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CompetitionApplicationOrderFieldCreatedAt orders CompetitionApplication by created_at.
+	CompetitionApplicationOrderFieldCreatedAt = &CompetitionApplicationOrderField{
+		Value: func(_m *CompetitionApplication) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: competitionapplication.FieldCreatedAt,
+		toTerm: competitionapplication.ByCreatedAt,
+		toCursor: func(_m *CompetitionApplication) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CompetitionApplicationOrderFieldUpdatedAt orders CompetitionApplication by updated_at.
+	CompetitionApplicationOrderFieldUpdatedAt = &CompetitionApplicationOrderField{
+		Value: func(_m *CompetitionApplication) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: competitionapplication.FieldUpdatedAt,
+		toTerm: competitionapplication.ByUpdatedAt,
+		toCursor: func(_m *CompetitionApplication) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// CompetitionApplicationOrderFieldSubmittedOn orders CompetitionApplication by submitted_on.
+	CompetitionApplicationOrderFieldSubmittedOn = &CompetitionApplicationOrderField{
+		Value: func(_m *CompetitionApplication) (ent.Value, error) {
+			return _m.SubmittedOn, nil
+		},
+		column: competitionapplication.FieldSubmittedOn,
+		toTerm: competitionapplication.BySubmittedOn,
+		toCursor: func(_m *CompetitionApplication) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.SubmittedOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CompetitionApplicationOrderField) String() string {
+	var str string
+	switch f.column {
+	case CompetitionApplicationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CompetitionApplicationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case CompetitionApplicationOrderFieldSubmittedOn.column:
+		str = "SUBMITTED_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CompetitionApplicationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CompetitionApplicationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CompetitionApplicationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CompetitionApplicationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CompetitionApplicationOrderFieldUpdatedAt
+	case "SUBMITTED_ON":
+		*f = *CompetitionApplicationOrderFieldSubmittedOn
+	default:
+		return fmt.Errorf("%s is not a valid CompetitionApplicationOrderField", str)
+	}
+	return nil
+}
+
+// CompetitionApplicationOrderField defines the ordering field of CompetitionApplication.
+type CompetitionApplicationOrderField struct {
+	// Value extracts the ordering value from the given CompetitionApplication.
+	Value    func(*CompetitionApplication) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) competitionapplication.OrderOption
+	toCursor func(*CompetitionApplication) Cursor
+}
+
+// CompetitionApplicationOrder defines the ordering of CompetitionApplication.
+type CompetitionApplicationOrder struct {
+	Direction OrderDirection                    `json:"direction"`
+	Field     *CompetitionApplicationOrderField `json:"field"`
+}
+
+// DefaultCompetitionApplicationOrder is the default ordering of CompetitionApplication.
+var DefaultCompetitionApplicationOrder = &CompetitionApplicationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CompetitionApplicationOrderField{
+		Value: func(_m *CompetitionApplication) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: competitionapplication.FieldID,
+		toTerm: competitionapplication.ByID,
+		toCursor: func(_m *CompetitionApplication) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CompetitionApplication into CompetitionApplicationEdge.
+func (_m *CompetitionApplication) ToEdge(order *CompetitionApplicationOrder) *CompetitionApplicationEdge {
+	if order == nil {
+		order = DefaultCompetitionApplicationOrder
+	}
+	return &CompetitionApplicationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CompetitionAwardEdge is the edge representation of CompetitionAward.
+type CompetitionAwardEdge struct {
+	Node   *CompetitionAward `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// CompetitionAwardConnection is the connection containing edges to CompetitionAward.
+type CompetitionAwardConnection struct {
+	Edges      []*CompetitionAwardEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *CompetitionAwardConnection) build(nodes []*CompetitionAward, pager *competitionawardPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CompetitionAward
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CompetitionAward {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CompetitionAward {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CompetitionAwardEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CompetitionAwardEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CompetitionAwardPaginateOption enables pagination customization.
+type CompetitionAwardPaginateOption func(*competitionawardPager) error
+
+// WithCompetitionAwardOrder configures pagination ordering.
+func WithCompetitionAwardOrder(order *CompetitionAwardOrder) CompetitionAwardPaginateOption {
+	if order == nil {
+		order = DefaultCompetitionAwardOrder
+	}
+	o := *order
+	return func(pager *competitionawardPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCompetitionAwardOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCompetitionAwardFilter configures pagination filter.
+func WithCompetitionAwardFilter(filter func(*CompetitionAwardQuery) (*CompetitionAwardQuery, error)) CompetitionAwardPaginateOption {
+	return func(pager *competitionawardPager) error {
+		if filter == nil {
+			return errors.New("CompetitionAwardQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type competitionawardPager struct {
+	reverse bool
+	order   *CompetitionAwardOrder
+	filter  func(*CompetitionAwardQuery) (*CompetitionAwardQuery, error)
+}
+
+func newCompetitionAwardPager(opts []CompetitionAwardPaginateOption, reverse bool) (*competitionawardPager, error) {
+	pager := &competitionawardPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCompetitionAwardOrder
+	}
+	return pager, nil
+}
+
+func (p *competitionawardPager) applyFilter(query *CompetitionAwardQuery) (*CompetitionAwardQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *competitionawardPager) toCursor(_m *CompetitionAward) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *competitionawardPager) applyCursors(query *CompetitionAwardQuery, after, before *Cursor) (*CompetitionAwardQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCompetitionAwardOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *competitionawardPager) applyOrder(query *CompetitionAwardQuery) *CompetitionAwardQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCompetitionAwardOrder.Field {
+		query = query.Order(DefaultCompetitionAwardOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *competitionawardPager) orderExpr(query *CompetitionAwardQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCompetitionAwardOrder.Field {
+			b.Comma().Ident(DefaultCompetitionAwardOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CompetitionAward.
+func (_m *CompetitionAwardQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CompetitionAwardPaginateOption,
+) (*CompetitionAwardConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCompetitionAwardPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CompetitionAwardConnection{Edges: []*CompetitionAwardEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CompetitionAwardOrderFieldCreatedAt orders CompetitionAward by created_at.
+	CompetitionAwardOrderFieldCreatedAt = &CompetitionAwardOrderField{
+		Value: func(_m *CompetitionAward) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: competitionaward.FieldCreatedAt,
+		toTerm: competitionaward.ByCreatedAt,
+		toCursor: func(_m *CompetitionAward) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CompetitionAwardOrderFieldUpdatedAt orders CompetitionAward by updated_at.
+	CompetitionAwardOrderFieldUpdatedAt = &CompetitionAwardOrderField{
+		Value: func(_m *CompetitionAward) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: competitionaward.FieldUpdatedAt,
+		toTerm: competitionaward.ByUpdatedAt,
+		toCursor: func(_m *CompetitionAward) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// CompetitionAwardOrderFieldRank orders CompetitionAward by rank.
+	CompetitionAwardOrderFieldRank = &CompetitionAwardOrderField{
+		Value: func(_m *CompetitionAward) (ent.Value, error) {
+			return _m.Rank, nil
+		},
+		column: competitionaward.FieldRank,
+		toTerm: competitionaward.ByRank,
+		toCursor: func(_m *CompetitionAward) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Rank,
+			}
+		},
+	}
+	// CompetitionAwardOrderFieldAmount orders CompetitionAward by amount.
+	CompetitionAwardOrderFieldAmount = &CompetitionAwardOrderField{
+		Value: func(_m *CompetitionAward) (ent.Value, error) {
+			return _m.Amount, nil
+		},
+		column: competitionaward.FieldAmount,
+		toTerm: competitionaward.ByAmount,
+		toCursor: func(_m *CompetitionAward) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Amount,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CompetitionAwardOrderField) String() string {
+	var str string
+	switch f.column {
+	case CompetitionAwardOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CompetitionAwardOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case CompetitionAwardOrderFieldRank.column:
+		str = "RANK"
+	case CompetitionAwardOrderFieldAmount.column:
+		str = "AMOUNT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CompetitionAwardOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CompetitionAwardOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CompetitionAwardOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CompetitionAwardOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CompetitionAwardOrderFieldUpdatedAt
+	case "RANK":
+		*f = *CompetitionAwardOrderFieldRank
+	case "AMOUNT":
+		*f = *CompetitionAwardOrderFieldAmount
+	default:
+		return fmt.Errorf("%s is not a valid CompetitionAwardOrderField", str)
+	}
+	return nil
+}
+
+// CompetitionAwardOrderField defines the ordering field of CompetitionAward.
+type CompetitionAwardOrderField struct {
+	// Value extracts the ordering value from the given CompetitionAward.
+	Value    func(*CompetitionAward) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) competitionaward.OrderOption
+	toCursor func(*CompetitionAward) Cursor
+}
+
+// CompetitionAwardOrder defines the ordering of CompetitionAward.
+type CompetitionAwardOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *CompetitionAwardOrderField `json:"field"`
+}
+
+// DefaultCompetitionAwardOrder is the default ordering of CompetitionAward.
+var DefaultCompetitionAwardOrder = &CompetitionAwardOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CompetitionAwardOrderField{
+		Value: func(_m *CompetitionAward) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: competitionaward.FieldID,
+		toTerm: competitionaward.ByID,
+		toCursor: func(_m *CompetitionAward) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CompetitionAward into CompetitionAwardEdge.
+func (_m *CompetitionAward) ToEdge(order *CompetitionAwardOrder) *CompetitionAwardEdge {
+	if order == nil {
+		order = DefaultCompetitionAwardOrder
+	}
+	return &CompetitionAwardEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CompetitionReviewEdge is the edge representation of CompetitionReview.
+type CompetitionReviewEdge struct {
+	Node   *CompetitionReview `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// CompetitionReviewConnection is the connection containing edges to CompetitionReview.
+type CompetitionReviewConnection struct {
+	Edges      []*CompetitionReviewEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *CompetitionReviewConnection) build(nodes []*CompetitionReview, pager *competitionreviewPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CompetitionReview
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CompetitionReview {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CompetitionReview {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CompetitionReviewEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CompetitionReviewEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CompetitionReviewPaginateOption enables pagination customization.
+type CompetitionReviewPaginateOption func(*competitionreviewPager) error
+
+// WithCompetitionReviewOrder configures pagination ordering.
+func WithCompetitionReviewOrder(order *CompetitionReviewOrder) CompetitionReviewPaginateOption {
+	if order == nil {
+		order = DefaultCompetitionReviewOrder
+	}
+	o := *order
+	return func(pager *competitionreviewPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCompetitionReviewOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCompetitionReviewFilter configures pagination filter.
+func WithCompetitionReviewFilter(filter func(*CompetitionReviewQuery) (*CompetitionReviewQuery, error)) CompetitionReviewPaginateOption {
+	return func(pager *competitionreviewPager) error {
+		if filter == nil {
+			return errors.New("CompetitionReviewQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type competitionreviewPager struct {
+	reverse bool
+	order   *CompetitionReviewOrder
+	filter  func(*CompetitionReviewQuery) (*CompetitionReviewQuery, error)
+}
+
+func newCompetitionReviewPager(opts []CompetitionReviewPaginateOption, reverse bool) (*competitionreviewPager, error) {
+	pager := &competitionreviewPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCompetitionReviewOrder
+	}
+	return pager, nil
+}
+
+func (p *competitionreviewPager) applyFilter(query *CompetitionReviewQuery) (*CompetitionReviewQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *competitionreviewPager) toCursor(_m *CompetitionReview) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *competitionreviewPager) applyCursors(query *CompetitionReviewQuery, after, before *Cursor) (*CompetitionReviewQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCompetitionReviewOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *competitionreviewPager) applyOrder(query *CompetitionReviewQuery) *CompetitionReviewQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCompetitionReviewOrder.Field {
+		query = query.Order(DefaultCompetitionReviewOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *competitionreviewPager) orderExpr(query *CompetitionReviewQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCompetitionReviewOrder.Field {
+			b.Comma().Ident(DefaultCompetitionReviewOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CompetitionReview.
+func (_m *CompetitionReviewQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CompetitionReviewPaginateOption,
+) (*CompetitionReviewConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCompetitionReviewPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CompetitionReviewConnection{Edges: []*CompetitionReviewEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CompetitionReviewOrderFieldCreatedAt orders CompetitionReview by created_at.
+	CompetitionReviewOrderFieldCreatedAt = &CompetitionReviewOrderField{
+		Value: func(_m *CompetitionReview) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: competitionreview.FieldCreatedAt,
+		toTerm: competitionreview.ByCreatedAt,
+		toCursor: func(_m *CompetitionReview) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CompetitionReviewOrderFieldUpdatedAt orders CompetitionReview by updated_at.
+	CompetitionReviewOrderFieldUpdatedAt = &CompetitionReviewOrderField{
+		Value: func(_m *CompetitionReview) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: competitionreview.FieldUpdatedAt,
+		toTerm: competitionreview.ByUpdatedAt,
+		toCursor: func(_m *CompetitionReview) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// CompetitionReviewOrderFieldReviewer orders CompetitionReview by reviewer.
+	CompetitionReviewOrderFieldReviewer = &CompetitionReviewOrderField{
+		Value: func(_m *CompetitionReview) (ent.Value, error) {
+			return _m.Reviewer, nil
+		},
+		column: competitionreview.FieldReviewer,
+		toTerm: competitionreview.ByReviewer,
+		toCursor: func(_m *CompetitionReview) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Reviewer,
+			}
+		},
+	}
+	// CompetitionReviewOrderFieldScore orders CompetitionReview by score.
+	CompetitionReviewOrderFieldScore = &CompetitionReviewOrderField{
+		Value: func(_m *CompetitionReview) (ent.Value, error) {
+			return _m.Score, nil
+		},
+		column: competitionreview.FieldScore,
+		toTerm: competitionreview.ByScore,
+		toCursor: func(_m *CompetitionReview) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Score,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CompetitionReviewOrderField) String() string {
+	var str string
+	switch f.column {
+	case CompetitionReviewOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CompetitionReviewOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case CompetitionReviewOrderFieldReviewer.column:
+		str = "REVIEWER"
+	case CompetitionReviewOrderFieldScore.column:
+		str = "SCORE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CompetitionReviewOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CompetitionReviewOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CompetitionReviewOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CompetitionReviewOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CompetitionReviewOrderFieldUpdatedAt
+	case "REVIEWER":
+		*f = *CompetitionReviewOrderFieldReviewer
+	case "SCORE":
+		*f = *CompetitionReviewOrderFieldScore
+	default:
+		return fmt.Errorf("%s is not a valid CompetitionReviewOrderField", str)
+	}
+	return nil
+}
+
+// CompetitionReviewOrderField defines the ordering field of CompetitionReview.
+type CompetitionReviewOrderField struct {
+	// Value extracts the ordering value from the given CompetitionReview.
+	Value    func(*CompetitionReview) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) competitionreview.OrderOption
+	toCursor func(*CompetitionReview) Cursor
+}
+
+// CompetitionReviewOrder defines the ordering of CompetitionReview.
+type CompetitionReviewOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *CompetitionReviewOrderField `json:"field"`
+}
+
+// DefaultCompetitionReviewOrder is the default ordering of CompetitionReview.
+var DefaultCompetitionReviewOrder = &CompetitionReviewOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CompetitionReviewOrderField{
+		Value: func(_m *CompetitionReview) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: competitionreview.FieldID,
+		toTerm: competitionreview.ByID,
+		toCursor: func(_m *CompetitionReview) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CompetitionReview into CompetitionReviewEdge.
+func (_m *CompetitionReview) ToEdge(order *CompetitionReviewOrder) *CompetitionReviewEdge {
+	if order == nil {
+		order = DefaultCompetitionReviewOrder
+	}
+	return &CompetitionReviewEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CompetitionRoundEdge is the edge representation of CompetitionRound.
+type CompetitionRoundEdge struct {
+	Node   *CompetitionRound `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// CompetitionRoundConnection is the connection containing edges to CompetitionRound.
+type CompetitionRoundConnection struct {
+	Edges      []*CompetitionRoundEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *CompetitionRoundConnection) build(nodes []*CompetitionRound, pager *competitionroundPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CompetitionRound
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CompetitionRound {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CompetitionRound {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CompetitionRoundEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CompetitionRoundEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CompetitionRoundPaginateOption enables pagination customization.
+type CompetitionRoundPaginateOption func(*competitionroundPager) error
+
+// WithCompetitionRoundOrder configures pagination ordering.
+func WithCompetitionRoundOrder(order *CompetitionRoundOrder) CompetitionRoundPaginateOption {
+	if order == nil {
+		order = DefaultCompetitionRoundOrder
+	}
+	o := *order
+	return func(pager *competitionroundPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCompetitionRoundOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCompetitionRoundFilter configures pagination filter.
+func WithCompetitionRoundFilter(filter func(*CompetitionRoundQuery) (*CompetitionRoundQuery, error)) CompetitionRoundPaginateOption {
+	return func(pager *competitionroundPager) error {
+		if filter == nil {
+			return errors.New("CompetitionRoundQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type competitionroundPager struct {
+	reverse bool
+	order   *CompetitionRoundOrder
+	filter  func(*CompetitionRoundQuery) (*CompetitionRoundQuery, error)
+}
+
+func newCompetitionRoundPager(opts []CompetitionRoundPaginateOption, reverse bool) (*competitionroundPager, error) {
+	pager := &competitionroundPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCompetitionRoundOrder
+	}
+	return pager, nil
+}
+
+func (p *competitionroundPager) applyFilter(query *CompetitionRoundQuery) (*CompetitionRoundQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *competitionroundPager) toCursor(_m *CompetitionRound) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *competitionroundPager) applyCursors(query *CompetitionRoundQuery, after, before *Cursor) (*CompetitionRoundQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCompetitionRoundOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *competitionroundPager) applyOrder(query *CompetitionRoundQuery) *CompetitionRoundQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCompetitionRoundOrder.Field {
+		query = query.Order(DefaultCompetitionRoundOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *competitionroundPager) orderExpr(query *CompetitionRoundQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCompetitionRoundOrder.Field {
+			b.Comma().Ident(DefaultCompetitionRoundOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CompetitionRound.
+func (_m *CompetitionRoundQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CompetitionRoundPaginateOption,
+) (*CompetitionRoundConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCompetitionRoundPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CompetitionRoundConnection{Edges: []*CompetitionRoundEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CompetitionRoundOrderFieldCreatedAt orders CompetitionRound by created_at.
+	CompetitionRoundOrderFieldCreatedAt = &CompetitionRoundOrderField{
+		Value: func(_m *CompetitionRound) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: competitionround.FieldCreatedAt,
+		toTerm: competitionround.ByCreatedAt,
+		toCursor: func(_m *CompetitionRound) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CompetitionRoundOrderFieldUpdatedAt orders CompetitionRound by updated_at.
+	CompetitionRoundOrderFieldUpdatedAt = &CompetitionRoundOrderField{
+		Value: func(_m *CompetitionRound) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: competitionround.FieldUpdatedAt,
+		toTerm: competitionround.ByUpdatedAt,
+		toCursor: func(_m *CompetitionRound) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// CompetitionRoundOrderFieldName orders CompetitionRound by name.
+	CompetitionRoundOrderFieldName = &CompetitionRoundOrderField{
+		Value: func(_m *CompetitionRound) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: competitionround.FieldName,
+		toTerm: competitionround.ByName,
+		toCursor: func(_m *CompetitionRound) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// CompetitionRoundOrderFieldKind orders CompetitionRound by kind.
+	CompetitionRoundOrderFieldKind = &CompetitionRoundOrderField{
+		Value: func(_m *CompetitionRound) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: competitionround.FieldKind,
+		toTerm: competitionround.ByKind,
+		toCursor: func(_m *CompetitionRound) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
+	// CompetitionRoundOrderFieldYear orders CompetitionRound by year.
+	CompetitionRoundOrderFieldYear = &CompetitionRoundOrderField{
+		Value: func(_m *CompetitionRound) (ent.Value, error) {
+			return _m.Year, nil
+		},
+		column: competitionround.FieldYear,
+		toTerm: competitionround.ByYear,
+		toCursor: func(_m *CompetitionRound) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Year,
+			}
+		},
+	}
+	// CompetitionRoundOrderFieldStatus orders CompetitionRound by status.
+	CompetitionRoundOrderFieldStatus = &CompetitionRoundOrderField{
+		Value: func(_m *CompetitionRound) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: competitionround.FieldStatus,
+		toTerm: competitionround.ByStatus,
+		toCursor: func(_m *CompetitionRound) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CompetitionRoundOrderField) String() string {
+	var str string
+	switch f.column {
+	case CompetitionRoundOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CompetitionRoundOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case CompetitionRoundOrderFieldName.column:
+		str = "NAME"
+	case CompetitionRoundOrderFieldKind.column:
+		str = "KIND"
+	case CompetitionRoundOrderFieldYear.column:
+		str = "YEAR"
+	case CompetitionRoundOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CompetitionRoundOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CompetitionRoundOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CompetitionRoundOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CompetitionRoundOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CompetitionRoundOrderFieldUpdatedAt
+	case "NAME":
+		*f = *CompetitionRoundOrderFieldName
+	case "KIND":
+		*f = *CompetitionRoundOrderFieldKind
+	case "YEAR":
+		*f = *CompetitionRoundOrderFieldYear
+	case "STATUS":
+		*f = *CompetitionRoundOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid CompetitionRoundOrderField", str)
+	}
+	return nil
+}
+
+// CompetitionRoundOrderField defines the ordering field of CompetitionRound.
+type CompetitionRoundOrderField struct {
+	// Value extracts the ordering value from the given CompetitionRound.
+	Value    func(*CompetitionRound) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) competitionround.OrderOption
+	toCursor func(*CompetitionRound) Cursor
+}
+
+// CompetitionRoundOrder defines the ordering of CompetitionRound.
+type CompetitionRoundOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *CompetitionRoundOrderField `json:"field"`
+}
+
+// DefaultCompetitionRoundOrder is the default ordering of CompetitionRound.
+var DefaultCompetitionRoundOrder = &CompetitionRoundOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CompetitionRoundOrderField{
+		Value: func(_m *CompetitionRound) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: competitionround.FieldID,
+		toTerm: competitionround.ByID,
+		toCursor: func(_m *CompetitionRound) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CompetitionRound into CompetitionRoundEdge.
+func (_m *CompetitionRound) ToEdge(order *CompetitionRoundOrder) *CompetitionRoundEdge {
+	if order == nil {
+		order = DefaultCompetitionRoundOrder
+	}
+	return &CompetitionRoundEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -4043,6 +5469,356 @@ func (_m *PartyBuildingLink) ToEdge(order *PartyBuildingLinkOrder) *PartyBuildin
 	}
 }
 
+// PartyCoverageEdge is the edge representation of PartyCoverage.
+type PartyCoverageEdge struct {
+	Node   *PartyCoverage `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// PartyCoverageConnection is the connection containing edges to PartyCoverage.
+type PartyCoverageConnection struct {
+	Edges      []*PartyCoverageEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *PartyCoverageConnection) build(nodes []*PartyCoverage, pager *partycoveragePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *PartyCoverage
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *PartyCoverage {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *PartyCoverage {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*PartyCoverageEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &PartyCoverageEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// PartyCoveragePaginateOption enables pagination customization.
+type PartyCoveragePaginateOption func(*partycoveragePager) error
+
+// WithPartyCoverageOrder configures pagination ordering.
+func WithPartyCoverageOrder(order *PartyCoverageOrder) PartyCoveragePaginateOption {
+	if order == nil {
+		order = DefaultPartyCoverageOrder
+	}
+	o := *order
+	return func(pager *partycoveragePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultPartyCoverageOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithPartyCoverageFilter configures pagination filter.
+func WithPartyCoverageFilter(filter func(*PartyCoverageQuery) (*PartyCoverageQuery, error)) PartyCoveragePaginateOption {
+	return func(pager *partycoveragePager) error {
+		if filter == nil {
+			return errors.New("PartyCoverageQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type partycoveragePager struct {
+	reverse bool
+	order   *PartyCoverageOrder
+	filter  func(*PartyCoverageQuery) (*PartyCoverageQuery, error)
+}
+
+func newPartyCoveragePager(opts []PartyCoveragePaginateOption, reverse bool) (*partycoveragePager, error) {
+	pager := &partycoveragePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultPartyCoverageOrder
+	}
+	return pager, nil
+}
+
+func (p *partycoveragePager) applyFilter(query *PartyCoverageQuery) (*PartyCoverageQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *partycoveragePager) toCursor(_m *PartyCoverage) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *partycoveragePager) applyCursors(query *PartyCoverageQuery, after, before *Cursor) (*PartyCoverageQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultPartyCoverageOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *partycoveragePager) applyOrder(query *PartyCoverageQuery) *PartyCoverageQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultPartyCoverageOrder.Field {
+		query = query.Order(DefaultPartyCoverageOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *partycoveragePager) orderExpr(query *PartyCoverageQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultPartyCoverageOrder.Field {
+			b.Comma().Ident(DefaultPartyCoverageOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to PartyCoverage.
+func (_m *PartyCoverageQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...PartyCoveragePaginateOption,
+) (*PartyCoverageConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newPartyCoveragePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &PartyCoverageConnection{Edges: []*PartyCoverageEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// PartyCoverageOrderFieldCreatedAt orders PartyCoverage by created_at.
+	PartyCoverageOrderFieldCreatedAt = &PartyCoverageOrderField{
+		Value: func(_m *PartyCoverage) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: partycoverage.FieldCreatedAt,
+		toTerm: partycoverage.ByCreatedAt,
+		toCursor: func(_m *PartyCoverage) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// PartyCoverageOrderFieldUpdatedAt orders PartyCoverage by updated_at.
+	PartyCoverageOrderFieldUpdatedAt = &PartyCoverageOrderField{
+		Value: func(_m *PartyCoverage) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: partycoverage.FieldUpdatedAt,
+		toTerm: partycoverage.ByUpdatedAt,
+		toCursor: func(_m *PartyCoverage) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// PartyCoverageOrderFieldMethod orders PartyCoverage by method.
+	PartyCoverageOrderFieldMethod = &PartyCoverageOrderField{
+		Value: func(_m *PartyCoverage) (ent.Value, error) {
+			return _m.Method, nil
+		},
+		column: partycoverage.FieldMethod,
+		toTerm: partycoverage.ByMethod,
+		toCursor: func(_m *PartyCoverage) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Method,
+			}
+		},
+	}
+	// PartyCoverageOrderFieldStartedOn orders PartyCoverage by started_on.
+	PartyCoverageOrderFieldStartedOn = &PartyCoverageOrderField{
+		Value: func(_m *PartyCoverage) (ent.Value, error) {
+			return _m.StartedOn, nil
+		},
+		column: partycoverage.FieldStartedOn,
+		toTerm: partycoverage.ByStartedOn,
+		toCursor: func(_m *PartyCoverage) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartedOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f PartyCoverageOrderField) String() string {
+	var str string
+	switch f.column {
+	case PartyCoverageOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case PartyCoverageOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case PartyCoverageOrderFieldMethod.column:
+		str = "METHOD"
+	case PartyCoverageOrderFieldStartedOn.column:
+		str = "STARTED_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f PartyCoverageOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *PartyCoverageOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("PartyCoverageOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *PartyCoverageOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *PartyCoverageOrderFieldUpdatedAt
+	case "METHOD":
+		*f = *PartyCoverageOrderFieldMethod
+	case "STARTED_ON":
+		*f = *PartyCoverageOrderFieldStartedOn
+	default:
+		return fmt.Errorf("%s is not a valid PartyCoverageOrderField", str)
+	}
+	return nil
+}
+
+// PartyCoverageOrderField defines the ordering field of PartyCoverage.
+type PartyCoverageOrderField struct {
+	// Value extracts the ordering value from the given PartyCoverage.
+	Value    func(*PartyCoverage) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) partycoverage.OrderOption
+	toCursor func(*PartyCoverage) Cursor
+}
+
+// PartyCoverageOrder defines the ordering of PartyCoverage.
+type PartyCoverageOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *PartyCoverageOrderField `json:"field"`
+}
+
+// DefaultPartyCoverageOrder is the default ordering of PartyCoverage.
+var DefaultPartyCoverageOrder = &PartyCoverageOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &PartyCoverageOrderField{
+		Value: func(_m *PartyCoverage) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: partycoverage.FieldID,
+		toTerm: partycoverage.ByID,
+		toCursor: func(_m *PartyCoverage) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts PartyCoverage into PartyCoverageEdge.
+func (_m *PartyCoverage) ToEdge(order *PartyCoverageOrder) *PartyCoverageEdge {
+	if order == nil {
+		order = DefaultPartyCoverageOrder
+	}
+	return &PartyCoverageEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // PersonEdge is the edge representation of Person.
 type PersonEdge struct {
 	Node   *Person `json:"node"`
@@ -5438,6 +7214,984 @@ func (_m *Region) ToEdge(order *RegionOrder) *RegionEdge {
 		order = DefaultRegionOrder
 	}
 	return &RegionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ServicePointEdge is the edge representation of ServicePoint.
+type ServicePointEdge struct {
+	Node   *ServicePoint `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// ServicePointConnection is the connection containing edges to ServicePoint.
+type ServicePointConnection struct {
+	Edges      []*ServicePointEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *ServicePointConnection) build(nodes []*ServicePoint, pager *servicepointPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ServicePoint
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ServicePoint {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ServicePoint {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ServicePointEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ServicePointEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ServicePointPaginateOption enables pagination customization.
+type ServicePointPaginateOption func(*servicepointPager) error
+
+// WithServicePointOrder configures pagination ordering.
+func WithServicePointOrder(order []*ServicePointOrder) ServicePointPaginateOption {
+	return func(pager *servicepointPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithServicePointFilter configures pagination filter.
+func WithServicePointFilter(filter func(*ServicePointQuery) (*ServicePointQuery, error)) ServicePointPaginateOption {
+	return func(pager *servicepointPager) error {
+		if filter == nil {
+			return errors.New("ServicePointQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type servicepointPager struct {
+	reverse bool
+	order   []*ServicePointOrder
+	filter  func(*ServicePointQuery) (*ServicePointQuery, error)
+}
+
+func newServicePointPager(opts []ServicePointPaginateOption, reverse bool) (*servicepointPager, error) {
+	pager := &servicepointPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *servicepointPager) applyFilter(query *ServicePointQuery) (*ServicePointQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *servicepointPager) toCursor(_m *ServicePoint) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *servicepointPager) applyCursors(query *ServicePointQuery, after, before *Cursor) (*ServicePointQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultServicePointOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *servicepointPager) applyOrder(query *ServicePointQuery) *ServicePointQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultServicePointOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultServicePointOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *servicepointPager) orderExpr(query *ServicePointQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultServicePointOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ServicePoint.
+func (_m *ServicePointQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ServicePointPaginateOption,
+) (*ServicePointConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newServicePointPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ServicePointConnection{Edges: []*ServicePointEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ServicePointOrderFieldCreatedAt orders ServicePoint by created_at.
+	ServicePointOrderFieldCreatedAt = &ServicePointOrderField{
+		Value: func(_m *ServicePoint) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: servicepoint.FieldCreatedAt,
+		toTerm: servicepoint.ByCreatedAt,
+		toCursor: func(_m *ServicePoint) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ServicePointOrderFieldUpdatedAt orders ServicePoint by updated_at.
+	ServicePointOrderFieldUpdatedAt = &ServicePointOrderField{
+		Value: func(_m *ServicePoint) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: servicepoint.FieldUpdatedAt,
+		toTerm: servicepoint.ByUpdatedAt,
+		toCursor: func(_m *ServicePoint) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ServicePointOrderFieldName orders ServicePoint by name.
+	ServicePointOrderFieldName = &ServicePointOrderField{
+		Value: func(_m *ServicePoint) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: servicepoint.FieldName,
+		toTerm: servicepoint.ByName,
+		toCursor: func(_m *ServicePoint) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// ServicePointOrderFieldKind orders ServicePoint by kind.
+	ServicePointOrderFieldKind = &ServicePointOrderField{
+		Value: func(_m *ServicePoint) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: servicepoint.FieldKind,
+		toTerm: servicepoint.ByKind,
+		toCursor: func(_m *ServicePoint) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ServicePointOrderField) String() string {
+	var str string
+	switch f.column {
+	case ServicePointOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ServicePointOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ServicePointOrderFieldName.column:
+		str = "NAME"
+	case ServicePointOrderFieldKind.column:
+		str = "KIND"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ServicePointOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ServicePointOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ServicePointOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ServicePointOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ServicePointOrderFieldUpdatedAt
+	case "NAME":
+		*f = *ServicePointOrderFieldName
+	case "KIND":
+		*f = *ServicePointOrderFieldKind
+	default:
+		return fmt.Errorf("%s is not a valid ServicePointOrderField", str)
+	}
+	return nil
+}
+
+// ServicePointOrderField defines the ordering field of ServicePoint.
+type ServicePointOrderField struct {
+	// Value extracts the ordering value from the given ServicePoint.
+	Value    func(*ServicePoint) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) servicepoint.OrderOption
+	toCursor func(*ServicePoint) Cursor
+}
+
+// ServicePointOrder defines the ordering of ServicePoint.
+type ServicePointOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *ServicePointOrderField `json:"field"`
+}
+
+// DefaultServicePointOrder is the default ordering of ServicePoint.
+var DefaultServicePointOrder = &ServicePointOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ServicePointOrderField{
+		Value: func(_m *ServicePoint) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: servicepoint.FieldID,
+		toTerm: servicepoint.ByID,
+		toCursor: func(_m *ServicePoint) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ServicePoint into ServicePointEdge.
+func (_m *ServicePoint) ToEdge(order *ServicePointOrder) *ServicePointEdge {
+	if order == nil {
+		order = DefaultServicePointOrder
+	}
+	return &ServicePointEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ServicePointExceptionEdge is the edge representation of ServicePointException.
+type ServicePointExceptionEdge struct {
+	Node   *ServicePointException `json:"node"`
+	Cursor Cursor                 `json:"cursor"`
+}
+
+// ServicePointExceptionConnection is the connection containing edges to ServicePointException.
+type ServicePointExceptionConnection struct {
+	Edges      []*ServicePointExceptionEdge `json:"edges"`
+	PageInfo   PageInfo                     `json:"pageInfo"`
+	TotalCount int                          `json:"totalCount"`
+}
+
+func (c *ServicePointExceptionConnection) build(nodes []*ServicePointException, pager *servicepointexceptionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ServicePointException
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ServicePointException {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ServicePointException {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ServicePointExceptionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ServicePointExceptionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ServicePointExceptionPaginateOption enables pagination customization.
+type ServicePointExceptionPaginateOption func(*servicepointexceptionPager) error
+
+// WithServicePointExceptionOrder configures pagination ordering.
+func WithServicePointExceptionOrder(order *ServicePointExceptionOrder) ServicePointExceptionPaginateOption {
+	if order == nil {
+		order = DefaultServicePointExceptionOrder
+	}
+	o := *order
+	return func(pager *servicepointexceptionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultServicePointExceptionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithServicePointExceptionFilter configures pagination filter.
+func WithServicePointExceptionFilter(filter func(*ServicePointExceptionQuery) (*ServicePointExceptionQuery, error)) ServicePointExceptionPaginateOption {
+	return func(pager *servicepointexceptionPager) error {
+		if filter == nil {
+			return errors.New("ServicePointExceptionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type servicepointexceptionPager struct {
+	reverse bool
+	order   *ServicePointExceptionOrder
+	filter  func(*ServicePointExceptionQuery) (*ServicePointExceptionQuery, error)
+}
+
+func newServicePointExceptionPager(opts []ServicePointExceptionPaginateOption, reverse bool) (*servicepointexceptionPager, error) {
+	pager := &servicepointexceptionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultServicePointExceptionOrder
+	}
+	return pager, nil
+}
+
+func (p *servicepointexceptionPager) applyFilter(query *ServicePointExceptionQuery) (*ServicePointExceptionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *servicepointexceptionPager) toCursor(_m *ServicePointException) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *servicepointexceptionPager) applyCursors(query *ServicePointExceptionQuery, after, before *Cursor) (*ServicePointExceptionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultServicePointExceptionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *servicepointexceptionPager) applyOrder(query *ServicePointExceptionQuery) *ServicePointExceptionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultServicePointExceptionOrder.Field {
+		query = query.Order(DefaultServicePointExceptionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *servicepointexceptionPager) orderExpr(query *ServicePointExceptionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultServicePointExceptionOrder.Field {
+			b.Comma().Ident(DefaultServicePointExceptionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ServicePointException.
+func (_m *ServicePointExceptionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ServicePointExceptionPaginateOption,
+) (*ServicePointExceptionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newServicePointExceptionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ServicePointExceptionConnection{Edges: []*ServicePointExceptionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ServicePointExceptionOrderFieldDate orders ServicePointException by date.
+	ServicePointExceptionOrderFieldDate = &ServicePointExceptionOrderField{
+		Value: func(_m *ServicePointException) (ent.Value, error) {
+			return _m.Date, nil
+		},
+		column: servicepointexception.FieldDate,
+		toTerm: servicepointexception.ByDate,
+		toCursor: func(_m *ServicePointException) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Date,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ServicePointExceptionOrderField) String() string {
+	var str string
+	switch f.column {
+	case ServicePointExceptionOrderFieldDate.column:
+		str = "DATE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ServicePointExceptionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ServicePointExceptionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ServicePointExceptionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "DATE":
+		*f = *ServicePointExceptionOrderFieldDate
+	default:
+		return fmt.Errorf("%s is not a valid ServicePointExceptionOrderField", str)
+	}
+	return nil
+}
+
+// ServicePointExceptionOrderField defines the ordering field of ServicePointException.
+type ServicePointExceptionOrderField struct {
+	// Value extracts the ordering value from the given ServicePointException.
+	Value    func(*ServicePointException) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) servicepointexception.OrderOption
+	toCursor func(*ServicePointException) Cursor
+}
+
+// ServicePointExceptionOrder defines the ordering of ServicePointException.
+type ServicePointExceptionOrder struct {
+	Direction OrderDirection                   `json:"direction"`
+	Field     *ServicePointExceptionOrderField `json:"field"`
+}
+
+// DefaultServicePointExceptionOrder is the default ordering of ServicePointException.
+var DefaultServicePointExceptionOrder = &ServicePointExceptionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ServicePointExceptionOrderField{
+		Value: func(_m *ServicePointException) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: servicepointexception.FieldID,
+		toTerm: servicepointexception.ByID,
+		toCursor: func(_m *ServicePointException) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ServicePointException into ServicePointExceptionEdge.
+func (_m *ServicePointException) ToEdge(order *ServicePointExceptionOrder) *ServicePointExceptionEdge {
+	if order == nil {
+		order = DefaultServicePointExceptionOrder
+	}
+	return &ServicePointExceptionEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ServicePointHoursEdge is the edge representation of ServicePointHours.
+type ServicePointHoursEdge struct {
+	Node   *ServicePointHours `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// ServicePointHoursConnection is the connection containing edges to ServicePointHours.
+type ServicePointHoursConnection struct {
+	Edges      []*ServicePointHoursEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *ServicePointHoursConnection) build(nodes []*ServicePointHours, pager *servicepointhoursPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ServicePointHours
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ServicePointHours {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ServicePointHours {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ServicePointHoursEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ServicePointHoursEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ServicePointHoursPaginateOption enables pagination customization.
+type ServicePointHoursPaginateOption func(*servicepointhoursPager) error
+
+// WithServicePointHoursOrder configures pagination ordering.
+func WithServicePointHoursOrder(order *ServicePointHoursOrder) ServicePointHoursPaginateOption {
+	if order == nil {
+		order = DefaultServicePointHoursOrder
+	}
+	o := *order
+	return func(pager *servicepointhoursPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultServicePointHoursOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithServicePointHoursFilter configures pagination filter.
+func WithServicePointHoursFilter(filter func(*ServicePointHoursQuery) (*ServicePointHoursQuery, error)) ServicePointHoursPaginateOption {
+	return func(pager *servicepointhoursPager) error {
+		if filter == nil {
+			return errors.New("ServicePointHoursQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type servicepointhoursPager struct {
+	reverse bool
+	order   *ServicePointHoursOrder
+	filter  func(*ServicePointHoursQuery) (*ServicePointHoursQuery, error)
+}
+
+func newServicePointHoursPager(opts []ServicePointHoursPaginateOption, reverse bool) (*servicepointhoursPager, error) {
+	pager := &servicepointhoursPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultServicePointHoursOrder
+	}
+	return pager, nil
+}
+
+func (p *servicepointhoursPager) applyFilter(query *ServicePointHoursQuery) (*ServicePointHoursQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *servicepointhoursPager) toCursor(_m *ServicePointHours) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *servicepointhoursPager) applyCursors(query *ServicePointHoursQuery, after, before *Cursor) (*ServicePointHoursQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultServicePointHoursOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *servicepointhoursPager) applyOrder(query *ServicePointHoursQuery) *ServicePointHoursQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultServicePointHoursOrder.Field {
+		query = query.Order(DefaultServicePointHoursOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *servicepointhoursPager) orderExpr(query *ServicePointHoursQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultServicePointHoursOrder.Field {
+			b.Comma().Ident(DefaultServicePointHoursOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ServicePointHours.
+func (_m *ServicePointHoursQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ServicePointHoursPaginateOption,
+) (*ServicePointHoursConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newServicePointHoursPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ServicePointHoursConnection{Edges: []*ServicePointHoursEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ServicePointHoursOrderFieldWeekday orders ServicePointHours by weekday.
+	ServicePointHoursOrderFieldWeekday = &ServicePointHoursOrderField{
+		Value: func(_m *ServicePointHours) (ent.Value, error) {
+			return _m.Weekday, nil
+		},
+		column: servicepointhours.FieldWeekday,
+		toTerm: servicepointhours.ByWeekday,
+		toCursor: func(_m *ServicePointHours) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Weekday,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ServicePointHoursOrderField) String() string {
+	var str string
+	switch f.column {
+	case ServicePointHoursOrderFieldWeekday.column:
+		str = "WEEKDAY"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ServicePointHoursOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ServicePointHoursOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ServicePointHoursOrderField %T must be a string", v)
+	}
+	switch str {
+	case "WEEKDAY":
+		*f = *ServicePointHoursOrderFieldWeekday
+	default:
+		return fmt.Errorf("%s is not a valid ServicePointHoursOrderField", str)
+	}
+	return nil
+}
+
+// ServicePointHoursOrderField defines the ordering field of ServicePointHours.
+type ServicePointHoursOrderField struct {
+	// Value extracts the ordering value from the given ServicePointHours.
+	Value    func(*ServicePointHours) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) servicepointhours.OrderOption
+	toCursor func(*ServicePointHours) Cursor
+}
+
+// ServicePointHoursOrder defines the ordering of ServicePointHours.
+type ServicePointHoursOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *ServicePointHoursOrderField `json:"field"`
+}
+
+// DefaultServicePointHoursOrder is the default ordering of ServicePointHours.
+var DefaultServicePointHoursOrder = &ServicePointHoursOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ServicePointHoursOrderField{
+		Value: func(_m *ServicePointHours) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: servicepointhours.FieldID,
+		toTerm: servicepointhours.ByID,
+		toCursor: func(_m *ServicePointHours) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ServicePointHours into ServicePointHoursEdge.
+func (_m *ServicePointHours) ToEdge(order *ServicePointHoursOrder) *ServicePointHoursEdge {
+	if order == nil {
+		order = DefaultServicePointHoursOrder
+	}
+	return &ServicePointHoursEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -11,6 +11,10 @@ import (
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/auditevent"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionaward"
+	"github.com/tongxing/tongxing/ent/competitionreview"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
@@ -18,11 +22,15 @@ import (
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
+	"github.com/tongxing/tongxing/ent/servicepointexception"
+	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
@@ -2307,6 +2315,1664 @@ func (i *CertificateWhereInput) P() (predicate.Certificate, error) {
 	}
 }
 
+// CompetitionApplicationWhereInput represents a where input for filtering CompetitionApplication queries.
+type CompetitionApplicationWhereInput struct {
+	Predicates []predicate.CompetitionApplication  `json:"-"`
+	Not        *CompetitionApplicationWhereInput   `json:"not,omitempty"`
+	Or         []*CompetitionApplicationWhereInput `json:"or,omitempty"`
+	And        []*CompetitionApplicationWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "requested_amount" field predicates.
+	RequestedAmount       *float64  `json:"requestedAmount,omitempty"`
+	RequestedAmountNEQ    *float64  `json:"requestedAmountNEQ,omitempty"`
+	RequestedAmountIn     []float64 `json:"requestedAmountIn,omitempty"`
+	RequestedAmountNotIn  []float64 `json:"requestedAmountNotIn,omitempty"`
+	RequestedAmountGT     *float64  `json:"requestedAmountGT,omitempty"`
+	RequestedAmountGTE    *float64  `json:"requestedAmountGTE,omitempty"`
+	RequestedAmountLT     *float64  `json:"requestedAmountLT,omitempty"`
+	RequestedAmountLTE    *float64  `json:"requestedAmountLTE,omitempty"`
+	RequestedAmountIsNil  bool      `json:"requestedAmountIsNil,omitempty"`
+	RequestedAmountNotNil bool      `json:"requestedAmountNotNil,omitempty"`
+
+	// "submitted_on" field predicates.
+	SubmittedOn      *time.Time  `json:"submittedOn,omitempty"`
+	SubmittedOnNEQ   *time.Time  `json:"submittedOnNEQ,omitempty"`
+	SubmittedOnIn    []time.Time `json:"submittedOnIn,omitempty"`
+	SubmittedOnNotIn []time.Time `json:"submittedOnNotIn,omitempty"`
+	SubmittedOnGT    *time.Time  `json:"submittedOnGT,omitempty"`
+	SubmittedOnGTE   *time.Time  `json:"submittedOnGTE,omitempty"`
+	SubmittedOnLT    *time.Time  `json:"submittedOnLT,omitempty"`
+	SubmittedOnLTE   *time.Time  `json:"submittedOnLTE,omitempty"`
+
+	// "withdrawn" field predicates.
+	Withdrawn    *bool `json:"withdrawn,omitempty"`
+	WithdrawnNEQ *bool `json:"withdrawnNEQ,omitempty"`
+
+	// "summary" field predicates.
+	Summary             *string  `json:"summary,omitempty"`
+	SummaryNEQ          *string  `json:"summaryNEQ,omitempty"`
+	SummaryIn           []string `json:"summaryIn,omitempty"`
+	SummaryNotIn        []string `json:"summaryNotIn,omitempty"`
+	SummaryGT           *string  `json:"summaryGT,omitempty"`
+	SummaryGTE          *string  `json:"summaryGTE,omitempty"`
+	SummaryLT           *string  `json:"summaryLT,omitempty"`
+	SummaryLTE          *string  `json:"summaryLTE,omitempty"`
+	SummaryContains     *string  `json:"summaryContains,omitempty"`
+	SummaryHasPrefix    *string  `json:"summaryHasPrefix,omitempty"`
+	SummaryHasSuffix    *string  `json:"summaryHasSuffix,omitempty"`
+	SummaryIsNil        bool     `json:"summaryIsNil,omitempty"`
+	SummaryNotNil       bool     `json:"summaryNotNil,omitempty"`
+	SummaryEqualFold    *string  `json:"summaryEqualFold,omitempty"`
+	SummaryContainsFold *string  `json:"summaryContainsFold,omitempty"`
+
+	// "round" edge predicates.
+	HasRound     *bool                         `json:"hasRound,omitempty"`
+	HasRoundWith []*CompetitionRoundWhereInput `json:"hasRoundWith,omitempty"`
+
+	// "applicant" edge predicates.
+	HasApplicant     *bool                     `json:"hasApplicant,omitempty"`
+	HasApplicantWith []*OrganizationWhereInput `json:"hasApplicantWith,omitempty"`
+
+	// "project" edge predicates.
+	HasProject     *bool                `json:"hasProject,omitempty"`
+	HasProjectWith []*ProjectWhereInput `json:"hasProjectWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CompetitionApplicationWhereInput) AddPredicates(predicates ...predicate.CompetitionApplication) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CompetitionApplicationWhereInput filter on the CompetitionApplicationQuery builder.
+func (i *CompetitionApplicationWhereInput) Filter(q *CompetitionApplicationQuery) (*CompetitionApplicationQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCompetitionApplicationWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCompetitionApplicationWhereInput is returned in case the CompetitionApplicationWhereInput is empty.
+var ErrEmptyCompetitionApplicationWhereInput = errors.New("ent: empty predicate CompetitionApplicationWhereInput")
+
+// P returns a predicate for filtering competitionapplications.
+// An error is returned if the input is empty or invalid.
+func (i *CompetitionApplicationWhereInput) P() (predicate.CompetitionApplication, error) {
+	var predicates []predicate.CompetitionApplication
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, competitionapplication.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CompetitionApplication, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, competitionapplication.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CompetitionApplication, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, competitionapplication.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, competitionapplication.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, competitionapplication.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, competitionapplication.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, competitionapplication.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, competitionapplication.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, competitionapplication.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, competitionapplication.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, competitionapplication.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, competitionapplication.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, competitionapplication.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, competitionapplication.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, competitionapplication.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, competitionapplication.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, competitionapplication.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, competitionapplication.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, competitionapplication.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, competitionapplication.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, competitionapplication.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, competitionapplication.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, competitionapplication.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, competitionapplication.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, competitionapplication.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, competitionapplication.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, competitionapplication.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.RequestedAmount != nil {
+		predicates = append(predicates, competitionapplication.RequestedAmountEQ(*i.RequestedAmount))
+	}
+	if i.RequestedAmountNEQ != nil {
+		predicates = append(predicates, competitionapplication.RequestedAmountNEQ(*i.RequestedAmountNEQ))
+	}
+	if len(i.RequestedAmountIn) > 0 {
+		predicates = append(predicates, competitionapplication.RequestedAmountIn(i.RequestedAmountIn...))
+	}
+	if len(i.RequestedAmountNotIn) > 0 {
+		predicates = append(predicates, competitionapplication.RequestedAmountNotIn(i.RequestedAmountNotIn...))
+	}
+	if i.RequestedAmountGT != nil {
+		predicates = append(predicates, competitionapplication.RequestedAmountGT(*i.RequestedAmountGT))
+	}
+	if i.RequestedAmountGTE != nil {
+		predicates = append(predicates, competitionapplication.RequestedAmountGTE(*i.RequestedAmountGTE))
+	}
+	if i.RequestedAmountLT != nil {
+		predicates = append(predicates, competitionapplication.RequestedAmountLT(*i.RequestedAmountLT))
+	}
+	if i.RequestedAmountLTE != nil {
+		predicates = append(predicates, competitionapplication.RequestedAmountLTE(*i.RequestedAmountLTE))
+	}
+	if i.RequestedAmountIsNil {
+		predicates = append(predicates, competitionapplication.RequestedAmountIsNil())
+	}
+	if i.RequestedAmountNotNil {
+		predicates = append(predicates, competitionapplication.RequestedAmountNotNil())
+	}
+	if i.SubmittedOn != nil {
+		predicates = append(predicates, competitionapplication.SubmittedOnEQ(*i.SubmittedOn))
+	}
+	if i.SubmittedOnNEQ != nil {
+		predicates = append(predicates, competitionapplication.SubmittedOnNEQ(*i.SubmittedOnNEQ))
+	}
+	if len(i.SubmittedOnIn) > 0 {
+		predicates = append(predicates, competitionapplication.SubmittedOnIn(i.SubmittedOnIn...))
+	}
+	if len(i.SubmittedOnNotIn) > 0 {
+		predicates = append(predicates, competitionapplication.SubmittedOnNotIn(i.SubmittedOnNotIn...))
+	}
+	if i.SubmittedOnGT != nil {
+		predicates = append(predicates, competitionapplication.SubmittedOnGT(*i.SubmittedOnGT))
+	}
+	if i.SubmittedOnGTE != nil {
+		predicates = append(predicates, competitionapplication.SubmittedOnGTE(*i.SubmittedOnGTE))
+	}
+	if i.SubmittedOnLT != nil {
+		predicates = append(predicates, competitionapplication.SubmittedOnLT(*i.SubmittedOnLT))
+	}
+	if i.SubmittedOnLTE != nil {
+		predicates = append(predicates, competitionapplication.SubmittedOnLTE(*i.SubmittedOnLTE))
+	}
+	if i.Withdrawn != nil {
+		predicates = append(predicates, competitionapplication.WithdrawnEQ(*i.Withdrawn))
+	}
+	if i.WithdrawnNEQ != nil {
+		predicates = append(predicates, competitionapplication.WithdrawnNEQ(*i.WithdrawnNEQ))
+	}
+	if i.Summary != nil {
+		predicates = append(predicates, competitionapplication.SummaryEQ(*i.Summary))
+	}
+	if i.SummaryNEQ != nil {
+		predicates = append(predicates, competitionapplication.SummaryNEQ(*i.SummaryNEQ))
+	}
+	if len(i.SummaryIn) > 0 {
+		predicates = append(predicates, competitionapplication.SummaryIn(i.SummaryIn...))
+	}
+	if len(i.SummaryNotIn) > 0 {
+		predicates = append(predicates, competitionapplication.SummaryNotIn(i.SummaryNotIn...))
+	}
+	if i.SummaryGT != nil {
+		predicates = append(predicates, competitionapplication.SummaryGT(*i.SummaryGT))
+	}
+	if i.SummaryGTE != nil {
+		predicates = append(predicates, competitionapplication.SummaryGTE(*i.SummaryGTE))
+	}
+	if i.SummaryLT != nil {
+		predicates = append(predicates, competitionapplication.SummaryLT(*i.SummaryLT))
+	}
+	if i.SummaryLTE != nil {
+		predicates = append(predicates, competitionapplication.SummaryLTE(*i.SummaryLTE))
+	}
+	if i.SummaryContains != nil {
+		predicates = append(predicates, competitionapplication.SummaryContains(*i.SummaryContains))
+	}
+	if i.SummaryHasPrefix != nil {
+		predicates = append(predicates, competitionapplication.SummaryHasPrefix(*i.SummaryHasPrefix))
+	}
+	if i.SummaryHasSuffix != nil {
+		predicates = append(predicates, competitionapplication.SummaryHasSuffix(*i.SummaryHasSuffix))
+	}
+	if i.SummaryIsNil {
+		predicates = append(predicates, competitionapplication.SummaryIsNil())
+	}
+	if i.SummaryNotNil {
+		predicates = append(predicates, competitionapplication.SummaryNotNil())
+	}
+	if i.SummaryEqualFold != nil {
+		predicates = append(predicates, competitionapplication.SummaryEqualFold(*i.SummaryEqualFold))
+	}
+	if i.SummaryContainsFold != nil {
+		predicates = append(predicates, competitionapplication.SummaryContainsFold(*i.SummaryContainsFold))
+	}
+
+	if i.HasRound != nil {
+		p := competitionapplication.HasRound()
+		if !*i.HasRound {
+			p = competitionapplication.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRoundWith) > 0 {
+		with := make([]predicate.CompetitionRound, 0, len(i.HasRoundWith))
+		for _, w := range i.HasRoundWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRoundWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, competitionapplication.HasRoundWith(with...))
+	}
+	if i.HasApplicant != nil {
+		p := competitionapplication.HasApplicant()
+		if !*i.HasApplicant {
+			p = competitionapplication.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasApplicantWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasApplicantWith))
+		for _, w := range i.HasApplicantWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasApplicantWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, competitionapplication.HasApplicantWith(with...))
+	}
+	if i.HasProject != nil {
+		p := competitionapplication.HasProject()
+		if !*i.HasProject {
+			p = competitionapplication.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProjectWith) > 0 {
+		with := make([]predicate.Project, 0, len(i.HasProjectWith))
+		for _, w := range i.HasProjectWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProjectWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, competitionapplication.HasProjectWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCompetitionApplicationWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return competitionapplication.And(predicates...), nil
+	}
+}
+
+// CompetitionAwardWhereInput represents a where input for filtering CompetitionAward queries.
+type CompetitionAwardWhereInput struct {
+	Predicates []predicate.CompetitionAward  `json:"-"`
+	Not        *CompetitionAwardWhereInput   `json:"not,omitempty"`
+	Or         []*CompetitionAwardWhereInput `json:"or,omitempty"`
+	And        []*CompetitionAwardWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "rank" field predicates.
+	Rank      *int  `json:"rank,omitempty"`
+	RankNEQ   *int  `json:"rankNEQ,omitempty"`
+	RankIn    []int `json:"rankIn,omitempty"`
+	RankNotIn []int `json:"rankNotIn,omitempty"`
+	RankGT    *int  `json:"rankGT,omitempty"`
+	RankGTE   *int  `json:"rankGTE,omitempty"`
+	RankLT    *int  `json:"rankLT,omitempty"`
+	RankLTE   *int  `json:"rankLTE,omitempty"`
+
+	// "prize" field predicates.
+	Prize             *string  `json:"prize,omitempty"`
+	PrizeNEQ          *string  `json:"prizeNEQ,omitempty"`
+	PrizeIn           []string `json:"prizeIn,omitempty"`
+	PrizeNotIn        []string `json:"prizeNotIn,omitempty"`
+	PrizeGT           *string  `json:"prizeGT,omitempty"`
+	PrizeGTE          *string  `json:"prizeGTE,omitempty"`
+	PrizeLT           *string  `json:"prizeLT,omitempty"`
+	PrizeLTE          *string  `json:"prizeLTE,omitempty"`
+	PrizeContains     *string  `json:"prizeContains,omitempty"`
+	PrizeHasPrefix    *string  `json:"prizeHasPrefix,omitempty"`
+	PrizeHasSuffix    *string  `json:"prizeHasSuffix,omitempty"`
+	PrizeIsNil        bool     `json:"prizeIsNil,omitempty"`
+	PrizeNotNil       bool     `json:"prizeNotNil,omitempty"`
+	PrizeEqualFold    *string  `json:"prizeEqualFold,omitempty"`
+	PrizeContainsFold *string  `json:"prizeContainsFold,omitempty"`
+
+	// "amount" field predicates.
+	Amount      *float64  `json:"amount,omitempty"`
+	AmountNEQ   *float64  `json:"amountNEQ,omitempty"`
+	AmountIn    []float64 `json:"amountIn,omitempty"`
+	AmountNotIn []float64 `json:"amountNotIn,omitempty"`
+	AmountGT    *float64  `json:"amountGT,omitempty"`
+	AmountGTE   *float64  `json:"amountGTE,omitempty"`
+	AmountLT    *float64  `json:"amountLT,omitempty"`
+	AmountLTE   *float64  `json:"amountLTE,omitempty"`
+
+	// "currency" field predicates.
+	Currency             *string  `json:"currency,omitempty"`
+	CurrencyNEQ          *string  `json:"currencyNEQ,omitempty"`
+	CurrencyIn           []string `json:"currencyIn,omitempty"`
+	CurrencyNotIn        []string `json:"currencyNotIn,omitempty"`
+	CurrencyGT           *string  `json:"currencyGT,omitempty"`
+	CurrencyGTE          *string  `json:"currencyGTE,omitempty"`
+	CurrencyLT           *string  `json:"currencyLT,omitempty"`
+	CurrencyLTE          *string  `json:"currencyLTE,omitempty"`
+	CurrencyContains     *string  `json:"currencyContains,omitempty"`
+	CurrencyHasPrefix    *string  `json:"currencyHasPrefix,omitempty"`
+	CurrencyHasSuffix    *string  `json:"currencyHasSuffix,omitempty"`
+	CurrencyEqualFold    *string  `json:"currencyEqualFold,omitempty"`
+	CurrencyContainsFold *string  `json:"currencyContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CompetitionAwardWhereInput) AddPredicates(predicates ...predicate.CompetitionAward) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CompetitionAwardWhereInput filter on the CompetitionAwardQuery builder.
+func (i *CompetitionAwardWhereInput) Filter(q *CompetitionAwardQuery) (*CompetitionAwardQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCompetitionAwardWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCompetitionAwardWhereInput is returned in case the CompetitionAwardWhereInput is empty.
+var ErrEmptyCompetitionAwardWhereInput = errors.New("ent: empty predicate CompetitionAwardWhereInput")
+
+// P returns a predicate for filtering competitionawards.
+// An error is returned if the input is empty or invalid.
+func (i *CompetitionAwardWhereInput) P() (predicate.CompetitionAward, error) {
+	var predicates []predicate.CompetitionAward
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, competitionaward.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CompetitionAward, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, competitionaward.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CompetitionAward, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, competitionaward.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, competitionaward.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, competitionaward.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, competitionaward.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, competitionaward.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, competitionaward.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, competitionaward.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, competitionaward.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, competitionaward.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, competitionaward.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, competitionaward.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, competitionaward.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, competitionaward.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, competitionaward.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, competitionaward.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, competitionaward.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, competitionaward.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, competitionaward.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, competitionaward.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, competitionaward.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, competitionaward.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, competitionaward.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, competitionaward.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, competitionaward.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, competitionaward.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Rank != nil {
+		predicates = append(predicates, competitionaward.RankEQ(*i.Rank))
+	}
+	if i.RankNEQ != nil {
+		predicates = append(predicates, competitionaward.RankNEQ(*i.RankNEQ))
+	}
+	if len(i.RankIn) > 0 {
+		predicates = append(predicates, competitionaward.RankIn(i.RankIn...))
+	}
+	if len(i.RankNotIn) > 0 {
+		predicates = append(predicates, competitionaward.RankNotIn(i.RankNotIn...))
+	}
+	if i.RankGT != nil {
+		predicates = append(predicates, competitionaward.RankGT(*i.RankGT))
+	}
+	if i.RankGTE != nil {
+		predicates = append(predicates, competitionaward.RankGTE(*i.RankGTE))
+	}
+	if i.RankLT != nil {
+		predicates = append(predicates, competitionaward.RankLT(*i.RankLT))
+	}
+	if i.RankLTE != nil {
+		predicates = append(predicates, competitionaward.RankLTE(*i.RankLTE))
+	}
+	if i.Prize != nil {
+		predicates = append(predicates, competitionaward.PrizeEQ(*i.Prize))
+	}
+	if i.PrizeNEQ != nil {
+		predicates = append(predicates, competitionaward.PrizeNEQ(*i.PrizeNEQ))
+	}
+	if len(i.PrizeIn) > 0 {
+		predicates = append(predicates, competitionaward.PrizeIn(i.PrizeIn...))
+	}
+	if len(i.PrizeNotIn) > 0 {
+		predicates = append(predicates, competitionaward.PrizeNotIn(i.PrizeNotIn...))
+	}
+	if i.PrizeGT != nil {
+		predicates = append(predicates, competitionaward.PrizeGT(*i.PrizeGT))
+	}
+	if i.PrizeGTE != nil {
+		predicates = append(predicates, competitionaward.PrizeGTE(*i.PrizeGTE))
+	}
+	if i.PrizeLT != nil {
+		predicates = append(predicates, competitionaward.PrizeLT(*i.PrizeLT))
+	}
+	if i.PrizeLTE != nil {
+		predicates = append(predicates, competitionaward.PrizeLTE(*i.PrizeLTE))
+	}
+	if i.PrizeContains != nil {
+		predicates = append(predicates, competitionaward.PrizeContains(*i.PrizeContains))
+	}
+	if i.PrizeHasPrefix != nil {
+		predicates = append(predicates, competitionaward.PrizeHasPrefix(*i.PrizeHasPrefix))
+	}
+	if i.PrizeHasSuffix != nil {
+		predicates = append(predicates, competitionaward.PrizeHasSuffix(*i.PrizeHasSuffix))
+	}
+	if i.PrizeIsNil {
+		predicates = append(predicates, competitionaward.PrizeIsNil())
+	}
+	if i.PrizeNotNil {
+		predicates = append(predicates, competitionaward.PrizeNotNil())
+	}
+	if i.PrizeEqualFold != nil {
+		predicates = append(predicates, competitionaward.PrizeEqualFold(*i.PrizeEqualFold))
+	}
+	if i.PrizeContainsFold != nil {
+		predicates = append(predicates, competitionaward.PrizeContainsFold(*i.PrizeContainsFold))
+	}
+	if i.Amount != nil {
+		predicates = append(predicates, competitionaward.AmountEQ(*i.Amount))
+	}
+	if i.AmountNEQ != nil {
+		predicates = append(predicates, competitionaward.AmountNEQ(*i.AmountNEQ))
+	}
+	if len(i.AmountIn) > 0 {
+		predicates = append(predicates, competitionaward.AmountIn(i.AmountIn...))
+	}
+	if len(i.AmountNotIn) > 0 {
+		predicates = append(predicates, competitionaward.AmountNotIn(i.AmountNotIn...))
+	}
+	if i.AmountGT != nil {
+		predicates = append(predicates, competitionaward.AmountGT(*i.AmountGT))
+	}
+	if i.AmountGTE != nil {
+		predicates = append(predicates, competitionaward.AmountGTE(*i.AmountGTE))
+	}
+	if i.AmountLT != nil {
+		predicates = append(predicates, competitionaward.AmountLT(*i.AmountLT))
+	}
+	if i.AmountLTE != nil {
+		predicates = append(predicates, competitionaward.AmountLTE(*i.AmountLTE))
+	}
+	if i.Currency != nil {
+		predicates = append(predicates, competitionaward.CurrencyEQ(*i.Currency))
+	}
+	if i.CurrencyNEQ != nil {
+		predicates = append(predicates, competitionaward.CurrencyNEQ(*i.CurrencyNEQ))
+	}
+	if len(i.CurrencyIn) > 0 {
+		predicates = append(predicates, competitionaward.CurrencyIn(i.CurrencyIn...))
+	}
+	if len(i.CurrencyNotIn) > 0 {
+		predicates = append(predicates, competitionaward.CurrencyNotIn(i.CurrencyNotIn...))
+	}
+	if i.CurrencyGT != nil {
+		predicates = append(predicates, competitionaward.CurrencyGT(*i.CurrencyGT))
+	}
+	if i.CurrencyGTE != nil {
+		predicates = append(predicates, competitionaward.CurrencyGTE(*i.CurrencyGTE))
+	}
+	if i.CurrencyLT != nil {
+		predicates = append(predicates, competitionaward.CurrencyLT(*i.CurrencyLT))
+	}
+	if i.CurrencyLTE != nil {
+		predicates = append(predicates, competitionaward.CurrencyLTE(*i.CurrencyLTE))
+	}
+	if i.CurrencyContains != nil {
+		predicates = append(predicates, competitionaward.CurrencyContains(*i.CurrencyContains))
+	}
+	if i.CurrencyHasPrefix != nil {
+		predicates = append(predicates, competitionaward.CurrencyHasPrefix(*i.CurrencyHasPrefix))
+	}
+	if i.CurrencyHasSuffix != nil {
+		predicates = append(predicates, competitionaward.CurrencyHasSuffix(*i.CurrencyHasSuffix))
+	}
+	if i.CurrencyEqualFold != nil {
+		predicates = append(predicates, competitionaward.CurrencyEqualFold(*i.CurrencyEqualFold))
+	}
+	if i.CurrencyContainsFold != nil {
+		predicates = append(predicates, competitionaward.CurrencyContainsFold(*i.CurrencyContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCompetitionAwardWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return competitionaward.And(predicates...), nil
+	}
+}
+
+// CompetitionReviewWhereInput represents a where input for filtering CompetitionReview queries.
+type CompetitionReviewWhereInput struct {
+	Predicates []predicate.CompetitionReview  `json:"-"`
+	Not        *CompetitionReviewWhereInput   `json:"not,omitempty"`
+	Or         []*CompetitionReviewWhereInput `json:"or,omitempty"`
+	And        []*CompetitionReviewWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "reviewer" field predicates.
+	Reviewer             *string  `json:"reviewer,omitempty"`
+	ReviewerNEQ          *string  `json:"reviewerNEQ,omitempty"`
+	ReviewerIn           []string `json:"reviewerIn,omitempty"`
+	ReviewerNotIn        []string `json:"reviewerNotIn,omitempty"`
+	ReviewerGT           *string  `json:"reviewerGT,omitempty"`
+	ReviewerGTE          *string  `json:"reviewerGTE,omitempty"`
+	ReviewerLT           *string  `json:"reviewerLT,omitempty"`
+	ReviewerLTE          *string  `json:"reviewerLTE,omitempty"`
+	ReviewerContains     *string  `json:"reviewerContains,omitempty"`
+	ReviewerHasPrefix    *string  `json:"reviewerHasPrefix,omitempty"`
+	ReviewerHasSuffix    *string  `json:"reviewerHasSuffix,omitempty"`
+	ReviewerEqualFold    *string  `json:"reviewerEqualFold,omitempty"`
+	ReviewerContainsFold *string  `json:"reviewerContainsFold,omitempty"`
+
+	// "score" field predicates.
+	Score      *float64  `json:"score,omitempty"`
+	ScoreNEQ   *float64  `json:"scoreNEQ,omitempty"`
+	ScoreIn    []float64 `json:"scoreIn,omitempty"`
+	ScoreNotIn []float64 `json:"scoreNotIn,omitempty"`
+	ScoreGT    *float64  `json:"scoreGT,omitempty"`
+	ScoreGTE   *float64  `json:"scoreGTE,omitempty"`
+	ScoreLT    *float64  `json:"scoreLT,omitempty"`
+	ScoreLTE   *float64  `json:"scoreLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CompetitionReviewWhereInput) AddPredicates(predicates ...predicate.CompetitionReview) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CompetitionReviewWhereInput filter on the CompetitionReviewQuery builder.
+func (i *CompetitionReviewWhereInput) Filter(q *CompetitionReviewQuery) (*CompetitionReviewQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCompetitionReviewWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCompetitionReviewWhereInput is returned in case the CompetitionReviewWhereInput is empty.
+var ErrEmptyCompetitionReviewWhereInput = errors.New("ent: empty predicate CompetitionReviewWhereInput")
+
+// P returns a predicate for filtering competitionreviews.
+// An error is returned if the input is empty or invalid.
+func (i *CompetitionReviewWhereInput) P() (predicate.CompetitionReview, error) {
+	var predicates []predicate.CompetitionReview
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, competitionreview.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CompetitionReview, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, competitionreview.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CompetitionReview, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, competitionreview.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, competitionreview.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, competitionreview.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, competitionreview.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, competitionreview.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, competitionreview.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, competitionreview.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, competitionreview.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, competitionreview.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, competitionreview.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, competitionreview.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, competitionreview.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, competitionreview.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, competitionreview.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, competitionreview.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, competitionreview.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, competitionreview.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, competitionreview.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, competitionreview.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, competitionreview.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, competitionreview.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, competitionreview.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, competitionreview.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, competitionreview.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, competitionreview.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Reviewer != nil {
+		predicates = append(predicates, competitionreview.ReviewerEQ(*i.Reviewer))
+	}
+	if i.ReviewerNEQ != nil {
+		predicates = append(predicates, competitionreview.ReviewerNEQ(*i.ReviewerNEQ))
+	}
+	if len(i.ReviewerIn) > 0 {
+		predicates = append(predicates, competitionreview.ReviewerIn(i.ReviewerIn...))
+	}
+	if len(i.ReviewerNotIn) > 0 {
+		predicates = append(predicates, competitionreview.ReviewerNotIn(i.ReviewerNotIn...))
+	}
+	if i.ReviewerGT != nil {
+		predicates = append(predicates, competitionreview.ReviewerGT(*i.ReviewerGT))
+	}
+	if i.ReviewerGTE != nil {
+		predicates = append(predicates, competitionreview.ReviewerGTE(*i.ReviewerGTE))
+	}
+	if i.ReviewerLT != nil {
+		predicates = append(predicates, competitionreview.ReviewerLT(*i.ReviewerLT))
+	}
+	if i.ReviewerLTE != nil {
+		predicates = append(predicates, competitionreview.ReviewerLTE(*i.ReviewerLTE))
+	}
+	if i.ReviewerContains != nil {
+		predicates = append(predicates, competitionreview.ReviewerContains(*i.ReviewerContains))
+	}
+	if i.ReviewerHasPrefix != nil {
+		predicates = append(predicates, competitionreview.ReviewerHasPrefix(*i.ReviewerHasPrefix))
+	}
+	if i.ReviewerHasSuffix != nil {
+		predicates = append(predicates, competitionreview.ReviewerHasSuffix(*i.ReviewerHasSuffix))
+	}
+	if i.ReviewerEqualFold != nil {
+		predicates = append(predicates, competitionreview.ReviewerEqualFold(*i.ReviewerEqualFold))
+	}
+	if i.ReviewerContainsFold != nil {
+		predicates = append(predicates, competitionreview.ReviewerContainsFold(*i.ReviewerContainsFold))
+	}
+	if i.Score != nil {
+		predicates = append(predicates, competitionreview.ScoreEQ(*i.Score))
+	}
+	if i.ScoreNEQ != nil {
+		predicates = append(predicates, competitionreview.ScoreNEQ(*i.ScoreNEQ))
+	}
+	if len(i.ScoreIn) > 0 {
+		predicates = append(predicates, competitionreview.ScoreIn(i.ScoreIn...))
+	}
+	if len(i.ScoreNotIn) > 0 {
+		predicates = append(predicates, competitionreview.ScoreNotIn(i.ScoreNotIn...))
+	}
+	if i.ScoreGT != nil {
+		predicates = append(predicates, competitionreview.ScoreGT(*i.ScoreGT))
+	}
+	if i.ScoreGTE != nil {
+		predicates = append(predicates, competitionreview.ScoreGTE(*i.ScoreGTE))
+	}
+	if i.ScoreLT != nil {
+		predicates = append(predicates, competitionreview.ScoreLT(*i.ScoreLT))
+	}
+	if i.ScoreLTE != nil {
+		predicates = append(predicates, competitionreview.ScoreLTE(*i.ScoreLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCompetitionReviewWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return competitionreview.And(predicates...), nil
+	}
+}
+
+// CompetitionRoundWhereInput represents a where input for filtering CompetitionRound queries.
+type CompetitionRoundWhereInput struct {
+	Predicates []predicate.CompetitionRound  `json:"-"`
+	Not        *CompetitionRoundWhereInput   `json:"not,omitempty"`
+	Or         []*CompetitionRoundWhereInput `json:"or,omitempty"`
+	And        []*CompetitionRoundWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *competitionround.Kind  `json:"kind,omitempty"`
+	KindNEQ   *competitionround.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []competitionround.Kind `json:"kindIn,omitempty"`
+	KindNotIn []competitionround.Kind `json:"kindNotIn,omitempty"`
+
+	// "year" field predicates.
+	Year      *int  `json:"year,omitempty"`
+	YearNEQ   *int  `json:"yearNEQ,omitempty"`
+	YearIn    []int `json:"yearIn,omitempty"`
+	YearNotIn []int `json:"yearNotIn,omitempty"`
+	YearGT    *int  `json:"yearGT,omitempty"`
+	YearGTE   *int  `json:"yearGTE,omitempty"`
+	YearLT    *int  `json:"yearLT,omitempty"`
+	YearLTE   *int  `json:"yearLTE,omitempty"`
+
+	// "budget" field predicates.
+	Budget       *float64  `json:"budget,omitempty"`
+	BudgetNEQ    *float64  `json:"budgetNEQ,omitempty"`
+	BudgetIn     []float64 `json:"budgetIn,omitempty"`
+	BudgetNotIn  []float64 `json:"budgetNotIn,omitempty"`
+	BudgetGT     *float64  `json:"budgetGT,omitempty"`
+	BudgetGTE    *float64  `json:"budgetGTE,omitempty"`
+	BudgetLT     *float64  `json:"budgetLT,omitempty"`
+	BudgetLTE    *float64  `json:"budgetLTE,omitempty"`
+	BudgetIsNil  bool      `json:"budgetIsNil,omitempty"`
+	BudgetNotNil bool      `json:"budgetNotNil,omitempty"`
+
+	// "applications_open_on" field predicates.
+	ApplicationsOpenOn      *time.Time  `json:"applicationsOpenOn,omitempty"`
+	ApplicationsOpenOnNEQ   *time.Time  `json:"applicationsOpenOnNEQ,omitempty"`
+	ApplicationsOpenOnIn    []time.Time `json:"applicationsOpenOnIn,omitempty"`
+	ApplicationsOpenOnNotIn []time.Time `json:"applicationsOpenOnNotIn,omitempty"`
+	ApplicationsOpenOnGT    *time.Time  `json:"applicationsOpenOnGT,omitempty"`
+	ApplicationsOpenOnGTE   *time.Time  `json:"applicationsOpenOnGTE,omitempty"`
+	ApplicationsOpenOnLT    *time.Time  `json:"applicationsOpenOnLT,omitempty"`
+	ApplicationsOpenOnLTE   *time.Time  `json:"applicationsOpenOnLTE,omitempty"`
+
+	// "applications_close_on" field predicates.
+	ApplicationsCloseOn      *time.Time  `json:"applicationsCloseOn,omitempty"`
+	ApplicationsCloseOnNEQ   *time.Time  `json:"applicationsCloseOnNEQ,omitempty"`
+	ApplicationsCloseOnIn    []time.Time `json:"applicationsCloseOnIn,omitempty"`
+	ApplicationsCloseOnNotIn []time.Time `json:"applicationsCloseOnNotIn,omitempty"`
+	ApplicationsCloseOnGT    *time.Time  `json:"applicationsCloseOnGT,omitempty"`
+	ApplicationsCloseOnGTE   *time.Time  `json:"applicationsCloseOnGTE,omitempty"`
+	ApplicationsCloseOnLT    *time.Time  `json:"applicationsCloseOnLT,omitempty"`
+	ApplicationsCloseOnLTE   *time.Time  `json:"applicationsCloseOnLTE,omitempty"`
+
+	// "status" field predicates.
+	Status      *competitionround.Status  `json:"status,omitempty"`
+	StatusNEQ   *competitionround.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []competitionround.Status `json:"statusIn,omitempty"`
+	StatusNotIn []competitionround.Status `json:"statusNotIn,omitempty"`
+
+	// "announced_on" field predicates.
+	AnnouncedOn       *time.Time  `json:"announcedOn,omitempty"`
+	AnnouncedOnNEQ    *time.Time  `json:"announcedOnNEQ,omitempty"`
+	AnnouncedOnIn     []time.Time `json:"announcedOnIn,omitempty"`
+	AnnouncedOnNotIn  []time.Time `json:"announcedOnNotIn,omitempty"`
+	AnnouncedOnGT     *time.Time  `json:"announcedOnGT,omitempty"`
+	AnnouncedOnGTE    *time.Time  `json:"announcedOnGTE,omitempty"`
+	AnnouncedOnLT     *time.Time  `json:"announcedOnLT,omitempty"`
+	AnnouncedOnLTE    *time.Time  `json:"announcedOnLTE,omitempty"`
+	AnnouncedOnIsNil  bool        `json:"announcedOnIsNil,omitempty"`
+	AnnouncedOnNotNil bool        `json:"announcedOnNotNil,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "organizer" edge predicates.
+	HasOrganizer     *bool                     `json:"hasOrganizer,omitempty"`
+	HasOrganizerWith []*OrganizationWhereInput `json:"hasOrganizerWith,omitempty"`
+
+	// "themes" edge predicates.
+	HasThemes     *bool             `json:"hasThemes,omitempty"`
+	HasThemesWith []*TermWhereInput `json:"hasThemesWith,omitempty"`
+
+	// "applications" edge predicates.
+	HasApplications     *bool                               `json:"hasApplications,omitempty"`
+	HasApplicationsWith []*CompetitionApplicationWhereInput `json:"hasApplicationsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CompetitionRoundWhereInput) AddPredicates(predicates ...predicate.CompetitionRound) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CompetitionRoundWhereInput filter on the CompetitionRoundQuery builder.
+func (i *CompetitionRoundWhereInput) Filter(q *CompetitionRoundQuery) (*CompetitionRoundQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCompetitionRoundWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCompetitionRoundWhereInput is returned in case the CompetitionRoundWhereInput is empty.
+var ErrEmptyCompetitionRoundWhereInput = errors.New("ent: empty predicate CompetitionRoundWhereInput")
+
+// P returns a predicate for filtering competitionrounds.
+// An error is returned if the input is empty or invalid.
+func (i *CompetitionRoundWhereInput) P() (predicate.CompetitionRound, error) {
+	var predicates []predicate.CompetitionRound
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, competitionround.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CompetitionRound, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, competitionround.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CompetitionRound, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, competitionround.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, competitionround.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, competitionround.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, competitionround.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, competitionround.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, competitionround.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, competitionround.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, competitionround.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, competitionround.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, competitionround.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, competitionround.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, competitionround.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, competitionround.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, competitionround.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, competitionround.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, competitionround.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, competitionround.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, competitionround.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, competitionround.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, competitionround.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, competitionround.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, competitionround.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, competitionround.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, competitionround.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, competitionround.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, competitionround.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, competitionround.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, competitionround.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, competitionround.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, competitionround.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, competitionround.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, competitionround.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, competitionround.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, competitionround.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, competitionround.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, competitionround.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, competitionround.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, competitionround.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, competitionround.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, competitionround.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, competitionround.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, competitionround.KindNotIn(i.KindNotIn...))
+	}
+	if i.Year != nil {
+		predicates = append(predicates, competitionround.YearEQ(*i.Year))
+	}
+	if i.YearNEQ != nil {
+		predicates = append(predicates, competitionround.YearNEQ(*i.YearNEQ))
+	}
+	if len(i.YearIn) > 0 {
+		predicates = append(predicates, competitionround.YearIn(i.YearIn...))
+	}
+	if len(i.YearNotIn) > 0 {
+		predicates = append(predicates, competitionround.YearNotIn(i.YearNotIn...))
+	}
+	if i.YearGT != nil {
+		predicates = append(predicates, competitionround.YearGT(*i.YearGT))
+	}
+	if i.YearGTE != nil {
+		predicates = append(predicates, competitionround.YearGTE(*i.YearGTE))
+	}
+	if i.YearLT != nil {
+		predicates = append(predicates, competitionround.YearLT(*i.YearLT))
+	}
+	if i.YearLTE != nil {
+		predicates = append(predicates, competitionround.YearLTE(*i.YearLTE))
+	}
+	if i.Budget != nil {
+		predicates = append(predicates, competitionround.BudgetEQ(*i.Budget))
+	}
+	if i.BudgetNEQ != nil {
+		predicates = append(predicates, competitionround.BudgetNEQ(*i.BudgetNEQ))
+	}
+	if len(i.BudgetIn) > 0 {
+		predicates = append(predicates, competitionround.BudgetIn(i.BudgetIn...))
+	}
+	if len(i.BudgetNotIn) > 0 {
+		predicates = append(predicates, competitionround.BudgetNotIn(i.BudgetNotIn...))
+	}
+	if i.BudgetGT != nil {
+		predicates = append(predicates, competitionround.BudgetGT(*i.BudgetGT))
+	}
+	if i.BudgetGTE != nil {
+		predicates = append(predicates, competitionround.BudgetGTE(*i.BudgetGTE))
+	}
+	if i.BudgetLT != nil {
+		predicates = append(predicates, competitionround.BudgetLT(*i.BudgetLT))
+	}
+	if i.BudgetLTE != nil {
+		predicates = append(predicates, competitionround.BudgetLTE(*i.BudgetLTE))
+	}
+	if i.BudgetIsNil {
+		predicates = append(predicates, competitionround.BudgetIsNil())
+	}
+	if i.BudgetNotNil {
+		predicates = append(predicates, competitionround.BudgetNotNil())
+	}
+	if i.ApplicationsOpenOn != nil {
+		predicates = append(predicates, competitionround.ApplicationsOpenOnEQ(*i.ApplicationsOpenOn))
+	}
+	if i.ApplicationsOpenOnNEQ != nil {
+		predicates = append(predicates, competitionround.ApplicationsOpenOnNEQ(*i.ApplicationsOpenOnNEQ))
+	}
+	if len(i.ApplicationsOpenOnIn) > 0 {
+		predicates = append(predicates, competitionround.ApplicationsOpenOnIn(i.ApplicationsOpenOnIn...))
+	}
+	if len(i.ApplicationsOpenOnNotIn) > 0 {
+		predicates = append(predicates, competitionround.ApplicationsOpenOnNotIn(i.ApplicationsOpenOnNotIn...))
+	}
+	if i.ApplicationsOpenOnGT != nil {
+		predicates = append(predicates, competitionround.ApplicationsOpenOnGT(*i.ApplicationsOpenOnGT))
+	}
+	if i.ApplicationsOpenOnGTE != nil {
+		predicates = append(predicates, competitionround.ApplicationsOpenOnGTE(*i.ApplicationsOpenOnGTE))
+	}
+	if i.ApplicationsOpenOnLT != nil {
+		predicates = append(predicates, competitionround.ApplicationsOpenOnLT(*i.ApplicationsOpenOnLT))
+	}
+	if i.ApplicationsOpenOnLTE != nil {
+		predicates = append(predicates, competitionround.ApplicationsOpenOnLTE(*i.ApplicationsOpenOnLTE))
+	}
+	if i.ApplicationsCloseOn != nil {
+		predicates = append(predicates, competitionround.ApplicationsCloseOnEQ(*i.ApplicationsCloseOn))
+	}
+	if i.ApplicationsCloseOnNEQ != nil {
+		predicates = append(predicates, competitionround.ApplicationsCloseOnNEQ(*i.ApplicationsCloseOnNEQ))
+	}
+	if len(i.ApplicationsCloseOnIn) > 0 {
+		predicates = append(predicates, competitionround.ApplicationsCloseOnIn(i.ApplicationsCloseOnIn...))
+	}
+	if len(i.ApplicationsCloseOnNotIn) > 0 {
+		predicates = append(predicates, competitionround.ApplicationsCloseOnNotIn(i.ApplicationsCloseOnNotIn...))
+	}
+	if i.ApplicationsCloseOnGT != nil {
+		predicates = append(predicates, competitionround.ApplicationsCloseOnGT(*i.ApplicationsCloseOnGT))
+	}
+	if i.ApplicationsCloseOnGTE != nil {
+		predicates = append(predicates, competitionround.ApplicationsCloseOnGTE(*i.ApplicationsCloseOnGTE))
+	}
+	if i.ApplicationsCloseOnLT != nil {
+		predicates = append(predicates, competitionround.ApplicationsCloseOnLT(*i.ApplicationsCloseOnLT))
+	}
+	if i.ApplicationsCloseOnLTE != nil {
+		predicates = append(predicates, competitionround.ApplicationsCloseOnLTE(*i.ApplicationsCloseOnLTE))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, competitionround.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, competitionround.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, competitionround.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, competitionround.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.AnnouncedOn != nil {
+		predicates = append(predicates, competitionround.AnnouncedOnEQ(*i.AnnouncedOn))
+	}
+	if i.AnnouncedOnNEQ != nil {
+		predicates = append(predicates, competitionround.AnnouncedOnNEQ(*i.AnnouncedOnNEQ))
+	}
+	if len(i.AnnouncedOnIn) > 0 {
+		predicates = append(predicates, competitionround.AnnouncedOnIn(i.AnnouncedOnIn...))
+	}
+	if len(i.AnnouncedOnNotIn) > 0 {
+		predicates = append(predicates, competitionround.AnnouncedOnNotIn(i.AnnouncedOnNotIn...))
+	}
+	if i.AnnouncedOnGT != nil {
+		predicates = append(predicates, competitionround.AnnouncedOnGT(*i.AnnouncedOnGT))
+	}
+	if i.AnnouncedOnGTE != nil {
+		predicates = append(predicates, competitionround.AnnouncedOnGTE(*i.AnnouncedOnGTE))
+	}
+	if i.AnnouncedOnLT != nil {
+		predicates = append(predicates, competitionround.AnnouncedOnLT(*i.AnnouncedOnLT))
+	}
+	if i.AnnouncedOnLTE != nil {
+		predicates = append(predicates, competitionround.AnnouncedOnLTE(*i.AnnouncedOnLTE))
+	}
+	if i.AnnouncedOnIsNil {
+		predicates = append(predicates, competitionround.AnnouncedOnIsNil())
+	}
+	if i.AnnouncedOnNotNil {
+		predicates = append(predicates, competitionround.AnnouncedOnNotNil())
+	}
+	if i.Description != nil {
+		predicates = append(predicates, competitionround.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, competitionround.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, competitionround.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, competitionround.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, competitionround.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, competitionround.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, competitionround.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, competitionround.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, competitionround.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, competitionround.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, competitionround.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, competitionround.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, competitionround.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, competitionround.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, competitionround.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+
+	if i.HasOrganizer != nil {
+		p := competitionround.HasOrganizer()
+		if !*i.HasOrganizer {
+			p = competitionround.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizerWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizerWith))
+		for _, w := range i.HasOrganizerWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizerWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, competitionround.HasOrganizerWith(with...))
+	}
+	if i.HasThemes != nil {
+		p := competitionround.HasThemes()
+		if !*i.HasThemes {
+			p = competitionround.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasThemesWith) > 0 {
+		with := make([]predicate.Term, 0, len(i.HasThemesWith))
+		for _, w := range i.HasThemesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasThemesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, competitionround.HasThemesWith(with...))
+	}
+	if i.HasApplications != nil {
+		p := competitionround.HasApplications()
+		if !*i.HasApplications {
+			p = competitionround.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasApplicationsWith) > 0 {
+		with := make([]predicate.CompetitionApplication, 0, len(i.HasApplicationsWith))
+		for _, w := range i.HasApplicationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasApplicationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, competitionround.HasApplicationsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCompetitionRoundWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return competitionround.And(predicates...), nil
+	}
+}
+
 // IndicatorWhereInput represents a where input for filtering Indicator queries.
 type IndicatorWhereInput struct {
 	Predicates []predicate.Indicator  `json:"-"`
@@ -3847,6 +5513,18 @@ type OrganizationWhereInput struct {
 	HasActivities     *bool                 `json:"hasActivities,omitempty"`
 	HasActivitiesWith []*ActivityWhereInput `json:"hasActivitiesWith,omitempty"`
 
+	// "party_coverages" edge predicates.
+	HasPartyCoverages     *bool                      `json:"hasPartyCoverages,omitempty"`
+	HasPartyCoveragesWith []*PartyCoverageWhereInput `json:"hasPartyCoveragesWith,omitempty"`
+
+	// "operated_points" edge predicates.
+	HasOperatedPoints     *bool                     `json:"hasOperatedPoints,omitempty"`
+	HasOperatedPointsWith []*ServicePointWhereInput `json:"hasOperatedPointsWith,omitempty"`
+
+	// "competition_applications" edge predicates.
+	HasCompetitionApplications     *bool                               `json:"hasCompetitionApplications,omitempty"`
+	HasCompetitionApplicationsWith []*CompetitionApplicationWhereInput `json:"hasCompetitionApplicationsWith,omitempty"`
+
 	// "participations" edge predicates.
 	HasParticipations     *bool                             `json:"hasParticipations,omitempty"`
 	HasParticipationsWith []*ProjectParticipationWhereInput `json:"hasParticipationsWith,omitempty"`
@@ -4418,6 +6096,60 @@ func (i *OrganizationWhereInput) P() (predicate.Organization, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, organization.HasActivitiesWith(with...))
+	}
+	if i.HasPartyCoverages != nil {
+		p := organization.HasPartyCoverages()
+		if !*i.HasPartyCoverages {
+			p = organization.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartyCoveragesWith) > 0 {
+		with := make([]predicate.PartyCoverage, 0, len(i.HasPartyCoveragesWith))
+		for _, w := range i.HasPartyCoveragesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartyCoveragesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organization.HasPartyCoveragesWith(with...))
+	}
+	if i.HasOperatedPoints != nil {
+		p := organization.HasOperatedPoints()
+		if !*i.HasOperatedPoints {
+			p = organization.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOperatedPointsWith) > 0 {
+		with := make([]predicate.ServicePoint, 0, len(i.HasOperatedPointsWith))
+		for _, w := range i.HasOperatedPointsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOperatedPointsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organization.HasOperatedPointsWith(with...))
+	}
+	if i.HasCompetitionApplications != nil {
+		p := organization.HasCompetitionApplications()
+		if !*i.HasCompetitionApplications {
+			p = organization.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCompetitionApplicationsWith) > 0 {
+		with := make([]predicate.CompetitionApplication, 0, len(i.HasCompetitionApplicationsWith))
+		for _, w := range i.HasCompetitionApplicationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCompetitionApplicationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organization.HasCompetitionApplicationsWith(with...))
 	}
 	if i.HasParticipations != nil {
 		p := organization.HasParticipations()
@@ -5763,6 +7495,442 @@ func (i *PartyBuildingLinkWhereInput) P() (predicate.PartyBuildingLink, error) {
 	}
 }
 
+// PartyCoverageWhereInput represents a where input for filtering PartyCoverage queries.
+type PartyCoverageWhereInput struct {
+	Predicates []predicate.PartyCoverage  `json:"-"`
+	Not        *PartyCoverageWhereInput   `json:"not,omitempty"`
+	Or         []*PartyCoverageWhereInput `json:"or,omitempty"`
+	And        []*PartyCoverageWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "method" field predicates.
+	Method      *partycoverage.Method  `json:"method,omitempty"`
+	MethodNEQ   *partycoverage.Method  `json:"methodNEQ,omitempty"`
+	MethodIn    []partycoverage.Method `json:"methodIn,omitempty"`
+	MethodNotIn []partycoverage.Method `json:"methodNotIn,omitempty"`
+
+	// "started_on" field predicates.
+	StartedOn      *time.Time  `json:"startedOn,omitempty"`
+	StartedOnNEQ   *time.Time  `json:"startedOnNEQ,omitempty"`
+	StartedOnIn    []time.Time `json:"startedOnIn,omitempty"`
+	StartedOnNotIn []time.Time `json:"startedOnNotIn,omitempty"`
+	StartedOnGT    *time.Time  `json:"startedOnGT,omitempty"`
+	StartedOnGTE   *time.Time  `json:"startedOnGTE,omitempty"`
+	StartedOnLT    *time.Time  `json:"startedOnLT,omitempty"`
+	StartedOnLTE   *time.Time  `json:"startedOnLTE,omitempty"`
+
+	// "ended_on" field predicates.
+	EndedOn       *time.Time  `json:"endedOn,omitempty"`
+	EndedOnNEQ    *time.Time  `json:"endedOnNEQ,omitempty"`
+	EndedOnIn     []time.Time `json:"endedOnIn,omitempty"`
+	EndedOnNotIn  []time.Time `json:"endedOnNotIn,omitempty"`
+	EndedOnGT     *time.Time  `json:"endedOnGT,omitempty"`
+	EndedOnGTE    *time.Time  `json:"endedOnGTE,omitempty"`
+	EndedOnLT     *time.Time  `json:"endedOnLT,omitempty"`
+	EndedOnLTE    *time.Time  `json:"endedOnLTE,omitempty"`
+	EndedOnIsNil  bool        `json:"endedOnIsNil,omitempty"`
+	EndedOnNotNil bool        `json:"endedOnNotNil,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "organization" edge predicates.
+	HasOrganization     *bool                     `json:"hasOrganization,omitempty"`
+	HasOrganizationWith []*OrganizationWhereInput `json:"hasOrganizationWith,omitempty"`
+
+	// "party_organization" edge predicates.
+	HasPartyOrganization     *bool                     `json:"hasPartyOrganization,omitempty"`
+	HasPartyOrganizationWith []*OrganizationWhereInput `json:"hasPartyOrganizationWith,omitempty"`
+
+	// "category" edge predicates.
+	HasCategory     *bool             `json:"hasCategory,omitempty"`
+	HasCategoryWith []*TermWhereInput `json:"hasCategoryWith,omitempty"`
+
+	// "subcategory" edge predicates.
+	HasSubcategory     *bool             `json:"hasSubcategory,omitempty"`
+	HasSubcategoryWith []*TermWhereInput `json:"hasSubcategoryWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *PartyCoverageWhereInput) AddPredicates(predicates ...predicate.PartyCoverage) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the PartyCoverageWhereInput filter on the PartyCoverageQuery builder.
+func (i *PartyCoverageWhereInput) Filter(q *PartyCoverageQuery) (*PartyCoverageQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyPartyCoverageWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyPartyCoverageWhereInput is returned in case the PartyCoverageWhereInput is empty.
+var ErrEmptyPartyCoverageWhereInput = errors.New("ent: empty predicate PartyCoverageWhereInput")
+
+// P returns a predicate for filtering partycoverages.
+// An error is returned if the input is empty or invalid.
+func (i *PartyCoverageWhereInput) P() (predicate.PartyCoverage, error) {
+	var predicates []predicate.PartyCoverage
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, partycoverage.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.PartyCoverage, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, partycoverage.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.PartyCoverage, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, partycoverage.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, partycoverage.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, partycoverage.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, partycoverage.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, partycoverage.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, partycoverage.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, partycoverage.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, partycoverage.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, partycoverage.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, partycoverage.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, partycoverage.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, partycoverage.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, partycoverage.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, partycoverage.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, partycoverage.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, partycoverage.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, partycoverage.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, partycoverage.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, partycoverage.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, partycoverage.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, partycoverage.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, partycoverage.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, partycoverage.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, partycoverage.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, partycoverage.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Method != nil {
+		predicates = append(predicates, partycoverage.MethodEQ(*i.Method))
+	}
+	if i.MethodNEQ != nil {
+		predicates = append(predicates, partycoverage.MethodNEQ(*i.MethodNEQ))
+	}
+	if len(i.MethodIn) > 0 {
+		predicates = append(predicates, partycoverage.MethodIn(i.MethodIn...))
+	}
+	if len(i.MethodNotIn) > 0 {
+		predicates = append(predicates, partycoverage.MethodNotIn(i.MethodNotIn...))
+	}
+	if i.StartedOn != nil {
+		predicates = append(predicates, partycoverage.StartedOnEQ(*i.StartedOn))
+	}
+	if i.StartedOnNEQ != nil {
+		predicates = append(predicates, partycoverage.StartedOnNEQ(*i.StartedOnNEQ))
+	}
+	if len(i.StartedOnIn) > 0 {
+		predicates = append(predicates, partycoverage.StartedOnIn(i.StartedOnIn...))
+	}
+	if len(i.StartedOnNotIn) > 0 {
+		predicates = append(predicates, partycoverage.StartedOnNotIn(i.StartedOnNotIn...))
+	}
+	if i.StartedOnGT != nil {
+		predicates = append(predicates, partycoverage.StartedOnGT(*i.StartedOnGT))
+	}
+	if i.StartedOnGTE != nil {
+		predicates = append(predicates, partycoverage.StartedOnGTE(*i.StartedOnGTE))
+	}
+	if i.StartedOnLT != nil {
+		predicates = append(predicates, partycoverage.StartedOnLT(*i.StartedOnLT))
+	}
+	if i.StartedOnLTE != nil {
+		predicates = append(predicates, partycoverage.StartedOnLTE(*i.StartedOnLTE))
+	}
+	if i.EndedOn != nil {
+		predicates = append(predicates, partycoverage.EndedOnEQ(*i.EndedOn))
+	}
+	if i.EndedOnNEQ != nil {
+		predicates = append(predicates, partycoverage.EndedOnNEQ(*i.EndedOnNEQ))
+	}
+	if len(i.EndedOnIn) > 0 {
+		predicates = append(predicates, partycoverage.EndedOnIn(i.EndedOnIn...))
+	}
+	if len(i.EndedOnNotIn) > 0 {
+		predicates = append(predicates, partycoverage.EndedOnNotIn(i.EndedOnNotIn...))
+	}
+	if i.EndedOnGT != nil {
+		predicates = append(predicates, partycoverage.EndedOnGT(*i.EndedOnGT))
+	}
+	if i.EndedOnGTE != nil {
+		predicates = append(predicates, partycoverage.EndedOnGTE(*i.EndedOnGTE))
+	}
+	if i.EndedOnLT != nil {
+		predicates = append(predicates, partycoverage.EndedOnLT(*i.EndedOnLT))
+	}
+	if i.EndedOnLTE != nil {
+		predicates = append(predicates, partycoverage.EndedOnLTE(*i.EndedOnLTE))
+	}
+	if i.EndedOnIsNil {
+		predicates = append(predicates, partycoverage.EndedOnIsNil())
+	}
+	if i.EndedOnNotNil {
+		predicates = append(predicates, partycoverage.EndedOnNotNil())
+	}
+	if i.Note != nil {
+		predicates = append(predicates, partycoverage.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, partycoverage.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, partycoverage.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, partycoverage.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, partycoverage.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, partycoverage.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, partycoverage.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, partycoverage.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, partycoverage.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, partycoverage.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, partycoverage.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, partycoverage.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, partycoverage.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, partycoverage.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, partycoverage.NoteContainsFold(*i.NoteContainsFold))
+	}
+
+	if i.HasOrganization != nil {
+		p := partycoverage.HasOrganization()
+		if !*i.HasOrganization {
+			p = partycoverage.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOrganizationWith))
+		for _, w := range i.HasOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partycoverage.HasOrganizationWith(with...))
+	}
+	if i.HasPartyOrganization != nil {
+		p := partycoverage.HasPartyOrganization()
+		if !*i.HasPartyOrganization {
+			p = partycoverage.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartyOrganizationWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasPartyOrganizationWith))
+		for _, w := range i.HasPartyOrganizationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartyOrganizationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partycoverage.HasPartyOrganizationWith(with...))
+	}
+	if i.HasCategory != nil {
+		p := partycoverage.HasCategory()
+		if !*i.HasCategory {
+			p = partycoverage.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCategoryWith) > 0 {
+		with := make([]predicate.Term, 0, len(i.HasCategoryWith))
+		for _, w := range i.HasCategoryWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCategoryWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partycoverage.HasCategoryWith(with...))
+	}
+	if i.HasSubcategory != nil {
+		p := partycoverage.HasSubcategory()
+		if !*i.HasSubcategory {
+			p = partycoverage.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSubcategoryWith) > 0 {
+		with := make([]predicate.Term, 0, len(i.HasSubcategoryWith))
+		for _, w := range i.HasSubcategoryWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSubcategoryWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, partycoverage.HasSubcategoryWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyPartyCoverageWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return partycoverage.And(predicates...), nil
+	}
+}
+
 // PersonWhereInput represents a where input for filtering Person queries.
 type PersonWhereInput struct {
 	Predicates []predicate.Person  `json:"-"`
@@ -6302,6 +8470,14 @@ type ProjectWhereInput struct {
 	HasChildren     *bool                `json:"hasChildren,omitempty"`
 	HasChildrenWith []*ProjectWhereInput `json:"hasChildrenWith,omitempty"`
 
+	// "competition_applications" edge predicates.
+	HasCompetitionApplications     *bool                               `json:"hasCompetitionApplications,omitempty"`
+	HasCompetitionApplicationsWith []*CompetitionApplicationWhereInput `json:"hasCompetitionApplicationsWith,omitempty"`
+
+	// "service_points" edge predicates.
+	HasServicePoints     *bool                     `json:"hasServicePoints,omitempty"`
+	HasServicePointsWith []*ServicePointWhereInput `json:"hasServicePointsWith,omitempty"`
+
 	// "participations" edge predicates.
 	HasParticipations     *bool                             `json:"hasParticipations,omitempty"`
 	HasParticipationsWith []*ProjectParticipationWhereInput `json:"hasParticipationsWith,omitempty"`
@@ -6823,6 +8999,42 @@ func (i *ProjectWhereInput) P() (predicate.Project, error) {
 		}
 		predicates = append(predicates, project.HasChildrenWith(with...))
 	}
+	if i.HasCompetitionApplications != nil {
+		p := project.HasCompetitionApplications()
+		if !*i.HasCompetitionApplications {
+			p = project.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCompetitionApplicationsWith) > 0 {
+		with := make([]predicate.CompetitionApplication, 0, len(i.HasCompetitionApplicationsWith))
+		for _, w := range i.HasCompetitionApplicationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCompetitionApplicationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, project.HasCompetitionApplicationsWith(with...))
+	}
+	if i.HasServicePoints != nil {
+		p := project.HasServicePoints()
+		if !*i.HasServicePoints {
+			p = project.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasServicePointsWith) > 0 {
+		with := make([]predicate.ServicePoint, 0, len(i.HasServicePointsWith))
+		for _, w := range i.HasServicePointsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasServicePointsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, project.HasServicePointsWith(with...))
+	}
 	if i.HasParticipations != nil {
 		p := project.HasParticipations()
 		if !*i.HasParticipations {
@@ -7189,6 +9401,10 @@ type RegionWhereInput struct {
 	// "organizations" edge predicates.
 	HasOrganizations     *bool                     `json:"hasOrganizations,omitempty"`
 	HasOrganizationsWith []*OrganizationWhereInput `json:"hasOrganizationsWith,omitempty"`
+
+	// "service_points" edge predicates.
+	HasServicePoints     *bool                     `json:"hasServicePoints,omitempty"`
+	HasServicePointsWith []*ServicePointWhereInput `json:"hasServicePointsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -7479,6 +9695,24 @@ func (i *RegionWhereInput) P() (predicate.Region, error) {
 		}
 		predicates = append(predicates, region.HasOrganizationsWith(with...))
 	}
+	if i.HasServicePoints != nil {
+		p := region.HasServicePoints()
+		if !*i.HasServicePoints {
+			p = region.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasServicePointsWith) > 0 {
+		with := make([]predicate.ServicePoint, 0, len(i.HasServicePointsWith))
+		for _, w := range i.HasServicePointsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasServicePointsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, region.HasServicePointsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyRegionWhereInput
@@ -7486,6 +9720,1182 @@ func (i *RegionWhereInput) P() (predicate.Region, error) {
 		return predicates[0], nil
 	default:
 		return region.And(predicates...), nil
+	}
+}
+
+// ServicePointWhereInput represents a where input for filtering ServicePoint queries.
+type ServicePointWhereInput struct {
+	Predicates []predicate.ServicePoint  `json:"-"`
+	Not        *ServicePointWhereInput   `json:"not,omitempty"`
+	Or         []*ServicePointWhereInput `json:"or,omitempty"`
+	And        []*ServicePointWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *servicepoint.Kind  `json:"kind,omitempty"`
+	KindNEQ   *servicepoint.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []servicepoint.Kind `json:"kindIn,omitempty"`
+	KindNotIn []servicepoint.Kind `json:"kindNotIn,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+
+	// "address" field predicates.
+	Address             *string  `json:"address,omitempty"`
+	AddressNEQ          *string  `json:"addressNEQ,omitempty"`
+	AddressIn           []string `json:"addressIn,omitempty"`
+	AddressNotIn        []string `json:"addressNotIn,omitempty"`
+	AddressGT           *string  `json:"addressGT,omitempty"`
+	AddressGTE          *string  `json:"addressGTE,omitempty"`
+	AddressLT           *string  `json:"addressLT,omitempty"`
+	AddressLTE          *string  `json:"addressLTE,omitempty"`
+	AddressContains     *string  `json:"addressContains,omitempty"`
+	AddressHasPrefix    *string  `json:"addressHasPrefix,omitempty"`
+	AddressHasSuffix    *string  `json:"addressHasSuffix,omitempty"`
+	AddressEqualFold    *string  `json:"addressEqualFold,omitempty"`
+	AddressContainsFold *string  `json:"addressContainsFold,omitempty"`
+
+	// "latitude" field predicates.
+	Latitude      *float64  `json:"latitude,omitempty"`
+	LatitudeNEQ   *float64  `json:"latitudeNEQ,omitempty"`
+	LatitudeIn    []float64 `json:"latitudeIn,omitempty"`
+	LatitudeNotIn []float64 `json:"latitudeNotIn,omitempty"`
+	LatitudeGT    *float64  `json:"latitudeGT,omitempty"`
+	LatitudeGTE   *float64  `json:"latitudeGTE,omitempty"`
+	LatitudeLT    *float64  `json:"latitudeLT,omitempty"`
+	LatitudeLTE   *float64  `json:"latitudeLTE,omitempty"`
+
+	// "longitude" field predicates.
+	Longitude      *float64  `json:"longitude,omitempty"`
+	LongitudeNEQ   *float64  `json:"longitudeNEQ,omitempty"`
+	LongitudeIn    []float64 `json:"longitudeIn,omitempty"`
+	LongitudeNotIn []float64 `json:"longitudeNotIn,omitempty"`
+	LongitudeGT    *float64  `json:"longitudeGT,omitempty"`
+	LongitudeGTE   *float64  `json:"longitudeGTE,omitempty"`
+	LongitudeLT    *float64  `json:"longitudeLT,omitempty"`
+	LongitudeLTE   *float64  `json:"longitudeLTE,omitempty"`
+
+	// "contact_phone" field predicates.
+	ContactPhone             *string  `json:"contactPhone,omitempty"`
+	ContactPhoneNEQ          *string  `json:"contactPhoneNEQ,omitempty"`
+	ContactPhoneIn           []string `json:"contactPhoneIn,omitempty"`
+	ContactPhoneNotIn        []string `json:"contactPhoneNotIn,omitempty"`
+	ContactPhoneGT           *string  `json:"contactPhoneGT,omitempty"`
+	ContactPhoneGTE          *string  `json:"contactPhoneGTE,omitempty"`
+	ContactPhoneLT           *string  `json:"contactPhoneLT,omitempty"`
+	ContactPhoneLTE          *string  `json:"contactPhoneLTE,omitempty"`
+	ContactPhoneContains     *string  `json:"contactPhoneContains,omitempty"`
+	ContactPhoneHasPrefix    *string  `json:"contactPhoneHasPrefix,omitempty"`
+	ContactPhoneHasSuffix    *string  `json:"contactPhoneHasSuffix,omitempty"`
+	ContactPhoneIsNil        bool     `json:"contactPhoneIsNil,omitempty"`
+	ContactPhoneNotNil       bool     `json:"contactPhoneNotNil,omitempty"`
+	ContactPhoneEqualFold    *string  `json:"contactPhoneEqualFold,omitempty"`
+	ContactPhoneContainsFold *string  `json:"contactPhoneContainsFold,omitempty"`
+
+	// "opened_on" field predicates.
+	OpenedOn       *time.Time  `json:"openedOn,omitempty"`
+	OpenedOnNEQ    *time.Time  `json:"openedOnNEQ,omitempty"`
+	OpenedOnIn     []time.Time `json:"openedOnIn,omitempty"`
+	OpenedOnNotIn  []time.Time `json:"openedOnNotIn,omitempty"`
+	OpenedOnGT     *time.Time  `json:"openedOnGT,omitempty"`
+	OpenedOnGTE    *time.Time  `json:"openedOnGTE,omitempty"`
+	OpenedOnLT     *time.Time  `json:"openedOnLT,omitempty"`
+	OpenedOnLTE    *time.Time  `json:"openedOnLTE,omitempty"`
+	OpenedOnIsNil  bool        `json:"openedOnIsNil,omitempty"`
+	OpenedOnNotNil bool        `json:"openedOnNotNil,omitempty"`
+
+	// "closed_on" field predicates.
+	ClosedOn       *time.Time  `json:"closedOn,omitempty"`
+	ClosedOnNEQ    *time.Time  `json:"closedOnNEQ,omitempty"`
+	ClosedOnIn     []time.Time `json:"closedOnIn,omitempty"`
+	ClosedOnNotIn  []time.Time `json:"closedOnNotIn,omitempty"`
+	ClosedOnGT     *time.Time  `json:"closedOnGT,omitempty"`
+	ClosedOnGTE    *time.Time  `json:"closedOnGTE,omitempty"`
+	ClosedOnLT     *time.Time  `json:"closedOnLT,omitempty"`
+	ClosedOnLTE    *time.Time  `json:"closedOnLTE,omitempty"`
+	ClosedOnIsNil  bool        `json:"closedOnIsNil,omitempty"`
+	ClosedOnNotNil bool        `json:"closedOnNotNil,omitempty"`
+
+	// "region" edge predicates.
+	HasRegion     *bool               `json:"hasRegion,omitempty"`
+	HasRegionWith []*RegionWhereInput `json:"hasRegionWith,omitempty"`
+
+	// "operator" edge predicates.
+	HasOperator     *bool                     `json:"hasOperator,omitempty"`
+	HasOperatorWith []*OrganizationWhereInput `json:"hasOperatorWith,omitempty"`
+
+	// "lead" edge predicates.
+	HasLead     *bool                     `json:"hasLead,omitempty"`
+	HasLeadWith []*OrganizationWhereInput `json:"hasLeadWith,omitempty"`
+
+	// "services" edge predicates.
+	HasServices     *bool             `json:"hasServices,omitempty"`
+	HasServicesWith []*TermWhereInput `json:"hasServicesWith,omitempty"`
+
+	// "target_groups" edge predicates.
+	HasTargetGroups     *bool             `json:"hasTargetGroups,omitempty"`
+	HasTargetGroupsWith []*TermWhereInput `json:"hasTargetGroupsWith,omitempty"`
+
+	// "projects" edge predicates.
+	HasProjects     *bool                `json:"hasProjects,omitempty"`
+	HasProjectsWith []*ProjectWhereInput `json:"hasProjectsWith,omitempty"`
+
+	// "weekly_hours" edge predicates.
+	HasWeeklyHours     *bool                          `json:"hasWeeklyHours,omitempty"`
+	HasWeeklyHoursWith []*ServicePointHoursWhereInput `json:"hasWeeklyHoursWith,omitempty"`
+
+	// "exceptions" edge predicates.
+	HasExceptions     *bool                              `json:"hasExceptions,omitempty"`
+	HasExceptionsWith []*ServicePointExceptionWhereInput `json:"hasExceptionsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ServicePointWhereInput) AddPredicates(predicates ...predicate.ServicePoint) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ServicePointWhereInput filter on the ServicePointQuery builder.
+func (i *ServicePointWhereInput) Filter(q *ServicePointQuery) (*ServicePointQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyServicePointWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyServicePointWhereInput is returned in case the ServicePointWhereInput is empty.
+var ErrEmptyServicePointWhereInput = errors.New("ent: empty predicate ServicePointWhereInput")
+
+// P returns a predicate for filtering servicepoints.
+// An error is returned if the input is empty or invalid.
+func (i *ServicePointWhereInput) P() (predicate.ServicePoint, error) {
+	var predicates []predicate.ServicePoint
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, servicepoint.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ServicePoint, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, servicepoint.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ServicePoint, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, servicepoint.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, servicepoint.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, servicepoint.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, servicepoint.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, servicepoint.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, servicepoint.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, servicepoint.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, servicepoint.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, servicepoint.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, servicepoint.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, servicepoint.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, servicepoint.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, servicepoint.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, servicepoint.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, servicepoint.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, servicepoint.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, servicepoint.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, servicepoint.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, servicepoint.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, servicepoint.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, servicepoint.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, servicepoint.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, servicepoint.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, servicepoint.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, servicepoint.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, servicepoint.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, servicepoint.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, servicepoint.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, servicepoint.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, servicepoint.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, servicepoint.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, servicepoint.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, servicepoint.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, servicepoint.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, servicepoint.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, servicepoint.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, servicepoint.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, servicepoint.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, servicepoint.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, servicepoint.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, servicepoint.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, servicepoint.KindNotIn(i.KindNotIn...))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, servicepoint.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, servicepoint.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, servicepoint.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, servicepoint.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, servicepoint.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, servicepoint.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, servicepoint.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, servicepoint.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, servicepoint.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, servicepoint.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, servicepoint.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, servicepoint.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, servicepoint.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, servicepoint.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, servicepoint.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+	if i.Address != nil {
+		predicates = append(predicates, servicepoint.AddressEQ(*i.Address))
+	}
+	if i.AddressNEQ != nil {
+		predicates = append(predicates, servicepoint.AddressNEQ(*i.AddressNEQ))
+	}
+	if len(i.AddressIn) > 0 {
+		predicates = append(predicates, servicepoint.AddressIn(i.AddressIn...))
+	}
+	if len(i.AddressNotIn) > 0 {
+		predicates = append(predicates, servicepoint.AddressNotIn(i.AddressNotIn...))
+	}
+	if i.AddressGT != nil {
+		predicates = append(predicates, servicepoint.AddressGT(*i.AddressGT))
+	}
+	if i.AddressGTE != nil {
+		predicates = append(predicates, servicepoint.AddressGTE(*i.AddressGTE))
+	}
+	if i.AddressLT != nil {
+		predicates = append(predicates, servicepoint.AddressLT(*i.AddressLT))
+	}
+	if i.AddressLTE != nil {
+		predicates = append(predicates, servicepoint.AddressLTE(*i.AddressLTE))
+	}
+	if i.AddressContains != nil {
+		predicates = append(predicates, servicepoint.AddressContains(*i.AddressContains))
+	}
+	if i.AddressHasPrefix != nil {
+		predicates = append(predicates, servicepoint.AddressHasPrefix(*i.AddressHasPrefix))
+	}
+	if i.AddressHasSuffix != nil {
+		predicates = append(predicates, servicepoint.AddressHasSuffix(*i.AddressHasSuffix))
+	}
+	if i.AddressEqualFold != nil {
+		predicates = append(predicates, servicepoint.AddressEqualFold(*i.AddressEqualFold))
+	}
+	if i.AddressContainsFold != nil {
+		predicates = append(predicates, servicepoint.AddressContainsFold(*i.AddressContainsFold))
+	}
+	if i.Latitude != nil {
+		predicates = append(predicates, servicepoint.LatitudeEQ(*i.Latitude))
+	}
+	if i.LatitudeNEQ != nil {
+		predicates = append(predicates, servicepoint.LatitudeNEQ(*i.LatitudeNEQ))
+	}
+	if len(i.LatitudeIn) > 0 {
+		predicates = append(predicates, servicepoint.LatitudeIn(i.LatitudeIn...))
+	}
+	if len(i.LatitudeNotIn) > 0 {
+		predicates = append(predicates, servicepoint.LatitudeNotIn(i.LatitudeNotIn...))
+	}
+	if i.LatitudeGT != nil {
+		predicates = append(predicates, servicepoint.LatitudeGT(*i.LatitudeGT))
+	}
+	if i.LatitudeGTE != nil {
+		predicates = append(predicates, servicepoint.LatitudeGTE(*i.LatitudeGTE))
+	}
+	if i.LatitudeLT != nil {
+		predicates = append(predicates, servicepoint.LatitudeLT(*i.LatitudeLT))
+	}
+	if i.LatitudeLTE != nil {
+		predicates = append(predicates, servicepoint.LatitudeLTE(*i.LatitudeLTE))
+	}
+	if i.Longitude != nil {
+		predicates = append(predicates, servicepoint.LongitudeEQ(*i.Longitude))
+	}
+	if i.LongitudeNEQ != nil {
+		predicates = append(predicates, servicepoint.LongitudeNEQ(*i.LongitudeNEQ))
+	}
+	if len(i.LongitudeIn) > 0 {
+		predicates = append(predicates, servicepoint.LongitudeIn(i.LongitudeIn...))
+	}
+	if len(i.LongitudeNotIn) > 0 {
+		predicates = append(predicates, servicepoint.LongitudeNotIn(i.LongitudeNotIn...))
+	}
+	if i.LongitudeGT != nil {
+		predicates = append(predicates, servicepoint.LongitudeGT(*i.LongitudeGT))
+	}
+	if i.LongitudeGTE != nil {
+		predicates = append(predicates, servicepoint.LongitudeGTE(*i.LongitudeGTE))
+	}
+	if i.LongitudeLT != nil {
+		predicates = append(predicates, servicepoint.LongitudeLT(*i.LongitudeLT))
+	}
+	if i.LongitudeLTE != nil {
+		predicates = append(predicates, servicepoint.LongitudeLTE(*i.LongitudeLTE))
+	}
+	if i.ContactPhone != nil {
+		predicates = append(predicates, servicepoint.ContactPhoneEQ(*i.ContactPhone))
+	}
+	if i.ContactPhoneNEQ != nil {
+		predicates = append(predicates, servicepoint.ContactPhoneNEQ(*i.ContactPhoneNEQ))
+	}
+	if len(i.ContactPhoneIn) > 0 {
+		predicates = append(predicates, servicepoint.ContactPhoneIn(i.ContactPhoneIn...))
+	}
+	if len(i.ContactPhoneNotIn) > 0 {
+		predicates = append(predicates, servicepoint.ContactPhoneNotIn(i.ContactPhoneNotIn...))
+	}
+	if i.ContactPhoneGT != nil {
+		predicates = append(predicates, servicepoint.ContactPhoneGT(*i.ContactPhoneGT))
+	}
+	if i.ContactPhoneGTE != nil {
+		predicates = append(predicates, servicepoint.ContactPhoneGTE(*i.ContactPhoneGTE))
+	}
+	if i.ContactPhoneLT != nil {
+		predicates = append(predicates, servicepoint.ContactPhoneLT(*i.ContactPhoneLT))
+	}
+	if i.ContactPhoneLTE != nil {
+		predicates = append(predicates, servicepoint.ContactPhoneLTE(*i.ContactPhoneLTE))
+	}
+	if i.ContactPhoneContains != nil {
+		predicates = append(predicates, servicepoint.ContactPhoneContains(*i.ContactPhoneContains))
+	}
+	if i.ContactPhoneHasPrefix != nil {
+		predicates = append(predicates, servicepoint.ContactPhoneHasPrefix(*i.ContactPhoneHasPrefix))
+	}
+	if i.ContactPhoneHasSuffix != nil {
+		predicates = append(predicates, servicepoint.ContactPhoneHasSuffix(*i.ContactPhoneHasSuffix))
+	}
+	if i.ContactPhoneIsNil {
+		predicates = append(predicates, servicepoint.ContactPhoneIsNil())
+	}
+	if i.ContactPhoneNotNil {
+		predicates = append(predicates, servicepoint.ContactPhoneNotNil())
+	}
+	if i.ContactPhoneEqualFold != nil {
+		predicates = append(predicates, servicepoint.ContactPhoneEqualFold(*i.ContactPhoneEqualFold))
+	}
+	if i.ContactPhoneContainsFold != nil {
+		predicates = append(predicates, servicepoint.ContactPhoneContainsFold(*i.ContactPhoneContainsFold))
+	}
+	if i.OpenedOn != nil {
+		predicates = append(predicates, servicepoint.OpenedOnEQ(*i.OpenedOn))
+	}
+	if i.OpenedOnNEQ != nil {
+		predicates = append(predicates, servicepoint.OpenedOnNEQ(*i.OpenedOnNEQ))
+	}
+	if len(i.OpenedOnIn) > 0 {
+		predicates = append(predicates, servicepoint.OpenedOnIn(i.OpenedOnIn...))
+	}
+	if len(i.OpenedOnNotIn) > 0 {
+		predicates = append(predicates, servicepoint.OpenedOnNotIn(i.OpenedOnNotIn...))
+	}
+	if i.OpenedOnGT != nil {
+		predicates = append(predicates, servicepoint.OpenedOnGT(*i.OpenedOnGT))
+	}
+	if i.OpenedOnGTE != nil {
+		predicates = append(predicates, servicepoint.OpenedOnGTE(*i.OpenedOnGTE))
+	}
+	if i.OpenedOnLT != nil {
+		predicates = append(predicates, servicepoint.OpenedOnLT(*i.OpenedOnLT))
+	}
+	if i.OpenedOnLTE != nil {
+		predicates = append(predicates, servicepoint.OpenedOnLTE(*i.OpenedOnLTE))
+	}
+	if i.OpenedOnIsNil {
+		predicates = append(predicates, servicepoint.OpenedOnIsNil())
+	}
+	if i.OpenedOnNotNil {
+		predicates = append(predicates, servicepoint.OpenedOnNotNil())
+	}
+	if i.ClosedOn != nil {
+		predicates = append(predicates, servicepoint.ClosedOnEQ(*i.ClosedOn))
+	}
+	if i.ClosedOnNEQ != nil {
+		predicates = append(predicates, servicepoint.ClosedOnNEQ(*i.ClosedOnNEQ))
+	}
+	if len(i.ClosedOnIn) > 0 {
+		predicates = append(predicates, servicepoint.ClosedOnIn(i.ClosedOnIn...))
+	}
+	if len(i.ClosedOnNotIn) > 0 {
+		predicates = append(predicates, servicepoint.ClosedOnNotIn(i.ClosedOnNotIn...))
+	}
+	if i.ClosedOnGT != nil {
+		predicates = append(predicates, servicepoint.ClosedOnGT(*i.ClosedOnGT))
+	}
+	if i.ClosedOnGTE != nil {
+		predicates = append(predicates, servicepoint.ClosedOnGTE(*i.ClosedOnGTE))
+	}
+	if i.ClosedOnLT != nil {
+		predicates = append(predicates, servicepoint.ClosedOnLT(*i.ClosedOnLT))
+	}
+	if i.ClosedOnLTE != nil {
+		predicates = append(predicates, servicepoint.ClosedOnLTE(*i.ClosedOnLTE))
+	}
+	if i.ClosedOnIsNil {
+		predicates = append(predicates, servicepoint.ClosedOnIsNil())
+	}
+	if i.ClosedOnNotNil {
+		predicates = append(predicates, servicepoint.ClosedOnNotNil())
+	}
+
+	if i.HasRegion != nil {
+		p := servicepoint.HasRegion()
+		if !*i.HasRegion {
+			p = servicepoint.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRegionWith) > 0 {
+		with := make([]predicate.Region, 0, len(i.HasRegionWith))
+		for _, w := range i.HasRegionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRegionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, servicepoint.HasRegionWith(with...))
+	}
+	if i.HasOperator != nil {
+		p := servicepoint.HasOperator()
+		if !*i.HasOperator {
+			p = servicepoint.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOperatorWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasOperatorWith))
+		for _, w := range i.HasOperatorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOperatorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, servicepoint.HasOperatorWith(with...))
+	}
+	if i.HasLead != nil {
+		p := servicepoint.HasLead()
+		if !*i.HasLead {
+			p = servicepoint.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLeadWith) > 0 {
+		with := make([]predicate.Organization, 0, len(i.HasLeadWith))
+		for _, w := range i.HasLeadWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLeadWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, servicepoint.HasLeadWith(with...))
+	}
+	if i.HasServices != nil {
+		p := servicepoint.HasServices()
+		if !*i.HasServices {
+			p = servicepoint.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasServicesWith) > 0 {
+		with := make([]predicate.Term, 0, len(i.HasServicesWith))
+		for _, w := range i.HasServicesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasServicesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, servicepoint.HasServicesWith(with...))
+	}
+	if i.HasTargetGroups != nil {
+		p := servicepoint.HasTargetGroups()
+		if !*i.HasTargetGroups {
+			p = servicepoint.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTargetGroupsWith) > 0 {
+		with := make([]predicate.Term, 0, len(i.HasTargetGroupsWith))
+		for _, w := range i.HasTargetGroupsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTargetGroupsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, servicepoint.HasTargetGroupsWith(with...))
+	}
+	if i.HasProjects != nil {
+		p := servicepoint.HasProjects()
+		if !*i.HasProjects {
+			p = servicepoint.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProjectsWith) > 0 {
+		with := make([]predicate.Project, 0, len(i.HasProjectsWith))
+		for _, w := range i.HasProjectsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProjectsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, servicepoint.HasProjectsWith(with...))
+	}
+	if i.HasWeeklyHours != nil {
+		p := servicepoint.HasWeeklyHours()
+		if !*i.HasWeeklyHours {
+			p = servicepoint.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasWeeklyHoursWith) > 0 {
+		with := make([]predicate.ServicePointHours, 0, len(i.HasWeeklyHoursWith))
+		for _, w := range i.HasWeeklyHoursWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasWeeklyHoursWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, servicepoint.HasWeeklyHoursWith(with...))
+	}
+	if i.HasExceptions != nil {
+		p := servicepoint.HasExceptions()
+		if !*i.HasExceptions {
+			p = servicepoint.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasExceptionsWith) > 0 {
+		with := make([]predicate.ServicePointException, 0, len(i.HasExceptionsWith))
+		for _, w := range i.HasExceptionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasExceptionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, servicepoint.HasExceptionsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyServicePointWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return servicepoint.And(predicates...), nil
+	}
+}
+
+// ServicePointExceptionWhereInput represents a where input for filtering ServicePointException queries.
+type ServicePointExceptionWhereInput struct {
+	Predicates []predicate.ServicePointException  `json:"-"`
+	Not        *ServicePointExceptionWhereInput   `json:"not,omitempty"`
+	Or         []*ServicePointExceptionWhereInput `json:"or,omitempty"`
+	And        []*ServicePointExceptionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "date" field predicates.
+	Date      *time.Time  `json:"date,omitempty"`
+	DateNEQ   *time.Time  `json:"dateNEQ,omitempty"`
+	DateIn    []time.Time `json:"dateIn,omitempty"`
+	DateNotIn []time.Time `json:"dateNotIn,omitempty"`
+	DateGT    *time.Time  `json:"dateGT,omitempty"`
+	DateGTE   *time.Time  `json:"dateGTE,omitempty"`
+	DateLT    *time.Time  `json:"dateLT,omitempty"`
+	DateLTE   *time.Time  `json:"dateLTE,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "service_point" edge predicates.
+	HasServicePoint     *bool                     `json:"hasServicePoint,omitempty"`
+	HasServicePointWith []*ServicePointWhereInput `json:"hasServicePointWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ServicePointExceptionWhereInput) AddPredicates(predicates ...predicate.ServicePointException) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ServicePointExceptionWhereInput filter on the ServicePointExceptionQuery builder.
+func (i *ServicePointExceptionWhereInput) Filter(q *ServicePointExceptionQuery) (*ServicePointExceptionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyServicePointExceptionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyServicePointExceptionWhereInput is returned in case the ServicePointExceptionWhereInput is empty.
+var ErrEmptyServicePointExceptionWhereInput = errors.New("ent: empty predicate ServicePointExceptionWhereInput")
+
+// P returns a predicate for filtering servicepointexceptions.
+// An error is returned if the input is empty or invalid.
+func (i *ServicePointExceptionWhereInput) P() (predicate.ServicePointException, error) {
+	var predicates []predicate.ServicePointException
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, servicepointexception.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ServicePointException, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, servicepointexception.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ServicePointException, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, servicepointexception.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, servicepointexception.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, servicepointexception.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, servicepointexception.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, servicepointexception.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, servicepointexception.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, servicepointexception.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, servicepointexception.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, servicepointexception.IDLTE(*i.IDLTE))
+	}
+	if i.Date != nil {
+		predicates = append(predicates, servicepointexception.DateEQ(*i.Date))
+	}
+	if i.DateNEQ != nil {
+		predicates = append(predicates, servicepointexception.DateNEQ(*i.DateNEQ))
+	}
+	if len(i.DateIn) > 0 {
+		predicates = append(predicates, servicepointexception.DateIn(i.DateIn...))
+	}
+	if len(i.DateNotIn) > 0 {
+		predicates = append(predicates, servicepointexception.DateNotIn(i.DateNotIn...))
+	}
+	if i.DateGT != nil {
+		predicates = append(predicates, servicepointexception.DateGT(*i.DateGT))
+	}
+	if i.DateGTE != nil {
+		predicates = append(predicates, servicepointexception.DateGTE(*i.DateGTE))
+	}
+	if i.DateLT != nil {
+		predicates = append(predicates, servicepointexception.DateLT(*i.DateLT))
+	}
+	if i.DateLTE != nil {
+		predicates = append(predicates, servicepointexception.DateLTE(*i.DateLTE))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, servicepointexception.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, servicepointexception.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, servicepointexception.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, servicepointexception.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, servicepointexception.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, servicepointexception.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, servicepointexception.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, servicepointexception.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, servicepointexception.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, servicepointexception.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, servicepointexception.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, servicepointexception.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, servicepointexception.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, servicepointexception.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, servicepointexception.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+
+	if i.HasServicePoint != nil {
+		p := servicepointexception.HasServicePoint()
+		if !*i.HasServicePoint {
+			p = servicepointexception.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasServicePointWith) > 0 {
+		with := make([]predicate.ServicePoint, 0, len(i.HasServicePointWith))
+		for _, w := range i.HasServicePointWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasServicePointWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, servicepointexception.HasServicePointWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyServicePointExceptionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return servicepointexception.And(predicates...), nil
+	}
+}
+
+// ServicePointHoursWhereInput represents a where input for filtering ServicePointHours queries.
+type ServicePointHoursWhereInput struct {
+	Predicates []predicate.ServicePointHours  `json:"-"`
+	Not        *ServicePointHoursWhereInput   `json:"not,omitempty"`
+	Or         []*ServicePointHoursWhereInput `json:"or,omitempty"`
+	And        []*ServicePointHoursWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "weekday" field predicates.
+	Weekday      *servicepointhours.Weekday  `json:"weekday,omitempty"`
+	WeekdayNEQ   *servicepointhours.Weekday  `json:"weekdayNEQ,omitempty"`
+	WeekdayIn    []servicepointhours.Weekday `json:"weekdayIn,omitempty"`
+	WeekdayNotIn []servicepointhours.Weekday `json:"weekdayNotIn,omitempty"`
+
+	// "service_point" edge predicates.
+	HasServicePoint     *bool                     `json:"hasServicePoint,omitempty"`
+	HasServicePointWith []*ServicePointWhereInput `json:"hasServicePointWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ServicePointHoursWhereInput) AddPredicates(predicates ...predicate.ServicePointHours) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ServicePointHoursWhereInput filter on the ServicePointHoursQuery builder.
+func (i *ServicePointHoursWhereInput) Filter(q *ServicePointHoursQuery) (*ServicePointHoursQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyServicePointHoursWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyServicePointHoursWhereInput is returned in case the ServicePointHoursWhereInput is empty.
+var ErrEmptyServicePointHoursWhereInput = errors.New("ent: empty predicate ServicePointHoursWhereInput")
+
+// P returns a predicate for filtering servicepointhoursslice.
+// An error is returned if the input is empty or invalid.
+func (i *ServicePointHoursWhereInput) P() (predicate.ServicePointHours, error) {
+	var predicates []predicate.ServicePointHours
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, servicepointhours.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ServicePointHours, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, servicepointhours.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ServicePointHours, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, servicepointhours.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, servicepointhours.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, servicepointhours.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, servicepointhours.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, servicepointhours.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, servicepointhours.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, servicepointhours.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, servicepointhours.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, servicepointhours.IDLTE(*i.IDLTE))
+	}
+	if i.Weekday != nil {
+		predicates = append(predicates, servicepointhours.WeekdayEQ(*i.Weekday))
+	}
+	if i.WeekdayNEQ != nil {
+		predicates = append(predicates, servicepointhours.WeekdayNEQ(*i.WeekdayNEQ))
+	}
+	if len(i.WeekdayIn) > 0 {
+		predicates = append(predicates, servicepointhours.WeekdayIn(i.WeekdayIn...))
+	}
+	if len(i.WeekdayNotIn) > 0 {
+		predicates = append(predicates, servicepointhours.WeekdayNotIn(i.WeekdayNotIn...))
+	}
+
+	if i.HasServicePoint != nil {
+		p := servicepointhours.HasServicePoint()
+		if !*i.HasServicePoint {
+			p = servicepointhours.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasServicePointWith) > 0 {
+		with := make([]predicate.ServicePoint, 0, len(i.HasServicePointWith))
+		for _, w := range i.HasServicePointWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasServicePointWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, servicepointhours.HasServicePointWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyServicePointHoursWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return servicepointhours.And(predicates...), nil
 	}
 }
 

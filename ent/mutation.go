@@ -23,6 +23,10 @@ import (
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionaward"
+	"github.com/tongxing/tongxing/ent/competitionreview"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
@@ -32,11 +36,15 @@ import (
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
+	"github.com/tongxing/tongxing/ent/servicepointexception"
+	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
@@ -55,37 +63,45 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey               = "APIKey"
-	TypeActivity             = "Activity"
-	TypeAuditEvent           = "AuditEvent"
-	TypeCaseCrisis           = "CaseCrisis"
-	TypeCaseFile             = "CaseFile"
-	TypeCaseGoal             = "CaseGoal"
-	TypeCaseReferral         = "CaseReferral"
-	TypeCaseResident         = "CaseResident"
-	TypeCaseSession          = "CaseSession"
-	TypeCaseVolunteer        = "CaseVolunteer"
-	TypeCertificate          = "Certificate"
-	TypeHoursByPersonMonth   = "HoursByPersonMonth"
-	TypeHoursByProject       = "HoursByProject"
-	TypeIndicator            = "Indicator"
-	TypeMembership           = "Membership"
-	TypeNeed                 = "Need"
-	TypeOrganization         = "Organization"
-	TypeOutcome              = "Outcome"
-	TypePartnership          = "Partnership"
-	TypePartyBuildingLink    = "PartyBuildingLink"
-	TypePerson               = "Person"
-	TypeProject              = "Project"
-	TypeProjectParticipation = "ProjectParticipation"
-	TypeRegion               = "Region"
-	TypeServiceRecord        = "ServiceRecord"
-	TypeTaxonomy             = "Taxonomy"
-	TypeTerm                 = "Term"
-	TypeTombstone            = "Tombstone"
-	TypeWebhookAttempt       = "WebhookAttempt"
-	TypeWebhookDelivery      = "WebhookDelivery"
-	TypeWebhookSubscription  = "WebhookSubscription"
+	TypeAPIKey                 = "APIKey"
+	TypeActivity               = "Activity"
+	TypeAuditEvent             = "AuditEvent"
+	TypeCaseCrisis             = "CaseCrisis"
+	TypeCaseFile               = "CaseFile"
+	TypeCaseGoal               = "CaseGoal"
+	TypeCaseReferral           = "CaseReferral"
+	TypeCaseResident           = "CaseResident"
+	TypeCaseSession            = "CaseSession"
+	TypeCaseVolunteer          = "CaseVolunteer"
+	TypeCertificate            = "Certificate"
+	TypeCompetitionApplication = "CompetitionApplication"
+	TypeCompetitionAward       = "CompetitionAward"
+	TypeCompetitionReview      = "CompetitionReview"
+	TypeCompetitionRound       = "CompetitionRound"
+	TypeHoursByPersonMonth     = "HoursByPersonMonth"
+	TypeHoursByProject         = "HoursByProject"
+	TypeIndicator              = "Indicator"
+	TypeMembership             = "Membership"
+	TypeNeed                   = "Need"
+	TypeOrganization           = "Organization"
+	TypeOutcome                = "Outcome"
+	TypePartnership            = "Partnership"
+	TypePartyBuildingLink      = "PartyBuildingLink"
+	TypePartyCoverage          = "PartyCoverage"
+	TypePerson                 = "Person"
+	TypeProject                = "Project"
+	TypeProjectParticipation   = "ProjectParticipation"
+	TypeRegion                 = "Region"
+	TypeServicePoint           = "ServicePoint"
+	TypeServicePointException  = "ServicePointException"
+	TypeServicePointHours      = "ServicePointHours"
+	TypeServiceRecord          = "ServiceRecord"
+	TypeTaxonomy               = "Taxonomy"
+	TypeTerm                   = "Term"
+	TypeTombstone              = "Tombstone"
+	TypeWebhookAttempt         = "WebhookAttempt"
+	TypeWebhookDelivery        = "WebhookDelivery"
+	TypeWebhookSubscription    = "WebhookSubscription"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -12241,6 +12257,3831 @@ func (m *CertificateMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Certificate edge %s", name)
 }
 
+// CompetitionApplicationMutation represents an operation that mutates the CompetitionApplication nodes in the graph.
+type CompetitionApplicationMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	requested_amount    *float64
+	addrequested_amount *float64
+	submitted_on        *time.Time
+	withdrawn           *bool
+	summary             *string
+	clearedFields       map[string]struct{}
+	round               *int
+	clearedround        bool
+	applicant           *int
+	clearedapplicant    bool
+	project             *int
+	clearedproject      bool
+	reviews             map[int]struct{}
+	removedreviews      map[int]struct{}
+	clearedreviews      bool
+	award               *int
+	clearedaward        bool
+	done                bool
+	oldValue            func(context.Context) (*CompetitionApplication, error)
+	predicates          []predicate.CompetitionApplication
+}
+
+var _ ent.Mutation = (*CompetitionApplicationMutation)(nil)
+
+// competitionapplicationOption allows management of the mutation configuration using functional options.
+type competitionapplicationOption func(*CompetitionApplicationMutation)
+
+// newCompetitionApplicationMutation creates new mutation for the CompetitionApplication entity.
+func newCompetitionApplicationMutation(c config, op Op, opts ...competitionapplicationOption) *CompetitionApplicationMutation {
+	m := &CompetitionApplicationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCompetitionApplication,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCompetitionApplicationID sets the ID field of the mutation.
+func withCompetitionApplicationID(id int) competitionapplicationOption {
+	return func(m *CompetitionApplicationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CompetitionApplication
+		)
+		m.oldValue = func(ctx context.Context) (*CompetitionApplication, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CompetitionApplication.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCompetitionApplication sets the old CompetitionApplication of the mutation.
+func withCompetitionApplication(node *CompetitionApplication) competitionapplicationOption {
+	return func(m *CompetitionApplicationMutation) {
+		m.oldValue = func(context.Context) (*CompetitionApplication, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CompetitionApplicationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CompetitionApplicationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CompetitionApplicationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CompetitionApplicationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CompetitionApplication.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CompetitionApplicationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CompetitionApplicationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CompetitionApplication entity.
+// If the CompetitionApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionApplicationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CompetitionApplicationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CompetitionApplicationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CompetitionApplicationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CompetitionApplication entity.
+// If the CompetitionApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionApplicationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CompetitionApplicationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetRoundID sets the "round_id" field.
+func (m *CompetitionApplicationMutation) SetRoundID(i int) {
+	m.round = &i
+}
+
+// RoundID returns the value of the "round_id" field in the mutation.
+func (m *CompetitionApplicationMutation) RoundID() (r int, exists bool) {
+	v := m.round
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoundID returns the old "round_id" field's value of the CompetitionApplication entity.
+// If the CompetitionApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionApplicationMutation) OldRoundID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoundID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoundID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoundID: %w", err)
+	}
+	return oldValue.RoundID, nil
+}
+
+// ResetRoundID resets all changes to the "round_id" field.
+func (m *CompetitionApplicationMutation) ResetRoundID() {
+	m.round = nil
+}
+
+// SetApplicantID sets the "applicant_id" field.
+func (m *CompetitionApplicationMutation) SetApplicantID(i int) {
+	m.applicant = &i
+}
+
+// ApplicantID returns the value of the "applicant_id" field in the mutation.
+func (m *CompetitionApplicationMutation) ApplicantID() (r int, exists bool) {
+	v := m.applicant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicantID returns the old "applicant_id" field's value of the CompetitionApplication entity.
+// If the CompetitionApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionApplicationMutation) OldApplicantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicantID: %w", err)
+	}
+	return oldValue.ApplicantID, nil
+}
+
+// ResetApplicantID resets all changes to the "applicant_id" field.
+func (m *CompetitionApplicationMutation) ResetApplicantID() {
+	m.applicant = nil
+}
+
+// SetProjectID sets the "project_id" field.
+func (m *CompetitionApplicationMutation) SetProjectID(i int) {
+	m.project = &i
+}
+
+// ProjectID returns the value of the "project_id" field in the mutation.
+func (m *CompetitionApplicationMutation) ProjectID() (r int, exists bool) {
+	v := m.project
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProjectID returns the old "project_id" field's value of the CompetitionApplication entity.
+// If the CompetitionApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionApplicationMutation) OldProjectID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProjectID: %w", err)
+	}
+	return oldValue.ProjectID, nil
+}
+
+// ResetProjectID resets all changes to the "project_id" field.
+func (m *CompetitionApplicationMutation) ResetProjectID() {
+	m.project = nil
+}
+
+// SetRequestedAmount sets the "requested_amount" field.
+func (m *CompetitionApplicationMutation) SetRequestedAmount(f float64) {
+	m.requested_amount = &f
+	m.addrequested_amount = nil
+}
+
+// RequestedAmount returns the value of the "requested_amount" field in the mutation.
+func (m *CompetitionApplicationMutation) RequestedAmount() (r float64, exists bool) {
+	v := m.requested_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestedAmount returns the old "requested_amount" field's value of the CompetitionApplication entity.
+// If the CompetitionApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionApplicationMutation) OldRequestedAmount(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestedAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestedAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestedAmount: %w", err)
+	}
+	return oldValue.RequestedAmount, nil
+}
+
+// AddRequestedAmount adds f to the "requested_amount" field.
+func (m *CompetitionApplicationMutation) AddRequestedAmount(f float64) {
+	if m.addrequested_amount != nil {
+		*m.addrequested_amount += f
+	} else {
+		m.addrequested_amount = &f
+	}
+}
+
+// AddedRequestedAmount returns the value that was added to the "requested_amount" field in this mutation.
+func (m *CompetitionApplicationMutation) AddedRequestedAmount() (r float64, exists bool) {
+	v := m.addrequested_amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRequestedAmount clears the value of the "requested_amount" field.
+func (m *CompetitionApplicationMutation) ClearRequestedAmount() {
+	m.requested_amount = nil
+	m.addrequested_amount = nil
+	m.clearedFields[competitionapplication.FieldRequestedAmount] = struct{}{}
+}
+
+// RequestedAmountCleared returns if the "requested_amount" field was cleared in this mutation.
+func (m *CompetitionApplicationMutation) RequestedAmountCleared() bool {
+	_, ok := m.clearedFields[competitionapplication.FieldRequestedAmount]
+	return ok
+}
+
+// ResetRequestedAmount resets all changes to the "requested_amount" field.
+func (m *CompetitionApplicationMutation) ResetRequestedAmount() {
+	m.requested_amount = nil
+	m.addrequested_amount = nil
+	delete(m.clearedFields, competitionapplication.FieldRequestedAmount)
+}
+
+// SetSubmittedOn sets the "submitted_on" field.
+func (m *CompetitionApplicationMutation) SetSubmittedOn(t time.Time) {
+	m.submitted_on = &t
+}
+
+// SubmittedOn returns the value of the "submitted_on" field in the mutation.
+func (m *CompetitionApplicationMutation) SubmittedOn() (r time.Time, exists bool) {
+	v := m.submitted_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubmittedOn returns the old "submitted_on" field's value of the CompetitionApplication entity.
+// If the CompetitionApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionApplicationMutation) OldSubmittedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubmittedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubmittedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubmittedOn: %w", err)
+	}
+	return oldValue.SubmittedOn, nil
+}
+
+// ResetSubmittedOn resets all changes to the "submitted_on" field.
+func (m *CompetitionApplicationMutation) ResetSubmittedOn() {
+	m.submitted_on = nil
+}
+
+// SetWithdrawn sets the "withdrawn" field.
+func (m *CompetitionApplicationMutation) SetWithdrawn(b bool) {
+	m.withdrawn = &b
+}
+
+// Withdrawn returns the value of the "withdrawn" field in the mutation.
+func (m *CompetitionApplicationMutation) Withdrawn() (r bool, exists bool) {
+	v := m.withdrawn
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWithdrawn returns the old "withdrawn" field's value of the CompetitionApplication entity.
+// If the CompetitionApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionApplicationMutation) OldWithdrawn(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWithdrawn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWithdrawn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWithdrawn: %w", err)
+	}
+	return oldValue.Withdrawn, nil
+}
+
+// ResetWithdrawn resets all changes to the "withdrawn" field.
+func (m *CompetitionApplicationMutation) ResetWithdrawn() {
+	m.withdrawn = nil
+}
+
+// SetSummary sets the "summary" field.
+func (m *CompetitionApplicationMutation) SetSummary(s string) {
+	m.summary = &s
+}
+
+// Summary returns the value of the "summary" field in the mutation.
+func (m *CompetitionApplicationMutation) Summary() (r string, exists bool) {
+	v := m.summary
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSummary returns the old "summary" field's value of the CompetitionApplication entity.
+// If the CompetitionApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionApplicationMutation) OldSummary(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSummary is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSummary requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSummary: %w", err)
+	}
+	return oldValue.Summary, nil
+}
+
+// ClearSummary clears the value of the "summary" field.
+func (m *CompetitionApplicationMutation) ClearSummary() {
+	m.summary = nil
+	m.clearedFields[competitionapplication.FieldSummary] = struct{}{}
+}
+
+// SummaryCleared returns if the "summary" field was cleared in this mutation.
+func (m *CompetitionApplicationMutation) SummaryCleared() bool {
+	_, ok := m.clearedFields[competitionapplication.FieldSummary]
+	return ok
+}
+
+// ResetSummary resets all changes to the "summary" field.
+func (m *CompetitionApplicationMutation) ResetSummary() {
+	m.summary = nil
+	delete(m.clearedFields, competitionapplication.FieldSummary)
+}
+
+// ClearRound clears the "round" edge to the CompetitionRound entity.
+func (m *CompetitionApplicationMutation) ClearRound() {
+	m.clearedround = true
+	m.clearedFields[competitionapplication.FieldRoundID] = struct{}{}
+}
+
+// RoundCleared reports if the "round" edge to the CompetitionRound entity was cleared.
+func (m *CompetitionApplicationMutation) RoundCleared() bool {
+	return m.clearedround
+}
+
+// RoundIDs returns the "round" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RoundID instead. It exists only for internal usage by the builders.
+func (m *CompetitionApplicationMutation) RoundIDs() (ids []int) {
+	if id := m.round; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRound resets all changes to the "round" edge.
+func (m *CompetitionApplicationMutation) ResetRound() {
+	m.round = nil
+	m.clearedround = false
+}
+
+// ClearApplicant clears the "applicant" edge to the Organization entity.
+func (m *CompetitionApplicationMutation) ClearApplicant() {
+	m.clearedapplicant = true
+	m.clearedFields[competitionapplication.FieldApplicantID] = struct{}{}
+}
+
+// ApplicantCleared reports if the "applicant" edge to the Organization entity was cleared.
+func (m *CompetitionApplicationMutation) ApplicantCleared() bool {
+	return m.clearedapplicant
+}
+
+// ApplicantIDs returns the "applicant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicantID instead. It exists only for internal usage by the builders.
+func (m *CompetitionApplicationMutation) ApplicantIDs() (ids []int) {
+	if id := m.applicant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplicant resets all changes to the "applicant" edge.
+func (m *CompetitionApplicationMutation) ResetApplicant() {
+	m.applicant = nil
+	m.clearedapplicant = false
+}
+
+// ClearProject clears the "project" edge to the Project entity.
+func (m *CompetitionApplicationMutation) ClearProject() {
+	m.clearedproject = true
+	m.clearedFields[competitionapplication.FieldProjectID] = struct{}{}
+}
+
+// ProjectCleared reports if the "project" edge to the Project entity was cleared.
+func (m *CompetitionApplicationMutation) ProjectCleared() bool {
+	return m.clearedproject
+}
+
+// ProjectIDs returns the "project" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProjectID instead. It exists only for internal usage by the builders.
+func (m *CompetitionApplicationMutation) ProjectIDs() (ids []int) {
+	if id := m.project; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProject resets all changes to the "project" edge.
+func (m *CompetitionApplicationMutation) ResetProject() {
+	m.project = nil
+	m.clearedproject = false
+}
+
+// AddReviewIDs adds the "reviews" edge to the CompetitionReview entity by ids.
+func (m *CompetitionApplicationMutation) AddReviewIDs(ids ...int) {
+	if m.reviews == nil {
+		m.reviews = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.reviews[ids[i]] = struct{}{}
+	}
+}
+
+// ClearReviews clears the "reviews" edge to the CompetitionReview entity.
+func (m *CompetitionApplicationMutation) ClearReviews() {
+	m.clearedreviews = true
+}
+
+// ReviewsCleared reports if the "reviews" edge to the CompetitionReview entity was cleared.
+func (m *CompetitionApplicationMutation) ReviewsCleared() bool {
+	return m.clearedreviews
+}
+
+// RemoveReviewIDs removes the "reviews" edge to the CompetitionReview entity by IDs.
+func (m *CompetitionApplicationMutation) RemoveReviewIDs(ids ...int) {
+	if m.removedreviews == nil {
+		m.removedreviews = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.reviews, ids[i])
+		m.removedreviews[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedReviews returns the removed IDs of the "reviews" edge to the CompetitionReview entity.
+func (m *CompetitionApplicationMutation) RemovedReviewsIDs() (ids []int) {
+	for id := range m.removedreviews {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ReviewsIDs returns the "reviews" edge IDs in the mutation.
+func (m *CompetitionApplicationMutation) ReviewsIDs() (ids []int) {
+	for id := range m.reviews {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetReviews resets all changes to the "reviews" edge.
+func (m *CompetitionApplicationMutation) ResetReviews() {
+	m.reviews = nil
+	m.clearedreviews = false
+	m.removedreviews = nil
+}
+
+// SetAwardID sets the "award" edge to the CompetitionAward entity by id.
+func (m *CompetitionApplicationMutation) SetAwardID(id int) {
+	m.award = &id
+}
+
+// ClearAward clears the "award" edge to the CompetitionAward entity.
+func (m *CompetitionApplicationMutation) ClearAward() {
+	m.clearedaward = true
+}
+
+// AwardCleared reports if the "award" edge to the CompetitionAward entity was cleared.
+func (m *CompetitionApplicationMutation) AwardCleared() bool {
+	return m.clearedaward
+}
+
+// AwardID returns the "award" edge ID in the mutation.
+func (m *CompetitionApplicationMutation) AwardID() (id int, exists bool) {
+	if m.award != nil {
+		return *m.award, true
+	}
+	return
+}
+
+// AwardIDs returns the "award" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AwardID instead. It exists only for internal usage by the builders.
+func (m *CompetitionApplicationMutation) AwardIDs() (ids []int) {
+	if id := m.award; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAward resets all changes to the "award" edge.
+func (m *CompetitionApplicationMutation) ResetAward() {
+	m.award = nil
+	m.clearedaward = false
+}
+
+// Where appends a list predicates to the CompetitionApplicationMutation builder.
+func (m *CompetitionApplicationMutation) Where(ps ...predicate.CompetitionApplication) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CompetitionApplicationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CompetitionApplicationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CompetitionApplication, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CompetitionApplicationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CompetitionApplicationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CompetitionApplication).
+func (m *CompetitionApplicationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CompetitionApplicationMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, competitionapplication.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, competitionapplication.FieldUpdatedAt)
+	}
+	if m.round != nil {
+		fields = append(fields, competitionapplication.FieldRoundID)
+	}
+	if m.applicant != nil {
+		fields = append(fields, competitionapplication.FieldApplicantID)
+	}
+	if m.project != nil {
+		fields = append(fields, competitionapplication.FieldProjectID)
+	}
+	if m.requested_amount != nil {
+		fields = append(fields, competitionapplication.FieldRequestedAmount)
+	}
+	if m.submitted_on != nil {
+		fields = append(fields, competitionapplication.FieldSubmittedOn)
+	}
+	if m.withdrawn != nil {
+		fields = append(fields, competitionapplication.FieldWithdrawn)
+	}
+	if m.summary != nil {
+		fields = append(fields, competitionapplication.FieldSummary)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CompetitionApplicationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case competitionapplication.FieldCreatedAt:
+		return m.CreatedAt()
+	case competitionapplication.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case competitionapplication.FieldRoundID:
+		return m.RoundID()
+	case competitionapplication.FieldApplicantID:
+		return m.ApplicantID()
+	case competitionapplication.FieldProjectID:
+		return m.ProjectID()
+	case competitionapplication.FieldRequestedAmount:
+		return m.RequestedAmount()
+	case competitionapplication.FieldSubmittedOn:
+		return m.SubmittedOn()
+	case competitionapplication.FieldWithdrawn:
+		return m.Withdrawn()
+	case competitionapplication.FieldSummary:
+		return m.Summary()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CompetitionApplicationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case competitionapplication.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case competitionapplication.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case competitionapplication.FieldRoundID:
+		return m.OldRoundID(ctx)
+	case competitionapplication.FieldApplicantID:
+		return m.OldApplicantID(ctx)
+	case competitionapplication.FieldProjectID:
+		return m.OldProjectID(ctx)
+	case competitionapplication.FieldRequestedAmount:
+		return m.OldRequestedAmount(ctx)
+	case competitionapplication.FieldSubmittedOn:
+		return m.OldSubmittedOn(ctx)
+	case competitionapplication.FieldWithdrawn:
+		return m.OldWithdrawn(ctx)
+	case competitionapplication.FieldSummary:
+		return m.OldSummary(ctx)
+	}
+	return nil, fmt.Errorf("unknown CompetitionApplication field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompetitionApplicationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case competitionapplication.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case competitionapplication.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case competitionapplication.FieldRoundID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoundID(v)
+		return nil
+	case competitionapplication.FieldApplicantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicantID(v)
+		return nil
+	case competitionapplication.FieldProjectID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProjectID(v)
+		return nil
+	case competitionapplication.FieldRequestedAmount:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestedAmount(v)
+		return nil
+	case competitionapplication.FieldSubmittedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubmittedOn(v)
+		return nil
+	case competitionapplication.FieldWithdrawn:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWithdrawn(v)
+		return nil
+	case competitionapplication.FieldSummary:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSummary(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionApplication field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CompetitionApplicationMutation) AddedFields() []string {
+	var fields []string
+	if m.addrequested_amount != nil {
+		fields = append(fields, competitionapplication.FieldRequestedAmount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CompetitionApplicationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case competitionapplication.FieldRequestedAmount:
+		return m.AddedRequestedAmount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompetitionApplicationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case competitionapplication.FieldRequestedAmount:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRequestedAmount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionApplication numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CompetitionApplicationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(competitionapplication.FieldRequestedAmount) {
+		fields = append(fields, competitionapplication.FieldRequestedAmount)
+	}
+	if m.FieldCleared(competitionapplication.FieldSummary) {
+		fields = append(fields, competitionapplication.FieldSummary)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CompetitionApplicationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CompetitionApplicationMutation) ClearField(name string) error {
+	switch name {
+	case competitionapplication.FieldRequestedAmount:
+		m.ClearRequestedAmount()
+		return nil
+	case competitionapplication.FieldSummary:
+		m.ClearSummary()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionApplication nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CompetitionApplicationMutation) ResetField(name string) error {
+	switch name {
+	case competitionapplication.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case competitionapplication.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case competitionapplication.FieldRoundID:
+		m.ResetRoundID()
+		return nil
+	case competitionapplication.FieldApplicantID:
+		m.ResetApplicantID()
+		return nil
+	case competitionapplication.FieldProjectID:
+		m.ResetProjectID()
+		return nil
+	case competitionapplication.FieldRequestedAmount:
+		m.ResetRequestedAmount()
+		return nil
+	case competitionapplication.FieldSubmittedOn:
+		m.ResetSubmittedOn()
+		return nil
+	case competitionapplication.FieldWithdrawn:
+		m.ResetWithdrawn()
+		return nil
+	case competitionapplication.FieldSummary:
+		m.ResetSummary()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionApplication field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CompetitionApplicationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.round != nil {
+		edges = append(edges, competitionapplication.EdgeRound)
+	}
+	if m.applicant != nil {
+		edges = append(edges, competitionapplication.EdgeApplicant)
+	}
+	if m.project != nil {
+		edges = append(edges, competitionapplication.EdgeProject)
+	}
+	if m.reviews != nil {
+		edges = append(edges, competitionapplication.EdgeReviews)
+	}
+	if m.award != nil {
+		edges = append(edges, competitionapplication.EdgeAward)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CompetitionApplicationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case competitionapplication.EdgeRound:
+		if id := m.round; id != nil {
+			return []ent.Value{*id}
+		}
+	case competitionapplication.EdgeApplicant:
+		if id := m.applicant; id != nil {
+			return []ent.Value{*id}
+		}
+	case competitionapplication.EdgeProject:
+		if id := m.project; id != nil {
+			return []ent.Value{*id}
+		}
+	case competitionapplication.EdgeReviews:
+		ids := make([]ent.Value, 0, len(m.reviews))
+		for id := range m.reviews {
+			ids = append(ids, id)
+		}
+		return ids
+	case competitionapplication.EdgeAward:
+		if id := m.award; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CompetitionApplicationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.removedreviews != nil {
+		edges = append(edges, competitionapplication.EdgeReviews)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CompetitionApplicationMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case competitionapplication.EdgeReviews:
+		ids := make([]ent.Value, 0, len(m.removedreviews))
+		for id := range m.removedreviews {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CompetitionApplicationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedround {
+		edges = append(edges, competitionapplication.EdgeRound)
+	}
+	if m.clearedapplicant {
+		edges = append(edges, competitionapplication.EdgeApplicant)
+	}
+	if m.clearedproject {
+		edges = append(edges, competitionapplication.EdgeProject)
+	}
+	if m.clearedreviews {
+		edges = append(edges, competitionapplication.EdgeReviews)
+	}
+	if m.clearedaward {
+		edges = append(edges, competitionapplication.EdgeAward)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CompetitionApplicationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case competitionapplication.EdgeRound:
+		return m.clearedround
+	case competitionapplication.EdgeApplicant:
+		return m.clearedapplicant
+	case competitionapplication.EdgeProject:
+		return m.clearedproject
+	case competitionapplication.EdgeReviews:
+		return m.clearedreviews
+	case competitionapplication.EdgeAward:
+		return m.clearedaward
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CompetitionApplicationMutation) ClearEdge(name string) error {
+	switch name {
+	case competitionapplication.EdgeRound:
+		m.ClearRound()
+		return nil
+	case competitionapplication.EdgeApplicant:
+		m.ClearApplicant()
+		return nil
+	case competitionapplication.EdgeProject:
+		m.ClearProject()
+		return nil
+	case competitionapplication.EdgeAward:
+		m.ClearAward()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionApplication unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CompetitionApplicationMutation) ResetEdge(name string) error {
+	switch name {
+	case competitionapplication.EdgeRound:
+		m.ResetRound()
+		return nil
+	case competitionapplication.EdgeApplicant:
+		m.ResetApplicant()
+		return nil
+	case competitionapplication.EdgeProject:
+		m.ResetProject()
+		return nil
+	case competitionapplication.EdgeReviews:
+		m.ResetReviews()
+		return nil
+	case competitionapplication.EdgeAward:
+		m.ResetAward()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionApplication edge %s", name)
+}
+
+// CompetitionAwardMutation represents an operation that mutates the CompetitionAward nodes in the graph.
+type CompetitionAwardMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	rank               *int
+	addrank            *int
+	prize              *string
+	amount             *float64
+	addamount          *float64
+	currency           *string
+	clearedFields      map[string]struct{}
+	application        *int
+	clearedapplication bool
+	done               bool
+	oldValue           func(context.Context) (*CompetitionAward, error)
+	predicates         []predicate.CompetitionAward
+}
+
+var _ ent.Mutation = (*CompetitionAwardMutation)(nil)
+
+// competitionawardOption allows management of the mutation configuration using functional options.
+type competitionawardOption func(*CompetitionAwardMutation)
+
+// newCompetitionAwardMutation creates new mutation for the CompetitionAward entity.
+func newCompetitionAwardMutation(c config, op Op, opts ...competitionawardOption) *CompetitionAwardMutation {
+	m := &CompetitionAwardMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCompetitionAward,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCompetitionAwardID sets the ID field of the mutation.
+func withCompetitionAwardID(id int) competitionawardOption {
+	return func(m *CompetitionAwardMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CompetitionAward
+		)
+		m.oldValue = func(ctx context.Context) (*CompetitionAward, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CompetitionAward.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCompetitionAward sets the old CompetitionAward of the mutation.
+func withCompetitionAward(node *CompetitionAward) competitionawardOption {
+	return func(m *CompetitionAwardMutation) {
+		m.oldValue = func(context.Context) (*CompetitionAward, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CompetitionAwardMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CompetitionAwardMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CompetitionAwardMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CompetitionAwardMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CompetitionAward.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CompetitionAwardMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CompetitionAwardMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CompetitionAward entity.
+// If the CompetitionAward object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionAwardMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CompetitionAwardMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CompetitionAwardMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CompetitionAwardMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CompetitionAward entity.
+// If the CompetitionAward object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionAwardMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CompetitionAwardMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetApplicationID sets the "application_id" field.
+func (m *CompetitionAwardMutation) SetApplicationID(i int) {
+	m.application = &i
+}
+
+// ApplicationID returns the value of the "application_id" field in the mutation.
+func (m *CompetitionAwardMutation) ApplicationID() (r int, exists bool) {
+	v := m.application
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicationID returns the old "application_id" field's value of the CompetitionAward entity.
+// If the CompetitionAward object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionAwardMutation) OldApplicationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicationID: %w", err)
+	}
+	return oldValue.ApplicationID, nil
+}
+
+// ResetApplicationID resets all changes to the "application_id" field.
+func (m *CompetitionAwardMutation) ResetApplicationID() {
+	m.application = nil
+}
+
+// SetRank sets the "rank" field.
+func (m *CompetitionAwardMutation) SetRank(i int) {
+	m.rank = &i
+	m.addrank = nil
+}
+
+// Rank returns the value of the "rank" field in the mutation.
+func (m *CompetitionAwardMutation) Rank() (r int, exists bool) {
+	v := m.rank
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRank returns the old "rank" field's value of the CompetitionAward entity.
+// If the CompetitionAward object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionAwardMutation) OldRank(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRank is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRank requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRank: %w", err)
+	}
+	return oldValue.Rank, nil
+}
+
+// AddRank adds i to the "rank" field.
+func (m *CompetitionAwardMutation) AddRank(i int) {
+	if m.addrank != nil {
+		*m.addrank += i
+	} else {
+		m.addrank = &i
+	}
+}
+
+// AddedRank returns the value that was added to the "rank" field in this mutation.
+func (m *CompetitionAwardMutation) AddedRank() (r int, exists bool) {
+	v := m.addrank
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRank resets all changes to the "rank" field.
+func (m *CompetitionAwardMutation) ResetRank() {
+	m.rank = nil
+	m.addrank = nil
+}
+
+// SetPrize sets the "prize" field.
+func (m *CompetitionAwardMutation) SetPrize(s string) {
+	m.prize = &s
+}
+
+// Prize returns the value of the "prize" field in the mutation.
+func (m *CompetitionAwardMutation) Prize() (r string, exists bool) {
+	v := m.prize
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrize returns the old "prize" field's value of the CompetitionAward entity.
+// If the CompetitionAward object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionAwardMutation) OldPrize(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrize: %w", err)
+	}
+	return oldValue.Prize, nil
+}
+
+// ClearPrize clears the value of the "prize" field.
+func (m *CompetitionAwardMutation) ClearPrize() {
+	m.prize = nil
+	m.clearedFields[competitionaward.FieldPrize] = struct{}{}
+}
+
+// PrizeCleared returns if the "prize" field was cleared in this mutation.
+func (m *CompetitionAwardMutation) PrizeCleared() bool {
+	_, ok := m.clearedFields[competitionaward.FieldPrize]
+	return ok
+}
+
+// ResetPrize resets all changes to the "prize" field.
+func (m *CompetitionAwardMutation) ResetPrize() {
+	m.prize = nil
+	delete(m.clearedFields, competitionaward.FieldPrize)
+}
+
+// SetAmount sets the "amount" field.
+func (m *CompetitionAwardMutation) SetAmount(f float64) {
+	m.amount = &f
+	m.addamount = nil
+}
+
+// Amount returns the value of the "amount" field in the mutation.
+func (m *CompetitionAwardMutation) Amount() (r float64, exists bool) {
+	v := m.amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmount returns the old "amount" field's value of the CompetitionAward entity.
+// If the CompetitionAward object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionAwardMutation) OldAmount(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmount: %w", err)
+	}
+	return oldValue.Amount, nil
+}
+
+// AddAmount adds f to the "amount" field.
+func (m *CompetitionAwardMutation) AddAmount(f float64) {
+	if m.addamount != nil {
+		*m.addamount += f
+	} else {
+		m.addamount = &f
+	}
+}
+
+// AddedAmount returns the value that was added to the "amount" field in this mutation.
+func (m *CompetitionAwardMutation) AddedAmount() (r float64, exists bool) {
+	v := m.addamount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAmount resets all changes to the "amount" field.
+func (m *CompetitionAwardMutation) ResetAmount() {
+	m.amount = nil
+	m.addamount = nil
+}
+
+// SetCurrency sets the "currency" field.
+func (m *CompetitionAwardMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *CompetitionAwardMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the CompetitionAward entity.
+// If the CompetitionAward object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionAwardMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *CompetitionAwardMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// ClearApplication clears the "application" edge to the CompetitionApplication entity.
+func (m *CompetitionAwardMutation) ClearApplication() {
+	m.clearedapplication = true
+	m.clearedFields[competitionaward.FieldApplicationID] = struct{}{}
+}
+
+// ApplicationCleared reports if the "application" edge to the CompetitionApplication entity was cleared.
+func (m *CompetitionAwardMutation) ApplicationCleared() bool {
+	return m.clearedapplication
+}
+
+// ApplicationIDs returns the "application" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicationID instead. It exists only for internal usage by the builders.
+func (m *CompetitionAwardMutation) ApplicationIDs() (ids []int) {
+	if id := m.application; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplication resets all changes to the "application" edge.
+func (m *CompetitionAwardMutation) ResetApplication() {
+	m.application = nil
+	m.clearedapplication = false
+}
+
+// Where appends a list predicates to the CompetitionAwardMutation builder.
+func (m *CompetitionAwardMutation) Where(ps ...predicate.CompetitionAward) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CompetitionAwardMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CompetitionAwardMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CompetitionAward, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CompetitionAwardMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CompetitionAwardMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CompetitionAward).
+func (m *CompetitionAwardMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CompetitionAwardMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, competitionaward.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, competitionaward.FieldUpdatedAt)
+	}
+	if m.application != nil {
+		fields = append(fields, competitionaward.FieldApplicationID)
+	}
+	if m.rank != nil {
+		fields = append(fields, competitionaward.FieldRank)
+	}
+	if m.prize != nil {
+		fields = append(fields, competitionaward.FieldPrize)
+	}
+	if m.amount != nil {
+		fields = append(fields, competitionaward.FieldAmount)
+	}
+	if m.currency != nil {
+		fields = append(fields, competitionaward.FieldCurrency)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CompetitionAwardMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case competitionaward.FieldCreatedAt:
+		return m.CreatedAt()
+	case competitionaward.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case competitionaward.FieldApplicationID:
+		return m.ApplicationID()
+	case competitionaward.FieldRank:
+		return m.Rank()
+	case competitionaward.FieldPrize:
+		return m.Prize()
+	case competitionaward.FieldAmount:
+		return m.Amount()
+	case competitionaward.FieldCurrency:
+		return m.Currency()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CompetitionAwardMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case competitionaward.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case competitionaward.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case competitionaward.FieldApplicationID:
+		return m.OldApplicationID(ctx)
+	case competitionaward.FieldRank:
+		return m.OldRank(ctx)
+	case competitionaward.FieldPrize:
+		return m.OldPrize(ctx)
+	case competitionaward.FieldAmount:
+		return m.OldAmount(ctx)
+	case competitionaward.FieldCurrency:
+		return m.OldCurrency(ctx)
+	}
+	return nil, fmt.Errorf("unknown CompetitionAward field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompetitionAwardMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case competitionaward.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case competitionaward.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case competitionaward.FieldApplicationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicationID(v)
+		return nil
+	case competitionaward.FieldRank:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRank(v)
+		return nil
+	case competitionaward.FieldPrize:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrize(v)
+		return nil
+	case competitionaward.FieldAmount:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmount(v)
+		return nil
+	case competitionaward.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionAward field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CompetitionAwardMutation) AddedFields() []string {
+	var fields []string
+	if m.addrank != nil {
+		fields = append(fields, competitionaward.FieldRank)
+	}
+	if m.addamount != nil {
+		fields = append(fields, competitionaward.FieldAmount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CompetitionAwardMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case competitionaward.FieldRank:
+		return m.AddedRank()
+	case competitionaward.FieldAmount:
+		return m.AddedAmount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompetitionAwardMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case competitionaward.FieldRank:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRank(v)
+		return nil
+	case competitionaward.FieldAmount:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAmount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionAward numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CompetitionAwardMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(competitionaward.FieldPrize) {
+		fields = append(fields, competitionaward.FieldPrize)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CompetitionAwardMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CompetitionAwardMutation) ClearField(name string) error {
+	switch name {
+	case competitionaward.FieldPrize:
+		m.ClearPrize()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionAward nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CompetitionAwardMutation) ResetField(name string) error {
+	switch name {
+	case competitionaward.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case competitionaward.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case competitionaward.FieldApplicationID:
+		m.ResetApplicationID()
+		return nil
+	case competitionaward.FieldRank:
+		m.ResetRank()
+		return nil
+	case competitionaward.FieldPrize:
+		m.ResetPrize()
+		return nil
+	case competitionaward.FieldAmount:
+		m.ResetAmount()
+		return nil
+	case competitionaward.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionAward field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CompetitionAwardMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.application != nil {
+		edges = append(edges, competitionaward.EdgeApplication)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CompetitionAwardMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case competitionaward.EdgeApplication:
+		if id := m.application; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CompetitionAwardMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CompetitionAwardMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CompetitionAwardMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedapplication {
+		edges = append(edges, competitionaward.EdgeApplication)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CompetitionAwardMutation) EdgeCleared(name string) bool {
+	switch name {
+	case competitionaward.EdgeApplication:
+		return m.clearedapplication
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CompetitionAwardMutation) ClearEdge(name string) error {
+	switch name {
+	case competitionaward.EdgeApplication:
+		m.ClearApplication()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionAward unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CompetitionAwardMutation) ResetEdge(name string) error {
+	switch name {
+	case competitionaward.EdgeApplication:
+		m.ResetApplication()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionAward edge %s", name)
+}
+
+// CompetitionReviewMutation represents an operation that mutates the CompetitionReview nodes in the graph.
+type CompetitionReviewMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	reviewer           *string
+	score              *float64
+	addscore           *float64
+	clearedFields      map[string]struct{}
+	application        *int
+	clearedapplication bool
+	done               bool
+	oldValue           func(context.Context) (*CompetitionReview, error)
+	predicates         []predicate.CompetitionReview
+}
+
+var _ ent.Mutation = (*CompetitionReviewMutation)(nil)
+
+// competitionreviewOption allows management of the mutation configuration using functional options.
+type competitionreviewOption func(*CompetitionReviewMutation)
+
+// newCompetitionReviewMutation creates new mutation for the CompetitionReview entity.
+func newCompetitionReviewMutation(c config, op Op, opts ...competitionreviewOption) *CompetitionReviewMutation {
+	m := &CompetitionReviewMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCompetitionReview,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCompetitionReviewID sets the ID field of the mutation.
+func withCompetitionReviewID(id int) competitionreviewOption {
+	return func(m *CompetitionReviewMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CompetitionReview
+		)
+		m.oldValue = func(ctx context.Context) (*CompetitionReview, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CompetitionReview.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCompetitionReview sets the old CompetitionReview of the mutation.
+func withCompetitionReview(node *CompetitionReview) competitionreviewOption {
+	return func(m *CompetitionReviewMutation) {
+		m.oldValue = func(context.Context) (*CompetitionReview, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CompetitionReviewMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CompetitionReviewMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CompetitionReviewMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CompetitionReviewMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CompetitionReview.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CompetitionReviewMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CompetitionReviewMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CompetitionReview entity.
+// If the CompetitionReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionReviewMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CompetitionReviewMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CompetitionReviewMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CompetitionReviewMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CompetitionReview entity.
+// If the CompetitionReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionReviewMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CompetitionReviewMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetApplicationID sets the "application_id" field.
+func (m *CompetitionReviewMutation) SetApplicationID(i int) {
+	m.application = &i
+}
+
+// ApplicationID returns the value of the "application_id" field in the mutation.
+func (m *CompetitionReviewMutation) ApplicationID() (r int, exists bool) {
+	v := m.application
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicationID returns the old "application_id" field's value of the CompetitionReview entity.
+// If the CompetitionReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionReviewMutation) OldApplicationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicationID: %w", err)
+	}
+	return oldValue.ApplicationID, nil
+}
+
+// ResetApplicationID resets all changes to the "application_id" field.
+func (m *CompetitionReviewMutation) ResetApplicationID() {
+	m.application = nil
+}
+
+// SetReviewer sets the "reviewer" field.
+func (m *CompetitionReviewMutation) SetReviewer(s string) {
+	m.reviewer = &s
+}
+
+// Reviewer returns the value of the "reviewer" field in the mutation.
+func (m *CompetitionReviewMutation) Reviewer() (r string, exists bool) {
+	v := m.reviewer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewer returns the old "reviewer" field's value of the CompetitionReview entity.
+// If the CompetitionReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionReviewMutation) OldReviewer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewer: %w", err)
+	}
+	return oldValue.Reviewer, nil
+}
+
+// ResetReviewer resets all changes to the "reviewer" field.
+func (m *CompetitionReviewMutation) ResetReviewer() {
+	m.reviewer = nil
+}
+
+// SetScore sets the "score" field.
+func (m *CompetitionReviewMutation) SetScore(f float64) {
+	m.score = &f
+	m.addscore = nil
+}
+
+// Score returns the value of the "score" field in the mutation.
+func (m *CompetitionReviewMutation) Score() (r float64, exists bool) {
+	v := m.score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScore returns the old "score" field's value of the CompetitionReview entity.
+// If the CompetitionReview object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionReviewMutation) OldScore(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScore: %w", err)
+	}
+	return oldValue.Score, nil
+}
+
+// AddScore adds f to the "score" field.
+func (m *CompetitionReviewMutation) AddScore(f float64) {
+	if m.addscore != nil {
+		*m.addscore += f
+	} else {
+		m.addscore = &f
+	}
+}
+
+// AddedScore returns the value that was added to the "score" field in this mutation.
+func (m *CompetitionReviewMutation) AddedScore() (r float64, exists bool) {
+	v := m.addscore
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetScore resets all changes to the "score" field.
+func (m *CompetitionReviewMutation) ResetScore() {
+	m.score = nil
+	m.addscore = nil
+}
+
+// ClearApplication clears the "application" edge to the CompetitionApplication entity.
+func (m *CompetitionReviewMutation) ClearApplication() {
+	m.clearedapplication = true
+	m.clearedFields[competitionreview.FieldApplicationID] = struct{}{}
+}
+
+// ApplicationCleared reports if the "application" edge to the CompetitionApplication entity was cleared.
+func (m *CompetitionReviewMutation) ApplicationCleared() bool {
+	return m.clearedapplication
+}
+
+// ApplicationIDs returns the "application" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicationID instead. It exists only for internal usage by the builders.
+func (m *CompetitionReviewMutation) ApplicationIDs() (ids []int) {
+	if id := m.application; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplication resets all changes to the "application" edge.
+func (m *CompetitionReviewMutation) ResetApplication() {
+	m.application = nil
+	m.clearedapplication = false
+}
+
+// Where appends a list predicates to the CompetitionReviewMutation builder.
+func (m *CompetitionReviewMutation) Where(ps ...predicate.CompetitionReview) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CompetitionReviewMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CompetitionReviewMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CompetitionReview, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CompetitionReviewMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CompetitionReviewMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CompetitionReview).
+func (m *CompetitionReviewMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CompetitionReviewMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, competitionreview.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, competitionreview.FieldUpdatedAt)
+	}
+	if m.application != nil {
+		fields = append(fields, competitionreview.FieldApplicationID)
+	}
+	if m.reviewer != nil {
+		fields = append(fields, competitionreview.FieldReviewer)
+	}
+	if m.score != nil {
+		fields = append(fields, competitionreview.FieldScore)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CompetitionReviewMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case competitionreview.FieldCreatedAt:
+		return m.CreatedAt()
+	case competitionreview.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case competitionreview.FieldApplicationID:
+		return m.ApplicationID()
+	case competitionreview.FieldReviewer:
+		return m.Reviewer()
+	case competitionreview.FieldScore:
+		return m.Score()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CompetitionReviewMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case competitionreview.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case competitionreview.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case competitionreview.FieldApplicationID:
+		return m.OldApplicationID(ctx)
+	case competitionreview.FieldReviewer:
+		return m.OldReviewer(ctx)
+	case competitionreview.FieldScore:
+		return m.OldScore(ctx)
+	}
+	return nil, fmt.Errorf("unknown CompetitionReview field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompetitionReviewMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case competitionreview.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case competitionreview.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case competitionreview.FieldApplicationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicationID(v)
+		return nil
+	case competitionreview.FieldReviewer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewer(v)
+		return nil
+	case competitionreview.FieldScore:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScore(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionReview field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CompetitionReviewMutation) AddedFields() []string {
+	var fields []string
+	if m.addscore != nil {
+		fields = append(fields, competitionreview.FieldScore)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CompetitionReviewMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case competitionreview.FieldScore:
+		return m.AddedScore()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompetitionReviewMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case competitionreview.FieldScore:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddScore(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionReview numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CompetitionReviewMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CompetitionReviewMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CompetitionReviewMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CompetitionReview nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CompetitionReviewMutation) ResetField(name string) error {
+	switch name {
+	case competitionreview.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case competitionreview.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case competitionreview.FieldApplicationID:
+		m.ResetApplicationID()
+		return nil
+	case competitionreview.FieldReviewer:
+		m.ResetReviewer()
+		return nil
+	case competitionreview.FieldScore:
+		m.ResetScore()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionReview field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CompetitionReviewMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.application != nil {
+		edges = append(edges, competitionreview.EdgeApplication)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CompetitionReviewMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case competitionreview.EdgeApplication:
+		if id := m.application; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CompetitionReviewMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CompetitionReviewMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CompetitionReviewMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedapplication {
+		edges = append(edges, competitionreview.EdgeApplication)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CompetitionReviewMutation) EdgeCleared(name string) bool {
+	switch name {
+	case competitionreview.EdgeApplication:
+		return m.clearedapplication
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CompetitionReviewMutation) ClearEdge(name string) error {
+	switch name {
+	case competitionreview.EdgeApplication:
+		m.ClearApplication()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionReview unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CompetitionReviewMutation) ResetEdge(name string) error {
+	switch name {
+	case competitionreview.EdgeApplication:
+		m.ResetApplication()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionReview edge %s", name)
+}
+
+// CompetitionRoundMutation represents an operation that mutates the CompetitionRound nodes in the graph.
+type CompetitionRoundMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	name                  *string
+	kind                  *competitionround.Kind
+	year                  *int
+	addyear               *int
+	budget                *float64
+	addbudget             *float64
+	applications_open_on  *time.Time
+	applications_close_on *time.Time
+	status                *competitionround.Status
+	announced_on          *time.Time
+	description           *string
+	clearedFields         map[string]struct{}
+	organizer             *int
+	clearedorganizer      bool
+	themes                map[int]struct{}
+	removedthemes         map[int]struct{}
+	clearedthemes         bool
+	applications          map[int]struct{}
+	removedapplications   map[int]struct{}
+	clearedapplications   bool
+	done                  bool
+	oldValue              func(context.Context) (*CompetitionRound, error)
+	predicates            []predicate.CompetitionRound
+}
+
+var _ ent.Mutation = (*CompetitionRoundMutation)(nil)
+
+// competitionroundOption allows management of the mutation configuration using functional options.
+type competitionroundOption func(*CompetitionRoundMutation)
+
+// newCompetitionRoundMutation creates new mutation for the CompetitionRound entity.
+func newCompetitionRoundMutation(c config, op Op, opts ...competitionroundOption) *CompetitionRoundMutation {
+	m := &CompetitionRoundMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCompetitionRound,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCompetitionRoundID sets the ID field of the mutation.
+func withCompetitionRoundID(id int) competitionroundOption {
+	return func(m *CompetitionRoundMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CompetitionRound
+		)
+		m.oldValue = func(ctx context.Context) (*CompetitionRound, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CompetitionRound.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCompetitionRound sets the old CompetitionRound of the mutation.
+func withCompetitionRound(node *CompetitionRound) competitionroundOption {
+	return func(m *CompetitionRoundMutation) {
+		m.oldValue = func(context.Context) (*CompetitionRound, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CompetitionRoundMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CompetitionRoundMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CompetitionRoundMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CompetitionRoundMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CompetitionRound.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CompetitionRoundMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CompetitionRoundMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CompetitionRound entity.
+// If the CompetitionRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionRoundMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CompetitionRoundMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CompetitionRoundMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CompetitionRoundMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CompetitionRound entity.
+// If the CompetitionRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionRoundMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CompetitionRoundMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *CompetitionRoundMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *CompetitionRoundMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the CompetitionRound entity.
+// If the CompetitionRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionRoundMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *CompetitionRoundMutation) ResetName() {
+	m.name = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *CompetitionRoundMutation) SetKind(c competitionround.Kind) {
+	m.kind = &c
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *CompetitionRoundMutation) Kind() (r competitionround.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the CompetitionRound entity.
+// If the CompetitionRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionRoundMutation) OldKind(ctx context.Context) (v competitionround.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *CompetitionRoundMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetYear sets the "year" field.
+func (m *CompetitionRoundMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *CompetitionRoundMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the CompetitionRound entity.
+// If the CompetitionRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionRoundMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *CompetitionRoundMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *CompetitionRoundMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *CompetitionRoundMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetBudget sets the "budget" field.
+func (m *CompetitionRoundMutation) SetBudget(f float64) {
+	m.budget = &f
+	m.addbudget = nil
+}
+
+// Budget returns the value of the "budget" field in the mutation.
+func (m *CompetitionRoundMutation) Budget() (r float64, exists bool) {
+	v := m.budget
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBudget returns the old "budget" field's value of the CompetitionRound entity.
+// If the CompetitionRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionRoundMutation) OldBudget(ctx context.Context) (v *float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBudget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBudget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBudget: %w", err)
+	}
+	return oldValue.Budget, nil
+}
+
+// AddBudget adds f to the "budget" field.
+func (m *CompetitionRoundMutation) AddBudget(f float64) {
+	if m.addbudget != nil {
+		*m.addbudget += f
+	} else {
+		m.addbudget = &f
+	}
+}
+
+// AddedBudget returns the value that was added to the "budget" field in this mutation.
+func (m *CompetitionRoundMutation) AddedBudget() (r float64, exists bool) {
+	v := m.addbudget
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBudget clears the value of the "budget" field.
+func (m *CompetitionRoundMutation) ClearBudget() {
+	m.budget = nil
+	m.addbudget = nil
+	m.clearedFields[competitionround.FieldBudget] = struct{}{}
+}
+
+// BudgetCleared returns if the "budget" field was cleared in this mutation.
+func (m *CompetitionRoundMutation) BudgetCleared() bool {
+	_, ok := m.clearedFields[competitionround.FieldBudget]
+	return ok
+}
+
+// ResetBudget resets all changes to the "budget" field.
+func (m *CompetitionRoundMutation) ResetBudget() {
+	m.budget = nil
+	m.addbudget = nil
+	delete(m.clearedFields, competitionround.FieldBudget)
+}
+
+// SetOrganizerID sets the "organizer_id" field.
+func (m *CompetitionRoundMutation) SetOrganizerID(i int) {
+	m.organizer = &i
+}
+
+// OrganizerID returns the value of the "organizer_id" field in the mutation.
+func (m *CompetitionRoundMutation) OrganizerID() (r int, exists bool) {
+	v := m.organizer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizerID returns the old "organizer_id" field's value of the CompetitionRound entity.
+// If the CompetitionRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionRoundMutation) OldOrganizerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizerID: %w", err)
+	}
+	return oldValue.OrganizerID, nil
+}
+
+// ResetOrganizerID resets all changes to the "organizer_id" field.
+func (m *CompetitionRoundMutation) ResetOrganizerID() {
+	m.organizer = nil
+}
+
+// SetApplicationsOpenOn sets the "applications_open_on" field.
+func (m *CompetitionRoundMutation) SetApplicationsOpenOn(t time.Time) {
+	m.applications_open_on = &t
+}
+
+// ApplicationsOpenOn returns the value of the "applications_open_on" field in the mutation.
+func (m *CompetitionRoundMutation) ApplicationsOpenOn() (r time.Time, exists bool) {
+	v := m.applications_open_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicationsOpenOn returns the old "applications_open_on" field's value of the CompetitionRound entity.
+// If the CompetitionRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionRoundMutation) OldApplicationsOpenOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicationsOpenOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicationsOpenOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicationsOpenOn: %w", err)
+	}
+	return oldValue.ApplicationsOpenOn, nil
+}
+
+// ResetApplicationsOpenOn resets all changes to the "applications_open_on" field.
+func (m *CompetitionRoundMutation) ResetApplicationsOpenOn() {
+	m.applications_open_on = nil
+}
+
+// SetApplicationsCloseOn sets the "applications_close_on" field.
+func (m *CompetitionRoundMutation) SetApplicationsCloseOn(t time.Time) {
+	m.applications_close_on = &t
+}
+
+// ApplicationsCloseOn returns the value of the "applications_close_on" field in the mutation.
+func (m *CompetitionRoundMutation) ApplicationsCloseOn() (r time.Time, exists bool) {
+	v := m.applications_close_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicationsCloseOn returns the old "applications_close_on" field's value of the CompetitionRound entity.
+// If the CompetitionRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionRoundMutation) OldApplicationsCloseOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicationsCloseOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicationsCloseOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicationsCloseOn: %w", err)
+	}
+	return oldValue.ApplicationsCloseOn, nil
+}
+
+// ResetApplicationsCloseOn resets all changes to the "applications_close_on" field.
+func (m *CompetitionRoundMutation) ResetApplicationsCloseOn() {
+	m.applications_close_on = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *CompetitionRoundMutation) SetStatus(c competitionround.Status) {
+	m.status = &c
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CompetitionRoundMutation) Status() (r competitionround.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the CompetitionRound entity.
+// If the CompetitionRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionRoundMutation) OldStatus(ctx context.Context) (v competitionround.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CompetitionRoundMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetAnnouncedOn sets the "announced_on" field.
+func (m *CompetitionRoundMutation) SetAnnouncedOn(t time.Time) {
+	m.announced_on = &t
+}
+
+// AnnouncedOn returns the value of the "announced_on" field in the mutation.
+func (m *CompetitionRoundMutation) AnnouncedOn() (r time.Time, exists bool) {
+	v := m.announced_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnnouncedOn returns the old "announced_on" field's value of the CompetitionRound entity.
+// If the CompetitionRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionRoundMutation) OldAnnouncedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnnouncedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnnouncedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnnouncedOn: %w", err)
+	}
+	return oldValue.AnnouncedOn, nil
+}
+
+// ClearAnnouncedOn clears the value of the "announced_on" field.
+func (m *CompetitionRoundMutation) ClearAnnouncedOn() {
+	m.announced_on = nil
+	m.clearedFields[competitionround.FieldAnnouncedOn] = struct{}{}
+}
+
+// AnnouncedOnCleared returns if the "announced_on" field was cleared in this mutation.
+func (m *CompetitionRoundMutation) AnnouncedOnCleared() bool {
+	_, ok := m.clearedFields[competitionround.FieldAnnouncedOn]
+	return ok
+}
+
+// ResetAnnouncedOn resets all changes to the "announced_on" field.
+func (m *CompetitionRoundMutation) ResetAnnouncedOn() {
+	m.announced_on = nil
+	delete(m.clearedFields, competitionround.FieldAnnouncedOn)
+}
+
+// SetDescription sets the "description" field.
+func (m *CompetitionRoundMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *CompetitionRoundMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the CompetitionRound entity.
+// If the CompetitionRound object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetitionRoundMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *CompetitionRoundMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[competitionround.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *CompetitionRoundMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[competitionround.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *CompetitionRoundMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, competitionround.FieldDescription)
+}
+
+// ClearOrganizer clears the "organizer" edge to the Organization entity.
+func (m *CompetitionRoundMutation) ClearOrganizer() {
+	m.clearedorganizer = true
+	m.clearedFields[competitionround.FieldOrganizerID] = struct{}{}
+}
+
+// OrganizerCleared reports if the "organizer" edge to the Organization entity was cleared.
+func (m *CompetitionRoundMutation) OrganizerCleared() bool {
+	return m.clearedorganizer
+}
+
+// OrganizerIDs returns the "organizer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizerID instead. It exists only for internal usage by the builders.
+func (m *CompetitionRoundMutation) OrganizerIDs() (ids []int) {
+	if id := m.organizer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganizer resets all changes to the "organizer" edge.
+func (m *CompetitionRoundMutation) ResetOrganizer() {
+	m.organizer = nil
+	m.clearedorganizer = false
+}
+
+// AddThemeIDs adds the "themes" edge to the Term entity by ids.
+func (m *CompetitionRoundMutation) AddThemeIDs(ids ...int) {
+	if m.themes == nil {
+		m.themes = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.themes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearThemes clears the "themes" edge to the Term entity.
+func (m *CompetitionRoundMutation) ClearThemes() {
+	m.clearedthemes = true
+}
+
+// ThemesCleared reports if the "themes" edge to the Term entity was cleared.
+func (m *CompetitionRoundMutation) ThemesCleared() bool {
+	return m.clearedthemes
+}
+
+// RemoveThemeIDs removes the "themes" edge to the Term entity by IDs.
+func (m *CompetitionRoundMutation) RemoveThemeIDs(ids ...int) {
+	if m.removedthemes == nil {
+		m.removedthemes = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.themes, ids[i])
+		m.removedthemes[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedThemes returns the removed IDs of the "themes" edge to the Term entity.
+func (m *CompetitionRoundMutation) RemovedThemesIDs() (ids []int) {
+	for id := range m.removedthemes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ThemesIDs returns the "themes" edge IDs in the mutation.
+func (m *CompetitionRoundMutation) ThemesIDs() (ids []int) {
+	for id := range m.themes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetThemes resets all changes to the "themes" edge.
+func (m *CompetitionRoundMutation) ResetThemes() {
+	m.themes = nil
+	m.clearedthemes = false
+	m.removedthemes = nil
+}
+
+// AddApplicationIDs adds the "applications" edge to the CompetitionApplication entity by ids.
+func (m *CompetitionRoundMutation) AddApplicationIDs(ids ...int) {
+	if m.applications == nil {
+		m.applications = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.applications[ids[i]] = struct{}{}
+	}
+}
+
+// ClearApplications clears the "applications" edge to the CompetitionApplication entity.
+func (m *CompetitionRoundMutation) ClearApplications() {
+	m.clearedapplications = true
+}
+
+// ApplicationsCleared reports if the "applications" edge to the CompetitionApplication entity was cleared.
+func (m *CompetitionRoundMutation) ApplicationsCleared() bool {
+	return m.clearedapplications
+}
+
+// RemoveApplicationIDs removes the "applications" edge to the CompetitionApplication entity by IDs.
+func (m *CompetitionRoundMutation) RemoveApplicationIDs(ids ...int) {
+	if m.removedapplications == nil {
+		m.removedapplications = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.applications, ids[i])
+		m.removedapplications[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedApplications returns the removed IDs of the "applications" edge to the CompetitionApplication entity.
+func (m *CompetitionRoundMutation) RemovedApplicationsIDs() (ids []int) {
+	for id := range m.removedapplications {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ApplicationsIDs returns the "applications" edge IDs in the mutation.
+func (m *CompetitionRoundMutation) ApplicationsIDs() (ids []int) {
+	for id := range m.applications {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetApplications resets all changes to the "applications" edge.
+func (m *CompetitionRoundMutation) ResetApplications() {
+	m.applications = nil
+	m.clearedapplications = false
+	m.removedapplications = nil
+}
+
+// Where appends a list predicates to the CompetitionRoundMutation builder.
+func (m *CompetitionRoundMutation) Where(ps ...predicate.CompetitionRound) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CompetitionRoundMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CompetitionRoundMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CompetitionRound, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CompetitionRoundMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CompetitionRoundMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CompetitionRound).
+func (m *CompetitionRoundMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CompetitionRoundMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, competitionround.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, competitionround.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, competitionround.FieldName)
+	}
+	if m.kind != nil {
+		fields = append(fields, competitionround.FieldKind)
+	}
+	if m.year != nil {
+		fields = append(fields, competitionround.FieldYear)
+	}
+	if m.budget != nil {
+		fields = append(fields, competitionround.FieldBudget)
+	}
+	if m.organizer != nil {
+		fields = append(fields, competitionround.FieldOrganizerID)
+	}
+	if m.applications_open_on != nil {
+		fields = append(fields, competitionround.FieldApplicationsOpenOn)
+	}
+	if m.applications_close_on != nil {
+		fields = append(fields, competitionround.FieldApplicationsCloseOn)
+	}
+	if m.status != nil {
+		fields = append(fields, competitionround.FieldStatus)
+	}
+	if m.announced_on != nil {
+		fields = append(fields, competitionround.FieldAnnouncedOn)
+	}
+	if m.description != nil {
+		fields = append(fields, competitionround.FieldDescription)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CompetitionRoundMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case competitionround.FieldCreatedAt:
+		return m.CreatedAt()
+	case competitionround.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case competitionround.FieldName:
+		return m.Name()
+	case competitionround.FieldKind:
+		return m.Kind()
+	case competitionround.FieldYear:
+		return m.Year()
+	case competitionround.FieldBudget:
+		return m.Budget()
+	case competitionround.FieldOrganizerID:
+		return m.OrganizerID()
+	case competitionround.FieldApplicationsOpenOn:
+		return m.ApplicationsOpenOn()
+	case competitionround.FieldApplicationsCloseOn:
+		return m.ApplicationsCloseOn()
+	case competitionround.FieldStatus:
+		return m.Status()
+	case competitionround.FieldAnnouncedOn:
+		return m.AnnouncedOn()
+	case competitionround.FieldDescription:
+		return m.Description()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CompetitionRoundMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case competitionround.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case competitionround.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case competitionround.FieldName:
+		return m.OldName(ctx)
+	case competitionround.FieldKind:
+		return m.OldKind(ctx)
+	case competitionround.FieldYear:
+		return m.OldYear(ctx)
+	case competitionround.FieldBudget:
+		return m.OldBudget(ctx)
+	case competitionround.FieldOrganizerID:
+		return m.OldOrganizerID(ctx)
+	case competitionround.FieldApplicationsOpenOn:
+		return m.OldApplicationsOpenOn(ctx)
+	case competitionround.FieldApplicationsCloseOn:
+		return m.OldApplicationsCloseOn(ctx)
+	case competitionround.FieldStatus:
+		return m.OldStatus(ctx)
+	case competitionround.FieldAnnouncedOn:
+		return m.OldAnnouncedOn(ctx)
+	case competitionround.FieldDescription:
+		return m.OldDescription(ctx)
+	}
+	return nil, fmt.Errorf("unknown CompetitionRound field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompetitionRoundMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case competitionround.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case competitionround.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case competitionround.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case competitionround.FieldKind:
+		v, ok := value.(competitionround.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case competitionround.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case competitionround.FieldBudget:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBudget(v)
+		return nil
+	case competitionround.FieldOrganizerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizerID(v)
+		return nil
+	case competitionround.FieldApplicationsOpenOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicationsOpenOn(v)
+		return nil
+	case competitionround.FieldApplicationsCloseOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicationsCloseOn(v)
+		return nil
+	case competitionround.FieldStatus:
+		v, ok := value.(competitionround.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case competitionround.FieldAnnouncedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnnouncedOn(v)
+		return nil
+	case competitionround.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionRound field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CompetitionRoundMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, competitionround.FieldYear)
+	}
+	if m.addbudget != nil {
+		fields = append(fields, competitionround.FieldBudget)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CompetitionRoundMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case competitionround.FieldYear:
+		return m.AddedYear()
+	case competitionround.FieldBudget:
+		return m.AddedBudget()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompetitionRoundMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case competitionround.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case competitionround.FieldBudget:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBudget(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionRound numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CompetitionRoundMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(competitionround.FieldBudget) {
+		fields = append(fields, competitionround.FieldBudget)
+	}
+	if m.FieldCleared(competitionround.FieldAnnouncedOn) {
+		fields = append(fields, competitionround.FieldAnnouncedOn)
+	}
+	if m.FieldCleared(competitionround.FieldDescription) {
+		fields = append(fields, competitionround.FieldDescription)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CompetitionRoundMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CompetitionRoundMutation) ClearField(name string) error {
+	switch name {
+	case competitionround.FieldBudget:
+		m.ClearBudget()
+		return nil
+	case competitionround.FieldAnnouncedOn:
+		m.ClearAnnouncedOn()
+		return nil
+	case competitionround.FieldDescription:
+		m.ClearDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionRound nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CompetitionRoundMutation) ResetField(name string) error {
+	switch name {
+	case competitionround.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case competitionround.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case competitionround.FieldName:
+		m.ResetName()
+		return nil
+	case competitionround.FieldKind:
+		m.ResetKind()
+		return nil
+	case competitionround.FieldYear:
+		m.ResetYear()
+		return nil
+	case competitionround.FieldBudget:
+		m.ResetBudget()
+		return nil
+	case competitionround.FieldOrganizerID:
+		m.ResetOrganizerID()
+		return nil
+	case competitionround.FieldApplicationsOpenOn:
+		m.ResetApplicationsOpenOn()
+		return nil
+	case competitionround.FieldApplicationsCloseOn:
+		m.ResetApplicationsCloseOn()
+		return nil
+	case competitionround.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case competitionround.FieldAnnouncedOn:
+		m.ResetAnnouncedOn()
+		return nil
+	case competitionround.FieldDescription:
+		m.ResetDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionRound field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CompetitionRoundMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.organizer != nil {
+		edges = append(edges, competitionround.EdgeOrganizer)
+	}
+	if m.themes != nil {
+		edges = append(edges, competitionround.EdgeThemes)
+	}
+	if m.applications != nil {
+		edges = append(edges, competitionround.EdgeApplications)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CompetitionRoundMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case competitionround.EdgeOrganizer:
+		if id := m.organizer; id != nil {
+			return []ent.Value{*id}
+		}
+	case competitionround.EdgeThemes:
+		ids := make([]ent.Value, 0, len(m.themes))
+		for id := range m.themes {
+			ids = append(ids, id)
+		}
+		return ids
+	case competitionround.EdgeApplications:
+		ids := make([]ent.Value, 0, len(m.applications))
+		for id := range m.applications {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CompetitionRoundMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedthemes != nil {
+		edges = append(edges, competitionround.EdgeThemes)
+	}
+	if m.removedapplications != nil {
+		edges = append(edges, competitionround.EdgeApplications)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CompetitionRoundMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case competitionround.EdgeThemes:
+		ids := make([]ent.Value, 0, len(m.removedthemes))
+		for id := range m.removedthemes {
+			ids = append(ids, id)
+		}
+		return ids
+	case competitionround.EdgeApplications:
+		ids := make([]ent.Value, 0, len(m.removedapplications))
+		for id := range m.removedapplications {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CompetitionRoundMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedorganizer {
+		edges = append(edges, competitionround.EdgeOrganizer)
+	}
+	if m.clearedthemes {
+		edges = append(edges, competitionround.EdgeThemes)
+	}
+	if m.clearedapplications {
+		edges = append(edges, competitionround.EdgeApplications)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CompetitionRoundMutation) EdgeCleared(name string) bool {
+	switch name {
+	case competitionround.EdgeOrganizer:
+		return m.clearedorganizer
+	case competitionround.EdgeThemes:
+		return m.clearedthemes
+	case competitionround.EdgeApplications:
+		return m.clearedapplications
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CompetitionRoundMutation) ClearEdge(name string) error {
+	switch name {
+	case competitionround.EdgeOrganizer:
+		m.ClearOrganizer()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionRound unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CompetitionRoundMutation) ResetEdge(name string) error {
+	switch name {
+	case competitionround.EdgeOrganizer:
+		m.ResetOrganizer()
+		return nil
+	case competitionround.EdgeThemes:
+		m.ResetThemes()
+		return nil
+	case competitionround.EdgeApplications:
+		m.ResetApplications()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetitionRound edge %s", name)
+}
+
 // HoursByPersonMonthMutation represents an operation that mutates the HoursByPersonMonth nodes in the graph.
 type HoursByPersonMonthMutation struct {
 	config
@@ -16736,66 +20577,84 @@ func (m *NeedMutation) ResetEdge(name string) error {
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.
 type OrganizationMutation struct {
 	config
-	op                          Op
-	typ                         string
-	id                          *int
-	created_at                  *time.Time
-	updated_at                  *time.Time
-	name                        *string
-	kind                        *organization.Kind
-	legal_form                  *organization.LegalForm
-	registration_status         *organization.RegistrationStatus
-	credit_code                 *string
-	founded_on                  *time.Time
-	assessment_grade            *int
-	addassessment_grade         *int
-	contact_phone               *string
-	address                     *string
-	description                 *string
-	clearedFields               map[string]struct{}
-	region                      *int
-	clearedregion               bool
-	parent                      *int
-	clearedparent               bool
-	children                    map[int]struct{}
-	removedchildren             map[int]struct{}
-	clearedchildren             bool
-	categories                  map[int]struct{}
-	removedcategories           map[int]struct{}
-	clearedcategories           bool
-	projects                    map[int]struct{}
-	removedprojects             map[int]struct{}
-	clearedprojects             bool
-	memberships                 map[int]struct{}
-	removedmemberships          map[int]struct{}
-	clearedmemberships          bool
-	activities                  map[int]struct{}
-	removedactivities           map[int]struct{}
-	clearedactivities           bool
-	party_links                 map[int]struct{}
-	removedparty_links          map[int]struct{}
-	clearedparty_links          bool
-	partner_links               map[int]struct{}
-	removedpartner_links        map[int]struct{}
-	clearedpartner_links        bool
-	partnerships                map[int]struct{}
-	removedpartnerships         map[int]struct{}
-	clearedpartnerships         bool
-	partner_partnerships        map[int]struct{}
-	removedpartner_partnerships map[int]struct{}
-	clearedpartner_partnerships bool
-	students                    map[int]struct{}
-	removedstudents             map[int]struct{}
-	clearedstudents             bool
-	matched_needs               map[int]struct{}
-	removedmatched_needs        map[int]struct{}
-	clearedmatched_needs        bool
-	participations              map[int]struct{}
-	removedparticipations       map[int]struct{}
-	clearedparticipations       bool
-	done                        bool
-	oldValue                    func(context.Context) (*Organization, error)
-	predicates                  []predicate.Organization
+	op                              Op
+	typ                             string
+	id                              *int
+	created_at                      *time.Time
+	updated_at                      *time.Time
+	name                            *string
+	kind                            *organization.Kind
+	legal_form                      *organization.LegalForm
+	registration_status             *organization.RegistrationStatus
+	credit_code                     *string
+	founded_on                      *time.Time
+	assessment_grade                *int
+	addassessment_grade             *int
+	contact_phone                   *string
+	address                         *string
+	description                     *string
+	clearedFields                   map[string]struct{}
+	region                          *int
+	clearedregion                   bool
+	parent                          *int
+	clearedparent                   bool
+	children                        map[int]struct{}
+	removedchildren                 map[int]struct{}
+	clearedchildren                 bool
+	categories                      map[int]struct{}
+	removedcategories               map[int]struct{}
+	clearedcategories               bool
+	projects                        map[int]struct{}
+	removedprojects                 map[int]struct{}
+	clearedprojects                 bool
+	memberships                     map[int]struct{}
+	removedmemberships              map[int]struct{}
+	clearedmemberships              bool
+	activities                      map[int]struct{}
+	removedactivities               map[int]struct{}
+	clearedactivities               bool
+	party_links                     map[int]struct{}
+	removedparty_links              map[int]struct{}
+	clearedparty_links              bool
+	partner_links                   map[int]struct{}
+	removedpartner_links            map[int]struct{}
+	clearedpartner_links            bool
+	partnerships                    map[int]struct{}
+	removedpartnerships             map[int]struct{}
+	clearedpartnerships             bool
+	partner_partnerships            map[int]struct{}
+	removedpartner_partnerships     map[int]struct{}
+	clearedpartner_partnerships     bool
+	students                        map[int]struct{}
+	removedstudents                 map[int]struct{}
+	clearedstudents                 bool
+	matched_needs                   map[int]struct{}
+	removedmatched_needs            map[int]struct{}
+	clearedmatched_needs            bool
+	party_coverages                 map[int]struct{}
+	removedparty_coverages          map[int]struct{}
+	clearedparty_coverages          bool
+	covered_by_party                map[int]struct{}
+	removedcovered_by_party         map[int]struct{}
+	clearedcovered_by_party         bool
+	operated_points                 map[int]struct{}
+	removedoperated_points          map[int]struct{}
+	clearedoperated_points          bool
+	led_points                      map[int]struct{}
+	removedled_points               map[int]struct{}
+	clearedled_points               bool
+	organized_rounds                map[int]struct{}
+	removedorganized_rounds         map[int]struct{}
+	clearedorganized_rounds         bool
+	competition_applications        map[int]struct{}
+	removedcompetition_applications map[int]struct{}
+	clearedcompetition_applications bool
+	participations                  map[int]struct{}
+	removedparticipations           map[int]struct{}
+	clearedparticipations           bool
+	done                            bool
+	oldValue                        func(context.Context) (*Organization, error)
+	predicates                      []predicate.Organization
 }
 
 var _ ent.Mutation = (*OrganizationMutation)(nil)
@@ -18160,6 +22019,330 @@ func (m *OrganizationMutation) ResetMatchedNeeds() {
 	m.removedmatched_needs = nil
 }
 
+// AddPartyCoverageIDs adds the "party_coverages" edge to the PartyCoverage entity by ids.
+func (m *OrganizationMutation) AddPartyCoverageIDs(ids ...int) {
+	if m.party_coverages == nil {
+		m.party_coverages = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.party_coverages[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPartyCoverages clears the "party_coverages" edge to the PartyCoverage entity.
+func (m *OrganizationMutation) ClearPartyCoverages() {
+	m.clearedparty_coverages = true
+}
+
+// PartyCoveragesCleared reports if the "party_coverages" edge to the PartyCoverage entity was cleared.
+func (m *OrganizationMutation) PartyCoveragesCleared() bool {
+	return m.clearedparty_coverages
+}
+
+// RemovePartyCoverageIDs removes the "party_coverages" edge to the PartyCoverage entity by IDs.
+func (m *OrganizationMutation) RemovePartyCoverageIDs(ids ...int) {
+	if m.removedparty_coverages == nil {
+		m.removedparty_coverages = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.party_coverages, ids[i])
+		m.removedparty_coverages[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPartyCoverages returns the removed IDs of the "party_coverages" edge to the PartyCoverage entity.
+func (m *OrganizationMutation) RemovedPartyCoveragesIDs() (ids []int) {
+	for id := range m.removedparty_coverages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PartyCoveragesIDs returns the "party_coverages" edge IDs in the mutation.
+func (m *OrganizationMutation) PartyCoveragesIDs() (ids []int) {
+	for id := range m.party_coverages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPartyCoverages resets all changes to the "party_coverages" edge.
+func (m *OrganizationMutation) ResetPartyCoverages() {
+	m.party_coverages = nil
+	m.clearedparty_coverages = false
+	m.removedparty_coverages = nil
+}
+
+// AddCoveredByPartyIDs adds the "covered_by_party" edge to the PartyCoverage entity by ids.
+func (m *OrganizationMutation) AddCoveredByPartyIDs(ids ...int) {
+	if m.covered_by_party == nil {
+		m.covered_by_party = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.covered_by_party[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCoveredByParty clears the "covered_by_party" edge to the PartyCoverage entity.
+func (m *OrganizationMutation) ClearCoveredByParty() {
+	m.clearedcovered_by_party = true
+}
+
+// CoveredByPartyCleared reports if the "covered_by_party" edge to the PartyCoverage entity was cleared.
+func (m *OrganizationMutation) CoveredByPartyCleared() bool {
+	return m.clearedcovered_by_party
+}
+
+// RemoveCoveredByPartyIDs removes the "covered_by_party" edge to the PartyCoverage entity by IDs.
+func (m *OrganizationMutation) RemoveCoveredByPartyIDs(ids ...int) {
+	if m.removedcovered_by_party == nil {
+		m.removedcovered_by_party = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.covered_by_party, ids[i])
+		m.removedcovered_by_party[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCoveredByParty returns the removed IDs of the "covered_by_party" edge to the PartyCoverage entity.
+func (m *OrganizationMutation) RemovedCoveredByPartyIDs() (ids []int) {
+	for id := range m.removedcovered_by_party {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CoveredByPartyIDs returns the "covered_by_party" edge IDs in the mutation.
+func (m *OrganizationMutation) CoveredByPartyIDs() (ids []int) {
+	for id := range m.covered_by_party {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCoveredByParty resets all changes to the "covered_by_party" edge.
+func (m *OrganizationMutation) ResetCoveredByParty() {
+	m.covered_by_party = nil
+	m.clearedcovered_by_party = false
+	m.removedcovered_by_party = nil
+}
+
+// AddOperatedPointIDs adds the "operated_points" edge to the ServicePoint entity by ids.
+func (m *OrganizationMutation) AddOperatedPointIDs(ids ...int) {
+	if m.operated_points == nil {
+		m.operated_points = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.operated_points[ids[i]] = struct{}{}
+	}
+}
+
+// ClearOperatedPoints clears the "operated_points" edge to the ServicePoint entity.
+func (m *OrganizationMutation) ClearOperatedPoints() {
+	m.clearedoperated_points = true
+}
+
+// OperatedPointsCleared reports if the "operated_points" edge to the ServicePoint entity was cleared.
+func (m *OrganizationMutation) OperatedPointsCleared() bool {
+	return m.clearedoperated_points
+}
+
+// RemoveOperatedPointIDs removes the "operated_points" edge to the ServicePoint entity by IDs.
+func (m *OrganizationMutation) RemoveOperatedPointIDs(ids ...int) {
+	if m.removedoperated_points == nil {
+		m.removedoperated_points = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.operated_points, ids[i])
+		m.removedoperated_points[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedOperatedPoints returns the removed IDs of the "operated_points" edge to the ServicePoint entity.
+func (m *OrganizationMutation) RemovedOperatedPointsIDs() (ids []int) {
+	for id := range m.removedoperated_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// OperatedPointsIDs returns the "operated_points" edge IDs in the mutation.
+func (m *OrganizationMutation) OperatedPointsIDs() (ids []int) {
+	for id := range m.operated_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetOperatedPoints resets all changes to the "operated_points" edge.
+func (m *OrganizationMutation) ResetOperatedPoints() {
+	m.operated_points = nil
+	m.clearedoperated_points = false
+	m.removedoperated_points = nil
+}
+
+// AddLedPointIDs adds the "led_points" edge to the ServicePoint entity by ids.
+func (m *OrganizationMutation) AddLedPointIDs(ids ...int) {
+	if m.led_points == nil {
+		m.led_points = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.led_points[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLedPoints clears the "led_points" edge to the ServicePoint entity.
+func (m *OrganizationMutation) ClearLedPoints() {
+	m.clearedled_points = true
+}
+
+// LedPointsCleared reports if the "led_points" edge to the ServicePoint entity was cleared.
+func (m *OrganizationMutation) LedPointsCleared() bool {
+	return m.clearedled_points
+}
+
+// RemoveLedPointIDs removes the "led_points" edge to the ServicePoint entity by IDs.
+func (m *OrganizationMutation) RemoveLedPointIDs(ids ...int) {
+	if m.removedled_points == nil {
+		m.removedled_points = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.led_points, ids[i])
+		m.removedled_points[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLedPoints returns the removed IDs of the "led_points" edge to the ServicePoint entity.
+func (m *OrganizationMutation) RemovedLedPointsIDs() (ids []int) {
+	for id := range m.removedled_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LedPointsIDs returns the "led_points" edge IDs in the mutation.
+func (m *OrganizationMutation) LedPointsIDs() (ids []int) {
+	for id := range m.led_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLedPoints resets all changes to the "led_points" edge.
+func (m *OrganizationMutation) ResetLedPoints() {
+	m.led_points = nil
+	m.clearedled_points = false
+	m.removedled_points = nil
+}
+
+// AddOrganizedRoundIDs adds the "organized_rounds" edge to the CompetitionRound entity by ids.
+func (m *OrganizationMutation) AddOrganizedRoundIDs(ids ...int) {
+	if m.organized_rounds == nil {
+		m.organized_rounds = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.organized_rounds[ids[i]] = struct{}{}
+	}
+}
+
+// ClearOrganizedRounds clears the "organized_rounds" edge to the CompetitionRound entity.
+func (m *OrganizationMutation) ClearOrganizedRounds() {
+	m.clearedorganized_rounds = true
+}
+
+// OrganizedRoundsCleared reports if the "organized_rounds" edge to the CompetitionRound entity was cleared.
+func (m *OrganizationMutation) OrganizedRoundsCleared() bool {
+	return m.clearedorganized_rounds
+}
+
+// RemoveOrganizedRoundIDs removes the "organized_rounds" edge to the CompetitionRound entity by IDs.
+func (m *OrganizationMutation) RemoveOrganizedRoundIDs(ids ...int) {
+	if m.removedorganized_rounds == nil {
+		m.removedorganized_rounds = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.organized_rounds, ids[i])
+		m.removedorganized_rounds[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedOrganizedRounds returns the removed IDs of the "organized_rounds" edge to the CompetitionRound entity.
+func (m *OrganizationMutation) RemovedOrganizedRoundsIDs() (ids []int) {
+	for id := range m.removedorganized_rounds {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// OrganizedRoundsIDs returns the "organized_rounds" edge IDs in the mutation.
+func (m *OrganizationMutation) OrganizedRoundsIDs() (ids []int) {
+	for id := range m.organized_rounds {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetOrganizedRounds resets all changes to the "organized_rounds" edge.
+func (m *OrganizationMutation) ResetOrganizedRounds() {
+	m.organized_rounds = nil
+	m.clearedorganized_rounds = false
+	m.removedorganized_rounds = nil
+}
+
+// AddCompetitionApplicationIDs adds the "competition_applications" edge to the CompetitionApplication entity by ids.
+func (m *OrganizationMutation) AddCompetitionApplicationIDs(ids ...int) {
+	if m.competition_applications == nil {
+		m.competition_applications = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.competition_applications[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCompetitionApplications clears the "competition_applications" edge to the CompetitionApplication entity.
+func (m *OrganizationMutation) ClearCompetitionApplications() {
+	m.clearedcompetition_applications = true
+}
+
+// CompetitionApplicationsCleared reports if the "competition_applications" edge to the CompetitionApplication entity was cleared.
+func (m *OrganizationMutation) CompetitionApplicationsCleared() bool {
+	return m.clearedcompetition_applications
+}
+
+// RemoveCompetitionApplicationIDs removes the "competition_applications" edge to the CompetitionApplication entity by IDs.
+func (m *OrganizationMutation) RemoveCompetitionApplicationIDs(ids ...int) {
+	if m.removedcompetition_applications == nil {
+		m.removedcompetition_applications = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.competition_applications, ids[i])
+		m.removedcompetition_applications[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCompetitionApplications returns the removed IDs of the "competition_applications" edge to the CompetitionApplication entity.
+func (m *OrganizationMutation) RemovedCompetitionApplicationsIDs() (ids []int) {
+	for id := range m.removedcompetition_applications {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CompetitionApplicationsIDs returns the "competition_applications" edge IDs in the mutation.
+func (m *OrganizationMutation) CompetitionApplicationsIDs() (ids []int) {
+	for id := range m.competition_applications {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCompetitionApplications resets all changes to the "competition_applications" edge.
+func (m *OrganizationMutation) ResetCompetitionApplications() {
+	m.competition_applications = nil
+	m.clearedcompetition_applications = false
+	m.removedcompetition_applications = nil
+}
+
 // AddParticipationIDs adds the "participations" edge to the ProjectParticipation entity by ids.
 func (m *OrganizationMutation) AddParticipationIDs(ids ...int) {
 	if m.participations == nil {
@@ -18628,7 +22811,7 @@ func (m *OrganizationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OrganizationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 14)
+	edges := make([]string, 0, 20)
 	if m.region != nil {
 		edges = append(edges, organization.EdgeRegion)
 	}
@@ -18667,6 +22850,24 @@ func (m *OrganizationMutation) AddedEdges() []string {
 	}
 	if m.matched_needs != nil {
 		edges = append(edges, organization.EdgeMatchedNeeds)
+	}
+	if m.party_coverages != nil {
+		edges = append(edges, organization.EdgePartyCoverages)
+	}
+	if m.covered_by_party != nil {
+		edges = append(edges, organization.EdgeCoveredByParty)
+	}
+	if m.operated_points != nil {
+		edges = append(edges, organization.EdgeOperatedPoints)
+	}
+	if m.led_points != nil {
+		edges = append(edges, organization.EdgeLedPoints)
+	}
+	if m.organized_rounds != nil {
+		edges = append(edges, organization.EdgeOrganizedRounds)
+	}
+	if m.competition_applications != nil {
+		edges = append(edges, organization.EdgeCompetitionApplications)
 	}
 	if m.participations != nil {
 		edges = append(edges, organization.EdgeParticipations)
@@ -18752,6 +22953,42 @@ func (m *OrganizationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organization.EdgePartyCoverages:
+		ids := make([]ent.Value, 0, len(m.party_coverages))
+		for id := range m.party_coverages {
+			ids = append(ids, id)
+		}
+		return ids
+	case organization.EdgeCoveredByParty:
+		ids := make([]ent.Value, 0, len(m.covered_by_party))
+		for id := range m.covered_by_party {
+			ids = append(ids, id)
+		}
+		return ids
+	case organization.EdgeOperatedPoints:
+		ids := make([]ent.Value, 0, len(m.operated_points))
+		for id := range m.operated_points {
+			ids = append(ids, id)
+		}
+		return ids
+	case organization.EdgeLedPoints:
+		ids := make([]ent.Value, 0, len(m.led_points))
+		for id := range m.led_points {
+			ids = append(ids, id)
+		}
+		return ids
+	case organization.EdgeOrganizedRounds:
+		ids := make([]ent.Value, 0, len(m.organized_rounds))
+		for id := range m.organized_rounds {
+			ids = append(ids, id)
+		}
+		return ids
+	case organization.EdgeCompetitionApplications:
+		ids := make([]ent.Value, 0, len(m.competition_applications))
+		for id := range m.competition_applications {
+			ids = append(ids, id)
+		}
+		return ids
 	case organization.EdgeParticipations:
 		ids := make([]ent.Value, 0, len(m.participations))
 		for id := range m.participations {
@@ -18764,7 +23001,7 @@ func (m *OrganizationMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OrganizationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 14)
+	edges := make([]string, 0, 20)
 	if m.removedchildren != nil {
 		edges = append(edges, organization.EdgeChildren)
 	}
@@ -18797,6 +23034,24 @@ func (m *OrganizationMutation) RemovedEdges() []string {
 	}
 	if m.removedmatched_needs != nil {
 		edges = append(edges, organization.EdgeMatchedNeeds)
+	}
+	if m.removedparty_coverages != nil {
+		edges = append(edges, organization.EdgePartyCoverages)
+	}
+	if m.removedcovered_by_party != nil {
+		edges = append(edges, organization.EdgeCoveredByParty)
+	}
+	if m.removedoperated_points != nil {
+		edges = append(edges, organization.EdgeOperatedPoints)
+	}
+	if m.removedled_points != nil {
+		edges = append(edges, organization.EdgeLedPoints)
+	}
+	if m.removedorganized_rounds != nil {
+		edges = append(edges, organization.EdgeOrganizedRounds)
+	}
+	if m.removedcompetition_applications != nil {
+		edges = append(edges, organization.EdgeCompetitionApplications)
 	}
 	if m.removedparticipations != nil {
 		edges = append(edges, organization.EdgeParticipations)
@@ -18874,6 +23129,42 @@ func (m *OrganizationMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organization.EdgePartyCoverages:
+		ids := make([]ent.Value, 0, len(m.removedparty_coverages))
+		for id := range m.removedparty_coverages {
+			ids = append(ids, id)
+		}
+		return ids
+	case organization.EdgeCoveredByParty:
+		ids := make([]ent.Value, 0, len(m.removedcovered_by_party))
+		for id := range m.removedcovered_by_party {
+			ids = append(ids, id)
+		}
+		return ids
+	case organization.EdgeOperatedPoints:
+		ids := make([]ent.Value, 0, len(m.removedoperated_points))
+		for id := range m.removedoperated_points {
+			ids = append(ids, id)
+		}
+		return ids
+	case organization.EdgeLedPoints:
+		ids := make([]ent.Value, 0, len(m.removedled_points))
+		for id := range m.removedled_points {
+			ids = append(ids, id)
+		}
+		return ids
+	case organization.EdgeOrganizedRounds:
+		ids := make([]ent.Value, 0, len(m.removedorganized_rounds))
+		for id := range m.removedorganized_rounds {
+			ids = append(ids, id)
+		}
+		return ids
+	case organization.EdgeCompetitionApplications:
+		ids := make([]ent.Value, 0, len(m.removedcompetition_applications))
+		for id := range m.removedcompetition_applications {
+			ids = append(ids, id)
+		}
+		return ids
 	case organization.EdgeParticipations:
 		ids := make([]ent.Value, 0, len(m.removedparticipations))
 		for id := range m.removedparticipations {
@@ -18886,7 +23177,7 @@ func (m *OrganizationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OrganizationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 14)
+	edges := make([]string, 0, 20)
 	if m.clearedregion {
 		edges = append(edges, organization.EdgeRegion)
 	}
@@ -18926,6 +23217,24 @@ func (m *OrganizationMutation) ClearedEdges() []string {
 	if m.clearedmatched_needs {
 		edges = append(edges, organization.EdgeMatchedNeeds)
 	}
+	if m.clearedparty_coverages {
+		edges = append(edges, organization.EdgePartyCoverages)
+	}
+	if m.clearedcovered_by_party {
+		edges = append(edges, organization.EdgeCoveredByParty)
+	}
+	if m.clearedoperated_points {
+		edges = append(edges, organization.EdgeOperatedPoints)
+	}
+	if m.clearedled_points {
+		edges = append(edges, organization.EdgeLedPoints)
+	}
+	if m.clearedorganized_rounds {
+		edges = append(edges, organization.EdgeOrganizedRounds)
+	}
+	if m.clearedcompetition_applications {
+		edges = append(edges, organization.EdgeCompetitionApplications)
+	}
 	if m.clearedparticipations {
 		edges = append(edges, organization.EdgeParticipations)
 	}
@@ -18962,6 +23271,18 @@ func (m *OrganizationMutation) EdgeCleared(name string) bool {
 		return m.clearedstudents
 	case organization.EdgeMatchedNeeds:
 		return m.clearedmatched_needs
+	case organization.EdgePartyCoverages:
+		return m.clearedparty_coverages
+	case organization.EdgeCoveredByParty:
+		return m.clearedcovered_by_party
+	case organization.EdgeOperatedPoints:
+		return m.clearedoperated_points
+	case organization.EdgeLedPoints:
+		return m.clearedled_points
+	case organization.EdgeOrganizedRounds:
+		return m.clearedorganized_rounds
+	case organization.EdgeCompetitionApplications:
+		return m.clearedcompetition_applications
 	case organization.EdgeParticipations:
 		return m.clearedparticipations
 	}
@@ -19024,6 +23345,24 @@ func (m *OrganizationMutation) ResetEdge(name string) error {
 		return nil
 	case organization.EdgeMatchedNeeds:
 		m.ResetMatchedNeeds()
+		return nil
+	case organization.EdgePartyCoverages:
+		m.ResetPartyCoverages()
+		return nil
+	case organization.EdgeCoveredByParty:
+		m.ResetCoveredByParty()
+		return nil
+	case organization.EdgeOperatedPoints:
+		m.ResetOperatedPoints()
+		return nil
+	case organization.EdgeLedPoints:
+		m.ResetLedPoints()
+		return nil
+	case organization.EdgeOrganizedRounds:
+		m.ResetOrganizedRounds()
+		return nil
+	case organization.EdgeCompetitionApplications:
+		m.ResetCompetitionApplications()
 		return nil
 	case organization.EdgeParticipations:
 		m.ResetParticipations()
@@ -22257,6 +26596,1092 @@ func (m *PartyBuildingLinkMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown PartyBuildingLink edge %s", name)
 }
 
+// PartyCoverageMutation represents an operation that mutates the PartyCoverage nodes in the graph.
+type PartyCoverageMutation struct {
+	config
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	method                    *partycoverage.Method
+	started_on                *time.Time
+	ended_on                  *time.Time
+	note                      *string
+	clearedFields             map[string]struct{}
+	organization              *int
+	clearedorganization       bool
+	party_organization        *int
+	clearedparty_organization bool
+	category                  *int
+	clearedcategory           bool
+	subcategory               *int
+	clearedsubcategory        bool
+	done                      bool
+	oldValue                  func(context.Context) (*PartyCoverage, error)
+	predicates                []predicate.PartyCoverage
+}
+
+var _ ent.Mutation = (*PartyCoverageMutation)(nil)
+
+// partycoverageOption allows management of the mutation configuration using functional options.
+type partycoverageOption func(*PartyCoverageMutation)
+
+// newPartyCoverageMutation creates new mutation for the PartyCoverage entity.
+func newPartyCoverageMutation(c config, op Op, opts ...partycoverageOption) *PartyCoverageMutation {
+	m := &PartyCoverageMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePartyCoverage,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPartyCoverageID sets the ID field of the mutation.
+func withPartyCoverageID(id int) partycoverageOption {
+	return func(m *PartyCoverageMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PartyCoverage
+		)
+		m.oldValue = func(ctx context.Context) (*PartyCoverage, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PartyCoverage.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPartyCoverage sets the old PartyCoverage of the mutation.
+func withPartyCoverage(node *PartyCoverage) partycoverageOption {
+	return func(m *PartyCoverageMutation) {
+		m.oldValue = func(context.Context) (*PartyCoverage, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PartyCoverageMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PartyCoverageMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PartyCoverageMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PartyCoverageMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PartyCoverage.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PartyCoverageMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PartyCoverageMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PartyCoverage entity.
+// If the PartyCoverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyCoverageMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PartyCoverageMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PartyCoverageMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PartyCoverageMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PartyCoverage entity.
+// If the PartyCoverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyCoverageMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PartyCoverageMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *PartyCoverageMutation) SetOrganizationID(i int) {
+	m.organization = &i
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *PartyCoverageMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the PartyCoverage entity.
+// If the PartyCoverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyCoverageMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *PartyCoverageMutation) ResetOrganizationID() {
+	m.organization = nil
+}
+
+// SetMethod sets the "method" field.
+func (m *PartyCoverageMutation) SetMethod(pa partycoverage.Method) {
+	m.method = &pa
+}
+
+// Method returns the value of the "method" field in the mutation.
+func (m *PartyCoverageMutation) Method() (r partycoverage.Method, exists bool) {
+	v := m.method
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMethod returns the old "method" field's value of the PartyCoverage entity.
+// If the PartyCoverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyCoverageMutation) OldMethod(ctx context.Context) (v partycoverage.Method, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMethod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMethod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMethod: %w", err)
+	}
+	return oldValue.Method, nil
+}
+
+// ResetMethod resets all changes to the "method" field.
+func (m *PartyCoverageMutation) ResetMethod() {
+	m.method = nil
+}
+
+// SetPartyOrganizationID sets the "party_organization_id" field.
+func (m *PartyCoverageMutation) SetPartyOrganizationID(i int) {
+	m.party_organization = &i
+}
+
+// PartyOrganizationID returns the value of the "party_organization_id" field in the mutation.
+func (m *PartyCoverageMutation) PartyOrganizationID() (r int, exists bool) {
+	v := m.party_organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartyOrganizationID returns the old "party_organization_id" field's value of the PartyCoverage entity.
+// If the PartyCoverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyCoverageMutation) OldPartyOrganizationID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartyOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartyOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartyOrganizationID: %w", err)
+	}
+	return oldValue.PartyOrganizationID, nil
+}
+
+// ClearPartyOrganizationID clears the value of the "party_organization_id" field.
+func (m *PartyCoverageMutation) ClearPartyOrganizationID() {
+	m.party_organization = nil
+	m.clearedFields[partycoverage.FieldPartyOrganizationID] = struct{}{}
+}
+
+// PartyOrganizationIDCleared returns if the "party_organization_id" field was cleared in this mutation.
+func (m *PartyCoverageMutation) PartyOrganizationIDCleared() bool {
+	_, ok := m.clearedFields[partycoverage.FieldPartyOrganizationID]
+	return ok
+}
+
+// ResetPartyOrganizationID resets all changes to the "party_organization_id" field.
+func (m *PartyCoverageMutation) ResetPartyOrganizationID() {
+	m.party_organization = nil
+	delete(m.clearedFields, partycoverage.FieldPartyOrganizationID)
+}
+
+// SetStartedOn sets the "started_on" field.
+func (m *PartyCoverageMutation) SetStartedOn(t time.Time) {
+	m.started_on = &t
+}
+
+// StartedOn returns the value of the "started_on" field in the mutation.
+func (m *PartyCoverageMutation) StartedOn() (r time.Time, exists bool) {
+	v := m.started_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedOn returns the old "started_on" field's value of the PartyCoverage entity.
+// If the PartyCoverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyCoverageMutation) OldStartedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedOn: %w", err)
+	}
+	return oldValue.StartedOn, nil
+}
+
+// ResetStartedOn resets all changes to the "started_on" field.
+func (m *PartyCoverageMutation) ResetStartedOn() {
+	m.started_on = nil
+}
+
+// SetEndedOn sets the "ended_on" field.
+func (m *PartyCoverageMutation) SetEndedOn(t time.Time) {
+	m.ended_on = &t
+}
+
+// EndedOn returns the value of the "ended_on" field in the mutation.
+func (m *PartyCoverageMutation) EndedOn() (r time.Time, exists bool) {
+	v := m.ended_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndedOn returns the old "ended_on" field's value of the PartyCoverage entity.
+// If the PartyCoverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyCoverageMutation) OldEndedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndedOn: %w", err)
+	}
+	return oldValue.EndedOn, nil
+}
+
+// ClearEndedOn clears the value of the "ended_on" field.
+func (m *PartyCoverageMutation) ClearEndedOn() {
+	m.ended_on = nil
+	m.clearedFields[partycoverage.FieldEndedOn] = struct{}{}
+}
+
+// EndedOnCleared returns if the "ended_on" field was cleared in this mutation.
+func (m *PartyCoverageMutation) EndedOnCleared() bool {
+	_, ok := m.clearedFields[partycoverage.FieldEndedOn]
+	return ok
+}
+
+// ResetEndedOn resets all changes to the "ended_on" field.
+func (m *PartyCoverageMutation) ResetEndedOn() {
+	m.ended_on = nil
+	delete(m.clearedFields, partycoverage.FieldEndedOn)
+}
+
+// SetCategoryID sets the "category_id" field.
+func (m *PartyCoverageMutation) SetCategoryID(i int) {
+	m.category = &i
+}
+
+// CategoryID returns the value of the "category_id" field in the mutation.
+func (m *PartyCoverageMutation) CategoryID() (r int, exists bool) {
+	v := m.category
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCategoryID returns the old "category_id" field's value of the PartyCoverage entity.
+// If the PartyCoverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyCoverageMutation) OldCategoryID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCategoryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCategoryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCategoryID: %w", err)
+	}
+	return oldValue.CategoryID, nil
+}
+
+// ResetCategoryID resets all changes to the "category_id" field.
+func (m *PartyCoverageMutation) ResetCategoryID() {
+	m.category = nil
+}
+
+// SetSubcategoryID sets the "subcategory_id" field.
+func (m *PartyCoverageMutation) SetSubcategoryID(i int) {
+	m.subcategory = &i
+}
+
+// SubcategoryID returns the value of the "subcategory_id" field in the mutation.
+func (m *PartyCoverageMutation) SubcategoryID() (r int, exists bool) {
+	v := m.subcategory
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubcategoryID returns the old "subcategory_id" field's value of the PartyCoverage entity.
+// If the PartyCoverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyCoverageMutation) OldSubcategoryID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubcategoryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubcategoryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubcategoryID: %w", err)
+	}
+	return oldValue.SubcategoryID, nil
+}
+
+// ClearSubcategoryID clears the value of the "subcategory_id" field.
+func (m *PartyCoverageMutation) ClearSubcategoryID() {
+	m.subcategory = nil
+	m.clearedFields[partycoverage.FieldSubcategoryID] = struct{}{}
+}
+
+// SubcategoryIDCleared returns if the "subcategory_id" field was cleared in this mutation.
+func (m *PartyCoverageMutation) SubcategoryIDCleared() bool {
+	_, ok := m.clearedFields[partycoverage.FieldSubcategoryID]
+	return ok
+}
+
+// ResetSubcategoryID resets all changes to the "subcategory_id" field.
+func (m *PartyCoverageMutation) ResetSubcategoryID() {
+	m.subcategory = nil
+	delete(m.clearedFields, partycoverage.FieldSubcategoryID)
+}
+
+// SetNote sets the "note" field.
+func (m *PartyCoverageMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *PartyCoverageMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the PartyCoverage entity.
+// If the PartyCoverage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PartyCoverageMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *PartyCoverageMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[partycoverage.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *PartyCoverageMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[partycoverage.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *PartyCoverageMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, partycoverage.FieldNote)
+}
+
+// ClearOrganization clears the "organization" edge to the Organization entity.
+func (m *PartyCoverageMutation) ClearOrganization() {
+	m.clearedorganization = true
+	m.clearedFields[partycoverage.FieldOrganizationID] = struct{}{}
+}
+
+// OrganizationCleared reports if the "organization" edge to the Organization entity was cleared.
+func (m *PartyCoverageMutation) OrganizationCleared() bool {
+	return m.clearedorganization
+}
+
+// OrganizationIDs returns the "organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganizationID instead. It exists only for internal usage by the builders.
+func (m *PartyCoverageMutation) OrganizationIDs() (ids []int) {
+	if id := m.organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganization resets all changes to the "organization" edge.
+func (m *PartyCoverageMutation) ResetOrganization() {
+	m.organization = nil
+	m.clearedorganization = false
+}
+
+// ClearPartyOrganization clears the "party_organization" edge to the Organization entity.
+func (m *PartyCoverageMutation) ClearPartyOrganization() {
+	m.clearedparty_organization = true
+	m.clearedFields[partycoverage.FieldPartyOrganizationID] = struct{}{}
+}
+
+// PartyOrganizationCleared reports if the "party_organization" edge to the Organization entity was cleared.
+func (m *PartyCoverageMutation) PartyOrganizationCleared() bool {
+	return m.PartyOrganizationIDCleared() || m.clearedparty_organization
+}
+
+// PartyOrganizationIDs returns the "party_organization" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PartyOrganizationID instead. It exists only for internal usage by the builders.
+func (m *PartyCoverageMutation) PartyOrganizationIDs() (ids []int) {
+	if id := m.party_organization; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPartyOrganization resets all changes to the "party_organization" edge.
+func (m *PartyCoverageMutation) ResetPartyOrganization() {
+	m.party_organization = nil
+	m.clearedparty_organization = false
+}
+
+// ClearCategory clears the "category" edge to the Term entity.
+func (m *PartyCoverageMutation) ClearCategory() {
+	m.clearedcategory = true
+	m.clearedFields[partycoverage.FieldCategoryID] = struct{}{}
+}
+
+// CategoryCleared reports if the "category" edge to the Term entity was cleared.
+func (m *PartyCoverageMutation) CategoryCleared() bool {
+	return m.clearedcategory
+}
+
+// CategoryIDs returns the "category" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CategoryID instead. It exists only for internal usage by the builders.
+func (m *PartyCoverageMutation) CategoryIDs() (ids []int) {
+	if id := m.category; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCategory resets all changes to the "category" edge.
+func (m *PartyCoverageMutation) ResetCategory() {
+	m.category = nil
+	m.clearedcategory = false
+}
+
+// ClearSubcategory clears the "subcategory" edge to the Term entity.
+func (m *PartyCoverageMutation) ClearSubcategory() {
+	m.clearedsubcategory = true
+	m.clearedFields[partycoverage.FieldSubcategoryID] = struct{}{}
+}
+
+// SubcategoryCleared reports if the "subcategory" edge to the Term entity was cleared.
+func (m *PartyCoverageMutation) SubcategoryCleared() bool {
+	return m.SubcategoryIDCleared() || m.clearedsubcategory
+}
+
+// SubcategoryIDs returns the "subcategory" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SubcategoryID instead. It exists only for internal usage by the builders.
+func (m *PartyCoverageMutation) SubcategoryIDs() (ids []int) {
+	if id := m.subcategory; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSubcategory resets all changes to the "subcategory" edge.
+func (m *PartyCoverageMutation) ResetSubcategory() {
+	m.subcategory = nil
+	m.clearedsubcategory = false
+}
+
+// Where appends a list predicates to the PartyCoverageMutation builder.
+func (m *PartyCoverageMutation) Where(ps ...predicate.PartyCoverage) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PartyCoverageMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PartyCoverageMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PartyCoverage, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PartyCoverageMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PartyCoverageMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PartyCoverage).
+func (m *PartyCoverageMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PartyCoverageMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, partycoverage.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, partycoverage.FieldUpdatedAt)
+	}
+	if m.organization != nil {
+		fields = append(fields, partycoverage.FieldOrganizationID)
+	}
+	if m.method != nil {
+		fields = append(fields, partycoverage.FieldMethod)
+	}
+	if m.party_organization != nil {
+		fields = append(fields, partycoverage.FieldPartyOrganizationID)
+	}
+	if m.started_on != nil {
+		fields = append(fields, partycoverage.FieldStartedOn)
+	}
+	if m.ended_on != nil {
+		fields = append(fields, partycoverage.FieldEndedOn)
+	}
+	if m.category != nil {
+		fields = append(fields, partycoverage.FieldCategoryID)
+	}
+	if m.subcategory != nil {
+		fields = append(fields, partycoverage.FieldSubcategoryID)
+	}
+	if m.note != nil {
+		fields = append(fields, partycoverage.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PartyCoverageMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case partycoverage.FieldCreatedAt:
+		return m.CreatedAt()
+	case partycoverage.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case partycoverage.FieldOrganizationID:
+		return m.OrganizationID()
+	case partycoverage.FieldMethod:
+		return m.Method()
+	case partycoverage.FieldPartyOrganizationID:
+		return m.PartyOrganizationID()
+	case partycoverage.FieldStartedOn:
+		return m.StartedOn()
+	case partycoverage.FieldEndedOn:
+		return m.EndedOn()
+	case partycoverage.FieldCategoryID:
+		return m.CategoryID()
+	case partycoverage.FieldSubcategoryID:
+		return m.SubcategoryID()
+	case partycoverage.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PartyCoverageMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case partycoverage.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case partycoverage.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case partycoverage.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case partycoverage.FieldMethod:
+		return m.OldMethod(ctx)
+	case partycoverage.FieldPartyOrganizationID:
+		return m.OldPartyOrganizationID(ctx)
+	case partycoverage.FieldStartedOn:
+		return m.OldStartedOn(ctx)
+	case partycoverage.FieldEndedOn:
+		return m.OldEndedOn(ctx)
+	case partycoverage.FieldCategoryID:
+		return m.OldCategoryID(ctx)
+	case partycoverage.FieldSubcategoryID:
+		return m.OldSubcategoryID(ctx)
+	case partycoverage.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown PartyCoverage field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PartyCoverageMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case partycoverage.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case partycoverage.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case partycoverage.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case partycoverage.FieldMethod:
+		v, ok := value.(partycoverage.Method)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMethod(v)
+		return nil
+	case partycoverage.FieldPartyOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartyOrganizationID(v)
+		return nil
+	case partycoverage.FieldStartedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedOn(v)
+		return nil
+	case partycoverage.FieldEndedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndedOn(v)
+		return nil
+	case partycoverage.FieldCategoryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCategoryID(v)
+		return nil
+	case partycoverage.FieldSubcategoryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubcategoryID(v)
+		return nil
+	case partycoverage.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PartyCoverage field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PartyCoverageMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PartyCoverageMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PartyCoverageMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PartyCoverage numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PartyCoverageMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(partycoverage.FieldPartyOrganizationID) {
+		fields = append(fields, partycoverage.FieldPartyOrganizationID)
+	}
+	if m.FieldCleared(partycoverage.FieldEndedOn) {
+		fields = append(fields, partycoverage.FieldEndedOn)
+	}
+	if m.FieldCleared(partycoverage.FieldSubcategoryID) {
+		fields = append(fields, partycoverage.FieldSubcategoryID)
+	}
+	if m.FieldCleared(partycoverage.FieldNote) {
+		fields = append(fields, partycoverage.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PartyCoverageMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PartyCoverageMutation) ClearField(name string) error {
+	switch name {
+	case partycoverage.FieldPartyOrganizationID:
+		m.ClearPartyOrganizationID()
+		return nil
+	case partycoverage.FieldEndedOn:
+		m.ClearEndedOn()
+		return nil
+	case partycoverage.FieldSubcategoryID:
+		m.ClearSubcategoryID()
+		return nil
+	case partycoverage.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown PartyCoverage nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PartyCoverageMutation) ResetField(name string) error {
+	switch name {
+	case partycoverage.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case partycoverage.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case partycoverage.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case partycoverage.FieldMethod:
+		m.ResetMethod()
+		return nil
+	case partycoverage.FieldPartyOrganizationID:
+		m.ResetPartyOrganizationID()
+		return nil
+	case partycoverage.FieldStartedOn:
+		m.ResetStartedOn()
+		return nil
+	case partycoverage.FieldEndedOn:
+		m.ResetEndedOn()
+		return nil
+	case partycoverage.FieldCategoryID:
+		m.ResetCategoryID()
+		return nil
+	case partycoverage.FieldSubcategoryID:
+		m.ResetSubcategoryID()
+		return nil
+	case partycoverage.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown PartyCoverage field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PartyCoverageMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.organization != nil {
+		edges = append(edges, partycoverage.EdgeOrganization)
+	}
+	if m.party_organization != nil {
+		edges = append(edges, partycoverage.EdgePartyOrganization)
+	}
+	if m.category != nil {
+		edges = append(edges, partycoverage.EdgeCategory)
+	}
+	if m.subcategory != nil {
+		edges = append(edges, partycoverage.EdgeSubcategory)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PartyCoverageMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case partycoverage.EdgeOrganization:
+		if id := m.organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case partycoverage.EdgePartyOrganization:
+		if id := m.party_organization; id != nil {
+			return []ent.Value{*id}
+		}
+	case partycoverage.EdgeCategory:
+		if id := m.category; id != nil {
+			return []ent.Value{*id}
+		}
+	case partycoverage.EdgeSubcategory:
+		if id := m.subcategory; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PartyCoverageMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PartyCoverageMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PartyCoverageMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedorganization {
+		edges = append(edges, partycoverage.EdgeOrganization)
+	}
+	if m.clearedparty_organization {
+		edges = append(edges, partycoverage.EdgePartyOrganization)
+	}
+	if m.clearedcategory {
+		edges = append(edges, partycoverage.EdgeCategory)
+	}
+	if m.clearedsubcategory {
+		edges = append(edges, partycoverage.EdgeSubcategory)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PartyCoverageMutation) EdgeCleared(name string) bool {
+	switch name {
+	case partycoverage.EdgeOrganization:
+		return m.clearedorganization
+	case partycoverage.EdgePartyOrganization:
+		return m.clearedparty_organization
+	case partycoverage.EdgeCategory:
+		return m.clearedcategory
+	case partycoverage.EdgeSubcategory:
+		return m.clearedsubcategory
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PartyCoverageMutation) ClearEdge(name string) error {
+	switch name {
+	case partycoverage.EdgeOrganization:
+		m.ClearOrganization()
+		return nil
+	case partycoverage.EdgePartyOrganization:
+		m.ClearPartyOrganization()
+		return nil
+	case partycoverage.EdgeCategory:
+		m.ClearCategory()
+		return nil
+	case partycoverage.EdgeSubcategory:
+		m.ClearSubcategory()
+		return nil
+	}
+	return fmt.Errorf("unknown PartyCoverage unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PartyCoverageMutation) ResetEdge(name string) error {
+	switch name {
+	case partycoverage.EdgeOrganization:
+		m.ResetOrganization()
+		return nil
+	case partycoverage.EdgePartyOrganization:
+		m.ResetPartyOrganization()
+		return nil
+	case partycoverage.EdgeCategory:
+		m.ResetCategory()
+		return nil
+	case partycoverage.EdgeSubcategory:
+		m.ResetSubcategory()
+		return nil
+	}
+	return fmt.Errorf("unknown PartyCoverage edge %s", name)
+}
+
 // PersonMutation represents an operation that mutates the Person nodes in the graph.
 type PersonMutation struct {
 	config
@@ -24078,56 +29503,62 @@ func (m *PersonMutation) ResetEdge(name string) error {
 // ProjectMutation represents an operation that mutates the Project nodes in the graph.
 type ProjectMutation struct {
 	config
-	op                    Op
-	typ                   string
-	id                    *int
-	created_at            *time.Time
-	updated_at            *time.Time
-	name                  *string
-	description           *string
-	stage                 *project.Stage
-	start_on              *time.Time
-	end_on                *time.Time
-	funding_source        *project.FundingSource
-	funding_amount        *float64
-	addfunding_amount     *float64
-	weight                *float64
-	addweight             *float64
-	awards                *[]string
-	appendawards          []string
-	clearedFields         map[string]struct{}
-	organizations         map[int]struct{}
-	removedorganizations  map[int]struct{}
-	clearedorganizations  bool
-	domains               map[int]struct{}
-	removeddomains        map[int]struct{}
-	cleareddomains        bool
-	target_groups         map[int]struct{}
-	removedtarget_groups  map[int]struct{}
-	clearedtarget_groups  bool
-	regions               map[int]struct{}
-	removedregions        map[int]struct{}
-	clearedregions        bool
-	activities            map[int]struct{}
-	removedactivities     map[int]struct{}
-	clearedactivities     bool
-	outcomes              map[int]struct{}
-	removedoutcomes       map[int]struct{}
-	clearedoutcomes       bool
-	parent                *int
-	clearedparent         bool
-	children              map[int]struct{}
-	removedchildren       map[int]struct{}
-	clearedchildren       bool
-	needs                 map[int]struct{}
-	removedneeds          map[int]struct{}
-	clearedneeds          bool
-	participations        map[int]struct{}
-	removedparticipations map[int]struct{}
-	clearedparticipations bool
-	done                  bool
-	oldValue              func(context.Context) (*Project, error)
-	predicates            []predicate.Project
+	op                              Op
+	typ                             string
+	id                              *int
+	created_at                      *time.Time
+	updated_at                      *time.Time
+	name                            *string
+	description                     *string
+	stage                           *project.Stage
+	start_on                        *time.Time
+	end_on                          *time.Time
+	funding_source                  *project.FundingSource
+	funding_amount                  *float64
+	addfunding_amount               *float64
+	weight                          *float64
+	addweight                       *float64
+	awards                          *[]string
+	appendawards                    []string
+	clearedFields                   map[string]struct{}
+	organizations                   map[int]struct{}
+	removedorganizations            map[int]struct{}
+	clearedorganizations            bool
+	domains                         map[int]struct{}
+	removeddomains                  map[int]struct{}
+	cleareddomains                  bool
+	target_groups                   map[int]struct{}
+	removedtarget_groups            map[int]struct{}
+	clearedtarget_groups            bool
+	regions                         map[int]struct{}
+	removedregions                  map[int]struct{}
+	clearedregions                  bool
+	activities                      map[int]struct{}
+	removedactivities               map[int]struct{}
+	clearedactivities               bool
+	outcomes                        map[int]struct{}
+	removedoutcomes                 map[int]struct{}
+	clearedoutcomes                 bool
+	parent                          *int
+	clearedparent                   bool
+	children                        map[int]struct{}
+	removedchildren                 map[int]struct{}
+	clearedchildren                 bool
+	needs                           map[int]struct{}
+	removedneeds                    map[int]struct{}
+	clearedneeds                    bool
+	competition_applications        map[int]struct{}
+	removedcompetition_applications map[int]struct{}
+	clearedcompetition_applications bool
+	service_points                  map[int]struct{}
+	removedservice_points           map[int]struct{}
+	clearedservice_points           bool
+	participations                  map[int]struct{}
+	removedparticipations           map[int]struct{}
+	clearedparticipations           bool
+	done                            bool
+	oldValue                        func(context.Context) (*Project, error)
+	predicates                      []predicate.Project
 }
 
 var _ ent.Mutation = (*ProjectMutation)(nil)
@@ -25267,6 +30698,114 @@ func (m *ProjectMutation) ResetNeeds() {
 	m.removedneeds = nil
 }
 
+// AddCompetitionApplicationIDs adds the "competition_applications" edge to the CompetitionApplication entity by ids.
+func (m *ProjectMutation) AddCompetitionApplicationIDs(ids ...int) {
+	if m.competition_applications == nil {
+		m.competition_applications = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.competition_applications[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCompetitionApplications clears the "competition_applications" edge to the CompetitionApplication entity.
+func (m *ProjectMutation) ClearCompetitionApplications() {
+	m.clearedcompetition_applications = true
+}
+
+// CompetitionApplicationsCleared reports if the "competition_applications" edge to the CompetitionApplication entity was cleared.
+func (m *ProjectMutation) CompetitionApplicationsCleared() bool {
+	return m.clearedcompetition_applications
+}
+
+// RemoveCompetitionApplicationIDs removes the "competition_applications" edge to the CompetitionApplication entity by IDs.
+func (m *ProjectMutation) RemoveCompetitionApplicationIDs(ids ...int) {
+	if m.removedcompetition_applications == nil {
+		m.removedcompetition_applications = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.competition_applications, ids[i])
+		m.removedcompetition_applications[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCompetitionApplications returns the removed IDs of the "competition_applications" edge to the CompetitionApplication entity.
+func (m *ProjectMutation) RemovedCompetitionApplicationsIDs() (ids []int) {
+	for id := range m.removedcompetition_applications {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CompetitionApplicationsIDs returns the "competition_applications" edge IDs in the mutation.
+func (m *ProjectMutation) CompetitionApplicationsIDs() (ids []int) {
+	for id := range m.competition_applications {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCompetitionApplications resets all changes to the "competition_applications" edge.
+func (m *ProjectMutation) ResetCompetitionApplications() {
+	m.competition_applications = nil
+	m.clearedcompetition_applications = false
+	m.removedcompetition_applications = nil
+}
+
+// AddServicePointIDs adds the "service_points" edge to the ServicePoint entity by ids.
+func (m *ProjectMutation) AddServicePointIDs(ids ...int) {
+	if m.service_points == nil {
+		m.service_points = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.service_points[ids[i]] = struct{}{}
+	}
+}
+
+// ClearServicePoints clears the "service_points" edge to the ServicePoint entity.
+func (m *ProjectMutation) ClearServicePoints() {
+	m.clearedservice_points = true
+}
+
+// ServicePointsCleared reports if the "service_points" edge to the ServicePoint entity was cleared.
+func (m *ProjectMutation) ServicePointsCleared() bool {
+	return m.clearedservice_points
+}
+
+// RemoveServicePointIDs removes the "service_points" edge to the ServicePoint entity by IDs.
+func (m *ProjectMutation) RemoveServicePointIDs(ids ...int) {
+	if m.removedservice_points == nil {
+		m.removedservice_points = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.service_points, ids[i])
+		m.removedservice_points[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedServicePoints returns the removed IDs of the "service_points" edge to the ServicePoint entity.
+func (m *ProjectMutation) RemovedServicePointsIDs() (ids []int) {
+	for id := range m.removedservice_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ServicePointsIDs returns the "service_points" edge IDs in the mutation.
+func (m *ProjectMutation) ServicePointsIDs() (ids []int) {
+	for id := range m.service_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetServicePoints resets all changes to the "service_points" edge.
+func (m *ProjectMutation) ResetServicePoints() {
+	m.service_points = nil
+	m.clearedservice_points = false
+	m.removedservice_points = nil
+}
+
 // AddParticipationIDs adds the "participations" edge to the ProjectParticipation entity by ids.
 func (m *ProjectMutation) AddParticipationIDs(ids ...int) {
 	if m.participations == nil {
@@ -25713,7 +31252,7 @@ func (m *ProjectMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ProjectMutation) AddedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 12)
 	if m.organizations != nil {
 		edges = append(edges, project.EdgeOrganizations)
 	}
@@ -25740,6 +31279,12 @@ func (m *ProjectMutation) AddedEdges() []string {
 	}
 	if m.needs != nil {
 		edges = append(edges, project.EdgeNeeds)
+	}
+	if m.competition_applications != nil {
+		edges = append(edges, project.EdgeCompetitionApplications)
+	}
+	if m.service_points != nil {
+		edges = append(edges, project.EdgeServicePoints)
 	}
 	if m.participations != nil {
 		edges = append(edges, project.EdgeParticipations)
@@ -25803,6 +31348,18 @@ func (m *ProjectMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case project.EdgeCompetitionApplications:
+		ids := make([]ent.Value, 0, len(m.competition_applications))
+		for id := range m.competition_applications {
+			ids = append(ids, id)
+		}
+		return ids
+	case project.EdgeServicePoints:
+		ids := make([]ent.Value, 0, len(m.service_points))
+		for id := range m.service_points {
+			ids = append(ids, id)
+		}
+		return ids
 	case project.EdgeParticipations:
 		ids := make([]ent.Value, 0, len(m.participations))
 		for id := range m.participations {
@@ -25815,7 +31372,7 @@ func (m *ProjectMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ProjectMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 12)
 	if m.removedorganizations != nil {
 		edges = append(edges, project.EdgeOrganizations)
 	}
@@ -25839,6 +31396,12 @@ func (m *ProjectMutation) RemovedEdges() []string {
 	}
 	if m.removedneeds != nil {
 		edges = append(edges, project.EdgeNeeds)
+	}
+	if m.removedcompetition_applications != nil {
+		edges = append(edges, project.EdgeCompetitionApplications)
+	}
+	if m.removedservice_points != nil {
+		edges = append(edges, project.EdgeServicePoints)
 	}
 	if m.removedparticipations != nil {
 		edges = append(edges, project.EdgeParticipations)
@@ -25898,6 +31461,18 @@ func (m *ProjectMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case project.EdgeCompetitionApplications:
+		ids := make([]ent.Value, 0, len(m.removedcompetition_applications))
+		for id := range m.removedcompetition_applications {
+			ids = append(ids, id)
+		}
+		return ids
+	case project.EdgeServicePoints:
+		ids := make([]ent.Value, 0, len(m.removedservice_points))
+		for id := range m.removedservice_points {
+			ids = append(ids, id)
+		}
+		return ids
 	case project.EdgeParticipations:
 		ids := make([]ent.Value, 0, len(m.removedparticipations))
 		for id := range m.removedparticipations {
@@ -25910,7 +31485,7 @@ func (m *ProjectMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ProjectMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 12)
 	if m.clearedorganizations {
 		edges = append(edges, project.EdgeOrganizations)
 	}
@@ -25937,6 +31512,12 @@ func (m *ProjectMutation) ClearedEdges() []string {
 	}
 	if m.clearedneeds {
 		edges = append(edges, project.EdgeNeeds)
+	}
+	if m.clearedcompetition_applications {
+		edges = append(edges, project.EdgeCompetitionApplications)
+	}
+	if m.clearedservice_points {
+		edges = append(edges, project.EdgeServicePoints)
 	}
 	if m.clearedparticipations {
 		edges = append(edges, project.EdgeParticipations)
@@ -25966,6 +31547,10 @@ func (m *ProjectMutation) EdgeCleared(name string) bool {
 		return m.clearedchildren
 	case project.EdgeNeeds:
 		return m.clearedneeds
+	case project.EdgeCompetitionApplications:
+		return m.clearedcompetition_applications
+	case project.EdgeServicePoints:
+		return m.clearedservice_points
 	case project.EdgeParticipations:
 		return m.clearedparticipations
 	}
@@ -26013,6 +31598,12 @@ func (m *ProjectMutation) ResetEdge(name string) error {
 		return nil
 	case project.EdgeNeeds:
 		m.ResetNeeds()
+		return nil
+	case project.EdgeCompetitionApplications:
+		m.ResetCompetitionApplications()
+		return nil
+	case project.EdgeServicePoints:
+		m.ResetServicePoints()
 		return nil
 	case project.EdgeParticipations:
 		m.ResetParticipations()
@@ -26669,35 +32260,38 @@ func (m *ProjectParticipationMutation) ResetEdge(name string) error {
 // RegionMutation represents an operation that mutates the Region nodes in the graph.
 type RegionMutation struct {
 	config
-	op                   Op
-	typ                  string
-	id                   *int
-	created_at           *time.Time
-	updated_at           *time.Time
-	code                 *string
-	name                 *string
-	level                *region.Level
-	clearedFields        map[string]struct{}
-	parent               *int
-	clearedparent        bool
-	children             map[int]struct{}
-	removedchildren      map[int]struct{}
-	clearedchildren      bool
-	organizations        map[int]struct{}
-	removedorganizations map[int]struct{}
-	clearedorganizations bool
-	activities           map[int]struct{}
-	removedactivities    map[int]struct{}
-	clearedactivities    bool
-	needs                map[int]struct{}
-	removedneeds         map[int]struct{}
-	clearedneeds         bool
-	projects             map[int]struct{}
-	removedprojects      map[int]struct{}
-	clearedprojects      bool
-	done                 bool
-	oldValue             func(context.Context) (*Region, error)
-	predicates           []predicate.Region
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	code                  *string
+	name                  *string
+	level                 *region.Level
+	clearedFields         map[string]struct{}
+	parent                *int
+	clearedparent         bool
+	children              map[int]struct{}
+	removedchildren       map[int]struct{}
+	clearedchildren       bool
+	organizations         map[int]struct{}
+	removedorganizations  map[int]struct{}
+	clearedorganizations  bool
+	activities            map[int]struct{}
+	removedactivities     map[int]struct{}
+	clearedactivities     bool
+	needs                 map[int]struct{}
+	removedneeds          map[int]struct{}
+	clearedneeds          bool
+	service_points        map[int]struct{}
+	removedservice_points map[int]struct{}
+	clearedservice_points bool
+	projects              map[int]struct{}
+	removedprojects       map[int]struct{}
+	clearedprojects       bool
+	done                  bool
+	oldValue              func(context.Context) (*Region, error)
+	predicates            []predicate.Region
 }
 
 var _ ent.Mutation = (*RegionMutation)(nil)
@@ -27270,6 +32864,60 @@ func (m *RegionMutation) ResetNeeds() {
 	m.removedneeds = nil
 }
 
+// AddServicePointIDs adds the "service_points" edge to the ServicePoint entity by ids.
+func (m *RegionMutation) AddServicePointIDs(ids ...int) {
+	if m.service_points == nil {
+		m.service_points = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.service_points[ids[i]] = struct{}{}
+	}
+}
+
+// ClearServicePoints clears the "service_points" edge to the ServicePoint entity.
+func (m *RegionMutation) ClearServicePoints() {
+	m.clearedservice_points = true
+}
+
+// ServicePointsCleared reports if the "service_points" edge to the ServicePoint entity was cleared.
+func (m *RegionMutation) ServicePointsCleared() bool {
+	return m.clearedservice_points
+}
+
+// RemoveServicePointIDs removes the "service_points" edge to the ServicePoint entity by IDs.
+func (m *RegionMutation) RemoveServicePointIDs(ids ...int) {
+	if m.removedservice_points == nil {
+		m.removedservice_points = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.service_points, ids[i])
+		m.removedservice_points[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedServicePoints returns the removed IDs of the "service_points" edge to the ServicePoint entity.
+func (m *RegionMutation) RemovedServicePointsIDs() (ids []int) {
+	for id := range m.removedservice_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ServicePointsIDs returns the "service_points" edge IDs in the mutation.
+func (m *RegionMutation) ServicePointsIDs() (ids []int) {
+	for id := range m.service_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetServicePoints resets all changes to the "service_points" edge.
+func (m *RegionMutation) ResetServicePoints() {
+	m.service_points = nil
+	m.clearedservice_points = false
+	m.removedservice_points = nil
+}
+
 // AddProjectIDs adds the "projects" edge to the Project entity by ids.
 func (m *RegionMutation) AddProjectIDs(ids ...int) {
 	if m.projects == nil {
@@ -27554,7 +33202,7 @@ func (m *RegionMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *RegionMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.parent != nil {
 		edges = append(edges, region.EdgeParent)
 	}
@@ -27569,6 +33217,9 @@ func (m *RegionMutation) AddedEdges() []string {
 	}
 	if m.needs != nil {
 		edges = append(edges, region.EdgeNeeds)
+	}
+	if m.service_points != nil {
+		edges = append(edges, region.EdgeServicePoints)
 	}
 	if m.projects != nil {
 		edges = append(edges, region.EdgeProjects)
@@ -27608,6 +33259,12 @@ func (m *RegionMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case region.EdgeServicePoints:
+		ids := make([]ent.Value, 0, len(m.service_points))
+		for id := range m.service_points {
+			ids = append(ids, id)
+		}
+		return ids
 	case region.EdgeProjects:
 		ids := make([]ent.Value, 0, len(m.projects))
 		for id := range m.projects {
@@ -27620,7 +33277,7 @@ func (m *RegionMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *RegionMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedchildren != nil {
 		edges = append(edges, region.EdgeChildren)
 	}
@@ -27632,6 +33289,9 @@ func (m *RegionMutation) RemovedEdges() []string {
 	}
 	if m.removedneeds != nil {
 		edges = append(edges, region.EdgeNeeds)
+	}
+	if m.removedservice_points != nil {
+		edges = append(edges, region.EdgeServicePoints)
 	}
 	if m.removedprojects != nil {
 		edges = append(edges, region.EdgeProjects)
@@ -27667,6 +33327,12 @@ func (m *RegionMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case region.EdgeServicePoints:
+		ids := make([]ent.Value, 0, len(m.removedservice_points))
+		for id := range m.removedservice_points {
+			ids = append(ids, id)
+		}
+		return ids
 	case region.EdgeProjects:
 		ids := make([]ent.Value, 0, len(m.removedprojects))
 		for id := range m.removedprojects {
@@ -27679,7 +33345,7 @@ func (m *RegionMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *RegionMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedparent {
 		edges = append(edges, region.EdgeParent)
 	}
@@ -27694,6 +33360,9 @@ func (m *RegionMutation) ClearedEdges() []string {
 	}
 	if m.clearedneeds {
 		edges = append(edges, region.EdgeNeeds)
+	}
+	if m.clearedservice_points {
+		edges = append(edges, region.EdgeServicePoints)
 	}
 	if m.clearedprojects {
 		edges = append(edges, region.EdgeProjects)
@@ -27715,6 +33384,8 @@ func (m *RegionMutation) EdgeCleared(name string) bool {
 		return m.clearedactivities
 	case region.EdgeNeeds:
 		return m.clearedneeds
+	case region.EdgeServicePoints:
+		return m.clearedservice_points
 	case region.EdgeProjects:
 		return m.clearedprojects
 	}
@@ -27751,11 +33422,3110 @@ func (m *RegionMutation) ResetEdge(name string) error {
 	case region.EdgeNeeds:
 		m.ResetNeeds()
 		return nil
+	case region.EdgeServicePoints:
+		m.ResetServicePoints()
+		return nil
 	case region.EdgeProjects:
 		m.ResetProjects()
 		return nil
 	}
 	return fmt.Errorf("unknown Region edge %s", name)
+}
+
+// ServicePointMutation represents an operation that mutates the ServicePoint nodes in the graph.
+type ServicePointMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	name                 *string
+	kind                 *servicepoint.Kind
+	description          *string
+	address              *string
+	latitude             *float64
+	addlatitude          *float64
+	longitude            *float64
+	addlongitude         *float64
+	contact_phone        *string
+	opened_on            *time.Time
+	closed_on            *time.Time
+	clearedFields        map[string]struct{}
+	region               *int
+	clearedregion        bool
+	operator             *int
+	clearedoperator      bool
+	lead                 *int
+	clearedlead          bool
+	services             map[int]struct{}
+	removedservices      map[int]struct{}
+	clearedservices      bool
+	target_groups        map[int]struct{}
+	removedtarget_groups map[int]struct{}
+	clearedtarget_groups bool
+	projects             map[int]struct{}
+	removedprojects      map[int]struct{}
+	clearedprojects      bool
+	weekly_hours         map[int]struct{}
+	removedweekly_hours  map[int]struct{}
+	clearedweekly_hours  bool
+	exceptions           map[int]struct{}
+	removedexceptions    map[int]struct{}
+	clearedexceptions    bool
+	done                 bool
+	oldValue             func(context.Context) (*ServicePoint, error)
+	predicates           []predicate.ServicePoint
+}
+
+var _ ent.Mutation = (*ServicePointMutation)(nil)
+
+// servicepointOption allows management of the mutation configuration using functional options.
+type servicepointOption func(*ServicePointMutation)
+
+// newServicePointMutation creates new mutation for the ServicePoint entity.
+func newServicePointMutation(c config, op Op, opts ...servicepointOption) *ServicePointMutation {
+	m := &ServicePointMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeServicePoint,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withServicePointID sets the ID field of the mutation.
+func withServicePointID(id int) servicepointOption {
+	return func(m *ServicePointMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ServicePoint
+		)
+		m.oldValue = func(ctx context.Context) (*ServicePoint, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ServicePoint.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withServicePoint sets the old ServicePoint of the mutation.
+func withServicePoint(node *ServicePoint) servicepointOption {
+	return func(m *ServicePointMutation) {
+		m.oldValue = func(context.Context) (*ServicePoint, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ServicePointMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ServicePointMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ServicePointMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ServicePointMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ServicePoint.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ServicePointMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ServicePointMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ServicePointMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ServicePointMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ServicePointMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ServicePointMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *ServicePointMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ServicePointMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ServicePointMutation) ResetName() {
+	m.name = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ServicePointMutation) SetKind(s servicepoint.Kind) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ServicePointMutation) Kind() (r servicepoint.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldKind(ctx context.Context) (v servicepoint.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ServicePointMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *ServicePointMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *ServicePointMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *ServicePointMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[servicepoint.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *ServicePointMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[servicepoint.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *ServicePointMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, servicepoint.FieldDescription)
+}
+
+// SetAddress sets the "address" field.
+func (m *ServicePointMutation) SetAddress(s string) {
+	m.address = &s
+}
+
+// Address returns the value of the "address" field in the mutation.
+func (m *ServicePointMutation) Address() (r string, exists bool) {
+	v := m.address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddress returns the old "address" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddress: %w", err)
+	}
+	return oldValue.Address, nil
+}
+
+// ResetAddress resets all changes to the "address" field.
+func (m *ServicePointMutation) ResetAddress() {
+	m.address = nil
+}
+
+// SetLatitude sets the "latitude" field.
+func (m *ServicePointMutation) SetLatitude(f float64) {
+	m.latitude = &f
+	m.addlatitude = nil
+}
+
+// Latitude returns the value of the "latitude" field in the mutation.
+func (m *ServicePointMutation) Latitude() (r float64, exists bool) {
+	v := m.latitude
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLatitude returns the old "latitude" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldLatitude(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLatitude is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLatitude requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLatitude: %w", err)
+	}
+	return oldValue.Latitude, nil
+}
+
+// AddLatitude adds f to the "latitude" field.
+func (m *ServicePointMutation) AddLatitude(f float64) {
+	if m.addlatitude != nil {
+		*m.addlatitude += f
+	} else {
+		m.addlatitude = &f
+	}
+}
+
+// AddedLatitude returns the value that was added to the "latitude" field in this mutation.
+func (m *ServicePointMutation) AddedLatitude() (r float64, exists bool) {
+	v := m.addlatitude
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLatitude resets all changes to the "latitude" field.
+func (m *ServicePointMutation) ResetLatitude() {
+	m.latitude = nil
+	m.addlatitude = nil
+}
+
+// SetLongitude sets the "longitude" field.
+func (m *ServicePointMutation) SetLongitude(f float64) {
+	m.longitude = &f
+	m.addlongitude = nil
+}
+
+// Longitude returns the value of the "longitude" field in the mutation.
+func (m *ServicePointMutation) Longitude() (r float64, exists bool) {
+	v := m.longitude
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLongitude returns the old "longitude" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldLongitude(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLongitude is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLongitude requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLongitude: %w", err)
+	}
+	return oldValue.Longitude, nil
+}
+
+// AddLongitude adds f to the "longitude" field.
+func (m *ServicePointMutation) AddLongitude(f float64) {
+	if m.addlongitude != nil {
+		*m.addlongitude += f
+	} else {
+		m.addlongitude = &f
+	}
+}
+
+// AddedLongitude returns the value that was added to the "longitude" field in this mutation.
+func (m *ServicePointMutation) AddedLongitude() (r float64, exists bool) {
+	v := m.addlongitude
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLongitude resets all changes to the "longitude" field.
+func (m *ServicePointMutation) ResetLongitude() {
+	m.longitude = nil
+	m.addlongitude = nil
+}
+
+// SetContactPhone sets the "contact_phone" field.
+func (m *ServicePointMutation) SetContactPhone(s string) {
+	m.contact_phone = &s
+}
+
+// ContactPhone returns the value of the "contact_phone" field in the mutation.
+func (m *ServicePointMutation) ContactPhone() (r string, exists bool) {
+	v := m.contact_phone
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactPhone returns the old "contact_phone" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldContactPhone(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactPhone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactPhone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactPhone: %w", err)
+	}
+	return oldValue.ContactPhone, nil
+}
+
+// ClearContactPhone clears the value of the "contact_phone" field.
+func (m *ServicePointMutation) ClearContactPhone() {
+	m.contact_phone = nil
+	m.clearedFields[servicepoint.FieldContactPhone] = struct{}{}
+}
+
+// ContactPhoneCleared returns if the "contact_phone" field was cleared in this mutation.
+func (m *ServicePointMutation) ContactPhoneCleared() bool {
+	_, ok := m.clearedFields[servicepoint.FieldContactPhone]
+	return ok
+}
+
+// ResetContactPhone resets all changes to the "contact_phone" field.
+func (m *ServicePointMutation) ResetContactPhone() {
+	m.contact_phone = nil
+	delete(m.clearedFields, servicepoint.FieldContactPhone)
+}
+
+// SetRegionID sets the "region_id" field.
+func (m *ServicePointMutation) SetRegionID(i int) {
+	m.region = &i
+}
+
+// RegionID returns the value of the "region_id" field in the mutation.
+func (m *ServicePointMutation) RegionID() (r int, exists bool) {
+	v := m.region
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegionID returns the old "region_id" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldRegionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegionID: %w", err)
+	}
+	return oldValue.RegionID, nil
+}
+
+// ResetRegionID resets all changes to the "region_id" field.
+func (m *ServicePointMutation) ResetRegionID() {
+	m.region = nil
+}
+
+// SetOperatorID sets the "operator_id" field.
+func (m *ServicePointMutation) SetOperatorID(i int) {
+	m.operator = &i
+}
+
+// OperatorID returns the value of the "operator_id" field in the mutation.
+func (m *ServicePointMutation) OperatorID() (r int, exists bool) {
+	v := m.operator
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOperatorID returns the old "operator_id" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldOperatorID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOperatorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOperatorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOperatorID: %w", err)
+	}
+	return oldValue.OperatorID, nil
+}
+
+// ResetOperatorID resets all changes to the "operator_id" field.
+func (m *ServicePointMutation) ResetOperatorID() {
+	m.operator = nil
+}
+
+// SetLeadID sets the "lead_id" field.
+func (m *ServicePointMutation) SetLeadID(i int) {
+	m.lead = &i
+}
+
+// LeadID returns the value of the "lead_id" field in the mutation.
+func (m *ServicePointMutation) LeadID() (r int, exists bool) {
+	v := m.lead
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeadID returns the old "lead_id" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldLeadID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeadID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeadID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeadID: %w", err)
+	}
+	return oldValue.LeadID, nil
+}
+
+// ClearLeadID clears the value of the "lead_id" field.
+func (m *ServicePointMutation) ClearLeadID() {
+	m.lead = nil
+	m.clearedFields[servicepoint.FieldLeadID] = struct{}{}
+}
+
+// LeadIDCleared returns if the "lead_id" field was cleared in this mutation.
+func (m *ServicePointMutation) LeadIDCleared() bool {
+	_, ok := m.clearedFields[servicepoint.FieldLeadID]
+	return ok
+}
+
+// ResetLeadID resets all changes to the "lead_id" field.
+func (m *ServicePointMutation) ResetLeadID() {
+	m.lead = nil
+	delete(m.clearedFields, servicepoint.FieldLeadID)
+}
+
+// SetOpenedOn sets the "opened_on" field.
+func (m *ServicePointMutation) SetOpenedOn(t time.Time) {
+	m.opened_on = &t
+}
+
+// OpenedOn returns the value of the "opened_on" field in the mutation.
+func (m *ServicePointMutation) OpenedOn() (r time.Time, exists bool) {
+	v := m.opened_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenedOn returns the old "opened_on" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldOpenedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenedOn: %w", err)
+	}
+	return oldValue.OpenedOn, nil
+}
+
+// ClearOpenedOn clears the value of the "opened_on" field.
+func (m *ServicePointMutation) ClearOpenedOn() {
+	m.opened_on = nil
+	m.clearedFields[servicepoint.FieldOpenedOn] = struct{}{}
+}
+
+// OpenedOnCleared returns if the "opened_on" field was cleared in this mutation.
+func (m *ServicePointMutation) OpenedOnCleared() bool {
+	_, ok := m.clearedFields[servicepoint.FieldOpenedOn]
+	return ok
+}
+
+// ResetOpenedOn resets all changes to the "opened_on" field.
+func (m *ServicePointMutation) ResetOpenedOn() {
+	m.opened_on = nil
+	delete(m.clearedFields, servicepoint.FieldOpenedOn)
+}
+
+// SetClosedOn sets the "closed_on" field.
+func (m *ServicePointMutation) SetClosedOn(t time.Time) {
+	m.closed_on = &t
+}
+
+// ClosedOn returns the value of the "closed_on" field in the mutation.
+func (m *ServicePointMutation) ClosedOn() (r time.Time, exists bool) {
+	v := m.closed_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosedOn returns the old "closed_on" field's value of the ServicePoint entity.
+// If the ServicePoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointMutation) OldClosedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosedOn: %w", err)
+	}
+	return oldValue.ClosedOn, nil
+}
+
+// ClearClosedOn clears the value of the "closed_on" field.
+func (m *ServicePointMutation) ClearClosedOn() {
+	m.closed_on = nil
+	m.clearedFields[servicepoint.FieldClosedOn] = struct{}{}
+}
+
+// ClosedOnCleared returns if the "closed_on" field was cleared in this mutation.
+func (m *ServicePointMutation) ClosedOnCleared() bool {
+	_, ok := m.clearedFields[servicepoint.FieldClosedOn]
+	return ok
+}
+
+// ResetClosedOn resets all changes to the "closed_on" field.
+func (m *ServicePointMutation) ResetClosedOn() {
+	m.closed_on = nil
+	delete(m.clearedFields, servicepoint.FieldClosedOn)
+}
+
+// ClearRegion clears the "region" edge to the Region entity.
+func (m *ServicePointMutation) ClearRegion() {
+	m.clearedregion = true
+	m.clearedFields[servicepoint.FieldRegionID] = struct{}{}
+}
+
+// RegionCleared reports if the "region" edge to the Region entity was cleared.
+func (m *ServicePointMutation) RegionCleared() bool {
+	return m.clearedregion
+}
+
+// RegionIDs returns the "region" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RegionID instead. It exists only for internal usage by the builders.
+func (m *ServicePointMutation) RegionIDs() (ids []int) {
+	if id := m.region; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRegion resets all changes to the "region" edge.
+func (m *ServicePointMutation) ResetRegion() {
+	m.region = nil
+	m.clearedregion = false
+}
+
+// ClearOperator clears the "operator" edge to the Organization entity.
+func (m *ServicePointMutation) ClearOperator() {
+	m.clearedoperator = true
+	m.clearedFields[servicepoint.FieldOperatorID] = struct{}{}
+}
+
+// OperatorCleared reports if the "operator" edge to the Organization entity was cleared.
+func (m *ServicePointMutation) OperatorCleared() bool {
+	return m.clearedoperator
+}
+
+// OperatorIDs returns the "operator" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OperatorID instead. It exists only for internal usage by the builders.
+func (m *ServicePointMutation) OperatorIDs() (ids []int) {
+	if id := m.operator; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOperator resets all changes to the "operator" edge.
+func (m *ServicePointMutation) ResetOperator() {
+	m.operator = nil
+	m.clearedoperator = false
+}
+
+// ClearLead clears the "lead" edge to the Organization entity.
+func (m *ServicePointMutation) ClearLead() {
+	m.clearedlead = true
+	m.clearedFields[servicepoint.FieldLeadID] = struct{}{}
+}
+
+// LeadCleared reports if the "lead" edge to the Organization entity was cleared.
+func (m *ServicePointMutation) LeadCleared() bool {
+	return m.LeadIDCleared() || m.clearedlead
+}
+
+// LeadIDs returns the "lead" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LeadID instead. It exists only for internal usage by the builders.
+func (m *ServicePointMutation) LeadIDs() (ids []int) {
+	if id := m.lead; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLead resets all changes to the "lead" edge.
+func (m *ServicePointMutation) ResetLead() {
+	m.lead = nil
+	m.clearedlead = false
+}
+
+// AddServiceIDs adds the "services" edge to the Term entity by ids.
+func (m *ServicePointMutation) AddServiceIDs(ids ...int) {
+	if m.services == nil {
+		m.services = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.services[ids[i]] = struct{}{}
+	}
+}
+
+// ClearServices clears the "services" edge to the Term entity.
+func (m *ServicePointMutation) ClearServices() {
+	m.clearedservices = true
+}
+
+// ServicesCleared reports if the "services" edge to the Term entity was cleared.
+func (m *ServicePointMutation) ServicesCleared() bool {
+	return m.clearedservices
+}
+
+// RemoveServiceIDs removes the "services" edge to the Term entity by IDs.
+func (m *ServicePointMutation) RemoveServiceIDs(ids ...int) {
+	if m.removedservices == nil {
+		m.removedservices = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.services, ids[i])
+		m.removedservices[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedServices returns the removed IDs of the "services" edge to the Term entity.
+func (m *ServicePointMutation) RemovedServicesIDs() (ids []int) {
+	for id := range m.removedservices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ServicesIDs returns the "services" edge IDs in the mutation.
+func (m *ServicePointMutation) ServicesIDs() (ids []int) {
+	for id := range m.services {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetServices resets all changes to the "services" edge.
+func (m *ServicePointMutation) ResetServices() {
+	m.services = nil
+	m.clearedservices = false
+	m.removedservices = nil
+}
+
+// AddTargetGroupIDs adds the "target_groups" edge to the Term entity by ids.
+func (m *ServicePointMutation) AddTargetGroupIDs(ids ...int) {
+	if m.target_groups == nil {
+		m.target_groups = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.target_groups[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTargetGroups clears the "target_groups" edge to the Term entity.
+func (m *ServicePointMutation) ClearTargetGroups() {
+	m.clearedtarget_groups = true
+}
+
+// TargetGroupsCleared reports if the "target_groups" edge to the Term entity was cleared.
+func (m *ServicePointMutation) TargetGroupsCleared() bool {
+	return m.clearedtarget_groups
+}
+
+// RemoveTargetGroupIDs removes the "target_groups" edge to the Term entity by IDs.
+func (m *ServicePointMutation) RemoveTargetGroupIDs(ids ...int) {
+	if m.removedtarget_groups == nil {
+		m.removedtarget_groups = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.target_groups, ids[i])
+		m.removedtarget_groups[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTargetGroups returns the removed IDs of the "target_groups" edge to the Term entity.
+func (m *ServicePointMutation) RemovedTargetGroupsIDs() (ids []int) {
+	for id := range m.removedtarget_groups {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TargetGroupsIDs returns the "target_groups" edge IDs in the mutation.
+func (m *ServicePointMutation) TargetGroupsIDs() (ids []int) {
+	for id := range m.target_groups {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTargetGroups resets all changes to the "target_groups" edge.
+func (m *ServicePointMutation) ResetTargetGroups() {
+	m.target_groups = nil
+	m.clearedtarget_groups = false
+	m.removedtarget_groups = nil
+}
+
+// AddProjectIDs adds the "projects" edge to the Project entity by ids.
+func (m *ServicePointMutation) AddProjectIDs(ids ...int) {
+	if m.projects == nil {
+		m.projects = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.projects[ids[i]] = struct{}{}
+	}
+}
+
+// ClearProjects clears the "projects" edge to the Project entity.
+func (m *ServicePointMutation) ClearProjects() {
+	m.clearedprojects = true
+}
+
+// ProjectsCleared reports if the "projects" edge to the Project entity was cleared.
+func (m *ServicePointMutation) ProjectsCleared() bool {
+	return m.clearedprojects
+}
+
+// RemoveProjectIDs removes the "projects" edge to the Project entity by IDs.
+func (m *ServicePointMutation) RemoveProjectIDs(ids ...int) {
+	if m.removedprojects == nil {
+		m.removedprojects = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.projects, ids[i])
+		m.removedprojects[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedProjects returns the removed IDs of the "projects" edge to the Project entity.
+func (m *ServicePointMutation) RemovedProjectsIDs() (ids []int) {
+	for id := range m.removedprojects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ProjectsIDs returns the "projects" edge IDs in the mutation.
+func (m *ServicePointMutation) ProjectsIDs() (ids []int) {
+	for id := range m.projects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetProjects resets all changes to the "projects" edge.
+func (m *ServicePointMutation) ResetProjects() {
+	m.projects = nil
+	m.clearedprojects = false
+	m.removedprojects = nil
+}
+
+// AddWeeklyHourIDs adds the "weekly_hours" edge to the ServicePointHours entity by ids.
+func (m *ServicePointMutation) AddWeeklyHourIDs(ids ...int) {
+	if m.weekly_hours == nil {
+		m.weekly_hours = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.weekly_hours[ids[i]] = struct{}{}
+	}
+}
+
+// ClearWeeklyHours clears the "weekly_hours" edge to the ServicePointHours entity.
+func (m *ServicePointMutation) ClearWeeklyHours() {
+	m.clearedweekly_hours = true
+}
+
+// WeeklyHoursCleared reports if the "weekly_hours" edge to the ServicePointHours entity was cleared.
+func (m *ServicePointMutation) WeeklyHoursCleared() bool {
+	return m.clearedweekly_hours
+}
+
+// RemoveWeeklyHourIDs removes the "weekly_hours" edge to the ServicePointHours entity by IDs.
+func (m *ServicePointMutation) RemoveWeeklyHourIDs(ids ...int) {
+	if m.removedweekly_hours == nil {
+		m.removedweekly_hours = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.weekly_hours, ids[i])
+		m.removedweekly_hours[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedWeeklyHours returns the removed IDs of the "weekly_hours" edge to the ServicePointHours entity.
+func (m *ServicePointMutation) RemovedWeeklyHoursIDs() (ids []int) {
+	for id := range m.removedweekly_hours {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// WeeklyHoursIDs returns the "weekly_hours" edge IDs in the mutation.
+func (m *ServicePointMutation) WeeklyHoursIDs() (ids []int) {
+	for id := range m.weekly_hours {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetWeeklyHours resets all changes to the "weekly_hours" edge.
+func (m *ServicePointMutation) ResetWeeklyHours() {
+	m.weekly_hours = nil
+	m.clearedweekly_hours = false
+	m.removedweekly_hours = nil
+}
+
+// AddExceptionIDs adds the "exceptions" edge to the ServicePointException entity by ids.
+func (m *ServicePointMutation) AddExceptionIDs(ids ...int) {
+	if m.exceptions == nil {
+		m.exceptions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.exceptions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearExceptions clears the "exceptions" edge to the ServicePointException entity.
+func (m *ServicePointMutation) ClearExceptions() {
+	m.clearedexceptions = true
+}
+
+// ExceptionsCleared reports if the "exceptions" edge to the ServicePointException entity was cleared.
+func (m *ServicePointMutation) ExceptionsCleared() bool {
+	return m.clearedexceptions
+}
+
+// RemoveExceptionIDs removes the "exceptions" edge to the ServicePointException entity by IDs.
+func (m *ServicePointMutation) RemoveExceptionIDs(ids ...int) {
+	if m.removedexceptions == nil {
+		m.removedexceptions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.exceptions, ids[i])
+		m.removedexceptions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedExceptions returns the removed IDs of the "exceptions" edge to the ServicePointException entity.
+func (m *ServicePointMutation) RemovedExceptionsIDs() (ids []int) {
+	for id := range m.removedexceptions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ExceptionsIDs returns the "exceptions" edge IDs in the mutation.
+func (m *ServicePointMutation) ExceptionsIDs() (ids []int) {
+	for id := range m.exceptions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetExceptions resets all changes to the "exceptions" edge.
+func (m *ServicePointMutation) ResetExceptions() {
+	m.exceptions = nil
+	m.clearedexceptions = false
+	m.removedexceptions = nil
+}
+
+// Where appends a list predicates to the ServicePointMutation builder.
+func (m *ServicePointMutation) Where(ps ...predicate.ServicePoint) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ServicePointMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ServicePointMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ServicePoint, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ServicePointMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ServicePointMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ServicePoint).
+func (m *ServicePointMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ServicePointMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, servicepoint.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, servicepoint.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, servicepoint.FieldName)
+	}
+	if m.kind != nil {
+		fields = append(fields, servicepoint.FieldKind)
+	}
+	if m.description != nil {
+		fields = append(fields, servicepoint.FieldDescription)
+	}
+	if m.address != nil {
+		fields = append(fields, servicepoint.FieldAddress)
+	}
+	if m.latitude != nil {
+		fields = append(fields, servicepoint.FieldLatitude)
+	}
+	if m.longitude != nil {
+		fields = append(fields, servicepoint.FieldLongitude)
+	}
+	if m.contact_phone != nil {
+		fields = append(fields, servicepoint.FieldContactPhone)
+	}
+	if m.region != nil {
+		fields = append(fields, servicepoint.FieldRegionID)
+	}
+	if m.operator != nil {
+		fields = append(fields, servicepoint.FieldOperatorID)
+	}
+	if m.lead != nil {
+		fields = append(fields, servicepoint.FieldLeadID)
+	}
+	if m.opened_on != nil {
+		fields = append(fields, servicepoint.FieldOpenedOn)
+	}
+	if m.closed_on != nil {
+		fields = append(fields, servicepoint.FieldClosedOn)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ServicePointMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case servicepoint.FieldCreatedAt:
+		return m.CreatedAt()
+	case servicepoint.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case servicepoint.FieldName:
+		return m.Name()
+	case servicepoint.FieldKind:
+		return m.Kind()
+	case servicepoint.FieldDescription:
+		return m.Description()
+	case servicepoint.FieldAddress:
+		return m.Address()
+	case servicepoint.FieldLatitude:
+		return m.Latitude()
+	case servicepoint.FieldLongitude:
+		return m.Longitude()
+	case servicepoint.FieldContactPhone:
+		return m.ContactPhone()
+	case servicepoint.FieldRegionID:
+		return m.RegionID()
+	case servicepoint.FieldOperatorID:
+		return m.OperatorID()
+	case servicepoint.FieldLeadID:
+		return m.LeadID()
+	case servicepoint.FieldOpenedOn:
+		return m.OpenedOn()
+	case servicepoint.FieldClosedOn:
+		return m.ClosedOn()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ServicePointMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case servicepoint.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case servicepoint.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case servicepoint.FieldName:
+		return m.OldName(ctx)
+	case servicepoint.FieldKind:
+		return m.OldKind(ctx)
+	case servicepoint.FieldDescription:
+		return m.OldDescription(ctx)
+	case servicepoint.FieldAddress:
+		return m.OldAddress(ctx)
+	case servicepoint.FieldLatitude:
+		return m.OldLatitude(ctx)
+	case servicepoint.FieldLongitude:
+		return m.OldLongitude(ctx)
+	case servicepoint.FieldContactPhone:
+		return m.OldContactPhone(ctx)
+	case servicepoint.FieldRegionID:
+		return m.OldRegionID(ctx)
+	case servicepoint.FieldOperatorID:
+		return m.OldOperatorID(ctx)
+	case servicepoint.FieldLeadID:
+		return m.OldLeadID(ctx)
+	case servicepoint.FieldOpenedOn:
+		return m.OldOpenedOn(ctx)
+	case servicepoint.FieldClosedOn:
+		return m.OldClosedOn(ctx)
+	}
+	return nil, fmt.Errorf("unknown ServicePoint field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ServicePointMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case servicepoint.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case servicepoint.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case servicepoint.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case servicepoint.FieldKind:
+		v, ok := value.(servicepoint.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case servicepoint.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case servicepoint.FieldAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddress(v)
+		return nil
+	case servicepoint.FieldLatitude:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLatitude(v)
+		return nil
+	case servicepoint.FieldLongitude:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLongitude(v)
+		return nil
+	case servicepoint.FieldContactPhone:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactPhone(v)
+		return nil
+	case servicepoint.FieldRegionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegionID(v)
+		return nil
+	case servicepoint.FieldOperatorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOperatorID(v)
+		return nil
+	case servicepoint.FieldLeadID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeadID(v)
+		return nil
+	case servicepoint.FieldOpenedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenedOn(v)
+		return nil
+	case servicepoint.FieldClosedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosedOn(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePoint field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ServicePointMutation) AddedFields() []string {
+	var fields []string
+	if m.addlatitude != nil {
+		fields = append(fields, servicepoint.FieldLatitude)
+	}
+	if m.addlongitude != nil {
+		fields = append(fields, servicepoint.FieldLongitude)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ServicePointMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case servicepoint.FieldLatitude:
+		return m.AddedLatitude()
+	case servicepoint.FieldLongitude:
+		return m.AddedLongitude()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ServicePointMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case servicepoint.FieldLatitude:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLatitude(v)
+		return nil
+	case servicepoint.FieldLongitude:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLongitude(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePoint numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ServicePointMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(servicepoint.FieldDescription) {
+		fields = append(fields, servicepoint.FieldDescription)
+	}
+	if m.FieldCleared(servicepoint.FieldContactPhone) {
+		fields = append(fields, servicepoint.FieldContactPhone)
+	}
+	if m.FieldCleared(servicepoint.FieldLeadID) {
+		fields = append(fields, servicepoint.FieldLeadID)
+	}
+	if m.FieldCleared(servicepoint.FieldOpenedOn) {
+		fields = append(fields, servicepoint.FieldOpenedOn)
+	}
+	if m.FieldCleared(servicepoint.FieldClosedOn) {
+		fields = append(fields, servicepoint.FieldClosedOn)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ServicePointMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ServicePointMutation) ClearField(name string) error {
+	switch name {
+	case servicepoint.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case servicepoint.FieldContactPhone:
+		m.ClearContactPhone()
+		return nil
+	case servicepoint.FieldLeadID:
+		m.ClearLeadID()
+		return nil
+	case servicepoint.FieldOpenedOn:
+		m.ClearOpenedOn()
+		return nil
+	case servicepoint.FieldClosedOn:
+		m.ClearClosedOn()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePoint nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ServicePointMutation) ResetField(name string) error {
+	switch name {
+	case servicepoint.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case servicepoint.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case servicepoint.FieldName:
+		m.ResetName()
+		return nil
+	case servicepoint.FieldKind:
+		m.ResetKind()
+		return nil
+	case servicepoint.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case servicepoint.FieldAddress:
+		m.ResetAddress()
+		return nil
+	case servicepoint.FieldLatitude:
+		m.ResetLatitude()
+		return nil
+	case servicepoint.FieldLongitude:
+		m.ResetLongitude()
+		return nil
+	case servicepoint.FieldContactPhone:
+		m.ResetContactPhone()
+		return nil
+	case servicepoint.FieldRegionID:
+		m.ResetRegionID()
+		return nil
+	case servicepoint.FieldOperatorID:
+		m.ResetOperatorID()
+		return nil
+	case servicepoint.FieldLeadID:
+		m.ResetLeadID()
+		return nil
+	case servicepoint.FieldOpenedOn:
+		m.ResetOpenedOn()
+		return nil
+	case servicepoint.FieldClosedOn:
+		m.ResetClosedOn()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePoint field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ServicePointMutation) AddedEdges() []string {
+	edges := make([]string, 0, 8)
+	if m.region != nil {
+		edges = append(edges, servicepoint.EdgeRegion)
+	}
+	if m.operator != nil {
+		edges = append(edges, servicepoint.EdgeOperator)
+	}
+	if m.lead != nil {
+		edges = append(edges, servicepoint.EdgeLead)
+	}
+	if m.services != nil {
+		edges = append(edges, servicepoint.EdgeServices)
+	}
+	if m.target_groups != nil {
+		edges = append(edges, servicepoint.EdgeTargetGroups)
+	}
+	if m.projects != nil {
+		edges = append(edges, servicepoint.EdgeProjects)
+	}
+	if m.weekly_hours != nil {
+		edges = append(edges, servicepoint.EdgeWeeklyHours)
+	}
+	if m.exceptions != nil {
+		edges = append(edges, servicepoint.EdgeExceptions)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ServicePointMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case servicepoint.EdgeRegion:
+		if id := m.region; id != nil {
+			return []ent.Value{*id}
+		}
+	case servicepoint.EdgeOperator:
+		if id := m.operator; id != nil {
+			return []ent.Value{*id}
+		}
+	case servicepoint.EdgeLead:
+		if id := m.lead; id != nil {
+			return []ent.Value{*id}
+		}
+	case servicepoint.EdgeServices:
+		ids := make([]ent.Value, 0, len(m.services))
+		for id := range m.services {
+			ids = append(ids, id)
+		}
+		return ids
+	case servicepoint.EdgeTargetGroups:
+		ids := make([]ent.Value, 0, len(m.target_groups))
+		for id := range m.target_groups {
+			ids = append(ids, id)
+		}
+		return ids
+	case servicepoint.EdgeProjects:
+		ids := make([]ent.Value, 0, len(m.projects))
+		for id := range m.projects {
+			ids = append(ids, id)
+		}
+		return ids
+	case servicepoint.EdgeWeeklyHours:
+		ids := make([]ent.Value, 0, len(m.weekly_hours))
+		for id := range m.weekly_hours {
+			ids = append(ids, id)
+		}
+		return ids
+	case servicepoint.EdgeExceptions:
+		ids := make([]ent.Value, 0, len(m.exceptions))
+		for id := range m.exceptions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ServicePointMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 8)
+	if m.removedservices != nil {
+		edges = append(edges, servicepoint.EdgeServices)
+	}
+	if m.removedtarget_groups != nil {
+		edges = append(edges, servicepoint.EdgeTargetGroups)
+	}
+	if m.removedprojects != nil {
+		edges = append(edges, servicepoint.EdgeProjects)
+	}
+	if m.removedweekly_hours != nil {
+		edges = append(edges, servicepoint.EdgeWeeklyHours)
+	}
+	if m.removedexceptions != nil {
+		edges = append(edges, servicepoint.EdgeExceptions)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ServicePointMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case servicepoint.EdgeServices:
+		ids := make([]ent.Value, 0, len(m.removedservices))
+		for id := range m.removedservices {
+			ids = append(ids, id)
+		}
+		return ids
+	case servicepoint.EdgeTargetGroups:
+		ids := make([]ent.Value, 0, len(m.removedtarget_groups))
+		for id := range m.removedtarget_groups {
+			ids = append(ids, id)
+		}
+		return ids
+	case servicepoint.EdgeProjects:
+		ids := make([]ent.Value, 0, len(m.removedprojects))
+		for id := range m.removedprojects {
+			ids = append(ids, id)
+		}
+		return ids
+	case servicepoint.EdgeWeeklyHours:
+		ids := make([]ent.Value, 0, len(m.removedweekly_hours))
+		for id := range m.removedweekly_hours {
+			ids = append(ids, id)
+		}
+		return ids
+	case servicepoint.EdgeExceptions:
+		ids := make([]ent.Value, 0, len(m.removedexceptions))
+		for id := range m.removedexceptions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ServicePointMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 8)
+	if m.clearedregion {
+		edges = append(edges, servicepoint.EdgeRegion)
+	}
+	if m.clearedoperator {
+		edges = append(edges, servicepoint.EdgeOperator)
+	}
+	if m.clearedlead {
+		edges = append(edges, servicepoint.EdgeLead)
+	}
+	if m.clearedservices {
+		edges = append(edges, servicepoint.EdgeServices)
+	}
+	if m.clearedtarget_groups {
+		edges = append(edges, servicepoint.EdgeTargetGroups)
+	}
+	if m.clearedprojects {
+		edges = append(edges, servicepoint.EdgeProjects)
+	}
+	if m.clearedweekly_hours {
+		edges = append(edges, servicepoint.EdgeWeeklyHours)
+	}
+	if m.clearedexceptions {
+		edges = append(edges, servicepoint.EdgeExceptions)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ServicePointMutation) EdgeCleared(name string) bool {
+	switch name {
+	case servicepoint.EdgeRegion:
+		return m.clearedregion
+	case servicepoint.EdgeOperator:
+		return m.clearedoperator
+	case servicepoint.EdgeLead:
+		return m.clearedlead
+	case servicepoint.EdgeServices:
+		return m.clearedservices
+	case servicepoint.EdgeTargetGroups:
+		return m.clearedtarget_groups
+	case servicepoint.EdgeProjects:
+		return m.clearedprojects
+	case servicepoint.EdgeWeeklyHours:
+		return m.clearedweekly_hours
+	case servicepoint.EdgeExceptions:
+		return m.clearedexceptions
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ServicePointMutation) ClearEdge(name string) error {
+	switch name {
+	case servicepoint.EdgeRegion:
+		m.ClearRegion()
+		return nil
+	case servicepoint.EdgeOperator:
+		m.ClearOperator()
+		return nil
+	case servicepoint.EdgeLead:
+		m.ClearLead()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePoint unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ServicePointMutation) ResetEdge(name string) error {
+	switch name {
+	case servicepoint.EdgeRegion:
+		m.ResetRegion()
+		return nil
+	case servicepoint.EdgeOperator:
+		m.ResetOperator()
+		return nil
+	case servicepoint.EdgeLead:
+		m.ResetLead()
+		return nil
+	case servicepoint.EdgeServices:
+		m.ResetServices()
+		return nil
+	case servicepoint.EdgeTargetGroups:
+		m.ResetTargetGroups()
+		return nil
+	case servicepoint.EdgeProjects:
+		m.ResetProjects()
+		return nil
+	case servicepoint.EdgeWeeklyHours:
+		m.ResetWeeklyHours()
+		return nil
+	case servicepoint.EdgeExceptions:
+		m.ResetExceptions()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePoint edge %s", name)
+}
+
+// ServicePointExceptionMutation represents an operation that mutates the ServicePointException nodes in the graph.
+type ServicePointExceptionMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	date                 *time.Time
+	opens_at             *int
+	addopens_at          *int
+	closes_at            *int
+	addcloses_at         *int
+	reason               *string
+	clearedFields        map[string]struct{}
+	service_point        *int
+	clearedservice_point bool
+	done                 bool
+	oldValue             func(context.Context) (*ServicePointException, error)
+	predicates           []predicate.ServicePointException
+}
+
+var _ ent.Mutation = (*ServicePointExceptionMutation)(nil)
+
+// servicepointexceptionOption allows management of the mutation configuration using functional options.
+type servicepointexceptionOption func(*ServicePointExceptionMutation)
+
+// newServicePointExceptionMutation creates new mutation for the ServicePointException entity.
+func newServicePointExceptionMutation(c config, op Op, opts ...servicepointexceptionOption) *ServicePointExceptionMutation {
+	m := &ServicePointExceptionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeServicePointException,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withServicePointExceptionID sets the ID field of the mutation.
+func withServicePointExceptionID(id int) servicepointexceptionOption {
+	return func(m *ServicePointExceptionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ServicePointException
+		)
+		m.oldValue = func(ctx context.Context) (*ServicePointException, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ServicePointException.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withServicePointException sets the old ServicePointException of the mutation.
+func withServicePointException(node *ServicePointException) servicepointexceptionOption {
+	return func(m *ServicePointExceptionMutation) {
+		m.oldValue = func(context.Context) (*ServicePointException, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ServicePointExceptionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ServicePointExceptionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ServicePointExceptionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ServicePointExceptionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ServicePointException.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetServicePointID sets the "service_point_id" field.
+func (m *ServicePointExceptionMutation) SetServicePointID(i int) {
+	m.service_point = &i
+}
+
+// ServicePointID returns the value of the "service_point_id" field in the mutation.
+func (m *ServicePointExceptionMutation) ServicePointID() (r int, exists bool) {
+	v := m.service_point
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldServicePointID returns the old "service_point_id" field's value of the ServicePointException entity.
+// If the ServicePointException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointExceptionMutation) OldServicePointID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldServicePointID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldServicePointID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldServicePointID: %w", err)
+	}
+	return oldValue.ServicePointID, nil
+}
+
+// ResetServicePointID resets all changes to the "service_point_id" field.
+func (m *ServicePointExceptionMutation) ResetServicePointID() {
+	m.service_point = nil
+}
+
+// SetDate sets the "date" field.
+func (m *ServicePointExceptionMutation) SetDate(t time.Time) {
+	m.date = &t
+}
+
+// Date returns the value of the "date" field in the mutation.
+func (m *ServicePointExceptionMutation) Date() (r time.Time, exists bool) {
+	v := m.date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDate returns the old "date" field's value of the ServicePointException entity.
+// If the ServicePointException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointExceptionMutation) OldDate(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDate: %w", err)
+	}
+	return oldValue.Date, nil
+}
+
+// ResetDate resets all changes to the "date" field.
+func (m *ServicePointExceptionMutation) ResetDate() {
+	m.date = nil
+}
+
+// SetOpensAt sets the "opens_at" field.
+func (m *ServicePointExceptionMutation) SetOpensAt(i int) {
+	m.opens_at = &i
+	m.addopens_at = nil
+}
+
+// OpensAt returns the value of the "opens_at" field in the mutation.
+func (m *ServicePointExceptionMutation) OpensAt() (r int, exists bool) {
+	v := m.opens_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpensAt returns the old "opens_at" field's value of the ServicePointException entity.
+// If the ServicePointException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointExceptionMutation) OldOpensAt(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpensAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpensAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpensAt: %w", err)
+	}
+	return oldValue.OpensAt, nil
+}
+
+// AddOpensAt adds i to the "opens_at" field.
+func (m *ServicePointExceptionMutation) AddOpensAt(i int) {
+	if m.addopens_at != nil {
+		*m.addopens_at += i
+	} else {
+		m.addopens_at = &i
+	}
+}
+
+// AddedOpensAt returns the value that was added to the "opens_at" field in this mutation.
+func (m *ServicePointExceptionMutation) AddedOpensAt() (r int, exists bool) {
+	v := m.addopens_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearOpensAt clears the value of the "opens_at" field.
+func (m *ServicePointExceptionMutation) ClearOpensAt() {
+	m.opens_at = nil
+	m.addopens_at = nil
+	m.clearedFields[servicepointexception.FieldOpensAt] = struct{}{}
+}
+
+// OpensAtCleared returns if the "opens_at" field was cleared in this mutation.
+func (m *ServicePointExceptionMutation) OpensAtCleared() bool {
+	_, ok := m.clearedFields[servicepointexception.FieldOpensAt]
+	return ok
+}
+
+// ResetOpensAt resets all changes to the "opens_at" field.
+func (m *ServicePointExceptionMutation) ResetOpensAt() {
+	m.opens_at = nil
+	m.addopens_at = nil
+	delete(m.clearedFields, servicepointexception.FieldOpensAt)
+}
+
+// SetClosesAt sets the "closes_at" field.
+func (m *ServicePointExceptionMutation) SetClosesAt(i int) {
+	m.closes_at = &i
+	m.addcloses_at = nil
+}
+
+// ClosesAt returns the value of the "closes_at" field in the mutation.
+func (m *ServicePointExceptionMutation) ClosesAt() (r int, exists bool) {
+	v := m.closes_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosesAt returns the old "closes_at" field's value of the ServicePointException entity.
+// If the ServicePointException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointExceptionMutation) OldClosesAt(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosesAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosesAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosesAt: %w", err)
+	}
+	return oldValue.ClosesAt, nil
+}
+
+// AddClosesAt adds i to the "closes_at" field.
+func (m *ServicePointExceptionMutation) AddClosesAt(i int) {
+	if m.addcloses_at != nil {
+		*m.addcloses_at += i
+	} else {
+		m.addcloses_at = &i
+	}
+}
+
+// AddedClosesAt returns the value that was added to the "closes_at" field in this mutation.
+func (m *ServicePointExceptionMutation) AddedClosesAt() (r int, exists bool) {
+	v := m.addcloses_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearClosesAt clears the value of the "closes_at" field.
+func (m *ServicePointExceptionMutation) ClearClosesAt() {
+	m.closes_at = nil
+	m.addcloses_at = nil
+	m.clearedFields[servicepointexception.FieldClosesAt] = struct{}{}
+}
+
+// ClosesAtCleared returns if the "closes_at" field was cleared in this mutation.
+func (m *ServicePointExceptionMutation) ClosesAtCleared() bool {
+	_, ok := m.clearedFields[servicepointexception.FieldClosesAt]
+	return ok
+}
+
+// ResetClosesAt resets all changes to the "closes_at" field.
+func (m *ServicePointExceptionMutation) ResetClosesAt() {
+	m.closes_at = nil
+	m.addcloses_at = nil
+	delete(m.clearedFields, servicepointexception.FieldClosesAt)
+}
+
+// SetReason sets the "reason" field.
+func (m *ServicePointExceptionMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *ServicePointExceptionMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the ServicePointException entity.
+// If the ServicePointException object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointExceptionMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *ServicePointExceptionMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[servicepointexception.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *ServicePointExceptionMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[servicepointexception.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *ServicePointExceptionMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, servicepointexception.FieldReason)
+}
+
+// ClearServicePoint clears the "service_point" edge to the ServicePoint entity.
+func (m *ServicePointExceptionMutation) ClearServicePoint() {
+	m.clearedservice_point = true
+	m.clearedFields[servicepointexception.FieldServicePointID] = struct{}{}
+}
+
+// ServicePointCleared reports if the "service_point" edge to the ServicePoint entity was cleared.
+func (m *ServicePointExceptionMutation) ServicePointCleared() bool {
+	return m.clearedservice_point
+}
+
+// ServicePointIDs returns the "service_point" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ServicePointID instead. It exists only for internal usage by the builders.
+func (m *ServicePointExceptionMutation) ServicePointIDs() (ids []int) {
+	if id := m.service_point; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetServicePoint resets all changes to the "service_point" edge.
+func (m *ServicePointExceptionMutation) ResetServicePoint() {
+	m.service_point = nil
+	m.clearedservice_point = false
+}
+
+// Where appends a list predicates to the ServicePointExceptionMutation builder.
+func (m *ServicePointExceptionMutation) Where(ps ...predicate.ServicePointException) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ServicePointExceptionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ServicePointExceptionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ServicePointException, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ServicePointExceptionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ServicePointExceptionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ServicePointException).
+func (m *ServicePointExceptionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ServicePointExceptionMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.service_point != nil {
+		fields = append(fields, servicepointexception.FieldServicePointID)
+	}
+	if m.date != nil {
+		fields = append(fields, servicepointexception.FieldDate)
+	}
+	if m.opens_at != nil {
+		fields = append(fields, servicepointexception.FieldOpensAt)
+	}
+	if m.closes_at != nil {
+		fields = append(fields, servicepointexception.FieldClosesAt)
+	}
+	if m.reason != nil {
+		fields = append(fields, servicepointexception.FieldReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ServicePointExceptionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case servicepointexception.FieldServicePointID:
+		return m.ServicePointID()
+	case servicepointexception.FieldDate:
+		return m.Date()
+	case servicepointexception.FieldOpensAt:
+		return m.OpensAt()
+	case servicepointexception.FieldClosesAt:
+		return m.ClosesAt()
+	case servicepointexception.FieldReason:
+		return m.Reason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ServicePointExceptionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case servicepointexception.FieldServicePointID:
+		return m.OldServicePointID(ctx)
+	case servicepointexception.FieldDate:
+		return m.OldDate(ctx)
+	case servicepointexception.FieldOpensAt:
+		return m.OldOpensAt(ctx)
+	case servicepointexception.FieldClosesAt:
+		return m.OldClosesAt(ctx)
+	case servicepointexception.FieldReason:
+		return m.OldReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown ServicePointException field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ServicePointExceptionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case servicepointexception.FieldServicePointID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetServicePointID(v)
+		return nil
+	case servicepointexception.FieldDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDate(v)
+		return nil
+	case servicepointexception.FieldOpensAt:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpensAt(v)
+		return nil
+	case servicepointexception.FieldClosesAt:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosesAt(v)
+		return nil
+	case servicepointexception.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePointException field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ServicePointExceptionMutation) AddedFields() []string {
+	var fields []string
+	if m.addopens_at != nil {
+		fields = append(fields, servicepointexception.FieldOpensAt)
+	}
+	if m.addcloses_at != nil {
+		fields = append(fields, servicepointexception.FieldClosesAt)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ServicePointExceptionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case servicepointexception.FieldOpensAt:
+		return m.AddedOpensAt()
+	case servicepointexception.FieldClosesAt:
+		return m.AddedClosesAt()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ServicePointExceptionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case servicepointexception.FieldOpensAt:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOpensAt(v)
+		return nil
+	case servicepointexception.FieldClosesAt:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddClosesAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePointException numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ServicePointExceptionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(servicepointexception.FieldOpensAt) {
+		fields = append(fields, servicepointexception.FieldOpensAt)
+	}
+	if m.FieldCleared(servicepointexception.FieldClosesAt) {
+		fields = append(fields, servicepointexception.FieldClosesAt)
+	}
+	if m.FieldCleared(servicepointexception.FieldReason) {
+		fields = append(fields, servicepointexception.FieldReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ServicePointExceptionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ServicePointExceptionMutation) ClearField(name string) error {
+	switch name {
+	case servicepointexception.FieldOpensAt:
+		m.ClearOpensAt()
+		return nil
+	case servicepointexception.FieldClosesAt:
+		m.ClearClosesAt()
+		return nil
+	case servicepointexception.FieldReason:
+		m.ClearReason()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePointException nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ServicePointExceptionMutation) ResetField(name string) error {
+	switch name {
+	case servicepointexception.FieldServicePointID:
+		m.ResetServicePointID()
+		return nil
+	case servicepointexception.FieldDate:
+		m.ResetDate()
+		return nil
+	case servicepointexception.FieldOpensAt:
+		m.ResetOpensAt()
+		return nil
+	case servicepointexception.FieldClosesAt:
+		m.ResetClosesAt()
+		return nil
+	case servicepointexception.FieldReason:
+		m.ResetReason()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePointException field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ServicePointExceptionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.service_point != nil {
+		edges = append(edges, servicepointexception.EdgeServicePoint)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ServicePointExceptionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case servicepointexception.EdgeServicePoint:
+		if id := m.service_point; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ServicePointExceptionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ServicePointExceptionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ServicePointExceptionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedservice_point {
+		edges = append(edges, servicepointexception.EdgeServicePoint)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ServicePointExceptionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case servicepointexception.EdgeServicePoint:
+		return m.clearedservice_point
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ServicePointExceptionMutation) ClearEdge(name string) error {
+	switch name {
+	case servicepointexception.EdgeServicePoint:
+		m.ClearServicePoint()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePointException unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ServicePointExceptionMutation) ResetEdge(name string) error {
+	switch name {
+	case servicepointexception.EdgeServicePoint:
+		m.ResetServicePoint()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePointException edge %s", name)
+}
+
+// ServicePointHoursMutation represents an operation that mutates the ServicePointHours nodes in the graph.
+type ServicePointHoursMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	weekday              *servicepointhours.Weekday
+	opens_at             *int
+	addopens_at          *int
+	closes_at            *int
+	addcloses_at         *int
+	clearedFields        map[string]struct{}
+	service_point        *int
+	clearedservice_point bool
+	done                 bool
+	oldValue             func(context.Context) (*ServicePointHours, error)
+	predicates           []predicate.ServicePointHours
+}
+
+var _ ent.Mutation = (*ServicePointHoursMutation)(nil)
+
+// servicepointhoursOption allows management of the mutation configuration using functional options.
+type servicepointhoursOption func(*ServicePointHoursMutation)
+
+// newServicePointHoursMutation creates new mutation for the ServicePointHours entity.
+func newServicePointHoursMutation(c config, op Op, opts ...servicepointhoursOption) *ServicePointHoursMutation {
+	m := &ServicePointHoursMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeServicePointHours,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withServicePointHoursID sets the ID field of the mutation.
+func withServicePointHoursID(id int) servicepointhoursOption {
+	return func(m *ServicePointHoursMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ServicePointHours
+		)
+		m.oldValue = func(ctx context.Context) (*ServicePointHours, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ServicePointHours.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withServicePointHours sets the old ServicePointHours of the mutation.
+func withServicePointHours(node *ServicePointHours) servicepointhoursOption {
+	return func(m *ServicePointHoursMutation) {
+		m.oldValue = func(context.Context) (*ServicePointHours, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ServicePointHoursMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ServicePointHoursMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ServicePointHoursMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ServicePointHoursMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ServicePointHours.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetServicePointID sets the "service_point_id" field.
+func (m *ServicePointHoursMutation) SetServicePointID(i int) {
+	m.service_point = &i
+}
+
+// ServicePointID returns the value of the "service_point_id" field in the mutation.
+func (m *ServicePointHoursMutation) ServicePointID() (r int, exists bool) {
+	v := m.service_point
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldServicePointID returns the old "service_point_id" field's value of the ServicePointHours entity.
+// If the ServicePointHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointHoursMutation) OldServicePointID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldServicePointID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldServicePointID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldServicePointID: %w", err)
+	}
+	return oldValue.ServicePointID, nil
+}
+
+// ResetServicePointID resets all changes to the "service_point_id" field.
+func (m *ServicePointHoursMutation) ResetServicePointID() {
+	m.service_point = nil
+}
+
+// SetWeekday sets the "weekday" field.
+func (m *ServicePointHoursMutation) SetWeekday(s servicepointhours.Weekday) {
+	m.weekday = &s
+}
+
+// Weekday returns the value of the "weekday" field in the mutation.
+func (m *ServicePointHoursMutation) Weekday() (r servicepointhours.Weekday, exists bool) {
+	v := m.weekday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeekday returns the old "weekday" field's value of the ServicePointHours entity.
+// If the ServicePointHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointHoursMutation) OldWeekday(ctx context.Context) (v servicepointhours.Weekday, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeekday is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeekday requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeekday: %w", err)
+	}
+	return oldValue.Weekday, nil
+}
+
+// ResetWeekday resets all changes to the "weekday" field.
+func (m *ServicePointHoursMutation) ResetWeekday() {
+	m.weekday = nil
+}
+
+// SetOpensAt sets the "opens_at" field.
+func (m *ServicePointHoursMutation) SetOpensAt(i int) {
+	m.opens_at = &i
+	m.addopens_at = nil
+}
+
+// OpensAt returns the value of the "opens_at" field in the mutation.
+func (m *ServicePointHoursMutation) OpensAt() (r int, exists bool) {
+	v := m.opens_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpensAt returns the old "opens_at" field's value of the ServicePointHours entity.
+// If the ServicePointHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointHoursMutation) OldOpensAt(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpensAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpensAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpensAt: %w", err)
+	}
+	return oldValue.OpensAt, nil
+}
+
+// AddOpensAt adds i to the "opens_at" field.
+func (m *ServicePointHoursMutation) AddOpensAt(i int) {
+	if m.addopens_at != nil {
+		*m.addopens_at += i
+	} else {
+		m.addopens_at = &i
+	}
+}
+
+// AddedOpensAt returns the value that was added to the "opens_at" field in this mutation.
+func (m *ServicePointHoursMutation) AddedOpensAt() (r int, exists bool) {
+	v := m.addopens_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOpensAt resets all changes to the "opens_at" field.
+func (m *ServicePointHoursMutation) ResetOpensAt() {
+	m.opens_at = nil
+	m.addopens_at = nil
+}
+
+// SetClosesAt sets the "closes_at" field.
+func (m *ServicePointHoursMutation) SetClosesAt(i int) {
+	m.closes_at = &i
+	m.addcloses_at = nil
+}
+
+// ClosesAt returns the value of the "closes_at" field in the mutation.
+func (m *ServicePointHoursMutation) ClosesAt() (r int, exists bool) {
+	v := m.closes_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosesAt returns the old "closes_at" field's value of the ServicePointHours entity.
+// If the ServicePointHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ServicePointHoursMutation) OldClosesAt(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosesAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosesAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosesAt: %w", err)
+	}
+	return oldValue.ClosesAt, nil
+}
+
+// AddClosesAt adds i to the "closes_at" field.
+func (m *ServicePointHoursMutation) AddClosesAt(i int) {
+	if m.addcloses_at != nil {
+		*m.addcloses_at += i
+	} else {
+		m.addcloses_at = &i
+	}
+}
+
+// AddedClosesAt returns the value that was added to the "closes_at" field in this mutation.
+func (m *ServicePointHoursMutation) AddedClosesAt() (r int, exists bool) {
+	v := m.addcloses_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetClosesAt resets all changes to the "closes_at" field.
+func (m *ServicePointHoursMutation) ResetClosesAt() {
+	m.closes_at = nil
+	m.addcloses_at = nil
+}
+
+// ClearServicePoint clears the "service_point" edge to the ServicePoint entity.
+func (m *ServicePointHoursMutation) ClearServicePoint() {
+	m.clearedservice_point = true
+	m.clearedFields[servicepointhours.FieldServicePointID] = struct{}{}
+}
+
+// ServicePointCleared reports if the "service_point" edge to the ServicePoint entity was cleared.
+func (m *ServicePointHoursMutation) ServicePointCleared() bool {
+	return m.clearedservice_point
+}
+
+// ServicePointIDs returns the "service_point" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ServicePointID instead. It exists only for internal usage by the builders.
+func (m *ServicePointHoursMutation) ServicePointIDs() (ids []int) {
+	if id := m.service_point; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetServicePoint resets all changes to the "service_point" edge.
+func (m *ServicePointHoursMutation) ResetServicePoint() {
+	m.service_point = nil
+	m.clearedservice_point = false
+}
+
+// Where appends a list predicates to the ServicePointHoursMutation builder.
+func (m *ServicePointHoursMutation) Where(ps ...predicate.ServicePointHours) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ServicePointHoursMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ServicePointHoursMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ServicePointHours, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ServicePointHoursMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ServicePointHoursMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ServicePointHours).
+func (m *ServicePointHoursMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ServicePointHoursMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.service_point != nil {
+		fields = append(fields, servicepointhours.FieldServicePointID)
+	}
+	if m.weekday != nil {
+		fields = append(fields, servicepointhours.FieldWeekday)
+	}
+	if m.opens_at != nil {
+		fields = append(fields, servicepointhours.FieldOpensAt)
+	}
+	if m.closes_at != nil {
+		fields = append(fields, servicepointhours.FieldClosesAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ServicePointHoursMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case servicepointhours.FieldServicePointID:
+		return m.ServicePointID()
+	case servicepointhours.FieldWeekday:
+		return m.Weekday()
+	case servicepointhours.FieldOpensAt:
+		return m.OpensAt()
+	case servicepointhours.FieldClosesAt:
+		return m.ClosesAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ServicePointHoursMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case servicepointhours.FieldServicePointID:
+		return m.OldServicePointID(ctx)
+	case servicepointhours.FieldWeekday:
+		return m.OldWeekday(ctx)
+	case servicepointhours.FieldOpensAt:
+		return m.OldOpensAt(ctx)
+	case servicepointhours.FieldClosesAt:
+		return m.OldClosesAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown ServicePointHours field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ServicePointHoursMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case servicepointhours.FieldServicePointID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetServicePointID(v)
+		return nil
+	case servicepointhours.FieldWeekday:
+		v, ok := value.(servicepointhours.Weekday)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeekday(v)
+		return nil
+	case servicepointhours.FieldOpensAt:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpensAt(v)
+		return nil
+	case servicepointhours.FieldClosesAt:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosesAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePointHours field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ServicePointHoursMutation) AddedFields() []string {
+	var fields []string
+	if m.addopens_at != nil {
+		fields = append(fields, servicepointhours.FieldOpensAt)
+	}
+	if m.addcloses_at != nil {
+		fields = append(fields, servicepointhours.FieldClosesAt)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ServicePointHoursMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case servicepointhours.FieldOpensAt:
+		return m.AddedOpensAt()
+	case servicepointhours.FieldClosesAt:
+		return m.AddedClosesAt()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ServicePointHoursMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case servicepointhours.FieldOpensAt:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOpensAt(v)
+		return nil
+	case servicepointhours.FieldClosesAt:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddClosesAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePointHours numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ServicePointHoursMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ServicePointHoursMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ServicePointHoursMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ServicePointHours nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ServicePointHoursMutation) ResetField(name string) error {
+	switch name {
+	case servicepointhours.FieldServicePointID:
+		m.ResetServicePointID()
+		return nil
+	case servicepointhours.FieldWeekday:
+		m.ResetWeekday()
+		return nil
+	case servicepointhours.FieldOpensAt:
+		m.ResetOpensAt()
+		return nil
+	case servicepointhours.FieldClosesAt:
+		m.ResetClosesAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePointHours field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ServicePointHoursMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.service_point != nil {
+		edges = append(edges, servicepointhours.EdgeServicePoint)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ServicePointHoursMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case servicepointhours.EdgeServicePoint:
+		if id := m.service_point; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ServicePointHoursMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ServicePointHoursMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ServicePointHoursMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedservice_point {
+		edges = append(edges, servicepointhours.EdgeServicePoint)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ServicePointHoursMutation) EdgeCleared(name string) bool {
+	switch name {
+	case servicepointhours.EdgeServicePoint:
+		return m.clearedservice_point
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ServicePointHoursMutation) ClearEdge(name string) error {
+	switch name {
+	case servicepointhours.EdgeServicePoint:
+		m.ClearServicePoint()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePointHours unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ServicePointHoursMutation) ResetEdge(name string) error {
+	switch name {
+	case servicepointhours.EdgeServicePoint:
+		m.ResetServicePoint()
+		return nil
+	}
+	return fmt.Errorf("unknown ServicePointHours edge %s", name)
 }
 
 // ServiceRecordMutation represents an operation that mutates the ServiceRecord nodes in the graph.
@@ -30113,34 +38883,49 @@ func (m *TaxonomyMutation) ResetEdge(name string) error {
 // TermMutation represents an operation that mutates the Term nodes in the graph.
 type TermMutation struct {
 	config
-	op                           Op
-	typ                          string
-	id                           *int
-	created_at                   *time.Time
-	updated_at                   *time.Time
-	code                         *string
-	name                         *string
-	name_en                      *string
-	clearedFields                map[string]struct{}
-	taxonomy                     *int
-	clearedtaxonomy              bool
-	parent                       *int
-	clearedparent                bool
-	children                     map[int]struct{}
-	removedchildren              map[int]struct{}
-	clearedchildren              bool
-	organizations                map[int]struct{}
-	removedorganizations         map[int]struct{}
-	clearedorganizations         bool
-	domain_projects              map[int]struct{}
-	removeddomain_projects       map[int]struct{}
-	cleareddomain_projects       bool
-	target_group_projects        map[int]struct{}
-	removedtarget_group_projects map[int]struct{}
-	clearedtarget_group_projects bool
-	done                         bool
-	oldValue                     func(context.Context) (*Term, error)
-	predicates                   []predicate.Term
+	op                               Op
+	typ                              string
+	id                               *int
+	created_at                       *time.Time
+	updated_at                       *time.Time
+	code                             *string
+	name                             *string
+	name_en                          *string
+	clearedFields                    map[string]struct{}
+	taxonomy                         *int
+	clearedtaxonomy                  bool
+	parent                           *int
+	clearedparent                    bool
+	children                         map[int]struct{}
+	removedchildren                  map[int]struct{}
+	clearedchildren                  bool
+	organizations                    map[int]struct{}
+	removedorganizations             map[int]struct{}
+	clearedorganizations             bool
+	domain_projects                  map[int]struct{}
+	removeddomain_projects           map[int]struct{}
+	cleareddomain_projects           bool
+	target_group_projects            map[int]struct{}
+	removedtarget_group_projects     map[int]struct{}
+	clearedtarget_group_projects     bool
+	party_guide_coverages            map[int]struct{}
+	removedparty_guide_coverages     map[int]struct{}
+	clearedparty_guide_coverages     bool
+	party_guide_sub_coverages        map[int]struct{}
+	removedparty_guide_sub_coverages map[int]struct{}
+	clearedparty_guide_sub_coverages bool
+	service_points                   map[int]struct{}
+	removedservice_points            map[int]struct{}
+	clearedservice_points            bool
+	target_group_points              map[int]struct{}
+	removedtarget_group_points       map[int]struct{}
+	clearedtarget_group_points       bool
+	theme_rounds                     map[int]struct{}
+	removedtheme_rounds              map[int]struct{}
+	clearedtheme_rounds              bool
+	done                             bool
+	oldValue                         func(context.Context) (*Term, error)
+	predicates                       []predicate.Term
 }
 
 var _ ent.Mutation = (*TermMutation)(nil)
@@ -30789,6 +39574,276 @@ func (m *TermMutation) ResetTargetGroupProjects() {
 	m.removedtarget_group_projects = nil
 }
 
+// AddPartyGuideCoverageIDs adds the "party_guide_coverages" edge to the PartyCoverage entity by ids.
+func (m *TermMutation) AddPartyGuideCoverageIDs(ids ...int) {
+	if m.party_guide_coverages == nil {
+		m.party_guide_coverages = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.party_guide_coverages[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPartyGuideCoverages clears the "party_guide_coverages" edge to the PartyCoverage entity.
+func (m *TermMutation) ClearPartyGuideCoverages() {
+	m.clearedparty_guide_coverages = true
+}
+
+// PartyGuideCoveragesCleared reports if the "party_guide_coverages" edge to the PartyCoverage entity was cleared.
+func (m *TermMutation) PartyGuideCoveragesCleared() bool {
+	return m.clearedparty_guide_coverages
+}
+
+// RemovePartyGuideCoverageIDs removes the "party_guide_coverages" edge to the PartyCoverage entity by IDs.
+func (m *TermMutation) RemovePartyGuideCoverageIDs(ids ...int) {
+	if m.removedparty_guide_coverages == nil {
+		m.removedparty_guide_coverages = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.party_guide_coverages, ids[i])
+		m.removedparty_guide_coverages[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPartyGuideCoverages returns the removed IDs of the "party_guide_coverages" edge to the PartyCoverage entity.
+func (m *TermMutation) RemovedPartyGuideCoveragesIDs() (ids []int) {
+	for id := range m.removedparty_guide_coverages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PartyGuideCoveragesIDs returns the "party_guide_coverages" edge IDs in the mutation.
+func (m *TermMutation) PartyGuideCoveragesIDs() (ids []int) {
+	for id := range m.party_guide_coverages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPartyGuideCoverages resets all changes to the "party_guide_coverages" edge.
+func (m *TermMutation) ResetPartyGuideCoverages() {
+	m.party_guide_coverages = nil
+	m.clearedparty_guide_coverages = false
+	m.removedparty_guide_coverages = nil
+}
+
+// AddPartyGuideSubCoverageIDs adds the "party_guide_sub_coverages" edge to the PartyCoverage entity by ids.
+func (m *TermMutation) AddPartyGuideSubCoverageIDs(ids ...int) {
+	if m.party_guide_sub_coverages == nil {
+		m.party_guide_sub_coverages = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.party_guide_sub_coverages[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPartyGuideSubCoverages clears the "party_guide_sub_coverages" edge to the PartyCoverage entity.
+func (m *TermMutation) ClearPartyGuideSubCoverages() {
+	m.clearedparty_guide_sub_coverages = true
+}
+
+// PartyGuideSubCoveragesCleared reports if the "party_guide_sub_coverages" edge to the PartyCoverage entity was cleared.
+func (m *TermMutation) PartyGuideSubCoveragesCleared() bool {
+	return m.clearedparty_guide_sub_coverages
+}
+
+// RemovePartyGuideSubCoverageIDs removes the "party_guide_sub_coverages" edge to the PartyCoverage entity by IDs.
+func (m *TermMutation) RemovePartyGuideSubCoverageIDs(ids ...int) {
+	if m.removedparty_guide_sub_coverages == nil {
+		m.removedparty_guide_sub_coverages = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.party_guide_sub_coverages, ids[i])
+		m.removedparty_guide_sub_coverages[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPartyGuideSubCoverages returns the removed IDs of the "party_guide_sub_coverages" edge to the PartyCoverage entity.
+func (m *TermMutation) RemovedPartyGuideSubCoveragesIDs() (ids []int) {
+	for id := range m.removedparty_guide_sub_coverages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PartyGuideSubCoveragesIDs returns the "party_guide_sub_coverages" edge IDs in the mutation.
+func (m *TermMutation) PartyGuideSubCoveragesIDs() (ids []int) {
+	for id := range m.party_guide_sub_coverages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPartyGuideSubCoverages resets all changes to the "party_guide_sub_coverages" edge.
+func (m *TermMutation) ResetPartyGuideSubCoverages() {
+	m.party_guide_sub_coverages = nil
+	m.clearedparty_guide_sub_coverages = false
+	m.removedparty_guide_sub_coverages = nil
+}
+
+// AddServicePointIDs adds the "service_points" edge to the ServicePoint entity by ids.
+func (m *TermMutation) AddServicePointIDs(ids ...int) {
+	if m.service_points == nil {
+		m.service_points = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.service_points[ids[i]] = struct{}{}
+	}
+}
+
+// ClearServicePoints clears the "service_points" edge to the ServicePoint entity.
+func (m *TermMutation) ClearServicePoints() {
+	m.clearedservice_points = true
+}
+
+// ServicePointsCleared reports if the "service_points" edge to the ServicePoint entity was cleared.
+func (m *TermMutation) ServicePointsCleared() bool {
+	return m.clearedservice_points
+}
+
+// RemoveServicePointIDs removes the "service_points" edge to the ServicePoint entity by IDs.
+func (m *TermMutation) RemoveServicePointIDs(ids ...int) {
+	if m.removedservice_points == nil {
+		m.removedservice_points = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.service_points, ids[i])
+		m.removedservice_points[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedServicePoints returns the removed IDs of the "service_points" edge to the ServicePoint entity.
+func (m *TermMutation) RemovedServicePointsIDs() (ids []int) {
+	for id := range m.removedservice_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ServicePointsIDs returns the "service_points" edge IDs in the mutation.
+func (m *TermMutation) ServicePointsIDs() (ids []int) {
+	for id := range m.service_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetServicePoints resets all changes to the "service_points" edge.
+func (m *TermMutation) ResetServicePoints() {
+	m.service_points = nil
+	m.clearedservice_points = false
+	m.removedservice_points = nil
+}
+
+// AddTargetGroupPointIDs adds the "target_group_points" edge to the ServicePoint entity by ids.
+func (m *TermMutation) AddTargetGroupPointIDs(ids ...int) {
+	if m.target_group_points == nil {
+		m.target_group_points = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.target_group_points[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTargetGroupPoints clears the "target_group_points" edge to the ServicePoint entity.
+func (m *TermMutation) ClearTargetGroupPoints() {
+	m.clearedtarget_group_points = true
+}
+
+// TargetGroupPointsCleared reports if the "target_group_points" edge to the ServicePoint entity was cleared.
+func (m *TermMutation) TargetGroupPointsCleared() bool {
+	return m.clearedtarget_group_points
+}
+
+// RemoveTargetGroupPointIDs removes the "target_group_points" edge to the ServicePoint entity by IDs.
+func (m *TermMutation) RemoveTargetGroupPointIDs(ids ...int) {
+	if m.removedtarget_group_points == nil {
+		m.removedtarget_group_points = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.target_group_points, ids[i])
+		m.removedtarget_group_points[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTargetGroupPoints returns the removed IDs of the "target_group_points" edge to the ServicePoint entity.
+func (m *TermMutation) RemovedTargetGroupPointsIDs() (ids []int) {
+	for id := range m.removedtarget_group_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TargetGroupPointsIDs returns the "target_group_points" edge IDs in the mutation.
+func (m *TermMutation) TargetGroupPointsIDs() (ids []int) {
+	for id := range m.target_group_points {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTargetGroupPoints resets all changes to the "target_group_points" edge.
+func (m *TermMutation) ResetTargetGroupPoints() {
+	m.target_group_points = nil
+	m.clearedtarget_group_points = false
+	m.removedtarget_group_points = nil
+}
+
+// AddThemeRoundIDs adds the "theme_rounds" edge to the CompetitionRound entity by ids.
+func (m *TermMutation) AddThemeRoundIDs(ids ...int) {
+	if m.theme_rounds == nil {
+		m.theme_rounds = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.theme_rounds[ids[i]] = struct{}{}
+	}
+}
+
+// ClearThemeRounds clears the "theme_rounds" edge to the CompetitionRound entity.
+func (m *TermMutation) ClearThemeRounds() {
+	m.clearedtheme_rounds = true
+}
+
+// ThemeRoundsCleared reports if the "theme_rounds" edge to the CompetitionRound entity was cleared.
+func (m *TermMutation) ThemeRoundsCleared() bool {
+	return m.clearedtheme_rounds
+}
+
+// RemoveThemeRoundIDs removes the "theme_rounds" edge to the CompetitionRound entity by IDs.
+func (m *TermMutation) RemoveThemeRoundIDs(ids ...int) {
+	if m.removedtheme_rounds == nil {
+		m.removedtheme_rounds = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.theme_rounds, ids[i])
+		m.removedtheme_rounds[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedThemeRounds returns the removed IDs of the "theme_rounds" edge to the CompetitionRound entity.
+func (m *TermMutation) RemovedThemeRoundsIDs() (ids []int) {
+	for id := range m.removedtheme_rounds {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ThemeRoundsIDs returns the "theme_rounds" edge IDs in the mutation.
+func (m *TermMutation) ThemeRoundsIDs() (ids []int) {
+	for id := range m.theme_rounds {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetThemeRounds resets all changes to the "theme_rounds" edge.
+func (m *TermMutation) ResetThemeRounds() {
+	m.theme_rounds = nil
+	m.clearedtheme_rounds = false
+	m.removedtheme_rounds = nil
+}
+
 // Where appends a list predicates to the TermMutation builder.
 func (m *TermMutation) Where(ps ...predicate.Term) {
 	m.predicates = append(m.predicates, ps...)
@@ -31042,7 +40097,7 @@ func (m *TermMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *TermMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 11)
 	if m.taxonomy != nil {
 		edges = append(edges, term.EdgeTaxonomy)
 	}
@@ -31060,6 +40115,21 @@ func (m *TermMutation) AddedEdges() []string {
 	}
 	if m.target_group_projects != nil {
 		edges = append(edges, term.EdgeTargetGroupProjects)
+	}
+	if m.party_guide_coverages != nil {
+		edges = append(edges, term.EdgePartyGuideCoverages)
+	}
+	if m.party_guide_sub_coverages != nil {
+		edges = append(edges, term.EdgePartyGuideSubCoverages)
+	}
+	if m.service_points != nil {
+		edges = append(edges, term.EdgeServicePoints)
+	}
+	if m.target_group_points != nil {
+		edges = append(edges, term.EdgeTargetGroupPoints)
+	}
+	if m.theme_rounds != nil {
+		edges = append(edges, term.EdgeThemeRounds)
 	}
 	return edges
 }
@@ -31100,13 +40170,43 @@ func (m *TermMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case term.EdgePartyGuideCoverages:
+		ids := make([]ent.Value, 0, len(m.party_guide_coverages))
+		for id := range m.party_guide_coverages {
+			ids = append(ids, id)
+		}
+		return ids
+	case term.EdgePartyGuideSubCoverages:
+		ids := make([]ent.Value, 0, len(m.party_guide_sub_coverages))
+		for id := range m.party_guide_sub_coverages {
+			ids = append(ids, id)
+		}
+		return ids
+	case term.EdgeServicePoints:
+		ids := make([]ent.Value, 0, len(m.service_points))
+		for id := range m.service_points {
+			ids = append(ids, id)
+		}
+		return ids
+	case term.EdgeTargetGroupPoints:
+		ids := make([]ent.Value, 0, len(m.target_group_points))
+		for id := range m.target_group_points {
+			ids = append(ids, id)
+		}
+		return ids
+	case term.EdgeThemeRounds:
+		ids := make([]ent.Value, 0, len(m.theme_rounds))
+		for id := range m.theme_rounds {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *TermMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 11)
 	if m.removedchildren != nil {
 		edges = append(edges, term.EdgeChildren)
 	}
@@ -31118,6 +40218,21 @@ func (m *TermMutation) RemovedEdges() []string {
 	}
 	if m.removedtarget_group_projects != nil {
 		edges = append(edges, term.EdgeTargetGroupProjects)
+	}
+	if m.removedparty_guide_coverages != nil {
+		edges = append(edges, term.EdgePartyGuideCoverages)
+	}
+	if m.removedparty_guide_sub_coverages != nil {
+		edges = append(edges, term.EdgePartyGuideSubCoverages)
+	}
+	if m.removedservice_points != nil {
+		edges = append(edges, term.EdgeServicePoints)
+	}
+	if m.removedtarget_group_points != nil {
+		edges = append(edges, term.EdgeTargetGroupPoints)
+	}
+	if m.removedtheme_rounds != nil {
+		edges = append(edges, term.EdgeThemeRounds)
 	}
 	return edges
 }
@@ -31150,13 +40265,43 @@ func (m *TermMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case term.EdgePartyGuideCoverages:
+		ids := make([]ent.Value, 0, len(m.removedparty_guide_coverages))
+		for id := range m.removedparty_guide_coverages {
+			ids = append(ids, id)
+		}
+		return ids
+	case term.EdgePartyGuideSubCoverages:
+		ids := make([]ent.Value, 0, len(m.removedparty_guide_sub_coverages))
+		for id := range m.removedparty_guide_sub_coverages {
+			ids = append(ids, id)
+		}
+		return ids
+	case term.EdgeServicePoints:
+		ids := make([]ent.Value, 0, len(m.removedservice_points))
+		for id := range m.removedservice_points {
+			ids = append(ids, id)
+		}
+		return ids
+	case term.EdgeTargetGroupPoints:
+		ids := make([]ent.Value, 0, len(m.removedtarget_group_points))
+		for id := range m.removedtarget_group_points {
+			ids = append(ids, id)
+		}
+		return ids
+	case term.EdgeThemeRounds:
+		ids := make([]ent.Value, 0, len(m.removedtheme_rounds))
+		for id := range m.removedtheme_rounds {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *TermMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 11)
 	if m.clearedtaxonomy {
 		edges = append(edges, term.EdgeTaxonomy)
 	}
@@ -31174,6 +40319,21 @@ func (m *TermMutation) ClearedEdges() []string {
 	}
 	if m.clearedtarget_group_projects {
 		edges = append(edges, term.EdgeTargetGroupProjects)
+	}
+	if m.clearedparty_guide_coverages {
+		edges = append(edges, term.EdgePartyGuideCoverages)
+	}
+	if m.clearedparty_guide_sub_coverages {
+		edges = append(edges, term.EdgePartyGuideSubCoverages)
+	}
+	if m.clearedservice_points {
+		edges = append(edges, term.EdgeServicePoints)
+	}
+	if m.clearedtarget_group_points {
+		edges = append(edges, term.EdgeTargetGroupPoints)
+	}
+	if m.clearedtheme_rounds {
+		edges = append(edges, term.EdgeThemeRounds)
 	}
 	return edges
 }
@@ -31194,6 +40354,16 @@ func (m *TermMutation) EdgeCleared(name string) bool {
 		return m.cleareddomain_projects
 	case term.EdgeTargetGroupProjects:
 		return m.clearedtarget_group_projects
+	case term.EdgePartyGuideCoverages:
+		return m.clearedparty_guide_coverages
+	case term.EdgePartyGuideSubCoverages:
+		return m.clearedparty_guide_sub_coverages
+	case term.EdgeServicePoints:
+		return m.clearedservice_points
+	case term.EdgeTargetGroupPoints:
+		return m.clearedtarget_group_points
+	case term.EdgeThemeRounds:
+		return m.clearedtheme_rounds
 	}
 	return false
 }
@@ -31233,6 +40403,21 @@ func (m *TermMutation) ResetEdge(name string) error {
 		return nil
 	case term.EdgeTargetGroupProjects:
 		m.ResetTargetGroupProjects()
+		return nil
+	case term.EdgePartyGuideCoverages:
+		m.ResetPartyGuideCoverages()
+		return nil
+	case term.EdgePartyGuideSubCoverages:
+		m.ResetPartyGuideSubCoverages()
+		return nil
+	case term.EdgeServicePoints:
+		m.ResetServicePoints()
+		return nil
+	case term.EdgeTargetGroupPoints:
+		m.ResetTargetGroupPoints()
+		return nil
+	case term.EdgeThemeRounds:
+		m.ResetThemeRounds()
 		return nil
 	}
 	return fmt.Errorf("unknown Term edge %s", name)

@@ -80,26 +80,44 @@ type OrganizationEdges struct {
 	Students []*Person `json:"students,omitempty"`
 	// MatchedNeeds holds the value of the matched_needs edge.
 	MatchedNeeds []*Need `json:"matched_needs,omitempty"`
+	// How the organisation has been covered by Party organisation work, current and past (两个覆盖). 党组织覆盖。
+	PartyCoverages []*PartyCoverage `json:"party_coverages,omitempty"`
+	// CoveredByParty holds the value of the covered_by_party edge.
+	CoveredByParty []*PartyCoverage `json:"covered_by_party,omitempty"`
+	// Service points the organisation runs. 运营的服务点。
+	OperatedPoints []*ServicePoint `json:"operated_points,omitempty"`
+	// LedPoints holds the value of the led_points edge.
+	LedPoints []*ServicePoint `json:"led_points,omitempty"`
+	// OrganizedRounds holds the value of the organized_rounds edge.
+	OrganizedRounds []*CompetitionRound `json:"organized_rounds,omitempty"`
+	// Its applications to project competitions and venture philanthropy. 大赛申报。
+	CompetitionApplications []*CompetitionApplication `json:"competition_applications,omitempty"`
 	// Participations holds the value of the participations edge.
 	Participations []*ProjectParticipation `json:"participations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [14]bool
+	loadedTypes [20]bool
 	// totalCount holds the count of the edges above.
-	totalCount [8]map[string]int
+	totalCount [11]map[string]int
 
-	namedChildren            map[string][]*Organization
-	namedCategories          map[string][]*Term
-	namedProjects            map[string][]*Project
-	namedMemberships         map[string][]*Membership
-	namedActivities          map[string][]*Activity
-	namedPartyLinks          map[string][]*PartyBuildingLink
-	namedPartnerLinks        map[string][]*PartyBuildingLink
-	namedPartnerships        map[string][]*Partnership
-	namedPartnerPartnerships map[string][]*Partnership
-	namedStudents            map[string][]*Person
-	namedMatchedNeeds        map[string][]*Need
-	namedParticipations      map[string][]*ProjectParticipation
+	namedChildren                map[string][]*Organization
+	namedCategories              map[string][]*Term
+	namedProjects                map[string][]*Project
+	namedMemberships             map[string][]*Membership
+	namedActivities              map[string][]*Activity
+	namedPartyLinks              map[string][]*PartyBuildingLink
+	namedPartnerLinks            map[string][]*PartyBuildingLink
+	namedPartnerships            map[string][]*Partnership
+	namedPartnerPartnerships     map[string][]*Partnership
+	namedStudents                map[string][]*Person
+	namedMatchedNeeds            map[string][]*Need
+	namedPartyCoverages          map[string][]*PartyCoverage
+	namedCoveredByParty          map[string][]*PartyCoverage
+	namedOperatedPoints          map[string][]*ServicePoint
+	namedLedPoints               map[string][]*ServicePoint
+	namedOrganizedRounds         map[string][]*CompetitionRound
+	namedCompetitionApplications map[string][]*CompetitionApplication
+	namedParticipations          map[string][]*ProjectParticipation
 }
 
 // RegionOrErr returns the Region value or an error if the edge
@@ -223,10 +241,64 @@ func (e OrganizationEdges) MatchedNeedsOrErr() ([]*Need, error) {
 	return nil, &NotLoadedError{edge: "matched_needs"}
 }
 
+// PartyCoveragesOrErr returns the PartyCoverages value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganizationEdges) PartyCoveragesOrErr() ([]*PartyCoverage, error) {
+	if e.loadedTypes[13] {
+		return e.PartyCoverages, nil
+	}
+	return nil, &NotLoadedError{edge: "party_coverages"}
+}
+
+// CoveredByPartyOrErr returns the CoveredByParty value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganizationEdges) CoveredByPartyOrErr() ([]*PartyCoverage, error) {
+	if e.loadedTypes[14] {
+		return e.CoveredByParty, nil
+	}
+	return nil, &NotLoadedError{edge: "covered_by_party"}
+}
+
+// OperatedPointsOrErr returns the OperatedPoints value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganizationEdges) OperatedPointsOrErr() ([]*ServicePoint, error) {
+	if e.loadedTypes[15] {
+		return e.OperatedPoints, nil
+	}
+	return nil, &NotLoadedError{edge: "operated_points"}
+}
+
+// LedPointsOrErr returns the LedPoints value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganizationEdges) LedPointsOrErr() ([]*ServicePoint, error) {
+	if e.loadedTypes[16] {
+		return e.LedPoints, nil
+	}
+	return nil, &NotLoadedError{edge: "led_points"}
+}
+
+// OrganizedRoundsOrErr returns the OrganizedRounds value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganizationEdges) OrganizedRoundsOrErr() ([]*CompetitionRound, error) {
+	if e.loadedTypes[17] {
+		return e.OrganizedRounds, nil
+	}
+	return nil, &NotLoadedError{edge: "organized_rounds"}
+}
+
+// CompetitionApplicationsOrErr returns the CompetitionApplications value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganizationEdges) CompetitionApplicationsOrErr() ([]*CompetitionApplication, error) {
+	if e.loadedTypes[18] {
+		return e.CompetitionApplications, nil
+	}
+	return nil, &NotLoadedError{edge: "competition_applications"}
+}
+
 // ParticipationsOrErr returns the Participations value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganizationEdges) ParticipationsOrErr() ([]*ProjectParticipation, error) {
-	if e.loadedTypes[13] {
+	if e.loadedTypes[19] {
 		return e.Participations, nil
 	}
 	return nil, &NotLoadedError{edge: "participations"}
@@ -428,6 +500,36 @@ func (_m *Organization) QueryStudents() *PersonQuery {
 // QueryMatchedNeeds queries the "matched_needs" edge of the Organization entity.
 func (_m *Organization) QueryMatchedNeeds() *NeedQuery {
 	return NewOrganizationClient(_m.config).QueryMatchedNeeds(_m)
+}
+
+// QueryPartyCoverages queries the "party_coverages" edge of the Organization entity.
+func (_m *Organization) QueryPartyCoverages() *PartyCoverageQuery {
+	return NewOrganizationClient(_m.config).QueryPartyCoverages(_m)
+}
+
+// QueryCoveredByParty queries the "covered_by_party" edge of the Organization entity.
+func (_m *Organization) QueryCoveredByParty() *PartyCoverageQuery {
+	return NewOrganizationClient(_m.config).QueryCoveredByParty(_m)
+}
+
+// QueryOperatedPoints queries the "operated_points" edge of the Organization entity.
+func (_m *Organization) QueryOperatedPoints() *ServicePointQuery {
+	return NewOrganizationClient(_m.config).QueryOperatedPoints(_m)
+}
+
+// QueryLedPoints queries the "led_points" edge of the Organization entity.
+func (_m *Organization) QueryLedPoints() *ServicePointQuery {
+	return NewOrganizationClient(_m.config).QueryLedPoints(_m)
+}
+
+// QueryOrganizedRounds queries the "organized_rounds" edge of the Organization entity.
+func (_m *Organization) QueryOrganizedRounds() *CompetitionRoundQuery {
+	return NewOrganizationClient(_m.config).QueryOrganizedRounds(_m)
+}
+
+// QueryCompetitionApplications queries the "competition_applications" edge of the Organization entity.
+func (_m *Organization) QueryCompetitionApplications() *CompetitionApplicationQuery {
+	return NewOrganizationClient(_m.config).QueryCompetitionApplications(_m)
 }
 
 // QueryParticipations queries the "participations" edge of the Organization entity.
@@ -772,6 +874,150 @@ func (_m *Organization) appendNamedMatchedNeeds(name string, edges ...*Need) {
 		_m.Edges.namedMatchedNeeds[name] = []*Need{}
 	} else {
 		_m.Edges.namedMatchedNeeds[name] = append(_m.Edges.namedMatchedNeeds[name], edges...)
+	}
+}
+
+// NamedPartyCoverages returns the PartyCoverages named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organization) NamedPartyCoverages(name string) ([]*PartyCoverage, error) {
+	if _m.Edges.namedPartyCoverages == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPartyCoverages[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organization) appendNamedPartyCoverages(name string, edges ...*PartyCoverage) {
+	if _m.Edges.namedPartyCoverages == nil {
+		_m.Edges.namedPartyCoverages = make(map[string][]*PartyCoverage)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPartyCoverages[name] = []*PartyCoverage{}
+	} else {
+		_m.Edges.namedPartyCoverages[name] = append(_m.Edges.namedPartyCoverages[name], edges...)
+	}
+}
+
+// NamedCoveredByParty returns the CoveredByParty named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organization) NamedCoveredByParty(name string) ([]*PartyCoverage, error) {
+	if _m.Edges.namedCoveredByParty == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCoveredByParty[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organization) appendNamedCoveredByParty(name string, edges ...*PartyCoverage) {
+	if _m.Edges.namedCoveredByParty == nil {
+		_m.Edges.namedCoveredByParty = make(map[string][]*PartyCoverage)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCoveredByParty[name] = []*PartyCoverage{}
+	} else {
+		_m.Edges.namedCoveredByParty[name] = append(_m.Edges.namedCoveredByParty[name], edges...)
+	}
+}
+
+// NamedOperatedPoints returns the OperatedPoints named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organization) NamedOperatedPoints(name string) ([]*ServicePoint, error) {
+	if _m.Edges.namedOperatedPoints == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedOperatedPoints[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organization) appendNamedOperatedPoints(name string, edges ...*ServicePoint) {
+	if _m.Edges.namedOperatedPoints == nil {
+		_m.Edges.namedOperatedPoints = make(map[string][]*ServicePoint)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedOperatedPoints[name] = []*ServicePoint{}
+	} else {
+		_m.Edges.namedOperatedPoints[name] = append(_m.Edges.namedOperatedPoints[name], edges...)
+	}
+}
+
+// NamedLedPoints returns the LedPoints named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organization) NamedLedPoints(name string) ([]*ServicePoint, error) {
+	if _m.Edges.namedLedPoints == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedLedPoints[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organization) appendNamedLedPoints(name string, edges ...*ServicePoint) {
+	if _m.Edges.namedLedPoints == nil {
+		_m.Edges.namedLedPoints = make(map[string][]*ServicePoint)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedLedPoints[name] = []*ServicePoint{}
+	} else {
+		_m.Edges.namedLedPoints[name] = append(_m.Edges.namedLedPoints[name], edges...)
+	}
+}
+
+// NamedOrganizedRounds returns the OrganizedRounds named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organization) NamedOrganizedRounds(name string) ([]*CompetitionRound, error) {
+	if _m.Edges.namedOrganizedRounds == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedOrganizedRounds[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organization) appendNamedOrganizedRounds(name string, edges ...*CompetitionRound) {
+	if _m.Edges.namedOrganizedRounds == nil {
+		_m.Edges.namedOrganizedRounds = make(map[string][]*CompetitionRound)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedOrganizedRounds[name] = []*CompetitionRound{}
+	} else {
+		_m.Edges.namedOrganizedRounds[name] = append(_m.Edges.namedOrganizedRounds[name], edges...)
+	}
+}
+
+// NamedCompetitionApplications returns the CompetitionApplications named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organization) NamedCompetitionApplications(name string) ([]*CompetitionApplication, error) {
+	if _m.Edges.namedCompetitionApplications == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCompetitionApplications[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organization) appendNamedCompetitionApplications(name string, edges ...*CompetitionApplication) {
+	if _m.Edges.namedCompetitionApplications == nil {
+		_m.Edges.namedCompetitionApplications = make(map[string][]*CompetitionApplication)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCompetitionApplications[name] = []*CompetitionApplication{}
+	} else {
+		_m.Edges.namedCompetitionApplications[name] = append(_m.Edges.namedCompetitionApplications[name], edges...)
 	}
 }
 

@@ -11,15 +11,19 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/term"
 )
 
@@ -375,6 +379,96 @@ func (_c *OrganizationCreate) AddMatchedNeeds(v ...*Need) *OrganizationCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddMatchedNeedIDs(ids...)
+}
+
+// AddPartyCoverageIDs adds the "party_coverages" edge to the PartyCoverage entity by IDs.
+func (_c *OrganizationCreate) AddPartyCoverageIDs(ids ...int) *OrganizationCreate {
+	_c.mutation.AddPartyCoverageIDs(ids...)
+	return _c
+}
+
+// AddPartyCoverages adds the "party_coverages" edges to the PartyCoverage entity.
+func (_c *OrganizationCreate) AddPartyCoverages(v ...*PartyCoverage) *OrganizationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPartyCoverageIDs(ids...)
+}
+
+// AddCoveredByPartyIDs adds the "covered_by_party" edge to the PartyCoverage entity by IDs.
+func (_c *OrganizationCreate) AddCoveredByPartyIDs(ids ...int) *OrganizationCreate {
+	_c.mutation.AddCoveredByPartyIDs(ids...)
+	return _c
+}
+
+// AddCoveredByParty adds the "covered_by_party" edges to the PartyCoverage entity.
+func (_c *OrganizationCreate) AddCoveredByParty(v ...*PartyCoverage) *OrganizationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCoveredByPartyIDs(ids...)
+}
+
+// AddOperatedPointIDs adds the "operated_points" edge to the ServicePoint entity by IDs.
+func (_c *OrganizationCreate) AddOperatedPointIDs(ids ...int) *OrganizationCreate {
+	_c.mutation.AddOperatedPointIDs(ids...)
+	return _c
+}
+
+// AddOperatedPoints adds the "operated_points" edges to the ServicePoint entity.
+func (_c *OrganizationCreate) AddOperatedPoints(v ...*ServicePoint) *OrganizationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddOperatedPointIDs(ids...)
+}
+
+// AddLedPointIDs adds the "led_points" edge to the ServicePoint entity by IDs.
+func (_c *OrganizationCreate) AddLedPointIDs(ids ...int) *OrganizationCreate {
+	_c.mutation.AddLedPointIDs(ids...)
+	return _c
+}
+
+// AddLedPoints adds the "led_points" edges to the ServicePoint entity.
+func (_c *OrganizationCreate) AddLedPoints(v ...*ServicePoint) *OrganizationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddLedPointIDs(ids...)
+}
+
+// AddOrganizedRoundIDs adds the "organized_rounds" edge to the CompetitionRound entity by IDs.
+func (_c *OrganizationCreate) AddOrganizedRoundIDs(ids ...int) *OrganizationCreate {
+	_c.mutation.AddOrganizedRoundIDs(ids...)
+	return _c
+}
+
+// AddOrganizedRounds adds the "organized_rounds" edges to the CompetitionRound entity.
+func (_c *OrganizationCreate) AddOrganizedRounds(v ...*CompetitionRound) *OrganizationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddOrganizedRoundIDs(ids...)
+}
+
+// AddCompetitionApplicationIDs adds the "competition_applications" edge to the CompetitionApplication entity by IDs.
+func (_c *OrganizationCreate) AddCompetitionApplicationIDs(ids ...int) *OrganizationCreate {
+	_c.mutation.AddCompetitionApplicationIDs(ids...)
+	return _c
+}
+
+// AddCompetitionApplications adds the "competition_applications" edges to the CompetitionApplication entity.
+func (_c *OrganizationCreate) AddCompetitionApplications(v ...*CompetitionApplication) *OrganizationCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCompetitionApplicationIDs(ids...)
 }
 
 // AddParticipationIDs adds the "participations" edge to the ProjectParticipation entity by IDs.
@@ -801,6 +895,102 @@ func (_c *OrganizationCreate) createSpec() (*Organization, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PartyCoveragesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.PartyCoveragesTable,
+			Columns: []string{organization.PartyCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CoveredByPartyIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CoveredByPartyTable,
+			Columns: []string{organization.CoveredByPartyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.OperatedPointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OperatedPointsTable,
+			Columns: []string{organization.OperatedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LedPointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.LedPointsTable,
+			Columns: []string{organization.LedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.OrganizedRoundsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OrganizedRoundsTable,
+			Columns: []string{organization.OrganizedRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CompetitionApplicationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CompetitionApplicationsTable,
+			Columns: []string{organization.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -14,54 +14,70 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/term"
 )
 
 // OrganizationQuery is the builder for querying Organization entities.
 type OrganizationQuery struct {
 	config
-	ctx                          *QueryContext
-	order                        []organization.OrderOption
-	inters                       []Interceptor
-	predicates                   []predicate.Organization
-	withRegion                   *RegionQuery
-	withParent                   *OrganizationQuery
-	withChildren                 *OrganizationQuery
-	withCategories               *TermQuery
-	withProjects                 *ProjectQuery
-	withMemberships              *MembershipQuery
-	withActivities               *ActivityQuery
-	withPartyLinks               *PartyBuildingLinkQuery
-	withPartnerLinks             *PartyBuildingLinkQuery
-	withPartnerships             *PartnershipQuery
-	withPartnerPartnerships      *PartnershipQuery
-	withStudents                 *PersonQuery
-	withMatchedNeeds             *NeedQuery
-	withParticipations           *ProjectParticipationQuery
-	modifiers                    []func(*sql.Selector)
-	loadTotal                    []func(context.Context, []*Organization) error
-	withNamedChildren            map[string]*OrganizationQuery
-	withNamedCategories          map[string]*TermQuery
-	withNamedProjects            map[string]*ProjectQuery
-	withNamedMemberships         map[string]*MembershipQuery
-	withNamedActivities          map[string]*ActivityQuery
-	withNamedPartyLinks          map[string]*PartyBuildingLinkQuery
-	withNamedPartnerLinks        map[string]*PartyBuildingLinkQuery
-	withNamedPartnerships        map[string]*PartnershipQuery
-	withNamedPartnerPartnerships map[string]*PartnershipQuery
-	withNamedStudents            map[string]*PersonQuery
-	withNamedMatchedNeeds        map[string]*NeedQuery
-	withNamedParticipations      map[string]*ProjectParticipationQuery
+	ctx                              *QueryContext
+	order                            []organization.OrderOption
+	inters                           []Interceptor
+	predicates                       []predicate.Organization
+	withRegion                       *RegionQuery
+	withParent                       *OrganizationQuery
+	withChildren                     *OrganizationQuery
+	withCategories                   *TermQuery
+	withProjects                     *ProjectQuery
+	withMemberships                  *MembershipQuery
+	withActivities                   *ActivityQuery
+	withPartyLinks                   *PartyBuildingLinkQuery
+	withPartnerLinks                 *PartyBuildingLinkQuery
+	withPartnerships                 *PartnershipQuery
+	withPartnerPartnerships          *PartnershipQuery
+	withStudents                     *PersonQuery
+	withMatchedNeeds                 *NeedQuery
+	withPartyCoverages               *PartyCoverageQuery
+	withCoveredByParty               *PartyCoverageQuery
+	withOperatedPoints               *ServicePointQuery
+	withLedPoints                    *ServicePointQuery
+	withOrganizedRounds              *CompetitionRoundQuery
+	withCompetitionApplications      *CompetitionApplicationQuery
+	withParticipations               *ProjectParticipationQuery
+	modifiers                        []func(*sql.Selector)
+	loadTotal                        []func(context.Context, []*Organization) error
+	withNamedChildren                map[string]*OrganizationQuery
+	withNamedCategories              map[string]*TermQuery
+	withNamedProjects                map[string]*ProjectQuery
+	withNamedMemberships             map[string]*MembershipQuery
+	withNamedActivities              map[string]*ActivityQuery
+	withNamedPartyLinks              map[string]*PartyBuildingLinkQuery
+	withNamedPartnerLinks            map[string]*PartyBuildingLinkQuery
+	withNamedPartnerships            map[string]*PartnershipQuery
+	withNamedPartnerPartnerships     map[string]*PartnershipQuery
+	withNamedStudents                map[string]*PersonQuery
+	withNamedMatchedNeeds            map[string]*NeedQuery
+	withNamedPartyCoverages          map[string]*PartyCoverageQuery
+	withNamedCoveredByParty          map[string]*PartyCoverageQuery
+	withNamedOperatedPoints          map[string]*ServicePointQuery
+	withNamedLedPoints               map[string]*ServicePointQuery
+	withNamedOrganizedRounds         map[string]*CompetitionRoundQuery
+	withNamedCompetitionApplications map[string]*CompetitionApplicationQuery
+	withNamedParticipations          map[string]*ProjectParticipationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -384,6 +400,138 @@ func (_q *OrganizationQuery) QueryMatchedNeeds() *NeedQuery {
 	return query
 }
 
+// QueryPartyCoverages chains the current query on the "party_coverages" edge.
+func (_q *OrganizationQuery) QueryPartyCoverages() *PartyCoverageQuery {
+	query := (&PartyCoverageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, selector),
+			sqlgraph.To(partycoverage.Table, partycoverage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.PartyCoveragesTable, organization.PartyCoveragesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCoveredByParty chains the current query on the "covered_by_party" edge.
+func (_q *OrganizationQuery) QueryCoveredByParty() *PartyCoverageQuery {
+	query := (&PartyCoverageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, selector),
+			sqlgraph.To(partycoverage.Table, partycoverage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.CoveredByPartyTable, organization.CoveredByPartyColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryOperatedPoints chains the current query on the "operated_points" edge.
+func (_q *OrganizationQuery) QueryOperatedPoints() *ServicePointQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, selector),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.OperatedPointsTable, organization.OperatedPointsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLedPoints chains the current query on the "led_points" edge.
+func (_q *OrganizationQuery) QueryLedPoints() *ServicePointQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, selector),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.LedPointsTable, organization.LedPointsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryOrganizedRounds chains the current query on the "organized_rounds" edge.
+func (_q *OrganizationQuery) QueryOrganizedRounds() *CompetitionRoundQuery {
+	query := (&CompetitionRoundClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, selector),
+			sqlgraph.To(competitionround.Table, competitionround.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.OrganizedRoundsTable, organization.OrganizedRoundsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCompetitionApplications chains the current query on the "competition_applications" edge.
+func (_q *OrganizationQuery) QueryCompetitionApplications() *CompetitionApplicationQuery {
+	query := (&CompetitionApplicationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organization.Table, organization.FieldID, selector),
+			sqlgraph.To(competitionapplication.Table, competitionapplication.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organization.CompetitionApplicationsTable, organization.CompetitionApplicationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryParticipations chains the current query on the "participations" edge.
 func (_q *OrganizationQuery) QueryParticipations() *ProjectParticipationQuery {
 	query := (&ProjectParticipationClient{config: _q.config}).Query()
@@ -593,25 +741,31 @@ func (_q *OrganizationQuery) Clone() *OrganizationQuery {
 		return nil
 	}
 	return &OrganizationQuery{
-		config:                  _q.config,
-		ctx:                     _q.ctx.Clone(),
-		order:                   append([]organization.OrderOption{}, _q.order...),
-		inters:                  append([]Interceptor{}, _q.inters...),
-		predicates:              append([]predicate.Organization{}, _q.predicates...),
-		withRegion:              _q.withRegion.Clone(),
-		withParent:              _q.withParent.Clone(),
-		withChildren:            _q.withChildren.Clone(),
-		withCategories:          _q.withCategories.Clone(),
-		withProjects:            _q.withProjects.Clone(),
-		withMemberships:         _q.withMemberships.Clone(),
-		withActivities:          _q.withActivities.Clone(),
-		withPartyLinks:          _q.withPartyLinks.Clone(),
-		withPartnerLinks:        _q.withPartnerLinks.Clone(),
-		withPartnerships:        _q.withPartnerships.Clone(),
-		withPartnerPartnerships: _q.withPartnerPartnerships.Clone(),
-		withStudents:            _q.withStudents.Clone(),
-		withMatchedNeeds:        _q.withMatchedNeeds.Clone(),
-		withParticipations:      _q.withParticipations.Clone(),
+		config:                      _q.config,
+		ctx:                         _q.ctx.Clone(),
+		order:                       append([]organization.OrderOption{}, _q.order...),
+		inters:                      append([]Interceptor{}, _q.inters...),
+		predicates:                  append([]predicate.Organization{}, _q.predicates...),
+		withRegion:                  _q.withRegion.Clone(),
+		withParent:                  _q.withParent.Clone(),
+		withChildren:                _q.withChildren.Clone(),
+		withCategories:              _q.withCategories.Clone(),
+		withProjects:                _q.withProjects.Clone(),
+		withMemberships:             _q.withMemberships.Clone(),
+		withActivities:              _q.withActivities.Clone(),
+		withPartyLinks:              _q.withPartyLinks.Clone(),
+		withPartnerLinks:            _q.withPartnerLinks.Clone(),
+		withPartnerships:            _q.withPartnerships.Clone(),
+		withPartnerPartnerships:     _q.withPartnerPartnerships.Clone(),
+		withStudents:                _q.withStudents.Clone(),
+		withMatchedNeeds:            _q.withMatchedNeeds.Clone(),
+		withPartyCoverages:          _q.withPartyCoverages.Clone(),
+		withCoveredByParty:          _q.withCoveredByParty.Clone(),
+		withOperatedPoints:          _q.withOperatedPoints.Clone(),
+		withLedPoints:               _q.withLedPoints.Clone(),
+		withOrganizedRounds:         _q.withOrganizedRounds.Clone(),
+		withCompetitionApplications: _q.withCompetitionApplications.Clone(),
+		withParticipations:          _q.withParticipations.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -761,6 +915,72 @@ func (_q *OrganizationQuery) WithMatchedNeeds(opts ...func(*NeedQuery)) *Organiz
 	return _q
 }
 
+// WithPartyCoverages tells the query-builder to eager-load the nodes that are connected to
+// the "party_coverages" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithPartyCoverages(opts ...func(*PartyCoverageQuery)) *OrganizationQuery {
+	query := (&PartyCoverageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPartyCoverages = query
+	return _q
+}
+
+// WithCoveredByParty tells the query-builder to eager-load the nodes that are connected to
+// the "covered_by_party" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithCoveredByParty(opts ...func(*PartyCoverageQuery)) *OrganizationQuery {
+	query := (&PartyCoverageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCoveredByParty = query
+	return _q
+}
+
+// WithOperatedPoints tells the query-builder to eager-load the nodes that are connected to
+// the "operated_points" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithOperatedPoints(opts ...func(*ServicePointQuery)) *OrganizationQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withOperatedPoints = query
+	return _q
+}
+
+// WithLedPoints tells the query-builder to eager-load the nodes that are connected to
+// the "led_points" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithLedPoints(opts ...func(*ServicePointQuery)) *OrganizationQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLedPoints = query
+	return _q
+}
+
+// WithOrganizedRounds tells the query-builder to eager-load the nodes that are connected to
+// the "organized_rounds" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithOrganizedRounds(opts ...func(*CompetitionRoundQuery)) *OrganizationQuery {
+	query := (&CompetitionRoundClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withOrganizedRounds = query
+	return _q
+}
+
+// WithCompetitionApplications tells the query-builder to eager-load the nodes that are connected to
+// the "competition_applications" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithCompetitionApplications(opts ...func(*CompetitionApplicationQuery)) *OrganizationQuery {
+	query := (&CompetitionApplicationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCompetitionApplications = query
+	return _q
+}
+
 // WithParticipations tells the query-builder to eager-load the nodes that are connected to
 // the "participations" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *OrganizationQuery) WithParticipations(opts ...func(*ProjectParticipationQuery)) *OrganizationQuery {
@@ -856,7 +1076,7 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 	var (
 		nodes       = []*Organization{}
 		_spec       = _q.querySpec()
-		loadedTypes = [14]bool{
+		loadedTypes = [20]bool{
 			_q.withRegion != nil,
 			_q.withParent != nil,
 			_q.withChildren != nil,
@@ -870,6 +1090,12 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			_q.withPartnerPartnerships != nil,
 			_q.withStudents != nil,
 			_q.withMatchedNeeds != nil,
+			_q.withPartyCoverages != nil,
+			_q.withCoveredByParty != nil,
+			_q.withOperatedPoints != nil,
+			_q.withLedPoints != nil,
+			_q.withOrganizedRounds != nil,
+			_q.withCompetitionApplications != nil,
 			_q.withParticipations != nil,
 		}
 	)
@@ -985,6 +1211,52 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withPartyCoverages; query != nil {
+		if err := _q.loadPartyCoverages(ctx, query, nodes,
+			func(n *Organization) { n.Edges.PartyCoverages = []*PartyCoverage{} },
+			func(n *Organization, e *PartyCoverage) { n.Edges.PartyCoverages = append(n.Edges.PartyCoverages, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCoveredByParty; query != nil {
+		if err := _q.loadCoveredByParty(ctx, query, nodes,
+			func(n *Organization) { n.Edges.CoveredByParty = []*PartyCoverage{} },
+			func(n *Organization, e *PartyCoverage) { n.Edges.CoveredByParty = append(n.Edges.CoveredByParty, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withOperatedPoints; query != nil {
+		if err := _q.loadOperatedPoints(ctx, query, nodes,
+			func(n *Organization) { n.Edges.OperatedPoints = []*ServicePoint{} },
+			func(n *Organization, e *ServicePoint) { n.Edges.OperatedPoints = append(n.Edges.OperatedPoints, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withLedPoints; query != nil {
+		if err := _q.loadLedPoints(ctx, query, nodes,
+			func(n *Organization) { n.Edges.LedPoints = []*ServicePoint{} },
+			func(n *Organization, e *ServicePoint) { n.Edges.LedPoints = append(n.Edges.LedPoints, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withOrganizedRounds; query != nil {
+		if err := _q.loadOrganizedRounds(ctx, query, nodes,
+			func(n *Organization) { n.Edges.OrganizedRounds = []*CompetitionRound{} },
+			func(n *Organization, e *CompetitionRound) {
+				n.Edges.OrganizedRounds = append(n.Edges.OrganizedRounds, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCompetitionApplications; query != nil {
+		if err := _q.loadCompetitionApplications(ctx, query, nodes,
+			func(n *Organization) { n.Edges.CompetitionApplications = []*CompetitionApplication{} },
+			func(n *Organization, e *CompetitionApplication) {
+				n.Edges.CompetitionApplications = append(n.Edges.CompetitionApplications, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withParticipations; query != nil {
 		if err := _q.loadParticipations(ctx, query, nodes,
 			func(n *Organization) { n.Edges.Participations = []*ProjectParticipation{} },
@@ -1068,6 +1340,48 @@ func (_q *OrganizationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadMatchedNeeds(ctx, query, nodes,
 			func(n *Organization) { n.appendNamedMatchedNeeds(name) },
 			func(n *Organization, e *Need) { n.appendNamedMatchedNeeds(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPartyCoverages {
+		if err := _q.loadPartyCoverages(ctx, query, nodes,
+			func(n *Organization) { n.appendNamedPartyCoverages(name) },
+			func(n *Organization, e *PartyCoverage) { n.appendNamedPartyCoverages(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCoveredByParty {
+		if err := _q.loadCoveredByParty(ctx, query, nodes,
+			func(n *Organization) { n.appendNamedCoveredByParty(name) },
+			func(n *Organization, e *PartyCoverage) { n.appendNamedCoveredByParty(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedOperatedPoints {
+		if err := _q.loadOperatedPoints(ctx, query, nodes,
+			func(n *Organization) { n.appendNamedOperatedPoints(name) },
+			func(n *Organization, e *ServicePoint) { n.appendNamedOperatedPoints(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedLedPoints {
+		if err := _q.loadLedPoints(ctx, query, nodes,
+			func(n *Organization) { n.appendNamedLedPoints(name) },
+			func(n *Organization, e *ServicePoint) { n.appendNamedLedPoints(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedOrganizedRounds {
+		if err := _q.loadOrganizedRounds(ctx, query, nodes,
+			func(n *Organization) { n.appendNamedOrganizedRounds(name) },
+			func(n *Organization, e *CompetitionRound) { n.appendNamedOrganizedRounds(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCompetitionApplications {
+		if err := _q.loadCompetitionApplications(ctx, query, nodes,
+			func(n *Organization) { n.appendNamedCompetitionApplications(name) },
+			func(n *Organization, e *CompetitionApplication) { n.appendNamedCompetitionApplications(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1548,6 +1862,192 @@ func (_q *OrganizationQuery) loadMatchedNeeds(ctx context.Context, query *NeedQu
 	}
 	return nil
 }
+func (_q *OrganizationQuery) loadPartyCoverages(ctx context.Context, query *PartyCoverageQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *PartyCoverage)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organization)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(partycoverage.FieldOrganizationID)
+	}
+	query.Where(predicate.PartyCoverage(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organization.PartyCoveragesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrganizationID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "organization_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganizationQuery) loadCoveredByParty(ctx context.Context, query *PartyCoverageQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *PartyCoverage)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organization)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(partycoverage.FieldPartyOrganizationID)
+	}
+	query.Where(predicate.PartyCoverage(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organization.CoveredByPartyColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PartyOrganizationID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "party_organization_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "party_organization_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganizationQuery) loadOperatedPoints(ctx context.Context, query *ServicePointQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *ServicePoint)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organization)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(servicepoint.FieldOperatorID)
+	}
+	query.Where(predicate.ServicePoint(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organization.OperatedPointsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OperatorID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "operator_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganizationQuery) loadLedPoints(ctx context.Context, query *ServicePointQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *ServicePoint)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organization)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(servicepoint.FieldLeadID)
+	}
+	query.Where(predicate.ServicePoint(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organization.LedPointsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.LeadID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "lead_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "lead_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganizationQuery) loadOrganizedRounds(ctx context.Context, query *CompetitionRoundQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *CompetitionRound)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organization)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(competitionround.FieldOrganizerID)
+	}
+	query.Where(predicate.CompetitionRound(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organization.OrganizedRoundsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OrganizerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "organizer_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganizationQuery) loadCompetitionApplications(ctx context.Context, query *CompetitionApplicationQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *CompetitionApplication)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Organization)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(competitionapplication.FieldApplicantID)
+	}
+	query.Where(predicate.CompetitionApplication(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organization.CompetitionApplicationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ApplicantID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "applicant_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *OrganizationQuery) loadParticipations(ctx context.Context, query *ProjectParticipationQuery, nodes []*Organization, init func(*Organization), assign func(*Organization, *ProjectParticipation)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Organization)
@@ -1820,6 +2320,90 @@ func (_q *OrganizationQuery) WithNamedMatchedNeeds(name string, opts ...func(*Ne
 		_q.withNamedMatchedNeeds = make(map[string]*NeedQuery)
 	}
 	_q.withNamedMatchedNeeds[name] = query
+	return _q
+}
+
+// WithNamedPartyCoverages tells the query-builder to eager-load the nodes that are connected to the "party_coverages"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithNamedPartyCoverages(name string, opts ...func(*PartyCoverageQuery)) *OrganizationQuery {
+	query := (&PartyCoverageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPartyCoverages == nil {
+		_q.withNamedPartyCoverages = make(map[string]*PartyCoverageQuery)
+	}
+	_q.withNamedPartyCoverages[name] = query
+	return _q
+}
+
+// WithNamedCoveredByParty tells the query-builder to eager-load the nodes that are connected to the "covered_by_party"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithNamedCoveredByParty(name string, opts ...func(*PartyCoverageQuery)) *OrganizationQuery {
+	query := (&PartyCoverageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCoveredByParty == nil {
+		_q.withNamedCoveredByParty = make(map[string]*PartyCoverageQuery)
+	}
+	_q.withNamedCoveredByParty[name] = query
+	return _q
+}
+
+// WithNamedOperatedPoints tells the query-builder to eager-load the nodes that are connected to the "operated_points"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithNamedOperatedPoints(name string, opts ...func(*ServicePointQuery)) *OrganizationQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedOperatedPoints == nil {
+		_q.withNamedOperatedPoints = make(map[string]*ServicePointQuery)
+	}
+	_q.withNamedOperatedPoints[name] = query
+	return _q
+}
+
+// WithNamedLedPoints tells the query-builder to eager-load the nodes that are connected to the "led_points"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithNamedLedPoints(name string, opts ...func(*ServicePointQuery)) *OrganizationQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedLedPoints == nil {
+		_q.withNamedLedPoints = make(map[string]*ServicePointQuery)
+	}
+	_q.withNamedLedPoints[name] = query
+	return _q
+}
+
+// WithNamedOrganizedRounds tells the query-builder to eager-load the nodes that are connected to the "organized_rounds"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithNamedOrganizedRounds(name string, opts ...func(*CompetitionRoundQuery)) *OrganizationQuery {
+	query := (&CompetitionRoundClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedOrganizedRounds == nil {
+		_q.withNamedOrganizedRounds = make(map[string]*CompetitionRoundQuery)
+	}
+	_q.withNamedOrganizedRounds[name] = query
+	return _q
+}
+
+// WithNamedCompetitionApplications tells the query-builder to eager-load the nodes that are connected to the "competition_applications"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganizationQuery) WithNamedCompetitionApplications(name string, opts ...func(*CompetitionApplicationQuery)) *OrganizationQuery {
+	query := (&CompetitionApplicationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCompetitionApplications == nil {
+		_q.withNamedCompetitionApplications = make(map[string]*CompetitionApplicationQuery)
+	}
+	_q.withNamedCompetitionApplications[name] = query
 	return _q
 }
 

@@ -12,16 +12,20 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/term"
 )
 
@@ -436,6 +440,96 @@ func (_u *OrganizationUpdate) AddMatchedNeeds(v ...*Need) *OrganizationUpdate {
 	return _u.AddMatchedNeedIDs(ids...)
 }
 
+// AddPartyCoverageIDs adds the "party_coverages" edge to the PartyCoverage entity by IDs.
+func (_u *OrganizationUpdate) AddPartyCoverageIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.AddPartyCoverageIDs(ids...)
+	return _u
+}
+
+// AddPartyCoverages adds the "party_coverages" edges to the PartyCoverage entity.
+func (_u *OrganizationUpdate) AddPartyCoverages(v ...*PartyCoverage) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPartyCoverageIDs(ids...)
+}
+
+// AddCoveredByPartyIDs adds the "covered_by_party" edge to the PartyCoverage entity by IDs.
+func (_u *OrganizationUpdate) AddCoveredByPartyIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.AddCoveredByPartyIDs(ids...)
+	return _u
+}
+
+// AddCoveredByParty adds the "covered_by_party" edges to the PartyCoverage entity.
+func (_u *OrganizationUpdate) AddCoveredByParty(v ...*PartyCoverage) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCoveredByPartyIDs(ids...)
+}
+
+// AddOperatedPointIDs adds the "operated_points" edge to the ServicePoint entity by IDs.
+func (_u *OrganizationUpdate) AddOperatedPointIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.AddOperatedPointIDs(ids...)
+	return _u
+}
+
+// AddOperatedPoints adds the "operated_points" edges to the ServicePoint entity.
+func (_u *OrganizationUpdate) AddOperatedPoints(v ...*ServicePoint) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOperatedPointIDs(ids...)
+}
+
+// AddLedPointIDs adds the "led_points" edge to the ServicePoint entity by IDs.
+func (_u *OrganizationUpdate) AddLedPointIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.AddLedPointIDs(ids...)
+	return _u
+}
+
+// AddLedPoints adds the "led_points" edges to the ServicePoint entity.
+func (_u *OrganizationUpdate) AddLedPoints(v ...*ServicePoint) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLedPointIDs(ids...)
+}
+
+// AddOrganizedRoundIDs adds the "organized_rounds" edge to the CompetitionRound entity by IDs.
+func (_u *OrganizationUpdate) AddOrganizedRoundIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.AddOrganizedRoundIDs(ids...)
+	return _u
+}
+
+// AddOrganizedRounds adds the "organized_rounds" edges to the CompetitionRound entity.
+func (_u *OrganizationUpdate) AddOrganizedRounds(v ...*CompetitionRound) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOrganizedRoundIDs(ids...)
+}
+
+// AddCompetitionApplicationIDs adds the "competition_applications" edge to the CompetitionApplication entity by IDs.
+func (_u *OrganizationUpdate) AddCompetitionApplicationIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.AddCompetitionApplicationIDs(ids...)
+	return _u
+}
+
+// AddCompetitionApplications adds the "competition_applications" edges to the CompetitionApplication entity.
+func (_u *OrganizationUpdate) AddCompetitionApplications(v ...*CompetitionApplication) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCompetitionApplicationIDs(ids...)
+}
+
 // AddParticipationIDs adds the "participations" edge to the ProjectParticipation entity by IDs.
 func (_u *OrganizationUpdate) AddParticipationIDs(ids ...int) *OrganizationUpdate {
 	_u.mutation.AddParticipationIDs(ids...)
@@ -697,6 +791,132 @@ func (_u *OrganizationUpdate) RemoveMatchedNeeds(v ...*Need) *OrganizationUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMatchedNeedIDs(ids...)
+}
+
+// ClearPartyCoverages clears all "party_coverages" edges to the PartyCoverage entity.
+func (_u *OrganizationUpdate) ClearPartyCoverages() *OrganizationUpdate {
+	_u.mutation.ClearPartyCoverages()
+	return _u
+}
+
+// RemovePartyCoverageIDs removes the "party_coverages" edge to PartyCoverage entities by IDs.
+func (_u *OrganizationUpdate) RemovePartyCoverageIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.RemovePartyCoverageIDs(ids...)
+	return _u
+}
+
+// RemovePartyCoverages removes "party_coverages" edges to PartyCoverage entities.
+func (_u *OrganizationUpdate) RemovePartyCoverages(v ...*PartyCoverage) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePartyCoverageIDs(ids...)
+}
+
+// ClearCoveredByParty clears all "covered_by_party" edges to the PartyCoverage entity.
+func (_u *OrganizationUpdate) ClearCoveredByParty() *OrganizationUpdate {
+	_u.mutation.ClearCoveredByParty()
+	return _u
+}
+
+// RemoveCoveredByPartyIDs removes the "covered_by_party" edge to PartyCoverage entities by IDs.
+func (_u *OrganizationUpdate) RemoveCoveredByPartyIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.RemoveCoveredByPartyIDs(ids...)
+	return _u
+}
+
+// RemoveCoveredByParty removes "covered_by_party" edges to PartyCoverage entities.
+func (_u *OrganizationUpdate) RemoveCoveredByParty(v ...*PartyCoverage) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCoveredByPartyIDs(ids...)
+}
+
+// ClearOperatedPoints clears all "operated_points" edges to the ServicePoint entity.
+func (_u *OrganizationUpdate) ClearOperatedPoints() *OrganizationUpdate {
+	_u.mutation.ClearOperatedPoints()
+	return _u
+}
+
+// RemoveOperatedPointIDs removes the "operated_points" edge to ServicePoint entities by IDs.
+func (_u *OrganizationUpdate) RemoveOperatedPointIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.RemoveOperatedPointIDs(ids...)
+	return _u
+}
+
+// RemoveOperatedPoints removes "operated_points" edges to ServicePoint entities.
+func (_u *OrganizationUpdate) RemoveOperatedPoints(v ...*ServicePoint) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOperatedPointIDs(ids...)
+}
+
+// ClearLedPoints clears all "led_points" edges to the ServicePoint entity.
+func (_u *OrganizationUpdate) ClearLedPoints() *OrganizationUpdate {
+	_u.mutation.ClearLedPoints()
+	return _u
+}
+
+// RemoveLedPointIDs removes the "led_points" edge to ServicePoint entities by IDs.
+func (_u *OrganizationUpdate) RemoveLedPointIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.RemoveLedPointIDs(ids...)
+	return _u
+}
+
+// RemoveLedPoints removes "led_points" edges to ServicePoint entities.
+func (_u *OrganizationUpdate) RemoveLedPoints(v ...*ServicePoint) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLedPointIDs(ids...)
+}
+
+// ClearOrganizedRounds clears all "organized_rounds" edges to the CompetitionRound entity.
+func (_u *OrganizationUpdate) ClearOrganizedRounds() *OrganizationUpdate {
+	_u.mutation.ClearOrganizedRounds()
+	return _u
+}
+
+// RemoveOrganizedRoundIDs removes the "organized_rounds" edge to CompetitionRound entities by IDs.
+func (_u *OrganizationUpdate) RemoveOrganizedRoundIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.RemoveOrganizedRoundIDs(ids...)
+	return _u
+}
+
+// RemoveOrganizedRounds removes "organized_rounds" edges to CompetitionRound entities.
+func (_u *OrganizationUpdate) RemoveOrganizedRounds(v ...*CompetitionRound) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOrganizedRoundIDs(ids...)
+}
+
+// ClearCompetitionApplications clears all "competition_applications" edges to the CompetitionApplication entity.
+func (_u *OrganizationUpdate) ClearCompetitionApplications() *OrganizationUpdate {
+	_u.mutation.ClearCompetitionApplications()
+	return _u
+}
+
+// RemoveCompetitionApplicationIDs removes the "competition_applications" edge to CompetitionApplication entities by IDs.
+func (_u *OrganizationUpdate) RemoveCompetitionApplicationIDs(ids ...int) *OrganizationUpdate {
+	_u.mutation.RemoveCompetitionApplicationIDs(ids...)
+	return _u
+}
+
+// RemoveCompetitionApplications removes "competition_applications" edges to CompetitionApplication entities.
+func (_u *OrganizationUpdate) RemoveCompetitionApplications(v ...*CompetitionApplication) *OrganizationUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCompetitionApplicationIDs(ids...)
 }
 
 // ClearParticipations clears all "participations" edges to the ProjectParticipation entity.
@@ -1441,6 +1661,276 @@ func (_u *OrganizationUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.PartyCoveragesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.PartyCoveragesTable,
+			Columns: []string{organization.PartyCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPartyCoveragesIDs(); len(nodes) > 0 && !_u.mutation.PartyCoveragesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.PartyCoveragesTable,
+			Columns: []string{organization.PartyCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PartyCoveragesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.PartyCoveragesTable,
+			Columns: []string{organization.PartyCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CoveredByPartyCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CoveredByPartyTable,
+			Columns: []string{organization.CoveredByPartyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCoveredByPartyIDs(); len(nodes) > 0 && !_u.mutation.CoveredByPartyCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CoveredByPartyTable,
+			Columns: []string{organization.CoveredByPartyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CoveredByPartyIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CoveredByPartyTable,
+			Columns: []string{organization.CoveredByPartyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OperatedPointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OperatedPointsTable,
+			Columns: []string{organization.OperatedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOperatedPointsIDs(); len(nodes) > 0 && !_u.mutation.OperatedPointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OperatedPointsTable,
+			Columns: []string{organization.OperatedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OperatedPointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OperatedPointsTable,
+			Columns: []string{organization.OperatedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LedPointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.LedPointsTable,
+			Columns: []string{organization.LedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLedPointsIDs(); len(nodes) > 0 && !_u.mutation.LedPointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.LedPointsTable,
+			Columns: []string{organization.LedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LedPointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.LedPointsTable,
+			Columns: []string{organization.LedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OrganizedRoundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OrganizedRoundsTable,
+			Columns: []string{organization.OrganizedRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOrganizedRoundsIDs(); len(nodes) > 0 && !_u.mutation.OrganizedRoundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OrganizedRoundsTable,
+			Columns: []string{organization.OrganizedRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganizedRoundsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OrganizedRoundsTable,
+			Columns: []string{organization.OrganizedRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CompetitionApplicationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CompetitionApplicationsTable,
+			Columns: []string{organization.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCompetitionApplicationsIDs(); len(nodes) > 0 && !_u.mutation.CompetitionApplicationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CompetitionApplicationsTable,
+			Columns: []string{organization.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CompetitionApplicationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CompetitionApplicationsTable,
+			Columns: []string{organization.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.ParticipationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1904,6 +2394,96 @@ func (_u *OrganizationUpdateOne) AddMatchedNeeds(v ...*Need) *OrganizationUpdate
 	return _u.AddMatchedNeedIDs(ids...)
 }
 
+// AddPartyCoverageIDs adds the "party_coverages" edge to the PartyCoverage entity by IDs.
+func (_u *OrganizationUpdateOne) AddPartyCoverageIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.AddPartyCoverageIDs(ids...)
+	return _u
+}
+
+// AddPartyCoverages adds the "party_coverages" edges to the PartyCoverage entity.
+func (_u *OrganizationUpdateOne) AddPartyCoverages(v ...*PartyCoverage) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPartyCoverageIDs(ids...)
+}
+
+// AddCoveredByPartyIDs adds the "covered_by_party" edge to the PartyCoverage entity by IDs.
+func (_u *OrganizationUpdateOne) AddCoveredByPartyIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.AddCoveredByPartyIDs(ids...)
+	return _u
+}
+
+// AddCoveredByParty adds the "covered_by_party" edges to the PartyCoverage entity.
+func (_u *OrganizationUpdateOne) AddCoveredByParty(v ...*PartyCoverage) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCoveredByPartyIDs(ids...)
+}
+
+// AddOperatedPointIDs adds the "operated_points" edge to the ServicePoint entity by IDs.
+func (_u *OrganizationUpdateOne) AddOperatedPointIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.AddOperatedPointIDs(ids...)
+	return _u
+}
+
+// AddOperatedPoints adds the "operated_points" edges to the ServicePoint entity.
+func (_u *OrganizationUpdateOne) AddOperatedPoints(v ...*ServicePoint) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOperatedPointIDs(ids...)
+}
+
+// AddLedPointIDs adds the "led_points" edge to the ServicePoint entity by IDs.
+func (_u *OrganizationUpdateOne) AddLedPointIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.AddLedPointIDs(ids...)
+	return _u
+}
+
+// AddLedPoints adds the "led_points" edges to the ServicePoint entity.
+func (_u *OrganizationUpdateOne) AddLedPoints(v ...*ServicePoint) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLedPointIDs(ids...)
+}
+
+// AddOrganizedRoundIDs adds the "organized_rounds" edge to the CompetitionRound entity by IDs.
+func (_u *OrganizationUpdateOne) AddOrganizedRoundIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.AddOrganizedRoundIDs(ids...)
+	return _u
+}
+
+// AddOrganizedRounds adds the "organized_rounds" edges to the CompetitionRound entity.
+func (_u *OrganizationUpdateOne) AddOrganizedRounds(v ...*CompetitionRound) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOrganizedRoundIDs(ids...)
+}
+
+// AddCompetitionApplicationIDs adds the "competition_applications" edge to the CompetitionApplication entity by IDs.
+func (_u *OrganizationUpdateOne) AddCompetitionApplicationIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.AddCompetitionApplicationIDs(ids...)
+	return _u
+}
+
+// AddCompetitionApplications adds the "competition_applications" edges to the CompetitionApplication entity.
+func (_u *OrganizationUpdateOne) AddCompetitionApplications(v ...*CompetitionApplication) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCompetitionApplicationIDs(ids...)
+}
+
 // AddParticipationIDs adds the "participations" edge to the ProjectParticipation entity by IDs.
 func (_u *OrganizationUpdateOne) AddParticipationIDs(ids ...int) *OrganizationUpdateOne {
 	_u.mutation.AddParticipationIDs(ids...)
@@ -2165,6 +2745,132 @@ func (_u *OrganizationUpdateOne) RemoveMatchedNeeds(v ...*Need) *OrganizationUpd
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMatchedNeedIDs(ids...)
+}
+
+// ClearPartyCoverages clears all "party_coverages" edges to the PartyCoverage entity.
+func (_u *OrganizationUpdateOne) ClearPartyCoverages() *OrganizationUpdateOne {
+	_u.mutation.ClearPartyCoverages()
+	return _u
+}
+
+// RemovePartyCoverageIDs removes the "party_coverages" edge to PartyCoverage entities by IDs.
+func (_u *OrganizationUpdateOne) RemovePartyCoverageIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.RemovePartyCoverageIDs(ids...)
+	return _u
+}
+
+// RemovePartyCoverages removes "party_coverages" edges to PartyCoverage entities.
+func (_u *OrganizationUpdateOne) RemovePartyCoverages(v ...*PartyCoverage) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePartyCoverageIDs(ids...)
+}
+
+// ClearCoveredByParty clears all "covered_by_party" edges to the PartyCoverage entity.
+func (_u *OrganizationUpdateOne) ClearCoveredByParty() *OrganizationUpdateOne {
+	_u.mutation.ClearCoveredByParty()
+	return _u
+}
+
+// RemoveCoveredByPartyIDs removes the "covered_by_party" edge to PartyCoverage entities by IDs.
+func (_u *OrganizationUpdateOne) RemoveCoveredByPartyIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.RemoveCoveredByPartyIDs(ids...)
+	return _u
+}
+
+// RemoveCoveredByParty removes "covered_by_party" edges to PartyCoverage entities.
+func (_u *OrganizationUpdateOne) RemoveCoveredByParty(v ...*PartyCoverage) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCoveredByPartyIDs(ids...)
+}
+
+// ClearOperatedPoints clears all "operated_points" edges to the ServicePoint entity.
+func (_u *OrganizationUpdateOne) ClearOperatedPoints() *OrganizationUpdateOne {
+	_u.mutation.ClearOperatedPoints()
+	return _u
+}
+
+// RemoveOperatedPointIDs removes the "operated_points" edge to ServicePoint entities by IDs.
+func (_u *OrganizationUpdateOne) RemoveOperatedPointIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.RemoveOperatedPointIDs(ids...)
+	return _u
+}
+
+// RemoveOperatedPoints removes "operated_points" edges to ServicePoint entities.
+func (_u *OrganizationUpdateOne) RemoveOperatedPoints(v ...*ServicePoint) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOperatedPointIDs(ids...)
+}
+
+// ClearLedPoints clears all "led_points" edges to the ServicePoint entity.
+func (_u *OrganizationUpdateOne) ClearLedPoints() *OrganizationUpdateOne {
+	_u.mutation.ClearLedPoints()
+	return _u
+}
+
+// RemoveLedPointIDs removes the "led_points" edge to ServicePoint entities by IDs.
+func (_u *OrganizationUpdateOne) RemoveLedPointIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.RemoveLedPointIDs(ids...)
+	return _u
+}
+
+// RemoveLedPoints removes "led_points" edges to ServicePoint entities.
+func (_u *OrganizationUpdateOne) RemoveLedPoints(v ...*ServicePoint) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLedPointIDs(ids...)
+}
+
+// ClearOrganizedRounds clears all "organized_rounds" edges to the CompetitionRound entity.
+func (_u *OrganizationUpdateOne) ClearOrganizedRounds() *OrganizationUpdateOne {
+	_u.mutation.ClearOrganizedRounds()
+	return _u
+}
+
+// RemoveOrganizedRoundIDs removes the "organized_rounds" edge to CompetitionRound entities by IDs.
+func (_u *OrganizationUpdateOne) RemoveOrganizedRoundIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.RemoveOrganizedRoundIDs(ids...)
+	return _u
+}
+
+// RemoveOrganizedRounds removes "organized_rounds" edges to CompetitionRound entities.
+func (_u *OrganizationUpdateOne) RemoveOrganizedRounds(v ...*CompetitionRound) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOrganizedRoundIDs(ids...)
+}
+
+// ClearCompetitionApplications clears all "competition_applications" edges to the CompetitionApplication entity.
+func (_u *OrganizationUpdateOne) ClearCompetitionApplications() *OrganizationUpdateOne {
+	_u.mutation.ClearCompetitionApplications()
+	return _u
+}
+
+// RemoveCompetitionApplicationIDs removes the "competition_applications" edge to CompetitionApplication entities by IDs.
+func (_u *OrganizationUpdateOne) RemoveCompetitionApplicationIDs(ids ...int) *OrganizationUpdateOne {
+	_u.mutation.RemoveCompetitionApplicationIDs(ids...)
+	return _u
+}
+
+// RemoveCompetitionApplications removes "competition_applications" edges to CompetitionApplication entities.
+func (_u *OrganizationUpdateOne) RemoveCompetitionApplications(v ...*CompetitionApplication) *OrganizationUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCompetitionApplicationIDs(ids...)
 }
 
 // ClearParticipations clears all "participations" edges to the ProjectParticipation entity.
@@ -2932,6 +3638,276 @@ func (_u *OrganizationUpdateOne) sqlSave(ctx context.Context) (_node *Organizati
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PartyCoveragesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.PartyCoveragesTable,
+			Columns: []string{organization.PartyCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPartyCoveragesIDs(); len(nodes) > 0 && !_u.mutation.PartyCoveragesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.PartyCoveragesTable,
+			Columns: []string{organization.PartyCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PartyCoveragesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.PartyCoveragesTable,
+			Columns: []string{organization.PartyCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CoveredByPartyCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CoveredByPartyTable,
+			Columns: []string{organization.CoveredByPartyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCoveredByPartyIDs(); len(nodes) > 0 && !_u.mutation.CoveredByPartyCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CoveredByPartyTable,
+			Columns: []string{organization.CoveredByPartyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CoveredByPartyIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CoveredByPartyTable,
+			Columns: []string{organization.CoveredByPartyColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OperatedPointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OperatedPointsTable,
+			Columns: []string{organization.OperatedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOperatedPointsIDs(); len(nodes) > 0 && !_u.mutation.OperatedPointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OperatedPointsTable,
+			Columns: []string{organization.OperatedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OperatedPointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OperatedPointsTable,
+			Columns: []string{organization.OperatedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LedPointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.LedPointsTable,
+			Columns: []string{organization.LedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLedPointsIDs(); len(nodes) > 0 && !_u.mutation.LedPointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.LedPointsTable,
+			Columns: []string{organization.LedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LedPointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.LedPointsTable,
+			Columns: []string{organization.LedPointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OrganizedRoundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OrganizedRoundsTable,
+			Columns: []string{organization.OrganizedRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOrganizedRoundsIDs(); len(nodes) > 0 && !_u.mutation.OrganizedRoundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OrganizedRoundsTable,
+			Columns: []string{organization.OrganizedRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganizedRoundsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.OrganizedRoundsTable,
+			Columns: []string{organization.OrganizedRoundsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CompetitionApplicationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CompetitionApplicationsTable,
+			Columns: []string{organization.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCompetitionApplicationsIDs(); len(nodes) > 0 && !_u.mutation.CompetitionApplicationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CompetitionApplicationsTable,
+			Columns: []string{organization.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CompetitionApplicationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organization.CompetitionApplicationsTable,
+			Columns: []string{organization.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

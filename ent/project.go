@@ -68,23 +68,29 @@ type ProjectEdges struct {
 	Children []*Project `json:"children,omitempty"`
 	// Needs holds the value of the needs edge.
 	Needs []*Need `json:"needs,omitempty"`
+	// Applications of the project to competitions and venture philanthropy. 大赛申报。
+	CompetitionApplications []*CompetitionApplication `json:"competition_applications,omitempty"`
+	// Service points where the project is delivered. 服务点。
+	ServicePoints []*ServicePoint `json:"service_points,omitempty"`
 	// Participations holds the value of the participations edge.
 	Participations []*ProjectParticipation `json:"participations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [10]bool
+	loadedTypes [12]bool
 	// totalCount holds the count of the edges above.
-	totalCount [9]map[string]int
+	totalCount [11]map[string]int
 
-	namedOrganizations  map[string][]*Organization
-	namedDomains        map[string][]*Term
-	namedTargetGroups   map[string][]*Term
-	namedRegions        map[string][]*Region
-	namedActivities     map[string][]*Activity
-	namedOutcomes       map[string][]*Outcome
-	namedChildren       map[string][]*Project
-	namedNeeds          map[string][]*Need
-	namedParticipations map[string][]*ProjectParticipation
+	namedOrganizations           map[string][]*Organization
+	namedDomains                 map[string][]*Term
+	namedTargetGroups            map[string][]*Term
+	namedRegions                 map[string][]*Region
+	namedActivities              map[string][]*Activity
+	namedOutcomes                map[string][]*Outcome
+	namedChildren                map[string][]*Project
+	namedNeeds                   map[string][]*Need
+	namedCompetitionApplications map[string][]*CompetitionApplication
+	namedServicePoints           map[string][]*ServicePoint
+	namedParticipations          map[string][]*ProjectParticipation
 }
 
 // OrganizationsOrErr returns the Organizations value or an error if the edge
@@ -170,10 +176,28 @@ func (e ProjectEdges) NeedsOrErr() ([]*Need, error) {
 	return nil, &NotLoadedError{edge: "needs"}
 }
 
+// CompetitionApplicationsOrErr returns the CompetitionApplications value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProjectEdges) CompetitionApplicationsOrErr() ([]*CompetitionApplication, error) {
+	if e.loadedTypes[9] {
+		return e.CompetitionApplications, nil
+	}
+	return nil, &NotLoadedError{edge: "competition_applications"}
+}
+
+// ServicePointsOrErr returns the ServicePoints value or an error if the edge
+// was not loaded in eager-loading.
+func (e ProjectEdges) ServicePointsOrErr() ([]*ServicePoint, error) {
+	if e.loadedTypes[10] {
+		return e.ServicePoints, nil
+	}
+	return nil, &NotLoadedError{edge: "service_points"}
+}
+
 // ParticipationsOrErr returns the Participations value or an error if the edge
 // was not loaded in eager-loading.
 func (e ProjectEdges) ParticipationsOrErr() ([]*ProjectParticipation, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[11] {
 		return e.Participations, nil
 	}
 	return nil, &NotLoadedError{edge: "participations"}
@@ -350,6 +374,16 @@ func (_m *Project) QueryChildren() *ProjectQuery {
 // QueryNeeds queries the "needs" edge of the Project entity.
 func (_m *Project) QueryNeeds() *NeedQuery {
 	return NewProjectClient(_m.config).QueryNeeds(_m)
+}
+
+// QueryCompetitionApplications queries the "competition_applications" edge of the Project entity.
+func (_m *Project) QueryCompetitionApplications() *CompetitionApplicationQuery {
+	return NewProjectClient(_m.config).QueryCompetitionApplications(_m)
+}
+
+// QueryServicePoints queries the "service_points" edge of the Project entity.
+func (_m *Project) QueryServicePoints() *ServicePointQuery {
+	return NewProjectClient(_m.config).QueryServicePoints(_m)
 }
 
 // QueryParticipations queries the "participations" edge of the Project entity.
@@ -618,6 +652,54 @@ func (_m *Project) appendNamedNeeds(name string, edges ...*Need) {
 		_m.Edges.namedNeeds[name] = []*Need{}
 	} else {
 		_m.Edges.namedNeeds[name] = append(_m.Edges.namedNeeds[name], edges...)
+	}
+}
+
+// NamedCompetitionApplications returns the CompetitionApplications named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Project) NamedCompetitionApplications(name string) ([]*CompetitionApplication, error) {
+	if _m.Edges.namedCompetitionApplications == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCompetitionApplications[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Project) appendNamedCompetitionApplications(name string, edges ...*CompetitionApplication) {
+	if _m.Edges.namedCompetitionApplications == nil {
+		_m.Edges.namedCompetitionApplications = make(map[string][]*CompetitionApplication)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCompetitionApplications[name] = []*CompetitionApplication{}
+	} else {
+		_m.Edges.namedCompetitionApplications[name] = append(_m.Edges.namedCompetitionApplications[name], edges...)
+	}
+}
+
+// NamedServicePoints returns the ServicePoints named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Project) NamedServicePoints(name string) ([]*ServicePoint, error) {
+	if _m.Edges.namedServicePoints == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedServicePoints[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Project) appendNamedServicePoints(name string, edges ...*ServicePoint) {
+	if _m.Edges.namedServicePoints == nil {
+		_m.Edges.namedServicePoints = make(map[string][]*ServicePoint)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedServicePoints[name] = []*ServicePoint{}
+	} else {
+		_m.Edges.namedServicePoints[name] = append(_m.Edges.namedServicePoints[name], edges...)
 	}
 }
 

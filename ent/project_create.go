@@ -11,12 +11,14 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/term"
 )
 
@@ -302,6 +304,36 @@ func (_c *ProjectCreate) AddNeeds(v ...*Need) *ProjectCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddNeedIDs(ids...)
+}
+
+// AddCompetitionApplicationIDs adds the "competition_applications" edge to the CompetitionApplication entity by IDs.
+func (_c *ProjectCreate) AddCompetitionApplicationIDs(ids ...int) *ProjectCreate {
+	_c.mutation.AddCompetitionApplicationIDs(ids...)
+	return _c
+}
+
+// AddCompetitionApplications adds the "competition_applications" edges to the CompetitionApplication entity.
+func (_c *ProjectCreate) AddCompetitionApplications(v ...*CompetitionApplication) *ProjectCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCompetitionApplicationIDs(ids...)
+}
+
+// AddServicePointIDs adds the "service_points" edge to the ServicePoint entity by IDs.
+func (_c *ProjectCreate) AddServicePointIDs(ids ...int) *ProjectCreate {
+	_c.mutation.AddServicePointIDs(ids...)
+	return _c
+}
+
+// AddServicePoints adds the "service_points" edges to the ServicePoint entity.
+func (_c *ProjectCreate) AddServicePoints(v ...*ServicePoint) *ProjectCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddServicePointIDs(ids...)
 }
 
 // AddParticipationIDs adds the "participations" edge to the ProjectParticipation entity by IDs.
@@ -635,6 +667,38 @@ func (_c *ProjectCreate) createSpec() (*Project, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CompetitionApplicationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.CompetitionApplicationsTable,
+			Columns: []string{project.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ServicePointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.ServicePointsTable,
+			Columns: project.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
@@ -21,37 +22,42 @@ import (
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/term"
 )
 
 // ProjectQuery is the builder for querying Project entities.
 type ProjectQuery struct {
 	config
-	ctx                     *QueryContext
-	order                   []project.OrderOption
-	inters                  []Interceptor
-	predicates              []predicate.Project
-	withOrganizations       *OrganizationQuery
-	withDomains             *TermQuery
-	withTargetGroups        *TermQuery
-	withRegions             *RegionQuery
-	withActivities          *ActivityQuery
-	withOutcomes            *OutcomeQuery
-	withParent              *ProjectQuery
-	withChildren            *ProjectQuery
-	withNeeds               *NeedQuery
-	withParticipations      *ProjectParticipationQuery
-	modifiers               []func(*sql.Selector)
-	loadTotal               []func(context.Context, []*Project) error
-	withNamedOrganizations  map[string]*OrganizationQuery
-	withNamedDomains        map[string]*TermQuery
-	withNamedTargetGroups   map[string]*TermQuery
-	withNamedRegions        map[string]*RegionQuery
-	withNamedActivities     map[string]*ActivityQuery
-	withNamedOutcomes       map[string]*OutcomeQuery
-	withNamedChildren       map[string]*ProjectQuery
-	withNamedNeeds          map[string]*NeedQuery
-	withNamedParticipations map[string]*ProjectParticipationQuery
+	ctx                              *QueryContext
+	order                            []project.OrderOption
+	inters                           []Interceptor
+	predicates                       []predicate.Project
+	withOrganizations                *OrganizationQuery
+	withDomains                      *TermQuery
+	withTargetGroups                 *TermQuery
+	withRegions                      *RegionQuery
+	withActivities                   *ActivityQuery
+	withOutcomes                     *OutcomeQuery
+	withParent                       *ProjectQuery
+	withChildren                     *ProjectQuery
+	withNeeds                        *NeedQuery
+	withCompetitionApplications      *CompetitionApplicationQuery
+	withServicePoints                *ServicePointQuery
+	withParticipations               *ProjectParticipationQuery
+	modifiers                        []func(*sql.Selector)
+	loadTotal                        []func(context.Context, []*Project) error
+	withNamedOrganizations           map[string]*OrganizationQuery
+	withNamedDomains                 map[string]*TermQuery
+	withNamedTargetGroups            map[string]*TermQuery
+	withNamedRegions                 map[string]*RegionQuery
+	withNamedActivities              map[string]*ActivityQuery
+	withNamedOutcomes                map[string]*OutcomeQuery
+	withNamedChildren                map[string]*ProjectQuery
+	withNamedNeeds                   map[string]*NeedQuery
+	withNamedCompetitionApplications map[string]*CompetitionApplicationQuery
+	withNamedServicePoints           map[string]*ServicePointQuery
+	withNamedParticipations          map[string]*ProjectParticipationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -286,6 +292,50 @@ func (_q *ProjectQuery) QueryNeeds() *NeedQuery {
 	return query
 }
 
+// QueryCompetitionApplications chains the current query on the "competition_applications" edge.
+func (_q *ProjectQuery) QueryCompetitionApplications() *CompetitionApplicationQuery {
+	query := (&CompetitionApplicationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(project.Table, project.FieldID, selector),
+			sqlgraph.To(competitionapplication.Table, competitionapplication.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, project.CompetitionApplicationsTable, project.CompetitionApplicationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryServicePoints chains the current query on the "service_points" edge.
+func (_q *ProjectQuery) QueryServicePoints() *ServicePointQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(project.Table, project.FieldID, selector),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, project.ServicePointsTable, project.ServicePointsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryParticipations chains the current query on the "participations" edge.
 func (_q *ProjectQuery) QueryParticipations() *ProjectParticipationQuery {
 	query := (&ProjectParticipationClient{config: _q.config}).Query()
@@ -495,21 +545,23 @@ func (_q *ProjectQuery) Clone() *ProjectQuery {
 		return nil
 	}
 	return &ProjectQuery{
-		config:             _q.config,
-		ctx:                _q.ctx.Clone(),
-		order:              append([]project.OrderOption{}, _q.order...),
-		inters:             append([]Interceptor{}, _q.inters...),
-		predicates:         append([]predicate.Project{}, _q.predicates...),
-		withOrganizations:  _q.withOrganizations.Clone(),
-		withDomains:        _q.withDomains.Clone(),
-		withTargetGroups:   _q.withTargetGroups.Clone(),
-		withRegions:        _q.withRegions.Clone(),
-		withActivities:     _q.withActivities.Clone(),
-		withOutcomes:       _q.withOutcomes.Clone(),
-		withParent:         _q.withParent.Clone(),
-		withChildren:       _q.withChildren.Clone(),
-		withNeeds:          _q.withNeeds.Clone(),
-		withParticipations: _q.withParticipations.Clone(),
+		config:                      _q.config,
+		ctx:                         _q.ctx.Clone(),
+		order:                       append([]project.OrderOption{}, _q.order...),
+		inters:                      append([]Interceptor{}, _q.inters...),
+		predicates:                  append([]predicate.Project{}, _q.predicates...),
+		withOrganizations:           _q.withOrganizations.Clone(),
+		withDomains:                 _q.withDomains.Clone(),
+		withTargetGroups:            _q.withTargetGroups.Clone(),
+		withRegions:                 _q.withRegions.Clone(),
+		withActivities:              _q.withActivities.Clone(),
+		withOutcomes:                _q.withOutcomes.Clone(),
+		withParent:                  _q.withParent.Clone(),
+		withChildren:                _q.withChildren.Clone(),
+		withNeeds:                   _q.withNeeds.Clone(),
+		withCompetitionApplications: _q.withCompetitionApplications.Clone(),
+		withServicePoints:           _q.withServicePoints.Clone(),
+		withParticipations:          _q.withParticipations.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -615,6 +667,28 @@ func (_q *ProjectQuery) WithNeeds(opts ...func(*NeedQuery)) *ProjectQuery {
 	return _q
 }
 
+// WithCompetitionApplications tells the query-builder to eager-load the nodes that are connected to
+// the "competition_applications" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProjectQuery) WithCompetitionApplications(opts ...func(*CompetitionApplicationQuery)) *ProjectQuery {
+	query := (&CompetitionApplicationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCompetitionApplications = query
+	return _q
+}
+
+// WithServicePoints tells the query-builder to eager-load the nodes that are connected to
+// the "service_points" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProjectQuery) WithServicePoints(opts ...func(*ServicePointQuery)) *ProjectQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withServicePoints = query
+	return _q
+}
+
 // WithParticipations tells the query-builder to eager-load the nodes that are connected to
 // the "participations" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *ProjectQuery) WithParticipations(opts ...func(*ProjectParticipationQuery)) *ProjectQuery {
@@ -710,7 +784,7 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 	var (
 		nodes       = []*Project{}
 		_spec       = _q.querySpec()
-		loadedTypes = [10]bool{
+		loadedTypes = [12]bool{
 			_q.withOrganizations != nil,
 			_q.withDomains != nil,
 			_q.withTargetGroups != nil,
@@ -720,6 +794,8 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withNeeds != nil,
+			_q.withCompetitionApplications != nil,
+			_q.withServicePoints != nil,
 			_q.withParticipations != nil,
 		}
 	)
@@ -806,6 +882,22 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 			return nil, err
 		}
 	}
+	if query := _q.withCompetitionApplications; query != nil {
+		if err := _q.loadCompetitionApplications(ctx, query, nodes,
+			func(n *Project) { n.Edges.CompetitionApplications = []*CompetitionApplication{} },
+			func(n *Project, e *CompetitionApplication) {
+				n.Edges.CompetitionApplications = append(n.Edges.CompetitionApplications, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withServicePoints; query != nil {
+		if err := _q.loadServicePoints(ctx, query, nodes,
+			func(n *Project) { n.Edges.ServicePoints = []*ServicePoint{} },
+			func(n *Project, e *ServicePoint) { n.Edges.ServicePoints = append(n.Edges.ServicePoints, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withParticipations; query != nil {
 		if err := _q.loadParticipations(ctx, query, nodes,
 			func(n *Project) { n.Edges.Participations = []*ProjectParticipation{} },
@@ -866,6 +958,20 @@ func (_q *ProjectQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Proj
 		if err := _q.loadNeeds(ctx, query, nodes,
 			func(n *Project) { n.appendNamedNeeds(name) },
 			func(n *Project, e *Need) { n.appendNamedNeeds(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCompetitionApplications {
+		if err := _q.loadCompetitionApplications(ctx, query, nodes,
+			func(n *Project) { n.appendNamedCompetitionApplications(name) },
+			func(n *Project, e *CompetitionApplication) { n.appendNamedCompetitionApplications(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedServicePoints {
+		if err := _q.loadServicePoints(ctx, query, nodes,
+			func(n *Project) { n.appendNamedServicePoints(name) },
+			func(n *Project, e *ServicePoint) { n.appendNamedServicePoints(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1289,6 +1395,97 @@ func (_q *ProjectQuery) loadNeeds(ctx context.Context, query *NeedQuery, nodes [
 	}
 	return nil
 }
+func (_q *ProjectQuery) loadCompetitionApplications(ctx context.Context, query *CompetitionApplicationQuery, nodes []*Project, init func(*Project), assign func(*Project, *CompetitionApplication)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Project)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(competitionapplication.FieldProjectID)
+	}
+	query.Where(predicate.CompetitionApplication(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(project.CompetitionApplicationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ProjectID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "project_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ProjectQuery) loadServicePoints(ctx context.Context, query *ServicePointQuery, nodes []*Project, init func(*Project), assign func(*Project, *ServicePoint)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Project)
+	nids := make(map[int]map[*Project]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(project.ServicePointsTable)
+		s.Join(joinT).On(s.C(servicepoint.FieldID), joinT.C(project.ServicePointsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(project.ServicePointsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(project.ServicePointsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Project]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*ServicePoint](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "service_points" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 func (_q *ProjectQuery) loadParticipations(ctx context.Context, query *ProjectParticipationQuery, nodes []*Project, init func(*Project), assign func(*Project, *ProjectParticipation)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Project)
@@ -1516,6 +1713,34 @@ func (_q *ProjectQuery) WithNamedNeeds(name string, opts ...func(*NeedQuery)) *P
 		_q.withNamedNeeds = make(map[string]*NeedQuery)
 	}
 	_q.withNamedNeeds[name] = query
+	return _q
+}
+
+// WithNamedCompetitionApplications tells the query-builder to eager-load the nodes that are connected to the "competition_applications"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProjectQuery) WithNamedCompetitionApplications(name string, opts ...func(*CompetitionApplicationQuery)) *ProjectQuery {
+	query := (&CompetitionApplicationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCompetitionApplications == nil {
+		_q.withNamedCompetitionApplications = make(map[string]*CompetitionApplicationQuery)
+	}
+	_q.withNamedCompetitionApplications[name] = query
+	return _q
+}
+
+// WithNamedServicePoints tells the query-builder to eager-load the nodes that are connected to the "service_points"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ProjectQuery) WithNamedServicePoints(name string, opts ...func(*ServicePointQuery)) *ProjectQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedServicePoints == nil {
+		_q.withNamedServicePoints = make(map[string]*ServicePointQuery)
+	}
+	_q.withNamedServicePoints[name] = query
 	return _q
 }
 

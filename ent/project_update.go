@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/activity"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
@@ -20,6 +21,7 @@ import (
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/term"
 )
 
@@ -361,6 +363,36 @@ func (_u *ProjectUpdate) AddNeeds(v ...*Need) *ProjectUpdate {
 	return _u.AddNeedIDs(ids...)
 }
 
+// AddCompetitionApplicationIDs adds the "competition_applications" edge to the CompetitionApplication entity by IDs.
+func (_u *ProjectUpdate) AddCompetitionApplicationIDs(ids ...int) *ProjectUpdate {
+	_u.mutation.AddCompetitionApplicationIDs(ids...)
+	return _u
+}
+
+// AddCompetitionApplications adds the "competition_applications" edges to the CompetitionApplication entity.
+func (_u *ProjectUpdate) AddCompetitionApplications(v ...*CompetitionApplication) *ProjectUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCompetitionApplicationIDs(ids...)
+}
+
+// AddServicePointIDs adds the "service_points" edge to the ServicePoint entity by IDs.
+func (_u *ProjectUpdate) AddServicePointIDs(ids ...int) *ProjectUpdate {
+	_u.mutation.AddServicePointIDs(ids...)
+	return _u
+}
+
+// AddServicePoints adds the "service_points" edges to the ServicePoint entity.
+func (_u *ProjectUpdate) AddServicePoints(v ...*ServicePoint) *ProjectUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddServicePointIDs(ids...)
+}
+
 // AddParticipationIDs adds the "participations" edge to the ProjectParticipation entity by IDs.
 func (_u *ProjectUpdate) AddParticipationIDs(ids ...int) *ProjectUpdate {
 	_u.mutation.AddParticipationIDs(ids...)
@@ -553,6 +585,48 @@ func (_u *ProjectUpdate) RemoveNeeds(v ...*Need) *ProjectUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveNeedIDs(ids...)
+}
+
+// ClearCompetitionApplications clears all "competition_applications" edges to the CompetitionApplication entity.
+func (_u *ProjectUpdate) ClearCompetitionApplications() *ProjectUpdate {
+	_u.mutation.ClearCompetitionApplications()
+	return _u
+}
+
+// RemoveCompetitionApplicationIDs removes the "competition_applications" edge to CompetitionApplication entities by IDs.
+func (_u *ProjectUpdate) RemoveCompetitionApplicationIDs(ids ...int) *ProjectUpdate {
+	_u.mutation.RemoveCompetitionApplicationIDs(ids...)
+	return _u
+}
+
+// RemoveCompetitionApplications removes "competition_applications" edges to CompetitionApplication entities.
+func (_u *ProjectUpdate) RemoveCompetitionApplications(v ...*CompetitionApplication) *ProjectUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCompetitionApplicationIDs(ids...)
+}
+
+// ClearServicePoints clears all "service_points" edges to the ServicePoint entity.
+func (_u *ProjectUpdate) ClearServicePoints() *ProjectUpdate {
+	_u.mutation.ClearServicePoints()
+	return _u
+}
+
+// RemoveServicePointIDs removes the "service_points" edge to ServicePoint entities by IDs.
+func (_u *ProjectUpdate) RemoveServicePointIDs(ids ...int) *ProjectUpdate {
+	_u.mutation.RemoveServicePointIDs(ids...)
+	return _u
+}
+
+// RemoveServicePoints removes "service_points" edges to ServicePoint entities.
+func (_u *ProjectUpdate) RemoveServicePoints(v ...*ServicePoint) *ProjectUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveServicePointIDs(ids...)
 }
 
 // ClearParticipations clears all "participations" edges to the ProjectParticipation entity.
@@ -1120,6 +1194,96 @@ func (_u *ProjectUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.CompetitionApplicationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.CompetitionApplicationsTable,
+			Columns: []string{project.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCompetitionApplicationsIDs(); len(nodes) > 0 && !_u.mutation.CompetitionApplicationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.CompetitionApplicationsTable,
+			Columns: []string{project.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CompetitionApplicationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.CompetitionApplicationsTable,
+			Columns: []string{project.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ServicePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.ServicePointsTable,
+			Columns: project.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedServicePointsIDs(); len(nodes) > 0 && !_u.mutation.ServicePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.ServicePointsTable,
+			Columns: project.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ServicePointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.ServicePointsTable,
+			Columns: project.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.ParticipationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1510,6 +1674,36 @@ func (_u *ProjectUpdateOne) AddNeeds(v ...*Need) *ProjectUpdateOne {
 	return _u.AddNeedIDs(ids...)
 }
 
+// AddCompetitionApplicationIDs adds the "competition_applications" edge to the CompetitionApplication entity by IDs.
+func (_u *ProjectUpdateOne) AddCompetitionApplicationIDs(ids ...int) *ProjectUpdateOne {
+	_u.mutation.AddCompetitionApplicationIDs(ids...)
+	return _u
+}
+
+// AddCompetitionApplications adds the "competition_applications" edges to the CompetitionApplication entity.
+func (_u *ProjectUpdateOne) AddCompetitionApplications(v ...*CompetitionApplication) *ProjectUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCompetitionApplicationIDs(ids...)
+}
+
+// AddServicePointIDs adds the "service_points" edge to the ServicePoint entity by IDs.
+func (_u *ProjectUpdateOne) AddServicePointIDs(ids ...int) *ProjectUpdateOne {
+	_u.mutation.AddServicePointIDs(ids...)
+	return _u
+}
+
+// AddServicePoints adds the "service_points" edges to the ServicePoint entity.
+func (_u *ProjectUpdateOne) AddServicePoints(v ...*ServicePoint) *ProjectUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddServicePointIDs(ids...)
+}
+
 // AddParticipationIDs adds the "participations" edge to the ProjectParticipation entity by IDs.
 func (_u *ProjectUpdateOne) AddParticipationIDs(ids ...int) *ProjectUpdateOne {
 	_u.mutation.AddParticipationIDs(ids...)
@@ -1702,6 +1896,48 @@ func (_u *ProjectUpdateOne) RemoveNeeds(v ...*Need) *ProjectUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveNeedIDs(ids...)
+}
+
+// ClearCompetitionApplications clears all "competition_applications" edges to the CompetitionApplication entity.
+func (_u *ProjectUpdateOne) ClearCompetitionApplications() *ProjectUpdateOne {
+	_u.mutation.ClearCompetitionApplications()
+	return _u
+}
+
+// RemoveCompetitionApplicationIDs removes the "competition_applications" edge to CompetitionApplication entities by IDs.
+func (_u *ProjectUpdateOne) RemoveCompetitionApplicationIDs(ids ...int) *ProjectUpdateOne {
+	_u.mutation.RemoveCompetitionApplicationIDs(ids...)
+	return _u
+}
+
+// RemoveCompetitionApplications removes "competition_applications" edges to CompetitionApplication entities.
+func (_u *ProjectUpdateOne) RemoveCompetitionApplications(v ...*CompetitionApplication) *ProjectUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCompetitionApplicationIDs(ids...)
+}
+
+// ClearServicePoints clears all "service_points" edges to the ServicePoint entity.
+func (_u *ProjectUpdateOne) ClearServicePoints() *ProjectUpdateOne {
+	_u.mutation.ClearServicePoints()
+	return _u
+}
+
+// RemoveServicePointIDs removes the "service_points" edge to ServicePoint entities by IDs.
+func (_u *ProjectUpdateOne) RemoveServicePointIDs(ids ...int) *ProjectUpdateOne {
+	_u.mutation.RemoveServicePointIDs(ids...)
+	return _u
+}
+
+// RemoveServicePoints removes "service_points" edges to ServicePoint entities.
+func (_u *ProjectUpdateOne) RemoveServicePoints(v ...*ServicePoint) *ProjectUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveServicePointIDs(ids...)
 }
 
 // ClearParticipations clears all "participations" edges to the ProjectParticipation entity.
@@ -2292,6 +2528,96 @@ func (_u *ProjectUpdateOne) sqlSave(ctx context.Context) (_node *Project, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CompetitionApplicationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.CompetitionApplicationsTable,
+			Columns: []string{project.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCompetitionApplicationsIDs(); len(nodes) > 0 && !_u.mutation.CompetitionApplicationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.CompetitionApplicationsTable,
+			Columns: []string{project.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CompetitionApplicationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   project.CompetitionApplicationsTable,
+			Columns: []string{project.CompetitionApplicationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionapplication.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ServicePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.ServicePointsTable,
+			Columns: project.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedServicePointsIDs(); len(nodes) > 0 && !_u.mutation.ServicePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.ServicePointsTable,
+			Columns: project.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ServicePointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   project.ServicePointsTable,
+			Columns: project.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -47,18 +47,21 @@ type RegionEdges struct {
 	Activities []*Activity `json:"activities,omitempty"`
 	// Needs holds the value of the needs edge.
 	Needs []*Need `json:"needs,omitempty"`
+	// Service points in this division (not its children). 本区划内的服务点。
+	ServicePoints []*ServicePoint `json:"service_points,omitempty"`
 	// Projects holds the value of the projects edge.
 	Projects []*Project `json:"projects,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
 	namedChildren      map[string][]*Region
 	namedOrganizations map[string][]*Organization
 	namedActivities    map[string][]*Activity
 	namedNeeds         map[string][]*Need
+	namedServicePoints map[string][]*ServicePoint
 	namedProjects      map[string][]*Project
 }
 
@@ -109,10 +112,19 @@ func (e RegionEdges) NeedsOrErr() ([]*Need, error) {
 	return nil, &NotLoadedError{edge: "needs"}
 }
 
+// ServicePointsOrErr returns the ServicePoints value or an error if the edge
+// was not loaded in eager-loading.
+func (e RegionEdges) ServicePointsOrErr() ([]*ServicePoint, error) {
+	if e.loadedTypes[5] {
+		return e.ServicePoints, nil
+	}
+	return nil, &NotLoadedError{edge: "service_points"}
+}
+
 // ProjectsOrErr returns the Projects value or an error if the edge
 // was not loaded in eager-loading.
 func (e RegionEdges) ProjectsOrErr() ([]*Project, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.Projects, nil
 	}
 	return nil, &NotLoadedError{edge: "projects"}
@@ -223,6 +235,11 @@ func (_m *Region) QueryActivities() *ActivityQuery {
 // QueryNeeds queries the "needs" edge of the Region entity.
 func (_m *Region) QueryNeeds() *NeedQuery {
 	return NewRegionClient(_m.config).QueryNeeds(_m)
+}
+
+// QueryServicePoints queries the "service_points" edge of the Region entity.
+func (_m *Region) QueryServicePoints() *ServicePointQuery {
+	return NewRegionClient(_m.config).QueryServicePoints(_m)
 }
 
 // QueryProjects queries the "projects" edge of the Region entity.
@@ -369,6 +386,30 @@ func (_m *Region) appendNamedNeeds(name string, edges ...*Need) {
 		_m.Edges.namedNeeds[name] = []*Need{}
 	} else {
 		_m.Edges.namedNeeds[name] = append(_m.Edges.namedNeeds[name], edges...)
+	}
+}
+
+// NamedServicePoints returns the ServicePoints named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Region) NamedServicePoints(name string) ([]*ServicePoint, error) {
+	if _m.Edges.namedServicePoints == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedServicePoints[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Region) appendNamedServicePoints(name string, edges ...*ServicePoint) {
+	if _m.Edges.namedServicePoints == nil {
+		_m.Edges.namedServicePoints = make(map[string][]*ServicePoint)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedServicePoints[name] = []*ServicePoint{}
+	} else {
+		_m.Edges.namedServicePoints[name] = append(_m.Edges.namedServicePoints[name], edges...)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
 )
 
 // RegionCreate is the builder for creating a Region entity.
@@ -147,6 +148,21 @@ func (_c *RegionCreate) AddNeeds(v ...*Need) *RegionCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddNeedIDs(ids...)
+}
+
+// AddServicePointIDs adds the "service_points" edge to the ServicePoint entity by IDs.
+func (_c *RegionCreate) AddServicePointIDs(ids ...int) *RegionCreate {
+	_c.mutation.AddServicePointIDs(ids...)
+	return _c
+}
+
+// AddServicePoints adds the "service_points" edges to the ServicePoint entity.
+func (_c *RegionCreate) AddServicePoints(v ...*ServicePoint) *RegionCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddServicePointIDs(ids...)
 }
 
 // AddProjectIDs adds the "projects" edge to the Project entity by IDs.
@@ -370,6 +386,22 @@ func (_c *RegionCreate) createSpec() (*Region, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ServicePointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   region.ServicePointsTable,
+			Columns: []string{region.ServicePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -19,6 +19,7 @@ import (
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
 )
 
 // RegionQuery is the builder for querying Region entities.
@@ -33,6 +34,7 @@ type RegionQuery struct {
 	withOrganizations      *OrganizationQuery
 	withActivities         *ActivityQuery
 	withNeeds              *NeedQuery
+	withServicePoints      *ServicePointQuery
 	withProjects           *ProjectQuery
 	modifiers              []func(*sql.Selector)
 	loadTotal              []func(context.Context, []*Region) error
@@ -40,6 +42,7 @@ type RegionQuery struct {
 	withNamedOrganizations map[string]*OrganizationQuery
 	withNamedActivities    map[string]*ActivityQuery
 	withNamedNeeds         map[string]*NeedQuery
+	withNamedServicePoints map[string]*ServicePointQuery
 	withNamedProjects      map[string]*ProjectQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -180,6 +183,28 @@ func (_q *RegionQuery) QueryNeeds() *NeedQuery {
 			sqlgraph.From(region.Table, region.FieldID, selector),
 			sqlgraph.To(need.Table, need.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, region.NeedsTable, region.NeedsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryServicePoints chains the current query on the "service_points" edge.
+func (_q *RegionQuery) QueryServicePoints() *ServicePointQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(region.Table, region.FieldID, selector),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, region.ServicePointsTable, region.ServicePointsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -406,6 +431,7 @@ func (_q *RegionQuery) Clone() *RegionQuery {
 		withOrganizations: _q.withOrganizations.Clone(),
 		withActivities:    _q.withActivities.Clone(),
 		withNeeds:         _q.withNeeds.Clone(),
+		withServicePoints: _q.withServicePoints.Clone(),
 		withProjects:      _q.withProjects.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -465,6 +491,17 @@ func (_q *RegionQuery) WithNeeds(opts ...func(*NeedQuery)) *RegionQuery {
 		opt(query)
 	}
 	_q.withNeeds = query
+	return _q
+}
+
+// WithServicePoints tells the query-builder to eager-load the nodes that are connected to
+// the "service_points" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *RegionQuery) WithServicePoints(opts ...func(*ServicePointQuery)) *RegionQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withServicePoints = query
 	return _q
 }
 
@@ -563,12 +600,13 @@ func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Regio
 	var (
 		nodes       = []*Region{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withOrganizations != nil,
 			_q.withActivities != nil,
 			_q.withNeeds != nil,
+			_q.withServicePoints != nil,
 			_q.withProjects != nil,
 		}
 	)
@@ -627,6 +665,13 @@ func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Regio
 			return nil, err
 		}
 	}
+	if query := _q.withServicePoints; query != nil {
+		if err := _q.loadServicePoints(ctx, query, nodes,
+			func(n *Region) { n.Edges.ServicePoints = []*ServicePoint{} },
+			func(n *Region, e *ServicePoint) { n.Edges.ServicePoints = append(n.Edges.ServicePoints, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withProjects; query != nil {
 		if err := _q.loadProjects(ctx, query, nodes,
 			func(n *Region) { n.Edges.Projects = []*Project{} },
@@ -659,6 +704,13 @@ func (_q *RegionQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Regio
 		if err := _q.loadNeeds(ctx, query, nodes,
 			func(n *Region) { n.appendNamedNeeds(name) },
 			func(n *Region, e *Need) { n.appendNamedNeeds(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedServicePoints {
+		if err := _q.loadServicePoints(ctx, query, nodes,
+			func(n *Region) { n.appendNamedServicePoints(name) },
+			func(n *Region, e *ServicePoint) { n.appendNamedServicePoints(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -817,6 +869,36 @@ func (_q *RegionQuery) loadNeeds(ctx context.Context, query *NeedQuery, nodes []
 	}
 	query.Where(predicate.Need(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(region.NeedsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.RegionID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "region_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *RegionQuery) loadServicePoints(ctx context.Context, query *ServicePointQuery, nodes []*Region, init func(*Region), assign func(*Region, *ServicePoint)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Region)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(servicepoint.FieldRegionID)
+	}
+	query.Where(predicate.ServicePoint(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(region.ServicePointsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1034,6 +1116,20 @@ func (_q *RegionQuery) WithNamedNeeds(name string, opts ...func(*NeedQuery)) *Re
 		_q.withNamedNeeds = make(map[string]*NeedQuery)
 	}
 	_q.withNamedNeeds[name] = query
+	return _q
+}
+
+// WithNamedServicePoints tells the query-builder to eager-load the nodes that are connected to the "service_points"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *RegionQuery) WithNamedServicePoints(name string, opts ...func(*ServicePointQuery)) *RegionQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedServicePoints == nil {
+		_q.withNamedServicePoints = make(map[string]*ServicePointQuery)
+	}
+	_q.withNamedServicePoints[name] = query
 	return _q
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
 )
 
 // RegionUpdate is the builder for updating Region entities.
@@ -165,6 +166,21 @@ func (_u *RegionUpdate) AddNeeds(v ...*Need) *RegionUpdate {
 	return _u.AddNeedIDs(ids...)
 }
 
+// AddServicePointIDs adds the "service_points" edge to the ServicePoint entity by IDs.
+func (_u *RegionUpdate) AddServicePointIDs(ids ...int) *RegionUpdate {
+	_u.mutation.AddServicePointIDs(ids...)
+	return _u
+}
+
+// AddServicePoints adds the "service_points" edges to the ServicePoint entity.
+func (_u *RegionUpdate) AddServicePoints(v ...*ServicePoint) *RegionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddServicePointIDs(ids...)
+}
+
 // AddProjectIDs adds the "projects" edge to the Project entity by IDs.
 func (_u *RegionUpdate) AddProjectIDs(ids ...int) *RegionUpdate {
 	_u.mutation.AddProjectIDs(ids...)
@@ -273,6 +289,27 @@ func (_u *RegionUpdate) RemoveNeeds(v ...*Need) *RegionUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveNeedIDs(ids...)
+}
+
+// ClearServicePoints clears all "service_points" edges to the ServicePoint entity.
+func (_u *RegionUpdate) ClearServicePoints() *RegionUpdate {
+	_u.mutation.ClearServicePoints()
+	return _u
+}
+
+// RemoveServicePointIDs removes the "service_points" edge to ServicePoint entities by IDs.
+func (_u *RegionUpdate) RemoveServicePointIDs(ids ...int) *RegionUpdate {
+	_u.mutation.RemoveServicePointIDs(ids...)
+	return _u
+}
+
+// RemoveServicePoints removes "service_points" edges to ServicePoint entities.
+func (_u *RegionUpdate) RemoveServicePoints(v ...*ServicePoint) *RegionUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveServicePointIDs(ids...)
 }
 
 // ClearProjects clears all "projects" edges to the Project entity.
@@ -591,6 +628,51 @@ func (_u *RegionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ServicePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   region.ServicePointsTable,
+			Columns: []string{region.ServicePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedServicePointsIDs(); len(nodes) > 0 && !_u.mutation.ServicePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   region.ServicePointsTable,
+			Columns: []string{region.ServicePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ServicePointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   region.ServicePointsTable,
+			Columns: []string{region.ServicePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.ProjectsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -789,6 +871,21 @@ func (_u *RegionUpdateOne) AddNeeds(v ...*Need) *RegionUpdateOne {
 	return _u.AddNeedIDs(ids...)
 }
 
+// AddServicePointIDs adds the "service_points" edge to the ServicePoint entity by IDs.
+func (_u *RegionUpdateOne) AddServicePointIDs(ids ...int) *RegionUpdateOne {
+	_u.mutation.AddServicePointIDs(ids...)
+	return _u
+}
+
+// AddServicePoints adds the "service_points" edges to the ServicePoint entity.
+func (_u *RegionUpdateOne) AddServicePoints(v ...*ServicePoint) *RegionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddServicePointIDs(ids...)
+}
+
 // AddProjectIDs adds the "projects" edge to the Project entity by IDs.
 func (_u *RegionUpdateOne) AddProjectIDs(ids ...int) *RegionUpdateOne {
 	_u.mutation.AddProjectIDs(ids...)
@@ -897,6 +994,27 @@ func (_u *RegionUpdateOne) RemoveNeeds(v ...*Need) *RegionUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveNeedIDs(ids...)
+}
+
+// ClearServicePoints clears all "service_points" edges to the ServicePoint entity.
+func (_u *RegionUpdateOne) ClearServicePoints() *RegionUpdateOne {
+	_u.mutation.ClearServicePoints()
+	return _u
+}
+
+// RemoveServicePointIDs removes the "service_points" edge to ServicePoint entities by IDs.
+func (_u *RegionUpdateOne) RemoveServicePointIDs(ids ...int) *RegionUpdateOne {
+	_u.mutation.RemoveServicePointIDs(ids...)
+	return _u
+}
+
+// RemoveServicePoints removes "service_points" edges to ServicePoint entities.
+func (_u *RegionUpdateOne) RemoveServicePoints(v ...*ServicePoint) *RegionUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveServicePointIDs(ids...)
 }
 
 // ClearProjects clears all "projects" edges to the Project entity.
@@ -1238,6 +1356,51 @@ func (_u *RegionUpdateOne) sqlSave(ctx context.Context) (_node *Region, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(need.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ServicePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   region.ServicePointsTable,
+			Columns: []string{region.ServicePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedServicePointsIDs(); len(nodes) > 0 && !_u.mutation.ServicePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   region.ServicePointsTable,
+			Columns: []string{region.ServicePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ServicePointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   region.ServicePointsTable,
+			Columns: []string{region.ServicePointsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

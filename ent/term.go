@@ -52,16 +52,31 @@ type TermEdges struct {
 	DomainProjects []*Project `json:"domain_projects,omitempty"`
 	// TargetGroupProjects holds the value of the target_group_projects edge.
 	TargetGroupProjects []*Project `json:"target_group_projects,omitempty"`
+	// PartyGuideCoverages holds the value of the party_guide_coverages edge.
+	PartyGuideCoverages []*PartyCoverage `json:"party_guide_coverages,omitempty"`
+	// PartyGuideSubCoverages holds the value of the party_guide_sub_coverages edge.
+	PartyGuideSubCoverages []*PartyCoverage `json:"party_guide_sub_coverages,omitempty"`
+	// ServicePoints holds the value of the service_points edge.
+	ServicePoints []*ServicePoint `json:"service_points,omitempty"`
+	// TargetGroupPoints holds the value of the target_group_points edge.
+	TargetGroupPoints []*ServicePoint `json:"target_group_points,omitempty"`
+	// ThemeRounds holds the value of the theme_rounds edge.
+	ThemeRounds []*CompetitionRound `json:"theme_rounds,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [11]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
-	namedChildren            map[string][]*Term
-	namedOrganizations       map[string][]*Organization
-	namedDomainProjects      map[string][]*Project
-	namedTargetGroupProjects map[string][]*Project
+	namedChildren               map[string][]*Term
+	namedOrganizations          map[string][]*Organization
+	namedDomainProjects         map[string][]*Project
+	namedTargetGroupProjects    map[string][]*Project
+	namedPartyGuideCoverages    map[string][]*PartyCoverage
+	namedPartyGuideSubCoverages map[string][]*PartyCoverage
+	namedServicePoints          map[string][]*ServicePoint
+	namedTargetGroupPoints      map[string][]*ServicePoint
+	namedThemeRounds            map[string][]*CompetitionRound
 }
 
 // TaxonomyOrErr returns the Taxonomy value or an error if the edge
@@ -120,6 +135,51 @@ func (e TermEdges) TargetGroupProjectsOrErr() ([]*Project, error) {
 		return e.TargetGroupProjects, nil
 	}
 	return nil, &NotLoadedError{edge: "target_group_projects"}
+}
+
+// PartyGuideCoveragesOrErr returns the PartyGuideCoverages value or an error if the edge
+// was not loaded in eager-loading.
+func (e TermEdges) PartyGuideCoveragesOrErr() ([]*PartyCoverage, error) {
+	if e.loadedTypes[6] {
+		return e.PartyGuideCoverages, nil
+	}
+	return nil, &NotLoadedError{edge: "party_guide_coverages"}
+}
+
+// PartyGuideSubCoveragesOrErr returns the PartyGuideSubCoverages value or an error if the edge
+// was not loaded in eager-loading.
+func (e TermEdges) PartyGuideSubCoveragesOrErr() ([]*PartyCoverage, error) {
+	if e.loadedTypes[7] {
+		return e.PartyGuideSubCoverages, nil
+	}
+	return nil, &NotLoadedError{edge: "party_guide_sub_coverages"}
+}
+
+// ServicePointsOrErr returns the ServicePoints value or an error if the edge
+// was not loaded in eager-loading.
+func (e TermEdges) ServicePointsOrErr() ([]*ServicePoint, error) {
+	if e.loadedTypes[8] {
+		return e.ServicePoints, nil
+	}
+	return nil, &NotLoadedError{edge: "service_points"}
+}
+
+// TargetGroupPointsOrErr returns the TargetGroupPoints value or an error if the edge
+// was not loaded in eager-loading.
+func (e TermEdges) TargetGroupPointsOrErr() ([]*ServicePoint, error) {
+	if e.loadedTypes[9] {
+		return e.TargetGroupPoints, nil
+	}
+	return nil, &NotLoadedError{edge: "target_group_points"}
+}
+
+// ThemeRoundsOrErr returns the ThemeRounds value or an error if the edge
+// was not loaded in eager-loading.
+func (e TermEdges) ThemeRoundsOrErr() ([]*CompetitionRound, error) {
+	if e.loadedTypes[10] {
+		return e.ThemeRounds, nil
+	}
+	return nil, &NotLoadedError{edge: "theme_rounds"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -238,6 +298,31 @@ func (_m *Term) QueryDomainProjects() *ProjectQuery {
 // QueryTargetGroupProjects queries the "target_group_projects" edge of the Term entity.
 func (_m *Term) QueryTargetGroupProjects() *ProjectQuery {
 	return NewTermClient(_m.config).QueryTargetGroupProjects(_m)
+}
+
+// QueryPartyGuideCoverages queries the "party_guide_coverages" edge of the Term entity.
+func (_m *Term) QueryPartyGuideCoverages() *PartyCoverageQuery {
+	return NewTermClient(_m.config).QueryPartyGuideCoverages(_m)
+}
+
+// QueryPartyGuideSubCoverages queries the "party_guide_sub_coverages" edge of the Term entity.
+func (_m *Term) QueryPartyGuideSubCoverages() *PartyCoverageQuery {
+	return NewTermClient(_m.config).QueryPartyGuideSubCoverages(_m)
+}
+
+// QueryServicePoints queries the "service_points" edge of the Term entity.
+func (_m *Term) QueryServicePoints() *ServicePointQuery {
+	return NewTermClient(_m.config).QueryServicePoints(_m)
+}
+
+// QueryTargetGroupPoints queries the "target_group_points" edge of the Term entity.
+func (_m *Term) QueryTargetGroupPoints() *ServicePointQuery {
+	return NewTermClient(_m.config).QueryTargetGroupPoints(_m)
+}
+
+// QueryThemeRounds queries the "theme_rounds" edge of the Term entity.
+func (_m *Term) QueryThemeRounds() *CompetitionRoundQuery {
+	return NewTermClient(_m.config).QueryThemeRounds(_m)
 }
 
 // Update returns a builder for updating this Term.
@@ -382,6 +467,126 @@ func (_m *Term) appendNamedTargetGroupProjects(name string, edges ...*Project) {
 		_m.Edges.namedTargetGroupProjects[name] = []*Project{}
 	} else {
 		_m.Edges.namedTargetGroupProjects[name] = append(_m.Edges.namedTargetGroupProjects[name], edges...)
+	}
+}
+
+// NamedPartyGuideCoverages returns the PartyGuideCoverages named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Term) NamedPartyGuideCoverages(name string) ([]*PartyCoverage, error) {
+	if _m.Edges.namedPartyGuideCoverages == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPartyGuideCoverages[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Term) appendNamedPartyGuideCoverages(name string, edges ...*PartyCoverage) {
+	if _m.Edges.namedPartyGuideCoverages == nil {
+		_m.Edges.namedPartyGuideCoverages = make(map[string][]*PartyCoverage)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPartyGuideCoverages[name] = []*PartyCoverage{}
+	} else {
+		_m.Edges.namedPartyGuideCoverages[name] = append(_m.Edges.namedPartyGuideCoverages[name], edges...)
+	}
+}
+
+// NamedPartyGuideSubCoverages returns the PartyGuideSubCoverages named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Term) NamedPartyGuideSubCoverages(name string) ([]*PartyCoverage, error) {
+	if _m.Edges.namedPartyGuideSubCoverages == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPartyGuideSubCoverages[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Term) appendNamedPartyGuideSubCoverages(name string, edges ...*PartyCoverage) {
+	if _m.Edges.namedPartyGuideSubCoverages == nil {
+		_m.Edges.namedPartyGuideSubCoverages = make(map[string][]*PartyCoverage)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPartyGuideSubCoverages[name] = []*PartyCoverage{}
+	} else {
+		_m.Edges.namedPartyGuideSubCoverages[name] = append(_m.Edges.namedPartyGuideSubCoverages[name], edges...)
+	}
+}
+
+// NamedServicePoints returns the ServicePoints named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Term) NamedServicePoints(name string) ([]*ServicePoint, error) {
+	if _m.Edges.namedServicePoints == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedServicePoints[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Term) appendNamedServicePoints(name string, edges ...*ServicePoint) {
+	if _m.Edges.namedServicePoints == nil {
+		_m.Edges.namedServicePoints = make(map[string][]*ServicePoint)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedServicePoints[name] = []*ServicePoint{}
+	} else {
+		_m.Edges.namedServicePoints[name] = append(_m.Edges.namedServicePoints[name], edges...)
+	}
+}
+
+// NamedTargetGroupPoints returns the TargetGroupPoints named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Term) NamedTargetGroupPoints(name string) ([]*ServicePoint, error) {
+	if _m.Edges.namedTargetGroupPoints == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTargetGroupPoints[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Term) appendNamedTargetGroupPoints(name string, edges ...*ServicePoint) {
+	if _m.Edges.namedTargetGroupPoints == nil {
+		_m.Edges.namedTargetGroupPoints = make(map[string][]*ServicePoint)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTargetGroupPoints[name] = []*ServicePoint{}
+	} else {
+		_m.Edges.namedTargetGroupPoints[name] = append(_m.Edges.namedTargetGroupPoints[name], edges...)
+	}
+}
+
+// NamedThemeRounds returns the ThemeRounds named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Term) NamedThemeRounds(name string) ([]*CompetitionRound, error) {
+	if _m.Edges.namedThemeRounds == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedThemeRounds[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Term) appendNamedThemeRounds(name string, edges ...*CompetitionRound) {
+	if _m.Edges.namedThemeRounds == nil {
+		_m.Edges.namedThemeRounds = make(map[string][]*CompetitionRound)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedThemeRounds[name] = []*CompetitionRound{}
+	} else {
+		_m.Edges.namedThemeRounds[name] = append(_m.Edges.namedThemeRounds[name], edges...)
 	}
 }
 

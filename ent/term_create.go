@@ -10,8 +10,11 @@ import (
 
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/organization"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 )
@@ -165,6 +168,81 @@ func (_c *TermCreate) AddTargetGroupProjects(v ...*Project) *TermCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddTargetGroupProjectIDs(ids...)
+}
+
+// AddPartyGuideCoverageIDs adds the "party_guide_coverages" edge to the PartyCoverage entity by IDs.
+func (_c *TermCreate) AddPartyGuideCoverageIDs(ids ...int) *TermCreate {
+	_c.mutation.AddPartyGuideCoverageIDs(ids...)
+	return _c
+}
+
+// AddPartyGuideCoverages adds the "party_guide_coverages" edges to the PartyCoverage entity.
+func (_c *TermCreate) AddPartyGuideCoverages(v ...*PartyCoverage) *TermCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPartyGuideCoverageIDs(ids...)
+}
+
+// AddPartyGuideSubCoverageIDs adds the "party_guide_sub_coverages" edge to the PartyCoverage entity by IDs.
+func (_c *TermCreate) AddPartyGuideSubCoverageIDs(ids ...int) *TermCreate {
+	_c.mutation.AddPartyGuideSubCoverageIDs(ids...)
+	return _c
+}
+
+// AddPartyGuideSubCoverages adds the "party_guide_sub_coverages" edges to the PartyCoverage entity.
+func (_c *TermCreate) AddPartyGuideSubCoverages(v ...*PartyCoverage) *TermCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddPartyGuideSubCoverageIDs(ids...)
+}
+
+// AddServicePointIDs adds the "service_points" edge to the ServicePoint entity by IDs.
+func (_c *TermCreate) AddServicePointIDs(ids ...int) *TermCreate {
+	_c.mutation.AddServicePointIDs(ids...)
+	return _c
+}
+
+// AddServicePoints adds the "service_points" edges to the ServicePoint entity.
+func (_c *TermCreate) AddServicePoints(v ...*ServicePoint) *TermCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddServicePointIDs(ids...)
+}
+
+// AddTargetGroupPointIDs adds the "target_group_points" edge to the ServicePoint entity by IDs.
+func (_c *TermCreate) AddTargetGroupPointIDs(ids ...int) *TermCreate {
+	_c.mutation.AddTargetGroupPointIDs(ids...)
+	return _c
+}
+
+// AddTargetGroupPoints adds the "target_group_points" edges to the ServicePoint entity.
+func (_c *TermCreate) AddTargetGroupPoints(v ...*ServicePoint) *TermCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddTargetGroupPointIDs(ids...)
+}
+
+// AddThemeRoundIDs adds the "theme_rounds" edge to the CompetitionRound entity by IDs.
+func (_c *TermCreate) AddThemeRoundIDs(ids ...int) *TermCreate {
+	_c.mutation.AddThemeRoundIDs(ids...)
+	return _c
+}
+
+// AddThemeRounds adds the "theme_rounds" edges to the CompetitionRound entity.
+func (_c *TermCreate) AddThemeRounds(v ...*CompetitionRound) *TermCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddThemeRoundIDs(ids...)
 }
 
 // Mutation returns the TermMutation object of the builder.
@@ -393,6 +471,86 @@ func (_c *TermCreate) createSpec() (*Term, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PartyGuideCoveragesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideCoveragesTable,
+			Columns: []string{term.PartyGuideCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.PartyGuideSubCoveragesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideSubCoveragesTable,
+			Columns: []string{term.PartyGuideSubCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ServicePointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ServicePointsTable,
+			Columns: term.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.TargetGroupPointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupPointsTable,
+			Columns: term.TargetGroupPointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ThemeRoundsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ThemeRoundsTable,
+			Columns: term.ThemeRoundsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -13,9 +13,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/organization"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 )
@@ -23,22 +26,32 @@ import (
 // TermQuery is the builder for querying Term entities.
 type TermQuery struct {
 	config
-	ctx                          *QueryContext
-	order                        []term.OrderOption
-	inters                       []Interceptor
-	predicates                   []predicate.Term
-	withTaxonomy                 *TaxonomyQuery
-	withParent                   *TermQuery
-	withChildren                 *TermQuery
-	withOrganizations            *OrganizationQuery
-	withDomainProjects           *ProjectQuery
-	withTargetGroupProjects      *ProjectQuery
-	modifiers                    []func(*sql.Selector)
-	loadTotal                    []func(context.Context, []*Term) error
-	withNamedChildren            map[string]*TermQuery
-	withNamedOrganizations       map[string]*OrganizationQuery
-	withNamedDomainProjects      map[string]*ProjectQuery
-	withNamedTargetGroupProjects map[string]*ProjectQuery
+	ctx                             *QueryContext
+	order                           []term.OrderOption
+	inters                          []Interceptor
+	predicates                      []predicate.Term
+	withTaxonomy                    *TaxonomyQuery
+	withParent                      *TermQuery
+	withChildren                    *TermQuery
+	withOrganizations               *OrganizationQuery
+	withDomainProjects              *ProjectQuery
+	withTargetGroupProjects         *ProjectQuery
+	withPartyGuideCoverages         *PartyCoverageQuery
+	withPartyGuideSubCoverages      *PartyCoverageQuery
+	withServicePoints               *ServicePointQuery
+	withTargetGroupPoints           *ServicePointQuery
+	withThemeRounds                 *CompetitionRoundQuery
+	modifiers                       []func(*sql.Selector)
+	loadTotal                       []func(context.Context, []*Term) error
+	withNamedChildren               map[string]*TermQuery
+	withNamedOrganizations          map[string]*OrganizationQuery
+	withNamedDomainProjects         map[string]*ProjectQuery
+	withNamedTargetGroupProjects    map[string]*ProjectQuery
+	withNamedPartyGuideCoverages    map[string]*PartyCoverageQuery
+	withNamedPartyGuideSubCoverages map[string]*PartyCoverageQuery
+	withNamedServicePoints          map[string]*ServicePointQuery
+	withNamedTargetGroupPoints      map[string]*ServicePointQuery
+	withNamedThemeRounds            map[string]*CompetitionRoundQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -200,6 +213,116 @@ func (_q *TermQuery) QueryTargetGroupProjects() *ProjectQuery {
 			sqlgraph.From(term.Table, term.FieldID, selector),
 			sqlgraph.To(project.Table, project.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, term.TargetGroupProjectsTable, term.TargetGroupProjectsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPartyGuideCoverages chains the current query on the "party_guide_coverages" edge.
+func (_q *TermQuery) QueryPartyGuideCoverages() *PartyCoverageQuery {
+	query := (&PartyCoverageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, selector),
+			sqlgraph.To(partycoverage.Table, partycoverage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, term.PartyGuideCoveragesTable, term.PartyGuideCoveragesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPartyGuideSubCoverages chains the current query on the "party_guide_sub_coverages" edge.
+func (_q *TermQuery) QueryPartyGuideSubCoverages() *PartyCoverageQuery {
+	query := (&PartyCoverageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, selector),
+			sqlgraph.To(partycoverage.Table, partycoverage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, term.PartyGuideSubCoveragesTable, term.PartyGuideSubCoveragesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryServicePoints chains the current query on the "service_points" edge.
+func (_q *TermQuery) QueryServicePoints() *ServicePointQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, selector),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, term.ServicePointsTable, term.ServicePointsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTargetGroupPoints chains the current query on the "target_group_points" edge.
+func (_q *TermQuery) QueryTargetGroupPoints() *ServicePointQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, selector),
+			sqlgraph.To(servicepoint.Table, servicepoint.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, term.TargetGroupPointsTable, term.TargetGroupPointsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryThemeRounds chains the current query on the "theme_rounds" edge.
+func (_q *TermQuery) QueryThemeRounds() *CompetitionRoundQuery {
+	query := (&CompetitionRoundClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(term.Table, term.FieldID, selector),
+			sqlgraph.To(competitionround.Table, competitionround.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, term.ThemeRoundsTable, term.ThemeRoundsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -394,17 +517,22 @@ func (_q *TermQuery) Clone() *TermQuery {
 		return nil
 	}
 	return &TermQuery{
-		config:                  _q.config,
-		ctx:                     _q.ctx.Clone(),
-		order:                   append([]term.OrderOption{}, _q.order...),
-		inters:                  append([]Interceptor{}, _q.inters...),
-		predicates:              append([]predicate.Term{}, _q.predicates...),
-		withTaxonomy:            _q.withTaxonomy.Clone(),
-		withParent:              _q.withParent.Clone(),
-		withChildren:            _q.withChildren.Clone(),
-		withOrganizations:       _q.withOrganizations.Clone(),
-		withDomainProjects:      _q.withDomainProjects.Clone(),
-		withTargetGroupProjects: _q.withTargetGroupProjects.Clone(),
+		config:                     _q.config,
+		ctx:                        _q.ctx.Clone(),
+		order:                      append([]term.OrderOption{}, _q.order...),
+		inters:                     append([]Interceptor{}, _q.inters...),
+		predicates:                 append([]predicate.Term{}, _q.predicates...),
+		withTaxonomy:               _q.withTaxonomy.Clone(),
+		withParent:                 _q.withParent.Clone(),
+		withChildren:               _q.withChildren.Clone(),
+		withOrganizations:          _q.withOrganizations.Clone(),
+		withDomainProjects:         _q.withDomainProjects.Clone(),
+		withTargetGroupProjects:    _q.withTargetGroupProjects.Clone(),
+		withPartyGuideCoverages:    _q.withPartyGuideCoverages.Clone(),
+		withPartyGuideSubCoverages: _q.withPartyGuideSubCoverages.Clone(),
+		withServicePoints:          _q.withServicePoints.Clone(),
+		withTargetGroupPoints:      _q.withTargetGroupPoints.Clone(),
+		withThemeRounds:            _q.withThemeRounds.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -474,6 +602,61 @@ func (_q *TermQuery) WithTargetGroupProjects(opts ...func(*ProjectQuery)) *TermQ
 		opt(query)
 	}
 	_q.withTargetGroupProjects = query
+	return _q
+}
+
+// WithPartyGuideCoverages tells the query-builder to eager-load the nodes that are connected to
+// the "party_guide_coverages" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithPartyGuideCoverages(opts ...func(*PartyCoverageQuery)) *TermQuery {
+	query := (&PartyCoverageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPartyGuideCoverages = query
+	return _q
+}
+
+// WithPartyGuideSubCoverages tells the query-builder to eager-load the nodes that are connected to
+// the "party_guide_sub_coverages" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithPartyGuideSubCoverages(opts ...func(*PartyCoverageQuery)) *TermQuery {
+	query := (&PartyCoverageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPartyGuideSubCoverages = query
+	return _q
+}
+
+// WithServicePoints tells the query-builder to eager-load the nodes that are connected to
+// the "service_points" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithServicePoints(opts ...func(*ServicePointQuery)) *TermQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withServicePoints = query
+	return _q
+}
+
+// WithTargetGroupPoints tells the query-builder to eager-load the nodes that are connected to
+// the "target_group_points" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithTargetGroupPoints(opts ...func(*ServicePointQuery)) *TermQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTargetGroupPoints = query
+	return _q
+}
+
+// WithThemeRounds tells the query-builder to eager-load the nodes that are connected to
+// the "theme_rounds" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithThemeRounds(opts ...func(*CompetitionRoundQuery)) *TermQuery {
+	query := (&CompetitionRoundClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withThemeRounds = query
 	return _q
 }
 
@@ -561,13 +744,18 @@ func (_q *TermQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Term, e
 	var (
 		nodes       = []*Term{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [11]bool{
 			_q.withTaxonomy != nil,
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withOrganizations != nil,
 			_q.withDomainProjects != nil,
 			_q.withTargetGroupProjects != nil,
+			_q.withPartyGuideCoverages != nil,
+			_q.withPartyGuideSubCoverages != nil,
+			_q.withServicePoints != nil,
+			_q.withTargetGroupPoints != nil,
+			_q.withThemeRounds != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -631,6 +819,43 @@ func (_q *TermQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Term, e
 			return nil, err
 		}
 	}
+	if query := _q.withPartyGuideCoverages; query != nil {
+		if err := _q.loadPartyGuideCoverages(ctx, query, nodes,
+			func(n *Term) { n.Edges.PartyGuideCoverages = []*PartyCoverage{} },
+			func(n *Term, e *PartyCoverage) { n.Edges.PartyGuideCoverages = append(n.Edges.PartyGuideCoverages, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withPartyGuideSubCoverages; query != nil {
+		if err := _q.loadPartyGuideSubCoverages(ctx, query, nodes,
+			func(n *Term) { n.Edges.PartyGuideSubCoverages = []*PartyCoverage{} },
+			func(n *Term, e *PartyCoverage) {
+				n.Edges.PartyGuideSubCoverages = append(n.Edges.PartyGuideSubCoverages, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withServicePoints; query != nil {
+		if err := _q.loadServicePoints(ctx, query, nodes,
+			func(n *Term) { n.Edges.ServicePoints = []*ServicePoint{} },
+			func(n *Term, e *ServicePoint) { n.Edges.ServicePoints = append(n.Edges.ServicePoints, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withTargetGroupPoints; query != nil {
+		if err := _q.loadTargetGroupPoints(ctx, query, nodes,
+			func(n *Term) { n.Edges.TargetGroupPoints = []*ServicePoint{} },
+			func(n *Term, e *ServicePoint) { n.Edges.TargetGroupPoints = append(n.Edges.TargetGroupPoints, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withThemeRounds; query != nil {
+		if err := _q.loadThemeRounds(ctx, query, nodes,
+			func(n *Term) { n.Edges.ThemeRounds = []*CompetitionRound{} },
+			func(n *Term, e *CompetitionRound) { n.Edges.ThemeRounds = append(n.Edges.ThemeRounds, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedChildren {
 		if err := _q.loadChildren(ctx, query, nodes,
 			func(n *Term) { n.appendNamedChildren(name) },
@@ -656,6 +881,41 @@ func (_q *TermQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Term, e
 		if err := _q.loadTargetGroupProjects(ctx, query, nodes,
 			func(n *Term) { n.appendNamedTargetGroupProjects(name) },
 			func(n *Term, e *Project) { n.appendNamedTargetGroupProjects(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPartyGuideCoverages {
+		if err := _q.loadPartyGuideCoverages(ctx, query, nodes,
+			func(n *Term) { n.appendNamedPartyGuideCoverages(name) },
+			func(n *Term, e *PartyCoverage) { n.appendNamedPartyGuideCoverages(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPartyGuideSubCoverages {
+		if err := _q.loadPartyGuideSubCoverages(ctx, query, nodes,
+			func(n *Term) { n.appendNamedPartyGuideSubCoverages(name) },
+			func(n *Term, e *PartyCoverage) { n.appendNamedPartyGuideSubCoverages(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedServicePoints {
+		if err := _q.loadServicePoints(ctx, query, nodes,
+			func(n *Term) { n.appendNamedServicePoints(name) },
+			func(n *Term, e *ServicePoint) { n.appendNamedServicePoints(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTargetGroupPoints {
+		if err := _q.loadTargetGroupPoints(ctx, query, nodes,
+			func(n *Term) { n.appendNamedTargetGroupPoints(name) },
+			func(n *Term, e *ServicePoint) { n.appendNamedTargetGroupPoints(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedThemeRounds {
+		if err := _q.loadThemeRounds(ctx, query, nodes,
+			func(n *Term) { n.appendNamedThemeRounds(name) },
+			func(n *Term, e *CompetitionRound) { n.appendNamedThemeRounds(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -944,6 +1204,252 @@ func (_q *TermQuery) loadTargetGroupProjects(ctx context.Context, query *Project
 	}
 	return nil
 }
+func (_q *TermQuery) loadPartyGuideCoverages(ctx context.Context, query *PartyCoverageQuery, nodes []*Term, init func(*Term), assign func(*Term, *PartyCoverage)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Term)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(partycoverage.FieldCategoryID)
+	}
+	query.Where(predicate.PartyCoverage(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(term.PartyGuideCoveragesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CategoryID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "category_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *TermQuery) loadPartyGuideSubCoverages(ctx context.Context, query *PartyCoverageQuery, nodes []*Term, init func(*Term), assign func(*Term, *PartyCoverage)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Term)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(partycoverage.FieldSubcategoryID)
+	}
+	query.Where(predicate.PartyCoverage(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(term.PartyGuideSubCoveragesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.SubcategoryID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "subcategory_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "subcategory_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *TermQuery) loadServicePoints(ctx context.Context, query *ServicePointQuery, nodes []*Term, init func(*Term), assign func(*Term, *ServicePoint)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Term)
+	nids := make(map[int]map[*Term]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(term.ServicePointsTable)
+		s.Join(joinT).On(s.C(servicepoint.FieldID), joinT.C(term.ServicePointsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(term.ServicePointsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(term.ServicePointsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Term]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*ServicePoint](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "service_points" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *TermQuery) loadTargetGroupPoints(ctx context.Context, query *ServicePointQuery, nodes []*Term, init func(*Term), assign func(*Term, *ServicePoint)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Term)
+	nids := make(map[int]map[*Term]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(term.TargetGroupPointsTable)
+		s.Join(joinT).On(s.C(servicepoint.FieldID), joinT.C(term.TargetGroupPointsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(term.TargetGroupPointsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(term.TargetGroupPointsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Term]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*ServicePoint](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "target_group_points" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *TermQuery) loadThemeRounds(ctx context.Context, query *CompetitionRoundQuery, nodes []*Term, init func(*Term), assign func(*Term, *CompetitionRound)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Term)
+	nids := make(map[int]map[*Term]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(term.ThemeRoundsTable)
+		s.Join(joinT).On(s.C(competitionround.FieldID), joinT.C(term.ThemeRoundsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(term.ThemeRoundsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(term.ThemeRoundsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Term]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*CompetitionRound](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "theme_rounds" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *TermQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1088,6 +1594,76 @@ func (_q *TermQuery) WithNamedTargetGroupProjects(name string, opts ...func(*Pro
 		_q.withNamedTargetGroupProjects = make(map[string]*ProjectQuery)
 	}
 	_q.withNamedTargetGroupProjects[name] = query
+	return _q
+}
+
+// WithNamedPartyGuideCoverages tells the query-builder to eager-load the nodes that are connected to the "party_guide_coverages"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithNamedPartyGuideCoverages(name string, opts ...func(*PartyCoverageQuery)) *TermQuery {
+	query := (&PartyCoverageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPartyGuideCoverages == nil {
+		_q.withNamedPartyGuideCoverages = make(map[string]*PartyCoverageQuery)
+	}
+	_q.withNamedPartyGuideCoverages[name] = query
+	return _q
+}
+
+// WithNamedPartyGuideSubCoverages tells the query-builder to eager-load the nodes that are connected to the "party_guide_sub_coverages"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithNamedPartyGuideSubCoverages(name string, opts ...func(*PartyCoverageQuery)) *TermQuery {
+	query := (&PartyCoverageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPartyGuideSubCoverages == nil {
+		_q.withNamedPartyGuideSubCoverages = make(map[string]*PartyCoverageQuery)
+	}
+	_q.withNamedPartyGuideSubCoverages[name] = query
+	return _q
+}
+
+// WithNamedServicePoints tells the query-builder to eager-load the nodes that are connected to the "service_points"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithNamedServicePoints(name string, opts ...func(*ServicePointQuery)) *TermQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedServicePoints == nil {
+		_q.withNamedServicePoints = make(map[string]*ServicePointQuery)
+	}
+	_q.withNamedServicePoints[name] = query
+	return _q
+}
+
+// WithNamedTargetGroupPoints tells the query-builder to eager-load the nodes that are connected to the "target_group_points"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithNamedTargetGroupPoints(name string, opts ...func(*ServicePointQuery)) *TermQuery {
+	query := (&ServicePointClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTargetGroupPoints == nil {
+		_q.withNamedTargetGroupPoints = make(map[string]*ServicePointQuery)
+	}
+	_q.withNamedTargetGroupPoints[name] = query
+	return _q
+}
+
+// WithNamedThemeRounds tells the query-builder to eager-load the nodes that are connected to the "theme_rounds"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TermQuery) WithNamedThemeRounds(name string, opts ...func(*CompetitionRoundQuery)) *TermQuery {
+	query := (&CompetitionRoundClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedThemeRounds == nil {
+		_q.withNamedThemeRounds = make(map[string]*CompetitionRoundQuery)
+	}
+	_q.withNamedThemeRounds[name] = query
 	return _q
 }
 

@@ -11,9 +11,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/organization"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 )
@@ -189,6 +192,81 @@ func (_u *TermUpdate) AddTargetGroupProjects(v ...*Project) *TermUpdate {
 	return _u.AddTargetGroupProjectIDs(ids...)
 }
 
+// AddPartyGuideCoverageIDs adds the "party_guide_coverages" edge to the PartyCoverage entity by IDs.
+func (_u *TermUpdate) AddPartyGuideCoverageIDs(ids ...int) *TermUpdate {
+	_u.mutation.AddPartyGuideCoverageIDs(ids...)
+	return _u
+}
+
+// AddPartyGuideCoverages adds the "party_guide_coverages" edges to the PartyCoverage entity.
+func (_u *TermUpdate) AddPartyGuideCoverages(v ...*PartyCoverage) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPartyGuideCoverageIDs(ids...)
+}
+
+// AddPartyGuideSubCoverageIDs adds the "party_guide_sub_coverages" edge to the PartyCoverage entity by IDs.
+func (_u *TermUpdate) AddPartyGuideSubCoverageIDs(ids ...int) *TermUpdate {
+	_u.mutation.AddPartyGuideSubCoverageIDs(ids...)
+	return _u
+}
+
+// AddPartyGuideSubCoverages adds the "party_guide_sub_coverages" edges to the PartyCoverage entity.
+func (_u *TermUpdate) AddPartyGuideSubCoverages(v ...*PartyCoverage) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPartyGuideSubCoverageIDs(ids...)
+}
+
+// AddServicePointIDs adds the "service_points" edge to the ServicePoint entity by IDs.
+func (_u *TermUpdate) AddServicePointIDs(ids ...int) *TermUpdate {
+	_u.mutation.AddServicePointIDs(ids...)
+	return _u
+}
+
+// AddServicePoints adds the "service_points" edges to the ServicePoint entity.
+func (_u *TermUpdate) AddServicePoints(v ...*ServicePoint) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddServicePointIDs(ids...)
+}
+
+// AddTargetGroupPointIDs adds the "target_group_points" edge to the ServicePoint entity by IDs.
+func (_u *TermUpdate) AddTargetGroupPointIDs(ids ...int) *TermUpdate {
+	_u.mutation.AddTargetGroupPointIDs(ids...)
+	return _u
+}
+
+// AddTargetGroupPoints adds the "target_group_points" edges to the ServicePoint entity.
+func (_u *TermUpdate) AddTargetGroupPoints(v ...*ServicePoint) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTargetGroupPointIDs(ids...)
+}
+
+// AddThemeRoundIDs adds the "theme_rounds" edge to the CompetitionRound entity by IDs.
+func (_u *TermUpdate) AddThemeRoundIDs(ids ...int) *TermUpdate {
+	_u.mutation.AddThemeRoundIDs(ids...)
+	return _u
+}
+
+// AddThemeRounds adds the "theme_rounds" edges to the CompetitionRound entity.
+func (_u *TermUpdate) AddThemeRounds(v ...*CompetitionRound) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddThemeRoundIDs(ids...)
+}
+
 // Mutation returns the TermMutation object of the builder.
 func (_u *TermUpdate) Mutation() *TermMutation {
 	return _u.mutation
@@ -288,6 +366,111 @@ func (_u *TermUpdate) RemoveTargetGroupProjects(v ...*Project) *TermUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTargetGroupProjectIDs(ids...)
+}
+
+// ClearPartyGuideCoverages clears all "party_guide_coverages" edges to the PartyCoverage entity.
+func (_u *TermUpdate) ClearPartyGuideCoverages() *TermUpdate {
+	_u.mutation.ClearPartyGuideCoverages()
+	return _u
+}
+
+// RemovePartyGuideCoverageIDs removes the "party_guide_coverages" edge to PartyCoverage entities by IDs.
+func (_u *TermUpdate) RemovePartyGuideCoverageIDs(ids ...int) *TermUpdate {
+	_u.mutation.RemovePartyGuideCoverageIDs(ids...)
+	return _u
+}
+
+// RemovePartyGuideCoverages removes "party_guide_coverages" edges to PartyCoverage entities.
+func (_u *TermUpdate) RemovePartyGuideCoverages(v ...*PartyCoverage) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePartyGuideCoverageIDs(ids...)
+}
+
+// ClearPartyGuideSubCoverages clears all "party_guide_sub_coverages" edges to the PartyCoverage entity.
+func (_u *TermUpdate) ClearPartyGuideSubCoverages() *TermUpdate {
+	_u.mutation.ClearPartyGuideSubCoverages()
+	return _u
+}
+
+// RemovePartyGuideSubCoverageIDs removes the "party_guide_sub_coverages" edge to PartyCoverage entities by IDs.
+func (_u *TermUpdate) RemovePartyGuideSubCoverageIDs(ids ...int) *TermUpdate {
+	_u.mutation.RemovePartyGuideSubCoverageIDs(ids...)
+	return _u
+}
+
+// RemovePartyGuideSubCoverages removes "party_guide_sub_coverages" edges to PartyCoverage entities.
+func (_u *TermUpdate) RemovePartyGuideSubCoverages(v ...*PartyCoverage) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePartyGuideSubCoverageIDs(ids...)
+}
+
+// ClearServicePoints clears all "service_points" edges to the ServicePoint entity.
+func (_u *TermUpdate) ClearServicePoints() *TermUpdate {
+	_u.mutation.ClearServicePoints()
+	return _u
+}
+
+// RemoveServicePointIDs removes the "service_points" edge to ServicePoint entities by IDs.
+func (_u *TermUpdate) RemoveServicePointIDs(ids ...int) *TermUpdate {
+	_u.mutation.RemoveServicePointIDs(ids...)
+	return _u
+}
+
+// RemoveServicePoints removes "service_points" edges to ServicePoint entities.
+func (_u *TermUpdate) RemoveServicePoints(v ...*ServicePoint) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveServicePointIDs(ids...)
+}
+
+// ClearTargetGroupPoints clears all "target_group_points" edges to the ServicePoint entity.
+func (_u *TermUpdate) ClearTargetGroupPoints() *TermUpdate {
+	_u.mutation.ClearTargetGroupPoints()
+	return _u
+}
+
+// RemoveTargetGroupPointIDs removes the "target_group_points" edge to ServicePoint entities by IDs.
+func (_u *TermUpdate) RemoveTargetGroupPointIDs(ids ...int) *TermUpdate {
+	_u.mutation.RemoveTargetGroupPointIDs(ids...)
+	return _u
+}
+
+// RemoveTargetGroupPoints removes "target_group_points" edges to ServicePoint entities.
+func (_u *TermUpdate) RemoveTargetGroupPoints(v ...*ServicePoint) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTargetGroupPointIDs(ids...)
+}
+
+// ClearThemeRounds clears all "theme_rounds" edges to the CompetitionRound entity.
+func (_u *TermUpdate) ClearThemeRounds() *TermUpdate {
+	_u.mutation.ClearThemeRounds()
+	return _u
+}
+
+// RemoveThemeRoundIDs removes the "theme_rounds" edge to CompetitionRound entities by IDs.
+func (_u *TermUpdate) RemoveThemeRoundIDs(ids ...int) *TermUpdate {
+	_u.mutation.RemoveThemeRoundIDs(ids...)
+	return _u
+}
+
+// RemoveThemeRounds removes "theme_rounds" edges to CompetitionRound entities.
+func (_u *TermUpdate) RemoveThemeRounds(v ...*CompetitionRound) *TermUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveThemeRoundIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -620,6 +803,231 @@ func (_u *TermUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.PartyGuideCoveragesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideCoveragesTable,
+			Columns: []string{term.PartyGuideCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPartyGuideCoveragesIDs(); len(nodes) > 0 && !_u.mutation.PartyGuideCoveragesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideCoveragesTable,
+			Columns: []string{term.PartyGuideCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PartyGuideCoveragesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideCoveragesTable,
+			Columns: []string{term.PartyGuideCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PartyGuideSubCoveragesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideSubCoveragesTable,
+			Columns: []string{term.PartyGuideSubCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPartyGuideSubCoveragesIDs(); len(nodes) > 0 && !_u.mutation.PartyGuideSubCoveragesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideSubCoveragesTable,
+			Columns: []string{term.PartyGuideSubCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PartyGuideSubCoveragesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideSubCoveragesTable,
+			Columns: []string{term.PartyGuideSubCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ServicePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ServicePointsTable,
+			Columns: term.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedServicePointsIDs(); len(nodes) > 0 && !_u.mutation.ServicePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ServicePointsTable,
+			Columns: term.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ServicePointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ServicePointsTable,
+			Columns: term.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TargetGroupPointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupPointsTable,
+			Columns: term.TargetGroupPointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTargetGroupPointsIDs(); len(nodes) > 0 && !_u.mutation.TargetGroupPointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupPointsTable,
+			Columns: term.TargetGroupPointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TargetGroupPointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupPointsTable,
+			Columns: term.TargetGroupPointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ThemeRoundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ThemeRoundsTable,
+			Columns: term.ThemeRoundsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedThemeRoundsIDs(); len(nodes) > 0 && !_u.mutation.ThemeRoundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ThemeRoundsTable,
+			Columns: term.ThemeRoundsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ThemeRoundsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ThemeRoundsTable,
+			Columns: term.ThemeRoundsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{term.Label}
@@ -798,6 +1206,81 @@ func (_u *TermUpdateOne) AddTargetGroupProjects(v ...*Project) *TermUpdateOne {
 	return _u.AddTargetGroupProjectIDs(ids...)
 }
 
+// AddPartyGuideCoverageIDs adds the "party_guide_coverages" edge to the PartyCoverage entity by IDs.
+func (_u *TermUpdateOne) AddPartyGuideCoverageIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.AddPartyGuideCoverageIDs(ids...)
+	return _u
+}
+
+// AddPartyGuideCoverages adds the "party_guide_coverages" edges to the PartyCoverage entity.
+func (_u *TermUpdateOne) AddPartyGuideCoverages(v ...*PartyCoverage) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPartyGuideCoverageIDs(ids...)
+}
+
+// AddPartyGuideSubCoverageIDs adds the "party_guide_sub_coverages" edge to the PartyCoverage entity by IDs.
+func (_u *TermUpdateOne) AddPartyGuideSubCoverageIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.AddPartyGuideSubCoverageIDs(ids...)
+	return _u
+}
+
+// AddPartyGuideSubCoverages adds the "party_guide_sub_coverages" edges to the PartyCoverage entity.
+func (_u *TermUpdateOne) AddPartyGuideSubCoverages(v ...*PartyCoverage) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddPartyGuideSubCoverageIDs(ids...)
+}
+
+// AddServicePointIDs adds the "service_points" edge to the ServicePoint entity by IDs.
+func (_u *TermUpdateOne) AddServicePointIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.AddServicePointIDs(ids...)
+	return _u
+}
+
+// AddServicePoints adds the "service_points" edges to the ServicePoint entity.
+func (_u *TermUpdateOne) AddServicePoints(v ...*ServicePoint) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddServicePointIDs(ids...)
+}
+
+// AddTargetGroupPointIDs adds the "target_group_points" edge to the ServicePoint entity by IDs.
+func (_u *TermUpdateOne) AddTargetGroupPointIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.AddTargetGroupPointIDs(ids...)
+	return _u
+}
+
+// AddTargetGroupPoints adds the "target_group_points" edges to the ServicePoint entity.
+func (_u *TermUpdateOne) AddTargetGroupPoints(v ...*ServicePoint) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTargetGroupPointIDs(ids...)
+}
+
+// AddThemeRoundIDs adds the "theme_rounds" edge to the CompetitionRound entity by IDs.
+func (_u *TermUpdateOne) AddThemeRoundIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.AddThemeRoundIDs(ids...)
+	return _u
+}
+
+// AddThemeRounds adds the "theme_rounds" edges to the CompetitionRound entity.
+func (_u *TermUpdateOne) AddThemeRounds(v ...*CompetitionRound) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddThemeRoundIDs(ids...)
+}
+
 // Mutation returns the TermMutation object of the builder.
 func (_u *TermUpdateOne) Mutation() *TermMutation {
 	return _u.mutation
@@ -897,6 +1380,111 @@ func (_u *TermUpdateOne) RemoveTargetGroupProjects(v ...*Project) *TermUpdateOne
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveTargetGroupProjectIDs(ids...)
+}
+
+// ClearPartyGuideCoverages clears all "party_guide_coverages" edges to the PartyCoverage entity.
+func (_u *TermUpdateOne) ClearPartyGuideCoverages() *TermUpdateOne {
+	_u.mutation.ClearPartyGuideCoverages()
+	return _u
+}
+
+// RemovePartyGuideCoverageIDs removes the "party_guide_coverages" edge to PartyCoverage entities by IDs.
+func (_u *TermUpdateOne) RemovePartyGuideCoverageIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.RemovePartyGuideCoverageIDs(ids...)
+	return _u
+}
+
+// RemovePartyGuideCoverages removes "party_guide_coverages" edges to PartyCoverage entities.
+func (_u *TermUpdateOne) RemovePartyGuideCoverages(v ...*PartyCoverage) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePartyGuideCoverageIDs(ids...)
+}
+
+// ClearPartyGuideSubCoverages clears all "party_guide_sub_coverages" edges to the PartyCoverage entity.
+func (_u *TermUpdateOne) ClearPartyGuideSubCoverages() *TermUpdateOne {
+	_u.mutation.ClearPartyGuideSubCoverages()
+	return _u
+}
+
+// RemovePartyGuideSubCoverageIDs removes the "party_guide_sub_coverages" edge to PartyCoverage entities by IDs.
+func (_u *TermUpdateOne) RemovePartyGuideSubCoverageIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.RemovePartyGuideSubCoverageIDs(ids...)
+	return _u
+}
+
+// RemovePartyGuideSubCoverages removes "party_guide_sub_coverages" edges to PartyCoverage entities.
+func (_u *TermUpdateOne) RemovePartyGuideSubCoverages(v ...*PartyCoverage) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemovePartyGuideSubCoverageIDs(ids...)
+}
+
+// ClearServicePoints clears all "service_points" edges to the ServicePoint entity.
+func (_u *TermUpdateOne) ClearServicePoints() *TermUpdateOne {
+	_u.mutation.ClearServicePoints()
+	return _u
+}
+
+// RemoveServicePointIDs removes the "service_points" edge to ServicePoint entities by IDs.
+func (_u *TermUpdateOne) RemoveServicePointIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.RemoveServicePointIDs(ids...)
+	return _u
+}
+
+// RemoveServicePoints removes "service_points" edges to ServicePoint entities.
+func (_u *TermUpdateOne) RemoveServicePoints(v ...*ServicePoint) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveServicePointIDs(ids...)
+}
+
+// ClearTargetGroupPoints clears all "target_group_points" edges to the ServicePoint entity.
+func (_u *TermUpdateOne) ClearTargetGroupPoints() *TermUpdateOne {
+	_u.mutation.ClearTargetGroupPoints()
+	return _u
+}
+
+// RemoveTargetGroupPointIDs removes the "target_group_points" edge to ServicePoint entities by IDs.
+func (_u *TermUpdateOne) RemoveTargetGroupPointIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.RemoveTargetGroupPointIDs(ids...)
+	return _u
+}
+
+// RemoveTargetGroupPoints removes "target_group_points" edges to ServicePoint entities.
+func (_u *TermUpdateOne) RemoveTargetGroupPoints(v ...*ServicePoint) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTargetGroupPointIDs(ids...)
+}
+
+// ClearThemeRounds clears all "theme_rounds" edges to the CompetitionRound entity.
+func (_u *TermUpdateOne) ClearThemeRounds() *TermUpdateOne {
+	_u.mutation.ClearThemeRounds()
+	return _u
+}
+
+// RemoveThemeRoundIDs removes the "theme_rounds" edge to CompetitionRound entities by IDs.
+func (_u *TermUpdateOne) RemoveThemeRoundIDs(ids ...int) *TermUpdateOne {
+	_u.mutation.RemoveThemeRoundIDs(ids...)
+	return _u
+}
+
+// RemoveThemeRounds removes "theme_rounds" edges to CompetitionRound entities.
+func (_u *TermUpdateOne) RemoveThemeRounds(v ...*CompetitionRound) *TermUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveThemeRoundIDs(ids...)
 }
 
 // Where appends a list predicates to the TermUpdate builder.
@@ -1252,6 +1840,231 @@ func (_u *TermUpdateOne) sqlSave(ctx context.Context) (_node *Term, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(project.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PartyGuideCoveragesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideCoveragesTable,
+			Columns: []string{term.PartyGuideCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPartyGuideCoveragesIDs(); len(nodes) > 0 && !_u.mutation.PartyGuideCoveragesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideCoveragesTable,
+			Columns: []string{term.PartyGuideCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PartyGuideCoveragesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideCoveragesTable,
+			Columns: []string{term.PartyGuideCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.PartyGuideSubCoveragesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideSubCoveragesTable,
+			Columns: []string{term.PartyGuideSubCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedPartyGuideSubCoveragesIDs(); len(nodes) > 0 && !_u.mutation.PartyGuideSubCoveragesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideSubCoveragesTable,
+			Columns: []string{term.PartyGuideSubCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.PartyGuideSubCoveragesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   term.PartyGuideSubCoveragesTable,
+			Columns: []string{term.PartyGuideSubCoveragesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(partycoverage.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ServicePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ServicePointsTable,
+			Columns: term.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedServicePointsIDs(); len(nodes) > 0 && !_u.mutation.ServicePointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ServicePointsTable,
+			Columns: term.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ServicePointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ServicePointsTable,
+			Columns: term.ServicePointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TargetGroupPointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupPointsTable,
+			Columns: term.TargetGroupPointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTargetGroupPointsIDs(); len(nodes) > 0 && !_u.mutation.TargetGroupPointsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupPointsTable,
+			Columns: term.TargetGroupPointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TargetGroupPointsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.TargetGroupPointsTable,
+			Columns: term.TargetGroupPointsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(servicepoint.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ThemeRoundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ThemeRoundsTable,
+			Columns: term.ThemeRoundsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedThemeRoundsIDs(); len(nodes) > 0 && !_u.mutation.ThemeRoundsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ThemeRoundsTable,
+			Columns: term.ThemeRoundsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ThemeRoundsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   term.ThemeRoundsTable,
+			Columns: term.ThemeRoundsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(competitionround.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -36,6 +36,14 @@ type Tx struct {
 	CaseVolunteer *CaseVolunteerClient
 	// Certificate is the client for interacting with the Certificate builders.
 	Certificate *CertificateClient
+	// CompetitionApplication is the client for interacting with the CompetitionApplication builders.
+	CompetitionApplication *CompetitionApplicationClient
+	// CompetitionAward is the client for interacting with the CompetitionAward builders.
+	CompetitionAward *CompetitionAwardClient
+	// CompetitionReview is the client for interacting with the CompetitionReview builders.
+	CompetitionReview *CompetitionReviewClient
+	// CompetitionRound is the client for interacting with the CompetitionRound builders.
+	CompetitionRound *CompetitionRoundClient
 	// HoursByPersonMonth is the client for interacting with the HoursByPersonMonth builders.
 	HoursByPersonMonth *HoursByPersonMonthClient
 	// HoursByProject is the client for interacting with the HoursByProject builders.
@@ -54,6 +62,8 @@ type Tx struct {
 	Partnership *PartnershipClient
 	// PartyBuildingLink is the client for interacting with the PartyBuildingLink builders.
 	PartyBuildingLink *PartyBuildingLinkClient
+	// PartyCoverage is the client for interacting with the PartyCoverage builders.
+	PartyCoverage *PartyCoverageClient
 	// Person is the client for interacting with the Person builders.
 	Person *PersonClient
 	// Project is the client for interacting with the Project builders.
@@ -62,6 +72,12 @@ type Tx struct {
 	ProjectParticipation *ProjectParticipationClient
 	// Region is the client for interacting with the Region builders.
 	Region *RegionClient
+	// ServicePoint is the client for interacting with the ServicePoint builders.
+	ServicePoint *ServicePointClient
+	// ServicePointException is the client for interacting with the ServicePointException builders.
+	ServicePointException *ServicePointExceptionClient
+	// ServicePointHours is the client for interacting with the ServicePointHours builders.
+	ServicePointHours *ServicePointHoursClient
 	// ServiceRecord is the client for interacting with the ServiceRecord builders.
 	ServiceRecord *ServiceRecordClient
 	// Taxonomy is the client for interacting with the Taxonomy builders.
@@ -218,6 +234,10 @@ func (tx *Tx) init() {
 	tx.CaseSession = NewCaseSessionClient(tx.config)
 	tx.CaseVolunteer = NewCaseVolunteerClient(tx.config)
 	tx.Certificate = NewCertificateClient(tx.config)
+	tx.CompetitionApplication = NewCompetitionApplicationClient(tx.config)
+	tx.CompetitionAward = NewCompetitionAwardClient(tx.config)
+	tx.CompetitionReview = NewCompetitionReviewClient(tx.config)
+	tx.CompetitionRound = NewCompetitionRoundClient(tx.config)
 	tx.HoursByPersonMonth = NewHoursByPersonMonthClient(tx.config)
 	tx.HoursByProject = NewHoursByProjectClient(tx.config)
 	tx.Indicator = NewIndicatorClient(tx.config)
@@ -227,10 +247,14 @@ func (tx *Tx) init() {
 	tx.Outcome = NewOutcomeClient(tx.config)
 	tx.Partnership = NewPartnershipClient(tx.config)
 	tx.PartyBuildingLink = NewPartyBuildingLinkClient(tx.config)
+	tx.PartyCoverage = NewPartyCoverageClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)
 	tx.Project = NewProjectClient(tx.config)
 	tx.ProjectParticipation = NewProjectParticipationClient(tx.config)
 	tx.Region = NewRegionClient(tx.config)
+	tx.ServicePoint = NewServicePointClient(tx.config)
+	tx.ServicePointException = NewServicePointExceptionClient(tx.config)
+	tx.ServicePointHours = NewServicePointHoursClient(tx.config)
 	tx.ServiceRecord = NewServiceRecordClient(tx.config)
 	tx.Taxonomy = NewTaxonomyClient(tx.config)
 	tx.Term = NewTermClient(tx.config)

@@ -33,6 +33,11 @@ func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[in
 	return r.clientFrom(ctx).AuditEvent.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEventOrder(orderBy), ent.WithAuditEventFilter(where.Filter))
 }
 
+// CompetitionRounds is the resolver for the competitionRounds field.
+func (r *queryResolver) CompetitionRounds(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompetitionRoundOrder, where *ent.CompetitionRoundWhereInput) (*ent.CompetitionRoundConnection, error) {
+	return r.client.CompetitionRound.Query().Paginate(ctx, after, first, before, last, ent.WithCompetitionRoundOrder(orderBy), ent.WithCompetitionRoundFilter(where.Filter))
+}
+
 // Indicators is the resolver for the indicators field.
 func (r *queryResolver) Indicators(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) (*ent.IndicatorConnection, error) {
 	return r.client.Indicator.Query().Paginate(ctx, after, first, before, last, ent.WithIndicatorOrder(orderBy), ent.WithIndicatorFilter(where.Filter))
@@ -61,6 +66,11 @@ func (r *queryResolver) Partnerships(ctx context.Context, after *entgql.Cursor[i
 // PartyBuildingLinks is the resolver for the partyBuildingLinks field.
 func (r *queryResolver) PartyBuildingLinks(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartyBuildingLinkOrder, where *ent.PartyBuildingLinkWhereInput) (*ent.PartyBuildingLinkConnection, error) {
 	return r.client.PartyBuildingLink.Query().Paginate(ctx, after, first, before, last, ent.WithPartyBuildingLinkOrder(orderBy), ent.WithPartyBuildingLinkFilter(where.Filter))
+}
+
+// PartyCoverages is the resolver for the partyCoverages field.
+func (r *queryResolver) PartyCoverages(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartyCoverageOrder, where *ent.PartyCoverageWhereInput) (*ent.PartyCoverageConnection, error) {
+	return r.client.PartyCoverage.Query().Paginate(ctx, after, first, before, last, ent.WithPartyCoverageOrder(orderBy), ent.WithPartyCoverageFilter(where.Filter))
 }
 
 // People is the resolver for the people field.
@@ -96,6 +106,16 @@ func (r *queryResolver) WebhookSubscriptions(ctx context.Context, after *entgql.
 // Certificate returns generated.CertificateResolver implementation.
 func (r *Resolver) Certificate() generated.CertificateResolver { return &certificateResolver{r} }
 
+// CompetitionApplication returns generated.CompetitionApplicationResolver implementation.
+func (r *Resolver) CompetitionApplication() generated.CompetitionApplicationResolver {
+	return &competitionApplicationResolver{r}
+}
+
+// CompetitionAward returns generated.CompetitionAwardResolver implementation.
+func (r *Resolver) CompetitionAward() generated.CompetitionAwardResolver {
+	return &competitionAwardResolver{r}
+}
+
 // Need returns generated.NeedResolver implementation.
 func (r *Resolver) Need() generated.NeedResolver { return &needResolver{r} }
 
@@ -111,11 +131,29 @@ func (r *Resolver) Project() generated.ProjectResolver { return &projectResolver
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// ServicePoint returns generated.ServicePointResolver implementation.
+func (r *Resolver) ServicePoint() generated.ServicePointResolver { return &servicePointResolver{r} }
+
+// ServicePointException returns generated.ServicePointExceptionResolver implementation.
+func (r *Resolver) ServicePointException() generated.ServicePointExceptionResolver {
+	return &servicePointExceptionResolver{r}
+}
+
+// ServicePointHours returns generated.ServicePointHoursResolver implementation.
+func (r *Resolver) ServicePointHours() generated.ServicePointHoursResolver {
+	return &servicePointHoursResolver{r}
+}
+
 type (
-	certificateResolver  struct{ *Resolver }
-	needResolver         struct{ *Resolver }
-	organizationResolver struct{ *Resolver }
-	personResolver       struct{ *Resolver }
-	projectResolver      struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
+	certificateResolver            struct{ *Resolver }
+	competitionApplicationResolver struct{ *Resolver }
+	competitionAwardResolver       struct{ *Resolver }
+	needResolver                   struct{ *Resolver }
+	organizationResolver           struct{ *Resolver }
+	personResolver                 struct{ *Resolver }
+	projectResolver                struct{ *Resolver }
+	queryResolver                  struct{ *Resolver }
+	servicePointResolver           struct{ *Resolver }
+	servicePointExceptionResolver  struct{ *Resolver }
+	servicePointHoursResolver      struct{ *Resolver }
 )

@@ -23,6 +23,7 @@ import (
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/registry"
 	"github.com/tongxing/tongxing/opendata/dataset"
 )
 
@@ -59,6 +60,8 @@ type Stats struct {
 	NeedsOpened             *int
 	NeedsResolved           *int
 	NeedsOverdue            *int
+	// PartyCoverage is counted on the period's last day.
+	PartyCoverage registry.CoverageFigures
 
 	regionIDs []int // the division and every division below it
 }
@@ -173,6 +176,9 @@ func divisionStats(ctx context.Context, c *ent.Client, fig *Figures, r *ent.Regi
 		return nil, err
 	}
 	if err := stageCounts(ctx, c, in, &s.ProjectsByStage); err != nil {
+		return nil, err
+	}
+	if s.PartyCoverage, err = registry.CoverageOf(ctx, c, orgsIn, to); err != nil {
 		return nil, err
 	}
 	s.regionIDs = regionIDs

@@ -194,6 +194,22 @@ func (a *api) counts() map[string]int {
 	add("auditEvents", n, err)
 	n, err = c.WebhookSubscription.Query().Count(ctx)
 	add("webhookSubscriptions", n, err)
+	n, err = c.PartyCoverage.Query().Count(ctx)
+	add("partyCoverages", n, err)
+	n, err = c.ServicePoint.Query().Count(ctx)
+	add("servicePoints", n, err)
+	n, err = c.ServicePointHours.Query().Count(ctx)
+	add("servicePointHours", n, err)
+	n, err = c.ServicePointException.Query().Count(ctx)
+	add("servicePointExceptions", n, err)
+	n, err = c.CompetitionRound.Query().Count(ctx)
+	add("competitionRounds", n, err)
+	n, err = c.CompetitionApplication.Query().Count(ctx)
+	add("competitionApplications", n, err)
+	n, err = c.CompetitionReview.Query().Count(ctx)
+	add("competitionReviews", n, err)
+	n, err = c.CompetitionAward.Query().Count(ctx)
+	add("competitionAwards", n, err)
 	return out
 }
 

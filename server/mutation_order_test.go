@@ -287,6 +287,7 @@ func TestMutationOrder(t *testing.T) {
 		q, tv, lv = target(`mutation($id:ID!){ deleteWebhookSubscription(id:$id) { deletedId } }`, hook.ID,
 			func(g string) map[string]any { return map[string]any{"id": g} })
 		add("deleteWebhookSubscription: subscription vs missing", indicators, q, tv, lv)
+		registerOrderCases(t, a, deflt, add)
 
 		covered := map[string]bool{}
 		for _, tc := range cases {

@@ -141,6 +141,54 @@ func (f CertificateFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CertificateMutation", m)
 }
 
+// The CompetitionApplicationFunc type is an adapter to allow the use of ordinary
+// function as CompetitionApplication mutator.
+type CompetitionApplicationFunc func(context.Context, *ent.CompetitionApplicationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CompetitionApplicationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CompetitionApplicationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CompetitionApplicationMutation", m)
+}
+
+// The CompetitionAwardFunc type is an adapter to allow the use of ordinary
+// function as CompetitionAward mutator.
+type CompetitionAwardFunc func(context.Context, *ent.CompetitionAwardMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CompetitionAwardFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CompetitionAwardMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CompetitionAwardMutation", m)
+}
+
+// The CompetitionReviewFunc type is an adapter to allow the use of ordinary
+// function as CompetitionReview mutator.
+type CompetitionReviewFunc func(context.Context, *ent.CompetitionReviewMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CompetitionReviewFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CompetitionReviewMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CompetitionReviewMutation", m)
+}
+
+// The CompetitionRoundFunc type is an adapter to allow the use of ordinary
+// function as CompetitionRound mutator.
+type CompetitionRoundFunc func(context.Context, *ent.CompetitionRoundMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CompetitionRoundFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CompetitionRoundMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CompetitionRoundMutation", m)
+}
+
 // The HoursByPersonMonthFunc type is an adapter to allow the use of ordinary
 // function as HoursByPersonMonth mutator.
 type HoursByPersonMonthFunc func(context.Context, *ent.HoursByPersonMonthMutation) (ent.Value, error)
@@ -249,6 +297,18 @@ func (f PartyBuildingLinkFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PartyBuildingLinkMutation", m)
 }
 
+// The PartyCoverageFunc type is an adapter to allow the use of ordinary
+// function as PartyCoverage mutator.
+type PartyCoverageFunc func(context.Context, *ent.PartyCoverageMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PartyCoverageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PartyCoverageMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PartyCoverageMutation", m)
+}
+
 // The PersonFunc type is an adapter to allow the use of ordinary
 // function as Person mutator.
 type PersonFunc func(context.Context, *ent.PersonMutation) (ent.Value, error)
@@ -295,6 +355,42 @@ func (f RegionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RegionMutation", m)
+}
+
+// The ServicePointFunc type is an adapter to allow the use of ordinary
+// function as ServicePoint mutator.
+type ServicePointFunc func(context.Context, *ent.ServicePointMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ServicePointFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ServicePointMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ServicePointMutation", m)
+}
+
+// The ServicePointExceptionFunc type is an adapter to allow the use of ordinary
+// function as ServicePointException mutator.
+type ServicePointExceptionFunc func(context.Context, *ent.ServicePointExceptionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ServicePointExceptionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ServicePointExceptionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ServicePointExceptionMutation", m)
+}
+
+// The ServicePointHoursFunc type is an adapter to allow the use of ordinary
+// function as ServicePointHours mutator.
+type ServicePointHoursFunc func(context.Context, *ent.ServicePointHoursMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ServicePointHoursFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ServicePointHoursMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ServicePointHoursMutation", m)
 }
 
 // The ServiceRecordFunc type is an adapter to allow the use of ordinary

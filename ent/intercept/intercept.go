@@ -19,6 +19,10 @@ import (
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionaward"
+	"github.com/tongxing/tongxing/ent/competitionreview"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
@@ -28,11 +32,15 @@ import (
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
+	"github.com/tongxing/tongxing/ent/servicepoint"
+	"github.com/tongxing/tongxing/ent/servicepointexception"
+	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
@@ -395,6 +403,114 @@ func (f TraverseCertificate) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.CertificateQuery", q)
 }
 
+// The CompetitionApplicationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CompetitionApplicationFunc func(context.Context, *ent.CompetitionApplicationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CompetitionApplicationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CompetitionApplicationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CompetitionApplicationQuery", q)
+}
+
+// The TraverseCompetitionApplication type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCompetitionApplication func(context.Context, *ent.CompetitionApplicationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCompetitionApplication) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCompetitionApplication) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompetitionApplicationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CompetitionApplicationQuery", q)
+}
+
+// The CompetitionAwardFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CompetitionAwardFunc func(context.Context, *ent.CompetitionAwardQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CompetitionAwardFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CompetitionAwardQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CompetitionAwardQuery", q)
+}
+
+// The TraverseCompetitionAward type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCompetitionAward func(context.Context, *ent.CompetitionAwardQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCompetitionAward) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCompetitionAward) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompetitionAwardQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CompetitionAwardQuery", q)
+}
+
+// The CompetitionReviewFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CompetitionReviewFunc func(context.Context, *ent.CompetitionReviewQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CompetitionReviewFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CompetitionReviewQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CompetitionReviewQuery", q)
+}
+
+// The TraverseCompetitionReview type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCompetitionReview func(context.Context, *ent.CompetitionReviewQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCompetitionReview) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCompetitionReview) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompetitionReviewQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CompetitionReviewQuery", q)
+}
+
+// The CompetitionRoundFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CompetitionRoundFunc func(context.Context, *ent.CompetitionRoundQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CompetitionRoundFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CompetitionRoundQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CompetitionRoundQuery", q)
+}
+
+// The TraverseCompetitionRound type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCompetitionRound func(context.Context, *ent.CompetitionRoundQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCompetitionRound) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCompetitionRound) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompetitionRoundQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CompetitionRoundQuery", q)
+}
+
 // The HoursByPersonMonthFunc type is an adapter to allow the use of ordinary function as a Querier.
 type HoursByPersonMonthFunc func(context.Context, *ent.HoursByPersonMonthQuery) (ent.Value, error)
 
@@ -638,6 +754,33 @@ func (f TraversePartyBuildingLink) Traverse(ctx context.Context, q ent.Query) er
 	return fmt.Errorf("unexpected query type %T. expect *ent.PartyBuildingLinkQuery", q)
 }
 
+// The PartyCoverageFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PartyCoverageFunc func(context.Context, *ent.PartyCoverageQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PartyCoverageFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PartyCoverageQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PartyCoverageQuery", q)
+}
+
+// The TraversePartyCoverage type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePartyCoverage func(context.Context, *ent.PartyCoverageQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePartyCoverage) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePartyCoverage) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PartyCoverageQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PartyCoverageQuery", q)
+}
+
 // The PersonFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PersonFunc func(context.Context, *ent.PersonQuery) (ent.Value, error)
 
@@ -744,6 +887,87 @@ func (f TraverseRegion) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.RegionQuery", q)
+}
+
+// The ServicePointFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ServicePointFunc func(context.Context, *ent.ServicePointQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ServicePointFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ServicePointQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ServicePointQuery", q)
+}
+
+// The TraverseServicePoint type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseServicePoint func(context.Context, *ent.ServicePointQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseServicePoint) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseServicePoint) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ServicePointQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ServicePointQuery", q)
+}
+
+// The ServicePointExceptionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ServicePointExceptionFunc func(context.Context, *ent.ServicePointExceptionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ServicePointExceptionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ServicePointExceptionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ServicePointExceptionQuery", q)
+}
+
+// The TraverseServicePointException type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseServicePointException func(context.Context, *ent.ServicePointExceptionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseServicePointException) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseServicePointException) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ServicePointExceptionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ServicePointExceptionQuery", q)
+}
+
+// The ServicePointHoursFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ServicePointHoursFunc func(context.Context, *ent.ServicePointHoursQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ServicePointHoursFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ServicePointHoursQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ServicePointHoursQuery", q)
+}
+
+// The TraverseServicePointHours type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseServicePointHours func(context.Context, *ent.ServicePointHoursQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseServicePointHours) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseServicePointHours) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ServicePointHoursQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ServicePointHoursQuery", q)
 }
 
 // The ServiceRecordFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -960,6 +1184,14 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CaseVolunteerQuery, predicate.CaseVolunteer, casevolunteer.OrderOption]{typ: ent.TypeCaseVolunteer, tq: q}, nil
 	case *ent.CertificateQuery:
 		return &query[*ent.CertificateQuery, predicate.Certificate, certificate.OrderOption]{typ: ent.TypeCertificate, tq: q}, nil
+	case *ent.CompetitionApplicationQuery:
+		return &query[*ent.CompetitionApplicationQuery, predicate.CompetitionApplication, competitionapplication.OrderOption]{typ: ent.TypeCompetitionApplication, tq: q}, nil
+	case *ent.CompetitionAwardQuery:
+		return &query[*ent.CompetitionAwardQuery, predicate.CompetitionAward, competitionaward.OrderOption]{typ: ent.TypeCompetitionAward, tq: q}, nil
+	case *ent.CompetitionReviewQuery:
+		return &query[*ent.CompetitionReviewQuery, predicate.CompetitionReview, competitionreview.OrderOption]{typ: ent.TypeCompetitionReview, tq: q}, nil
+	case *ent.CompetitionRoundQuery:
+		return &query[*ent.CompetitionRoundQuery, predicate.CompetitionRound, competitionround.OrderOption]{typ: ent.TypeCompetitionRound, tq: q}, nil
 	case *ent.HoursByPersonMonthQuery:
 		return &query[*ent.HoursByPersonMonthQuery, predicate.HoursByPersonMonth, hoursbypersonmonth.OrderOption]{typ: ent.TypeHoursByPersonMonth, tq: q}, nil
 	case *ent.HoursByProjectQuery:
@@ -978,6 +1210,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PartnershipQuery, predicate.Partnership, partnership.OrderOption]{typ: ent.TypePartnership, tq: q}, nil
 	case *ent.PartyBuildingLinkQuery:
 		return &query[*ent.PartyBuildingLinkQuery, predicate.PartyBuildingLink, partybuildinglink.OrderOption]{typ: ent.TypePartyBuildingLink, tq: q}, nil
+	case *ent.PartyCoverageQuery:
+		return &query[*ent.PartyCoverageQuery, predicate.PartyCoverage, partycoverage.OrderOption]{typ: ent.TypePartyCoverage, tq: q}, nil
 	case *ent.PersonQuery:
 		return &query[*ent.PersonQuery, predicate.Person, person.OrderOption]{typ: ent.TypePerson, tq: q}, nil
 	case *ent.ProjectQuery:
@@ -986,6 +1220,12 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ProjectParticipationQuery, predicate.ProjectParticipation, projectparticipation.OrderOption]{typ: ent.TypeProjectParticipation, tq: q}, nil
 	case *ent.RegionQuery:
 		return &query[*ent.RegionQuery, predicate.Region, region.OrderOption]{typ: ent.TypeRegion, tq: q}, nil
+	case *ent.ServicePointQuery:
+		return &query[*ent.ServicePointQuery, predicate.ServicePoint, servicepoint.OrderOption]{typ: ent.TypeServicePoint, tq: q}, nil
+	case *ent.ServicePointExceptionQuery:
+		return &query[*ent.ServicePointExceptionQuery, predicate.ServicePointException, servicepointexception.OrderOption]{typ: ent.TypeServicePointException, tq: q}, nil
+	case *ent.ServicePointHoursQuery:
+		return &query[*ent.ServicePointHoursQuery, predicate.ServicePointHours, servicepointhours.OrderOption]{typ: ent.TypeServicePointHours, tq: q}, nil
 	case *ent.ServiceRecordQuery:
 		return &query[*ent.ServiceRecordQuery, predicate.ServiceRecord, servicerecord.OrderOption]{typ: ent.TypeServiceRecord, tq: q}, nil
 	case *ent.TaxonomyQuery:

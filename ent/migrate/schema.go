@@ -508,6 +508,186 @@ var (
 			},
 		},
 	}
+	// CompetitionApplicationsColumns holds the columns for the "competition_applications" table.
+	CompetitionApplicationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "requested_amount", Type: field.TypeFloat64, Nullable: true},
+		{Name: "submitted_on", Type: field.TypeTime},
+		{Name: "withdrawn", Type: field.TypeBool, Default: false},
+		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "round_id", Type: field.TypeInt},
+		{Name: "applicant_id", Type: field.TypeInt},
+		{Name: "project_id", Type: field.TypeInt},
+	}
+	// CompetitionApplicationsTable holds the schema information for the "competition_applications" table.
+	CompetitionApplicationsTable = &schema.Table{
+		Name:       "competition_applications",
+		Columns:    CompetitionApplicationsColumns,
+		PrimaryKey: []*schema.Column{CompetitionApplicationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "competition_applications_competition_rounds_applications",
+				Columns:    []*schema.Column{CompetitionApplicationsColumns[7]},
+				RefColumns: []*schema.Column{CompetitionRoundsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "competition_applications_organizations_competition_applications",
+				Columns:    []*schema.Column{CompetitionApplicationsColumns[8]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "competition_applications_projects_competition_applications",
+				Columns:    []*schema.Column{CompetitionApplicationsColumns[9]},
+				RefColumns: []*schema.Column{ProjectsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "competitionapplication_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CompetitionApplicationsColumns[2]},
+			},
+			{
+				Name:    "competitionapplication_round_id_project_id",
+				Unique:  true,
+				Columns: []*schema.Column{CompetitionApplicationsColumns[7], CompetitionApplicationsColumns[9]},
+			},
+			{
+				Name:    "competitionapplication_applicant_id",
+				Unique:  false,
+				Columns: []*schema.Column{CompetitionApplicationsColumns[8]},
+			},
+			{
+				Name:    "competitionapplication_project_id",
+				Unique:  false,
+				Columns: []*schema.Column{CompetitionApplicationsColumns[9]},
+			},
+		},
+	}
+	// CompetitionAwardsColumns holds the columns for the "competition_awards" table.
+	CompetitionAwardsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "rank", Type: field.TypeInt},
+		{Name: "prize", Type: field.TypeString, Nullable: true, Size: 50},
+		{Name: "amount", Type: field.TypeFloat64},
+		{Name: "currency", Type: field.TypeString, Size: 3, Default: "CNY"},
+		{Name: "application_id", Type: field.TypeInt, Unique: true},
+	}
+	// CompetitionAwardsTable holds the schema information for the "competition_awards" table.
+	CompetitionAwardsTable = &schema.Table{
+		Name:       "competition_awards",
+		Columns:    CompetitionAwardsColumns,
+		PrimaryKey: []*schema.Column{CompetitionAwardsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "competition_awards_competition_applications_award",
+				Columns:    []*schema.Column{CompetitionAwardsColumns[7]},
+				RefColumns: []*schema.Column{CompetitionApplicationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "competitionaward_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CompetitionAwardsColumns[2]},
+			},
+			{
+				Name:    "competitionaward_rank",
+				Unique:  false,
+				Columns: []*schema.Column{CompetitionAwardsColumns[3]},
+			},
+		},
+	}
+	// CompetitionReviewsColumns holds the columns for the "competition_reviews" table.
+	CompetitionReviewsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "reviewer", Type: field.TypeString, Size: 20},
+		{Name: "score", Type: field.TypeFloat64},
+		{Name: "application_id", Type: field.TypeInt},
+	}
+	// CompetitionReviewsTable holds the schema information for the "competition_reviews" table.
+	CompetitionReviewsTable = &schema.Table{
+		Name:       "competition_reviews",
+		Columns:    CompetitionReviewsColumns,
+		PrimaryKey: []*schema.Column{CompetitionReviewsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "competition_reviews_competition_applications_reviews",
+				Columns:    []*schema.Column{CompetitionReviewsColumns[5]},
+				RefColumns: []*schema.Column{CompetitionApplicationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "competitionreview_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CompetitionReviewsColumns[2]},
+			},
+			{
+				Name:    "competitionreview_application_id_reviewer",
+				Unique:  true,
+				Columns: []*schema.Column{CompetitionReviewsColumns[5], CompetitionReviewsColumns[3]},
+			},
+		},
+	}
+	// CompetitionRoundsColumns holds the columns for the "competition_rounds" table.
+	CompetitionRoundsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"VOLUNTEER_PROJECT", "VENTURE_PHILANTHROPY"}},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "budget", Type: field.TypeFloat64, Nullable: true},
+		{Name: "applications_open_on", Type: field.TypeTime},
+		{Name: "applications_close_on", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "REVIEWING", "CLOSED"}, Default: "OPEN"},
+		{Name: "announced_on", Type: field.TypeTime, Nullable: true},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "organizer_id", Type: field.TypeInt},
+	}
+	// CompetitionRoundsTable holds the schema information for the "competition_rounds" table.
+	CompetitionRoundsTable = &schema.Table{
+		Name:       "competition_rounds",
+		Columns:    CompetitionRoundsColumns,
+		PrimaryKey: []*schema.Column{CompetitionRoundsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "competition_rounds_organizations_organized_rounds",
+				Columns:    []*schema.Column{CompetitionRoundsColumns[12]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "competitionround_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{CompetitionRoundsColumns[2]},
+			},
+			{
+				Name:    "competitionround_kind_year",
+				Unique:  false,
+				Columns: []*schema.Column{CompetitionRoundsColumns[4], CompetitionRoundsColumns[5]},
+			},
+			{
+				Name:    "competitionround_organizer_id",
+				Unique:  false,
+				Columns: []*schema.Column{CompetitionRoundsColumns[12]},
+			},
+		},
+	}
 	// HoursByPersonMonthsColumns holds the columns for the "hours_by_person_months" table.
 	HoursByPersonMonthsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -948,6 +1128,74 @@ var (
 			},
 		},
 	}
+	// PartyCoveragesColumns holds the columns for the "party_coverages" table.
+	PartyCoveragesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "method", Type: field.TypeEnum, Enums: []string{"OWN_BRANCH", "JOINT_BRANCH", "INSTRUCTOR", "NOT_COVERED"}},
+		{Name: "started_on", Type: field.TypeTime},
+		{Name: "ended_on", Type: field.TypeTime, Nullable: true},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "party_organization_id", Type: field.TypeInt, Nullable: true},
+		{Name: "category_id", Type: field.TypeInt},
+		{Name: "subcategory_id", Type: field.TypeInt, Nullable: true},
+	}
+	// PartyCoveragesTable holds the schema information for the "party_coverages" table.
+	PartyCoveragesTable = &schema.Table{
+		Name:       "party_coverages",
+		Columns:    PartyCoveragesColumns,
+		PrimaryKey: []*schema.Column{PartyCoveragesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "party_coverages_organizations_party_coverages",
+				Columns:    []*schema.Column{PartyCoveragesColumns[7]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "party_coverages_organizations_covered_by_party",
+				Columns:    []*schema.Column{PartyCoveragesColumns[8]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "party_coverages_terms_party_guide_coverages",
+				Columns:    []*schema.Column{PartyCoveragesColumns[9]},
+				RefColumns: []*schema.Column{TermsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "party_coverages_terms_party_guide_sub_coverages",
+				Columns:    []*schema.Column{PartyCoveragesColumns[10]},
+				RefColumns: []*schema.Column{TermsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "partycoverage_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{PartyCoveragesColumns[2]},
+			},
+			{
+				Name:    "partycoverage_organization_id_started_on",
+				Unique:  true,
+				Columns: []*schema.Column{PartyCoveragesColumns[7], PartyCoveragesColumns[4]},
+			},
+			{
+				Name:    "partycoverage_party_organization_id",
+				Unique:  false,
+				Columns: []*schema.Column{PartyCoveragesColumns[8]},
+			},
+			{
+				Name:    "partycoverage_method",
+				Unique:  false,
+				Columns: []*schema.Column{PartyCoveragesColumns[3]},
+			},
+		},
+	}
 	// PersonsColumns holds the columns for the "persons" table.
 	PersonsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1131,6 +1379,146 @@ var (
 				Name:    "region_level",
 				Unique:  false,
 				Columns: []*schema.Column{RegionsColumns[5]},
+			},
+		},
+	}
+	// ServicePointsColumns holds the columns for the "service_points" table.
+	ServicePointsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CANTEEN", "DISABILITY_SUPPORT", "CARE_AND_HEALTH", "PARTY_MASS_SERVICE", "OTHER"}},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "address", Type: field.TypeString, Size: 300},
+		{Name: "latitude", Type: field.TypeFloat64},
+		{Name: "longitude", Type: field.TypeFloat64},
+		{Name: "contact_phone", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "opened_on", Type: field.TypeTime, Nullable: true},
+		{Name: "closed_on", Type: field.TypeTime, Nullable: true},
+		{Name: "operator_id", Type: field.TypeInt},
+		{Name: "lead_id", Type: field.TypeInt, Nullable: true},
+		{Name: "region_id", Type: field.TypeInt},
+	}
+	// ServicePointsTable holds the schema information for the "service_points" table.
+	ServicePointsTable = &schema.Table{
+		Name:       "service_points",
+		Columns:    ServicePointsColumns,
+		PrimaryKey: []*schema.Column{ServicePointsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "service_points_organizations_operated_points",
+				Columns:    []*schema.Column{ServicePointsColumns[12]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "service_points_organizations_led_points",
+				Columns:    []*schema.Column{ServicePointsColumns[13]},
+				RefColumns: []*schema.Column{OrganizationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "service_points_regions_service_points",
+				Columns:    []*schema.Column{ServicePointsColumns[14]},
+				RefColumns: []*schema.Column{RegionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "servicepoint_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePointsColumns[2]},
+			},
+			{
+				Name:    "servicepoint_region_id",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePointsColumns[14]},
+			},
+			{
+				Name:    "servicepoint_operator_id",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePointsColumns[12]},
+			},
+			{
+				Name:    "servicepoint_lead_id",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePointsColumns[13]},
+			},
+			{
+				Name:    "servicepoint_kind",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePointsColumns[4]},
+			},
+		},
+	}
+	// ServicePointExceptionsColumns holds the columns for the "service_point_exceptions" table.
+	ServicePointExceptionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "date", Type: field.TypeTime},
+		{Name: "opens_at", Type: field.TypeInt, Nullable: true},
+		{Name: "closes_at", Type: field.TypeInt, Nullable: true},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "service_point_id", Type: field.TypeInt},
+	}
+	// ServicePointExceptionsTable holds the schema information for the "service_point_exceptions" table.
+	ServicePointExceptionsTable = &schema.Table{
+		Name:       "service_point_exceptions",
+		Columns:    ServicePointExceptionsColumns,
+		PrimaryKey: []*schema.Column{ServicePointExceptionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "service_point_exceptions_service_points_exceptions",
+				Columns:    []*schema.Column{ServicePointExceptionsColumns[5]},
+				RefColumns: []*schema.Column{ServicePointsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "servicepointexception_service_point_id_date",
+				Unique:  true,
+				Columns: []*schema.Column{ServicePointExceptionsColumns[5], ServicePointExceptionsColumns[1]},
+			},
+			{
+				Name:    "servicepointexception_date",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePointExceptionsColumns[1]},
+			},
+		},
+	}
+	// ServicePointHoursColumns holds the columns for the "service_point_hours" table.
+	ServicePointHoursColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "weekday", Type: field.TypeEnum, Enums: []string{"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"}},
+		{Name: "opens_at", Type: field.TypeInt},
+		{Name: "closes_at", Type: field.TypeInt},
+		{Name: "service_point_id", Type: field.TypeInt},
+	}
+	// ServicePointHoursTable holds the schema information for the "service_point_hours" table.
+	ServicePointHoursTable = &schema.Table{
+		Name:       "service_point_hours",
+		Columns:    ServicePointHoursColumns,
+		PrimaryKey: []*schema.Column{ServicePointHoursColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "service_point_hours_service_points_weekly_hours",
+				Columns:    []*schema.Column{ServicePointHoursColumns[4]},
+				RefColumns: []*schema.Column{ServicePointsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "servicepointhours_service_point_id_weekday_opens_at",
+				Unique:  true,
+				Columns: []*schema.Column{ServicePointHoursColumns[4], ServicePointHoursColumns[1], ServicePointHoursColumns[2]},
+			},
+			{
+				Name:    "servicepointhours_weekday_opens_at",
+				Unique:  false,
+				Columns: []*schema.Column{ServicePointHoursColumns[1], ServicePointHoursColumns[2]},
 			},
 		},
 	}
@@ -1401,6 +1789,31 @@ var (
 			},
 		},
 	}
+	// CompetitionRoundThemesColumns holds the columns for the "competition_round_themes" table.
+	CompetitionRoundThemesColumns = []*schema.Column{
+		{Name: "competition_round_id", Type: field.TypeInt},
+		{Name: "term_id", Type: field.TypeInt},
+	}
+	// CompetitionRoundThemesTable holds the schema information for the "competition_round_themes" table.
+	CompetitionRoundThemesTable = &schema.Table{
+		Name:       "competition_round_themes",
+		Columns:    CompetitionRoundThemesColumns,
+		PrimaryKey: []*schema.Column{CompetitionRoundThemesColumns[0], CompetitionRoundThemesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "competition_round_themes_competition_round_id",
+				Columns:    []*schema.Column{CompetitionRoundThemesColumns[0]},
+				RefColumns: []*schema.Column{CompetitionRoundsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "competition_round_themes_term_id",
+				Columns:    []*schema.Column{CompetitionRoundThemesColumns[1]},
+				RefColumns: []*schema.Column{TermsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// OrganizationCategoriesColumns holds the columns for the "organization_categories" table.
 	OrganizationCategoriesColumns = []*schema.Column{
 		{Name: "organization_id", Type: field.TypeInt},
@@ -1501,6 +1914,81 @@ var (
 			},
 		},
 	}
+	// ServicePointServicesColumns holds the columns for the "service_point_services" table.
+	ServicePointServicesColumns = []*schema.Column{
+		{Name: "service_point_id", Type: field.TypeInt},
+		{Name: "term_id", Type: field.TypeInt},
+	}
+	// ServicePointServicesTable holds the schema information for the "service_point_services" table.
+	ServicePointServicesTable = &schema.Table{
+		Name:       "service_point_services",
+		Columns:    ServicePointServicesColumns,
+		PrimaryKey: []*schema.Column{ServicePointServicesColumns[0], ServicePointServicesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "service_point_services_service_point_id",
+				Columns:    []*schema.Column{ServicePointServicesColumns[0]},
+				RefColumns: []*schema.Column{ServicePointsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "service_point_services_term_id",
+				Columns:    []*schema.Column{ServicePointServicesColumns[1]},
+				RefColumns: []*schema.Column{TermsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// ServicePointTargetGroupsColumns holds the columns for the "service_point_target_groups" table.
+	ServicePointTargetGroupsColumns = []*schema.Column{
+		{Name: "service_point_id", Type: field.TypeInt},
+		{Name: "term_id", Type: field.TypeInt},
+	}
+	// ServicePointTargetGroupsTable holds the schema information for the "service_point_target_groups" table.
+	ServicePointTargetGroupsTable = &schema.Table{
+		Name:       "service_point_target_groups",
+		Columns:    ServicePointTargetGroupsColumns,
+		PrimaryKey: []*schema.Column{ServicePointTargetGroupsColumns[0], ServicePointTargetGroupsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "service_point_target_groups_service_point_id",
+				Columns:    []*schema.Column{ServicePointTargetGroupsColumns[0]},
+				RefColumns: []*schema.Column{ServicePointsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "service_point_target_groups_term_id",
+				Columns:    []*schema.Column{ServicePointTargetGroupsColumns[1]},
+				RefColumns: []*schema.Column{TermsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// ServicePointProjectsColumns holds the columns for the "service_point_projects" table.
+	ServicePointProjectsColumns = []*schema.Column{
+		{Name: "service_point_id", Type: field.TypeInt},
+		{Name: "project_id", Type: field.TypeInt},
+	}
+	// ServicePointProjectsTable holds the schema information for the "service_point_projects" table.
+	ServicePointProjectsTable = &schema.Table{
+		Name:       "service_point_projects",
+		Columns:    ServicePointProjectsColumns,
+		PrimaryKey: []*schema.Column{ServicePointProjectsColumns[0], ServicePointProjectsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "service_point_projects_service_point_id",
+				Columns:    []*schema.Column{ServicePointProjectsColumns[0]},
+				RefColumns: []*schema.Column{ServicePointsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "service_point_projects_project_id",
+				Columns:    []*schema.Column{ServicePointProjectsColumns[1]},
+				RefColumns: []*schema.Column{ProjectsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// ServiceRecordCertificatesColumns holds the columns for the "service_record_certificates" table.
 	ServiceRecordCertificatesColumns = []*schema.Column{
 		{Name: "service_record_id", Type: field.TypeInt},
@@ -1539,6 +2027,10 @@ var (
 		CaseSessionsTable,
 		CaseVolunteersTable,
 		CertificatesTable,
+		CompetitionApplicationsTable,
+		CompetitionAwardsTable,
+		CompetitionReviewsTable,
+		CompetitionRoundsTable,
 		HoursByPersonMonthsTable,
 		HoursByProjectsTable,
 		IndicatorsTable,
@@ -1548,10 +2040,14 @@ var (
 		OutcomesTable,
 		PartnershipsTable,
 		PartyBuildingLinksTable,
+		PartyCoveragesTable,
 		PersonsTable,
 		ProjectsTable,
 		ProjectParticipationsTable,
 		RegionsTable,
+		ServicePointsTable,
+		ServicePointExceptionsTable,
+		ServicePointHoursTable,
 		ServiceRecordsTable,
 		TaxonomiesTable,
 		TermsTable,
@@ -1559,10 +2055,14 @@ var (
 		WebhookAttemptsTable,
 		WebhookDeliveriesTable,
 		WebhookSubscriptionsTable,
+		CompetitionRoundThemesTable,
 		OrganizationCategoriesTable,
 		ProjectDomainsTable,
 		ProjectTargetGroupsTable,
 		ProjectRegionsTable,
+		ServicePointServicesTable,
+		ServicePointTargetGroupsTable,
+		ServicePointProjectsTable,
 		ServiceRecordCertificatesTable,
 	}
 )
@@ -1617,6 +2117,24 @@ func init() {
 	CertificatesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(73014444032),
 	}
+	CompetitionApplicationsTable.ForeignKeys[0].RefTable = CompetitionRoundsTable
+	CompetitionApplicationsTable.ForeignKeys[1].RefTable = OrganizationsTable
+	CompetitionApplicationsTable.ForeignKeys[2].RefTable = ProjectsTable
+	CompetitionApplicationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(133143986176),
+	}
+	CompetitionAwardsTable.ForeignKeys[0].RefTable = CompetitionApplicationsTable
+	CompetitionAwardsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(137438953472),
+	}
+	CompetitionReviewsTable.ForeignKeys[0].RefTable = CompetitionApplicationsTable
+	CompetitionReviewsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(141733920768),
+	}
+	CompetitionRoundsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	CompetitionRoundsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(146028888064),
+	}
 	HoursByPersonMonthsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(124554051584),
 	}
@@ -1658,6 +2176,13 @@ func init() {
 	PartyBuildingLinksTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
 	}
+	PartyCoveragesTable.ForeignKeys[0].RefTable = OrganizationsTable
+	PartyCoveragesTable.ForeignKeys[1].RefTable = OrganizationsTable
+	PartyCoveragesTable.ForeignKeys[2].RefTable = TermsTable
+	PartyCoveragesTable.ForeignKeys[3].RefTable = TermsTable
+	PartyCoveragesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(150323855360),
+	}
 	PersonsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	PersonsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
@@ -1674,6 +2199,20 @@ func init() {
 	RegionsTable.ForeignKeys[0].RefTable = RegionsTable
 	RegionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
+	ServicePointsTable.ForeignKeys[0].RefTable = OrganizationsTable
+	ServicePointsTable.ForeignKeys[1].RefTable = OrganizationsTable
+	ServicePointsTable.ForeignKeys[2].RefTable = RegionsTable
+	ServicePointsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(154618822656),
+	}
+	ServicePointExceptionsTable.ForeignKeys[0].RefTable = ServicePointsTable
+	ServicePointExceptionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(158913789952),
+	}
+	ServicePointHoursTable.ForeignKeys[0].RefTable = ServicePointsTable
+	ServicePointHoursTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(163208757248),
 	}
 	ServiceRecordsTable.ForeignKeys[0].RefTable = ActivitiesTable
 	ServiceRecordsTable.ForeignKeys[1].RefTable = PersonsTable
@@ -1703,6 +2242,8 @@ func init() {
 	WebhookSubscriptionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(120259084288),
 	}
+	CompetitionRoundThemesTable.ForeignKeys[0].RefTable = CompetitionRoundsTable
+	CompetitionRoundThemesTable.ForeignKeys[1].RefTable = TermsTable
 	OrganizationCategoriesTable.ForeignKeys[0].RefTable = OrganizationsTable
 	OrganizationCategoriesTable.ForeignKeys[1].RefTable = TermsTable
 	ProjectDomainsTable.ForeignKeys[0].RefTable = ProjectsTable
@@ -1711,6 +2252,12 @@ func init() {
 	ProjectTargetGroupsTable.ForeignKeys[1].RefTable = TermsTable
 	ProjectRegionsTable.ForeignKeys[0].RefTable = ProjectsTable
 	ProjectRegionsTable.ForeignKeys[1].RefTable = RegionsTable
+	ServicePointServicesTable.ForeignKeys[0].RefTable = ServicePointsTable
+	ServicePointServicesTable.ForeignKeys[1].RefTable = TermsTable
+	ServicePointTargetGroupsTable.ForeignKeys[0].RefTable = ServicePointsTable
+	ServicePointTargetGroupsTable.ForeignKeys[1].RefTable = TermsTable
+	ServicePointProjectsTable.ForeignKeys[0].RefTable = ServicePointsTable
+	ServicePointProjectsTable.ForeignKeys[1].RefTable = ProjectsTable
 	ServiceRecordCertificatesTable.ForeignKeys[0].RefTable = ServiceRecordsTable
 	ServiceRecordCertificatesTable.ForeignKeys[1].RefTable = CertificatesTable
 }

@@ -72,6 +72,18 @@ const (
 	EdgeStudents = "students"
 	// EdgeMatchedNeeds holds the string denoting the matched_needs edge name in mutations.
 	EdgeMatchedNeeds = "matched_needs"
+	// EdgePartyCoverages holds the string denoting the party_coverages edge name in mutations.
+	EdgePartyCoverages = "party_coverages"
+	// EdgeCoveredByParty holds the string denoting the covered_by_party edge name in mutations.
+	EdgeCoveredByParty = "covered_by_party"
+	// EdgeOperatedPoints holds the string denoting the operated_points edge name in mutations.
+	EdgeOperatedPoints = "operated_points"
+	// EdgeLedPoints holds the string denoting the led_points edge name in mutations.
+	EdgeLedPoints = "led_points"
+	// EdgeOrganizedRounds holds the string denoting the organized_rounds edge name in mutations.
+	EdgeOrganizedRounds = "organized_rounds"
+	// EdgeCompetitionApplications holds the string denoting the competition_applications edge name in mutations.
+	EdgeCompetitionApplications = "competition_applications"
 	// EdgeParticipations holds the string denoting the participations edge name in mutations.
 	EdgeParticipations = "participations"
 	// Table holds the table name of the organization in the database.
@@ -157,6 +169,48 @@ const (
 	MatchedNeedsInverseTable = "needs"
 	// MatchedNeedsColumn is the table column denoting the matched_needs relation/edge.
 	MatchedNeedsColumn = "matched_organization_id"
+	// PartyCoveragesTable is the table that holds the party_coverages relation/edge.
+	PartyCoveragesTable = "party_coverages"
+	// PartyCoveragesInverseTable is the table name for the PartyCoverage entity.
+	// It exists in this package in order to avoid circular dependency with the "partycoverage" package.
+	PartyCoveragesInverseTable = "party_coverages"
+	// PartyCoveragesColumn is the table column denoting the party_coverages relation/edge.
+	PartyCoveragesColumn = "organization_id"
+	// CoveredByPartyTable is the table that holds the covered_by_party relation/edge.
+	CoveredByPartyTable = "party_coverages"
+	// CoveredByPartyInverseTable is the table name for the PartyCoverage entity.
+	// It exists in this package in order to avoid circular dependency with the "partycoverage" package.
+	CoveredByPartyInverseTable = "party_coverages"
+	// CoveredByPartyColumn is the table column denoting the covered_by_party relation/edge.
+	CoveredByPartyColumn = "party_organization_id"
+	// OperatedPointsTable is the table that holds the operated_points relation/edge.
+	OperatedPointsTable = "service_points"
+	// OperatedPointsInverseTable is the table name for the ServicePoint entity.
+	// It exists in this package in order to avoid circular dependency with the "servicepoint" package.
+	OperatedPointsInverseTable = "service_points"
+	// OperatedPointsColumn is the table column denoting the operated_points relation/edge.
+	OperatedPointsColumn = "operator_id"
+	// LedPointsTable is the table that holds the led_points relation/edge.
+	LedPointsTable = "service_points"
+	// LedPointsInverseTable is the table name for the ServicePoint entity.
+	// It exists in this package in order to avoid circular dependency with the "servicepoint" package.
+	LedPointsInverseTable = "service_points"
+	// LedPointsColumn is the table column denoting the led_points relation/edge.
+	LedPointsColumn = "lead_id"
+	// OrganizedRoundsTable is the table that holds the organized_rounds relation/edge.
+	OrganizedRoundsTable = "competition_rounds"
+	// OrganizedRoundsInverseTable is the table name for the CompetitionRound entity.
+	// It exists in this package in order to avoid circular dependency with the "competitionround" package.
+	OrganizedRoundsInverseTable = "competition_rounds"
+	// OrganizedRoundsColumn is the table column denoting the organized_rounds relation/edge.
+	OrganizedRoundsColumn = "organizer_id"
+	// CompetitionApplicationsTable is the table that holds the competition_applications relation/edge.
+	CompetitionApplicationsTable = "competition_applications"
+	// CompetitionApplicationsInverseTable is the table name for the CompetitionApplication entity.
+	// It exists in this package in order to avoid circular dependency with the "competitionapplication" package.
+	CompetitionApplicationsInverseTable = "competition_applications"
+	// CompetitionApplicationsColumn is the table column denoting the competition_applications relation/edge.
+	CompetitionApplicationsColumn = "applicant_id"
 	// ParticipationsTable is the table that holds the participations relation/edge.
 	ParticipationsTable = "project_participations"
 	// ParticipationsInverseTable is the table name for the ProjectParticipation entity.
@@ -561,6 +615,90 @@ func ByMatchedNeeds(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByPartyCoveragesCount orders the results by party_coverages count.
+func ByPartyCoveragesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPartyCoveragesStep(), opts...)
+	}
+}
+
+// ByPartyCoverages orders the results by party_coverages terms.
+func ByPartyCoverages(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPartyCoveragesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByCoveredByPartyCount orders the results by covered_by_party count.
+func ByCoveredByPartyCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCoveredByPartyStep(), opts...)
+	}
+}
+
+// ByCoveredByParty orders the results by covered_by_party terms.
+func ByCoveredByParty(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCoveredByPartyStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByOperatedPointsCount orders the results by operated_points count.
+func ByOperatedPointsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newOperatedPointsStep(), opts...)
+	}
+}
+
+// ByOperatedPoints orders the results by operated_points terms.
+func ByOperatedPoints(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newOperatedPointsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByLedPointsCount orders the results by led_points count.
+func ByLedPointsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newLedPointsStep(), opts...)
+	}
+}
+
+// ByLedPoints orders the results by led_points terms.
+func ByLedPoints(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLedPointsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByOrganizedRoundsCount orders the results by organized_rounds count.
+func ByOrganizedRoundsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newOrganizedRoundsStep(), opts...)
+	}
+}
+
+// ByOrganizedRounds orders the results by organized_rounds terms.
+func ByOrganizedRounds(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newOrganizedRoundsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByCompetitionApplicationsCount orders the results by competition_applications count.
+func ByCompetitionApplicationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCompetitionApplicationsStep(), opts...)
+	}
+}
+
+// ByCompetitionApplications orders the results by competition_applications terms.
+func ByCompetitionApplications(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCompetitionApplicationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByParticipationsCount orders the results by participations count.
 func ByParticipationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -663,6 +801,48 @@ func newMatchedNeedsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(MatchedNeedsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, MatchedNeedsTable, MatchedNeedsColumn),
+	)
+}
+func newPartyCoveragesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PartyCoveragesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, PartyCoveragesTable, PartyCoveragesColumn),
+	)
+}
+func newCoveredByPartyStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CoveredByPartyInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CoveredByPartyTable, CoveredByPartyColumn),
+	)
+}
+func newOperatedPointsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(OperatedPointsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, OperatedPointsTable, OperatedPointsColumn),
+	)
+}
+func newLedPointsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LedPointsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, LedPointsTable, LedPointsColumn),
+	)
+}
+func newOrganizedRoundsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(OrganizedRoundsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, OrganizedRoundsTable, OrganizedRoundsColumn),
+	)
+}
+func newCompetitionApplicationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CompetitionApplicationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CompetitionApplicationsTable, CompetitionApplicationsColumn),
 	)
 }
 func newParticipationsStep() *sqlgraph.Step {

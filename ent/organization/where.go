@@ -1064,6 +1064,144 @@ func HasMatchedNeedsWith(preds ...predicate.Need) predicate.Organization {
 	})
 }
 
+// HasPartyCoverages applies the HasEdge predicate on the "party_coverages" edge.
+func HasPartyCoverages() predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, PartyCoveragesTable, PartyCoveragesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPartyCoveragesWith applies the HasEdge predicate on the "party_coverages" edge with a given conditions (other predicates).
+func HasPartyCoveragesWith(preds ...predicate.PartyCoverage) predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := newPartyCoveragesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCoveredByParty applies the HasEdge predicate on the "covered_by_party" edge.
+func HasCoveredByParty() predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CoveredByPartyTable, CoveredByPartyColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCoveredByPartyWith applies the HasEdge predicate on the "covered_by_party" edge with a given conditions (other predicates).
+func HasCoveredByPartyWith(preds ...predicate.PartyCoverage) predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := newCoveredByPartyStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasOperatedPoints applies the HasEdge predicate on the "operated_points" edge.
+func HasOperatedPoints() predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, OperatedPointsTable, OperatedPointsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasOperatedPointsWith applies the HasEdge predicate on the "operated_points" edge with a given conditions (other predicates).
+func HasOperatedPointsWith(preds ...predicate.ServicePoint) predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := newOperatedPointsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasLedPoints applies the HasEdge predicate on the "led_points" edge.
+func HasLedPoints() predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, LedPointsTable, LedPointsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLedPointsWith applies the HasEdge predicate on the "led_points" edge with a given conditions (other predicates).
+func HasLedPointsWith(preds ...predicate.ServicePoint) predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := newLedPointsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasOrganizedRounds applies the HasEdge predicate on the "organized_rounds" edge.
+func HasOrganizedRounds() predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, OrganizedRoundsTable, OrganizedRoundsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasOrganizedRoundsWith applies the HasEdge predicate on the "organized_rounds" edge with a given conditions (other predicates).
+func HasOrganizedRoundsWith(preds ...predicate.CompetitionRound) predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := newOrganizedRoundsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCompetitionApplications applies the HasEdge predicate on the "competition_applications" edge.
+func HasCompetitionApplications() predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CompetitionApplicationsTable, CompetitionApplicationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCompetitionApplicationsWith applies the HasEdge predicate on the "competition_applications" edge with a given conditions (other predicates).
+func HasCompetitionApplicationsWith(preds ...predicate.CompetitionApplication) predicate.Organization {
+	return predicate.Organization(func(s *sql.Selector) {
+		step := newCompetitionApplicationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasParticipations applies the HasEdge predicate on the "participations" edge.
 func HasParticipations() predicate.Organization {
 	return predicate.Organization(func(s *sql.Selector) {

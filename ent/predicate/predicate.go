@@ -39,6 +39,18 @@ type CaseVolunteer func(*sql.Selector)
 // Certificate is the predicate function for certificate builders.
 type Certificate func(*sql.Selector)
 
+// CompetitionApplication is the predicate function for competitionapplication builders.
+type CompetitionApplication func(*sql.Selector)
+
+// CompetitionAward is the predicate function for competitionaward builders.
+type CompetitionAward func(*sql.Selector)
+
+// CompetitionReview is the predicate function for competitionreview builders.
+type CompetitionReview func(*sql.Selector)
+
+// CompetitionRound is the predicate function for competitionround builders.
+type CompetitionRound func(*sql.Selector)
+
 // HoursByPersonMonth is the predicate function for hoursbypersonmonth builders.
 type HoursByPersonMonth func(*sql.Selector)
 
@@ -66,6 +78,9 @@ type Partnership func(*sql.Selector)
 // PartyBuildingLink is the predicate function for partybuildinglink builders.
 type PartyBuildingLink func(*sql.Selector)
 
+// PartyCoverage is the predicate function for partycoverage builders.
+type PartyCoverage func(*sql.Selector)
+
 // Person is the predicate function for person builders.
 type Person func(*sql.Selector)
 
@@ -77,6 +92,15 @@ type ProjectParticipation func(*sql.Selector)
 
 // Region is the predicate function for region builders.
 type Region func(*sql.Selector)
+
+// ServicePoint is the predicate function for servicepoint builders.
+type ServicePoint func(*sql.Selector)
+
+// ServicePointException is the predicate function for servicepointexception builders.
+type ServicePointException func(*sql.Selector)
+
+// ServicePointHours is the predicate function for servicepointhours builders.
+type ServicePointHours func(*sql.Selector)
 
 // ServiceRecord is the predicate function for servicerecord builders.
 type ServiceRecord func(*sql.Selector)

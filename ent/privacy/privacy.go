@@ -375,6 +375,102 @@ func (f CertificateMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CertificateMutation", m)
 }
 
+// The CompetitionApplicationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CompetitionApplicationQueryRuleFunc func(context.Context, *ent.CompetitionApplicationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CompetitionApplicationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompetitionApplicationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CompetitionApplicationQuery", q)
+}
+
+// The CompetitionApplicationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CompetitionApplicationMutationRuleFunc func(context.Context, *ent.CompetitionApplicationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CompetitionApplicationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CompetitionApplicationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CompetitionApplicationMutation", m)
+}
+
+// The CompetitionAwardQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CompetitionAwardQueryRuleFunc func(context.Context, *ent.CompetitionAwardQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CompetitionAwardQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompetitionAwardQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CompetitionAwardQuery", q)
+}
+
+// The CompetitionAwardMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CompetitionAwardMutationRuleFunc func(context.Context, *ent.CompetitionAwardMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CompetitionAwardMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CompetitionAwardMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CompetitionAwardMutation", m)
+}
+
+// The CompetitionReviewQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CompetitionReviewQueryRuleFunc func(context.Context, *ent.CompetitionReviewQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CompetitionReviewQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompetitionReviewQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CompetitionReviewQuery", q)
+}
+
+// The CompetitionReviewMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CompetitionReviewMutationRuleFunc func(context.Context, *ent.CompetitionReviewMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CompetitionReviewMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CompetitionReviewMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CompetitionReviewMutation", m)
+}
+
+// The CompetitionRoundQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CompetitionRoundQueryRuleFunc func(context.Context, *ent.CompetitionRoundQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CompetitionRoundQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompetitionRoundQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CompetitionRoundQuery", q)
+}
+
+// The CompetitionRoundMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CompetitionRoundMutationRuleFunc func(context.Context, *ent.CompetitionRoundMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CompetitionRoundMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CompetitionRoundMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CompetitionRoundMutation", m)
+}
+
 // The HoursByPersonMonthQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type HoursByPersonMonthQueryRuleFunc func(context.Context, *ent.HoursByPersonMonthQuery) error
@@ -591,6 +687,30 @@ func (f PartyBuildingLinkMutationRuleFunc) EvalMutation(ctx context.Context, m e
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PartyBuildingLinkMutation", m)
 }
 
+// The PartyCoverageQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PartyCoverageQueryRuleFunc func(context.Context, *ent.PartyCoverageQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PartyCoverageQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PartyCoverageQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PartyCoverageQuery", q)
+}
+
+// The PartyCoverageMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PartyCoverageMutationRuleFunc func(context.Context, *ent.PartyCoverageMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PartyCoverageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PartyCoverageMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PartyCoverageMutation", m)
+}
+
 // The PersonQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PersonQueryRuleFunc func(context.Context, *ent.PersonQuery) error
@@ -685,6 +805,78 @@ func (f RegionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RegionMutation", m)
+}
+
+// The ServicePointQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ServicePointQueryRuleFunc func(context.Context, *ent.ServicePointQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ServicePointQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ServicePointQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ServicePointQuery", q)
+}
+
+// The ServicePointMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ServicePointMutationRuleFunc func(context.Context, *ent.ServicePointMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ServicePointMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ServicePointMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ServicePointMutation", m)
+}
+
+// The ServicePointExceptionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ServicePointExceptionQueryRuleFunc func(context.Context, *ent.ServicePointExceptionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ServicePointExceptionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ServicePointExceptionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ServicePointExceptionQuery", q)
+}
+
+// The ServicePointExceptionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ServicePointExceptionMutationRuleFunc func(context.Context, *ent.ServicePointExceptionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ServicePointExceptionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ServicePointExceptionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ServicePointExceptionMutation", m)
+}
+
+// The ServicePointHoursQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ServicePointHoursQueryRuleFunc func(context.Context, *ent.ServicePointHoursQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ServicePointHoursQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ServicePointHoursQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ServicePointHoursQuery", q)
+}
+
+// The ServicePointHoursMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ServicePointHoursMutationRuleFunc func(context.Context, *ent.ServicePointHoursMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ServicePointHoursMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ServicePointHoursMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ServicePointHoursMutation", m)
 }
 
 // The ServiceRecordQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -912,6 +1104,14 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CertificateQuery:
 		return q.Filter(), nil
+	case *ent.CompetitionApplicationQuery:
+		return q.Filter(), nil
+	case *ent.CompetitionAwardQuery:
+		return q.Filter(), nil
+	case *ent.CompetitionReviewQuery:
+		return q.Filter(), nil
+	case *ent.CompetitionRoundQuery:
+		return q.Filter(), nil
 	case *ent.HoursByPersonMonthQuery:
 		return q.Filter(), nil
 	case *ent.HoursByProjectQuery:
@@ -930,6 +1130,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PartyBuildingLinkQuery:
 		return q.Filter(), nil
+	case *ent.PartyCoverageQuery:
+		return q.Filter(), nil
 	case *ent.PersonQuery:
 		return q.Filter(), nil
 	case *ent.ProjectQuery:
@@ -937,6 +1139,12 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.ProjectParticipationQuery:
 		return q.Filter(), nil
 	case *ent.RegionQuery:
+		return q.Filter(), nil
+	case *ent.ServicePointQuery:
+		return q.Filter(), nil
+	case *ent.ServicePointExceptionQuery:
+		return q.Filter(), nil
+	case *ent.ServicePointHoursQuery:
 		return q.Filter(), nil
 	case *ent.ServiceRecordQuery:
 		return q.Filter(), nil
@@ -981,6 +1189,14 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.CertificateMutation:
 		return m.Filter(), nil
+	case *ent.CompetitionApplicationMutation:
+		return m.Filter(), nil
+	case *ent.CompetitionAwardMutation:
+		return m.Filter(), nil
+	case *ent.CompetitionReviewMutation:
+		return m.Filter(), nil
+	case *ent.CompetitionRoundMutation:
+		return m.Filter(), nil
 	case *ent.HoursByPersonMonthMutation:
 		return m.Filter(), nil
 	case *ent.HoursByProjectMutation:
@@ -999,6 +1215,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.PartyBuildingLinkMutation:
 		return m.Filter(), nil
+	case *ent.PartyCoverageMutation:
+		return m.Filter(), nil
 	case *ent.PersonMutation:
 		return m.Filter(), nil
 	case *ent.ProjectMutation:
@@ -1006,6 +1224,12 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ProjectParticipationMutation:
 		return m.Filter(), nil
 	case *ent.RegionMutation:
+		return m.Filter(), nil
+	case *ent.ServicePointMutation:
+		return m.Filter(), nil
+	case *ent.ServicePointExceptionMutation:
+		return m.Filter(), nil
+	case *ent.ServicePointHoursMutation:
 		return m.Filter(), nil
 	case *ent.ServiceRecordMutation:
 		return m.Filter(), nil

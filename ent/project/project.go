@@ -60,6 +60,10 @@ const (
 	EdgeChildren = "children"
 	// EdgeNeeds holds the string denoting the needs edge name in mutations.
 	EdgeNeeds = "needs"
+	// EdgeCompetitionApplications holds the string denoting the competition_applications edge name in mutations.
+	EdgeCompetitionApplications = "competition_applications"
+	// EdgeServicePoints holds the string denoting the service_points edge name in mutations.
+	EdgeServicePoints = "service_points"
 	// EdgeParticipations holds the string denoting the participations edge name in mutations.
 	EdgeParticipations = "participations"
 	// Table holds the table name of the project in the database.
@@ -113,6 +117,18 @@ const (
 	NeedsInverseTable = "needs"
 	// NeedsColumn is the table column denoting the needs relation/edge.
 	NeedsColumn = "matched_project_id"
+	// CompetitionApplicationsTable is the table that holds the competition_applications relation/edge.
+	CompetitionApplicationsTable = "competition_applications"
+	// CompetitionApplicationsInverseTable is the table name for the CompetitionApplication entity.
+	// It exists in this package in order to avoid circular dependency with the "competitionapplication" package.
+	CompetitionApplicationsInverseTable = "competition_applications"
+	// CompetitionApplicationsColumn is the table column denoting the competition_applications relation/edge.
+	CompetitionApplicationsColumn = "project_id"
+	// ServicePointsTable is the table that holds the service_points relation/edge. The primary key declared below.
+	ServicePointsTable = "service_point_projects"
+	// ServicePointsInverseTable is the table name for the ServicePoint entity.
+	// It exists in this package in order to avoid circular dependency with the "servicepoint" package.
+	ServicePointsInverseTable = "service_points"
 	// ParticipationsTable is the table that holds the participations relation/edge.
 	ParticipationsTable = "project_participations"
 	// ParticipationsInverseTable is the table name for the ProjectParticipation entity.
@@ -152,6 +168,9 @@ var (
 	// RegionsPrimaryKey and RegionsColumn2 are the table columns denoting the
 	// primary key for the regions relation (M2M).
 	RegionsPrimaryKey = []string{"project_id", "region_id"}
+	// ServicePointsPrimaryKey and ServicePointsColumn2 are the table columns denoting the
+	// primary key for the service_points relation (M2M).
+	ServicePointsPrimaryKey = []string{"service_point_id", "project_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -425,6 +444,34 @@ func ByNeeds(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByCompetitionApplicationsCount orders the results by competition_applications count.
+func ByCompetitionApplicationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCompetitionApplicationsStep(), opts...)
+	}
+}
+
+// ByCompetitionApplications orders the results by competition_applications terms.
+func ByCompetitionApplications(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCompetitionApplicationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByServicePointsCount orders the results by service_points count.
+func ByServicePointsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newServicePointsStep(), opts...)
+	}
+}
+
+// ByServicePoints orders the results by service_points terms.
+func ByServicePoints(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newServicePointsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByParticipationsCount orders the results by participations count.
 func ByParticipationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -499,6 +546,20 @@ func newNeedsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(NeedsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, NeedsTable, NeedsColumn),
+	)
+}
+func newCompetitionApplicationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CompetitionApplicationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CompetitionApplicationsTable, CompetitionApplicationsColumn),
+	)
+}
+func newServicePointsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ServicePointsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, ServicePointsTable, ServicePointsPrimaryKey...),
 	)
 }
 func newParticipationsStep() *sqlgraph.Step {

@@ -807,6 +807,52 @@ func HasNeedsWith(preds ...predicate.Need) predicate.Project {
 	})
 }
 
+// HasCompetitionApplications applies the HasEdge predicate on the "competition_applications" edge.
+func HasCompetitionApplications() predicate.Project {
+	return predicate.Project(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CompetitionApplicationsTable, CompetitionApplicationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCompetitionApplicationsWith applies the HasEdge predicate on the "competition_applications" edge with a given conditions (other predicates).
+func HasCompetitionApplicationsWith(preds ...predicate.CompetitionApplication) predicate.Project {
+	return predicate.Project(func(s *sql.Selector) {
+		step := newCompetitionApplicationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasServicePoints applies the HasEdge predicate on the "service_points" edge.
+func HasServicePoints() predicate.Project {
+	return predicate.Project(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, ServicePointsTable, ServicePointsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasServicePointsWith applies the HasEdge predicate on the "service_points" edge with a given conditions (other predicates).
+func HasServicePointsWith(preds ...predicate.ServicePoint) predicate.Project {
+	return predicate.Project(func(s *sql.Selector) {
+		step := newServicePointsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasParticipations applies the HasEdge predicate on the "participations" edge.
 func HasParticipations() predicate.Project {
 	return predicate.Project(func(s *sql.Selector) {

@@ -40,6 +40,8 @@ const (
 	EdgeActivities = "activities"
 	// EdgeNeeds holds the string denoting the needs edge name in mutations.
 	EdgeNeeds = "needs"
+	// EdgeServicePoints holds the string denoting the service_points edge name in mutations.
+	EdgeServicePoints = "service_points"
 	// EdgeProjects holds the string denoting the projects edge name in mutations.
 	EdgeProjects = "projects"
 	// Table holds the table name of the region in the database.
@@ -73,6 +75,13 @@ const (
 	NeedsInverseTable = "needs"
 	// NeedsColumn is the table column denoting the needs relation/edge.
 	NeedsColumn = "region_id"
+	// ServicePointsTable is the table that holds the service_points relation/edge.
+	ServicePointsTable = "service_points"
+	// ServicePointsInverseTable is the table name for the ServicePoint entity.
+	// It exists in this package in order to avoid circular dependency with the "servicepoint" package.
+	ServicePointsInverseTable = "service_points"
+	// ServicePointsColumn is the table column denoting the service_points relation/edge.
+	ServicePointsColumn = "region_id"
 	// ProjectsTable is the table that holds the projects relation/edge. The primary key declared below.
 	ProjectsTable = "project_regions"
 	// ProjectsInverseTable is the table name for the Project entity.
@@ -255,6 +264,20 @@ func ByNeeds(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByServicePointsCount orders the results by service_points count.
+func ByServicePointsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newServicePointsStep(), opts...)
+	}
+}
+
+// ByServicePoints orders the results by service_points terms.
+func ByServicePoints(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newServicePointsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByProjectsCount orders the results by projects count.
 func ByProjectsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -301,6 +324,13 @@ func newNeedsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(NeedsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, NeedsTable, NeedsColumn),
+	)
+}
+func newServicePointsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ServicePointsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ServicePointsTable, ServicePointsColumn),
 	)
 }
 func newProjectsStep() *sqlgraph.Step {

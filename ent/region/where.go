@@ -455,6 +455,29 @@ func HasNeedsWith(preds ...predicate.Need) predicate.Region {
 	})
 }
 
+// HasServicePoints applies the HasEdge predicate on the "service_points" edge.
+func HasServicePoints() predicate.Region {
+	return predicate.Region(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ServicePointsTable, ServicePointsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasServicePointsWith applies the HasEdge predicate on the "service_points" edge with a given conditions (other predicates).
+func HasServicePointsWith(preds ...predicate.ServicePoint) predicate.Region {
+	return predicate.Region(func(s *sql.Selector) {
+		step := newServicePointsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasProjects applies the HasEdge predicate on the "projects" edge.
 func HasProjects() predicate.Region {
 	return predicate.Region(func(s *sql.Selector) {

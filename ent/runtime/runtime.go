@@ -17,6 +17,10 @@ import (
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
 	"github.com/tongxing/tongxing/ent/certificate"
+	"github.com/tongxing/tongxing/ent/competitionapplication"
+	"github.com/tongxing/tongxing/ent/competitionaward"
+	"github.com/tongxing/tongxing/ent/competitionreview"
+	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/hoursbyproject"
 	"github.com/tongxing/tongxing/ent/indicator"
@@ -26,11 +30,15 @@ import (
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
 	"github.com/tongxing/tongxing/ent/partybuildinglink"
+	"github.com/tongxing/tongxing/ent/partycoverage"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/schema"
+	"github.com/tongxing/tongxing/ent/servicepoint"
+	"github.com/tongxing/tongxing/ent/servicepointexception"
+	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
@@ -535,6 +543,176 @@ func init() {
 	certificateDescRevocationReason := certificateFields[11].Descriptor()
 	// certificate.RevocationReasonValidator is a validator for the "revocation_reason" field. It is called by the builders before save.
 	certificate.RevocationReasonValidator = certificateDescRevocationReason.Validators[0].(func(string) error)
+	competitionapplicationMixin := schema.CompetitionApplication{}.Mixin()
+	competitionapplication.Policy = privacy.NewPolicies(schema.CompetitionApplication{})
+	competitionapplication.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := competitionapplication.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	competitionapplicationMixinFields0 := competitionapplicationMixin[0].Fields()
+	_ = competitionapplicationMixinFields0
+	competitionapplicationFields := schema.CompetitionApplication{}.Fields()
+	_ = competitionapplicationFields
+	// competitionapplicationDescCreatedAt is the schema descriptor for created_at field.
+	competitionapplicationDescCreatedAt := competitionapplicationMixinFields0[0].Descriptor()
+	// competitionapplication.DefaultCreatedAt holds the default value on creation for the created_at field.
+	competitionapplication.DefaultCreatedAt = competitionapplicationDescCreatedAt.Default.(func() time.Time)
+	// competitionapplicationDescUpdatedAt is the schema descriptor for updated_at field.
+	competitionapplicationDescUpdatedAt := competitionapplicationMixinFields0[1].Descriptor()
+	// competitionapplication.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	competitionapplication.DefaultUpdatedAt = competitionapplicationDescUpdatedAt.Default.(func() time.Time)
+	// competitionapplication.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	competitionapplication.UpdateDefaultUpdatedAt = competitionapplicationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// competitionapplicationDescRequestedAmount is the schema descriptor for requested_amount field.
+	competitionapplicationDescRequestedAmount := competitionapplicationFields[3].Descriptor()
+	// competitionapplication.RequestedAmountValidator is a validator for the "requested_amount" field. It is called by the builders before save.
+	competitionapplication.RequestedAmountValidator = competitionapplicationDescRequestedAmount.Validators[0].(func(float64) error)
+	// competitionapplicationDescWithdrawn is the schema descriptor for withdrawn field.
+	competitionapplicationDescWithdrawn := competitionapplicationFields[5].Descriptor()
+	// competitionapplication.DefaultWithdrawn holds the default value on creation for the withdrawn field.
+	competitionapplication.DefaultWithdrawn = competitionapplicationDescWithdrawn.Default.(bool)
+	competitionawardMixin := schema.CompetitionAward{}.Mixin()
+	competitionaward.Policy = privacy.NewPolicies(schema.CompetitionAward{})
+	competitionaward.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := competitionaward.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	competitionawardMixinFields0 := competitionawardMixin[0].Fields()
+	_ = competitionawardMixinFields0
+	competitionawardFields := schema.CompetitionAward{}.Fields()
+	_ = competitionawardFields
+	// competitionawardDescCreatedAt is the schema descriptor for created_at field.
+	competitionawardDescCreatedAt := competitionawardMixinFields0[0].Descriptor()
+	// competitionaward.DefaultCreatedAt holds the default value on creation for the created_at field.
+	competitionaward.DefaultCreatedAt = competitionawardDescCreatedAt.Default.(func() time.Time)
+	// competitionawardDescUpdatedAt is the schema descriptor for updated_at field.
+	competitionawardDescUpdatedAt := competitionawardMixinFields0[1].Descriptor()
+	// competitionaward.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	competitionaward.DefaultUpdatedAt = competitionawardDescUpdatedAt.Default.(func() time.Time)
+	// competitionaward.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	competitionaward.UpdateDefaultUpdatedAt = competitionawardDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// competitionawardDescRank is the schema descriptor for rank field.
+	competitionawardDescRank := competitionawardFields[1].Descriptor()
+	// competitionaward.RankValidator is a validator for the "rank" field. It is called by the builders before save.
+	competitionaward.RankValidator = competitionawardDescRank.Validators[0].(func(int) error)
+	// competitionawardDescPrize is the schema descriptor for prize field.
+	competitionawardDescPrize := competitionawardFields[2].Descriptor()
+	// competitionaward.PrizeValidator is a validator for the "prize" field. It is called by the builders before save.
+	competitionaward.PrizeValidator = competitionawardDescPrize.Validators[0].(func(string) error)
+	// competitionawardDescAmount is the schema descriptor for amount field.
+	competitionawardDescAmount := competitionawardFields[3].Descriptor()
+	// competitionaward.AmountValidator is a validator for the "amount" field. It is called by the builders before save.
+	competitionaward.AmountValidator = competitionawardDescAmount.Validators[0].(func(float64) error)
+	// competitionawardDescCurrency is the schema descriptor for currency field.
+	competitionawardDescCurrency := competitionawardFields[4].Descriptor()
+	// competitionaward.DefaultCurrency holds the default value on creation for the currency field.
+	competitionaward.DefaultCurrency = competitionawardDescCurrency.Default.(string)
+	// competitionaward.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	competitionaward.CurrencyValidator = competitionawardDescCurrency.Validators[0].(func(string) error)
+	competitionreviewMixin := schema.CompetitionReview{}.Mixin()
+	competitionreview.Policy = privacy.NewPolicies(schema.CompetitionReview{})
+	competitionreview.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := competitionreview.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	competitionreviewMixinFields0 := competitionreviewMixin[0].Fields()
+	_ = competitionreviewMixinFields0
+	competitionreviewFields := schema.CompetitionReview{}.Fields()
+	_ = competitionreviewFields
+	// competitionreviewDescCreatedAt is the schema descriptor for created_at field.
+	competitionreviewDescCreatedAt := competitionreviewMixinFields0[0].Descriptor()
+	// competitionreview.DefaultCreatedAt holds the default value on creation for the created_at field.
+	competitionreview.DefaultCreatedAt = competitionreviewDescCreatedAt.Default.(func() time.Time)
+	// competitionreviewDescUpdatedAt is the schema descriptor for updated_at field.
+	competitionreviewDescUpdatedAt := competitionreviewMixinFields0[1].Descriptor()
+	// competitionreview.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	competitionreview.DefaultUpdatedAt = competitionreviewDescUpdatedAt.Default.(func() time.Time)
+	// competitionreview.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	competitionreview.UpdateDefaultUpdatedAt = competitionreviewDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// competitionreviewDescReviewer is the schema descriptor for reviewer field.
+	competitionreviewDescReviewer := competitionreviewFields[1].Descriptor()
+	// competitionreview.ReviewerValidator is a validator for the "reviewer" field. It is called by the builders before save.
+	competitionreview.ReviewerValidator = func() func(string) error {
+		validators := competitionreviewDescReviewer.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(reviewer string) error {
+			for _, fn := range fns {
+				if err := fn(reviewer); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// competitionreviewDescScore is the schema descriptor for score field.
+	competitionreviewDescScore := competitionreviewFields[2].Descriptor()
+	// competitionreview.ScoreValidator is a validator for the "score" field. It is called by the builders before save.
+	competitionreview.ScoreValidator = competitionreviewDescScore.Validators[0].(func(float64) error)
+	competitionroundMixin := schema.CompetitionRound{}.Mixin()
+	competitionround.Policy = privacy.NewPolicies(schema.CompetitionRound{})
+	competitionround.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := competitionround.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	competitionroundMixinFields0 := competitionroundMixin[0].Fields()
+	_ = competitionroundMixinFields0
+	competitionroundFields := schema.CompetitionRound{}.Fields()
+	_ = competitionroundFields
+	// competitionroundDescCreatedAt is the schema descriptor for created_at field.
+	competitionroundDescCreatedAt := competitionroundMixinFields0[0].Descriptor()
+	// competitionround.DefaultCreatedAt holds the default value on creation for the created_at field.
+	competitionround.DefaultCreatedAt = competitionroundDescCreatedAt.Default.(func() time.Time)
+	// competitionroundDescUpdatedAt is the schema descriptor for updated_at field.
+	competitionroundDescUpdatedAt := competitionroundMixinFields0[1].Descriptor()
+	// competitionround.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	competitionround.DefaultUpdatedAt = competitionroundDescUpdatedAt.Default.(func() time.Time)
+	// competitionround.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	competitionround.UpdateDefaultUpdatedAt = competitionroundDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// competitionroundDescName is the schema descriptor for name field.
+	competitionroundDescName := competitionroundFields[0].Descriptor()
+	// competitionround.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	competitionround.NameValidator = func() func(string) error {
+		validators := competitionroundDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// competitionroundDescYear is the schema descriptor for year field.
+	competitionroundDescYear := competitionroundFields[2].Descriptor()
+	// competitionround.YearValidator is a validator for the "year" field. It is called by the builders before save.
+	competitionround.YearValidator = competitionroundDescYear.Validators[0].(func(int) error)
+	// competitionroundDescBudget is the schema descriptor for budget field.
+	competitionroundDescBudget := competitionroundFields[3].Descriptor()
+	// competitionround.BudgetValidator is a validator for the "budget" field. It is called by the builders before save.
+	competitionround.BudgetValidator = competitionroundDescBudget.Validators[0].(func(float64) error)
 	hoursbypersonmonth.Policy = privacy.NewPolicies(schema.HoursByPersonMonth{})
 	hoursbypersonmonth.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -837,6 +1015,34 @@ func init() {
 	partybuildinglink.DefaultUpdatedAt = partybuildinglinkDescUpdatedAt.Default.(func() time.Time)
 	// partybuildinglink.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	partybuildinglink.UpdateDefaultUpdatedAt = partybuildinglinkDescUpdatedAt.UpdateDefault.(func() time.Time)
+	partycoverageMixin := schema.PartyCoverage{}.Mixin()
+	partycoverage.Policy = privacy.NewPolicies(schema.PartyCoverage{})
+	partycoverage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := partycoverage.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	partycoverageMixinFields0 := partycoverageMixin[0].Fields()
+	_ = partycoverageMixinFields0
+	partycoverageFields := schema.PartyCoverage{}.Fields()
+	_ = partycoverageFields
+	// partycoverageDescCreatedAt is the schema descriptor for created_at field.
+	partycoverageDescCreatedAt := partycoverageMixinFields0[0].Descriptor()
+	// partycoverage.DefaultCreatedAt holds the default value on creation for the created_at field.
+	partycoverage.DefaultCreatedAt = partycoverageDescCreatedAt.Default.(func() time.Time)
+	// partycoverageDescUpdatedAt is the schema descriptor for updated_at field.
+	partycoverageDescUpdatedAt := partycoverageMixinFields0[1].Descriptor()
+	// partycoverage.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	partycoverage.DefaultUpdatedAt = partycoverageDescUpdatedAt.Default.(func() time.Time)
+	// partycoverage.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	partycoverage.UpdateDefaultUpdatedAt = partycoverageDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// partycoverageDescNote is the schema descriptor for note field.
+	partycoverageDescNote := partycoverageFields[7].Descriptor()
+	// partycoverage.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	partycoverage.NoteValidator = partycoverageDescNote.Validators[0].(func(string) error)
 	personMixin := schema.Person{}.Mixin()
 	person.Policy = privacy.NewPolicies(schema.Person{})
 	person.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1053,6 +1259,120 @@ func init() {
 			return nil
 		}
 	}()
+	servicepointMixin := schema.ServicePoint{}.Mixin()
+	servicepoint.Policy = privacy.NewPolicies(schema.ServicePoint{})
+	servicepoint.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := servicepoint.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	servicepointMixinFields0 := servicepointMixin[0].Fields()
+	_ = servicepointMixinFields0
+	servicepointFields := schema.ServicePoint{}.Fields()
+	_ = servicepointFields
+	// servicepointDescCreatedAt is the schema descriptor for created_at field.
+	servicepointDescCreatedAt := servicepointMixinFields0[0].Descriptor()
+	// servicepoint.DefaultCreatedAt holds the default value on creation for the created_at field.
+	servicepoint.DefaultCreatedAt = servicepointDescCreatedAt.Default.(func() time.Time)
+	// servicepointDescUpdatedAt is the schema descriptor for updated_at field.
+	servicepointDescUpdatedAt := servicepointMixinFields0[1].Descriptor()
+	// servicepoint.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	servicepoint.DefaultUpdatedAt = servicepointDescUpdatedAt.Default.(func() time.Time)
+	// servicepoint.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	servicepoint.UpdateDefaultUpdatedAt = servicepointDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// servicepointDescName is the schema descriptor for name field.
+	servicepointDescName := servicepointFields[0].Descriptor()
+	// servicepoint.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	servicepoint.NameValidator = func() func(string) error {
+		validators := servicepointDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// servicepointDescAddress is the schema descriptor for address field.
+	servicepointDescAddress := servicepointFields[3].Descriptor()
+	// servicepoint.AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	servicepoint.AddressValidator = func() func(string) error {
+		validators := servicepointDescAddress.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(address string) error {
+			for _, fn := range fns {
+				if err := fn(address); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// servicepointDescLatitude is the schema descriptor for latitude field.
+	servicepointDescLatitude := servicepointFields[4].Descriptor()
+	// servicepoint.LatitudeValidator is a validator for the "latitude" field. It is called by the builders before save.
+	servicepoint.LatitudeValidator = servicepointDescLatitude.Validators[0].(func(float64) error)
+	// servicepointDescLongitude is the schema descriptor for longitude field.
+	servicepointDescLongitude := servicepointFields[5].Descriptor()
+	// servicepoint.LongitudeValidator is a validator for the "longitude" field. It is called by the builders before save.
+	servicepoint.LongitudeValidator = servicepointDescLongitude.Validators[0].(func(float64) error)
+	// servicepointDescContactPhone is the schema descriptor for contact_phone field.
+	servicepointDescContactPhone := servicepointFields[6].Descriptor()
+	// servicepoint.ContactPhoneValidator is a validator for the "contact_phone" field. It is called by the builders before save.
+	servicepoint.ContactPhoneValidator = servicepointDescContactPhone.Validators[0].(func(string) error)
+	servicepointexception.Policy = privacy.NewPolicies(schema.ServicePointException{})
+	servicepointexception.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := servicepointexception.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	servicepointexceptionFields := schema.ServicePointException{}.Fields()
+	_ = servicepointexceptionFields
+	// servicepointexceptionDescOpensAt is the schema descriptor for opens_at field.
+	servicepointexceptionDescOpensAt := servicepointexceptionFields[2].Descriptor()
+	// servicepointexception.OpensAtValidator is a validator for the "opens_at" field. It is called by the builders before save.
+	servicepointexception.OpensAtValidator = servicepointexceptionDescOpensAt.Validators[0].(func(int) error)
+	// servicepointexceptionDescClosesAt is the schema descriptor for closes_at field.
+	servicepointexceptionDescClosesAt := servicepointexceptionFields[3].Descriptor()
+	// servicepointexception.ClosesAtValidator is a validator for the "closes_at" field. It is called by the builders before save.
+	servicepointexception.ClosesAtValidator = servicepointexceptionDescClosesAt.Validators[0].(func(int) error)
+	// servicepointexceptionDescReason is the schema descriptor for reason field.
+	servicepointexceptionDescReason := servicepointexceptionFields[4].Descriptor()
+	// servicepointexception.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	servicepointexception.ReasonValidator = servicepointexceptionDescReason.Validators[0].(func(string) error)
+	servicepointhours.Policy = privacy.NewPolicies(schema.ServicePointHours{})
+	servicepointhours.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := servicepointhours.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	servicepointhoursFields := schema.ServicePointHours{}.Fields()
+	_ = servicepointhoursFields
+	// servicepointhoursDescOpensAt is the schema descriptor for opens_at field.
+	servicepointhoursDescOpensAt := servicepointhoursFields[2].Descriptor()
+	// servicepointhours.OpensAtValidator is a validator for the "opens_at" field. It is called by the builders before save.
+	servicepointhours.OpensAtValidator = servicepointhoursDescOpensAt.Validators[0].(func(int) error)
+	// servicepointhoursDescClosesAt is the schema descriptor for closes_at field.
+	servicepointhoursDescClosesAt := servicepointhoursFields[3].Descriptor()
+	// servicepointhours.ClosesAtValidator is a validator for the "closes_at" field. It is called by the builders before save.
+	servicepointhours.ClosesAtValidator = servicepointhoursDescClosesAt.Validators[0].(func(int) error)
 	servicerecordMixin := schema.ServiceRecord{}.Mixin()
 	servicerecord.Policy = privacy.NewPolicies(schema.ServiceRecord{})
 	servicerecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {

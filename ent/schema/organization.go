@@ -116,6 +116,21 @@ func (Organization) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("matched_needs", Need.Type).
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("party_coverages", PartyCoverage.Type).
+			Comment("How the organisation has been covered by Party organisation work, current and past (两个覆盖). 党组织覆盖。").
+			Annotations(entgql.RelayConnection()),
+		edge.To("covered_by_party", PartyCoverage.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("operated_points", ServicePoint.Type).
+			Comment("Service points the organisation runs. 运营的服务点。").
+			Annotations(entgql.RelayConnection()),
+		edge.To("led_points", ServicePoint.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("organized_rounds", CompetitionRound.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("competition_applications", CompetitionApplication.Type).
+			Comment("Its applications to project competitions and venture philanthropy. 大赛申报。").
+			Annotations(entgql.RelayConnection()),
 	}
 }
 

@@ -90,6 +90,13 @@ func (Project) Edges() []ent.Edge {
 			Comment("Parent project. 上级项目。"),
 		edge.To("needs", Need.Type).
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("competition_applications", CompetitionApplication.Type).
+			Comment("Applications of the project to competitions and venture philanthropy. 大赛申报。").
+			Annotations(entgql.RelayConnection()),
+		edge.From("service_points", ServicePoint.Type).
+			Ref("projects").
+			Comment("Service points where the project is delivered. 服务点。").
+			Annotations(entgql.RelayConnection()),
 	}
 }
 

@@ -60,6 +60,9 @@ func (Region) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("needs", Need.Type).
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("service_points", ServicePoint.Type).
+			Comment("Service points in this division (not its children). 本区划内的服务点。").
+			Annotations(entgql.RelayConnection()),
 		// Inverse of Project.regions, which makes that edge many-to-many.
 		edge.From("projects", Project.Type).
 			Ref("regions").

@@ -69,6 +69,19 @@ func (Term) Edges() []ent.Edge {
 		edge.From("target_group_projects", Project.Type).
 			Ref("target_groups").
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("party_guide_coverages", PartyCoverage.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.To("party_guide_sub_coverages", PartyCoverage.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.From("service_points", ServicePoint.Type).
+			Ref("services").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.From("target_group_points", ServicePoint.Type).
+			Ref("target_groups").
+			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.From("theme_rounds", CompetitionRound.Type).
+			Ref("themes").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -41,6 +41,16 @@ const (
 	EdgeDomainProjects = "domain_projects"
 	// EdgeTargetGroupProjects holds the string denoting the target_group_projects edge name in mutations.
 	EdgeTargetGroupProjects = "target_group_projects"
+	// EdgePartyGuideCoverages holds the string denoting the party_guide_coverages edge name in mutations.
+	EdgePartyGuideCoverages = "party_guide_coverages"
+	// EdgePartyGuideSubCoverages holds the string denoting the party_guide_sub_coverages edge name in mutations.
+	EdgePartyGuideSubCoverages = "party_guide_sub_coverages"
+	// EdgeServicePoints holds the string denoting the service_points edge name in mutations.
+	EdgeServicePoints = "service_points"
+	// EdgeTargetGroupPoints holds the string denoting the target_group_points edge name in mutations.
+	EdgeTargetGroupPoints = "target_group_points"
+	// EdgeThemeRounds holds the string denoting the theme_rounds edge name in mutations.
+	EdgeThemeRounds = "theme_rounds"
 	// Table holds the table name of the term in the database.
 	Table = "terms"
 	// TaxonomyTable is the table that holds the taxonomy relation/edge.
@@ -73,6 +83,35 @@ const (
 	// TargetGroupProjectsInverseTable is the table name for the Project entity.
 	// It exists in this package in order to avoid circular dependency with the "project" package.
 	TargetGroupProjectsInverseTable = "projects"
+	// PartyGuideCoveragesTable is the table that holds the party_guide_coverages relation/edge.
+	PartyGuideCoveragesTable = "party_coverages"
+	// PartyGuideCoveragesInverseTable is the table name for the PartyCoverage entity.
+	// It exists in this package in order to avoid circular dependency with the "partycoverage" package.
+	PartyGuideCoveragesInverseTable = "party_coverages"
+	// PartyGuideCoveragesColumn is the table column denoting the party_guide_coverages relation/edge.
+	PartyGuideCoveragesColumn = "category_id"
+	// PartyGuideSubCoveragesTable is the table that holds the party_guide_sub_coverages relation/edge.
+	PartyGuideSubCoveragesTable = "party_coverages"
+	// PartyGuideSubCoveragesInverseTable is the table name for the PartyCoverage entity.
+	// It exists in this package in order to avoid circular dependency with the "partycoverage" package.
+	PartyGuideSubCoveragesInverseTable = "party_coverages"
+	// PartyGuideSubCoveragesColumn is the table column denoting the party_guide_sub_coverages relation/edge.
+	PartyGuideSubCoveragesColumn = "subcategory_id"
+	// ServicePointsTable is the table that holds the service_points relation/edge. The primary key declared below.
+	ServicePointsTable = "service_point_services"
+	// ServicePointsInverseTable is the table name for the ServicePoint entity.
+	// It exists in this package in order to avoid circular dependency with the "servicepoint" package.
+	ServicePointsInverseTable = "service_points"
+	// TargetGroupPointsTable is the table that holds the target_group_points relation/edge. The primary key declared below.
+	TargetGroupPointsTable = "service_point_target_groups"
+	// TargetGroupPointsInverseTable is the table name for the ServicePoint entity.
+	// It exists in this package in order to avoid circular dependency with the "servicepoint" package.
+	TargetGroupPointsInverseTable = "service_points"
+	// ThemeRoundsTable is the table that holds the theme_rounds relation/edge. The primary key declared below.
+	ThemeRoundsTable = "competition_round_themes"
+	// ThemeRoundsInverseTable is the table name for the CompetitionRound entity.
+	// It exists in this package in order to avoid circular dependency with the "competitionround" package.
+	ThemeRoundsInverseTable = "competition_rounds"
 )
 
 // Columns holds all SQL columns for term fields.
@@ -97,6 +136,15 @@ var (
 	// TargetGroupProjectsPrimaryKey and TargetGroupProjectsColumn2 are the table columns denoting the
 	// primary key for the target_group_projects relation (M2M).
 	TargetGroupProjectsPrimaryKey = []string{"project_id", "term_id"}
+	// ServicePointsPrimaryKey and ServicePointsColumn2 are the table columns denoting the
+	// primary key for the service_points relation (M2M).
+	ServicePointsPrimaryKey = []string{"service_point_id", "term_id"}
+	// TargetGroupPointsPrimaryKey and TargetGroupPointsColumn2 are the table columns denoting the
+	// primary key for the target_group_points relation (M2M).
+	TargetGroupPointsPrimaryKey = []string{"service_point_id", "term_id"}
+	// ThemeRoundsPrimaryKey and ThemeRoundsColumn2 are the table columns denoting the
+	// primary key for the theme_rounds relation (M2M).
+	ThemeRoundsPrimaryKey = []string{"competition_round_id", "term_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -243,6 +291,76 @@ func ByTargetGroupProjects(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOpti
 		sqlgraph.OrderByNeighborTerms(s, newTargetGroupProjectsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByPartyGuideCoveragesCount orders the results by party_guide_coverages count.
+func ByPartyGuideCoveragesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPartyGuideCoveragesStep(), opts...)
+	}
+}
+
+// ByPartyGuideCoverages orders the results by party_guide_coverages terms.
+func ByPartyGuideCoverages(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPartyGuideCoveragesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByPartyGuideSubCoveragesCount orders the results by party_guide_sub_coverages count.
+func ByPartyGuideSubCoveragesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPartyGuideSubCoveragesStep(), opts...)
+	}
+}
+
+// ByPartyGuideSubCoverages orders the results by party_guide_sub_coverages terms.
+func ByPartyGuideSubCoverages(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPartyGuideSubCoveragesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByServicePointsCount orders the results by service_points count.
+func ByServicePointsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newServicePointsStep(), opts...)
+	}
+}
+
+// ByServicePoints orders the results by service_points terms.
+func ByServicePoints(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newServicePointsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByTargetGroupPointsCount orders the results by target_group_points count.
+func ByTargetGroupPointsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTargetGroupPointsStep(), opts...)
+	}
+}
+
+// ByTargetGroupPoints orders the results by target_group_points terms.
+func ByTargetGroupPoints(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTargetGroupPointsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByThemeRoundsCount orders the results by theme_rounds count.
+func ByThemeRoundsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newThemeRoundsStep(), opts...)
+	}
+}
+
+// ByThemeRounds orders the results by theme_rounds terms.
+func ByThemeRounds(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newThemeRoundsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newTaxonomyStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -283,5 +401,40 @@ func newTargetGroupProjectsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TargetGroupProjectsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, TargetGroupProjectsTable, TargetGroupProjectsPrimaryKey...),
+	)
+}
+func newPartyGuideCoveragesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PartyGuideCoveragesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, PartyGuideCoveragesTable, PartyGuideCoveragesColumn),
+	)
+}
+func newPartyGuideSubCoveragesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PartyGuideSubCoveragesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, PartyGuideSubCoveragesTable, PartyGuideSubCoveragesColumn),
+	)
+}
+func newServicePointsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ServicePointsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, ServicePointsTable, ServicePointsPrimaryKey...),
+	)
+}
+func newTargetGroupPointsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TargetGroupPointsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, TargetGroupPointsTable, TargetGroupPointsPrimaryKey...),
+	)
+}
+func newThemeRoundsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ThemeRoundsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, ThemeRoundsTable, ThemeRoundsPrimaryKey...),
 	)
 }

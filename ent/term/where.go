@@ -563,6 +563,121 @@ func HasTargetGroupProjectsWith(preds ...predicate.Project) predicate.Term {
 	})
 }
 
+// HasPartyGuideCoverages applies the HasEdge predicate on the "party_guide_coverages" edge.
+func HasPartyGuideCoverages() predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, PartyGuideCoveragesTable, PartyGuideCoveragesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPartyGuideCoveragesWith applies the HasEdge predicate on the "party_guide_coverages" edge with a given conditions (other predicates).
+func HasPartyGuideCoveragesWith(preds ...predicate.PartyCoverage) predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := newPartyGuideCoveragesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasPartyGuideSubCoverages applies the HasEdge predicate on the "party_guide_sub_coverages" edge.
+func HasPartyGuideSubCoverages() predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, PartyGuideSubCoveragesTable, PartyGuideSubCoveragesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasPartyGuideSubCoveragesWith applies the HasEdge predicate on the "party_guide_sub_coverages" edge with a given conditions (other predicates).
+func HasPartyGuideSubCoveragesWith(preds ...predicate.PartyCoverage) predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := newPartyGuideSubCoveragesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasServicePoints applies the HasEdge predicate on the "service_points" edge.
+func HasServicePoints() predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, ServicePointsTable, ServicePointsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasServicePointsWith applies the HasEdge predicate on the "service_points" edge with a given conditions (other predicates).
+func HasServicePointsWith(preds ...predicate.ServicePoint) predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := newServicePointsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasTargetGroupPoints applies the HasEdge predicate on the "target_group_points" edge.
+func HasTargetGroupPoints() predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, TargetGroupPointsTable, TargetGroupPointsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasTargetGroupPointsWith applies the HasEdge predicate on the "target_group_points" edge with a given conditions (other predicates).
+func HasTargetGroupPointsWith(preds ...predicate.ServicePoint) predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := newTargetGroupPointsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasThemeRounds applies the HasEdge predicate on the "theme_rounds" edge.
+func HasThemeRounds() predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, ThemeRoundsTable, ThemeRoundsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasThemeRoundsWith applies the HasEdge predicate on the "theme_rounds" edge with a given conditions (other predicates).
+func HasThemeRoundsWith(preds ...predicate.CompetitionRound) predicate.Term {
+	return predicate.Term(func(s *sql.Selector) {
+		step := newThemeRoundsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Term) predicate.Term {
 	return predicate.Term(sql.AndPredicates(predicates...))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/registry"
 	"github.com/tongxing/tongxing/results"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -419,6 +420,38 @@ func (ec *executionContext) fieldContext_DistrictStats_needsOverdue(_ context.Co
 	return graphql.NewScalarFieldContext("DistrictStats", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DistrictStats_partyCoverage(ctx context.Context, field graphql.CollectedField, obj *results.Stats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DistrictStats_partyCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartyCoverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v registry.CoverageFigures) graphql.Marshaler {
+			return ec.marshalNPartyCoverageFigures2githubᚗcomᚋtongxingᚋtongxingᚋregistryᚐCoverageFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DistrictStats_partyCoverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DistrictStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartyCoverageFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OutcomeTotal_indicator(ctx context.Context, field graphql.CollectedField, obj *results.Total) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -815,6 +848,11 @@ func (ec *executionContext) _DistrictStats(ctx context.Context, sel ast.Selectio
 		case "needsOverdue":
 			out.Values[i] = ec._DistrictStats_needsOverdue(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partyCoverage":
+			out.Values[i] = ec._DistrictStats_partyCoverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:

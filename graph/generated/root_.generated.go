@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/tongxing/tongxing/casework"
 	"github.com/tongxing/tongxing/certificates"
+	"github.com/tongxing/tongxing/competitions"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casereferral"
@@ -22,6 +23,7 @@ import (
 	"github.com/tongxing/tongxing/people"
 	"github.com/tongxing/tongxing/projects"
 	"github.com/tongxing/tongxing/registry"
+	"github.com/tongxing/tongxing/servicepoints"
 	"github.com/tongxing/tongxing/webhooks"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -41,6 +43,8 @@ type ResolverRoot interface {
 	CaseSession() CaseSessionResolver
 	CaseVolunteer() CaseVolunteerResolver
 	Certificate() CertificateResolver
+	CompetitionApplication() CompetitionApplicationResolver
+	CompetitionAward() CompetitionAwardResolver
 	DistrictStats() DistrictStatsResolver
 	ImportReport() ImportReportResolver
 	LogServiceHoursPayload() LogServiceHoursPayloadResolver
@@ -53,6 +57,9 @@ type ResolverRoot interface {
 	Project() ProjectResolver
 	Query() QueryResolver
 	ReviewServiceRecordsPayload() ReviewServiceRecordsPayloadResolver
+	ServicePoint() ServicePointResolver
+	ServicePointException() ServicePointExceptionResolver
+	ServicePointHours() ServicePointHoursResolver
 }
 
 type DirectiveRoot struct {
@@ -322,6 +329,105 @@ type ComplexityRoot struct {
 		Valid       func(childComplexity int) int
 	}
 
+	CompetitionApplication struct {
+		Applicant       func(childComplexity int) int
+		AverageScore    func(childComplexity int) int
+		Award           func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Project         func(childComplexity int) int
+		RequestedAmount func(childComplexity int) int
+		Reviews         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompetitionReviewOrder) int
+		Round           func(childComplexity int) int
+		SubmittedOn     func(childComplexity int) int
+		Summary         func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		Withdrawn       func(childComplexity int) int
+	}
+
+	CompetitionApplicationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CompetitionApplicationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CompetitionAward struct {
+		Amount      func(childComplexity int) int
+		Application func(childComplexity int) int
+		AwardedOn   func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Currency    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Prize       func(childComplexity int) int
+		Rank        func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	CompetitionAwardConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CompetitionAwardEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CompetitionReview struct {
+		Application func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Reviewer    func(childComplexity int) int
+		Score       func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	CompetitionReviewConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CompetitionReviewEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CompetitionRound struct {
+		AnnouncedOn         func(childComplexity int) int
+		Applications        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompetitionApplicationOrder, where *ent.CompetitionApplicationWhereInput) int
+		ApplicationsCloseOn func(childComplexity int) int
+		ApplicationsOpenOn  func(childComplexity int) int
+		Budget              func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		Description         func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Kind                func(childComplexity int) int
+		Name                func(childComplexity int) int
+		Organizer           func(childComplexity int) int
+		Status              func(childComplexity int) int
+		Themes              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TermOrder, where *ent.TermWhereInput) int
+		UpdatedAt           func(childComplexity int) int
+		Year                func(childComplexity int) int
+	}
+
+	CompetitionRoundConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CompetitionRoundEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	CreateWebhookSubscriptionPayload struct {
 		Secret       func(childComplexity int) int
 		Subscription func(childComplexity int) int
@@ -347,6 +453,7 @@ type ComplexityRoot struct {
 		NeedsOpened             func(childComplexity int) int
 		NeedsOverdue            func(childComplexity int) int
 		NeedsResolved           func(childComplexity int) int
+		PartyCoverage           func(childComplexity int) int
 		ProjectsByStage         func(childComplexity int) int
 		Region                  func(childComplexity int) int
 		RegisteredOrganizations func(childComplexity int) int
@@ -442,12 +549,16 @@ type ComplexityRoot struct {
 		AcknowledgeCrisis              func(childComplexity int, id int, note *string) int
 		AddCrisisAction                func(childComplexity int, id int, action string) int
 		AnswerReferral                 func(childComplexity int, id int, accept bool, answer string) int
+		ApplyToCompetition             func(childComplexity int, input competitions.ApplyInput) int
 		AssessCase                     func(childComplexity int, caseID int, assessment string) int
 		AssignCaseVolunteer            func(childComplexity int, input casework.AssignInput) int
 		AssignNeed                     func(childComplexity int, id int, organizationID *int, projectID *int) int
+		AwardCompetitionApplication    func(childComplexity int, input competitions.AwardInput) int
 		CloseCase                      func(childComplexity int, input casework.CloseInput) int
+		CloseCompetitionRound          func(childComplexity int, id int, announcedOn time.Time) int
 		CloseNeed                      func(childComplexity int, id int, reason string) int
 		CreateActivity                 func(childComplexity int, input projects.CreateActivityInput) int
+		CreateCompetitionRound         func(childComplexity int, input competitions.CreateRoundInput) int
 		CreateIndicator                func(childComplexity int, input projects.CreateIndicatorInput) int
 		CreateNeed                     func(childComplexity int, input needs.CreateInput) int
 		CreateOrganization             func(childComplexity int, input registry.CreateOrganizationInput) int
@@ -455,6 +566,7 @@ type ComplexityRoot struct {
 		CreatePartnership              func(childComplexity int, input registry.CreatePartnershipInput) int
 		CreatePartyBuildingLink        func(childComplexity int, input registry.CreatePartyBuildingLinkInput) int
 		CreateProject                  func(childComplexity int, input projects.CreateProjectInput) int
+		CreateServicePoint             func(childComplexity int, input servicepoints.CreateInput) int
 		CreateWebhookSubscription      func(childComplexity int, input webhooks.CreateInput) int
 		DeleteWebhookSubscription      func(childComplexity int, id int) int
 		EndCaseVolunteer               func(childComplexity int, id int, endedOn *time.Time) int
@@ -466,16 +578,24 @@ type ComplexityRoot struct {
 		OpenCase                       func(childComplexity int, input casework.OpenInput) int
 		PurgeSealedCases               func(childComplexity int, reason string, closedBefore *time.Time) int
 		RecordCaseSession              func(childComplexity int, input casework.SessionInput) int
+		RecordPartyCoverage            func(childComplexity int, input registry.RecordPartyCoverageInput) int
 		ReferCase                      func(childComplexity int, input casework.ReferInput) int
 		RegisterVolunteer              func(childComplexity int, input people.RegisterInput) int
+		RemoveCompetitionAward         func(childComplexity int, applicationID int) int
+		RemoveServicePointException    func(childComplexity int, id int, date time.Time) int
 		ReportCrisis                   func(childComplexity int, input casework.CrisisInput) int
 		RequestServiceRecordCorrection func(childComplexity int, input hours.CorrectionInput) int
 		ResolveCrisis                  func(childComplexity int, id int, resolution string) int
 		ResolveNeed                    func(childComplexity int, id int, note string) int
 		ReviewServiceRecords           func(childComplexity int, input hours.ReviewInput) int
 		RevokeCertificate              func(childComplexity int, id int, reason string) int
+		ScoreCompetitionApplication    func(childComplexity int, applicationID int, reviewer string, score float64) int
 		SetCasePlan                    func(childComplexity int, input model.SetCasePlanInput) int
+		SetServicePointException       func(childComplexity int, id int, date time.Time, opens *string, closes *string, reason *string) int
+		SetServicePointHours           func(childComplexity int, id int, sessions []*servicepoints.SessionInput) int
+		StartCompetitionReview         func(childComplexity int, id int) int
 		UpdateActivity                 func(childComplexity int, id int, input projects.UpdateActivityInput) int
+		UpdateCompetitionRound         func(childComplexity int, id int, input competitions.UpdateRoundInput) int
 		UpdateIndicator                func(childComplexity int, id int, input projects.UpdateIndicatorInput) int
 		UpdateNeed                     func(childComplexity int, id int, input needs.UpdateInput) int
 		UpdateOrganization             func(childComplexity int, id int, input registry.UpdateOrganizationInput) int
@@ -483,6 +603,8 @@ type ComplexityRoot struct {
 		UpdatePartnership              func(childComplexity int, id int, input registry.UpdatePartnershipInput) int
 		UpdatePartyBuildingLink        func(childComplexity int, id int, input registry.UpdatePartyBuildingLinkInput) int
 		UpdateProject                  func(childComplexity int, id int, input projects.UpdateProjectInput) int
+		UpdateServicePoint             func(childComplexity int, id int, input servicepoints.UpdateInput) int
+		WithdrawCompetitionApplication func(childComplexity int, id int) int
 	}
 
 	Need struct {
@@ -544,29 +666,33 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Activities         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActivityOrder, where *ent.ActivityWhereInput) int
-		Address            func(childComplexity int) int
-		AssessmentGrade    func(childComplexity int) int
-		Categories         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TermOrder, where *ent.TermWhereInput) int
-		Children           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
-		ContactPhone       func(childComplexity int) int
-		CreatedAt          func(childComplexity int) int
-		CreditCode         func(childComplexity int) int
-		Description        func(childComplexity int) int
-		FoundedOn          func(childComplexity int) int
-		ID                 func(childComplexity int) int
-		Kind               func(childComplexity int) int
-		LegalForm          func(childComplexity int) int
-		Memberships        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MembershipOrder) int
-		Name               func(childComplexity int) int
-		Parent             func(childComplexity int) int
-		Participations     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProjectParticipationOrder, where *ent.ProjectParticipationWhereInput) int
-		Partnerships       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
-		PartyBuildingLinks func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartyBuildingLinkOrder, where *ent.PartyBuildingLinkWhereInput) int
-		Projects           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
-		Region             func(childComplexity int) int
-		RegistrationStatus func(childComplexity int) int
-		UpdatedAt          func(childComplexity int) int
+		Activities              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		Address                 func(childComplexity int) int
+		AssessmentGrade         func(childComplexity int) int
+		Categories              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TermOrder, where *ent.TermWhereInput) int
+		Children                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		CompetitionApplications func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompetitionApplicationOrder, where *ent.CompetitionApplicationWhereInput) int
+		ContactPhone            func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		CreditCode              func(childComplexity int) int
+		Description             func(childComplexity int) int
+		FoundedOn               func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Kind                    func(childComplexity int) int
+		LegalForm               func(childComplexity int) int
+		Memberships             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MembershipOrder) int
+		Name                    func(childComplexity int) int
+		OperatedPoints          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ServicePointOrder, where *ent.ServicePointWhereInput) int
+		Parent                  func(childComplexity int) int
+		Participations          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProjectParticipationOrder, where *ent.ProjectParticipationWhereInput) int
+		Partnerships            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
+		PartyBuildingLinks      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartyBuildingLinkOrder, where *ent.PartyBuildingLinkWhereInput) int
+		PartyCoverage           func(childComplexity int) int
+		PartyCoverages          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartyCoverageOrder, where *ent.PartyCoverageWhereInput) int
+		Projects                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
+		Region                  func(childComplexity int) int
+		RegistrationStatus      func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
 	}
 
 	OrganizationConnection struct {
@@ -782,6 +908,42 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PartyCoverage struct {
+		Category          func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		EndedOn           func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Method            func(childComplexity int) int
+		Note              func(childComplexity int) int
+		Organization      func(childComplexity int) int
+		PartyOrganization func(childComplexity int) int
+		StartedOn         func(childComplexity int) int
+		Subcategory       func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+	}
+
+	PartyCoverageConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PartyCoverageEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PartyCoverageFigures struct {
+		Covered             func(childComplexity int) int
+		Instructor          func(childComplexity int) int
+		JointBranch         func(childComplexity int) int
+		NotCovered          func(childComplexity int) int
+		On                  func(childComplexity int) int
+		OwnBranch           func(childComplexity int) int
+		Rate                func(childComplexity int) int
+		SocialOrganizations func(childComplexity int) int
+	}
+
 	Person struct {
 		Address               func(childComplexity int) int
 		BirthDate             func(childComplexity int) int
@@ -862,30 +1024,33 @@ type ComplexityRoot struct {
 	}
 
 	Project struct {
-		Activities     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActivityOrder, where *ent.ActivityWhereInput) int
-		Awards         func(childComplexity int) int
-		Children       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
-		CreatedAt      func(childComplexity int) int
-		Description    func(childComplexity int) int
-		Domains        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TermOrder, where *ent.TermWhereInput) int
-		EndOn          func(childComplexity int) int
-		FundingAmount  func(childComplexity int) int
-		FundingSource  func(childComplexity int) int
-		ID             func(childComplexity int) int
-		Name           func(childComplexity int) int
-		Organizations  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
-		Outcomes       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
-		Parent         func(childComplexity int) int
-		Participations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProjectParticipationOrder, where *ent.ProjectParticipationWhereInput) int
-		Progress       func(childComplexity int) int
-		Regions        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegionOrder, where *ent.RegionWhereInput) int
-		Stage          func(childComplexity int) int
-		StartOn        func(childComplexity int) int
-		TargetGroups   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TermOrder, where *ent.TermWhereInput) int
-		UpdatedAt      func(childComplexity int) int
-		VerifiedHours  func(childComplexity int) int
-		VolunteerCount func(childComplexity int) int
-		Weight         func(childComplexity int) int
+		Activities              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ActivityOrder, where *ent.ActivityWhereInput) int
+		Awards                  func(childComplexity int) int
+		Children                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
+		CompetitionApplications func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompetitionApplicationOrder, where *ent.CompetitionApplicationWhereInput) int
+		CreatedAt               func(childComplexity int) int
+		Description             func(childComplexity int) int
+		Domains                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TermOrder, where *ent.TermWhereInput) int
+		EndOn                   func(childComplexity int) int
+		FundingAmount           func(childComplexity int) int
+		FundingAward            func(childComplexity int) int
+		FundingSource           func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Name                    func(childComplexity int) int
+		Organizations           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
+		Outcomes                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.OutcomeOrder, where *ent.OutcomeWhereInput) int
+		Parent                  func(childComplexity int) int
+		Participations          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ProjectParticipationOrder, where *ent.ProjectParticipationWhereInput) int
+		Progress                func(childComplexity int) int
+		Regions                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegionOrder, where *ent.RegionWhereInput) int
+		ServicePoints           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ServicePointOrder, where *ent.ServicePointWhereInput) int
+		Stage                   func(childComplexity int) int
+		StartOn                 func(childComplexity int) int
+		TargetGroups            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TermOrder, where *ent.TermWhereInput) int
+		UpdatedAt               func(childComplexity int) int
+		VerifiedHours           func(childComplexity int) int
+		VolunteerCount          func(childComplexity int) int
+		Weight                  func(childComplexity int) int
 	}
 
 	ProjectConnection struct {
@@ -936,6 +1101,7 @@ type ComplexityRoot struct {
 		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
 		Case                  func(childComplexity int, id int, reason string) int
 		Cases                 func(childComplexity int, reason string, status *casefile.Status, inCrisis *bool, after *entgql.Cursor[int], first *int) int
+		CompetitionRounds     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompetitionRoundOrder, where *ent.CompetitionRoundWhereInput) int
 		DistrictStats         func(childComplexity int, regionCode *string, from time.Time, to time.Time) int
 		IncomingReferrals     func(childComplexity int, reason string, status *casereferral.Status, after *entgql.Cursor[int], first *int) int
 		Indicators            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
@@ -953,6 +1119,7 @@ type ComplexityRoot struct {
 		PartnerServiceRecords func(childComplexity int, universityID *int, practiceBaseID *int, pseudonym *string, updatedSince *time.Time, after *entgql.Cursor[int], first *int) int
 		Partnerships          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnershipOrder, where *ent.PartnershipWhereInput) int
 		PartyBuildingLinks    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartyBuildingLinkOrder, where *ent.PartyBuildingLinkWhereInput) int
+		PartyCoverages        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartyCoverageOrder, where *ent.PartyCoverageWhereInput) int
 		People                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PersonOrder, where *ent.PersonWhereInput) int
 		PossibleDuplicates    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 		PracticeBase          func(childComplexity int, id int) int
@@ -961,6 +1128,7 @@ type ComplexityRoot struct {
 		Region                func(childComplexity int, code string) int
 		Regions               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegionOrder, where *ent.RegionWhereInput) int
 		SearchPeople          func(childComplexity int, name *string, phone *string, volunteerNumber *string, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+		ServicePoints         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ServicePointOrder, where *ent.ServicePointWhereInput, within *string, openAt *time.Time) int
 		ServiceRecords        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServiceRecordOrder, where *ent.ServiceRecordWhereInput) int
 		Taxonomies            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaxonomyOrder, where *ent.TaxonomyWhereInput) int
 		VerifyCertificate     func(childComplexity int, code string) int
@@ -976,6 +1144,7 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		Organizations func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OrganizationOrder, where *ent.OrganizationWhereInput) int
 		Parent        func(childComplexity int) int
+		ServicePoints func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ServicePointOrder, where *ent.ServicePointWhereInput) int
 		UpdatedAt     func(childComplexity int) int
 	}
 
@@ -1000,6 +1169,82 @@ type ComplexityRoot struct {
 		Points      func(childComplexity int) int
 		Value       func(childComplexity int) int
 		Weight      func(childComplexity int) int
+	}
+
+	ServicePoint struct {
+		Address      func(childComplexity int) int
+		ClosedOn     func(childComplexity int) int
+		ContactPhone func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		Description  func(childComplexity int) int
+		Exceptions   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServicePointExceptionOrder, where *ent.ServicePointExceptionWhereInput) int
+		ID           func(childComplexity int) int
+		IsOpenAt     func(childComplexity int, time time.Time) int
+		Kind         func(childComplexity int) int
+		Latitude     func(childComplexity int) int
+		Lead         func(childComplexity int) int
+		Longitude    func(childComplexity int) int
+		Name         func(childComplexity int) int
+		OpenedOn     func(childComplexity int) int
+		OpeningHours func(childComplexity int) int
+		Operator     func(childComplexity int) int
+		Projects     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
+		Region       func(childComplexity int) int
+		Services     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TermOrder, where *ent.TermWhereInput) int
+		TargetGroups func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TermOrder, where *ent.TermWhereInput) int
+		UpdatedAt    func(childComplexity int) int
+		WeeklyHours  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServicePointHoursOrder, where *ent.ServicePointHoursWhereInput) int
+	}
+
+	ServicePointConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ServicePointEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ServicePointException struct {
+		Closed       func(childComplexity int) int
+		Closes       func(childComplexity int) int
+		Date         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Opens        func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		ServicePoint func(childComplexity int) int
+	}
+
+	ServicePointExceptionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ServicePointExceptionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ServicePointHours struct {
+		Closes       func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Opens        func(childComplexity int) int
+		ServicePoint func(childComplexity int) int
+		Weekday      func(childComplexity int) int
+	}
+
+	ServicePointHoursConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ServicePointHoursEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ServiceRecord struct {
@@ -2261,6 +2506,411 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CertificateVerification.Valid(childComplexity), true
 
+	case "CompetitionApplication.applicant":
+		if e.ComplexityRoot.CompetitionApplication.Applicant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.Applicant(childComplexity), true
+	case "CompetitionApplication.averageScore":
+		if e.ComplexityRoot.CompetitionApplication.AverageScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.AverageScore(childComplexity), true
+	case "CompetitionApplication.award":
+		if e.ComplexityRoot.CompetitionApplication.Award == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.Award(childComplexity), true
+	case "CompetitionApplication.createdAt":
+		if e.ComplexityRoot.CompetitionApplication.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.CreatedAt(childComplexity), true
+	case "CompetitionApplication.id":
+		if e.ComplexityRoot.CompetitionApplication.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.ID(childComplexity), true
+	case "CompetitionApplication.project":
+		if e.ComplexityRoot.CompetitionApplication.Project == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.Project(childComplexity), true
+	case "CompetitionApplication.requestedAmount":
+		if e.ComplexityRoot.CompetitionApplication.RequestedAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.RequestedAmount(childComplexity), true
+	case "CompetitionApplication.reviews":
+		if e.ComplexityRoot.CompetitionApplication.Reviews == nil {
+			break
+		}
+
+		args, err := ec.field_CompetitionApplication_reviews_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.Reviews(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CompetitionReviewOrder)), true
+	case "CompetitionApplication.round":
+		if e.ComplexityRoot.CompetitionApplication.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.Round(childComplexity), true
+	case "CompetitionApplication.submittedOn":
+		if e.ComplexityRoot.CompetitionApplication.SubmittedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.SubmittedOn(childComplexity), true
+	case "CompetitionApplication.summary":
+		if e.ComplexityRoot.CompetitionApplication.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.Summary(childComplexity), true
+	case "CompetitionApplication.updatedAt":
+		if e.ComplexityRoot.CompetitionApplication.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.UpdatedAt(childComplexity), true
+	case "CompetitionApplication.withdrawn":
+		if e.ComplexityRoot.CompetitionApplication.Withdrawn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplication.Withdrawn(childComplexity), true
+
+	case "CompetitionApplicationConnection.edges":
+		if e.ComplexityRoot.CompetitionApplicationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplicationConnection.Edges(childComplexity), true
+	case "CompetitionApplicationConnection.pageInfo":
+		if e.ComplexityRoot.CompetitionApplicationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplicationConnection.PageInfo(childComplexity), true
+	case "CompetitionApplicationConnection.totalCount":
+		if e.ComplexityRoot.CompetitionApplicationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplicationConnection.TotalCount(childComplexity), true
+
+	case "CompetitionApplicationEdge.cursor":
+		if e.ComplexityRoot.CompetitionApplicationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplicationEdge.Cursor(childComplexity), true
+	case "CompetitionApplicationEdge.node":
+		if e.ComplexityRoot.CompetitionApplicationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionApplicationEdge.Node(childComplexity), true
+
+	case "CompetitionAward.amount":
+		if e.ComplexityRoot.CompetitionAward.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAward.Amount(childComplexity), true
+	case "CompetitionAward.application":
+		if e.ComplexityRoot.CompetitionAward.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAward.Application(childComplexity), true
+	case "CompetitionAward.awardedOn":
+		if e.ComplexityRoot.CompetitionAward.AwardedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAward.AwardedOn(childComplexity), true
+	case "CompetitionAward.createdAt":
+		if e.ComplexityRoot.CompetitionAward.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAward.CreatedAt(childComplexity), true
+	case "CompetitionAward.currency":
+		if e.ComplexityRoot.CompetitionAward.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAward.Currency(childComplexity), true
+	case "CompetitionAward.id":
+		if e.ComplexityRoot.CompetitionAward.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAward.ID(childComplexity), true
+	case "CompetitionAward.prize":
+		if e.ComplexityRoot.CompetitionAward.Prize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAward.Prize(childComplexity), true
+	case "CompetitionAward.rank":
+		if e.ComplexityRoot.CompetitionAward.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAward.Rank(childComplexity), true
+	case "CompetitionAward.updatedAt":
+		if e.ComplexityRoot.CompetitionAward.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAward.UpdatedAt(childComplexity), true
+
+	case "CompetitionAwardConnection.edges":
+		if e.ComplexityRoot.CompetitionAwardConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAwardConnection.Edges(childComplexity), true
+	case "CompetitionAwardConnection.pageInfo":
+		if e.ComplexityRoot.CompetitionAwardConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAwardConnection.PageInfo(childComplexity), true
+	case "CompetitionAwardConnection.totalCount":
+		if e.ComplexityRoot.CompetitionAwardConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAwardConnection.TotalCount(childComplexity), true
+
+	case "CompetitionAwardEdge.cursor":
+		if e.ComplexityRoot.CompetitionAwardEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAwardEdge.Cursor(childComplexity), true
+	case "CompetitionAwardEdge.node":
+		if e.ComplexityRoot.CompetitionAwardEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionAwardEdge.Node(childComplexity), true
+
+	case "CompetitionReview.application":
+		if e.ComplexityRoot.CompetitionReview.Application == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionReview.Application(childComplexity), true
+	case "CompetitionReview.createdAt":
+		if e.ComplexityRoot.CompetitionReview.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionReview.CreatedAt(childComplexity), true
+	case "CompetitionReview.id":
+		if e.ComplexityRoot.CompetitionReview.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionReview.ID(childComplexity), true
+	case "CompetitionReview.reviewer":
+		if e.ComplexityRoot.CompetitionReview.Reviewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionReview.Reviewer(childComplexity), true
+	case "CompetitionReview.score":
+		if e.ComplexityRoot.CompetitionReview.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionReview.Score(childComplexity), true
+	case "CompetitionReview.updatedAt":
+		if e.ComplexityRoot.CompetitionReview.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionReview.UpdatedAt(childComplexity), true
+
+	case "CompetitionReviewConnection.edges":
+		if e.ComplexityRoot.CompetitionReviewConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionReviewConnection.Edges(childComplexity), true
+	case "CompetitionReviewConnection.pageInfo":
+		if e.ComplexityRoot.CompetitionReviewConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionReviewConnection.PageInfo(childComplexity), true
+	case "CompetitionReviewConnection.totalCount":
+		if e.ComplexityRoot.CompetitionReviewConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionReviewConnection.TotalCount(childComplexity), true
+
+	case "CompetitionReviewEdge.cursor":
+		if e.ComplexityRoot.CompetitionReviewEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionReviewEdge.Cursor(childComplexity), true
+	case "CompetitionReviewEdge.node":
+		if e.ComplexityRoot.CompetitionReviewEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionReviewEdge.Node(childComplexity), true
+
+	case "CompetitionRound.announcedOn":
+		if e.ComplexityRoot.CompetitionRound.AnnouncedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.AnnouncedOn(childComplexity), true
+	case "CompetitionRound.applications":
+		if e.ComplexityRoot.CompetitionRound.Applications == nil {
+			break
+		}
+
+		args, err := ec.field_CompetitionRound_applications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CompetitionRound.Applications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CompetitionApplicationOrder), args["where"].(*ent.CompetitionApplicationWhereInput)), true
+	case "CompetitionRound.applicationsCloseOn":
+		if e.ComplexityRoot.CompetitionRound.ApplicationsCloseOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.ApplicationsCloseOn(childComplexity), true
+	case "CompetitionRound.applicationsOpenOn":
+		if e.ComplexityRoot.CompetitionRound.ApplicationsOpenOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.ApplicationsOpenOn(childComplexity), true
+	case "CompetitionRound.budget":
+		if e.ComplexityRoot.CompetitionRound.Budget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.Budget(childComplexity), true
+	case "CompetitionRound.createdAt":
+		if e.ComplexityRoot.CompetitionRound.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.CreatedAt(childComplexity), true
+	case "CompetitionRound.description":
+		if e.ComplexityRoot.CompetitionRound.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.Description(childComplexity), true
+	case "CompetitionRound.id":
+		if e.ComplexityRoot.CompetitionRound.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.ID(childComplexity), true
+	case "CompetitionRound.kind":
+		if e.ComplexityRoot.CompetitionRound.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.Kind(childComplexity), true
+	case "CompetitionRound.name":
+		if e.ComplexityRoot.CompetitionRound.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.Name(childComplexity), true
+	case "CompetitionRound.organizer":
+		if e.ComplexityRoot.CompetitionRound.Organizer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.Organizer(childComplexity), true
+	case "CompetitionRound.status":
+		if e.ComplexityRoot.CompetitionRound.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.Status(childComplexity), true
+	case "CompetitionRound.themes":
+		if e.ComplexityRoot.CompetitionRound.Themes == nil {
+			break
+		}
+
+		args, err := ec.field_CompetitionRound_themes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CompetitionRound.Themes(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TermOrder), args["where"].(*ent.TermWhereInput)), true
+	case "CompetitionRound.updatedAt":
+		if e.ComplexityRoot.CompetitionRound.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.UpdatedAt(childComplexity), true
+	case "CompetitionRound.year":
+		if e.ComplexityRoot.CompetitionRound.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRound.Year(childComplexity), true
+
+	case "CompetitionRoundConnection.edges":
+		if e.ComplexityRoot.CompetitionRoundConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRoundConnection.Edges(childComplexity), true
+	case "CompetitionRoundConnection.pageInfo":
+		if e.ComplexityRoot.CompetitionRoundConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRoundConnection.PageInfo(childComplexity), true
+	case "CompetitionRoundConnection.totalCount":
+		if e.ComplexityRoot.CompetitionRoundConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRoundConnection.TotalCount(childComplexity), true
+
+	case "CompetitionRoundEdge.cursor":
+		if e.ComplexityRoot.CompetitionRoundEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRoundEdge.Cursor(childComplexity), true
+	case "CompetitionRoundEdge.node":
+		if e.ComplexityRoot.CompetitionRoundEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetitionRoundEdge.Node(childComplexity), true
+
 	case "CreateWebhookSubscriptionPayload.secret":
 		if e.ComplexityRoot.CreateWebhookSubscriptionPayload.Secret == nil {
 			break
@@ -2354,6 +3004,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DistrictStats.NeedsResolved(childComplexity), true
+	case "DistrictStats.partyCoverage":
+		if e.ComplexityRoot.DistrictStats.PartyCoverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DistrictStats.PartyCoverage(childComplexity), true
 	case "DistrictStats.projectsByStage":
 		if e.ComplexityRoot.DistrictStats.ProjectsByStage == nil {
 			break
@@ -2750,6 +3406,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AnswerReferral(childComplexity, args["id"].(int), args["accept"].(bool), args["answer"].(string)), true
+	case "Mutation.applyToCompetition":
+		if e.ComplexityRoot.Mutation.ApplyToCompetition == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_applyToCompetition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApplyToCompetition(childComplexity, args["input"].(competitions.ApplyInput)), true
 	case "Mutation.assessCase":
 		if e.ComplexityRoot.Mutation.AssessCase == nil {
 			break
@@ -2783,6 +3450,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignNeed(childComplexity, args["id"].(int), args["organizationId"].(*int), args["projectId"].(*int)), true
+	case "Mutation.awardCompetitionApplication":
+		if e.ComplexityRoot.Mutation.AwardCompetitionApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_awardCompetitionApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AwardCompetitionApplication(childComplexity, args["input"].(competitions.AwardInput)), true
 	case "Mutation.closeCase":
 		if e.ComplexityRoot.Mutation.CloseCase == nil {
 			break
@@ -2794,6 +3472,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseCase(childComplexity, args["input"].(casework.CloseInput)), true
+	case "Mutation.closeCompetitionRound":
+		if e.ComplexityRoot.Mutation.CloseCompetitionRound == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeCompetitionRound_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseCompetitionRound(childComplexity, args["id"].(int), args["announcedOn"].(time.Time)), true
 	case "Mutation.closeNeed":
 		if e.ComplexityRoot.Mutation.CloseNeed == nil {
 			break
@@ -2816,6 +3505,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateActivity(childComplexity, args["input"].(projects.CreateActivityInput)), true
+	case "Mutation.createCompetitionRound":
+		if e.ComplexityRoot.Mutation.CreateCompetitionRound == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCompetitionRound_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCompetitionRound(childComplexity, args["input"].(competitions.CreateRoundInput)), true
 	case "Mutation.createIndicator":
 		if e.ComplexityRoot.Mutation.CreateIndicator == nil {
 			break
@@ -2893,6 +3593,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateProject(childComplexity, args["input"].(projects.CreateProjectInput)), true
+	case "Mutation.createServicePoint":
+		if e.ComplexityRoot.Mutation.CreateServicePoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createServicePoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateServicePoint(childComplexity, args["input"].(servicepoints.CreateInput)), true
 	case "Mutation.createWebhookSubscription":
 		if e.ComplexityRoot.Mutation.CreateWebhookSubscription == nil {
 			break
@@ -3014,6 +3725,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordCaseSession(childComplexity, args["input"].(casework.SessionInput)), true
+	case "Mutation.recordPartyCoverage":
+		if e.ComplexityRoot.Mutation.RecordPartyCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordPartyCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordPartyCoverage(childComplexity, args["input"].(registry.RecordPartyCoverageInput)), true
 	case "Mutation.referCase":
 		if e.ComplexityRoot.Mutation.ReferCase == nil {
 			break
@@ -3036,6 +3758,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterVolunteer(childComplexity, args["input"].(people.RegisterInput)), true
+	case "Mutation.removeCompetitionAward":
+		if e.ComplexityRoot.Mutation.RemoveCompetitionAward == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeCompetitionAward_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveCompetitionAward(childComplexity, args["applicationId"].(int)), true
+	case "Mutation.removeServicePointException":
+		if e.ComplexityRoot.Mutation.RemoveServicePointException == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeServicePointException_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveServicePointException(childComplexity, args["id"].(int), args["date"].(time.Time)), true
 	case "Mutation.reportCrisis":
 		if e.ComplexityRoot.Mutation.ReportCrisis == nil {
 			break
@@ -3102,6 +3846,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeCertificate(childComplexity, args["id"].(int), args["reason"].(string)), true
+	case "Mutation.scoreCompetitionApplication":
+		if e.ComplexityRoot.Mutation.ScoreCompetitionApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scoreCompetitionApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScoreCompetitionApplication(childComplexity, args["applicationId"].(int), args["reviewer"].(string), args["score"].(float64)), true
 	case "Mutation.setCasePlan":
 		if e.ComplexityRoot.Mutation.SetCasePlan == nil {
 			break
@@ -3113,6 +3868,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetCasePlan(childComplexity, args["input"].(model.SetCasePlanInput)), true
+	case "Mutation.setServicePointException":
+		if e.ComplexityRoot.Mutation.SetServicePointException == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setServicePointException_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetServicePointException(childComplexity, args["id"].(int), args["date"].(time.Time), args["opens"].(*string), args["closes"].(*string), args["reason"].(*string)), true
+	case "Mutation.setServicePointHours":
+		if e.ComplexityRoot.Mutation.SetServicePointHours == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setServicePointHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetServicePointHours(childComplexity, args["id"].(int), args["sessions"].([]*servicepoints.SessionInput)), true
+	case "Mutation.startCompetitionReview":
+		if e.ComplexityRoot.Mutation.StartCompetitionReview == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startCompetitionReview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartCompetitionReview(childComplexity, args["id"].(int)), true
 	case "Mutation.updateActivity":
 		if e.ComplexityRoot.Mutation.UpdateActivity == nil {
 			break
@@ -3124,6 +3912,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateActivity(childComplexity, args["id"].(int), args["input"].(projects.UpdateActivityInput)), true
+	case "Mutation.updateCompetitionRound":
+		if e.ComplexityRoot.Mutation.UpdateCompetitionRound == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCompetitionRound_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCompetitionRound(childComplexity, args["id"].(int), args["input"].(competitions.UpdateRoundInput)), true
 	case "Mutation.updateIndicator":
 		if e.ComplexityRoot.Mutation.UpdateIndicator == nil {
 			break
@@ -3201,6 +4000,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateProject(childComplexity, args["id"].(int), args["input"].(projects.UpdateProjectInput)), true
+	case "Mutation.updateServicePoint":
+		if e.ComplexityRoot.Mutation.UpdateServicePoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateServicePoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateServicePoint(childComplexity, args["id"].(int), args["input"].(servicepoints.UpdateInput)), true
+	case "Mutation.withdrawCompetitionApplication":
+		if e.ComplexityRoot.Mutation.WithdrawCompetitionApplication == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawCompetitionApplication_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawCompetitionApplication(childComplexity, args["id"].(int)), true
 
 	case "Need.closedAt":
 		if e.ComplexityRoot.Need.ClosedAt == nil {
@@ -3476,6 +4297,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Children(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OrganizationOrder), args["where"].(*ent.OrganizationWhereInput)), true
+	case "Organization.competitionApplications":
+		if e.ComplexityRoot.Organization.CompetitionApplications == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_competitionApplications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.CompetitionApplications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CompetitionApplicationOrder), args["where"].(*ent.CompetitionApplicationWhereInput)), true
 	case "Organization.contactPhone":
 		if e.ComplexityRoot.Organization.ContactPhone == nil {
 			break
@@ -3541,6 +4373,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Name(childComplexity), true
+	case "Organization.operatedPoints":
+		if e.ComplexityRoot.Organization.OperatedPoints == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_operatedPoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.OperatedPoints(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ServicePointOrder), args["where"].(*ent.ServicePointWhereInput)), true
 	case "Organization.parent":
 		if e.ComplexityRoot.Organization.Parent == nil {
 			break
@@ -3580,6 +4423,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.PartyBuildingLinks(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PartyBuildingLinkOrder), args["where"].(*ent.PartyBuildingLinkWhereInput)), true
+	case "Organization.partyCoverage":
+		if e.ComplexityRoot.Organization.PartyCoverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.PartyCoverage(childComplexity), true
+	case "Organization.partyCoverages":
+		if e.ComplexityRoot.Organization.PartyCoverages == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_partyCoverages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.PartyCoverages(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PartyCoverageOrder), args["where"].(*ent.PartyCoverageWhereInput)), true
 	case "Organization.projects":
 		if e.ComplexityRoot.Organization.Projects == nil {
 			break
@@ -4412,6 +5272,154 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartyBuildingLinkEdge.Node(childComplexity), true
 
+	case "PartyCoverage.category":
+		if e.ComplexityRoot.PartyCoverage.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverage.Category(childComplexity), true
+	case "PartyCoverage.createdAt":
+		if e.ComplexityRoot.PartyCoverage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverage.CreatedAt(childComplexity), true
+	case "PartyCoverage.endedOn":
+		if e.ComplexityRoot.PartyCoverage.EndedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverage.EndedOn(childComplexity), true
+	case "PartyCoverage.id":
+		if e.ComplexityRoot.PartyCoverage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverage.ID(childComplexity), true
+	case "PartyCoverage.method":
+		if e.ComplexityRoot.PartyCoverage.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverage.Method(childComplexity), true
+	case "PartyCoverage.note":
+		if e.ComplexityRoot.PartyCoverage.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverage.Note(childComplexity), true
+	case "PartyCoverage.organization":
+		if e.ComplexityRoot.PartyCoverage.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverage.Organization(childComplexity), true
+	case "PartyCoverage.partyOrganization":
+		if e.ComplexityRoot.PartyCoverage.PartyOrganization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverage.PartyOrganization(childComplexity), true
+	case "PartyCoverage.startedOn":
+		if e.ComplexityRoot.PartyCoverage.StartedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverage.StartedOn(childComplexity), true
+	case "PartyCoverage.subcategory":
+		if e.ComplexityRoot.PartyCoverage.Subcategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverage.Subcategory(childComplexity), true
+	case "PartyCoverage.updatedAt":
+		if e.ComplexityRoot.PartyCoverage.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverage.UpdatedAt(childComplexity), true
+
+	case "PartyCoverageConnection.edges":
+		if e.ComplexityRoot.PartyCoverageConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageConnection.Edges(childComplexity), true
+	case "PartyCoverageConnection.pageInfo":
+		if e.ComplexityRoot.PartyCoverageConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageConnection.PageInfo(childComplexity), true
+	case "PartyCoverageConnection.totalCount":
+		if e.ComplexityRoot.PartyCoverageConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageConnection.TotalCount(childComplexity), true
+
+	case "PartyCoverageEdge.cursor":
+		if e.ComplexityRoot.PartyCoverageEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageEdge.Cursor(childComplexity), true
+	case "PartyCoverageEdge.node":
+		if e.ComplexityRoot.PartyCoverageEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageEdge.Node(childComplexity), true
+
+	case "PartyCoverageFigures.covered":
+		if e.ComplexityRoot.PartyCoverageFigures.Covered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageFigures.Covered(childComplexity), true
+	case "PartyCoverageFigures.instructor":
+		if e.ComplexityRoot.PartyCoverageFigures.Instructor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageFigures.Instructor(childComplexity), true
+	case "PartyCoverageFigures.jointBranch":
+		if e.ComplexityRoot.PartyCoverageFigures.JointBranch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageFigures.JointBranch(childComplexity), true
+	case "PartyCoverageFigures.notCovered":
+		if e.ComplexityRoot.PartyCoverageFigures.NotCovered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageFigures.NotCovered(childComplexity), true
+	case "PartyCoverageFigures.on":
+		if e.ComplexityRoot.PartyCoverageFigures.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageFigures.On(childComplexity), true
+	case "PartyCoverageFigures.ownBranch":
+		if e.ComplexityRoot.PartyCoverageFigures.OwnBranch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageFigures.OwnBranch(childComplexity), true
+	case "PartyCoverageFigures.rate":
+		if e.ComplexityRoot.PartyCoverageFigures.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageFigures.Rate(childComplexity), true
+	case "PartyCoverageFigures.socialOrganizations":
+		if e.ComplexityRoot.PartyCoverageFigures.SocialOrganizations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartyCoverageFigures.SocialOrganizations(childComplexity), true
+
 	case "Person.address":
 		if e.ComplexityRoot.Person.Address == nil {
 			break
@@ -4830,6 +5838,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Children(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProjectOrder), args["where"].(*ent.ProjectWhereInput)), true
+	case "Project.competitionApplications":
+		if e.ComplexityRoot.Project.CompetitionApplications == nil {
+			break
+		}
+
+		args, err := ec.field_Project_competitionApplications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.CompetitionApplications(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CompetitionApplicationOrder), args["where"].(*ent.CompetitionApplicationWhereInput)), true
 	case "Project.createdAt":
 		if e.ComplexityRoot.Project.CreatedAt == nil {
 			break
@@ -4865,6 +5884,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.FundingAmount(childComplexity), true
+	case "Project.fundingAward":
+		if e.ComplexityRoot.Project.FundingAward == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Project.FundingAward(childComplexity), true
 	case "Project.fundingSource":
 		if e.ComplexityRoot.Project.FundingSource == nil {
 			break
@@ -4939,6 +5964,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Project.Regions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.RegionOrder), args["where"].(*ent.RegionWhereInput)), true
+	case "Project.servicePoints":
+		if e.ComplexityRoot.Project.ServicePoints == nil {
+			break
+		}
+
+		args, err := ec.field_Project_servicePoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Project.ServicePoints(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ServicePointOrder), args["where"].(*ent.ServicePointWhereInput)), true
 	case "Project.stage":
 		if e.ComplexityRoot.Project.Stage == nil {
 			break
@@ -5170,6 +6206,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cases(childComplexity, args["reason"].(string), args["status"].(*casefile.Status), args["inCrisis"].(*bool), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Query.competitionRounds":
+		if e.ComplexityRoot.Query.CompetitionRounds == nil {
+			break
+		}
+
+		args, err := ec.field_Query_competitionRounds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CompetitionRounds(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CompetitionRoundOrder), args["where"].(*ent.CompetitionRoundWhereInput)), true
 	case "Query.districtStats":
 		if e.ComplexityRoot.Query.DistrictStats == nil {
 			break
@@ -5358,6 +6405,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PartyBuildingLinks(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PartyBuildingLinkOrder), args["where"].(*ent.PartyBuildingLinkWhereInput)), true
+	case "Query.partyCoverages":
+		if e.ComplexityRoot.Query.PartyCoverages == nil {
+			break
+		}
+
+		args, err := ec.field_Query_partyCoverages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PartyCoverages(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.PartyCoverageOrder), args["where"].(*ent.PartyCoverageWhereInput)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -5446,6 +6504,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SearchPeople(childComplexity, args["name"].(*string), args["phone"].(*string), args["volunteerNumber"].(*string), args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
+	case "Query.servicePoints":
+		if e.ComplexityRoot.Query.ServicePoints == nil {
+			break
+		}
+
+		args, err := ec.field_Query_servicePoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ServicePoints(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ServicePointOrder), args["where"].(*ent.ServicePointWhereInput), args["within"].(*string), args["openAt"].(*time.Time)), true
 	case "Query.serviceRecords":
 		if e.ComplexityRoot.Query.ServiceRecords == nil {
 			break
@@ -5549,6 +6618,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.Parent(childComplexity), true
+	case "Region.servicePoints":
+		if e.ComplexityRoot.Region.ServicePoints == nil {
+			break
+		}
+
+		args, err := ec.field_Region_servicePoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Region.ServicePoints(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ServicePointOrder), args["where"].(*ent.ServicePointWhereInput)), true
 	case "Region.updatedAt":
 		if e.ComplexityRoot.Region.UpdatedAt == nil {
 			break
@@ -5630,6 +6710,339 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ScorePart.Weight(childComplexity), true
+
+	case "ServicePoint.address":
+		if e.ComplexityRoot.ServicePoint.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.Address(childComplexity), true
+	case "ServicePoint.closedOn":
+		if e.ComplexityRoot.ServicePoint.ClosedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.ClosedOn(childComplexity), true
+	case "ServicePoint.contactPhone":
+		if e.ComplexityRoot.ServicePoint.ContactPhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.ContactPhone(childComplexity), true
+	case "ServicePoint.createdAt":
+		if e.ComplexityRoot.ServicePoint.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.CreatedAt(childComplexity), true
+	case "ServicePoint.description":
+		if e.ComplexityRoot.ServicePoint.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.Description(childComplexity), true
+	case "ServicePoint.exceptions":
+		if e.ComplexityRoot.ServicePoint.Exceptions == nil {
+			break
+		}
+
+		args, err := ec.field_ServicePoint_exceptions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServicePoint.Exceptions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ServicePointExceptionOrder), args["where"].(*ent.ServicePointExceptionWhereInput)), true
+	case "ServicePoint.id":
+		if e.ComplexityRoot.ServicePoint.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.ID(childComplexity), true
+	case "ServicePoint.isOpenAt":
+		if e.ComplexityRoot.ServicePoint.IsOpenAt == nil {
+			break
+		}
+
+		args, err := ec.field_ServicePoint_isOpenAt_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServicePoint.IsOpenAt(childComplexity, args["time"].(time.Time)), true
+	case "ServicePoint.kind":
+		if e.ComplexityRoot.ServicePoint.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.Kind(childComplexity), true
+	case "ServicePoint.latitude":
+		if e.ComplexityRoot.ServicePoint.Latitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.Latitude(childComplexity), true
+	case "ServicePoint.lead":
+		if e.ComplexityRoot.ServicePoint.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.Lead(childComplexity), true
+	case "ServicePoint.longitude":
+		if e.ComplexityRoot.ServicePoint.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.Longitude(childComplexity), true
+	case "ServicePoint.name":
+		if e.ComplexityRoot.ServicePoint.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.Name(childComplexity), true
+	case "ServicePoint.openedOn":
+		if e.ComplexityRoot.ServicePoint.OpenedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.OpenedOn(childComplexity), true
+	case "ServicePoint.openingHours":
+		if e.ComplexityRoot.ServicePoint.OpeningHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.OpeningHours(childComplexity), true
+	case "ServicePoint.operator":
+		if e.ComplexityRoot.ServicePoint.Operator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.Operator(childComplexity), true
+	case "ServicePoint.projects":
+		if e.ComplexityRoot.ServicePoint.Projects == nil {
+			break
+		}
+
+		args, err := ec.field_ServicePoint_projects_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServicePoint.Projects(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProjectOrder), args["where"].(*ent.ProjectWhereInput)), true
+	case "ServicePoint.region":
+		if e.ComplexityRoot.ServicePoint.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.Region(childComplexity), true
+	case "ServicePoint.services":
+		if e.ComplexityRoot.ServicePoint.Services == nil {
+			break
+		}
+
+		args, err := ec.field_ServicePoint_services_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServicePoint.Services(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TermOrder), args["where"].(*ent.TermWhereInput)), true
+	case "ServicePoint.targetGroups":
+		if e.ComplexityRoot.ServicePoint.TargetGroups == nil {
+			break
+		}
+
+		args, err := ec.field_ServicePoint_targetGroups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServicePoint.TargetGroups(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TermOrder), args["where"].(*ent.TermWhereInput)), true
+	case "ServicePoint.updatedAt":
+		if e.ComplexityRoot.ServicePoint.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePoint.UpdatedAt(childComplexity), true
+	case "ServicePoint.weeklyHours":
+		if e.ComplexityRoot.ServicePoint.WeeklyHours == nil {
+			break
+		}
+
+		args, err := ec.field_ServicePoint_weeklyHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ServicePoint.WeeklyHours(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ServicePointHoursOrder), args["where"].(*ent.ServicePointHoursWhereInput)), true
+
+	case "ServicePointConnection.edges":
+		if e.ComplexityRoot.ServicePointConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointConnection.Edges(childComplexity), true
+	case "ServicePointConnection.pageInfo":
+		if e.ComplexityRoot.ServicePointConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointConnection.PageInfo(childComplexity), true
+	case "ServicePointConnection.totalCount":
+		if e.ComplexityRoot.ServicePointConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointConnection.TotalCount(childComplexity), true
+
+	case "ServicePointEdge.cursor":
+		if e.ComplexityRoot.ServicePointEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointEdge.Cursor(childComplexity), true
+	case "ServicePointEdge.node":
+		if e.ComplexityRoot.ServicePointEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointEdge.Node(childComplexity), true
+
+	case "ServicePointException.closed":
+		if e.ComplexityRoot.ServicePointException.Closed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointException.Closed(childComplexity), true
+	case "ServicePointException.closes":
+		if e.ComplexityRoot.ServicePointException.Closes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointException.Closes(childComplexity), true
+	case "ServicePointException.date":
+		if e.ComplexityRoot.ServicePointException.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointException.Date(childComplexity), true
+	case "ServicePointException.id":
+		if e.ComplexityRoot.ServicePointException.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointException.ID(childComplexity), true
+	case "ServicePointException.opens":
+		if e.ComplexityRoot.ServicePointException.Opens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointException.Opens(childComplexity), true
+	case "ServicePointException.reason":
+		if e.ComplexityRoot.ServicePointException.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointException.Reason(childComplexity), true
+	case "ServicePointException.servicePoint":
+		if e.ComplexityRoot.ServicePointException.ServicePoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointException.ServicePoint(childComplexity), true
+
+	case "ServicePointExceptionConnection.edges":
+		if e.ComplexityRoot.ServicePointExceptionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointExceptionConnection.Edges(childComplexity), true
+	case "ServicePointExceptionConnection.pageInfo":
+		if e.ComplexityRoot.ServicePointExceptionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointExceptionConnection.PageInfo(childComplexity), true
+	case "ServicePointExceptionConnection.totalCount":
+		if e.ComplexityRoot.ServicePointExceptionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointExceptionConnection.TotalCount(childComplexity), true
+
+	case "ServicePointExceptionEdge.cursor":
+		if e.ComplexityRoot.ServicePointExceptionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointExceptionEdge.Cursor(childComplexity), true
+	case "ServicePointExceptionEdge.node":
+		if e.ComplexityRoot.ServicePointExceptionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointExceptionEdge.Node(childComplexity), true
+
+	case "ServicePointHours.closes":
+		if e.ComplexityRoot.ServicePointHours.Closes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointHours.Closes(childComplexity), true
+	case "ServicePointHours.id":
+		if e.ComplexityRoot.ServicePointHours.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointHours.ID(childComplexity), true
+	case "ServicePointHours.opens":
+		if e.ComplexityRoot.ServicePointHours.Opens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointHours.Opens(childComplexity), true
+	case "ServicePointHours.servicePoint":
+		if e.ComplexityRoot.ServicePointHours.ServicePoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointHours.ServicePoint(childComplexity), true
+	case "ServicePointHours.weekday":
+		if e.ComplexityRoot.ServicePointHours.Weekday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointHours.Weekday(childComplexity), true
+
+	case "ServicePointHoursConnection.edges":
+		if e.ComplexityRoot.ServicePointHoursConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointHoursConnection.Edges(childComplexity), true
+	case "ServicePointHoursConnection.pageInfo":
+		if e.ComplexityRoot.ServicePointHoursConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointHoursConnection.PageInfo(childComplexity), true
+	case "ServicePointHoursConnection.totalCount":
+		if e.ComplexityRoot.ServicePointHoursConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointHoursConnection.TotalCount(childComplexity), true
+
+	case "ServicePointHoursEdge.cursor":
+		if e.ComplexityRoot.ServicePointHoursEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointHoursEdge.Cursor(childComplexity), true
+	case "ServicePointHoursEdge.node":
+		if e.ComplexityRoot.ServicePointHoursEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServicePointHoursEdge.Node(childComplexity), true
 
 	case "ServiceRecord.activity":
 		if e.ComplexityRoot.ServiceRecord.Activity == nil {
@@ -6239,16 +7652,27 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ActivityWhereInput", ec.unmarshalInputActivityWhereInput),
 			graphql.NewInputUnmarshaler("ApiKeyOrder", ec.unmarshalInputApiKeyOrder),
 			graphql.NewInputUnmarshaler("ApiKeyWhereInput", ec.unmarshalInputApiKeyWhereInput),
+			graphql.NewInputUnmarshaler("ApplyToCompetitionInput", ec.unmarshalInputApplyToCompetitionInput),
 			graphql.NewInputUnmarshaler("AssignCaseVolunteerInput", ec.unmarshalInputAssignCaseVolunteerInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
+			graphql.NewInputUnmarshaler("AwardCompetitionApplicationInput", ec.unmarshalInputAwardCompetitionApplicationInput),
 			graphql.NewInputUnmarshaler("CaseGoalResultInput", ec.unmarshalInputCaseGoalResultInput),
 			graphql.NewInputUnmarshaler("CaseResidentInput", ec.unmarshalInputCaseResidentInput),
 			graphql.NewInputUnmarshaler("CaseVolunteerTimeInput", ec.unmarshalInputCaseVolunteerTimeInput),
 			graphql.NewInputUnmarshaler("CertificateOrder", ec.unmarshalInputCertificateOrder),
 			graphql.NewInputUnmarshaler("CertificateWhereInput", ec.unmarshalInputCertificateWhereInput),
 			graphql.NewInputUnmarshaler("CloseCaseInput", ec.unmarshalInputCloseCaseInput),
+			graphql.NewInputUnmarshaler("CompetitionApplicationOrder", ec.unmarshalInputCompetitionApplicationOrder),
+			graphql.NewInputUnmarshaler("CompetitionApplicationWhereInput", ec.unmarshalInputCompetitionApplicationWhereInput),
+			graphql.NewInputUnmarshaler("CompetitionAwardOrder", ec.unmarshalInputCompetitionAwardOrder),
+			graphql.NewInputUnmarshaler("CompetitionAwardWhereInput", ec.unmarshalInputCompetitionAwardWhereInput),
+			graphql.NewInputUnmarshaler("CompetitionReviewOrder", ec.unmarshalInputCompetitionReviewOrder),
+			graphql.NewInputUnmarshaler("CompetitionReviewWhereInput", ec.unmarshalInputCompetitionReviewWhereInput),
+			graphql.NewInputUnmarshaler("CompetitionRoundOrder", ec.unmarshalInputCompetitionRoundOrder),
+			graphql.NewInputUnmarshaler("CompetitionRoundWhereInput", ec.unmarshalInputCompetitionRoundWhereInput),
 			graphql.NewInputUnmarshaler("CreateActivityInput", ec.unmarshalInputCreateActivityInput),
+			graphql.NewInputUnmarshaler("CreateCompetitionRoundInput", ec.unmarshalInputCreateCompetitionRoundInput),
 			graphql.NewInputUnmarshaler("CreateIndicatorInput", ec.unmarshalInputCreateIndicatorInput),
 			graphql.NewInputUnmarshaler("CreateNeedInput", ec.unmarshalInputCreateNeedInput),
 			graphql.NewInputUnmarshaler("CreateOrganizationInput", ec.unmarshalInputCreateOrganizationInput),
@@ -6256,6 +7680,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreatePartnershipInput", ec.unmarshalInputCreatePartnershipInput),
 			graphql.NewInputUnmarshaler("CreatePartyBuildingLinkInput", ec.unmarshalInputCreatePartyBuildingLinkInput),
 			graphql.NewInputUnmarshaler("CreateProjectInput", ec.unmarshalInputCreateProjectInput),
+			graphql.NewInputUnmarshaler("CreateServicePointInput", ec.unmarshalInputCreateServicePointInput),
 			graphql.NewInputUnmarshaler("CreateWebhookSubscriptionInput", ec.unmarshalInputCreateWebhookSubscriptionInput),
 			graphql.NewInputUnmarshaler("ImportRecordsInput", ec.unmarshalInputImportRecordsInput),
 			graphql.NewInputUnmarshaler("IndicatorOrder", ec.unmarshalInputIndicatorOrder),
@@ -6267,6 +7692,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("NeedOrder", ec.unmarshalInputNeedOrder),
 			graphql.NewInputUnmarshaler("NeedWhereInput", ec.unmarshalInputNeedWhereInput),
 			graphql.NewInputUnmarshaler("OpenCaseInput", ec.unmarshalInputOpenCaseInput),
+			graphql.NewInputUnmarshaler("OpeningSessionInput", ec.unmarshalInputOpeningSessionInput),
 			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("OrganizationWhereInput", ec.unmarshalInputOrganizationWhereInput),
 			graphql.NewInputUnmarshaler("OutcomeDimensionInput", ec.unmarshalInputOutcomeDimensionInput),
@@ -6276,6 +7702,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PartnershipWhereInput", ec.unmarshalInputPartnershipWhereInput),
 			graphql.NewInputUnmarshaler("PartyBuildingLinkOrder", ec.unmarshalInputPartyBuildingLinkOrder),
 			graphql.NewInputUnmarshaler("PartyBuildingLinkWhereInput", ec.unmarshalInputPartyBuildingLinkWhereInput),
+			graphql.NewInputUnmarshaler("PartyCoverageOrder", ec.unmarshalInputPartyCoverageOrder),
+			graphql.NewInputUnmarshaler("PartyCoverageWhereInput", ec.unmarshalInputPartyCoverageWhereInput),
 			graphql.NewInputUnmarshaler("PersonOrder", ec.unmarshalInputPersonOrder),
 			graphql.NewInputUnmarshaler("PersonWhereInput", ec.unmarshalInputPersonWhereInput),
 			graphql.NewInputUnmarshaler("ProjectOrder", ec.unmarshalInputProjectOrder),
@@ -6284,6 +7712,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProjectParticipationWhereInput", ec.unmarshalInputProjectParticipationWhereInput),
 			graphql.NewInputUnmarshaler("ProjectWhereInput", ec.unmarshalInputProjectWhereInput),
 			graphql.NewInputUnmarshaler("RecordCaseSessionInput", ec.unmarshalInputRecordCaseSessionInput),
+			graphql.NewInputUnmarshaler("RecordPartyCoverageInput", ec.unmarshalInputRecordPartyCoverageInput),
 			graphql.NewInputUnmarshaler("ReferCaseInput", ec.unmarshalInputReferCaseInput),
 			graphql.NewInputUnmarshaler("RegionOrder", ec.unmarshalInputRegionOrder),
 			graphql.NewInputUnmarshaler("RegionWhereInput", ec.unmarshalInputRegionWhereInput),
@@ -6292,6 +7721,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RequestCorrectionInput", ec.unmarshalInputRequestCorrectionInput),
 			graphql.NewInputUnmarshaler("ReviewServiceRecordsInput", ec.unmarshalInputReviewServiceRecordsInput),
 			graphql.NewInputUnmarshaler("ServiceHoursEntryInput", ec.unmarshalInputServiceHoursEntryInput),
+			graphql.NewInputUnmarshaler("ServicePointExceptionOrder", ec.unmarshalInputServicePointExceptionOrder),
+			graphql.NewInputUnmarshaler("ServicePointExceptionWhereInput", ec.unmarshalInputServicePointExceptionWhereInput),
+			graphql.NewInputUnmarshaler("ServicePointHoursOrder", ec.unmarshalInputServicePointHoursOrder),
+			graphql.NewInputUnmarshaler("ServicePointHoursWhereInput", ec.unmarshalInputServicePointHoursWhereInput),
+			graphql.NewInputUnmarshaler("ServicePointOrder", ec.unmarshalInputServicePointOrder),
+			graphql.NewInputUnmarshaler("ServicePointWhereInput", ec.unmarshalInputServicePointWhereInput),
 			graphql.NewInputUnmarshaler("ServiceRecordOrder", ec.unmarshalInputServiceRecordOrder),
 			graphql.NewInputUnmarshaler("ServiceRecordWhereInput", ec.unmarshalInputServiceRecordWhereInput),
 			graphql.NewInputUnmarshaler("SetCasePlanInput", ec.unmarshalInputSetCasePlanInput),
@@ -6300,6 +7735,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TermOrder", ec.unmarshalInputTermOrder),
 			graphql.NewInputUnmarshaler("TermWhereInput", ec.unmarshalInputTermWhereInput),
 			graphql.NewInputUnmarshaler("UpdateActivityInput", ec.unmarshalInputUpdateActivityInput),
+			graphql.NewInputUnmarshaler("UpdateCompetitionRoundInput", ec.unmarshalInputUpdateCompetitionRoundInput),
 			graphql.NewInputUnmarshaler("UpdateIndicatorInput", ec.unmarshalInputUpdateIndicatorInput),
 			graphql.NewInputUnmarshaler("UpdateNeedInput", ec.unmarshalInputUpdateNeedInput),
 			graphql.NewInputUnmarshaler("UpdateOrganizationInput", ec.unmarshalInputUpdateOrganizationInput),
@@ -6307,6 +7743,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdatePartnershipInput", ec.unmarshalInputUpdatePartnershipInput),
 			graphql.NewInputUnmarshaler("UpdatePartyBuildingLinkInput", ec.unmarshalInputUpdatePartyBuildingLinkInput),
 			graphql.NewInputUnmarshaler("UpdateProjectInput", ec.unmarshalInputUpdateProjectInput),
+			graphql.NewInputUnmarshaler("UpdateServicePointInput", ec.unmarshalInputUpdateServicePointInput),
 			graphql.NewInputUnmarshaler("WebhookAttemptOrder", ec.unmarshalInputWebhookAttemptOrder),
 			graphql.NewInputUnmarshaler("WebhookAttemptWhereInput", ec.unmarshalInputWebhookAttemptWhereInput),
 			graphql.NewInputUnmarshaler("WebhookDeliveryOrder", ec.unmarshalInputWebhookDeliveryOrder),
@@ -7478,6 +8915,922 @@ input CertificateWhereInput {
   hasRecordsWith: [ServiceRecordWhereInput!]
 }
 """
+An organisation's application to a competition round with a proposed project. 大赛申报。
+"""
+type CompetitionApplication implements Node @access(level: PUBLIC) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  Money asked for, in yuan. 申请金额（元）。
+  """
+  requestedAmount: Float
+  """
+  Day the application was submitted. 申报日期。
+  """
+  submittedOn: Date!
+  """
+  The applicant withdrew it. 已撤回。
+  """
+  withdrawn: Boolean!
+  """
+  The proposal in short. 项目概要。
+  """
+  summary: String
+  """
+  The round. 所属赛事。
+  """
+  round: CompetitionRound!
+  """
+  The applying organisation. 申报组织。
+  """
+  applicant: Organization!
+  """
+  The project proposed. 申报项目。
+  """
+  project: Project!
+  """
+  Reviewers' scores; public once the round closes. 评审评分。
+  """
+  reviews(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for CompetitionReviews returned from the connection.
+    """
+    orderBy: CompetitionReviewOrder
+  ): CompetitionReviewConnection!
+  """
+  The award, if it won one; public once the round closes. 获奖。
+  """
+  award: CompetitionAward
+}
+"""
+A connection to a list of items.
+"""
+type CompetitionApplicationConnection {
+  """
+  A list of edges.
+  """
+  edges: [CompetitionApplicationEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CompetitionApplicationEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: CompetitionApplication
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for CompetitionApplication connections
+"""
+input CompetitionApplicationOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CompetitionApplications.
+  """
+  field: CompetitionApplicationOrderField!
+}
+"""
+Properties by which CompetitionApplication connections can be ordered.
+"""
+enum CompetitionApplicationOrderField {
+  CREATED_AT
+  UPDATED_AT
+  SUBMITTED_ON
+}
+"""
+CompetitionApplicationWhereInput is used for filtering CompetitionApplication objects.
+Input was generated by ent.
+"""
+input CompetitionApplicationWhereInput {
+  not: CompetitionApplicationWhereInput
+  and: [CompetitionApplicationWhereInput!]
+  or: [CompetitionApplicationWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  requested_amount field predicates
+  """
+  requestedAmount: Float
+  requestedAmountNEQ: Float
+  requestedAmountIn: [Float!]
+  requestedAmountNotIn: [Float!]
+  requestedAmountGT: Float
+  requestedAmountGTE: Float
+  requestedAmountLT: Float
+  requestedAmountLTE: Float
+  requestedAmountIsNil: Boolean
+  requestedAmountNotNil: Boolean
+  """
+  submitted_on field predicates
+  """
+  submittedOn: Date
+  submittedOnNEQ: Date
+  submittedOnIn: [Date!]
+  submittedOnNotIn: [Date!]
+  submittedOnGT: Date
+  submittedOnGTE: Date
+  submittedOnLT: Date
+  submittedOnLTE: Date
+  """
+  withdrawn field predicates
+  """
+  withdrawn: Boolean
+  withdrawnNEQ: Boolean
+  """
+  summary field predicates
+  """
+  summary: String
+  summaryNEQ: String
+  summaryIn: [String!]
+  summaryNotIn: [String!]
+  summaryGT: String
+  summaryGTE: String
+  summaryLT: String
+  summaryLTE: String
+  summaryContains: String
+  summaryHasPrefix: String
+  summaryHasSuffix: String
+  summaryIsNil: Boolean
+  summaryNotNil: Boolean
+  summaryEqualFold: String
+  summaryContainsFold: String
+  """
+  round edge predicates
+  """
+  hasRound: Boolean
+  hasRoundWith: [CompetitionRoundWhereInput!]
+  """
+  applicant edge predicates
+  """
+  hasApplicant: Boolean
+  hasApplicantWith: [OrganizationWhereInput!]
+  """
+  project edge predicates
+  """
+  hasProject: Boolean
+  hasProjectWith: [ProjectWhereInput!]
+}
+"""
+An award of a competition round; public once the round closes. 大赛奖项。
+"""
+type CompetitionAward implements Node @access(level: PUBLIC) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  Place in the round's ranking, 1 first. 名次。
+  """
+  rank: Int!
+  """
+  Prize level, e.g. 一等奖. 奖项。
+  """
+  prize: String
+  """
+  Money granted. 资助金额。
+  """
+  amount: Float!
+  """
+  ISO 4217 currency of amount. 币种。
+  """
+  currency: String!
+  """
+  The winning application. 获奖申报。
+  """
+  application: CompetitionApplication!
+}
+"""
+A connection to a list of items.
+"""
+type CompetitionAwardConnection {
+  """
+  A list of edges.
+  """
+  edges: [CompetitionAwardEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CompetitionAwardEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: CompetitionAward
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for CompetitionAward connections
+"""
+input CompetitionAwardOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CompetitionAwards.
+  """
+  field: CompetitionAwardOrderField!
+}
+"""
+Properties by which CompetitionAward connections can be ordered.
+"""
+enum CompetitionAwardOrderField {
+  CREATED_AT
+  UPDATED_AT
+  RANK
+  AMOUNT
+}
+"""
+CompetitionAwardWhereInput is used for filtering CompetitionAward objects.
+Input was generated by ent.
+"""
+input CompetitionAwardWhereInput {
+  not: CompetitionAwardWhereInput
+  and: [CompetitionAwardWhereInput!]
+  or: [CompetitionAwardWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  rank field predicates
+  """
+  rank: Int
+  rankNEQ: Int
+  rankIn: [Int!]
+  rankNotIn: [Int!]
+  rankGT: Int
+  rankGTE: Int
+  rankLT: Int
+  rankLTE: Int
+  """
+  prize field predicates
+  """
+  prize: String
+  prizeNEQ: String
+  prizeIn: [String!]
+  prizeNotIn: [String!]
+  prizeGT: String
+  prizeGTE: String
+  prizeLT: String
+  prizeLTE: String
+  prizeContains: String
+  prizeHasPrefix: String
+  prizeHasSuffix: String
+  prizeIsNil: Boolean
+  prizeNotNil: Boolean
+  prizeEqualFold: String
+  prizeContainsFold: String
+  """
+  amount field predicates
+  """
+  amount: Float
+  amountNEQ: Float
+  amountIn: [Float!]
+  amountNotIn: [Float!]
+  amountGT: Float
+  amountGTE: Float
+  amountLT: Float
+  amountLTE: Float
+  """
+  currency field predicates
+  """
+  currency: String
+  currencyNEQ: String
+  currencyIn: [String!]
+  currencyNotIn: [String!]
+  currencyGT: String
+  currencyGTE: String
+  currencyLT: String
+  currencyLTE: String
+  currencyContains: String
+  currencyHasPrefix: String
+  currencyHasSuffix: String
+  currencyEqualFold: String
+  currencyContainsFold: String
+}
+"""
+A reviewer's score of an application; public once its round closes. 评审评分。
+"""
+type CompetitionReview implements Node @access(level: PUBLIC) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  The reviewer's seat on the panel, e.g. A. 评审席位。
+  """
+  reviewer: String!
+  """
+  Score out of 100. 评分（百分制）。
+  """
+  score: Float!
+  """
+  The application scored. 评审的申报。
+  """
+  application: CompetitionApplication!
+}
+"""
+A connection to a list of items.
+"""
+type CompetitionReviewConnection {
+  """
+  A list of edges.
+  """
+  edges: [CompetitionReviewEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CompetitionReviewEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: CompetitionReview
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for CompetitionReview connections
+"""
+input CompetitionReviewOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CompetitionReviews.
+  """
+  field: CompetitionReviewOrderField!
+}
+"""
+Properties by which CompetitionReview connections can be ordered.
+"""
+enum CompetitionReviewOrderField {
+  CREATED_AT
+  UPDATED_AT
+  REVIEWER
+  SCORE
+}
+"""
+CompetitionReviewWhereInput is used for filtering CompetitionReview objects.
+Input was generated by ent.
+"""
+input CompetitionReviewWhereInput {
+  not: CompetitionReviewWhereInput
+  and: [CompetitionReviewWhereInput!]
+  or: [CompetitionReviewWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  reviewer field predicates
+  """
+  reviewer: String
+  reviewerNEQ: String
+  reviewerIn: [String!]
+  reviewerNotIn: [String!]
+  reviewerGT: String
+  reviewerGTE: String
+  reviewerLT: String
+  reviewerLTE: String
+  reviewerContains: String
+  reviewerHasPrefix: String
+  reviewerHasSuffix: String
+  reviewerEqualFold: String
+  reviewerContainsFold: String
+  """
+  score field predicates
+  """
+  score: Float
+  scoreNEQ: Float
+  scoreIn: [Float!]
+  scoreNotIn: [Float!]
+  scoreGT: Float
+  scoreGTE: Float
+  scoreLT: Float
+  scoreLTE: Float
+}
+"""
+A round of a project competition or of venture philanthropy. 项目大赛 / 公益创投。
+"""
+type CompetitionRound implements Node @access(level: PUBLIC) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  e.g. 2025年秀洲区社会组织公益创投大赛. 名称。
+  """
+  name: String!
+  """
+  VOLUNTEER_PROJECT 志愿服务项目大赛, VENTURE_PHILANTHROPY 社会组织公益创投大赛. 类型。
+  """
+  kind: CompetitionRoundKind!
+  """
+  The round's year. 年度。
+  """
+  year: Int!
+  """
+  Money available for awards, in yuan. 资助总额（元）。
+  """
+  budget: Float
+  """
+  First day applications are taken. 申报开始日期。
+  """
+  applicationsOpenOn: Date!
+  """
+  Last day applications are taken. 申报截止日期。
+  """
+  applicationsCloseOn: Date!
+  """
+  OPEN 申报中, REVIEWING 评审中, CLOSED 已公布 (scores, ranking and awards public). 状态。
+  """
+  status: CompetitionRoundStatus!
+  """
+  Day the results were announced; set when the round closes. 结果公布日期。
+  """
+  announcedOn: Date
+  """
+  Rules and aims of the round. 简介。
+  """
+  description: String
+  """
+  The body running the round, e.g. the civil-affairs bureau. 主办单位。
+  """
+  organizer: Organization!
+  """
+  Service domains the round invites (taxonomy service-domain). 主题领域。
+  """
+  themes(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Terms returned from the connection.
+    """
+    orderBy: TermOrder
+
+    """
+    Filtering options for Terms returned from the connection.
+    """
+    where: TermWhereInput
+  ): TermConnection!
+  """
+  Applications received. 申报项目。
+  """
+  applications(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for CompetitionApplications returned from the connection.
+    """
+    orderBy: CompetitionApplicationOrder
+
+    """
+    Filtering options for CompetitionApplications returned from the connection.
+    """
+    where: CompetitionApplicationWhereInput
+  ): CompetitionApplicationConnection!
+}
+"""
+A connection to a list of items.
+"""
+type CompetitionRoundConnection {
+  """
+  A list of edges.
+  """
+  edges: [CompetitionRoundEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CompetitionRoundEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: CompetitionRound
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+CompetitionRoundKind is enum for the field kind
+"""
+enum CompetitionRoundKind @goModel(model: "github.com/tongxing/tongxing/ent/competitionround.Kind") {
+  VOLUNTEER_PROJECT
+  VENTURE_PHILANTHROPY
+}
+"""
+Ordering options for CompetitionRound connections
+"""
+input CompetitionRoundOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CompetitionRounds.
+  """
+  field: CompetitionRoundOrderField!
+}
+"""
+Properties by which CompetitionRound connections can be ordered.
+"""
+enum CompetitionRoundOrderField {
+  CREATED_AT
+  UPDATED_AT
+  NAME
+  KIND
+  YEAR
+  STATUS
+}
+"""
+CompetitionRoundStatus is enum for the field status
+"""
+enum CompetitionRoundStatus @goModel(model: "github.com/tongxing/tongxing/ent/competitionround.Status") {
+  OPEN
+  REVIEWING
+  CLOSED
+}
+"""
+CompetitionRoundWhereInput is used for filtering CompetitionRound objects.
+Input was generated by ent.
+"""
+input CompetitionRoundWhereInput {
+  not: CompetitionRoundWhereInput
+  and: [CompetitionRoundWhereInput!]
+  or: [CompetitionRoundWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  kind field predicates
+  """
+  kind: CompetitionRoundKind
+  kindNEQ: CompetitionRoundKind
+  kindIn: [CompetitionRoundKind!]
+  kindNotIn: [CompetitionRoundKind!]
+  """
+  year field predicates
+  """
+  year: Int
+  yearNEQ: Int
+  yearIn: [Int!]
+  yearNotIn: [Int!]
+  yearGT: Int
+  yearGTE: Int
+  yearLT: Int
+  yearLTE: Int
+  """
+  budget field predicates
+  """
+  budget: Float
+  budgetNEQ: Float
+  budgetIn: [Float!]
+  budgetNotIn: [Float!]
+  budgetGT: Float
+  budgetGTE: Float
+  budgetLT: Float
+  budgetLTE: Float
+  budgetIsNil: Boolean
+  budgetNotNil: Boolean
+  """
+  applications_open_on field predicates
+  """
+  applicationsOpenOn: Date
+  applicationsOpenOnNEQ: Date
+  applicationsOpenOnIn: [Date!]
+  applicationsOpenOnNotIn: [Date!]
+  applicationsOpenOnGT: Date
+  applicationsOpenOnGTE: Date
+  applicationsOpenOnLT: Date
+  applicationsOpenOnLTE: Date
+  """
+  applications_close_on field predicates
+  """
+  applicationsCloseOn: Date
+  applicationsCloseOnNEQ: Date
+  applicationsCloseOnIn: [Date!]
+  applicationsCloseOnNotIn: [Date!]
+  applicationsCloseOnGT: Date
+  applicationsCloseOnGTE: Date
+  applicationsCloseOnLT: Date
+  applicationsCloseOnLTE: Date
+  """
+  status field predicates
+  """
+  status: CompetitionRoundStatus
+  statusNEQ: CompetitionRoundStatus
+  statusIn: [CompetitionRoundStatus!]
+  statusNotIn: [CompetitionRoundStatus!]
+  """
+  announced_on field predicates
+  """
+  announcedOn: Date
+  announcedOnNEQ: Date
+  announcedOnIn: [Date!]
+  announcedOnNotIn: [Date!]
+  announcedOnGT: Date
+  announcedOnGTE: Date
+  announcedOnLT: Date
+  announcedOnLTE: Date
+  announcedOnIsNil: Boolean
+  announcedOnNotNil: Boolean
+  """
+  description field predicates
+  """
+  description: String
+  descriptionNEQ: String
+  descriptionIn: [String!]
+  descriptionNotIn: [String!]
+  descriptionGT: String
+  descriptionGTE: String
+  descriptionLT: String
+  descriptionLTE: String
+  descriptionContains: String
+  descriptionHasPrefix: String
+  descriptionHasSuffix: String
+  descriptionIsNil: Boolean
+  descriptionNotNil: Boolean
+  descriptionEqualFold: String
+  descriptionContainsFold: String
+  """
+  organizer edge predicates
+  """
+  hasOrganizer: Boolean
+  hasOrganizerWith: [OrganizationWhereInput!]
+  """
+  themes edge predicates
+  """
+  hasThemes: Boolean
+  hasThemesWith: [TermWhereInput!]
+  """
+  applications edge predicates
+  """
+  hasApplications: Boolean
+  hasApplicationsWith: [CompetitionApplicationWhereInput!]
+}
+"""
 Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
@@ -8456,6 +10809,108 @@ type Organization implements Node @access(level: PUBLIC) {
     """
     where: ActivityWhereInput
   ): ActivityConnection!
+  """
+  How the organisation has been covered by Party organisation work, current and past (两个覆盖). 党组织覆盖。
+  """
+  partyCoverages(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for PartyCoverages returned from the connection.
+    """
+    orderBy: PartyCoverageOrder
+
+    """
+    Filtering options for PartyCoverages returned from the connection.
+    """
+    where: PartyCoverageWhereInput
+  ): PartyCoverageConnection!
+  """
+  Service points the organisation runs. 运营的服务点。
+  """
+  operatedPoints(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ServicePoints returned from the connection.
+    """
+    orderBy: [ServicePointOrder!]
+
+    """
+    Filtering options for ServicePoints returned from the connection.
+    """
+    where: ServicePointWhereInput
+  ): ServicePointConnection!
+  """
+  Its applications to project competitions and venture philanthropy. 大赛申报。
+  """
+  competitionApplications(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for CompetitionApplications returned from the connection.
+    """
+    orderBy: CompetitionApplicationOrder
+
+    """
+    Filtering options for CompetitionApplications returned from the connection.
+    """
+    where: CompetitionApplicationWhereInput
+  ): CompetitionApplicationConnection!
   participations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8779,6 +11234,21 @@ input OrganizationWhereInput {
   """
   hasActivities: Boolean
   hasActivitiesWith: [ActivityWhereInput!]
+  """
+  party_coverages edge predicates
+  """
+  hasPartyCoverages: Boolean
+  hasPartyCoveragesWith: [PartyCoverageWhereInput!]
+  """
+  operated_points edge predicates
+  """
+  hasOperatedPoints: Boolean
+  hasOperatedPointsWith: [ServicePointWhereInput!]
+  """
+  competition_applications edge predicates
+  """
+  hasCompetitionApplications: Boolean
+  hasCompetitionApplicationsWith: [CompetitionApplicationWhereInput!]
   """
   participations edge predicates
   """
@@ -9468,6 +11938,224 @@ input PartyBuildingLinkWhereInput {
   hasPartnerWith: [OrganizationWhereInput!]
 }
 """
+How a social organisation is covered by Party organisation work from a date (两个覆盖). 党组织覆盖。
+"""
+type PartyCoverage implements Node @access(level: PUBLIC) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  OWN_BRANCH 单独建 (its own Party branch), JOINT_BRANCH 联合建 (a branch shared with other organisations), INSTRUCTOR 选派党建指导员 (a Party-building instructor assigned), NOT_COVERED 未覆盖. 覆盖方式。
+  """
+  method: PartyCoverageMethod!
+  """
+  First day of this coverage. 起始日期。
+  """
+  startedOn: Date!
+  """
+  Last day of this coverage; null while it is the organisation's current one. 截止日期。
+  """
+  endedOn: Date
+  """
+  Public remarks, e.g. the instructor's post (never a person's name). 备注。
+  """
+  note: String
+  """
+  The social organisation covered. 社会组织。
+  """
+  organization: Organization!
+  """
+  The Party organisation: the organisation's own branch, the joint branch, or the one that assigned the instructor; null when not covered. 党组织。
+  """
+  partyOrganization: Organization
+  """
+  Category of the district's guide to Party building in social organisations (《社会组织党建工作指引》, taxonomy party-building-guide). 指引大类。
+  """
+  category: Term!
+  """
+  Sub-category of the guide, narrower than category. 指引小类。
+  """
+  subcategory: Term
+}
+"""
+A connection to a list of items.
+"""
+type PartyCoverageConnection {
+  """
+  A list of edges.
+  """
+  edges: [PartyCoverageEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type PartyCoverageEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: PartyCoverage
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+PartyCoverageMethod is enum for the field method
+"""
+enum PartyCoverageMethod @goModel(model: "github.com/tongxing/tongxing/ent/partycoverage.Method") {
+  OWN_BRANCH
+  JOINT_BRANCH
+  INSTRUCTOR
+  NOT_COVERED
+}
+"""
+Ordering options for PartyCoverage connections
+"""
+input PartyCoverageOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order PartyCoverages.
+  """
+  field: PartyCoverageOrderField!
+}
+"""
+Properties by which PartyCoverage connections can be ordered.
+"""
+enum PartyCoverageOrderField {
+  CREATED_AT
+  UPDATED_AT
+  METHOD
+  STARTED_ON
+}
+"""
+PartyCoverageWhereInput is used for filtering PartyCoverage objects.
+Input was generated by ent.
+"""
+input PartyCoverageWhereInput {
+  not: PartyCoverageWhereInput
+  and: [PartyCoverageWhereInput!]
+  or: [PartyCoverageWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  method field predicates
+  """
+  method: PartyCoverageMethod
+  methodNEQ: PartyCoverageMethod
+  methodIn: [PartyCoverageMethod!]
+  methodNotIn: [PartyCoverageMethod!]
+  """
+  started_on field predicates
+  """
+  startedOn: Date
+  startedOnNEQ: Date
+  startedOnIn: [Date!]
+  startedOnNotIn: [Date!]
+  startedOnGT: Date
+  startedOnGTE: Date
+  startedOnLT: Date
+  startedOnLTE: Date
+  """
+  ended_on field predicates
+  """
+  endedOn: Date
+  endedOnNEQ: Date
+  endedOnIn: [Date!]
+  endedOnNotIn: [Date!]
+  endedOnGT: Date
+  endedOnGTE: Date
+  endedOnLT: Date
+  endedOnLTE: Date
+  endedOnIsNil: Boolean
+  endedOnNotNil: Boolean
+  """
+  note field predicates
+  """
+  note: String
+  noteNEQ: String
+  noteIn: [String!]
+  noteNotIn: [String!]
+  noteGT: String
+  noteGTE: String
+  noteLT: String
+  noteLTE: String
+  noteContains: String
+  noteHasPrefix: String
+  noteHasSuffix: String
+  noteIsNil: Boolean
+  noteNotNil: Boolean
+  noteEqualFold: String
+  noteContainsFold: String
+  """
+  organization edge predicates
+  """
+  hasOrganization: Boolean
+  hasOrganizationWith: [OrganizationWhereInput!]
+  """
+  party_organization edge predicates
+  """
+  hasPartyOrganization: Boolean
+  hasPartyOrganizationWith: [OrganizationWhereInput!]
+  """
+  category edge predicates
+  """
+  hasCategory: Boolean
+  hasCategoryWith: [TermWhereInput!]
+  """
+  subcategory edge predicates
+  """
+  hasSubcategory: Boolean
+  hasSubcategoryWith: [TermWhereInput!]
+}
+"""
 A volunteer, social worker or staff member. Personal data: readable only with an authorised key. 人员（个人信息，受限）。
 """
 type Person implements Node @access(level: KEY) {
@@ -10083,6 +12771,74 @@ type Project implements Node @access(level: PUBLIC) {
     """
     where: ProjectWhereInput
   ): ProjectConnection!
+  """
+  Applications of the project to competitions and venture philanthropy. 大赛申报。
+  """
+  competitionApplications(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for CompetitionApplications returned from the connection.
+    """
+    orderBy: CompetitionApplicationOrder
+
+    """
+    Filtering options for CompetitionApplications returned from the connection.
+    """
+    where: CompetitionApplicationWhereInput
+  ): CompetitionApplicationConnection!
+  """
+  Service points where the project is delivered. 服务点。
+  """
+  servicePoints(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ServicePoints returned from the connection.
+    """
+    orderBy: [ServicePointOrder!]
+
+    """
+    Filtering options for ServicePoints returned from the connection.
+    """
+    where: ServicePointWhereInput
+  ): ServicePointConnection!
   participations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10503,6 +13259,16 @@ input ProjectWhereInput {
   hasChildren: Boolean
   hasChildrenWith: [ProjectWhereInput!]
   """
+  competition_applications edge predicates
+  """
+  hasCompetitionApplications: Boolean
+  hasCompetitionApplicationsWith: [CompetitionApplicationWhereInput!]
+  """
+  service_points edge predicates
+  """
+  hasServicePoints: Boolean
+  hasServicePointsWith: [ServicePointWhereInput!]
+  """
   participations edge predicates
   """
   hasParticipations: Boolean
@@ -10595,6 +13361,40 @@ type Query {
     """
     where: AuditEventWhereInput
   ): AuditEventConnection!
+  """
+  Project competitions and venture-philanthropy rounds. 项目大赛与公益创投。
+  """
+  competitionRounds(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for CompetitionRounds returned from the connection.
+    """
+    orderBy: CompetitionRoundOrder
+
+    """
+    Filtering options for CompetitionRounds returned from the connection.
+    """
+    where: CompetitionRoundWhereInput
+  ): CompetitionRoundConnection!
   """
   Results indicators. 成效指标。
   """
@@ -10799,6 +13599,40 @@ type Query {
     """
     where: PartyBuildingLinkWhereInput
   ): PartyBuildingLinkConnection!
+  """
+  Party-organisation coverage of social organisations, current and past. 社会组织党组织覆盖情况。
+  """
+  partyCoverages(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for PartyCoverages returned from the connection.
+    """
+    orderBy: PartyCoverageOrder
+
+    """
+    Filtering options for PartyCoverages returned from the connection.
+    """
+    where: PartyCoverageWhereInput
+  ): PartyCoverageConnection!
   """
   People (restricted: needs an API key). 人员（需授权）。
   """
@@ -11101,6 +13935,40 @@ type Region implements Node @access(level: PUBLIC) {
     """
     where: OrganizationWhereInput
   ): OrganizationConnection!
+  """
+  Service points in this division (not its children). 本区划内的服务点。
+  """
+  servicePoints(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ServicePoints returned from the connection.
+    """
+    orderBy: [ServicePointOrder!]
+
+    """
+    Filtering options for ServicePoints returned from the connection.
+    """
+    where: ServicePointWhereInput
+  ): ServicePointConnection!
 }
 """
 A connection to a list of items.
@@ -11261,6 +14129,738 @@ input RegionWhereInput {
   """
   hasOrganizations: Boolean
   hasOrganizationsWith: [OrganizationWhereInput!]
+  """
+  service_points edge predicates
+  """
+  hasServicePoints: Boolean
+  hasServicePointsWith: [ServicePointWhereInput!]
+}
+"""
+A place where a service is delivered on site (驻点服务): canteen, disability help, care-and-health station, Party–mass service desk. 驻点服务点。
+"""
+type ServicePoint implements Node @access(level: PUBLIC) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  Name shown to residents, e.g. 新塍社区老年食堂. 名称。
+  """
+  name: String!
+  """
+  CANTEEN 爱心食堂 / 老年食堂, DISABILITY_SUPPORT 社区助残, CARE_AND_HEALTH 康养融合, PARTY_MASS_SERVICE 党群服务窗口, OTHER. 类型。
+  """
+  kind: ServicePointKind!
+  """
+  What the point offers and how to use it. 简介。
+  """
+  description: String
+  """
+  Street address. 地址。
+  """
+  address: String!
+  """
+  WGS-84 latitude in degrees (not GCJ-02). 纬度（WGS-84）。
+  """
+  latitude: Float!
+  """
+  WGS-84 longitude in degrees (not GCJ-02). 经度（WGS-84）。
+  """
+  longitude: Float!
+  """
+  The point's public number (never a person's private phone). 公开电话。
+  """
+  contactPhone: String
+  """
+  First day of service. 启用日期。
+  """
+  openedOn: Date
+  """
+  Last day of service; null while it runs. 停用日期。
+  """
+  closedOn: Date
+  """
+  Division the point is in (a town or a community). 所在区划。
+  """
+  region: Region!
+  """
+  The organisation that runs the point. 运营组织。
+  """
+  operator: Organization!
+  """
+  The body leading it, usually a community Party service centre (党群服务中心牵头). 牵头单位。
+  """
+  lead: Organization
+  """
+  Services offered (taxonomy service-point-service), e.g. 堂食, 送餐. 服务内容。
+  """
+  services(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Terms returned from the connection.
+    """
+    orderBy: TermOrder
+
+    """
+    Filtering options for Terms returned from the connection.
+    """
+    where: TermWhereInput
+  ): TermConnection!
+  """
+  Groups served (taxonomy target-group). 服务对象。
+  """
+  targetGroups(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Terms returned from the connection.
+    """
+    orderBy: TermOrder
+
+    """
+    Filtering options for Terms returned from the connection.
+    """
+    where: TermWhereInput
+  ): TermConnection!
+  """
+  Projects delivered at the point. 关联项目。
+  """
+  projects(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Projects returned from the connection.
+    """
+    orderBy: [ProjectOrder!]
+
+    """
+    Filtering options for Projects returned from the connection.
+    """
+    where: ProjectWhereInput
+  ): ProjectConnection!
+  """
+  Regular opening hours, one row per day and session. 每周开放时间。
+  """
+  weeklyHours(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ServicePointHoursSlice returned from the connection.
+    """
+    orderBy: ServicePointHoursOrder
+
+    """
+    Filtering options for ServicePointHoursSlice returned from the connection.
+    """
+    where: ServicePointHoursWhereInput
+  ): ServicePointHoursConnection!
+  """
+  Dates whose hours differ from the week's: closures and special openings. 特殊日期。
+  """
+  exceptions(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ServicePointExceptions returned from the connection.
+    """
+    orderBy: ServicePointExceptionOrder
+
+    """
+    Filtering options for ServicePointExceptions returned from the connection.
+    """
+    where: ServicePointExceptionWhereInput
+  ): ServicePointExceptionConnection!
+}
+"""
+A connection to a list of items.
+"""
+type ServicePointConnection {
+  """
+  A list of edges.
+  """
+  edges: [ServicePointEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ServicePointEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ServicePoint
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+A date on which a service point's hours differ from its week: closed, or open at other times. 特殊日期安排。
+"""
+type ServicePointException implements Node @access(level: PUBLIC) {
+  id: ID!
+  """
+  The local date. 日期。
+  """
+  date: Date!
+  """
+  Why, e.g. 国庆节休息. 说明。
+  """
+  reason: String
+  """
+  The service point. 服务点。
+  """
+  servicePoint: ServicePoint!
+}
+"""
+A connection to a list of items.
+"""
+type ServicePointExceptionConnection {
+  """
+  A list of edges.
+  """
+  edges: [ServicePointExceptionEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ServicePointExceptionEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ServicePointException
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for ServicePointException connections
+"""
+input ServicePointExceptionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ServicePointExceptions.
+  """
+  field: ServicePointExceptionOrderField!
+}
+"""
+Properties by which ServicePointException connections can be ordered.
+"""
+enum ServicePointExceptionOrderField {
+  DATE
+}
+"""
+ServicePointExceptionWhereInput is used for filtering ServicePointException objects.
+Input was generated by ent.
+"""
+input ServicePointExceptionWhereInput {
+  not: ServicePointExceptionWhereInput
+  and: [ServicePointExceptionWhereInput!]
+  or: [ServicePointExceptionWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  date field predicates
+  """
+  date: Date
+  dateNEQ: Date
+  dateIn: [Date!]
+  dateNotIn: [Date!]
+  dateGT: Date
+  dateGTE: Date
+  dateLT: Date
+  dateLTE: Date
+  """
+  reason field predicates
+  """
+  reason: String
+  reasonNEQ: String
+  reasonIn: [String!]
+  reasonNotIn: [String!]
+  reasonGT: String
+  reasonGTE: String
+  reasonLT: String
+  reasonLTE: String
+  reasonContains: String
+  reasonHasPrefix: String
+  reasonHasSuffix: String
+  reasonIsNil: Boolean
+  reasonNotNil: Boolean
+  reasonEqualFold: String
+  reasonContainsFold: String
+  """
+  service_point edge predicates
+  """
+  hasServicePoint: Boolean
+  hasServicePointWith: [ServicePointWhereInput!]
+}
+"""
+A regular weekly session of a service point. 每周开放时段。
+"""
+type ServicePointHours implements Node @access(level: PUBLIC) {
+  id: ID!
+  """
+  Day of the week. 星期。
+  """
+  weekday: ServicePointHoursWeekday!
+  """
+  The service point. 服务点。
+  """
+  servicePoint: ServicePoint!
+}
+"""
+A connection to a list of items.
+"""
+type ServicePointHoursConnection {
+  """
+  A list of edges.
+  """
+  edges: [ServicePointHoursEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ServicePointHoursEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ServicePointHours
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for ServicePointHours connections
+"""
+input ServicePointHoursOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ServicePointHoursSlice.
+  """
+  field: ServicePointHoursOrderField!
+}
+"""
+Properties by which ServicePointHours connections can be ordered.
+"""
+enum ServicePointHoursOrderField {
+  WEEKDAY
+}
+"""
+ServicePointHoursWeekday is enum for the field weekday
+"""
+enum ServicePointHoursWeekday @goModel(model: "github.com/tongxing/tongxing/ent/servicepointhours.Weekday") {
+  MONDAY
+  TUESDAY
+  WEDNESDAY
+  THURSDAY
+  FRIDAY
+  SATURDAY
+  SUNDAY
+}
+"""
+ServicePointHoursWhereInput is used for filtering ServicePointHours objects.
+Input was generated by ent.
+"""
+input ServicePointHoursWhereInput {
+  not: ServicePointHoursWhereInput
+  and: [ServicePointHoursWhereInput!]
+  or: [ServicePointHoursWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  weekday field predicates
+  """
+  weekday: ServicePointHoursWeekday
+  weekdayNEQ: ServicePointHoursWeekday
+  weekdayIn: [ServicePointHoursWeekday!]
+  weekdayNotIn: [ServicePointHoursWeekday!]
+  """
+  service_point edge predicates
+  """
+  hasServicePoint: Boolean
+  hasServicePointWith: [ServicePointWhereInput!]
+}
+"""
+ServicePointKind is enum for the field kind
+"""
+enum ServicePointKind @goModel(model: "github.com/tongxing/tongxing/ent/servicepoint.Kind") {
+  CANTEEN
+  DISABILITY_SUPPORT
+  CARE_AND_HEALTH
+  PARTY_MASS_SERVICE
+  OTHER
+}
+"""
+Ordering options for ServicePoint connections
+"""
+input ServicePointOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ServicePoints.
+  """
+  field: ServicePointOrderField!
+}
+"""
+Properties by which ServicePoint connections can be ordered.
+"""
+enum ServicePointOrderField {
+  CREATED_AT
+  UPDATED_AT
+  NAME
+  KIND
+}
+"""
+ServicePointWhereInput is used for filtering ServicePoint objects.
+Input was generated by ent.
+"""
+input ServicePointWhereInput {
+  not: ServicePointWhereInput
+  and: [ServicePointWhereInput!]
+  or: [ServicePointWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  kind field predicates
+  """
+  kind: ServicePointKind
+  kindNEQ: ServicePointKind
+  kindIn: [ServicePointKind!]
+  kindNotIn: [ServicePointKind!]
+  """
+  description field predicates
+  """
+  description: String
+  descriptionNEQ: String
+  descriptionIn: [String!]
+  descriptionNotIn: [String!]
+  descriptionGT: String
+  descriptionGTE: String
+  descriptionLT: String
+  descriptionLTE: String
+  descriptionContains: String
+  descriptionHasPrefix: String
+  descriptionHasSuffix: String
+  descriptionIsNil: Boolean
+  descriptionNotNil: Boolean
+  descriptionEqualFold: String
+  descriptionContainsFold: String
+  """
+  address field predicates
+  """
+  address: String
+  addressNEQ: String
+  addressIn: [String!]
+  addressNotIn: [String!]
+  addressGT: String
+  addressGTE: String
+  addressLT: String
+  addressLTE: String
+  addressContains: String
+  addressHasPrefix: String
+  addressHasSuffix: String
+  addressEqualFold: String
+  addressContainsFold: String
+  """
+  latitude field predicates
+  """
+  latitude: Float
+  latitudeNEQ: Float
+  latitudeIn: [Float!]
+  latitudeNotIn: [Float!]
+  latitudeGT: Float
+  latitudeGTE: Float
+  latitudeLT: Float
+  latitudeLTE: Float
+  """
+  longitude field predicates
+  """
+  longitude: Float
+  longitudeNEQ: Float
+  longitudeIn: [Float!]
+  longitudeNotIn: [Float!]
+  longitudeGT: Float
+  longitudeGTE: Float
+  longitudeLT: Float
+  longitudeLTE: Float
+  """
+  contact_phone field predicates
+  """
+  contactPhone: String
+  contactPhoneNEQ: String
+  contactPhoneIn: [String!]
+  contactPhoneNotIn: [String!]
+  contactPhoneGT: String
+  contactPhoneGTE: String
+  contactPhoneLT: String
+  contactPhoneLTE: String
+  contactPhoneContains: String
+  contactPhoneHasPrefix: String
+  contactPhoneHasSuffix: String
+  contactPhoneIsNil: Boolean
+  contactPhoneNotNil: Boolean
+  contactPhoneEqualFold: String
+  contactPhoneContainsFold: String
+  """
+  opened_on field predicates
+  """
+  openedOn: Date
+  openedOnNEQ: Date
+  openedOnIn: [Date!]
+  openedOnNotIn: [Date!]
+  openedOnGT: Date
+  openedOnGTE: Date
+  openedOnLT: Date
+  openedOnLTE: Date
+  openedOnIsNil: Boolean
+  openedOnNotNil: Boolean
+  """
+  closed_on field predicates
+  """
+  closedOn: Date
+  closedOnNEQ: Date
+  closedOnIn: [Date!]
+  closedOnNotIn: [Date!]
+  closedOnGT: Date
+  closedOnGTE: Date
+  closedOnLT: Date
+  closedOnLTE: Date
+  closedOnIsNil: Boolean
+  closedOnNotNil: Boolean
+  """
+  region edge predicates
+  """
+  hasRegion: Boolean
+  hasRegionWith: [RegionWhereInput!]
+  """
+  operator edge predicates
+  """
+  hasOperator: Boolean
+  hasOperatorWith: [OrganizationWhereInput!]
+  """
+  lead edge predicates
+  """
+  hasLead: Boolean
+  hasLeadWith: [OrganizationWhereInput!]
+  """
+  services edge predicates
+  """
+  hasServices: Boolean
+  hasServicesWith: [TermWhereInput!]
+  """
+  target_groups edge predicates
+  """
+  hasTargetGroups: Boolean
+  hasTargetGroupsWith: [TermWhereInput!]
+  """
+  projects edge predicates
+  """
+  hasProjects: Boolean
+  hasProjectsWith: [ProjectWhereInput!]
+  """
+  weekly_hours edge predicates
+  """
+  hasWeeklyHours: Boolean
+  hasWeeklyHoursWith: [ServicePointHoursWhereInput!]
+  """
+  exceptions edge predicates
+  """
+  hasExceptions: Boolean
+  hasExceptionsWith: [ServicePointExceptionWhereInput!]
 }
 """
 A volunteer service record (志愿服务记录): one person's time at one activity (restricted).
@@ -13371,6 +16971,191 @@ extend type Mutation {
   revokeCertificate(id: ID!, reason: String!): Certificate!
 }
 `, BuiltIn: false},
+	{Name: "../competition.graphqls", Input: `extend type CompetitionApplication {
+  """
+  Mean of the reviewers' scores, to 2 decimals; null until the round closes (for ADMIN and the organiser's
+  editors, as soon as scores exist). 平均分。
+  """
+  averageScore: Float
+}
+
+extend type CompetitionAward {
+  "The day the round announced it. 公布日期。"
+  awardedOn: Date
+}
+
+extend type Project {
+  """
+  The venture-philanthropy award that funds the project (fundingSource VENTURE_PHILANTHROPY), the latest if
+  several; null before its round closes. 公益创投资助。
+  """
+  fundingAward: CompetitionAward
+}
+
+"""
+A new competition round. 新建赛事。
+"""
+input CreateCompetitionRoundInput {
+  "1–200 characters. 名称。"
+  name: String!
+  kind: CompetitionRoundKind!
+  year: Int!
+  "Money for awards, yuan, not negative. 资助总额。"
+  budget: Float
+  "The organising body. 主办单位。"
+  organizerId: ID!
+  applicationsOpenOn: Date!
+  "Not before applicationsOpenOn. 申报截止日期。"
+  applicationsCloseOn: Date!
+  "Terms of the taxonomy service-domain. 主题领域。"
+  themeIds: [ID!]
+  description: String
+}
+
+"""
+Changes to a round that has not closed: omitted fields stay; lists replace. 修改赛事。
+"""
+input UpdateCompetitionRoundInput {
+  name: String
+  budget: Float @goField(omittable: true)
+  applicationsOpenOn: Date
+  applicationsCloseOn: Date
+  themeIds: [ID!]
+  description: String
+}
+
+"""
+An application to an OPEN round. 大赛申报。
+"""
+input ApplyToCompetitionInput {
+  roundId: ID!
+  "The applying organisation, which leads the project. 申报组织。"
+  applicantId: ID!
+  "The proposed project, led (LEAD) by the applicant and not closed. 申报项目。"
+  projectId: ID!
+  "Yuan, not negative. 申请金额。"
+  requestedAmount: Float
+  "Within the round's application window; defaults to today. 申报日期。"
+  submittedOn: Date
+  summary: String
+}
+
+"""
+An award of an application, in a round under review. 奖项。
+"""
+input AwardCompetitionApplicationInput {
+  applicationId: ID!
+  "1 first; unique within the round. 名次。"
+  rank: Int!
+  "e.g. 一等奖. 奖项。"
+  prize: String
+  "Not negative; the round's awards together within its budget. 资助金额。"
+  amount: Float!
+  "ISO 4217 code; defaults to CNY. 币种。"
+  currency: String
+}
+
+extend type Mutation {
+  """
+  Open a competition round (OPEN). Needs a key: ADMIN, or an EDITOR whose scope includes the organiser. 新建赛事。
+  """
+  createCompetitionRound(input: CreateCompetitionRoundInput!): CompetitionRound!
+  "Change a round that has not closed. 修改赛事。"
+  updateCompetitionRound(id: ID!, input: UpdateCompetitionRoundInput!): CompetitionRound!
+  "Stop taking applications and start reviewing (OPEN → REVIEWING). 进入评审。"
+  startCompetitionReview(id: ID!): CompetitionRound!
+  """
+  Announce the results (REVIEWING → CLOSED): scores, ranking and awards become public, and venture-philanthropy
+  awards fund their projects. 公布结果。
+  """
+  closeCompetitionRound(id: ID!, announcedOn: Date!): CompetitionRound!
+  """
+  Apply to an OPEN round. Needs a key: ADMIN, or an EDITOR whose scope includes the applicant. 申报。
+  """
+  applyToCompetition(input: ApplyToCompetitionInput!): CompetitionApplication!
+  "Withdraw an application before the round closes. 撤回申报。"
+  withdrawCompetitionApplication(id: ID!): CompetitionApplication!
+  """
+  Record or change a reviewer's score (0–100) while the round is REVIEWING. Needs a key: ADMIN, or an EDITOR
+  whose scope includes the organiser. 评分。
+  """
+  scoreCompetitionApplication(applicationId: ID!, reviewer: String!, score: Float!): CompetitionReview!
+  "Record or change an application's award while the round is REVIEWING. 评奖。"
+  awardCompetitionApplication(input: AwardCompetitionApplicationInput!): CompetitionAward!
+  "Remove an application's award while the round is REVIEWING. 撤销奖项。"
+  removeCompetitionAward(applicationId: ID!): CompetitionApplication!
+}
+`, BuiltIn: false},
+	{Name: "../coverage.graphqls", Input: `extend type Organization {
+  """
+  The organisation's current Party-organisation coverage (两个覆盖); null when none is recorded. Past
+  coverage is in partyCoverages. 当前党组织覆盖情况。
+  """
+  partyCoverage: PartyCoverage
+}
+
+"""
+How a social organisation is covered from a date. Recording a new coverage ends the current one on the
+day before. 记录党组织覆盖情况。
+"""
+input RecordPartyCoverageInput {
+  "The social organisation (kind SOCIAL_ORGANIZATION or SOCIAL_WORK_AGENCY). 社会组织。"
+  organizationId: ID!
+  method: PartyCoverageMethod!
+  """
+  The Party organisation (kind PARTY_ORGANIZATION): the organisation's own branch, the joint branch, or the one
+  that assigned the instructor. Required unless method is NOT_COVERED, and must be absent then. 党组织。
+  """
+  partyOrganizationId: ID
+  "First day of this coverage; after the current coverage's first day, not in the future. 起始日期。"
+  startedOn: Date!
+  "A category term of the taxonomy party-building-guide (a term without a parent). 指引大类。"
+  categoryId: ID!
+  "A sub-category term of the same taxonomy, narrower than categoryId. 指引小类。"
+  subcategoryId: ID
+  "Public remarks, at most 500 characters; never a person's name. 备注。"
+  note: String
+}
+
+"""
+Party-organisation coverage of social organisations in a division at a date (两个覆盖). Counts of
+organisations, a public register: not disclosure-controlled. 党组织覆盖统计。
+"""
+type PartyCoverageFigures @access(level: PUBLIC) {
+  "The date counted at. 统计日期。"
+  on: Date!
+  """
+  Social organisations and social-work agencies, registered (登记) or filed (备案), founded by then (or of
+  unknown founding date), in the division and those below it. 社会组织数。
+  """
+  socialOrganizations: Int!
+  "Covered by their own branch (单独建). 单独建。"
+  ownBranch: Int!
+  "Covered by a joint branch (联合建). 联合建。"
+  jointBranch: Int!
+  "Covered by an assigned Party-building instructor (党建指导员). 选派党建指导员。"
+  instructor: Int!
+  "Recorded as not covered, or with no coverage recorded. 未覆盖。"
+  notCovered: Int!
+  "Covered in any way: ownBranch + jointBranch + instructor. 已覆盖。"
+  covered: Int!
+  "covered ÷ socialOrganizations, 0–1, to 4 decimals; null when there are none. 覆盖率。"
+  rate: Float
+}
+
+extend type DistrictStats {
+  "Party-organisation coverage of the division's social organisations on the period's last day. 党组织覆盖。"
+  partyCoverage: PartyCoverageFigures!
+}
+
+extend type Mutation {
+  """
+  Record how a social organisation is covered by Party organisation work from a date; the current coverage
+  ends the day before. Needs a key: ADMIN, or an EDITOR whose scope includes the organisation. 记录党组织覆盖。
+  """
+  recordPartyCoverage(input: RecordPartyCoverageInput!): PartyCoverage!
+}
+`, BuiltIn: false},
 	{Name: "../hours.graphqls", Input: `"""
 One volunteer's time at the activity. 一条服务时长。
 """
@@ -14584,6 +18369,137 @@ An instant in RFC 3339 form, e.g. 2026-05-01T09:30:00+08:00. 时间。
 """
 scalar Time
 `, BuiltIn: false},
+	{Name: "../servicepoint.graphqls", Input: `extend type Query {
+  """
+  Service points (驻点服务): canteens, disability help, care-and-health stations, Party–mass service desks.
+  within: a division code — the points in it and in the divisions below it (a town's include its
+  communities'). openAt: only points open at that instant, by their weekly hours and that date's
+  exception, in the district's time zone (China Standard Time). 驻点服务点。
+  """
+  servicePoints(
+    after: Cursor
+    first: Int
+    before: Cursor
+    last: Int
+    orderBy: [ServicePointOrder!]
+    where: ServicePointWhereInput
+    within: String
+    openAt: Time
+  ): ServicePointConnection!
+}
+
+extend type ServicePoint {
+  """
+  The weekly hours and the exceptions from today on, in OpenStreetMap opening_hours syntax, e.g.
+  "Mo-Fr 11:00-13:00; 2026-10-01 off". Empty when no hours are recorded. 开放时间。
+  """
+  openingHours: String!
+  "Whether the point is open at that instant (district time zone). 该时刻是否开放。"
+  isOpenAt(time: Time!): Boolean!
+}
+
+extend type ServicePointHours {
+  "Opening time, HH:MM local. 开门时间。"
+  opens: String!
+  "Closing time, HH:MM local, after opens; 24:00 is midnight. 关门时间。"
+  closes: String!
+}
+
+extend type ServicePointException {
+  "Whether the point is closed all day. 全天闭馆。"
+  closed: Boolean!
+  "Opening time that day, HH:MM; null when closed. 开门时间。"
+  opens: String
+  "Closing time that day, HH:MM; null when closed. 关门时间。"
+  closes: String
+}
+
+"""
+A new service point. 新建服务点。
+"""
+input CreateServicePointInput {
+  "1–200 characters. 名称。"
+  name: String!
+  kind: ServicePointKind!
+  description: String
+  "1–300 characters. 地址。"
+  address: String!
+  "WGS-84 latitude, −90 to 90 (not GCJ-02). 纬度。"
+  latitude: Float!
+  "WGS-84 longitude, −180 to 180 (not GCJ-02). 经度。"
+  longitude: Float!
+  "Public number of the point. 公开电话。"
+  contactPhone: String
+  "Code of the division (town or community) the point is in. 所在区划代码。"
+  regionCode: String!
+  "The organisation that runs it. 运营组织。"
+  operatorId: ID!
+  "The body leading it, e.g. a Party service centre (kind PARTY_SERVICE_CENTER or PARTY_ORGANIZATION). 牵头单位。"
+  leadId: ID
+  openedOn: Date
+  "Terms of the taxonomy service-point-service. 服务内容。"
+  serviceIds: [ID!]
+  "Terms of the taxonomy target-group. 服务对象。"
+  targetGroupIds: [ID!]
+  "Projects delivered there. 关联项目。"
+  projectIds: [ID!]
+}
+
+"""
+Changes to a service point: omitted fields stay; null clears an optional field; lists replace. 修改服务点。
+"""
+input UpdateServicePointInput {
+  name: String
+  kind: ServicePointKind
+  description: String
+  address: String
+  latitude: Float
+  longitude: Float
+  contactPhone: String
+  regionCode: String
+  operatorId: ID
+  leadId: ID @goField(omittable: true)
+  openedOn: Date @goField(omittable: true)
+  "The last day of service; null reopens it. 停用日期。"
+  closedOn: Date @goField(omittable: true)
+  serviceIds: [ID!]
+  targetGroupIds: [ID!]
+  projectIds: [ID!]
+}
+
+"""
+A regular weekly session. 每周开放时段。
+"""
+input OpeningSessionInput {
+  weekday: ServicePointHoursWeekday!
+  "HH:MM, 00:00–23:59. 开门时间。"
+  opens: String!
+  "HH:MM after opens, up to 24:00. 关门时间。"
+  closes: String!
+}
+
+extend type Mutation {
+  """
+  Add a service point. Needs a key: ADMIN, or an EDITOR whose scope includes the operator or the lead.
+  新建服务点。
+  """
+  createServicePoint(input: CreateServicePointInput!): ServicePoint!
+  "Change a service point of the key's scope. 修改服务点。"
+  updateServicePoint(id: ID!, input: UpdateServicePointInput!): ServicePoint!
+  """
+  Replace the point's weekly hours with sessions (at most 50; sessions of a day must not overlap; an empty
+  list clears them). 设置每周开放时间。
+  """
+  setServicePointHours(id: ID!, sessions: [OpeningSessionInput!]!): ServicePoint!
+  """
+  Set the hours of one date, replacing the week's: closed when opens and closes are both omitted.
+  设置特殊日期。
+  """
+  setServicePointException(id: ID!, date: Date!, opens: String, closes: String, reason: String): ServicePointException!
+  "Remove a date's exception; the week's hours apply again. 删除特殊日期。"
+  removeServicePointException(id: ID!, date: Date!): ServicePoint!
+}
+`, BuiltIn: false},
 	{Name: "../webhooks.graphqls", Input: `# Webhook subscribers (package webhooks; docs/opendata.md, "Feeds and
 # webhooks"). ADMIN only: the types carry @access(level: ADMIN) from the ent
 # schema, and the mutations ask policy.MayManageWebhooks before anything else.
@@ -15145,6 +19061,192 @@ func (ec *executionContext) childFields_CertificateVerification(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type CertificateVerification", field.Name)
 }
 
+func (ec *executionContext) childFields_CompetitionApplication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CompetitionApplication_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CompetitionApplication_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CompetitionApplication_updatedAt(ctx, field)
+	case "requestedAmount":
+		return ec.fieldContext_CompetitionApplication_requestedAmount(ctx, field)
+	case "submittedOn":
+		return ec.fieldContext_CompetitionApplication_submittedOn(ctx, field)
+	case "withdrawn":
+		return ec.fieldContext_CompetitionApplication_withdrawn(ctx, field)
+	case "summary":
+		return ec.fieldContext_CompetitionApplication_summary(ctx, field)
+	case "round":
+		return ec.fieldContext_CompetitionApplication_round(ctx, field)
+	case "applicant":
+		return ec.fieldContext_CompetitionApplication_applicant(ctx, field)
+	case "project":
+		return ec.fieldContext_CompetitionApplication_project(ctx, field)
+	case "reviews":
+		return ec.fieldContext_CompetitionApplication_reviews(ctx, field)
+	case "award":
+		return ec.fieldContext_CompetitionApplication_award(ctx, field)
+	case "averageScore":
+		return ec.fieldContext_CompetitionApplication_averageScore(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetitionApplication", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetitionApplicationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CompetitionApplicationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CompetitionApplicationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CompetitionApplicationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetitionApplicationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetitionApplicationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CompetitionApplicationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CompetitionApplicationEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetitionApplicationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetitionAward(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CompetitionAward_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CompetitionAward_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CompetitionAward_updatedAt(ctx, field)
+	case "rank":
+		return ec.fieldContext_CompetitionAward_rank(ctx, field)
+	case "prize":
+		return ec.fieldContext_CompetitionAward_prize(ctx, field)
+	case "amount":
+		return ec.fieldContext_CompetitionAward_amount(ctx, field)
+	case "currency":
+		return ec.fieldContext_CompetitionAward_currency(ctx, field)
+	case "application":
+		return ec.fieldContext_CompetitionAward_application(ctx, field)
+	case "awardedOn":
+		return ec.fieldContext_CompetitionAward_awardedOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetitionAward", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetitionAwardEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CompetitionAwardEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CompetitionAwardEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetitionAwardEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetitionReview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CompetitionReview_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CompetitionReview_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CompetitionReview_updatedAt(ctx, field)
+	case "reviewer":
+		return ec.fieldContext_CompetitionReview_reviewer(ctx, field)
+	case "score":
+		return ec.fieldContext_CompetitionReview_score(ctx, field)
+	case "application":
+		return ec.fieldContext_CompetitionReview_application(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetitionReview", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetitionReviewConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CompetitionReviewConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CompetitionReviewConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CompetitionReviewConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetitionReviewConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetitionReviewEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CompetitionReviewEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CompetitionReviewEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetitionReviewEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetitionRound(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CompetitionRound_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CompetitionRound_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CompetitionRound_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_CompetitionRound_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_CompetitionRound_kind(ctx, field)
+	case "year":
+		return ec.fieldContext_CompetitionRound_year(ctx, field)
+	case "budget":
+		return ec.fieldContext_CompetitionRound_budget(ctx, field)
+	case "applicationsOpenOn":
+		return ec.fieldContext_CompetitionRound_applicationsOpenOn(ctx, field)
+	case "applicationsCloseOn":
+		return ec.fieldContext_CompetitionRound_applicationsCloseOn(ctx, field)
+	case "status":
+		return ec.fieldContext_CompetitionRound_status(ctx, field)
+	case "announcedOn":
+		return ec.fieldContext_CompetitionRound_announcedOn(ctx, field)
+	case "description":
+		return ec.fieldContext_CompetitionRound_description(ctx, field)
+	case "organizer":
+		return ec.fieldContext_CompetitionRound_organizer(ctx, field)
+	case "themes":
+		return ec.fieldContext_CompetitionRound_themes(ctx, field)
+	case "applications":
+		return ec.fieldContext_CompetitionRound_applications(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetitionRound", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetitionRoundConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CompetitionRoundConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CompetitionRoundConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CompetitionRoundConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetitionRoundConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetitionRoundEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CompetitionRoundEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CompetitionRoundEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetitionRoundEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateWebhookSubscriptionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "subscription":
@@ -15209,6 +19311,8 @@ func (ec *executionContext) childFields_DistrictStats(ctx context.Context, field
 		return ec.fieldContext_DistrictStats_needsResolved(ctx, field)
 	case "needsOverdue":
 		return ec.fieldContext_DistrictStats_needsOverdue(ctx, field)
+	case "partyCoverage":
+		return ec.fieldContext_DistrictStats_partyCoverage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DistrictStats", field.Name)
 }
@@ -15535,8 +19639,16 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_memberships(ctx, field)
 	case "activities":
 		return ec.fieldContext_Organization_activities(ctx, field)
+	case "partyCoverages":
+		return ec.fieldContext_Organization_partyCoverages(ctx, field)
+	case "operatedPoints":
+		return ec.fieldContext_Organization_operatedPoints(ctx, field)
+	case "competitionApplications":
+		return ec.fieldContext_Organization_competitionApplications(ctx, field)
 	case "participations":
 		return ec.fieldContext_Organization_participations(ctx, field)
+	case "partyCoverage":
+		return ec.fieldContext_Organization_partyCoverage(ctx, field)
 	case "partyBuildingLinks":
 		return ec.fieldContext_Organization_partyBuildingLinks(ctx, field)
 	case "partnerships":
@@ -15971,6 +20083,78 @@ func (ec *executionContext) childFields_PartyBuildingLinkEdge(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type PartyBuildingLinkEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PartyCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_PartyCoverage_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PartyCoverage_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_PartyCoverage_updatedAt(ctx, field)
+	case "method":
+		return ec.fieldContext_PartyCoverage_method(ctx, field)
+	case "startedOn":
+		return ec.fieldContext_PartyCoverage_startedOn(ctx, field)
+	case "endedOn":
+		return ec.fieldContext_PartyCoverage_endedOn(ctx, field)
+	case "note":
+		return ec.fieldContext_PartyCoverage_note(ctx, field)
+	case "organization":
+		return ec.fieldContext_PartyCoverage_organization(ctx, field)
+	case "partyOrganization":
+		return ec.fieldContext_PartyCoverage_partyOrganization(ctx, field)
+	case "category":
+		return ec.fieldContext_PartyCoverage_category(ctx, field)
+	case "subcategory":
+		return ec.fieldContext_PartyCoverage_subcategory(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartyCoverage", field.Name)
+}
+
+func (ec *executionContext) childFields_PartyCoverageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PartyCoverageConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PartyCoverageConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PartyCoverageConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartyCoverageConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PartyCoverageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_PartyCoverageEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_PartyCoverageEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartyCoverageEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PartyCoverageFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "on":
+		return ec.fieldContext_PartyCoverageFigures_on(ctx, field)
+	case "socialOrganizations":
+		return ec.fieldContext_PartyCoverageFigures_socialOrganizations(ctx, field)
+	case "ownBranch":
+		return ec.fieldContext_PartyCoverageFigures_ownBranch(ctx, field)
+	case "jointBranch":
+		return ec.fieldContext_PartyCoverageFigures_jointBranch(ctx, field)
+	case "instructor":
+		return ec.fieldContext_PartyCoverageFigures_instructor(ctx, field)
+	case "notCovered":
+		return ec.fieldContext_PartyCoverageFigures_notCovered(ctx, field)
+	case "covered":
+		return ec.fieldContext_PartyCoverageFigures_covered(ctx, field)
+	case "rate":
+		return ec.fieldContext_PartyCoverageFigures_rate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartyCoverageFigures", field.Name)
+}
+
 func (ec *executionContext) childFields_Person(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -16171,8 +20355,14 @@ func (ec *executionContext) childFields_Project(ctx context.Context, field graph
 		return ec.fieldContext_Project_parent(ctx, field)
 	case "children":
 		return ec.fieldContext_Project_children(ctx, field)
+	case "competitionApplications":
+		return ec.fieldContext_Project_competitionApplications(ctx, field)
+	case "servicePoints":
+		return ec.fieldContext_Project_servicePoints(ctx, field)
 	case "participations":
 		return ec.fieldContext_Project_participations(ctx, field)
+	case "fundingAward":
+		return ec.fieldContext_Project_fundingAward(ctx, field)
 	case "progress":
 		return ec.fieldContext_Project_progress(ctx, field)
 	case "verifiedHours":
@@ -16289,6 +20479,8 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 		return ec.fieldContext_Region_children(ctx, field)
 	case "organizations":
 		return ec.fieldContext_Region_organizations(ctx, field)
+	case "servicePoints":
+		return ec.fieldContext_Region_servicePoints(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Region", field.Name)
 }
@@ -16337,6 +20529,158 @@ func (ec *executionContext) childFields_ScorePart(ctx context.Context, field gra
 		return ec.fieldContext_ScorePart_explanation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ScorePart", field.Name)
+}
+
+func (ec *executionContext) childFields_ServicePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ServicePoint_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ServicePoint_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ServicePoint_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_ServicePoint_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_ServicePoint_kind(ctx, field)
+	case "description":
+		return ec.fieldContext_ServicePoint_description(ctx, field)
+	case "address":
+		return ec.fieldContext_ServicePoint_address(ctx, field)
+	case "latitude":
+		return ec.fieldContext_ServicePoint_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_ServicePoint_longitude(ctx, field)
+	case "contactPhone":
+		return ec.fieldContext_ServicePoint_contactPhone(ctx, field)
+	case "openedOn":
+		return ec.fieldContext_ServicePoint_openedOn(ctx, field)
+	case "closedOn":
+		return ec.fieldContext_ServicePoint_closedOn(ctx, field)
+	case "region":
+		return ec.fieldContext_ServicePoint_region(ctx, field)
+	case "operator":
+		return ec.fieldContext_ServicePoint_operator(ctx, field)
+	case "lead":
+		return ec.fieldContext_ServicePoint_lead(ctx, field)
+	case "services":
+		return ec.fieldContext_ServicePoint_services(ctx, field)
+	case "targetGroups":
+		return ec.fieldContext_ServicePoint_targetGroups(ctx, field)
+	case "projects":
+		return ec.fieldContext_ServicePoint_projects(ctx, field)
+	case "weeklyHours":
+		return ec.fieldContext_ServicePoint_weeklyHours(ctx, field)
+	case "exceptions":
+		return ec.fieldContext_ServicePoint_exceptions(ctx, field)
+	case "openingHours":
+		return ec.fieldContext_ServicePoint_openingHours(ctx, field)
+	case "isOpenAt":
+		return ec.fieldContext_ServicePoint_isOpenAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServicePoint", field.Name)
+}
+
+func (ec *executionContext) childFields_ServicePointConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ServicePointConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ServicePointConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ServicePointConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServicePointConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ServicePointEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ServicePointEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ServicePointEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServicePointEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ServicePointException(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ServicePointException_id(ctx, field)
+	case "date":
+		return ec.fieldContext_ServicePointException_date(ctx, field)
+	case "reason":
+		return ec.fieldContext_ServicePointException_reason(ctx, field)
+	case "servicePoint":
+		return ec.fieldContext_ServicePointException_servicePoint(ctx, field)
+	case "closed":
+		return ec.fieldContext_ServicePointException_closed(ctx, field)
+	case "opens":
+		return ec.fieldContext_ServicePointException_opens(ctx, field)
+	case "closes":
+		return ec.fieldContext_ServicePointException_closes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServicePointException", field.Name)
+}
+
+func (ec *executionContext) childFields_ServicePointExceptionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ServicePointExceptionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ServicePointExceptionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ServicePointExceptionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServicePointExceptionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ServicePointExceptionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ServicePointExceptionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ServicePointExceptionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServicePointExceptionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ServicePointHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ServicePointHours_id(ctx, field)
+	case "weekday":
+		return ec.fieldContext_ServicePointHours_weekday(ctx, field)
+	case "servicePoint":
+		return ec.fieldContext_ServicePointHours_servicePoint(ctx, field)
+	case "opens":
+		return ec.fieldContext_ServicePointHours_opens(ctx, field)
+	case "closes":
+		return ec.fieldContext_ServicePointHours_closes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServicePointHours", field.Name)
+}
+
+func (ec *executionContext) childFields_ServicePointHoursConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ServicePointHoursConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ServicePointHoursConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ServicePointHoursConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServicePointHoursConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ServicePointHoursEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ServicePointHoursEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ServicePointHoursEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServicePointHoursEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ServiceRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
