@@ -142,10 +142,10 @@ func CurrentCoverage(ctx context.Context, c *ent.Client, orgID int) (*ent.PartyC
 // CoverageFigures are the GraphQL PartyCoverageFigures: Party coverage of
 // the social organisations of a division on a date.
 type CoverageFigures struct {
-	On                                                       time.Time
-	SocialOrganizations                                      int
+	On                                                      time.Time
+	SocialOrganizations                                     int
 	OwnBranch, JointBranch, Instructor, NotCovered, Covered int
-	Rate                                                     *float64
+	Rate                                                    *float64
 }
 
 // Countable reports whether an organisation counts in coverage figures on

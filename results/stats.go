@@ -23,8 +23,8 @@ import (
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/input"
-	"github.com/tongxing/tongxing/registry"
 	"github.com/tongxing/tongxing/opendata/dataset"
+	"github.com/tongxing/tongxing/registry"
 )
 
 // regionUnder selects the division with code and every division below it:

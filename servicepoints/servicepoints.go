@@ -275,4 +275,3 @@ func checkLists(ctx context.Context, c *ent.Client, f *apierror.Fields, serviceI
 	}
 	return
 }
-
