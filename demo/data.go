@@ -73,9 +73,11 @@ type taxonomyDef struct {
 }
 
 const (
-	taxDomain   = "service-domain"
-	taxCategory = "org-category"
-	taxTarget   = "target-group"
+	taxDomain       = "service-domain"
+	taxCategory     = "org-category"
+	taxTarget       = "target-group"
+	taxPartyGuide   = "party-building-guide"
+	taxPointService = "service-point-service"
 )
 
 var taxonomies = []taxonomyDef{
@@ -101,6 +103,44 @@ var taxonomies = []taxonomyDef{
 		{Code: "trade-association", Name: "行业协会商会类", NameEn: "Trade associations and chambers of commerce"},
 		{Code: "science-technology", Name: "科技类", NameEn: "Science and technology"},
 		{Code: "community-services", Name: "城乡社区服务类", NameEn: "Urban and rural community services"},
+	}},
+	// The guide's own list of 4 categories and 17 sub-categories is not
+	// in the report; these are the four categories of social organisations
+	// that register directly, with illustrative sub-categories that a
+	// district replaces with its guide's (docs/registers.md).
+	{Code: taxPartyGuide, Name: "社会组织党建工作指引分类", NameEn: "Categories of the guide to Party building in social organisations", Terms: []termDef{
+		{Code: "trade", Name: "行业协会商会类", NameEn: "Trade associations and chambers of commerce"},
+		{Code: "science", Name: "科技类", NameEn: "Science and technology"},
+		{Code: "charity", Name: "公益慈善类", NameEn: "Public welfare and charity"},
+		{Code: "community", Name: "城乡社区服务类", NameEn: "Urban and rural community services"},
+		{Code: "trade-industry", Name: "行业协会", NameEn: "Industry associations", Parent: "trade"},
+		{Code: "trade-chamber", Name: "商会", NameEn: "Chambers of commerce", Parent: "trade"},
+		{Code: "trade-professional", Name: "专业协会", NameEn: "Professional associations", Parent: "trade"},
+		{Code: "trade-federation", Name: "联合类社团", NameEn: "Federations", Parent: "trade"},
+		{Code: "science-academic", Name: "学术类社团", NameEn: "Academic societies", Parent: "science"},
+		{Code: "science-popular", Name: "科普类组织", NameEn: "Science popularisation", Parent: "science"},
+		{Code: "science-service", Name: "科技服务机构", NameEn: "Technology services", Parent: "science"},
+		{Code: "charity-foundation", Name: "慈善组织", NameEn: "Charities and foundations", Parent: "charity"},
+		{Code: "charity-social-work", Name: "社会工作服务机构", NameEn: "Social-work agencies", Parent: "charity"},
+		{Code: "charity-volunteer", Name: "志愿服务组织", NameEn: "Volunteer organisations", Parent: "charity"},
+		{Code: "charity-care", Name: "养老助残服务机构", NameEn: "Elderly and disability care", Parent: "charity"},
+		{Code: "charity-culture", Name: "文化体育类社团", NameEn: "Culture and sports associations", Parent: "charity"},
+		{Code: "community-life", Name: "社区生活服务类", NameEn: "Community daily-life services", Parent: "community"},
+		{Code: "community-affairs", Name: "社区事务类", NameEn: "Community affairs", Parent: "community"},
+		{Code: "community-culture", Name: "社区文体活动类", NameEn: "Community culture and sports", Parent: "community"},
+		{Code: "community-charity", Name: "社区公益慈善类", NameEn: "Community charity", Parent: "community"},
+		{Code: "community-rural", Name: "农村专业经济协会", NameEn: "Rural economic associations", Parent: "community"},
+	}},
+	{Code: taxPointService, Name: "驻点服务内容", NameEn: "Services at service points", Terms: []termDef{
+		{Code: "dine-in", Name: "堂食助餐", NameEn: "Meals served on site"},
+		{Code: "meal-delivery", Name: "送餐上门", NameEn: "Meals delivered home"},
+		{Code: "health-check", Name: "健康检查", NameEn: "Health checks"},
+		{Code: "counselling", Name: "心理咨询", NameEn: "Counselling"},
+		{Code: "rehabilitation", Name: "康复训练", NameEn: "Rehabilitation exercise"},
+		{Code: "day-care", Name: "日间照料", NameEn: "Day care"},
+		{Code: "culture-activities", Name: "文体活动", NameEn: "Cultural and sports activities"},
+		{Code: "policy-advice", Name: "政策咨询", NameEn: "Policy advice"},
+		{Code: "errands", Name: "代办服务", NameEn: "Errands and paperwork"},
 	}},
 	{Code: taxTarget, Name: "服务对象", NameEn: "Target groups", Terms: []termDef{
 		{Code: "elderly", Name: "老年人", NameEn: "Older people"},

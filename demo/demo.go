@@ -158,6 +158,8 @@ type seeder struct {
 	bureau       *org
 	socialOrgs   []*org          // the 60 others
 	partyOrg     *org            // the district's social-organisation Party committee
+	ownBranch    map[*org]*org   // social organisation → its own Party branch (单独建)
+	jointBranch  *org            // the district's joint branch (联合建) of district-level organisations
 	hosts        map[*org][]*org // university → its practice-base hosts
 	universities []*org
 
@@ -182,6 +184,7 @@ type town struct {
 	teams       []*org
 	party       *org
 	psc         *org // 党群服务中心
+	jointBranch *org // the town's joint Party branch of social organisations (联合建)
 	socialOrgs  []*org
 	volunteers  []*personRow
 	tier        []*member // townTier, once memberships exist
@@ -213,6 +216,9 @@ func (s *seeder) run() error {
 		{"memberships", s.seedMemberships},
 		{"activities", s.seedActivities},
 		{"needs", s.seedNeeds},
+		{"party coverage", s.seedPartyCoverage},
+		{"service points", s.seedServicePoints},
+		{"competitions", s.seedCompetitions},
 		// The records went in without the hooks that keep the roll-ups.
 		{"roll-ups", func() error { return rollups.Rebuild(s.ctx, s.tx.Client(), s.dialect) }},
 	}
@@ -309,6 +315,7 @@ type Summary struct {
 	Regions, Taxonomies, Terms, Organizations, PartyBuildingLinks, Partnerships int
 	Indicators, Projects, ProjectParticipations, Outcomes, People, Memberships  int
 	Activities, ServiceRecords, Needs                                           int
+	PartyCoverages, ServicePoints, CompetitionRounds, CompetitionApplications   int
 }
 
 // Count returns the row counts of the tables the demo fills. ctx must be
@@ -336,6 +343,10 @@ func Count(ctx context.Context, c *ent.Client) (Summary, error) {
 	count(&s.Activities, c.Activity.Query().Count)
 	count(&s.ServiceRecords, c.ServiceRecord.Query().Count)
 	count(&s.Needs, c.Need.Query().Count)
+	count(&s.PartyCoverages, c.PartyCoverage.Query().Count)
+	count(&s.ServicePoints, c.ServicePoint.Query().Count)
+	count(&s.CompetitionRounds, c.CompetitionRound.Query().Count)
+	count(&s.CompetitionApplications, c.CompetitionApplication.Query().Count)
 	return s, errors.Join(errs...)
 }
 

@@ -80,6 +80,9 @@ func TestSeed(t *testing.T) {
 		t.Run("activities", func(t *testing.T) { checkActivities(t, ctx, c) })
 		t.Run("records", func(t *testing.T) { checkRecords(t, ctx, c) })
 		t.Run("needs", func(t *testing.T) { checkNeeds(t, ctx, c) })
+		t.Run("party coverage", func(t *testing.T) { checkPartyCoverage(t, ctx, c) })
+		t.Run("service points", func(t *testing.T) { checkServicePoints(t, ctx, c) })
+		t.Run("competitions", func(t *testing.T) { checkCompetitions(t, ctx, c) })
 	})
 }
 
@@ -92,8 +95,12 @@ func inRange(t *testing.T, what string, got, lo, hi int) {
 
 func checkCounts(t *testing.T, s demo.Summary) {
 	inRange(t, "regions", s.Regions, 3+demo.Towns+9*4, 3+demo.Towns+9*6)
-	inRange(t, "taxonomies", s.Taxonomies, 3, 3)
-	inRange(t, "terms", s.Terms, 27, 27)
+	inRange(t, "taxonomies", s.Taxonomies, 5, 5)
+	inRange(t, "terms", s.Terms, 27+21+9, 27+21+9)
+	inRange(t, "party coverages", s.PartyCoverages, 64, 100)
+	inRange(t, "service points", s.ServicePoints, 8+demo.Towns, 8+demo.Towns)
+	inRange(t, "competition rounds", s.CompetitionRounds, 3, 3)
+	inRange(t, "competition applications", s.CompetitionApplications, 20, 30)
 	inRange(t, "organisations", s.Organizations, 120, 170)
 	inRange(t, "party-building links", s.PartyBuildingLinks, 35, 50)
 	inRange(t, "partnerships", s.Partnerships, 25, 45)

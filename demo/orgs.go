@@ -313,6 +313,7 @@ func (s *seeder) seedOrganizations() error {
 	s.addOrg(&org{name: PropertyCompany, kind: organization.KindENTERPRISE, creditCode: s.codes.next("91" + DistrictCode),
 		region: s.division("330411002"), founded: date(2011, 8, 30), phone: officePhone(r), address: s.address(r, s.towns[0]),
 		description: "物业服务企业：参与小区共建共治。"})
+	s.addPartyBranches()
 
 	// Volunteer teams last: they point at the federation as parent.
 	for _, t := range s.towns {
