@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tongxing/tongxing/apierror"
@@ -18,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/ent/servicepointexception"
 	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/input"
+	"github.com/tongxing/tongxing/openinghours"
 	"github.com/tongxing/tongxing/policy"
 )
 
@@ -53,7 +53,7 @@ func ParseClock(s string) (int, bool) {
 }
 
 // Clock writes minutes after midnight as HH:MM.
-func Clock(minutes int) string { return fmt.Sprintf("%02d:%02d", minutes/60, minutes%60) }
+func Clock(minutes int) string { return openinghours.Clock(minutes) }
 
 // session checks one opening/closing pair, reporting on field prefix p.
 func session(f *apierror.Fields, p, opens, closes string) (int, int, bool) {
@@ -183,13 +183,22 @@ func RemoveException(ctx context.Context, c *ent.Client, id int, date time.Time)
 	return audit.Acted(ctx, saved, err)
 }
 
-// weekdays in ent's order, indexed by time.Weekday.
-var weekdays = [7]servicepointhours.Weekday{
-	time.Sunday: servicepointhours.WeekdaySUNDAY, time.Monday: servicepointhours.WeekdayMONDAY,
-	time.Tuesday: servicepointhours.WeekdayTUESDAY, time.Wednesday: servicepointhours.WeekdayWEDNESDAY,
-	time.Thursday: servicepointhours.WeekdayTHURSDAY, time.Friday: servicepointhours.WeekdayFRIDAY,
-	time.Saturday: servicepointhours.WeekdaySATURDAY,
-}
+// weekdays are ent's weekdays indexed by time.Weekday; dayOf the reverse.
+var (
+	weekdays = [7]servicepointhours.Weekday{
+		time.Sunday: servicepointhours.WeekdaySUNDAY, time.Monday: servicepointhours.WeekdayMONDAY,
+		time.Tuesday: servicepointhours.WeekdayTUESDAY, time.Wednesday: servicepointhours.WeekdayWEDNESDAY,
+		time.Thursday: servicepointhours.WeekdayTHURSDAY, time.Friday: servicepointhours.WeekdayFRIDAY,
+		time.Saturday: servicepointhours.WeekdaySATURDAY,
+	}
+	dayOf = func() map[servicepointhours.Weekday]time.Weekday {
+		m := map[servicepointhours.Weekday]time.Weekday{}
+		for d, w := range weekdays {
+			m[w] = time.Weekday(d)
+		}
+		return m
+	}()
+)
 
 // OpenAt selects the points open at instant t: in service that day, and
 // either an exception of that date opens them at t, or there is none and
@@ -220,56 +229,16 @@ func IsOpenAt(ctx context.Context, c *ent.Client, id int, t time.Time) (bool, er
 	return c.ServicePoint.Query().Where(servicepoint.ID(id), OpenAt(t)).Exist(ctx)
 }
 
-// osmDays are OpenStreetMap's day abbreviations, Monday first.
-var osmDays = []struct {
-	day  servicepointhours.Weekday
-	abbr string
-}{
-	{servicepointhours.WeekdayMONDAY, "Mo"}, {servicepointhours.WeekdayTUESDAY, "Tu"},
-	{servicepointhours.WeekdayWEDNESDAY, "We"}, {servicepointhours.WeekdayTHURSDAY, "Th"},
-	{servicepointhours.WeekdayFRIDAY, "Fr"}, {servicepointhours.WeekdaySATURDAY, "Sa"},
-	{servicepointhours.WeekdaySUNDAY, "Su"},
-}
-
 // OSM writes weekly sessions and exceptions in OpenStreetMap's
-// opening_hours syntax: consecutive days with the same sessions share a
-// rule ("Mo-Fr 11:00-13:00"), exceptions follow as dated rules
-// ("2026 Oct 01 off"), which override the weekdays.
+// opening_hours syntax (package openinghours).
 func OSM(hours []*ent.ServicePointHours, exceptions []*ent.ServicePointException) string {
-	sessions := map[servicepointhours.Weekday][]string{}
-	sorted := append([]*ent.ServicePointHours(nil), hours...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].OpensAt < sorted[j].OpensAt })
-	for _, h := range sorted {
-		sessions[h.Weekday] = append(sessions[h.Weekday], Clock(h.OpensAt)+"-"+Clock(h.ClosesAt))
+	sessions := make([]openinghours.Session, len(hours))
+	for i, h := range hours {
+		sessions[i] = openinghours.Session{Day: dayOf[h.Weekday], Opens: h.OpensAt, Closes: h.ClosesAt}
 	}
-	var rules []string
-	for i := 0; i < len(osmDays); {
-		times := strings.Join(sessions[osmDays[i].day], ",")
-		j := i
-		for j+1 < len(osmDays) && strings.Join(sessions[osmDays[j+1].day], ",") == times {
-			j++
-		}
-		if times != "" {
-			days := osmDays[i].abbr
-			switch {
-			case j == i+1:
-				days += "," + osmDays[j].abbr
-			case j > i+1:
-				days += "-" + osmDays[j].abbr
-			}
-			rules = append(rules, days+" "+times)
-		}
-		i = j + 1
+	ex := make([]openinghours.Exception, len(exceptions))
+	for i, e := range exceptions {
+		ex[i] = openinghours.Exception{Date: e.Date, Opens: e.OpensAt, Closes: e.ClosesAt}
 	}
-	ex := append([]*ent.ServicePointException(nil), exceptions...)
-	sort.Slice(ex, func(i, j int) bool { return ex[i].Date.Before(ex[j].Date) })
-	for _, e := range ex {
-		d := e.Date.Format("2006 Jan 02")
-		if e.OpensAt == nil || e.ClosesAt == nil {
-			rules = append(rules, d+" off")
-		} else {
-			rules = append(rules, d+" "+Clock(*e.OpensAt)+"-"+Clock(*e.ClosesAt))
-		}
-	}
-	return strings.Join(rules, "; ")
+	return openinghours.Format(sessions, ex)
 }

@@ -118,11 +118,14 @@ type Field struct {
 // Chart says how the portal charts a dataset. The builder evaluates it on
 // the published table (so a chart never shows more than the files do).
 type Chart struct {
-	// Type is "line" or "bar".
+	// Type is "line", "bar" or "scatter" (X and Y are coordinates, one
+	// series per GroupBy value, XLabel names each point).
 	Type string
 	// X is the field on the category axis. With CountBy set, rows are
 	// counted per value of X instead of plotting Series.
 	X string
+	// Y is the field on the value axis of a scatter chart.
+	Y string
 	// XLabel, when set, is the field whose value labels X (e.g. town_name).
 	XLabel string
 	// Series are the measures plotted against X.
@@ -169,8 +172,11 @@ type Dataset struct {
 	// need an activity, and the activity register is public). The release
 	// gate's interval audit takes those cells as 0, as a reader would.
 	ZeroWithout string
-	Fields      []Field
-	PrimaryKey  []string
+	// Places datasets list places (name, address, latitude, longitude,
+	// opening_hours): each release adds their schema.org Place JSON-LD.
+	Places     bool
+	Fields     []Field
+	PrimaryKey []string
 	// Source says where the figures come from; Method how they are computed.
 	Source, Method Text
 	Chart          Chart

@@ -13,6 +13,9 @@ const (
 	PracticeBases         = "practice-bases"
 	ChildrenSummary       = "children-summary"
 	CaseStatistics        = "case-statistics"
+	PartyCoverage         = "party-coverage"
+	ServicePoints         = "service-points"
+	CompetitionAwards     = "competition-awards"
 )
 
 // Shared field definitions.
@@ -191,6 +194,9 @@ var (
 	Genders              = genders
 	AgeBands             = ageBands
 	CaseKinds            = caseKinds
+	PointKinds           = pointKinds
+	CoverageMethods      = coverageMethods
+	RoundKinds           = roundKinds
 )
 
 // ChildProtection is the case kind whose cases all concern children: it is
@@ -221,6 +227,7 @@ func All() []*Dataset {
 	return []*Dataset{
 		districtSummary(), organizations(), partyBuildingLinks(), projects(), projectOutcomes(),
 		volunteerHoursMonthly(), volunteersByTown(), needsMonthly(), caseStatistics(), practiceBases(), childrenSummary(),
+		partyCoverage(), servicePoints(), competitionAwards(),
 	}
 }
 

@@ -216,7 +216,7 @@ type DownloadLink struct {
 // VersionRow is one release's files of a dataset.
 type VersionRow struct {
 	Version string
-	Files   []DownloadLink // one per format in writer.Formats order; empty URL when missing
+	Files   []DownloadLink // one per format of the dataset (writer.FormatsOf); empty URL when missing
 }
 
 type previewCell struct {
@@ -313,7 +313,8 @@ func (s Site) Dataset(m *release.Manifest, id string, history []*release.Manifes
 	if err != nil {
 		return nil, false, err
 	}
-	b := datasetBody{Def: def, Info: info, Chart: info.Chart, Formats: writer.Formats, Header: def.Fields,
+	formats := writer.FormatsOf(def)
+	b := datasetBody{Def: def, Info: info, Chart: info.Chart, Formats: formats, Header: def.Fields,
 		JSONLD: json.RawMessage(ld)}
 	b.Citation = citationBlock{Citation: catalog.Cite(cat, cd),
 		CSLURL: "/opendata/" + catalog.CitationPath(id, m.Version), LatestCSLURL: "/opendata/" + catalog.CitationPath(id, "")}
@@ -326,7 +327,7 @@ func (s Site) Dataset(m *release.Manifest, id string, history []*release.Manifes
 		return DownloadLink{URL: url, MediaType: f.MediaType, Download: release.DownloadName(id, hm.Version, f.Format),
 			Label: strings.ToUpper(f.Format), Size: humanSize(f.Bytes)}
 	}
-	for _, f := range writer.Formats {
+	for _, f := range formats {
 		if rf, ok := info.File(f.Ext); ok {
 			b.Latest = append(b.Latest, link(m, rf, true))
 		}
@@ -337,7 +338,7 @@ func (s Site) Dataset(m *release.Manifest, id string, history []*release.Manifes
 			continue
 		}
 		row := VersionRow{Version: hm.Version}
-		for _, f := range writer.Formats {
+		for _, f := range formats {
 			if rf, ok := hd.File(f.Ext); ok {
 				row.Files = append(row.Files, link(hm, rf, false))
 			} else {

@@ -418,6 +418,16 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 		}
 		// Offer the formats in the usual order: CSV, XLSX, JSON, Parquet.
 		d.Files = []File{d.Files[0], xf, d.Files[1], pf}
+		if t.Dataset.Places {
+			path := DatasetPath(id, version, writer.JSONLD.Ext)
+			lf, err := b.write(path, writer.JSONLD, func(w io.Writer) error {
+				return writer.WritePlaces(w, t, b.opt.BaseURL+"/opendata/"+path)
+			})
+			if err != nil {
+				return nil, fmt.Errorf("%s.jsonld: %w", id, err)
+			}
+			d.Files = append(d.Files, lf)
+		}
 		m.Datasets = append(m.Datasets, d)
 	}
 	// The change summaries read the files just written and the previous

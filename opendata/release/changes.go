@@ -20,6 +20,9 @@ var registers = map[string][]string{
 	dataset.Organizations:      {"name"},
 	dataset.Projects:           {"name"},
 	dataset.PartyBuildingLinks: {"party_organization", "partner"},
+	dataset.PartyCoverage:      {"town_name"},
+	dataset.ServicePoints:      {"name"},
+	dataset.CompetitionAwards:  {"title", "round_name"},
 }
 
 // ListsRows reports whether the change summaries of a dataset list the

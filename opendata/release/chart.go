@@ -13,17 +13,26 @@ import (
 // by the portal with ECharts. Suppressed and missing values are null: the
 // chart shows a gap.
 type ChartData struct {
-	Type       string        `json:"type"` // line or bar
+	Type       string        `json:"type"` // line, bar or scatter
 	Title      dataset.Text  `json:"title"`
 	Categories []string      `json:"categories"`
 	Series     []ChartSeries `json:"series"`
 }
 
-// ChartSeries is one plotted series.
+// ChartSeries is one plotted series: values by category, or points of a
+// scatter chart.
 type ChartSeries struct {
-	Name dataset.Text `json:"name"`
-	Axis int          `json:"axis"`
-	Data []*float64   `json:"data"`
+	Name   dataset.Text `json:"name"`
+	Axis   int          `json:"axis"`
+	Data   []*float64   `json:"data"`
+	Points []ChartPoint `json:"points,omitempty"`
+}
+
+// ChartPoint is one point of a scatter chart: its coordinates and label.
+type ChartPoint struct {
+	X     float64 `json:"x"`
+	Y     float64 `json:"y"`
+	Label string  `json:"label"`
 }
 
 // Chart evaluates a dataset's chart specification on its published table.
@@ -64,6 +73,9 @@ func Chart(t *dataset.Table, district string) *ChartData {
 		xl = x
 	}
 	out := &ChartData{Type: spec.Type, Title: spec.Title}
+	if spec.Type == "scatter" {
+		return scatter(out, rows, x, col(spec.Y), xl, col(spec.GroupBy), col(spec.GroupLabel))
+	}
 	// Categories in order of first appearance; the tables are sorted.
 	var cats []string
 	catIdx := map[string]int{}
@@ -143,6 +155,34 @@ func Chart(t *dataset.Table, district string) *ChartData {
 			s.Data[catIdx[r[x].Text()]] = value(r[m])
 		}
 		out.Series = append(out.Series, s)
+	}
+	return out
+}
+
+// scatter plots rows as points (x, y) labelled by column label, one series
+// per value of column group (all in one when group < 0). Rows without both
+// coordinates are left out.
+func scatter(out *ChartData, rows []dataset.Row, x, y, label, group, groupLabel int) *ChartData {
+	if groupLabel < 0 {
+		groupLabel = group
+	}
+	index := map[string]int{}
+	for _, r := range rows {
+		if r[x].Kind != dataset.KindNumber && r[x].Kind != dataset.KindInt || r[y].Kind != dataset.KindNumber && r[y].Kind != dataset.KindInt {
+			continue
+		}
+		key, name := "", dataset.Text{}
+		if group >= 0 {
+			key = r[group].Text()
+			name = dataset.Text{Zh: r[groupLabel].Text(), En: r[group].Text()}
+		}
+		i, ok := index[key]
+		if !ok {
+			i = len(out.Series)
+			index[key] = i
+			out.Series = append(out.Series, ChartSeries{Name: name})
+		}
+		out.Series[i].Points = append(out.Series[i].Points, ChartPoint{X: r[x].Float(), Y: r[y].Float(), Label: r[label].Text()})
 	}
 	return out
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/internal/fixture"
 	"github.com/tongxing/tongxing/opendata/release"
+	"github.com/tongxing/tongxing/opendata/writer"
 )
 
 var db *database.DB
@@ -229,8 +230,8 @@ func checkFiles(t *testing.T, r *release.Release) {
 	var files []release.File
 	files = append(files, m.Documents...)
 	for _, d := range m.Datasets {
-		if len(d.Files) != 4 {
-			t.Errorf("%s has %d files", d.ID, len(d.Files))
+		if want := len(writer.FormatsOf(dataset.ByID(d.ID))); len(d.Files) != want {
+			t.Errorf("%s has %d files, want %d", d.ID, len(d.Files), want)
 		}
 		files = append(files, d.Files...)
 		if f, ok := d.File("csv"); !ok || f.Path != "datasets/"+d.ID+"/"+m.Version+".csv" {
@@ -433,8 +434,8 @@ func checkCatalog(t *testing.T, r *release.Release) {
 		t.Fatalf("catalogue %s with %d datasets", cat.Type, len(cat.Datasets))
 	}
 	for _, d := range cat.Datasets {
-		if len(d.Distribution) != 4 {
-			t.Errorf("%s: %d distributions", d.Identifier, len(d.Distribution))
+		if want := len(writer.FormatsOf(dataset.ByID(d.Identifier))); len(d.Distribution) != want {
+			t.Errorf("%s: %d distributions, want %d", d.Identifier, len(d.Distribution), want)
 		}
 		for _, dist := range d.Distribution {
 			if _, err := os.Stat(filepath.Join(r.Dir, filepath.FromSlash(dist.Download.ID))); err != nil {

@@ -50,6 +50,7 @@ type builder struct {
 	districtName string // with its city
 	towns        []*ent.Region
 	townOf       map[int]int // region id → town index, townDistrict or townOutside
+	codeOf       map[int]string
 
 	terms       map[int]*ent.Term
 	childDomain map[int]bool
@@ -109,8 +110,10 @@ func (b *builder) loadDivisions() error {
 		return err
 	}
 	byID := make(map[int]*ent.Region, len(all))
+	b.codeOf = make(map[int]string, len(all))
 	for _, r := range all {
 		byID[r.ID] = r
+		b.codeOf[r.ID] = r.Code
 	}
 	for _, r := range all {
 		if r.Level != region.LevelDISTRICT || (b.opt.District != "" && r.Code != b.opt.District) {

@@ -191,6 +191,12 @@ func (b *builder) table(d *dataset.Dataset) (*dataset.Table, error) {
 		rows = b.practiceBaseRows()
 	case dataset.ChildrenSummary:
 		rows = b.childrenRows()
+	case dataset.PartyCoverage:
+		rows, err = b.partyCoverageRows()
+	case dataset.ServicePoints:
+		rows, err = b.servicePointRows()
+	case dataset.CompetitionAwards:
+		rows, err = b.awardRows()
 	default:
 		return nil, fmt.Errorf("no builder for dataset %q", d.ID)
 	}

@@ -82,6 +82,7 @@ func TestTables(t *testing.T) {
 		t.Run("children stay at district level", func(t *testing.T) { checkChildren(t, c, base) })
 		t.Run("no withheld count can be confined: complements withheld", func(t *testing.T) { checkComplements(t, c) })
 		t.Run("one new record changes only its cells", func(t *testing.T) { checkIncremental(t, c) })
+		t.Run("registers: coverage as the API counts it, points, announced awards only", func(t *testing.T) { checkRegisters(t, c, base) })
 		if !dbtest.IsPostgres(db) {
 			// Last: it deletes most records. The builder is the same on
 			// both backends; one measurement is enough.
@@ -101,6 +102,7 @@ func checkShape(t *testing.T, res *tables.Result) {
 		dataset.DistrictSummary: 7, dataset.Organizations: 100, dataset.PartyBuildingLinks: 30, dataset.Projects: 39,
 		dataset.ProjectOutcomes: 100, dataset.VolunteerHoursMonthly: 1000, dataset.VolunteersByTown: 50,
 		dataset.NeedsMonthly: 300, dataset.CaseStatistics: 150, dataset.PracticeBases: 10, dataset.ChildrenSummary: 7,
+		dataset.PartyCoverage: 10, dataset.ServicePoints: 17, dataset.CompetitionAwards: 8,
 	}
 	for _, tb := range res.Tables {
 		if n := len(tb.Rows); n < want[tb.Dataset.ID] {

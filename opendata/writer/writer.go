@@ -48,12 +48,26 @@ var (
 		IANA: "https://www.iana.org/assignments/media-types/application/vnd.apache.parquet"}
 )
 
-// Formats lists every published format.
+// JSONLD is the schema.org Place document of a dataset of places
+// (dataset.Dataset.Places), beside its four table formats.
+var JSONLD = Format{Ext: "jsonld", MediaType: "application/ld+json", Name: "JSON-LD (schema.org Place)",
+	IANA: "https://www.iana.org/assignments/media-types/application/ld+json"}
+
+// Formats lists every format each dataset is published in.
 var Formats = []Format{CSV, XLSX, JSON, Parquet}
+
+// FormatsOf lists the formats dataset d is published in: Formats, and
+// JSON-LD for places.
+func FormatsOf(d *dataset.Dataset) []Format {
+	if d.Places {
+		return append(append([]Format(nil), Formats...), JSONLD)
+	}
+	return Formats
+}
 
 // FormatByExt returns the format with the given extension.
 func FormatByExt(ext string) (Format, bool) {
-	for _, f := range Formats {
+	for _, f := range append(Formats, JSONLD) {
 		if f.Ext == ext {
 			return f, true
 		}

@@ -31,6 +31,35 @@
     return String(v);
   }
   var chart = echarts.init(el, null, { renderer: "svg" });
+  if (data.type === "scatter") {
+    // Points on their WGS-84 coordinates, without map tiles: the axes are
+    // longitude and latitude, kept at the same scale so distances look true.
+    chart.setOption({
+      aria: { enabled: true },
+      animation: false,
+      color: ["#c23a2b", "#2f6f9f", "#d9962b", "#4c8c4a", "#7a5195", "#5d6d7e"],
+      textStyle: { fontFamily: "system-ui, -apple-system, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif" },
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) { return p.data[2] + "<br>" + p.seriesName + "<br>" + p.data[1].toFixed(4) + "°N, " + p.data[0].toFixed(4) + "°E"; }
+      },
+      legend: { top: 0, data: data.series.map(function (s) { return label(s.name); }) },
+      grid: { left: 64, right: 24, top: 40, bottom: 48 },
+      xAxis: { type: "value", scale: true, name: "经度 Longitude", nameLocation: "middle", nameGap: 28 },
+      yAxis: { type: "value", scale: true, name: "纬度 Latitude" },
+      series: data.series.map(function (s) {
+        return {
+          name: label(s.name),
+          type: "scatter",
+          symbolSize: 12,
+          data: (s.points || []).map(function (p) { return [p.x, p.y, p.label]; })
+        };
+      })
+    });
+    el.setAttribute("data-chart-rendered", "true");
+    window.addEventListener("resize", function () { chart.resize(); });
+    return;
+  }
   chart.setOption({
     aria: { enabled: true },
     animation: false,
