@@ -508,17 +508,17 @@ func isCurrencyCode(s string) bool {
 // caller may read (none before the round closes, for most), to two
 // decimals; nil when there are none.
 func AverageScore(ctx context.Context, c *ent.Client, id int) (*float64, error) {
-	var v []struct {
-		Avg *float64 `json:"avg"`
-		N   int      `json:"n"`
-	}
-	err := c.CompetitionReview.Query().Where(competitionreview.ApplicationID(id)).
-		Aggregate(ent.Mean(competitionreview.FieldScore), ent.Count()).Scan(ctx, &v)
-	if err != nil || len(v) == 0 || v[0].N == 0 || v[0].Avg == nil {
+	scores, err := c.CompetitionReview.Query().Where(competitionreview.ApplicationID(id)).
+		Select(competitionreview.FieldScore).Float64s(ctx)
+	if err != nil || len(scores) == 0 {
 		return nil, err
 	}
-	r := math.Round(*v[0].Avg*100) / 100
-	return &r, nil
+	var sum float64
+	for _, s := range scores {
+		sum += s
+	}
+	mean := math.Round(sum/float64(len(scores))*100) / 100
+	return &mean, nil
 }
 
 // FundingAward is the latest award of a closed venture-philanthropy round
