@@ -146,7 +146,7 @@ func TestPortalInBrowser(t *testing.T) {
 					t.Errorf("download %s: %d %q, link says %q", l.Href, l.Status, l.Got, l.Type)
 				}
 			}
-			if d.ID == dataset.VolunteerHoursMonthly {
+			if d.ID == dataset.VolunteerHoursMonthly || d.ID == dataset.ServicePoints {
 				png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
 				if err != nil {
 					t.Fatal(err)
