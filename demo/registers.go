@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/tongxing/tongxing/ent"
@@ -222,6 +223,11 @@ func (s *seeder) seedServicePoints() error {
 	for _, d := range defs {
 		t := s.division(d.Town).town
 		community := pick(r, t.communities)
+		for _, c := range t.communities {
+			if strings.Contains(d.Name, c.name) {
+				community = c // 新塍社区老年食堂 is in 新塍社区
+			}
+		}
 		operator := t.psc
 		if d.Operator != "" {
 			operator = s.org(d.Operator)

@@ -43,10 +43,10 @@ type registers struct {
 	hOp, hLead, hOut    int
 	eOp, eLead, eOut    int
 
-	rdRev, rdClosed, rdO                     int
+	rdRev, rdClosed, rdO                       int
 	appRevT, appRevO, appClosedT, appOA, appOO int
-	rvRevT, rvRevO, rvClosed, rvOA, rvOO     int
-	awRevT, awClosed, awOA, awOO             int
+	rvRevT, rvRevO, rvClosed, rvOA, rvOO       int
+	awRevT, awClosed, awOA, awOO               int
 }
 
 func newRegisters(t testing.TB, w *world) *registers {
