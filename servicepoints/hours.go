@@ -72,14 +72,21 @@ func session(f *apierror.Fields, p, opens, closes string) (int, int, bool) {
 	return o, c, okO && okC && o < 24*60 && c > 0
 }
 
-// SetHours replaces point id's weekly sessions.
-func SetHours(ctx context.Context, c *ent.Client, id int, sessions []SessionInput) (*ent.ServicePoint, error) {
+// pointToChange loads point id for a change of its hours, once the key
+// may make it.
+func pointToChange(ctx context.Context, c *ent.Client, id int) (*ent.ServicePoint, error) {
 	if err := policy.MayChangeServicePointHours(ctx, c, id); err != nil {
 		return nil, err
 	}
 	p, err := c.ServicePoint.Get(ctx, id)
+	return p, input.NotFound(err, "服务点不存在 (no such service point)")
+}
+
+// SetHours replaces point id's weekly sessions.
+func SetHours(ctx context.Context, c *ent.Client, id int, sessions []SessionInput) (*ent.ServicePoint, error) {
+	p, err := pointToChange(ctx, c, id)
 	if err != nil {
-		return nil, input.NotFound(err, "服务点不存在 (no such service point)")
+		return nil, err
 	}
 	f := apierror.NewFields("sessions")
 	if len(sessions) > maxSessions {
@@ -128,12 +135,9 @@ func SetHours(ctx context.Context, c *ent.Client, id int, sessions []SessionInpu
 // SetException sets the hours of one date of point id: closed when opens
 // and closes are both nil.
 func SetException(ctx context.Context, c *ent.Client, id int, date time.Time, opens, closes, reason *string) (*ent.ServicePointException, error) {
-	if err := policy.MayChangeServicePointHours(ctx, c, id); err != nil {
-		return nil, err
-	}
-	p, err := c.ServicePoint.Get(ctx, id)
+	p, err := pointToChange(ctx, c, id)
 	if err != nil {
-		return nil, input.NotFound(err, "服务点不存在 (no such service point)")
+		return nil, err
 	}
 	f := apierror.NewFields("")
 	input.Reasonable(f, "date", &date)
@@ -165,12 +169,9 @@ func SetException(ctx context.Context, c *ent.Client, id int, date time.Time, op
 
 // RemoveException removes the exception of date from point id.
 func RemoveException(ctx context.Context, c *ent.Client, id int, date time.Time) (*ent.ServicePoint, error) {
-	if err := policy.MayChangeServicePointHours(ctx, c, id); err != nil {
-		return nil, err
-	}
-	p, err := c.ServicePoint.Get(ctx, id)
+	p, err := pointToChange(ctx, c, id)
 	if err != nil {
-		return nil, input.NotFound(err, "服务点不存在 (no such service point)")
+		return nil, err
 	}
 	n, err := c.ServicePointException.Delete().Where(servicepointexception.ServicePointID(id), servicepointexception.Date(calendar.Date(date))).Exec(ctx)
 	if err != nil {
