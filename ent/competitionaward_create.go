@@ -95,6 +95,12 @@ func (_c *CompetitionAwardCreate) SetNillableCurrency(v *string) *CompetitionAwa
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *CompetitionAwardCreate) SetID(v int) *CompetitionAwardCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetApplication sets the "application" edge to the CompetitionApplication entity.
 func (_c *CompetitionAwardCreate) SetApplication(v *CompetitionApplication) *CompetitionAwardCreate {
 	return _c.SetApplicationID(v.ID)
@@ -198,6 +204,11 @@ func (_c *CompetitionAwardCreate) check() error {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "CompetitionAward.currency": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := competitionaward.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "CompetitionAward.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.ApplicationIDs()) == 0 {
 		return &ValidationError{Name: "application", err: errors.New(`ent: missing required edge "CompetitionAward.application"`)}
 	}
@@ -215,8 +226,10 @@ func (_c *CompetitionAwardCreate) sqlSave(ctx context.Context) (*CompetitionAwar
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -227,6 +240,10 @@ func (_c *CompetitionAwardCreate) createSpec() (*CompetitionAward, *sqlgraph.Cre
 		_node = &CompetitionAward{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(competitionaward.Table, sqlgraph.NewFieldSpec(competitionaward.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(competitionaward.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -316,7 +333,7 @@ func (_c *CompetitionAwardCreateBulk) Save(ctx context.Context) ([]*CompetitionA
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}

@@ -67,6 +67,12 @@ func (_c *CompetitionReviewCreate) SetScore(v float64) *CompetitionReviewCreate 
 	return _c
 }
 
+// SetID sets the "id" field.
+func (_c *CompetitionReviewCreate) SetID(v int) *CompetitionReviewCreate {
+	_c.mutation.SetID(v)
+	return _c
+}
+
 // SetApplication sets the "application" edge to the CompetitionApplication entity.
 func (_c *CompetitionReviewCreate) SetApplication(v *CompetitionApplication) *CompetitionReviewCreate {
 	return _c.SetApplicationID(v.ID)
@@ -153,6 +159,11 @@ func (_c *CompetitionReviewCreate) check() error {
 			return &ValidationError{Name: "score", err: fmt.Errorf(`ent: validator failed for field "CompetitionReview.score": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.ID(); ok {
+		if err := competitionreview.IDValidator(v); err != nil {
+			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "CompetitionReview.id": %w`, err)}
+		}
+	}
 	if len(_c.mutation.ApplicationIDs()) == 0 {
 		return &ValidationError{Name: "application", err: errors.New(`ent: missing required edge "CompetitionReview.application"`)}
 	}
@@ -170,8 +181,10 @@ func (_c *CompetitionReviewCreate) sqlSave(ctx context.Context) (*CompetitionRev
 		}
 		return nil, err
 	}
-	id := _spec.ID.Value.(int64)
-	_node.ID = int(id)
+	if _spec.ID.Value != _node.ID {
+		id := _spec.ID.Value.(int64)
+		_node.ID = int(id)
+	}
 	_c.mutation.id = &_node.ID
 	_c.mutation.done = true
 	return _node, nil
@@ -182,6 +195,10 @@ func (_c *CompetitionReviewCreate) createSpec() (*CompetitionReview, *sqlgraph.C
 		_node = &CompetitionReview{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(competitionreview.Table, sqlgraph.NewFieldSpec(competitionreview.FieldID, field.TypeInt))
 	)
+	if id, ok := _c.mutation.ID(); ok {
+		_node.ID = id
+		_spec.ID.Value = id
+	}
 	if value, ok := _c.mutation.CreatedAt(); ok {
 		_spec.SetField(competitionreview.FieldCreatedAt, field.TypeTime, value)
 		_node.CreatedAt = value
@@ -263,7 +280,7 @@ func (_c *CompetitionReviewCreateBulk) Save(ctx context.Context) ([]*Competition
 					return nil, err
 				}
 				mutation.id = &nodes[i].ID
-				if specs[i].ID.Value != nil {
+				if specs[i].ID.Value != nil && nodes[i].ID == 0 {
 					id := specs[i].ID.Value.(int64)
 					nodes[i].ID = int(id)
 				}

@@ -13475,6 +13475,12 @@ func (m CompetitionAwardMutation) Tx() (*Tx, error) {
 	return tx, nil
 }
 
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CompetitionAward entities.
+func (m *CompetitionAwardMutation) SetID(id int) {
+	m.id = &id
+}
+
 // ID returns the ID value in the mutation. Note that the ID is only available
 // if it was provided to the builder or after it was returned from the database.
 func (m *CompetitionAwardMutation) ID() (id int, exists bool) {
@@ -14265,6 +14271,12 @@ func (m CompetitionReviewMutation) Tx() (*Tx, error) {
 	tx := &Tx{config: m.config}
 	tx.init()
 	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CompetitionReview entities.
+func (m *CompetitionReviewMutation) SetID(id int) {
+	m.id = &id
 }
 
 // ID returns the ID value in the mutation. Note that the ID is only available

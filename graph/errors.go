@@ -115,6 +115,8 @@ func classify(ctx context.Context, err error) (code apierror.Code, message, fiel
 		// stopped the statement (when the request's own deadline passed,
 		// lib/pq cancels with the same SQLSTATE; that stays INTERNAL).
 		return apierror.QueryTooComplex, "查询超过数据库语句时限而被中止，请缩小筛选范围或减小分页 (the query ran past the database's statement time limit and was stopped; narrow the filter or ask for smaller pages)", ""
+	case isCursorMismatch(err):
+		return apierror.BadUserInput, "分页游标与排序方式不符：请使用同一排序下上一页的 endCursor 或 startCursor (the cursor does not fit the ordering: pass the endCursor or startCursor of a page with the same orderBy)", ""
 	case isEmptyPredicate(err):
 		// The limits refuse empty nested filters before any resolver; this
 		// is the guard for a filter built some other way.
@@ -144,6 +146,15 @@ func classify(ctx context.Context, err error) (code apierror.Code, message, fiel
 		return apierror.BadUserInput, "参数格式不正确 (malformed argument)", argumentPath(err)
 	}
 	return apierror.Internal, "", ""
+}
+
+// isCursorMismatch reports whether err is entgql's refusal of a cursor
+// that decodes but was not made for the ordering asked (a cursor of one
+// order field given with several, or the reverse): the caller's mistake,
+// which entgql reports as a plain error.
+func isCursorMismatch(err error) bool {
+	msg := unwrapMessage(err)
+	return strings.HasPrefix(msg, "cursor ") && (strings.HasSuffix(msg, " is not a slice") || strings.Contains(msg, "do not match orderBy fields length"))
 }
 
 // isEmptyPredicate reports whether err is ent's refusal of a where input

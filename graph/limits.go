@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"entgo.io/contrib/entgql"
 	"fmt"
 	"math"
 	"reflect"
@@ -436,6 +437,17 @@ func (w *walker) arguments(f *ast.Field) (per, cost int) {
 			continue
 		}
 		path := fieldName(f) + "." + a.Name
+		if def.Type.Name() == "Cursor" && !onQuery {
+			// A nested connection's arguments are read by entgql's field
+			// collection, which takes a cursor it cannot decode for a
+			// server fault; gqlgen checks those of top-level fields.
+			if v, err := a.Value.Value(w.vars); err == nil && v != nil {
+				var c entgql.Cursor[int]
+				if c.UnmarshalGQL(v) != nil {
+					w.refuse(inputError(path, a.Position, "%s 不是有效的分页游标：请使用上一页 pageInfo 中的 endCursor 或 startCursor (%s is not a valid cursor: pass the endCursor or startCursor of a page)", path, path))
+				}
+			}
+		}
 		if onQuery && def.Type.Elem != nil {
 			if v, err := a.Value.Value(w.vars); err == nil {
 				if list, ok := asList(v); ok {

@@ -20,6 +20,8 @@ import (
 	"github.com/tongxing/tongxing/ent/caseresident"
 	"github.com/tongxing/tongxing/ent/casesession"
 	"github.com/tongxing/tongxing/ent/casevolunteer"
+	"github.com/tongxing/tongxing/ent/competitionaward"
+	"github.com/tongxing/tongxing/ent/competitionreview"
 	"github.com/tongxing/tongxing/ent/hook"
 	"github.com/tongxing/tongxing/ent/migrate"
 	"github.com/tongxing/tongxing/ent/need"
@@ -35,7 +37,10 @@ import (
 // children (policy.NeedRows), and the gaps in a sequence of public ids
 // would count them, and date each one between its neighbours. A random id
 // within the same range keeps global ids working (ent resolves the type
-// from the range) and tells nothing.
+// from the range) and tells nothing. So do competition scores and awards:
+// an editor who runs a round of its own would read, in the ids it is
+// given, how many scores and awards the rounds still under review hold,
+// which stay sealed until announced (policy.CompetitionResultRounds).
 
 // Register adds the hooks that give each new row of those tables a random
 // id; database.Open calls it for every client it makes.
@@ -63,6 +68,12 @@ func Register(c *ent.Client) {
 	}))
 	c.CaseReferral.Use(randomID(migrate.CaseReferralsTable, func(ctx context.Context, m *ent.CaseReferralMutation, id int) (bool, error) {
 		return m.Client().CaseReferral.Query().Where(casereferral.ID(id)).Exist(ctx)
+	}))
+	c.CompetitionReview.Use(randomID(migrate.CompetitionReviewsTable, func(ctx context.Context, m *ent.CompetitionReviewMutation, id int) (bool, error) {
+		return m.Client().CompetitionReview.Query().Where(competitionreview.ID(id)).Exist(ctx)
+	}))
+	c.CompetitionAward.Use(randomID(migrate.CompetitionAwardsTable, func(ctx context.Context, m *ent.CompetitionAwardMutation, id int) (bool, error) {
+		return m.Client().CompetitionAward.Query().Where(competitionaward.ID(id)).Exist(ctx)
 	}))
 }
 

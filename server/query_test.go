@@ -1,6 +1,9 @@
 package server_test
 
 import (
+	"bytes"
+
+	"entgo.io/contrib/entgql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -229,6 +232,31 @@ func TestKeys(t *testing.T) {
 		}
 		if r := a.post(a.key, `{ regions { totalCount } }`, nil); r.code() != "UNAUTHENTICATED" {
 			t.Errorf("revoked key: %s", r.Raw)
+		}
+	})
+}
+
+// A malformed cursor is the caller's mistake wherever the connection is:
+// at the top, or nested, where entgql's field collection reads it.
+func TestMalformedCursors(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		var wrongType bytes.Buffer
+		entgql.Cursor[int]{ID: 1, Value: "not a time"}.MarshalGQL(&wrongType)
+		var floatValue bytes.Buffer
+		entgql.Cursor[int]{ID: 1, Value: 1.5}.MarshalGQL(&floatValue)
+		for _, c := range []string{`"AAAA"`, `"!!!"`, wrongType.String(), floatValue.String()} {
+			for _, q := range []string{
+				`{ organizations(after: %s) { totalCount } }`,
+				`{ organizations(first: 1) { edges { node { projects(first: 2, after: %s) { edges { node { id } } } } } } }`,
+				`{ organizations(first: 1) { edges { node { children(after: %s, orderBy: {field: UPDATED_AT}) { edges { node { id } } } } } } }`,
+				`{ organizations(after: %s, orderBy: [{field: UPDATED_AT}]) { totalCount } }`,
+			} {
+				query := fmt.Sprintf(q, c)
+				r := a.post("", query, nil)
+				if code := r.code(); code != "" && code != "BAD_USER_INPUT" {
+					t.Errorf("%s: %s", query, r.Raw)
+				}
+			}
 		}
 	})
 }

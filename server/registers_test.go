@@ -289,3 +289,21 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// Scores and awards take random ids: an editor running a round of its
+// own would otherwise count, in the ids it is given, the scores and awards
+// of rounds still under review.
+func TestCompetitionResultIDsAreRandom(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		w := newRegisterWorld(t, a)
+		var ids []int
+		for _, seat := range []string{"A", "B", "C"} {
+			d := a.admin(`mutation($id:ID!,$s:String!){ scoreCompetitionApplication(applicationId:$id, reviewer:$s, score:80) { id } }`,
+				map[string]any{"id": id(w.app.ID), "s": seat})
+			ids = append(ids, decodeID(t, d["scoreCompetitionApplication"].(map[string]any)["id"].(string)))
+		}
+		if ids[1] == ids[0]+1 && ids[2] == ids[1]+1 {
+			t.Errorf("review ids in order: %v", ids)
+		}
+	})
+}

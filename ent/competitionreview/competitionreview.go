@@ -76,6 +76,8 @@ var (
 	ReviewerValidator func(string) error
 	// ScoreValidator is a validator for the "score" field. It is called by the builders before save.
 	ScoreValidator func(float64) error
+	// IDValidator is a validator for the "id" field. It is called by the builders before save.
+	IDValidator func(int) error
 )
 
 // OrderOption defines the ordering options for the CompetitionReview queries.

@@ -600,23 +600,27 @@ func init() {
 	// competitionaward.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	competitionaward.UpdateDefaultUpdatedAt = competitionawardDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// competitionawardDescRank is the schema descriptor for rank field.
-	competitionawardDescRank := competitionawardFields[1].Descriptor()
+	competitionawardDescRank := competitionawardFields[2].Descriptor()
 	// competitionaward.RankValidator is a validator for the "rank" field. It is called by the builders before save.
 	competitionaward.RankValidator = competitionawardDescRank.Validators[0].(func(int) error)
 	// competitionawardDescPrize is the schema descriptor for prize field.
-	competitionawardDescPrize := competitionawardFields[2].Descriptor()
+	competitionawardDescPrize := competitionawardFields[3].Descriptor()
 	// competitionaward.PrizeValidator is a validator for the "prize" field. It is called by the builders before save.
 	competitionaward.PrizeValidator = competitionawardDescPrize.Validators[0].(func(string) error)
 	// competitionawardDescAmount is the schema descriptor for amount field.
-	competitionawardDescAmount := competitionawardFields[3].Descriptor()
+	competitionawardDescAmount := competitionawardFields[4].Descriptor()
 	// competitionaward.AmountValidator is a validator for the "amount" field. It is called by the builders before save.
 	competitionaward.AmountValidator = competitionawardDescAmount.Validators[0].(func(float64) error)
 	// competitionawardDescCurrency is the schema descriptor for currency field.
-	competitionawardDescCurrency := competitionawardFields[4].Descriptor()
+	competitionawardDescCurrency := competitionawardFields[5].Descriptor()
 	// competitionaward.DefaultCurrency holds the default value on creation for the currency field.
 	competitionaward.DefaultCurrency = competitionawardDescCurrency.Default.(string)
 	// competitionaward.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	competitionaward.CurrencyValidator = competitionawardDescCurrency.Validators[0].(func(string) error)
+	// competitionawardDescID is the schema descriptor for id field.
+	competitionawardDescID := competitionawardFields[0].Descriptor()
+	// competitionaward.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	competitionaward.IDValidator = competitionawardDescID.Validators[0].(func(int) error)
 	competitionreviewMixin := schema.CompetitionReview{}.Mixin()
 	competitionreview.Policy = privacy.NewPolicies(schema.CompetitionReview{})
 	competitionreview.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -642,7 +646,7 @@ func init() {
 	// competitionreview.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	competitionreview.UpdateDefaultUpdatedAt = competitionreviewDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// competitionreviewDescReviewer is the schema descriptor for reviewer field.
-	competitionreviewDescReviewer := competitionreviewFields[1].Descriptor()
+	competitionreviewDescReviewer := competitionreviewFields[2].Descriptor()
 	// competitionreview.ReviewerValidator is a validator for the "reviewer" field. It is called by the builders before save.
 	competitionreview.ReviewerValidator = func() func(string) error {
 		validators := competitionreviewDescReviewer.Validators
@@ -660,9 +664,13 @@ func init() {
 		}
 	}()
 	// competitionreviewDescScore is the schema descriptor for score field.
-	competitionreviewDescScore := competitionreviewFields[2].Descriptor()
+	competitionreviewDescScore := competitionreviewFields[3].Descriptor()
 	// competitionreview.ScoreValidator is a validator for the "score" field. It is called by the builders before save.
 	competitionreview.ScoreValidator = competitionreviewDescScore.Validators[0].(func(float64) error)
+	// competitionreviewDescID is the schema descriptor for id field.
+	competitionreviewDescID := competitionreviewFields[0].Descriptor()
+	// competitionreview.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	competitionreview.IDValidator = competitionreviewDescID.Validators[0].(func(int) error)
 	competitionroundMixin := schema.CompetitionRound{}.Mixin()
 	competitionround.Policy = privacy.NewPolicies(schema.CompetitionRound{})
 	competitionround.Hooks[0] = func(next ent.Mutator) ent.Mutator {

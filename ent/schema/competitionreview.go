@@ -22,6 +22,10 @@ type CompetitionReview struct {
 // Fields of the CompetitionReview.
 func (CompetitionReview) Fields() []ent.Field {
 	return []ent.Field{
+		// Random (randomids.Register): an id in order would count, by the
+		// next one a caller is given in its own round, the rows of rounds
+		// whose results are still sealed.
+		field.Int("id").Positive().Immutable(),
 		field.Int("application_id").
 			Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
