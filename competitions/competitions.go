@@ -159,6 +159,13 @@ func UpdateRound(ctx context.Context, c *ent.Client, id int, in UpdateRoundInput
 	}
 	if v, set := in.Budget.ValueOK(); set {
 		checkMoney(f, "budget", v)
+		if v != nil {
+			awarded, err := awardedIn(ctx, c, id)
+			if err != nil {
+				return nil, err
+			}
+			f.Check(awarded <= *v+0.005, "budget", fmt.Sprintf("已授奖金 %.2f 元超出新预算 (awards already total %.2f, above the new budget)", awarded, awarded))
+		}
 		if v == nil {
 			u.ClearBudget()
 		} else {
@@ -307,6 +314,7 @@ func Apply(ctx context.Context, c *ent.Client, in ApplyInput) (*ent.CompetitionA
 	submitted := calendar.Date(time.Now())
 	if in.SubmittedOn != nil {
 		input.Reasonable(f, "submittedOn", in.SubmittedOn)
+		f.Check(!in.SubmittedOn.After(submitted), "submittedOn", "申报日期不能晚于今天 (must not be in the future)")
 		submitted = *in.SubmittedOn
 	}
 	summary := input.OptionalText(f, "summary", in.Summary, maxDescription)
@@ -542,4 +550,15 @@ func AwardedOn(ctx context.Context, c *ent.Client, a *ent.CompetitionAward) (*ti
 		return nil, err
 	}
 	return r.AnnouncedOn, nil
+}
+
+// awardedIn sums the awards of round id.
+func awardedIn(ctx context.Context, c *ent.Client, id int) (float64, error) {
+	amounts, err := c.CompetitionAward.Query().Where(competitionaward.HasApplicationWith(competitionapplication.RoundID(id))).
+		Select(competitionaward.FieldAmount).Float64s(ctx)
+	var sum float64
+	for _, a := range amounts {
+		sum += a
+	}
+	return sum, err
 }

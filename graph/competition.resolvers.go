@@ -15,12 +15,12 @@ import (
 
 // AverageScore is the resolver for the averageScore field.
 func (r *competitionApplicationResolver) AverageScore(ctx context.Context, obj *ent.CompetitionApplication) (*float64, error) {
-	return competitions.AverageScore(ctx, r.client, obj.ID)
+	return competitions.AverageScore(ctx, r.clientFrom(ctx), obj.ID)
 }
 
 // AwardedOn is the resolver for the awardedOn field.
 func (r *competitionAwardResolver) AwardedOn(ctx context.Context, obj *ent.CompetitionAward) (*time.Time, error) {
-	return competitions.AwardedOn(ctx, r.client, obj)
+	return competitions.AwardedOn(ctx, r.clientFrom(ctx), obj)
 }
 
 // CreateCompetitionRound is the resolver for the createCompetitionRound field.
@@ -70,5 +70,5 @@ func (r *mutationResolver) RemoveCompetitionAward(ctx context.Context, applicati
 
 // FundingAward is the resolver for the fundingAward field.
 func (r *projectResolver) FundingAward(ctx context.Context, obj *ent.Project) (*ent.CompetitionAward, error) {
-	return competitions.FundingAward(ctx, r.client, obj.ID)
+	return competitions.FundingAward(ctx, r.clientFrom(ctx), obj.ID)
 }

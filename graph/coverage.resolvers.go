@@ -19,5 +19,5 @@ func (r *mutationResolver) RecordPartyCoverage(ctx context.Context, input regist
 
 // PartyCoverage is the resolver for the partyCoverage field.
 func (r *organizationResolver) PartyCoverage(ctx context.Context, obj *ent.Organization) (*ent.PartyCoverage, error) {
-	return registry.CurrentCoverage(ctx, r.client, obj.ID)
+	return registry.CurrentCoverage(ctx, r.clientFrom(ctx), obj.ID)
 }

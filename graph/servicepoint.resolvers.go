@@ -41,17 +41,17 @@ func (r *mutationResolver) RemoveServicePointException(ctx context.Context, id i
 
 // ServicePoints is the resolver for the servicePoints field.
 func (r *queryResolver) ServicePoints(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ServicePointOrder, where *ent.ServicePointWhereInput, within *string, openAt *time.Time) (*ent.ServicePointConnection, error) {
-	return servicepoints.List(ctx, r.client, servicepoints.Page{After: after, First: first, Before: before, Last: last, OrderBy: orderBy, Where: where}, within, openAt)
+	return servicepoints.List(ctx, r.clientFrom(ctx), servicepoints.Page{After: after, First: first, Before: before, Last: last, OrderBy: orderBy, Where: where}, within, openAt)
 }
 
 // OpeningHours is the resolver for the openingHours field.
 func (r *servicePointResolver) OpeningHours(ctx context.Context, obj *ent.ServicePoint) (string, error) {
-	return servicepoints.OpeningHours(ctx, r.client, obj)
+	return servicepoints.OpeningHours(ctx, r.clientFrom(ctx), obj)
 }
 
 // IsOpenAt is the resolver for the isOpenAt field.
 func (r *servicePointResolver) IsOpenAt(ctx context.Context, obj *ent.ServicePoint, time time.Time) (bool, error) {
-	return servicepoints.IsOpenAt(ctx, r.client, obj.ID, time)
+	return servicepoints.IsOpenAt(ctx, r.clientFrom(ctx), obj.ID, time)
 }
 
 // Closed is the resolver for the closed field.

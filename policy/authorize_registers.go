@@ -21,8 +21,9 @@ func MayCreateServicePoint(ctx context.Context, c *ent.Client, operatorID int, l
 }
 
 // MayChangeServicePoint: a point of the scope, left within it. operatorID
-// and leadID are the new values the change sets, if any.
-func MayChangeServicePoint(ctx context.Context, c *ent.Client, id int, operatorID, leadID *int) error {
+// and leadID are the new values the change sets, if any; clearLead that it
+// removes the lead.
+func MayChangeServicePoint(ctx context.Context, c *ent.Client, id int, operatorID, leadID *int, clearLead bool) error {
 	u := c.ServicePoint.UpdateOneID(id)
 	if operatorID != nil {
 		u.SetOperatorID(*operatorID)
@@ -30,7 +31,18 @@ func MayChangeServicePoint(ctx context.Context, c *ent.Client, id int, operatorI
 	if leadID != nil {
 		u.SetLeadID(*leadID)
 	}
+	if clearLead {
+		u.ClearLead()
+	}
 	return mayWrite(ctx, ServicePoint(), u.Mutation())
+}
+
+// MayLinkServicePointProjects: projects the scope takes part in.
+func MayLinkServicePointProjects(ctx context.Context, c *ent.Client, projectIDs []int) error {
+	if len(projectIDs) == 0 {
+		return nil
+	}
+	return mayWrite(ctx, ServicePoint(), c.ServicePoint.Create().AddProjectIDs(projectIDs...).Mutation())
 }
 
 // MayChangeServicePointHours: hours and exceptions of a point of the scope.

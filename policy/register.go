@@ -41,22 +41,39 @@ func pointsOf(v *auth.Viewer) predicate.ServicePoint {
 }
 
 // ServicePoint: an editor writes the points its scope runs or leads, and a
-// write leaves the point so: an operator or lead it sets is within the
-// scope (it cannot hand a point to, or create one for, an outside body
-// alone).
+// write leaves the point so: after it, the operator or the lead is within
+// the scope (it cannot hand a point to, or create one for, outside bodies
+// alone). The projects it links to a point are projects its scope takes
+// part in, as for an activity: a point counts in what a project delivers.
 func ServicePoint() ent.Policy {
 	return privacy.Policy{Mutation: writes(editor(func(ctx context.Context, v *auth.Viewer, m ent.Mutation) (bool, error) {
 		pm := m.(*ent.ServicePointMutation)
+		for _, p := range pm.ProjectsIDs() {
+			if in, err := participatesInScope(ctx, pm.Client(), v, p); err != nil || !in {
+				return false, err
+			}
+		}
 		operator, setsOperator := pm.OperatorID()
 		lead, setsLead := pm.LeadID()
+		newSideInScope := (setsOperator && v.InScope(operator)) || (setsLead && v.InScope(lead))
 		if pm.Op().Is(ent.OpCreate) {
-			return (setsOperator && v.InScope(operator)) || (setsLead && v.InScope(lead)), nil
-		}
-		if (setsOperator || setsLead) && !(setsOperator && v.InScope(operator)) && !(setsLead && v.InScope(lead)) {
-			return false, nil
+			return newSideInScope, nil
 		}
 		return everyRow(ctx, pm, func(ctx context.Context, ids []int) (int, error) {
-			return pm.Client().ServicePoint.Query().Where(servicepoint.IDIn(ids...), pointsOf(v)).Count(ctx)
+			q := pm.Client().ServicePoint.Query().Where(servicepoint.IDIn(ids...), pointsOf(v))
+			if !newSideInScope && (setsOperator || setsLead || pm.LeadCleared()) {
+				// The sides the write leaves as they are must hold the
+				// point in the scope.
+				var kept []predicate.ServicePoint
+				if !setsOperator {
+					kept = append(kept, servicepoint.OperatorIDIn(v.Scope...))
+				}
+				if !setsLead && !pm.LeadCleared() {
+					kept = append(kept, servicepoint.LeadIDIn(v.Scope...))
+				}
+				q.Where(servicepoint.Or(append(kept, servicepoint.IDIn())...))
+			}
+			return q.Count(ctx)
 		})
 	}))}
 }

@@ -51,6 +51,9 @@ func RecordPartyCoverage(ctx context.Context, c *ent.Client, in RecordPartyCover
 	if org != nil && !coveredKind(org.Kind) {
 		f.Add("organizationId", "应为社会组织或社工机构 (must be a SOCIAL_ORGANIZATION or SOCIAL_WORK_AGENCY)")
 	}
+	if org != nil && org.FoundedOn != nil && in.StartedOn.Before(*org.FoundedOn) {
+		f.Add("startedOn", "不能早于组织成立日期 "+org.FoundedOn.Format(time.DateOnly)+" (must not be before the organisation was founded)")
+	}
 	switch {
 	case in.Method == partycoverage.MethodNOT_COVERED:
 		f.Check(in.PartyOrganizationID == nil, "partyOrganizationId", "未覆盖时不应填写党组织 (must be absent when NOT_COVERED)")

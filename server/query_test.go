@@ -2,13 +2,13 @@ package server_test
 
 import (
 	"bytes"
-
-	"entgo.io/contrib/entgql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"entgo.io/contrib/entgql"
 )
 
 func edges(t *testing.T, conn any) []map[string]any {

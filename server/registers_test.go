@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/project"
 )
 
@@ -304,6 +305,98 @@ func TestCompetitionResultIDsAreRandom(t *testing.T) {
 		}
 		if ids[1] == ids[0]+1 && ids[2] == ids[1]+1 {
 			t.Errorf("review ids in order: %v", ids)
+		}
+	})
+}
+
+// The attack round's findings on service points, each as it was found.
+func TestServicePointWritesStayInScope(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		newRegisterWorld(t, a)
+		keys := accessFixture(t, a)
+		editor := keys["editor-agency"]
+		psc, err := a.db.Client.Organization.Create().SetName("新塍镇党群服务中心").SetKind(organization.KindPARTY_SERVICE_CENTER).
+			SetRegion(a.fx.town).SetParent(a.fx.agency).Save(a.sys())
+		if err != nil {
+			t.Fatal(err)
+		}
+		create := `mutation($in:CreateServicePointInput!){ createServicePoint(input:$in) { id } }`
+		in := func(operator, lead int, region string, extra map[string]any) map[string]any {
+			m := map[string]any{"name": "助残驿站", "kind": "DISABILITY_SUPPORT", "address": "新塍镇3号", "latitude": 30.83, "longitude": 120.62,
+				"regionCode": region, "operatorId": id(operator), "leadId": id(lead)}
+			for k, v := range extra {
+				m[k] = v
+			}
+			return map[string]any{"in": m}
+		}
+		// Run by an outside body, led by the editor's service centre: allowed.
+		r := a.post(editor, create, in(a.fx.university.ID, psc.ID, "330411104", nil))
+		if len(r.Errors) > 0 {
+			t.Fatal(r.Raw)
+		}
+		point := r.Data["createServicePoint"].(map[string]any)["id"].(string)
+		for _, tc := range []struct {
+			name, key, query string
+			vars             map[string]any
+			code             string
+		}{
+			{"dropping the lead would hand the point away", editor, `mutation($id:ID!){ updateServicePoint(id:$id, input:{leadId:null}) { id } }`,
+				map[string]any{"id": point}, "FORBIDDEN"},
+			{"so would an outside lead", editor, `mutation($id:ID!,$l:ID!){ updateServicePoint(id:$id, input:{leadId:$l}) { id } }`,
+				map[string]any{"id": point, "l": id(a.fx.party.ID)}, "FORBIDDEN"},
+			{"a district is not where a point is", editor, create, in(a.fx.agency.ID, psc.ID, "330411", nil), "BAD_USER_INPUT"},
+			{"NaN is no latitude", editor, create, in(a.fx.agency.ID, psc.ID, "330411104", map[string]any{"latitude": "NaN"}), "BAD_USER_INPUT"},
+			{"projects linked are projects the scope takes part in", keys["editor-team"], create,
+				in(a.fx.team.ID, a.fx.party.ID, "330411104", map[string]any{"projectIds": []string{id(a.fx.project.ID)}}), "FORBIDDEN"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before := a.snapshot()
+				if r := a.post(tc.key, tc.query, tc.vars); r.code() != tc.code || a.snapshot() != before {
+					t.Errorf("want %s and no write: %s", tc.code, r.Raw)
+				}
+			})
+		}
+		// A point without hours gets its first ones from its editor, and the
+		// answer shows them.
+		r = a.post(editor, `mutation($id:ID!){ setServicePointHours(id:$id, sessions:[{weekday:MONDAY, opens:"09:00", closes:"11:00"}]) { openingHours } }`,
+			map[string]any{"id": point})
+		if len(r.Errors) > 0 || r.Data["setServicePointHours"].(map[string]any)["openingHours"] != "Mo 09:00-11:00" {
+			t.Errorf("first hours: %s", r.Raw)
+		}
+		if r := a.post(editor, `mutation($id:ID!){ setServicePointException(id:$id, date:"2027-01-01") { closed } }`, map[string]any{"id": point}); len(r.Errors) > 0 {
+			t.Errorf("first exception: %s", r.Raw)
+		}
+		if r := a.post(editor, `mutation($id:ID!){ removeServicePointException(id:$id, date:"2027-01-02") { id } }`, map[string]any{"id": point}); r.code() != "NOT_FOUND" {
+			t.Errorf("removing a date without an exception: %s", r.Raw)
+		}
+		if r := a.post(editor, `mutation($id:ID!){ setServicePointHours(id:$id, sessions:[]) { openingHours } }`, map[string]any{"id": point}); len(r.Errors) > 0 {
+			t.Errorf("clearing hours: %s", r.Raw)
+		}
+	})
+}
+
+// A round's budget cannot fall below what it has awarded, and no
+// application is dated in the future.
+func TestCompetitionBudgetAndDates(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		w := newRegisterWorld(t, a)
+		a.admin(`mutation($id:ID!){ awardCompetitionApplication(input:{applicationId:$id, rank:1, amount:150000}) { id } }`, map[string]any{"id": id(w.app.ID)})
+		for _, tc := range []struct {
+			name, query, field string
+			vars               map[string]any
+		}{
+			{"budget below the awards", `mutation($id:ID!){ updateCompetitionRound(id:$id, input:{budget:100000}) { id } }`, "input.budget",
+				map[string]any{"id": id(w.round.ID)}},
+			{"an application from the future", `mutation($r:ID!,$o:ID!,$p:ID!){ applyToCompetition(input:{roundId:$r, applicantId:$o, projectId:$p, submittedOn:"2099-01-01"}) { id } }`,
+				"input.submittedOn", map[string]any{"r": id(w.openRound.ID), "o": id(a.fx.agency.ID), "p": id(a.fx.project.ID)}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before := a.snapshot()
+				r := a.post(a.key, tc.query, tc.vars)
+				if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Raw, `"field":"`+tc.field+`"`) || a.snapshot() != before {
+					t.Errorf("want BAD_USER_INPUT on %s: %s", tc.field, r.Raw)
+				}
+			})
 		}
 	})
 }

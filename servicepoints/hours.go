@@ -115,8 +115,16 @@ func SetHours(ctx context.Context, c *ent.Client, id int, sessions []SessionInpu
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	if _, err := c.ServicePointHours.Delete().Where(servicepointhours.ServicePointID(id)).Exec(ctx); err != nil {
+	// Deleted by id, and only when there are any: the row rules refuse a
+	// bulk write that matches nothing.
+	old, err := c.ServicePointHours.Query().Where(servicepointhours.ServicePointID(id)).IDs(ctx)
+	if err != nil {
 		return nil, err
+	}
+	if len(old) > 0 {
+		if _, err := c.ServicePointHours.Delete().Where(servicepointhours.IDIn(old...)).Exec(ctx); err != nil {
+			return nil, err
+		}
 	}
 	creates := make([]*ent.ServicePointHoursCreate, 0, len(sessions))
 	for _, s := range sessions {
@@ -156,7 +164,7 @@ func SetException(ctx context.Context, c *ent.Client, id int, date time.Time, op
 		return nil, err
 	}
 	day := calendar.Date(date)
-	if _, err := c.ServicePointException.Delete().Where(servicepointexception.ServicePointID(id), servicepointexception.Date(day)).Exec(ctx); err != nil {
+	if err := deleteException(ctx, c, id, day); err != nil && !ent.IsNotFound(err) {
 		return nil, err
 	}
 	saved, err := c.ServicePointException.Create().SetServicePointID(id).SetDate(day).
@@ -173,15 +181,21 @@ func RemoveException(ctx context.Context, c *ent.Client, id int, date time.Time)
 	if err != nil {
 		return nil, err
 	}
-	n, err := c.ServicePointException.Delete().Where(servicepointexception.ServicePointID(id), servicepointexception.Date(calendar.Date(date))).Exec(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		return nil, apierror.New(apierror.NotFound, "该日期没有特殊安排 (no exception on that date)")
+	if err := deleteException(ctx, c, id, calendar.Date(date)); err != nil {
+		return nil, input.NotFound(err, "该日期没有特殊安排 (no exception on that date)")
 	}
 	saved, err := p.Update().SetUpdatedAt(time.Now()).Save(ctx)
 	return audit.Acted(ctx, saved, err)
+}
+
+// deleteException deletes point id's exception on day, by its id (the row
+// rules refuse a bulk delete that matches nothing); not found when none.
+func deleteException(ctx context.Context, c *ent.Client, id int, day time.Time) error {
+	e, err := c.ServicePointException.Query().Where(servicepointexception.ServicePointID(id), servicepointexception.Date(day)).Only(ctx)
+	if err != nil {
+		return err
+	}
+	return c.ServicePointException.DeleteOne(e).Exec(ctx)
 }
 
 // weekdays are ent's weekdays indexed by time.Weekday; dayOf the reverse.

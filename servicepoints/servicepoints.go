@@ -8,6 +8,7 @@ package servicepoints
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/input"
 	"github.com/tongxing/tongxing/policy"
@@ -80,11 +82,14 @@ func Create(ctx context.Context, c *ent.Client, in CreateInput) (*ent.ServicePoi
 	if err := policy.MayCreateServicePoint(ctx, c, in.OperatorID, in.LeadID); err != nil {
 		return nil, err
 	}
+	if err := policy.MayLinkServicePointProjects(ctx, c, in.ProjectIDs); err != nil {
+		return nil, err
+	}
 	f := apierror.NewFields("input")
 	name := input.Text(f, "name", in.Name, maxName, true)
 	address := input.Text(f, "address", in.Address, maxAddress, true)
 	checkCoordinates(f, &in.Latitude, &in.Longitude)
-	regionID, err := input.RegionID(ctx, c, f, "regionCode", in.RegionCode)
+	regionID, err := pointRegion(ctx, c, f, in.RegionCode)
 	if err != nil {
 		return nil, err
 	}
@@ -125,8 +130,11 @@ func Create(ctx context.Context, c *ent.Client, in CreateInput) (*ent.ServicePoi
 
 // Update validates in and applies it to point id.
 func Update(ctx context.Context, c *ent.Client, id int, in UpdateInput) (*ent.ServicePoint, error) {
-	newLead, _ := in.LeadID.ValueOK()
-	if err := policy.MayChangeServicePoint(ctx, c, id, in.OperatorID, newLead); err != nil {
+	newLead, leadSet := in.LeadID.ValueOK()
+	if err := policy.MayChangeServicePoint(ctx, c, id, in.OperatorID, newLead, leadSet && newLead == nil); err != nil {
+		return nil, err
+	}
+	if err := policy.MayLinkServicePointProjects(ctx, c, in.ProjectIDs); err != nil {
 		return nil, err
 	}
 	p, err := c.ServicePoint.Get(ctx, id)
@@ -160,7 +168,7 @@ func Update(ctx context.Context, c *ent.Client, id int, in UpdateInput) (*ent.Se
 		u.SetContactPhone(*v)
 	}
 	if in.RegionCode != nil {
-		regionID, err := input.RegionID(ctx, c, f, "regionCode", *in.RegionCode)
+		regionID, err := pointRegion(ctx, c, f, *in.RegionCode)
 		if err != nil {
 			return nil, err
 		}
@@ -225,15 +233,29 @@ func Update(ctx context.Context, c *ent.Client, id int, in UpdateInput) (*ent.Se
 // checkCoordinates: WGS-84 degrees. Both zero is refused: it is the usual
 // mark of a point whose coordinates were never entered.
 func checkCoordinates(f *apierror.Fields, lat, lon *float64) {
-	if lat != nil && (*lat < -90 || *lat > 90) {
+	if lat != nil && (*lat < -90 || *lat > 90 || math.IsNaN(*lat)) {
 		f.Add("latitude", "纬度应在 −90 到 90 之间 (latitude must be within −90 to 90)")
 	}
-	if lon != nil && (*lon < -180 || *lon > 180) {
+	if lon != nil && (*lon < -180 || *lon > 180 || math.IsNaN(*lon)) {
 		f.Add("longitude", "经度应在 −180 到 180 之间 (longitude must be within −180 to 180)")
 	}
 	if lat != nil && lon != nil && *lat == 0 && *lon == 0 {
 		f.Add("latitude", "坐标 (0, 0) 不是有效位置 (coordinates 0, 0 are not a location)")
 	}
+}
+
+// pointRegion is the division a point is in: a town or a community, not a
+// district or anything above (the open data places each point in a town).
+func pointRegion(ctx context.Context, c *ent.Client, f *apierror.Fields, code string) (int, error) {
+	id, err := input.RegionID(ctx, c, f, "regionCode", code)
+	if err != nil || f.Has("regionCode") {
+		return id, err
+	}
+	ok, err := c.Region.Query().Where(region.ID(id), region.LevelIn(region.LevelTOWN, region.LevelCOMMUNITY)).Exist(ctx)
+	if err == nil && !ok {
+		f.Add("regionCode", "服务点应位于镇（街道）或村（社区）(a service point lies in a town or a community)")
+	}
+	return id, err
 }
 
 func checkLead(ctx context.Context, c *ent.Client, f *apierror.Fields, id *int) error {
