@@ -80,7 +80,7 @@ IND_ID=$(curl -s -X POST -H 'Content-Type: application/json' \
 queries=(
   "nested: 50 organisations → 10 projects → 10 outcomes|{ organizations(first: 50) { edges { node { name projects(first: 10) { edges { node { name outcomes(first: 10) { edges { node { actual } } } } } } } } } }|{ allOrganizations(first: 50) { nodes { name projectParticipationsByOrganizationId(first: 10) { nodes { projectByProjectId { name outcomesByProjectId(first: 10) { nodes { actual } } } } } } } }|"
   "filtered list: 50 volunteer teams with their region|{ organizations(first: 50, where: {kind: VOLUNTEER_TEAM}) { edges { node { name region { name } } } } }|{ allOrganizations(first: 50, condition: {kind: \"VOLUNTEER_TEAM\"}) { nodes { name regionByRegionId { name } } } }|"
-  "README query: organisations named 孝慈|{ organizations(where: {nameContains: \"孝慈\"}) { totalCount edges { node { name kind region { name } projects { totalCount } } } } }||"
+  "README query: organisations named 孝慈|{ organizations(where: {nameContains: \"孝慈\", kind: SOCIAL_WORK_AGENCY}) { totalCount edges { node { name kind region { name } projects { totalCount } } } } }||"
   "100 people with personal fields (ADMIN)|{ people(first: 100) { edges { node { volunteerNumber name phone idNumber } } } }||key"
   "districtStats for 2025|{ districtStats(from: \"2025-01-01\", to: \"2025-12-31\") { registeredOrganizations filedOrganizations } }||"
   "needMatches: 20 providers for an open need (ADMIN)|{ needMatches(needId: \"$NEED_ID\", first: 20) { edges { node { kind score organization { name } project { name } } } } }||key"

@@ -53,7 +53,7 @@ func TestDemoDistrict(t *testing.T) {
 		cfg.FiguresMaxStale = 0 // as newAPI
 		a := &api{t: t, db: counted, h: server.New(cfg, counted, slog.New(slog.DiscardHandler)).Handler()}
 
-		d := a.anon(`{ organizations(where:{nameContains:"孝慈"}) { totalCount edges { node { name kind region { name } projects { totalCount } } } } }`, nil)
+		d := a.anon(`{ organizations(where:{nameContains:"孝慈", kind:SOCIAL_WORK_AGENCY}) { totalCount edges { node { name kind region { name } projects { totalCount } } } } }`, nil)
 		conn := d["organizations"].(map[string]any)
 		node := edges(t, conn)[0]
 		if conn["totalCount"].(float64) != 1 || node["name"] != demo.AgencyXiaoci || node["projects"].(map[string]any)["totalCount"].(float64) < 1 {
