@@ -84,8 +84,12 @@ func (cfg Config) releaseOptions() (release.Options, error) {
 	if err != nil {
 		return release.Options{}, err
 	}
+	if cfg.SigningKey == nil {
+		return release.Options{}, errors.New("opendata: Config.SigningKey is not set (LoadConfig sets it)")
+	}
 	return release.Options{
 		Dir: cfg.Dir, Rules: rules, BaseURL: cfg.BaseURL, Schedule: cfg.Schedule, Publisher: cfg.Publisher,
+		SigningKey: cfg.SigningKey,
 		Tables: tables.Options{
 			Location: cfg.Location, District: cfg.District,
 			ChildDomains: cfg.ChildDomains, ChildIndicators: cfg.ChildIndicators,

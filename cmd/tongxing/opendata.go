@@ -66,6 +66,9 @@ func runOpendata(ctx context.Context, cfg server.Config, args []string, out io.W
 			return nil
 		}
 		fmt.Fprintf(out, "release %s built in %v: %s\n", m.Version, time.Since(start).Round(time.Millisecond), rel.Dir)
+		if s := m.Signature; s != nil {
+			fmt.Fprintf(out, "  signed with %s key %s\n", s.Algorithm, s.KeyFingerprint)
+		}
 		for _, d := range m.Datasets {
 			fmt.Fprintf(out, "  %-24s %6d rows  %5d withheld cells\n", d.ID, d.Rows, d.Suppressed)
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/tongxing/tongxing/opendata/attack"
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
+	"github.com/tongxing/tongxing/opendata/signing"
 	"github.com/tongxing/tongxing/opendata/tables"
 	"github.com/tongxing/tongxing/opendata/writer"
 )
@@ -45,6 +46,8 @@ type Options struct {
 	PreviewRows int
 	// Tolerance is the release gate's (zero: attack.DefaultTolerance).
 	Tolerance attack.Tolerance
+	// SigningKey signs every manifest (required).
+	SigningKey *signing.Key
 }
 
 // planted, when set (by tests only, see export_test.go), changes the
@@ -65,6 +68,13 @@ type Release struct {
 // processes the final rename is atomic and a taken version is skipped.
 var locks sync.Map // root → *sync.Mutex
 
+// lock takes root's lock and returns its release.
+func lock(root string) func() {
+	mu, _ := locks.LoadOrStore(filepath.Clean(root), &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	return mu.(*sync.Mutex).Unlock
+}
+
 // Build computes every dataset and writes a new release under opt.Dir,
 // unless its data files are byte-identical to the latest release's, in
 // which case the latest release is returned with Created false.
@@ -72,9 +82,10 @@ func Build(ctx context.Context, client *ent.Client, opt Options, now time.Time) 
 	if opt.Dir == "" {
 		return nil, errors.New("release: no releases directory")
 	}
-	mu, _ := locks.LoadOrStore(filepath.Clean(opt.Dir), &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	if opt.SigningKey == nil {
+		return nil, errors.New("release: no signing key")
+	}
+	defer lock(opt.Dir)()
 
 	topt := opt.Tables
 	topt.Rules, topt.Now = opt.Rules, now
@@ -125,6 +136,10 @@ func Build(ctx context.Context, client *ent.Client, opt Options, now time.Time) 
 	}
 	b.report = report.Aggregate()
 	b.fullReport = report
+	// The public key is kept before any release it signed is listed.
+	if err := SaveKey(opt.Dir, opt.SigningKey.Public()); err != nil {
+		return nil, fmt.Errorf("release: keep the public signing key: %w", err)
+	}
 	for attempt := 0; ; attempt++ {
 		version, err := nextVersion(opt.Dir, res.Reference.Format(time.DateOnly))
 		if err != nil {
@@ -325,8 +340,9 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
 
 // finish names the data files for version and writes everything that
-// carries the version: XLSX, Parquet, the metadata documents and, last, the
-// manifest.
+// carries the version: XLSX, Parquet, the metadata documents, the manifest
+// (after every file it lists) and the signatures over it. All of it is in
+// the build directory, which is renamed into place only afterwards.
 func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 	res := b.res
 	m := &Manifest{
@@ -339,6 +355,7 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 		Frequency:     catalog.FrequencyOf(b.opt.Schedule),
 		K:             b.opt.Rules.K(),
 		ContentDigest: b.digest,
+		Signature:     signatureOf(b.opt.SigningKey),
 	}
 	if b.report != nil {
 		g := *b.report
@@ -453,10 +470,15 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	body = append(body, '\n')
 	if _, err := b.write(ManifestFile, writer.Format{Ext: "json", MediaType: "application/json"}, func(w io.Writer) error {
-		_, err := w.Write(append(body, '\n'))
+		_, err := w.Write(body)
 		return err
 	}); err != nil {
+		return nil, err
+	}
+	// The signatures cover exactly the bytes just written.
+	if err := b.writeSignatures(body); err != nil {
 		return nil, err
 	}
 	if err := syncTree(b.tmp); err != nil {
@@ -479,6 +501,9 @@ func (b *build) unversion(version string) error {
 		for _, f := range []writer.Format{writer.XLSX, writer.Parquet} {
 			_ = os.Remove(filepath.Join(b.tmp, filepath.FromSlash(DatasetPath(id, version, f.Ext))))
 		}
+	}
+	for _, f := range []string{SignatureFile, SSHSignatureFile} {
+		_ = os.Remove(filepath.Join(b.tmp, f))
 	}
 	return os.Remove(filepath.Join(b.tmp, ManifestFile))
 }

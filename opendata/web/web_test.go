@@ -59,7 +59,7 @@ func TestMain(m *testing.M) {
 		if err != nil {
 			panic(err)
 		}
-		opt := release.Options{Dir: releasesDir, Rules: rules, Schedule: 24 * time.Hour}
+		opt := release.Options{Dir: releasesDir, Rules: rules, Schedule: 24 * time.Hour, SigningKey: fixture.SigningKey}
 		if _, err := release.Build(context.Background(), db.Client, opt, fixture.Now.Add(-24*time.Hour)); err != nil {
 			panic(err)
 		}
