@@ -341,8 +341,9 @@ func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
 
 // finish names the data files for version and writes everything that
 // carries the version: XLSX, Parquet, the metadata documents, the manifest
-// (after every file it lists) and the signatures over it. All of it is in
-// the build directory, which is renamed into place only afterwards.
+// (after every file it lists), the signatures over it and the zip bundle of
+// it all. All of it is in the build directory, which is renamed into place
+// only afterwards.
 func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 	res := b.res
 	m := &Manifest{
@@ -477,9 +478,13 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 	}); err != nil {
 		return nil, err
 	}
-	// The signatures cover exactly the bytes just written.
+	// The signatures cover exactly the bytes just written; the bundle holds
+	// everything, signatures included.
 	if err := b.writeSignatures(body); err != nil {
 		return nil, err
+	}
+	if err := b.writeBundle(version, m.BuiltAt); err != nil {
+		return nil, fmt.Errorf("release: zip bundle: %w", err)
 	}
 	if err := syncTree(b.tmp); err != nil {
 		return nil, err
@@ -502,7 +507,7 @@ func (b *build) unversion(version string) error {
 			_ = os.Remove(filepath.Join(b.tmp, filepath.FromSlash(DatasetPath(id, version, f.Ext))))
 		}
 	}
-	for _, f := range []string{SignatureFile, SSHSignatureFile} {
+	for _, f := range []string{SignatureFile, SSHSignatureFile, BundleName(version)} {
 		_ = os.Remove(filepath.Join(b.tmp, f))
 	}
 	return os.Remove(filepath.Join(b.tmp, ManifestFile))

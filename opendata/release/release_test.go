@@ -267,7 +267,8 @@ func checkFiles(t *testing.T, r *release.Release) {
 			t.Errorf("%s: size or hash differs from the manifest", f.Path)
 		}
 	}
-	// Nothing else in the directory but the manifest and its signatures.
+	// Nothing else in the directory but the manifest, its signatures and
+	// the zip bundle.
 	n := 0
 	_ = filepath.WalkDir(r.Dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -275,8 +276,8 @@ func checkFiles(t *testing.T, r *release.Release) {
 		}
 		return err
 	})
-	if n != len(files)+3 {
-		t.Errorf("%d files on disk, manifest lists %d (+ itself and two signatures)", n, len(files))
+	if n != len(files)+4 {
+		t.Errorf("%d files on disk, manifest lists %d (+ itself, two signatures and the bundle)", n, len(files))
 	}
 }
 
