@@ -105,7 +105,11 @@ func NewHandler(cfg Config, logger *slog.Logger) (http.Handler, error) {
 	if k == 0 {
 		k = disclosure.DefaultK
 	}
-	return web.New(web.Options{Dir: cfg.Dir, BaseURL: cfg.BaseURL, K: k, Logger: logger})
+	opt := web.Options{Dir: cfg.Dir, BaseURL: cfg.BaseURL, K: k, Logger: logger}
+	if cfg.SigningKey != nil {
+		opt.SigningKey = cfg.SigningKey.Public()
+	}
+	return web.New(opt)
 }
 
 // RunScheduler builds a release when none exists, then one every

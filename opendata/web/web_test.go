@@ -169,7 +169,20 @@ func TestRoutes(t *testing.T) {
 		{"/opendata/datasets/projects/latest.exe", 404, "", nil},
 		{"/opendata/datasets/nope/", 404, "", nil},
 		{"/opendata/datasets/nope/latest.csv", 404, "", nil},
-		{"/opendata/releases/" + previousVersion + "/manifest.json", 404, "", nil},
+		{"/opendata/releases/" + previousVersion + "/manifest.json", 200, "application/json", []string{`"version": "` + previousVersion + `"`, `"keyFingerprint"`}},
+		{"/opendata/releases/" + previousVersion + "/manifest.json.sig", 200, "application/octet-stream", nil},
+		{"/opendata/releases/" + previousVersion + "/manifest.json.sshsig", 200, "text/plain; charset=utf-8", []string{"-----BEGIN SSH SIGNATURE-----"}},
+		{"/opendata/releases/" + previousVersion + ".zip", 200, "application/zip", []string{"PK"}},
+		{"/opendata/releases/latest.zip", 200, "application/zip", []string{"PK"}},
+		{"/opendata/releases/2020-01-01.zip", 404, "", nil},
+		{"/opendata/releases/" + previousVersion + "/" + release.BundleName(previousVersion), 404, "", nil},
+		{"/opendata/releases/" + previousVersion + "/manifest.json.asc", 404, "", nil},
+		{"/opendata/signing-key.pem", 200, "application/x-pem-file", []string{"-----BEGIN PUBLIC KEY-----"}},
+		{"/opendata/signing-keys/" + fixture.SigningKey.Public().Fingerprint() + ".pem", 200, "application/x-pem-file", []string{"-----BEGIN PUBLIC KEY-----"}},
+		{"/opendata/signing-keys/" + strings.Repeat("0", 64) + ".pem", 404, "", nil},
+		{"/opendata/signing-keys/nope.pem", 404, "", nil},
+		{"/opendata/allowed_signers", 200, "text/plain; charset=utf-8", []string{fixture.SigningKey.Public().AllowedSigner()}},
+		{"/opendata/verify", 200, "text/html; charset=utf-8", []string{"验证数据", "Verify a release", fixture.SigningKey.Public().Fingerprint()}},
 		{"/opendata/assets/nope.js", 404, "", nil},
 		{"/opendata/nope", 404, "", nil},
 	}
@@ -422,7 +435,7 @@ var identifiers = map[string]bool{
 // identifiers above (no CDN, no font service, no analytics).
 func TestPagesReferenceNoOtherHost(t *testing.T) {
 	srv := newServer(t, releasesDir)
-	pages := []string{"/opendata/", "/opendata/methodology", "/opendata/changelog", "/opendata/nope"}
+	pages := []string{"/opendata/", "/opendata/methodology", "/opendata/changelog", "/opendata/verify", "/opendata/nope"}
 	for _, d := range dataset.All() {
 		pages = append(pages, "/opendata/datasets/"+d.ID+"/")
 	}
