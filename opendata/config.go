@@ -60,6 +60,11 @@ type Config struct {
 	// server's secret key, so a server signs with a stable key without any
 	// file. It prints as its public fingerprint only.
 	SigningKey *signing.Key
+	// Keep is how many of the newest releases keep their files
+	// (TONGXING_OPENDATA_KEEP; default 0: every release keeps them). Older
+	// releases keep their manifest and signatures and stay listed; the
+	// latest and the one it is measured against are never pruned.
+	Keep int
 }
 
 // secretLabel separates the derived cell-key secret from every other use
@@ -162,6 +167,14 @@ func LoadConfig(getenv func(string) string, fallbackSecret []byte, dataDir strin
 	}
 	list("TONGXING_OPENDATA_CHILD_DOMAINS", &c.ChildDomains)
 	list("TONGXING_OPENDATA_CHILD_INDICATORS", &c.ChildIndicators)
+	if v := getenv("TONGXING_OPENDATA_KEEP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("TONGXING_OPENDATA_KEEP=%q: want how many of the newest releases keep their files (a whole number; 0 keeps all)", v))
+		} else {
+			c.Keep = n
+		}
+	}
 	if v := getenv("TONGXING_OPENDATA_SIGNING_KEY"); v != "" {
 		// The message names the file and what is wrong with it; never
 		// anything read from it.

@@ -79,6 +79,7 @@ func TestLoadConfigVariables(t *testing.T) {
 		"TONGXING_OPENDATA_CHILD_DOMAINS":    "childcare, youth",
 		"TONGXING_OPENDATA_CHILD_INDICATORS": "children-served",
 		"TONGXING_OPENDATA_SIGNING_KEY":      writeFile(t, "signing.pem", testSigningKey),
+		"TONGXING_OPENDATA_KEEP":             "30",
 	}), nil, "")
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +91,7 @@ func TestLoadConfigVariables(t *testing.T) {
 	if c.Dir != "/srv/od" || c.K != 15 || string(c.Secret) != "a-long-enough-secret" || c.Schedule != 6*time.Hour ||
 		c.BaseURL != "https://data.example.org" || c.District != "330411" || c.Publisher.Zh != "秀洲区民政局" ||
 		c.Publisher.En != "Xiuzhou Civil Affairs Bureau" || strings.Join(c.ChildDomains, ",") != "childcare,youth" ||
-		strings.Join(c.ChildIndicators, ",") != "children-served" {
+		strings.Join(c.ChildIndicators, ",") != "children-served" || c.Keep != 30 {
 		t.Errorf("config %+v", c)
 	}
 	if c, _ := LoadConfig(env(map[string]string{"TONGXING_PUBLIC_URL": "http://localhost:8080"}), []byte("x"), ""); c.BaseURL != "http://localhost:8080" {
@@ -108,11 +109,13 @@ func TestLoadConfigRefusesBadValues(t *testing.T) {
 		"TONGXING_OPENDATA_INTERVAL": "5s",
 		"TONGXING_OPENDATA_BASE_URL": "data.example.org",
 		"TONGXING_OPENDATA_DISTRICT": "33x411",
+		"TONGXING_OPENDATA_KEEP":     "-1",
 	}), nil, "")
 	if err == nil {
 		t.Fatal("bad values accepted")
 	}
-	for _, name := range []string{"TONGXING_OPENDATA_K", "TONGXING_OPENDATA_SECRET", "TONGXING_OPENDATA_INTERVAL", "TONGXING_OPENDATA_BASE_URL", "TONGXING_OPENDATA_DISTRICT"} {
+	for _, name := range []string{"TONGXING_OPENDATA_K", "TONGXING_OPENDATA_SECRET", "TONGXING_OPENDATA_INTERVAL", "TONGXING_OPENDATA_BASE_URL", "TONGXING_OPENDATA_DISTRICT",
+		"TONGXING_OPENDATA_KEEP"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
 		}
@@ -159,7 +162,7 @@ func TestDocsDescribeEveryField(t *testing.T) {
 	}
 	for _, v := range []string{"TONGXING_OPENDATA_DIR", "TONGXING_OPENDATA_K", "TONGXING_OPENDATA_SECRET", "TONGXING_OPENDATA_INTERVAL",
 		"TONGXING_OPENDATA_BASE_URL", "TONGXING_OPENDATA_DISTRICT", "TONGXING_OPENDATA_PUBLISHER", "TONGXING_OPENDATA_CHILD_DOMAINS",
-		"TONGXING_OPENDATA_CHILD_INDICATORS", "TONGXING_OPENDATA_SIGNING_KEY"} {
+		"TONGXING_OPENDATA_CHILD_INDICATORS", "TONGXING_OPENDATA_SIGNING_KEY", "TONGXING_OPENDATA_KEEP"} {
 		if !strings.Contains(doc, "| `"+v+"` |") {
 			t.Errorf("docs/opendata.md does not document %s", v)
 		}

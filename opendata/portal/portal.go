@@ -161,7 +161,15 @@ type Site struct {
 	// BaseURL is the external site URL used in JSON-LD and citations; empty
 	// gives root-relative URLs.
 	BaseURL string
+	// Keep is the retention setting: how many of the newest releases keep
+	// their files (0: all).
+	Keep int
+	// Removed reports whether retention removed a release's files (nil:
+	// none was).
+	Removed func(version string) bool
 }
+
+func (s Site) removed(version string) bool { return s.Removed != nil && s.Removed(version) }
 
 type indexFile struct {
 	Label, MediaType, LatestURL string
@@ -219,6 +227,8 @@ type DownloadLink struct {
 type VersionRow struct {
 	Version string
 	Files   []DownloadLink // one per format in writer.Formats order; empty URL when missing
+	// Removed: retention removed the release's files (Files is empty).
+	Removed bool
 }
 
 type previewCell struct {
@@ -338,8 +348,11 @@ func (s Site) Dataset(m *release.Manifest, id string, history []*release.Manifes
 		if !ok {
 			continue
 		}
-		row := VersionRow{Version: hm.Version}
+		row := VersionRow{Version: hm.Version, Removed: s.removed(hm.Version)}
 		for _, f := range writer.Formats {
+			if row.Removed {
+				break
+			}
 			if rf, ok := hd.File(f.Ext); ok {
 				row.Files = append(row.Files, link(hm, rf, false))
 			} else {
@@ -417,7 +430,9 @@ func (s Site) Methodology(m *release.Manifest, k int, last *attack.Report) ([]by
 		Params []param
 		Gate   *gateView
 		Latest string
+		Keep   int
 	}{
+		Keep:  s.Keep,
 		Gate:  gate,
 		Rules: release.Methodology(k),
 		Params: []param{
@@ -445,6 +460,9 @@ type changelogEntry struct {
 	Version, ReferenceDate, BuiltAt string
 	Changes                         []changeRow
 	Links                           ReleaseLinks
+	// Removed: retention removed the release's files and zip; its
+	// manifest and signatures remain.
+	Removed bool
 }
 
 // ReleaseLinks are the downloads of a whole release: its zip bundle, its
@@ -474,7 +492,7 @@ func (s Site) Changelog(history []*release.Manifest) ([]byte, error) {
 	var entries []changelogEntry
 	for _, m := range history {
 		e := changelogEntry{Version: m.Version, ReferenceDate: m.ReferenceDate, BuiltAt: m.BuiltAt.UTC().Format("2006-01-02 15:04 UTC"),
-			Links: LinksOf(m)}
+			Links: LinksOf(m), Removed: s.removed(m.Version)}
 		for _, c := range m.Changes {
 			title := c.Dataset
 			if d := dataset.ByID(c.Dataset); d != nil {

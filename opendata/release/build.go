@@ -62,6 +62,9 @@ type Release struct {
 	// Created is false when the build published exactly what the latest
 	// release holds, so no new release was written.
 	Created bool
+	// Pruned are the releases whose files retention removed after the
+	// build (opendata.Build, Prune).
+	Pruned []string
 }
 
 // locks serialises builds into the same root within this process; across

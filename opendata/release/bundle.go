@@ -21,9 +21,9 @@ func BundleName(version string) string { return "tongxing-opendata-" + version +
 const BundleMediaType = "application/zip"
 
 // notBundled are files of a release directory that are not the release's
-// own: the bundle itself.
+// own: the bundle itself, and the mark retention leaves.
 func notBundled(version, name string) bool {
-	return name == BundleName(version)
+	return name == BundleName(version) || name == PrunedFile
 }
 
 // writeBundle zips the build directory into it, after the signatures: a

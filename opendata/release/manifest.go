@@ -7,6 +7,7 @@
 //	  manifest.json                   what is in it: files, hashes, row counts, changes
 //	  manifest.json.sig               Ed25519 signature over manifest.json (raw 64 bytes)
 //	  manifest.json.sshsig            the same, as an SSH signature (SSHSIG)
+//	  tongxing-opendata-2026-10-31.zip  every file of the release
 //	  datapackage.json                Frictionless Data Package v2 (CSV resources)
 //	  catalog.jsonld                  DCAT 3 catalogue
 //	  datasets/<id>/2026-10-31.csv    and .xlsx, .json, .parquet for every dataset
@@ -14,8 +15,10 @@
 //
 // Paths inside mirror the URLs below /opendata/, so the directory is itself
 // a valid data package. A release is written to a temporary directory,
-// fsynced and renamed into place, and never changed afterwards; versions are
-// the reference date, with ".2", ".3" … for later builds on the same day.
+// fsynced and renamed into place, and never changed afterwards, except
+// that retention (Prune) may remove an old release's data files and zip,
+// leaving its manifest, signatures and documents; versions are the
+// reference date, with ".2", ".3" … for later builds on the same day.
 package release
 
 import (

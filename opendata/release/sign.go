@@ -109,7 +109,8 @@ func Keys(root string) ([]signing.PublicKey, error) {
 
 // Verify checks a release as a reader would: the manifest's signature
 // against the public key kept for the fingerprint it names (or pub, when
-// given), then every file the manifest lists against its SHA-256.
+// given), then every file the manifest lists against its SHA-256 (of a
+// pruned release, the documents that stay).
 func Verify(root, version string, pub signing.PublicKey) error {
 	m, err := Load(root, version)
 	if err != nil {
@@ -142,7 +143,12 @@ func Verify(root, version string, pub signing.PublicKey) error {
 	if !pub.Verify(body, sig) {
 		return fmt.Errorf("release %s: the signature does not verify: the manifest was changed", version)
 	}
-	for _, f := range m.Files() {
+	files := m.Files()
+	if Pruned(root, version) {
+		// Retention removed the data files; the documents stay.
+		files = m.Documents
+	}
+	for _, f := range files {
 		sum, err := fileSHA256(filepath.Join(dir, filepath.FromSlash(f.Path)))
 		if err != nil {
 			return err

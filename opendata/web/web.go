@@ -1,8 +1,9 @@
 // Package web serves /opendata/: the portal pages, the embedded assets, the
 // Atom feeds of releases, and the files of the immutable releases — latest
-// and versioned downloads, catalog.jsonld and datapackage.json — with
-// strong ETags, Last-Modified, 304 answers, gzip where it helps, and
-// readable download names.
+// and versioned downloads, catalog.jsonld and datapackage.json, the signed
+// manifests, the zip bundles and the public signing keys — with strong
+// ETags, Last-Modified, 304 answers, gzip where it helps, and readable
+// download names. Files of releases pruned by retention answer 410 Gone.
 //
 // The handler reads the releases directory itself (it holds no state that
 // a build must update): it notices a new release by the directory's
@@ -29,6 +30,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/opendata/announce"
 	"github.com/tongxing/tongxing/opendata/attack"
 	"github.com/tongxing/tongxing/opendata/catalog"
@@ -66,7 +68,10 @@ type Options struct {
 	// SigningKey is the configured signing key's public half: served as
 	// the current key until a signed release names one (may be nil).
 	SigningKey signing.PublicKey
-	Logger     *slog.Logger
+	// Keep is the retention setting, for the methodology page (0: every
+	// release keeps its files).
+	Keep   int
+	Logger *slog.Logger
 }
 
 // Handler serves /opendata/.
@@ -81,6 +86,7 @@ type Handler struct {
 	manifests map[string]*release.Manifest // immutable once loaded
 	pages     map[string]*cachedPage       // for the current latest release
 	pagesFor  string
+	pruned    map[string]bool              // releases whose files retention removed, as of the last scan
 	keys      map[string]signing.PublicKey // by fingerprint: kept in the root, and the configured one
 	sums      map[string]release.File      // files outside the manifests (signatures, bundles), by path
 }
@@ -98,8 +104,10 @@ func New(opt Options) (*Handler, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{opt: opt, site: portal.Site{BaseURL: opt.BaseURL}, manifests: map[string]*release.Manifest{}, pages: map[string]*cachedPage{},
-		keys: map[string]signing.PublicKey{}, sums: map[string]release.File{}}, nil
+	h := &Handler{opt: opt, manifests: map[string]*release.Manifest{}, pages: map[string]*cachedPage{},
+		pruned: map[string]bool{}, keys: map[string]signing.PublicKey{}, sums: map[string]release.File{}}
+	h.site = portal.Site{BaseURL: opt.BaseURL, Keep: opt.Keep, Removed: h.prunedAsScanned}
+	return h, nil
 }
 
 // state returns the release versions (oldest first) and the latest
@@ -140,16 +148,60 @@ func (h *Handler) state() ([]string, *release.Manifest) {
 			for _, k := range keys {
 				h.keys[k.Fingerprint()] = k
 			}
+			// Retention touches the root when it removes files, so this
+			// scan sees its marks; downloads ask the disk themselves.
+			pruned := map[string]bool{}
+			for _, v := range h.versions {
+				if h.pruned[v] || release.Pruned(h.opt.Dir, v) {
+					pruned[v] = true
+				}
+			}
+			h.pruned = pruned
 		}
 	}
 	if len(h.versions) == 0 {
 		return h.versions, nil
 	}
 	latest := h.manifestLocked(h.versions[len(h.versions)-1])
-	if latest != nil && h.pagesFor != latest.Version {
-		h.pages, h.pagesFor = map[string]*cachedPage{}, latest.Version
+	// Pages are rendered per latest release and per set of pruned ones.
+	if gen := pageGeneration(latest, h.pruned); latest != nil && h.pagesFor != gen {
+		h.pages, h.pagesFor = map[string]*cachedPage{}, gen
 	}
 	return h.versions, latest
+}
+
+func pageGeneration(latest *release.Manifest, pruned map[string]bool) string {
+	if latest == nil {
+		return ""
+	}
+	return latest.Version + "/" + strconv.Itoa(len(pruned))
+}
+
+// prunedAsScanned is what the pages show: the releases pruned as of the
+// last scan of the root.
+func (h *Handler) prunedAsScanned(version string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.pruned[version]
+}
+
+// isPruned is what a download obeys: the mark on disk, which retention
+// writes before it removes anything.
+func (h *Handler) isPruned(version string) bool {
+	if h.prunedAsScanned(version) {
+		return true
+	}
+	return release.Pruned(h.opt.Dir, version)
+}
+
+// gone answers a download of a release whose files retention removed:
+// 410 with the project's error body, and where the release's manifest
+// and signature still are.
+func (h *Handler) gone(w http.ResponseWriter, r *http.Request, version string) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	apierror.Write(w, r, http.StatusGone, apierror.New(apierror.NotFound,
+		"版本 "+version+" 的数据文件已按保留期限删除；其清单和签名仍在 "+Prefix+"releases/"+version+"/"+release.ManifestFile+
+			" (the data files of release "+version+" were removed under the retention setting; its manifest and signature remain)"))
 }
 
 func (h *Handler) manifest(version string) *release.Manifest {
@@ -355,6 +407,10 @@ func (h *Handler) datasets(w http.ResponseWriter, r *http.Request, rest string, 
 		h.notFound(w, r, latest)
 		return
 	}
+	if !isLatest && h.isPruned(m.Version) {
+		h.gone(w, r, m.Version)
+		return
+	}
 	if isLatest {
 		w.Header().Set("Link", "<"+Prefix+f.Path+`>; rel="canonical"`)
 	}
@@ -437,6 +493,10 @@ func (h *Handler) releaseFile(w http.ResponseWriter, r *http.Request, m *release
 	for _, d := range m.Datasets {
 		for _, f := range d.Files {
 			if f.Path == p {
+				if h.isPruned(m.Version) {
+					h.gone(w, r, m.Version)
+					return
+				}
 				h.serveFile(w, r, m, f, versioned, release.DownloadName(d.ID, m.Version, f.Format))
 				return
 			}
@@ -571,6 +631,10 @@ func (h *Handler) bundle(w http.ResponseWriter, r *http.Request, version string,
 	}
 	if m == nil {
 		h.notFound(w, r, latest)
+		return
+	}
+	if !isLatest && h.isPruned(m.Version) {
+		h.gone(w, r, m.Version)
 		return
 	}
 	if isLatest {
@@ -720,7 +784,7 @@ func (h *Handler) rendered(w http.ResponseWriter, r *http.Request, key string, l
 		sum := sha256.Sum256(body)
 		cp = &cachedPage{body: body, etag: hex.EncodeToString(sum[:16])}
 		h.mu.Lock()
-		if latest == nil || h.pagesFor == latest.Version {
+		if latest == nil || h.pagesFor == pageGeneration(latest, h.pruned) {
 			h.pages[key] = cp
 		}
 		h.mu.Unlock()
@@ -810,7 +874,10 @@ func (h *Handler) changelogJSON(w http.ResponseWriter, r *http.Request, versions
 		Manifest       string `json:"manifest"`
 		Signature      string `json:"signature,omitempty"`
 		KeyFingerprint string `json:"keyFingerprint,omitempty"`
-		Bundle         string `json:"bundle"`
+		Bundle         string `json:"bundle,omitempty"`
+		// FilesRemoved: retention removed the data files and the bundle;
+		// the manifest and its signature remain.
+		FilesRemoved bool `json:"filesRemoved,omitempty"`
 	}
 	out := []entry{}
 	for _, m := range h.history(versions) {
@@ -820,6 +887,9 @@ func (h *Handler) changelogJSON(w http.ResponseWriter, r *http.Request, versions
 			Manifest: h.opt.BaseURL + links.Manifest, Bundle: h.opt.BaseURL + links.Bundle, KeyFingerprint: links.KeyFingerprint}
 		if links.Signature != "" {
 			e.Signature = h.opt.BaseURL + links.Signature
+		}
+		if h.isPruned(m.Version) {
+			e.Bundle, e.FilesRemoved = "", true
 		}
 		for i, c := range m.Changes {
 			c.Rows = nil // the rows themselves are in each dataset's changes.json

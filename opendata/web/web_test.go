@@ -32,9 +32,11 @@ import (
 )
 
 // releasesDir holds two releases of the demo district, built once;
-// between them an organisation was added and one renamed.
+// between them an organisation was added and one renamed. threeDir holds
+// the same two and a third, for retention to prune the first of.
 var (
 	releasesDir string
+	threeDir    string
 	added       string     // id of the organisation added
 	renamed     changedOrg // the organisation renamed
 )
@@ -77,6 +79,17 @@ func TestMain(m *testing.M) {
 		if _, err := release.Build(context.Background(), db.Client, opt, fixture.Now); err != nil {
 			panic(err)
 		}
+		// A third release, in a copy.
+		threeDir = filepath.Join(tmp, "three")
+		if err := os.CopyFS(threeDir, os.DirFS(releasesDir)); err != nil {
+			panic(err)
+		}
+		db.Client.ServiceRecord.Create().SetPersonID(r.PersonID).SetActivityID(r.ActivityID).SetServedOn(r.ServedOn).
+			SetMinutes(120).SetRecordedBy("opendata-test").SetStatus(servicerecord.StatusVERIFIED).SaveX(ctx)
+		opt.Dir = threeDir
+		if rel, err := release.Build(context.Background(), db.Client, opt, fixture.Now.Add(time.Hour)); err != nil || rel.Manifest.Version != thirdVersion {
+			panic(fmt.Sprintf("third release: %v", err))
+		}
 		return m.Run()
 	}()
 	os.RemoveAll(tmp)
@@ -86,6 +99,7 @@ func TestMain(m *testing.M) {
 const (
 	latestVersion   = "2026-10-31"
 	previousVersion = "2026-10-30"
+	thirdVersion    = "2026-10-31.2" // in threeDir only
 )
 
 func newServer(t testing.TB, dir string) *httptest.Server {
