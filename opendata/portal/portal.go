@@ -465,8 +465,8 @@ type changelogEntry struct {
 	Removed bool
 }
 
-// ReleaseLinks are the downloads of a whole release: its zip bundle, its
-// manifest and the signature over it.
+// ReleaseLinks are the downloads of a whole release: its zip bundle (none
+// before bundles existed), its manifest and the signature over it.
 type ReleaseLinks struct {
 	Bundle, BundleName, Manifest, Signature, SSHSignature string
 	// Signed is false for releases built before signing.
@@ -478,8 +478,10 @@ type ReleaseLinks struct {
 // LinksOf are a release's whole-release downloads.
 func LinksOf(m *release.Manifest) ReleaseLinks {
 	base := "/opendata/releases/" + m.Version + "/"
-	l := ReleaseLinks{Bundle: "/opendata/releases/" + m.Version + ".zip", BundleName: release.BundleName(m.Version),
-		Manifest: base + release.ManifestFile}
+	l := ReleaseLinks{Manifest: base + release.ManifestFile}
+	if m.Bundle != "" {
+		l.Bundle, l.BundleName = "/opendata/releases/"+m.Version+".zip", m.Bundle
+	}
 	if s := m.Signature; s != nil {
 		l.Signed, l.KeyFingerprint = true, s.KeyFingerprint
 		l.Signature, l.SSHSignature = base+release.SignatureFile, base+release.SSHSignatureFile

@@ -360,6 +360,7 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 		K:             b.opt.Rules.K(),
 		ContentDigest: b.digest,
 		Signature:     signatureOf(b.opt.SigningKey),
+		Bundle:        BundleName(version),
 	}
 	if b.report != nil {
 		g := *b.report

@@ -27,8 +27,8 @@ func TestBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if release.BundleName(v) != "tongxing-opendata-2026-10-31.zip" {
-		t.Errorf("bundle name %s", release.BundleName(v))
+	if release.BundleName(v) != "tongxing-opendata-2026-10-31.zip" || r.Manifest.Bundle != release.BundleName(v) {
+		t.Errorf("bundle name %s, in the manifest %q", release.BundleName(v), r.Manifest.Bundle)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(stored), int64(len(stored)))
 	if err != nil {

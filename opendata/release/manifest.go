@@ -87,6 +87,10 @@ type Manifest struct {
 	// Signature names the key that signed this manifest and the files that
 	// hold the signature; nil in releases built before signing.
 	Signature *Signature `json:"signature,omitempty"`
+	// Bundle names the zip of the whole release in its directory (empty in
+	// releases built before bundles). Its digest cannot be here: the zip
+	// holds this manifest.
+	Bundle string `json:"bundle,omitempty"`
 	// Gate is the release gate's report on this release, aggregate only:
 	// attacks tried, cells checked, how close the nearest came.
 	Gate     *attack.Report `json:"gate,omitempty"`

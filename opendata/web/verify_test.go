@@ -246,3 +246,57 @@ func httptestServer(t *testing.T, h http.Handler) *httptest.Server {
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+// TestReleaseBeforeSigning: a release built before signing and bundles
+// (its manifest has neither) is served as before — manifest and files —
+// with no signature, no zip, and pages that say it is not signed instead
+// of linking what does not exist.
+func TestReleaseBeforeSigning(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(releasesDir)); err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(dir, previousVersion)
+	b, _ := os.ReadFile(filepath.Join(old, release.ManifestFile))
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "signature")
+	delete(m, "bundle")
+	b, _ = json.MarshalIndent(m, "", "  ")
+	if err := os.WriteFile(filepath.Join(old, release.ManifestFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{release.SignatureFile, release.SSHSignatureFile, release.BundleName(previousVersion)} {
+		if err := os.Remove(filepath.Join(old, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := newServer(t, dir)
+	for path, status := range map[string]int{
+		"/opendata/releases/" + previousVersion + "/manifest.json":     200,
+		"/opendata/datasets/projects/" + previousVersion + ".csv":      200,
+		"/opendata/releases/" + previousVersion + "/manifest.json.sig": 404,
+		"/opendata/releases/" + previousVersion + ".zip":               404,
+		"/opendata/releases/" + latestVersion + ".zip":                 200,
+	} {
+		if r := get(t, srv, path); r.status != status {
+			t.Errorf("%s: %d, want %d", path, r.status, status)
+		}
+	}
+	page := string(get(t, srv, "/opendata/changelog").body)
+	if strings.Contains(page, `href="/opendata/releases/`+previousVersion+`.zip"`) || !strings.Contains(page, "not signed (built before signing)") {
+		t.Error("the changelog links a zip that does not exist, or does not say the release is unsigned")
+	}
+	if v := string(get(t, srv, "/opendata/verify").body); !strings.Contains(v, "1 releases built before signing are not signed") {
+		t.Error("the verify page does not list the unsigned release")
+	}
+	var log []struct{ Version, Signature, Bundle string }
+	_ = json.Unmarshal(get(t, srv, "/opendata/changelog.json").body, &log)
+	for _, e := range log {
+		if e.Version == previousVersion && (e.Signature != "" || e.Bundle != "") {
+			t.Errorf("changelog.json names a signature or zip of the unsigned release: %+v", e)
+		}
+	}
+}

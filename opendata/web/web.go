@@ -640,9 +640,13 @@ func (h *Handler) bundle(w http.ResponseWriter, r *http.Request, version string,
 	if isLatest {
 		w.Header().Set("Link", "<"+Prefix+"releases/"+m.Version+`.zip>; rel="canonical"`)
 	}
-	f, err := h.fileSum(m.Version, release.BundleName(m.Version), release.BundleMediaType)
-	if errors.Is(err, os.ErrNotExist) {
+	if m.Bundle == "" {
 		// Releases built before bundles have none.
+		h.notFound(w, r, latest)
+		return
+	}
+	f, err := h.fileSum(m.Version, m.Bundle, release.BundleMediaType)
+	if errors.Is(err, os.ErrNotExist) {
 		h.notFound(w, r, latest)
 		return
 	}
@@ -651,7 +655,7 @@ func (h *Handler) bundle(w http.ResponseWriter, r *http.Request, version string,
 		http.Error(w, "file unavailable", http.StatusInternalServerError)
 		return
 	}
-	h.serveFile(w, r, m, f, !isLatest, release.BundleName(m.Version))
+	h.serveFile(w, r, m, f, !isLatest, m.Bundle)
 }
 
 // currentKey is the public key readers verify the latest release with:
@@ -884,12 +888,14 @@ func (h *Handler) changelogJSON(w http.ResponseWriter, r *http.Request, versions
 		links := portal.LinksOf(m)
 		e := entry{Version: m.Version, ReferenceDate: m.ReferenceDate, BuiltAt: m.BuiltAt, Previous: m.Previous,
 			Datasets: map[string]int{}, Changes: make([]release.Change, len(m.Changes)),
-			Manifest: h.opt.BaseURL + links.Manifest, Bundle: h.opt.BaseURL + links.Bundle, KeyFingerprint: links.KeyFingerprint}
+			Manifest: h.opt.BaseURL + links.Manifest, KeyFingerprint: links.KeyFingerprint}
 		if links.Signature != "" {
 			e.Signature = h.opt.BaseURL + links.Signature
 		}
 		if h.isPruned(m.Version) {
-			e.Bundle, e.FilesRemoved = "", true
+			e.FilesRemoved = true
+		} else if links.Bundle != "" {
+			e.Bundle = h.opt.BaseURL + links.Bundle
 		}
 		for i, c := range m.Changes {
 			c.Rows = nil // the rows themselves are in each dataset's changes.json
