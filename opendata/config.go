@@ -14,6 +14,7 @@ import (
 	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/opendata/dataset"
+	"github.com/tongxing/tongxing/opendata/signing"
 	"github.com/tongxing/tongxing/opendata/tables"
 )
 
@@ -53,6 +54,17 @@ type Config struct {
 	ChildIndicators []string
 	// Location is the district's time zone (default China Standard Time).
 	Location *time.Location
+	// SigningKey signs every release's manifest (docs/opendata.md, "Signed
+	// releases"): the PEM PKCS#8 Ed25519 private key at
+	// TONGXING_OPENDATA_SIGNING_KEY, or by default one derived from the
+	// server's secret key, so a server signs with a stable key without any
+	// file. It prints as its public fingerprint only.
+	SigningKey *signing.Key
+	// Keep is how many of the newest releases keep their files
+	// (TONGXING_OPENDATA_KEEP; default 0: every release keeps them). Older
+	// releases keep their manifest and signatures and stay listed; the
+	// latest and the one it is measured against are never pruned.
+	Keep int
 }
 
 // secretLabel separates the derived cell-key secret from every other use
@@ -65,7 +77,8 @@ const DefaultDirName = "tongxing-opendata"
 
 // LoadConfig reads the TONGXING_OPENDATA_* variables (getenv is os.Getenv
 // outside tests). fallbackSecret (the server's TONGXING_SECRET_KEY) keys the
-// perturbation when TONGXING_OPENDATA_SECRET is unset; dataDir is where the
+// perturbation when TONGXING_OPENDATA_SECRET is unset and the signing key
+// when TONGXING_OPENDATA_SIGNING_KEY is unset; dataDir is where the
 // releases go by default (the SQLite file's directory). Every bad variable
 // is reported at once.
 func LoadConfig(getenv func(string) string, fallbackSecret []byte, dataDir string) (Config, error) {
@@ -154,5 +167,27 @@ func LoadConfig(getenv func(string) string, fallbackSecret []byte, dataDir strin
 	}
 	list("TONGXING_OPENDATA_CHILD_DOMAINS", &c.ChildDomains)
 	list("TONGXING_OPENDATA_CHILD_INDICATORS", &c.ChildIndicators)
+	if v := getenv("TONGXING_OPENDATA_KEEP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("TONGXING_OPENDATA_KEEP=%q: want how many of the newest releases keep their files (a whole number; 0 keeps all)", v))
+		} else {
+			c.Keep = n
+		}
+	}
+	if v := getenv("TONGXING_OPENDATA_SIGNING_KEY"); v != "" {
+		// The message names the file and what is wrong with it; never
+		// anything read from it.
+		k, err := signing.Load(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TONGXING_OPENDATA_SIGNING_KEY=%q: %w", v, err))
+		} else {
+			c.SigningKey = k
+		}
+	} else if len(fallbackSecret) > 0 {
+		c.SigningKey, _ = signing.Derive(fallbackSecret)
+	} else {
+		errs = append(errs, errors.New("TONGXING_OPENDATA_SIGNING_KEY is not set and there is no server secret key to derive the signing key from"))
+	}
 	return c, errors.Join(errs...)
 }

@@ -2,6 +2,10 @@ package opendata
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/opendata/dataset"
+	"github.com/tongxing/tongxing/opendata/signing"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -32,6 +37,33 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if bytes.Equal(other.Secret, c.Secret) {
 		t.Error("different server secrets derive the same cell-key secret")
 	}
+	// The signing key is derived too: stable, apart from the cell-key
+	// secret, and different for another server secret.
+	if c.SigningKey == nil || again.SigningKey == nil || other.SigningKey == nil {
+		t.Fatal("no derived signing key")
+	}
+	fp := c.SigningKey.Public().Fingerprint()
+	if again.SigningKey.Public().Fingerprint() != fp || other.SigningKey.Public().Fingerprint() == fp {
+		t.Error("the derived signing key is not stable, or two server secrets derive the same key")
+	}
+	if derived, _ := signing.Derive(c.Secret); derived.Public().Fingerprint() == fp {
+		t.Error("the signing key is derived like the cell-key secret")
+	}
+}
+
+// openssl genpkey -algorithm ed25519
+const testSigningKey = `-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIFMYAwlUJz412Y9BCrdyf+BPMuP/DEqB379zp78gvLCg
+-----END PRIVATE KEY-----
+`
+
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func TestLoadConfigVariables(t *testing.T) {
@@ -46,14 +78,20 @@ func TestLoadConfigVariables(t *testing.T) {
 		"TONGXING_OPENDATA_PUBLISHER":        "秀洲区民政局 | Xiuzhou Civil Affairs Bureau",
 		"TONGXING_OPENDATA_CHILD_DOMAINS":    "childcare, youth",
 		"TONGXING_OPENDATA_CHILD_INDICATORS": "children-served",
+		"TONGXING_OPENDATA_SIGNING_KEY":      writeFile(t, "signing.pem", testSigningKey),
+		"TONGXING_OPENDATA_KEEP":             "30",
 	}), nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
+	want, _ := signing.Parse([]byte(testSigningKey))
+	if c.SigningKey == nil || c.SigningKey.Public().Fingerprint() != want.Public().Fingerprint() {
+		t.Errorf("signing key %v, want the file's %v", c.SigningKey, want)
+	}
 	if c.Dir != "/srv/od" || c.K != 15 || string(c.Secret) != "a-long-enough-secret" || c.Schedule != 6*time.Hour ||
 		c.BaseURL != "https://data.example.org" || c.District != "330411" || c.Publisher.Zh != "秀洲区民政局" ||
 		c.Publisher.En != "Xiuzhou Civil Affairs Bureau" || strings.Join(c.ChildDomains, ",") != "childcare,youth" ||
-		strings.Join(c.ChildIndicators, ",") != "children-served" {
+		strings.Join(c.ChildIndicators, ",") != "children-served" || c.Keep != 30 {
 		t.Errorf("config %+v", c)
 	}
 	if c, _ := LoadConfig(env(map[string]string{"TONGXING_PUBLIC_URL": "http://localhost:8080"}), []byte("x"), ""); c.BaseURL != "http://localhost:8080" {
@@ -71,13 +109,32 @@ func TestLoadConfigRefusesBadValues(t *testing.T) {
 		"TONGXING_OPENDATA_INTERVAL": "5s",
 		"TONGXING_OPENDATA_BASE_URL": "data.example.org",
 		"TONGXING_OPENDATA_DISTRICT": "33x411",
+		"TONGXING_OPENDATA_KEEP":     "-1",
 	}), nil, "")
 	if err == nil {
 		t.Fatal("bad values accepted")
 	}
-	for _, name := range []string{"TONGXING_OPENDATA_K", "TONGXING_OPENDATA_SECRET", "TONGXING_OPENDATA_INTERVAL", "TONGXING_OPENDATA_BASE_URL", "TONGXING_OPENDATA_DISTRICT"} {
+	for _, name := range []string{"TONGXING_OPENDATA_K", "TONGXING_OPENDATA_SECRET", "TONGXING_OPENDATA_INTERVAL", "TONGXING_OPENDATA_BASE_URL", "TONGXING_OPENDATA_DISTRICT",
+		"TONGXING_OPENDATA_KEEP"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+	// A signing key file that is missing, not a key, or not Ed25519 stops
+	// start-up with a message naming the variable and what is wrong.
+	rsaPEM := func() string {
+		k, _ := rsa.GenerateKey(rand.Reader, 2048)
+		der, _ := x509.MarshalPKCS8PrivateKey(k)
+		return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	}
+	for _, tt := range []struct{ name, path, want string }{
+		{"missing", filepath.Join(t.TempDir(), "nope.pem"), "no such file"},
+		{"not PEM", writeFile(t, "key.pem", "not a key"), "not a PEM file"},
+		{"RSA", writeFile(t, "rsa.pem", rsaPEM()), "RSA key; want Ed25519"},
+	} {
+		_, err := LoadConfig(env(map[string]string{"TONGXING_OPENDATA_SIGNING_KEY": tt.path}), []byte("server-secret-key-0123456789abcdef"), "")
+		if err == nil || !strings.Contains(err.Error(), "TONGXING_OPENDATA_SIGNING_KEY") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s key file: %v", tt.name, err)
 		}
 	}
 	if _, err := LoadConfig(env(nil), nil, ""); err == nil || !strings.Contains(err.Error(), "TONGXING_OPENDATA_SECRET") {
@@ -105,7 +162,7 @@ func TestDocsDescribeEveryField(t *testing.T) {
 	}
 	for _, v := range []string{"TONGXING_OPENDATA_DIR", "TONGXING_OPENDATA_K", "TONGXING_OPENDATA_SECRET", "TONGXING_OPENDATA_INTERVAL",
 		"TONGXING_OPENDATA_BASE_URL", "TONGXING_OPENDATA_DISTRICT", "TONGXING_OPENDATA_PUBLISHER", "TONGXING_OPENDATA_CHILD_DOMAINS",
-		"TONGXING_OPENDATA_CHILD_INDICATORS"} {
+		"TONGXING_OPENDATA_CHILD_INDICATORS", "TONGXING_OPENDATA_SIGNING_KEY", "TONGXING_OPENDATA_KEEP"} {
 		if !strings.Contains(doc, "| `"+v+"` |") {
 			t.Errorf("docs/opendata.md does not document %s", v)
 		}

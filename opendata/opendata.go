@@ -38,8 +38,9 @@ type Release = release.Release
 // time zone; now is also the reference date of the figures. When the data
 // files would be byte-identical to the latest release, nothing is written
 // and the latest release is returned (Created false). Either way the
-// release is then announced to webhook subscribers (Announce); when that
-// fails, the release is returned with the error.
+// release is then announced to webhook subscribers (Announce) and
+// retention applied (cfg.Keep, release.Prune); when either fails, the
+// release is returned with the error.
 func Build(ctx context.Context, client *ent.Client, cfg Config, now time.Time) (*Release, error) {
 	opt, err := cfg.releaseOptions()
 	if err != nil {
@@ -49,10 +50,18 @@ func Build(ctx context.Context, client *ent.Client, cfg Config, now time.Time) (
 	if err != nil {
 		return nil, err
 	}
+	var errs []error
 	if err := Announce(ctx, client, cfg, rel); err != nil {
-		return rel, fmt.Errorf("release %s was published, but announcing it to webhook subscribers failed: %w", rel.Manifest.Version, err)
+		errs = append(errs, fmt.Errorf("release %s was published, but announcing it to webhook subscribers failed: %w", rel.Manifest.Version, err))
 	}
-	return rel, nil
+	// Retention after every build, whether or not it made a release: a
+	// run that stopped half-way is finished by the next.
+	pruned, err := release.Prune(cfg.Dir, cfg.Keep, time.Now())
+	rel.Pruned = pruned
+	if err != nil {
+		errs = append(errs, fmt.Errorf("release %s was published, but removing old releases' files (TONGXING_OPENDATA_KEEP=%d) failed: %w", rel.Manifest.Version, cfg.Keep, err))
+	}
+	return rel, errors.Join(errs...)
 }
 
 // Announce queues the release.published event of rel for every webhook
@@ -84,8 +93,12 @@ func (cfg Config) releaseOptions() (release.Options, error) {
 	if err != nil {
 		return release.Options{}, err
 	}
+	if cfg.SigningKey == nil {
+		return release.Options{}, errors.New("opendata: Config.SigningKey is not set (LoadConfig sets it)")
+	}
 	return release.Options{
 		Dir: cfg.Dir, Rules: rules, BaseURL: cfg.BaseURL, Schedule: cfg.Schedule, Publisher: cfg.Publisher,
+		SigningKey: cfg.SigningKey,
 		Tables: tables.Options{
 			Location: cfg.Location, District: cfg.District,
 			ChildDomains: cfg.ChildDomains, ChildIndicators: cfg.ChildIndicators,
@@ -101,7 +114,11 @@ func NewHandler(cfg Config, logger *slog.Logger) (http.Handler, error) {
 	if k == 0 {
 		k = disclosure.DefaultK
 	}
-	return web.New(web.Options{Dir: cfg.Dir, BaseURL: cfg.BaseURL, K: k, Logger: logger})
+	opt := web.Options{Dir: cfg.Dir, BaseURL: cfg.BaseURL, K: k, Keep: cfg.Keep, Logger: logger}
+	if cfg.SigningKey != nil {
+		opt.SigningKey = cfg.SigningKey.Public()
+	}
+	return web.New(opt)
 }
 
 // RunScheduler builds a release when none exists, then one every
@@ -167,6 +184,9 @@ func RunScheduler(ctx context.Context, client *ent.Client, cfg Config, logger *s
 			continue
 		}
 		failures = 0
+		if len(rel.Pruned) > 0 {
+			logger.Info("opendata: old releases' files removed (retention)", "versions", rel.Pruned, "keep", cfg.Keep)
+		}
 		if rel.Created {
 			logger.Info("opendata: release built", "version", rel.Manifest.Version, "dir", rel.Dir,
 				"took", time.Since(start).Round(time.Millisecond))

@@ -72,6 +72,22 @@ func TestBuildAndServe(t *testing.T) {
 			t.Errorf("%s: %d", p, res.StatusCode)
 		}
 	}
+	// Retention runs after every build: an older release (a copy of this
+	// one under an earlier version) loses its files to Keep 1. (How the
+	// handler answers for them is opendata/web's TestPrunedRelease.)
+	older := filepath.Join(cfg.Dir, "2026-10-01")
+	if err := os.CopyFS(older, os.DirFS(rel.Dir)); err != nil {
+		t.Fatal(err)
+	}
+	kept := cfg
+	kept.Keep = 1
+	again, err := opendata.Build(context.Background(), db.Client, kept, fixture.Now)
+	if err != nil || again.Created || len(again.Pruned) != 1 || again.Pruned[0] != "2026-10-01" || !release.Pruned(cfg.Dir, "2026-10-01") {
+		t.Fatalf("a build with Keep 1: %+v (%v)", again, err)
+	}
+	if _, err := os.Stat(filepath.Join(older, "datasets")); !os.IsNotExist(err) {
+		t.Errorf("the pruned release's data files: %v", err)
+	}
 	// K below 5 never builds.
 	bad := cfg
 	bad.K = 3

@@ -61,11 +61,18 @@ func runOpendata(ctx context.Context, cfg server.Config, args []string, out io.W
 			return err
 		}
 		m := rel.Manifest
+		if len(rel.Pruned) > 0 {
+			fmt.Fprintf(out, "retention (TONGXING_OPENDATA_KEEP=%d): data files of %s removed; their manifests and signatures stay\n",
+				ocfg.Keep, strings.Join(rel.Pruned, ", "))
+		}
 		if !rel.Created {
 			fmt.Fprintf(out, "data unchanged since release %s; nothing written (%s)\n", m.Version, rel.Dir)
 			return nil
 		}
 		fmt.Fprintf(out, "release %s built in %v: %s\n", m.Version, time.Since(start).Round(time.Millisecond), rel.Dir)
+		if s := m.Signature; s != nil {
+			fmt.Fprintf(out, "  signed with %s key %s\n", s.Algorithm, s.KeyFingerprint)
+		}
 		for _, d := range m.Datasets {
 			fmt.Fprintf(out, "  %-24s %6d rows  %5d withheld cells\n", d.ID, d.Rows, d.Suppressed)
 		}
@@ -92,7 +99,11 @@ func runOpendata(ctx context.Context, cfg server.Config, args []string, out io.W
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "%s  reference date %s  built %s\n", m.Version, m.ReferenceDate, m.BuiltAt.Format(time.RFC3339))
+			note := ""
+			if release.Pruned(root, vs[i]) {
+				note = "  (files removed by retention)"
+			}
+			fmt.Fprintf(out, "%s  reference date %s  built %s%s\n", m.Version, m.ReferenceDate, m.BuiltAt.Format(time.RFC3339), note)
 		}
 		return nil
 	}

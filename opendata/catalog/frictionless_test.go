@@ -47,7 +47,7 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 		published, err = release.Build(context.Background(), db.Client,
-			release.Options{Dir: filepath.Join(tmp, "releases"), Rules: rules, Schedule: 24 * time.Hour}, fixture.Now)
+			release.Options{Dir: filepath.Join(tmp, "releases"), Rules: rules, Schedule: 24 * time.Hour, SigningKey: fixture.SigningKey}, fixture.Now)
 		if err != nil {
 			panic(err)
 		}

@@ -29,6 +29,7 @@ import (
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/release"
 	"github.com/tongxing/tongxing/opendata/release/diff"
+	"github.com/tongxing/tongxing/opendata/signing"
 	"github.com/tongxing/tongxing/opendata/writer"
 )
 
@@ -124,12 +125,13 @@ var funcs = template.FuncMap{
 	"licenseEn":  func() string { return dataset.LicenseName.En },
 	"licenseURL": func() string { return dataset.LicenseURL },
 	"percent":    func(f float64) float64 { return f * 100 },
+	"sub1":       func(n int) int { return n - 1 },
 }
 
 var pages = map[string]*template.Template{}
 
 func init() {
-	for _, name := range []string{"index", "dataset", "methodology", "changelog", "notfound"} {
+	for _, name := range []string{"index", "dataset", "methodology", "changelog", "verify", "notfound"} {
 		t := template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
 		pages[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
 	}
@@ -159,7 +161,15 @@ type Site struct {
 	// BaseURL is the external site URL used in JSON-LD and citations; empty
 	// gives root-relative URLs.
 	BaseURL string
+	// Keep is the retention setting: how many of the newest releases keep
+	// their files (0: all).
+	Keep int
+	// Removed reports whether retention removed a release's files (nil:
+	// none was).
+	Removed func(version string) bool
 }
+
+func (s Site) removed(version string) bool { return s.Removed != nil && s.Removed(version) }
 
 type indexFile struct {
 	Label, MediaType, LatestURL string
@@ -217,6 +227,8 @@ type DownloadLink struct {
 type VersionRow struct {
 	Version string
 	Files   []DownloadLink // one per format of the dataset (writer.FormatsOf); empty URL when missing
+	// Removed: retention removed the release's files (Files is empty).
+	Removed bool
 }
 
 type previewCell struct {
@@ -337,8 +349,11 @@ func (s Site) Dataset(m *release.Manifest, id string, history []*release.Manifes
 		if !ok {
 			continue
 		}
-		row := VersionRow{Version: hm.Version}
+		row := VersionRow{Version: hm.Version, Removed: s.removed(hm.Version)}
 		for _, f := range formats {
+			if row.Removed {
+				break
+			}
 			if rf, ok := hd.File(f.Ext); ok {
 				row.Files = append(row.Files, link(hm, rf, false))
 			} else {
@@ -416,7 +431,9 @@ func (s Site) Methodology(m *release.Manifest, k int, last *attack.Report) ([]by
 		Params []param
 		Gate   *gateView
 		Latest string
+		Keep   int
 	}{
+		Keep:  s.Keep,
 		Gate:  gate,
 		Rules: release.Methodology(k),
 		Params: []param{
@@ -443,13 +460,42 @@ type changeRow struct {
 type changelogEntry struct {
 	Version, ReferenceDate, BuiltAt string
 	Changes                         []changeRow
+	Links                           ReleaseLinks
+	// Removed: retention removed the release's files and zip; its
+	// manifest and signatures remain.
+	Removed bool
+}
+
+// ReleaseLinks are the downloads of a whole release: its zip bundle (none
+// before bundles existed), its manifest and the signature over it.
+type ReleaseLinks struct {
+	Bundle, BundleName, Manifest, Signature, SSHSignature string
+	// Signed is false for releases built before signing.
+	Signed bool
+	// KeyFingerprint names the key that signed the release.
+	KeyFingerprint string
+}
+
+// LinksOf are a release's whole-release downloads.
+func LinksOf(m *release.Manifest) ReleaseLinks {
+	base := "/opendata/releases/" + m.Version + "/"
+	l := ReleaseLinks{Manifest: base + release.ManifestFile}
+	if m.Bundle != "" {
+		l.Bundle, l.BundleName = "/opendata/releases/"+m.Version+".zip", m.Bundle
+	}
+	if s := m.Signature; s != nil {
+		l.Signed, l.KeyFingerprint = true, s.KeyFingerprint
+		l.Signature, l.SSHSignature = base+release.SignatureFile, base+release.SSHSignatureFile
+	}
+	return l
 }
 
 // Changelog renders the release history, newest first.
 func (s Site) Changelog(history []*release.Manifest) ([]byte, error) {
 	var entries []changelogEntry
 	for _, m := range history {
-		e := changelogEntry{Version: m.Version, ReferenceDate: m.ReferenceDate, BuiltAt: m.BuiltAt.UTC().Format("2006-01-02 15:04 UTC")}
+		e := changelogEntry{Version: m.Version, ReferenceDate: m.ReferenceDate, BuiltAt: m.BuiltAt.UTC().Format("2006-01-02 15:04 UTC"),
+			Links: LinksOf(m), Removed: s.removed(m.Version)}
 		for _, c := range m.Changes {
 			title := c.Dataset
 			if d := dataset.ByID(c.Dataset); d != nil {
@@ -465,6 +511,79 @@ func (s Site) Changelog(history []*release.Manifest) ([]byte, error) {
 	}
 	return render("changelog", page{Title: dataset.Text{Zh: "更新记录", En: "Changelog"}, Nav: "changelog", Manifest: latest, Body: entries,
 		Description: "同行开放数据各版本的变化。What changed in each Tongxing open-data release."})
+}
+
+// verifyKey is a public key as the verify page shows it.
+type verifyKey struct {
+	Fingerprint, PEM, AllowedSigner, URL string
+	// Releases are the versions it signed, newest first.
+	Releases []string
+}
+
+// verifyBody is the verify page: the current key, the commands for the
+// latest release, and every key that signed a release.
+type verifyBody struct {
+	Current *verifyKey
+	// Latest's links and an example data file (its download name) for the
+	// commands; empty before the first release.
+	Latest      *ReleaseLinks
+	Version     string
+	ExampleFile string
+	Keys        []verifyKey
+	// Unsigned are releases built before signing, newest first.
+	Unsigned  []string
+	Namespace string
+}
+
+// Verify renders the page that tells readers how to verify a release:
+// the public key that signs (current: the latest release's, or the
+// configured key before any signed release) with its fingerprint, the
+// commands step by step with standard tools, and every key that signed a
+// release, so releases signed before a key change stay verifiable. keys
+// are the public keys kept; history is every release, newest first.
+func (s Site) Verify(history []*release.Manifest, keys []signing.PublicKey, current signing.PublicKey) ([]byte, error) {
+	b := verifyBody{Namespace: signing.SSHNamespace}
+	view := func(k signing.PublicKey) verifyKey {
+		fp := k.Fingerprint()
+		return verifyKey{Fingerprint: fp, PEM: string(k.PEM()), AllowedSigner: k.AllowedSigner(), URL: "/opendata/" + release.KeyPath(fp)}
+	}
+	byFP := map[string]int{}
+	for _, k := range keys {
+		byFP[k.Fingerprint()] = len(b.Keys)
+		b.Keys = append(b.Keys, view(k))
+	}
+	for _, m := range history {
+		if m.Signature == nil {
+			b.Unsigned = append(b.Unsigned, m.Version)
+			continue
+		}
+		i, ok := byFP[m.Signature.KeyFingerprint]
+		if !ok {
+			// A key whose file is missing: named by fingerprint only.
+			i = len(b.Keys)
+			byFP[m.Signature.KeyFingerprint] = i
+			b.Keys = append(b.Keys, verifyKey{Fingerprint: m.Signature.KeyFingerprint})
+		}
+		b.Keys[i].Releases = append(b.Keys[i].Releases, m.Version)
+	}
+	if current != nil {
+		c := view(current)
+		b.Current = &c
+	}
+	var latest *release.Manifest
+	if len(history) > 0 {
+		latest = history[0]
+		l := LinksOf(latest)
+		b.Latest, b.Version = &l, latest.Version
+		for _, d := range latest.Datasets {
+			if f, ok := d.File("csv"); ok {
+				b.ExampleFile = release.DownloadName(d.ID, latest.Version, f.Format)
+				break
+			}
+		}
+	}
+	return render("verify", page{Title: dataset.Text{Zh: "验证数据", En: "Verify a release"}, Nav: "verify", Manifest: latest, Body: b,
+		Description: "如何用标准工具验证同行开放数据的文件确由本区发布、未经改动。How to prove with standard tools that a Tongxing open-data file is the district's, unaltered."})
 }
 
 // NotFound renders the 404 page.

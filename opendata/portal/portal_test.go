@@ -45,6 +45,7 @@ func TestPagesWithoutARelease(t *testing.T) {
 		"index":       func() ([]byte, error) { return s.Index(nil) },
 		"methodology": func() ([]byte, error) { return s.Methodology(nil, 10, nil) },
 		"changelog":   func() ([]byte, error) { return s.Changelog(nil) },
+		"verify":      func() ([]byte, error) { return s.Verify(nil, nil, nil) },
 		"notfound":    func() ([]byte, error) { return s.NotFound(nil) },
 	} {
 		b, err := render()

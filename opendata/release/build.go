@@ -22,6 +22,7 @@ import (
 	"github.com/tongxing/tongxing/opendata/attack"
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
+	"github.com/tongxing/tongxing/opendata/signing"
 	"github.com/tongxing/tongxing/opendata/tables"
 	"github.com/tongxing/tongxing/opendata/writer"
 )
@@ -45,6 +46,8 @@ type Options struct {
 	PreviewRows int
 	// Tolerance is the release gate's (zero: attack.DefaultTolerance).
 	Tolerance attack.Tolerance
+	// SigningKey signs every manifest (required).
+	SigningKey *signing.Key
 }
 
 // planted, when set (by tests only, see export_test.go), changes the
@@ -59,11 +62,21 @@ type Release struct {
 	// Created is false when the build published exactly what the latest
 	// release holds, so no new release was written.
 	Created bool
+	// Pruned are the releases whose files retention removed after the
+	// build (opendata.Build, Prune).
+	Pruned []string
 }
 
 // locks serialises builds into the same root within this process; across
 // processes the final rename is atomic and a taken version is skipped.
 var locks sync.Map // root → *sync.Mutex
+
+// lock takes root's lock and returns its release.
+func lock(root string) func() {
+	mu, _ := locks.LoadOrStore(filepath.Clean(root), &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	return mu.(*sync.Mutex).Unlock
+}
 
 // Build computes every dataset and writes a new release under opt.Dir,
 // unless its data files are byte-identical to the latest release's, in
@@ -72,9 +85,10 @@ func Build(ctx context.Context, client *ent.Client, opt Options, now time.Time) 
 	if opt.Dir == "" {
 		return nil, errors.New("release: no releases directory")
 	}
-	mu, _ := locks.LoadOrStore(filepath.Clean(opt.Dir), &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	if opt.SigningKey == nil {
+		return nil, errors.New("release: no signing key")
+	}
+	defer lock(opt.Dir)()
 
 	topt := opt.Tables
 	topt.Rules, topt.Now = opt.Rules, now
@@ -125,6 +139,10 @@ func Build(ctx context.Context, client *ent.Client, opt Options, now time.Time) 
 	}
 	b.report = report.Aggregate()
 	b.fullReport = report
+	// The public key is kept before any release it signed is listed.
+	if err := SaveKey(opt.Dir, opt.SigningKey.Public()); err != nil {
+		return nil, fmt.Errorf("release: keep the public signing key: %w", err)
+	}
 	for attempt := 0; ; attempt++ {
 		version, err := nextVersion(opt.Dir, res.Reference.Format(time.DateOnly))
 		if err != nil {
@@ -325,8 +343,10 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
 
 // finish names the data files for version and writes everything that
-// carries the version: XLSX, Parquet, the metadata documents and, last, the
-// manifest.
+// carries the version: XLSX, Parquet, the metadata documents, the manifest
+// (after every file it lists), the signatures over it and the zip bundle of
+// it all. All of it is in the build directory, which is renamed into place
+// only afterwards.
 func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 	res := b.res
 	m := &Manifest{
@@ -339,6 +359,8 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 		Frequency:     catalog.FrequencyOf(b.opt.Schedule),
 		K:             b.opt.Rules.K(),
 		ContentDigest: b.digest,
+		Signature:     signatureOf(b.opt.SigningKey),
+		Bundle:        BundleName(version),
 	}
 	if b.report != nil {
 		g := *b.report
@@ -463,11 +485,20 @@ func (b *build) finish(version string, prev *Manifest) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	body = append(body, '\n')
 	if _, err := b.write(ManifestFile, writer.Format{Ext: "json", MediaType: "application/json"}, func(w io.Writer) error {
-		_, err := w.Write(append(body, '\n'))
+		_, err := w.Write(body)
 		return err
 	}); err != nil {
 		return nil, err
+	}
+	// The signatures cover exactly the bytes just written; the bundle holds
+	// everything, signatures included.
+	if err := b.writeSignatures(body); err != nil {
+		return nil, err
+	}
+	if err := b.writeBundle(version, m.BuiltAt); err != nil {
+		return nil, fmt.Errorf("release: zip bundle: %w", err)
 	}
 	if err := syncTree(b.tmp); err != nil {
 		return nil, err
@@ -489,6 +520,9 @@ func (b *build) unversion(version string) error {
 		for _, f := range []writer.Format{writer.XLSX, writer.Parquet} {
 			_ = os.Remove(filepath.Join(b.tmp, filepath.FromSlash(DatasetPath(id, version, f.Ext))))
 		}
+	}
+	for _, f := range []string{SignatureFile, SSHSignatureFile, BundleName(version)} {
+		_ = os.Remove(filepath.Join(b.tmp, f))
 	}
 	return os.Remove(filepath.Join(b.tmp, ManifestFile))
 }

@@ -114,7 +114,7 @@ func TestGate(t *testing.T) {
 		}
 		district, town1 := "330411", f.Towns[0].Code
 		dir := t.TempDir()
-		opt := release.Options{Dir: dir, Rules: rules, Schedule: 24 * time.Hour}
+		opt := release.Options{Dir: dir, Rules: rules, Schedule: 24 * time.Hour, SigningKey: fixture.SigningKey}
 		buildAt := func(at time.Time) (*release.Release, error) {
 			return release.Build(context.Background(), f.C, opt, at)
 		}

@@ -5,14 +5,20 @@
 //
 //	<root>/2026-10-31/
 //	  manifest.json                   what is in it: files, hashes, row counts, changes
+//	  manifest.json.sig               Ed25519 signature over manifest.json (raw 64 bytes)
+//	  manifest.json.sshsig            the same, as an SSH signature (SSHSIG)
+//	  tongxing-opendata-2026-10-31.zip  every file of the release
 //	  datapackage.json                Frictionless Data Package v2 (CSV resources)
 //	  catalog.jsonld                  DCAT 3 catalogue
 //	  datasets/<id>/2026-10-31.csv    and .xlsx, .json, .parquet for every dataset
+//	<root>/signing-keys/<fingerprint>.pem   every public key that signed a release
 //
 // Paths inside mirror the URLs below /opendata/, so the directory is itself
 // a valid data package. A release is written to a temporary directory,
-// fsynced and renamed into place, and never changed afterwards; versions are
-// the reference date, with ".2", ".3" … for later builds on the same day.
+// fsynced and renamed into place, and never changed afterwards, except
+// that retention (Prune) may remove an old release's data files and zip,
+// leaving its manifest, signatures and documents; versions are the
+// reference date, with ".2", ".3" … for later builds on the same day.
 package release
 
 import (
@@ -35,8 +41,30 @@ import (
 )
 
 // ManifestFile is the name of the manifest in a release directory. It is
-// written last, so a directory without one is not a release.
+// written after every file it lists, and a directory without one is not a
+// release.
 const ManifestFile = "manifest.json"
+
+// The signatures over the manifest's exact bytes, written after it. Like
+// the manifest they are in the build directory before it is renamed into
+// place, so a listed release always has them (docs/opendata.md, "Signed
+// releases").
+const (
+	// SignatureFile holds the raw 64-byte Ed25519 signature, as
+	// `openssl pkeyutl -verify -rawin -sigfile` reads it.
+	SignatureFile = "manifest.json.sig"
+	// SSHSignatureFile holds the same signature in the SSHSIG format, as
+	// `ssh-keygen -Y verify` reads it.
+	SSHSignatureFile = "manifest.json.sshsig"
+)
+
+// KeysDir, below the releases root and below /opendata/, holds every public
+// key that signed a release, named by fingerprint; it is kept after a key
+// is replaced, so old releases stay verifiable.
+const KeysDir = "signing-keys"
+
+// KeyPath is a public key's path below the releases root and /opendata/.
+func KeyPath(fingerprint string) string { return KeysDir + "/" + fingerprint + ".pem" }
 
 // Manifest describes a release.
 type Manifest struct {
@@ -56,6 +84,13 @@ type Manifest struct {
 	// ContentDigest is a SHA-256 over every dataset's CSV and JSON bytes: two
 	// builds with the same digest published the same data.
 	ContentDigest string `json:"contentDigest"`
+	// Signature names the key that signed this manifest and the files that
+	// hold the signature; nil in releases built before signing.
+	Signature *Signature `json:"signature,omitempty"`
+	// Bundle names the zip of the whole release in its directory (empty in
+	// releases built before bundles). Its digest cannot be here: the zip
+	// holds this manifest.
+	Bundle string `json:"bundle,omitempty"`
 	// Gate is the release gate's report on this release, aggregate only:
 	// attacks tried, cells checked, how close the nearest came.
 	Gate     *attack.Report `json:"gate,omitempty"`
@@ -63,6 +98,25 @@ type Manifest struct {
 	// Documents are datapackage.json and catalog.jsonld.
 	Documents []File   `json:"documents"`
 	Changes   []Change `json:"changes"`
+}
+
+// Signature says how a manifest is signed. It is inside the signed bytes,
+// so the key it names cannot be swapped without breaking the signature; the
+// signature itself is in files beside the manifest, since no signature can
+// cover itself.
+type Signature struct {
+	// Algorithm is "Ed25519".
+	Algorithm string `json:"algorithm"`
+	// KeyFingerprint is the SHA-256 of the public key's DER
+	// (SubjectPublicKeyInfo), lowercase hex.
+	KeyFingerprint string `json:"keyFingerprint"`
+	// Key is the public key's path below /opendata/ (KeyPath).
+	Key string `json:"key"`
+	// Files are the signature files in the release directory: raw, then
+	// SSHSIG.
+	Files []string `json:"files"`
+	// SSHNamespace is the namespace of the SSH signature (ssh-keygen -n).
+	SSHNamespace string `json:"sshNamespace"`
 }
 
 // Division is the district published.

@@ -50,7 +50,7 @@ func options(t testing.TB, dir string) release.Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return release.Options{Dir: dir, Rules: rules, Schedule: 24 * time.Hour}
+	return release.Options{Dir: dir, Rules: rules, Schedule: 24 * time.Hour, SigningKey: fixture.SigningKey}
 }
 
 func build(t testing.TB, dir string, now time.Time) *release.Release {
@@ -268,7 +268,8 @@ func checkFiles(t *testing.T, r *release.Release) {
 			t.Errorf("%s: size or hash differs from the manifest", f.Path)
 		}
 	}
-	// Nothing else in the directory but the manifest.
+	// Nothing else in the directory but the manifest, its signatures and
+	// the zip bundle.
 	n := 0
 	_ = filepath.WalkDir(r.Dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -276,8 +277,8 @@ func checkFiles(t *testing.T, r *release.Release) {
 		}
 		return err
 	})
-	if n != len(files)+1 {
-		t.Errorf("%d files on disk, manifest lists %d (+ itself)", n, len(files))
+	if n != len(files)+4 {
+		t.Errorf("%d files on disk, manifest lists %d (+ itself, two signatures and the bundle)", n, len(files))
 	}
 }
 

@@ -34,8 +34,9 @@ func chromium() string {
 // TestPortalInBrowser opens the portal in headless Chromium: every dataset
 // page loads without script errors, its chart renders as SVG, it requests
 // nothing from another host, and every download link answers 200 with its
-// format's media type. It writes a screenshot of a dataset page and of the
-// index for review, to $TONGXING_SCREENSHOT_DIR or the test's temp dir.
+// format's media type; so does every download the verify page links. It
+// writes screenshots of a dataset page, the verify page and the index for
+// review, to $TONGXING_SCREENSHOT_DIR or the test's temp dir.
 func TestPortalInBrowser(t *testing.T) {
 	exe := chromium()
 	if exe == "" {
@@ -159,6 +160,39 @@ func TestPortalInBrowser(t *testing.T) {
 			}
 		})
 	}
+
+	// The verify page: every file it tells readers to download answers
+	// 200 with the media type its link states.
+	t.Run("verify", func(t *testing.T) {
+		sctx, cancel := step(t)
+		defer cancel()
+		if err := chromedp.Do(sctx, chromedp.Navigate(srv.URL+"/opendata/verify"), chromedp.WaitVisible(chromedp.CSS("ol.steps"))); err != nil {
+			t.Fatalf("page: %v", err)
+		}
+		links, err := chromedp.Run(sctx, chromedp.Evaluate[[]link](`Promise.all([...document.querySelectorAll("main a[download]")].map(a =>
+			fetch(a.href).then(r => ({href: a.href, type: a.type, status: r.status, got: r.headers.get("content-type")}))))`,
+			chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("fetch downloads: %v", err)
+		}
+		if len(links) < 6 {
+			t.Errorf("%d download links", len(links))
+		}
+		for _, l := range links {
+			if l.Status != 200 || strings.Split(l.Got, ";")[0] != strings.Split(l.Type, ";")[0] {
+				t.Errorf("download %s: %d %q, link says %q", l.Href, l.Status, l.Got, l.Type)
+			}
+		}
+		png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(shots, "opendata-verify.png")
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot of the verify page: %s", path)
+	})
 
 	sctx, cancel := step(t)
 	defer cancel()

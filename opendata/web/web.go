@@ -1,8 +1,9 @@
 // Package web serves /opendata/: the portal pages, the embedded assets, the
 // Atom feeds of releases, and the files of the immutable releases — latest
-// and versioned downloads, catalog.jsonld and datapackage.json — with
-// strong ETags, Last-Modified, 304 answers, gzip where it helps, and
-// readable download names.
+// and versioned downloads, catalog.jsonld and datapackage.json, the signed
+// manifests, the zip bundles and the public signing keys — with strong
+// ETags, Last-Modified, 304 answers, gzip where it helps, and readable
+// download names. Files of releases pruned by retention answer 410 Gone.
 //
 // The handler reads the releases directory itself (it holds no state that
 // a build must update): it notices a new release by the directory's
@@ -29,12 +30,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/opendata/announce"
 	"github.com/tongxing/tongxing/opendata/attack"
 	"github.com/tongxing/tongxing/opendata/catalog"
 	"github.com/tongxing/tongxing/opendata/dataset"
 	"github.com/tongxing/tongxing/opendata/portal"
 	"github.com/tongxing/tongxing/opendata/release"
+	"github.com/tongxing/tongxing/opendata/signing"
 	"github.com/tongxing/tongxing/opendata/writer"
 )
 
@@ -61,7 +64,13 @@ type Options struct {
 	// BaseURL is the external site URL used in JSON-LD and citations.
 	BaseURL string
 	// K is shown on the methodology page before any release exists.
-	K      int
+	K int
+	// SigningKey is the configured signing key's public half: served as
+	// the current key until a signed release names one (may be nil).
+	SigningKey signing.PublicKey
+	// Keep is the retention setting, for the methodology page (0: every
+	// release keeps its files).
+	Keep   int
 	Logger *slog.Logger
 }
 
@@ -77,6 +86,9 @@ type Handler struct {
 	manifests map[string]*release.Manifest // immutable once loaded
 	pages     map[string]*cachedPage       // for the current latest release
 	pagesFor  string
+	pruned    map[string]bool              // releases whose files retention removed, as of the last scan
+	keys      map[string]signing.PublicKey // by fingerprint: kept in the root, and the configured one
+	sums      map[string]release.File      // files outside the manifests (signatures, bundles), by path
 }
 
 type cachedPage struct {
@@ -92,7 +104,10 @@ func New(opt Options) (*Handler, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{opt: opt, site: portal.Site{BaseURL: opt.BaseURL}, manifests: map[string]*release.Manifest{}, pages: map[string]*cachedPage{}}, nil
+	h := &Handler{opt: opt, manifests: map[string]*release.Manifest{}, pages: map[string]*cachedPage{},
+		pruned: map[string]bool{}, keys: map[string]signing.PublicKey{}, sums: map[string]release.File{}}
+	h.site = portal.Site{BaseURL: opt.BaseURL, Keep: opt.Keep, Removed: h.prunedAsScanned}
+	return h, nil
 }
 
 // state returns the release versions (oldest first) and the latest
@@ -119,16 +134,74 @@ func (h *Handler) state() ([]string, *release.Manifest) {
 					h.versions = []string{}
 				}
 			}
+			// A build keeps its public key before the release that
+			// names it appears, so a rescan that finds the release finds
+			// the key.
+			keys, err := release.Keys(h.opt.Dir)
+			if err != nil {
+				h.opt.Logger.Error("opendata: list signing keys", "dir", h.opt.Dir, "err", err)
+			}
+			h.keys = map[string]signing.PublicKey{}
+			if h.opt.SigningKey != nil {
+				h.keys[h.opt.SigningKey.Fingerprint()] = h.opt.SigningKey
+			}
+			for _, k := range keys {
+				h.keys[k.Fingerprint()] = k
+			}
+			// Retention touches the root when it removes files, so this
+			// scan sees its marks; downloads ask the disk themselves.
+			pruned := map[string]bool{}
+			for _, v := range h.versions {
+				if h.pruned[v] || release.Pruned(h.opt.Dir, v) {
+					pruned[v] = true
+				}
+			}
+			h.pruned = pruned
 		}
 	}
 	if len(h.versions) == 0 {
 		return h.versions, nil
 	}
 	latest := h.manifestLocked(h.versions[len(h.versions)-1])
-	if latest != nil && h.pagesFor != latest.Version {
-		h.pages, h.pagesFor = map[string]*cachedPage{}, latest.Version
+	// Pages are rendered per latest release and per set of pruned ones.
+	if gen := pageGeneration(latest, h.pruned); latest != nil && h.pagesFor != gen {
+		h.pages, h.pagesFor = map[string]*cachedPage{}, gen
 	}
 	return h.versions, latest
+}
+
+func pageGeneration(latest *release.Manifest, pruned map[string]bool) string {
+	if latest == nil {
+		return ""
+	}
+	return latest.Version + "/" + strconv.Itoa(len(pruned))
+}
+
+// prunedAsScanned is what the pages show: the releases pruned as of the
+// last scan of the root.
+func (h *Handler) prunedAsScanned(version string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.pruned[version]
+}
+
+// isPruned is what a download obeys: the mark on disk, which retention
+// writes before it removes anything.
+func (h *Handler) isPruned(version string) bool {
+	if h.prunedAsScanned(version) {
+		return true
+	}
+	return release.Pruned(h.opt.Dir, version)
+}
+
+// gone answers a download of a release whose files retention removed:
+// 410 with the project's error body, and where the release's manifest
+// and signature still are.
+func (h *Handler) gone(w http.ResponseWriter, r *http.Request, version string) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	apierror.Write(w, r, http.StatusGone, apierror.New(apierror.NotFound,
+		"版本 "+version+" 的数据文件已按保留期限删除；其清单和签名仍在 "+Prefix+"releases/"+version+"/"+release.ManifestFile+
+			" (the data files of release "+version+" were removed under the retention setting; its manifest and signature remain)"))
 }
 
 func (h *Handler) manifest(version string) *release.Manifest {
@@ -210,6 +283,28 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		})
 	case rest == "changelog.json":
 		h.changelogJSON(w, r, versions, latest)
+	case rest == "verify":
+		h.page(w, r, "verify", latest, func() ([]byte, bool, error) {
+			b, err := h.site.Verify(h.history(versions), h.knownKeys(), h.currentKey(latest))
+			return b, true, err
+		})
+	case rest == "signing-key.pem":
+		k := h.currentKey(latest)
+		if k == nil {
+			h.notFound(w, r, latest)
+			return
+		}
+		h.sendKey(w, r, k, "tongxing-signing-key.pem", cacheLatest)
+	case strings.HasPrefix(rest, release.KeysDir+"/"):
+		fp, ok := strings.CutSuffix(strings.TrimPrefix(rest, release.KeysDir+"/"), ".pem")
+		k := h.key(fp)
+		if !ok || k == nil {
+			h.notFound(w, r, latest)
+			return
+		}
+		h.sendKey(w, r, k, "tongxing-signing-key-"+fp+".pem", cacheImmutable)
+	case rest == "allowed_signers":
+		h.allowedSigners(w, r, latest)
 	case rest == "releases.atom":
 		h.feed(w, r, "releases", latest, func() ([]byte, bool, error) {
 			b, err := announce.Releases(h.history(versions), h.opt.BaseURL)
@@ -228,7 +323,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(rest, "releases/"):
 		// releases/<version>/<path>: every file of a release at the path
 		// its datapackage.json and catalog.jsonld use relative to it.
-		v, file, _ := strings.Cut(strings.TrimPrefix(rest, "releases/"), "/")
+		v, file, hasSlash := strings.Cut(strings.TrimPrefix(rest, "releases/"), "/")
+		if bundle, ok := strings.CutSuffix(v, ".zip"); ok && !hasSlash {
+			h.bundle(w, r, bundle, versions, latest)
+			return
+		}
 		m := h.manifestIfListed(versions, v)
 		if m == nil || file == "" {
 			h.notFound(w, r, latest)
@@ -308,6 +407,10 @@ func (h *Handler) datasets(w http.ResponseWriter, r *http.Request, rest string, 
 		h.notFound(w, r, latest)
 		return
 	}
+	if !isLatest && h.isPruned(m.Version) {
+		h.gone(w, r, m.Version)
+		return
+	}
 	if isLatest {
 		w.Header().Set("Link", "<"+Prefix+f.Path+`>; rel="canonical"`)
 	}
@@ -362,8 +465,25 @@ func (h *Handler) inAnyRelease(versions []string, id string) bool {
 	return false
 }
 
-// releaseFile serves a file listed in a release's manifest by its path.
+// releaseFile serves a file listed in a release's manifest by its path,
+// or the manifest and its signatures, byte for byte as written (they are
+// what a reader verifies).
 func (h *Handler) releaseFile(w http.ResponseWriter, r *http.Request, m *release.Manifest, p string, versioned bool) {
+	switch p {
+	case release.ManifestFile:
+		h.unlistedFile(w, r, m, p, "application/json", "")
+		return
+	case release.SignatureFile, release.SSHSignatureFile:
+		if m.Signature == nil {
+			break
+		}
+		mediaType := "application/octet-stream"
+		if p == release.SSHSignatureFile {
+			mediaType = "text/plain; charset=utf-8"
+		}
+		h.unlistedFile(w, r, m, p, mediaType, p)
+		return
+	}
 	for _, f := range m.Documents {
 		if f.Path == p {
 			h.serveFile(w, r, m, f, versioned, "")
@@ -373,6 +493,10 @@ func (h *Handler) releaseFile(w http.ResponseWriter, r *http.Request, m *release
 	for _, d := range m.Datasets {
 		for _, f := range d.Files {
 			if f.Path == p {
+				if h.isPruned(m.Version) {
+					h.gone(w, r, m.Version)
+					return
+				}
 				h.serveFile(w, r, m, f, versioned, release.DownloadName(d.ID, m.Version, f.Format))
 				return
 			}
@@ -398,7 +522,7 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, m *release.M
 		hdr.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": download}))
 	}
 	format, _ := writer.FormatByExt(f.Format)
-	compressible := !format.Compressed
+	compressible := !format.Compressed && !incompressible[f.Format]
 	if compressible {
 		hdr.Add("Vary", "Accept-Encoding")
 	}
@@ -447,6 +571,151 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, m *release.M
 	// conditional headers were answered above; ServeContent's own checks
 	// agree with them.
 	http.ServeContent(w, r, "", modified, file)
+}
+
+// incompressible are extensions of files outside the manifests that gzip
+// would not shrink: the zip bundle, the raw signature.
+var incompressible = map[string]bool{"zip": true, "sig": true}
+
+// unlistedFile serves a file of a release that its manifest cannot list —
+// the manifest itself, its signatures, the bundle — like a listed one: the
+// ETag is its SHA-256, computed once (the file never changes).
+func (h *Handler) unlistedFile(w http.ResponseWriter, r *http.Request, m *release.Manifest, name, mediaType, download string) {
+	f, err := h.fileSum(m.Version, name, mediaType)
+	if errors.Is(err, os.ErrNotExist) {
+		h.notFound(w, r, m)
+		return
+	}
+	if err != nil {
+		h.opt.Logger.Error("opendata: release file", "version", m.Version, "path", name, "err", err)
+		http.Error(w, "file unavailable", http.StatusInternalServerError)
+		return
+	}
+	h.serveFile(w, r, m, f, true, download)
+}
+
+// fileSum describes a file of a release directory that no manifest lists.
+func (h *Handler) fileSum(version, name, mediaType string) (release.File, error) {
+	key := version + "/" + name
+	h.mu.Lock()
+	f, ok := h.sums[key]
+	h.mu.Unlock()
+	if ok {
+		return f, nil
+	}
+	file, err := os.Open(filepath.Join(h.opt.Dir, version, filepath.FromSlash(name)))
+	if err != nil {
+		return release.File{}, err
+	}
+	defer file.Close()
+	sum := sha256.New()
+	n, err := io.Copy(sum, file)
+	if err != nil {
+		return release.File{}, err
+	}
+	f = release.File{Format: strings.TrimPrefix(path.Ext(name), "."), Path: name, MediaType: mediaType, Bytes: n,
+		SHA256: hex.EncodeToString(sum.Sum(nil))}
+	h.mu.Lock()
+	h.sums[key] = f
+	h.mu.Unlock()
+	return f, nil
+}
+
+// bundle serves releases/<version>.zip, the release's zip bundle, and
+// releases/latest.zip, the newest release's (with a canonical link to the
+// versioned one).
+func (h *Handler) bundle(w http.ResponseWriter, r *http.Request, version string, versions []string, latest *release.Manifest) {
+	m, isLatest := latest, version == "latest"
+	if !isLatest {
+		m = h.manifestIfListed(versions, version)
+	}
+	if m == nil {
+		h.notFound(w, r, latest)
+		return
+	}
+	if !isLatest && h.isPruned(m.Version) {
+		h.gone(w, r, m.Version)
+		return
+	}
+	if isLatest {
+		w.Header().Set("Link", "<"+Prefix+"releases/"+m.Version+`.zip>; rel="canonical"`)
+	}
+	if m.Bundle == "" {
+		// Releases built before bundles have none.
+		h.notFound(w, r, latest)
+		return
+	}
+	f, err := h.fileSum(m.Version, m.Bundle, release.BundleMediaType)
+	if errors.Is(err, os.ErrNotExist) {
+		h.notFound(w, r, latest)
+		return
+	}
+	if err != nil {
+		h.opt.Logger.Error("opendata: release bundle", "version", m.Version, "err", err)
+		http.Error(w, "file unavailable", http.StatusInternalServerError)
+		return
+	}
+	h.serveFile(w, r, m, f, !isLatest, m.Bundle)
+}
+
+// currentKey is the public key readers verify the latest release with:
+// the one its manifest names, or, before any signed release, the
+// configured one.
+func (h *Handler) currentKey(latest *release.Manifest) signing.PublicKey {
+	if latest != nil && latest.Signature != nil {
+		if k := h.key(latest.Signature.KeyFingerprint); k != nil {
+			return k
+		}
+	}
+	return h.opt.SigningKey
+}
+
+func (h *Handler) key(fp string) signing.PublicKey {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.keys[fp]
+}
+
+// knownKeys are the keys kept and the configured one, by fingerprint.
+func (h *Handler) knownKeys() []signing.PublicKey {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]signing.PublicKey, 0, len(h.keys))
+	for _, k := range h.keys {
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b signing.PublicKey) int { return strings.Compare(a.Fingerprint(), b.Fingerprint()) })
+	return out
+}
+
+// sendKey serves a public key as PEM, to download under name.
+func (h *Handler) sendKey(w http.ResponseWriter, r *http.Request, k signing.PublicKey, name, cache string) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.sendBytes(w, r, http.StatusOK, "application/x-pem-file", k.PEM(), k.Fingerprint()[:32], time.Time{}, cache)
+}
+
+// allowedSigners serves the allowed-signers file of `ssh-keygen -Y
+// verify`: every key that signed a release, and the configured one, each
+// for the open-data namespace only.
+func (h *Handler) allowedSigners(w http.ResponseWriter, r *http.Request, latest *release.Manifest) {
+	keys := h.knownKeys()
+	if len(keys) == 0 {
+		h.notFound(w, r, latest)
+		return
+	}
+	var b strings.Builder
+	b.WriteString("# Tongxing open data: the keys that sign releases (docs/opendata.md, \"Signed releases\").\n")
+	b.WriteString("# ssh-keygen -Y verify -f allowed_signers -I " + signing.SSHNamespace + " -n " + signing.SSHNamespace + " -s manifest.json.sshsig < manifest.json\n")
+	for _, k := range keys {
+		b.WriteString("# SHA-256 of the public key's DER: " + k.Fingerprint() + "\n")
+		b.WriteString(k.AllowedSigner() + "\n")
+	}
+	body := []byte(b.String())
+	sum := sha256.Sum256(body)
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "allowed_signers"}))
+	h.sendBytes(w, r, http.StatusOK, "text/plain; charset=utf-8", body, hex.EncodeToString(sum[:16]), time.Time{}, cacheLatest)
 }
 
 // notModified answers If-None-Match (which wins when present) and
@@ -519,7 +788,7 @@ func (h *Handler) rendered(w http.ResponseWriter, r *http.Request, key string, l
 		sum := sha256.Sum256(body)
 		cp = &cachedPage{body: body, etag: hex.EncodeToString(sum[:16])}
 		h.mu.Lock()
-		if latest == nil || h.pagesFor == latest.Version {
+		if latest == nil || h.pagesFor == pageGeneration(latest, h.pruned) {
 			h.pages[key] = cp
 		}
 		h.mu.Unlock()
@@ -604,11 +873,30 @@ func (h *Handler) changelogJSON(w http.ResponseWriter, r *http.Request, versions
 		Previous      string           `json:"previous,omitempty"`
 		Datasets      map[string]int   `json:"rows"`
 		Changes       []release.Change `json:"changes"`
+		// The whole release: its manifest, the signature over it and the
+		// key that made it (none before signing), and its zip bundle.
+		Manifest       string `json:"manifest"`
+		Signature      string `json:"signature,omitempty"`
+		KeyFingerprint string `json:"keyFingerprint,omitempty"`
+		Bundle         string `json:"bundle,omitempty"`
+		// FilesRemoved: retention removed the data files and the bundle;
+		// the manifest and its signature remain.
+		FilesRemoved bool `json:"filesRemoved,omitempty"`
 	}
 	out := []entry{}
 	for _, m := range h.history(versions) {
+		links := portal.LinksOf(m)
 		e := entry{Version: m.Version, ReferenceDate: m.ReferenceDate, BuiltAt: m.BuiltAt, Previous: m.Previous,
-			Datasets: map[string]int{}, Changes: make([]release.Change, len(m.Changes))}
+			Datasets: map[string]int{}, Changes: make([]release.Change, len(m.Changes)),
+			Manifest: h.opt.BaseURL + links.Manifest, KeyFingerprint: links.KeyFingerprint}
+		if links.Signature != "" {
+			e.Signature = h.opt.BaseURL + links.Signature
+		}
+		if h.isPruned(m.Version) {
+			e.FilesRemoved = true
+		} else if links.Bundle != "" {
+			e.Bundle = h.opt.BaseURL + links.Bundle
+		}
 		for i, c := range m.Changes {
 			c.Rows = nil // the rows themselves are in each dataset's changes.json
 			e.Changes[i] = c

@@ -33,9 +33,11 @@ import (
 )
 
 // releasesDir holds two releases of the demo district, built once;
-// between them an organisation was added and one renamed.
+// between them an organisation was added and one renamed. threeDir holds
+// the same two and a third, for retention to prune the first of.
 var (
 	releasesDir string
+	threeDir    string
 	added       string     // id of the organisation added
 	renamed     changedOrg // the organisation renamed
 )
@@ -60,7 +62,7 @@ func TestMain(m *testing.M) {
 		if err != nil {
 			panic(err)
 		}
-		opt := release.Options{Dir: releasesDir, Rules: rules, Schedule: 24 * time.Hour}
+		opt := release.Options{Dir: releasesDir, Rules: rules, Schedule: 24 * time.Hour, SigningKey: fixture.SigningKey}
 		if _, err := release.Build(context.Background(), db.Client, opt, fixture.Now.Add(-24*time.Hour)); err != nil {
 			panic(err)
 		}
@@ -78,6 +80,17 @@ func TestMain(m *testing.M) {
 		if _, err := release.Build(context.Background(), db.Client, opt, fixture.Now); err != nil {
 			panic(err)
 		}
+		// A third release, in a copy.
+		threeDir = filepath.Join(tmp, "three")
+		if err := os.CopyFS(threeDir, os.DirFS(releasesDir)); err != nil {
+			panic(err)
+		}
+		db.Client.ServiceRecord.Create().SetPersonID(r.PersonID).SetActivityID(r.ActivityID).SetServedOn(r.ServedOn).
+			SetMinutes(120).SetRecordedBy("opendata-test").SetStatus(servicerecord.StatusVERIFIED).SaveX(ctx)
+		opt.Dir = threeDir
+		if rel, err := release.Build(context.Background(), db.Client, opt, fixture.Now.Add(time.Hour)); err != nil || rel.Manifest.Version != thirdVersion {
+			panic(fmt.Sprintf("third release: %v", err))
+		}
 		return m.Run()
 	}()
 	os.RemoveAll(tmp)
@@ -87,6 +100,7 @@ func TestMain(m *testing.M) {
 const (
 	latestVersion   = "2026-10-31"
 	previousVersion = "2026-10-30"
+	thirdVersion    = "2026-10-31.2" // in threeDir only
 )
 
 func newServer(t testing.TB, dir string) *httptest.Server {
@@ -170,7 +184,20 @@ func TestRoutes(t *testing.T) {
 		{"/opendata/datasets/projects/latest.exe", 404, "", nil},
 		{"/opendata/datasets/nope/", 404, "", nil},
 		{"/opendata/datasets/nope/latest.csv", 404, "", nil},
-		{"/opendata/releases/" + previousVersion + "/manifest.json", 404, "", nil},
+		{"/opendata/releases/" + previousVersion + "/manifest.json", 200, "application/json", []string{`"version": "` + previousVersion + `"`, `"keyFingerprint"`}},
+		{"/opendata/releases/" + previousVersion + "/manifest.json.sig", 200, "application/octet-stream", nil},
+		{"/opendata/releases/" + previousVersion + "/manifest.json.sshsig", 200, "text/plain; charset=utf-8", []string{"-----BEGIN SSH SIGNATURE-----"}},
+		{"/opendata/releases/" + previousVersion + ".zip", 200, "application/zip", []string{"PK"}},
+		{"/opendata/releases/latest.zip", 200, "application/zip", []string{"PK"}},
+		{"/opendata/releases/2020-01-01.zip", 404, "", nil},
+		{"/opendata/releases/" + previousVersion + "/" + release.BundleName(previousVersion), 404, "", nil},
+		{"/opendata/releases/" + previousVersion + "/manifest.json.asc", 404, "", nil},
+		{"/opendata/signing-key.pem", 200, "application/x-pem-file", []string{"-----BEGIN PUBLIC KEY-----"}},
+		{"/opendata/signing-keys/" + fixture.SigningKey.Public().Fingerprint() + ".pem", 200, "application/x-pem-file", []string{"-----BEGIN PUBLIC KEY-----"}},
+		{"/opendata/signing-keys/" + strings.Repeat("0", 64) + ".pem", 404, "", nil},
+		{"/opendata/signing-keys/nope.pem", 404, "", nil},
+		{"/opendata/allowed_signers", 200, "text/plain; charset=utf-8", []string{fixture.SigningKey.Public().AllowedSigner()}},
+		{"/opendata/verify", 200, "text/html; charset=utf-8", []string{"验证数据", "Verify a release", fixture.SigningKey.Public().Fingerprint()}},
 		{"/opendata/assets/nope.js", 404, "", nil},
 		{"/opendata/nope", 404, "", nil},
 	}
@@ -427,7 +454,7 @@ var identifiers = map[string]bool{
 // identifiers above (no CDN, no font service, no analytics).
 func TestPagesReferenceNoOtherHost(t *testing.T) {
 	srv := newServer(t, releasesDir)
-	pages := []string{"/opendata/", "/opendata/methodology", "/opendata/changelog", "/opendata/nope"}
+	pages := []string{"/opendata/", "/opendata/methodology", "/opendata/changelog", "/opendata/verify", "/opendata/nope"}
 	for _, d := range dataset.All() {
 		pages = append(pages, "/opendata/datasets/"+d.ID+"/")
 	}
