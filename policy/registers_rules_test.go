@@ -15,6 +15,7 @@ import (
 	"github.com/tongxing/tongxing/ent/competitionreview"
 	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/partycoverage"
+	"github.com/tongxing/tongxing/ent/projectparticipation"
 	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/servicepointexception"
 	"github.com/tongxing/tongxing/ent/servicepointhours"
@@ -31,6 +32,8 @@ import (
 //	           spLead: operator other, lead partyIn    (the scope only leads it)
 //	           spOut:  operator other, lead partyOut   (outside)
 //	           each with one weekly session (h…) and one exception (e…)
+//	           spBoth: operator agency, lead partyIn   (the scope runs and leads it)
+//	projects   prjU, in which only uni takes part (prjA and prjO each have a participant in the scope)
 //	rounds     rdRev (agency, REVIEWING)  rdClosed (agency, CLOSED)  rdO (other, REVIEWING)
 //	apps       appRevT    team  → rdRev     review rvRevT, award awRevT
 //	           appRevO    other → rdRev     review rvRevO, no award
@@ -42,6 +45,7 @@ type registers struct {
 	spOp, spLead, spOut int
 	hOp, hLead, hOut    int
 	eOp, eLead, eOut    int
+	spBoth, prjU        int
 
 	rdRev, rdClosed, rdO                       int
 	appRevT, appRevO, appClosedT, appOA, appOO int
@@ -77,6 +81,9 @@ func newRegisters(t testing.TB, w *world) *registers {
 		return mk(c.ServicePointException.Create().SetServicePointID(p).SetDate(day(10)).SetReason("国庆节休息").Save(ctx)).ID
 	}
 	r.eOp, r.eLead, r.eOut = exception(r.spOp), exception(r.spLead), exception(r.spOut)
+	r.spBoth = point(w.agency, w.partyIn)
+	r.prjU = mk(c.Project.Create().SetName("高校项目").Save(ctx)).ID
+	mk(c.ProjectParticipation.Create().SetProjectID(r.prjU).SetOrganizationID(w.uni).SetRole(projectparticipation.RoleLEAD).Save(ctx))
 
 	round := func(organizer int, status competitionround.Status) int {
 		return mk(c.CompetitionRound.Create().SetName("公益创投大赛").SetKind(competitionround.KindVENTURE_PHILANTHROPY).
@@ -198,6 +205,33 @@ func TestServicePointWrites(t *testing.T) {
 				return u.Exec(ctx)
 			}
 		}
+		// unlead clears the lead of point id, setting its operator unless 0.
+		unlead := func(id, operator int) mutation {
+			return func(ctx context.Context, c *ent.Client) error {
+				u := c.ServicePoint.UpdateOneID(id).ClearLead()
+				if operator != 0 {
+					u.SetOperatorID(operator)
+				}
+				return u.Exec(ctx)
+			}
+		}
+		link := func(id int, projects ...int) mutation {
+			return func(ctx context.Context, c *ent.Client) error {
+				return c.ServicePoint.UpdateOneID(id).AddProjectIDs(projects...).Exec(ctx)
+			}
+		}
+		openFor := func(operator int, projects ...int) mutation {
+			return func(ctx context.Context, c *ent.Client) error {
+				return saved(c.ServicePoint.Create().SetName("康养驿站").SetKind(servicepoint.KindCARE_AND_HEALTH).
+					SetAddress("新塍镇4号").SetLatitude(30.8).SetLongitude(120.6).SetRegionID(w.town.ID).
+					SetOperatorID(operator).AddProjectIDs(projects...).Save(ctx))
+			}
+		}
+		relead := func(lead int, ids ...int) mutation {
+			return func(ctx context.Context, c *ent.Client) error {
+				return c.ServicePoint.Update().Where(servicepoint.IDIn(ids...)).SetLeadID(lead).Exec(ctx)
+			}
+		}
 		shut := func(operator, lead int) mutation {
 			return func(ctx context.Context, c *ent.Client) error {
 				// The fixture's points have hours; a fresh one run by the
@@ -232,13 +266,36 @@ func TestServicePointWrites(t *testing.T) {
 			{"changes no point outside its scope", editorKey, rename(r.spOut), forbidden},
 			{"changes no point run by the parent of its scope", teamEditorKey, rename(r.spOp), forbidden},
 			{"reviewers change no point", reviewerKey, rename(r.spOp), forbidden},
+			// After a write the operator or the lead is within the scope:
+			// the side it sets, or one it leaves as it was.
 			{"hands a point to another unit of its scope", editorKey, hand(r.spOp, w.team, 0), allowed},
 			{"hands no point to an outside operator with no lead of its scope", editorKey, hand(r.spOp, w.other, 0), forbidden},
 			{"hands no point to an outside operator and an outside lead", editorKey, hand(r.spOp, w.other, w.partyOut), forbidden},
 			{"hands a point to an outside operator while setting its Party branch as lead", editorKey, hand(r.spOp, w.other, w.partyIn), allowed},
-			{"the lead it keeps may change the operator of a point it leads", editorKey, hand(r.spLead, w.uni, w.partyIn), allowed},
+			{"hands the operator out of a point it keeps leading", editorKey, hand(r.spBoth, w.other, 0), allowed},
+			{"the lead it keeps may change the operator of a point it leads", editorKey, hand(r.spLead, w.uni, 0), allowed},
+			{"the lead it sets again may change the operator of a point it leads", editorKey, hand(r.spLead, w.uni, w.partyIn), allowed},
+			{"sets an outside lead on a point it runs", editorKey, hand(r.spOp, 0, w.partyOut), allowed},
+			{"sets no outside lead on a point it only leads", editorKey, hand(r.spLead, 0, w.partyOut), forbidden},
+			{"sets its own operator and an outside lead on a point it only leads", editorKey, hand(r.spLead, w.team, w.partyOut), allowed},
+			{"clears the lead of a point it runs", editorKey, unlead(r.spBoth, 0), allowed},
+			{"clears no lead that holds an outside-run point in its scope", editorKey, unlead(r.spLead, 0), forbidden},
+			{"clears its lead while handing the point to a unit of its scope", editorKey, unlead(r.spLead, w.team), allowed},
+			{"clears no lead while handing the point to an outside operator", editorKey, unlead(r.spBoth, w.other), forbidden},
 			{"takes over no outside point as operator", editorKey, hand(r.spOut, w.agency, 0), forbidden},
 			{"takes over no outside point as lead", editorKey, hand(r.spOut, 0, w.partyIn), forbidden},
+			{"clears no lead of an outside point", editorKey, unlead(r.spOut, 0), forbidden},
+			{"bulk outside lead on points it runs", editorKey, relead(w.partyOut, r.spOp, r.spBoth), allowed},
+			{"bulk outside lead with one point it only leads", editorKey, relead(w.partyOut, r.spOp, r.spLead), forbidden},
+			// Projects linked to a point: ones the scope takes part in.
+			{"opens a point for a project it leads", editorKey, openFor(w.agency, w.prjA), allowed},
+			{"opens a point for a project a unit of its scope is partner in", editorKey, openFor(w.agency, w.prjO), allowed},
+			{"opens no point for a project its scope takes no part in", editorKey, openFor(w.agency, r.prjU), forbidden},
+			{"links a project its scope takes part in to its point", editorKey, link(r.spOp, w.prjO), allowed},
+			{"links no project its scope takes no part in", editorKey, link(r.spOp, r.prjU), forbidden},
+			{"links no list with one project its scope takes no part in", editorKey, link(r.spOp, w.prjA, r.prjU), forbidden},
+			{"links no project to an outside point", editorKey, link(r.spOut, w.prjA), forbidden},
+			{"ADMIN links any project", adminKey, link(r.spOut, r.prjU), allowed},
 			{"bulk change of points all in scope", editorKey, rename(r.spOp, r.spLead), allowed},
 			{"bulk change with one point outside scope", editorKey, rename(r.spOp, r.spOut), forbidden},
 			{"bulk change matching no point", editorKey, rename(noID, noID-1), forbidden},
@@ -716,22 +773,58 @@ func TestRegistersPreChecks(t *testing.T) {
 			{"opens no point run and led from outside", editorKey, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, w.other, ptr(w.partyOut)) }, auth.ErrForbidden},
 			{"a missing operator is refused like an outside one", editorKey, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, noID, nil) }, auth.ErrForbidden},
 			{"anonymous callers open no point", anonymous, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, w.agency, nil) }, auth.ErrUnauthenticated},
-			{"changes a point it runs", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePoint(ctx, c, r.spOp, nil, nil) }, nil},
-			{"changes a point it leads", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePoint(ctx, c, r.spLead, nil, nil) }, nil},
-			{"changes no outside point", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePoint(ctx, c, r.spOut, nil, nil) }, auth.ErrForbidden},
-			{"a missing point is refused like an outside one", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePoint(ctx, c, noID, nil, nil) }, auth.ErrForbidden},
+			{"changes a point it runs", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePoint(ctx, c, r.spOp, nil, nil, false) }, nil},
+			{"changes a point it leads", editorKey, func(ctx context.Context) error {
+				return policy.MayChangeServicePoint(ctx, c, r.spLead, nil, nil, false)
+			}, nil},
+			{"changes no outside point", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePoint(ctx, c, r.spOut, nil, nil, false) }, auth.ErrForbidden},
+			{"a missing point is refused like an outside one", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePoint(ctx, c, noID, nil, nil, false) }, auth.ErrForbidden},
 			{"hands no point to an outside operator alone", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spOp, ptr(w.other), nil)
+				return policy.MayChangeServicePoint(ctx, c, r.spOp, ptr(w.other), nil, false)
 			}, auth.ErrForbidden},
 			{"hands a point to an outside operator with its lead", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spOp, ptr(w.other), ptr(w.partyIn))
+				return policy.MayChangeServicePoint(ctx, c, r.spOp, ptr(w.other), ptr(w.partyIn), false)
 			}, nil},
 			{"hands no point to an outside operator and lead", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spOp, ptr(w.other), ptr(w.partyOut))
+				return policy.MayChangeServicePoint(ctx, c, r.spOp, ptr(w.other), ptr(w.partyOut), false)
 			}, auth.ErrForbidden},
 			{"takes over no outside point", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spOut, ptr(w.agency), ptr(w.partyIn))
+				return policy.MayChangeServicePoint(ctx, c, r.spOut, ptr(w.agency), ptr(w.partyIn), false)
 			}, auth.ErrForbidden},
+			{"sets an outside lead on a point it runs", editorKey, func(ctx context.Context) error {
+				return policy.MayChangeServicePoint(ctx, c, r.spOp, nil, ptr(w.partyOut), false)
+			}, nil},
+			{"hands the operator out of a point it keeps leading", editorKey, func(ctx context.Context) error {
+				return policy.MayChangeServicePoint(ctx, c, r.spBoth, ptr(w.other), nil, false)
+			}, nil},
+			{"clears the lead of a point it runs", editorKey, func(ctx context.Context) error {
+				return policy.MayChangeServicePoint(ctx, c, r.spBoth, nil, nil, true)
+			}, nil},
+			{"clears no lead that holds an outside-run point in its scope", editorKey, func(ctx context.Context) error {
+				return policy.MayChangeServicePoint(ctx, c, r.spLead, nil, nil, true)
+			}, auth.ErrForbidden},
+			// No row lets an EDITOR link a project here: the pre-check asks
+			// ServicePoint about a create that names no operator or lead,
+			// which the rule refuses, so it refuses every non-empty list
+			// of an EDITOR (the rule's own rows are in TestServicePointWrites).
+			{"links no project its scope takes no part in", editorKey, func(ctx context.Context) error {
+				return policy.MayLinkServicePointProjects(ctx, c, []int{r.prjU})
+			}, auth.ErrForbidden},
+			{"links no list with one project its scope takes no part in", editorKey, func(ctx context.Context) error {
+				return policy.MayLinkServicePointProjects(ctx, c, []int{w.prjA, r.prjU})
+			}, auth.ErrForbidden},
+			{"a missing project is refused like an outside one", editorKey, func(ctx context.Context) error {
+				return policy.MayLinkServicePointProjects(ctx, c, []int{noID})
+			}, auth.ErrForbidden},
+			{"no project to link is left to the other checks", editorKey, func(ctx context.Context) error {
+				return policy.MayLinkServicePointProjects(ctx, c, nil)
+			}, nil},
+			{"anonymous callers link no project", anonymous, func(ctx context.Context) error {
+				return policy.MayLinkServicePointProjects(ctx, c, []int{w.prjA})
+			}, auth.ErrUnauthenticated},
+			{"ADMIN links any project", adminKey, func(ctx context.Context) error {
+				return policy.MayLinkServicePointProjects(ctx, c, []int{r.prjU})
+			}, nil},
 			{"keeps the hours of a point it runs", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePointHours(ctx, c, r.spOp) }, nil},
 			{"keeps the hours of a point it leads", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePointHours(ctx, c, r.spLead) }, nil},
 			{"keeps no hours of an outside point", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePointHours(ctx, c, r.spOut) }, auth.ErrForbidden},
