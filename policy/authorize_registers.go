@@ -15,16 +15,18 @@ func MayRecordPartyCoverage(ctx context.Context, c *ent.Client, orgID int) error
 	return mayWrite(ctx, PartyCoverage(), c.PartyCoverage.Create().SetOrganizationID(orgID).Mutation())
 }
 
-// MayCreateServicePoint: the operator or the lead within the scope.
-func MayCreateServicePoint(ctx context.Context, c *ent.Client, operatorID int, leadID *int) error {
-	return mayWrite(ctx, ServicePoint(), c.ServicePoint.Create().SetOperatorID(operatorID).SetNillableLeadID(leadID).Mutation())
+// MayCreateServicePoint: the operator or the lead within the scope, and
+// the projects it links ones the scope takes part in.
+func MayCreateServicePoint(ctx context.Context, c *ent.Client, operatorID int, leadID *int, projectIDs []int) error {
+	return mayWrite(ctx, ServicePoint(), c.ServicePoint.Create().SetOperatorID(operatorID).SetNillableLeadID(leadID).
+		AddProjectIDs(projectIDs...).Mutation())
 }
 
 // MayChangeServicePoint: a point of the scope, left within it. operatorID
 // and leadID are the new values the change sets, if any; clearLead that it
-// removes the lead.
-func MayChangeServicePoint(ctx context.Context, c *ent.Client, id int, operatorID, leadID *int, clearLead bool) error {
-	u := c.ServicePoint.UpdateOneID(id)
+// removes the lead; projectIDs the projects it links.
+func MayChangeServicePoint(ctx context.Context, c *ent.Client, id int, operatorID, leadID *int, clearLead bool, projectIDs []int) error {
+	u := c.ServicePoint.UpdateOneID(id).AddProjectIDs(projectIDs...)
 	if operatorID != nil {
 		u.SetOperatorID(*operatorID)
 	}
@@ -35,14 +37,6 @@ func MayChangeServicePoint(ctx context.Context, c *ent.Client, id int, operatorI
 		u.ClearLead()
 	}
 	return mayWrite(ctx, ServicePoint(), u.Mutation())
-}
-
-// MayLinkServicePointProjects: projects the scope takes part in.
-func MayLinkServicePointProjects(ctx context.Context, c *ent.Client, projectIDs []int) error {
-	if len(projectIDs) == 0 {
-		return nil
-	}
-	return mayWrite(ctx, ServicePoint(), c.ServicePoint.Create().AddProjectIDs(projectIDs...).Mutation())
 }
 
 // MayChangeServicePointHours: hours and exceptions of a point of the scope.

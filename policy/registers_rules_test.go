@@ -767,63 +767,72 @@ func TestRegistersPreChecks(t *testing.T) {
 			{"anonymous callers record no coverage", anonymous, func(ctx context.Context) error { return policy.MayRecordPartyCoverage(ctx, c, w.agency) }, auth.ErrUnauthenticated},
 			{"ADMIN records any coverage", adminKey, func(ctx context.Context) error { return policy.MayRecordPartyCoverage(ctx, c, w.other) }, nil},
 
-			{"opens a point it runs", editorKey, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, w.agency, nil) }, nil},
-			{"opens a point it leads", editorKey, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, w.other, ptr(w.partyIn)) }, nil},
-			{"opens no outside point", editorKey, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, w.other, nil) }, auth.ErrForbidden},
-			{"opens no point run and led from outside", editorKey, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, w.other, ptr(w.partyOut)) }, auth.ErrForbidden},
-			{"a missing operator is refused like an outside one", editorKey, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, noID, nil) }, auth.ErrForbidden},
-			{"anonymous callers open no point", anonymous, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, w.agency, nil) }, auth.ErrUnauthenticated},
-			{"changes a point it runs", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePoint(ctx, c, r.spOp, nil, nil, false) }, nil},
-			{"changes a point it leads", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spLead, nil, nil, false)
+			{"opens a point it runs", editorKey, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, w.agency, nil, nil) }, nil},
+			{"opens a point it leads", editorKey, func(ctx context.Context) error {
+				return policy.MayCreateServicePoint(ctx, c, w.other, ptr(w.partyIn), nil)
 			}, nil},
-			{"changes no outside point", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePoint(ctx, c, r.spOut, nil, nil, false) }, auth.ErrForbidden},
-			{"a missing point is refused like an outside one", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePoint(ctx, c, noID, nil, nil, false) }, auth.ErrForbidden},
+			{"opens no outside point", editorKey, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, w.other, nil, nil) }, auth.ErrForbidden},
+			{"opens no point run and led from outside", editorKey, func(ctx context.Context) error {
+				return policy.MayCreateServicePoint(ctx, c, w.other, ptr(w.partyOut), nil)
+			}, auth.ErrForbidden},
+			{"a missing operator is refused like an outside one", editorKey, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, noID, nil, nil) }, auth.ErrForbidden},
+			{"anonymous callers open no point", anonymous, func(ctx context.Context) error { return policy.MayCreateServicePoint(ctx, c, w.agency, nil, nil) }, auth.ErrUnauthenticated},
+			{"changes a point it runs", editorKey, func(ctx context.Context) error {
+				return policy.MayChangeServicePoint(ctx, c, r.spOp, nil, nil, false, nil)
+			}, nil},
+			{"changes a point it leads", editorKey, func(ctx context.Context) error {
+				return policy.MayChangeServicePoint(ctx, c, r.spLead, nil, nil, false, nil)
+			}, nil},
+			{"changes no outside point", editorKey, func(ctx context.Context) error {
+				return policy.MayChangeServicePoint(ctx, c, r.spOut, nil, nil, false, nil)
+			}, auth.ErrForbidden},
+			{"a missing point is refused like an outside one", editorKey, func(ctx context.Context) error {
+				return policy.MayChangeServicePoint(ctx, c, noID, nil, nil, false, nil)
+			}, auth.ErrForbidden},
 			{"hands no point to an outside operator alone", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spOp, ptr(w.other), nil, false)
+				return policy.MayChangeServicePoint(ctx, c, r.spOp, ptr(w.other), nil, false, nil)
 			}, auth.ErrForbidden},
 			{"hands a point to an outside operator with its lead", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spOp, ptr(w.other), ptr(w.partyIn), false)
+				return policy.MayChangeServicePoint(ctx, c, r.spOp, ptr(w.other), ptr(w.partyIn), false, nil)
 			}, nil},
 			{"hands no point to an outside operator and lead", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spOp, ptr(w.other), ptr(w.partyOut), false)
+				return policy.MayChangeServicePoint(ctx, c, r.spOp, ptr(w.other), ptr(w.partyOut), false, nil)
 			}, auth.ErrForbidden},
 			{"takes over no outside point", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spOut, ptr(w.agency), ptr(w.partyIn), false)
+				return policy.MayChangeServicePoint(ctx, c, r.spOut, ptr(w.agency), ptr(w.partyIn), false, nil)
 			}, auth.ErrForbidden},
 			{"sets an outside lead on a point it runs", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spOp, nil, ptr(w.partyOut), false)
+				return policy.MayChangeServicePoint(ctx, c, r.spOp, nil, ptr(w.partyOut), false, nil)
 			}, nil},
 			{"hands the operator out of a point it keeps leading", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spBoth, ptr(w.other), nil, false)
+				return policy.MayChangeServicePoint(ctx, c, r.spBoth, ptr(w.other), nil, false, nil)
 			}, nil},
 			{"clears the lead of a point it runs", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spBoth, nil, nil, true)
+				return policy.MayChangeServicePoint(ctx, c, r.spBoth, nil, nil, true, nil)
 			}, nil},
 			{"clears no lead that holds an outside-run point in its scope", editorKey, func(ctx context.Context) error {
-				return policy.MayChangeServicePoint(ctx, c, r.spLead, nil, nil, true)
+				return policy.MayChangeServicePoint(ctx, c, r.spLead, nil, nil, true, nil)
 			}, auth.ErrForbidden},
-			// No row lets an EDITOR link a project here: the pre-check asks
-			// ServicePoint about a create that names no operator or lead,
-			// which the rule refuses, so it refuses every non-empty list
-			// of an EDITOR (the rule's own rows are in TestServicePointWrites).
+			{"opens a point for a project its scope takes part in", editorKey, func(ctx context.Context) error {
+				return policy.MayCreateServicePoint(ctx, c, w.agency, nil, []int{w.prjA})
+			}, nil},
+			{"links a project its scope takes part in to a point it runs", editorKey, func(ctx context.Context) error {
+				return policy.MayChangeServicePoint(ctx, c, r.spOp, nil, nil, false, []int{w.prjA})
+			}, nil},
 			{"links no project its scope takes no part in", editorKey, func(ctx context.Context) error {
-				return policy.MayLinkServicePointProjects(ctx, c, []int{r.prjU})
+				return policy.MayChangeServicePoint(ctx, c, r.spOp, nil, nil, false, []int{r.prjU})
 			}, auth.ErrForbidden},
 			{"links no list with one project its scope takes no part in", editorKey, func(ctx context.Context) error {
-				return policy.MayLinkServicePointProjects(ctx, c, []int{w.prjA, r.prjU})
+				return policy.MayCreateServicePoint(ctx, c, w.agency, nil, []int{w.prjA, r.prjU})
 			}, auth.ErrForbidden},
 			{"a missing project is refused like an outside one", editorKey, func(ctx context.Context) error {
-				return policy.MayLinkServicePointProjects(ctx, c, []int{noID})
+				return policy.MayCreateServicePoint(ctx, c, w.agency, nil, []int{noID})
 			}, auth.ErrForbidden},
-			{"no project to link is left to the other checks", editorKey, func(ctx context.Context) error {
-				return policy.MayLinkServicePointProjects(ctx, c, nil)
-			}, nil},
 			{"anonymous callers link no project", anonymous, func(ctx context.Context) error {
-				return policy.MayLinkServicePointProjects(ctx, c, []int{w.prjA})
+				return policy.MayChangeServicePoint(ctx, c, r.spOp, nil, nil, false, []int{w.prjA})
 			}, auth.ErrUnauthenticated},
 			{"ADMIN links any project", adminKey, func(ctx context.Context) error {
-				return policy.MayLinkServicePointProjects(ctx, c, []int{r.prjU})
+				return policy.MayChangeServicePoint(ctx, c, r.spOut, nil, nil, false, []int{r.prjU})
 			}, nil},
 			{"keeps the hours of a point it runs", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePointHours(ctx, c, r.spOp) }, nil},
 			{"keeps the hours of a point it leads", editorKey, func(ctx context.Context) error { return policy.MayChangeServicePointHours(ctx, c, r.spLead) }, nil},

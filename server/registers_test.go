@@ -356,6 +356,10 @@ func TestServicePointWritesStayInScope(t *testing.T) {
 				}
 			})
 		}
+		// Projects its scope takes part in are linked.
+		if r := a.post(editor, create, in(a.fx.agency.ID, psc.ID, "330411104", map[string]any{"projectIds": []string{id(a.fx.project.ID)}})); len(r.Errors) > 0 {
+			t.Errorf("linking the agency's own project: %s", r.Raw)
+		}
 		// A point without hours gets its first ones from its editor, and the
 		// answer shows them.
 		r = a.post(editor, `mutation($id:ID!){ setServicePointHours(id:$id, sessions:[{weekday:MONDAY, opens:"09:00", closes:"11:00"}]) { openingHours } }`,

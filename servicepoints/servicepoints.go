@@ -79,10 +79,7 @@ var leadKinds = map[organization.Kind]bool{
 
 // Create validates in and adds the service point.
 func Create(ctx context.Context, c *ent.Client, in CreateInput) (*ent.ServicePoint, error) {
-	if err := policy.MayCreateServicePoint(ctx, c, in.OperatorID, in.LeadID); err != nil {
-		return nil, err
-	}
-	if err := policy.MayLinkServicePointProjects(ctx, c, in.ProjectIDs); err != nil {
+	if err := policy.MayCreateServicePoint(ctx, c, in.OperatorID, in.LeadID, in.ProjectIDs); err != nil {
 		return nil, err
 	}
 	f := apierror.NewFields("input")
@@ -131,10 +128,7 @@ func Create(ctx context.Context, c *ent.Client, in CreateInput) (*ent.ServicePoi
 // Update validates in and applies it to point id.
 func Update(ctx context.Context, c *ent.Client, id int, in UpdateInput) (*ent.ServicePoint, error) {
 	newLead, leadSet := in.LeadID.ValueOK()
-	if err := policy.MayChangeServicePoint(ctx, c, id, in.OperatorID, newLead, leadSet && newLead == nil); err != nil {
-		return nil, err
-	}
-	if err := policy.MayLinkServicePointProjects(ctx, c, in.ProjectIDs); err != nil {
+	if err := policy.MayChangeServicePoint(ctx, c, id, in.OperatorID, newLead, leadSet && newLead == nil, in.ProjectIDs); err != nil {
 		return nil, err
 	}
 	p, err := c.ServicePoint.Get(ctx, id)
