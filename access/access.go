@@ -45,10 +45,14 @@ const (
 	Case Level = "CASE"
 	// Admin: ADMIN keys only.
 	Admin Level = "ADMIN"
+	// Volunteer: a VOLUNTEER credential only, on what belongs to its holder
+	// (the rows are the holder's by construction: package volunteers reads
+	// them). Every other level is closed to that credential but Public.
+	Volunteer Level = "VOLUNTEER"
 )
 
 // All is every value of the AccessLevel enum, in the schema's order.
-var All = []Level{Public, Key, Identifier, Pseudonym, Personal, Phone, Case, Admin}
+var All = []Level{Public, Key, Identifier, Pseudonym, Personal, Phone, Case, Admin, Volunteer}
 
 // IsValid reports whether l is a value of the enum (Private is not).
 func (l Level) IsValid() bool {

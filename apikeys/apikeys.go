@@ -54,6 +54,17 @@ type CreateOptions struct {
 // it.
 var ErrCaseKey = errors.New("a case permission (WORKER or SUPERVISOR) needs an EDITOR key scoped to an organisation, held by a current member of it")
 
+// ErrVolunteerKey is the answer to a VOLUNTEER key without a holder: the
+// credential is one person's (docs/volunteers.md), issued through an
+// invitation code.
+var ErrVolunteerKey = errors.New("a VOLUNTEER key belongs to one person: issue it with an invitation code (docs/volunteers.md)")
+
+// IsHolderError reports whether err refused a key's holder: not a current
+// member of the key's organisation, or missing.
+func IsHolderError(err error) bool {
+	return errors.Is(err, ErrCaseKey) || errors.Is(err, ErrVolunteerKey)
+}
+
 // Create stores a new key and returns its secret, which is never shown again.
 func Create(ctx context.Context, c *ent.Client, name string, opts CreateOptions) (string, *ent.APIKey, error) {
 	name = strings.TrimSpace(name)
@@ -78,6 +89,9 @@ func Create(ctx context.Context, c *ent.Client, name string, opts CreateOptions)
 		if !member {
 			return "", nil, ErrCaseKey
 		}
+	}
+	if opts.Role == apikey.RoleVOLUNTEER && opts.HolderID == nil {
+		return "", nil, ErrVolunteerKey
 	}
 	buf := make([]byte, 32)
 	if _, err := rand.Read(buf); err != nil {
@@ -127,6 +141,11 @@ func Authenticate(ctx context.Context, c *ent.Client, secret string, now time.Ti
 	v := &auth.Viewer{KeyID: k.ID, Name: k.Name, Role: auth.Role(k.Role), Casework: auth.CaseAccess(k.Casework)}
 	if k.HolderID != nil {
 		v.HolderID = *k.HolderID
+	}
+	if v.Role == auth.RoleVolunteer {
+		// One person's own credential: no organisation's scope, whatever
+		// organisation issued it (auth.RoleVolunteer).
+		return v, nil
 	}
 	if k.OrganizationID != nil {
 		v.OrganizationID = *k.OrganizationID

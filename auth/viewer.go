@@ -18,6 +18,10 @@ const (
 	RoleEditor   Role = "EDITOR"
 	RoleReviewer Role = "REVIEWER"
 	RoleAdmin    Role = "ADMIN"
+	// RoleVolunteer is one person's own credential (docs/volunteers.md):
+	// it reads and changes only what is its holder's, through package
+	// volunteers, and is anonymous to everything else.
+	RoleVolunteer Role = "VOLUNTEER"
 )
 
 // CaseAccess is an EDITOR key's permission on its agency's case files. The
@@ -59,6 +63,9 @@ type Viewer struct {
 
 // Admin reports whether the viewer may do everything.
 func (v *Viewer) Admin() bool { return v != nil && (v.System || v.Role == RoleAdmin) }
+
+// Volunteer reports whether the viewer is a volunteer's own credential.
+func (v *Viewer) Volunteer() bool { return v != nil && !v.System && v.Role == RoleVolunteer }
 
 // InScope reports whether organisation id is within the viewer's scope.
 func (v *Viewer) InScope(id int) bool {

@@ -12,6 +12,7 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 )
 
@@ -60,13 +61,18 @@ type ActivityEdges struct {
 	Region *Region `json:"region,omitempty"`
 	// Volunteer service records (restricted). 志愿服务记录。
 	ServiceRecords []*ServiceRecord `json:"service_records,omitempty"`
+	// Recruitment of volunteers, if the activity takes sign-ups. 志愿者招募。
+	Recruitment *Recruitment `json:"recruitment,omitempty"`
+	// The roster: volunteers signed up (restricted: the organiser's editors and reviewers). 报名名单。
+	SignUps []*SignUp `json:"sign_ups,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [6]map[string]int
 
 	namedServiceRecords map[string][]*ServiceRecord
+	namedSignUps        map[string][]*SignUp
 }
 
 // OrganizationOrErr returns the Organization value or an error if the edge
@@ -109,6 +115,26 @@ func (e ActivityEdges) ServiceRecordsOrErr() ([]*ServiceRecord, error) {
 		return e.ServiceRecords, nil
 	}
 	return nil, &NotLoadedError{edge: "service_records"}
+}
+
+// RecruitmentOrErr returns the Recruitment value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ActivityEdges) RecruitmentOrErr() (*Recruitment, error) {
+	if e.Recruitment != nil {
+		return e.Recruitment, nil
+	} else if e.loadedTypes[4] {
+		return nil, &NotFoundError{label: recruitment.Label}
+	}
+	return nil, &NotLoadedError{edge: "recruitment"}
+}
+
+// SignUpsOrErr returns the SignUps value or an error if the edge
+// was not loaded in eager-loading.
+func (e ActivityEdges) SignUpsOrErr() ([]*SignUp, error) {
+	if e.loadedTypes[5] {
+		return e.SignUps, nil
+	}
+	return nil, &NotLoadedError{edge: "sign_ups"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -249,6 +275,16 @@ func (_m *Activity) QueryServiceRecords() *ServiceRecordQuery {
 	return NewActivityClient(_m.config).QueryServiceRecords(_m)
 }
 
+// QueryRecruitment queries the "recruitment" edge of the Activity entity.
+func (_m *Activity) QueryRecruitment() *RecruitmentQuery {
+	return NewActivityClient(_m.config).QueryRecruitment(_m)
+}
+
+// QuerySignUps queries the "sign_ups" edge of the Activity entity.
+func (_m *Activity) QuerySignUps() *SignUpQuery {
+	return NewActivityClient(_m.config).QuerySignUps(_m)
+}
+
 // Update returns a builder for updating this Activity.
 // Note that you need to call Activity.Unwrap() before calling this method if this Activity
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -334,6 +370,30 @@ func (_m *Activity) appendNamedServiceRecords(name string, edges ...*ServiceReco
 		_m.Edges.namedServiceRecords[name] = []*ServiceRecord{}
 	} else {
 		_m.Edges.namedServiceRecords[name] = append(_m.Edges.namedServiceRecords[name], edges...)
+	}
+}
+
+// NamedSignUps returns the SignUps named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Activity) NamedSignUps(name string) ([]*SignUp, error) {
+	if _m.Edges.namedSignUps == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSignUps[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Activity) appendNamedSignUps(name string, edges ...*SignUp) {
+	if _m.Edges.namedSignUps == nil {
+		_m.Edges.namedSignUps = make(map[string][]*SignUp)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSignUps[name] = []*SignUp{}
+	} else {
+		_m.Edges.namedSignUps[name] = append(_m.Edges.namedSignUps[name], edges...)
 	}
 }
 

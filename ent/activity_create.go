@@ -13,8 +13,10 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 )
 
 // ActivityCreate is the builder for creating a Activity entity.
@@ -180,6 +182,40 @@ func (_c *ActivityCreate) AddServiceRecords(v ...*ServiceRecord) *ActivityCreate
 		ids[i] = v[i].ID
 	}
 	return _c.AddServiceRecordIDs(ids...)
+}
+
+// SetRecruitmentID sets the "recruitment" edge to the Recruitment entity by ID.
+func (_c *ActivityCreate) SetRecruitmentID(id int) *ActivityCreate {
+	_c.mutation.SetRecruitmentID(id)
+	return _c
+}
+
+// SetNillableRecruitmentID sets the "recruitment" edge to the Recruitment entity by ID if the given value is not nil.
+func (_c *ActivityCreate) SetNillableRecruitmentID(id *int) *ActivityCreate {
+	if id != nil {
+		_c = _c.SetRecruitmentID(*id)
+	}
+	return _c
+}
+
+// SetRecruitment sets the "recruitment" edge to the Recruitment entity.
+func (_c *ActivityCreate) SetRecruitment(v *Recruitment) *ActivityCreate {
+	return _c.SetRecruitmentID(v.ID)
+}
+
+// AddSignUpIDs adds the "sign_ups" edge to the SignUp entity by IDs.
+func (_c *ActivityCreate) AddSignUpIDs(ids ...int) *ActivityCreate {
+	_c.mutation.AddSignUpIDs(ids...)
+	return _c
+}
+
+// AddSignUps adds the "sign_ups" edges to the SignUp entity.
+func (_c *ActivityCreate) AddSignUps(v ...*SignUp) *ActivityCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSignUpIDs(ids...)
 }
 
 // Mutation returns the ActivityMutation object of the builder.
@@ -421,6 +457,38 @@ func (_c *ActivityCreate) createSpec() (*Activity, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RecruitmentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   activity.RecruitmentTable,
+			Columns: []string{activity.RecruitmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recruitment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SignUpsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.SignUpsTable,
+			Columns: []string{activity.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

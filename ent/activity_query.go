@@ -17,8 +17,10 @@ import (
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 )
 
 // ActivityQuery is the builder for querying Activity entities.
@@ -32,9 +34,12 @@ type ActivityQuery struct {
 	withProject             *ProjectQuery
 	withRegion              *RegionQuery
 	withServiceRecords      *ServiceRecordQuery
+	withRecruitment         *RecruitmentQuery
+	withSignUps             *SignUpQuery
 	modifiers               []func(*sql.Selector)
 	loadTotal               []func(context.Context, []*Activity) error
 	withNamedServiceRecords map[string]*ServiceRecordQuery
+	withNamedSignUps        map[string]*SignUpQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -152,6 +157,50 @@ func (_q *ActivityQuery) QueryServiceRecords() *ServiceRecordQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, selector),
 			sqlgraph.To(servicerecord.Table, servicerecord.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, activity.ServiceRecordsTable, activity.ServiceRecordsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryRecruitment chains the current query on the "recruitment" edge.
+func (_q *ActivityQuery) QueryRecruitment() *RecruitmentQuery {
+	query := (&RecruitmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(recruitment.Table, recruitment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, activity.RecruitmentTable, activity.RecruitmentColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySignUps chains the current query on the "sign_ups" edge.
+func (_q *ActivityQuery) QuerySignUps() *SignUpQuery {
+	query := (&SignUpClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, selector),
+			sqlgraph.To(signup.Table, signup.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, activity.SignUpsTable, activity.SignUpsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -355,6 +404,8 @@ func (_q *ActivityQuery) Clone() *ActivityQuery {
 		withProject:        _q.withProject.Clone(),
 		withRegion:         _q.withRegion.Clone(),
 		withServiceRecords: _q.withServiceRecords.Clone(),
+		withRecruitment:    _q.withRecruitment.Clone(),
+		withSignUps:        _q.withSignUps.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -402,6 +453,28 @@ func (_q *ActivityQuery) WithServiceRecords(opts ...func(*ServiceRecordQuery)) *
 		opt(query)
 	}
 	_q.withServiceRecords = query
+	return _q
+}
+
+// WithRecruitment tells the query-builder to eager-load the nodes that are connected to
+// the "recruitment" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithRecruitment(opts ...func(*RecruitmentQuery)) *ActivityQuery {
+	query := (&RecruitmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRecruitment = query
+	return _q
+}
+
+// WithSignUps tells the query-builder to eager-load the nodes that are connected to
+// the "sign_ups" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithSignUps(opts ...func(*SignUpQuery)) *ActivityQuery {
+	query := (&SignUpClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSignUps = query
 	return _q
 }
 
@@ -489,11 +562,13 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 	var (
 		nodes       = []*Activity{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [6]bool{
 			_q.withOrganization != nil,
 			_q.withProject != nil,
 			_q.withRegion != nil,
 			_q.withServiceRecords != nil,
+			_q.withRecruitment != nil,
+			_q.withSignUps != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -542,10 +617,30 @@ func (_q *ActivityQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Act
 			return nil, err
 		}
 	}
+	if query := _q.withRecruitment; query != nil {
+		if err := _q.loadRecruitment(ctx, query, nodes, nil,
+			func(n *Activity, e *Recruitment) { n.Edges.Recruitment = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withSignUps; query != nil {
+		if err := _q.loadSignUps(ctx, query, nodes,
+			func(n *Activity) { n.Edges.SignUps = []*SignUp{} },
+			func(n *Activity, e *SignUp) { n.Edges.SignUps = append(n.Edges.SignUps, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedServiceRecords {
 		if err := _q.loadServiceRecords(ctx, query, nodes,
 			func(n *Activity) { n.appendNamedServiceRecords(name) },
 			func(n *Activity, e *ServiceRecord) { n.appendNamedServiceRecords(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSignUps {
+		if err := _q.loadSignUps(ctx, query, nodes,
+			func(n *Activity) { n.appendNamedSignUps(name) },
+			func(n *Activity, e *SignUp) { n.appendNamedSignUps(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -677,6 +772,63 @@ func (_q *ActivityQuery) loadServiceRecords(ctx context.Context, query *ServiceR
 	}
 	return nil
 }
+func (_q *ActivityQuery) loadRecruitment(ctx context.Context, query *RecruitmentQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *Recruitment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Activity)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(recruitment.FieldActivityID)
+	}
+	query.Where(predicate.Recruitment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(activity.RecruitmentColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ActivityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "activity_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ActivityQuery) loadSignUps(ctx context.Context, query *SignUpQuery, nodes []*Activity, init func(*Activity), assign func(*Activity, *SignUp)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Activity)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(signup.FieldActivityID)
+	}
+	query.Where(predicate.SignUp(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(activity.SignUpsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ActivityID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "activity_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *ActivityQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -782,6 +934,20 @@ func (_q *ActivityQuery) WithNamedServiceRecords(name string, opts ...func(*Serv
 		_q.withNamedServiceRecords = make(map[string]*ServiceRecordQuery)
 	}
 	_q.withNamedServiceRecords[name] = query
+	return _q
+}
+
+// WithNamedSignUps tells the query-builder to eager-load the nodes that are connected to the "sign_ups"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ActivityQuery) WithNamedSignUps(name string, opts ...func(*SignUpQuery)) *ActivityQuery {
+	query := (&SignUpClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSignUps == nil {
+		_q.withNamedSignUps = make(map[string]*SignUpQuery)
+	}
+	_q.withNamedSignUps[name] = query
 	return _q
 }
 

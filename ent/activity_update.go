@@ -15,8 +15,10 @@ import (
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 )
 
 // ActivityUpdate is the builder for updating Activity entities.
@@ -233,6 +235,40 @@ func (_u *ActivityUpdate) AddServiceRecords(v ...*ServiceRecord) *ActivityUpdate
 	return _u.AddServiceRecordIDs(ids...)
 }
 
+// SetRecruitmentID sets the "recruitment" edge to the Recruitment entity by ID.
+func (_u *ActivityUpdate) SetRecruitmentID(id int) *ActivityUpdate {
+	_u.mutation.SetRecruitmentID(id)
+	return _u
+}
+
+// SetNillableRecruitmentID sets the "recruitment" edge to the Recruitment entity by ID if the given value is not nil.
+func (_u *ActivityUpdate) SetNillableRecruitmentID(id *int) *ActivityUpdate {
+	if id != nil {
+		_u = _u.SetRecruitmentID(*id)
+	}
+	return _u
+}
+
+// SetRecruitment sets the "recruitment" edge to the Recruitment entity.
+func (_u *ActivityUpdate) SetRecruitment(v *Recruitment) *ActivityUpdate {
+	return _u.SetRecruitmentID(v.ID)
+}
+
+// AddSignUpIDs adds the "sign_ups" edge to the SignUp entity by IDs.
+func (_u *ActivityUpdate) AddSignUpIDs(ids ...int) *ActivityUpdate {
+	_u.mutation.AddSignUpIDs(ids...)
+	return _u
+}
+
+// AddSignUps adds the "sign_ups" edges to the SignUp entity.
+func (_u *ActivityUpdate) AddSignUps(v ...*SignUp) *ActivityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSignUpIDs(ids...)
+}
+
 // Mutation returns the ActivityMutation object of the builder.
 func (_u *ActivityUpdate) Mutation() *ActivityMutation {
 	return _u.mutation
@@ -275,6 +311,33 @@ func (_u *ActivityUpdate) RemoveServiceRecords(v ...*ServiceRecord) *ActivityUpd
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveServiceRecordIDs(ids...)
+}
+
+// ClearRecruitment clears the "recruitment" edge to the Recruitment entity.
+func (_u *ActivityUpdate) ClearRecruitment() *ActivityUpdate {
+	_u.mutation.ClearRecruitment()
+	return _u
+}
+
+// ClearSignUps clears all "sign_ups" edges to the SignUp entity.
+func (_u *ActivityUpdate) ClearSignUps() *ActivityUpdate {
+	_u.mutation.ClearSignUps()
+	return _u
+}
+
+// RemoveSignUpIDs removes the "sign_ups" edge to SignUp entities by IDs.
+func (_u *ActivityUpdate) RemoveSignUpIDs(ids ...int) *ActivityUpdate {
+	_u.mutation.RemoveSignUpIDs(ids...)
+	return _u
+}
+
+// RemoveSignUps removes "sign_ups" edges to SignUp entities.
+func (_u *ActivityUpdate) RemoveSignUps(v ...*SignUp) *ActivityUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSignUpIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -527,6 +590,80 @@ func (_u *ActivityUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.RecruitmentCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   activity.RecruitmentTable,
+			Columns: []string{activity.RecruitmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recruitment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RecruitmentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   activity.RecruitmentTable,
+			Columns: []string{activity.RecruitmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recruitment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SignUpsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.SignUpsTable,
+			Columns: []string{activity.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSignUpsIDs(); len(nodes) > 0 && !_u.mutation.SignUpsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.SignUpsTable,
+			Columns: []string{activity.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SignUpsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.SignUpsTable,
+			Columns: []string{activity.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{activity.Label}
@@ -748,6 +885,40 @@ func (_u *ActivityUpdateOne) AddServiceRecords(v ...*ServiceRecord) *ActivityUpd
 	return _u.AddServiceRecordIDs(ids...)
 }
 
+// SetRecruitmentID sets the "recruitment" edge to the Recruitment entity by ID.
+func (_u *ActivityUpdateOne) SetRecruitmentID(id int) *ActivityUpdateOne {
+	_u.mutation.SetRecruitmentID(id)
+	return _u
+}
+
+// SetNillableRecruitmentID sets the "recruitment" edge to the Recruitment entity by ID if the given value is not nil.
+func (_u *ActivityUpdateOne) SetNillableRecruitmentID(id *int) *ActivityUpdateOne {
+	if id != nil {
+		_u = _u.SetRecruitmentID(*id)
+	}
+	return _u
+}
+
+// SetRecruitment sets the "recruitment" edge to the Recruitment entity.
+func (_u *ActivityUpdateOne) SetRecruitment(v *Recruitment) *ActivityUpdateOne {
+	return _u.SetRecruitmentID(v.ID)
+}
+
+// AddSignUpIDs adds the "sign_ups" edge to the SignUp entity by IDs.
+func (_u *ActivityUpdateOne) AddSignUpIDs(ids ...int) *ActivityUpdateOne {
+	_u.mutation.AddSignUpIDs(ids...)
+	return _u
+}
+
+// AddSignUps adds the "sign_ups" edges to the SignUp entity.
+func (_u *ActivityUpdateOne) AddSignUps(v ...*SignUp) *ActivityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSignUpIDs(ids...)
+}
+
 // Mutation returns the ActivityMutation object of the builder.
 func (_u *ActivityUpdateOne) Mutation() *ActivityMutation {
 	return _u.mutation
@@ -790,6 +961,33 @@ func (_u *ActivityUpdateOne) RemoveServiceRecords(v ...*ServiceRecord) *Activity
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveServiceRecordIDs(ids...)
+}
+
+// ClearRecruitment clears the "recruitment" edge to the Recruitment entity.
+func (_u *ActivityUpdateOne) ClearRecruitment() *ActivityUpdateOne {
+	_u.mutation.ClearRecruitment()
+	return _u
+}
+
+// ClearSignUps clears all "sign_ups" edges to the SignUp entity.
+func (_u *ActivityUpdateOne) ClearSignUps() *ActivityUpdateOne {
+	_u.mutation.ClearSignUps()
+	return _u
+}
+
+// RemoveSignUpIDs removes the "sign_ups" edge to SignUp entities by IDs.
+func (_u *ActivityUpdateOne) RemoveSignUpIDs(ids ...int) *ActivityUpdateOne {
+	_u.mutation.RemoveSignUpIDs(ids...)
+	return _u
+}
+
+// RemoveSignUps removes "sign_ups" edges to SignUp entities.
+func (_u *ActivityUpdateOne) RemoveSignUps(v ...*SignUp) *ActivityUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSignUpIDs(ids...)
 }
 
 // Where appends a list predicates to the ActivityUpdate builder.
@@ -1065,6 +1263,80 @@ func (_u *ActivityUpdateOne) sqlSave(ctx context.Context) (_node *Activity, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(servicerecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.RecruitmentCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   activity.RecruitmentTable,
+			Columns: []string{activity.RecruitmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recruitment.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RecruitmentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   activity.RecruitmentTable,
+			Columns: []string{activity.RecruitmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recruitment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SignUpsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.SignUpsTable,
+			Columns: []string{activity.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSignUpsIDs(); len(nodes) > 0 && !_u.mutation.SignUpsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.SignUpsTable,
+			Columns: []string{activity.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SignUpsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.SignUpsTable,
+			Columns: []string{activity.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

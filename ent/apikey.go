@@ -27,7 +27,7 @@ type APIKey struct {
 	Prefix string `json:"prefix,omitempty"`
 	// SecretHash holds the value of the "secret_hash" field.
 	SecretHash string `json:"-"`
-	// What the key may do. 角色。
+	// What the key may do; a VOLUNTEER credential acts as its holder only (docs/volunteers.md). 角色。
 	Role apikey.Role `json:"role,omitempty"`
 	// Organisation the key is scoped to, if any.
 	OrganizationID *int `json:"organization_id,omitempty"`

@@ -32,9 +32,11 @@ import (
 	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/hoursbyproject"
+	"github.com/tongxing/tongxing/ent/importedhours"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -43,14 +45,18 @@ import (
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/servicepointexception"
 	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 	"github.com/tongxing/tongxing/ent/tombstone"
+	"github.com/tongxing/tongxing/ent/volunteerevent"
+	"github.com/tongxing/tongxing/ent/volunteerinvite"
 	"github.com/tongxing/tongxing/ent/webhookattempt"
 	"github.com/tongxing/tongxing/ent/webhookdelivery"
 	"github.com/tongxing/tongxing/ent/webhooksubscription"
@@ -97,12 +103,16 @@ type Client struct {
 	HoursByPersonMonth *HoursByPersonMonthClient
 	// HoursByProject is the client for interacting with the HoursByProject builders.
 	HoursByProject *HoursByProjectClient
+	// ImportedHours is the client for interacting with the ImportedHours builders.
+	ImportedHours *ImportedHoursClient
 	// Indicator is the client for interacting with the Indicator builders.
 	Indicator *IndicatorClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Need is the client for interacting with the Need builders.
 	Need *NeedClient
+	// NeedRating is the client for interacting with the NeedRating builders.
+	NeedRating *NeedRatingClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
 	// Outcome is the client for interacting with the Outcome builders.
@@ -119,6 +129,8 @@ type Client struct {
 	Project *ProjectClient
 	// ProjectParticipation is the client for interacting with the ProjectParticipation builders.
 	ProjectParticipation *ProjectParticipationClient
+	// Recruitment is the client for interacting with the Recruitment builders.
+	Recruitment *RecruitmentClient
 	// Region is the client for interacting with the Region builders.
 	Region *RegionClient
 	// ServicePoint is the client for interacting with the ServicePoint builders.
@@ -129,12 +141,18 @@ type Client struct {
 	ServicePointHours *ServicePointHoursClient
 	// ServiceRecord is the client for interacting with the ServiceRecord builders.
 	ServiceRecord *ServiceRecordClient
+	// SignUp is the client for interacting with the SignUp builders.
+	SignUp *SignUpClient
 	// Taxonomy is the client for interacting with the Taxonomy builders.
 	Taxonomy *TaxonomyClient
 	// Term is the client for interacting with the Term builders.
 	Term *TermClient
 	// Tombstone is the client for interacting with the Tombstone builders.
 	Tombstone *TombstoneClient
+	// VolunteerEvent is the client for interacting with the VolunteerEvent builders.
+	VolunteerEvent *VolunteerEventClient
+	// VolunteerInvite is the client for interacting with the VolunteerInvite builders.
+	VolunteerInvite *VolunteerInviteClient
 	// WebhookAttempt is the client for interacting with the WebhookAttempt builders.
 	WebhookAttempt *WebhookAttemptClient
 	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
@@ -169,9 +187,11 @@ func (c *Client) init() {
 	c.CompetitionRound = NewCompetitionRoundClient(c.config)
 	c.HoursByPersonMonth = NewHoursByPersonMonthClient(c.config)
 	c.HoursByProject = NewHoursByProjectClient(c.config)
+	c.ImportedHours = NewImportedHoursClient(c.config)
 	c.Indicator = NewIndicatorClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.Need = NewNeedClient(c.config)
+	c.NeedRating = NewNeedRatingClient(c.config)
 	c.Organization = NewOrganizationClient(c.config)
 	c.Outcome = NewOutcomeClient(c.config)
 	c.Partnership = NewPartnershipClient(c.config)
@@ -180,14 +200,18 @@ func (c *Client) init() {
 	c.Person = NewPersonClient(c.config)
 	c.Project = NewProjectClient(c.config)
 	c.ProjectParticipation = NewProjectParticipationClient(c.config)
+	c.Recruitment = NewRecruitmentClient(c.config)
 	c.Region = NewRegionClient(c.config)
 	c.ServicePoint = NewServicePointClient(c.config)
 	c.ServicePointException = NewServicePointExceptionClient(c.config)
 	c.ServicePointHours = NewServicePointHoursClient(c.config)
 	c.ServiceRecord = NewServiceRecordClient(c.config)
+	c.SignUp = NewSignUpClient(c.config)
 	c.Taxonomy = NewTaxonomyClient(c.config)
 	c.Term = NewTermClient(c.config)
 	c.Tombstone = NewTombstoneClient(c.config)
+	c.VolunteerEvent = NewVolunteerEventClient(c.config)
+	c.VolunteerInvite = NewVolunteerInviteClient(c.config)
 	c.WebhookAttempt = NewWebhookAttemptClient(c.config)
 	c.WebhookDelivery = NewWebhookDeliveryClient(c.config)
 	c.WebhookSubscription = NewWebhookSubscriptionClient(c.config)
@@ -300,9 +324,11 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		CompetitionRound:       NewCompetitionRoundClient(cfg),
 		HoursByPersonMonth:     NewHoursByPersonMonthClient(cfg),
 		HoursByProject:         NewHoursByProjectClient(cfg),
+		ImportedHours:          NewImportedHoursClient(cfg),
 		Indicator:              NewIndicatorClient(cfg),
 		Membership:             NewMembershipClient(cfg),
 		Need:                   NewNeedClient(cfg),
+		NeedRating:             NewNeedRatingClient(cfg),
 		Organization:           NewOrganizationClient(cfg),
 		Outcome:                NewOutcomeClient(cfg),
 		Partnership:            NewPartnershipClient(cfg),
@@ -311,14 +337,18 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Person:                 NewPersonClient(cfg),
 		Project:                NewProjectClient(cfg),
 		ProjectParticipation:   NewProjectParticipationClient(cfg),
+		Recruitment:            NewRecruitmentClient(cfg),
 		Region:                 NewRegionClient(cfg),
 		ServicePoint:           NewServicePointClient(cfg),
 		ServicePointException:  NewServicePointExceptionClient(cfg),
 		ServicePointHours:      NewServicePointHoursClient(cfg),
 		ServiceRecord:          NewServiceRecordClient(cfg),
+		SignUp:                 NewSignUpClient(cfg),
 		Taxonomy:               NewTaxonomyClient(cfg),
 		Term:                   NewTermClient(cfg),
 		Tombstone:              NewTombstoneClient(cfg),
+		VolunteerEvent:         NewVolunteerEventClient(cfg),
+		VolunteerInvite:        NewVolunteerInviteClient(cfg),
 		WebhookAttempt:         NewWebhookAttemptClient(cfg),
 		WebhookDelivery:        NewWebhookDeliveryClient(cfg),
 		WebhookSubscription:    NewWebhookSubscriptionClient(cfg),
@@ -358,9 +388,11 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		CompetitionRound:       NewCompetitionRoundClient(cfg),
 		HoursByPersonMonth:     NewHoursByPersonMonthClient(cfg),
 		HoursByProject:         NewHoursByProjectClient(cfg),
+		ImportedHours:          NewImportedHoursClient(cfg),
 		Indicator:              NewIndicatorClient(cfg),
 		Membership:             NewMembershipClient(cfg),
 		Need:                   NewNeedClient(cfg),
+		NeedRating:             NewNeedRatingClient(cfg),
 		Organization:           NewOrganizationClient(cfg),
 		Outcome:                NewOutcomeClient(cfg),
 		Partnership:            NewPartnershipClient(cfg),
@@ -369,14 +401,18 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Person:                 NewPersonClient(cfg),
 		Project:                NewProjectClient(cfg),
 		ProjectParticipation:   NewProjectParticipationClient(cfg),
+		Recruitment:            NewRecruitmentClient(cfg),
 		Region:                 NewRegionClient(cfg),
 		ServicePoint:           NewServicePointClient(cfg),
 		ServicePointException:  NewServicePointExceptionClient(cfg),
 		ServicePointHours:      NewServicePointHoursClient(cfg),
 		ServiceRecord:          NewServiceRecordClient(cfg),
+		SignUp:                 NewSignUpClient(cfg),
 		Taxonomy:               NewTaxonomyClient(cfg),
 		Term:                   NewTermClient(cfg),
 		Tombstone:              NewTombstoneClient(cfg),
+		VolunteerEvent:         NewVolunteerEventClient(cfg),
+		VolunteerInvite:        NewVolunteerInviteClient(cfg),
 		WebhookAttempt:         NewWebhookAttemptClient(cfg),
 		WebhookDelivery:        NewWebhookDeliveryClient(cfg),
 		WebhookSubscription:    NewWebhookSubscriptionClient(cfg),
@@ -412,11 +448,12 @@ func (c *Client) Use(hooks ...Hook) {
 		c.APIKey, c.Activity, c.AuditEvent, c.CaseCrisis, c.CaseFile, c.CaseGoal,
 		c.CaseReferral, c.CaseResident, c.CaseSession, c.CaseVolunteer, c.Certificate,
 		c.CompetitionApplication, c.CompetitionAward, c.CompetitionReview,
-		c.CompetitionRound, c.HoursByPersonMonth, c.HoursByProject, c.Indicator,
-		c.Membership, c.Need, c.Organization, c.Outcome, c.Partnership,
-		c.PartyBuildingLink, c.PartyCoverage, c.Person, c.Project,
-		c.ProjectParticipation, c.Region, c.ServicePoint, c.ServicePointException,
-		c.ServicePointHours, c.ServiceRecord, c.Taxonomy, c.Term, c.Tombstone,
+		c.CompetitionRound, c.HoursByPersonMonth, c.HoursByProject, c.ImportedHours,
+		c.Indicator, c.Membership, c.Need, c.NeedRating, c.Organization, c.Outcome,
+		c.Partnership, c.PartyBuildingLink, c.PartyCoverage, c.Person, c.Project,
+		c.ProjectParticipation, c.Recruitment, c.Region, c.ServicePoint,
+		c.ServicePointException, c.ServicePointHours, c.ServiceRecord, c.SignUp,
+		c.Taxonomy, c.Term, c.Tombstone, c.VolunteerEvent, c.VolunteerInvite,
 		c.WebhookAttempt, c.WebhookDelivery, c.WebhookSubscription,
 	} {
 		n.Use(hooks...)
@@ -430,11 +467,12 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.APIKey, c.Activity, c.AuditEvent, c.CaseCrisis, c.CaseFile, c.CaseGoal,
 		c.CaseReferral, c.CaseResident, c.CaseSession, c.CaseVolunteer, c.Certificate,
 		c.CompetitionApplication, c.CompetitionAward, c.CompetitionReview,
-		c.CompetitionRound, c.HoursByPersonMonth, c.HoursByProject, c.Indicator,
-		c.Membership, c.Need, c.Organization, c.Outcome, c.Partnership,
-		c.PartyBuildingLink, c.PartyCoverage, c.Person, c.Project,
-		c.ProjectParticipation, c.Region, c.ServicePoint, c.ServicePointException,
-		c.ServicePointHours, c.ServiceRecord, c.Taxonomy, c.Term, c.Tombstone,
+		c.CompetitionRound, c.HoursByPersonMonth, c.HoursByProject, c.ImportedHours,
+		c.Indicator, c.Membership, c.Need, c.NeedRating, c.Organization, c.Outcome,
+		c.Partnership, c.PartyBuildingLink, c.PartyCoverage, c.Person, c.Project,
+		c.ProjectParticipation, c.Recruitment, c.Region, c.ServicePoint,
+		c.ServicePointException, c.ServicePointHours, c.ServiceRecord, c.SignUp,
+		c.Taxonomy, c.Term, c.Tombstone, c.VolunteerEvent, c.VolunteerInvite,
 		c.WebhookAttempt, c.WebhookDelivery, c.WebhookSubscription,
 	} {
 		n.Intercept(interceptors...)
@@ -478,12 +516,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.HoursByPersonMonth.mutate(ctx, m)
 	case *HoursByProjectMutation:
 		return c.HoursByProject.mutate(ctx, m)
+	case *ImportedHoursMutation:
+		return c.ImportedHours.mutate(ctx, m)
 	case *IndicatorMutation:
 		return c.Indicator.mutate(ctx, m)
 	case *MembershipMutation:
 		return c.Membership.mutate(ctx, m)
 	case *NeedMutation:
 		return c.Need.mutate(ctx, m)
+	case *NeedRatingMutation:
+		return c.NeedRating.mutate(ctx, m)
 	case *OrganizationMutation:
 		return c.Organization.mutate(ctx, m)
 	case *OutcomeMutation:
@@ -500,6 +542,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Project.mutate(ctx, m)
 	case *ProjectParticipationMutation:
 		return c.ProjectParticipation.mutate(ctx, m)
+	case *RecruitmentMutation:
+		return c.Recruitment.mutate(ctx, m)
 	case *RegionMutation:
 		return c.Region.mutate(ctx, m)
 	case *ServicePointMutation:
@@ -510,12 +554,18 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ServicePointHours.mutate(ctx, m)
 	case *ServiceRecordMutation:
 		return c.ServiceRecord.mutate(ctx, m)
+	case *SignUpMutation:
+		return c.SignUp.mutate(ctx, m)
 	case *TaxonomyMutation:
 		return c.Taxonomy.mutate(ctx, m)
 	case *TermMutation:
 		return c.Term.mutate(ctx, m)
 	case *TombstoneMutation:
 		return c.Tombstone.mutate(ctx, m)
+	case *VolunteerEventMutation:
+		return c.VolunteerEvent.mutate(ctx, m)
+	case *VolunteerInviteMutation:
+		return c.VolunteerInvite.mutate(ctx, m)
 	case *WebhookAttemptMutation:
 		return c.WebhookAttempt.mutate(ctx, m)
 	case *WebhookDeliveryMutation:
@@ -826,6 +876,38 @@ func (c *ActivityClient) QueryServiceRecords(_m *Activity) *ServiceRecordQuery {
 			sqlgraph.From(activity.Table, activity.FieldID, id),
 			sqlgraph.To(servicerecord.Table, servicerecord.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, activity.ServiceRecordsTable, activity.ServiceRecordsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRecruitment queries the recruitment edge of a Activity.
+func (c *ActivityClient) QueryRecruitment(_m *Activity) *RecruitmentQuery {
+	query := (&RecruitmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(recruitment.Table, recruitment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, activity.RecruitmentTable, activity.RecruitmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySignUps queries the sign_ups edge of a Activity.
+func (c *ActivityClient) QuerySignUps(_m *Activity) *SignUpQuery {
+	query := (&SignUpClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(activity.Table, activity.FieldID, id),
+			sqlgraph.To(signup.Table, signup.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, activity.SignUpsTable, activity.SignUpsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -3349,6 +3431,140 @@ func (c *HoursByProjectClient) mutate(ctx context.Context, m *HoursByProjectMuta
 	}
 }
 
+// ImportedHoursClient is a client for the ImportedHours schema.
+type ImportedHoursClient struct {
+	config
+}
+
+// NewImportedHoursClient returns a client for the ImportedHours from the given config.
+func NewImportedHoursClient(c config) *ImportedHoursClient {
+	return &ImportedHoursClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `importedhours.Hooks(f(g(h())))`.
+func (c *ImportedHoursClient) Use(hooks ...Hook) {
+	c.hooks.ImportedHours = append(c.hooks.ImportedHours, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `importedhours.Intercept(f(g(h())))`.
+func (c *ImportedHoursClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ImportedHours = append(c.inters.ImportedHours, interceptors...)
+}
+
+// Create returns a builder for creating a ImportedHours entity.
+func (c *ImportedHoursClient) Create() *ImportedHoursCreate {
+	mutation := newImportedHoursMutation(c.config, OpCreate)
+	return &ImportedHoursCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ImportedHours entities.
+func (c *ImportedHoursClient) CreateBulk(builders ...*ImportedHoursCreate) *ImportedHoursCreateBulk {
+	return &ImportedHoursCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ImportedHoursClient) MapCreateBulk(slice any, setFunc func(*ImportedHoursCreate, int)) *ImportedHoursCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ImportedHoursCreateBulk{err: fmt.Errorf("calling to ImportedHoursClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ImportedHoursCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ImportedHoursCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ImportedHours.
+func (c *ImportedHoursClient) Update() *ImportedHoursUpdate {
+	mutation := newImportedHoursMutation(c.config, OpUpdate)
+	return &ImportedHoursUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ImportedHoursClient) UpdateOne(_m *ImportedHours) *ImportedHoursUpdateOne {
+	mutation := newImportedHoursMutation(c.config, OpUpdateOne, withImportedHours(_m))
+	return &ImportedHoursUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ImportedHoursClient) UpdateOneID(id int) *ImportedHoursUpdateOne {
+	mutation := newImportedHoursMutation(c.config, OpUpdateOne, withImportedHoursID(id))
+	return &ImportedHoursUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ImportedHours.
+func (c *ImportedHoursClient) Delete() *ImportedHoursDelete {
+	mutation := newImportedHoursMutation(c.config, OpDelete)
+	return &ImportedHoursDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ImportedHoursClient) DeleteOne(_m *ImportedHours) *ImportedHoursDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ImportedHoursClient) DeleteOneID(id int) *ImportedHoursDeleteOne {
+	builder := c.Delete().Where(importedhours.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ImportedHoursDeleteOne{builder}
+}
+
+// Query returns a query builder for ImportedHours.
+func (c *ImportedHoursClient) Query() *ImportedHoursQuery {
+	return &ImportedHoursQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeImportedHours},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ImportedHours entity by its id.
+func (c *ImportedHoursClient) Get(ctx context.Context, id int) (*ImportedHours, error) {
+	return c.Query().Where(importedhours.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ImportedHoursClient) GetX(ctx context.Context, id int) *ImportedHours {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ImportedHoursClient) Hooks() []Hook {
+	hooks := c.hooks.ImportedHours
+	return append(hooks[:len(hooks):len(hooks)], importedhours.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ImportedHoursClient) Interceptors() []Interceptor {
+	return c.inters.ImportedHours
+}
+
+func (c *ImportedHoursClient) mutate(ctx context.Context, m *ImportedHoursMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ImportedHoursCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ImportedHoursUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ImportedHoursUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ImportedHoursDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ImportedHours mutation op: %q", m.Op())
+	}
+}
+
 // IndicatorClient is a client for the Indicator schema.
 type IndicatorClient struct {
 	config
@@ -3773,6 +3989,22 @@ func (c *NeedClient) GetX(ctx context.Context, id int) *Need {
 	return obj
 }
 
+// QueryRating queries the rating edge of a Need.
+func (c *NeedClient) QueryRating(_m *Need) *NeedRatingQuery {
+	query := (&NeedRatingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(need.Table, need.FieldID, id),
+			sqlgraph.To(needrating.Table, needrating.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, need.RatingTable, need.RatingColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryDomain queries the domain edge of a Need.
 func (c *NeedClient) QueryDomain(_m *Need) *TermQuery {
 	query := (&TermClient{config: c.config}).Query()
@@ -3860,6 +4092,156 @@ func (c *NeedClient) mutate(ctx context.Context, m *NeedMutation) (Value, error)
 		return (&NeedDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Need mutation op: %q", m.Op())
+	}
+}
+
+// NeedRatingClient is a client for the NeedRating schema.
+type NeedRatingClient struct {
+	config
+}
+
+// NewNeedRatingClient returns a client for the NeedRating from the given config.
+func NewNeedRatingClient(c config) *NeedRatingClient {
+	return &NeedRatingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `needrating.Hooks(f(g(h())))`.
+func (c *NeedRatingClient) Use(hooks ...Hook) {
+	c.hooks.NeedRating = append(c.hooks.NeedRating, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `needrating.Intercept(f(g(h())))`.
+func (c *NeedRatingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.NeedRating = append(c.inters.NeedRating, interceptors...)
+}
+
+// Create returns a builder for creating a NeedRating entity.
+func (c *NeedRatingClient) Create() *NeedRatingCreate {
+	mutation := newNeedRatingMutation(c.config, OpCreate)
+	return &NeedRatingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of NeedRating entities.
+func (c *NeedRatingClient) CreateBulk(builders ...*NeedRatingCreate) *NeedRatingCreateBulk {
+	return &NeedRatingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *NeedRatingClient) MapCreateBulk(slice any, setFunc func(*NeedRatingCreate, int)) *NeedRatingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &NeedRatingCreateBulk{err: fmt.Errorf("calling to NeedRatingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*NeedRatingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &NeedRatingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for NeedRating.
+func (c *NeedRatingClient) Update() *NeedRatingUpdate {
+	mutation := newNeedRatingMutation(c.config, OpUpdate)
+	return &NeedRatingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *NeedRatingClient) UpdateOne(_m *NeedRating) *NeedRatingUpdateOne {
+	mutation := newNeedRatingMutation(c.config, OpUpdateOne, withNeedRating(_m))
+	return &NeedRatingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *NeedRatingClient) UpdateOneID(id int) *NeedRatingUpdateOne {
+	mutation := newNeedRatingMutation(c.config, OpUpdateOne, withNeedRatingID(id))
+	return &NeedRatingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for NeedRating.
+func (c *NeedRatingClient) Delete() *NeedRatingDelete {
+	mutation := newNeedRatingMutation(c.config, OpDelete)
+	return &NeedRatingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *NeedRatingClient) DeleteOne(_m *NeedRating) *NeedRatingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *NeedRatingClient) DeleteOneID(id int) *NeedRatingDeleteOne {
+	builder := c.Delete().Where(needrating.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &NeedRatingDeleteOne{builder}
+}
+
+// Query returns a query builder for NeedRating.
+func (c *NeedRatingClient) Query() *NeedRatingQuery {
+	return &NeedRatingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeNeedRating},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a NeedRating entity by its id.
+func (c *NeedRatingClient) Get(ctx context.Context, id int) (*NeedRating, error) {
+	return c.Query().Where(needrating.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *NeedRatingClient) GetX(ctx context.Context, id int) *NeedRating {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryNeed queries the need edge of a NeedRating.
+func (c *NeedRatingClient) QueryNeed(_m *NeedRating) *NeedQuery {
+	query := (&NeedClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(needrating.Table, needrating.FieldID, id),
+			sqlgraph.To(need.Table, need.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, needrating.NeedTable, needrating.NeedColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *NeedRatingClient) Hooks() []Hook {
+	hooks := c.hooks.NeedRating
+	return append(hooks[:len(hooks):len(hooks)], needrating.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *NeedRatingClient) Interceptors() []Interceptor {
+	return c.inters.NeedRating
+}
+
+func (c *NeedRatingClient) mutate(ctx context.Context, m *NeedRatingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&NeedRatingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&NeedRatingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&NeedRatingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&NeedRatingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown NeedRating mutation op: %q", m.Op())
 	}
 }
 
@@ -5185,6 +5567,22 @@ func (c *PersonClient) QueryCertificates(_m *Person) *CertificateQuery {
 	return query
 }
 
+// QuerySignUps queries the sign_ups edge of a Person.
+func (c *PersonClient) QuerySignUps(_m *Person) *SignUpQuery {
+	query := (&SignUpClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, id),
+			sqlgraph.To(signup.Table, signup.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.SignUpsTable, person.SignUpsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *PersonClient) Hooks() []Hook {
 	hooks := c.hooks.Person
@@ -5700,6 +6098,156 @@ func (c *ProjectParticipationClient) mutate(ctx context.Context, m *ProjectParti
 		return (&ProjectParticipationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ProjectParticipation mutation op: %q", m.Op())
+	}
+}
+
+// RecruitmentClient is a client for the Recruitment schema.
+type RecruitmentClient struct {
+	config
+}
+
+// NewRecruitmentClient returns a client for the Recruitment from the given config.
+func NewRecruitmentClient(c config) *RecruitmentClient {
+	return &RecruitmentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `recruitment.Hooks(f(g(h())))`.
+func (c *RecruitmentClient) Use(hooks ...Hook) {
+	c.hooks.Recruitment = append(c.hooks.Recruitment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `recruitment.Intercept(f(g(h())))`.
+func (c *RecruitmentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Recruitment = append(c.inters.Recruitment, interceptors...)
+}
+
+// Create returns a builder for creating a Recruitment entity.
+func (c *RecruitmentClient) Create() *RecruitmentCreate {
+	mutation := newRecruitmentMutation(c.config, OpCreate)
+	return &RecruitmentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Recruitment entities.
+func (c *RecruitmentClient) CreateBulk(builders ...*RecruitmentCreate) *RecruitmentCreateBulk {
+	return &RecruitmentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RecruitmentClient) MapCreateBulk(slice any, setFunc func(*RecruitmentCreate, int)) *RecruitmentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RecruitmentCreateBulk{err: fmt.Errorf("calling to RecruitmentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RecruitmentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RecruitmentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Recruitment.
+func (c *RecruitmentClient) Update() *RecruitmentUpdate {
+	mutation := newRecruitmentMutation(c.config, OpUpdate)
+	return &RecruitmentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RecruitmentClient) UpdateOne(_m *Recruitment) *RecruitmentUpdateOne {
+	mutation := newRecruitmentMutation(c.config, OpUpdateOne, withRecruitment(_m))
+	return &RecruitmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RecruitmentClient) UpdateOneID(id int) *RecruitmentUpdateOne {
+	mutation := newRecruitmentMutation(c.config, OpUpdateOne, withRecruitmentID(id))
+	return &RecruitmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Recruitment.
+func (c *RecruitmentClient) Delete() *RecruitmentDelete {
+	mutation := newRecruitmentMutation(c.config, OpDelete)
+	return &RecruitmentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RecruitmentClient) DeleteOne(_m *Recruitment) *RecruitmentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RecruitmentClient) DeleteOneID(id int) *RecruitmentDeleteOne {
+	builder := c.Delete().Where(recruitment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RecruitmentDeleteOne{builder}
+}
+
+// Query returns a query builder for Recruitment.
+func (c *RecruitmentClient) Query() *RecruitmentQuery {
+	return &RecruitmentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRecruitment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Recruitment entity by its id.
+func (c *RecruitmentClient) Get(ctx context.Context, id int) (*Recruitment, error) {
+	return c.Query().Where(recruitment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RecruitmentClient) GetX(ctx context.Context, id int) *Recruitment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryActivity queries the activity edge of a Recruitment.
+func (c *RecruitmentClient) QueryActivity(_m *Recruitment) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(recruitment.Table, recruitment.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, recruitment.ActivityTable, recruitment.ActivityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RecruitmentClient) Hooks() []Hook {
+	hooks := c.hooks.Recruitment
+	return append(hooks[:len(hooks):len(hooks)], recruitment.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RecruitmentClient) Interceptors() []Interceptor {
+	return c.inters.Recruitment
+}
+
+func (c *RecruitmentClient) mutate(ctx context.Context, m *RecruitmentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RecruitmentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RecruitmentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RecruitmentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RecruitmentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Recruitment mutation op: %q", m.Op())
 	}
 }
 
@@ -6725,6 +7273,172 @@ func (c *ServiceRecordClient) mutate(ctx context.Context, m *ServiceRecordMutati
 	}
 }
 
+// SignUpClient is a client for the SignUp schema.
+type SignUpClient struct {
+	config
+}
+
+// NewSignUpClient returns a client for the SignUp from the given config.
+func NewSignUpClient(c config) *SignUpClient {
+	return &SignUpClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `signup.Hooks(f(g(h())))`.
+func (c *SignUpClient) Use(hooks ...Hook) {
+	c.hooks.SignUp = append(c.hooks.SignUp, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `signup.Intercept(f(g(h())))`.
+func (c *SignUpClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SignUp = append(c.inters.SignUp, interceptors...)
+}
+
+// Create returns a builder for creating a SignUp entity.
+func (c *SignUpClient) Create() *SignUpCreate {
+	mutation := newSignUpMutation(c.config, OpCreate)
+	return &SignUpCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SignUp entities.
+func (c *SignUpClient) CreateBulk(builders ...*SignUpCreate) *SignUpCreateBulk {
+	return &SignUpCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SignUpClient) MapCreateBulk(slice any, setFunc func(*SignUpCreate, int)) *SignUpCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SignUpCreateBulk{err: fmt.Errorf("calling to SignUpClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SignUpCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SignUpCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SignUp.
+func (c *SignUpClient) Update() *SignUpUpdate {
+	mutation := newSignUpMutation(c.config, OpUpdate)
+	return &SignUpUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SignUpClient) UpdateOne(_m *SignUp) *SignUpUpdateOne {
+	mutation := newSignUpMutation(c.config, OpUpdateOne, withSignUp(_m))
+	return &SignUpUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SignUpClient) UpdateOneID(id int) *SignUpUpdateOne {
+	mutation := newSignUpMutation(c.config, OpUpdateOne, withSignUpID(id))
+	return &SignUpUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SignUp.
+func (c *SignUpClient) Delete() *SignUpDelete {
+	mutation := newSignUpMutation(c.config, OpDelete)
+	return &SignUpDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SignUpClient) DeleteOne(_m *SignUp) *SignUpDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SignUpClient) DeleteOneID(id int) *SignUpDeleteOne {
+	builder := c.Delete().Where(signup.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SignUpDeleteOne{builder}
+}
+
+// Query returns a query builder for SignUp.
+func (c *SignUpClient) Query() *SignUpQuery {
+	return &SignUpQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSignUp},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SignUp entity by its id.
+func (c *SignUpClient) Get(ctx context.Context, id int) (*SignUp, error) {
+	return c.Query().Where(signup.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SignUpClient) GetX(ctx context.Context, id int) *SignUp {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryActivity queries the activity edge of a SignUp.
+func (c *SignUpClient) QueryActivity(_m *SignUp) *ActivityQuery {
+	query := (&ActivityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(signup.Table, signup.FieldID, id),
+			sqlgraph.To(activity.Table, activity.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, signup.ActivityTable, signup.ActivityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPerson queries the person edge of a SignUp.
+func (c *SignUpClient) QueryPerson(_m *SignUp) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(signup.Table, signup.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, signup.PersonTable, signup.PersonColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SignUpClient) Hooks() []Hook {
+	hooks := c.hooks.SignUp
+	return append(hooks[:len(hooks):len(hooks)], signup.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SignUpClient) Interceptors() []Interceptor {
+	return c.inters.SignUp
+}
+
+func (c *SignUpClient) mutate(ctx context.Context, m *SignUpMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SignUpCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SignUpUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SignUpUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SignUpDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SignUp mutation op: %q", m.Op())
+	}
+}
+
 // TaxonomyClient is a client for the Taxonomy schema.
 type TaxonomyClient struct {
 	config
@@ -7319,6 +8033,274 @@ func (c *TombstoneClient) mutate(ctx context.Context, m *TombstoneMutation) (Val
 	}
 }
 
+// VolunteerEventClient is a client for the VolunteerEvent schema.
+type VolunteerEventClient struct {
+	config
+}
+
+// NewVolunteerEventClient returns a client for the VolunteerEvent from the given config.
+func NewVolunteerEventClient(c config) *VolunteerEventClient {
+	return &VolunteerEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `volunteerevent.Hooks(f(g(h())))`.
+func (c *VolunteerEventClient) Use(hooks ...Hook) {
+	c.hooks.VolunteerEvent = append(c.hooks.VolunteerEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `volunteerevent.Intercept(f(g(h())))`.
+func (c *VolunteerEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.VolunteerEvent = append(c.inters.VolunteerEvent, interceptors...)
+}
+
+// Create returns a builder for creating a VolunteerEvent entity.
+func (c *VolunteerEventClient) Create() *VolunteerEventCreate {
+	mutation := newVolunteerEventMutation(c.config, OpCreate)
+	return &VolunteerEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of VolunteerEvent entities.
+func (c *VolunteerEventClient) CreateBulk(builders ...*VolunteerEventCreate) *VolunteerEventCreateBulk {
+	return &VolunteerEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *VolunteerEventClient) MapCreateBulk(slice any, setFunc func(*VolunteerEventCreate, int)) *VolunteerEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &VolunteerEventCreateBulk{err: fmt.Errorf("calling to VolunteerEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*VolunteerEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &VolunteerEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for VolunteerEvent.
+func (c *VolunteerEventClient) Update() *VolunteerEventUpdate {
+	mutation := newVolunteerEventMutation(c.config, OpUpdate)
+	return &VolunteerEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *VolunteerEventClient) UpdateOne(_m *VolunteerEvent) *VolunteerEventUpdateOne {
+	mutation := newVolunteerEventMutation(c.config, OpUpdateOne, withVolunteerEvent(_m))
+	return &VolunteerEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *VolunteerEventClient) UpdateOneID(id int) *VolunteerEventUpdateOne {
+	mutation := newVolunteerEventMutation(c.config, OpUpdateOne, withVolunteerEventID(id))
+	return &VolunteerEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for VolunteerEvent.
+func (c *VolunteerEventClient) Delete() *VolunteerEventDelete {
+	mutation := newVolunteerEventMutation(c.config, OpDelete)
+	return &VolunteerEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *VolunteerEventClient) DeleteOne(_m *VolunteerEvent) *VolunteerEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *VolunteerEventClient) DeleteOneID(id int) *VolunteerEventDeleteOne {
+	builder := c.Delete().Where(volunteerevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &VolunteerEventDeleteOne{builder}
+}
+
+// Query returns a query builder for VolunteerEvent.
+func (c *VolunteerEventClient) Query() *VolunteerEventQuery {
+	return &VolunteerEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeVolunteerEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a VolunteerEvent entity by its id.
+func (c *VolunteerEventClient) Get(ctx context.Context, id int) (*VolunteerEvent, error) {
+	return c.Query().Where(volunteerevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *VolunteerEventClient) GetX(ctx context.Context, id int) *VolunteerEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *VolunteerEventClient) Hooks() []Hook {
+	hooks := c.hooks.VolunteerEvent
+	return append(hooks[:len(hooks):len(hooks)], volunteerevent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *VolunteerEventClient) Interceptors() []Interceptor {
+	return c.inters.VolunteerEvent
+}
+
+func (c *VolunteerEventClient) mutate(ctx context.Context, m *VolunteerEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&VolunteerEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&VolunteerEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&VolunteerEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&VolunteerEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown VolunteerEvent mutation op: %q", m.Op())
+	}
+}
+
+// VolunteerInviteClient is a client for the VolunteerInvite schema.
+type VolunteerInviteClient struct {
+	config
+}
+
+// NewVolunteerInviteClient returns a client for the VolunteerInvite from the given config.
+func NewVolunteerInviteClient(c config) *VolunteerInviteClient {
+	return &VolunteerInviteClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `volunteerinvite.Hooks(f(g(h())))`.
+func (c *VolunteerInviteClient) Use(hooks ...Hook) {
+	c.hooks.VolunteerInvite = append(c.hooks.VolunteerInvite, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `volunteerinvite.Intercept(f(g(h())))`.
+func (c *VolunteerInviteClient) Intercept(interceptors ...Interceptor) {
+	c.inters.VolunteerInvite = append(c.inters.VolunteerInvite, interceptors...)
+}
+
+// Create returns a builder for creating a VolunteerInvite entity.
+func (c *VolunteerInviteClient) Create() *VolunteerInviteCreate {
+	mutation := newVolunteerInviteMutation(c.config, OpCreate)
+	return &VolunteerInviteCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of VolunteerInvite entities.
+func (c *VolunteerInviteClient) CreateBulk(builders ...*VolunteerInviteCreate) *VolunteerInviteCreateBulk {
+	return &VolunteerInviteCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *VolunteerInviteClient) MapCreateBulk(slice any, setFunc func(*VolunteerInviteCreate, int)) *VolunteerInviteCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &VolunteerInviteCreateBulk{err: fmt.Errorf("calling to VolunteerInviteClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*VolunteerInviteCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &VolunteerInviteCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for VolunteerInvite.
+func (c *VolunteerInviteClient) Update() *VolunteerInviteUpdate {
+	mutation := newVolunteerInviteMutation(c.config, OpUpdate)
+	return &VolunteerInviteUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *VolunteerInviteClient) UpdateOne(_m *VolunteerInvite) *VolunteerInviteUpdateOne {
+	mutation := newVolunteerInviteMutation(c.config, OpUpdateOne, withVolunteerInvite(_m))
+	return &VolunteerInviteUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *VolunteerInviteClient) UpdateOneID(id int) *VolunteerInviteUpdateOne {
+	mutation := newVolunteerInviteMutation(c.config, OpUpdateOne, withVolunteerInviteID(id))
+	return &VolunteerInviteUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for VolunteerInvite.
+func (c *VolunteerInviteClient) Delete() *VolunteerInviteDelete {
+	mutation := newVolunteerInviteMutation(c.config, OpDelete)
+	return &VolunteerInviteDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *VolunteerInviteClient) DeleteOne(_m *VolunteerInvite) *VolunteerInviteDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *VolunteerInviteClient) DeleteOneID(id int) *VolunteerInviteDeleteOne {
+	builder := c.Delete().Where(volunteerinvite.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &VolunteerInviteDeleteOne{builder}
+}
+
+// Query returns a query builder for VolunteerInvite.
+func (c *VolunteerInviteClient) Query() *VolunteerInviteQuery {
+	return &VolunteerInviteQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeVolunteerInvite},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a VolunteerInvite entity by its id.
+func (c *VolunteerInviteClient) Get(ctx context.Context, id int) (*VolunteerInvite, error) {
+	return c.Query().Where(volunteerinvite.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *VolunteerInviteClient) GetX(ctx context.Context, id int) *VolunteerInvite {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *VolunteerInviteClient) Hooks() []Hook {
+	hooks := c.hooks.VolunteerInvite
+	return append(hooks[:len(hooks):len(hooks)], volunteerinvite.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *VolunteerInviteClient) Interceptors() []Interceptor {
+	return c.inters.VolunteerInvite
+}
+
+func (c *VolunteerInviteClient) mutate(ctx context.Context, m *VolunteerInviteMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&VolunteerInviteCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&VolunteerInviteUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&VolunteerInviteUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&VolunteerInviteDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown VolunteerInvite mutation op: %q", m.Op())
+	}
+}
+
 // WebhookAttemptClient is a client for the WebhookAttempt schema.
 type WebhookAttemptClient struct {
 	config
@@ -7791,20 +8773,22 @@ type (
 		APIKey, Activity, AuditEvent, CaseCrisis, CaseFile, CaseGoal, CaseReferral,
 		CaseResident, CaseSession, CaseVolunteer, Certificate, CompetitionApplication,
 		CompetitionAward, CompetitionReview, CompetitionRound, HoursByPersonMonth,
-		HoursByProject, Indicator, Membership, Need, Organization, Outcome,
-		Partnership, PartyBuildingLink, PartyCoverage, Person, Project,
-		ProjectParticipation, Region, ServicePoint, ServicePointException,
-		ServicePointHours, ServiceRecord, Taxonomy, Term, Tombstone, WebhookAttempt,
+		HoursByProject, ImportedHours, Indicator, Membership, Need, NeedRating,
+		Organization, Outcome, Partnership, PartyBuildingLink, PartyCoverage, Person,
+		Project, ProjectParticipation, Recruitment, Region, ServicePoint,
+		ServicePointException, ServicePointHours, ServiceRecord, SignUp, Taxonomy,
+		Term, Tombstone, VolunteerEvent, VolunteerInvite, WebhookAttempt,
 		WebhookDelivery, WebhookSubscription []ent.Hook
 	}
 	inters struct {
 		APIKey, Activity, AuditEvent, CaseCrisis, CaseFile, CaseGoal, CaseReferral,
 		CaseResident, CaseSession, CaseVolunteer, Certificate, CompetitionApplication,
 		CompetitionAward, CompetitionReview, CompetitionRound, HoursByPersonMonth,
-		HoursByProject, Indicator, Membership, Need, Organization, Outcome,
-		Partnership, PartyBuildingLink, PartyCoverage, Person, Project,
-		ProjectParticipation, Region, ServicePoint, ServicePointException,
-		ServicePointHours, ServiceRecord, Taxonomy, Term, Tombstone, WebhookAttempt,
+		HoursByProject, ImportedHours, Indicator, Membership, Need, NeedRating,
+		Organization, Outcome, Partnership, PartyBuildingLink, PartyCoverage, Person,
+		Project, ProjectParticipation, Recruitment, Region, ServicePoint,
+		ServicePointException, ServicePointHours, ServiceRecord, SignUp, Taxonomy,
+		Term, Tombstone, VolunteerEvent, VolunteerInvite, WebhookAttempt,
 		WebhookDelivery, WebhookSubscription []ent.Interceptor
 	}
 )

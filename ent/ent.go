@@ -29,9 +29,11 @@ import (
 	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/hoursbyproject"
+	"github.com/tongxing/tongxing/ent/importedhours"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -40,14 +42,18 @@ import (
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/servicepointexception"
 	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 	"github.com/tongxing/tongxing/ent/tombstone"
+	"github.com/tongxing/tongxing/ent/volunteerevent"
+	"github.com/tongxing/tongxing/ent/volunteerinvite"
 	"github.com/tongxing/tongxing/ent/webhookattempt"
 	"github.com/tongxing/tongxing/ent/webhookdelivery"
 	"github.com/tongxing/tongxing/ent/webhooksubscription"
@@ -128,9 +134,11 @@ func checkColumn(t, c string) error {
 			competitionround.Table:       competitionround.ValidColumn,
 			hoursbypersonmonth.Table:     hoursbypersonmonth.ValidColumn,
 			hoursbyproject.Table:         hoursbyproject.ValidColumn,
+			importedhours.Table:          importedhours.ValidColumn,
 			indicator.Table:              indicator.ValidColumn,
 			membership.Table:             membership.ValidColumn,
 			need.Table:                   need.ValidColumn,
+			needrating.Table:             needrating.ValidColumn,
 			organization.Table:           organization.ValidColumn,
 			outcome.Table:                outcome.ValidColumn,
 			partnership.Table:            partnership.ValidColumn,
@@ -139,14 +147,18 @@ func checkColumn(t, c string) error {
 			person.Table:                 person.ValidColumn,
 			project.Table:                project.ValidColumn,
 			projectparticipation.Table:   projectparticipation.ValidColumn,
+			recruitment.Table:            recruitment.ValidColumn,
 			region.Table:                 region.ValidColumn,
 			servicepoint.Table:           servicepoint.ValidColumn,
 			servicepointexception.Table:  servicepointexception.ValidColumn,
 			servicepointhours.Table:      servicepointhours.ValidColumn,
 			servicerecord.Table:          servicerecord.ValidColumn,
+			signup.Table:                 signup.ValidColumn,
 			taxonomy.Table:               taxonomy.ValidColumn,
 			term.Table:                   term.ValidColumn,
 			tombstone.Table:              tombstone.ValidColumn,
+			volunteerevent.Table:         volunteerevent.ValidColumn,
+			volunteerinvite.Table:        volunteerinvite.ValidColumn,
 			webhookattempt.Table:         webhookattempt.ValidColumn,
 			webhookdelivery.Table:        webhookdelivery.ValidColumn,
 			webhooksubscription.Table:    webhooksubscription.ValidColumn,

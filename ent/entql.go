@@ -20,9 +20,11 @@ import (
 	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/hoursbyproject"
+	"github.com/tongxing/tongxing/ent/importedhours"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -32,14 +34,18 @@ import (
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/servicepointexception"
 	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 	"github.com/tongxing/tongxing/ent/tombstone"
+	"github.com/tongxing/tongxing/ent/volunteerevent"
+	"github.com/tongxing/tongxing/ent/volunteerinvite"
 	"github.com/tongxing/tongxing/ent/webhookattempt"
 	"github.com/tongxing/tongxing/ent/webhookdelivery"
 	"github.com/tongxing/tongxing/ent/webhooksubscription"
@@ -52,7 +58,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 39)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 45)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -439,6 +445,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   importedhours.Table,
+			Columns: importedhours.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: importedhours.FieldID,
+			},
+		},
+		Type: "ImportedHours",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			importedhours.FieldCreatedAt:    {Type: field.TypeTime, Column: importedhours.FieldCreatedAt},
+			importedhours.FieldUpdatedAt:    {Type: field.TypeTime, Column: importedhours.FieldUpdatedAt},
+			importedhours.FieldPersonID:     {Type: field.TypeInt, Column: importedhours.FieldPersonID},
+			importedhours.FieldIssuer:       {Type: field.TypeString, Column: importedhours.FieldIssuer},
+			importedhours.FieldIssuerKey:    {Type: field.TypeString, Column: importedhours.FieldIssuerKey},
+			importedhours.FieldSourceRecord: {Type: field.TypeString, Column: importedhours.FieldSourceRecord},
+			importedhours.FieldServedOn:     {Type: field.TypeTime, Column: importedhours.FieldServedOn},
+			importedhours.FieldMinutes:      {Type: field.TypeInt, Column: importedhours.FieldMinutes},
+			importedhours.FieldActivity:     {Type: field.TypeString, Column: importedhours.FieldActivity},
+			importedhours.FieldOrganiser:    {Type: field.TypeString, Column: importedhours.FieldOrganiser},
+			importedhours.FieldImportedBy:   {Type: field.TypeString, Column: importedhours.FieldImportedBy},
+		},
+	}
+	graph.Nodes[18] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   indicator.Table,
 			Columns: indicator.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -459,7 +489,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			indicator.FieldDescription: {Type: field.TypeString, Column: indicator.FieldDescription},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
@@ -479,7 +509,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldLeftOn:         {Type: field.TypeTime, Column: membership.FieldLeftOn},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   need.Table,
 			Columns: need.Columns,
@@ -507,7 +537,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 			need.FieldResolutionNote:        {Type: field.TypeString, Column: need.FieldResolutionNote},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   needrating.Table,
+			Columns: needrating.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: needrating.FieldID,
+			},
+		},
+		Type: "NeedRating",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			needrating.FieldCreatedAt:     {Type: field.TypeTime, Column: needrating.FieldCreatedAt},
+			needrating.FieldUpdatedAt:     {Type: field.TypeTime, Column: needrating.FieldUpdatedAt},
+			needrating.FieldNeedID:        {Type: field.TypeInt, Column: needrating.FieldNeedID},
+			needrating.FieldCodeHash:      {Type: field.TypeString, Column: needrating.FieldCodeHash},
+			needrating.FieldCodeExpiresAt: {Type: field.TypeTime, Column: needrating.FieldCodeExpiresAt},
+			needrating.FieldIssuedBy:      {Type: field.TypeString, Column: needrating.FieldIssuedBy},
+			needrating.FieldScore:         {Type: field.TypeInt, Column: needrating.FieldScore},
+			needrating.FieldComment:       {Type: field.TypeString, Column: needrating.FieldComment},
+			needrating.FieldRatedAt:       {Type: field.TypeTime, Column: needrating.FieldRatedAt},
+		},
+	}
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organization.Table,
 			Columns: organization.Columns,
@@ -534,7 +586,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organization.FieldDescription:        {Type: field.TypeString, Column: organization.FieldDescription},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   outcome.Table,
 			Columns: outcome.Columns,
@@ -560,7 +612,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			outcome.FieldComment:     {Type: field.TypeString, Column: outcome.FieldComment},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partnership.Table,
 			Columns: partnership.Columns,
@@ -583,7 +635,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partnership.FieldDescription:    {Type: field.TypeString, Column: partnership.FieldDescription},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partybuildinglink.Table,
 			Columns: partybuildinglink.Columns,
@@ -604,7 +656,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partybuildinglink.FieldAgreementSummary:    {Type: field.TypeString, Column: partybuildinglink.FieldAgreementSummary},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partycoverage.Table,
 			Columns: partycoverage.Columns,
@@ -627,7 +679,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partycoverage.FieldNote:                {Type: field.TypeString, Column: partycoverage.FieldNote},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   person.Table,
 			Columns: person.Columns,
@@ -652,12 +704,13 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldPartyMember:           {Type: field.TypeBool, Column: person.FieldPartyMember},
 			person.FieldSocialWorkLevel:       {Type: field.TypeEnum, Column: person.FieldSocialWorkLevel},
 			person.FieldSocialWorkCertificate: {Type: field.TypeString, Column: person.FieldSocialWorkCertificate},
+			person.FieldGuardianConsent:       {Type: field.TypeBool, Column: person.FieldGuardianConsent},
 			person.FieldShareWithUniversity:   {Type: field.TypeBool, Column: person.FieldShareWithUniversity},
 			person.FieldUniversityID:          {Type: field.TypeInt, Column: person.FieldUniversityID},
 			person.FieldPossibleDuplicateOf:   {Type: field.TypeInt, Column: person.FieldPossibleDuplicateOf},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   project.Table,
 			Columns: project.Columns,
@@ -682,7 +735,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			project.FieldParentID:      {Type: field.TypeInt, Column: project.FieldParentID},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   projectparticipation.Table,
 			Columns: projectparticipation.Columns,
@@ -700,7 +753,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 			projectparticipation.FieldRole:           {Type: field.TypeEnum, Column: projectparticipation.FieldRole},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   recruitment.Table,
+			Columns: recruitment.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: recruitment.FieldID,
+			},
+		},
+		Type: "Recruitment",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			recruitment.FieldCreatedAt:      {Type: field.TypeTime, Column: recruitment.FieldCreatedAt},
+			recruitment.FieldUpdatedAt:      {Type: field.TypeTime, Column: recruitment.FieldUpdatedAt},
+			recruitment.FieldActivityID:     {Type: field.TypeInt, Column: recruitment.FieldActivityID},
+			recruitment.FieldCapacity:       {Type: field.TypeInt, Column: recruitment.FieldCapacity},
+			recruitment.FieldWaitlist:       {Type: field.TypeInt, Column: recruitment.FieldWaitlist},
+			recruitment.FieldOpensAt:        {Type: field.TypeTime, Column: recruitment.FieldOpensAt},
+			recruitment.FieldClosesAt:       {Type: field.TypeTime, Column: recruitment.FieldClosesAt},
+			recruitment.FieldCancelUntil:    {Type: field.TypeTime, Column: recruitment.FieldCancelUntil},
+			recruitment.FieldMinAge:         {Type: field.TypeInt, Column: recruitment.FieldMinAge},
+			recruitment.FieldMinorsAllowed:  {Type: field.TypeBool, Column: recruitment.FieldMinorsAllowed},
+			recruitment.FieldRequiredSkills: {Type: field.TypeJSON, Column: recruitment.FieldRequiredSkills},
+			recruitment.FieldNote:           {Type: field.TypeString, Column: recruitment.FieldNote},
+			recruitment.FieldCancelledAt:    {Type: field.TypeTime, Column: recruitment.FieldCancelledAt},
+		},
+	}
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -719,7 +798,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldParentID:  {Type: field.TypeInt, Column: region.FieldParentID},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   servicepoint.Table,
 			Columns: servicepoint.Columns,
@@ -746,7 +825,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			servicepoint.FieldClosedOn:     {Type: field.TypeTime, Column: servicepoint.FieldClosedOn},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   servicepointexception.Table,
 			Columns: servicepointexception.Columns,
@@ -764,7 +843,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			servicepointexception.FieldReason:         {Type: field.TypeString, Column: servicepointexception.FieldReason},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   servicepointhours.Table,
 			Columns: servicepointhours.Columns,
@@ -781,7 +860,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			servicepointhours.FieldClosesAt:       {Type: field.TypeInt, Column: servicepointhours.FieldClosesAt},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   servicerecord.Table,
 			Columns: servicerecord.Columns,
@@ -811,7 +890,35 @@ var schemaGraph = func() *sqlgraph.Schema {
 			servicerecord.FieldReviewNote:       {Type: field.TypeString, Column: servicerecord.FieldReviewNote},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[36] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   signup.Table,
+			Columns: signup.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: signup.FieldID,
+			},
+		},
+		Type: "SignUp",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			signup.FieldCreatedAt:       {Type: field.TypeTime, Column: signup.FieldCreatedAt},
+			signup.FieldUpdatedAt:       {Type: field.TypeTime, Column: signup.FieldUpdatedAt},
+			signup.FieldActivityID:      {Type: field.TypeInt, Column: signup.FieldActivityID},
+			signup.FieldPersonID:        {Type: field.TypeInt, Column: signup.FieldPersonID},
+			signup.FieldStatus:          {Type: field.TypeEnum, Column: signup.FieldStatus},
+			signup.FieldGuardianConsent: {Type: field.TypeBool, Column: signup.FieldGuardianConsent},
+			signup.FieldPromotedAt:      {Type: field.TypeTime, Column: signup.FieldPromotedAt},
+			signup.FieldCancelledAt:     {Type: field.TypeTime, Column: signup.FieldCancelledAt},
+			signup.FieldCheckedInAt:     {Type: field.TypeTime, Column: signup.FieldCheckedInAt},
+			signup.FieldCheckedOutAt:    {Type: field.TypeTime, Column: signup.FieldCheckedOutAt},
+			signup.FieldCheckInStep:     {Type: field.TypeInt64, Column: signup.FieldCheckInStep},
+			signup.FieldCheckOutStep:    {Type: field.TypeInt64, Column: signup.FieldCheckOutStep},
+			signup.FieldAutoClosed:      {Type: field.TypeBool, Column: signup.FieldAutoClosed},
+			signup.FieldOffline:         {Type: field.TypeBool, Column: signup.FieldOffline},
+			signup.FieldRecordID:        {Type: field.TypeInt, Column: signup.FieldRecordID},
+		},
+	}
+	graph.Nodes[37] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   taxonomy.Table,
 			Columns: taxonomy.Columns,
@@ -829,7 +936,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			taxonomy.FieldNameEn:    {Type: field.TypeString, Column: taxonomy.FieldNameEn},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[38] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   term.Table,
 			Columns: term.Columns,
@@ -849,7 +956,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			term.FieldParentID:   {Type: field.TypeInt, Column: term.FieldParentID},
 		},
 	}
-	graph.Nodes[35] = &sqlgraph.Node{
+	graph.Nodes[39] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tombstone.Table,
 			Columns: tombstone.Columns,
@@ -867,7 +974,49 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tombstone.FieldAt:           {Type: field.TypeTime, Column: tombstone.FieldAt},
 		},
 	}
-	graph.Nodes[36] = &sqlgraph.Node{
+	graph.Nodes[40] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   volunteerevent.Table,
+			Columns: volunteerevent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: volunteerevent.FieldID,
+			},
+		},
+		Type: "VolunteerEvent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			volunteerevent.FieldCreatedAt:  {Type: field.TypeTime, Column: volunteerevent.FieldCreatedAt},
+			volunteerevent.FieldUpdatedAt:  {Type: field.TypeTime, Column: volunteerevent.FieldUpdatedAt},
+			volunteerevent.FieldPersonID:   {Type: field.TypeInt, Column: volunteerevent.FieldPersonID},
+			volunteerevent.FieldKind:       {Type: field.TypeEnum, Column: volunteerevent.FieldKind},
+			volunteerevent.FieldActivityID: {Type: field.TypeInt, Column: volunteerevent.FieldActivityID},
+			volunteerevent.FieldMessage:    {Type: field.TypeString, Column: volunteerevent.FieldMessage},
+			volunteerevent.FieldDedupeKey:  {Type: field.TypeString, Column: volunteerevent.FieldDedupeKey},
+		},
+	}
+	graph.Nodes[41] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   volunteerinvite.Table,
+			Columns: volunteerinvite.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: volunteerinvite.FieldID,
+			},
+		},
+		Type: "VolunteerInvite",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			volunteerinvite.FieldCreatedAt:      {Type: field.TypeTime, Column: volunteerinvite.FieldCreatedAt},
+			volunteerinvite.FieldUpdatedAt:      {Type: field.TypeTime, Column: volunteerinvite.FieldUpdatedAt},
+			volunteerinvite.FieldPersonID:       {Type: field.TypeInt, Column: volunteerinvite.FieldPersonID},
+			volunteerinvite.FieldOrganizationID: {Type: field.TypeInt, Column: volunteerinvite.FieldOrganizationID},
+			volunteerinvite.FieldCodeHash:       {Type: field.TypeString, Column: volunteerinvite.FieldCodeHash},
+			volunteerinvite.FieldIssuedBy:       {Type: field.TypeString, Column: volunteerinvite.FieldIssuedBy},
+			volunteerinvite.FieldExpiresAt:      {Type: field.TypeTime, Column: volunteerinvite.FieldExpiresAt},
+			volunteerinvite.FieldRedeemedAt:     {Type: field.TypeTime, Column: volunteerinvite.FieldRedeemedAt},
+			volunteerinvite.FieldKeyID:          {Type: field.TypeInt, Column: volunteerinvite.FieldKeyID},
+		},
+	}
+	graph.Nodes[42] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookattempt.Table,
 			Columns: webhookattempt.Columns,
@@ -888,7 +1037,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookattempt.FieldRetryAt:    {Type: field.TypeTime, Column: webhookattempt.FieldRetryAt},
 		},
 	}
-	graph.Nodes[37] = &sqlgraph.Node{
+	graph.Nodes[43] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -911,7 +1060,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldDeliveredAt:    {Type: field.TypeTime, Column: webhookdelivery.FieldDeliveredAt},
 		},
 	}
-	graph.Nodes[38] = &sqlgraph.Node{
+	graph.Nodes[44] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhooksubscription.Table,
 			Columns: webhooksubscription.Columns,
@@ -977,6 +1126,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Activity",
 		"ServiceRecord",
+	)
+	graph.MustAddE(
+		"recruitment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   activity.RecruitmentTable,
+			Columns: []string{activity.RecruitmentColumn},
+			Bidi:    false,
+		},
+		"Activity",
+		"Recruitment",
+	)
+	graph.MustAddE(
+		"sign_ups",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   activity.SignUpsTable,
+			Columns: []string{activity.SignUpsColumn},
+			Bidi:    false,
+		},
+		"Activity",
+		"SignUp",
 	)
 	graph.MustAddE(
 		"case",
@@ -1375,6 +1548,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Organization",
 	)
 	graph.MustAddE(
+		"rating",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   need.RatingTable,
+			Columns: []string{need.RatingColumn},
+			Bidi:    false,
+		},
+		"Need",
+		"NeedRating",
+	)
+	graph.MustAddE(
 		"domain",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1421,6 +1606,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Need",
 		"Project",
+	)
+	graph.MustAddE(
+		"need",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   needrating.NeedTable,
+			Columns: []string{needrating.NeedColumn},
+			Bidi:    false,
+		},
+		"NeedRating",
+		"Need",
 	)
 	graph.MustAddE(
 		"region",
@@ -1831,6 +2028,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Certificate",
 	)
 	graph.MustAddE(
+		"sign_ups",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignUpsTable,
+			Columns: []string{person.SignUpsColumn},
+			Bidi:    false,
+		},
+		"Person",
+		"SignUp",
+	)
+	graph.MustAddE(
 		"organizations",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -1997,6 +2206,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ProjectParticipation",
 		"Organization",
+	)
+	graph.MustAddE(
+		"activity",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   recruitment.ActivityTable,
+			Columns: []string{recruitment.ActivityColumn},
+			Bidi:    false,
+		},
+		"Recruitment",
+		"Activity",
 	)
 	graph.MustAddE(
 		"parent",
@@ -2261,6 +2482,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ServiceRecord",
 		"Certificate",
+	)
+	graph.MustAddE(
+		"activity",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   signup.ActivityTable,
+			Columns: []string{signup.ActivityColumn},
+			Bidi:    false,
+		},
+		"SignUp",
+		"Activity",
+	)
+	graph.MustAddE(
+		"person",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   signup.PersonTable,
+			Columns: []string{signup.PersonColumn},
+			Bidi:    false,
+		},
+		"SignUp",
+		"Person",
 	)
 	graph.MustAddE(
 		"terms",
@@ -2713,6 +2958,34 @@ func (f *ActivityFilter) WhereHasServiceRecords() {
 // WhereHasServiceRecordsWith applies a predicate to check if query has an edge service_records with a given conditions (other predicates).
 func (f *ActivityFilter) WhereHasServiceRecordsWith(preds ...predicate.ServiceRecord) {
 	f.Where(entql.HasEdgeWith("service_records", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRecruitment applies a predicate to check if query has an edge recruitment.
+func (f *ActivityFilter) WhereHasRecruitment() {
+	f.Where(entql.HasEdge("recruitment"))
+}
+
+// WhereHasRecruitmentWith applies a predicate to check if query has an edge recruitment with a given conditions (other predicates).
+func (f *ActivityFilter) WhereHasRecruitmentWith(preds ...predicate.Recruitment) {
+	f.Where(entql.HasEdgeWith("recruitment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSignUps applies a predicate to check if query has an edge sign_ups.
+func (f *ActivityFilter) WhereHasSignUps() {
+	f.Where(entql.HasEdge("sign_ups"))
+}
+
+// WhereHasSignUpsWith applies a predicate to check if query has an edge sign_ups with a given conditions (other predicates).
+func (f *ActivityFilter) WhereHasSignUpsWith(preds ...predicate.SignUp) {
+	f.Where(entql.HasEdgeWith("sign_ups", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -4435,6 +4708,101 @@ func (f *HoursByProjectFilter) WhereVolunteers(p entql.IntP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ImportedHoursQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ImportedHoursQuery builder.
+func (_q *ImportedHoursQuery) Filter() *ImportedHoursFilter {
+	return &ImportedHoursFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ImportedHoursMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ImportedHoursMutation builder.
+func (m *ImportedHoursMutation) Filter() *ImportedHoursFilter {
+	return &ImportedHoursFilter{config: m.config, predicateAdder: m}
+}
+
+// ImportedHoursFilter provides a generic filtering capability at runtime for ImportedHoursQuery.
+type ImportedHoursFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ImportedHoursFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ImportedHoursFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(importedhours.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ImportedHoursFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(importedhours.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ImportedHoursFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(importedhours.FieldUpdatedAt))
+}
+
+// WherePersonID applies the entql int predicate on the person_id field.
+func (f *ImportedHoursFilter) WherePersonID(p entql.IntP) {
+	f.Where(p.Field(importedhours.FieldPersonID))
+}
+
+// WhereIssuer applies the entql string predicate on the issuer field.
+func (f *ImportedHoursFilter) WhereIssuer(p entql.StringP) {
+	f.Where(p.Field(importedhours.FieldIssuer))
+}
+
+// WhereIssuerKey applies the entql string predicate on the issuer_key field.
+func (f *ImportedHoursFilter) WhereIssuerKey(p entql.StringP) {
+	f.Where(p.Field(importedhours.FieldIssuerKey))
+}
+
+// WhereSourceRecord applies the entql string predicate on the source_record field.
+func (f *ImportedHoursFilter) WhereSourceRecord(p entql.StringP) {
+	f.Where(p.Field(importedhours.FieldSourceRecord))
+}
+
+// WhereServedOn applies the entql time.Time predicate on the served_on field.
+func (f *ImportedHoursFilter) WhereServedOn(p entql.TimeP) {
+	f.Where(p.Field(importedhours.FieldServedOn))
+}
+
+// WhereMinutes applies the entql int predicate on the minutes field.
+func (f *ImportedHoursFilter) WhereMinutes(p entql.IntP) {
+	f.Where(p.Field(importedhours.FieldMinutes))
+}
+
+// WhereActivity applies the entql string predicate on the activity field.
+func (f *ImportedHoursFilter) WhereActivity(p entql.StringP) {
+	f.Where(p.Field(importedhours.FieldActivity))
+}
+
+// WhereOrganiser applies the entql string predicate on the organiser field.
+func (f *ImportedHoursFilter) WhereOrganiser(p entql.StringP) {
+	f.Where(p.Field(importedhours.FieldOrganiser))
+}
+
+// WhereImportedBy applies the entql string predicate on the imported_by field.
+func (f *ImportedHoursFilter) WhereImportedBy(p entql.StringP) {
+	f.Where(p.Field(importedhours.FieldImportedBy))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *IndicatorQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4463,7 +4831,7 @@ type IndicatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IndicatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4562,7 +4930,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4665,7 +5033,7 @@ type NeedFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NeedFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4751,6 +5119,20 @@ func (f *NeedFilter) WhereResolutionNote(p entql.StringP) {
 	f.Where(p.Field(need.FieldResolutionNote))
 }
 
+// WhereHasRating applies a predicate to check if query has an edge rating.
+func (f *NeedFilter) WhereHasRating() {
+	f.Where(entql.HasEdge("rating"))
+}
+
+// WhereHasRatingWith applies a predicate to check if query has an edge rating with a given conditions (other predicates).
+func (f *NeedFilter) WhereHasRatingWith(preds ...predicate.NeedRating) {
+	f.Where(entql.HasEdgeWith("rating", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasDomain applies a predicate to check if query has an edge domain.
 func (f *NeedFilter) WhereHasDomain() {
 	f.Where(entql.HasEdge("domain"))
@@ -4808,6 +5190,105 @@ func (f *NeedFilter) WhereHasMatchedProjectWith(preds ...predicate.Project) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *NeedRatingQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the NeedRatingQuery builder.
+func (_q *NeedRatingQuery) Filter() *NeedRatingFilter {
+	return &NeedRatingFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *NeedRatingMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the NeedRatingMutation builder.
+func (m *NeedRatingMutation) Filter() *NeedRatingFilter {
+	return &NeedRatingFilter{config: m.config, predicateAdder: m}
+}
+
+// NeedRatingFilter provides a generic filtering capability at runtime for NeedRatingQuery.
+type NeedRatingFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *NeedRatingFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *NeedRatingFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(needrating.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *NeedRatingFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(needrating.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *NeedRatingFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(needrating.FieldUpdatedAt))
+}
+
+// WhereNeedID applies the entql int predicate on the need_id field.
+func (f *NeedRatingFilter) WhereNeedID(p entql.IntP) {
+	f.Where(p.Field(needrating.FieldNeedID))
+}
+
+// WhereCodeHash applies the entql string predicate on the code_hash field.
+func (f *NeedRatingFilter) WhereCodeHash(p entql.StringP) {
+	f.Where(p.Field(needrating.FieldCodeHash))
+}
+
+// WhereCodeExpiresAt applies the entql time.Time predicate on the code_expires_at field.
+func (f *NeedRatingFilter) WhereCodeExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(needrating.FieldCodeExpiresAt))
+}
+
+// WhereIssuedBy applies the entql string predicate on the issued_by field.
+func (f *NeedRatingFilter) WhereIssuedBy(p entql.StringP) {
+	f.Where(p.Field(needrating.FieldIssuedBy))
+}
+
+// WhereScore applies the entql int predicate on the score field.
+func (f *NeedRatingFilter) WhereScore(p entql.IntP) {
+	f.Where(p.Field(needrating.FieldScore))
+}
+
+// WhereComment applies the entql string predicate on the comment field.
+func (f *NeedRatingFilter) WhereComment(p entql.StringP) {
+	f.Where(p.Field(needrating.FieldComment))
+}
+
+// WhereRatedAt applies the entql time.Time predicate on the rated_at field.
+func (f *NeedRatingFilter) WhereRatedAt(p entql.TimeP) {
+	f.Where(p.Field(needrating.FieldRatedAt))
+}
+
+// WhereHasNeed applies a predicate to check if query has an edge need.
+func (f *NeedRatingFilter) WhereHasNeed() {
+	f.Where(entql.HasEdge("need"))
+}
+
+// WhereHasNeedWith applies a predicate to check if query has an edge need with a given conditions (other predicates).
+func (f *NeedRatingFilter) WhereHasNeedWith(preds ...predicate.Need) {
+	f.Where(entql.HasEdgeWith("need", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OrganizationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4836,7 +5317,7 @@ type OrganizationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganizationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5226,7 +5707,7 @@ type OutcomeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OutcomeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5359,7 +5840,7 @@ type PartnershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5477,7 +5958,7 @@ type PartyBuildingLinkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyBuildingLinkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5585,7 +6066,7 @@ type PartyCoverageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartyCoverageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5731,7 +6212,7 @@ type PersonFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PersonFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5812,6 +6293,11 @@ func (f *PersonFilter) WhereSocialWorkCertificate(p entql.StringP) {
 	f.Where(p.Field(person.FieldSocialWorkCertificate))
 }
 
+// WhereGuardianConsent applies the entql bool predicate on the guardian_consent field.
+func (f *PersonFilter) WhereGuardianConsent(p entql.BoolP) {
+	f.Where(p.Field(person.FieldGuardianConsent))
+}
+
 // WhereShareWithUniversity applies the entql bool predicate on the share_with_university field.
 func (f *PersonFilter) WhereShareWithUniversity(p entql.BoolP) {
 	f.Where(p.Field(person.FieldShareWithUniversity))
@@ -5883,6 +6369,20 @@ func (f *PersonFilter) WhereHasCertificatesWith(preds ...predicate.Certificate) 
 	})))
 }
 
+// WhereHasSignUps applies a predicate to check if query has an edge sign_ups.
+func (f *PersonFilter) WhereHasSignUps() {
+	f.Where(entql.HasEdge("sign_ups"))
+}
+
+// WhereHasSignUpsWith applies a predicate to check if query has an edge sign_ups with a given conditions (other predicates).
+func (f *PersonFilter) WhereHasSignUpsWith(preds ...predicate.SignUp) {
+	f.Where(entql.HasEdgeWith("sign_ups", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ProjectQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -5912,7 +6412,7 @@ type ProjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6180,7 +6680,7 @@ type ProjectParticipationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProjectParticipationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6245,6 +6745,125 @@ func (f *ProjectParticipationFilter) WhereHasOrganizationWith(preds ...predicate
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *RecruitmentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the RecruitmentQuery builder.
+func (_q *RecruitmentQuery) Filter() *RecruitmentFilter {
+	return &RecruitmentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *RecruitmentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the RecruitmentMutation builder.
+func (m *RecruitmentMutation) Filter() *RecruitmentFilter {
+	return &RecruitmentFilter{config: m.config, predicateAdder: m}
+}
+
+// RecruitmentFilter provides a generic filtering capability at runtime for RecruitmentQuery.
+type RecruitmentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *RecruitmentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *RecruitmentFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(recruitment.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *RecruitmentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(recruitment.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *RecruitmentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(recruitment.FieldUpdatedAt))
+}
+
+// WhereActivityID applies the entql int predicate on the activity_id field.
+func (f *RecruitmentFilter) WhereActivityID(p entql.IntP) {
+	f.Where(p.Field(recruitment.FieldActivityID))
+}
+
+// WhereCapacity applies the entql int predicate on the capacity field.
+func (f *RecruitmentFilter) WhereCapacity(p entql.IntP) {
+	f.Where(p.Field(recruitment.FieldCapacity))
+}
+
+// WhereWaitlist applies the entql int predicate on the waitlist field.
+func (f *RecruitmentFilter) WhereWaitlist(p entql.IntP) {
+	f.Where(p.Field(recruitment.FieldWaitlist))
+}
+
+// WhereOpensAt applies the entql time.Time predicate on the opens_at field.
+func (f *RecruitmentFilter) WhereOpensAt(p entql.TimeP) {
+	f.Where(p.Field(recruitment.FieldOpensAt))
+}
+
+// WhereClosesAt applies the entql time.Time predicate on the closes_at field.
+func (f *RecruitmentFilter) WhereClosesAt(p entql.TimeP) {
+	f.Where(p.Field(recruitment.FieldClosesAt))
+}
+
+// WhereCancelUntil applies the entql time.Time predicate on the cancel_until field.
+func (f *RecruitmentFilter) WhereCancelUntil(p entql.TimeP) {
+	f.Where(p.Field(recruitment.FieldCancelUntil))
+}
+
+// WhereMinAge applies the entql int predicate on the min_age field.
+func (f *RecruitmentFilter) WhereMinAge(p entql.IntP) {
+	f.Where(p.Field(recruitment.FieldMinAge))
+}
+
+// WhereMinorsAllowed applies the entql bool predicate on the minors_allowed field.
+func (f *RecruitmentFilter) WhereMinorsAllowed(p entql.BoolP) {
+	f.Where(p.Field(recruitment.FieldMinorsAllowed))
+}
+
+// WhereRequiredSkills applies the entql json.RawMessage predicate on the required_skills field.
+func (f *RecruitmentFilter) WhereRequiredSkills(p entql.BytesP) {
+	f.Where(p.Field(recruitment.FieldRequiredSkills))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *RecruitmentFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(recruitment.FieldNote))
+}
+
+// WhereCancelledAt applies the entql time.Time predicate on the cancelled_at field.
+func (f *RecruitmentFilter) WhereCancelledAt(p entql.TimeP) {
+	f.Where(p.Field(recruitment.FieldCancelledAt))
+}
+
+// WhereHasActivity applies a predicate to check if query has an edge activity.
+func (f *RecruitmentFilter) WhereHasActivity() {
+	f.Where(entql.HasEdge("activity"))
+}
+
+// WhereHasActivityWith applies a predicate to check if query has an edge activity with a given conditions (other predicates).
+func (f *RecruitmentFilter) WhereHasActivityWith(preds ...predicate.Activity) {
+	f.Where(entql.HasEdgeWith("activity", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *RegionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -6273,7 +6892,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6441,7 +7060,7 @@ type ServicePointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServicePointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6663,7 +7282,7 @@ type ServicePointExceptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServicePointExceptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6742,7 +7361,7 @@ type ServicePointHoursFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServicePointHoursFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6816,7 +7435,7 @@ type ServiceRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ServiceRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6983,6 +7602,149 @@ func (f *ServiceRecordFilter) WhereHasCertificatesWith(preds ...predicate.Certif
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SignUpQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SignUpQuery builder.
+func (_q *SignUpQuery) Filter() *SignUpFilter {
+	return &SignUpFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SignUpMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SignUpMutation builder.
+func (m *SignUpMutation) Filter() *SignUpFilter {
+	return &SignUpFilter{config: m.config, predicateAdder: m}
+}
+
+// SignUpFilter provides a generic filtering capability at runtime for SignUpQuery.
+type SignUpFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SignUpFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SignUpFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(signup.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SignUpFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(signup.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SignUpFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(signup.FieldUpdatedAt))
+}
+
+// WhereActivityID applies the entql int predicate on the activity_id field.
+func (f *SignUpFilter) WhereActivityID(p entql.IntP) {
+	f.Where(p.Field(signup.FieldActivityID))
+}
+
+// WherePersonID applies the entql int predicate on the person_id field.
+func (f *SignUpFilter) WherePersonID(p entql.IntP) {
+	f.Where(p.Field(signup.FieldPersonID))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *SignUpFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(signup.FieldStatus))
+}
+
+// WhereGuardianConsent applies the entql bool predicate on the guardian_consent field.
+func (f *SignUpFilter) WhereGuardianConsent(p entql.BoolP) {
+	f.Where(p.Field(signup.FieldGuardianConsent))
+}
+
+// WherePromotedAt applies the entql time.Time predicate on the promoted_at field.
+func (f *SignUpFilter) WherePromotedAt(p entql.TimeP) {
+	f.Where(p.Field(signup.FieldPromotedAt))
+}
+
+// WhereCancelledAt applies the entql time.Time predicate on the cancelled_at field.
+func (f *SignUpFilter) WhereCancelledAt(p entql.TimeP) {
+	f.Where(p.Field(signup.FieldCancelledAt))
+}
+
+// WhereCheckedInAt applies the entql time.Time predicate on the checked_in_at field.
+func (f *SignUpFilter) WhereCheckedInAt(p entql.TimeP) {
+	f.Where(p.Field(signup.FieldCheckedInAt))
+}
+
+// WhereCheckedOutAt applies the entql time.Time predicate on the checked_out_at field.
+func (f *SignUpFilter) WhereCheckedOutAt(p entql.TimeP) {
+	f.Where(p.Field(signup.FieldCheckedOutAt))
+}
+
+// WhereCheckInStep applies the entql int64 predicate on the check_in_step field.
+func (f *SignUpFilter) WhereCheckInStep(p entql.Int64P) {
+	f.Where(p.Field(signup.FieldCheckInStep))
+}
+
+// WhereCheckOutStep applies the entql int64 predicate on the check_out_step field.
+func (f *SignUpFilter) WhereCheckOutStep(p entql.Int64P) {
+	f.Where(p.Field(signup.FieldCheckOutStep))
+}
+
+// WhereAutoClosed applies the entql bool predicate on the auto_closed field.
+func (f *SignUpFilter) WhereAutoClosed(p entql.BoolP) {
+	f.Where(p.Field(signup.FieldAutoClosed))
+}
+
+// WhereOffline applies the entql bool predicate on the offline field.
+func (f *SignUpFilter) WhereOffline(p entql.BoolP) {
+	f.Where(p.Field(signup.FieldOffline))
+}
+
+// WhereRecordID applies the entql int predicate on the record_id field.
+func (f *SignUpFilter) WhereRecordID(p entql.IntP) {
+	f.Where(p.Field(signup.FieldRecordID))
+}
+
+// WhereHasActivity applies a predicate to check if query has an edge activity.
+func (f *SignUpFilter) WhereHasActivity() {
+	f.Where(entql.HasEdge("activity"))
+}
+
+// WhereHasActivityWith applies a predicate to check if query has an edge activity with a given conditions (other predicates).
+func (f *SignUpFilter) WhereHasActivityWith(preds ...predicate.Activity) {
+	f.Where(entql.HasEdgeWith("activity", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPerson applies a predicate to check if query has an edge person.
+func (f *SignUpFilter) WhereHasPerson() {
+	f.Where(entql.HasEdge("person"))
+}
+
+// WhereHasPersonWith applies a predicate to check if query has an edge person with a given conditions (other predicates).
+func (f *SignUpFilter) WhereHasPersonWith(preds ...predicate.Person) {
+	f.Where(entql.HasEdgeWith("person", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TaxonomyQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -7011,7 +7773,7 @@ type TaxonomyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TaxonomyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7090,7 +7852,7 @@ type TermFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TermFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7319,7 +8081,7 @@ type TombstoneFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TombstoneFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[39].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7356,6 +8118,166 @@ func (f *TombstoneFilter) WhereAt(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *VolunteerEventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the VolunteerEventQuery builder.
+func (_q *VolunteerEventQuery) Filter() *VolunteerEventFilter {
+	return &VolunteerEventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *VolunteerEventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the VolunteerEventMutation builder.
+func (m *VolunteerEventMutation) Filter() *VolunteerEventFilter {
+	return &VolunteerEventFilter{config: m.config, predicateAdder: m}
+}
+
+// VolunteerEventFilter provides a generic filtering capability at runtime for VolunteerEventQuery.
+type VolunteerEventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *VolunteerEventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[40].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *VolunteerEventFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(volunteerevent.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *VolunteerEventFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(volunteerevent.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *VolunteerEventFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(volunteerevent.FieldUpdatedAt))
+}
+
+// WherePersonID applies the entql int predicate on the person_id field.
+func (f *VolunteerEventFilter) WherePersonID(p entql.IntP) {
+	f.Where(p.Field(volunteerevent.FieldPersonID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *VolunteerEventFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(volunteerevent.FieldKind))
+}
+
+// WhereActivityID applies the entql int predicate on the activity_id field.
+func (f *VolunteerEventFilter) WhereActivityID(p entql.IntP) {
+	f.Where(p.Field(volunteerevent.FieldActivityID))
+}
+
+// WhereMessage applies the entql string predicate on the message field.
+func (f *VolunteerEventFilter) WhereMessage(p entql.StringP) {
+	f.Where(p.Field(volunteerevent.FieldMessage))
+}
+
+// WhereDedupeKey applies the entql string predicate on the dedupe_key field.
+func (f *VolunteerEventFilter) WhereDedupeKey(p entql.StringP) {
+	f.Where(p.Field(volunteerevent.FieldDedupeKey))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *VolunteerInviteQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the VolunteerInviteQuery builder.
+func (_q *VolunteerInviteQuery) Filter() *VolunteerInviteFilter {
+	return &VolunteerInviteFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *VolunteerInviteMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the VolunteerInviteMutation builder.
+func (m *VolunteerInviteMutation) Filter() *VolunteerInviteFilter {
+	return &VolunteerInviteFilter{config: m.config, predicateAdder: m}
+}
+
+// VolunteerInviteFilter provides a generic filtering capability at runtime for VolunteerInviteQuery.
+type VolunteerInviteFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *VolunteerInviteFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[41].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *VolunteerInviteFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(volunteerinvite.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *VolunteerInviteFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(volunteerinvite.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *VolunteerInviteFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(volunteerinvite.FieldUpdatedAt))
+}
+
+// WherePersonID applies the entql int predicate on the person_id field.
+func (f *VolunteerInviteFilter) WherePersonID(p entql.IntP) {
+	f.Where(p.Field(volunteerinvite.FieldPersonID))
+}
+
+// WhereOrganizationID applies the entql int predicate on the organization_id field.
+func (f *VolunteerInviteFilter) WhereOrganizationID(p entql.IntP) {
+	f.Where(p.Field(volunteerinvite.FieldOrganizationID))
+}
+
+// WhereCodeHash applies the entql string predicate on the code_hash field.
+func (f *VolunteerInviteFilter) WhereCodeHash(p entql.StringP) {
+	f.Where(p.Field(volunteerinvite.FieldCodeHash))
+}
+
+// WhereIssuedBy applies the entql string predicate on the issued_by field.
+func (f *VolunteerInviteFilter) WhereIssuedBy(p entql.StringP) {
+	f.Where(p.Field(volunteerinvite.FieldIssuedBy))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *VolunteerInviteFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(volunteerinvite.FieldExpiresAt))
+}
+
+// WhereRedeemedAt applies the entql time.Time predicate on the redeemed_at field.
+func (f *VolunteerInviteFilter) WhereRedeemedAt(p entql.TimeP) {
+	f.Where(p.Field(volunteerinvite.FieldRedeemedAt))
+}
+
+// WhereKeyID applies the entql int predicate on the key_id field.
+func (f *VolunteerInviteFilter) WhereKeyID(p entql.IntP) {
+	f.Where(p.Field(volunteerinvite.FieldKeyID))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *WebhookAttemptQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -7384,7 +8306,7 @@ type WebhookAttemptFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookAttemptFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[36].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[42].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7478,7 +8400,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[37].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[43].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -7596,7 +8518,7 @@ type WebhookSubscriptionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookSubscriptionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[38].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[44].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -21,6 +21,7 @@ import (
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -29,13 +30,16 @@ import (
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/servicepointexception"
 	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
+	"github.com/tongxing/tongxing/ent/volunteerevent"
 	"github.com/tongxing/tongxing/ent/webhookattempt"
 	"github.com/tongxing/tongxing/ent/webhookdelivery"
 	"github.com/tongxing/tongxing/ent/webhooksubscription"
@@ -323,6 +327,106 @@ func (_q *ActivityQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedServiceRecords(alias, func(wq *ServiceRecordQuery) {
+				*wq = *query
+			})
+
+		case "recruitment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&RecruitmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, recruitmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withRecruitment = query
+
+		case "signUps":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SignUpClient{config: _q.config}).Query()
+			)
+			args := newSignUpPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newSignUpPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Activity) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"activity_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(activity.SignUpsColumn), ids...))
+						})
+						if err := query.GroupBy(activity.SignUpsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Activity) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.SignUps)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, signupImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(activity.SignUpsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedSignUps(alias, func(wq *SignUpQuery) {
 				*wq = *query
 			})
 		case "createdAt":
@@ -2041,6 +2145,17 @@ func (_q *NeedQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
+		case "rating":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NeedRatingClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, needratingImplementors)...); err != nil {
+				return err
+			}
+			_q.withRating = query
+
 		case "domain":
 			var (
 				alias = field.Alias
@@ -2209,6 +2324,135 @@ func newNeedPaginateArgs(rv map[string]any) *needPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*NeedWhereInput); ok {
 		args.opts = append(args.opts, WithNeedFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *NeedRatingQuery) CollectFields(ctx context.Context, satisfies ...string) (*NeedRatingQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *NeedRatingQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(needrating.Columns))
+		selectedFields = []string{needrating.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "need":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&NeedClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, needImplementors)...); err != nil {
+				return err
+			}
+			_q.withNeed = query
+			if _, ok := fieldSeen[needrating.FieldNeedID]; !ok {
+				selectedFields = append(selectedFields, needrating.FieldNeedID)
+				fieldSeen[needrating.FieldNeedID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[needrating.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, needrating.FieldCreatedAt)
+				fieldSeen[needrating.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[needrating.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, needrating.FieldUpdatedAt)
+				fieldSeen[needrating.FieldUpdatedAt] = struct{}{}
+			}
+		case "issuedBy":
+			if _, ok := fieldSeen[needrating.FieldIssuedBy]; !ok {
+				selectedFields = append(selectedFields, needrating.FieldIssuedBy)
+				fieldSeen[needrating.FieldIssuedBy] = struct{}{}
+			}
+		case "score":
+			if _, ok := fieldSeen[needrating.FieldScore]; !ok {
+				selectedFields = append(selectedFields, needrating.FieldScore)
+				fieldSeen[needrating.FieldScore] = struct{}{}
+			}
+		case "comment":
+			if _, ok := fieldSeen[needrating.FieldComment]; !ok {
+				selectedFields = append(selectedFields, needrating.FieldComment)
+				fieldSeen[needrating.FieldComment] = struct{}{}
+			}
+		case "ratedAt":
+			if _, ok := fieldSeen[needrating.FieldRatedAt]; !ok {
+				selectedFields = append(selectedFields, needrating.FieldRatedAt)
+				fieldSeen[needrating.FieldRatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type needratingPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []NeedRatingPaginateOption
+}
+
+func newNeedRatingPaginateArgs(rv map[string]any) *needratingPaginateArgs {
+	args := &needratingPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &NeedRatingOrder{Field: &NeedRatingOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithNeedRatingOrder(order))
+			}
+		case *NeedRatingOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithNeedRatingOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*NeedRatingWhereInput); ok {
+		args.opts = append(args.opts, WithNeedRatingFilter(v.Filter))
 	}
 	return args
 }
@@ -4206,6 +4450,11 @@ func (_q *PersonQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, person.FieldSocialWorkCertificate)
 				fieldSeen[person.FieldSocialWorkCertificate] = struct{}{}
 			}
+		case "guardianConsent":
+			if _, ok := fieldSeen[person.FieldGuardianConsent]; !ok {
+				selectedFields = append(selectedFields, person.FieldGuardianConsent)
+				fieldSeen[person.FieldGuardianConsent] = struct{}{}
+			}
 		case "shareWithUniversity":
 			if _, ok := fieldSeen[person.FieldShareWithUniversity]; !ok {
 				selectedFields = append(selectedFields, person.FieldShareWithUniversity)
@@ -5469,6 +5718,165 @@ func newProjectParticipationPaginateArgs(rv map[string]any) *projectparticipatio
 	}
 	if v, ok := rv[whereField].(*ProjectParticipationWhereInput); ok {
 		args.opts = append(args.opts, WithProjectParticipationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *RecruitmentQuery) CollectFields(ctx context.Context, satisfies ...string) (*RecruitmentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *RecruitmentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(recruitment.Columns))
+		selectedFields = []string{recruitment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "activity":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActivityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, activityImplementors)...); err != nil {
+				return err
+			}
+			_q.withActivity = query
+			if _, ok := fieldSeen[recruitment.FieldActivityID]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldActivityID)
+				fieldSeen[recruitment.FieldActivityID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[recruitment.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldCreatedAt)
+				fieldSeen[recruitment.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[recruitment.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldUpdatedAt)
+				fieldSeen[recruitment.FieldUpdatedAt] = struct{}{}
+			}
+		case "capacity":
+			if _, ok := fieldSeen[recruitment.FieldCapacity]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldCapacity)
+				fieldSeen[recruitment.FieldCapacity] = struct{}{}
+			}
+		case "waitlist":
+			if _, ok := fieldSeen[recruitment.FieldWaitlist]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldWaitlist)
+				fieldSeen[recruitment.FieldWaitlist] = struct{}{}
+			}
+		case "opensAt":
+			if _, ok := fieldSeen[recruitment.FieldOpensAt]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldOpensAt)
+				fieldSeen[recruitment.FieldOpensAt] = struct{}{}
+			}
+		case "closesAt":
+			if _, ok := fieldSeen[recruitment.FieldClosesAt]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldClosesAt)
+				fieldSeen[recruitment.FieldClosesAt] = struct{}{}
+			}
+		case "cancelUntil":
+			if _, ok := fieldSeen[recruitment.FieldCancelUntil]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldCancelUntil)
+				fieldSeen[recruitment.FieldCancelUntil] = struct{}{}
+			}
+		case "minAge":
+			if _, ok := fieldSeen[recruitment.FieldMinAge]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldMinAge)
+				fieldSeen[recruitment.FieldMinAge] = struct{}{}
+			}
+		case "minorsAllowed":
+			if _, ok := fieldSeen[recruitment.FieldMinorsAllowed]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldMinorsAllowed)
+				fieldSeen[recruitment.FieldMinorsAllowed] = struct{}{}
+			}
+		case "requiredSkills":
+			if _, ok := fieldSeen[recruitment.FieldRequiredSkills]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldRequiredSkills)
+				fieldSeen[recruitment.FieldRequiredSkills] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[recruitment.FieldNote]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldNote)
+				fieldSeen[recruitment.FieldNote] = struct{}{}
+			}
+		case "cancelledAt":
+			if _, ok := fieldSeen[recruitment.FieldCancelledAt]; !ok {
+				selectedFields = append(selectedFields, recruitment.FieldCancelledAt)
+				fieldSeen[recruitment.FieldCancelledAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type recruitmentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []RecruitmentPaginateOption
+}
+
+func newRecruitmentPaginateArgs(rv map[string]any) *recruitmentPaginateArgs {
+	args := &recruitmentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &RecruitmentOrder{Field: &RecruitmentOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithRecruitmentOrder(order))
+			}
+		case *RecruitmentOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithRecruitmentOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*RecruitmentWhereInput); ok {
+		args.opts = append(args.opts, WithRecruitmentFilter(v.Filter))
 	}
 	return args
 }
@@ -7013,6 +7421,170 @@ func newServiceRecordPaginateArgs(rv map[string]any) *servicerecordPaginateArgs 
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SignUpQuery) CollectFields(ctx context.Context, satisfies ...string) (*SignUpQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SignUpQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(signup.Columns))
+		selectedFields = []string{signup.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "activity":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ActivityClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, activityImplementors)...); err != nil {
+				return err
+			}
+			_q.withActivity = query
+			if _, ok := fieldSeen[signup.FieldActivityID]; !ok {
+				selectedFields = append(selectedFields, signup.FieldActivityID)
+				fieldSeen[signup.FieldActivityID] = struct{}{}
+			}
+
+		case "person":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PersonClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, personImplementors)...); err != nil {
+				return err
+			}
+			_q.withPerson = query
+			if _, ok := fieldSeen[signup.FieldPersonID]; !ok {
+				selectedFields = append(selectedFields, signup.FieldPersonID)
+				fieldSeen[signup.FieldPersonID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[signup.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, signup.FieldCreatedAt)
+				fieldSeen[signup.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[signup.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, signup.FieldUpdatedAt)
+				fieldSeen[signup.FieldUpdatedAt] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[signup.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, signup.FieldStatus)
+				fieldSeen[signup.FieldStatus] = struct{}{}
+			}
+		case "guardianConsent":
+			if _, ok := fieldSeen[signup.FieldGuardianConsent]; !ok {
+				selectedFields = append(selectedFields, signup.FieldGuardianConsent)
+				fieldSeen[signup.FieldGuardianConsent] = struct{}{}
+			}
+		case "promotedAt":
+			if _, ok := fieldSeen[signup.FieldPromotedAt]; !ok {
+				selectedFields = append(selectedFields, signup.FieldPromotedAt)
+				fieldSeen[signup.FieldPromotedAt] = struct{}{}
+			}
+		case "cancelledAt":
+			if _, ok := fieldSeen[signup.FieldCancelledAt]; !ok {
+				selectedFields = append(selectedFields, signup.FieldCancelledAt)
+				fieldSeen[signup.FieldCancelledAt] = struct{}{}
+			}
+		case "checkedInAt":
+			if _, ok := fieldSeen[signup.FieldCheckedInAt]; !ok {
+				selectedFields = append(selectedFields, signup.FieldCheckedInAt)
+				fieldSeen[signup.FieldCheckedInAt] = struct{}{}
+			}
+		case "checkedOutAt":
+			if _, ok := fieldSeen[signup.FieldCheckedOutAt]; !ok {
+				selectedFields = append(selectedFields, signup.FieldCheckedOutAt)
+				fieldSeen[signup.FieldCheckedOutAt] = struct{}{}
+			}
+		case "autoClosed":
+			if _, ok := fieldSeen[signup.FieldAutoClosed]; !ok {
+				selectedFields = append(selectedFields, signup.FieldAutoClosed)
+				fieldSeen[signup.FieldAutoClosed] = struct{}{}
+			}
+		case "offline":
+			if _, ok := fieldSeen[signup.FieldOffline]; !ok {
+				selectedFields = append(selectedFields, signup.FieldOffline)
+				fieldSeen[signup.FieldOffline] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type signupPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SignUpPaginateOption
+}
+
+func newSignUpPaginateArgs(rv map[string]any) *signupPaginateArgs {
+	args := &signupPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &SignUpOrder{Field: &SignUpOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithSignUpOrder(order))
+			}
+		case *SignUpOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithSignUpOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*SignUpWhereInput); ok {
+		args.opts = append(args.opts, WithSignUpFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *TaxonomyQuery) CollectFields(ctx context.Context, satisfies ...string) (*TaxonomyQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -7434,6 +8006,110 @@ func newTermPaginateArgs(rv map[string]any) *termPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*TermWhereInput); ok {
 		args.opts = append(args.opts, WithTermFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *VolunteerEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*VolunteerEventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *VolunteerEventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(volunteerevent.Columns))
+		selectedFields = []string{volunteerevent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[volunteerevent.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, volunteerevent.FieldCreatedAt)
+				fieldSeen[volunteerevent.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[volunteerevent.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, volunteerevent.FieldUpdatedAt)
+				fieldSeen[volunteerevent.FieldUpdatedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[volunteerevent.FieldKind]; !ok {
+				selectedFields = append(selectedFields, volunteerevent.FieldKind)
+				fieldSeen[volunteerevent.FieldKind] = struct{}{}
+			}
+		case "message":
+			if _, ok := fieldSeen[volunteerevent.FieldMessage]; !ok {
+				selectedFields = append(selectedFields, volunteerevent.FieldMessage)
+				fieldSeen[volunteerevent.FieldMessage] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type volunteereventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []VolunteerEventPaginateOption
+}
+
+func newVolunteerEventPaginateArgs(rv map[string]any) *volunteereventPaginateArgs {
+	args := &volunteereventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &VolunteerEventOrder{Field: &VolunteerEventOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithVolunteerEventOrder(order))
+			}
+		case *VolunteerEventOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithVolunteerEventOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*VolunteerEventWhereInput); ok {
+		args.opts = append(args.opts, WithVolunteerEventFilter(v.Filter))
 	}
 	return args
 }

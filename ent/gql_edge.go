@@ -52,6 +52,34 @@ func (_m *Activity) ServiceRecords(
 	return _m.QueryServiceRecords().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Activity) Recruitment(ctx context.Context) (*Recruitment, error) {
+	result, err := _m.Edges.RecruitmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRecruitment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Activity) SignUps(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *SignUpOrder,
+) (*SignUpConnection, error) {
+	opts := []SignUpPaginateOption{
+		WithSignUpOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedSignUps(alias); err == nil || hasTotalCount {
+		pager, err := newSignUpPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &SignUpConnection{Edges: []*SignUpEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QuerySignUps().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Certificate) Person(ctx context.Context) (*Person, error) {
 	result, err := _m.Edges.PersonOrErr()
 	if IsNotLoaded(err) {
@@ -236,6 +264,14 @@ func (_m *Membership) Organization(ctx context.Context) (*Organization, error) {
 	return result, err
 }
 
+func (_m *Need) Rating(ctx context.Context) (*NeedRating, error) {
+	result, err := _m.Edges.RatingOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRating().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Need) Domain(ctx context.Context) (*Term, error) {
 	result, err := _m.Edges.DomainOrErr()
 	if IsNotLoaded(err) {
@@ -266,6 +302,14 @@ func (_m *Need) MatchedProject(ctx context.Context) (*Project, error) {
 		result, err = _m.QueryMatchedProject().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *NeedRating) Need(ctx context.Context) (*Need, error) {
+	result, err := _m.Edges.NeedOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryNeed().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *Organization) Region(ctx context.Context) (*Region, error) {
@@ -857,6 +901,14 @@ func (_m *ProjectParticipation) Organization(ctx context.Context) (*Organization
 	return result, err
 }
 
+func (_m *Recruitment) Activity(ctx context.Context) (*Activity, error) {
+	result, err := _m.Edges.ActivityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActivity().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Region) Parent(ctx context.Context) (*Region, error) {
 	result, err := _m.Edges.ParentOrErr()
 	if IsNotLoaded(err) {
@@ -1116,6 +1168,22 @@ func (_m *ServiceRecord) Corrections(
 		return conn, nil
 	}
 	return _m.QueryCorrections().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *SignUp) Activity(ctx context.Context) (*Activity, error) {
+	result, err := _m.Edges.ActivityOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActivity().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *SignUp) Person(ctx context.Context) (*Person, error) {
+	result, err := _m.Edges.PersonOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPerson().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *Taxonomy) Terms(

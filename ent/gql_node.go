@@ -22,6 +22,7 @@ import (
 	"github.com/tongxing/tongxing/ent/internal"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -30,13 +31,16 @@ import (
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/servicepointexception"
 	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
+	"github.com/tongxing/tongxing/ent/volunteerevent"
 	"github.com/tongxing/tongxing/ent/webhookattempt"
 	"github.com/tongxing/tongxing/ent/webhookdelivery"
 	"github.com/tongxing/tongxing/ent/webhooksubscription"
@@ -102,6 +106,11 @@ var needImplementors = []string{"Need", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Need) IsNode() {}
 
+var needratingImplementors = []string{"NeedRating", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*NeedRating) IsNode() {}
+
 var organizationImplementors = []string{"Organization", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -142,6 +151,11 @@ var projectparticipationImplementors = []string{"ProjectParticipation", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*ProjectParticipation) IsNode() {}
 
+var recruitmentImplementors = []string{"Recruitment", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Recruitment) IsNode() {}
+
 var regionImplementors = []string{"Region", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -167,6 +181,11 @@ var servicerecordImplementors = []string{"ServiceRecord", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*ServiceRecord) IsNode() {}
 
+var signupImplementors = []string{"SignUp", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*SignUp) IsNode() {}
+
 var taxonomyImplementors = []string{"Taxonomy", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -176,6 +195,11 @@ var termImplementors = []string{"Term", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Term) IsNode() {}
+
+var volunteereventImplementors = []string{"VolunteerEvent", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*VolunteerEvent) IsNode() {}
 
 var webhookattemptImplementors = []string{"WebhookAttempt", "Node"}
 
@@ -368,6 +392,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case needrating.Table:
+		query := c.NeedRating.Query().
+			Where(needrating.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, needratingImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case organization.Table:
 		query := c.Organization.Query().
 			Where(organization.ID(id))
@@ -440,6 +473,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case recruitment.Table:
+		query := c.Recruitment.Query().
+			Where(recruitment.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, recruitmentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case region.Table:
 		query := c.Region.Query().
 			Where(region.ID(id))
@@ -485,6 +527,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case signup.Table:
+		query := c.SignUp.Query().
+			Where(signup.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, signupImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case taxonomy.Table:
 		query := c.Taxonomy.Query().
 			Where(taxonomy.ID(id))
@@ -499,6 +550,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(term.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, termImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case volunteerevent.Table:
+		query := c.VolunteerEvent.Query().
+			Where(volunteerevent.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, volunteereventImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -779,6 +839,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case needrating.Table:
+		query := c.NeedRating.Query().
+			Where(needrating.IDIn(ids...))
+		query, err := query.CollectFields(ctx, needratingImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case organization.Table:
 		query := c.Organization.Query().
 			Where(organization.IDIn(ids...))
@@ -907,6 +983,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case recruitment.Table:
+		query := c.Recruitment.Query().
+			Where(recruitment.IDIn(ids...))
+		query, err := query.CollectFields(ctx, recruitmentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case region.Table:
 		query := c.Region.Query().
 			Where(region.IDIn(ids...))
@@ -987,6 +1079,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case signup.Table:
+		query := c.SignUp.Query().
+			Where(signup.IDIn(ids...))
+		query, err := query.CollectFields(ctx, signupImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case taxonomy.Table:
 		query := c.Taxonomy.Query().
 			Where(taxonomy.IDIn(ids...))
@@ -1007,6 +1115,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Term.Query().
 			Where(term.IDIn(ids...))
 		query, err := query.CollectFields(ctx, termImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case volunteerevent.Table:
+		query := c.VolunteerEvent.Query().
+			Where(volunteerevent.IDIn(ids...))
+		query, err := query.CollectFields(ctx, volunteereventImplementors...)
 		if err != nil {
 			return nil, err
 		}

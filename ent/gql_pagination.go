@@ -25,6 +25,7 @@ import (
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -33,13 +34,16 @@ import (
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/servicepointexception"
 	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
+	"github.com/tongxing/tongxing/ent/volunteerevent"
 	"github.com/tongxing/tongxing/ent/webhookattempt"
 	"github.com/tongxing/tongxing/ent/webhookdelivery"
 	"github.com/tongxing/tongxing/ent/webhooksubscription"
@@ -3997,6 +4001,320 @@ func (_m *Need) ToEdge(order *NeedOrder) *NeedEdge {
 	}
 }
 
+// NeedRatingEdge is the edge representation of NeedRating.
+type NeedRatingEdge struct {
+	Node   *NeedRating `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// NeedRatingConnection is the connection containing edges to NeedRating.
+type NeedRatingConnection struct {
+	Edges      []*NeedRatingEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *NeedRatingConnection) build(nodes []*NeedRating, pager *needratingPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *NeedRating
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *NeedRating {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *NeedRating {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*NeedRatingEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &NeedRatingEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// NeedRatingPaginateOption enables pagination customization.
+type NeedRatingPaginateOption func(*needratingPager) error
+
+// WithNeedRatingOrder configures pagination ordering.
+func WithNeedRatingOrder(order *NeedRatingOrder) NeedRatingPaginateOption {
+	if order == nil {
+		order = DefaultNeedRatingOrder
+	}
+	o := *order
+	return func(pager *needratingPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultNeedRatingOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithNeedRatingFilter configures pagination filter.
+func WithNeedRatingFilter(filter func(*NeedRatingQuery) (*NeedRatingQuery, error)) NeedRatingPaginateOption {
+	return func(pager *needratingPager) error {
+		if filter == nil {
+			return errors.New("NeedRatingQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type needratingPager struct {
+	reverse bool
+	order   *NeedRatingOrder
+	filter  func(*NeedRatingQuery) (*NeedRatingQuery, error)
+}
+
+func newNeedRatingPager(opts []NeedRatingPaginateOption, reverse bool) (*needratingPager, error) {
+	pager := &needratingPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultNeedRatingOrder
+	}
+	return pager, nil
+}
+
+func (p *needratingPager) applyFilter(query *NeedRatingQuery) (*NeedRatingQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *needratingPager) toCursor(_m *NeedRating) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *needratingPager) applyCursors(query *NeedRatingQuery, after, before *Cursor) (*NeedRatingQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultNeedRatingOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *needratingPager) applyOrder(query *NeedRatingQuery) *NeedRatingQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultNeedRatingOrder.Field {
+		query = query.Order(DefaultNeedRatingOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *needratingPager) orderExpr(query *NeedRatingQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultNeedRatingOrder.Field {
+			b.Comma().Ident(DefaultNeedRatingOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to NeedRating.
+func (_m *NeedRatingQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...NeedRatingPaginateOption,
+) (*NeedRatingConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newNeedRatingPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &NeedRatingConnection{Edges: []*NeedRatingEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// NeedRatingOrderFieldCreatedAt orders NeedRating by created_at.
+	NeedRatingOrderFieldCreatedAt = &NeedRatingOrderField{
+		Value: func(_m *NeedRating) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: needrating.FieldCreatedAt,
+		toTerm: needrating.ByCreatedAt,
+		toCursor: func(_m *NeedRating) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// NeedRatingOrderFieldUpdatedAt orders NeedRating by updated_at.
+	NeedRatingOrderFieldUpdatedAt = &NeedRatingOrderField{
+		Value: func(_m *NeedRating) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: needrating.FieldUpdatedAt,
+		toTerm: needrating.ByUpdatedAt,
+		toCursor: func(_m *NeedRating) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f NeedRatingOrderField) String() string {
+	var str string
+	switch f.column {
+	case NeedRatingOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case NeedRatingOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f NeedRatingOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *NeedRatingOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("NeedRatingOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *NeedRatingOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *NeedRatingOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid NeedRatingOrderField", str)
+	}
+	return nil
+}
+
+// NeedRatingOrderField defines the ordering field of NeedRating.
+type NeedRatingOrderField struct {
+	// Value extracts the ordering value from the given NeedRating.
+	Value    func(*NeedRating) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) needrating.OrderOption
+	toCursor func(*NeedRating) Cursor
+}
+
+// NeedRatingOrder defines the ordering of NeedRating.
+type NeedRatingOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *NeedRatingOrderField `json:"field"`
+}
+
+// DefaultNeedRatingOrder is the default ordering of NeedRating.
+var DefaultNeedRatingOrder = &NeedRatingOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &NeedRatingOrderField{
+		Value: func(_m *NeedRating) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: needrating.FieldID,
+		toTerm: needrating.ByID,
+		toCursor: func(_m *NeedRating) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts NeedRating into NeedRatingEdge.
+func (_m *NeedRating) ToEdge(order *NeedRatingOrder) *NeedRatingEdge {
+	if order == nil {
+		order = DefaultNeedRatingOrder
+	}
+	return &NeedRatingEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // OrganizationEdge is the edge representation of Organization.
 type OrganizationEdge struct {
 	Node   *Organization `json:"node"`
@@ -6851,6 +7169,356 @@ func (_m *ProjectParticipation) ToEdge(order *ProjectParticipationOrder) *Projec
 	}
 }
 
+// RecruitmentEdge is the edge representation of Recruitment.
+type RecruitmentEdge struct {
+	Node   *Recruitment `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// RecruitmentConnection is the connection containing edges to Recruitment.
+type RecruitmentConnection struct {
+	Edges      []*RecruitmentEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *RecruitmentConnection) build(nodes []*Recruitment, pager *recruitmentPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Recruitment
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Recruitment {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Recruitment {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*RecruitmentEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &RecruitmentEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// RecruitmentPaginateOption enables pagination customization.
+type RecruitmentPaginateOption func(*recruitmentPager) error
+
+// WithRecruitmentOrder configures pagination ordering.
+func WithRecruitmentOrder(order *RecruitmentOrder) RecruitmentPaginateOption {
+	if order == nil {
+		order = DefaultRecruitmentOrder
+	}
+	o := *order
+	return func(pager *recruitmentPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultRecruitmentOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithRecruitmentFilter configures pagination filter.
+func WithRecruitmentFilter(filter func(*RecruitmentQuery) (*RecruitmentQuery, error)) RecruitmentPaginateOption {
+	return func(pager *recruitmentPager) error {
+		if filter == nil {
+			return errors.New("RecruitmentQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type recruitmentPager struct {
+	reverse bool
+	order   *RecruitmentOrder
+	filter  func(*RecruitmentQuery) (*RecruitmentQuery, error)
+}
+
+func newRecruitmentPager(opts []RecruitmentPaginateOption, reverse bool) (*recruitmentPager, error) {
+	pager := &recruitmentPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultRecruitmentOrder
+	}
+	return pager, nil
+}
+
+func (p *recruitmentPager) applyFilter(query *RecruitmentQuery) (*RecruitmentQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *recruitmentPager) toCursor(_m *Recruitment) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *recruitmentPager) applyCursors(query *RecruitmentQuery, after, before *Cursor) (*RecruitmentQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultRecruitmentOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *recruitmentPager) applyOrder(query *RecruitmentQuery) *RecruitmentQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultRecruitmentOrder.Field {
+		query = query.Order(DefaultRecruitmentOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *recruitmentPager) orderExpr(query *RecruitmentQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultRecruitmentOrder.Field {
+			b.Comma().Ident(DefaultRecruitmentOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Recruitment.
+func (_m *RecruitmentQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...RecruitmentPaginateOption,
+) (*RecruitmentConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newRecruitmentPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &RecruitmentConnection{Edges: []*RecruitmentEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// RecruitmentOrderFieldCreatedAt orders Recruitment by created_at.
+	RecruitmentOrderFieldCreatedAt = &RecruitmentOrderField{
+		Value: func(_m *Recruitment) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: recruitment.FieldCreatedAt,
+		toTerm: recruitment.ByCreatedAt,
+		toCursor: func(_m *Recruitment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// RecruitmentOrderFieldUpdatedAt orders Recruitment by updated_at.
+	RecruitmentOrderFieldUpdatedAt = &RecruitmentOrderField{
+		Value: func(_m *Recruitment) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: recruitment.FieldUpdatedAt,
+		toTerm: recruitment.ByUpdatedAt,
+		toCursor: func(_m *Recruitment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// RecruitmentOrderFieldOpensAt orders Recruitment by opens_at.
+	RecruitmentOrderFieldOpensAt = &RecruitmentOrderField{
+		Value: func(_m *Recruitment) (ent.Value, error) {
+			return _m.OpensAt, nil
+		},
+		column: recruitment.FieldOpensAt,
+		toTerm: recruitment.ByOpensAt,
+		toCursor: func(_m *Recruitment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.OpensAt,
+			}
+		},
+	}
+	// RecruitmentOrderFieldClosesAt orders Recruitment by closes_at.
+	RecruitmentOrderFieldClosesAt = &RecruitmentOrderField{
+		Value: func(_m *Recruitment) (ent.Value, error) {
+			return _m.ClosesAt, nil
+		},
+		column: recruitment.FieldClosesAt,
+		toTerm: recruitment.ByClosesAt,
+		toCursor: func(_m *Recruitment) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ClosesAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f RecruitmentOrderField) String() string {
+	var str string
+	switch f.column {
+	case RecruitmentOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case RecruitmentOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case RecruitmentOrderFieldOpensAt.column:
+		str = "OPENS_AT"
+	case RecruitmentOrderFieldClosesAt.column:
+		str = "CLOSES_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f RecruitmentOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *RecruitmentOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("RecruitmentOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *RecruitmentOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *RecruitmentOrderFieldUpdatedAt
+	case "OPENS_AT":
+		*f = *RecruitmentOrderFieldOpensAt
+	case "CLOSES_AT":
+		*f = *RecruitmentOrderFieldClosesAt
+	default:
+		return fmt.Errorf("%s is not a valid RecruitmentOrderField", str)
+	}
+	return nil
+}
+
+// RecruitmentOrderField defines the ordering field of Recruitment.
+type RecruitmentOrderField struct {
+	// Value extracts the ordering value from the given Recruitment.
+	Value    func(*Recruitment) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) recruitment.OrderOption
+	toCursor func(*Recruitment) Cursor
+}
+
+// RecruitmentOrder defines the ordering of Recruitment.
+type RecruitmentOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *RecruitmentOrderField `json:"field"`
+}
+
+// DefaultRecruitmentOrder is the default ordering of Recruitment.
+var DefaultRecruitmentOrder = &RecruitmentOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &RecruitmentOrderField{
+		Value: func(_m *Recruitment) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: recruitment.FieldID,
+		toTerm: recruitment.ByID,
+		toCursor: func(_m *Recruitment) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Recruitment into RecruitmentEdge.
+func (_m *Recruitment) ToEdge(order *RecruitmentOrder) *RecruitmentEdge {
+	if order == nil {
+		order = DefaultRecruitmentOrder
+	}
+	return &RecruitmentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // RegionEdge is the edge representation of Region.
 type RegionEdge struct {
 	Node   *Region `json:"node"`
@@ -8565,6 +9233,338 @@ func (_m *ServiceRecord) ToEdge(order *ServiceRecordOrder) *ServiceRecordEdge {
 	}
 }
 
+// SignUpEdge is the edge representation of SignUp.
+type SignUpEdge struct {
+	Node   *SignUp `json:"node"`
+	Cursor Cursor  `json:"cursor"`
+}
+
+// SignUpConnection is the connection containing edges to SignUp.
+type SignUpConnection struct {
+	Edges      []*SignUpEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+func (c *SignUpConnection) build(nodes []*SignUp, pager *signupPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *SignUp
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *SignUp {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *SignUp {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SignUpEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SignUpEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SignUpPaginateOption enables pagination customization.
+type SignUpPaginateOption func(*signupPager) error
+
+// WithSignUpOrder configures pagination ordering.
+func WithSignUpOrder(order *SignUpOrder) SignUpPaginateOption {
+	if order == nil {
+		order = DefaultSignUpOrder
+	}
+	o := *order
+	return func(pager *signupPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultSignUpOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithSignUpFilter configures pagination filter.
+func WithSignUpFilter(filter func(*SignUpQuery) (*SignUpQuery, error)) SignUpPaginateOption {
+	return func(pager *signupPager) error {
+		if filter == nil {
+			return errors.New("SignUpQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type signupPager struct {
+	reverse bool
+	order   *SignUpOrder
+	filter  func(*SignUpQuery) (*SignUpQuery, error)
+}
+
+func newSignUpPager(opts []SignUpPaginateOption, reverse bool) (*signupPager, error) {
+	pager := &signupPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultSignUpOrder
+	}
+	return pager, nil
+}
+
+func (p *signupPager) applyFilter(query *SignUpQuery) (*SignUpQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *signupPager) toCursor(_m *SignUp) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *signupPager) applyCursors(query *SignUpQuery, after, before *Cursor) (*SignUpQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSignUpOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *signupPager) applyOrder(query *SignUpQuery) *SignUpQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultSignUpOrder.Field {
+		query = query.Order(DefaultSignUpOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *signupPager) orderExpr(query *SignUpQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultSignUpOrder.Field {
+			b.Comma().Ident(DefaultSignUpOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to SignUp.
+func (_m *SignUpQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SignUpPaginateOption,
+) (*SignUpConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSignUpPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SignUpConnection{Edges: []*SignUpEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// SignUpOrderFieldCreatedAt orders SignUp by created_at.
+	SignUpOrderFieldCreatedAt = &SignUpOrderField{
+		Value: func(_m *SignUp) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: signup.FieldCreatedAt,
+		toTerm: signup.ByCreatedAt,
+		toCursor: func(_m *SignUp) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// SignUpOrderFieldUpdatedAt orders SignUp by updated_at.
+	SignUpOrderFieldUpdatedAt = &SignUpOrderField{
+		Value: func(_m *SignUp) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: signup.FieldUpdatedAt,
+		toTerm: signup.ByUpdatedAt,
+		toCursor: func(_m *SignUp) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// SignUpOrderFieldStatus orders SignUp by status.
+	SignUpOrderFieldStatus = &SignUpOrderField{
+		Value: func(_m *SignUp) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: signup.FieldStatus,
+		toTerm: signup.ByStatus,
+		toCursor: func(_m *SignUp) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f SignUpOrderField) String() string {
+	var str string
+	switch f.column {
+	case SignUpOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case SignUpOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case SignUpOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f SignUpOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *SignUpOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("SignUpOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *SignUpOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *SignUpOrderFieldUpdatedAt
+	case "STATUS":
+		*f = *SignUpOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid SignUpOrderField", str)
+	}
+	return nil
+}
+
+// SignUpOrderField defines the ordering field of SignUp.
+type SignUpOrderField struct {
+	// Value extracts the ordering value from the given SignUp.
+	Value    func(*SignUp) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) signup.OrderOption
+	toCursor func(*SignUp) Cursor
+}
+
+// SignUpOrder defines the ordering of SignUp.
+type SignUpOrder struct {
+	Direction OrderDirection    `json:"direction"`
+	Field     *SignUpOrderField `json:"field"`
+}
+
+// DefaultSignUpOrder is the default ordering of SignUp.
+var DefaultSignUpOrder = &SignUpOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SignUpOrderField{
+		Value: func(_m *SignUp) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: signup.FieldID,
+		toTerm: signup.ByID,
+		toCursor: func(_m *SignUp) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts SignUp into SignUpEdge.
+func (_m *SignUp) ToEdge(order *SignUpOrder) *SignUpEdge {
+	if order == nil {
+		order = DefaultSignUpOrder
+	}
+	return &SignUpEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // TaxonomyEdge is the edge representation of Taxonomy.
 type TaxonomyEdge struct {
 	Node   *Taxonomy `json:"node"`
@@ -9242,6 +10242,320 @@ func (_m *Term) ToEdge(order *TermOrder) *TermEdge {
 		order = DefaultTermOrder
 	}
 	return &TermEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// VolunteerEventEdge is the edge representation of VolunteerEvent.
+type VolunteerEventEdge struct {
+	Node   *VolunteerEvent `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// VolunteerEventConnection is the connection containing edges to VolunteerEvent.
+type VolunteerEventConnection struct {
+	Edges      []*VolunteerEventEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *VolunteerEventConnection) build(nodes []*VolunteerEvent, pager *volunteereventPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *VolunteerEvent
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *VolunteerEvent {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *VolunteerEvent {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*VolunteerEventEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &VolunteerEventEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// VolunteerEventPaginateOption enables pagination customization.
+type VolunteerEventPaginateOption func(*volunteereventPager) error
+
+// WithVolunteerEventOrder configures pagination ordering.
+func WithVolunteerEventOrder(order *VolunteerEventOrder) VolunteerEventPaginateOption {
+	if order == nil {
+		order = DefaultVolunteerEventOrder
+	}
+	o := *order
+	return func(pager *volunteereventPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultVolunteerEventOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithVolunteerEventFilter configures pagination filter.
+func WithVolunteerEventFilter(filter func(*VolunteerEventQuery) (*VolunteerEventQuery, error)) VolunteerEventPaginateOption {
+	return func(pager *volunteereventPager) error {
+		if filter == nil {
+			return errors.New("VolunteerEventQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type volunteereventPager struct {
+	reverse bool
+	order   *VolunteerEventOrder
+	filter  func(*VolunteerEventQuery) (*VolunteerEventQuery, error)
+}
+
+func newVolunteerEventPager(opts []VolunteerEventPaginateOption, reverse bool) (*volunteereventPager, error) {
+	pager := &volunteereventPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultVolunteerEventOrder
+	}
+	return pager, nil
+}
+
+func (p *volunteereventPager) applyFilter(query *VolunteerEventQuery) (*VolunteerEventQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *volunteereventPager) toCursor(_m *VolunteerEvent) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *volunteereventPager) applyCursors(query *VolunteerEventQuery, after, before *Cursor) (*VolunteerEventQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultVolunteerEventOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *volunteereventPager) applyOrder(query *VolunteerEventQuery) *VolunteerEventQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultVolunteerEventOrder.Field {
+		query = query.Order(DefaultVolunteerEventOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *volunteereventPager) orderExpr(query *VolunteerEventQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultVolunteerEventOrder.Field {
+			b.Comma().Ident(DefaultVolunteerEventOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to VolunteerEvent.
+func (_m *VolunteerEventQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...VolunteerEventPaginateOption,
+) (*VolunteerEventConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newVolunteerEventPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &VolunteerEventConnection{Edges: []*VolunteerEventEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// VolunteerEventOrderFieldCreatedAt orders VolunteerEvent by created_at.
+	VolunteerEventOrderFieldCreatedAt = &VolunteerEventOrderField{
+		Value: func(_m *VolunteerEvent) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: volunteerevent.FieldCreatedAt,
+		toTerm: volunteerevent.ByCreatedAt,
+		toCursor: func(_m *VolunteerEvent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// VolunteerEventOrderFieldUpdatedAt orders VolunteerEvent by updated_at.
+	VolunteerEventOrderFieldUpdatedAt = &VolunteerEventOrderField{
+		Value: func(_m *VolunteerEvent) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: volunteerevent.FieldUpdatedAt,
+		toTerm: volunteerevent.ByUpdatedAt,
+		toCursor: func(_m *VolunteerEvent) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f VolunteerEventOrderField) String() string {
+	var str string
+	switch f.column {
+	case VolunteerEventOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case VolunteerEventOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f VolunteerEventOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *VolunteerEventOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("VolunteerEventOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *VolunteerEventOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *VolunteerEventOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid VolunteerEventOrderField", str)
+	}
+	return nil
+}
+
+// VolunteerEventOrderField defines the ordering field of VolunteerEvent.
+type VolunteerEventOrderField struct {
+	// Value extracts the ordering value from the given VolunteerEvent.
+	Value    func(*VolunteerEvent) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) volunteerevent.OrderOption
+	toCursor func(*VolunteerEvent) Cursor
+}
+
+// VolunteerEventOrder defines the ordering of VolunteerEvent.
+type VolunteerEventOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *VolunteerEventOrderField `json:"field"`
+}
+
+// DefaultVolunteerEventOrder is the default ordering of VolunteerEvent.
+var DefaultVolunteerEventOrder = &VolunteerEventOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &VolunteerEventOrderField{
+		Value: func(_m *VolunteerEvent) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: volunteerevent.FieldID,
+		toTerm: volunteerevent.ByID,
+		toCursor: func(_m *VolunteerEvent) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts VolunteerEvent into VolunteerEventEdge.
+func (_m *VolunteerEvent) ToEdge(order *VolunteerEventOrder) *VolunteerEventEdge {
+	if order == nil {
+		order = DefaultVolunteerEventOrder
+	}
+	return &VolunteerEventEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

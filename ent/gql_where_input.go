@@ -18,6 +18,7 @@ import (
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -27,13 +28,16 @@ import (
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/servicepointexception"
 	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
+	"github.com/tongxing/tongxing/ent/volunteerevent"
 	"github.com/tongxing/tongxing/ent/webhookattempt"
 	"github.com/tongxing/tongxing/ent/webhookdelivery"
 	"github.com/tongxing/tongxing/ent/webhooksubscription"
@@ -634,6 +638,10 @@ type ActivityWhereInput struct {
 	// "region" edge predicates.
 	HasRegion     *bool               `json:"hasRegion,omitempty"`
 	HasRegionWith []*RegionWhereInput `json:"hasRegionWith,omitempty"`
+
+	// "recruitment" edge predicates.
+	HasRecruitment     *bool                    `json:"hasRecruitment,omitempty"`
+	HasRecruitmentWith []*RecruitmentWhereInput `json:"hasRecruitmentWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1046,6 +1054,24 @@ func (i *ActivityWhereInput) P() (predicate.Activity, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, activity.HasRegionWith(with...))
+	}
+	if i.HasRecruitment != nil {
+		p := activity.HasRecruitment()
+		if !*i.HasRecruitment {
+			p = activity.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRecruitmentWith) > 0 {
+		with := make([]predicate.Recruitment, 0, len(i.HasRecruitmentWith))
+		for _, w := range i.HasRecruitmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRecruitmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, activity.HasRecruitmentWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -5327,6 +5353,358 @@ func (i *NeedWhereInput) P() (predicate.Need, error) {
 	}
 }
 
+// NeedRatingWhereInput represents a where input for filtering NeedRating queries.
+type NeedRatingWhereInput struct {
+	Predicates []predicate.NeedRating  `json:"-"`
+	Not        *NeedRatingWhereInput   `json:"not,omitempty"`
+	Or         []*NeedRatingWhereInput `json:"or,omitempty"`
+	And        []*NeedRatingWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "issued_by" field predicates.
+	IssuedBy             *string  `json:"issuedBy,omitempty"`
+	IssuedByNEQ          *string  `json:"issuedByNEQ,omitempty"`
+	IssuedByIn           []string `json:"issuedByIn,omitempty"`
+	IssuedByNotIn        []string `json:"issuedByNotIn,omitempty"`
+	IssuedByGT           *string  `json:"issuedByGT,omitempty"`
+	IssuedByGTE          *string  `json:"issuedByGTE,omitempty"`
+	IssuedByLT           *string  `json:"issuedByLT,omitempty"`
+	IssuedByLTE          *string  `json:"issuedByLTE,omitempty"`
+	IssuedByContains     *string  `json:"issuedByContains,omitempty"`
+	IssuedByHasPrefix    *string  `json:"issuedByHasPrefix,omitempty"`
+	IssuedByHasSuffix    *string  `json:"issuedByHasSuffix,omitempty"`
+	IssuedByEqualFold    *string  `json:"issuedByEqualFold,omitempty"`
+	IssuedByContainsFold *string  `json:"issuedByContainsFold,omitempty"`
+
+	// "score" field predicates.
+	Score       *int  `json:"score,omitempty"`
+	ScoreNEQ    *int  `json:"scoreNEQ,omitempty"`
+	ScoreIn     []int `json:"scoreIn,omitempty"`
+	ScoreNotIn  []int `json:"scoreNotIn,omitempty"`
+	ScoreGT     *int  `json:"scoreGT,omitempty"`
+	ScoreGTE    *int  `json:"scoreGTE,omitempty"`
+	ScoreLT     *int  `json:"scoreLT,omitempty"`
+	ScoreLTE    *int  `json:"scoreLTE,omitempty"`
+	ScoreIsNil  bool  `json:"scoreIsNil,omitempty"`
+	ScoreNotNil bool  `json:"scoreNotNil,omitempty"`
+
+	// "rated_at" field predicates.
+	RatedAt       *time.Time  `json:"ratedAt,omitempty"`
+	RatedAtNEQ    *time.Time  `json:"ratedAtNEQ,omitempty"`
+	RatedAtIn     []time.Time `json:"ratedAtIn,omitempty"`
+	RatedAtNotIn  []time.Time `json:"ratedAtNotIn,omitempty"`
+	RatedAtGT     *time.Time  `json:"ratedAtGT,omitempty"`
+	RatedAtGTE    *time.Time  `json:"ratedAtGTE,omitempty"`
+	RatedAtLT     *time.Time  `json:"ratedAtLT,omitempty"`
+	RatedAtLTE    *time.Time  `json:"ratedAtLTE,omitempty"`
+	RatedAtIsNil  bool        `json:"ratedAtIsNil,omitempty"`
+	RatedAtNotNil bool        `json:"ratedAtNotNil,omitempty"`
+
+	// "need" edge predicates.
+	HasNeed     *bool             `json:"hasNeed,omitempty"`
+	HasNeedWith []*NeedWhereInput `json:"hasNeedWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *NeedRatingWhereInput) AddPredicates(predicates ...predicate.NeedRating) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the NeedRatingWhereInput filter on the NeedRatingQuery builder.
+func (i *NeedRatingWhereInput) Filter(q *NeedRatingQuery) (*NeedRatingQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyNeedRatingWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyNeedRatingWhereInput is returned in case the NeedRatingWhereInput is empty.
+var ErrEmptyNeedRatingWhereInput = errors.New("ent: empty predicate NeedRatingWhereInput")
+
+// P returns a predicate for filtering needratings.
+// An error is returned if the input is empty or invalid.
+func (i *NeedRatingWhereInput) P() (predicate.NeedRating, error) {
+	var predicates []predicate.NeedRating
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, needrating.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.NeedRating, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, needrating.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.NeedRating, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, needrating.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, needrating.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, needrating.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, needrating.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, needrating.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, needrating.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, needrating.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, needrating.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, needrating.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, needrating.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, needrating.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, needrating.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, needrating.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, needrating.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, needrating.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, needrating.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, needrating.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, needrating.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, needrating.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, needrating.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, needrating.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, needrating.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, needrating.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, needrating.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, needrating.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.IssuedBy != nil {
+		predicates = append(predicates, needrating.IssuedByEQ(*i.IssuedBy))
+	}
+	if i.IssuedByNEQ != nil {
+		predicates = append(predicates, needrating.IssuedByNEQ(*i.IssuedByNEQ))
+	}
+	if len(i.IssuedByIn) > 0 {
+		predicates = append(predicates, needrating.IssuedByIn(i.IssuedByIn...))
+	}
+	if len(i.IssuedByNotIn) > 0 {
+		predicates = append(predicates, needrating.IssuedByNotIn(i.IssuedByNotIn...))
+	}
+	if i.IssuedByGT != nil {
+		predicates = append(predicates, needrating.IssuedByGT(*i.IssuedByGT))
+	}
+	if i.IssuedByGTE != nil {
+		predicates = append(predicates, needrating.IssuedByGTE(*i.IssuedByGTE))
+	}
+	if i.IssuedByLT != nil {
+		predicates = append(predicates, needrating.IssuedByLT(*i.IssuedByLT))
+	}
+	if i.IssuedByLTE != nil {
+		predicates = append(predicates, needrating.IssuedByLTE(*i.IssuedByLTE))
+	}
+	if i.IssuedByContains != nil {
+		predicates = append(predicates, needrating.IssuedByContains(*i.IssuedByContains))
+	}
+	if i.IssuedByHasPrefix != nil {
+		predicates = append(predicates, needrating.IssuedByHasPrefix(*i.IssuedByHasPrefix))
+	}
+	if i.IssuedByHasSuffix != nil {
+		predicates = append(predicates, needrating.IssuedByHasSuffix(*i.IssuedByHasSuffix))
+	}
+	if i.IssuedByEqualFold != nil {
+		predicates = append(predicates, needrating.IssuedByEqualFold(*i.IssuedByEqualFold))
+	}
+	if i.IssuedByContainsFold != nil {
+		predicates = append(predicates, needrating.IssuedByContainsFold(*i.IssuedByContainsFold))
+	}
+	if i.Score != nil {
+		predicates = append(predicates, needrating.ScoreEQ(*i.Score))
+	}
+	if i.ScoreNEQ != nil {
+		predicates = append(predicates, needrating.ScoreNEQ(*i.ScoreNEQ))
+	}
+	if len(i.ScoreIn) > 0 {
+		predicates = append(predicates, needrating.ScoreIn(i.ScoreIn...))
+	}
+	if len(i.ScoreNotIn) > 0 {
+		predicates = append(predicates, needrating.ScoreNotIn(i.ScoreNotIn...))
+	}
+	if i.ScoreGT != nil {
+		predicates = append(predicates, needrating.ScoreGT(*i.ScoreGT))
+	}
+	if i.ScoreGTE != nil {
+		predicates = append(predicates, needrating.ScoreGTE(*i.ScoreGTE))
+	}
+	if i.ScoreLT != nil {
+		predicates = append(predicates, needrating.ScoreLT(*i.ScoreLT))
+	}
+	if i.ScoreLTE != nil {
+		predicates = append(predicates, needrating.ScoreLTE(*i.ScoreLTE))
+	}
+	if i.ScoreIsNil {
+		predicates = append(predicates, needrating.ScoreIsNil())
+	}
+	if i.ScoreNotNil {
+		predicates = append(predicates, needrating.ScoreNotNil())
+	}
+	if i.RatedAt != nil {
+		predicates = append(predicates, needrating.RatedAtEQ(*i.RatedAt))
+	}
+	if i.RatedAtNEQ != nil {
+		predicates = append(predicates, needrating.RatedAtNEQ(*i.RatedAtNEQ))
+	}
+	if len(i.RatedAtIn) > 0 {
+		predicates = append(predicates, needrating.RatedAtIn(i.RatedAtIn...))
+	}
+	if len(i.RatedAtNotIn) > 0 {
+		predicates = append(predicates, needrating.RatedAtNotIn(i.RatedAtNotIn...))
+	}
+	if i.RatedAtGT != nil {
+		predicates = append(predicates, needrating.RatedAtGT(*i.RatedAtGT))
+	}
+	if i.RatedAtGTE != nil {
+		predicates = append(predicates, needrating.RatedAtGTE(*i.RatedAtGTE))
+	}
+	if i.RatedAtLT != nil {
+		predicates = append(predicates, needrating.RatedAtLT(*i.RatedAtLT))
+	}
+	if i.RatedAtLTE != nil {
+		predicates = append(predicates, needrating.RatedAtLTE(*i.RatedAtLTE))
+	}
+	if i.RatedAtIsNil {
+		predicates = append(predicates, needrating.RatedAtIsNil())
+	}
+	if i.RatedAtNotNil {
+		predicates = append(predicates, needrating.RatedAtNotNil())
+	}
+
+	if i.HasNeed != nil {
+		p := needrating.HasNeed()
+		if !*i.HasNeed {
+			p = needrating.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasNeedWith) > 0 {
+		with := make([]predicate.Need, 0, len(i.HasNeedWith))
+		for _, w := range i.HasNeedWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasNeedWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, needrating.HasNeedWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyNeedRatingWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return needrating.And(predicates...), nil
+	}
+}
+
 // OrganizationWhereInput represents a where input for filtering Organization queries.
 type OrganizationWhereInput struct {
 	Predicates []predicate.Organization  `json:"-"`
@@ -9317,6 +9695,546 @@ func (i *ProjectParticipationWhereInput) P() (predicate.ProjectParticipation, er
 	}
 }
 
+// RecruitmentWhereInput represents a where input for filtering Recruitment queries.
+type RecruitmentWhereInput struct {
+	Predicates []predicate.Recruitment  `json:"-"`
+	Not        *RecruitmentWhereInput   `json:"not,omitempty"`
+	Or         []*RecruitmentWhereInput `json:"or,omitempty"`
+	And        []*RecruitmentWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "capacity" field predicates.
+	Capacity      *int  `json:"capacity,omitempty"`
+	CapacityNEQ   *int  `json:"capacityNEQ,omitempty"`
+	CapacityIn    []int `json:"capacityIn,omitempty"`
+	CapacityNotIn []int `json:"capacityNotIn,omitempty"`
+	CapacityGT    *int  `json:"capacityGT,omitempty"`
+	CapacityGTE   *int  `json:"capacityGTE,omitempty"`
+	CapacityLT    *int  `json:"capacityLT,omitempty"`
+	CapacityLTE   *int  `json:"capacityLTE,omitempty"`
+
+	// "waitlist" field predicates.
+	Waitlist      *int  `json:"waitlist,omitempty"`
+	WaitlistNEQ   *int  `json:"waitlistNEQ,omitempty"`
+	WaitlistIn    []int `json:"waitlistIn,omitempty"`
+	WaitlistNotIn []int `json:"waitlistNotIn,omitempty"`
+	WaitlistGT    *int  `json:"waitlistGT,omitempty"`
+	WaitlistGTE   *int  `json:"waitlistGTE,omitempty"`
+	WaitlistLT    *int  `json:"waitlistLT,omitempty"`
+	WaitlistLTE   *int  `json:"waitlistLTE,omitempty"`
+
+	// "opens_at" field predicates.
+	OpensAt      *time.Time  `json:"opensAt,omitempty"`
+	OpensAtNEQ   *time.Time  `json:"opensAtNEQ,omitempty"`
+	OpensAtIn    []time.Time `json:"opensAtIn,omitempty"`
+	OpensAtNotIn []time.Time `json:"opensAtNotIn,omitempty"`
+	OpensAtGT    *time.Time  `json:"opensAtGT,omitempty"`
+	OpensAtGTE   *time.Time  `json:"opensAtGTE,omitempty"`
+	OpensAtLT    *time.Time  `json:"opensAtLT,omitempty"`
+	OpensAtLTE   *time.Time  `json:"opensAtLTE,omitempty"`
+
+	// "closes_at" field predicates.
+	ClosesAt      *time.Time  `json:"closesAt,omitempty"`
+	ClosesAtNEQ   *time.Time  `json:"closesAtNEQ,omitempty"`
+	ClosesAtIn    []time.Time `json:"closesAtIn,omitempty"`
+	ClosesAtNotIn []time.Time `json:"closesAtNotIn,omitempty"`
+	ClosesAtGT    *time.Time  `json:"closesAtGT,omitempty"`
+	ClosesAtGTE   *time.Time  `json:"closesAtGTE,omitempty"`
+	ClosesAtLT    *time.Time  `json:"closesAtLT,omitempty"`
+	ClosesAtLTE   *time.Time  `json:"closesAtLTE,omitempty"`
+
+	// "cancel_until" field predicates.
+	CancelUntil      *time.Time  `json:"cancelUntil,omitempty"`
+	CancelUntilNEQ   *time.Time  `json:"cancelUntilNEQ,omitempty"`
+	CancelUntilIn    []time.Time `json:"cancelUntilIn,omitempty"`
+	CancelUntilNotIn []time.Time `json:"cancelUntilNotIn,omitempty"`
+	CancelUntilGT    *time.Time  `json:"cancelUntilGT,omitempty"`
+	CancelUntilGTE   *time.Time  `json:"cancelUntilGTE,omitempty"`
+	CancelUntilLT    *time.Time  `json:"cancelUntilLT,omitempty"`
+	CancelUntilLTE   *time.Time  `json:"cancelUntilLTE,omitempty"`
+
+	// "min_age" field predicates.
+	MinAge       *int  `json:"minAge,omitempty"`
+	MinAgeNEQ    *int  `json:"minAgeNEQ,omitempty"`
+	MinAgeIn     []int `json:"minAgeIn,omitempty"`
+	MinAgeNotIn  []int `json:"minAgeNotIn,omitempty"`
+	MinAgeGT     *int  `json:"minAgeGT,omitempty"`
+	MinAgeGTE    *int  `json:"minAgeGTE,omitempty"`
+	MinAgeLT     *int  `json:"minAgeLT,omitempty"`
+	MinAgeLTE    *int  `json:"minAgeLTE,omitempty"`
+	MinAgeIsNil  bool  `json:"minAgeIsNil,omitempty"`
+	MinAgeNotNil bool  `json:"minAgeNotNil,omitempty"`
+
+	// "minors_allowed" field predicates.
+	MinorsAllowed    *bool `json:"minorsAllowed,omitempty"`
+	MinorsAllowedNEQ *bool `json:"minorsAllowedNEQ,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "cancelled_at" field predicates.
+	CancelledAt       *time.Time  `json:"cancelledAt,omitempty"`
+	CancelledAtNEQ    *time.Time  `json:"cancelledAtNEQ,omitempty"`
+	CancelledAtIn     []time.Time `json:"cancelledAtIn,omitempty"`
+	CancelledAtNotIn  []time.Time `json:"cancelledAtNotIn,omitempty"`
+	CancelledAtGT     *time.Time  `json:"cancelledAtGT,omitempty"`
+	CancelledAtGTE    *time.Time  `json:"cancelledAtGTE,omitempty"`
+	CancelledAtLT     *time.Time  `json:"cancelledAtLT,omitempty"`
+	CancelledAtLTE    *time.Time  `json:"cancelledAtLTE,omitempty"`
+	CancelledAtIsNil  bool        `json:"cancelledAtIsNil,omitempty"`
+	CancelledAtNotNil bool        `json:"cancelledAtNotNil,omitempty"`
+
+	// "activity" edge predicates.
+	HasActivity     *bool                 `json:"hasActivity,omitempty"`
+	HasActivityWith []*ActivityWhereInput `json:"hasActivityWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *RecruitmentWhereInput) AddPredicates(predicates ...predicate.Recruitment) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the RecruitmentWhereInput filter on the RecruitmentQuery builder.
+func (i *RecruitmentWhereInput) Filter(q *RecruitmentQuery) (*RecruitmentQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyRecruitmentWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyRecruitmentWhereInput is returned in case the RecruitmentWhereInput is empty.
+var ErrEmptyRecruitmentWhereInput = errors.New("ent: empty predicate RecruitmentWhereInput")
+
+// P returns a predicate for filtering recruitments.
+// An error is returned if the input is empty or invalid.
+func (i *RecruitmentWhereInput) P() (predicate.Recruitment, error) {
+	var predicates []predicate.Recruitment
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, recruitment.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Recruitment, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, recruitment.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Recruitment, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, recruitment.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, recruitment.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, recruitment.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, recruitment.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, recruitment.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, recruitment.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, recruitment.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, recruitment.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, recruitment.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, recruitment.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, recruitment.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, recruitment.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, recruitment.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, recruitment.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, recruitment.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, recruitment.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, recruitment.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, recruitment.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, recruitment.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, recruitment.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, recruitment.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, recruitment.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, recruitment.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, recruitment.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, recruitment.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Capacity != nil {
+		predicates = append(predicates, recruitment.CapacityEQ(*i.Capacity))
+	}
+	if i.CapacityNEQ != nil {
+		predicates = append(predicates, recruitment.CapacityNEQ(*i.CapacityNEQ))
+	}
+	if len(i.CapacityIn) > 0 {
+		predicates = append(predicates, recruitment.CapacityIn(i.CapacityIn...))
+	}
+	if len(i.CapacityNotIn) > 0 {
+		predicates = append(predicates, recruitment.CapacityNotIn(i.CapacityNotIn...))
+	}
+	if i.CapacityGT != nil {
+		predicates = append(predicates, recruitment.CapacityGT(*i.CapacityGT))
+	}
+	if i.CapacityGTE != nil {
+		predicates = append(predicates, recruitment.CapacityGTE(*i.CapacityGTE))
+	}
+	if i.CapacityLT != nil {
+		predicates = append(predicates, recruitment.CapacityLT(*i.CapacityLT))
+	}
+	if i.CapacityLTE != nil {
+		predicates = append(predicates, recruitment.CapacityLTE(*i.CapacityLTE))
+	}
+	if i.Waitlist != nil {
+		predicates = append(predicates, recruitment.WaitlistEQ(*i.Waitlist))
+	}
+	if i.WaitlistNEQ != nil {
+		predicates = append(predicates, recruitment.WaitlistNEQ(*i.WaitlistNEQ))
+	}
+	if len(i.WaitlistIn) > 0 {
+		predicates = append(predicates, recruitment.WaitlistIn(i.WaitlistIn...))
+	}
+	if len(i.WaitlistNotIn) > 0 {
+		predicates = append(predicates, recruitment.WaitlistNotIn(i.WaitlistNotIn...))
+	}
+	if i.WaitlistGT != nil {
+		predicates = append(predicates, recruitment.WaitlistGT(*i.WaitlistGT))
+	}
+	if i.WaitlistGTE != nil {
+		predicates = append(predicates, recruitment.WaitlistGTE(*i.WaitlistGTE))
+	}
+	if i.WaitlistLT != nil {
+		predicates = append(predicates, recruitment.WaitlistLT(*i.WaitlistLT))
+	}
+	if i.WaitlistLTE != nil {
+		predicates = append(predicates, recruitment.WaitlistLTE(*i.WaitlistLTE))
+	}
+	if i.OpensAt != nil {
+		predicates = append(predicates, recruitment.OpensAtEQ(*i.OpensAt))
+	}
+	if i.OpensAtNEQ != nil {
+		predicates = append(predicates, recruitment.OpensAtNEQ(*i.OpensAtNEQ))
+	}
+	if len(i.OpensAtIn) > 0 {
+		predicates = append(predicates, recruitment.OpensAtIn(i.OpensAtIn...))
+	}
+	if len(i.OpensAtNotIn) > 0 {
+		predicates = append(predicates, recruitment.OpensAtNotIn(i.OpensAtNotIn...))
+	}
+	if i.OpensAtGT != nil {
+		predicates = append(predicates, recruitment.OpensAtGT(*i.OpensAtGT))
+	}
+	if i.OpensAtGTE != nil {
+		predicates = append(predicates, recruitment.OpensAtGTE(*i.OpensAtGTE))
+	}
+	if i.OpensAtLT != nil {
+		predicates = append(predicates, recruitment.OpensAtLT(*i.OpensAtLT))
+	}
+	if i.OpensAtLTE != nil {
+		predicates = append(predicates, recruitment.OpensAtLTE(*i.OpensAtLTE))
+	}
+	if i.ClosesAt != nil {
+		predicates = append(predicates, recruitment.ClosesAtEQ(*i.ClosesAt))
+	}
+	if i.ClosesAtNEQ != nil {
+		predicates = append(predicates, recruitment.ClosesAtNEQ(*i.ClosesAtNEQ))
+	}
+	if len(i.ClosesAtIn) > 0 {
+		predicates = append(predicates, recruitment.ClosesAtIn(i.ClosesAtIn...))
+	}
+	if len(i.ClosesAtNotIn) > 0 {
+		predicates = append(predicates, recruitment.ClosesAtNotIn(i.ClosesAtNotIn...))
+	}
+	if i.ClosesAtGT != nil {
+		predicates = append(predicates, recruitment.ClosesAtGT(*i.ClosesAtGT))
+	}
+	if i.ClosesAtGTE != nil {
+		predicates = append(predicates, recruitment.ClosesAtGTE(*i.ClosesAtGTE))
+	}
+	if i.ClosesAtLT != nil {
+		predicates = append(predicates, recruitment.ClosesAtLT(*i.ClosesAtLT))
+	}
+	if i.ClosesAtLTE != nil {
+		predicates = append(predicates, recruitment.ClosesAtLTE(*i.ClosesAtLTE))
+	}
+	if i.CancelUntil != nil {
+		predicates = append(predicates, recruitment.CancelUntilEQ(*i.CancelUntil))
+	}
+	if i.CancelUntilNEQ != nil {
+		predicates = append(predicates, recruitment.CancelUntilNEQ(*i.CancelUntilNEQ))
+	}
+	if len(i.CancelUntilIn) > 0 {
+		predicates = append(predicates, recruitment.CancelUntilIn(i.CancelUntilIn...))
+	}
+	if len(i.CancelUntilNotIn) > 0 {
+		predicates = append(predicates, recruitment.CancelUntilNotIn(i.CancelUntilNotIn...))
+	}
+	if i.CancelUntilGT != nil {
+		predicates = append(predicates, recruitment.CancelUntilGT(*i.CancelUntilGT))
+	}
+	if i.CancelUntilGTE != nil {
+		predicates = append(predicates, recruitment.CancelUntilGTE(*i.CancelUntilGTE))
+	}
+	if i.CancelUntilLT != nil {
+		predicates = append(predicates, recruitment.CancelUntilLT(*i.CancelUntilLT))
+	}
+	if i.CancelUntilLTE != nil {
+		predicates = append(predicates, recruitment.CancelUntilLTE(*i.CancelUntilLTE))
+	}
+	if i.MinAge != nil {
+		predicates = append(predicates, recruitment.MinAgeEQ(*i.MinAge))
+	}
+	if i.MinAgeNEQ != nil {
+		predicates = append(predicates, recruitment.MinAgeNEQ(*i.MinAgeNEQ))
+	}
+	if len(i.MinAgeIn) > 0 {
+		predicates = append(predicates, recruitment.MinAgeIn(i.MinAgeIn...))
+	}
+	if len(i.MinAgeNotIn) > 0 {
+		predicates = append(predicates, recruitment.MinAgeNotIn(i.MinAgeNotIn...))
+	}
+	if i.MinAgeGT != nil {
+		predicates = append(predicates, recruitment.MinAgeGT(*i.MinAgeGT))
+	}
+	if i.MinAgeGTE != nil {
+		predicates = append(predicates, recruitment.MinAgeGTE(*i.MinAgeGTE))
+	}
+	if i.MinAgeLT != nil {
+		predicates = append(predicates, recruitment.MinAgeLT(*i.MinAgeLT))
+	}
+	if i.MinAgeLTE != nil {
+		predicates = append(predicates, recruitment.MinAgeLTE(*i.MinAgeLTE))
+	}
+	if i.MinAgeIsNil {
+		predicates = append(predicates, recruitment.MinAgeIsNil())
+	}
+	if i.MinAgeNotNil {
+		predicates = append(predicates, recruitment.MinAgeNotNil())
+	}
+	if i.MinorsAllowed != nil {
+		predicates = append(predicates, recruitment.MinorsAllowedEQ(*i.MinorsAllowed))
+	}
+	if i.MinorsAllowedNEQ != nil {
+		predicates = append(predicates, recruitment.MinorsAllowedNEQ(*i.MinorsAllowedNEQ))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, recruitment.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, recruitment.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, recruitment.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, recruitment.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, recruitment.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, recruitment.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, recruitment.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, recruitment.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, recruitment.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, recruitment.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, recruitment.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, recruitment.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, recruitment.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, recruitment.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, recruitment.NoteContainsFold(*i.NoteContainsFold))
+	}
+	if i.CancelledAt != nil {
+		predicates = append(predicates, recruitment.CancelledAtEQ(*i.CancelledAt))
+	}
+	if i.CancelledAtNEQ != nil {
+		predicates = append(predicates, recruitment.CancelledAtNEQ(*i.CancelledAtNEQ))
+	}
+	if len(i.CancelledAtIn) > 0 {
+		predicates = append(predicates, recruitment.CancelledAtIn(i.CancelledAtIn...))
+	}
+	if len(i.CancelledAtNotIn) > 0 {
+		predicates = append(predicates, recruitment.CancelledAtNotIn(i.CancelledAtNotIn...))
+	}
+	if i.CancelledAtGT != nil {
+		predicates = append(predicates, recruitment.CancelledAtGT(*i.CancelledAtGT))
+	}
+	if i.CancelledAtGTE != nil {
+		predicates = append(predicates, recruitment.CancelledAtGTE(*i.CancelledAtGTE))
+	}
+	if i.CancelledAtLT != nil {
+		predicates = append(predicates, recruitment.CancelledAtLT(*i.CancelledAtLT))
+	}
+	if i.CancelledAtLTE != nil {
+		predicates = append(predicates, recruitment.CancelledAtLTE(*i.CancelledAtLTE))
+	}
+	if i.CancelledAtIsNil {
+		predicates = append(predicates, recruitment.CancelledAtIsNil())
+	}
+	if i.CancelledAtNotNil {
+		predicates = append(predicates, recruitment.CancelledAtNotNil())
+	}
+
+	if i.HasActivity != nil {
+		p := recruitment.HasActivity()
+		if !*i.HasActivity {
+			p = recruitment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasActivityWith) > 0 {
+		with := make([]predicate.Activity, 0, len(i.HasActivityWith))
+		for _, w := range i.HasActivityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasActivityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, recruitment.HasActivityWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyRecruitmentWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return recruitment.And(predicates...), nil
+	}
+}
+
 // RegionWhereInput represents a where input for filtering Region queries.
 type RegionWhereInput struct {
 	Predicates []predicate.Region  `json:"-"`
@@ -11723,6 +12641,458 @@ func (i *ServiceRecordWhereInput) P() (predicate.ServiceRecord, error) {
 	}
 }
 
+// SignUpWhereInput represents a where input for filtering SignUp queries.
+type SignUpWhereInput struct {
+	Predicates []predicate.SignUp  `json:"-"`
+	Not        *SignUpWhereInput   `json:"not,omitempty"`
+	Or         []*SignUpWhereInput `json:"or,omitempty"`
+	And        []*SignUpWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "status" field predicates.
+	Status      *signup.Status  `json:"status,omitempty"`
+	StatusNEQ   *signup.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []signup.Status `json:"statusIn,omitempty"`
+	StatusNotIn []signup.Status `json:"statusNotIn,omitempty"`
+
+	// "guardian_consent" field predicates.
+	GuardianConsent    *bool `json:"guardianConsent,omitempty"`
+	GuardianConsentNEQ *bool `json:"guardianConsentNEQ,omitempty"`
+
+	// "promoted_at" field predicates.
+	PromotedAt       *time.Time  `json:"promotedAt,omitempty"`
+	PromotedAtNEQ    *time.Time  `json:"promotedAtNEQ,omitempty"`
+	PromotedAtIn     []time.Time `json:"promotedAtIn,omitempty"`
+	PromotedAtNotIn  []time.Time `json:"promotedAtNotIn,omitempty"`
+	PromotedAtGT     *time.Time  `json:"promotedAtGT,omitempty"`
+	PromotedAtGTE    *time.Time  `json:"promotedAtGTE,omitempty"`
+	PromotedAtLT     *time.Time  `json:"promotedAtLT,omitempty"`
+	PromotedAtLTE    *time.Time  `json:"promotedAtLTE,omitempty"`
+	PromotedAtIsNil  bool        `json:"promotedAtIsNil,omitempty"`
+	PromotedAtNotNil bool        `json:"promotedAtNotNil,omitempty"`
+
+	// "cancelled_at" field predicates.
+	CancelledAt       *time.Time  `json:"cancelledAt,omitempty"`
+	CancelledAtNEQ    *time.Time  `json:"cancelledAtNEQ,omitempty"`
+	CancelledAtIn     []time.Time `json:"cancelledAtIn,omitempty"`
+	CancelledAtNotIn  []time.Time `json:"cancelledAtNotIn,omitempty"`
+	CancelledAtGT     *time.Time  `json:"cancelledAtGT,omitempty"`
+	CancelledAtGTE    *time.Time  `json:"cancelledAtGTE,omitempty"`
+	CancelledAtLT     *time.Time  `json:"cancelledAtLT,omitempty"`
+	CancelledAtLTE    *time.Time  `json:"cancelledAtLTE,omitempty"`
+	CancelledAtIsNil  bool        `json:"cancelledAtIsNil,omitempty"`
+	CancelledAtNotNil bool        `json:"cancelledAtNotNil,omitempty"`
+
+	// "checked_in_at" field predicates.
+	CheckedInAt       *time.Time  `json:"checkedInAt,omitempty"`
+	CheckedInAtNEQ    *time.Time  `json:"checkedInAtNEQ,omitempty"`
+	CheckedInAtIn     []time.Time `json:"checkedInAtIn,omitempty"`
+	CheckedInAtNotIn  []time.Time `json:"checkedInAtNotIn,omitempty"`
+	CheckedInAtGT     *time.Time  `json:"checkedInAtGT,omitempty"`
+	CheckedInAtGTE    *time.Time  `json:"checkedInAtGTE,omitempty"`
+	CheckedInAtLT     *time.Time  `json:"checkedInAtLT,omitempty"`
+	CheckedInAtLTE    *time.Time  `json:"checkedInAtLTE,omitempty"`
+	CheckedInAtIsNil  bool        `json:"checkedInAtIsNil,omitempty"`
+	CheckedInAtNotNil bool        `json:"checkedInAtNotNil,omitempty"`
+
+	// "checked_out_at" field predicates.
+	CheckedOutAt       *time.Time  `json:"checkedOutAt,omitempty"`
+	CheckedOutAtNEQ    *time.Time  `json:"checkedOutAtNEQ,omitempty"`
+	CheckedOutAtIn     []time.Time `json:"checkedOutAtIn,omitempty"`
+	CheckedOutAtNotIn  []time.Time `json:"checkedOutAtNotIn,omitempty"`
+	CheckedOutAtGT     *time.Time  `json:"checkedOutAtGT,omitempty"`
+	CheckedOutAtGTE    *time.Time  `json:"checkedOutAtGTE,omitempty"`
+	CheckedOutAtLT     *time.Time  `json:"checkedOutAtLT,omitempty"`
+	CheckedOutAtLTE    *time.Time  `json:"checkedOutAtLTE,omitempty"`
+	CheckedOutAtIsNil  bool        `json:"checkedOutAtIsNil,omitempty"`
+	CheckedOutAtNotNil bool        `json:"checkedOutAtNotNil,omitempty"`
+
+	// "auto_closed" field predicates.
+	AutoClosed    *bool `json:"autoClosed,omitempty"`
+	AutoClosedNEQ *bool `json:"autoClosedNEQ,omitempty"`
+
+	// "offline" field predicates.
+	Offline    *bool `json:"offline,omitempty"`
+	OfflineNEQ *bool `json:"offlineNEQ,omitempty"`
+
+	// "activity" edge predicates.
+	HasActivity     *bool                 `json:"hasActivity,omitempty"`
+	HasActivityWith []*ActivityWhereInput `json:"hasActivityWith,omitempty"`
+
+	// "person" edge predicates.
+	HasPerson     *bool               `json:"hasPerson,omitempty"`
+	HasPersonWith []*PersonWhereInput `json:"hasPersonWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SignUpWhereInput) AddPredicates(predicates ...predicate.SignUp) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SignUpWhereInput filter on the SignUpQuery builder.
+func (i *SignUpWhereInput) Filter(q *SignUpQuery) (*SignUpQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySignUpWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySignUpWhereInput is returned in case the SignUpWhereInput is empty.
+var ErrEmptySignUpWhereInput = errors.New("ent: empty predicate SignUpWhereInput")
+
+// P returns a predicate for filtering signups.
+// An error is returned if the input is empty or invalid.
+func (i *SignUpWhereInput) P() (predicate.SignUp, error) {
+	var predicates []predicate.SignUp
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, signup.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.SignUp, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, signup.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.SignUp, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, signup.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, signup.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, signup.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, signup.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, signup.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, signup.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, signup.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, signup.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, signup.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, signup.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, signup.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, signup.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, signup.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, signup.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, signup.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, signup.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, signup.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, signup.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, signup.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, signup.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, signup.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, signup.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, signup.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, signup.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, signup.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, signup.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, signup.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, signup.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, signup.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.GuardianConsent != nil {
+		predicates = append(predicates, signup.GuardianConsentEQ(*i.GuardianConsent))
+	}
+	if i.GuardianConsentNEQ != nil {
+		predicates = append(predicates, signup.GuardianConsentNEQ(*i.GuardianConsentNEQ))
+	}
+	if i.PromotedAt != nil {
+		predicates = append(predicates, signup.PromotedAtEQ(*i.PromotedAt))
+	}
+	if i.PromotedAtNEQ != nil {
+		predicates = append(predicates, signup.PromotedAtNEQ(*i.PromotedAtNEQ))
+	}
+	if len(i.PromotedAtIn) > 0 {
+		predicates = append(predicates, signup.PromotedAtIn(i.PromotedAtIn...))
+	}
+	if len(i.PromotedAtNotIn) > 0 {
+		predicates = append(predicates, signup.PromotedAtNotIn(i.PromotedAtNotIn...))
+	}
+	if i.PromotedAtGT != nil {
+		predicates = append(predicates, signup.PromotedAtGT(*i.PromotedAtGT))
+	}
+	if i.PromotedAtGTE != nil {
+		predicates = append(predicates, signup.PromotedAtGTE(*i.PromotedAtGTE))
+	}
+	if i.PromotedAtLT != nil {
+		predicates = append(predicates, signup.PromotedAtLT(*i.PromotedAtLT))
+	}
+	if i.PromotedAtLTE != nil {
+		predicates = append(predicates, signup.PromotedAtLTE(*i.PromotedAtLTE))
+	}
+	if i.PromotedAtIsNil {
+		predicates = append(predicates, signup.PromotedAtIsNil())
+	}
+	if i.PromotedAtNotNil {
+		predicates = append(predicates, signup.PromotedAtNotNil())
+	}
+	if i.CancelledAt != nil {
+		predicates = append(predicates, signup.CancelledAtEQ(*i.CancelledAt))
+	}
+	if i.CancelledAtNEQ != nil {
+		predicates = append(predicates, signup.CancelledAtNEQ(*i.CancelledAtNEQ))
+	}
+	if len(i.CancelledAtIn) > 0 {
+		predicates = append(predicates, signup.CancelledAtIn(i.CancelledAtIn...))
+	}
+	if len(i.CancelledAtNotIn) > 0 {
+		predicates = append(predicates, signup.CancelledAtNotIn(i.CancelledAtNotIn...))
+	}
+	if i.CancelledAtGT != nil {
+		predicates = append(predicates, signup.CancelledAtGT(*i.CancelledAtGT))
+	}
+	if i.CancelledAtGTE != nil {
+		predicates = append(predicates, signup.CancelledAtGTE(*i.CancelledAtGTE))
+	}
+	if i.CancelledAtLT != nil {
+		predicates = append(predicates, signup.CancelledAtLT(*i.CancelledAtLT))
+	}
+	if i.CancelledAtLTE != nil {
+		predicates = append(predicates, signup.CancelledAtLTE(*i.CancelledAtLTE))
+	}
+	if i.CancelledAtIsNil {
+		predicates = append(predicates, signup.CancelledAtIsNil())
+	}
+	if i.CancelledAtNotNil {
+		predicates = append(predicates, signup.CancelledAtNotNil())
+	}
+	if i.CheckedInAt != nil {
+		predicates = append(predicates, signup.CheckedInAtEQ(*i.CheckedInAt))
+	}
+	if i.CheckedInAtNEQ != nil {
+		predicates = append(predicates, signup.CheckedInAtNEQ(*i.CheckedInAtNEQ))
+	}
+	if len(i.CheckedInAtIn) > 0 {
+		predicates = append(predicates, signup.CheckedInAtIn(i.CheckedInAtIn...))
+	}
+	if len(i.CheckedInAtNotIn) > 0 {
+		predicates = append(predicates, signup.CheckedInAtNotIn(i.CheckedInAtNotIn...))
+	}
+	if i.CheckedInAtGT != nil {
+		predicates = append(predicates, signup.CheckedInAtGT(*i.CheckedInAtGT))
+	}
+	if i.CheckedInAtGTE != nil {
+		predicates = append(predicates, signup.CheckedInAtGTE(*i.CheckedInAtGTE))
+	}
+	if i.CheckedInAtLT != nil {
+		predicates = append(predicates, signup.CheckedInAtLT(*i.CheckedInAtLT))
+	}
+	if i.CheckedInAtLTE != nil {
+		predicates = append(predicates, signup.CheckedInAtLTE(*i.CheckedInAtLTE))
+	}
+	if i.CheckedInAtIsNil {
+		predicates = append(predicates, signup.CheckedInAtIsNil())
+	}
+	if i.CheckedInAtNotNil {
+		predicates = append(predicates, signup.CheckedInAtNotNil())
+	}
+	if i.CheckedOutAt != nil {
+		predicates = append(predicates, signup.CheckedOutAtEQ(*i.CheckedOutAt))
+	}
+	if i.CheckedOutAtNEQ != nil {
+		predicates = append(predicates, signup.CheckedOutAtNEQ(*i.CheckedOutAtNEQ))
+	}
+	if len(i.CheckedOutAtIn) > 0 {
+		predicates = append(predicates, signup.CheckedOutAtIn(i.CheckedOutAtIn...))
+	}
+	if len(i.CheckedOutAtNotIn) > 0 {
+		predicates = append(predicates, signup.CheckedOutAtNotIn(i.CheckedOutAtNotIn...))
+	}
+	if i.CheckedOutAtGT != nil {
+		predicates = append(predicates, signup.CheckedOutAtGT(*i.CheckedOutAtGT))
+	}
+	if i.CheckedOutAtGTE != nil {
+		predicates = append(predicates, signup.CheckedOutAtGTE(*i.CheckedOutAtGTE))
+	}
+	if i.CheckedOutAtLT != nil {
+		predicates = append(predicates, signup.CheckedOutAtLT(*i.CheckedOutAtLT))
+	}
+	if i.CheckedOutAtLTE != nil {
+		predicates = append(predicates, signup.CheckedOutAtLTE(*i.CheckedOutAtLTE))
+	}
+	if i.CheckedOutAtIsNil {
+		predicates = append(predicates, signup.CheckedOutAtIsNil())
+	}
+	if i.CheckedOutAtNotNil {
+		predicates = append(predicates, signup.CheckedOutAtNotNil())
+	}
+	if i.AutoClosed != nil {
+		predicates = append(predicates, signup.AutoClosedEQ(*i.AutoClosed))
+	}
+	if i.AutoClosedNEQ != nil {
+		predicates = append(predicates, signup.AutoClosedNEQ(*i.AutoClosedNEQ))
+	}
+	if i.Offline != nil {
+		predicates = append(predicates, signup.OfflineEQ(*i.Offline))
+	}
+	if i.OfflineNEQ != nil {
+		predicates = append(predicates, signup.OfflineNEQ(*i.OfflineNEQ))
+	}
+
+	if i.HasActivity != nil {
+		p := signup.HasActivity()
+		if !*i.HasActivity {
+			p = signup.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasActivityWith) > 0 {
+		with := make([]predicate.Activity, 0, len(i.HasActivityWith))
+		for _, w := range i.HasActivityWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasActivityWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, signup.HasActivityWith(with...))
+	}
+	if i.HasPerson != nil {
+		p := signup.HasPerson()
+		if !*i.HasPerson {
+			p = signup.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPersonWith) > 0 {
+		with := make([]predicate.Person, 0, len(i.HasPersonWith))
+		for _, w := range i.HasPersonWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPersonWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, signup.HasPersonWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySignUpWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return signup.And(predicates...), nil
+	}
+}
+
 // TaxonomyWhereInput represents a where input for filtering Taxonomy queries.
 type TaxonomyWhereInput struct {
 	Predicates []predicate.Taxonomy  `json:"-"`
@@ -12532,6 +13902,270 @@ func (i *TermWhereInput) P() (predicate.Term, error) {
 		return predicates[0], nil
 	default:
 		return term.And(predicates...), nil
+	}
+}
+
+// VolunteerEventWhereInput represents a where input for filtering VolunteerEvent queries.
+type VolunteerEventWhereInput struct {
+	Predicates []predicate.VolunteerEvent  `json:"-"`
+	Not        *VolunteerEventWhereInput   `json:"not,omitempty"`
+	Or         []*VolunteerEventWhereInput `json:"or,omitempty"`
+	And        []*VolunteerEventWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *volunteerevent.Kind  `json:"kind,omitempty"`
+	KindNEQ   *volunteerevent.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []volunteerevent.Kind `json:"kindIn,omitempty"`
+	KindNotIn []volunteerevent.Kind `json:"kindNotIn,omitempty"`
+
+	// "message" field predicates.
+	Message             *string  `json:"message,omitempty"`
+	MessageNEQ          *string  `json:"messageNEQ,omitempty"`
+	MessageIn           []string `json:"messageIn,omitempty"`
+	MessageNotIn        []string `json:"messageNotIn,omitempty"`
+	MessageGT           *string  `json:"messageGT,omitempty"`
+	MessageGTE          *string  `json:"messageGTE,omitempty"`
+	MessageLT           *string  `json:"messageLT,omitempty"`
+	MessageLTE          *string  `json:"messageLTE,omitempty"`
+	MessageContains     *string  `json:"messageContains,omitempty"`
+	MessageHasPrefix    *string  `json:"messageHasPrefix,omitempty"`
+	MessageHasSuffix    *string  `json:"messageHasSuffix,omitempty"`
+	MessageEqualFold    *string  `json:"messageEqualFold,omitempty"`
+	MessageContainsFold *string  `json:"messageContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *VolunteerEventWhereInput) AddPredicates(predicates ...predicate.VolunteerEvent) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the VolunteerEventWhereInput filter on the VolunteerEventQuery builder.
+func (i *VolunteerEventWhereInput) Filter(q *VolunteerEventQuery) (*VolunteerEventQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyVolunteerEventWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyVolunteerEventWhereInput is returned in case the VolunteerEventWhereInput is empty.
+var ErrEmptyVolunteerEventWhereInput = errors.New("ent: empty predicate VolunteerEventWhereInput")
+
+// P returns a predicate for filtering volunteerevents.
+// An error is returned if the input is empty or invalid.
+func (i *VolunteerEventWhereInput) P() (predicate.VolunteerEvent, error) {
+	var predicates []predicate.VolunteerEvent
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, volunteerevent.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.VolunteerEvent, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, volunteerevent.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.VolunteerEvent, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, volunteerevent.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, volunteerevent.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, volunteerevent.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, volunteerevent.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, volunteerevent.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, volunteerevent.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, volunteerevent.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, volunteerevent.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, volunteerevent.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, volunteerevent.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, volunteerevent.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, volunteerevent.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, volunteerevent.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, volunteerevent.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, volunteerevent.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, volunteerevent.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, volunteerevent.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, volunteerevent.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, volunteerevent.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, volunteerevent.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, volunteerevent.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, volunteerevent.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, volunteerevent.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, volunteerevent.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, volunteerevent.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, volunteerevent.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, volunteerevent.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, volunteerevent.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, volunteerevent.KindNotIn(i.KindNotIn...))
+	}
+	if i.Message != nil {
+		predicates = append(predicates, volunteerevent.MessageEQ(*i.Message))
+	}
+	if i.MessageNEQ != nil {
+		predicates = append(predicates, volunteerevent.MessageNEQ(*i.MessageNEQ))
+	}
+	if len(i.MessageIn) > 0 {
+		predicates = append(predicates, volunteerevent.MessageIn(i.MessageIn...))
+	}
+	if len(i.MessageNotIn) > 0 {
+		predicates = append(predicates, volunteerevent.MessageNotIn(i.MessageNotIn...))
+	}
+	if i.MessageGT != nil {
+		predicates = append(predicates, volunteerevent.MessageGT(*i.MessageGT))
+	}
+	if i.MessageGTE != nil {
+		predicates = append(predicates, volunteerevent.MessageGTE(*i.MessageGTE))
+	}
+	if i.MessageLT != nil {
+		predicates = append(predicates, volunteerevent.MessageLT(*i.MessageLT))
+	}
+	if i.MessageLTE != nil {
+		predicates = append(predicates, volunteerevent.MessageLTE(*i.MessageLTE))
+	}
+	if i.MessageContains != nil {
+		predicates = append(predicates, volunteerevent.MessageContains(*i.MessageContains))
+	}
+	if i.MessageHasPrefix != nil {
+		predicates = append(predicates, volunteerevent.MessageHasPrefix(*i.MessageHasPrefix))
+	}
+	if i.MessageHasSuffix != nil {
+		predicates = append(predicates, volunteerevent.MessageHasSuffix(*i.MessageHasSuffix))
+	}
+	if i.MessageEqualFold != nil {
+		predicates = append(predicates, volunteerevent.MessageEqualFold(*i.MessageEqualFold))
+	}
+	if i.MessageContainsFold != nil {
+		predicates = append(predicates, volunteerevent.MessageContainsFold(*i.MessageContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyVolunteerEventWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return volunteerevent.And(predicates...), nil
 	}
 }
 

@@ -29,9 +29,11 @@ import (
 	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/hoursbyproject"
+	"github.com/tongxing/tongxing/ent/importedhours"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -41,14 +43,18 @@ import (
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/servicepointexception"
 	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 	"github.com/tongxing/tongxing/ent/tombstone"
+	"github.com/tongxing/tongxing/ent/volunteerevent"
+	"github.com/tongxing/tongxing/ent/volunteerinvite"
 	"github.com/tongxing/tongxing/ent/webhookattempt"
 	"github.com/tongxing/tongxing/ent/webhookdelivery"
 	"github.com/tongxing/tongxing/ent/webhooksubscription"
@@ -80,9 +86,11 @@ const (
 	TypeCompetitionRound       = "CompetitionRound"
 	TypeHoursByPersonMonth     = "HoursByPersonMonth"
 	TypeHoursByProject         = "HoursByProject"
+	TypeImportedHours          = "ImportedHours"
 	TypeIndicator              = "Indicator"
 	TypeMembership             = "Membership"
 	TypeNeed                   = "Need"
+	TypeNeedRating             = "NeedRating"
 	TypeOrganization           = "Organization"
 	TypeOutcome                = "Outcome"
 	TypePartnership            = "Partnership"
@@ -91,14 +99,18 @@ const (
 	TypePerson                 = "Person"
 	TypeProject                = "Project"
 	TypeProjectParticipation   = "ProjectParticipation"
+	TypeRecruitment            = "Recruitment"
 	TypeRegion                 = "Region"
 	TypeServicePoint           = "ServicePoint"
 	TypeServicePointException  = "ServicePointException"
 	TypeServicePointHours      = "ServicePointHours"
 	TypeServiceRecord          = "ServiceRecord"
+	TypeSignUp                 = "SignUp"
 	TypeTaxonomy               = "Taxonomy"
 	TypeTerm                   = "Term"
 	TypeTombstone              = "Tombstone"
+	TypeVolunteerEvent         = "VolunteerEvent"
+	TypeVolunteerInvite        = "VolunteerInvite"
 	TypeWebhookAttempt         = "WebhookAttempt"
 	TypeWebhookDelivery        = "WebhookDelivery"
 	TypeWebhookSubscription    = "WebhookSubscription"
@@ -1219,6 +1231,11 @@ type ActivityMutation struct {
 	service_records        map[int]struct{}
 	removedservice_records map[int]struct{}
 	clearedservice_records bool
+	recruitment            *int
+	clearedrecruitment     bool
+	sign_ups               map[int]struct{}
+	removedsign_ups        map[int]struct{}
+	clearedsign_ups        bool
 	done                   bool
 	oldValue               func(context.Context) (*Activity, error)
 	predicates             []predicate.Activity
@@ -1948,6 +1965,99 @@ func (m *ActivityMutation) ResetServiceRecords() {
 	m.removedservice_records = nil
 }
 
+// SetRecruitmentID sets the "recruitment" edge to the Recruitment entity by id.
+func (m *ActivityMutation) SetRecruitmentID(id int) {
+	m.recruitment = &id
+}
+
+// ClearRecruitment clears the "recruitment" edge to the Recruitment entity.
+func (m *ActivityMutation) ClearRecruitment() {
+	m.clearedrecruitment = true
+}
+
+// RecruitmentCleared reports if the "recruitment" edge to the Recruitment entity was cleared.
+func (m *ActivityMutation) RecruitmentCleared() bool {
+	return m.clearedrecruitment
+}
+
+// RecruitmentID returns the "recruitment" edge ID in the mutation.
+func (m *ActivityMutation) RecruitmentID() (id int, exists bool) {
+	if m.recruitment != nil {
+		return *m.recruitment, true
+	}
+	return
+}
+
+// RecruitmentIDs returns the "recruitment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RecruitmentID instead. It exists only for internal usage by the builders.
+func (m *ActivityMutation) RecruitmentIDs() (ids []int) {
+	if id := m.recruitment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRecruitment resets all changes to the "recruitment" edge.
+func (m *ActivityMutation) ResetRecruitment() {
+	m.recruitment = nil
+	m.clearedrecruitment = false
+}
+
+// AddSignUpIDs adds the "sign_ups" edge to the SignUp entity by ids.
+func (m *ActivityMutation) AddSignUpIDs(ids ...int) {
+	if m.sign_ups == nil {
+		m.sign_ups = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.sign_ups[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSignUps clears the "sign_ups" edge to the SignUp entity.
+func (m *ActivityMutation) ClearSignUps() {
+	m.clearedsign_ups = true
+}
+
+// SignUpsCleared reports if the "sign_ups" edge to the SignUp entity was cleared.
+func (m *ActivityMutation) SignUpsCleared() bool {
+	return m.clearedsign_ups
+}
+
+// RemoveSignUpIDs removes the "sign_ups" edge to the SignUp entity by IDs.
+func (m *ActivityMutation) RemoveSignUpIDs(ids ...int) {
+	if m.removedsign_ups == nil {
+		m.removedsign_ups = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.sign_ups, ids[i])
+		m.removedsign_ups[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSignUps returns the removed IDs of the "sign_ups" edge to the SignUp entity.
+func (m *ActivityMutation) RemovedSignUpsIDs() (ids []int) {
+	for id := range m.removedsign_ups {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SignUpsIDs returns the "sign_ups" edge IDs in the mutation.
+func (m *ActivityMutation) SignUpsIDs() (ids []int) {
+	for id := range m.sign_ups {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSignUps resets all changes to the "sign_ups" edge.
+func (m *ActivityMutation) ResetSignUps() {
+	m.sign_ups = nil
+	m.clearedsign_ups = false
+	m.removedsign_ups = nil
+}
+
 // Where appends a list predicates to the ActivityMutation builder.
 func (m *ActivityMutation) Where(ps ...predicate.Activity) {
 	m.predicates = append(m.predicates, ps...)
@@ -2304,7 +2414,7 @@ func (m *ActivityMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ActivityMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.organization != nil {
 		edges = append(edges, activity.EdgeOrganization)
 	}
@@ -2316,6 +2426,12 @@ func (m *ActivityMutation) AddedEdges() []string {
 	}
 	if m.service_records != nil {
 		edges = append(edges, activity.EdgeServiceRecords)
+	}
+	if m.recruitment != nil {
+		edges = append(edges, activity.EdgeRecruitment)
+	}
+	if m.sign_ups != nil {
+		edges = append(edges, activity.EdgeSignUps)
 	}
 	return edges
 }
@@ -2342,15 +2458,28 @@ func (m *ActivityMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case activity.EdgeRecruitment:
+		if id := m.recruitment; id != nil {
+			return []ent.Value{*id}
+		}
+	case activity.EdgeSignUps:
+		ids := make([]ent.Value, 0, len(m.sign_ups))
+		for id := range m.sign_ups {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ActivityMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.removedservice_records != nil {
 		edges = append(edges, activity.EdgeServiceRecords)
+	}
+	if m.removedsign_ups != nil {
+		edges = append(edges, activity.EdgeSignUps)
 	}
 	return edges
 }
@@ -2365,13 +2494,19 @@ func (m *ActivityMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case activity.EdgeSignUps:
+		ids := make([]ent.Value, 0, len(m.removedsign_ups))
+		for id := range m.removedsign_ups {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ActivityMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.clearedorganization {
 		edges = append(edges, activity.EdgeOrganization)
 	}
@@ -2383,6 +2518,12 @@ func (m *ActivityMutation) ClearedEdges() []string {
 	}
 	if m.clearedservice_records {
 		edges = append(edges, activity.EdgeServiceRecords)
+	}
+	if m.clearedrecruitment {
+		edges = append(edges, activity.EdgeRecruitment)
+	}
+	if m.clearedsign_ups {
+		edges = append(edges, activity.EdgeSignUps)
 	}
 	return edges
 }
@@ -2399,6 +2540,10 @@ func (m *ActivityMutation) EdgeCleared(name string) bool {
 		return m.clearedregion
 	case activity.EdgeServiceRecords:
 		return m.clearedservice_records
+	case activity.EdgeRecruitment:
+		return m.clearedrecruitment
+	case activity.EdgeSignUps:
+		return m.clearedsign_ups
 	}
 	return false
 }
@@ -2415,6 +2560,9 @@ func (m *ActivityMutation) ClearEdge(name string) error {
 		return nil
 	case activity.EdgeRegion:
 		m.ClearRegion()
+		return nil
+	case activity.EdgeRecruitment:
+		m.ClearRecruitment()
 		return nil
 	}
 	return fmt.Errorf("unknown Activity unique edge %s", name)
@@ -2435,6 +2583,12 @@ func (m *ActivityMutation) ResetEdge(name string) error {
 		return nil
 	case activity.EdgeServiceRecords:
 		m.ResetServiceRecords()
+		return nil
+	case activity.EdgeRecruitment:
+		m.ResetRecruitment()
+		return nil
+	case activity.EdgeSignUps:
+		m.ResetSignUps()
 		return nil
 	}
 	return fmt.Errorf("unknown Activity edge %s", name)
@@ -17481,6 +17635,941 @@ func (m *HoursByProjectMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown HoursByProject edge %s", name)
 }
 
+// ImportedHoursMutation represents an operation that mutates the ImportedHours nodes in the graph.
+type ImportedHoursMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	person_id     *int
+	addperson_id  *int
+	issuer        *string
+	issuer_key    *string
+	source_record *string
+	served_on     *time.Time
+	minutes       *int
+	addminutes    *int
+	activity      *string
+	organiser     *string
+	imported_by   *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*ImportedHours, error)
+	predicates    []predicate.ImportedHours
+}
+
+var _ ent.Mutation = (*ImportedHoursMutation)(nil)
+
+// importedhoursOption allows management of the mutation configuration using functional options.
+type importedhoursOption func(*ImportedHoursMutation)
+
+// newImportedHoursMutation creates new mutation for the ImportedHours entity.
+func newImportedHoursMutation(c config, op Op, opts ...importedhoursOption) *ImportedHoursMutation {
+	m := &ImportedHoursMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeImportedHours,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withImportedHoursID sets the ID field of the mutation.
+func withImportedHoursID(id int) importedhoursOption {
+	return func(m *ImportedHoursMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ImportedHours
+		)
+		m.oldValue = func(ctx context.Context) (*ImportedHours, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ImportedHours.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withImportedHours sets the old ImportedHours of the mutation.
+func withImportedHours(node *ImportedHours) importedhoursOption {
+	return func(m *ImportedHoursMutation) {
+		m.oldValue = func(context.Context) (*ImportedHours, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ImportedHoursMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ImportedHoursMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ImportedHoursMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ImportedHoursMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ImportedHours.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ImportedHoursMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ImportedHoursMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ImportedHours entity.
+// If the ImportedHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportedHoursMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ImportedHoursMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ImportedHoursMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ImportedHoursMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ImportedHours entity.
+// If the ImportedHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportedHoursMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ImportedHoursMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *ImportedHoursMutation) SetPersonID(i int) {
+	m.person_id = &i
+	m.addperson_id = nil
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *ImportedHoursMutation) PersonID() (r int, exists bool) {
+	v := m.person_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the ImportedHours entity.
+// If the ImportedHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportedHoursMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// AddPersonID adds i to the "person_id" field.
+func (m *ImportedHoursMutation) AddPersonID(i int) {
+	if m.addperson_id != nil {
+		*m.addperson_id += i
+	} else {
+		m.addperson_id = &i
+	}
+}
+
+// AddedPersonID returns the value that was added to the "person_id" field in this mutation.
+func (m *ImportedHoursMutation) AddedPersonID() (r int, exists bool) {
+	v := m.addperson_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *ImportedHoursMutation) ResetPersonID() {
+	m.person_id = nil
+	m.addperson_id = nil
+}
+
+// SetIssuer sets the "issuer" field.
+func (m *ImportedHoursMutation) SetIssuer(s string) {
+	m.issuer = &s
+}
+
+// Issuer returns the value of the "issuer" field in the mutation.
+func (m *ImportedHoursMutation) Issuer() (r string, exists bool) {
+	v := m.issuer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuer returns the old "issuer" field's value of the ImportedHours entity.
+// If the ImportedHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportedHoursMutation) OldIssuer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuer: %w", err)
+	}
+	return oldValue.Issuer, nil
+}
+
+// ResetIssuer resets all changes to the "issuer" field.
+func (m *ImportedHoursMutation) ResetIssuer() {
+	m.issuer = nil
+}
+
+// SetIssuerKey sets the "issuer_key" field.
+func (m *ImportedHoursMutation) SetIssuerKey(s string) {
+	m.issuer_key = &s
+}
+
+// IssuerKey returns the value of the "issuer_key" field in the mutation.
+func (m *ImportedHoursMutation) IssuerKey() (r string, exists bool) {
+	v := m.issuer_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuerKey returns the old "issuer_key" field's value of the ImportedHours entity.
+// If the ImportedHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportedHoursMutation) OldIssuerKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuerKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuerKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuerKey: %w", err)
+	}
+	return oldValue.IssuerKey, nil
+}
+
+// ResetIssuerKey resets all changes to the "issuer_key" field.
+func (m *ImportedHoursMutation) ResetIssuerKey() {
+	m.issuer_key = nil
+}
+
+// SetSourceRecord sets the "source_record" field.
+func (m *ImportedHoursMutation) SetSourceRecord(s string) {
+	m.source_record = &s
+}
+
+// SourceRecord returns the value of the "source_record" field in the mutation.
+func (m *ImportedHoursMutation) SourceRecord() (r string, exists bool) {
+	v := m.source_record
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceRecord returns the old "source_record" field's value of the ImportedHours entity.
+// If the ImportedHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportedHoursMutation) OldSourceRecord(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceRecord is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceRecord requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceRecord: %w", err)
+	}
+	return oldValue.SourceRecord, nil
+}
+
+// ResetSourceRecord resets all changes to the "source_record" field.
+func (m *ImportedHoursMutation) ResetSourceRecord() {
+	m.source_record = nil
+}
+
+// SetServedOn sets the "served_on" field.
+func (m *ImportedHoursMutation) SetServedOn(t time.Time) {
+	m.served_on = &t
+}
+
+// ServedOn returns the value of the "served_on" field in the mutation.
+func (m *ImportedHoursMutation) ServedOn() (r time.Time, exists bool) {
+	v := m.served_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldServedOn returns the old "served_on" field's value of the ImportedHours entity.
+// If the ImportedHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportedHoursMutation) OldServedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldServedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldServedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldServedOn: %w", err)
+	}
+	return oldValue.ServedOn, nil
+}
+
+// ResetServedOn resets all changes to the "served_on" field.
+func (m *ImportedHoursMutation) ResetServedOn() {
+	m.served_on = nil
+}
+
+// SetMinutes sets the "minutes" field.
+func (m *ImportedHoursMutation) SetMinutes(i int) {
+	m.minutes = &i
+	m.addminutes = nil
+}
+
+// Minutes returns the value of the "minutes" field in the mutation.
+func (m *ImportedHoursMutation) Minutes() (r int, exists bool) {
+	v := m.minutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinutes returns the old "minutes" field's value of the ImportedHours entity.
+// If the ImportedHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportedHoursMutation) OldMinutes(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinutes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinutes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinutes: %w", err)
+	}
+	return oldValue.Minutes, nil
+}
+
+// AddMinutes adds i to the "minutes" field.
+func (m *ImportedHoursMutation) AddMinutes(i int) {
+	if m.addminutes != nil {
+		*m.addminutes += i
+	} else {
+		m.addminutes = &i
+	}
+}
+
+// AddedMinutes returns the value that was added to the "minutes" field in this mutation.
+func (m *ImportedHoursMutation) AddedMinutes() (r int, exists bool) {
+	v := m.addminutes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMinutes resets all changes to the "minutes" field.
+func (m *ImportedHoursMutation) ResetMinutes() {
+	m.minutes = nil
+	m.addminutes = nil
+}
+
+// SetActivity sets the "activity" field.
+func (m *ImportedHoursMutation) SetActivity(s string) {
+	m.activity = &s
+}
+
+// Activity returns the value of the "activity" field in the mutation.
+func (m *ImportedHoursMutation) Activity() (r string, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActivity returns the old "activity" field's value of the ImportedHours entity.
+// If the ImportedHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportedHoursMutation) OldActivity(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActivity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActivity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActivity: %w", err)
+	}
+	return oldValue.Activity, nil
+}
+
+// ResetActivity resets all changes to the "activity" field.
+func (m *ImportedHoursMutation) ResetActivity() {
+	m.activity = nil
+}
+
+// SetOrganiser sets the "organiser" field.
+func (m *ImportedHoursMutation) SetOrganiser(s string) {
+	m.organiser = &s
+}
+
+// Organiser returns the value of the "organiser" field in the mutation.
+func (m *ImportedHoursMutation) Organiser() (r string, exists bool) {
+	v := m.organiser
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganiser returns the old "organiser" field's value of the ImportedHours entity.
+// If the ImportedHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportedHoursMutation) OldOrganiser(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganiser is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganiser requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganiser: %w", err)
+	}
+	return oldValue.Organiser, nil
+}
+
+// ResetOrganiser resets all changes to the "organiser" field.
+func (m *ImportedHoursMutation) ResetOrganiser() {
+	m.organiser = nil
+}
+
+// SetImportedBy sets the "imported_by" field.
+func (m *ImportedHoursMutation) SetImportedBy(s string) {
+	m.imported_by = &s
+}
+
+// ImportedBy returns the value of the "imported_by" field in the mutation.
+func (m *ImportedHoursMutation) ImportedBy() (r string, exists bool) {
+	v := m.imported_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldImportedBy returns the old "imported_by" field's value of the ImportedHours entity.
+// If the ImportedHours object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportedHoursMutation) OldImportedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldImportedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldImportedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldImportedBy: %w", err)
+	}
+	return oldValue.ImportedBy, nil
+}
+
+// ResetImportedBy resets all changes to the "imported_by" field.
+func (m *ImportedHoursMutation) ResetImportedBy() {
+	m.imported_by = nil
+}
+
+// Where appends a list predicates to the ImportedHoursMutation builder.
+func (m *ImportedHoursMutation) Where(ps ...predicate.ImportedHours) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ImportedHoursMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ImportedHoursMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ImportedHours, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ImportedHoursMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ImportedHoursMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ImportedHours).
+func (m *ImportedHoursMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ImportedHoursMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, importedhours.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, importedhours.FieldUpdatedAt)
+	}
+	if m.person_id != nil {
+		fields = append(fields, importedhours.FieldPersonID)
+	}
+	if m.issuer != nil {
+		fields = append(fields, importedhours.FieldIssuer)
+	}
+	if m.issuer_key != nil {
+		fields = append(fields, importedhours.FieldIssuerKey)
+	}
+	if m.source_record != nil {
+		fields = append(fields, importedhours.FieldSourceRecord)
+	}
+	if m.served_on != nil {
+		fields = append(fields, importedhours.FieldServedOn)
+	}
+	if m.minutes != nil {
+		fields = append(fields, importedhours.FieldMinutes)
+	}
+	if m.activity != nil {
+		fields = append(fields, importedhours.FieldActivity)
+	}
+	if m.organiser != nil {
+		fields = append(fields, importedhours.FieldOrganiser)
+	}
+	if m.imported_by != nil {
+		fields = append(fields, importedhours.FieldImportedBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ImportedHoursMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case importedhours.FieldCreatedAt:
+		return m.CreatedAt()
+	case importedhours.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case importedhours.FieldPersonID:
+		return m.PersonID()
+	case importedhours.FieldIssuer:
+		return m.Issuer()
+	case importedhours.FieldIssuerKey:
+		return m.IssuerKey()
+	case importedhours.FieldSourceRecord:
+		return m.SourceRecord()
+	case importedhours.FieldServedOn:
+		return m.ServedOn()
+	case importedhours.FieldMinutes:
+		return m.Minutes()
+	case importedhours.FieldActivity:
+		return m.Activity()
+	case importedhours.FieldOrganiser:
+		return m.Organiser()
+	case importedhours.FieldImportedBy:
+		return m.ImportedBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ImportedHoursMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case importedhours.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case importedhours.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case importedhours.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case importedhours.FieldIssuer:
+		return m.OldIssuer(ctx)
+	case importedhours.FieldIssuerKey:
+		return m.OldIssuerKey(ctx)
+	case importedhours.FieldSourceRecord:
+		return m.OldSourceRecord(ctx)
+	case importedhours.FieldServedOn:
+		return m.OldServedOn(ctx)
+	case importedhours.FieldMinutes:
+		return m.OldMinutes(ctx)
+	case importedhours.FieldActivity:
+		return m.OldActivity(ctx)
+	case importedhours.FieldOrganiser:
+		return m.OldOrganiser(ctx)
+	case importedhours.FieldImportedBy:
+		return m.OldImportedBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown ImportedHours field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ImportedHoursMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case importedhours.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case importedhours.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case importedhours.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case importedhours.FieldIssuer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuer(v)
+		return nil
+	case importedhours.FieldIssuerKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuerKey(v)
+		return nil
+	case importedhours.FieldSourceRecord:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceRecord(v)
+		return nil
+	case importedhours.FieldServedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetServedOn(v)
+		return nil
+	case importedhours.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinutes(v)
+		return nil
+	case importedhours.FieldActivity:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivity(v)
+		return nil
+	case importedhours.FieldOrganiser:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganiser(v)
+		return nil
+	case importedhours.FieldImportedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetImportedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ImportedHours field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ImportedHoursMutation) AddedFields() []string {
+	var fields []string
+	if m.addperson_id != nil {
+		fields = append(fields, importedhours.FieldPersonID)
+	}
+	if m.addminutes != nil {
+		fields = append(fields, importedhours.FieldMinutes)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ImportedHoursMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case importedhours.FieldPersonID:
+		return m.AddedPersonID()
+	case importedhours.FieldMinutes:
+		return m.AddedMinutes()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ImportedHoursMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case importedhours.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPersonID(v)
+		return nil
+	case importedhours.FieldMinutes:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinutes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ImportedHours numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ImportedHoursMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ImportedHoursMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ImportedHoursMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ImportedHours nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ImportedHoursMutation) ResetField(name string) error {
+	switch name {
+	case importedhours.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case importedhours.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case importedhours.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case importedhours.FieldIssuer:
+		m.ResetIssuer()
+		return nil
+	case importedhours.FieldIssuerKey:
+		m.ResetIssuerKey()
+		return nil
+	case importedhours.FieldSourceRecord:
+		m.ResetSourceRecord()
+		return nil
+	case importedhours.FieldServedOn:
+		m.ResetServedOn()
+		return nil
+	case importedhours.FieldMinutes:
+		m.ResetMinutes()
+		return nil
+	case importedhours.FieldActivity:
+		m.ResetActivity()
+		return nil
+	case importedhours.FieldOrganiser:
+		m.ResetOrganiser()
+		return nil
+	case importedhours.FieldImportedBy:
+		m.ResetImportedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown ImportedHours field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ImportedHoursMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ImportedHoursMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ImportedHoursMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ImportedHoursMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ImportedHoursMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ImportedHoursMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ImportedHoursMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ImportedHours unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ImportedHoursMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ImportedHours edge %s", name)
+}
+
 // IndicatorMutation represents an operation that mutates the Indicator nodes in the graph.
 type IndicatorMutation struct {
 	config
@@ -19185,6 +20274,8 @@ type NeedMutation struct {
 	closed_at                   *time.Time
 	resolution_note             *string
 	clearedFields               map[string]struct{}
+	rating                      *int
+	clearedrating               bool
 	domain                      *int
 	cleareddomain               bool
 	region                      *int
@@ -19933,6 +21024,45 @@ func (m *NeedMutation) ResetResolutionNote() {
 	delete(m.clearedFields, need.FieldResolutionNote)
 }
 
+// SetRatingID sets the "rating" edge to the NeedRating entity by id.
+func (m *NeedMutation) SetRatingID(id int) {
+	m.rating = &id
+}
+
+// ClearRating clears the "rating" edge to the NeedRating entity.
+func (m *NeedMutation) ClearRating() {
+	m.clearedrating = true
+}
+
+// RatingCleared reports if the "rating" edge to the NeedRating entity was cleared.
+func (m *NeedMutation) RatingCleared() bool {
+	return m.clearedrating
+}
+
+// RatingID returns the "rating" edge ID in the mutation.
+func (m *NeedMutation) RatingID() (id int, exists bool) {
+	if m.rating != nil {
+		return *m.rating, true
+	}
+	return
+}
+
+// RatingIDs returns the "rating" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RatingID instead. It exists only for internal usage by the builders.
+func (m *NeedMutation) RatingIDs() (ids []int) {
+	if id := m.rating; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRating resets all changes to the "rating" edge.
+func (m *NeedMutation) ResetRating() {
+	m.rating = nil
+	m.clearedrating = false
+}
+
 // ClearDomain clears the "domain" edge to the Term entity.
 func (m *NeedMutation) ClearDomain() {
 	m.cleareddomain = true
@@ -20460,7 +21590,10 @@ func (m *NeedMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *NeedMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
+	if m.rating != nil {
+		edges = append(edges, need.EdgeRating)
+	}
 	if m.domain != nil {
 		edges = append(edges, need.EdgeDomain)
 	}
@@ -20480,6 +21613,10 @@ func (m *NeedMutation) AddedEdges() []string {
 // name in this mutation.
 func (m *NeedMutation) AddedIDs(name string) []ent.Value {
 	switch name {
+	case need.EdgeRating:
+		if id := m.rating; id != nil {
+			return []ent.Value{*id}
+		}
 	case need.EdgeDomain:
 		if id := m.domain; id != nil {
 			return []ent.Value{*id}
@@ -20502,7 +21639,7 @@ func (m *NeedMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *NeedMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	return edges
 }
 
@@ -20514,7 +21651,10 @@ func (m *NeedMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *NeedMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
+	if m.clearedrating {
+		edges = append(edges, need.EdgeRating)
+	}
 	if m.cleareddomain {
 		edges = append(edges, need.EdgeDomain)
 	}
@@ -20534,6 +21674,8 @@ func (m *NeedMutation) ClearedEdges() []string {
 // was cleared in this mutation.
 func (m *NeedMutation) EdgeCleared(name string) bool {
 	switch name {
+	case need.EdgeRating:
+		return m.clearedrating
 	case need.EdgeDomain:
 		return m.cleareddomain
 	case need.EdgeRegion:
@@ -20550,6 +21692,9 @@ func (m *NeedMutation) EdgeCleared(name string) bool {
 // if that edge is not defined in the schema.
 func (m *NeedMutation) ClearEdge(name string) error {
 	switch name {
+	case need.EdgeRating:
+		m.ClearRating()
+		return nil
 	case need.EdgeDomain:
 		m.ClearDomain()
 		return nil
@@ -20570,6 +21715,9 @@ func (m *NeedMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *NeedMutation) ResetEdge(name string) error {
 	switch name {
+	case need.EdgeRating:
+		m.ResetRating()
+		return nil
 	case need.EdgeDomain:
 		m.ResetDomain()
 		return nil
@@ -20584,6 +21732,915 @@ func (m *NeedMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Need edge %s", name)
+}
+
+// NeedRatingMutation represents an operation that mutates the NeedRating nodes in the graph.
+type NeedRatingMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	code_hash       *string
+	code_expires_at *time.Time
+	issued_by       *string
+	score           *int
+	addscore        *int
+	comment         *string
+	rated_at        *time.Time
+	clearedFields   map[string]struct{}
+	need            *int
+	clearedneed     bool
+	done            bool
+	oldValue        func(context.Context) (*NeedRating, error)
+	predicates      []predicate.NeedRating
+}
+
+var _ ent.Mutation = (*NeedRatingMutation)(nil)
+
+// needratingOption allows management of the mutation configuration using functional options.
+type needratingOption func(*NeedRatingMutation)
+
+// newNeedRatingMutation creates new mutation for the NeedRating entity.
+func newNeedRatingMutation(c config, op Op, opts ...needratingOption) *NeedRatingMutation {
+	m := &NeedRatingMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeNeedRating,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withNeedRatingID sets the ID field of the mutation.
+func withNeedRatingID(id int) needratingOption {
+	return func(m *NeedRatingMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *NeedRating
+		)
+		m.oldValue = func(ctx context.Context) (*NeedRating, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().NeedRating.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withNeedRating sets the old NeedRating of the mutation.
+func withNeedRating(node *NeedRating) needratingOption {
+	return func(m *NeedRatingMutation) {
+		m.oldValue = func(context.Context) (*NeedRating, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m NeedRatingMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m NeedRatingMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *NeedRatingMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *NeedRatingMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().NeedRating.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *NeedRatingMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *NeedRatingMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the NeedRating entity.
+// If the NeedRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedRatingMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *NeedRatingMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *NeedRatingMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *NeedRatingMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the NeedRating entity.
+// If the NeedRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedRatingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *NeedRatingMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetNeedID sets the "need_id" field.
+func (m *NeedRatingMutation) SetNeedID(i int) {
+	m.need = &i
+}
+
+// NeedID returns the value of the "need_id" field in the mutation.
+func (m *NeedRatingMutation) NeedID() (r int, exists bool) {
+	v := m.need
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNeedID returns the old "need_id" field's value of the NeedRating entity.
+// If the NeedRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedRatingMutation) OldNeedID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNeedID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNeedID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNeedID: %w", err)
+	}
+	return oldValue.NeedID, nil
+}
+
+// ResetNeedID resets all changes to the "need_id" field.
+func (m *NeedRatingMutation) ResetNeedID() {
+	m.need = nil
+}
+
+// SetCodeHash sets the "code_hash" field.
+func (m *NeedRatingMutation) SetCodeHash(s string) {
+	m.code_hash = &s
+}
+
+// CodeHash returns the value of the "code_hash" field in the mutation.
+func (m *NeedRatingMutation) CodeHash() (r string, exists bool) {
+	v := m.code_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeHash returns the old "code_hash" field's value of the NeedRating entity.
+// If the NeedRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedRatingMutation) OldCodeHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeHash: %w", err)
+	}
+	return oldValue.CodeHash, nil
+}
+
+// ResetCodeHash resets all changes to the "code_hash" field.
+func (m *NeedRatingMutation) ResetCodeHash() {
+	m.code_hash = nil
+}
+
+// SetCodeExpiresAt sets the "code_expires_at" field.
+func (m *NeedRatingMutation) SetCodeExpiresAt(t time.Time) {
+	m.code_expires_at = &t
+}
+
+// CodeExpiresAt returns the value of the "code_expires_at" field in the mutation.
+func (m *NeedRatingMutation) CodeExpiresAt() (r time.Time, exists bool) {
+	v := m.code_expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeExpiresAt returns the old "code_expires_at" field's value of the NeedRating entity.
+// If the NeedRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedRatingMutation) OldCodeExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeExpiresAt: %w", err)
+	}
+	return oldValue.CodeExpiresAt, nil
+}
+
+// ResetCodeExpiresAt resets all changes to the "code_expires_at" field.
+func (m *NeedRatingMutation) ResetCodeExpiresAt() {
+	m.code_expires_at = nil
+}
+
+// SetIssuedBy sets the "issued_by" field.
+func (m *NeedRatingMutation) SetIssuedBy(s string) {
+	m.issued_by = &s
+}
+
+// IssuedBy returns the value of the "issued_by" field in the mutation.
+func (m *NeedRatingMutation) IssuedBy() (r string, exists bool) {
+	v := m.issued_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuedBy returns the old "issued_by" field's value of the NeedRating entity.
+// If the NeedRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedRatingMutation) OldIssuedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuedBy: %w", err)
+	}
+	return oldValue.IssuedBy, nil
+}
+
+// ResetIssuedBy resets all changes to the "issued_by" field.
+func (m *NeedRatingMutation) ResetIssuedBy() {
+	m.issued_by = nil
+}
+
+// SetScore sets the "score" field.
+func (m *NeedRatingMutation) SetScore(i int) {
+	m.score = &i
+	m.addscore = nil
+}
+
+// Score returns the value of the "score" field in the mutation.
+func (m *NeedRatingMutation) Score() (r int, exists bool) {
+	v := m.score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScore returns the old "score" field's value of the NeedRating entity.
+// If the NeedRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedRatingMutation) OldScore(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScore: %w", err)
+	}
+	return oldValue.Score, nil
+}
+
+// AddScore adds i to the "score" field.
+func (m *NeedRatingMutation) AddScore(i int) {
+	if m.addscore != nil {
+		*m.addscore += i
+	} else {
+		m.addscore = &i
+	}
+}
+
+// AddedScore returns the value that was added to the "score" field in this mutation.
+func (m *NeedRatingMutation) AddedScore() (r int, exists bool) {
+	v := m.addscore
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearScore clears the value of the "score" field.
+func (m *NeedRatingMutation) ClearScore() {
+	m.score = nil
+	m.addscore = nil
+	m.clearedFields[needrating.FieldScore] = struct{}{}
+}
+
+// ScoreCleared returns if the "score" field was cleared in this mutation.
+func (m *NeedRatingMutation) ScoreCleared() bool {
+	_, ok := m.clearedFields[needrating.FieldScore]
+	return ok
+}
+
+// ResetScore resets all changes to the "score" field.
+func (m *NeedRatingMutation) ResetScore() {
+	m.score = nil
+	m.addscore = nil
+	delete(m.clearedFields, needrating.FieldScore)
+}
+
+// SetComment sets the "comment" field.
+func (m *NeedRatingMutation) SetComment(s string) {
+	m.comment = &s
+}
+
+// Comment returns the value of the "comment" field in the mutation.
+func (m *NeedRatingMutation) Comment() (r string, exists bool) {
+	v := m.comment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldComment returns the old "comment" field's value of the NeedRating entity.
+// If the NeedRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedRatingMutation) OldComment(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldComment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldComment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldComment: %w", err)
+	}
+	return oldValue.Comment, nil
+}
+
+// ClearComment clears the value of the "comment" field.
+func (m *NeedRatingMutation) ClearComment() {
+	m.comment = nil
+	m.clearedFields[needrating.FieldComment] = struct{}{}
+}
+
+// CommentCleared returns if the "comment" field was cleared in this mutation.
+func (m *NeedRatingMutation) CommentCleared() bool {
+	_, ok := m.clearedFields[needrating.FieldComment]
+	return ok
+}
+
+// ResetComment resets all changes to the "comment" field.
+func (m *NeedRatingMutation) ResetComment() {
+	m.comment = nil
+	delete(m.clearedFields, needrating.FieldComment)
+}
+
+// SetRatedAt sets the "rated_at" field.
+func (m *NeedRatingMutation) SetRatedAt(t time.Time) {
+	m.rated_at = &t
+}
+
+// RatedAt returns the value of the "rated_at" field in the mutation.
+func (m *NeedRatingMutation) RatedAt() (r time.Time, exists bool) {
+	v := m.rated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRatedAt returns the old "rated_at" field's value of the NeedRating entity.
+// If the NeedRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NeedRatingMutation) OldRatedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRatedAt: %w", err)
+	}
+	return oldValue.RatedAt, nil
+}
+
+// ClearRatedAt clears the value of the "rated_at" field.
+func (m *NeedRatingMutation) ClearRatedAt() {
+	m.rated_at = nil
+	m.clearedFields[needrating.FieldRatedAt] = struct{}{}
+}
+
+// RatedAtCleared returns if the "rated_at" field was cleared in this mutation.
+func (m *NeedRatingMutation) RatedAtCleared() bool {
+	_, ok := m.clearedFields[needrating.FieldRatedAt]
+	return ok
+}
+
+// ResetRatedAt resets all changes to the "rated_at" field.
+func (m *NeedRatingMutation) ResetRatedAt() {
+	m.rated_at = nil
+	delete(m.clearedFields, needrating.FieldRatedAt)
+}
+
+// ClearNeed clears the "need" edge to the Need entity.
+func (m *NeedRatingMutation) ClearNeed() {
+	m.clearedneed = true
+	m.clearedFields[needrating.FieldNeedID] = struct{}{}
+}
+
+// NeedCleared reports if the "need" edge to the Need entity was cleared.
+func (m *NeedRatingMutation) NeedCleared() bool {
+	return m.clearedneed
+}
+
+// NeedIDs returns the "need" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// NeedID instead. It exists only for internal usage by the builders.
+func (m *NeedRatingMutation) NeedIDs() (ids []int) {
+	if id := m.need; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetNeed resets all changes to the "need" edge.
+func (m *NeedRatingMutation) ResetNeed() {
+	m.need = nil
+	m.clearedneed = false
+}
+
+// Where appends a list predicates to the NeedRatingMutation builder.
+func (m *NeedRatingMutation) Where(ps ...predicate.NeedRating) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the NeedRatingMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *NeedRatingMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.NeedRating, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *NeedRatingMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *NeedRatingMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (NeedRating).
+func (m *NeedRatingMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *NeedRatingMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, needrating.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, needrating.FieldUpdatedAt)
+	}
+	if m.need != nil {
+		fields = append(fields, needrating.FieldNeedID)
+	}
+	if m.code_hash != nil {
+		fields = append(fields, needrating.FieldCodeHash)
+	}
+	if m.code_expires_at != nil {
+		fields = append(fields, needrating.FieldCodeExpiresAt)
+	}
+	if m.issued_by != nil {
+		fields = append(fields, needrating.FieldIssuedBy)
+	}
+	if m.score != nil {
+		fields = append(fields, needrating.FieldScore)
+	}
+	if m.comment != nil {
+		fields = append(fields, needrating.FieldComment)
+	}
+	if m.rated_at != nil {
+		fields = append(fields, needrating.FieldRatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *NeedRatingMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case needrating.FieldCreatedAt:
+		return m.CreatedAt()
+	case needrating.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case needrating.FieldNeedID:
+		return m.NeedID()
+	case needrating.FieldCodeHash:
+		return m.CodeHash()
+	case needrating.FieldCodeExpiresAt:
+		return m.CodeExpiresAt()
+	case needrating.FieldIssuedBy:
+		return m.IssuedBy()
+	case needrating.FieldScore:
+		return m.Score()
+	case needrating.FieldComment:
+		return m.Comment()
+	case needrating.FieldRatedAt:
+		return m.RatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *NeedRatingMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case needrating.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case needrating.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case needrating.FieldNeedID:
+		return m.OldNeedID(ctx)
+	case needrating.FieldCodeHash:
+		return m.OldCodeHash(ctx)
+	case needrating.FieldCodeExpiresAt:
+		return m.OldCodeExpiresAt(ctx)
+	case needrating.FieldIssuedBy:
+		return m.OldIssuedBy(ctx)
+	case needrating.FieldScore:
+		return m.OldScore(ctx)
+	case needrating.FieldComment:
+		return m.OldComment(ctx)
+	case needrating.FieldRatedAt:
+		return m.OldRatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown NeedRating field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NeedRatingMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case needrating.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case needrating.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case needrating.FieldNeedID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNeedID(v)
+		return nil
+	case needrating.FieldCodeHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeHash(v)
+		return nil
+	case needrating.FieldCodeExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeExpiresAt(v)
+		return nil
+	case needrating.FieldIssuedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuedBy(v)
+		return nil
+	case needrating.FieldScore:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScore(v)
+		return nil
+	case needrating.FieldComment:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetComment(v)
+		return nil
+	case needrating.FieldRatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown NeedRating field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *NeedRatingMutation) AddedFields() []string {
+	var fields []string
+	if m.addscore != nil {
+		fields = append(fields, needrating.FieldScore)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *NeedRatingMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case needrating.FieldScore:
+		return m.AddedScore()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NeedRatingMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case needrating.FieldScore:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddScore(v)
+		return nil
+	}
+	return fmt.Errorf("unknown NeedRating numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *NeedRatingMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(needrating.FieldScore) {
+		fields = append(fields, needrating.FieldScore)
+	}
+	if m.FieldCleared(needrating.FieldComment) {
+		fields = append(fields, needrating.FieldComment)
+	}
+	if m.FieldCleared(needrating.FieldRatedAt) {
+		fields = append(fields, needrating.FieldRatedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *NeedRatingMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *NeedRatingMutation) ClearField(name string) error {
+	switch name {
+	case needrating.FieldScore:
+		m.ClearScore()
+		return nil
+	case needrating.FieldComment:
+		m.ClearComment()
+		return nil
+	case needrating.FieldRatedAt:
+		m.ClearRatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown NeedRating nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *NeedRatingMutation) ResetField(name string) error {
+	switch name {
+	case needrating.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case needrating.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case needrating.FieldNeedID:
+		m.ResetNeedID()
+		return nil
+	case needrating.FieldCodeHash:
+		m.ResetCodeHash()
+		return nil
+	case needrating.FieldCodeExpiresAt:
+		m.ResetCodeExpiresAt()
+		return nil
+	case needrating.FieldIssuedBy:
+		m.ResetIssuedBy()
+		return nil
+	case needrating.FieldScore:
+		m.ResetScore()
+		return nil
+	case needrating.FieldComment:
+		m.ResetComment()
+		return nil
+	case needrating.FieldRatedAt:
+		m.ResetRatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown NeedRating field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *NeedRatingMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.need != nil {
+		edges = append(edges, needrating.EdgeNeed)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *NeedRatingMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case needrating.EdgeNeed:
+		if id := m.need; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *NeedRatingMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *NeedRatingMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *NeedRatingMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedneed {
+		edges = append(edges, needrating.EdgeNeed)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *NeedRatingMutation) EdgeCleared(name string) bool {
+	switch name {
+	case needrating.EdgeNeed:
+		return m.clearedneed
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *NeedRatingMutation) ClearEdge(name string) error {
+	switch name {
+	case needrating.EdgeNeed:
+		m.ClearNeed()
+		return nil
+	}
+	return fmt.Errorf("unknown NeedRating unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *NeedRatingMutation) ResetEdge(name string) error {
+	switch name {
+	case needrating.EdgeNeed:
+		m.ResetNeed()
+		return nil
+	}
+	return fmt.Errorf("unknown NeedRating edge %s", name)
 }
 
 // OrganizationMutation represents an operation that mutates the Organization nodes in the graph.
@@ -27715,6 +29772,7 @@ type PersonMutation struct {
 	party_member             *bool
 	social_work_level        *person.SocialWorkLevel
 	social_work_certificate  *string
+	guardian_consent         *bool
 	share_with_university    *bool
 	possible_duplicate_of    *int
 	addpossible_duplicate_of *int
@@ -27730,6 +29788,9 @@ type PersonMutation struct {
 	certificates             map[int]struct{}
 	removedcertificates      map[int]struct{}
 	clearedcertificates      bool
+	sign_ups                 map[int]struct{}
+	removedsign_ups          map[int]struct{}
+	clearedsign_ups          bool
 	done                     bool
 	oldValue                 func(context.Context) (*Person, error)
 	predicates               []predicate.Person
@@ -28509,6 +30570,55 @@ func (m *PersonMutation) ResetSocialWorkCertificate() {
 	delete(m.clearedFields, person.FieldSocialWorkCertificate)
 }
 
+// SetGuardianConsent sets the "guardian_consent" field.
+func (m *PersonMutation) SetGuardianConsent(b bool) {
+	m.guardian_consent = &b
+}
+
+// GuardianConsent returns the value of the "guardian_consent" field in the mutation.
+func (m *PersonMutation) GuardianConsent() (r bool, exists bool) {
+	v := m.guardian_consent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGuardianConsent returns the old "guardian_consent" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldGuardianConsent(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGuardianConsent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGuardianConsent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGuardianConsent: %w", err)
+	}
+	return oldValue.GuardianConsent, nil
+}
+
+// ClearGuardianConsent clears the value of the "guardian_consent" field.
+func (m *PersonMutation) ClearGuardianConsent() {
+	m.guardian_consent = nil
+	m.clearedFields[person.FieldGuardianConsent] = struct{}{}
+}
+
+// GuardianConsentCleared returns if the "guardian_consent" field was cleared in this mutation.
+func (m *PersonMutation) GuardianConsentCleared() bool {
+	_, ok := m.clearedFields[person.FieldGuardianConsent]
+	return ok
+}
+
+// ResetGuardianConsent resets all changes to the "guardian_consent" field.
+func (m *PersonMutation) ResetGuardianConsent() {
+	m.guardian_consent = nil
+	delete(m.clearedFields, person.FieldGuardianConsent)
+}
+
 // SetShareWithUniversity sets the "share_with_university" field.
 func (m *PersonMutation) SetShareWithUniversity(b bool) {
 	m.share_with_university = &b
@@ -28853,6 +30963,60 @@ func (m *PersonMutation) ResetCertificates() {
 	m.removedcertificates = nil
 }
 
+// AddSignUpIDs adds the "sign_ups" edge to the SignUp entity by ids.
+func (m *PersonMutation) AddSignUpIDs(ids ...int) {
+	if m.sign_ups == nil {
+		m.sign_ups = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.sign_ups[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSignUps clears the "sign_ups" edge to the SignUp entity.
+func (m *PersonMutation) ClearSignUps() {
+	m.clearedsign_ups = true
+}
+
+// SignUpsCleared reports if the "sign_ups" edge to the SignUp entity was cleared.
+func (m *PersonMutation) SignUpsCleared() bool {
+	return m.clearedsign_ups
+}
+
+// RemoveSignUpIDs removes the "sign_ups" edge to the SignUp entity by IDs.
+func (m *PersonMutation) RemoveSignUpIDs(ids ...int) {
+	if m.removedsign_ups == nil {
+		m.removedsign_ups = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.sign_ups, ids[i])
+		m.removedsign_ups[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSignUps returns the removed IDs of the "sign_ups" edge to the SignUp entity.
+func (m *PersonMutation) RemovedSignUpsIDs() (ids []int) {
+	for id := range m.removedsign_ups {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SignUpsIDs returns the "sign_ups" edge IDs in the mutation.
+func (m *PersonMutation) SignUpsIDs() (ids []int) {
+	for id := range m.sign_ups {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSignUps resets all changes to the "sign_ups" edge.
+func (m *PersonMutation) ResetSignUps() {
+	m.sign_ups = nil
+	m.clearedsign_ups = false
+	m.removedsign_ups = nil
+}
+
 // Where appends a list predicates to the PersonMutation builder.
 func (m *PersonMutation) Where(ps ...predicate.Person) {
 	m.predicates = append(m.predicates, ps...)
@@ -28887,7 +31051,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 17)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, person.FieldCreatedAt)
 	}
@@ -28929,6 +31093,9 @@ func (m *PersonMutation) Fields() []string {
 	}
 	if m.social_work_certificate != nil {
 		fields = append(fields, person.FieldSocialWorkCertificate)
+	}
+	if m.guardian_consent != nil {
+		fields = append(fields, person.FieldGuardianConsent)
 	}
 	if m.share_with_university != nil {
 		fields = append(fields, person.FieldShareWithUniversity)
@@ -28975,6 +31142,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.SocialWorkLevel()
 	case person.FieldSocialWorkCertificate:
 		return m.SocialWorkCertificate()
+	case person.FieldGuardianConsent:
+		return m.GuardianConsent()
 	case person.FieldShareWithUniversity:
 		return m.ShareWithUniversity()
 	case person.FieldUniversityID:
@@ -29018,6 +31187,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldSocialWorkLevel(ctx)
 	case person.FieldSocialWorkCertificate:
 		return m.OldSocialWorkCertificate(ctx)
+	case person.FieldGuardianConsent:
+		return m.OldGuardianConsent(ctx)
 	case person.FieldShareWithUniversity:
 		return m.OldShareWithUniversity(ctx)
 	case person.FieldUniversityID:
@@ -29131,6 +31302,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSocialWorkCertificate(v)
 		return nil
+	case person.FieldGuardianConsent:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGuardianConsent(v)
+		return nil
 	case person.FieldShareWithUniversity:
 		v, ok := value.(bool)
 		if !ok {
@@ -29233,6 +31411,9 @@ func (m *PersonMutation) ClearedFields() []string {
 	if m.FieldCleared(person.FieldSocialWorkCertificate) {
 		fields = append(fields, person.FieldSocialWorkCertificate)
 	}
+	if m.FieldCleared(person.FieldGuardianConsent) {
+		fields = append(fields, person.FieldGuardianConsent)
+	}
 	if m.FieldCleared(person.FieldUniversityID) {
 		fields = append(fields, person.FieldUniversityID)
 	}
@@ -29288,6 +31469,9 @@ func (m *PersonMutation) ClearField(name string) error {
 		return nil
 	case person.FieldSocialWorkCertificate:
 		m.ClearSocialWorkCertificate()
+		return nil
+	case person.FieldGuardianConsent:
+		m.ClearGuardianConsent()
 		return nil
 	case person.FieldUniversityID:
 		m.ClearUniversityID()
@@ -29345,6 +31529,9 @@ func (m *PersonMutation) ResetField(name string) error {
 	case person.FieldSocialWorkCertificate:
 		m.ResetSocialWorkCertificate()
 		return nil
+	case person.FieldGuardianConsent:
+		m.ResetGuardianConsent()
+		return nil
 	case person.FieldShareWithUniversity:
 		m.ResetShareWithUniversity()
 		return nil
@@ -29360,7 +31547,7 @@ func (m *PersonMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PersonMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.university != nil {
 		edges = append(edges, person.EdgeUniversity)
 	}
@@ -29372,6 +31559,9 @@ func (m *PersonMutation) AddedEdges() []string {
 	}
 	if m.certificates != nil {
 		edges = append(edges, person.EdgeCertificates)
+	}
+	if m.sign_ups != nil {
+		edges = append(edges, person.EdgeSignUps)
 	}
 	return edges
 }
@@ -29402,13 +31592,19 @@ func (m *PersonMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case person.EdgeSignUps:
+		ids := make([]ent.Value, 0, len(m.sign_ups))
+		for id := range m.sign_ups {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PersonMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedmemberships != nil {
 		edges = append(edges, person.EdgeMemberships)
 	}
@@ -29417,6 +31613,9 @@ func (m *PersonMutation) RemovedEdges() []string {
 	}
 	if m.removedcertificates != nil {
 		edges = append(edges, person.EdgeCertificates)
+	}
+	if m.removedsign_ups != nil {
+		edges = append(edges, person.EdgeSignUps)
 	}
 	return edges
 }
@@ -29443,13 +31642,19 @@ func (m *PersonMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case person.EdgeSignUps:
+		ids := make([]ent.Value, 0, len(m.removedsign_ups))
+		for id := range m.removedsign_ups {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PersonMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.cleareduniversity {
 		edges = append(edges, person.EdgeUniversity)
 	}
@@ -29461,6 +31666,9 @@ func (m *PersonMutation) ClearedEdges() []string {
 	}
 	if m.clearedcertificates {
 		edges = append(edges, person.EdgeCertificates)
+	}
+	if m.clearedsign_ups {
+		edges = append(edges, person.EdgeSignUps)
 	}
 	return edges
 }
@@ -29477,6 +31685,8 @@ func (m *PersonMutation) EdgeCleared(name string) bool {
 		return m.clearedservice_records
 	case person.EdgeCertificates:
 		return m.clearedcertificates
+	case person.EdgeSignUps:
+		return m.clearedsign_ups
 	}
 	return false
 }
@@ -29507,6 +31717,9 @@ func (m *PersonMutation) ResetEdge(name string) error {
 		return nil
 	case person.EdgeCertificates:
 		m.ResetCertificates()
+		return nil
+	case person.EdgeSignUps:
+		m.ResetSignUps()
 		return nil
 	}
 	return fmt.Errorf("unknown Person edge %s", name)
@@ -32267,6 +34480,1233 @@ func (m *ProjectParticipationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown ProjectParticipation edge %s", name)
+}
+
+// RecruitmentMutation represents an operation that mutates the Recruitment nodes in the graph.
+type RecruitmentMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	capacity              *int
+	addcapacity           *int
+	waitlist              *int
+	addwaitlist           *int
+	opens_at              *time.Time
+	closes_at             *time.Time
+	cancel_until          *time.Time
+	min_age               *int
+	addmin_age            *int
+	minors_allowed        *bool
+	required_skills       *[]string
+	appendrequired_skills []string
+	note                  *string
+	cancelled_at          *time.Time
+	clearedFields         map[string]struct{}
+	activity              *int
+	clearedactivity       bool
+	done                  bool
+	oldValue              func(context.Context) (*Recruitment, error)
+	predicates            []predicate.Recruitment
+}
+
+var _ ent.Mutation = (*RecruitmentMutation)(nil)
+
+// recruitmentOption allows management of the mutation configuration using functional options.
+type recruitmentOption func(*RecruitmentMutation)
+
+// newRecruitmentMutation creates new mutation for the Recruitment entity.
+func newRecruitmentMutation(c config, op Op, opts ...recruitmentOption) *RecruitmentMutation {
+	m := &RecruitmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRecruitment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRecruitmentID sets the ID field of the mutation.
+func withRecruitmentID(id int) recruitmentOption {
+	return func(m *RecruitmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Recruitment
+		)
+		m.oldValue = func(ctx context.Context) (*Recruitment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Recruitment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRecruitment sets the old Recruitment of the mutation.
+func withRecruitment(node *Recruitment) recruitmentOption {
+	return func(m *RecruitmentMutation) {
+		m.oldValue = func(context.Context) (*Recruitment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RecruitmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RecruitmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RecruitmentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RecruitmentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Recruitment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *RecruitmentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *RecruitmentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *RecruitmentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *RecruitmentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *RecruitmentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *RecruitmentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *RecruitmentMutation) SetActivityID(i int) {
+	m.activity = &i
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *RecruitmentMutation) ActivityID() (r int, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActivityID returns the old "activity_id" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldActivityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActivityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActivityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActivityID: %w", err)
+	}
+	return oldValue.ActivityID, nil
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *RecruitmentMutation) ResetActivityID() {
+	m.activity = nil
+}
+
+// SetCapacity sets the "capacity" field.
+func (m *RecruitmentMutation) SetCapacity(i int) {
+	m.capacity = &i
+	m.addcapacity = nil
+}
+
+// Capacity returns the value of the "capacity" field in the mutation.
+func (m *RecruitmentMutation) Capacity() (r int, exists bool) {
+	v := m.capacity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCapacity returns the old "capacity" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldCapacity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCapacity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCapacity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCapacity: %w", err)
+	}
+	return oldValue.Capacity, nil
+}
+
+// AddCapacity adds i to the "capacity" field.
+func (m *RecruitmentMutation) AddCapacity(i int) {
+	if m.addcapacity != nil {
+		*m.addcapacity += i
+	} else {
+		m.addcapacity = &i
+	}
+}
+
+// AddedCapacity returns the value that was added to the "capacity" field in this mutation.
+func (m *RecruitmentMutation) AddedCapacity() (r int, exists bool) {
+	v := m.addcapacity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCapacity resets all changes to the "capacity" field.
+func (m *RecruitmentMutation) ResetCapacity() {
+	m.capacity = nil
+	m.addcapacity = nil
+}
+
+// SetWaitlist sets the "waitlist" field.
+func (m *RecruitmentMutation) SetWaitlist(i int) {
+	m.waitlist = &i
+	m.addwaitlist = nil
+}
+
+// Waitlist returns the value of the "waitlist" field in the mutation.
+func (m *RecruitmentMutation) Waitlist() (r int, exists bool) {
+	v := m.waitlist
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWaitlist returns the old "waitlist" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldWaitlist(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWaitlist is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWaitlist requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWaitlist: %w", err)
+	}
+	return oldValue.Waitlist, nil
+}
+
+// AddWaitlist adds i to the "waitlist" field.
+func (m *RecruitmentMutation) AddWaitlist(i int) {
+	if m.addwaitlist != nil {
+		*m.addwaitlist += i
+	} else {
+		m.addwaitlist = &i
+	}
+}
+
+// AddedWaitlist returns the value that was added to the "waitlist" field in this mutation.
+func (m *RecruitmentMutation) AddedWaitlist() (r int, exists bool) {
+	v := m.addwaitlist
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWaitlist resets all changes to the "waitlist" field.
+func (m *RecruitmentMutation) ResetWaitlist() {
+	m.waitlist = nil
+	m.addwaitlist = nil
+}
+
+// SetOpensAt sets the "opens_at" field.
+func (m *RecruitmentMutation) SetOpensAt(t time.Time) {
+	m.opens_at = &t
+}
+
+// OpensAt returns the value of the "opens_at" field in the mutation.
+func (m *RecruitmentMutation) OpensAt() (r time.Time, exists bool) {
+	v := m.opens_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpensAt returns the old "opens_at" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldOpensAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpensAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpensAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpensAt: %w", err)
+	}
+	return oldValue.OpensAt, nil
+}
+
+// ResetOpensAt resets all changes to the "opens_at" field.
+func (m *RecruitmentMutation) ResetOpensAt() {
+	m.opens_at = nil
+}
+
+// SetClosesAt sets the "closes_at" field.
+func (m *RecruitmentMutation) SetClosesAt(t time.Time) {
+	m.closes_at = &t
+}
+
+// ClosesAt returns the value of the "closes_at" field in the mutation.
+func (m *RecruitmentMutation) ClosesAt() (r time.Time, exists bool) {
+	v := m.closes_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosesAt returns the old "closes_at" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldClosesAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosesAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosesAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosesAt: %w", err)
+	}
+	return oldValue.ClosesAt, nil
+}
+
+// ResetClosesAt resets all changes to the "closes_at" field.
+func (m *RecruitmentMutation) ResetClosesAt() {
+	m.closes_at = nil
+}
+
+// SetCancelUntil sets the "cancel_until" field.
+func (m *RecruitmentMutation) SetCancelUntil(t time.Time) {
+	m.cancel_until = &t
+}
+
+// CancelUntil returns the value of the "cancel_until" field in the mutation.
+func (m *RecruitmentMutation) CancelUntil() (r time.Time, exists bool) {
+	v := m.cancel_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelUntil returns the old "cancel_until" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldCancelUntil(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelUntil: %w", err)
+	}
+	return oldValue.CancelUntil, nil
+}
+
+// ResetCancelUntil resets all changes to the "cancel_until" field.
+func (m *RecruitmentMutation) ResetCancelUntil() {
+	m.cancel_until = nil
+}
+
+// SetMinAge sets the "min_age" field.
+func (m *RecruitmentMutation) SetMinAge(i int) {
+	m.min_age = &i
+	m.addmin_age = nil
+}
+
+// MinAge returns the value of the "min_age" field in the mutation.
+func (m *RecruitmentMutation) MinAge() (r int, exists bool) {
+	v := m.min_age
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinAge returns the old "min_age" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldMinAge(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinAge is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinAge requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinAge: %w", err)
+	}
+	return oldValue.MinAge, nil
+}
+
+// AddMinAge adds i to the "min_age" field.
+func (m *RecruitmentMutation) AddMinAge(i int) {
+	if m.addmin_age != nil {
+		*m.addmin_age += i
+	} else {
+		m.addmin_age = &i
+	}
+}
+
+// AddedMinAge returns the value that was added to the "min_age" field in this mutation.
+func (m *RecruitmentMutation) AddedMinAge() (r int, exists bool) {
+	v := m.addmin_age
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearMinAge clears the value of the "min_age" field.
+func (m *RecruitmentMutation) ClearMinAge() {
+	m.min_age = nil
+	m.addmin_age = nil
+	m.clearedFields[recruitment.FieldMinAge] = struct{}{}
+}
+
+// MinAgeCleared returns if the "min_age" field was cleared in this mutation.
+func (m *RecruitmentMutation) MinAgeCleared() bool {
+	_, ok := m.clearedFields[recruitment.FieldMinAge]
+	return ok
+}
+
+// ResetMinAge resets all changes to the "min_age" field.
+func (m *RecruitmentMutation) ResetMinAge() {
+	m.min_age = nil
+	m.addmin_age = nil
+	delete(m.clearedFields, recruitment.FieldMinAge)
+}
+
+// SetMinorsAllowed sets the "minors_allowed" field.
+func (m *RecruitmentMutation) SetMinorsAllowed(b bool) {
+	m.minors_allowed = &b
+}
+
+// MinorsAllowed returns the value of the "minors_allowed" field in the mutation.
+func (m *RecruitmentMutation) MinorsAllowed() (r bool, exists bool) {
+	v := m.minors_allowed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinorsAllowed returns the old "minors_allowed" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldMinorsAllowed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinorsAllowed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinorsAllowed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinorsAllowed: %w", err)
+	}
+	return oldValue.MinorsAllowed, nil
+}
+
+// ResetMinorsAllowed resets all changes to the "minors_allowed" field.
+func (m *RecruitmentMutation) ResetMinorsAllowed() {
+	m.minors_allowed = nil
+}
+
+// SetRequiredSkills sets the "required_skills" field.
+func (m *RecruitmentMutation) SetRequiredSkills(s []string) {
+	m.required_skills = &s
+	m.appendrequired_skills = nil
+}
+
+// RequiredSkills returns the value of the "required_skills" field in the mutation.
+func (m *RecruitmentMutation) RequiredSkills() (r []string, exists bool) {
+	v := m.required_skills
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequiredSkills returns the old "required_skills" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldRequiredSkills(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequiredSkills is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequiredSkills requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequiredSkills: %w", err)
+	}
+	return oldValue.RequiredSkills, nil
+}
+
+// AppendRequiredSkills adds s to the "required_skills" field.
+func (m *RecruitmentMutation) AppendRequiredSkills(s []string) {
+	m.appendrequired_skills = append(m.appendrequired_skills, s...)
+}
+
+// AppendedRequiredSkills returns the list of values that were appended to the "required_skills" field in this mutation.
+func (m *RecruitmentMutation) AppendedRequiredSkills() ([]string, bool) {
+	if len(m.appendrequired_skills) == 0 {
+		return nil, false
+	}
+	return m.appendrequired_skills, true
+}
+
+// ClearRequiredSkills clears the value of the "required_skills" field.
+func (m *RecruitmentMutation) ClearRequiredSkills() {
+	m.required_skills = nil
+	m.appendrequired_skills = nil
+	m.clearedFields[recruitment.FieldRequiredSkills] = struct{}{}
+}
+
+// RequiredSkillsCleared returns if the "required_skills" field was cleared in this mutation.
+func (m *RecruitmentMutation) RequiredSkillsCleared() bool {
+	_, ok := m.clearedFields[recruitment.FieldRequiredSkills]
+	return ok
+}
+
+// ResetRequiredSkills resets all changes to the "required_skills" field.
+func (m *RecruitmentMutation) ResetRequiredSkills() {
+	m.required_skills = nil
+	m.appendrequired_skills = nil
+	delete(m.clearedFields, recruitment.FieldRequiredSkills)
+}
+
+// SetNote sets the "note" field.
+func (m *RecruitmentMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *RecruitmentMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *RecruitmentMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[recruitment.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *RecruitmentMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[recruitment.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *RecruitmentMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, recruitment.FieldNote)
+}
+
+// SetCancelledAt sets the "cancelled_at" field.
+func (m *RecruitmentMutation) SetCancelledAt(t time.Time) {
+	m.cancelled_at = &t
+}
+
+// CancelledAt returns the value of the "cancelled_at" field in the mutation.
+func (m *RecruitmentMutation) CancelledAt() (r time.Time, exists bool) {
+	v := m.cancelled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelledAt returns the old "cancelled_at" field's value of the Recruitment entity.
+// If the Recruitment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecruitmentMutation) OldCancelledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelledAt: %w", err)
+	}
+	return oldValue.CancelledAt, nil
+}
+
+// ClearCancelledAt clears the value of the "cancelled_at" field.
+func (m *RecruitmentMutation) ClearCancelledAt() {
+	m.cancelled_at = nil
+	m.clearedFields[recruitment.FieldCancelledAt] = struct{}{}
+}
+
+// CancelledAtCleared returns if the "cancelled_at" field was cleared in this mutation.
+func (m *RecruitmentMutation) CancelledAtCleared() bool {
+	_, ok := m.clearedFields[recruitment.FieldCancelledAt]
+	return ok
+}
+
+// ResetCancelledAt resets all changes to the "cancelled_at" field.
+func (m *RecruitmentMutation) ResetCancelledAt() {
+	m.cancelled_at = nil
+	delete(m.clearedFields, recruitment.FieldCancelledAt)
+}
+
+// ClearActivity clears the "activity" edge to the Activity entity.
+func (m *RecruitmentMutation) ClearActivity() {
+	m.clearedactivity = true
+	m.clearedFields[recruitment.FieldActivityID] = struct{}{}
+}
+
+// ActivityCleared reports if the "activity" edge to the Activity entity was cleared.
+func (m *RecruitmentMutation) ActivityCleared() bool {
+	return m.clearedactivity
+}
+
+// ActivityIDs returns the "activity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActivityID instead. It exists only for internal usage by the builders.
+func (m *RecruitmentMutation) ActivityIDs() (ids []int) {
+	if id := m.activity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActivity resets all changes to the "activity" edge.
+func (m *RecruitmentMutation) ResetActivity() {
+	m.activity = nil
+	m.clearedactivity = false
+}
+
+// Where appends a list predicates to the RecruitmentMutation builder.
+func (m *RecruitmentMutation) Where(ps ...predicate.Recruitment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RecruitmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RecruitmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Recruitment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RecruitmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RecruitmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Recruitment).
+func (m *RecruitmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RecruitmentMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, recruitment.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, recruitment.FieldUpdatedAt)
+	}
+	if m.activity != nil {
+		fields = append(fields, recruitment.FieldActivityID)
+	}
+	if m.capacity != nil {
+		fields = append(fields, recruitment.FieldCapacity)
+	}
+	if m.waitlist != nil {
+		fields = append(fields, recruitment.FieldWaitlist)
+	}
+	if m.opens_at != nil {
+		fields = append(fields, recruitment.FieldOpensAt)
+	}
+	if m.closes_at != nil {
+		fields = append(fields, recruitment.FieldClosesAt)
+	}
+	if m.cancel_until != nil {
+		fields = append(fields, recruitment.FieldCancelUntil)
+	}
+	if m.min_age != nil {
+		fields = append(fields, recruitment.FieldMinAge)
+	}
+	if m.minors_allowed != nil {
+		fields = append(fields, recruitment.FieldMinorsAllowed)
+	}
+	if m.required_skills != nil {
+		fields = append(fields, recruitment.FieldRequiredSkills)
+	}
+	if m.note != nil {
+		fields = append(fields, recruitment.FieldNote)
+	}
+	if m.cancelled_at != nil {
+		fields = append(fields, recruitment.FieldCancelledAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RecruitmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case recruitment.FieldCreatedAt:
+		return m.CreatedAt()
+	case recruitment.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case recruitment.FieldActivityID:
+		return m.ActivityID()
+	case recruitment.FieldCapacity:
+		return m.Capacity()
+	case recruitment.FieldWaitlist:
+		return m.Waitlist()
+	case recruitment.FieldOpensAt:
+		return m.OpensAt()
+	case recruitment.FieldClosesAt:
+		return m.ClosesAt()
+	case recruitment.FieldCancelUntil:
+		return m.CancelUntil()
+	case recruitment.FieldMinAge:
+		return m.MinAge()
+	case recruitment.FieldMinorsAllowed:
+		return m.MinorsAllowed()
+	case recruitment.FieldRequiredSkills:
+		return m.RequiredSkills()
+	case recruitment.FieldNote:
+		return m.Note()
+	case recruitment.FieldCancelledAt:
+		return m.CancelledAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RecruitmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case recruitment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case recruitment.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case recruitment.FieldActivityID:
+		return m.OldActivityID(ctx)
+	case recruitment.FieldCapacity:
+		return m.OldCapacity(ctx)
+	case recruitment.FieldWaitlist:
+		return m.OldWaitlist(ctx)
+	case recruitment.FieldOpensAt:
+		return m.OldOpensAt(ctx)
+	case recruitment.FieldClosesAt:
+		return m.OldClosesAt(ctx)
+	case recruitment.FieldCancelUntil:
+		return m.OldCancelUntil(ctx)
+	case recruitment.FieldMinAge:
+		return m.OldMinAge(ctx)
+	case recruitment.FieldMinorsAllowed:
+		return m.OldMinorsAllowed(ctx)
+	case recruitment.FieldRequiredSkills:
+		return m.OldRequiredSkills(ctx)
+	case recruitment.FieldNote:
+		return m.OldNote(ctx)
+	case recruitment.FieldCancelledAt:
+		return m.OldCancelledAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Recruitment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RecruitmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case recruitment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case recruitment.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case recruitment.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	case recruitment.FieldCapacity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCapacity(v)
+		return nil
+	case recruitment.FieldWaitlist:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWaitlist(v)
+		return nil
+	case recruitment.FieldOpensAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpensAt(v)
+		return nil
+	case recruitment.FieldClosesAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosesAt(v)
+		return nil
+	case recruitment.FieldCancelUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelUntil(v)
+		return nil
+	case recruitment.FieldMinAge:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinAge(v)
+		return nil
+	case recruitment.FieldMinorsAllowed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinorsAllowed(v)
+		return nil
+	case recruitment.FieldRequiredSkills:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequiredSkills(v)
+		return nil
+	case recruitment.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case recruitment.FieldCancelledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelledAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Recruitment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RecruitmentMutation) AddedFields() []string {
+	var fields []string
+	if m.addcapacity != nil {
+		fields = append(fields, recruitment.FieldCapacity)
+	}
+	if m.addwaitlist != nil {
+		fields = append(fields, recruitment.FieldWaitlist)
+	}
+	if m.addmin_age != nil {
+		fields = append(fields, recruitment.FieldMinAge)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RecruitmentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case recruitment.FieldCapacity:
+		return m.AddedCapacity()
+	case recruitment.FieldWaitlist:
+		return m.AddedWaitlist()
+	case recruitment.FieldMinAge:
+		return m.AddedMinAge()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RecruitmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case recruitment.FieldCapacity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCapacity(v)
+		return nil
+	case recruitment.FieldWaitlist:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWaitlist(v)
+		return nil
+	case recruitment.FieldMinAge:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinAge(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Recruitment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RecruitmentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(recruitment.FieldMinAge) {
+		fields = append(fields, recruitment.FieldMinAge)
+	}
+	if m.FieldCleared(recruitment.FieldRequiredSkills) {
+		fields = append(fields, recruitment.FieldRequiredSkills)
+	}
+	if m.FieldCleared(recruitment.FieldNote) {
+		fields = append(fields, recruitment.FieldNote)
+	}
+	if m.FieldCleared(recruitment.FieldCancelledAt) {
+		fields = append(fields, recruitment.FieldCancelledAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RecruitmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RecruitmentMutation) ClearField(name string) error {
+	switch name {
+	case recruitment.FieldMinAge:
+		m.ClearMinAge()
+		return nil
+	case recruitment.FieldRequiredSkills:
+		m.ClearRequiredSkills()
+		return nil
+	case recruitment.FieldNote:
+		m.ClearNote()
+		return nil
+	case recruitment.FieldCancelledAt:
+		m.ClearCancelledAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Recruitment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RecruitmentMutation) ResetField(name string) error {
+	switch name {
+	case recruitment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case recruitment.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case recruitment.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	case recruitment.FieldCapacity:
+		m.ResetCapacity()
+		return nil
+	case recruitment.FieldWaitlist:
+		m.ResetWaitlist()
+		return nil
+	case recruitment.FieldOpensAt:
+		m.ResetOpensAt()
+		return nil
+	case recruitment.FieldClosesAt:
+		m.ResetClosesAt()
+		return nil
+	case recruitment.FieldCancelUntil:
+		m.ResetCancelUntil()
+		return nil
+	case recruitment.FieldMinAge:
+		m.ResetMinAge()
+		return nil
+	case recruitment.FieldMinorsAllowed:
+		m.ResetMinorsAllowed()
+		return nil
+	case recruitment.FieldRequiredSkills:
+		m.ResetRequiredSkills()
+		return nil
+	case recruitment.FieldNote:
+		m.ResetNote()
+		return nil
+	case recruitment.FieldCancelledAt:
+		m.ResetCancelledAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Recruitment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RecruitmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.activity != nil {
+		edges = append(edges, recruitment.EdgeActivity)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RecruitmentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case recruitment.EdgeActivity:
+		if id := m.activity; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RecruitmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RecruitmentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RecruitmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedactivity {
+		edges = append(edges, recruitment.EdgeActivity)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RecruitmentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case recruitment.EdgeActivity:
+		return m.clearedactivity
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RecruitmentMutation) ClearEdge(name string) error {
+	switch name {
+	case recruitment.EdgeActivity:
+		m.ClearActivity()
+		return nil
+	}
+	return fmt.Errorf("unknown Recruitment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RecruitmentMutation) ResetEdge(name string) error {
+	switch name {
+	case recruitment.EdgeActivity:
+		m.ResetActivity()
+		return nil
+	}
+	return fmt.Errorf("unknown Recruitment edge %s", name)
 }
 
 // RegionMutation represents an operation that mutates the Region nodes in the graph.
@@ -38235,6 +41675,1429 @@ func (m *ServiceRecordMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ServiceRecord edge %s", name)
 }
 
+// SignUpMutation represents an operation that mutates the SignUp nodes in the graph.
+type SignUpMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	status            *signup.Status
+	guardian_consent  *bool
+	promoted_at       *time.Time
+	cancelled_at      *time.Time
+	checked_in_at     *time.Time
+	checked_out_at    *time.Time
+	check_in_step     *int64
+	addcheck_in_step  *int64
+	check_out_step    *int64
+	addcheck_out_step *int64
+	auto_closed       *bool
+	offline           *bool
+	record_id         *int
+	addrecord_id      *int
+	clearedFields     map[string]struct{}
+	activity          *int
+	clearedactivity   bool
+	person            *int
+	clearedperson     bool
+	done              bool
+	oldValue          func(context.Context) (*SignUp, error)
+	predicates        []predicate.SignUp
+}
+
+var _ ent.Mutation = (*SignUpMutation)(nil)
+
+// signupOption allows management of the mutation configuration using functional options.
+type signupOption func(*SignUpMutation)
+
+// newSignUpMutation creates new mutation for the SignUp entity.
+func newSignUpMutation(c config, op Op, opts ...signupOption) *SignUpMutation {
+	m := &SignUpMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSignUp,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSignUpID sets the ID field of the mutation.
+func withSignUpID(id int) signupOption {
+	return func(m *SignUpMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SignUp
+		)
+		m.oldValue = func(ctx context.Context) (*SignUp, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SignUp.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSignUp sets the old SignUp of the mutation.
+func withSignUp(node *SignUp) signupOption {
+	return func(m *SignUpMutation) {
+		m.oldValue = func(context.Context) (*SignUp, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SignUpMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SignUpMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SignUpMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SignUpMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SignUp.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SignUpMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SignUpMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SignUpMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SignUpMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SignUpMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SignUpMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *SignUpMutation) SetActivityID(i int) {
+	m.activity = &i
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *SignUpMutation) ActivityID() (r int, exists bool) {
+	v := m.activity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActivityID returns the old "activity_id" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldActivityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActivityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActivityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActivityID: %w", err)
+	}
+	return oldValue.ActivityID, nil
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *SignUpMutation) ResetActivityID() {
+	m.activity = nil
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *SignUpMutation) SetPersonID(i int) {
+	m.person = &i
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *SignUpMutation) PersonID() (r int, exists bool) {
+	v := m.person
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *SignUpMutation) ResetPersonID() {
+	m.person = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *SignUpMutation) SetStatus(s signup.Status) {
+	m.status = &s
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *SignUpMutation) Status() (r signup.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldStatus(ctx context.Context) (v signup.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *SignUpMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetGuardianConsent sets the "guardian_consent" field.
+func (m *SignUpMutation) SetGuardianConsent(b bool) {
+	m.guardian_consent = &b
+}
+
+// GuardianConsent returns the value of the "guardian_consent" field in the mutation.
+func (m *SignUpMutation) GuardianConsent() (r bool, exists bool) {
+	v := m.guardian_consent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGuardianConsent returns the old "guardian_consent" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldGuardianConsent(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGuardianConsent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGuardianConsent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGuardianConsent: %w", err)
+	}
+	return oldValue.GuardianConsent, nil
+}
+
+// ResetGuardianConsent resets all changes to the "guardian_consent" field.
+func (m *SignUpMutation) ResetGuardianConsent() {
+	m.guardian_consent = nil
+}
+
+// SetPromotedAt sets the "promoted_at" field.
+func (m *SignUpMutation) SetPromotedAt(t time.Time) {
+	m.promoted_at = &t
+}
+
+// PromotedAt returns the value of the "promoted_at" field in the mutation.
+func (m *SignUpMutation) PromotedAt() (r time.Time, exists bool) {
+	v := m.promoted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPromotedAt returns the old "promoted_at" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldPromotedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPromotedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPromotedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPromotedAt: %w", err)
+	}
+	return oldValue.PromotedAt, nil
+}
+
+// ClearPromotedAt clears the value of the "promoted_at" field.
+func (m *SignUpMutation) ClearPromotedAt() {
+	m.promoted_at = nil
+	m.clearedFields[signup.FieldPromotedAt] = struct{}{}
+}
+
+// PromotedAtCleared returns if the "promoted_at" field was cleared in this mutation.
+func (m *SignUpMutation) PromotedAtCleared() bool {
+	_, ok := m.clearedFields[signup.FieldPromotedAt]
+	return ok
+}
+
+// ResetPromotedAt resets all changes to the "promoted_at" field.
+func (m *SignUpMutation) ResetPromotedAt() {
+	m.promoted_at = nil
+	delete(m.clearedFields, signup.FieldPromotedAt)
+}
+
+// SetCancelledAt sets the "cancelled_at" field.
+func (m *SignUpMutation) SetCancelledAt(t time.Time) {
+	m.cancelled_at = &t
+}
+
+// CancelledAt returns the value of the "cancelled_at" field in the mutation.
+func (m *SignUpMutation) CancelledAt() (r time.Time, exists bool) {
+	v := m.cancelled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelledAt returns the old "cancelled_at" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldCancelledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelledAt: %w", err)
+	}
+	return oldValue.CancelledAt, nil
+}
+
+// ClearCancelledAt clears the value of the "cancelled_at" field.
+func (m *SignUpMutation) ClearCancelledAt() {
+	m.cancelled_at = nil
+	m.clearedFields[signup.FieldCancelledAt] = struct{}{}
+}
+
+// CancelledAtCleared returns if the "cancelled_at" field was cleared in this mutation.
+func (m *SignUpMutation) CancelledAtCleared() bool {
+	_, ok := m.clearedFields[signup.FieldCancelledAt]
+	return ok
+}
+
+// ResetCancelledAt resets all changes to the "cancelled_at" field.
+func (m *SignUpMutation) ResetCancelledAt() {
+	m.cancelled_at = nil
+	delete(m.clearedFields, signup.FieldCancelledAt)
+}
+
+// SetCheckedInAt sets the "checked_in_at" field.
+func (m *SignUpMutation) SetCheckedInAt(t time.Time) {
+	m.checked_in_at = &t
+}
+
+// CheckedInAt returns the value of the "checked_in_at" field in the mutation.
+func (m *SignUpMutation) CheckedInAt() (r time.Time, exists bool) {
+	v := m.checked_in_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckedInAt returns the old "checked_in_at" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldCheckedInAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckedInAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckedInAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckedInAt: %w", err)
+	}
+	return oldValue.CheckedInAt, nil
+}
+
+// ClearCheckedInAt clears the value of the "checked_in_at" field.
+func (m *SignUpMutation) ClearCheckedInAt() {
+	m.checked_in_at = nil
+	m.clearedFields[signup.FieldCheckedInAt] = struct{}{}
+}
+
+// CheckedInAtCleared returns if the "checked_in_at" field was cleared in this mutation.
+func (m *SignUpMutation) CheckedInAtCleared() bool {
+	_, ok := m.clearedFields[signup.FieldCheckedInAt]
+	return ok
+}
+
+// ResetCheckedInAt resets all changes to the "checked_in_at" field.
+func (m *SignUpMutation) ResetCheckedInAt() {
+	m.checked_in_at = nil
+	delete(m.clearedFields, signup.FieldCheckedInAt)
+}
+
+// SetCheckedOutAt sets the "checked_out_at" field.
+func (m *SignUpMutation) SetCheckedOutAt(t time.Time) {
+	m.checked_out_at = &t
+}
+
+// CheckedOutAt returns the value of the "checked_out_at" field in the mutation.
+func (m *SignUpMutation) CheckedOutAt() (r time.Time, exists bool) {
+	v := m.checked_out_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckedOutAt returns the old "checked_out_at" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldCheckedOutAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckedOutAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckedOutAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckedOutAt: %w", err)
+	}
+	return oldValue.CheckedOutAt, nil
+}
+
+// ClearCheckedOutAt clears the value of the "checked_out_at" field.
+func (m *SignUpMutation) ClearCheckedOutAt() {
+	m.checked_out_at = nil
+	m.clearedFields[signup.FieldCheckedOutAt] = struct{}{}
+}
+
+// CheckedOutAtCleared returns if the "checked_out_at" field was cleared in this mutation.
+func (m *SignUpMutation) CheckedOutAtCleared() bool {
+	_, ok := m.clearedFields[signup.FieldCheckedOutAt]
+	return ok
+}
+
+// ResetCheckedOutAt resets all changes to the "checked_out_at" field.
+func (m *SignUpMutation) ResetCheckedOutAt() {
+	m.checked_out_at = nil
+	delete(m.clearedFields, signup.FieldCheckedOutAt)
+}
+
+// SetCheckInStep sets the "check_in_step" field.
+func (m *SignUpMutation) SetCheckInStep(i int64) {
+	m.check_in_step = &i
+	m.addcheck_in_step = nil
+}
+
+// CheckInStep returns the value of the "check_in_step" field in the mutation.
+func (m *SignUpMutation) CheckInStep() (r int64, exists bool) {
+	v := m.check_in_step
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckInStep returns the old "check_in_step" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldCheckInStep(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckInStep is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckInStep requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckInStep: %w", err)
+	}
+	return oldValue.CheckInStep, nil
+}
+
+// AddCheckInStep adds i to the "check_in_step" field.
+func (m *SignUpMutation) AddCheckInStep(i int64) {
+	if m.addcheck_in_step != nil {
+		*m.addcheck_in_step += i
+	} else {
+		m.addcheck_in_step = &i
+	}
+}
+
+// AddedCheckInStep returns the value that was added to the "check_in_step" field in this mutation.
+func (m *SignUpMutation) AddedCheckInStep() (r int64, exists bool) {
+	v := m.addcheck_in_step
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCheckInStep clears the value of the "check_in_step" field.
+func (m *SignUpMutation) ClearCheckInStep() {
+	m.check_in_step = nil
+	m.addcheck_in_step = nil
+	m.clearedFields[signup.FieldCheckInStep] = struct{}{}
+}
+
+// CheckInStepCleared returns if the "check_in_step" field was cleared in this mutation.
+func (m *SignUpMutation) CheckInStepCleared() bool {
+	_, ok := m.clearedFields[signup.FieldCheckInStep]
+	return ok
+}
+
+// ResetCheckInStep resets all changes to the "check_in_step" field.
+func (m *SignUpMutation) ResetCheckInStep() {
+	m.check_in_step = nil
+	m.addcheck_in_step = nil
+	delete(m.clearedFields, signup.FieldCheckInStep)
+}
+
+// SetCheckOutStep sets the "check_out_step" field.
+func (m *SignUpMutation) SetCheckOutStep(i int64) {
+	m.check_out_step = &i
+	m.addcheck_out_step = nil
+}
+
+// CheckOutStep returns the value of the "check_out_step" field in the mutation.
+func (m *SignUpMutation) CheckOutStep() (r int64, exists bool) {
+	v := m.check_out_step
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckOutStep returns the old "check_out_step" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldCheckOutStep(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckOutStep is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckOutStep requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckOutStep: %w", err)
+	}
+	return oldValue.CheckOutStep, nil
+}
+
+// AddCheckOutStep adds i to the "check_out_step" field.
+func (m *SignUpMutation) AddCheckOutStep(i int64) {
+	if m.addcheck_out_step != nil {
+		*m.addcheck_out_step += i
+	} else {
+		m.addcheck_out_step = &i
+	}
+}
+
+// AddedCheckOutStep returns the value that was added to the "check_out_step" field in this mutation.
+func (m *SignUpMutation) AddedCheckOutStep() (r int64, exists bool) {
+	v := m.addcheck_out_step
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCheckOutStep clears the value of the "check_out_step" field.
+func (m *SignUpMutation) ClearCheckOutStep() {
+	m.check_out_step = nil
+	m.addcheck_out_step = nil
+	m.clearedFields[signup.FieldCheckOutStep] = struct{}{}
+}
+
+// CheckOutStepCleared returns if the "check_out_step" field was cleared in this mutation.
+func (m *SignUpMutation) CheckOutStepCleared() bool {
+	_, ok := m.clearedFields[signup.FieldCheckOutStep]
+	return ok
+}
+
+// ResetCheckOutStep resets all changes to the "check_out_step" field.
+func (m *SignUpMutation) ResetCheckOutStep() {
+	m.check_out_step = nil
+	m.addcheck_out_step = nil
+	delete(m.clearedFields, signup.FieldCheckOutStep)
+}
+
+// SetAutoClosed sets the "auto_closed" field.
+func (m *SignUpMutation) SetAutoClosed(b bool) {
+	m.auto_closed = &b
+}
+
+// AutoClosed returns the value of the "auto_closed" field in the mutation.
+func (m *SignUpMutation) AutoClosed() (r bool, exists bool) {
+	v := m.auto_closed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAutoClosed returns the old "auto_closed" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldAutoClosed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAutoClosed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAutoClosed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAutoClosed: %w", err)
+	}
+	return oldValue.AutoClosed, nil
+}
+
+// ResetAutoClosed resets all changes to the "auto_closed" field.
+func (m *SignUpMutation) ResetAutoClosed() {
+	m.auto_closed = nil
+}
+
+// SetOffline sets the "offline" field.
+func (m *SignUpMutation) SetOffline(b bool) {
+	m.offline = &b
+}
+
+// Offline returns the value of the "offline" field in the mutation.
+func (m *SignUpMutation) Offline() (r bool, exists bool) {
+	v := m.offline
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOffline returns the old "offline" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldOffline(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOffline is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOffline requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOffline: %w", err)
+	}
+	return oldValue.Offline, nil
+}
+
+// ResetOffline resets all changes to the "offline" field.
+func (m *SignUpMutation) ResetOffline() {
+	m.offline = nil
+}
+
+// SetRecordID sets the "record_id" field.
+func (m *SignUpMutation) SetRecordID(i int) {
+	m.record_id = &i
+	m.addrecord_id = nil
+}
+
+// RecordID returns the value of the "record_id" field in the mutation.
+func (m *SignUpMutation) RecordID() (r int, exists bool) {
+	v := m.record_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordID returns the old "record_id" field's value of the SignUp entity.
+// If the SignUp object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SignUpMutation) OldRecordID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordID: %w", err)
+	}
+	return oldValue.RecordID, nil
+}
+
+// AddRecordID adds i to the "record_id" field.
+func (m *SignUpMutation) AddRecordID(i int) {
+	if m.addrecord_id != nil {
+		*m.addrecord_id += i
+	} else {
+		m.addrecord_id = &i
+	}
+}
+
+// AddedRecordID returns the value that was added to the "record_id" field in this mutation.
+func (m *SignUpMutation) AddedRecordID() (r int, exists bool) {
+	v := m.addrecord_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRecordID clears the value of the "record_id" field.
+func (m *SignUpMutation) ClearRecordID() {
+	m.record_id = nil
+	m.addrecord_id = nil
+	m.clearedFields[signup.FieldRecordID] = struct{}{}
+}
+
+// RecordIDCleared returns if the "record_id" field was cleared in this mutation.
+func (m *SignUpMutation) RecordIDCleared() bool {
+	_, ok := m.clearedFields[signup.FieldRecordID]
+	return ok
+}
+
+// ResetRecordID resets all changes to the "record_id" field.
+func (m *SignUpMutation) ResetRecordID() {
+	m.record_id = nil
+	m.addrecord_id = nil
+	delete(m.clearedFields, signup.FieldRecordID)
+}
+
+// ClearActivity clears the "activity" edge to the Activity entity.
+func (m *SignUpMutation) ClearActivity() {
+	m.clearedactivity = true
+	m.clearedFields[signup.FieldActivityID] = struct{}{}
+}
+
+// ActivityCleared reports if the "activity" edge to the Activity entity was cleared.
+func (m *SignUpMutation) ActivityCleared() bool {
+	return m.clearedactivity
+}
+
+// ActivityIDs returns the "activity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActivityID instead. It exists only for internal usage by the builders.
+func (m *SignUpMutation) ActivityIDs() (ids []int) {
+	if id := m.activity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActivity resets all changes to the "activity" edge.
+func (m *SignUpMutation) ResetActivity() {
+	m.activity = nil
+	m.clearedactivity = false
+}
+
+// ClearPerson clears the "person" edge to the Person entity.
+func (m *SignUpMutation) ClearPerson() {
+	m.clearedperson = true
+	m.clearedFields[signup.FieldPersonID] = struct{}{}
+}
+
+// PersonCleared reports if the "person" edge to the Person entity was cleared.
+func (m *SignUpMutation) PersonCleared() bool {
+	return m.clearedperson
+}
+
+// PersonIDs returns the "person" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PersonID instead. It exists only for internal usage by the builders.
+func (m *SignUpMutation) PersonIDs() (ids []int) {
+	if id := m.person; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPerson resets all changes to the "person" edge.
+func (m *SignUpMutation) ResetPerson() {
+	m.person = nil
+	m.clearedperson = false
+}
+
+// Where appends a list predicates to the SignUpMutation builder.
+func (m *SignUpMutation) Where(ps ...predicate.SignUp) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SignUpMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SignUpMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SignUp, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SignUpMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SignUpMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SignUp).
+func (m *SignUpMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SignUpMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, signup.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, signup.FieldUpdatedAt)
+	}
+	if m.activity != nil {
+		fields = append(fields, signup.FieldActivityID)
+	}
+	if m.person != nil {
+		fields = append(fields, signup.FieldPersonID)
+	}
+	if m.status != nil {
+		fields = append(fields, signup.FieldStatus)
+	}
+	if m.guardian_consent != nil {
+		fields = append(fields, signup.FieldGuardianConsent)
+	}
+	if m.promoted_at != nil {
+		fields = append(fields, signup.FieldPromotedAt)
+	}
+	if m.cancelled_at != nil {
+		fields = append(fields, signup.FieldCancelledAt)
+	}
+	if m.checked_in_at != nil {
+		fields = append(fields, signup.FieldCheckedInAt)
+	}
+	if m.checked_out_at != nil {
+		fields = append(fields, signup.FieldCheckedOutAt)
+	}
+	if m.check_in_step != nil {
+		fields = append(fields, signup.FieldCheckInStep)
+	}
+	if m.check_out_step != nil {
+		fields = append(fields, signup.FieldCheckOutStep)
+	}
+	if m.auto_closed != nil {
+		fields = append(fields, signup.FieldAutoClosed)
+	}
+	if m.offline != nil {
+		fields = append(fields, signup.FieldOffline)
+	}
+	if m.record_id != nil {
+		fields = append(fields, signup.FieldRecordID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SignUpMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case signup.FieldCreatedAt:
+		return m.CreatedAt()
+	case signup.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case signup.FieldActivityID:
+		return m.ActivityID()
+	case signup.FieldPersonID:
+		return m.PersonID()
+	case signup.FieldStatus:
+		return m.Status()
+	case signup.FieldGuardianConsent:
+		return m.GuardianConsent()
+	case signup.FieldPromotedAt:
+		return m.PromotedAt()
+	case signup.FieldCancelledAt:
+		return m.CancelledAt()
+	case signup.FieldCheckedInAt:
+		return m.CheckedInAt()
+	case signup.FieldCheckedOutAt:
+		return m.CheckedOutAt()
+	case signup.FieldCheckInStep:
+		return m.CheckInStep()
+	case signup.FieldCheckOutStep:
+		return m.CheckOutStep()
+	case signup.FieldAutoClosed:
+		return m.AutoClosed()
+	case signup.FieldOffline:
+		return m.Offline()
+	case signup.FieldRecordID:
+		return m.RecordID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SignUpMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case signup.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case signup.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case signup.FieldActivityID:
+		return m.OldActivityID(ctx)
+	case signup.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case signup.FieldStatus:
+		return m.OldStatus(ctx)
+	case signup.FieldGuardianConsent:
+		return m.OldGuardianConsent(ctx)
+	case signup.FieldPromotedAt:
+		return m.OldPromotedAt(ctx)
+	case signup.FieldCancelledAt:
+		return m.OldCancelledAt(ctx)
+	case signup.FieldCheckedInAt:
+		return m.OldCheckedInAt(ctx)
+	case signup.FieldCheckedOutAt:
+		return m.OldCheckedOutAt(ctx)
+	case signup.FieldCheckInStep:
+		return m.OldCheckInStep(ctx)
+	case signup.FieldCheckOutStep:
+		return m.OldCheckOutStep(ctx)
+	case signup.FieldAutoClosed:
+		return m.OldAutoClosed(ctx)
+	case signup.FieldOffline:
+		return m.OldOffline(ctx)
+	case signup.FieldRecordID:
+		return m.OldRecordID(ctx)
+	}
+	return nil, fmt.Errorf("unknown SignUp field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SignUpMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case signup.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case signup.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case signup.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	case signup.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case signup.FieldStatus:
+		v, ok := value.(signup.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case signup.FieldGuardianConsent:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGuardianConsent(v)
+		return nil
+	case signup.FieldPromotedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPromotedAt(v)
+		return nil
+	case signup.FieldCancelledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelledAt(v)
+		return nil
+	case signup.FieldCheckedInAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckedInAt(v)
+		return nil
+	case signup.FieldCheckedOutAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckedOutAt(v)
+		return nil
+	case signup.FieldCheckInStep:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckInStep(v)
+		return nil
+	case signup.FieldCheckOutStep:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckOutStep(v)
+		return nil
+	case signup.FieldAutoClosed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAutoClosed(v)
+		return nil
+	case signup.FieldOffline:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOffline(v)
+		return nil
+	case signup.FieldRecordID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SignUp field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SignUpMutation) AddedFields() []string {
+	var fields []string
+	if m.addcheck_in_step != nil {
+		fields = append(fields, signup.FieldCheckInStep)
+	}
+	if m.addcheck_out_step != nil {
+		fields = append(fields, signup.FieldCheckOutStep)
+	}
+	if m.addrecord_id != nil {
+		fields = append(fields, signup.FieldRecordID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SignUpMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case signup.FieldCheckInStep:
+		return m.AddedCheckInStep()
+	case signup.FieldCheckOutStep:
+		return m.AddedCheckOutStep()
+	case signup.FieldRecordID:
+		return m.AddedRecordID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SignUpMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case signup.FieldCheckInStep:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCheckInStep(v)
+		return nil
+	case signup.FieldCheckOutStep:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCheckOutStep(v)
+		return nil
+	case signup.FieldRecordID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecordID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SignUp numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SignUpMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(signup.FieldPromotedAt) {
+		fields = append(fields, signup.FieldPromotedAt)
+	}
+	if m.FieldCleared(signup.FieldCancelledAt) {
+		fields = append(fields, signup.FieldCancelledAt)
+	}
+	if m.FieldCleared(signup.FieldCheckedInAt) {
+		fields = append(fields, signup.FieldCheckedInAt)
+	}
+	if m.FieldCleared(signup.FieldCheckedOutAt) {
+		fields = append(fields, signup.FieldCheckedOutAt)
+	}
+	if m.FieldCleared(signup.FieldCheckInStep) {
+		fields = append(fields, signup.FieldCheckInStep)
+	}
+	if m.FieldCleared(signup.FieldCheckOutStep) {
+		fields = append(fields, signup.FieldCheckOutStep)
+	}
+	if m.FieldCleared(signup.FieldRecordID) {
+		fields = append(fields, signup.FieldRecordID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SignUpMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SignUpMutation) ClearField(name string) error {
+	switch name {
+	case signup.FieldPromotedAt:
+		m.ClearPromotedAt()
+		return nil
+	case signup.FieldCancelledAt:
+		m.ClearCancelledAt()
+		return nil
+	case signup.FieldCheckedInAt:
+		m.ClearCheckedInAt()
+		return nil
+	case signup.FieldCheckedOutAt:
+		m.ClearCheckedOutAt()
+		return nil
+	case signup.FieldCheckInStep:
+		m.ClearCheckInStep()
+		return nil
+	case signup.FieldCheckOutStep:
+		m.ClearCheckOutStep()
+		return nil
+	case signup.FieldRecordID:
+		m.ClearRecordID()
+		return nil
+	}
+	return fmt.Errorf("unknown SignUp nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SignUpMutation) ResetField(name string) error {
+	switch name {
+	case signup.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case signup.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case signup.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	case signup.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case signup.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case signup.FieldGuardianConsent:
+		m.ResetGuardianConsent()
+		return nil
+	case signup.FieldPromotedAt:
+		m.ResetPromotedAt()
+		return nil
+	case signup.FieldCancelledAt:
+		m.ResetCancelledAt()
+		return nil
+	case signup.FieldCheckedInAt:
+		m.ResetCheckedInAt()
+		return nil
+	case signup.FieldCheckedOutAt:
+		m.ResetCheckedOutAt()
+		return nil
+	case signup.FieldCheckInStep:
+		m.ResetCheckInStep()
+		return nil
+	case signup.FieldCheckOutStep:
+		m.ResetCheckOutStep()
+		return nil
+	case signup.FieldAutoClosed:
+		m.ResetAutoClosed()
+		return nil
+	case signup.FieldOffline:
+		m.ResetOffline()
+		return nil
+	case signup.FieldRecordID:
+		m.ResetRecordID()
+		return nil
+	}
+	return fmt.Errorf("unknown SignUp field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SignUpMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.activity != nil {
+		edges = append(edges, signup.EdgeActivity)
+	}
+	if m.person != nil {
+		edges = append(edges, signup.EdgePerson)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SignUpMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case signup.EdgeActivity:
+		if id := m.activity; id != nil {
+			return []ent.Value{*id}
+		}
+	case signup.EdgePerson:
+		if id := m.person; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SignUpMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SignUpMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SignUpMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedactivity {
+		edges = append(edges, signup.EdgeActivity)
+	}
+	if m.clearedperson {
+		edges = append(edges, signup.EdgePerson)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SignUpMutation) EdgeCleared(name string) bool {
+	switch name {
+	case signup.EdgeActivity:
+		return m.clearedactivity
+	case signup.EdgePerson:
+		return m.clearedperson
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SignUpMutation) ClearEdge(name string) error {
+	switch name {
+	case signup.EdgeActivity:
+		m.ClearActivity()
+		return nil
+	case signup.EdgePerson:
+		m.ClearPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown SignUp unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SignUpMutation) ResetEdge(name string) error {
+	switch name {
+	case signup.EdgeActivity:
+		m.ResetActivity()
+		return nil
+	case signup.EdgePerson:
+		m.ResetPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown SignUp edge %s", name)
+}
+
 // TaxonomyMutation represents an operation that mutates the Taxonomy nodes in the graph.
 type TaxonomyMutation struct {
 	config
@@ -41044,6 +45907,1669 @@ func (m *TombstoneMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *TombstoneMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Tombstone edge %s", name)
+}
+
+// VolunteerEventMutation represents an operation that mutates the VolunteerEvent nodes in the graph.
+type VolunteerEventMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	created_at     *time.Time
+	updated_at     *time.Time
+	person_id      *int
+	addperson_id   *int
+	kind           *volunteerevent.Kind
+	activity_id    *int
+	addactivity_id *int
+	message        *string
+	dedupe_key     *string
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*VolunteerEvent, error)
+	predicates     []predicate.VolunteerEvent
+}
+
+var _ ent.Mutation = (*VolunteerEventMutation)(nil)
+
+// volunteereventOption allows management of the mutation configuration using functional options.
+type volunteereventOption func(*VolunteerEventMutation)
+
+// newVolunteerEventMutation creates new mutation for the VolunteerEvent entity.
+func newVolunteerEventMutation(c config, op Op, opts ...volunteereventOption) *VolunteerEventMutation {
+	m := &VolunteerEventMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeVolunteerEvent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withVolunteerEventID sets the ID field of the mutation.
+func withVolunteerEventID(id int) volunteereventOption {
+	return func(m *VolunteerEventMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *VolunteerEvent
+		)
+		m.oldValue = func(ctx context.Context) (*VolunteerEvent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().VolunteerEvent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withVolunteerEvent sets the old VolunteerEvent of the mutation.
+func withVolunteerEvent(node *VolunteerEvent) volunteereventOption {
+	return func(m *VolunteerEventMutation) {
+		m.oldValue = func(context.Context) (*VolunteerEvent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m VolunteerEventMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m VolunteerEventMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *VolunteerEventMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *VolunteerEventMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().VolunteerEvent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *VolunteerEventMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *VolunteerEventMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the VolunteerEvent entity.
+// If the VolunteerEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerEventMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *VolunteerEventMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *VolunteerEventMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *VolunteerEventMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the VolunteerEvent entity.
+// If the VolunteerEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerEventMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *VolunteerEventMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *VolunteerEventMutation) SetPersonID(i int) {
+	m.person_id = &i
+	m.addperson_id = nil
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *VolunteerEventMutation) PersonID() (r int, exists bool) {
+	v := m.person_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the VolunteerEvent entity.
+// If the VolunteerEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerEventMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// AddPersonID adds i to the "person_id" field.
+func (m *VolunteerEventMutation) AddPersonID(i int) {
+	if m.addperson_id != nil {
+		*m.addperson_id += i
+	} else {
+		m.addperson_id = &i
+	}
+}
+
+// AddedPersonID returns the value that was added to the "person_id" field in this mutation.
+func (m *VolunteerEventMutation) AddedPersonID() (r int, exists bool) {
+	v := m.addperson_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *VolunteerEventMutation) ResetPersonID() {
+	m.person_id = nil
+	m.addperson_id = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *VolunteerEventMutation) SetKind(v volunteerevent.Kind) {
+	m.kind = &v
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *VolunteerEventMutation) Kind() (r volunteerevent.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the VolunteerEvent entity.
+// If the VolunteerEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerEventMutation) OldKind(ctx context.Context) (v volunteerevent.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *VolunteerEventMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetActivityID sets the "activity_id" field.
+func (m *VolunteerEventMutation) SetActivityID(i int) {
+	m.activity_id = &i
+	m.addactivity_id = nil
+}
+
+// ActivityID returns the value of the "activity_id" field in the mutation.
+func (m *VolunteerEventMutation) ActivityID() (r int, exists bool) {
+	v := m.activity_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActivityID returns the old "activity_id" field's value of the VolunteerEvent entity.
+// If the VolunteerEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerEventMutation) OldActivityID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActivityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActivityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActivityID: %w", err)
+	}
+	return oldValue.ActivityID, nil
+}
+
+// AddActivityID adds i to the "activity_id" field.
+func (m *VolunteerEventMutation) AddActivityID(i int) {
+	if m.addactivity_id != nil {
+		*m.addactivity_id += i
+	} else {
+		m.addactivity_id = &i
+	}
+}
+
+// AddedActivityID returns the value that was added to the "activity_id" field in this mutation.
+func (m *VolunteerEventMutation) AddedActivityID() (r int, exists bool) {
+	v := m.addactivity_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearActivityID clears the value of the "activity_id" field.
+func (m *VolunteerEventMutation) ClearActivityID() {
+	m.activity_id = nil
+	m.addactivity_id = nil
+	m.clearedFields[volunteerevent.FieldActivityID] = struct{}{}
+}
+
+// ActivityIDCleared returns if the "activity_id" field was cleared in this mutation.
+func (m *VolunteerEventMutation) ActivityIDCleared() bool {
+	_, ok := m.clearedFields[volunteerevent.FieldActivityID]
+	return ok
+}
+
+// ResetActivityID resets all changes to the "activity_id" field.
+func (m *VolunteerEventMutation) ResetActivityID() {
+	m.activity_id = nil
+	m.addactivity_id = nil
+	delete(m.clearedFields, volunteerevent.FieldActivityID)
+}
+
+// SetMessage sets the "message" field.
+func (m *VolunteerEventMutation) SetMessage(s string) {
+	m.message = &s
+}
+
+// Message returns the value of the "message" field in the mutation.
+func (m *VolunteerEventMutation) Message() (r string, exists bool) {
+	v := m.message
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMessage returns the old "message" field's value of the VolunteerEvent entity.
+// If the VolunteerEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerEventMutation) OldMessage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMessage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMessage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMessage: %w", err)
+	}
+	return oldValue.Message, nil
+}
+
+// ResetMessage resets all changes to the "message" field.
+func (m *VolunteerEventMutation) ResetMessage() {
+	m.message = nil
+}
+
+// SetDedupeKey sets the "dedupe_key" field.
+func (m *VolunteerEventMutation) SetDedupeKey(s string) {
+	m.dedupe_key = &s
+}
+
+// DedupeKey returns the value of the "dedupe_key" field in the mutation.
+func (m *VolunteerEventMutation) DedupeKey() (r string, exists bool) {
+	v := m.dedupe_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDedupeKey returns the old "dedupe_key" field's value of the VolunteerEvent entity.
+// If the VolunteerEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerEventMutation) OldDedupeKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDedupeKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDedupeKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDedupeKey: %w", err)
+	}
+	return oldValue.DedupeKey, nil
+}
+
+// ClearDedupeKey clears the value of the "dedupe_key" field.
+func (m *VolunteerEventMutation) ClearDedupeKey() {
+	m.dedupe_key = nil
+	m.clearedFields[volunteerevent.FieldDedupeKey] = struct{}{}
+}
+
+// DedupeKeyCleared returns if the "dedupe_key" field was cleared in this mutation.
+func (m *VolunteerEventMutation) DedupeKeyCleared() bool {
+	_, ok := m.clearedFields[volunteerevent.FieldDedupeKey]
+	return ok
+}
+
+// ResetDedupeKey resets all changes to the "dedupe_key" field.
+func (m *VolunteerEventMutation) ResetDedupeKey() {
+	m.dedupe_key = nil
+	delete(m.clearedFields, volunteerevent.FieldDedupeKey)
+}
+
+// Where appends a list predicates to the VolunteerEventMutation builder.
+func (m *VolunteerEventMutation) Where(ps ...predicate.VolunteerEvent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the VolunteerEventMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *VolunteerEventMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.VolunteerEvent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *VolunteerEventMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *VolunteerEventMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (VolunteerEvent).
+func (m *VolunteerEventMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *VolunteerEventMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, volunteerevent.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, volunteerevent.FieldUpdatedAt)
+	}
+	if m.person_id != nil {
+		fields = append(fields, volunteerevent.FieldPersonID)
+	}
+	if m.kind != nil {
+		fields = append(fields, volunteerevent.FieldKind)
+	}
+	if m.activity_id != nil {
+		fields = append(fields, volunteerevent.FieldActivityID)
+	}
+	if m.message != nil {
+		fields = append(fields, volunteerevent.FieldMessage)
+	}
+	if m.dedupe_key != nil {
+		fields = append(fields, volunteerevent.FieldDedupeKey)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *VolunteerEventMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case volunteerevent.FieldCreatedAt:
+		return m.CreatedAt()
+	case volunteerevent.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case volunteerevent.FieldPersonID:
+		return m.PersonID()
+	case volunteerevent.FieldKind:
+		return m.Kind()
+	case volunteerevent.FieldActivityID:
+		return m.ActivityID()
+	case volunteerevent.FieldMessage:
+		return m.Message()
+	case volunteerevent.FieldDedupeKey:
+		return m.DedupeKey()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *VolunteerEventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case volunteerevent.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case volunteerevent.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case volunteerevent.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case volunteerevent.FieldKind:
+		return m.OldKind(ctx)
+	case volunteerevent.FieldActivityID:
+		return m.OldActivityID(ctx)
+	case volunteerevent.FieldMessage:
+		return m.OldMessage(ctx)
+	case volunteerevent.FieldDedupeKey:
+		return m.OldDedupeKey(ctx)
+	}
+	return nil, fmt.Errorf("unknown VolunteerEvent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *VolunteerEventMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case volunteerevent.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case volunteerevent.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case volunteerevent.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case volunteerevent.FieldKind:
+		v, ok := value.(volunteerevent.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case volunteerevent.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivityID(v)
+		return nil
+	case volunteerevent.FieldMessage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMessage(v)
+		return nil
+	case volunteerevent.FieldDedupeKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDedupeKey(v)
+		return nil
+	}
+	return fmt.Errorf("unknown VolunteerEvent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *VolunteerEventMutation) AddedFields() []string {
+	var fields []string
+	if m.addperson_id != nil {
+		fields = append(fields, volunteerevent.FieldPersonID)
+	}
+	if m.addactivity_id != nil {
+		fields = append(fields, volunteerevent.FieldActivityID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *VolunteerEventMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case volunteerevent.FieldPersonID:
+		return m.AddedPersonID()
+	case volunteerevent.FieldActivityID:
+		return m.AddedActivityID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *VolunteerEventMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case volunteerevent.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPersonID(v)
+		return nil
+	case volunteerevent.FieldActivityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddActivityID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown VolunteerEvent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *VolunteerEventMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(volunteerevent.FieldActivityID) {
+		fields = append(fields, volunteerevent.FieldActivityID)
+	}
+	if m.FieldCleared(volunteerevent.FieldDedupeKey) {
+		fields = append(fields, volunteerevent.FieldDedupeKey)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *VolunteerEventMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *VolunteerEventMutation) ClearField(name string) error {
+	switch name {
+	case volunteerevent.FieldActivityID:
+		m.ClearActivityID()
+		return nil
+	case volunteerevent.FieldDedupeKey:
+		m.ClearDedupeKey()
+		return nil
+	}
+	return fmt.Errorf("unknown VolunteerEvent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *VolunteerEventMutation) ResetField(name string) error {
+	switch name {
+	case volunteerevent.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case volunteerevent.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case volunteerevent.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case volunteerevent.FieldKind:
+		m.ResetKind()
+		return nil
+	case volunteerevent.FieldActivityID:
+		m.ResetActivityID()
+		return nil
+	case volunteerevent.FieldMessage:
+		m.ResetMessage()
+		return nil
+	case volunteerevent.FieldDedupeKey:
+		m.ResetDedupeKey()
+		return nil
+	}
+	return fmt.Errorf("unknown VolunteerEvent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *VolunteerEventMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *VolunteerEventMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *VolunteerEventMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *VolunteerEventMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *VolunteerEventMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *VolunteerEventMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *VolunteerEventMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown VolunteerEvent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *VolunteerEventMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown VolunteerEvent edge %s", name)
+}
+
+// VolunteerInviteMutation represents an operation that mutates the VolunteerInvite nodes in the graph.
+type VolunteerInviteMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	person_id          *int
+	addperson_id       *int
+	organization_id    *int
+	addorganization_id *int
+	code_hash          *string
+	issued_by          *string
+	expires_at         *time.Time
+	redeemed_at        *time.Time
+	key_id             *int
+	addkey_id          *int
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*VolunteerInvite, error)
+	predicates         []predicate.VolunteerInvite
+}
+
+var _ ent.Mutation = (*VolunteerInviteMutation)(nil)
+
+// volunteerinviteOption allows management of the mutation configuration using functional options.
+type volunteerinviteOption func(*VolunteerInviteMutation)
+
+// newVolunteerInviteMutation creates new mutation for the VolunteerInvite entity.
+func newVolunteerInviteMutation(c config, op Op, opts ...volunteerinviteOption) *VolunteerInviteMutation {
+	m := &VolunteerInviteMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeVolunteerInvite,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withVolunteerInviteID sets the ID field of the mutation.
+func withVolunteerInviteID(id int) volunteerinviteOption {
+	return func(m *VolunteerInviteMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *VolunteerInvite
+		)
+		m.oldValue = func(ctx context.Context) (*VolunteerInvite, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().VolunteerInvite.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withVolunteerInvite sets the old VolunteerInvite of the mutation.
+func withVolunteerInvite(node *VolunteerInvite) volunteerinviteOption {
+	return func(m *VolunteerInviteMutation) {
+		m.oldValue = func(context.Context) (*VolunteerInvite, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m VolunteerInviteMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m VolunteerInviteMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *VolunteerInviteMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *VolunteerInviteMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().VolunteerInvite.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *VolunteerInviteMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *VolunteerInviteMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the VolunteerInvite entity.
+// If the VolunteerInvite object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerInviteMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *VolunteerInviteMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *VolunteerInviteMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *VolunteerInviteMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the VolunteerInvite entity.
+// If the VolunteerInvite object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerInviteMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *VolunteerInviteMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *VolunteerInviteMutation) SetPersonID(i int) {
+	m.person_id = &i
+	m.addperson_id = nil
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *VolunteerInviteMutation) PersonID() (r int, exists bool) {
+	v := m.person_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the VolunteerInvite entity.
+// If the VolunteerInvite object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerInviteMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// AddPersonID adds i to the "person_id" field.
+func (m *VolunteerInviteMutation) AddPersonID(i int) {
+	if m.addperson_id != nil {
+		*m.addperson_id += i
+	} else {
+		m.addperson_id = &i
+	}
+}
+
+// AddedPersonID returns the value that was added to the "person_id" field in this mutation.
+func (m *VolunteerInviteMutation) AddedPersonID() (r int, exists bool) {
+	v := m.addperson_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *VolunteerInviteMutation) ResetPersonID() {
+	m.person_id = nil
+	m.addperson_id = nil
+}
+
+// SetOrganizationID sets the "organization_id" field.
+func (m *VolunteerInviteMutation) SetOrganizationID(i int) {
+	m.organization_id = &i
+	m.addorganization_id = nil
+}
+
+// OrganizationID returns the value of the "organization_id" field in the mutation.
+func (m *VolunteerInviteMutation) OrganizationID() (r int, exists bool) {
+	v := m.organization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganizationID returns the old "organization_id" field's value of the VolunteerInvite entity.
+// If the VolunteerInvite object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerInviteMutation) OldOrganizationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganizationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganizationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganizationID: %w", err)
+	}
+	return oldValue.OrganizationID, nil
+}
+
+// AddOrganizationID adds i to the "organization_id" field.
+func (m *VolunteerInviteMutation) AddOrganizationID(i int) {
+	if m.addorganization_id != nil {
+		*m.addorganization_id += i
+	} else {
+		m.addorganization_id = &i
+	}
+}
+
+// AddedOrganizationID returns the value that was added to the "organization_id" field in this mutation.
+func (m *VolunteerInviteMutation) AddedOrganizationID() (r int, exists bool) {
+	v := m.addorganization_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOrganizationID resets all changes to the "organization_id" field.
+func (m *VolunteerInviteMutation) ResetOrganizationID() {
+	m.organization_id = nil
+	m.addorganization_id = nil
+}
+
+// SetCodeHash sets the "code_hash" field.
+func (m *VolunteerInviteMutation) SetCodeHash(s string) {
+	m.code_hash = &s
+}
+
+// CodeHash returns the value of the "code_hash" field in the mutation.
+func (m *VolunteerInviteMutation) CodeHash() (r string, exists bool) {
+	v := m.code_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeHash returns the old "code_hash" field's value of the VolunteerInvite entity.
+// If the VolunteerInvite object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerInviteMutation) OldCodeHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeHash: %w", err)
+	}
+	return oldValue.CodeHash, nil
+}
+
+// ResetCodeHash resets all changes to the "code_hash" field.
+func (m *VolunteerInviteMutation) ResetCodeHash() {
+	m.code_hash = nil
+}
+
+// SetIssuedBy sets the "issued_by" field.
+func (m *VolunteerInviteMutation) SetIssuedBy(s string) {
+	m.issued_by = &s
+}
+
+// IssuedBy returns the value of the "issued_by" field in the mutation.
+func (m *VolunteerInviteMutation) IssuedBy() (r string, exists bool) {
+	v := m.issued_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuedBy returns the old "issued_by" field's value of the VolunteerInvite entity.
+// If the VolunteerInvite object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerInviteMutation) OldIssuedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuedBy: %w", err)
+	}
+	return oldValue.IssuedBy, nil
+}
+
+// ResetIssuedBy resets all changes to the "issued_by" field.
+func (m *VolunteerInviteMutation) ResetIssuedBy() {
+	m.issued_by = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *VolunteerInviteMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *VolunteerInviteMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the VolunteerInvite entity.
+// If the VolunteerInvite object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerInviteMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *VolunteerInviteMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetRedeemedAt sets the "redeemed_at" field.
+func (m *VolunteerInviteMutation) SetRedeemedAt(t time.Time) {
+	m.redeemed_at = &t
+}
+
+// RedeemedAt returns the value of the "redeemed_at" field in the mutation.
+func (m *VolunteerInviteMutation) RedeemedAt() (r time.Time, exists bool) {
+	v := m.redeemed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRedeemedAt returns the old "redeemed_at" field's value of the VolunteerInvite entity.
+// If the VolunteerInvite object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerInviteMutation) OldRedeemedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRedeemedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRedeemedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRedeemedAt: %w", err)
+	}
+	return oldValue.RedeemedAt, nil
+}
+
+// ClearRedeemedAt clears the value of the "redeemed_at" field.
+func (m *VolunteerInviteMutation) ClearRedeemedAt() {
+	m.redeemed_at = nil
+	m.clearedFields[volunteerinvite.FieldRedeemedAt] = struct{}{}
+}
+
+// RedeemedAtCleared returns if the "redeemed_at" field was cleared in this mutation.
+func (m *VolunteerInviteMutation) RedeemedAtCleared() bool {
+	_, ok := m.clearedFields[volunteerinvite.FieldRedeemedAt]
+	return ok
+}
+
+// ResetRedeemedAt resets all changes to the "redeemed_at" field.
+func (m *VolunteerInviteMutation) ResetRedeemedAt() {
+	m.redeemed_at = nil
+	delete(m.clearedFields, volunteerinvite.FieldRedeemedAt)
+}
+
+// SetKeyID sets the "key_id" field.
+func (m *VolunteerInviteMutation) SetKeyID(i int) {
+	m.key_id = &i
+	m.addkey_id = nil
+}
+
+// KeyID returns the value of the "key_id" field in the mutation.
+func (m *VolunteerInviteMutation) KeyID() (r int, exists bool) {
+	v := m.key_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeyID returns the old "key_id" field's value of the VolunteerInvite entity.
+// If the VolunteerInvite object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *VolunteerInviteMutation) OldKeyID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeyID: %w", err)
+	}
+	return oldValue.KeyID, nil
+}
+
+// AddKeyID adds i to the "key_id" field.
+func (m *VolunteerInviteMutation) AddKeyID(i int) {
+	if m.addkey_id != nil {
+		*m.addkey_id += i
+	} else {
+		m.addkey_id = &i
+	}
+}
+
+// AddedKeyID returns the value that was added to the "key_id" field in this mutation.
+func (m *VolunteerInviteMutation) AddedKeyID() (r int, exists bool) {
+	v := m.addkey_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearKeyID clears the value of the "key_id" field.
+func (m *VolunteerInviteMutation) ClearKeyID() {
+	m.key_id = nil
+	m.addkey_id = nil
+	m.clearedFields[volunteerinvite.FieldKeyID] = struct{}{}
+}
+
+// KeyIDCleared returns if the "key_id" field was cleared in this mutation.
+func (m *VolunteerInviteMutation) KeyIDCleared() bool {
+	_, ok := m.clearedFields[volunteerinvite.FieldKeyID]
+	return ok
+}
+
+// ResetKeyID resets all changes to the "key_id" field.
+func (m *VolunteerInviteMutation) ResetKeyID() {
+	m.key_id = nil
+	m.addkey_id = nil
+	delete(m.clearedFields, volunteerinvite.FieldKeyID)
+}
+
+// Where appends a list predicates to the VolunteerInviteMutation builder.
+func (m *VolunteerInviteMutation) Where(ps ...predicate.VolunteerInvite) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the VolunteerInviteMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *VolunteerInviteMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.VolunteerInvite, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *VolunteerInviteMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *VolunteerInviteMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (VolunteerInvite).
+func (m *VolunteerInviteMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *VolunteerInviteMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, volunteerinvite.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, volunteerinvite.FieldUpdatedAt)
+	}
+	if m.person_id != nil {
+		fields = append(fields, volunteerinvite.FieldPersonID)
+	}
+	if m.organization_id != nil {
+		fields = append(fields, volunteerinvite.FieldOrganizationID)
+	}
+	if m.code_hash != nil {
+		fields = append(fields, volunteerinvite.FieldCodeHash)
+	}
+	if m.issued_by != nil {
+		fields = append(fields, volunteerinvite.FieldIssuedBy)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, volunteerinvite.FieldExpiresAt)
+	}
+	if m.redeemed_at != nil {
+		fields = append(fields, volunteerinvite.FieldRedeemedAt)
+	}
+	if m.key_id != nil {
+		fields = append(fields, volunteerinvite.FieldKeyID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *VolunteerInviteMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case volunteerinvite.FieldCreatedAt:
+		return m.CreatedAt()
+	case volunteerinvite.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case volunteerinvite.FieldPersonID:
+		return m.PersonID()
+	case volunteerinvite.FieldOrganizationID:
+		return m.OrganizationID()
+	case volunteerinvite.FieldCodeHash:
+		return m.CodeHash()
+	case volunteerinvite.FieldIssuedBy:
+		return m.IssuedBy()
+	case volunteerinvite.FieldExpiresAt:
+		return m.ExpiresAt()
+	case volunteerinvite.FieldRedeemedAt:
+		return m.RedeemedAt()
+	case volunteerinvite.FieldKeyID:
+		return m.KeyID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *VolunteerInviteMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case volunteerinvite.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case volunteerinvite.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case volunteerinvite.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case volunteerinvite.FieldOrganizationID:
+		return m.OldOrganizationID(ctx)
+	case volunteerinvite.FieldCodeHash:
+		return m.OldCodeHash(ctx)
+	case volunteerinvite.FieldIssuedBy:
+		return m.OldIssuedBy(ctx)
+	case volunteerinvite.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case volunteerinvite.FieldRedeemedAt:
+		return m.OldRedeemedAt(ctx)
+	case volunteerinvite.FieldKeyID:
+		return m.OldKeyID(ctx)
+	}
+	return nil, fmt.Errorf("unknown VolunteerInvite field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *VolunteerInviteMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case volunteerinvite.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case volunteerinvite.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case volunteerinvite.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case volunteerinvite.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganizationID(v)
+		return nil
+	case volunteerinvite.FieldCodeHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeHash(v)
+		return nil
+	case volunteerinvite.FieldIssuedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuedBy(v)
+		return nil
+	case volunteerinvite.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case volunteerinvite.FieldRedeemedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRedeemedAt(v)
+		return nil
+	case volunteerinvite.FieldKeyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeyID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown VolunteerInvite field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *VolunteerInviteMutation) AddedFields() []string {
+	var fields []string
+	if m.addperson_id != nil {
+		fields = append(fields, volunteerinvite.FieldPersonID)
+	}
+	if m.addorganization_id != nil {
+		fields = append(fields, volunteerinvite.FieldOrganizationID)
+	}
+	if m.addkey_id != nil {
+		fields = append(fields, volunteerinvite.FieldKeyID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *VolunteerInviteMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case volunteerinvite.FieldPersonID:
+		return m.AddedPersonID()
+	case volunteerinvite.FieldOrganizationID:
+		return m.AddedOrganizationID()
+	case volunteerinvite.FieldKeyID:
+		return m.AddedKeyID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *VolunteerInviteMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case volunteerinvite.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPersonID(v)
+		return nil
+	case volunteerinvite.FieldOrganizationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOrganizationID(v)
+		return nil
+	case volunteerinvite.FieldKeyID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddKeyID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown VolunteerInvite numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *VolunteerInviteMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(volunteerinvite.FieldRedeemedAt) {
+		fields = append(fields, volunteerinvite.FieldRedeemedAt)
+	}
+	if m.FieldCleared(volunteerinvite.FieldKeyID) {
+		fields = append(fields, volunteerinvite.FieldKeyID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *VolunteerInviteMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *VolunteerInviteMutation) ClearField(name string) error {
+	switch name {
+	case volunteerinvite.FieldRedeemedAt:
+		m.ClearRedeemedAt()
+		return nil
+	case volunteerinvite.FieldKeyID:
+		m.ClearKeyID()
+		return nil
+	}
+	return fmt.Errorf("unknown VolunteerInvite nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *VolunteerInviteMutation) ResetField(name string) error {
+	switch name {
+	case volunteerinvite.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case volunteerinvite.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case volunteerinvite.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case volunteerinvite.FieldOrganizationID:
+		m.ResetOrganizationID()
+		return nil
+	case volunteerinvite.FieldCodeHash:
+		m.ResetCodeHash()
+		return nil
+	case volunteerinvite.FieldIssuedBy:
+		m.ResetIssuedBy()
+		return nil
+	case volunteerinvite.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case volunteerinvite.FieldRedeemedAt:
+		m.ResetRedeemedAt()
+		return nil
+	case volunteerinvite.FieldKeyID:
+		m.ResetKeyID()
+		return nil
+	}
+	return fmt.Errorf("unknown VolunteerInvite field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *VolunteerInviteMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *VolunteerInviteMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *VolunteerInviteMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *VolunteerInviteMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *VolunteerInviteMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *VolunteerInviteMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *VolunteerInviteMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown VolunteerInvite unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *VolunteerInviteMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown VolunteerInvite edge %s", name)
 }
 
 // WebhookAttemptMutation represents an operation that mutates the WebhookAttempt nodes in the graph.

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/region"
@@ -59,6 +60,8 @@ type Need struct {
 
 // NeedEdges holds the relations/edges for other nodes in the graph.
 type NeedEdges struct {
+	// The resident's rating once resolved (评单; restricted: the need's handlers). 居民评价。
+	Rating *NeedRating `json:"rating,omitempty"`
 	// Service domain. 服务领域。
 	Domain *Term `json:"domain,omitempty"`
 	// Division where the need arose. 所在区划。
@@ -69,9 +72,20 @@ type NeedEdges struct {
 	MatchedProject *Project `json:"matched_project,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
+}
+
+// RatingOrErr returns the Rating value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e NeedEdges) RatingOrErr() (*NeedRating, error) {
+	if e.Rating != nil {
+		return e.Rating, nil
+	} else if e.loadedTypes[0] {
+		return nil, &NotFoundError{label: needrating.Label}
+	}
+	return nil, &NotLoadedError{edge: "rating"}
 }
 
 // DomainOrErr returns the Domain value or an error if the edge
@@ -79,7 +93,7 @@ type NeedEdges struct {
 func (e NeedEdges) DomainOrErr() (*Term, error) {
 	if e.Domain != nil {
 		return e.Domain, nil
-	} else if e.loadedTypes[0] {
+	} else if e.loadedTypes[1] {
 		return nil, &NotFoundError{label: term.Label}
 	}
 	return nil, &NotLoadedError{edge: "domain"}
@@ -90,7 +104,7 @@ func (e NeedEdges) DomainOrErr() (*Term, error) {
 func (e NeedEdges) RegionOrErr() (*Region, error) {
 	if e.Region != nil {
 		return e.Region, nil
-	} else if e.loadedTypes[1] {
+	} else if e.loadedTypes[2] {
 		return nil, &NotFoundError{label: region.Label}
 	}
 	return nil, &NotLoadedError{edge: "region"}
@@ -101,7 +115,7 @@ func (e NeedEdges) RegionOrErr() (*Region, error) {
 func (e NeedEdges) MatchedOrganizationOrErr() (*Organization, error) {
 	if e.MatchedOrganization != nil {
 		return e.MatchedOrganization, nil
-	} else if e.loadedTypes[2] {
+	} else if e.loadedTypes[3] {
 		return nil, &NotFoundError{label: organization.Label}
 	}
 	return nil, &NotLoadedError{edge: "matched_organization"}
@@ -112,7 +126,7 @@ func (e NeedEdges) MatchedOrganizationOrErr() (*Organization, error) {
 func (e NeedEdges) MatchedProjectOrErr() (*Project, error) {
 	if e.MatchedProject != nil {
 		return e.MatchedProject, nil
-	} else if e.loadedTypes[3] {
+	} else if e.loadedTypes[4] {
 		return nil, &NotFoundError{label: project.Label}
 	}
 	return nil, &NotLoadedError{edge: "matched_project"}
@@ -255,6 +269,11 @@ func (_m *Need) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *Need) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
+}
+
+// QueryRating queries the "rating" edge of the Need entity.
+func (_m *Need) QueryRating() *NeedRatingQuery {
+	return NewNeedClient(_m.config).QueryRating(_m)
 }
 
 // QueryDomain queries the "domain" edge of the Need entity.

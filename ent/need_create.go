@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/region"
@@ -206,6 +207,25 @@ func (_c *NeedCreate) SetNillableResolutionNote(v *string) *NeedCreate {
 func (_c *NeedCreate) SetID(v int) *NeedCreate {
 	_c.mutation.SetID(v)
 	return _c
+}
+
+// SetRatingID sets the "rating" edge to the NeedRating entity by ID.
+func (_c *NeedCreate) SetRatingID(id int) *NeedCreate {
+	_c.mutation.SetRatingID(id)
+	return _c
+}
+
+// SetNillableRatingID sets the "rating" edge to the NeedRating entity by ID if the given value is not nil.
+func (_c *NeedCreate) SetNillableRatingID(id *int) *NeedCreate {
+	if id != nil {
+		_c = _c.SetRatingID(*id)
+	}
+	return _c
+}
+
+// SetRating sets the "rating" edge to the NeedRating entity.
+func (_c *NeedCreate) SetRating(v *NeedRating) *NeedCreate {
+	return _c.SetRatingID(v.ID)
 }
 
 // SetDomain sets the "domain" edge to the Term entity.
@@ -422,6 +442,22 @@ func (_c *NeedCreate) createSpec() (*Need, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ResolutionNote(); ok {
 		_spec.SetField(need.FieldResolutionNote, field.TypeString, value)
 		_node.ResolutionNote = value
+	}
+	if nodes := _c.mutation.RatingIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   need.RatingTable,
+			Columns: []string{need.RatingColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(needrating.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.DomainIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

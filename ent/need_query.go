@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
@@ -27,6 +29,7 @@ type NeedQuery struct {
 	order                   []need.OrderOption
 	inters                  []Interceptor
 	predicates              []predicate.Need
+	withRating              *NeedRatingQuery
 	withDomain              *TermQuery
 	withRegion              *RegionQuery
 	withMatchedOrganization *OrganizationQuery
@@ -67,6 +70,28 @@ func (_q *NeedQuery) Unique(unique bool) *NeedQuery {
 func (_q *NeedQuery) Order(o ...need.OrderOption) *NeedQuery {
 	_q.order = append(_q.order, o...)
 	return _q
+}
+
+// QueryRating chains the current query on the "rating" edge.
+func (_q *NeedQuery) QueryRating() *NeedRatingQuery {
+	query := (&NeedRatingClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(need.Table, need.FieldID, selector),
+			sqlgraph.To(needrating.Table, needrating.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, need.RatingTable, need.RatingColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
 }
 
 // QueryDomain chains the current query on the "domain" edge.
@@ -349,6 +374,7 @@ func (_q *NeedQuery) Clone() *NeedQuery {
 		order:                   append([]need.OrderOption{}, _q.order...),
 		inters:                  append([]Interceptor{}, _q.inters...),
 		predicates:              append([]predicate.Need{}, _q.predicates...),
+		withRating:              _q.withRating.Clone(),
 		withDomain:              _q.withDomain.Clone(),
 		withRegion:              _q.withRegion.Clone(),
 		withMatchedOrganization: _q.withMatchedOrganization.Clone(),
@@ -357,6 +383,17 @@ func (_q *NeedQuery) Clone() *NeedQuery {
 		sql:  _q.sql.Clone(),
 		path: _q.path,
 	}
+}
+
+// WithRating tells the query-builder to eager-load the nodes that are connected to
+// the "rating" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *NeedQuery) WithRating(opts ...func(*NeedRatingQuery)) *NeedQuery {
+	query := (&NeedRatingClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRating = query
+	return _q
 }
 
 // WithDomain tells the query-builder to eager-load the nodes that are connected to
@@ -487,7 +524,8 @@ func (_q *NeedQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Need, e
 	var (
 		nodes       = []*Need{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
+			_q.withRating != nil,
 			_q.withDomain != nil,
 			_q.withRegion != nil,
 			_q.withMatchedOrganization != nil,
@@ -514,6 +552,12 @@ func (_q *NeedQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Need, e
 	}
 	if len(nodes) == 0 {
 		return nodes, nil
+	}
+	if query := _q.withRating; query != nil {
+		if err := _q.loadRating(ctx, query, nodes, nil,
+			func(n *Need, e *NeedRating) { n.Edges.Rating = e }); err != nil {
+			return nil, err
+		}
 	}
 	if query := _q.withDomain; query != nil {
 		if err := _q.loadDomain(ctx, query, nodes, nil,
@@ -547,6 +591,33 @@ func (_q *NeedQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Need, e
 	return nodes, nil
 }
 
+func (_q *NeedQuery) loadRating(ctx context.Context, query *NeedRatingQuery, nodes []*Need, init func(*Need), assign func(*Need, *NeedRating)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Need)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(needrating.FieldNeedID)
+	}
+	query.Where(predicate.NeedRating(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(need.RatingColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.NeedID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "need_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *NeedQuery) loadDomain(ctx context.Context, query *TermQuery, nodes []*Need, init func(*Need), assign func(*Need, *Term)) error {
 	ids := make([]int, 0, len(nodes))
 	nodeids := make(map[int][]*Need)

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
@@ -262,6 +263,25 @@ func (_u *NeedUpdate) ClearResolutionNote() *NeedUpdate {
 	return _u
 }
 
+// SetRatingID sets the "rating" edge to the NeedRating entity by ID.
+func (_u *NeedUpdate) SetRatingID(id int) *NeedUpdate {
+	_u.mutation.SetRatingID(id)
+	return _u
+}
+
+// SetNillableRatingID sets the "rating" edge to the NeedRating entity by ID if the given value is not nil.
+func (_u *NeedUpdate) SetNillableRatingID(id *int) *NeedUpdate {
+	if id != nil {
+		_u = _u.SetRatingID(*id)
+	}
+	return _u
+}
+
+// SetRating sets the "rating" edge to the NeedRating entity.
+func (_u *NeedUpdate) SetRating(v *NeedRating) *NeedUpdate {
+	return _u.SetRatingID(v.ID)
+}
+
 // SetDomain sets the "domain" edge to the Term entity.
 func (_u *NeedUpdate) SetDomain(v *Term) *NeedUpdate {
 	return _u.SetDomainID(v.ID)
@@ -285,6 +305,12 @@ func (_u *NeedUpdate) SetMatchedProject(v *Project) *NeedUpdate {
 // Mutation returns the NeedMutation object of the builder.
 func (_u *NeedUpdate) Mutation() *NeedMutation {
 	return _u.mutation
+}
+
+// ClearRating clears the "rating" edge to the NeedRating entity.
+func (_u *NeedUpdate) ClearRating() *NeedUpdate {
+	_u.mutation.ClearRating()
+	return _u
 }
 
 // ClearDomain clears the "domain" edge to the Term entity.
@@ -440,6 +466,35 @@ func (_u *NeedUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.ResolutionNoteCleared() {
 		_spec.ClearField(need.FieldResolutionNote, field.TypeString)
+	}
+	if _u.mutation.RatingCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   need.RatingTable,
+			Columns: []string{need.RatingColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(needrating.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RatingIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   need.RatingTable,
+			Columns: []string{need.RatingColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(needrating.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.DomainCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -807,6 +862,25 @@ func (_u *NeedUpdateOne) ClearResolutionNote() *NeedUpdateOne {
 	return _u
 }
 
+// SetRatingID sets the "rating" edge to the NeedRating entity by ID.
+func (_u *NeedUpdateOne) SetRatingID(id int) *NeedUpdateOne {
+	_u.mutation.SetRatingID(id)
+	return _u
+}
+
+// SetNillableRatingID sets the "rating" edge to the NeedRating entity by ID if the given value is not nil.
+func (_u *NeedUpdateOne) SetNillableRatingID(id *int) *NeedUpdateOne {
+	if id != nil {
+		_u = _u.SetRatingID(*id)
+	}
+	return _u
+}
+
+// SetRating sets the "rating" edge to the NeedRating entity.
+func (_u *NeedUpdateOne) SetRating(v *NeedRating) *NeedUpdateOne {
+	return _u.SetRatingID(v.ID)
+}
+
 // SetDomain sets the "domain" edge to the Term entity.
 func (_u *NeedUpdateOne) SetDomain(v *Term) *NeedUpdateOne {
 	return _u.SetDomainID(v.ID)
@@ -830,6 +904,12 @@ func (_u *NeedUpdateOne) SetMatchedProject(v *Project) *NeedUpdateOne {
 // Mutation returns the NeedMutation object of the builder.
 func (_u *NeedUpdateOne) Mutation() *NeedMutation {
 	return _u.mutation
+}
+
+// ClearRating clears the "rating" edge to the NeedRating entity.
+func (_u *NeedUpdateOne) ClearRating() *NeedUpdateOne {
+	_u.mutation.ClearRating()
+	return _u
 }
 
 // ClearDomain clears the "domain" edge to the Term entity.
@@ -1015,6 +1095,35 @@ func (_u *NeedUpdateOne) sqlSave(ctx context.Context) (_node *Need, err error) {
 	}
 	if _u.mutation.ResolutionNoteCleared() {
 		_spec.ClearField(need.FieldResolutionNote, field.TypeString)
+	}
+	if _u.mutation.RatingCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   need.RatingTable,
+			Columns: []string{need.RatingColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(needrating.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RatingIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   need.RatingTable,
+			Columns: []string{need.RatingColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(needrating.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.DomainCleared() {
 		edge := &sqlgraph.EdgeSpec{

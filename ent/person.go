@@ -47,6 +47,8 @@ type Person struct {
 	SocialWorkLevel *person.SocialWorkLevel `json:"social_work_level,omitempty"`
 	// Certificate number (personal data). 证书编号。
 	SocialWorkCertificate string `json:"social_work_certificate,omitempty"`
+	// For a volunteer under 18: a guardian's consent to volunteering is on record with an organisation (personal data). 监护人同意。
+	GuardianConsent bool `json:"guardian_consent,omitempty"`
 	// The student consented to their university receiving their records under a pseudonym; without it they count only in protected aggregates. 同意向高校提供记录。
 	ShareWithUniversity bool `json:"share_with_university,omitempty"`
 	// UniversityID holds the value of the "university_id" field.
@@ -69,15 +71,18 @@ type PersonEdges struct {
 	ServiceRecords []*ServiceRecord `json:"service_records,omitempty"`
 	// Hour certificates issued to the person. 时长证明。
 	Certificates []*Certificate `json:"certificates,omitempty"`
+	// SignUps holds the value of the sign_ups edge.
+	SignUps []*SignUp `json:"sign_ups,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
 	totalCount [4]map[string]int
 
 	namedMemberships    map[string][]*Membership
 	namedServiceRecords map[string][]*ServiceRecord
 	namedCertificates   map[string][]*Certificate
+	namedSignUps        map[string][]*SignUp
 }
 
 // UniversityOrErr returns the University value or an error if the edge
@@ -118,6 +123,15 @@ func (e PersonEdges) CertificatesOrErr() ([]*Certificate, error) {
 	return nil, &NotLoadedError{edge: "certificates"}
 }
 
+// SignUpsOrErr returns the SignUps value or an error if the edge
+// was not loaded in eager-loading.
+func (e PersonEdges) SignUpsOrErr() ([]*SignUp, error) {
+	if e.loadedTypes[4] {
+		return e.SignUps, nil
+	}
+	return nil, &NotLoadedError{edge: "sign_ups"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Person) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -125,7 +139,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case person.FieldIDNumberCiphertext, person.FieldSkills:
 			values[i] = new([]byte)
-		case person.FieldPartyMember, person.FieldShareWithUniversity:
+		case person.FieldPartyMember, person.FieldGuardianConsent, person.FieldShareWithUniversity:
 			values[i] = new(sql.NullBool)
 		case person.FieldID, person.FieldUniversityID, person.FieldPossibleDuplicateOf:
 			values[i] = new(sql.NullInt64)
@@ -243,6 +257,12 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.SocialWorkCertificate = value.String
 			}
+		case person.FieldGuardianConsent:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field guardian_consent", values[i])
+			} else if value.Valid {
+				_m.GuardianConsent = value.Bool
+			}
 		case person.FieldShareWithUniversity:
 			if value, ok := values[i].(*sql.NullBool); !ok {
 				return fmt.Errorf("unexpected type %T for field share_with_university", values[i])
@@ -294,6 +314,11 @@ func (_m *Person) QueryServiceRecords() *ServiceRecordQuery {
 // QueryCertificates queries the "certificates" edge of the Person entity.
 func (_m *Person) QueryCertificates() *CertificateQuery {
 	return NewPersonClient(_m.config).QueryCertificates(_m)
+}
+
+// QuerySignUps queries the "sign_ups" edge of the Person entity.
+func (_m *Person) QuerySignUps() *SignUpQuery {
+	return NewPersonClient(_m.config).QuerySignUps(_m)
 }
 
 // Update returns a builder for updating this Person.
@@ -362,6 +387,9 @@ func (_m *Person) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("social_work_certificate=")
 	builder.WriteString(_m.SocialWorkCertificate)
+	builder.WriteString(", ")
+	builder.WriteString("guardian_consent=")
+	builder.WriteString(fmt.Sprintf("%v", _m.GuardianConsent))
 	builder.WriteString(", ")
 	builder.WriteString("share_with_university=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ShareWithUniversity))
@@ -448,6 +476,30 @@ func (_m *Person) appendNamedCertificates(name string, edges ...*Certificate) {
 		_m.Edges.namedCertificates[name] = []*Certificate{}
 	} else {
 		_m.Edges.namedCertificates[name] = append(_m.Edges.namedCertificates[name], edges...)
+	}
+}
+
+// NamedSignUps returns the SignUps named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Person) NamedSignUps(name string) ([]*SignUp, error) {
+	if _m.Edges.namedSignUps == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSignUps[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Person) appendNamedSignUps(name string, edges ...*SignUp) {
+	if _m.Edges.namedSignUps == nil {
+		_m.Edges.namedSignUps = make(map[string][]*SignUp)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSignUps[name] = []*SignUp{}
+	} else {
+		_m.Edges.namedSignUps[name] = append(_m.Edges.namedSignUps[name], edges...)
 	}
 }
 

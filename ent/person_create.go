@@ -15,6 +15,7 @@ import (
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 )
 
 // PersonCreate is the builder for creating a Person entity.
@@ -204,6 +205,20 @@ func (_c *PersonCreate) SetNillableSocialWorkCertificate(v *string) *PersonCreat
 	return _c
 }
 
+// SetGuardianConsent sets the "guardian_consent" field.
+func (_c *PersonCreate) SetGuardianConsent(v bool) *PersonCreate {
+	_c.mutation.SetGuardianConsent(v)
+	return _c
+}
+
+// SetNillableGuardianConsent sets the "guardian_consent" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableGuardianConsent(v *bool) *PersonCreate {
+	if v != nil {
+		_c.SetGuardianConsent(*v)
+	}
+	return _c
+}
+
 // SetShareWithUniversity sets the "share_with_university" field.
 func (_c *PersonCreate) SetShareWithUniversity(v bool) *PersonCreate {
 	_c.mutation.SetShareWithUniversity(v)
@@ -296,6 +311,21 @@ func (_c *PersonCreate) AddCertificates(v ...*Certificate) *PersonCreate {
 	return _c.AddCertificateIDs(ids...)
 }
 
+// AddSignUpIDs adds the "sign_ups" edge to the SignUp entity by IDs.
+func (_c *PersonCreate) AddSignUpIDs(ids ...int) *PersonCreate {
+	_c.mutation.AddSignUpIDs(ids...)
+	return _c
+}
+
+// AddSignUps adds the "sign_ups" edges to the SignUp entity.
+func (_c *PersonCreate) AddSignUps(v ...*SignUp) *PersonCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSignUpIDs(ids...)
+}
+
 // Mutation returns the PersonMutation object of the builder.
 func (_c *PersonCreate) Mutation() *PersonMutation {
 	return _c.mutation
@@ -354,6 +384,10 @@ func (_c *PersonCreate) defaults() error {
 	if _, ok := _c.mutation.PartyMember(); !ok {
 		v := person.DefaultPartyMember
 		_c.mutation.SetPartyMember(v)
+	}
+	if _, ok := _c.mutation.GuardianConsent(); !ok {
+		v := person.DefaultGuardianConsent
+		_c.mutation.SetGuardianConsent(v)
 	}
 	if _, ok := _c.mutation.ShareWithUniversity(); !ok {
 		v := person.DefaultShareWithUniversity
@@ -490,6 +524,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 		_spec.SetField(person.FieldSocialWorkCertificate, field.TypeString, value)
 		_node.SocialWorkCertificate = value
 	}
+	if value, ok := _c.mutation.GuardianConsent(); ok {
+		_spec.SetField(person.FieldGuardianConsent, field.TypeBool, value)
+		_node.GuardianConsent = value
+	}
 	if value, ok := _c.mutation.ShareWithUniversity(); ok {
 		_spec.SetField(person.FieldShareWithUniversity, field.TypeBool, value)
 		_node.ShareWithUniversity = value
@@ -556,6 +594,22 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SignUpsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignUpsTable,
+			Columns: []string{person.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

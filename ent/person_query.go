@@ -19,6 +19,7 @@ import (
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 )
 
 // PersonQuery is the builder for querying Person entities.
@@ -32,11 +33,13 @@ type PersonQuery struct {
 	withMemberships         *MembershipQuery
 	withServiceRecords      *ServiceRecordQuery
 	withCertificates        *CertificateQuery
+	withSignUps             *SignUpQuery
 	modifiers               []func(*sql.Selector)
 	loadTotal               []func(context.Context, []*Person) error
 	withNamedMemberships    map[string]*MembershipQuery
 	withNamedServiceRecords map[string]*ServiceRecordQuery
 	withNamedCertificates   map[string]*CertificateQuery
+	withNamedSignUps        map[string]*SignUpQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -154,6 +157,28 @@ func (_q *PersonQuery) QueryCertificates() *CertificateQuery {
 			sqlgraph.From(person.Table, person.FieldID, selector),
 			sqlgraph.To(certificate.Table, certificate.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, person.CertificatesTable, person.CertificatesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySignUps chains the current query on the "sign_ups" edge.
+func (_q *PersonQuery) QuerySignUps() *SignUpQuery {
+	query := (&SignUpClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(person.Table, person.FieldID, selector),
+			sqlgraph.To(signup.Table, signup.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, person.SignUpsTable, person.SignUpsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -357,6 +382,7 @@ func (_q *PersonQuery) Clone() *PersonQuery {
 		withMemberships:    _q.withMemberships.Clone(),
 		withServiceRecords: _q.withServiceRecords.Clone(),
 		withCertificates:   _q.withCertificates.Clone(),
+		withSignUps:        _q.withSignUps.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -404,6 +430,17 @@ func (_q *PersonQuery) WithCertificates(opts ...func(*CertificateQuery)) *Person
 		opt(query)
 	}
 	_q.withCertificates = query
+	return _q
+}
+
+// WithSignUps tells the query-builder to eager-load the nodes that are connected to
+// the "sign_ups" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithSignUps(opts ...func(*SignUpQuery)) *PersonQuery {
+	query := (&SignUpClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSignUps = query
 	return _q
 }
 
@@ -491,11 +528,12 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 	var (
 		nodes       = []*Person{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withUniversity != nil,
 			_q.withMemberships != nil,
 			_q.withServiceRecords != nil,
 			_q.withCertificates != nil,
+			_q.withSignUps != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -546,6 +584,13 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 			return nil, err
 		}
 	}
+	if query := _q.withSignUps; query != nil {
+		if err := _q.loadSignUps(ctx, query, nodes,
+			func(n *Person) { n.Edges.SignUps = []*SignUp{} },
+			func(n *Person, e *SignUp) { n.Edges.SignUps = append(n.Edges.SignUps, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedMemberships {
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *Person) { n.appendNamedMemberships(name) },
@@ -564,6 +609,13 @@ func (_q *PersonQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Perso
 		if err := _q.loadCertificates(ctx, query, nodes,
 			func(n *Person) { n.appendNamedCertificates(name) },
 			func(n *Person, e *Certificate) { n.appendNamedCertificates(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSignUps {
+		if err := _q.loadSignUps(ctx, query, nodes,
+			func(n *Person) { n.appendNamedSignUps(name) },
+			func(n *Person, e *SignUp) { n.appendNamedSignUps(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -682,6 +734,36 @@ func (_q *PersonQuery) loadCertificates(ctx context.Context, query *CertificateQ
 	}
 	query.Where(predicate.Certificate(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(person.CertificatesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.PersonID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "person_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *PersonQuery) loadSignUps(ctx context.Context, query *SignUpQuery, nodes []*Person, init func(*Person), assign func(*Person, *SignUp)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Person)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(signup.FieldPersonID)
+	}
+	query.Where(predicate.SignUp(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(person.SignUpsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -824,6 +906,20 @@ func (_q *PersonQuery) WithNamedCertificates(name string, opts ...func(*Certific
 		_q.withNamedCertificates = make(map[string]*CertificateQuery)
 	}
 	_q.withNamedCertificates[name] = query
+	return _q
+}
+
+// WithNamedSignUps tells the query-builder to eager-load the nodes that are connected to the "sign_ups"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PersonQuery) WithNamedSignUps(name string, opts ...func(*SignUpQuery)) *PersonQuery {
+	query := (&SignUpClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSignUps == nil {
+		_q.withNamedSignUps = make(map[string]*SignUpQuery)
+	}
+	_q.withNamedSignUps[name] = query
 	return _q
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 )
 
 // PersonUpdate is the builder for updating Person entities.
@@ -269,6 +270,26 @@ func (_u *PersonUpdate) ClearSocialWorkCertificate() *PersonUpdate {
 	return _u
 }
 
+// SetGuardianConsent sets the "guardian_consent" field.
+func (_u *PersonUpdate) SetGuardianConsent(v bool) *PersonUpdate {
+	_u.mutation.SetGuardianConsent(v)
+	return _u
+}
+
+// SetNillableGuardianConsent sets the "guardian_consent" field if the given value is not nil.
+func (_u *PersonUpdate) SetNillableGuardianConsent(v *bool) *PersonUpdate {
+	if v != nil {
+		_u.SetGuardianConsent(*v)
+	}
+	return _u
+}
+
+// ClearGuardianConsent clears the value of the "guardian_consent" field.
+func (_u *PersonUpdate) ClearGuardianConsent() *PersonUpdate {
+	_u.mutation.ClearGuardianConsent()
+	return _u
+}
+
 // SetShareWithUniversity sets the "share_with_university" field.
 func (_u *PersonUpdate) SetShareWithUniversity(v bool) *PersonUpdate {
 	_u.mutation.SetShareWithUniversity(v)
@@ -380,6 +401,21 @@ func (_u *PersonUpdate) AddCertificates(v ...*Certificate) *PersonUpdate {
 	return _u.AddCertificateIDs(ids...)
 }
 
+// AddSignUpIDs adds the "sign_ups" edge to the SignUp entity by IDs.
+func (_u *PersonUpdate) AddSignUpIDs(ids ...int) *PersonUpdate {
+	_u.mutation.AddSignUpIDs(ids...)
+	return _u
+}
+
+// AddSignUps adds the "sign_ups" edges to the SignUp entity.
+func (_u *PersonUpdate) AddSignUps(v ...*SignUp) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSignUpIDs(ids...)
+}
+
 // Mutation returns the PersonMutation object of the builder.
 func (_u *PersonUpdate) Mutation() *PersonMutation {
 	return _u.mutation
@@ -452,6 +488,27 @@ func (_u *PersonUpdate) RemoveCertificates(v ...*Certificate) *PersonUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCertificateIDs(ids...)
+}
+
+// ClearSignUps clears all "sign_ups" edges to the SignUp entity.
+func (_u *PersonUpdate) ClearSignUps() *PersonUpdate {
+	_u.mutation.ClearSignUps()
+	return _u
+}
+
+// RemoveSignUpIDs removes the "sign_ups" edge to SignUp entities by IDs.
+func (_u *PersonUpdate) RemoveSignUpIDs(ids ...int) *PersonUpdate {
+	_u.mutation.RemoveSignUpIDs(ids...)
+	return _u
+}
+
+// RemoveSignUps removes "sign_ups" edges to SignUp entities.
+func (_u *PersonUpdate) RemoveSignUps(v ...*SignUp) *PersonUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSignUpIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -628,6 +685,12 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SocialWorkCertificateCleared() {
 		_spec.ClearField(person.FieldSocialWorkCertificate, field.TypeString)
 	}
+	if value, ok := _u.mutation.GuardianConsent(); ok {
+		_spec.SetField(person.FieldGuardianConsent, field.TypeBool, value)
+	}
+	if _u.mutation.GuardianConsentCleared() {
+		_spec.ClearField(person.FieldGuardianConsent, field.TypeBool)
+	}
 	if value, ok := _u.mutation.ShareWithUniversity(); ok {
 		_spec.SetField(person.FieldShareWithUniversity, field.TypeBool, value)
 	}
@@ -797,6 +860,51 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SignUpsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignUpsTable,
+			Columns: []string{person.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSignUpsIDs(); len(nodes) > 0 && !_u.mutation.SignUpsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignUpsTable,
+			Columns: []string{person.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SignUpsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignUpsTable,
+			Columns: []string{person.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1060,6 +1168,26 @@ func (_u *PersonUpdateOne) ClearSocialWorkCertificate() *PersonUpdateOne {
 	return _u
 }
 
+// SetGuardianConsent sets the "guardian_consent" field.
+func (_u *PersonUpdateOne) SetGuardianConsent(v bool) *PersonUpdateOne {
+	_u.mutation.SetGuardianConsent(v)
+	return _u
+}
+
+// SetNillableGuardianConsent sets the "guardian_consent" field if the given value is not nil.
+func (_u *PersonUpdateOne) SetNillableGuardianConsent(v *bool) *PersonUpdateOne {
+	if v != nil {
+		_u.SetGuardianConsent(*v)
+	}
+	return _u
+}
+
+// ClearGuardianConsent clears the value of the "guardian_consent" field.
+func (_u *PersonUpdateOne) ClearGuardianConsent() *PersonUpdateOne {
+	_u.mutation.ClearGuardianConsent()
+	return _u
+}
+
 // SetShareWithUniversity sets the "share_with_university" field.
 func (_u *PersonUpdateOne) SetShareWithUniversity(v bool) *PersonUpdateOne {
 	_u.mutation.SetShareWithUniversity(v)
@@ -1171,6 +1299,21 @@ func (_u *PersonUpdateOne) AddCertificates(v ...*Certificate) *PersonUpdateOne {
 	return _u.AddCertificateIDs(ids...)
 }
 
+// AddSignUpIDs adds the "sign_ups" edge to the SignUp entity by IDs.
+func (_u *PersonUpdateOne) AddSignUpIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.AddSignUpIDs(ids...)
+	return _u
+}
+
+// AddSignUps adds the "sign_ups" edges to the SignUp entity.
+func (_u *PersonUpdateOne) AddSignUps(v ...*SignUp) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSignUpIDs(ids...)
+}
+
 // Mutation returns the PersonMutation object of the builder.
 func (_u *PersonUpdateOne) Mutation() *PersonMutation {
 	return _u.mutation
@@ -1243,6 +1386,27 @@ func (_u *PersonUpdateOne) RemoveCertificates(v ...*Certificate) *PersonUpdateOn
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCertificateIDs(ids...)
+}
+
+// ClearSignUps clears all "sign_ups" edges to the SignUp entity.
+func (_u *PersonUpdateOne) ClearSignUps() *PersonUpdateOne {
+	_u.mutation.ClearSignUps()
+	return _u
+}
+
+// RemoveSignUpIDs removes the "sign_ups" edge to SignUp entities by IDs.
+func (_u *PersonUpdateOne) RemoveSignUpIDs(ids ...int) *PersonUpdateOne {
+	_u.mutation.RemoveSignUpIDs(ids...)
+	return _u
+}
+
+// RemoveSignUps removes "sign_ups" edges to SignUp entities.
+func (_u *PersonUpdateOne) RemoveSignUps(v ...*SignUp) *PersonUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSignUpIDs(ids...)
 }
 
 // Where appends a list predicates to the PersonUpdate builder.
@@ -1449,6 +1613,12 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	if _u.mutation.SocialWorkCertificateCleared() {
 		_spec.ClearField(person.FieldSocialWorkCertificate, field.TypeString)
 	}
+	if value, ok := _u.mutation.GuardianConsent(); ok {
+		_spec.SetField(person.FieldGuardianConsent, field.TypeBool, value)
+	}
+	if _u.mutation.GuardianConsentCleared() {
+		_spec.ClearField(person.FieldGuardianConsent, field.TypeBool)
+	}
 	if value, ok := _u.mutation.ShareWithUniversity(); ok {
 		_spec.SetField(person.FieldShareWithUniversity, field.TypeBool, value)
 	}
@@ -1618,6 +1788,51 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SignUpsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignUpsTable,
+			Columns: []string{person.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSignUpsIDs(); len(nodes) > 0 && !_u.mutation.SignUpsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignUpsTable,
+			Columns: []string{person.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SignUpsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   person.SignUpsTable,
+			Columns: []string{person.SignUpsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(signup.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -48,12 +48,16 @@ type Tx struct {
 	HoursByPersonMonth *HoursByPersonMonthClient
 	// HoursByProject is the client for interacting with the HoursByProject builders.
 	HoursByProject *HoursByProjectClient
+	// ImportedHours is the client for interacting with the ImportedHours builders.
+	ImportedHours *ImportedHoursClient
 	// Indicator is the client for interacting with the Indicator builders.
 	Indicator *IndicatorClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Need is the client for interacting with the Need builders.
 	Need *NeedClient
+	// NeedRating is the client for interacting with the NeedRating builders.
+	NeedRating *NeedRatingClient
 	// Organization is the client for interacting with the Organization builders.
 	Organization *OrganizationClient
 	// Outcome is the client for interacting with the Outcome builders.
@@ -70,6 +74,8 @@ type Tx struct {
 	Project *ProjectClient
 	// ProjectParticipation is the client for interacting with the ProjectParticipation builders.
 	ProjectParticipation *ProjectParticipationClient
+	// Recruitment is the client for interacting with the Recruitment builders.
+	Recruitment *RecruitmentClient
 	// Region is the client for interacting with the Region builders.
 	Region *RegionClient
 	// ServicePoint is the client for interacting with the ServicePoint builders.
@@ -80,12 +86,18 @@ type Tx struct {
 	ServicePointHours *ServicePointHoursClient
 	// ServiceRecord is the client for interacting with the ServiceRecord builders.
 	ServiceRecord *ServiceRecordClient
+	// SignUp is the client for interacting with the SignUp builders.
+	SignUp *SignUpClient
 	// Taxonomy is the client for interacting with the Taxonomy builders.
 	Taxonomy *TaxonomyClient
 	// Term is the client for interacting with the Term builders.
 	Term *TermClient
 	// Tombstone is the client for interacting with the Tombstone builders.
 	Tombstone *TombstoneClient
+	// VolunteerEvent is the client for interacting with the VolunteerEvent builders.
+	VolunteerEvent *VolunteerEventClient
+	// VolunteerInvite is the client for interacting with the VolunteerInvite builders.
+	VolunteerInvite *VolunteerInviteClient
 	// WebhookAttempt is the client for interacting with the WebhookAttempt builders.
 	WebhookAttempt *WebhookAttemptClient
 	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
@@ -240,9 +252,11 @@ func (tx *Tx) init() {
 	tx.CompetitionRound = NewCompetitionRoundClient(tx.config)
 	tx.HoursByPersonMonth = NewHoursByPersonMonthClient(tx.config)
 	tx.HoursByProject = NewHoursByProjectClient(tx.config)
+	tx.ImportedHours = NewImportedHoursClient(tx.config)
 	tx.Indicator = NewIndicatorClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Need = NewNeedClient(tx.config)
+	tx.NeedRating = NewNeedRatingClient(tx.config)
 	tx.Organization = NewOrganizationClient(tx.config)
 	tx.Outcome = NewOutcomeClient(tx.config)
 	tx.Partnership = NewPartnershipClient(tx.config)
@@ -251,14 +265,18 @@ func (tx *Tx) init() {
 	tx.Person = NewPersonClient(tx.config)
 	tx.Project = NewProjectClient(tx.config)
 	tx.ProjectParticipation = NewProjectParticipationClient(tx.config)
+	tx.Recruitment = NewRecruitmentClient(tx.config)
 	tx.Region = NewRegionClient(tx.config)
 	tx.ServicePoint = NewServicePointClient(tx.config)
 	tx.ServicePointException = NewServicePointExceptionClient(tx.config)
 	tx.ServicePointHours = NewServicePointHoursClient(tx.config)
 	tx.ServiceRecord = NewServiceRecordClient(tx.config)
+	tx.SignUp = NewSignUpClient(tx.config)
 	tx.Taxonomy = NewTaxonomyClient(tx.config)
 	tx.Term = NewTermClient(tx.config)
 	tx.Tombstone = NewTombstoneClient(tx.config)
+	tx.VolunteerEvent = NewVolunteerEventClient(tx.config)
+	tx.VolunteerInvite = NewVolunteerInviteClient(tx.config)
 	tx.WebhookAttempt = NewWebhookAttemptClient(tx.config)
 	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
 	tx.WebhookSubscription = NewWebhookSubscriptionClient(tx.config)

@@ -93,6 +93,11 @@ func readsLevel(v *auth.Viewer, level access.Level) error {
 	case v == nil:
 		return auth.ErrUnauthenticated
 	}
+	if v.Volunteer() || level == access.Volunteer {
+		// A volunteer's credential filters nothing but public values; its
+		// own rows are read through package volunteers, never filtered.
+		return auth.ErrForbidden
+	}
 	partner := v.Role == auth.RolePartner && !v.System
 	switch level {
 	case access.Key:
@@ -156,6 +161,17 @@ func (a accessControl) InterceptField(ctx context.Context, next graphql.Resolver
 		return nil, nil // on a public row: the row shows, the case stays hidden
 	case v == nil:
 		return nil, auth.ErrUnauthenticated
+	}
+	if v.Volunteer() != (level == access.Volunteer) {
+		// A volunteer's credential is anonymous to everything but its own
+		// page (docs/volunteers.md); its own page is nobody else's.
+		if level == access.Case && v.Volunteer() {
+			return nil, nil
+		}
+		return nil, auth.ErrForbidden
+	}
+	if level == access.Volunteer {
+		return next(ctx)
 	}
 	partner := v.Role == auth.RolePartner && !v.System
 	switch level {

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/tongxing/tongxing/ent"
@@ -83,6 +84,11 @@ func (r *queryResolver) Projects(ctx context.Context, after *entgql.Cursor[int],
 	return r.client.Project.Query().Paginate(ctx, after, first, before, last, ent.WithProjectOrder(orderBy), ent.WithProjectFilter(where.Filter))
 }
 
+// Recruitments is the resolver for the recruitments field.
+func (r *queryResolver) Recruitments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RecruitmentOrder, where *ent.RecruitmentWhereInput) (*ent.RecruitmentConnection, error) {
+	panic(fmt.Errorf("not implemented: Recruitments - recruitments"))
+}
+
 // Regions is the resolver for the regions field.
 func (r *queryResolver) Regions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegionOrder, where *ent.RegionWhereInput) (*ent.RegionConnection, error) {
 	return r.client.Region.Query().Paginate(ctx, after, first, before, last, ent.WithRegionOrder(orderBy), ent.WithRegionFilter(where.Filter))
@@ -131,6 +137,9 @@ func (r *Resolver) Project() generated.ProjectResolver { return &projectResolver
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Recruitment returns generated.RecruitmentResolver implementation.
+func (r *Resolver) Recruitment() generated.RecruitmentResolver { return &recruitmentResolver{r} }
+
 // ServicePoint returns generated.ServicePointResolver implementation.
 func (r *Resolver) ServicePoint() generated.ServicePointResolver { return &servicePointResolver{r} }
 
@@ -144,6 +153,11 @@ func (r *Resolver) ServicePointHours() generated.ServicePointHoursResolver {
 	return &servicePointHoursResolver{r}
 }
 
+// VolunteerEvent returns generated.VolunteerEventResolver implementation.
+func (r *Resolver) VolunteerEvent() generated.VolunteerEventResolver {
+	return &volunteerEventResolver{r}
+}
+
 type (
 	certificateResolver            struct{ *Resolver }
 	competitionApplicationResolver struct{ *Resolver }
@@ -153,7 +167,9 @@ type (
 	personResolver                 struct{ *Resolver }
 	projectResolver                struct{ *Resolver }
 	queryResolver                  struct{ *Resolver }
+	recruitmentResolver            struct{ *Resolver }
 	servicePointResolver           struct{ *Resolver }
 	servicePointExceptionResolver  struct{ *Resolver }
 	servicePointHoursResolver      struct{ *Resolver }
+	volunteerEventResolver         struct{ *Resolver }
 )

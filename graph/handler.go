@@ -22,6 +22,7 @@ import (
 	"github.com/tongxing/tongxing/requestlog"
 	"github.com/tongxing/tongxing/results"
 	"github.com/tongxing/tongxing/sheet"
+	"github.com/tongxing/tongxing/volunteers"
 	"github.com/tongxing/tongxing/webhooks"
 )
 
@@ -51,6 +52,9 @@ type Options struct {
 	// Uploads bound the spreadsheets importRecords takes (sheet.DefaultLimits
 	// for zero fields).
 	Uploads sheet.Limits
+	// Volunteers is volunteer self-service (package volunteers); nil gives
+	// one without keys: check-in codes and hours records then fail.
+	Volunteers *volunteers.Desk
 }
 
 // NewHandler assembles the GraphQL HTTP handler: transports, caches, limits,
@@ -61,7 +65,7 @@ func NewHandler(client *ent.Client, opts Options) *handler.Server {
 		logger = slog.Default()
 	}
 	resolver := &Resolver{client: client, keys: opts.Keys, sla: opts.SLA, stars: opts.Stars, figures: opts.Figures,
-		cases: &casework.Desk{Notes: opts.CaseNotes}, webhooks: opts.Webhooks, uploads: opts.Uploads}
+		cases: &casework.Desk{Notes: opts.CaseNotes}, webhooks: opts.Webhooks, uploads: opts.Uploads, volunteers: opts.Volunteers}
 	es := newSchema(resolver)
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})

@@ -47,18 +47,53 @@ func (m mutationAuth) MutateOperationParameters(ctx context.Context, p *graphql.
 	if err != nil {
 		return nil
 	}
-	if op := doc.Operations.ForName(p.OperationName); op != nil && op.Operation == ast.Mutation {
+	if op := doc.Operations.ForName(p.OperationName); op != nil && op.Operation == ast.Mutation && !anonymousOnly(op.SelectionSet) {
 		return unauthenticatedMutation()
 	}
 	return nil
 }
 
+// anonymousMutations need no key: the one-time code each takes is the
+// authority, and every code that cannot be used gets one answer
+// (docs/volunteers.md).
+var anonymousMutations = map[string]bool{"redeemVolunteerInvite": true, "rateNeed": true}
+
+// volunteerMutations are the only mutations a VOLUNTEER credential may
+// call; each acts on its holder's own rows (package volunteers).
+var volunteerMutations = map[string]bool{
+	"signUp": true, "cancelSignUp": true, "checkIn": true, "checkOut": true, "requestCertificate": true,
+	"importHoursRecord": true, "rotateVolunteerCredential": true, "signOut": true,
+}
+
+// anonymousOnly reports whether a mutation selects nothing but fields of
+// anonymousMutations (and __typename), without fragments.
+func anonymousOnly(set ast.SelectionSet) bool {
+	for _, s := range set {
+		f, ok := s.(*ast.Field)
+		if !ok || (!anonymousMutations[f.Name] && f.Name != "__typename") {
+			return false
+		}
+	}
+	return len(set) > 0
+}
+
 // InterceptField is a backstop, not the gate: should a mutation ever get
 // past MutateOperationParameters without a key, its root fields still
 // fail before their resolvers run.
+//
+// It is also where a VOLUNTEER credential is held to its own mutations,
+// before any resolver runs.
 func (mutationAuth) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Object == "Mutation" && auth.FromContext(ctx) == nil {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Object != "Mutation" {
+		return next(ctx)
+	}
+	v := auth.FromContext(ctx)
+	switch {
+	case v == nil && !anonymousMutations[fc.Field.Name]:
 		return nil, auth.ErrUnauthenticated
+	case v.Volunteer() && !volunteerMutations[fc.Field.Name] && !anonymousMutations[fc.Field.Name]:
+		return nil, auth.ErrForbidden
 	}
 	return next(ctx)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/results"
 	"github.com/tongxing/tongxing/sheet"
+	"github.com/tongxing/tongxing/volunteers"
 	"github.com/tongxing/tongxing/webhooks"
 )
 
@@ -41,6 +42,8 @@ type Resolver struct {
 	webhooks *webhooks.Desk
 	// uploads bound the files importRecords reads.
 	uploads sheet.Limits
+	// volunteers is volunteer self-service (package volunteers).
+	volunteers *volunteers.Desk
 }
 
 // NewSchema builds the executable schema over client with the default
@@ -61,6 +64,9 @@ func newSchema(r *Resolver) graphql.ExecutableSchema {
 	}
 	if r.webhooks == nil {
 		r.webhooks = &webhooks.Desk{}
+	}
+	if r.volunteers == nil {
+		r.volunteers = &volunteers.Desk{Now: r.now}
 	}
 	if r.stars.Default == nil {
 		r.stars = hours.StarScale{Default: hours.DefaultStarTiers}

@@ -17,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 )
 
 // The read rules of the restricted types, written once as predicates. The
@@ -32,7 +33,8 @@ import (
 // partners), which applies its own, narrower rules.
 
 // PeopleRows: editors and reviewers read the people of their scope, which
-// are its members and the volunteers at its activities. (The residents
+// are its members, the volunteers at its activities and those signed up
+// for them (the roster, docs/volunteers.md). (The residents
 // cases are run for are not people: they have a table of their own, read
 // only through their cases; policy.CaseResident.)
 func PeopleRows(v *auth.Viewer) (predicate.Person, error) {
@@ -42,6 +44,7 @@ func PeopleRows(v *auth.Viewer) (predicate.Person, error) {
 	return person.Or(
 		person.HasMembershipsWith(membership.OrganizationIDIn(v.Scope...)),
 		person.HasServiceRecordsWith(servicerecord.HasActivityWith(activity.OrganizationIDIn(v.Scope...))),
+		person.HasSignUpsWith(signup.HasActivityWith(activity.OrganizationIDIn(v.Scope...))),
 	), nil
 }
 

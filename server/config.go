@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tongxing/tongxing/opendata"
+	"github.com/tongxing/tongxing/opendata/signing"
 
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/needs"
@@ -120,6 +121,10 @@ type Config struct {
 	// Webhooks configures webhook delivery (TONGXING_WEBHOOK_*): whether
 	// subscribers may be on private addresses, attempts, back-off, timeout.
 	Webhooks webhooks.Config
+	// TrustedHoursKeys are the public keys of the other districts whose
+	// signed hours records are imported (TONGXING_HOURS_TRUST: comma-separated
+	// PEM files, each one district's /graphql hoursRecordKey.pem).
+	TrustedHoursKeys []signing.PublicKey
 }
 
 // LoadConfig reads the configuration from the environment (getenv is
@@ -231,6 +236,20 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.Stars, err = hours.ParseStarScale(getenv("TONGXING_STAR_TIERS")); err != nil {
 		errs = append(errs, fmt.Errorf("TONGXING_STAR_TIERS: %w", err))
+	}
+	for _, path := range strings.Split(getenv("TONGXING_HOURS_TRUST"), ",") {
+		if path = strings.TrimSpace(path); path == "" {
+			continue
+		}
+		b, err := os.ReadFile(path)
+		if err == nil {
+			var k signing.PublicKey
+			if k, err = signing.ParsePublicPEM(b); err == nil {
+				c.TrustedHoursKeys = append(c.TrustedHoursKeys, k)
+				continue
+			}
+		}
+		errs = append(errs, fmt.Errorf("TONGXING_HOURS_TRUST: %s: %w", path, err))
 	}
 	for _, d := range strings.Split(getenv("TONGXING_HOLIDAYS"), ",") {
 		if d = strings.TrimSpace(d); d == "" {

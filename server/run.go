@@ -118,6 +118,8 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	// Webhooks: deliver what is due (new releases, retries, and deliveries
 	// left pending by an earlier process or by the CLI).
 	go app.WebhookWorker().Run(schedCtx)
+	// Volunteers: forgotten check-outs and 24-hour reminders.
+	go app.Sweeper(schedCtx)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -31,6 +31,7 @@ import (
 	"github.com/tongxing/tongxing/graph"
 	"github.com/tongxing/tongxing/imports"
 	"github.com/tongxing/tongxing/metrics"
+	"github.com/tongxing/tongxing/opendata/signing"
 	"github.com/tongxing/tongxing/partners"
 	"github.com/tongxing/tongxing/policy"
 	"github.com/tongxing/tongxing/requestid"
@@ -39,6 +40,7 @@ import (
 	"github.com/tongxing/tongxing/server/graphiql"
 	"github.com/tongxing/tongxing/sheet"
 	"github.com/tongxing/tongxing/tracing"
+	"github.com/tongxing/tongxing/volunteers"
 	"github.com/tongxing/tongxing/webhooks"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -59,6 +61,8 @@ type Server struct {
 	caseNotes *pii.CaseNotes
 	// webhookSecrets seals and opens webhook subscribers' signing secrets.
 	webhookSecrets *pii.SecretBox
+	// volunteers is volunteer self-service (package volunteers).
+	volunteers *volunteers.Desk
 }
 
 // New returns a server over an open, migrated database.
@@ -104,7 +108,45 @@ func New(cfg Config, db *database.DB, logger *slog.Logger) *Server {
 	if err != nil {
 		panic(err) // LoadConfig already refused short keys
 	}
-	return &Server{cfg: cfg, db: db, logger: logger, now: time.Now, keys: keys, figures: figures, caseNotes: notes, webhookSecrets: box}
+	srv := &Server{cfg: cfg, db: db, logger: logger, now: time.Now, keys: keys, figures: figures, caseNotes: notes, webhookSecrets: box}
+	recordKey, err := signing.DeriveFor(secret, volunteers.RecordKeyLabel)
+	if err != nil {
+		panic(err) // the secret is never empty here
+	}
+	srv.volunteers = &volunteers.Desk{
+		Now: func() time.Time { return srv.now() }, CodeKey: volunteers.DeriveCodeKey(secret), RecordKey: recordKey,
+		Issuer: oc.Publisher.String(), Trusted: cfg.TrustedHoursKeys, Stars: cfg.Stars, Publish: volunteers.PublishWebhook,
+	}
+	// Outbox events for reviews and activity changes made through any
+	// mutation.
+	srv.volunteers.Track(db.Client)
+	return srv
+}
+
+// Sweeper closes forgotten check-ins and writes reminders, every minute,
+// until ctx ends (docs/volunteers.md).
+func (s *Server) Sweeper(ctx context.Context) {
+	sweep := func() {
+		sys := policy.SystemContext(ctx, "volunteers")
+		if n, err := s.volunteers.CloseForgotten(sys, s.db.Client); err != nil && ctx.Err() == nil {
+			s.logger.Error("closing forgotten check-ins", "error", err)
+		} else if n > 0 {
+			s.logger.Info("closed forgotten check-ins", "count", n)
+		}
+		if _, err := s.volunteers.Remind(sys, s.db.Client); err != nil && ctx.Err() == nil {
+			s.logger.Error("writing reminders", "error", err)
+		}
+	}
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		sweep()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // WebhookWorker is the delivery worker of this server's webhooks: Run
@@ -115,14 +157,14 @@ func (s *Server) WebhookWorker() *webhooks.Worker {
 
 // webhookDesk registers subscribers for the events the server publishes.
 func (s *Server) webhookDesk() *webhooks.Desk {
-	return &webhooks.Desk{Box: s.webhookSecrets, Events: []string{announce.EventReleasePublished}, AllowPrivate: s.cfg.Webhooks.AllowPrivate}
+	return &webhooks.Desk{Box: s.webhookSecrets, Events: []string{announce.EventReleasePublished, volunteers.EventType}, AllowPrivate: s.cfg.Webhooks.AllowPrivate}
 }
 
 // Handler returns the root HTTP handler with every route and middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	api := graph.NewHandler(s.db.Client, graph.Options{Logger: s.logger, Introspection: s.cfg.Introspection, Keys: s.keys, SLA: s.cfg.NeedSLA, Stars: s.cfg.Stars, Limits: s.cfg.Limits, Figures: s.figures, CaseNotes: s.caseNotes, Webhooks: s.webhookDesk(),
-		Uploads: sheet.Limits{Bytes: s.cfg.MaxUploadBytes}})
+		Uploads: sheet.Limits{Bytes: s.cfg.MaxUploadBytes}, Volunteers: s.volunteers})
 	// /graphql alone is rate limited and timed: throttle first, then the
 	// cheap refusals, then the key lookup (a database read) and the query.
 	rl := newRateLimiter(s.cfg, s.now)

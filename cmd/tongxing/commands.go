@@ -168,7 +168,7 @@ func keys(ctx context.Context, cfg server.Config, args []string, out io.Writer) 
 			}
 		}
 		secret, k, err := apikeys.Create(sys, db.Client, *name, opts)
-		if errors.Is(err, apikeys.ErrCaseKey) {
+		if apikeys.IsHolderError(err) {
 			return usageError{"keys create: " + err.Error()}
 		}
 		if err != nil {

@@ -50,6 +50,10 @@ const (
 	EdgeRegion = "region"
 	// EdgeServiceRecords holds the string denoting the service_records edge name in mutations.
 	EdgeServiceRecords = "service_records"
+	// EdgeRecruitment holds the string denoting the recruitment edge name in mutations.
+	EdgeRecruitment = "recruitment"
+	// EdgeSignUps holds the string denoting the sign_ups edge name in mutations.
+	EdgeSignUps = "sign_ups"
 	// Table holds the table name of the activity in the database.
 	Table = "activities"
 	// OrganizationTable is the table that holds the organization relation/edge.
@@ -80,6 +84,20 @@ const (
 	ServiceRecordsInverseTable = "service_records"
 	// ServiceRecordsColumn is the table column denoting the service_records relation/edge.
 	ServiceRecordsColumn = "activity_id"
+	// RecruitmentTable is the table that holds the recruitment relation/edge.
+	RecruitmentTable = "recruitments"
+	// RecruitmentInverseTable is the table name for the Recruitment entity.
+	// It exists in this package in order to avoid circular dependency with the "recruitment" package.
+	RecruitmentInverseTable = "recruitments"
+	// RecruitmentColumn is the table column denoting the recruitment relation/edge.
+	RecruitmentColumn = "activity_id"
+	// SignUpsTable is the table that holds the sign_ups relation/edge.
+	SignUpsTable = "sign_ups"
+	// SignUpsInverseTable is the table name for the SignUp entity.
+	// It exists in this package in order to avoid circular dependency with the "signup" package.
+	SignUpsInverseTable = "sign_ups"
+	// SignUpsColumn is the table column denoting the sign_ups relation/edge.
+	SignUpsColumn = "activity_id"
 )
 
 // Columns holds all SQL columns for activity fields.
@@ -265,6 +283,27 @@ func ByServiceRecords(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newServiceRecordsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByRecruitmentField orders the results by recruitment field.
+func ByRecruitmentField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRecruitmentStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// BySignUpsCount orders the results by sign_ups count.
+func BySignUpsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSignUpsStep(), opts...)
+	}
+}
+
+// BySignUps orders the results by sign_ups terms.
+func BySignUps(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSignUpsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganizationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -291,6 +330,20 @@ func newServiceRecordsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ServiceRecordsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ServiceRecordsTable, ServiceRecordsColumn),
+	)
+}
+func newRecruitmentStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RecruitmentInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, RecruitmentTable, RecruitmentColumn),
+	)
+}
+func newSignUpsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SignUpsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SignUpsTable, SignUpsColumn),
 	)
 }
 

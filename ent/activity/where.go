@@ -707,6 +707,52 @@ func HasServiceRecordsWith(preds ...predicate.ServiceRecord) predicate.Activity 
 	})
 }
 
+// HasRecruitment applies the HasEdge predicate on the "recruitment" edge.
+func HasRecruitment() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, RecruitmentTable, RecruitmentColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasRecruitmentWith applies the HasEdge predicate on the "recruitment" edge with a given conditions (other predicates).
+func HasRecruitmentWith(preds ...predicate.Recruitment) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := newRecruitmentStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSignUps applies the HasEdge predicate on the "sign_ups" edge.
+func HasSignUps() predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SignUpsTable, SignUpsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSignUpsWith applies the HasEdge predicate on the "sign_ups" edge with a given conditions (other predicates).
+func HasSignUpsWith(preds ...predicate.SignUp) predicate.Activity {
+	return predicate.Activity(func(s *sql.Selector) {
+		step := newSignUpsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Activity) predicate.Activity {
 	return predicate.Activity(sql.AndPredicates(predicates...))

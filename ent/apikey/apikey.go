@@ -100,10 +100,11 @@ const DefaultRole = RoleADMIN
 
 // Role values.
 const (
-	RolePARTNER  Role = "PARTNER"
-	RoleEDITOR   Role = "EDITOR"
-	RoleREVIEWER Role = "REVIEWER"
-	RoleADMIN    Role = "ADMIN"
+	RolePARTNER   Role = "PARTNER"
+	RoleEDITOR    Role = "EDITOR"
+	RoleREVIEWER  Role = "REVIEWER"
+	RoleADMIN     Role = "ADMIN"
+	RoleVOLUNTEER Role = "VOLUNTEER"
 )
 
 func (r Role) String() string {
@@ -113,7 +114,7 @@ func (r Role) String() string {
 // RoleValidator is a validator for the "role" field enum values. It is called by the builders before save.
 func RoleValidator(r Role) error {
 	switch r {
-	case RolePARTNER, RoleEDITOR, RoleREVIEWER, RoleADMIN:
+	case RolePARTNER, RoleEDITOR, RoleREVIEWER, RoleADMIN, RoleVOLUNTEER:
 		return nil
 	default:
 		return fmt.Errorf("apikey: invalid enum value for role field: %q", r)

@@ -213,6 +213,18 @@ func (f HoursByProjectFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.HoursByProjectMutation", m)
 }
 
+// The ImportedHoursFunc type is an adapter to allow the use of ordinary
+// function as ImportedHours mutator.
+type ImportedHoursFunc func(context.Context, *ent.ImportedHoursMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ImportedHoursFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ImportedHoursMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ImportedHoursMutation", m)
+}
+
 // The IndicatorFunc type is an adapter to allow the use of ordinary
 // function as Indicator mutator.
 type IndicatorFunc func(context.Context, *ent.IndicatorMutation) (ent.Value, error)
@@ -247,6 +259,18 @@ func (f NeedFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.NeedMutation", m)
+}
+
+// The NeedRatingFunc type is an adapter to allow the use of ordinary
+// function as NeedRating mutator.
+type NeedRatingFunc func(context.Context, *ent.NeedRatingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f NeedRatingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.NeedRatingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.NeedRatingMutation", m)
 }
 
 // The OrganizationFunc type is an adapter to allow the use of ordinary
@@ -345,6 +369,18 @@ func (f ProjectParticipationFunc) Mutate(ctx context.Context, m ent.Mutation) (e
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProjectParticipationMutation", m)
 }
 
+// The RecruitmentFunc type is an adapter to allow the use of ordinary
+// function as Recruitment mutator.
+type RecruitmentFunc func(context.Context, *ent.RecruitmentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f RecruitmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.RecruitmentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RecruitmentMutation", m)
+}
+
 // The RegionFunc type is an adapter to allow the use of ordinary
 // function as Region mutator.
 type RegionFunc func(context.Context, *ent.RegionMutation) (ent.Value, error)
@@ -405,6 +441,18 @@ func (f ServiceRecordFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ServiceRecordMutation", m)
 }
 
+// The SignUpFunc type is an adapter to allow the use of ordinary
+// function as SignUp mutator.
+type SignUpFunc func(context.Context, *ent.SignUpMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SignUpFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SignUpMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SignUpMutation", m)
+}
+
 // The TaxonomyFunc type is an adapter to allow the use of ordinary
 // function as Taxonomy mutator.
 type TaxonomyFunc func(context.Context, *ent.TaxonomyMutation) (ent.Value, error)
@@ -439,6 +487,30 @@ func (f TombstoneFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, e
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TombstoneMutation", m)
+}
+
+// The VolunteerEventFunc type is an adapter to allow the use of ordinary
+// function as VolunteerEvent mutator.
+type VolunteerEventFunc func(context.Context, *ent.VolunteerEventMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f VolunteerEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.VolunteerEventMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.VolunteerEventMutation", m)
+}
+
+// The VolunteerInviteFunc type is an adapter to allow the use of ordinary
+// function as VolunteerInvite mutator.
+type VolunteerInviteFunc func(context.Context, *ent.VolunteerInviteMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f VolunteerInviteFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.VolunteerInviteMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.VolunteerInviteMutation", m)
 }
 
 // The WebhookAttemptFunc type is an adapter to allow the use of ordinary

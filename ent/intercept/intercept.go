@@ -25,9 +25,11 @@ import (
 	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/hoursbyproject"
+	"github.com/tongxing/tongxing/ent/importedhours"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -37,14 +39,18 @@ import (
 	"github.com/tongxing/tongxing/ent/predicate"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/servicepointexception"
 	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 	"github.com/tongxing/tongxing/ent/tombstone"
+	"github.com/tongxing/tongxing/ent/volunteerevent"
+	"github.com/tongxing/tongxing/ent/volunteerinvite"
 	"github.com/tongxing/tongxing/ent/webhookattempt"
 	"github.com/tongxing/tongxing/ent/webhookdelivery"
 	"github.com/tongxing/tongxing/ent/webhooksubscription"
@@ -565,6 +571,33 @@ func (f TraverseHoursByProject) Traverse(ctx context.Context, q ent.Query) error
 	return fmt.Errorf("unexpected query type %T. expect *ent.HoursByProjectQuery", q)
 }
 
+// The ImportedHoursFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ImportedHoursFunc func(context.Context, *ent.ImportedHoursQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ImportedHoursFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ImportedHoursQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ImportedHoursQuery", q)
+}
+
+// The TraverseImportedHours type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseImportedHours func(context.Context, *ent.ImportedHoursQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseImportedHours) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseImportedHours) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ImportedHoursQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ImportedHoursQuery", q)
+}
+
 // The IndicatorFunc type is an adapter to allow the use of ordinary function as a Querier.
 type IndicatorFunc func(context.Context, *ent.IndicatorQuery) (ent.Value, error)
 
@@ -644,6 +677,33 @@ func (f TraverseNeed) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.NeedQuery", q)
+}
+
+// The NeedRatingFunc type is an adapter to allow the use of ordinary function as a Querier.
+type NeedRatingFunc func(context.Context, *ent.NeedRatingQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f NeedRatingFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.NeedRatingQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.NeedRatingQuery", q)
+}
+
+// The TraverseNeedRating type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseNeedRating func(context.Context, *ent.NeedRatingQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseNeedRating) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseNeedRating) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NeedRatingQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.NeedRatingQuery", q)
 }
 
 // The OrganizationFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -862,6 +922,33 @@ func (f TraverseProjectParticipation) Traverse(ctx context.Context, q ent.Query)
 	return fmt.Errorf("unexpected query type %T. expect *ent.ProjectParticipationQuery", q)
 }
 
+// The RecruitmentFunc type is an adapter to allow the use of ordinary function as a Querier.
+type RecruitmentFunc func(context.Context, *ent.RecruitmentQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f RecruitmentFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.RecruitmentQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.RecruitmentQuery", q)
+}
+
+// The TraverseRecruitment type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseRecruitment func(context.Context, *ent.RecruitmentQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseRecruitment) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseRecruitment) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RecruitmentQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.RecruitmentQuery", q)
+}
+
 // The RegionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type RegionFunc func(context.Context, *ent.RegionQuery) (ent.Value, error)
 
@@ -997,6 +1084,33 @@ func (f TraverseServiceRecord) Traverse(ctx context.Context, q ent.Query) error 
 	return fmt.Errorf("unexpected query type %T. expect *ent.ServiceRecordQuery", q)
 }
 
+// The SignUpFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SignUpFunc func(context.Context, *ent.SignUpQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SignUpFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SignUpQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SignUpQuery", q)
+}
+
+// The TraverseSignUp type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSignUp func(context.Context, *ent.SignUpQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSignUp) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSignUp) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SignUpQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SignUpQuery", q)
+}
+
 // The TaxonomyFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TaxonomyFunc func(context.Context, *ent.TaxonomyQuery) (ent.Value, error)
 
@@ -1076,6 +1190,60 @@ func (f TraverseTombstone) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.TombstoneQuery", q)
+}
+
+// The VolunteerEventFunc type is an adapter to allow the use of ordinary function as a Querier.
+type VolunteerEventFunc func(context.Context, *ent.VolunteerEventQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f VolunteerEventFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.VolunteerEventQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.VolunteerEventQuery", q)
+}
+
+// The TraverseVolunteerEvent type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseVolunteerEvent func(context.Context, *ent.VolunteerEventQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseVolunteerEvent) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseVolunteerEvent) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.VolunteerEventQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.VolunteerEventQuery", q)
+}
+
+// The VolunteerInviteFunc type is an adapter to allow the use of ordinary function as a Querier.
+type VolunteerInviteFunc func(context.Context, *ent.VolunteerInviteQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f VolunteerInviteFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.VolunteerInviteQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.VolunteerInviteQuery", q)
+}
+
+// The TraverseVolunteerInvite type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseVolunteerInvite func(context.Context, *ent.VolunteerInviteQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseVolunteerInvite) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseVolunteerInvite) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.VolunteerInviteQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.VolunteerInviteQuery", q)
 }
 
 // The WebhookAttemptFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1196,12 +1364,16 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.HoursByPersonMonthQuery, predicate.HoursByPersonMonth, hoursbypersonmonth.OrderOption]{typ: ent.TypeHoursByPersonMonth, tq: q}, nil
 	case *ent.HoursByProjectQuery:
 		return &query[*ent.HoursByProjectQuery, predicate.HoursByProject, hoursbyproject.OrderOption]{typ: ent.TypeHoursByProject, tq: q}, nil
+	case *ent.ImportedHoursQuery:
+		return &query[*ent.ImportedHoursQuery, predicate.ImportedHours, importedhours.OrderOption]{typ: ent.TypeImportedHours, tq: q}, nil
 	case *ent.IndicatorQuery:
 		return &query[*ent.IndicatorQuery, predicate.Indicator, indicator.OrderOption]{typ: ent.TypeIndicator, tq: q}, nil
 	case *ent.MembershipQuery:
 		return &query[*ent.MembershipQuery, predicate.Membership, membership.OrderOption]{typ: ent.TypeMembership, tq: q}, nil
 	case *ent.NeedQuery:
 		return &query[*ent.NeedQuery, predicate.Need, need.OrderOption]{typ: ent.TypeNeed, tq: q}, nil
+	case *ent.NeedRatingQuery:
+		return &query[*ent.NeedRatingQuery, predicate.NeedRating, needrating.OrderOption]{typ: ent.TypeNeedRating, tq: q}, nil
 	case *ent.OrganizationQuery:
 		return &query[*ent.OrganizationQuery, predicate.Organization, organization.OrderOption]{typ: ent.TypeOrganization, tq: q}, nil
 	case *ent.OutcomeQuery:
@@ -1218,6 +1390,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ProjectQuery, predicate.Project, project.OrderOption]{typ: ent.TypeProject, tq: q}, nil
 	case *ent.ProjectParticipationQuery:
 		return &query[*ent.ProjectParticipationQuery, predicate.ProjectParticipation, projectparticipation.OrderOption]{typ: ent.TypeProjectParticipation, tq: q}, nil
+	case *ent.RecruitmentQuery:
+		return &query[*ent.RecruitmentQuery, predicate.Recruitment, recruitment.OrderOption]{typ: ent.TypeRecruitment, tq: q}, nil
 	case *ent.RegionQuery:
 		return &query[*ent.RegionQuery, predicate.Region, region.OrderOption]{typ: ent.TypeRegion, tq: q}, nil
 	case *ent.ServicePointQuery:
@@ -1228,12 +1402,18 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ServicePointHoursQuery, predicate.ServicePointHours, servicepointhours.OrderOption]{typ: ent.TypeServicePointHours, tq: q}, nil
 	case *ent.ServiceRecordQuery:
 		return &query[*ent.ServiceRecordQuery, predicate.ServiceRecord, servicerecord.OrderOption]{typ: ent.TypeServiceRecord, tq: q}, nil
+	case *ent.SignUpQuery:
+		return &query[*ent.SignUpQuery, predicate.SignUp, signup.OrderOption]{typ: ent.TypeSignUp, tq: q}, nil
 	case *ent.TaxonomyQuery:
 		return &query[*ent.TaxonomyQuery, predicate.Taxonomy, taxonomy.OrderOption]{typ: ent.TypeTaxonomy, tq: q}, nil
 	case *ent.TermQuery:
 		return &query[*ent.TermQuery, predicate.Term, term.OrderOption]{typ: ent.TypeTerm, tq: q}, nil
 	case *ent.TombstoneQuery:
 		return &query[*ent.TombstoneQuery, predicate.Tombstone, tombstone.OrderOption]{typ: ent.TypeTombstone, tq: q}, nil
+	case *ent.VolunteerEventQuery:
+		return &query[*ent.VolunteerEventQuery, predicate.VolunteerEvent, volunteerevent.OrderOption]{typ: ent.TypeVolunteerEvent, tq: q}, nil
+	case *ent.VolunteerInviteQuery:
+		return &query[*ent.VolunteerInviteQuery, predicate.VolunteerInvite, volunteerinvite.OrderOption]{typ: ent.TypeVolunteerInvite, tq: q}, nil
 	case *ent.WebhookAttemptQuery:
 		return &query[*ent.WebhookAttemptQuery, predicate.WebhookAttempt, webhookattempt.OrderOption]{typ: ent.TypeWebhookAttempt, tq: q}, nil
 	case *ent.WebhookDeliveryQuery:

@@ -17,7 +17,7 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 100},
 		{Name: "prefix", Type: field.TypeString, Unique: true},
 		{Name: "secret_hash", Type: field.TypeString, Unique: true},
-		{Name: "role", Type: field.TypeEnum, Enums: []string{"PARTNER", "EDITOR", "REVIEWER", "ADMIN"}, Default: "ADMIN"},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"PARTNER", "EDITOR", "REVIEWER", "ADMIN", "VOLUNTEER"}, Default: "ADMIN"},
 		{Name: "organization_id", Type: field.TypeInt, Nullable: true},
 		{Name: "holder_id", Type: field.TypeInt, Nullable: true},
 		{Name: "casework", Type: field.TypeEnum, Enums: []string{"NONE", "WORKER", "SUPERVISOR"}, Default: "NONE"},
@@ -732,6 +732,44 @@ var (
 			},
 		},
 	}
+	// ImportedHoursColumns holds the columns for the "imported_hours" table.
+	ImportedHoursColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "person_id", Type: field.TypeInt},
+		{Name: "issuer", Type: field.TypeString, Size: 200},
+		{Name: "issuer_key", Type: field.TypeString, Size: 64},
+		{Name: "source_record", Type: field.TypeString, Size: 100},
+		{Name: "served_on", Type: field.TypeTime},
+		{Name: "minutes", Type: field.TypeInt},
+		{Name: "activity", Type: field.TypeString, Size: 200},
+		{Name: "organiser", Type: field.TypeString, Size: 200},
+		{Name: "imported_by", Type: field.TypeString, Size: 100},
+	}
+	// ImportedHoursTable holds the schema information for the "imported_hours" table.
+	ImportedHoursTable = &schema.Table{
+		Name:       "imported_hours",
+		Columns:    ImportedHoursColumns,
+		PrimaryKey: []*schema.Column{ImportedHoursColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "importedhours_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{ImportedHoursColumns[2]},
+			},
+			{
+				Name:    "importedhours_issuer_key_source_record",
+				Unique:  true,
+				Columns: []*schema.Column{ImportedHoursColumns[5], ImportedHoursColumns[6]},
+			},
+			{
+				Name:    "importedhours_person_id",
+				Unique:  false,
+				Columns: []*schema.Column{ImportedHoursColumns[3]},
+			},
+		},
+	}
 	// IndicatorsColumns holds the columns for the "indicators" table.
 	IndicatorsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -886,6 +924,40 @@ var (
 				Name:    "need_matched_project_id",
 				Unique:  false,
 				Columns: []*schema.Column{NeedsColumns[14]},
+			},
+		},
+	}
+	// NeedRatingsColumns holds the columns for the "need_ratings" table.
+	NeedRatingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "code_hash", Type: field.TypeString, Unique: true},
+		{Name: "code_expires_at", Type: field.TypeTime},
+		{Name: "issued_by", Type: field.TypeString, Size: 100},
+		{Name: "score", Type: field.TypeInt, Nullable: true},
+		{Name: "comment", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "rated_at", Type: field.TypeTime, Nullable: true},
+		{Name: "need_id", Type: field.TypeInt, Unique: true},
+	}
+	// NeedRatingsTable holds the schema information for the "need_ratings" table.
+	NeedRatingsTable = &schema.Table{
+		Name:       "need_ratings",
+		Columns:    NeedRatingsColumns,
+		PrimaryKey: []*schema.Column{NeedRatingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "need_ratings_needs_rating",
+				Columns:    []*schema.Column{NeedRatingsColumns[9]},
+				RefColumns: []*schema.Column{NeedsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "needrating_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{NeedRatingsColumns[2]},
 			},
 		},
 	}
@@ -1213,6 +1285,7 @@ var (
 		{Name: "party_member", Type: field.TypeBool, Nullable: true, Default: false},
 		{Name: "social_work_level", Type: field.TypeEnum, Nullable: true, Enums: []string{"ASSISTANT", "INTERMEDIATE", "SENIOR"}},
 		{Name: "social_work_certificate", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "guardian_consent", Type: field.TypeBool, Nullable: true, Default: false},
 		{Name: "share_with_university", Type: field.TypeBool, Default: false},
 		{Name: "possible_duplicate_of", Type: field.TypeInt, Nullable: true},
 		{Name: "university_id", Type: field.TypeInt, Nullable: true},
@@ -1225,7 +1298,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_organizations_students",
-				Columns:    []*schema.Column{PersonsColumns[17]},
+				Columns:    []*schema.Column{PersonsColumns[18]},
 				RefColumns: []*schema.Column{OrganizationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1239,7 +1312,7 @@ var (
 			{
 				Name:    "person_university_id",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[17]},
+				Columns: []*schema.Column{PersonsColumns[18]},
 			},
 		},
 	}
@@ -1338,6 +1411,49 @@ var (
 				Name:    "projectparticipation_organization_id_role",
 				Unique:  false,
 				Columns: []*schema.Column{ProjectParticipationsColumns[5], ProjectParticipationsColumns[3]},
+			},
+		},
+	}
+	// RecruitmentsColumns holds the columns for the "recruitments" table.
+	RecruitmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "capacity", Type: field.TypeInt},
+		{Name: "waitlist", Type: field.TypeInt, Default: 0},
+		{Name: "opens_at", Type: field.TypeTime},
+		{Name: "closes_at", Type: field.TypeTime},
+		{Name: "cancel_until", Type: field.TypeTime},
+		{Name: "min_age", Type: field.TypeInt, Nullable: true},
+		{Name: "minors_allowed", Type: field.TypeBool, Default: false},
+		{Name: "required_skills", Type: field.TypeJSON, Nullable: true},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "cancelled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "activity_id", Type: field.TypeInt, Unique: true},
+	}
+	// RecruitmentsTable holds the schema information for the "recruitments" table.
+	RecruitmentsTable = &schema.Table{
+		Name:       "recruitments",
+		Columns:    RecruitmentsColumns,
+		PrimaryKey: []*schema.Column{RecruitmentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "recruitments_activities_recruitment",
+				Columns:    []*schema.Column{RecruitmentsColumns[13]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "recruitment_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{RecruitmentsColumns[2]},
+			},
+			{
+				Name:    "recruitment_closes_at",
+				Unique:  false,
+				Columns: []*schema.Column{RecruitmentsColumns[6]},
 			},
 		},
 	}
@@ -1596,6 +1712,62 @@ var (
 			},
 		},
 	}
+	// SignUpsColumns holds the columns for the "sign_ups" table.
+	SignUpsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"CONFIRMED", "WAITLISTED", "CANCELLED"}},
+		{Name: "guardian_consent", Type: field.TypeBool, Default: false},
+		{Name: "promoted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "cancelled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "checked_in_at", Type: field.TypeTime, Nullable: true},
+		{Name: "checked_out_at", Type: field.TypeTime, Nullable: true},
+		{Name: "check_in_step", Type: field.TypeInt64, Nullable: true},
+		{Name: "check_out_step", Type: field.TypeInt64, Nullable: true},
+		{Name: "auto_closed", Type: field.TypeBool, Default: false},
+		{Name: "offline", Type: field.TypeBool, Default: false},
+		{Name: "record_id", Type: field.TypeInt, Nullable: true},
+		{Name: "activity_id", Type: field.TypeInt},
+		{Name: "person_id", Type: field.TypeInt},
+	}
+	// SignUpsTable holds the schema information for the "sign_ups" table.
+	SignUpsTable = &schema.Table{
+		Name:       "sign_ups",
+		Columns:    SignUpsColumns,
+		PrimaryKey: []*schema.Column{SignUpsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sign_ups_activities_sign_ups",
+				Columns:    []*schema.Column{SignUpsColumns[14]},
+				RefColumns: []*schema.Column{ActivitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "sign_ups_persons_sign_ups",
+				Columns:    []*schema.Column{SignUpsColumns[15]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "signup_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{SignUpsColumns[2]},
+			},
+			{
+				Name:    "signup_activity_id_person_id",
+				Unique:  true,
+				Columns: []*schema.Column{SignUpsColumns[14], SignUpsColumns[15]},
+			},
+			{
+				Name:    "signup_person_id",
+				Unique:  false,
+				Columns: []*schema.Column{SignUpsColumns[15]},
+			},
+		},
+	}
 	// TaxonomiesColumns holds the columns for the "taxonomies" table.
 	TaxonomiesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1685,6 +1857,66 @@ var (
 				Name:    "tombstone_university_id_at",
 				Unique:  false,
 				Columns: []*schema.Column{TombstonesColumns[1], TombstonesColumns[5]},
+			},
+		},
+	}
+	// VolunteerEventsColumns holds the columns for the "volunteer_events" table.
+	VolunteerEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "person_id", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SIGN_UP_CONFIRMED", "WAITLISTED", "WAITLIST_PROMOTED", "SIGN_UP_CANCELLED", "REMINDER", "ACTIVITY_CHANGED", "ACTIVITY_CANCELLED", "CHECKED_OUT_AUTOMATICALLY", "HOURS_VERIFIED", "HOURS_REJECTED"}},
+		{Name: "activity_id", Type: field.TypeInt, Nullable: true},
+		{Name: "message", Type: field.TypeString, Size: 500},
+		{Name: "dedupe_key", Type: field.TypeString, Unique: true, Nullable: true},
+	}
+	// VolunteerEventsTable holds the schema information for the "volunteer_events" table.
+	VolunteerEventsTable = &schema.Table{
+		Name:       "volunteer_events",
+		Columns:    VolunteerEventsColumns,
+		PrimaryKey: []*schema.Column{VolunteerEventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "volunteerevent_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{VolunteerEventsColumns[2]},
+			},
+			{
+				Name:    "volunteerevent_person_id",
+				Unique:  false,
+				Columns: []*schema.Column{VolunteerEventsColumns[3]},
+			},
+		},
+	}
+	// VolunteerInvitesColumns holds the columns for the "volunteer_invites" table.
+	VolunteerInvitesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "person_id", Type: field.TypeInt},
+		{Name: "organization_id", Type: field.TypeInt},
+		{Name: "code_hash", Type: field.TypeString, Unique: true},
+		{Name: "issued_by", Type: field.TypeString, Size: 100},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "redeemed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "key_id", Type: field.TypeInt, Nullable: true},
+	}
+	// VolunteerInvitesTable holds the schema information for the "volunteer_invites" table.
+	VolunteerInvitesTable = &schema.Table{
+		Name:       "volunteer_invites",
+		Columns:    VolunteerInvitesColumns,
+		PrimaryKey: []*schema.Column{VolunteerInvitesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "volunteerinvite_updated_at",
+				Unique:  false,
+				Columns: []*schema.Column{VolunteerInvitesColumns[2]},
+			},
+			{
+				Name:    "volunteerinvite_person_id",
+				Unique:  false,
+				Columns: []*schema.Column{VolunteerInvitesColumns[3]},
 			},
 		},
 	}
@@ -2033,9 +2265,11 @@ var (
 		CompetitionRoundsTable,
 		HoursByPersonMonthsTable,
 		HoursByProjectsTable,
+		ImportedHoursTable,
 		IndicatorsTable,
 		MembershipsTable,
 		NeedsTable,
+		NeedRatingsTable,
 		OrganizationsTable,
 		OutcomesTable,
 		PartnershipsTable,
@@ -2044,14 +2278,18 @@ var (
 		PersonsTable,
 		ProjectsTable,
 		ProjectParticipationsTable,
+		RecruitmentsTable,
 		RegionsTable,
 		ServicePointsTable,
 		ServicePointExceptionsTable,
 		ServicePointHoursTable,
 		ServiceRecordsTable,
+		SignUpsTable,
 		TaxonomiesTable,
 		TermsTable,
 		TombstonesTable,
+		VolunteerEventsTable,
+		VolunteerInvitesTable,
 		WebhookAttemptsTable,
 		WebhookDeliveriesTable,
 		WebhookSubscriptionsTable,
@@ -2141,6 +2379,9 @@ func init() {
 	HoursByProjectsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(128849018880),
 	}
+	ImportedHoursTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(167503724544),
+	}
 	IndicatorsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}
@@ -2155,6 +2396,10 @@ func init() {
 	NeedsTable.ForeignKeys[3].RefTable = RegionsTable
 	NeedsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	NeedRatingsTable.ForeignKeys[0].RefTable = NeedsTable
+	NeedRatingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(171798691840),
 	}
 	OrganizationsTable.ForeignKeys[0].RefTable = OrganizationsTable
 	OrganizationsTable.ForeignKeys[1].RefTable = RegionsTable
@@ -2196,6 +2441,10 @@ func init() {
 	ProjectParticipationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
+	RecruitmentsTable.ForeignKeys[0].RefTable = ActivitiesTable
+	RecruitmentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(176093659136),
+	}
 	RegionsTable.ForeignKeys[0].RefTable = RegionsTable
 	RegionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
@@ -2220,6 +2469,11 @@ func init() {
 	ServiceRecordsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
+	SignUpsTable.ForeignKeys[0].RefTable = ActivitiesTable
+	SignUpsTable.ForeignKeys[1].RefTable = PersonsTable
+	SignUpsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(180388626432),
+	}
 	TaxonomiesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
@@ -2230,6 +2484,12 @@ func init() {
 	}
 	TombstonesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(77309411328),
+	}
+	VolunteerEventsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(184683593728),
+	}
+	VolunteerInvitesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(188978561024),
 	}
 	WebhookAttemptsTable.ForeignKeys[0].RefTable = WebhookDeliveriesTable
 	WebhookAttemptsTable.Annotation = &entsql.Annotation{

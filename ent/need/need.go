@@ -48,6 +48,8 @@ const (
 	FieldClosedAt = "closed_at"
 	// FieldResolutionNote holds the string denoting the resolution_note field in the database.
 	FieldResolutionNote = "resolution_note"
+	// EdgeRating holds the string denoting the rating edge name in mutations.
+	EdgeRating = "rating"
 	// EdgeDomain holds the string denoting the domain edge name in mutations.
 	EdgeDomain = "domain"
 	// EdgeRegion holds the string denoting the region edge name in mutations.
@@ -58,6 +60,13 @@ const (
 	EdgeMatchedProject = "matched_project"
 	// Table holds the table name of the need in the database.
 	Table = "needs"
+	// RatingTable is the table that holds the rating relation/edge.
+	RatingTable = "need_ratings"
+	// RatingInverseTable is the table name for the NeedRating entity.
+	// It exists in this package in order to avoid circular dependency with the "needrating" package.
+	RatingInverseTable = "need_ratings"
+	// RatingColumn is the table column denoting the rating relation/edge.
+	RatingColumn = "need_id"
 	// DomainTable is the table that holds the domain relation/edge.
 	DomainTable = "needs"
 	// DomainInverseTable is the table name for the Term entity.
@@ -279,6 +288,13 @@ func ByResolutionNote(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldResolutionNote, opts...).ToFunc()
 }
 
+// ByRatingField orders the results by rating field.
+func ByRatingField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRatingStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByDomainField orders the results by domain field.
 func ByDomainField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -305,6 +321,13 @@ func ByMatchedProjectField(field string, opts ...sql.OrderTermOption) OrderOptio
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newMatchedProjectStep(), sql.OrderByField(field, opts...))
 	}
+}
+func newRatingStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RatingInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, RatingTable, RatingColumn),
+	)
 }
 func newDomainStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(

@@ -770,6 +770,29 @@ func ResolutionNoteContainsFold(v string) predicate.Need {
 	return predicate.Need(sql.FieldContainsFold(FieldResolutionNote, v))
 }
 
+// HasRating applies the HasEdge predicate on the "rating" edge.
+func HasRating() predicate.Need {
+	return predicate.Need(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, RatingTable, RatingColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasRatingWith applies the HasEdge predicate on the "rating" edge with a given conditions (other predicates).
+func HasRatingWith(preds ...predicate.NeedRating) predicate.Need {
+	return predicate.Need(func(s *sql.Selector) {
+		step := newRatingStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasDomain applies the HasEdge predicate on the "domain" edge.
 func HasDomain() predicate.Need {
 	return predicate.Need(func(s *sql.Selector) {

@@ -46,6 +46,8 @@ const (
 	FieldSocialWorkLevel = "social_work_level"
 	// FieldSocialWorkCertificate holds the string denoting the social_work_certificate field in the database.
 	FieldSocialWorkCertificate = "social_work_certificate"
+	// FieldGuardianConsent holds the string denoting the guardian_consent field in the database.
+	FieldGuardianConsent = "guardian_consent"
 	// FieldShareWithUniversity holds the string denoting the share_with_university field in the database.
 	FieldShareWithUniversity = "share_with_university"
 	// FieldUniversityID holds the string denoting the university_id field in the database.
@@ -60,6 +62,8 @@ const (
 	EdgeServiceRecords = "service_records"
 	// EdgeCertificates holds the string denoting the certificates edge name in mutations.
 	EdgeCertificates = "certificates"
+	// EdgeSignUps holds the string denoting the sign_ups edge name in mutations.
+	EdgeSignUps = "sign_ups"
 	// Table holds the table name of the person in the database.
 	Table = "persons"
 	// UniversityTable is the table that holds the university relation/edge.
@@ -90,6 +94,13 @@ const (
 	CertificatesInverseTable = "certificates"
 	// CertificatesColumn is the table column denoting the certificates relation/edge.
 	CertificatesColumn = "person_id"
+	// SignUpsTable is the table that holds the sign_ups relation/edge.
+	SignUpsTable = "sign_ups"
+	// SignUpsInverseTable is the table name for the SignUp entity.
+	// It exists in this package in order to avoid circular dependency with the "signup" package.
+	SignUpsInverseTable = "sign_ups"
+	// SignUpsColumn is the table column denoting the sign_ups relation/edge.
+	SignUpsColumn = "person_id"
 )
 
 // Columns holds all SQL columns for person fields.
@@ -109,6 +120,7 @@ var Columns = []string{
 	FieldPartyMember,
 	FieldSocialWorkLevel,
 	FieldSocialWorkCertificate,
+	FieldGuardianConsent,
 	FieldShareWithUniversity,
 	FieldUniversityID,
 	FieldPossibleDuplicateOf,
@@ -150,6 +162,8 @@ var (
 	DefaultPartyMember bool
 	// SocialWorkCertificateValidator is a validator for the "social_work_certificate" field. It is called by the builders before save.
 	SocialWorkCertificateValidator func(string) error
+	// DefaultGuardianConsent holds the default value on creation for the "guardian_consent" field.
+	DefaultGuardianConsent bool
 	// DefaultShareWithUniversity holds the default value on creation for the "share_with_university" field.
 	DefaultShareWithUniversity bool
 )
@@ -273,6 +287,11 @@ func BySocialWorkCertificate(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSocialWorkCertificate, opts...).ToFunc()
 }
 
+// ByGuardianConsent orders the results by the guardian_consent field.
+func ByGuardianConsent(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldGuardianConsent, opts...).ToFunc()
+}
+
 // ByShareWithUniversity orders the results by the share_with_university field.
 func ByShareWithUniversity(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldShareWithUniversity, opts...).ToFunc()
@@ -336,6 +355,20 @@ func ByCertificates(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newCertificatesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// BySignUpsCount orders the results by sign_ups count.
+func BySignUpsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSignUpsStep(), opts...)
+	}
+}
+
+// BySignUps orders the results by sign_ups terms.
+func BySignUps(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSignUpsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newUniversityStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -362,6 +395,13 @@ func newCertificatesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CertificatesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CertificatesTable, CertificatesColumn),
+	)
+}
+func newSignUpsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SignUpsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SignUpsTable, SignUpsColumn),
 	)
 }
 

@@ -110,6 +110,11 @@ func SocialWorkCertificate(v string) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldSocialWorkCertificate, v))
 }
 
+// GuardianConsent applies equality check predicate on the "guardian_consent" field. It's identical to GuardianConsentEQ.
+func GuardianConsent(v bool) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldGuardianConsent, v))
+}
+
 // ShareWithUniversity applies equality check predicate on the "share_with_university" field. It's identical to ShareWithUniversityEQ.
 func ShareWithUniversity(v bool) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldShareWithUniversity, v))
@@ -845,6 +850,26 @@ func SocialWorkCertificateContainsFold(v string) predicate.Person {
 	return predicate.Person(sql.FieldContainsFold(FieldSocialWorkCertificate, v))
 }
 
+// GuardianConsentEQ applies the EQ predicate on the "guardian_consent" field.
+func GuardianConsentEQ(v bool) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldGuardianConsent, v))
+}
+
+// GuardianConsentNEQ applies the NEQ predicate on the "guardian_consent" field.
+func GuardianConsentNEQ(v bool) predicate.Person {
+	return predicate.Person(sql.FieldNEQ(FieldGuardianConsent, v))
+}
+
+// GuardianConsentIsNil applies the IsNil predicate on the "guardian_consent" field.
+func GuardianConsentIsNil() predicate.Person {
+	return predicate.Person(sql.FieldIsNull(FieldGuardianConsent))
+}
+
+// GuardianConsentNotNil applies the NotNil predicate on the "guardian_consent" field.
+func GuardianConsentNotNil() predicate.Person {
+	return predicate.Person(sql.FieldNotNull(FieldGuardianConsent))
+}
+
 // ShareWithUniversityEQ applies the EQ predicate on the "share_with_university" field.
 func ShareWithUniversityEQ(v bool) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldShareWithUniversity, v))
@@ -1019,6 +1044,29 @@ func HasCertificates() predicate.Person {
 func HasCertificatesWith(preds ...predicate.Certificate) predicate.Person {
 	return predicate.Person(func(s *sql.Selector) {
 		step := newCertificatesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSignUps applies the HasEdge predicate on the "sign_ups" edge.
+func HasSignUps() predicate.Person {
+	return predicate.Person(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SignUpsTable, SignUpsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSignUpsWith applies the HasEdge predicate on the "sign_ups" edge with a given conditions (other predicates).
+func HasSignUpsWith(preds ...predicate.SignUp) predicate.Person {
+	return predicate.Person(func(s *sql.Selector) {
+		step := newSignUpsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -57,6 +57,9 @@ type HoursByPersonMonth func(*sql.Selector)
 // HoursByProject is the predicate function for hoursbyproject builders.
 type HoursByProject func(*sql.Selector)
 
+// ImportedHours is the predicate function for importedhours builders.
+type ImportedHours func(*sql.Selector)
+
 // Indicator is the predicate function for indicator builders.
 type Indicator func(*sql.Selector)
 
@@ -65,6 +68,9 @@ type Membership func(*sql.Selector)
 
 // Need is the predicate function for need builders.
 type Need func(*sql.Selector)
+
+// NeedRating is the predicate function for needrating builders.
+type NeedRating func(*sql.Selector)
 
 // Organization is the predicate function for organization builders.
 type Organization func(*sql.Selector)
@@ -90,6 +96,9 @@ type Project func(*sql.Selector)
 // ProjectParticipation is the predicate function for projectparticipation builders.
 type ProjectParticipation func(*sql.Selector)
 
+// Recruitment is the predicate function for recruitment builders.
+type Recruitment func(*sql.Selector)
+
 // Region is the predicate function for region builders.
 type Region func(*sql.Selector)
 
@@ -105,6 +114,9 @@ type ServicePointHours func(*sql.Selector)
 // ServiceRecord is the predicate function for servicerecord builders.
 type ServiceRecord func(*sql.Selector)
 
+// SignUp is the predicate function for signup builders.
+type SignUp func(*sql.Selector)
+
 // Taxonomy is the predicate function for taxonomy builders.
 type Taxonomy func(*sql.Selector)
 
@@ -113,6 +125,12 @@ type Term func(*sql.Selector)
 
 // Tombstone is the predicate function for tombstone builders.
 type Tombstone func(*sql.Selector)
+
+// VolunteerEvent is the predicate function for volunteerevent builders.
+type VolunteerEvent func(*sql.Selector)
+
+// VolunteerInvite is the predicate function for volunteerinvite builders.
+type VolunteerInvite func(*sql.Selector)
 
 // WebhookAttempt is the predicate function for webhookattempt builders.
 type WebhookAttempt func(*sql.Selector)

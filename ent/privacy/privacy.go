@@ -519,6 +519,30 @@ func (f HoursByProjectMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.HoursByProjectMutation", m)
 }
 
+// The ImportedHoursQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ImportedHoursQueryRuleFunc func(context.Context, *ent.ImportedHoursQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ImportedHoursQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ImportedHoursQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ImportedHoursQuery", q)
+}
+
+// The ImportedHoursMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ImportedHoursMutationRuleFunc func(context.Context, *ent.ImportedHoursMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ImportedHoursMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ImportedHoursMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ImportedHoursMutation", m)
+}
+
 // The IndicatorQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type IndicatorQueryRuleFunc func(context.Context, *ent.IndicatorQuery) error
@@ -589,6 +613,30 @@ func (f NeedMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NeedMutation", m)
+}
+
+// The NeedRatingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type NeedRatingQueryRuleFunc func(context.Context, *ent.NeedRatingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f NeedRatingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NeedRatingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.NeedRatingQuery", q)
+}
+
+// The NeedRatingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type NeedRatingMutationRuleFunc func(context.Context, *ent.NeedRatingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f NeedRatingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.NeedRatingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NeedRatingMutation", m)
 }
 
 // The OrganizationQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -783,6 +831,30 @@ func (f ProjectParticipationMutationRuleFunc) EvalMutation(ctx context.Context, 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProjectParticipationMutation", m)
 }
 
+// The RecruitmentQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type RecruitmentQueryRuleFunc func(context.Context, *ent.RecruitmentQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f RecruitmentQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RecruitmentQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.RecruitmentQuery", q)
+}
+
+// The RecruitmentMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type RecruitmentMutationRuleFunc func(context.Context, *ent.RecruitmentMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f RecruitmentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.RecruitmentMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RecruitmentMutation", m)
+}
+
 // The RegionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type RegionQueryRuleFunc func(context.Context, *ent.RegionQuery) error
@@ -903,6 +975,30 @@ func (f ServiceRecordMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ServiceRecordMutation", m)
 }
 
+// The SignUpQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SignUpQueryRuleFunc func(context.Context, *ent.SignUpQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SignUpQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SignUpQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SignUpQuery", q)
+}
+
+// The SignUpMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SignUpMutationRuleFunc func(context.Context, *ent.SignUpMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SignUpMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SignUpMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SignUpMutation", m)
+}
+
 // The TaxonomyQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TaxonomyQueryRuleFunc func(context.Context, *ent.TaxonomyQuery) error
@@ -973,6 +1069,54 @@ func (f TombstoneMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TombstoneMutation", m)
+}
+
+// The VolunteerEventQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type VolunteerEventQueryRuleFunc func(context.Context, *ent.VolunteerEventQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f VolunteerEventQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.VolunteerEventQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.VolunteerEventQuery", q)
+}
+
+// The VolunteerEventMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type VolunteerEventMutationRuleFunc func(context.Context, *ent.VolunteerEventMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f VolunteerEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.VolunteerEventMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.VolunteerEventMutation", m)
+}
+
+// The VolunteerInviteQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type VolunteerInviteQueryRuleFunc func(context.Context, *ent.VolunteerInviteQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f VolunteerInviteQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.VolunteerInviteQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.VolunteerInviteQuery", q)
+}
+
+// The VolunteerInviteMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type VolunteerInviteMutationRuleFunc func(context.Context, *ent.VolunteerInviteMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f VolunteerInviteMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.VolunteerInviteMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.VolunteerInviteMutation", m)
 }
 
 // The WebhookAttemptQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -1116,11 +1260,15 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.HoursByProjectQuery:
 		return q.Filter(), nil
+	case *ent.ImportedHoursQuery:
+		return q.Filter(), nil
 	case *ent.IndicatorQuery:
 		return q.Filter(), nil
 	case *ent.MembershipQuery:
 		return q.Filter(), nil
 	case *ent.NeedQuery:
+		return q.Filter(), nil
+	case *ent.NeedRatingQuery:
 		return q.Filter(), nil
 	case *ent.OrganizationQuery:
 		return q.Filter(), nil
@@ -1138,6 +1286,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ProjectParticipationQuery:
 		return q.Filter(), nil
+	case *ent.RecruitmentQuery:
+		return q.Filter(), nil
 	case *ent.RegionQuery:
 		return q.Filter(), nil
 	case *ent.ServicePointQuery:
@@ -1148,11 +1298,17 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ServiceRecordQuery:
 		return q.Filter(), nil
+	case *ent.SignUpQuery:
+		return q.Filter(), nil
 	case *ent.TaxonomyQuery:
 		return q.Filter(), nil
 	case *ent.TermQuery:
 		return q.Filter(), nil
 	case *ent.TombstoneQuery:
+		return q.Filter(), nil
+	case *ent.VolunteerEventQuery:
+		return q.Filter(), nil
+	case *ent.VolunteerInviteQuery:
 		return q.Filter(), nil
 	case *ent.WebhookAttemptQuery:
 		return q.Filter(), nil
@@ -1201,11 +1357,15 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.HoursByProjectMutation:
 		return m.Filter(), nil
+	case *ent.ImportedHoursMutation:
+		return m.Filter(), nil
 	case *ent.IndicatorMutation:
 		return m.Filter(), nil
 	case *ent.MembershipMutation:
 		return m.Filter(), nil
 	case *ent.NeedMutation:
+		return m.Filter(), nil
+	case *ent.NeedRatingMutation:
 		return m.Filter(), nil
 	case *ent.OrganizationMutation:
 		return m.Filter(), nil
@@ -1223,6 +1383,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ProjectParticipationMutation:
 		return m.Filter(), nil
+	case *ent.RecruitmentMutation:
+		return m.Filter(), nil
 	case *ent.RegionMutation:
 		return m.Filter(), nil
 	case *ent.ServicePointMutation:
@@ -1233,11 +1395,17 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ServiceRecordMutation:
 		return m.Filter(), nil
+	case *ent.SignUpMutation:
+		return m.Filter(), nil
 	case *ent.TaxonomyMutation:
 		return m.Filter(), nil
 	case *ent.TermMutation:
 		return m.Filter(), nil
 	case *ent.TombstoneMutation:
+		return m.Filter(), nil
+	case *ent.VolunteerEventMutation:
+		return m.Filter(), nil
+	case *ent.VolunteerInviteMutation:
 		return m.Filter(), nil
 	case *ent.WebhookAttemptMutation:
 		return m.Filter(), nil

@@ -23,9 +23,11 @@ import (
 	"github.com/tongxing/tongxing/ent/competitionround"
 	"github.com/tongxing/tongxing/ent/hoursbypersonmonth"
 	"github.com/tongxing/tongxing/ent/hoursbyproject"
+	"github.com/tongxing/tongxing/ent/importedhours"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
 	"github.com/tongxing/tongxing/ent/partnership"
@@ -34,15 +36,19 @@ import (
 	"github.com/tongxing/tongxing/ent/person"
 	"github.com/tongxing/tongxing/ent/project"
 	"github.com/tongxing/tongxing/ent/projectparticipation"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/schema"
 	"github.com/tongxing/tongxing/ent/servicepoint"
 	"github.com/tongxing/tongxing/ent/servicepointexception"
 	"github.com/tongxing/tongxing/ent/servicepointhours"
 	"github.com/tongxing/tongxing/ent/servicerecord"
+	"github.com/tongxing/tongxing/ent/signup"
 	"github.com/tongxing/tongxing/ent/taxonomy"
 	"github.com/tongxing/tongxing/ent/term"
 	"github.com/tongxing/tongxing/ent/tombstone"
+	"github.com/tongxing/tongxing/ent/volunteerevent"
+	"github.com/tongxing/tongxing/ent/volunteerinvite"
 	"github.com/tongxing/tongxing/ent/webhookattempt"
 	"github.com/tongxing/tongxing/ent/webhookdelivery"
 	"github.com/tongxing/tongxing/ent/webhooksubscription"
@@ -739,6 +745,114 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	importedhoursMixin := schema.ImportedHours{}.Mixin()
+	importedhours.Policy = privacy.NewPolicies(schema.ImportedHours{})
+	importedhours.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := importedhours.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	importedhoursMixinFields0 := importedhoursMixin[0].Fields()
+	_ = importedhoursMixinFields0
+	importedhoursFields := schema.ImportedHours{}.Fields()
+	_ = importedhoursFields
+	// importedhoursDescCreatedAt is the schema descriptor for created_at field.
+	importedhoursDescCreatedAt := importedhoursMixinFields0[0].Descriptor()
+	// importedhours.DefaultCreatedAt holds the default value on creation for the created_at field.
+	importedhours.DefaultCreatedAt = importedhoursDescCreatedAt.Default.(func() time.Time)
+	// importedhoursDescUpdatedAt is the schema descriptor for updated_at field.
+	importedhoursDescUpdatedAt := importedhoursMixinFields0[1].Descriptor()
+	// importedhours.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	importedhours.DefaultUpdatedAt = importedhoursDescUpdatedAt.Default.(func() time.Time)
+	// importedhours.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	importedhours.UpdateDefaultUpdatedAt = importedhoursDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// importedhoursDescIssuer is the schema descriptor for issuer field.
+	importedhoursDescIssuer := importedhoursFields[1].Descriptor()
+	// importedhours.IssuerValidator is a validator for the "issuer" field. It is called by the builders before save.
+	importedhours.IssuerValidator = func() func(string) error {
+		validators := importedhoursDescIssuer.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(issuer string) error {
+			for _, fn := range fns {
+				if err := fn(issuer); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// importedhoursDescIssuerKey is the schema descriptor for issuer_key field.
+	importedhoursDescIssuerKey := importedhoursFields[2].Descriptor()
+	// importedhours.IssuerKeyValidator is a validator for the "issuer_key" field. It is called by the builders before save.
+	importedhours.IssuerKeyValidator = func() func(string) error {
+		validators := importedhoursDescIssuerKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(issuer_key string) error {
+			for _, fn := range fns {
+				if err := fn(issuer_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// importedhoursDescSourceRecord is the schema descriptor for source_record field.
+	importedhoursDescSourceRecord := importedhoursFields[3].Descriptor()
+	// importedhours.SourceRecordValidator is a validator for the "source_record" field. It is called by the builders before save.
+	importedhours.SourceRecordValidator = func() func(string) error {
+		validators := importedhoursDescSourceRecord.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(source_record string) error {
+			for _, fn := range fns {
+				if err := fn(source_record); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// importedhoursDescMinutes is the schema descriptor for minutes field.
+	importedhoursDescMinutes := importedhoursFields[5].Descriptor()
+	// importedhours.MinutesValidator is a validator for the "minutes" field. It is called by the builders before save.
+	importedhours.MinutesValidator = importedhoursDescMinutes.Validators[0].(func(int) error)
+	// importedhoursDescActivity is the schema descriptor for activity field.
+	importedhoursDescActivity := importedhoursFields[6].Descriptor()
+	// importedhours.ActivityValidator is a validator for the "activity" field. It is called by the builders before save.
+	importedhours.ActivityValidator = importedhoursDescActivity.Validators[0].(func(string) error)
+	// importedhoursDescOrganiser is the schema descriptor for organiser field.
+	importedhoursDescOrganiser := importedhoursFields[7].Descriptor()
+	// importedhours.OrganiserValidator is a validator for the "organiser" field. It is called by the builders before save.
+	importedhours.OrganiserValidator = importedhoursDescOrganiser.Validators[0].(func(string) error)
+	// importedhoursDescImportedBy is the schema descriptor for imported_by field.
+	importedhoursDescImportedBy := importedhoursFields[8].Descriptor()
+	// importedhours.ImportedByValidator is a validator for the "imported_by" field. It is called by the builders before save.
+	importedhours.ImportedByValidator = func() func(string) error {
+		validators := importedhoursDescImportedBy.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(imported_by string) error {
+			for _, fn := range fns {
+				if err := fn(imported_by); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	indicatorMixin := schema.Indicator{}.Mixin()
 	indicator.Policy = privacy.NewPolicies(schema.Indicator{})
 	indicator.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -885,6 +999,56 @@ func init() {
 	needDescID := needFields[0].Descriptor()
 	// need.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	need.IDValidator = needDescID.Validators[0].(func(int) error)
+	needratingMixin := schema.NeedRating{}.Mixin()
+	needrating.Policy = privacy.NewPolicies(schema.NeedRating{})
+	needrating.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := needrating.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	needratingMixinFields0 := needratingMixin[0].Fields()
+	_ = needratingMixinFields0
+	needratingFields := schema.NeedRating{}.Fields()
+	_ = needratingFields
+	// needratingDescCreatedAt is the schema descriptor for created_at field.
+	needratingDescCreatedAt := needratingMixinFields0[0].Descriptor()
+	// needrating.DefaultCreatedAt holds the default value on creation for the created_at field.
+	needrating.DefaultCreatedAt = needratingDescCreatedAt.Default.(func() time.Time)
+	// needratingDescUpdatedAt is the schema descriptor for updated_at field.
+	needratingDescUpdatedAt := needratingMixinFields0[1].Descriptor()
+	// needrating.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	needrating.DefaultUpdatedAt = needratingDescUpdatedAt.Default.(func() time.Time)
+	// needrating.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	needrating.UpdateDefaultUpdatedAt = needratingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// needratingDescIssuedBy is the schema descriptor for issued_by field.
+	needratingDescIssuedBy := needratingFields[3].Descriptor()
+	// needrating.IssuedByValidator is a validator for the "issued_by" field. It is called by the builders before save.
+	needrating.IssuedByValidator = func() func(string) error {
+		validators := needratingDescIssuedBy.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(issued_by string) error {
+			for _, fn := range fns {
+				if err := fn(issued_by); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// needratingDescScore is the schema descriptor for score field.
+	needratingDescScore := needratingFields[4].Descriptor()
+	// needrating.ScoreValidator is a validator for the "score" field. It is called by the builders before save.
+	needrating.ScoreValidator = needratingDescScore.Validators[0].(func(int) error)
+	// needratingDescComment is the schema descriptor for comment field.
+	needratingDescComment := needratingFields[5].Descriptor()
+	// needrating.CommentValidator is a validator for the "comment" field. It is called by the builders before save.
+	needrating.CommentValidator = needratingDescComment.Validators[0].(func(string) error)
 	organizationMixin := schema.Organization{}.Mixin()
 	organization.Policy = privacy.NewPolicies(schema.Organization{})
 	organization.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1127,8 +1291,12 @@ func init() {
 	personDescSocialWorkCertificate := personFields[11].Descriptor()
 	// person.SocialWorkCertificateValidator is a validator for the "social_work_certificate" field. It is called by the builders before save.
 	person.SocialWorkCertificateValidator = personDescSocialWorkCertificate.Validators[0].(func(string) error)
+	// personDescGuardianConsent is the schema descriptor for guardian_consent field.
+	personDescGuardianConsent := personFields[12].Descriptor()
+	// person.DefaultGuardianConsent holds the default value on creation for the guardian_consent field.
+	person.DefaultGuardianConsent = personDescGuardianConsent.Default.(bool)
 	// personDescShareWithUniversity is the schema descriptor for share_with_university field.
-	personDescShareWithUniversity := personFields[12].Descriptor()
+	personDescShareWithUniversity := personFields[13].Descriptor()
 	// person.DefaultShareWithUniversity holds the default value on creation for the share_with_university field.
 	person.DefaultShareWithUniversity = personDescShareWithUniversity.Default.(bool)
 	projectMixin := schema.Project{}.Mixin()
@@ -1207,6 +1375,52 @@ func init() {
 	projectparticipation.DefaultUpdatedAt = projectparticipationDescUpdatedAt.Default.(func() time.Time)
 	// projectparticipation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	projectparticipation.UpdateDefaultUpdatedAt = projectparticipationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	recruitmentMixin := schema.Recruitment{}.Mixin()
+	recruitment.Policy = privacy.NewPolicies(schema.Recruitment{})
+	recruitment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := recruitment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	recruitmentMixinFields0 := recruitmentMixin[0].Fields()
+	_ = recruitmentMixinFields0
+	recruitmentFields := schema.Recruitment{}.Fields()
+	_ = recruitmentFields
+	// recruitmentDescCreatedAt is the schema descriptor for created_at field.
+	recruitmentDescCreatedAt := recruitmentMixinFields0[0].Descriptor()
+	// recruitment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	recruitment.DefaultCreatedAt = recruitmentDescCreatedAt.Default.(func() time.Time)
+	// recruitmentDescUpdatedAt is the schema descriptor for updated_at field.
+	recruitmentDescUpdatedAt := recruitmentMixinFields0[1].Descriptor()
+	// recruitment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	recruitment.DefaultUpdatedAt = recruitmentDescUpdatedAt.Default.(func() time.Time)
+	// recruitment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	recruitment.UpdateDefaultUpdatedAt = recruitmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// recruitmentDescCapacity is the schema descriptor for capacity field.
+	recruitmentDescCapacity := recruitmentFields[1].Descriptor()
+	// recruitment.CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
+	recruitment.CapacityValidator = recruitmentDescCapacity.Validators[0].(func(int) error)
+	// recruitmentDescWaitlist is the schema descriptor for waitlist field.
+	recruitmentDescWaitlist := recruitmentFields[2].Descriptor()
+	// recruitment.DefaultWaitlist holds the default value on creation for the waitlist field.
+	recruitment.DefaultWaitlist = recruitmentDescWaitlist.Default.(int)
+	// recruitment.WaitlistValidator is a validator for the "waitlist" field. It is called by the builders before save.
+	recruitment.WaitlistValidator = recruitmentDescWaitlist.Validators[0].(func(int) error)
+	// recruitmentDescMinAge is the schema descriptor for min_age field.
+	recruitmentDescMinAge := recruitmentFields[6].Descriptor()
+	// recruitment.MinAgeValidator is a validator for the "min_age" field. It is called by the builders before save.
+	recruitment.MinAgeValidator = recruitmentDescMinAge.Validators[0].(func(int) error)
+	// recruitmentDescMinorsAllowed is the schema descriptor for minors_allowed field.
+	recruitmentDescMinorsAllowed := recruitmentFields[7].Descriptor()
+	// recruitment.DefaultMinorsAllowed holds the default value on creation for the minors_allowed field.
+	recruitment.DefaultMinorsAllowed = recruitmentDescMinorsAllowed.Default.(bool)
+	// recruitmentDescNote is the schema descriptor for note field.
+	recruitmentDescNote := recruitmentFields[9].Descriptor()
+	// recruitment.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	recruitment.NoteValidator = recruitmentDescNote.Validators[0].(func(string) error)
 	regionMixin := schema.Region{}.Mixin()
 	region.Policy = privacy.NewPolicies(schema.Region{})
 	region.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1451,6 +1665,42 @@ func init() {
 	servicerecordDescReviewNote := servicerecordFields[14].Descriptor()
 	// servicerecord.ReviewNoteValidator is a validator for the "review_note" field. It is called by the builders before save.
 	servicerecord.ReviewNoteValidator = servicerecordDescReviewNote.Validators[0].(func(string) error)
+	signupMixin := schema.SignUp{}.Mixin()
+	signup.Policy = privacy.NewPolicies(schema.SignUp{})
+	signup.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := signup.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	signupMixinFields0 := signupMixin[0].Fields()
+	_ = signupMixinFields0
+	signupFields := schema.SignUp{}.Fields()
+	_ = signupFields
+	// signupDescCreatedAt is the schema descriptor for created_at field.
+	signupDescCreatedAt := signupMixinFields0[0].Descriptor()
+	// signup.DefaultCreatedAt holds the default value on creation for the created_at field.
+	signup.DefaultCreatedAt = signupDescCreatedAt.Default.(func() time.Time)
+	// signupDescUpdatedAt is the schema descriptor for updated_at field.
+	signupDescUpdatedAt := signupMixinFields0[1].Descriptor()
+	// signup.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	signup.DefaultUpdatedAt = signupDescUpdatedAt.Default.(func() time.Time)
+	// signup.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	signup.UpdateDefaultUpdatedAt = signupDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// signupDescGuardianConsent is the schema descriptor for guardian_consent field.
+	signupDescGuardianConsent := signupFields[3].Descriptor()
+	// signup.DefaultGuardianConsent holds the default value on creation for the guardian_consent field.
+	signup.DefaultGuardianConsent = signupDescGuardianConsent.Default.(bool)
+	// signupDescAutoClosed is the schema descriptor for auto_closed field.
+	signupDescAutoClosed := signupFields[10].Descriptor()
+	// signup.DefaultAutoClosed holds the default value on creation for the auto_closed field.
+	signup.DefaultAutoClosed = signupDescAutoClosed.Default.(bool)
+	// signupDescOffline is the schema descriptor for offline field.
+	signupDescOffline := signupFields[11].Descriptor()
+	// signup.DefaultOffline holds the default value on creation for the offline field.
+	signup.DefaultOffline = signupDescOffline.Default.(bool)
 	taxonomyMixin := schema.Taxonomy{}.Mixin()
 	taxonomy.Policy = privacy.NewPolicies(schema.Taxonomy{})
 	taxonomy.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1594,6 +1844,76 @@ func init() {
 	tombstoneDescAt := tombstoneFields[4].Descriptor()
 	// tombstone.DefaultAt holds the default value on creation for the at field.
 	tombstone.DefaultAt = tombstoneDescAt.Default.(func() time.Time)
+	volunteereventMixin := schema.VolunteerEvent{}.Mixin()
+	volunteerevent.Policy = privacy.NewPolicies(schema.VolunteerEvent{})
+	volunteerevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := volunteerevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	volunteereventMixinFields0 := volunteereventMixin[0].Fields()
+	_ = volunteereventMixinFields0
+	volunteereventFields := schema.VolunteerEvent{}.Fields()
+	_ = volunteereventFields
+	// volunteereventDescCreatedAt is the schema descriptor for created_at field.
+	volunteereventDescCreatedAt := volunteereventMixinFields0[0].Descriptor()
+	// volunteerevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	volunteerevent.DefaultCreatedAt = volunteereventDescCreatedAt.Default.(func() time.Time)
+	// volunteereventDescUpdatedAt is the schema descriptor for updated_at field.
+	volunteereventDescUpdatedAt := volunteereventMixinFields0[1].Descriptor()
+	// volunteerevent.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	volunteerevent.DefaultUpdatedAt = volunteereventDescUpdatedAt.Default.(func() time.Time)
+	// volunteerevent.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	volunteerevent.UpdateDefaultUpdatedAt = volunteereventDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// volunteereventDescMessage is the schema descriptor for message field.
+	volunteereventDescMessage := volunteereventFields[3].Descriptor()
+	// volunteerevent.MessageValidator is a validator for the "message" field. It is called by the builders before save.
+	volunteerevent.MessageValidator = volunteereventDescMessage.Validators[0].(func(string) error)
+	volunteerinviteMixin := schema.VolunteerInvite{}.Mixin()
+	volunteerinvite.Policy = privacy.NewPolicies(schema.VolunteerInvite{})
+	volunteerinvite.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := volunteerinvite.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	volunteerinviteMixinFields0 := volunteerinviteMixin[0].Fields()
+	_ = volunteerinviteMixinFields0
+	volunteerinviteFields := schema.VolunteerInvite{}.Fields()
+	_ = volunteerinviteFields
+	// volunteerinviteDescCreatedAt is the schema descriptor for created_at field.
+	volunteerinviteDescCreatedAt := volunteerinviteMixinFields0[0].Descriptor()
+	// volunteerinvite.DefaultCreatedAt holds the default value on creation for the created_at field.
+	volunteerinvite.DefaultCreatedAt = volunteerinviteDescCreatedAt.Default.(func() time.Time)
+	// volunteerinviteDescUpdatedAt is the schema descriptor for updated_at field.
+	volunteerinviteDescUpdatedAt := volunteerinviteMixinFields0[1].Descriptor()
+	// volunteerinvite.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	volunteerinvite.DefaultUpdatedAt = volunteerinviteDescUpdatedAt.Default.(func() time.Time)
+	// volunteerinvite.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	volunteerinvite.UpdateDefaultUpdatedAt = volunteerinviteDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// volunteerinviteDescIssuedBy is the schema descriptor for issued_by field.
+	volunteerinviteDescIssuedBy := volunteerinviteFields[3].Descriptor()
+	// volunteerinvite.IssuedByValidator is a validator for the "issued_by" field. It is called by the builders before save.
+	volunteerinvite.IssuedByValidator = func() func(string) error {
+		validators := volunteerinviteDescIssuedBy.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(issued_by string) error {
+			for _, fn := range fns {
+				if err := fn(issued_by); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	webhookattemptMixin := schema.WebhookAttempt{}.Mixin()
 	webhookattempt.Policy = privacy.NewPolicies(schema.WebhookAttempt{})
 	webhookattempt.Hooks[0] = func(next ent.Mutator) ent.Mutator {

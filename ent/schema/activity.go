@@ -81,6 +81,12 @@ func (Activity) Edges() []ent.Edge {
 		edge.To("service_records", ServiceRecord.Type).
 			Comment("Volunteer service records (restricted). 志愿服务记录。").
 			Annotations(entgql.RelayConnection(), notFilterable()),
+		edge.To("recruitment", Recruitment.Type).
+			Unique().
+			Comment("Recruitment of volunteers, if the activity takes sign-ups. 志愿者招募。"),
+		edge.To("sign_ups", SignUp.Type).
+			Comment("The roster: volunteers signed up (restricted: the organiser's editors and reviewers). 报名名单。").
+			Annotations(entgql.RelayConnection(), notFilterable()),
 	}
 }
 

@@ -31,9 +31,9 @@ func (APIKey) Fields() []ent.Field {
 			Sensitive().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Enum("role").
-			Values("PARTNER", "EDITOR", "REVIEWER", "ADMIN").
+			Values("PARTNER", "EDITOR", "REVIEWER", "ADMIN", "VOLUNTEER").
 			Default("ADMIN").
-			Comment("What the key may do. 角色。"),
+			Comment("What the key may do; a VOLUNTEER credential acts as its holder only (docs/volunteers.md). 角色。"),
 		field.Int("organization_id").
 			Optional().
 			Nillable().

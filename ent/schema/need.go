@@ -83,6 +83,10 @@ func (Need) Fields() []ent.Field {
 // Edges of the Need.
 func (Need) Edges() []ent.Edge {
 	return []ent.Edge{
+		edge.To("rating", NeedRating.Type).
+			Unique().
+			Comment("The resident's rating once resolved (评单; restricted: the need's handlers). 居民评价。").
+			Annotations(notFilterable()),
 		edge.To("domain", Term.Type).
 			Field("domain_id").
 			Unique().

@@ -88,6 +88,11 @@ func (Person) Fields() []ent.Field {
 			MaxLen(64).
 			Comment("Certificate number (personal data). 证书编号。").
 			Annotations(accessLevel(access.Personal)),
+		field.Bool("guardian_consent").
+			Default(false).
+			Optional().
+			Comment("For a volunteer under 18: a guardian's consent to volunteering is on record with an organisation (personal data). 监护人同意。").
+			Annotations(accessLevel(access.Personal), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Bool("share_with_university").
 			Default(false).
 			Comment("The student consented to their university receiving their records under a pseudonym; without it they count only in protected aggregates. 同意向高校提供记录。"),
@@ -125,6 +130,8 @@ func (Person) Edges() []ent.Edge {
 		edge.To("certificates", Certificate.Type).
 			Comment("Hour certificates issued to the person. 时长证明。").
 			Annotations(entgql.RelayConnection()),
+		edge.To("sign_ups", SignUp.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/casefile"
 	"github.com/tongxing/tongxing/ent/casereferral"
+	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/graph/model"
 	"github.com/tongxing/tongxing/hours"
 	"github.com/tongxing/tongxing/needs"
@@ -24,6 +25,7 @@ import (
 	"github.com/tongxing/tongxing/projects"
 	"github.com/tongxing/tongxing/registry"
 	"github.com/tongxing/tongxing/servicepoints"
+	"github.com/tongxing/tongxing/volunteers"
 	"github.com/tongxing/tongxing/webhooks"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -43,12 +45,16 @@ type ResolverRoot interface {
 	CaseSession() CaseSessionResolver
 	CaseVolunteer() CaseVolunteerResolver
 	Certificate() CertificateResolver
+	CheckInCode() CheckInCodeResolver
 	CompetitionApplication() CompetitionApplicationResolver
 	CompetitionAward() CompetitionAwardResolver
 	DistrictStats() DistrictStatsResolver
 	ImportReport() ImportReportResolver
 	LogServiceHoursPayload() LogServiceHoursPayloadResolver
+	Me() MeResolver
 	Mutation() MutationResolver
+	MyCertificate() MyCertificateResolver
+	MySignUp() MySignUpResolver
 	Need() NeedResolver
 	Organization() OrganizationResolver
 	OutcomeTotal() OutcomeTotalResolver
@@ -56,10 +62,13 @@ type ResolverRoot interface {
 	PracticeBase() PracticeBaseResolver
 	Project() ProjectResolver
 	Query() QueryResolver
+	Recruitment() RecruitmentResolver
 	ReviewServiceRecordsPayload() ReviewServiceRecordsPayloadResolver
 	ServicePoint() ServicePointResolver
 	ServicePointException() ServicePointExceptionResolver
 	ServicePointHours() ServicePointHoursResolver
+	SignedHoursRecord() SignedHoursRecordResolver
+	VolunteerEvent() VolunteerEventResolver
 }
 
 type DirectiveRoot struct {
@@ -76,8 +85,10 @@ type ComplexityRoot struct {
 		Organization   func(childComplexity int) int
 		Place          func(childComplexity int) int
 		Project        func(childComplexity int) int
+		Recruitment    func(childComplexity int) int
 		Region         func(childComplexity int) int
 		ServiceRecords func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ServiceRecordOrder) int
+		SignUps        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.SignUpOrder) int
 		StartsAt       func(childComplexity int) int
 		Title          func(childComplexity int) int
 		UpdatedAt      func(childComplexity int) int
@@ -329,6 +340,13 @@ type ComplexityRoot struct {
 		Valid       func(childComplexity int) int
 	}
 
+	CheckInCode struct {
+		Code       func(childComplexity int) int
+		QR         func(childComplexity int) int
+		QRSVG      func(childComplexity int) int
+		ValidUntil func(childComplexity int) int
+	}
+
 	CompetitionApplication struct {
 		Applicant       func(childComplexity int) int
 		AverageScore    func(childComplexity int) int
@@ -463,6 +481,19 @@ type ComplexityRoot struct {
 		VolunteerTeams          func(childComplexity int) int
 	}
 
+	HoursRecordKey struct {
+		Fingerprint func(childComplexity int) int
+		Issuer      func(childComplexity int) int
+		Pem         func(childComplexity int) int
+	}
+
+	ImportHoursRecordPayload struct {
+		Imported func(childComplexity int) int
+		Issuer   func(childComplexity int) int
+		Minutes  func(childComplexity int) int
+		Skipped  func(childComplexity int) int
+	}
+
 	ImportProblem struct {
 		Code    func(childComplexity int) int
 		Column  func(childComplexity int) int
@@ -523,6 +554,17 @@ type ComplexityRoot struct {
 		ServiceRecords func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
 	}
 
+	Me struct {
+		Certificates    func(childComplexity int, after *entgql.Cursor[int], first *int) int
+		Events          func(childComplexity int, after *entgql.Cursor[int], first *int) int
+		Hours           func(childComplexity int) int
+		HoursRecord     func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Records         func(childComplexity int, status *servicerecord.Status, after *entgql.Cursor[int], first *int) int
+		SignUps         func(childComplexity int, after *entgql.Cursor[int], first *int) int
+		VolunteerNumber func(childComplexity int) int
+	}
+
 	Membership struct {
 		CreatedAt    func(childComplexity int) int
 		ID           func(childComplexity int) int
@@ -554,6 +596,10 @@ type ComplexityRoot struct {
 		AssignCaseVolunteer            func(childComplexity int, input casework.AssignInput) int
 		AssignNeed                     func(childComplexity int, id int, organizationID *int, projectID *int) int
 		AwardCompetitionApplication    func(childComplexity int, input competitions.AwardInput) int
+		CancelRecruitment              func(childComplexity int, activityID int, reason string) int
+		CancelSignUp                   func(childComplexity int, activityID int) int
+		CheckIn                        func(childComplexity int, input volunteers.Scan) int
+		CheckOut                       func(childComplexity int, input volunteers.Scan) int
 		CloseCase                      func(childComplexity int, input casework.CloseInput) int
 		CloseCompetitionRound          func(childComplexity int, id int, announcedOn time.Time) int
 		CloseNeed                      func(childComplexity int, id int, reason string) int
@@ -572,27 +618,39 @@ type ComplexityRoot struct {
 		EndCaseVolunteer               func(childComplexity int, id int, endedOn *time.Time) int
 		EndMembership                  func(childComplexity int, id int, leftOn time.Time) int
 		EndPartyBuildingLink           func(childComplexity int, id int, endedOn time.Time) int
+		HandOutNeedRating              func(childComplexity int, needID int) int
+		ImportHoursRecord              func(childComplexity int, document string, personID *int) int
 		ImportRecords                  func(childComplexity int, input model.ImportRecordsInput) int
 		IssueCertificate               func(childComplexity int, input certificates.IssueInput) int
+		IssueVolunteerInvite           func(childComplexity int, personID int) int
 		LogServiceHours                func(childComplexity int, input hours.LogInput) int
 		OpenCase                       func(childComplexity int, input casework.OpenInput) int
 		PurgeSealedCases               func(childComplexity int, reason string, closedBefore *time.Time) int
+		RateNeed                       func(childComplexity int, input model.RateNeedInput) int
 		RecordCaseSession              func(childComplexity int, input casework.SessionInput) int
+		RecordGuardianConsent          func(childComplexity int, personID int, given bool) int
 		RecordPartyCoverage            func(childComplexity int, input registry.RecordPartyCoverageInput) int
+		RecruitVolunteers              func(childComplexity int, input volunteers.RecruitInput) int
+		RedeemVolunteerInvite          func(childComplexity int, code string) int
 		ReferCase                      func(childComplexity int, input casework.ReferInput) int
 		RegisterVolunteer              func(childComplexity int, input people.RegisterInput) int
 		RemoveCompetitionAward         func(childComplexity int, applicationID int) int
 		RemoveServicePointException    func(childComplexity int, id int, date time.Time) int
 		ReportCrisis                   func(childComplexity int, input casework.CrisisInput) int
+		RequestCertificate             func(childComplexity int, from time.Time, to time.Time) int
 		RequestServiceRecordCorrection func(childComplexity int, input hours.CorrectionInput) int
 		ResolveCrisis                  func(childComplexity int, id int, resolution string) int
 		ResolveNeed                    func(childComplexity int, id int, note string) int
 		ReviewServiceRecords           func(childComplexity int, input hours.ReviewInput) int
 		RevokeCertificate              func(childComplexity int, id int, reason string) int
+		RevokeVolunteerCredentials     func(childComplexity int, personID int) int
+		RotateVolunteerCredential      func(childComplexity int) int
 		ScoreCompetitionApplication    func(childComplexity int, applicationID int, reviewer string, score float64) int
 		SetCasePlan                    func(childComplexity int, input model.SetCasePlanInput) int
 		SetServicePointException       func(childComplexity int, id int, date time.Time, opens *string, closes *string, reason *string) int
 		SetServicePointHours           func(childComplexity int, id int, sessions []*servicepoints.SessionInput) int
+		SignOut                        func(childComplexity int) int
+		SignUp                         func(childComplexity int, activityID int) int
 		StartCompetitionReview         func(childComplexity int, id int) int
 		UpdateActivity                 func(childComplexity int, id int, input projects.UpdateActivityInput) int
 		UpdateCompetitionRound         func(childComplexity int, id int, input competitions.UpdateRoundInput) int
@@ -607,6 +665,87 @@ type ComplexityRoot struct {
 		WithdrawCompetitionApplication func(childComplexity int, id int) int
 	}
 
+	MyCertificate struct {
+		CreatedAt        func(childComplexity int) int
+		Hours            func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Issuer           func(childComplexity int) int
+		Number           func(childComplexity int) int
+		PeriodEnd        func(childComplexity int) int
+		PeriodStart      func(childComplexity int) int
+		PrintPath        func(childComplexity int) int
+		RevokedAt        func(childComplexity int) int
+		VerificationPath func(childComplexity int) int
+	}
+
+	MyCertificateConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MyCertificateEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MyHours struct {
+		HoursToNextStar func(childComplexity int) int
+		ImportedMinutes func(childComplexity int) int
+		NextStarHours   func(childComplexity int) int
+		PendingMinutes  func(childComplexity int) int
+		RejectedMinutes func(childComplexity int) int
+		StarLevel       func(childComplexity int) int
+		VerifiedMinutes func(childComplexity int) int
+	}
+
+	MyServiceRecord struct {
+		Activity   func(childComplexity int) int
+		Content    func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Minutes    func(childComplexity int) int
+		ReviewNote func(childComplexity int) int
+		ReviewedAt func(childComplexity int) int
+		ServedOn   func(childComplexity int) int
+		Status     func(childComplexity int) int
+	}
+
+	MyServiceRecordConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MyServiceRecordEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MySignUp struct {
+		Activity     func(childComplexity int) int
+		AutoClosed   func(childComplexity int) int
+		CancelledAt  func(childComplexity int) int
+		CheckedInAt  func(childComplexity int) int
+		CheckedOutAt func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Offline      func(childComplexity int) int
+		PromotedAt   func(childComplexity int) int
+		Record       func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
+	MySignUpConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MySignUpEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Need struct {
 		ClosedAt            func(childComplexity int) int
 		CreatedAt           func(childComplexity int) int
@@ -619,6 +758,7 @@ type ComplexityRoot struct {
 		MatchedProject      func(childComplexity int) int
 		OpenedAt            func(childComplexity int) int
 		Overdue             func(childComplexity int) int
+		Rating              func(childComplexity int) int
 		Region              func(childComplexity int) int
 		ResolutionNote      func(childComplexity int) int
 		ResolvedAt          func(childComplexity int) int
@@ -663,6 +803,22 @@ type ComplexityRoot struct {
 		DomainFit   func(childComplexity int) int
 		Nearness    func(childComplexity int) int
 		TrackRecord func(childComplexity int) int
+	}
+
+	NeedRating struct {
+		Comment   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		IssuedBy  func(childComplexity int) int
+		Need      func(childComplexity int) int
+		RatedAt   func(childComplexity int) int
+		Score     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	NeedRatingCode struct {
+		Code      func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
 	}
 
 	Organization struct {
@@ -950,6 +1106,7 @@ type ComplexityRoot struct {
 		Certificates          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CertificateOrder, where *ent.CertificateWhereInput) int
 		CreatedAt             func(childComplexity int) int
 		Gender                func(childComplexity int) int
+		GuardianConsent       func(childComplexity int) int
 		ID                    func(childComplexity int) int
 		IDNumber              func(childComplexity int) int
 		Memberships           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MembershipOrder, where *ent.MembershipWhereInput) int
@@ -1101,10 +1258,13 @@ type ComplexityRoot struct {
 		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
 		Case                  func(childComplexity int, id int, reason string) int
 		Cases                 func(childComplexity int, reason string, status *casefile.Status, inCrisis *bool, after *entgql.Cursor[int], first *int) int
+		CheckInCode           func(childComplexity int, activityID int) int
 		CompetitionRounds     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CompetitionRoundOrder, where *ent.CompetitionRoundWhereInput) int
 		DistrictStats         func(childComplexity int, regionCode *string, from time.Time, to time.Time) int
+		HoursRecordKey        func(childComplexity int) int
 		IncomingReferrals     func(childComplexity int, reason string, status *casereferral.Status, after *entgql.Cursor[int], first *int) int
 		Indicators            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
+		Me                    func(childComplexity int) int
 		NeedMatches           func(childComplexity int, needID int, after *entgql.Cursor[int], first *int) int
 		Needs                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.NeedOrder, where *ent.NeedWhereInput) int
 		Node                  func(childComplexity int, id int) int
@@ -1125,6 +1285,7 @@ type ComplexityRoot struct {
 		PracticeBase          func(childComplexity int, id int) int
 		PracticeBases         func(childComplexity int, universityID *int, updatedSince *time.Time, after *entgql.Cursor[int], first *int) int
 		Projects              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ProjectOrder, where *ent.ProjectWhereInput) int
+		Recruitments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RecruitmentOrder, where *ent.RecruitmentWhereInput) int
 		Region                func(childComplexity int, code string) int
 		Regions               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegionOrder, where *ent.RegionWhereInput) int
 		SearchPeople          func(childComplexity int, name *string, phone *string, volunteerNumber *string, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
@@ -1133,6 +1294,40 @@ type ComplexityRoot struct {
 		Taxonomies            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TaxonomyOrder, where *ent.TaxonomyWhereInput) int
 		VerifyCertificate     func(childComplexity int, code string) int
 		WebhookSubscriptions  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WebhookSubscriptionOrder, where *ent.WebhookSubscriptionWhereInput) int
+	}
+
+	RateNeedPayload struct {
+		Score func(childComplexity int) int
+	}
+
+	Recruitment struct {
+		Activity       func(childComplexity int) int
+		CancelUntil    func(childComplexity int) int
+		CancelledAt    func(childComplexity int) int
+		Capacity       func(childComplexity int) int
+		ClosesAt       func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		MinAge         func(childComplexity int) int
+		MinorsAllowed  func(childComplexity int) int
+		Note           func(childComplexity int) int
+		Open           func(childComplexity int) int
+		OpensAt        func(childComplexity int) int
+		RequiredSkills func(childComplexity int) int
+		SpotsLeft      func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		Waitlist       func(childComplexity int) int
+	}
+
+	RecruitmentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RecruitmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Region struct {
@@ -1162,6 +1357,10 @@ type ComplexityRoot struct {
 	ReviewServiceRecordsPayload struct {
 		Count          func(childComplexity int) int
 		ServiceRecords func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int) int
+	}
+
+	RevokeVolunteerCredentialsPayload struct {
+		Count func(childComplexity int) int
 	}
 
 	ScorePart struct {
@@ -1280,6 +1479,42 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	SignUp struct {
+		Activity        func(childComplexity int) int
+		AutoClosed      func(childComplexity int) int
+		CancelledAt     func(childComplexity int) int
+		CheckedInAt     func(childComplexity int) int
+		CheckedOutAt    func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		GuardianConsent func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Offline         func(childComplexity int) int
+		Person          func(childComplexity int) int
+		PromotedAt      func(childComplexity int) int
+		Status          func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	SignUpConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SignUpEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SignedHoursRecord struct {
+		Document  func(childComplexity int) int
+		Format    func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Payload   func(childComplexity int) int
+		PublicKey func(childComplexity int) int
+		Signature func(childComplexity int) int
+	}
+
 	Taxonomy struct {
 		Code      func(childComplexity int) int
 		CreatedAt func(childComplexity int) int
@@ -1322,6 +1557,37 @@ type ComplexityRoot struct {
 	TermEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	VolunteerCredential struct {
+		ExpiresAt       func(childComplexity int) int
+		Token           func(childComplexity int) int
+		VolunteerNumber func(childComplexity int) int
+	}
+
+	VolunteerEvent struct {
+		Activity  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Message   func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	VolunteerEventConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	VolunteerEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	VolunteerInvite struct {
+		Code      func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
 	}
 
 	WebhookAttempt struct {
@@ -1462,6 +1728,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.Project(childComplexity), true
+	case "Activity.recruitment":
+		if e.ComplexityRoot.Activity.Recruitment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activity.Recruitment(childComplexity), true
 	case "Activity.region":
 		if e.ComplexityRoot.Activity.Region == nil {
 			break
@@ -1479,6 +1751,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Activity.ServiceRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ServiceRecordOrder)), true
+	case "Activity.signUps":
+		if e.ComplexityRoot.Activity.SignUps == nil {
+			break
+		}
+
+		args, err := ec.field_Activity_signUps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Activity.SignUps(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.SignUpOrder)), true
 	case "Activity.startsAt":
 		if e.ComplexityRoot.Activity.StartsAt == nil {
 			break
@@ -2506,6 +2789,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CertificateVerification.Valid(childComplexity), true
 
+	case "CheckInCode.code":
+		if e.ComplexityRoot.CheckInCode.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckInCode.Code(childComplexity), true
+	case "CheckInCode.qr":
+		if e.ComplexityRoot.CheckInCode.QR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckInCode.QR(childComplexity), true
+	case "CheckInCode.qrSvg":
+		if e.ComplexityRoot.CheckInCode.QRSVG == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckInCode.QRSVG(childComplexity), true
+	case "CheckInCode.validUntil":
+		if e.ComplexityRoot.CheckInCode.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckInCode.ValidUntil(childComplexity), true
+
 	case "CompetitionApplication.applicant":
 		if e.ComplexityRoot.CompetitionApplication.Applicant == nil {
 			break
@@ -3053,6 +3361,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DistrictStats.VolunteerTeams(childComplexity), true
 
+	case "HoursRecordKey.fingerprint":
+		if e.ComplexityRoot.HoursRecordKey.Fingerprint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoursRecordKey.Fingerprint(childComplexity), true
+	case "HoursRecordKey.issuer":
+		if e.ComplexityRoot.HoursRecordKey.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoursRecordKey.Issuer(childComplexity), true
+	case "HoursRecordKey.pem":
+		if e.ComplexityRoot.HoursRecordKey.Pem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoursRecordKey.Pem(childComplexity), true
+
+	case "ImportHoursRecordPayload.imported":
+		if e.ComplexityRoot.ImportHoursRecordPayload.Imported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportHoursRecordPayload.Imported(childComplexity), true
+	case "ImportHoursRecordPayload.issuer":
+		if e.ComplexityRoot.ImportHoursRecordPayload.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportHoursRecordPayload.Issuer(childComplexity), true
+	case "ImportHoursRecordPayload.minutes":
+		if e.ComplexityRoot.ImportHoursRecordPayload.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportHoursRecordPayload.Minutes(childComplexity), true
+	case "ImportHoursRecordPayload.skipped":
+		if e.ComplexityRoot.ImportHoursRecordPayload.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportHoursRecordPayload.Skipped(childComplexity), true
+
 	case "ImportProblem.code":
 		if e.ComplexityRoot.ImportProblem.Code == nil {
 			break
@@ -3292,6 +3644,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LogServiceHoursPayload.ServiceRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
 
+	case "Me.certificates":
+		if e.ComplexityRoot.Me.Certificates == nil {
+			break
+		}
+
+		args, err := ec.field_Me_certificates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Me.Certificates(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Me.events":
+		if e.ComplexityRoot.Me.Events == nil {
+			break
+		}
+
+		args, err := ec.field_Me_events_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Me.Events(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Me.hours":
+		if e.ComplexityRoot.Me.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.Hours(childComplexity), true
+	case "Me.hoursRecord":
+		if e.ComplexityRoot.Me.HoursRecord == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.HoursRecord(childComplexity), true
+	case "Me.name":
+		if e.ComplexityRoot.Me.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.Name(childComplexity), true
+	case "Me.records":
+		if e.ComplexityRoot.Me.Records == nil {
+			break
+		}
+
+		args, err := ec.field_Me_records_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Me.Records(childComplexity, args["status"].(*servicerecord.Status), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Me.signUps":
+		if e.ComplexityRoot.Me.SignUps == nil {
+			break
+		}
+
+		args, err := ec.field_Me_signUps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Me.SignUps(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Me.volunteerNumber":
+		if e.ComplexityRoot.Me.VolunteerNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Me.VolunteerNumber(childComplexity), true
+
 	case "Membership.createdAt":
 		if e.ComplexityRoot.Membership.CreatedAt == nil {
 			break
@@ -3461,6 +3882,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AwardCompetitionApplication(childComplexity, args["input"].(competitions.AwardInput)), true
+	case "Mutation.cancelRecruitment":
+		if e.ComplexityRoot.Mutation.CancelRecruitment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelRecruitment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelRecruitment(childComplexity, args["activityId"].(int), args["reason"].(string)), true
+	case "Mutation.cancelSignUp":
+		if e.ComplexityRoot.Mutation.CancelSignUp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelSignUp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelSignUp(childComplexity, args["activityId"].(int)), true
+	case "Mutation.checkIn":
+		if e.ComplexityRoot.Mutation.CheckIn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CheckIn(childComplexity, args["input"].(volunteers.Scan)), true
+	case "Mutation.checkOut":
+		if e.ComplexityRoot.Mutation.CheckOut == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkOut_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CheckOut(childComplexity, args["input"].(volunteers.Scan)), true
 	case "Mutation.closeCase":
 		if e.ComplexityRoot.Mutation.CloseCase == nil {
 			break
@@ -3659,6 +4124,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndPartyBuildingLink(childComplexity, args["id"].(int), args["endedOn"].(time.Time)), true
+	case "Mutation.handOutNeedRating":
+		if e.ComplexityRoot.Mutation.HandOutNeedRating == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_handOutNeedRating_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.HandOutNeedRating(childComplexity, args["needId"].(int)), true
+	case "Mutation.importHoursRecord":
+		if e.ComplexityRoot.Mutation.ImportHoursRecord == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importHoursRecord_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportHoursRecord(childComplexity, args["document"].(string), args["personId"].(*int)), true
 	case "Mutation.importRecords":
 		if e.ComplexityRoot.Mutation.ImportRecords == nil {
 			break
@@ -3681,6 +4168,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.IssueCertificate(childComplexity, args["input"].(certificates.IssueInput)), true
+	case "Mutation.issueVolunteerInvite":
+		if e.ComplexityRoot.Mutation.IssueVolunteerInvite == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueVolunteerInvite_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueVolunteerInvite(childComplexity, args["personId"].(int)), true
 	case "Mutation.logServiceHours":
 		if e.ComplexityRoot.Mutation.LogServiceHours == nil {
 			break
@@ -3714,6 +4212,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PurgeSealedCases(childComplexity, args["reason"].(string), args["closedBefore"].(*time.Time)), true
+	case "Mutation.rateNeed":
+		if e.ComplexityRoot.Mutation.RateNeed == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rateNeed_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RateNeed(childComplexity, args["input"].(model.RateNeedInput)), true
 	case "Mutation.recordCaseSession":
 		if e.ComplexityRoot.Mutation.RecordCaseSession == nil {
 			break
@@ -3725,6 +4234,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordCaseSession(childComplexity, args["input"].(casework.SessionInput)), true
+	case "Mutation.recordGuardianConsent":
+		if e.ComplexityRoot.Mutation.RecordGuardianConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordGuardianConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordGuardianConsent(childComplexity, args["personId"].(int), args["given"].(bool)), true
 	case "Mutation.recordPartyCoverage":
 		if e.ComplexityRoot.Mutation.RecordPartyCoverage == nil {
 			break
@@ -3736,6 +4256,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordPartyCoverage(childComplexity, args["input"].(registry.RecordPartyCoverageInput)), true
+	case "Mutation.recruitVolunteers":
+		if e.ComplexityRoot.Mutation.RecruitVolunteers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recruitVolunteers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecruitVolunteers(childComplexity, args["input"].(volunteers.RecruitInput)), true
+	case "Mutation.redeemVolunteerInvite":
+		if e.ComplexityRoot.Mutation.RedeemVolunteerInvite == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_redeemVolunteerInvite_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RedeemVolunteerInvite(childComplexity, args["code"].(string)), true
 	case "Mutation.referCase":
 		if e.ComplexityRoot.Mutation.ReferCase == nil {
 			break
@@ -3791,6 +4333,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReportCrisis(childComplexity, args["input"].(casework.CrisisInput)), true
+	case "Mutation.requestCertificate":
+		if e.ComplexityRoot.Mutation.RequestCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestCertificate(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Mutation.requestServiceRecordCorrection":
 		if e.ComplexityRoot.Mutation.RequestServiceRecordCorrection == nil {
 			break
@@ -3846,6 +4399,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeCertificate(childComplexity, args["id"].(int), args["reason"].(string)), true
+	case "Mutation.revokeVolunteerCredentials":
+		if e.ComplexityRoot.Mutation.RevokeVolunteerCredentials == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeVolunteerCredentials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeVolunteerCredentials(childComplexity, args["personId"].(int)), true
+	case "Mutation.rotateVolunteerCredential":
+		if e.ComplexityRoot.Mutation.RotateVolunteerCredential == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.RotateVolunteerCredential(childComplexity), true
 	case "Mutation.scoreCompetitionApplication":
 		if e.ComplexityRoot.Mutation.ScoreCompetitionApplication == nil {
 			break
@@ -3890,6 +4460,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetServicePointHours(childComplexity, args["id"].(int), args["sessions"].([]*servicepoints.SessionInput)), true
+	case "Mutation.signOut":
+		if e.ComplexityRoot.Mutation.SignOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.SignOut(childComplexity), true
+	case "Mutation.signUp":
+		if e.ComplexityRoot.Mutation.SignUp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_signUp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["activityId"].(int)), true
 	case "Mutation.startCompetitionReview":
 		if e.ComplexityRoot.Mutation.StartCompetitionReview == nil {
 			break
@@ -4023,6 +4610,322 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.WithdrawCompetitionApplication(childComplexity, args["id"].(int)), true
 
+	case "MyCertificate.createdAt":
+		if e.ComplexityRoot.MyCertificate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificate.CreatedAt(childComplexity), true
+	case "MyCertificate.hours":
+		if e.ComplexityRoot.MyCertificate.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificate.Hours(childComplexity), true
+	case "MyCertificate.id":
+		if e.ComplexityRoot.MyCertificate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificate.ID(childComplexity), true
+	case "MyCertificate.issuer":
+		if e.ComplexityRoot.MyCertificate.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificate.Issuer(childComplexity), true
+	case "MyCertificate.number":
+		if e.ComplexityRoot.MyCertificate.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificate.Number(childComplexity), true
+	case "MyCertificate.periodEnd":
+		if e.ComplexityRoot.MyCertificate.PeriodEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificate.PeriodEnd(childComplexity), true
+	case "MyCertificate.periodStart":
+		if e.ComplexityRoot.MyCertificate.PeriodStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificate.PeriodStart(childComplexity), true
+	case "MyCertificate.printPath":
+		if e.ComplexityRoot.MyCertificate.PrintPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificate.PrintPath(childComplexity), true
+	case "MyCertificate.revokedAt":
+		if e.ComplexityRoot.MyCertificate.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificate.RevokedAt(childComplexity), true
+	case "MyCertificate.verificationPath":
+		if e.ComplexityRoot.MyCertificate.VerificationPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificate.VerificationPath(childComplexity), true
+
+	case "MyCertificateConnection.edges":
+		if e.ComplexityRoot.MyCertificateConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificateConnection.Edges(childComplexity), true
+	case "MyCertificateConnection.pageInfo":
+		if e.ComplexityRoot.MyCertificateConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificateConnection.PageInfo(childComplexity), true
+	case "MyCertificateConnection.totalCount":
+		if e.ComplexityRoot.MyCertificateConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificateConnection.TotalCount(childComplexity), true
+
+	case "MyCertificateEdge.cursor":
+		if e.ComplexityRoot.MyCertificateEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificateEdge.Cursor(childComplexity), true
+	case "MyCertificateEdge.node":
+		if e.ComplexityRoot.MyCertificateEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyCertificateEdge.Node(childComplexity), true
+
+	case "MyHours.hoursToNextStar":
+		if e.ComplexityRoot.MyHours.HoursToNextStar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyHours.HoursToNextStar(childComplexity), true
+	case "MyHours.importedMinutes":
+		if e.ComplexityRoot.MyHours.ImportedMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyHours.ImportedMinutes(childComplexity), true
+	case "MyHours.nextStarHours":
+		if e.ComplexityRoot.MyHours.NextStarHours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyHours.NextStarHours(childComplexity), true
+	case "MyHours.pendingMinutes":
+		if e.ComplexityRoot.MyHours.PendingMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyHours.PendingMinutes(childComplexity), true
+	case "MyHours.rejectedMinutes":
+		if e.ComplexityRoot.MyHours.RejectedMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyHours.RejectedMinutes(childComplexity), true
+	case "MyHours.starLevel":
+		if e.ComplexityRoot.MyHours.StarLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyHours.StarLevel(childComplexity), true
+	case "MyHours.verifiedMinutes":
+		if e.ComplexityRoot.MyHours.VerifiedMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyHours.VerifiedMinutes(childComplexity), true
+
+	case "MyServiceRecord.activity":
+		if e.ComplexityRoot.MyServiceRecord.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecord.Activity(childComplexity), true
+	case "MyServiceRecord.content":
+		if e.ComplexityRoot.MyServiceRecord.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecord.Content(childComplexity), true
+	case "MyServiceRecord.id":
+		if e.ComplexityRoot.MyServiceRecord.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecord.ID(childComplexity), true
+	case "MyServiceRecord.minutes":
+		if e.ComplexityRoot.MyServiceRecord.Minutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecord.Minutes(childComplexity), true
+	case "MyServiceRecord.reviewNote":
+		if e.ComplexityRoot.MyServiceRecord.ReviewNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecord.ReviewNote(childComplexity), true
+	case "MyServiceRecord.reviewedAt":
+		if e.ComplexityRoot.MyServiceRecord.ReviewedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecord.ReviewedAt(childComplexity), true
+	case "MyServiceRecord.servedOn":
+		if e.ComplexityRoot.MyServiceRecord.ServedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecord.ServedOn(childComplexity), true
+	case "MyServiceRecord.status":
+		if e.ComplexityRoot.MyServiceRecord.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecord.Status(childComplexity), true
+
+	case "MyServiceRecordConnection.edges":
+		if e.ComplexityRoot.MyServiceRecordConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecordConnection.Edges(childComplexity), true
+	case "MyServiceRecordConnection.pageInfo":
+		if e.ComplexityRoot.MyServiceRecordConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecordConnection.PageInfo(childComplexity), true
+	case "MyServiceRecordConnection.totalCount":
+		if e.ComplexityRoot.MyServiceRecordConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecordConnection.TotalCount(childComplexity), true
+
+	case "MyServiceRecordEdge.cursor":
+		if e.ComplexityRoot.MyServiceRecordEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecordEdge.Cursor(childComplexity), true
+	case "MyServiceRecordEdge.node":
+		if e.ComplexityRoot.MyServiceRecordEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MyServiceRecordEdge.Node(childComplexity), true
+
+	case "MySignUp.activity":
+		if e.ComplexityRoot.MySignUp.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUp.Activity(childComplexity), true
+	case "MySignUp.autoClosed":
+		if e.ComplexityRoot.MySignUp.AutoClosed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUp.AutoClosed(childComplexity), true
+	case "MySignUp.cancelledAt":
+		if e.ComplexityRoot.MySignUp.CancelledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUp.CancelledAt(childComplexity), true
+	case "MySignUp.checkedInAt":
+		if e.ComplexityRoot.MySignUp.CheckedInAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUp.CheckedInAt(childComplexity), true
+	case "MySignUp.checkedOutAt":
+		if e.ComplexityRoot.MySignUp.CheckedOutAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUp.CheckedOutAt(childComplexity), true
+	case "MySignUp.createdAt":
+		if e.ComplexityRoot.MySignUp.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUp.CreatedAt(childComplexity), true
+	case "MySignUp.id":
+		if e.ComplexityRoot.MySignUp.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUp.ID(childComplexity), true
+	case "MySignUp.offline":
+		if e.ComplexityRoot.MySignUp.Offline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUp.Offline(childComplexity), true
+	case "MySignUp.promotedAt":
+		if e.ComplexityRoot.MySignUp.PromotedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUp.PromotedAt(childComplexity), true
+	case "MySignUp.record":
+		if e.ComplexityRoot.MySignUp.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUp.Record(childComplexity), true
+	case "MySignUp.status":
+		if e.ComplexityRoot.MySignUp.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUp.Status(childComplexity), true
+
+	case "MySignUpConnection.edges":
+		if e.ComplexityRoot.MySignUpConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUpConnection.Edges(childComplexity), true
+	case "MySignUpConnection.pageInfo":
+		if e.ComplexityRoot.MySignUpConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUpConnection.PageInfo(childComplexity), true
+	case "MySignUpConnection.totalCount":
+		if e.ComplexityRoot.MySignUpConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUpConnection.TotalCount(childComplexity), true
+
+	case "MySignUpEdge.cursor":
+		if e.ComplexityRoot.MySignUpEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUpEdge.Cursor(childComplexity), true
+	case "MySignUpEdge.node":
+		if e.ComplexityRoot.MySignUpEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MySignUpEdge.Node(childComplexity), true
+
 	case "Need.closedAt":
 		if e.ComplexityRoot.Need.ClosedAt == nil {
 			break
@@ -4089,6 +4992,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Need.Overdue(childComplexity), true
+	case "Need.rating":
+		if e.ComplexityRoot.Need.Rating == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Need.Rating(childComplexity), true
 	case "Need.region":
 		if e.ComplexityRoot.Need.Region == nil {
 			break
@@ -4251,6 +5160,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NeedMatchParts.TrackRecord(childComplexity), true
+
+	case "NeedRating.comment":
+		if e.ComplexityRoot.NeedRating.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedRating.Comment(childComplexity), true
+	case "NeedRating.createdAt":
+		if e.ComplexityRoot.NeedRating.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedRating.CreatedAt(childComplexity), true
+	case "NeedRating.id":
+		if e.ComplexityRoot.NeedRating.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedRating.ID(childComplexity), true
+	case "NeedRating.issuedBy":
+		if e.ComplexityRoot.NeedRating.IssuedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedRating.IssuedBy(childComplexity), true
+	case "NeedRating.need":
+		if e.ComplexityRoot.NeedRating.Need == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedRating.Need(childComplexity), true
+	case "NeedRating.ratedAt":
+		if e.ComplexityRoot.NeedRating.RatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedRating.RatedAt(childComplexity), true
+	case "NeedRating.score":
+		if e.ComplexityRoot.NeedRating.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedRating.Score(childComplexity), true
+	case "NeedRating.updatedAt":
+		if e.ComplexityRoot.NeedRating.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedRating.UpdatedAt(childComplexity), true
+
+	case "NeedRatingCode.code":
+		if e.ComplexityRoot.NeedRatingCode.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedRatingCode.Code(childComplexity), true
+	case "NeedRatingCode.expiresAt":
+		if e.ComplexityRoot.NeedRatingCode.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeedRatingCode.ExpiresAt(childComplexity), true
 
 	case "Organization.activities":
 		if e.ComplexityRoot.Organization.Activities == nil {
@@ -5455,6 +6426,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Gender(childComplexity), true
+	case "Person.guardianConsent":
+		if e.ComplexityRoot.Person.GuardianConsent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.GuardianConsent(childComplexity), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -6206,6 +7183,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cases(childComplexity, args["reason"].(string), args["status"].(*casefile.Status), args["inCrisis"].(*bool), args["after"].(*entgql.Cursor[int]), args["first"].(*int)), true
+	case "Query.checkInCode":
+		if e.ComplexityRoot.Query.CheckInCode == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkInCode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckInCode(childComplexity, args["activityId"].(int)), true
 	case "Query.competitionRounds":
 		if e.ComplexityRoot.Query.CompetitionRounds == nil {
 			break
@@ -6228,6 +7216,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DistrictStats(childComplexity, args["regionCode"].(*string), args["from"].(time.Time), args["to"].(time.Time)), true
+	case "Query.hoursRecordKey":
+		if e.ComplexityRoot.Query.HoursRecordKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.HoursRecordKey(childComplexity), true
 	case "Query.incomingReferrals":
 		if e.ComplexityRoot.Query.IncomingReferrals == nil {
 			break
@@ -6251,6 +7245,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Indicators(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.IndicatorOrder), args["where"].(*ent.IndicatorWhereInput)), true
 
+	case "Query.me":
+		if e.ComplexityRoot.Query.Me == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Me(childComplexity), true
 	case "Query.needMatches":
 		if e.ComplexityRoot.Query.NeedMatches == nil {
 			break
@@ -6471,6 +7471,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Projects(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ProjectOrder), args["where"].(*ent.ProjectWhereInput)), true
+	case "Query.recruitments":
+		if e.ComplexityRoot.Query.Recruitments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recruitments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Recruitments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.RecruitmentOrder), args["where"].(*ent.RecruitmentWhereInput)), true
 	case "Query.region":
 		if e.ComplexityRoot.Query.Region == nil {
 			break
@@ -6559,6 +7570,142 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WebhookSubscriptions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.WebhookSubscriptionOrder), args["where"].(*ent.WebhookSubscriptionWhereInput)), true
+
+	case "RateNeedPayload.score":
+		if e.ComplexityRoot.RateNeedPayload.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateNeedPayload.Score(childComplexity), true
+
+	case "Recruitment.activity":
+		if e.ComplexityRoot.Recruitment.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.Activity(childComplexity), true
+	case "Recruitment.cancelUntil":
+		if e.ComplexityRoot.Recruitment.CancelUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.CancelUntil(childComplexity), true
+	case "Recruitment.cancelledAt":
+		if e.ComplexityRoot.Recruitment.CancelledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.CancelledAt(childComplexity), true
+	case "Recruitment.capacity":
+		if e.ComplexityRoot.Recruitment.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.Capacity(childComplexity), true
+	case "Recruitment.closesAt":
+		if e.ComplexityRoot.Recruitment.ClosesAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.ClosesAt(childComplexity), true
+	case "Recruitment.createdAt":
+		if e.ComplexityRoot.Recruitment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.CreatedAt(childComplexity), true
+	case "Recruitment.id":
+		if e.ComplexityRoot.Recruitment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.ID(childComplexity), true
+	case "Recruitment.minAge":
+		if e.ComplexityRoot.Recruitment.MinAge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.MinAge(childComplexity), true
+	case "Recruitment.minorsAllowed":
+		if e.ComplexityRoot.Recruitment.MinorsAllowed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.MinorsAllowed(childComplexity), true
+	case "Recruitment.note":
+		if e.ComplexityRoot.Recruitment.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.Note(childComplexity), true
+	case "Recruitment.open":
+		if e.ComplexityRoot.Recruitment.Open == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.Open(childComplexity), true
+	case "Recruitment.opensAt":
+		if e.ComplexityRoot.Recruitment.OpensAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.OpensAt(childComplexity), true
+	case "Recruitment.requiredSkills":
+		if e.ComplexityRoot.Recruitment.RequiredSkills == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.RequiredSkills(childComplexity), true
+	case "Recruitment.spotsLeft":
+		if e.ComplexityRoot.Recruitment.SpotsLeft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.SpotsLeft(childComplexity), true
+	case "Recruitment.updatedAt":
+		if e.ComplexityRoot.Recruitment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.UpdatedAt(childComplexity), true
+	case "Recruitment.waitlist":
+		if e.ComplexityRoot.Recruitment.Waitlist == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Recruitment.Waitlist(childComplexity), true
+
+	case "RecruitmentConnection.edges":
+		if e.ComplexityRoot.RecruitmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecruitmentConnection.Edges(childComplexity), true
+	case "RecruitmentConnection.pageInfo":
+		if e.ComplexityRoot.RecruitmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecruitmentConnection.PageInfo(childComplexity), true
+	case "RecruitmentConnection.totalCount":
+		if e.ComplexityRoot.RecruitmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecruitmentConnection.TotalCount(childComplexity), true
+
+	case "RecruitmentEdge.cursor":
+		if e.ComplexityRoot.RecruitmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecruitmentEdge.Cursor(childComplexity), true
+	case "RecruitmentEdge.node":
+		if e.ComplexityRoot.RecruitmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecruitmentEdge.Node(childComplexity), true
 
 	case "Region.children":
 		if e.ComplexityRoot.Region.Children == nil {
@@ -6685,6 +7832,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReviewServiceRecordsPayload.ServiceRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int)), true
+
+	case "RevokeVolunteerCredentialsPayload.count":
+		if e.ComplexityRoot.RevokeVolunteerCredentialsPayload.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeVolunteerCredentialsPayload.Count(childComplexity), true
 
 	case "ScorePart.explanation":
 		if e.ComplexityRoot.ScorePart.Explanation == nil {
@@ -7196,6 +8350,154 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ServiceRecordEdge.Node(childComplexity), true
 
+	case "SignUp.activity":
+		if e.ComplexityRoot.SignUp.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.Activity(childComplexity), true
+	case "SignUp.autoClosed":
+		if e.ComplexityRoot.SignUp.AutoClosed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.AutoClosed(childComplexity), true
+	case "SignUp.cancelledAt":
+		if e.ComplexityRoot.SignUp.CancelledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.CancelledAt(childComplexity), true
+	case "SignUp.checkedInAt":
+		if e.ComplexityRoot.SignUp.CheckedInAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.CheckedInAt(childComplexity), true
+	case "SignUp.checkedOutAt":
+		if e.ComplexityRoot.SignUp.CheckedOutAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.CheckedOutAt(childComplexity), true
+	case "SignUp.createdAt":
+		if e.ComplexityRoot.SignUp.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.CreatedAt(childComplexity), true
+	case "SignUp.guardianConsent":
+		if e.ComplexityRoot.SignUp.GuardianConsent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.GuardianConsent(childComplexity), true
+	case "SignUp.id":
+		if e.ComplexityRoot.SignUp.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.ID(childComplexity), true
+	case "SignUp.offline":
+		if e.ComplexityRoot.SignUp.Offline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.Offline(childComplexity), true
+	case "SignUp.person":
+		if e.ComplexityRoot.SignUp.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.Person(childComplexity), true
+	case "SignUp.promotedAt":
+		if e.ComplexityRoot.SignUp.PromotedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.PromotedAt(childComplexity), true
+	case "SignUp.status":
+		if e.ComplexityRoot.SignUp.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.Status(childComplexity), true
+	case "SignUp.updatedAt":
+		if e.ComplexityRoot.SignUp.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUp.UpdatedAt(childComplexity), true
+
+	case "SignUpConnection.edges":
+		if e.ComplexityRoot.SignUpConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUpConnection.Edges(childComplexity), true
+	case "SignUpConnection.pageInfo":
+		if e.ComplexityRoot.SignUpConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUpConnection.PageInfo(childComplexity), true
+	case "SignUpConnection.totalCount":
+		if e.ComplexityRoot.SignUpConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUpConnection.TotalCount(childComplexity), true
+
+	case "SignUpEdge.cursor":
+		if e.ComplexityRoot.SignUpEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUpEdge.Cursor(childComplexity), true
+	case "SignUpEdge.node":
+		if e.ComplexityRoot.SignUpEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignUpEdge.Node(childComplexity), true
+
+	case "SignedHoursRecord.document":
+		if e.ComplexityRoot.SignedHoursRecord.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignedHoursRecord.Document(childComplexity), true
+	case "SignedHoursRecord.format":
+		if e.ComplexityRoot.SignedHoursRecord.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignedHoursRecord.Format(childComplexity), true
+	case "SignedHoursRecord.key":
+		if e.ComplexityRoot.SignedHoursRecord.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignedHoursRecord.Key(childComplexity), true
+	case "SignedHoursRecord.payload":
+		if e.ComplexityRoot.SignedHoursRecord.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignedHoursRecord.Payload(childComplexity), true
+	case "SignedHoursRecord.publicKey":
+		if e.ComplexityRoot.SignedHoursRecord.PublicKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignedHoursRecord.PublicKey(childComplexity), true
+	case "SignedHoursRecord.signature":
+		if e.ComplexityRoot.SignedHoursRecord.Signature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignedHoursRecord.Signature(childComplexity), true
+
 	case "Taxonomy.code":
 		if e.ComplexityRoot.Taxonomy.Code == nil {
 			break
@@ -7367,6 +8669,107 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TermEdge.Node(childComplexity), true
+
+	case "VolunteerCredential.expiresAt":
+		if e.ComplexityRoot.VolunteerCredential.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerCredential.ExpiresAt(childComplexity), true
+	case "VolunteerCredential.token":
+		if e.ComplexityRoot.VolunteerCredential.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerCredential.Token(childComplexity), true
+	case "VolunteerCredential.volunteerNumber":
+		if e.ComplexityRoot.VolunteerCredential.VolunteerNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerCredential.VolunteerNumber(childComplexity), true
+
+	case "VolunteerEvent.activity":
+		if e.ComplexityRoot.VolunteerEvent.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerEvent.Activity(childComplexity), true
+	case "VolunteerEvent.createdAt":
+		if e.ComplexityRoot.VolunteerEvent.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerEvent.CreatedAt(childComplexity), true
+	case "VolunteerEvent.id":
+		if e.ComplexityRoot.VolunteerEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerEvent.ID(childComplexity), true
+	case "VolunteerEvent.kind":
+		if e.ComplexityRoot.VolunteerEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerEvent.Kind(childComplexity), true
+	case "VolunteerEvent.message":
+		if e.ComplexityRoot.VolunteerEvent.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerEvent.Message(childComplexity), true
+	case "VolunteerEvent.updatedAt":
+		if e.ComplexityRoot.VolunteerEvent.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerEvent.UpdatedAt(childComplexity), true
+
+	case "VolunteerEventConnection.edges":
+		if e.ComplexityRoot.VolunteerEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerEventConnection.Edges(childComplexity), true
+	case "VolunteerEventConnection.pageInfo":
+		if e.ComplexityRoot.VolunteerEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerEventConnection.PageInfo(childComplexity), true
+	case "VolunteerEventConnection.totalCount":
+		if e.ComplexityRoot.VolunteerEventConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerEventConnection.TotalCount(childComplexity), true
+
+	case "VolunteerEventEdge.cursor":
+		if e.ComplexityRoot.VolunteerEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerEventEdge.Cursor(childComplexity), true
+	case "VolunteerEventEdge.node":
+		if e.ComplexityRoot.VolunteerEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerEventEdge.Node(childComplexity), true
+
+	case "VolunteerInvite.code":
+		if e.ComplexityRoot.VolunteerInvite.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerInvite.Code(childComplexity), true
+	case "VolunteerInvite.expiresAt":
+		if e.ComplexityRoot.VolunteerInvite.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerInvite.ExpiresAt(childComplexity), true
 
 	case "WebhookAttempt.createdAt":
 		if e.ComplexityRoot.WebhookAttempt.CreatedAt == nil {
@@ -7690,6 +9093,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
 			graphql.NewInputUnmarshaler("NeedOrder", ec.unmarshalInputNeedOrder),
+			graphql.NewInputUnmarshaler("NeedRatingOrder", ec.unmarshalInputNeedRatingOrder),
+			graphql.NewInputUnmarshaler("NeedRatingWhereInput", ec.unmarshalInputNeedRatingWhereInput),
 			graphql.NewInputUnmarshaler("NeedWhereInput", ec.unmarshalInputNeedWhereInput),
 			graphql.NewInputUnmarshaler("OpenCaseInput", ec.unmarshalInputOpenCaseInput),
 			graphql.NewInputUnmarshaler("OpeningSessionInput", ec.unmarshalInputOpeningSessionInput),
@@ -7711,8 +9116,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProjectParticipationOrder", ec.unmarshalInputProjectParticipationOrder),
 			graphql.NewInputUnmarshaler("ProjectParticipationWhereInput", ec.unmarshalInputProjectParticipationWhereInput),
 			graphql.NewInputUnmarshaler("ProjectWhereInput", ec.unmarshalInputProjectWhereInput),
+			graphql.NewInputUnmarshaler("RateNeedInput", ec.unmarshalInputRateNeedInput),
 			graphql.NewInputUnmarshaler("RecordCaseSessionInput", ec.unmarshalInputRecordCaseSessionInput),
 			graphql.NewInputUnmarshaler("RecordPartyCoverageInput", ec.unmarshalInputRecordPartyCoverageInput),
+			graphql.NewInputUnmarshaler("RecruitVolunteersInput", ec.unmarshalInputRecruitVolunteersInput),
+			graphql.NewInputUnmarshaler("RecruitmentOrder", ec.unmarshalInputRecruitmentOrder),
+			graphql.NewInputUnmarshaler("RecruitmentWhereInput", ec.unmarshalInputRecruitmentWhereInput),
 			graphql.NewInputUnmarshaler("ReferCaseInput", ec.unmarshalInputReferCaseInput),
 			graphql.NewInputUnmarshaler("RegionOrder", ec.unmarshalInputRegionOrder),
 			graphql.NewInputUnmarshaler("RegionWhereInput", ec.unmarshalInputRegionWhereInput),
@@ -7720,6 +9129,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ReportCrisisInput", ec.unmarshalInputReportCrisisInput),
 			graphql.NewInputUnmarshaler("RequestCorrectionInput", ec.unmarshalInputRequestCorrectionInput),
 			graphql.NewInputUnmarshaler("ReviewServiceRecordsInput", ec.unmarshalInputReviewServiceRecordsInput),
+			graphql.NewInputUnmarshaler("ScanInput", ec.unmarshalInputScanInput),
 			graphql.NewInputUnmarshaler("ServiceHoursEntryInput", ec.unmarshalInputServiceHoursEntryInput),
 			graphql.NewInputUnmarshaler("ServicePointExceptionOrder", ec.unmarshalInputServicePointExceptionOrder),
 			graphql.NewInputUnmarshaler("ServicePointExceptionWhereInput", ec.unmarshalInputServicePointExceptionWhereInput),
@@ -7730,6 +9140,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ServiceRecordOrder", ec.unmarshalInputServiceRecordOrder),
 			graphql.NewInputUnmarshaler("ServiceRecordWhereInput", ec.unmarshalInputServiceRecordWhereInput),
 			graphql.NewInputUnmarshaler("SetCasePlanInput", ec.unmarshalInputSetCasePlanInput),
+			graphql.NewInputUnmarshaler("SignUpOrder", ec.unmarshalInputSignUpOrder),
+			graphql.NewInputUnmarshaler("SignUpWhereInput", ec.unmarshalInputSignUpWhereInput),
 			graphql.NewInputUnmarshaler("TaxonomyOrder", ec.unmarshalInputTaxonomyOrder),
 			graphql.NewInputUnmarshaler("TaxonomyWhereInput", ec.unmarshalInputTaxonomyWhereInput),
 			graphql.NewInputUnmarshaler("TermOrder", ec.unmarshalInputTermOrder),
@@ -7744,6 +9156,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdatePartyBuildingLinkInput", ec.unmarshalInputUpdatePartyBuildingLinkInput),
 			graphql.NewInputUnmarshaler("UpdateProjectInput", ec.unmarshalInputUpdateProjectInput),
 			graphql.NewInputUnmarshaler("UpdateServicePointInput", ec.unmarshalInputUpdateServicePointInput),
+			graphql.NewInputUnmarshaler("VolunteerEventOrder", ec.unmarshalInputVolunteerEventOrder),
+			graphql.NewInputUnmarshaler("VolunteerEventWhereInput", ec.unmarshalInputVolunteerEventWhereInput),
 			graphql.NewInputUnmarshaler("WebhookAttemptOrder", ec.unmarshalInputWebhookAttemptOrder),
 			graphql.NewInputUnmarshaler("WebhookAttemptWhereInput", ec.unmarshalInputWebhookAttemptWhereInput),
 			graphql.NewInputUnmarshaler("WebhookDeliveryOrder", ec.unmarshalInputWebhookDeliveryOrder),
@@ -7910,6 +9324,39 @@ type Activity implements Node @access(level: PUBLIC) {
     """
     orderBy: ServiceRecordOrder
   ): ServiceRecordConnection!
+  """
+  Recruitment of volunteers, if the activity takes sign-ups. 志愿者招募。
+  """
+  recruitment: Recruitment
+  """
+  The roster: volunteers signed up (restricted: the organiser's editors and reviewers). 报名名单。
+  """
+  signUps(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for SignUps returned from the connection.
+    """
+    orderBy: SignUpOrder
+  ): SignUpConnection!
 }
 """
 A connection to a list of items.
@@ -8124,6 +9571,11 @@ input ActivityWhereInput {
   """
   hasRegion: Boolean
   hasRegionWith: [RegionWhereInput!]
+  """
+  recruitment edge predicates
+  """
+  hasRecruitment: Boolean
+  hasRecruitmentWith: [RecruitmentWhereInput!]
 }
 """
 An API key (the secret itself is never stored). API 密钥。
@@ -8147,7 +9599,7 @@ type ApiKey implements Node @access(level: ADMIN) @goModel(model: "github.com/to
   """
   prefix: String!
   """
-  What the key may do. 角色。
+  What the key may do; a VOLUNTEER credential acts as its holder only (docs/volunteers.md). 角色。
   """
   role: ApiKeyRole!
   """
@@ -8203,6 +9655,7 @@ enum ApiKeyRole @goModel(model: "github.com/tongxing/tongxing/ent/apikey.Role") 
   EDITOR
   REVIEWER
   ADMIN
+  VOLUNTEER
 }
 """
 ApiKeyWhereInput is used for filtering APIKey objects.
@@ -10342,6 +11795,10 @@ type Need implements Node @access(level: PUBLIC) {
   """
   resolutionNote: String @access(level: CASE)
   """
+  The resident's rating once resolved (评单; restricted: the need's handlers). 居民评价。
+  """
+  rating: NeedRating
+  """
   Service domain. 服务领域。
   """
   domain: Term!
@@ -10412,6 +11869,146 @@ enum NeedOrderField {
   STATUS
   OPENED_AT
   RESOLVED_AT
+}
+"""
+A resident's rating of a resolved need (评单). 居民评价。
+"""
+type NeedRating implements Node @access(level: KEY) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  Who handed the link to the resident. 发放人。
+  """
+  issuedBy: String!
+  """
+  1 (very dissatisfied) to 5 (very satisfied); null until rated. 评分。
+  """
+  score: Int
+  """
+  The resident's words (may name people: the need's handlers only). 评价。
+  """
+  comment: String @access(level: CASE)
+  """
+  When the resident rated. 评价时间。
+  """
+  ratedAt: Time
+  need: Need!
+}
+"""
+Ordering options for NeedRating connections
+"""
+input NeedRatingOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order NeedRatings.
+  """
+  field: NeedRatingOrderField!
+}
+"""
+Properties by which NeedRating connections can be ordered.
+"""
+enum NeedRatingOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+NeedRatingWhereInput is used for filtering NeedRating objects.
+Input was generated by ent.
+"""
+input NeedRatingWhereInput {
+  not: NeedRatingWhereInput
+  and: [NeedRatingWhereInput!]
+  or: [NeedRatingWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  issued_by field predicates
+  """
+  issuedBy: String
+  issuedByNEQ: String
+  issuedByIn: [String!]
+  issuedByNotIn: [String!]
+  issuedByGT: String
+  issuedByGTE: String
+  issuedByLT: String
+  issuedByLTE: String
+  issuedByContains: String
+  issuedByHasPrefix: String
+  issuedByHasSuffix: String
+  issuedByEqualFold: String
+  issuedByContainsFold: String
+  """
+  score field predicates
+  """
+  score: Int
+  scoreNEQ: Int
+  scoreIn: [Int!]
+  scoreNotIn: [Int!]
+  scoreGT: Int
+  scoreGTE: Int
+  scoreLT: Int
+  scoreLTE: Int
+  scoreIsNil: Boolean
+  scoreNotNil: Boolean
+  """
+  rated_at field predicates
+  """
+  ratedAt: Time
+  ratedAtNEQ: Time
+  ratedAtIn: [Time!]
+  ratedAtNotIn: [Time!]
+  ratedAtGT: Time
+  ratedAtGTE: Time
+  ratedAtLT: Time
+  ratedAtLTE: Time
+  ratedAtIsNil: Boolean
+  ratedAtNotNil: Boolean
+  """
+  need edge predicates
+  """
+  hasNeed: Boolean
+  hasNeedWith: [NeedWhereInput!]
 }
 """
 NeedStatus is enum for the field status
@@ -12209,6 +13806,10 @@ type Person implements Node @access(level: KEY) {
   """
   socialWorkCertificate: String @access(level: PERSONAL)
   """
+  For a volunteer under 18: a guardian's consent to volunteering is on record with an organisation (personal data). 监护人同意。
+  """
+  guardianConsent: Boolean @access(level: PERSONAL)
+  """
   The student consented to their university receiving their records under a pseudonym; without it they count only in protected aggregates. 同意向高校提供记录。
   """
   shareWithUniversity: Boolean!
@@ -13702,6 +15303,40 @@ type Query {
     where: ProjectWhereInput
   ): ProjectConnection!
   """
+  Activities open for volunteers to sign up (filter closesAtGT: now for open ones). 志愿者招募。
+  """
+  recruitments(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Recruitments returned from the connection.
+    """
+    orderBy: RecruitmentOrder
+
+    """
+    Filtering options for Recruitments returned from the connection.
+    """
+    where: RecruitmentWhereInput
+  ): RecruitmentConnection!
+  """
   Administrative divisions. 行政区划列表。
   """
   regions(
@@ -13837,6 +15472,267 @@ type Query {
     """
     where: WebhookSubscriptionWhereInput
   ): WebhookSubscriptionConnection! @access(level: ADMIN)
+}
+"""
+Volunteer recruitment for an activity: places, waiting list, window, eligibility. 志愿者招募。
+"""
+type Recruitment implements Node @access(level: PUBLIC) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  Places. 招募人数。
+  """
+  capacity: Int!
+  """
+  How many may wait for a place that frees up; 0 for no waiting list. 候补名额。
+  """
+  waitlist: Int!
+  """
+  Sign-up opens. 报名开始。
+  """
+  opensAt: Time!
+  """
+  Sign-up closes (at the latest when the activity starts). 报名截止。
+  """
+  closesAt: Time!
+  """
+  Volunteers may cancel until then. 取消截止。
+  """
+  cancelUntil: Time!
+  """
+  Minimum age on the activity's day; under 18 only with a guardian's consent on record. 最低年龄。
+  """
+  minAge: Int
+  """
+  Volunteers under 18 may sign up, each with a guardian's consent on record. 接受未成年人（须监护人同意）。
+  """
+  minorsAllowed: Boolean!
+  """
+  Skills or certificates a volunteer must have on record, e.g. 急救证. 所需技能。
+  """
+  requiredSkills: [String!]
+  """
+  What volunteers should know. 招募说明。
+  """
+  note: String
+  """
+  When the organiser cancelled the activity; sign-ups end. 活动取消时间。
+  """
+  cancelledAt: Time
+  """
+  The activity volunteers sign up for. 活动。
+  """
+  activity: Activity!
+}
+"""
+A connection to a list of items.
+"""
+type RecruitmentConnection {
+  """
+  A list of edges.
+  """
+  edges: [RecruitmentEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type RecruitmentEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Recruitment
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Recruitment connections
+"""
+input RecruitmentOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Recruitments.
+  """
+  field: RecruitmentOrderField!
+}
+"""
+Properties by which Recruitment connections can be ordered.
+"""
+enum RecruitmentOrderField {
+  CREATED_AT
+  UPDATED_AT
+  OPENS_AT
+  CLOSES_AT
+}
+"""
+RecruitmentWhereInput is used for filtering Recruitment objects.
+Input was generated by ent.
+"""
+input RecruitmentWhereInput {
+  not: RecruitmentWhereInput
+  and: [RecruitmentWhereInput!]
+  or: [RecruitmentWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  capacity field predicates
+  """
+  capacity: Int
+  capacityNEQ: Int
+  capacityIn: [Int!]
+  capacityNotIn: [Int!]
+  capacityGT: Int
+  capacityGTE: Int
+  capacityLT: Int
+  capacityLTE: Int
+  """
+  waitlist field predicates
+  """
+  waitlist: Int
+  waitlistNEQ: Int
+  waitlistIn: [Int!]
+  waitlistNotIn: [Int!]
+  waitlistGT: Int
+  waitlistGTE: Int
+  waitlistLT: Int
+  waitlistLTE: Int
+  """
+  opens_at field predicates
+  """
+  opensAt: Time
+  opensAtNEQ: Time
+  opensAtIn: [Time!]
+  opensAtNotIn: [Time!]
+  opensAtGT: Time
+  opensAtGTE: Time
+  opensAtLT: Time
+  opensAtLTE: Time
+  """
+  closes_at field predicates
+  """
+  closesAt: Time
+  closesAtNEQ: Time
+  closesAtIn: [Time!]
+  closesAtNotIn: [Time!]
+  closesAtGT: Time
+  closesAtGTE: Time
+  closesAtLT: Time
+  closesAtLTE: Time
+  """
+  cancel_until field predicates
+  """
+  cancelUntil: Time
+  cancelUntilNEQ: Time
+  cancelUntilIn: [Time!]
+  cancelUntilNotIn: [Time!]
+  cancelUntilGT: Time
+  cancelUntilGTE: Time
+  cancelUntilLT: Time
+  cancelUntilLTE: Time
+  """
+  min_age field predicates
+  """
+  minAge: Int
+  minAgeNEQ: Int
+  minAgeIn: [Int!]
+  minAgeNotIn: [Int!]
+  minAgeGT: Int
+  minAgeGTE: Int
+  minAgeLT: Int
+  minAgeLTE: Int
+  minAgeIsNil: Boolean
+  minAgeNotNil: Boolean
+  """
+  minors_allowed field predicates
+  """
+  minorsAllowed: Boolean
+  minorsAllowedNEQ: Boolean
+  """
+  note field predicates
+  """
+  note: String
+  noteNEQ: String
+  noteIn: [String!]
+  noteNotIn: [String!]
+  noteGT: String
+  noteGTE: String
+  noteLT: String
+  noteLTE: String
+  noteContains: String
+  noteHasPrefix: String
+  noteHasSuffix: String
+  noteIsNil: Boolean
+  noteNotNil: Boolean
+  noteEqualFold: String
+  noteContainsFold: String
+  """
+  cancelled_at field predicates
+  """
+  cancelledAt: Time
+  cancelledAtNEQ: Time
+  cancelledAtIn: [Time!]
+  cancelledAtNotIn: [Time!]
+  cancelledAtGT: Time
+  cancelledAtGTE: Time
+  cancelledAtLT: Time
+  cancelledAtLTE: Time
+  cancelledAtIsNil: Boolean
+  cancelledAtNotNil: Boolean
+  """
+  activity edge predicates
+  """
+  hasActivity: Boolean
+  hasActivityWith: [ActivityWhereInput!]
 }
 """
 An administrative division (GB/T 2260): province, city, district, town/street, community, grid. 行政区划。
@@ -15261,6 +17157,245 @@ input ServiceRecordWhereInput {
   hasCorrectionsWith: [ServiceRecordWhereInput!]
 }
 """
+A volunteer's sign-up for a recruiting activity, with check-in and check-out (the organiser's roster). 报名。
+"""
+type SignUp implements Node @access(level: KEY) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  CONFIRMED 已录取, WAITLISTED 候补, CANCELLED 已取消. 状态。
+  """
+  status: SignUpStatus!
+  """
+  A minor's guardian's consent was on record when they signed up. 监护人同意。
+  """
+  guardianConsent: Boolean!
+  """
+  When a waiting volunteer got a place. 候补转正时间。
+  """
+  promotedAt: Time
+  """
+  When the sign-up was cancelled. 取消时间。
+  """
+  cancelledAt: Time
+  """
+  Check-in time (the scan's time). 签到时间。
+  """
+  checkedInAt: Time
+  """
+  Check-out time; the activity's end when closed automatically. 签退时间。
+  """
+  checkedOutAt: Time
+  """
+  The volunteer did not check out: closed at the activity's end. 未签退，系统按活动结束时间签退。
+  """
+  autoClosed: Boolean!
+  """
+  A scan was submitted later from an offline device, with its device time. 离线补交。
+  """
+  offline: Boolean!
+  """
+  The activity. 活动。
+  """
+  activity: Activity!
+  """
+  The volunteer. 志愿者。
+  """
+  person: Person!
+}
+"""
+A connection to a list of items.
+"""
+type SignUpConnection {
+  """
+  A list of edges.
+  """
+  edges: [SignUpEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type SignUpEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: SignUp
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for SignUp connections
+"""
+input SignUpOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order SignUps.
+  """
+  field: SignUpOrderField!
+}
+"""
+Properties by which SignUp connections can be ordered.
+"""
+enum SignUpOrderField {
+  CREATED_AT
+  UPDATED_AT
+  STATUS
+}
+"""
+SignUpStatus is enum for the field status
+"""
+enum SignUpStatus @goModel(model: "github.com/tongxing/tongxing/ent/signup.Status") {
+  CONFIRMED
+  WAITLISTED
+  CANCELLED
+}
+"""
+SignUpWhereInput is used for filtering SignUp objects.
+Input was generated by ent.
+"""
+input SignUpWhereInput {
+  not: SignUpWhereInput
+  and: [SignUpWhereInput!]
+  or: [SignUpWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  status field predicates
+  """
+  status: SignUpStatus
+  statusNEQ: SignUpStatus
+  statusIn: [SignUpStatus!]
+  statusNotIn: [SignUpStatus!]
+  """
+  guardian_consent field predicates
+  """
+  guardianConsent: Boolean
+  guardianConsentNEQ: Boolean
+  """
+  promoted_at field predicates
+  """
+  promotedAt: Time
+  promotedAtNEQ: Time
+  promotedAtIn: [Time!]
+  promotedAtNotIn: [Time!]
+  promotedAtGT: Time
+  promotedAtGTE: Time
+  promotedAtLT: Time
+  promotedAtLTE: Time
+  promotedAtIsNil: Boolean
+  promotedAtNotNil: Boolean
+  """
+  cancelled_at field predicates
+  """
+  cancelledAt: Time
+  cancelledAtNEQ: Time
+  cancelledAtIn: [Time!]
+  cancelledAtNotIn: [Time!]
+  cancelledAtGT: Time
+  cancelledAtGTE: Time
+  cancelledAtLT: Time
+  cancelledAtLTE: Time
+  cancelledAtIsNil: Boolean
+  cancelledAtNotNil: Boolean
+  """
+  checked_in_at field predicates
+  """
+  checkedInAt: Time
+  checkedInAtNEQ: Time
+  checkedInAtIn: [Time!]
+  checkedInAtNotIn: [Time!]
+  checkedInAtGT: Time
+  checkedInAtGTE: Time
+  checkedInAtLT: Time
+  checkedInAtLTE: Time
+  checkedInAtIsNil: Boolean
+  checkedInAtNotNil: Boolean
+  """
+  checked_out_at field predicates
+  """
+  checkedOutAt: Time
+  checkedOutAtNEQ: Time
+  checkedOutAtIn: [Time!]
+  checkedOutAtNotIn: [Time!]
+  checkedOutAtGT: Time
+  checkedOutAtGTE: Time
+  checkedOutAtLT: Time
+  checkedOutAtLTE: Time
+  checkedOutAtIsNil: Boolean
+  checkedOutAtNotNil: Boolean
+  """
+  auto_closed field predicates
+  """
+  autoClosed: Boolean
+  autoClosedNEQ: Boolean
+  """
+  offline field predicates
+  """
+  offline: Boolean
+  offlineNEQ: Boolean
+  """
+  activity edge predicates
+  """
+  hasActivity: Boolean
+  hasActivityWith: [ActivityWhereInput!]
+  """
+  person edge predicates
+  """
+  hasPerson: Boolean
+  hasPersonWith: [PersonWhereInput!]
+}
+"""
 A controlled vocabulary, e.g. service domains or organisation categories. 分类体系。
 """
 type Taxonomy implements Node @access(level: PUBLIC) {
@@ -15694,6 +17829,158 @@ input TermWhereInput {
   """
   hasChildren: Boolean
   hasChildrenWith: [TermWhereInput!]
+}
+"""
+An event in a volunteer's outbox. 志愿者消息。
+"""
+type VolunteerEvent implements Node @access(level: VOLUNTEER) {
+  id: ID!
+  """
+  When the record was created. 记录创建时间。
+  """
+  createdAt: Time!
+  """
+  When the record last changed. 最后修改时间。
+  """
+  updatedAt: Time!
+  """
+  What happened. 事件类型。
+  """
+  kind: VolunteerEventKind!
+  """
+  What to show the volunteer, Chinese with English. 提示内容。
+  """
+  message: String!
+}
+"""
+A connection to a list of items.
+"""
+type VolunteerEventConnection {
+  """
+  A list of edges.
+  """
+  edges: [VolunteerEventEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type VolunteerEventEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: VolunteerEvent
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+VolunteerEventKind is enum for the field kind
+"""
+enum VolunteerEventKind @goModel(model: "github.com/tongxing/tongxing/ent/volunteerevent.Kind") {
+  SIGN_UP_CONFIRMED
+  WAITLISTED
+  WAITLIST_PROMOTED
+  SIGN_UP_CANCELLED
+  REMINDER
+  ACTIVITY_CHANGED
+  ACTIVITY_CANCELLED
+  CHECKED_OUT_AUTOMATICALLY
+  HOURS_VERIFIED
+  HOURS_REJECTED
+}
+"""
+Ordering options for VolunteerEvent connections
+"""
+input VolunteerEventOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order VolunteerEvents.
+  """
+  field: VolunteerEventOrderField!
+}
+"""
+Properties by which VolunteerEvent connections can be ordered.
+"""
+enum VolunteerEventOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+VolunteerEventWhereInput is used for filtering VolunteerEvent objects.
+Input was generated by ent.
+"""
+input VolunteerEventWhereInput {
+  not: VolunteerEventWhereInput
+  and: [VolunteerEventWhereInput!]
+  or: [VolunteerEventWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  kind field predicates
+  """
+  kind: VolunteerEventKind
+  kindNEQ: VolunteerEventKind
+  kindIn: [VolunteerEventKind!]
+  kindNotIn: [VolunteerEventKind!]
+  """
+  message field predicates
+  """
+  message: String
+  messageNEQ: String
+  messageIn: [String!]
+  messageNotIn: [String!]
+  messageGT: String
+  messageGTE: String
+  messageLT: String
+  messageLTE: String
+  messageContains: String
+  messageHasPrefix: String
+  messageHasSuffix: String
+  messageEqualFold: String
+  messageContainsFold: String
 }
 """
 One attempt to deliver a webhook: time, status code or error class — never a response body or a secret (ADMIN only). Webhook 投递日志。
@@ -16367,7 +18654,7 @@ of every type). 字段访问级别。
 enum AccessLevel {
   "Anyone, without a key. 公开。"
   PUBLIC
-  "Any valid API key; rows are still limited to the key's scope. 须持密钥。"
+  "Any valid API key but a VOLUNTEER credential; rows are still limited to the key's scope. 须持密钥。"
   KEY
   "Keys other than PARTNER (partners see pseudonyms instead). 非合作方密钥。"
   IDENTIFIER
@@ -16381,6 +18668,8 @@ enum AccessLevel {
   CASE
   "ADMIN only. 仅管理员。"
   ADMIN
+  "A VOLUNTEER credential only, on what is its holder's own (docs/volunteers.md). 仅志愿者本人。"
+  VOLUNTEER
 }
 
 """
@@ -18500,6 +20789,401 @@ extend type Mutation {
   removeServicePointException(id: ID!, date: Date!): ServicePoint!
 }
 `, BuiltIn: false},
+	{Name: "../volunteer.graphqls", Input: `# Volunteer self-service (package volunteers; docs/volunteers.md). A VOLUNTEER credential reads public fields and the
+# VOLUNTEER-level types below, which hold only its holder's own rows, and calls only the mutations marked "VOLUNTEER"
+# (graph/mutationauth.go keeps the list). Two mutations need no key at all: redeemVolunteerInvite and rateNeed, whose
+# one-time codes are the authority.
+
+"""
+The volunteer's own page (VOLUNTEER credential only). 我的页面。
+"""
+type Me @goModel(model: "github.com/tongxing/tongxing/ent.Person") @access(level: VOLUNTEER) {
+  "Unified volunteer number. 志愿者编号。"
+  volunteerNumber: String!
+  "Name. 姓名。"
+  name: String!
+  "My sign-ups, newest first: places, waiting lists, check-in and check-out. 我的报名。"
+  signUps(after: Cursor, first: Int): MySignUpConnection!
+  "My service records, latest service first; rejected ones carry the reviewer's reason. 我的服务记录。"
+  records(status: ServiceRecordStatus, after: Cursor, first: Int): MyServiceRecordConnection!
+  "My time by status, and my star level. 我的时长与星级。"
+  hours: MyHours!
+  "My certificates, newest first, with their verification and print paths. 我的证明。"
+  certificates(after: Cursor, first: Int): MyCertificateConnection!
+  """
+  My outbox, oldest first: keep the last cursor shown and ask with after: for what is new. 我的消息。
+  """
+  events(after: Cursor, first: Int): VolunteerEventConnection!
+  """
+  My verified hours in this district as a signed document (JSON, Ed25519) that another platform verifies offline
+  (docs/volunteers.md, "Hours that travel"). 我的时长记录（签名）。
+  """
+  hoursRecord: SignedHoursRecord!
+}
+
+"""
+One of my sign-ups. 我的报名。
+"""
+type MySignUp @goModel(model: "github.com/tongxing/tongxing/ent.SignUp") @access(level: VOLUNTEER) {
+  id: ID!
+  "CONFIRMED, WAITLISTED or CANCELLED. 状态。"
+  status: SignUpStatus!
+  "When I signed up. 报名时间。"
+  createdAt: Time!
+  "When I got a place from the waiting list. 候补转正时间。"
+  promotedAt: Time
+  "When it was cancelled. 取消时间。"
+  cancelledAt: Time
+  "Check-in time. 签到时间。"
+  checkedInAt: Time
+  "Check-out time. 签退时间。"
+  checkedOutAt: Time
+  "I did not check out: closed at the activity's end. 未签退，按活动结束时间签退。"
+  autoClosed: Boolean!
+  "A scan was submitted later from an offline device. 离线补交。"
+  offline: Boolean!
+  "The activity. 活动。"
+  activity: Activity!
+  "The service record my check-out made, once there is one. 服务记录。"
+  record: MyServiceRecord
+}
+
+type MySignUpConnection @goModel(model: "github.com/tongxing/tongxing/ent.SignUpConnection") {
+  edges: [MySignUpEdge]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type MySignUpEdge @goModel(model: "github.com/tongxing/tongxing/ent.SignUpEdge") {
+  node: MySignUp
+  cursor: Cursor!
+}
+
+"""
+One of my service records. 我的服务记录。
+"""
+type MyServiceRecord @goModel(model: "github.com/tongxing/tongxing/ent.ServiceRecord") @access(level: VOLUNTEER) {
+  id: ID!
+  "Date of service. 服务日期。"
+  servedOn: Date!
+  "Minutes. 时长（分钟）。"
+  minutes: Int!
+  "PENDING, VERIFIED, REJECTED or SUPERSEDED. 状态。"
+  status: ServiceRecordStatus!
+  "The reviewer's note: why it was rejected. 审核意见。"
+  reviewNote: String
+  "When it was reviewed. 审核时间。"
+  reviewedAt: Time
+  "What was done. 服务内容。"
+  content: String
+  "The activity. 活动。"
+  activity: Activity!
+}
+
+type MyServiceRecordConnection @goModel(model: "github.com/tongxing/tongxing/ent.ServiceRecordConnection") {
+  edges: [MyServiceRecordEdge]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type MyServiceRecordEdge @goModel(model: "github.com/tongxing/tongxing/ent.ServiceRecordEdge") {
+  node: MyServiceRecord
+  cursor: Cursor!
+}
+
+"""
+One of my certificates. 我的证明。
+"""
+type MyCertificate @goModel(model: "github.com/tongxing/tongxing/ent.Certificate") @access(level: VOLUNTEER) {
+  id: ID!
+  "Certificate number. 证明编号。"
+  number: String!
+  "First day certified. 统计期起。"
+  periodStart: Date!
+  "Last day certified. 统计期止。"
+  periodEnd: Date!
+  "Certified hours, one decimal. 时长（小时）。"
+  hours: Float!
+  "Issuing unit. 出具单位。"
+  issuer: String!
+  "When it was issued. 出具时间。"
+  createdAt: Time!
+  "When it was revoked, if it was. 吊销时间。"
+  revokedAt: Time
+  "The public verification page, /verify/{code}, relative to the server's base URL. 核验页面路径。"
+  verificationPath: String!
+  """
+  The printable certificate, /certificates/{number}: GET it with the credential as bearer token. 打印页面路径。
+  """
+  printPath: String!
+}
+
+type MyCertificateConnection @goModel(model: "github.com/tongxing/tongxing/ent.CertificateConnection") {
+  edges: [MyCertificateEdge]
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type MyCertificateEdge @goModel(model: "github.com/tongxing/tongxing/ent.CertificateEdge") {
+  node: MyCertificate
+  cursor: Cursor!
+}
+
+"""
+My time by status and my star level. 我的时长。
+"""
+type MyHours @goModel(model: "github.com/tongxing/tongxing/volunteers.Hours") @access(level: VOLUNTEER) {
+  "Verified minutes in this district. 已核实（分钟）。"
+  verifiedMinutes: Int!
+  "Minutes waiting for review. 待审核（分钟）。"
+  pendingMinutes: Int!
+  "Minutes rejected (see each record's reviewNote). 已驳回（分钟）。"
+  rejectedMinutes: Int!
+  "Minutes brought from other districts' signed records. 转入（分钟）。"
+  importedMinutes: Int!
+  "Stars 0–5 on my home division's scale, counting verified and imported hours. 星级。"
+  starLevel: Int!
+  "Hours the next star needs in all; null at five stars. 下一星级所需时长。"
+  nextStarHours: Float
+  "Hours still missing to the next star; null at five stars. 距下一星级。"
+  hoursToNextStar: Float
+}
+
+"""
+A signed hours record (转移接续): payload is the base64url of the exact JSON bytes signed; signature is the Ed25519
+signature over them (base64); key is the SHA-256 fingerprint of the public key's DER. docs/volunteers.md documents the
+payload. 签名时长记录。
+"""
+type SignedHoursRecord @goModel(model: "github.com/tongxing/tongxing/volunteers.SignedRecord") @access(level: VOLUNTEER) {
+  "tongxing-hours-record/1"
+  format: String!
+  "The signed JSON, base64url without padding. 记录内容。"
+  payload: String!
+  "Ed25519 signature over the payload's bytes, base64. 签名。"
+  signature: String!
+  "Fingerprint of the signing key (SHA-256 of its DER, hex). 密钥指纹。"
+  key: String!
+  "The public key as PEM; trust it only by its fingerprint. 公钥。"
+  publicKey: String!
+  "The whole document as one JSON string, as a file to download. 完整文件。"
+  document: String!
+}
+
+"""
+The key this district signs hours records with: what another platform pins. 时长记录签名公钥。
+"""
+type HoursRecordKey @access(level: PUBLIC) {
+  "The district that signs. 签发方。"
+  issuer: String!
+  "SHA-256 of the key's DER, hex. 指纹。"
+  fingerprint: String!
+  "PEM public key. 公钥。"
+  pem: String!
+}
+
+extend type VolunteerEvent {
+  "The activity it is about, if any. 相关活动。"
+  activity: Activity
+}
+
+extend type Recruitment {
+  "Places still free now. 剩余名额。"
+  spotsLeft: Int!
+  "Sign-up is open now (within the window, not cancelled, places or waiting list left). 正在报名。"
+  open: Boolean!
+}
+
+"""
+The code the organiser's device shows for check-in and check-out; it changes every 30 seconds. 签到码。
+"""
+type CheckInCode @goModel(model: "github.com/tongxing/tongxing/volunteers.CheckInCode") @access(level: KEY) {
+  "The code the app submits. 签到码。"
+  code: String!
+  "Content of the QR code: tongxing-checkin:<activity ID>:<code>. 二维码内容。"
+  qr: String!
+  "The QR code as SVG. 二维码图像。"
+  qrSvg: String!
+  "When the next code replaces it (it is still taken one step either side). 有效至。"
+  validUntil: Time!
+}
+
+"""
+A new invitation code: the volunteer redeems it in the app within 30 minutes. Shown once. 邀请码（仅显示一次）。
+"""
+type VolunteerInvite @goModel(model: "github.com/tongxing/tongxing/volunteers.Invite") @access(level: KEY) {
+  "The code, e.g. 7KQ2M-XH4TP. 邀请码。"
+  code: String!
+  "After this it is refused. 过期时间。"
+  expiresAt: Time!
+}
+
+"""
+A VOLUNTEER credential: send it as Authorization: Bearer <token>. Shown once. 志愿者凭证（仅显示一次）。
+"""
+type VolunteerCredential @goModel(model: "github.com/tongxing/tongxing/volunteers.Credential") @access(level: PUBLIC) {
+  "The secret token. 凭证。"
+  token: String!
+  "When it stops working; rotate before. 过期时间。"
+  expiresAt: Time!
+  "Whose it is. 志愿者编号。"
+  volunteerNumber: String!
+}
+
+"""
+Result of revoking credentials. 吊销结果。
+"""
+type RevokeVolunteerCredentialsPayload @goModel(model: "github.com/tongxing/tongxing/volunteers.Revoked") @access(level: KEY) {
+  "How many credentials stopped working. 吊销数量。"
+  count: Int!
+}
+
+"""
+A rating code for a resolved need: hand it to the resident who raised it. Shown once. 评价码（仅显示一次）。
+"""
+type NeedRatingCode @goModel(model: "github.com/tongxing/tongxing/volunteers.RatingCode") @access(level: KEY) {
+  "The code. 评价码。"
+  code: String!
+  "After this it is refused. 过期时间。"
+  expiresAt: Time!
+}
+
+"""
+Thanks for a rating. 评价成功。
+"""
+type RateNeedPayload @goModel(model: "github.com/tongxing/tongxing/volunteers.Rated") @access(level: PUBLIC) {
+  "The score recorded. 评分。"
+  score: Int!
+}
+
+"""
+What an import of a signed hours record did (only its caller ever sees it). 转入结果。
+"""
+type ImportHoursRecordPayload @goModel(model: "github.com/tongxing/tongxing/volunteers.Imported") @access(level: PUBLIC) {
+  "The district that signed it. 签发方。"
+  issuer: String!
+  "Records added. 新增条数。"
+  imported: Int!
+  "Records imported before, not counted again. 已转入（跳过）。"
+  skipped: Int!
+  "Minutes added. 新增时长（分钟）。"
+  minutes: Int!
+}
+
+"""
+Open an activity for sign-up, or change its recruitment. 发布或修改招募。
+"""
+input RecruitVolunteersInput @goModel(model: "github.com/tongxing/tongxing/volunteers.RecruitInput") {
+  "The activity. 活动。"
+  activityId: ID!
+  "Places, 1–10000; not below the volunteers confirmed. 招募人数。"
+  capacity: Int!
+  "Places on the waiting list, 0 (none, the default) to 10000. 候补名额。"
+  waitlist: Int
+  "Sign-up opens. 报名开始。"
+  opensAt: Time!
+  "Sign-up closes: after opensAt, by the activity's start. 报名截止。"
+  closesAt: Time!
+  "Cancellation allowed until (default: the activity's start). 取消截止。"
+  cancelUntil: Time
+  "Minimum age on the activity's day. 最低年龄。"
+  minAge: Int
+  "Take volunteers under 18 with a guardian's consent on record (default false). 接受未成年人。"
+  minorsAllowed: Boolean
+  "Skills or certificates a volunteer must have on record. 所需技能。"
+  requiredSkills: [String!]
+  "What volunteers should know (up to 500 characters). 招募说明。"
+  note: String
+}
+
+"""
+A scanned check-in code. 扫码。
+"""
+input ScanInput @goModel(model: "github.com/tongxing/tongxing/volunteers.Scan") {
+  "The activity. 活动。"
+  activityId: ID!
+  "The code scanned (the part after the activity ID in the QR content). 签到码。"
+  code: String!
+  """
+  For an offline scan submitted later: the device's time of the scan. Accepted within 10 working days of the
+  activity's end. 离线扫码时间。
+  """
+  scannedAt: Time
+}
+
+"""
+A resident's rating of a resolved need. 居民评价。
+"""
+input RateNeedInput {
+  "The code the resident was handed. 评价码。"
+  code: String!
+  "1 (very dissatisfied) to 5 (very satisfied). 评分。"
+  score: Int!
+  "Words for the organisation (up to 500 characters; read by its handlers only). 评价。"
+  comment: String
+}
+
+extend type Query {
+  "My page. VOLUNTEER credential only. 我的页面。"
+  me: Me! @access(level: VOLUNTEER)
+  """
+  The current check-in code of an activity, for the organiser's device: its editors and reviewers, and ADMIN.
+  签到码。
+  """
+  checkInCode(activityId: ID!): CheckInCode! @access(level: KEY)
+  "The public key of this district's signed hours records. 时长记录签名公钥。"
+  hoursRecordKey: HoursRecordKey!
+}
+
+extend type Mutation {
+  """
+  Make a one-time invitation code for a volunteer to redeem in the app: an EDITOR of an organisation the person
+  belongs to now. 签发志愿者邀请码。
+  """
+  issueVolunteerInvite(personId: ID!): VolunteerInvite!
+  "Redeem an invitation code for a VOLUNTEER credential. No key needed. 兑换邀请码。"
+  redeemVolunteerInvite(code: String!): VolunteerCredential!
+  "Replace my credential with a new one; the old stops at once. VOLUNTEER. 更换凭证。"
+  rotateVolunteerCredential: VolunteerCredential!
+  "Revoke my own credential (sign out). VOLUNTEER. 退出登录。"
+  signOut: Boolean!
+  """
+  Revoke every credential of a volunteer (a lost phone): an EDITOR of one of the person's organisations.
+  吊销志愿者凭证。
+  """
+  revokeVolunteerCredentials(personId: ID!): RevokeVolunteerCredentialsPayload!
+  """
+  Record whether a volunteer under 18 has a guardian's consent on record: an EDITOR of one of the person's
+  organisations. 登记监护人同意。
+  """
+  recordGuardianConsent(personId: ID!, given: Boolean!): Boolean!
+  "Open an activity for sign-up, or change its recruitment: the organiser's EDITOR. 发布招募。"
+  recruitVolunteers(input: RecruitVolunteersInput!): Recruitment!
+  "Cancel a recruiting activity; every volunteer on its list is told. The organiser's EDITOR. 取消活动。"
+  cancelRecruitment(activityId: ID!, reason: String!): Recruitment!
+  "Sign up for an activity: a place, or the waiting list. VOLUNTEER. 报名。"
+  signUp(activityId: ID!): MySignUp!
+  "Cancel my sign-up before the deadline. VOLUNTEER. 取消报名。"
+  cancelSignUp(activityId: ID!): MySignUp!
+  "Check in with the code the organiser's device shows. VOLUNTEER. 签到。"
+  checkIn(input: ScanInput!): MySignUp!
+  "Check out with a later code; the stay becomes a PENDING record for review. VOLUNTEER. 签退。"
+  checkOut(input: ScanInput!): MySignUp!
+  """
+  Certify my verified hours of a period; the organisation that recorded most of the time issues it. VOLUNTEER.
+  申请时长证明。
+  """
+  requestCertificate(from: Date!, to: Date!): MyCertificate!
+  """
+  Import another district's signed hours record: a VOLUNTEER for themselves (no personId), or an EDITOR of one of the
+  person's organisations. Records imported before are skipped. 转入时长记录。
+  """
+  importHoursRecord(document: String!, personId: ID): ImportHoursRecordPayload!
+  "Make the rating code of a resolved need for its resident: the handling organisation's EDITOR. 发放评价码。"
+  handOutNeedRating(needId: ID!): NeedRatingCode!
+  "Rate a resolved need with the code handed to you. No key needed. 居民评价。"
+  rateNeed(input: RateNeedInput!): RateNeedPayload!
+}
+`, BuiltIn: false},
 	{Name: "../webhooks.graphqls", Input: `# Webhook subscribers (package webhooks; docs/opendata.md, "Feeds and
 # webhooks"). ADMIN only: the types carry @access(level: ADMIN) from the ent
 # schema, and the mutations ask policy.MayManageWebhooks before anything else.
@@ -18591,6 +21275,10 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 		return ec.fieldContext_Activity_region(ctx, field)
 	case "serviceRecords":
 		return ec.fieldContext_Activity_serviceRecords(ctx, field)
+	case "recruitment":
+		return ec.fieldContext_Activity_recruitment(ctx, field)
+	case "signUps":
+		return ec.fieldContext_Activity_signUps(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Activity", field.Name)
 }
@@ -19061,6 +21749,20 @@ func (ec *executionContext) childFields_CertificateVerification(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type CertificateVerification", field.Name)
 }
 
+func (ec *executionContext) childFields_CheckInCode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_CheckInCode_code(ctx, field)
+	case "qr":
+		return ec.fieldContext_CheckInCode_qr(ctx, field)
+	case "qrSvg":
+		return ec.fieldContext_CheckInCode_qrSvg(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_CheckInCode_validUntil(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckInCode", field.Name)
+}
+
 func (ec *executionContext) childFields_CompetitionApplication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -19317,6 +22019,32 @@ func (ec *executionContext) childFields_DistrictStats(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type DistrictStats", field.Name)
 }
 
+func (ec *executionContext) childFields_HoursRecordKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "issuer":
+		return ec.fieldContext_HoursRecordKey_issuer(ctx, field)
+	case "fingerprint":
+		return ec.fieldContext_HoursRecordKey_fingerprint(ctx, field)
+	case "pem":
+		return ec.fieldContext_HoursRecordKey_pem(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HoursRecordKey", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportHoursRecordPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "issuer":
+		return ec.fieldContext_ImportHoursRecordPayload_issuer(ctx, field)
+	case "imported":
+		return ec.fieldContext_ImportHoursRecordPayload_imported(ctx, field)
+	case "skipped":
+		return ec.fieldContext_ImportHoursRecordPayload_skipped(ctx, field)
+	case "minutes":
+		return ec.fieldContext_ImportHoursRecordPayload_minutes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportHoursRecordPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "row":
@@ -19437,6 +22165,28 @@ func (ec *executionContext) childFields_LogServiceHoursPayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type LogServiceHoursPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Me(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "volunteerNumber":
+		return ec.fieldContext_Me_volunteerNumber(ctx, field)
+	case "name":
+		return ec.fieldContext_Me_name(ctx, field)
+	case "signUps":
+		return ec.fieldContext_Me_signUps(ctx, field)
+	case "records":
+		return ec.fieldContext_Me_records(ctx, field)
+	case "hours":
+		return ec.fieldContext_Me_hours(ctx, field)
+	case "certificates":
+		return ec.fieldContext_Me_certificates(ctx, field)
+	case "events":
+		return ec.fieldContext_Me_events(ctx, field)
+	case "hoursRecord":
+		return ec.fieldContext_Me_hoursRecord(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Me", field.Name)
+}
+
 func (ec *executionContext) childFields_Membership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -19481,6 +22231,168 @@ func (ec *executionContext) childFields_MembershipEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type MembershipEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MyCertificate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MyCertificate_id(ctx, field)
+	case "number":
+		return ec.fieldContext_MyCertificate_number(ctx, field)
+	case "periodStart":
+		return ec.fieldContext_MyCertificate_periodStart(ctx, field)
+	case "periodEnd":
+		return ec.fieldContext_MyCertificate_periodEnd(ctx, field)
+	case "hours":
+		return ec.fieldContext_MyCertificate_hours(ctx, field)
+	case "issuer":
+		return ec.fieldContext_MyCertificate_issuer(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MyCertificate_createdAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_MyCertificate_revokedAt(ctx, field)
+	case "verificationPath":
+		return ec.fieldContext_MyCertificate_verificationPath(ctx, field)
+	case "printPath":
+		return ec.fieldContext_MyCertificate_printPath(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MyCertificate", field.Name)
+}
+
+func (ec *executionContext) childFields_MyCertificateConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MyCertificateConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MyCertificateConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MyCertificateConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MyCertificateConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MyCertificateEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MyCertificateEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MyCertificateEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MyCertificateEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MyHours(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "verifiedMinutes":
+		return ec.fieldContext_MyHours_verifiedMinutes(ctx, field)
+	case "pendingMinutes":
+		return ec.fieldContext_MyHours_pendingMinutes(ctx, field)
+	case "rejectedMinutes":
+		return ec.fieldContext_MyHours_rejectedMinutes(ctx, field)
+	case "importedMinutes":
+		return ec.fieldContext_MyHours_importedMinutes(ctx, field)
+	case "starLevel":
+		return ec.fieldContext_MyHours_starLevel(ctx, field)
+	case "nextStarHours":
+		return ec.fieldContext_MyHours_nextStarHours(ctx, field)
+	case "hoursToNextStar":
+		return ec.fieldContext_MyHours_hoursToNextStar(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MyHours", field.Name)
+}
+
+func (ec *executionContext) childFields_MyServiceRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MyServiceRecord_id(ctx, field)
+	case "servedOn":
+		return ec.fieldContext_MyServiceRecord_servedOn(ctx, field)
+	case "minutes":
+		return ec.fieldContext_MyServiceRecord_minutes(ctx, field)
+	case "status":
+		return ec.fieldContext_MyServiceRecord_status(ctx, field)
+	case "reviewNote":
+		return ec.fieldContext_MyServiceRecord_reviewNote(ctx, field)
+	case "reviewedAt":
+		return ec.fieldContext_MyServiceRecord_reviewedAt(ctx, field)
+	case "content":
+		return ec.fieldContext_MyServiceRecord_content(ctx, field)
+	case "activity":
+		return ec.fieldContext_MyServiceRecord_activity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MyServiceRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_MyServiceRecordConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MyServiceRecordConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MyServiceRecordConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MyServiceRecordConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MyServiceRecordConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MyServiceRecordEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MyServiceRecordEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MyServiceRecordEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MyServiceRecordEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MySignUp(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MySignUp_id(ctx, field)
+	case "status":
+		return ec.fieldContext_MySignUp_status(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MySignUp_createdAt(ctx, field)
+	case "promotedAt":
+		return ec.fieldContext_MySignUp_promotedAt(ctx, field)
+	case "cancelledAt":
+		return ec.fieldContext_MySignUp_cancelledAt(ctx, field)
+	case "checkedInAt":
+		return ec.fieldContext_MySignUp_checkedInAt(ctx, field)
+	case "checkedOutAt":
+		return ec.fieldContext_MySignUp_checkedOutAt(ctx, field)
+	case "autoClosed":
+		return ec.fieldContext_MySignUp_autoClosed(ctx, field)
+	case "offline":
+		return ec.fieldContext_MySignUp_offline(ctx, field)
+	case "activity":
+		return ec.fieldContext_MySignUp_activity(ctx, field)
+	case "record":
+		return ec.fieldContext_MySignUp_record(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MySignUp", field.Name)
+}
+
+func (ec *executionContext) childFields_MySignUpConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MySignUpConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MySignUpConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MySignUpConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MySignUpConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MySignUpEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MySignUpEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MySignUpEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MySignUpEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -19505,6 +22417,8 @@ func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.
 		return ec.fieldContext_Need_closedAt(ctx, field)
 	case "resolutionNote":
 		return ec.fieldContext_Need_resolutionNote(ctx, field)
+	case "rating":
+		return ec.fieldContext_Need_rating(ctx, field)
 	case "domain":
 		return ec.fieldContext_Need_domain(ctx, field)
 	case "region":
@@ -19595,6 +22509,38 @@ func (ec *executionContext) childFields_NeedMatchParts(ctx context.Context, fiel
 		return ec.fieldContext_NeedMatchParts_trackRecord(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NeedMatchParts", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedRating(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_NeedRating_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_NeedRating_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_NeedRating_updatedAt(ctx, field)
+	case "issuedBy":
+		return ec.fieldContext_NeedRating_issuedBy(ctx, field)
+	case "score":
+		return ec.fieldContext_NeedRating_score(ctx, field)
+	case "comment":
+		return ec.fieldContext_NeedRating_comment(ctx, field)
+	case "ratedAt":
+		return ec.fieldContext_NeedRating_ratedAt(ctx, field)
+	case "need":
+		return ec.fieldContext_NeedRating_need(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedRating", field.Name)
+}
+
+func (ec *executionContext) childFields_NeedRatingCode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_NeedRatingCode_code(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_NeedRatingCode_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeedRatingCode", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20183,6 +23129,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_socialWorkLevel(ctx, field)
 	case "socialWorkCertificate":
 		return ec.fieldContext_Person_socialWorkCertificate(ctx, field)
+	case "guardianConsent":
+		return ec.fieldContext_Person_guardianConsent(ctx, field)
 	case "shareWithUniversity":
 		return ec.fieldContext_Person_shareWithUniversity(ctx, field)
 	case "university":
@@ -20459,6 +23407,74 @@ func (ec *executionContext) childFields_PurgeSealedCasesPayload(ctx context.Cont
 	return nil, fmt.Errorf("no field named %q was found under type PurgeSealedCasesPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_RateNeedPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "score":
+		return ec.fieldContext_RateNeedPayload_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RateNeedPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Recruitment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Recruitment_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Recruitment_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Recruitment_updatedAt(ctx, field)
+	case "capacity":
+		return ec.fieldContext_Recruitment_capacity(ctx, field)
+	case "waitlist":
+		return ec.fieldContext_Recruitment_waitlist(ctx, field)
+	case "opensAt":
+		return ec.fieldContext_Recruitment_opensAt(ctx, field)
+	case "closesAt":
+		return ec.fieldContext_Recruitment_closesAt(ctx, field)
+	case "cancelUntil":
+		return ec.fieldContext_Recruitment_cancelUntil(ctx, field)
+	case "minAge":
+		return ec.fieldContext_Recruitment_minAge(ctx, field)
+	case "minorsAllowed":
+		return ec.fieldContext_Recruitment_minorsAllowed(ctx, field)
+	case "requiredSkills":
+		return ec.fieldContext_Recruitment_requiredSkills(ctx, field)
+	case "note":
+		return ec.fieldContext_Recruitment_note(ctx, field)
+	case "cancelledAt":
+		return ec.fieldContext_Recruitment_cancelledAt(ctx, field)
+	case "activity":
+		return ec.fieldContext_Recruitment_activity(ctx, field)
+	case "spotsLeft":
+		return ec.fieldContext_Recruitment_spotsLeft(ctx, field)
+	case "open":
+		return ec.fieldContext_Recruitment_open(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Recruitment", field.Name)
+}
+
+func (ec *executionContext) childFields_RecruitmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RecruitmentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RecruitmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RecruitmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecruitmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RecruitmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_RecruitmentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_RecruitmentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecruitmentEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -20515,6 +23531,14 @@ func (ec *executionContext) childFields_ReviewServiceRecordsPayload(ctx context.
 		return ec.fieldContext_ReviewServiceRecordsPayload_serviceRecords(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReviewServiceRecordsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RevokeVolunteerCredentialsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_RevokeVolunteerCredentialsPayload_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevokeVolunteerCredentialsPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ScorePart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20749,6 +23773,78 @@ func (ec *executionContext) childFields_ServiceRecordEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ServiceRecordEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SignUp(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SignUp_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SignUp_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SignUp_updatedAt(ctx, field)
+	case "status":
+		return ec.fieldContext_SignUp_status(ctx, field)
+	case "guardianConsent":
+		return ec.fieldContext_SignUp_guardianConsent(ctx, field)
+	case "promotedAt":
+		return ec.fieldContext_SignUp_promotedAt(ctx, field)
+	case "cancelledAt":
+		return ec.fieldContext_SignUp_cancelledAt(ctx, field)
+	case "checkedInAt":
+		return ec.fieldContext_SignUp_checkedInAt(ctx, field)
+	case "checkedOutAt":
+		return ec.fieldContext_SignUp_checkedOutAt(ctx, field)
+	case "autoClosed":
+		return ec.fieldContext_SignUp_autoClosed(ctx, field)
+	case "offline":
+		return ec.fieldContext_SignUp_offline(ctx, field)
+	case "activity":
+		return ec.fieldContext_SignUp_activity(ctx, field)
+	case "person":
+		return ec.fieldContext_SignUp_person(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignUp", field.Name)
+}
+
+func (ec *executionContext) childFields_SignUpConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SignUpConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SignUpConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SignUpConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignUpConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SignUpEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SignUpEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_SignUpEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignUpEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SignedHoursRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "format":
+		return ec.fieldContext_SignedHoursRecord_format(ctx, field)
+	case "payload":
+		return ec.fieldContext_SignedHoursRecord_payload(ctx, field)
+	case "signature":
+		return ec.fieldContext_SignedHoursRecord_signature(ctx, field)
+	case "key":
+		return ec.fieldContext_SignedHoursRecord_key(ctx, field)
+	case "publicKey":
+		return ec.fieldContext_SignedHoursRecord_publicKey(ctx, field)
+	case "document":
+		return ec.fieldContext_SignedHoursRecord_document(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignedHoursRecord", field.Name)
+}
+
 func (ec *executionContext) childFields_Taxonomy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -20835,6 +23931,68 @@ func (ec *executionContext) childFields_TermEdge(ctx context.Context, field grap
 		return ec.fieldContext_TermEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TermEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_VolunteerCredential(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "token":
+		return ec.fieldContext_VolunteerCredential_token(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_VolunteerCredential_expiresAt(ctx, field)
+	case "volunteerNumber":
+		return ec.fieldContext_VolunteerCredential_volunteerNumber(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VolunteerCredential", field.Name)
+}
+
+func (ec *executionContext) childFields_VolunteerEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_VolunteerEvent_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_VolunteerEvent_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_VolunteerEvent_updatedAt(ctx, field)
+	case "kind":
+		return ec.fieldContext_VolunteerEvent_kind(ctx, field)
+	case "message":
+		return ec.fieldContext_VolunteerEvent_message(ctx, field)
+	case "activity":
+		return ec.fieldContext_VolunteerEvent_activity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VolunteerEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_VolunteerEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_VolunteerEventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_VolunteerEventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_VolunteerEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VolunteerEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_VolunteerEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_VolunteerEventEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_VolunteerEventEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VolunteerEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_VolunteerInvite(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_VolunteerInvite_code(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_VolunteerInvite_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VolunteerInvite", field.Name)
 }
 
 func (ec *executionContext) childFields_WebhookAttempt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

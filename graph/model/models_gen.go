@@ -68,6 +68,16 @@ type CaseVolunteerEdge struct {
 	Cursor entgql.Cursor[int]  `json:"cursor"`
 }
 
+// The key this district signs hours records with: what another platform pins. 时长记录签名公钥。
+type HoursRecordKey struct {
+	// The district that signs. 签发方。
+	Issuer string `json:"issuer"`
+	// SHA-256 of the key's DER, hex. 指纹。
+	Fingerprint string `json:"fingerprint"`
+	// PEM public key. 公钥。
+	Pem string `json:"pem"`
+}
+
 // An import: the file (.xlsx, or .csv in UTF-8 or GB18030, laid out as GET /import/templates/{kind}.xlsx) and
 // whether to apply it. Without commit it is only checked. 导入：文件与是否提交。
 type ImportRecordsInput struct {
@@ -81,6 +91,16 @@ type ImportRecordsInput struct {
 type PurgeSealedCasesPayload struct {
 	// How many cases were purged. 清除数量。
 	Count int `json:"count"`
+}
+
+// A resident's rating of a resolved need. 居民评价。
+type RateNeedInput struct {
+	// The code the resident was handed. 评价码。
+	Code string `json:"code"`
+	// 1 (very dissatisfied) to 5 (very satisfied). 评分。
+	Score int `json:"score"`
+	// Words for the organisation (up to 500 characters; read by its handlers only). 评价。
+	Comment *string `json:"comment,omitempty"`
 }
 
 // Replace a case's plan. 制定服务计划。

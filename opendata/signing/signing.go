@@ -65,6 +65,17 @@ func Derive(secret []byte) (*Key, error) {
 	return fromPrivate(ed25519.NewKeyFromSeed(m.Sum(nil))), nil
 }
 
+// DeriveFor makes a key for another purpose from the same secret: label
+// sets it apart from the open-data key and from every other label.
+func DeriveFor(secret []byte, label string) (*Key, error) {
+	if len(secret) == 0 || label == "" || label == deriveLabel {
+		return nil, errors.New("signing: no secret, or no label of its own, to derive the key from")
+	}
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(label))
+	return fromPrivate(ed25519.NewKeyFromSeed(m.Sum(nil))), nil
+}
+
 // Generate makes a new random key (tests).
 func Generate() *Key {
 	_, priv, err := ed25519.GenerateKey(nil)

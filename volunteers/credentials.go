@@ -1,0 +1,262 @@
+package volunteers
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/apikeys"
+	"github.com/tongxing/tongxing/audit"
+	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/apikey"
+	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/volunteerinvite"
+	"github.com/tongxing/tongxing/policy"
+)
+
+// InviteLifetime is how long an invitation code may be redeemed: long
+// enough to read it out and type it, short enough that a lost note is
+// harmless.
+const InviteLifetime = 30 * time.Minute
+
+// CredentialLifetime is how long a VOLUNTEER credential works before the
+// app must be enrolled again; rotation starts a new period.
+const CredentialLifetime = 180 * 24 * time.Hour
+
+// inviteAlphabet leaves out 0, 1, I, L, O and U, which people misread.
+const inviteAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// inviteLen is ten characters of 30: 49 bits, tried at most as fast as
+// the per-address rate limit allows, for half an hour.
+const inviteLen = 10
+
+// ErrInvalidCode answers every code that cannot be redeemed: unknown,
+// expired, used, or its volunteer gone. One answer, so that a guess
+// learns nothing.
+var ErrInvalidCode = apierror.Invalid("code", "代码无效、已过期或已使用 (the code is invalid, expired or already used)")
+
+// Invite is a new invitation code, shown once.
+type Invite struct {
+	Code      string
+	ExpiresAt time.Time
+	invite    *ent.VolunteerInvite
+}
+
+// AuditEvent names the invitation (package audit).
+func (i *Invite) AuditEvent() audit.Event { return audit.EntityEvent(i.invite) }
+
+// IssueInvite makes a one-time code for the person to redeem in the app.
+// An EDITOR of an organisation the person belongs to now issues it
+// (policy.MayActForVolunteer), asked before anything is read.
+func (d *Desk) IssueInvite(ctx context.Context, c *ent.Client, personID int) (*Invite, error) {
+	org, err := policy.MayActForVolunteer(ctx, c, personID)
+	if err != nil {
+		return nil, err
+	}
+	if org == 0 { // ADMIN, for a person without a current membership
+		return nil, apierror.Invalid("personId", "此人目前不属于任何组织 (the person belongs to no organisation now)")
+	}
+	num, err := c.Person.Query().Where(person.ID(personID)).Select(person.FieldVolunteerNumber).String(allow(ctx))
+	if err != nil || num == "" {
+		return nil, apierror.Invalid("personId", "此人没有志愿者编号 (the person has no volunteer number)")
+	}
+	code, err := newCode(inviteLen)
+	if err != nil {
+		return nil, err
+	}
+	now := d.now()
+	actor, _ := auth.Actor(ctx)
+	inv, err := c.VolunteerInvite.Create().SetPersonID(personID).SetOrganizationID(org).
+		SetCodeHash(codeHash(code)).SetIssuedBy(actor).SetExpiresAt(now.Add(InviteLifetime)).
+		SetCreatedAt(now).SetUpdatedAt(now).Save(allow(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return &Invite{Code: groupCode(code), ExpiresAt: inv.ExpiresAt, invite: inv}, nil
+}
+
+// Credential is a VOLUNTEER credential's secret, shown once.
+type Credential struct {
+	Token           string
+	ExpiresAt       time.Time
+	VolunteerNumber string
+	key             *ent.APIKey
+}
+
+// AuditEvent names the key created (package audit).
+func (cr *Credential) AuditEvent() audit.Event { return audit.EntityEvent(cr.key) }
+
+// Redeem turns an invitation code into a credential. Anyone may call it:
+// the code is the authority, and every code that cannot be redeemed gets
+// the one ErrInvalidCode.
+func (d *Desk) Redeem(ctx context.Context, c *ent.Client, code string) (*Credential, error) {
+	norm, ok := normalizeCode(code, inviteLen)
+	if !ok {
+		return nil, ErrInvalidCode
+	}
+	now := d.now()
+	inv, err := c.VolunteerInvite.Query().Where(volunteerinvite.CodeHash(codeHash(norm))).Only(allow(ctx))
+	switch {
+	case ent.IsNotFound(err):
+		return nil, ErrInvalidCode
+	case err != nil:
+		return nil, err
+	case inv.RedeemedAt != nil || !now.Before(inv.ExpiresAt):
+		return nil, ErrInvalidCode
+	}
+	// Spend the code first, conditionally: of two redemptions at once one
+	// updates the row and the other finds it spent.
+	n, err := c.VolunteerInvite.Update().Where(volunteerinvite.ID(inv.ID), volunteerinvite.RedeemedAtIsNil()).
+		SetRedeemedAt(now).Save(allow(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, ErrInvalidCode
+	}
+	cred, err := d.issue(ctx, c, inv.PersonID, inv.OrganizationID, now)
+	if apikeys.IsHolderError(err) {
+		return nil, ErrInvalidCode // the volunteer left the organisation meanwhile
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := c.VolunteerInvite.UpdateOneID(inv.ID).SetKeyID(cred.key.ID).Exec(allow(ctx)); err != nil {
+		return nil, err
+	}
+	return cred, nil
+}
+
+func (d *Desk) issue(ctx context.Context, c *ent.Client, personID, orgID int, now time.Time) (*Credential, error) {
+	num, err := c.Person.Query().Where(person.ID(personID)).Select(person.FieldVolunteerNumber).String(allow(ctx))
+	if err != nil {
+		return nil, err
+	}
+	expires := now.Add(CredentialLifetime)
+	secret, k, err := apikeys.Create(allow(ctx), c, "volunteer "+num, apikeys.CreateOptions{
+		Role: apikey.RoleVOLUNTEER, OrganizationID: &orgID, HolderID: &personID, ExpiresAt: &expires,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Credential{Token: secret, ExpiresAt: expires, VolunteerNumber: num, key: k}, nil
+}
+
+// Rotate replaces the caller's credential with a new one and revokes the
+// old at once: the app stores the new token before it forgets the old.
+func (d *Desk) Rotate(ctx context.Context, c *ent.Client) (*Credential, error) {
+	pid, err := holder(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v := auth.FromContext(ctx)
+	k, err := c.APIKey.Get(allow(ctx), v.KeyID)
+	if err != nil {
+		return nil, err
+	}
+	now := d.now()
+	if err := c.APIKey.UpdateOneID(k.ID).SetRevokedAt(now).Exec(allow(ctx)); err != nil {
+		return nil, err
+	}
+	org := 0
+	if k.OrganizationID != nil {
+		org = *k.OrganizationID
+	}
+	cred, err := d.issue(ctx, c, pid, org, now)
+	if apikeys.IsHolderError(err) {
+		return nil, apierror.New(apierror.Forbidden, "签发组织已不再包括您，请向所在组织重新领取邀请码 (you no longer belong to the issuing organisation: ask yours for a new invitation code)")
+	}
+	return cred, err
+}
+
+// Revoked is the result of a revocation: how many credentials stopped
+// working.
+type Revoked struct {
+	Count int
+	IDs   []int
+}
+
+// AuditEvent names the keys revoked (package audit).
+func (r *Revoked) AuditEvent() audit.Event { return audit.Event{EntityType: "APIKey", Count: r.Count} }
+
+// SignOut revokes the caller's own credential.
+func (d *Desk) SignOut(ctx context.Context, c *ent.Client) (*Revoked, error) {
+	if _, err := holder(ctx); err != nil {
+		return nil, err
+	}
+	id := auth.FromContext(ctx).KeyID
+	if err := c.APIKey.UpdateOneID(id).SetRevokedAt(d.now()).Exec(allow(ctx)); err != nil {
+		return nil, err
+	}
+	return &Revoked{Count: 1, IDs: []int{id}}, nil
+}
+
+// RevokeFor revokes every working credential of a volunteer: an editor of
+// one of the person's organisations does it when a phone is lost or the
+// person leaves (policy.MayActForVolunteer).
+func (d *Desk) RevokeFor(ctx context.Context, c *ent.Client, personID int) (*Revoked, error) {
+	if _, err := policy.MayActForVolunteer(ctx, c, personID); err != nil {
+		return nil, err
+	}
+	now := d.now()
+	ids, err := c.APIKey.Query().Where(apikey.HolderID(personID), apikey.RoleEQ(apikey.RoleVOLUNTEER),
+		apikey.RevokedAtIsNil()).IDs(allow(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 {
+		if err := c.APIKey.Update().Where(apikey.IDIn(ids...)).SetRevokedAt(now).Exec(allow(ctx)); err != nil {
+			return nil, err
+		}
+	}
+	return &Revoked{Count: len(ids), IDs: ids}, nil
+}
+
+func newCode(n int) (string, error) {
+	buf := make([]byte, n)
+	if _, err := rand.Read(buf); err != nil {
+		return "", err
+	}
+	out := make([]byte, n)
+	for i, b := range buf {
+		// 256 is not a multiple of 30: the first 16 letters come up a
+		// little more often (9 against 8 in 256), which costs under a
+		// bit of the code's 49.
+		out[i] = inviteAlphabet[int(b)%len(inviteAlphabet)]
+	}
+	return string(out), nil
+}
+
+// normalizeCode accepts the code as typed: any case, with spaces or
+// dashes between groups.
+func normalizeCode(s string, n int) (string, bool) {
+	if len(s) > 4*n {
+		return "", false
+	}
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		switch {
+		case r == ' ' || r == '-':
+		case strings.ContainsRune(inviteAlphabet, r):
+			b.WriteRune(r)
+		default:
+			return "", false
+		}
+	}
+	if b.Len() != n {
+		return "", false
+	}
+	return b.String(), true
+}
+
+func groupCode(code string) string { return code[:len(code)/2] + "-" + code[len(code)/2:] }
+
+func codeHash(code string) string {
+	sum := sha256.Sum256([]byte(code))
+	return hex.EncodeToString(sum[:])
+}
