@@ -104,3 +104,8 @@ func (mutationAuth) InterceptField(ctx context.Context, next graphql.Resolver) (
 func unauthenticatedMutation() *gqlerror.Error {
 	return &gqlerror.Error{Err: auth.ErrUnauthenticated, Message: auth.ErrUnauthenticated.Error()}
 }
+
+// AnonymousMutation reports whether a mutation needs no key (its one-time
+// code is the authority): the tests that send every mutation without a
+// key leave these to their own tests.
+func AnonymousMutation(name string) bool { return anonymousMutations[name] }

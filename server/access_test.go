@@ -40,7 +40,24 @@ var restrictedFields = map[string]access.Level{
 	"Membership.id": access.Key, "Membership.createdAt": access.Key, "Membership.updatedAt": access.Key, "Membership.role": access.Key,
 	"Membership.joinedOn": access.Key, "Membership.leftOn": access.Key, "Membership.person": access.Key, "Membership.organization": access.Key,
 	"Need.description": access.Case, "Need.resolutionNote": access.Case,
+	"Person.guardianConsent": access.Personal,
+	// The roster: the organiser's editors and reviewers (policy.SignUpRows).
+	// A minor's consent flag is theirs to see: they must know who needs a
+	// guardian's care at the activity.
+	"SignUp.id": access.Key, "SignUp.createdAt": access.Key, "SignUp.updatedAt": access.Key, "SignUp.status": access.Key,
+	"SignUp.guardianConsent": access.Key, "SignUp.promotedAt": access.Key, "SignUp.cancelledAt": access.Key,
+	"SignUp.checkedInAt": access.Key, "SignUp.checkedOutAt": access.Key, "SignUp.autoClosed": access.Key, "SignUp.offline": access.Key,
+	"SignUp.activity": access.Key, "SignUp.person": access.Key,
+	// A resident's rating: the need's handlers (policy.NeedRatingRows); the
+	// resident's words only to those handling the case.
+	"NeedRating.id": access.Key, "NeedRating.createdAt": access.Key, "NeedRating.updatedAt": access.Key, "NeedRating.issuedBy": access.Key,
+	"NeedRating.need": access.Key, "NeedRating.ratedAt": access.Key, "NeedRating.score": access.Key, "NeedRating.comment": access.Case,
 }
+
+// volunteerTypes hold a volunteer's own data: every field is for the
+// holder's VOLUNTEER credential alone.
+var volunteerTypes = map[string]bool{"Me": true, "MySignUp": true, "MyServiceRecord": true, "MyCertificate": true,
+	"MyHours": true, "SignedHoursRecord": true, "VolunteerEvent": true}
 
 func TestEveryTypeDeclaresAccess(t *testing.T) {
 	schema := graph.NewSchema(nil, nil).Schema()
@@ -61,7 +78,10 @@ func TestEveryTypeDeclaresAccess(t *testing.T) {
 			switch {
 			case listed && level != want:
 				t.Errorf("%s is %s in the schema, %s here", key, level, want)
-			case !listed && level != access.Public && (name == "Person" || name == "ServiceRecord" || name == "Membership"):
+			case volunteerTypes[name] && level != access.Volunteer:
+				t.Errorf("%s is %s, not VOLUNTEER", key, level)
+			case !listed && level != access.Public && (name == "Person" || name == "ServiceRecord" || name == "Membership" ||
+				name == "SignUp" || name == "NeedRating"):
 				unclassified = append(unclassified, key+" ("+string(level)+")")
 			}
 		}
@@ -132,6 +152,15 @@ func accessFixture(t *testing.T, a *api) (keys map[string]string) {
 		}
 		keys[rk.name] = secret
 	}
+	// A volunteer's own credential, held by the team's member: anonymous
+	// to everything but its own page (docs/volunteers.md).
+	team, holder := fx.team.ID, fx.volunteers[2].ID
+	secret, _, err := apikeys.Create(ctx, c, "volunteer "+fx.volunteers[2].VolunteerNumber,
+		apikeys.CreateOptions{Role: apikey.RoleVOLUNTEER, OrganizationID: &team, HolderID: &holder})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys["volunteer"] = secret
 	return keys
 }
 
@@ -173,9 +202,11 @@ func TestFieldAccessByRole(t *testing.T) {
 			switch role {
 			case "anonymous":
 				return "error:UNAUTHENTICATED"
-			case "partner":
+			case "partner", "volunteer":
 				// Partners read their students only through the partner
-				// view, under pseudonyms (TestPartnerSeesOnlyThePartnerView).
+				// view, under pseudonyms (TestPartnerSeesOnlyThePartnerView);
+				// a volunteer reads only their own page, themselves
+				// included.
 				return "error:FORBIDDEN"
 			}
 			if !rowVisible[role] {
@@ -234,7 +265,7 @@ func TestFieldAccessByRole(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for role, want := range map[string]string{"anonymous": "null", "admin": "value", "editor-agency": "value", "editor-team": "null", "reviewer-agency": "null", "partner": "null"} {
+		for role, want := range map[string]string{"anonymous": "null", "admin": "value", "editor-agency": "value", "editor-team": "null", "reviewer-agency": "null", "partner": "null", "volunteer": "null"} {
 			r := a.post(keys[role], `query($id:ID!){ node(id:$id) { ... on Need { title description } } }`, map[string]any{"id": id(n.ID)})
 			if got := outcomeOf(r, "description"); got != want {
 				t.Errorf("%s reading Need.description: %s, want %s (%s)", role, got, want, r.Raw)

@@ -121,6 +121,9 @@ type Config struct {
 	// Webhooks configures webhook delivery (TONGXING_WEBHOOK_*): whether
 	// subscribers may be on private addresses, attempts, back-off, timeout.
 	Webhooks webhooks.Config
+	// Now is the server's clock; nil is time.Now. Tests move it to drive
+	// time-dependent flows (check-in codes, deadlines) without waiting.
+	Now func() time.Time
 	// TrustedHoursKeys are the public keys of the other districts whose
 	// signed hours records are imported (TONGXING_HOURS_TRUST: comma-separated
 	// PEM files, each one district's /graphql hoursRecordKey.pem).

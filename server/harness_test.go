@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/tongxing/tongxing/opendata/signing"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,7 +35,12 @@ type api struct {
 	h   http.Handler
 	key string
 	fx  fixture
+	// offset moves the server's clock from the real time (setClock).
+	offset *atomic.Int64
 }
+
+// setClock sets the server's clock to t, running on from there.
+func (a *api) setClock(t time.Time) { a.offset.Store(int64(time.Until(t))) }
 
 type gqlError struct {
 	Message    string         `json:"message"`
@@ -101,7 +108,10 @@ func newAPI(t *testing.T, db *database.DB) *api {
 	// Figures follow each write at once, whatever a read cost under load
 	// (results.TestStaleWhileRebuilding covers the window).
 	cfg.FiguresMaxStale = 0
-	a := &api{t: t, db: db, h: server.New(cfg, db, slog.New(slog.DiscardHandler)).Handler()}
+	cfg.TrustedHoursKeys = []signing.PublicKey{foreignDistrict.Public()}
+	a := &api{t: t, db: db, offset: new(atomic.Int64)}
+	cfg.Now = func() time.Time { return time.Now().Add(time.Duration(a.offset.Load())) }
+	a.h = server.New(cfg, db, slog.New(slog.DiscardHandler)).Handler()
 	ctx := a.sys()
 	a.key, _, err = apikeys.Create(ctx, db.Client, "test-admin", apikeys.CreateOptions{})
 	if err != nil {

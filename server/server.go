@@ -108,7 +108,11 @@ func New(cfg Config, db *database.DB, logger *slog.Logger) *Server {
 	if err != nil {
 		panic(err) // LoadConfig already refused short keys
 	}
-	srv := &Server{cfg: cfg, db: db, logger: logger, now: time.Now, keys: keys, figures: figures, caseNotes: notes, webhookSecrets: box}
+	clock := cfg.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	srv := &Server{cfg: cfg, db: db, logger: logger, now: clock, keys: keys, figures: figures, caseNotes: notes, webhookSecrets: box}
 	recordKey, err := signing.DeriveFor(secret, volunteers.RecordKeyLabel)
 	if err != nil {
 		panic(err) // the secret is never empty here

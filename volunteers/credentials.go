@@ -193,7 +193,9 @@ func (d *Desk) SignOut(ctx context.Context, c *ent.Client) (*Revoked, error) {
 	if err := c.APIKey.UpdateOneID(id).SetRevokedAt(d.now()).Exec(allow(ctx)); err != nil {
 		return nil, err
 	}
-	return &Revoked{Count: 1, IDs: []int{id}}, nil
+	r := &Revoked{Count: 1, IDs: []int{id}}
+	audit.Note(ctx, r.AuditEvent()) // the mutation answers a Boolean
+	return r, nil
 }
 
 // RevokeFor revokes every working credential of a volunteer: an editor of
