@@ -2145,17 +2145,6 @@ func (_q *NeedQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
-		case "rating":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&NeedRatingClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, needratingImplementors)...); err != nil {
-				return err
-			}
-			_q.withRating = query
-
 		case "domain":
 			var (
 				alias = field.Alias

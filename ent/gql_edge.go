@@ -264,14 +264,6 @@ func (_m *Membership) Organization(ctx context.Context) (*Organization, error) {
 	return result, err
 }
 
-func (_m *Need) Rating(ctx context.Context) (*NeedRating, error) {
-	result, err := _m.Edges.RatingOrErr()
-	if IsNotLoaded(err) {
-		result, err = _m.QueryRating().Only(ctx)
-	}
-	return result, MaskNotFound(err)
-}
-
 func (_m *Need) Domain(ctx context.Context) (*Term, error) {
 	result, err := _m.Edges.DomainOrErr()
 	if IsNotLoaded(err) {

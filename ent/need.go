@@ -60,7 +60,7 @@ type Need struct {
 
 // NeedEdges holds the relations/edges for other nodes in the graph.
 type NeedEdges struct {
-	// The resident's rating once resolved (评单; restricted: the need's handlers). 居民评价。
+	// Rating holds the value of the rating edge.
 	Rating *NeedRating `json:"rating,omitempty"`
 	// Service domain. 服务领域。
 	Domain *Term `json:"domain,omitempty"`
@@ -74,7 +74,7 @@ type NeedEdges struct {
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [4]map[string]int
 }
 
 // RatingOrErr returns the Rating value or an error if the edge

@@ -32,7 +32,7 @@ type NeedRating struct {
 	IssuedBy string `json:"issued_by,omitempty"`
 	// 1 (very dissatisfied) to 5 (very satisfied); null until rated. 评分。
 	Score *int `json:"score,omitempty"`
-	// The resident's words (may name people: the need's handlers only). 评价。
+	// The resident's words (may name people; read only through the need's rating). 评价。
 	Comment string `json:"comment,omitempty"`
 	// When the resident rated. 评价时间。
 	RatedAt *time.Time `json:"rated_at,omitempty"`

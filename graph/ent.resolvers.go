@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/tongxing/tongxing/ent"
@@ -86,7 +85,7 @@ func (r *queryResolver) Projects(ctx context.Context, after *entgql.Cursor[int],
 
 // Recruitments is the resolver for the recruitments field.
 func (r *queryResolver) Recruitments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RecruitmentOrder, where *ent.RecruitmentWhereInput) (*ent.RecruitmentConnection, error) {
-	panic(fmt.Errorf("not implemented: Recruitments - recruitments"))
+	return r.client.Recruitment.Query().Paginate(ctx, after, first, before, last, ent.WithRecruitmentOrder(orderBy), ent.WithRecruitmentFilter(where.Filter))
 }
 
 // Regions is the resolver for the regions field.

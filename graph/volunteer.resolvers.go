@@ -156,6 +156,11 @@ func (r *mySignUpResolver) Record(ctx context.Context, obj *ent.SignUp) (*ent.Se
 	return r.volunteers.RecordOf(ctx, r.clientFrom(ctx), obj)
 }
 
+// Rating is the resolver for the rating field.
+func (r *needResolver) Rating(ctx context.Context, obj *ent.Need) (*ent.NeedRating, error) {
+	return r.volunteers.RatingOf(ctx, r.clientFrom(ctx), obj.ID)
+}
+
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*ent.Person, error) {
 	return r.volunteers.Me(ctx, r.clientFrom(ctx))
@@ -185,11 +190,6 @@ func (r *recruitmentResolver) Open(ctx context.Context, obj *ent.Recruitment) (b
 	return r.volunteers.Open(ctx, r.clientFrom(ctx), obj)
 }
 
-// Document is the resolver for the document field.
-func (r *signedHoursRecordResolver) Document(ctx context.Context, obj *volunteers.SignedRecord) (string, error) {
-	return obj.Document()
-}
-
 // Activity is the resolver for the activity field.
 func (r *volunteerEventResolver) Activity(ctx context.Context, obj *ent.VolunteerEvent) (*ent.Activity, error) {
 	if obj.ActivityID == nil {
@@ -210,15 +210,9 @@ func (r *Resolver) MyCertificate() generated.MyCertificateResolver { return &myC
 // MySignUp returns generated.MySignUpResolver implementation.
 func (r *Resolver) MySignUp() generated.MySignUpResolver { return &mySignUpResolver{r} }
 
-// SignedHoursRecord returns generated.SignedHoursRecordResolver implementation.
-func (r *Resolver) SignedHoursRecord() generated.SignedHoursRecordResolver {
-	return &signedHoursRecordResolver{r}
-}
-
 type (
-	checkInCodeResolver       struct{ *Resolver }
-	meResolver                struct{ *Resolver }
-	myCertificateResolver     struct{ *Resolver }
-	mySignUpResolver          struct{ *Resolver }
-	signedHoursRecordResolver struct{ *Resolver }
+	checkInCodeResolver   struct{ *Resolver }
+	meResolver            struct{ *Resolver }
+	myCertificateResolver struct{ *Resolver }
+	mySignUpResolver      struct{ *Resolver }
 )

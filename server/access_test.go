@@ -48,10 +48,11 @@ var restrictedFields = map[string]access.Level{
 	"SignUp.guardianConsent": access.Key, "SignUp.promotedAt": access.Key, "SignUp.cancelledAt": access.Key,
 	"SignUp.checkedInAt": access.Key, "SignUp.checkedOutAt": access.Key, "SignUp.autoClosed": access.Key, "SignUp.offline": access.Key,
 	"SignUp.activity": access.Key, "SignUp.person": access.Key,
-	// A resident's rating: the need's handlers (policy.NeedRatingRows); the
-	// resident's words only to those handling the case.
+	// A resident's rating: reached only through Need.rating (CASE: the
+	// handling organisation's editors), its rows the handlers' alone
+	// (policy.NeedRatingRows).
 	"NeedRating.id": access.Key, "NeedRating.createdAt": access.Key, "NeedRating.updatedAt": access.Key, "NeedRating.issuedBy": access.Key,
-	"NeedRating.need": access.Key, "NeedRating.ratedAt": access.Key, "NeedRating.score": access.Key, "NeedRating.comment": access.Case,
+	"NeedRating.need": access.Key, "NeedRating.ratedAt": access.Key, "NeedRating.score": access.Key, "NeedRating.comment": access.Key,
 }
 
 // volunteerTypes hold a volunteer's own data: every field is for the

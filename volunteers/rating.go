@@ -118,3 +118,13 @@ func (d *Desk) Rate(ctx context.Context, c *ent.Client, code string, score int, 
 	}
 	return &Rated{Score: score, rating: r}, nil
 }
+
+// RatingOf is a need's rating as the caller may read it (the ratings' row
+// rule, policy.NeedRatingRows), or nil.
+func (d *Desk) RatingOf(ctx context.Context, c *ent.Client, needID int) (*ent.NeedRating, error) {
+	r, err := c.NeedRating.Query().Where(needrating.NeedID(needID)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return r, err
+}

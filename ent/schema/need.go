@@ -85,8 +85,10 @@ func (Need) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("rating", NeedRating.Type).
 			Unique().
-			Comment("The resident's rating once resolved (评单; restricted: the need's handlers). 居民评价。").
-			Annotations(notFilterable()),
+			// Not an entgql edge: eager loading it with the need would
+			// make every public read of needs ask the ratings' row rule.
+			// graph/volunteer.graphqls declares Need.rating instead.
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("domain", Term.Type).
 			Field("domain_id").
 			Unique().

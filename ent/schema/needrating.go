@@ -31,8 +31,8 @@ func (NeedRating) Fields() []ent.Field {
 		field.Int("score").Optional().Nillable().Range(1, 5).
 			Comment("1 (very dissatisfied) to 5 (very satisfied); null until rated. 评分。"),
 		field.String("comment").Optional().MaxLen(500).
-			Comment("The resident's words (may name people: the need's handlers only). 评价。").
-			Annotations(accessLevel(access.Case)),
+			Comment("The resident's words (may name people; read only through the need's rating). 评价。").
+			Annotations(notFilterable()),
 		field.Time("rated_at").Optional().Nillable().
 			Comment("When the resident rated. 评价时间。"),
 	}

@@ -65,6 +65,7 @@ type NeedResolver interface {
 	DueAt(ctx context.Context, obj *ent.Need) (*time.Time, error)
 	Overdue(ctx context.Context, obj *ent.Need) (bool, error)
 	DaysToResolve(ctx context.Context, obj *ent.Need) (*float64, error)
+	Rating(ctx context.Context, obj *ent.Need) (*ent.NeedRating, error)
 }
 type OrganizationResolver interface {
 	PartyCoverage(ctx context.Context, obj *ent.Organization) (*ent.PartyCoverage, error)
@@ -8618,38 +8619,6 @@ func (ec *executionContext) fieldContext_Need_resolutionNote(_ context.Context, 
 	return graphql.NewScalarFieldContext("Need", field, false, false, "String")
 }
 
-func (ec *executionContext) _Need_rating(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Need_rating(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rating(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.NeedRating) graphql.Marshaler {
-			return ec.marshalONeedRating2ᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚐNeedRating(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_Need_rating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Need",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_NeedRating(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Need_domain(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8845,6 +8814,38 @@ func (ec *executionContext) _Need_daysToResolve(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Need_daysToResolve(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Need", field, true, true, "Float")
+}
+
+func (ec *executionContext) _Need_rating(ctx context.Context, field graphql.CollectedField, obj *ent.Need) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Need_rating(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Need().Rating(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.NeedRating) graphql.Marshaler {
+			return ec.marshalONeedRating2ᚖgithubᚗcomᚋtongxingᚋtongxingᚋentᚐNeedRating(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Need_rating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Need",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeedRating(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _NeedConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.NeedConnection) (ret graphql.Marshaler) {
@@ -45403,12 +45404,6 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "rating":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Need_rating(ctx, field, obj)
-				})
 		case "domain":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -45450,6 +45445,12 @@ func (ec *executionContext) _Need(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Need_daysToResolve(ctx, field, obj)
+				})
+		case "rating":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Need_rating(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -67,7 +67,6 @@ type ResolverRoot interface {
 	ServicePoint() ServicePointResolver
 	ServicePointException() ServicePointExceptionResolver
 	ServicePointHours() ServicePointHoursResolver
-	SignedHoursRecord() SignedHoursRecordResolver
 	VolunteerEvent() VolunteerEventResolver
 }
 
@@ -11795,10 +11794,6 @@ type Need implements Node @access(level: PUBLIC) {
   """
   resolutionNote: String @access(level: CASE)
   """
-  The resident's rating once resolved (评单; restricted: the need's handlers). 居民评价。
-  """
-  rating: NeedRating
-  """
   Service domain. 服务领域。
   """
   domain: Term!
@@ -11892,9 +11887,9 @@ type NeedRating implements Node @access(level: KEY) {
   """
   score: Int
   """
-  The resident's words (may name people: the need's handlers only). 评价。
+  The resident's words (may name people; read only through the need's rating). 评价。
   """
-  comment: String @access(level: CASE)
+  comment: String
   """
   When the resident rated. 评价时间。
   """
@@ -20986,6 +20981,14 @@ extend type VolunteerEvent {
   activity: Activity
 }
 
+extend type Need {
+  """
+  The resident's rating once resolved (评单): the handling organisation's editors and ADMIN; null for others.
+  居民评价。
+  """
+  rating: NeedRating @access(level: CASE)
+}
+
 extend type Recruitment {
   "Places still free now. 剩余名额。"
   spotsLeft: Int!
@@ -22417,8 +22420,6 @@ func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.
 		return ec.fieldContext_Need_closedAt(ctx, field)
 	case "resolutionNote":
 		return ec.fieldContext_Need_resolutionNote(ctx, field)
-	case "rating":
-		return ec.fieldContext_Need_rating(ctx, field)
 	case "domain":
 		return ec.fieldContext_Need_domain(ctx, field)
 	case "region":
@@ -22433,6 +22434,8 @@ func (ec *executionContext) childFields_Need(ctx context.Context, field graphql.
 		return ec.fieldContext_Need_overdue(ctx, field)
 	case "daysToResolve":
 		return ec.fieldContext_Need_daysToResolve(ctx, field)
+	case "rating":
+		return ec.fieldContext_Need_rating(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Need", field.Name)
 }

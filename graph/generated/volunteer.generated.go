@@ -41,9 +41,6 @@ type MyCertificateResolver interface {
 type MySignUpResolver interface {
 	Record(ctx context.Context, obj *ent.SignUp) (*ent.ServiceRecord, error)
 }
-type SignedHoursRecordResolver interface {
-	Document(ctx context.Context, obj *volunteers.SignedRecord) (string, error)
-}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -2185,7 +2182,7 @@ func (ec *executionContext) _SignedHoursRecord_document(ctx context.Context, fie
 			return ec.fieldContext_SignedHoursRecord_document(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SignedHoursRecord().Document(ctx, obj)
+			return obj.Document()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -2196,7 +2193,7 @@ func (ec *executionContext) _SignedHoursRecord_document(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_SignedHoursRecord_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SignedHoursRecord", field, true, true, "String")
+	return graphql.NewScalarFieldContext("SignedHoursRecord", field, true, false, "String")
 }
 
 func (ec *executionContext) _VolunteerCredential_token(ctx context.Context, field graphql.CollectedField, obj *volunteers.Credential) (ret graphql.Marshaler) {
@@ -3416,34 +3413,33 @@ func (ec *executionContext) _SignedHoursRecord(ctx context.Context, sel ast.Sele
 		case "format":
 			out.Values[i] = ec._SignedHoursRecord_format(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "payload":
 			out.Values[i] = ec._SignedHoursRecord_payload(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "signature":
 			out.Values[i] = ec._SignedHoursRecord_signature(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "key":
 			out.Values[i] = ec._SignedHoursRecord_key(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "publicKey":
 			out.Values[i] = ec._SignedHoursRecord_publicKey(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "document":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._SignedHoursRecord_document(ctx, field, obj)
-				})
+			out.Values[i] = ec._SignedHoursRecord_document(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
