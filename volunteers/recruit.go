@@ -319,7 +319,10 @@ func eligible(r *ent.Recruitment, act *ent.Activity, p *ent.Person) (bool, error
 	if len(missing) > 0 {
 		f.Add("activityId", "缺少所需技能或证书："+strings.Join(missing, "、")+" (missing required skills)")
 	}
-	return consent, f.Err()
+	if err := f.Err(); err != nil {
+		return false, err
+	}
+	return consent, nil
 }
 
 // ageOn is the age in whole years on day (both midnight UTC dates).
