@@ -219,6 +219,7 @@ func (s *seeder) run() error {
 		{"party coverage", s.seedPartyCoverage},
 		{"service points", s.seedServicePoints},
 		{"competitions", s.seedCompetitions},
+		{"recruitment", s.seedRecruitment},
 		// The records went in without the hooks that keep the roll-ups.
 		{"roll-ups", func() error { return rollups.Rebuild(s.ctx, s.tx.Client(), s.dialect) }},
 	}

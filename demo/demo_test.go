@@ -18,6 +18,7 @@ import (
 	"github.com/tongxing/tongxing/ent/activity"
 	"github.com/tongxing/tongxing/ent/indicator"
 	"github.com/tongxing/tongxing/ent/membership"
+	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/organization"
 	"github.com/tongxing/tongxing/ent/outcome"
@@ -110,7 +111,7 @@ func checkCounts(t *testing.T, s demo.Summary) {
 	inRange(t, "outcomes", s.Outcomes, 100, 500)
 	inRange(t, "people", s.People, demo.People, demo.People)
 	inRange(t, "memberships", s.Memberships, demo.People+1000, demo.People*2)
-	inRange(t, "activities", s.Activities, demo.Activities, demo.Activities)
+	inRange(t, "activities", s.Activities, demo.Activities+demo.RecruitingActivities, demo.Activities+demo.RecruitingActivities)
 	inRange(t, "service records", s.ServiceRecords, 50_000, 70_000)
 	inRange(t, "needs", s.Needs, demo.Needs, demo.Needs)
 }
@@ -368,7 +369,14 @@ func checkActivities(t *testing.T, ctx context.Context, c *ent.Client) {
 		if a.ProjectID != nil {
 			withProject++
 		}
-		if a.StartsAt.Before(first.Add(-8*time.Hour)) || a.StartsAt.After(last) {
+		recruiting := c.Recruitment.Query().Where(recruitment.ActivityID(a.ID)).ExistX(ctx)
+		switch {
+		case recruiting:
+			// Recruiting activities are the two weeks after seeding.
+			if now := time.Now(); a.StartsAt.Before(now) || a.StartsAt.After(now.AddDate(0, 0, 18)) {
+				t.Errorf("recruiting activity %d starts %v, not in the coming two weeks", a.ID, a.StartsAt)
+			}
+		case a.StartsAt.Before(first.Add(-8*time.Hour)) || a.StartsAt.After(last):
 			t.Errorf("activity %d starts %v, outside the demo period", a.ID, a.StartsAt)
 		}
 		if d := a.EndsAt.Sub(a.StartsAt); d < time.Hour || d > 4*time.Hour {
@@ -587,7 +595,7 @@ func TestSeedScale(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got.Organizations != want.Organizations+55 || got.Projects != want.Projects+15 || got.People != scale.People() ||
-			got.Activities != 2*want.Activities || got.Needs != 2*want.Needs {
+			got.Activities != 2*(want.Activities-demo.RecruitingActivities)+demo.RecruitingActivities || got.Needs != 2*want.Needs {
 			t.Errorf("counts %+v, want the demo's %+v with 55 organisations, 15 projects, %d people and twice the activities and needs",
 				got, want, scale.People())
 		}

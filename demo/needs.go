@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -127,7 +128,36 @@ func (s *seeder) seedNeeds() error {
 		}
 		bs[i] = b
 	}
-	_, err := saveAll[ent.Need](s.ctx, bs, s.tx.Need.CreateBulk)
+	saved, err := saveAll[ent.Need](s.ctx, bs, s.tx.Need.CreateBulk)
+	if err != nil {
+		return err
+	}
+	return s.seedRatings(r, saved, end)
+}
+
+// ratingsSince is when residents began rating resolved needs (评单) in
+// the demo district.
+var ratingsSince = date(2026, 5, 1)
+
+// seedRatings: most residents whose need was resolved since ratingsSince
+// rated the service within a week, mostly satisfied.
+func (s *seeder) seedRatings(r *rand.Rand, needs []*ent.Need, end time.Time) error {
+	var bs []*ent.NeedRatingCreate
+	for _, n := range needs {
+		if n.Status != need.StatusRESOLVED || n.ResolvedAt == nil || n.ResolvedAt.Before(ratingsSince) {
+			continue
+		}
+		rated := n.ResolvedAt.Add(time.Duration(between(r, 2, 7*24)) * time.Hour)
+		code := fmt.Sprintf("demo-rating-%d-%d", n.ID, r.Int64())
+		b := s.tx.NeedRating.Create().SetNeedID(n.ID).SetCodeHash(fmt.Sprintf("%x", sha256.Sum256([]byte(code)))).
+			SetCodeExpiresAt(n.ResolvedAt.Add(30 * 24 * time.Hour)).SetIssuedBy("演示数据 demo").
+			SetCreatedAt(*n.ResolvedAt).SetUpdatedAt(*n.ResolvedAt)
+		if chance(r, 0.7) && !rated.After(end) {
+			b.SetScore(1 + weighted(r, []int{2, 4, 10, 34, 50})).SetRatedAt(rated).SetUpdatedAt(rated)
+		}
+		bs = append(bs, b)
+	}
+	_, err := saveAll[ent.NeedRating](s.ctx, bs, s.tx.NeedRating.CreateBulk)
 	return err
 }
 

@@ -66,11 +66,12 @@ var volunteerMutations = map[string]bool{
 }
 
 // anonymousOnly reports whether a mutation selects nothing but fields of
-// anonymousMutations (and __typename), without fragments.
+// anonymousMutations, without fragments: anything else (__typename
+// included) is refused whole as before.
 func anonymousOnly(set ast.SelectionSet) bool {
 	for _, s := range set {
 		f, ok := s.(*ast.Field)
-		if !ok || (!anonymousMutations[f.Name] && f.Name != "__typename") {
+		if !ok || !anonymousMutations[f.Name] {
 			return false
 		}
 	}

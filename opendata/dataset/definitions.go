@@ -524,8 +524,8 @@ func needsMonthly() *Dataset {
 		PrimaryKey:    []string{"month", "town_code", "domain_code"},
 		Source:        Text{"同行平台群众需求登记（不含需求描述和联系人）。", "Resident needs registered on the Tongxing platform (descriptions and contacts are never used)."},
 		Method: Text{
-			"提出件数按提出月份计；解决件数和天数中位数按解决月份计，仅计状态为已解决的需求；天数中位数在解决件数不足 k 时隐去。",
-			"Needs opened count by the month submitted; needs resolved and the median days count by the month resolved, status RESOLVED only; the median is withheld when fewer than k needs were resolved.",
+			"提出件数按提出月份计；解决件数和天数中位数按解决月份计，仅计状态为已解决的需求；天数中位数在解决件数不足 k 时隐去。居民评价（评单）随所评需求计入其解决月份；评价件数不足 k 时隐去平均评分。",
+			"Needs opened count by the month submitted; needs resolved and the median days count by the month resolved, status RESOLVED only; the median is withheld when fewer than k needs were resolved. Ratings (评单) count with the need they rate, in its month of resolution; the mean is withheld when fewer than k were rated.",
 		}.with(Text{"本表所有行统计同一类需求：儿童相关领域以外的需求。", "Every row counts one population: needs outside child-related domains."}),
 		Fields: []Field{
 			monthField,
@@ -538,6 +538,10 @@ func needsMonthly() *Dataset {
 			{Name: "median_days_to_resolve", Type: Number, Protected: true, Unit: Text{"天", "days"},
 				Title:       Text{"解决天数中位数", "Median days to resolve"},
 				Description: Text{"当月解决的需求从提出到解决的天数中位数（保留一位小数）；解决件数不足 k 时为 x，无解决为空。", "Median days from submission to resolution of the needs resolved in the month (one decimal); x when fewer than k were resolved, empty when none."}},
+			protectedNeeds("needs_rated", Text{"居民评价件数", "Needs rated"}, Text{"当月解决的需求中，提出需求的居民通过评价码给出评分（评单）的件数。", "Needs resolved in the month that the resident who raised them rated with their one-time rating code (评单)."}),
+			{Name: "mean_rating", Type: Number, Protected: true, Unit: Text{"分（1–5）", "points (1–5)"},
+				Title:       Text{"居民平均评分", "Mean resident rating"},
+				Description: Text{"当月解决且已评价需求的平均评分（1 非常不满意至 5 非常满意，保留一位小数）；评价件数不足 k 时为 x，无解决为空。只用评分，不用评价文字。", "Mean score of the rated needs resolved in the month (1 very dissatisfied to 5 very satisfied, one decimal); x when fewer than k were rated, empty when none was resolved. Scores only; the residents' words are never used."}},
 		},
 		Chart: Chart{Type: "line", X: "month", Title: Text{"全区每月群众需求", "Resident needs per month, district-wide"},
 			Where: map[string]string{"domain_code": Total, "town_code": "{district}"},

@@ -5,6 +5,7 @@ import (
 
 	"github.com/tongxing/tongxing/disclosure"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/needrating"
 )
 
 // needCell is a needs-monthly cell.
@@ -13,6 +14,10 @@ type needCell struct {
 	// days to resolve of the needs resolved in the cell, for the median.
 	// Needs are a few per cell; this grows with needs, not service records.
 	days []float64
+	// rated counts the resolved needs whose resident rated the service
+	// (评单), scores holds their scores for the mean.
+	rated  disclosure.Count
+	scores []float64
 }
 
 func (b *builder) needCell(k cell3) *needCell {
@@ -28,6 +33,10 @@ func (b *builder) needCell(k cell3) *needCell {
 // status and the two times are read — never the description, contact or
 // resolution note.
 func (b *builder) streamNeeds() error {
+	scores, err := b.ratingScores()
+	if err != nil {
+		return err
+	}
 	last := 0
 	for {
 		page, err := b.c.Need.Query().Where(need.IDGT(last)).Order(need.ByID()).Limit(b.opt.PageSize).
@@ -74,10 +83,15 @@ func (b *builder) streamNeeds() error {
 				continue
 			}
 			days := n.ResolvedAt.Sub(n.OpenedAt).Hours() / 24
+			score, rated := scores[n.ID]
 			for _, k := range cells3(resolved.month(), town, n.DomainID) {
 				c := b.needCell(k)
 				c.resolved.Add(key)
 				c.days = append(c.days, days)
+				if rated {
+					c.rated.Add(key)
+					c.scores = append(c.scores, score)
+				}
 			}
 			b.year(resolved.year()).needsResolved.Add(key)
 		}
@@ -85,6 +99,33 @@ func (b *builder) streamNeeds() error {
 			return nil
 		}
 	}
+}
+
+// ratingScores are the residents' scores of rated needs (评单) rated by
+// the reference date, by need: the score alone, never the words.
+func (b *builder) ratingScores() (map[int]float64, error) {
+	rs, err := b.c.NeedRating.Query().Where(needrating.ScoreNotNil(), needrating.RatedAtNotNil()).
+		Select(needrating.FieldNeedID, needrating.FieldScore, needrating.FieldRatedAt).All(b.ctx)
+	b.stats.Queries++
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int]float64, len(rs))
+	for _, r := range rs {
+		if b.localDay(*r.RatedAt) <= b.ref {
+			out[r.NeedID] = float64(*r.Score)
+		}
+	}
+	return out, nil
+}
+
+// mean of xs, rounded to one decimal.
+func mean(xs []float64) float64 {
+	sum := 0.0
+	for _, x := range xs {
+		sum += x
+	}
+	return roundTo(sum/float64(len(xs)), 1)
 }
 
 // median of xs (sorted in place), rounded to one decimal.

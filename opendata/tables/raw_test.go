@@ -277,6 +277,13 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 
 	// ---- needs ----
 	childDomains := tables.DefaultChildDomains
+	rated := map[int]bool{}
+	for _, rt := range c.NeedRating.Query().AllX(ctx) {
+		if rt.Score != nil && rt.RatedAt != nil {
+			rd := rt.RatedAt.In(cst)
+			rated[rt.NeedID] = !time.Date(rd.Year(), rd.Month(), rd.Day(), 0, 0, 0, 0, time.UTC).After(refDay)
+		}
+	}
 	for _, n := range c.Need.Query().WithDomain().AllX(ctx) {
 		od := n.OpenedAt.In(cst)
 		opened := time.Date(od.Year(), od.Month(), od.Day(), 0, 0, 0, 0, time.UTC)
@@ -316,6 +323,9 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 		for _, tw := range towns {
 			for _, d := range []string{dom, dataset.Total} {
 				r.add(dataset.NeedsMonthly, rd.Format("2006-01")+"|"+tw+"|"+d, "needs_resolved", n.ID)
+				if rated[n.ID] {
+					r.add(dataset.NeedsMonthly, rd.Format("2006-01")+"|"+tw+"|"+d, "needs_rated", n.ID)
+				}
 			}
 		}
 		r.add(dataset.DistrictSummary, rd.Format("2006"), "needs_resolved", n.ID)

@@ -463,9 +463,18 @@ func (b *builder) needsRows() []dataset.Row {
 		default:
 			med = dataset.Num(median(c.days))
 		}
+		// The mean rating, like the median, only over k or more ratings.
+		avg := dataset.None()
+		switch {
+		case c.rated.N == 0 && c.resolved.N == 0:
+		case c.rated.N < int64(b.rules.K()):
+			avg = dataset.Suppressed()
+		default:
+			avg = dataset.Num(mean(c.scores))
+		}
 		rows = append(rows, dataset.Row{
 			dataset.Str(monthText(int(k.month))), tc, tn, dc, dn,
-			b.needCount(c.opened), b.needCount(c.resolved), med,
+			b.needCount(c.opened), b.needCount(c.resolved), med, b.needCount(c.rated), avg,
 		})
 	}
 	sortRows(rows, 0, 1, 3)
