@@ -238,10 +238,11 @@ const (
 	operator    // a System viewer without the allow decision SystemContext adds
 	unknownRole // a key with a role the rules do not know
 	scopeless   // an EDITOR key with an empty scope
+	volunteer   // the VOLUNTEER credential of pA, issued by the agency
 )
 
 func (k who) String() string {
-	return [...]string{"anonymous", "PARTNER", "EDITOR", "team EDITOR", "REVIEWER", "ADMIN", "operator", "unknown role", "scopeless EDITOR"}[k]
+	return [...]string{"anonymous", "PARTNER", "EDITOR", "team EDITOR", "REVIEWER", "ADMIN", "operator", "unknown role", "scopeless EDITOR", "VOLUNTEER"}[k]
 }
 
 func (w *world) viewer(k who) *auth.Viewer {
@@ -263,6 +264,8 @@ func (w *world) viewer(k who) *auth.Viewer {
 		return &auth.Viewer{KeyID: 6, Name: "odd", Role: "VIEWER", OrganizationID: w.agency, Scope: scope}
 	case scopeless:
 		return &auth.Viewer{KeyID: 7, Name: "empty", Role: auth.RoleEditor, OrganizationID: w.agency}
+	case volunteer:
+		return &auth.Viewer{KeyID: 8, Name: "volunteer A", Role: auth.RoleVolunteer, HolderID: w.pA}
 	}
 	return nil
 }
