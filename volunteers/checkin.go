@@ -187,12 +187,27 @@ func (d *Desk) CheckIn(ctx context.Context, c *ent.Client, s Scan) (*ent.SignUp,
 	case !at.Before(act.EndsAt):
 		return nil, apierror.Invalid("code", "活动已结束，不能签到 (the activity is over)")
 	}
-	upd := su.Update().SetCheckedInAt(at).SetCheckInStep(step).SetUpdatedAt(now)
+	// Conditional, so that of two check-ins at once (a double tap) one
+	// wins and the other is told.
+	upd := c.SignUp.Update().Where(signup.ID(su.ID), signup.CheckedInAtIsNil()).
+		SetCheckedInAt(at).SetCheckInStep(step).SetUpdatedAt(now)
 	if s.ScannedAt != nil {
 		upd.SetOffline(true)
 	}
-	saved, err := upd.Save(allow(ctx))
+	if n, err := upd.Save(allow(ctx)); err != nil || n == 0 {
+		return nil, conflictOr(err, "您已签到 (you have checked in already)")
+	}
+	saved, err := c.SignUp.Get(allow(ctx), su.ID)
 	return audit.Acted(ctx, saved, err)
+}
+
+// conflictOr is err, or a CONFLICT when a conditional update found the
+// row changed by a concurrent request.
+func conflictOr(err error, message string) error {
+	if err != nil {
+		return err
+	}
+	return apierror.New(apierror.Conflict, message)
 }
 
 // CheckOut records the caller's departure and turns the stay into a
@@ -234,11 +249,15 @@ func (d *Desk) CheckOut(ctx context.Context, c *ent.Client, s Scan) (*ent.SignUp
 	case at.After(act.EndsAt.Add(LateCheckOut)):
 		return nil, apierror.Invalid("code", "已超过签退时间，系统将按活动结束时间签退 (too late to check out: the check-in closes at the activity's end)")
 	}
-	upd := su.Update().SetCheckedOutAt(at).SetCheckOutStep(step).SetUpdatedAt(now)
+	upd := c.SignUp.Update().Where(signup.ID(su.ID), signup.CheckedOutAtIsNil()).
+		SetCheckedOutAt(at).SetCheckOutStep(step).SetUpdatedAt(now)
 	if s.ScannedAt != nil {
 		upd.SetOffline(true)
 	}
-	saved, err := upd.Save(allow(ctx))
+	if n, err := upd.Save(allow(ctx)); err != nil || n == 0 {
+		return nil, conflictOr(err, "您已签退 (you have checked out already)")
+	}
+	saved, err := c.SignUp.Get(allow(ctx), su.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -302,22 +321,47 @@ func (d *Desk) CloseForgotten(ctx context.Context, c *ent.Client) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	closed := 0
 	for _, su := range open {
-		act := su.Edges.Activity
-		saved, err := su.Update().SetCheckedOutAt(act.EndsAt).SetAutoClosed(true).SetUpdatedAt(now).Save(allow(ctx))
+		done, err := d.closeForgotten(ctx, c, su, now)
 		if err != nil {
-			return 0, err
+			return closed, err
 		}
-		if _, err := d.record(ctx, c, saved, act, now); err != nil {
-			return 0, err
-		}
-		if err := d.emit(ctx, c, event{person: su.PersonID, kind: volunteerevent.KindCHECKED_OUT_AUTOMATICALLY, activity: act,
-			message: "您在活动" + titled(act) + "未签退，已按活动结束时间签退，待组织方审核 (no check-out: closed at the activity's end, for review)",
-			dedupe:  "auto-closed:" + strconv.Itoa(su.ID)}); err != nil {
-			return 0, err
+		if done {
+			closed++
 		}
 	}
-	return len(open), nil
+	return closed, nil
+}
+
+// closeForgotten closes one check-in in a transaction of its own; another
+// process's sweeper that got there first leaves it nothing to do.
+func (d *Desk) closeForgotten(ctx context.Context, c *ent.Client, su *ent.SignUp, now time.Time) (bool, error) {
+	tx, err := c.Tx(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	ctx, c = ent.NewTxContext(ctx, tx), tx.Client()
+	act := su.Edges.Activity
+	n, err := c.SignUp.Update().Where(signup.ID(su.ID), signup.CheckedOutAtIsNil()).
+		SetCheckedOutAt(act.EndsAt).SetAutoClosed(true).SetUpdatedAt(now).Save(allow(ctx))
+	if err != nil || n == 0 {
+		return false, err
+	}
+	saved, err := c.SignUp.Get(allow(ctx), su.ID)
+	if err != nil {
+		return false, err
+	}
+	if _, err := d.record(ctx, c, saved, act, now); err != nil {
+		return false, err
+	}
+	if err := d.emit(ctx, c, event{person: su.PersonID, kind: volunteerevent.KindCHECKED_OUT_AUTOMATICALLY, activity: act,
+		message: "您在活动" + titled(act) + "未签退，已按活动结束时间签退，待组织方审核 (no check-out: closed at the activity's end, for review)",
+		dedupe:  "auto-closed:" + strconv.Itoa(su.ID)}); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
 }
 
 // Remind writes the 24-hour reminder of every confirmed volunteer whose
