@@ -2440,9 +2440,6 @@ func newNeedRatingPaginateArgs(rv map[string]any) *needratingPaginateArgs {
 			}
 		}
 	}
-	if v, ok := rv[whereField].(*NeedRatingWhereInput); ok {
-		args.opts = append(args.opts, WithNeedRatingFilter(v.Filter))
-	}
 	return args
 }
 
@@ -7474,11 +7471,6 @@ func (_q *SignUpQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[signup.FieldStatus]; !ok {
 				selectedFields = append(selectedFields, signup.FieldStatus)
 				fieldSeen[signup.FieldStatus] = struct{}{}
-			}
-		case "guardianConsent":
-			if _, ok := fieldSeen[signup.FieldGuardianConsent]; !ok {
-				selectedFields = append(selectedFields, signup.FieldGuardianConsent)
-				fieldSeen[signup.FieldGuardianConsent] = struct{}{}
 			}
 		case "promotedAt":
 			if _, ok := fieldSeen[signup.FieldPromotedAt]; !ok {

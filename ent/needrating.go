@@ -13,7 +13,7 @@ import (
 	"github.com/tongxing/tongxing/ent/needrating"
 )
 
-// A resident's rating of a resolved need (评单). 居民评价。
+// A resident's rating of a resolved need (评单): the handling organisation's editors and ADMIN. 居民评价。
 type NeedRating struct {
 	config `json:"-"`
 	// ID of the ent.

@@ -13,6 +13,8 @@ import (
 	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
+	"github.com/tongxing/tongxing/ent/needrating"
+	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/pii"
 	"github.com/tongxing/tongxing/policy"
 )
@@ -214,11 +216,11 @@ func (a accessControl) InterceptField(ctx context.Context, next graphql.Resolver
 		}
 		return nil, nil
 	case access.Case:
-		n, ok := parentAs[*ent.Need](fc)
-		if !ok {
-			return nil, auth.ErrForbidden
+		needID, err := a.caseNeed(ctx, fc)
+		if err != nil {
+			return nil, err
 		}
-		ok, err := policy.HandlesCase(ctx, a.clientFor(ctx), v, n.ID)
+		ok, err := policy.HandlesCase(ctx, a.clientFor(ctx), v, needID)
 		if err != nil {
 			return nil, err
 		}
@@ -238,6 +240,21 @@ func (a accessControl) clientFor(ctx context.Context) *ent.Client {
 		return c
 	}
 	return a.client
+}
+
+// caseNeed is the need whose case a CASE field belongs to: the need
+// itself, or the need a resident's rating rates (looked up: a query
+// selects only the columns a request asks for, so the loaded rating may
+// lack it).
+func (a accessControl) caseNeed(ctx context.Context, fc *graphql.FieldContext) (int, error) {
+	if n, ok := parentAs[*ent.Need](fc); ok {
+		return n.ID, nil
+	}
+	if r, ok := parentAs[*ent.NeedRating](fc); ok {
+		return a.clientFor(ctx).NeedRating.Query().Where(needrating.ID(r.ID)).Select(needrating.FieldNeedID).
+			Int(privacy.DecisionContext(ctx, privacy.Allow))
+	}
+	return 0, auth.ErrForbidden
 }
 
 // parentAs finds the object whose field is being resolved.

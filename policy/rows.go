@@ -20,7 +20,11 @@ import (
 	"github.com/tongxing/tongxing/ent/signup"
 )
 
-// The read rules of the restricted types, written once as predicates. The
+// The read rules of the restricted types, written once as predicates.
+// A VOLUNTEER credential reads its holder's own service records,
+// certificates, sign-ups and outbox through them and nothing else: no
+// person, membership or other rows. (Its GraphQL fields are narrower
+// still: graph/access.go shows it only PUBLIC and VOLUNTEER levels.) The
 // ent query policies apply them to every query of the type, and the API's
 // filter guard (graph/filters.go) applies them inside has…With edge
 // predicates, which run as SQL subqueries that no query policy sees.
@@ -84,8 +88,12 @@ func MembershipRows(v *auth.Viewer) (predicate.Membership, error) {
 	return membership.OrganizationIDIn(v.Scope...), nil
 }
 
-// ServiceRecordRows: records of activities organised within the scope.
+// ServiceRecordRows: records of activities organised within the scope; a
+// VOLUNTEER credential's own records.
 func ServiceRecordRows(v *auth.Viewer) (predicate.ServiceRecord, error) {
+	if v.Volunteer() {
+		return servicerecord.PersonID(v.HolderID), nil
+	}
 	if err := keyed(v); err != nil || v.Admin() {
 		return nil, err
 	}
@@ -96,8 +104,12 @@ func ServiceRecordRows(v *auth.Viewer) (predicate.ServiceRecord, error) {
 // scope, and none beyond it (谁记录谁证明: the issuer reads what it
 // issued). A certificate states where and how long a person served; shown
 // to the editor of another organisation the person belongs to, it would
-// tell what that editor's own record rules hide.
+// tell what that editor's own record rules hide. A VOLUNTEER credential
+// reads its holder's own.
 func CertificateRows(v *auth.Viewer) (predicate.Certificate, error) {
+	if v.Volunteer() {
+		return certificate.PersonID(v.HolderID), nil
+	}
 	if err := keyed(v); err != nil || v.Admin() {
 		return nil, err
 	}

@@ -14,13 +14,15 @@ import (
 	"github.com/tongxing/tongxing/ent/privacy"
 	"github.com/tongxing/tongxing/ent/recruitment"
 	"github.com/tongxing/tongxing/ent/signup"
+	"github.com/tongxing/tongxing/ent/volunteerevent"
 )
 
 // The rules of volunteer self-service (docs/volunteers.md). A VOLUNTEER
-// credential passes none of them: package volunteers reads and writes its
-// holder's own rows under an Allow decision, each query narrowed to the
-// holder by construction, and the GraphQL layer shows that credential
-// nothing but public fields and its own page (graph/access.go).
+// credential reads its holder's own rows through the read rules
+// (ServiceRecordRows, CertificateRows, SignUpRows, VolunteerEventRows) and
+// writes nothing through them: package volunteers makes its writes, and
+// the GraphQL layer shows that credential nothing but public fields and
+// its own page (graph/access.go).
 
 // Recruitment: recruiting for an activity its organiser's editors run.
 // Recruitments are public.
@@ -46,8 +48,12 @@ func activityInScope(ctx context.Context, c *ent.Client, v *auth.Viewer, id int)
 	return c.Activity.Query().Where(activity.ID(id), activity.OrganizationIDIn(v.Scope...)).Exist(allowAll(ctx))
 }
 
-// SignUpRows: the rosters of activities organised within the scope.
+// SignUpRows: the rosters of activities organised within the scope; a
+// VOLUNTEER credential's own sign-ups.
 func SignUpRows(v *auth.Viewer) (predicate.SignUp, error) {
+	if v.Volunteer() {
+		return signup.PersonID(v.HolderID), nil
+	}
 	if err := keyed(v); err != nil || v.Admin() {
 		return nil, err
 	}
@@ -66,12 +72,41 @@ func SignUp() ent.Policy {
 }
 
 // NeedRatingRows: ratings of needs matched to an organisation within the
-// scope — the editors and reviewers who handled them.
+// scope, read by its editors — those who read the need's case fields
+// (HandlesCase); a reviewer reads none, since a resident's words may name
+// people.
 func NeedRatingRows(v *auth.Viewer) (predicate.NeedRating, error) {
 	if err := keyed(v); err != nil || v.Admin() {
 		return nil, err
 	}
+	if v.Role != auth.RoleEditor {
+		return nil, auth.ErrForbidden
+	}
 	return needrating.HasNeedWith(need.MatchedOrganizationIDIn(v.Scope...)), nil
+}
+
+// VolunteerEventRows: a VOLUNTEER credential's own outbox; ADMIN reads
+// every one; no other key reads any.
+func VolunteerEventRows(v *auth.Viewer) (predicate.VolunteerEvent, error) {
+	switch {
+	case v == nil:
+		return nil, auth.ErrUnauthenticated
+	case v.Volunteer():
+		return volunteerevent.PersonID(v.HolderID), nil
+	case v.Admin():
+		return nil, nil
+	}
+	return nil, auth.ErrForbidden
+}
+
+// VolunteerEvent: written by package volunteers; read by its volunteer.
+func VolunteerEvent() ent.Policy {
+	return privacy.Policy{
+		Mutation: writes(),
+		Query: privacy.QueryPolicy{rowsRule(VolunteerEventRows, func(q ent.Query, p predicate.VolunteerEvent) {
+			q.(*ent.VolunteerEventQuery).Where(p)
+		})},
+	}
 }
 
 // NeedRating: the handlers' editors hand out the rating link; the resident

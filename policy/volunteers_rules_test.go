@@ -21,10 +21,12 @@ import (
 //	sign-ups      suA (pA at actA)  suT (pT at actT)  suO (pO at actO)
 //	              suN (pN at actA: pN belongs nowhere and has no record)
 //	ratings       raA (nA, matched to the agency)  raT (nT, the team)  raO (nO, other)
+//	outbox        evA (pA's)  evT (pT's)
 type volunteerRows struct {
 	recA, recO         int
 	suA, suT, suO, suN int
 	raA, raT, raO      int
+	evA, evT           int
 }
 
 func newVolunteerRows(t testing.TB, w *world) *volunteerRows {
@@ -45,12 +47,17 @@ func newVolunteerRows(t testing.TB, w *world) *volunteerRows {
 			SetScore(4).Save(ctx)).ID
 	}
 	v.raA, v.raT, v.raO = rate(w.nA, "a"), rate(w.nT, "t"), rate(w.nO, "o")
+	event := func(p int) int {
+		return mk(c.VolunteerEvent.Create().SetPersonID(p).SetKind("REMINDER").SetMessage("提醒").Save(ctx)).ID
+	}
+	v.evA, v.evT = event(w.pA), event(w.pT)
 	return v
 }
 
 var (
 	readSignUps = func(ctx context.Context, c *ent.Client) ([]int, error) { return c.SignUp.Query().IDs(ctx) }
 	readRatings = func(ctx context.Context, c *ent.Client) ([]int, error) { return c.NeedRating.Query().IDs(ctx) }
+	readOutbox  = func(ctx context.Context, c *ent.Client) ([]int, error) { return c.VolunteerEvent.Query().IDs(ctx) }
 )
 
 func TestVolunteerReadRules(t *testing.T) {
@@ -64,7 +71,7 @@ func TestVolunteerReadRules(t *testing.T) {
 			{"sign-ups: a team key sees its team's activity's", teamEditorKey, readSignUps, []int{v.suT}, allowed},
 			{"sign-ups: ADMIN sees all", adminKey, readSignUps, []int{v.suA, v.suT, v.suO, v.suN}, allowed},
 			{"sign-ups: partners read none", partnerKey, readSignUps, nil, forbidden},
-			{"sign-ups: a volunteer's credential reads none through the rules (not even its own)", volunteer, readSignUps, nil, forbidden},
+			{"sign-ups: a volunteer's credential reads its own", volunteer, readSignUps, []int{v.suA}, allowed},
 			{"sign-ups: anonymous callers read none", anonymous, readSignUps, nil, unauthenticated},
 
 			// A signed-up volunteer is on the organiser's roster, so among
@@ -72,13 +79,19 @@ func TestVolunteerReadRules(t *testing.T) {
 			{"people: members, visitors and volunteers signed up for its activities", editorKey, readPeople, []int{w.pA, w.pT, w.pV, w.pN}, allowed},
 			{"people: the team key does not see the agency's sign-ups", teamEditorKey, readPeople, []int{w.pT}, allowed},
 			{"people: a volunteer's credential reads none (itself included)", volunteer, readPeople, nil, forbidden},
-			{"records: a volunteer's credential reads none through the rules", volunteer, readRecords, nil, forbidden},
+			{"records: a volunteer's credential reads its own, wherever they were served", volunteer, readRecords, []int{w.rA, w.rMixed}, allowed},
 			{"memberships: a volunteer's credential reads none", volunteer, readMemberships, nil, forbidden},
-			{"certificates: a volunteer's credential reads none through the rules", volunteer, readCertificates, nil, forbidden},
+			{"certificates: a volunteer's credential reads its own, whoever issued them", volunteer, readCertificates, []int{w.cA1, w.cA2, w.cMixed}, allowed},
+
+			// The outbox: the volunteer's own; ADMIN; nobody else.
+			{"outbox: a volunteer reads its own", volunteer, readOutbox, []int{v.evA}, allowed},
+			{"outbox: ADMIN reads all", adminKey, readOutbox, []int{v.evA, v.evT}, allowed},
+			{"outbox: an editor reads none, its members' included", editorKey, readOutbox, nil, forbidden},
+			{"outbox: anonymous callers read none", anonymous, readOutbox, nil, unauthenticated},
 
 			// Residents' ratings: the handlers of the need.
 			{"ratings: of needs matched to its scope", editorKey, readRatings, []int{v.raA, v.raT}, allowed},
-			{"ratings: the same for a reviewer", reviewerKey, readRatings, []int{v.raA, v.raT}, allowed},
+			{"ratings: not for a reviewer (a resident's words may name people)", reviewerKey, readRatings, nil, forbidden},
 			{"ratings: a team key sees its team's", teamEditorKey, readRatings, []int{v.raT}, allowed},
 			{"ratings: ADMIN sees all", adminKey, readRatings, []int{v.raA, v.raT, v.raO}, allowed},
 			{"ratings: a volunteer's credential reads none", volunteer, readRatings, nil, forbidden},

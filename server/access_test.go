@@ -42,17 +42,18 @@ var restrictedFields = map[string]access.Level{
 	"Need.description": access.Case, "Need.resolutionNote": access.Case,
 	"Person.guardianConsent": access.Personal,
 	// The roster: the organiser's editors and reviewers (policy.SignUpRows).
-	// A minor's consent flag is theirs to see: they must know who needs a
-	// guardian's care at the activity.
+	// A sign-up's guardian-consent flag is not in the schema: it would tell
+	// a reviewer which volunteers are minors.
 	"SignUp.id": access.Key, "SignUp.createdAt": access.Key, "SignUp.updatedAt": access.Key, "SignUp.status": access.Key,
-	"SignUp.guardianConsent": access.Key, "SignUp.promotedAt": access.Key, "SignUp.cancelledAt": access.Key,
+	"SignUp.promotedAt": access.Key, "SignUp.cancelledAt": access.Key,
 	"SignUp.checkedInAt": access.Key, "SignUp.checkedOutAt": access.Key, "SignUp.autoClosed": access.Key, "SignUp.offline": access.Key,
 	"SignUp.activity": access.Key, "SignUp.person": access.Key,
-	// A resident's rating: reached only through Need.rating (CASE: the
-	// handling organisation's editors), its rows the handlers' alone
+	// A resident's rating: CASE throughout, so it is read only through
+	// Need.rating, by the handling organisation's editors (node(id:) on a
+	// rating has no need to decide by), its rows theirs alone
 	// (policy.NeedRatingRows).
-	"NeedRating.id": access.Key, "NeedRating.createdAt": access.Key, "NeedRating.updatedAt": access.Key, "NeedRating.issuedBy": access.Key,
-	"NeedRating.need": access.Key, "NeedRating.ratedAt": access.Key, "NeedRating.score": access.Key, "NeedRating.comment": access.Key,
+	"NeedRating.id": access.Case, "NeedRating.createdAt": access.Case, "NeedRating.updatedAt": access.Case, "NeedRating.issuedBy": access.Case,
+	"NeedRating.need": access.Case, "NeedRating.ratedAt": access.Case, "NeedRating.score": access.Case, "NeedRating.comment": access.Case,
 }
 
 // volunteerTypes hold a volunteer's own data: every field is for the

@@ -10,8 +10,12 @@ import (
 
 	"github.com/tongxing/tongxing/server"
 
+	"github.com/tongxing/tongxing/apikeys"
 	"github.com/tongxing/tongxing/database/dbtest"
+	"github.com/tongxing/tongxing/ent/apikey"
+	"github.com/tongxing/tongxing/ent/membership"
 	"github.com/tongxing/tongxing/ent/need"
+	"github.com/tongxing/tongxing/ent/organization"
 )
 
 // Benchmarks of whole requests through the real handler on the seeded demo
@@ -71,6 +75,35 @@ func BenchmarkAPI(b *testing.B) {
 	})
 	b.Run("district-stats-all-years", func(b *testing.B) {
 		benchQuery(b, a, a.key, `{ districtStats(from:"2020-01-01", to:"2026-12-31") { activeVolunteers verifiedHours activities needsResolved } }`, nil)
+	})
+	// An agency's editor: the row rule of people (members, visitors at its
+	// activities, volunteers signed up for them) in every statement.
+	agency, err := a.db.Client.Organization.Query().Where(organization.NameContains("孝慈"), organization.KindEQ(organization.KindSOCIAL_WORK_AGENCY)).Only(a.sys())
+	if err != nil {
+		b.Fatal(err)
+	}
+	editor, _, err := apikeys.Create(a.sys(), a.db.Client, "bench-editor", apikeys.CreateOptions{Role: apikey.RoleEDITOR, OrganizationID: &agency.ID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("people-page-100-editor", func(b *testing.B) {
+		benchQuery(b, a, editor, `{ people(first:100) { totalCount edges { node { volunteerNumber name } } } }`, nil)
+	})
+	// A volunteer's own page, as the mini-program opens it.
+	m, err := a.db.Client.Membership.Query().Where(membership.OrganizationID(agency.ID)).First(a.sys())
+	if err != nil {
+		b.Fatal(err)
+	}
+	token, _, err := apikeys.Create(a.sys(), a.db.Client, "bench-volunteer", apikeys.CreateOptions{Role: apikey.RoleVOLUNTEER,
+		OrganizationID: &agency.ID, HolderID: &m.PersonID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("volunteer-my-page", func(b *testing.B) {
+		benchQuery(b, a, token, `{ me { volunteerNumber hours { verifiedMinutes pendingMinutes starLevel hoursToNextStar }
+			records(first: 20) { totalCount edges { node { servedOn minutes status activity { title } } } }
+			signUps(first: 10) { edges { node { status activity { title startsAt } } } }
+			events(first: 20) { edges { node { kind message } } } } }`, nil)
 	})
 	n, err := a.db.Client.Need.Query().Where(need.StatusEQ(need.StatusOPEN)).FirstID(a.sys())
 	if err != nil {

@@ -73,7 +73,11 @@ func TestVolunteerJourney(t *testing.T) {
 			t.Fatalf("me: %v", me)
 		}
 		refused(token0, `{ people { totalCount } }`, nil, "FORBIDDEN", "")
-		refused(token0, `{ serviceRecords { totalCount } }`, nil, "FORBIDDEN", "")
+		// Records and certificates read as the volunteer are its own (none
+		// yet); people are refused.
+		if n := field(ok(token0, `{ serviceRecords { totalCount } }`, nil), "serviceRecords", "totalCount"); n != 0.0 {
+			t.Fatalf("a new volunteer counts %v records", n)
+		}
 		refused(token0, `query($id:ID!){ node(id:$id) { ... on Person { name } } }`, map[string]any{"id": id(v0.ID)}, "FORBIDDEN", "")
 		refused(editor, `{ me { name } }`, nil, "FORBIDDEN", "")
 		refused(token0, `mutation($p:ID!){ issueVolunteerInvite(personId:$p) { code } }`, map[string]any{"p": id(v1.ID)}, "FORBIDDEN", "")
@@ -169,6 +173,20 @@ func TestVolunteerJourney(t *testing.T) {
 			t.Fatalf("my page: %s", mustJSON(t, page))
 		}
 
+		// What a page loads along with it meets the row rules as the
+		// volunteer: an activity reached from my record counts my records
+		// and sign-ups there, not the others'; its organisation's
+		// memberships are refused.
+		nested := ok(token0, `{ me { records(first: 1) { edges { node { activity { serviceRecords { totalCount } signUps { totalCount } } } } } } }`, nil)
+		act := field(nested, "me", "records", "edges").([]any)[0].(map[string]any)["node"].(map[string]any)["activity"].(map[string]any)
+		if field(act, "serviceRecords", "totalCount") != 1.0 || field(act, "signUps", "totalCount") != 1.0 {
+			t.Fatalf("an activity reached from my page counts others' rows: %v", act)
+		}
+		refused(token0, `{ me { records(first: 1) { edges { node { activity { organization { memberships { totalCount } } } } } } } }`,
+			nil, "FORBIDDEN", "")
+		refused(token0, `{ me { signUps(first: 1) { edges { node { activity { signUps { edges { node { person { volunteerNumber } } } } } } } } } }`,
+			nil, "FORBIDDEN", "")
+
 		// 5. A certificate, printed with the volunteer's own credential.
 		day := fx.day
 		cert := ok(token0, `mutation($d:Date!){ requestCertificate(from:$d, to:$d) { number hours issuer verificationPath printPath } }`,
@@ -225,12 +243,29 @@ func TestVolunteerJourney(t *testing.T) {
 			t.Fatalf("imported minutes: %v", h)
 		}
 
-		// 7. Rotation and revocation.
-		rotated := field(ok(token0, `mutation { rotateVolunteerCredential { token } }`, nil), "rotateVolunteerCredential", "token").(string)
+		// 7. Rotation and revocation. Rotations sent at once with one token
+		// give one new credential.
+		rotations := make(chan response, 4)
+		for range 4 {
+			go func() { rotations <- a.post(token0, `mutation { rotateVolunteerCredential { token } }`, nil) }()
+		}
+		var rotated string
+		for range 4 {
+			if r := <-rotations; len(r.Errors) == 0 {
+				if rotated != "" {
+					t.Fatal("one token rotated into two credentials")
+				}
+				rotated = field(r.Data, "rotateVolunteerCredential", "token").(string)
+			} else if r.code() != "UNAUTHENTICATED" {
+				t.Fatalf("a concurrent rotation: %s", r.Raw)
+			}
+		}
 		refused(token0, `{ me { name } }`, nil, "UNAUTHENTICATED", "")
 		ok(rotated, `{ me { name } }`, nil)
+		pending := invite(v0.ID) // on the lost phone, not yet redeemed
 		ok(editor, `mutation($p:ID!){ revokeVolunteerCredentials(personId:$p) { count } }`, map[string]any{"p": id(v0.ID)})
 		refused(rotated, `{ me { name } }`, nil, "UNAUTHENTICATED", "")
+		refused("", redeem, map[string]any{"c": pending}, "BAD_USER_INPUT", "已使用")
 		ok(token1, `mutation { signOut }`, nil)
 		refused(token1, `{ me { name } }`, nil, "UNAUTHENTICATED", "")
 	})
@@ -269,9 +304,25 @@ func TestResidentRatesResolvedNeed(t *testing.T) {
 		if used.code() != "BAD_USER_INPUT" || used.Raw != unknown.Raw {
 			t.Fatalf("a used code and an unknown one answer differently:\n%s\n%s", used.Raw, unknown.Raw)
 		}
+		// node(id:) on the rating itself has the same readers as
+		// Need.rating: the handling editor, not its reviewer.
+		rt, err := a.db.Client.NeedRating.Query().Only(a.sys())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := a.post(keys["editor-agency"], `query($r:ID!){ node(id:$r) { ... on NeedRating { score comment } } }`,
+			map[string]any{"r": id(rt.ID)}); !strings.Contains(r.Raw, `"score":5`) {
+			t.Errorf("the handling editor reading the rating by its id: %s", r.Raw)
+		}
+		for _, role := range []string{"reviewer-agency", "editor-team", "volunteer", "partner", "anonymous"} {
+			r := a.post(keys[role], `query($r:ID!){ node(id:$r) { ... on NeedRating { score comment } } }`, map[string]any{"r": id(rt.ID)})
+			if strings.Contains(r.Raw, "王阿姨") || strings.Contains(r.Raw, `"score":5`) {
+				t.Errorf("%s read the rating by its id: %s", role, r.Raw)
+			}
+		}
 		read := `query($n:ID!){ node(id:$n) { ... on Need { rating { score comment ratedAt } } } }`
 		for role, want := range map[string]string{"editor-agency": `"score":5,"comment":"王阿姨很满意"`, "anonymous": `"rating":null`,
-			"editor-team": `"rating":null`, "volunteer": `"rating":null`} {
+			"editor-team": `"rating":null`, "volunteer": `"rating":null`, "reviewer-agency": `"rating":null`} {
 			if r := a.post(keys[role], read, vars); !strings.Contains(r.Raw, want) || (role != "editor-agency" && strings.Contains(r.Raw, "王阿姨")) {
 				t.Errorf("%s reading the rating: %s", role, r.Raw)
 			}
@@ -307,5 +358,33 @@ func TestOneTimeCodesAnswerAlike(t *testing.T) {
 				t.Errorf("codes answer differently:\n%s\n%s", answers[0], ans)
 			}
 		}
+	})
+}
+
+// TestGuardianConsent: an editor records a guardian's consent for its
+// members under 18 only; a minor signs up where minors are taken, with it.
+func TestGuardianConsent(t *testing.T) {
+	eachAPI(t, func(t *testing.T, a *api) {
+		w := newVolunteerWorld(t, a)
+		keys := map[string]string{}
+		consent := `mutation($p:ID!,$g:Boolean!){ recordGuardianConsent(personId:$p, given:$g) }`
+		if r := a.post(a.key, consent, map[string]any{"p": id(w.person.ID), "g": true}); r.code() != "BAD_USER_INPUT" {
+			t.Fatalf("consent for an adult: %s", r.Raw)
+		}
+		minor := a.fx.volunteers[1]
+		if err := a.db.Client.Person.UpdateOne(minor).SetBirthDate(time.Now().AddDate(-15, 0, 0)).Exec(a.sys()); err != nil {
+			t.Fatal(err)
+		}
+		keys["minor"] = w.enrol(t, minor)
+		if err := a.db.Client.Recruitment.Update().SetMinorsAllowed(true).SetCapacity(5).Exec(a.sys()); err != nil {
+			t.Fatal(err)
+		}
+		signUp := `mutation($a:ID!){ signUp(activityId:$a) { status } }`
+		onAct := map[string]any{"a": id(w.activity.ID)}
+		if r := a.post(keys["minor"], signUp, onAct); r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Raw, "监护人") {
+			t.Fatalf("a minor without consent: %s", r.Raw)
+		}
+		a.admin(consent, map[string]any{"p": id(minor.ID), "g": true})
+		w.as(t, keys["minor"], signUp, onAct)
 	})
 }

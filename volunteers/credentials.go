@@ -160,8 +160,14 @@ func (d *Desk) Rotate(ctx context.Context, c *ent.Client) (*Credential, error) {
 		return nil, err
 	}
 	now := d.now()
-	if err := c.APIKey.UpdateOneID(k.ID).SetRevokedAt(now).Exec(allow(ctx)); err != nil {
+	// Conditional: of rotations sent at once with one token, one revokes it
+	// and gets the new credential; the others find it revoked.
+	n, err := c.APIKey.Update().Where(apikey.ID(k.ID), apikey.RevokedAtIsNil()).SetRevokedAt(now).Save(allow(ctx))
+	if err != nil {
 		return nil, err
+	}
+	if n == 0 {
+		return nil, auth.ErrUnauthenticated
 	}
 	org := 0
 	if k.OrganizationID != nil {
@@ -215,6 +221,12 @@ func (d *Desk) RevokeFor(ctx context.Context, c *ent.Client, personID int) (*Rev
 		if err := c.APIKey.Update().Where(apikey.IDIn(ids...)).SetRevokedAt(now).Exec(allow(ctx)); err != nil {
 			return nil, err
 		}
+	}
+	// An invitation not yet redeemed (in the lost phone's messages) is
+	// spent too: revocation closes every way in.
+	if err := c.VolunteerInvite.Update().Where(volunteerinvite.PersonID(personID), volunteerinvite.RedeemedAtIsNil()).
+		SetRedeemedAt(now).Exec(allow(ctx)); err != nil {
+		return nil, err
 	}
 	return &Revoked{Count: len(ids), IDs: ids}, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/audit"
+	"github.com/tongxing/tongxing/calendar"
 	"github.com/tongxing/tongxing/certificates"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/certificate"
@@ -32,6 +33,13 @@ func (d *Desk) Me(ctx context.Context, c *ent.Client) (*ent.Person, error) {
 	return c.Person.Get(allow(ctx), pid)
 }
 
+// The connections of "my page" run as the caller, not under an Allow
+// decision: entgql loads the edges a query selects together with the page
+// (an activity's service records, its organisation's memberships…), and
+// those must meet the row rules as the VOLUNTEER credential, which reads
+// its own rows and nothing else (policy.ServiceRecordRows and the rest).
+// The explicit holder filter repeats the rule.
+
 // Page is one page of a connection: Relay arguments.
 type Page struct {
 	After *entgql.Cursor[int]
@@ -51,7 +59,7 @@ func (d *Desk) SignUps(ctx context.Context, c *ent.Client, p Page) (*ent.SignUpC
 		return nil, err
 	}
 	return c.SignUp.Query().Where(signup.PersonID(pid)).
-		Paginate(allow(ctx), p.After, first, nil, nil,
+		Paginate(ctx, p.After, first, nil, nil,
 			ent.WithSignUpOrder(&ent.SignUpOrder{Direction: entgql.OrderDirectionDesc, Field: ent.SignUpOrderFieldCreatedAt}))
 }
 
@@ -66,7 +74,7 @@ func (d *Desk) Records(ctx context.Context, c *ent.Client, p Page, status *servi
 	if status != nil {
 		q.Where(servicerecord.StatusEQ(*status))
 	}
-	return q.Paginate(allow(ctx), p.After, first, nil, nil,
+	return q.Paginate(ctx, p.After, first, nil, nil,
 		ent.WithServiceRecordOrder(&ent.ServiceRecordOrder{Direction: entgql.OrderDirectionDesc, Field: ent.ServiceRecordOrderFieldServedOn}))
 }
 
@@ -77,7 +85,7 @@ func (d *Desk) Certificates(ctx context.Context, c *ent.Client, p Page) (*ent.Ce
 		return nil, err
 	}
 	return c.Certificate.Query().Where(certificate.PersonID(pid)).
-		Paginate(allow(ctx), p.After, first, nil, nil,
+		Paginate(ctx, p.After, first, nil, nil,
 			ent.WithCertificateOrder(&ent.CertificateOrder{Direction: entgql.OrderDirectionDesc, Field: ent.CertificateOrderFieldCreatedAt}))
 }
 
@@ -88,7 +96,7 @@ func (d *Desk) Events(ctx context.Context, c *ent.Client, p Page) (*ent.Voluntee
 	if err != nil {
 		return nil, err
 	}
-	return c.VolunteerEvent.Query().Where(volunteerevent.PersonID(pid)).Paginate(allow(ctx), p.After, first, nil, nil)
+	return c.VolunteerEvent.Query().Where(volunteerevent.PersonID(pid)).Paginate(ctx, p.After, first, nil, nil)
 }
 
 func paged(ctx context.Context, p Page) (int, *int, error) {
@@ -221,6 +229,18 @@ func (s *SignedRecord) Document() (string, error) {
 func (d *Desk) RecordGuardianConsent(ctx context.Context, c *ent.Client, personID int, given bool) error {
 	if _, err := policy.MayActForVolunteer(ctx, c, personID); err != nil {
 		return err
+	}
+	// The editor reads this person's personal data (a current member of
+	// its scope, the rule just asked): the age decides.
+	birth, err := c.Person.Query().Where(person.ID(personID)).Select(person.FieldBirthDate).Only(allow(ctx))
+	if err != nil {
+		return err
+	}
+	switch {
+	case birth.BirthDate == nil:
+		return apierror.Invalid("personId", "此人出生日期未登记，无法确认是否未成年 (the birth date is not on record: age unknown)")
+	case ageOn(*birth.BirthDate, calendar.Date(d.now())) >= adultAge && given:
+		return apierror.Invalid("personId", "此人已满18岁，无需监护人同意 (the person is 18 or over: no guardian's consent applies)")
 	}
 	p, err := c.Person.UpdateOneID(personID).SetGuardianConsent(given).Save(allow(ctx))
 	_, err = audit.Acted(ctx, p, err)

@@ -5,12 +5,14 @@
 // residents' ratings of resolved needs (评单), and signed hours records
 // that travel to another district (转移接续).
 //
-// A VOLUNTEER credential passes no row rule of package policy: everything
-// it reads or writes goes through this package, which narrows each query
-// to the credential's holder by construction and runs it under an Allow
-// decision. The GraphQL layer shows that credential only public fields and
-// the fields of its own page (graph/access.go) and lets it call only the
-// mutations listed in graph/mutationauth.go.
+// A VOLUNTEER credential reads its holder's own service records,
+// certificates, sign-ups and outbox through the row rules of package
+// policy, and nothing else; "my page" queries as the caller, so whatever a
+// query loads with its page meets those rules too. Writes go through this
+// package, which authorises them itself (holder, policy.May…) and saves
+// under an Allow decision. The GraphQL layer shows that credential only
+// public fields and the fields of its own page (graph/access.go) and lets
+// it call only the mutations listed in graph/mutationauth.go.
 package volunteers
 
 import (

@@ -56,8 +56,10 @@ func (NeedRating) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 // Annotations of the NeedRating.
 func (NeedRating) Annotations() []schema.Annotation {
 	return []schema.Annotation{
-		accessLevel(access.Key),
-		schema.Comment("A resident's rating of a resolved need (评单). 居民评价。"),
+		// CASE: read only through Need.rating, by the need's handlers
+		// (policy.HandlesCase); node(id:) on a rating has no need to ask.
+		accessLevel(access.Case),
+		schema.Comment("A resident's rating of a resolved need (评单): the handling organisation's editors and ADMIN. 居民评价。"),
 	}
 }
 

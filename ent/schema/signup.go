@@ -30,8 +30,11 @@ func (SignUp) Fields() []ent.Field {
 			Values("CONFIRMED", "WAITLISTED", "CANCELLED").
 			Comment("CONFIRMED 已录取, WAITLISTED 候补, CANCELLED 已取消. 状态。").
 			Annotations(entgql.OrderField("STATUS")),
+		// Not in GraphQL: true only for a minor, it would tell the
+		// organiser's reviewers an age they may not read.
 		field.Bool("guardian_consent").Default(false).Immutable().
-			Comment("A minor's guardian's consent was on record when they signed up. 监护人同意。"),
+			Comment("A minor's guardian's consent was on record when they signed up. 监护人同意。").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Time("promoted_at").Optional().Nillable().
 			Comment("When a waiting volunteer got a place. 候补转正时间。"),
 		field.Time("cancelled_at").Optional().Nillable().

@@ -56,5 +56,5 @@ func (VolunteerEvent) Annotations() []schema.Annotation {
 	}
 }
 
-// Policy of the VolunteerEvent: written and read by package volunteers only.
-func (VolunteerEvent) Policy() ent.Policy { return policy.AdminOnly() }
+// Policy of the VolunteerEvent: see package policy.
+func (VolunteerEvent) Policy() ent.Policy { return policy.VolunteerEvent() }
