@@ -153,26 +153,34 @@ func (d *Desk) verify(s Scan, now time.Time, act *ent.Activity) (time.Time, int6
 	return at, step, nil
 }
 
+// scanned checks a scan of the caller's: the activity, the code, and the
+// caller's sign-up for it. It returns the time the scan counts at and the
+// code's step.
+func (d *Desk) scanned(ctx context.Context, c *ent.Client, s Scan) (act *ent.Activity, su *ent.SignUp, now, at time.Time, step int64, err error) {
+	pid, err := holder(ctx)
+	if err != nil {
+		return
+	}
+	if act, err = c.Activity.Get(allow(ctx), s.ActivityID); err != nil {
+		err = input404(err)
+		return
+	}
+	now = d.now()
+	if at, step, err = d.verify(s, now, act); err != nil {
+		return
+	}
+	su, err = c.SignUp.Query().Where(signup.ActivityID(s.ActivityID), signup.PersonID(pid)).Only(allow(ctx))
+	if ent.IsNotFound(err) {
+		err = apierror.Invalid("activityId", "您没有该活动的名额 (you have no place at this activity)")
+	}
+	return
+}
+
 // CheckIn records the caller's arrival at an activity they have a place
 // at, by the code the organiser's device shows.
 func (d *Desk) CheckIn(ctx context.Context, c *ent.Client, s Scan) (*ent.SignUp, error) {
-	pid, err := holder(ctx)
-	if err != nil {
-		return nil, err
-	}
-	act, err := c.Activity.Get(allow(ctx), s.ActivityID)
-	if err != nil {
-		return nil, input404(err)
-	}
-	now := d.now()
-	at, step, err := d.verify(s, now, act)
-	if err != nil {
-		return nil, err
-	}
-	su, err := c.SignUp.Query().Where(signup.ActivityID(s.ActivityID), signup.PersonID(pid)).Only(allow(ctx))
+	act, su, now, at, step, err := d.scanned(ctx, c, s)
 	switch {
-	case ent.IsNotFound(err):
-		return nil, apierror.Invalid("activityId", "您没有该活动的名额 (you have no place at this activity)")
 	case err != nil:
 		return nil, err
 	case su.Status != signup.StatusCONFIRMED:
@@ -215,23 +223,8 @@ func conflictOr(err error, message string) error {
 // (谁组织谁记录、谁记录谁证明): minutes from check-in to check-out, within
 // the activity's start and end.
 func (d *Desk) CheckOut(ctx context.Context, c *ent.Client, s Scan) (*ent.SignUp, error) {
-	pid, err := holder(ctx)
-	if err != nil {
-		return nil, err
-	}
-	act, err := c.Activity.Get(allow(ctx), s.ActivityID)
-	if err != nil {
-		return nil, input404(err)
-	}
-	now := d.now()
-	at, step, err := d.verify(s, now, act)
-	if err != nil {
-		return nil, err
-	}
-	su, err := c.SignUp.Query().Where(signup.ActivityID(s.ActivityID), signup.PersonID(pid)).Only(allow(ctx))
+	act, su, now, at, step, err := d.scanned(ctx, c, s)
 	switch {
-	case ent.IsNotFound(err):
-		return nil, apierror.Invalid("activityId", "您没有该活动的名额 (you have no place at this activity)")
 	case err != nil:
 		return nil, err
 	case su.CheckedInAt == nil:
