@@ -7,6 +7,7 @@
 package certificates
 
 import (
+	"slices"
 	"context"
 	"errors"
 	"fmt"
@@ -54,6 +55,9 @@ type IssueInput struct {
 	PersonID int
 	From     time.Time
 	To       time.Time
+	// Issuer is, for a volunteer's own request (IssueOwn), the organisation
+	// whose records to certify; nil picks the one that recorded most.
+	Issuer *int
 }
 
 // Hours is minutes as hours with one decimal, as certificates state them.
@@ -184,11 +188,34 @@ func certify(ctx context.Context, c *ent.Client, in IssueInput, now time.Time, o
 	if err != nil {
 		return nil, err
 	}
+	if own {
+		// 谁记录谁证明 for a volunteer's own request too: one issuer's
+		// records, the chosen one's or those of the organisation that
+		// recorded most of the time.
+		issuer := in.Issuer
+		if issuer == nil && len(recs) > 0 {
+			issuer = &summarise(recs).issuer.ID
+		}
+		recs = slices.DeleteFunc(recs, func(r *ent.ServiceRecord) bool { return issuer == nil || r.Edges.Activity.OrganizationID != *issuer })
+	}
 	if len(recs) == 0 {
 		return nil, apierror.Invalid("input.personId",
 			"该人员在此期间没有本单位可证明的已核实服务记录 (the person has no verified service records in this period that the issuer recorded)")
 	}
 	s := summarise(recs)
+	if own {
+		// Asking again for the same period gives the same certificate, not
+		// another number.
+		same, err := c.Certificate.Query().Where(certificate.PersonID(in.PersonID), certificate.PeriodStart(in.From),
+			certificate.PeriodEnd(in.To), certificate.Issuer(s.issuer.Name), certificate.Minutes(s.minutes),
+			certificate.RecordCount(len(recs)), certificate.RevokedAtIsNil()).First(ctx)
+		if err == nil {
+			return same, nil
+		}
+		if !ent.IsNotFound(err) {
+			return nil, err
+		}
+	}
 
 	code, err := issuerCode(ctx, c, s.issuer)
 	if err != nil {

@@ -117,8 +117,8 @@ func (r *mutationResolver) CheckOut(ctx context.Context, input volunteers.Scan) 
 }
 
 // RequestCertificate is the resolver for the requestCertificate field.
-func (r *mutationResolver) RequestCertificate(ctx context.Context, from time.Time, to time.Time) (*ent.Certificate, error) {
-	return r.volunteers.RequestCertificate(ctx, r.clientFrom(ctx), from, to)
+func (r *mutationResolver) RequestCertificate(ctx context.Context, from time.Time, to time.Time, organizationID *int) (*ent.Certificate, error) {
+	return r.volunteers.RequestCertificate(ctx, r.clientFrom(ctx), from, to, organizationID)
 }
 
 // ImportHoursRecord is the resolver for the importHoursRecord field.

@@ -159,6 +159,9 @@ func TestVolunteerJourney(t *testing.T) {
 			t.Fatalf("check-out record: %v", rec)
 		}
 
+		// An activity under way is not cancelled: its attendance is on record.
+		refused(editor, `mutation($a:ID!){ cancelRecruitment(activityId:$a, reason:"改期") { id } }`, onAct, "CONFLICT", "已开始")
+
 		// 4. The organiser's reviewer verifies (谁记录谁证明); the volunteer
 		// sees the hours and is told.
 		a.setClock(time.Now())
@@ -187,12 +190,31 @@ func TestVolunteerJourney(t *testing.T) {
 		refused(token0, `{ me { signUps(first: 1) { edges { node { activity { signUps { edges { node { person { volunteerNumber } } } } } } } } } }`,
 			nil, "FORBIDDEN", "")
 
-		// 5. A certificate, printed with the volunteer's own credential.
+		// 5. A certificate, printed with the volunteer's own credential. It
+		// proves one issuer's records (谁记录谁证明): by default the
+		// organisation that recorded most, or the one asked for; asking
+		// again gives the same certificate.
 		day := fx.day
-		cert := ok(token0, `mutation($d:Date!){ requestCertificate(from:$d, to:$d) { number hours issuer verificationPath printPath } }`,
-			map[string]any{"d": day})["requestCertificate"].(map[string]any)
-		if cert["hours"] != 1.5 {
+		teamAct, err := a.db.Client.Activity.Create().SetTitle("河道巡查").SetOrganization(fx.team).SetRegion(fx.town).
+			SetStartsAt(start).SetEndsAt(start.Add(time.Hour)).Save(a.sys())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.db.Client.ServiceRecord.Create().SetPerson(v0).SetActivity(teamAct).SetServedOn(mustDate(t, day)).SetMinutes(30).
+			SetRecordedBy("test").SetStatus("VERIFIED").Exec(a.sys()); err != nil {
+			t.Fatal(err)
+		}
+		request := `mutation($d:Date!,$o:ID){ requestCertificate(from:$d, to:$d, organizationId:$o) { number hours issuer verificationPath printPath } }`
+		cert := ok(token0, request, map[string]any{"d": day})["requestCertificate"].(map[string]any)
+		if cert["hours"] != 1.5 || cert["issuer"] != fx.agency.Name {
 			t.Fatalf("certificate: %v", cert)
+		}
+		if again := ok(token0, request, map[string]any{"d": day})["requestCertificate"].(map[string]any); again["number"] != cert["number"] {
+			t.Fatalf("asking again: %v, then %v", cert, again)
+		}
+		if team := ok(token0, request, map[string]any{"d": day, "o": id(fx.team.ID)})["requestCertificate"].(map[string]any); team["hours"] != 0.5 ||
+			team["issuer"] != fx.team.Name {
+			t.Fatalf("the team's certificate: %v", team)
 		}
 		get := func(token, path string) *httptest.ResponseRecorder {
 			req := httptest.NewRequest(http.MethodGet, path, nil)
@@ -220,7 +242,7 @@ func TestVolunteerJourney(t *testing.T) {
 			t.Fatal(err)
 		}
 		payload, _, err := volunteers.VerifyRecord([]byte(field(doc, "me", "hoursRecord", "document").(string)), []signing.PublicKey{pub})
-		if err != nil || payload.TotalMinutes != 90 || payload.Volunteer.VolunteerNumber != v0.VolunteerNumber {
+		if err != nil || payload.TotalMinutes != 120 || payload.Volunteer.VolunteerNumber != v0.VolunteerNumber || payload.Issuer.Name == "" {
 			t.Fatalf("hours record: %+v %v", payload, err)
 		}
 		// This district's own record is not imported again; another

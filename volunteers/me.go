@@ -175,15 +175,16 @@ func (d *Desk) MyHours(ctx context.Context, c *ent.Client) (*Hours, error) {
 	return h, nil
 }
 
-// RequestCertificate certifies the caller's verified hours of a period.
-// The certificate is issued by the organisation that recorded most of the
-// time, as when an editor issues it (certificates.IssueOwn).
-func (d *Desk) RequestCertificate(ctx context.Context, c *ent.Client, from, to time.Time) (*ent.Certificate, error) {
+// RequestCertificate certifies the caller's verified hours of a period
+// recorded by one organisation (谁记录谁证明): the one named, or the one
+// that recorded most of the time (certificates.IssueOwn). Asking again
+// gives the same certificate.
+func (d *Desk) RequestCertificate(ctx context.Context, c *ent.Client, from, to time.Time, issuer *int) (*ent.Certificate, error) {
 	pid, err := holder(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return certificates.IssueOwn(ctx, c, certificates.IssueInput{PersonID: pid, From: from, To: to}, d.now())
+	return certificates.IssueOwn(ctx, c, certificates.IssueInput{PersonID: pid, From: from, To: to, Issuer: issuer}, d.now())
 }
 
 // volunteerNumber of the caller, for documents about them.

@@ -12,6 +12,7 @@ import (
 	"github.com/tongxing/tongxing/auth"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/importedhours"
+	"github.com/tongxing/tongxing/ent/region"
 	"github.com/tongxing/tongxing/ent/servicerecord"
 	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/opendata/signing"
@@ -108,8 +109,12 @@ func (d *Desk) HoursRecord(ctx context.Context, c *ent.Client) (*SignedRecord, e
 	if err != nil {
 		return nil, err
 	}
+	issuer, err := d.issuerName(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	fp := d.RecordKey.Public().Fingerprint()
-	payload := RecordPayload{Format: RecordFormat, Issuer: RecordIssuer{Name: d.Issuer, Key: fp},
+	payload := RecordPayload{Format: RecordFormat, Issuer: RecordIssuer{Name: issuer, Key: fp},
 		IssuedAt: d.now().UTC().Truncate(time.Second), Volunteer: RecordHolder{VolunteerNumber: p.VolunteerNumber, Name: p.Name},
 		Records: make([]RecordedTime, 0, len(recs))}
 	for _, r := range recs {
@@ -125,6 +130,23 @@ func (d *Desk) HoursRecord(ctx context.Context, c *ent.Client) (*SignedRecord, e
 	return &SignedRecord{Format: RecordFormat, Payload: base64.RawURLEncoding.EncodeToString(body),
 		Signature: base64.StdEncoding.EncodeToString(d.RecordKey.Sign(body)), Key: fp,
 		PublicKey: string(d.RecordKey.Public().PEM())}, nil
+}
+
+// issuerName is the district's name in the records it signs: the
+// configured publisher, else the district's own name.
+func (d *Desk) issuerName(ctx context.Context, c *ent.Client) (string, error) {
+	if d.Issuer != "" {
+		return d.Issuer, nil
+	}
+	name, err := c.Region.Query().Where(region.LevelEQ(region.LevelDISTRICT)).Order(ent.Asc(region.FieldID)).
+		Select(region.FieldName).First(allow(ctx))
+	if ent.IsNotFound(err) {
+		return "同行 Tongxing", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return name.Name + " 同行 Tongxing", nil
 }
 
 // VerifyRecord checks a document against the trusted keys and returns its

@@ -151,10 +151,15 @@ func (d *Desk) CancelRecruitment(ctx context.Context, c *ent.Client, activityID 
 	if err != nil {
 		return nil, input.NotFound(err, "该活动没有招募 (the activity is not recruiting)")
 	}
-	if r.CancelledAt != nil {
-		return nil, apierror.New(apierror.Conflict, "招募已取消 (the recruitment was cancelled already)")
-	}
 	now := d.now()
+	switch {
+	case r.CancelledAt != nil:
+		return nil, apierror.New(apierror.Conflict, "招募已取消 (the recruitment was cancelled already)")
+	case !now.Before(r.Edges.Activity.StartsAt):
+		// Attendance is on record from the start: it is reviewed, not
+		// cancelled.
+		return nil, apierror.New(apierror.Conflict, "活动已开始，不能取消 (the activity has started: it can no longer be cancelled)")
+	}
 	if err := lock(ctx, c, r.ID, now); err != nil {
 		return nil, err
 	}

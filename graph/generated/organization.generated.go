@@ -100,7 +100,7 @@ type MutationResolver interface {
 	CancelSignUp(ctx context.Context, activityID int) (*ent.SignUp, error)
 	CheckIn(ctx context.Context, input volunteers.Scan) (*ent.SignUp, error)
 	CheckOut(ctx context.Context, input volunteers.Scan) (*ent.SignUp, error)
-	RequestCertificate(ctx context.Context, from time.Time, to time.Time) (*ent.Certificate, error)
+	RequestCertificate(ctx context.Context, from time.Time, to time.Time, organizationID *int) (*ent.Certificate, error)
 	ImportHoursRecord(ctx context.Context, document string, personID *int) (*volunteers.Imported, error)
 	HandOutNeedRating(ctx context.Context, needID int) (*volunteers.RatingCode, error)
 	RateNeed(ctx context.Context, input model.RateNeedInput) (*volunteers.Rated, error)
@@ -953,6 +953,14 @@ func (ec *executionContext) field_Mutation_requestCertificate_args(ctx context.C
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "organizationId",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organizationId"] = arg2
 	return args, nil
 }
 
@@ -4455,7 +4463,7 @@ func (ec *executionContext) _Mutation_requestCertificate(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().RequestCertificate(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+			return ec.Resolvers.Mutation().RequestCertificate(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time), fc.Args["organizationId"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Certificate) graphql.Marshaler {

@@ -636,7 +636,7 @@ type ComplexityRoot struct {
 		RemoveCompetitionAward         func(childComplexity int, applicationID int) int
 		RemoveServicePointException    func(childComplexity int, id int, date time.Time) int
 		ReportCrisis                   func(childComplexity int, input casework.CrisisInput) int
-		RequestCertificate             func(childComplexity int, from time.Time, to time.Time) int
+		RequestCertificate             func(childComplexity int, from time.Time, to time.Time, organizationID *int) int
 		RequestServiceRecordCorrection func(childComplexity int, input hours.CorrectionInput) int
 		ResolveCrisis                  func(childComplexity int, id int, resolution string) int
 		ResolveNeed                    func(childComplexity int, id int, note string) int
@@ -4341,7 +4341,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.RequestCertificate(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
+		return e.ComplexityRoot.Mutation.RequestCertificate(childComplexity, args["from"].(time.Time), args["to"].(time.Time), args["organizationId"].(*int)), true
 	case "Mutation.requestServiceRecordCorrection":
 		if e.ComplexityRoot.Mutation.RequestServiceRecordCorrection == nil {
 			break
@@ -21045,10 +21045,10 @@ extend type Mutation {
   "Check out with a later code; the stay becomes a PENDING record for review. VOLUNTEER. 签退。"
   checkOut(input: ScanInput!): MySignUp!
   """
-  Certify my verified hours of a period; the organisation that recorded most of the time issues it. VOLUNTEER.
-  申请时长证明。
+  Certify my verified hours of a period recorded by one organisation (谁记录谁证明): organizationId, or by default the
+  one that recorded most of the time. Asking again for the same gives the same certificate. VOLUNTEER. 申请时长证明。
   """
-  requestCertificate(from: Date!, to: Date!): MyCertificate!
+  requestCertificate(from: Date!, to: Date!, organizationId: ID): MyCertificate!
   """
   Import another district's signed hours record: a VOLUNTEER for themselves (no personId), or an EDITOR of one of the
   person's organisations. Records imported before are skipped. 转入时长记录。
