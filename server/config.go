@@ -124,6 +124,11 @@ type Config struct {
 	// Now is the server's clock; nil is time.Now. Tests move it to drive
 	// time-dependent flows (check-in codes, deadlines) without waiting.
 	Now func() time.Time
+	// InviteDelivery is how volunteer invitation codes reach volunteers
+	// (TONGXING_INVITE_DELIVERY): "shown" to the issuing editor (default),
+	// or "webhook" to the mini-program backend, which texts them to the
+	// phone on record, so that no member of staff holds one.
+	InviteDelivery string
 	// TrustedHoursKeys are the public keys of the other districts whose
 	// signed hours records are imported (TONGXING_HOURS_TRUST: comma-separated
 	// PEM files, each one district's /graphql hoursRecordKey.pem).
@@ -239,6 +244,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.Stars, err = hours.ParseStarScale(getenv("TONGXING_STAR_TIERS")); err != nil {
 		errs = append(errs, fmt.Errorf("TONGXING_STAR_TIERS: %w", err))
+	}
+	switch c.InviteDelivery = strings.TrimSpace(getenv("TONGXING_INVITE_DELIVERY")); c.InviteDelivery {
+	case "":
+		c.InviteDelivery = "shown"
+	case "shown", "webhook":
+	default:
+		errs = append(errs, fmt.Errorf("TONGXING_INVITE_DELIVERY: %q is neither shown nor webhook", c.InviteDelivery))
 	}
 	for _, path := range strings.Split(getenv("TONGXING_HOURS_TRUST"), ",") {
 		if path = strings.TrimSpace(path); path == "" {

@@ -92,7 +92,7 @@ func eachAPI(t *testing.T, fn func(t *testing.T, a *api)) {
 	})
 }
 
-func newAPI(t *testing.T, db *database.DB) *api {
+func newAPI(t *testing.T, db *database.DB, configure ...func(*server.Config)) *api {
 	t.Helper()
 	cfg, err := server.LoadConfig(func(k string) string {
 		if k == "TONGXING_CORS_ORIGINS" {
@@ -111,6 +111,9 @@ func newAPI(t *testing.T, db *database.DB) *api {
 	cfg.TrustedHoursKeys = []signing.PublicKey{foreignDistrict.Public()}
 	a := &api{t: t, db: db, offset: new(atomic.Int64)}
 	cfg.Now = func() time.Time { return time.Now().Add(time.Duration(a.offset.Load())) }
+	for _, f := range configure {
+		f(&cfg)
+	}
 	a.h = server.New(cfg, db, slog.New(slog.DiscardHandler)).Handler()
 	ctx := a.sys()
 	a.key, _, err = apikeys.Create(ctx, db.Client, "test-admin", apikeys.CreateOptions{})

@@ -121,6 +121,9 @@ func New(cfg Config, db *database.DB, logger *slog.Logger) *Server {
 		Now: func() time.Time { return srv.now() }, CodeKey: volunteers.DeriveCodeKey(secret), RecordKey: recordKey,
 		Issuer: oc.Publisher.String(), Trusted: cfg.TrustedHoursKeys, Stars: cfg.Stars, Publish: volunteers.PublishWebhook,
 	}
+	if cfg.InviteDelivery == "webhook" {
+		srv.volunteers.DeliverInvites = volunteers.PublishInvite
+	}
 	// Outbox events for reviews and activity changes made through any
 	// mutation.
 	srv.volunteers.Track(db.Client)
@@ -161,7 +164,7 @@ func (s *Server) WebhookWorker() *webhooks.Worker {
 
 // webhookDesk registers subscribers for the events the server publishes.
 func (s *Server) webhookDesk() *webhooks.Desk {
-	return &webhooks.Desk{Box: s.webhookSecrets, Events: []string{announce.EventReleasePublished, volunteers.EventType}, AllowPrivate: s.cfg.Webhooks.AllowPrivate}
+	return &webhooks.Desk{Box: s.webhookSecrets, Events: []string{announce.EventReleasePublished, volunteers.EventType, volunteers.InviteEventType}, AllowPrivate: s.cfg.Webhooks.AllowPrivate}
 }
 
 // Handler returns the root HTTP handler with every route and middleware.

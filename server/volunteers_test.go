@@ -1,14 +1,18 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tongxing/tongxing/database"
+	"github.com/tongxing/tongxing/database/dbtest"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/opendata/signing"
+	"github.com/tongxing/tongxing/server"
 	"github.com/tongxing/tongxing/volunteers"
 )
 
@@ -82,6 +86,9 @@ func TestVolunteerJourney(t *testing.T) {
 		refused(editor, `{ me { name } }`, nil, "FORBIDDEN", "")
 		refused(token0, `mutation($p:ID!){ issueVolunteerInvite(personId:$p) { code } }`, map[string]any{"p": id(v1.ID)}, "FORBIDDEN", "")
 
+		// One place at a time: a second check-in elsewhere is refused
+		// below (step 3).
+
 		// 2. Recruitment: one place, one on the waiting list, first-aid
 		// skills required.
 		ok(editor, `mutation($a:ID!,$o:Time!,$c:Time!){ recruitVolunteers(input:{activityId:$a, capacity:1, waitlist:1, opensAt:$o, closesAt:$c,
@@ -112,7 +119,7 @@ func TestVolunteerJourney(t *testing.T) {
 		for _, e := range field(events, "me", "events", "edges").([]any) {
 			kinds = append(kinds, e.(map[string]any)["node"].(map[string]any)["kind"].(string))
 		}
-		if strings.Join(kinds, ",") != "WAITLISTED,SIGN_UP_CANCELLED,WAITLISTED,WAITLIST_PROMOTED" {
+		if strings.Join(kinds, ",") != "CREDENTIAL_ISSUED,WAITLISTED,SIGN_UP_CANCELLED,WAITLISTED,WAITLIST_PROMOTED" {
 			t.Fatalf("outbox of the waiting volunteer: %v", kinds)
 		}
 		// The roster: the organiser's editor sees who is coming.
@@ -152,6 +159,12 @@ func TestVolunteerJourney(t *testing.T) {
 		ok(token0, checkIn, scan("in", first))
 		refused(token0, checkIn, scan("in", first), "BAD_USER_INPUT", "已使用")
 		refused(token0, checkOut, scan("out", first), "BAD_USER_INPUT", "已使用")
+		// Checked in here, the volunteer is checked in nowhere else: the
+		// same minutes would count twice.
+		if _, err := a.db.Client.SignUp.Create().SetPersonID(v0.ID).SetActivityID(other.ID).SetStatus("CONFIRMED").Save(a.sys()); err != nil {
+			t.Fatal(err)
+		}
+		refused(token0, checkIn, map[string]any{"a": id(other.ID), "c": codeOf(other.ID)}, "CONFLICT", "另一活动")
 		a.setClock(start.Add(98 * time.Minute))
 		out := ok(token0, checkOut, scan("out", codeOf(fx.activity.ID)))
 		rec := field(out, "checkOut", "record").(map[string]any)
@@ -408,5 +421,43 @@ func TestGuardianConsent(t *testing.T) {
 		}
 		a.admin(consent, map[string]any{"p": id(minor.ID), "g": true})
 		w.as(t, keys["minor"], signUp, onAct)
+	})
+}
+
+// TestInvitesDeliveredToPhones: with TONGXING_INVITE_DELIVERY=webhook the
+// editor never sees the code; the mini-program backend receives it, signed,
+// to text the phone on record, and the volunteer redeems it.
+func TestInvitesDeliveredToPhones(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		a := newAPI(t, db, func(c *server.Config) { c.InviteDelivery = "webhook" })
+		keys := accessFixture(t, a)
+		issue := `mutation($p:ID!){ issueVolunteerInvite(personId:$p) { code delivered expiresAt } }`
+		vars := map[string]any{"p": id(a.fx.volunteers[0].ID)}
+		if r := a.post(keys["editor-agency"], issue, vars); r.code() != "INTERNAL" {
+			t.Fatalf("with no backend subscribed: %s", r.Raw)
+		}
+		if _, err := a.db.Client.WebhookSubscription.Create().SetURL("https://sms.example.org/hook").
+			SetEvents([]string{"volunteer.invite"}).SetSecretCiphertext([]byte("sealed")).Save(a.sys()); err != nil {
+			t.Fatal(err)
+		}
+		r := a.post(keys["editor-agency"], issue, vars)
+		got := r.Data["issueVolunteerInvite"].(map[string]any)
+		if got["code"] != nil || got["delivered"] != true {
+			t.Fatalf("the editor saw: %s", r.Raw)
+		}
+		d, err := a.db.Client.WebhookDelivery.Query().Only(a.sys())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Type string `json:"type"`
+			Data struct {
+				VolunteerNumber, Phone, Code string
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(d.Body, &body); err != nil || body.Type != "volunteer.invite" || body.Data.Phone != a.fx.volunteers[0].Phone {
+			t.Fatalf("delivery %s (%v)", d.Body, err)
+		}
+		a.anon(`mutation($c:String!){ redeemVolunteerInvite(code:$c) { token } }`, map[string]any{"c": body.Data.Code})
 	})
 }

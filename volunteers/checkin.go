@@ -195,6 +195,16 @@ func (d *Desk) CheckIn(ctx context.Context, c *ent.Client, s Scan) (*ent.SignUp,
 	case !at.Before(act.EndsAt):
 		return nil, apierror.Invalid("code", "活动已结束，不能签到 (the activity is over)")
 	}
+	// One place at a time: a check-in still open elsewhere (until the
+	// sweeper closes it) would count the same minutes twice.
+	elsewhere, err := c.SignUp.Query().Where(signup.PersonID(su.PersonID), signup.IDNEQ(su.ID),
+		signup.CheckedInAtNotNil(), signup.CheckedOutAtIsNil()).Exist(allow(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if elsewhere {
+		return nil, apierror.New(apierror.Conflict, "您在另一活动尚未签退，请先签退 (check out of the other activity first)")
+	}
 	// Conditional, so that of two check-ins at once (a double tap) one
 	// wins and the other is told.
 	upd := c.SignUp.Update().Where(signup.ID(su.ID), signup.CheckedInAtIsNil()).

@@ -15,8 +15,11 @@ import (
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/person"
+	"github.com/tongxing/tongxing/ent/volunteerevent"
 	"github.com/tongxing/tongxing/ent/volunteerinvite"
+	"github.com/tongxing/tongxing/gid"
 	"github.com/tongxing/tongxing/policy"
+	"github.com/tongxing/tongxing/webhooks"
 )
 
 // InviteLifetime is how long an invitation code may be redeemed: long
@@ -40,11 +43,39 @@ const inviteLen = 10
 // learns nothing.
 var ErrInvalidCode = apierror.Invalid("code", "代码无效、已过期或已使用 (the code is invalid, expired or already used)")
 
-// Invite is a new invitation code, shown once.
+// Invite is a new invitation code, shown once — or, when delivered to
+// the volunteer's phone (Desk.DeliverInvites), not shown at all.
 type Invite struct {
-	Code      string
+	Code      *string
 	ExpiresAt time.Time
+	Delivered bool
 	invite    *ent.VolunteerInvite
+}
+
+// InviteEventType is the webhook event type of invitation codes delivered
+// to the mini-program backend.
+const InviteEventType = "volunteer.invite"
+
+// InviteDelivery is the data of a volunteer.invite delivery: what the
+// backend texts to the phone on record. It is personal data, sent only to
+// the subscribers ADMIN registered for this event type.
+type InviteDelivery struct {
+	VolunteerNumber string    `json:"volunteerNumber"`
+	Phone           string    `json:"phone"`
+	Code            string    `json:"code"`
+	ExpiresAt       time.Time `json:"expiresAt"`
+	inviteID        int
+}
+
+// PublishInvite hands an invitation to the webhook subscribers of
+// InviteEventType, in the invitation's transaction.
+func PublishInvite(ctx context.Context, c *ent.Client, inv InviteDelivery) error {
+	n, err := webhooks.Publish(ctx, c, webhooks.Event[InviteDelivery]{Type: InviteEventType,
+		ID: InviteEventType + ":" + gid.Encode(inv.inviteID), OccurredAt: time.Now(), Payload: inv})
+	if err == nil && n == 0 {
+		return apierror.New(apierror.Internal, "no subscriber delivers invitation codes (volunteer.invite)")
+	}
+	return err
 }
 
 // AuditEvent names the invitation (package audit).
@@ -61,9 +92,12 @@ func (d *Desk) IssueInvite(ctx context.Context, c *ent.Client, personID int) (*I
 	if org == 0 { // ADMIN, for a person without a current membership
 		return nil, apierror.Invalid("personId", "此人目前不属于任何组织 (the person belongs to no organisation now)")
 	}
-	num, err := c.Person.Query().Where(person.ID(personID)).Select(person.FieldVolunteerNumber).String(allow(ctx))
-	if err != nil || num == "" {
+	p, err := c.Person.Query().Where(person.ID(personID)).Select(person.FieldVolunteerNumber, person.FieldPhone).Only(allow(ctx))
+	if err != nil || p.VolunteerNumber == "" {
 		return nil, apierror.Invalid("personId", "此人没有志愿者编号 (the person has no volunteer number)")
+	}
+	if d.DeliverInvites != nil && p.Phone == "" {
+		return nil, apierror.Invalid("personId", "此人没有登记手机号，邀请码无法发送 (no phone on record to send the code to)")
 	}
 	code, err := newCode(inviteLen)
 	if err != nil {
@@ -77,7 +111,16 @@ func (d *Desk) IssueInvite(ctx context.Context, c *ent.Client, personID int) (*I
 	if err != nil {
 		return nil, err
 	}
-	return &Invite{Code: groupCode(code), ExpiresAt: inv.ExpiresAt, invite: inv}, nil
+	grouped := groupCode(code)
+	if d.DeliverInvites != nil {
+		err := d.DeliverInvites(ctx, c, InviteDelivery{VolunteerNumber: p.VolunteerNumber, Phone: p.Phone, Code: grouped,
+			ExpiresAt: inv.ExpiresAt, inviteID: inv.ID})
+		if err != nil {
+			return nil, err
+		}
+		return &Invite{ExpiresAt: inv.ExpiresAt, Delivered: true, invite: inv}, nil
+	}
+	return &Invite{Code: &grouped, ExpiresAt: inv.ExpiresAt, invite: inv}, nil
 }
 
 // Credential is a VOLUNTEER credential's secret, shown once.
@@ -127,6 +170,12 @@ func (d *Desk) Redeem(ctx context.Context, c *ent.Client, code string) (*Credent
 		return nil, err
 	}
 	if err := c.VolunteerInvite.UpdateOneID(inv.ID).SetKeyID(cred.key.ID).Exec(allow(ctx)); err != nil {
+		return nil, err
+	}
+	// The volunteer's other devices, and the backend, are told: a
+	// credential someone else redeemed does not go unnoticed.
+	if err := d.emit(ctx, c, event{person: inv.PersonID, kind: volunteerevent.KindCREDENTIAL_ISSUED,
+		message: "您的志愿者账号在新设备上登录（" + when(now) + "）；如非本人操作，请联系所在组织吊销 (a new device signed in to your account: if it was not you, ask your organisation to revoke it)"}); err != nil {
 		return nil, err
 	}
 	return cred, nil

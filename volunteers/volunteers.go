@@ -42,6 +42,12 @@ type Desk struct {
 	Trusted []signing.PublicKey
 	// Stars are the star tiers of "my page".
 	Stars hours.StarScale
+	// DeliverInvites, when set, sends each invitation code to the
+	// volunteer's phone through the mini-program backend (a signed
+	// webhook, InviteEventType) instead of showing it to the editor who
+	// issued it: then no member of staff ever holds a code that signs in
+	// as the volunteer (TONGXING_INVITE_DELIVERY=webhook).
+	DeliverInvites func(ctx context.Context, c *ent.Client, inv InviteDelivery) error
 	// Publish hands each outbox event to webhook subscribers; nil
 	// publishes nothing (the outbox is still written).
 	Publish func(ctx context.Context, c *ent.Client, ev *ent.VolunteerEvent, volunteerNumber string) error

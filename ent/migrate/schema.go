@@ -1866,7 +1866,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "person_id", Type: field.TypeInt},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SIGN_UP_CONFIRMED", "WAITLISTED", "WAITLIST_PROMOTED", "SIGN_UP_CANCELLED", "REMINDER", "ACTIVITY_CHANGED", "ACTIVITY_CANCELLED", "CHECKED_OUT_AUTOMATICALLY", "HOURS_VERIFIED", "HOURS_REJECTED"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CREDENTIAL_ISSUED", "SIGN_UP_CONFIRMED", "WAITLISTED", "WAITLIST_PROMOTED", "SIGN_UP_CANCELLED", "REMINDER", "ACTIVITY_CHANGED", "ACTIVITY_CANCELLED", "CHECKED_OUT_AUTOMATICALLY", "HOURS_VERIFIED", "HOURS_REJECTED"}},
 		{Name: "activity_id", Type: field.TypeInt, Nullable: true},
 		{Name: "message", Type: field.TypeString, Size: 500},
 		{Name: "dedupe_key", Type: field.TypeString, Unique: true, Nullable: true},

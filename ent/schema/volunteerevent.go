@@ -25,7 +25,7 @@ func (VolunteerEvent) Fields() []ent.Field {
 		field.Int("person_id").Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Enum("kind").
-			Values("SIGN_UP_CONFIRMED", "WAITLISTED", "WAITLIST_PROMOTED", "SIGN_UP_CANCELLED",
+			Values("CREDENTIAL_ISSUED", "SIGN_UP_CONFIRMED", "WAITLISTED", "WAITLIST_PROMOTED", "SIGN_UP_CANCELLED",
 				"REMINDER", "ACTIVITY_CHANGED", "ACTIVITY_CANCELLED",
 				"CHECKED_OUT_AUTOMATICALLY", "HOURS_VERIFIED", "HOURS_REJECTED").
 			Immutable().

@@ -80,6 +80,7 @@ type Kind string
 
 // Kind values.
 const (
+	KindCREDENTIAL_ISSUED         Kind = "CREDENTIAL_ISSUED"
 	KindSIGN_UP_CONFIRMED         Kind = "SIGN_UP_CONFIRMED"
 	KindWAITLISTED                Kind = "WAITLISTED"
 	KindWAITLIST_PROMOTED         Kind = "WAITLIST_PROMOTED"
@@ -99,7 +100,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindSIGN_UP_CONFIRMED, KindWAITLISTED, KindWAITLIST_PROMOTED, KindSIGN_UP_CANCELLED, KindREMINDER, KindACTIVITY_CHANGED, KindACTIVITY_CANCELLED, KindCHECKED_OUT_AUTOMATICALLY, KindHOURS_VERIFIED, KindHOURS_REJECTED:
+	case KindCREDENTIAL_ISSUED, KindSIGN_UP_CONFIRMED, KindWAITLISTED, KindWAITLIST_PROMOTED, KindSIGN_UP_CANCELLED, KindREMINDER, KindACTIVITY_CHANGED, KindACTIVITY_CANCELLED, KindCHECKED_OUT_AUTOMATICALLY, KindHOURS_VERIFIED, KindHOURS_REJECTED:
 		return nil
 	default:
 		return fmt.Errorf("volunteerevent: invalid enum value for kind field: %q", k)

@@ -1585,6 +1585,7 @@ type ComplexityRoot struct {
 
 	VolunteerInvite struct {
 		Code      func(childComplexity int) int
+		Delivered func(childComplexity int) int
 		ExpiresAt func(childComplexity int) int
 	}
 
@@ -8756,6 +8757,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VolunteerInvite.Code(childComplexity), true
+	case "VolunteerInvite.delivered":
+		if e.ComplexityRoot.VolunteerInvite.Delivered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerInvite.Delivered(childComplexity), true
 	case "VolunteerInvite.expiresAt":
 		if e.ComplexityRoot.VolunteerInvite.ExpiresAt == nil {
 			break
@@ -17754,6 +17761,7 @@ type VolunteerEventEdge {
 VolunteerEventKind is enum for the field kind
 """
 enum VolunteerEventKind @goModel(model: "github.com/tongxing/tongxing/ent/volunteerevent.Kind") {
+  CREDENTIAL_ISSUED
   SIGN_UP_CONFIRMED
   WAITLISTED
   WAITLIST_PROMOTED
@@ -20884,11 +20892,14 @@ type CheckInCode @goModel(model: "github.com/tongxing/tongxing/volunteers.CheckI
 }
 
 """
-A new invitation code: the volunteer redeems it in the app within 30 minutes. Shown once. 邀请码（仅显示一次）。
+A new invitation code: the volunteer redeems it in the app within 30 minutes. Shown once — or, where the server
+delivers codes to the volunteer's phone (TONGXING_INVITE_DELIVERY=webhook), never shown to the editor. 邀请码（仅显示一次）。
 """
 type VolunteerInvite @goModel(model: "github.com/tongxing/tongxing/volunteers.Invite") @access(level: KEY) {
-  "The code, e.g. 7KQ2M-XH4TP. 邀请码。"
-  code: String!
+  "The code, e.g. 7KQ2M-XH4TP; null when it was sent to the volunteer's phone instead. 邀请码。"
+  code: String
+  "The code went to the volunteer's phone through the mini-program backend (volunteer.invite webhook). 已发送至手机。"
+  delivered: Boolean!
   "After this it is refused. 过期时间。"
   expiresAt: Time!
 }
@@ -23863,6 +23874,8 @@ func (ec *executionContext) childFields_VolunteerInvite(ctx context.Context, fie
 	switch field.Name {
 	case "code":
 		return ec.fieldContext_VolunteerInvite_code(ctx, field)
+	case "delivered":
+		return ec.fieldContext_VolunteerInvite_delivered(ctx, field)
 	case "expiresAt":
 		return ec.fieldContext_VolunteerInvite_expiresAt(ctx, field)
 	}

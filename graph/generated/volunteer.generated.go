@@ -2277,15 +2277,38 @@ func (ec *executionContext) _VolunteerInvite_code(ctx context.Context, field gra
 			return obj.Code, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VolunteerInvite_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VolunteerInvite", field, false, false, "String")
+}
+
+func (ec *executionContext) _VolunteerInvite_delivered(ctx context.Context, field graphql.CollectedField, obj *volunteers.Invite) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VolunteerInvite_delivered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delivered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_VolunteerInvite_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("VolunteerInvite", field, false, false, "String")
+func (ec *executionContext) fieldContext_VolunteerInvite_delivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VolunteerInvite", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _VolunteerInvite_expiresAt(ctx context.Context, field graphql.CollectedField, obj *volunteers.Invite) (ret graphql.Marshaler) {
@@ -3513,6 +3536,11 @@ func (ec *executionContext) _VolunteerInvite(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("VolunteerInvite")
 		case "code":
 			out.Values[i] = ec._VolunteerInvite_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "delivered":
+			out.Values[i] = ec._VolunteerInvite_delivered(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
