@@ -165,7 +165,7 @@ func TestVolunteerJourney(t *testing.T) {
 			t.Fatal(err)
 		}
 		refused(token0, checkIn, map[string]any{"a": id(other.ID), "c": codeOf(other.ID)}, "CONFLICT", "另一活动")
-		a.setClock(start.Add(98 * time.Minute))
+		a.setClock(start.Add(98*time.Minute + time.Second))
 		out := ok(token0, checkOut, scan("out", codeOf(fx.activity.ID)))
 		rec := field(out, "checkOut", "record").(map[string]any)
 		if rec["minutes"] != 90.0 || rec["status"] != "PENDING" {

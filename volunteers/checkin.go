@@ -279,7 +279,7 @@ func (d *Desk) record(ctx context.Context, c *ent.Client, su *ent.SignUp, act *e
 	if to.After(act.EndsAt) {
 		to = act.EndsAt
 	}
-	minutes := int(to.Sub(from).Round(time.Minute) / time.Minute)
+	minutes := int(to.Sub(from) / time.Minute) // whole minutes served, never rounded up
 	if minutes > 1440 {
 		minutes = 1440
 	}
