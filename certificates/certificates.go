@@ -7,11 +7,11 @@
 package certificates
 
 import (
-	"slices"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
