@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/tongxing/tongxing/auth"
@@ -150,21 +151,36 @@ func MayActForVolunteer(ctx context.Context, c *ent.Client, personID int) (int, 
 	case v == nil:
 		return 0, auth.ErrUnauthenticated
 	case v.Admin():
-		org, err := c.Membership.Query().Where(membership.PersonID(personID), CurrentMembership(time.Now())).
-			Order(ent.Asc(membership.FieldID)).Select(membership.FieldOrganizationID).Int(allowAll(ctx))
-		if ent.IsNotFound(err) {
+		org, err := firstOrganization(ctx, c, membership.PersonID(personID), CurrentMembership(time.Now()))
+		if err == errNoMembership {
 			return 0, nil
 		}
 		return org, err
 	case v.Role != auth.RoleEditor || len(v.Scope) == 0:
 		return 0, auth.ErrForbidden
 	}
-	org, err := c.Membership.Query().Where(membership.PersonID(personID), membership.OrganizationIDIn(v.Scope...),
-		CurrentMembership(time.Now())).Order(ent.Asc(membership.FieldID)).Select(membership.FieldOrganizationID).Int(allowAll(ctx))
-	if ent.IsNotFound(err) {
+	org, err := firstOrganization(ctx, c, membership.PersonID(personID), membership.OrganizationIDIn(v.Scope...),
+		CurrentMembership(time.Now()))
+	if err == errNoMembership {
 		return 0, auth.ErrForbidden
 	}
 	return org, err
+}
+
+var errNoMembership = errors.New("no such membership")
+
+// firstOrganization is the organisation of the oldest membership that
+// matches, of however many.
+func firstOrganization(ctx context.Context, c *ent.Client, where ...predicate.Membership) (int, error) {
+	orgs, err := c.Membership.Query().Where(where...).Order(ent.Asc(membership.FieldID)).Limit(1).
+		Select(membership.FieldOrganizationID).Ints(allowAll(ctx))
+	switch {
+	case err != nil:
+		return 0, err
+	case len(orgs) == 0:
+		return 0, errNoMembership
+	}
+	return orgs[0], nil
 }
 
 // MayHandOutRating: the need is matched to an organisation within the

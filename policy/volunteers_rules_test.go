@@ -189,6 +189,13 @@ func TestVolunteerWriteRules(t *testing.T) {
 func TestMayActForVolunteer(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		w := newWorld(t, db)
+		// Someone of the agency and, joined later, of the team: the oldest
+		// membership in the key's scope names the organisation, however
+		// many there are.
+		both := mk(w.c.Person.Create().SetName("两处").SetVolunteerNumber("B").Save(sys())).ID
+		for _, o := range []int{w.agency, w.team} {
+			mk(w.c.Membership.Create().SetPersonID(both).SetOrganizationID(o).SetRole("VOLUNTEER").SetJoinedOn(day(0)).Save(sys()))
+		}
 		left := mk(w.c.Person.Create().SetName("离开者").SetVolunteerNumber("L").Save(sys())).ID
 		mk(w.c.Membership.Create().SetPersonID(left).SetOrganizationID(w.agency).SetRole("VOLUNTEER").
 			SetJoinedOn(day(0)).SetLeftOn(time.Now().AddDate(0, 0, -1)).Save(sys()))
@@ -213,6 +220,9 @@ func TestMayActForVolunteer(t *testing.T) {
 			{"anonymous", anonymous, w.pA, 0, auth.ErrUnauthenticated},
 			{"ADMIN: the person's organisation", adminKey, w.pO, w.other, nil},
 			{"ADMIN: someone who belongs nowhere", adminKey, w.pN, 0, nil},
+			{"someone of two organisations in its scope", editorKey, both, w.agency, nil},
+			{"a team key for someone of the team and its parent", teamEditorKey, both, w.team, nil},
+			{"ADMIN: someone of two organisations", adminKey, both, w.agency, nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				org, err := policy.MayActForVolunteer(w.as(tc.who), w.c, tc.person)

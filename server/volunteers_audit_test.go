@@ -97,7 +97,10 @@ func volunteerAuditCases(entity func(field, typ, query string, vars func(t *test
 		}},
 		"recordGuardianConsent": {run: func(t *testing.T, a *api) (map[string]any, wantEvent) {
 			w := newVolunteerWorld(t, a)
-			d := a.admin(`mutation($p:ID!){ recordGuardianConsent(personId:$p, given:false) }`, map[string]any{"p": id(w.person.ID)})
+			if err := a.db.Client.Person.UpdateOne(w.person).SetBirthDate(time.Now().AddDate(-16, 0, 0)).Exec(a.sys()); err != nil {
+				t.Fatal(err)
+			}
+			d := a.admin(`mutation($p:ID!){ recordGuardianConsent(personId:$p, given:true) }`, map[string]any{"p": id(w.person.ID)})
 			return d, wantEvent{entityType: "Person", entityID: id(w.person.ID), count: 1}
 		}},
 		"recruitVolunteers": entity("recruitVolunteers", "Recruitment",

@@ -165,6 +165,10 @@ func TestVolunteerJourney(t *testing.T) {
 			t.Fatal(err)
 		}
 		refused(token0, checkIn, map[string]any{"a": id(other.ID), "c": codeOf(other.ID)}, "CONFLICT", "另一活动")
+		// With volunteers checked in, the activity's times stay: moving it
+		// would reopen every "before the start" rule.
+		refused(editor, `mutation($a:ID!,$s:Time!,$e:Time!){ updateActivity(id:$a, input:{startsAt:$s, endsAt:$e}) { id } }`,
+			map[string]any{"a": id(fx.activity.ID), "s": start.Add(24 * time.Hour), "e": start.Add(27 * time.Hour)}, "CONFLICT", "已有志愿者签到")
 		a.setClock(start.Add(98*time.Minute + time.Second))
 		out := ok(token0, checkOut, scan("out", codeOf(fx.activity.ID)))
 		rec := field(out, "checkOut", "record").(map[string]any)
@@ -403,8 +407,10 @@ func TestGuardianConsent(t *testing.T) {
 		w := newVolunteerWorld(t, a)
 		keys := map[string]string{}
 		consent := `mutation($p:ID!,$g:Boolean!){ recordGuardianConsent(personId:$p, given:$g) }`
-		if r := a.post(a.key, consent, map[string]any{"p": id(w.person.ID), "g": true}); r.code() != "BAD_USER_INPUT" {
-			t.Fatalf("consent for an adult: %s", r.Raw)
+		for _, given := range []bool{true, false} {
+			if r := a.post(a.key, consent, map[string]any{"p": id(w.person.ID), "g": given}); r.code() != "BAD_USER_INPUT" {
+				t.Fatalf("consent %v for an adult: %s", given, r.Raw)
+			}
 		}
 		minor := a.fx.volunteers[1]
 		if err := a.db.Client.Person.UpdateOne(minor).SetBirthDate(time.Now().AddDate(-15, 0, 0)).Exec(a.sys()); err != nil {

@@ -240,7 +240,7 @@ func (d *Desk) RecordGuardianConsent(ctx context.Context, c *ent.Client, personI
 	switch {
 	case birth.BirthDate == nil:
 		return apierror.Invalid("personId", "此人出生日期未登记，无法确认是否未成年 (the birth date is not on record: age unknown)")
-	case ageOn(*birth.BirthDate, calendar.Date(d.now())) >= adultAge && given:
+	case ageOn(*birth.BirthDate, calendar.Date(d.now())) >= adultAge:
 		return apierror.Invalid("personId", "此人已满18岁，无需监护人同意 (the person is 18 or over: no guardian's consent applies)")
 	}
 	p, err := c.Person.UpdateOneID(personID).SetGuardianConsent(given).Save(allow(ctx))

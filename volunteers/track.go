@@ -3,6 +3,9 @@ package volunteers
 import (
 	"context"
 
+	"github.com/tongxing/tongxing/apierror"
+	"github.com/tongxing/tongxing/ent/signup"
+
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/hook"
 	"github.com/tongxing/tongxing/ent/servicerecord"
@@ -41,6 +44,18 @@ func (d *Desk) Track(c *ent.Client) {
 			ids, err := m.IDs(allow(ctx))
 			if err != nil {
 				return nil, err
+			}
+			if starts || ends {
+				// Once volunteers have checked in, the times are what
+				// their records are measured against: moving them would
+				// reopen every "before the start" rule too.
+				attended, err := m.Client().SignUp.Query().Where(signup.ActivityIDIn(ids...), signup.CheckedInAtNotNil()).Exist(allow(ctx))
+				if err != nil {
+					return nil, err
+				}
+				if attended {
+					return nil, apierror.New(apierror.Conflict, "已有志愿者签到，活动时间不能再改 (volunteers have checked in: the activity's times can no longer change)")
+				}
 			}
 			v, err := next.Mutate(ctx, m)
 			if err != nil || len(ids) == 0 {
