@@ -196,14 +196,10 @@ func (d *Desk) CheckIn(ctx context.Context, c *ent.Client, s Scan) (*ent.SignUp,
 		return nil, apierror.Invalid("code", "活动已结束，不能签到 (the activity is over)")
 	}
 	// One place at a time: a check-in still open elsewhere (until the
-	// sweeper closes it) would count the same minutes twice.
-	elsewhere, err := c.SignUp.Query().Where(signup.PersonID(su.PersonID), signup.IDNEQ(su.ID),
-		signup.CheckedInAtNotNil(), signup.CheckedOutAtIsNil()).Exist(allow(ctx))
-	if err != nil {
+	// sweeper closes it), or a stay elsewhere that covers the scan's time
+	// (an offline scan dated into it), would count the same minutes twice.
+	if err := d.oneStayAtATime(ctx, c, su, at, at); err != nil {
 		return nil, err
-	}
-	if elsewhere {
-		return nil, apierror.New(apierror.Conflict, "您在另一活动尚未签退，请先签退 (check out of the other activity first)")
 	}
 	// Conditional, so that of two check-ins at once (a double tap) one
 	// wins and the other is told.
@@ -217,6 +213,25 @@ func (d *Desk) CheckIn(ctx context.Context, c *ent.Client, s Scan) (*ent.SignUp,
 	}
 	saved, err := c.SignUp.Get(allow(ctx), su.ID)
 	return audit.Acted(ctx, saved, err)
+}
+
+// oneStayAtATime refuses a stay from..to of su's volunteer that would
+// overlap another of their stays: one still open, or one whose check-in
+// and check-out enclose any moment of it. Offline scans carry their own
+// times, so the check is on the times, not only on what is open now.
+func (d *Desk) oneStayAtATime(ctx context.Context, c *ent.Client, su *ent.SignUp, from, to time.Time) error {
+	clash, err := c.SignUp.Query().Where(signup.PersonID(su.PersonID), signup.IDNEQ(su.ID), signup.CheckedInAtNotNil(),
+		signup.Or(
+			signup.CheckedOutAtIsNil(),
+			signup.And(signup.CheckedInAtLTE(to), signup.CheckedOutAtGTE(from)),
+		)).Exist(allow(ctx))
+	if err != nil {
+		return err
+	}
+	if clash {
+		return apierror.New(apierror.Conflict, "您在另一活动尚未签退或时间重叠 (you are checked in elsewhere at that time: check out there first)")
+	}
+	return nil
 }
 
 // conflictOr is err, or a CONFLICT when a conditional update found the
@@ -251,6 +266,9 @@ func (d *Desk) CheckOut(ctx context.Context, c *ent.Client, s Scan) (*ent.SignUp
 		return nil, apierror.Invalid("scannedAt", "签退时间早于签到时间 (check-out before check-in)")
 	case at.After(act.EndsAt.Add(LateCheckOut)):
 		return nil, apierror.Invalid("code", "已超过签退时间，系统将按活动结束时间签退 (too late to check out: the check-in closes at the activity's end)")
+	}
+	if err := d.oneStayAtATime(ctx, c, su, *su.CheckedInAt, at); err != nil {
+		return nil, err
 	}
 	upd := c.SignUp.Update().Where(signup.ID(su.ID), signup.CheckedOutAtIsNil()).
 		SetCheckedOutAt(at).SetCheckOutStep(step).SetUpdatedAt(now)

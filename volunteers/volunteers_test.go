@@ -430,3 +430,64 @@ func TestLastPlaceOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestOneStayAtATime: a volunteer's stays never overlap, whether the
+// other stay is open or closed, and whether the scan is live or offline
+// with its own time.
+func TestOneStayAtATime(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		w := newWorld(t, db)
+		sys := policy.SystemContext(context.Background(), "test")
+		p := w.people[0]
+		a := w.act
+		b, err := w.c.Activity.Create().SetTitle("助老理发").SetOrganizationID(a.OrganizationID).SetRegionID(a.RegionID).
+			SetStartsAt(a.StartsAt).SetEndsAt(a.EndsAt).Save(sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, act := range []*ent.Activity{a, b} {
+			if err := w.c.SignUp.Create().SetPersonID(p.ID).SetActivityID(act.ID).SetStatus(signup.StatusCONFIRMED).Exec(sys); err != nil {
+				t.Fatal(err)
+			}
+		}
+		code := func(act *ent.Activity) string {
+			c, err := w.desk.Code(sys, w.c, act.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.Code
+		}
+		at := func(d time.Duration) time.Time { return a.StartsAt.Add(d) }
+
+		// B checked in offline at 0:10, its code kept; A live from 0:20 to 1:00.
+		w.now = at(10 * time.Minute)
+		bIn, bInAt := code(b), w.now
+		w.now = at(20 * time.Minute)
+		if _, err := w.desk.CheckIn(as(p), w.c, Scan{ActivityID: a.ID, Code: code(a)}); err != nil {
+			t.Fatal(err)
+		}
+		w.now = at(time.Hour)
+		if _, err := w.desk.CheckOut(as(p), w.c, Scan{ActivityID: a.ID, Code: code(a)}); err != nil {
+			t.Fatal(err)
+		}
+		// The offline check-in at 0:10 is before A's stay: taken. Checking
+		// out of B at 1:30 would enclose A's stay: refused.
+		w.now = at(90 * time.Minute)
+		if _, err := w.desk.CheckIn(as(p), w.c, Scan{ActivityID: b.ID, Code: bIn, ScannedAt: &bInAt}); err != nil {
+			t.Fatalf("an offline check-in before the other stay: %v", err)
+		}
+		if _, err := w.desk.CheckOut(as(p), w.c, Scan{ActivityID: b.ID, Code: code(b)}); err == nil || !strings.Contains(err.Error(), "另一活动") {
+			t.Fatalf("a stay enclosing another: %v", err)
+		}
+		// An offline check-in dated inside A's stay is refused too.
+		if err := w.c.SignUp.Update().Where(signup.ActivityID(b.ID)).ClearCheckedInAt().ClearCheckInStep().Exec(sys); err != nil {
+			t.Fatal(err)
+		}
+		w.now = at(30 * time.Minute)
+		inside, insideAt := code(b), w.now
+		w.now = at(95 * time.Minute)
+		if _, err := w.desk.CheckIn(as(p), w.c, Scan{ActivityID: b.ID, Code: inside, ScannedAt: &insideAt}); err == nil {
+			t.Fatal("an offline check-in dated inside another stay was taken")
+		}
+	})
+}
