@@ -37,7 +37,7 @@ func TestCodes(t *testing.T) {
 			t.Fatalf("code %q drawn twice", c)
 		}
 		seen[c] = true
-		for _, typed := range []string{c, strings.ToLower(c), groupCode(c), " " + strings.ToLower(groupCode(c)) + " "} {
+		for _, typed := range []string{c, strings.ToLower(c), GroupCode(c), " " + strings.ToLower(GroupCode(c)) + " "} {
 			if got, ok := NormalizeCode(typed); !ok || got != c {
 				t.Fatalf("NormalizeCode(%q) = %q, %v; want %q", typed, got, ok, c)
 			}
@@ -333,7 +333,7 @@ func TestRevokeAndVerify(t *testing.T) {
 				t.Errorf("Verify(%q) = %+v, %v; want nil, nil", code, v, err)
 			}
 		}
-		v, err := Verify(context.Background(), c, strings.ToLower(groupCode(cert.VerificationCode)))
+		v, err := Verify(context.Background(), c, strings.ToLower(GroupCode(cert.VerificationCode)))
 		if err != nil || v == nil {
 			t.Fatalf("Verify: %v, %v", v, err)
 		}

@@ -185,7 +185,7 @@ func (h *handler) certificate(w http.ResponseWriter, r *http.Request) {
 		Issued:          cert.CreatedAt.In(calendar.Zone).Format(time.DateOnly),
 		IssuedZh:        zhDate(cert.CreatedAt.In(calendar.Zone)),
 		VerifyURL:       verifyURL,
-		Code:            groupCode(cert.VerificationCode),
+		Code:            GroupCode(cert.VerificationCode),
 		QR:              qr,
 	}
 	if cert.RevokedAt != nil {
@@ -327,9 +327,9 @@ func zhDate(t time.Time) string {
 	return strconv.Itoa(t.Year()) + "年" + strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日"
 }
 
-// groupCode writes a code in groups of four for reading aloud or typing
+// GroupCode writes a code in groups of four for reading aloud or typing
 // (NormalizeCode accepts it either way).
-func groupCode(code string) string {
+func GroupCode(code string) string {
 	var parts []string
 	for len(code) > 4 {
 		parts = append(parts, code[:4])

@@ -2,16 +2,15 @@ package volunteers
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"strings"
 	"time"
 
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/apikeys"
 	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/certificates"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/apikey"
 	"github.com/tongxing/tongxing/ent/person"
@@ -31,12 +30,11 @@ const InviteLifetime = 30 * time.Minute
 // app must be enrolled again; rotation starts a new period.
 const CredentialLifetime = 180 * 24 * time.Hour
 
-// inviteAlphabet leaves out 0, 1, I, L, O and U, which people misread.
-const inviteAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-// inviteLen is ten characters of 30: 49 bits, tried at most as fast as
-// the per-address rate limit allows, for half an hour.
-const inviteLen = 10
+// Invitation and rating codes are drawn, typed and read back as
+// certificate verification codes are (certificates.NewCode: 12 characters
+// of an alphabet without 0, 1, I and O, 60 random bits): tried at most as
+// fast as the per-address rate limit allows, for half an hour (an
+// invitation) or a month (a rating).
 
 // ErrInvalidCode answers every code that cannot be redeemed: unknown,
 // expired, used, or its volunteer gone. One answer, so that a guess
@@ -99,7 +97,7 @@ func (d *Desk) IssueInvite(ctx context.Context, c *ent.Client, personID int) (*I
 	if d.DeliverInvites != nil && p.Phone == "" {
 		return nil, apierror.Invalid("personId", "此人没有登记手机号，邀请码无法发送 (no phone on record to send the code to)")
 	}
-	code, err := newCode(inviteLen)
+	code, err := certificates.NewCode()
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +109,7 @@ func (d *Desk) IssueInvite(ctx context.Context, c *ent.Client, personID int) (*I
 	if err != nil {
 		return nil, err
 	}
-	grouped := groupCode(code)
+	grouped := certificates.GroupCode(code)
 	if d.DeliverInvites != nil {
 		err := d.DeliverInvites(ctx, c, InviteDelivery{VolunteerNumber: p.VolunteerNumber, Phone: p.Phone, Code: grouped,
 			ExpiresAt: inv.ExpiresAt, inviteID: inv.ID})
@@ -138,7 +136,7 @@ func (cr *Credential) AuditEvent() audit.Event { return audit.EntityEvent(cr.key
 // the code is the authority, and every code that cannot be redeemed gets
 // the one ErrInvalidCode.
 func (d *Desk) Redeem(ctx context.Context, c *ent.Client, code string) (*Credential, error) {
-	norm, ok := normalizeCode(code, inviteLen)
+	norm, ok := certificates.NormalizeCode(code)
 	if !ok {
 		return nil, ErrInvalidCode
 	}
@@ -279,45 +277,6 @@ func (d *Desk) RevokeFor(ctx context.Context, c *ent.Client, personID int) (*Rev
 	}
 	return &Revoked{Count: len(ids), IDs: ids}, nil
 }
-
-func newCode(n int) (string, error) {
-	buf := make([]byte, n)
-	if _, err := rand.Read(buf); err != nil {
-		return "", err
-	}
-	out := make([]byte, n)
-	for i, b := range buf {
-		// 256 is not a multiple of 30: the first 16 letters come up a
-		// little more often (9 against 8 in 256), which costs under a
-		// bit of the code's 49.
-		out[i] = inviteAlphabet[int(b)%len(inviteAlphabet)]
-	}
-	return string(out), nil
-}
-
-// normalizeCode accepts the code as typed: any case, with spaces or
-// dashes between groups.
-func normalizeCode(s string, n int) (string, bool) {
-	if len(s) > 4*n {
-		return "", false
-	}
-	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
-		switch {
-		case r == ' ' || r == '-':
-		case strings.ContainsRune(inviteAlphabet, r):
-			b.WriteRune(r)
-		default:
-			return "", false
-		}
-	}
-	if b.Len() != n {
-		return "", false
-	}
-	return b.String(), true
-}
-
-func groupCode(code string) string { return code[:len(code)/2] + "-" + code[len(code)/2:] }
 
 func codeHash(code string) string {
 	sum := sha256.Sum256([]byte(code))

@@ -7,6 +7,7 @@ import (
 	"github.com/tongxing/tongxing/apierror"
 	"github.com/tongxing/tongxing/audit"
 	"github.com/tongxing/tongxing/auth"
+	"github.com/tongxing/tongxing/certificates"
 	"github.com/tongxing/tongxing/ent"
 	"github.com/tongxing/tongxing/ent/need"
 	"github.com/tongxing/tongxing/ent/needrating"
@@ -20,9 +21,6 @@ import (
 
 // RatingLifetime is how long a rating code may be used.
 const RatingLifetime = 30 * 24 * time.Hour
-
-// ratingLen is twelve characters: the code lives a month.
-const ratingLen = 12
 
 // RatingCode is a new rating code, shown once.
 type RatingCode struct {
@@ -51,7 +49,7 @@ func (d *Desk) HandOutRating(ctx context.Context, c *ent.Client, needID int) (*R
 	if r := n.Edges.Rating; r != nil && r.RatedAt != nil {
 		return nil, apierror.New(apierror.Conflict, "居民已评价 (the resident has rated it already)")
 	}
-	code, err := newCode(ratingLen)
+	code, err := certificates.NewCode()
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +66,7 @@ func (d *Desk) HandOutRating(ctx context.Context, c *ent.Client, needID int) (*R
 	if err != nil {
 		return nil, err
 	}
-	return &RatingCode{Code: groupCode(code), ExpiresAt: saved.CodeExpiresAt, rating: saved}, nil
+	return &RatingCode{Code: certificates.GroupCode(code), ExpiresAt: saved.CodeExpiresAt, rating: saved}, nil
 }
 
 // Rated is the answer to a rating: thanks, and nothing about the need
@@ -90,7 +88,7 @@ func (d *Desk) Rate(ctx context.Context, c *ent.Client, code string, score int, 
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	norm, ok := normalizeCode(code, ratingLen)
+	norm, ok := certificates.NormalizeCode(code)
 	if !ok {
 		return nil, ErrInvalidCode
 	}

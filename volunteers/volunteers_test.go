@@ -68,30 +68,6 @@ func TestEligible(t *testing.T) {
 	}
 }
 
-func TestInviteCodes(t *testing.T) {
-	seen := map[string]bool{}
-	for range 1000 {
-		c, err := newCode(inviteLen)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if seen[c] {
-			t.Fatalf("%s drawn twice", c)
-		}
-		seen[c] = true
-		for _, typed := range []string{c, strings.ToLower(groupCode(c)), " " + groupCode(c) + " "} {
-			if got, ok := normalizeCode(typed, inviteLen); !ok || got != c {
-				t.Fatalf("normalizeCode(%q) = %q, %v", typed, got, ok)
-			}
-		}
-	}
-	for _, bad := range []string{"", "23456789A", "23456789ABC", "23456789A0", "23456789AI", strings.Repeat("-", 100)} {
-		if _, ok := normalizeCode(bad, inviteLen); ok {
-			t.Errorf("normalizeCode(%q) accepted", bad)
-		}
-	}
-}
-
 // TestCheckInCodes: a code verifies for its activity and step, one step
 // either side; another activity's, an older or a forged one does not;
 // an offline scan counts at its device time, within the entry deadline.
@@ -488,6 +464,53 @@ func TestOneStayAtATime(t *testing.T) {
 		w.now = at(95 * time.Minute)
 		if _, err := w.desk.CheckIn(as(p), w.c, Scan{ActivityID: b.ID, Code: inside, ScannedAt: &insideAt}); err == nil {
 			t.Fatal("an offline check-in dated inside another stay was taken")
+		}
+	})
+}
+
+// TestActivityNews: the volunteers on an activity's list hear of a new
+// time or place and of its cancellation, each also as a signed webhook
+// delivery that names them by volunteer number alone.
+func TestActivityNews(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		w := newWorld(t, db)
+		sys := policy.SystemContext(context.Background(), "test")
+		if err := w.c.WebhookSubscription.Create().SetURL("https://app.example.org/hook").SetEvents([]string{EventType}).
+			SetSecretCiphertext([]byte("sealed")).Exec(sys); err != nil {
+			t.Fatal(err)
+		}
+		w.desk.Publish = PublishWebhook
+		p := w.people[0]
+		if _, err := w.desk.SignUp(as(p), w.c, w.act.ID); err != nil {
+			t.Fatal(err)
+		}
+		// A change of anything but time or place tells nobody.
+		if err := w.c.Activity.UpdateOne(w.act).SetBeneficiaries(12).Exec(sys); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.c.Activity.UpdateOne(w.act).SetPlace("新塍镇文化礼堂").Exec(sys); err != nil {
+			t.Fatal(err)
+		}
+		editor := auth.NewContext(context.Background(), &auth.Viewer{KeyID: 9, Name: "editor", Role: auth.RoleEditor,
+			OrganizationID: w.act.OrganizationID, Scope: []int{w.act.OrganizationID}})
+		if _, err := w.desk.CancelRecruitment(editor, w.c, w.act.ID, "天气原因"); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(w.events(t, p), ","); got != "SIGN_UP_CONFIRMED,ACTIVITY_CHANGED,ACTIVITY_CANCELLED" {
+			t.Fatalf("told %s", got)
+		}
+		ds, err := w.c.WebhookDelivery.Query().All(sys)
+		if err != nil || len(ds) != 3 {
+			t.Fatalf("%d deliveries (%v)", len(ds), err)
+		}
+		for _, d := range ds {
+			body := string(d.Body)
+			if !strings.Contains(body, `"volunteerNumber":"`+p.VolunteerNumber+`"`) || strings.Contains(body, p.Name) {
+				t.Errorf("delivery %s", body)
+			}
+		}
+		if s, err := w.c.SignUp.Query().Only(sys); err != nil || s.Status != signup.StatusCANCELLED {
+			t.Fatalf("sign-up after the cancellation: %+v %v", s, err)
 		}
 	})
 }

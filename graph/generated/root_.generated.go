@@ -20896,7 +20896,7 @@ A new invitation code: the volunteer redeems it in the app within 30 minutes. Sh
 delivers codes to the volunteer's phone (TONGXING_INVITE_DELIVERY=webhook), never shown to the editor. 邀请码（仅显示一次）。
 """
 type VolunteerInvite @goModel(model: "github.com/tongxing/tongxing/volunteers.Invite") @access(level: KEY) {
-  "The code, e.g. 7KQ2M-XH4TP; null when it was sent to the volunteer's phone instead. 邀请码。"
+  "The code, e.g. 7KQ2-MXH4-TP9A; null when it was sent to the volunteer's phone instead. 邀请码。"
   code: String
   "The code went to the volunteer's phone through the mini-program backend (volunteer.invite webhook). 已发送至手机。"
   delivered: Boolean!

@@ -2,7 +2,9 @@ package tables_test
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,6 +29,9 @@ import (
 type raw struct {
 	// cell key (the published primary key, "|"-joined) → field → ids
 	cells map[string]map[string]map[string]map[int]bool
+	// scores are the residents' ratings of the needs resolved in each
+	// needs-monthly cell, for mean_rating.
+	scores map[string][]float64
 }
 
 func (r *raw) add(ds, key, field string, id int) {
@@ -49,7 +54,7 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 	ctx := fixture.Context()
 	ref := res.Reference
 	district := res.District.Code
-	r := &raw{cells: map[string]map[string]map[string]map[int]bool{}}
+	r := &raw{cells: map[string]map[string]map[string]map[int]bool{}, scores: map[string][]float64{}}
 
 	regions := c.Region.Query().AllX(ctx)
 	byID := map[int]*ent.Region{}
@@ -277,11 +282,13 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 
 	// ---- needs ----
 	childDomains := tables.DefaultChildDomains
-	rated := map[int]bool{}
+	rated := map[int]float64{}
 	for _, rt := range c.NeedRating.Query().AllX(ctx) {
 		if rt.Score != nil && rt.RatedAt != nil {
 			rd := rt.RatedAt.In(cst)
-			rated[rt.NeedID] = !time.Date(rd.Year(), rd.Month(), rd.Day(), 0, 0, 0, 0, time.UTC).After(refDay)
+			if !time.Date(rd.Year(), rd.Month(), rd.Day(), 0, 0, 0, 0, time.UTC).After(refDay) {
+				rated[rt.NeedID] = float64(*rt.Score)
+			}
 		}
 	}
 	for _, n := range c.Need.Query().WithDomain().AllX(ctx) {
@@ -323,8 +330,10 @@ func loadRaw(t *testing.T, c *ent.Client, res *tables.Result) *raw {
 		for _, tw := range towns {
 			for _, d := range []string{dom, dataset.Total} {
 				r.add(dataset.NeedsMonthly, rd.Format("2006-01")+"|"+tw+"|"+d, "needs_resolved", n.ID)
-				if rated[n.ID] {
-					r.add(dataset.NeedsMonthly, rd.Format("2006-01")+"|"+tw+"|"+d, "needs_rated", n.ID)
+				if score, ok := rated[n.ID]; ok {
+					cell := rd.Format("2006-01") + "|" + tw + "|" + d
+					r.add(dataset.NeedsMonthly, cell, "needs_rated", n.ID)
+					r.scores[cell] = append(r.scores[cell], score)
 				}
 			}
 		}
@@ -463,5 +472,41 @@ func checkAgainstRaw(t *testing.T, res *tables.Result, r *raw) {
 		if checked[ds] == 0 {
 			t.Errorf("no %s cell checked", ds)
 		}
+	}
+}
+
+// checkMeanRatings: needs-monthly's mean_rating is the mean of the cell's
+// scores to one decimal where k or more needs were rated, withheld below.
+func checkMeanRatings(t *testing.T, res *tables.Result, r *raw) {
+	rated := 0
+	for _, tb := range res.Tables {
+		if tb.Dataset.ID != dataset.NeedsMonthly {
+			continue
+		}
+		i := tb.Dataset.FieldIndex("mean_rating")
+		for _, row := range tb.Rows {
+			kk := key(tb, row)
+			scores := r.scores[kk]
+			v := row[i]
+			switch {
+			case len(scores) < fixture.K:
+				if v.Kind == dataset.KindNumber {
+					t.Errorf("%s: %d ratings published as %q", kk, len(scores), v.Text())
+				}
+			default:
+				sum := 0.0
+				for _, x := range scores {
+					sum += x
+				}
+				want := strconv.FormatFloat(math.Round(sum/float64(len(scores))*10)/10, 'f', -1, 64)
+				if v.Text() != want {
+					t.Errorf("%s: mean rating %q, want %s over %d", kk, v.Text(), want, len(scores))
+				}
+				rated++
+			}
+		}
+	}
+	if rated == 0 {
+		t.Error("no cell had k or more ratings: the demo's ratings did not reach the table")
 	}
 }

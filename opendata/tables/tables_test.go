@@ -62,6 +62,7 @@ func TestTables(t *testing.T) {
 
 		t.Run("shape", func(t *testing.T) { checkShape(t, base) })
 		t.Run("no cell counts fewer than k people", func(t *testing.T) { checkAgainstRaw(t, base, raw) })
+		t.Run("mean ratings over k or more", func(t *testing.T) { checkMeanRatings(t, base, raw) })
 		t.Run("no published person count below k", func(t *testing.T) { checkNoSmallCounts(t, base) })
 		t.Run("no person in any table", func(t *testing.T) { checkNoPersons(t, c, base) })
 		t.Run("deterministic", func(t *testing.T) {
